@@ -1,0 +1,144 @@
+//! A small, fast, hand-written JSON codec for the models.
+//!
+//! Models implement [`FromJson`] and [`ToJson`] with a few lines each; all real work happens in
+//! the non-generic methods of [`JsonReader`] and [`JsonWriter`], which keeps the compile cost of
+//! thousands of models low.
+//!
+//! Decoding never panics: malformed input, invalid UTF-8 in strings, numbers out of range and
+//! nesting deeper than [`MAX_DEPTH`] are all reported as a [`DecodeError`] that carries the byte
+//! offset and the JSON path of the failing value (`entities[3].presence.state`). Object keys and
+//! strings without escapes are borrowed from the input.
+//!
+//! ```
+//! use purecloud_platform_client_v2_models::json;
+//!
+//! let v: Vec<Option<i64>> = json::from_str("[1, null, 3]").unwrap();
+//! assert_eq!(v, vec![Some(1), None, Some(3)]);
+//! assert_eq!(json::to_string(&v), "[1,null,3]");
+//!
+//! let err = json::from_str::<Vec<i64>>("[1, \"two\"]").unwrap_err();
+//! assert_eq!(err.to_string(), "invalid type: expected integer, found string at `[1]` (byte 4)");
+//! ```
+
+mod datetime;
+mod error;
+mod impls;
+mod reader;
+mod writer;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::DecodeError;
+pub use reader::{JsonReader, MAX_DEPTH};
+pub use writer::{ArrayWriter, JsonWriter, ObjectWriter};
+
+use serde_json::Value;
+use time::{Date, OffsetDateTime};
+
+/// A type that can be read from JSON.
+pub trait FromJson: Sized {
+    /// Reads one value of this type from `r` (which must consume exactly that value).
+    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError>;
+
+    /// For a response body that is not JSON (e.g. `text/plain`): `String` overrides it to take
+    /// the text. `None` means the type cannot be made from text.
+    fn from_text(_text: &str) -> Option<Self> {
+        None
+    }
+
+    /// For an empty response body (e.g. 204): `()` and `Option<T>` override it. `None` means
+    /// an empty body is an error for this type.
+    fn from_empty() -> Option<Self> {
+        None
+    }
+}
+
+/// A type that can be written as JSON.
+pub trait ToJson {
+    /// Writes this value to `w`.
+    fn to_json(&self, w: &mut JsonWriter);
+
+    /// True for `None`: object writers skip absent fields.
+    fn is_absent(&self) -> bool {
+        false
+    }
+}
+
+/// Decodes one value of type `T` from `bytes`; only whitespace may follow it.
+pub fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut r = JsonReader::new(bytes);
+    let v = T::from_json(&mut r)?;
+    r.finish()?;
+    Ok(v)
+}
+
+/// Decodes one value of type `T` from `s`; only whitespace may follow it.
+#[inline]
+pub fn from_str<T: FromJson>(s: &str) -> Result<T, DecodeError> {
+    from_slice(s.as_bytes())
+}
+
+/// Encodes `v` as compact JSON bytes.
+pub fn to_vec<T: ToJson + ?Sized>(v: &T) -> Vec<u8> {
+    let mut w = JsonWriter::with_capacity(128);
+    v.to_json(&mut w);
+    w.into_bytes()
+}
+
+/// Encodes `v` as a compact JSON string.
+pub fn to_string<T: ToJson + ?Sized>(v: &T) -> String {
+    let mut w = JsonWriter::with_capacity(128);
+    v.to_json(&mut w);
+    w.into_string()
+}
+
+/// Converts `v` to a `serde_json::Value` (by encoding it and reading the bytes back).
+///
+/// Returns `Value::Null` in the one case that cannot be read back: nesting deeper than
+/// [`MAX_DEPTH`].
+pub fn to_value<T: ToJson + ?Sized>(v: &T) -> Value {
+    bytes_to_value(&to_vec(v))
+}
+
+fn bytes_to_value(bytes: &[u8]) -> Value {
+    JsonReader::new(bytes).read_value().unwrap_or(Value::Null)
+}
+
+/// Decodes a `T` from a `serde_json::Value` (by encoding the value and decoding the bytes).
+pub fn from_value<T: FromJson>(v: &Value) -> Result<T, DecodeError> {
+    let mut w = JsonWriter::with_capacity(128);
+    w.value(v);
+    from_slice(w.as_bytes())
+}
+
+/// Parses an RFC 3339 date-time as the models do:
+/// `YYYY-MM-DDTHH:MM:SS[.fraction up to 9 digits][Z|+HH:MM|-HH:MM|+HHMM|-HHMM]`, `t`/`z` accepted
+/// in lowercase, no offset meaning UTC. The error names the bad text.
+pub fn parse_datetime(s: &str) -> Result<OffsetDateTime, DecodeError> {
+    datetime::parse_datetime_text(s).map_err(|m| {
+        DecodeError::custom(format!("invalid date-time `{}`: {m}", datetime::shorten(s)))
+    })
+}
+
+/// Formats a date-time as the models write it: `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC when the offset
+/// is zero and the time has whole milliseconds, 6 or 9 fraction digits when needed, and
+/// `+HH:MM` / `-HH:MM` when the offset is not zero. (Useful for query parameters.)
+pub fn format_datetime(v: &OffsetDateTime) -> String {
+    let mut buf = Vec::with_capacity(32);
+    datetime::write_datetime(&mut buf, *v);
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// Parses a `YYYY-MM-DD` date. The error names the bad text.
+pub fn parse_date(s: &str) -> Result<Date, DecodeError> {
+    datetime::parse_date_text(s)
+        .map_err(|m| DecodeError::custom(format!("invalid date `{}`: {m}", datetime::shorten(s))))
+}
+
+/// Formats a date as `YYYY-MM-DD`.
+pub fn format_date(v: &Date) -> String {
+    let mut buf = Vec::with_capacity(16);
+    datetime::write_date(&mut buf, *v);
+    String::from_utf8(buf).unwrap_or_default()
+}

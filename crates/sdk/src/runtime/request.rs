@@ -1,0 +1,346 @@
+//! A request as the generated builders describe it, before it is sent.
+
+use crate::models::json::{self, ToJson};
+pub use http::Method;
+use std::time::Duration;
+use time::{Date, OffsetDateTime};
+
+/// Per-request settings every builder carries (see [`RequestBuilder`]).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// Extra headers for this request (checked when it is sent).
+    pub headers: Vec<(String, String)>,
+    /// A timeout for this request, overriding the client's.
+    pub timeout: Option<Duration>,
+}
+
+/// Settings shared by every request builder: `use purecloud_platform_client_v2::RequestBuilder`
+/// and call them before `.send()`.
+pub trait RequestBuilder: Sized {
+    /// The builder's options.
+    fn options_mut(&mut self) -> &mut RequestOptions;
+
+    /// Adds a header to this request. An invalid name or value makes `.send()` fail with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput).
+    fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options_mut()
+            .headers
+            .push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets a timeout for this request.
+    fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options_mut().timeout = Some(timeout);
+        self
+    }
+}
+
+/// A value that can stand in a path segment, a query string or a header.
+pub trait ParamValue {
+    /// Appends the value's text (not yet percent-encoded).
+    fn write_param(&self, out: &mut String);
+}
+
+impl ParamValue for String {
+    fn write_param(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+impl ParamValue for str {
+    fn write_param(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+impl ParamValue for i64 {
+    fn write_param(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+impl ParamValue for f64 {
+    fn write_param(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+impl ParamValue for bool {
+    fn write_param(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+impl ParamValue for Date {
+    fn write_param(&self, out: &mut String) {
+        write_unquoted(self, out);
+    }
+}
+impl ParamValue for OffsetDateTime {
+    fn write_param(&self, out: &mut String) {
+        write_unquoted(self, out);
+    }
+}
+
+/// Dates and date-times are written exactly as in JSON bodies, without the quotes.
+fn write_unquoted(v: &dyn ToJson, out: &mut String) {
+    let mut w = json::JsonWriter::new();
+    v.to_json(&mut w);
+    let s = w.into_string();
+    out.push_str(s.trim_matches('"'));
+}
+
+/// A query parameter's value: absent, one value, or several (`collectionFormat: multi` repeats
+/// the key, `csv` joins with commas).
+pub trait QueryParam {
+    /// Calls `f` with each value's text.
+    fn each(&self, f: &mut dyn FnMut(&str));
+}
+
+impl<T: ParamValue> QueryParam for Option<T> {
+    fn each(&self, f: &mut dyn FnMut(&str)) {
+        if let Some(v) = self {
+            let mut s = String::new();
+            v.write_param(&mut s);
+            f(&s);
+        }
+    }
+}
+
+impl<T: ParamValue> QueryParam for Option<Vec<T>> {
+    fn each(&self, f: &mut dyn FnMut(&str)) {
+        for v in self.iter().flatten() {
+            let mut s = String::new();
+            v.write_param(&mut s);
+            f(&s);
+        }
+    }
+}
+
+/// One HTTP request of the Platform API, built by an operation's builder.
+#[derive(Clone, Debug)]
+pub struct ApiRequest {
+    method: Method,
+    path: String,
+    operation_id: &'static str,
+    query: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    auth: bool,
+    accept: &'static str,
+    options: RequestOptions,
+}
+
+impl ApiRequest {
+    /// A request for `path` (a template such as `/api/v2/users/{userId}`).
+    pub fn new(
+        method: Method,
+        path: &'static str,
+        operation_id: &'static str,
+        options: RequestOptions,
+    ) -> Self {
+        ApiRequest {
+            method,
+            path: path.to_owned(),
+            operation_id,
+            query: String::new(),
+            headers: Vec::new(),
+            body: None,
+            auth: true,
+            accept: "application/json",
+            options,
+        }
+    }
+
+    /// Marks the request as sent without credentials.
+    pub fn without_auth(&mut self) {
+        self.auth = false;
+    }
+
+    /// The `Accept` header (for operations that do not produce JSON).
+    pub fn set_accept(&mut self, accept: &'static str) {
+        self.accept = accept;
+    }
+
+    /// Replaces `{name}` in the path with the percent-encoded value.
+    pub fn path_param(&mut self, name: &str, value: &dyn ParamValue) {
+        let mut text = String::new();
+        value.write_param(&mut text);
+        let mut enc = String::with_capacity(text.len());
+        encode(&text, &mut enc, PATH_SAFE);
+        let pat = format!("{{{name}}}");
+        self.path = self.path.replace(&pat, &enc);
+    }
+
+    /// Adds a query parameter; arrays repeat the key (`collectionFormat: multi`).
+    pub fn query(&mut self, name: &str, value: &dyn QueryParam) {
+        let q = &mut self.query;
+        value.each(&mut |v| {
+            if !q.is_empty() {
+                q.push('&');
+            }
+            encode(name, q, QUERY_SAFE);
+            q.push('=');
+            encode(v, q, QUERY_SAFE);
+        });
+    }
+
+    /// Adds a query parameter; arrays are joined with commas (`collectionFormat: csv`).
+    pub fn query_csv(&mut self, name: &str, value: &dyn QueryParam) {
+        let mut joined: Option<String> = None;
+        value.each(&mut |v| {
+            let j = joined.get_or_insert_with(String::new);
+            if !j.is_empty() {
+                j.push(',');
+            }
+            j.push_str(v);
+        });
+        if let Some(j) = joined {
+            self.query(name, &Some(j));
+        }
+    }
+
+    /// Adds a header parameter when present.
+    pub fn header(&mut self, name: &str, value: &dyn QueryParam) {
+        let h = &mut self.headers;
+        value.each(&mut |v| h.push((name.to_owned(), v.to_owned())));
+    }
+
+    /// Sets the JSON body when present.
+    pub fn json_body<T: ToJson + ?Sized>(&mut self, body: &T) {
+        if !body.is_absent() {
+            self.body = Some(json::to_vec(body));
+        }
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+    /// The path with parameters filled in and percent-encoded.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// The encoded query string without `?` (empty when there is none).
+    pub fn query_string(&self) -> &str {
+        &self.query
+    }
+    /// The decoded query pairs, in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        self.query
+            .split('&')
+            .filter(|s| !s.is_empty())
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                (decode(k), decode(v))
+            })
+            .collect()
+    }
+    /// Header parameters of the operation and per-request headers.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .iter()
+            .chain(self.options.headers.iter())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+    /// The JSON body.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+    /// The operation id (`getUsersMe`).
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+    /// Whether the request carries the access token.
+    pub fn requires_auth(&self) -> bool {
+        self.auth
+    }
+    /// The `Accept` header value.
+    pub fn accept(&self) -> &'static str {
+        self.accept
+    }
+    /// Per-request options.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    pub(crate) fn take_body(&mut self) -> Option<Vec<u8>> {
+        self.body.take()
+    }
+}
+
+/// Bytes left alone in a path segment (RFC 3986 unreserved plus sub-delims that are safe there).
+const PATH_SAFE: &[u8] = b"-._~!$&'()*+,;=:@";
+/// Bytes left alone in a query key or value.
+const QUERY_SAFE: &[u8] = b"-._~!$'()*,;:@/?";
+
+fn encode(s: &str, out: &mut String, safe: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || safe.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}
+
+/// Percent-decoding (for tests and logs; `+` is kept as is).
+pub(crate) fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let h = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(v) = h {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_params_are_encoded_as_one_segment() {
+        let mut r = ApiRequest::new(Method::GET, "/api/v2/users/{userId}/x/{n}", "op", RequestOptions::default());
+        r.path_param("userId", &"a b/c?d#e%".to_owned());
+        r.path_param("n", &42i64);
+        assert_eq!(r.path(), "/api/v2/users/a%20b%2Fc%3Fd%23e%25/x/42");
+    }
+
+    #[test]
+    fn query_multi_and_csv() {
+        let mut r = ApiRequest::new(Method::GET, "/p", "op", RequestOptions::default());
+        r.query("expand", &Some(vec!["presence".to_owned(), "a&b=c".to_owned()]));
+        r.query("pageSize", &Some(25i64));
+        r.query("absent", &None::<String>);
+        r.query_csv("ids", &Some(vec!["1".to_owned(), "2".to_owned()]));
+        assert_eq!(r.query_string(), "expand=presence&expand=a%26b%3Dc&pageSize=25&ids=1,2");
+        assert_eq!(
+            r.query_pairs(),
+            vec![
+                ("expand".into(), "presence".into()),
+                ("expand".into(), "a&b=c".into()),
+                ("pageSize".into(), "25".into()),
+                ("ids".into(), "1,2".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn decode_handles_bad_escapes() {
+        assert_eq!(decode("a%2"), "a%2");
+        assert_eq!(decode("%zz%41"), "%zzA");
+        assert_eq!(decode("%"), "%");
+    }
+}
