@@ -266,7 +266,8 @@ fn builder(out: &mut String, op: &Operation, cfg: &str) {
     }
     let _ = writeln!(
         out,
-        "\n    /// The HTTP request this builder describes, without sending it.\n    pub fn into_request(self) -> ApiRequest {{\n        self.into_parts().1\n    }}\n\n    fn into_parts(self) -> (Client, ApiRequest) {{\n        let mut r = ApiRequest::new(Method::{}, {:?}, {:?}, self.options);",
+        "\n    /// The HTTP request this builder describes, without sending it.\n    pub fn into_request(self) -> ApiRequest {{\n        self.into_parts().1\n    }}\n\n    fn into_parts(self) -> (Client, ApiRequest) {{\n        let {}r = ApiRequest::new(Method::{}, {:?}, {:?}, self.options);",
+        if op.params.is_empty() && op.auth && op.produces_text.is_none() { "" } else { "mut " },
         op.http_method, op.path, op.id
     );
     if !op.auth {
@@ -302,7 +303,7 @@ fn builder(out: &mut String, op: &Operation, cfg: &str) {
 /// harness to check against the spec.
 fn request_test(api: &Api) -> String {
     let mut out = String::from(HEADER);
-    out.push_str("//! Builds a request for every operation of every group; checked by `requests.rs`.\n\n#![allow(deprecated, unused_imports, unused_variables, unused_mut, clippy::all)]\n\nuse crate::support::Samples;\nuse purecloud_platform_client_v2::api::*;\nuse purecloud_platform_client_v2::models as m;\nuse purecloud_platform_client_v2::{ApiRequest, Client};\n\n/// (API class, operation id, request)\npub type Built = Vec<(&'static str, &'static str, ApiRequest)>;\n\npub fn build_all(c: &Client, s: &mut Samples) -> Built {\n    let mut out = Vec::new();\n");
+    out.push_str("//! Builds a request for every operation of every group; checked by `requests.rs`.\n\n#![allow(deprecated, unused_imports, unused_variables, unused_mut, clippy::all)]\n\nuse crate::support::{decodes, Decodes, Samples};\nuse purecloud_platform_client_v2::api::*;\nuse purecloud_platform_client_v2::models as m;\nuse purecloud_platform_client_v2::{ApiRequest, Client};\nuse serde_json::Value;\nuse std::collections::BTreeMap;\nuse time::{Date, OffsetDateTime};\n\n/// (API class, operation id, request, decoder of the operation's response type)\npub type Built = Vec<(&'static str, &'static str, ApiRequest, Decodes)>;\n\npub fn build_all(c: &Client, s: &mut Samples) -> Built {\n    let mut out = Vec::new();\n");
     for g in &api.groups {
         let _ = writeln!(
             out,
@@ -334,8 +335,10 @@ fn request_test(api: &Api) -> String {
             }
             let _ = writeln!(
                 out,
-                "    out.push((\n        {:?},\n        {:?},\n        {call}\n            .into_request(),\n    ));",
-                g.class, op.id
+                "    out.push((\n        {:?},\n        {:?},\n        {call}\n            .into_request(),\n        decodes::<{}>,\n    ));",
+                g.class,
+                op.id,
+                rust::ty(&op.response, "m::")
             );
         }
         out.push_str("}\n");

@@ -192,26 +192,26 @@ fn model(out: &mut String, m: &Model) {
         out.push_str("}\n");
     }
 
-    // Decoding.
+    // Decoding: a loop over the keys, one match; the reader tracks the JSON path for errors.
     let _ = writeln!(
         out,
-        "\nimpl FromJson for {} {{\n    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {{\n        let mut v = Self::default();\n        r.read_object(&mut |r, k| {{",
+        "\nimpl FromJson for {} {{\n    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {{\n        let mut v = Self::default();\n        r.begin_object()?;\n        while let Some(k) = r.next_key()? {{",
         m.name
     );
     if m.props.is_empty() {
-        let _ = writeln!(out, "            r.read_unknown(k, &mut v.{})", m.unknown_ident);
+        let _ = writeln!(out, "            r.read_unknown(&k, &mut v.{})?;", m.unknown_ident);
     } else {
-        out.push_str("            match k {\n");
+        out.push_str("            match &*k {\n");
         for p in &m.props {
             let _ = writeln!(out, "                {:?} => v.{} = r.read()?,", p.json, p.ident);
         }
         let _ = writeln!(
             out,
-            "                _ => r.read_unknown(k, &mut v.{})?,\n            }}\n            Ok(())",
+            "                _ => r.read_unknown(&k, &mut v.{})?,\n            }}",
             m.unknown_ident
         );
     }
-    out.push_str("        })?;\n        Ok(v)\n    }\n}\n");
+    out.push_str("        }\n        Ok(v)\n    }\n}\n");
 
     // Encoding.
     let _ = writeln!(

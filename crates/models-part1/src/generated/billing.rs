@@ -150,8 +150,9 @@ impl BillingCharge {
 impl FromJson for BillingCharge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "product" => v.product = r.read()?,
@@ -165,10 +166,9 @@ impl FromJson for BillingCharge {
                 "overageCurrency" => v.overage_currency = r.read()?,
                 "convertedTokenCount" => v.converted_token_count = r.read()?,
                 "tokenConversionRate" => v.token_conversion_rate = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -337,8 +337,9 @@ impl BillingContract {
 impl FromJson for BillingContract {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "externalNumber" => v.external_number = r.read()?,
                 "status" => v.status = r.read()?,
@@ -353,10 +354,9 @@ impl FromJson for BillingContract {
                 "dateRampEnd" => v.date_ramp_end = r.read()?,
                 "billingPeriods" => v.billing_periods = r.read()?,
                 "plans" => v.plans = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -475,16 +475,16 @@ impl BillingContractListing {
 impl FromJson for BillingContractListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -554,16 +554,16 @@ impl BillingContractPeriod {
 impl FromJson for BillingContractPeriod {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
                 "dateEnd" => v.date_end = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -698,18 +698,18 @@ impl BillingContractPeriodDetail {
 impl FromJson for BillingContractPeriodDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
                 "dateEnd" => v.date_end = r.read()?,
                 "status" => v.status = r.read()?,
                 "charges" => v.charges = r.read()?,
                 "wallets" => v.wallets = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -918,8 +918,9 @@ impl BillingInvoice {
 impl FromJson for BillingInvoice {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "billToCustomer" => v.bill_to_customer = r.read()?,
                 "shipToCustomer" => v.ship_to_customer = r.read()?,
@@ -934,10 +935,9 @@ impl FromJson for BillingInvoice {
                 "customerPoNumber" => v.customer_po_number = r.read()?,
                 "customerInvoiceType" => v.customer_invoice_type = r.read()?,
                 "amount" => v.amount = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1118,8 +1118,9 @@ impl BillingInvoiceItem {
 impl FromJson for BillingInvoiceItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "product" => v.product = r.read()?,
                 "description" => v.description = r.read()?,
@@ -1130,10 +1131,9 @@ impl FromJson for BillingInvoiceItem {
                 "quantity" => v.quantity = r.read()?,
                 "unitOfMeasure" => v.unit_of_measure = r.read()?,
                 "amount" => v.amount = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1384,16 +1384,16 @@ impl BillingInvoiceItemListing {
 impl FromJson for BillingInvoiceItemListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1455,16 +1455,16 @@ impl BillingInvoiceListing {
 impl FromJson for BillingInvoiceListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1543,17 +1543,17 @@ impl BillingPlan {
 impl FromJson for BillingPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "organizations" => v.organizations = r.read()?,
                 "product" => v.product = r.read()?,
                 "items" => v.items = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1714,8 +1714,9 @@ impl BillingPlanItem {
 impl FromJson for BillingPlanItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "itemNumber" => v.item_number = r.read()?,
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -1730,10 +1731,9 @@ impl FromJson for BillingPlanItem {
                 "price" => v.price = r.read()?,
                 "quantity" => v.quantity = r.read()?,
                 "unitOfMeasure" => v.unit_of_measure = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1996,16 +1996,16 @@ impl BillingProduct {
 impl FromJson for BillingProduct {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "sku" => v.sku = r.read()?,
                 "name" => v.name = r.read()?,
                 "unitOfMeasure" => v.unit_of_measure = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2255,15 +2255,15 @@ impl BillingUsage {
 impl FromJson for BillingUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "totalUsage" => v.total_usage = r.read()?,
                 "resources" => v.resources = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2363,8 +2363,9 @@ impl BillingUsageReport {
 impl FromJson for BillingUsageReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "startDate" => v.start_date = r.read()?,
@@ -2372,10 +2373,9 @@ impl FromJson for BillingUsageReport {
                 "status" => v.status = r.read()?,
                 "usages" => v.usages = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2481,14 +2481,14 @@ impl BillingUsageResource {
 impl FromJson for BillingUsageResource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "date" => v.date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2646,8 +2646,9 @@ impl BillingWallet {
 impl FromJson for BillingWallet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "organizations" => v.organizations = r.read()?,
@@ -2662,10 +2663,9 @@ impl FromJson for BillingWallet {
                 "balanceOverageCharge" => v.balance_overage_charge = r.read()?,
                 "balanceOverageCurrency" => v.balance_overage_currency = r.read()?,
                 "unitOfMeasure" => v.unit_of_measure = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2919,15 +2919,15 @@ impl Customer {
 impl FromJson for Customer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "number" => v.number = r.read()?,
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3086,8 +3086,9 @@ impl InvoiceAddress {
 impl FromJson for InvoiceAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateEffective" => v.date_effective = r.read()?,
                 "addressType" => v.address_type = r.read()?,
                 "currencyIsoCode" => v.currency_iso_code = r.read()?,
@@ -3102,10 +3103,9 @@ impl FromJson for InvoiceAddress {
                 "regionSubdivision1" => v.region_subdivision1 = r.read()?,
                 "regionSubdivision2" => v.region_subdivision2 = r.read()?,
                 "country" => v.country = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3324,8 +3324,9 @@ impl SubscriptionOverviewUsage {
 impl FromJson for SubscriptionOverviewUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "partNumber" => v.part_number = r.read()?,
                 "grouping" => v.grouping = r.read()?,
@@ -3338,10 +3339,9 @@ impl FromJson for SubscriptionOverviewUsage {
                 "isCancellable" => v.is_cancellable = r.read()?,
                 "bundleQuantity" => v.bundle_quantity = r.read()?,
                 "isThirdParty" => v.is_third_party = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3542,8 +3542,9 @@ impl TrusteeBillingOverview {
 impl FromJson for TrusteeBillingOverview {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "organization" => v.organization = r.read()?,
@@ -3561,10 +3562,9 @@ impl FromJson for TrusteeBillingOverview {
                 "minimumMonthlyAmount" => v.minimum_monthly_amount = r.read()?,
                 "inRampPeriod" => v.in_ramp_period = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

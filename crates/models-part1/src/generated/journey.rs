@@ -73,16 +73,16 @@ impl ActionEventActionMap {
 impl FromJson for ActionEventActionMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "version" => v.version = r.read()?,
                 "displayName" => v.display_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -185,8 +185,9 @@ impl ActionEventRequest {
 impl FromJson for ActionEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "sessionId" => v.session_id = r.read()?,
                 "actionId" => v.action_id = r.read()?,
@@ -194,10 +195,9 @@ impl FromJson for ActionEventRequest {
                 "errorCode" => v.error_code = r.read()?,
                 "errorMessage" => v.error_message = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -511,8 +511,9 @@ impl ActionMap {
 impl FromJson for ActionMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "version" => v.version = r.read()?,
                 "isActive" => v.is_active = r.read()?,
@@ -533,10 +534,9 @@ impl FromJson for ActionMap {
                 "modifiedDate" => v.modified_date = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -631,17 +631,17 @@ impl ActionMapAction {
 impl FromJson for ActionMapAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actionTemplate" => v.action_template = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "architectFlowFields" => v.architect_flow_fields = r.read()?,
                 "webMessagingOfferFields" => v.web_messaging_offer_fields = r.read()?,
                 "openActionFields" => v.open_action_fields = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -753,14 +753,14 @@ impl ActionMapActionTemplate {
 impl FromJson for ActionMapActionTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -839,17 +839,17 @@ impl ActionMapEstimateOutcomeCriteria {
 impl FromJson for ActionMapEstimateOutcomeCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcomeId" => v.outcome_id = r.read()?,
                 "maxProbability" => v.max_probability = r.read()?,
                 "probability" => v.probability = r.read()?,
                 "quantile" => v.quantile = r.read()?,
                 "maxQuantile" => v.max_quantile = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -902,14 +902,14 @@ impl ActionMapEstimateRequest {
 impl FromJson for ActionMapEstimateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "segmentIds" => v.segment_ids = r.read()?,
                 "outcomeCriteria" => v.outcome_criteria = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -977,16 +977,16 @@ impl ActionMapEstimateResult {
 impl FromJson for ActionMapEstimateResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "qualifiedSessionCount" => v.qualified_session_count = r.read()?,
                 "totalSessionCount" => v.total_session_count = r.read()?,
                 "perSegmentCounts" => v.per_segment_counts = r.read()?,
                 "outcomesScoresCount" => v.outcomes_scores_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1090,8 +1090,9 @@ impl ActionMapListing {
 impl FromJson for ActionMapListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -1102,10 +1103,9 @@ impl FromJson for ActionMapListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1156,13 +1156,13 @@ impl ActionMapScheduleGroup {
 impl FromJson for ActionMapScheduleGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1213,14 +1213,14 @@ impl ActionMapScheduleGroups {
 impl FromJson for ActionMapScheduleGroups {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actionMapScheduleGroup" => v.action_map_schedule_group = r.read()?,
                 "emergencyActionMapScheduleGroup" => v.emergency_action_map_schedule_group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1349,8 +1349,9 @@ impl ActionTarget {
 impl FromJson for ActionTarget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "userData" => v.user_data = r.read()?,
@@ -1362,10 +1363,9 @@ impl FromJson for ActionTarget {
                 "selfUri" => v.self_uri = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1527,8 +1527,9 @@ impl ActionTargetListing {
 impl FromJson for ActionTargetListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -1539,10 +1540,9 @@ impl FromJson for ActionTargetListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1678,8 +1678,9 @@ impl ActionTemplate {
 impl FromJson for ActionTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
@@ -1690,10 +1691,9 @@ impl FromJson for ActionTemplate {
                 "selfUri" => v.self_uri = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1913,8 +1913,9 @@ impl ActionTemplateListing {
 impl FromJson for ActionTemplateListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -1925,10 +1926,9 @@ impl FromJson for ActionTemplateListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1990,14 +1990,14 @@ impl ActivateExternalEventRequest {
 impl FromJson for ActivateExternalEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "displayName" => v.display_name = r.read()?,
                 "rank" => v.rank = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2074,17 +2074,17 @@ impl ActivateExternalEventResponse {
 impl FromJson for ActivateExternalEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemaId" => v.schema_id = r.read()?,
                 "eventName" => v.event_name = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "rank" => v.rank = r.read()?,
                 "activationStatus" => v.activation_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2186,14 +2186,14 @@ impl Activation {
 impl FromJson for Activation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "delayInSeconds" => v.delay_in_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2354,8 +2354,9 @@ impl AppEvent {
 impl FromJson for AppEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventName" => v.event_name = r.read()?,
                 "screenName" => v.screen_name = r.read()?,
                 "app" => v.app = r.read()?,
@@ -2369,10 +2370,9 @@ impl FromJson for AppEvent {
                 "searchQuery" => v.search_query = r.read()?,
                 "attributes" => v.attributes = r.read()?,
                 "traits" => v.traits = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2544,8 +2544,9 @@ impl AppEventRequest {
 impl FromJson for AppEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventName" => v.event_name = r.read()?,
                 "screenName" => v.screen_name = r.read()?,
                 "app" => v.app = r.read()?,
@@ -2559,10 +2560,9 @@ impl FromJson for AppEventRequest {
                 "externalId" => v.external_id = r.read()?,
                 "customerCookieId" => v.customer_cookie_id = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2789,8 +2789,9 @@ impl AppEventResponse {
 impl FromJson for AppEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "customerId" => v.customer_id = r.read()?,
                 "customerIdType" => v.customer_id_type = r.read()?,
@@ -2809,10 +2810,9 @@ impl FromJson for AppEventResponse {
                 "traits" => v.traits = r.read()?,
                 "externalId" => v.external_id = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2933,8 +2933,9 @@ impl AppEventResponseSession {
 impl FromJson for AppEventResponseSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "durationInSeconds" => v.duration_in_seconds = r.read()?,
                 "eventCount" => v.event_count = r.read()?,
@@ -2942,10 +2943,9 @@ impl FromJson for AppEventResponseSession {
                 "referrer" => v.referrer = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3000,14 +3000,14 @@ impl ArchitectFlowFields {
 impl FromJson for ArchitectFlowFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "architectFlow" => v.architect_flow = r.read()?,
                 "flowRequestMappings" => v.flow_request_mappings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3061,14 +3061,14 @@ impl AssociatedValueField {
 impl FromJson for AssociatedValueField {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dataType" => v.data_type = r.read()?,
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3176,15 +3176,15 @@ impl CallToAction {
 impl FromJson for CallToAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "text" => v.text = r.read()?,
                 "url" => v.url = r.read()?,
                 "target" => v.target = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3282,14 +3282,14 @@ impl CloseButtonStyleProperties {
 impl FromJson for CloseButtonStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "color" => v.color = r.read()?,
                 "opacity" => v.opacity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3406,8 +3406,9 @@ impl ContentOffer {
 impl FromJson for ContentOffer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "imageUrl" => v.image_url = r.read()?,
                 "displayMode" => v.display_mode = r.read()?,
                 "layoutMode" => v.layout_mode = r.read()?,
@@ -3417,10 +3418,9 @@ impl FromJson for ContentOffer {
                 "callToAction" => v.call_to_action = r.read()?,
                 "style" => v.style = r.read()?,
                 "imageAltText" => v.image_alt_text = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3600,15 +3600,15 @@ impl ContentOfferStyleProperties {
 impl FromJson for ContentOfferStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "padding" => v.padding = r.read()?,
                 "color" => v.color = r.read()?,
                 "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3704,8 +3704,9 @@ impl ContentOfferStylingConfiguration {
 impl FromJson for ContentOfferStylingConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "position" => v.position = r.read()?,
                 "offer" => v.offer = r.read()?,
                 "closeButton" => v.close_button = r.read()?,
@@ -3713,10 +3714,9 @@ impl FromJson for ContentOfferStylingConfiguration {
                 "title" => v.title = r.read()?,
                 "headline" => v.headline = r.read()?,
                 "body" => v.body = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3789,16 +3789,16 @@ impl ContentPositionProperties {
 impl FromJson for ContentPositionProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "top" => v.top = r.read()?,
                 "bottom" => v.bottom = r.read()?,
                 "left" => v.left = r.read()?,
                 "right" => v.right = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3843,13 +3843,13 @@ impl Context {
 impl FromJson for Context {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3891,13 +3891,13 @@ impl ContextPattern {
 impl FromJson for ContextPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3983,17 +3983,17 @@ impl CreateExternalEventsConfigurationRequest {
 impl FromJson for CreateExternalEventsConfigurationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "divisionId" => v.division_id = r.read()?,
                 "schemaId" => v.schema_id = r.read()?,
                 "source" => v.source = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4072,16 +4072,16 @@ impl Criteria {
 impl FromJson for Criteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "values" => v.values = r.read()?,
                 "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
                 "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4247,17 +4247,17 @@ impl CtaButtonStyleProperties {
 impl FromJson for CtaButtonStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "color" => v.color = r.read()?,
                 "font" => v.font = r.read()?,
                 "fontSize" => v.font_size = r.read()?,
                 "textAlign" => v.text_align = r.read()?,
                 "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4361,14 +4361,14 @@ impl DataRange {
 impl FromJson for DataRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateMin" => v.date_min = r.read()?,
                 "dateMax" => v.date_max = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4418,14 +4418,14 @@ impl DeploymentPing {
 impl FromJson for DeploymentPing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "pollIntervalMilliseconds" => v.poll_interval_milliseconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4557,8 +4557,9 @@ impl DeploymentWebAction {
 impl FromJson for DeploymentWebAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "customerId" => v.customer_id = r.read()?,
@@ -4569,10 +4570,9 @@ impl FromJson for DeploymentWebAction {
                 "webMessagingOfferProperties" => v.web_messaging_offer_properties = r.read()?,
                 "contentOfferProperties" => v.content_offer_properties = r.read()?,
                 "openActionProperties" => v.open_action_properties = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4726,17 +4726,17 @@ impl EntityTypeCriteria {
 impl FromJson for EntityTypeCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "values" => v.values = r.read()?,
                 "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "entityType" => v.entity_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4919,14 +4919,14 @@ impl EstimateJobAsyncResponse {
 impl FromJson for EstimateJobAsyncResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5076,8 +5076,9 @@ impl Event {
 impl FromJson for Event {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "correlationId" => v.correlation_id = r.read()?,
                 "customerId" => v.customer_id = r.read()?,
@@ -5090,10 +5091,9 @@ impl FromJson for Event {
                 "webEvent" => v.web_event = r.read()?,
                 "appEvent" => v.app_event = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5190,17 +5190,17 @@ impl EventAction {
 impl FromJson for EventAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "prompt" => v.prompt = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5451,18 +5451,18 @@ impl EventCondition {
 impl FromJson for EventCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "values" => v.values = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "streamType" => v.stream_type = r.read()?,
                 "sessionType" => v.session_type = r.read()?,
                 "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5668,16 +5668,16 @@ impl EventListing {
 impl FromJson for EventListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5740,15 +5740,15 @@ impl EventSession {
 impl FromJson for EventSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5825,16 +5825,16 @@ impl ExternalEvent {
 impl FromJson for ExternalEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
                 "identifiers" => v.identifiers = r.read()?,
                 "attributes" => v.attributes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5931,8 +5931,9 @@ impl ExternalEventChange {
 impl FromJson for ExternalEventChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "changeCategory" => v.change_category = r.read()?,
                 "schemaId" => v.schema_id = r.read()?,
                 "eventName" => v.event_name = r.read()?,
@@ -5940,10 +5941,9 @@ impl FromJson for ExternalEventChange {
                 "systemStatus" => v.system_status = r.read()?,
                 "errorCode" => v.error_code = r.read()?,
                 "errorDescription" => v.error_description = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6099,13 +6099,13 @@ impl ExternalEventChangesResponse {
 impl FromJson for ExternalEventChangesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "changes" => v.changes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6158,14 +6158,14 @@ impl ExternalEventExternalId {
 impl FromJson for ExternalEventExternalId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
                 "externalSourceId" => v.external_source_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6208,13 +6208,13 @@ impl ExternalEventIdentifiers {
 impl FromJson for ExternalEventIdentifiers {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "externalIds" => v.external_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6326,8 +6326,9 @@ impl ExternalEventSummary {
 impl FromJson for ExternalEventSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemaId" => v.schema_id = r.read()?,
                 "eventName" => v.event_name = r.read()?,
                 "displayName" => v.display_name = r.read()?,
@@ -6337,10 +6338,9 @@ impl FromJson for ExternalEventSummary {
                 "dateCreated" => v.date_created = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "dateFirstActivated" => v.date_first_activated = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6589,8 +6589,9 @@ impl ExternalEventsConfiguration {
 impl FromJson for ExternalEventsConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
@@ -6601,10 +6602,9 @@ impl FromJson for ExternalEventsConfiguration {
                 "source" => v.source = r.read()?,
                 "dateLastModified" => v.date_last_modified = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6714,8 +6714,9 @@ impl ExternalEventsConfigurationListing {
 impl FromJson for ExternalEventsConfigurationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -6726,10 +6727,9 @@ impl FromJson for ExternalEventsConfigurationListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6780,13 +6780,13 @@ impl ExternalEventsRequest {
 impl FromJson for ExternalEventsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6828,13 +6828,13 @@ impl ExternalEventsResponse {
 impl FromJson for ExternalEventsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "unprocessedEntities" => v.unprocessed_entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6898,15 +6898,15 @@ impl ExternalSegment {
 impl FromJson for ExternalSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "source" => v.source = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7026,16 +7026,16 @@ impl FlowPaths {
 impl FromJson for FlowPaths {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "category" => v.category = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
                 "dateEnd" => v.date_end = r.read()?,
                 "elements" => v.elements = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7209,8 +7209,9 @@ impl FlowPathsElement {
 impl FromJson for FlowPathsElement {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "parentId" => v.parent_id = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "count" => v.count = r.read()?,
@@ -7218,10 +7219,9 @@ impl FromJson for FlowPathsElement {
                 "flowMilestone" => v.flow_milestone = r.read()?,
                 "flowOutcome" => v.flow_outcome = r.read()?,
                 "flowOutcomeValue" => v.flow_outcome_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7468,16 +7468,16 @@ impl FlowPathsFlowDetails {
 impl FromJson for FlowPathsFlowDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "flow" => v.flow = r.read()?,
                 "version" => v.version = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7589,13 +7589,13 @@ impl FlowPathsFlowFilter {
 impl FromJson for FlowPathsFlowFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7648,14 +7648,14 @@ impl FlowPathsQuery {
 impl FromJson for FlowPathsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "category" => v.category = r.read()?,
                 "flows" => v.flows = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7765,13 +7765,13 @@ impl GetExternalEventsResponse {
 impl FromJson for GetExternalEventsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7820,14 +7820,14 @@ impl GroupByAttribute {
 impl FromJson for GroupByAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "attribute" => v.attribute = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7870,13 +7870,13 @@ impl Journey {
 impl FromJson for Journey {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7987,8 +7987,9 @@ impl JourneyEventDefinition {
 impl FromJson for JourneyEventDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "source" => v.source = r.read()?,
@@ -7997,10 +7998,9 @@ impl FromJson for JourneyEventDefinition {
                 "description" => v.description = r.read()?,
                 "jsonSchema" => v.json_schema = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8106,15 +8106,15 @@ impl JourneyEventDefinitionListing {
 impl FromJson for JourneyEventDefinitionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8210,8 +8210,9 @@ impl JourneyExternalEventsSchema {
 impl FromJson for JourneyExternalEventsSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "version" => v.version = r.read()?,
                 "enabled" => v.enabled = r.read()?,
@@ -8219,10 +8220,9 @@ impl FromJson for JourneyExternalEventsSchema {
                 "createdBy" => v.created_by = r.read()?,
                 "jsonSchema" => v.json_schema = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8280,15 +8280,15 @@ impl JourneyExternalEventsSchemaListing {
 impl FromJson for JourneyExternalEventsSchemaListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8370,17 +8370,17 @@ impl JourneyJsonSchemaDocument {
 impl FromJson for JourneyJsonSchemaDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "$schema" => v.schema = r.read()?,
                 "title" => v.title = r.read()?,
                 "description" => v.description = r.read()?,
                 "required" => v.required = r.read()?,
                 "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8466,17 +8466,17 @@ impl JourneyJsonSchemaRequest {
 impl FromJson for JourneyJsonSchemaRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "$schema" => v.schema = r.read()?,
                 "title" => v.title = r.read()?,
                 "description" => v.description = r.read()?,
                 "required" => v.required = r.read()?,
                 "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8564,17 +8564,17 @@ impl JourneyPattern {
 impl FromJson for JourneyPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "criteria" => v.criteria = r.read()?,
                 "count" => v.count = r.read()?,
                 "streamType" => v.stream_type = r.read()?,
                 "sessionType" => v.session_type = r.read()?,
                 "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8697,15 +8697,15 @@ impl JourneySchemaUpdateRequest {
 impl FromJson for JourneySchemaUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "version" => v.version = r.read()?,
                 "enabled" => v.enabled = r.read()?,
                 "jsonSchema" => v.json_schema = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8895,8 +8895,9 @@ impl JourneySegment {
 impl FromJson for JourneySegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "isActive" => v.is_active = r.read()?,
                 "displayName" => v.display_name = r.read()?,
@@ -8912,10 +8913,9 @@ impl FromJson for JourneySegment {
                 "selfUri" => v.self_uri = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9099,8 +9099,9 @@ impl JourneySegmentRequest {
 impl FromJson for JourneySegmentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "isActive" => v.is_active = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "version" => v.version = r.read()?,
@@ -9111,10 +9112,9 @@ impl FromJson for JourneySegmentRequest {
                 "journey" => v.journey = r.read()?,
                 "externalSegment" => v.external_segment = r.read()?,
                 "assignmentExpirationDays" => v.assignment_expiration_days = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9271,8 +9271,9 @@ impl JourneyView {
 impl FromJson for JourneyView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
@@ -9286,10 +9287,9 @@ impl FromJson for JourneyView {
                 "dateCreated" => v.date_created = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9422,8 +9422,9 @@ impl JourneyViewChart {
 impl FromJson for JourneyViewChart {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "version" => v.version = r.read()?,
@@ -9434,10 +9435,9 @@ impl FromJson for JourneyViewChart {
                 "displayAttributes" => v.display_attributes = r.read()?,
                 "groupByMax" => v.group_by_max = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9577,17 +9577,17 @@ impl JourneyViewChartDisplayAttributes {
 impl FromJson for JourneyViewChartDisplayAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "groupByTitle" => v.group_by_title = r.read()?,
                 "metricsTitle" => v.metrics_title = r.read()?,
                 "secondaryMetricsTitle" => v.secondary_metrics_title = r.read()?,
                 "showLegend" => v.show_legend = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9695,14 +9695,14 @@ impl JourneyViewChartGroupByAttribute {
 impl FromJson for JourneyViewChartGroupByAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "elementId" => v.element_id = r.read()?,
                 "attribute" => v.attribute = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9783,17 +9783,17 @@ impl JourneyViewChartMetric {
 impl FromJson for JourneyViewChartMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "elementId" => v.element_id = r.read()?,
                 "aggregate" => v.aggregate = r.read()?,
                 "displayLabel" => v.display_label = r.read()?,
                 "attribute" => v.attribute = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9909,14 +9909,14 @@ impl JourneyViewChartMetricResult {
 impl FromJson for JourneyViewChartMetricResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9966,14 +9966,14 @@ impl JourneyViewChartMetricResultValue {
 impl FromJson for JourneyViewChartMetricResultValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
                 "groupByAttributes" => v.group_by_attributes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10041,16 +10041,16 @@ impl JourneyViewChartResult {
 impl FromJson for JourneyViewChartResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "version" => v.version = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10144,18 +10144,18 @@ impl JourneyViewElement {
 impl FromJson for JourneyViewElement {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "attributes" => v.attributes = r.read()?,
                 "displayAttributes" => v.display_attributes = r.read()?,
                 "filter" => v.filter = r.read()?,
                 "followedBy" => v.followed_by = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10220,15 +10220,15 @@ impl JourneyViewElementAttributes {
 impl FromJson for JourneyViewElementAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "id" => v.id = r.read()?,
                 "source" => v.source = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10337,15 +10337,15 @@ impl JourneyViewElementDisplayAttributes {
 impl FromJson for JourneyViewElementDisplayAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "x" => v.x = r.read()?,
                 "y" => v.y = r.read()?,
                 "col" => v.col = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10407,15 +10407,15 @@ impl JourneyViewElementFilter {
 impl FromJson for JourneyViewElementFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
                 "numberPredicates" => v.number_predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10531,16 +10531,16 @@ impl JourneyViewElementFilterNumberPredicate {
 impl FromJson for JourneyViewElementFilterNumberPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "noValue" => v.no_value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10661,16 +10661,16 @@ impl JourneyViewElementFilterPredicate {
 impl FromJson for JourneyViewElementFilterPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dimension" => v.dimension = r.read()?,
                 "values" => v.values = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "noValue" => v.no_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10805,18 +10805,18 @@ impl JourneyViewElementFilterRange {
 impl FromJson for JourneyViewElementFilterRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "lt" => v.lt = r.read()?,
                 "lte" => v.lte = r.read()?,
                 "gt" => v.gt = r.read()?,
                 "gte" => v.gte = r.read()?,
                 "eq" => v.eq = r.read()?,
                 "neq" => v.neq = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10870,14 +10870,14 @@ impl JourneyViewElementFilterRangeData {
 impl FromJson for JourneyViewElementFilterRangeData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "duration" => v.duration = r.read()?,
                 "number" => v.number = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11004,8 +11004,9 @@ impl JourneyViewJob {
 impl FromJson for JourneyViewJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
                 "dateCompleted" => v.date_completed = r.read()?,
@@ -11015,10 +11016,9 @@ impl FromJson for JourneyViewJob {
                 "estimatedCompletionMargin" => v.estimated_completion_margin = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11190,8 +11190,9 @@ impl JourneyViewJobListing {
 impl FromJson for JourneyViewJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -11202,10 +11203,9 @@ impl FromJson for JourneyViewJobListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11292,17 +11292,17 @@ impl JourneyViewLink {
 impl FromJson for JourneyViewLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "constraintWithin" => v.constraint_within = r.read()?,
                 "constraintAfter" => v.constraint_after = r.read()?,
                 "eventCountType" => v.event_count_type = r.read()?,
                 "joinAttributes" => v.join_attributes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11406,14 +11406,14 @@ impl JourneyViewLinkTimeConstraint {
 impl FromJson for JourneyViewLinkTimeConstraint {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "unit" => v.unit = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11578,8 +11578,9 @@ impl JourneyViewListing {
 impl FromJson for JourneyViewListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -11590,10 +11591,9 @@ impl FromJson for JourneyViewListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11651,14 +11651,14 @@ impl JourneyViewResult {
 impl FromJson for JourneyViewResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "elements" => v.elements = r.read()?,
                 "charts" => v.charts = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11726,16 +11726,16 @@ impl JourneyViewResultElement {
 impl FromJson for JourneyViewResultElement {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "followedBy" => v.followed_by = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11796,15 +11796,15 @@ impl JourneyViewResultLink {
 impl FromJson for JourneyViewResultLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "connectionCount" => v.connection_count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11882,17 +11882,17 @@ impl JourneyViewResultMetrics {
 impl FromJson for JourneyViewResultMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "participantCount" => v.participant_count = r.read()?,
                 "activeCount" => v.active_count = r.read()?,
                 "completedCount" => v.completed_count = r.read()?,
                 "dropoutCount" => v.dropout_count = r.read()?,
                 "flowCount" => v.flow_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11978,17 +11978,17 @@ impl JourneyViewSchedule {
 impl FromJson for JourneyViewSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "frequency" => v.frequency = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "user" => v.user = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12144,8 +12144,9 @@ impl JourneyViewScheduleListing {
 impl FromJson for JourneyViewScheduleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -12156,10 +12157,9 @@ impl FromJson for JourneyViewScheduleListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12226,15 +12226,15 @@ impl JourneyViewUser {
 impl FromJson for JourneyViewUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "emailAddress" => v.email_address = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12289,14 +12289,14 @@ impl KeyValue {
 impl FromJson for KeyValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12361,15 +12361,15 @@ impl Label {
 impl FromJson for Label {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "value" => v.value = r.read()?,
                 "encoded" => v.encoded = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12422,14 +12422,14 @@ impl OpenActionFields {
 impl FromJson for OpenActionFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "openAction" => v.open_action = r.read()?,
                 "configurationFields" => v.configuration_fields = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12479,14 +12479,14 @@ impl OpenActionProperties {
 impl FromJson for OpenActionProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "openActionName" => v.open_action_name = r.read()?,
                 "configurationFields" => v.configuration_fields = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12644,8 +12644,9 @@ impl Outcome {
 impl FromJson for Outcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "isActive" => v.is_active = r.read()?,
                 "displayName" => v.display_name = r.read()?,
@@ -12658,10 +12659,9 @@ impl FromJson for Outcome {
                 "selfUri" => v.self_uri = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12795,8 +12795,9 @@ impl OutcomeAchievedEvent {
 impl FromJson for OutcomeAchievedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcome" => v.outcome = r.read()?,
                 "userAgentString" => v.user_agent_string = r.read()?,
                 "browser" => v.browser = r.read()?,
@@ -12807,10 +12808,9 @@ impl FromJson for OutcomeAchievedEvent {
                 "mktCampaign" => v.mkt_campaign = r.read()?,
                 "visitReferrer" => v.visit_referrer = r.read()?,
                 "visitCreatedDate" => v.visit_created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12890,16 +12890,16 @@ impl OutcomeAchievedEventOutcome {
 impl FromJson for OutcomeAchievedEventOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "version" => v.version = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12960,15 +12960,15 @@ impl OutcomeAttributionAsyncResponse {
 impl FromJson for OutcomeAttributionAsyncResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "percentFailedThreshold" => v.percent_failed_threshold = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13055,18 +13055,18 @@ impl OutcomeAttributionJobStateResponse {
 impl FromJson for OutcomeAttributionJobStateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "resultsUri" => v.results_uri = r.read()?,
                 "percentFailedThreshold" => v.percent_failed_threshold = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13175,14 +13175,14 @@ impl OutcomeAttributionListing {
 impl FromJson for OutcomeAttributionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "percentFailedThreshold" => v.percent_failed_threshold = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13267,17 +13267,17 @@ impl OutcomeAttributionRequest {
 impl FromJson for OutcomeAttributionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcomeId" => v.outcome_id = r.read()?,
                 "externalContactId" => v.external_contact_id = r.read()?,
                 "associatedValue" => v.associated_value = r.read()?,
                 "touchpoints" => v.touchpoints = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13319,13 +13319,13 @@ impl OutcomeAttributionResponseListing {
 impl FromJson for OutcomeAttributionResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13432,8 +13432,9 @@ impl OutcomeAttributionResultsResponse {
 impl FromJson for OutcomeAttributionResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcomeId" => v.outcome_id = r.read()?,
                 "index" => v.index = r.read()?,
                 "externalContactId" => v.external_contact_id = r.read()?,
@@ -13442,10 +13443,9 @@ impl FromJson for OutcomeAttributionResultsResponse {
                 "message" => v.message = r.read()?,
                 "touchpoints" => v.touchpoints = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13608,8 +13608,9 @@ impl OutcomeListing {
 impl FromJson for OutcomeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -13620,10 +13621,9 @@ impl FromJson for OutcomeListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13694,15 +13694,15 @@ impl OutcomePercentileCondition {
 impl FromJson for OutcomePercentileCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcomeId" => v.outcome_id = r.read()?,
                 "maximumPercentile" => v.maximum_percentile = r.read()?,
                 "fallbackPercentile" => v.fallback_percentile = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13762,15 +13762,15 @@ impl OutcomePredictor {
 impl FromJson for OutcomePredictor {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "outcome" => v.outcome = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13810,13 +13810,13 @@ impl OutcomePredictorListing {
 impl FromJson for OutcomePredictorListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13858,13 +13858,13 @@ impl OutcomePredictorRequest {
 impl FromJson for OutcomePredictorRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcome" => v.outcome = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13926,15 +13926,15 @@ impl OutcomeProbabilityCondition {
 impl FromJson for OutcomeProbabilityCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcomeId" => v.outcome_id = r.read()?,
                 "maximumProbability" => v.maximum_probability = r.read()?,
                 "probability" => v.probability = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13998,15 +13998,15 @@ impl OutcomeQuantileCondition {
 impl FromJson for OutcomeQuantileCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcomeId" => v.outcome_id = r.read()?,
                 "maxQuantileThreshold" => v.max_quantile_threshold = r.read()?,
                 "fallbackQuantileThreshold" => v.fallback_quantile_threshold = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14057,14 +14057,14 @@ impl OutcomeRef {
 impl FromJson for OutcomeRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14107,13 +14107,13 @@ impl OutcomeRefRequest {
 impl FromJson for OutcomeRefRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14218,8 +14218,9 @@ impl OutcomeRequest {
 impl FromJson for OutcomeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "isActive" => v.is_active = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "version" => v.version = r.read()?,
@@ -14228,10 +14229,9 @@ impl FromJson for OutcomeRequest {
                 "context" => v.context = r.read()?,
                 "journey" => v.journey = r.read()?,
                 "associatedValueField" => v.associated_value_field = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14332,8 +14332,9 @@ impl OutcomeScore {
 impl FromJson for OutcomeScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcome" => v.outcome = r.read()?,
                 "sessionMaxProbability" => v.session_max_probability = r.read()?,
                 "probability" => v.probability = r.read()?,
@@ -14341,10 +14342,9 @@ impl FromJson for OutcomeScore {
                 "sessionMaxPercentile" => v.session_max_percentile = r.read()?,
                 "quantile" => v.quantile = r.read()?,
                 "sessionMaxQuantile" => v.session_max_quantile = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14399,14 +14399,14 @@ impl OutcomeScoresResult {
 impl FromJson for OutcomeScoresResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "outcomeScores" => v.outcome_scores = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14485,17 +14485,17 @@ impl PatchAction {
 impl FromJson for PatchAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "mediaType" => v.media_type = r.read()?,
                 "actionTemplate" => v.action_template = r.read()?,
                 "architectFlowFields" => v.architect_flow_fields = r.read()?,
                 "webMessagingOfferFields" => v.web_messaging_offer_fields = r.read()?,
                 "openActionFields" => v.open_action_fields = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14775,8 +14775,9 @@ impl PatchActionMap {
 impl FromJson for PatchActionMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "version" => v.version = r.read()?,
                 "isActive" => v.is_active = r.read()?,
@@ -14797,10 +14798,9 @@ impl FromJson for PatchActionMap {
                 "modifiedDate" => v.modified_date = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14870,14 +14870,14 @@ impl PatchActionMapScheduleGroups {
 impl FromJson for PatchActionMapScheduleGroups {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actionMapScheduleGroup" => v.action_map_schedule_group = r.read()?,
                 "emergencyActionMapScheduleGroup" => v.emergency_action_map_schedule_group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14944,17 +14944,17 @@ impl PatchActionTarget {
 impl FromJson for PatchActionTarget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
                 "shortAbandonThreshold" => v.short_abandon_threshold = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15045,18 +15045,18 @@ impl PatchActionTemplate {
 impl FromJson for PatchActionTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "version" => v.version = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "state" => v.state = r.read()?,
                 "contentOffer" => v.content_offer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15220,14 +15220,14 @@ impl PatchAssociatedValueField {
 impl FromJson for PatchAssociatedValueField {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dataType" => v.data_type = r.read()?,
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15333,15 +15333,15 @@ impl PatchCallToAction {
 impl FromJson for PatchCallToAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "text" => v.text = r.read()?,
                 "url" => v.url = r.read()?,
                 "target" => v.target = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15439,14 +15439,14 @@ impl PatchCloseButtonStyleProperties {
 impl FromJson for PatchCloseButtonStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "color" => v.color = r.read()?,
                 "opacity" => v.opacity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15559,8 +15559,9 @@ impl PatchContentOffer {
 impl FromJson for PatchContentOffer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "imageUrl" => v.image_url = r.read()?,
                 "displayMode" => v.display_mode = r.read()?,
                 "layoutMode" => v.layout_mode = r.read()?,
@@ -15570,10 +15571,9 @@ impl FromJson for PatchContentOffer {
                 "callToAction" => v.call_to_action = r.read()?,
                 "style" => v.style = r.read()?,
                 "imageAltText" => v.image_alt_text = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15753,15 +15753,15 @@ impl PatchContentOfferStyleProperties {
 impl FromJson for PatchContentOfferStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "padding" => v.padding = r.read()?,
                 "color" => v.color = r.read()?,
                 "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15857,8 +15857,9 @@ impl PatchContentOfferStylingConfiguration {
 impl FromJson for PatchContentOfferStylingConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "position" => v.position = r.read()?,
                 "offer" => v.offer = r.read()?,
                 "closeButton" => v.close_button = r.read()?,
@@ -15866,10 +15867,9 @@ impl FromJson for PatchContentOfferStylingConfiguration {
                 "title" => v.title = r.read()?,
                 "headline" => v.headline = r.read()?,
                 "body" => v.body = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15942,16 +15942,16 @@ impl PatchContentPositionProperties {
 impl FromJson for PatchContentPositionProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "top" => v.top = r.read()?,
                 "bottom" => v.bottom = r.read()?,
                 "left" => v.left = r.read()?,
                 "right" => v.right = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15994,13 +15994,13 @@ impl PatchContext {
 impl FromJson for PatchContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16040,13 +16040,13 @@ impl PatchContextPattern {
 impl FromJson for PatchContextPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16113,16 +16113,16 @@ impl PatchCriteria {
 impl FromJson for PatchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "values" => v.values = r.read()?,
                 "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
                 "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16288,17 +16288,17 @@ impl PatchCtaButtonStyleProperties {
 impl FromJson for PatchCtaButtonStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "color" => v.color = r.read()?,
                 "font" => v.font = r.read()?,
                 "fontSize" => v.font_size = r.read()?,
                 "textAlign" => v.text_align = r.read()?,
                 "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16429,17 +16429,17 @@ impl PatchEntityTypeCriteria {
 impl FromJson for PatchEntityTypeCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "values" => v.values = r.read()?,
                 "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "entityType" => v.entity_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16613,13 +16613,13 @@ impl PatchExternalSegment {
 impl FromJson for PatchExternalSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16659,13 +16659,13 @@ impl PatchJourney {
 impl FromJson for PatchJourney {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16741,17 +16741,17 @@ impl PatchJourneyPattern {
 impl FromJson for PatchJourneyPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "criteria" => v.criteria = r.read()?,
                 "count" => v.count = r.read()?,
                 "streamType" => v.stream_type = r.read()?,
                 "sessionType" => v.session_type = r.read()?,
                 "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16915,8 +16915,9 @@ impl PatchOutcome {
 impl FromJson for PatchOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "isActive" => v.is_active = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "version" => v.version = r.read()?,
@@ -16925,10 +16926,9 @@ impl FromJson for PatchOutcome {
                 "context" => v.context = r.read()?,
                 "journey" => v.journey = r.read()?,
                 "associatedValueField" => v.associated_value_field = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17056,8 +17056,9 @@ impl PatchSegment {
 impl FromJson for PatchSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "isActive" => v.is_active = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "version" => v.version = r.read()?,
@@ -17068,10 +17069,9 @@ impl FromJson for PatchSegment {
                 "journey" => v.journey = r.read()?,
                 "externalSegment" => v.external_segment = r.read()?,
                 "assignmentExpirationDays" => v.assignment_expiration_days = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17147,16 +17147,16 @@ impl PatchTextStyleProperties {
 impl FromJson for PatchTextStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "color" => v.color = r.read()?,
                 "font" => v.font = r.read()?,
                 "fontSize" => v.font_size = r.read()?,
                 "textAlign" => v.text_align = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17259,14 +17259,14 @@ impl PatchWebMessagingOfferFields {
 impl FromJson for PatchWebMessagingOfferFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "offerText" => v.offer_text = r.read()?,
                 "architectFlow" => v.architect_flow = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17307,13 +17307,13 @@ impl RequestContext {
 impl FromJson for RequestContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17355,13 +17355,13 @@ impl RequestContextPattern {
 impl FromJson for RequestContextPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17432,16 +17432,16 @@ impl RequestCriteria {
 impl FromJson for RequestCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "values" => v.values = r.read()?,
                 "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
                 "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17660,8 +17660,9 @@ impl RequestDevice {
 impl FromJson for RequestDevice {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "category" => v.category = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "isMobile" => v.is_mobile = r.read()?,
@@ -17672,10 +17673,9 @@ impl FromJson for RequestDevice {
                 "osFamily" => v.os_family = r.read()?,
                 "osVersion" => v.os_version = r.read()?,
                 "manufacturer" => v.manufacturer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17821,17 +17821,17 @@ impl RequestEntityTypeCriteria {
 impl FromJson for RequestEntityTypeCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "values" => v.values = r.read()?,
                 "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "entityType" => v.entity_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18027,15 +18027,15 @@ impl RequestExternalSegment {
 impl FromJson for RequestExternalSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "source" => v.source = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18124,13 +18124,13 @@ impl RequestJourney {
 impl FromJson for RequestJourney {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18214,17 +18214,17 @@ impl RequestJourneyPattern {
 impl FromJson for RequestJourneyPattern {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "criteria" => v.criteria = r.read()?,
                 "count" => v.count = r.read()?,
                 "streamType" => v.stream_type = r.read()?,
                 "sessionType" => v.session_type = r.read()?,
                 "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18354,16 +18354,16 @@ impl RequestPage {
 impl FromJson for RequestPage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "title" => v.title = r.read()?,
                 "keywords" => v.keywords = r.read()?,
                 "lang" => v.lang = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18488,8 +18488,9 @@ impl ResponsePage {
 impl FromJson for ResponsePage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "title" => v.title = r.read()?,
                 "domain" => v.domain = r.read()?,
@@ -18499,10 +18500,9 @@ impl FromJson for ResponsePage {
                 "lang" => v.lang = r.read()?,
                 "pathname" => v.pathname = r.read()?,
                 "queryString" => v.query_string = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18552,13 +18552,13 @@ impl SegmentAssignmentEvent {
 impl FromJson for SegmentAssignmentEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "segment" => v.segment = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18607,14 +18607,14 @@ impl SegmentEstimateCount {
 impl FromJson for SegmentEstimateCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "segmentId" => v.segment_id = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18716,8 +18716,9 @@ impl SegmentListing {
 impl FromJson for SegmentListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -18728,10 +18729,9 @@ impl FromJson for SegmentListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18807,16 +18807,16 @@ impl TextStyleProperties {
 impl FromJson for TextStyleProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "color" => v.color = r.read()?,
                 "font" => v.font = r.read()?,
                 "fontSize" => v.font_size = r.read()?,
                 "textAlign" => v.text_align = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18950,17 +18950,17 @@ impl Touchpoint {
 impl FromJson for Touchpoint {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversationId" => v.conversation_id = r.read()?,
                 "agentId" => v.agent_id = r.read()?,
                 "associatedValue" => v.associated_value = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19115,8 +19115,9 @@ impl TouchpointResponse {
 impl FromJson for TouchpointResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversationId" => v.conversation_id = r.read()?,
                 "agentId" => v.agent_id = r.read()?,
                 "associatedValue" => v.associated_value = r.read()?,
@@ -19124,10 +19125,9 @@ impl FromJson for TouchpointResponse {
                 "state" => v.state = r.read()?,
                 "message" => v.message = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19323,17 +19323,17 @@ impl UnprocessedExternalEvent {
 impl FromJson for UnprocessedExternalEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "event" => v.event = r.read()?,
                 "originalRequestIndex" => v.original_request_index = r.read()?,
                 "isRetryable" => v.is_retryable = r.read()?,
                 "errorMessage" => v.error_message = r.read()?,
                 "statusCode" => v.status_code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19390,14 +19390,14 @@ impl UpdateExternalEventRequest {
 impl FromJson for UpdateExternalEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "displayName" => v.display_name = r.read()?,
                 "rank" => v.rank = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19474,17 +19474,17 @@ impl UpdateExternalEventResponse {
 impl FromJson for UpdateExternalEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemaId" => v.schema_id = r.read()?,
                 "eventName" => v.event_name = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "rank" => v.rank = r.read()?,
                 "activationStatus" => v.activation_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19584,14 +19584,14 @@ impl UpdateExternalEventsConfigurationRequest {
 impl FromJson for UpdateExternalEventsConfigurationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19645,14 +19645,14 @@ impl UrlCondition {
 impl FromJson for UrlCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
                 "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19898,8 +19898,9 @@ impl WebActionEvent {
 impl FromJson for WebActionEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "action" => v.action = r.read()?,
                 "actionMap" => v.action_map = r.read()?,
                 "timeToDisposition" => v.time_to_disposition = r.read()?,
@@ -19913,10 +19914,9 @@ impl FromJson for WebActionEvent {
                 "ipOrganization" => v.ip_organization = r.read()?,
                 "mktCampaign" => v.mkt_campaign = r.read()?,
                 "visitReferrer" => v.visit_referrer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20123,8 +20123,9 @@ impl WebEvent {
 impl FromJson for WebEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventName" => v.event_name = r.read()?,
                 "totalEventCount" => v.total_event_count = r.read()?,
                 "totalPageviewCount" => v.total_pageview_count = r.read()?,
@@ -20141,10 +20142,9 @@ impl FromJson for WebEvent {
                 "traits" => v.traits = r.read()?,
                 "searchQuery" => v.search_query = r.read()?,
                 "authenticated" => v.authenticated = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20221,15 +20221,15 @@ impl WebEventBrowser {
 impl FromJson for WebEventBrowser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "family" => v.family = r.read()?,
                 "version" => v.version = r.read()?,
                 "lang" => v.lang = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20351,8 +20351,9 @@ impl WebEventDevice {
 impl FromJson for WebEventDevice {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "category" => v.category = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "isMobile" => v.is_mobile = r.read()?,
@@ -20362,10 +20363,9 @@ impl FromJson for WebEventDevice {
                 "osFamily" => v.os_family = r.read()?,
                 "osVersion" => v.os_version = r.read()?,
                 "manufacturer" => v.manufacturer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20584,8 +20584,9 @@ impl WebEventRequest {
 impl FromJson for WebEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "customerCookieId" => v.customer_cookie_id = r.read()?,
                 "eventName" => v.event_name = r.read()?,
                 "page" => v.page = r.read()?,
@@ -20599,10 +20600,9 @@ impl FromJson for WebEventRequest {
                 "traits" => v.traits = r.read()?,
                 "externalId" => v.external_id = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20831,8 +20831,9 @@ impl WebEventResponse {
 impl FromJson for WebEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "customerId" => v.customer_id = r.read()?,
                 "eventName" => v.event_name = r.read()?,
                 "customerIdType" => v.customer_id_type = r.read()?,
@@ -20851,10 +20852,9 @@ impl FromJson for WebEventResponse {
                 "authenticated" => v.authenticated = r.read()?,
                 "externalId" => v.external_id = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20973,8 +20973,9 @@ impl WebEventResponseSession {
 impl FromJson for WebEventResponseSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "durationInSeconds" => v.duration_in_seconds = r.read()?,
                 "eventCount" => v.event_count = r.read()?,
@@ -20982,10 +20983,9 @@ impl FromJson for WebEventResponseSession {
                 "referrer" => v.referrer = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21040,14 +21040,14 @@ impl WebMessagingOfferFields {
 impl FromJson for WebMessagingOfferFields {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "offerText" => v.offer_text = r.read()?,
                 "architectFlow" => v.architect_flow = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21088,13 +21088,13 @@ impl WebMessagingOfferProperties {
 impl FromJson for WebMessagingOfferProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "offerText" => v.offer_text = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -107,8 +107,9 @@ impl LocationCreateDefinition {
 impl FromJson for LocationCreateDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "version" => v.version = r.read()?,
                 "state" => v.state = r.read()?,
@@ -117,10 +118,9 @@ impl FromJson for LocationCreateDefinition {
                 "contactUser" => v.contact_user = r.read()?,
                 "emergencyNumber" => v.emergency_number = r.read()?,
                 "address" => v.address = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -275,8 +275,9 @@ impl LocationEntityListing {
 impl FromJson for LocationEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -287,10 +288,9 @@ impl FromJson for LocationEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -406,8 +406,9 @@ impl LocationUpdateDefinition {
 impl FromJson for LocationUpdateDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "version" => v.version = r.read()?,
                 "state" => v.state = r.read()?,
@@ -416,10 +417,9 @@ impl FromJson for LocationUpdateDefinition {
                 "contactUser" => v.contact_user = r.read()?,
                 "emergencyNumber" => v.emergency_number = r.read()?,
                 "address" => v.address = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -54,15 +54,15 @@ impl AcknowledgeScreenRecordingRequest {
 impl FromJson for AcknowledgeScreenRecordingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "participantJid" => v.participant_jid = r.read()?,
                 "roomId" => v.room_id = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -226,8 +226,9 @@ impl Annotation {
 impl FromJson for Annotation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -243,10 +244,9 @@ impl FromJson for Annotation {
                 "annotations" => v.annotations = r.read()?,
                 "realtimeLocation" => v.realtime_location = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -360,14 +360,14 @@ impl ArchiveRetention {
 impl FromJson for ArchiveRetention {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "days" => v.days = r.read()?,
                 "storageMedium" => v.storage_medium = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -487,17 +487,17 @@ impl BatchDownloadJobResult {
 impl FromJson for BatchDownloadJobResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversationId" => v.conversation_id = r.read()?,
                 "recordingId" => v.recording_id = r.read()?,
                 "resultUrl" => v.result_url = r.read()?,
                 "contentType" => v.content_type = r.read()?,
                 "errorMsg" => v.error_msg = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -604,8 +604,9 @@ impl BatchDownloadJobStatusResult {
 impl FromJson for BatchDownloadJobStatusResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "jobId" => v.job_id = r.read()?,
                 "expectedResultCount" => v.expected_result_count = r.read()?,
@@ -614,10 +615,9 @@ impl FromJson for BatchDownloadJobStatusResult {
                 "status" => v.status = r.read()?,
                 "results" => v.results = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -713,13 +713,13 @@ impl BatchDownloadJobSubmission {
 impl FromJson for BatchDownloadJobSubmission {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "batchDownloadRequestList" => v.batch_download_request_list = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -768,14 +768,14 @@ impl BatchDownloadJobSubmissionResult {
 impl FromJson for BatchDownloadJobSubmissionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -825,14 +825,14 @@ impl BatchDownloadRequest {
 impl FromJson for BatchDownloadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversationId" => v.conversation_id = r.read()?,
                 "recordingId" => v.recording_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -909,17 +909,17 @@ impl ButtonResponse {
 impl FromJson for ButtonResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "text" => v.text = r.read()?,
                 "payload" => v.payload = r.read()?,
                 "messageType" => v.message_type = r.read()?,
                 "originatingMessageId" => v.originating_message_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1092,16 +1092,16 @@ impl CalibrationAssignment {
 impl FromJson for CalibrationAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "calibrator" => v.calibrator = r.read()?,
                 "evaluators" => v.evaluators = r.read()?,
                 "evaluationForm" => v.evaluation_form = r.read()?,
                 "expertEvaluator" => v.expert_evaluator = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1153,14 +1153,14 @@ impl CallMediaPolicy {
 impl FromJson for CallMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1259,8 +1259,9 @@ impl CallMediaPolicyConditions {
 impl FromJson for CallMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "forUsers" => v.for_users = r.read()?,
                 "dateRanges" => v.date_ranges = r.read()?,
                 "forQueues" => v.for_queues = r.read()?,
@@ -1270,10 +1271,9 @@ impl FromJson for CallMediaPolicyConditions {
                 "teams" => v.teams = r.read()?,
                 "directions" => v.directions = r.read()?,
                 "duration" => v.duration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1357,17 +1357,17 @@ impl Card {
 impl FromJson for Card {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "title" => v.title = r.read()?,
                 "description" => v.description = r.read()?,
                 "url" => v.url = r.read()?,
                 "defaultAction" => v.default_action = r.read()?,
                 "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1447,17 +1447,17 @@ impl CardAction {
 impl FromJson for CardAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "text" => v.text = r.read()?,
                 "payload" => v.payload = r.read()?,
                 "url" => v.url = r.read()?,
                 "isSelected" => v.is_selected = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1557,14 +1557,14 @@ impl ChatMediaPolicy {
 impl FromJson for ChatMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1656,8 +1656,9 @@ impl ChatMediaPolicyConditions {
 impl FromJson for ChatMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "forUsers" => v.for_users = r.read()?,
                 "dateRanges" => v.date_ranges = r.read()?,
                 "forQueues" => v.for_queues = r.read()?,
@@ -1666,10 +1667,9 @@ impl FromJson for ChatMediaPolicyConditions {
                 "timeAllowed" => v.time_allowed = r.read()?,
                 "teams" => v.teams = r.read()?,
                 "duration" => v.duration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1809,8 +1809,9 @@ impl ChatMessage {
 impl FromJson for ChatMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "body" => v.body = r.read()?,
                 "id" => v.id = r.read()?,
                 "to" => v.to = r.read()?,
@@ -1823,10 +1824,9 @@ impl FromJson for ChatMessage {
                 "senderCommunicationId" => v.sender_communication_id = r.read()?,
                 "participantPurpose" => v.participant_purpose = r.read()?,
                 "user" => v.user = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1970,17 +1970,17 @@ impl ChatMessageUser {
 impl FromJson for ChatMessageUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "username" => v.username = r.read()?,
                 "images" => v.images = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2026,13 +2026,13 @@ impl ConversationDeletionProtectionQuery {
 impl FromJson for ConversationDeletionProtectionQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversationIds" => v.conversation_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2081,14 +2081,14 @@ impl CrossPlatformCallMediaPolicy {
 impl FromJson for CrossPlatformCallMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2138,14 +2138,14 @@ impl CrossPlatformChatMediaPolicy {
 impl FromJson for CrossPlatformChatMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2195,14 +2195,14 @@ impl CrossPlatformEmailMediaPolicy {
 impl FromJson for CrossPlatformEmailMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2270,16 +2270,16 @@ impl CrossPlatformMediaPolicies {
 impl FromJson for CrossPlatformMediaPolicies {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "callPolicy" => v.call_policy = r.read()?,
                 "chatPolicy" => v.chat_policy = r.read()?,
                 "emailPolicy" => v.email_policy = r.read()?,
                 "messagePolicy" => v.message_policy = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2331,14 +2331,14 @@ impl CrossPlatformMessageMediaPolicy {
 impl FromJson for CrossPlatformMessageMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2468,8 +2468,9 @@ impl CrossPlatformPolicy {
 impl FromJson for CrossPlatformPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
@@ -2482,10 +2483,9 @@ impl FromJson for CrossPlatformPolicy {
                 "actions" => v.actions = r.read()?,
                 "policyErrors" => v.policy_errors = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2598,8 +2598,9 @@ impl CrossPlatformPolicyActions {
 impl FromJson for CrossPlatformPolicyActions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "retainRecording" => v.retain_recording = r.read()?,
                 "deleteRecording" => v.delete_recording = r.read()?,
                 "alwaysDelete" => v.always_delete = r.read()?,
@@ -2609,10 +2610,9 @@ impl FromJson for CrossPlatformPolicyActions {
                 "assignCalibrations" => v.assign_calibrations = r.read()?,
                 "retentionDuration" => v.retention_duration = r.read()?,
                 "integrationExport" => v.integration_export = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2753,8 +2753,9 @@ impl CrossPlatformPolicyCreate {
 impl FromJson for CrossPlatformPolicyCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
@@ -2767,10 +2768,9 @@ impl FromJson for CrossPlatformPolicyCreate {
                 "actions" => v.actions = r.read()?,
                 "policyErrors" => v.policy_errors = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2819,13 +2819,13 @@ impl CrossPlatformPolicyUpdate {
 impl FromJson for CrossPlatformPolicyUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2903,17 +2903,17 @@ impl DatePicker {
 impl FromJson for DatePicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "title" => v.title = r.read()?,
                 "subtitle" => v.subtitle = r.read()?,
                 "datePickerAvailableDateTimes" => v.date_picker_available_date_times = r.read()?,
                 "dateSelected" => v.date_selected = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2966,14 +2966,14 @@ impl DatePickerAvailableDateTime {
 impl FromJson for DatePickerAvailableDateTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "duration" => v.duration = r.read()?,
                 "dateTime" => v.date_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3012,13 +3012,13 @@ impl DeleteRetention {
 impl FromJson for DeleteRetention {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "days" => v.days = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3077,16 +3077,16 @@ impl DurationCondition {
 impl FromJson for DurationCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "durationTarget" => v.duration_target = r.read()?,
                 "durationOperator" => v.duration_operator = r.read()?,
                 "durationRange" => v.duration_range = r.read()?,
                 "durationMode" => v.duration_mode = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3253,17 +3253,17 @@ impl EmailAttachment {
 impl FromJson for EmailAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "contentPath" => v.content_path = r.read()?,
                 "contentType" => v.content_type = r.read()?,
                 "attachmentId" => v.attachment_id = r.read()?,
                 "contentLength" => v.content_length = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3316,14 +3316,14 @@ impl EmailMediaPolicy {
 impl FromJson for EmailMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3415,8 +3415,9 @@ impl EmailMediaPolicyConditions {
 impl FromJson for EmailMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "forUsers" => v.for_users = r.read()?,
                 "dateRanges" => v.date_ranges = r.read()?,
                 "forQueues" => v.for_queues = r.read()?,
@@ -3425,10 +3426,9 @@ impl FromJson for EmailMediaPolicyConditions {
                 "timeAllowed" => v.time_allowed = r.read()?,
                 "teams" => v.teams = r.read()?,
                 "customerParticipation" => v.customer_participation = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3592,8 +3592,9 @@ impl EncryptionKey {
 impl FromJson for EncryptionKey {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "createDate" => v.create_date = r.read()?,
@@ -3603,10 +3604,9 @@ impl FromJson for EncryptionKey {
                 "keyConfigurationType" => v.key_configuration_type = r.read()?,
                 "kmsKeyArn" => v.kms_key_arn = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3770,8 +3770,9 @@ impl EncryptionKeyEntityListing {
 impl FromJson for EncryptionKeyEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -3782,10 +3783,9 @@ impl FromJson for EncryptionKeyEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3990,8 +3990,9 @@ impl Endpoint {
 impl FromJson for Endpoint {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -4011,10 +4012,9 @@ impl FromJson for Endpoint {
                 "site" => v.site = r.read()?,
                 "dids" => v.dids = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4128,14 +4128,14 @@ impl EvaluationAssignment {
 impl FromJson for EvaluationAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "evaluationForm" => v.evaluation_form = r.read()?,
                 "user" => v.user = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4178,13 +4178,13 @@ impl ExecuteRecordingJobsQuery {
 impl FromJson for ExecuteRecordingJobsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4279,15 +4279,15 @@ impl FailedDeleteProtectionUpdate {
 impl FromJson for FailedDeleteProtectionUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversation" => v.conversation = r.read()?,
                 "errorMessage" => v.error_message = r.read()?,
                 "errorCode" => v.error_code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4390,8 +4390,9 @@ impl FailedRecordingEntityListing {
 impl FromJson for FailedRecordingEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -4402,10 +4403,9 @@ impl FromJson for FailedRecordingEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4466,15 +4466,15 @@ impl InitiateScreenRecording {
 impl FromJson for InitiateScreenRecording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "recordACW" => v.record_acw = r.read()?,
                 "archiveRetention" => v.archive_retention = r.read()?,
                 "deleteRetention" => v.delete_retention = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4527,14 +4527,14 @@ impl IntegrationExport {
 impl FromJson for IntegrationExport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "integration" => v.integration = r.read()?,
                 "shouldExportScreenRecordings" => v.should_export_screen_recordings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4584,14 +4584,14 @@ impl InteractiveApplication {
 impl FromJson for InteractiveApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "url" => v.url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4659,16 +4659,16 @@ impl KeyRotationSchedule {
 impl FromJson for KeyRotationSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "period" => v.period = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4808,17 +4808,17 @@ impl ListPicker {
 impl FromJson for ListPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "title" => v.title = r.read()?,
                 "subtitle" => v.subtitle = r.read()?,
                 "header" => v.header = r.read()?,
                 "sections" => v.sections = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4895,16 +4895,16 @@ impl ListPickerItem {
 impl FromJson for ListPickerItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "subtitle" => v.subtitle = r.read()?,
                 "title" => v.title = r.read()?,
                 "selected" => v.selected = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4971,15 +4971,15 @@ impl ListPickerSection {
 impl FromJson for ListPickerSection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "items" => v.items = r.read()?,
                 "multipleSelection" => v.multiple_selection = r.read()?,
                 "title" => v.title = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5070,18 +5070,18 @@ impl LocalEncryptionConfiguration {
 impl FromJson for LocalEncryptionConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "url" => v.url = r.read()?,
                 "apiId" => v.api_id = r.read()?,
                 "apiKey" => v.api_key = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5150,15 +5150,15 @@ impl LocalEncryptionKeyRequest {
 impl FromJson for LocalEncryptionKeyRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "configId" => v.config_id = r.read()?,
                 "publicKey" => v.public_key = r.read()?,
                 "keypairId" => v.keypair_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5200,13 +5200,13 @@ impl ManageDeleteProtectionResult {
 impl FromJson for ManageDeleteProtectionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "failedUpdates" => v.failed_updates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5273,16 +5273,16 @@ impl MediaPolicies {
 impl FromJson for MediaPolicies {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "callPolicy" => v.call_policy = r.read()?,
                 "chatPolicy" => v.chat_policy = r.read()?,
                 "emailPolicy" => v.email_policy = r.read()?,
                 "messagePolicy" => v.message_policy = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5330,14 +5330,14 @@ impl MediaResult {
 impl FromJson for MediaResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "mediaUri" => v.media_uri = r.read()?,
                 "waveformData" => v.waveform_data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5414,17 +5414,17 @@ impl MessageMediaAttachment {
 impl FromJson for MessageMediaAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "contentLength" => v.content_length = r.read()?,
                 "name" => v.name = r.read()?,
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5528,14 +5528,14 @@ impl MessageMediaPolicy {
 impl FromJson for MessageMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actions" => v.actions = r.read()?,
                 "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5627,8 +5627,9 @@ impl MessageMediaPolicyConditions {
 impl FromJson for MessageMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "forUsers" => v.for_users = r.read()?,
                 "dateRanges" => v.date_ranges = r.read()?,
                 "forQueues" => v.for_queues = r.read()?,
@@ -5637,10 +5638,9 @@ impl FromJson for MessageMediaPolicyConditions {
                 "timeAllowed" => v.time_allowed = r.read()?,
                 "teams" => v.teams = r.read()?,
                 "customerParticipation" => v.customer_participation = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5743,14 +5743,14 @@ impl MessageStickerAttachment {
 impl FromJson for MessageStickerAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5824,18 +5824,18 @@ impl MeteredAssignmentByAgent {
 impl FromJson for MeteredAssignmentByAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "evaluationContextId" => v.evaluation_context_id = r.read()?,
                 "evaluators" => v.evaluators = r.read()?,
                 "maxNumberEvaluations" => v.max_number_evaluations = r.read()?,
                 "evaluationForm" => v.evaluation_form = r.read()?,
                 "timeInterval" => v.time_interval = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5913,18 +5913,18 @@ impl MeteredEvaluationAssignment {
 impl FromJson for MeteredEvaluationAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "evaluationContextId" => v.evaluation_context_id = r.read()?,
                 "evaluators" => v.evaluators = r.read()?,
                 "maxNumberEvaluations" => v.max_number_evaluations = r.read()?,
                 "evaluationForm" => v.evaluation_form = r.read()?,
                 "assignToActiveUser" => v.assign_to_active_user = r.read()?,
                 "timeInterval" => v.time_interval = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6084,8 +6084,9 @@ impl OrphanRecording {
 impl FromJson for OrphanRecording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "createdTime" => v.created_time = r.read()?,
@@ -6102,10 +6103,9 @@ impl FromJson for OrphanRecording {
                 "sourceOrphaningId" => v.source_orphaning_id = r.read()?,
                 "region" => v.region = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6639,8 +6639,9 @@ impl OrphanRecordingListing {
 impl FromJson for OrphanRecordingListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -6651,10 +6652,9 @@ impl FromJson for OrphanRecordingListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6739,17 +6739,17 @@ impl OrphanUpdateRequest {
 impl FromJson for OrphanUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "archiveDate" => v.archive_date = r.read()?,
                 "deleteDate" => v.delete_date = r.read()?,
                 "exportDate" => v.export_date = r.read()?,
                 "integrationId" => v.integration_id = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6802,14 +6802,14 @@ impl PaymentLineItem {
 impl FromJson for PaymentLineItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "price" => v.price = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6897,18 +6897,18 @@ impl PaymentRequest {
 impl FromJson for PaymentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "paymentPlatform" => v.payment_platform = r.read()?,
                 "countryCode" => v.country_code = r.read()?,
                 "currencyCode" => v.currency_code = r.read()?,
                 "orderTotal" => v.order_total = r.read()?,
                 "lineItems" => v.line_items = r.read()?,
                 "shippingOptions" => v.shipping_options = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7014,15 +7014,15 @@ impl PaymentResponse {
 impl FromJson for PaymentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "originatingMessageId" => v.originating_message_id = r.read()?,
                 "paymentStatus" => v.payment_status = r.read()?,
                 "failureReason" => v.failure_reason = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7200,8 +7200,9 @@ impl Policy {
 impl FromJson for Policy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
@@ -7214,10 +7215,9 @@ impl FromJson for Policy {
                 "actions" => v.actions = r.read()?,
                 "policyErrors" => v.policy_errors = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7344,8 +7344,9 @@ impl PolicyActions {
 impl FromJson for PolicyActions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "retainRecording" => v.retain_recording = r.read()?,
                 "deleteRecording" => v.delete_recording = r.read()?,
                 "alwaysDelete" => v.always_delete = r.read()?,
@@ -7357,10 +7358,9 @@ impl FromJson for PolicyActions {
                 "retentionDuration" => v.retention_duration = r.read()?,
                 "initiateScreenRecording" => v.initiate_screen_recording = r.read()?,
                 "integrationExport" => v.integration_export = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7477,8 +7477,9 @@ impl PolicyConditions {
 impl FromJson for PolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "forUsers" => v.for_users = r.read()?,
                 "directions" => v.directions = r.read()?,
                 "dateRanges" => v.date_ranges = r.read()?,
@@ -7489,10 +7490,9 @@ impl FromJson for PolicyConditions {
                 "timeAllowed" => v.time_allowed = r.read()?,
                 "teams" => v.teams = r.read()?,
                 "customerParticipation" => v.customer_participation = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7681,8 +7681,9 @@ impl PolicyCreate {
 impl FromJson for PolicyCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
@@ -7695,10 +7696,9 @@ impl FromJson for PolicyCreate {
                 "actions" => v.actions = r.read()?,
                 "policyErrors" => v.policy_errors = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7810,8 +7810,9 @@ impl PolicyEntityListing {
 impl FromJson for PolicyEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -7822,10 +7823,9 @@ impl FromJson for PolicyEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7916,8 +7916,9 @@ impl PolicyErrorMessage {
 impl FromJson for PolicyErrorMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "statusCode" => v.status_code = r.read()?,
                 "userMessage" => v.user_message = r.read()?,
                 "userParamsMessage" => v.user_params_message = r.read()?,
@@ -7925,10 +7926,9 @@ impl FromJson for PolicyErrorMessage {
                 "correlationId" => v.correlation_id = r.read()?,
                 "userParams" => v.user_params = r.read()?,
                 "insertDate" => v.insert_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7972,13 +7972,13 @@ impl PolicyErrors {
 impl FromJson for PolicyErrors {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "policyErrorMessages" => v.policy_error_messages = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8016,13 +8016,13 @@ impl PolicyUpdate {
 impl FromJson for PolicyUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8382,8 +8382,9 @@ impl PolicyUser {
 impl FromJson for PolicyUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -8423,10 +8424,9 @@ impl FromJson for PolicyUser {
                 "dateLastLogin" => v.date_last_login = r.read()?,
                 "dateWelcomeSent" => v.date_welcome_sent = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8580,16 +8580,16 @@ impl PublishedSurveyFormReference {
 impl FromJson for PublishedSurveyFormReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "contextId" => v.context_id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8668,17 +8668,17 @@ impl QuickReply {
 impl FromJson for QuickReply {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "text" => v.text = r.read()?,
                 "payload" => v.payload = r.read()?,
                 "url" => v.url = r.read()?,
                 "action" => v.action = r.read()?,
                 "isSelected" => v.is_selected = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8774,14 +8774,14 @@ impl ReceivedReplyMessage {
 impl FromJson for ReceivedReplyMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "title" => v.title = r.read()?,
                 "subtitle" => v.subtitle = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9118,8 +9118,9 @@ impl Recording {
 impl FromJson for Recording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -9155,10 +9156,9 @@ impl FromJson for Recording {
                 "creationTime" => v.creation_time = r.read()?,
                 "associatedConversationIds" => v.associated_conversation_ids = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9536,18 +9536,18 @@ impl RecordingAttachment {
 impl FromJson for RecordingAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "url" => v.url = r.read()?,
                 "mime" => v.mime = r.read()?,
                 "text" => v.text = r.read()?,
                 "fileName" => v.file_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9669,15 +9669,15 @@ impl RecordingContentStory {
 impl FromJson for RecordingContentStory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "url" => v.url = r.read()?,
                 "replyToId" => v.reply_to_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9838,8 +9838,9 @@ impl RecordingEmailMessage {
 impl FromJson for RecordingEmailMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "htmlBody" => v.html_body = r.read()?,
                 "textBody" => v.text_body = r.read()?,
                 "id" => v.id = r.read()?,
@@ -9851,10 +9852,9 @@ impl FromJson for RecordingEmailMessage {
                 "subject" => v.subject = r.read()?,
                 "attachments" => v.attachments = r.read()?,
                 "time" => v.time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9962,8 +9962,9 @@ impl RecordingEncryptionConfiguration {
 impl FromJson for RecordingEncryptionConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "url" => v.url = r.read()?,
                 "apiId" => v.api_id = r.read()?,
@@ -9971,10 +9972,9 @@ impl FromJson for RecordingEncryptionConfiguration {
                 "keyConfigurationType" => v.key_configuration_type = r.read()?,
                 "lastError" => v.last_error = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10087,15 +10087,15 @@ impl RecordingEncryptionConfigurationListing {
 impl FromJson for RecordingEncryptionConfigurationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10191,8 +10191,9 @@ impl RecordingForm {
 impl FromJson for RecordingForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "introduction" => v.introduction = r.read()?,
                 "formPages" => v.form_pages = r.read()?,
                 "receivedMessage" => v.received_message = r.read()?,
@@ -10200,10 +10201,9 @@ impl FromJson for RecordingForm {
                 "response" => v.response = r.read()?,
                 "originatingMessageId" => v.originating_message_id = r.read()?,
                 "cannedResponseId" => v.canned_response_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10267,15 +10267,15 @@ impl RecordingFormPage {
 impl FromJson for RecordingFormPage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "title" => v.title = r.read()?,
                 "subtitle" => v.subtitle = r.read()?,
                 "pageComponents" => v.page_components = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10353,17 +10353,17 @@ impl RecordingFormPageComponent {
 impl FromJson for RecordingFormPageComponent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "formComponentType" => v.form_component_type = r.read()?,
                 "datePicker" => v.date_picker = r.read()?,
                 "wheelPicker" => v.wheel_picker = r.read()?,
                 "listPicker" => v.list_picker = r.read()?,
                 "input" => v.input = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10471,14 +10471,14 @@ impl RecordingFormResponseComponent {
 impl FromJson for RecordingFormResponseComponent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "component" => v.component = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10528,14 +10528,14 @@ impl RecordingFormResponseContent {
 impl FromJson for RecordingFormResponseContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "contentType" => v.content_type = r.read()?,
                 "buttonResponse" => v.button_response = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10646,16 +10646,16 @@ impl RecordingInput {
 impl FromJson for RecordingInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "title" => v.title = r.read()?,
                 "subtitle" => v.subtitle = r.read()?,
                 "responseText" => v.response_text = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10707,14 +10707,14 @@ impl RecordingIntroduction {
 impl FromJson for RecordingIntroduction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "title" => v.title = r.read()?,
                 "subtitle" => v.subtitle = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10874,8 +10874,9 @@ impl RecordingJob {
 impl FromJson for RecordingJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "user" => v.user = r.read()?,
                 "state" => v.state = r.read()?,
@@ -10890,10 +10891,9 @@ impl FromJson for RecordingJob {
                 "errorMessage" => v.error_message = r.read()?,
                 "failedRecordings" => v.failed_recordings = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11070,8 +11070,9 @@ impl RecordingJobEntityListing {
 impl FromJson for RecordingJobEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -11082,10 +11083,9 @@ impl FromJson for RecordingJobEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11143,14 +11143,14 @@ impl RecordingJobFailedRecording {
 impl FromJson for RecordingJobFailedRecording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversation" => v.conversation = r.read()?,
                 "recording" => v.recording = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11301,8 +11301,9 @@ impl RecordingJobsQuery {
 impl FromJson for RecordingJobsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "action" => v.action = r.read()?,
                 "actionDate" => v.action_date = r.read()?,
                 "actionAge" => v.action_age = r.read()?,
@@ -11316,10 +11317,9 @@ impl FromJson for RecordingJobsQuery {
                 "clearExport" => v.clear_export = r.read()?,
                 "conversationQuery" => v.conversation_query = r.read()?,
                 "agedConversationInterval" => v.aged_conversation_interval = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11458,17 +11458,17 @@ impl RecordingLocation {
 impl FromJson for RecordingLocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "address" => v.address = r.read()?,
                 "text" => v.text = r.read()?,
                 "latitude" => v.latitude = r.read()?,
                 "longitude" => v.longitude = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11539,16 +11539,16 @@ impl RecordingMessageReceipt {
 impl FromJson for RecordingMessageReceipt {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "receiptTime" => v.receipt_time = r.read()?,
                 "status" => v.status = r.read()?,
                 "reasons" => v.reasons = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11663,14 +11663,14 @@ impl RecordingMessageReceiptReason {
 impl FromJson for RecordingMessageReceiptReason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "code" => v.code = r.read()?,
                 "message" => v.message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12090,8 +12090,9 @@ impl RecordingMessagingMessage {
 impl FromJson for RecordingMessagingMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "from" => v.from = r.read()?,
                 "fromUser" => v.from_user = r.read()?,
                 "fromExternalContact" => v.from_external_contact = r.read()?,
@@ -12125,10 +12126,9 @@ impl FromJson for RecordingMessagingMessage {
                 "richLink" => v.rich_link = r.read()?,
                 "messageReceipts" => v.message_receipts = r.read()?,
                 "notificationResponse" => v.notification_response = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12555,8 +12555,9 @@ impl RecordingMetadata {
 impl FromJson for RecordingMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -12579,10 +12580,9 @@ impl FromJson for RecordingMetadata {
                 "sessionId" => v.session_id = r.read()?,
                 "region" => v.region = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12958,16 +12958,16 @@ impl RecordingNotificationResponse {
 impl FromJson for RecordingNotificationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "originatingMessageId" => v.originating_message_id = r.read()?,
                 "referenceId" => v.reference_id = r.read()?,
                 "notificationStatus" => v.notification_status = r.read()?,
                 "notificationText" => v.notification_text = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13111,8 +13111,9 @@ impl RecordingNotificationTemplate {
 impl FromJson for RecordingNotificationTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "language" => v.language = r.read()?,
                 "header" => v.header = r.read()?,
@@ -13120,10 +13121,9 @@ impl FromJson for RecordingNotificationTemplate {
                 "buttons" => v.buttons = r.read()?,
                 "carousel" => v.carousel = r.read()?,
                 "footer" => v.footer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13228,8 +13228,9 @@ impl RecordingRetention {
 impl FromJson for RecordingRetention {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversationId" => v.conversation_id = r.read()?,
                 "recordingId" => v.recording_id = r.read()?,
                 "archiveDate" => v.archive_date = r.read()?,
@@ -13238,10 +13239,9 @@ impl FromJson for RecordingRetention {
                 "exportDate" => v.export_date = r.read()?,
                 "exportedDate" => v.exported_date = r.read()?,
                 "creationTime" => v.creation_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13350,16 +13350,16 @@ impl RecordingRetentionCursorEntityListing {
 impl FromJson for RecordingRetentionCursorEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13438,17 +13438,17 @@ impl RecordingRoadsideAssistance {
 impl FromJson for RecordingRoadsideAssistance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "text" => v.text = r.read()?,
                 "phoneNumber" => v.phone_number = r.read()?,
                 "isDevicePhoneNumber" => v.is_device_phone_number = r.read()?,
                 "location" => v.location = r.read()?,
                 "messageNumber" => v.message_number = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13537,18 +13537,18 @@ impl RecordingSettings {
 impl FromJson for RecordingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "maxSimultaneousStreams" => v.max_simultaneous_streams = r.read()?,
                 "maxConfigurableScreenRecordingStreams" => v.max_configurable_screen_recording_streams = r.read()?,
                 "regionalRecordingStorageEnabled" => v.regional_recording_storage_enabled = r.read()?,
                 "recordingPlaybackUrlTtl" => v.recording_playback_url_ttl = r.read()?,
                 "recordingBatchDownloadUrlTtl" => v.recording_batch_download_url_ttl = r.read()?,
                 "stopRecordingWhenOnlyExternalParticipants" => v.stop_recording_when_only_external_participants = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13593,13 +13593,13 @@ impl RecordingTemplateBody {
 impl FromJson for RecordingTemplateBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "text" => v.text = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13684,18 +13684,18 @@ impl RecordingTemplateButton {
 impl FromJson for RecordingTemplateButton {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "text" => v.text = r.read()?,
                 "index" => v.index = r.read()?,
                 "phoneNumber" => v.phone_number = r.read()?,
                 "url" => v.url = r.read()?,
                 "isSelected" => v.is_selected = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13809,15 +13809,15 @@ impl RecordingTemplateCard {
 impl FromJson for RecordingTemplateCard {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "header" => v.header = r.read()?,
                 "body" => v.body = r.read()?,
                 "buttons" => v.buttons = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13859,13 +13859,13 @@ impl RecordingTemplateCarousel {
 impl FromJson for RecordingTemplateCarousel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "cards" => v.cards = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13905,13 +13905,13 @@ impl RecordingTemplateFooter {
 impl FromJson for RecordingTemplateFooter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "text" => v.text = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13969,15 +13969,15 @@ impl RecordingTemplateHeader {
 impl FromJson for RecordingTemplateHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "text" => v.text = r.read()?,
                 "media" => v.media = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14100,17 +14100,17 @@ impl RecordingUploadReport {
 impl FromJson for RecordingUploadReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "state" => v.state = r.read()?,
                 "signedUrl" => v.signed_url = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14216,14 +14216,14 @@ impl RecordingUploadReportRequest {
 impl FromJson for RecordingUploadReportRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateSince" => v.date_since = r.read()?,
                 "uploadStatus" => v.upload_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14328,14 +14328,14 @@ impl RecordingWheelPicker {
 impl FromJson for RecordingWheelPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "items" => v.items = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14403,16 +14403,16 @@ impl RecordingWheelPickerItem {
 impl FromJson for RecordingWheelPickerItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "title" => v.title = r.read()?,
                 "value" => v.value = r.read()?,
                 "isSelected" => v.is_selected = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14460,14 +14460,14 @@ impl RetentionDuration {
 impl FromJson for RetentionDuration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "archiveRetention" => v.archive_retention = r.read()?,
                 "deleteRetention" => v.delete_retention = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14553,18 +14553,18 @@ impl RichLink {
 impl FromJson for RichLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "header" => v.header = r.read()?,
                 "footer" => v.footer = r.read()?,
                 "text" => v.text = r.read()?,
                 "url" => v.url = r.read()?,
                 "urlLabel" => v.url_label = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14627,15 +14627,15 @@ impl RichLinkHeader {
 impl FromJson for RichLinkHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "value" => v.value = r.read()?,
                 "url" => v.url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14732,13 +14732,13 @@ impl ScreenRecordingActiveSessions {
 impl FromJson for ScreenRecordingActiveSessions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14818,8 +14818,9 @@ impl ScreenRecordingMetaData {
 impl FromJson for ScreenRecordingMetaData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trackId" => v.track_id = r.read()?,
                 "mediaId" => v.media_id = r.read()?,
                 "screenId" => v.screen_id = r.read()?,
@@ -14827,10 +14828,9 @@ impl FromJson for ScreenRecordingMetaData {
                 "originY" => v.origin_y = r.read()?,
                 "primary" => v.primary = r.read()?,
                 "main" => v.main = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14888,15 +14888,15 @@ impl ScreenRecordingMetaDataRequest {
 impl FromJson for ScreenRecordingMetaDataRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "participantJid" => v.participant_jid = r.read()?,
                 "roomId" => v.room_id = r.read()?,
                 "metaData" => v.meta_data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14985,18 +14985,18 @@ impl SurveyAssignment {
 impl FromJson for SurveyAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "surveyForm" => v.survey_form = r.read()?,
                 "flow" => v.flow = r.read()?,
                 "inviteTimeInterval" => v.invite_time_interval = r.read()?,
                 "sendingUser" => v.sending_user = r.read()?,
                 "sendingDomain" => v.sending_domain = r.read()?,
                 "useThreadingTimelineForSendTime" => v.use_threading_timeline_for_send_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15053,15 +15053,15 @@ impl TimeAllowed {
 impl FromJson for TimeAllowed {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeSlots" => v.time_slots = r.read()?,
                 "timeZoneId" => v.time_zone_id = r.read()?,
                 "empty" => v.empty = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15122,16 +15122,16 @@ impl TimeInterval {
 impl FromJson for TimeInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "months" => v.months = r.read()?,
                 "weeks" => v.weeks = r.read()?,
                 "days" => v.days = r.read()?,
                 "hours" => v.hours = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15192,15 +15192,15 @@ impl TimeSlot {
 impl FromJson for TimeSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startTime" => v.start_time = r.read()?,
                 "stopTime" => v.stop_time = r.read()?,
                 "day" => v.day = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -60,15 +60,15 @@ impl AutoStatusTransitionDetail {
 impl FromJson for AutoStatusTransitionDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "nextStatus" => v.next_status = r.read()?,
                 "dateOfTransition" => v.date_of_transition = r.read()?,
                 "errorDetails" => v.error_details = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -191,8 +191,9 @@ impl BulkJob {
 impl FromJson for BulkJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "action" => v.action = r.read()?,
@@ -203,10 +204,9 @@ impl FromJson for BulkJob {
                 "dateFinished" => v.date_finished = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -371,13 +371,13 @@ impl BulkJobAddRequest {
 impl FromJson for BulkJobAddRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -435,15 +435,15 @@ impl BulkJobAddResponse {
 impl FromJson for BulkJobAddResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
                 "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -494,14 +494,14 @@ impl BulkJobAddResult {
 impl FromJson for BulkJobAddResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "error" => v.error = r.read()?,
                 "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -576,17 +576,17 @@ impl BulkJobAddWorkitemSummary {
 impl FromJson for BulkJobAddWorkitemSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "workbin" => v.workbin = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -630,13 +630,13 @@ impl BulkJobEntity {
 impl FromJson for BulkJobEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -685,14 +685,14 @@ impl BulkJobError {
 impl FromJson for BulkJobError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "message" => v.message = r.read()?,
                 "code" => v.code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -735,13 +735,13 @@ impl BulkJobTerminateRequest {
 impl FromJson for BulkJobTerminateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -790,14 +790,14 @@ impl BulkJobTerminateResult {
 impl FromJson for BulkJobTerminateResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "error" => v.error = r.read()?,
                 "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -847,14 +847,14 @@ impl BulkJobTerminateResultEntity {
 impl FromJson for BulkJobTerminateResultEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -913,15 +913,15 @@ impl BulkJobTerminateResultsResponse {
 impl FromJson for BulkJobTerminateResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
                 "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -965,13 +965,13 @@ impl BulkJobUpdate {
 impl FromJson for BulkJobUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1084,17 +1084,17 @@ impl BulkJobsListing {
 impl FromJson for BulkJobsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1165,16 +1165,16 @@ impl ExternalContactReference {
 impl FromJson for ExternalContactReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "firstName" => v.first_name = r.read()?,
                 "lastName" => v.last_name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1226,14 +1226,14 @@ impl TaskManagementErrorDetails {
 impl FromJson for TaskManagementErrorDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "code" => v.code = r.read()?,
                 "message" => v.message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1337,8 +1337,9 @@ impl Workbin {
 impl FromJson for Workbin {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -1347,10 +1348,9 @@ impl FromJson for Workbin {
                 "dateModified" => v.date_modified = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1423,17 +1423,17 @@ impl WorkbinChangeListing {
 impl FromJson for WorkbinChangeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1497,15 +1497,15 @@ impl WorkbinCreate {
 impl FromJson for WorkbinCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1566,16 +1566,16 @@ impl WorkbinDelta {
 impl FromJson for WorkbinDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1653,18 +1653,18 @@ impl WorkbinQueryEntityListing {
 impl FromJson for WorkbinQueryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1756,18 +1756,18 @@ impl WorkbinQueryRequest {
 impl FromJson for WorkbinQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "pageSize" => v.page_size = r.read()?,
                 "select" => v.select = r.read()?,
                 "filters" => v.filters = r.read()?,
                 "attributes" => v.attributes = r.read()?,
                 "after" => v.after = r.read()?,
                 "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1864,14 +1864,14 @@ impl WorkbinQuerySort {
 impl FromJson for WorkbinQuerySort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "ascending" => v.ascending = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1975,15 +1975,15 @@ impl WorkbinReference {
 impl FromJson for WorkbinReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2034,14 +2034,14 @@ impl WorkbinUpdate {
 impl FromJson for WorkbinUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2154,8 +2154,9 @@ impl WorkbinVersion {
 impl FromJson for WorkbinVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -2165,10 +2166,9 @@ impl FromJson for WorkbinVersion {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "version" => v.version = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2242,17 +2242,17 @@ impl WorkbinVersionListing {
 impl FromJson for WorkbinVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2620,8 +2620,9 @@ impl Workitem {
 impl FromJson for Workitem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -2659,10 +2660,9 @@ impl FromJson for Workitem {
                 "scoredAgents" => v.scored_agents = r.read()?,
                 "script" => v.script = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2914,17 +2914,17 @@ impl WorkitemChangeListing {
 impl FromJson for WorkitemChangeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3134,8 +3134,9 @@ impl WorkitemCommonCreate {
 impl FromJson for WorkitemCommonCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "priority" => v.priority = r.read()?,
                 "dateDue" => v.date_due = r.read()?,
@@ -3155,10 +3156,9 @@ impl FromJson for WorkitemCommonCreate {
                 "externalTag" => v.external_tag = r.read()?,
                 "skillIds" => v.skill_ids = r.read()?,
                 "scriptId" => v.script_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3418,8 +3418,9 @@ impl WorkitemCreate {
 impl FromJson for WorkitemCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "priority" => v.priority = r.read()?,
                 "dateDue" => v.date_due = r.read()?,
@@ -3443,10 +3444,9 @@ impl FromJson for WorkitemCreate {
                 "utilizationLabelId" => v.utilization_label_id = r.read()?,
                 "scoredAgents" => v.scored_agents = r.read()?,
                 "preferredAgentIds" => v.preferred_agent_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3521,14 +3521,14 @@ impl WorkitemDateBasedCondition {
 impl FromJson for WorkitemDateBasedCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "attribute" => v.attribute = r.read()?,
                 "relativeMinutesToInvocation" => v.relative_minutes_to_invocation = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3633,14 +3633,14 @@ impl WorkitemDateBasedConditionUpdate {
 impl FromJson for WorkitemDateBasedConditionUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "attribute" => v.attribute = r.read()?,
                 "relativeMinutesToInvocation" => v.relative_minutes_to_invocation = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3788,8 +3788,9 @@ impl WorkitemDateBasedRule {
 impl FromJson for WorkitemDateBasedRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -3797,10 +3798,9 @@ impl FromJson for WorkitemDateBasedRule {
                 "worktype" => v.worktype = r.read()?,
                 "condition" => v.condition = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3910,14 +3910,14 @@ impl WorkitemDateBasedRuleCreate {
 impl FromJson for WorkitemDateBasedRuleCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3984,17 +3984,17 @@ impl WorkitemDateBasedRuleListing {
 impl FromJson for WorkitemDateBasedRuleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4047,14 +4047,14 @@ impl WorkitemDateBasedRuleUpdate {
 impl FromJson for WorkitemDateBasedRuleUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4303,8 +4303,9 @@ impl WorkitemDelta {
 impl FromJson for WorkitemDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "languageId" => v.language_id = r.read()?,
@@ -4336,10 +4337,9 @@ impl FromJson for WorkitemDelta {
                 "dateAssignmentStateChanged" => v.date_assignment_state_changed = r.read()?,
                 "alertTimeoutSeconds" => v.alert_timeout_seconds = r.read()?,
                 "scoredAgents" => v.scored_agents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4444,16 +4444,16 @@ impl WorkitemFilter {
 impl FromJson for WorkitemFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4638,15 +4638,15 @@ impl WorkitemFlowReference {
 impl FromJson for WorkitemFlowReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4704,15 +4704,15 @@ impl WorkitemLanguageReference {
 impl FromJson for WorkitemLanguageReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4756,13 +4756,13 @@ impl WorkitemManualAssign {
 impl FromJson for WorkitemManualAssign {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4840,17 +4840,17 @@ impl WorkitemOnAttributeChangeCondition {
 impl FromJson for WorkitemOnAttributeChangeCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "attribute" => v.attribute = r.read()?,
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5062,17 +5062,17 @@ impl WorkitemOnAttributeChangeConditionUpdate {
 impl FromJson for WorkitemOnAttributeChangeConditionUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "attribute" => v.attribute = r.read()?,
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5298,8 +5298,9 @@ impl WorkitemOnAttributeChangeRule {
 impl FromJson for WorkitemOnAttributeChangeRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -5307,10 +5308,9 @@ impl FromJson for WorkitemOnAttributeChangeRule {
                 "worktype" => v.worktype = r.read()?,
                 "condition" => v.condition = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5420,14 +5420,14 @@ impl WorkitemOnAttributeChangeRuleCreate {
 impl FromJson for WorkitemOnAttributeChangeRuleCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5494,17 +5494,17 @@ impl WorkitemOnAttributeChangeRuleListing {
 impl FromJson for WorkitemOnAttributeChangeRuleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5557,14 +5557,14 @@ impl WorkitemOnAttributeChangeRuleUpdate {
 impl FromJson for WorkitemOnAttributeChangeRuleUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5648,18 +5648,18 @@ impl WorkitemOnCreateRule {
 impl FromJson for WorkitemOnCreateRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "action" => v.action = r.read()?,
                 "worktype" => v.worktype = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5757,13 +5757,13 @@ impl WorkitemOnCreateRuleCreate {
 impl FromJson for WorkitemOnCreateRuleCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5829,17 +5829,17 @@ impl WorkitemOnCreateRuleListing {
 impl FromJson for WorkitemOnCreateRuleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5883,13 +5883,13 @@ impl WorkitemOnCreateRuleUpdate {
 impl FromJson for WorkitemOnCreateRuleUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5955,17 +5955,17 @@ impl WorkitemPagedEntityListing {
 impl FromJson for WorkitemPagedEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
                 "total" => v.total = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6042,18 +6042,18 @@ impl WorkitemPostQueryEntityListing {
 impl FromJson for WorkitemPostQueryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6172,8 +6172,9 @@ impl WorkitemQueryJobCreate {
 impl FromJson for WorkitemQueryJobCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
                 "filters" => v.filters = r.read()?,
@@ -6183,10 +6184,9 @@ impl FromJson for WorkitemQueryJobCreate {
                 "sort" => v.sort = r.read()?,
                 "dateIntervalStart" => v.date_interval_start = r.read()?,
                 "dateIntervalEnd" => v.date_interval_end = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6243,14 +6243,14 @@ impl WorkitemQueryJobError {
 impl FromJson for WorkitemQueryJobError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "code" => v.code = r.read()?,
                 "message" => v.message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6315,15 +6315,15 @@ impl WorkitemQueryJobFilter {
 impl FromJson for WorkitemQueryJobFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6466,15 +6466,15 @@ impl WorkitemQueryJobQueryFilters {
 impl FromJson for WorkitemQueryJobQueryFilters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6617,14 +6617,14 @@ impl WorkitemQueryJobQueryFiltersCriteria {
 impl FromJson for WorkitemQueryJobQueryFiltersCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operator" => v.operator = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6734,15 +6734,15 @@ impl WorkitemQueryJobQueryFiltersPredicate {
 impl FromJson for WorkitemQueryJobQueryFiltersPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6912,18 +6912,18 @@ impl WorkitemQueryJobResponse {
 impl FromJson for WorkitemQueryJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "dateStarted" => v.date_started = r.read()?,
                 "dateFinished" => v.date_finished = r.read()?,
                 "error" => v.error = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7041,15 +7041,15 @@ impl WorkitemQueryJobSort {
 impl FromJson for WorkitemQueryJobSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "ascending" => v.ascending = r.read()?,
                 "customField" => v.custom_field = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7202,8 +7202,9 @@ impl WorkitemQueryPostRequest {
 impl FromJson for WorkitemQueryPostRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "pageSize" => v.page_size = r.read()?,
                 "select" => v.select = r.read()?,
                 "filters" => v.filters = r.read()?,
@@ -7211,10 +7212,9 @@ impl FromJson for WorkitemQueryPostRequest {
                 "after" => v.after = r.read()?,
                 "sort" => v.sort = r.read()?,
                 "expands" => v.expands = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7312,14 +7312,14 @@ impl WorkitemQuerySort {
 impl FromJson for WorkitemQuerySort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "ascending" => v.ascending = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7423,15 +7423,15 @@ impl WorkitemQueueReference {
 impl FromJson for WorkitemQueueReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7489,15 +7489,15 @@ impl WorkitemRoutingSkillReference {
 impl FromJson for WorkitemRoutingSkillReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7537,13 +7537,13 @@ impl WorkitemRuleAction {
 impl FromJson for WorkitemRuleAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7626,13 +7626,13 @@ impl WorkitemRuleSettings {
 impl FromJson for WorkitemRuleSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "flowRulesEnabled" => v.flow_rules_enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7699,16 +7699,16 @@ impl WorkitemSchema {
 impl FromJson for WorkitemSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "version" => v.version = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7760,14 +7760,14 @@ impl WorkitemScoredAgent {
 impl FromJson for WorkitemScoredAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agent" => v.agent = r.read()?,
                 "score" => v.score = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7813,14 +7813,14 @@ impl WorkitemScoredAgentDelta {
 impl FromJson for WorkitemScoredAgentDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "score" => v.score = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7870,14 +7870,14 @@ impl WorkitemScoredAgentRequest {
 impl FromJson for WorkitemScoredAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "score" => v.score = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7934,15 +7934,15 @@ impl WorkitemScriptReference {
 impl FromJson for WorkitemScriptReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8072,8 +8072,9 @@ impl WorkitemStatus {
 impl FromJson for WorkitemStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "category" => v.category = r.read()?,
@@ -8085,10 +8086,9 @@ impl FromJson for WorkitemStatus {
                 "worktype" => v.worktype = r.read()?,
                 "autoTerminateWorkitem" => v.auto_terminate_workitem = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8264,8 +8264,9 @@ impl WorkitemStatusCreate {
 impl FromJson for WorkitemStatusCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "category" => v.category = r.read()?,
                 "destinationStatusIds" => v.destination_status_ids = r.read()?,
@@ -8274,10 +8275,9 @@ impl FromJson for WorkitemStatusCreate {
                 "statusTransitionDelaySeconds" => v.status_transition_delay_seconds = r.read()?,
                 "statusTransitionTime" => v.status_transition_time = r.read()?,
                 "autoTerminateWorkitem" => v.auto_terminate_workitem = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8395,15 +8395,15 @@ impl WorkitemStatusListing {
 impl FromJson for WorkitemStatusListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8461,15 +8461,15 @@ impl WorkitemStatusReference {
 impl FromJson for WorkitemStatusReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8565,8 +8565,9 @@ impl WorkitemStatusUpdate {
 impl FromJson for WorkitemStatusUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "destinationStatusIds" => v.destination_status_ids = r.read()?,
                 "description" => v.description = r.read()?,
@@ -8574,10 +8575,9 @@ impl FromJson for WorkitemStatusUpdate {
                 "statusTransitionDelaySeconds" => v.status_transition_delay_seconds = r.read()?,
                 "statusTransitionTime" => v.status_transition_time = r.read()?,
                 "autoTerminateWorkitem" => v.auto_terminate_workitem = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8623,13 +8623,13 @@ impl WorkitemTerminate {
 impl FromJson for WorkitemTerminate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "statusId" => v.status_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8876,8 +8876,9 @@ impl WorkitemUpdate {
 impl FromJson for WorkitemUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "priority" => v.priority = r.read()?,
                 "dateDue" => v.date_due = r.read()?,
@@ -8902,10 +8903,9 @@ impl FromJson for WorkitemUpdate {
                 "utilizationLabelId" => v.utilization_label_id = r.read()?,
                 "preferredAgentIds" => v.preferred_agent_ids = r.read()?,
                 "scriptId" => v.script_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9115,14 +9115,14 @@ impl WorkitemUtilizationLabelReference {
 impl FromJson for WorkitemUtilizationLabelReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9496,8 +9496,9 @@ impl WorkitemVersion {
 impl FromJson for WorkitemVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -9536,10 +9537,9 @@ impl FromJson for WorkitemVersion {
                 "script" => v.script = r.read()?,
                 "version" => v.version = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9792,17 +9792,17 @@ impl WorkitemVersionListing {
 impl FromJson for WorkitemVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9882,17 +9882,17 @@ impl WorkitemWrapup {
 impl FromJson for WorkitemWrapup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workitem" => v.workitem = r.read()?,
                 "wrapupCode" => v.wrapup_code = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
                 "user" => v.user = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9955,16 +9955,16 @@ impl WorkitemWrapupEntityListing {
 impl FromJson for WorkitemWrapupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10020,14 +10020,14 @@ impl WorkitemWrapupUpdate {
 impl FromJson for WorkitemWrapupUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "action" => v.action = r.read()?,
                 "wrapupCode" => v.wrapup_code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10124,14 +10124,14 @@ impl WorkitemsAttributeChangeBoolean {
 impl FromJson for WorkitemsAttributeChangeBoolean {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10181,14 +10181,14 @@ impl WorkitemsAttributeChangeInstant {
 impl FromJson for WorkitemsAttributeChangeInstant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10238,14 +10238,14 @@ impl WorkitemsAttributeChangeInteger {
 impl FromJson for WorkitemsAttributeChangeInteger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10295,14 +10295,14 @@ impl WorkitemsAttributeChangeList {
 impl FromJson for WorkitemsAttributeChangeList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10352,14 +10352,14 @@ impl WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
 impl FromJson for WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10409,14 +10409,14 @@ impl WorkitemsAttributeChangeMap {
 impl FromJson for WorkitemsAttributeChangeMap {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10466,14 +10466,14 @@ impl WorkitemsAttributeChangeString {
 impl FromJson for WorkitemsAttributeChangeString {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10523,14 +10523,14 @@ impl WorkitemsAttributeChangeWorkitemRuleSettings {
 impl FromJson for WorkitemsAttributeChangeWorkitemRuleSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10580,14 +10580,14 @@ impl WorkitemsAttributeChangeWorkitemStatusCategory {
 impl FromJson for WorkitemsAttributeChangeWorkitemStatusCategory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10755,14 +10755,14 @@ impl WorkitemsAttributeChangeWrapupDelta {
 impl FromJson for WorkitemsAttributeChangeWrapupDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "newValue" => v.new_value = r.read()?,
                 "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10821,15 +10821,15 @@ impl WorkitemsChangeWorkbinDelta {
 impl FromJson for WorkitemsChangeWorkbinDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "version" => v.version = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
                 "delta" => v.delta = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10889,15 +10889,15 @@ impl WorkitemsChangeWorkitemDelta {
 impl FromJson for WorkitemsChangeWorkitemDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "version" => v.version = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
                 "delta" => v.delta = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10957,15 +10957,15 @@ impl WorkitemsChangeWorktypeDelta {
 impl FromJson for WorkitemsChangeWorktypeDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "version" => v.version = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
                 "delta" => v.delta = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11232,8 +11232,9 @@ impl Worktype {
 impl FromJson for Worktype {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -11260,10 +11261,9 @@ impl FromJson for Worktype {
                 "defaultScript" => v.default_script = r.read()?,
                 "unassignedDivisionContactsEnabled" => v.unassigned_division_contacts_enabled = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11354,17 +11354,17 @@ impl WorktypeChangeListing {
 impl FromJson for WorktypeChangeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11583,8 +11583,9 @@ impl WorktypeCreate {
 impl FromJson for WorktypeCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "defaultWorkbinId" => v.default_workbin_id = r.read()?,
                 "defaultDurationSeconds" => v.default_duration_seconds = r.read()?,
@@ -11605,10 +11606,9 @@ impl FromJson for WorktypeCreate {
                 "defaultLanguageId" => v.default_language_id = r.read()?,
                 "defaultSkillIds" => v.default_skill_ids = r.read()?,
                 "defaultScriptId" => v.default_script_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11819,8 +11819,9 @@ impl WorktypeDelta {
 impl FromJson for WorktypeDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "statuses" => v.statuses = r.read()?,
@@ -11844,10 +11845,9 @@ impl FromJson for WorktypeDelta {
                 "flowId" => v.flow_id = r.read()?,
                 "ruleSettings" => v.rule_settings = r.read()?,
                 "unassignedDivisionContactsEnabled" => v.unassigned_division_contacts_enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11944,18 +11944,18 @@ impl WorktypeQueryEntityListing {
 impl FromJson for WorktypeQueryEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12056,8 +12056,9 @@ impl WorktypeQueryRequest {
 impl FromJson for WorktypeQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "pageSize" => v.page_size = r.read()?,
                 "select" => v.select = r.read()?,
                 "filters" => v.filters = r.read()?,
@@ -12065,10 +12066,9 @@ impl FromJson for WorktypeQueryRequest {
                 "after" => v.after = r.read()?,
                 "expands" => v.expands = r.read()?,
                 "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12209,14 +12209,14 @@ impl WorktypeQuerySort {
 impl FromJson for WorktypeQuerySort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "ascending" => v.ascending = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12466,8 +12466,9 @@ impl WorktypeUpdate {
 impl FromJson for WorktypeUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "defaultWorkbinId" => v.default_workbin_id = r.read()?,
                 "defaultDurationSeconds" => v.default_duration_seconds = r.read()?,
@@ -12487,10 +12488,9 @@ impl FromJson for WorktypeUpdate {
                 "defaultSkillIds" => v.default_skill_ids = r.read()?,
                 "defaultQueueId" => v.default_queue_id = r.read()?,
                 "defaultScriptId" => v.default_script_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12782,8 +12782,9 @@ impl WorktypeVersion {
 impl FromJson for WorktypeVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -12811,10 +12812,9 @@ impl FromJson for WorktypeVersion {
                 "unassignedDivisionContactsEnabled" => v.unassigned_division_contacts_enabled = r.read()?,
                 "version" => v.version = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12906,17 +12906,17 @@ impl WorktypeVersionListing {
 impl FromJson for WorktypeVersionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "after" => v.after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12972,15 +12972,15 @@ impl WrapupDelta {
 impl FromJson for WrapupDelta {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "action" => v.action = r.read()?,
                 "code" => v.code = r.read()?,
                 "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13085,15 +13085,15 @@ impl WrapupIdReference {
 impl FromJson for WrapupIdReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -87,18 +87,18 @@ impl AgentGreeting {
 impl FromJson for AgentGreeting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "inboundPrompt" => v.inbound_prompt = r.read()?,
                 "outboundPrompt" => v.outbound_prompt = r.read()?,
                 "inboundPromptDefaultLanguage" => v.inbound_prompt_default_language = r.read()?,
                 "outboundPromptDefaultLanguage" => v.outbound_prompt_default_language = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -188,18 +188,18 @@ impl BulkEntityErrorPrefix {
 impl FromJson for BulkEntityErrorPrefix {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "code" => v.code = r.read()?,
                 "message" => v.message = r.read()?,
                 "status" => v.status = r.read()?,
                 "retryable" => v.retryable = r.read()?,
                 "details" => v.details = r.read()?,
                 "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -246,13 +246,13 @@ impl BulkPrefixesRequest {
 impl FromJson for BulkPrefixesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -310,15 +310,15 @@ impl BulkPrefixesResponse {
 impl FromJson for BulkPrefixesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
                 "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -396,17 +396,17 @@ impl BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
 impl FromJson for BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "success" => v.success = r.read()?,
                 "entity" => v.entity = r.read()?,
                 "error" => v.error = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -470,15 +470,15 @@ impl CallSimulationResult {
 impl FromJson for CallSimulationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "allowed" => v.allowed = r.read()?,
                 "level" => v.level = r.read()?,
                 "matchedPrefix" => v.matched_prefix = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -604,16 +604,16 @@ impl Callheader {
 impl FromJson for Callheader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -681,16 +681,16 @@ impl Callmessage {
 impl FromJson for Callmessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "message" => v.message = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -746,14 +746,14 @@ impl CreateOrganizationLink {
 impl FromJson for CreateOrganizationLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "targetOrganizationId" => v.target_organization_id = r.read()?,
                 "targetRegion" => v.target_region = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -818,15 +818,15 @@ impl DisasterRecoveryAllRoutingRequest {
 impl FromJson for DisasterRecoveryAllRoutingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sourceOrganizationId" => v.source_organization_id = r.read()?,
                 "switchOrganizationId" => v.switch_organization_id = r.read()?,
                 "targetRegion" => v.target_region = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1316,8 +1316,9 @@ impl HomerRecord {
 impl FromJson for HomerRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "date" => v.date = r.read()?,
@@ -1369,10 +1370,9 @@ impl FromJson for HomerRecord {
                 "conversationId" => v.conversation_id = r.read()?,
                 "participantId" => v.participant_id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1480,15 +1480,15 @@ impl MediaRegions {
 impl FromJson for MediaRegions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "awsHomeRegion" => v.aws_home_region = r.read()?,
                 "awsCoreRegions" => v.aws_core_regions = r.read()?,
                 "awsSatelliteRegions" => v.aws_satellite_regions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1593,8 +1593,9 @@ impl NumberRouting {
 impl FromJson for NumberRouting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "numberId" => v.number_id = r.read()?,
                 "ownerOrganizationId" => v.owner_organization_id = r.read()?,
                 "carrierCode" => v.carrier_code = r.read()?,
@@ -1603,10 +1604,9 @@ impl FromJson for NumberRouting {
                 "status" => v.status = r.read()?,
                 "activeOrganizationId" => v.active_organization_id = r.read()?,
                 "linkedOrganizationIds" => v.linked_organization_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1723,16 +1723,16 @@ impl NumberRoutingListing {
 impl FromJson for NumberRoutingListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1793,15 +1793,15 @@ impl NumberRoutingRequest {
 impl FromJson for NumberRoutingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "organizationId" => v.organization_id = r.read()?,
                 "numberId" => v.number_id = r.read()?,
                 "targetRegion" => v.target_region = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1845,13 +1845,13 @@ impl NumberRoutingResetOrganizationRequest {
 impl FromJson for NumberRoutingResetOrganizationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "resetOrganizationId" => v.reset_organization_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1981,8 +1981,9 @@ impl OrganizationCallMetrics {
 impl FromJson for OrganizationCallMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "usage" => v.usage = r.read()?,
                 "autoScalingTriggerPercentage" => v.auto_scaling_trigger_percentage = r.read()?,
                 "cpuIntensity" => v.cpu_intensity = r.read()?,
@@ -1992,10 +1993,9 @@ impl FromJson for OrganizationCallMetrics {
                 "maxCallCapacity" => v.max_call_capacity = r.read()?,
                 "maxCallSessionCapacity" => v.max_call_session_capacity = r.read()?,
                 "autoScaleInProgress" => v.auto_scale_in_progress = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2252,17 +2252,17 @@ impl OrganizationLink {
 impl FromJson for OrganizationLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sourceOrganizationId" => v.source_organization_id = r.read()?,
                 "targetOrganizationId" => v.target_organization_id = r.read()?,
                 "sourceRegion" => v.source_region = r.read()?,
                 "targetRegion" => v.target_region = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2363,13 +2363,13 @@ impl OrganizationLinkApprovalRequest {
 impl FromJson for OrganizationLinkApprovalRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "approval" => v.approval = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2454,18 +2454,18 @@ impl OrganizationLinkResponse {
 impl FromJson for OrganizationLinkResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sourceOrganizationId" => v.source_organization_id = r.read()?,
                 "targetOrganizationId" => v.target_organization_id = r.read()?,
                 "sourceRegion" => v.source_region = r.read()?,
                 "targetRegion" => v.target_region = r.read()?,
                 "targetName" => v.target_name = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2594,16 +2594,16 @@ impl Prefix {
 impl FromJson for Prefix {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "countryCode" => v.country_code = r.read()?,
                 "number" => v.number = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "action" => v.action = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2759,16 +2759,16 @@ impl PrefixListing {
 impl FromJson for PrefixListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2829,15 +2829,15 @@ impl PrefixListingItem {
 impl FromJson for PrefixListingItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "countryCode" => v.country_code = r.read()?,
                 "number" => v.number = r.read()?,
                 "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2926,13 +2926,13 @@ impl RegionResponse {
 impl FromJson for RegionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "regionName" => v.region_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3055,8 +3055,9 @@ impl SIPSearchPublicRequest {
 impl FromJson for SIPSearchPublicRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "callId" => v.call_id = r.read()?,
@@ -3067,10 +3068,9 @@ impl FromJson for SIPSearchPublicRequest {
                 "dateStart" => v.date_start = r.read()?,
                 "dateEnd" => v.date_end = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3164,18 +3164,18 @@ impl SelfAgentGreeting {
 impl FromJson for SelfAgentGreeting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "inboundPrompt" => v.inbound_prompt = r.read()?,
                 "outboundPrompt" => v.outbound_prompt = r.read()?,
                 "inboundPromptDefaultLanguage" => v.inbound_prompt_default_language = r.read()?,
                 "outboundPromptDefaultLanguage" => v.outbound_prompt_default_language = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3245,16 +3245,16 @@ impl SignedUrlResponse {
 impl FromJson for SignedUrlResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "url" => v.url = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3306,14 +3306,14 @@ impl SipDownloadResponse {
 impl FromJson for SipDownloadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadId" => v.download_id = r.read()?,
                 "documentId" => v.document_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3417,8 +3417,9 @@ impl SipSearchResult {
 impl FromJson for SipSearchResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "sid" => v.sid = r.read()?,
@@ -3427,10 +3428,9 @@ impl FromJson for SipSearchResult {
                 "data" => v.data = r.read()?,
                 "count" => v.count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3486,14 +3486,14 @@ impl TelephonySettings {
 impl FromJson for TelephonySettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "persistentConnectionRequired" => v.persistent_connection_required = r.read()?,
                 "blockCallerIdAccessCode" => v.block_caller_id_access_code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -78,17 +78,17 @@ impl IdleTokenTimeout {
 impl FromJson for IdleTokenTimeout {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "idleTokenTimeoutSeconds" => v.idle_token_timeout_seconds = r.read()?,
                 "enableIdleTokenTimeout" => v.enable_idle_token_timeout = r.read()?,
                 "inactivityTimeoutUnit" => v.inactivity_timeout_unit = r.read()?,
                 "inactivityTimeoutGroupsEnabled" => v.inactivity_timeout_groups_enabled = r.read()?,
                 "inactivityTimeoutGroupBundles" => v.inactivity_timeout_group_bundles = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -212,16 +212,16 @@ impl InactivityTimeoutGroupBundle {
 impl FromJson for InactivityTimeoutGroupBundle {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "priority" => v.priority = r.read()?,
                 "timeoutSeconds" => v.timeout_seconds = r.read()?,
                 "inactivityTimeoutUnit" => v.inactivity_timeout_unit = r.read()?,
                 "groups" => v.groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -71,16 +71,16 @@ impl ApiUsageOrganizationQuery {
 impl FromJson for ApiUsageOrganizationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "groupBy" => v.group_by = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -212,17 +212,17 @@ impl ApiUsageSimpleSearch {
 impl FromJson for ApiUsageSimpleSearch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "oauthClientNames" => v.oauth_client_names = r.read()?,
                 "httpMethods" => v.http_methods = r.read()?,
                 "templateUris" => v.template_uris = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -356,8 +356,9 @@ impl ClientPublicApiUsage {
 impl FromJson for ClientPublicApiUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "date" => v.date = r.read()?,
                 "platform" => v.platform = r.read()?,
                 "httpMethod" => v.http_method = r.read()?,
@@ -369,10 +370,9 @@ impl FromJson for ClientPublicApiUsage {
                 "status429" => v.status429 = r.read()?,
                 "status500" => v.status500 = r.read()?,
                 "organizationId" => v.organization_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -559,8 +559,9 @@ impl ClientPublicApiUsageQueryRequest {
 impl FromJson for ClientPublicApiUsageQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "sortBy" => v.sort_by = r.read()?,
@@ -570,10 +571,9 @@ impl FromJson for ClientPublicApiUsageQueryRequest {
                 "platforms" => v.platforms = r.read()?,
                 "groupBy" => v.group_by = r.read()?,
                 "organizationIds" => v.organization_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -717,18 +717,18 @@ impl ClientPublicApiUsageResultsResponse {
 impl FromJson for ClientPublicApiUsageResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "queryStatus" => v.query_status = r.read()?,
                 "errorBody" => v.error_body = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -859,16 +859,16 @@ impl ClientUsageQueryResponse {
 impl FromJson for ClientUsageQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "resultsUri" => v.results_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1010,8 +1010,9 @@ impl OrganizationPublicApiUsage {
 impl FromJson for OrganizationPublicApiUsage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "date" => v.date = r.read()?,
                 "platform" => v.platform = r.read()?,
                 "httpMethod" => v.http_method = r.read()?,
@@ -1024,10 +1025,9 @@ impl FromJson for OrganizationPublicApiUsage {
                 "status500" => v.status500 = r.read()?,
                 "oauthClient" => v.oauth_client = r.read()?,
                 "user" => v.user = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1224,8 +1224,9 @@ impl OrganizationPublicApiUsageQueryRequest {
 impl FromJson for OrganizationPublicApiUsageQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "sortBy" => v.sort_by = r.read()?,
@@ -1236,10 +1237,9 @@ impl FromJson for OrganizationPublicApiUsageQueryRequest {
                 "groupBy" => v.group_by = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "oauthClientIds" => v.oauth_client_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1384,18 +1384,18 @@ impl OrganizationPublicApiUsageResultsResponse {
 impl FromJson for OrganizationPublicApiUsageResultsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "queryStatus" => v.query_status = r.read()?,
                 "errorBody" => v.error_body = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1526,16 +1526,16 @@ impl OrganizationUsageQueryResponse {
 impl FromJson for OrganizationUsageQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "resultsUri" => v.results_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1587,14 +1587,14 @@ impl UsageQuerySortBy {
 impl FromJson for UsageQuerySortBy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "fieldName" => v.field_name = r.read()?,
                 "order" => v.order = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -49,14 +49,14 @@ impl ActionAggregateDataContainer {
 impl FromJson for ActionAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -110,14 +110,14 @@ impl ActionAggregateQueryClause {
 impl FromJson for ActionAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -225,15 +225,15 @@ impl ActionAggregateQueryFilter {
 impl FromJson for ActionAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -358,17 +358,17 @@ impl ActionAggregateQueryPredicate {
 impl FromJson for ActionAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -583,13 +583,13 @@ impl ActionAggregateQueryResponse {
 impl FromJson for ActionAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -705,8 +705,9 @@ impl ActionAggregationQuery {
 impl FromJson for ActionAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -716,10 +717,9 @@ impl FromJson for ActionAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -843,16 +843,16 @@ impl ActionAggregationView {
 impl FromJson for ActionAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -988,14 +988,14 @@ impl ActionAsyncAggregateQueryResponse {
 impl FromJson for ActionAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1121,8 +1121,9 @@ impl ActionAsyncAggregationQuery {
 impl FromJson for ActionAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -1133,10 +1134,9 @@ impl FromJson for ActionAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1235,14 +1235,14 @@ impl AgentCopilotAggregateDataContainer {
 impl FromJson for AgentCopilotAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1296,14 +1296,14 @@ impl AgentCopilotAggregateQueryClause {
 impl FromJson for AgentCopilotAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1411,15 +1411,15 @@ impl AgentCopilotAggregateQueryFilter {
 impl FromJson for AgentCopilotAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1544,17 +1544,17 @@ impl AgentCopilotAggregateQueryPredicate {
 impl FromJson for AgentCopilotAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1837,13 +1837,13 @@ impl AgentCopilotAggregateQueryResponse {
 impl FromJson for AgentCopilotAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1986,8 +1986,9 @@ impl AgentCopilotAggregationQuery {
 impl FromJson for AgentCopilotAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -2000,10 +2001,9 @@ impl FromJson for AgentCopilotAggregationQuery {
                 "queryType" => v.query_type = r.read()?,
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2161,14 +2161,14 @@ impl AgentCopilotAggregationSort {
 impl FromJson for AgentCopilotAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2368,16 +2368,16 @@ impl AgentCopilotAggregationView {
 impl FromJson for AgentCopilotAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2537,14 +2537,14 @@ impl AgentCopilotAsyncAggregateQueryResponse {
 impl FromJson for AgentCopilotAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2697,8 +2697,9 @@ impl AgentCopilotAsyncAggregationQuery {
 impl FromJson for AgentCopilotAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -2712,10 +2713,9 @@ impl FromJson for AgentCopilotAsyncAggregationQuery {
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2870,14 +2870,14 @@ impl AgentStateActivityCategoryCount {
 impl FromJson for AgentStateActivityCategoryCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCategory" => v.activity_category = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3006,14 +3006,14 @@ impl AgentStateAdherenceStateCount {
 impl FromJson for AgentStateAdherenceStateCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "adherenceState" => v.adherence_state = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3130,14 +3130,14 @@ impl AgentStateAgentQueryClause {
 impl FromJson for AgentStateAgentQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3238,14 +3238,14 @@ impl AgentStateAgentQueryPredicate {
 impl FromJson for AgentStateAgentQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dimension" => v.dimension = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3418,14 +3418,14 @@ impl AgentStateCountsRequest {
 impl FromJson for AgentStateCountsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userFilter" => v.user_filter = r.read()?,
                 "sessionFilter" => v.session_filter = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3475,14 +3475,14 @@ impl AgentStateIsOutOfOfficeCount {
 impl FromJson for AgentStateIsOutOfOfficeCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "isOutOfOffice" => v.is_out_of_office = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3541,15 +3541,15 @@ impl AgentStatePresenceCount {
 impl FromJson for AgentStatePresenceCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "systemPresence" => v.system_presence = r.read()?,
                 "organizationPresenceId" => v.organization_presence_id = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3719,18 +3719,18 @@ impl AgentStateQueryRequest {
 impl FromJson for AgentStateQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userFilter" => v.user_filter = r.read()?,
                 "sessionFilter" => v.session_filter = r.read()?,
                 "userOrderBy" => v.user_order_by = r.read()?,
                 "userOrder" => v.user_order = r.read()?,
                 "sessionOrderBy" => v.session_order_by = r.read()?,
                 "sessionOrder" => v.session_order = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4000,14 +4000,14 @@ impl AgentStateRoutingStatusCount {
 impl FromJson for AgentStateRoutingStatusCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "routingStatus" => v.routing_status = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4120,14 +4120,14 @@ impl AgentStateSegmentTypeCount {
 impl FromJson for AgentStateSegmentTypeCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "segmentType" => v.segment_type = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4315,15 +4315,15 @@ impl AgentStateSessionFilter {
 impl FromJson for AgentStateSessionFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4425,14 +4425,14 @@ impl AgentStateSessionQueryClause {
 impl FromJson for AgentStateSessionQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4533,14 +4533,14 @@ impl AgentStateSessionQueryPredicate {
 impl FromJson for AgentStateSessionQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dimension" => v.dimension = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4664,15 +4664,15 @@ impl AgentStateUserFilter {
 impl FromJson for AgentStateUserFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4768,14 +4768,14 @@ impl AgentUtilizationAggregateDataContainer {
 impl FromJson for AgentUtilizationAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4829,14 +4829,14 @@ impl AgentUtilizationAggregateQueryClause {
 impl FromJson for AgentUtilizationAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4944,15 +4944,15 @@ impl AgentUtilizationAggregateQueryFilter {
 impl FromJson for AgentUtilizationAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5077,17 +5077,17 @@ impl AgentUtilizationAggregateQueryPredicate {
 impl FromJson for AgentUtilizationAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5278,13 +5278,13 @@ impl AgentUtilizationAggregateQueryResponse {
 impl FromJson for AgentUtilizationAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5400,8 +5400,9 @@ impl AgentUtilizationAggregationQuery {
 impl FromJson for AgentUtilizationAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -5411,10 +5412,9 @@ impl FromJson for AgentUtilizationAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5538,16 +5538,16 @@ impl AgentUtilizationAggregationView {
 impl FromJson for AgentUtilizationAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5691,14 +5691,14 @@ impl AgentUtilizationAsyncAggregateQueryResponse {
 impl FromJson for AgentUtilizationAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5824,8 +5824,9 @@ impl AgentUtilizationAsyncAggregationQuery {
 impl FromJson for AgentUtilizationAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -5836,10 +5837,9 @@ impl FromJson for AgentUtilizationAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6102,8 +6102,9 @@ impl AnalyticsAgentStateAgentResponse {
 impl FromJson for AnalyticsAgentStateAgentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "divisionId" => v.division_id = r.read()?,
                 "userName" => v.user_name = r.read()?,
@@ -6124,10 +6125,9 @@ impl FromJson for AnalyticsAgentStateAgentResponse {
                 "scheduledActivityCodeId" => v.scheduled_activity_code_id = r.read()?,
                 "scheduledActivityCategory" => v.scheduled_activity_category = r.read()?,
                 "actualActivityCategory" => v.actual_activity_category = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6689,8 +6689,9 @@ impl AnalyticsAgentStateAgentSessionResult {
 impl FromJson for AnalyticsAgentStateAgentSessionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversationId" => v.conversation_id = r.read()?,
                 "sessionId" => v.session_id = r.read()?,
                 "sessionStart" => v.session_start = r.read()?,
@@ -6701,10 +6702,9 @@ impl FromJson for AnalyticsAgentStateAgentSessionResult {
                 "requestedLanguageId" => v.requested_language_id = r.read()?,
                 "originatingDirection" => v.originating_direction = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7064,8 +7064,9 @@ impl AnalyticsAgentStateCountsResponse {
 impl FromJson for AnalyticsAgentStateCountsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "segmentCounts" => v.segment_counts = r.read()?,
                 "presenceCounts" => v.presence_counts = r.read()?,
                 "routingStatusCounts" => v.routing_status_counts = r.read()?,
@@ -7073,10 +7074,9 @@ impl FromJson for AnalyticsAgentStateCountsResponse {
                 "adherenceStateCounts" => v.adherence_state_counts = r.read()?,
                 "scheduledActivityCategoryCounts" => v.scheduled_activity_category_counts = r.read()?,
                 "actualActivityCategoryCounts" => v.actual_activity_category_counts = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7122,13 +7122,13 @@ impl AnalyticsAgentStateQueryResponse {
 impl FromJson for AnalyticsAgentStateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7186,15 +7186,15 @@ impl AnalyticsDataRetentionResponse {
 impl FromJson for AnalyticsDataRetentionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "retentionDays" => v.retention_days = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7254,15 +7254,15 @@ impl AnalyticsReportingSettings {
 impl FromJson for AnalyticsReportingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "piiMaskingEnabled" => v.pii_masking_enabled = r.read()?,
                 "queueAgentAccessObfuscation" => v.queue_agent_access_obfuscation = r.read()?,
                 "myInteractionsPiiMaskingEnabled" => v.my_interactions_pii_masking_enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7311,14 +7311,14 @@ impl BotAggregateDataContainer {
 impl FromJson for BotAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7372,14 +7372,14 @@ impl BotAggregateQueryClause {
 impl FromJson for BotAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7487,15 +7487,15 @@ impl BotAggregateQueryFilter {
 impl FromJson for BotAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7620,17 +7620,17 @@ impl BotAggregateQueryPredicate {
 impl FromJson for BotAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7925,13 +7925,13 @@ impl BotAggregateQueryResponse {
 impl FromJson for BotAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8074,8 +8074,9 @@ impl BotAggregationQuery {
 impl FromJson for BotAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -8088,10 +8089,9 @@ impl FromJson for BotAggregationQuery {
                 "queryType" => v.query_type = r.read()?,
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8249,14 +8249,14 @@ impl BotAggregationSort {
 impl FromJson for BotAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8480,16 +8480,16 @@ impl BotAggregationView {
 impl FromJson for BotAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8673,14 +8673,14 @@ impl BotAsyncAggregateQueryResponse {
 impl FromJson for BotAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8833,8 +8833,9 @@ impl BotAsyncAggregationQuery {
 impl FromJson for BotAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -8848,10 +8849,9 @@ impl FromJson for BotAsyncAggregationQuery {
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9032,16 +9032,16 @@ impl BotChannel {
 impl FromJson for BotChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "inputModes" => v.input_modes = r.read()?,
                 "outputModes" => v.output_modes = r.read()?,
                 "userAgent" => v.user_agent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9216,8 +9216,9 @@ impl BotFlowSession {
 impl FromJson for BotFlowSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "flow" => v.flow = r.read()?,
                 "conversation" => v.conversation = r.read()?,
@@ -9228,10 +9229,9 @@ impl FromJson for BotFlowSession {
                 "botResultCategory" => v.bot_result_category = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
                 "dateCompleted" => v.date_completed = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9469,14 +9469,14 @@ impl CaseManagementAggregateDataContainer {
 impl FromJson for CaseManagementAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9530,14 +9530,14 @@ impl CaseManagementAggregateQueryClause {
 impl FromJson for CaseManagementAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9645,15 +9645,15 @@ impl CaseManagementAggregateQueryFilter {
 impl FromJson for CaseManagementAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9778,17 +9778,17 @@ impl CaseManagementAggregateQueryPredicate {
 impl FromJson for CaseManagementAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10019,13 +10019,13 @@ impl CaseManagementAggregateQueryResponse {
 impl FromJson for CaseManagementAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10141,8 +10141,9 @@ impl CaseManagementAggregationQuery {
 impl FromJson for CaseManagementAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -10152,10 +10153,9 @@ impl FromJson for CaseManagementAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10279,16 +10279,16 @@ impl CaseManagementAggregationView {
 impl FromJson for CaseManagementAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10460,14 +10460,14 @@ impl CaseManagementAsyncAggregateQueryResponse {
 impl FromJson for CaseManagementAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10593,8 +10593,9 @@ impl CaseManagementAsyncAggregationQuery {
 impl FromJson for CaseManagementAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -10605,10 +10606,9 @@ impl FromJson for CaseManagementAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10709,14 +10709,14 @@ impl ChartColumn {
 impl FromJson for ChartColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "columnType" => v.column_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10911,8 +10911,9 @@ impl ConversationProperties {
 impl FromJson for ConversationProperties {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "isWaiting" => v.is_waiting = r.read()?,
                 "isActive" => v.is_active = r.read()?,
                 "isAcd" => v.is_acd = r.read()?,
@@ -10925,10 +10926,9 @@ impl FromJson for ConversationProperties {
                 "isScreenMonitored" => v.is_screen_monitored = r.read()?,
                 "filterWrapUpNotes" => v.filter_wrap_up_notes = r.read()?,
                 "matchAll" => v.match_all = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10986,14 +10986,14 @@ impl CopilotAggregateDataContainer {
 impl FromJson for CopilotAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11047,14 +11047,14 @@ impl CopilotAggregateQueryClause {
 impl FromJson for CopilotAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11162,15 +11162,15 @@ impl CopilotAggregateQueryFilter {
 impl FromJson for CopilotAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11295,17 +11295,17 @@ impl CopilotAggregateQueryPredicate {
 impl FromJson for CopilotAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11516,13 +11516,13 @@ impl CopilotAggregateQueryResponse {
 impl FromJson for CopilotAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11638,8 +11638,9 @@ impl CopilotAggregationQuery {
 impl FromJson for CopilotAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -11649,10 +11650,9 @@ impl FromJson for CopilotAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11776,16 +11776,16 @@ impl CopilotAggregationView {
 impl FromJson for CopilotAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11933,14 +11933,14 @@ impl CopilotAsyncAggregateQueryResponse {
 impl FromJson for CopilotAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12066,8 +12066,9 @@ impl CopilotAsyncAggregationQuery {
 impl FromJson for CopilotAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -12078,10 +12079,9 @@ impl FromJson for CopilotAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12318,8 +12318,9 @@ impl DashboardConfiguration {
 impl FromJson for DashboardConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "rows" => v.rows = r.read()?,
@@ -12336,10 +12337,9 @@ impl FromJson for DashboardConfiguration {
                 "shared" => v.shared = r.read()?,
                 "dashboardsSharedWith" => v.dashboards_shared_with = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12443,13 +12443,13 @@ impl DashboardConfigurationBulkRequest {
 impl FromJson for DashboardConfigurationBulkRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dashboardConfigurationIds" => v.dashboard_configuration_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12550,8 +12550,9 @@ impl DashboardConfigurationListing {
 impl FromJson for DashboardConfigurationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -12562,10 +12563,9 @@ impl FromJson for DashboardConfigurationListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12643,16 +12643,16 @@ impl DashboardConfigurationQueryRequest {
 impl FromJson for DashboardConfigurationQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dashboardConfigurationIds" => v.dashboard_configuration_ids = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "sortBy" => v.sort_by = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12785,18 +12785,18 @@ impl DashboardUser {
 impl FromJson for DashboardUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "dashboardCount" => v.dashboard_count = r.read()?,
                 "publicDashboardCount" => v.public_dashboard_count = r.read()?,
                 "state" => v.state = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12949,8 +12949,9 @@ impl DashboardUserListing {
 impl FromJson for DashboardUserListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -12961,10 +12962,9 @@ impl FromJson for DashboardUserListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13022,14 +13022,14 @@ impl DashboardsSharedWith {
 impl FromJson for DashboardsSharedWith {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userIds" => v.user_ids = r.read()?,
                 "teamIds" => v.team_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13097,16 +13097,16 @@ impl DataExtractionFileSchema {
 impl FromJson for DataExtractionFileSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "dataSchema" => v.data_schema = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
                 "dateExpires" => v.date_expires = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13184,18 +13184,18 @@ impl DataExtractionFileSchemaListing {
 impl FromJson for DataExtractionFileSchemaListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "enabledDataSchemas" => v.enabled_data_schemas = r.read()?,
                 "errors" => v.errors = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13249,14 +13249,14 @@ impl DataExtractionFileUrl {
 impl FromJson for DataExtractionFileUrl {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "signedUrl" => v.signed_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13295,13 +13295,13 @@ impl DataExtractionFileUrlListing {
 impl FromJson for DataExtractionFileUrlListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13343,13 +13343,13 @@ impl DownloadServiceRequest {
 impl FromJson for DownloadServiceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "files" => v.files = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13396,14 +13396,14 @@ impl FlowExecutionAggregateDataContainer {
 impl FromJson for FlowExecutionAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13457,14 +13457,14 @@ impl FlowExecutionAggregateQueryClause {
 impl FromJson for FlowExecutionAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13572,15 +13572,15 @@ impl FlowExecutionAggregateQueryFilter {
 impl FromJson for FlowExecutionAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13705,17 +13705,17 @@ impl FlowExecutionAggregateQueryPredicate {
 impl FromJson for FlowExecutionAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13914,13 +13914,13 @@ impl FlowExecutionAggregateQueryResponse {
 impl FromJson for FlowExecutionAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14036,8 +14036,9 @@ impl FlowExecutionAggregationQuery {
 impl FromJson for FlowExecutionAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -14047,10 +14048,9 @@ impl FromJson for FlowExecutionAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14174,16 +14174,16 @@ impl FlowExecutionAggregationView {
 impl FromJson for FlowExecutionAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14319,14 +14319,14 @@ impl FlowExecutionAsyncAggregateQueryResponse {
 impl FromJson for FlowExecutionAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14452,8 +14452,9 @@ impl FlowExecutionAsyncAggregationQuery {
 impl FromJson for FlowExecutionAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -14464,10 +14465,9 @@ impl FromJson for FlowExecutionAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14566,14 +14566,14 @@ impl KnowledgeAggregateDataContainer {
 impl FromJson for KnowledgeAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14627,14 +14627,14 @@ impl KnowledgeAggregateQueryClause {
 impl FromJson for KnowledgeAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14742,15 +14742,15 @@ impl KnowledgeAggregateQueryFilter {
 impl FromJson for KnowledgeAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14875,17 +14875,17 @@ impl KnowledgeAggregateQueryPredicate {
 impl FromJson for KnowledgeAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15216,13 +15216,13 @@ impl KnowledgeAggregateQueryResponse {
 impl FromJson for KnowledgeAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15365,8 +15365,9 @@ impl KnowledgeAggregationQuery {
 impl FromJson for KnowledgeAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -15379,10 +15380,9 @@ impl FromJson for KnowledgeAggregationQuery {
                 "queryType" => v.query_type = r.read()?,
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15540,14 +15540,14 @@ impl KnowledgeAggregationSort {
 impl FromJson for KnowledgeAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15779,16 +15779,16 @@ impl KnowledgeAggregationView {
 impl FromJson for KnowledgeAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15980,14 +15980,14 @@ impl KnowledgeAsyncAggregateQueryResponse {
 impl FromJson for KnowledgeAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16140,8 +16140,9 @@ impl KnowledgeAsyncAggregationQuery {
 impl FromJson for KnowledgeAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -16155,10 +16156,9 @@ impl FromJson for KnowledgeAsyncAggregationQuery {
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16311,14 +16311,14 @@ impl RateLimitAggregateDataContainer {
 impl FromJson for RateLimitAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16372,14 +16372,14 @@ impl RateLimitAggregateQueryClause {
 impl FromJson for RateLimitAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16487,15 +16487,15 @@ impl RateLimitAggregateQueryFilter {
 impl FromJson for RateLimitAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16620,17 +16620,17 @@ impl RateLimitAggregateQueryPredicate {
 impl FromJson for RateLimitAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16841,13 +16841,13 @@ impl RateLimitAggregateQueryResponse {
 impl FromJson for RateLimitAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16963,8 +16963,9 @@ impl RateLimitAggregationQuery {
 impl FromJson for RateLimitAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -16974,10 +16975,9 @@ impl FromJson for RateLimitAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17101,16 +17101,16 @@ impl RateLimitAggregationView {
 impl FromJson for RateLimitAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17300,8 +17300,9 @@ impl ReportingExportJobListing {
 impl FromJson for ReportingExportJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -17312,10 +17313,9 @@ impl FromJson for ReportingExportJobListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17560,8 +17560,9 @@ impl ReportingExportJobRequest {
 impl FromJson for ReportingExportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "exportFormat" => v.export_format = r.read()?,
@@ -17583,10 +17584,9 @@ impl FromJson for ReportingExportJobRequest {
                 "includeDurationFormatInHeader" => v.include_duration_format_in_header = r.read()?,
                 "durationFormat" => v.duration_format = r.read()?,
                 "chartColumns" => v.chart_columns = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18701,8 +18701,9 @@ impl ReportingExportJobResponse {
 impl FromJson for ReportingExportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "runId" => v.run_id = r.read()?,
@@ -18737,10 +18738,9 @@ impl FromJson for ReportingExportJobResponse {
                 "chartColumns" => v.chart_columns = r.read()?,
                 "enabled" => v.enabled = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19796,8 +19796,9 @@ impl ReportingExportMetadataJobListing {
 impl FromJson for ReportingExportMetadataJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -19808,10 +19809,9 @@ impl FromJson for ReportingExportMetadataJobListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19939,8 +19939,9 @@ impl ReportingExportMetadataJobResponse {
 impl FromJson for ReportingExportMetadataJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "viewType" => v.view_type = r.read()?,
@@ -19951,10 +19952,9 @@ impl FromJson for ReportingExportMetadataJobResponse {
                 "dependentColumnIds" => v.dependent_column_ids = r.read()?,
                 "availableColumnIds" => v.available_column_ids = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20689,8 +20689,9 @@ impl ReportingTurn {
 impl FromJson for ReportingTurn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userInput" => v.user_input = r.read()?,
                 "botPrompts" => v.bot_prompts = r.read()?,
                 "sessionId" => v.session_id = r.read()?,
@@ -20703,10 +20704,9 @@ impl FromJson for ReportingTurn {
                 "dateCompleted" => v.date_completed = r.read()?,
                 "askActionResult" => v.ask_action_result = r.read()?,
                 "sessionEndDetails" => v.session_end_details = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20899,16 +20899,16 @@ impl ReportingTurnIntent {
 impl FromJson for ReportingTurnIntent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "id" => v.id = r.read()?,
                 "confidence" => v.confidence = r.read()?,
                 "slots" => v.slots = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20978,16 +20978,16 @@ impl ReportingTurnIntentSlot {
 impl FromJson for ReportingTurnIntentSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "value" => v.value = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "confidence" => v.confidence = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21048,15 +21048,15 @@ impl ReportingTurnKnowledge {
 impl FromJson for ReportingTurnKnowledge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "knowledgeBaseId" => v.knowledge_base_id = r.read()?,
                 "feedback" => v.feedback = r.read()?,
                 "search" => v.search = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21125,16 +21125,16 @@ impl ReportingTurnKnowledgeDocument {
 impl FromJson for ReportingTurnKnowledgeDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "question" => v.question = r.read()?,
                 "answer" => v.answer = r.read()?,
                 "confidence" => v.confidence = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21186,14 +21186,14 @@ impl ReportingTurnKnowledgeEvents {
 impl FromJson for ReportingTurnKnowledgeEvents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "search" => v.search = r.read()?,
                 "feedback" => v.feedback = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21252,15 +21252,15 @@ impl ReportingTurnKnowledgeFeedback {
 impl FromJson for ReportingTurnKnowledgeFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "searchId" => v.search_id = r.read()?,
                 "rating" => v.rating = r.read()?,
                 "documents" => v.documents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21347,18 +21347,18 @@ impl ReportingTurnKnowledgeFeedbackEvent {
 impl FromJson for ReportingTurnKnowledgeFeedbackEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "searchId" => v.search_id = r.read()?,
                 "knowledgeBaseId" => v.knowledge_base_id = r.read()?,
                 "documents" => v.documents = r.read()?,
                 "feedbackRating" => v.feedback_rating = r.read()?,
                 "documentVariationId" => v.document_variation_id = r.read()?,
                 "documentVersionId" => v.document_version_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21421,15 +21421,15 @@ impl ReportingTurnKnowledgeSearch {
 impl FromJson for ReportingTurnKnowledgeSearch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "searchId" => v.search_id = r.read()?,
                 "documents" => v.documents = r.read()?,
                 "query" => v.query = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21507,17 +21507,17 @@ impl ReportingTurnKnowledgeSearchEvent {
 impl FromJson for ReportingTurnKnowledgeSearchEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "searchId" => v.search_id = r.read()?,
                 "knowledgeBaseId" => v.knowledge_base_id = r.read()?,
                 "documents" => v.documents = r.read()?,
                 "searchQuery" => v.search_query = r.read()?,
                 "answerDocumentId" => v.answer_document_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21580,16 +21580,16 @@ impl ReportingTurnsResponse {
 impl FromJson for ReportingTurnsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21639,14 +21639,14 @@ impl ResolutionAggregateDataContainer {
 impl FromJson for ResolutionAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21700,14 +21700,14 @@ impl ResolutionAggregateQueryClause {
 impl FromJson for ResolutionAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21815,15 +21815,15 @@ impl ResolutionAggregateQueryFilter {
 impl FromJson for ResolutionAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21948,17 +21948,17 @@ impl ResolutionAggregateQueryPredicate {
 impl FromJson for ResolutionAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22173,13 +22173,13 @@ impl ResolutionAggregateQueryResponse {
 impl FromJson for ResolutionAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22295,8 +22295,9 @@ impl ResolutionAggregationQuery {
 impl FromJson for ResolutionAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -22306,10 +22307,9 @@ impl FromJson for ResolutionAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22437,16 +22437,16 @@ impl ResolutionAggregationView {
 impl FromJson for ResolutionAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22582,14 +22582,14 @@ impl ResolutionAsyncAggregateQueryResponse {
 impl FromJson for ResolutionAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22715,8 +22715,9 @@ impl ResolutionAsyncAggregationQuery {
 impl FromJson for ResolutionAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -22727,10 +22728,9 @@ impl FromJson for ResolutionAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22835,14 +22835,14 @@ impl SelectedColumns {
 impl FromJson for SelectedColumns {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "columnOrder" => v.column_order = r.read()?,
                 "columnName" => v.column_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22892,14 +22892,14 @@ impl SessionEndDetails {
 impl FromJson for SessionEndDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "reason" => v.reason = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23006,16 +23006,16 @@ impl SessionsResponse {
 impl FromJson for SessionsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23067,14 +23067,14 @@ impl SocialKeyword {
 impl FromJson for SocialKeyword {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "includes" => v.includes = r.read()?,
                 "excludes" => v.excludes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23151,17 +23151,17 @@ impl SocialNumericRange {
 impl FromJson for SocialNumericRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eq" => v.eq = r.read()?,
                 "gt" => v.gt = r.read()?,
                 "gte" => v.gte = r.read()?,
                 "lt" => v.lt = r.read()?,
                 "lte" => v.lte = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23212,14 +23212,14 @@ impl SummaryAggregateDataContainer {
 impl FromJson for SummaryAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23273,14 +23273,14 @@ impl SummaryAggregateQueryClause {
 impl FromJson for SummaryAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23388,15 +23388,15 @@ impl SummaryAggregateQueryFilter {
 impl FromJson for SummaryAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23521,17 +23521,17 @@ impl SummaryAggregateQueryPredicate {
 impl FromJson for SummaryAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23798,13 +23798,13 @@ impl SummaryAggregateQueryResponse {
 impl FromJson for SummaryAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23947,8 +23947,9 @@ impl SummaryAggregationQuery {
 impl FromJson for SummaryAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -23961,10 +23962,9 @@ impl FromJson for SummaryAggregationQuery {
                 "queryType" => v.query_type = r.read()?,
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24122,14 +24122,14 @@ impl SummaryAggregationSort {
 impl FromJson for SummaryAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24313,16 +24313,16 @@ impl SummaryAggregationView {
 impl FromJson for SummaryAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24466,14 +24466,14 @@ impl SummaryAsyncAggregateQueryResponse {
 impl FromJson for SummaryAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24626,8 +24626,9 @@ impl SummaryAsyncAggregationQuery {
 impl FromJson for SummaryAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -24641,10 +24642,9 @@ impl FromJson for SummaryAsyncAggregationQuery {
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24797,14 +24797,14 @@ impl TaskManagementAggregateDataContainer {
 impl FromJson for TaskManagementAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24858,14 +24858,14 @@ impl TaskManagementAggregateQueryClause {
 impl FromJson for TaskManagementAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24973,15 +24973,15 @@ impl TaskManagementAggregateQueryFilter {
 impl FromJson for TaskManagementAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25106,17 +25106,17 @@ impl TaskManagementAggregateQueryPredicate {
 impl FromJson for TaskManagementAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25367,13 +25367,13 @@ impl TaskManagementAggregateQueryResponse {
 impl FromJson for TaskManagementAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25489,8 +25489,9 @@ impl TaskManagementAggregationQuery {
 impl FromJson for TaskManagementAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -25500,10 +25501,9 @@ impl FromJson for TaskManagementAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25627,16 +25627,16 @@ impl TaskManagementAggregationView {
 impl FromJson for TaskManagementAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25896,14 +25896,14 @@ impl TaskManagementAsyncAggregateQueryResponse {
 impl FromJson for TaskManagementAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26029,8 +26029,9 @@ impl TaskManagementAsyncAggregationQuery {
 impl FromJson for TaskManagementAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -26041,10 +26042,9 @@ impl FromJson for TaskManagementAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26154,15 +26154,15 @@ impl TaskManagementObservationDataContainer {
 impl FromJson for TaskManagementObservationDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "stats" => v.stats = r.read()?,
                 "qualifier" => v.qualifier = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26355,14 +26355,14 @@ impl TaskManagementObservationDetailContainer {
 impl FromJson for TaskManagementObservationDetailContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "typeDetails" => v.type_details = r.read()?,
                 "assigneeDetails" => v.assignee_details = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26430,16 +26430,16 @@ impl TaskManagementObservationGroupResult {
 impl FromJson for TaskManagementObservationGroupResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "queueId" => v.queue_id = r.read()?,
                 "typeId" => v.type_id = r.read()?,
                 "assigneeId" => v.assignee_id = r.read()?,
                 "statusCategory" => v.status_category = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26550,14 +26550,14 @@ impl TaskManagementObservationMetricStats {
 impl FromJson for TaskManagementObservationMetricStats {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "count" => v.count = r.read()?,
                 "max" => v.max = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26611,14 +26611,14 @@ impl TaskManagementObservationPredicate {
 impl FromJson for TaskManagementObservationPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dimension" => v.dimension = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26739,16 +26739,16 @@ impl TaskManagementObservationQuery {
 impl FromJson for TaskManagementObservationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "groupBy" => v.group_by = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "filter" => v.filter = r.read()?,
                 "expands" => v.expands = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26793,13 +26793,13 @@ impl TaskManagementObservationQueryFilter {
 impl FromJson for TaskManagementObservationQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26866,16 +26866,16 @@ impl TaskManagementObservationQueryResponse {
 impl FromJson for TaskManagementObservationQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "details" => v.details = r.read()?,
                 "cursors" => v.cursors = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26927,14 +26927,14 @@ impl TaskManagementObservationResult {
 impl FromJson for TaskManagementObservationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26986,14 +26986,14 @@ impl TaskManagementQueryMetric {
 impl FromJson for TaskManagementQueryMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "qualifier" => v.qualifier = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27183,14 +27183,14 @@ impl TranscriptAggregateDataContainer {
 impl FromJson for TranscriptAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27244,14 +27244,14 @@ impl TranscriptAggregateQueryClause {
 impl FromJson for TranscriptAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27359,15 +27359,15 @@ impl TranscriptAggregateQueryFilter {
 impl FromJson for TranscriptAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27492,17 +27492,17 @@ impl TranscriptAggregateQueryPredicate {
 impl FromJson for TranscriptAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27769,13 +27769,13 @@ impl TranscriptAggregateQueryResponse {
 impl FromJson for TranscriptAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27918,8 +27918,9 @@ impl TranscriptAggregationQuery {
 impl FromJson for TranscriptAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -27932,10 +27933,9 @@ impl FromJson for TranscriptAggregationQuery {
                 "queryType" => v.query_type = r.read()?,
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28093,14 +28093,14 @@ impl TranscriptAggregationSort {
 impl FromJson for TranscriptAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28316,16 +28316,16 @@ impl TranscriptAggregationView {
 impl FromJson for TranscriptAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28501,14 +28501,14 @@ impl TranscriptAsyncAggregateQueryResponse {
 impl FromJson for TranscriptAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28661,8 +28661,9 @@ impl TranscriptAsyncAggregationQuery {
 impl FromJson for TranscriptAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -28676,10 +28677,9 @@ impl FromJson for TranscriptAsyncAggregationQuery {
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28834,14 +28834,14 @@ impl TranscriptTopics {
 impl FromJson for TranscriptTopics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "includes" => v.includes = r.read()?,
                 "excludes" => v.excludes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28909,16 +28909,16 @@ impl Transcripts {
 impl FromJson for Transcripts {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "exactMatch" => v.exact_match = r.read()?,
                 "contains" => v.contains = r.read()?,
                 "doesNotContain" => v.does_not_contain = r.read()?,
                 "notSimilarTo" => v.not_similar_to = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28963,13 +28963,13 @@ impl UpdateAnalyticsDataRetentionRequest {
 impl FromJson for UpdateAnalyticsDataRetentionRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "retentionDays" => v.retention_days = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31232,8 +31232,9 @@ impl ViewFilter {
 impl FromJson for ViewFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "mediaTypes" => v.media_types = r.read()?,
                 "queueIds" => v.queue_ids = r.read()?,
                 "skillIds" => v.skill_ids = r.read()?,
@@ -31482,10 +31483,9 @@ impl FromJson for ViewFilter {
                 "isSnippetRecorded" => v.is_snippet_recorded = r.read()?,
                 "takeover" => v.takeover = r.read()?,
                 "socialPostTypes" => v.social_post_types = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32096,15 +32096,15 @@ impl Warning {
 impl FromJson for Warning {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
                 "rangeType" => v.range_type = r.read()?,
                 "color" => v.color = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32451,8 +32451,9 @@ impl Widget {
 impl FromJson for Widget {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "row" => v.row = r.read()?,
                 "column" => v.column = r.read()?,
                 "title" => v.title = r.read()?,
@@ -32482,10 +32483,9 @@ impl FromJson for Widget {
                 "selectedStatuses" => v.selected_statuses = r.read()?,
                 "selectedSegmentTypes" => v.selected_segment_types = r.read()?,
                 "agentInteractionSortOrder" => v.agent_interaction_sort_order = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32778,14 +32778,14 @@ impl WorkitemStatusFilter {
 impl FromJson for WorkitemStatusFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "worktypeId" => v.worktype_id = r.read()?,
                 "workitemStatusId" => v.workitem_status_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

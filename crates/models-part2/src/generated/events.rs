@@ -51,14 +51,14 @@ impl AudioState {
 impl FromJson for AudioState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "canHear" => v.can_hear = r.read()?,
                 "canSpeak" => v.can_speak = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -145,17 +145,17 @@ impl AudioUpdatedEvent {
 impl FromJson for AudioUpdatedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
                 "audioState" => v.audio_state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -478,8 +478,9 @@ impl BatchConversationEventRequest {
 impl FromJson for BatchConversationEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "endTransferEvents" => v.end_transfer_events = r.read()?,
                 "phoneTransferEvents" => v.phone_transfer_events = r.read()?,
                 "progressTransferEvents" => v.progress_transfer_events = r.read()?,
@@ -512,10 +513,9 @@ impl FromJson for BatchConversationEventRequest {
                 "emailProgressTransferEvents" => v.email_progress_transfer_events = r.read()?,
                 "emailRoutingTransferEvents" => v.email_routing_transfer_events = r.read()?,
                 "emailUserTransferEvents" => v.email_user_transfer_events = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -586,13 +586,13 @@ impl BatchEventResponse {
 impl FromJson for BatchEventResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "errors" => v.errors = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -632,13 +632,13 @@ impl BatchPredictiveRoutingCustomKpiAttributionEventRequest {
 impl FromJson for BatchPredictiveRoutingCustomKpiAttributionEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "customKpiAttributionEvents" => v.custom_kpi_attribution_events = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -678,13 +678,13 @@ impl BatchUserPresenceEventRequest {
 impl FromJson for BatchUserPresenceEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userPresenceEvents" => v.user_presence_events = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -724,13 +724,13 @@ impl BatchUserRoutingStatusEventRequest {
 impl FromJson for BatchUserRoutingStatusEventRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userRoutingStatusEvents" => v.user_routing_status_events = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -805,16 +805,16 @@ impl CommunicationAnsweredEvent {
 impl FromJson for CommunicationAnsweredEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -919,8 +919,9 @@ impl CommunicationDispositionAppliedEvent {
 impl FromJson for CommunicationDispositionAppliedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -928,10 +929,9 @@ impl FromJson for CommunicationDispositionAppliedEvent {
                 "code" => v.code = r.read()?,
                 "notes" => v.notes = r.read()?,
                 "tags" => v.tags = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1032,18 +1032,18 @@ impl CommunicationEndedEvent {
 impl FromJson for CommunicationEndedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
                 "disconnectType" => v.disconnect_type = r.read()?,
                 "destinationConversationId" => v.destination_conversation_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1220,18 +1220,18 @@ impl ConsultTransferEvent {
 impl FromJson for ConsultTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
                 "destinationCommunicationId" => v.destination_communication_id = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1311,16 +1311,16 @@ impl EmailBeginTransmittingEvent {
 impl FromJson for EmailBeginTransmittingEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1398,16 +1398,16 @@ impl EmailCommunicationAnsweredEvent {
 impl FromJson for EmailCommunicationAnsweredEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1512,8 +1512,9 @@ impl EmailCommunicationDispositionAppliedEvent {
 impl FromJson for EmailCommunicationDispositionAppliedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -1521,10 +1522,9 @@ impl FromJson for EmailCommunicationDispositionAppliedEvent {
                 "code" => v.code = r.read()?,
                 "notes" => v.notes = r.read()?,
                 "tags" => v.tags = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1616,17 +1616,17 @@ impl EmailCommunicationEndedEvent {
 impl FromJson for EmailCommunicationEndedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
                 "disconnectType" => v.disconnect_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1780,16 +1780,16 @@ impl EmailCommunicationSentMessageEvent {
 impl FromJson for EmailCommunicationSentMessageEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1889,18 +1889,18 @@ impl EmailEndTransferEvent {
 impl FromJson for EmailEndTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "commandId" => v.command_id = r.read()?,
                 "finalState" => v.final_state = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2071,8 +2071,9 @@ impl EmailExternalEstablishedEvent {
 impl FromJson for EmailExternalEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -2081,10 +2082,9 @@ impl FromJson for EmailExternalEstablishedEvent {
                 "includeMessage" => v.include_message = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2188,18 +2188,18 @@ impl EmailFlowEstablishedEvent {
 impl FromJson for EmailFlowEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2290,17 +2290,17 @@ impl EmailHoldUpdatedEvent {
 impl FromJson for EmailHoldUpdatedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
                 "held" => v.held = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2438,8 +2438,9 @@ impl EmailInitialConfiguration {
 impl FromJson for EmailInitialConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "to" => v.to = r.read()?,
                 "from" => v.from = r.read()?,
                 "cc" => v.cc = r.read()?,
@@ -2451,10 +2452,9 @@ impl FromJson for EmailInitialConfiguration {
                 "inbound" => v.inbound = r.read()?,
                 "invitedBy" => v.invited_by = r.read()?,
                 "additionalInfo" => v.additional_info = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2561,18 +2561,18 @@ impl EmailProgressTransferEvent {
 impl FromJson for EmailProgressTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "commandId" => v.command_id = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
                 "destinationCommunicationId" => v.destination_communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2712,8 +2712,9 @@ impl EmailRoutingEstablishedEvent {
 impl FromJson for EmailRoutingEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -2724,10 +2725,9 @@ impl FromJson for EmailRoutingEstablishedEvent {
                 "label" => v.label = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2884,8 +2884,9 @@ impl EmailRoutingTransferEvent {
 impl FromJson for EmailRoutingTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -2897,10 +2898,9 @@ impl FromJson for EmailRoutingTransferEvent {
                 "destinationQueueId" => v.destination_queue_id = r.read()?,
                 "languageId" => v.language_id = r.read()?,
                 "skillIds" => v.skill_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3083,8 +3083,9 @@ impl EmailUserEstablishedEvent {
 impl FromJson for EmailUserEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -3094,10 +3095,9 @@ impl FromJson for EmailUserEstablishedEvent {
                 "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3235,8 +3235,9 @@ impl EmailUserTransferEvent {
 impl FromJson for EmailUserTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -3246,10 +3247,9 @@ impl FromJson for EmailUserTransferEvent {
                 "targetCommunicationId" => v.target_communication_id = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
                 "destinationUserId" => v.destination_user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3368,15 +3368,15 @@ impl EndConsultTransferEvent {
 impl FromJson for EndConsultTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3475,18 +3475,18 @@ impl EndTransferEvent {
 impl FromJson for EndTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "commandId" => v.command_id = r.read()?,
                 "finalState" => v.final_state = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3600,15 +3600,15 @@ impl EventError {
 impl FromJson for EventError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "message" => v.message = r.read()?,
                 "retryable" => v.retryable = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3743,8 +3743,9 @@ impl ExternalEstablishedEvent {
 impl FromJson for ExternalEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -3755,10 +3756,9 @@ impl FromJson for ExternalEstablishedEvent {
                 "dnisName" => v.dnis_name = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3853,17 +3853,17 @@ impl HoldUpdatedEvent {
 impl FromJson for HoldUpdatedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "communicationId" => v.communication_id = r.read()?,
                 "held" => v.held = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3952,18 +3952,18 @@ impl InitialConfiguration {
 impl FromJson for InitialConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "audioState" => v.audio_state = r.read()?,
                 "alerting" => v.alerting = r.read()?,
                 "inbound" => v.inbound = r.read()?,
                 "invitedBy" => v.invited_by = r.read()?,
                 "recordingActive" => v.recording_active = r.read()?,
                 "additionalInfo" => v.additional_info = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4101,8 +4101,9 @@ impl IvrEstablishedEvent {
 impl FromJson for IvrEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -4113,10 +4114,9 @@ impl FromJson for IvrEstablishedEvent {
                 "dnis" => v.dnis = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4249,8 +4249,9 @@ impl PhoneEstablishedEvent {
 impl FromJson for PhoneEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -4260,10 +4261,9 @@ impl FromJson for PhoneEstablishedEvent {
                 "dnis" => v.dnis = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4401,8 +4401,9 @@ impl PhoneTransferEvent {
 impl FromJson for PhoneTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -4412,10 +4413,9 @@ impl FromJson for PhoneTransferEvent {
                 "targetCommunicationId" => v.target_communication_id = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
                 "destinationPhoneNumber" => v.destination_phone_number = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4572,8 +4572,9 @@ impl PredictiveRoutingCustomKpiAttributionEvent {
 impl FromJson for PredictiveRoutingCustomKpiAttributionEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "externalContactId" => v.external_contact_id = r.read()?,
@@ -4581,10 +4582,9 @@ impl FromJson for PredictiveRoutingCustomKpiAttributionEvent {
                 "agentId" => v.agent_id = r.read()?,
                 "kpiId" => v.kpi_id = r.read()?,
                 "associatedValue" => v.associated_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4687,18 +4687,18 @@ impl ProgressConsultTransferEvent {
 impl FromJson for ProgressConsultTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
                 "destinationCommunicationId" => v.destination_communication_id = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4800,18 +4800,18 @@ impl ProgressTransferEvent {
 impl FromJson for ProgressTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "commandId" => v.command_id = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
                 "destinationCommunicationId" => v.destination_communication_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4969,8 +4969,9 @@ impl RoutingEstablishedEvent {
 impl FromJson for RoutingEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -4983,10 +4984,9 @@ impl FromJson for RoutingEstablishedEvent {
                 "languageId" => v.language_id = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5145,8 +5145,9 @@ impl RoutingTransferEvent {
 impl FromJson for RoutingTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -5158,10 +5159,9 @@ impl FromJson for RoutingTransferEvent {
                 "destinationQueueId" => v.destination_queue_id = r.read()?,
                 "languageId" => v.language_id = r.read()?,
                 "skillIds" => v.skill_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5380,8 +5380,9 @@ impl UserEstablishedEvent {
 impl FromJson for UserEstablishedEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -5395,10 +5396,9 @@ impl FromJson for UserEstablishedEvent {
                 "queueId" => v.queue_id = r.read()?,
                 "initialConfiguration" => v.initial_configuration = r.read()?,
                 "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5503,18 +5503,18 @@ impl UserPresenceEvent {
 impl FromJson for UserPresenceEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "sourceId" => v.source_id = r.read()?,
                 "presenceDefinitionId" => v.presence_definition_id = r.read()?,
                 "message" => v.message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5605,17 +5605,17 @@ impl UserRoutingStatusEvent {
 impl FromJson for UserRoutingStatusEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "agentId" => v.agent_id = r.read()?,
                 "status" => v.status = r.read()?,
                 "sourceId" => v.source_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5808,8 +5808,9 @@ impl UserTransferEvent {
 impl FromJson for UserTransferEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventId" => v.event_id = r.read()?,
                 "eventDateTime" => v.event_date_time = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
@@ -5819,10 +5820,9 @@ impl FromJson for UserTransferEvent {
                 "targetCommunicationId" => v.target_communication_id = r.read()?,
                 "objectCommunicationId" => v.object_communication_id = r.read()?,
                 "destinationUserId" => v.destination_user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

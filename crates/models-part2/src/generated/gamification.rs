@@ -60,15 +60,15 @@ impl AllTimePoints {
 impl FromJson for AllTimePoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "allTimePoints" => v.all_time_points = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -123,14 +123,14 @@ impl AssignUsers {
 impl FromJson for AssignUsers {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "membersToAssign" => v.members_to_assign = r.read()?,
                 "membersToRemove" => v.members_to_remove = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -189,15 +189,15 @@ impl Assignment {
 impl FromJson for Assignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "assignedMembers" => v.assigned_members = r.read()?,
                 "removedMembers" => v.removed_members = r.read()?,
                 "assignmentErrors" => v.assignment_errors = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -248,14 +248,14 @@ impl AssignmentError {
 impl FromJson for AssignmentError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "message" => v.message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -323,16 +323,16 @@ impl AssignmentValidation {
 impl FromJson for AssignmentValidation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "membersNotAssigned" => v.members_not_assigned = r.read()?,
                 "membersAlreadyAssigned" => v.members_already_assigned = r.read()?,
                 "membersAlreadyAssignedToOther" => v.members_already_assigned_to_other = r.read()?,
                 "invalidMemberAssignments" => v.invalid_member_assignments = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -393,15 +393,15 @@ impl AttendanceStatus {
 impl FromJson for AttendanceStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateWorkday" => v.date_workday = r.read()?,
                 "attendanceStatusType" => v.attendance_status_type = r.read()?,
                 "hasEvaluation" => v.has_evaluation = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -547,13 +547,13 @@ impl AttendanceStatusListing {
 impl FromJson for AttendanceStatusListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -611,15 +611,15 @@ impl ContestDisqualifiedAgents {
 impl FromJson for ContestDisqualifiedAgents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "note" => v.note = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -688,16 +688,16 @@ impl ContestMetricScore {
 impl FromJson for ContestMetricScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "score" => v.score = r.read()?,
                 "totalPoints" => v.total_points = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -776,17 +776,17 @@ impl ContestMetricScoreRanked {
 impl FromJson for ContestMetricScoreRanked {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "score" => v.score = r.read()?,
                 "totalPoints" => v.total_points = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
                 "rank" => v.rank = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -870,17 +870,17 @@ impl ContestMetrics {
 impl FromJson for ContestMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "weight" => v.weight = r.read()?,
                 "minimumQualifier" => v.minimum_qualifier = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -979,18 +979,18 @@ impl ContestPrizes {
 impl FromJson for ContestPrizes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "tier" => v.tier = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "imageId" => v.image_id = r.read()?,
                 "imageUrl" => v.image_url = r.read()?,
                 "winnersCount" => v.winners_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1053,15 +1053,15 @@ impl ContestProfile {
 impl FromJson for ContestProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1112,14 +1112,14 @@ impl ContestRequesingParticipantDailyInfo {
 impl FromJson for ContestRequesingParticipantDailyInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateWorkday" => v.date_workday = r.read()?,
                 "contestScore" => v.contest_score = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1178,15 +1178,15 @@ impl ContestScore {
 impl FromJson for ContestScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "score" => v.score = r.read()?,
                 "totalPoints" => v.total_points = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1264,17 +1264,17 @@ impl ContestScoreRanked {
 impl FromJson for ContestScoreRanked {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "score" => v.score = r.read()?,
                 "totalPoints" => v.total_points = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
                 "rank" => v.rank = r.read()?,
                 "tier" => v.tier = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1345,16 +1345,16 @@ impl ContestScoresAgentTrend {
 impl FromJson for ContestScoresAgentTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "contestScore" => v.contest_score = r.read()?,
                 "metricScores" => v.metric_scores = r.read()?,
                 "disqualified" => v.disqualified = r.read()?,
                 "dateWorkday" => v.date_workday = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1404,14 +1404,14 @@ impl ContestScoresAgentTrendList {
 impl FromJson for ContestScoresAgentTrendList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "user" => v.user = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1479,16 +1479,16 @@ impl ContestScoresAgents {
 impl FromJson for ContestScoresAgents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "contestScore" => v.contest_score = r.read()?,
                 "metricScores" => v.metric_scores = r.read()?,
                 "disqualified" => v.disqualified = r.read()?,
                 "user" => v.user = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1566,18 +1566,18 @@ impl ContestScoresAgentsPagedList {
 impl FromJson for ContestScoresAgentsPagedList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
                 "total" => v.total = r.read()?,
                 "dateWorkday" => v.date_workday = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1640,15 +1640,15 @@ impl ContestScoresGroupTrend {
 impl FromJson for ContestScoresGroupTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateWorkday" => v.date_workday = r.read()?,
                 "contestScore" => v.contest_score = r.read()?,
                 "metricScores" => v.metric_scores = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1688,13 +1688,13 @@ impl ContestScoresGroupTrendList {
 impl FromJson for ContestScoresGroupTrendList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1761,16 +1761,16 @@ impl ContestUserRank {
 impl FromJson for ContestUserRank {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "rank" => v.rank = r.read()?,
                 "score" => v.score = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1831,15 +1831,15 @@ impl ContestWinners {
 impl FromJson for ContestWinners {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "tier" => v.tier = r.read()?,
                 "winnersCount" => v.winners_count = r.read()?,
                 "users" => v.users = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1890,14 +1890,14 @@ impl ContestWinnersRequest {
 impl FromJson for ContestWinnersRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "tier" => v.tier = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2088,8 +2088,9 @@ impl ContestsCreateRequest {
 impl FromJson for ContestsCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "division" => v.division = r.read()?,
                 "title" => v.title = r.read()?,
@@ -2105,10 +2106,9 @@ impl FromJson for ContestsCreateRequest {
                 "profileId" => v.profile_id = r.read()?,
                 "participantIds" => v.participant_ids = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2396,8 +2396,9 @@ impl ContestsEssentials {
 impl FromJson for ContestsEssentials {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "title" => v.title = r.read()?,
                 "status" => v.status = r.read()?,
@@ -2413,10 +2414,9 @@ impl FromJson for ContestsEssentials {
                 "metrics" => v.metrics = r.read()?,
                 "requestingParticipantContestInfo" => v.requesting_participant_contest_info = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2553,15 +2553,15 @@ impl ContestsFinalizeRequest {
 impl FromJson for ContestsFinalizeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "winners" => v.winners = r.read()?,
                 "disqualifiedAgents" => v.disqualified_agents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2886,8 +2886,9 @@ impl ContestsResponse {
 impl FromJson for ContestsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "division" => v.division = r.read()?,
                 "title" => v.title = r.read()?,
@@ -2913,10 +2914,9 @@ impl FromJson for ContestsResponse {
                 "winners" => v.winners = r.read()?,
                 "disqualifiedAgents" => v.disqualified_agents = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3197,8 +3197,9 @@ impl CreateMetric {
 impl FromJson for CreateMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metricDefinitionId" => v.metric_definition_id = r.read()?,
                 "externalMetricDefinitionId" => v.external_metric_definition_id = r.read()?,
                 "objective" => v.objective = r.read()?,
@@ -3206,10 +3207,9 @@ impl FromJson for CreateMetric {
                 "name" => v.name = r.read()?,
                 "precision" => v.precision = r.read()?,
                 "timeDisplayUnit" => v.time_display_unit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3400,8 +3400,9 @@ impl CreateObjective {
 impl FromJson for CreateObjective {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "templateId" => v.template_id = r.read()?,
                 "zones" => v.zones = r.read()?,
@@ -3413,10 +3414,9 @@ impl FromJson for CreateObjective {
                 "evaluationFormContextIds" => v.evaluation_form_context_ids = r.read()?,
                 "initialDirection" => v.initial_direction = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3662,8 +3662,9 @@ impl CreatePerformanceProfile {
 impl FromJson for CreatePerformanceProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -3675,10 +3676,9 @@ impl FromJson for CreatePerformanceProfile {
                 "memberCount" => v.member_count = r.read()?,
                 "maxLeaderboardRankSize" => v.max_leaderboard_rank_size = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3809,8 +3809,9 @@ impl DefaultObjective {
 impl FromJson for DefaultObjective {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "templateId" => v.template_id = r.read()?,
                 "zones" => v.zones = r.read()?,
@@ -3821,10 +3822,9 @@ impl FromJson for DefaultObjective {
                 "topicIdsFilterType" => v.topic_ids_filter_type = r.read()?,
                 "evaluationFormContextIds" => v.evaluation_form_context_ids = r.read()?,
                 "initialDirection" => v.initial_direction = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4027,8 +4027,9 @@ impl ExternalMetricDataItem {
 impl FromJson for ExternalMetricDataItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "userEmail" => v.user_email = r.read()?,
                 "metricId" => v.metric_id = r.read()?,
@@ -4036,10 +4037,9 @@ impl FromJson for ExternalMetricDataItem {
                 "value" => v.value = r.read()?,
                 "count" => v.count = r.read()?,
                 "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4210,8 +4210,9 @@ impl ExternalMetricDataProcessedItem {
 impl FromJson for ExternalMetricDataProcessedItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "userEmail" => v.user_email = r.read()?,
                 "metricId" => v.metric_id = r.read()?,
@@ -4221,10 +4222,9 @@ impl FromJson for ExternalMetricDataProcessedItem {
                 "type" => v.r#type = r.read()?,
                 "totalValue" => v.total_value = r.read()?,
                 "totalCount" => v.total_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4397,8 +4397,9 @@ impl ExternalMetricDataUnprocessedItem {
 impl FromJson for ExternalMetricDataUnprocessedItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "userEmail" => v.user_email = r.read()?,
                 "metricId" => v.metric_id = r.read()?,
@@ -4408,10 +4409,9 @@ impl FromJson for ExternalMetricDataUnprocessedItem {
                 "type" => v.r#type = r.read()?,
                 "message" => v.message = r.read()?,
                 "code" => v.code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4508,13 +4508,13 @@ impl ExternalMetricDataWriteRequest {
 impl FromJson for ExternalMetricDataWriteRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "items" => v.items = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4563,14 +4563,14 @@ impl ExternalMetricDataWriteResponse {
 impl FromJson for ExternalMetricDataWriteResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "processedEntities" => v.processed_entities = r.read()?,
                 "unprocessedEntities" => v.unprocessed_entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4701,8 +4701,9 @@ impl ExternalMetricDefinition {
 impl FromJson for ExternalMetricDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "unit" => v.unit = r.read()?,
@@ -4714,10 +4715,9 @@ impl FromJson for ExternalMetricDefinition {
                 "inUse" => v.in_use = r.read()?,
                 "dateLastRefreshed" => v.date_last_refreshed = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4928,18 +4928,18 @@ impl ExternalMetricDefinitionCreateRequest {
 impl FromJson for ExternalMetricDefinitionCreateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "unit" => v.unit = r.read()?,
                 "unitDefinition" => v.unit_definition = r.read()?,
                 "precision" => v.precision = r.read()?,
                 "defaultObjectiveType" => v.default_objective_type = r.read()?,
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5151,8 +5151,9 @@ impl ExternalMetricDefinitionListing {
 impl FromJson for ExternalMetricDefinitionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -5163,10 +5164,9 @@ impl FromJson for ExternalMetricDefinitionListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5242,16 +5242,16 @@ impl ExternalMetricDefinitionUpdateRequest {
 impl FromJson for ExternalMetricDefinitionUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "precision" => v.precision = r.read()?,
                 "defaultObjectiveType" => v.default_objective_type = r.read()?,
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5372,16 +5372,16 @@ impl GamificationStatus {
 impl FromJson for GamificationStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "isActive" => v.is_active = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
                 "automaticUserAssignment" => v.automatic_user_assignment = r.read()?,
                 "dateStartPersonalBest" => v.date_start_personal_best = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5485,8 +5485,9 @@ impl GetContestsEssentialsListing {
 impl FromJson for GetContestsEssentialsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -5497,10 +5498,9 @@ impl FromJson for GetContestsEssentialsListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5561,15 +5561,15 @@ impl GetMetricDefinitionsResponse {
 impl FromJson for GetMetricDefinitionsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5623,15 +5623,15 @@ impl GetMetricResponse {
 impl FromJson for GetMetricResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5685,15 +5685,15 @@ impl GetMetricsResponse {
 impl FromJson for GetMetricsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5747,15 +5747,15 @@ impl GetProfilesResponse {
 impl FromJson for GetProfilesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5809,15 +5809,15 @@ impl GetTemplatesResponse {
 impl FromJson for GetTemplatesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5884,16 +5884,16 @@ impl InsightsAgentItem {
 impl FromJson for InsightsAgentItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "manager" => v.manager = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5981,18 +5981,18 @@ impl InsightsAgents {
 impl FromJson for InsightsAgents {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "performanceProfile" => v.performance_profile = r.read()?,
                 "division" => v.division = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6151,8 +6151,9 @@ impl InsightsDetails {
 impl FromJson for InsightsDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "performanceProfile" => v.performance_profile = r.read()?,
                 "division" => v.division = r.read()?,
                 "granularity" => v.granularity = r.read()?,
@@ -6161,10 +6162,9 @@ impl FromJson for InsightsDetails {
                 "user" => v.user = r.read()?,
                 "metricData" => v.metric_data = r.read()?,
                 "overallData" => v.overall_data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6298,17 +6298,17 @@ impl InsightsDetailsMetricItem {
 impl FromJson for InsightsDetailsMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "comparativePeriod" => v.comparative_period = r.read()?,
                 "primaryPeriod" => v.primary_period = r.read()?,
                 "percentOfGoalChange" => v.percent_of_goal_change = r.read()?,
                 "valueChange" => v.value_change = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6406,8 +6406,9 @@ impl InsightsDetailsMetricPeriodPoints {
 impl FromJson for InsightsDetailsMetricPeriodPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "points" => v.points = r.read()?,
                 "maxPoints" => v.max_points = r.read()?,
                 "dataPointCount" => v.data_point_count = r.read()?,
@@ -6415,10 +6416,9 @@ impl FromJson for InsightsDetailsMetricPeriodPoints {
                 "rankTotalPoints" => v.rank_total_points = r.read()?,
                 "rankPercentagePoints" => v.rank_percentage_points = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6482,15 +6482,15 @@ impl InsightsDetailsOverallItem {
 impl FromJson for InsightsDetailsOverallItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "comparativePeriod" => v.comparative_period = r.read()?,
                 "primaryPeriod" => v.primary_period = r.read()?,
                 "percentOfGoalChange" => v.percent_of_goal_change = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6577,18 +6577,18 @@ impl InsightsDetailsOverallPeriodPoints {
 impl FromJson for InsightsDetailsOverallPeriodPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "points" => v.points = r.read()?,
                 "maxPoints" => v.max_points = r.read()?,
                 "dataPointCount" => v.data_point_count = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
                 "rankTotalPoints" => v.rank_total_points = r.read()?,
                 "rankPercentagePoints" => v.rank_percentage_points = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6687,8 +6687,9 @@ impl InsightsRankings {
 impl FromJson for InsightsRankings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "performanceProfile" => v.performance_profile = r.read()?,
                 "division" => v.division = r.read()?,
                 "granularity" => v.granularity = r.read()?,
@@ -6696,10 +6697,9 @@ impl FromJson for InsightsRankings {
                 "primaryPeriod" => v.primary_period = r.read()?,
                 "leaders" => v.leaders = r.read()?,
                 "trailers" => v.trailers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6867,8 +6867,9 @@ impl InsightsSummary {
 impl FromJson for InsightsSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -6879,10 +6880,9 @@ impl FromJson for InsightsSummary {
                 "comparativePeriod" => v.comparative_period = r.read()?,
                 "primaryPeriod" => v.primary_period = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7018,17 +7018,17 @@ impl InsightsSummaryMetricItem {
 impl FromJson for InsightsSummaryMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "comparativePeriod" => v.comparative_period = r.read()?,
                 "primaryPeriod" => v.primary_period = r.read()?,
                 "percentOfGoalChange" => v.percent_of_goal_change = r.read()?,
                 "valueChange" => v.value_change = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7108,17 +7108,17 @@ impl InsightsSummaryMetricPeriodPoints {
 impl FromJson for InsightsSummaryMetricPeriodPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "points" => v.points = r.read()?,
                 "maxPoints" => v.max_points = r.read()?,
                 "dataPointCount" => v.data_point_count = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7180,15 +7180,15 @@ impl InsightsSummaryOverallItem {
 impl FromJson for InsightsSummaryOverallItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "comparativePeriod" => v.comparative_period = r.read()?,
                 "primaryPeriod" => v.primary_period = r.read()?,
                 "percentOfGoalChange" => v.percent_of_goal_change = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7257,16 +7257,16 @@ impl InsightsSummaryOverallPeriodPoints {
 impl FromJson for InsightsSummaryOverallPeriodPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "points" => v.points = r.read()?,
                 "maxPoints" => v.max_points = r.read()?,
                 "dataPointCount" => v.data_point_count = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7336,16 +7336,16 @@ impl InsightsSummaryUserItem {
 impl FromJson for InsightsSummaryUserItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "metricData" => v.metric_data = r.read()?,
                 "overallData" => v.overall_data = r.read()?,
                 "ranking" => v.ranking = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7442,8 +7442,9 @@ impl InsightsTrend {
 impl FromJson for InsightsTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "performanceProfile" => v.performance_profile = r.read()?,
                 "division" => v.division = r.read()?,
                 "granularity" => v.granularity = r.read()?,
@@ -7451,10 +7452,9 @@ impl FromJson for InsightsTrend {
                 "primaryPeriod" => v.primary_period = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "total" => v.total = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7560,14 +7560,14 @@ impl InsightsTrendMetricItem {
 impl FromJson for InsightsTrendMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "trends" => v.trends = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7608,13 +7608,13 @@ impl InsightsTrendTotalItem {
 impl FromJson for InsightsTrendTotalItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trends" => v.trends = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7663,14 +7663,14 @@ impl InsightsTrends {
 impl FromJson for InsightsTrends {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "comparativePeriod" => v.comparative_period = r.read()?,
                 "primaryPeriod" => v.primary_period = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7720,14 +7720,14 @@ impl InvalidAssignment {
 impl FromJson for InvalidAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "message" => v.message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7822,8 +7822,9 @@ impl Leaderboard {
 impl FromJson for Leaderboard {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "division" => v.division = r.read()?,
                 "metric" => v.metric = r.read()?,
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
@@ -7831,10 +7832,9 @@ impl FromJson for Leaderboard {
                 "leaders" => v.leaders = r.read()?,
                 "userRank" => v.user_rank = r.read()?,
                 "performanceProfile" => v.performance_profile = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7898,15 +7898,15 @@ impl LeaderboardItem {
 impl FromJson for LeaderboardItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "rank" => v.rank = r.read()?,
                 "points" => v.points = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7959,14 +7959,14 @@ impl Member {
 impl FromJson for Member {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8005,13 +8005,13 @@ impl MemberListing {
 impl FromJson for MemberListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8161,8 +8161,9 @@ impl Metric {
 impl FromJson for Metric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "metricDefinitionId" => v.metric_definition_id = r.read()?,
@@ -8176,10 +8177,9 @@ impl FromJson for Metric {
                 "timeDisplayUnit" => v.time_display_unit = r.read()?,
                 "sourcePerformanceProfile" => v.source_performance_profile = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8383,8 +8383,9 @@ impl MetricDefinition {
 impl FromJson for MetricDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "unitType" => v.unit_type = r.read()?,
@@ -8397,10 +8398,9 @@ impl FromJson for MetricDefinition {
                 "initialDirectionFilteringAllowed" => v.initial_direction_filtering_allowed = r.read()?,
                 "queueFilteringAllowed" => v.queue_filtering_allowed = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8590,8 +8590,9 @@ impl MetricValueTrendAverage {
 impl FromJson for MetricValueTrendAverage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "dateReferenceWorkday" => v.date_reference_workday = r.read()?,
@@ -8601,10 +8602,9 @@ impl FromJson for MetricValueTrendAverage {
                 "result" => v.result = r.read()?,
                 "performanceProfile" => v.performance_profile = r.read()?,
                 "metric" => v.metric = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8812,8 +8812,9 @@ impl Metrics {
 impl FromJson for Metrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "order" => v.order = r.read()?,
@@ -8833,10 +8834,9 @@ impl FromJson for Metrics {
                 "precision" => v.precision = r.read()?,
                 "timeDisplayUnit" => v.time_display_unit = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9106,8 +9106,9 @@ impl Objective {
 impl FromJson for Objective {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "templateId" => v.template_id = r.read()?,
                 "zones" => v.zones = r.read()?,
@@ -9119,10 +9120,9 @@ impl FromJson for Objective {
                 "evaluationFormContextIds" => v.evaluation_form_context_ids = r.read()?,
                 "initialDirection" => v.initial_direction = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9289,16 +9289,16 @@ impl ObjectiveTemplate {
 impl FromJson for ObjectiveTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "zones" => v.zones = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9405,8 +9405,9 @@ impl ObjectiveZone {
 impl FromJson for ObjectiveZone {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "label" => v.label = r.read()?,
                 "directionType" => v.direction_type = r.read()?,
                 "zoneType" => v.zone_type = r.read()?,
@@ -9414,10 +9415,9 @@ impl FromJson for ObjectiveZone {
                 "lowerLimitPoints" => v.lower_limit_points = r.read()?,
                 "upperLimitValue" => v.upper_limit_value = r.read()?,
                 "lowerLimitValue" => v.lower_limit_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9587,15 +9587,15 @@ impl OtherProfileAssignment {
 impl FromJson for OtherProfileAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "currentProfile" => v.current_profile = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9655,15 +9655,15 @@ impl OverallBestPoints {
 impl FromJson for OverallBestPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "division" => v.division = r.read()?,
                 "bestPoints" => v.best_points = r.read()?,
                 "performanceProfile" => v.performance_profile = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9750,18 +9750,18 @@ impl OverallBestPointsItem {
 impl FromJson for OverallBestPointsItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "granularityType" => v.granularity_type = r.read()?,
                 "users" => v.users = r.read()?,
                 "count" => v.count = r.read()?,
                 "points" => v.points = r.read()?,
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9953,8 +9953,9 @@ impl PerformanceProfile {
 impl FromJson for PerformanceProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -9966,10 +9967,9 @@ impl FromJson for PerformanceProfile {
                 "memberCount" => v.member_count = r.read()?,
                 "maxLeaderboardRankSize" => v.max_leaderboard_rank_size = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10019,13 +10019,13 @@ impl PrizeImages {
 impl FromJson for PrizeImages {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "imageUrl" => v.image_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10108,18 +10108,18 @@ impl ProfileWithDateRange {
 impl FromJson for ProfileWithDateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10261,8 +10261,9 @@ impl PunctualityEvent {
 impl FromJson for PunctualityEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateScheduleStart" => v.date_schedule_start = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
@@ -10275,10 +10276,9 @@ impl FromJson for PunctualityEvent {
                 "points" => v.points = r.read()?,
                 "delta" => v.delta = r.read()?,
                 "bullseye" => v.bullseye = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10401,8 +10401,9 @@ impl QualityEvaluationScoreItem {
 impl FromJson for QualityEvaluationScoreItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "evaluationId" => v.evaluation_id = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "conversationDate" => v.conversation_date = r.read()?,
@@ -10412,10 +10413,9 @@ impl FromJson for QualityEvaluationScoreItem {
                 "evaluationScore" => v.evaluation_score = r.read()?,
                 "maxPoints" => v.max_points = r.read()?,
                 "mediaTypes" => v.media_types = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10476,14 +10476,14 @@ impl ReportingInterval {
 impl FromJson for ReportingInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "intervalType" => v.interval_type = r.read()?,
                 "intervalValue" => v.interval_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10602,16 +10602,16 @@ impl SingleWorkdayAveragePoints {
 impl FromJson for SingleWorkdayAveragePoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateWorkday" => v.date_workday = r.read()?,
                 "division" => v.division = r.read()?,
                 "averagePoints" => v.average_points = r.read()?,
                 "performanceProfile" => v.performance_profile = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10699,18 +10699,18 @@ impl SingleWorkdayAverageValues {
 impl FromJson for SingleWorkdayAverageValues {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateWorkday" => v.date_workday = r.read()?,
                 "division" => v.division = r.read()?,
                 "user" => v.user = r.read()?,
                 "timezone" => v.timezone = r.read()?,
                 "results" => v.results = r.read()?,
                 "performanceProfile" => v.performance_profile = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10757,13 +10757,13 @@ impl TargetPerformanceProfile {
 impl FromJson for TargetPerformanceProfile {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "targetPerformanceProfileId" => v.target_performance_profile_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10830,16 +10830,16 @@ impl TrendData {
 impl FromJson for TrendData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
                 "averageValue" => v.average_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10891,14 +10891,14 @@ impl UserBestPoints {
 impl FromJson for UserBestPoints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "bestPoints" => v.best_points = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10975,17 +10975,17 @@ impl UserBestPointsItem {
 impl FromJson for UserBestPointsItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "granularityType" => v.granularity_type = r.read()?,
                 "points" => v.points = r.read()?,
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "rank" => v.rank = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11143,8 +11143,9 @@ impl UserInsightsTrend {
 impl FromJson for UserInsightsTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "performanceProfile" => v.performance_profile = r.read()?,
                 "division" => v.division = r.read()?,
                 "granularity" => v.granularity = r.read()?,
@@ -11153,10 +11154,9 @@ impl FromJson for UserInsightsTrend {
                 "user" => v.user = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "total" => v.total = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11263,14 +11263,14 @@ impl UserInsightsTrendMetricItem {
 impl FromJson for UserInsightsTrendMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "trends" => v.trends = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11311,13 +11311,13 @@ impl UserInsightsTrendTotalItem {
 impl FromJson for UserInsightsTrendTotalItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trends" => v.trends = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11366,14 +11366,14 @@ impl UserInsightsTrends {
 impl FromJson for UserInsightsTrends {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "comparativePeriod" => v.comparative_period = r.read()?,
                 "primaryPeriod" => v.primary_period = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11441,16 +11441,16 @@ impl UserProfilesInDateRange {
 impl FromJson for UserProfilesInDateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "profiles" => v.profiles = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11506,14 +11506,14 @@ impl UserProfilesInDateRangeRequest {
 impl FromJson for UserProfilesInDateRangeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startWorkday" => v.start_workday = r.read()?,
                 "endWorkday" => v.end_workday = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11599,18 +11599,18 @@ impl UserTrendData {
 impl FromJson for UserTrendData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "percentOfGoal" => v.percent_of_goal = r.read()?,
                 "averageValue" => v.average_value = r.read()?,
                 "rankTotalPoints" => v.rank_total_points = r.read()?,
                 "rankPercentagePoints" => v.rank_percentage_points = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11657,13 +11657,13 @@ impl ValidateAssignUsers {
 impl FromJson for ValidateAssignUsers {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "membersToAssign" => v.members_to_assign = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11766,8 +11766,9 @@ impl WorkdayMetric {
 impl FromJson for WorkdayMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "objective" => v.objective = r.read()?,
                 "points" => v.points = r.read()?,
@@ -11776,10 +11777,9 @@ impl FromJson for WorkdayMetric {
                 "punctualityEvents" => v.punctuality_events = r.read()?,
                 "businessUnitId" => v.business_unit_id = r.read()?,
                 "evaluationDetails" => v.evaluation_details = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11824,13 +11824,13 @@ impl WorkdayMetricListing {
 impl FromJson for WorkdayMetricListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11879,14 +11879,14 @@ impl WorkdayPeriod {
 impl FromJson for WorkdayPeriod {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11972,18 +11972,18 @@ impl WorkdayPointsTrend {
 impl FromJson for WorkdayPointsTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "user" => v.user = r.read()?,
                 "dayOfWeek" => v.day_of_week = r.read()?,
                 "averagePoints" => v.average_points = r.read()?,
                 "trend" => v.trend = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12104,14 +12104,14 @@ impl WorkdayPointsTrendItem {
 impl FromJson for WorkdayPointsTrendItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateWorkday" => v.date_workday = r.read()?,
                 "points" => v.points = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12188,17 +12188,17 @@ impl WorkdayValuesMetricItem {
 impl FromJson for WorkdayValuesMetricItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "metricDefinition" => v.metric_definition = r.read()?,
                 "average" => v.average = r.read()?,
                 "unitType" => v.unit_type = r.read()?,
                 "trend" => v.trend = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12381,8 +12381,9 @@ impl WorkdayValuesTrend {
 impl FromJson for WorkdayValuesTrend {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStartWorkday" => v.date_start_workday = r.read()?,
                 "dateEndWorkday" => v.date_end_workday = r.read()?,
                 "dateReferenceWorkday" => v.date_reference_workday = r.read()?,
@@ -12392,10 +12393,9 @@ impl FromJson for WorkdayValuesTrend {
                 "results" => v.results = r.read()?,
                 "performanceProfile" => v.performance_profile = r.read()?,
                 "metric" => v.metric = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12452,14 +12452,14 @@ impl WorkdayValuesTrendItem {
 impl FromJson for WorkdayValuesTrendItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateWorkday" => v.date_workday = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -100,8 +100,9 @@ impl AssessmentForm {
 impl FromJson for AssessmentForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "contextId" => v.context_id = r.read()?,
@@ -109,10 +110,9 @@ impl FromJson for AssessmentForm {
                 "published" => v.published = r.read()?,
                 "passPercent" => v.pass_percent = r.read()?,
                 "questionGroups" => v.question_groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -247,8 +247,9 @@ impl AssessmentFormQuestion {
 impl FromJson for AssessmentFormQuestion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "contextId" => v.context_id = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -261,10 +262,9 @@ impl FromJson for AssessmentFormQuestion {
                 "maxResponseCharacters" => v.max_response_characters = r.read()?,
                 "isKill" => v.is_kill = r.read()?,
                 "isCritical" => v.is_critical = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -463,8 +463,9 @@ impl AssessmentFormQuestionGroup {
 impl FromJson for AssessmentFormQuestionGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -477,10 +478,9 @@ impl FromJson for AssessmentFormQuestionGroup {
                 "questions" => v.questions = r.read()?,
                 "visibilityCondition" => v.visibility_condition = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -668,8 +668,9 @@ impl AssessmentQuestionGroupScore {
 impl FromJson for AssessmentQuestionGroupScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "questionGroupId" => v.question_group_id = r.read()?,
                 "totalScore" => v.total_score = r.read()?,
                 "maxTotalScore" => v.max_total_score = r.read()?,
@@ -686,10 +687,9 @@ impl FromJson for AssessmentQuestionGroupScore {
                 "totalNonCriticalScoreUnweighted" => v.total_non_critical_score_unweighted = r.read()?,
                 "maxTotalNonCriticalScoreUnweighted" => v.max_total_non_critical_score_unweighted = r.read()?,
                 "questionScores" => v.question_scores = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -809,8 +809,9 @@ impl AssessmentQuestionScore {
 impl FromJson for AssessmentQuestionScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "failedKillQuestion" => v.failed_kill_question = r.read()?,
                 "comments" => v.comments = r.read()?,
                 "questionId" => v.question_id = r.read()?,
@@ -819,10 +820,9 @@ impl FromJson for AssessmentQuestionScore {
                 "markedNA" => v.marked_na = r.read()?,
                 "systemMarkedNA" => v.system_marked_na = r.read()?,
                 "freeTextAnswer" => v.free_text_answer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -934,8 +934,9 @@ impl AssessmentScoringSet {
 impl FromJson for AssessmentScoringSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "totalScore" => v.total_score = r.read()?,
                 "totalCriticalScore" => v.total_critical_score = r.read()?,
                 "totalNonCriticalScore" => v.total_non_critical_score = r.read()?,
@@ -944,10 +945,9 @@ impl FromJson for AssessmentScoringSet {
                 "comments" => v.comments = r.read()?,
                 "agentComments" => v.agent_comments = r.read()?,
                 "isPassed" => v.is_passed = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1241,8 +1241,9 @@ impl AssignedLearningModule {
 impl FromJson for AssignedLearningModule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "excludedFromCatalog" => v.excluded_from_catalog = r.read()?,
@@ -1271,10 +1272,9 @@ impl FromJson for AssignedLearningModule {
                 "coverArt" => v.cover_art = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
                 "archivalMode" => v.archival_mode = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1555,8 +1555,9 @@ impl AssignedLearningModuleDomainEntityListing {
 impl FromJson for AssignedLearningModuleDomainEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -1567,10 +1568,9 @@ impl FromJson for AssignedLearningModuleDomainEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1628,14 +1628,14 @@ impl DisallowedEntityLearningAssignmentItem {
 impl FromJson for DisallowedEntityLearningAssignmentItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "errorCode" => v.error_code = r.read()?,
                 "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1685,14 +1685,14 @@ impl DisallowedEntityLearningAssignmentReference {
 impl FromJson for DisallowedEntityLearningAssignmentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "errorCode" => v.error_code = r.read()?,
                 "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1796,8 +1796,9 @@ impl LearningAssessment {
 impl FromJson for LearningAssessment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "assessmentId" => v.assessment_id = r.read()?,
                 "contextId" => v.context_id = r.read()?,
                 "assessmentFormId" => v.assessment_form_id = r.read()?,
@@ -1806,10 +1807,9 @@ impl FromJson for LearningAssessment {
                 "dateCreated" => v.date_created = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "dateSubmitted" => v.date_submitted = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1920,14 +1920,14 @@ impl LearningAssessmentScoringRequest {
 impl FromJson for LearningAssessmentScoringRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "assessmentForm" => v.assessment_form = r.read()?,
                 "answers" => v.answers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2193,8 +2193,9 @@ impl LearningAssignment {
 impl FromJson for LearningAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "assessment" => v.assessment = r.read()?,
                 "dateCompleted" => v.date_completed = r.read()?,
@@ -2221,10 +2222,9 @@ impl FromJson for LearningAssignment {
                 "user" => v.user = r.read()?,
                 "assessmentForm" => v.assessment_form = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2383,16 +2383,16 @@ impl LearningAssignmentAggregateParam {
 impl FromJson for LearningAssignmentAggregateParam {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "groupBy" => v.group_by = r.read()?,
                 "filter" => v.filter = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2448,14 +2448,14 @@ impl LearningAssignmentAggregateQueryRequestClause {
 impl FromJson for LearningAssignmentAggregateQueryRequestClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2556,14 +2556,14 @@ impl LearningAssignmentAggregateQueryRequestFilter {
 impl FromJson for LearningAssignmentAggregateQueryRequestFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2664,14 +2664,14 @@ impl LearningAssignmentAggregateQueryRequestPredicate {
 impl FromJson for LearningAssignmentAggregateQueryRequestPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dimension" => v.dimension = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2776,14 +2776,14 @@ impl LearningAssignmentAggregateQueryResponseData {
 impl FromJson for LearningAssignmentAggregateQueryResponseData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "metrics" => v.metrics = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2833,14 +2833,14 @@ impl LearningAssignmentAggregateQueryResponseGroupedData {
 impl FromJson for LearningAssignmentAggregateQueryResponseGroupedData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2890,14 +2890,14 @@ impl LearningAssignmentAggregateQueryResponseMetric {
 impl FromJson for LearningAssignmentAggregateQueryResponseMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "stats" => v.stats = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3044,16 +3044,16 @@ impl LearningAssignmentAggregateQueryResponseStats {
 impl FromJson for LearningAssignmentAggregateQueryResponseStats {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "count" => v.count = r.read()?,
                 "min" => v.min = r.read()?,
                 "max" => v.max = r.read()?,
                 "sum" => v.sum = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3096,13 +3096,13 @@ impl LearningAssignmentAggregateResponse {
 impl FromJson for LearningAssignmentAggregateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3151,14 +3151,14 @@ impl LearningAssignmentBulkAddResponse {
 impl FromJson for LearningAssignmentBulkAddResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "disallowedEntities" => v.disallowed_entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3208,14 +3208,14 @@ impl LearningAssignmentBulkRemoveResponse {
 impl FromJson for LearningAssignmentBulkRemoveResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "disallowedEntities" => v.disallowed_entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3296,17 +3296,17 @@ impl LearningAssignmentCreate {
 impl FromJson for LearningAssignmentCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "addToSchedule" => v.add_to_schedule = r.read()?,
                 "moduleId" => v.module_id = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "recommendedCompletionDate" => v.recommended_completion_date = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3348,13 +3348,13 @@ impl LearningAssignmentEntity {
 impl FromJson for LearningAssignmentEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "assignmentId" => v.assignment_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3412,15 +3412,15 @@ impl LearningAssignmentExternalUpdate {
 impl FromJson for LearningAssignmentExternalUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "percentageScore" => v.percentage_score = r.read()?,
                 "isPassed" => v.is_passed = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3538,14 +3538,14 @@ impl LearningAssignmentItem {
 impl FromJson for LearningAssignmentItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "moduleId" => v.module_id = r.read()?,
                 "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3595,14 +3595,14 @@ impl LearningAssignmentReference {
 impl FromJson for LearningAssignmentReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3663,15 +3663,15 @@ impl LearningAssignmentReschedule {
 impl FromJson for LearningAssignmentReschedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateRecommendedForCompletion" => v.date_recommended_for_completion = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
                 "addToSchedule" => v.add_to_schedule = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3794,8 +3794,9 @@ impl LearningAssignmentStep {
 impl FromJson for LearningAssignmentStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "moduleStep" => v.module_step = r.read()?,
                 "structure" => v.structure = r.read()?,
@@ -3806,10 +3807,9 @@ impl FromJson for LearningAssignmentStep {
                 "shareableContentObject" => v.shareable_content_object = r.read()?,
                 "signedCookie" => v.signed_cookie = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4000,17 +4000,17 @@ impl LearningAssignmentStepScoStructure {
 impl FromJson for LearningAssignmentStepScoStructure {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "successStatus" => v.success_status = r.read()?,
                 "completionStatus" => v.completion_status = r.read()?,
                 "children" => v.children = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4169,14 +4169,14 @@ impl LearningAssignmentStepSignedCookie {
 impl FromJson for LearningAssignmentStepSignedCookie {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "cookieValues" => v.cookie_values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4226,14 +4226,14 @@ impl LearningAssignmentUpdate {
 impl FromJson for LearningAssignmentUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "assessment" => v.assessment = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4353,15 +4353,15 @@ impl LearningAssignmentUser {
 impl FromJson for LearningAssignmentUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4475,8 +4475,9 @@ impl LearningAssignmentUserListing {
 impl FromJson for LearningAssignmentUserListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -4488,10 +4489,9 @@ impl FromJson for LearningAssignmentUserListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4552,14 +4552,14 @@ impl LearningAssignmentUserQuery {
 impl FromJson for LearningAssignmentUserQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "rule" => v.rule = r.read()?,
                 "searchTerm" => v.search_term = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4661,8 +4661,9 @@ impl LearningAssignmentsDomainEntity {
 impl FromJson for LearningAssignmentsDomainEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -4673,10 +4674,9 @@ impl FromJson for LearningAssignmentsDomainEntity {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4734,14 +4734,14 @@ impl LearningCoverArtThumbnail {
 impl FromJson for LearningCoverArtThumbnail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "resolution" => v.resolution = r.read()?,
                 "url" => v.url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5020,8 +5020,9 @@ impl LearningModule {
 impl FromJson for LearningModule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "excludedFromCatalog" => v.excluded_from_catalog = r.read()?,
@@ -5049,10 +5050,9 @@ impl FromJson for LearningModule {
                 "coverArt" => v.cover_art = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
                 "archivalMode" => v.archival_mode = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5284,14 +5284,14 @@ impl LearningModuleAutoAssignRequest {
 impl FromJson for LearningModuleAutoAssignRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "ruleId" => v.rule_id = r.read()?,
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5345,14 +5345,14 @@ impl LearningModuleAutoAssignResponse {
 impl FromJson for LearningModuleAutoAssignResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "rule" => v.rule = r.read()?,
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5395,13 +5395,13 @@ impl LearningModuleCoverArtRequest {
 impl FromJson for LearningModuleCoverArtRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5468,16 +5468,16 @@ impl LearningModuleCoverArtResponse {
 impl FromJson for LearningModuleCoverArtResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "url" => v.url = r.read()?,
                 "thumbnails" => v.thumbnails = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5589,8 +5589,9 @@ impl LearningModuleInformStep {
 impl FromJson for LearningModuleInformStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "name" => v.name = r.read()?,
                 "value" => v.value = r.read()?,
@@ -5599,10 +5600,9 @@ impl FromJson for LearningModuleInformStep {
                 "order" => v.order = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "description" => v.description = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5777,8 +5777,9 @@ impl LearningModuleInformStepRequest {
 impl FromJson for LearningModuleInformStepRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "name" => v.name = r.read()?,
                 "value" => v.value = r.read()?,
@@ -5787,10 +5788,9 @@ impl FromJson for LearningModuleInformStepRequest {
                 "order" => v.order = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "description" => v.description = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5898,13 +5898,13 @@ impl LearningModuleJobRequest {
 impl FromJson for LearningModuleJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "action" => v.action = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6021,15 +6021,15 @@ impl LearningModuleJobResponse {
 impl FromJson for LearningModuleJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6196,8 +6196,9 @@ impl LearningModuleList {
 impl FromJson for LearningModuleList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -6209,10 +6210,9 @@ impl FromJson for LearningModuleList {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6264,13 +6264,13 @@ impl LearningModuleMigrateResponse {
 impl FromJson for LearningModuleMigrateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "autoAssign" => v.auto_assign = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6384,8 +6384,9 @@ impl LearningModulePreviewGetResponse {
 impl FromJson for LearningModulePreviewGetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
@@ -6395,10 +6396,9 @@ impl FromJson for LearningModulePreviewGetResponse {
                 "assessmentForm" => v.assessment_form = r.read()?,
                 "assignment" => v.assignment = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6500,8 +6500,9 @@ impl LearningModulePreviewGetResponseAssignment {
 impl FromJson for LearningModulePreviewGetResponseAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "percentageScore" => v.percentage_score = r.read()?,
                 "assessmentPercentageScore" => v.assessment_percentage_score = r.read()?,
@@ -6509,10 +6510,9 @@ impl FromJson for LearningModulePreviewGetResponseAssignment {
                 "assessmentCompletionPercentage" => v.assessment_completion_percentage = r.read()?,
                 "completionPercentage" => v.completion_percentage = r.read()?,
                 "steps" => v.steps = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6684,8 +6684,9 @@ impl LearningModulePreviewGetResponseStep {
 impl FromJson for LearningModulePreviewGetResponseStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "moduleStep" => v.module_step = r.read()?,
                 "structure" => v.structure = r.read()?,
@@ -6694,10 +6695,9 @@ impl FromJson for LearningModulePreviewGetResponseStep {
                 "completionPercentage" => v.completion_percentage = r.read()?,
                 "percentageScore" => v.percentage_score = r.read()?,
                 "signedCookie" => v.signed_cookie = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6904,8 +6904,9 @@ impl LearningModulePreviewGetScoStructure {
 impl FromJson for LearningModulePreviewGetScoStructure {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "successStatus" => v.success_status = r.read()?,
@@ -6913,10 +6914,9 @@ impl FromJson for LearningModulePreviewGetScoStructure {
                 "percentageScore" => v.percentage_score = r.read()?,
                 "shareableContentObject" => v.shareable_content_object = r.read()?,
                 "children" => v.children = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7104,17 +7104,17 @@ impl LearningModulePreviewUpdateRequest {
 impl FromJson for LearningModulePreviewUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "currentStep" => v.current_step = r.read()?,
                 "steps" => v.steps = r.read()?,
                 "assessment" => v.assessment = r.read()?,
                 "assessmentForm" => v.assessment_form = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7239,15 +7239,15 @@ impl LearningModulePreviewUpdateRequestCurrentStep {
 impl FromJson for LearningModulePreviewUpdateRequestCurrentStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "completionPercentage" => v.completion_percentage = r.read()?,
                 "shareableContentObject" => v.shareable_content_object = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7298,14 +7298,14 @@ impl LearningModulePreviewUpdateResponse {
 impl FromJson for LearningModulePreviewUpdateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "assignment" => v.assignment = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7409,8 +7409,9 @@ impl LearningModulePreviewUpdateResponseAssignment {
 impl FromJson for LearningModulePreviewUpdateResponseAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "percentageScore" => v.percentage_score = r.read()?,
                 "completionPercentage" => v.completion_percentage = r.read()?,
@@ -7419,10 +7420,9 @@ impl FromJson for LearningModulePreviewUpdateResponseAssignment {
                 "isPassed" => v.is_passed = r.read()?,
                 "currentStep" => v.current_step = r.read()?,
                 "steps" => v.steps = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7532,13 +7532,13 @@ impl LearningModulePreviewUpdateResponseCurrentStep {
 impl FromJson for LearningModulePreviewUpdateResponseCurrentStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "shareableContentObject" => v.shareable_content_object = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7623,18 +7623,18 @@ impl LearningModulePreviewUpdateScoStructure {
 impl FromJson for LearningModulePreviewUpdateScoStructure {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "successStatus" => v.success_status = r.read()?,
                 "completionStatus" => v.completion_status = r.read()?,
                 "percentageScore" => v.percentage_score = r.read()?,
                 "children" => v.children = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7830,18 +7830,18 @@ impl LearningModulePreviewUpdateStep {
 impl FromJson for LearningModulePreviewUpdateStep {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "successStatus" => v.success_status = r.read()?,
                 "completionStatus" => v.completion_status = r.read()?,
                 "completionPercentage" => v.completion_percentage = r.read()?,
                 "percentageScore" => v.percentage_score = r.read()?,
                 "structure" => v.structure = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7992,13 +7992,13 @@ impl LearningModulePublishRequest {
 impl FromJson for LearningModulePublishRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "termsAndConditionsAccepted" => v.terms_and_conditions_accepted = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8056,15 +8056,15 @@ impl LearningModulePublishResponse {
 impl FromJson for LearningModulePublishResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "version" => v.version = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8142,17 +8142,17 @@ impl LearningModuleReassignSummary {
 impl FromJson for LearningModuleReassignSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "totalReassigned" => v.total_reassigned = r.read()?,
                 "completedCount" => v.completed_count = r.read()?,
                 "inProgressCount" => v.in_progress_count = r.read()?,
                 "assignedCount" => v.assigned_count = r.read()?,
                 "notCompletedCount" => v.not_completed_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8308,8 +8308,9 @@ impl LearningModuleRequest {
 impl FromJson for LearningModuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "completionTimeInDays" => v.completion_time_in_days = r.read()?,
@@ -8323,10 +8324,9 @@ impl FromJson for LearningModuleRequest {
                 "enforceContentOrder" => v.enforce_content_order = r.read()?,
                 "reviewAssessmentResults" => v.review_assessment_results = r.read()?,
                 "autoAssign" => v.auto_assign = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8468,16 +8468,16 @@ impl LearningModuleRule {
 impl FromJson for LearningModuleRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "isActive" => v.is_active = r.read()?,
                 "parts" => v.parts = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8555,16 +8555,16 @@ impl LearningModuleRuleParts {
 impl FromJson for LearningModuleRuleParts {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operation" => v.operation = r.read()?,
                 "selector" => v.selector = r.read()?,
                 "value" => v.value = r.read()?,
                 "order" => v.order = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8756,16 +8756,16 @@ impl LearningModuleSummary {
 impl FromJson for LearningModuleSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "assignedCount" => v.assigned_count = r.read()?,
                 "completedCount" => v.completed_count = r.read()?,
                 "passedCount" => v.passed_count = r.read()?,
                 "completedSum" => v.completed_sum = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8854,17 +8854,17 @@ impl LearningScheduleSlotsJobRequest {
 impl FromJson for LearningScheduleSlotsJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userIds" => v.user_ids = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "intervals" => v.intervals = r.read()?,
                 "slotsType" => v.slots_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9014,8 +9014,9 @@ impl LearningScheduleSlotsJobResponse {
 impl FromJson for LearningScheduleSlotsJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
@@ -9024,10 +9025,9 @@ impl FromJson for LearningScheduleSlotsJobResponse {
                 "slotsType" => v.slots_type = r.read()?,
                 "results" => v.results = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9135,15 +9135,15 @@ impl LearningScheduleSlotsJobResult {
 impl FromJson for LearningScheduleSlotsJobResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "status" => v.status = r.read()?,
                 "slot" => v.slot = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9259,16 +9259,16 @@ impl LearningScheduleSlotsJobSchedule {
 impl FromJson for LearningScheduleSlotsJobSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9320,14 +9320,14 @@ impl LearningScheduleSlotsJobSlot {
 impl FromJson for LearningScheduleSlotsJobSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStart" => v.date_start = r.read()?,
                 "schedule" => v.schedule = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9401,16 +9401,16 @@ impl LearningScheduleSlotsQueryRequest {
 impl FromJson for LearningScheduleSlotsQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "interruptibleAssignmentId" => v.interruptible_assignment_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9462,14 +9462,14 @@ impl LearningScheduleSlotsQueryResponse {
 impl FromJson for LearningScheduleSlotsQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "suggestedSlots" => v.suggested_slots = r.read()?,
                 "wfmScheduleActivities" => v.wfm_schedule_activities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9555,18 +9555,18 @@ impl LearningScormResponse {
 impl FromJson for LearningScormResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "errorCode" => v.error_code = r.read()?,
                 "errorMessage" => v.error_message = r.read()?,
                 "percentageUnpacked" => v.percentage_unpacked = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9668,13 +9668,13 @@ impl LearningScormUploadRequest {
 impl FromJson for LearningScormUploadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "contentMd5" => v.content_md5 = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9750,17 +9750,17 @@ impl LearningScormUploadResponse {
 impl FromJson for LearningScormUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "uploadUrl" => v.upload_url = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9996,8 +9996,9 @@ impl LearningShareableContentObject {
 impl FromJson for LearningShareableContentObject {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "lessonStatus" => v.lesson_status = r.read()?,
                 "exit" => v.exit = r.read()?,
@@ -10014,10 +10015,9 @@ impl FromJson for LearningShareableContentObject {
                 "href" => v.href = r.read()?,
                 "parameters" => v.parameters = r.read()?,
                 "launchData" => v.launch_data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10366,16 +10366,16 @@ impl LearningSlot {
 impl FromJson for LearningSlot {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStart" => v.date_start = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
                 "staffingDifference" => v.staffing_difference = r.read()?,
                 "differenceRating" => v.difference_rating = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10514,18 +10514,18 @@ impl LearningSlotFullDayTimeOffMarker {
 impl FromJson for LearningSlotFullDayTimeOffMarker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "businessUnitDate" => v.business_unit_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "description" => v.description = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "paid" => v.paid = r.read()?,
                 "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10633,8 +10633,9 @@ impl LearningSlotScheduleActivity {
 impl FromJson for LearningSlotScheduleActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStart" => v.date_start = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "description" => v.description = r.read()?,
@@ -10643,10 +10644,9 @@ impl FromJson for LearningSlotScheduleActivity {
                 "timeOffRequestId" => v.time_off_request_id = r.read()?,
                 "externalActivityId" => v.external_activity_id = r.read()?,
                 "externalActivityType" => v.external_activity_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10766,15 +10766,15 @@ impl LearningSlotWfmScheduleActivity {
 impl FromJson for LearningSlotWfmScheduleActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "activities" => v.activities = r.read()?,
                 "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10825,14 +10825,14 @@ impl ReviewAssessmentResults {
 impl FromJson for ReviewAssessmentResults {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "byAssignees" => v.by_assignees = r.read()?,
                 "byViewers" => v.by_viewers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10882,14 +10882,14 @@ impl UsersRulesRuleReference {
 impl FromJson for UsersRulesRuleReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

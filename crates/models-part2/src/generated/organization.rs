@@ -60,15 +60,15 @@ impl ApprovalNamespace {
 impl FromJson for ApprovalNamespace {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "namespace" => v.namespace = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -676,14 +676,14 @@ impl EmbeddedIntegration {
 impl FromJson for EmbeddedIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enableWhitelist" => v.enable_whitelist = r.read()?,
                 "domainWhitelist" => v.domain_whitelist = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -722,13 +722,13 @@ impl FeatureState {
 impl FromJson for FeatureState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -787,16 +787,16 @@ impl FreeTrialLimit {
 impl FromJson for FreeTrialLimit {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "defaultValue" => v.default_value = r.read()?,
                 "description" => v.description = r.read()?,
                 "resource" => v.resource = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -837,13 +837,13 @@ impl FreeTrialLimitDocs {
 impl FromJson for FreeTrialLimitDocs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "namespaces" => v.namespaces = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -895,15 +895,15 @@ impl FreeTrialNamespace {
 impl FromJson for FreeTrialNamespace {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "friendlyName" => v.friendly_name = r.read()?,
                 "limits" => v.limits = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -943,13 +943,13 @@ impl IpAddressAuthentication {
 impl FromJson for IpAddressAuthentication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "networkWhitelist" => v.network_whitelist = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1116,8 +1116,9 @@ impl LimitChangeRequestDetails {
 impl FromJson for LimitChangeRequestDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "key" => v.key = r.read()?,
                 "namespace" => v.namespace = r.read()?,
@@ -1132,10 +1133,9 @@ impl FromJson for LimitChangeRequestDetails {
                 "rejectReason" => v.reject_reason = r.read()?,
                 "approvalNamespaces" => v.approval_namespaces = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1776,16 +1776,16 @@ impl LimitChangeRequestsEntityListing {
 impl FromJson for LimitChangeRequestsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1861,18 +1861,18 @@ impl LimitDocs {
 impl FromJson for LimitDocs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "defaultValue" => v.default_value = r.read()?,
                 "description" => v.description = r.read()?,
                 "resource" => v.resource = r.read()?,
                 "configurable" => v.configurable = r.read()?,
                 "trackable" => v.trackable = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1922,14 +1922,14 @@ impl LimitDocumentation {
 impl FromJson for LimitDocumentation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "namespaces" => v.namespaces = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1968,13 +1968,13 @@ impl LimitsEntityListing {
 impl FromJson for LimitsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2026,15 +2026,15 @@ impl NamespaceDocs {
 impl FromJson for NamespaceDocs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "friendlyName" => v.friendly_name = r.read()?,
                 "limits" => v.limits = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2139,8 +2139,9 @@ impl OrgAuthSettings {
 impl FromJson for OrgAuthSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "multifactorAuthenticationRequired" => v.multifactor_authentication_required = r.read()?,
                 "domainAllowlistEnabled" => v.domain_allowlist_enabled = r.read()?,
                 "domainAllowlist" => v.domain_allowlist = r.read()?,
@@ -2149,10 +2150,9 @@ impl FromJson for OrgAuthSettings {
                 "inactivityTimeoutExclusions" => v.inactivity_timeout_exclusions = r.read()?,
                 "universalLogout" => v.universal_logout = r.read()?,
                 "tokenStorageLocation" => v.token_storage_location = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2251,14 +2251,14 @@ impl OrgWhitelistSettings {
 impl FromJson for OrgWhitelistSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enableWhitelist" => v.enable_whitelist = r.read()?,
                 "domainWhitelist" => v.domain_whitelist = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2381,8 +2381,9 @@ impl OrganizationFeatures {
 impl FromJson for OrganizationFeatures {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "realtimeCIC" => v.realtime_cic = r.read()?,
                 "purecloud" => v.purecloud = r.read()?,
                 "hipaa" => v.hipaa = r.read()?,
@@ -2396,10 +2397,9 @@ impl FromJson for OrganizationFeatures {
                 "contactCenter" => v.contact_center = r.read()?,
                 "unifiedCommunications" => v.unified_communications = r.read()?,
                 "custserv" => v.custserv = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2498,8 +2498,9 @@ impl PasswordRequirements {
 impl FromJson for PasswordRequirements {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "minimumLength" => v.minimum_length = r.read()?,
                 "minimumDigits" => v.minimum_digits = r.read()?,
                 "minimumLetters" => v.minimum_letters = r.read()?,
@@ -2508,10 +2509,9 @@ impl FromJson for PasswordRequirements {
                 "minimumSpecials" => v.minimum_specials = r.read()?,
                 "minimumAgeSeconds" => v.minimum_age_seconds = r.read()?,
                 "expirationDays" => v.expiration_days = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2603,18 +2603,18 @@ impl StatusChange {
 impl FromJson for StatusChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateStatusChanged" => v.date_status_changed = r.read()?,
                 "status" => v.status = r.read()?,
                 "previousStatus" => v.previous_status = r.read()?,
                 "namespace" => v.namespace = r.read()?,
                 "message" => v.message = r.read()?,
                 "rejectReason" => v.reject_reason = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

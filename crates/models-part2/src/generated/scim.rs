@@ -51,14 +51,14 @@ impl Manager {
 impl FromJson for Manager {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
                 "$ref" => v.r#ref = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -162,8 +162,9 @@ impl ScimConfigResourceType {
 impl FromJson for ScimConfigResourceType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "schemas" => v.schemas = r.read()?,
                 "name" => v.name = r.read()?,
@@ -172,10 +173,9 @@ impl FromJson for ScimConfigResourceType {
                 "schemaExtensions" => v.schema_extensions = r.read()?,
                 "endpoint" => v.endpoint = r.read()?,
                 "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -231,14 +231,14 @@ impl ScimConfigResourceTypeSchemaExtension {
 impl FromJson for ScimConfigResourceTypeSchemaExtension {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schema" => v.schema = r.read()?,
                 "required" => v.required = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -315,17 +315,17 @@ impl ScimConfigResourceTypesListResponse {
 impl FromJson for ScimConfigResourceTypesListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemas" => v.schemas = r.read()?,
                 "totalResults" => v.total_results = r.read()?,
                 "startIndex" => v.start_index = r.read()?,
                 "itemsPerPage" => v.items_per_page = r.read()?,
                 "Resources" => v.resources = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -387,15 +387,15 @@ impl ScimEmail {
 impl FromJson for ScimEmail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "primary" => v.primary = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -497,14 +497,14 @@ impl ScimGenesysUserExternalId {
 impl FromJson for ScimGenesysUserExternalId {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "authority" => v.authority = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -581,17 +581,17 @@ impl ScimGroupListResponse {
 impl FromJson for ScimGroupListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemas" => v.schemas = r.read()?,
                 "totalResults" => v.total_results = r.read()?,
                 "startIndex" => v.start_index = r.read()?,
                 "itemsPerPage" => v.items_per_page = r.read()?,
                 "Resources" => v.resources = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -662,16 +662,16 @@ impl ScimMetadata {
 impl FromJson for ScimMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "resourceType" => v.resource_type = r.read()?,
                 "lastModified" => v.last_modified = r.read()?,
                 "location" => v.location = r.read()?,
                 "version" => v.version = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -791,15 +791,15 @@ impl ScimPhoneNumber {
 impl FromJson for ScimPhoneNumber {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "primary" => v.primary = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1005,8 +1005,9 @@ impl ScimServiceProviderConfig {
 impl FromJson for ScimServiceProviderConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemas" => v.schemas = r.read()?,
                 "documentationUri" => v.documentation_uri = r.read()?,
                 "patch" => v.patch = r.read()?,
@@ -1017,10 +1018,9 @@ impl FromJson for ScimServiceProviderConfig {
                 "changePassword" => v.change_password = r.read()?,
                 "authenticationSchemes" => v.authentication_schemes = r.read()?,
                 "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1120,18 +1120,18 @@ impl ScimServiceProviderConfigAuthenticationScheme {
 impl FromJson for ScimServiceProviderConfigAuthenticationScheme {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "specUri" => v.spec_uri = r.read()?,
                 "documentationUri" => v.documentation_uri = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "primary" => v.primary = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1253,15 +1253,15 @@ impl ScimServiceProviderConfigBulkFeature {
 impl FromJson for ScimServiceProviderConfigBulkFeature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "supported" => v.supported = r.read()?,
                 "maxOperations" => v.max_operations = r.read()?,
                 "maxPayloadSize" => v.max_payload_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1312,14 +1312,14 @@ impl ScimServiceProviderConfigFilterFeature {
 impl FromJson for ScimServiceProviderConfigFilterFeature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "supported" => v.supported = r.read()?,
                 "maxResults" => v.max_results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1360,13 +1360,13 @@ impl ScimServiceProviderConfigSimpleFeature {
 impl FromJson for ScimServiceProviderConfigSimpleFeature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "supported" => v.supported = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1424,15 +1424,15 @@ impl ScimUserExtensions {
 impl FromJson for ScimUserExtensions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "routingSkills" => v.routing_skills = r.read()?,
                 "routingLanguages" => v.routing_languages = r.read()?,
                 "externalIds" => v.external_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1510,17 +1510,17 @@ impl ScimUserListResponse {
 impl FromJson for ScimUserListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemas" => v.schemas = r.read()?,
                 "totalResults" => v.total_results = r.read()?,
                 "startIndex" => v.start_index = r.read()?,
                 "itemsPerPage" => v.items_per_page = r.read()?,
                 "Resources" => v.resources = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1564,13 +1564,13 @@ impl ScimUserRole {
 impl FromJson for ScimUserRole {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1621,14 +1621,14 @@ impl ScimUserRoutingLanguage {
 impl FromJson for ScimUserRoutingLanguage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "proficiency" => v.proficiency = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1680,14 +1680,14 @@ impl ScimUserRoutingSkill {
 impl FromJson for ScimUserRoutingSkill {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "proficiency" => v.proficiency = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1840,8 +1840,9 @@ impl ScimV2CreateUser {
 impl FromJson for ScimV2CreateUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemas" => v.schemas = r.read()?,
                 "active" => v.active = r.read()?,
                 "userName" => v.user_name = r.read()?,
@@ -1855,10 +1856,9 @@ impl FromJson for ScimV2CreateUser {
                 "roles" => v.roles = r.read()?,
                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => v.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user = r.read()?,
                 "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => v.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1946,17 +1946,17 @@ impl ScimV2EnterpriseUser {
 impl FromJson for ScimV2EnterpriseUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "division" => v.division = r.read()?,
                 "department" => v.department = r.read()?,
                 "manager" => v.manager = r.read()?,
                 "employeeNumber" => v.employee_number = r.read()?,
                 "dateHire" => v.date_hire = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2047,18 +2047,18 @@ impl ScimV2Group {
 impl FromJson for ScimV2Group {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "schemas" => v.schemas = r.read()?,
                 "displayName" => v.display_name = r.read()?,
                 "externalId" => v.external_id = r.read()?,
                 "members" => v.members = r.read()?,
                 "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2121,15 +2121,15 @@ impl ScimV2GroupReference {
 impl FromJson for ScimV2GroupReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "value" => v.value = r.read()?,
                 "$ref" => v.r#ref = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2248,15 +2248,15 @@ impl ScimV2MemberReference {
 impl FromJson for ScimV2MemberReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "value" => v.value = r.read()?,
                 "$ref" => v.r#ref = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2377,15 +2377,15 @@ impl ScimV2PatchOperation {
 impl FromJson for ScimV2PatchOperation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "op" => v.op = r.read()?,
                 "path" => v.path = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2489,14 +2489,14 @@ impl ScimV2PatchRequest {
 impl FromJson for ScimV2PatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemas" => v.schemas = r.read()?,
                 "Operations" => v.operations = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2636,8 +2636,9 @@ impl ScimV2SchemaAttribute {
 impl FromJson for ScimV2SchemaAttribute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "subAttributes" => v.sub_attributes = r.read()?,
@@ -2650,10 +2651,9 @@ impl FromJson for ScimV2SchemaAttribute {
                 "returned" => v.returned = r.read()?,
                 "uniqueness" => v.uniqueness = r.read()?,
                 "referenceTypes" => v.reference_types = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2968,17 +2968,17 @@ impl ScimV2SchemaDefinition {
 impl FromJson for ScimV2SchemaDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "attributes" => v.attributes = r.read()?,
                 "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3058,17 +3058,17 @@ impl ScimV2SchemaListResponse {
 impl FromJson for ScimV2SchemaListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schemas" => v.schemas = r.read()?,
                 "totalResults" => v.total_results = r.read()?,
                 "startIndex" => v.start_index = r.read()?,
                 "itemsPerPage" => v.items_per_page = r.read()?,
                 "Resources" => v.resources = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3238,8 +3238,9 @@ impl ScimV2User {
 impl FromJson for ScimV2User {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "schemas" => v.schemas = r.read()?,
                 "active" => v.active = r.read()?,
@@ -3255,10 +3256,9 @@ impl FromJson for ScimV2User {
                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => v.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user = r.read()?,
                 "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => v.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user = r.read()?,
                 "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -125,8 +125,9 @@ impl UserRecording {
 impl FromJson for UserRecording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
@@ -139,10 +140,9 @@ impl FromJson for UserRecording {
                 "thumbnails" => v.thumbnails = r.read()?,
                 "read" => v.read = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -254,8 +254,9 @@ impl UserRecordingEntityListing {
 impl FromJson for UserRecordingEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -266,10 +267,9 @@ impl FromJson for UserRecordingEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

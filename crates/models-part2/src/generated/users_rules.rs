@@ -75,16 +75,16 @@ impl UsersRulesCreateRuleRequest {
 impl FromJson for UsersRulesCreateRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -196,15 +196,15 @@ impl UsersRulesCriteria {
 impl FromJson for UsersRulesCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "group" => v.group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -352,8 +352,9 @@ impl UsersRulesDependent {
 impl FromJson for UsersRulesDependent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "rule" => v.rule = r.read()?,
                 "typeId" => v.type_id = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -362,10 +363,9 @@ impl FromJson for UsersRulesDependent {
                 "lastRun" => v.last_run = r.read()?,
                 "recentRunCount" => v.recent_run_count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -520,8 +520,9 @@ impl UsersRulesDependentList {
 impl FromJson for UsersRulesDependentList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -532,10 +533,9 @@ impl FromJson for UsersRulesDependentList {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -593,14 +593,14 @@ impl UsersRulesDependentRule {
 impl FromJson for UsersRulesDependentRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -674,16 +674,16 @@ impl UsersRulesGroupItem {
 impl FromJson for UsersRulesGroupItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "container" => v.container = r.read()?,
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -883,16 +883,16 @@ impl UsersRulesLastRunMetadata {
 impl FromJson for UsersRulesLastRunMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "createdBy" => v.created_by = r.read()?,
                 "resultCount" => v.result_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -948,14 +948,14 @@ impl UsersRulesLockedCriteriaSettingsCriteria {
 impl FromJson for UsersRulesLockedCriteriaSettingsCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operator" => v.operator = r.read()?,
                 "group" => v.group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1061,15 +1061,15 @@ impl UsersRulesLockedCriteriaSettingsGroup {
 impl FromJson for UsersRulesLockedCriteriaSettingsGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operators" => v.operators = r.read()?,
                 "container" => v.container = r.read()?,
                 "maxIdCount" => v.max_id_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1227,18 +1227,18 @@ impl UsersRulesQueryResponse {
 impl FromJson for UsersRulesQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1307,15 +1307,15 @@ impl UsersRulesQueryRuleRequest {
 impl FromJson for UsersRulesQueryRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "criteria" => v.criteria = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1510,8 +1510,9 @@ impl UsersRulesRule {
 impl FromJson for UsersRulesRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
@@ -1525,10 +1526,9 @@ impl FromJson for UsersRulesRule {
                 "recentRunCount" => v.recent_run_count = r.read()?,
                 "dependentCount" => v.dependent_count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1688,8 +1688,9 @@ impl UsersRulesRuleList {
 impl FromJson for UsersRulesRuleList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -1700,10 +1701,9 @@ impl FromJson for UsersRulesRuleList {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1761,14 +1761,14 @@ impl UsersRulesRuleSettings {
 impl FromJson for UsersRulesRuleSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "allowedContainers" => v.allowed_containers = r.read()?,
                 "lockedCriteria" => v.locked_criteria = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1834,16 +1834,16 @@ impl UsersRulesUpdateRuleRequest {
 impl FromJson for UsersRulesUpdateRuleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "criteria" => v.criteria = r.read()?,
                 "lockedCriteria" => v.locked_criteria = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1897,14 +1897,14 @@ impl UsersRulesValue {
 impl FromJson for UsersRulesValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "contextId" => v.context_id = r.read()?,
                 "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -62,15 +62,15 @@ impl CopyVoicemailMessage {
 impl FromJson for CopyVoicemailMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "voicemailMessageId" => v.voicemail_message_id = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "groupId" => v.group_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -117,14 +117,14 @@ impl GroupEmailPolicy {
 impl FromJson for GroupEmailPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "emailMembers" => v.email_members = r.read()?,
                 "emailGroup" => v.email_group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -170,14 +170,14 @@ impl PINConfiguration {
 impl FromJson for PINConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "minimumLength" => v.minimum_length = r.read()?,
                 "maximumLength" => v.maximum_length = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -342,8 +342,9 @@ impl VoicemailGroupPolicy {
 impl FromJson for VoicemailGroupPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "group" => v.group = r.read()?,
                 "enabled" => v.enabled = r.read()?,
@@ -359,10 +360,9 @@ impl FromJson for VoicemailGroupPolicy {
                 "interactiveResponsePromptId" => v.interactive_response_prompt_id = r.read()?,
                 "interactiveResponseRequired" => v.interactive_response_required = r.read()?,
                 "includeGroupNumberInUserCallerIdLists" => v.include_group_number_in_user_caller_id_lists = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -575,8 +575,9 @@ impl VoicemailMailboxInfo {
 impl FromJson for VoicemailMailboxInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "ownerType" => v.owner_type = r.read()?,
                 "usageSizeBytes" => v.usage_size_bytes = r.read()?,
@@ -590,10 +591,9 @@ impl FromJson for VoicemailMailboxInfo {
                 "newestReadDate" => v.newest_read_date = r.read()?,
                 "oldestReadDate" => v.oldest_read_date = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -717,16 +717,16 @@ impl VoicemailMediaInfo {
 impl FromJson for VoicemailMediaInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "mediaFileUri" => v.media_file_uri = r.read()?,
                 "mediaImageUri" => v.media_image_uri = r.read()?,
                 "waveformData" => v.waveform_data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -830,8 +830,9 @@ impl VoicemailMessageEntityListing {
 impl FromJson for VoicemailMessageEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -842,10 +843,9 @@ impl FromJson for VoicemailMessageEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -984,8 +984,9 @@ impl VoicemailOrganizationPolicy {
 impl FromJson for VoicemailOrganizationPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "alertTimeoutSeconds" => v.alert_timeout_seconds = r.read()?,
                 "pinConfiguration" => v.pin_configuration = r.read()?,
@@ -997,10 +998,9 @@ impl FromJson for VoicemailOrganizationPolicy {
                 "disableEmailPii" => v.disable_email_pii = r.read()?,
                 "maximumRecordingTimeSeconds" => v.maximum_recording_time_seconds = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1086,17 +1086,17 @@ impl VoicemailUserPolicy {
 impl FromJson for VoicemailUserPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "alertTimeoutSeconds" => v.alert_timeout_seconds = r.read()?,
                 "pin" => v.pin = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
                 "sendEmailNotifications" => v.send_email_notifications = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

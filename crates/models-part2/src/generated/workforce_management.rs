@@ -136,8 +136,9 @@ impl ActivityCode {
 impl FromJson for ActivityCode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "name" => v.name = r.read()?,
@@ -149,10 +150,9 @@ impl FromJson for ActivityCode {
                 "countsAsWorkTime" => v.counts_as_work_time = r.read()?,
                 "agentTimeOffSelectable" => v.agent_time_off_selectable = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -284,14 +284,14 @@ impl ActivityCodeContainer {
 impl FromJson for ActivityCodeContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodes" => v.activity_codes = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -343,14 +343,14 @@ impl ActivityCodeReference {
 impl FromJson for ActivityCodeReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -404,14 +404,14 @@ impl ActivityCodeStyle {
 impl FromJson for ActivityCodeStyle {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "backgroundColor" => v.background_color = r.read()?,
                 "textColorTheme" => v.text_color_theme = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -526,16 +526,16 @@ impl ActivityCodeSummary {
 impl FromJson for ActivityCodeSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "secondaryPresences" => v.secondary_presences = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -587,14 +587,14 @@ impl ActivityCodesReference {
 impl FromJson for ActivityCodesReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "ids" => v.ids = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -637,13 +637,13 @@ impl ActivityPlanAbandonRateImpactOverride {
 impl FromJson for ActivityPlanAbandonRateImpactOverride {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "increaseByPercent" => v.increase_by_percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -685,13 +685,13 @@ impl ActivityPlanAsaImpactOverride {
 impl FromJson for ActivityPlanAsaImpactOverride {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "increaseByPercent" => v.increase_by_percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -731,13 +731,13 @@ impl ActivityPlanDeletionOccurrenceIds {
 impl FromJson for ActivityPlanDeletionOccurrenceIds {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -777,13 +777,13 @@ impl ActivityPlanDeletionSessionIds {
 impl FromJson for ActivityPlanDeletionSessionIds {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -823,13 +823,13 @@ impl ActivityPlanDeletionSessionUserIds {
 impl FromJson for ActivityPlanDeletionSessionUserIds {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -882,14 +882,14 @@ impl ActivityPlanJobException {
 impl FromJson for ActivityPlanJobException {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "exceptionType" => v.exception_type = r.read()?,
                 "occurrences" => v.occurrences = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -999,13 +999,13 @@ impl ActivityPlanJobListing {
 impl FromJson for ActivityPlanJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1118,8 +1118,9 @@ impl ActivityPlanJobResponse {
 impl FromJson for ActivityPlanJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "exceptions" => v.exceptions = r.read()?,
@@ -1128,10 +1129,9 @@ impl FromJson for ActivityPlanJobResponse {
                 "type" => v.r#type = r.read()?,
                 "occurrence" => v.occurrence = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1470,8 +1470,9 @@ impl ActivityPlanListItem {
 impl FromJson for ActivityPlanListItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "managementUnits" => v.management_units = r.read()?,
@@ -1489,10 +1490,9 @@ impl FromJson for ActivityPlanListItem {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "initialSchedulePeriod" => v.initial_schedule_period = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1687,13 +1687,13 @@ impl ActivityPlanListing {
 impl FromJson for ActivityPlanListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1744,14 +1744,14 @@ impl ActivityPlanOccurrenceReference {
 impl FromJson for ActivityPlanOccurrenceReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1814,15 +1814,15 @@ impl ActivityPlanOccurrenceSessionsUsersStructureReference {
 impl FromJson for ActivityPlanOccurrenceSessionsUsersStructureReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "sessions" => v.sessions = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1909,18 +1909,18 @@ impl ActivityPlanOccurrencesDeletionJobResponse {
 impl FromJson for ActivityPlanOccurrencesDeletionJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "exceptions" => v.exceptions = r.read()?,
                 "error" => v.error = r.read()?,
                 "activityPlan" => v.activity_plan = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2027,14 +2027,14 @@ impl ActivityPlanReference {
 impl FromJson for ActivityPlanReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2341,8 +2341,9 @@ impl ActivityPlanResponse {
 impl FromJson for ActivityPlanResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "managementUnits" => v.management_units = r.read()?,
@@ -2370,10 +2371,9 @@ impl FromJson for ActivityPlanResponse {
                 "lastRunBy" => v.last_run_by = r.read()?,
                 "startTimeIncrementMinutes" => v.start_time_increment_minutes = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2633,18 +2633,18 @@ impl ActivityPlanRunJobResponse {
 impl FromJson for ActivityPlanRunJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "exceptions" => v.exceptions = r.read()?,
                 "error" => v.error = r.read()?,
                 "activityPlan" => v.activity_plan = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2764,15 +2764,15 @@ impl ActivityPlanServiceGoalImpactOverrides {
 impl FromJson for ActivityPlanServiceGoalImpactOverrides {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "abandonRate" => v.abandon_rate = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
                 "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2816,13 +2816,13 @@ impl ActivityPlanServiceLevelImpactOverride {
 impl FromJson for ActivityPlanServiceLevelImpactOverride {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "decreaseByPercent" => v.decrease_by_percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2882,15 +2882,15 @@ impl ActivityPlanSessionStructureReference {
 impl FromJson for ActivityPlanSessionStructureReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "users" => v.users = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2954,15 +2954,15 @@ impl ActivityPlanStructureWithOccurrenceSessionsUsersReference {
 impl FromJson for ActivityPlanStructureWithOccurrenceSessionsUsersReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "occurrences" => v.occurrences = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3022,15 +3022,15 @@ impl ActivityPlanStructureWithOccurrencesReference {
 impl FromJson for ActivityPlanStructureWithOccurrencesReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "occurrences" => v.occurrences = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3099,16 +3099,16 @@ impl AddAdherenceAdjustmentAgentRequest {
 impl FromJson for AddAdherenceAdjustmentAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "reasonCodeId" => v.reason_code_id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "submitterNotes" => v.submitter_notes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3193,17 +3193,17 @@ impl AddAdherenceExplanationAdminRequest {
 impl FromJson for AddAdherenceExplanationAdminRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "notes" => v.notes = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3374,16 +3374,16 @@ impl AddAdherenceExplanationAgentRequest {
 impl FromJson for AddAdherenceExplanationAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "notes" => v.notes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3555,8 +3555,9 @@ impl AddOpportunityBody {
 impl FromJson for AddOpportunityBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "openDate" => v.open_date = r.read()?,
@@ -3566,10 +3567,9 @@ impl FromJson for AddOpportunityBody {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "approvalType" => v.approval_type = r.read()?,
                 "capacity" => v.capacity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3702,17 +3702,17 @@ impl AddShiftTradeJobRequest {
 impl FromJson for AddShiftTradeJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "initiatingShift" => v.initiating_shift = r.read()?,
                 "acceptableIntervals" => v.acceptable_intervals = r.read()?,
                 "target" => v.target = r.read()?,
                 "expirationDate" => v.expiration_date = r.read()?,
                 "reviewNote" => v.review_note = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3796,17 +3796,17 @@ impl AddShiftTradeRequest {
 impl FromJson for AddShiftTradeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "scheduleId" => v.schedule_id = r.read()?,
                 "initiatingShiftId" => v.initiating_shift_id = r.read()?,
                 "receivingUserId" => v.receiving_user_id = r.read()?,
                 "expiration" => v.expiration = r.read()?,
                 "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3874,15 +3874,15 @@ impl AddWorkPlanRotationAgentRequest {
 impl FromJson for AddWorkPlanRotationAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "dateRange" => v.date_range = r.read()?,
                 "position" => v.position = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3957,16 +3957,16 @@ impl AddWorkPlanRotationRequest {
 impl FromJson for AddWorkPlanRotationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "dateRange" => v.date_range = r.read()?,
                 "agents" => v.agents = r.read()?,
                 "pattern" => v.pattern = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4135,8 +4135,9 @@ impl AdherenceAdjustment {
 impl FromJson for AdherenceAdjustment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "agent" => v.agent = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
@@ -4152,10 +4153,9 @@ impl FromJson for AdherenceAdjustment {
                 "reviewedDate" => v.reviewed_date = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4258,13 +4258,13 @@ impl AdherenceAdjustmentsListing {
 impl FromJson for AdherenceAdjustmentsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4338,17 +4338,17 @@ impl AdherenceAdjustmentsReasonCode {
 impl FromJson for AdherenceAdjustmentsReasonCode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "state" => v.state = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4452,14 +4452,14 @@ impl AdherenceAdjustmentsReasonCodeReference {
 impl FromJson for AdherenceAdjustmentsReasonCodeReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4498,13 +4498,13 @@ impl AdherenceAdjustmentsReasonCodesListing {
 impl FromJson for AdherenceAdjustmentsReasonCodesListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4544,13 +4544,13 @@ impl AdherenceExplanationAsyncResponse {
 impl FromJson for AdherenceExplanationAsyncResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4662,8 +4662,9 @@ impl AdherenceExplanationJob {
 impl FromJson for AdherenceExplanationJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "status" => v.status = r.read()?,
@@ -4673,10 +4674,9 @@ impl FromJson for AdherenceExplanationJob {
                 "agentQueryResponseTemplate" => v.agent_query_response_template = r.read()?,
                 "buQueryResponseTemplate" => v.bu_query_response_template = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4857,16 +4857,16 @@ impl AdherenceExplanationJobReference {
 impl FromJson for AdherenceExplanationJobReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "status" => v.status = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5013,13 +5013,13 @@ impl AdherenceExplanationListing {
 impl FromJson for AdherenceExplanationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5057,13 +5057,13 @@ impl AdherenceExplanationListingAgentQueryResponse {
 impl FromJson for AdherenceExplanationListingAgentQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5101,13 +5101,13 @@ impl AdherenceExplanationListingBuQueryResponse {
 impl FromJson for AdherenceExplanationListingBuQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5228,8 +5228,9 @@ impl AdherenceExplanationNotification {
 impl FromJson for AdherenceExplanationNotification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "agent" => v.agent = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
@@ -5240,10 +5241,9 @@ impl FromJson for AdherenceExplanationNotification {
                 "type" => v.r#type = r.read()?,
                 "notes" => v.notes = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5499,8 +5499,9 @@ impl AdherenceExplanationResponse {
 impl FromJson for AdherenceExplanationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "agent" => v.agent = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
@@ -5513,10 +5514,9 @@ impl FromJson for AdherenceExplanationResponse {
                 "reviewedBy" => v.reviewed_by = r.read()?,
                 "reviewedDate" => v.reviewed_date = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5715,8 +5715,9 @@ impl AdherenceSettings {
 impl FromJson for AdherenceSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "severeAlertThresholdMinutes" => v.severe_alert_threshold_minutes = r.read()?,
                 "adherenceTargetPercent" => v.adherence_target_percent = r.read()?,
                 "adherenceExceptionThresholdSeconds" => v.adherence_exception_threshold_seconds = r.read()?,
@@ -5724,10 +5725,9 @@ impl FromJson for AdherenceSettings {
                 "trackOnQueueActivity" => v.track_on_queue_activity = r.read()?,
                 "ignoredActivityCategories" => v.ignored_activity_categories = r.read()?,
                 "ignoredActivityCodeIds" => v.ignored_activity_code_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5833,8 +5833,9 @@ impl AdminAgentScheduleBidBiddingPreference {
 impl FromJson for AdminAgentScheduleBidBiddingPreference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agent" => v.agent = r.read()?,
                 "submitted" => v.submitted = r.read()?,
                 "assignedScheduleSetId" => v.assigned_schedule_set_id = r.read()?,
@@ -5842,10 +5843,9 @@ impl FromJson for AdminAgentScheduleBidBiddingPreference {
                 "overrideReason" => v.override_reason = r.read()?,
                 "agentScheduleBidPreferencePriorities" => v.agent_schedule_bid_preference_priorities = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5955,14 +5955,14 @@ impl AdminAgentScheduleBidPreferenceResponse {
 impl FromJson for AdminAgentScheduleBidPreferenceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6043,17 +6043,17 @@ impl AdminAgentScheduleSetPreferences {
 impl FromJson for AdminAgentScheduleSetPreferences {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "bid" => v.bid = r.read()?,
                 "bidGroup" => v.bid_group = r.read()?,
                 "agentsScheduleBidPreferences" => v.agents_schedule_bid_preferences = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6146,18 +6146,18 @@ impl AdminAgentWorkPlanBiddingPreference {
 impl FromJson for AdminAgentWorkPlanBiddingPreference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agent" => v.agent = r.read()?,
                 "submitted" => v.submitted = r.read()?,
                 "assignedWorkPlan" => v.assigned_work_plan = r.read()?,
                 "overriddenWorkPlan" => v.overridden_work_plan = r.read()?,
                 "overrideReason" => v.override_reason = r.read()?,
                 "priorities" => v.priorities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6290,16 +6290,16 @@ impl AdminAgentWorkPlanPreferenceResponse {
 impl FromJson for AdminAgentWorkPlanPreferenceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "workPlans" => v.work_plans = r.read()?,
                 "agentWorkPlanBidPreferences" => v.agent_work_plan_bid_preferences = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6366,15 +6366,15 @@ impl AdminBulkUpdateAlternativeShiftTradeState {
 impl FromJson for AdminBulkUpdateAlternativeShiftTradeState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "tradeId" => v.trade_id = r.read()?,
                 "state" => v.state = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6472,14 +6472,14 @@ impl AdminBulkUpdateAlternativeShiftTradeStateRequest {
 impl FromJson for AdminBulkUpdateAlternativeShiftTradeStateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6621,8 +6621,9 @@ impl AdminTimeOffRequestPatch {
 impl FromJson for AdminTimeOffRequestPatch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "paid" => v.paid = r.read()?,
@@ -6635,10 +6636,9 @@ impl FromJson for AdminTimeOffRequestPatch {
                 "durationMinutes" => v.duration_minutes = r.read()?,
                 "payableMinutes" => v.payable_minutes = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6742,13 +6742,13 @@ impl AgentAddOpportunityEnrollment {
 impl FromJson for AgentAddOpportunityEnrollment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "opportunityId" => v.opportunity_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6892,8 +6892,9 @@ impl AgentAdherenceDayMetrics {
 impl FromJson for AgentAdherenceDayMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dayStartOffsetSeconds" => v.day_start_offset_seconds = r.read()?,
                 "adherenceScheduleSeconds" => v.adherence_schedule_seconds = r.read()?,
                 "conformanceScheduleSeconds" => v.conformance_schedule_seconds = r.read()?,
@@ -6905,10 +6906,9 @@ impl FromJson for AgentAdherenceDayMetrics {
                 "actualLengthSeconds" => v.actual_length_seconds = r.read()?,
                 "adherencePercentage" => v.adherence_percentage = r.read()?,
                 "conformancePercentage" => v.conformance_percentage = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6982,15 +6982,15 @@ impl AgentAdherenceScheduledActivity {
 impl FromJson for AgentAdherenceScheduledActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "startOffsetSeconds" => v.start_offset_seconds = r.read()?,
                 "endOffsetSeconds" => v.end_offset_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7034,13 +7034,13 @@ impl AgentAssignedScheduleSetList {
 impl FromJson for AgentAssignedScheduleSetList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentAssignedShiftSets" => v.agent_assigned_shift_sets = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7115,16 +7115,16 @@ impl AgentAssignedShiftSet {
 impl FromJson for AgentAssignedShiftSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "effectiveWorkPlan" => v.effective_work_plan = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "agents" => v.agents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7187,15 +7187,15 @@ impl AgentBidScheduleSetOverrideRequest {
 impl FromJson for AgentBidScheduleSetOverrideRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentId" => v.agent_id = r.read()?,
                 "overrideScheduleSetId" => v.override_schedule_set_id = r.read()?,
                 "overrideReason" => v.override_reason = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7312,15 +7312,15 @@ impl AgentBidWorkPlanOverrideRequest {
 impl FromJson for AgentBidWorkPlanOverrideRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentId" => v.agent_id = r.read()?,
                 "overrideWorkPlanId" => v.override_work_plan_id = r.read()?,
                 "overrideReason" => v.override_reason = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7428,14 +7428,14 @@ impl AgentBulkAddOpportunityEnrollment {
 impl FromJson for AgentBulkAddOpportunityEnrollment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "opportunityId" => v.opportunity_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7498,15 +7498,15 @@ impl AgentBulkAddOpportunityEnrollmentResult {
 impl FromJson for AgentBulkAddOpportunityEnrollmentResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "error" => v.error = r.read()?,
                 "enrollment" => v.enrollment = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7597,13 +7597,13 @@ impl AgentBulkAddOpportunityEnrollmentsRequest {
 impl FromJson for AgentBulkAddOpportunityEnrollmentsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enrollments" => v.enrollments = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7656,14 +7656,14 @@ impl AgentBulkAddOpportunityEnrollmentsResponse {
 impl FromJson for AgentBulkAddOpportunityEnrollmentsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7717,14 +7717,14 @@ impl AgentBulkStatusUpdateOpportunityEnrollmentsRequest {
 impl FromJson for AgentBulkStatusUpdateOpportunityEnrollmentsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enrollmentIds" => v.enrollment_ids = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7821,14 +7821,14 @@ impl AgentBulkStatusUpdateOpportunityEnrollmentsResponse {
 impl FromJson for AgentBulkStatusUpdateOpportunityEnrollmentsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7889,15 +7889,15 @@ impl AgentBusinessUnitOpportunities {
 impl FromJson for AgentBusinessUnitOpportunities {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "opportunities" => v.opportunities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7952,14 +7952,14 @@ impl AgentCountRange {
 impl FromJson for AgentCountRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "minimum" => v.minimum = r.read()?,
                 "maximum" => v.maximum = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8058,8 +8058,9 @@ impl AgentEffectiveBid {
 impl FromJson for AgentEffectiveBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "effectiveDate" => v.effective_date = r.read()?,
@@ -8067,10 +8068,9 @@ impl FromJson for AgentEffectiveBid {
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadTemplate" => v.download_template = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8140,15 +8140,15 @@ impl AgentIntegrationAssociationRequest {
 impl FromJson for AgentIntegrationAssociationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentExternalId" => v.agent_external_id = r.read()?,
                 "integrationId" => v.integration_id = r.read()?,
                 "locked" => v.locked = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8214,15 +8214,15 @@ impl AgentIntegrationAssociationResponse {
 impl FromJson for AgentIntegrationAssociationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentExternalId" => v.agent_external_id = r.read()?,
                 "integration" => v.integration = r.read()?,
                 "locked" => v.locked = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8275,14 +8275,14 @@ impl AgentIntegrationsRequest {
 impl FromJson for AgentIntegrationsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "selectedIntegrationId" => v.selected_integration_id = r.read()?,
                 "associatedIntegrations" => v.associated_integrations = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8354,16 +8354,16 @@ impl AgentIntegrationsResponse {
 impl FromJson for AgentIntegrationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agent" => v.agent = r.read()?,
                 "selectedIntegration" => v.selected_integration = r.read()?,
                 "userSelected" => v.user_selected = r.read()?,
                 "associatedIntegrations" => v.associated_integrations = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8424,15 +8424,15 @@ impl AgentManagementUnitReference {
 impl FromJson for AgentManagementUnitReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
                 "businessUnit" => v.business_unit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8514,17 +8514,17 @@ impl AgentMuQueryResponse {
 impl FromJson for AgentMuQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "error" => v.error = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8647,15 +8647,15 @@ impl AgentMuScheduleItem {
 impl FromJson for AgentMuScheduleItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agent" => v.agent = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "fullDayTimeOffMarkerDates" => v.full_day_time_off_marker_dates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8710,14 +8710,14 @@ impl AgentMuScheduleQuery {
 impl FromJson for AgentMuScheduleQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8771,14 +8771,14 @@ impl AgentMuScheduleResult {
 impl FromJson for AgentMuScheduleResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "referenceStartDate" => v.reference_start_date = r.read()?,
                 "agentSchedules" => v.agent_schedules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8843,15 +8843,15 @@ impl AgentMuScheduleShift {
 impl FromJson for AgentMuScheduleShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startOffsetMinutes" => v.start_offset_minutes = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8951,8 +8951,9 @@ impl AgentOpportunityEnrollmentResult {
 impl FromJson for AgentOpportunityEnrollmentResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "schedule" => v.schedule = r.read()?,
@@ -8960,10 +8961,9 @@ impl FromJson for AgentOpportunityEnrollmentResult {
                 "reviewNote" => v.review_note = r.read()?,
                 "denialCode" => v.denial_code = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9307,14 +9307,14 @@ impl AgentPossibleWorkShiftsRequest {
 impl FromJson for AgentPossibleWorkShiftsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekStartDate" => v.week_start_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9391,17 +9391,17 @@ impl AgentPossibleWorkShiftsResponse {
 impl FromJson for AgentPossibleWorkShiftsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekStartDate" => v.week_start_date = r.read()?,
                 "pattern" => v.pattern = r.read()?,
                 "weeklyPossibleWorkShifts" => v.weekly_possible_work_shifts = r.read()?,
                 "schedulerIntervalLengthMinutes" => v.scheduler_interval_length_minutes = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9472,16 +9472,16 @@ impl AgentQueryAdherenceAdjustmentsRequest {
 impl FromJson for AgentQueryAdherenceAdjustmentsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "reasonCodeIds" => v.reason_code_ids = r.read()?,
                 "statuses" => v.statuses = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9537,14 +9537,14 @@ impl AgentQueryAdherenceExplanationsRequest {
 impl FromJson for AgentQueryAdherenceExplanationsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9603,15 +9603,15 @@ impl AgentQueryAdherenceExplanationsResponse {
 impl FromJson for AgentQueryAdherenceExplanationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9664,14 +9664,14 @@ impl AgentQueryOpportunities {
 impl FromJson for AgentQueryOpportunities {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "nextStartDate" => v.next_start_date = r.read()?,
                 "businessUnits" => v.business_units = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9721,14 +9721,14 @@ impl AgentQueryOpportunitiesResponse {
 impl FromJson for AgentQueryOpportunitiesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9886,8 +9886,9 @@ impl AgentQueryOpportunityResult {
 impl FromJson for AgentQueryOpportunityResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
@@ -9900,10 +9901,9 @@ impl FromJson for AgentQueryOpportunityResult {
                 "enrollmentCounts" => v.enrollment_counts = r.read()?,
                 "enrollment" => v.enrollment = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10046,16 +10046,16 @@ impl AgentQueueTimeRequest {
 impl FromJson for AgentQueueTimeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentId" => v.agent_id = r.read()?,
                 "startOffsetMinutes" => v.start_offset_minutes = r.read()?,
                 "onQueueLengthMinutesPerInterval" => v.on_queue_length_minutes_per_interval = r.read()?,
                 "onQueueActivityCodeIds" => v.on_queue_activity_code_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10171,8 +10171,9 @@ impl AgentScheduleBid {
 impl FromJson for AgentScheduleBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
@@ -10181,10 +10182,9 @@ impl FromJson for AgentScheduleBid {
                 "status" => v.status = r.read()?,
                 "bidType" => v.bid_type = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10360,14 +10360,14 @@ impl AgentScheduleBidScheduleSetResponse {
 impl FromJson for AgentScheduleBidScheduleSetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10419,14 +10419,14 @@ impl AgentScheduleBiddingPreferencePriority {
 impl FromJson for AgentScheduleBiddingPreferencePriority {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "scheduleSetId" => v.schedule_set_id = r.read()?,
                 "priority" => v.priority = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10525,8 +10525,9 @@ impl AgentScheduleBiddingPreferenceResponse {
 impl FromJson for AgentScheduleBiddingPreferenceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "submitted" => v.submitted = r.read()?,
                 "assignedScheduleSetId" => v.assigned_schedule_set_id = r.read()?,
@@ -10534,10 +10535,9 @@ impl FromJson for AgentScheduleBiddingPreferenceResponse {
                 "overrideReason" => v.override_reason = r.read()?,
                 "agentScheduleBidPreferences" => v.agent_schedule_bid_preferences = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10669,16 +10669,16 @@ impl AgentScheduleBids {
 impl FromJson for AgentScheduleBids {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "businessUnit" => v.business_unit = r.read()?,
                 "agentScheduleBids" => v.agent_schedule_bids = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10745,15 +10745,15 @@ impl AgentScheduleShiftActivity {
 impl FromJson for AgentScheduleShiftActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCategory" => v.activity_category = r.read()?,
                 "startOffsetMinutes" => v.start_offset_minutes = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10877,14 +10877,14 @@ impl AgentScheduleUnavailableTime {
 impl FromJson for AgentScheduleUnavailableTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeSpan" => v.time_span = r.read()?,
                 "notes" => v.notes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -10947,15 +10947,15 @@ impl AgentSchedulingPreference {
 impl FromJson for AgentSchedulingPreference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "timeSpan" => v.time_span = r.read()?,
                 "preferenceLevel" => v.preference_level = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11050,13 +11050,13 @@ impl AgentSchedulingPreferenceListing {
 impl FromJson for AgentSchedulingPreferenceListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11132,17 +11132,17 @@ impl AgentTimeOffRequestPatch {
 impl FromJson for AgentTimeOffRequestPatch {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "markedAsRead" => v.marked_as_read = r.read()?,
                 "status" => v.status = r.read()?,
                 "notes" => v.notes = r.read()?,
                 "fullDayEarliestStartOffsetMinutes" => v.full_day_earliest_start_offset_minutes = r.read()?,
                 "fullDayLatestEndOffsetMinutes" => v.full_day_latest_end_offset_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11249,15 +11249,15 @@ impl AgentUpdateAlternativeShiftTradeRequest {
 impl FromJson for AgentUpdateAlternativeShiftTradeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "reviewNote" => v.review_note = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11435,8 +11435,9 @@ impl AgentWorkPlan {
 impl FromJson for AgentWorkPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "constrainWeeklyPaidTime" => v.constrain_weekly_paid_time = r.read()?,
@@ -11447,10 +11448,9 @@ impl FromJson for AgentWorkPlan {
                 "optionalDays" => v.optional_days = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11512,14 +11512,14 @@ impl AgentWorkPlanActivity {
 impl FromJson for AgentWorkPlanActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11642,8 +11642,9 @@ impl AgentWorkPlanBid {
 impl FromJson for AgentWorkPlanBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
@@ -11653,10 +11654,9 @@ impl FromJson for AgentWorkPlanBid {
                 "workPlanFieldsVisibleToAgents" => v.work_plan_fields_visible_to_agents = r.read()?,
                 "bidType" => v.bid_type = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11833,14 +11833,14 @@ impl AgentWorkPlanBiddingPreference {
 impl FromJson for AgentWorkPlanBiddingPreference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlan" => v.work_plan = r.read()?,
                 "priority" => v.priority = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11892,14 +11892,14 @@ impl AgentWorkPlanBiddingPreferenceRequest {
 impl FromJson for AgentWorkPlanBiddingPreferenceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "priority" => v.priority = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -11998,8 +11998,9 @@ impl AgentWorkPlanBiddingPreferenceResponse {
 impl FromJson for AgentWorkPlanBiddingPreferenceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "submitted" => v.submitted = r.read()?,
                 "assignedWorkPlan" => v.assigned_work_plan = r.read()?,
@@ -12007,10 +12008,9 @@ impl FromJson for AgentWorkPlanBiddingPreferenceResponse {
                 "overrideReason" => v.override_reason = r.read()?,
                 "agentWorkPlanBidPreferences" => v.agent_work_plan_bid_preferences = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12140,16 +12140,16 @@ impl AgentWorkPlanBids {
 impl FromJson for AgentWorkPlanBids {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "businessUnit" => v.business_unit = r.read()?,
                 "agentWorkPlanBids" => v.agent_work_plan_bids = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12201,14 +12201,14 @@ impl AgentWorkPlanListResponse {
 impl FromJson for AgentWorkPlanListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12383,8 +12383,9 @@ impl AgentWorkPlanShift {
 impl FromJson for AgentWorkPlanShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "days" => v.days = r.read()?,
                 "flexibleStartTime" => v.flexible_start_time = r.read()?,
                 "exactStartTimeMinutesFromMidnight" => v.exact_start_time_minutes_from_midnight = r.read()?,
@@ -12398,10 +12399,9 @@ impl FromJson for AgentWorkPlanShift {
                 "minimumPaidTimeMinutes" => v.minimum_paid_time_minutes = r.read()?,
                 "maximumPaidTimeMinutes" => v.maximum_paid_time_minutes = r.read()?,
                 "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12466,14 +12466,14 @@ impl AgentWorkPlans {
 impl FromJson for AgentWorkPlans {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "workPlanLookupKeysPerWeek" => v.work_plan_lookup_keys_per_week = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12516,13 +12516,13 @@ impl AgentsBidAssignedScheduleSetOverrideRequest {
 impl FromJson for AgentsBidAssignedScheduleSetOverrideRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentScheduleSetOverrides" => v.agent_schedule_set_overrides = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12564,13 +12564,13 @@ impl AgentsBidAssignedWorkPlanOverrideRequest {
 impl FromJson for AgentsBidAssignedWorkPlanOverrideRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentWorkPlanOverrides" => v.agent_work_plan_overrides = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12612,13 +12612,13 @@ impl AgentsEffectiveScheduleSetResponse {
 impl FromJson for AgentsEffectiveScheduleSetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "effectiveBids" => v.effective_bids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12656,13 +12656,13 @@ impl AgentsIntegrationsListing {
 impl FromJson for AgentsIntegrationsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12711,14 +12711,14 @@ impl AgentsWorkPlansResponse {
 impl FromJson for AgentsWorkPlansResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrl" => v.download_url = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12768,14 +12768,14 @@ impl AggregateHistoricalAvailability {
 impl FromJson for AggregateHistoricalAvailability {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekly" => v.weekly = r.read()?,
                 "yearly" => v.yearly = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -12861,18 +12861,18 @@ impl AggregatedExportJobRequest {
 impl FromJson for AggregatedExportJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "delimiter" => v.delimiter = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
                 "dateEnd" => v.date_end = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13032,8 +13032,9 @@ impl AggregatedExportSnapshotJobRequest {
 impl FromJson for AggregatedExportSnapshotJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "delimiter" => v.delimiter = r.read()?,
@@ -13041,10 +13042,9 @@ impl FromJson for AggregatedExportSnapshotJobRequest {
                 "dateStart" => v.date_start = r.read()?,
                 "dateEnd" => v.date_end = r.read()?,
                 "snapshotId" => v.snapshot_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13229,14 +13229,14 @@ impl AggregatedHistoricalExportJobResponse {
 impl FromJson for AggregatedHistoricalExportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13317,17 +13317,17 @@ impl AggregatedHistoricalExportJobStatus {
 impl FromJson for AggregatedHistoricalExportJobStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "error" => v.error = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13431,14 +13431,14 @@ impl AggregatedSessionExportJobResponse {
 impl FromJson for AggregatedSessionExportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13519,17 +13519,17 @@ impl AggregatedSessionExportJobStatus {
 impl FromJson for AggregatedSessionExportJobStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "error" => v.error = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13633,14 +13633,14 @@ impl AggregatedSnapshotExportJobResponse {
 impl FromJson for AggregatedSnapshotExportJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13721,17 +13721,17 @@ impl AggregatedSnapshotExportJobStatus {
 impl FromJson for AggregatedSnapshotExportJobStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "error" => v.error = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13872,17 +13872,17 @@ impl AlternativeShiftAgentScheduledShift {
 impl FromJson for AlternativeShiftAgentScheduledShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dayIndex" => v.day_index = r.read()?,
                 "referenceKey" => v.reference_key = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -13928,13 +13928,13 @@ impl AlternativeShiftAsyncResponse {
 impl FromJson for AlternativeShiftAsyncResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14009,16 +14009,16 @@ impl AlternativeShiftBuSettingsResponse {
 impl FromJson for AlternativeShiftBuSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabledGranularities" => v.enabled_granularities = r.read()?,
                 "minMinutesBeforeStartTime" => v.min_minutes_before_start_time = r.read()?,
                 "retainedActivityCategories" => v.retained_activity_categories = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14059,13 +14059,13 @@ impl AlternativeShiftBulkUpdateTradesResponseTemplate {
 impl FromJson for AlternativeShiftBulkUpdateTradesResponseTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14136,16 +14136,16 @@ impl AlternativeShiftJobReference {
 impl FromJson for AlternativeShiftJobReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14374,8 +14374,9 @@ impl AlternativeShiftJobResponse {
 impl FromJson for AlternativeShiftJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -14385,10 +14386,9 @@ impl FromJson for AlternativeShiftJobResponse {
                 "viewTradesResults" => v.view_trades_results = r.read()?,
                 "bulkUpdateTradesResults" => v.bulk_update_trades_results = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14626,8 +14626,9 @@ impl AlternativeShiftNotification {
 impl FromJson for AlternativeShiftNotification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "granularity" => v.granularity = r.read()?,
@@ -14637,10 +14638,9 @@ impl FromJson for AlternativeShiftNotification {
                 "receivingUser" => v.receiving_user = r.read()?,
                 "receivingShiftDate" => v.receiving_shift_date = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14803,14 +14803,14 @@ impl AlternativeShiftOffersRequest {
 impl FromJson for AlternativeShiftOffersRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schedule" => v.schedule = r.read()?,
                 "queryWeekDate" => v.query_week_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -14930,8 +14930,9 @@ impl AlternativeShiftOffersViewResponseTemplate {
 impl FromJson for AlternativeShiftOffersViewResponseTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "jobId" => v.job_id = r.read()?,
                 "businessUnitId" => v.business_unit_id = r.read()?,
                 "agentId" => v.agent_id = r.read()?,
@@ -14940,10 +14941,9 @@ impl FromJson for AlternativeShiftOffersViewResponseTemplate {
                 "offerWeekDate" => v.offer_week_date = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "alternativeDays" => v.alternative_days = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15003,14 +15003,14 @@ impl AlternativeShiftScheduleLookup {
 impl FromJson for AlternativeShiftScheduleLookup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15084,16 +15084,16 @@ impl AlternativeShiftSearchOffersRequest {
 impl FromJson for AlternativeShiftSearchOffersRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schedule" => v.schedule = r.read()?,
                 "queryWeekDate" => v.query_week_date = r.read()?,
                 "initiatingShift" => v.initiating_shift = r.read()?,
                 "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15187,18 +15187,18 @@ impl AlternativeShiftTradeBulkUpdateTemplateItem {
 impl FromJson for AlternativeShiftTradeBulkUpdateTemplateItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "tradeId" => v.trade_id = r.read()?,
                 "state" => v.state = r.read()?,
                 "failureReason" => v.failure_reason = r.read()?,
                 "adminDateReviewed" => v.admin_date_reviewed = r.read()?,
                 "adminReviewedBy" => v.admin_reviewed_by = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15347,13 +15347,13 @@ impl AlternativeShiftTradeListing {
 impl FromJson for AlternativeShiftTradeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15564,8 +15564,9 @@ impl AlternativeShiftTradeResponse {
 impl FromJson for AlternativeShiftTradeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "shiftOfferJobId" => v.shift_offer_job_id = r.read()?,
                 "existingShifts" => v.existing_shifts = r.read()?,
@@ -15584,10 +15585,9 @@ impl FromJson for AlternativeShiftTradeResponse {
                 "violations" => v.violations = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15764,13 +15764,13 @@ impl AlternativeShiftTradesViewResponseTemplate {
 impl FromJson for AlternativeShiftTradesViewResponseTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15821,14 +15821,14 @@ impl AssignedAgentDetails {
 impl FromJson for AssignedAgentDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -15896,16 +15896,16 @@ impl AsyncForecastOperationResult {
 impl FromJson for AsyncForecastOperationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
                 "progress" => v.progress = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16021,15 +16021,15 @@ impl AsyncIntradayResponse {
 impl FromJson for AsyncIntradayResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16139,14 +16139,14 @@ impl AvailabilityRange {
 impl FromJson for AvailabilityRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "earliestStartMinutesFromMidnight" => v.earliest_start_minutes_from_midnight = r.read()?,
                 "latestEndMinutesFromMidnight" => v.latest_end_minutes_from_midnight = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16232,18 +16232,18 @@ impl AvailableTimeOffRange {
 impl FromJson for AvailableTimeOffRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffLimit" => v.time_off_limit = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "availableMinutesPerInterval" => v.available_minutes_per_interval = r.read()?,
                 "waitlistedRequestsPerInterval" => v.waitlisted_requests_per_interval = r.read()?,
                 "waitlistEnabled" => v.waitlist_enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16355,15 +16355,15 @@ impl AvailableTimeOffRequest {
 impl FromJson for AvailableTimeOffRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "dateRanges" => v.date_ranges = r.read()?,
                 "supportedGranularities" => v.supported_granularities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16403,13 +16403,13 @@ impl AvailableTimeOffResponse {
 impl FromJson for AvailableTimeOffResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16451,13 +16451,13 @@ impl BidGroupScheduleSet {
 impl FromJson for BidGroupScheduleSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "shiftSets" => v.shift_sets = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16526,16 +16526,16 @@ impl BidGroupWorkPlanRequest {
 impl FromJson for BidGroupWorkPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "overrideAgentCount" => v.override_agent_count = r.read()?,
                 "suggestedAgentCount" => v.suggested_agent_count = r.read()?,
                 "agentCountRange" => v.agent_count_range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16623,18 +16623,18 @@ impl BidGroupWorkPlanResponse {
 impl FromJson for BidGroupWorkPlanResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
                 "overrideAgentCount" => v.override_agent_count = r.read()?,
                 "suggestedAgentCount" => v.suggested_agent_count = r.read()?,
                 "agentCountRange" => v.agent_count_range = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16692,14 +16692,14 @@ impl BidGroupWorkPlanRotationRequest {
 impl FromJson for BidGroupWorkPlanRotationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlanRotationId" => v.work_plan_rotation_id = r.read()?,
                 "agentCount" => v.agent_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16773,16 +16773,16 @@ impl BidGroupWorkPlanRotationResponse {
 impl FromJson for BidGroupWorkPlanRotationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
                 "agentCount" => v.agent_count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16836,14 +16836,14 @@ impl BuAbandonRate {
 impl FromJson for BuAbandonRate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "include" => v.include = r.read()?,
                 "percent" => v.percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16884,13 +16884,13 @@ impl BuActivitySettingsRequest {
 impl FromJson for BuActivitySettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "defaultActivityCodeId" => v.default_activity_code_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -16930,13 +16930,13 @@ impl BuActivitySettingsResponse {
 impl FromJson for BuActivitySettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "defaultActivityCode" => v.default_activity_code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17021,18 +17021,18 @@ impl BuAdherenceAdjustmentsQueryJob {
 impl FromJson for BuAdherenceAdjustmentsQueryJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "error" => v.error = r.read()?,
                 "result" => v.result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17155,16 +17155,16 @@ impl BuAdherenceAdjustmentsQueryJobsReference {
 impl FromJson for BuAdherenceAdjustmentsQueryJobsReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17256,13 +17256,13 @@ impl BuAdherenceAdjustmentsQueryJobsReferenceListing {
 impl FromJson for BuAdherenceAdjustmentsQueryJobsReferenceListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17311,14 +17311,14 @@ impl BuAdherenceAdjustmentsSettings {
 impl FromJson for BuAdherenceAdjustmentsSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "submissionRangeConstraintDays" => v.submission_range_constraint_days = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17448,8 +17448,9 @@ impl BuAgentScheduleActivity {
 impl FromJson for BuAgentScheduleActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "description" => v.description = r.read()?,
@@ -17460,10 +17461,9 @@ impl FromJson for BuAgentScheduleActivity {
                 "timeOffRequestSyncVersion" => v.time_off_request_sync_version = r.read()?,
                 "externalActivityId" => v.external_activity_id = r.read()?,
                 "externalActivityType" => v.external_activity_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17594,16 +17594,16 @@ impl BuAgentScheduleHistoryChange {
 impl FromJson for BuAgentScheduleHistoryChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metadata" => v.metadata = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
                 "deletes" => v.deletes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17655,14 +17655,14 @@ impl BuAgentScheduleHistoryChangeMetadata {
 impl FromJson for BuAgentScheduleHistoryChangeMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateModified" => v.date_modified = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17721,15 +17721,15 @@ impl BuAgentScheduleHistoryDeletedChange {
 impl FromJson for BuAgentScheduleHistoryDeletedChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "shiftIds" => v.shift_ids = r.read()?,
                 "fullDayTimeOffMarkerDates" => v.full_day_time_off_marker_dates = r.read()?,
                 "agentSchedule" => v.agent_schedule = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17798,16 +17798,16 @@ impl BuAgentScheduleHistoryDroppedChange {
 impl FromJson for BuAgentScheduleHistoryDroppedChange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metadata" => v.metadata = r.read()?,
                 "shiftIds" => v.shift_ids = r.read()?,
                 "fullDayTimeOffMarkerDates" => v.full_day_time_off_marker_dates = r.read()?,
                 "deletes" => v.deletes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17877,16 +17877,16 @@ impl BuAgentScheduleHistoryResponse {
 impl FromJson for BuAgentScheduleHistoryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "priorPublishedSchedules" => v.prior_published_schedules = r.read()?,
                 "basePublishedSchedule" => v.base_published_schedule = r.read()?,
                 "droppedChanges" => v.dropped_changes = r.read()?,
                 "changes" => v.changes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -17956,16 +17956,16 @@ impl BuAgentSchedulePublishedScheduleReference {
 impl FromJson for BuAgentSchedulePublishedScheduleReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18053,18 +18053,18 @@ impl BuAgentScheduleQueryResponse {
 impl FromJson for BuAgentScheduleQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
                 "workPlan" => v.work_plan = r.read()?,
                 "workPlansPerWeek" => v.work_plans_per_week = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18145,17 +18145,17 @@ impl BuAgentScheduleRescheduleResponse {
 impl FromJson for BuAgentScheduleRescheduleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
                 "workPlan" => v.work_plan = r.read()?,
                 "workPlansPerWeek" => v.work_plans_per_week = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18217,15 +18217,15 @@ impl BuAgentScheduleSearchResponse {
 impl FromJson for BuAgentScheduleSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18330,8 +18330,9 @@ impl BuAgentScheduleShift {
 impl FromJson for BuAgentScheduleShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
@@ -18340,10 +18341,9 @@ impl FromJson for BuAgentScheduleShift {
                 "schedule" => v.schedule = r.read()?,
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "workPlanShiftId" => v.work_plan_shift_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18453,8 +18453,9 @@ impl BuAgentScheduleShiftRequest {
 impl FromJson for BuAgentScheduleShiftRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
@@ -18463,10 +18464,9 @@ impl FromJson for BuAgentScheduleShiftRequest {
                 "schedule" => v.schedule = r.read()?,
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "workPlanShiftId" => v.work_plan_shift_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18522,14 +18522,14 @@ impl BuAgentScheduleUpdate {
 impl FromJson for BuAgentScheduleUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "shiftStartDates" => v.shift_start_dates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18630,14 +18630,14 @@ impl BuAgentSchedulesQueryResponse {
 impl FromJson for BuAgentSchedulesQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentSchedules" => v.agent_schedules = r.read()?,
                 "businessUnitTimeZone" => v.business_unit_time_zone = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18696,15 +18696,15 @@ impl BuAgentSchedulesSearchResponse {
 impl FromJson for BuAgentSchedulesSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentSchedules" => v.agent_schedules = r.read()?,
                 "businessUnitTimeZone" => v.business_unit_time_zone = r.read()?,
                 "publishedSchedules" => v.published_schedules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -18824,8 +18824,9 @@ impl BuAlternativeShiftJobResponse {
 impl FromJson for BuAlternativeShiftJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -18835,10 +18836,9 @@ impl FromJson for BuAlternativeShiftJobResponse {
                 "viewTradesResults" => v.view_trades_results = r.read()?,
                 "bulkUpdateTradesResults" => v.bulk_update_trades_results = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19032,17 +19032,17 @@ impl BuAsyncAgentSchedulesQueryResponse {
 impl FromJson for BuAsyncAgentSchedulesQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
                 "progress" => v.progress = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19177,17 +19177,17 @@ impl BuAsyncAgentSchedulesSearchResponse {
 impl FromJson for BuAsyncAgentSchedulesSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
                 "progress" => v.progress = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19304,15 +19304,15 @@ impl BuAsyncScheduleResponse {
 impl FromJson for BuAsyncScheduleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19427,15 +19427,15 @@ impl BuAsyncScheduleRunResponse {
 impl FromJson for BuAsyncScheduleRunResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19543,14 +19543,14 @@ impl BuAverageSpeedOfAnswer {
 impl FromJson for BuAverageSpeedOfAnswer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "include" => v.include = r.read()?,
                 "seconds" => v.seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19589,13 +19589,13 @@ impl BuConvertTimeOffGranularityLimitJobListing {
 impl FromJson for BuConvertTimeOffGranularityLimitJobListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19662,16 +19662,16 @@ impl BuConvertTimeOffLimitGranularityJobProgress {
 impl FromJson for BuConvertTimeOffLimitGranularityJobProgress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateEarliestComplete" => v.date_earliest_complete = r.read()?,
                 "dateLatestComplete" => v.date_latest_complete = r.read()?,
                 "numberOfDaysComplete" => v.number_of_days_complete = r.read()?,
                 "percentageComplete" => v.percentage_complete = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19725,14 +19725,14 @@ impl BuConvertTimeOffLimitGranularityJobRequest {
 impl FromJson for BuConvertTimeOffLimitGranularityJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "granularity" => v.granularity = r.read()?,
                 "fullDayTimeOffStartTime" => v.full_day_time_off_start_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -19871,18 +19871,18 @@ impl BuConvertTimeOffLimitGranularityJobResponse {
 impl FromJson for BuConvertTimeOffLimitGranularityJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "timeOffLimit" => v.time_off_limit = r.read()?,
                 "status" => v.status = r.read()?,
                 "progress" => v.progress = r.read()?,
                 "error" => v.error = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20000,15 +20000,15 @@ impl BuCopyScheduleRequest {
 impl FromJson for BuCopyScheduleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "description" => v.description = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "includeForecast" => v.include_forecast = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20072,15 +20072,15 @@ impl BuCreateBlankScheduleRequest {
 impl FromJson for BuCreateBlankScheduleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "description" => v.description = r.read()?,
                 "shortTermForecast" => v.short_term_forecast = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20149,16 +20149,16 @@ impl BuCreateTimeOffLimitRequest {
 impl FromJson for BuCreateTimeOffLimitRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "staffingGroupId" => v.staffing_group_id = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "fullDayTimeOffStartTime" => v.full_day_time_off_start_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20349,8 +20349,9 @@ impl BuCreateTimeOffPlanRequest {
 impl FromJson for BuCreateTimeOffPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "activityCodeIds" => v.activity_code_ids = r.read()?,
                 "autoApprovalRule" => v.auto_approval_rule = r.read()?,
@@ -20363,10 +20364,9 @@ impl FromJson for BuCreateTimeOffPlanRequest {
                 "countAgainstTimeOffLimits" => v.count_against_time_off_limits = r.read()?,
                 "businessUnitAssociation" => v.business_unit_association = r.read()?,
                 "managementUnitAssociation" => v.management_unit_association = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20521,18 +20521,18 @@ impl BuCurrentAgentScheduleSearchResponse {
 impl FromJson for BuCurrentAgentScheduleSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentSchedules" => v.agent_schedules = r.read()?,
                 "businessUnitTimeZone" => v.business_unit_time_zone = r.read()?,
                 "publishedSchedules" => v.published_schedules = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "updates" => v.updates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20586,14 +20586,14 @@ impl BuForecastGenerationPlanningGroupResult {
 impl FromJson for BuForecastGenerationPlanningGroupResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "metricResults" => v.metric_results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20634,13 +20634,13 @@ impl BuForecastGenerationResult {
 impl FromJson for BuForecastGenerationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupResults" => v.planning_group_results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -20802,8 +20802,9 @@ impl BuForecastModificationResponse {
 impl FromJson for BuForecastModificationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "startIntervalIndex" => v.start_interval_index = r.read()?,
                 "endIntervalIndex" => v.end_interval_index = r.read()?,
@@ -20817,10 +20818,9 @@ impl FromJson for BuForecastModificationResponse {
                 "secondaryGranularity" => v.secondary_granularity = r.read()?,
                 "enabled" => v.enabled = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21076,16 +21076,16 @@ impl BuForecastResult {
 impl FromJson for BuForecastResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "referenceStartDate" => v.reference_start_date = r.read()?,
                 "planningGroups" => v.planning_groups = r.read()?,
                 "weekNumber" => v.week_number = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21137,14 +21137,14 @@ impl BuForecastResultResponse {
 impl FromJson for BuForecastResultResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21218,16 +21218,16 @@ impl BuForecastStaffingRequirementsResult {
 impl FromJson for BuForecastStaffingRequirementsResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekNumber" => v.week_number = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadUrlExpirationDate" => v.download_url_expiration_date = r.read()?,
                 "planningGroupStaffingRequirements" => v.planning_group_staffing_requirements = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21336,8 +21336,9 @@ impl BuForecastStaffingRequirementsResultResponse {
 impl FromJson for BuForecastStaffingRequirementsResultResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "businessUnitId" => v.business_unit_id = r.read()?,
                 "forecast" => v.forecast = r.read()?,
                 "referenceStartDate" => v.reference_start_date = r.read()?,
@@ -21345,10 +21346,9 @@ impl FromJson for BuForecastStaffingRequirementsResultResponse {
                 "intervalLengthMinutes" => v.interval_length_minutes = r.read()?,
                 "state" => v.state = r.read()?,
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21463,15 +21463,15 @@ impl BuForecastTimeSeriesResult {
 impl FromJson for BuForecastTimeSeriesResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "forecastingMethod" => v.forecasting_method = r.read()?,
                 "forecastType" => v.forecast_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21840,8 +21840,9 @@ impl BuFullDayTimeOffMarker {
 impl FromJson for BuFullDayTimeOffMarker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "businessUnitDate" => v.business_unit_date = r.read()?,
                 "startOffsetMinutes" => v.start_offset_minutes = r.read()?,
                 "endOffsetMinutes" => v.end_offset_minutes = r.read()?,
@@ -21853,10 +21854,9 @@ impl FromJson for BuFullDayTimeOffMarker {
                 "timeOffRequestId" => v.time_off_request_id = r.read()?,
                 "timeOffRequestSyncVersion" => v.time_off_request_sync_version = r.read()?,
                 "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -21937,16 +21937,16 @@ impl BuGenerateScheduleRequest {
 impl FromJson for BuGenerateScheduleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "description" => v.description = r.read()?,
                 "shortTermForecast" => v.short_term_forecast = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
                 "options" => v.options = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22002,14 +22002,14 @@ impl BuGetCurrentAgentScheduleRequest {
 impl FromJson for BuGetCurrentAgentScheduleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22057,14 +22057,14 @@ impl BuHeadcountForecastBuPlanningGroupHeadcountForecastResult {
 impl FromJson for BuHeadcountForecastBuPlanningGroupHeadcountForecastResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "referenceStartDate" => v.reference_start_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22112,14 +22112,14 @@ impl BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema {
 impl FromJson for BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "referenceStartDate" => v.reference_start_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22169,14 +22169,14 @@ impl BuHeadcountForecastResponse {
 impl FromJson for BuHeadcountForecastResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22255,17 +22255,17 @@ impl BuImportAgentScheduleUploadSchema {
 impl FromJson for BuImportAgentScheduleUploadSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "workPlanIdsPerWeek" => v.work_plan_ids_per_week = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22351,17 +22351,17 @@ impl BuImportShortTermForecastSchema {
 impl FromJson for BuImportShortTermForecastSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "description" => v.description = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
                 "planningGroups" => v.planning_groups = r.read()?,
                 "longTermPlanningGroups" => v.long_term_planning_groups = r.read()?,
                 "canUseForScheduling" => v.can_use_for_scheduling = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22416,14 +22416,14 @@ impl BuImportTimeOffLimitValue {
 impl FromJson for BuImportTimeOffLimitValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "importDateTime" => v.import_date_time = r.read()?,
                 "importMinutes" => v.import_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22466,13 +22466,13 @@ impl BuImportTimeOffLimitValuesRequest {
 impl FromJson for BuImportTimeOffLimitValuesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22525,14 +22525,14 @@ impl BuImportTimeOffLimitValuesSchema {
 impl FromJson for BuImportTimeOffLimitValuesSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "limitValues" => v.limit_values = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22600,16 +22600,16 @@ impl BuImportTimeOffLimitValuesUploadResponse {
 impl FromJson for BuImportTimeOffLimitValuesUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
                 "url" => v.url = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22706,8 +22706,9 @@ impl BuIntradayDataGroup {
 impl FromJson for BuIntradayDataGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "mediaType" => v.media_type = r.read()?,
                 "forecastDataSummary" => v.forecast_data_summary = r.read()?,
                 "forecastDataPerInterval" => v.forecast_data_per_interval = r.read()?,
@@ -22715,10 +22716,9 @@ impl FromJson for BuIntradayDataGroup {
                 "scheduleDataPerInterval" => v.schedule_data_per_interval = r.read()?,
                 "performancePredictionDataSummary" => v.performance_prediction_data_summary = r.read()?,
                 "performancePredictionDataPerInterval" => v.performance_prediction_data_per_interval = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22836,14 +22836,14 @@ impl BuIntradayForecastData {
 impl FromJson for BuIntradayForecastData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "offered" => v.offered = r.read()?,
                 "averageHandleTimeSeconds" => v.average_handle_time_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -22947,8 +22947,9 @@ impl BuIntradayResponse {
 impl FromJson for BuIntradayResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "intervalLengthMinutes" => v.interval_length_minutes = r.read()?,
@@ -22957,10 +22958,9 @@ impl FromJson for BuIntradayResponse {
                 "shortTermForecast" => v.short_term_forecast = r.read()?,
                 "schedule" => v.schedule = r.read()?,
                 "intradayDataGroupings" => v.intraday_data_groupings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23054,13 +23054,13 @@ impl BuIntradayScheduleData {
 impl FromJson for BuIntradayScheduleData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "onQueueTimeSeconds" => v.on_queue_time_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23109,14 +23109,14 @@ impl BuListAlternativeShiftTradesResponse {
 impl FromJson for BuListAlternativeShiftTradesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23193,17 +23193,17 @@ impl BuManagementUnitScheduleSummary {
 impl FromJson for BuManagementUnitScheduleSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnit" => v.management_unit = r.read()?,
                 "agentCount" => v.agent_count = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "agents" => v.agents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23247,13 +23247,13 @@ impl BuNotificationSettingsRequest {
 impl FromJson for BuNotificationSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "scheduling" => v.scheduling = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23293,13 +23293,13 @@ impl BuNotificationSettingsResponse {
 impl FromJson for BuNotificationSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "scheduling" => v.scheduling = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23357,15 +23357,15 @@ impl BuPlanningGroupHeadcountForecastResult {
 impl FromJson for BuPlanningGroupHeadcountForecastResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requiredPerInterval" => v.required_per_interval = r.read()?,
                 "requiredWithoutShrinkagePerInterval" => v.required_without_shrinkage_per_interval = r.read()?,
                 "planningGroup" => v.planning_group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23427,15 +23427,15 @@ impl BuPlanningGroupHeadcountForecastUploadSchema {
 impl FromJson for BuPlanningGroupHeadcountForecastUploadSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requiredPerInterval" => v.required_per_interval = r.read()?,
                 "requiredWithoutShrinkagePerInterval" => v.required_without_shrinkage_per_interval = r.read()?,
                 "planningGroupId" => v.planning_group_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23522,18 +23522,18 @@ impl BuQueryAdherenceAdjustmentsRequest {
 impl FromJson for BuQueryAdherenceAdjustmentsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "reasonCodeIds" => v.reason_code_ids = r.read()?,
                 "statuses" => v.statuses = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23609,16 +23609,16 @@ impl BuQueryAdherenceExplanationsRequest {
 impl FromJson for BuQueryAdherenceExplanationsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23679,15 +23679,15 @@ impl BuQueryAdherenceExplanationsResponse {
 impl FromJson for BuQueryAdherenceExplanationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23749,15 +23749,15 @@ impl BuQueryAgentSchedulesRequest {
 impl FromJson for BuQueryAgentSchedulesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "teamIds" => v.team_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23817,15 +23817,15 @@ impl BuRescheduleAgentScheduleResult {
 impl FromJson for BuRescheduleAgentScheduleResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnit" => v.management_unit = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -23976,8 +23976,9 @@ impl BuRescheduleRequest {
 impl FromJson for BuRescheduleRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
@@ -23990,10 +23991,9 @@ impl FromJson for BuRescheduleRequest {
                 "activitySmoothingType" => v.activity_smoothing_type = r.read()?,
                 "induceScheduleVariability" => v.induce_schedule_variability = r.read()?,
                 "useUnavailableTimesSnapshot" => v.use_unavailable_times_snapshot = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24131,17 +24131,17 @@ impl BuRescheduleResult {
 impl FromJson for BuRescheduleResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "generationResults" => v.generation_results = r.read()?,
                 "generationResultsDownloadUrl" => v.generation_results_download_url = r.read()?,
                 "headcountForecast" => v.headcount_forecast = r.read()?,
                 "headcountForecastDownloadUrl" => v.headcount_forecast_download_url = r.read()?,
                 "agentSchedules" => v.agent_schedules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24257,8 +24257,9 @@ impl BuScheduleListItem {
 impl FromJson for BuScheduleListItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
@@ -24268,10 +24269,9 @@ impl FromJson for BuScheduleListItem {
                 "generationResults" => v.generation_results = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24317,13 +24317,13 @@ impl BuScheduleListing {
 impl FromJson for BuScheduleListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24444,8 +24444,9 @@ impl BuScheduleMetadata {
 impl FromJson for BuScheduleMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
@@ -24456,10 +24457,9 @@ impl FromJson for BuScheduleMetadata {
                 "metadata" => v.metadata = r.read()?,
                 "managementUnits" => v.management_units = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24532,15 +24532,15 @@ impl BuScheduleNotificationsCategorySettings {
 impl FromJson for BuScheduleNotificationsCategorySettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCategory" => v.activity_category = r.read()?,
                 "earlyReminderEnabled" => v.early_reminder_enabled = r.read()?,
                 "onTimeReminderEnabled" => v.on_time_reminder_enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24662,14 +24662,14 @@ impl BuScheduleNotificationsSettingsRequest {
 impl FromJson for BuScheduleNotificationsSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "earlyReminderMinutes" => v.early_reminder_minutes = r.read()?,
                 "activityCategorySettings" => v.activity_category_settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24723,14 +24723,14 @@ impl BuScheduleNotificationsSettingsResponse {
 impl FromJson for BuScheduleNotificationsSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "earlyReminderMinutes" => v.early_reminder_minutes = r.read()?,
                 "activityCategorySettings" => v.activity_category_settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24789,15 +24789,15 @@ impl BuScheduleReference {
 impl FromJson for BuScheduleReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -24866,16 +24866,16 @@ impl BuScheduleReferenceForMuRoute {
 impl FromJson for BuScheduleReferenceForMuRoute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "businessUnit" => v.business_unit = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25073,8 +25073,9 @@ impl BuScheduleRun {
 impl FromJson for BuScheduleRun {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "schedulerRunId" => v.scheduler_run_id = r.read()?,
                 "intradayRescheduling" => v.intraday_rescheduling = r.read()?,
@@ -25093,10 +25094,9 @@ impl FromJson for BuScheduleRun {
                 "reschedulingOptions" => v.rescheduling_options = r.read()?,
                 "reschedulingResultExpiration" => v.rescheduling_result_expiration = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25214,13 +25214,13 @@ impl BuScheduleRunListing {
 impl FromJson for BuScheduleRunListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25271,14 +25271,14 @@ impl BuSchedulerSettingsRequest {
 impl FromJson for BuSchedulerSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "consistentServiceLevelSmoothing" => v.consistent_service_level_smoothing = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25332,14 +25332,14 @@ impl BuSchedulerSettingsResponse {
 impl FromJson for BuSchedulerSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "consistentServiceLevelSmoothing" => v.consistent_service_level_smoothing = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25434,8 +25434,9 @@ impl BuSchedulingSettingsRequest {
 impl FromJson for BuSchedulingSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "messageSeverities" => v.message_severities = r.read()?,
                 "syncTimeOffProperties" => v.sync_time_off_properties = r.read()?,
                 "enableTimeOffFullDayEstimation" => v.enable_time_off_full_day_estimation = r.read()?,
@@ -25443,10 +25444,9 @@ impl FromJson for BuSchedulingSettingsRequest {
                 "allowWorkPlanPerMinuteGranularity" => v.allow_work_plan_per_minute_granularity = r.read()?,
                 "activitySmoothingType" => v.activity_smoothing_type = r.read()?,
                 "induceScheduleVariability" => v.induce_schedule_variability = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25611,8 +25611,9 @@ impl BuSchedulingSettingsResponse {
 impl FromJson for BuSchedulingSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "messageSeverities" => v.message_severities = r.read()?,
                 "syncTimeOffProperties" => v.sync_time_off_properties = r.read()?,
                 "enableTimeOffFullDayEstimation" => v.enable_time_off_full_day_estimation = r.read()?,
@@ -25620,10 +25621,9 @@ impl FromJson for BuSchedulingSettingsResponse {
                 "allowWorkPlanPerMinuteGranularity" => v.allow_work_plan_per_minute_granularity = r.read()?,
                 "activitySmoothingType" => v.activity_smoothing_type = r.read()?,
                 "induceScheduleVariability" => v.induce_schedule_variability = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25742,15 +25742,15 @@ impl BuSearchAgentSchedulesRequest {
 impl FromJson for BuSearchAgentSchedulesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25812,15 +25812,15 @@ impl BuServiceLevel {
 impl FromJson for BuServiceLevel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "include" => v.include = r.read()?,
                 "percent" => v.percent = r.read()?,
                 "seconds" => v.seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -25871,14 +25871,14 @@ impl BuSetTimeOffLimitValuesRequest {
 impl FromJson for BuSetTimeOffLimitValuesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26056,8 +26056,9 @@ impl BuShortTermForecast {
 impl FromJson for BuShortTermForecast {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
@@ -26074,10 +26075,9 @@ impl FromJson for BuShortTermForecast {
                 "planningGroupsVersion" => v.planning_groups_version = r.read()?,
                 "planningGroups" => v.planning_groups = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26261,8 +26261,9 @@ impl BuShortTermForecastListItem {
 impl FromJson for BuShortTermForecastListItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
@@ -26272,10 +26273,9 @@ impl FromJson for BuShortTermForecastListItem {
                 "metadata" => v.metadata = r.read()?,
                 "canUseForScheduling" => v.can_use_for_scheduling = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26376,13 +26376,13 @@ impl BuShortTermForecastListing {
 impl FromJson for BuShortTermForecastListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26451,16 +26451,16 @@ impl BuShortTermForecastReference {
 impl FromJson for BuShortTermForecastReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "description" => v.description = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26545,17 +26545,17 @@ impl BuShortTermForecastWeekReference {
 impl FromJson for BuShortTermForecastWeekReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "description" => v.description = r.read()?,
                 "weekNumber" => v.week_number = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26599,13 +26599,13 @@ impl BuShortTermForecastingSettings {
 impl FromJson for BuShortTermForecastingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "defaultHistoryWeeks" => v.default_history_weeks = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26643,13 +26643,13 @@ impl BuTimeOffLimitListing {
 impl FromJson for BuTimeOffLimitListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26709,15 +26709,15 @@ impl BuTimeOffLimitRange {
 impl FromJson for BuTimeOffLimitRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "limitMinutesPerFifteenMinutes" => v.limit_minutes_per_fifteen_minutes = r.read()?,
                 "limitMinutesPerDay" => v.limit_minutes_per_day = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26770,14 +26770,14 @@ impl BuTimeOffLimitReference {
 impl FromJson for BuTimeOffLimitReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -26876,8 +26876,9 @@ impl BuTimeOffLimitResponse {
 impl FromJson for BuTimeOffLimitResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "staffingGroup" => v.staffing_group = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
@@ -26885,10 +26886,9 @@ impl FromJson for BuTimeOffLimitResponse {
                 "metadata" => v.metadata = r.read()?,
                 "fullDayTimeOffStartTime" => v.full_day_time_off_start_time = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27080,8 +27080,9 @@ impl BuTimeOffLimitValueRange {
 impl FromJson for BuTimeOffLimitValueRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "timeOffLimit" => v.time_off_limit = r.read()?,
                 "startDate" => v.start_date = r.read()?,
@@ -27092,10 +27093,9 @@ impl FromJson for BuTimeOffLimitValueRange {
                 "waitlistedRequestsPerInterval" => v.waitlisted_requests_per_interval = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27211,15 +27211,15 @@ impl BuTimeOffLimitValues {
 impl FromJson for BuTimeOffLimitValues {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "valuesPerDay" => v.values_per_day = r.read()?,
                 "valuesPerFifteenMinutes" => v.values_per_fifteen_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27294,16 +27294,16 @@ impl BuTimeOffLimitValuesForGranularityResponse {
 impl FromJson for BuTimeOffLimitValuesForGranularityResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffLimit" => v.time_off_limit = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "limitValues" => v.limit_values = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27395,13 +27395,13 @@ impl BuTimeOffLimitValuesImportUploadUrlRequest {
 impl FromJson for BuTimeOffLimitValuesImportUploadUrlRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27439,13 +27439,13 @@ impl BuTimeOffLimitValuesResponse {
 impl FromJson for BuTimeOffLimitValuesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27492,14 +27492,14 @@ impl BuTimeOffPlanListing {
 impl FromJson for BuTimeOffPlanListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27691,8 +27691,9 @@ impl BuTimeOffPlanResponse {
 impl FromJson for BuTimeOffPlanResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "activityCodeIds" => v.activity_code_ids = r.read()?,
@@ -27709,10 +27710,9 @@ impl FromJson for BuTimeOffPlanResponse {
                 "managementUnitAssociation" => v.management_unit_association = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -27898,8 +27898,9 @@ impl BuUpdateAgentScheduleShift {
 impl FromJson for BuUpdateAgentScheduleShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
@@ -27909,10 +27910,9 @@ impl FromJson for BuUpdateAgentScheduleShift {
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "workPlanShiftId" => v.work_plan_shift_id = r.read()?,
                 "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28016,8 +28016,9 @@ impl BuUpdateAgentScheduleUploadSchema {
 impl FromJson for BuUpdateAgentScheduleUploadSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "workPlanIdsPerWeek" => v.work_plan_ids_per_week = r.read()?,
@@ -28025,10 +28026,9 @@ impl FromJson for BuUpdateAgentScheduleUploadSchema {
                 "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28184,8 +28184,9 @@ impl BuUpdateTimeOffPlanRequest {
 impl FromJson for BuUpdateTimeOffPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "activityCodeIds" => v.activity_code_ids = r.read()?,
                 "autoApprovalRule" => v.auto_approval_rule = r.read()?,
@@ -28199,10 +28200,9 @@ impl FromJson for BuUpdateTimeOffPlanRequest {
                 "businessUnitAssociation" => v.business_unit_association = r.read()?,
                 "managementUnitAssociation" => v.management_unit_association = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28315,13 +28315,13 @@ impl BuUserListing {
 impl FromJson for BuUserListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnits" => v.management_units = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28372,14 +28372,14 @@ impl BulkAddOpportunitiesRequest {
 impl FromJson for BulkAddOpportunitiesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "opportunities" => v.opportunities = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28422,13 +28422,13 @@ impl BulkAddOpportunitiesResponse {
 impl FromJson for BulkAddOpportunitiesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "opportunities" => v.opportunities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28490,15 +28490,15 @@ impl BulkOpportunitiesEnrollmentResult {
 impl FromJson for BulkOpportunitiesEnrollmentResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "error" => v.error = r.read()?,
                 "enrollment" => v.enrollment = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28589,13 +28589,13 @@ impl BulkOpportunitiesError {
 impl FromJson for BulkOpportunitiesError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "errorCode" => v.error_code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28804,13 +28804,13 @@ impl BulkOpportunitiesExternalActivitiesRequest {
 impl FromJson for BulkOpportunitiesExternalActivitiesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28872,15 +28872,15 @@ impl BulkOpportunitiesReferenceResult {
 impl FromJson for BulkOpportunitiesReferenceResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "error" => v.error = r.read()?,
                 "opportunity" => v.opportunity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -28971,13 +28971,13 @@ impl BulkOpportunitiesRequest {
 impl FromJson for BulkOpportunitiesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29030,14 +29030,14 @@ impl BulkOpportunitiesStatusUpdateRequest {
 impl FromJson for BulkOpportunitiesStatusUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "opportunityIds" => v.opportunity_ids = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29134,14 +29134,14 @@ impl BulkOpportunitiesStatusUpdateResponse {
 impl FromJson for BulkOpportunitiesStatusUpdateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29204,15 +29204,15 @@ impl BulkOpportunityEnrollmentsStatusUpdateRequest {
 impl FromJson for BulkOpportunityEnrollmentsStatusUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enrollmentIds" => v.enrollment_ids = r.read()?,
                 "status" => v.status = r.read()?,
                 "reviewNote" => v.review_note = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29314,14 +29314,14 @@ impl BulkPublishOpportunitiesResponse {
 impl FromJson for BulkPublishOpportunitiesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29375,14 +29375,14 @@ impl BulkRemoveOpportunitiesResponse {
 impl FromJson for BulkRemoveOpportunitiesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29445,15 +29445,15 @@ impl BulkRemoveOpportunitiesResult {
 impl FromJson for BulkRemoveOpportunitiesResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "error" => v.error = r.read()?,
                 "opportunityId" => v.opportunity_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29544,13 +29544,13 @@ impl BulkShiftTradeStateUpdateRequest {
 impl FromJson for BulkShiftTradeStateUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29590,13 +29590,13 @@ impl BulkUpdateActivityCodeRequest {
 impl FromJson for BulkUpdateActivityCodeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29748,8 +29748,9 @@ impl BulkUpdateActivityCodeRequestItem {
 impl FromJson for BulkUpdateActivityCodeRequestItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "category" => v.category = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
@@ -29763,10 +29764,9 @@ impl FromJson for BulkUpdateActivityCodeRequestItem {
                 "style" => v.style = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29887,13 +29887,13 @@ impl BulkUpdateActivityCodeResponse {
 impl FromJson for BulkUpdateActivityCodeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29942,14 +29942,14 @@ impl BulkUpdateAgentUnavailableTimesResponse {
 impl FromJson for BulkUpdateAgentUnavailableTimesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "error" => v.error = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -29999,14 +29999,14 @@ impl BulkUpdateAgentUnavailableTimesResultItem {
 impl FromJson for BulkUpdateAgentUnavailableTimesResultItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "unavailableTime" => v.unavailable_time = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -30111,14 +30111,14 @@ impl BulkUpdateOpportunityEnrollmentsStatusResponse {
 impl FromJson for BulkUpdateOpportunityEnrollmentsStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -30183,15 +30183,15 @@ impl BulkUpdateShiftTradeListJobRequest {
 impl FromJson for BulkUpdateShiftTradeListJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "weekDates" => v.week_dates = r.read()?,
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -30255,15 +30255,15 @@ impl BulkUpdateShiftTradeStateRequestItem {
 impl FromJson for BulkUpdateShiftTradeStateRequestItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -30386,15 +30386,15 @@ impl BulkUpdateShiftTradeStateResponse {
 impl FromJson for BulkUpdateShiftTradeStateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -30489,13 +30489,13 @@ impl BulkUpdateShiftTradeStateResult {
 impl FromJson for BulkUpdateShiftTradeStateResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -30580,18 +30580,18 @@ impl BulkUpdateShiftTradeStateResultItem {
 impl FromJson for BulkUpdateShiftTradeStateResultItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "reviewedBy" => v.reviewed_by = r.read()?,
                 "reviewedDate" => v.reviewed_date = r.read()?,
                 "failureReason" => v.failure_reason = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -30926,8 +30926,9 @@ impl BusinessUnitActivityCode {
 impl FromJson for BusinessUnitActivityCode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "active" => v.active = r.read()?,
@@ -30945,10 +30946,9 @@ impl FromJson for BusinessUnitActivityCode {
                 "style" => v.style = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31082,14 +31082,14 @@ impl BusinessUnitActivityCodeListing {
 impl FromJson for BusinessUnitActivityCodeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31164,17 +31164,17 @@ impl BusinessUnitListItem {
 impl FromJson for BusinessUnitListItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "authorized" => v.authorized = r.read()?,
                 "division" => v.division = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31216,13 +31216,13 @@ impl BusinessUnitListing {
 impl FromJson for BusinessUnitListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31271,14 +31271,14 @@ impl BusinessUnitReference {
 impl FromJson for BusinessUnitReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31353,17 +31353,17 @@ impl BusinessUnitResponse {
 impl FromJson for BusinessUnitResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "settings" => v.settings = r.read()?,
                 "division" => v.division = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31409,13 +31409,13 @@ impl BusinessUnitSchedulingPreferencesSettingsResponse {
 impl FromJson for BusinessUnitSchedulingPreferencesSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31524,8 +31524,9 @@ impl BusinessUnitSettingsResponse {
 impl FromJson for BusinessUnitSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDayOfWeek" => v.start_day_of_week = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "shortTermForecasting" => v.short_term_forecasting = r.read()?,
@@ -31534,10 +31535,9 @@ impl FromJson for BusinessUnitSettingsResponse {
                 "learning" => v.learning = r.read()?,
                 "coaching" => v.coaching = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31660,14 +31660,14 @@ impl CalendarUrlResponse {
 impl FromJson for CalendarUrlResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "calendarUrl" => v.calendar_url = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31710,13 +31710,13 @@ impl CapacityPlanDeleteRequest {
 impl FromJson for CapacityPlanDeleteRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "capacityPlanIds" => v.capacity_plan_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31789,16 +31789,16 @@ impl CapacityPlanForecastInputsResponse {
 impl FromJson for CapacityPlanForecastInputsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "businessUnit" => v.business_unit = r.read()?,
                 "capacityPlan" => v.capacity_plan = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31885,17 +31885,17 @@ impl CapacityPlanForecastInputsTemplate {
 impl FromJson for CapacityPlanForecastInputsTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "referenceBusinessUnitDate" => v.reference_business_unit_date = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "months" => v.months = r.read()?,
                 "planningGroupsForecastData" => v.planning_groups_forecast_data = r.read()?,
                 "capacityPlanForecastSummary" => v.capacity_plan_forecast_summary = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -31999,14 +31999,14 @@ impl CapacityPlanForecastMetrics {
 impl FromJson for CapacityPlanForecastMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "volume" => v.volume = r.read()?,
                 "averageHandleTime" => v.average_handle_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32098,18 +32098,18 @@ impl CapacityPlanListItem {
 impl FromJson for CapacityPlanListItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
                 "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32196,17 +32196,17 @@ impl CapacityPlanMetadata {
 impl FromJson for CapacityPlanMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "createdBy" => v.created_by = r.read()?,
                 "version" => v.version = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32382,8 +32382,9 @@ impl CapacityPlanMetricsSummary {
 impl FromJson for CapacityPlanMetricsSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requiredStaffFullTimeEquivalentCount" => v.required_staff_full_time_equivalent_count = r.read()?,
                 "plannedFullTimeEquivalentCount" => v.planned_full_time_equivalent_count = r.read()?,
                 "staffingOverUnderFullTimeEquivalentCount" => v.staffing_over_under_full_time_equivalent_count = r.read()?,
@@ -32397,10 +32398,9 @@ impl FromJson for CapacityPlanMetricsSummary {
                 "shrinkagePercentage" => v.shrinkage_percentage = r.read()?,
                 "endOfMonthPlannedFullTimeEquivalentCount" => v.end_of_month_planned_full_time_equivalent_count = r.read()?,
                 "netFullTimeEquivalentCount" => v.net_full_time_equivalent_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32470,15 +32470,15 @@ impl CapacityPlanReference {
 impl FromJson for CapacityPlanReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32586,8 +32586,9 @@ impl CapacityPlanRequest {
 impl FromJson for CapacityPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
@@ -32595,10 +32596,9 @@ impl FromJson for CapacityPlanRequest {
                 "forecast" => v.forecast = r.read()?,
                 "fullTimeEquivalentWeeklyHours" => v.full_time_equivalent_weekly_hours = r.read()?,
                 "staffingGroupAllocations" => v.staffing_group_allocations = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32724,8 +32724,9 @@ impl CapacityPlanResponse {
 impl FromJson for CapacityPlanResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
@@ -32735,10 +32736,9 @@ impl FromJson for CapacityPlanResponse {
                 "fullTimeEquivalentWeeklyHours" => v.full_time_equivalent_weekly_hours = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32819,16 +32819,16 @@ impl CapacityPlanStaffingGroupAllocationsResponse {
 impl FromJson for CapacityPlanStaffingGroupAllocationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "capacityPlan" => v.capacity_plan = r.read()?,
                 "fullTimeEquivalentWeeklyHours" => v.full_time_equivalent_weekly_hours = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -32869,13 +32869,13 @@ impl CapacityPlanStaffingGroupMetricChangeHistoryListResponse {
 impl FromJson for CapacityPlanStaffingGroupMetricChangeHistoryListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33012,8 +33012,9 @@ impl CapacityPlanStaffingGroupMetricChangeResponse {
 impl FromJson for CapacityPlanStaffingGroupMetricChangeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "numberOfWeeks" => v.number_of_weeks = r.read()?,
                 "weekStartNumber" => v.week_start_number = r.read()?,
                 "value" => v.value = r.read()?,
@@ -33024,10 +33025,9 @@ impl FromJson for CapacityPlanStaffingGroupMetricChangeResponse {
                 "createdBy" => v.created_by = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "version" => v.version = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33212,8 +33212,9 @@ impl CapacityPlanStaffingRequirementResult {
 impl FromJson for CapacityPlanStaffingRequirementResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "businessUnit" => v.business_unit = r.read()?,
                 "capacityPlan" => v.capacity_plan = r.read()?,
                 "status" => v.status = r.read()?,
@@ -33222,10 +33223,9 @@ impl FromJson for CapacityPlanStaffingRequirementResult {
                 "errorCode" => v.error_code = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33479,17 +33479,17 @@ impl CapacityPlanningPlanningGroupAllocation {
 impl FromJson for CapacityPlanningPlanningGroupAllocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "requiredStaffFullTimeEquivalentCount" => v.required_staff_full_time_equivalent_count = r.read()?,
                 "staffingGroupFullTimeEquivalentContributions" => v.staffing_group_full_time_equivalent_contributions = r.read()?,
                 "totalPlannedFullTimeEquivalentCount" => v.total_planned_full_time_equivalent_count = r.read()?,
                 "overUnderFullTimeEquivalentCount" => v.over_under_full_time_equivalent_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33531,13 +33531,13 @@ impl CapacityPlansListResponse {
 impl FromJson for CapacityPlansListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33586,14 +33586,14 @@ impl ComputedData {
 impl FromJson for ComputedData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekly" => v.weekly = r.read()?,
                 "quarterHour" => v.quarter_hour = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33643,14 +33643,14 @@ impl ConstraintConflictMessage {
 impl FromJson for ConstraintConflictMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "message" => v.message = r.read()?,
                 "conflictedConstraintMessages" => v.conflicted_constraint_messages = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33724,16 +33724,16 @@ impl ContinuousForecastGetSessionResponse {
 impl FromJson for ContinuousForecastGetSessionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sessionId" => v.session_id = r.read()?,
                 "lastSuccessfulSessionId" => v.last_successful_session_id = r.read()?,
                 "state" => v.state = r.read()?,
                 "errorCode" => v.error_code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33845,15 +33845,15 @@ impl ContinuousForecastSessionResponse {
 impl FromJson for ContinuousForecastSessionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sessionId" => v.session_id = r.read()?,
                 "state" => v.state = r.read()?,
                 "files" => v.files = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -33964,15 +33964,15 @@ impl ContinuousForecastSnapshotResponse {
 impl FromJson for ContinuousForecastSnapshotResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sessionId" => v.session_id = r.read()?,
                 "snapshotId" => v.snapshot_id = r.read()?,
                 "files" => v.files = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34023,14 +34023,14 @@ impl ContinuousForecastTimeSeries {
 impl FromJson for ContinuousForecastTimeSeries {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroup" => v.planning_group = r.read()?,
                 "weeks" => v.weeks = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34080,14 +34080,14 @@ impl ContinuousForecastWeeks {
 impl FromJson for ContinuousForecastWeeks {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekOffset" => v.week_offset = r.read()?,
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34141,14 +34141,14 @@ impl CopyBuForecastRequest {
 impl FromJson for CopyBuForecastRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "description" => v.description = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34231,17 +34231,17 @@ impl CopyCapacityPlanRequest {
 impl FromJson for CopyCapacityPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
                 "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
                 "forecast" => v.forecast = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34287,13 +34287,13 @@ impl CopyScheduleBid {
 impl FromJson for CopyScheduleBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34335,13 +34335,13 @@ impl CopyWorkPlan {
 impl FromJson for CopyWorkPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34383,13 +34383,13 @@ impl CopyWorkPlanBid {
 impl FromJson for CopyWorkPlanBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34431,13 +34431,13 @@ impl CopyWorkPlanRotationRequest {
 impl FromJson for CopyWorkPlanRotationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34580,8 +34580,9 @@ impl CreateActivityCodeRequest {
 impl FromJson for CreateActivityCodeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "category" => v.category = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
@@ -34594,10 +34595,9 @@ impl FromJson for CreateActivityCodeRequest {
                 "secondaryPresences" => v.secondary_presences = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
                 "style" => v.style = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -34899,8 +34899,9 @@ impl CreateActivityPlanRequest {
 impl FromJson for CreateActivityPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "description" => v.description = r.read()?,
@@ -34920,10 +34921,9 @@ impl FromJson for CreateActivityPlanRequest {
                 "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
                 "fixedAvailability" => v.fixed_availability = r.read()?,
                 "startTimeIncrementMinutes" => v.start_time_increment_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -35131,14 +35131,14 @@ impl CreateAdherenceAdjustmentsReasonCodeRequest {
 impl FromJson for CreateAdherenceAdjustmentsReasonCodeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "state" => v.state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -35226,13 +35226,13 @@ impl CreateAdherenceAdjustmentsReasonCodesBulkRequest {
 impl FromJson for CreateAdherenceAdjustmentsReasonCodesBulkRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "reasonCodes" => v.reason_codes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -35377,8 +35377,9 @@ impl CreateAdminTimeOffRequest {
 impl FromJson for CreateAdminTimeOffRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "users" => v.users = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
@@ -35391,10 +35392,9 @@ impl FromJson for CreateAdminTimeOffRequest {
                 "durationMinutes" => v.duration_minutes = r.read()?,
                 "payableMinutes" => v.payable_minutes = r.read()?,
                 "paid" => v.paid = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -35566,8 +35566,9 @@ impl CreateAgentTimeOffRequest {
 impl FromJson for CreateAgentTimeOffRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "notes" => v.notes = r.read()?,
                 "fullDayManagementUnitDates" => v.full_day_management_unit_dates = r.read()?,
@@ -35577,10 +35578,9 @@ impl FromJson for CreateAgentTimeOffRequest {
                 "dailyDurationMinutes" => v.daily_duration_minutes = r.read()?,
                 "durationMinutes" => v.duration_minutes = r.read()?,
                 "payableMinutes" => v.payable_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -35677,18 +35677,18 @@ impl CreateAlternativeShiftTradeRequest {
 impl FromJson for CreateAlternativeShiftTradeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "jobId" => v.job_id = r.read()?,
                 "dropShiftReferenceKeys" => v.drop_shift_reference_keys = r.read()?,
                 "pickupShiftReferenceKeys" => v.pickup_shift_reference_keys = r.read()?,
                 "alternativeShiftTradeGranularity" => v.alternative_shift_trade_granularity = r.read()?,
                 "expirationDate" => v.expiration_date = r.read()?,
                 "reviewNote" => v.review_note = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -35800,15 +35800,15 @@ impl CreateBusinessUnitRequest {
 impl FromJson for CreateBusinessUnitRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "divisionId" => v.division_id = r.read()?,
                 "settings" => v.settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -35908,8 +35908,9 @@ impl CreateBusinessUnitSettingsRequest {
 impl FromJson for CreateBusinessUnitSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDayOfWeek" => v.start_day_of_week = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "shortTermForecasting" => v.short_term_forecasting = r.read()?,
@@ -35917,10 +35918,9 @@ impl FromJson for CreateBusinessUnitSettingsRequest {
                 "notifications" => v.notifications = r.read()?,
                 "learning" => v.learning = r.read()?,
                 "coaching" => v.coaching = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -36108,8 +36108,9 @@ impl CreateCapacityPlanStaffingGroupMetricChangeRequest {
 impl FromJson for CreateCapacityPlanStaffingGroupMetricChangeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "numberOfWeeks" => v.number_of_weeks = r.read()?,
                 "weekStartNumber" => v.week_start_number = r.read()?,
                 "value" => v.value = r.read()?,
@@ -36118,10 +36119,9 @@ impl FromJson for CreateCapacityPlanStaffingGroupMetricChangeRequest {
                 "transfersFullTimeEquivalent" => v.transfers_full_time_equivalent = r.read()?,
                 "staffingGroupIds" => v.staffing_group_ids = r.read()?,
                 "version" => v.version = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -36280,18 +36280,18 @@ impl CreateManagementUnitApiRequest {
 impl FromJson for CreateManagementUnitApiRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "startDayOfWeek" => v.start_day_of_week = r.read()?,
                 "settings" => v.settings = r.read()?,
                 "divisionId" => v.division_id = r.read()?,
                 "businessUnitId" => v.business_unit_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -36439,17 +36439,17 @@ impl CreateManagementUnitSettingsRequest {
 impl FromJson for CreateManagementUnitSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "adherence" => v.adherence = r.read()?,
                 "shortTermForecasting" => v.short_term_forecasting = r.read()?,
                 "timeOff" => v.time_off = r.read()?,
                 "scheduling" => v.scheduling = r.read()?,
                 "shiftTrading" => v.shift_trading = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -36517,15 +36517,15 @@ impl CreatePlanningGroupRequest {
 impl FromJson for CreatePlanningGroupRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "routePaths" => v.route_paths = r.read()?,
                 "serviceGoalTemplateId" => v.service_goal_template_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -36653,8 +36653,9 @@ impl CreateScheduleBid {
 impl FromJson for CreateScheduleBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "forecast" => v.forecast = r.read()?,
                 "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
@@ -36664,10 +36665,9 @@ impl FromJson for CreateScheduleBid {
                 "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
                 "agentRankingType" => v.agent_ranking_type = r.read()?,
                 "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -36855,17 +36855,17 @@ impl CreateServiceGoalTemplate {
 impl FromJson for CreateServiceGoalTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
                 "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
                 "abandonRate" => v.abandon_rate = r.read()?,
                 "impactOverride" => v.impact_override = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -36944,16 +36944,16 @@ impl CreateStaffingGroupAllocation {
 impl FromJson for CreateStaffingGroupAllocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "staffingGroupId" => v.staffing_group_id = r.read()?,
                 "initialShrinkagePercentage" => v.initial_shrinkage_percentage = r.read()?,
                 "initialAttritionPercentage" => v.initial_attrition_percentage = r.read()?,
                 "startingWeeklyFullTimeEquivalentCount" => v.starting_weekly_full_time_equivalent_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -37025,16 +37025,16 @@ impl CreateStaffingGroupRequest {
 impl FromJson for CreateStaffingGroupRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -37086,14 +37086,14 @@ impl CreateTimeOffLimitRequest {
 impl FromJson for CreateTimeOffLimitRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "granularity" => v.granularity = r.read()?,
                 "defaultLimitMinutes" => v.default_limit_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -37190,14 +37190,14 @@ impl CreateTimeOffPlanBusinessUnitAssociation {
 impl FromJson for CreateTimeOffPlanBusinessUnitAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -37249,14 +37249,14 @@ impl CreateTimeOffPlanManagementUnitAssociation {
 impl FromJson for CreateTimeOffPlanManagementUnitAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -37357,8 +37357,9 @@ impl CreateTimeOffPlanRequest {
 impl FromJson for CreateTimeOffPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "activityCodeIds" => v.activity_code_ids = r.read()?,
                 "timeOffLimitIds" => v.time_off_limit_ids = r.read()?,
@@ -37366,10 +37367,9 @@ impl FromJson for CreateTimeOffPlanRequest {
                 "daysBeforeStartToExpireFromWaitlist" => v.days_before_start_to_expire_from_waitlist = r.read()?,
                 "hrisTimeOffType" => v.hris_time_off_type = r.read()?,
                 "active" => v.active = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -37746,8 +37746,9 @@ impl CreateWorkPlan {
 impl FromJson for CreateWorkPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "enabled" => v.enabled = r.read()?,
                 "constrainWeeklyPaidTime" => v.constrain_weekly_paid_time = r.read()?,
@@ -37779,10 +37780,9 @@ impl FromJson for CreateWorkPlan {
                 "shiftStartVariances" => v.shift_start_variances = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "agents" => v.agents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -38063,8 +38063,9 @@ impl CreateWorkPlanActivity {
 impl FromJson for CreateWorkPlanActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "description" => v.description = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
@@ -38079,10 +38080,9 @@ impl FromJson for CreateWorkPlanActivity {
                 "minimumLengthFromShiftStartMinutes" => v.minimum_length_from_shift_start_minutes = r.read()?,
                 "minimumLengthFromShiftEndMinutes" => v.minimum_length_from_shift_end_minutes = r.read()?,
                 "maximumLengthFromShiftEndMinutes" => v.maximum_length_from_shift_end_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -38221,8 +38221,9 @@ impl CreateWorkPlanBid {
 impl FromJson for CreateWorkPlanBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "forecast" => v.forecast = r.read()?,
                 "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
@@ -38232,10 +38233,9 @@ impl FromJson for CreateWorkPlanBid {
                 "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
                 "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
                 "workPlanFieldsVisibleToAgents" => v.work_plan_fields_visible_to_agents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -38585,8 +38585,9 @@ impl CreateWorkPlanShift {
 impl FromJson for CreateWorkPlanShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "days" => v.days = r.read()?,
                 "flexibleStartTime" => v.flexible_start_time = r.read()?,
@@ -38610,10 +38611,9 @@ impl FromJson for CreateWorkPlanShift {
                 "dayOffRule" => v.day_off_rule = r.read()?,
                 "planningPeriodConstraints" => v.planning_period_constraints = r.read()?,
                 "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -38735,14 +38735,14 @@ impl CsvExportErrorDetails {
 impl FromJson for CsvExportErrorDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "errorCode" => v.error_code = r.read()?,
                 "errorMessage" => v.error_message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -38909,8 +38909,9 @@ impl CurrentAgentAdherenceAdjustment {
 impl FromJson for CurrentAgentAdherenceAdjustment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "agent" => v.agent = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
@@ -38926,10 +38927,9 @@ impl FromJson for CurrentAgentAdherenceAdjustment {
                 "reviewedDate" => v.reviewed_date = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39053,16 +39053,16 @@ impl CurrentAgentCursorAdherenceAdjustmentsListing {
 impl FromJson for CurrentAgentCursorAdherenceAdjustmentsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39127,15 +39127,15 @@ impl CurrentUserScheduleRequestBody {
 impl FromJson for CurrentUserScheduleRequestBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "loadFullWeeks" => v.load_full_weeks = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39179,13 +39179,13 @@ impl CurrentUserTimeOffIntegrationStatusRequest {
 impl FromJson for CurrentUserTimeOffIntegrationStatusRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffRequestIds" => v.time_off_request_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39244,16 +39244,16 @@ impl CursorAdherenceAdjustmentsListing {
 impl FromJson for CursorAdherenceAdjustmentsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39305,14 +39305,14 @@ impl Daily {
 impl FromJson for Daily {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39398,18 +39398,18 @@ impl DailyPossibleShift {
 impl FromJson for DailyPossibleShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dayOfWeek" => v.day_of_week = r.read()?,
                 "earliestShiftStartMinutesFromMidnight" => v.earliest_shift_start_minutes_from_midnight = r.read()?,
                 "required" => v.required = r.read()?,
                 "minimumPaidTimeMinutes" => v.minimum_paid_time_minutes = r.read()?,
                 "maximumPaidTimeMinutes" => v.maximum_paid_time_minutes = r.read()?,
                 "intervalScheduleProbabilities" => v.interval_schedule_probabilities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39530,14 +39530,14 @@ impl DateRange {
 impl FromJson for DateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39589,14 +39589,14 @@ impl DateRangeWithOptionalEnd {
 impl FromJson for DateRangeWithOptionalEnd {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
                 "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39650,14 +39650,14 @@ impl DayOfWeekMinimums {
 impl FromJson for DayOfWeekMinimums {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "minimumValue" => v.minimum_value = r.read()?,
                 "daysOfWeek" => v.days_of_week = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39727,16 +39727,16 @@ impl DecisionMetricsData {
 impl FromJson for DecisionMetricsData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "performanceRank" => v.performance_rank = r.read()?,
                 "tieBreakerValue" => v.tie_breaker_value = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39790,14 +39790,14 @@ impl DecisionMetricsJobReference {
 impl FromJson for DecisionMetricsJobReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39836,13 +39836,13 @@ impl DecisionMetricsResponse {
 impl FromJson for DecisionMetricsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39895,14 +39895,14 @@ impl DecisionMetricsUpdateError {
 impl FromJson for DecisionMetricsUpdateError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "errors" => v.errors = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -39945,13 +39945,13 @@ impl DecisionMetricsUpdateJobRequest {
 impl FromJson for DecisionMetricsUpdateJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40037,17 +40037,17 @@ impl DecisionMetricsUpdateJobResponse {
 impl FromJson for DecisionMetricsUpdateJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
                 "job" => v.job = r.read()?,
                 "status" => v.status = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "updateErrors" => v.update_errors = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40162,15 +40162,15 @@ impl DecisionMetricsUploadData {
 impl FromJson for DecisionMetricsUploadData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "performanceRank" => v.performance_rank = r.read()?,
                 "tieBreakerValue" => v.tie_breaker_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40239,16 +40239,16 @@ impl DecisionMetricsUploadResponse {
 impl FromJson for DecisionMetricsUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
                 "url" => v.url = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40293,13 +40293,13 @@ impl DecisionMetricsUploadSchema {
 impl FromJson for DecisionMetricsUploadSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userMetrics" => v.user_metrics = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40357,15 +40357,15 @@ impl DeletableUserReference {
 impl FromJson for DeletableUserReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "delete" => v.delete = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40418,14 +40418,14 @@ impl EstimateAvailableFullDayTimeOffRequest {
 impl FromJson for EstimateAvailableFullDayTimeOffRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "date" => v.date = r.read()?,
                 "requestedDurationMinutes" => v.requested_duration_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40528,8 +40528,9 @@ impl EstimateAvailableFullDayTimeOffResponse {
 impl FromJson for EstimateAvailableFullDayTimeOffResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "date" => v.date = r.read()?,
                 "durationMinutes" => v.duration_minutes = r.read()?,
                 "payableMinutes" => v.payable_minutes = r.read()?,
@@ -40537,10 +40538,9 @@ impl FromJson for EstimateAvailableFullDayTimeOffResponse {
                 "overrideDateType" => v.override_date_type = r.read()?,
                 "earliestStartOffsetMinutes" => v.earliest_start_offset_minutes = r.read()?,
                 "latestEndOffsetMinutes" => v.latest_end_offset_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40644,14 +40644,14 @@ impl EstimateAvailablePartialDayTimeOffRequest {
 impl FromJson for EstimateAvailablePartialDayTimeOffRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "date" => v.date = r.read()?,
                 "requestedDurationMinutes" => v.requested_duration_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40736,17 +40736,17 @@ impl EstimateAvailablePartialDayTimeOffResponse {
 impl FromJson for EstimateAvailablePartialDayTimeOffResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "date" => v.date = r.read()?,
                 "durationMinutes" => v.duration_minutes = r.read()?,
                 "payableMinutes" => v.payable_minutes = r.read()?,
                 "flexible" => v.flexible = r.read()?,
                 "overrideDateType" => v.override_date_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40868,16 +40868,16 @@ impl EstimateAvailableTimeOffRequest {
 impl FromJson for EstimateAvailableTimeOffRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "fullDayDates" => v.full_day_dates = r.read()?,
                 "partialDayDates" => v.partial_day_dates = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "paid" => v.paid = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -40962,17 +40962,17 @@ impl EstimateAvailableTimeOffResponse {
 impl FromJson for EstimateAvailableTimeOffResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "fullDayDates" => v.full_day_dates = r.read()?,
                 "partialDayDates" => v.partial_day_dates = r.read()?,
                 "user" => v.user = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "paid" => v.paid = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41029,14 +41029,14 @@ impl EvaluateShiftTradeListJobRequest {
 impl FromJson for EvaluateShiftTradeListJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "weekDates" => v.week_dates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41075,13 +41075,13 @@ impl EvaluateShiftTradeListJobResponseItem {
 impl FromJson for EvaluateShiftTradeListJobResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41132,14 +41132,14 @@ impl EvaluatedShiftTradeResponseItem {
 impl FromJson for EvaluatedShiftTradeResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trade" => v.trade = r.read()?,
                 "matchReview" => v.match_review = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41198,15 +41198,15 @@ impl FixedAvailability {
 impl FromJson for FixedAvailability {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "availabilityRange" => v.availability_range = r.read()?,
                 "dateRange" => v.date_range = r.read()?,
                 "daysOfWeek" => v.days_of_week = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41248,13 +41248,13 @@ impl ForecastAbandonRateResponse {
 impl FromJson for ForecastAbandonRateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "percent" => v.percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41294,13 +41294,13 @@ impl ForecastAverageSpeedOfAnswerResponse {
 impl FromJson for ForecastAverageSpeedOfAnswerResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "seconds" => v.seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41353,14 +41353,14 @@ impl ForecastInputPlanningGroupData {
 impl FromJson for ForecastInputPlanningGroupData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "capacityPlanForecastMetrics" => v.capacity_plan_forecast_metrics = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41446,18 +41446,18 @@ impl ForecastMetadata {
 impl FromJson for ForecastMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateCreated" => v.date_created = r.read()?,
                 "forecastId" => v.forecast_id = r.read()?,
                 "intervalLengthInMinutes" => v.interval_length_in_minutes = r.read()?,
                 "source" => v.source = r.read()?,
                 "dateStart" => v.date_start = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41573,15 +41573,15 @@ impl ForecastPlanningGroupData {
 impl FromJson for ForecastPlanningGroupData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "offeredPerInterval" => v.offered_per_interval = r.read()?,
                 "averageHandleTimeSecondsPerInterval" => v.average_handle_time_seconds_per_interval = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41650,16 +41650,16 @@ impl ForecastPlanningGroupResponse {
 impl FromJson for ForecastPlanningGroupResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "routePaths" => v.route_paths = r.read()?,
                 "serviceGoalTemplate" => v.service_goal_template = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41709,14 +41709,14 @@ impl ForecastPlanningGroupsResponse {
 impl FromJson for ForecastPlanningGroupsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "businessUnitServiceGoalImpact" => v.business_unit_service_goal_impact = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41775,15 +41775,15 @@ impl ForecastServiceGoalTemplateImpactOverrideResponse {
 impl FromJson for ForecastServiceGoalTemplateImpactOverrideResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "serviceLevel" => v.service_level = r.read()?,
                 "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
                 "abandonRate" => v.abandon_rate = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41852,16 +41852,16 @@ impl ForecastServiceGoalTemplateResponse {
 impl FromJson for ForecastServiceGoalTemplateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "serviceLevel" => v.service_level = r.read()?,
                 "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
                 "abandonRate" => v.abandon_rate = r.read()?,
                 "impactOverride" => v.impact_override = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41913,14 +41913,14 @@ impl ForecastServiceLevelResponse {
 impl FromJson for ForecastServiceLevelResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "percent" => v.percent = r.read()?,
                 "seconds" => v.seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -41997,17 +41997,17 @@ impl ForecastSourceDayPointer {
 impl FromJson for ForecastSourceDayPointer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dayOfWeek" => v.day_of_week = r.read()?,
                 "weight" => v.weight = r.read()?,
                 "date" => v.date = r.read()?,
                 "fileName" => v.file_name = r.read()?,
                 "dataKey" => v.data_key = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -42142,15 +42142,15 @@ impl GenerateBuForecastRequest {
 impl FromJson for GenerateBuForecastRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "description" => v.description = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
                 "canUseForScheduling" => v.can_use_for_scheduling = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -42216,15 +42216,15 @@ impl GetAgentsWorkPlansRequest {
 impl FromJson for GetAgentsWorkPlansRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentIds" => v.agent_ids = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -42293,16 +42293,16 @@ impl GroupSettings {
 impl FromJson for GroupSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "minimumGroupSize" => v.minimum_group_size = r.read()?,
                 "maximumGroupSize" => v.maximum_group_size = r.read()?,
                 "maximumTotalSessions" => v.maximum_total_sessions = r.read()?,
                 "maximumConcurrentSessions" => v.maximum_concurrent_sessions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -42358,14 +42358,14 @@ impl HeadcountForecast {
 impl FromJson for HeadcountForecast {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "required" => v.required = r.read()?,
                 "requiredWithoutShrinkage" => v.required_without_shrinkage = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -42419,14 +42419,14 @@ impl HeadcountInterval {
 impl FromJson for HeadcountInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -42494,16 +42494,16 @@ impl HistoricalAdherenceActuals {
 impl FromJson for HistoricalAdherenceActuals {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actualActivityCategory" => v.actual_activity_category = r.read()?,
                 "actualSecondaryPresenceLookupId" => v.actual_secondary_presence_lookup_id = r.read()?,
                 "startOffsetSeconds" => v.start_offset_seconds = r.read()?,
                 "endOffsetSeconds" => v.end_offset_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -42711,8 +42711,9 @@ impl HistoricalAdherenceDayMetrics {
 impl FromJson for HistoricalAdherenceDayMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dayStartOffsetSecs" => v.day_start_offset_secs = r.read()?,
                 "adherenceScheduleSecs" => v.adherence_schedule_secs = r.read()?,
                 "conformanceScheduleSecs" => v.conformance_schedule_secs = r.read()?,
@@ -42724,10 +42725,9 @@ impl FromJson for HistoricalAdherenceDayMetrics {
                 "actualLengthSecs" => v.actual_length_secs = r.read()?,
                 "adherencePercentage" => v.adherence_percentage = r.read()?,
                 "conformancePercentage" => v.conformance_percentage = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -42867,8 +42867,9 @@ impl HistoricalAdherenceExceptionInfo {
 impl FromJson for HistoricalAdherenceExceptionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startOffsetSeconds" => v.start_offset_seconds = r.read()?,
                 "endOffsetSeconds" => v.end_offset_seconds = r.read()?,
                 "scheduledActivityCodeId" => v.scheduled_activity_code_id = r.read()?,
@@ -42880,10 +42881,9 @@ impl FromJson for HistoricalAdherenceExceptionInfo {
                 "routingStatus" => v.routing_status = r.read()?,
                 "impact" => v.impact = r.read()?,
                 "secondaryPresenceLookupId" => v.secondary_presence_lookup_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -43366,8 +43366,9 @@ impl HistoricalAdherenceQueryResult {
 impl FromJson for HistoricalAdherenceQueryResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
@@ -43379,10 +43380,9 @@ impl FromJson for HistoricalAdherenceQueryResult {
                 "dayMetrics" => v.day_metrics = r.read()?,
                 "actualsEndDate" => v.actuals_end_date = r.read()?,
                 "actuals" => v.actuals = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -43496,14 +43496,14 @@ impl HistoricalData {
 impl FromJson for HistoricalData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "daily" => v.daily = r.read()?,
                 "quarterHour" => v.quarter_hour = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -43549,14 +43549,14 @@ impl HistoricalDataDeleteEntity {
 impl FromJson for HistoricalDataDeleteEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requestId" => v.request_id = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -43653,14 +43653,14 @@ impl HistoricalDataDisallowedDeleteEntity {
 impl FromJson for HistoricalDataDisallowedDeleteEntity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requestId" => v.request_id = r.read()?,
                 "reason" => v.reason = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -43774,15 +43774,15 @@ impl HistoricalDataJobEntityStatus {
 impl FromJson for HistoricalDataJobEntityStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -43877,13 +43877,13 @@ impl HistoricalImportDeleteFilesJobRequest {
 impl FromJson for HistoricalImportDeleteFilesJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requestIds" => v.request_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -43959,17 +43959,17 @@ impl HistoricalImportDeleteFilesJobResponse {
 impl FromJson for HistoricalImportDeleteFilesJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "disallowedEntities" => v.disallowed_entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44073,14 +44073,14 @@ impl HistoricalImportOverallDeleteStatusResponse {
 impl FromJson for HistoricalImportOverallDeleteStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44258,8 +44258,9 @@ impl HistoricalImportStatus {
 impl FromJson for HistoricalImportStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requestId" => v.request_id = r.read()?,
                 "dateImportEnded" => v.date_import_ended = r.read()?,
                 "dateImportStarted" => v.date_import_started = r.read()?,
@@ -44271,10 +44272,9 @@ impl FromJson for HistoricalImportStatus {
                 "type" => v.r#type = r.read()?,
                 "fileName" => v.file_name = r.read()?,
                 "fileSize" => v.file_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44460,15 +44460,15 @@ impl HistoricalImportStatusJobResponse {
 impl FromJson for HistoricalImportStatusJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "importStatusResult" => v.import_status_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44517,14 +44517,14 @@ impl HistoricalImportStatusListing {
 impl FromJson for HistoricalImportStatusListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44583,15 +44583,15 @@ impl HistoricalShrinkageActivityCategoryResponse {
 impl FromJson for HistoricalShrinkageActivityCategoryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCategory" => v.activity_category = r.read()?,
                 "shrinkageForActivityCategory" => v.shrinkage_for_activity_category = r.read()?,
                 "shrinkageForActivityCodes" => v.shrinkage_for_activity_codes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44717,14 +44717,14 @@ impl HistoricalShrinkageActivityCodeResponse {
 impl FromJson for HistoricalShrinkageActivityCodeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "shrinkageForActivityCode" => v.shrinkage_for_activity_code = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44828,8 +44828,9 @@ impl HistoricalShrinkageAggregateResponse {
 impl FromJson for HistoricalShrinkageAggregateResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "scheduledShrinkageSeconds" => v.scheduled_shrinkage_seconds = r.read()?,
                 "scheduledShrinkagePercent" => v.scheduled_shrinkage_percent = r.read()?,
                 "actualShrinkageSeconds" => v.actual_shrinkage_seconds = r.read()?,
@@ -44838,10 +44839,9 @@ impl FromJson for HistoricalShrinkageAggregateResponse {
                 "unpaidShrinkageSeconds" => v.unpaid_shrinkage_seconds = r.read()?,
                 "plannedShrinkageSeconds" => v.planned_shrinkage_seconds = r.read()?,
                 "unplannedShrinkageSeconds" => v.unplanned_shrinkage_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44942,8 +44942,9 @@ impl HistoricalShrinkageResult {
 impl FromJson for HistoricalShrinkageResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "totalScheduledDurationSeconds" => v.total_scheduled_duration_seconds = r.read()?,
@@ -44951,10 +44952,9 @@ impl FromJson for HistoricalShrinkageResult {
                 "aggregatedShrinkage" => v.aggregated_shrinkage = r.read()?,
                 "shrinkageForActivityCategories" => v.shrinkage_for_activity_categories = r.read()?,
                 "businessUnitIds" => v.business_unit_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -44998,13 +44998,13 @@ impl HistoricalShrinkageResultListing {
 impl FromJson for HistoricalShrinkageResultListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45077,16 +45077,16 @@ impl HrisTimeOffType {
 impl FromJson for HrisTimeOffType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "hrisIntegrationId" => v.hris_integration_id = r.read()?,
                 "secondaryId" => v.secondary_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45151,15 +45151,15 @@ impl HrisTimeOffTypeResponse {
 impl FromJson for HrisTimeOffTypeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "secondaryId" => v.secondary_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45219,15 +45219,15 @@ impl HrisTimeOffTypesJobReference {
 impl FromJson for HrisTimeOffTypesJobReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45327,14 +45327,14 @@ impl HrisTimeOffTypesJobResponse {
 impl FromJson for HrisTimeOffTypesJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45435,14 +45435,14 @@ impl HrisTimeOffTypesResponse {
 impl FromJson for HrisTimeOffTypesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45483,13 +45483,13 @@ impl IgnoredActivityCategories {
 impl FromJson for IgnoredActivityCategories {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45529,13 +45529,13 @@ impl IgnoredActivityCodeIds {
 impl FromJson for IgnoredActivityCodeIds {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45593,15 +45593,15 @@ impl ImportForecastResponse {
 impl FromJson for ImportForecastResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45725,16 +45725,16 @@ impl ImportForecastUploadResponse {
 impl FromJson for ImportForecastUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
                 "url" => v.url = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45804,16 +45804,16 @@ impl ImportScheduleUploadResponse {
 impl FromJson for ImportScheduleUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
                 "url" => v.url = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45905,18 +45905,18 @@ impl ImportScheduleUploadSchema {
 impl FromJson for ImportScheduleUploadSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "description" => v.description = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
                 "published" => v.published = r.read()?,
                 "shortTermForecast" => v.short_term_forecast = r.read()?,
                 "headcountForecast" => v.headcount_forecast = r.read()?,
                 "agentSchedules" => v.agent_schedules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -45974,14 +45974,14 @@ impl InitiatingAlternativeShift {
 impl FromJson for InitiatingAlternativeShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46046,15 +46046,15 @@ impl InitiatingShiftRequestItem {
 impl FromJson for InitiatingShiftRequestItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "schedule" => v.schedule = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46114,15 +46114,15 @@ impl IntradayPerformancePredictionData {
 impl FromJson for IntradayPerformancePredictionData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "serviceLevelPercent" => v.service_level_percent = r.read()?,
                 "averageSpeedOfAnswerSeconds" => v.average_speed_of_answer_seconds = r.read()?,
                 "occupancyPercent" => v.occupancy_percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46195,16 +46195,16 @@ impl IntradayPlanningGroupRequest {
 impl FromJson for IntradayPlanningGroupRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "businessUnitDate" => v.business_unit_date = r.read()?,
                 "categories" => v.categories = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
                 "intervalLengthMinutes" => v.interval_length_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46256,14 +46256,14 @@ impl LanguageReference {
 impl FromJson for LanguageReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46313,14 +46313,14 @@ impl ListAlternativeShiftTradesResponse {
 impl FromJson for ListAlternativeShiftTradesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46359,13 +46359,13 @@ impl ListWrapperAgentWorkPlanField {
 impl FromJson for ListWrapperAgentWorkPlanField {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46403,13 +46403,13 @@ impl ListWrapperAlternativeShiftBuSettingsActivityCategory {
 impl FromJson for ListWrapperAlternativeShiftBuSettingsActivityCategory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46447,13 +46447,13 @@ impl ListWrapperAlternativeShiftBuSettingsGranularity {
 impl FromJson for ListWrapperAlternativeShiftBuSettingsGranularity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46491,13 +46491,13 @@ impl ListWrapperBidGroupWorkPlanRequest {
 impl FromJson for ListWrapperBidGroupWorkPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46535,13 +46535,13 @@ impl ListWrapperBidGroupWorkPlanRotationRequest {
 impl FromJson for ListWrapperBidGroupWorkPlanRotationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46579,13 +46579,13 @@ impl ListWrapperFixedAvailability {
 impl FromJson for ListWrapperFixedAvailability {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46623,13 +46623,13 @@ impl ListWrapperInteger {
 impl FromJson for ListWrapperInteger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46669,13 +46669,13 @@ impl ListWrapperInterval {
 impl FromJson for ListWrapperInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46713,13 +46713,13 @@ impl ListWrapperOverrideDate {
 impl FromJson for ListWrapperOverrideDate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46757,13 +46757,13 @@ impl ListWrapperPlanningGroupMinimumsRequest {
 impl FromJson for ListWrapperPlanningGroupMinimumsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46801,13 +46801,13 @@ impl ListWrapperRequiredDateRange {
 impl FromJson for ListWrapperRequiredDateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46845,13 +46845,13 @@ impl ListWrapperScheduleSetRequest {
 impl FromJson for ListWrapperScheduleSetRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46889,13 +46889,13 @@ impl ListWrapperSecondaryPresence {
 impl FromJson for ListWrapperSecondaryPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46933,13 +46933,13 @@ impl ListWrapperShiftStartVariance {
 impl FromJson for ListWrapperShiftStartVariance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -46977,13 +46977,13 @@ impl ListWrapperString {
 impl FromJson for ListWrapperString {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47032,14 +47032,14 @@ impl LocalDateRange {
 impl FromJson for LocalDateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47104,15 +47104,15 @@ impl LongTermForecastPlanningGroupData {
 impl FromJson for LongTermForecastPlanningGroupData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "offeredPerDay" => v.offered_per_day = r.read()?,
                 "averageHandleTimeSecondsPerDay" => v.average_handle_time_seconds_per_day = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47172,15 +47172,15 @@ impl LongTermForecastResult {
 impl FromJson for LongTermForecastResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroups" => v.planning_groups = r.read()?,
                 "referenceStartDate" => v.reference_start_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47231,14 +47231,14 @@ impl LongTermForecastResultResponse {
 impl FromJson for LongTermForecastResultResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47312,16 +47312,16 @@ impl LongTermRequirements {
 impl FromJson for LongTermRequirements {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "forecastMetadata" => v.forecast_metadata = r.read()?,
                 "dateGenerationStarted" => v.date_generation_started = r.read()?,
                 "months" => v.months = r.read()?,
                 "requirementResults" => v.requirement_results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47377,14 +47377,14 @@ impl LongTermRequirementsErrorDetail {
 impl FromJson for LongTermRequirementsErrorDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "internalErrorCode" => v.internal_error_code = r.read()?,
                 "description" => v.description = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47513,16 +47513,16 @@ impl LongTermRequirementsResponse {
 impl FromJson for LongTermRequirementsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "errorCode" => v.error_code = r.read()?,
                 "longTermRequirements" => v.long_term_requirements = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47747,8 +47747,9 @@ impl LongTermRequirementsServiceGoal {
 impl FromJson for LongTermRequirementsServiceGoal {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "useAsaTarget" => v.use_asa_target = r.read()?,
                 "targetAsaSec" => v.target_asa_sec = r.read()?,
                 "useServiceLevelTarget" => v.use_service_level_target = r.read()?,
@@ -47756,10 +47757,9 @@ impl FromJson for LongTermRequirementsServiceGoal {
                 "serviceLevelGoalPercent" => v.service_level_goal_percent = r.read()?,
                 "useAbandonRateGoal" => v.use_abandon_rate_goal = r.read()?,
                 "abandonRateGoalPercent" => v.abandon_rate_goal_percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47818,14 +47818,14 @@ impl LongTermRequirementsServiceGoalDetail {
 impl FromJson for LongTermRequirementsServiceGoalDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "serviceGoals" => v.service_goals = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -47963,8 +47963,9 @@ impl ManagementUnit {
 impl FromJson for ManagementUnit {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "businessUnit" => v.business_unit = r.read()?,
@@ -47977,10 +47978,9 @@ impl FromJson for ManagementUnit {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48100,13 +48100,13 @@ impl ManagementUnitAvailabilitySettingsResponse {
 impl FromJson for ManagementUnitAvailabilitySettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48223,8 +48223,9 @@ impl ManagementUnitListing {
 impl FromJson for ManagementUnitListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -48235,10 +48236,9 @@ impl FromJson for ManagementUnitListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48296,14 +48296,14 @@ impl ManagementUnitReference {
 impl FromJson for ManagementUnitReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48391,18 +48391,18 @@ impl ManagementUnitSettingsRequest {
 impl FromJson for ManagementUnitSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "adherence" => v.adherence = r.read()?,
                 "shortTermForecasting" => v.short_term_forecasting = r.read()?,
                 "timeOff" => v.time_off = r.read()?,
                 "scheduling" => v.scheduling = r.read()?,
                 "shiftTrading" => v.shift_trading = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48494,18 +48494,18 @@ impl ManagementUnitSettingsResponse {
 impl FromJson for ManagementUnitSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "adherence" => v.adherence = r.read()?,
                 "shortTermForecasting" => v.short_term_forecasting = r.read()?,
                 "timeOff" => v.time_off = r.read()?,
                 "scheduling" => v.scheduling = r.read()?,
                 "shiftTrading" => v.shift_trading = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48563,14 +48563,14 @@ impl ManagementUnitUserListing {
 impl FromJson for ManagementUnitUserListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnit" => v.management_unit = r.read()?,
                 "users" => v.users = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48644,16 +48644,16 @@ impl MatchShiftTradeJobRequest {
 impl FromJson for MatchShiftTradeJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekDate" => v.week_date = r.read()?,
                 "receivingSchedule" => v.receiving_schedule = r.read()?,
                 "receivingShiftId" => v.receiving_shift_id = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48718,15 +48718,15 @@ impl MatchShiftTradeRequest {
 impl FromJson for MatchShiftTradeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "receivingScheduleId" => v.receiving_schedule_id = r.read()?,
                 "receivingShiftId" => v.receiving_shift_id = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48795,16 +48795,16 @@ impl MatchShiftTradeResponse {
 impl FromJson for MatchShiftTradeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trade" => v.trade = r.read()?,
                 "violations" => v.violations = r.read()?,
                 "adminReviewViolations" => v.admin_review_violations = r.read()?,
                 "unevaluatedRules" => v.unevaluated_rules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -48874,16 +48874,16 @@ impl MinimumStaffingRequest {
 impl FromJson for MinimumStaffingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "minimumValue" => v.minimum_value = r.read()?,
                 "planningGroupOverrides" => v.planning_group_overrides = r.read()?,
                 "applicableIntervals" => v.applicable_intervals = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49019,17 +49019,17 @@ impl MinimumStaffingResponse {
 impl FromJson for MinimumStaffingResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "minimumValue" => v.minimum_value = r.read()?,
                 "planningGroupOverrides" => v.planning_group_overrides = r.read()?,
                 "applicableIntervals" => v.applicable_intervals = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49129,14 +49129,14 @@ impl ModelData {
 impl FromJson for ModelData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrls" => v.download_urls = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49186,14 +49186,14 @@ impl ModelMetaData {
 impl FromJson for ModelMetaData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrls" => v.download_urls = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49243,14 +49243,14 @@ impl ModelMetaDataResult {
 impl FromJson for ModelMetaDataResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sessionInfo" => v.session_info = r.read()?,
                 "planningGroups" => v.planning_groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49293,13 +49293,13 @@ impl MonthlyPlanningPeriodSettings {
 impl FromJson for MonthlyPlanningPeriodSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49348,14 +49348,14 @@ impl MoveAgentResponse {
 impl FromJson for MoveAgentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49478,14 +49478,14 @@ impl MoveAgentsRequest {
 impl FromJson for MoveAgentsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userIds" => v.user_ids = r.read()?,
                 "destinationManagementUnitId" => v.destination_management_unit_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49544,15 +49544,15 @@ impl MoveAgentsResponse {
 impl FromJson for MoveAgentsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requestingUser" => v.requesting_user = r.read()?,
                 "destinationManagementUnit" => v.destination_management_unit = r.read()?,
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49596,13 +49596,13 @@ impl MoveManagementUnitRequest {
 impl FromJson for MoveManagementUnitRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "businessUnitId" => v.business_unit_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49651,14 +49651,14 @@ impl MoveManagementUnitResponse {
 impl FromJson for MoveManagementUnitResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "businessUnit" => v.business_unit = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49767,14 +49767,14 @@ impl MuAgentQueueTimeRequest {
 impl FromJson for MuAgentQueueTimeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "agentOnQueueTimes" => v.agent_on_queue_times = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49835,15 +49835,15 @@ impl MuAgentsWorkPlansResult {
 impl FromJson for MuAgentsWorkPlansResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "referenceStartWeekDate" => v.reference_start_week_date = r.read()?,
                 "workPlanLookup" => v.work_plan_lookup = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49885,13 +49885,13 @@ impl MuRescheduleResultWrapper {
 impl FromJson for MuRescheduleResultWrapper {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentSchedules" => v.agent_schedules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49929,13 +49929,13 @@ impl NotificationsResponse {
 impl FromJson for NotificationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -49986,14 +49986,14 @@ impl OpportunitiesResultWithPagination {
 impl FromJson for OpportunitiesResultWithPagination {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "nextStartDate" => v.next_start_date = r.read()?,
                 "opportunities" => v.opportunities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -50034,13 +50034,13 @@ impl OpportunityEnrollment {
 impl FromJson for OpportunityEnrollment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -50115,16 +50115,16 @@ impl OpportunityEnrollmentCounts {
 impl FromJson for OpportunityEnrollmentCounts {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "pending" => v.pending = r.read()?,
                 "approved" => v.approved = r.read()?,
                 "denied" => v.denied = r.read()?,
                 "withdrawn" => v.withdrawn = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -50178,14 +50178,14 @@ impl OpportunityReference {
 impl FromJson for OpportunityReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -50414,8 +50414,9 @@ impl OpportunityResult {
 impl FromJson for OpportunityResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
@@ -50435,10 +50436,9 @@ impl FromJson for OpportunityResult {
                 "systemMessageCode" => v.system_message_code = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -50966,8 +50966,9 @@ impl OpportunityResultWithAgentIds {
 impl FromJson for OpportunityResultWithAgentIds {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
@@ -50988,10 +50989,9 @@ impl FromJson for OpportunityResultWithAgentIds {
                 "metadata" => v.metadata = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51341,15 +51341,15 @@ impl Outlier {
 impl FromJson for Outlier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timestamp" => v.timestamp = r.read()?,
                 "anomaly" => v.anomaly = r.read()?,
                 "normalizedValue" => v.normalized_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51459,14 +51459,14 @@ impl OutlierData {
 impl FromJson for OutlierData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrls" => v.download_urls = r.read()?,
                 "downloadResultTemplate" => v.download_result_template = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51516,14 +51516,14 @@ impl OutlierResultBody {
 impl FromJson for OutlierResultBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "outliers" => v.outliers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51564,13 +51564,13 @@ impl OutlierResultTemplate {
 impl FromJson for OutlierResultTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51623,14 +51623,14 @@ impl OverrideDate {
 impl FromJson for OverrideDate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "date" => v.date = r.read()?,
                 "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51729,14 +51729,14 @@ impl PatchBuReschedulingOptionsManagementUnitRequest {
 impl FromJson for PatchBuReschedulingOptionsManagementUnitRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "applied" => v.applied = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51777,13 +51777,13 @@ impl PatchBuReschedulingOptionsRequest {
 impl FromJson for PatchBuReschedulingOptionsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnits" => v.management_units = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51823,13 +51823,13 @@ impl PatchBuScheduleRunRequest {
 impl FromJson for PatchBuScheduleRunRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "reschedulingOptions" => v.rescheduling_options = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -51961,8 +51961,9 @@ impl PatchOpportunityRequest {
 impl FromJson for PatchOpportunityRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "openDate" => v.open_date = r.read()?,
@@ -51974,10 +51975,9 @@ impl FromJson for PatchOpportunityRequest {
                 "capacity" => v.capacity = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52103,16 +52103,16 @@ impl PatchShiftTradeRequest {
 impl FromJson for PatchShiftTradeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "receivingUserId" => v.receiving_user_id = r.read()?,
                 "expiration" => v.expiration = r.read()?,
                 "acceptableIntervals" => v.acceptable_intervals = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52168,14 +52168,14 @@ impl PendingAndApprovedOpportunityEnrollmentCounts {
 impl FromJson for PendingAndApprovedOpportunityEnrollmentCounts {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "pending" => v.pending = r.read()?,
                 "approved" => v.approved = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52240,15 +52240,15 @@ impl PerformancePredictionOutputs {
 impl FromJson for PerformancePredictionOutputs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "calculationStartDate" => v.calculation_start_date = r.read()?,
                 "calculationIntervalLengthMinutes" => v.calculation_interval_length_minutes = r.read()?,
                 "planningGroupResults" => v.planning_group_results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52321,16 +52321,16 @@ impl PerformancePredictionRecalculationResponse {
 impl FromJson for PerformancePredictionRecalculationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operationId" => v.operation_id = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
                 "state" => v.state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52451,16 +52451,16 @@ impl PerformancePredictionRecalculationUploadResponse {
 impl FromJson for PerformancePredictionRecalculationUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
                 "url" => v.url = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52565,8 +52565,9 @@ impl PerformancePredictionResponse {
 impl FromJson for PerformancePredictionResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "scheduleId" => v.schedule_id = r.read()?,
@@ -52574,10 +52575,9 @@ impl FromJson for PerformancePredictionResponse {
                 "downloadResult" => v.download_result = r.read()?,
                 "state" => v.state = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52687,14 +52687,14 @@ impl PerformancePredictionUploadSchema {
 impl FromJson for PerformancePredictionUploadSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "calculationStartDate" => v.calculation_start_date = r.read()?,
                 "onQueueTimes" => v.on_queue_times = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52780,18 +52780,18 @@ impl PlanningGroup {
 impl FromJson for PlanningGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "serviceGoalTemplate" => v.service_goal_template = r.read()?,
                 "routePaths" => v.route_paths = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52843,14 +52843,14 @@ impl PlanningGroupList {
 impl FromJson for PlanningGroupList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52904,14 +52904,14 @@ impl PlanningGroupMinimumsRequest {
 impl FromJson for PlanningGroupMinimumsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "dayOfWeekMinimums" => v.day_of_week_minimums = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -52965,14 +52965,14 @@ impl PlanningGroupMinimumsResponse {
 impl FromJson for PlanningGroupMinimumsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroup" => v.planning_group = r.read()?,
                 "dayOfWeekMinimums" => v.day_of_week_minimums = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53013,13 +53013,13 @@ impl PlanningGroupModel {
 impl FromJson for PlanningGroupModel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroup" => v.planning_group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53105,17 +53105,17 @@ impl PlanningGroupOutputs {
 impl FromJson for PlanningGroupOutputs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "serviceLevelPerInterval" => v.service_level_per_interval = r.read()?,
                 "occupancyPerInterval" => v.occupancy_per_interval = r.read()?,
                 "averageSpeedOfAnswerSecondsPerInterval" => v.average_speed_of_answer_seconds_per_interval = r.read()?,
                 "abandonRatePerInterval" => v.abandon_rate_per_interval = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53170,14 +53170,14 @@ impl PlanningGroupReference {
 impl FromJson for PlanningGroupReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53247,16 +53247,16 @@ impl PlanningGroupRequirementOutput {
 impl FromJson for PlanningGroupRequirementOutput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "intervals" => v.intervals = r.read()?,
                 "errorDetails" => v.error_details = r.read()?,
                 "serviceGoalDetails" => v.service_goal_details = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53297,13 +53297,13 @@ impl PlanningGroupToStaffingGroupsListing {
 impl FromJson for PlanningGroupToStaffingGroupsListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53354,14 +53354,14 @@ impl PlanningGroupToStaffingGroupsResponse {
 impl FromJson for PlanningGroupToStaffingGroupsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroup" => v.planning_group = r.read()?,
                 "staffingGroups" => v.staffing_groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53415,14 +53415,14 @@ impl PlanningPeriodSettings {
 impl FromJson for PlanningPeriodSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekCount" => v.week_count = r.read()?,
                 "startDate" => v.start_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53481,15 +53481,15 @@ impl PlanningPeriodShiftConstraints {
 impl FromJson for PlanningPeriodShiftConstraints {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "minimumCount" => v.minimum_count = r.read()?,
                 "maximumCount" => v.maximum_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53540,14 +53540,14 @@ impl PossibleWorkShiftsForWeek {
 impl FromJson for PossibleWorkShiftsForWeek {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "dailyPossibleShifts" => v.daily_possible_shifts = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53608,15 +53608,15 @@ impl ProcessScheduleUpdateUploadRequest {
 impl FromJson for ProcessScheduleUpdateUploadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
                 "teamIds" => v.team_ids = r.read()?,
                 "managementUnitIdsForAddedTeamUsers" => v.management_unit_ids_for_added_team_users = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53667,14 +53667,14 @@ impl QuarterHourly {
 impl FromJson for QuarterHourly {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrls" => v.download_urls = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53733,15 +53733,15 @@ impl QueryAdherenceExplanationsResponse {
 impl FromJson for QueryAdherenceExplanationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53796,14 +53796,14 @@ impl QueryAgentScheduleUnavailableTimesRequest {
 impl FromJson for QueryAgentScheduleUnavailableTimesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentId" => v.agent_id = r.read()?,
                 "schedule" => v.schedule = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53857,14 +53857,14 @@ impl QueryAgentScheduleUnavailableTimesResponse {
 impl FromJson for QueryAgentScheduleUnavailableTimesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "consideredInScheduleGeneration" => v.considered_in_schedule_generation = r.read()?,
                 "scheduleGenerationUnavailableTimes" => v.schedule_generation_unavailable_times = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53918,14 +53918,14 @@ impl QueryAgentSchedulingPreferencesRequest {
 impl FromJson for QueryAgentSchedulingPreferencesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -53968,13 +53968,13 @@ impl QueryAgentShiftTradeListJobRequest {
 impl FromJson for QueryAgentShiftTradeListJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekDates" => v.week_dates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54027,14 +54027,14 @@ impl QueryAgentUnavailableTimesRequest {
 impl FromJson for QueryAgentUnavailableTimesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54124,18 +54124,18 @@ impl QueryAgentUnavailableTimesValidationJobResponse {
 impl FromJson for QueryAgentUnavailableTimesValidationJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "agent" => v.agent = r.read()?,
                 "status" => v.status = r.read()?,
                 "result" => v.result = r.read()?,
                 "error" => v.error = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54237,13 +54237,13 @@ impl QueryAgentsIntegrationsRequest {
 impl FromJson for QueryAgentsIntegrationsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentIds" => v.agent_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54285,13 +54285,13 @@ impl QueryAvailabilityManagementUnitsSettingsRequest {
 impl FromJson for QueryAvailabilityManagementUnitsSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54333,13 +54333,13 @@ impl QueryAvailabilityManagementUnitsSettingsResponse {
 impl FromJson for QueryAvailabilityManagementUnitsSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnits" => v.management_units = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54390,14 +54390,14 @@ impl QueryCapacityPlanStaffingGroupMetricChangeHistory {
 impl FromJson for QueryCapacityPlanStaffingGroupMetricChangeHistory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "staffingGroupIds" => v.staffing_group_ids = r.read()?,
                 "queryEndDate" => v.query_end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54451,14 +54451,14 @@ impl QueryEffectiveScheduleSetsRequest {
 impl FromJson for QueryEffectiveScheduleSetsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54587,8 +54587,9 @@ impl QueryEnrollmentOpportunityResult {
 impl FromJson for QueryEnrollmentOpportunityResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
@@ -54598,10 +54599,9 @@ impl FromJson for QueryEnrollmentOpportunityResult {
                 "status" => v.status = r.read()?,
                 "capacity" => v.capacity = r.read()?,
                 "enrollmentCounts" => v.enrollment_counts = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54710,13 +54710,13 @@ impl QueryExternalActivityOpportunitiesResponse {
 impl FromJson for QueryExternalActivityOpportunitiesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "externalActivities" => v.external_activities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54765,14 +54765,14 @@ impl QueryExternalActivityOpportunityResult {
 impl FromJson for QueryExternalActivityOpportunityResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "opportunityName" => v.opportunity_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54815,13 +54815,13 @@ impl QueryOpportunitiesRequest {
 impl FromJson for QueryOpportunitiesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54870,14 +54870,14 @@ impl QueryOpportunitiesResponse {
 impl FromJson for QueryOpportunitiesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -54974,8 +54974,9 @@ impl QueryOpportunityEnrollmentMetadata {
 impl FromJson for QueryOpportunityEnrollmentMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "createdBy" => v.created_by = r.read()?,
@@ -54983,10 +54984,9 @@ impl FromJson for QueryOpportunityEnrollmentMetadata {
                 "version" => v.version = r.read()?,
                 "reviewedBy" => v.reviewed_by = r.read()?,
                 "dateReviewed" => v.date_reviewed = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55112,8 +55112,9 @@ impl QueryOpportunityEnrollmentResult {
 impl FromJson for QueryOpportunityEnrollmentResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "opportunityId" => v.opportunity_id = r.read()?,
                 "agent" => v.agent = r.read()?,
@@ -55123,10 +55124,9 @@ impl FromJson for QueryOpportunityEnrollmentResult {
                 "reviewNote" => v.review_note = r.read()?,
                 "denialCode" => v.denial_code = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55468,14 +55468,14 @@ impl QueryOpportunityEnrollmentsRequest {
 impl FromJson for QueryOpportunityEnrollmentsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "range" => v.range = r.read()?,
                 "opportunityId" => v.opportunity_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55525,14 +55525,14 @@ impl QueryOpportunityEnrollmentsResponse {
 impl FromJson for QueryOpportunityEnrollmentsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55593,15 +55593,15 @@ impl QueryOpportunityEnrollmentsResult {
 impl FromJson for QueryOpportunityEnrollmentsResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "nextStartDate" => v.next_start_date = r.read()?,
                 "enrollments" => v.enrollments = r.read()?,
                 "opportunities" => v.opportunities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55652,14 +55652,14 @@ impl QueryPlanningGroupToStaffingGroupsRequest {
 impl FromJson for QueryPlanningGroupToStaffingGroupsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
                 "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55724,15 +55724,15 @@ impl QueryShiftTradeListJobRequest {
 impl FromJson for QueryShiftTradeListJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "weekDates" => v.week_dates = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55776,13 +55776,13 @@ impl QueryTimeOffIntegrationStatusRequest {
 impl FromJson for QueryTimeOffIntegrationStatusRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffRequestLookups" => v.time_off_request_lookups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55824,13 +55824,13 @@ impl QueryTimeOffLimitValuesForGranularityRequest {
 impl FromJson for QueryTimeOffLimitValuesForGranularityRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateRanges" => v.date_ranges = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55890,15 +55890,15 @@ impl QueryTimeOffLimitValuesRequest {
 impl FromJson for QueryTimeOffLimitValuesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffLimitId" => v.time_off_limit_id = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "dateRanges" => v.date_ranges = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55938,13 +55938,13 @@ impl QueryTimeOffLimitValuesResponse {
 impl FromJson for QueryTimeOffLimitValuesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -55986,13 +55986,13 @@ impl QueryUserStaffingGroupListRequest {
 impl FromJson for QueryUserStaffingGroupListRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56034,13 +56034,13 @@ impl QueryWaitlistPositionsRequest {
 impl FromJson for QueryWaitlistPositionsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffRequests" => v.time_off_requests = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56093,14 +56093,14 @@ impl QueryWeekSummaryListJobRequest {
 impl FromJson for QueryWeekSummaryListJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "weekDates" => v.week_dates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56143,13 +56143,13 @@ impl QueryWeekSummaryListJobResponseItem {
 impl FromJson for QueryWeekSummaryListJobResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weeks" => v.weeks = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56225,17 +56225,17 @@ impl RealTimeAdherenceExplanation {
 impl FromJson for RealTimeAdherenceExplanation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "status" => v.status = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56332,13 +56332,13 @@ impl ReceivingScheduleLookup {
 impl FromJson for ReceivingScheduleLookup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56387,14 +56387,14 @@ impl RecurrenceEndSettings {
 impl FromJson for RecurrenceEndSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "lastDate" => v.last_date = r.read()?,
                 "noEndDate" => v.no_end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56448,14 +56448,14 @@ impl RecurrencePeriod {
 impl FromJson for RecurrencePeriod {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "magnitude" => v.magnitude = r.read()?,
                 "granularity" => v.granularity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56567,15 +56567,15 @@ impl RecurrenceSettings {
 impl FromJson for RecurrenceSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "endAfter" => v.end_after = r.read()?,
                 "recurrencePeriod" => v.recurrence_period = r.read()?,
                 "minimumTimeBetweenOccurrences" => v.minimum_time_between_occurrences = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56619,13 +56619,13 @@ impl RecurrenceSettingsBase {
 impl FromJson for RecurrenceSettingsBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "endAfter" => v.end_after = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56678,14 +56678,14 @@ impl RequiredDateRange {
 impl FromJson for RequiredDateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56739,14 +56739,14 @@ impl RequiredLocalDateRange {
 impl FromJson for RequiredLocalDateRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56796,14 +56796,14 @@ impl ReschedulingManagementUnitResponse {
 impl FromJson for ReschedulingManagementUnitResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnit" => v.management_unit = r.read()?,
                 "applied" => v.applied = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -56925,8 +56925,9 @@ impl ReschedulingOptionsRunResponse {
 impl FromJson for ReschedulingOptionsRunResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "existingSchedule" => v.existing_schedule = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
@@ -56937,10 +56938,9 @@ impl FromJson for ReschedulingOptionsRunResponse {
                 "doNotChangeDailyPaidTime" => v.do_not_change_daily_paid_time = r.read()?,
                 "doNotChangeShiftStartTimes" => v.do_not_change_shift_start_times = r.read()?,
                 "doNotChangeManuallyEditedShifts" => v.do_not_change_manually_edited_shifts = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -57029,17 +57029,17 @@ impl RoutePathRequest {
 impl FromJson for RoutePathRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "queueId" => v.queue_id = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "languageId" => v.language_id = r.read()?,
                 "skillIds" => v.skill_ids = r.read()?,
                 "sourcePlanningGroup" => v.source_planning_group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -57173,16 +57173,16 @@ impl RoutePathResponse {
 impl FromJson for RoutePathResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "queue" => v.queue = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "language" => v.language = r.read()?,
                 "skills" => v.skills = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -57297,14 +57297,14 @@ impl RoutingSkillReference {
 impl FromJson for RoutingSkillReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -57504,8 +57504,9 @@ impl ScheduleBid {
 impl FromJson for ScheduleBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
@@ -57522,10 +57523,9 @@ impl FromJson for ScheduleBid {
                 "endDate" => v.end_date = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -57871,8 +57871,9 @@ impl ScheduleBidGroup {
 impl FromJson for ScheduleBidGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
                 "agents" => v.agents = r.read()?,
@@ -57881,10 +57882,9 @@ impl FromJson for ScheduleBidGroup {
                 "planningGroups" => v.planning_groups = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -57984,18 +57984,18 @@ impl ScheduleBidGroupCreate {
 impl FromJson for ScheduleBidGroupCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
                 "workPlanIds" => v.work_plan_ids = r.read()?,
                 "workPlanRotations" => v.work_plan_rotations = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58051,14 +58051,14 @@ impl ScheduleBidGroupReference {
 impl FromJson for ScheduleBidGroupReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58132,16 +58132,16 @@ impl ScheduleBidGroupResponse {
 impl FromJson for ScheduleBidGroupResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "scheduleBidGroup" => v.schedule_bid_group = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58270,8 +58270,9 @@ impl ScheduleBidGroupSummary {
 impl FromJson for ScheduleBidGroupSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
@@ -58281,10 +58282,9 @@ impl FromJson for ScheduleBidGroupSummary {
                 "planningGroupCount" => v.planning_group_count = r.read()?,
                 "scheduleSetError" => v.schedule_set_error = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58334,13 +58334,13 @@ impl ScheduleBidGroupSummaryList {
 impl FromJson for ScheduleBidGroupSummaryList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "scheduleBidGroupSummaries" => v.schedule_bid_group_summaries = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58434,8 +58434,9 @@ impl ScheduleBidGroupUpdate {
 impl FromJson for ScheduleBidGroupUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
@@ -58443,10 +58444,9 @@ impl FromJson for ScheduleBidGroupUpdate {
                 "workPlanRotations" => v.work_plan_rotations = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
                 "scheduleSets" => v.schedule_sets = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58490,13 +58490,13 @@ impl ScheduleBidListResponse {
 impl FromJson for ScheduleBidListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58554,15 +58554,15 @@ impl ScheduleBidReference {
 impl FromJson for ScheduleBidReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58659,18 +58659,18 @@ impl ScheduleBidScheduledActivity {
 impl FromJson for ScheduleBidScheduledActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "description" => v.description = r.read()?,
                 "activityCategory" => v.activity_category = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "paid" => v.paid = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58828,17 +58828,17 @@ impl ScheduleBidScheduledShift {
 impl FromJson for ScheduleBidScheduledShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlanShiftId" => v.work_plan_shift_id = r.read()?,
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -58891,14 +58891,14 @@ impl ScheduleGenerationMessage {
 impl FromJson for ScheduleGenerationMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "arguments" => v.arguments = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59266,17 +59266,17 @@ impl ScheduleGenerationResult {
 impl FromJson for ScheduleGenerationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "failed" => v.failed = r.read()?,
                 "runId" => v.run_id = r.read()?,
                 "messageCount" => v.message_count = r.read()?,
                 "messages" => v.messages = r.read()?,
                 "messageSeverities" => v.message_severities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59347,16 +59347,16 @@ impl ScheduleGenerationResultSummary {
 impl FromJson for ScheduleGenerationResultSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "failed" => v.failed = r.read()?,
                 "runId" => v.run_id = r.read()?,
                 "messageCount" => v.message_count = r.read()?,
                 "messageSeverityCounts" => v.message_severity_counts = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59462,8 +59462,9 @@ impl ScheduleGenerationWarning {
 impl FromJson for ScheduleGenerationWarning {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "userNotLicensed" => v.user_not_licensed = r.read()?,
                 "unableToMeetMaxDays" => v.unable_to_meet_max_days = r.read()?,
@@ -59472,10 +59473,9 @@ impl FromJson for ScheduleGenerationWarning {
                 "unableToMeetMaxPaidForTheWeek" => v.unable_to_meet_max_paid_for_the_week = r.read()?,
                 "noNeedDays" => v.no_need_days = r.read()?,
                 "shiftsTooCloseTogether" => v.shifts_too_close_together = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59555,16 +59555,16 @@ impl ScheduleReferenceWithBusinessUnit {
 impl FromJson for ScheduleReferenceWithBusinessUnit {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "businessUnit" => v.business_unit = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59627,15 +59627,15 @@ impl ScheduleSetError {
 impl FromJson for ScheduleSetError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "errorCode" => v.error_code = r.read()?,
                 "workPlans" => v.work_plans = r.read()?,
                 "workPlanRotations" => v.work_plan_rotations = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59735,14 +59735,14 @@ impl ScheduleSetRequest {
 impl FromJson for ScheduleSetRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "scheduleSetId" => v.schedule_set_id = r.read()?,
                 "overrideAgentCount" => v.override_agent_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59801,15 +59801,15 @@ impl ScheduleUploadProcessingResponse {
 impl FromJson for ScheduleUploadProcessingResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "operationId" => v.operation_id = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59915,14 +59915,14 @@ impl ScheduleVisibilitySettingsRequest {
 impl FromJson for ScheduleVisibilitySettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "futureWeeks" => v.future_weeks = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -59976,14 +59976,14 @@ impl ScheduleVisibilitySettingsResponse {
 impl FromJson for ScheduleVisibilitySettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "futureWeeks" => v.future_weeks = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -60033,14 +60033,14 @@ impl SchedulerMessageArgument {
 impl FromJson for SchedulerMessageArgument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -60141,14 +60141,14 @@ impl SchedulerMessageSeverityCount {
 impl FromJson for SchedulerMessageSeverityCount {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "severity" => v.severity = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -60253,14 +60253,14 @@ impl SchedulerMessageTypeSeverity {
 impl FromJson for SchedulerMessageTypeSeverity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "severity" => v.severity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -60656,14 +60656,14 @@ impl SchedulingNoForecastOptionsRequest {
 impl FromJson for SchedulingNoForecastOptionsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "shiftLength" => v.shift_length = r.read()?,
                 "shiftStart" => v.shift_start = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -60832,15 +60832,15 @@ impl SchedulingOptionsRequest {
 impl FromJson for SchedulingOptionsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "noForecastOptions" => v.no_forecast_options = r.read()?,
                 "activitySmoothingType" => v.activity_smoothing_type = r.read()?,
                 "induceScheduleVariability" => v.induce_schedule_variability = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -60946,14 +60946,14 @@ impl SchedulingPeriod {
 impl FromJson for SchedulingPeriod {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "latestEndDate" => v.latest_end_date = r.read()?,
                 "earliestStartDate" => v.earliest_start_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -60996,13 +60996,13 @@ impl SchedulingPeriodBase {
 impl FromJson for SchedulingPeriodBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "latestEndDate" => v.latest_end_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61051,14 +61051,14 @@ impl SchedulingProcessingError {
 impl FromJson for SchedulingProcessingError {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "internalErrorCode" => v.internal_error_code = r.read()?,
                 "description" => v.description = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61204,8 +61204,9 @@ impl SchedulingSettingsRequest {
 impl FromJson for SchedulingSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "maxOccupancyPercentForDeferredWork" => v.max_occupancy_percent_for_deferred_work = r.read()?,
                 "defaultShrinkagePercent" => v.default_shrinkage_percent = r.read()?,
                 "shrinkageOverrides" => v.shrinkage_overrides = r.read()?,
@@ -61213,10 +61214,9 @@ impl FromJson for SchedulingSettingsRequest {
                 "monthlyPlanningPeriod" => v.monthly_planning_period = r.read()?,
                 "startDayOfWeekend" => v.start_day_of_weekend = r.read()?,
                 "scheduleVisibility" => v.schedule_visibility = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61383,8 +61383,9 @@ impl SchedulingSettingsResponse {
 impl FromJson for SchedulingSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "maxOccupancyPercentForDeferredWork" => v.max_occupancy_percent_for_deferred_work = r.read()?,
                 "defaultShrinkagePercent" => v.default_shrinkage_percent = r.read()?,
                 "shrinkageOverrides" => v.shrinkage_overrides = r.read()?,
@@ -61392,10 +61393,9 @@ impl FromJson for SchedulingSettingsResponse {
                 "monthlyPlanningPeriod" => v.monthly_planning_period = r.read()?,
                 "startDayOfWeekend" => v.start_day_of_weekend = r.read()?,
                 "scheduleVisibility" => v.schedule_visibility = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61544,17 +61544,17 @@ impl SchedulingStatusResponse {
 impl FromJson for SchedulingStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "errorDetails" => v.error_details = r.read()?,
                 "schedulingResultUri" => v.scheduling_result_uri = r.read()?,
                 "percentComplete" => v.percent_complete = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61666,14 +61666,14 @@ impl SearchAlternativeShiftTradesRequest {
 impl FromJson for SearchAlternativeShiftTradesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61732,15 +61732,15 @@ impl SearchShiftTradeResponse {
 impl FromJson for SearchShiftTradeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trade" => v.trade = r.read()?,
                 "matchingReceivingShiftIds" => v.matching_receiving_shift_ids = r.read()?,
                 "preview" => v.preview = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61793,14 +61793,14 @@ impl SearchShiftTradesRequest {
 impl FromJson for SearchShiftTradesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "receivingScheduleId" => v.receiving_schedule_id = r.read()?,
                 "receivingShiftIds" => v.receiving_shift_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61850,14 +61850,14 @@ impl SearchShiftTradesResponse {
 impl FromJson for SearchShiftTradesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trades" => v.trades = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61931,16 +61931,16 @@ impl SearchUnmatchedShiftTradeListJobRequest {
 impl FromJson for SearchUnmatchedShiftTradeListJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "weekDates" => v.week_dates = r.read()?,
                 "receivingSchedule" => v.receiving_schedule = r.read()?,
                 "receivingShiftIds" => v.receiving_shift_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -61985,13 +61985,13 @@ impl SearchUnmatchedShiftTradeListJobResponseItem {
 impl FromJson for SearchUnmatchedShiftTradeListJobResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trades" => v.trades = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62044,14 +62044,14 @@ impl SearchUnmatchedShiftTradeResponseItem {
 impl FromJson for SearchUnmatchedShiftTradeResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trade" => v.trade = r.read()?,
                 "receivingShiftMatches" => v.receiving_shift_matches = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62103,14 +62103,14 @@ impl SecondaryPresence {
 impl FromJson for SecondaryPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62160,14 +62160,14 @@ impl SecondaryPresenceLookupItem {
 impl FromJson for SecondaryPresenceLookupItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "lookupId" => v.lookup_id = r.read()?,
                 "secondaryPresence" => v.secondary_presence = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62271,8 +62271,9 @@ impl ServiceGoalTemplate {
 impl FromJson for ServiceGoalTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
@@ -62281,10 +62282,9 @@ impl FromJson for ServiceGoalTemplate {
                 "metadata" => v.metadata = r.read()?,
                 "impactOverride" => v.impact_override = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62344,14 +62344,14 @@ impl ServiceGoalTemplateImpactOverride {
 impl FromJson for ServiceGoalTemplateImpactOverride {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "impact" => v.impact = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62399,14 +62399,14 @@ impl ServiceGoalTemplateList {
 impl FromJson for ServiceGoalTemplateList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62458,14 +62458,14 @@ impl ServiceGoalTemplateReference {
 impl FromJson for ServiceGoalTemplateReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62524,15 +62524,15 @@ impl SessionFiles {
 impl FromJson for SessionFiles {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metaData" => v.meta_data = r.read()?,
                 "offered" => v.offered = r.read()?,
                 "averageHandleTime" => v.average_handle_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62610,17 +62610,17 @@ impl SessionInfo {
 impl FromJson for SessionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "version" => v.version = r.read()?,
                 "sessionId" => v.session_id = r.read()?,
                 "businessUnitId" => v.business_unit_id = r.read()?,
                 "planningGroupsVersion" => v.planning_groups_version = r.read()?,
                 "dateOfSession" => v.date_of_session = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62673,14 +62673,14 @@ impl SessionMetaData {
 impl FromJson for SessionMetaData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62766,18 +62766,18 @@ impl SessionMetaDataResult {
 impl FromJson for SessionMetaDataResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sessionInfo" => v.session_info = r.read()?,
                 "snapshots" => v.snapshots = r.read()?,
                 "dateForecastStart" => v.date_forecast_start = r.read()?,
                 "dateHistoricalStart" => v.date_historical_start = r.read()?,
                 "aggregateOfferedHistoricalAvailability" => v.aggregate_offered_historical_availability = r.read()?,
                 "aggregateAverageHandleTimeHistoricalAvailability" => v.aggregate_average_handle_time_historical_availability = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62858,17 +62858,17 @@ impl SessionMetricData {
 impl FromJson for SessionMetricData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "model" => v.model = r.read()?,
                 "computed" => v.computed = r.read()?,
                 "historical" => v.historical = r.read()?,
                 "modelMetaData" => v.model_meta_data = r.read()?,
                 "outliers" => v.outliers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -62914,13 +62914,13 @@ impl SetTimeOffIntegrationStatusRequest {
 impl FromJson for SetTimeOffIntegrationStatusRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "integrationStatus" => v.integration_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63024,14 +63024,14 @@ impl SetTimeOffLimitValuesRequest {
 impl FromJson for SetTimeOffLimitValuesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63070,13 +63070,13 @@ impl SetWrapperDayOfWeek {
 impl FromJson for SetWrapperDayOfWeek {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63114,13 +63114,13 @@ impl SetWrapperRoutePathRequest {
 impl FromJson for SetWrapperRoutePathRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63158,13 +63158,13 @@ impl SetWrapperString {
 impl FromJson for SetWrapperString {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63202,13 +63202,13 @@ impl SetWrapperSyncTimeOffProperty {
 impl FromJson for SetWrapperSyncTimeOffProperty {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63303,18 +63303,18 @@ impl ShiftSet {
 impl FromJson for ShiftSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "effectiveWorkPlan" => v.effective_work_plan = r.read()?,
                 "shifts" => v.shifts = r.read()?,
                 "suggestedAgentCount" => v.suggested_agent_count = r.read()?,
                 "overrideAgentCount" => v.override_agent_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63377,15 +63377,15 @@ impl ShiftSetEffectiveWorkPlan {
 impl FromJson for ShiftSetEffectiveWorkPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "workPlanRotationId" => v.work_plan_rotation_id = r.read()?,
                 "positionInRotation" => v.position_in_rotation = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63440,14 +63440,14 @@ impl ShiftStartVariance {
 impl FromJson for ShiftStartVariance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "applicableDays" => v.applicable_days = r.read()?,
                 "maxShiftStartVarianceMinutes" => v.max_shift_start_variance_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63542,8 +63542,9 @@ impl ShiftTradeActivityPreviewResponse {
 impl FromJson for ShiftTradeActivityPreviewResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
@@ -63551,10 +63552,9 @@ impl FromJson for ShiftTradeActivityPreviewResponse {
                 "payableMinutes" => v.payable_minutes = r.read()?,
                 "externalActivityType" => v.external_activity_type = r.read()?,
                 "externalActivityId" => v.external_activity_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63677,15 +63677,15 @@ impl ShiftTradeActivityRule {
 impl FromJson for ShiftTradeActivityRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCategory" => v.activity_category = r.read()?,
                 "action" => v.action = r.read()?,
                 "activityCodeIdReplacement" => v.activity_code_id_replacement = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -63909,8 +63909,9 @@ impl ShiftTradeAddTradeJobResponse {
 impl FromJson for ShiftTradeAddTradeJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -63918,10 +63919,9 @@ impl FromJson for ShiftTradeAddTradeJobResponse {
                 "error" => v.error = r.read()?,
                 "addTradeResult" => v.add_trade_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -64161,8 +64161,9 @@ impl ShiftTradeBulkUpdateTradeStateBuJobResponse {
 impl FromJson for ShiftTradeBulkUpdateTradeStateBuJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -64170,10 +64171,9 @@ impl FromJson for ShiftTradeBulkUpdateTradeStateBuJobResponse {
                 "error" => v.error = r.read()?,
                 "bulkUpdateTradeStatesResult" => v.bulk_update_trade_states_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -64413,8 +64413,9 @@ impl ShiftTradeEvaluateTradesBuJobResponse {
 impl FromJson for ShiftTradeEvaluateTradesBuJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -64422,10 +64423,9 @@ impl FromJson for ShiftTradeEvaluateTradesBuJobResponse {
                 "error" => v.error = r.read()?,
                 "evaluateTradesResult" => v.evaluate_trades_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -64627,15 +64627,15 @@ impl ShiftTradeExternalActivityRule {
 impl FromJson for ShiftTradeExternalActivityRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "externalActivityType" => v.external_activity_type = r.read()?,
                 "action" => v.action = r.read()?,
                 "activityCodeIdReplacement" => v.activity_code_id_replacement = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -64823,17 +64823,17 @@ impl ShiftTradeInitiatingSideResponseItem {
 impl FromJson for ShiftTradeInitiatingSideResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
                 "schedule" => v.schedule = r.read()?,
                 "shift" => v.shift = r.read()?,
                 "reviewNote" => v.review_note = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -64875,13 +64875,13 @@ impl ShiftTradeListJobResponse {
 impl FromJson for ShiftTradeListJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -64919,13 +64919,13 @@ impl ShiftTradeListResponse {
 impl FromJson for ShiftTradeListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -64978,14 +64978,14 @@ impl ShiftTradeMatchResponseItem {
 impl FromJson for ShiftTradeMatchResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "shiftIds" => v.shift_ids = r.read()?,
                 "preview" => v.preview = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -65062,17 +65062,17 @@ impl ShiftTradeMatchReviewResponse {
 impl FromJson for ShiftTradeMatchReviewResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "initiatingUser" => v.initiating_user = r.read()?,
                 "receivingUser" => v.receiving_user = r.read()?,
                 "violations" => v.violations = r.read()?,
                 "adminReviewViolations" => v.admin_review_violations = r.read()?,
                 "unevaluatedRules" => v.unevaluated_rules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -65152,17 +65152,17 @@ impl ShiftTradeMatchReviewUserResponse {
 impl FromJson for ShiftTradeMatchReviewUserResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weeklyMinimumPaidMinutes" => v.weekly_minimum_paid_minutes = r.read()?,
                 "weeklyMaximumPaidMinutes" => v.weekly_maximum_paid_minutes = r.read()?,
                 "preTradeSchedulePaidMinutes" => v.pre_trade_schedule_paid_minutes = r.read()?,
                 "postTradeSchedulePaidMinutes" => v.post_trade_schedule_paid_minutes = r.read()?,
                 "postTradeNewShift" => v.post_trade_new_shift = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -65266,8 +65266,9 @@ impl ShiftTradeMatchTradeJobResponse {
 impl FromJson for ShiftTradeMatchTradeJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -65275,10 +65276,9 @@ impl FromJson for ShiftTradeMatchTradeJobResponse {
                 "error" => v.error = r.read()?,
                 "matchTradeResult" => v.match_trade_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -65467,14 +65467,14 @@ impl ShiftTradeMatchViolation {
 impl FromJson for ShiftTradeMatchViolation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "params" => v.params = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -65716,13 +65716,13 @@ impl ShiftTradeMatchesSummaryResponse {
 impl FromJson for ShiftTradeMatchesSummaryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -65825,8 +65825,9 @@ impl ShiftTradeNotification {
 impl FromJson for ShiftTradeNotification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekDate" => v.week_date = r.read()?,
                 "tradeId" => v.trade_id = r.read()?,
                 "oneSided" => v.one_sided = r.read()?,
@@ -65835,10 +65836,9 @@ impl FromJson for ShiftTradeNotification {
                 "initiatingShiftDate" => v.initiating_shift_date = r.read()?,
                 "receivingUser" => v.receiving_user = r.read()?,
                 "receivingShiftDate" => v.receiving_shift_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -65948,13 +65948,13 @@ impl ShiftTradePreviewResponse {
 impl FromJson for ShiftTradePreviewResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -66054,8 +66054,9 @@ impl ShiftTradeQueryAgentTradesJobResponse {
 impl FromJson for ShiftTradeQueryAgentTradesJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -66063,10 +66064,9 @@ impl FromJson for ShiftTradeQueryAgentTradesJobResponse {
                 "error" => v.error = r.read()?,
                 "queryAgentTradesResult" => v.query_agent_trades_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -66306,8 +66306,9 @@ impl ShiftTradeQueryTradesBuJobResponse {
 impl FromJson for ShiftTradeQueryTradesBuJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -66315,10 +66316,9 @@ impl FromJson for ShiftTradeQueryTradesBuJobResponse {
                 "error" => v.error = r.read()?,
                 "queryTradesResult" => v.query_trades_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -66558,8 +66558,9 @@ impl ShiftTradeQueryWeekSummariesBuJobResponse {
 impl FromJson for ShiftTradeQueryWeekSummariesBuJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -66567,10 +66568,9 @@ impl FromJson for ShiftTradeQueryWeekSummariesBuJobResponse {
                 "error" => v.error = r.read()?,
                 "queryWeekSummariesResult" => v.query_week_summaries_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -66761,14 +66761,14 @@ impl ShiftTradeReceivingSideResponseItem {
 impl FromJson for ShiftTradeReceivingSideResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "shift" => v.shift = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -66971,8 +66971,9 @@ impl ShiftTradeResponse {
 impl FromJson for ShiftTradeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "schedule" => v.schedule = r.read()?,
@@ -66992,10 +66993,9 @@ impl FromJson for ShiftTradeResponse {
                 "reviewedBy" => v.reviewed_by = r.read()?,
                 "reviewedDate" => v.reviewed_date = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -67218,8 +67218,9 @@ impl ShiftTradeResponseItem {
 impl FromJson for ShiftTradeResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "expirationDate" => v.expiration_date = r.read()?,
@@ -67231,10 +67232,9 @@ impl FromJson for ShiftTradeResponseItem {
                 "reviewedBy" => v.reviewed_by = r.read()?,
                 "reviewedDate" => v.reviewed_date = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -67407,8 +67407,9 @@ impl ShiftTradeSearchUnmatchedTradesBuJobResponse {
 impl FromJson for ShiftTradeSearchUnmatchedTradesBuJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -67416,10 +67417,9 @@ impl FromJson for ShiftTradeSearchUnmatchedTradesBuJobResponse {
                 "error" => v.error = r.read()?,
                 "searchUnmatchedTradesResult" => v.search_unmatched_trades_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -67779,8 +67779,9 @@ impl ShiftTradeSettings {
 impl FromJson for ShiftTradeSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "autoReview" => v.auto_review = r.read()?,
                 "allowDirectTrades" => v.allow_direct_trades = r.read()?,
@@ -67802,10 +67803,9 @@ impl FromJson for ShiftTradeSettings {
                 "planningPeriodMinPaidViolations" => v.planning_period_min_paid_violations = r.read()?,
                 "planningPeriodMaxPaidViolations" => v.planning_period_max_paid_violations = r.read()?,
                 "minMinutesBetweenShiftsViolations" => v.min_minutes_between_shifts_violations = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -68257,16 +68257,16 @@ impl ShiftTradeShiftResponseItem {
 impl FromJson for ShiftTradeShiftResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -68309,13 +68309,13 @@ impl ShiftTradeTargetRequestItem {
 impl FromJson for ShiftTradeTargetRequestItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -68355,13 +68355,13 @@ impl ShiftTradeTargetResponseItem {
 impl FromJson for ShiftTradeTargetResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -68461,8 +68461,9 @@ impl ShiftTradeUpdateTradeJobResponse {
 impl FromJson for ShiftTradeUpdateTradeJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -68470,10 +68471,9 @@ impl FromJson for ShiftTradeUpdateTradeJobResponse {
                 "error" => v.error = r.read()?,
                 "updateTradeResult" => v.update_trade_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -68713,8 +68713,9 @@ impl ShiftTradeUpdateTradeStateJobResponse {
 impl FromJson for ShiftTradeUpdateTradeStateJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -68722,10 +68723,9 @@ impl FromJson for ShiftTradeUpdateTradeStateJobResponse {
                 "error" => v.error = r.read()?,
                 "updateTradeStateResult" => v.update_trade_state_result = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -68929,15 +68929,15 @@ impl ShiftTradeWeekSummaryResponseItem {
 impl FromJson for ShiftTradeWeekSummaryResponseItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekDate" => v.week_date = r.read()?,
                 "initiatingMatchedCount" => v.initiating_matched_count = r.read()?,
                 "crossWeekReceivingMatchedCount" => v.cross_week_receiving_matched_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69010,16 +69010,16 @@ impl ShortTermForecastReference {
 impl FromJson for ShortTermForecastReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
                 "description" => v.description = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69062,13 +69062,13 @@ impl ShortTermForecastingSettings {
 impl FromJson for ShortTermForecastingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "defaultHistoryWeeks" => v.default_history_weeks = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69119,14 +69119,14 @@ impl ShrinkageOverride {
 impl FromJson for ShrinkageOverride {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "intervalIndex" => v.interval_index = r.read()?,
                 "shrinkagePercent" => v.shrinkage_percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69176,14 +69176,14 @@ impl ShrinkageOverrides {
 impl FromJson for ShrinkageOverrides {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "clear" => v.clear = r.read()?,
                 "values" => v.values = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69242,15 +69242,15 @@ impl SnapshotFiles {
 impl FromJson for SnapshotFiles {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metaData" => v.meta_data = r.read()?,
                 "offered" => v.offered = r.read()?,
                 "averageHandleTime" => v.average_handle_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69328,17 +69328,17 @@ impl SnapshotInfo {
 impl FromJson for SnapshotInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "version" => v.version = r.read()?,
                 "snapshotId" => v.snapshot_id = r.read()?,
                 "dateSnapshot" => v.date_snapshot = r.read()?,
                 "businessUnitId" => v.business_unit_id = r.read()?,
                 "planningGroupsVersion" => v.planning_groups_version = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69391,14 +69391,14 @@ impl SnapshotMetaData {
 impl FromJson for SnapshotMetaData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69448,14 +69448,14 @@ impl SnapshotMetaDataResult {
 impl FromJson for SnapshotMetaDataResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "snapshotInfo" => v.snapshot_info = r.read()?,
                 "dateForecastStart" => v.date_forecast_start = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69505,14 +69505,14 @@ impl SnapshotMetricData {
 impl FromJson for SnapshotMetricData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekly" => v.weekly = r.read()?,
                 "quarterHour" => v.quarter_hour = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69562,14 +69562,14 @@ impl Snapshots {
 impl FromJson for Snapshots {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "daysInPast" => v.days_in_past = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69623,14 +69623,14 @@ impl SourcePlanningGroupRequest {
 impl FromJson for SourcePlanningGroupRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69796,8 +69796,9 @@ impl StaffingGroupAllocation {
 impl FromJson for StaffingGroupAllocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "staffingGroupId" => v.staffing_group_id = r.read()?,
                 "shrinkagePercentages" => v.shrinkage_percentages = r.read()?,
                 "attritionPercentages" => v.attrition_percentages = r.read()?,
@@ -69812,10 +69813,9 @@ impl FromJson for StaffingGroupAllocation {
                 "netFullTimeEquivalentCount" => v.net_full_time_equivalent_count = r.read()?,
                 "extraTimeUnderTimeFullTimeEquivalentCount" => v.extra_time_under_time_full_time_equivalent_count = r.read()?,
                 "transfersFullTimeEquivalentCount" => v.transfers_full_time_equivalent_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69897,16 +69897,16 @@ impl StaffingGroupAllocationsResponseTemplate {
 impl FromJson for StaffingGroupAllocationsResponseTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "staffingGroupAllocations" => v.staffing_group_allocations = r.read()?,
                 "months" => v.months = r.read()?,
                 "planningGroupAllocations" => v.planning_group_allocations = r.read()?,
                 "capacityPlanMetricsSummary" => v.capacity_plan_metrics_summary = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -69962,14 +69962,14 @@ impl StaffingGroupFullTimeEquivalentContribution {
 impl FromJson for StaffingGroupFullTimeEquivalentContribution {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "staffingGroupId" => v.staffing_group_id = r.read()?,
                 "plannedFullTimeEquivalentContribution" => v.planned_full_time_equivalent_contribution = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70017,14 +70017,14 @@ impl StaffingGroupListing {
 impl FromJson for StaffingGroupListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70151,8 +70151,9 @@ impl StaffingGroupMetricChangeResponse {
 impl FromJson for StaffingGroupMetricChangeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "numberOfWeeks" => v.number_of_weeks = r.read()?,
                 "weekStartNumber" => v.week_start_number = r.read()?,
                 "value" => v.value = r.read()?,
@@ -70162,10 +70163,9 @@ impl FromJson for StaffingGroupMetricChangeResponse {
                 "staffingGroups" => v.staffing_groups = r.read()?,
                 "createdBy" => v.created_by = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70287,14 +70287,14 @@ impl StaffingGroupReference {
 impl FromJson for StaffingGroupReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70395,8 +70395,9 @@ impl StaffingGroupResponse {
 impl FromJson for StaffingGroupResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "users" => v.users = r.read()?,
@@ -70404,10 +70405,9 @@ impl FromJson for StaffingGroupResponse {
                 "planningGroups" => v.planning_groups = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70455,13 +70455,13 @@ impl StaffingRequirementResultResponseTemplate {
 impl FromJson for StaffingRequirementResultResponseTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "requirementResults" => v.requirement_results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70532,16 +70532,16 @@ impl StaffingRequirementsPlanningGroupData {
 impl FromJson for StaffingRequirementsPlanningGroupData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "planningGroupId" => v.planning_group_id = r.read()?,
                 "staffingRequirementsPerInterval" => v.staffing_requirements_per_interval = r.read()?,
                 "minimumStaffPerInterval" => v.minimum_staff_per_interval = r.read()?,
                 "effectiveStaffPerInterval" => v.effective_staff_per_interval = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70584,13 +70584,13 @@ impl TargetUnavailableTime {
 impl FromJson for TargetUnavailableTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70639,14 +70639,14 @@ impl TeamReference {
 impl FromJson for TeamReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70705,15 +70705,15 @@ impl TimeOffBalanceJobReference {
 impl FromJson for TimeOffBalanceJobReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70813,14 +70813,14 @@ impl TimeOffBalanceJobResponse {
 impl FromJson for TimeOffBalanceJobResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -70923,14 +70923,14 @@ impl TimeOffBalanceRequest {
 impl FromJson for TimeOffBalanceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeIds" => v.activity_code_ids = r.read()?,
                 "dateRanges" => v.date_ranges = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71011,17 +71011,17 @@ impl TimeOffBalanceResponse {
 impl FromJson for TimeOffBalanceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "hrisTimeOffTypeId" => v.hris_time_off_type_id = r.read()?,
                 "hrisTimeOffTypeSecondaryId" => v.hris_time_off_type_secondary_id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "balanceMinutesPerDay" => v.balance_minutes_per_day = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71074,14 +71074,14 @@ impl TimeOffBalancesResponse {
 impl FromJson for TimeOffBalancesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71135,14 +71135,14 @@ impl TimeOffIntegrationStatusResponse {
 impl FromJson for TimeOffIntegrationStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffRequest" => v.time_off_request = r.read()?,
                 "integrationStatus" => v.integration_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71236,13 +71236,13 @@ impl TimeOffIntegrationStatusResponseListing {
 impl FromJson for TimeOffIntegrationStatusResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71320,17 +71320,17 @@ impl TimeOffLimit {
 impl FromJson for TimeOffLimit {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "defaultLimitMinutes" => v.default_limit_minutes = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71419,13 +71419,13 @@ impl TimeOffLimitListing {
 impl FromJson for TimeOffLimitListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71489,15 +71489,15 @@ impl TimeOffLimitRange {
 impl FromJson for TimeOffLimitRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "limitMinutesPerInterval" => v.limit_minutes_per_interval = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71597,14 +71597,14 @@ impl TimeOffLimitReference {
 impl FromJson for TimeOffLimitReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71712,8 +71712,9 @@ impl TimeOffLimitValueRange {
 impl FromJson for TimeOffLimitValueRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffLimit" => v.time_off_limit = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "granularity" => v.granularity = r.read()?,
@@ -71722,10 +71723,9 @@ impl FromJson for TimeOffLimitValueRange {
                 "waitlistedMinutesPerInterval" => v.waitlisted_minutes_per_interval = r.read()?,
                 "waitlistedRequestsPerInterval" => v.waitlisted_requests_per_interval = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71854,16 +71854,16 @@ impl TimeOffLimitValues {
 impl FromJson for TimeOffLimitValues {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "limitMinutes" => v.limit_minutes = r.read()?,
                 "allocatedMinutes" => v.allocated_minutes = r.read()?,
                 "waitlistedMinutes" => v.waitlisted_minutes = r.read()?,
                 "waitlistedRequests" => v.waitlisted_requests = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -71989,8 +71989,9 @@ impl TimeOffPlan {
 impl FromJson for TimeOffPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "activityCodeIds" => v.activity_code_ids = r.read()?,
@@ -72001,10 +72002,9 @@ impl FromJson for TimeOffPlan {
                 "active" => v.active = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -72121,14 +72121,14 @@ impl TimeOffPlanBusinessUnitAssociation {
 impl FromJson for TimeOffPlanBusinessUnitAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnits" => v.management_units = r.read()?,
                 "staffingGroups" => v.staffing_groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -72167,13 +72167,13 @@ impl TimeOffPlanListing {
 impl FromJson for TimeOffPlanListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -72224,14 +72224,14 @@ impl TimeOffPlanManagementUnitAssociation {
 impl FromJson for TimeOffPlanManagementUnitAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnit" => v.management_unit = r.read()?,
                 "staffingGroups" => v.staffing_groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -72295,16 +72295,16 @@ impl TimeOffRequestList {
 impl FromJson for TimeOffRequestList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "timeOffRequests" => v.time_off_requests = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -72579,8 +72579,9 @@ impl TimeOffRequestListItem {
 impl FromJson for TimeOffRequestListItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "user" => v.user = r.read()?,
                 "isFullDayRequest" => v.is_full_day_request = r.read()?,
@@ -72604,10 +72605,9 @@ impl FromJson for TimeOffRequestListItem {
                 "syncVersion" => v.sync_version = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -72818,14 +72818,14 @@ impl TimeOffRequestListing {
 impl FromJson for TimeOffRequestListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -72879,14 +72879,14 @@ impl TimeOffRequestLookup {
 impl FromJson for TimeOffRequestLookup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffRequestId" => v.time_off_request_id = r.read()?,
                 "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -72972,18 +72972,18 @@ impl TimeOffRequestNotification {
 impl FromJson for TimeOffRequestNotification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffRequestId" => v.time_off_request_id = r.read()?,
                 "user" => v.user = r.read()?,
                 "isFullDayRequest" => v.is_full_day_request = r.read()?,
                 "status" => v.status = r.read()?,
                 "partialDayStartDateTimes" => v.partial_day_start_date_times = r.read()?,
                 "fullDayManagementUnitDates" => v.full_day_management_unit_dates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -73128,18 +73128,18 @@ impl TimeOffRequestQueryBody {
 impl FromJson for TimeOffRequestQueryBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "ids" => v.ids = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "statuses" => v.statuses = r.read()?,
                 "substatuses" => v.substatuses = r.read()?,
                 "dateRange" => v.date_range = r.read()?,
                 "teamIds" => v.team_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -73193,14 +73193,14 @@ impl TimeOffRequestReference {
 impl FromJson for TimeOffRequestReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -73491,8 +73491,9 @@ impl TimeOffRequestResponse {
 impl FromJson for TimeOffRequestResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "user" => v.user = r.read()?,
                 "isFullDayRequest" => v.is_full_day_request = r.read()?,
@@ -73518,10 +73519,9 @@ impl FromJson for TimeOffRequestResponse {
                 "syncVersion" => v.sync_version = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -73759,17 +73759,17 @@ impl TimeOffSettingsRequest {
 impl FromJson for TimeOffSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "submissionRangeEnforced" => v.submission_range_enforced = r.read()?,
                 "submissionRangeType" => v.submission_range_type = r.read()?,
                 "submissionEarliestDaysFromNow" => v.submission_earliest_days_from_now = r.read()?,
                 "submissionLatestDaysFromNow" => v.submission_latest_days_from_now = r.read()?,
                 "submissionLatestDate" => v.submission_latest_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -73896,17 +73896,17 @@ impl TimeOffSettingsResponse {
 impl FromJson for TimeOffSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "submissionRangeEnforced" => v.submission_range_enforced = r.read()?,
                 "submissionRangeType" => v.submission_range_type = r.read()?,
                 "submissionEarliestDaysFromNow" => v.submission_earliest_days_from_now = r.read()?,
                 "submissionLatestDaysFromNow" => v.submission_latest_days_from_now = r.read()?,
                 "submissionLatestDate" => v.submission_latest_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -74006,14 +74006,14 @@ impl TransfersFullTimeEquivalent {
 impl FromJson for TransfersFullTimeEquivalent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "destinationStaffingGroupId" => v.destination_staffing_group_id = r.read()?,
                 "transferType" => v.transfer_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -74121,15 +74121,15 @@ impl UnavailableTime {
 impl FromJson for UnavailableTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "timeSpan" => v.time_span = r.read()?,
                 "notes" => v.notes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -74169,13 +74169,13 @@ impl UnavailableTimeListing {
 impl FromJson for UnavailableTimeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -74228,14 +74228,14 @@ impl UnavailableTimesManagementUnitSettings {
 impl FromJson for UnavailableTimesManagementUnitSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnit" => v.management_unit = r.read()?,
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -74298,15 +74298,15 @@ impl UnavailableTimesValidationResult {
 impl FromJson for UnavailableTimesValidationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "valid" => v.valid = r.read()?,
                 "invalidWorkPlans" => v.invalid_work_plans = r.read()?,
                 "workPlanConstraintsViolationMessage" => v.work_plan_constraints_violation_message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -74361,14 +74361,14 @@ impl UnavailableTimesViolationMessageArgument {
 impl FromJson for UnavailableTimesViolationMessageArgument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -74582,8 +74582,9 @@ impl UpdateActivityCodeRequest {
 impl FromJson for UpdateActivityCodeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "category" => v.category = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
@@ -74597,10 +74598,9 @@ impl FromJson for UpdateActivityCodeRequest {
                 "style" => v.style = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "secondaryPresences" => v.secondary_presences = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -74849,8 +74849,9 @@ impl UpdateActivityPlanRequest {
 impl FromJson for UpdateActivityPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "groupSettings" => v.group_settings = r.read()?,
@@ -74866,10 +74867,9 @@ impl FromJson for UpdateActivityPlanRequest {
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
                 "recurrenceSettings" => v.recurrence_settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75109,18 +75109,18 @@ impl UpdateAdherenceAdjustmentAdminRequest {
 impl FromJson for UpdateAdherenceAdjustmentAdminRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "reasonCodeId" => v.reason_code_id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "reviewerNotes" => v.reviewer_notes = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75252,17 +75252,17 @@ impl UpdateAdherenceAdjustmentAgentRequest {
 impl FromJson for UpdateAdherenceAdjustmentAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "reasonCodeId" => v.reason_code_id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "submitterNotes" => v.submitter_notes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75333,16 +75333,16 @@ impl UpdateAdherenceAdjustmentsBulkItem {
 impl FromJson for UpdateAdherenceAdjustmentsBulkItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "reviewerNotes" => v.reviewer_notes = r.read()?,
                 "status" => v.status = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75436,13 +75436,13 @@ impl UpdateAdherenceAdjustmentsBulkRequest {
 impl FromJson for UpdateAdherenceAdjustmentsBulkRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "adjustments" => v.adjustments = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75500,15 +75500,15 @@ impl UpdateAdherenceAdjustmentsReasonCodeRequest {
 impl FromJson for UpdateAdherenceAdjustmentsReasonCodeRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "state" => v.state = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75624,16 +75624,16 @@ impl UpdateAdherenceAdjustmentsReasonCodesBulkItem {
 impl FromJson for UpdateAdherenceAdjustmentsReasonCodesBulkItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "state" => v.state = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75723,13 +75723,13 @@ impl UpdateAdherenceAdjustmentsReasonCodesBulkRequest {
 impl FromJson for UpdateAdherenceAdjustmentsReasonCodesBulkRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "reasonCodes" => v.reason_codes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75769,13 +75769,13 @@ impl UpdateAdherenceExplanationStatusRequest {
 impl FromJson for UpdateAdherenceExplanationStatusRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75879,14 +75879,14 @@ impl UpdateAgentScheduleBiddingPreference {
 impl FromJson for UpdateAgentScheduleBiddingPreference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "submitted" => v.submitted = r.read()?,
                 "agentScheduleBidPreferences" => v.agent_schedule_bid_preferences = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75936,14 +75936,14 @@ impl UpdateAgentSchedulingPreferencesRequest {
 impl FromJson for UpdateAgentSchedulingPreferencesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "preferencesToAdd" => v.preferences_to_add = r.read()?,
                 "preferenceIdsToRemove" => v.preference_ids_to_remove = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -75997,14 +75997,14 @@ impl UpdateAgentWorkPlanBiddingPreference {
 impl FromJson for UpdateAgentWorkPlanBiddingPreference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "submitted" => v.submitted = r.read()?,
                 "agentWorkPlanBidPreferences" => v.agent_work_plan_bid_preferences = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76074,16 +76074,16 @@ impl UpdateAlternativeShiftBuSettingsRequest {
 impl FromJson for UpdateAlternativeShiftBuSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabledGranularities" => v.enabled_granularities = r.read()?,
                 "minMinutesBeforeStartTime" => v.min_minutes_before_start_time = r.read()?,
                 "retainedActivityCategories" => v.retained_activity_categories = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76135,14 +76135,14 @@ impl UpdateBuAdherenceAdjustmentsSettingsRequest {
 impl FromJson for UpdateBuAdherenceAdjustmentsSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "submissionRangeConstraintDays" => v.submission_range_constraint_days = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76201,15 +76201,15 @@ impl UpdateBusinessUnitRequest {
 impl FromJson for UpdateBusinessUnitRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "divisionId" => v.division_id = r.read()?,
                 "settings" => v.settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76251,13 +76251,13 @@ impl UpdateBusinessUnitSchedulingPreferencesSettingsRequest {
 impl FromJson for UpdateBusinessUnitSchedulingPreferencesSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76362,8 +76362,9 @@ impl UpdateBusinessUnitSettingsRequest {
 impl FromJson for UpdateBusinessUnitSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDayOfWeek" => v.start_day_of_week = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "shortTermForecasting" => v.short_term_forecasting = r.read()?,
@@ -76372,10 +76373,9 @@ impl FromJson for UpdateBusinessUnitSettingsRequest {
                 "learning" => v.learning = r.read()?,
                 "coaching" => v.coaching = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76554,8 +76554,9 @@ impl UpdateCapacityPlanRequest {
 impl FromJson for UpdateCapacityPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "description" => v.description = r.read()?,
                 "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
@@ -76564,10 +76565,9 @@ impl FromJson for UpdateCapacityPlanRequest {
                 "fullTimeEquivalentWeeklyHours" => v.full_time_equivalent_weekly_hours = r.read()?,
                 "useLatestPlanningGroupStaffingGroupAssociation" => v.use_latest_planning_group_staffing_group_association = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76632,15 +76632,15 @@ impl UpdateManagementUnitRequest {
 impl FromJson for UpdateManagementUnitRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "divisionId" => v.division_id = r.read()?,
                 "settings" => v.settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76682,13 +76682,13 @@ impl UpdateManagementUnitsSettingsRequest {
 impl FromJson for UpdateManagementUnitsSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76739,14 +76739,14 @@ impl UpdateMuAgentRequest {
 impl FromJson for UpdateMuAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "schedulable" => v.schedulable = r.read()?,
                 "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76809,15 +76809,15 @@ impl UpdateMuAgentWorkPlanFailureResponse {
 impl FromJson for UpdateMuAgentWorkPlanFailureResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "failure" => v.failure = r.read()?,
                 "notFoundWorkPlanId" => v.not_found_work_plan_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76938,15 +76938,15 @@ impl UpdateMuAgentWorkPlanRequest {
 impl FromJson for UpdateMuAgentWorkPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "workPlanId" => v.work_plan_id = r.read()?,
                 "workPlanOverrides" => v.work_plan_overrides = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -76986,13 +76986,13 @@ impl UpdateMuAgentWorkPlansBatchRequest {
 impl FromJson for UpdateMuAgentWorkPlansBatchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77034,13 +77034,13 @@ impl UpdateMuAgentWorkPlansBatchResponse {
 impl FromJson for UpdateMuAgentWorkPlansBatchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "failures" => v.failures = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77080,13 +77080,13 @@ impl UpdateMuAgentsRequest {
 impl FromJson for UpdateMuAgentsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77135,14 +77135,14 @@ impl UpdateNotificationResponse {
 impl FromJson for UpdateNotificationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "mutableGroupId" => v.mutable_group_id = r.read()?,
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77185,13 +77185,13 @@ impl UpdateNotificationsRequest {
 impl FromJson for UpdateNotificationsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77229,13 +77229,13 @@ impl UpdateNotificationsResponse {
 impl FromJson for UpdateNotificationsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77304,16 +77304,16 @@ impl UpdatePlanningGroupRequest {
 impl FromJson for UpdatePlanningGroupRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "routePaths" => v.route_paths = r.read()?,
                 "serviceGoalTemplateId" => v.service_goal_template_id = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77437,8 +77437,9 @@ impl UpdateScheduleBid {
 impl FromJson for UpdateScheduleBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "forecast" => v.forecast = r.read()?,
                 "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
@@ -77449,10 +77450,9 @@ impl FromJson for UpdateScheduleBid {
                 "agentRankingType" => v.agent_ranking_type = r.read()?,
                 "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77701,16 +77701,16 @@ impl UpdateScheduleUploadResponse {
 impl FromJson for UpdateScheduleUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
                 "url" => v.url = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77800,18 +77800,18 @@ impl UpdateScheduleUploadSchema {
 impl FromJson for UpdateScheduleUploadSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "description" => v.description = r.read()?,
                 "published" => v.published = r.read()?,
                 "shortTermForecast" => v.short_term_forecast = r.read()?,
                 "headcountForecast" => v.headcount_forecast = r.read()?,
                 "agentSchedules" => v.agent_schedules = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -77903,18 +77903,18 @@ impl UpdateServiceGoalTemplate {
 impl FromJson for UpdateServiceGoalTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
                 "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
                 "abandonRate" => v.abandon_rate = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "impactOverride" => v.impact_override = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78008,18 +78008,18 @@ impl UpdateShiftTradeJobRequest {
 impl FromJson for UpdateShiftTradeJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekDate" => v.week_date = r.read()?,
                 "target" => v.target = r.read()?,
                 "expirationDate" => v.expiration_date = r.read()?,
                 "acceptableIntervals" => v.acceptable_intervals = r.read()?,
                 "reviewNote" => v.review_note = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78088,15 +78088,15 @@ impl UpdateShiftTradeStateJobRequest {
 impl FromJson for UpdateShiftTradeStateJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekDate" => v.week_date = r.read()?,
                 "state" => v.state = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78230,16 +78230,16 @@ impl UpdateStaffingGroupRequest {
 impl FromJson for UpdateStaffingGroupRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78293,14 +78293,14 @@ impl UpdateTimeOffLimitRequest {
 impl FromJson for UpdateTimeOffLimitRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "defaultLimitMinutes" => v.default_limit_minutes = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78350,14 +78350,14 @@ impl UpdateTimeOffPlanBusinessUnitAssociation {
 impl FromJson for UpdateTimeOffPlanBusinessUnitAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitIds" => v.management_unit_ids = r.read()?,
                 "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78398,13 +78398,13 @@ impl UpdateTimeOffPlanManagementUnitAssociation {
 impl FromJson for UpdateTimeOffPlanManagementUnitAssociation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78509,8 +78509,9 @@ impl UpdateTimeOffPlanRequest {
 impl FromJson for UpdateTimeOffPlanRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "activityCodeIds" => v.activity_code_ids = r.read()?,
                 "timeOffLimitIds" => v.time_off_limit_ids = r.read()?,
@@ -78519,10 +78520,9 @@ impl FromJson for UpdateTimeOffPlanRequest {
                 "hrisTimeOffType" => v.hris_time_off_type = r.read()?,
                 "active" => v.active = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78655,16 +78655,16 @@ impl UpdateUnavailableTime {
 impl FromJson for UpdateUnavailableTime {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "timeSpan" => v.time_span = r.read()?,
                 "notes" => v.notes = r.read()?,
                 "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78709,13 +78709,13 @@ impl UpdateUnavailableTimesRequest {
 impl FromJson for UpdateUnavailableTimesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -78836,8 +78836,9 @@ impl UpdateWorkPlanBid {
 impl FromJson for UpdateWorkPlanBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "forecast" => v.forecast = r.read()?,
                 "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
@@ -78848,10 +78849,9 @@ impl FromJson for UpdateWorkPlanBid {
                 "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
                 "workPlanFieldsVisibleToAgents" => v.work_plan_fields_visible_to_agents = r.read()?,
                 "status" => v.status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79102,16 +79102,16 @@ impl UpdateWorkPlanRotationAgentRequest {
 impl FromJson for UpdateWorkPlanRotationAgentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "dateRange" => v.date_range = r.read()?,
                 "position" => v.position = r.read()?,
                 "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79201,18 +79201,18 @@ impl UpdateWorkPlanRotationRequest {
 impl FromJson for UpdateWorkPlanRotationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "enabled" => v.enabled = r.read()?,
                 "dateRange" => v.date_range = r.read()?,
                 "agents" => v.agents = r.read()?,
                 "pattern" => v.pattern = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79259,13 +79259,13 @@ impl UploadUrlRequestBody {
 impl FromJson for UploadUrlRequestBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79354,18 +79354,18 @@ impl UserActivity {
 impl FromJson for UserActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "routingStatus" => v.routing_status = r.read()?,
                 "presence" => v.presence = r.read()?,
                 "outOfOffice" => v.out_of_office = r.read()?,
                 "activeQueueIds" => v.active_queue_ids = r.read()?,
                 "dateActiveQueuesChanged" => v.date_active_queues_changed = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79432,15 +79432,15 @@ impl UserActivityAdherencePresence {
 impl FromJson for UserActivityAdherencePresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "presenceDefinition" => v.presence_definition = r.read()?,
                 "presenceMessage" => v.presence_message = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79480,13 +79480,13 @@ impl UserActivityListing {
 impl FromJson for UserActivityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79535,14 +79535,14 @@ impl UserActivityOutOfOffice {
 impl FromJson for UserActivityOutOfOffice {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "active" => v.active = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79596,14 +79596,14 @@ impl UserActivityPresenceDefinition {
 impl FromJson for UserActivityPresenceDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "systemPresence" => v.system_presence = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79736,14 +79736,14 @@ impl UserActivityRoutingStatus {
 impl FromJson for UserActivityRoutingStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "status" => v.status = r.read()?,
                 "startTime" => v.start_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79876,16 +79876,16 @@ impl UserListScheduleRequestBody {
 impl FromJson for UserListScheduleRequestBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userIds" => v.user_ids = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "loadFullWeeks" => v.load_full_weeks = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -79937,14 +79937,14 @@ impl UserNextActivityReminder {
 impl FromJson for UserNextActivityReminder {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCategory" => v.activity_category = r.read()?,
                 "startDate" => v.start_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -80098,17 +80098,17 @@ impl UserSchedule {
 impl FromJson for UserSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "shifts" => v.shifts = r.read()?,
                 "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
                 "delete" => v.delete = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "workPlanId" => v.work_plan_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -80206,8 +80206,9 @@ impl UserScheduleActivity {
 impl FromJson for UserScheduleActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
@@ -80215,10 +80216,9 @@ impl FromJson for UserScheduleActivity {
                 "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
                 "isDstFallback" => v.is_dst_fallback = r.read()?,
                 "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -80469,8 +80469,9 @@ impl UserScheduleAdherence {
 impl FromJson for UserScheduleAdherence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "user" => v.user = r.read()?,
@@ -80495,10 +80496,9 @@ impl FromJson for UserScheduleAdherence {
                 "nextActivityReminders" => v.next_activity_reminders = r.read()?,
                 "suppressOnTimeReminder" => v.suppress_on_time_reminder = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -80974,14 +80974,14 @@ impl UserScheduleAdherenceListing {
 impl FromJson for UserScheduleAdherenceListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81040,15 +81040,15 @@ impl UserScheduleContainer {
 impl FromJson for UserScheduleContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitTimeZone" => v.management_unit_time_zone = r.read()?,
                 "publishedSchedules" => v.published_schedules = r.read()?,
                 "userSchedules" => v.user_schedules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81135,18 +81135,18 @@ impl UserScheduleFullDayTimeOffMarker {
 impl FromJson for UserScheduleFullDayTimeOffMarker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitDate" => v.management_unit_date = r.read()?,
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "isPaid" => v.is_paid = r.read()?,
                 "lengthInMinutes" => v.length_in_minutes = r.read()?,
                 "description" => v.description = r.read()?,
                 "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81245,8 +81245,9 @@ impl UserScheduleShift {
 impl FromJson for UserScheduleShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekSchedule" => v.week_schedule = r.read()?,
                 "id" => v.id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
@@ -81254,10 +81255,9 @@ impl FromJson for UserScheduleShift {
                 "activities" => v.activities = r.read()?,
                 "delete" => v.delete = r.read()?,
                 "manuallyEdited" => v.manually_edited = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81305,13 +81305,13 @@ impl UserSearchRule {
 impl FromJson for UserSearchRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "parts" => v.parts = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81375,15 +81375,15 @@ impl UserSearchRulePart {
 impl FromJson for UserSearchRulePart {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operation" => v.operation = r.read()?,
                 "selector" => v.selector = r.read()?,
                 "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81542,14 +81542,14 @@ impl UserStaffingGroupListing {
 impl FromJson for UserStaffingGroupListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81617,16 +81617,16 @@ impl UserStaffingGroupResponse {
 impl FromJson for UserStaffingGroupResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "user" => v.user = r.read()?,
                 "staffingGroup" => v.staffing_group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81693,15 +81693,15 @@ impl UserTimeOffIntegrationStatusResponse {
 impl FromJson for UserTimeOffIntegrationStatusResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffRequest" => v.time_off_request = r.read()?,
                 "integrationStatus" => v.integration_status = r.read()?,
                 "user" => v.user = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81796,13 +81796,13 @@ impl UserTimeOffIntegrationStatusResponseListing {
 impl FromJson for UserTimeOffIntegrationStatusResponseListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81862,15 +81862,15 @@ impl UserTimeOffRequestReference {
 impl FromJson for UserTimeOffRequestReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "user" => v.user = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81914,13 +81914,13 @@ impl UsersActivityRequest {
 impl FromJson for UsersActivityRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -81973,14 +81973,14 @@ impl ValidateAgentUnavailableTimesRequest {
 impl FromJson for ValidateAgentUnavailableTimesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "validationWeekDate" => v.validation_week_date = r.read()?,
                 "unavailableTimes" => v.unavailable_times = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82041,15 +82041,15 @@ impl ValidateAgentUnavailableTimesResponse {
 impl FromJson for ValidateAgentUnavailableTimesResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82155,14 +82155,14 @@ impl ValidateWorkPlanMessages {
 impl FromJson for ValidateWorkPlanMessages {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "violationMessages" => v.violation_messages = r.read()?,
                 "constraintConflictMessage" => v.constraint_conflict_message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82221,15 +82221,15 @@ impl ValidateWorkPlanResponse {
 impl FromJson for ValidateWorkPlanResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlan" => v.work_plan = r.read()?,
                 "valid" => v.valid = r.read()?,
                 "messages" => v.messages = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82280,14 +82280,14 @@ impl ValidationServiceAsyncResponse {
 impl FromJson for ValidationServiceAsyncResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82341,14 +82341,14 @@ impl ValidationServiceRequest {
 impl FromJson for ValidationServiceRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dateImportEnded" => v.date_import_ended = r.read()?,
                 "uploadKey" => v.upload_key = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82389,13 +82389,13 @@ impl ValueWrapperActivityCodeStyle {
 impl FromJson for ValueWrapperActivityCodeStyle {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82435,13 +82435,13 @@ impl ValueWrapperActivityPlanServiceGoalImpactOverrides {
 impl FromJson for ValueWrapperActivityPlanServiceGoalImpactOverrides {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82481,13 +82481,13 @@ impl ValueWrapperBuShortTermForecastReference {
 impl FromJson for ValueWrapperBuShortTermForecastReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82527,13 +82527,13 @@ impl ValueWrapperDate {
 impl FromJson for ValueWrapperDate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82573,13 +82573,13 @@ impl ValueWrapperGroupSettings {
 impl FromJson for ValueWrapperGroupSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82619,13 +82619,13 @@ impl ValueWrapperHrisTimeOffType {
 impl FromJson for ValueWrapperHrisTimeOffType {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82665,13 +82665,13 @@ impl ValueWrapperInstant {
 impl FromJson for ValueWrapperInstant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82711,13 +82711,13 @@ impl ValueWrapperInteger {
 impl FromJson for ValueWrapperInteger {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82757,13 +82757,13 @@ impl ValueWrapperLocalDate {
 impl FromJson for ValueWrapperLocalDate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82803,13 +82803,13 @@ impl ValueWrapperMonthlyPlanningPeriodSettings {
 impl FromJson for ValueWrapperMonthlyPlanningPeriodSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82849,13 +82849,13 @@ impl ValueWrapperPlanningPeriodSettings {
 impl FromJson for ValueWrapperPlanningPeriodSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82895,13 +82895,13 @@ impl ValueWrapperShiftTradeTargetRequestItem {
 impl FromJson for ValueWrapperShiftTradeTargetRequestItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82941,13 +82941,13 @@ impl ValueWrapperString {
 impl FromJson for ValueWrapperString {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -82987,13 +82987,13 @@ impl ValueWrapperUserSearchRule {
 impl FromJson for ValueWrapperUserSearchRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83060,16 +83060,16 @@ impl WaitlistPosition {
 impl FromJson for WaitlistPosition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeOffRequest" => v.time_off_request = r.read()?,
                 "timeOffLimit" => v.time_off_limit = r.read()?,
                 "date" => v.date = r.read()?,
                 "waitlistPosition" => v.waitlist_position = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83110,13 +83110,13 @@ impl WaitlistPositionListing {
 impl FromJson for WaitlistPositionListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83248,8 +83248,9 @@ impl WeekSchedule {
 impl FromJson for WeekSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
@@ -83261,10 +83262,9 @@ impl FromJson for WeekSchedule {
                 "userSchedules" => v.user_schedules = r.read()?,
                 "headcountForecast" => v.headcount_forecast = r.read()?,
                 "agentSchedulesVersion" => v.agent_schedules_version = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83341,16 +83341,16 @@ impl WeekScheduleGenerationResult {
 impl FromJson for WeekScheduleGenerationResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "failed" => v.failed = r.read()?,
                 "runId" => v.run_id = r.read()?,
                 "agentWarnings" => v.agent_warnings = r.read()?,
                 "agentWarningCount" => v.agent_warning_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83458,8 +83458,9 @@ impl WeekScheduleListItemResponse {
 impl FromJson for WeekScheduleListItemResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
@@ -83468,10 +83469,9 @@ impl FromJson for WeekScheduleListItemResponse {
                 "generationResults" => v.generation_results = r.read()?,
                 "shortTermForecast" => v.short_term_forecast = r.read()?,
                 "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83516,13 +83516,13 @@ impl WeekScheduleListResponse {
 impl FromJson for WeekScheduleListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83582,15 +83582,15 @@ impl WeekScheduleReference {
 impl FromJson for WeekScheduleReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83641,14 +83641,14 @@ impl WeekScheduleResponse {
 impl FromJson for WeekScheduleResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "result" => v.result = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83696,14 +83696,14 @@ impl WeekShiftTradeListResponse {
 impl FromJson for WeekShiftTradeListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83762,15 +83762,15 @@ impl WeekShiftTradeMatchesSummaryResponse {
 impl FromJson for WeekShiftTradeMatchesSummaryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "weekDate" => v.week_date = r.read()?,
                 "count" => v.count = r.read()?,
                 "crossWeekReceivingCount" => v.cross_week_receiving_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83821,14 +83821,14 @@ impl WeekShiftTradeResponse {
 impl FromJson for WeekShiftTradeResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "trade" => v.trade = r.read()?,
                 "matchReview" => v.match_review = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -83878,14 +83878,14 @@ impl Weekly {
 impl FromJson for Weekly {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84027,8 +84027,9 @@ impl WfmAgent {
 impl FromJson for WfmAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "user" => v.user = r.read()?,
                 "workPlan" => v.work_plan = r.read()?,
@@ -84041,10 +84042,9 @@ impl FromJson for WfmAgent {
                 "schedulable" => v.schedulable = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84113,15 +84113,15 @@ impl WfmAgentHistoricalAdherenceJobReference {
 impl FromJson for WfmAgentHistoricalAdherenceJobReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84234,15 +84234,15 @@ impl WfmAgentHistoricalAdherenceResponse {
 impl FromJson for WfmAgentHistoricalAdherenceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "downloadUrls" => v.download_urls = r.read()?,
                 "result" => v.result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84406,8 +84406,9 @@ impl WfmAgentHistoricalAdherenceResult {
 impl FromJson for WfmAgentHistoricalAdherenceResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
@@ -84421,10 +84422,9 @@ impl FromJson for WfmAgentHistoricalAdherenceResult {
                 "actuals" => v.actuals = r.read()?,
                 "scheduledActivities" => v.scheduled_activities = r.read()?,
                 "secondaryPresenceLookupItems" => v.secondary_presence_lookup_items = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84558,16 +84558,16 @@ impl WfmEntityMetadata {
 impl FromJson for WfmEntityMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "createdBy" => v.created_by = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84623,14 +84623,14 @@ impl WfmForecastModificationIntervalOffsetValue {
 impl FromJson for WfmForecastModificationIntervalOffsetValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "intervalIndex" => v.interval_index = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84722,18 +84722,18 @@ impl WfmHistoricalAdherenceBulkItem {
 impl FromJson for WfmHistoricalAdherenceBulkItem {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "includeExceptions" => v.include_exceptions = r.read()?,
                 "includeActuals" => v.include_actuals = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84796,15 +84796,15 @@ impl WfmHistoricalAdherenceBulkJobReference {
 impl FromJson for WfmHistoricalAdherenceBulkJobReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "status" => v.status = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84910,14 +84910,14 @@ impl WfmHistoricalAdherenceBulkQuery {
 impl FromJson for WfmHistoricalAdherenceBulkQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "items" => v.items = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -84976,15 +84976,15 @@ impl WfmHistoricalAdherenceBulkResponse {
 impl FromJson for WfmHistoricalAdherenceBulkResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "job" => v.job = r.read()?,
                 "downloadUrls" => v.download_urls = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85062,17 +85062,17 @@ impl WfmHistoricalAdherenceBulkResult {
 impl FromJson for WfmHistoricalAdherenceBulkResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "userResults" => v.user_results = r.read()?,
                 "lookupIdToSecondaryPresenceId" => v.lookup_id_to_secondary_presence_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85206,8 +85206,9 @@ impl WfmHistoricalAdherenceBulkUserDayMetrics {
 impl FromJson for WfmHistoricalAdherenceBulkUserDayMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "dayStartOffsetSeconds" => v.day_start_offset_seconds = r.read()?,
                 "adherenceScheduleSeconds" => v.adherence_schedule_seconds = r.read()?,
                 "conformanceScheduleSeconds" => v.conformance_schedule_seconds = r.read()?,
@@ -85219,10 +85220,9 @@ impl FromJson for WfmHistoricalAdherenceBulkUserDayMetrics {
                 "actualLengthSeconds" => v.actual_length_seconds = r.read()?,
                 "adherencePercentage" => v.adherence_percentage = r.read()?,
                 "conformancePercentage" => v.conformance_percentage = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85326,8 +85326,9 @@ impl WfmHistoricalAdherenceBulkUserResult {
 impl FromJson for WfmHistoricalAdherenceBulkUserResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "adherencePercentage" => v.adherence_percentage = r.read()?,
                 "conformancePercentage" => v.conformance_percentage = r.read()?,
@@ -85335,10 +85336,9 @@ impl FromJson for WfmHistoricalAdherenceBulkUserResult {
                 "exceptionInfo" => v.exception_info = r.read()?,
                 "actuals" => v.actuals = r.read()?,
                 "dayMetrics" => v.day_metrics = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85486,18 +85486,18 @@ impl WfmHistoricalAdherenceQuery {
 impl FromJson for WfmHistoricalAdherenceQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "includeExceptions" => v.include_exceptions = r.read()?,
                 "teamIds" => v.team_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85562,15 +85562,15 @@ impl WfmHistoricalAdherenceQueryForAgent {
 impl FromJson for WfmHistoricalAdherenceQueryForAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85652,17 +85652,17 @@ impl WfmHistoricalAdherenceQueryForTeams {
 impl FromJson for WfmHistoricalAdherenceQueryForTeams {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "userIds" => v.user_ids = r.read()?,
                 "includeExceptions" => v.include_exceptions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85742,17 +85742,17 @@ impl WfmHistoricalAdherenceResponse {
 impl FromJson for WfmHistoricalAdherenceResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "downloadUrl" => v.download_url = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
                 "downloadUrls" => v.download_urls = r.read()?,
                 "queryState" => v.query_state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85865,15 +85865,15 @@ impl WfmHistoricalAdherenceResultWrapper {
 impl FromJson for WfmHistoricalAdherenceResultWrapper {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entityId" => v.entity_id = r.read()?,
                 "data" => v.data = r.read()?,
                 "lookupIdToSecondaryPresenceId" => v.lookup_id_to_secondary_presence_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -85944,16 +85944,16 @@ impl WfmHistoricalShrinkageRequest {
 impl FromJson for WfmHistoricalShrinkageRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "granularity" => v.granularity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86070,16 +86070,16 @@ impl WfmHistoricalShrinkageResponse {
 impl FromJson for WfmHistoricalShrinkageResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operationId" => v.operation_id = r.read()?,
                 "downloadUrls" => v.download_urls = r.read()?,
                 "downloadResult" => v.download_result = r.read()?,
                 "state" => v.state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86204,16 +86204,16 @@ impl WfmHistoricalShrinkageTeamsRequest {
 impl FromJson for WfmHistoricalShrinkageTeamsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "endDate" => v.end_date = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
                 "granularity" => v.granularity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86301,13 +86301,13 @@ impl WfmIntegrationListing {
 impl FromJson for WfmIntegrationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86356,14 +86356,14 @@ impl WfmIntegrationReference {
 impl FromJson for WfmIntegrationReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86431,16 +86431,16 @@ impl WfmIntegrationResponse {
 impl FromJson for WfmIntegrationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "active" => v.active = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86490,14 +86490,14 @@ impl WfmIntradayPlanningGroupListing {
 impl FromJson for WfmIntradayPlanningGroupListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "noDataReason" => v.no_data_reason = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86587,13 +86587,13 @@ impl WfmProcessUploadRequest {
 impl FromJson for WfmProcessUploadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "uploadKey" => v.upload_key = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86646,14 +86646,14 @@ impl WfmServiceGoalImpact {
 impl FromJson for WfmServiceGoalImpact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "increaseByPercent" => v.increase_by_percent = r.read()?,
                 "decreaseByPercent" => v.decrease_by_percent = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86718,15 +86718,15 @@ impl WfmServiceGoalImpactSettings {
 impl FromJson for WfmServiceGoalImpactSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "serviceLevel" => v.service_level = r.read()?,
                 "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
                 "abandonRate" => v.abandon_rate = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86781,14 +86781,14 @@ impl WfmTimeSpan {
 impl FromJson for WfmTimeSpan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86827,13 +86827,13 @@ impl WfmUserEntityListing {
 impl FromJson for WfmUserEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -86969,8 +86969,9 @@ impl WfmUserNotification {
 impl FromJson for WfmUserNotification {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "mutableGroupId" => v.mutable_group_id = r.read()?,
                 "timestamp" => v.timestamp = r.read()?,
@@ -86982,10 +86983,9 @@ impl FromJson for WfmUserNotification {
                 "markedAsRead" => v.marked_as_read = r.read()?,
                 "agentNotification" => v.agent_notification = r.read()?,
                 "otherNotificationIdsInGroup" => v.other_notification_ids_in_group = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -87128,17 +87128,17 @@ impl WfmVersionedEntityMetadata {
 impl FromJson for WfmVersionedEntityMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "dateModified" => v.date_modified = r.read()?,
                 "createdBy" => v.created_by = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
                 "version" => v.version = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -87499,8 +87499,9 @@ impl WorkPlan {
 impl FromJson for WorkPlan {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "enabled" => v.enabled = r.read()?,
@@ -87537,10 +87538,9 @@ impl FromJson for WorkPlan {
                 "agentCount" => v.agent_count = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -87853,8 +87853,9 @@ impl WorkPlanActivity {
 impl FromJson for WorkPlanActivity {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityCodeId" => v.activity_code_id = r.read()?,
                 "description" => v.description = r.read()?,
                 "lengthMinutes" => v.length_minutes = r.read()?,
@@ -87872,10 +87873,9 @@ impl FromJson for WorkPlanActivity {
                 "id" => v.id = r.read()?,
                 "delete" => v.delete = r.read()?,
                 "validationId" => v.validation_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88079,8 +88079,9 @@ impl WorkPlanBid {
 impl FromJson for WorkPlanBid {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "forecast" => v.forecast = r.read()?,
@@ -88096,10 +88097,9 @@ impl FromJson for WorkPlanBid {
                 "workPlanFieldsVisibleToAgents" => v.work_plan_fields_visible_to_agents = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88419,17 +88419,17 @@ impl WorkPlanBidGroup {
 impl FromJson for WorkPlanBidGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
                 "agents" => v.agents = r.read()?,
                 "workPlans" => v.work_plans = r.read()?,
                 "planningGroups" => v.planning_groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88519,17 +88519,17 @@ impl WorkPlanBidGroupCreate {
 impl FromJson for WorkPlanBidGroupCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
                 "workPlans" => v.work_plans = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88602,16 +88602,16 @@ impl WorkPlanBidGroupResponse {
 impl FromJson for WorkPlanBidGroupResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "workPlanBidGroup" => v.work_plan_bid_group = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88720,8 +88720,9 @@ impl WorkPlanBidGroupSummary {
 impl FromJson for WorkPlanBidGroupSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
@@ -88729,10 +88730,9 @@ impl FromJson for WorkPlanBidGroupSummary {
                 "workPlanCount" => v.work_plan_count = r.read()?,
                 "planningGroupCount" => v.planning_group_count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88780,13 +88780,13 @@ impl WorkPlanBidGroupSummaryList {
 impl FromJson for WorkPlanBidGroupSummaryList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlanBidGroupSummaryList" => v.work_plan_bid_group_summary_list = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88862,17 +88862,17 @@ impl WorkPlanBidGroupUpdate {
 impl FromJson for WorkPlanBidGroupUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "managementUnitId" => v.management_unit_id = r.read()?,
                 "agentIds" => v.agent_ids = r.read()?,
                 "workPlans" => v.work_plans = r.read()?,
                 "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88914,13 +88914,13 @@ impl WorkPlanBidListResponse {
 impl FromJson for WorkPlanBidListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -88991,16 +88991,16 @@ impl WorkPlanBidMetadata {
 impl FromJson for WorkPlanBidMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "createdBy" => v.created_by = r.read()?,
                 "createdDate" => v.created_date = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -89061,15 +89061,15 @@ impl WorkPlanConfigurationViolationMessage {
 impl FromJson for WorkPlanConfigurationViolationMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "arguments" => v.arguments = r.read()?,
                 "severity" => v.severity = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -89366,14 +89366,14 @@ impl WorkPlanConstraintConflictMessage {
 impl FromJson for WorkPlanConstraintConflictMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "arguments" => v.arguments = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -89470,14 +89470,14 @@ impl WorkPlanConstraintMessage {
 impl FromJson for WorkPlanConstraintMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "arguments" => v.arguments = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -89722,14 +89722,14 @@ impl WorkPlanConstraintViolationMessage {
 impl FromJson for WorkPlanConstraintViolationMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "arguments" => v.arguments = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -89846,14 +89846,14 @@ impl WorkPlanConstraintsViolationMessage {
 impl FromJson for WorkPlanConstraintsViolationMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "fixableConstraintsMessages" => v.fixable_constraints_messages = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90258,8 +90258,9 @@ impl WorkPlanListItemResponse {
 impl FromJson for WorkPlanListItemResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "enabled" => v.enabled = r.read()?,
@@ -90296,10 +90297,9 @@ impl FromJson for WorkPlanListItemResponse {
                 "agentCount" => v.agent_count = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90466,13 +90466,13 @@ impl WorkPlanListResponse {
 impl FromJson for WorkPlanListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90536,15 +90536,15 @@ impl WorkPlanOverride {
 impl FromJson for WorkPlanOverride {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startDate" => v.start_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
                 "workPlan" => v.work_plan = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90593,14 +90593,14 @@ impl WorkPlanOverrideListWrapperWorkPlanOverrideRequest {
 impl FromJson for WorkPlanOverrideListWrapperWorkPlanOverrideRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "values" => v.values = r.read()?,
                 "deleteAll" => v.delete_all = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90670,16 +90670,16 @@ impl WorkPlanOverrideRequest {
 impl FromJson for WorkPlanOverrideRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "action" => v.action = r.read()?,
                 "startDate" => v.start_date = r.read()?,
                 "weekCount" => v.week_count = r.read()?,
                 "workPlanId" => v.work_plan_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90775,13 +90775,13 @@ impl WorkPlanPatternRequest {
 impl FromJson for WorkPlanPatternRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlanIds" => v.work_plan_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90821,13 +90821,13 @@ impl WorkPlanPatternResponse {
 impl FromJson for WorkPlanPatternResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "workPlans" => v.work_plans = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90885,15 +90885,15 @@ impl WorkPlanReference {
 impl FromJson for WorkPlanReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "managementUnit" => v.management_unit = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -90953,15 +90953,15 @@ impl WorkPlanRotationAgentResponse {
 impl FromJson for WorkPlanRotationAgentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "dateRange" => v.date_range = r.read()?,
                 "position" => v.position = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -91001,13 +91001,13 @@ impl WorkPlanRotationListResponse {
 impl FromJson for WorkPlanRotationListResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -91058,14 +91058,14 @@ impl WorkPlanRotationReference {
 impl FromJson for WorkPlanRotationReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -91178,8 +91178,9 @@ impl WorkPlanRotationResponse {
 impl FromJson for WorkPlanRotationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "enabled" => v.enabled = r.read()?,
@@ -91189,10 +91190,9 @@ impl FromJson for WorkPlanRotationResponse {
                 "agents" => v.agents = r.read()?,
                 "metadata" => v.metadata = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -91467,8 +91467,9 @@ impl WorkPlanShift {
 impl FromJson for WorkPlanShift {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "days" => v.days = r.read()?,
                 "flexibleStartTime" => v.flexible_start_time = r.read()?,
@@ -91495,10 +91496,9 @@ impl FromJson for WorkPlanShift {
                 "id" => v.id = r.read()?,
                 "delete" => v.delete = r.read()?,
                 "validationId" => v.validation_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -91619,14 +91619,14 @@ impl WorkPlanValidationMessageArgument {
 impl FromJson for WorkPlanValidationMessageArgument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -92100,8 +92100,9 @@ impl WorkPlanValidationRequest {
 impl FromJson for WorkPlanValidationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "enabled" => v.enabled = r.read()?,
@@ -92137,10 +92138,9 @@ impl FromJson for WorkPlanValidationRequest {
                 "agents" => v.agents = r.read()?,
                 "agentCount" => v.agent_count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -59,16 +59,16 @@ impl Detail {
 impl FromJson for Detail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "errorCode" => v.error_code = r.read()?,
                 "fieldName" => v.field_name = r.read()?,
                 "entityId" => v.entity_id = r.read()?,
                 "entityName" => v.entity_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -179,8 +179,9 @@ impl ErrorBody {
 impl FromJson for ErrorBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "message" => v.message = r.read()?,
                 "code" => v.code = r.read()?,
                 "status" => v.status = r.read()?,
@@ -192,10 +193,9 @@ impl FromJson for ErrorBody {
                 "details" => v.details = r.read()?,
                 "errors" => v.errors = r.read()?,
                 "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -257,15 +257,15 @@ impl Limit {
 impl FromJson for Limit {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "key" => v.key = r.read()?,
                 "namespace" => v.namespace = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -40,13 +40,13 @@ impl ConversationChannelMetadata {
 impl FromJson for ConversationChannelMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "subType" => v.sub_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -150,14 +150,14 @@ impl ConversationEnrichment {
 impl FromJson for ConversationEnrichment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "language" => v.language = r.read()?,
                 "sentimentV2" => v.sentiment_v2 = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -200,13 +200,13 @@ impl ConversationEnrichmentLanguage {
 impl FromJson for ConversationEnrichmentLanguage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "language" => v.language = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -248,13 +248,13 @@ impl ConversationEnrichmentSentimentV2 {
 impl FromJson for ConversationEnrichmentSentimentV2 {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "tag" => v.tag = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -430,8 +430,9 @@ impl ConversationMessagingChannel {
 impl FromJson for ConversationMessagingChannel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "platform" => v.platform = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -442,10 +443,9 @@ impl FromJson for ConversationMessagingChannel {
                 "dateModified" => v.date_modified = r.read()?,
                 "dateDeleted" => v.date_deleted = r.read()?,
                 "publicMetadata" => v.public_metadata = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -703,8 +703,9 @@ impl ConversationMessagingFromRecipient {
 impl FromJson for ConversationMessagingFromRecipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "nickname" => v.nickname = r.read()?,
                 "id" => v.id = r.read()?,
                 "idType" => v.id_type = r.read()?,
@@ -715,10 +716,9 @@ impl FromJson for ConversationMessagingFromRecipient {
                 "externalContactId" => v.external_contact_id = r.read()?,
                 "externalContactDivisionId" => v.external_contact_division_id = r.read()?,
                 "additionalIds" => v.additional_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -901,8 +901,9 @@ impl ConversationMessagingToRecipient {
 impl FromJson for ConversationMessagingToRecipient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "nickname" => v.nickname = r.read()?,
                 "id" => v.id = r.read()?,
                 "idType" => v.id_type = r.read()?,
@@ -913,10 +914,9 @@ impl FromJson for ConversationMessagingToRecipient {
                 "externalContactId" => v.external_contact_id = r.read()?,
                 "externalContactDivisionId" => v.external_contact_division_id = r.read()?,
                 "additionalIds" => v.additional_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1148,8 +1148,9 @@ impl ConversationNormalizedMessage {
 impl FromJson for ConversationNormalizedMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "channel" => v.channel = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -1165,10 +1166,9 @@ impl FromJson for ConversationNormalizedMessage {
                 "metadata" => v.metadata = r.read()?,
                 "enrichment" => v.enrichment = r.read()?,
                 "byoSmsIntegrationId" => v.byo_sms_integration_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1460,15 +1460,15 @@ impl ConversationPublicMetadata {
 impl FromJson for ConversationPublicMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "rootId" => v.root_id = r.read()?,
                 "replyToId" => v.reply_to_id = r.read()?,
                 "url" => v.url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1521,14 +1521,14 @@ impl ConversationReason {
 impl FromJson for ConversationReason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "code" => v.code = r.read()?,
                 "message" => v.message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1673,14 +1673,14 @@ impl ConversationRecipientAdditionalIdentifier {
 impl FromJson for ConversationRecipientAdditionalIdentifier {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

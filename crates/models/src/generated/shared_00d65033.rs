@@ -47,14 +47,14 @@ impl JourneyAggregateDataContainer {
 impl FromJson for JourneyAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -108,14 +108,14 @@ impl JourneyAggregateQueryClause {
 impl FromJson for JourneyAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -223,15 +223,15 @@ impl JourneyAggregateQueryFilter {
 impl FromJson for JourneyAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -356,17 +356,17 @@ impl JourneyAggregateQueryPredicate {
 impl FromJson for JourneyAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -709,13 +709,13 @@ impl JourneyAggregateQueryResponse {
 impl FromJson for JourneyAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -831,8 +831,9 @@ impl JourneyAggregationQuery {
 impl FromJson for JourneyAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -842,10 +843,9 @@ impl FromJson for JourneyAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -969,16 +969,16 @@ impl JourneyAggregationView {
 impl FromJson for JourneyAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1198,14 +1198,14 @@ impl JourneyAsyncAggregateQueryResponse {
 impl FromJson for JourneyAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1331,8 +1331,9 @@ impl JourneyAsyncAggregationQuery {
 impl FromJson for JourneyAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -1343,10 +1344,9 @@ impl FromJson for JourneyAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -87,8 +87,9 @@ impl JsonSchemaDocument {
 impl FromJson for JsonSchemaDocument {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "$schema" => v.schema = r.read()?,
                 "title" => v.title = r.read()?,
@@ -97,10 +98,9 @@ impl FromJson for JsonSchemaDocument {
                 "required" => v.required = r.read()?,
                 "properties" => v.properties = r.read()?,
                 "additionalProperties" => v.additional_properties = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -129,8 +129,9 @@ impl StatisticalSummary {
 impl FromJson for StatisticalSummary {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "max" => v.max = r.read()?,
                 "min" => v.min = r.read()?,
                 "count" => v.count = r.read()?,
@@ -145,10 +146,9 @@ impl FromJson for StatisticalSummary {
                 "p95" => v.p95 = r.read()?,
                 "p99" => v.p99 = r.read()?,
                 "calculatedMetricValue" => v.calculated_metric_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -49,14 +49,14 @@ impl AnalyticsAgentGroup {
 impl FromJson for AnalyticsAgentGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentGroupId" => v.agent_group_id = r.read()?,
                 "agentGroupType" => v.agent_group_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -337,8 +337,9 @@ impl AnalyticsConversation {
 impl FromJson for AnalyticsConversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "accessAttributes" => v.access_attributes = r.read()?,
                 "associatedConversationId" => v.associated_conversation_id = r.read()?,
                 "conferenceStart" => v.conference_start = r.read()?,
@@ -361,10 +362,9 @@ impl FromJson for AnalyticsConversation {
                 "surveys" => v.surveys = r.read()?,
                 "resolutions" => v.resolutions = r.read()?,
                 "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -603,15 +603,15 @@ impl AnalyticsConversationAsyncQueryResponse {
 impl FromJson for AnalyticsConversationAsyncQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversations" => v.conversations = r.read()?,
                 "cursor" => v.cursor = r.read()?,
                 "dataAvailabilityDate" => v.data_availability_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -665,15 +665,15 @@ impl AnalyticsConversationQueryResponse {
 impl FromJson for AnalyticsConversationQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversations" => v.conversations = r.read()?,
                 "aggregations" => v.aggregations = r.read()?,
                 "totalHits" => v.total_hits = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -931,8 +931,9 @@ impl AnalyticsConversationSegment {
 impl FromJson for AnalyticsConversationSegment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "audioMuted" => v.audio_muted = r.read()?,
                 "conference" => v.conference = r.read()?,
                 "destinationConversationId" => v.destination_conversation_id = r.read()?,
@@ -958,10 +959,9 @@ impl FromJson for AnalyticsConversationSegment {
                 "wrapUpTags" => v.wrap_up_tags = r.read()?,
                 "scoredAgents" => v.scored_agents = r.read()?,
                 "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1464,8 +1464,9 @@ impl AnalyticsConversationWithoutAttributes {
 impl FromJson for AnalyticsConversationWithoutAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "accessAttributes" => v.access_attributes = r.read()?,
                 "associatedConversationId" => v.associated_conversation_id = r.read()?,
                 "conferenceStart" => v.conference_start = r.read()?,
@@ -1488,10 +1489,9 @@ impl FromJson for AnalyticsConversationWithoutAttributes {
                 "surveys" => v.surveys = r.read()?,
                 "resolutions" => v.resolutions = r.read()?,
                 "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1712,13 +1712,13 @@ impl AnalyticsConversationWithoutAttributesMultiGetResponse {
 impl FromJson for AnalyticsConversationWithoutAttributesMultiGetResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversations" => v.conversations = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1907,8 +1907,9 @@ impl AnalyticsEvaluation {
 impl FromJson for AnalyticsEvaluation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "assigneeApplicable" => v.assignee_applicable = r.read()?,
                 "assigneeId" => v.assignee_id = r.read()?,
                 "calibrationId" => v.calibration_id = r.read()?,
@@ -1927,10 +1928,9 @@ impl FromJson for AnalyticsEvaluation {
                 "userId" => v.user_id = r.read()?,
                 "oTotalCriticalScore" => v.o_total_critical_score = r.read()?,
                 "oTotalScore" => v.o_total_score = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2172,8 +2172,9 @@ impl AnalyticsFlow {
 impl FromJson for AnalyticsFlow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "endingLanguage" => v.ending_language = r.read()?,
                 "entryReason" => v.entry_reason = r.read()?,
                 "entryType" => v.entry_type = r.read()?,
@@ -2189,10 +2190,9 @@ impl FromJson for AnalyticsFlow {
                 "transferTargetName" => v.transfer_target_name = r.read()?,
                 "transferType" => v.transfer_type = r.read()?,
                 "outcomes" => v.outcomes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2464,17 +2464,17 @@ impl AnalyticsFlowOutcome {
 impl FromJson for AnalyticsFlowOutcome {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "flowOutcome" => v.flow_outcome = r.read()?,
                 "flowOutcomeEndTimestamp" => v.flow_outcome_end_timestamp = r.read()?,
                 "flowOutcomeId" => v.flow_outcome_id = r.read()?,
                 "flowOutcomeStartTimestamp" => v.flow_outcome_start_timestamp = r.read()?,
                 "flowOutcomeValue" => v.flow_outcome_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2608,8 +2608,9 @@ impl AnalyticsMediaEndpointStat {
 impl FromJson for AnalyticsMediaEndpointStat {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "codecs" => v.codecs = r.read()?,
                 "discardedPackets" => v.discarded_packets = r.read()?,
                 "duplicatePackets" => v.duplicate_packets = r.read()?,
@@ -2621,10 +2622,9 @@ impl FromJson for AnalyticsMediaEndpointStat {
                 "overrunPackets" => v.overrun_packets = r.read()?,
                 "receivedPackets" => v.received_packets = r.read()?,
                 "underrunPackets" => v.underrun_packets = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2764,8 +2764,9 @@ impl AnalyticsParticipant {
 impl FromJson for AnalyticsParticipant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "externalContactId" => v.external_contact_id = r.read()?,
                 "externalOrganizationId" => v.external_organization_id = r.read()?,
                 "flaggedReason" => v.flagged_reason = r.read()?,
@@ -2777,10 +2778,9 @@ impl FromJson for AnalyticsParticipant {
                 "userId" => v.user_id = r.read()?,
                 "sessions" => v.sessions = r.read()?,
                 "attributes" => v.attributes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3069,8 +3069,9 @@ impl AnalyticsParticipantWithoutAttributes {
 impl FromJson for AnalyticsParticipantWithoutAttributes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "externalContactId" => v.external_contact_id = r.read()?,
                 "externalOrganizationId" => v.external_organization_id = r.read()?,
                 "flaggedReason" => v.flagged_reason = r.read()?,
@@ -3081,10 +3082,9 @@ impl FromJson for AnalyticsParticipantWithoutAttributes {
                 "teamId" => v.team_id = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "sessions" => v.sessions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3309,15 +3309,15 @@ impl AnalyticsProperty {
 impl FromJson for AnalyticsProperty {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "property" => v.property = r.read()?,
                 "propertyType" => v.property_type = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3431,14 +3431,14 @@ impl AnalyticsProposedAgent {
 impl FromJson for AnalyticsProposedAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentRank" => v.agent_rank = r.read()?,
                 "proposedAgentId" => v.proposed_agent_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3504,16 +3504,16 @@ impl AnalyticsResolution {
 impl FromJson for AnalyticsResolution {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventTime" => v.event_time = r.read()?,
                 "queueId" => v.queue_id = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "nNextContactAvoided" => v.n_next_contact_avoided = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4348,8 +4348,9 @@ impl AnalyticsSession {
 impl FromJson for AnalyticsSession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activeSkillIds" => v.active_skill_ids = r.read()?,
                 "acwSkipped" => v.acw_skipped = r.read()?,
                 "addressFrom" => v.address_from = r.read()?,
@@ -4439,10 +4440,9 @@ impl FromJson for AnalyticsSession {
                 "flow" => v.flow = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "segments" => v.segments = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5098,15 +5098,15 @@ impl AnalyticsSessionMetric {
 impl FromJson for AnalyticsSessionMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "emitDate" => v.emit_date = r.read()?,
                 "name" => v.name = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5254,8 +5254,9 @@ impl AnalyticsSurvey {
 impl FromJson for AnalyticsSurvey {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventTime" => v.event_time = r.read()?,
                 "queueId" => v.queue_id = r.read()?,
                 "surveyCompletedDate" => v.survey_completed_date = r.read()?,
@@ -5269,10 +5270,9 @@ impl FromJson for AnalyticsSurvey {
                 "surveyType" => v.survey_type = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "oSurveyTotalScore" => v.o_survey_total_score = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5398,16 +5398,16 @@ impl ConversationActivityData {
 impl FromJson for ConversationActivityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
                 "truncated" => v.truncated = r.read()?,
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5650,8 +5650,9 @@ impl ConversationActivityEntityData {
 impl FromJson for ConversationActivityEntityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityDate" => v.activity_date = r.read()?,
                 "metric" => v.metric = r.read()?,
                 "activeRouting" => v.active_routing = r.read()?,
@@ -5675,10 +5676,9 @@ impl FromJson for ConversationActivityEntityData {
                 "usedRouting" => v.used_routing = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "scoredAgents" => v.scored_agents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6115,17 +6115,17 @@ impl ConversationActivityMetricValue {
 impl FromJson for ConversationActivityMetricValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "qualifier" => v.qualifier = r.read()?,
                 "entityIds" => v.entity_ids = r.read()?,
                 "count" => v.count = r.read()?,
                 "calculatedMetricValue" => v.calculated_metric_value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6259,16 +6259,16 @@ impl ConversationActivityQuery {
 impl FromJson for ConversationActivityQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metrics" => v.metrics = r.read()?,
                 "groupBy" => v.group_by = r.read()?,
                 "filter" => v.filter = r.read()?,
                 "order" => v.order = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6375,14 +6375,14 @@ impl ConversationActivityQueryClause {
 impl FromJson for ConversationActivityQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6490,15 +6490,15 @@ impl ConversationActivityQueryFilter {
 impl FromJson for ConversationActivityQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6598,14 +6598,14 @@ impl ConversationActivityQueryMetric {
 impl FromJson for ConversationActivityQueryMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "details" => v.details = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6732,16 +6732,16 @@ impl ConversationActivityQueryPredicate {
 impl FromJson for ConversationActivityQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7022,14 +7022,14 @@ impl ConversationActivityResponse {
 impl FromJson for ConversationActivityResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "entityIdDimension" => v.entity_id_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7206,14 +7206,14 @@ impl ConversationActivityScoredAgent {
 impl FromJson for ConversationActivityScoredAgent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "agentScore" => v.agent_score = r.read()?,
                 "scoredAgentId" => v.scored_agent_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7261,14 +7261,14 @@ impl ConversationAggregateDataContainer {
 impl FromJson for ConversationAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7322,14 +7322,14 @@ impl ConversationAggregateQueryClause {
 impl FromJson for ConversationAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7437,15 +7437,15 @@ impl ConversationAggregateQueryFilter {
 impl FromJson for ConversationAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7570,17 +7570,17 @@ impl ConversationAggregateQueryPredicate {
 impl FromJson for ConversationAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8099,13 +8099,13 @@ impl ConversationAggregateQueryResponse {
 impl FromJson for ConversationAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8248,8 +8248,9 @@ impl ConversationAggregationQuery {
 impl FromJson for ConversationAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -8262,10 +8263,9 @@ impl FromJson for ConversationAggregationQuery {
                 "queryType" => v.query_type = r.read()?,
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8423,14 +8423,14 @@ impl ConversationAggregationSort {
 impl FromJson for ConversationAggregationSort {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -8914,16 +8914,16 @@ impl ConversationAggregationView {
 impl FromJson for ConversationAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9383,14 +9383,14 @@ impl ConversationAsyncAggregateQueryResponse {
 impl FromJson for ConversationAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9543,8 +9543,9 @@ impl ConversationAsyncAggregationQuery {
 impl FromJson for ConversationAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -9558,10 +9559,9 @@ impl FromJson for ConversationAsyncAggregationQuery {
                 "sortMetric" => v.sort_metric = r.read()?,
                 "limit" => v.limit = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9790,8 +9790,9 @@ impl ConversationQuery {
 impl FromJson for ConversationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conversationFilters" => v.conversation_filters = r.read()?,
                 "segmentFilters" => v.segment_filters = r.read()?,
                 "evaluationFilters" => v.evaluation_filters = r.read()?,
@@ -9802,10 +9803,9 @@ impl FromJson for ConversationQuery {
                 "interval" => v.interval = r.read()?,
                 "aggregations" => v.aggregations = r.read()?,
                 "paging" => v.paging = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -9984,15 +9984,15 @@ impl PropertyIndexRequest {
 impl FromJson for PropertyIndexRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sessionId" => v.session_id = r.read()?,
                 "targetDate" => v.target_date = r.read()?,
                 "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

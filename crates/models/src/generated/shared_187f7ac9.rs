@@ -76,17 +76,17 @@ impl ConversationContentReceivedReplyMessage {
 impl FromJson for ConversationContentReceivedReplyMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "header" => v.header = r.read()?,
                 "title" => v.title = r.read()?,
                 "subtitle" => v.subtitle = r.read()?,
                 "buttonLabel" => v.button_label = r.read()?,
                 "imageUrl" => v.image_url = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -87,18 +87,18 @@ impl GamificationContestPrizeImageUploadUrlRequest {
 impl FromJson for GamificationContestPrizeImageUploadUrlRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "fileName" => v.file_name = r.read()?,
                 "contentMd5" => v.content_md5 = r.read()?,
                 "signedUrlTimeoutSeconds" => v.signed_url_timeout_seconds = r.read()?,
                 "contentType" => v.content_type = r.read()?,
                 "contentLength" => v.content_length = r.read()?,
                 "serverSideEncryption" => v.server_side_encryption = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

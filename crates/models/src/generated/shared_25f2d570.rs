@@ -81,18 +81,18 @@ impl ConnectedEdge {
 impl FromJson for ConnectedEdge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "interfaceName" => v.interface_name = r.read()?,
                 "interfaceIpAddress" => v.interface_ip_address = r.read()?,
                 "edgeConnectionList" => v.edge_connection_list = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -208,8 +208,9 @@ impl DomainEdgeSoftwareUpdateDto {
 impl FromJson for DomainEdgeSoftwareUpdateDto {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "version" => v.version = r.read()?,
                 "maxDownloadRate" => v.max_download_rate = r.read()?,
                 "downloadStartTime" => v.download_start_time = r.read()?,
@@ -220,10 +221,9 @@ impl FromJson for DomainEdgeSoftwareUpdateDto {
                 "edgeUri" => v.edge_uri = r.read()?,
                 "callDrainingWaitTimeSeconds" => v.call_draining_wait_time_seconds = r.read()?,
                 "current" => v.current = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -400,8 +400,9 @@ impl DomainEdgeSoftwareVersionDto {
 impl FromJson for DomainEdgeSoftwareVersionDto {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "edgeVersion" => v.edge_version = r.read()?,
@@ -410,10 +411,9 @@ impl FromJson for DomainEdgeSoftwareVersionDto {
                 "current" => v.current = r.read()?,
                 "latestRelease" => v.latest_release = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -802,8 +802,9 @@ impl Edge {
 impl FromJson for Edge {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -847,10 +848,9 @@ impl FromJson for Edge {
                 "offlineConfigCalled" => v.offline_config_called = r.read()?,
                 "osName" => v.os_name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1325,16 +1325,16 @@ impl EdgeAutoUpdateConfig {
 impl FromJson for EdgeAutoUpdateConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeZone" => v.time_zone = r.read()?,
                 "rrule" => v.rrule = r.read()?,
                 "start" => v.start = r.read()?,
                 "end" => v.end = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1427,8 +1427,9 @@ impl EdgeConnectionInfo {
 impl FromJson for EdgeConnectionInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "interfaceName" => v.interface_name = r.read()?,
@@ -1436,10 +1437,9 @@ impl FromJson for EdgeConnectionInfo {
                 "connectionErrors" => v.connection_errors = r.read()?,
                 "site" => v.site = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1635,8 +1635,9 @@ impl EdgeGroup {
 impl FromJson for EdgeGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -1654,10 +1655,9 @@ impl FromJson for EdgeGroup {
                 "edgeTrunkBaseAssignment" => v.edge_trunk_base_assignment = r.read()?,
                 "phoneTrunkBases" => v.phone_trunk_bases = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1811,8 +1811,9 @@ impl EdgeInterface {
 impl FromJson for EdgeInterface {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "ipAddress" => v.ip_address = r.read()?,
                 "name" => v.name = r.read()?,
@@ -1821,10 +1822,9 @@ impl FromJson for EdgeInterface {
                 "endpoints" => v.endpoints = r.read()?,
                 "lineTypes" => v.line_types = r.read()?,
                 "addressFamilyId" => v.address_family_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1871,13 +1871,13 @@ impl NTPSettings {
 impl FromJson for NTPSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "servers" => v.servers = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2175,8 +2175,9 @@ impl Site {
 impl FromJson for Site {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -2208,10 +2209,9 @@ impl FromJson for Site {
                 "callerName" => v.caller_name = r.read()?,
                 "cloudProxyForceTurn" => v.cloud_proxy_force_turn = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2461,8 +2461,9 @@ impl SiteConnection {
 impl FromJson for SiteConnection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
@@ -2474,10 +2475,9 @@ impl FromJson for SiteConnection {
                 "coreSite" => v.core_site = r.read()?,
                 "primaryCoreSites" => v.primary_core_sites = r.read()?,
                 "secondaryCoreSites" => v.secondary_core_sites = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2699,8 +2699,9 @@ impl SiteSearchCriteria {
 impl FromJson for SiteSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "endValue" => v.end_value = r.read()?,
                 "values" => v.values = r.read()?,
                 "startValue" => v.start_value = r.read()?,
@@ -2710,10 +2711,9 @@ impl FromJson for SiteSearchCriteria {
                 "dateFormat" => v.date_format = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "fields" => v.fields = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2911,8 +2911,9 @@ impl SiteSearchRequest {
 impl FromJson for SiteSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sortOrder" => v.sort_order = r.read()?,
                 "sortBy" => v.sort_by = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
@@ -2920,10 +2921,9 @@ impl FromJson for SiteSearchRequest {
                 "sort" => v.sort = r.read()?,
                 "expand" => v.expand = r.read()?,
                 "query" => v.query = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3104,8 +3104,9 @@ impl SitesSearchResponse {
 impl FromJson for SitesSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
@@ -3115,10 +3116,9 @@ impl FromJson for SitesSearchResponse {
                 "nextPage" => v.next_page = r.read()?,
                 "types" => v.types = r.read()?,
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3332,8 +3332,9 @@ impl TrunkBase {
 impl FromJson for TrunkBase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -3353,10 +3354,9 @@ impl FromJson for TrunkBase {
                 "site" => v.site = r.read()?,
                 "inboundSite" => v.inbound_site = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3525,14 +3525,14 @@ impl TrunkBaseAssignment {
 impl FromJson for TrunkBaseAssignment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "family" => v.family = r.read()?,
                 "trunkBase" => v.trunk_base = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -90,8 +90,9 @@ impl Contact {
 impl FromJson for Contact {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "address" => v.address = r.read()?,
                 "display" => v.display = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
@@ -99,10 +100,9 @@ impl FromJson for Contact {
                 "extension" => v.extension = r.read()?,
                 "countryCode" => v.country_code = r.read()?,
                 "integration" => v.integration = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

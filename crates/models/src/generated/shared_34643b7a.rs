@@ -105,8 +105,9 @@ impl ConversationContentAttachment {
 impl FromJson for ConversationContentAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "url" => v.url = r.read()?,
@@ -115,10 +116,9 @@ impl FromJson for ConversationContentAttachment {
                 "sha256" => v.sha256 = r.read()?,
                 "filename" => v.filename = r.read()?,
                 "contentSizeBytes" => v.content_size_bytes = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -235,14 +235,14 @@ impl ConversationNotificationTemplateBody {
 impl FromJson for ConversationNotificationTemplateBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "text" => v.text = r.read()?,
                 "parameters" => v.parameters = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -341,8 +341,9 @@ impl ConversationNotificationTemplateButton {
 impl FromJson for ConversationNotificationTemplateButton {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "text" => v.text = r.read()?,
                 "index" => v.index = r.read()?,
@@ -350,10 +351,9 @@ impl FromJson for ConversationNotificationTemplateButton {
                 "url" => v.url = r.read()?,
                 "payload" => v.payload = r.read()?,
                 "parameters" => v.parameters = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -479,16 +479,16 @@ impl ConversationNotificationTemplateHeader {
 impl FromJson for ConversationNotificationTemplateHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "text" => v.text = r.read()?,
                 "media" => v.media = r.read()?,
                 "parameters" => v.parameters = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -589,14 +589,14 @@ impl ConversationNotificationTemplateParameter {
 impl FromJson for ConversationNotificationTemplateParameter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "text" => v.text = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -173,8 +173,9 @@ impl SchemaQuantityLimits {
 impl FromJson for SchemaQuantityLimits {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "minFieldNameCharacters" => v.min_field_name_characters = r.read()?,
@@ -191,10 +192,9 @@ impl FromJson for SchemaQuantityLimits {
                 "maxNumberOfFieldsPerSchema" => v.max_number_of_fields_per_schema = r.read()?,
                 "maxNumberOfFieldsPerOrg" => v.max_number_of_fields_per_org = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

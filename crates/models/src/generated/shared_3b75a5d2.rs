@@ -80,8 +80,9 @@ impl LocationAddress {
 impl FromJson for LocationAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "city" => v.city = r.read()?,
                 "country" => v.country = r.read()?,
                 "countryName" => v.country_name = r.read()?,
@@ -89,10 +90,9 @@ impl FromJson for LocationAddress {
                 "street1" => v.street1 = r.read()?,
                 "street2" => v.street2 = r.read()?,
                 "zipcode" => v.zipcode = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

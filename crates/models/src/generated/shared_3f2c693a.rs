@@ -110,8 +110,9 @@ impl TranscriptSearchCriteria {
 impl FromJson for TranscriptSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "endValue" => v.end_value = r.read()?,
                 "values" => v.values = r.read()?,
                 "startValue" => v.start_value = r.read()?,
@@ -121,10 +122,9 @@ impl FromJson for TranscriptSearchCriteria {
                 "dateFormat" => v.date_format = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "fields" => v.fields = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -357,8 +357,9 @@ impl TranscriptSearchRequest {
 impl FromJson for TranscriptSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sortOrder" => v.sort_order = r.read()?,
                 "sortBy" => v.sort_by = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
@@ -367,10 +368,9 @@ impl FromJson for TranscriptSearchRequest {
                 "returnFields" => v.return_fields = r.read()?,
                 "types" => v.types = r.read()?,
                 "query" => v.query = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -59,16 +59,16 @@ impl DocumentThumbnail {
 impl FromJson for DocumentThumbnail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "resolution" => v.resolution = r.read()?,
                 "imageUri" => v.image_uri = r.read()?,
                 "height" => v.height = r.read()?,
                 "width" => v.width = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -151,8 +151,9 @@ impl DownloadResponse {
 impl FromJson for DownloadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "contentLocationUri" => v.content_location_uri = r.read()?,
                 "imageUri" => v.image_uri = r.read()?,
@@ -160,10 +161,9 @@ impl FromJson for DownloadResponse {
                 "state" => v.state = r.read()?,
                 "resultUri" => v.result_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

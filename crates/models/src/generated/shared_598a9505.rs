@@ -38,13 +38,13 @@ impl Actions {
 impl FromJson for Actions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "skillsToRemove" => v.skills_to_remove = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -93,14 +93,14 @@ impl AcwSettings {
 impl FromJson for AcwSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "wrapupPrompt" => v.wrapup_prompt = r.read()?,
                 "timeoutMs" => v.timeout_ms = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -218,15 +218,15 @@ impl AgentOwnedRouting {
 impl FromJson for AgentOwnedRouting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enableAgentOwnedCallbacks" => v.enable_agent_owned_callbacks = r.read()?,
                 "maxOwnedCallbackHours" => v.max_owned_callback_hours = r.read()?,
                 "maxOwnedCallbackDelayHours" => v.max_owned_callback_delay_hours = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -268,13 +268,13 @@ impl Bullseye {
 impl FromJson for Bullseye {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "rings" => v.rings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -467,8 +467,9 @@ impl CallbackMediaSettings {
 impl FromJson for CallbackMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
                 "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
@@ -487,10 +488,9 @@ impl FromJson for CallbackMediaSettings {
                 "answeringMachineFlow" => v.answering_machine_flow = r.read()?,
                 "edgeGroup" => v.edge_group = r.read()?,
                 "site" => v.site = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -705,14 +705,14 @@ impl CannedResponseLibraries {
 impl FromJson for CannedResponseLibraries {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "libraryIds" => v.library_ids = r.read()?,
                 "mode" => v.mode = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -813,14 +813,14 @@ impl ConditionalGroupActivation {
 impl FromJson for ConditionalGroupActivation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "pilotRule" => v.pilot_rule = r.read()?,
                 "rules" => v.rules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -879,15 +879,15 @@ impl ConditionalGroupActivationCondition {
 impl FromJson for ConditionalGroupActivationCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "simpleMetric" => v.simple_metric = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1001,14 +1001,14 @@ impl ConditionalGroupActivationPilotRule {
 impl FromJson for ConditionalGroupActivationPilotRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conditions" => v.conditions = r.read()?,
                 "conditionExpression" => v.condition_expression = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1067,15 +1067,15 @@ impl ConditionalGroupActivationRule {
 impl FromJson for ConditionalGroupActivationRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "conditions" => v.conditions = r.read()?,
                 "conditionExpression" => v.condition_expression = r.read()?,
                 "groups" => v.groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1126,14 +1126,14 @@ impl ConditionalGroupActivationSimpleMetric {
 impl FromJson for ConditionalGroupActivationSimpleMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "queue" => v.queue = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1225,13 +1225,13 @@ impl ConditionalGroupRouting {
 impl FromJson for ConditionalGroupRouting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "rules" => v.rules = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1316,18 +1316,18 @@ impl ConditionalGroupRoutingRule {
 impl FromJson for ConditionalGroupRoutingRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "queue" => v.queue = r.read()?,
                 "metric" => v.metric = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "conditionValue" => v.condition_value = r.read()?,
                 "groups" => v.groups = r.read()?,
                 "waitSeconds" => v.wait_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1519,18 +1519,18 @@ impl DirectRouting {
 impl FromJson for DirectRouting {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "callMediaSettings" => v.call_media_settings = r.read()?,
                 "emailMediaSettings" => v.email_media_settings = r.read()?,
                 "messageMediaSettings" => v.message_media_settings = r.read()?,
                 "backupQueueId" => v.backup_queue_id = r.read()?,
                 "waitForAgent" => v.wait_for_agent = r.read()?,
                 "agentWaitSeconds" => v.agent_wait_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1575,13 +1575,13 @@ impl DirectRoutingMediaSettings {
 impl FromJson for DirectRoutingMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "useAgentAddressOutbound" => v.use_agent_address_outbound = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1626,14 +1626,14 @@ impl EmailAddress {
 impl FromJson for EmailAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "email" => v.email = r.read()?,
                 "name" => v.name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1719,18 +1719,18 @@ impl EmailMediaSettings {
 impl FromJson for EmailMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
                 "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
                 "autoAnswerAlertToneSeconds" => v.auto_answer_alert_tone_seconds = r.read()?,
                 "manualAnswerAlertToneSeconds" => v.manual_answer_alert_tone_seconds = r.read()?,
                 "allOutboundEmailAddresses" => v.all_outbound_email_addresses = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1780,14 +1780,14 @@ impl ExpansionCriterium {
 impl FromJson for ExpansionCriterium {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "threshold" => v.threshold = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1889,15 +1889,15 @@ impl InactivityTimeoutSettings {
 impl FromJson for InactivityTimeoutSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeoutSeconds" => v.timeout_seconds = r.read()?,
                 "actionType" => v.action_type = r.read()?,
                 "flowId" => v.flow_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2150,8 +2150,9 @@ impl InboundRoute {
 impl FromJson for InboundRoute {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "pattern" => v.pattern = r.read()?,
@@ -2171,10 +2172,9 @@ impl FromJson for InboundRoute {
                 "mailboxFolders" => v.mailbox_folders = r.read()?,
                 "status" => v.status = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2374,17 +2374,17 @@ impl MediaSettings {
 impl FromJson for MediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
                 "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
                 "autoAnswerAlertToneSeconds" => v.auto_answer_alert_tone_seconds = r.read()?,
                 "manualAnswerAlertToneSeconds" => v.manual_answer_alert_tone_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2471,18 +2471,18 @@ impl MemberGroup {
 impl FromJson for MemberGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "memberCount" => v.member_count = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2641,8 +2641,9 @@ impl MessageMediaSettings {
 impl FromJson for MessageMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
                 "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
                 "serviceLevel" => v.service_level = r.read()?,
@@ -2651,10 +2652,9 @@ impl FromJson for MessageMediaSettings {
                 "subTypeSettings" => v.sub_type_settings = r.read()?,
                 "enableInactivityTimeout" => v.enable_inactivity_timeout = r.read()?,
                 "inactivityTimeoutSettings" => v.inactivity_timeout_settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2710,14 +2710,14 @@ impl MessageSubtypeSettings {
 impl FromJson for MessageSubtypeSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
                 "enableInactivityTimeout" => v.enable_inactivity_timeout = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2763,14 +2763,14 @@ impl QueueEmailAddress {
 impl FromJson for QueueEmailAddress {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "domain" => v.domain = r.read()?,
                 "route" => v.route = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2847,17 +2847,17 @@ impl QueueMediaSettings {
 impl FromJson for QueueMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "call" => v.call = r.read()?,
                 "callback" => v.callback = r.read()?,
                 "chat" => v.chat = r.read()?,
                 "email" => v.email = r.read()?,
                 "message" => v.message = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2913,15 +2913,15 @@ impl QueueMessagingAddresses {
 impl FromJson for QueueMessagingAddresses {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "smsAddress" => v.sms_address = r.read()?,
                 "openMessagingRecipient" => v.open_messaging_recipient = r.read()?,
                 "whatsAppRecipient" => v.whats_app_recipient = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2981,15 +2981,15 @@ impl Ring {
 impl FromJson for Ring {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "expansionCriteria" => v.expansion_criteria = r.read()?,
                 "actions" => v.actions = r.read()?,
                 "memberGroups" => v.member_groups = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3049,15 +3049,15 @@ impl RoutingRule {
 impl FromJson for RoutingRule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operator" => v.operator = r.read()?,
                 "threshold" => v.threshold = r.read()?,
                 "waitSeconds" => v.wait_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3173,16 +3173,16 @@ impl Signature {
 impl FromJson for Signature {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "enabled" => v.enabled = r.read()?,
                 "cannedResponseId" => v.canned_response_id = r.read()?,
                 "alwaysIncluded" => v.always_included = r.read()?,
                 "inclusionType" => v.inclusion_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3288,15 +3288,15 @@ impl SkillsToRemove {
 impl FromJson for SkillsToRemove {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

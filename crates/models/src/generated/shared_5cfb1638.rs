@@ -91,8 +91,9 @@ impl FieldConfig {
 impl FromJson for FieldConfig {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "entityType" => v.entity_type = r.read()?,
@@ -101,10 +102,9 @@ impl FromJson for FieldConfig {
                 "version" => v.version = r.read()?,
                 "schemaVersion" => v.schema_version = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -263,8 +263,9 @@ impl FieldList {
 impl FromJson for FieldList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "customLabels" => v.custom_labels = r.read()?,
                 "instructionText" => v.instruction_text = r.read()?,
                 "key" => v.key = r.read()?,
@@ -275,10 +276,9 @@ impl FromJson for FieldList {
                 "type" => v.r#type = r.read()?,
                 "required" => v.required = r.read()?,
                 "gdpr" => v.gdpr = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -346,16 +346,16 @@ impl Section {
 impl FromJson for Section {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "fieldList" => v.field_list = r.read()?,
                 "instructionText" => v.instruction_text = r.read()?,
                 "key" => v.key = r.read()?,
                 "state" => v.state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

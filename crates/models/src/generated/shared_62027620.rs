@@ -70,17 +70,17 @@ impl ObservationMetricData {
 impl FromJson for ObservationMetricData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "qualifier" => v.qualifier = r.read()?,
                 "stats" => v.stats = r.read()?,
                 "truncated" => v.truncated = r.read()?,
                 "observations" => v.observations = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -286,8 +286,9 @@ impl ObservationValue {
 impl FromJson for ObservationValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "observationDate" => v.observation_date = r.read()?,
                 "conversationId" => v.conversation_id = r.read()?,
                 "sessionId" => v.session_id = r.read()?,
@@ -307,10 +308,9 @@ impl FromJson for ObservationValue {
                 "requestedRoutings" => v.requested_routings = r.read()?,
                 "usedRouting" => v.used_routing = r.read()?,
                 "scoredAgents" => v.scored_agents = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

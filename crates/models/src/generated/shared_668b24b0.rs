@@ -69,16 +69,16 @@ impl ApiUsageClientQuery {
 impl FromJson for ApiUsageClientQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "groupBy" => v.group_by = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -190,15 +190,15 @@ impl ApiUsageQueryResult {
 impl FromJson for ApiUsageQueryResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "queryStatus" => v.query_status = r.read()?,
                 "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -399,8 +399,9 @@ impl ApiUsageRow {
 impl FromJson for ApiUsageRow {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "clientId" => v.client_id = r.read()?,
                 "clientName" => v.client_name = r.read()?,
                 "organizationId" => v.organization_id = r.read()?,
@@ -414,10 +415,9 @@ impl FromJson for ApiUsageRow {
                 "status429" => v.status429 = r.read()?,
                 "requests" => v.requests = r.read()?,
                 "date" => v.date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -478,14 +478,14 @@ impl UsageExecutionResult {
 impl FromJson for UsageExecutionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "executionId" => v.execution_id = r.read()?,
                 "resultsUri" => v.results_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

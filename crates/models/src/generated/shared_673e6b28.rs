@@ -65,16 +65,16 @@ impl ReportingTurnAction {
 impl FromJson for ReportingTurnAction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "actionId" => v.action_id = r.read()?,
                 "actionName" => v.action_name = r.read()?,
                 "actionNumber" => v.action_number = r.read()?,
                 "actionType" => v.action_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

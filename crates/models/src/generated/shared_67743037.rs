@@ -67,16 +67,16 @@ impl AiAnswer {
 impl FromJson for AiAnswer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "answerId" => v.answer_id = r.read()?,
                 "explanation" => v.explanation = r.read()?,
                 "failureType" => v.failure_type = r.read()?,
                 "markedNotApplicable" => v.marked_not_applicable = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -192,15 +192,15 @@ impl AiScoring {
 impl FromJson for AiScoring {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "failureType" => v.failure_type = r.read()?,
                 "pending" => v.pending = r.read()?,
                 "dateLastChanged" => v.date_last_changed = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -418,8 +418,9 @@ impl Calibration {
 impl FromJson for Calibration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "calibrator" => v.calibrator = r.read()?,
@@ -436,10 +437,9 @@ impl FromJson for Calibration {
                 "scoringIndex" => v.scoring_index = r.read()?,
                 "expertEvaluator" => v.expert_evaluator = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -850,8 +850,9 @@ impl Evaluation {
 impl FromJson for Evaluation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "conversation" => v.conversation = r.read()?,
@@ -895,10 +896,9 @@ impl FromJson for Evaluation {
                 "retractedEvaluation" => v.retracted_evaluation = r.read()?,
                 "aiScoring" => v.ai_scoring = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1213,8 +1213,9 @@ impl EvaluationQuestionGroupScore {
 impl FromJson for EvaluationQuestionGroupScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "questionGroupId" => v.question_group_id = r.read()?,
                 "totalScore" => v.total_score = r.read()?,
                 "maxTotalScore" => v.max_total_score = r.read()?,
@@ -1231,10 +1232,9 @@ impl FromJson for EvaluationQuestionGroupScore {
                 "totalNonCriticalScoreUnweighted" => v.total_non_critical_score_unweighted = r.read()?,
                 "maxTotalNonCriticalScoreUnweighted" => v.max_total_non_critical_score_unweighted = r.read()?,
                 "questionScores" => v.question_scores = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1366,8 +1366,9 @@ impl EvaluationQuestionScore {
 impl FromJson for EvaluationQuestionScore {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "questionId" => v.question_id = r.read()?,
                 "answerId" => v.answer_id = r.read()?,
                 "score" => v.score = r.read()?,
@@ -1378,10 +1379,9 @@ impl FromJson for EvaluationQuestionScore {
                 "comments" => v.comments = r.read()?,
                 "aiAnswer" => v.ai_answer = r.read()?,
                 "multipleSelectQuestionOptionScores" => v.multiple_select_question_option_scores = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1439,14 +1439,14 @@ impl EvaluationReference {
 impl FromJson for EvaluationReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1575,8 +1575,9 @@ impl EvaluationScoringSet {
 impl FromJson for EvaluationScoringSet {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "totalScore" => v.total_score = r.read()?,
                 "totalCriticalScore" => v.total_critical_score = r.read()?,
                 "maxTotalRawCriticalScore" => v.max_total_raw_critical_score = r.read()?,
@@ -1588,10 +1589,9 @@ impl FromJson for EvaluationScoringSet {
                 "privateComments" => v.private_comments = r.read()?,
                 "agentComments" => v.agent_comments = r.read()?,
                 "transcriptTopics" => v.transcript_topics = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1666,16 +1666,16 @@ impl EvaluationSource {
 impl FromJson for EvaluationSource {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1789,15 +1789,15 @@ impl EvaluationVersion {
 impl FromJson for EvaluationVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1851,15 +1851,15 @@ impl PagelessDomainEntityListingEvaluationVersion {
 impl FromJson for PagelessDomainEntityListingEvaluationVersion {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "entities" => v.entities = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1901,13 +1901,13 @@ impl TopicDuration {
 impl FromJson for TopicDuration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "totalMilliseconds" => v.total_milliseconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1956,14 +1956,14 @@ impl TopicOffset {
 impl FromJson for TopicOffset {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "wordCount" => v.word_count = r.read()?,
                 "characterCount" => v.character_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2074,8 +2074,9 @@ impl TranscriptTopic {
 impl FromJson for TranscriptTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "topicPhrase" => v.topic_phrase = r.read()?,
@@ -2085,10 +2086,9 @@ impl FromJson for TranscriptTopic {
                 "duration" => v.duration = r.read()?,
                 "offset" => v.offset = r.read()?,
                 "recordingLocation" => v.recording_location = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

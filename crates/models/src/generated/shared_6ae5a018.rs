@@ -120,8 +120,9 @@ impl OrganizationPresence {
 impl FromJson for OrganizationPresence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "languageLabels" => v.language_labels = r.read()?,
@@ -133,10 +134,9 @@ impl FromJson for OrganizationPresence {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "modifiedDate" => v.modified_date = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -243,8 +243,9 @@ impl OrganizationPresenceDefinition {
 impl FromJson for OrganizationPresenceDefinition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "type" => v.r#type = r.read()?,
@@ -253,10 +254,9 @@ impl FromJson for OrganizationPresenceDefinition {
                 "divisionId" => v.division_id = r.read()?,
                 "deactivated" => v.deactivated = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

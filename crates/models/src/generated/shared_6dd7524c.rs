@@ -51,14 +51,14 @@ impl FunctionUploadRequest {
 impl FromJson for FunctionUploadRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "fileName" => v.file_name = r.read()?,
                 "signedUrlTimeoutSeconds" => v.signed_url_timeout_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -117,15 +117,15 @@ impl FunctionUploadResponse {
 impl FromJson for FunctionUploadResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "headers" => v.headers = r.read()?,
                 "signedUrlTimeoutSeconds" => v.signed_url_timeout_seconds = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -79,18 +79,18 @@ impl AnswerOption {
 impl FromJson for AnswerOption {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "contextId" => v.context_id = r.read()?,
                 "builtInType" => v.built_in_type = r.read()?,
                 "text" => v.text = r.read()?,
                 "value" => v.value = r.read()?,
                 "assistanceConditions" => v.assistance_conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -191,14 +191,14 @@ impl AssistanceCondition {
 impl FromJson for AssistanceCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "operator" => v.operator = r.read()?,
                 "topicIds" => v.topic_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -293,14 +293,14 @@ impl VisibilityCondition {
 impl FromJson for VisibilityCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "combiningOperation" => v.combining_operation = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -105,8 +105,9 @@ impl Operation {
 impl FromJson for Operation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "complete" => v.complete = r.read()?,
                 "user" => v.user = r.read()?,
@@ -117,10 +118,9 @@ impl FromJson for Operation {
                 "errorMessageParams" => v.error_message_params = r.read()?,
                 "actionName" => v.action_name = r.read()?,
                 "actionStatus" => v.action_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -158,8 +158,9 @@ impl Organization {
 impl FromJson for Organization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "defaultLanguage" => v.default_language = r.read()?,
@@ -175,10 +176,9 @@ impl FromJson for Organization {
                 "voicemailEnabled" => v.voicemail_enabled = r.read()?,
                 "productPlatform" => v.product_platform = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

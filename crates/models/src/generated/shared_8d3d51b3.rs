@@ -58,15 +58,15 @@ impl AnalyticsRoutingStatusRecord {
 impl FromJson for AnalyticsRoutingStatusRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startTime" => v.start_time = r.read()?,
                 "endTime" => v.end_time = r.read()?,
                 "routingStatus" => v.routing_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -185,15 +185,15 @@ impl AnalyticsUserDetail {
 impl FromJson for AnalyticsUserDetail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "primaryPresence" => v.primary_presence = r.read()?,
                 "routingStatus" => v.routing_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -251,15 +251,15 @@ impl AnalyticsUserDetailsAsyncQueryResponse {
 impl FromJson for AnalyticsUserDetailsAsyncQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userDetails" => v.user_details = r.read()?,
                 "cursor" => v.cursor = r.read()?,
                 "dataAvailabilityDate" => v.data_availability_date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -313,15 +313,15 @@ impl AnalyticsUserDetailsQueryResponse {
 impl FromJson for AnalyticsUserDetailsQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userDetails" => v.user_details = r.read()?,
                 "aggregations" => v.aggregations = r.read()?,
                 "totalHits" => v.total_hits = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -390,16 +390,16 @@ impl AnalyticsUserPresenceRecord {
 impl FromJson for AnalyticsUserPresenceRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startTime" => v.start_time = r.read()?,
                 "endTime" => v.end_time = r.read()?,
                 "systemPresence" => v.system_presence = r.read()?,
                 "organizationPresenceId" => v.organization_presence_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -568,18 +568,18 @@ impl AsyncUserDetailsQuery {
 impl FromJson for AsyncUserDetailsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "userFilters" => v.user_filters = r.read()?,
                 "presenceFilters" => v.presence_filters = r.read()?,
                 "routingStatusFilters" => v.routing_status_filters = r.read()?,
                 "order" => v.order = r.read()?,
                 "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -688,14 +688,14 @@ impl PresenceDetailQueryClause {
 impl FromJson for PresenceDetailQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -803,15 +803,15 @@ impl PresenceDetailQueryFilter {
 impl FromJson for PresenceDetailQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -936,17 +936,17 @@ impl PresenceDetailQueryPredicate {
 impl FromJson for PresenceDetailQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1152,14 +1152,14 @@ impl RoutingStatusDetailQueryClause {
 impl FromJson for RoutingStatusDetailQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1267,15 +1267,15 @@ impl RoutingStatusDetailQueryFilter {
 impl FromJson for RoutingStatusDetailQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1400,17 +1400,17 @@ impl RoutingStatusDetailQueryPredicate {
 impl FromJson for RoutingStatusDetailQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1626,16 +1626,16 @@ impl UserActivityData {
 impl FromJson for UserActivityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
                 "truncated" => v.truncated = r.read()?,
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1761,8 +1761,9 @@ impl UserActivityEntityData {
 impl FromJson for UserActivityEntityData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "activityDate" => v.activity_date = r.read()?,
                 "organizationPresenceId" => v.organization_presence_id = r.read()?,
                 "presenceDate" => v.presence_date = r.read()?,
@@ -1773,10 +1774,9 @@ impl FromJson for UserActivityEntityData {
                 "systemPresence" => v.system_presence = r.read()?,
                 "teamId" => v.team_id = r.read()?,
                 "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1852,16 +1852,16 @@ impl UserActivityMetricValue {
 impl FromJson for UserActivityMetricValue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "qualifier" => v.qualifier = r.read()?,
                 "entityIds" => v.entity_ids = r.read()?,
                 "count" => v.count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1982,16 +1982,16 @@ impl UserActivityQuery {
 impl FromJson for UserActivityQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metrics" => v.metrics = r.read()?,
                 "groupBy" => v.group_by = r.read()?,
                 "filter" => v.filter = r.read()?,
                 "order" => v.order = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2098,14 +2098,14 @@ impl UserActivityQueryClause {
 impl FromJson for UserActivityQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2213,15 +2213,15 @@ impl UserActivityQueryFilter {
 impl FromJson for UserActivityQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2321,14 +2321,14 @@ impl UserActivityQueryMetric {
 impl FromJson for UserActivityQueryMetric {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "metric" => v.metric = r.read()?,
                 "details" => v.details = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2443,16 +2443,16 @@ impl UserActivityQueryPredicate {
 impl FromJson for UserActivityQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2681,14 +2681,14 @@ impl UserActivityResponse {
 impl FromJson for UserActivityResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
                 "entityIdDimension" => v.entity_id_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2811,14 +2811,14 @@ impl UserAggregateDataContainer {
 impl FromJson for UserAggregateDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2872,14 +2872,14 @@ impl UserAggregateQueryClause {
 impl FromJson for UserAggregateQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2987,15 +2987,15 @@ impl UserAggregateQueryFilter {
 impl FromJson for UserAggregateQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3120,17 +3120,17 @@ impl UserAggregateQueryPredicate {
 impl FromJson for UserAggregateQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3326,14 +3326,14 @@ impl UserAggregateQueryResponse {
 impl FromJson for UserAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "systemToOrganizationMappings" => v.system_to_organization_mappings = r.read()?,
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3450,8 +3450,9 @@ impl UserAggregationQuery {
 impl FromJson for UserAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -3461,10 +3462,9 @@ impl FromJson for UserAggregationQuery {
                 "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3588,16 +3588,16 @@ impl UserAggregationView {
 impl FromJson for UserAggregationView {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "target" => v.target = r.read()?,
                 "name" => v.name = r.read()?,
                 "function" => v.function = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3750,15 +3750,15 @@ impl UserAsyncAggregateQueryResponse {
 impl FromJson for UserAsyncAggregateQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "systemToOrganizationMappings" => v.system_to_organization_mappings = r.read()?,
                 "results" => v.results = r.read()?,
                 "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3885,8 +3885,9 @@ impl UserAsyncAggregationQuery {
 impl FromJson for UserAsyncAggregationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "granularity" => v.granularity = r.read()?,
                 "timeZone" => v.time_zone = r.read()?,
@@ -3897,10 +3898,9 @@ impl FromJson for UserAsyncAggregationQuery {
                 "views" => v.views = r.read()?,
                 "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4005,14 +4005,14 @@ impl UserDetailQueryClause {
 impl FromJson for UserDetailQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4120,15 +4120,15 @@ impl UserDetailQueryFilter {
 impl FromJson for UserDetailQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4253,17 +4253,17 @@ impl UserDetailQueryPredicate {
 impl FromJson for UserDetailQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4517,8 +4517,9 @@ impl UserDetailsQuery {
 impl FromJson for UserDetailsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "interval" => v.interval = r.read()?,
                 "userFilters" => v.user_filters = r.read()?,
                 "presenceFilters" => v.presence_filters = r.read()?,
@@ -4527,10 +4528,9 @@ impl FromJson for UserDetailsQuery {
                 "presenceAggregations" => v.presence_aggregations = r.read()?,
                 "routingStatusAggregations" => v.routing_status_aggregations = r.read()?,
                 "paging" => v.paging = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4635,14 +4635,14 @@ impl UserObservationDataContainer {
 impl FromJson for UserObservationDataContainer {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "group" => v.group = r.read()?,
                 "data" => v.data = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4705,15 +4705,15 @@ impl UserObservationQuery {
 impl FromJson for UserObservationQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "filter" => v.filter = r.read()?,
                 "metrics" => v.metrics = r.read()?,
                 "detailMetrics" => v.detail_metrics = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4768,14 +4768,14 @@ impl UserObservationQueryClause {
 impl FromJson for UserObservationQueryClause {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4883,15 +4883,15 @@ impl UserObservationQueryFilter {
 impl FromJson for UserObservationQueryFilter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "clauses" => v.clauses = r.read()?,
                 "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5016,17 +5016,17 @@ impl UserObservationQueryPredicate {
 impl FromJson for UserObservationQueryPredicate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "dimension" => v.dimension = r.read()?,
                 "operator" => v.operator = r.read()?,
                 "value" => v.value = r.read()?,
                 "range" => v.range = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5213,13 +5213,13 @@ impl UserObservationQueryResponse {
 impl FromJson for UserObservationQueryResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -76,17 +76,17 @@ impl Address {
 impl FromJson for Address {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "nameRaw" => v.name_raw = r.read()?,
                 "addressNormalized" => v.address_normalized = r.read()?,
                 "addressRaw" => v.address_raw = r.read()?,
                 "addressDisplayable" => v.address_displayable = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -175,18 +175,18 @@ impl AdjustableLiveSpeakerDetection {
 impl FromJson for AdjustableLiveSpeakerDetection {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "mode" => v.mode = r.read()?,
                 "preconnectDuration" => v.preconnect_duration = r.read()?,
                 "eventName" => v.event_name = r.read()?,
                 "isPersonLikely" => v.is_person_likely = r.read()?,
                 "totalRingbacks" => v.total_ringbacks = r.read()?,
                 "lineConnected" => v.line_connected = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -306,15 +306,15 @@ impl AfterCallWork {
 impl FromJson for AfterCallWork {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startTime" => v.start_time = r.read()?,
                 "endTime" => v.end_time = r.read()?,
                 "state" => v.state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -460,18 +460,18 @@ impl Attachment {
 impl FromJson for Attachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "attachmentId" => v.attachment_id = r.read()?,
                 "name" => v.name = r.read()?,
                 "contentUri" => v.content_uri = r.read()?,
                 "contentType" => v.content_type = r.read()?,
                 "contentLength" => v.content_length = r.read()?,
                 "inlineImage" => v.inline_image = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -678,8 +678,9 @@ impl Cobrowsesession {
 impl FromJson for Cobrowsesession {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -699,10 +700,9 @@ impl FromJson for Cobrowsesession {
                 "wrapup" => v.wrapup = r.read()?,
                 "afterCallWork" => v.after_call_work = r.read()?,
                 "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1194,8 +1194,9 @@ impl ConversationChat {
 impl FromJson for ConversationChat {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -1218,10 +1219,9 @@ impl FromJson for ConversationChat {
                 "afterCallWork" => v.after_call_work = r.read()?,
                 "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
                 "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1567,14 +1567,14 @@ impl ConversationDivisionMembership {
 impl FromJson for ConversationDivisionMembership {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "division" => v.division = r.read()?,
                 "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1633,15 +1633,15 @@ impl ConversationMessageMetadata {
 impl FromJson for ConversationMessageMetadata {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "events" => v.events = r.read()?,
                 "content" => v.content = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1755,14 +1755,14 @@ impl ConversationMessageMetadataContent {
 impl FromJson for ConversationMessageMetadataContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "contentType" => v.content_type = r.read()?,
                 "subType" => v.sub_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2026,14 +2026,14 @@ impl ConversationMessageMetadataEvent {
 impl FromJson for ConversationMessageMetadataEvent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "eventType" => v.event_type = r.read()?,
                 "subType" => v.sub_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2255,16 +2255,16 @@ impl ConversationQueueMediaSettings {
 impl FromJson for ConversationQueueMediaSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
                 "autoAnswerAlertToneSeconds" => v.auto_answer_alert_tone_seconds = r.read()?,
                 "manualAnswerAlertToneSeconds" => v.manual_answer_alert_tone_seconds = r.read()?,
                 "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2370,8 +2370,9 @@ impl ConversationRoutingData {
 impl FromJson for ConversationRoutingData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "queue" => v.queue = r.read()?,
                 "language" => v.language = r.read()?,
                 "priority" => v.priority = r.read()?,
@@ -2380,10 +2381,9 @@ impl FromJson for ConversationRoutingData {
                 "skillExpressionId" => v.skill_expression_id = r.read()?,
                 "scoredAgents" => v.scored_agents = r.read()?,
                 "label" => v.label = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2473,18 +2473,18 @@ impl DialerPreview {
 impl FromJson for DialerPreview {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "contactId" => v.contact_id = r.read()?,
                 "contactListId" => v.contact_list_id = r.read()?,
                 "campaignId" => v.campaign_id = r.read()?,
                 "phoneNumberColumns" => v.phone_number_columns = r.read()?,
                 "callbackAutoAnswer" => v.callback_auto_answer = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2556,16 +2556,16 @@ impl DisconnectReason {
 impl FromJson for DisconnectReason {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "type" => v.r#type = r.read()?,
                 "code" => v.code = r.read()?,
                 "phrase" => v.phrase = r.read()?,
                 "reason" => v.reason = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2711,8 +2711,9 @@ impl Disposition {
 impl FromJson for Disposition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "name" => v.name = r.read()?,
                 "analyzer" => v.analyzer = r.read()?,
                 "dispositionParameters" => v.disposition_parameters = r.read()?,
@@ -2720,10 +2721,9 @@ impl FromJson for Disposition {
                 "detectedSpeechEnd" => v.detected_speech_end = r.read()?,
                 "amdTimeout" => v.amd_timeout = r.read()?,
                 "silentCallTimeout" => v.silent_call_timeout = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2796,16 +2796,16 @@ impl DispositionAmdTimeout {
 impl FromJson for DispositionAmdTimeout {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeoutMs" => v.timeout_ms = r.read()?,
                 "timerStartEvent" => v.timer_start_event = r.read()?,
                 "timerStartTime" => v.timer_start_time = r.read()?,
                 "timerEndTime" => v.timer_end_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2848,13 +2848,13 @@ impl DispositionParameters {
 impl FromJson for DispositionParameters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "adjustableLiveSpeakerDetection" => v.adjustable_live_speaker_detection = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2912,15 +2912,15 @@ impl DispositionSilentCallTimeout {
 impl FromJson for DispositionSilentCallTimeout {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "timeoutMs" => v.timeout_ms = r.read()?,
                 "timerStartTime" => v.timer_start_time = r.read()?,
                 "timerEndTime" => v.timer_end_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2983,16 +2983,16 @@ impl DivisionEntityRef {
 impl FromJson for DivisionEntityRef {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "dateDivisionUpdated" => v.date_division_updated = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3267,8 +3267,9 @@ impl Email {
 impl FromJson for Email {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -3296,10 +3297,9 @@ impl FromJson for Email {
                 "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
                 "queueMediaSettings" => v.queue_media_settings = r.read()?,
                 "parkTime" => v.park_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3704,8 +3704,9 @@ impl FaxStatus {
 impl FromJson for FaxStatus {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "direction" => v.direction = r.read()?,
                 "expectedPages" => v.expected_pages = r.read()?,
                 "activePage" => v.active_page = r.read()?,
@@ -3714,10 +3715,9 @@ impl FromJson for FaxStatus {
                 "baudRate" => v.baud_rate = r.read()?,
                 "pageErrors" => v.page_errors = r.read()?,
                 "lineErrors" => v.line_errors = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -3890,8 +3890,9 @@ impl InternalMessage {
 impl FromJson for InternalMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -3907,10 +3908,9 @@ impl FromJson for InternalMessage {
                 "toAddress" => v.to_address = r.read()?,
                 "fromAddress" => v.from_address = r.read()?,
                 "messages" => v.messages = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4130,14 +4130,14 @@ impl InternalMessageDetails {
 impl FromJson for InternalMessageDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "messageId" => v.message_id = r.read()?,
                 "messageTime" => v.message_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4198,15 +4198,15 @@ impl JourneyContext {
 impl FromJson for JourneyContext {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "customer" => v.customer = r.read()?,
                 "customerSession" => v.customer_session = r.read()?,
                 "triggeringAction" => v.triggering_action = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -4532,8 +4532,9 @@ impl Message {
 impl FromJson for Message {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -4567,10 +4568,9 @@ impl FromJson for Message {
                 "engagementSource" => v.engagement_source = r.read()?,
                 "resumeTime" => v.resume_time = r.read()?,
                 "parkTime" => v.park_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5257,8 +5257,9 @@ impl MessageDetails {
 impl FromJson for MessageDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "messageId" => v.message_id = r.read()?,
                 "messageURI" => v.message_uri = r.read()?,
                 "messageStatus" => v.message_status = r.read()?,
@@ -5269,10 +5270,9 @@ impl FromJson for MessageDetails {
                 "messageMetadata" => v.message_metadata = r.read()?,
                 "socialVisibility" => v.social_visibility = r.read()?,
                 "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5479,17 +5479,17 @@ impl MessageMedia {
 impl FromJson for MessageMedia {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "mediaType" => v.media_type = r.read()?,
                 "contentLengthBytes" => v.content_length_bytes = r.read()?,
                 "name" => v.name = r.read()?,
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5542,14 +5542,14 @@ impl MessageSticker {
 impl FromJson for MessageSticker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "id" => v.id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5602,15 +5602,15 @@ impl PhoneNumberColumn {
 impl FromJson for PhoneNumberColumn {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "columnName" => v.column_name = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "callableTimeColumnName" => v.callable_time_column_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -5679,16 +5679,16 @@ impl RecordersState {
 impl FromJson for RecordersState {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "adhocState" => v.adhoc_state = r.read()?,
                 "customerExperienceState" => v.customer_experience_state = r.read()?,
                 "agentExperienceState" => v.agent_experience_state = r.read()?,
                 "snippetState" => v.snippet_state = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6034,8 +6034,9 @@ impl ScreenMonitoring {
 impl FromJson for ScreenMonitoring {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "state" => v.state = r.read()?,
@@ -6048,10 +6049,9 @@ impl FromJson for ScreenMonitoring {
                 "count" => v.count = r.read()?,
                 "connectedTime" => v.connected_time = r.read()?,
                 "disconnectedTime" => v.disconnected_time = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6433,8 +6433,9 @@ impl Screenshare {
 impl FromJson for Screenshare {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -6451,10 +6452,9 @@ impl FromJson for Screenshare {
                 "wrapup" => v.wrapup = r.read()?,
                 "afterCallWork" => v.after_call_work = r.read()?,
                 "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -6794,17 +6794,17 @@ impl Segment {
 impl FromJson for Segment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "startTime" => v.start_time = r.read()?,
                 "endTime" => v.end_time = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "howEnded" => v.how_ended = r.read()?,
                 "disconnectType" => v.disconnect_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7019,8 +7019,9 @@ impl SocialExpression {
 impl FromJson for SocialExpression {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "id" => v.id = r.read()?,
                 "socialMediaId" => v.social_media_id = r.read()?,
@@ -7041,10 +7042,9 @@ impl FromJson for SocialExpression {
                 "wrapup" => v.wrapup = r.read()?,
                 "afterCallWork" => v.after_call_work = r.read()?,
                 "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7439,8 +7439,9 @@ impl Video {
 impl FromJson for Video {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -7460,10 +7461,9 @@ impl FromJson for Video {
                 "wrapup" => v.wrapup = r.read()?,
                 "afterCallWork" => v.after_call_work = r.read()?,
                 "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7775,14 +7775,14 @@ impl Voicemail {
 impl FromJson for Voicemail {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "uploadStatus" => v.upload_status = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -7936,8 +7936,9 @@ impl Wrapup {
 impl FromJson for Wrapup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "code" => v.code = r.read()?,
                 "name" => v.name = r.read()?,
                 "notes" => v.notes = r.read()?,
@@ -7945,10 +7946,9 @@ impl FromJson for Wrapup {
                 "durationSeconds" => v.duration_seconds = r.read()?,
                 "endTime" => v.end_time = r.read()?,
                 "provisional" => v.provisional = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -95,8 +95,9 @@ impl Page {
 impl FromJson for Page {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "versionId" => v.version_id = r.read()?,
@@ -105,10 +106,9 @@ impl FromJson for Page {
                 "rootContainer" => v.root_container = r.read()?,
                 "properties" => v.properties = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -265,8 +265,9 @@ impl Script {
 impl FromJson for Script {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -282,10 +283,9 @@ impl FromJson for Script {
                 "customActions" => v.custom_actions = r.read()?,
                 "pages" => v.pages = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -114,8 +114,9 @@ impl LocationSearchCriteria {
 impl FromJson for LocationSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "endValue" => v.end_value = r.read()?,
                 "values" => v.values = r.read()?,
                 "startValue" => v.start_value = r.read()?,
@@ -125,10 +126,9 @@ impl FromJson for LocationSearchCriteria {
                 "dateFormat" => v.date_format = r.read()?,
                 "type" => v.r#type = r.read()?,
                 "fields" => v.fields = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -350,8 +350,9 @@ impl LocationSearchRequest {
 impl FromJson for LocationSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sortOrder" => v.sort_order = r.read()?,
                 "sortBy" => v.sort_by = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
@@ -359,10 +360,9 @@ impl FromJson for LocationSearchRequest {
                 "sort" => v.sort = r.read()?,
                 "expand" => v.expand = r.read()?,
                 "query" => v.query = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -543,8 +543,9 @@ impl LocationsSearchResponse {
 impl FromJson for LocationsSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
@@ -554,10 +555,9 @@ impl FromJson for LocationsSearchResponse {
                 "nextPage" => v.next_page = r.read()?,
                 "types" => v.types = r.read()?,
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

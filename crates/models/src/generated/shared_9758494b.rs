@@ -143,8 +143,9 @@ impl OrgOAuthClient {
 impl FromJson for OrgOAuthClient {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "dateCreated" => v.date_created = r.read()?,
@@ -157,10 +158,9 @@ impl FromJson for OrgOAuthClient {
                 "state" => v.state = r.read()?,
                 "dateToDelete" => v.date_to_delete = r.read()?,
                 "organization" => v.organization = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -364,18 +364,18 @@ impl TokenInfo {
 impl FromJson for TokenInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "organization" => v.organization = r.read()?,
                 "homeOrganization" => v.home_organization = r.read()?,
                 "authorizedScope" => v.authorized_scope = r.read()?,
                 "clonedUser" => v.cloned_user = r.read()?,
                 "dateTokenIdles" => v.date_token_idles = r.read()?,
                 "OAuthClient" => v.o_auth_client = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -429,14 +429,14 @@ impl TokenInfoClonedUser {
 impl FromJson for TokenInfoClonedUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "organization" => v.organization = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

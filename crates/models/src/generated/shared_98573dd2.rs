@@ -353,8 +353,9 @@ impl Call {
 impl FromJson for Call {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -391,10 +392,9 @@ impl FromJson for Call {
                 "queueMediaSettings" => v.queue_media_settings = r.read()?,
                 "clientIpAddress" => v.client_ip_address = r.read()?,
                 "disposition" => v.disposition = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1096,8 +1096,9 @@ impl Callback {
 impl FromJson for Callback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "initialState" => v.initial_state = r.read()?,
                 "id" => v.id = r.read()?,
@@ -1127,10 +1128,9 @@ impl FromJson for Callback {
                 "callerId" => v.caller_id = r.read()?,
                 "callerIdName" => v.caller_id_name = r.read()?,
                 "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1644,8 +1644,9 @@ impl Conversation {
 impl FromJson for Conversation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "externalTag" => v.external_tag = r.read()?,
@@ -1663,10 +1664,9 @@ impl FromJson for Conversation {
                 "utilizationLabelId" => v.utilization_label_id = r.read()?,
                 "inactivityTimeout" => v.inactivity_timeout = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2277,8 +2277,9 @@ impl Participant {
 impl FromJson for Participant {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "startTime" => v.start_time = r.read()?,
                 "endTime" => v.end_time = r.read()?,
@@ -2329,10 +2330,9 @@ impl FromJson for Participant {
                 "startAcwTime" => v.start_acw_time = r.read()?,
                 "endAcwTime" => v.end_acw_time = r.read()?,
                 "bargedParticipantId" => v.barged_participant_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2595,14 +2595,14 @@ impl TransferDestination {
 impl FromJson for TransferDestination {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
                 "address" => v.address = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2643,13 +2643,13 @@ impl TransferInitiator {
 impl FromJson for TransferInitiator {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2743,8 +2743,9 @@ impl TransferResponse {
 impl FromJson for TransferResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "state" => v.state = r.read()?,
                 "dateIssued" => v.date_issued = r.read()?,
@@ -2752,10 +2753,9 @@ impl FromJson for TransferResponse {
                 "modifiedBy" => v.modified_by = r.read()?,
                 "destination" => v.destination = r.read()?,
                 "transferType" => v.transfer_type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2924,14 +2924,14 @@ impl TransferResponseModifiedBy {
 impl FromJson for TransferResponseModifiedBy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

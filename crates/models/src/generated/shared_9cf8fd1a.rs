@@ -114,8 +114,9 @@ impl WrapupCode {
 impl FromJson for WrapupCode {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -125,10 +126,9 @@ impl FromJson for WrapupCode {
                 "createdBy" => v.created_by = r.read()?,
                 "modifiedBy" => v.modified_by = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

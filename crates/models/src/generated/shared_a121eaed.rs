@@ -76,17 +76,17 @@ impl AgentDirectRoutingBackupSettings {
 impl FromJson for AgentDirectRoutingBackupSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "queueId" => v.queue_id = r.read()?,
                 "userId" => v.user_id = r.read()?,
                 "waitForAgent" => v.wait_for_agent = r.read()?,
                 "agentWaitSeconds" => v.agent_wait_seconds = r.read()?,
                 "backedUpUsers" => v.backed_up_users = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -155,16 +155,16 @@ impl AgentMaxUtilizationResponse {
 impl FromJson for AgentMaxUtilizationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "utilization" => v.utilization = r.read()?,
                 "labelUtilizations" => v.label_utilizations = r.read()?,
                 "maxInboundCalls" => v.max_inbound_calls = r.read()?,
                 "level" => v.level = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -263,14 +263,14 @@ impl LabelUtilizationRequest {
 impl FromJson for LabelUtilizationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "maximumCapacity" => v.maximum_capacity = r.read()?,
                 "interruptingLabelIds" => v.interrupting_label_ids = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -329,15 +329,15 @@ impl LabelUtilizationResponse {
 impl FromJson for LabelUtilizationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "maximumCapacity" => v.maximum_capacity = r.read()?,
                 "interruptingLabelIds" => v.interrupting_label_ids = r.read()?,
                 "labelName" => v.label_name = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -397,15 +397,15 @@ impl MediaUtilization {
 impl FromJson for MediaUtilization {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "maximumCapacity" => v.maximum_capacity = r.read()?,
                 "interruptableMediaTypes" => v.interruptable_media_types = r.read()?,
                 "includeNonAcd" => v.include_non_acd = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -503,8 +503,9 @@ impl RoutingSkill {
 impl FromJson for RoutingSkill {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -512,10 +513,9 @@ impl FromJson for RoutingSkill {
                 "state" => v.state = r.read()?,
                 "version" => v.version = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -697,8 +697,9 @@ impl SkillGroup {
 impl FromJson for SkillGroup {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -709,10 +710,9 @@ impl FromJson for SkillGroup {
                 "status" => v.status = r.read()?,
                 "skillConditions" => v.skill_conditions = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -832,15 +832,15 @@ impl SkillGroupCondition {
 impl FromJson for SkillGroupCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "routingSkillConditions" => v.routing_skill_conditions = r.read()?,
                 "languageSkillConditions" => v.language_skill_conditions = r.read()?,
                 "operation" => v.operation = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -966,16 +966,16 @@ impl SkillGroupLanguageCondition {
 impl FromJson for SkillGroupLanguageCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "languageSkill" => v.language_skill = r.read()?,
                 "comparator" => v.comparator = r.read()?,
                 "proficiency" => v.proficiency = r.read()?,
                 "childConditions" => v.child_conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1114,16 +1114,16 @@ impl SkillGroupRoutingCondition {
 impl FromJson for SkillGroupRoutingCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "routingSkill" => v.routing_skill = r.read()?,
                 "comparator" => v.comparator = r.read()?,
                 "proficiency" => v.proficiency = r.read()?,
                 "childConditions" => v.child_conditions = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1290,8 +1290,9 @@ impl UserLanguageEntityListing {
 impl FromJson for UserLanguageEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -1302,10 +1303,9 @@ impl FromJson for UserLanguageEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -1719,8 +1719,9 @@ impl UserQueue {
 impl FromJson for UserQueue {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "division" => v.division = r.read()?,
@@ -1763,10 +1764,9 @@ impl FromJson for UserQueue {
                 "suppressInQueueCallRecording" => v.suppress_in_queue_call_recording = r.read()?,
                 "joined" => v.joined = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2057,8 +2057,9 @@ impl UserQueueEntityListing {
 impl FromJson for UserQueueEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -2069,10 +2070,9 @@ impl FromJson for UserQueueEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2152,16 +2152,16 @@ impl UserRoutingLanguagePost {
 impl FromJson for UserRoutingLanguagePost {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "proficiency" => v.proficiency = r.read()?,
                 "languageUri" => v.language_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2235,16 +2235,16 @@ impl UserRoutingSkillPost {
 impl FromJson for UserRoutingSkillPost {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "proficiency" => v.proficiency = r.read()?,
                 "skillUri" => v.skill_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2348,8 +2348,9 @@ impl UserSkillEntityListing {
 impl FromJson for UserSkillEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
                 "pageNumber" => v.page_number = r.read()?,
@@ -2360,10 +2361,9 @@ impl FromJson for UserSkillEntityListing {
                 "nextUri" => v.next_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2431,16 +2431,16 @@ impl UserSkillGroupEntityListing {
 impl FromJson for UserSkillGroupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "nextUri" => v.next_uri = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
                 "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -2501,15 +2501,15 @@ impl UtilizationRequest {
 impl FromJson for UtilizationRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "utilization" => v.utilization = r.read()?,
                 "labelUtilizations" => v.label_utilizations = r.read()?,
                 "maxInboundCalls" => v.max_inbound_calls = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

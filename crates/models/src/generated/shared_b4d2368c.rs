@@ -58,15 +58,15 @@ impl VoicemailCopyRecord {
 impl FromJson for VoicemailCopyRecord {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "user" => v.user = r.read()?,
                 "group" => v.group = r.read()?,
                 "date" => v.date = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -288,8 +288,9 @@ impl VoicemailMessage {
 impl FromJson for VoicemailMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "conversation" => v.conversation = r.read()?,
                 "read" => v.read = r.read()?,
@@ -311,10 +312,9 @@ impl FromJson for VoicemailMessage {
                 "copiedTo" => v.copied_to = r.read()?,
                 "deleteRetentionPolicy" => v.delete_retention_policy = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -383,14 +383,14 @@ impl VoicemailRetentionPolicy {
 impl FromJson for VoicemailRetentionPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "voicemailRetentionPolicyType" => v.voicemail_retention_policy_type = r.read()?,
                 "numberOfDays" => v.number_of_days = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -556,8 +556,9 @@ impl VoicemailSearchCriteria {
 impl FromJson for VoicemailSearchCriteria {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "endValue" => v.end_value = r.read()?,
                 "values" => v.values = r.read()?,
                 "startValue" => v.start_value = r.read()?,
@@ -567,10 +568,9 @@ impl FromJson for VoicemailSearchCriteria {
                 "dateFormat" => v.date_format = r.read()?,
                 "fields" => v.fields = r.read()?,
                 "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -796,8 +796,9 @@ impl VoicemailSearchRequest {
 impl FromJson for VoicemailSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "sortOrder" => v.sort_order = r.read()?,
                 "sortBy" => v.sort_by = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
@@ -805,10 +806,9 @@ impl FromJson for VoicemailSearchRequest {
                 "sort" => v.sort = r.read()?,
                 "expand" => v.expand = r.read()?,
                 "query" => v.query = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -989,8 +989,9 @@ impl VoicemailsSearchResponse {
 impl FromJson for VoicemailsSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "total" => v.total = r.read()?,
                 "pageCount" => v.page_count = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
@@ -1000,10 +1001,9 @@ impl FromJson for VoicemailsSearchResponse {
                 "nextPage" => v.next_page = r.read()?,
                 "types" => v.types = r.read()?,
                 "results" => v.results = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -67,16 +67,16 @@ impl NumericRange {
 impl FromJson for NumericRange {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "gt" => v.gt = r.read()?,
                 "gte" => v.gte = r.read()?,
                 "lt" => v.lt = r.read()?,
                 "lte" => v.lte = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -76,17 +76,17 @@ impl ConversationContentLocation {
 impl FromJson for ConversationContentLocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "url" => v.url = r.read()?,
                 "address" => v.address = r.read()?,
                 "text" => v.text = r.read()?,
                 "latitude" => v.latitude = r.read()?,
                 "longitude" => v.longitude = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

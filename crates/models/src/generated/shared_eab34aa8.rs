@@ -67,16 +67,16 @@ impl MessageInfo {
 impl FromJson for MessageInfo {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "localizableMessageCode" => v.localizable_message_code = r.read()?,
                 "message" => v.message = r.read()?,
                 "messageWithParams" => v.message_with_params = r.read()?,
                 "messageParams" => v.message_params = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

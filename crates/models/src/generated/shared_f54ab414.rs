@@ -114,8 +114,9 @@ impl DataSchema {
 impl FromJson for DataSchema {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "version" => v.version = r.read()?,
@@ -125,10 +126,9 @@ impl FromJson for DataSchema {
                 "dateCreated" => v.date_created = r.read()?,
                 "jsonSchema" => v.json_schema = r.read()?,
                 "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }

@@ -22,10 +22,13 @@ struct Inner {
     offset: Option<usize>,
     /// Path segments, innermost first (they are pushed while the error unwinds outwards).
     path: Vec<Segment>,
+    /// True once a reader attached its path (the path is then complete).
+    located: bool,
 }
 
-#[derive(Clone, PartialEq, Eq)]
-enum Segment {
+/// One segment of a JSON path.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(super) enum Segment {
     Key(Box<str>),
     Index(usize),
 }
@@ -39,9 +42,12 @@ impl DecodeError {
 
     /// An error whose position is not known (e.g. raised by a model's own validation).
     ///
-    /// When such an error is returned from a [`read_object`](super::JsonReader::read_object) or
-    /// [`read_array`](super::JsonReader::read_array) callback, the reader fills in the offset of
-    /// the value being read.
+    /// [`JsonReader::locate`](super::JsonReader::locate) fills in the path and the offset of
+    /// the value being read; [`from_slice`](super::from_slice) does it for any error coming out
+    /// of `from_json` (and so do the [`read_object`](super::JsonReader::read_object) /
+    /// [`read_array`](super::JsonReader::read_array) callbacks). To build an error with the
+    /// current path and offset directly, use
+    /// [`JsonReader::error_here`](super::JsonReader::error_here).
     #[cold]
     pub fn custom(msg: impl Into<String>) -> Self {
         Self::build(msg.into(), None)
@@ -53,7 +59,27 @@ impl DecodeError {
             message,
             offset,
             path: Vec::new(),
+            located: false,
         }))
+    }
+
+    /// True once a reader attached its (complete) path.
+    #[inline]
+    pub(super) fn is_located(&self) -> bool {
+        self.0.located
+    }
+
+    /// Appends the reader's path `outer` (outermost first) outside the segments already there,
+    /// sets the offset if it is not known yet, and marks the error as located.
+    #[cold]
+    pub(super) fn located(mut self, outer: Vec<Segment>, offset: usize) -> Self {
+        let inner = &mut *self.0;
+        inner.path.extend(outer.into_iter().rev());
+        inner.located = true;
+        if inner.offset.is_none() {
+            inner.offset = Some(offset);
+        }
+        self
     }
 
     /// The message, without path or offset.
@@ -98,7 +124,8 @@ impl DecodeError {
     }
 
     /// Returns the error with `key` prepended to its path (the error happened inside the value
-    /// of object member `key`).
+    /// of object member `key`). Not needed with a [`JsonReader`](super::JsonReader): it tracks
+    /// the path itself.
     #[cold]
     pub fn in_field(mut self, key: &str) -> Self {
         self.0.path.push(Segment::Key(key.into()));
@@ -110,15 +137,6 @@ impl DecodeError {
     #[cold]
     pub fn in_index(mut self, index: usize) -> Self {
         self.0.path.push(Segment::Index(index));
-        self
-    }
-
-    /// Sets the offset if it is not known yet.
-    #[cold]
-    pub(crate) fn or_offset(mut self, offset: usize) -> Self {
-        if self.0.offset.is_none() {
-            self.0.offset = Some(offset);
-        }
         self
     }
 }

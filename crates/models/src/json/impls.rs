@@ -209,10 +209,10 @@ impl<T: ToJson + ?Sized> ToJson for &T {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Vec::new();
-        r.read_array(&mut |r, _| {
+        r.begin_array()?;
+        while r.next_item()? {
             v.push(T::from_json(r)?);
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -236,10 +236,11 @@ impl<T: ToJson> ToJson for [T] {
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut m = BTreeMap::new();
-        r.read_object(&mut |r, k| {
-            m.insert(k.to_owned(), T::from_json(r)?);
-            Ok(())
-        })?;
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            let v = T::from_json(r)?;
+            m.insert(k.into_owned(), v);
+        }
         Ok(m)
     }
 }

@@ -66,11 +66,18 @@ pub trait ToJson {
 }
 
 /// Decodes one value of type `T` from `bytes`; only whitespace may follow it.
+///
+/// An error made by `T::from_json` without a path (like [`DecodeError::custom`]) gets the path
+/// and offset of the value being read (see [`JsonReader::locate`]).
 pub fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut r = JsonReader::new(bytes);
-    let v = T::from_json(&mut r)?;
-    r.finish()?;
-    Ok(v)
+    match T::from_json(&mut r) {
+        Ok(v) => {
+            r.finish()?;
+            Ok(v)
+        }
+        Err(e) => Err(r.locate(e)),
+    }
 }
 
 /// Decodes one value of type `T` from `s`; only whitespace may follow it.

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Number, Value};
 
+use super::error::Segment;
 use super::{DecodeError, FromJson};
 
 /// Maximum nesting depth of objects and arrays. Deeper input is an error (never a stack overflow).
@@ -58,13 +59,18 @@ pub const MAX_DEPTH: u32 = 256;
 pub struct JsonReader<'a> {
     src: &'a [u8],
     pos: usize,
-    /// One frame per object/array being read, outermost first; its length is the depth.
-    frames: Vec<Frame>,
+    /// The innermost object/array being read (`Root` at the top level). Kept out of `outer` so
+    /// that the per-key / per-element bookkeeping touches no heap memory.
+    top: Frame,
+    /// The frames enclosing `top`, outermost (`Root`) first; its length is the depth.
+    outer: Vec<Frame>,
 }
 
 /// An object or array being read, with the path segment of the value the reader is at.
 #[derive(Clone, Copy, Debug)]
 enum Frame {
+    /// Not in an object or array.
+    Root,
     /// An object. The current key's raw text (escapes not decoded) is
     /// `src[key_start..key_end]`, `key_end` being the index of its closing quote; `key_end` is 0
     /// before the first key (no path segment yet).
@@ -160,7 +166,7 @@ impl std::fmt::Debug for JsonReader<'_> {
         f.debug_struct("JsonReader")
             .field("len", &self.src.len())
             .field("pos", &self.pos)
-            .field("depth", &self.frames.len())
+            .field("depth", &self.outer.len())
             .finish()
     }
 }
@@ -171,7 +177,8 @@ impl<'a> JsonReader<'a> {
         Self {
             src,
             pos: 0,
-            frames: Vec::new(),
+            top: Frame::Root,
+            outer: Vec::new(),
         }
     }
 
@@ -184,7 +191,7 @@ impl<'a> JsonReader<'a> {
     /// Current nesting depth (number of objects/arrays being read).
     #[inline]
     pub fn depth(&self) -> u32 {
-        self.frames.len() as u32
+        self.outer.len() as u32
     }
 
     #[inline]
@@ -291,7 +298,8 @@ impl<'a> JsonReader<'a> {
     #[inline]
     pub fn read_null(&mut self) -> Result<bool, DecodeError> {
         if self.peek() == Some(b'n') {
-            self.expect_lit(b"null")?;
+            let r = self.expect_lit(b"null");
+            self.here(r)?;
             Ok(true)
         } else {
             Ok(false)
@@ -300,6 +308,11 @@ impl<'a> JsonReader<'a> {
 
     /// Reads `true` or `false`.
     pub fn read_bool(&mut self) -> Result<bool, DecodeError> {
+        let r = self.bool_inner();
+        self.here(r)
+    }
+
+    fn bool_inner(&mut self) -> Result<bool, DecodeError> {
         match self.peek() {
             Some(b't') => self.expect_lit(b"true").map(|()| true),
             Some(b'f') => self.expect_lit(b"false").map(|()| false),
@@ -403,6 +416,12 @@ impl<'a> JsonReader<'a> {
     /// Reads an integer. Accepts `3`, `-3`, and also `3.0` / `3e2` / `0.5e1` when the value is
     /// integral and in range (computed exactly, not through `f64`); anything else is an error.
     pub fn read_i64(&mut self) -> Result<i64, DecodeError> {
+        let r = self.i64_inner();
+        self.here(r)
+    }
+
+    #[inline]
+    fn i64_inner(&mut self) -> Result<i64, DecodeError> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => {}
             other => return Err(self.err_expected("integer", other)),
@@ -498,6 +517,12 @@ impl<'a> JsonReader<'a> {
     /// Reads any JSON number as `f64` (correctly rounded). A number too large for `f64`
     /// (like `1e400`) is an error.
     pub fn read_f64(&mut self) -> Result<f64, DecodeError> {
+        let r = self.f64_inner();
+        self.here(r)
+    }
+
+    #[inline]
+    fn f64_inner(&mut self) -> Result<f64, DecodeError> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => {}
             other => return Err(self.err_expected("number", other)),
@@ -559,13 +584,14 @@ impl<'a> JsonReader<'a> {
     /// control characters and invalid UTF-8 are errors.
     #[inline]
     pub fn read_str(&mut self) -> Result<Cow<'a, str>, DecodeError> {
-        match self.peek() {
+        let r = match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
                 self.parse_str()
             }
             other => Err(self.err_expected("string", other)),
-        }
+        };
+        self.here(r)
     }
 
     /// Parses string contents; the opening quote has been consumed.
@@ -609,164 +635,414 @@ impl<'a> JsonReader<'a> {
         }
     }
 
-    // ----- containers -----
+    // ----- containers (closure-free API) -----
 
-    #[inline]
-    fn enter(&mut self) -> Result<(), DecodeError> {
-        if self.depth >= MAX_DEPTH {
-            return Err(self.err_depth());
+    /// Expects `{` (after whitespace) and enters the object. Follow with
+    /// [`next_key`](Self::next_key) until it returns `None`:
+    ///
+    /// ```ignore
+    /// r.begin_object()?;
+    /// while let Some(k) = r.next_key()? {
+    ///     match &*k {
+    ///         "id" => v.id = r.read()?,
+    ///         _ => r.read_unknown(&k, &mut v.unknown_fields)?,
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// Errors: not an object ("invalid type: expected object, found string"), or nesting deeper
+    /// than [`MAX_DEPTH`].
+    pub fn begin_object(&mut self) -> Result<(), DecodeError> {
+        match self.peek() {
+            Some(b'{') => {}
+            other => return Err(self.locate(self.err_expected("object", other))),
         }
-        self.depth += 1;
+        if self.outer.len() >= MAX_DEPTH as usize {
+            return Err(self.locate(self.err_depth()));
+        }
+        self.pos += 1;
+        self.outer.push(self.top);
+        self.top = Frame::Object {
+            key_start: 0,
+            key_end: 0,
+        };
         Ok(())
     }
 
-    /// Reads `{ ... }` calling `f(self, key)` for each key with the reader positioned at the value.
-    /// `f` must consume exactly one value. Errors returned by `f` get the key pushed onto their
-    /// path (and the value's offset if they have none).
-    pub fn read_object(
-        &mut self,
-        f: &mut dyn FnMut(&mut JsonReader<'a>, &str) -> Result<(), DecodeError>,
-    ) -> Result<(), DecodeError> {
-        match self.peek() {
-            Some(b'{') => {}
-            other => return Err(self.err_expected("object", other)),
+    /// Reads the next key of the current object, handling `,` and the closing `}`.
+    ///
+    /// Returns `Ok(None)` after consuming `}` (the object is left: depth and path are restored).
+    /// On `Some(key)` the reader is positioned at the value, which the caller must consume
+    /// exactly once (`read`, `skip_value`, `read_unknown`, ...) before calling `next_key` again;
+    /// meanwhile the key is the last segment of the reader's path. The key is borrowed from the
+    /// input when it has no escapes.
+    pub fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        match self.next_key_inner() {
+            Ok(k) => Ok(k),
+            Err(e) => Err(self.locate_outer(e)),
         }
-        self.enter()?;
-        self.pos += 1;
-        let r = self.object_body(f);
-        self.depth -= 1;
-        r
     }
 
-    fn object_body(
-        &mut self,
-        f: &mut dyn FnMut(&mut JsonReader<'a>, &str) -> Result<(), DecodeError>,
-    ) -> Result<(), DecodeError> {
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(());
-        }
-        loop {
-            match self.peek() {
-                Some(b'"') => self.pos += 1,
-                Some(b'}') => return Err(DecodeError::new("trailing comma in object", self.pos)),
-                _ => return Err(self.err_syntax("string key in object", self.pos)),
-            }
-            let key = self.parse_str()?;
-            if self.peek() == Some(b':') {
+    fn next_key_inner(&mut self) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        let first = match self.top {
+            Frame::Object { key_end, .. } => key_end == 0,
+            _ => return Err(self.err_misuse("next_key", "an object")),
+        };
+        self.skip_ws();
+        let mut b = self.src.get(self.pos).copied();
+        if first {
+            if b == Some(b'}') {
                 self.pos += 1;
-            } else {
-                return Err(self.err_syntax("`:` after object key", self.pos));
+                self.leave();
+                return Ok(None);
             }
-            self.skip_ws();
-            let value_start = self.pos;
-            if let Err(e) = f(self, &key) {
-                return Err(e.in_field(&key).or_offset(value_start));
-            }
-            match self.peek() {
-                Some(b',') => self.pos += 1,
+        } else {
+            match b {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                    b = self.src.get(self.pos).copied();
+                    if b == Some(b'}') {
+                        return Err(DecodeError::new("trailing comma in object", self.pos));
+                    }
+                }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(());
+                    self.leave();
+                    return Ok(None);
                 }
                 _ => return Err(self.err_syntax("`,` or `}` in object", self.pos)),
             }
         }
+        if b != Some(b'"') {
+            return Err(self.err_syntax("string key in object", self.pos));
+        }
+        self.pos += 1;
+        let key_start = self.pos;
+        let key = self.parse_str()?;
+        let key_end = self.pos - 1;
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+        } else {
+            return Err(self.err_syntax("`:` after object key", self.pos));
+        }
+        self.skip_ws();
+        self.top = Frame::Object { key_start, key_end };
+        Ok(Some(key))
+    }
+
+    /// Expects `[` (after whitespace) and enters the array. Follow with
+    /// [`next_item`](Self::next_item) until it returns `false`:
+    ///
+    /// ```ignore
+    /// r.begin_array()?;
+    /// while r.next_item()? {
+    ///     v.push(r.read()?);
+    /// }
+    /// ```
+    pub fn begin_array(&mut self) -> Result<(), DecodeError> {
+        match self.peek() {
+            Some(b'[') => {}
+            other => return Err(self.locate(self.err_expected("array", other))),
+        }
+        if self.outer.len() >= MAX_DEPTH as usize {
+            return Err(self.locate(self.err_depth()));
+        }
+        self.pos += 1;
+        self.outer.push(self.top);
+        self.top = Frame::Array {
+            count: 0,
+            value_start: 0,
+        };
+        Ok(())
+    }
+
+    /// True when the current array has another element: the reader is positioned at it (its
+    /// index is the last segment of the reader's path) and the caller must consume exactly one
+    /// value. False after consuming `]` (the array is left: depth and path are restored).
+    pub fn next_item(&mut self) -> Result<bool, DecodeError> {
+        match self.next_item_inner() {
+            Ok(more) => Ok(more),
+            Err(e) => Err(self.locate_outer(e)),
+        }
+    }
+
+    fn next_item_inner(&mut self) -> Result<bool, DecodeError> {
+        let count = match self.top {
+            Frame::Array { count, .. } => count,
+            _ => return Err(self.err_misuse("next_item", "an array")),
+        };
+        self.skip_ws();
+        match self.src.get(self.pos) {
+            Some(b']') if count == 0 => {
+                self.pos += 1;
+                self.leave();
+                return Ok(false);
+            }
+            _ if count == 0 => {}
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_ws();
+                if self.src.get(self.pos) == Some(&b']') {
+                    return Err(DecodeError::new("trailing comma in array", self.pos));
+                }
+            }
+            Some(b']') => {
+                self.pos += 1;
+                self.leave();
+                return Ok(false);
+            }
+            _ => return Err(self.err_syntax("`,` or `]` in array", self.pos)),
+        }
+        self.top = Frame::Array {
+            count: count + 1,
+            value_start: self.pos,
+        };
+        Ok(true)
+    }
+
+    /// Leaves the innermost object/array.
+    #[inline]
+    fn leave(&mut self) {
+        self.top = self.outer.pop().unwrap_or(Frame::Root);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn err_misuse(&self, method: &str, what: &str) -> DecodeError {
+        DecodeError::new(
+            format!("reader misuse: `{method}` called while not reading {what}"),
+            self.pos,
+        )
+    }
+
+    // ----- containers (closure API, kept for hand-written code) -----
+
+    /// Reads `{ ... }` calling `f(self, key)` for each key with the reader positioned at the
+    /// value. `f` must consume exactly one value. Errors returned by `f` get the reader's path
+    /// (ending with the key) and, if they have none, the value's offset.
+    ///
+    /// Prefer [`begin_object`](Self::begin_object) / [`next_key`](Self::next_key), which need no
+    /// closure (cheaper to compile).
+    pub fn read_object(
+        &mut self,
+        f: &mut dyn FnMut(&mut JsonReader<'a>, &str) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        self.begin_object()?;
+        while let Some(key) = self.next_key()? {
+            if let Err(e) = f(self, &key) {
+                return Err(self.locate(e));
+            }
+        }
+        Ok(())
     }
 
     /// Reads `[ ... ]` calling `f(self, index)` per element (`f` consumes one value); errors
-    /// returned by `f` get `[index]` on their path (and the element's offset if they have none).
+    /// returned by `f` get the reader's path (ending with `[index]`) and, if they have none, the
+    /// element's offset.
+    ///
+    /// Prefer [`begin_array`](Self::begin_array) / [`next_item`](Self::next_item).
     pub fn read_array(
         &mut self,
         f: &mut dyn FnMut(&mut JsonReader<'a>, usize) -> Result<(), DecodeError>,
     ) -> Result<(), DecodeError> {
-        match self.peek() {
-            Some(b'[') => {}
-            other => return Err(self.err_expected("array", other)),
-        }
-        self.enter()?;
-        self.pos += 1;
-        let r = self.array_body(f);
-        self.depth -= 1;
-        r
-    }
-
-    fn array_body(
-        &mut self,
-        f: &mut dyn FnMut(&mut JsonReader<'a>, usize) -> Result<(), DecodeError>,
-    ) -> Result<(), DecodeError> {
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(());
-        }
+        self.begin_array()?;
         let mut index = 0usize;
-        loop {
-            let value_start = self.pos;
+        while self.next_item()? {
             if let Err(e) = f(self, index) {
-                return Err(e.in_index(index).or_offset(value_start));
-            }
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    if self.peek() == Some(b']') {
-                        return Err(DecodeError::new("trailing comma in array", self.pos));
-                    }
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                _ => return Err(self.err_syntax("`,` or `]` in array", self.pos)),
+                return Err(self.locate(e));
             }
             index += 1;
+        }
+        Ok(())
+    }
+
+    // ----- path tracking and error location -----
+
+    /// `r` with its error [located](Self::locate).
+    #[inline]
+    fn here<T>(&self, r: Result<T, DecodeError>) -> Result<T, DecodeError> {
+        match r {
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.locate(e)),
+        }
+    }
+
+    /// Attaches the reader's current path (and, if `e` has no offset, the offset where the
+    /// current value starts) to an error that has no path from a reader yet; returns `e`
+    /// unchanged if it has one. Segments already on `e` (from
+    /// [`in_field`](DecodeError::in_field) / [`in_index`](DecodeError::in_index)) stay innermost.
+    ///
+    /// Every error the reader returns is already located. Call this on an error made elsewhere
+    /// (e.g. [`DecodeError::custom`] from a model's validation) that is about the value being
+    /// read, before the reader moves on; [`from_slice`](super::from_slice) calls it on whatever
+    /// error comes out of `T::from_json`.
+    #[cold]
+    #[inline(never)]
+    pub fn locate(&self, e: DecodeError) -> DecodeError {
+        if e.is_located() {
+            return e;
+        }
+        let offset = self.value_start();
+        e.located(self.path_segments(true), offset)
+    }
+
+    /// Like [`locate`](Self::locate) but without the path segment of the innermost container's
+    /// current value: for errors in the container's own syntax (separators, keys).
+    #[cold]
+    #[inline(never)]
+    fn locate_outer(&self, e: DecodeError) -> DecodeError {
+        if e.is_located() {
+            return e;
+        }
+        e.located(self.path_segments(false), self.pos)
+    }
+
+    /// An error with message `msg` at the current path and byte offset (call it after
+    /// [`peek`](Self::peek) and before consuming a value to point at that value).
+    #[cold]
+    #[inline(never)]
+    pub fn error_here(&self, msg: impl Into<String>) -> DecodeError {
+        self.locate(DecodeError::new(msg, self.pos))
+    }
+
+    /// The JSON path of the value the reader is at, like `entities[3].presence.state` (empty at
+    /// the root). For diagnostics; errors carry it already.
+    pub fn path(&self) -> String {
+        DecodeError::custom("")
+            .located(self.path_segments(true), 0)
+            .path()
+    }
+
+    /// The path segments (outermost first) of the enclosing frames and, if `with_top`, of the
+    /// innermost one.
+    fn path_segments(&self, with_top: bool) -> Vec<Segment> {
+        let top = if with_top { Some(&self.top) } else { None };
+        self.outer
+            .iter()
+            .chain(top)
+            .filter_map(|f| match *f {
+                Frame::Root | Frame::Object { key_end: 0, .. } | Frame::Array { count: 0, .. } => {
+                    None
+                }
+                Frame::Object { key_start, key_end } => {
+                    Some(Segment::Key(self.key_text(key_start, key_end)))
+                }
+                Frame::Array { count, .. } => Some(Segment::Index(count - 1)),
+            })
+            .collect()
+    }
+
+    /// The decoded text of the key whose raw text is `src[start..end]` (already validated).
+    fn key_text(&self, start: usize, end: usize) -> Box<str> {
+        let raw = self.src.get(start..end).unwrap_or_default();
+        if raw.contains(&b'\\') {
+            let mut r = JsonReader::new(self.src);
+            r.pos = start;
+            if let Ok(k) = r.parse_str() {
+                return k.into();
+            }
+        }
+        String::from_utf8_lossy(raw).into()
+    }
+
+    /// Where the value the reader is at (or was reading) starts.
+    fn value_start(&self) -> usize {
+        let after_ws = |mut i: usize| {
+            while matches!(self.src.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+                i += 1;
+            }
+            i
+        };
+        match self.top {
+            Frame::Root => after_ws(0),
+            Frame::Object { key_end: 0, .. } | Frame::Array { count: 0, .. } => self.pos,
+            Frame::Object { key_end, .. } => {
+                let i = after_ws(key_end + 1);
+                if self.src.get(i) == Some(&b':') {
+                    after_ws(i + 1)
+                } else {
+                    i
+                }
+            }
+            Frame::Array { value_start, .. } => value_start,
         }
     }
 
     // ----- any value -----
 
     /// Skips any one value (validating it: grammar, escapes, UTF-8, number syntax, depth).
+    /// Iterative: nested containers use no stack.
     pub fn skip_value(&mut self) -> Result<(), DecodeError> {
-        match self.peek() {
-            Some(b'n') => self.expect_lit(b"null"),
-            Some(b't' | b'f') => self.read_bool().map(drop),
-            Some(b'"') => {
-                self.pos += 1;
-                self.parse_str().map(drop)
+        let base = self.outer.len();
+        loop {
+            let r = match self.peek() {
+                Some(b'{') => self.begin_object(),
+                Some(b'[') => self.begin_array(),
+                Some(b'"') => {
+                    self.pos += 1;
+                    self.parse_str().map(drop)
+                }
+                Some(b'-' | b'0'..=b'9') => self.scan_number().map(drop),
+                Some(b'n') => self.expect_lit(b"null"),
+                Some(b't') => self.expect_lit(b"true"),
+                Some(b'f') => self.expect_lit(b"false"),
+                other => Err(self.err_expected("value", other)),
+            };
+            self.here(r)?;
+            // Go to the next value to skip, or return when the value is done.
+            loop {
+                if self.outer.len() <= base {
+                    return Ok(());
+                }
+                let more = match self.top {
+                    Frame::Object { .. } => self.next_key()?.is_some(),
+                    _ => self.next_item()?,
+                };
+                if more {
+                    break;
+                }
             }
-            Some(b'-' | b'0'..=b'9') => self.scan_number().map(drop),
-            Some(b'[') => self.read_array(&mut |r, _| r.skip_value()),
-            Some(b'{') => self.read_object(&mut |r, _| r.skip_value()),
-            other => Err(self.err_expected("value", other)),
         }
     }
 
     /// Reads any value as a `serde_json::Value` (numbers classified as serde_json does).
     pub fn read_value(&mut self) -> Result<Value, DecodeError> {
         match self.peek() {
+            Some(b'[') => {
+                self.begin_array()?;
+                let mut items = Vec::new();
+                while self.next_item()? {
+                    items.push(self.read_value()?);
+                }
+                Ok(Value::Array(items))
+            }
+            Some(b'{') => {
+                self.begin_object()?;
+                let mut map = Map::new();
+                while let Some(k) = self.next_key()? {
+                    let v = self.read_value()?;
+                    map.insert(k.into_owned(), v);
+                }
+                Ok(Value::Object(map))
+            }
+            _ => {
+                let r = self.scalar_value();
+                self.here(r)
+            }
+        }
+    }
+
+    /// Reads a value that is not an object or array as a `serde_json::Value`.
+    fn scalar_value(&mut self) -> Result<Value, DecodeError> {
+        match self.peek() {
             Some(b'n') => self.expect_lit(b"null").map(|()| Value::Null),
-            Some(b't' | b'f') => self.read_bool().map(Value::Bool),
+            Some(b't' | b'f') => self.bool_inner().map(Value::Bool),
             Some(b'"') => {
                 self.pos += 1;
                 self.parse_str().map(|s| Value::String(s.into_owned()))
             }
             Some(b'-' | b'0'..=b'9') => self.read_number_value().map(Value::Number),
-            Some(b'[') => {
-                let mut items = Vec::new();
-                self.read_array(&mut |r, _| {
-                    items.push(r.read_value()?);
-                    Ok(())
-                })?;
-                Ok(Value::Array(items))
-            }
-            Some(b'{') => {
-                let mut map = Map::new();
-                self.read_object(&mut |r, k| {
-                    let v = r.read_value()?;
-                    map.insert(k.to_owned(), v);
-                    Ok(())
-                })?;
-                Ok(Value::Object(map))
-            }
             other => Err(self.err_expected("value", other)),
         }
     }
@@ -792,10 +1068,10 @@ impl<'a> JsonReader<'a> {
     pub fn finish(&mut self) -> Result<(), DecodeError> {
         match self.peek() {
             None => Ok(()),
-            Some(b) => Err(DecodeError::new(
+            Some(b) => Err(self.locate(DecodeError::new(
                 format!("trailing characters after JSON value: {}", show_byte(b)),
                 self.pos,
-            )),
+            ))),
         }
     }
 }

@@ -20,14 +20,14 @@ struct Presence {
 impl FromJson for Presence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "state" => v.state = r.read()?,
                 "since" => v.since = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -60,8 +60,9 @@ struct User {
 impl FromJson for User {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "id" => v.id = r.read()?,
                 "name" => v.name = r.read()?,
                 "age" => v.age = r.read()?,
@@ -72,10 +73,9 @@ impl FromJson for User {
                 "attrs" => v.attrs = r.read()?,
                 "birthday" => v.birthday = r.read()?,
                 "raw" => v.raw = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -108,14 +108,14 @@ struct Page {
 impl FromJson for Page {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         let mut v = Self::default();
-        r.read_object(&mut |r, k| {
-            match k {
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
                 "entities" => v.entities = r.read()?,
                 "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
             }
-            Ok(())
-        })?;
+        }
         Ok(v)
     }
 }
@@ -127,6 +127,93 @@ impl ToJson for Page {
         o.field("pageSize", &self.page_size);
         o.extra(&self.unknown_fields);
         o.end();
+    }
+}
+
+// ----- the same models through the closure API (`read_object` / `read_array`) -----
+
+struct LegacyPresence(Presence);
+
+impl FromJson for LegacyPresence {
+    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
+        let mut v = Presence::default();
+        r.read_object(&mut |r, k| {
+            match k {
+                "state" => v.state = r.read()?,
+                "since" => v.since = r.read()?,
+                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+            }
+            Ok(())
+        })?;
+        Ok(Self(v))
+    }
+}
+
+struct LegacyUser(User);
+
+impl FromJson for LegacyUser {
+    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
+        let mut v = User::default();
+        r.read_object(&mut |r, k| {
+            match k {
+                "id" => v.id = r.read()?,
+                "name" => v.name = r.read()?,
+                "age" => v.age = r.read()?,
+                "score" => v.score = r.read()?,
+                "active" => v.active = r.read()?,
+                "presence" => {
+                    v.presence = r.read::<Option<LegacyPresence>>()?.map(|p| Box::new(p.0))
+                }
+                "tags" if !r.read_null()? => {
+                    let mut tags = Vec::new();
+                    r.read_array(&mut |r, _| {
+                        tags.push(r.read()?);
+                        Ok(())
+                    })?;
+                    v.tags = Some(tags);
+                }
+                "attrs" if !r.read_null()? => {
+                    let mut attrs = BTreeMap::new();
+                    r.read_object(&mut |r, k| {
+                        attrs.insert(k.to_owned(), r.read()?);
+                        Ok(())
+                    })?;
+                    v.attrs = Some(attrs);
+                }
+                "tags" => v.tags = None,
+                "attrs" => v.attrs = None,
+                "birthday" => v.birthday = r.read()?,
+                "raw" => v.raw = r.read()?,
+                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+            }
+            Ok(())
+        })?;
+        Ok(Self(v))
+    }
+}
+
+struct LegacyPage(Page);
+
+impl FromJson for LegacyPage {
+    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
+        let mut v = Page::default();
+        r.read_object(&mut |r, k| {
+            match k {
+                "entities" if !r.read_null()? => {
+                    let mut entities = Vec::new();
+                    r.read_array(&mut |r, _| {
+                        entities.push(r.read::<LegacyUser>()?.0);
+                        Ok(())
+                    })?;
+                    v.entities = Some(entities);
+                }
+                "entities" => v.entities = None,
+                "pageSize" => v.page_size = r.read()?,
+                _ => r.read_unknown(k, &mut v.unknown_fields)?,
+            }
+            Ok(())
+        })?;
+        Ok(Self(v))
     }
 }
 
@@ -1385,4 +1472,487 @@ fn date_parse_and_format() {
     let e = from_str::<User>(r#"{"birthday": "1990-02-30"}"#).unwrap_err();
     assert_eq!(e.path(), "birthday");
     assert!(e.message().contains("1990-02-30"), "{e}");
+}
+
+// ----- the closure-free API: begin_object / next_key, begin_array / next_item -----
+
+/// A value with a check of its own (hand-written code, unlike the generated enums).
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Ok,
+    Other(String),
+}
+
+impl FromJson for Kind {
+    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
+        let s = r.read_str()?;
+        match &*s {
+            "ok" => Ok(Kind::Ok),
+            "bad" => Err(DecodeError::custom("kind `bad` is not allowed")),
+            _ => Ok(Kind::Other(s.into_owned())),
+        }
+    }
+}
+
+/// Written exactly as the generator writes models.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Item {
+    b: Option<i64>,
+    kind: Option<Kind>,
+    unknown_fields: Map<String, Value>,
+}
+
+impl FromJson for Item {
+    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
+        let mut v = Self::default();
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
+                "b" => v.b = r.read()?,
+                "kind" => v.kind = r.read()?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
+            }
+        }
+        // A check after the object was read: the error is about the whole item.
+        if v.b.is_some_and(|b| b < 0) {
+            return Err(DecodeError::custom("negative b"));
+        }
+        Ok(v)
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Outer {
+    a: Option<Vec<Item>>,
+    item: Option<Item>,
+    inner: Option<Box<Outer>>,
+    map: Option<BTreeMap<String, Vec<Item>>>,
+    unknown_fields: Map<String, Value>,
+}
+
+impl FromJson for Outer {
+    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
+        let mut v = Self::default();
+        r.begin_object()?;
+        while let Some(k) = r.next_key()? {
+            match &*k {
+                "a" => v.a = r.read()?,
+                "item" => v.item = r.read()?,
+                "inner" => v.inner = r.read()?,
+                "map" => v.map = r.read()?,
+                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
+            }
+        }
+        Ok(v)
+    }
+}
+
+const OUTER: &str = r#"{
+  "a": [{"b": 1}, {"b": 2, "x": [1, {"y": null}], "kind": "ok"}, {}],
+  "item": {"kind": "k\u00e9"},
+  "inner": {"a": [], "inner": null, "z": "\u00e9", "inner": {"item": null}},
+  "map": {"k\"ey": [{"b": 3}], "": []},
+  "w": 1.5,
+  "nested": {"deep": [[{"q": [true]}]]}
+}"#;
+
+#[test]
+fn iterator_api_model_decodes() {
+    let o: Outer = from_str(OUTER).unwrap();
+    let a = o.a.as_ref().unwrap();
+    assert_eq!(a.len(), 3);
+    assert_eq!(a[0].b, Some(1));
+    assert_eq!(a[1].b, Some(2));
+    assert_eq!(a[1].kind, Some(Kind::Ok));
+    assert_eq!(a[1].unknown_fields["x"], json!([1, {"y": null}]));
+    assert_eq!(a[2], Item::default());
+    assert_eq!(
+        o.item.as_ref().unwrap().kind,
+        Some(Kind::Other("k\u{e9}".into()))
+    );
+    // A repeated key keeps the last value.
+    let inner = o.inner.as_ref().unwrap();
+    assert_eq!(inner.a, Some(vec![]));
+    assert_eq!(inner.inner, Some(Box::default()));
+    assert_eq!(inner.unknown_fields["z"], json!("\u{e9}"));
+    let map = o.map.as_ref().unwrap();
+    assert_eq!(map["k\"ey"][0].b, Some(3));
+    assert_eq!(map[""], vec![]);
+    assert_eq!(o.unknown_fields["w"], json!(1.5));
+    assert_eq!(
+        o.unknown_fields["nested"],
+        json!({"deep": [[{"q": [true]}]]})
+    );
+    assert_eq!(from_str::<Outer>("{}").unwrap(), Outer::default());
+    assert_eq!(from_str::<Outer>(" { } ").unwrap(), Outer::default());
+    assert_eq!(from_str::<Option<Outer>>("null").unwrap(), None);
+}
+
+/// (document, message, path, text the offset points at)
+fn check_error<T: FromJson + std::fmt::Debug>(doc: &str, msg: &str, path: &str, at: &str) {
+    let e = from_str::<T>(doc).unwrap_err();
+    assert_eq!(e.message(), msg, "{doc}");
+    assert_eq!(e.path(), path, "{doc}");
+    let offset = e.offset().unwrap();
+    assert!(doc[offset..].starts_with(at), "{doc}: {e}");
+}
+
+#[test]
+fn iterator_api_error_paths() {
+    let e = from_str::<Outer>(r#"{"a": [{"b": 1}, {"b": "x"}]}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid type: expected integer, found string at `a[1].b` (byte 23)"
+    );
+    let num = "invalid type: expected integer, found boolean";
+    check_error::<Outer>(
+        r#"{"inner": {"inner": {"a": [{}, {}, {"b": true}]}}}"#,
+        num,
+        "inner.inner.a[2].b",
+        "true",
+    );
+    check_error::<Outer>(
+        r#"{"map": {"x": [{"b": 1}], "k\"y": [{}, {"b": false}]}}"#,
+        num,
+        r#"map["k\"y"][1].b"#,
+        "false",
+    );
+    check_error::<Outer>(
+        r#"{"map": {"\u0041b": [{"b": false}]}}"#,
+        num,
+        "map.Ab[0].b",
+        "false",
+    );
+    // Errors inside unknown fields.
+    check_error::<Outer>(
+        r#"{"zz": {"deep": [1, [2, tru]]}}"#,
+        "invalid literal, expected `true`",
+        "zz.deep[1][1]",
+        "]",
+    );
+    check_error::<Outer>(
+        r#"{"zz": [1, 1e400]}"#,
+        "number out of range: 1e400",
+        "zz[1]",
+        "1e400",
+    );
+    // Errors in the syntax of a container have the container's path.
+    let sep = "expected `,` or `]` in array, found `{`";
+    check_error::<Outer>(r#"{"a": [{"b": 1} {"b": 2}]}"#, sep, "a", r#"{"b": 2"#);
+    check_error::<Outer>(
+        r#"{"a": [{"b": 1 "kind": 2}]}"#,
+        "expected `,` or `}` in object, found `\"`",
+        "a[0]",
+        r#""kind""#,
+    );
+    check_error::<Outer>(
+        r#"{"a": [{"b": 1,}]}"#,
+        "trailing comma in object",
+        "a[0]",
+        "}]",
+    );
+    check_error::<Outer>(
+        r#"{"a": [{"b": 1},]}"#,
+        "trailing comma in array",
+        "a",
+        "]}",
+    );
+    check_error::<Outer>(
+        r#"{"inner": {"a\x": 1}}"#,
+        "invalid escape `\\x`",
+        "inner",
+        "\\x",
+    );
+    check_error::<Outer>(
+        r#"{"inner": {"a" 1}}"#,
+        "expected `:` after object key, found `1`",
+        "inner",
+        "1}",
+    );
+    check_error::<Outer>(
+        r#"{"inner": {"b": 1, 2: 3}}"#,
+        "expected string key in object, found `2`",
+        "inner",
+        "2:",
+    );
+    check_error::<Outer>(
+        r#"{"a": {}}"#,
+        "invalid type: expected array, found object",
+        "a",
+        "{}",
+    );
+    check_error::<Outer>(
+        r#"{"a": [1]}"#,
+        "invalid type: expected object, found number",
+        "a[0]",
+        "1]",
+    );
+    check_error::<Outer>("[]", "invalid type: expected object, found array", "", "[]");
+    check_error::<Outer>(
+        r#"{"a": [{"b": 1}]} x"#,
+        "trailing characters after JSON value: `x`",
+        "",
+        "x",
+    );
+    // Truncated: the path of the innermost open container (or its current value).
+    check_error::<Outer>(
+        r#"{"a": [{"b": 1}, {"b""#,
+        "unexpected end of input, expected `:` after object key",
+        "a[1]",
+        "",
+    );
+    check_error::<Outer>(
+        r#"{"a": [{"b": 1}, {"b": "#,
+        "unexpected end of input, expected integer",
+        "a[1].b",
+        "",
+    );
+    check_error::<Outer>(
+        r#"{"a": [{"b": 1}, "#,
+        "unexpected end of input, expected object",
+        "a[1]",
+        "",
+    );
+}
+
+#[test]
+fn custom_errors_get_the_reader_path() {
+    // From a value's own from_json: the offset of the value.
+    check_error::<Outer>(
+        r#"{"a": [{"kind": "ok"}, {"b": 1, "kind":  "bad"}]}"#,
+        "kind `bad` is not allowed",
+        "a[1].kind",
+        r#""bad""#,
+    );
+    // From a model's check after its object was read: the offset of the object.
+    check_error::<Outer>(
+        r#"{"a": [{}, {"b": -1, "x": [1]}]}"#,
+        "negative b",
+        "a[1]",
+        r#"{"b": -1"#,
+    );
+    check_error::<Outer>(r#"{"item" :  {"b": -1}}"#, "negative b", "item", r#"{"b""#);
+    check_error::<Outer>(
+        r#"{"inner": {"map": {"k": [{"b": -2}]}}}"#,
+        "negative b",
+        "inner.map.k[0]",
+        r#"{"b": -2"#,
+    );
+    check_error::<Item>(r#"  {"b": -1}"#, "negative b", "", r#"{"b""#);
+    check_error::<Vec<Kind>>(
+        r#"["a", "bad"]"#,
+        "kind `bad` is not allowed",
+        "[1]",
+        "\"bad",
+    );
+    // Through the closure API too.
+    let mut r = JsonReader::new(br#"{"a": [1, 2]}"#);
+    let e = r
+        .read_object(&mut |r, _| {
+            r.read_array(&mut |r, i| {
+                if i == 1 {
+                    Err(DecodeError::custom("no"))
+                } else {
+                    r.skip_value()
+                }
+            })
+        })
+        .unwrap_err();
+    assert_eq!(e.to_string(), "no at `a[1]` (byte 10)");
+    // Reader errors have their path even without from_slice; others get it from `locate`.
+    let doc = br#"{"a": [{"b": 1}, {"b": null, "kind": "bad"}]}"#;
+    let mut r = JsonReader::new(doc);
+    let e = Outer::from_json(&mut r).unwrap_err();
+    assert_eq!(e.path(), "");
+    assert_eq!(e.offset(), None);
+    let e = r.locate(e);
+    assert_eq!(e.path(), "a[1].kind");
+    assert_eq!(e.offset(), Some(37));
+    // Locating twice changes nothing.
+    assert_eq!(r.locate(e.clone()), e);
+    let mut r = JsonReader::new(br#"{"a": [{"b": true}]}"#);
+    let e = Outer::from_json(&mut r).unwrap_err();
+    assert_eq!(e.path(), "a[0].b");
+    // Segments added by hand stay innermost.
+    let r = JsonReader::new(b"[]");
+    let e = r.locate(DecodeError::custom("x").in_field("f"));
+    assert_eq!(e.path(), "f");
+    assert_eq!(e.offset(), Some(0));
+}
+
+#[test]
+fn reader_tracks_path_and_depth() {
+    let doc = br#"{"a": [10, {"b\n": "s", "c": [true]}], "d": {}}"#;
+    let mut r = JsonReader::new(doc);
+    let mut seen = Vec::new();
+    assert_eq!(r.path(), "");
+    r.begin_object().unwrap();
+    assert_eq!((r.depth(), r.path().as_str()), (1, ""));
+    while let Some(k) = r.next_key().unwrap() {
+        assert!(matches!(k, Cow::Borrowed(_)));
+        seen.push((r.path(), r.depth()));
+        if &*k == "a" {
+            r.begin_array().unwrap();
+            assert_eq!(r.path(), "a");
+            assert!(r.next_item().unwrap());
+            seen.push((r.path(), r.depth()));
+            assert_eq!(r.read_i64().unwrap(), 10);
+            assert!(r.next_item().unwrap());
+            r.begin_object().unwrap();
+            let k = r.next_key().unwrap().unwrap();
+            assert!(matches!(k, Cow::Owned(_)));
+            assert_eq!(k, "b\n");
+            seen.push((r.path(), r.depth()));
+            let e = r.error_here("custom");
+            assert_eq!(e.to_string(), r#"custom at `a[1]["b\n"]` (byte 19)"#);
+            r.skip_value().unwrap();
+            assert_eq!(r.next_key().unwrap().as_deref(), Some("c"));
+            seen.push((r.path(), r.depth()));
+            r.skip_value().unwrap();
+            assert_eq!(r.next_key().unwrap(), None);
+            seen.push((r.path(), r.depth()));
+            assert!(!r.next_item().unwrap());
+            seen.push((r.path(), r.depth()));
+        } else {
+            r.begin_object().unwrap();
+            assert_eq!(r.next_key().unwrap(), None);
+        }
+    }
+    r.finish().unwrap();
+    assert_eq!((r.depth(), r.path().as_str()), (0, ""));
+    let seen: Vec<(&str, u32)> = seen.iter().map(|(p, d)| (p.as_str(), *d)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("a", 1),
+            ("a[0]", 2),
+            (r#"a[1]["b\n"]"#, 3),
+            ("a[1].c", 3),
+            ("a[1]", 2),
+            ("a", 1),
+            ("d", 1),
+        ]
+    );
+    // A clone reads ahead independently.
+    let mut r = JsonReader::new(br#"[{"k": 1}]"#);
+    r.begin_array().unwrap();
+    assert!(r.next_item().unwrap());
+    let mut ahead = r.clone();
+    ahead.begin_object().unwrap();
+    assert_eq!(ahead.next_key().unwrap().as_deref(), Some("k"));
+    assert_eq!(ahead.path(), "[0].k");
+    assert_eq!(r.path(), "[0]");
+    assert_eq!(r.depth(), 1);
+}
+
+#[test]
+fn misuse_is_an_error_not_a_panic() {
+    let e = JsonReader::new(b"{}").next_key().unwrap_err();
+    assert!(e.message().contains("misuse"), "{e}");
+    let e = JsonReader::new(b"[]").next_item().unwrap_err();
+    assert!(e.message().contains("misuse"), "{e}");
+    let mut r = JsonReader::new(b"[1]");
+    r.begin_array().unwrap();
+    assert!(r.next_key().unwrap_err().message().contains("misuse"));
+    let mut r = JsonReader::new(br#"{"a": 1}"#);
+    r.begin_object().unwrap();
+    assert!(r.next_item().unwrap_err().message().contains("misuse"));
+    // Not consuming the value, or consuming two, is caught by the next call.
+    let mut r = JsonReader::new(br#"{"a": 1, "b": 2}"#);
+    r.begin_object().unwrap();
+    r.next_key().unwrap();
+    let e = r.next_key().unwrap_err();
+    assert_eq!(e.message(), "expected `,` or `}` in object, found `1`");
+    let mut r = JsonReader::new(b"[1, 2]");
+    r.begin_array().unwrap();
+    assert!(r.next_item().unwrap());
+    assert!(r.read_i64().is_ok());
+    assert!(r.read_i64().is_err());
+    // Calling on after the end or after an error never panics.
+    let mut r = JsonReader::new(b"[]");
+    r.begin_array().unwrap();
+    assert!(!r.next_item().unwrap());
+    assert!(r.next_item().is_err());
+    assert!(r.next_key().is_err());
+    let mut r = JsonReader::new(br#"{"a": [1, x]}"#);
+    assert!(Outer::from_json(&mut r).is_err());
+    for _ in 0..3 {
+        let _ = r.next_item();
+        let _ = r.next_key();
+        let _ = r.skip_value();
+        let _ = r.locate(DecodeError::custom("x"));
+        let _ = r.path();
+    }
+}
+
+#[test]
+fn iterator_api_truncated_and_mutated_input() {
+    let bytes = OUTER.as_bytes();
+    for cut in 0..bytes.len() {
+        let part = &bytes[..cut];
+        let e = from_slice::<Outer>(part).unwrap_err();
+        assert!(e.offset().unwrap() <= cut, "{cut}: {e}");
+        let _ = e.to_string();
+    }
+    let mut rng = Rng(0xDEAD_BEEF);
+    let alphabet = b"{}[]\",:\\ 0123456789-.eEtrufalsnu";
+    for _ in 0..2000 {
+        let mut doc = bytes.to_vec();
+        let at = rng.below(doc.len());
+        doc[at] = alphabet[rng.below(alphabet.len())];
+        match from_slice::<Outer>(&doc) {
+            Ok(_) => assert!(serde_json::from_slice::<Value>(&doc).is_ok()),
+            Err(e) => assert!(e.offset().unwrap() <= doc.len(), "{e}"),
+        }
+    }
+}
+
+#[test]
+fn closure_api_gives_the_same_results() {
+    fn same(doc: &[u8]) {
+        let new = from_slice::<Page>(doc);
+        let old = from_slice::<LegacyPage>(doc).map(|p| p.0);
+        assert_eq!(new, old, "{}", String::from_utf8_lossy(doc));
+    }
+    let bytes = SAMPLE.as_bytes();
+    same(bytes);
+    assert!(from_slice::<LegacyPage>(bytes).is_ok());
+    for cut in 0..bytes.len() {
+        same(&bytes[..cut]);
+    }
+    let alphabet = b"{}[]\",:\\/ \n0123456789-+.eEtrufalsn\x00\xc3\xa9\xff";
+    let mut rng = Rng(42);
+    for _ in 0..3000 {
+        let mut doc = bytes.to_vec();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(doc.len() + 1);
+            match rng.below(3) {
+                0 if at < doc.len() => doc[at] = alphabet[rng.below(alphabet.len())],
+                1 if at < doc.len() => {
+                    doc.remove(at);
+                }
+                _ => doc.insert(at, alphabet[rng.below(alphabet.len())]),
+            }
+        }
+        same(&doc);
+    }
+    for (doc, path) in [
+        (
+            r#"{"entities": [{}, {"presence": {"state": 5}}]}"#,
+            "entities[1].presence.state",
+        ),
+        (
+            r#"{"entities": [{"tags": ["a", 1]}]}"#,
+            "entities[0].tags[1]",
+        ),
+        (
+            r#"{"entities": [{"attrs": {"k": "v"}}]}"#,
+            "entities[0].attrs.k",
+        ),
+    ] {
+        same(doc.as_bytes());
+        let e = from_str::<LegacyPage>(doc).map(|p| p.0).unwrap_err();
+        assert_eq!(e.path(), path);
+    }
+    same(br#"{"entities": null, "pageSize": 1}"#);
 }

@@ -129,6 +129,18 @@ impl<T> ResponseFuture<T> {
     }
 }
 
+impl<T> std::fmt::Debug for ResponseFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResponseFuture")
+    }
+}
+
+impl<T> std::fmt::Debug for ExtendedFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExtendedFuture")
+    }
+}
+
 impl<T: FromJson> Future for ResponseFuture<T> {
     type Output = Result<T, Error>;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

@@ -5,6660 +5,13309 @@
 
 #![allow(clippy::all)]
 
-use crate::support::Checker;
+use crate::Checker;
 use purecloud_platform_client_v2::models::*;
 
 pub fn check_all(c: &mut Checker) {
+    #[cfg(feature = "identity-provider")]
     c.check::<ADFS>("ADFS");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<AcceleratorInput>("AcceleratorInput");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<AcceleratorList>("AcceleratorList");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<AcceleratorMetadata>("AcceleratorMetadata");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<AcceleratorParameter>("AcceleratorParameter");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<AcceleratorSpecification>("AcceleratorSpecification");
+    #[cfg(feature = "notification-events")]
     c.check::<AccessRestriction>("AccessRestriction");
+    #[cfg(feature = "notification-events")]
     c.check::<AcdEndDetailEventTopicAcdEndEvent>("AcdEndDetailEventTopicAcdEndEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<AcdStartDetailEventTopicAcdStartEvent>("AcdStartDetailEventTopicAcdStartEvent");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<AchievedOutcome>("AchievedOutcome");
+    #[cfg(feature = "recording")]
     c.check::<AcknowledgeScreenRecordingRequest>("AcknowledgeScreenRecordingRequest");
+    #[cfg(feature = "integrations")]
     c.check::<Action>("Action");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAggregateDataContainer>("ActionAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAggregateQueryClause>("ActionAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAggregateQueryFilter>("ActionAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAggregateQueryPredicate>("ActionAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAggregateQueryResponse>("ActionAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAggregationQuery>("ActionAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<ActionAggregationSort>("ActionAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAggregationView>("ActionAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAsyncAggregateQueryResponse>("ActionAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<ActionAsyncAggregationQuery>("ActionAsyncAggregationQuery");
+    #[cfg(feature = "integrations")]
     c.check::<ActionCertificate>("ActionCertificate");
+    #[cfg(feature = "integrations")]
     c.check::<ActionCertificateListing>("ActionCertificateListing");
+    #[cfg(feature = "integrations")]
     c.check::<ActionConfig>("ActionConfig");
+    #[cfg(feature = "integrations")]
     c.check::<ActionContract>("ActionContract");
+    #[cfg(feature = "integrations")]
     c.check::<ActionContractInput>("ActionContractInput");
+    #[cfg(feature = "integrations")]
     c.check::<ActionEntityListing>("ActionEntityListing");
+    #[cfg(feature = "journey")]
     c.check::<ActionEventActionMap>("ActionEventActionMap");
+    #[cfg(feature = "journey")]
     c.check::<ActionEventRequest>("ActionEventRequest");
+    #[cfg(feature = "integrations")]
     c.check::<ActionInput>("ActionInput");
+    #[cfg(feature = "journey")]
     c.check::<ActionMap>("ActionMap");
+    #[cfg(feature = "journey")]
     c.check::<ActionMapAction>("ActionMapAction");
+    #[cfg(feature = "journey")]
     c.check::<ActionMapActionTemplate>("ActionMapActionTemplate");
+    #[cfg(feature = "journey")]
     c.check::<ActionMapEstimateOutcomeCriteria>("ActionMapEstimateOutcomeCriteria");
+    #[cfg(feature = "journey")]
     c.check::<ActionMapEstimateRequest>("ActionMapEstimateRequest");
+    #[cfg(feature = "journey")]
     c.check::<ActionMapEstimateResult>("ActionMapEstimateResult");
+    #[cfg(feature = "journey")]
     c.check::<ActionMapListing>("ActionMapListing");
+    #[cfg(feature = "journey")]
     c.check::<ActionMapScheduleGroup>("ActionMapScheduleGroup");
+    #[cfg(feature = "journey")]
     c.check::<ActionMapScheduleGroups>("ActionMapScheduleGroups");
+    #[cfg(feature = "integrations")]
     c.check::<ActionOutput>("ActionOutput");
+    #[cfg(feature = "journey")]
     c.check::<ActionTarget>("ActionTarget");
+    #[cfg(feature = "journey")]
     c.check::<ActionTargetListing>("ActionTargetListing");
+    #[cfg(feature = "journey")]
     c.check::<ActionTemplate>("ActionTemplate");
+    #[cfg(feature = "journey")]
     c.check::<ActionTemplateListing>("ActionTemplateListing");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<Actions>("Actions");
+    #[cfg(feature = "journey")]
     c.check::<ActivateExternalEventRequest>("ActivateExternalEventRequest");
+    #[cfg(feature = "journey")]
     c.check::<ActivateExternalEventResponse>("ActivateExternalEventResponse");
+    #[cfg(feature = "journey")]
     c.check::<Activation>("Activation");
+    #[cfg(feature = "conversations")]
     c.check::<ActivationTrigger>("ActivationTrigger");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityCode>("ActivityCode");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityCodeContainer>("ActivityCodeContainer");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityCodeReference>("ActivityCodeReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityCodeStyle>("ActivityCodeStyle");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityCodeSummary>("ActivityCodeSummary");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityCodesReference>("ActivityCodesReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanAbandonRateImpactOverride>("ActivityPlanAbandonRateImpactOverride");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanAsaImpactOverride>("ActivityPlanAsaImpactOverride");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanDeletionOccurrenceIds>("ActivityPlanDeletionOccurrenceIds");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanDeletionSessionIds>("ActivityPlanDeletionSessionIds");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanDeletionSessionUserIds>("ActivityPlanDeletionSessionUserIds");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanJobException>("ActivityPlanJobException");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanJobListing>("ActivityPlanJobListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanJobResponse>("ActivityPlanJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanListItem>("ActivityPlanListItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanListing>("ActivityPlanListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanOccurrenceReference>("ActivityPlanOccurrenceReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanOccurrenceSessionsUsersStructureReference>("ActivityPlanOccurrenceSessionsUsersStructureReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanOccurrencesDeletionJobResponse>("ActivityPlanOccurrencesDeletionJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanReference>("ActivityPlanReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanResponse>("ActivityPlanResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanRunJobResponse>("ActivityPlanRunJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanServiceGoalImpactOverrides>("ActivityPlanServiceGoalImpactOverrides");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanServiceLevelImpactOverride>("ActivityPlanServiceLevelImpactOverride");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanSessionStructureReference>("ActivityPlanSessionStructureReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanStructureWithOccurrenceSessionsUsersReference>("ActivityPlanStructureWithOccurrenceSessionsUsersReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ActivityPlanStructureWithOccurrencesReference>("ActivityPlanStructureWithOccurrencesReference");
+    #[cfg(feature = "notification-events")]
     c.check::<AcwDetailEventTopicAfterCallWorkEvent>("AcwDetailEventTopicAfterCallWorkEvent");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<AcwSettings>("AcwSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<AddAdherenceAdjustmentAgentRequest>("AddAdherenceAdjustmentAgentRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AddAdherenceExplanationAdminRequest>("AddAdherenceExplanationAdminRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AddAdherenceExplanationAgentRequest>("AddAdherenceExplanationAgentRequest");
+    #[cfg(feature = "coaching")]
     c.check::<AddConversationRequest>("AddConversationRequest");
+    #[cfg(feature = "coaching")]
     c.check::<AddConversationResponse>("AddConversationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AddOpportunityBody>("AddOpportunityBody");
+    #[cfg(feature = "workforce-management")]
     c.check::<AddShiftTradeJobRequest>("AddShiftTradeJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AddShiftTradeRequest>("AddShiftTradeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AddWorkPlanRotationAgentRequest>("AddWorkPlanRotationAgentRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AddWorkPlanRotationRequest>("AddWorkPlanRotationRequest");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<AdditionalLanguagesIntent>("AdditionalLanguagesIntent");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<AdditionalLanguagesSynonyms>("AdditionalLanguagesSynonyms");
+    #[cfg(feature = "notification-events")]
     c.check::<AdditionalMatchCriteria>("AdditionalMatchCriteria");
+    #[cfg(feature = "conversations")]
     c.check::<AdditionalMessage>("AdditionalMessage");
+    #[cfg(feature = "conversations")]
     c.check::<AdditionalSocialMediaMessage>("AdditionalSocialMediaMessage");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Address>("Address");
+    #[cfg(any(feature = "agent-assistants", feature = "ai-studio", feature = "alerting", feature = "analytics", feature = "architect", feature = "assistant-copilot-variations", feature = "audit", feature = "authorization", feature = "business-rules", feature = "chat", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "fax", feature = "gamification", feature = "geolocation", feature = "groups", feature = "integrations", feature = "intents", feature = "journey", feature = "knowledge", feature = "locations", feature = "log-capture", feature = "notification-events", feature = "operational-events", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "screen-monitoring", feature = "search", feature = "speech-text-analytics", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<AddressableEntityRef>("AddressableEntityRef");
+    #[cfg(feature = "license")]
     c.check::<AddressableLicenseDefinition>("AddressableLicenseDefinition");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceAdjustment>("AdherenceAdjustment");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceAdjustmentsListing>("AdherenceAdjustmentsListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceAdjustmentsReasonCode>("AdherenceAdjustmentsReasonCode");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceAdjustmentsReasonCodeReference>("AdherenceAdjustmentsReasonCodeReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceAdjustmentsReasonCodesListing>("AdherenceAdjustmentsReasonCodesListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceExplanationAsyncResponse>("AdherenceExplanationAsyncResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceExplanationJob>("AdherenceExplanationJob");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceExplanationJobReference>("AdherenceExplanationJobReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceExplanationListing>("AdherenceExplanationListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceExplanationListingAgentQueryResponse>("AdherenceExplanationListingAgentQueryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceExplanationListingBuQueryResponse>("AdherenceExplanationListingBuQueryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceExplanationNotification>("AdherenceExplanationNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceExplanationResponse>("AdherenceExplanationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdherenceSettings>("AdherenceSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<AdhocRecordingTopicConversationData>("AdhocRecordingTopicConversationData");
+    #[cfg(feature = "notification-events")]
     c.check::<AdhocRecordingTopicLockData>("AdhocRecordingTopicLockData");
+    #[cfg(feature = "notification-events")]
     c.check::<AdhocRecordingTopicRecordingDataV2>("AdhocRecordingTopicRecordingDataV2");
+    #[cfg(feature = "notification-events")]
     c.check::<AdhocRecordingTopicUserData>("AdhocRecordingTopicUserData");
+    #[cfg(feature = "notification-events")]
     c.check::<AdhocRecordingTopicWorkspaceData>("AdhocRecordingTopicWorkspaceData");
+    #[cfg(feature = "users")]
     c.check::<Adjacents>("Adjacents");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<AdjustableLiveSpeakerDetection>("AdjustableLiveSpeakerDetection");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdminAgentScheduleBidBiddingPreference>("AdminAgentScheduleBidBiddingPreference");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdminAgentScheduleBidPreferenceResponse>("AdminAgentScheduleBidPreferenceResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdminAgentScheduleSetPreferences>("AdminAgentScheduleSetPreferences");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdminAgentWorkPlanBiddingPreference>("AdminAgentWorkPlanBiddingPreference");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdminAgentWorkPlanPreferenceResponse>("AdminAgentWorkPlanPreferenceResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdminBulkUpdateAlternativeShiftTradeState>("AdminBulkUpdateAlternativeShiftTradeState");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdminBulkUpdateAlternativeShiftTradeStateRequest>("AdminBulkUpdateAlternativeShiftTradeStateRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AdminTimeOffRequestPatch>("AdminTimeOffRequestPatch");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<AfterCallWork>("AfterCallWork");
+    #[cfg(feature = "conversations")]
     c.check::<AfterCallWorkUpdate>("AfterCallWorkUpdate");
+    #[cfg(feature = "outbound")]
     c.check::<Agent>("Agent");
+    #[cfg(feature = "conversations")]
     c.check::<AgentAction>("AgentAction");
+    #[cfg(feature = "conversations")]
     c.check::<AgentActionPayload>("AgentActionPayload");
+    #[cfg(feature = "quality")]
     c.check::<AgentActivity>("AgentActivity");
+    #[cfg(feature = "notification-events")]
     c.check::<AgentActivityChangedTopicAgentActivity>("AgentActivityChangedTopicAgentActivity");
+    #[cfg(feature = "notification-events")]
     c.check::<AgentActivityChangedTopicOrganizationPresence>("AgentActivityChangedTopicOrganizationPresence");
+    #[cfg(feature = "notification-events")]
     c.check::<AgentActivityChangedTopicOutOfOffice>("AgentActivityChangedTopicOutOfOffice");
+    #[cfg(feature = "notification-events")]
     c.check::<AgentActivityChangedTopicPresence>("AgentActivityChangedTopicPresence");
+    #[cfg(feature = "notification-events")]
     c.check::<AgentActivityChangedTopicRoutingStatus>("AgentActivityChangedTopicRoutingStatus");
+    #[cfg(feature = "quality")]
     c.check::<AgentActivityEntityListing>("AgentActivityEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentAddOpportunityEnrollment>("AgentAddOpportunityEnrollment");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentAdherenceDayMetrics>("AgentAdherenceDayMetrics");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentAdherenceScheduledActivity>("AgentAdherenceScheduledActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentAssignedScheduleSetList>("AgentAssignedScheduleSetList");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentAssignedShiftSet>("AgentAssignedShiftSet");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBidScheduleSetOverrideRequest>("AgentBidScheduleSetOverrideRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBidWorkPlanOverrideRequest>("AgentBidWorkPlanOverrideRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBulkAddOpportunityEnrollment>("AgentBulkAddOpportunityEnrollment");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBulkAddOpportunityEnrollmentResult>("AgentBulkAddOpportunityEnrollmentResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBulkAddOpportunityEnrollmentsRequest>("AgentBulkAddOpportunityEnrollmentsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBulkAddOpportunityEnrollmentsResponse>("AgentBulkAddOpportunityEnrollmentsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBulkStatusUpdateOpportunityEnrollmentsRequest>("AgentBulkStatusUpdateOpportunityEnrollmentsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBulkStatusUpdateOpportunityEnrollmentsResponse>("AgentBulkStatusUpdateOpportunityEnrollmentsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentBusinessUnitOpportunities>("AgentBusinessUnitOpportunities");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AgentChecklist>("AgentChecklist");
+    #[cfg(feature = "conversations")]
     c.check::<AgentChecklistInfo>("AgentChecklistInfo");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AgentChecklistItem>("AgentChecklistItem");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AgentChecklistListing>("AgentChecklistListing");
+    #[cfg(feature = "conversations")]
     c.check::<AgentChecklistResponse>("AgentChecklistResponse");
+    #[cfg(feature = "conversations")]
     c.check::<AgentChecklistResponseList>("AgentChecklistResponseList");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAggregateDataContainer>("AgentCopilotAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAggregateQueryClause>("AgentCopilotAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAggregateQueryFilter>("AgentCopilotAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAggregateQueryPredicate>("AgentCopilotAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAggregateQueryResponse>("AgentCopilotAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAggregationQuery>("AgentCopilotAggregationQuery");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAggregationSort>("AgentCopilotAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAggregationView>("AgentCopilotAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAsyncAggregateQueryResponse>("AgentCopilotAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<AgentCopilotAsyncAggregationQuery>("AgentCopilotAsyncAggregationQuery");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentCountRange>("AgentCountRange");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<AgentDirectRoutingBackupSettings>("AgentDirectRoutingBackupSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentEffectiveBid>("AgentEffectiveBid");
+    #[cfg(feature = "quality")]
     c.check::<AgentEvaluatorActivity>("AgentEvaluatorActivity");
+    #[cfg(feature = "telephony")]
     c.check::<AgentGreeting>("AgentGreeting");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentIntegrationAssociationRequest>("AgentIntegrationAssociationRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentIntegrationAssociationResponse>("AgentIntegrationAssociationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentIntegrationsRequest>("AgentIntegrationsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentIntegrationsResponse>("AgentIntegrationsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentManagementUnitReference>("AgentManagementUnitReference");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<AgentMaxUtilizationResponse>("AgentMaxUtilizationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentMuQueryResponse>("AgentMuQueryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentMuScheduleItem>("AgentMuScheduleItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentMuScheduleQuery>("AgentMuScheduleQuery");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentMuScheduleResult>("AgentMuScheduleResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentMuScheduleShift>("AgentMuScheduleShift");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentOpportunityEnrollmentResult>("AgentOpportunityEnrollmentResult");
+    #[cfg(feature = "outbound")]
     c.check::<AgentOwnedMappingPreview>("AgentOwnedMappingPreview");
+    #[cfg(feature = "outbound")]
     c.check::<AgentOwnedMappingPreviewListing>("AgentOwnedMappingPreviewListing");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<AgentOwnedRouting>("AgentOwnedRouting");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentPossibleWorkShiftsRequest>("AgentPossibleWorkShiftsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentPossibleWorkShiftsResponse>("AgentPossibleWorkShiftsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentQueryAdherenceAdjustmentsRequest>("AgentQueryAdherenceAdjustmentsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentQueryAdherenceExplanationsRequest>("AgentQueryAdherenceExplanationsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentQueryAdherenceExplanationsResponse>("AgentQueryAdherenceExplanationsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentQueryOpportunities>("AgentQueryOpportunities");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentQueryOpportunitiesResponse>("AgentQueryOpportunitiesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentQueryOpportunityResult>("AgentQueryOpportunityResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentQueueTimeRequest>("AgentQueueTimeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentScheduleBid>("AgentScheduleBid");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentScheduleBidScheduleSetResponse>("AgentScheduleBidScheduleSetResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentScheduleBiddingPreferencePriority>("AgentScheduleBiddingPreferencePriority");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentScheduleBiddingPreferenceResponse>("AgentScheduleBiddingPreferenceResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentScheduleBids>("AgentScheduleBids");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentScheduleShiftActivity>("AgentScheduleShiftActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentScheduleUnavailableTime>("AgentScheduleUnavailableTime");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentSchedulingPreference>("AgentSchedulingPreference");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentSchedulingPreferenceListing>("AgentSchedulingPreferenceListing");
+    #[cfg(feature = "quality")]
     c.check::<AgentScoringRule>("AgentScoringRule");
+    #[cfg(feature = "quality")]
     c.check::<AgentScoringRuleEntityListing>("AgentScoringRuleEntityListing");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateActivityCategoryCount>("AgentStateActivityCategoryCount");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateAdherenceStateCount>("AgentStateAdherenceStateCount");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateAgentQueryClause>("AgentStateAgentQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateAgentQueryPredicate>("AgentStateAgentQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateCountsRequest>("AgentStateCountsRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<AgentStateEventTopicAgentStateEventNotification>("AgentStateEventTopicAgentStateEventNotification");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateIsOutOfOfficeCount>("AgentStateIsOutOfOfficeCount");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStatePresenceCount>("AgentStatePresenceCount");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateQueryRequest>("AgentStateQueryRequest");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateRoutingStatusCount>("AgentStateRoutingStatusCount");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateSegmentTypeCount>("AgentStateSegmentTypeCount");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateSessionFilter>("AgentStateSessionFilter");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateSessionQueryClause>("AgentStateSessionQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateSessionQueryPredicate>("AgentStateSessionQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<AgentStateUserFilter>("AgentStateUserFilter");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentTimeOffRequestPatch>("AgentTimeOffRequestPatch");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentUpdateAlternativeShiftTradeRequest>("AgentUpdateAlternativeShiftTradeRequest");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAggregateDataContainer>("AgentUtilizationAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAggregateQueryClause>("AgentUtilizationAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAggregateQueryFilter>("AgentUtilizationAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAggregateQueryPredicate>("AgentUtilizationAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAggregateQueryResponse>("AgentUtilizationAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAggregationQuery>("AgentUtilizationAggregationQuery");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAggregationView>("AgentUtilizationAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAsyncAggregateQueryResponse>("AgentUtilizationAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<AgentUtilizationAsyncAggregationQuery>("AgentUtilizationAsyncAggregationQuery");
+    #[cfg(feature = "web-deployments")]
     c.check::<AgentVideoSettings>("AgentVideoSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlan>("AgentWorkPlan");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlanActivity>("AgentWorkPlanActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlanBid>("AgentWorkPlanBid");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlanBiddingPreference>("AgentWorkPlanBiddingPreference");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlanBiddingPreferenceRequest>("AgentWorkPlanBiddingPreferenceRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlanBiddingPreferenceResponse>("AgentWorkPlanBiddingPreferenceResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlanBids>("AgentWorkPlanBids");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlanListResponse>("AgentWorkPlanListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlanShift>("AgentWorkPlanShift");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentWorkPlans>("AgentWorkPlans");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<AgenticVersionAddressableEntity>("AgenticVersionAddressableEntity");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<AgenticVirtualAgent>("AgenticVirtualAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentAgentCardSkill>("AgenticVirtualAgentAgentCardSkill");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentComfortStatementSettings>("AgenticVirtualAgentComfortStatementSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentDataActionSchemas>("AgenticVirtualAgentDataActionSchemas");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentDynamicTurnInstructions>("AgenticVirtualAgentDynamicTurnInstructions");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<AgenticVirtualAgentEntityListing>("AgenticVirtualAgentEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentGuardrailInstruction>("AgenticVirtualAgentGuardrailInstruction");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentGuardrails>("AgenticVirtualAgentGuardrails");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<AgenticVirtualAgentJob>("AgenticVirtualAgentJob");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentPropertyDefinition>("AgenticVirtualAgentPropertyDefinition");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentRepetitionCheck>("AgenticVirtualAgentRepetitionCheck");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredCondition>("AgenticVirtualAgentStructuredCondition");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredConditionGroup>("AgenticVirtualAgentStructuredConditionGroup");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredConditionGroupAllOf>("AgenticVirtualAgentStructuredConditionGroupAllOf");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredOutputCondition>("AgenticVirtualAgentStructuredOutputCondition");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredOutputConditionGroup>("AgenticVirtualAgentStructuredOutputConditionGroup");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredOutputConditionGroupAllOf>("AgenticVirtualAgentStructuredOutputConditionGroupAllOf");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredOutputRule>("AgenticVirtualAgentStructuredOutputRule");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredOutputRuleAllOf>("AgenticVirtualAgentStructuredOutputRuleAllOf");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredRule>("AgenticVirtualAgentStructuredRule");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentStructuredRuleAllOf>("AgenticVirtualAgentStructuredRuleAllOf");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentTargetDefinition>("AgenticVirtualAgentTargetDefinition");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentTargetReferenceDefinition>("AgenticVirtualAgentTargetReferenceDefinition");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentToolError>("AgenticVirtualAgentToolError");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentToolInput>("AgenticVirtualAgentToolInput");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentTypeDefinition>("AgenticVirtualAgentTypeDefinition");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<AgenticVirtualAgentVersionPublish>("AgenticVirtualAgentVersionPublish");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<AgenticVirtualAgentVersionPublishJob>("AgenticVirtualAgentVersionPublishJob");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<AgenticVirtualAgentVersionPublishJobRequest>("AgenticVirtualAgentVersionPublishJobRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<AgenticVirtualAgentVersionSettings>("AgenticVirtualAgentVersionSettings");
+    #[cfg(feature = "conversations")]
     c.check::<AgentlessEmailSendRequestDto>("AgentlessEmailSendRequestDto");
+    #[cfg(feature = "conversations")]
     c.check::<AgentlessEmailSendResponseDto>("AgentlessEmailSendResponseDto");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentsBidAssignedScheduleSetOverrideRequest>("AgentsBidAssignedScheduleSetOverrideRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentsBidAssignedWorkPlanOverrideRequest>("AgentsBidAssignedWorkPlanOverrideRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentsEffectiveScheduleSetResponse>("AgentsEffectiveScheduleSetResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentsIntegrationsListing>("AgentsIntegrationsListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<AgentsWorkPlansResponse>("AgentsWorkPlansResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregateHistoricalAvailability>("AggregateHistoricalAvailability");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
     c.check::<AggregateMetricData>("AggregateMetricData");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
     c.check::<AggregateViewData>("AggregateViewData");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregatedExportJobRequest>("AggregatedExportJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregatedExportSnapshotJobRequest>("AggregatedExportSnapshotJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregatedHistoricalExportJobResponse>("AggregatedHistoricalExportJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregatedHistoricalExportJobStatus>("AggregatedHistoricalExportJobStatus");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregatedSessionExportJobResponse>("AggregatedSessionExportJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregatedSessionExportJobStatus>("AggregatedSessionExportJobStatus");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregatedSnapshotExportJobResponse>("AggregatedSnapshotExportJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AggregatedSnapshotExportJobStatus>("AggregatedSnapshotExportJobStatus");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
     c.check::<AggregationRange>("AggregationRange");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
     c.check::<AggregationResult>("AggregationResult");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
     c.check::<AggregationResultEntry>("AggregationResultEntry");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<AiAnswer>("AiAnswer");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<AiScoring>("AiScoring");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<AiScoringSetting>("AiScoringSetting");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<AiScoringSettings>("AiScoringSettings");
+    #[cfg(feature = "alerting")]
     c.check::<AlertListing>("AlertListing");
+    #[cfg(feature = "alerting")]
     c.check::<AlertNotification>("AlertNotification");
+    #[cfg(feature = "alerting")]
     c.check::<AlertRequest>("AlertRequest");
+    #[cfg(feature = "alerting")]
     c.check::<AlertRuleProperties>("AlertRuleProperties");
+    #[cfg(feature = "alerting")]
     c.check::<AlertSummary>("AlertSummary");
+    #[cfg(feature = "alerting")]
     c.check::<AlertSummaryEntity>("AlertSummaryEntity");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<AlertablePresences>("AlertablePresences");
+    #[cfg(feature = "alerting")]
     c.check::<AlertingUnreadStatus>("AlertingUnreadStatus");
+    #[cfg(feature = "gamification")]
     c.check::<AllTimePoints>("AllTimePoints");
+    #[cfg(feature = "notification-events")]
     c.check::<AllocationOutputsTemplate>("AllocationOutputsTemplate");
+    #[cfg(feature = "notification-events")]
     c.check::<AllocationResultsTemplate>("AllocationResultsTemplate");
+    #[cfg(feature = "outbound")]
     c.check::<Alteration>("Alteration");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftAgentScheduledShift>("AlternativeShiftAgentScheduledShift");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftAsyncResponse>("AlternativeShiftAsyncResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftBuSettingsResponse>("AlternativeShiftBuSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftBulkUpdateTradesResponseTemplate>("AlternativeShiftBulkUpdateTradesResponseTemplate");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftJobReference>("AlternativeShiftJobReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftJobResponse>("AlternativeShiftJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftNotification>("AlternativeShiftNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftOffersRequest>("AlternativeShiftOffersRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftOffersViewResponseTemplate>("AlternativeShiftOffersViewResponseTemplate");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftScheduleLookup>("AlternativeShiftScheduleLookup");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftSearchOffersRequest>("AlternativeShiftSearchOffersRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftTradeBulkUpdateTemplateItem>("AlternativeShiftTradeBulkUpdateTemplateItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftTradeListing>("AlternativeShiftTradeListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftTradeResponse>("AlternativeShiftTradeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<AlternativeShiftTradesViewResponseTemplate>("AlternativeShiftTradesViewResponseTemplate");
+    #[cfg(feature = "textbots")]
     c.check::<AmazonLexRequest>("AmazonLexRequest");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsAgentGroup>("AnalyticsAgentGroup");
+    #[cfg(feature = "analytics")]
     c.check::<AnalyticsAgentStateAgentResponse>("AnalyticsAgentStateAgentResponse");
+    #[cfg(feature = "analytics")]
     c.check::<AnalyticsAgentStateAgentSessionResult>("AnalyticsAgentStateAgentSessionResult");
+    #[cfg(feature = "analytics")]
     c.check::<AnalyticsAgentStateCountsResponse>("AnalyticsAgentStateCountsResponse");
+    #[cfg(feature = "analytics")]
     c.check::<AnalyticsAgentStateQueryResponse>("AnalyticsAgentStateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsConversation>("AnalyticsConversation");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsConversationAsyncQueryResponse>("AnalyticsConversationAsyncQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsConversationQueryResponse>("AnalyticsConversationQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsConversationSegment>("AnalyticsConversationSegment");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsConversationWithoutAttributes>("AnalyticsConversationWithoutAttributes");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsConversationWithoutAttributesMultiGetResponse>("AnalyticsConversationWithoutAttributesMultiGetResponse");
+    #[cfg(feature = "analytics")]
     c.check::<AnalyticsDataRetentionResponse>("AnalyticsDataRetentionResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsEvaluation>("AnalyticsEvaluation");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsFlow>("AnalyticsFlow");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsFlowOutcome>("AnalyticsFlowOutcome");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsMediaEndpointStat>("AnalyticsMediaEndpointStat");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsParticipant>("AnalyticsParticipant");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsParticipantWithoutAttributes>("AnalyticsParticipantWithoutAttributes");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsProperty>("AnalyticsProperty");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsProposedAgent>("AnalyticsProposedAgent");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
     c.check::<AnalyticsQueryAggregation>("AnalyticsQueryAggregation");
+    #[cfg(feature = "analytics")]
     c.check::<AnalyticsReportingSettings>("AnalyticsReportingSettings");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsResolution>("AnalyticsResolution");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<AnalyticsRoutingStatusRecord>("AnalyticsRoutingStatusRecord");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "routing", feature = "users"))]
     c.check::<AnalyticsScoredAgent>("AnalyticsScoredAgent");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsSession>("AnalyticsSession");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsSessionMetric>("AnalyticsSessionMetric");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<AnalyticsSurvey>("AnalyticsSurvey");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<AnalyticsUserDetail>("AnalyticsUserDetail");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<AnalyticsUserDetailsAsyncQueryResponse>("AnalyticsUserDetailsAsyncQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<AnalyticsUserDetailsQueryResponse>("AnalyticsUserDetailsQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<AnalyticsUserPresenceRecord>("AnalyticsUserPresenceRecord");
+    #[cfg(feature = "recording")]
     c.check::<Annotation>("Annotation");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<AnswerGenerationConfig>("AnswerGenerationConfig");
+    #[cfg(feature = "knowledge")]
     c.check::<AnswerGenerationDocument>("AnswerGenerationDocument");
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<AnswerOption>("AnswerOption");
+    #[cfg(any(feature = "o-auth", feature = "usage"))]
     c.check::<ApiUsageClientQuery>("ApiUsageClientQuery");
+    #[cfg(feature = "usage")]
     c.check::<ApiUsageOrganizationQuery>("ApiUsageOrganizationQuery");
+    #[cfg(any(feature = "o-auth", feature = "usage"))]
     c.check::<ApiUsageQueryResult>("ApiUsageQueryResult");
+    #[cfg(any(feature = "o-auth", feature = "usage"))]
     c.check::<ApiUsageRow>("ApiUsageRow");
+    #[cfg(feature = "usage")]
     c.check::<ApiUsageSimpleSearch>("ApiUsageSimpleSearch");
+    #[cfg(feature = "journey")]
     c.check::<AppEvent>("AppEvent");
+    #[cfg(feature = "journey")]
     c.check::<AppEventRequest>("AppEventRequest");
+    #[cfg(feature = "journey")]
     c.check::<AppEventResponse>("AppEventResponse");
+    #[cfg(feature = "journey")]
     c.check::<AppEventResponseSession>("AppEventResponseSession");
+    #[cfg(feature = "outbound")]
     c.check::<AppendToDncActionSettings>("AppendToDncActionSettings");
+    #[cfg(feature = "conversations")]
     c.check::<AppleAuthentication>("AppleAuthentication");
+    #[cfg(feature = "conversations")]
     c.check::<AppleIMessageApp>("AppleIMessageApp");
+    #[cfg(feature = "conversations")]
     c.check::<AppleIdentityResolutionConfig>("AppleIdentityResolutionConfig");
+    #[cfg(feature = "conversations")]
     c.check::<AppleIntegration>("AppleIntegration");
+    #[cfg(feature = "conversations")]
     c.check::<AppleIntegrationEntityListing>("AppleIntegrationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<AppleIntegrationRequest>("AppleIntegrationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<AppleIntegrationUpdateRequest>("AppleIntegrationUpdateRequest");
+    #[cfg(feature = "response-management")]
     c.check::<AppleInvitation>("AppleInvitation");
+    #[cfg(feature = "notification-events")]
     c.check::<AppleInvitationNotificationParameters>("AppleInvitationNotificationParameters");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<AppleOpaqueId>("AppleOpaqueId");
+    #[cfg(feature = "conversations")]
     c.check::<ApplePay>("ApplePay");
+    #[cfg(feature = "organization")]
     c.check::<ApprovalNamespace>("ApprovalNamespace");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectDependencyTrackingBuildNotificationClient>("ArchitectDependencyTrackingBuildNotificationClient");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectDependencyTrackingBuildNotificationDependencyTrackingBuildNotification>("ArchitectDependencyTrackingBuildNotificationDependencyTrackingBuildNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectDependencyTrackingBuildNotificationHomeOrganization>("ArchitectDependencyTrackingBuildNotificationHomeOrganization");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectDependencyTrackingBuildNotificationUser>("ArchitectDependencyTrackingBuildNotificationUser");
+    #[cfg(feature = "architect")]
     c.check::<ArchitectExportJobStateResponse>("ArchitectExportJobStateResponse");
+    #[cfg(feature = "journey")]
     c.check::<ArchitectFlowFields>("ArchitectFlowFields");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowNotificationArchitectOperation>("ArchitectFlowNotificationArchitectOperation");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowNotificationClient>("ArchitectFlowNotificationClient");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowNotificationErrorDetail>("ArchitectFlowNotificationErrorDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowNotificationErrorMessageParams>("ArchitectFlowNotificationErrorMessageParams");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowNotificationFlowNotification>("ArchitectFlowNotificationFlowNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowNotificationFlowVersion>("ArchitectFlowNotificationFlowVersion");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowNotificationHomeOrganization>("ArchitectFlowNotificationHomeOrganization");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowNotificationUser>("ArchitectFlowNotificationUser");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowOutcomeNotificationArchitectOperation>("ArchitectFlowOutcomeNotificationArchitectOperation");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowOutcomeNotificationClient>("ArchitectFlowOutcomeNotificationClient");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowOutcomeNotificationErrorDetail>("ArchitectFlowOutcomeNotificationErrorDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowOutcomeNotificationErrorMessageParams>("ArchitectFlowOutcomeNotificationErrorMessageParams");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowOutcomeNotificationFlowOutcomeNotification>("ArchitectFlowOutcomeNotificationFlowOutcomeNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowOutcomeNotificationHomeOrganization>("ArchitectFlowOutcomeNotificationHomeOrganization");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectFlowOutcomeNotificationUser>("ArchitectFlowOutcomeNotificationUser");
+    #[cfg(feature = "architect")]
     c.check::<ArchitectFlowReference>("ArchitectFlowReference");
+    #[cfg(feature = "architect")]
     c.check::<ArchitectJobMessage>("ArchitectJobMessage");
+    #[cfg(feature = "architect")]
     c.check::<ArchitectJobMessageDetail>("ArchitectJobMessageDetail");
+    #[cfg(feature = "architect")]
     c.check::<ArchitectJobStateResponse>("ArchitectJobStateResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptNotificationArchitectOperation>("ArchitectPromptNotificationArchitectOperation");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptNotificationClient>("ArchitectPromptNotificationClient");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptNotificationErrorDetail>("ArchitectPromptNotificationErrorDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptNotificationErrorMessageParams>("ArchitectPromptNotificationErrorMessageParams");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptNotificationHomeOrganization>("ArchitectPromptNotificationHomeOrganization");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptNotificationPromptNotification>("ArchitectPromptNotificationPromptNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptNotificationUser>("ArchitectPromptNotificationUser");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptResourceNotificationPromptResourceAudioFormat>("ArchitectPromptResourceNotificationPromptResourceAudioFormat");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectPromptResourceNotificationPromptResourceNotification>("ArchitectPromptResourceNotificationPromptResourceNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectSystemPromptResourceNotificationPromptResourceAudioFormat>("ArchitectSystemPromptResourceNotificationPromptResourceAudioFormat");
+    #[cfg(feature = "notification-events")]
     c.check::<ArchitectSystemPromptResourceNotificationSystemPromptResourceNotification>("ArchitectSystemPromptResourceNotificationSystemPromptResourceNotification");
+    #[cfg(feature = "architect")]
     c.check::<ArchitectValidateJobStateResponse>("ArchitectValidateJobStateResponse");
+    #[cfg(feature = "recording")]
     c.check::<ArchiveRetention>("ArchiveRetention");
+    #[cfg(feature = "notification-events")]
     c.check::<ArrayNode>("ArrayNode");
+    #[cfg(feature = "conversations")]
     c.check::<Article>("Article");
+    #[cfg(feature = "notification-events")]
     c.check::<ArticlesFilter>("ArticlesFilter");
+    #[cfg(feature = "learning")]
     c.check::<AssessmentForm>("AssessmentForm");
+    #[cfg(feature = "learning")]
     c.check::<AssessmentFormQuestion>("AssessmentFormQuestion");
+    #[cfg(feature = "learning")]
     c.check::<AssessmentFormQuestionGroup>("AssessmentFormQuestionGroup");
+    #[cfg(feature = "routing")]
     c.check::<AssessmentJobListing>("AssessmentJobListing");
+    #[cfg(feature = "routing")]
     c.check::<AssessmentListing>("AssessmentListing");
+    #[cfg(feature = "learning")]
     c.check::<AssessmentQuestionGroupScore>("AssessmentQuestionGroupScore");
+    #[cfg(feature = "learning")]
     c.check::<AssessmentQuestionScore>("AssessmentQuestionScore");
+    #[cfg(feature = "learning")]
     c.check::<AssessmentScoringSet>("AssessmentScoringSet");
+    #[cfg(feature = "gamification")]
     c.check::<AssignUsers>("AssignUsers");
+    #[cfg(feature = "workforce-management")]
     c.check::<AssignedAgentDetails>("AssignedAgentDetails");
+    #[cfg(feature = "learning")]
     c.check::<AssignedLearningModule>("AssignedLearningModule");
+    #[cfg(feature = "learning")]
     c.check::<AssignedLearningModuleDomainEntityListing>("AssignedLearningModuleDomainEntityListing");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<AssignedSegment>("AssignedSegment");
+    #[cfg(feature = "conversations")]
     c.check::<AssignedWrapupCode>("AssignedWrapupCode");
+    #[cfg(feature = "gamification")]
     c.check::<Assignment>("Assignment");
+    #[cfg(feature = "notification-events")]
     c.check::<AssignmentEffectiveDateRange>("AssignmentEffectiveDateRange");
+    #[cfg(feature = "gamification")]
     c.check::<AssignmentError>("AssignmentError");
+    #[cfg(feature = "gamification")]
     c.check::<AssignmentValidation>("AssignmentValidation");
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<AssistanceCondition>("AssistanceCondition");
+    #[cfg(any(feature = "agent-assistants", feature = "routing"))]
     c.check::<Assistant>("Assistant");
+    #[cfg(feature = "assistant-copilot-variations")]
     c.check::<AssistantCopilotVariation>("AssistantCopilotVariation");
+    #[cfg(feature = "assistant-copilot-variations")]
     c.check::<AssistantCopilotVariationListing>("AssistantCopilotVariationListing");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantListing>("AssistantListing");
+    #[cfg(any(feature = "agent-assistants", feature = "routing"))]
     c.check::<AssistantQueue>("AssistantQueue");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueListing>("AssistantQueueListing");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueUser>("AssistantQueueUser");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueUsersBulkAddRequest>("AssistantQueueUsersBulkAddRequest");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueUsersBulkRemoveRequest>("AssistantQueueUsersBulkRemoveRequest");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueUsersJobErrorInfo>("AssistantQueueUsersJobErrorInfo");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueUsersJobsRequest>("AssistantQueueUsersJobsRequest");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueUsersJobsResponse>("AssistantQueueUsersJobsResponse");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueUsersQueryRequest>("AssistantQueueUsersQueryRequest");
+    #[cfg(feature = "agent-assistants")]
     c.check::<AssistantQueueUsersQueryResponse>("AssistantQueueUsersQueryResponse");
+    #[cfg(feature = "journey")]
     c.check::<AssociatedValueField>("AssociatedValueField");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<AsyncConversationQuery>("AsyncConversationQuery");
+    #[cfg(feature = "workforce-management")]
     c.check::<AsyncForecastOperationResult>("AsyncForecastOperationResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<AsyncIntradayResponse>("AsyncIntradayResponse");
+    #[cfg(feature = "integrations")]
     c.check::<AsyncJob>("AsyncJob");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "social-media", feature = "users"))]
     c.check::<AsyncQueryResponse>("AsyncQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "social-media", feature = "users"))]
     c.check::<AsyncQueryStatus>("AsyncQueryStatus");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<AsyncUserDetailsQuery>("AsyncUserDetailsQuery");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Attachment>("Attachment");
+    #[cfg(feature = "outbound")]
     c.check::<AttemptLimits>("AttemptLimits");
+    #[cfg(feature = "outbound")]
     c.check::<AttemptLimitsEntityListing>("AttemptLimitsEntityListing");
+    #[cfg(feature = "gamification")]
     c.check::<AttendanceStatus>("AttendanceStatus");
+    #[cfg(feature = "gamification")]
     c.check::<AttendanceStatusListing>("AttendanceStatusListing");
+    #[cfg(feature = "content-management")]
     c.check::<Attribute>("Attribute");
+    #[cfg(feature = "notification-events")]
     c.check::<AttributeDetailEventTopicAttributeUpdateEvent>("AttributeDetailEventTopicAttributeUpdateEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<AttributeDetailEventTopicCommunication>("AttributeDetailEventTopicCommunication");
+    #[cfg(feature = "content-management")]
     c.check::<AttributeFilterItem>("AttributeFilterItem");
+    #[cfg(feature = "outbound")]
     c.check::<AtzmTimeSlot>("AtzmTimeSlot");
+    #[cfg(feature = "outbound")]
     c.check::<AtzmTimeSlotWithTimeZone>("AtzmTimeSlotWithTimeZone");
+    #[cfg(feature = "integrations")]
     c.check::<AudioConnectorIntegration>("AudioConnectorIntegration");
+    #[cfg(feature = "integrations")]
     c.check::<AudioConnectorIntegrationEntityListing>("AudioConnectorIntegrationEntityListing");
+    #[cfg(any(feature = "architect", feature = "telephony"))]
     c.check::<AudioFormat>("AudioFormat");
+    #[cfg(feature = "events")]
     c.check::<AudioState>("AudioState");
+    #[cfg(feature = "events")]
     c.check::<AudioUpdatedEvent>("AudioUpdatedEvent");
+    #[cfg(feature = "audit")]
     c.check::<AuditLogMessage>("AuditLogMessage");
+    #[cfg(feature = "audit")]
     c.check::<AuditQueryEntity>("AuditQueryEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<AuditQueryExecutionLargeResultsResponse>("AuditQueryExecutionLargeResultsResponse");
+    #[cfg(feature = "audit")]
     c.check::<AuditQueryExecutionResultsResponse>("AuditQueryExecutionResultsResponse");
+    #[cfg(feature = "audit")]
     c.check::<AuditQueryExecutionStatusResponse>("AuditQueryExecutionStatusResponse");
+    #[cfg(feature = "audit")]
     c.check::<AuditQueryFilter>("AuditQueryFilter");
+    #[cfg(feature = "audit")]
     c.check::<AuditQueryRequest>("AuditQueryRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<AuditQueryResponse>("AuditQueryResponse");
+    #[cfg(feature = "audit")]
     c.check::<AuditQueryService>("AuditQueryService");
+    #[cfg(feature = "audit")]
     c.check::<AuditQueryServiceMapping>("AuditQueryServiceMapping");
+    #[cfg(any(feature = "audit", feature = "quality"))]
     c.check::<AuditQuerySort>("AuditQuerySort");
+    #[cfg(feature = "audit")]
     c.check::<AuditRealtimeQueryRequest>("AuditRealtimeQueryRequest");
+    #[cfg(feature = "audit")]
     c.check::<AuditRealtimeQueryResultsResponse>("AuditRealtimeQueryResultsResponse");
+    #[cfg(feature = "audit")]
     c.check::<AuditRealtimeRelatedRequest>("AuditRealtimeRelatedRequest");
+    #[cfg(feature = "audit")]
     c.check::<AuditRealtimeRelatedResultsResponse>("AuditRealtimeRelatedResultsResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<AuditTopicAddressableEntityRef>("AuditTopicAddressableEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<AuditTopicAuditLogMessage>("AuditTopicAuditLogMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<AuditTopicDomainEntityRef>("AuditTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<AuditTopicMessageInfo>("AuditTopicMessageInfo");
+    #[cfg(feature = "notification-events")]
     c.check::<AuditTopicPropertyChange>("AuditTopicPropertyChange");
+    #[cfg(feature = "knowledge")]
     c.check::<AuthenticationProperties>("AuthenticationProperties");
+    #[cfg(feature = "web-deployments")]
     c.check::<AuthenticationSettings>("AuthenticationSettings");
+    #[cfg(feature = "users")]
     c.check::<AuthenticatorAttestationResponse>("AuthenticatorAttestationResponse");
+    #[cfg(feature = "users")]
     c.check::<AuthenticatorSelection>("AuthenticatorSelection");
+    #[cfg(feature = "ai-studio")]
     c.check::<AuthoringKnowledgeSettings>("AuthoringKnowledgeSettings");
+    #[cfg(feature = "authorization")]
     c.check::<AuthorizationPolicy>("AuthorizationPolicy");
+    #[cfg(feature = "authorization")]
     c.check::<AuthorizationPolicyEntityListing>("AuthorizationPolicyEntityListing");
+    #[cfg(feature = "authorization")]
     c.check::<AuthorizationSettings>("AuthorizationSettings");
+    #[cfg(feature = "routing")]
     c.check::<AuthorizedDomains>("AuthorizedDomains");
+    #[cfg(any(feature = "authorization", feature = "objects", feature = "users"))]
     c.check::<AuthzDivision>("AuthzDivision");
+    #[cfg(any(feature = "authorization", feature = "objects"))]
     c.check::<AuthzDivisionCursorListing>("AuthzDivisionCursorListing");
+    #[cfg(any(feature = "authorization", feature = "objects"))]
     c.check::<AuthzDivisionEntityListing>("AuthzDivisionEntityListing");
+    #[cfg(feature = "authorization")]
     c.check::<AuthzDivisionGrantEntityListing>("AuthzDivisionGrantEntityListing");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<AuthzGrant>("AuthzGrant");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<AuthzGrantPolicy>("AuthzGrantPolicy");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<AuthzGrantRole>("AuthzGrantRole");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<AuthzSubject>("AuthzSubject");
+    #[cfg(any(feature = "agent-ui", feature = "settings", feature = "users"))]
     c.check::<AutoAnswerSetting>("AutoAnswerSetting");
+    #[cfg(any(feature = "agent-ui", feature = "settings", feature = "users"))]
     c.check::<AutoAnswerSettings>("AutoAnswerSettings");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<AutoSearchConfig>("AutoSearchConfig");
+    #[cfg(feature = "web-deployments")]
     c.check::<AutoStart>("AutoStart");
+    #[cfg(feature = "task-management")]
     c.check::<AutoStatusTransitionDetail>("AutoStatusTransitionDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<AutomatedAnswer>("AutomatedAnswer");
+    #[cfg(feature = "outbound")]
     c.check::<AutomaticTimeZoneMappingSettings>("AutomaticTimeZoneMappingSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<AvailabilityRange>("AvailabilityRange");
+    #[cfg(feature = "routing")]
     c.check::<AvailableMediaType>("AvailableMediaType");
+    #[cfg(feature = "routing")]
     c.check::<AvailableMediaTypeEntityListing>("AvailableMediaTypeEntityListing");
+    #[cfg(feature = "coaching")]
     c.check::<AvailableTime>("AvailableTime");
+    #[cfg(feature = "workforce-management")]
     c.check::<AvailableTimeOffRange>("AvailableTimeOffRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<AvailableTimeOffRequest>("AvailableTimeOffRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<AvailableTimeOffResponse>("AvailableTimeOffResponse");
+    #[cfg(feature = "notifications")]
     c.check::<AvailableTopic>("AvailableTopic");
+    #[cfg(feature = "notifications")]
     c.check::<AvailableTopicEntityListing>("AvailableTopicEntityListing");
+    #[cfg(feature = "languages")]
     c.check::<AvailableTranslations>("AvailableTranslations");
+    #[cfg(feature = "background-assistant")]
     c.check::<BackgroundAssistantUserAuthenticatedInfo>("BackgroundAssistantUserAuthenticatedInfo");
+    #[cfg(feature = "web-deployments")]
     c.check::<BackgroundImageSettings>("BackgroundImageSettings");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<BaseProgramEntity>("BaseProgramEntity");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<BaseTopicEntitiy>("BaseTopicEntitiy");
+    #[cfg(feature = "events")]
     c.check::<BatchConversationEventRequest>("BatchConversationEventRequest");
+    #[cfg(feature = "recording")]
     c.check::<BatchDownloadJobResult>("BatchDownloadJobResult");
+    #[cfg(feature = "recording")]
     c.check::<BatchDownloadJobStatusResult>("BatchDownloadJobStatusResult");
+    #[cfg(feature = "recording")]
     c.check::<BatchDownloadJobSubmission>("BatchDownloadJobSubmission");
+    #[cfg(feature = "recording")]
     c.check::<BatchDownloadJobSubmissionResult>("BatchDownloadJobSubmissionResult");
+    #[cfg(feature = "recording")]
     c.check::<BatchDownloadRequest>("BatchDownloadRequest");
+    #[cfg(feature = "events")]
     c.check::<BatchEventResponse>("BatchEventResponse");
+    #[cfg(feature = "intents")]
     c.check::<BatchGetCustomerIntentsRequest>("BatchGetCustomerIntentsRequest");
+    #[cfg(feature = "events")]
     c.check::<BatchPredictiveRoutingCustomKpiAttributionEventRequest>("BatchPredictiveRoutingCustomKpiAttributionEventRequest");
+    #[cfg(feature = "events")]
     c.check::<BatchUserPresenceEventRequest>("BatchUserPresenceEventRequest");
+    #[cfg(feature = "events")]
     c.check::<BatchUserRoutingStatusEventRequest>("BatchUserRoutingStatusEventRequest");
+    #[cfg(feature = "users")]
     c.check::<BeginWebAuthnRegistrationResponse>("BeginWebAuthnRegistrationResponse");
+    #[cfg(feature = "routing")]
     c.check::<BenefitAssessment>("BenefitAssessment");
+    #[cfg(feature = "routing")]
     c.check::<BenefitAssessmentJob>("BenefitAssessmentJob");
+    #[cfg(feature = "workforce-management")]
     c.check::<BidGroupScheduleSet>("BidGroupScheduleSet");
+    #[cfg(feature = "workforce-management")]
     c.check::<BidGroupWorkPlanRequest>("BidGroupWorkPlanRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BidGroupWorkPlanResponse>("BidGroupWorkPlanResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BidGroupWorkPlanRotationRequest>("BidGroupWorkPlanRotationRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BidGroupWorkPlanRotationResponse>("BidGroupWorkPlanRotationResponse");
+    #[cfg(feature = "billing")]
     c.check::<BillingCharge>("BillingCharge");
+    #[cfg(feature = "billing")]
     c.check::<BillingContract>("BillingContract");
+    #[cfg(feature = "billing")]
     c.check::<BillingContractListing>("BillingContractListing");
+    #[cfg(feature = "billing")]
     c.check::<BillingContractPeriod>("BillingContractPeriod");
+    #[cfg(feature = "billing")]
     c.check::<BillingContractPeriodDetail>("BillingContractPeriodDetail");
+    #[cfg(feature = "billing")]
     c.check::<BillingInvoice>("BillingInvoice");
+    #[cfg(feature = "billing")]
     c.check::<BillingInvoiceItem>("BillingInvoiceItem");
+    #[cfg(feature = "billing")]
     c.check::<BillingInvoiceItemListing>("BillingInvoiceItemListing");
+    #[cfg(feature = "billing")]
     c.check::<BillingInvoiceListing>("BillingInvoiceListing");
+    #[cfg(feature = "billing")]
     c.check::<BillingPlan>("BillingPlan");
+    #[cfg(feature = "billing")]
     c.check::<BillingPlanItem>("BillingPlanItem");
+    #[cfg(feature = "billing")]
     c.check::<BillingProduct>("BillingProduct");
+    #[cfg(feature = "billing")]
     c.check::<BillingUsage>("BillingUsage");
+    #[cfg(feature = "billing")]
     c.check::<BillingUsageReport>("BillingUsageReport");
+    #[cfg(feature = "billing")]
     c.check::<BillingUsageResource>("BillingUsageResource");
+    #[cfg(feature = "billing")]
     c.check::<BillingWallet>("BillingWallet");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Biography>("Biography");
+    #[cfg(feature = "integrations")]
     c.check::<Bot>("Bot");
+    #[cfg(feature = "analytics")]
     c.check::<BotAggregateDataContainer>("BotAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<BotAggregateQueryClause>("BotAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<BotAggregateQueryFilter>("BotAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<BotAggregateQueryPredicate>("BotAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<BotAggregateQueryResponse>("BotAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<BotAggregationQuery>("BotAggregationQuery");
+    #[cfg(feature = "analytics")]
     c.check::<BotAggregationSort>("BotAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<BotAggregationView>("BotAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<BotAsyncAggregateQueryResponse>("BotAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<BotAsyncAggregationQuery>("BotAsyncAggregationQuery");
+    #[cfg(feature = "analytics")]
     c.check::<BotChannel>("BotChannel");
+    #[cfg(feature = "integrations")]
     c.check::<BotConnectorBot>("BotConnectorBot");
+    #[cfg(feature = "integrations")]
     c.check::<BotConnectorBotSummaryEntityListing>("BotConnectorBotSummaryEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<BotConnectorBotVersion>("BotConnectorBotVersion");
+    #[cfg(feature = "integrations")]
     c.check::<BotConnectorBotVersionSummaryEntityListing>("BotConnectorBotVersionSummaryEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<BotConnectorIntent>("BotConnectorIntent");
+    #[cfg(feature = "integrations")]
     c.check::<BotConnectorSummary>("BotConnectorSummary");
+    #[cfg(feature = "integrations")]
     c.check::<BotConnectorVersionSummary>("BotConnectorVersionSummary");
+    #[cfg(feature = "integrations")]
     c.check::<BotEntity>("BotEntity");
+    #[cfg(feature = "integrations")]
     c.check::<BotEntityValue>("BotEntityValue");
+    #[cfg(feature = "integrations")]
     c.check::<BotExecutionConfiguration>("BotExecutionConfiguration");
+    #[cfg(feature = "analytics")]
     c.check::<BotFlowSession>("BotFlowSession");
+    #[cfg(feature = "integrations")]
     c.check::<BotIntent>("BotIntent");
+    #[cfg(feature = "integrations")]
     c.check::<BotList>("BotList");
+    #[cfg(feature = "integrations")]
     c.check::<BotListing>("BotListing");
+    #[cfg(feature = "web-deployments")]
     c.check::<BotMessengerProfile>("BotMessengerProfile");
+    #[cfg(feature = "textbots")]
     c.check::<BotSearchResponse>("BotSearchResponse");
+    #[cfg(feature = "textbots")]
     c.check::<BotSearchResponseEntityListing>("BotSearchResponseEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<BotSlot>("BotSlot");
+    #[cfg(feature = "integrations")]
     c.check::<BotSummary>("BotSummary");
+    #[cfg(feature = "integrations")]
     c.check::<BotSummaryEntityListing>("BotSummaryEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<BotVersion>("BotVersion");
+    #[cfg(feature = "integrations")]
     c.check::<BotVersionSummary>("BotVersionSummary");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<Browser>("Browser");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAbandonRate>("BuAbandonRate");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuActivitySettingsRequest>("BuActivitySettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuActivitySettingsResponse>("BuActivitySettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAdherenceAdjustmentsQueryJob>("BuAdherenceAdjustmentsQueryJob");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAdherenceAdjustmentsQueryJobsReference>("BuAdherenceAdjustmentsQueryJobsReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAdherenceAdjustmentsQueryJobsReferenceListing>("BuAdherenceAdjustmentsQueryJobsReferenceListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAdherenceAdjustmentsSettings>("BuAdherenceAdjustmentsSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleActivity>("BuAgentScheduleActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleHistoryChange>("BuAgentScheduleHistoryChange");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleHistoryChangeMetadata>("BuAgentScheduleHistoryChangeMetadata");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleHistoryDeletedChange>("BuAgentScheduleHistoryDeletedChange");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleHistoryDroppedChange>("BuAgentScheduleHistoryDroppedChange");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleHistoryResponse>("BuAgentScheduleHistoryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentSchedulePublishedScheduleReference>("BuAgentSchedulePublishedScheduleReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleQueryResponse>("BuAgentScheduleQueryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleRescheduleResponse>("BuAgentScheduleRescheduleResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleSearchResponse>("BuAgentScheduleSearchResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleShift>("BuAgentScheduleShift");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleShiftRequest>("BuAgentScheduleShiftRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentScheduleUpdate>("BuAgentScheduleUpdate");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentSchedulesQueryResponse>("BuAgentSchedulesQueryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAgentSchedulesSearchResponse>("BuAgentSchedulesSearchResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAlternativeShiftJobResponse>("BuAlternativeShiftJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAsyncAgentSchedulesQueryResponse>("BuAsyncAgentSchedulesQueryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAsyncAgentSchedulesSearchResponse>("BuAsyncAgentSchedulesSearchResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAsyncScheduleResponse>("BuAsyncScheduleResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAsyncScheduleRunResponse>("BuAsyncScheduleRunResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuAverageSpeedOfAnswer>("BuAverageSpeedOfAnswer");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuConvertTimeOffGranularityLimitJobListing>("BuConvertTimeOffGranularityLimitJobListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuConvertTimeOffLimitGranularityJobProgress>("BuConvertTimeOffLimitGranularityJobProgress");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuConvertTimeOffLimitGranularityJobRequest>("BuConvertTimeOffLimitGranularityJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuConvertTimeOffLimitGranularityJobResponse>("BuConvertTimeOffLimitGranularityJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuCopyScheduleRequest>("BuCopyScheduleRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuCreateBlankScheduleRequest>("BuCreateBlankScheduleRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuCreateTimeOffLimitRequest>("BuCreateTimeOffLimitRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuCreateTimeOffPlanRequest>("BuCreateTimeOffPlanRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuCurrentAgentScheduleSearchResponse>("BuCurrentAgentScheduleSearchResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuForecastGenerationPlanningGroupResult>("BuForecastGenerationPlanningGroupResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuForecastGenerationResult>("BuForecastGenerationResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuForecastModificationResponse>("BuForecastModificationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuForecastResult>("BuForecastResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuForecastResultResponse>("BuForecastResultResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuForecastStaffingRequirementsResult>("BuForecastStaffingRequirementsResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuForecastStaffingRequirementsResultResponse>("BuForecastStaffingRequirementsResultResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuForecastTimeSeriesResult>("BuForecastTimeSeriesResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuFullDayTimeOffMarker>("BuFullDayTimeOffMarker");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuGenerateScheduleRequest>("BuGenerateScheduleRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuGetCurrentAgentScheduleRequest>("BuGetCurrentAgentScheduleRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuHeadcountForecastBuPlanningGroupHeadcountForecastResult>("BuHeadcountForecastBuPlanningGroupHeadcountForecastResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema>("BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuHeadcountForecastResponse>("BuHeadcountForecastResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuImportAgentScheduleUploadSchema>("BuImportAgentScheduleUploadSchema");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuImportShortTermForecastSchema>("BuImportShortTermForecastSchema");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuImportTimeOffLimitValue>("BuImportTimeOffLimitValue");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuImportTimeOffLimitValuesRequest>("BuImportTimeOffLimitValuesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuImportTimeOffLimitValuesSchema>("BuImportTimeOffLimitValuesSchema");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuImportTimeOffLimitValuesUploadResponse>("BuImportTimeOffLimitValuesUploadResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuIntradayDataGroup>("BuIntradayDataGroup");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuIntradayForecastData>("BuIntradayForecastData");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuIntradayResponse>("BuIntradayResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuIntradayScheduleData>("BuIntradayScheduleData");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuListAlternativeShiftTradesResponse>("BuListAlternativeShiftTradesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuManagementUnitScheduleSummary>("BuManagementUnitScheduleSummary");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuNotificationSettingsRequest>("BuNotificationSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuNotificationSettingsResponse>("BuNotificationSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuPlanningGroupHeadcountForecastResult>("BuPlanningGroupHeadcountForecastResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuPlanningGroupHeadcountForecastUploadSchema>("BuPlanningGroupHeadcountForecastUploadSchema");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuQueryAdherenceAdjustmentsRequest>("BuQueryAdherenceAdjustmentsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuQueryAdherenceExplanationsRequest>("BuQueryAdherenceExplanationsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuQueryAdherenceExplanationsResponse>("BuQueryAdherenceExplanationsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuQueryAgentSchedulesRequest>("BuQueryAgentSchedulesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuRescheduleAgentScheduleResult>("BuRescheduleAgentScheduleResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuRescheduleRequest>("BuRescheduleRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuRescheduleResult>("BuRescheduleResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleListItem>("BuScheduleListItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleListing>("BuScheduleListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleMetadata>("BuScheduleMetadata");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleNotificationsCategorySettings>("BuScheduleNotificationsCategorySettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleNotificationsSettingsRequest>("BuScheduleNotificationsSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleNotificationsSettingsResponse>("BuScheduleNotificationsSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleReference>("BuScheduleReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleReferenceForMuRoute>("BuScheduleReferenceForMuRoute");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleRun>("BuScheduleRun");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuScheduleRunListing>("BuScheduleRunListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuSchedulerSettingsRequest>("BuSchedulerSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuSchedulerSettingsResponse>("BuSchedulerSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuSchedulingSettingsRequest>("BuSchedulingSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuSchedulingSettingsResponse>("BuSchedulingSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuSearchAgentSchedulesRequest>("BuSearchAgentSchedulesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuServiceLevel>("BuServiceLevel");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuSetTimeOffLimitValuesRequest>("BuSetTimeOffLimitValuesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuShortTermForecast>("BuShortTermForecast");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuShortTermForecastListItem>("BuShortTermForecastListItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuShortTermForecastListing>("BuShortTermForecastListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuShortTermForecastReference>("BuShortTermForecastReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuShortTermForecastWeekReference>("BuShortTermForecastWeekReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuShortTermForecastingSettings>("BuShortTermForecastingSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitListing>("BuTimeOffLimitListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitRange>("BuTimeOffLimitRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitReference>("BuTimeOffLimitReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitResponse>("BuTimeOffLimitResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitValueRange>("BuTimeOffLimitValueRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitValues>("BuTimeOffLimitValues");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitValuesForGranularityResponse>("BuTimeOffLimitValuesForGranularityResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitValuesImportUploadUrlRequest>("BuTimeOffLimitValuesImportUploadUrlRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffLimitValuesResponse>("BuTimeOffLimitValuesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffPlanListing>("BuTimeOffPlanListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuTimeOffPlanResponse>("BuTimeOffPlanResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuUpdateAgentScheduleShift>("BuUpdateAgentScheduleShift");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuUpdateAgentScheduleUploadSchema>("BuUpdateAgentScheduleUploadSchema");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuUpdateTimeOffPlanRequest>("BuUpdateTimeOffPlanRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BuUserListing>("BuUserListing");
+    #[cfg(feature = "business-rules")]
     c.check::<BulkAddDecisionTableRowsRequest>("BulkAddDecisionTableRowsRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<BulkAddDecisionTableRowsResponse>("BulkAddDecisionTableRowsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkAddOpportunitiesRequest>("BulkAddOpportunitiesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkAddOpportunitiesResponse>("BulkAddOpportunitiesResponse");
+    #[cfg(feature = "intents")]
     c.check::<BulkAddSourceIntentsRequest>("BulkAddSourceIntentsRequest");
+    #[cfg(feature = "conversations")]
     c.check::<BulkCallbackDisconnectRequest>("BulkCallbackDisconnectRequest");
+    #[cfg(feature = "conversations")]
     c.check::<BulkCallbackPatchRequest>("BulkCallbackPatchRequest");
+    #[cfg(feature = "conversations")]
     c.check::<BulkCallbackPatchResponse>("BulkCallbackPatchResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkContactsEnrichRequest>("BulkContactsEnrichRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkContactsEnrichResponse>("BulkContactsEnrichResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkContactsRequest>("BulkContactsRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkContactsResponse>("BulkContactsResponse");
+    #[cfg(feature = "business-rules")]
     c.check::<BulkDeleteDecisionTableRowsRequest>("BulkDeleteDecisionTableRowsRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkDeleteResponse>("BulkDeleteResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkEntityErrorContactEnrichRequest>("BulkEntityErrorContactEnrichRequest");
+    #[cfg(feature = "outbound")]
     c.check::<BulkEntityErrorContactList>("BulkEntityErrorContactList");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkEntityErrorEntity>("BulkEntityErrorEntity");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkEntityErrorExternalContact>("BulkEntityErrorExternalContact");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkEntityErrorExternalOrganization>("BulkEntityErrorExternalOrganization");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkEntityErrorExternalOrganizationEnrichRequest>("BulkEntityErrorExternalOrganizationEnrichRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkEntityErrorNote>("BulkEntityErrorNote");
+    #[cfg(feature = "telephony")]
     c.check::<BulkEntityErrorPrefix>("BulkEntityErrorPrefix");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkEntityErrorRelationship>("BulkEntityErrorRelationship");
+    #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "conversations", feature = "knowledge"))]
     c.check::<BulkError>("BulkError");
+    #[cfg(any(feature = "external-contacts", feature = "outbound", feature = "telephony"))]
     c.check::<BulkErrorDetail>("BulkErrorDetail");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkFetchContactsResponse>("BulkFetchContactsResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkFetchNotesResponse>("BulkFetchNotesResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkFetchOrganizationsResponse>("BulkFetchOrganizationsResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkFetchRelationshipsResponse>("BulkFetchRelationshipsResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkIdsRequest>("BulkIdsRequest");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJob>("BulkJob");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobAddRequest>("BulkJobAddRequest");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobAddResponse>("BulkJobAddResponse");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobAddResult>("BulkJobAddResult");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobAddWorkitemSummary>("BulkJobAddWorkitemSummary");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobEntity>("BulkJobEntity");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobError>("BulkJobError");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobTerminateRequest>("BulkJobTerminateRequest");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobTerminateResult>("BulkJobTerminateResult");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobTerminateResultEntity>("BulkJobTerminateResultEntity");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobTerminateResultsResponse>("BulkJobTerminateResultsResponse");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobUpdate>("BulkJobUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<BulkJobsListing>("BulkJobsListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkNotesRequest>("BulkNotesRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkNotesResponse>("BulkNotesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkOpportunitiesEnrollmentResult>("BulkOpportunitiesEnrollmentResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkOpportunitiesError>("BulkOpportunitiesError");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkOpportunitiesExternalActivitiesRequest>("BulkOpportunitiesExternalActivitiesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkOpportunitiesReferenceResult>("BulkOpportunitiesReferenceResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkOpportunitiesRequest>("BulkOpportunitiesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkOpportunitiesStatusUpdateRequest>("BulkOpportunitiesStatusUpdateRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkOpportunitiesStatusUpdateResponse>("BulkOpportunitiesStatusUpdateResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkOpportunityEnrollmentsStatusUpdateRequest>("BulkOpportunityEnrollmentsStatusUpdateRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkOrganizationsEnrichRequest>("BulkOrganizationsEnrichRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkOrganizationsEnrichResponse>("BulkOrganizationsEnrichResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkOrganizationsRequest>("BulkOrganizationsRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkOrganizationsResponse>("BulkOrganizationsResponse");
+    #[cfg(feature = "telephony")]
     c.check::<BulkPrefixesRequest>("BulkPrefixesRequest");
+    #[cfg(feature = "telephony")]
     c.check::<BulkPrefixesResponse>("BulkPrefixesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkPublishOpportunitiesResponse>("BulkPublishOpportunitiesResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkRelationshipsRequest>("BulkRelationshipsRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkRelationshipsResponse>("BulkRelationshipsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkRemoveOpportunitiesResponse>("BulkRemoveOpportunitiesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkRemoveOpportunitiesResult>("BulkRemoveOpportunitiesResult");
+    #[cfg(feature = "intents")]
     c.check::<BulkRemoveSourceIntentsRequest>("BulkRemoveSourceIntentsRequest");
+    #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "knowledge"))]
     c.check::<BulkResponse>("BulkResponse");
+    #[cfg(feature = "outbound")]
     c.check::<BulkResponseResultContactListContactListBulkEntityErrorContactList>("BulkResponseResultContactListContactListBulkEntityErrorContactList");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContactEnrichRequest>("BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContactEnrichRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultExternalContactEntityBulkEntityErrorEntity>("BulkResponseResultExternalContactEntityBulkEntityErrorEntity");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalContact>("BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalContact");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity>("BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorExternalOrganization>("BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorExternalOrganization");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulkEntityErrorExternalOrganizationEnrichRequest>("BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulkEntityErrorExternalOrganizationEnrichRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultNoteEntityBulkEntityErrorEntity>("BulkResponseResultNoteEntityBulkEntityErrorEntity");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultNoteNoteBulkEntityErrorNote>("BulkResponseResultNoteNoteBulkEntityErrorNote");
+    #[cfg(feature = "telephony")]
     c.check::<BulkResponseResultPrefixPrefixBulkEntityErrorPrefix>("BulkResponseResultPrefixPrefixBulkEntityErrorPrefix");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultRelationshipEntityBulkEntityErrorEntity>("BulkResponseResultRelationshipEntityBulkEntityErrorEntity");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship>("BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship");
+    #[cfg(feature = "external-contacts")]
     c.check::<BulkResponseResultVoidEntityBulkEntityErrorEntity>("BulkResponseResultVoidEntityBulkEntityErrorEntity");
+    #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "conversations", feature = "knowledge"))]
     c.check::<BulkResult>("BulkResult");
+    #[cfg(feature = "intents")]
     c.check::<BulkResults>("BulkResults");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkShiftTradeStateUpdateRequest>("BulkShiftTradeStateUpdateRequest");
+    #[cfg(feature = "intents")]
     c.check::<BulkSourceIntentsResponse>("BulkSourceIntentsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateActivityCodeRequest>("BulkUpdateActivityCodeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateActivityCodeRequestItem>("BulkUpdateActivityCodeRequestItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateActivityCodeResponse>("BulkUpdateActivityCodeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateAgentUnavailableTimesResponse>("BulkUpdateAgentUnavailableTimesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateAgentUnavailableTimesResultItem>("BulkUpdateAgentUnavailableTimesResultItem");
+    #[cfg(feature = "business-rules")]
     c.check::<BulkUpdateDecisionTableRowsRequest>("BulkUpdateDecisionTableRowsRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<BulkUpdateDecisionTableRowsResponse>("BulkUpdateDecisionTableRowsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateOpportunityEnrollmentsStatusResponse>("BulkUpdateOpportunityEnrollmentsStatusResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateShiftTradeListJobRequest>("BulkUpdateShiftTradeListJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateShiftTradeStateRequestItem>("BulkUpdateShiftTradeStateRequestItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateShiftTradeStateResponse>("BulkUpdateShiftTradeStateResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateShiftTradeStateResult>("BulkUpdateShiftTradeStateResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<BulkUpdateShiftTradeStateResultItem>("BulkUpdateShiftTradeStateResultItem");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<Bullseye>("Bullseye");
+    #[cfg(feature = "business-rules")]
     c.check::<BusinessRulesDataSchema>("BusinessRulesDataSchema");
+    #[cfg(feature = "business-rules")]
     c.check::<BusinessRulesDataSchemaListing>("BusinessRulesDataSchemaListing");
+    #[cfg(feature = "business-rules")]
     c.check::<BusinessRulesParentSchemaRef>("BusinessRulesParentSchemaRef");
+    #[cfg(feature = "business-rules")]
     c.check::<BusinessRulesSchemaCreateRequest>("BusinessRulesSchemaCreateRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<BusinessRulesSchemaUpdateRequest>("BusinessRulesSchemaUpdateRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<BusinessUnitActivityCode>("BusinessUnitActivityCode");
+    #[cfg(feature = "workforce-management")]
     c.check::<BusinessUnitActivityCodeListing>("BusinessUnitActivityCodeListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BusinessUnitListItem>("BusinessUnitListItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<BusinessUnitListing>("BusinessUnitListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<BusinessUnitReference>("BusinessUnitReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<BusinessUnitResponse>("BusinessUnitResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BusinessUnitSchedulingPreferencesSettingsResponse>("BusinessUnitSchedulingPreferencesSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<BusinessUnitSettingsResponse>("BusinessUnitSettingsResponse");
+    #[cfg(feature = "response-management")]
     c.check::<Button>("Button");
+    #[cfg(feature = "web-messaging")]
     c.check::<ButtonComponent>("ButtonComponent");
+    #[cfg(feature = "recording")]
     c.check::<ButtonResponse>("ButtonResponse");
+    #[cfg(feature = "conversations")]
     c.check::<CachedMediaItem>("CachedMediaItem");
+    #[cfg(feature = "conversations")]
     c.check::<CachedMediaItemEntityListing>("CachedMediaItemEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<CalendarUrlResponse>("CalendarUrlResponse");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Calibration>("Calibration");
+    #[cfg(feature = "recording")]
     c.check::<CalibrationAssignment>("CalibrationAssignment");
+    #[cfg(feature = "quality")]
     c.check::<CalibrationCreate>("CalibrationCreate");
+    #[cfg(feature = "quality")]
     c.check::<CalibrationEntityListing>("CalibrationEntityListing");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Call>("Call");
+    #[cfg(feature = "outbound")]
     c.check::<CallBasic>("CallBasic");
+    #[cfg(feature = "conversations")]
     c.check::<CallCommand>("CallCommand");
+    #[cfg(feature = "conversations")]
     c.check::<CallConversation>("CallConversation");
+    #[cfg(feature = "conversations")]
     c.check::<CallConversationEntityListing>("CallConversationEntityListing");
+    #[cfg(feature = "users")]
     c.check::<CallForwarding>("CallForwarding");
+    #[cfg(feature = "notification-events")]
     c.check::<CallForwardingEventCall>("CallForwardingEventCall");
+    #[cfg(feature = "notification-events")]
     c.check::<CallForwardingEventCallForwarding>("CallForwardingEventCallForwarding");
+    #[cfg(feature = "notification-events")]
     c.check::<CallForwardingEventTarget>("CallForwardingEventTarget");
+    #[cfg(feature = "notification-events")]
     c.check::<CallForwardingEventUser>("CallForwardingEventUser");
+    #[cfg(feature = "conversations")]
     c.check::<CallHistoryConversation>("CallHistoryConversation");
+    #[cfg(feature = "conversations")]
     c.check::<CallHistoryConversationEntityListing>("CallHistoryConversationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<CallHistoryParticipant>("CallHistoryParticipant");
+    #[cfg(feature = "conversations")]
     c.check::<CallMediaParticipant>("CallMediaParticipant");
+    #[cfg(feature = "recording")]
     c.check::<CallMediaPolicy>("CallMediaPolicy");
+    #[cfg(feature = "recording")]
     c.check::<CallMediaPolicyConditions>("CallMediaPolicyConditions");
+    #[cfg(feature = "outbound")]
     c.check::<CallRecord>("CallRecord");
+    #[cfg(feature = "users")]
     c.check::<CallRoute>("CallRoute");
+    #[cfg(feature = "telephony")]
     c.check::<CallSimulationResult>("CallSimulationResult");
+    #[cfg(feature = "users")]
     c.check::<CallTarget>("CallTarget");
+    #[cfg(feature = "journey")]
     c.check::<CallToAction>("CallToAction");
+    #[cfg(feature = "outbound")]
     c.check::<CallableContactsDiagnostic>("CallableContactsDiagnostic");
+    #[cfg(feature = "outbound")]
     c.check::<CallableTime>("CallableTime");
+    #[cfg(feature = "outbound")]
     c.check::<CallableTimeSet>("CallableTimeSet");
+    #[cfg(feature = "outbound")]
     c.check::<CallableTimeSetEntityListing>("CallableTimeSetEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<CallableWindow>("CallableWindow");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Callback>("Callback");
+    #[cfg(feature = "outbound")]
     c.check::<CallbackBasic>("CallbackBasic");
+    #[cfg(feature = "conversations")]
     c.check::<CallbackConversation>("CallbackConversation");
+    #[cfg(feature = "conversations")]
     c.check::<CallbackConversationEntityListing>("CallbackConversationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<CallbackDisconnectIdentifier>("CallbackDisconnectIdentifier");
+    #[cfg(feature = "conversations")]
     c.check::<CallbackIdentifier>("CallbackIdentifier");
+    #[cfg(feature = "conversations")]
     c.check::<CallbackMediaParticipant>("CallbackMediaParticipant");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<CallbackMediaSettings>("CallbackMediaSettings");
+    #[cfg(feature = "telephony")]
     c.check::<Callheader>("Callheader");
+    #[cfg(feature = "telephony")]
     c.check::<Callmessage>("Callmessage");
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
     c.check::<Campaign>("Campaign");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignBusinessCategoryMetrics>("CampaignBusinessCategoryMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<CampaignDiagnosticCampaignAction>("CampaignDiagnosticCampaignAction");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignDiagnosticCampaignHealthState>("CampaignDiagnosticCampaignHealthState");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignDiagnosticCampaignState>("CampaignDiagnosticCampaignState");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignDiagnosticConfigChange>("CampaignDiagnosticConfigChange");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignDiagnosticSummary>("CampaignDiagnosticSummary");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignDiagnosticWindow>("CampaignDiagnosticWindow");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignDiagnostics>("CampaignDiagnostics");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignDivisionView>("CampaignDivisionView");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignDivisionViewListing>("CampaignDivisionViewListing");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignEntityListing>("CampaignEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignInteraction>("CampaignInteraction");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignInteractions>("CampaignInteractions");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignLinesUtilization>("CampaignLinesUtilization");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignOutboundLinesAllocation>("CampaignOutboundLinesAllocation");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignOutboundLinesDistribution>("CampaignOutboundLinesDistribution");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignOutboundLinesReservation>("CampaignOutboundLinesReservation");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignPatchRequest>("CampaignPatchRequest");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignPerformanceData>("CampaignPerformanceData");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignPerformanceDataContactRate>("CampaignPerformanceDataContactRate");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignPerformanceDataListing>("CampaignPerformanceDataListing");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignPerformanceDataProgress>("CampaignPerformanceDataProgress");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignProgress>("CampaignProgress");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRule>("CampaignRule");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleAction>("CampaignRuleAction");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleActionEntities>("CampaignRuleActionEntities");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleCampaignRunTimeSettings>("CampaignRuleCampaignRunTimeSettings");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleCampaignWaitTimeSettings>("CampaignRuleCampaignWaitTimeSettings");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleCondition>("CampaignRuleCondition");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleConditionGroup>("CampaignRuleConditionGroup");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleDateTimeConditionParameters>("CampaignRuleDateTimeConditionParameters");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleDayOfMonthInterval>("CampaignRuleDayOfMonthInterval");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleDayOfMonthParameters>("CampaignRuleDayOfMonthParameters");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleDayOfWeekInterval>("CampaignRuleDayOfWeekInterval");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleDayOfWeekParameters>("CampaignRuleDayOfWeekParameters");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleEntities>("CampaignRuleEntities");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleEntityListing>("CampaignRuleEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleExecutionSettings>("CampaignRuleExecutionSettings");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleParameters>("CampaignRuleParameters");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleSpecificDateInterval>("CampaignRuleSpecificDateInterval");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleSpecificDateParameters>("CampaignRuleSpecificDateParameters");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleTimeOfDayInterval>("CampaignRuleTimeOfDayInterval");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleTimeOfDayParameters>("CampaignRuleTimeOfDayParameters");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleWarning>("CampaignRuleWarning");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleWarningParameters>("CampaignRuleWarningParameters");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleWeekDayOfMonth>("CampaignRuleWeekDayOfMonth");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleWeekDayOfMonthInterval>("CampaignRuleWeekDayOfMonthInterval");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignRuleWeekDayOfMonthParameters>("CampaignRuleWeekDayOfMonthParameters");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignSchedule>("CampaignSchedule");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignSequence>("CampaignSequence");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignSequenceEntityListing>("CampaignSequenceEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignSkillStatistics>("CampaignSkillStatistics");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignStats>("CampaignStats");
+    #[cfg(feature = "outbound")]
     c.check::<CampaignTimeSlot>("CampaignTimeSlot");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<CannedResponseLibraries>("CannedResponseLibraries");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanDeleteRequest>("CapacityPlanDeleteRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanForecastInputsResponse>("CapacityPlanForecastInputsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanForecastInputsTemplate>("CapacityPlanForecastInputsTemplate");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanForecastMetrics>("CapacityPlanForecastMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<CapacityPlanImportedForecast>("CapacityPlanImportedForecast");
+    #[cfg(feature = "notification-events")]
     c.check::<CapacityPlanImportedForecastRequest>("CapacityPlanImportedForecastRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanListItem>("CapacityPlanListItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanMetadata>("CapacityPlanMetadata");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanMetricsSummary>("CapacityPlanMetricsSummary");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanReference>("CapacityPlanReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanRequest>("CapacityPlanRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanResponse>("CapacityPlanResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanStaffingGroupAllocationsResponse>("CapacityPlanStaffingGroupAllocationsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanStaffingGroupMetricChangeHistoryListResponse>("CapacityPlanStaffingGroupMetricChangeHistoryListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanStaffingGroupMetricChangeResponse>("CapacityPlanStaffingGroupMetricChangeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanStaffingRequirementResult>("CapacityPlanStaffingRequirementResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlanningPlanningGroupAllocation>("CapacityPlanningPlanningGroupAllocation");
+    #[cfg(feature = "notification-events")]
     c.check::<CapacityPlanningRequirementsResultTopicBusinessUnit>("CapacityPlanningRequirementsResultTopicBusinessUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<CapacityPlanningRequirementsResultTopicCapacityPlanReference>("CapacityPlanningRequirementsResultTopicCapacityPlanReference");
+    #[cfg(feature = "notification-events")]
     c.check::<CapacityPlanningRequirementsResultTopicStaffingRequirementsNotification>("CapacityPlanningRequirementsResultTopicStaffingRequirementsNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<CapacityPlansListResponse>("CapacityPlansListResponse");
+    #[cfg(feature = "recording")]
     c.check::<Card>("Card");
+    #[cfg(feature = "recording")]
     c.check::<CardAction>("CardAction");
+    #[cfg(feature = "response-management")]
     c.check::<CardBodyText>("CardBodyText");
+    #[cfg(feature = "conversations")]
     c.check::<CardParameters>("CardParameters");
+    #[cfg(feature = "response-management")]
     c.check::<Carousel>("Carousel");
+    #[cfg(feature = "response-management")]
     c.check::<CarouselCard>("CarouselCard");
+    #[cfg(feature = "conversations")]
     c.check::<CarouselParameters>("CarouselParameters");
+    #[cfg(feature = "case-management")]
     c.check::<Case>("Case");
+    #[cfg(feature = "case-management")]
     c.check::<CaseAssociation>("CaseAssociation");
+    #[cfg(feature = "case-management")]
     c.check::<CaseAssociationCreate>("CaseAssociationCreate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseAssociationListing>("CaseAssociationListing");
+    #[cfg(feature = "case-management")]
     c.check::<CaseAssociationQuery>("CaseAssociationQuery");
+    #[cfg(feature = "case-management")]
     c.check::<CaseAssociationQueryEntityListing>("CaseAssociationQueryEntityListing");
+    #[cfg(feature = "case-management")]
     c.check::<CaseCreate>("CaseCreate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseDateDueUpdate>("CaseDateDueUpdate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseDescriptionUpdate>("CaseDescriptionUpdate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseExternalContactReference>("CaseExternalContactReference");
+    #[cfg(feature = "case-management")]
     c.check::<CaseExternalIdUpdate>("CaseExternalIdUpdate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseListing>("CaseListing");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAggregateDataContainer>("CaseManagementAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAggregateQueryClause>("CaseManagementAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAggregateQueryFilter>("CaseManagementAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAggregateQueryPredicate>("CaseManagementAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAggregateQueryResponse>("CaseManagementAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAggregationQuery>("CaseManagementAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<CaseManagementAggregationSort>("CaseManagementAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAggregationView>("CaseManagementAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAsyncAggregateQueryResponse>("CaseManagementAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<CaseManagementAsyncAggregationQuery>("CaseManagementAsyncAggregationQuery");
+    #[cfg(feature = "case-management")]
     c.check::<CaseOwnerUpdate>("CaseOwnerUpdate");
+    #[cfg(feature = "case-management")]
     c.check::<CasePriorityUpdate>("CasePriorityUpdate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseQueryJobCreate>("CaseQueryJobCreate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseQueryJobError>("CaseQueryJobError");
+    #[cfg(feature = "case-management")]
     c.check::<CaseQueryJobFilter>("CaseQueryJobFilter");
+    #[cfg(feature = "case-management")]
     c.check::<CaseQueryJobResponse>("CaseQueryJobResponse");
+    #[cfg(feature = "case-management")]
     c.check::<CaseQueryJobResultsResponse>("CaseQueryJobResultsResponse");
+    #[cfg(feature = "case-management")]
     c.check::<CaseQueryJobSort>("CaseQueryJobSort");
+    #[cfg(feature = "case-management")]
     c.check::<CaseReference>("CaseReference");
+    #[cfg(feature = "case-management")]
     c.check::<CaseSummaryUpdate>("CaseSummaryUpdate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseUserReference>("CaseUserReference");
+    #[cfg(feature = "case-management")]
     c.check::<Caseplan>("Caseplan");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanCreate>("CaseplanCreate");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanCreateResponse>("CaseplanCreateResponse");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanDataSchema>("CaseplanDataSchema");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanDataSchemaListing>("CaseplanDataSchemaListing");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanDataSchemaRequest>("CaseplanDataSchemaRequest");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanFilter>("CaseplanFilter");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanListing>("CaseplanListing");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanQueryEntityListing>("CaseplanQueryEntityListing");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanQueryRequest>("CaseplanQueryRequest");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanReference>("CaseplanReference");
+    #[cfg(feature = "case-management")]
     c.check::<CaseplanUpdate>("CaseplanUpdate");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<CategoriesEntityListing>("CategoriesEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<CategoriesFilter>("CategoriesFilter");
+    #[cfg(feature = "integrations")]
     c.check::<Category>("Category");
+    #[cfg(feature = "knowledge")]
     c.check::<CategoryCreateRequest>("CategoryCreateRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<CategoryEntity>("CategoryEntity");
+    #[cfg(feature = "integrations")]
     c.check::<CategoryEntityListing>("CategoryEntityListing");
+    #[cfg(feature = "knowledge")]
     c.check::<CategoryReference>("CategoryReference");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<CategoryRequest>("CategoryRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<CategoryResponse>("CategoryResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<CategoryResponseListing>("CategoryResponseListing");
+    #[cfg(feature = "knowledge")]
     c.check::<CategoryUpdateRequest>("CategoryUpdateRequest");
+    #[cfg(feature = "employee-engagement")]
     c.check::<Celebration>("Celebration");
+    #[cfg(feature = "employee-engagement")]
     c.check::<CelebrationStateParam>("CelebrationStateParam");
+    #[cfg(feature = "utilities")]
     c.check::<Certificate>("Certificate");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<CertificateAuthorityEntityListing>("CertificateAuthorityEntityListing");
+    #[cfg(any(feature = "telephony-providers-edge", feature = "utilities"))]
     c.check::<CertificateDetails>("CertificateDetails");
+    #[cfg(feature = "users")]
     c.check::<ChangeMyPasswordRequest>("ChangeMyPasswordRequest");
+    #[cfg(feature = "users")]
     c.check::<ChangePasswordRequest>("ChangePasswordRequest");
+    #[cfg(feature = "notifications")]
     c.check::<Channel>("Channel");
+    #[cfg(feature = "notifications")]
     c.check::<ChannelEntityListing>("ChannelEntityListing");
+    #[cfg(feature = "notifications")]
     c.check::<ChannelTopic>("ChannelTopic");
+    #[cfg(feature = "notifications")]
     c.check::<ChannelTopicEntityListing>("ChannelTopicEntityListing");
+    #[cfg(feature = "analytics")]
     c.check::<ChartColumn>("ChartColumn");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Chat>("Chat");
+    #[cfg(feature = "notification-events")]
     c.check::<ChatBadgeTopicBadgeEntity>("ChatBadgeTopicBadgeEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<ChatBadgeTopicChatBadge>("ChatBadgeTopicChatBadge");
+    #[cfg(feature = "users")]
     c.check::<ChatFavorite>("ChatFavorite");
+    #[cfg(feature = "users")]
     c.check::<ChatItem>("ChatItem");
+    #[cfg(feature = "users")]
     c.check::<ChatItemCursorListing>("ChatItemCursorListing");
+    #[cfg(feature = "recording")]
     c.check::<ChatMediaPolicy>("ChatMediaPolicy");
+    #[cfg(feature = "recording")]
     c.check::<ChatMediaPolicyConditions>("ChatMediaPolicyConditions");
+    #[cfg(feature = "recording")]
     c.check::<ChatMessage>("ChatMessage");
+    #[cfg(feature = "chat")]
     c.check::<ChatMessageEntityListing>("ChatMessageEntityListing");
+    #[cfg(feature = "chat")]
     c.check::<ChatMessageResponse>("ChatMessageResponse");
+    #[cfg(feature = "recording")]
     c.check::<ChatMessageUser>("ChatMessageUser");
+    #[cfg(feature = "users")]
     c.check::<ChatPresence>("ChatPresence");
+    #[cfg(feature = "chat")]
     c.check::<ChatReaction>("ChatReaction");
+    #[cfg(feature = "chat")]
     c.check::<ChatReactionUpdate>("ChatReactionUpdate");
+    #[cfg(feature = "chat")]
     c.check::<ChatSendMessageResponse>("ChatSendMessageResponse");
+    #[cfg(feature = "chat")]
     c.check::<ChatSettings>("ChatSettings");
+    #[cfg(feature = "users")]
     c.check::<ChatUserRef>("ChatUserRef");
+    #[cfg(feature = "chat")]
     c.check::<ChatUserSettings>("ChatUserSettings");
+    #[cfg(feature = "routing")]
     c.check::<Check>("Check");
+    #[cfg(feature = "conversations")]
     c.check::<ChecklistActivationPayload>("ChecklistActivationPayload");
+    #[cfg(feature = "conversations")]
     c.check::<ChecklistFinalizePayload>("ChecklistFinalizePayload");
+    #[cfg(feature = "conversations")]
     c.check::<ChecklistInferenceJobCreationResponse>("ChecklistInferenceJobCreationResponse");
+    #[cfg(feature = "conversations")]
     c.check::<ChecklistInferenceJobPayload>("ChecklistInferenceJobPayload");
+    #[cfg(feature = "conversations")]
     c.check::<ChecklistInferenceJobResponse>("ChecklistInferenceJobResponse");
+    #[cfg(feature = "conversations")]
     c.check::<ChecklistItem>("ChecklistItem");
+    #[cfg(feature = "notification-events")]
     c.check::<ChecklistTransferConfig>("ChecklistTransferConfig");
+    #[cfg(feature = "knowledge")]
     c.check::<ChunkSearchRegisterRequest>("ChunkSearchRegisterRequest");
+    #[cfg(feature = "integrations")]
     c.check::<ClientApp>("ClientApp");
+    #[cfg(feature = "integrations")]
     c.check::<ClientAppConfigurationInfo>("ClientAppConfigurationInfo");
+    #[cfg(feature = "integrations")]
     c.check::<ClientAppEntityListing>("ClientAppEntityListing");
+    #[cfg(feature = "usage")]
     c.check::<ClientPublicApiUsage>("ClientPublicApiUsage");
+    #[cfg(feature = "usage")]
     c.check::<ClientPublicApiUsageQueryRequest>("ClientPublicApiUsageQueryRequest");
+    #[cfg(feature = "usage")]
     c.check::<ClientPublicApiUsageResultsResponse>("ClientPublicApiUsageResultsResponse");
+    #[cfg(feature = "usage")]
     c.check::<ClientUsageQueryResponse>("ClientUsageQueryResponse");
+    #[cfg(feature = "organization-authorization")]
     c.check::<ClonedUser>("ClonedUser");
+    #[cfg(feature = "organization-authorization")]
     c.check::<ClonedUserEntityListing>("ClonedUserEntityListing");
+    #[cfg(feature = "journey")]
     c.check::<CloseButtonStyleProperties>("CloseButtonStyleProperties");
+    #[cfg(feature = "external-contacts")]
     c.check::<Cluster>("Cluster");
+    #[cfg(feature = "external-contacts")]
     c.check::<ClusterList>("ClusterList");
+    #[cfg(feature = "external-contacts")]
     c.check::<ClusterScan>("ClusterScan");
+    #[cfg(feature = "external-contacts")]
     c.check::<ClusterScanList>("ClusterScanList");
+    #[cfg(feature = "external-contacts")]
     c.check::<ClusterScanStatistics>("ClusterScanStatistics");
+    #[cfg(feature = "external-contacts")]
     c.check::<ClusterStatistics>("ClusterStatistics");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAnnotation>("CoachingAnnotation");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAnnotationCreateRequest>("CoachingAnnotationCreateRequest");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAnnotationList>("CoachingAnnotationList");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAppointmentAggregateRequest>("CoachingAppointmentAggregateRequest");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAppointmentAggregateResponse>("CoachingAppointmentAggregateResponse");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAppointmentReference>("CoachingAppointmentReference");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAppointmentResponse>("CoachingAppointmentResponse");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAppointmentResponseList>("CoachingAppointmentResponseList");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAppointmentStatusRequest>("CoachingAppointmentStatusRequest");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAppointmentStatusResponse>("CoachingAppointmentStatusResponse");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingAppointmentStatusResponseList>("CoachingAppointmentStatusResponseList");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingNotification>("CoachingNotification");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingNotificationList>("CoachingNotificationList");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingScheduleSlotsJobRequest>("CoachingScheduleSlotsJobRequest");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingScheduleSlotsJobResponse>("CoachingScheduleSlotsJobResponse");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingScheduleSlotsJobResult>("CoachingScheduleSlotsJobResult");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingScheduleSlotsJobSchedule>("CoachingScheduleSlotsJobSchedule");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingScheduleSlotsJobSlot>("CoachingScheduleSlotsJobSlot");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingSlot>("CoachingSlot");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingSlotsRequest>("CoachingSlotsRequest");
+    #[cfg(feature = "coaching")]
     c.check::<CoachingSlotsResponse>("CoachingSlotsResponse");
+    #[cfg(feature = "conversations")]
     c.check::<CobrowseConversation>("CobrowseConversation");
+    #[cfg(feature = "conversations")]
     c.check::<CobrowseConversationEntityListing>("CobrowseConversationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<CobrowseMediaParticipant>("CobrowseMediaParticipant");
+    #[cfg(feature = "web-deployments")]
     c.check::<CobrowseSettings>("CobrowseSettings");
+    #[cfg(any(feature = "conversations", feature = "web-deployments"))]
     c.check::<CobrowseWebMessagingSession>("CobrowseWebMessagingSession");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Cobrowsesession>("Cobrowsesession");
+    #[cfg(feature = "notification-events")]
     c.check::<CollaborateChatAdhocMessageEventTopicCollaborateChatEntity>("CollaborateChatAdhocMessageEventTopicCollaborateChatEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<CollaborateChatAdhocMessageEventTopicCollaborateChatMessage>("CollaborateChatAdhocMessageEventTopicCollaborateChatMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<CollaborateChatGroupMessageEventTopicCollaborateChatEntity>("CollaborateChatGroupMessageEventTopicCollaborateChatEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<CollaborateChatGroupMessageEventTopicCollaborateChatMessage>("CollaborateChatGroupMessageEventTopicCollaborateChatMessage");
+    #[cfg(feature = "outbound")]
     c.check::<Column>("Column");
+    #[cfg(feature = "outbound")]
     c.check::<ColumnDataTypeSpecification>("ColumnDataTypeSpecification");
+    #[cfg(feature = "outbound")]
     c.check::<ColumnStatus>("ColumnStatus");
+    #[cfg(feature = "content-management")]
     c.check::<CommandStatus>("CommandStatus");
+    #[cfg(feature = "content-management")]
     c.check::<CommandStatusEntityListing>("CommandStatusEntityListing");
+    #[cfg(feature = "case-management")]
     c.check::<Comment>("Comment");
+    #[cfg(feature = "case-management")]
     c.check::<CommentCreate>("CommentCreate");
+    #[cfg(feature = "case-management")]
     c.check::<CommentListing>("CommentListing");
+    #[cfg(feature = "alerting")]
     c.check::<CommonAlert>("CommonAlert");
+    #[cfg(feature = "alerting")]
     c.check::<CommonAlertBulkUpdateRequest>("CommonAlertBulkUpdateRequest");
+    #[cfg(feature = "alerting")]
     c.check::<CommonAllAlertUpdateRequest>("CommonAllAlertUpdateRequest");
+    #[cfg(feature = "outbound")]
     c.check::<CommonCampaign>("CommonCampaign");
+    #[cfg(feature = "outbound")]
     c.check::<CommonCampaignDivisionView>("CommonCampaignDivisionView");
+    #[cfg(feature = "outbound")]
     c.check::<CommonCampaignDivisionViewEntityListing>("CommonCampaignDivisionViewEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<CommonCampaignEntityListing>("CommonCampaignEntityListing");
+    #[cfg(feature = "alerting")]
     c.check::<CommonRule>("CommonRule");
+    #[cfg(feature = "alerting")]
     c.check::<CommonRuleBulkDeleteRequest>("CommonRuleBulkDeleteRequest");
+    #[cfg(feature = "alerting")]
     c.check::<CommonRuleBulkUpdateNotificationsRequest>("CommonRuleBulkUpdateNotificationsRequest");
+    #[cfg(feature = "alerting")]
     c.check::<CommonRuleConditions>("CommonRuleConditions");
+    #[cfg(feature = "alerting")]
     c.check::<CommonRuleContainer>("CommonRuleContainer");
+    #[cfg(feature = "alerting")]
     c.check::<CommonRulePredicate>("CommonRulePredicate");
+    #[cfg(feature = "alerting")]
     c.check::<CommonRulePredicateEntity>("CommonRulePredicateEntity");
+    #[cfg(feature = "events")]
     c.check::<CommunicationAnsweredEvent>("CommunicationAnsweredEvent");
+    #[cfg(feature = "events")]
     c.check::<CommunicationDispositionAppliedEvent>("CommunicationDispositionAppliedEvent");
+    #[cfg(feature = "events")]
     c.check::<CommunicationEndedEvent>("CommunicationEndedEvent");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<CommunicationTranslation>("CommunicationTranslation");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<CommunicationTranslationList>("CommunicationTranslationList");
+    #[cfg(feature = "routing")]
     c.check::<ComparisonPeriod>("ComparisonPeriod");
+    #[cfg(feature = "routing")]
     c.check::<ComparisonPeriodListing>("ComparisonPeriodListing");
+    #[cfg(feature = "integrations")]
     c.check::<ComplexVariableInfo>("ComplexVariableInfo");
+    #[cfg(feature = "routing")]
     c.check::<Compliance>("Compliance");
+    #[cfg(feature = "routing")]
     c.check::<ComplianceResponse>("ComplianceResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ComputedData>("ComputedData");
+    #[cfg(feature = "outbound")]
     c.check::<Condition>("Condition");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ConditionalGroupActivation>("ConditionalGroupActivation");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ConditionalGroupActivationCondition>("ConditionalGroupActivationCondition");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ConditionalGroupActivationPilotRule>("ConditionalGroupActivationPilotRule");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ConditionalGroupActivationRule>("ConditionalGroupActivationRule");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ConditionalGroupActivationSimpleMetric>("ConditionalGroupActivationSimpleMetric");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ConditionalGroupRouting>("ConditionalGroupRouting");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ConditionalGroupRoutingRule>("ConditionalGroupRoutingRule");
+    #[cfg(feature = "outbound")]
     c.check::<ConfigurationOverrides>("ConfigurationOverrides");
+    #[cfg(feature = "architect")]
     c.check::<ConfusionDetails>("ConfusionDetails");
+    #[cfg(feature = "architect")]
     c.check::<ConfusionInfo>("ConfusionInfo");
+    #[cfg(feature = "architect")]
     c.check::<ConfusionIntentDetails>("ConfusionIntentDetails");
+    #[cfg(feature = "architect")]
     c.check::<ConfusionIntentInfo>("ConfusionIntentInfo");
+    #[cfg(feature = "architect")]
     c.check::<ConfusionUtterance>("ConfusionUtterance");
+    #[cfg(feature = "outbound")]
     c.check::<ConnectRate>("ConnectRate");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<ConnectedEdge>("ConnectedEdge");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<ConnectedQueue>("ConnectedQueue");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<ConnectedUser>("ConnectedUser");
+    #[cfg(feature = "knowledge")]
     c.check::<ConnectionCreateRequest>("ConnectionCreateRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<ConnectionCreateResponse>("ConnectionCreateResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<ConnectionListing>("ConnectionListing");
+    #[cfg(feature = "knowledge")]
     c.check::<ConnectionOption>("ConnectionOption");
+    #[cfg(feature = "knowledge")]
     c.check::<ConnectionOptionListing>("ConnectionOptionListing");
+    #[cfg(feature = "knowledge")]
     c.check::<ConnectionResponse>("ConnectionResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<ConnectionUpdateRequest>("ConnectionUpdateRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ConstraintConflictMessage>("ConstraintConflictMessage");
+    #[cfg(feature = "conversations")]
     c.check::<ConsultTransfer>("ConsultTransfer");
+    #[cfg(feature = "events")]
     c.check::<ConsultTransferEvent>("ConsultTransferEvent");
+    #[cfg(feature = "conversations")]
     c.check::<ConsultTransferResponse>("ConsultTransferResponse");
+    #[cfg(feature = "conversations")]
     c.check::<ConsultTransferToAddress>("ConsultTransferToAddress");
+    #[cfg(feature = "conversations")]
     c.check::<ConsultTransferToAgent>("ConsultTransferToAgent");
+    #[cfg(feature = "conversations")]
     c.check::<ConsultTransferToExternal>("ConsultTransferToExternal");
+    #[cfg(feature = "conversations")]
     c.check::<ConsultTransferToExternalContact>("ConsultTransferToExternalContact");
+    #[cfg(feature = "conversations")]
     c.check::<ConsultTransferToQueue>("ConsultTransferToQueue");
+    #[cfg(feature = "conversations")]
     c.check::<ConsultTransferUpdate>("ConsultTransferUpdate");
+    #[cfg(feature = "architect")]
     c.check::<ConsumedResourcesEntityListing>("ConsumedResourcesEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<ConsumingResourcesEntityListing>("ConsumingResourcesEntityListing");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Contact>("Contact");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ContactAddress>("ContactAddress");
+    #[cfg(feature = "outbound")]
     c.check::<ContactAddressConditionSettings>("ContactAddressConditionSettings");
+    #[cfg(feature = "outbound")]
     c.check::<ContactAddressTypeConditionSettings>("ContactAddressTypeConditionSettings");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ContactAddressableEntityRef>("ContactAddressableEntityRef");
+    #[cfg(feature = "outbound")]
     c.check::<ContactBulkEditRequest>("ContactBulkEditRequest");
+    #[cfg(feature = "outbound")]
     c.check::<ContactBulkSearchCriteria>("ContactBulkSearchCriteria");
+    #[cfg(feature = "outbound")]
     c.check::<ContactBulkSearchParameters>("ContactBulkSearchParameters");
+    #[cfg(feature = "outbound")]
     c.check::<ContactCallbackRequest>("ContactCallbackRequest");
+    #[cfg(feature = "routing")]
     c.check::<ContactCenterSettings>("ContactCenterSettings");
+    #[cfg(feature = "outbound")]
     c.check::<ContactColumnConditionSettings>("ContactColumnConditionSettings");
+    #[cfg(feature = "outbound")]
     c.check::<ContactColumnTimeZone>("ContactColumnTimeZone");
+    #[cfg(feature = "outbound")]
     c.check::<ContactColumnToDataActionFieldMapping>("ContactColumnToDataActionFieldMapping");
+    #[cfg(feature = "notification-events")]
     c.check::<ContactDetailEventTopicContactUpdateEvent>("ContactDetailEventTopicContactUpdateEvent");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactEnrichOptions>("ContactEnrichOptions");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactEnrichRequest>("ContactEnrichRequest");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ContactIdentifier>("ContactIdentifier");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactIdentifierListing>("ContactIdentifierListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportField>("ContactImportField");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportJobEntityListing>("ContactImportJobEntityListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportJobMetadata>("ContactImportJobMetadata");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportJobRequest>("ContactImportJobRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportJobResponse>("ContactImportJobResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportJobStatusUpdateRequest>("ContactImportJobStatusUpdateRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportJobStatusUpdateResponse>("ContactImportJobStatusUpdateResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportSettings>("ContactImportSettings");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactImportSettingsEntityListing>("ContactImportSettingsEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<ContactList>("ContactList");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListDivisionView>("ContactListDivisionView");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListDivisionViewListing>("ContactListDivisionViewListing");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListEntityListing>("ContactListEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListFilter>("ContactListFilter");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListFilterBulkRetrieveBody>("ContactListFilterBulkRetrieveBody");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListFilterClause>("ContactListFilterClause");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListFilterEntityListing>("ContactListFilterEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListFilterPredicate>("ContactListFilterPredicate");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListFilterRange>("ContactListFilterRange");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListTemplate>("ContactListTemplate");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListTemplateBulkRetrieveBody>("ContactListTemplateBulkRetrieveBody");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListTemplateEntityListing>("ContactListTemplateEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListUploadUrlRequest>("ContactListUploadUrlRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactListing>("ContactListing");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListingRequest>("ContactListingRequest");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListingResponse>("ContactListingResponse");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListsBulkEditRequest>("ContactListsBulkEditRequest");
+    #[cfg(feature = "outbound")]
     c.check::<ContactListsBulkEditResponse>("ContactListsBulkEditResponse");
+    #[cfg(feature = "outbound")]
     c.check::<ContactPhoneNumberColumn>("ContactPhoneNumberColumn");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactSearchOperation>("ContactSearchOperation");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactSearchRequest>("ContactSearchRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactSimpleSearch>("ContactSimpleSearch");
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
     c.check::<ContactSort>("ContactSort");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactVertex>("ContactVertex");
+    #[cfg(feature = "outbound")]
     c.check::<ContactableStatus>("ContactableStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<ContactlistDownloadReadyExportUri>("ContactlistDownloadReadyExportUri");
+    #[cfg(feature = "notification-events")]
     c.check::<ContactlistDownloadReadyObject>("ContactlistDownloadReadyObject");
+    #[cfg(feature = "notification-events")]
     c.check::<ContactlistImportStatusImportStatus>("ContactlistImportStatusImportStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<ContactlistImportStatusObject>("ContactlistImportStatusObject");
+    #[cfg(feature = "outbound")]
     c.check::<ContactsBulkOperationJob>("ContactsBulkOperationJob");
+    #[cfg(feature = "outbound")]
     c.check::<ContactsBulkOperationJobListing>("ContactsBulkOperationJobListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactsExport>("ContactsExport");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactsExportComparisonFieldFilter>("ContactsExportComparisonFieldFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactsExportFieldFilter>("ContactsExportFieldFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactsExportFieldListFilter>("ContactsExportFieldListFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactsExportFilter>("ContactsExportFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactsExportListing>("ContactsExportListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactsExportQueryConditions>("ContactsExportQueryConditions");
+    #[cfg(feature = "outbound")]
     c.check::<ContactsExportRequest>("ContactsExportRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<ContactsPatchChange>("ContactsPatchChange");
+    #[cfg(feature = "web-messaging")]
     c.check::<ContentActions>("ContentActions");
+    #[cfg(feature = "conversations")]
     c.check::<ContentButtonResponse>("ContentButtonResponse");
+    #[cfg(feature = "web-messaging")]
     c.check::<ContentCard>("ContentCard");
+    #[cfg(feature = "web-messaging")]
     c.check::<ContentCardAction>("ContentCardAction");
+    #[cfg(feature = "web-messaging")]
     c.check::<ContentCarousel>("ContentCarousel");
+    #[cfg(feature = "web-messaging")]
     c.check::<ContentDatePicker>("ContentDatePicker");
+    #[cfg(feature = "web-messaging")]
     c.check::<ContentDatePickerAvailableTime>("ContentDatePickerAvailableTime");
+    #[cfg(feature = "content-management")]
     c.check::<ContentFilterItem>("ContentFilterItem");
+    #[cfg(feature = "notification-events")]
     c.check::<ContentManagementSingleDocumentTopicDocumentDataV2>("ContentManagementSingleDocumentTopicDocumentDataV2");
+    #[cfg(feature = "notification-events")]
     c.check::<ContentManagementSingleDocumentTopicLockData>("ContentManagementSingleDocumentTopicLockData");
+    #[cfg(feature = "notification-events")]
     c.check::<ContentManagementSingleDocumentTopicUserData>("ContentManagementSingleDocumentTopicUserData");
+    #[cfg(feature = "notification-events")]
     c.check::<ContentManagementSingleDocumentTopicWorkspaceData>("ContentManagementSingleDocumentTopicWorkspaceData");
+    #[cfg(feature = "notification-events")]
     c.check::<ContentManagementWorkspaceDocumentsTopicDocumentDataV2>("ContentManagementWorkspaceDocumentsTopicDocumentDataV2");
+    #[cfg(feature = "notification-events")]
     c.check::<ContentManagementWorkspaceDocumentsTopicLockData>("ContentManagementWorkspaceDocumentsTopicLockData");
+    #[cfg(feature = "notification-events")]
     c.check::<ContentManagementWorkspaceDocumentsTopicUserData>("ContentManagementWorkspaceDocumentsTopicUserData");
+    #[cfg(feature = "notification-events")]
     c.check::<ContentManagementWorkspaceDocumentsTopicWorkspaceData>("ContentManagementWorkspaceDocumentsTopicWorkspaceData");
+    #[cfg(feature = "social-media")]
     c.check::<ContentModeration>("ContentModeration");
+    #[cfg(feature = "journey")]
     c.check::<ContentOffer>("ContentOffer");
+    #[cfg(feature = "journey")]
     c.check::<ContentOfferStyleProperties>("ContentOfferStyleProperties");
+    #[cfg(feature = "journey")]
     c.check::<ContentOfferStylingConfiguration>("ContentOfferStylingConfiguration");
+    #[cfg(feature = "journey")]
     c.check::<ContentPositionProperties>("ContentPositionProperties");
+    #[cfg(feature = "social-media")]
     c.check::<ContentReaction>("ContentReaction");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<ContentSetting>("ContentSetting");
+    #[cfg(feature = "employee-engagement")]
     c.check::<ContestCompleteData>("ContestCompleteData");
+    #[cfg(feature = "employee-engagement")]
     c.check::<ContestCompleteDataScore>("ContestCompleteDataScore");
+    #[cfg(feature = "employee-engagement")]
     c.check::<ContestDataMetrics>("ContestDataMetrics");
+    #[cfg(feature = "employee-engagement")]
     c.check::<ContestDataPrizes>("ContestDataPrizes");
+    #[cfg(feature = "employee-engagement")]
     c.check::<ContestDataWinners>("ContestDataWinners");
+    #[cfg(feature = "employee-engagement")]
     c.check::<ContestDataWinnersUsers>("ContestDataWinnersUsers");
+    #[cfg(feature = "gamification")]
     c.check::<ContestDisqualifiedAgents>("ContestDisqualifiedAgents");
+    #[cfg(feature = "gamification")]
     c.check::<ContestMetricScore>("ContestMetricScore");
+    #[cfg(feature = "gamification")]
     c.check::<ContestMetricScoreRanked>("ContestMetricScoreRanked");
+    #[cfg(feature = "gamification")]
     c.check::<ContestMetrics>("ContestMetrics");
+    #[cfg(feature = "gamification")]
     c.check::<ContestPrizes>("ContestPrizes");
+    #[cfg(feature = "gamification")]
     c.check::<ContestProfile>("ContestProfile");
+    #[cfg(feature = "gamification")]
     c.check::<ContestRequesingParticipantDailyInfo>("ContestRequesingParticipantDailyInfo");
+    #[cfg(feature = "gamification")]
     c.check::<ContestScore>("ContestScore");
+    #[cfg(feature = "gamification")]
     c.check::<ContestScoreRanked>("ContestScoreRanked");
+    #[cfg(feature = "gamification")]
     c.check::<ContestScoresAgentTrend>("ContestScoresAgentTrend");
+    #[cfg(feature = "gamification")]
     c.check::<ContestScoresAgentTrendList>("ContestScoresAgentTrendList");
+    #[cfg(feature = "gamification")]
     c.check::<ContestScoresAgents>("ContestScoresAgents");
+    #[cfg(feature = "gamification")]
     c.check::<ContestScoresAgentsPagedList>("ContestScoresAgentsPagedList");
+    #[cfg(feature = "gamification")]
     c.check::<ContestScoresGroupTrend>("ContestScoresGroupTrend");
+    #[cfg(feature = "gamification")]
     c.check::<ContestScoresGroupTrendList>("ContestScoresGroupTrendList");
+    #[cfg(feature = "gamification")]
     c.check::<ContestUserRank>("ContestUserRank");
+    #[cfg(feature = "gamification")]
     c.check::<ContestWinners>("ContestWinners");
+    #[cfg(feature = "gamification")]
     c.check::<ContestWinnersRequest>("ContestWinnersRequest");
+    #[cfg(feature = "gamification")]
     c.check::<ContestsCreateRequest>("ContestsCreateRequest");
+    #[cfg(feature = "gamification")]
     c.check::<ContestsEssentials>("ContestsEssentials");
+    #[cfg(feature = "gamification")]
     c.check::<ContestsFinalizeRequest>("ContestsFinalizeRequest");
+    #[cfg(feature = "gamification")]
     c.check::<ContestsResponse>("ContestsResponse");
+    #[cfg(feature = "journey")]
     c.check::<Context>("Context");
+    #[cfg(feature = "language-understanding")]
     c.check::<ContextEntity>("ContextEntity");
+    #[cfg(feature = "language-understanding")]
     c.check::<ContextIntent>("ContextIntent");
+    #[cfg(feature = "journey")]
     c.check::<ContextPattern>("ContextPattern");
+    #[cfg(feature = "workforce-management")]
     c.check::<ContinuousForecastGetSessionResponse>("ContinuousForecastGetSessionResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ContinuousForecastSessionResponse>("ContinuousForecastSessionResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ContinuousForecastSnapshotResponse>("ContinuousForecastSnapshotResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ContinuousForecastTimeSeries>("ContinuousForecastTimeSeries");
+    #[cfg(feature = "workforce-management")]
     c.check::<ContinuousForecastWeeks>("ContinuousForecastWeeks");
+    #[cfg(feature = "business-rules")]
     c.check::<Contractual>("Contractual");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Conversation>("Conversation");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationAccessAttributesResponse>("ConversationAccessAttributesResponse");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationAccessAttributesUpdate>("ConversationAccessAttributesUpdate");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityData>("ConversationActivityData");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityEntityData>("ConversationActivityEntityData");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityMetricValue>("ConversationActivityMetricValue");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityQuery>("ConversationActivityQuery");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityQueryClause>("ConversationActivityQueryClause");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityQueryFilter>("ConversationActivityQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityQueryMetric>("ConversationActivityQueryMetric");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityQueryPredicate>("ConversationActivityQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityResponse>("ConversationActivityResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationActivityScoredAgent>("ConversationActivityScoredAgent");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAggregateDataContainer>("ConversationAggregateDataContainer");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAggregateQueryClause>("ConversationAggregateQueryClause");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAggregateQueryFilter>("ConversationAggregateQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAggregateQueryPredicate>("ConversationAggregateQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAggregateQueryResponse>("ConversationAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAggregationQuery>("ConversationAggregationQuery");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAggregationSort>("ConversationAggregationSort");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAggregationView>("ConversationAggregationView");
+    #[cfg(feature = "web-deployments")]
     c.check::<ConversationAppSettings>("ConversationAppSettings");
+    #[cfg(feature = "external-contacts")]
     c.check::<ConversationAssociation>("ConversationAssociation");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAsyncAggregateQueryResponse>("ConversationAsyncAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationAsyncAggregationQuery>("ConversationAsyncAggregationQuery");
+    #[cfg(feature = "ai-studio")]
     c.check::<ConversationAttribute>("ConversationAttribute");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationAttributeProperties>("ConversationAttributeProperties");
+    #[cfg(feature = "ai-studio")]
     c.check::<ConversationAttributeSchema>("ConversationAttributeSchema");
+    #[cfg(feature = "outbound")]
     c.check::<ConversationBasic>("ConversationBasic");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicCallConversation>("ConversationCallEventTopicCallConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicCallMediaParticipant>("ConversationCallEventTopicCallMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicConversationDivisionMembership>("ConversationCallEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicConversationRoutingData>("ConversationCallEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicDetail>("ConversationCallEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicDisposition>("ConversationCallEventTopicDisposition");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicDispositionAmdTimeout>("ConversationCallEventTopicDispositionAmdTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicDispositionSilentCallTimeout>("ConversationCallEventTopicDispositionSilentCallTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicDivisionEntityRef>("ConversationCallEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicDomainEntityRef>("ConversationCallEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicErrorBody>("ConversationCallEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicFaxStatus>("ConversationCallEventTopicFaxStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicJourneyAction>("ConversationCallEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicJourneyActionMap>("ConversationCallEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicJourneyContext>("ConversationCallEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicJourneyCustomer>("ConversationCallEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicJourneyCustomerSession>("ConversationCallEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicLimit>("ConversationCallEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicQueueMediaSettings>("ConversationCallEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicRecordersState>("ConversationCallEventTopicRecordersState");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicScoredAgent>("ConversationCallEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicUriReference>("ConversationCallEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallEventTopicWrapup>("ConversationCallEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicCallbackConversation>("ConversationCallbackEventTopicCallbackConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicCallbackMediaParticipant>("ConversationCallbackEventTopicCallbackMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicConversationDivisionMembership>("ConversationCallbackEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicConversationRoutingData>("ConversationCallbackEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicDetail>("ConversationCallbackEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicDialerPreview>("ConversationCallbackEventTopicDialerPreview");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicDivisionEntityRef>("ConversationCallbackEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicDomainEntityRef>("ConversationCallbackEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicErrorBody>("ConversationCallbackEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicJourneyAction>("ConversationCallbackEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicJourneyActionMap>("ConversationCallbackEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicJourneyContext>("ConversationCallbackEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicJourneyCustomer>("ConversationCallbackEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicJourneyCustomerSession>("ConversationCallbackEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicLimit>("ConversationCallbackEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicPhoneNumberColumn>("ConversationCallbackEventTopicPhoneNumberColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicQueueMediaSettings>("ConversationCallbackEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicScoredAgent>("ConversationCallbackEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicUriReference>("ConversationCallbackEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicVoicemail>("ConversationCallbackEventTopicVoicemail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCallbackEventTopicWrapup>("ConversationCallbackEventTopicWrapup");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ConversationCategoriesEntityListing>("ConversationCategoriesEntityListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ConversationCategory>("ConversationCategory");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<ConversationChannel>("ConversationChannel");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChannelLocation>("ConversationChannelLocation");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationChannelMetadata>("ConversationChannelMetadata");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ConversationChat>("ConversationChat");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicChatConversation>("ConversationChatEventTopicChatConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicChatMediaParticipant>("ConversationChatEventTopicChatMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicConversationDivisionMembership>("ConversationChatEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicConversationRoutingData>("ConversationChatEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicDetail>("ConversationChatEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicDivisionEntityRef>("ConversationChatEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicDomainEntityRef>("ConversationChatEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicErrorBody>("ConversationChatEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicJourneyAction>("ConversationChatEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicJourneyActionMap>("ConversationChatEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicJourneyContext>("ConversationChatEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicJourneyCustomer>("ConversationChatEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicJourneyCustomerSession>("ConversationChatEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicLimit>("ConversationChatEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicQueueMediaSettings>("ConversationChatEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicScoredAgent>("ConversationChatEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicUriReference>("ConversationChatEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChatEventTopicWrapup>("ConversationChatEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChecklistTopicAgentChecklistActivationTrigger>("ConversationChecklistTopicAgentChecklistActivationTrigger");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChecklistTopicAgentChecklistItemState>("ConversationChecklistTopicAgentChecklistItemState");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChecklistTopicAgentChecklistRuntimeEventBody>("ConversationChecklistTopicAgentChecklistRuntimeEventBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationChecklistTopicConversationContextTurnInfo>("ConversationChecklistTopicConversationContextTurnInfo");
+    #[cfg(feature = "web-deployments")]
     c.check::<ConversationClearSettings>("ConversationClearSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicCobrowseConversation>("ConversationCobrowseEventTopicCobrowseConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicCobrowseMediaParticipant>("ConversationCobrowseEventTopicCobrowseMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicConversationDivisionMembership>("ConversationCobrowseEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicConversationRoutingData>("ConversationCobrowseEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicDetail>("ConversationCobrowseEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicDivisionEntityRef>("ConversationCobrowseEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicDomainEntityRef>("ConversationCobrowseEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicErrorBody>("ConversationCobrowseEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicJourneyAction>("ConversationCobrowseEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicJourneyActionMap>("ConversationCobrowseEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicJourneyContext>("ConversationCobrowseEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicJourneyCustomer>("ConversationCobrowseEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicJourneyCustomerSession>("ConversationCobrowseEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicLimit>("ConversationCobrowseEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicQueueMediaSettings>("ConversationCobrowseEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicScoredAgent>("ConversationCobrowseEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicUriReference>("ConversationCobrowseEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCobrowseEventTopicWrapup>("ConversationCobrowseEventTopicWrapup");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentAttachment>("ConversationContentAttachment");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentButtonResponse>("ConversationContentButtonResponse");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentCard>("ConversationContentCard");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentCardAction>("ConversationContentCardAction");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentCarousel>("ConversationContentCarousel");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentDatePicker>("ConversationContentDatePicker");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentDatePickerAvailableTime>("ConversationContentDatePickerAvailableTime");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentForm>("ConversationContentForm");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentInput>("ConversationContentInput");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentInteractiveApplication>("ConversationContentInteractiveApplication");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentIntroduction>("ConversationContentIntroduction");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentLineItem>("ConversationContentLineItem");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentListPicker>("ConversationContentListPicker");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentListPickerItem>("ConversationContentListPickerItem");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentListPickerSection>("ConversationContentListPickerSection");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentLocation>("ConversationContentLocation");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentNotificationResponse>("ConversationContentNotificationResponse");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentNotificationTemplate>("ConversationContentNotificationTemplate");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentPaymentRequest>("ConversationContentPaymentRequest");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentPaymentResponse>("ConversationContentPaymentResponse");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentPush>("ConversationContentPush");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentQuickReply>("ConversationContentQuickReply");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentQuickReplyV2>("ConversationContentQuickReplyV2");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentReaction>("ConversationContentReaction");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "recording", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentReceivedReplyMessage>("ConversationContentReceivedReplyMessage");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentRequiredContactField>("ConversationContentRequiredContactField");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationContentRichLink>("ConversationContentRichLink");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationContentRichLinkHeader>("ConversationContentRichLinkHeader");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationContentRoadsideAssistance>("ConversationContentRoadsideAssistance");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentStory>("ConversationContentStory");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationContentText>("ConversationContentText");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationContentThumbnail>("ConversationContentThumbnail");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentWheelPicker>("ConversationContentWheelPicker");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationContentWheelPickerItem>("ConversationContentWheelPickerItem");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationContext>("ConversationContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationCustomAttributesSearchCriteria>("ConversationCustomAttributesSearchCriteria");
+    #[cfg(any(feature = "conversations", feature = "search"))]
     c.check::<ConversationCustomAttributesSearchRequest>("ConversationCustomAttributesSearchRequest");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationDataSchema>("ConversationDataSchema");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationDataSchemaListing>("ConversationDataSchemaListing");
+    #[cfg(feature = "recording")]
     c.check::<ConversationDeletionProtectionQuery>("ConversationDeletionProtectionQuery");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<ConversationDetailQueryClause>("ConversationDetailQueryClause");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<ConversationDetailQueryFilter>("ConversationDetailQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<ConversationDetailQueryPredicate>("ConversationDetailQueryPredicate");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationDetailsDatalakeAvailabilityTopicDataAvailabilityChangeNotification>("ConversationDetailsDatalakeAvailabilityTopicDataAvailabilityChangeNotification");
+    #[cfg(feature = "web-deployments")]
     c.check::<ConversationDisconnectSettings>("ConversationDisconnectSettings");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ConversationDivisionMembership>("ConversationDivisionMembership");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationEditedInput>("ConversationEditedInput");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicAttachment>("ConversationEmailEventTopicAttachment");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicConversationDivisionMembership>("ConversationEmailEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicConversationRoutingData>("ConversationEmailEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicDetail>("ConversationEmailEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicDivisionEntityRef>("ConversationEmailEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicDomainEntityRef>("ConversationEmailEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicEmailConversation>("ConversationEmailEventTopicEmailConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicEmailMediaParticipant>("ConversationEmailEventTopicEmailMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicErrorBody>("ConversationEmailEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicJourneyAction>("ConversationEmailEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicJourneyActionMap>("ConversationEmailEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicJourneyContext>("ConversationEmailEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicJourneyCustomer>("ConversationEmailEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicJourneyCustomerSession>("ConversationEmailEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicLimit>("ConversationEmailEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicQueueMediaSettings>("ConversationEmailEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicScoredAgent>("ConversationEmailEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicUriReference>("ConversationEmailEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEmailEventTopicWrapup>("ConversationEmailEventTopicWrapup");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationEncryptionConfiguration>("ConversationEncryptionConfiguration");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationEncryptionConfigurationListing>("ConversationEncryptionConfigurationListing");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationEnrichment>("ConversationEnrichment");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationEnrichmentLanguage>("ConversationEnrichmentLanguage");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationEnrichmentSentimentV2>("ConversationEnrichmentSentimentV2");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationEntityListing>("ConversationEntityListing");
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationEventCoBrowse>("ConversationEventCoBrowse");
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationEventPresence>("ConversationEventPresence");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicAddress>("ConversationEventTopicAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicAfterCallWork>("ConversationEventTopicAfterCallWork");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicAttachment>("ConversationEventTopicAttachment");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicCall>("ConversationEventTopicCall");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicCallback>("ConversationEventTopicCallback");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicChat>("ConversationEventTopicChat");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicCobrowse>("ConversationEventTopicCobrowse");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicConversation>("ConversationEventTopicConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicConversationDivisionMembership>("ConversationEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicConversationRoutingData>("ConversationEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicDialerPreview>("ConversationEventTopicDialerPreview");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicDisconnectReason>("ConversationEventTopicDisconnectReason");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicDisposition>("ConversationEventTopicDisposition");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicDispositionAmdTimeout>("ConversationEventTopicDispositionAmdTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicDispositionSilentCallTimeout>("ConversationEventTopicDispositionSilentCallTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicDivisionEntityRef>("ConversationEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicDomainEntityRef>("ConversationEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicEmail>("ConversationEventTopicEmail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicErrorDetails>("ConversationEventTopicErrorDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicFaxStatus>("ConversationEventTopicFaxStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicInternalMessage>("ConversationEventTopicInternalMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicInternalMessageDetails>("ConversationEventTopicInternalMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicJourneyAction>("ConversationEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicJourneyActionMap>("ConversationEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicJourneyContext>("ConversationEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicJourneyCustomer>("ConversationEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicJourneyCustomerSession>("ConversationEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicMessage>("ConversationEventTopicMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicMessageDetails>("ConversationEventTopicMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicMessageMedia>("ConversationEventTopicMessageMedia");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicMessageMetadata>("ConversationEventTopicMessageMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicMessageMetadataContent>("ConversationEventTopicMessageMetadataContent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicMessageMetadataEvent>("ConversationEventTopicMessageMetadataEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicMessageSticker>("ConversationEventTopicMessageSticker");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicParticipant>("ConversationEventTopicParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicPhoneNumberColumn>("ConversationEventTopicPhoneNumberColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicQueueMediaSettings>("ConversationEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicRecordersState>("ConversationEventTopicRecordersState");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicScoredAgent>("ConversationEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicScreenMonitoring>("ConversationEventTopicScreenMonitoring");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicScreenShare>("ConversationEventTopicScreenShare");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicSocialExpression>("ConversationEventTopicSocialExpression");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicTransferDestination>("ConversationEventTopicTransferDestination");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicTransferInitiator>("ConversationEventTopicTransferInitiator");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicTransferModifedBy>("ConversationEventTopicTransferModifedBy");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicTransferResponse>("ConversationEventTopicTransferResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicUriReference>("ConversationEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicVideo>("ConversationEventTopicVideo");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicVoicemail>("ConversationEventTopicVoicemail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicWorkflow>("ConversationEventTopicWorkflow");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationEventTopicWrapup>("ConversationEventTopicWrapup");
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationEventTyping>("ConversationEventTyping");
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationEventVideo>("ConversationEventVideo");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationFormPage>("ConversationFormPage");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationFormPageComponent>("ConversationFormPageComponent");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationFormResponseComponent>("ConversationFormResponseComponent");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
     c.check::<ConversationFormResponseContent>("ConversationFormResponseContent");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ConversationInsight>("ConversationInsight");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationIntentSuggestionsTopicIntentSuggestionEvent>("ConversationIntentSuggestionsTopicIntentSuggestionEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationIntentSuggestionsTopicQueryReformulationContext>("ConversationIntentSuggestionsTopicQueryReformulationContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationIntentSuggestionsTopicSuggestedIntent>("ConversationIntentSuggestionsTopicSuggestedIntent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationIntentSuggestionsTopicSuggestedIntentSlot>("ConversationIntentSuggestionsTopicSuggestedIntentSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationIntentSuggestionsTopicSuggestionContext>("ConversationIntentSuggestionsTopicSuggestionContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationIntentSuggestionsTopicSuggestionFeedback>("ConversationIntentSuggestionsTopicSuggestionFeedback");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationJsonSchemaDocument>("ConversationJsonSchemaDocument");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationJsonSchemaRequest>("ConversationJsonSchemaRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeArticleSuggestionsTopicKnowledgeAnswer>("ConversationKnowledgeArticleSuggestionsTopicKnowledgeAnswer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeArticleSuggestionsTopicKnowledgeArticleSuggestionEvent>("ConversationKnowledgeArticleSuggestionsTopicKnowledgeArticleSuggestionEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeArticleSuggestionsTopicQueryReformulationContext>("ConversationKnowledgeArticleSuggestionsTopicQueryReformulationContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeArticleSuggestionsTopicSuggestedArticle>("ConversationKnowledgeArticleSuggestionsTopicSuggestedArticle");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeArticleSuggestionsTopicSuggestedIntent>("ConversationKnowledgeArticleSuggestionsTopicSuggestedIntent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeArticleSuggestionsTopicSuggestedIntentSlot>("ConversationKnowledgeArticleSuggestionsTopicSuggestedIntentSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeArticleSuggestionsTopicSuggestionContext>("ConversationKnowledgeArticleSuggestionsTopicSuggestionContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeArticleSuggestionsTopicSuggestionFeedback>("ConversationKnowledgeArticleSuggestionsTopicSuggestionFeedback");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeSearchSuggestionsTopicKnowledgeAnswer>("ConversationKnowledgeSearchSuggestionsTopicKnowledgeAnswer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeSearchSuggestionsTopicKnowledgeSearchSuggestionEvent>("ConversationKnowledgeSearchSuggestionsTopicKnowledgeSearchSuggestionEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeSearchSuggestionsTopicQueryReformulationContext>("ConversationKnowledgeSearchSuggestionsTopicQueryReformulationContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeSearchSuggestionsTopicSuggestedIntent>("ConversationKnowledgeSearchSuggestionsTopicSuggestedIntent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeSearchSuggestionsTopicSuggestedIntentSlot>("ConversationKnowledgeSearchSuggestionsTopicSuggestedIntentSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeSearchSuggestionsTopicSuggestedSearchResult>("ConversationKnowledgeSearchSuggestionsTopicSuggestedSearchResult");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeSearchSuggestionsTopicSuggestionContext>("ConversationKnowledgeSearchSuggestionsTopicSuggestionContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationKnowledgeSearchSuggestionsTopicSuggestionFeedback>("ConversationKnowledgeSearchSuggestionsTopicSuggestionFeedback");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationMessageContent>("ConversationMessageContent");
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationMessageEvent>("ConversationMessageEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicConversationDivisionMembership>("ConversationMessageEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicConversationRoutingData>("ConversationMessageEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicDetail>("ConversationMessageEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicDivisionEntityRef>("ConversationMessageEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicDomainEntityRef>("ConversationMessageEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicErrorBody>("ConversationMessageEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicErrorDetails>("ConversationMessageEventTopicErrorDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicJourneyAction>("ConversationMessageEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicJourneyActionMap>("ConversationMessageEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicJourneyContext>("ConversationMessageEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicJourneyCustomer>("ConversationMessageEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicJourneyCustomerSession>("ConversationMessageEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicLimit>("ConversationMessageEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicMessageConversation>("ConversationMessageEventTopicMessageConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicMessageDetails>("ConversationMessageEventTopicMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicMessageMedia>("ConversationMessageEventTopicMessageMedia");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicMessageMediaParticipant>("ConversationMessageEventTopicMessageMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicMessageMetadata>("ConversationMessageEventTopicMessageMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicMessageMetadataContent>("ConversationMessageEventTopicMessageMetadataContent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicMessageMetadataEvent>("ConversationMessageEventTopicMessageMetadataEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicMessageSticker>("ConversationMessageEventTopicMessageSticker");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicQueueMediaSettings>("ConversationMessageEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicScoredAgent>("ConversationMessageEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicUriReference>("ConversationMessageEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMessageEventTopicWrapup>("ConversationMessageEventTopicWrapup");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ConversationMessageMetadata>("ConversationMessageMetadata");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ConversationMessageMetadataContent>("ConversationMessageMetadataContent");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ConversationMessageMetadataEvent>("ConversationMessageMetadataEvent");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationMessagingChannel>("ConversationMessagingChannel");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationMessagingFromRecipient>("ConversationMessagingFromRecipient");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationMessagingToRecipient>("ConversationMessagingToRecipient");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ConversationMetrics>("ConversationMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMetricsTopicConversationMetricRecord>("ConversationMetricsTopicConversationMetricRecord");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMetricsTopicConversationProposedAgent>("ConversationMetricsTopicConversationProposedAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationMetricsTopicConversationScoredAgent>("ConversationMetricsTopicConversationScoredAgent");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationNormalizedMessage>("ConversationNormalizedMessage");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationNotificationTemplateBody>("ConversationNotificationTemplateBody");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationNotificationTemplateButton>("ConversationNotificationTemplateButton");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationNotificationTemplateCard>("ConversationNotificationTemplateCard");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationNotificationTemplateCarousel>("ConversationNotificationTemplateCarousel");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationNotificationTemplateFooter>("ConversationNotificationTemplateFooter");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationNotificationTemplateHeader>("ConversationNotificationTemplateHeader");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationNotificationTemplateParameter>("ConversationNotificationTemplateParameter");
+    #[cfg(any(feature = "conversations", feature = "search"))]
     c.check::<ConversationParticipantSearchCriteria>("ConversationParticipantSearchCriteria");
+    #[cfg(any(feature = "conversations", feature = "search"))]
     c.check::<ConversationParticipantSearchRequest>("ConversationParticipantSearchRequest");
+    #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<ConversationProfile>("ConversationProfile");
+    #[cfg(feature = "analytics")]
     c.check::<ConversationProperties>("ConversationProperties");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationPublicMetadata>("ConversationPublicMetadata");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationPushFailedMessageReferences>("ConversationPushFailedMessageReferences");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationPushNotificationMessageLabel>("ConversationPushNotificationMessageLabel");
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
     c.check::<ConversationPushProviderIntegration>("ConversationPushProviderIntegration");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<ConversationQuery>("ConversationQuery");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ConversationQueueMediaSettings>("ConversationQueueMediaSettings");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationReason>("ConversationReason");
+    #[cfg(any(feature = "conversations", feature = "social-media"))]
     c.check::<ConversationRecipientAdditionalIdentifier>("ConversationRecipientAdditionalIdentifier");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationRecipientAdditionalProviderInfo>("ConversationRecipientAdditionalProviderInfo");
+    #[cfg(any(feature = "case-management", feature = "coaching", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ConversationReference>("ConversationReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationResponseSuggestionsTopicCannedResponseSuggestionEvent>("ConversationResponseSuggestionsTopicCannedResponseSuggestionEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationResponseSuggestionsTopicQueryReformulationContext>("ConversationResponseSuggestionsTopicQueryReformulationContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationResponseSuggestionsTopicSuggestedCannedResponse>("ConversationResponseSuggestionsTopicSuggestedCannedResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationResponseSuggestionsTopicSuggestedIntent>("ConversationResponseSuggestionsTopicSuggestedIntent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationResponseSuggestionsTopicSuggestedIntentSlot>("ConversationResponseSuggestionsTopicSuggestedIntentSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationResponseSuggestionsTopicSuggestionContext>("ConversationResponseSuggestionsTopicSuggestionContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationResponseSuggestionsTopicSuggestionFeedback>("ConversationResponseSuggestionsTopicSuggestionFeedback");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ConversationRoutingData>("ConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSchemaReference>("ConversationSchemaReference");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSchemaUpdateRequest>("ConversationSchemaUpdateRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicConversationDivisionMembership>("ConversationScreenShareEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicConversationRoutingData>("ConversationScreenShareEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicDetail>("ConversationScreenShareEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicDivisionEntityRef>("ConversationScreenShareEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicDomainEntityRef>("ConversationScreenShareEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicErrorBody>("ConversationScreenShareEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicJourneyAction>("ConversationScreenShareEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicJourneyActionMap>("ConversationScreenShareEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicJourneyContext>("ConversationScreenShareEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicJourneyCustomer>("ConversationScreenShareEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicJourneyCustomerSession>("ConversationScreenShareEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicLimit>("ConversationScreenShareEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicQueueMediaSettings>("ConversationScreenShareEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicScoredAgent>("ConversationScreenShareEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicScreenShareConversation>("ConversationScreenShareEventTopicScreenShareConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicScreenShareMediaParticipant>("ConversationScreenShareEventTopicScreenShareMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicUriReference>("ConversationScreenShareEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScreenShareEventTopicWrapup>("ConversationScreenShareEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScriptSuggestionsTopicQueryReformulationContext>("ConversationScriptSuggestionsTopicQueryReformulationContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScriptSuggestionsTopicScriptSuggestionEvent>("ConversationScriptSuggestionsTopicScriptSuggestionEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScriptSuggestionsTopicSuggestedIntent>("ConversationScriptSuggestionsTopicSuggestedIntent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScriptSuggestionsTopicSuggestedIntentSlot>("ConversationScriptSuggestionsTopicSuggestedIntentSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScriptSuggestionsTopicSuggestedScript>("ConversationScriptSuggestionsTopicSuggestedScript");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScriptSuggestionsTopicSuggestionContext>("ConversationScriptSuggestionsTopicSuggestionContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationScriptSuggestionsTopicSuggestionFeedback>("ConversationScriptSuggestionsTopicSuggestionFeedback");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSecureAttributes>("ConversationSecureAttributes");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSessionSummary>("ConversationSessionSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicConversationDivisionMembership>("ConversationSocialExpressionEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicConversationRoutingData>("ConversationSocialExpressionEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicDetail>("ConversationSocialExpressionEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicDivisionEntityRef>("ConversationSocialExpressionEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicDomainEntityRef>("ConversationSocialExpressionEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicErrorBody>("ConversationSocialExpressionEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicJourneyAction>("ConversationSocialExpressionEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicJourneyActionMap>("ConversationSocialExpressionEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicJourneyContext>("ConversationSocialExpressionEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicJourneyCustomer>("ConversationSocialExpressionEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicJourneyCustomerSession>("ConversationSocialExpressionEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicLimit>("ConversationSocialExpressionEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicQueueMediaSettings>("ConversationSocialExpressionEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicScoredAgent>("ConversationSocialExpressionEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicSocialConversation>("ConversationSocialExpressionEventTopicSocialConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicSocialMediaParticipant>("ConversationSocialExpressionEventTopicSocialMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicUriReference>("ConversationSocialExpressionEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSocialExpressionEventTopicWrapup>("ConversationSocialExpressionEventTopicWrapup");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSummariesGetResponse>("ConversationSummariesGetResponse");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSummary>("ConversationSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryEditedBy>("ConversationSummaryEditedBy");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryExtractedEntity>("ConversationSummaryExtractedEntity");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSummaryFollowup>("ConversationSummaryFollowup");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryLabel>("ConversationSummaryLabel");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSummaryReason>("ConversationSummaryReason");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSummaryResolution>("ConversationSummaryResolution");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationFollowupAction>("ConversationSummaryTopicConversationFollowupAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationHeadline>("ConversationSummaryTopicConversationHeadline");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationReason>("ConversationSummaryTopicConversationReason");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationResolution>("ConversationSummaryTopicConversationResolution");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationSummary>("ConversationSummaryTopicConversationSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationSummaryEvent>("ConversationSummaryTopicConversationSummaryEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationSummaryLabel>("ConversationSummaryTopicConversationSummaryLabel");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationSummaryParticipant>("ConversationSummaryTopicConversationSummaryParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicConversationWrapUpCode>("ConversationSummaryTopicConversationWrapUpCode");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicSummaryExtractedCustomEntity>("ConversationSummaryTopicSummaryExtractedCustomEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicTriggerSource>("ConversationSummaryTopicTriggerSource");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationFollowupAction>("ConversationSummaryTopicVirtualAgentsConversationFollowupAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationHeadline>("ConversationSummaryTopicVirtualAgentsConversationHeadline");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationReason>("ConversationSummaryTopicVirtualAgentsConversationReason");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationResolution>("ConversationSummaryTopicVirtualAgentsConversationResolution");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationSummary>("ConversationSummaryTopicVirtualAgentsConversationSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationSummaryEvent>("ConversationSummaryTopicVirtualAgentsConversationSummaryEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationSummaryLabel>("ConversationSummaryTopicVirtualAgentsConversationSummaryLabel");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationSummaryParticipant>("ConversationSummaryTopicVirtualAgentsConversationSummaryParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsConversationWrapUpCode>("ConversationSummaryTopicVirtualAgentsConversationWrapUpCode");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsSummaryExtractedCustomEntity>("ConversationSummaryTopicVirtualAgentsSummaryExtractedCustomEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTopicVirtualAgentsTriggerSource>("ConversationSummaryTopicVirtualAgentsTriggerSource");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationSummaryTriggerSource>("ConversationSummaryTriggerSource");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationSummaryWrapupCode>("ConversationSummaryWrapupCode");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationTagsUpdate>("ConversationTagsUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationThirdPartyActionSuggestionsTopicQueryReformulationContext>("ConversationThirdPartyActionSuggestionsTopicQueryReformulationContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationThirdPartyActionSuggestionsTopicSuggestedIntent>("ConversationThirdPartyActionSuggestionsTopicSuggestedIntent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationThirdPartyActionSuggestionsTopicSuggestedIntentSlot>("ConversationThirdPartyActionSuggestionsTopicSuggestedIntentSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationThirdPartyActionSuggestionsTopicSuggestionContext>("ConversationThirdPartyActionSuggestionsTopicSuggestionContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationThirdPartyActionSuggestionsTopicSuggestionFeedback>("ConversationThirdPartyActionSuggestionsTopicSuggestionFeedback");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationThirdPartyActionSuggestionsTopicThirdPartyActionSuggestionEvent>("ConversationThirdPartyActionSuggestionsTopicThirdPartyActionSuggestionEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationThirdPartyActionSuggestionsTopicThirdPartySuggestion>("ConversationThirdPartyActionSuggestionsTopicThirdPartySuggestion");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationThirdPartyActionSuggestionsTopicThirdPartySuggestionSource>("ConversationThirdPartyActionSuggestionsTopicThirdPartySuggestionSource");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationThreadingWindow>("ConversationThreadingWindow");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationThreadingWindowSetting>("ConversationThreadingWindowSetting");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationUser>("ConversationUser");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<ConversationUserDisposition>("ConversationUserDisposition");
+    #[cfg(feature = "conversations")]
     c.check::<ConversationUtilizationLabelUpdate>("ConversationUtilizationLabelUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicConversationDivisionMembership>("ConversationVideoEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicConversationRoutingData>("ConversationVideoEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicDetail>("ConversationVideoEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicDivisionEntityRef>("ConversationVideoEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicDomainEntityRef>("ConversationVideoEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicErrorBody>("ConversationVideoEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicJourneyAction>("ConversationVideoEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicJourneyActionMap>("ConversationVideoEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicJourneyContext>("ConversationVideoEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicJourneyCustomer>("ConversationVideoEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicJourneyCustomerSession>("ConversationVideoEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicLimit>("ConversationVideoEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicQueueMediaSettings>("ConversationVideoEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicScoredAgent>("ConversationVideoEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicUriReference>("ConversationVideoEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicVideoConversation>("ConversationVideoEventTopicVideoConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicVideoMediaParticipant>("ConversationVideoEventTopicVideoMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<ConversationVideoEventTopicWrapup>("ConversationVideoEventTopicWrapup");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<Copilot>("Copilot");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<CopilotAction>("CopilotAction");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAggregateDataContainer>("CopilotAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAggregateQueryClause>("CopilotAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAggregateQueryFilter>("CopilotAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAggregateQueryPredicate>("CopilotAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAggregateQueryResponse>("CopilotAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAggregationQuery>("CopilotAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<CopilotAggregationSort>("CopilotAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAggregationView>("CopilotAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAsyncAggregateQueryResponse>("CopilotAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<CopilotAsyncAggregationQuery>("CopilotAsyncAggregationQuery");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<CopilotCondition>("CopilotCondition");
+    #[cfg(feature = "notification-events")]
     c.check::<CopilotContext>("CopilotContext");
+    #[cfg(feature = "conversations")]
     c.check::<CopilotContextEntity>("CopilotContextEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<CopilotContextFilter>("CopilotContextFilter");
+    #[cfg(feature = "notification-events")]
     c.check::<CopilotContextValue>("CopilotContextValue");
+    #[cfg(feature = "conversations")]
     c.check::<CopilotContextValueItem>("CopilotContextValueItem");
+    #[cfg(feature = "conversations")]
     c.check::<CopilotContextValues>("CopilotContextValues");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<CopilotFallbackAction>("CopilotFallbackAction");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<CopilotNluDomain>("CopilotNluDomain");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<CopilotNluDomainVersion>("CopilotNluDomainVersion");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<CopilotRule>("CopilotRule");
+    #[cfg(feature = "notification-events")]
     c.check::<CopilotSentimentSettings>("CopilotSentimentSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<CopilotTranscriptionConfig>("CopilotTranscriptionConfig");
+    #[cfg(feature = "conversations")]
     c.check::<CopyAttachmentsRequest>("CopyAttachmentsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CopyBuForecastRequest>("CopyBuForecastRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CopyCapacityPlanRequest>("CopyCapacityPlanRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<CopyDecisionTableRequest>("CopyDecisionTableRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CopyScheduleBid>("CopyScheduleBid");
+    #[cfg(feature = "voicemail")]
     c.check::<CopyVoicemailMessage>("CopyVoicemailMessage");
+    #[cfg(feature = "workforce-management")]
     c.check::<CopyWorkPlan>("CopyWorkPlan");
+    #[cfg(feature = "workforce-management")]
     c.check::<CopyWorkPlanBid>("CopyWorkPlanBid");
+    #[cfg(feature = "workforce-management")]
     c.check::<CopyWorkPlanRotationRequest>("CopyWorkPlanRotationRequest");
+    #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
     c.check::<Coretype>("Coretype");
+    #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
     c.check::<CoretypeListing>("CoretypeListing");
+    #[cfg(feature = "conversations")]
     c.check::<CoverSheet>("CoverSheet");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateActivityCodeRequest>("CreateActivityCodeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateActivityPlanRequest>("CreateActivityPlanRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateAdherenceAdjustmentsReasonCodeRequest>("CreateAdherenceAdjustmentsReasonCodeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateAdherenceAdjustmentsReasonCodesBulkRequest>("CreateAdherenceAdjustmentsReasonCodesBulkRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateAdminTimeOffRequest>("CreateAdminTimeOffRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateAgentTimeOffRequest>("CreateAgentTimeOffRequest");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<CreateAgenticVirtualAgent>("CreateAgenticVirtualAgent");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateAlternativeShiftTradeRequest>("CreateAlternativeShiftTradeRequest");
+    #[cfg(feature = "routing")]
     c.check::<CreateBenefitAssessmentJobRequest>("CreateBenefitAssessmentJobRequest");
+    #[cfg(feature = "routing")]
     c.check::<CreateBenefitAssessmentRequest>("CreateBenefitAssessmentRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateBusinessUnitRequest>("CreateBusinessUnitRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateBusinessUnitSettingsRequest>("CreateBusinessUnitSettingsRequest");
+    #[cfg(feature = "conversations")]
     c.check::<CreateCallRequest>("CreateCallRequest");
+    #[cfg(feature = "conversations")]
     c.check::<CreateCallResponse>("CreateCallResponse");
+    #[cfg(feature = "conversations")]
     c.check::<CreateCallbackCommand>("CreateCallbackCommand");
+    #[cfg(feature = "conversations")]
     c.check::<CreateCallbackOnConversationCommand>("CreateCallbackOnConversationCommand");
+    #[cfg(feature = "conversations")]
     c.check::<CreateCallbackResponse>("CreateCallbackResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateCapacityPlanStaffingGroupMetricChangeRequest>("CreateCapacityPlanStaffingGroupMetricChangeRequest");
+    #[cfg(feature = "coaching")]
     c.check::<CreateCoachingAppointmentRequest>("CreateCoachingAppointmentRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<CreateDecisionTableColumnsRequest>("CreateDecisionTableColumnsRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<CreateDecisionTableImportJobRequest>("CreateDecisionTableImportJobRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<CreateDecisionTableRequest>("CreateDecisionTableRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<CreateDecisionTableRowRequest>("CreateDecisionTableRowRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<CreateDecisionTableSnapshotRequest>("CreateDecisionTableSnapshotRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<CreateDecisionTableVersionRequest>("CreateDecisionTableVersionRequest");
+    #[cfg(feature = "conversations")]
     c.check::<CreateEmailRequest>("CreateEmailRequest");
+    #[cfg(feature = "journey")]
     c.check::<CreateExternalEventsConfigurationRequest>("CreateExternalEventsConfigurationRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<CreateGeneralProgramTestPhraseDetectedPhrase>("CreateGeneralProgramTestPhraseDetectedPhrase");
+    #[cfg(feature = "notification-events")]
     c.check::<CreateGeneralProgramTestPhraseMatchedTranscript>("CreateGeneralProgramTestPhraseMatchedTranscript");
+    #[cfg(feature = "notification-events")]
     c.check::<CreateGeneralProgramTestTopicPhraseResults>("CreateGeneralProgramTestTopicPhraseResults");
+    #[cfg(feature = "notification-events")]
     c.check::<CreateGeneralProgramTopicsDefinitionsJob>("CreateGeneralProgramTopicsDefinitionsJob");
+    #[cfg(feature = "ai-studio")]
     c.check::<CreateGuide>("CreateGuide");
+    #[cfg(feature = "ai-studio")]
     c.check::<CreateGuideVersion>("CreateGuideVersion");
+    #[cfg(feature = "integrations")]
     c.check::<CreateIntegrationRequest>("CreateIntegrationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<CreateJoinVideoResponse>("CreateJoinVideoResponse");
+    #[cfg(feature = "routing")]
     c.check::<CreateKpiRequest>("CreateKpiRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateManagementUnitApiRequest>("CreateManagementUnitApiRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateManagementUnitSettingsRequest>("CreateManagementUnitSettingsRequest");
+    #[cfg(feature = "gamification")]
     c.check::<CreateMetric>("CreateMetric");
+    #[cfg(feature = "gamification")]
     c.check::<CreateObjective>("CreateObjective");
+    #[cfg(feature = "telephony")]
     c.check::<CreateOrganizationLink>("CreateOrganizationLink");
+    #[cfg(feature = "conversations")]
     c.check::<CreateOutboundMessagingConversationRequest>("CreateOutboundMessagingConversationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<CreateOutboundMessagingConversationResponse>("CreateOutboundMessagingConversationResponse");
+    #[cfg(feature = "gamification")]
     c.check::<CreatePerformanceProfile>("CreatePerformanceProfile");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreatePlanningGroupRequest>("CreatePlanningGroupRequest");
+    #[cfg(feature = "routing")]
     c.check::<CreatePredictorRequest>("CreatePredictorRequest");
+    #[cfg(feature = "routing")]
     c.check::<CreateQueueRequest>("CreateQueueRequest");
+    #[cfg(feature = "employee-engagement")]
     c.check::<CreateRecognition>("CreateRecognition");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<CreateReprocessJobRequest>("CreateReprocessJobRequest");
+    #[cfg(feature = "response-management")]
     c.check::<CreateResponseAssetRequest>("CreateResponseAssetRequest");
+    #[cfg(feature = "response-management")]
     c.check::<CreateResponseAssetResponse>("CreateResponseAssetResponse");
+    #[cfg(feature = "chat")]
     c.check::<CreateRoomRequest>("CreateRoomRequest");
+    #[cfg(feature = "chat")]
     c.check::<CreateRoomResponse>("CreateRoomResponse");
+    #[cfg(feature = "routing")]
     c.check::<CreateRoutingSkill>("CreateRoutingSkill");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateScheduleBid>("CreateScheduleBid");
+    #[cfg(feature = "process-automation")]
     c.check::<CreateScheduledTriggerRequest>("CreateScheduledTriggerRequest");
+    #[cfg(feature = "conversations")]
     c.check::<CreateSecureSession>("CreateSecureSession");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateServiceGoalTemplate>("CreateServiceGoalTemplate");
+    #[cfg(feature = "content-management")]
     c.check::<CreateShareRequest>("CreateShareRequest");
+    #[cfg(feature = "content-management")]
     c.check::<CreateShareRequestMember>("CreateShareRequestMember");
+    #[cfg(feature = "content-management")]
     c.check::<CreateShareResponse>("CreateShareResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateStaffingGroupAllocation>("CreateStaffingGroupAllocation");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateStaffingGroupRequest>("CreateStaffingGroupRequest");
+    #[cfg(feature = "quality")]
     c.check::<CreateSurveyRequest>("CreateSurveyRequest");
+    #[cfg(feature = "quality")]
     c.check::<CreateSurveyResponse>("CreateSurveyResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateTimeOffLimitRequest>("CreateTimeOffLimitRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateTimeOffPlanBusinessUnitAssociation>("CreateTimeOffPlanBusinessUnitAssociation");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateTimeOffPlanManagementUnitAssociation>("CreateTimeOffPlanManagementUnitAssociation");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateTimeOffPlanRequest>("CreateTimeOffPlanRequest");
+    #[cfg(feature = "process-automation")]
     c.check::<CreateTriggerRequest>("CreateTriggerRequest");
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
     c.check::<CreateUploadSourceUrlJobRequest>("CreateUploadSourceUrlJobRequest");
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
     c.check::<CreateUploadSourceUrlJobResponse>("CreateUploadSourceUrlJobResponse");
+    #[cfg(feature = "users")]
     c.check::<CreateUser>("CreateUser");
+    #[cfg(feature = "notification-events")]
     c.check::<CreateUserAssignmentsRequest>("CreateUserAssignmentsRequest");
+    #[cfg(feature = "routing")]
     c.check::<CreateUtilizationLabelRequest>("CreateUtilizationLabelRequest");
+    #[cfg(feature = "users")]
     c.check::<CreateVerifierRequest>("CreateVerifierRequest");
+    #[cfg(feature = "users")]
     c.check::<CreateVerifierResponse>("CreateVerifierResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateWorkPlan>("CreateWorkPlan");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateWorkPlanActivity>("CreateWorkPlanActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateWorkPlanBid>("CreateWorkPlanBid");
+    #[cfg(feature = "workforce-management")]
     c.check::<CreateWorkPlanShift>("CreateWorkPlanShift");
+    #[cfg(any(feature = "integrations", feature = "users"))]
     c.check::<Credential>("Credential");
+    #[cfg(feature = "users")]
     c.check::<CredentialDescriptor>("CredentialDescriptor");
+    #[cfg(feature = "integrations")]
     c.check::<CredentialInfo>("CredentialInfo");
+    #[cfg(feature = "integrations")]
     c.check::<CredentialInfoCursorListing>("CredentialInfoCursorListing");
+    #[cfg(feature = "integrations")]
     c.check::<CredentialInfoListing>("CredentialInfoListing");
+    #[cfg(feature = "users")]
     c.check::<CredentialParameter>("CredentialParameter");
+    #[cfg(feature = "integrations")]
     c.check::<CredentialSpecification>("CredentialSpecification");
+    #[cfg(any(feature = "integrations", feature = "users"))]
     c.check::<CredentialType>("CredentialType");
+    #[cfg(feature = "journey")]
     c.check::<Criteria>("Criteria");
+    #[cfg(feature = "architect")]
     c.check::<CriteriaCategoryInfo>("CriteriaCategoryInfo");
+    #[cfg(feature = "architect")]
     c.check::<CriteriaGroup>("CriteriaGroup");
+    #[cfg(feature = "architect")]
     c.check::<CriteriaItem>("CriteriaItem");
+    #[cfg(feature = "architect")]
     c.check::<CriteriaQuery>("CriteriaQuery");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformCallMediaPolicy>("CrossPlatformCallMediaPolicy");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformChatMediaPolicy>("CrossPlatformChatMediaPolicy");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformEmailMediaPolicy>("CrossPlatformEmailMediaPolicy");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformMediaPolicies>("CrossPlatformMediaPolicies");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformMessageMediaPolicy>("CrossPlatformMessageMediaPolicy");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformPolicy>("CrossPlatformPolicy");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformPolicyActions>("CrossPlatformPolicyActions");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformPolicyCreate>("CrossPlatformPolicyCreate");
+    #[cfg(feature = "recording")]
     c.check::<CrossPlatformPolicyUpdate>("CrossPlatformPolicyUpdate");
+    #[cfg(feature = "workforce-management")]
     c.check::<CsvExportErrorDetails>("CsvExportErrorDetails");
+    #[cfg(feature = "external-contacts")]
     c.check::<CsvJobRequest>("CsvJobRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<CsvJobResponse>("CsvJobResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<CsvMappingEntry>("CsvMappingEntry");
+    #[cfg(feature = "external-contacts")]
     c.check::<CsvSettings>("CsvSettings");
+    #[cfg(feature = "external-contacts")]
     c.check::<CsvUploadDetailsResponse>("CsvUploadDetailsResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<CsvUploadPreviewResponse>("CsvUploadPreviewResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<CsvUploadRequest>("CsvUploadRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<CsvUploadResponse>("CsvUploadResponse");
+    #[cfg(feature = "journey")]
     c.check::<CtaButtonStyleProperties>("CtaButtonStyleProperties");
+    #[cfg(feature = "workforce-management")]
     c.check::<CurrentAgentAdherenceAdjustment>("CurrentAgentAdherenceAdjustment");
+    #[cfg(feature = "workforce-management")]
     c.check::<CurrentAgentCursorAdherenceAdjustmentsListing>("CurrentAgentCursorAdherenceAdjustmentsListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<CurrentUserScheduleRequestBody>("CurrentUserScheduleRequestBody");
+    #[cfg(feature = "workforce-management")]
     c.check::<CurrentUserTimeOffIntegrationStatusRequest>("CurrentUserTimeOffIntegrationStatusRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<CursorAdherenceAdjustmentsListing>("CursorAdherenceAdjustmentsListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<CursorContactListing>("CursorContactListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<CursorExternalSourceListing>("CursorExternalSourceListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<CursorNoteListing>("CursorNoteListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<CursorOrganizationListing>("CursorOrganizationListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<CursorRelationshipListing>("CursorRelationshipListing");
+    #[cfg(any(feature = "analytics", feature = "external-contacts", feature = "o-auth", feature = "usage"))]
     c.check::<Cursors>("Cursors");
+    #[cfg(feature = "conversations")]
     c.check::<CustomAttributes>("CustomAttributes");
+    #[cfg(feature = "conversations")]
     c.check::<CustomAttributesBulkUpdateResponse>("CustomAttributesBulkUpdateResponse");
+    #[cfg(feature = "conversations")]
     c.check::<CustomAttributesBulkUpdateResponseMap>("CustomAttributesBulkUpdateResponseMap");
+    #[cfg(feature = "conversations")]
     c.check::<CustomAttributesIdResponse>("CustomAttributesIdResponse");
+    #[cfg(feature = "conversations")]
     c.check::<CustomAttributesListing>("CustomAttributesListing");
+    #[cfg(feature = "conversations")]
     c.check::<CustomAttributesPatchRequest>("CustomAttributesPatchRequest");
+    #[cfg(feature = "conversations")]
     c.check::<CustomAttributesUpdateRequest>("CustomAttributesUpdateRequest");
+    #[cfg(feature = "ai-studio")]
     c.check::<CustomConversationAttributeInput>("CustomConversationAttributeInput");
+    #[cfg(feature = "ai-studio")]
     c.check::<CustomConversationAttributeOutput>("CustomConversationAttributeOutput");
+    #[cfg(feature = "ai-studio")]
     c.check::<CustomConversationAttributeUpdate>("CustomConversationAttributeUpdate");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<CustomEventAttribute>("CustomEventAttribute");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<CustomEventAttributeList>("CustomEventAttributeList");
+    #[cfg(feature = "web-deployments")]
     c.check::<CustomI18nLabels>("CustomI18nLabels");
+    #[cfg(feature = "identity-provider")]
     c.check::<CustomProvider>("CustomProvider");
+    #[cfg(feature = "routing")]
     c.check::<CustomSmtpServerRequest>("CustomSmtpServerRequest");
+    #[cfg(feature = "billing")]
     c.check::<Customer>("Customer");
+    #[cfg(feature = "notification-events")]
     c.check::<CustomerEndDetailEventTopicCustomerEndEvent>("CustomerEndDetailEventTopicCustomerEndEvent");
+    #[cfg(feature = "intents")]
     c.check::<CustomerIntent>("CustomerIntent");
+    #[cfg(feature = "intents")]
     c.check::<CustomerIntentAssignmentListing>("CustomerIntentAssignmentListing");
+    #[cfg(feature = "intents")]
     c.check::<CustomerIntentAssignmentRequest>("CustomerIntentAssignmentRequest");
+    #[cfg(feature = "intents")]
     c.check::<CustomerIntentAssignmentResponse>("CustomerIntentAssignmentResponse");
+    #[cfg(feature = "intents")]
     c.check::<CustomerIntentListing>("CustomerIntentListing");
+    #[cfg(feature = "intents")]
     c.check::<CustomerIntentPatch>("CustomerIntentPatch");
+    #[cfg(feature = "case-management")]
     c.check::<CustomerIntentReference>("CustomerIntentReference");
+    #[cfg(feature = "intents")]
     c.check::<CustomerIntentResponse>("CustomerIntentResponse");
+    #[cfg(feature = "identity-provider")]
     c.check::<CustomerInteractionCenter>("CustomerInteractionCenter");
+    #[cfg(feature = "intents")]
     c.check::<CustomerSourceIntent>("CustomerSourceIntent");
+    #[cfg(feature = "intents")]
     c.check::<CustomerSourceIntentListing>("CustomerSourceIntentListing");
+    #[cfg(feature = "notification-events")]
     c.check::<CustomerStartDetailEventTopicCustomerStartEvent>("CustomerStartDetailEventTopicCustomerStartEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<CustomerStartDetailEventTopicJourneyContext>("CustomerStartDetailEventTopicJourneyContext");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DID>("DID");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DIDEntityListing>("DIDEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DIDNumber>("DIDNumber");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DIDNumberEntityListing>("DIDNumberEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DIDPool>("DIDPool");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DIDPoolEntityListing>("DIDPoolEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<DNCListUploadUrlRequest>("DNCListUploadUrlRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<Daily>("Daily");
+    #[cfg(feature = "workforce-management")]
     c.check::<DailyPossibleShift>("DailyPossibleShift");
+    #[cfg(feature = "analytics")]
     c.check::<DashboardConfiguration>("DashboardConfiguration");
+    #[cfg(feature = "analytics")]
     c.check::<DashboardConfigurationBulkRequest>("DashboardConfigurationBulkRequest");
+    #[cfg(feature = "analytics")]
     c.check::<DashboardConfigurationListing>("DashboardConfigurationListing");
+    #[cfg(feature = "analytics")]
     c.check::<DashboardConfigurationQueryRequest>("DashboardConfigurationQueryRequest");
+    #[cfg(feature = "analytics")]
     c.check::<DashboardUser>("DashboardUser");
+    #[cfg(feature = "analytics")]
     c.check::<DashboardUserListing>("DashboardUserListing");
+    #[cfg(feature = "analytics")]
     c.check::<DashboardsSharedWith>("DashboardsSharedWith");
+    #[cfg(feature = "ai-studio")]
     c.check::<DataAction>("DataAction");
+    #[cfg(feature = "outbound")]
     c.check::<DataActionConditionPredicate>("DataActionConditionPredicate");
+    #[cfg(feature = "outbound")]
     c.check::<DataActionConditionSettings>("DataActionConditionSettings");
+    #[cfg(feature = "outbound")]
     c.check::<DataActionContactColumnFieldMapping>("DataActionContactColumnFieldMapping");
+    #[cfg(feature = "notification-events")]
     c.check::<DataActionInput>("DataActionInput");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
     c.check::<DataAvailabilityResponse>("DataAvailabilityResponse");
+    #[cfg(feature = "analytics")]
     c.check::<DataExtractionFileSchema>("DataExtractionFileSchema");
+    #[cfg(feature = "analytics")]
     c.check::<DataExtractionFileSchemaListing>("DataExtractionFileSchemaListing");
+    #[cfg(feature = "analytics")]
     c.check::<DataExtractionFileUrl>("DataExtractionFileUrl");
+    #[cfg(feature = "analytics")]
     c.check::<DataExtractionFileUrlListing>("DataExtractionFileUrlListing");
+    #[cfg(feature = "notification-events")]
     c.check::<DataIngestionRuleCriteria>("DataIngestionRuleCriteria");
+    #[cfg(feature = "social-media")]
     c.check::<DataIngestionRuleStatusPatchRequest>("DataIngestionRuleStatusPatchRequest");
+    #[cfg(feature = "social-media")]
     c.check::<DataIngestionRulesMetadata>("DataIngestionRulesMetadata");
+    #[cfg(feature = "journey")]
     c.check::<DataRange>("DataRange");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording", feature = "task-management", feature = "users"))]
     c.check::<DataSchema>("DataSchema");
+    #[cfg(any(feature = "external-contacts", feature = "task-management", feature = "users"))]
     c.check::<DataSchemaListing>("DataSchemaListing");
+    #[cfg(feature = "notification-events")]
     c.check::<DataSchemaRef>("DataSchemaRef");
+    #[cfg(feature = "architect")]
     c.check::<DataTable>("DataTable");
+    #[cfg(feature = "architect")]
     c.check::<DataTableExportJob>("DataTableExportJob");
+    #[cfg(feature = "architect")]
     c.check::<DataTableImportEntityListing>("DataTableImportEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<DataTableImportJob>("DataTableImportJob");
+    #[cfg(feature = "architect")]
     c.check::<DataTableRowEntityListing>("DataTableRowEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<DataTablesDomainEntityListing>("DataTablesDomainEntityListing");
+    #[cfg(feature = "recording")]
     c.check::<DatePicker>("DatePicker");
+    #[cfg(feature = "recording")]
     c.check::<DatePickerAvailableDateTime>("DatePickerAvailableDateTime");
+    #[cfg(feature = "workforce-management")]
     c.check::<DateRange>("DateRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<DateRangeWithOptionalEnd>("DateRangeWithOptionalEnd");
+    #[cfg(feature = "workforce-management")]
     c.check::<DayOfWeekMinimums>("DayOfWeekMinimums");
+    #[cfg(feature = "notification-events")]
     c.check::<DecisionMetricsAdminNotificationTopicAddressableEntityRef>("DecisionMetricsAdminNotificationTopicAddressableEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<DecisionMetricsAdminNotificationTopicDecisionMetricsJobNotification>("DecisionMetricsAdminNotificationTopicDecisionMetricsJobNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<DecisionMetricsAdminNotificationTopicDecisionMetricsUpdateError>("DecisionMetricsAdminNotificationTopicDecisionMetricsUpdateError");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsData>("DecisionMetricsData");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsJobReference>("DecisionMetricsJobReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsResponse>("DecisionMetricsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsUpdateError>("DecisionMetricsUpdateError");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsUpdateJobRequest>("DecisionMetricsUpdateJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsUpdateJobResponse>("DecisionMetricsUpdateJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsUploadData>("DecisionMetricsUploadData");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsUploadResponse>("DecisionMetricsUploadResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<DecisionMetricsUploadSchema>("DecisionMetricsUploadSchema");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTable>("DecisionTable");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableColumnDefaultRowValue>("DecisionTableColumnDefaultRowValue");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableColumns>("DecisionTableColumns");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableContract>("DecisionTableContract");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableExecutionRequest>("DecisionTableExecutionRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableExecutionResponse>("DecisionTableExecutionResponse");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableExportJob>("DecisionTableExportJob");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableExportJobError>("DecisionTableExportJobError");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableExportJobListing>("DecisionTableExportJobListing");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableExportJobRequest>("DecisionTableExportJobRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableImportJob>("DecisionTableImportJob");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableImportJobError>("DecisionTableImportJobError");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableImportJobListing>("DecisionTableImportJobListing");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableImportRowMetrics>("DecisionTableImportRowMetrics");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableInputColumn>("DecisionTableInputColumn");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableInputColumnExpression>("DecisionTableInputColumnExpression");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableInputColumnRequest>("DecisionTableInputColumnRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableJobValidationError>("DecisionTableJobValidationError");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableListing>("DecisionTableListing");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableOutputColumn>("DecisionTableOutputColumn");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableOutputColumnRequest>("DecisionTableOutputColumnRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableRow>("DecisionTableRow");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableRowEntityRef>("DecisionTableRowEntityRef");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableRowExecutionOutput>("DecisionTableRowExecutionOutput");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableRowListing>("DecisionTableRowListing");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableRowParameterValue>("DecisionTableRowParameterValue");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableSnapshot>("DecisionTableSnapshot");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableVersion>("DecisionTableVersion");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableVersionEntity>("DecisionTableVersionEntity");
+    #[cfg(feature = "business-rules")]
     c.check::<DecisionTableVersionListing>("DecisionTableVersionListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DefaultAnswer>("DefaultAnswer");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DefaultAnswersTo>("DefaultAnswersTo");
+    #[cfg(feature = "greetings")]
     c.check::<DefaultGreetingList>("DefaultGreetingList");
+    #[cfg(feature = "gamification")]
     c.check::<DefaultObjective>("DefaultObjective");
+    #[cfg(feature = "business-rules")]
     c.check::<Definition>("Definition");
+    #[cfg(feature = "workforce-management")]
     c.check::<DeletableUserReference>("DeletableUserReference");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<DeleteProgramResponse>("DeleteProgramResponse");
+    #[cfg(feature = "recording")]
     c.check::<DeleteRetention>("DeleteRetention");
+    #[cfg(feature = "architect")]
     c.check::<Dependency>("Dependency");
+    #[cfg(feature = "dependencies")]
     c.check::<DependencyCount>("DependencyCount");
+    #[cfg(feature = "dependencies")]
     c.check::<DependencyEntity>("DependencyEntity");
+    #[cfg(feature = "dependencies")]
     c.check::<DependencyEntityListing>("DependencyEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<DependencyObject>("DependencyObject");
+    #[cfg(feature = "architect")]
     c.check::<DependencyObjectEntityListing>("DependencyObjectEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<DependencyStatus>("DependencyStatus");
+    #[cfg(feature = "architect")]
     c.check::<DependencyType>("DependencyType");
+    #[cfg(feature = "architect")]
     c.check::<DependencyTypeEntityListing>("DependencyTypeEntityListing");
+    #[cfg(feature = "web-deployments")]
     c.check::<DeploymentIdentityResolutionConfig>("DeploymentIdentityResolutionConfig");
+    #[cfg(feature = "journey")]
     c.check::<DeploymentPing>("DeploymentPing");
+    #[cfg(feature = "journey")]
     c.check::<DeploymentWebAction>("DeploymentWebAction");
+    #[cfg(feature = "conversations")]
     c.check::<Destination>("Destination");
     c.check::<Detail>("Detail");
+    #[cfg(feature = "language-understanding")]
     c.check::<DetectedDialogAct>("DetectedDialogAct");
+    #[cfg(feature = "language-understanding")]
     c.check::<DetectedIntent>("DetectedIntent");
+    #[cfg(feature = "language-understanding")]
     c.check::<DetectedNamedEntity>("DetectedNamedEntity");
+    #[cfg(feature = "language-understanding")]
     c.check::<DetectedNamedEntityValue>("DetectedNamedEntityValue");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivity>("DevelopmentActivity");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateParam>("DevelopmentActivityAggregateParam");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateQueryRequestClause>("DevelopmentActivityAggregateQueryRequestClause");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateQueryRequestFilter>("DevelopmentActivityAggregateQueryRequestFilter");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateQueryRequestPredicate>("DevelopmentActivityAggregateQueryRequestPredicate");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateQueryResponseData>("DevelopmentActivityAggregateQueryResponseData");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateQueryResponseGroupedData>("DevelopmentActivityAggregateQueryResponseGroupedData");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateQueryResponseMetric>("DevelopmentActivityAggregateQueryResponseMetric");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateQueryResponseStatistics>("DevelopmentActivityAggregateQueryResponseStatistics");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityAggregateResponse>("DevelopmentActivityAggregateResponse");
+    #[cfg(feature = "users")]
     c.check::<DevelopmentActivityListing>("DevelopmentActivityListing");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<Device>("Device");
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
     c.check::<DiagnosticsSettings>("DiagnosticsSettings");
+    #[cfg(feature = "outbound")]
     c.check::<DialerAction>("DialerAction");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerAttemptLimitsConfigChangeAttemptLimits>("DialerAttemptLimitsConfigChangeAttemptLimits");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerAttemptLimitsConfigChangeObject>("DialerAttemptLimitsConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerAttemptLimitsConfigChangeRecallEntry>("DialerAttemptLimitsConfigChangeRecallEntry");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCallabletimesetConfigChangeCallableTime>("DialerCallabletimesetConfigChangeCallableTime");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCallabletimesetConfigChangeCallableTimeSet>("DialerCallabletimesetConfigChangeCallableTimeSet");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCallabletimesetConfigChangeObject>("DialerCallabletimesetConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCallabletimesetConfigChangeTimeSlot>("DialerCallabletimesetConfigChangeTimeSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignConfigChangeCampaign>("DialerCampaignConfigChangeCampaign");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignConfigChangeContactSort>("DialerCampaignConfigChangeContactSort");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignConfigChangeObject>("DialerCampaignConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignConfigChangePhoneColumn>("DialerCampaignConfigChangePhoneColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignConfigChangeRestErrorDetail>("DialerCampaignConfigChangeRestErrorDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignConfigChangeUriReference>("DialerCampaignConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignProgressEventCampaignProgress>("DialerCampaignProgressEventCampaignProgress");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignProgressEventObject>("DialerCampaignProgressEventObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignProgressEventUriReference>("DialerCampaignProgressEventUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignRuleConfigChangeCampaignRule>("DialerCampaignRuleConfigChangeCampaignRule");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignRuleConfigChangeCampaignRuleAction>("DialerCampaignRuleConfigChangeCampaignRuleAction");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignRuleConfigChangeCampaignRuleActionEntities>("DialerCampaignRuleConfigChangeCampaignRuleActionEntities");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignRuleConfigChangeCampaignRuleCondition>("DialerCampaignRuleConfigChangeCampaignRuleCondition");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignRuleConfigChangeCampaignRuleEntities>("DialerCampaignRuleConfigChangeCampaignRuleEntities");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignRuleConfigChangeObject>("DialerCampaignRuleConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignRuleConfigChangeUriReference>("DialerCampaignRuleConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignScheduleConfigChangeAlteration>("DialerCampaignScheduleConfigChangeAlteration");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignScheduleConfigChangeCampaignSchedule>("DialerCampaignScheduleConfigChangeCampaignSchedule");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignScheduleConfigChangeObject>("DialerCampaignScheduleConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignScheduleConfigChangeRecurrencePattern>("DialerCampaignScheduleConfigChangeRecurrencePattern");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignScheduleConfigChangeRecurrenceRange>("DialerCampaignScheduleConfigChangeRecurrenceRange");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignScheduleConfigChangeScheduleInterval>("DialerCampaignScheduleConfigChangeScheduleInterval");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignScheduleConfigChangeScheduleRecurrence>("DialerCampaignScheduleConfigChangeScheduleRecurrence");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignScheduleConfigChangeUriReference>("DialerCampaignScheduleConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignSkillCombinationStatsEventCampaignSkillCombinationStats>("DialerCampaignSkillCombinationStatsEventCampaignSkillCombinationStats");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignSkillCombinationStatsEventSkillCombinationDetailNotification>("DialerCampaignSkillCombinationStatsEventSkillCombinationDetailNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerCampaignSkillCombinationStatsEventUriReference>("DialerCampaignSkillCombinationStatsEventUriReference");
+    #[cfg(feature = "outbound")]
     c.check::<DialerContact>("DialerContact");
+    #[cfg(feature = "general-data-protection-regulation")]
     c.check::<DialerContactId>("DialerContactId");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistConfigChangeContactList>("DialerContactlistConfigChangeContactList");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistConfigChangeContactPhoneNumberColumn>("DialerContactlistConfigChangeContactPhoneNumberColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistConfigChangeEmailColumn>("DialerContactlistConfigChangeEmailColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistConfigChangeImportStatus>("DialerContactlistConfigChangeImportStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistConfigChangeObject>("DialerContactlistConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistConfigChangeUriReference>("DialerContactlistConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistfilterConfigChangeContactListFilter>("DialerContactlistfilterConfigChangeContactListFilter");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistfilterConfigChangeFilterClause>("DialerContactlistfilterConfigChangeFilterClause");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistfilterConfigChangeFilterPredicate>("DialerContactlistfilterConfigChangeFilterPredicate");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistfilterConfigChangeFilterRange>("DialerContactlistfilterConfigChangeFilterRange");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistfilterConfigChangeObject>("DialerContactlistfilterConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerContactlistfilterConfigChangeUriReference>("DialerContactlistfilterConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerDnclistConfigChangeDncList>("DialerDnclistConfigChangeDncList");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerDnclistConfigChangeImportStatus>("DialerDnclistConfigChangeImportStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerDnclistConfigChangeObject>("DialerDnclistConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerDnclistConfigChangeUriReference>("DialerDnclistConfigChangeUriReference");
+    #[cfg(feature = "outbound")]
     c.check::<DialerEventEntityListing>("DialerEventEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerOutboundSettingsConfigChangeAtzmTimeSlot>("DialerOutboundSettingsConfigChangeAtzmTimeSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerOutboundSettingsConfigChangeAtzmTimeSlotWithTimeZone>("DialerOutboundSettingsConfigChangeAtzmTimeSlotWithTimeZone");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerOutboundSettingsConfigChangeAutomaticTimeZoneMappingSettings>("DialerOutboundSettingsConfigChangeAutomaticTimeZoneMappingSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerOutboundSettingsConfigChangeCallableWindow>("DialerOutboundSettingsConfigChangeCallableWindow");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerOutboundSettingsConfigChangeOutboundSettings>("DialerOutboundSettingsConfigChangeOutboundSettings");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DialerPreview>("DialerPreview");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerResponsesetConfigChangeObject>("DialerResponsesetConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerResponsesetConfigChangeReaction>("DialerResponsesetConfigChangeReaction");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerResponsesetConfigChangeResponseSet>("DialerResponsesetConfigChangeResponseSet");
+    #[cfg(feature = "outbound")]
     c.check::<DialerRule>("DialerRule");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerRulesetConfigChangeAction>("DialerRulesetConfigChangeAction");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerRulesetConfigChangeCondition>("DialerRulesetConfigChangeCondition");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerRulesetConfigChangeContactColumnToDataActionFieldMapping>("DialerRulesetConfigChangeContactColumnToDataActionFieldMapping");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerRulesetConfigChangeDataActionConditionPredicate>("DialerRulesetConfigChangeDataActionConditionPredicate");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerRulesetConfigChangeObject>("DialerRulesetConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerRulesetConfigChangeRule>("DialerRulesetConfigChangeRule");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerRulesetConfigChangeRuleSet>("DialerRulesetConfigChangeRuleSet");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerRulesetConfigChangeUriReference>("DialerRulesetConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceConfigChangeCampaignSequence>("DialerSequenceConfigChangeCampaignSequence");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceConfigChangeObject>("DialerSequenceConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceConfigChangeUriReference>("DialerSequenceConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceScheduleConfigChangeAlteration>("DialerSequenceScheduleConfigChangeAlteration");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceScheduleConfigChangeObject>("DialerSequenceScheduleConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceScheduleConfigChangeRecurrencePattern>("DialerSequenceScheduleConfigChangeRecurrencePattern");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceScheduleConfigChangeRecurrenceRange>("DialerSequenceScheduleConfigChangeRecurrenceRange");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceScheduleConfigChangeScheduleInterval>("DialerSequenceScheduleConfigChangeScheduleInterval");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceScheduleConfigChangeScheduleRecurrence>("DialerSequenceScheduleConfigChangeScheduleRecurrence");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceScheduleConfigChangeSequenceSchedule>("DialerSequenceScheduleConfigChangeSequenceSchedule");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerSequenceScheduleConfigChangeUriReference>("DialerSequenceScheduleConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<DialerWrapupcodemappingConfigChangeWrapUpCodeMapping>("DialerWrapupcodemappingConfigChangeWrapUpCodeMapping");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowAgent>("DialogflowAgent");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowAgentSummary>("DialogflowAgentSummary");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowAgentSummaryEntityListing>("DialogflowAgentSummaryEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowCXAgent>("DialogflowCXAgent");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowCXAgentSummary>("DialogflowCXAgentSummary");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowCXAgentSummaryEntityListing>("DialogflowCXAgentSummaryEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowCXEnvironment>("DialogflowCXEnvironment");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowCXProject>("DialogflowCXProject");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowIntent>("DialogflowIntent");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowParameter>("DialogflowParameter");
+    #[cfg(feature = "integrations")]
     c.check::<DialogflowProject>("DialogflowProject");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<DictionaryFeedback>("DictionaryFeedback");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<DictionaryFeedbackEntityListing>("DictionaryFeedbackEntityListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<DictionaryFeedbackExamplePhrase>("DictionaryFeedbackExamplePhrase");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DigitLength>("DigitLength");
+    #[cfg(feature = "outbound")]
     c.check::<DigitalAction>("DigitalAction");
+    #[cfg(feature = "outbound")]
     c.check::<DigitalCondition>("DigitalCondition");
+    #[cfg(feature = "outbound")]
     c.check::<DigitalDataActionConditionPredicate>("DigitalDataActionConditionPredicate");
+    #[cfg(feature = "outbound")]
     c.check::<DigitalRule>("DigitalRule");
+    #[cfg(feature = "outbound")]
     c.check::<DigitalRuleSet>("DigitalRuleSet");
+    #[cfg(feature = "outbound")]
     c.check::<DigitalRuleSetEntityListing>("DigitalRuleSetEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<Digits>("Digits");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<DirectRouting>("DirectRouting");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<DirectRoutingMediaSettings>("DirectRoutingMediaSettings");
+    #[cfg(feature = "mobile-devices")]
     c.check::<DirectoryUserDevicesListing>("DirectoryUserDevicesListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DisableSiteConnectionsRequest>("DisableSiteConnectionsRequest");
+    #[cfg(feature = "learning")]
     c.check::<DisallowedEntityLearningAssignmentItem>("DisallowedEntityLearningAssignmentItem");
+    #[cfg(feature = "learning")]
     c.check::<DisallowedEntityLearningAssignmentReference>("DisallowedEntityLearningAssignmentReference");
+    #[cfg(feature = "telephony")]
     c.check::<DisasterRecoveryAllRoutingRequest>("DisasterRecoveryAllRoutingRequest");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DisconnectReason>("DisconnectReason");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Disposition>("Disposition");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DispositionAmdTimeout>("DispositionAmdTimeout");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DispositionParameters>("DispositionParameters");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DispositionSilentCallTimeout>("DispositionSilentCallTimeout");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "business-rules", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "gamification", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "scripts", feature = "search", feature = "task-management", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Division>("Division");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DivisionEntityRef>("DivisionEntityRef");
+    #[cfg(any(feature = "gamification", feature = "outbound", feature = "workforce-management"))]
     c.check::<DivisionReference>("DivisionReference");
+    #[cfg(feature = "outbound")]
     c.check::<DivisionedDomainEntityRef>("DivisionedDomainEntityRef");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<DivsPermittedEntityListing>("DivsPermittedEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<DmarcResult>("DmarcResult");
+    #[cfg(feature = "outbound")]
     c.check::<DncList>("DncList");
+    #[cfg(feature = "outbound")]
     c.check::<DncListCreate>("DncListCreate");
+    #[cfg(feature = "outbound")]
     c.check::<DncListDivisionView>("DncListDivisionView");
+    #[cfg(feature = "outbound")]
     c.check::<DncListDivisionViewListing>("DncListDivisionViewListing");
+    #[cfg(feature = "outbound")]
     c.check::<DncListEntityListing>("DncListEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<DncPatchCustomExclusionColumnsRequest>("DncPatchCustomExclusionColumnsRequest");
+    #[cfg(feature = "outbound")]
     c.check::<DncPatchEmailsRequest>("DncPatchEmailsRequest");
+    #[cfg(feature = "outbound")]
     c.check::<DncPatchPhoneNumbersRequest>("DncPatchPhoneNumbersRequest");
+    #[cfg(feature = "outbound")]
     c.check::<DncPatchWhatsAppNumbersRequest>("DncPatchWhatsAppNumbersRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<DnclistDownloadReadyExportUri>("DnclistDownloadReadyExportUri");
+    #[cfg(feature = "notification-events")]
     c.check::<DnclistDownloadReadyObject>("DnclistDownloadReadyObject");
+    #[cfg(feature = "notification-events")]
     c.check::<DnclistImportStatusImportStatus>("DnclistImportStatusImportStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<DnclistImportStatusObject>("DnclistImportStatusObject");
+    #[cfg(feature = "routing")]
     c.check::<DnsRecordEntry>("DnsRecordEntry");
+    #[cfg(feature = "notification-events")]
     c.check::<DoNotSendActionSettings>("DoNotSendActionSettings");
+    #[cfg(feature = "content-management")]
     c.check::<Document>("Document");
+    #[cfg(feature = "content-management")]
     c.check::<DocumentAttribute>("DocumentAttribute");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBody>("DocumentBody");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyBlock>("DocumentBodyBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyBlockWithHighlight>("DocumentBodyBlockWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyImage>("DocumentBodyImage");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyImageProperties>("DocumentBodyImageProperties");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyList>("DocumentBodyList");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyListBlock>("DocumentBodyListBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyListBlockProperties>("DocumentBodyListBlockProperties");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyListBlockWithHighlight>("DocumentBodyListBlockWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyListItemProperties>("DocumentBodyListItemProperties");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyListWithHighlight>("DocumentBodyListWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyParagraph>("DocumentBodyParagraph");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyParagraphProperties>("DocumentBodyParagraphProperties");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyParagraphWithHighlight>("DocumentBodyParagraphWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTable>("DocumentBodyTable");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableCaptionBlock>("DocumentBodyTableCaptionBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableCaptionItem>("DocumentBodyTableCaptionItem");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableCellBlock>("DocumentBodyTableCellBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableCellBlockProperties>("DocumentBodyTableCellBlockProperties");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableCellBlockWithHighlight>("DocumentBodyTableCellBlockWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableProperties>("DocumentBodyTableProperties");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableRowBlock>("DocumentBodyTableRowBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableRowBlockProperties>("DocumentBodyTableRowBlockProperties");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableRowBlockWithHighlight>("DocumentBodyTableRowBlockWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyTableWithHighlight>("DocumentBodyTableWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyVideo>("DocumentBodyVideo");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyVideoProperties>("DocumentBodyVideoProperties");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentBodyWithHighlight>("DocumentBodyWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentChunkBlock>("DocumentChunkBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentChunkReference>("DocumentChunkReference");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentContentBlock>("DocumentContentBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentContentBlockWithHighlight>("DocumentContentBlockWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentContentHighlightIndex>("DocumentContentHighlightIndex");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentElementLength>("DocumentElementLength");
+    #[cfg(feature = "content-management")]
     c.check::<DocumentEntityListing>("DocumentEntityListing");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentListContentBlock>("DocumentListContentBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentListContentBlockWithHighlight>("DocumentListContentBlockWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentQuery>("DocumentQuery");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentQueryClause>("DocumentQueryClause");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentQueryInterval>("DocumentQueryInterval");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentQueryPredicate>("DocumentQueryPredicate");
+    #[cfg(feature = "coaching")]
     c.check::<DocumentReference>("DocumentReference");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentTableContentBlock>("DocumentTableContentBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentTableContentBlockWithHighlight>("DocumentTableContentBlockWithHighlight");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentText>("DocumentText");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentTextProperties>("DocumentTextProperties");
+    #[cfg(any(feature = "content-management", feature = "fax", feature = "user-recordings"))]
     c.check::<DocumentThumbnail>("DocumentThumbnail");
+    #[cfg(feature = "content-management")]
     c.check::<DocumentUpdate>("DocumentUpdate");
+    #[cfg(feature = "content-management")]
     c.check::<DocumentUpload>("DocumentUpload");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentVariationAnswer>("DocumentVariationAnswer");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentVariationContext>("DocumentVariationContext");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentVariationQueryChunkBlock>("DocumentVariationQueryChunkBlock");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentVariationRequest>("DocumentVariationRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentVariationResponse>("DocumentVariationResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentVariationResponseListing>("DocumentVariationResponseListing");
+    #[cfg(feature = "knowledge")]
     c.check::<DocumentVariationSearchChunkBlock>("DocumentVariationSearchChunkBlock");
+    #[cfg(feature = "search")]
     c.check::<DocumentationResult>("DocumentationResult");
+    #[cfg(feature = "search")]
     c.check::<DocumentationSearchCriteria>("DocumentationSearchCriteria");
+    #[cfg(feature = "search")]
     c.check::<DocumentationSearchRequest>("DocumentationSearchRequest");
+    #[cfg(feature = "search")]
     c.check::<DocumentationSearchResponse>("DocumentationSearchResponse");
+    #[cfg(feature = "search")]
     c.check::<DocumentationV2SearchAggregation>("DocumentationV2SearchAggregation");
+    #[cfg(feature = "search")]
     c.check::<DocumentationV2SearchCriteria>("DocumentationV2SearchCriteria");
+    #[cfg(feature = "search")]
     c.check::<DocumentationV2SearchRequest>("DocumentationV2SearchRequest");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainCapabilities>("DomainCapabilities");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainCertificateAuthority>("DomainCertificateAuthority");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<DomainEdgeSoftwareUpdateDto>("DomainEdgeSoftwareUpdateDto");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<DomainEdgeSoftwareVersionDto>("DomainEdgeSoftwareVersionDto");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainEdgeSoftwareVersionDtoEntityListing>("DomainEdgeSoftwareVersionDtoEntityListing");
+    #[cfg(any(feature = "content-management", feature = "greetings"))]
     c.check::<DomainEntity>("DomainEntity");
+    #[cfg(feature = "greetings")]
     c.check::<DomainEntityListing>("DomainEntityListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<DomainEntityListingEvaluationForm>("DomainEntityListingEvaluationForm");
+    #[cfg(feature = "content-management")]
     c.check::<DomainEntityListingQueryResult>("DomainEntityListingQueryResult");
+    #[cfg(feature = "response-management")]
     c.check::<DomainEntityListingResponseDivisionView>("DomainEntityListingResponseDivisionView");
+    #[cfg(feature = "quality")]
     c.check::<DomainEntityListingSurveyForm>("DomainEntityListingSurveyForm");
+    #[cfg(any(feature = "architect", feature = "audit", feature = "authorization", feature = "business-rules", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "fax", feature = "gamification", feature = "general-data-protection-regulation", feature = "integrations", feature = "intents", feature = "journey", feature = "messaging", feature = "o-auth", feature = "organization-authorization", feature = "outbound", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "settings", feature = "social-media", feature = "stations", feature = "task-management", feature = "telephony", feature = "telephony-providers-edge", feature = "tokens", feature = "usage", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<DomainEntityRef>("DomainEntityRef");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainLogicalInterface>("DomainLogicalInterface");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainNetworkAddress>("DomainNetworkAddress");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainNetworkCommandResponse>("DomainNetworkCommandResponse");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainNetworkRoute>("DomainNetworkRoute");
+    #[cfg(feature = "authorization")]
     c.check::<DomainOrgRoleDifference>("DomainOrgRoleDifference");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<DomainOrganizationProduct>("DomainOrganizationProduct");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<DomainOrganizationRole>("DomainOrganizationRole");
+    #[cfg(feature = "authorization")]
     c.check::<DomainOrganizationRoleCreate>("DomainOrganizationRoleCreate");
+    #[cfg(feature = "authorization")]
     c.check::<DomainOrganizationRoleUpdate>("DomainOrganizationRoleUpdate");
+    #[cfg(feature = "authorization")]
     c.check::<DomainPermission>("DomainPermission");
+    #[cfg(feature = "authorization")]
     c.check::<DomainPermissionCollection>("DomainPermissionCollection");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<DomainPermissionPolicy>("DomainPermissionPolicy");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainPhysicalCapabilities>("DomainPhysicalCapabilities");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<DomainPhysicalInterface>("DomainPhysicalInterface");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<DomainResourceConditionNode>("DomainResourceConditionNode");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<DomainResourceConditionValue>("DomainResourceConditionValue");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<DomainRole>("DomainRole");
+    #[cfg(feature = "routing")]
     c.check::<Domains>("Domains");
+    #[cfg(any(feature = "content-management", feature = "fax", feature = "user-recordings"))]
     c.check::<DownloadResponse>("DownloadResponse");
+    #[cfg(feature = "analytics")]
     c.check::<DownloadServiceRequest>("DownloadServiceRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<Draft>("Draft");
+    #[cfg(feature = "language-understanding")]
     c.check::<DraftIntents>("DraftIntents");
+    #[cfg(feature = "language-understanding")]
     c.check::<DraftListing>("DraftListing");
+    #[cfg(feature = "conversations")]
     c.check::<DraftManipulationRequest>("DraftManipulationRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<DraftRequest>("DraftRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<DraftTopicRequest>("DraftTopicRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<DraftTopics>("DraftTopics");
+    #[cfg(feature = "integrations")]
     c.check::<DraftValidationResult>("DraftValidationResult");
+    #[cfg(feature = "notification-events")]
     c.check::<Duration>("Duration");
+    #[cfg(feature = "recording")]
     c.check::<DurationCondition>("DurationCondition");
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
     c.check::<DynamicContactQueueingSettings>("DynamicContactQueueingSettings");
+    #[cfg(feature = "groups")]
     c.check::<DynamicGroupDefinition>("DynamicGroupDefinition");
+    #[cfg(feature = "groups")]
     c.check::<DynamicGroupLanguageSkillCondition>("DynamicGroupLanguageSkillCondition");
+    #[cfg(feature = "groups")]
     c.check::<DynamicGroupQuery>("DynamicGroupQuery");
+    #[cfg(feature = "groups")]
     c.check::<DynamicGroupQueryPreview>("DynamicGroupQueryPreview");
+    #[cfg(feature = "groups")]
     c.check::<DynamicGroupRoutingSkillCondition>("DynamicGroupRoutingSkillCondition");
+    #[cfg(feature = "groups")]
     c.check::<DynamicGroupSkillCondition>("DynamicGroupSkillCondition");
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
     c.check::<DynamicLineBalancingSettings>("DynamicLineBalancingSettings");
+    #[cfg(feature = "outbound")]
     c.check::<DynamicLineBalancingSettingsPatchRequest>("DynamicLineBalancingSettingsPatchRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<DynamicListValues>("DynamicListValues");
+    #[cfg(feature = "notification-events")]
     c.check::<DynamicListValuesAllOf>("DynamicListValuesAllOf");
+    #[cfg(feature = "notification-events")]
     c.check::<DynamicUtilization>("DynamicUtilization");
+    #[cfg(feature = "notification-events")]
     c.check::<DynamicUtilizationRule>("DynamicUtilizationRule");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<Edge>("Edge");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<EdgeAutoUpdateConfig>("EdgeAutoUpdateConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeChangeTopicEdge>("EdgeChangeTopicEdge");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<EdgeConnectionInfo>("EdgeConnectionInfo");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeEntityListing>("EdgeEntityListing");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<EdgeGroup>("EdgeGroup");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeGroupEntityListing>("EdgeGroupEntityListing");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<EdgeInterface>("EdgeInterface");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeLogicalInterfacesChangeTopicDomainLogicalInterfaceChange>("EdgeLogicalInterfacesChangeTopicDomainLogicalInterfaceChange");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeLogicalInterfacesChangeTopicErrorInfo>("EdgeLogicalInterfacesChangeTopicErrorInfo");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeLogsJob>("EdgeLogsJob");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeLogsJobFile>("EdgeLogsJobFile");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeLogsJobRequest>("EdgeLogsJobRequest");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeLogsJobResponse>("EdgeLogsJobResponse");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeLogsJobUploadRequest>("EdgeLogsJobUploadRequest");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeMetrics>("EdgeMetrics");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeMetricsDisk>("EdgeMetricsDisk");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeMetricsMemory>("EdgeMetricsMemory");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeMetricsNetwork>("EdgeMetricsNetwork");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeMetricsProcessor>("EdgeMetricsProcessor");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeMetricsSubsystem>("EdgeMetricsSubsystem");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeMetricsTopicEdgeMetricDisk>("EdgeMetricsTopicEdgeMetricDisk");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeMetricsTopicEdgeMetricMemory>("EdgeMetricsTopicEdgeMetricMemory");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeMetricsTopicEdgeMetricNetworks>("EdgeMetricsTopicEdgeMetricNetworks");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeMetricsTopicEdgeMetricProcessor>("EdgeMetricsTopicEdgeMetricProcessor");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeMetricsTopicEdgeMetricSubsystem>("EdgeMetricsTopicEdgeMetricSubsystem");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeMetricsTopicEdgeMetricSubsystemMedia>("EdgeMetricsTopicEdgeMetricSubsystemMedia");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeMetricsTopicEdgeMetrics>("EdgeMetricsTopicEdgeMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeMetricsTopicUriReference>("EdgeMetricsTopicUriReference");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeNetworkDiagnostic>("EdgeNetworkDiagnostic");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeNetworkDiagnosticRequest>("EdgeNetworkDiagnosticRequest");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeNetworkDiagnosticResponse>("EdgeNetworkDiagnosticResponse");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeOfflineConfiguration>("EdgeOfflineConfiguration");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeOfflineConfigurationInterface>("EdgeOfflineConfigurationInterface");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeOfflineConfigurationNetwork>("EdgeOfflineConfigurationNetwork");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeOfflineConfigurationResponse>("EdgeOfflineConfigurationResponse");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeRebootParameters>("EdgeRebootParameters");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeServiceStateRequest>("EdgeServiceStateRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<EdgeSoftwareUpdateTopicDomainEdgeSoftwareUpdate>("EdgeSoftwareUpdateTopicDomainEdgeSoftwareUpdate");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeTrunkBase>("EdgeTrunkBase");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeVersionInformation>("EdgeVersionInformation");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<EdgeVersionReport>("EdgeVersionReport");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Education>("Education");
+    #[cfg(feature = "integrations")]
     c.check::<EffectiveConfiguration>("EffectiveConfiguration");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Email>("Email");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<EmailAddress>("EmailAddress");
+    #[cfg(feature = "recording")]
     c.check::<EmailAttachment>("EmailAttachment");
+    #[cfg(feature = "events")]
     c.check::<EmailBeginTransmittingEvent>("EmailBeginTransmittingEvent");
+    #[cfg(feature = "outbound")]
     c.check::<EmailCampaignSchedule>("EmailCampaignSchedule");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailCampaignScheduleConfigChangeAlteration>("EmailCampaignScheduleConfigChangeAlteration");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailCampaignScheduleConfigChangeEmailCampaignSchedule>("EmailCampaignScheduleConfigChangeEmailCampaignSchedule");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailCampaignScheduleConfigChangeObject>("EmailCampaignScheduleConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailCampaignScheduleConfigChangeRecurrencePattern>("EmailCampaignScheduleConfigChangeRecurrencePattern");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailCampaignScheduleConfigChangeRecurrenceRange>("EmailCampaignScheduleConfigChangeRecurrenceRange");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailCampaignScheduleConfigChangeScheduleInterval>("EmailCampaignScheduleConfigChangeScheduleInterval");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailCampaignScheduleConfigChangeScheduleRecurrence>("EmailCampaignScheduleConfigChangeScheduleRecurrence");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailCampaignScheduleConfigChangeUriReference>("EmailCampaignScheduleConfigChangeUriReference");
+    #[cfg(feature = "outbound")]
     c.check::<EmailCampaignScheduleEntityListing>("EmailCampaignScheduleEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<EmailColumn>("EmailColumn");
+    #[cfg(feature = "events")]
     c.check::<EmailCommunicationAnsweredEvent>("EmailCommunicationAnsweredEvent");
+    #[cfg(feature = "events")]
     c.check::<EmailCommunicationDispositionAppliedEvent>("EmailCommunicationDispositionAppliedEvent");
+    #[cfg(feature = "events")]
     c.check::<EmailCommunicationEndedEvent>("EmailCommunicationEndedEvent");
+    #[cfg(feature = "events")]
     c.check::<EmailCommunicationSentMessageEvent>("EmailCommunicationSentMessageEvent");
+    #[cfg(feature = "outbound")]
     c.check::<EmailConfig>("EmailConfig");
+    #[cfg(feature = "conversations")]
     c.check::<EmailConversation>("EmailConversation");
+    #[cfg(feature = "conversations")]
     c.check::<EmailConversationEntityListing>("EmailConversationEntityListing");
+    #[cfg(feature = "events")]
     c.check::<EmailEndTransferEvent>("EmailEndTransferEvent");
+    #[cfg(feature = "routing")]
     c.check::<EmailErrorInfo>("EmailErrorInfo");
+    #[cfg(feature = "events")]
     c.check::<EmailExternalEstablishedEvent>("EmailExternalEstablishedEvent");
+    #[cfg(feature = "events")]
     c.check::<EmailFlowEstablishedEvent>("EmailFlowEstablishedEvent");
+    #[cfg(feature = "events")]
     c.check::<EmailHoldUpdatedEvent>("EmailHoldUpdatedEvent");
+    #[cfg(feature = "events")]
     c.check::<EmailInitialConfiguration>("EmailInitialConfiguration");
+    #[cfg(feature = "conversations")]
     c.check::<EmailMediaParticipant>("EmailMediaParticipant");
+    #[cfg(feature = "recording")]
     c.check::<EmailMediaPolicy>("EmailMediaPolicy");
+    #[cfg(feature = "recording")]
     c.check::<EmailMediaPolicyConditions>("EmailMediaPolicyConditions");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<EmailMediaSettings>("EmailMediaSettings");
+    #[cfg(feature = "conversations")]
     c.check::<EmailMessage>("EmailMessage");
+    #[cfg(feature = "conversations")]
     c.check::<EmailMessagePreview>("EmailMessagePreview");
+    #[cfg(feature = "conversations")]
     c.check::<EmailMessagePreviewListing>("EmailMessagePreviewListing");
+    #[cfg(feature = "conversations")]
     c.check::<EmailMessageReply>("EmailMessageReply");
+    #[cfg(feature = "routing")]
     c.check::<EmailOutboundDomainResult>("EmailOutboundDomainResult");
+    #[cfg(feature = "events")]
     c.check::<EmailProgressTransferEvent>("EmailProgressTransferEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailRefinementConfig>("EmailRefinementConfig");
+    #[cfg(feature = "events")]
     c.check::<EmailRoutingEstablishedEvent>("EmailRoutingEstablishedEvent");
+    #[cfg(feature = "events")]
     c.check::<EmailRoutingTransferEvent>("EmailRoutingTransferEvent");
+    #[cfg(feature = "routing")]
     c.check::<EmailSetting>("EmailSetting");
+    #[cfg(feature = "routing")]
     c.check::<EmailSettingEntityListing>("EmailSettingEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<EmailSettingReference>("EmailSettingReference");
+    #[cfg(any(feature = "emails", feature = "settings"))]
     c.check::<EmailSettings>("EmailSettings");
+    #[cfg(feature = "routing")]
     c.check::<EmailSetup>("EmailSetup");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailSummaryGenerationConfig>("EmailSummaryGenerationConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<EmailSummarySettingsEntity>("EmailSummarySettingsEntity");
+    #[cfg(any(feature = "emails", feature = "settings"))]
     c.check::<EmailThreadingSettings>("EmailThreadingSettings");
+    #[cfg(feature = "events")]
     c.check::<EmailUserEstablishedEvent>("EmailUserEstablishedEvent");
+    #[cfg(feature = "events")]
     c.check::<EmailUserTransferEvent>("EmailUserTransferEvent");
+    #[cfg(feature = "conversations")]
     c.check::<EmailsSettings>("EmailsSettings");
+    #[cfg(feature = "organization")]
     c.check::<EmbeddedIntegration>("EmbeddedIntegration");
+    #[cfg(feature = "architect")]
     c.check::<EmergencyCallFlow>("EmergencyCallFlow");
+    #[cfg(feature = "architect")]
     c.check::<EmergencyGroup>("EmergencyGroup");
+    #[cfg(feature = "architect")]
     c.check::<EmergencyGroupDivisionView>("EmergencyGroupDivisionView");
+    #[cfg(feature = "architect")]
     c.check::<EmergencyGroupDivisionViewEntityListing>("EmergencyGroupDivisionViewEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<EmergencyGroupListing>("EmergencyGroupListing");
+    #[cfg(feature = "carrier-services")]
     c.check::<EmergencyLocation>("EmergencyLocation");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<EmpathyScore>("EmpathyScore");
+    #[cfg(feature = "notification-events")]
     c.check::<EmployeePerformanceExternalMetricsDefinitionExternalMetricsDefinition>("EmployeePerformanceExternalMetricsDefinitionExternalMetricsDefinition");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<EmployerInfo>("EmployerInfo");
+    #[cfg(feature = "uploads")]
     c.check::<Empty>("Empty");
+    #[cfg(feature = "recording")]
     c.check::<EncryptionKey>("EncryptionKey");
+    #[cfg(feature = "recording")]
     c.check::<EncryptionKeyEntityListing>("EncryptionKeyEntityListing");
+    #[cfg(feature = "events")]
     c.check::<EndConsultTransferEvent>("EndConsultTransferEvent");
+    #[cfg(feature = "events")]
     c.check::<EndTransferEvent>("EndTransferEvent");
+    #[cfg(feature = "recording")]
     c.check::<Endpoint>("Endpoint");
+    #[cfg(feature = "notification-events")]
     c.check::<EngagementFilter>("EngagementFilter");
+    #[cfg(feature = "conversations")]
     c.check::<EngagementRequest>("EngagementRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<EngineIntegration>("EngineIntegration");
+    #[cfg(feature = "external-contacts")]
     c.check::<EnrichFieldRule>("EnrichFieldRule");
+    #[cfg(feature = "external-contacts")]
     c.check::<EnrichFieldRules>("EnrichFieldRules");
+    #[cfg(any(feature = "analytics", feature = "chat", feature = "conversations", feature = "external-contacts", feature = "knowledge", feature = "tokens", feature = "users"))]
     c.check::<Entity>("Entity");
+    #[cfg(feature = "audit")]
     c.check::<EntityChange>("EntityChange");
+    #[cfg(any(feature = "agent-assistants", feature = "journey", feature = "speech-text-analytics", feature = "workforce-management"))]
     c.check::<EntityListing>("EntityListing");
+    #[cfg(feature = "knowledge")]
     c.check::<EntityReference>("EntityReference");
+    #[cfg(feature = "journey")]
     c.check::<EntityTypeCriteria>("EntityTypeCriteria");
     c.check::<ErrorBody>("ErrorBody");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ErrorDetails>("ErrorDetails");
+    #[cfg(any(feature = "conversations", feature = "infrastructure-as-code", feature = "integrations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ErrorInfo>("ErrorInfo");
+    #[cfg(feature = "social-media")]
     c.check::<EscalationRuleRequest>("EscalationRuleRequest");
+    #[cfg(feature = "social-media")]
     c.check::<EscalationRuleResponse>("EscalationRuleResponse");
+    #[cfg(feature = "social-media")]
     c.check::<EscalationTarget>("EscalationTarget");
+    #[cfg(feature = "workforce-management")]
     c.check::<EstimateAvailableFullDayTimeOffRequest>("EstimateAvailableFullDayTimeOffRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<EstimateAvailableFullDayTimeOffResponse>("EstimateAvailableFullDayTimeOffResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<EstimateAvailablePartialDayTimeOffRequest>("EstimateAvailablePartialDayTimeOffRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<EstimateAvailablePartialDayTimeOffResponse>("EstimateAvailablePartialDayTimeOffResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<EstimateAvailableTimeOffRequest>("EstimateAvailableTimeOffRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<EstimateAvailableTimeOffResponse>("EstimateAvailableTimeOffResponse");
+    #[cfg(feature = "journey")]
     c.check::<EstimateJobAsyncResponse>("EstimateJobAsyncResponse");
+    #[cfg(feature = "routing")]
     c.check::<EstimatedWaitTimePredictions>("EstimatedWaitTimePredictions");
+    #[cfg(feature = "workforce-management")]
     c.check::<EvaluateShiftTradeListJobRequest>("EvaluateShiftTradeListJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<EvaluateShiftTradeListJobResponseItem>("EvaluateShiftTradeListJobResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<EvaluatedShiftTradeResponseItem>("EvaluatedShiftTradeResponseItem");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Evaluation>("Evaluation");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAggregateDataContainer>("EvaluationAggregateDataContainer");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAggregateQueryClause>("EvaluationAggregateQueryClause");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAggregateQueryFilter>("EvaluationAggregateQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAggregateQueryPredicate>("EvaluationAggregateQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAggregateQueryResponse>("EvaluationAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAggregationQuery>("EvaluationAggregationQuery");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationAggregationQueryMe>("EvaluationAggregationQueryMe");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAggregationView>("EvaluationAggregationView");
+    #[cfg(feature = "recording")]
     c.check::<EvaluationAssignment>("EvaluationAssignment");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAsyncAggregateQueryResponse>("EvaluationAsyncAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<EvaluationAsyncAggregationQuery>("EvaluationAsyncAggregationQuery");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationCreateBody>("EvaluationCreateBody");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationCreateCalibration>("EvaluationCreateCalibration");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationCreateConversation>("EvaluationCreateConversation");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationCreateEvalForm>("EvaluationCreateEvalForm");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationCreateQueue>("EvaluationCreateQueue");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationCreateUser>("EvaluationCreateUser");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<EvaluationDetailQueryClause>("EvaluationDetailQueryClause");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<EvaluationDetailQueryFilter>("EvaluationDetailQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<EvaluationDetailQueryPredicate>("EvaluationDetailQueryPredicate");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationEntityListing>("EvaluationEntityListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationForm>("EvaluationForm");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationFormAndScoringSet>("EvaluationFormAndScoringSet");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationFormDivisionView>("EvaluationFormDivisionView");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationFormDivisionViewListing>("EvaluationFormDivisionViewListing");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationFormResponse>("EvaluationFormResponse");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationFormResponseEntityListing>("EvaluationFormResponseEntityListing");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationFormSearchResponse>("EvaluationFormSearchResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<EvaluationQualityV2TopicCalibration>("EvaluationQualityV2TopicCalibration");
+    #[cfg(feature = "notification-events")]
     c.check::<EvaluationQualityV2TopicEvaluationReference>("EvaluationQualityV2TopicEvaluationReference");
+    #[cfg(feature = "notification-events")]
     c.check::<EvaluationQualityV2TopicEvaluationScoringSet>("EvaluationQualityV2TopicEvaluationScoringSet");
+    #[cfg(feature = "notification-events")]
     c.check::<EvaluationQualityV2TopicEvaluationSource>("EvaluationQualityV2TopicEvaluationSource");
+    #[cfg(feature = "notification-events")]
     c.check::<EvaluationQualityV2TopicEvaluationV2>("EvaluationQualityV2TopicEvaluationV2");
+    #[cfg(feature = "notification-events")]
     c.check::<EvaluationQualityV2TopicUser>("EvaluationQualityV2TopicUser");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationQuestion>("EvaluationQuestion");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationQuestionGroup>("EvaluationQuestionGroup");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationQuestionGroupScore>("EvaluationQuestionGroupScore");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationQuestionScore>("EvaluationQuestionScore");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationReference>("EvaluationReference");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationResponse>("EvaluationResponse");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationScoringSet>("EvaluationScoringSet");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationSearchAggregationBucket>("EvaluationSearchAggregationBucket");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationSearchAggregationDTO>("EvaluationSearchAggregationDTO");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationSearchAggregationResponse>("EvaluationSearchAggregationResponse");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationSearchCriteriaDTO>("EvaluationSearchCriteriaDTO");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationSearchItemResponse>("EvaluationSearchItemResponse");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationSearchRequestDTO>("EvaluationSearchRequestDTO");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationSearchResponse>("EvaluationSearchResponse");
+    #[cfg(feature = "quality")]
     c.check::<EvaluationSearchSubAggregationDTO>("EvaluationSearchSubAggregationDTO");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationSettings>("EvaluationSettings");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationSettingsAssignee>("EvaluationSettingsAssignee");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationSource>("EvaluationSource");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<EvaluationVersion>("EvaluationVersion");
+    #[cfg(feature = "quality")]
     c.check::<EvaluatorActivity>("EvaluatorActivity");
+    #[cfg(feature = "quality")]
     c.check::<EvaluatorActivityEntityListing>("EvaluatorActivityEntityListing");
+    #[cfg(feature = "journey")]
     c.check::<Event>("Event");
+    #[cfg(feature = "journey")]
     c.check::<EventAction>("EventAction");
+    #[cfg(feature = "operational-events")]
     c.check::<EventAggregatesQueryRequest>("EventAggregatesQueryRequest");
+    #[cfg(feature = "operational-events")]
     c.check::<EventAggregatesResponse>("EventAggregatesResponse");
+    #[cfg(feature = "journey")]
     c.check::<EventCondition>("EventCondition");
+    #[cfg(feature = "operational-events")]
     c.check::<EventDefinition>("EventDefinition");
+    #[cfg(feature = "operational-events")]
     c.check::<EventDefinitionAggregates>("EventDefinitionAggregates");
+    #[cfg(feature = "operational-events")]
     c.check::<EventDefinitionListing>("EventDefinitionListing");
+    #[cfg(feature = "events")]
     c.check::<EventError>("EventError");
+    #[cfg(feature = "journey")]
     c.check::<EventListing>("EventListing");
+    #[cfg(feature = "outbound")]
     c.check::<EventLog>("EventLog");
+    #[cfg(feature = "outbound")]
     c.check::<EventMessage>("EventMessage");
+    #[cfg(feature = "operational-events")]
     c.check::<EventQueryRequest>("EventQueryRequest");
+    #[cfg(feature = "operational-events")]
     c.check::<EventQueryResponse>("EventQueryResponse");
+    #[cfg(feature = "journey")]
     c.check::<EventSession>("EventSession");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<EventSetting>("EventSetting");
+    #[cfg(feature = "recording")]
     c.check::<ExecuteRecordingJobsQuery>("ExecuteRecordingJobsQuery");
+    #[cfg(feature = "architect")]
     c.check::<ExecutionDataEntity>("ExecutionDataEntity");
+    #[cfg(feature = "architect")]
     c.check::<ExecutionDataFlowSettingsResponse>("ExecutionDataFlowSettingsResponse");
+    #[cfg(feature = "settings")]
     c.check::<ExecutionDataGlobalSettingsResponse>("ExecutionDataGlobalSettingsResponse");
+    #[cfg(feature = "architect")]
     c.check::<ExecutionDataRequest>("ExecutionDataRequest");
+    #[cfg(any(feature = "architect", feature = "settings"))]
     c.check::<ExecutionDataSettingsRequest>("ExecutionDataSettingsRequest");
+    #[cfg(feature = "web-deployments")]
     c.check::<ExpandableWebDeployment>("ExpandableWebDeployment");
+    #[cfg(feature = "web-deployments")]
     c.check::<ExpandableWebDeploymentEntityListing>("ExpandableWebDeploymentEntityListing");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ExpansionCriterium>("ExpansionCriterium");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ExpiredEdgeListing>("ExpiredEdgeListing");
+    #[cfg(feature = "architect")]
     c.check::<ExportDetails>("ExportDetails");
+    #[cfg(feature = "scripts")]
     c.check::<ExportScriptRequest>("ExportScriptRequest");
+    #[cfg(feature = "scripts")]
     c.check::<ExportScriptResponse>("ExportScriptResponse");
+    #[cfg(feature = "outbound")]
     c.check::<ExportUri>("ExportUri");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<Extension>("Extension");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ExtensionEntityListing>("ExtensionEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ExtensionPool>("ExtensionPool");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ExtensionPoolDivisionView>("ExtensionPoolDivisionView");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ExtensionPoolDivisionViewEntityListing>("ExtensionPoolDivisionViewEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ExtensionPoolEntityListing>("ExtensionPoolEntityListing");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ExternalContact>("ExternalContact");
+    #[cfg(feature = "task-management")]
     c.check::<ExternalContactReference>("ExternalContactReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicAppleOpaqueId>("ExternalContactsContactChangedTopicAppleOpaqueId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicContact>("ExternalContactsContactChangedTopicContact");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicContactAddress>("ExternalContactsContactChangedTopicContactAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicDataSchema>("ExternalContactsContactChangedTopicDataSchema");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicDivision>("ExternalContactsContactChangedTopicDivision");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicExternalId>("ExternalContactsContactChangedTopicExternalId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicExternalOrganization>("ExternalContactsContactChangedTopicExternalOrganization");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicExternalSource>("ExternalContactsContactChangedTopicExternalSource");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicFacebookId>("ExternalContactsContactChangedTopicFacebookId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicFacebookScopedId>("ExternalContactsContactChangedTopicFacebookScopedId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicInstagramId>("ExternalContactsContactChangedTopicInstagramId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicInstagramScopedId>("ExternalContactsContactChangedTopicInstagramScopedId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicLineId>("ExternalContactsContactChangedTopicLineId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicLineUserId>("ExternalContactsContactChangedTopicLineUserId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicMergeOperation>("ExternalContactsContactChangedTopicMergeOperation");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicObject>("ExternalContactsContactChangedTopicObject");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicPhoneNumber>("ExternalContactsContactChangedTopicPhoneNumber");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicTicker>("ExternalContactsContactChangedTopicTicker");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicTwitterId>("ExternalContactsContactChangedTopicTwitterId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicWhatsAppBusinessScopedId>("ExternalContactsContactChangedTopicWhatsAppBusinessScopedId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactChangedTopicWhatsAppId>("ExternalContactsContactChangedTopicWhatsAppId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactNoteChangedTopicDivision>("ExternalContactsContactNoteChangedTopicDivision");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactNoteChangedTopicNote>("ExternalContactsContactNoteChangedTopicNote");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsContactNoteChangedTopicUser>("ExternalContactsContactNoteChangedTopicUser");
+    #[cfg(feature = "external-contacts")]
     c.check::<ExternalContactsEntity>("ExternalContactsEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationChangedTopicContactAddress>("ExternalContactsOrganizationChangedTopicContactAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationChangedTopicDivision>("ExternalContactsOrganizationChangedTopicDivision");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationChangedTopicExternalOrganization>("ExternalContactsOrganizationChangedTopicExternalOrganization");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationChangedTopicObject>("ExternalContactsOrganizationChangedTopicObject");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationChangedTopicPhoneNumber>("ExternalContactsOrganizationChangedTopicPhoneNumber");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationChangedTopicTicker>("ExternalContactsOrganizationChangedTopicTicker");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationChangedTopicTwitterId>("ExternalContactsOrganizationChangedTopicTwitterId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationNoteChangedTopicDivision>("ExternalContactsOrganizationNoteChangedTopicDivision");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationNoteChangedTopicNote>("ExternalContactsOrganizationNoteChangedTopicNote");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsOrganizationNoteChangedTopicUser>("ExternalContactsOrganizationNoteChangedTopicUser");
+    #[cfg(feature = "external-contacts")]
     c.check::<ExternalContactsPatchRequest>("ExternalContactsPatchRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicContactAddress>("ExternalContactsRelationshipChangedTopicContactAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicDivision>("ExternalContactsRelationshipChangedTopicDivision");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicExternalOrganization>("ExternalContactsRelationshipChangedTopicExternalOrganization");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicObject>("ExternalContactsRelationshipChangedTopicObject");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicPhoneNumber>("ExternalContactsRelationshipChangedTopicPhoneNumber");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicRelationship>("ExternalContactsRelationshipChangedTopicRelationship");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicTicker>("ExternalContactsRelationshipChangedTopicTicker");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicTwitterId>("ExternalContactsRelationshipChangedTopicTwitterId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsRelationshipChangedTopicUser>("ExternalContactsRelationshipChangedTopicUser");
+    #[cfg(feature = "settings")]
     c.check::<ExternalContactsSettings>("ExternalContactsSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicAppleOpaqueId>("ExternalContactsUnresolvedContactChangedTopicAppleOpaqueId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicContact>("ExternalContactsUnresolvedContactChangedTopicContact");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicContactAddress>("ExternalContactsUnresolvedContactChangedTopicContactAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicDataSchema>("ExternalContactsUnresolvedContactChangedTopicDataSchema");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicDivision>("ExternalContactsUnresolvedContactChangedTopicDivision");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicExternalId>("ExternalContactsUnresolvedContactChangedTopicExternalId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicExternalOrganization>("ExternalContactsUnresolvedContactChangedTopicExternalOrganization");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicExternalSource>("ExternalContactsUnresolvedContactChangedTopicExternalSource");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicFacebookId>("ExternalContactsUnresolvedContactChangedTopicFacebookId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicFacebookScopedId>("ExternalContactsUnresolvedContactChangedTopicFacebookScopedId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicInstagramId>("ExternalContactsUnresolvedContactChangedTopicInstagramId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicInstagramScopedId>("ExternalContactsUnresolvedContactChangedTopicInstagramScopedId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicLineId>("ExternalContactsUnresolvedContactChangedTopicLineId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicLineUserId>("ExternalContactsUnresolvedContactChangedTopicLineUserId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicMergeOperation>("ExternalContactsUnresolvedContactChangedTopicMergeOperation");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicObject>("ExternalContactsUnresolvedContactChangedTopicObject");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicPhoneNumber>("ExternalContactsUnresolvedContactChangedTopicPhoneNumber");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicTicker>("ExternalContactsUnresolvedContactChangedTopicTicker");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicTwitterId>("ExternalContactsUnresolvedContactChangedTopicTwitterId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicWhatsAppBusinessScopedId>("ExternalContactsUnresolvedContactChangedTopicWhatsAppBusinessScopedId");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalContactsUnresolvedContactChangedTopicWhatsAppId>("ExternalContactsUnresolvedContactChangedTopicWhatsAppId");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ExternalDataSource>("ExternalDataSource");
+    #[cfg(feature = "events")]
     c.check::<ExternalEstablishedEvent>("ExternalEstablishedEvent");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEvent>("ExternalEvent");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventChange>("ExternalEventChange");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventChangesResponse>("ExternalEventChangesResponse");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventExternalId>("ExternalEventExternalId");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventIdentifiers>("ExternalEventIdentifiers");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventSummary>("ExternalEventSummary");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventsConfiguration>("ExternalEventsConfiguration");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventsConfigurationListing>("ExternalEventsConfigurationListing");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventsRequest>("ExternalEventsRequest");
+    #[cfg(feature = "journey")]
     c.check::<ExternalEventsResponse>("ExternalEventsResponse");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ExternalId>("ExternalId");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDataItem>("ExternalMetricDataItem");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDataProcessedItem>("ExternalMetricDataProcessedItem");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDataUnprocessedItem>("ExternalMetricDataUnprocessedItem");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDataWriteRequest>("ExternalMetricDataWriteRequest");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDataWriteResponse>("ExternalMetricDataWriteResponse");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDefinition>("ExternalMetricDefinition");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDefinitionCreateRequest>("ExternalMetricDefinitionCreateRequest");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDefinitionListing>("ExternalMetricDefinitionListing");
+    #[cfg(feature = "gamification")]
     c.check::<ExternalMetricDefinitionUpdateRequest>("ExternalMetricDefinitionUpdateRequest");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ExternalOrganization>("ExternalOrganization");
+    #[cfg(feature = "external-contacts")]
     c.check::<ExternalOrganizationEnrichRequest>("ExternalOrganizationEnrichRequest");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ExternalOrganizationIdentifier>("ExternalOrganizationIdentifier");
+    #[cfg(feature = "external-contacts")]
     c.check::<ExternalOrganizationIdentifierClaimRequest>("ExternalOrganizationIdentifierClaimRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<ExternalOrganizationIdentifierListing>("ExternalOrganizationIdentifierListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<ExternalOrganizationListing>("ExternalOrganizationListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<ExternalOrganizationTrustorLink>("ExternalOrganizationTrustorLink");
+    #[cfg(feature = "notification-events")]
     c.check::<ExternalPageMetadata>("ExternalPageMetadata");
+    #[cfg(feature = "journey")]
     c.check::<ExternalSegment>("ExternalSegment");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<ExternalSource>("ExternalSource");
+    #[cfg(feature = "knowledge")]
     c.check::<FabricTag>("FabricTag");
+    #[cfg(feature = "conversations")]
     c.check::<FacebookAppCredentials>("FacebookAppCredentials");
+    #[cfg(feature = "social-media")]
     c.check::<FacebookDataIngestionRuleRequest>("FacebookDataIngestionRuleRequest");
+    #[cfg(feature = "social-media")]
     c.check::<FacebookDataIngestionRuleResponse>("FacebookDataIngestionRuleResponse");
+    #[cfg(feature = "social-media")]
     c.check::<FacebookDataIngestionRuleVersionResponse>("FacebookDataIngestionRuleVersionResponse");
+    #[cfg(feature = "social-media")]
     c.check::<FacebookDataIngestionRuleVersionResponseEntityListing>("FacebookDataIngestionRuleVersionResponseEntityListing");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<FacebookId>("FacebookId");
+    #[cfg(feature = "conversations")]
     c.check::<FacebookIdentityResolutionConfig>("FacebookIdentityResolutionConfig");
+    #[cfg(feature = "conversations")]
     c.check::<FacebookIntegration>("FacebookIntegration");
+    #[cfg(feature = "conversations")]
     c.check::<FacebookIntegrationEntityListing>("FacebookIntegrationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<FacebookIntegrationRequest>("FacebookIntegrationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<FacebookIntegrationUpdateRequest>("FacebookIntegrationUpdateRequest");
+    #[cfg(feature = "conversations")]
     c.check::<FacebookPermission>("FacebookPermission");
+    #[cfg(feature = "conversations")]
     c.check::<FacebookPermissionEntityListing>("FacebookPermissionEntityListing");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<FacebookScopedId>("FacebookScopedId");
+    #[cfg(feature = "organization-authorization")]
     c.check::<Facet>("Facet");
+    #[cfg(feature = "content-management")]
     c.check::<FacetEntry>("FacetEntry");
+    #[cfg(feature = "content-management")]
     c.check::<FacetKeyAttribute>("FacetKeyAttribute");
+    #[cfg(feature = "content-management")]
     c.check::<FacetStatistics>("FacetStatistics");
+    #[cfg(feature = "content-management")]
     c.check::<FacetTerm>("FacetTerm");
+    #[cfg(feature = "recording")]
     c.check::<FailedDeleteProtectionUpdate>("FailedDeleteProtectionUpdate");
+    #[cfg(feature = "architect")]
     c.check::<FailedObject>("FailedObject");
+    #[cfg(feature = "recording")]
     c.check::<FailedRecordingEntityListing>("FailedRecordingEntityListing");
+    #[cfg(feature = "case-management")]
     c.check::<FailureReason>("FailureReason");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<Fallback>("Fallback");
+    #[cfg(feature = "conversations")]
     c.check::<Faq>("Faq");
+    #[cfg(feature = "fax")]
     c.check::<FaxConfig>("FaxConfig");
+    #[cfg(feature = "fax")]
     c.check::<FaxDocument>("FaxDocument");
+    #[cfg(feature = "fax")]
     c.check::<FaxDocumentEntityListing>("FaxDocumentEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<FaxSendRequest>("FaxSendRequest");
+    #[cfg(feature = "conversations")]
     c.check::<FaxSendResponse>("FaxSendResponse");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<FaxStatus>("FaxStatus");
+    #[cfg(any(feature = "fax", feature = "user-recordings"))]
     c.check::<FaxSummary>("FaxSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<FaxTopicFaxDataV2>("FaxTopicFaxDataV2");
+    #[cfg(feature = "notification-events")]
     c.check::<FaxTopicLockData>("FaxTopicLockData");
+    #[cfg(feature = "notification-events")]
     c.check::<FaxTopicUserData>("FaxTopicUserData");
+    #[cfg(feature = "notification-events")]
     c.check::<FaxTopicWorkspaceData>("FaxTopicWorkspaceData");
+    #[cfg(feature = "organization")]
     c.check::<FeatureState>("FeatureState");
+    #[cfg(feature = "agent-copilot")]
     c.check::<FeatureSupport>("FeatureSupport");
+    #[cfg(feature = "conversations")]
     c.check::<Feedback>("Feedback");
+    #[cfg(feature = "conversations")]
     c.check::<FeedbackAddRequest>("FeedbackAddRequest");
+    #[cfg(feature = "conversations")]
     c.check::<FeedbackUpdateRequest>("FeedbackUpdateRequest");
+    #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
     c.check::<FieldConfig>("FieldConfig");
+    #[cfg(feature = "users")]
     c.check::<FieldConfigs>("FieldConfigs");
+    #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
     c.check::<FieldList>("FieldList");
+    #[cfg(feature = "notification-events")]
     c.check::<FieldMapping>("FieldMapping");
+    #[cfg(feature = "outbound")]
     c.check::<FileSpecificationTemplate>("FileSpecificationTemplate");
+    #[cfg(feature = "outbound")]
     c.check::<FileSpecificationTemplateEntityListing>("FileSpecificationTemplateEntityListing");
+    #[cfg(feature = "web-deployments")]
     c.check::<FileUploadMode>("FileUploadMode");
+    #[cfg(feature = "web-deployments")]
     c.check::<FileUploadSettings>("FileUploadSettings");
+    #[cfg(feature = "organization-authorization")]
     c.check::<Filter>("Filter");
+    #[cfg(feature = "outbound")]
     c.check::<FilterPreviewResponse>("FilterPreviewResponse");
+    #[cfg(feature = "users")]
     c.check::<FinishWebAuthnRegistrationRequest>("FinishWebAuthnRegistrationRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<FixedAvailability>("FixedAvailability");
+    #[cfg(feature = "integrations")]
     c.check::<FlattenedJsonSchemaDocument>("FlattenedJsonSchemaDocument");
+    #[cfg(any(feature = "architect", feature = "routing"))]
     c.check::<Flow>("Flow");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityData>("FlowActivityData");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityEntityData>("FlowActivityEntityData");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityMetricValue>("FlowActivityMetricValue");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityQuery>("FlowActivityQuery");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityQueryClause>("FlowActivityQueryClause");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityQueryFilter>("FlowActivityQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityQueryMetric>("FlowActivityQueryMetric");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityQueryPredicate>("FlowActivityQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityResponse>("FlowActivityResponse");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowActivityScoredAgent>("FlowActivityScoredAgent");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAggregateDataContainer>("FlowAggregateDataContainer");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAggregateQueryClause>("FlowAggregateQueryClause");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAggregateQueryFilter>("FlowAggregateQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAggregateQueryPredicate>("FlowAggregateQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAggregateQueryResponse>("FlowAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAggregationQuery>("FlowAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowAggregationSort>("FlowAggregationSort");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAggregationView>("FlowAggregationView");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAsyncAggregateQueryResponse>("FlowAsyncAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowAsyncAggregationQuery>("FlowAsyncAggregationQuery");
+    #[cfg(feature = "architect")]
     c.check::<FlowCharacteristics>("FlowCharacteristics");
+    #[cfg(feature = "quality")]
     c.check::<FlowDiagnosticInfo>("FlowDiagnosticInfo");
+    #[cfg(feature = "architect")]
     c.check::<FlowDivisionView>("FlowDivisionView");
+    #[cfg(feature = "architect")]
     c.check::<FlowDivisionViewEntityListing>("FlowDivisionViewEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowEndDetailEventTopicFlowEndEvent>("FlowEndDetailEventTopicFlowEndEvent");
+    #[cfg(feature = "architect")]
     c.check::<FlowEntityListing>("FlowEntityListing");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAggregateDataContainer>("FlowExecutionAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAggregateQueryClause>("FlowExecutionAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAggregateQueryFilter>("FlowExecutionAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAggregateQueryPredicate>("FlowExecutionAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAggregateQueryResponse>("FlowExecutionAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAggregationQuery>("FlowExecutionAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowExecutionAggregationSort>("FlowExecutionAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAggregationView>("FlowExecutionAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAsyncAggregateQueryResponse>("FlowExecutionAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<FlowExecutionAsyncAggregationQuery>("FlowExecutionAsyncAggregationQuery");
+    #[cfg(feature = "architect")]
     c.check::<FlowExecutionDataQueryResult>("FlowExecutionDataQueryResult");
+    #[cfg(feature = "architect")]
     c.check::<FlowExecutionLaunchRequest>("FlowExecutionLaunchRequest");
+    #[cfg(feature = "architect")]
     c.check::<FlowExecutionLaunchResponse>("FlowExecutionLaunchResponse");
+    #[cfg(feature = "architect")]
     c.check::<FlowHealth>("FlowHealth");
+    #[cfg(feature = "architect")]
     c.check::<FlowHealthErrorInfo>("FlowHealthErrorInfo");
+    #[cfg(feature = "architect")]
     c.check::<FlowHealthIntent>("FlowHealthIntent");
+    #[cfg(feature = "architect")]
     c.check::<FlowHealthIntentInfo>("FlowHealthIntentInfo");
+    #[cfg(feature = "architect")]
     c.check::<FlowHealthIntentUtterance>("FlowHealthIntentUtterance");
+    #[cfg(feature = "architect")]
     c.check::<FlowHealthIntentVersionInfo>("FlowHealthIntentVersionInfo");
+    #[cfg(feature = "architect")]
     c.check::<FlowHealthUtterance>("FlowHealthUtterance");
+    #[cfg(feature = "architect")]
     c.check::<FlowHealthVersionInfo>("FlowHealthVersionInfo");
+    #[cfg(feature = "architect")]
     c.check::<FlowLogLevel>("FlowLogLevel");
+    #[cfg(feature = "architect")]
     c.check::<FlowLogLevelCharacteristicsDefinition>("FlowLogLevelCharacteristicsDefinition");
+    #[cfg(feature = "architect")]
     c.check::<FlowLogLevelCharacteristicsDefinitions>("FlowLogLevelCharacteristicsDefinitions");
+    #[cfg(feature = "architect")]
     c.check::<FlowLogLevelRequest>("FlowLogLevelRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowMetricsTopicFlowMetricRecord>("FlowMetricsTopicFlowMetricRecord");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowMetricsTopicFlowOutcome>("FlowMetricsTopicFlowOutcome");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowMetricsTopicFlowProposedAgent>("FlowMetricsTopicFlowProposedAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowMetricsTopicFlowScoredAgent>("FlowMetricsTopicFlowScoredAgent");
+    #[cfg(feature = "architect")]
     c.check::<FlowMilestone>("FlowMilestone");
+    #[cfg(feature = "architect")]
     c.check::<FlowMilestoneDivisionView>("FlowMilestoneDivisionView");
+    #[cfg(feature = "architect")]
     c.check::<FlowMilestoneDivisionViewEntityListing>("FlowMilestoneDivisionViewEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<FlowMilestoneListing>("FlowMilestoneListing");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowObservationDataContainer>("FlowObservationDataContainer");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowObservationQuery>("FlowObservationQuery");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowObservationQueryClause>("FlowObservationQueryClause");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowObservationQueryFilter>("FlowObservationQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowObservationQueryPredicate>("FlowObservationQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "flows"))]
     c.check::<FlowObservationQueryResponse>("FlowObservationQueryResponse");
+    #[cfg(feature = "architect")]
     c.check::<FlowOutcome>("FlowOutcome");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowOutcomeDetailEventTopicFlowMilestone>("FlowOutcomeDetailEventTopicFlowMilestone");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowOutcomeDetailEventTopicFlowOutcomeEvent>("FlowOutcomeDetailEventTopicFlowOutcomeEvent");
+    #[cfg(feature = "architect")]
     c.check::<FlowOutcomeDivisionView>("FlowOutcomeDivisionView");
+    #[cfg(feature = "architect")]
     c.check::<FlowOutcomeDivisionViewEntityListing>("FlowOutcomeDivisionViewEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<FlowOutcomeListing>("FlowOutcomeListing");
+    #[cfg(feature = "journey")]
     c.check::<FlowPaths>("FlowPaths");
+    #[cfg(feature = "journey")]
     c.check::<FlowPathsElement>("FlowPathsElement");
+    #[cfg(feature = "journey")]
     c.check::<FlowPathsFlowDetails>("FlowPathsFlowDetails");
+    #[cfg(feature = "journey")]
     c.check::<FlowPathsFlowFilter>("FlowPathsFlowFilter");
+    #[cfg(feature = "journey")]
     c.check::<FlowPathsQuery>("FlowPathsQuery");
+    #[cfg(feature = "architect")]
     c.check::<FlowResultEntityListing>("FlowResultEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<FlowRuntimeExecution>("FlowRuntimeExecution");
+    #[cfg(feature = "architect")]
     c.check::<FlowSettingsResponse>("FlowSettingsResponse");
+    #[cfg(feature = "architect")]
     c.check::<FlowSettingsResponseEntityListing>("FlowSettingsResponseEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<FlowStartDetailEventTopicFlowStartEvent>("FlowStartDetailEventTopicFlowStartEvent");
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web-deployments"))]
     c.check::<FlowVersion>("FlowVersion");
+    #[cfg(feature = "architect")]
     c.check::<FlowVersionEntityListing>("FlowVersionEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<FlowsQueryCriteriaResponse>("FlowsQueryCriteriaResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<FollowersFilter>("FollowersFilter");
+    #[cfg(feature = "response-management")]
     c.check::<FooterTemplate>("FooterTemplate");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastAbandonRateResponse>("ForecastAbandonRateResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastAverageSpeedOfAnswerResponse>("ForecastAverageSpeedOfAnswerResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastInputPlanningGroupData>("ForecastInputPlanningGroupData");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastMetadata>("ForecastMetadata");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastPlanningGroupData>("ForecastPlanningGroupData");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastPlanningGroupResponse>("ForecastPlanningGroupResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastPlanningGroupsResponse>("ForecastPlanningGroupsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastServiceGoalTemplateImpactOverrideResponse>("ForecastServiceGoalTemplateImpactOverrideResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastServiceGoalTemplateResponse>("ForecastServiceGoalTemplateResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastServiceLevelResponse>("ForecastServiceLevelResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ForecastSourceDayPointer>("ForecastSourceDayPointer");
+    #[cfg(feature = "response-management")]
     c.check::<Form>("Form");
+    #[cfg(feature = "response-management")]
     c.check::<FormDatePicker>("FormDatePicker");
+    #[cfg(feature = "response-management")]
     c.check::<FormIntroduction>("FormIntroduction");
+    #[cfg(feature = "response-management")]
     c.check::<FormListPicker>("FormListPicker");
+    #[cfg(feature = "response-management")]
     c.check::<FormListPickerItem>("FormListPickerItem");
+    #[cfg(feature = "response-management")]
     c.check::<FormListPickerSection>("FormListPickerSection");
+    #[cfg(feature = "response-management")]
     c.check::<FormMessage>("FormMessage");
+    #[cfg(feature = "response-management")]
     c.check::<FormPage>("FormPage");
+    #[cfg(feature = "response-management")]
     c.check::<FormPageComponent>("FormPageComponent");
+    #[cfg(feature = "textbots")]
     c.check::<Format>("Format");
+    #[cfg(feature = "web-deployments")]
     c.check::<FormsTrackTrigger>("FormsTrackTrigger");
+    #[cfg(feature = "organization")]
     c.check::<FreeTrialLimit>("FreeTrialLimit");
+    #[cfg(feature = "organization")]
     c.check::<FreeTrialLimitDocs>("FreeTrialLimitDocs");
+    #[cfg(feature = "organization")]
     c.check::<FreeTrialNamespace>("FreeTrialNamespace");
+    #[cfg(feature = "outbound")]
     c.check::<FromEmailAddress>("FromEmailAddress");
+    #[cfg(feature = "coaching")]
     c.check::<FullDayTimeOffMarker>("FullDayTimeOffMarker");
+    #[cfg(feature = "integrations")]
     c.check::<Function>("Function");
+    #[cfg(feature = "integrations")]
     c.check::<FunctionConfig>("FunctionConfig");
+    #[cfg(feature = "integrations")]
     c.check::<FunctionRuntime>("FunctionRuntime");
+    #[cfg(any(feature = "integrations", feature = "uploads"))]
     c.check::<FunctionUploadRequest>("FunctionUploadRequest");
+    #[cfg(any(feature = "integrations", feature = "uploads"))]
     c.check::<FunctionUploadResponse>("FunctionUploadResponse");
+    #[cfg(feature = "integrations")]
     c.check::<FunctionZipConfig>("FunctionZipConfig");
+    #[cfg(feature = "general-data-protection-regulation")]
     c.check::<GDPRJourneyCustomer>("GDPRJourneyCustomer");
+    #[cfg(feature = "general-data-protection-regulation")]
     c.check::<GDPRRequest>("GDPRRequest");
+    #[cfg(feature = "general-data-protection-regulation")]
     c.check::<GDPRRequestEntityListing>("GDPRRequestEntityListing");
+    #[cfg(feature = "general-data-protection-regulation")]
     c.check::<GDPRSubject>("GDPRSubject");
+    #[cfg(feature = "general-data-protection-regulation")]
     c.check::<GDPRSubjectEntityListing>("GDPRSubjectEntityListing");
+    #[cfg(feature = "search")]
     c.check::<GKNDocumentationResult>("GKNDocumentationResult");
+    #[cfg(feature = "search")]
     c.check::<GKNDocumentationSearchCriteria>("GKNDocumentationSearchCriteria");
+    #[cfg(feature = "search")]
     c.check::<GKNDocumentationSearchRequest>("GKNDocumentationSearchRequest");
+    #[cfg(feature = "search")]
     c.check::<GKNDocumentationSearchResponse>("GKNDocumentationSearchResponse");
+    #[cfg(feature = "identity-provider")]
     c.check::<GSuite>("GSuite");
+    #[cfg(any(feature = "gamification", feature = "uploads"))]
     c.check::<GamificationContestPrizeImageUploadUrlRequest>("GamificationContestPrizeImageUploadUrlRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<GamificationScorecardChangeTopicEvaluationDetail>("GamificationScorecardChangeTopicEvaluationDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<GamificationScorecardChangeTopicMetric>("GamificationScorecardChangeTopicMetric");
+    #[cfg(feature = "notification-events")]
     c.check::<GamificationScorecardChangeTopicPerformanceMetric>("GamificationScorecardChangeTopicPerformanceMetric");
+    #[cfg(feature = "notification-events")]
     c.check::<GamificationScorecardChangeTopicPunctualityEvent>("GamificationScorecardChangeTopicPunctualityEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<GamificationScorecardChangeTopicScorecardChange>("GamificationScorecardChangeTopicScorecardChange");
+    #[cfg(feature = "gamification")]
     c.check::<GamificationStatus>("GamificationStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<GcuccTeamsCalendarEventsGCUCCTeamsCalendarEventV2>("GcuccTeamsCalendarEventsGCUCCTeamsCalendarEventV2");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<GenAIPhrasesJob>("GenAIPhrasesJob");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<GenAIPhrasesJobRequest>("GenAIPhrasesJobRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<GenAIPhrasesJobTopic>("GenAIPhrasesJobTopic");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<GenAIPhrasesJobs>("GenAIPhrasesJobs");
+    #[cfg(feature = "notification-events")]
     c.check::<GenAiPhrasesTestPhraseDetectedPhrase>("GenAiPhrasesTestPhraseDetectedPhrase");
+    #[cfg(feature = "notification-events")]
     c.check::<GenAiPhrasesTestPhraseMatchedTranscript>("GenAiPhrasesTestPhraseMatchedTranscript");
+    #[cfg(feature = "notification-events")]
     c.check::<GenAiPhrasesTestTopicPhraseResults>("GenAiPhrasesTestTopicPhraseResults");
+    #[cfg(feature = "notification-events")]
     c.check::<GenAiPhrasesTopicsDefinitionsJob>("GenAiPhrasesTopicsDefinitionsJob");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<GeneralProgramJob>("GeneralProgramJob");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<GeneralProgramJobRequest>("GeneralProgramJobRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<GeneralTopic>("GeneralTopic");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<GeneralTopicsEntityListing>("GeneralTopicsEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<GenerateBuForecastRequest>("GenerateBuForecastRequest");
+    #[cfg(feature = "ai-studio")]
     c.check::<GenerateGuideContentRequest>("GenerateGuideContentRequest");
+    #[cfg(feature = "conversations")]
     c.check::<GenerateMeetingIdRequest>("GenerateMeetingIdRequest");
+    #[cfg(feature = "ai-studio")]
     c.check::<GeneratedGuideContent>("GeneratedGuideContent");
+    #[cfg(feature = "social-media")]
     c.check::<GenericDataIngestionRuleResponse>("GenericDataIngestionRuleResponse");
+    #[cfg(feature = "social-media")]
     c.check::<GenericDataIngestionRuleResponseEntityListing>("GenericDataIngestionRuleResponseEntityListing");
+    #[cfg(feature = "identity-provider")]
     c.check::<GenericSAML>("GenericSAML");
+    #[cfg(feature = "notification-events")]
     c.check::<GenericTemplate>("GenericTemplate");
+    #[cfg(feature = "textbots")]
     c.check::<GenesysBotConnector>("GenesysBotConnector");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Geolocation>("Geolocation");
+    #[cfg(feature = "notification-events")]
     c.check::<GeolocationEventGeolocation>("GeolocationEventGeolocation");
+    #[cfg(any(feature = "geolocation", feature = "users"))]
     c.check::<GeolocationSettings>("GeolocationSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<GetAgentsWorkPlansRequest>("GetAgentsWorkPlansRequest");
+    #[cfg(feature = "alerting")]
     c.check::<GetAlertQuery>("GetAlertQuery");
+    #[cfg(feature = "employee-engagement")]
     c.check::<GetCelebrationListing>("GetCelebrationListing");
+    #[cfg(feature = "gamification")]
     c.check::<GetContestsEssentialsListing>("GetContestsEssentialsListing");
+    #[cfg(feature = "journey")]
     c.check::<GetExternalEventsResponse>("GetExternalEventsResponse");
+    #[cfg(feature = "architect")]
     c.check::<GetFlowExecutionDataJobResult>("GetFlowExecutionDataJobResult");
+    #[cfg(feature = "gamification")]
     c.check::<GetMetricDefinitionsResponse>("GetMetricDefinitionsResponse");
+    #[cfg(feature = "gamification")]
     c.check::<GetMetricResponse>("GetMetricResponse");
+    #[cfg(feature = "gamification")]
     c.check::<GetMetricsResponse>("GetMetricsResponse");
+    #[cfg(feature = "gamification")]
     c.check::<GetProfilesResponse>("GetProfilesResponse");
+    #[cfg(feature = "alerting")]
     c.check::<GetRulesQuery>("GetRulesQuery");
+    #[cfg(feature = "gamification")]
     c.check::<GetTemplatesResponse>("GetTemplatesResponse");
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
     c.check::<GetUploadSourceUrlJobStatusResponse>("GetUploadSourceUrlJobStatusResponse");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleAuthToken>("GoogleAuthToken");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleAuthTokenReference>("GoogleAuthTokenReference");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleAuthTokenRequest>("GoogleAuthTokenRequest");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleBusinessProfileAccount>("GoogleBusinessProfileAccount");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleBusinessProfileAccountListing>("GoogleBusinessProfileAccountListing");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleBusinessProfileAccountReference>("GoogleBusinessProfileAccountReference");
+    #[cfg(feature = "social-media")]
     c.check::<GoogleBusinessProfileDataIngestionRuleRequest>("GoogleBusinessProfileDataIngestionRuleRequest");
+    #[cfg(feature = "social-media")]
     c.check::<GoogleBusinessProfileDataIngestionRuleResponse>("GoogleBusinessProfileDataIngestionRuleResponse");
+    #[cfg(feature = "social-media")]
     c.check::<GoogleBusinessProfileDataIngestionRuleVersionResponse>("GoogleBusinessProfileDataIngestionRuleVersionResponse");
+    #[cfg(feature = "social-media")]
     c.check::<GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing>("GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleBusinessProfileOpenIntegration>("GoogleBusinessProfileOpenIntegration");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleBusinessProfileOpenIntegrationRequest>("GoogleBusinessProfileOpenIntegrationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleBusinessProfileOpenIntegrationUpdateRequest>("GoogleBusinessProfileOpenIntegrationUpdateRequest");
+    #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<GoogleDialogflowConfig>("GoogleDialogflowConfig");
+    #[cfg(feature = "textbots")]
     c.check::<GoogleDialogflowCustomSettings>("GoogleDialogflowCustomSettings");
+    #[cfg(feature = "conversations")]
     c.check::<GoogleOAuthSettingsResponse>("GoogleOAuthSettingsResponse");
+    #[cfg(feature = "architect")]
     c.check::<Grammar>("Grammar");
+    #[cfg(feature = "architect")]
     c.check::<GrammarFileUploadRequest>("GrammarFileUploadRequest");
+    #[cfg(feature = "architect")]
     c.check::<GrammarLanguage>("GrammarLanguage");
+    #[cfg(feature = "architect")]
     c.check::<GrammarLanguageFileMetadata>("GrammarLanguageFileMetadata");
+    #[cfg(feature = "architect")]
     c.check::<GrammarLanguageUpdate>("GrammarLanguageUpdate");
+    #[cfg(feature = "architect")]
     c.check::<GrammarListing>("GrammarListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<Graph>("Graph");
+    #[cfg(feature = "routing")]
     c.check::<GraphApiSettings>("GraphApiSettings");
+    #[cfg(feature = "external-contacts")]
     c.check::<GraphEdge>("GraphEdge");
+    #[cfg(feature = "external-contacts")]
     c.check::<GraphSettings>("GraphSettings");
+    #[cfg(feature = "external-contacts")]
     c.check::<GraphVertices>("GraphVertices");
+    #[cfg(feature = "greetings")]
     c.check::<Greeting>("Greeting");
+    #[cfg(feature = "greetings")]
     c.check::<GreetingAudioFile>("GreetingAudioFile");
+    #[cfg(feature = "greetings")]
     c.check::<GreetingListing>("GreetingListing");
+    #[cfg(feature = "greetings")]
     c.check::<GreetingMediaInfo>("GreetingMediaInfo");
+    #[cfg(feature = "greetings")]
     c.check::<GreetingOwner>("GreetingOwner");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Group>("Group");
+    #[cfg(feature = "journey")]
     c.check::<GroupByAttribute>("GroupByAttribute");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<GroupContact>("GroupContact");
+    #[cfg(feature = "groups")]
     c.check::<GroupCreate>("GroupCreate");
+    #[cfg(feature = "voicemail")]
     c.check::<GroupEmailPolicy>("GroupEmailPolicy");
+    #[cfg(feature = "groups")]
     c.check::<GroupEntityListing>("GroupEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<GroupGreetingEventGreeting>("GroupGreetingEventGreeting");
+    #[cfg(feature = "notification-events")]
     c.check::<GroupGreetingEventGreetingAudioFile>("GroupGreetingEventGreetingAudioFile");
+    #[cfg(feature = "notification-events")]
     c.check::<GroupGreetingEventGreetingOwner>("GroupGreetingEventGreetingOwner");
+    #[cfg(feature = "groups")]
     c.check::<GroupMembersUpdate>("GroupMembersUpdate");
+    #[cfg(feature = "groups")]
     c.check::<GroupProfile>("GroupProfile");
+    #[cfg(feature = "groups")]
     c.check::<GroupProfileEntityListing>("GroupProfileEntityListing");
+    #[cfg(any(feature = "groups", feature = "search"))]
     c.check::<GroupSearchCriteria>("GroupSearchCriteria");
+    #[cfg(any(feature = "groups", feature = "search"))]
     c.check::<GroupSearchRequest>("GroupSearchRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<GroupSettings>("GroupSettings");
+    #[cfg(feature = "groups")]
     c.check::<GroupUpdate>("GroupUpdate");
+    #[cfg(any(feature = "groups", feature = "search"))]
     c.check::<GroupsSearchResponse>("GroupsSearchResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<GuestCategoryReference>("GuestCategoryReference");
+    #[cfg(feature = "knowledge")]
     c.check::<GuestCategoryResponseListing>("GuestCategoryResponseListing");
+    #[cfg(feature = "knowledge")]
     c.check::<GuestResponseCategory>("GuestResponseCategory");
+    #[cfg(feature = "ai-studio")]
     c.check::<Guide>("Guide");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideContentGenerationJob>("GuideContentGenerationJob");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideEntityListing>("GuideEntityListing");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideJob>("GuideJob");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionInputEvent>("GuideSessionInputEvent");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionMessage>("GuideSessionMessage");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionTurnInvocationData>("GuideSessionTurnInvocationData");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionTurnInvocationParameters>("GuideSessionTurnInvocationParameters");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionTurnInvocationResponse>("GuideSessionTurnInvocationResponse");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionTurnRequest>("GuideSessionTurnRequest");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionTurnRequestContext>("GuideSessionTurnRequestContext");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionTurnResponse>("GuideSessionTurnResponse");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionTurnResponseContext>("GuideSessionTurnResponseContext");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionTurnResponseData>("GuideSessionTurnResponseData");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideSessionVariable>("GuideSessionVariable");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideVersion>("GuideVersion");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideVersionPublish>("GuideVersionPublish");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideVersionPublishJob>("GuideVersionPublishJob");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideVersionPublishJobRequest>("GuideVersionPublishJobRequest");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideVersionRef>("GuideVersionRef");
+    #[cfg(feature = "ai-studio")]
     c.check::<GuideVersionResources>("GuideVersionResources");
+    #[cfg(feature = "workforce-management")]
     c.check::<HeadcountForecast>("HeadcountForecast");
+    #[cfg(feature = "workforce-management")]
     c.check::<HeadcountInterval>("HeadcountInterval");
+    #[cfg(feature = "external-contacts")]
     c.check::<Header>("Header");
+    #[cfg(feature = "notification-events")]
     c.check::<HeaderEntry>("HeaderEntry");
+    #[cfg(feature = "architect")]
     c.check::<HealthInfo>("HealthInfo");
+    #[cfg(feature = "integrations")]
     c.check::<HelpLink>("HelpLink");
+    #[cfg(feature = "routing")]
     c.check::<HelpSettings>("HelpSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalAdherenceActuals>("HistoricalAdherenceActuals");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalAdherenceDayMetrics>("HistoricalAdherenceDayMetrics");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalAdherenceExceptionInfo>("HistoricalAdherenceExceptionInfo");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalAdherenceQueryResult>("HistoricalAdherenceQueryResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalData>("HistoricalData");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalDataDeleteEntity>("HistoricalDataDeleteEntity");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalDataDisallowedDeleteEntity>("HistoricalDataDisallowedDeleteEntity");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalDataJobEntityStatus>("HistoricalDataJobEntityStatus");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalImportDeleteFilesJobRequest>("HistoricalImportDeleteFilesJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalImportDeleteFilesJobResponse>("HistoricalImportDeleteFilesJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalImportOverallDeleteStatusResponse>("HistoricalImportOverallDeleteStatusResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalImportStatus>("HistoricalImportStatus");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalImportStatusJobResponse>("HistoricalImportStatusJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalImportStatusListing>("HistoricalImportStatusListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalShrinkageActivityCategoryResponse>("HistoricalShrinkageActivityCategoryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalShrinkageActivityCodeResponse>("HistoricalShrinkageActivityCodeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalShrinkageAggregateResponse>("HistoricalShrinkageAggregateResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalShrinkageResult>("HistoricalShrinkageResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<HistoricalShrinkageResultListing>("HistoricalShrinkageResultListing");
+    #[cfg(feature = "architect")]
     c.check::<HistoryEntry>("HistoryEntry");
+    #[cfg(feature = "conversations")]
     c.check::<HistoryHeadersTranslation>("HistoryHeadersTranslation");
+    #[cfg(feature = "architect")]
     c.check::<HistoryListing>("HistoryListing");
+    #[cfg(feature = "events")]
     c.check::<HoldUpdatedEvent>("HoldUpdatedEvent");
+    #[cfg(feature = "telephony")]
     c.check::<HomerRecord>("HomerRecord");
+    #[cfg(feature = "workforce-management")]
     c.check::<HrisTimeOffType>("HrisTimeOffType");
+    #[cfg(feature = "workforce-management")]
     c.check::<HrisTimeOffTypeResponse>("HrisTimeOffTypeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<HrisTimeOffTypesJobReference>("HrisTimeOffTypesJobReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<HrisTimeOffTypesJobResponse>("HrisTimeOffTypesJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<HrisTimeOffTypesResponse>("HrisTimeOffTypesResponse");
+    #[cfg(feature = "web-deployments")]
     c.check::<Humanize>("Humanize");
+    #[cfg(feature = "architect")]
     c.check::<IVR>("IVR");
+    #[cfg(feature = "architect")]
     c.check::<IVRDivisionView>("IVRDivisionView");
+    #[cfg(feature = "architect")]
     c.check::<IVRDivisionViewEntityListing>("IVRDivisionViewEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<IVREntityListing>("IVREntityListing");
+    #[cfg(feature = "architect")]
     c.check::<IVRIdentityResolutionConfig>("IVRIdentityResolutionConfig");
+    #[cfg(feature = "web-deployments")]
     c.check::<Icon>("Icon");
+    #[cfg(feature = "external-contacts")]
     c.check::<IdentifierClaimRequest>("IdentifierClaimRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<IdentifierVertex>("IdentifierVertex");
+    #[cfg(feature = "identity-provider")]
     c.check::<IdentityNow>("IdentityNow");
+    #[cfg(feature = "identity-provider")]
     c.check::<IdentityProvider>("IdentityProvider");
+    #[cfg(feature = "identity-provider")]
     c.check::<IdentityProviderEntityListing>("IdentityProviderEntityListing");
+    #[cfg(feature = "web-deployments")]
     c.check::<IdentityResolutionAutomergeConfig>("IdentityResolutionAutomergeConfig");
+    #[cfg(any(feature = "conversations", feature = "web-deployments"))]
     c.check::<IdentityResolutionExternalSource>("IdentityResolutionExternalSource");
+    #[cfg(feature = "routing")]
     c.check::<IdentityResolutionQueueConfig>("IdentityResolutionQueueConfig");
+    #[cfg(feature = "web-deployments")]
     c.check::<IdleEventTrigger>("IdleEventTrigger");
+    #[cfg(feature = "tokens")]
     c.check::<IdleTokenTimeout>("IdleTokenTimeout");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnorePhrase>("IgnorePhrase");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnorePhrasesRequest>("IgnorePhrasesRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnorePhrasesResponse>("IgnorePhrasesResponse");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnoreTopic>("IgnoreTopic");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnoreTopicsRequest>("IgnoreTopicsRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnoreTopicsResponse>("IgnoreTopicsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<IgnoredActivityCategories>("IgnoredActivityCategories");
+    #[cfg(feature = "workforce-management")]
     c.check::<IgnoredActivityCodeIds>("IgnoredActivityCodeIds");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnoredMinedEntity>("IgnoredMinedEntity");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnoredMinedPhraseListing>("IgnoredMinedPhraseListing");
+    #[cfg(feature = "language-understanding")]
     c.check::<IgnoredMinedTopicListing>("IgnoredMinedTopicListing");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "case-management", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "integrations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Image>("Image");
+    #[cfg(feature = "routing")]
     c.check::<ImapSettings>("ImapSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<ImportForecastResponse>("ImportForecastResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ImportForecastUploadResponse>("ImportForecastUploadResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ImportScheduleUploadResponse>("ImportScheduleUploadResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ImportScheduleUploadSchema>("ImportScheduleUploadSchema");
+    #[cfg(feature = "scripts")]
     c.check::<ImportScriptStatusResponse>("ImportScriptStatusResponse");
+    #[cfg(feature = "outbound")]
     c.check::<ImportStatus>("ImportStatus");
+    #[cfg(feature = "knowledge")]
     c.check::<ImportStatusRequest>("ImportStatusRequest");
+    #[cfg(feature = "outbound")]
     c.check::<ImportTemplate>("ImportTemplate");
+    #[cfg(feature = "outbound")]
     c.check::<ImportTemplateEntityListing>("ImportTemplateEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<ImportTemplateImportStatusImportStatus>("ImportTemplateImportStatusImportStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<ImportTemplateImportStatusObject>("ImportTemplateImportStatusObject");
+    #[cfg(feature = "tokens")]
     c.check::<InactivityTimeoutGroupBundle>("InactivityTimeoutGroupBundle");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<InactivityTimeoutSettings>("InactivityTimeoutSettings");
+    #[cfg(feature = "routing")]
     c.check::<InboundDomain>("InboundDomain");
+    #[cfg(feature = "routing")]
     c.check::<InboundDomainCreateRequest>("InboundDomainCreateRequest");
+    #[cfg(feature = "routing")]
     c.check::<InboundDomainEntityListing>("InboundDomainEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<InboundDomainPatchRequest>("InboundDomainPatchRequest");
+    #[cfg(feature = "conversations")]
     c.check::<InboundMessageRequest>("InboundMessageRequest");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<InboundOnlySetting>("InboundOnlySetting");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<InboundRoute>("InboundRoute");
+    #[cfg(feature = "routing")]
     c.check::<InboundRouteEntityListing>("InboundRouteEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<IncomingMessageRequest>("IncomingMessageRequest");
+    #[cfg(feature = "integrations")]
     c.check::<IncomingMessageResponse>("IncomingMessageResponse");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<InfixOperator>("InfixOperator");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<InfrastructureascodeJob>("InfrastructureascodeJob");
+    #[cfg(feature = "events")]
     c.check::<InitialConfiguration>("InitialConfiguration");
+    #[cfg(feature = "recording")]
     c.check::<InitiateScreenRecording>("InitiateScreenRecording");
+    #[cfg(feature = "audit")]
     c.check::<InitiatingAction>("InitiatingAction");
+    #[cfg(feature = "workforce-management")]
     c.check::<InitiatingAlternativeShift>("InitiatingAlternativeShift");
+    #[cfg(feature = "workforce-management")]
     c.check::<InitiatingShiftRequestItem>("InitiatingShiftRequestItem");
+    #[cfg(feature = "response-management")]
     c.check::<Input>("Input");
+    #[cfg(feature = "integrations")]
     c.check::<InputMessage>("InputMessage");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsAgentItem>("InsightsAgentItem");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsAgents>("InsightsAgents");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsDetails>("InsightsDetails");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsDetailsMetricItem>("InsightsDetailsMetricItem");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsDetailsMetricPeriodPoints>("InsightsDetailsMetricPeriodPoints");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsDetailsOverallItem>("InsightsDetailsOverallItem");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsDetailsOverallPeriodPoints>("InsightsDetailsOverallPeriodPoints");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsRankings>("InsightsRankings");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<InsightsSettingsRequest>("InsightsSettingsRequest");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsSummary>("InsightsSummary");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsSummaryMetricItem>("InsightsSummaryMetricItem");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsSummaryMetricPeriodPoints>("InsightsSummaryMetricPeriodPoints");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsSummaryOverallItem>("InsightsSummaryOverallItem");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsSummaryOverallPeriodPoints>("InsightsSummaryOverallPeriodPoints");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsSummaryUserItem>("InsightsSummaryUserItem");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsTrend>("InsightsTrend");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsTrendMetricItem>("InsightsTrendMetricItem");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsTrendTotalItem>("InsightsTrendTotalItem");
+    #[cfg(feature = "gamification")]
     c.check::<InsightsTrends>("InsightsTrends");
+    #[cfg(feature = "social-media")]
     c.check::<InstagramDataIngestionRuleRequest>("InstagramDataIngestionRuleRequest");
+    #[cfg(feature = "social-media")]
     c.check::<InstagramDataIngestionRuleResponse>("InstagramDataIngestionRuleResponse");
+    #[cfg(feature = "social-media")]
     c.check::<InstagramDataIngestionRuleVersionResponse>("InstagramDataIngestionRuleVersionResponse");
+    #[cfg(feature = "social-media")]
     c.check::<InstagramDataIngestionRuleVersionResponseEntityListing>("InstagramDataIngestionRuleVersionResponseEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<InstagramHashtags>("InstagramHashtags");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<InstagramId>("InstagramId");
+    #[cfg(feature = "conversations")]
     c.check::<InstagramIdentityResolutionConfig>("InstagramIdentityResolutionConfig");
+    #[cfg(feature = "conversations")]
     c.check::<InstagramIntegration>("InstagramIntegration");
+    #[cfg(feature = "conversations")]
     c.check::<InstagramIntegrationEntityListing>("InstagramIntegrationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<InstagramIntegrationRequest>("InstagramIntegrationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<InstagramIntegrationUpdateRequest>("InstagramIntegrationUpdateRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<InstagramNonOwnedAccount>("InstagramNonOwnedAccount");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<InstagramScopedId>("InstagramScopedId");
+    #[cfg(feature = "case-management")]
     c.check::<Intake>("Intake");
+    #[cfg(feature = "case-management")]
     c.check::<IntakeSetting>("IntakeSetting");
+    #[cfg(feature = "case-management")]
     c.check::<IntakeSettingsListing>("IntakeSettingsListing");
+    #[cfg(feature = "case-management")]
     c.check::<IntakeSettingsUpdate>("IntakeSettingsUpdate");
+    #[cfg(feature = "integrations")]
     c.check::<Integration>("Integration");
+    #[cfg(feature = "notification-events")]
     c.check::<IntegrationAction>("IntegrationAction");
+    #[cfg(feature = "notification-events")]
     c.check::<IntegrationActionFields>("IntegrationActionFields");
+    #[cfg(feature = "integrations")]
     c.check::<IntegrationConfiguration>("IntegrationConfiguration");
+    #[cfg(feature = "integrations")]
     c.check::<IntegrationConfigurationInfo>("IntegrationConfigurationInfo");
+    #[cfg(feature = "integrations")]
     c.check::<IntegrationEntityListing>("IntegrationEntityListing");
+    #[cfg(feature = "recording")]
     c.check::<IntegrationExport>("IntegrationExport");
+    #[cfg(feature = "integrations")]
     c.check::<IntegrationStatusInfo>("IntegrationStatusInfo");
+    #[cfg(feature = "integrations")]
     c.check::<IntegrationType>("IntegrationType");
+    #[cfg(feature = "integrations")]
     c.check::<IntegrationTypeEntityListing>("IntegrationTypeEntityListing");
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web-deployments"))]
     c.check::<Intent>("Intent");
+    #[cfg(feature = "notification-events")]
     c.check::<IntentClassifierInfo>("IntentClassifierInfo");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<IntentDefinition>("IntentDefinition");
+    #[cfg(feature = "language-understanding")]
     c.check::<IntentFeedback>("IntentFeedback");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<IntentReference>("IntentReference");
+    #[cfg(feature = "intents")]
     c.check::<IntentsCategory>("IntentsCategory");
+    #[cfg(feature = "intents")]
     c.check::<IntentsCategoryListing>("IntentsCategoryListing");
+    #[cfg(feature = "intents")]
     c.check::<IntentsCategoryPatch>("IntentsCategoryPatch");
+    #[cfg(feature = "recording")]
     c.check::<InteractiveApplication>("InteractiveApplication");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<InternalMessage>("InternalMessage");
+    #[cfg(feature = "conversations")]
     c.check::<InternalMessageConversation>("InternalMessageConversation");
+    #[cfg(feature = "conversations")]
     c.check::<InternalMessageConversationEntityListing>("InternalMessageConversationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<InternalMessageData>("InternalMessageData");
+    #[cfg(feature = "conversations")]
     c.check::<InternalMessageDataEntityListing>("InternalMessageDataEntityListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<InternalMessageDetails>("InternalMessageDetails");
+    #[cfg(feature = "conversations")]
     c.check::<InternalMessageMediaParticipant>("InternalMessageMediaParticipant");
+    #[cfg(feature = "conversations")]
     c.check::<InternalMessageRequest>("InternalMessageRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<IntradayPerformancePredictionData>("IntradayPerformancePredictionData");
+    #[cfg(feature = "workforce-management")]
     c.check::<IntradayPlanningGroupRequest>("IntradayPlanningGroupRequest");
+    #[cfg(feature = "gamification")]
     c.check::<InvalidAssignment>("InvalidAssignment");
+    #[cfg(feature = "billing")]
     c.check::<InvoiceAddress>("InvoiceAddress");
+    #[cfg(feature = "organization")]
     c.check::<IpAddressAuthentication>("IpAddressAuthentication");
+    #[cfg(feature = "utilities")]
     c.check::<IpAddressRange>("IpAddressRange");
+    #[cfg(feature = "utilities")]
     c.check::<IpAddressRangeListing>("IpAddressRangeListing");
+    #[cfg(feature = "web-deployments")]
     c.check::<IpFilter>("IpFilter");
+    #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
     c.check::<ItemValidationLimits>("ItemValidationLimits");
+    #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "notification-events", feature = "task-management", feature = "users"))]
     c.check::<Items>("Items");
+    #[cfg(feature = "events")]
     c.check::<IvrEstablishedEvent>("IvrEstablishedEvent");
+    #[cfg(feature = "journey")]
     c.check::<Journey>("Journey");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
     c.check::<JourneyAction>("JourneyAction");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
     c.check::<JourneyActionMap>("JourneyActionMap");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAggregateDataContainer>("JourneyAggregateDataContainer");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAggregateQueryClause>("JourneyAggregateQueryClause");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAggregateQueryFilter>("JourneyAggregateQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAggregateQueryPredicate>("JourneyAggregateQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAggregateQueryResponse>("JourneyAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAggregationQuery>("JourneyAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAggregationSort>("JourneyAggregationSort");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAggregationView>("JourneyAggregationView");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<JourneyApp>("JourneyApp");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationActionMap>("JourneyAppEventsNotificationActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationActionTarget>("JourneyAppEventsNotificationActionTarget");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationApp>("JourneyAppEventsNotificationApp");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationAppEventsNotification>("JourneyAppEventsNotificationAppEventsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationAppMessage>("JourneyAppEventsNotificationAppMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationBrowser>("JourneyAppEventsNotificationBrowser");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationCustomEventAttribute>("JourneyAppEventsNotificationCustomEventAttribute");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationDevice>("JourneyAppEventsNotificationDevice");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationEventAction>("JourneyAppEventsNotificationEventAction");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationExternalContact>("JourneyAppEventsNotificationExternalContact");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationGeoLocation>("JourneyAppEventsNotificationGeoLocation");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationMktCampaign>("JourneyAppEventsNotificationMktCampaign");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationNetworkConnectivity>("JourneyAppEventsNotificationNetworkConnectivity");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationReferrer>("JourneyAppEventsNotificationReferrer");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationSdkLibrary>("JourneyAppEventsNotificationSdkLibrary");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationSegment>("JourneyAppEventsNotificationSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationSegmentAssignmentMessage>("JourneyAppEventsNotificationSegmentAssignmentMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationSession>("JourneyAppEventsNotificationSession");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyAppEventsNotificationWebActionMessage>("JourneyAppEventsNotificationWebActionMessage");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAsyncAggregateQueryResponse>("JourneyAsyncAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "journey"))]
     c.check::<JourneyAsyncAggregationQuery>("JourneyAsyncAggregationQuery");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<JourneyCampaign>("JourneyCampaign");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<JourneyCaseAssociation>("JourneyCaseAssociation");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<JourneyContext>("JourneyContext");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
     c.check::<JourneyCustomer>("JourneyCustomer");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
     c.check::<JourneyCustomerSession>("JourneyCustomerSession");
+    #[cfg(feature = "journey")]
     c.check::<JourneyEventDefinition>("JourneyEventDefinition");
+    #[cfg(feature = "journey")]
     c.check::<JourneyEventDefinitionListing>("JourneyEventDefinitionListing");
+    #[cfg(feature = "web-deployments")]
     c.check::<JourneyEventsSettings>("JourneyEventsSettings");
+    #[cfg(feature = "journey")]
     c.check::<JourneyExternalEventsSchema>("JourneyExternalEventsSchema");
+    #[cfg(feature = "journey")]
     c.check::<JourneyExternalEventsSchemaListing>("JourneyExternalEventsSchemaListing");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<JourneyGeolocation>("JourneyGeolocation");
+    #[cfg(feature = "journey")]
     c.check::<JourneyJsonSchemaDocument>("JourneyJsonSchemaDocument");
+    #[cfg(feature = "journey")]
     c.check::<JourneyJsonSchemaRequest>("JourneyJsonSchemaRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationActionMap>("JourneyOutcomeEventsNotificationActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationAssociatedValue>("JourneyOutcomeEventsNotificationAssociatedValue");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationExternalContact>("JourneyOutcomeEventsNotificationExternalContact");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationOutcome>("JourneyOutcomeEventsNotificationOutcome");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationOutcomeAttributionMessage>("JourneyOutcomeEventsNotificationOutcomeAttributionMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationOutcomeEventsNotification>("JourneyOutcomeEventsNotificationOutcomeEventsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationOutcomeTouchpoint>("JourneyOutcomeEventsNotificationOutcomeTouchpoint");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationOutcomeTouchpointChannel>("JourneyOutcomeEventsNotificationOutcomeTouchpointChannel");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationSegment>("JourneyOutcomeEventsNotificationSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyOutcomeEventsNotificationSession>("JourneyOutcomeEventsNotificationSession");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<JourneyPage>("JourneyPage");
+    #[cfg(feature = "journey")]
     c.check::<JourneyPattern>("JourneyPattern");
+    #[cfg(feature = "journey")]
     c.check::<JourneySchemaUpdateRequest>("JourneySchemaUpdateRequest");
+    #[cfg(feature = "journey")]
     c.check::<JourneySegment>("JourneySegment");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySegmentAssignmentEventsNotificationExternalContact>("JourneySegmentAssignmentEventsNotificationExternalContact");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySegmentAssignmentEventsNotificationSegment>("JourneySegmentAssignmentEventsNotificationSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySegmentAssignmentEventsNotificationSegmentAssignmentEventsNotification>("JourneySegmentAssignmentEventsNotificationSegmentAssignmentEventsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySegmentAssignmentEventsNotificationSegmentAssignmentMessage>("JourneySegmentAssignmentEventsNotificationSegmentAssignmentMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySegmentAssignmentEventsNotificationSession>("JourneySegmentAssignmentEventsNotificationSession");
+    #[cfg(feature = "journey")]
     c.check::<JourneySegmentRequest>("JourneySegmentRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationApp>("JourneySessionEventsNotificationApp");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationBrowser>("JourneySessionEventsNotificationBrowser");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationCase>("JourneySessionEventsNotificationCase");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationCaseAssociation>("JourneySessionEventsNotificationCaseAssociation");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationConnectedQueue>("JourneySessionEventsNotificationConnectedQueue");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationConversation>("JourneySessionEventsNotificationConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationConversationChannel>("JourneySessionEventsNotificationConversationChannel");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationConversationUserDisposition>("JourneySessionEventsNotificationConversationUserDisposition");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationDevice>("JourneySessionEventsNotificationDevice");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationExternalContact>("JourneySessionEventsNotificationExternalContact");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationGeoLocation>("JourneySessionEventsNotificationGeoLocation");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationMktCampaign>("JourneySessionEventsNotificationMktCampaign");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationNetworkConnectivity>("JourneySessionEventsNotificationNetworkConnectivity");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationOutcome>("JourneySessionEventsNotificationOutcome");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationOutcomeAchievement>("JourneySessionEventsNotificationOutcomeAchievement");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationPage>("JourneySessionEventsNotificationPage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationReferrer>("JourneySessionEventsNotificationReferrer");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationSdkLibrary>("JourneySessionEventsNotificationSdkLibrary");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationSegment>("JourneySessionEventsNotificationSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationSegmentAssignment>("JourneySessionEventsNotificationSegmentAssignment");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationSessionEvent>("JourneySessionEventsNotificationSessionEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationSessionLastEvent>("JourneySessionEventsNotificationSessionLastEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneySessionEventsNotificationUser>("JourneySessionEventsNotificationUser");
+    #[cfg(feature = "journey")]
     c.check::<JourneyView>("JourneyView");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewChart>("JourneyViewChart");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewChartDisplayAttributes>("JourneyViewChartDisplayAttributes");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewChartGroupByAttribute>("JourneyViewChartGroupByAttribute");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewChartMetric>("JourneyViewChartMetric");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewChartMetricResult>("JourneyViewChartMetricResult");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewChartMetricResultValue>("JourneyViewChartMetricResultValue");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewChartResult>("JourneyViewChartResult");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewElement>("JourneyViewElement");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewElementAttributes>("JourneyViewElementAttributes");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewElementDisplayAttributes>("JourneyViewElementDisplayAttributes");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewElementFilter>("JourneyViewElementFilter");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewElementFilterNumberPredicate>("JourneyViewElementFilterNumberPredicate");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewElementFilterPredicate>("JourneyViewElementFilterPredicate");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewElementFilterRange>("JourneyViewElementFilterRange");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewElementFilterRangeData>("JourneyViewElementFilterRangeData");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewJob>("JourneyViewJob");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewJobListing>("JourneyViewJobListing");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyViewJobNotificationTopicJourneyView>("JourneyViewJobNotificationTopicJourneyView");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyViewJobNotificationTopicJourneyViewJobNotificationEventV2>("JourneyViewJobNotificationTopicJourneyViewJobNotificationEventV2");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewLink>("JourneyViewLink");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewLinkTimeConstraint>("JourneyViewLinkTimeConstraint");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewListing>("JourneyViewListing");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewResult>("JourneyViewResult");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewResultElement>("JourneyViewResultElement");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewResultLink>("JourneyViewResultLink");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewResultMetrics>("JourneyViewResultMetrics");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewSchedule>("JourneyViewSchedule");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewScheduleListing>("JourneyViewScheduleListing");
+    #[cfg(feature = "journey")]
     c.check::<JourneyViewUser>("JourneyViewUser");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationActionMap>("JourneyWebActionEventsNotificationActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationActionMapPageUrlCondition>("JourneyWebActionEventsNotificationActionMapPageUrlCondition");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationActionTarget>("JourneyWebActionEventsNotificationActionTarget");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationBlockedWebActionOfferMessage>("JourneyWebActionEventsNotificationBlockedWebActionOfferMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationBrowser>("JourneyWebActionEventsNotificationBrowser");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationDevice>("JourneyWebActionEventsNotificationDevice");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationEmergencyGroup>("JourneyWebActionEventsNotificationEmergencyGroup");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationEventAction>("JourneyWebActionEventsNotificationEventAction");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationExternalContact>("JourneyWebActionEventsNotificationExternalContact");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationGeoLocation>("JourneyWebActionEventsNotificationGeoLocation");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationMktCampaign>("JourneyWebActionEventsNotificationMktCampaign");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationReferrer>("JourneyWebActionEventsNotificationReferrer");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationScheduleGroup>("JourneyWebActionEventsNotificationScheduleGroup");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationSession>("JourneyWebActionEventsNotificationSession");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationWebActionEventsNotification>("JourneyWebActionEventsNotificationWebActionEventsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebActionEventsNotificationWebActionMessage>("JourneyWebActionEventsNotificationWebActionMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationActionMap>("JourneyWebEventsNotificationActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationActionTarget>("JourneyWebEventsNotificationActionTarget");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationBrowser>("JourneyWebEventsNotificationBrowser");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationCustomEventAttribute>("JourneyWebEventsNotificationCustomEventAttribute");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationDevice>("JourneyWebEventsNotificationDevice");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationEventAction>("JourneyWebEventsNotificationEventAction");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationExternalContact>("JourneyWebEventsNotificationExternalContact");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationGeoLocation>("JourneyWebEventsNotificationGeoLocation");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationMktCampaign>("JourneyWebEventsNotificationMktCampaign");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationPage>("JourneyWebEventsNotificationPage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationReferrer>("JourneyWebEventsNotificationReferrer");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationSegment>("JourneyWebEventsNotificationSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationSegmentAssignmentMessage>("JourneyWebEventsNotificationSegmentAssignmentMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationSession>("JourneyWebEventsNotificationSession");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationWebActionMessage>("JourneyWebEventsNotificationWebActionMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationWebEventsNotification>("JourneyWebEventsNotificationWebEventsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<JourneyWebEventsNotificationWebMessage>("JourneyWebEventsNotificationWebMessage");
+    #[cfg(any(feature = "conversations", feature = "search"))]
     c.check::<JsonCursorSearchResponse>("JsonCursorSearchResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<JsonNode>("JsonNode");
+    #[cfg(any(feature = "search", feature = "suggest"))]
     c.check::<JsonNodeSearchResponse>("JsonNodeSearchResponse");
+    #[cfg(any(feature = "architect", feature = "business-rules", feature = "conversations", feature = "external-contacts", feature = "integrations", feature = "journey", feature = "recording", feature = "response-management", feature = "routing", feature = "task-management", feature = "users", feature = "web-deployments"))]
     c.check::<JsonSchemaDocument>("JsonSchemaDocument");
+    #[cfg(feature = "business-rules")]
     c.check::<JsonSchemaWithDefinitions>("JsonSchemaWithDefinitions");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "speech-text-analytics"))]
     c.check::<JsonSearchResponse>("JsonSearchResponse");
+    #[cfg(feature = "routing")]
     c.check::<KeyPerformanceIndicator>("KeyPerformanceIndicator");
+    #[cfg(feature = "routing")]
     c.check::<KeyPerformanceIndicatorAssessment>("KeyPerformanceIndicatorAssessment");
+    #[cfg(feature = "routing")]
     c.check::<KeyPerformanceIndicatorEntityListing>("KeyPerformanceIndicatorEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<KeyPerformanceIndicatorType>("KeyPerformanceIndicatorType");
+    #[cfg(feature = "recording")]
     c.check::<KeyRotationSchedule>("KeyRotationSchedule");
+    #[cfg(feature = "journey")]
     c.check::<KeyValue>("KeyValue");
+    #[cfg(feature = "web-deployments")]
     c.check::<Knowledge>("Knowledge");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAggregateDataContainer>("KnowledgeAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAggregateQueryClause>("KnowledgeAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAggregateQueryFilter>("KnowledgeAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAggregateQueryPredicate>("KnowledgeAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAggregateQueryResponse>("KnowledgeAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAggregationQuery>("KnowledgeAggregationQuery");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAggregationSort>("KnowledgeAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAggregationView>("KnowledgeAggregationView");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<KnowledgeAnswerConfig>("KnowledgeAnswerConfig");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeAnswerDocumentResponse>("KnowledgeAnswerDocumentResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeAnswerDocumentsResponse>("KnowledgeAnswerDocumentsResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeAnswerGenerationResponse>("KnowledgeAnswerGenerationResponse");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAsyncAggregateQueryResponse>("KnowledgeAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<KnowledgeAsyncAggregationQuery>("KnowledgeAsyncAggregationQuery");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeBase>("KnowledgeBase");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeBaseCreateRequest>("KnowledgeBaseCreateRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeBaseListing>("KnowledgeBaseListing");
+    #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "knowledge", feature = "routing"))]
     c.check::<KnowledgeBaseReference>("KnowledgeBaseReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeBaseUpdateRequest>("KnowledgeBaseUpdateRequest");
+    #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<KnowledgeBaseWithDialectReference>("KnowledgeBaseWithDialectReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeContextReference>("KnowledgeContextReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeContextValueReference>("KnowledgeContextValueReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeConversationContext>("KnowledgeConversationContext");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeConversationContextResponse>("KnowledgeConversationContextResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeConversationTurn>("KnowledgeConversationTurn");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentAlternative>("KnowledgeDocumentAlternative");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentBulkRemoveRequest>("KnowledgeDocumentBulkRemoveRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentBulkUpdateEntity>("KnowledgeDocumentBulkUpdateEntity");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentBulkUpdateRequest>("KnowledgeDocumentBulkUpdateRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentBulkVersionAddEntity>("KnowledgeDocumentBulkVersionAddEntity");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentBulkVersionAddRequest>("KnowledgeDocumentBulkVersionAddRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentChunkRequest>("KnowledgeDocumentChunkRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentChunkResponse>("KnowledgeDocumentChunkResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentCopy>("KnowledgeDocumentCopy");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentFeedback>("KnowledgeDocumentFeedback");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentFeedbackResponse>("KnowledgeDocumentFeedbackResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentFeedbackResponseListing>("KnowledgeDocumentFeedbackResponseListing");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentFeedbackUpdateRequest>("KnowledgeDocumentFeedbackUpdateRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentGuestSearch>("KnowledgeDocumentGuestSearch");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentGuestSearchRequest>("KnowledgeDocumentGuestSearchRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentGuestSearchResult>("KnowledgeDocumentGuestSearchResult");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentPresentation>("KnowledgeDocumentPresentation");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentQuery>("KnowledgeDocumentQuery");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentQueryResponse>("KnowledgeDocumentQueryResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentQueryResult>("KnowledgeDocumentQueryResult");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentQueryVariation>("KnowledgeDocumentQueryVariation");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentReference>("KnowledgeDocumentReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentReq>("KnowledgeDocumentReq");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentResponse>("KnowledgeDocumentResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentResponseListing>("KnowledgeDocumentResponseListing");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentSearch>("KnowledgeDocumentSearch");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentSearchRequest>("KnowledgeDocumentSearchRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentSearchResult>("KnowledgeDocumentSearchResult");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentSearchVariation>("KnowledgeDocumentSearchVariation");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentSuggestion>("KnowledgeDocumentSuggestion");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentSuggestionRequest>("KnowledgeDocumentSuggestionRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentSuggestionResult>("KnowledgeDocumentSuggestionResult");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentSuggestionResultDocument>("KnowledgeDocumentSuggestionResultDocument");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentVersion>("KnowledgeDocumentVersion");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentVersionListing>("KnowledgeDocumentVersionListing");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentVersionReference>("KnowledgeDocumentVersionReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentVersionVariation>("KnowledgeDocumentVersionVariation");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentVersionVariationListing>("KnowledgeDocumentVersionVariationListing");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentView>("KnowledgeDocumentView");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeDocumentsAnswerFilter>("KnowledgeDocumentsAnswerFilter");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeExportJobDocumentsFilter>("KnowledgeExportJobDocumentsFilter");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeExportJobFilter>("KnowledgeExportJobFilter");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeExportJobRequest>("KnowledgeExportJobRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeExportJobResponse>("KnowledgeExportJobResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGenerationSetting>("KnowledgeGenerationSetting");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGroupStatistics>("KnowledgeGroupStatistics");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestAnswerDocumentResponse>("KnowledgeGuestAnswerDocumentResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestAnswerDocumentsResponse>("KnowledgeGuestAnswerDocumentsResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentCopy>("KnowledgeGuestDocumentCopy");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentFeedback>("KnowledgeGuestDocumentFeedback");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentPresentation>("KnowledgeGuestDocumentPresentation");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentResponse>("KnowledgeGuestDocumentResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentResponseListing>("KnowledgeGuestDocumentResponseListing");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentSuggestion>("KnowledgeGuestDocumentSuggestion");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentSuggestionRequest>("KnowledgeGuestDocumentSuggestionRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentSuggestionResult>("KnowledgeGuestDocumentSuggestionResult");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentVariation>("KnowledgeGuestDocumentVariation");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentVariationAnswer>("KnowledgeGuestDocumentVariationAnswer");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentVariationContext>("KnowledgeGuestDocumentVariationContext");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentVersionReference>("KnowledgeGuestDocumentVersionReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestDocumentView>("KnowledgeGuestDocumentView");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestSearchClientApplication>("KnowledgeGuestSearchClientApplication");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestSearchDocumentResponse>("KnowledgeGuestSearchDocumentResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestSession>("KnowledgeGuestSession");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestSessionApp>("KnowledgeGuestSessionApp");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeGuestSessionContext>("KnowledgeGuestSessionContext");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeImportJobError>("KnowledgeImportJobError");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeImportJobReport>("KnowledgeImportJobReport");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeImportJobRequest>("KnowledgeImportJobRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeImportJobResponse>("KnowledgeImportJobResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeImportJobSettings>("KnowledgeImportJobSettings");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeImportJobStatistics>("KnowledgeImportJobStatistics");
+    #[cfg(feature = "notification-events")]
     c.check::<KnowledgeIntegrationDefaultSettings>("KnowledgeIntegrationDefaultSettings");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeIntegrationFilter>("KnowledgeIntegrationFilter");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeIntegrationFilterValue>("KnowledgeIntegrationFilterValue");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeIntegrationOptionsResponse>("KnowledgeIntegrationOptionsResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeIntegrationReference>("KnowledgeIntegrationReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeOperationSource>("KnowledgeOperationSource");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeParseImportResult>("KnowledgeParseImportResult");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeParseJobRequest>("KnowledgeParseJobRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeParseJobRequestImport>("KnowledgeParseJobRequestImport");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeParseJobRequestPatch>("KnowledgeParseJobRequestPatch");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeParseJobResponse>("KnowledgeParseJobResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeParseRecord>("KnowledgeParseRecord");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeRetrievedReference>("KnowledgeRetrievedReference");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSearchClientApplication>("KnowledgeSearchClientApplication");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSearchDocumentResponse>("KnowledgeSearchDocumentResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSearchPreviewRequest>("KnowledgeSearchPreviewRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSearchPreviewResponse>("KnowledgeSearchPreviewResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSearchResult>("KnowledgeSearchResult");
+    #[cfg(feature = "notification-events")]
     c.check::<KnowledgeSetting>("KnowledgeSetting");
+    #[cfg(feature = "notification-events")]
     c.check::<KnowledgeSettingDynamicFilter>("KnowledgeSettingDynamicFilter");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSettingListing>("KnowledgeSettingListing");
+    #[cfg(feature = "ai-studio")]
     c.check::<KnowledgeSettings>("KnowledgeSettings");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSettingsRequest>("KnowledgeSettingsRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSettingsResponse>("KnowledgeSettingsResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<KnowledgeSource>("KnowledgeSource");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSourcesSearchRequest>("KnowledgeSourcesSearchRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSourcesSearchResponse>("KnowledgeSourcesSearchResponse");
+    #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<KnowledgeSuggestionConfig>("KnowledgeSuggestionConfig");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSyncJobReport>("KnowledgeSyncJobReport");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSyncJobRequest>("KnowledgeSyncJobRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSyncJobResponse>("KnowledgeSyncJobResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeSyncJobStatistics>("KnowledgeSyncJobStatistics");
+    #[cfg(feature = "notification-events")]
     c.check::<KnowledgeSyncRequest>("KnowledgeSyncRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeV3ConversationContext>("KnowledgeV3ConversationContext");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeV3ConversationContextResponse>("KnowledgeV3ConversationContextResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<KnowledgeV3PreviewConversationContext>("KnowledgeV3PreviewConversationContext");
+    #[cfg(feature = "routing")]
     c.check::<KpiResult>("KpiResult");
+    #[cfg(feature = "journey")]
     c.check::<Label>("Label");
+    #[cfg(feature = "knowledge")]
     c.check::<LabelCreateRequest>("LabelCreateRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<LabelEntity>("LabelEntity");
+    #[cfg(feature = "knowledge")]
     c.check::<LabelListing>("LabelListing");
+    #[cfg(feature = "knowledge")]
     c.check::<LabelResponse>("LabelResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<LabelUpdateRequest>("LabelUpdateRequest");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<LabelUtilizationRequest>("LabelUtilizationRequest");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<LabelUtilizationResponse>("LabelUtilizationResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<LabelsFilter>("LabelsFilter");
+    #[cfg(any(feature = "languages", feature = "recording", feature = "routing"))]
     c.check::<Language>("Language");
+    #[cfg(any(feature = "languages", feature = "routing"))]
     c.check::<LanguageEntityListing>("LanguageEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<LanguageOverride>("LanguageOverride");
+    #[cfg(feature = "workforce-management")]
     c.check::<LanguageReference>("LanguageReference");
+    #[cfg(feature = "agent-copilot")]
     c.check::<LanguageSupportInfoRecord>("LanguageSupportInfoRecord");
+    #[cfg(feature = "agent-copilot")]
     c.check::<LanguageSupportResponse>("LanguageSupportResponse");
+    #[cfg(feature = "outbound")]
     c.check::<LastAttemptByColumnConditionSettings>("LastAttemptByColumnConditionSettings");
+    #[cfg(feature = "outbound")]
     c.check::<LastAttemptOverallConditionSettings>("LastAttemptOverallConditionSettings");
+    #[cfg(feature = "outbound")]
     c.check::<LastResultByColumnConditionSettings>("LastResultByColumnConditionSettings");
+    #[cfg(feature = "outbound")]
     c.check::<LastResultOverallConditionSettings>("LastResultOverallConditionSettings");
+    #[cfg(feature = "web-deployments")]
     c.check::<LauncherButtonSettings>("LauncherButtonSettings");
+    #[cfg(feature = "gamification")]
     c.check::<Leaderboard>("Leaderboard");
+    #[cfg(feature = "gamification")]
     c.check::<LeaderboardItem>("LeaderboardItem");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssessment>("LearningAssessment");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssessmentScoringRequest>("LearningAssessmentScoringRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignment>("LearningAssignment");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateParam>("LearningAssignmentAggregateParam");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateQueryRequestClause>("LearningAssignmentAggregateQueryRequestClause");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateQueryRequestFilter>("LearningAssignmentAggregateQueryRequestFilter");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateQueryRequestPredicate>("LearningAssignmentAggregateQueryRequestPredicate");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateQueryResponseData>("LearningAssignmentAggregateQueryResponseData");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateQueryResponseGroupedData>("LearningAssignmentAggregateQueryResponseGroupedData");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateQueryResponseMetric>("LearningAssignmentAggregateQueryResponseMetric");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateQueryResponseStats>("LearningAssignmentAggregateQueryResponseStats");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentAggregateResponse>("LearningAssignmentAggregateResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentBulkAddResponse>("LearningAssignmentBulkAddResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentBulkRemoveResponse>("LearningAssignmentBulkRemoveResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentCreate>("LearningAssignmentCreate");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentEntity>("LearningAssignmentEntity");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentExternalUpdate>("LearningAssignmentExternalUpdate");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentItem>("LearningAssignmentItem");
+    #[cfg(feature = "notification-events")]
     c.check::<LearningAssignmentReassign>("LearningAssignmentReassign");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentReference>("LearningAssignmentReference");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentReschedule>("LearningAssignmentReschedule");
+    #[cfg(feature = "notification-events")]
     c.check::<LearningAssignmentRuleRunTopicLearningAssignmentRuleRunNotification>("LearningAssignmentRuleRunTopicLearningAssignmentRuleRunNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<LearningAssignmentRuleRunTopicLearningAssignmentsCreated>("LearningAssignmentRuleRunTopicLearningAssignmentsCreated");
+    #[cfg(feature = "notification-events")]
     c.check::<LearningAssignmentRuleRunTopicLearningModuleReference>("LearningAssignmentRuleRunTopicLearningModuleReference");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentStep>("LearningAssignmentStep");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentStepScoStructure>("LearningAssignmentStepScoStructure");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentStepSignedCookie>("LearningAssignmentStepSignedCookie");
+    #[cfg(feature = "notification-events")]
     c.check::<LearningAssignmentTopicLearningAssignmentNotification>("LearningAssignmentTopicLearningAssignmentNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<LearningAssignmentTopicLearningModuleReference>("LearningAssignmentTopicLearningModuleReference");
+    #[cfg(feature = "notification-events")]
     c.check::<LearningAssignmentTopicUserReference>("LearningAssignmentTopicUserReference");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentUpdate>("LearningAssignmentUpdate");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentUser>("LearningAssignmentUser");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentUserListing>("LearningAssignmentUserListing");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentUserQuery>("LearningAssignmentUserQuery");
+    #[cfg(feature = "learning")]
     c.check::<LearningAssignmentsDomainEntity>("LearningAssignmentsDomainEntity");
+    #[cfg(feature = "learning")]
     c.check::<LearningCoverArtThumbnail>("LearningCoverArtThumbnail");
+    #[cfg(feature = "uploads")]
     c.check::<LearningCoverArtUploadUrlRequest>("LearningCoverArtUploadUrlRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningModule>("LearningModule");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleAutoAssignRequest>("LearningModuleAutoAssignRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleAutoAssignResponse>("LearningModuleAutoAssignResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleCoverArtRequest>("LearningModuleCoverArtRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleCoverArtResponse>("LearningModuleCoverArtResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleInformStep>("LearningModuleInformStep");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleInformStepRequest>("LearningModuleInformStepRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleJobRequest>("LearningModuleJobRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleJobResponse>("LearningModuleJobResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleList>("LearningModuleList");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleMigrateResponse>("LearningModuleMigrateResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewGetResponse>("LearningModulePreviewGetResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewGetResponseAssignment>("LearningModulePreviewGetResponseAssignment");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewGetResponseStep>("LearningModulePreviewGetResponseStep");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewGetScoStructure>("LearningModulePreviewGetScoStructure");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewUpdateRequest>("LearningModulePreviewUpdateRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewUpdateRequestCurrentStep>("LearningModulePreviewUpdateRequestCurrentStep");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewUpdateResponse>("LearningModulePreviewUpdateResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewUpdateResponseAssignment>("LearningModulePreviewUpdateResponseAssignment");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewUpdateResponseCurrentStep>("LearningModulePreviewUpdateResponseCurrentStep");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewUpdateScoStructure>("LearningModulePreviewUpdateScoStructure");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePreviewUpdateStep>("LearningModulePreviewUpdateStep");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePublishRequest>("LearningModulePublishRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningModulePublishResponse>("LearningModulePublishResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleReassignSummary>("LearningModuleReassignSummary");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleRequest>("LearningModuleRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleRule>("LearningModuleRule");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleRuleParts>("LearningModuleRuleParts");
+    #[cfg(feature = "learning")]
     c.check::<LearningModuleSummary>("LearningModuleSummary");
+    #[cfg(feature = "learning")]
     c.check::<LearningScheduleSlotsJobRequest>("LearningScheduleSlotsJobRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningScheduleSlotsJobResponse>("LearningScheduleSlotsJobResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningScheduleSlotsJobResult>("LearningScheduleSlotsJobResult");
+    #[cfg(feature = "learning")]
     c.check::<LearningScheduleSlotsJobSchedule>("LearningScheduleSlotsJobSchedule");
+    #[cfg(feature = "learning")]
     c.check::<LearningScheduleSlotsJobSlot>("LearningScheduleSlotsJobSlot");
+    #[cfg(feature = "learning")]
     c.check::<LearningScheduleSlotsQueryRequest>("LearningScheduleSlotsQueryRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningScheduleSlotsQueryResponse>("LearningScheduleSlotsQueryResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningScormResponse>("LearningScormResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningScormUploadRequest>("LearningScormUploadRequest");
+    #[cfg(feature = "learning")]
     c.check::<LearningScormUploadResponse>("LearningScormUploadResponse");
+    #[cfg(feature = "learning")]
     c.check::<LearningShareableContentObject>("LearningShareableContentObject");
+    #[cfg(feature = "learning")]
     c.check::<LearningSlot>("LearningSlot");
+    #[cfg(feature = "learning")]
     c.check::<LearningSlotFullDayTimeOffMarker>("LearningSlotFullDayTimeOffMarker");
+    #[cfg(feature = "learning")]
     c.check::<LearningSlotScheduleActivity>("LearningSlotScheduleActivity");
+    #[cfg(feature = "learning")]
     c.check::<LearningSlotWfmScheduleActivity>("LearningSlotWfmScheduleActivity");
+    #[cfg(feature = "integrations")]
     c.check::<LexBot>("LexBot");
+    #[cfg(feature = "integrations")]
     c.check::<LexBotAlias>("LexBotAlias");
+    #[cfg(feature = "integrations")]
     c.check::<LexBotAliasEntityListing>("LexBotAliasEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<LexBotEntityListing>("LexBotEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<LexIntent>("LexIntent");
+    #[cfg(feature = "integrations")]
     c.check::<LexSlot>("LexSlot");
+    #[cfg(feature = "integrations")]
     c.check::<LexV2Bot>("LexV2Bot");
+    #[cfg(feature = "integrations")]
     c.check::<LexV2BotAlias>("LexV2BotAlias");
+    #[cfg(feature = "integrations")]
     c.check::<LexV2BotAliasEntityListing>("LexV2BotAliasEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<LexV2BotEntityListing>("LexV2BotEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<LexV2Intent>("LexV2Intent");
+    #[cfg(feature = "integrations")]
     c.check::<LexV2Slot>("LexV2Slot");
+    #[cfg(feature = "response-management")]
     c.check::<Library>("Library");
+    #[cfg(feature = "response-management")]
     c.check::<LibraryBatchRequest>("LibraryBatchRequest");
+    #[cfg(feature = "response-management")]
     c.check::<LibraryDivisionView>("LibraryDivisionView");
+    #[cfg(feature = "response-management")]
     c.check::<LibraryDivisionViewEntityListing>("LibraryDivisionViewEntityListing");
+    #[cfg(feature = "response-management")]
     c.check::<LibraryEntityListing>("LibraryEntityListing");
+    #[cfg(feature = "license")]
     c.check::<LicenseAssignmentRequest>("LicenseAssignmentRequest");
+    #[cfg(feature = "license")]
     c.check::<LicenseBatchAssignmentRequest>("LicenseBatchAssignmentRequest");
+    #[cfg(feature = "license")]
     c.check::<LicenseDefinition>("LicenseDefinition");
+    #[cfg(feature = "license")]
     c.check::<LicenseOrgToggle>("LicenseOrgToggle");
+    #[cfg(feature = "license")]
     c.check::<LicenseUpdateStatus>("LicenseUpdateStatus");
+    #[cfg(feature = "license")]
     c.check::<LicenseUser>("LicenseUser");
     c.check::<Limit>("Limit");
+    #[cfg(feature = "organization")]
     c.check::<LimitChangeRequestDetails>("LimitChangeRequestDetails");
+    #[cfg(feature = "organization")]
     c.check::<LimitChangeRequestsEntityListing>("LimitChangeRequestsEntityListing");
+    #[cfg(feature = "organization")]
     c.check::<LimitDocs>("LimitDocs");
+    #[cfg(feature = "organization")]
     c.check::<LimitDocumentation>("LimitDocumentation");
+    #[cfg(feature = "organization")]
     c.check::<LimitsEntityListing>("LimitsEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<Line>("Line");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<LineBase>("LineBase");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<LineBaseEntityListing>("LineBaseEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<LineEntityListing>("LineEntityListing");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<LineId>("LineId");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<LineStatus>("LineStatus");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<LineUserId>("LineUserId");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<LinkConfiguration>("LinkConfiguration");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListAlternativeShiftTradesResponse>("ListAlternativeShiftTradesResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<ListItem>("ListItem");
+    #[cfg(feature = "recording")]
     c.check::<ListPicker>("ListPicker");
+    #[cfg(feature = "recording")]
     c.check::<ListPickerItem>("ListPickerItem");
+    #[cfg(feature = "recording")]
     c.check::<ListPickerSection>("ListPickerSection");
+    #[cfg(feature = "notification-events")]
     c.check::<ListValues>("ListValues");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperAgentWorkPlanField>("ListWrapperAgentWorkPlanField");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperAlternativeShiftBuSettingsActivityCategory>("ListWrapperAlternativeShiftBuSettingsActivityCategory");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperAlternativeShiftBuSettingsGranularity>("ListWrapperAlternativeShiftBuSettingsGranularity");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperBidGroupWorkPlanRequest>("ListWrapperBidGroupWorkPlanRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperBidGroupWorkPlanRotationRequest>("ListWrapperBidGroupWorkPlanRotationRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperFixedAvailability>("ListWrapperFixedAvailability");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperInteger>("ListWrapperInteger");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperInterval>("ListWrapperInterval");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperOverrideDate>("ListWrapperOverrideDate");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperPlanningGroupMinimumsRequest>("ListWrapperPlanningGroupMinimumsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperRequiredDateRange>("ListWrapperRequiredDateRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperScheduleSetRequest>("ListWrapperScheduleSetRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperSecondaryPresence>("ListWrapperSecondaryPresence");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperShiftStartVariance>("ListWrapperShiftStartVariance");
+    #[cfg(feature = "workforce-management")]
     c.check::<ListWrapperString>("ListWrapperString");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ListedDictionaryFeedback>("ListedDictionaryFeedback");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ListedProgram>("ListedProgram");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ListedTopic>("ListedTopic");
+    #[cfg(feature = "external-contacts")]
     c.check::<Listing>("Listing");
+    #[cfg(feature = "business-rules")]
     c.check::<Literal>("Literal");
+    #[cfg(feature = "workforce-management")]
     c.check::<LocalDateRange>("LocalDateRange");
+    #[cfg(feature = "recording")]
     c.check::<LocalEncryptionConfiguration>("LocalEncryptionConfiguration");
+    #[cfg(feature = "recording")]
     c.check::<LocalEncryptionKeyRequest>("LocalEncryptionKeyRequest");
+    #[cfg(feature = "architect")]
     c.check::<LocaleFlowVersionInfo>("LocaleFlowVersionInfo");
+    #[cfg(feature = "architect")]
     c.check::<LocaleHealth>("LocaleHealth");
+    #[cfg(feature = "architect")]
     c.check::<LocaleInfo>("LocaleInfo");
+    #[cfg(feature = "web-deployments")]
     c.check::<LocalizedLabels>("LocalizedLabels");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Location>("Location");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "carrier-services", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<LocationAddress>("LocationAddress");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<LocationAddressVerificationDetails>("LocationAddressVerificationDetails");
+    #[cfg(feature = "locations")]
     c.check::<LocationCreateDefinition>("LocationCreateDefinition");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<LocationDefinition>("LocationDefinition");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<LocationEmergencyNumber>("LocationEmergencyNumber");
+    #[cfg(feature = "locations")]
     c.check::<LocationEntityListing>("LocationEntityListing");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<LocationImage>("LocationImage");
+    #[cfg(any(feature = "locations", feature = "search"))]
     c.check::<LocationSearchCriteria>("LocationSearchCriteria");
+    #[cfg(any(feature = "locations", feature = "search"))]
     c.check::<LocationSearchRequest>("LocationSearchRequest");
+    #[cfg(feature = "locations")]
     c.check::<LocationUpdateDefinition>("LocationUpdateDefinition");
+    #[cfg(any(feature = "locations", feature = "search"))]
     c.check::<LocationsSearchResponse>("LocationsSearchResponse");
+    #[cfg(feature = "content-management")]
     c.check::<LockInfo>("LockInfo");
+    #[cfg(feature = "log-capture")]
     c.check::<LogCaptureDownloadExecutionResponse>("LogCaptureDownloadExecutionResponse");
+    #[cfg(feature = "log-capture")]
     c.check::<LogCaptureQueryRequest>("LogCaptureQueryRequest");
+    #[cfg(feature = "log-capture")]
     c.check::<LogCaptureQueryResponse>("LogCaptureQueryResponse");
+    #[cfg(feature = "log-capture")]
     c.check::<LogCaptureUserConfiguration>("LogCaptureUserConfiguration");
+    #[cfg(feature = "log-capture")]
     c.check::<LogCaptureUserConfigurationListing>("LogCaptureUserConfigurationListing");
+    #[cfg(feature = "log-capture")]
     c.check::<LogCaptureUserConfigurationResponse>("LogCaptureUserConfigurationResponse");
+    #[cfg(feature = "log-capture")]
     c.check::<LogEntry>("LogEntry");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<LogicalInterfaceEntityListing>("LogicalInterfaceEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<LongTermForecastPlanningGroupData>("LongTermForecastPlanningGroupData");
+    #[cfg(feature = "workforce-management")]
     c.check::<LongTermForecastResult>("LongTermForecastResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<LongTermForecastResultResponse>("LongTermForecastResultResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<LongTermRequirements>("LongTermRequirements");
+    #[cfg(feature = "workforce-management")]
     c.check::<LongTermRequirementsErrorDetail>("LongTermRequirementsErrorDetail");
+    #[cfg(feature = "workforce-management")]
     c.check::<LongTermRequirementsResponse>("LongTermRequirementsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<LongTermRequirementsServiceGoal>("LongTermRequirementsServiceGoal");
+    #[cfg(feature = "workforce-management")]
     c.check::<LongTermRequirementsServiceGoalDetail>("LongTermRequirementsServiceGoalDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<MaestroWebhooksInvocationTopicObject>("MaestroWebhooksInvocationTopicObject");
+    #[cfg(feature = "notification-events")]
     c.check::<MaestroWebhooksInvocationTopicPublicWebhooksEvent>("MaestroWebhooksInvocationTopicPublicWebhooksEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MaestroWebhooksInvocationTopicWebhooksInvocation>("MaestroWebhooksInvocationTopicWebhooksInvocation");
+    #[cfg(feature = "routing")]
     c.check::<MailFromResult>("MailFromResult");
+    #[cfg(feature = "recording")]
     c.check::<ManageDeleteProtectionResult>("ManageDeleteProtectionResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<ManagementUnit>("ManagementUnit");
+    #[cfg(feature = "workforce-management")]
     c.check::<ManagementUnitAvailabilitySettingsResponse>("ManagementUnitAvailabilitySettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ManagementUnitListing>("ManagementUnitListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<ManagementUnitReference>("ManagementUnitReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ManagementUnitSettingsRequest>("ManagementUnitSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ManagementUnitSettingsResponse>("ManagementUnitSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ManagementUnitUserListing>("ManagementUnitUserListing");
+    #[cfg(feature = "scim")]
     c.check::<Manager>("Manager");
+    #[cfg(feature = "conversations")]
     c.check::<MandatoryPostCallActionInput>("MandatoryPostCallActionInput");
+    #[cfg(feature = "social-media")]
     c.check::<ManualEscalationRequest>("ManualEscalationRequest");
+    #[cfg(feature = "social-media")]
     c.check::<ManualEscalationResponse>("ManualEscalationResponse");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<ManualSearchConfig>("ManualSearchConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<MarkContactAddressUncontactableActionSettings>("MarkContactAddressUncontactableActionSettings");
+    #[cfg(feature = "outbound")]
     c.check::<MarkContactUncontactableActionSettings>("MarkContactUncontactableActionSettings");
+    #[cfg(feature = "web-deployments")]
     c.check::<Markdown>("Markdown");
+    #[cfg(feature = "data-privacy")]
     c.check::<MaskingRule>("MaskingRule");
+    #[cfg(feature = "data-privacy")]
     c.check::<MaskingRuleListing>("MaskingRuleListing");
+    #[cfg(feature = "data-privacy")]
     c.check::<MaskingRuleValidateRequest>("MaskingRuleValidateRequest");
+    #[cfg(feature = "data-privacy")]
     c.check::<MaskingRuleValidateResponse>("MaskingRuleValidateResponse");
+    #[cfg(feature = "process-automation")]
     c.check::<MatchCriteria>("MatchCriteria");
+    #[cfg(feature = "process-automation")]
     c.check::<MatchCriteriaTestResult>("MatchCriteriaTestResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<MatchShiftTradeJobRequest>("MatchShiftTradeJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<MatchShiftTradeRequest>("MatchShiftTradeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<MatchShiftTradeResponse>("MatchShiftTradeResponse");
+    #[cfg(feature = "process-automation")]
     c.check::<MatchTestResult>("MatchTestResult");
+    #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
     c.check::<MaxLength>("MaxLength");
+    #[cfg(feature = "conversations")]
     c.check::<MaxParticipants>("MaxParticipants");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaEndpointStatistics>("MediaEndpointStatistics");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaIceSelectedCandidate>("MediaIceSelectedCandidate");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaIceSelectedPair>("MediaIceSelectedPair");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaIceStatistics>("MediaIceStatistics");
+    #[cfg(feature = "conversations")]
     c.check::<MediaParticipantRequest>("MediaParticipantRequest");
+    #[cfg(feature = "recording")]
     c.check::<MediaPolicies>("MediaPolicies");
+    #[cfg(feature = "telephony")]
     c.check::<MediaRegions>("MediaRegions");
+    #[cfg(feature = "recording")]
     c.check::<MediaResult>("MediaResult");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaRtpStatistics>("MediaRtpStatistics");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<MediaSettings>("MediaSettings");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaStatistics>("MediaStatistics");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaStatisticsClientInfo>("MediaStatisticsClientInfo");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaStatisticsListing>("MediaStatisticsListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MediaStatisticsTrunkInfo>("MediaStatisticsTrunkInfo");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<MediaSummary>("MediaSummary");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<MediaSummaryDetail>("MediaSummaryDetail");
+    #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing", feature = "web-deployments"))]
     c.check::<MediaType>("MediaType");
+    #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing", feature = "web-deployments"))]
     c.check::<MediaTypeAccess>("MediaTypeAccess");
+    #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing", feature = "web-deployments"))]
     c.check::<MediaTypes>("MediaTypes");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<MediaUtilization>("MediaUtilization");
+    #[cfg(feature = "conversations")]
     c.check::<MeetingIdRecord>("MeetingIdRecord");
+    #[cfg(feature = "gamification")]
     c.check::<Member>("Member");
+    #[cfg(feature = "content-management")]
     c.check::<MemberEntity>("MemberEntity");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<MemberGroup>("MemberGroup");
+    #[cfg(feature = "gamification")]
     c.check::<MemberListing>("MemberListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<MergeContactsRequest>("MergeContactsRequest");
+    #[cfg(feature = "external-contacts")]
     c.check::<MergeError>("MergeError");
+    #[cfg(feature = "external-contacts")]
     c.check::<MergeInfo>("MergeInfo");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<MergeOperation>("MergeOperation");
+    #[cfg(feature = "external-contacts")]
     c.check::<MergeRequest>("MergeRequest");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Message>("Message");
+    #[cfg(feature = "conversations")]
     c.check::<MessageConversation>("MessageConversation");
+    #[cfg(feature = "conversations")]
     c.check::<MessageConversationEntityListing>("MessageConversationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<MessageData>("MessageData");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<MessageDetails>("MessageDetails");
+    #[cfg(feature = "outbound")]
     c.check::<MessageEvaluation>("MessageEvaluation");
+    #[cfg(feature = "response-management")]
     c.check::<MessageFooter>("MessageFooter");
+    #[cfg(feature = "response-management")]
     c.check::<MessageHeader>("MessageHeader");
+    #[cfg(any(feature = "audit", feature = "integrations", feature = "quality", feature = "social-media"))]
     c.check::<MessageInfo>("MessageInfo");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<MessageMedia>("MessageMedia");
+    #[cfg(feature = "recording")]
     c.check::<MessageMediaAttachment>("MessageMediaAttachment");
+    #[cfg(feature = "conversations")]
     c.check::<MessageMediaData>("MessageMediaData");
+    #[cfg(feature = "conversations")]
     c.check::<MessageMediaListing>("MessageMediaListing");
+    #[cfg(feature = "conversations")]
     c.check::<MessageMediaParticipant>("MessageMediaParticipant");
+    #[cfg(feature = "recording")]
     c.check::<MessageMediaPolicy>("MessageMediaPolicy");
+    #[cfg(feature = "recording")]
     c.check::<MessageMediaPolicyConditions>("MessageMediaPolicyConditions");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<MessageMediaSettings>("MessageMediaSettings");
+    #[cfg(feature = "conversations")]
     c.check::<MessageMediaUploadData>("MessageMediaUploadData");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<MessageSticker>("MessageSticker");
+    #[cfg(feature = "recording")]
     c.check::<MessageStickerAttachment>("MessageStickerAttachment");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<MessageSubtypeSettings>("MessageSubtypeSettings");
+    #[cfg(feature = "conversations")]
     c.check::<MessageTypingEventRequest>("MessageTypingEventRequest");
+    #[cfg(feature = "outbound")]
     c.check::<MessagingCampaign>("MessagingCampaign");
+    #[cfg(feature = "outbound")]
     c.check::<MessagingCampaignDiagnostics>("MessagingCampaignDiagnostics");
+    #[cfg(feature = "outbound")]
     c.check::<MessagingCampaignDivisionView>("MessagingCampaignDivisionView");
+    #[cfg(feature = "outbound")]
     c.check::<MessagingCampaignDivisionViewEntityListing>("MessagingCampaignDivisionViewEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<MessagingCampaignEntityListing>("MessagingCampaignEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<MessagingCampaignSchedule>("MessagingCampaignSchedule");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCampaignScheduleConfigChangeAlteration>("MessagingCampaignScheduleConfigChangeAlteration");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCampaignScheduleConfigChangeMessagingCampaignSchedule>("MessagingCampaignScheduleConfigChangeMessagingCampaignSchedule");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCampaignScheduleConfigChangeObject>("MessagingCampaignScheduleConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCampaignScheduleConfigChangeRecurrencePattern>("MessagingCampaignScheduleConfigChangeRecurrencePattern");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCampaignScheduleConfigChangeRecurrenceRange>("MessagingCampaignScheduleConfigChangeRecurrenceRange");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCampaignScheduleConfigChangeScheduleInterval>("MessagingCampaignScheduleConfigChangeScheduleInterval");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCampaignScheduleConfigChangeScheduleRecurrence>("MessagingCampaignScheduleConfigChangeScheduleRecurrence");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCampaignScheduleConfigChangeUriReference>("MessagingCampaignScheduleConfigChangeUriReference");
+    #[cfg(feature = "outbound")]
     c.check::<MessagingCampaignScheduleEntityListing>("MessagingCampaignScheduleEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCommunicationAnsweredEvent>("MessagingCommunicationAnsweredEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCommunicationDispositionAppliedEvent>("MessagingCommunicationDispositionAppliedEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingCommunicationEndedEvent>("MessagingCommunicationEndedEvent");
+    #[cfg(feature = "conversations")]
     c.check::<MessagingConferResponse>("MessagingConferResponse");
+    #[cfg(feature = "conversations")]
     c.check::<MessagingConferWithUserRequest>("MessagingConferWithUserRequest");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<MessagingConfigListing>("MessagingConfigListing");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingEndTransferEvent>("MessagingEndTransferEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingExternalEstablishedEvent>("MessagingExternalEstablishedEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingFlowEstablishedEvent>("MessagingFlowEstablishedEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingHoldUpdatedEvent>("MessagingHoldUpdatedEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingIdentityResolutionConfig>("MessagingIdentityResolutionConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingInitialConfiguration>("MessagingInitialConfiguration");
+    #[cfg(feature = "conversations")]
     c.check::<MessagingIntegration>("MessagingIntegration");
+    #[cfg(feature = "conversations")]
     c.check::<MessagingIntegrationEntityListing>("MessagingIntegrationEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingProgressTransferEvent>("MessagingProgressTransferEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingRoutingEstablishedEvent>("MessagingRoutingEstablishedEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingRoutingTransferEvent>("MessagingRoutingTransferEvent");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<MessagingSetting>("MessagingSetting");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<MessagingSettingDefaultRequest>("MessagingSettingDefaultRequest");
+    #[cfg(feature = "conversations")]
     c.check::<MessagingSettingPatchRequest>("MessagingSettingPatchRequest");
+    #[cfg(feature = "conversations")]
     c.check::<MessagingSettingReference>("MessagingSettingReference");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<MessagingSettingRequest>("MessagingSettingRequest");
+    #[cfg(feature = "conversations")]
     c.check::<MessagingSettingRequestReference>("MessagingSettingRequestReference");
+    #[cfg(feature = "response-management")]
     c.check::<MessagingTemplate>("MessagingTemplate");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingUserEstablishedEvent>("MessagingUserEstablishedEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<MessagingUserTransferEvent>("MessagingUserTransferEvent");
+    #[cfg(feature = "web-deployments")]
     c.check::<MessengerApps>("MessengerApps");
+    #[cfg(feature = "web-deployments")]
     c.check::<MessengerHomeScreen>("MessengerHomeScreen");
+    #[cfg(feature = "web-deployments")]
     c.check::<MessengerSettings>("MessengerSettings");
+    #[cfg(feature = "web-deployments")]
     c.check::<MessengerStyles>("MessengerStyles");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<MetaData>("MetaData");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<Metabase>("Metabase");
+    #[cfg(feature = "conversations")]
     c.check::<MetadataAttribute>("MetadataAttribute");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<MetadataDocumentation>("MetadataDocumentation");
+    #[cfg(feature = "notification-events")]
     c.check::<MetadataItem>("MetadataItem");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<MetadataPresentation>("MetadataPresentation");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<MetadataProperty>("MetadataProperty");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<MetadataResultEntity>("MetadataResultEntity");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<MetadataResults>("MetadataResults");
+    #[cfg(feature = "infrastructure-as-code")]
     c.check::<MetadataSchema>("MetadataSchema");
+    #[cfg(feature = "recording")]
     c.check::<MeteredAssignmentByAgent>("MeteredAssignmentByAgent");
+    #[cfg(feature = "recording")]
     c.check::<MeteredEvaluationAssignment>("MeteredEvaluationAssignment");
+    #[cfg(feature = "gamification")]
     c.check::<Metric>("Metric");
+    #[cfg(feature = "gamification")]
     c.check::<MetricDefinition>("MetricDefinition");
+    #[cfg(feature = "gamification")]
     c.check::<MetricValueTrendAverage>("MetricValueTrendAverage");
+    #[cfg(feature = "gamification")]
     c.check::<Metrics>("Metrics");
+    #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
     c.check::<MinLength>("MinLength");
+    #[cfg(feature = "language-understanding")]
     c.check::<MinedIntentsListing>("MinedIntentsListing");
+    #[cfg(feature = "language-understanding")]
     c.check::<Miner>("Miner");
+    #[cfg(feature = "language-understanding")]
     c.check::<MinerErrorInfo>("MinerErrorInfo");
+    #[cfg(feature = "language-understanding")]
     c.check::<MinerExecuteRequest>("MinerExecuteRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<MinerIntent>("MinerIntent");
+    #[cfg(feature = "language-understanding")]
     c.check::<MinerListing>("MinerListing");
+    #[cfg(feature = "language-understanding")]
     c.check::<MinerTopic>("MinerTopic");
+    #[cfg(feature = "language-understanding")]
     c.check::<MinerTopicPhrase>("MinerTopicPhrase");
+    #[cfg(feature = "language-understanding")]
     c.check::<MinerTopicsListing>("MinerTopicsListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<MinimumStaffingRequest>("MinimumStaffingRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<MinimumStaffingResponse>("MinimumStaffingResponse");
+    #[cfg(feature = "chat")]
     c.check::<MobileNotificationSettings>("MobileNotificationSettings");
+    #[cfg(feature = "chat")]
     c.check::<MobileSettings>("MobileSettings");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<ModelConfig>("ModelConfig");
+    #[cfg(feature = "workforce-management")]
     c.check::<ModelData>("ModelData");
+    #[cfg(feature = "workforce-management")]
     c.check::<ModelMetaData>("ModelMetaData");
+    #[cfg(feature = "workforce-management")]
     c.check::<ModelMetaDataResult>("ModelMetaDataResult");
+    #[cfg(feature = "alerting")]
     c.check::<ModifiableRuleProperties>("ModifiableRuleProperties");
+    #[cfg(feature = "workforce-management")]
     c.check::<MonthlyPlanningPeriodSettings>("MonthlyPlanningPeriodSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<MoveAgentResponse>("MoveAgentResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<MoveAgentsRequest>("MoveAgentsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<MoveAgentsResponse>("MoveAgentsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<MoveManagementUnitRequest>("MoveManagementUnitRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<MoveManagementUnitResponse>("MoveManagementUnitResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<MuAgentQueueTimeRequest>("MuAgentQueueTimeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<MuAgentsWorkPlansResult>("MuAgentsWorkPlansResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<MuRescheduleResultWrapper>("MuRescheduleResultWrapper");
+    #[cfg(feature = "presence")]
     c.check::<MutableUserPresence>("MutableUserPresence");
+    #[cfg(feature = "alerting")]
     c.check::<MuteSnoozeFields>("MuteSnoozeFields");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<NTPSettings>("NTPSettings");
+    #[cfg(any(feature = "billing", feature = "telephony-providers-edge", feature = "tokens", feature = "users"))]
     c.check::<NamedEntity>("NamedEntity");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NamedEntityAnnotation>("NamedEntityAnnotation");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NamedEntityDefinition>("NamedEntityDefinition");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NamedEntityTypeBinding>("NamedEntityTypeBinding");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NamedEntityTypeDefinition>("NamedEntityTypeDefinition");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NamedEntityTypeItem>("NamedEntityTypeItem");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NamedEntityTypeMechanism>("NamedEntityTypeMechanism");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NamedEntityTypeMechanismExample>("NamedEntityTypeMechanismExample");
+    #[cfg(feature = "organization")]
     c.check::<NamespaceDocs>("NamespaceDocs");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<NetworkConnectivity>("NetworkConnectivity");
+    #[cfg(feature = "outbound")]
     c.check::<NextOccurrenceDetails>("NextOccurrenceDetails");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<NluConfig>("NluConfig");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluConfusionMatrixColumn>("NluConfusionMatrixColumn");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluConfusionMatrixRow>("NluConfusionMatrixRow");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDetectionContext>("NluDetectionContext");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDetectionInput>("NluDetectionInput");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDetectionOutput>("NluDetectionOutput");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDetectionRequest>("NluDetectionRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDetectionResponse>("NluDetectionResponse");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NluDomain>("NluDomain");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDomainListing>("NluDomainListing");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NluDomainVersion>("NluDomainVersion");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDomainVersionListing>("NluDomainVersionListing");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDomainVersionQualityReport>("NluDomainVersionQualityReport");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NluDomainVersionReference>("NluDomainVersionReference");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluDomainVersionTrainingResponse>("NluDomainVersionTrainingResponse");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluFeedbackListing>("NluFeedbackListing");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluFeedbackRequest>("NluFeedbackRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluFeedbackResponse>("NluFeedbackResponse");
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web-deployments"))]
     c.check::<NluInfo>("NluInfo");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluOrganization>("NluOrganization");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluQualityReportSummary>("NluQualityReportSummary");
+    #[cfg(feature = "language-understanding")]
     c.check::<NluQualityReportSummaryMetric>("NluQualityReportSummaryMetric");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NluUtterance>("NluUtterance");
+    #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
     c.check::<NluUtteranceSegment>("NluUtteranceSegment");
+    #[cfg(feature = "external-contacts")]
     c.check::<Note>("Note");
+    #[cfg(feature = "external-contacts")]
     c.check::<NoteListing>("NoteListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<NotesExport>("NotesExport");
+    #[cfg(feature = "external-contacts")]
     c.check::<NotesExportComparisonFieldFilter>("NotesExportComparisonFieldFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<NotesExportFieldFilter>("NotesExportFieldFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<NotesExportFieldListFilter>("NotesExportFieldListFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<NotesExportFilter>("NotesExportFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<NotesExportListing>("NotesExportListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<NotesExportQueryConditions>("NotesExportQueryConditions");
+    #[cfg(feature = "workforce-management")]
     c.check::<NotificationsResponse>("NotificationsResponse");
+    #[cfg(feature = "web-deployments")]
     c.check::<NotificationsSettings>("NotificationsSettings");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceApplication>("NuanceApplication");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceBot>("NuanceBot");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceBotCredentials>("NuanceBotCredentials");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceBotEntityListing>("NuanceBotEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceBotLaunchSettings>("NuanceBotLaunchSettings");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceBotTransferNode>("NuanceBotTransferNode");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceBotVariable>("NuanceBotVariable");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceChannel>("NuanceChannel");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceEnvironment>("NuanceEnvironment");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceGeography>("NuanceGeography");
+    #[cfg(feature = "textbots")]
     c.check::<NuanceMixDlgSettings>("NuanceMixDlgSettings");
+    #[cfg(feature = "integrations")]
     c.check::<NuanceOrganization>("NuanceOrganization");
+    #[cfg(any(feature = "journey", feature = "telephony-providers-edge"))]
     c.check::<Number>("Number");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<NumberPlan>("NumberPlan");
+    #[cfg(feature = "telephony")]
     c.check::<NumberRouting>("NumberRouting");
+    #[cfg(feature = "telephony")]
     c.check::<NumberRoutingListing>("NumberRoutingListing");
+    #[cfg(feature = "telephony")]
     c.check::<NumberRoutingRequest>("NumberRoutingRequest");
+    #[cfg(feature = "telephony")]
     c.check::<NumberRoutingResetOrganizationRequest>("NumberRoutingResetOrganizationRequest");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "recording", feature = "routing", feature = "social-media", feature = "users"))]
     c.check::<NumericRange>("NumericRange");
+    #[cfg(feature = "conversations")]
     c.check::<OAuthAppleAuthorizationResponse>("OAuthAppleAuthorizationResponse");
+    #[cfg(feature = "conversations")]
     c.check::<OAuthAppleAuthorizationResponseError>("OAuthAppleAuthorizationResponseError");
+    #[cfg(feature = "o-auth")]
     c.check::<OAuthAuthorization>("OAuthAuthorization");
+    #[cfg(feature = "o-auth")]
     c.check::<OAuthAuthorizationListing>("OAuthAuthorizationListing");
+    #[cfg(feature = "o-auth")]
     c.check::<OAuthClient>("OAuthClient");
+    #[cfg(feature = "o-auth")]
     c.check::<OAuthClientEntityListing>("OAuthClientEntityListing");
+    #[cfg(feature = "o-auth")]
     c.check::<OAuthClientRequest>("OAuthClientRequest");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<OAuthLastTokenIssued>("OAuthLastTokenIssued");
+    #[cfg(feature = "o-auth")]
     c.check::<OAuthScope>("OAuthScope");
+    #[cfg(feature = "o-auth")]
     c.check::<OAuthScopeListing>("OAuthScopeListing");
+    #[cfg(feature = "gamification")]
     c.check::<Objective>("Objective");
+    #[cfg(feature = "gamification")]
     c.check::<ObjectiveTemplate>("ObjectiveTemplate");
+    #[cfg(feature = "gamification")]
     c.check::<ObjectiveZone>("ObjectiveZone");
+    #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
     c.check::<ObservationMetricData>("ObservationMetricData");
+    #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
     c.check::<ObservationValue>("ObservationValue");
+    #[cfg(feature = "outbound")]
     c.check::<OccurrenceDetails>("OccurrenceDetails");
+    #[cfg(feature = "identity-provider")]
     c.check::<Okta>("Okta");
+    #[cfg(feature = "conversations")]
     c.check::<OnDemandConversationSummaryRequest>("OnDemandConversationSummaryRequest");
+    #[cfg(feature = "conversations")]
     c.check::<OnDemandSummaryAcceptedResponse>("OnDemandSummaryAcceptedResponse");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<OnDemandSummaryConfig>("OnDemandSummaryConfig");
+    #[cfg(feature = "identity-provider")]
     c.check::<OneLogin>("OneLogin");
+    #[cfg(feature = "chat")]
     c.check::<OneOnOne>("OneOnOne");
+    #[cfg(feature = "journey")]
     c.check::<OpenActionFields>("OpenActionFields");
+    #[cfg(feature = "journey")]
     c.check::<OpenActionProperties>("OpenActionProperties");
+    #[cfg(feature = "conversations")]
     c.check::<OpenContentAttachment>("OpenContentAttachment");
+    #[cfg(feature = "conversations")]
     c.check::<OpenContentThumbnail>("OpenContentThumbnail");
+    #[cfg(feature = "social-media")]
     c.check::<OpenDataIngestionRuleRequest>("OpenDataIngestionRuleRequest");
+    #[cfg(feature = "social-media")]
     c.check::<OpenDataIngestionRuleResponse>("OpenDataIngestionRuleResponse");
+    #[cfg(feature = "social-media")]
     c.check::<OpenDataIngestionRuleVersionResponse>("OpenDataIngestionRuleVersionResponse");
+    #[cfg(feature = "social-media")]
     c.check::<OpenDataIngestionRuleVersionResponseEntityListing>("OpenDataIngestionRuleVersionResponseEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<OpenEvent>("OpenEvent");
+    #[cfg(feature = "conversations")]
     c.check::<OpenEventNormalizedMessage>("OpenEventNormalizedMessage");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundMessageContent>("OpenInboundMessageContent");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundMessageMessagingChannel>("OpenInboundMessageMessagingChannel");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundMessagingChannel>("OpenInboundMessagingChannel");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundMessagingReceiptChannel>("OpenInboundMessagingReceiptChannel");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundNormalizedEvent>("OpenInboundNormalizedEvent");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundNormalizedMessage>("OpenInboundNormalizedMessage");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundNormalizedReceipt>("OpenInboundNormalizedReceipt");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundStructuredResponseMessage>("OpenInboundStructuredResponseMessage");
+    #[cfg(feature = "conversations")]
     c.check::<OpenInboundStructuredResponseNormalizedMessageContent>("OpenInboundStructuredResponseNormalizedMessageContent");
+    #[cfg(feature = "conversations")]
     c.check::<OpenIntegration>("OpenIntegration");
+    #[cfg(feature = "conversations")]
     c.check::<OpenIntegrationEntityListing>("OpenIntegrationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<OpenIntegrationRequest>("OpenIntegrationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<OpenIntegrationUpdateRequest>("OpenIntegrationUpdateRequest");
+    #[cfg(feature = "conversations")]
     c.check::<OpenMessageContent>("OpenMessageContent");
+    #[cfg(feature = "conversations")]
     c.check::<OpenMessageEvent>("OpenMessageEvent");
+    #[cfg(feature = "conversations")]
     c.check::<OpenMessageNormalizedMessage>("OpenMessageNormalizedMessage");
+    #[cfg(feature = "conversations")]
     c.check::<OpenMessagingChannel>("OpenMessagingChannel");
+    #[cfg(feature = "conversations")]
     c.check::<OpenMessagingFromRecipient>("OpenMessagingFromRecipient");
+    #[cfg(feature = "conversations")]
     c.check::<OpenMessagingIdentityResolutionConfig>("OpenMessagingIdentityResolutionConfig");
+    #[cfg(feature = "conversations")]
     c.check::<OpenMessagingToRecipient>("OpenMessagingToRecipient");
+    #[cfg(feature = "conversations")]
     c.check::<OpenNormalizedMessage>("OpenNormalizedMessage");
+    #[cfg(feature = "conversations")]
     c.check::<OpenReceiptNormalizedMessage>("OpenReceiptNormalizedMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<OpenRichMediaSetting>("OpenRichMediaSetting");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaChannel>("OpenSocialMediaChannel");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaMessageContent>("OpenSocialMediaMessageContent");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaNormalizedMessage>("OpenSocialMediaNormalizedMessage");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaPublicMetadata>("OpenSocialMediaPublicMetadata");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaReactionsChannel>("OpenSocialMediaReactionsChannel");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaReactionsEvent>("OpenSocialMediaReactionsEvent");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaReactionsNormalizedEvent>("OpenSocialMediaReactionsNormalizedEvent");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaReactionsRequest>("OpenSocialMediaReactionsRequest");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaRecipient>("OpenSocialMediaRecipient");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialMediaRecipientAdditionalIdentifier>("OpenSocialMediaRecipientAdditionalIdentifier");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialNormalizedMessageEntityListing>("OpenSocialNormalizedMessageEntityListing");
+    #[cfg(feature = "social-media")]
     c.check::<OpenSocialReactionsNormalizedEventEntityListing>("OpenSocialReactionsNormalizedEventEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<OpenStructuredResponseNormalizedMessage>("OpenStructuredResponseNormalizedMessage");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<Operand>("Operand");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<OperandPosition>("OperandPosition");
+    #[cfg(any(feature = "architect", feature = "routing", feature = "telephony"))]
     c.check::<Operation>("Operation");
+    #[cfg(feature = "knowledge")]
     c.check::<OperationCreatorUserResponse>("OperationCreatorUserResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<OperationListing>("OperationListing");
+    #[cfg(feature = "knowledge")]
     c.check::<OperationResponse>("OperationResponse");
+    #[cfg(feature = "operational-events")]
     c.check::<OperationalEvent>("OperationalEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OperationalEventNotificationTopicEventEntity>("OperationalEventNotificationTopicEventEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<OperationalEventNotificationTopicOperationalEventNotification>("OperationalEventNotificationTopicOperationalEventNotification");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<OperatorPosition>("OperatorPosition");
+    #[cfg(feature = "workforce-management")]
     c.check::<OpportunitiesResultWithPagination>("OpportunitiesResultWithPagination");
+    #[cfg(feature = "workforce-management")]
     c.check::<OpportunityEnrollment>("OpportunityEnrollment");
+    #[cfg(feature = "workforce-management")]
     c.check::<OpportunityEnrollmentCounts>("OpportunityEnrollmentCounts");
+    #[cfg(feature = "workforce-management")]
     c.check::<OpportunityReference>("OpportunityReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<OpportunityResult>("OpportunityResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<OpportunityResultWithAgentIds>("OpportunityResultWithAgentIds");
+    #[cfg(feature = "routing")]
     c.check::<OptInSettings>("OptInSettings");
+    #[cfg(feature = "organization")]
     c.check::<OrgAuthSettings>("OrgAuthSettings");
+    #[cfg(any(feature = "tokens", feature = "users"))]
     c.check::<OrgOAuthClient>("OrgOAuthClient");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "organization-authorization", feature = "recording", feature = "users"))]
     c.check::<OrgUser>("OrgUser");
+    #[cfg(feature = "organization")]
     c.check::<OrgWhitelistSettings>("OrgWhitelistSettings");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "organization", feature = "organization-authorization", feature = "recording", feature = "users"))]
     c.check::<Organization>("Organization");
+    #[cfg(feature = "telephony")]
     c.check::<OrganizationCallMetrics>("OrganizationCallMetrics");
+    #[cfg(feature = "organization")]
     c.check::<OrganizationFeatures>("OrganizationFeatures");
+    #[cfg(feature = "telephony")]
     c.check::<OrganizationLink>("OrganizationLink");
+    #[cfg(feature = "telephony")]
     c.check::<OrganizationLinkApprovalRequest>("OrganizationLinkApprovalRequest");
+    #[cfg(feature = "telephony")]
     c.check::<OrganizationLinkResponse>("OrganizationLinkResponse");
+    #[cfg(any(feature = "presence", feature = "users"))]
     c.check::<OrganizationPresence>("OrganizationPresence");
+    #[cfg(any(feature = "presence", feature = "users"))]
     c.check::<OrganizationPresenceDefinition>("OrganizationPresenceDefinition");
+    #[cfg(feature = "presence")]
     c.check::<OrganizationPresenceDefinitionEntityListing>("OrganizationPresenceDefinitionEntityListing");
+    #[cfg(feature = "presence")]
     c.check::<OrganizationPresenceEntityListing>("OrganizationPresenceEntityListing");
+    #[cfg(feature = "authorization")]
     c.check::<OrganizationProductEntityListing>("OrganizationProductEntityListing");
+    #[cfg(feature = "usage")]
     c.check::<OrganizationPublicApiUsage>("OrganizationPublicApiUsage");
+    #[cfg(feature = "usage")]
     c.check::<OrganizationPublicApiUsageQueryRequest>("OrganizationPublicApiUsageQueryRequest");
+    #[cfg(feature = "usage")]
     c.check::<OrganizationPublicApiUsageResultsResponse>("OrganizationPublicApiUsageResultsResponse");
+    #[cfg(feature = "authorization")]
     c.check::<OrganizationRoleEntityListing>("OrganizationRoleEntityListing");
+    #[cfg(feature = "usage")]
     c.check::<OrganizationUsageQueryResponse>("OrganizationUsageQueryResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<OrganizationsExport>("OrganizationsExport");
+    #[cfg(feature = "external-contacts")]
     c.check::<OrganizationsExportComparisonFieldFilter>("OrganizationsExportComparisonFieldFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<OrganizationsExportFieldFilter>("OrganizationsExportFieldFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<OrganizationsExportFieldListFilter>("OrganizationsExportFieldListFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<OrganizationsExportFilter>("OrganizationsExportFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<OrganizationsExportListing>("OrganizationsExportListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<OrganizationsExportQueryConditions>("OrganizationsExportQueryConditions");
+    #[cfg(feature = "recording")]
     c.check::<OrphanRecording>("OrphanRecording");
+    #[cfg(feature = "recording")]
     c.check::<OrphanRecordingListing>("OrphanRecordingListing");
+    #[cfg(feature = "recording")]
     c.check::<OrphanUpdateRequest>("OrphanUpdateRequest");
+    #[cfg(feature = "gamification")]
     c.check::<OtherProfileAssignment>("OtherProfileAssignment");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<OutOfOffice>("OutOfOffice");
+    #[cfg(feature = "notification-events")]
     c.check::<OutOfOfficeEventOutOfOffice>("OutOfOfficeEventOutOfOffice");
+    #[cfg(feature = "notification-events")]
     c.check::<OutOfOfficeEventUser>("OutOfOfficeEventUser");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundBlendingSettings>("OutboundBlendingSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundDetailEventTopicOutboundInitEvent>("OutboundDetailEventTopicOutboundInitEvent");
+    #[cfg(feature = "routing")]
     c.check::<OutboundDomain>("OutboundDomain");
+    #[cfg(feature = "routing")]
     c.check::<OutboundDomainCreateRequest>("OutboundDomainCreateRequest");
+    #[cfg(feature = "routing")]
     c.check::<OutboundDomainEntityListing>("OutboundDomainEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<OutboundDomainPatchRequest>("OutboundDomainPatchRequest");
+    #[cfg(feature = "fax")]
     c.check::<OutboundFaxStatus>("OutboundFaxStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPostContactEmailEventTopicEmailAttributes>("OutboundMessagingCampaignPostContactEmailEventTopicEmailAttributes");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPostContactEmailEventTopicOutboundMessagingCampaignPostContactEmailEvent>("OutboundMessagingCampaignPostContactEmailEventTopicOutboundMessagingCampaignPostContactEmailEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPostContactSmsEventTopicOutboundMessagingCampaignPostContactSMSEvent>("OutboundMessagingCampaignPostContactSmsEventTopicOutboundMessagingCampaignPostContactSMSEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPostContactSmsEventTopicSMSAttributes>("OutboundMessagingCampaignPostContactSmsEventTopicSMSAttributes");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPostContactWhatsappEventTopicOutboundMessagingCampaignPostContactWhatsAppEvent>("OutboundMessagingCampaignPostContactWhatsappEventTopicOutboundMessagingCampaignPostContactWhatsAppEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPostContactWhatsappEventTopicWhatsAppAttributes>("OutboundMessagingCampaignPostContactWhatsappEventTopicWhatsAppAttributes");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPreContactEmailEventTopicEmailAttributes>("OutboundMessagingCampaignPreContactEmailEventTopicEmailAttributes");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPreContactEmailEventTopicOutboundMessagingCampaignPreContactEmailEvent>("OutboundMessagingCampaignPreContactEmailEventTopicOutboundMessagingCampaignPreContactEmailEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPreContactSmsEventTopicOutboundMessagingCampaignPreContactSMSEvent>("OutboundMessagingCampaignPreContactSmsEventTopicOutboundMessagingCampaignPreContactSMSEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPreContactSmsEventTopicSMSAttributes>("OutboundMessagingCampaignPreContactSmsEventTopicSMSAttributes");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPreContactWhatsappEventTopicOutboundMessagingCampaignPreContactWhatsAppEvent>("OutboundMessagingCampaignPreContactWhatsappEventTopicOutboundMessagingCampaignPreContactWhatsAppEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingCampaignPreContactWhatsappEventTopicWhatsAppAttributes>("OutboundMessagingCampaignPreContactWhatsappEventTopicWhatsAppAttributes");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeContactSort>("OutboundMessagingEmailCampaignConfigChangeContactSort");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeEmailConfig>("OutboundMessagingEmailCampaignConfigChangeEmailConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeErrorDetail>("OutboundMessagingEmailCampaignConfigChangeErrorDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeFromEmailAddress>("OutboundMessagingEmailCampaignConfigChangeFromEmailAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeIntegrationRef>("OutboundMessagingEmailCampaignConfigChangeIntegrationRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeMessagingCampaign>("OutboundMessagingEmailCampaignConfigChangeMessagingCampaign");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeObject>("OutboundMessagingEmailCampaignConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeReplyToEmailAddress>("OutboundMessagingEmailCampaignConfigChangeReplyToEmailAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeResponseRef>("OutboundMessagingEmailCampaignConfigChangeResponseRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeSmsConfig>("OutboundMessagingEmailCampaignConfigChangeSmsConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeSmsPhoneNumberRef>("OutboundMessagingEmailCampaignConfigChangeSmsPhoneNumberRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeUriReference>("OutboundMessagingEmailCampaignConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignConfigChangeWhatsAppConfig>("OutboundMessagingEmailCampaignConfigChangeWhatsAppConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignProgressEventCampaignProgress>("OutboundMessagingEmailCampaignProgressEventCampaignProgress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignProgressEventObject>("OutboundMessagingEmailCampaignProgressEventObject");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingEmailCampaignProgressEventUriReference>("OutboundMessagingEmailCampaignProgressEventUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeContactSort>("OutboundMessagingMessagingCampaignConfigChangeContactSort");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeEmailConfig>("OutboundMessagingMessagingCampaignConfigChangeEmailConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeErrorDetail>("OutboundMessagingMessagingCampaignConfigChangeErrorDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeFromEmailAddress>("OutboundMessagingMessagingCampaignConfigChangeFromEmailAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeIntegrationRef>("OutboundMessagingMessagingCampaignConfigChangeIntegrationRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeMessagingCampaign>("OutboundMessagingMessagingCampaignConfigChangeMessagingCampaign");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeObject>("OutboundMessagingMessagingCampaignConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeReplyToEmailAddress>("OutboundMessagingMessagingCampaignConfigChangeReplyToEmailAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeResponseRef>("OutboundMessagingMessagingCampaignConfigChangeResponseRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeSmsConfig>("OutboundMessagingMessagingCampaignConfigChangeSmsConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeSmsPhoneNumberRef>("OutboundMessagingMessagingCampaignConfigChangeSmsPhoneNumberRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeUriReference>("OutboundMessagingMessagingCampaignConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignConfigChangeWhatsAppConfig>("OutboundMessagingMessagingCampaignConfigChangeWhatsAppConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignProgressEventCampaignProgress>("OutboundMessagingMessagingCampaignProgressEventCampaignProgress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignProgressEventObject>("OutboundMessagingMessagingCampaignProgressEventObject");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingMessagingCampaignProgressEventUriReference>("OutboundMessagingMessagingCampaignProgressEventUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeContactSort>("OutboundMessagingWhatsappCampaignConfigChangeContactSort");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeEmailConfig>("OutboundMessagingWhatsappCampaignConfigChangeEmailConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeErrorDetail>("OutboundMessagingWhatsappCampaignConfigChangeErrorDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeFromEmailAddress>("OutboundMessagingWhatsappCampaignConfigChangeFromEmailAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeIntegrationRef>("OutboundMessagingWhatsappCampaignConfigChangeIntegrationRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeMessagingCampaign>("OutboundMessagingWhatsappCampaignConfigChangeMessagingCampaign");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeObject>("OutboundMessagingWhatsappCampaignConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeReplyToEmailAddress>("OutboundMessagingWhatsappCampaignConfigChangeReplyToEmailAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeResponseRef>("OutboundMessagingWhatsappCampaignConfigChangeResponseRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeSmsConfig>("OutboundMessagingWhatsappCampaignConfigChangeSmsConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeSmsPhoneNumberRef>("OutboundMessagingWhatsappCampaignConfigChangeSmsPhoneNumberRef");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeUriReference>("OutboundMessagingWhatsappCampaignConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignConfigChangeWhatsAppConfig>("OutboundMessagingWhatsappCampaignConfigChangeWhatsAppConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignProgressEventCampaignProgress>("OutboundMessagingWhatsappCampaignProgressEventCampaignProgress");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignProgressEventObject>("OutboundMessagingWhatsappCampaignProgressEventObject");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundMessagingWhatsappCampaignProgressEventUriReference>("OutboundMessagingWhatsappCampaignProgressEventUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundOnlySetting>("OutboundOnlySetting");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundPreviewCampaignPostContactOutboundPreviewCampaignPostContactEvent>("OutboundPreviewCampaignPostContactOutboundPreviewCampaignPostContactEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundPreviewCampaignPostContactVoiceAttributes>("OutboundPreviewCampaignPostContactVoiceAttributes");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundPreviewCampaignPreContactOutboundPreviewCampaignPreContactEvent>("OutboundPreviewCampaignPreContactOutboundPreviewCampaignPreContactEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundPreviewCampaignPreContactVoiceAttributes>("OutboundPreviewCampaignPreContactVoiceAttributes");
+    #[cfg(feature = "routing")]
     c.check::<OutboundQueueIdentityResolutionConfig>("OutboundQueueIdentityResolutionConfig");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<OutboundRoute>("OutboundRoute");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<OutboundRouteBase>("OutboundRouteBase");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<OutboundRouteBaseEntityListing>("OutboundRouteBaseEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<OutboundRouteEntityListing>("OutboundRouteEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<OutboundSettings>("OutboundSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundVoiceCampaignPostContactOutboundVoiceCampaignPostContactEvent>("OutboundVoiceCampaignPostContactOutboundVoiceCampaignPostContactEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundVoiceCampaignPostContactVoiceAttributes>("OutboundVoiceCampaignPostContactVoiceAttributes");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundVoiceCampaignPreContactOutboundVoiceCampaignPreContactEvent>("OutboundVoiceCampaignPreContactOutboundVoiceCampaignPreContactEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<OutboundVoiceCampaignPreContactVoiceAttributes>("OutboundVoiceCampaignPreContactVoiceAttributes");
+    #[cfg(feature = "journey")]
     c.check::<Outcome>("Outcome");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeAchievedEvent>("OutcomeAchievedEvent");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeAchievedEventOutcome>("OutcomeAchievedEventOutcome");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<OutcomeAchievement>("OutcomeAchievement");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeAttributionAsyncResponse>("OutcomeAttributionAsyncResponse");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeAttributionJobStateResponse>("OutcomeAttributionJobStateResponse");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeAttributionListing>("OutcomeAttributionListing");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeAttributionRequest>("OutcomeAttributionRequest");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeAttributionResponseListing>("OutcomeAttributionResponseListing");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeAttributionResultsResponse>("OutcomeAttributionResultsResponse");
+    #[cfg(feature = "routing")]
     c.check::<OutcomeConfig>("OutcomeConfig");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeListing>("OutcomeListing");
+    #[cfg(feature = "journey")]
     c.check::<OutcomePercentileCondition>("OutcomePercentileCondition");
+    #[cfg(feature = "journey")]
     c.check::<OutcomePredictor>("OutcomePredictor");
+    #[cfg(feature = "journey")]
     c.check::<OutcomePredictorListing>("OutcomePredictorListing");
+    #[cfg(feature = "journey")]
     c.check::<OutcomePredictorRequest>("OutcomePredictorRequest");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeProbabilityCondition>("OutcomeProbabilityCondition");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeQuantileCondition>("OutcomeQuantileCondition");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeRef>("OutcomeRef");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeRefRequest>("OutcomeRefRequest");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeRequest>("OutcomeRequest");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeScore>("OutcomeScore");
+    #[cfg(feature = "journey")]
     c.check::<OutcomeScoresResult>("OutcomeScoresResult");
+    #[cfg(feature = "integrations")]
     c.check::<OutgoingMessageRequest>("OutgoingMessageRequest");
+    #[cfg(feature = "integrations")]
     c.check::<OutgoingMessageResponse>("OutgoingMessageResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<Outlier>("Outlier");
+    #[cfg(feature = "workforce-management")]
     c.check::<OutlierData>("OutlierData");
+    #[cfg(feature = "architect")]
     c.check::<OutlierInfo>("OutlierInfo");
+    #[cfg(feature = "workforce-management")]
     c.check::<OutlierResultBody>("OutlierResultBody");
+    #[cfg(feature = "workforce-management")]
     c.check::<OutlierResultTemplate>("OutlierResultTemplate");
+    #[cfg(feature = "business-rules")]
     c.check::<OutputValue>("OutputValue");
+    #[cfg(feature = "gamification")]
     c.check::<OverallBestPoints>("OverallBestPoints");
+    #[cfg(feature = "gamification")]
     c.check::<OverallBestPointsItem>("OverallBestPointsItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<OverrideDate>("OverrideDate");
+    #[cfg(feature = "social-media")]
     c.check::<OverrideEscalationTarget>("OverrideEscalationTarget");
+    #[cfg(feature = "voicemail")]
     c.check::<PINConfiguration>("PINConfiguration");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "scripts", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<Page>("Page");
+    #[cfg(feature = "notification-events")]
     c.check::<PagedNamespaceListing>("PagedNamespaceListing");
+    #[cfg(feature = "outbound")]
     c.check::<PagedSkillCombinationListing>("PagedSkillCombinationListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<PagelessDomainEntityListingEvaluationVersion>("PagelessDomainEntityListingEvaluationVersion");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
     c.check::<PagingSpec>("PagingSpec");
+    #[cfg(feature = "conversations")]
     c.check::<ParkingStateRequest>("ParkingStateRequest");
+    #[cfg(feature = "utilities")]
     c.check::<ParsedCertificate>("ParsedCertificate");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Participant>("Participant");
+    #[cfg(feature = "conversations")]
     c.check::<ParticipantAttributes>("ParticipantAttributes");
+    #[cfg(feature = "outbound")]
     c.check::<ParticipantBasic>("ParticipantBasic");
+    #[cfg(feature = "conversations")]
     c.check::<ParticipantInfo>("ParticipantInfo");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ParticipantMetrics>("ParticipantMetrics");
+    #[cfg(feature = "organization")]
     c.check::<PasswordRequirements>("PasswordRequirements");
+    #[cfg(feature = "journey")]
     c.check::<PatchAction>("PatchAction");
+    #[cfg(feature = "journey")]
     c.check::<PatchActionMap>("PatchActionMap");
+    #[cfg(feature = "journey")]
     c.check::<PatchActionMapScheduleGroups>("PatchActionMapScheduleGroups");
+    #[cfg(feature = "journey")]
     c.check::<PatchActionTarget>("PatchActionTarget");
+    #[cfg(feature = "journey")]
     c.check::<PatchActionTemplate>("PatchActionTemplate");
+    #[cfg(feature = "journey")]
     c.check::<PatchAssociatedValueField>("PatchAssociatedValueField");
+    #[cfg(feature = "workforce-management")]
     c.check::<PatchBuReschedulingOptionsManagementUnitRequest>("PatchBuReschedulingOptionsManagementUnitRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<PatchBuReschedulingOptionsRequest>("PatchBuReschedulingOptionsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<PatchBuScheduleRunRequest>("PatchBuScheduleRunRequest");
+    #[cfg(feature = "journey")]
     c.check::<PatchCallToAction>("PatchCallToAction");
+    #[cfg(feature = "conversations")]
     c.check::<PatchCallbackRequest>("PatchCallbackRequest");
+    #[cfg(feature = "conversations")]
     c.check::<PatchCallbackResponse>("PatchCallbackResponse");
+    #[cfg(feature = "journey")]
     c.check::<PatchCloseButtonStyleProperties>("PatchCloseButtonStyleProperties");
+    #[cfg(feature = "journey")]
     c.check::<PatchContentOffer>("PatchContentOffer");
+    #[cfg(feature = "journey")]
     c.check::<PatchContentOfferStyleProperties>("PatchContentOfferStyleProperties");
+    #[cfg(feature = "journey")]
     c.check::<PatchContentOfferStylingConfiguration>("PatchContentOfferStylingConfiguration");
+    #[cfg(feature = "journey")]
     c.check::<PatchContentPositionProperties>("PatchContentPositionProperties");
+    #[cfg(feature = "journey")]
     c.check::<PatchContext>("PatchContext");
+    #[cfg(feature = "journey")]
     c.check::<PatchContextPattern>("PatchContextPattern");
+    #[cfg(feature = "journey")]
     c.check::<PatchCriteria>("PatchCriteria");
+    #[cfg(feature = "journey")]
     c.check::<PatchCtaButtonStyleProperties>("PatchCtaButtonStyleProperties");
+    #[cfg(feature = "journey")]
     c.check::<PatchEntityTypeCriteria>("PatchEntityTypeCriteria");
+    #[cfg(feature = "journey")]
     c.check::<PatchExternalSegment>("PatchExternalSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<PatchIntegrationAction>("PatchIntegrationAction");
+    #[cfg(feature = "notification-events")]
     c.check::<PatchIntegrationActionFields>("PatchIntegrationActionFields");
+    #[cfg(feature = "journey")]
     c.check::<PatchJourney>("PatchJourney");
+    #[cfg(feature = "journey")]
     c.check::<PatchJourneyPattern>("PatchJourneyPattern");
+    #[cfg(feature = "workforce-management")]
     c.check::<PatchOpportunityRequest>("PatchOpportunityRequest");
+    #[cfg(feature = "journey")]
     c.check::<PatchOutcome>("PatchOutcome");
+    #[cfg(feature = "routing")]
     c.check::<PatchPredictorRequest>("PatchPredictorRequest");
+    #[cfg(feature = "journey")]
     c.check::<PatchSegment>("PatchSegment");
+    #[cfg(feature = "workforce-management")]
     c.check::<PatchShiftTradeRequest>("PatchShiftTradeRequest");
+    #[cfg(feature = "journey")]
     c.check::<PatchTextStyleProperties>("PatchTextStyleProperties");
+    #[cfg(feature = "users")]
     c.check::<PatchUser>("PatchUser");
+    #[cfg(feature = "journey")]
     c.check::<PatchWebMessagingOfferFields>("PatchWebMessagingOfferFields");
+    #[cfg(feature = "outbound")]
     c.check::<Pattern>("Pattern");
+    #[cfg(feature = "web-deployments")]
     c.check::<PauseCriteria>("PauseCriteria");
+    #[cfg(feature = "recording")]
     c.check::<PaymentLineItem>("PaymentLineItem");
+    #[cfg(feature = "recording")]
     c.check::<PaymentRequest>("PaymentRequest");
+    #[cfg(feature = "recording")]
     c.check::<PaymentResponse>("PaymentResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<PendingAndApprovedOpportunityEnrollmentCounts>("PendingAndApprovedOpportunityEnrollmentCounts");
+    #[cfg(feature = "notification-events")]
     c.check::<PerformancePredictionCompleteEventTopicErrorBody>("PerformancePredictionCompleteEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<PerformancePredictionCompleteEventTopicPerformancePredictionCalculationNotification>("PerformancePredictionCompleteEventTopicPerformancePredictionCalculationNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<PerformancePredictionOutputs>("PerformancePredictionOutputs");
+    #[cfg(feature = "notification-events")]
     c.check::<PerformancePredictionRecalculationCompleteEventTopicErrorBody>("PerformancePredictionRecalculationCompleteEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<PerformancePredictionRecalculationCompleteEventTopicPerformancePredictionUserRecalculationNotification>("PerformancePredictionRecalculationCompleteEventTopicPerformancePredictionUserRecalculationNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<PerformancePredictionRecalculationResponse>("PerformancePredictionRecalculationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<PerformancePredictionRecalculationUploadResponse>("PerformancePredictionRecalculationUploadResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<PerformancePredictionResponse>("PerformancePredictionResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<PerformancePredictionUploadSchema>("PerformancePredictionUploadSchema");
+    #[cfg(feature = "gamification")]
     c.check::<PerformanceProfile>("PerformanceProfile");
+    #[cfg(feature = "authorization")]
     c.check::<PermissionCollectionEntityListing>("PermissionCollectionEntityListing");
+    #[cfg(feature = "notifications")]
     c.check::<PermissionDetails>("PermissionDetails");
+    #[cfg(feature = "license")]
     c.check::<Permissions>("Permissions");
+    #[cfg(feature = "notification-events")]
     c.check::<PersistentConnectionChangeTopicErrorInfo>("PersistentConnectionChangeTopicErrorInfo");
+    #[cfg(feature = "notification-events")]
     c.check::<PersistentConnectionChangeTopicErrorInfoDetails>("PersistentConnectionChangeTopicErrorInfoDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<PersistentConnectionChangeTopicErrorLocation>("PersistentConnectionChangeTopicErrorLocation");
+    #[cfg(feature = "notification-events")]
     c.check::<PersistentConnectionChangeTopicPersistentConnectionChangeEvent>("PersistentConnectionChangeTopicPersistentConnectionChangeEvent");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<Phone>("Phone");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhoneBase>("PhoneBase");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhoneBaseEntityListing>("PhoneBaseEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhoneBaseSettings>("PhoneBaseSettings");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhoneCapabilities>("PhoneCapabilities");
+    #[cfg(feature = "notification-events")]
     c.check::<PhoneChangeTopicEdgeReference>("PhoneChangeTopicEdgeReference");
+    #[cfg(feature = "notification-events")]
     c.check::<PhoneChangeTopicLineStatus>("PhoneChangeTopicLineStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<PhoneChangeTopicPhone>("PhoneChangeTopicPhone");
+    #[cfg(feature = "notification-events")]
     c.check::<PhoneChangeTopicPhoneStatus>("PhoneChangeTopicPhoneStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<PhoneChangeTopicProvisionInfo>("PhoneChangeTopicProvisionInfo");
+    #[cfg(feature = "notification-events")]
     c.check::<PhoneChangeTopicUserAgentInfo>("PhoneChangeTopicUserAgentInfo");
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
     c.check::<PhoneColumn>("PhoneColumn");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhoneEntityListing>("PhoneEntityListing");
+    #[cfg(feature = "events")]
     c.check::<PhoneEstablishedEvent>("PhoneEstablishedEvent");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhoneMetaBaseEntityListing>("PhoneMetaBaseEntityListing");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<PhoneNumber>("PhoneNumber");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<PhoneNumberColumn>("PhoneNumberColumn");
+    #[cfg(feature = "outbound")]
     c.check::<PhoneNumberStatus>("PhoneNumberStatus");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhoneStatus>("PhoneStatus");
+    #[cfg(feature = "events")]
     c.check::<PhoneTransferEvent>("PhoneTransferEvent");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhonesReboot>("PhonesReboot");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<Phrase>("Phrase");
+    #[cfg(feature = "knowledge")]
     c.check::<PhraseAssociations>("PhraseAssociations");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<PhraseTranslation>("PhraseTranslation");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<PhysicalInterfaceEntityListing>("PhysicalInterfaceEntityListing");
+    #[cfg(feature = "identity-provider")]
     c.check::<PingIdentity>("PingIdentity");
+    #[cfg(feature = "chat")]
     c.check::<PinnedMessageRequest>("PinnedMessageRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroup>("PlanningGroup");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupList>("PlanningGroupList");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupMinimumsRequest>("PlanningGroupMinimumsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupMinimumsResponse>("PlanningGroupMinimumsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupModel>("PlanningGroupModel");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupOutputs>("PlanningGroupOutputs");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupReference>("PlanningGroupReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupRequirementOutput>("PlanningGroupRequirementOutput");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupToStaffingGroupsListing>("PlanningGroupToStaffingGroupsListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningGroupToStaffingGroupsResponse>("PlanningGroupToStaffingGroupsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningPeriodSettings>("PlanningPeriodSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<PlanningPeriodShiftConstraints>("PlanningPeriodShiftConstraints");
+    #[cfg(feature = "recording")]
     c.check::<Policy>("Policy");
+    #[cfg(feature = "recording")]
     c.check::<PolicyActions>("PolicyActions");
+    #[cfg(feature = "authorization")]
     c.check::<PolicyAttribute>("PolicyAttribute");
+    #[cfg(feature = "authorization")]
     c.check::<PolicyAttributeSet>("PolicyAttributeSet");
+    #[cfg(feature = "notification-events")]
     c.check::<PolicyCondition>("PolicyCondition");
+    #[cfg(feature = "authorization")]
     c.check::<PolicyConditionResult>("PolicyConditionResult");
+    #[cfg(feature = "recording")]
     c.check::<PolicyConditions>("PolicyConditions");
+    #[cfg(feature = "recording")]
     c.check::<PolicyCreate>("PolicyCreate");
+    #[cfg(feature = "recording")]
     c.check::<PolicyEntityListing>("PolicyEntityListing");
+    #[cfg(feature = "recording")]
     c.check::<PolicyErrorMessage>("PolicyErrorMessage");
+    #[cfg(feature = "recording")]
     c.check::<PolicyErrors>("PolicyErrors");
+    #[cfg(feature = "authorization")]
     c.check::<PolicyTestPayload>("PolicyTestPayload");
+    #[cfg(feature = "authorization")]
     c.check::<PolicyTestResult>("PolicyTestResult");
+    #[cfg(feature = "recording")]
     c.check::<PolicyUpdate>("PolicyUpdate");
+    #[cfg(feature = "recording")]
     c.check::<PolicyUser>("PolicyUser");
+    #[cfg(feature = "web-deployments")]
     c.check::<PositionSettings>("PositionSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<PossibleWorkShiftsForWeek>("PossibleWorkShiftsForWeek");
+    #[cfg(feature = "integrations")]
     c.check::<PostActionInput>("PostActionInput");
+    #[cfg(feature = "integrations")]
     c.check::<PostInputContract>("PostInputContract");
+    #[cfg(feature = "integrations")]
     c.check::<PostOutputContract>("PostOutputContract");
+    #[cfg(feature = "textbots")]
     c.check::<PostTextMessage>("PostTextMessage");
+    #[cfg(feature = "textbots")]
     c.check::<PostTextRequest>("PostTextRequest");
+    #[cfg(feature = "textbots")]
     c.check::<PostTextResponse>("PostTextResponse");
+    #[cfg(feature = "routing")]
     c.check::<PredictionResults>("PredictionResults");
+    #[cfg(feature = "notification-events")]
     c.check::<PredictiveRouting>("PredictiveRouting");
+    #[cfg(feature = "events")]
     c.check::<PredictiveRoutingCustomKpiAttributionEvent>("PredictiveRoutingCustomKpiAttributionEvent");
+    #[cfg(feature = "routing")]
     c.check::<Predictor>("Predictor");
+    #[cfg(feature = "routing")]
     c.check::<PredictorListing>("PredictorListing");
+    #[cfg(feature = "routing")]
     c.check::<PredictorModel>("PredictorModel");
+    #[cfg(feature = "routing")]
     c.check::<PredictorModelBrief>("PredictorModelBrief");
+    #[cfg(feature = "routing")]
     c.check::<PredictorModelFeature>("PredictorModelFeature");
+    #[cfg(feature = "routing")]
     c.check::<PredictorModelFeatureListing>("PredictorModelFeatureListing");
+    #[cfg(feature = "routing")]
     c.check::<PredictorModelRetrainingError>("PredictorModelRetrainingError");
+    #[cfg(feature = "routing")]
     c.check::<PredictorModels>("PredictorModels");
+    #[cfg(feature = "routing")]
     c.check::<PredictorSchedule>("PredictorSchedule");
+    #[cfg(feature = "routing")]
     c.check::<PredictorWorkloadBalancing>("PredictorWorkloadBalancing");
+    #[cfg(feature = "telephony")]
     c.check::<Prefix>("Prefix");
+    #[cfg(feature = "telephony")]
     c.check::<PrefixListing>("PrefixListing");
+    #[cfg(feature = "telephony")]
     c.check::<PrefixListingItem>("PrefixListingItem");
+    #[cfg(feature = "outbound")]
     c.check::<PreprocessingRule>("PreprocessingRule");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "case-management", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<PresenceDefinition>("PresenceDefinition");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<PresenceDetailQueryClause>("PresenceDetailQueryClause");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<PresenceDetailQueryFilter>("PresenceDetailQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<PresenceDetailQueryPredicate>("PresenceDetailQueryPredicate");
+    #[cfg(feature = "notification-events")]
     c.check::<PresenceEventOrganizationPresence>("PresenceEventOrganizationPresence");
+    #[cfg(feature = "notification-events")]
     c.check::<PresenceEventUserPresence>("PresenceEventUserPresence");
+    #[cfg(feature = "presence")]
     c.check::<PresenceSettings>("PresenceSettings");
+    #[cfg(feature = "knowledge")]
     c.check::<PresentedKnowledgeDocument>("PresentedKnowledgeDocument");
+    #[cfg(feature = "gamification")]
     c.check::<PrizeImages>("PrizeImages");
+    #[cfg(feature = "workforce-management")]
     c.check::<ProcessScheduleUpdateUploadRequest>("ProcessScheduleUpdateUploadRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProcessingSettingsRequest>("ProcessingSettingsRequest");
+    #[cfg(feature = "gamification")]
     c.check::<ProfileWithDateRange>("ProfileWithDateRange");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<Program>("Program");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramInsightsSettings>("ProgramInsightsSettings");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramInsightsSettingsEntityListing>("ProgramInsightsSettingsEntityListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramJob>("ProgramJob");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramJobRequest>("ProgramJobRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramMappingsRequest>("ProgramMappingsRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramProcessingSettings>("ProgramProcessingSettings");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramProcessingSettingsEntityListing>("ProgramProcessingSettingsEntityListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramProcessingSettingsPatchResponse>("ProgramProcessingSettingsPatchResponse");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramRequest>("ProgramRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramTopicLinksJob>("ProgramTopicLinksJob");
+    #[cfg(feature = "notification-events")]
     c.check::<ProgramTopicLinksTestPhraseDetectedPhrase>("ProgramTopicLinksTestPhraseDetectedPhrase");
+    #[cfg(feature = "notification-events")]
     c.check::<ProgramTopicLinksTestPhraseMatchedTranscript>("ProgramTopicLinksTestPhraseMatchedTranscript");
+    #[cfg(feature = "notification-events")]
     c.check::<ProgramTopicLinksTestTopicPhraseResults>("ProgramTopicLinksTestTopicPhraseResults");
+    #[cfg(feature = "notification-events")]
     c.check::<ProgramTopicLinksTopicsDefinitionsJob>("ProgramTopicLinksTopicsDefinitionsJob");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramTranscriptionEngine>("ProgramTranscriptionEngine");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramTranscriptionEngines>("ProgramTranscriptionEngines");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ProgramsEntityListing>("ProgramsEntityListing");
+    #[cfg(feature = "events")]
     c.check::<ProgressConsultTransferEvent>("ProgressConsultTransferEvent");
+    #[cfg(feature = "events")]
     c.check::<ProgressTransferEvent>("ProgressTransferEvent");
+    #[cfg(any(feature = "architect", feature = "telephony"))]
     c.check::<Prompt>("Prompt");
+    #[cfg(any(feature = "architect", feature = "telephony"))]
     c.check::<PromptAsset>("PromptAsset");
+    #[cfg(feature = "architect")]
     c.check::<PromptAssetCreate>("PromptAssetCreate");
+    #[cfg(feature = "architect")]
     c.check::<PromptAssetEntityListing>("PromptAssetEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<PromptAssetUpload>("PromptAssetUpload");
+    #[cfg(feature = "architect")]
     c.check::<PromptEntityListing>("PromptEntityListing");
+    #[cfg(any(feature = "audit", feature = "quality"))]
     c.check::<PropertyChange>("PropertyChange");
+    #[cfg(feature = "notification-events")]
     c.check::<PropertyDefinition>("PropertyDefinition");
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
     c.check::<PropertyIndexRequest>("PropertyIndexRequest");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ProvisionInfo>("ProvisionInfo");
+    #[cfg(feature = "users")]
     c.check::<PublicKeyCredentialCreationOptions>("PublicKeyCredentialCreationOptions");
+    #[cfg(feature = "users")]
     c.check::<PublicKeyCredentialCreationResponse>("PublicKeyCredentialCreationResponse");
+    #[cfg(feature = "integrations")]
     c.check::<PublishDraftInput>("PublishDraftInput");
+    #[cfg(feature = "quality")]
     c.check::<PublishForm>("PublishForm");
+    #[cfg(feature = "notification-events")]
     c.check::<PublishProgramTestPhraseDetectedPhrase>("PublishProgramTestPhraseDetectedPhrase");
+    #[cfg(feature = "notification-events")]
     c.check::<PublishProgramTestPhraseMatchedTranscript>("PublishProgramTestPhraseMatchedTranscript");
+    #[cfg(feature = "notification-events")]
     c.check::<PublishProgramTestTopicPhraseResults>("PublishProgramTestTopicPhraseResults");
+    #[cfg(feature = "notification-events")]
     c.check::<PublishProgramTopicsDefinitionsJob>("PublishProgramTopicsDefinitionsJob");
+    #[cfg(feature = "scripts")]
     c.check::<PublishScriptRequestData>("PublishScriptRequestData");
+    #[cfg(feature = "notification-events")]
     c.check::<PublishTopicTestPhraseDetectedPhrase>("PublishTopicTestPhraseDetectedPhrase");
+    #[cfg(feature = "notification-events")]
     c.check::<PublishTopicTestPhraseMatchedTranscript>("PublishTopicTestPhraseMatchedTranscript");
+    #[cfg(feature = "notification-events")]
     c.check::<PublishTopicTestTopicPhraseResults>("PublishTopicTestTopicPhraseResults");
+    #[cfg(feature = "notification-events")]
     c.check::<PublishTopicTopicsDefinitionsJob>("PublishTopicTopicsDefinitionsJob");
+    #[cfg(feature = "recording")]
     c.check::<PublishedSurveyFormReference>("PublishedSurveyFormReference");
+    #[cfg(feature = "gamification")]
     c.check::<PunctualityEvent>("PunctualityEvent");
+    #[cfg(feature = "identity-provider")]
     c.check::<PureCloud>("PureCloud");
+    #[cfg(feature = "identity-provider")]
     c.check::<PureEngage>("PureEngage");
+    #[cfg(feature = "web-messaging")]
     c.check::<PushDeviceInsertRequest>("PushDeviceInsertRequest");
+    #[cfg(feature = "web-messaging")]
     c.check::<PushDeviceUpdateRequest>("PushDeviceUpdateRequest");
+    #[cfg(feature = "web-deployments")]
     c.check::<PushIntegration>("PushIntegration");
+    #[cfg(feature = "business-rules")]
     c.check::<PutDecisionTableRowRequest>("PutDecisionTableRowRequest");
+    #[cfg(feature = "quality")]
     c.check::<QMAuditQueryRequest>("QMAuditQueryRequest");
+    #[cfg(feature = "quality")]
     c.check::<QualityAuditLogMessage>("QualityAuditLogMessage");
+    #[cfg(feature = "quality")]
     c.check::<QualityAuditQueryExecutionResultsResponse>("QualityAuditQueryExecutionResultsResponse");
+    #[cfg(feature = "quality")]
     c.check::<QualityAuditQueryExecutionStatusResponse>("QualityAuditQueryExecutionStatusResponse");
+    #[cfg(feature = "quality")]
     c.check::<QualityAuditQueryFilter>("QualityAuditQueryFilter");
+    #[cfg(feature = "gamification")]
     c.check::<QualityEvaluationScoreItem>("QualityEvaluationScoreItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<QuarterHourly>("QuarterHourly");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAdherenceExplanationsResponse>("QueryAdherenceExplanationsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAgentScheduleUnavailableTimesRequest>("QueryAgentScheduleUnavailableTimesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAgentScheduleUnavailableTimesResponse>("QueryAgentScheduleUnavailableTimesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAgentSchedulingPreferencesRequest>("QueryAgentSchedulingPreferencesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAgentShiftTradeListJobRequest>("QueryAgentShiftTradeListJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAgentUnavailableTimesRequest>("QueryAgentUnavailableTimesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAgentUnavailableTimesValidationJobResponse>("QueryAgentUnavailableTimesValidationJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAgentsIntegrationsRequest>("QueryAgentsIntegrationsRequest");
+    #[cfg(feature = "quality")]
     c.check::<QueryApiSearchAggregationRange>("QueryApiSearchAggregationRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAvailabilityManagementUnitsSettingsRequest>("QueryAvailabilityManagementUnitsSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryAvailabilityManagementUnitsSettingsResponse>("QueryAvailabilityManagementUnitsSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryCapacityPlanStaffingGroupMetricChangeHistory>("QueryCapacityPlanStaffingGroupMetricChangeHistory");
+    #[cfg(feature = "architect")]
     c.check::<QueryCriteria>("QueryCriteria");
+    #[cfg(feature = "response-management")]
     c.check::<QueryCriteriaGroup>("QueryCriteriaGroup");
+    #[cfg(feature = "response-management")]
     c.check::<QueryCriteriaItem>("QueryCriteriaItem");
+    #[cfg(feature = "response-management")]
     c.check::<QueryCriteriaQuery>("QueryCriteriaQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<QueryDivision>("QueryDivision");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryEffectiveScheduleSetsRequest>("QueryEffectiveScheduleSetsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryEnrollmentOpportunityResult>("QueryEnrollmentOpportunityResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryExternalActivityOpportunitiesResponse>("QueryExternalActivityOpportunitiesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryExternalActivityOpportunityResult>("QueryExternalActivityOpportunityResult");
+    #[cfg(feature = "content-management")]
     c.check::<QueryFacetInfo>("QueryFacetInfo");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryOpportunitiesRequest>("QueryOpportunitiesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryOpportunitiesResponse>("QueryOpportunitiesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryOpportunityEnrollmentMetadata>("QueryOpportunityEnrollmentMetadata");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryOpportunityEnrollmentResult>("QueryOpportunityEnrollmentResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryOpportunityEnrollmentsRequest>("QueryOpportunityEnrollmentsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryOpportunityEnrollmentsResponse>("QueryOpportunityEnrollmentsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryOpportunityEnrollmentsResult>("QueryOpportunityEnrollmentsResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryPlanningGroupToStaffingGroupsRequest>("QueryPlanningGroupToStaffingGroupsRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<QueryProcessingConfig>("QueryProcessingConfig");
+    #[cfg(feature = "notification-events")]
     c.check::<QueryReformulationContext>("QueryReformulationContext");
+    #[cfg(feature = "content-management")]
     c.check::<QueryRequest>("QueryRequest");
+    #[cfg(feature = "coaching")]
     c.check::<QueryRequestClause>("QueryRequestClause");
+    #[cfg(feature = "coaching")]
     c.check::<QueryRequestFilter>("QueryRequestFilter");
+    #[cfg(feature = "coaching")]
     c.check::<QueryRequestPredicate>("QueryRequestPredicate");
+    #[cfg(feature = "coaching")]
     c.check::<QueryResponseData>("QueryResponseData");
+    #[cfg(feature = "coaching")]
     c.check::<QueryResponseGroupedData>("QueryResponseGroupedData");
+    #[cfg(feature = "coaching")]
     c.check::<QueryResponseMetric>("QueryResponseMetric");
+    #[cfg(feature = "coaching")]
     c.check::<QueryResponseStats>("QueryResponseStats");
+    #[cfg(feature = "content-management")]
     c.check::<QueryResult>("QueryResult");
+    #[cfg(feature = "content-management")]
     c.check::<QueryResults>("QueryResults");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryShiftTradeListJobRequest>("QueryShiftTradeListJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryTimeOffIntegrationStatusRequest>("QueryTimeOffIntegrationStatusRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryTimeOffLimitValuesForGranularityRequest>("QueryTimeOffLimitValuesForGranularityRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryTimeOffLimitValuesRequest>("QueryTimeOffLimitValuesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryTimeOffLimitValuesResponse>("QueryTimeOffLimitValuesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryUserStaffingGroupListRequest>("QueryUserStaffingGroupListRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryWaitlistPositionsRequest>("QueryWaitlistPositionsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryWeekSummaryListJobRequest>("QueryWeekSummaryListJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<QueryWeekSummaryListJobResponseItem>("QueryWeekSummaryListJobResponseItem");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<QuestionGroupSettings>("QuestionGroupSettings");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<QuestionSettings>("QuestionSettings");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Queue>("Queue");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicCallConversation>("QueueConversationCallEventTopicCallConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicCallMediaParticipant>("QueueConversationCallEventTopicCallMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicConversationDivisionMembership>("QueueConversationCallEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicConversationRoutingData>("QueueConversationCallEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicDetail>("QueueConversationCallEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicDisposition>("QueueConversationCallEventTopicDisposition");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicDispositionAmdTimeout>("QueueConversationCallEventTopicDispositionAmdTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicDispositionSilentCallTimeout>("QueueConversationCallEventTopicDispositionSilentCallTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicDivisionEntityRef>("QueueConversationCallEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicDomainEntityRef>("QueueConversationCallEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicErrorBody>("QueueConversationCallEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicFaxStatus>("QueueConversationCallEventTopicFaxStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicJourneyAction>("QueueConversationCallEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicJourneyActionMap>("QueueConversationCallEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicJourneyContext>("QueueConversationCallEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicJourneyCustomer>("QueueConversationCallEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicJourneyCustomerSession>("QueueConversationCallEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicLimit>("QueueConversationCallEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicQueueMediaSettings>("QueueConversationCallEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicRecordersState>("QueueConversationCallEventTopicRecordersState");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicScoredAgent>("QueueConversationCallEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicUriReference>("QueueConversationCallEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallEventTopicWrapup>("QueueConversationCallEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicCallbackConversation>("QueueConversationCallbackEventTopicCallbackConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicCallbackMediaParticipant>("QueueConversationCallbackEventTopicCallbackMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicConversationDivisionMembership>("QueueConversationCallbackEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicConversationRoutingData>("QueueConversationCallbackEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicDetail>("QueueConversationCallbackEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicDialerPreview>("QueueConversationCallbackEventTopicDialerPreview");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicDivisionEntityRef>("QueueConversationCallbackEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicDomainEntityRef>("QueueConversationCallbackEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicErrorBody>("QueueConversationCallbackEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicJourneyAction>("QueueConversationCallbackEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicJourneyActionMap>("QueueConversationCallbackEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicJourneyContext>("QueueConversationCallbackEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicJourneyCustomer>("QueueConversationCallbackEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicJourneyCustomerSession>("QueueConversationCallbackEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicLimit>("QueueConversationCallbackEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicPhoneNumberColumn>("QueueConversationCallbackEventTopicPhoneNumberColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicQueueMediaSettings>("QueueConversationCallbackEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicScoredAgent>("QueueConversationCallbackEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicUriReference>("QueueConversationCallbackEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicVoicemail>("QueueConversationCallbackEventTopicVoicemail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCallbackEventTopicWrapup>("QueueConversationCallbackEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicChatConversation>("QueueConversationChatEventTopicChatConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicChatMediaParticipant>("QueueConversationChatEventTopicChatMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicConversationDivisionMembership>("QueueConversationChatEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicConversationRoutingData>("QueueConversationChatEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicDetail>("QueueConversationChatEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicDivisionEntityRef>("QueueConversationChatEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicDomainEntityRef>("QueueConversationChatEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicErrorBody>("QueueConversationChatEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicJourneyAction>("QueueConversationChatEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicJourneyActionMap>("QueueConversationChatEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicJourneyContext>("QueueConversationChatEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicJourneyCustomer>("QueueConversationChatEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicJourneyCustomerSession>("QueueConversationChatEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicLimit>("QueueConversationChatEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicQueueMediaSettings>("QueueConversationChatEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicScoredAgent>("QueueConversationChatEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicUriReference>("QueueConversationChatEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationChatEventTopicWrapup>("QueueConversationChatEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicCobrowseConversation>("QueueConversationCobrowseEventTopicCobrowseConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicCobrowseMediaParticipant>("QueueConversationCobrowseEventTopicCobrowseMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicConversationDivisionMembership>("QueueConversationCobrowseEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicConversationRoutingData>("QueueConversationCobrowseEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicDetail>("QueueConversationCobrowseEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicDivisionEntityRef>("QueueConversationCobrowseEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicDomainEntityRef>("QueueConversationCobrowseEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicErrorBody>("QueueConversationCobrowseEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicJourneyAction>("QueueConversationCobrowseEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicJourneyActionMap>("QueueConversationCobrowseEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicJourneyContext>("QueueConversationCobrowseEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicJourneyCustomer>("QueueConversationCobrowseEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicJourneyCustomerSession>("QueueConversationCobrowseEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicLimit>("QueueConversationCobrowseEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicQueueMediaSettings>("QueueConversationCobrowseEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicScoredAgent>("QueueConversationCobrowseEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicUriReference>("QueueConversationCobrowseEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationCobrowseEventTopicWrapup>("QueueConversationCobrowseEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicAttachment>("QueueConversationEmailEventTopicAttachment");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicConversationDivisionMembership>("QueueConversationEmailEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicConversationRoutingData>("QueueConversationEmailEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicDetail>("QueueConversationEmailEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicDivisionEntityRef>("QueueConversationEmailEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicDomainEntityRef>("QueueConversationEmailEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicEmailConversation>("QueueConversationEmailEventTopicEmailConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicEmailMediaParticipant>("QueueConversationEmailEventTopicEmailMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicErrorBody>("QueueConversationEmailEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicJourneyAction>("QueueConversationEmailEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicJourneyActionMap>("QueueConversationEmailEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicJourneyContext>("QueueConversationEmailEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicJourneyCustomer>("QueueConversationEmailEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicJourneyCustomerSession>("QueueConversationEmailEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicLimit>("QueueConversationEmailEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicQueueMediaSettings>("QueueConversationEmailEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicScoredAgent>("QueueConversationEmailEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicUriReference>("QueueConversationEmailEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEmailEventTopicWrapup>("QueueConversationEmailEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicAddress>("QueueConversationEventTopicAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicAfterCallWork>("QueueConversationEventTopicAfterCallWork");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicAttachment>("QueueConversationEventTopicAttachment");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicCall>("QueueConversationEventTopicCall");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicCallback>("QueueConversationEventTopicCallback");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicChat>("QueueConversationEventTopicChat");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicCobrowse>("QueueConversationEventTopicCobrowse");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicConversation>("QueueConversationEventTopicConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicConversationDivisionMembership>("QueueConversationEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicConversationRoutingData>("QueueConversationEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicDialerPreview>("QueueConversationEventTopicDialerPreview");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicDisconnectReason>("QueueConversationEventTopicDisconnectReason");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicDisposition>("QueueConversationEventTopicDisposition");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicDispositionAmdTimeout>("QueueConversationEventTopicDispositionAmdTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicDispositionSilentCallTimeout>("QueueConversationEventTopicDispositionSilentCallTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicDivisionEntityRef>("QueueConversationEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicDomainEntityRef>("QueueConversationEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicEmail>("QueueConversationEventTopicEmail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicErrorDetails>("QueueConversationEventTopicErrorDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicFaxStatus>("QueueConversationEventTopicFaxStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicInternalMessage>("QueueConversationEventTopicInternalMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicInternalMessageDetails>("QueueConversationEventTopicInternalMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicJourneyAction>("QueueConversationEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicJourneyActionMap>("QueueConversationEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicJourneyContext>("QueueConversationEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicJourneyCustomer>("QueueConversationEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicJourneyCustomerSession>("QueueConversationEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicMessage>("QueueConversationEventTopicMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicMessageDetails>("QueueConversationEventTopicMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicMessageMedia>("QueueConversationEventTopicMessageMedia");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicMessageMetadata>("QueueConversationEventTopicMessageMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicMessageMetadataContent>("QueueConversationEventTopicMessageMetadataContent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicMessageMetadataEvent>("QueueConversationEventTopicMessageMetadataEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicMessageSticker>("QueueConversationEventTopicMessageSticker");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicParticipant>("QueueConversationEventTopicParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicPhoneNumberColumn>("QueueConversationEventTopicPhoneNumberColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicQueueMediaSettings>("QueueConversationEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicRecordersState>("QueueConversationEventTopicRecordersState");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicScoredAgent>("QueueConversationEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicScreenMonitoring>("QueueConversationEventTopicScreenMonitoring");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicScreenShare>("QueueConversationEventTopicScreenShare");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicSocialExpression>("QueueConversationEventTopicSocialExpression");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicTransferDestination>("QueueConversationEventTopicTransferDestination");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicTransferInitiator>("QueueConversationEventTopicTransferInitiator");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicTransferModifedBy>("QueueConversationEventTopicTransferModifedBy");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicTransferResponse>("QueueConversationEventTopicTransferResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicUriReference>("QueueConversationEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicVideo>("QueueConversationEventTopicVideo");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicVoicemail>("QueueConversationEventTopicVoicemail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicWorkflow>("QueueConversationEventTopicWorkflow");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationEventTopicWrapup>("QueueConversationEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicConversationDivisionMembership>("QueueConversationMessageEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicConversationRoutingData>("QueueConversationMessageEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicDetail>("QueueConversationMessageEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicDivisionEntityRef>("QueueConversationMessageEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicDomainEntityRef>("QueueConversationMessageEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicErrorBody>("QueueConversationMessageEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicErrorDetails>("QueueConversationMessageEventTopicErrorDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicJourneyAction>("QueueConversationMessageEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicJourneyActionMap>("QueueConversationMessageEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicJourneyContext>("QueueConversationMessageEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicJourneyCustomer>("QueueConversationMessageEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicJourneyCustomerSession>("QueueConversationMessageEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicLimit>("QueueConversationMessageEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicMessageConversation>("QueueConversationMessageEventTopicMessageConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicMessageDetails>("QueueConversationMessageEventTopicMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicMessageMedia>("QueueConversationMessageEventTopicMessageMedia");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicMessageMediaParticipant>("QueueConversationMessageEventTopicMessageMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicMessageMetadata>("QueueConversationMessageEventTopicMessageMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicMessageMetadataContent>("QueueConversationMessageEventTopicMessageMetadataContent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicMessageMetadataEvent>("QueueConversationMessageEventTopicMessageMetadataEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicMessageSticker>("QueueConversationMessageEventTopicMessageSticker");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicQueueMediaSettings>("QueueConversationMessageEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicScoredAgent>("QueueConversationMessageEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicUriReference>("QueueConversationMessageEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationMessageEventTopicWrapup>("QueueConversationMessageEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicConversationDivisionMembership>("QueueConversationScreenShareEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicConversationRoutingData>("QueueConversationScreenShareEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicDetail>("QueueConversationScreenShareEventTopicDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicDivisionEntityRef>("QueueConversationScreenShareEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicDomainEntityRef>("QueueConversationScreenShareEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicErrorBody>("QueueConversationScreenShareEventTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicJourneyAction>("QueueConversationScreenShareEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicJourneyActionMap>("QueueConversationScreenShareEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicJourneyContext>("QueueConversationScreenShareEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicJourneyCustomer>("QueueConversationScreenShareEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicJourneyCustomerSession>("QueueConversationScreenShareEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicLimit>("QueueConversationScreenShareEventTopicLimit");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicQueueMediaSettings>("QueueConversationScreenShareEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicScoredAgent>("QueueConversationScreenShareEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicScreenShareConversation>("QueueConversationScreenShareEventTopicScreenShareConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicScreenShareMediaParticipant>("QueueConversationScreenShareEventTopicScreenShareMediaParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicUriReference>("QueueConversationScreenShareEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationScreenShareEventTopicWrapup>("QueueConversationScreenShareEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicAddress>("QueueConversationSocialExpressionEventTopicAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicAfterCallWork>("QueueConversationSocialExpressionEventTopicAfterCallWork");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicAttachment>("QueueConversationSocialExpressionEventTopicAttachment");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicCall>("QueueConversationSocialExpressionEventTopicCall");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicCallback>("QueueConversationSocialExpressionEventTopicCallback");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicChat>("QueueConversationSocialExpressionEventTopicChat");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicCobrowse>("QueueConversationSocialExpressionEventTopicCobrowse");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicConversation>("QueueConversationSocialExpressionEventTopicConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicConversationDivisionMembership>("QueueConversationSocialExpressionEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicConversationRoutingData>("QueueConversationSocialExpressionEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicDialerPreview>("QueueConversationSocialExpressionEventTopicDialerPreview");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicDisconnectReason>("QueueConversationSocialExpressionEventTopicDisconnectReason");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicDisposition>("QueueConversationSocialExpressionEventTopicDisposition");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicDispositionAmdTimeout>("QueueConversationSocialExpressionEventTopicDispositionAmdTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicDispositionSilentCallTimeout>("QueueConversationSocialExpressionEventTopicDispositionSilentCallTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicDivisionEntityRef>("QueueConversationSocialExpressionEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicDomainEntityRef>("QueueConversationSocialExpressionEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicEmail>("QueueConversationSocialExpressionEventTopicEmail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicErrorDetails>("QueueConversationSocialExpressionEventTopicErrorDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicFaxStatus>("QueueConversationSocialExpressionEventTopicFaxStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicInternalMessage>("QueueConversationSocialExpressionEventTopicInternalMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicInternalMessageDetails>("QueueConversationSocialExpressionEventTopicInternalMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicJourneyAction>("QueueConversationSocialExpressionEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicJourneyActionMap>("QueueConversationSocialExpressionEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicJourneyContext>("QueueConversationSocialExpressionEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicJourneyCustomer>("QueueConversationSocialExpressionEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicJourneyCustomerSession>("QueueConversationSocialExpressionEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicMessage>("QueueConversationSocialExpressionEventTopicMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicMessageDetails>("QueueConversationSocialExpressionEventTopicMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicMessageMedia>("QueueConversationSocialExpressionEventTopicMessageMedia");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicMessageMetadata>("QueueConversationSocialExpressionEventTopicMessageMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicMessageMetadataContent>("QueueConversationSocialExpressionEventTopicMessageMetadataContent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicMessageMetadataEvent>("QueueConversationSocialExpressionEventTopicMessageMetadataEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicMessageSticker>("QueueConversationSocialExpressionEventTopicMessageSticker");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicParticipant>("QueueConversationSocialExpressionEventTopicParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicPhoneNumberColumn>("QueueConversationSocialExpressionEventTopicPhoneNumberColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicQueueMediaSettings>("QueueConversationSocialExpressionEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicRecordersState>("QueueConversationSocialExpressionEventTopicRecordersState");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicScoredAgent>("QueueConversationSocialExpressionEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicScreenMonitoring>("QueueConversationSocialExpressionEventTopicScreenMonitoring");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicScreenShare>("QueueConversationSocialExpressionEventTopicScreenShare");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicSocialExpression>("QueueConversationSocialExpressionEventTopicSocialExpression");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicTransferDestination>("QueueConversationSocialExpressionEventTopicTransferDestination");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicTransferInitiator>("QueueConversationSocialExpressionEventTopicTransferInitiator");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicTransferModifedBy>("QueueConversationSocialExpressionEventTopicTransferModifedBy");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicTransferResponse>("QueueConversationSocialExpressionEventTopicTransferResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicUriReference>("QueueConversationSocialExpressionEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicVideo>("QueueConversationSocialExpressionEventTopicVideo");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicVoicemail>("QueueConversationSocialExpressionEventTopicVoicemail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicWorkflow>("QueueConversationSocialExpressionEventTopicWorkflow");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationSocialExpressionEventTopicWrapup>("QueueConversationSocialExpressionEventTopicWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicAddress>("QueueConversationVideoEventTopicAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicAfterCallWork>("QueueConversationVideoEventTopicAfterCallWork");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicAttachment>("QueueConversationVideoEventTopicAttachment");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicCall>("QueueConversationVideoEventTopicCall");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicCallback>("QueueConversationVideoEventTopicCallback");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicChat>("QueueConversationVideoEventTopicChat");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicCobrowse>("QueueConversationVideoEventTopicCobrowse");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicConversation>("QueueConversationVideoEventTopicConversation");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicConversationDivisionMembership>("QueueConversationVideoEventTopicConversationDivisionMembership");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicConversationRoutingData>("QueueConversationVideoEventTopicConversationRoutingData");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicDialerPreview>("QueueConversationVideoEventTopicDialerPreview");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicDisconnectReason>("QueueConversationVideoEventTopicDisconnectReason");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicDisposition>("QueueConversationVideoEventTopicDisposition");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicDispositionAmdTimeout>("QueueConversationVideoEventTopicDispositionAmdTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicDispositionSilentCallTimeout>("QueueConversationVideoEventTopicDispositionSilentCallTimeout");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicDivisionEntityRef>("QueueConversationVideoEventTopicDivisionEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicDomainEntityRef>("QueueConversationVideoEventTopicDomainEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicEmail>("QueueConversationVideoEventTopicEmail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicErrorDetails>("QueueConversationVideoEventTopicErrorDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicFaxStatus>("QueueConversationVideoEventTopicFaxStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicInternalMessage>("QueueConversationVideoEventTopicInternalMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicInternalMessageDetails>("QueueConversationVideoEventTopicInternalMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicJourneyAction>("QueueConversationVideoEventTopicJourneyAction");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicJourneyActionMap>("QueueConversationVideoEventTopicJourneyActionMap");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicJourneyContext>("QueueConversationVideoEventTopicJourneyContext");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicJourneyCustomer>("QueueConversationVideoEventTopicJourneyCustomer");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicJourneyCustomerSession>("QueueConversationVideoEventTopicJourneyCustomerSession");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicMessage>("QueueConversationVideoEventTopicMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicMessageDetails>("QueueConversationVideoEventTopicMessageDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicMessageMedia>("QueueConversationVideoEventTopicMessageMedia");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicMessageMetadata>("QueueConversationVideoEventTopicMessageMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicMessageMetadataContent>("QueueConversationVideoEventTopicMessageMetadataContent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicMessageMetadataEvent>("QueueConversationVideoEventTopicMessageMetadataEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicMessageSticker>("QueueConversationVideoEventTopicMessageSticker");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicParticipant>("QueueConversationVideoEventTopicParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicPhoneNumberColumn>("QueueConversationVideoEventTopicPhoneNumberColumn");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicQueueMediaSettings>("QueueConversationVideoEventTopicQueueMediaSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicRecordersState>("QueueConversationVideoEventTopicRecordersState");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicScoredAgent>("QueueConversationVideoEventTopicScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicScreenMonitoring>("QueueConversationVideoEventTopicScreenMonitoring");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicScreenShare>("QueueConversationVideoEventTopicScreenShare");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicSocialExpression>("QueueConversationVideoEventTopicSocialExpression");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicTransferDestination>("QueueConversationVideoEventTopicTransferDestination");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicTransferInitiator>("QueueConversationVideoEventTopicTransferInitiator");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicTransferModifedBy>("QueueConversationVideoEventTopicTransferModifedBy");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicTransferResponse>("QueueConversationVideoEventTopicTransferResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicUriReference>("QueueConversationVideoEventTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicVideo>("QueueConversationVideoEventTopicVideo");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicVoicemail>("QueueConversationVideoEventTopicVoicemail");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicWorkflow>("QueueConversationVideoEventTopicWorkflow");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueConversationVideoEventTopicWrapup>("QueueConversationVideoEventTopicWrapup");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<QueueEmailAddress>("QueueEmailAddress");
+    #[cfg(feature = "routing")]
     c.check::<QueueEntityListing>("QueueEntityListing");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<QueueFullReference>("QueueFullReference");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<QueueMediaSettings>("QueueMediaSettings");
+    #[cfg(feature = "routing")]
     c.check::<QueueMember>("QueueMember");
+    #[cfg(feature = "routing")]
     c.check::<QueueMemberEntityListing>("QueueMemberEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<QueueMemberEntityListingV1>("QueueMemberEntityListingV1");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<QueueMessagingAddresses>("QueueMessagingAddresses");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<QueueObservationDataContainer>("QueueObservationDataContainer");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<QueueObservationQuery>("QueueObservationQuery");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<QueueObservationQueryClause>("QueueObservationQueryClause");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<QueueObservationQueryFilter>("QueueObservationQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<QueueObservationQueryPredicate>("QueueObservationQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<QueueObservationQueryResponse>("QueueObservationQueryResponse");
+    #[cfg(any(feature = "quality", feature = "workforce-management"))]
     c.check::<QueueReference>("QueueReference");
+    #[cfg(feature = "routing")]
     c.check::<QueueRequest>("QueueRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueUserEventTopicObject>("QueueUserEventTopicObject");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueUserEventTopicQueueMember>("QueueUserEventTopicQueueMember");
+    #[cfg(feature = "notification-events")]
     c.check::<QueueUserEventTopicUserReference>("QueueUserEventTopicUserReference");
+    #[cfg(feature = "outbound")]
     c.check::<QueueUtilizationDiagnostic>("QueueUtilizationDiagnostic");
+    #[cfg(feature = "recording")]
     c.check::<QuickReply>("QuickReply");
+    #[cfg(feature = "outbound")]
     c.check::<Range>("Range");
+    #[cfg(feature = "analytics")]
     c.check::<RateLimitAggregateDataContainer>("RateLimitAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<RateLimitAggregateQueryClause>("RateLimitAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<RateLimitAggregateQueryFilter>("RateLimitAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<RateLimitAggregateQueryPredicate>("RateLimitAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<RateLimitAggregateQueryResponse>("RateLimitAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<RateLimitAggregationQuery>("RateLimitAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<RateLimitAggregationSort>("RateLimitAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<RateLimitAggregationView>("RateLimitAggregationView");
+    #[cfg(feature = "notification-events")]
     c.check::<RatingFilter>("RatingFilter");
+    #[cfg(feature = "outbound")]
     c.check::<Reaction>("Reaction");
+    #[cfg(feature = "workforce-management")]
     c.check::<RealTimeAdherenceExplanation>("RealTimeAdherenceExplanation");
+    #[cfg(feature = "web-messaging")]
     c.check::<Reason>("Reason");
+    #[cfg(feature = "outbound")]
     c.check::<RecallEntry>("RecallEntry");
+    #[cfg(feature = "recording")]
     c.check::<ReceivedReplyMessage>("ReceivedReplyMessage");
+    #[cfg(feature = "workforce-management")]
     c.check::<ReceivingScheduleLookup>("ReceivingScheduleLookup");
+    #[cfg(feature = "routing")]
     c.check::<Recipient>("Recipient");
+    #[cfg(feature = "web-messaging")]
     c.check::<RecipientAdditionalIdentifier>("RecipientAdditionalIdentifier");
+    #[cfg(feature = "routing")]
     c.check::<RecipientFlow>("RecipientFlow");
+    #[cfg(feature = "routing")]
     c.check::<RecipientListing>("RecipientListing");
+    #[cfg(feature = "routing")]
     c.check::<RecipientRequest>("RecipientRequest");
+    #[cfg(feature = "employee-engagement")]
     c.check::<Recognition>("Recognition");
+    #[cfg(feature = "employee-engagement")]
     c.check::<RecognitionBase>("RecognitionBase");
+    #[cfg(feature = "employee-engagement")]
     c.check::<Recognitions>("Recognitions");
+    #[cfg(feature = "routing")]
     c.check::<Record>("Record");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<RecordersState>("RecordersState");
+    #[cfg(feature = "recording")]
     c.check::<Recording>("Recording");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingAnnotationFlow>("RecordingAnnotationFlow");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingAnnotationQueue>("RecordingAnnotationQueue");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingArchiveRestoreTopicMediaResult>("RecordingArchiveRestoreTopicMediaResult");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingArchiveRestoreTopicRecording>("RecordingArchiveRestoreTopicRecording");
+    #[cfg(feature = "recording")]
     c.check::<RecordingAttachment>("RecordingAttachment");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingButtonComponent>("RecordingButtonComponent");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingContentActions>("RecordingContentActions");
+    #[cfg(feature = "recording")]
     c.check::<RecordingContentStory>("RecordingContentStory");
+    #[cfg(feature = "recording")]
     c.check::<RecordingEmailMessage>("RecordingEmailMessage");
+    #[cfg(feature = "recording")]
     c.check::<RecordingEncryptionConfiguration>("RecordingEncryptionConfiguration");
+    #[cfg(feature = "recording")]
     c.check::<RecordingEncryptionConfigurationListing>("RecordingEncryptionConfigurationListing");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingEventMediaResult>("RecordingEventMediaResult");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingEventRecording>("RecordingEventRecording");
+    #[cfg(feature = "recording")]
     c.check::<RecordingForm>("RecordingForm");
+    #[cfg(feature = "recording")]
     c.check::<RecordingFormPage>("RecordingFormPage");
+    #[cfg(feature = "recording")]
     c.check::<RecordingFormPageComponent>("RecordingFormPageComponent");
+    #[cfg(feature = "recording")]
     c.check::<RecordingFormResponseComponent>("RecordingFormResponseComponent");
+    #[cfg(feature = "recording")]
     c.check::<RecordingFormResponseContent>("RecordingFormResponseContent");
+    #[cfg(feature = "recording")]
     c.check::<RecordingInput>("RecordingInput");
+    #[cfg(feature = "recording")]
     c.check::<RecordingIntroduction>("RecordingIntroduction");
+    #[cfg(feature = "recording")]
     c.check::<RecordingJob>("RecordingJob");
+    #[cfg(feature = "recording")]
     c.check::<RecordingJobEntityListing>("RecordingJobEntityListing");
+    #[cfg(feature = "recording")]
     c.check::<RecordingJobFailedRecording>("RecordingJobFailedRecording");
+    #[cfg(feature = "recording")]
     c.check::<RecordingJobsQuery>("RecordingJobsQuery");
+    #[cfg(feature = "recording")]
     c.check::<RecordingLocation>("RecordingLocation");
+    #[cfg(feature = "recording")]
     c.check::<RecordingMessageReceipt>("RecordingMessageReceipt");
+    #[cfg(feature = "recording")]
     c.check::<RecordingMessageReceiptReason>("RecordingMessageReceiptReason");
+    #[cfg(feature = "recording")]
     c.check::<RecordingMessagingMessage>("RecordingMessagingMessage");
+    #[cfg(feature = "recording")]
     c.check::<RecordingMetadata>("RecordingMetadata");
+    #[cfg(feature = "recording")]
     c.check::<RecordingNotificationResponse>("RecordingNotificationResponse");
+    #[cfg(feature = "recording")]
     c.check::<RecordingNotificationTemplate>("RecordingNotificationTemplate");
+    #[cfg(feature = "recording")]
     c.check::<RecordingRetention>("RecordingRetention");
+    #[cfg(feature = "recording")]
     c.check::<RecordingRetentionCursorEntityListing>("RecordingRetentionCursorEntityListing");
+    #[cfg(feature = "recording")]
     c.check::<RecordingRoadsideAssistance>("RecordingRoadsideAssistance");
+    #[cfg(feature = "recording")]
     c.check::<RecordingSettings>("RecordingSettings");
+    #[cfg(feature = "recording")]
     c.check::<RecordingTemplateBody>("RecordingTemplateBody");
+    #[cfg(feature = "recording")]
     c.check::<RecordingTemplateButton>("RecordingTemplateButton");
+    #[cfg(feature = "recording")]
     c.check::<RecordingTemplateCard>("RecordingTemplateCard");
+    #[cfg(feature = "recording")]
     c.check::<RecordingTemplateCarousel>("RecordingTemplateCarousel");
+    #[cfg(feature = "recording")]
     c.check::<RecordingTemplateFooter>("RecordingTemplateFooter");
+    #[cfg(feature = "recording")]
     c.check::<RecordingTemplateHeader>("RecordingTemplateHeader");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingTranscodeCompleteTopicMediaResult>("RecordingTranscodeCompleteTopicMediaResult");
+    #[cfg(feature = "notification-events")]
     c.check::<RecordingTranscodeCompleteTopicRecording>("RecordingTranscodeCompleteTopicRecording");
+    #[cfg(feature = "recording")]
     c.check::<RecordingUploadReport>("RecordingUploadReport");
+    #[cfg(feature = "recording")]
     c.check::<RecordingUploadReportRequest>("RecordingUploadReportRequest");
+    #[cfg(feature = "recording")]
     c.check::<RecordingWheelPicker>("RecordingWheelPicker");
+    #[cfg(feature = "recording")]
     c.check::<RecordingWheelPickerItem>("RecordingWheelPickerItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<RecurrenceEndSettings>("RecurrenceEndSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<RecurrencePeriod>("RecurrencePeriod");
+    #[cfg(feature = "workforce-management")]
     c.check::<RecurrenceSettings>("RecurrenceSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<RecurrenceSettingsBase>("RecurrenceSettingsBase");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<Referrer>("Referrer");
+    #[cfg(feature = "notification-events")]
     c.check::<RefinementSettingEntity>("RefinementSettingEntity");
+    #[cfg(feature = "telephony")]
     c.check::<RegionResponse>("RegionResponse");
+    #[cfg(any(feature = "telephony-providers-edge", feature = "utilities"))]
     c.check::<RegionTimeZone>("RegionTimeZone");
+    #[cfg(feature = "architect")]
     c.check::<RegisterArchitectExportJob>("RegisterArchitectExportJob");
+    #[cfg(feature = "architect")]
     c.check::<RegisterArchitectExportJobResponse>("RegisterArchitectExportJobResponse");
+    #[cfg(feature = "architect")]
     c.check::<RegisterArchitectJobRequest>("RegisterArchitectJobRequest");
+    #[cfg(feature = "architect")]
     c.check::<RegisterArchitectJobResponse>("RegisterArchitectJobResponse");
+    #[cfg(feature = "architect")]
     c.check::<RegisterArchitectValidateJob>("RegisterArchitectValidateJob");
+    #[cfg(feature = "architect")]
     c.check::<RegisterArchitectValidateJobResponse>("RegisterArchitectValidateJobResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<Relationship>("Relationship");
+    #[cfg(feature = "external-contacts")]
     c.check::<RelationshipListing>("RelationshipListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<RelationshipsExport>("RelationshipsExport");
+    #[cfg(feature = "external-contacts")]
     c.check::<RelationshipsExportComparisonFieldFilter>("RelationshipsExportComparisonFieldFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<RelationshipsExportFieldFilter>("RelationshipsExportFieldFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<RelationshipsExportFieldListFilter>("RelationshipsExportFieldListFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<RelationshipsExportFilter>("RelationshipsExportFilter");
+    #[cfg(feature = "external-contacts")]
     c.check::<RelationshipsExportListing>("RelationshipsExportListing");
+    #[cfg(feature = "external-contacts")]
     c.check::<RelationshipsExportQueryConditions>("RelationshipsExportQueryConditions");
+    #[cfg(feature = "users")]
     c.check::<RelyingPartyEntity>("RelyingPartyEntity");
+    #[cfg(feature = "language-understanding")]
     c.check::<RemoveEntitiesRequest>("RemoveEntitiesRequest");
+    #[cfg(feature = "language-understanding")]
     c.check::<RemoveEntity>("RemoveEntity");
+    #[cfg(feature = "outbound")]
     c.check::<Reoccurrence>("Reoccurrence");
+    #[cfg(feature = "content-management")]
     c.check::<ReplaceRequest>("ReplaceRequest");
+    #[cfg(feature = "content-management")]
     c.check::<ReplaceResponse>("ReplaceResponse");
+    #[cfg(feature = "general-data-protection-regulation")]
     c.check::<ReplacementTerm>("ReplacementTerm");
+    #[cfg(feature = "integrations")]
     c.check::<ReplyMessage>("ReplyMessage");
+    #[cfg(feature = "outbound")]
     c.check::<ReplyToEmailAddress>("ReplyToEmailAddress");
+    #[cfg(feature = "notification-events")]
     c.check::<ReportingDataExportTopicDataExportNotification>("ReportingDataExportTopicDataExportNotification");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingExportJobListing>("ReportingExportJobListing");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingExportJobRequest>("ReportingExportJobRequest");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingExportJobResponse>("ReportingExportJobResponse");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingExportMetadataJobListing>("ReportingExportMetadataJobListing");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingExportMetadataJobResponse>("ReportingExportMetadataJobResponse");
+    #[cfg(feature = "gamification")]
     c.check::<ReportingInterval>("ReportingInterval");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurn>("ReportingTurn");
+    #[cfg(any(feature = "analytics", feature = "notification-events"))]
     c.check::<ReportingTurnAction>("ReportingTurnAction");
+    #[cfg(feature = "notification-events")]
     c.check::<ReportingTurnActionAgentDetails>("ReportingTurnActionAgentDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<ReportingTurnBotFlowInvocationEvent>("ReportingTurnBotFlowInvocationEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ReportingTurnFlow>("ReportingTurnFlow");
+    #[cfg(feature = "notification-events")]
     c.check::<ReportingTurnGuardrailEvent>("ReportingTurnGuardrailEvent");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnIntent>("ReportingTurnIntent");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnIntentSlot>("ReportingTurnIntentSlot");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnKnowledge>("ReportingTurnKnowledge");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnKnowledgeDocument>("ReportingTurnKnowledgeDocument");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnKnowledgeEvents>("ReportingTurnKnowledgeEvents");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnKnowledgeFeedback>("ReportingTurnKnowledgeFeedback");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnKnowledgeFeedbackEvent>("ReportingTurnKnowledgeFeedbackEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ReportingTurnKnowledgeMetadata>("ReportingTurnKnowledgeMetadata");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnKnowledgeSearch>("ReportingTurnKnowledgeSearch");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnKnowledgeSearchEvent>("ReportingTurnKnowledgeSearchEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<ReportingTurnToolCall>("ReportingTurnToolCall");
+    #[cfg(feature = "analytics")]
     c.check::<ReportingTurnsResponse>("ReportingTurnsResponse");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ReprocessInteractionsByJobIdResponse>("ReprocessInteractionsByJobIdResponse");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ReprocessJobEntityListingResponse>("ReprocessJobEntityListingResponse");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<ReprocessJobResponse>("ReprocessJobResponse");
+    #[cfg(feature = "integrations")]
     c.check::<RequestConfig>("RequestConfig");
+    #[cfg(feature = "journey")]
     c.check::<RequestContext>("RequestContext");
+    #[cfg(feature = "journey")]
     c.check::<RequestContextPattern>("RequestContextPattern");
+    #[cfg(feature = "journey")]
     c.check::<RequestCriteria>("RequestCriteria");
+    #[cfg(feature = "journey")]
     c.check::<RequestDevice>("RequestDevice");
+    #[cfg(feature = "journey")]
     c.check::<RequestEntityTypeCriteria>("RequestEntityTypeCriteria");
+    #[cfg(feature = "journey")]
     c.check::<RequestExternalSegment>("RequestExternalSegment");
+    #[cfg(feature = "journey")]
     c.check::<RequestJourney>("RequestJourney");
+    #[cfg(feature = "journey")]
     c.check::<RequestJourneyPattern>("RequestJourneyPattern");
+    #[cfg(any(feature = "journey", feature = "notification-events"))]
     c.check::<RequestMapping>("RequestMapping");
+    #[cfg(feature = "journey")]
     c.check::<RequestPage>("RequestPage");
+    #[cfg(feature = "routing")]
     c.check::<RequestScoredAgent>("RequestScoredAgent");
+    #[cfg(feature = "workforce-management")]
     c.check::<RequiredDateRange>("RequiredDateRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<RequiredLocalDateRange>("RequiredLocalDateRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<ReschedulingManagementUnitResponse>("ReschedulingManagementUnitResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ReschedulingOptionsRunResponse>("ReschedulingOptionsRunResponse");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAggregateDataContainer>("ResolutionAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAggregateQueryClause>("ResolutionAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAggregateQueryFilter>("ResolutionAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAggregateQueryPredicate>("ResolutionAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAggregateQueryResponse>("ResolutionAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAggregationQuery>("ResolutionAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<ResolutionAggregationSort>("ResolutionAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAggregationView>("ResolutionAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAsyncAggregateQueryResponse>("ResolutionAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<ResolutionAsyncAggregationQuery>("ResolutionAsyncAggregationQuery");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<ResolutionDetailQueryClause>("ResolutionDetailQueryClause");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<ResolutionDetailQueryFilter>("ResolutionDetailQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<ResolutionDetailQueryPredicate>("ResolutionDetailQueryPredicate");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<ResourceConditionNode>("ResourceConditionNode");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<ResourceConditionValue>("ResourceConditionValue");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<ResourcePermissionPolicy>("ResourcePermissionPolicy");
+    #[cfg(feature = "response-management")]
     c.check::<Response>("Response");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseAsset>("ResponseAsset");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseAssetBulkRequest>("ResponseAssetBulkRequest");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseAssetEntityListing>("ResponseAssetEntityListing");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseAssetFilter>("ResponseAssetFilter");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseAssetRequest>("ResponseAssetRequest");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseAssetSearchRequest>("ResponseAssetSearchRequest");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseAssetSearchResults>("ResponseAssetSearchResults");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseAssetStatus>("ResponseAssetStatus");
+    #[cfg(feature = "integrations")]
     c.check::<ResponseConfig>("ResponseConfig");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseDivisionView>("ResponseDivisionView");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseDivisionViewQueryResults>("ResponseDivisionViewQueryResults");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseEntityList>("ResponseEntityList");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseEntityListing>("ResponseEntityListing");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseFilter>("ResponseFilter");
+    #[cfg(feature = "journey")]
     c.check::<ResponsePage>("ResponsePage");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseQueryRequest>("ResponseQueryRequest");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseQueryResults>("ResponseQueryResults");
+    #[cfg(feature = "outbound")]
     c.check::<ResponseSet>("ResponseSet");
+    #[cfg(feature = "outbound")]
     c.check::<ResponseSetEntityListing>("ResponseSetEntityListing");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseSubstitution>("ResponseSubstitution");
+    #[cfg(feature = "response-management")]
     c.check::<ResponseText>("ResponseText");
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
     c.check::<RestErrorDetail>("RestErrorDetail");
+    #[cfg(feature = "presence")]
     c.check::<RestorePresenceSettings>("RestorePresenceSettings");
+    #[cfg(feature = "recording")]
     c.check::<RetentionDuration>("RetentionDuration");
+    #[cfg(feature = "external-contacts")]
     c.check::<ReverseWhitepagesLookupResult>("ReverseWhitepagesLookupResult");
+    #[cfg(feature = "learning")]
     c.check::<ReviewAssessmentResults>("ReviewAssessmentResults");
+    #[cfg(feature = "recording")]
     c.check::<RichLink>("RichLink");
+    #[cfg(feature = "recording")]
     c.check::<RichLinkHeader>("RichLinkHeader");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<Ring>("Ring");
+    #[cfg(feature = "response-management")]
     c.check::<RmsAssetAddressableRef>("RmsAssetAddressableRef");
+    #[cfg(any(feature = "o-auth", feature = "tokens", feature = "users"))]
     c.check::<RoleDivision>("RoleDivision");
+    #[cfg(any(feature = "authorization", feature = "organization-authorization", feature = "users"))]
     c.check::<RoleDivisionGrants>("RoleDivisionGrants");
+    #[cfg(any(feature = "authorization", feature = "organization-authorization", feature = "users"))]
     c.check::<RoleDivisionPair>("RoleDivisionPair");
+    #[cfg(feature = "authorization")]
     c.check::<RoleSettings>("RoleSettings");
+    #[cfg(feature = "business-rules")]
     c.check::<RollbackDecisionTableVersionRequest>("RollbackDecisionTableVersionRequest");
+    #[cfg(any(feature = "chat", feature = "users"))]
     c.check::<Room>("Room");
+    #[cfg(feature = "chat")]
     c.check::<RoomParticipant>("RoomParticipant");
+    #[cfg(feature = "chat")]
     c.check::<RoomParticipantResponse>("RoomParticipantResponse");
+    #[cfg(feature = "chat")]
     c.check::<RoomParticipantsResponse>("RoomParticipantsResponse");
+    #[cfg(feature = "chat")]
     c.check::<RoomUpdateRequest>("RoomUpdateRequest");
+    #[cfg(feature = "routing")]
     c.check::<RouteIdentityResolutionConfig>("RouteIdentityResolutionConfig");
+    #[cfg(feature = "workforce-management")]
     c.check::<RoutePathRequest>("RoutePathRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<RoutePathResponse>("RoutePathResponse");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityData>("RoutingActivityData");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityEntityData>("RoutingActivityEntityData");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityMetricValue>("RoutingActivityMetricValue");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityQuery>("RoutingActivityQuery");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityQueryClause>("RoutingActivityQueryClause");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityQueryFilter>("RoutingActivityQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityQueryMetric>("RoutingActivityQueryMetric");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityQueryPredicate>("RoutingActivityQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "routing"))]
     c.check::<RoutingActivityResponse>("RoutingActivityResponse");
+    #[cfg(feature = "routing")]
     c.check::<RoutingConversationAttributesRequest>("RoutingConversationAttributesRequest");
+    #[cfg(feature = "routing")]
     c.check::<RoutingConversationAttributesResponse>("RoutingConversationAttributesResponse");
+    #[cfg(feature = "conversations")]
     c.check::<RoutingData>("RoutingData");
+    #[cfg(feature = "events")]
     c.check::<RoutingEstablishedEvent>("RoutingEstablishedEvent");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<RoutingRule>("RoutingRule");
+    #[cfg(feature = "routing")]
     c.check::<RoutingSettings>("RoutingSettings");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<RoutingSkill>("RoutingSkill");
+    #[cfg(feature = "workforce-management")]
     c.check::<RoutingSkillReference>("RoutingSkillReference");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<RoutingStatus>("RoutingStatus");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<RoutingStatusDetailQueryClause>("RoutingStatusDetailQueryClause");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<RoutingStatusDetailQueryFilter>("RoutingStatusDetailQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<RoutingStatusDetailQueryPredicate>("RoutingStatusDetailQueryPredicate");
+    #[cfg(feature = "events")]
     c.check::<RoutingTransferEvent>("RoutingTransferEvent");
+    #[cfg(feature = "business-rules")]
     c.check::<Row>("Row");
+    #[cfg(feature = "business-rules")]
     c.check::<RowSearchFilter>("RowSearchFilter");
+    #[cfg(feature = "business-rules")]
     c.check::<RowSearchPredicate>("RowSearchPredicate");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<RuleConfig>("RuleConfig");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<RuleEngineConfig>("RuleEngineConfig");
+    #[cfg(feature = "outbound")]
     c.check::<RuleSet>("RuleSet");
+    #[cfg(feature = "outbound")]
     c.check::<RuleSetDiagnostic>("RuleSetDiagnostic");
+    #[cfg(feature = "outbound")]
     c.check::<RuleSetEntityListing>("RuleSetEntityListing");
+    #[cfg(feature = "identity-provider")]
     c.check::<SAMLProvider>("SAMLProvider");
+    #[cfg(feature = "telephony")]
     c.check::<SIPSearchPublicRequest>("SIPSearchPublicRequest");
+    #[cfg(feature = "routing")]
     c.check::<SMSAvailablePhoneNumberEntityListing>("SMSAvailablePhoneNumberEntityListing");
+    #[cfg(feature = "identity-provider")]
     c.check::<Salesforce>("Salesforce");
+    #[cfg(feature = "knowledge")]
     c.check::<SalesforceSettings>("SalesforceSettings");
+    #[cfg(feature = "knowledge")]
     c.check::<SalesforceSourceRequest>("SalesforceSourceRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<SalesforceSourceResponse>("SalesforceSourceResponse");
+    #[cfg(feature = "architect")]
     c.check::<Schedule>("Schedule");
+    #[cfg(feature = "coaching")]
     c.check::<ScheduleActivity>("ScheduleActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBid>("ScheduleBid");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidGroup>("ScheduleBidGroup");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidGroupCreate>("ScheduleBidGroupCreate");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidGroupReference>("ScheduleBidGroupReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidGroupResponse>("ScheduleBidGroupResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidGroupSummary>("ScheduleBidGroupSummary");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidGroupSummaryList>("ScheduleBidGroupSummaryList");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidGroupUpdate>("ScheduleBidGroupUpdate");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidListResponse>("ScheduleBidListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidReference>("ScheduleBidReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidScheduledActivity>("ScheduleBidScheduledActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleBidScheduledShift>("ScheduleBidScheduledShift");
+    #[cfg(feature = "notification-events")]
     c.check::<ScheduleBiddingAdminNotificationTopicScheduleBiddingNotification>("ScheduleBiddingAdminNotificationTopicScheduleBiddingNotification");
+    #[cfg(feature = "architect")]
     c.check::<ScheduleDivisionViewEntityListing>("ScheduleDivisionViewEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<ScheduleEntityListing>("ScheduleEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleGenerationMessage>("ScheduleGenerationMessage");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleGenerationResult>("ScheduleGenerationResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleGenerationResultSummary>("ScheduleGenerationResultSummary");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleGenerationWarning>("ScheduleGenerationWarning");
+    #[cfg(feature = "architect")]
     c.check::<ScheduleGroup>("ScheduleGroup");
+    #[cfg(feature = "architect")]
     c.check::<ScheduleGroupDivisionView>("ScheduleGroupDivisionView");
+    #[cfg(feature = "architect")]
     c.check::<ScheduleGroupDivisionViewEntityListing>("ScheduleGroupDivisionViewEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<ScheduleGroupEntityListing>("ScheduleGroupEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<ScheduleInterval>("ScheduleInterval");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleReferenceWithBusinessUnit>("ScheduleReferenceWithBusinessUnit");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleSetError>("ScheduleSetError");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleSetRequest>("ScheduleSetRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleUploadProcessingResponse>("ScheduleUploadProcessingResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<ScheduleVisibilityRange>("ScheduleVisibilityRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleVisibilitySettingsRequest>("ScheduleVisibilitySettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ScheduleVisibilitySettingsResponse>("ScheduleVisibilitySettingsResponse");
+    #[cfg(feature = "process-automation")]
     c.check::<ScheduledTrigger>("ScheduledTrigger");
+    #[cfg(feature = "process-automation")]
     c.check::<ScheduledTriggerEntityListing>("ScheduledTriggerEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulerMessageArgument>("SchedulerMessageArgument");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulerMessageSeverityCount>("SchedulerMessageSeverityCount");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulerMessageTypeSeverity>("SchedulerMessageTypeSeverity");
+    #[cfg(feature = "architect")]
     c.check::<SchedulesDivisionView>("SchedulesDivisionView");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulingNoForecastOptionsRequest>("SchedulingNoForecastOptionsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulingOptionsRequest>("SchedulingOptionsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulingPeriod>("SchedulingPeriod");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulingPeriodBase>("SchedulingPeriodBase");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulingProcessingError>("SchedulingProcessingError");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulingSettingsRequest>("SchedulingSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulingSettingsResponse>("SchedulingSettingsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<SchedulingStatusResponse>("SchedulingStatusResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<SchedulingTestingOptionsRequest>("SchedulingTestingOptionsRequest");
+    #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
     c.check::<Schema>("Schema");
+    #[cfg(any(feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
     c.check::<SchemaQuantityLimits>("SchemaQuantityLimits");
+    #[cfg(feature = "scim")]
     c.check::<ScimConfigResourceType>("ScimConfigResourceType");
+    #[cfg(feature = "scim")]
     c.check::<ScimConfigResourceTypeSchemaExtension>("ScimConfigResourceTypeSchemaExtension");
+    #[cfg(feature = "scim")]
     c.check::<ScimConfigResourceTypesListResponse>("ScimConfigResourceTypesListResponse");
+    #[cfg(feature = "scim")]
     c.check::<ScimEmail>("ScimEmail");
+    #[cfg(feature = "notification-events")]
     c.check::<ScimError>("ScimError");
+    #[cfg(feature = "scim")]
     c.check::<ScimGenesysUserExternalId>("ScimGenesysUserExternalId");
+    #[cfg(feature = "scim")]
     c.check::<ScimGroupListResponse>("ScimGroupListResponse");
+    #[cfg(feature = "scim")]
     c.check::<ScimMetadata>("ScimMetadata");
+    #[cfg(feature = "scim")]
     c.check::<ScimPhoneNumber>("ScimPhoneNumber");
+    #[cfg(feature = "scim")]
     c.check::<ScimServiceProviderConfig>("ScimServiceProviderConfig");
+    #[cfg(feature = "scim")]
     c.check::<ScimServiceProviderConfigAuthenticationScheme>("ScimServiceProviderConfigAuthenticationScheme");
+    #[cfg(feature = "scim")]
     c.check::<ScimServiceProviderConfigBulkFeature>("ScimServiceProviderConfigBulkFeature");
+    #[cfg(feature = "scim")]
     c.check::<ScimServiceProviderConfigFilterFeature>("ScimServiceProviderConfigFilterFeature");
+    #[cfg(feature = "scim")]
     c.check::<ScimServiceProviderConfigSimpleFeature>("ScimServiceProviderConfigSimpleFeature");
+    #[cfg(feature = "scim")]
     c.check::<ScimUserExtensions>("ScimUserExtensions");
+    #[cfg(feature = "scim")]
     c.check::<ScimUserListResponse>("ScimUserListResponse");
+    #[cfg(feature = "scim")]
     c.check::<ScimUserRole>("ScimUserRole");
+    #[cfg(feature = "scim")]
     c.check::<ScimUserRoutingLanguage>("ScimUserRoutingLanguage");
+    #[cfg(feature = "scim")]
     c.check::<ScimUserRoutingSkill>("ScimUserRoutingSkill");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2CreateUser>("ScimV2CreateUser");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2EnterpriseUser>("ScimV2EnterpriseUser");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2Group>("ScimV2Group");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2GroupReference>("ScimV2GroupReference");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2MemberReference>("ScimV2MemberReference");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2PatchOperation>("ScimV2PatchOperation");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2PatchRequest>("ScimV2PatchRequest");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2SchemaAttribute>("ScimV2SchemaAttribute");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2SchemaDefinition>("ScimV2SchemaDefinition");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2SchemaListResponse>("ScimV2SchemaListResponse");
+    #[cfg(feature = "scim")]
     c.check::<ScimV2User>("ScimV2User");
+    #[cfg(feature = "quality")]
     c.check::<ScorableSurvey>("ScorableSurvey");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "routing", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ScoredAgent>("ScoredAgent");
+    #[cfg(feature = "screen-monitoring")]
     c.check::<ScreenMonitorSettings>("ScreenMonitorSettings");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<ScreenMonitoring>("ScreenMonitoring");
+    #[cfg(feature = "screen-monitoring")]
     c.check::<ScreenMonitoringDetails>("ScreenMonitoringDetails");
+    #[cfg(feature = "screen-monitoring")]
     c.check::<ScreenMonitoringSession>("ScreenMonitoringSession");
+    #[cfg(feature = "screen-monitoring")]
     c.check::<ScreenMonitoringSessionEntityListing>("ScreenMonitoringSessionEntityListing");
+    #[cfg(feature = "screen-monitoring")]
     c.check::<ScreenMonitoringUserDetails>("ScreenMonitoringUserDetails");
+    #[cfg(feature = "screen-monitoring")]
     c.check::<ScreenMonitoringUserDetailsEntityListing>("ScreenMonitoringUserDetailsEntityListing");
+    #[cfg(feature = "recording")]
     c.check::<ScreenRecordingActiveSessions>("ScreenRecordingActiveSessions");
+    #[cfg(feature = "recording")]
     c.check::<ScreenRecordingMetaData>("ScreenRecordingMetaData");
+    #[cfg(feature = "recording")]
     c.check::<ScreenRecordingMetaDataRequest>("ScreenRecordingMetaDataRequest");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Screenshare>("Screenshare");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "scripts", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<Script>("Script");
+    #[cfg(feature = "scripts")]
     c.check::<ScriptEntityListing>("ScriptEntityListing");
+    #[cfg(feature = "web-deployments")]
     c.check::<ScrollPercentageEventTrigger>("ScrollPercentageEventTrigger");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SdkLibrary>("SdkLibrary");
+    #[cfg(any(feature = "search", feature = "suggest"))]
     c.check::<SearchAggregation>("SearchAggregation");
+    #[cfg(feature = "workforce-management")]
     c.check::<SearchAlternativeShiftTradesRequest>("SearchAlternativeShiftTradesRequest");
+    #[cfg(any(feature = "search", feature = "suggest"))]
     c.check::<SearchCriteria>("SearchCriteria");
+    #[cfg(feature = "business-rules")]
     c.check::<SearchDecisionTableRowsRequest>("SearchDecisionTableRowsRequest");
+    #[cfg(any(feature = "search", feature = "suggest"))]
     c.check::<SearchRequest>("SearchRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SearchShiftTradeResponse>("SearchShiftTradeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<SearchShiftTradesRequest>("SearchShiftTradesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SearchShiftTradesResponse>("SearchShiftTradesResponse");
+    #[cfg(any(feature = "conversations", feature = "groups", feature = "locations", feature = "search", feature = "speech-text-analytics", feature = "suggest", feature = "teams", feature = "telephony-providers-edge", feature = "users", feature = "voicemail"))]
     c.check::<SearchSort>("SearchSort");
+    #[cfg(feature = "workforce-management")]
     c.check::<SearchUnmatchedShiftTradeListJobRequest>("SearchUnmatchedShiftTradeListJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SearchUnmatchedShiftTradeListJobResponseItem>("SearchUnmatchedShiftTradeListJobResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<SearchUnmatchedShiftTradeResponseItem>("SearchUnmatchedShiftTradeResponseItem");
+    #[cfg(feature = "knowledge")]
     c.check::<SearchUpdateRequest>("SearchUpdateRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SecondaryPresence>("SecondaryPresence");
+    #[cfg(feature = "workforce-management")]
     c.check::<SecondaryPresenceLookupItem>("SecondaryPresenceLookupItem");
+    #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
     c.check::<Section>("Section");
+    #[cfg(feature = "conversations")]
     c.check::<SecureSession>("SecureSession");
+    #[cfg(feature = "conversations")]
     c.check::<SecureSessionEntityListing>("SecureSessionEntityListing");
+    #[cfg(feature = "content-management")]
     c.check::<SecurityProfile>("SecurityProfile");
+    #[cfg(feature = "content-management")]
     c.check::<SecurityProfileEntityListing>("SecurityProfileEntityListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Segment>("Segment");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SegmentAssignment>("SegmentAssignment");
+    #[cfg(feature = "journey")]
     c.check::<SegmentAssignmentEvent>("SegmentAssignmentEvent");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SegmentAssignmentListing>("SegmentAssignmentListing");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SegmentAssignmentSegment>("SegmentAssignmentSegment");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SegmentAssignmentSession>("SegmentAssignmentSession");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SegmentAssignments>("SegmentAssignments");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<SegmentDetailQueryClause>("SegmentDetailQueryClause");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<SegmentDetailQueryFilter>("SegmentDetailQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<SegmentDetailQueryPredicate>("SegmentDetailQueryPredicate");
+    #[cfg(feature = "journey")]
     c.check::<SegmentEstimateCount>("SegmentEstimateCount");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SegmentForAssignment>("SegmentForAssignment");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SegmentForUnassignment>("SegmentForUnassignment");
+    #[cfg(feature = "journey")]
     c.check::<SegmentListing>("SegmentListing");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SegmentUnassignments>("SegmentUnassignments");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SegmentUrl>("SegmentUrl");
+    #[cfg(feature = "knowledge")]
     c.check::<SelectedAnswer>("SelectedAnswer");
+    #[cfg(feature = "analytics")]
     c.check::<SelectedColumns>("SelectedColumns");
+    #[cfg(feature = "notification-events")]
     c.check::<SelectedCustomCalculationColumns>("SelectedCustomCalculationColumns");
+    #[cfg(feature = "web-deployments")]
     c.check::<SelectorEventTrigger>("SelectorEventTrigger");
+    #[cfg(feature = "telephony")]
     c.check::<SelfAgentGreeting>("SelfAgentGreeting");
+    #[cfg(feature = "conversations")]
     c.check::<SendAgentlessOutboundMessageRequest>("SendAgentlessOutboundMessageRequest");
+    #[cfg(feature = "conversations")]
     c.check::<SendAgentlessOutboundMessageResponse>("SendAgentlessOutboundMessageResponse");
+    #[cfg(feature = "chat")]
     c.check::<SendMessageBody>("SendMessageBody");
+    #[cfg(feature = "conversations")]
     c.check::<SendMessagingTemplateRequest>("SendMessagingTemplateRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SentimentData>("SentimentData");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SentimentFeedback>("SentimentFeedback");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SentimentFeedbackEntityListing>("SentimentFeedbackEntityListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SentimentInsightEntry>("SentimentInsightEntry");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SentimentInsights>("SentimentInsights");
+    #[cfg(feature = "outbound")]
     c.check::<SequenceSchedule>("SequenceSchedule");
+    #[cfg(any(feature = "users", feature = "utilities"))]
     c.check::<ServerDate>("ServerDate");
+    #[cfg(feature = "workforce-management")]
     c.check::<ServiceGoalTemplate>("ServiceGoalTemplate");
+    #[cfg(feature = "workforce-management")]
     c.check::<ServiceGoalTemplateImpactOverride>("ServiceGoalTemplateImpactOverride");
+    #[cfg(feature = "workforce-management")]
     c.check::<ServiceGoalTemplateList>("ServiceGoalTemplateList");
+    #[cfg(feature = "workforce-management")]
     c.check::<ServiceGoalTemplateReference>("ServiceGoalTemplateReference");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "journey", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<ServiceLevel>("ServiceLevel");
+    #[cfg(feature = "knowledge")]
     c.check::<ServiceNowSettings>("ServiceNowSettings");
+    #[cfg(feature = "knowledge")]
     c.check::<ServiceNowSourceRequest>("ServiceNowSourceRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<ServiceNowSourceResponse>("ServiceNowSourceResponse");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<Session>("Session");
+    #[cfg(feature = "analytics")]
     c.check::<SessionEndDetails>("SessionEndDetails");
+    #[cfg(feature = "workforce-management")]
     c.check::<SessionFiles>("SessionFiles");
+    #[cfg(feature = "workforce-management")]
     c.check::<SessionInfo>("SessionInfo");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SessionLastEvent>("SessionLastEvent");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SessionListing>("SessionListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<SessionMetaData>("SessionMetaData");
+    #[cfg(feature = "workforce-management")]
     c.check::<SessionMetaDataResult>("SessionMetaDataResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<SessionMetricData>("SessionMetricData");
+    #[cfg(feature = "notification-events")]
     c.check::<SessionPlanningGroups>("SessionPlanningGroups");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<SessionSegmentAssignment>("SessionSegmentAssignment");
+    #[cfg(feature = "analytics")]
     c.check::<SessionsResponse>("SessionsResponse");
+    #[cfg(feature = "outbound")]
     c.check::<SetContentTemplateActionSettings>("SetContentTemplateActionSettings");
+    #[cfg(feature = "conversations")]
     c.check::<SetRecordingState>("SetRecordingState");
+    #[cfg(feature = "outbound")]
     c.check::<SetSmsPhoneNumberActionSettings>("SetSmsPhoneNumberActionSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<SetTimeOffIntegrationStatusRequest>("SetTimeOffIntegrationStatusRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SetTimeOffLimitValuesRequest>("SetTimeOffLimitValuesRequest");
+    #[cfg(feature = "conversations")]
     c.check::<SetUuiDataRequest>("SetUuiDataRequest");
+    #[cfg(feature = "outbound")]
     c.check::<SetWhatsAppIntegrationActionSettings>("SetWhatsAppIntegrationActionSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<SetWrapperAssignmentEffectiveDateRange>("SetWrapperAssignmentEffectiveDateRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<SetWrapperDayOfWeek>("SetWrapperDayOfWeek");
+    #[cfg(feature = "workforce-management")]
     c.check::<SetWrapperRoutePathRequest>("SetWrapperRoutePathRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<SetWrapperString>("SetWrapperString");
+    #[cfg(feature = "workforce-management")]
     c.check::<SetWrapperSyncTimeOffProperty>("SetWrapperSyncTimeOffProperty");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<SettingDirection>("SettingDirection");
+    #[cfg(feature = "conversations")]
     c.check::<Settings>("Settings");
+    #[cfg(feature = "content-management")]
     c.check::<Share>("Share");
+    #[cfg(feature = "content-management")]
     c.check::<ShareEntityListing>("ShareEntityListing");
+    #[cfg(feature = "content-management")]
     c.check::<SharedEntity>("SharedEntity");
+    #[cfg(feature = "content-management")]
     c.check::<SharedResponse>("SharedResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<SharepointAuthenticationProperties>("SharepointAuthenticationProperties");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftSet>("ShiftSet");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftSetEffectiveWorkPlan>("ShiftSetEffectiveWorkPlan");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftStartVariance>("ShiftStartVariance");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeActivityPreviewResponse>("ShiftTradeActivityPreviewResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeActivityRule>("ShiftTradeActivityRule");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeAddTradeJobResponse>("ShiftTradeAddTradeJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeBulkUpdateTradeStateBuJobResponse>("ShiftTradeBulkUpdateTradeStateBuJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeEvaluateTradesBuJobResponse>("ShiftTradeEvaluateTradesBuJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeExternalActivityRule>("ShiftTradeExternalActivityRule");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeInitiatingSideResponseItem>("ShiftTradeInitiatingSideResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeListJobResponse>("ShiftTradeListJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeListResponse>("ShiftTradeListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeMatchResponseItem>("ShiftTradeMatchResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeMatchReviewResponse>("ShiftTradeMatchReviewResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeMatchReviewUserResponse>("ShiftTradeMatchReviewUserResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeMatchTradeJobResponse>("ShiftTradeMatchTradeJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeMatchViolation>("ShiftTradeMatchViolation");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeMatchesSummaryResponse>("ShiftTradeMatchesSummaryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeNotification>("ShiftTradeNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradePreviewResponse>("ShiftTradePreviewResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeQueryAgentTradesJobResponse>("ShiftTradeQueryAgentTradesJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeQueryTradesBuJobResponse>("ShiftTradeQueryTradesBuJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeQueryWeekSummariesBuJobResponse>("ShiftTradeQueryWeekSummariesBuJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeReceivingSideResponseItem>("ShiftTradeReceivingSideResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeResponse>("ShiftTradeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeResponseItem>("ShiftTradeResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeSearchUnmatchedTradesBuJobResponse>("ShiftTradeSearchUnmatchedTradesBuJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeSettings>("ShiftTradeSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeShiftResponseItem>("ShiftTradeShiftResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeTargetRequestItem>("ShiftTradeTargetRequestItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeTargetResponseItem>("ShiftTradeTargetResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeUpdateTradeJobResponse>("ShiftTradeUpdateTradeJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeUpdateTradeStateJobResponse>("ShiftTradeUpdateTradeStateJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShiftTradeWeekSummaryResponseItem>("ShiftTradeWeekSummaryResponseItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShortTermForecastReference>("ShortTermForecastReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShortTermForecastingSettings>("ShortTermForecastingSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShrinkageOverride>("ShrinkageOverride");
+    #[cfg(feature = "workforce-management")]
     c.check::<ShrinkageOverrides>("ShrinkageOverrides");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<Signature>("Signature");
+    #[cfg(any(feature = "background-assistant", feature = "web-deployments"))]
     c.check::<SignedData>("SignedData");
+    #[cfg(feature = "telephony")]
     c.check::<SignedUrlResponse>("SignedUrlResponse");
+    #[cfg(feature = "gamification")]
     c.check::<SingleWorkdayAveragePoints>("SingleWorkdayAveragePoints");
+    #[cfg(feature = "gamification")]
     c.check::<SingleWorkdayAverageValues>("SingleWorkdayAverageValues");
+    #[cfg(feature = "telephony")]
     c.check::<SipDownloadResponse>("SipDownloadResponse");
+    #[cfg(feature = "telephony")]
     c.check::<SipSearchResult>("SipSearchResult");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<Site>("Site");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<SiteConnection>("SiteConnection");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<SiteConnections>("SiteConnections");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<SiteEntityListing>("SiteEntityListing");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<SiteSearchCriteria>("SiteSearchCriteria");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<SiteSearchRequest>("SiteSearchRequest");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<SitesSearchResponse>("SitesSearchResponse");
+    #[cfg(feature = "outbound")]
     c.check::<SkillCombinationInfo>("SkillCombinationInfo");
+    #[cfg(feature = "routing")]
     c.check::<SkillEntityListing>("SkillEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<SkillExpression>("SkillExpression");
+    #[cfg(feature = "routing")]
     c.check::<SkillExpressionData>("SkillExpressionData");
+    #[cfg(feature = "routing")]
     c.check::<SkillExpressionEntityListing>("SkillExpressionEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<SkillExpressionValidationError>("SkillExpressionValidationError");
+    #[cfg(feature = "routing")]
     c.check::<SkillExpressionValidationResult>("SkillExpressionValidationResult");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<SkillGroup>("SkillGroup");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<SkillGroupCondition>("SkillGroupCondition");
+    #[cfg(feature = "routing")]
     c.check::<SkillGroupDefinition>("SkillGroupDefinition");
+    #[cfg(feature = "routing")]
     c.check::<SkillGroupEntityListing>("SkillGroupEntityListing");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<SkillGroupLanguageCondition>("SkillGroupLanguageCondition");
+    #[cfg(feature = "routing")]
     c.check::<SkillGroupMemberDivisionList>("SkillGroupMemberDivisionList");
+    #[cfg(feature = "routing")]
     c.check::<SkillGroupMemberDivisions>("SkillGroupMemberDivisions");
+    #[cfg(feature = "routing")]
     c.check::<SkillGroupMemberEntityListing>("SkillGroupMemberEntityListing");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<SkillGroupRoutingCondition>("SkillGroupRoutingCondition");
+    #[cfg(feature = "routing")]
     c.check::<SkillGroupWithMemberDivisions>("SkillGroupWithMemberDivisions");
+    #[cfg(feature = "routing")]
     c.check::<SkillReference>("SkillReference");
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
     c.check::<SkillsToRemove>("SkillsToRemove");
+    #[cfg(feature = "routing")]
     c.check::<SmsAddress>("SmsAddress");
+    #[cfg(feature = "routing")]
     c.check::<SmsAddressEntityListing>("SmsAddressEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<SmsAddressProvision>("SmsAddressProvision");
+    #[cfg(feature = "routing")]
     c.check::<SmsAlphanumericProvision>("SmsAlphanumericProvision");
+    #[cfg(feature = "routing")]
     c.check::<SmsAvailablePhoneNumber>("SmsAvailablePhoneNumber");
+    #[cfg(feature = "outbound")]
     c.check::<SmsConfig>("SmsConfig");
+    #[cfg(feature = "routing")]
     c.check::<SmsIdentityResolutionConfig>("SmsIdentityResolutionConfig");
+    #[cfg(feature = "routing")]
     c.check::<SmsPhoneNumber>("SmsPhoneNumber");
+    #[cfg(feature = "routing")]
     c.check::<SmsPhoneNumberEntityListing>("SmsPhoneNumberEntityListing");
+    #[cfg(feature = "routing")]
     c.check::<SmsPhoneNumberImport>("SmsPhoneNumberImport");
+    #[cfg(feature = "routing")]
     c.check::<SmsPhoneNumberPatchRequest>("SmsPhoneNumberPatchRequest");
+    #[cfg(feature = "routing")]
     c.check::<SmsPhoneNumberProvision>("SmsPhoneNumberProvision");
+    #[cfg(feature = "outbound")]
     c.check::<SmsPhoneNumberRef>("SmsPhoneNumberRef");
+    #[cfg(feature = "routing")]
     c.check::<SmsProvisioningStatus>("SmsProvisioningStatus");
+    #[cfg(feature = "workforce-management")]
     c.check::<SnapshotFiles>("SnapshotFiles");
+    #[cfg(feature = "workforce-management")]
     c.check::<SnapshotInfo>("SnapshotInfo");
+    #[cfg(feature = "workforce-management")]
     c.check::<SnapshotMetaData>("SnapshotMetaData");
+    #[cfg(feature = "workforce-management")]
     c.check::<SnapshotMetaDataResult>("SnapshotMetaDataResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<SnapshotMetricData>("SnapshotMetricData");
+    #[cfg(feature = "workforce-management")]
     c.check::<Snapshots>("Snapshots");
+    #[cfg(feature = "conversations")]
     c.check::<SnippetRecordingRequest>("SnippetRecordingRequest");
+    #[cfg(feature = "social-media")]
     c.check::<SocialEscalationResponseEntityListing>("SocialEscalationResponseEntityListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<SocialExpression>("SocialExpression");
+    #[cfg(feature = "general-data-protection-regulation")]
     c.check::<SocialHandle>("SocialHandle");
+    #[cfg(feature = "analytics")]
     c.check::<SocialKeyword>("SocialKeyword");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaAggregateDataContainer>("SocialMediaAggregateDataContainer");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaAggregateMetricData>("SocialMediaAggregateMetricData");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaAsyncAggregateQueryResponse>("SocialMediaAsyncAggregateQueryResponse");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaAsyncAggregationQuery>("SocialMediaAsyncAggregationQuery");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaAsyncDetailQuery>("SocialMediaAsyncDetailQuery");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaAsyncDetailQueryResponse>("SocialMediaAsyncDetailQueryResponse");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaDetailDataContainer>("SocialMediaDetailDataContainer");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaDetailMessageContainer>("SocialMediaDetailMessageContainer");
+    #[cfg(feature = "notification-events")]
     c.check::<SocialMediaEngagement>("SocialMediaEngagement");
+    #[cfg(feature = "conversations")]
     c.check::<SocialMediaMessageData>("SocialMediaMessageData");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaMessageEscalationInfo>("SocialMediaMessageEscalationInfo");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaQueryClause>("SocialMediaQueryClause");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaQueryFilter>("SocialMediaQueryFilter");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaQueryPredicate>("SocialMediaQueryPredicate");
+    #[cfg(feature = "notification-events")]
     c.check::<SocialMediaQuerySort>("SocialMediaQuerySort");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaStatisticalResponse>("SocialMediaStatisticalResponse");
+    #[cfg(feature = "social-media")]
     c.check::<SocialMediaStatisticalSummary>("SocialMediaStatisticalSummary");
+    #[cfg(feature = "analytics")]
     c.check::<SocialNumericRange>("SocialNumericRange");
+    #[cfg(feature = "social-media")]
     c.check::<SocialTopicPatchRequest>("SocialTopicPatchRequest");
+    #[cfg(feature = "social-media")]
     c.check::<SocialTopicRequest>("SocialTopicRequest");
+    #[cfg(feature = "social-media")]
     c.check::<SocialTopicResponse>("SocialTopicResponse");
+    #[cfg(feature = "social-media")]
     c.check::<SocialTopicWithDataIngestionRuleMetadataResponse>("SocialTopicWithDataIngestionRuleMetadataResponse");
+    #[cfg(feature = "social-media")]
     c.check::<SocialTopicWithDataIngestionRuleMetadataResponseEntityListing>("SocialTopicWithDataIngestionRuleMetadataResponseEntityListing");
+    #[cfg(feature = "content-management")]
     c.check::<SortItem>("SortItem");
+    #[cfg(feature = "presence")]
     c.check::<Source>("Source");
+    #[cfg(feature = "knowledge")]
     c.check::<SourceBaseResponse>("SourceBaseResponse");
+    #[cfg(any(feature = "events", feature = "notification-events"))]
     c.check::<SourceConfiguration>("SourceConfiguration");
+    #[cfg(feature = "employee-engagement")]
     c.check::<SourceEntity>("SourceEntity");
+    #[cfg(feature = "presence")]
     c.check::<SourceEntityListing>("SourceEntityListing");
+    #[cfg(feature = "intents")]
     c.check::<SourceIntent>("SourceIntent");
+    #[cfg(feature = "knowledge")]
     c.check::<SourceLastSync>("SourceLastSync");
+    #[cfg(feature = "workforce-management")]
     c.check::<SourcePlanningGroupRequest>("SourcePlanningGroupRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<SourceSyncResponse>("SourceSyncResponse");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SpeechTextAnalyticsConversationSummary>("SpeechTextAnalyticsConversationSummary");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SpeechTextAnalyticsConversationSummaryListing>("SpeechTextAnalyticsConversationSummaryListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SpeechTextAnalyticsSettingsRequest>("SpeechTextAnalyticsSettingsRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SpeechTextAnalyticsSettingsResponse>("SpeechTextAnalyticsSettingsResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<SpeechTextAnalyticsSummaryLabel>("SpeechTextAnalyticsSummaryLabel");
+    #[cfg(feature = "outbound")]
     c.check::<SplittingInformation>("SplittingInformation");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<StaCategory>("StaCategory");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingGroupAllocation>("StaffingGroupAllocation");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingGroupAllocationsResponseTemplate>("StaffingGroupAllocationsResponseTemplate");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingGroupFullTimeEquivalentContribution>("StaffingGroupFullTimeEquivalentContribution");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingGroupListing>("StaffingGroupListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingGroupMetricChangeResponse>("StaffingGroupMetricChangeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingGroupReference>("StaffingGroupReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingGroupResponse>("StaffingGroupResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingRequirementResultResponseTemplate>("StaffingRequirementResultResponseTemplate");
+    #[cfg(feature = "workforce-management")]
     c.check::<StaffingRequirementsPlanningGroupData>("StaffingRequirementsPlanningGroupData");
+    #[cfg(feature = "case-management")]
     c.check::<Stage>("Stage");
+    #[cfg(feature = "case-management")]
     c.check::<StageListing>("StageListing");
+    #[cfg(feature = "case-management")]
     c.check::<StageReference>("StageReference");
+    #[cfg(feature = "case-management")]
     c.check::<Stageplan>("Stageplan");
+    #[cfg(feature = "case-management")]
     c.check::<StageplanCreate>("StageplanCreate");
+    #[cfg(feature = "case-management")]
     c.check::<StageplanListing>("StageplanListing");
+    #[cfg(feature = "case-management")]
     c.check::<StageplanReference>("StageplanReference");
+    #[cfg(feature = "case-management")]
     c.check::<StageplanReposition>("StageplanReposition");
+    #[cfg(feature = "case-management")]
     c.check::<StageplanUpdate>("StageplanUpdate");
+    #[cfg(any(feature = "case-management", feature = "conversations", feature = "external-contacts", feature = "recording", feature = "routing"))]
     c.check::<StarrableDivision>("StarrableDivision");
+    #[cfg(feature = "screen-monitoring")]
     c.check::<StartScreenMonitorResponseBody>("StartScreenMonitorResponseBody");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventCampaignTopicIntervalMetrics>("StatEventCampaignTopicIntervalMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventCampaignTopicMetricStats>("StatEventCampaignTopicMetricStats");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventCampaignTopicStatsNotification>("StatEventCampaignTopicStatsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventFlowOutcomeTopicIntervalMetrics>("StatEventFlowOutcomeTopicIntervalMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventFlowOutcomeTopicMetricStats>("StatEventFlowOutcomeTopicMetricStats");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventFlowOutcomeTopicStatsNotification>("StatEventFlowOutcomeTopicStatsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventFlowTopicIntervalMetrics>("StatEventFlowTopicIntervalMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventFlowTopicMetricStats>("StatEventFlowTopicMetricStats");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventFlowTopicStatsNotification>("StatEventFlowTopicStatsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventQueueTopicIntervalMetrics>("StatEventQueueTopicIntervalMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventQueueTopicMetricStats>("StatEventQueueTopicMetricStats");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventQueueTopicStatsNotification>("StatEventQueueTopicStatsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventUserTopicIntervalMetrics>("StatEventUserTopicIntervalMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventUserTopicMetricStats>("StatEventUserTopicMetricStats");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventUserTopicStatsNotification>("StatEventUserTopicStatsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventWrapUpCodeTopicIntervalMetrics>("StatEventWrapUpCodeTopicIntervalMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventWrapUpCodeTopicMetricStats>("StatEventWrapUpCodeTopicMetricStats");
+    #[cfg(feature = "notification-events")]
     c.check::<StatEventWrapUpCodeTopicStatsNotification>("StatEventWrapUpCodeTopicStatsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<StaticListValues>("StaticListValues");
+    #[cfg(feature = "notification-events")]
     c.check::<StaticListValuesAllOf>("StaticListValuesAllOf");
+    #[cfg(feature = "stations")]
     c.check::<Station>("Station");
+    #[cfg(feature = "stations")]
     c.check::<StationEntityListing>("StationEntityListing");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
     c.check::<StatisticalResponse>("StatisticalResponse");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "routing", feature = "users"))]
     c.check::<StatisticalSummary>("StatisticalSummary");
+    #[cfg(feature = "organization")]
     c.check::<StatusChange>("StatusChange");
+    #[cfg(feature = "response-management")]
     c.check::<StatusInfo>("StatusInfo");
+    #[cfg(feature = "case-management")]
     c.check::<Step>("Step");
+    #[cfg(feature = "case-management")]
     c.check::<StepListing>("StepListing");
+    #[cfg(feature = "case-management")]
     c.check::<StepReference>("StepReference");
+    #[cfg(feature = "case-management")]
     c.check::<Stepplan>("Stepplan");
+    #[cfg(feature = "case-management")]
     c.check::<StepplanListing>("StepplanListing");
+    #[cfg(feature = "case-management")]
     c.check::<StepplanUpdate>("StepplanUpdate");
+    #[cfg(feature = "case-management")]
     c.check::<StepplansWorktypeReference>("StepplansWorktypeReference");
+    #[cfg(feature = "routing")]
     c.check::<StopSettings>("StopSettings");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<StorySetting>("StorySetting");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<StreetAddress>("StreetAddress");
+    #[cfg(feature = "integrations")]
     c.check::<SttEngineEntity>("SttEngineEntity");
+    #[cfg(feature = "integrations")]
     c.check::<SttEngineEntityListing>("SttEngineEntityListing");
+    #[cfg(feature = "authorization")]
     c.check::<Subject>("Subject");
+    #[cfg(feature = "authorization")]
     c.check::<SubjectDivisionGrants>("SubjectDivisionGrants");
+    #[cfg(feature = "authorization")]
     c.check::<SubjectDivisionGrantsEntityListing>("SubjectDivisionGrantsEntityListing");
+    #[cfg(feature = "authorization")]
     c.check::<SubjectDivisions>("SubjectDivisions");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<SubscriberResponse>("SubscriberResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<Subscription>("Subscription");
+    #[cfg(feature = "billing")]
     c.check::<SubscriptionOverviewUsage>("SubscriptionOverviewUsage");
+    #[cfg(any(feature = "search", feature = "suggest"))]
     c.check::<SuggestSearchCriteria>("SuggestSearchCriteria");
+    #[cfg(any(feature = "search", feature = "suggest"))]
     c.check::<SuggestSearchRequest>("SuggestSearchRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<SuggestedSearchChunk>("SuggestedSearchChunk");
+    #[cfg(feature = "conversations")]
     c.check::<Suggestion>("Suggestion");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionCannedResponse>("SuggestionCannedResponse");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionContext>("SuggestionContext");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionEngagement>("SuggestionEngagement");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionFeedback>("SuggestionFeedback");
+    #[cfg(feature = "notification-events")]
     c.check::<SuggestionGeneratedKnowledgeAnswer>("SuggestionGeneratedKnowledgeAnswer");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionKnowledgeAnswer>("SuggestionKnowledgeAnswer");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionKnowledgeArticle>("SuggestionKnowledgeArticle");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionKnowledgeSearch>("SuggestionKnowledgeSearch");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionListing>("SuggestionListing");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionPatchRequest>("SuggestionPatchRequest");
+    #[cfg(feature = "conversations")]
     c.check::<SuggestionScript>("SuggestionScript");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAggregateDataContainer>("SummaryAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAggregateQueryClause>("SummaryAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAggregateQueryFilter>("SummaryAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAggregateQueryPredicate>("SummaryAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAggregateQueryResponse>("SummaryAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAggregationQuery>("SummaryAggregationQuery");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAggregationSort>("SummaryAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAggregationView>("SummaryAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAsyncAggregateQueryResponse>("SummaryAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<SummaryAsyncAggregationQuery>("SummaryAsyncAggregationQuery");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<SummaryGenerationConfig>("SummaryGenerationConfig");
+    #[cfg(feature = "ai-studio")]
     c.check::<SummarySetting>("SummarySetting");
+    #[cfg(feature = "ai-studio")]
     c.check::<SummarySettingCustomEntity>("SummarySettingCustomEntity");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<SummarySettingEntity>("SummarySettingEntity");
+    #[cfg(feature = "ai-studio")]
     c.check::<SummarySettingEntityListing>("SummarySettingEntityListing");
+    #[cfg(feature = "ai-studio")]
     c.check::<SummarySettingPII>("SummarySettingPII");
+    #[cfg(feature = "ai-studio")]
     c.check::<SummarySettingParticipantLabels>("SummarySettingParticipantLabels");
+    #[cfg(feature = "ai-studio")]
     c.check::<SummarySettingWithTranscript>("SummarySettingWithTranscript");
+    #[cfg(feature = "notification-events")]
     c.check::<SummaryTransferConfig>("SummaryTransferConfig");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterCategory>("SupportCenterCategory");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterCompactCategoryModuleTemplate>("SupportCenterCompactCategoryModuleTemplate");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterCustomMessage>("SupportCenterCustomMessage");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterDetailedCategoryModuleSidebar>("SupportCenterDetailedCategoryModuleSidebar");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterDetailedCategoryModuleTemplate>("SupportCenterDetailedCategoryModuleTemplate");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterFeedbackSettings>("SupportCenterFeedbackSettings");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterGlobalStyle>("SupportCenterGlobalStyle");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterHeroStyle>("SupportCenterHeroStyle");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterImage>("SupportCenterImage");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterImageSource>("SupportCenterImageSource");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterLabelFilter>("SupportCenterLabelFilter");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterModuleSetting>("SupportCenterModuleSetting");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterScreen>("SupportCenterScreen");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterSettings>("SupportCenterSettings");
+    #[cfg(feature = "web-deployments")]
     c.check::<SupportCenterStyleSetting>("SupportCenterStyleSetting");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<SupportedContent>("SupportedContent");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<SupportedContentListing>("SupportedContentListing");
+    #[cfg(any(feature = "conversations", feature = "routing", feature = "web-deployments"))]
     c.check::<SupportedContentReference>("SupportedContentReference");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SupportedDialectsEntityListing>("SupportedDialectsEntityListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<SupportedDialectsTranscriptionEngine>("SupportedDialectsTranscriptionEngine");
+    #[cfg(feature = "language-understanding")]
     c.check::<SupportedEntityTypeStatus>("SupportedEntityTypeStatus");
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web-deployments"))]
     c.check::<SupportedLanguage>("SupportedLanguage");
+    #[cfg(feature = "language-understanding")]
     c.check::<SupportedLanguagesInfoDefinition>("SupportedLanguagesInfoDefinition");
+    #[cfg(feature = "quality")]
     c.check::<Survey>("Survey");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAggregateDataContainer>("SurveyAggregateDataContainer");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAggregateQueryClause>("SurveyAggregateQueryClause");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAggregateQueryFilter>("SurveyAggregateQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAggregateQueryPredicate>("SurveyAggregateQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAggregateQueryResponse>("SurveyAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAggregationQuery>("SurveyAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<SurveyAggregationSort>("SurveyAggregationSort");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAggregationView>("SurveyAggregationView");
+    #[cfg(feature = "recording")]
     c.check::<SurveyAssignment>("SurveyAssignment");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAsyncAggregateQueryResponse>("SurveyAsyncAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "quality"))]
     c.check::<SurveyAsyncAggregationQuery>("SurveyAsyncAggregationQuery");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<SurveyDetailQueryClause>("SurveyDetailQueryClause");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<SurveyDetailQueryFilter>("SurveyDetailQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
     c.check::<SurveyDetailQueryPredicate>("SurveyDetailQueryPredicate");
+    #[cfg(feature = "quality")]
     c.check::<SurveyErrorDetails>("SurveyErrorDetails");
+    #[cfg(feature = "quality")]
     c.check::<SurveyForm>("SurveyForm");
+    #[cfg(feature = "quality")]
     c.check::<SurveyFormAndScoringSet>("SurveyFormAndScoringSet");
+    #[cfg(feature = "quality")]
     c.check::<SurveyFormDivisionView>("SurveyFormDivisionView");
+    #[cfg(feature = "quality")]
     c.check::<SurveyFormDivisionViewListing>("SurveyFormDivisionViewListing");
+    #[cfg(feature = "quality")]
     c.check::<SurveyFormEntityListing>("SurveyFormEntityListing");
+    #[cfg(feature = "quality")]
     c.check::<SurveyQuestion>("SurveyQuestion");
+    #[cfg(feature = "quality")]
     c.check::<SurveyQuestionGroup>("SurveyQuestionGroup");
+    #[cfg(feature = "quality")]
     c.check::<SurveyQuestionGroupScore>("SurveyQuestionGroupScore");
+    #[cfg(feature = "quality")]
     c.check::<SurveyQuestionScore>("SurveyQuestionScore");
+    #[cfg(feature = "quality")]
     c.check::<SurveyScoringSet>("SurveyScoringSet");
+    #[cfg(feature = "notification-events")]
     c.check::<SwapRowIndexRequest>("SwapRowIndexRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<SyncStatusRequest>("SyncStatusRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<SystemMessageObject>("SystemMessageObject");
+    #[cfg(feature = "notification-events")]
     c.check::<SystemMessageSystemMessage>("SystemMessageSystemMessage");
+    #[cfg(feature = "presence")]
     c.check::<SystemPresence>("SystemPresence");
+    #[cfg(feature = "architect")]
     c.check::<SystemPrompt>("SystemPrompt");
+    #[cfg(feature = "architect")]
     c.check::<SystemPromptAsset>("SystemPromptAsset");
+    #[cfg(feature = "architect")]
     c.check::<SystemPromptAssetEntityListing>("SystemPromptAssetEntityListing");
+    #[cfg(feature = "architect")]
     c.check::<SystemPromptEntityListing>("SystemPromptEntityListing");
+    #[cfg(feature = "content-management")]
     c.check::<TagQueryRequest>("TagQueryRequest");
+    #[cfg(feature = "content-management")]
     c.check::<TagValue>("TagValue");
+    #[cfg(feature = "content-management")]
     c.check::<TagValueEntityListing>("TagValueEntityListing");
+    #[cfg(feature = "authorization")]
     c.check::<TargetAttributeValue>("TargetAttributeValue");
+    #[cfg(feature = "authorization")]
     c.check::<TargetAttributes>("TargetAttributes");
+    #[cfg(feature = "gamification")]
     c.check::<TargetPerformanceProfile>("TargetPerformanceProfile");
+    #[cfg(feature = "workforce-management")]
     c.check::<TargetUnavailableTime>("TargetUnavailableTime");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAggregateDataContainer>("TaskManagementAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAggregateQueryClause>("TaskManagementAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAggregateQueryFilter>("TaskManagementAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAggregateQueryPredicate>("TaskManagementAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAggregateQueryResponse>("TaskManagementAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAggregationQuery>("TaskManagementAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<TaskManagementAggregationSort>("TaskManagementAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAggregationView>("TaskManagementAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAsyncAggregateQueryResponse>("TaskManagementAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementAsyncAggregationQuery>("TaskManagementAsyncAggregationQuery");
+    #[cfg(feature = "task-management")]
     c.check::<TaskManagementErrorDetails>("TaskManagementErrorDetails");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationDataContainer>("TaskManagementObservationDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationDetailContainer>("TaskManagementObservationDetailContainer");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationGroupResult>("TaskManagementObservationGroupResult");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationMetricStats>("TaskManagementObservationMetricStats");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationPredicate>("TaskManagementObservationPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationQuery>("TaskManagementObservationQuery");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationQueryFilter>("TaskManagementObservationQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationQueryResponse>("TaskManagementObservationQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementObservationResult>("TaskManagementObservationResult");
+    #[cfg(feature = "analytics")]
     c.check::<TaskManagementQueryMetric>("TaskManagementQueryMetric");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "teams", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<Team>("Team");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityData>("TeamActivityData");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityEntityData>("TeamActivityEntityData");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityMetricValue>("TeamActivityMetricValue");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityQuery>("TeamActivityQuery");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityQueryClause>("TeamActivityQueryClause");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityQueryFilter>("TeamActivityQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityQueryMetric>("TeamActivityQueryMetric");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityQueryPredicate>("TeamActivityQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "teams"))]
     c.check::<TeamActivityResponse>("TeamActivityResponse");
+    #[cfg(feature = "teams")]
     c.check::<TeamAddMemberFailure>("TeamAddMemberFailure");
+    #[cfg(feature = "teams")]
     c.check::<TeamEntityListing>("TeamEntityListing");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<TeamFullReference>("TeamFullReference");
+    #[cfg(feature = "teams")]
     c.check::<TeamMemberAddListingResponse>("TeamMemberAddListingResponse");
+    #[cfg(feature = "teams")]
     c.check::<TeamMemberEntityListing>("TeamMemberEntityListing");
+    #[cfg(feature = "teams")]
     c.check::<TeamMembers>("TeamMembers");
+    #[cfg(feature = "workforce-management")]
     c.check::<TeamReference>("TeamReference");
+    #[cfg(any(feature = "search", feature = "teams"))]
     c.check::<TeamSearchCriteria>("TeamSearchCriteria");
+    #[cfg(any(feature = "search", feature = "teams"))]
     c.check::<TeamSearchRequest>("TeamSearchRequest");
+    #[cfg(any(feature = "search", feature = "teams"))]
     c.check::<TeamsSearchResponse>("TeamsSearchResponse");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TelephonySearchCriteria>("TelephonySearchCriteria");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TelephonySearchRequest>("TelephonySearchRequest");
+    #[cfg(feature = "telephony")]
     c.check::<TelephonySettings>("TelephonySettings");
+    #[cfg(feature = "conversations")]
     c.check::<TemplateParameter>("TemplateParameter");
+    #[cfg(feature = "notification-events")]
     c.check::<TemporalUnit>("TemporalUnit");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<Term>("Term");
+    #[cfg(feature = "content-management")]
     c.check::<TermAttribute>("TermAttribute");
+    #[cfg(feature = "case-management")]
     c.check::<TerminateJob>("TerminateJob");
+    #[cfg(feature = "integrations")]
     c.check::<TestExecutionOperationResult>("TestExecutionOperationResult");
+    #[cfg(feature = "integrations")]
     c.check::<TestExecutionResult>("TestExecutionResult");
+    #[cfg(feature = "process-automation")]
     c.check::<TestMatchesEventOperation>("TestMatchesEventOperation");
+    #[cfg(feature = "process-automation")]
     c.check::<TestMatchesOperation>("TestMatchesOperation");
+    #[cfg(feature = "routing")]
     c.check::<TestMessage>("TestMessage");
+    #[cfg(feature = "process-automation")]
     c.check::<TestModeEventResults>("TestModeEventResults");
+    #[cfg(feature = "process-automation")]
     c.check::<TestModeResults>("TestModeResults");
+    #[cfg(feature = "process-automation")]
     c.check::<TestModeTrigger>("TestModeTrigger");
+    #[cfg(feature = "process-automation")]
     c.check::<TestSchemaOperation>("TestSchemaOperation");
+    #[cfg(feature = "process-automation")]
     c.check::<TestTargetOperation>("TestTargetOperation");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TestTopicPhraseJob>("TestTopicPhraseJob");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TestTopicPhraseJobRequest>("TestTopicPhraseJobRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TestTopicPhraseJobs>("TestTopicPhraseJobs");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TestTopicPhrasePhrase>("TestTopicPhrasePhrase");
+    #[cfg(feature = "notification-events")]
     c.check::<TestTopicPhraseTestPhraseDetectedPhrase>("TestTopicPhraseTestPhraseDetectedPhrase");
+    #[cfg(feature = "notification-events")]
     c.check::<TestTopicPhraseTestPhraseMatchedTranscript>("TestTopicPhraseTestPhraseMatchedTranscript");
+    #[cfg(feature = "notification-events")]
     c.check::<TestTopicPhraseTestTopicPhraseResults>("TestTopicPhraseTestTopicPhraseResults");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TestTopicPhraseTopic>("TestTopicPhraseTopic");
+    #[cfg(feature = "notification-events")]
     c.check::<TestTopicPhraseTopicsDefinitionsJob>("TestTopicPhraseTopicsDefinitionsJob");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotChannel>("TextBotChannel");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotDisconnectAction>("TextBotDisconnectAction");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotErrorInputEvent>("TextBotErrorInputEvent");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotExitAction>("TextBotExitAction");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotFlow>("TextBotFlow");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotFlowLaunchRequest>("TextBotFlowLaunchRequest");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotFlowLaunchResponse>("TextBotFlowLaunchResponse");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotFlowLocation>("TextBotFlowLocation");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotFlowMilestone>("TextBotFlowMilestone");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotFlowOutcome>("TextBotFlowOutcome");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotFlowTurnRequest>("TextBotFlowTurnRequest");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotFlowTurnResponse>("TextBotFlowTurnResponse");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotInputOutputData>("TextBotInputOutputData");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotModeConstraints>("TextBotModeConstraints");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotModeOutputPrompts>("TextBotModeOutputPrompts");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotOutputPrompts>("TextBotOutputPrompts");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotPromptSegment>("TextBotPromptSegment");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotTextModeConstraints>("TextBotTextModeConstraints");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotTranscript>("TextBotTranscript");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotTurnReference>("TextBotTurnReference");
+    #[cfg(any(feature = "analytics", feature = "textbots"))]
     c.check::<TextBotUserAgent>("TextBotUserAgent");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotUserInputAlternative>("TextBotUserInputAlternative");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotUserInputEvent>("TextBotUserInputEvent");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotWaitForInputAction>("TextBotWaitForInputAction");
+    #[cfg(feature = "textbots")]
     c.check::<TextBotsRichMediaInputEvent>("TextBotsRichMediaInputEvent");
+    #[cfg(feature = "conversations")]
     c.check::<TextMessageListing>("TextMessageListing");
+    #[cfg(feature = "journey")]
     c.check::<TextStyleProperties>("TextStyleProperties");
+    #[cfg(feature = "conversations")]
     c.check::<ThirdPartySuggestion>("ThirdPartySuggestion");
+    #[cfg(feature = "conversations")]
     c.check::<ThirdPartySuggestionSource>("ThirdPartySuggestionSource");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<Ticker>("Ticker");
+    #[cfg(feature = "recording")]
     c.check::<TimeAllowed>("TimeAllowed");
+    #[cfg(feature = "outbound")]
     c.check::<TimeAndDateSubCondition>("TimeAndDateSubCondition");
+    #[cfg(feature = "outbound")]
     c.check::<TimeAndDateSubConditionRange>("TimeAndDateSubConditionRange");
+    #[cfg(feature = "recording")]
     c.check::<TimeInterval>("TimeInterval");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffBalanceJobReference>("TimeOffBalanceJobReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffBalanceJobResponse>("TimeOffBalanceJobResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffBalanceRequest>("TimeOffBalanceRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffBalanceResponse>("TimeOffBalanceResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffBalancesResponse>("TimeOffBalancesResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffIntegrationStatusResponse>("TimeOffIntegrationStatusResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffIntegrationStatusResponseListing>("TimeOffIntegrationStatusResponseListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffLimit>("TimeOffLimit");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffLimitListing>("TimeOffLimitListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffLimitRange>("TimeOffLimitRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffLimitReference>("TimeOffLimitReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffLimitValueRange>("TimeOffLimitValueRange");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffLimitValues>("TimeOffLimitValues");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffPlan>("TimeOffPlan");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffPlanBusinessUnitAssociation>("TimeOffPlanBusinessUnitAssociation");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffPlanListing>("TimeOffPlanListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffPlanManagementUnitAssociation>("TimeOffPlanManagementUnitAssociation");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffRequestList>("TimeOffRequestList");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffRequestListItem>("TimeOffRequestListItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffRequestListing>("TimeOffRequestListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffRequestLookup>("TimeOffRequestLookup");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffRequestNotification>("TimeOffRequestNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffRequestQueryBody>("TimeOffRequestQueryBody");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffRequestReference>("TimeOffRequestReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffRequestResponse>("TimeOffRequestResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffSettingsRequest>("TimeOffSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<TimeOffSettingsResponse>("TimeOffSettingsResponse");
+    #[cfg(feature = "recording")]
     c.check::<TimeSlot>("TimeSlot");
+    #[cfg(any(feature = "telephony-providers-edge", feature = "utilities"))]
     c.check::<TimeZoneEntityListing>("TimeZoneEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<TimeZoneMappingPreview>("TimeZoneMappingPreview");
+    #[cfg(any(feature = "tokens", feature = "users"))]
     c.check::<TokenInfo>("TokenInfo");
+    #[cfg(any(feature = "tokens", feature = "users"))]
     c.check::<TokenInfoClonedUser>("TokenInfoClonedUser");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<Topic>("Topic");
+    #[cfg(feature = "notification-events")]
     c.check::<TopicCriteria>("TopicCriteria");
+    #[cfg(feature = "process-automation")]
     c.check::<TopicCursorEntityListing>("TopicCursorEntityListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<TopicDuration>("TopicDuration");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TopicJob>("TopicJob");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TopicJobRequest>("TopicJobRequest");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<TopicOffset>("TopicOffset");
+    #[cfg(feature = "language-understanding")]
     c.check::<TopicPhrase>("TopicPhrase");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TopicRequest>("TopicRequest");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TopicsDefinitionsProgramMappings>("TopicsDefinitionsProgramMappings");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TopicsDefinitionsProgramsMappingsEntityListing>("TopicsDefinitionsProgramsMappingsEntityListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TopicsEntityListing>("TopicsEntityListing");
+    #[cfg(feature = "journey")]
     c.check::<Touchpoint>("Touchpoint");
+    #[cfg(feature = "journey")]
     c.check::<TouchpointResponse>("TouchpointResponse");
+    #[cfg(feature = "web-deployments")]
     c.check::<TrackingSettings>("TrackingSettings");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAggregateDataContainer>("TranscriptAggregateDataContainer");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAggregateQueryClause>("TranscriptAggregateQueryClause");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAggregateQueryFilter>("TranscriptAggregateQueryFilter");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAggregateQueryPredicate>("TranscriptAggregateQueryPredicate");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAggregateQueryResponse>("TranscriptAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAggregationQuery>("TranscriptAggregationQuery");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAggregationSort>("TranscriptAggregationSort");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAggregationView>("TranscriptAggregationView");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAsyncAggregateQueryResponse>("TranscriptAsyncAggregateQueryResponse");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptAsyncAggregationQuery>("TranscriptAsyncAggregationQuery");
+    #[cfg(feature = "notification-events")]
     c.check::<TranscriptCategories>("TranscriptCategories");
+    #[cfg(any(feature = "search", feature = "speech-text-analytics"))]
     c.check::<TranscriptSearchCriteria>("TranscriptSearchCriteria");
+    #[cfg(any(feature = "search", feature = "speech-text-analytics"))]
     c.check::<TranscriptSearchRequest>("TranscriptSearchRequest");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<TranscriptTopic>("TranscriptTopic");
+    #[cfg(feature = "analytics")]
     c.check::<TranscriptTopics>("TranscriptTopics");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TranscriptTranslation>("TranscriptTranslation");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TranscriptUrl>("TranscriptUrl");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TranscriptUrls>("TranscriptUrls");
+    #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<TranscriptionConfig>("TranscriptionConfig");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TranscriptionEnginesRequest>("TranscriptionEnginesRequest");
+    #[cfg(feature = "routing")]
     c.check::<TranscriptionSettings>("TranscriptionSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<TranscriptionTopicTranscriptAlternative>("TranscriptionTopicTranscriptAlternative");
+    #[cfg(feature = "notification-events")]
     c.check::<TranscriptionTopicTranscriptResult>("TranscriptionTopicTranscriptResult");
+    #[cfg(feature = "notification-events")]
     c.check::<TranscriptionTopicTranscriptWord>("TranscriptionTopicTranscriptWord");
+    #[cfg(feature = "notification-events")]
     c.check::<TranscriptionTopicTranscriptionMessage>("TranscriptionTopicTranscriptionMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<TranscriptionTopicTranscriptionRequestStatus>("TranscriptionTopicTranscriptionRequestStatus");
+    #[cfg(feature = "analytics")]
     c.check::<Transcripts>("Transcripts");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TranscriptsFilters>("TranscriptsFilters");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<TransferDestination>("TransferDestination");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<TransferInitiator>("TransferInitiator");
+    #[cfg(feature = "conversations")]
     c.check::<TransferRequest>("TransferRequest");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<TransferResponse>("TransferResponse");
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<TransferResponseModifiedBy>("TransferResponseModifiedBy");
+    #[cfg(feature = "conversations")]
     c.check::<TransferToAddressRequest>("TransferToAddressRequest");
+    #[cfg(feature = "conversations")]
     c.check::<TransferToAgentRequest>("TransferToAgentRequest");
+    #[cfg(feature = "conversations")]
     c.check::<TransferToExternalContactRequest>("TransferToExternalContactRequest");
+    #[cfg(feature = "conversations")]
     c.check::<TransferToExternalRequest>("TransferToExternalRequest");
+    #[cfg(feature = "conversations")]
     c.check::<TransferToQueueRequest>("TransferToQueueRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<TransfersFullTimeEquivalent>("TransfersFullTimeEquivalent");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TranslateSupportedLanguage>("TranslateSupportedLanguage");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<TranslateSupportedLanguageList>("TranslateSupportedLanguageList");
+    #[cfg(feature = "gamification")]
     c.check::<TrendData>("TrendData");
+    #[cfg(feature = "process-automation")]
     c.check::<Trigger>("Trigger");
+    #[cfg(feature = "process-automation")]
     c.check::<TriggerEntityListing>("TriggerEntityListing");
+    #[cfg(feature = "process-automation")]
     c.check::<TriggerSchedule>("TriggerSchedule");
+    #[cfg(feature = "process-automation")]
     c.check::<TriggerTarget>("TriggerTarget");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<Trunk>("Trunk");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<TrunkBase>("TrunkBase");
+    #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
     c.check::<TrunkBaseAssignment>("TrunkBaseAssignment");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkBaseEntityListing>("TrunkBaseEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkBasesSearchResponse>("TrunkBasesSearchResponse");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkConnectedStatus>("TrunkConnectedStatus");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkEntityListing>("TrunkEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkErrorInfo>("TrunkErrorInfo");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkErrorInfoDetails>("TrunkErrorInfoDetails");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkInstanceSearchResponse>("TrunkInstanceSearchResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkInstanceTopicTrunk>("TrunkInstanceTopicTrunk");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkInstanceTopicTrunkConnectedStatus>("TrunkInstanceTopicTrunkConnectedStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkInstanceTopicTrunkErrorInfo>("TrunkInstanceTopicTrunkErrorInfo");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkInstanceTopicTrunkErrorInfoDetails>("TrunkInstanceTopicTrunkErrorInfoDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkInstanceTopicTrunkMetricsNetworkTypeIp>("TrunkInstanceTopicTrunkMetricsNetworkTypeIp");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkInstanceTopicTrunkMetricsOptions>("TrunkInstanceTopicTrunkMetricsOptions");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkInstanceTopicTrunkMetricsRegisters>("TrunkInstanceTopicTrunkMetricsRegisters");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkMetabaseEntityListing>("TrunkMetabaseEntityListing");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkMetrics>("TrunkMetrics");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkMetricsCalls>("TrunkMetricsCalls");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkMetricsNetworkTypeIp>("TrunkMetricsNetworkTypeIp");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkMetricsOptions>("TrunkMetricsOptions");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkMetricsQoS>("TrunkMetricsQoS");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkMetricsRegisters>("TrunkMetricsRegisters");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkMetricsTopicTrunkMetrics>("TrunkMetricsTopicTrunkMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkMetricsTopicTrunkMetricsCalls>("TrunkMetricsTopicTrunkMetricsCalls");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkMetricsTopicTrunkMetricsQoS>("TrunkMetricsTopicTrunkMetricsQoS");
+    #[cfg(feature = "notification-events")]
     c.check::<TrunkMetricsTopicUriReference>("TrunkMetricsTopicUriReference");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<TrunkRecordingEnabledCount>("TrunkRecordingEnabledCount");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustCreate>("TrustCreate");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustEntityListing>("TrustEntityListing");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustGroup>("TrustGroup");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustGroupEntityListing>("TrustGroupEntityListing");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustMemberCreate>("TrustMemberCreate");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustRequest>("TrustRequest");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustRequestCreate>("TrustRequestCreate");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustUpdate>("TrustUpdate");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustUser>("TrustUser");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustUserDetails>("TrustUserDetails");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustUserEntityListing>("TrustUserEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<TrustedCertificateInfo>("TrustedCertificateInfo");
+    #[cfg(feature = "integrations")]
     c.check::<TrustedCertificates>("TrustedCertificates");
+    #[cfg(feature = "organization-authorization")]
     c.check::<Trustee>("Trustee");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrusteeAuditQueryRequest>("TrusteeAuditQueryRequest");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "organization-authorization", feature = "recording", feature = "users"))]
     c.check::<TrusteeAuthorization>("TrusteeAuthorization");
+    #[cfg(feature = "billing")]
     c.check::<TrusteeBillingOverview>("TrusteeBillingOverview");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrusteeReferenceList>("TrusteeReferenceList");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "organization-authorization", feature = "recording", feature = "users"))]
     c.check::<Trustor>("Trustor");
+    #[cfg(feature = "organization-authorization")]
     c.check::<TrustorAuditQueryRequest>("TrustorAuditQueryRequest");
+    #[cfg(any(feature = "organization-authorization", feature = "users"))]
     c.check::<TrustorEntityListing>("TrustorEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<TtsEngineEntity>("TtsEngineEntity");
+    #[cfg(feature = "integrations")]
     c.check::<TtsEngineEntityListing>("TtsEngineEntityListing");
+    #[cfg(feature = "integrations")]
     c.check::<TtsSettings>("TtsSettings");
+    #[cfg(feature = "integrations")]
     c.check::<TtsVoiceEntity>("TtsVoiceEntity");
+    #[cfg(feature = "integrations")]
     c.check::<TtsVoiceEntityListing>("TtsVoiceEntityListing");
+    #[cfg(feature = "social-media")]
     c.check::<TweetUsage>("TweetUsage");
+    #[cfg(feature = "social-media")]
     c.check::<TwitterDataHistoricalTweetRequest>("TwitterDataHistoricalTweetRequest");
+    #[cfg(feature = "social-media")]
     c.check::<TwitterDataHistoricalTweetResponse>("TwitterDataHistoricalTweetResponse");
+    #[cfg(feature = "social-media")]
     c.check::<TwitterDataIngestionRuleRequest>("TwitterDataIngestionRuleRequest");
+    #[cfg(feature = "social-media")]
     c.check::<TwitterDataIngestionRuleResponse>("TwitterDataIngestionRuleResponse");
+    #[cfg(feature = "social-media")]
     c.check::<TwitterDataIngestionRuleVersionResponse>("TwitterDataIngestionRuleVersionResponse");
+    #[cfg(feature = "social-media")]
     c.check::<TwitterDataIngestionRuleVersionResponseEntityListing>("TwitterDataIngestionRuleVersionResponseEntityListing");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<TwitterId>("TwitterId");
+    #[cfg(feature = "conversations")]
     c.check::<TwitterIdentityResolutionConfig>("TwitterIdentityResolutionConfig");
+    #[cfg(feature = "conversations")]
     c.check::<TwitterIntegration>("TwitterIntegration");
+    #[cfg(feature = "conversations")]
     c.check::<TwitterIntegrationEntityListing>("TwitterIntegrationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<TwitterIntegrationRequest>("TwitterIntegrationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<TwitterIntegrationUpdateRequest>("TwitterIntegrationUpdateRequest");
+    #[cfg(feature = "conversations")]
     c.check::<TwitterOAuthSettings>("TwitterOAuthSettings");
+    #[cfg(feature = "conversations")]
     c.check::<TwitterSignupOAuthSettings>("TwitterSignupOAuthSettings");
+    #[cfg(feature = "authorization")]
     c.check::<TypedAttribute>("TypedAttribute");
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
     c.check::<TypingSetting>("TypingSetting");
+    #[cfg(feature = "integrations")]
     c.check::<UCI10n>("UCI10n");
+    #[cfg(feature = "integrations")]
     c.check::<UCIcon>("UCIcon");
+    #[cfg(feature = "integrations")]
     c.check::<UCThirdPartyPresence>("UCThirdPartyPresence");
+    #[cfg(feature = "presence")]
     c.check::<UcUserPresence>("UcUserPresence");
+    #[cfg(feature = "knowledge")]
     c.check::<UnansweredGroup>("UnansweredGroup");
+    #[cfg(feature = "knowledge")]
     c.check::<UnansweredGroupSuggestedDocument>("UnansweredGroupSuggestedDocument");
+    #[cfg(feature = "knowledge")]
     c.check::<UnansweredGroups>("UnansweredGroups");
+    #[cfg(feature = "knowledge")]
     c.check::<UnansweredPhrase>("UnansweredPhrase");
+    #[cfg(feature = "knowledge")]
     c.check::<UnansweredPhraseGroup>("UnansweredPhraseGroup");
+    #[cfg(feature = "knowledge")]
     c.check::<UnansweredPhraseGroupPatchRequestBody>("UnansweredPhraseGroupPatchRequestBody");
+    #[cfg(feature = "knowledge")]
     c.check::<UnansweredPhraseGroupUpdateResponse>("UnansweredPhraseGroupUpdateResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UnavailableTime>("UnavailableTime");
+    #[cfg(feature = "workforce-management")]
     c.check::<UnavailableTimeListing>("UnavailableTimeListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<UnavailableTimesManagementUnitSettings>("UnavailableTimesManagementUnitSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<UnavailableTimesValidationResult>("UnavailableTimesValidationResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<UnavailableTimesViolationMessageArgument>("UnavailableTimesViolationMessageArgument");
+    #[cfg(feature = "integrations")]
     c.check::<UnifiedCommunicationsIntegration>("UnifiedCommunicationsIntegration");
+    #[cfg(feature = "integrations")]
     c.check::<UnifiedCommunicationsIntegrationListing>("UnifiedCommunicationsIntegrationListing");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<UnifiedGeneralTopic>("UnifiedGeneralTopic");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<UnifiedGeneralTopicEntityListing>("UnifiedGeneralTopicEntityListing");
+    #[cfg(feature = "journey")]
     c.check::<UnprocessedExternalEvent>("UnprocessedExternalEvent");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<UnprocessedSegmentAssignments>("UnprocessedSegmentAssignments");
+    #[cfg(feature = "speech-text-analytics")]
     c.check::<UnpublishedProgramsEntityListing>("UnpublishedProgramsEntityListing");
+    #[cfg(feature = "alerting")]
     c.check::<UnreadFields>("UnreadFields");
+    #[cfg(feature = "integrations")]
     c.check::<UpdateActionInput>("UpdateActionInput");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateActivityCodeRequest>("UpdateActivityCodeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateActivityPlanRequest>("UpdateActivityPlanRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAdherenceAdjustmentAdminRequest>("UpdateAdherenceAdjustmentAdminRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAdherenceAdjustmentAgentRequest>("UpdateAdherenceAdjustmentAgentRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAdherenceAdjustmentsBulkItem>("UpdateAdherenceAdjustmentsBulkItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAdherenceAdjustmentsBulkRequest>("UpdateAdherenceAdjustmentsBulkRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAdherenceAdjustmentsReasonCodeRequest>("UpdateAdherenceAdjustmentsReasonCodeRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAdherenceAdjustmentsReasonCodesBulkItem>("UpdateAdherenceAdjustmentsReasonCodesBulkItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAdherenceAdjustmentsReasonCodesBulkRequest>("UpdateAdherenceAdjustmentsReasonCodesBulkRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAdherenceExplanationStatusRequest>("UpdateAdherenceExplanationStatusRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAgentScheduleBiddingPreference>("UpdateAgentScheduleBiddingPreference");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAgentSchedulingPreferencesRequest>("UpdateAgentSchedulingPreferencesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAgentWorkPlanBiddingPreference>("UpdateAgentWorkPlanBiddingPreference");
+    #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
     c.check::<UpdateAgenticVirtualAgent>("UpdateAgenticVirtualAgent");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateAlternativeShiftBuSettingsRequest>("UpdateAlternativeShiftBuSettingsRequest");
+    #[cfg(feature = "analytics")]
     c.check::<UpdateAnalyticsDataRetentionRequest>("UpdateAnalyticsDataRetentionRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateBuAdherenceAdjustmentsSettingsRequest>("UpdateBuAdherenceAdjustmentsSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateBusinessUnitRequest>("UpdateBusinessUnitRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateBusinessUnitSchedulingPreferencesSettingsRequest>("UpdateBusinessUnitSchedulingPreferencesSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateBusinessUnitSettingsRequest>("UpdateBusinessUnitSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateCapacityPlanRequest>("UpdateCapacityPlanRequest");
+    #[cfg(feature = "coaching")]
     c.check::<UpdateCoachingAppointmentRequest>("UpdateCoachingAppointmentRequest");
+    #[cfg(feature = "conversations")]
     c.check::<UpdateConferenceRequest>("UpdateConferenceRequest");
+    #[cfg(feature = "outbound")]
     c.check::<UpdateContactColumnActionSettings>("UpdateContactColumnActionSettings");
+    #[cfg(feature = "business-rules")]
     c.check::<UpdateDecisionTableColumnsRequest>("UpdateDecisionTableColumnsRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<UpdateDecisionTableImportJobRequest>("UpdateDecisionTableImportJobRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<UpdateDecisionTableRequest>("UpdateDecisionTableRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<UpdateDecisionTableVersionRequest>("UpdateDecisionTableVersionRequest");
+    #[cfg(feature = "integrations")]
     c.check::<UpdateDraftInput>("UpdateDraftInput");
+    #[cfg(feature = "journey")]
     c.check::<UpdateExternalEventRequest>("UpdateExternalEventRequest");
+    #[cfg(feature = "journey")]
     c.check::<UpdateExternalEventResponse>("UpdateExternalEventResponse");
+    #[cfg(feature = "journey")]
     c.check::<UpdateExternalEventsConfigurationRequest>("UpdateExternalEventsConfigurationRequest");
+    #[cfg(feature = "ai-studio")]
     c.check::<UpdateGuide>("UpdateGuide");
+    #[cfg(feature = "ai-studio")]
     c.check::<UpdateGuideVersion>("UpdateGuideVersion");
+    #[cfg(feature = "routing")]
     c.check::<UpdateKpiRequest>("UpdateKpiRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateManagementUnitRequest>("UpdateManagementUnitRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateManagementUnitsSettingsRequest>("UpdateManagementUnitsSettingsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateMuAgentRequest>("UpdateMuAgentRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateMuAgentWorkPlanFailureResponse>("UpdateMuAgentWorkPlanFailureResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateMuAgentWorkPlanRequest>("UpdateMuAgentWorkPlanRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateMuAgentWorkPlansBatchRequest>("UpdateMuAgentWorkPlansBatchRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateMuAgentWorkPlansBatchResponse>("UpdateMuAgentWorkPlansBatchResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateMuAgentsRequest>("UpdateMuAgentsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateNotificationResponse>("UpdateNotificationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateNotificationsRequest>("UpdateNotificationsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateNotificationsResponse>("UpdateNotificationsResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdatePlanningGroupRequest>("UpdatePlanningGroupRequest");
+    #[cfg(feature = "business-rules")]
     c.check::<UpdateRowIndexRequest>("UpdateRowIndexRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateScheduleBid>("UpdateScheduleBid");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateScheduleUploadResponse>("UpdateScheduleUploadResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateScheduleUploadSchema>("UpdateScheduleUploadSchema");
+    #[cfg(feature = "process-automation")]
     c.check::<UpdateScheduledTriggerRequest>("UpdateScheduledTriggerRequest");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<UpdateSegmentAssignmentRequest>("UpdateSegmentAssignmentRequest");
+    #[cfg(any(feature = "external-contacts", feature = "journey"))]
     c.check::<UpdateSegmentAssignmentResponse>("UpdateSegmentAssignmentResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateServiceGoalTemplate>("UpdateServiceGoalTemplate");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateShiftTradeJobRequest>("UpdateShiftTradeJobRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateShiftTradeStateJobRequest>("UpdateShiftTradeStateJobRequest");
+    #[cfg(feature = "routing")]
     c.check::<UpdateSkillDivisionRequest>("UpdateSkillDivisionRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateStaffingGroupRequest>("UpdateStaffingGroupRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateTimeOffLimitRequest>("UpdateTimeOffLimitRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateTimeOffPlanBusinessUnitAssociation>("UpdateTimeOffPlanBusinessUnitAssociation");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateTimeOffPlanManagementUnitAssociation>("UpdateTimeOffPlanManagementUnitAssociation");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateTimeOffPlanRequest>("UpdateTimeOffPlanRequest");
+    #[cfg(feature = "process-automation")]
     c.check::<UpdateTriggerRequest>("UpdateTriggerRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateUnavailableTime>("UpdateUnavailableTime");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateUnavailableTimesRequest>("UpdateUnavailableTimesRequest");
+    #[cfg(feature = "users")]
     c.check::<UpdateUser>("UpdateUser");
+    #[cfg(feature = "notification-events")]
     c.check::<UpdateUserAssignmentsRequest>("UpdateUserAssignmentsRequest");
+    #[cfg(feature = "routing")]
     c.check::<UpdateUtilizationLabelRequest>("UpdateUtilizationLabelRequest");
+    #[cfg(feature = "users")]
     c.check::<UpdateVerifierRequest>("UpdateVerifierRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateWorkPlanBid>("UpdateWorkPlanBid");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateWorkPlanRotationAgentRequest>("UpdateWorkPlanRotationAgentRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UpdateWorkPlanRotationRequest>("UpdateWorkPlanRotationRequest");
+    #[cfg(feature = "settings")]
     c.check::<UpdatedSettingsResponse>("UpdatedSettingsResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<UpdatedTopicObject>("UpdatedTopicObject");
+    #[cfg(feature = "notification-events")]
     c.check::<UpdatedTopicSystemMessage>("UpdatedTopicSystemMessage");
+    #[cfg(feature = "conversations")]
     c.check::<UploadAttachmentRequest>("UploadAttachmentRequest");
+    #[cfg(feature = "conversations")]
     c.check::<UploadAttachmentResponse>("UploadAttachmentResponse");
+    #[cfg(feature = "conversations")]
     c.check::<UploadMediaRequest>("UploadMediaRequest");
+    #[cfg(any(feature = "ai-studio", feature = "knowledge", feature = "uploads"))]
     c.check::<UploadUrlRequest>("UploadUrlRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UploadUrlRequestBody>("UploadUrlRequestBody");
+    #[cfg(any(feature = "ai-studio", feature = "architect", feature = "gamification", feature = "knowledge", feature = "outbound", feature = "uploads"))]
     c.check::<UploadUrlResponse>("UploadUrlResponse");
+    #[cfg(feature = "journey")]
     c.check::<UrlCondition>("UrlCondition");
+    #[cfg(any(feature = "billing", feature = "downloads"))]
     c.check::<UrlResponse>("UrlResponse");
+    #[cfg(feature = "content-management")]
     c.check::<Usage>("Usage");
+    #[cfg(any(feature = "o-auth", feature = "usage"))]
     c.check::<UsageExecutionResult>("UsageExecutionResult");
+    #[cfg(feature = "content-management")]
     c.check::<UsageItem>("UsageItem");
+    #[cfg(feature = "usage")]
     c.check::<UsageQuerySortBy>("UsageQuerySortBy");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<User>("User");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserActivity>("UserActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserActivityAdherencePresence>("UserActivityAdherencePresence");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityData>("UserActivityData");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityEntityData>("UserActivityEntityData");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserActivityListing>("UserActivityListing");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityMetricValue>("UserActivityMetricValue");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserActivityOutOfOffice>("UserActivityOutOfOffice");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserActivityPresenceDefinition>("UserActivityPresenceDefinition");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityQuery>("UserActivityQuery");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityQueryClause>("UserActivityQueryClause");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityQueryFilter>("UserActivityQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityQueryMetric>("UserActivityQueryMetric");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityQueryPredicate>("UserActivityQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserActivityResponse>("UserActivityResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserActivityRoutingStatus>("UserActivityRoutingStatus");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<UserAgentInfo>("UserAgentInfo");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAggregateDataContainer>("UserAggregateDataContainer");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAggregateQueryClause>("UserAggregateQueryClause");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAggregateQueryFilter>("UserAggregateQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAggregateQueryPredicate>("UserAggregateQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAggregateQueryResponse>("UserAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAggregationQuery>("UserAggregationQuery");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAggregationView>("UserAggregationView");
+    #[cfg(feature = "integrations")]
     c.check::<UserApp>("UserApp");
+    #[cfg(feature = "integrations")]
     c.check::<UserAppConfigurationInfo>("UserAppConfigurationInfo");
+    #[cfg(feature = "integrations")]
     c.check::<UserAppEntityListing>("UserAppEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<UserAssignmentsResponse>("UserAssignmentsResponse");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAsyncAggregateQueryResponse>("UserAsyncAggregateQueryResponse");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserAsyncAggregationQuery>("UserAsyncAggregationQuery");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<UserAuthorization>("UserAuthorization");
+    #[cfg(feature = "coaching")]
     c.check::<UserAvailableTimes>("UserAvailableTimes");
+    #[cfg(feature = "gamification")]
     c.check::<UserBestPoints>("UserBestPoints");
+    #[cfg(feature = "gamification")]
     c.check::<UserBestPointsItem>("UserBestPointsItem");
+    #[cfg(feature = "notification-events")]
     c.check::<UserChatSettings>("UserChatSettings");
+    #[cfg(feature = "chat")]
     c.check::<UserChatSettingsPost>("UserChatSettingsPost");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<UserConversationSummary>("UserConversationSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<UserConversationsEventMediaSummary>("UserConversationsEventMediaSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<UserConversationsEventMediaSummaryDetail>("UserConversationsEventMediaSummaryDetail");
+    #[cfg(feature = "notification-events")]
     c.check::<UserConversationsEventUserConversationSummary>("UserConversationsEventUserConversationSummary");
+    #[cfg(feature = "users")]
     c.check::<UserCursorEntityListing>("UserCursorEntityListing");
+    #[cfg(feature = "users")]
     c.check::<UserCustomAttributes>("UserCustomAttributes");
+    #[cfg(feature = "users")]
     c.check::<UserCustomAttributesUpdateRequest>("UserCustomAttributesUpdateRequest");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserDetailQueryClause>("UserDetailQueryClause");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserDetailQueryFilter>("UserDetailQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserDetailQueryPredicate>("UserDetailQueryPredicate");
+    #[cfg(feature = "notification-events")]
     c.check::<UserDetailsDatalakeAvailabilityTopicDataAvailabilityChangeNotification>("UserDetailsDatalakeAvailabilityTopicDataAvailabilityChangeNotification");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserDetailsQuery>("UserDetailsQuery");
+    #[cfg(feature = "mobile-devices")]
     c.check::<UserDevice>("UserDevice");
+    #[cfg(feature = "notification-events")]
     c.check::<UserEndDetailEventTopicUserEndEvent>("UserEndDetailEventTopicUserEndEvent");
+    #[cfg(feature = "users")]
     c.check::<UserEntity>("UserEntity");
+    #[cfg(any(feature = "groups", feature = "users"))]
     c.check::<UserEntityListing>("UserEntityListing");
+    #[cfg(feature = "events")]
     c.check::<UserEstablishedEvent>("UserEstablishedEvent");
+    #[cfg(feature = "users")]
     c.check::<UserExpands>("UserExpands");
+    #[cfg(feature = "users")]
     c.check::<UserExternalIdentifier>("UserExternalIdentifier");
+    #[cfg(any(feature = "authorization", feature = "users"))]
     c.check::<UserFullReference>("UserFullReference");
+    #[cfg(feature = "notification-events")]
     c.check::<UserGreetingEventGreeting>("UserGreetingEventGreeting");
+    #[cfg(feature = "notification-events")]
     c.check::<UserGreetingEventGreetingAudioFile>("UserGreetingEventGreetingAudioFile");
+    #[cfg(feature = "notification-events")]
     c.check::<UserGreetingEventGreetingOwner>("UserGreetingEventGreetingOwner");
+    #[cfg(feature = "gamification")]
     c.check::<UserInsightsTrend>("UserInsightsTrend");
+    #[cfg(feature = "gamification")]
     c.check::<UserInsightsTrendMetricItem>("UserInsightsTrendMetricItem");
+    #[cfg(feature = "gamification")]
     c.check::<UserInsightsTrendTotalItem>("UserInsightsTrendTotalItem");
+    #[cfg(feature = "gamification")]
     c.check::<UserInsightsTrends>("UserInsightsTrends");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<UserLanguageEntityListing>("UserLanguageEntityListing");
+    #[cfg(feature = "license")]
     c.check::<UserLicenses>("UserLicenses");
+    #[cfg(feature = "license")]
     c.check::<UserLicensesEntityListing>("UserLicensesEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserListScheduleRequestBody>("UserListScheduleRequestBody");
+    #[cfg(feature = "users")]
     c.check::<UserMe>("UserMe");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserNextActivityReminder>("UserNextActivityReminder");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserObservationDataContainer>("UserObservationDataContainer");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserObservationQuery>("UserObservationQuery");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserObservationQueryClause>("UserObservationQueryClause");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserObservationQueryFilter>("UserObservationQueryFilter");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserObservationQueryPredicate>("UserObservationQueryPredicate");
+    #[cfg(any(feature = "analytics", feature = "users"))]
     c.check::<UserObservationQueryResponse>("UserObservationQueryResponse");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "recording"))]
     c.check::<UserParam>("UserParam");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "case-management", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<UserPresence>("UserPresence");
+    #[cfg(feature = "events")]
     c.check::<UserPresenceEvent>("UserPresenceEvent");
+    #[cfg(feature = "presence")]
     c.check::<UserPrimarySource>("UserPrimarySource");
+    #[cfg(feature = "users")]
     c.check::<UserProfile>("UserProfile");
+    #[cfg(feature = "users")]
     c.check::<UserProfileEntityListing>("UserProfileEntityListing");
+    #[cfg(feature = "gamification")]
     c.check::<UserProfilesInDateRange>("UserProfilesInDateRange");
+    #[cfg(feature = "gamification")]
     c.check::<UserProfilesInDateRangeRequest>("UserProfilesInDateRangeRequest");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<UserQueue>("UserQueue");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<UserQueueEntityListing>("UserQueueEntityListing");
+    #[cfg(feature = "user-recordings")]
     c.check::<UserRecording>("UserRecording");
+    #[cfg(feature = "user-recordings")]
     c.check::<UserRecordingEntityListing>("UserRecordingEntityListing");
+    #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "architect", feature = "assistant-copilot-variations", feature = "authorization", feature = "case-management", feature = "chat", feature = "coaching", feature = "conversations", feature = "employee-engagement", feature = "gamification", feature = "infrastructure-as-code", feature = "knowledge", feature = "learning", feature = "notification-events", feature = "routing", feature = "settings", feature = "speech-text-analytics", feature = "task-management", feature = "teams", feature = "usage", feature = "users", feature = "users-rules", feature = "workforce-management"))]
     c.check::<UserReference>("UserReference");
+    #[cfg(feature = "authorization")]
     c.check::<UserReferenceEntityListing>("UserReferenceEntityListing");
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "task-management", feature = "teams", feature = "user-recordings", feature = "voicemail"))]
     c.check::<UserReferenceWithName>("UserReferenceWithName");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<UserRoutingLanguage>("UserRoutingLanguage");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<UserRoutingLanguagePost>("UserRoutingLanguagePost");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<UserRoutingSkill>("UserRoutingSkill");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<UserRoutingSkillPost>("UserRoutingSkillPost");
+    #[cfg(feature = "notification-events")]
     c.check::<UserRoutingStatusErrorInfo>("UserRoutingStatusErrorInfo");
+    #[cfg(feature = "events")]
     c.check::<UserRoutingStatusEvent>("UserRoutingStatusEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<UserRoutingStatusObject>("UserRoutingStatusObject");
+    #[cfg(feature = "notification-events")]
     c.check::<UserRoutingStatusRoutingStatus>("UserRoutingStatusRoutingStatus");
+    #[cfg(feature = "notification-events")]
     c.check::<UserRoutingStatusUserParam>("UserRoutingStatusUserParam");
+    #[cfg(feature = "notification-events")]
     c.check::<UserRoutingStatusUserRoutingStatus>("UserRoutingStatusUserRoutingStatus");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserSchedule>("UserSchedule");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserScheduleActivity>("UserScheduleActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserScheduleAdherence>("UserScheduleAdherence");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserScheduleAdherenceListing>("UserScheduleAdherenceListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserScheduleContainer>("UserScheduleContainer");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserScheduleFullDayTimeOffMarker>("UserScheduleFullDayTimeOffMarker");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserScheduleShift>("UserScheduleShift");
+    #[cfg(any(feature = "search", feature = "users"))]
     c.check::<UserSearchCriteria>("UserSearchCriteria");
+    #[cfg(any(feature = "search", feature = "users"))]
     c.check::<UserSearchRequest>("UserSearchRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserSearchRule>("UserSearchRule");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserSearchRulePart>("UserSearchRulePart");
+    #[cfg(feature = "chat")]
     c.check::<UserSettingsForChat>("UserSettingsForChat");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<UserSkillEntityListing>("UserSkillEntityListing");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<UserSkillGroupEntityListing>("UserSkillGroupEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserStaffingGroupListing>("UserStaffingGroupListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserStaffingGroupResponse>("UserStaffingGroupResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<UserStartDetailEventTopicUserStartEvent>("UserStartDetailEventTopicUserStartEvent");
+    #[cfg(feature = "users")]
     c.check::<UserState>("UserState");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<UserStation>("UserStation");
+    #[cfg(feature = "notification-events")]
     c.check::<UserStationChangeTopicUser>("UserStationChangeTopicUser");
+    #[cfg(feature = "notification-events")]
     c.check::<UserStationChangeTopicUserStation>("UserStationChangeTopicUserStation");
+    #[cfg(feature = "notification-events")]
     c.check::<UserStationChangeTopicUserStations>("UserStationChangeTopicUserStations");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<UserStations>("UserStations");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserTimeOffIntegrationStatusResponse>("UserTimeOffIntegrationStatusResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserTimeOffIntegrationStatusResponseListing>("UserTimeOffIntegrationStatusResponseListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<UserTimeOffRequestReference>("UserTimeOffRequestReference");
+    #[cfg(feature = "notification-events")]
     c.check::<UserTokensTopicTokenNotification>("UserTokensTopicTokenNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<UserTokensTopicUriReference>("UserTokensTopicUriReference");
+    #[cfg(feature = "events")]
     c.check::<UserTransferEvent>("UserTransferEvent");
+    #[cfg(feature = "gamification")]
     c.check::<UserTrendData>("UserTrendData");
+    #[cfg(feature = "web-deployments")]
     c.check::<UserVideoSettings>("UserVideoSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<UsersActivityRequest>("UsersActivityRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<UsersRuleReference>("UsersRuleReference");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesCreateRuleRequest>("UsersRulesCreateRuleRequest");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesCriteria>("UsersRulesCriteria");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesDependent>("UsersRulesDependent");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesDependentList>("UsersRulesDependentList");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesDependentRule>("UsersRulesDependentRule");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesGroupItem>("UsersRulesGroupItem");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesLastRunMetadata>("UsersRulesLastRunMetadata");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesLockedCriteriaSettingsCriteria>("UsersRulesLockedCriteriaSettingsCriteria");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesLockedCriteriaSettingsGroup>("UsersRulesLockedCriteriaSettingsGroup");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesQueryResponse>("UsersRulesQueryResponse");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesQueryRuleRequest>("UsersRulesQueryRuleRequest");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesRule>("UsersRulesRule");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesRuleList>("UsersRulesRuleList");
+    #[cfg(feature = "learning")]
     c.check::<UsersRulesRuleReference>("UsersRulesRuleReference");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesRuleSettings>("UsersRulesRuleSettings");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesUpdateRuleRequest>("UsersRulesUpdateRuleRequest");
+    #[cfg(feature = "users-rules")]
     c.check::<UsersRulesValue>("UsersRulesValue");
+    #[cfg(any(feature = "search", feature = "users"))]
     c.check::<UsersSearchResponse>("UsersSearchResponse");
+    #[cfg(feature = "routing")]
     c.check::<UtilizationLabel>("UtilizationLabel");
+    #[cfg(feature = "routing")]
     c.check::<UtilizationLabelEntityListing>("UtilizationLabelEntityListing");
+    #[cfg(any(feature = "routing", feature = "users"))]
     c.check::<UtilizationRequest>("UtilizationRequest");
+    #[cfg(feature = "routing")]
     c.check::<UtilizationResponse>("UtilizationResponse");
+    #[cfg(feature = "language-understanding")]
     c.check::<Utterance>("Utterance");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForUserTopicConversationEventTyping>("V2ConversationMessageTypingEventForUserTopicConversationEventTyping");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForUserTopicConversationMessageEvent>("V2ConversationMessageTypingEventForUserTopicConversationMessageEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForUserTopicConversationMessagingChannel>("V2ConversationMessageTypingEventForUserTopicConversationMessagingChannel");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForUserTopicConversationMessagingFromRecipient>("V2ConversationMessageTypingEventForUserTopicConversationMessagingFromRecipient");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForUserTopicConversationMessagingToRecipient>("V2ConversationMessageTypingEventForUserTopicConversationMessagingToRecipient");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForUserTopicConversationNormalizedMessage>("V2ConversationMessageTypingEventForUserTopicConversationNormalizedMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForUserTopicConversationRecipientAdditionalIdentifier>("V2ConversationMessageTypingEventForUserTopicConversationRecipientAdditionalIdentifier");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForUserTopicMessageData>("V2ConversationMessageTypingEventForUserTopicMessageData");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForWorkflowTopicConversationEventTyping>("V2ConversationMessageTypingEventForWorkflowTopicConversationEventTyping");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForWorkflowTopicConversationMessageEvent>("V2ConversationMessageTypingEventForWorkflowTopicConversationMessageEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingChannel>("V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingChannel");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingFromRecipient>("V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingFromRecipient");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingToRecipient>("V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingToRecipient");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForWorkflowTopicConversationNormalizedMessage>("V2ConversationMessageTypingEventForWorkflowTopicConversationNormalizedMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForWorkflowTopicConversationRecipientAdditionalIdentifier>("V2ConversationMessageTypingEventForWorkflowTopicConversationRecipientAdditionalIdentifier");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ConversationMessageTypingEventForWorkflowTopicMessageData>("V2ConversationMessageTypingEventForWorkflowTopicMessageData");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicFlowErrorWarningInfo>("V2FlowExecutionDataFlowidTopicFlowErrorWarningInfo");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicFlowExecutionHistory>("V2FlowExecutionDataFlowidTopicFlowExecutionHistory");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicFlowExecutionItem>("V2FlowExecutionDataFlowidTopicFlowExecutionItem");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicInvokingContextInfo>("V2FlowExecutionDataFlowidTopicInvokingContextInfo");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicInvokingFlowContext>("V2FlowExecutionDataFlowidTopicInvokingFlowContext");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicInvokingJourneyActionMapContext>("V2FlowExecutionDataFlowidTopicInvokingJourneyActionMapContext");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicInvokingProcessAutomationContext>("V2FlowExecutionDataFlowidTopicInvokingProcessAutomationContext");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicInvokingQualityContext>("V2FlowExecutionDataFlowidTopicInvokingQualityContext");
+    #[cfg(feature = "notification-events")]
     c.check::<V2FlowExecutionDataFlowidTopicInvokingWorkitemContext>("V2FlowExecutionDataFlowidTopicInvokingWorkitemContext");
+    #[cfg(feature = "notification-events")]
     c.check::<V2IntegrationPresenceEventOrganizationPresence>("V2IntegrationPresenceEventOrganizationPresence");
+    #[cfg(feature = "notification-events")]
     c.check::<V2IntegrationPresenceEventPresenceActivityEvent>("V2IntegrationPresenceEventPresenceActivityEvent");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicAddressableEntityRef>("V2MobiusAlertsTopicAddressableEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicAlert>("V2MobiusAlertsTopicAlert");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicAlertNotification>("V2MobiusAlertsTopicAlertNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicAlertNotificationRecipient>("V2MobiusAlertsTopicAlertNotificationRecipient");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicAlertRuleProperties>("V2MobiusAlertsTopicAlertRuleProperties");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicAlertSummary>("V2MobiusAlertsTopicAlertSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicAlertSummaryEntity>("V2MobiusAlertsTopicAlertSummaryEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicAlertingAddressableEntityRef>("V2MobiusAlertsTopicAlertingAddressableEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicCondition>("V2MobiusAlertsTopicCondition");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicConditionRulePredicate>("V2MobiusAlertsTopicConditionRulePredicate");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusAlertsTopicEntityProperties>("V2MobiusAlertsTopicEntityProperties");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusRulesTopicAlertNotification>("V2MobiusRulesTopicAlertNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusRulesTopicAlertNotificationRecipient>("V2MobiusRulesTopicAlertNotificationRecipient");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusRulesTopicAlertingAddressableEntityRef>("V2MobiusRulesTopicAlertingAddressableEntityRef");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusRulesTopicCondition>("V2MobiusRulesTopicCondition");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusRulesTopicConditionRulePredicate>("V2MobiusRulesTopicConditionRulePredicate");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusRulesTopicEntityProperties>("V2MobiusRulesTopicEntityProperties");
+    #[cfg(feature = "notification-events")]
     c.check::<V2MobiusRulesTopicRule>("V2MobiusRulesTopicRule");
+    #[cfg(feature = "notification-events")]
     c.check::<V2QueueObservationMetricCountData>("V2QueueObservationMetricCountData");
+    #[cfg(feature = "notification-events")]
     c.check::<V2QueueObservationMetricCountGroup>("V2QueueObservationMetricCountGroup");
+    #[cfg(feature = "notification-events")]
     c.check::<V2QueueObservationObservationCountNotification>("V2QueueObservationObservationCountNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<V2ReprocessJobStateChangedTopicJobStateChanged>("V2ReprocessJobStateChangedTopicJobStateChanged");
+    #[cfg(feature = "notification-events")]
     c.check::<V2SessionConversationsSummarySettingsPreviewEventConversationFollowupAction>("V2SessionConversationsSummarySettingsPreviewEventConversationFollowupAction");
+    #[cfg(feature = "notification-events")]
     c.check::<V2SessionConversationsSummarySettingsPreviewEventConversationReasonMessage>("V2SessionConversationsSummarySettingsPreviewEventConversationReasonMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2SessionConversationsSummarySettingsPreviewEventConversationResolutionMessage>("V2SessionConversationsSummarySettingsPreviewEventConversationResolutionMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2SessionConversationsSummarySettingsPreviewEventConversationSummaryExtractedEntity>("V2SessionConversationsSummarySettingsPreviewEventConversationSummaryExtractedEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<V2SessionConversationsSummarySettingsPreviewEventConversationSummaryLabel>("V2SessionConversationsSummarySettingsPreviewEventConversationSummaryLabel");
+    #[cfg(feature = "notification-events")]
     c.check::<V2SessionConversationsSummarySettingsPreviewEventConversationSummaryMessage>("V2SessionConversationsSummarySettingsPreviewEventConversationSummaryMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2SessionConversationsSummarySettingsPreviewEventConversationSummarySettingsPreviewMessage>("V2SessionConversationsSummarySettingsPreviewEventConversationSummarySettingsPreviewMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2StaConversationCategoriesStaConversationCategoriesMessage>("V2StaConversationCategoriesStaConversationCategoriesMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2StaEmpathyOverallTopicAgentEmpathyScore>("V2StaEmpathyOverallTopicAgentEmpathyScore");
+    #[cfg(feature = "notification-events")]
     c.check::<V2StaEmpathyOverallTopicOverallEmpathyMessage>("V2StaEmpathyOverallTopicOverallEmpathyMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2StaSentimentOverallTopicOverallSentimentMessage>("V2StaSentimentOverallTopicOverallSentimentMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2StaTopicsDetectedTopicParticipant>("V2StaTopicsDetectedTopicParticipant");
+    #[cfg(feature = "notification-events")]
     c.check::<V2StaTopicsDetectedTopicTopicDetected>("V2StaTopicsDetectedTopicTopicDetected");
+    #[cfg(feature = "notification-events")]
     c.check::<V2StaTopicsDetectedTopicTopicsDetectedMessage>("V2StaTopicsDetectedTopicTopicsDetectedMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WebMessagingUndeliveredMessageTopicMessage>("V2WebMessagingUndeliveredMessageTopicMessage");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WebMessagingUndeliveredMessageTopicWebMessagingUndeliveredMessageEventBody>("V2WebMessagingUndeliveredMessageTopicWebMessagingUndeliveredMessageEventBody");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicContestCompleteData>("V2WemEngagementCelebrationUpdatesTopicContestCompleteData");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicContestMetrics>("V2WemEngagementCelebrationUpdatesTopicContestMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicContestPrizes>("V2WemEngagementCelebrationUpdatesTopicContestPrizes");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicContestWinners>("V2WemEngagementCelebrationUpdatesTopicContestWinners");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicContestWinnersScore>("V2WemEngagementCelebrationUpdatesTopicContestWinnersScore");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicContestWinnersUsers>("V2WemEngagementCelebrationUpdatesTopicContestWinnersUsers");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicEngagementCelebration>("V2WemEngagementCelebrationUpdatesTopicEngagementCelebration");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicSourceEntity>("V2WemEngagementCelebrationUpdatesTopicSourceEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WemEngagementCelebrationUpdatesTopicUserId>("V2WemEngagementCelebrationUpdatesTopicUserId");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmAgentOpportunityTopicAgentOpportunityNotification>("V2WfmAgentOpportunityTopicAgentOpportunityNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmContinuousForecastSessionEventContinuousForecastSessionNotification>("V2WfmContinuousForecastSessionEventContinuousForecastSessionNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmMainForecastExportForecastEventMainForecastErrorBody>("V2WfmMainForecastExportForecastEventMainForecastErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmMainForecastExportForecastEventMainForecastExportNotification>("V2WfmMainForecastExportForecastEventMainForecastExportNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmMainForecastExportHistoricalEventMainForecastErrorBody>("V2WfmMainForecastExportHistoricalEventMainForecastErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmMainForecastExportHistoricalEventMainForecastExportNotification>("V2WfmMainForecastExportHistoricalEventMainForecastExportNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmMainForecastExportSnapshotEventMainForecastErrorBody>("V2WfmMainForecastExportSnapshotEventMainForecastErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmMainForecastExportSnapshotEventMainForecastExportNotification>("V2WfmMainForecastExportSnapshotEventMainForecastExportNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<V2WfmOpportunityTopicOpportunityNotification>("V2WfmOpportunityTopicOpportunityNotification");
+    #[cfg(feature = "knowledge")]
     c.check::<V3KnowledgeSearchClientApplication>("V3KnowledgeSearchClientApplication");
+    #[cfg(feature = "knowledge")]
     c.check::<V3KnowledgeSearchPreviewClientApplication>("V3KnowledgeSearchPreviewClientApplication");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceCreateRequest>("V3SourceCreateRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceDetailedResponse>("V3SourceDetailedResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceExpandableListResponse>("V3SourceExpandableListResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceExpandableListing>("V3SourceExpandableListing");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceExpandableResponse>("V3SourceExpandableResponse");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceFilter>("V3SourceFilter");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceFilterDetails>("V3SourceFilterDetails");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceFolderDetails>("V3SourceFolderDetails");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceLastSynchronization>("V3SourceLastSynchronization");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceRef>("V3SourceRef");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceScheduleSettings>("V3SourceScheduleSettings");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceSiteDetails>("V3SourceSiteDetails");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceTagFilter>("V3SourceTagFilter");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SourceUpdateRequest>("V3SourceUpdateRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<V3StartManualSyncRequest>("V3StartManualSyncRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<V3Synchronization>("V3Synchronization");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationDeletion>("V3SynchronizationDeletion");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationDeletionListing>("V3SynchronizationDeletionListing");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationFileDeletionRequest>("V3SynchronizationFileDeletionRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationListing>("V3SynchronizationListing");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationRef>("V3SynchronizationRef");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationStatistics>("V3SynchronizationStatistics");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationUpdateRequest>("V3SynchronizationUpdateRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationUpload>("V3SynchronizationUpload");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationUploadListing>("V3SynchronizationUploadListing");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationUploadMetadata>("V3SynchronizationUploadMetadata");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationUploadUrlRequest>("V3SynchronizationUploadUrlRequest");
+    #[cfg(feature = "knowledge")]
     c.check::<V3SynchronizationUploadUrlResponse>("V3SynchronizationUploadUrlResponse");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ValidateAddressRequest>("ValidateAddressRequest");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<ValidateAddressResponse>("ValidateAddressResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValidateAgentUnavailableTimesRequest>("ValidateAgentUnavailableTimesRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValidateAgentUnavailableTimesResponse>("ValidateAgentUnavailableTimesResponse");
+    #[cfg(feature = "gamification")]
     c.check::<ValidateAssignUsers>("ValidateAssignUsers");
+    #[cfg(feature = "architect")]
     c.check::<ValidateDetails>("ValidateDetails");
+    #[cfg(feature = "users")]
     c.check::<ValidateVerifierRequest>("ValidateVerifierRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValidateWorkPlanMessages>("ValidateWorkPlanMessages");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValidateWorkPlanResponse>("ValidateWorkPlanResponse");
+    #[cfg(feature = "external-contacts")]
     c.check::<ValidationError>("ValidationError");
+    #[cfg(feature = "authorization")]
     c.check::<ValidationErrorListing>("ValidationErrorListing");
+    #[cfg(feature = "authorization")]
     c.check::<ValidationErrorResponse>("ValidationErrorResponse");
+    #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
     c.check::<ValidationLimits>("ValidationLimits");
+    #[cfg(feature = "external-contacts")]
     c.check::<ValidationResult>("ValidationResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValidationServiceAsyncResponse>("ValidationServiceAsyncResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValidationServiceRequest>("ValidationServiceRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperActivityCodeStyle>("ValueWrapperActivityCodeStyle");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperActivityPlanServiceGoalImpactOverrides>("ValueWrapperActivityPlanServiceGoalImpactOverrides");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperBuShortTermForecastReference>("ValueWrapperBuShortTermForecastReference");
+    #[cfg(feature = "notification-events")]
     c.check::<ValueWrapperCapacityPlanImportedForecastRequest>("ValueWrapperCapacityPlanImportedForecastRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperDate>("ValueWrapperDate");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperGroupSettings>("ValueWrapperGroupSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperHrisTimeOffType>("ValueWrapperHrisTimeOffType");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperInstant>("ValueWrapperInstant");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperInteger>("ValueWrapperInteger");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperLocalDate>("ValueWrapperLocalDate");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperMonthlyPlanningPeriodSettings>("ValueWrapperMonthlyPlanningPeriodSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperPlanningPeriodSettings>("ValueWrapperPlanningPeriodSettings");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperShiftTradeTargetRequestItem>("ValueWrapperShiftTradeTargetRequestItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperString>("ValueWrapperString");
+    #[cfg(feature = "workforce-management")]
     c.check::<ValueWrapperUserSearchRule>("ValueWrapperUserSearchRule");
+    #[cfg(feature = "ai-studio")]
     c.check::<Variable>("Variable");
+    #[cfg(feature = "notification-events")]
     c.check::<VariableValidation>("VariableValidation");
+    #[cfg(feature = "routing")]
     c.check::<VerificationResult>("VerificationResult");
+    #[cfg(feature = "users")]
     c.check::<Verifier>("Verifier");
+    #[cfg(feature = "users")]
     c.check::<VerifierEntityListing>("VerifierEntityListing");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Video>("Video");
+    #[cfg(feature = "conversations")]
     c.check::<VideoConferenceDetails>("VideoConferenceDetails");
+    #[cfg(feature = "notification-events")]
     c.check::<VideoConferenceUpdateTopicParticipantInfo>("VideoConferenceUpdateTopicParticipantInfo");
+    #[cfg(feature = "notification-events")]
     c.check::<VideoConferenceUpdateTopicVideoConference>("VideoConferenceUpdateTopicVideoConference");
+    #[cfg(feature = "web-deployments")]
     c.check::<VideoSettings>("VideoSettings");
+    #[cfg(feature = "analytics")]
     c.check::<ViewFilter>("ViewFilter");
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<VisibilityCondition>("VisibilityCondition");
+    #[cfg(feature = "telephony-providers-edge")]
     c.check::<VmPairingInfo>("VmPairingInfo");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Voicemail>("Voicemail");
+    #[cfg(any(feature = "search", feature = "voicemail"))]
     c.check::<VoicemailCopyRecord>("VoicemailCopyRecord");
+    #[cfg(feature = "notification-events")]
     c.check::<VoicemailEndDetailEventTopicVoicemailEndEvent>("VoicemailEndDetailEventTopicVoicemailEndEvent");
+    #[cfg(feature = "voicemail")]
     c.check::<VoicemailGroupPolicy>("VoicemailGroupPolicy");
+    #[cfg(feature = "voicemail")]
     c.check::<VoicemailMailboxInfo>("VoicemailMailboxInfo");
+    #[cfg(feature = "voicemail")]
     c.check::<VoicemailMediaInfo>("VoicemailMediaInfo");
+    #[cfg(any(feature = "search", feature = "voicemail"))]
     c.check::<VoicemailMessage>("VoicemailMessage");
+    #[cfg(feature = "voicemail")]
     c.check::<VoicemailMessageEntityListing>("VoicemailMessageEntityListing");
+    #[cfg(feature = "notification-events")]
     c.check::<VoicemailMessagesTopicOwner>("VoicemailMessagesTopicOwner");
+    #[cfg(feature = "notification-events")]
     c.check::<VoicemailMessagesTopicVoicemailCopyRecord>("VoicemailMessagesTopicVoicemailCopyRecord");
+    #[cfg(feature = "notification-events")]
     c.check::<VoicemailMessagesTopicVoicemailMessage>("VoicemailMessagesTopicVoicemailMessage");
+    #[cfg(feature = "voicemail")]
     c.check::<VoicemailOrganizationPolicy>("VoicemailOrganizationPolicy");
+    #[cfg(any(feature = "search", feature = "voicemail"))]
     c.check::<VoicemailRetentionPolicy>("VoicemailRetentionPolicy");
+    #[cfg(any(feature = "search", feature = "voicemail"))]
     c.check::<VoicemailSearchCriteria>("VoicemailSearchCriteria");
+    #[cfg(any(feature = "search", feature = "voicemail"))]
     c.check::<VoicemailSearchRequest>("VoicemailSearchRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<VoicemailStartDetailEventTopicVoicemailStartEvent>("VoicemailStartDetailEventTopicVoicemailStartEvent");
+    #[cfg(feature = "voicemail")]
     c.check::<VoicemailUserPolicy>("VoicemailUserPolicy");
+    #[cfg(any(feature = "search", feature = "voicemail"))]
     c.check::<VoicemailsSearchResponse>("VoicemailsSearchResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<Void>("Void");
+    #[cfg(feature = "workforce-management")]
     c.check::<WaitlistPosition>("WaitlistPosition");
+    #[cfg(feature = "workforce-management")]
     c.check::<WaitlistPositionListing>("WaitlistPositionListing");
+    #[cfg(feature = "analytics")]
     c.check::<Warning>("Warning");
+    #[cfg(feature = "journey")]
     c.check::<WebActionEvent>("WebActionEvent");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeployment>("WebDeployment");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentActiveConfigurationOnDeployment>("WebDeploymentActiveConfigurationOnDeployment");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentConfigurationVersion>("WebDeploymentConfigurationVersion");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentConfigurationVersionEntityListing>("WebDeploymentConfigurationVersionEntityListing");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentConfigurationVersionEntityRef>("WebDeploymentConfigurationVersionEntityRef");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentConfigurationVersionResponse>("WebDeploymentConfigurationVersionResponse");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentFlowEntityRef>("WebDeploymentFlowEntityRef");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentHeadlessMode>("WebDeploymentHeadlessMode");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentsAuthorizationResponse>("WebDeploymentsAuthorizationResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<WebDeploymentsConfigTopicWebMessagingConfigChangeEventBody>("WebDeploymentsConfigTopicWebMessagingConfigChangeEventBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WebDeploymentsDeploymentTopicWebMessagingConfigChangeEventBody>("WebDeploymentsDeploymentTopicWebMessagingConfigChangeEventBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WebDeploymentsDeploymentTopicWebMessagingDeploymentChangeEventBody>("WebDeploymentsDeploymentTopicWebMessagingDeploymentChangeEventBody");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentsJourneyContext>("WebDeploymentsJourneyContext");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentsOAuthExchangeRequest>("WebDeploymentsOAuthExchangeRequest");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentsOAuthRequestParameters>("WebDeploymentsOAuthRequestParameters");
+    #[cfg(feature = "web-deployments")]
     c.check::<WebDeploymentsRefreshJWTRequest>("WebDeploymentsRefreshJWTRequest");
+    #[cfg(feature = "journey")]
     c.check::<WebEvent>("WebEvent");
+    #[cfg(feature = "journey")]
     c.check::<WebEventBrowser>("WebEventBrowser");
+    #[cfg(feature = "journey")]
     c.check::<WebEventDevice>("WebEventDevice");
+    #[cfg(feature = "journey")]
     c.check::<WebEventRequest>("WebEventRequest");
+    #[cfg(feature = "journey")]
     c.check::<WebEventResponse>("WebEventResponse");
+    #[cfg(feature = "journey")]
     c.check::<WebEventResponseSession>("WebEventResponseSession");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingAttachment>("WebMessagingAttachment");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingButtonResponse>("WebMessagingButtonResponse");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingChannel>("WebMessagingChannel");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingContent>("WebMessagingContent");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingEvent>("WebMessagingEvent");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingEventCoBrowse>("WebMessagingEventCoBrowse");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingEventPresence>("WebMessagingEventPresence");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingEventVideo>("WebMessagingEventVideo");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingGeneric>("WebMessagingGeneric");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingMessage>("WebMessagingMessage");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingMessageEntityList>("WebMessagingMessageEntityList");
+    #[cfg(feature = "journey")]
     c.check::<WebMessagingOfferFields>("WebMessagingOfferFields");
+    #[cfg(feature = "journey")]
     c.check::<WebMessagingOfferProperties>("WebMessagingOfferProperties");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingQuickReply>("WebMessagingQuickReply");
+    #[cfg(feature = "web-messaging")]
     c.check::<WebMessagingRecipient>("WebMessagingRecipient");
+    #[cfg(feature = "integrations")]
     c.check::<WebhookInvocationResponse>("WebhookInvocationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekSchedule>("WeekSchedule");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekScheduleGenerationResult>("WeekScheduleGenerationResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekScheduleListItemResponse>("WeekScheduleListItemResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekScheduleListResponse>("WeekScheduleListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekScheduleReference>("WeekScheduleReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekScheduleResponse>("WeekScheduleResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekShiftTradeListResponse>("WeekShiftTradeListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekShiftTradeMatchesSummaryResponse>("WeekShiftTradeMatchesSummaryResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WeekShiftTradeResponse>("WeekShiftTradeResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<Weekly>("Weekly");
+    #[cfg(feature = "notification-events")]
     c.check::<WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobComplete>("WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobComplete");
+    #[cfg(feature = "notification-events")]
     c.check::<WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResults>("WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResults");
+    #[cfg(feature = "notification-events")]
     c.check::<WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlot>("WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlot");
+    #[cfg(feature = "notification-events")]
     c.check::<WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlotSchedule>("WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlotSchedule");
+    #[cfg(feature = "notification-events")]
     c.check::<WemCoachingUserNotificationTopicCoachingAppointmentReference>("WemCoachingUserNotificationTopicCoachingAppointmentReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WemCoachingUserNotificationTopicCoachingUserNotification>("WemCoachingUserNotificationTopicCoachingUserNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanJobCompleteTopicActivityPlanJobCompleteNotification>("WfmActivityPlanJobCompleteTopicActivityPlanJobCompleteNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanJobCompleteTopicActivityPlanJobException>("WfmActivityPlanJobCompleteTopicActivityPlanJobException");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanJobCompleteTopicActivityPlanOccurrenceReference>("WfmActivityPlanJobCompleteTopicActivityPlanOccurrenceReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanJobCompleteTopicActivityPlanReference>("WfmActivityPlanJobCompleteTopicActivityPlanReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanJobCompleteTopicActivityPlanSessionReference>("WfmActivityPlanJobCompleteTopicActivityPlanSessionReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanJobCompleteTopicErrorBody>("WfmActivityPlanJobCompleteTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanJobCompleteTopicUserReference>("WfmActivityPlanJobCompleteTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanRunJobCompleteTopicActivityPlanJobCompleteNotification>("WfmActivityPlanRunJobCompleteTopicActivityPlanJobCompleteNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanRunJobCompleteTopicActivityPlanJobException>("WfmActivityPlanRunJobCompleteTopicActivityPlanJobException");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanRunJobCompleteTopicActivityPlanOccurrenceReference>("WfmActivityPlanRunJobCompleteTopicActivityPlanOccurrenceReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanRunJobCompleteTopicActivityPlanReference>("WfmActivityPlanRunJobCompleteTopicActivityPlanReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanRunJobCompleteTopicActivityPlanSessionReference>("WfmActivityPlanRunJobCompleteTopicActivityPlanSessionReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanRunJobCompleteTopicErrorBody>("WfmActivityPlanRunJobCompleteTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmActivityPlanRunJobCompleteTopicUserReference>("WfmActivityPlanRunJobCompleteTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationChangedNotification>("WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationChangedNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationJobNotification>("WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationJobNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAdherenceExplanationJobCompleteTopicBusinessUnit>("WfmAdherenceExplanationJobCompleteTopicBusinessUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAdherenceExplanationJobCompleteTopicErrorBody>("WfmAdherenceExplanationJobCompleteTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAdherenceExplanationJobCompleteTopicManagementUnit>("WfmAdherenceExplanationJobCompleteTopicManagementUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAdherenceExplanationJobCompleteTopicUserReference>("WfmAdherenceExplanationJobCompleteTopicUserReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmAgent>("WfmAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentAdherenceExplanationChangedAgentTopicAdherenceExplanationChangedNotification>("WfmAgentAdherenceExplanationChangedAgentTopicAdherenceExplanationChangedNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentAdherenceExplanationChangedAgentTopicBusinessUnit>("WfmAgentAdherenceExplanationChangedAgentTopicBusinessUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentAdherenceExplanationChangedAgentTopicManagementUnit>("WfmAgentAdherenceExplanationChangedAgentTopicManagementUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentAdherenceExplanationChangedAgentTopicUserReference>("WfmAgentAdherenceExplanationChangedAgentTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentAdherenceExplanationChangedBusinessUnitTopicAdherenceExplanationChangedNotification>("WfmAgentAdherenceExplanationChangedBusinessUnitTopicAdherenceExplanationChangedNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentAdherenceExplanationChangedBusinessUnitTopicBusinessUnit>("WfmAgentAdherenceExplanationChangedBusinessUnitTopicBusinessUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentAdherenceExplanationChangedBusinessUnitTopicManagementUnit>("WfmAgentAdherenceExplanationChangedBusinessUnitTopicManagementUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentAdherenceExplanationChangedBusinessUnitTopicUserReference>("WfmAgentAdherenceExplanationChangedBusinessUnitTopicUserReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmAgentHistoricalAdherenceJobReference>("WfmAgentHistoricalAdherenceJobReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmAgentHistoricalAdherenceResponse>("WfmAgentHistoricalAdherenceResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmAgentHistoricalAdherenceResult>("WfmAgentHistoricalAdherenceResult");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentManagementUnitScheduleChangedTopicAgentMuScheduleChangedNotification>("WfmAgentManagementUnitScheduleChangedTopicAgentMuScheduleChangedNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentManagementUnitScheduleChangedTopicAgentMuScheduleVisibilityRange>("WfmAgentManagementUnitScheduleChangedTopicAgentMuScheduleVisibilityRange");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentManagementUnitScheduleChangedTopicAgentMuUserScheduleChanged>("WfmAgentManagementUnitScheduleChangedTopicAgentMuUserScheduleChanged");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentMuScheduleSearchCompleteTopicAgentMuScheduleSearchCompleteNotification>("WfmAgentMuScheduleSearchCompleteTopicAgentMuScheduleSearchCompleteNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentMuScheduleSearchCompleteTopicErrorBody>("WfmAgentMuScheduleSearchCompleteTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentScheduleUpdateTopicAgentScheduleShiftUpdate>("WfmAgentScheduleUpdateTopicAgentScheduleShiftUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentScheduleUpdateTopicAgentScheduleUpdateNotification>("WfmAgentScheduleUpdateTopicAgentScheduleUpdateNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentScheduleUpdateTopicAgentScheduleVisibilityRange>("WfmAgentScheduleUpdateTopicAgentScheduleVisibilityRange");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAgentScheduleUpdateTopicUserReference>("WfmAgentScheduleUpdateTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAlternativeShiftJobCompleteEventV3AlternativeShiftJobCompleteNotification>("WfmAlternativeShiftJobCompleteEventV3AlternativeShiftJobCompleteNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmAlternativeShiftJobCompleteEventV3ErrorBody>("WfmAlternativeShiftJobCompleteEventV3ErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuIntradayDataUpdateTopicBuIntradayDataGroup>("WfmBuIntradayDataUpdateTopicBuIntradayDataGroup");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuIntradayDataUpdateTopicBuIntradayForecastData>("WfmBuIntradayDataUpdateTopicBuIntradayForecastData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuIntradayDataUpdateTopicBuIntradayNotification>("WfmBuIntradayDataUpdateTopicBuIntradayNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuIntradayDataUpdateTopicBuIntradayResult>("WfmBuIntradayDataUpdateTopicBuIntradayResult");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuIntradayDataUpdateTopicBuIntradayScheduleData>("WfmBuIntradayDataUpdateTopicBuIntradayScheduleData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuIntradayDataUpdateTopicBuScheduleReference>("WfmBuIntradayDataUpdateTopicBuScheduleReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuIntradayDataUpdateTopicBuShortTermForecastReference>("WfmBuIntradayDataUpdateTopicBuShortTermForecastReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuIntradayDataUpdateTopicIntradayPerformancePredictionData>("WfmBuIntradayDataUpdateTopicIntradayPerformancePredictionData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleQueryResultTopicBuScheduleSearchResultNotification>("WfmBuScheduleQueryResultTopicBuScheduleSearchResultNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleRunTopicBuScheduleReference>("WfmBuScheduleRunTopicBuScheduleReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleRunTopicBuScheduleRun>("WfmBuScheduleRunTopicBuScheduleRun");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleRunTopicBuSchedulingRunProgressNotification>("WfmBuScheduleRunTopicBuSchedulingRunProgressNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleRunTopicSchedulerMessageSeverityCount>("WfmBuScheduleRunTopicSchedulerMessageSeverityCount");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleRunTopicUserReference>("WfmBuScheduleRunTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleSearchResultTopicBuScheduleSearchResultNotification>("WfmBuScheduleSearchResultTopicBuScheduleSearchResultNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicBuManagementUnitScheduleSummary>("WfmBuScheduleTopicBuManagementUnitScheduleSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicBuScheduleGenerationResultSummary>("WfmBuScheduleTopicBuScheduleGenerationResultSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicBuScheduleMetadata>("WfmBuScheduleTopicBuScheduleMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicBuScheduleNotification>("WfmBuScheduleTopicBuScheduleNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicBuShortTermForecastReference>("WfmBuScheduleTopicBuShortTermForecastReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicManagementUnit>("WfmBuScheduleTopicManagementUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicSchedulerMessageSeverityCount>("WfmBuScheduleTopicSchedulerMessageSeverityCount");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicUserReference>("WfmBuScheduleTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuScheduleTopicWfmVersionedEntityMetadata>("WfmBuScheduleTopicWfmVersionedEntityMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastCopyCompleteTopicBuForecastModification>("WfmBuShortTermForecastCopyCompleteTopicBuForecastModification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecast>("WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecast");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecastNotification>("WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecastNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastCopyCompleteTopicForecastSourceDayPointer>("WfmBuShortTermForecastCopyCompleteTopicForecastSourceDayPointer");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastCopyCompleteTopicModificationIntervalOffsetValue>("WfmBuShortTermForecastCopyCompleteTopicModificationIntervalOffsetValue");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastCopyCompleteTopicUserReference>("WfmBuShortTermForecastCopyCompleteTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastCopyCompleteTopicWfmVersionedEntityMetadata>("WfmBuShortTermForecastCopyCompleteTopicWfmVersionedEntityMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastGenerateProgressTopicBuForecastModification>("WfmBuShortTermForecastGenerateProgressTopicBuForecastModification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastGenerateProgressTopicBuShortTermForecast>("WfmBuShortTermForecastGenerateProgressTopicBuShortTermForecast");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastGenerateProgressTopicForecastSourceDayPointer>("WfmBuShortTermForecastGenerateProgressTopicForecastSourceDayPointer");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastGenerateProgressTopicGenerateBuShortTermForecastProgressNotification>("WfmBuShortTermForecastGenerateProgressTopicGenerateBuShortTermForecastProgressNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastGenerateProgressTopicModificationIntervalOffsetValue>("WfmBuShortTermForecastGenerateProgressTopicModificationIntervalOffsetValue");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastGenerateProgressTopicUserReference>("WfmBuShortTermForecastGenerateProgressTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastGenerateProgressTopicWfmVersionedEntityMetadata>("WfmBuShortTermForecastGenerateProgressTopicWfmVersionedEntityMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastImportCompleteTopicBuForecastModification>("WfmBuShortTermForecastImportCompleteTopicBuForecastModification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastImportCompleteTopicBuShortTermForecast>("WfmBuShortTermForecastImportCompleteTopicBuShortTermForecast");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastImportCompleteTopicBuShortTermForecastNotification>("WfmBuShortTermForecastImportCompleteTopicBuShortTermForecastNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastImportCompleteTopicForecastSourceDayPointer>("WfmBuShortTermForecastImportCompleteTopicForecastSourceDayPointer");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastImportCompleteTopicModificationIntervalOffsetValue>("WfmBuShortTermForecastImportCompleteTopicModificationIntervalOffsetValue");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastImportCompleteTopicUserReference>("WfmBuShortTermForecastImportCompleteTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastImportCompleteTopicWfmVersionedEntityMetadata>("WfmBuShortTermForecastImportCompleteTopicWfmVersionedEntityMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuForecastShortTermStaffingRequirementsNotification>("WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuForecastShortTermStaffingRequirementsNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuForecastShortTermStaffingRequirementsResults>("WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuForecastShortTermStaffingRequirementsResults");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuShortTermForecastReference>("WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuShortTermForecastReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastUpdateCompleteTopicBuForecastModification>("WfmBuShortTermForecastUpdateCompleteTopicBuForecastModification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecast>("WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecast");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecastNotification>("WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecastNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastUpdateCompleteTopicForecastSourceDayPointer>("WfmBuShortTermForecastUpdateCompleteTopicForecastSourceDayPointer");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastUpdateCompleteTopicModificationIntervalOffsetValue>("WfmBuShortTermForecastUpdateCompleteTopicModificationIntervalOffsetValue");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastUpdateCompleteTopicUserReference>("WfmBuShortTermForecastUpdateCompleteTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBuShortTermForecastUpdateCompleteTopicWfmVersionedEntityMetadata>("WfmBuShortTermForecastUpdateCompleteTopicWfmVersionedEntityMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateNotification>("WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResult>("WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResult");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResultListing>("WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResultListing");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBulkShiftTradeStateUpdateNotificationTopicUserReference>("WfmBulkShiftTradeStateUpdateNotificationTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmBulkShiftTradeStateUpdateNotificationTopicWfmVersionedEntityMetadata>("WfmBulkShiftTradeStateUpdateNotificationTopicWfmVersionedEntityMetadata");
+    #[cfg(feature = "coaching")]
     c.check::<WfmBusinessUnitReference>("WfmBusinessUnitReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmEntityMetadata>("WfmEntityMetadata");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmForecastModificationIntervalOffsetValue>("WfmForecastModificationIntervalOffsetValue");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicSecondaryPresenceReference>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicSecondaryPresenceReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicUserReference>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceActuals>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceActuals");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentCalculationsCompleteNotification>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentCalculationsCompleteNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentDayMetrics>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentDayMetrics");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentResult>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentResult");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceExceptionInfo>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceExceptionInfo");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceScheduledActivity>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceScheduledActivity");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmSecondaryPresenceLookupItem>("WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmSecondaryPresenceLookupItem");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceBulkCalculationsCompleteTopicWfmHistoricalAdherenceBulkCalculationsCompleteNotification>("WfmHistoricalAdherenceBulkCalculationsCompleteTopicWfmHistoricalAdherenceBulkCalculationsCompleteNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceBulkItem>("WfmHistoricalAdherenceBulkItem");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceBulkJobReference>("WfmHistoricalAdherenceBulkJobReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceBulkQuery>("WfmHistoricalAdherenceBulkQuery");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceBulkResponse>("WfmHistoricalAdherenceBulkResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceBulkResult>("WfmHistoricalAdherenceBulkResult");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceBulkUserDayMetrics>("WfmHistoricalAdherenceBulkUserDayMetrics");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceBulkUserResult>("WfmHistoricalAdherenceBulkUserResult");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalAdherenceCalculationsCompleteTopicWfmHistoricalAdherenceCalculationsCompleteNotice>("WfmHistoricalAdherenceCalculationsCompleteTopicWfmHistoricalAdherenceCalculationsCompleteNotice");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceQuery>("WfmHistoricalAdherenceQuery");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceQueryForAgent>("WfmHistoricalAdherenceQueryForAgent");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceQueryForTeams>("WfmHistoricalAdherenceQueryForTeams");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceResponse>("WfmHistoricalAdherenceResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalAdherenceResultWrapper>("WfmHistoricalAdherenceResultWrapper");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalDataImportPurgeCompleteTopicHistoricalDataDeleteEntity>("WfmHistoricalDataImportPurgeCompleteTopicHistoricalDataDeleteEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalDataImportPurgeCompleteTopicHistoricalDataDisallowedDeleteEntity>("WfmHistoricalDataImportPurgeCompleteTopicHistoricalDataDisallowedDeleteEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalDataImportPurgeCompleteTopicHistoricalDataPurgeRequestComplete>("WfmHistoricalDataImportPurgeCompleteTopicHistoricalDataPurgeRequestComplete");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalDataUploadPurgeRequestStatusTopicHistoricalDataUploadPurgeRequestUpdate>("WfmHistoricalDataUploadPurgeRequestStatusTopicHistoricalDataUploadPurgeRequestUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalDataUploadRequestStatusTopicHistoricalDataUploadRequestUpdate>("WfmHistoricalDataUploadRequestStatusTopicHistoricalDataUploadRequestUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmHistoricalShrinkageCalculationsCompleteTopicHistoricalShrinkageCalculationsCompleteNotification>("WfmHistoricalShrinkageCalculationsCompleteTopicHistoricalShrinkageCalculationsCompleteNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalShrinkageRequest>("WfmHistoricalShrinkageRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalShrinkageResponse>("WfmHistoricalShrinkageResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmHistoricalShrinkageTeamsRequest>("WfmHistoricalShrinkageTeamsRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmIntegrationListing>("WfmIntegrationListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmIntegrationReference>("WfmIntegrationReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmIntegrationResponse>("WfmIntegrationResponse");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntegrationsHrisTimeOffTypesJobTopicErrorBody>("WfmIntegrationsHrisTimeOffTypesJobTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntegrationsHrisTimeOffTypesJobTopicHrisTimeOffType>("WfmIntegrationsHrisTimeOffTypesJobTopicHrisTimeOffType");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntegrationsHrisTimeOffTypesJobTopicHrisTimeOffTypesJobNotification>("WfmIntegrationsHrisTimeOffTypesJobTopicHrisTimeOffTypesJobNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayDataGroup>("WfmIntradayDataUpdateTopicIntradayDataGroup");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayDataUpdate>("WfmIntradayDataUpdateTopicIntradayDataUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayForecastData>("WfmIntradayDataUpdateTopicIntradayForecastData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayHistoricalAgentData>("WfmIntradayDataUpdateTopicIntradayHistoricalAgentData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayHistoricalQueueData>("WfmIntradayDataUpdateTopicIntradayHistoricalQueueData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayMetric>("WfmIntradayDataUpdateTopicIntradayMetric");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayPerformancePredictionAgentData>("WfmIntradayDataUpdateTopicIntradayPerformancePredictionAgentData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayPerformancePredictionQueueData>("WfmIntradayDataUpdateTopicIntradayPerformancePredictionQueueData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmIntradayDataUpdateTopicIntradayScheduleData>("WfmIntradayDataUpdateTopicIntradayScheduleData");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmIntradayPlanningGroupListing>("WfmIntradayPlanningGroupListing");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmMoveAgentsCompleteTopicManagementUnit>("WfmMoveAgentsCompleteTopicManagementUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmMoveAgentsCompleteTopicUserReference>("WfmMoveAgentsCompleteTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmMoveAgentsCompleteTopicWfmMoveAgentData>("WfmMoveAgentsCompleteTopicWfmMoveAgentData");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmMoveAgentsCompleteTopicWfmMoveAgentsComplete>("WfmMoveAgentsCompleteTopicWfmMoveAgentsComplete");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmMoveManagementUnitTopicBusinessUnit>("WfmMoveManagementUnitTopicBusinessUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmMoveManagementUnitTopicMoveManagementUnitNotification>("WfmMoveManagementUnitTopicMoveManagementUnitNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmProcessUploadRequest>("WfmProcessUploadRequest");
+    #[cfg(feature = "coaching")]
     c.check::<WfmScheduleActivity>("WfmScheduleActivity");
+    #[cfg(feature = "coaching")]
     c.check::<WfmScheduleReference>("WfmScheduleReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmScheduleTopicWfmScheduleNotification>("WfmScheduleTopicWfmScheduleNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmServiceGoalImpact>("WfmServiceGoalImpact");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmServiceGoalImpactSettings>("WfmServiceGoalImpactSettings");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventErrorBody>("WfmShiftTradingJobCompleteEventErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventShiftTradingJobCompleteNotification>("WfmShiftTradingJobCompleteEventShiftTradingJobCompleteNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventTradeEntity>("WfmShiftTradingJobCompleteEventTradeEntity");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventTradeShift>("WfmShiftTradingJobCompleteEventTradeShift");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventTradeSide>("WfmShiftTradingJobCompleteEventTradeSide");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventWeekSummary>("WfmShiftTradingJobCompleteEventWeekSummary");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventWeekSummaryList>("WfmShiftTradingJobCompleteEventWeekSummaryList");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventWfmDateTimeInterval>("WfmShiftTradingJobCompleteEventWfmDateTimeInterval");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmShiftTradingJobCompleteEventWfmVersionMetadata>("WfmShiftTradingJobCompleteEventWfmVersionMetadata");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmTimeOffBalanceJobTopicErrorBody>("WfmTimeOffBalanceJobTopicErrorBody");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmTimeOffBalanceJobTopicTimeOffBalance>("WfmTimeOffBalanceJobTopicTimeOffBalance");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmTimeOffBalanceJobTopicTimeOffBalanceJobNotification>("WfmTimeOffBalanceJobTopicTimeOffBalanceJobNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmTimeOffRequestUpdateTopicTimeOffRequestUpdate>("WfmTimeOffRequestUpdateTopicTimeOffRequestUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmTimeOffRequestUpdateTopicUserReference>("WfmTimeOffRequestUpdateTopicUserReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmTimeSpan>("WfmTimeSpan");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUpdateAgentDetailsTopicWfmUpdateAgentDetailsComplete>("WfmUpdateAgentDetailsTopicWfmUpdateAgentDetailsComplete");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmUserEntityListing>("WfmUserEntityListing");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmUserNotification>("WfmUserNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserNotificationTopicAdherenceExplanationNotification>("WfmUserNotificationTopicAdherenceExplanationNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserNotificationTopicAlternativeShiftNotification>("WfmUserNotificationTopicAlternativeShiftNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserNotificationTopicBusinessUnit>("WfmUserNotificationTopicBusinessUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserNotificationTopicManagementUnit>("WfmUserNotificationTopicManagementUnit");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserNotificationTopicShiftTradeNotification>("WfmUserNotificationTopicShiftTradeNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserNotificationTopicTimeOffRequestNotification>("WfmUserNotificationTopicTimeOffRequestNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserNotificationTopicUserReference>("WfmUserNotificationTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserNotificationTopicWfmUserNotification>("WfmUserNotificationTopicWfmUserNotification");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedMuTopicActivityCodeReference>("WfmUserScheduleAdherenceUpdatedMuTopicActivityCodeReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedMuTopicQueueReference>("WfmUserScheduleAdherenceUpdatedMuTopicQueueReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedMuTopicRealTimeAdherenceExplanation>("WfmUserScheduleAdherenceUpdatedMuTopicRealTimeAdherenceExplanation");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedMuTopicSecondaryPresenceReference>("WfmUserScheduleAdherenceUpdatedMuTopicSecondaryPresenceReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedMuTopicUriReference>("WfmUserScheduleAdherenceUpdatedMuTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedMuTopicUserNextActivityReminder>("WfmUserScheduleAdherenceUpdatedMuTopicUserNextActivityReminder");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedMuTopicUserReference>("WfmUserScheduleAdherenceUpdatedMuTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate>("WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTeamTopicActivityCodeReference>("WfmUserScheduleAdherenceUpdatedTeamTopicActivityCodeReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTeamTopicQueueReference>("WfmUserScheduleAdherenceUpdatedTeamTopicQueueReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTeamTopicRealTimeAdherenceExplanation>("WfmUserScheduleAdherenceUpdatedTeamTopicRealTimeAdherenceExplanation");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTeamTopicSecondaryPresenceReference>("WfmUserScheduleAdherenceUpdatedTeamTopicSecondaryPresenceReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTeamTopicUriReference>("WfmUserScheduleAdherenceUpdatedTeamTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTeamTopicUserNextActivityReminder>("WfmUserScheduleAdherenceUpdatedTeamTopicUserNextActivityReminder");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTeamTopicUserReference>("WfmUserScheduleAdherenceUpdatedTeamTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTeamTopicUserScheduleAdherenceUpdate>("WfmUserScheduleAdherenceUpdatedTeamTopicUserScheduleAdherenceUpdate");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTopicActivityCodeReference>("WfmUserScheduleAdherenceUpdatedTopicActivityCodeReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTopicQueueReference>("WfmUserScheduleAdherenceUpdatedTopicQueueReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTopicRealTimeAdherenceExplanation>("WfmUserScheduleAdherenceUpdatedTopicRealTimeAdherenceExplanation");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTopicSecondaryPresenceReference>("WfmUserScheduleAdherenceUpdatedTopicSecondaryPresenceReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTopicUriReference>("WfmUserScheduleAdherenceUpdatedTopicUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTopicUserNextActivityReminder>("WfmUserScheduleAdherenceUpdatedTopicUserNextActivityReminder");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTopicUserReference>("WfmUserScheduleAdherenceUpdatedTopicUserReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WfmUserScheduleAdherenceUpdatedTopicUserScheduleAdherenceUpdate>("WfmUserScheduleAdherenceUpdatedTopicUserScheduleAdherenceUpdate");
+    #[cfg(feature = "workforce-management")]
     c.check::<WfmVersionedEntityMetadata>("WfmVersionedEntityMetadata");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppAvailablePhoneNumberDetails>("WhatsAppAvailablePhoneNumberDetails");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppAvailablePhoneNumberDetailsListing>("WhatsAppAvailablePhoneNumberDetailsListing");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsAppBusinessScopedId>("WhatsAppBusinessScopedId");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsAppCallingConfigurationRequest>("WhatsAppCallingConfigurationRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsAppCallingConfigurationResponse>("WhatsAppCallingConfigurationResponse");
+    #[cfg(feature = "outbound")]
     c.check::<WhatsAppCampaignSchedule>("WhatsAppCampaignSchedule");
+    #[cfg(feature = "outbound")]
     c.check::<WhatsAppCampaignScheduleEntityListing>("WhatsAppCampaignScheduleEntityListing");
+    #[cfg(feature = "outbound")]
     c.check::<WhatsAppColumn>("WhatsAppColumn");
+    #[cfg(feature = "outbound")]
     c.check::<WhatsAppConfig>("WhatsAppConfig");
+    #[cfg(feature = "response-management")]
     c.check::<WhatsAppDefinition>("WhatsAppDefinition");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppEmbeddedSignupIntegrationActivationRequest>("WhatsAppEmbeddedSignupIntegrationActivationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppEmbeddedSignupIntegrationRequest>("WhatsAppEmbeddedSignupIntegrationRequest");
+    #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
     c.check::<WhatsAppId>("WhatsAppId");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppIdentityResolutionConfig>("WhatsAppIdentityResolutionConfig");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppIntegration>("WhatsAppIntegration");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppIntegrationEntityListing>("WhatsAppIntegrationEntityListing");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppIntegrationRequest>("WhatsAppIntegrationRequest");
+    #[cfg(feature = "conversations")]
     c.check::<WhatsAppIntegrationUpdateRequest>("WhatsAppIntegrationUpdateRequest");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsappCampaignScheduleConfigChangeAlteration>("WhatsappCampaignScheduleConfigChangeAlteration");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsappCampaignScheduleConfigChangeObject>("WhatsappCampaignScheduleConfigChangeObject");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsappCampaignScheduleConfigChangeRecurrencePattern>("WhatsappCampaignScheduleConfigChangeRecurrencePattern");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsappCampaignScheduleConfigChangeRecurrenceRange>("WhatsappCampaignScheduleConfigChangeRecurrenceRange");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsappCampaignScheduleConfigChangeScheduleInterval>("WhatsappCampaignScheduleConfigChangeScheduleInterval");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsappCampaignScheduleConfigChangeScheduleRecurrence>("WhatsappCampaignScheduleConfigChangeScheduleRecurrence");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsappCampaignScheduleConfigChangeUriReference>("WhatsappCampaignScheduleConfigChangeUriReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WhatsappCampaignScheduleConfigChangeWhatsAppCampaignSchedule>("WhatsappCampaignScheduleConfigChangeWhatsAppCampaignSchedule");
+    #[cfg(feature = "response-management")]
     c.check::<WheelPicker>("WheelPicker");
+    #[cfg(feature = "response-management")]
     c.check::<WheelPickerItem>("WheelPickerItem");
+    #[cfg(feature = "analytics")]
     c.check::<Widget>("Widget");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlan>("WorkPlan");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanActivity>("WorkPlanActivity");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBid>("WorkPlanBid");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBidGroup>("WorkPlanBidGroup");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBidGroupCreate>("WorkPlanBidGroupCreate");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBidGroupResponse>("WorkPlanBidGroupResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBidGroupSummary>("WorkPlanBidGroupSummary");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBidGroupSummaryList>("WorkPlanBidGroupSummaryList");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBidGroupUpdate>("WorkPlanBidGroupUpdate");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBidListResponse>("WorkPlanBidListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanBidMetadata>("WorkPlanBidMetadata");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments", feature = "workforce-management"))]
     c.check::<WorkPlanBidRanks>("WorkPlanBidRanks");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkPlanBiddingAdminNotificationTopicWorkPlanBiddingNotification>("WorkPlanBiddingAdminNotificationTopicWorkPlanBiddingNotification");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanConfigurationViolationMessage>("WorkPlanConfigurationViolationMessage");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanConstraintConflictMessage>("WorkPlanConstraintConflictMessage");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanConstraintMessage>("WorkPlanConstraintMessage");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanConstraintViolationMessage>("WorkPlanConstraintViolationMessage");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanConstraintsViolationMessage>("WorkPlanConstraintsViolationMessage");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanListItemResponse>("WorkPlanListItemResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanListResponse>("WorkPlanListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanOverride>("WorkPlanOverride");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanOverrideListWrapperWorkPlanOverrideRequest>("WorkPlanOverrideListWrapperWorkPlanOverrideRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanOverrideRequest>("WorkPlanOverrideRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanPatternRequest>("WorkPlanPatternRequest");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanPatternResponse>("WorkPlanPatternResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanReference>("WorkPlanReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanRotationAgentResponse>("WorkPlanRotationAgentResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanRotationListResponse>("WorkPlanRotationListResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanRotationReference>("WorkPlanRotationReference");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanRotationResponse>("WorkPlanRotationResponse");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanShift>("WorkPlanShift");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanValidationMessageArgument>("WorkPlanValidationMessageArgument");
+    #[cfg(feature = "workforce-management")]
     c.check::<WorkPlanValidationRequest>("WorkPlanValidationRequest");
+    #[cfg(feature = "task-management")]
     c.check::<Workbin>("Workbin");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinChangeListing>("WorkbinChangeListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinCreate>("WorkbinCreate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinDelta>("WorkbinDelta");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinQueryEntityListing>("WorkbinQueryEntityListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinQueryRequest>("WorkbinQueryRequest");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinQuerySort>("WorkbinQuerySort");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinReference>("WorkbinReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinUpdate>("WorkbinUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinVersion>("WorkbinVersion");
+    #[cfg(feature = "task-management")]
     c.check::<WorkbinVersionListing>("WorkbinVersionListing");
+    #[cfg(feature = "gamification")]
     c.check::<WorkdayMetric>("WorkdayMetric");
+    #[cfg(feature = "gamification")]
     c.check::<WorkdayMetricListing>("WorkdayMetricListing");
+    #[cfg(feature = "gamification")]
     c.check::<WorkdayPeriod>("WorkdayPeriod");
+    #[cfg(feature = "gamification")]
     c.check::<WorkdayPointsTrend>("WorkdayPointsTrend");
+    #[cfg(feature = "gamification")]
     c.check::<WorkdayPointsTrendItem>("WorkdayPointsTrendItem");
+    #[cfg(feature = "gamification")]
     c.check::<WorkdayValuesMetricItem>("WorkdayValuesMetricItem");
+    #[cfg(feature = "gamification")]
     c.check::<WorkdayValuesTrend>("WorkdayValuesTrend");
+    #[cfg(feature = "gamification")]
     c.check::<WorkdayValuesTrendItem>("WorkdayValuesTrendItem");
+    #[cfg(feature = "process-automation")]
     c.check::<WorkflowTargetSettings>("WorkflowTargetSettings");
+    #[cfg(feature = "task-management")]
     c.check::<Workitem>("Workitem");
+    #[cfg(feature = "case-management")]
     c.check::<WorkitemActivityReference>("WorkitemActivityReference");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemCaseReference>("WorkitemCaseReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemChangeListing>("WorkitemChangeListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemCommonCreate>("WorkitemCommonCreate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemCreate>("WorkitemCreate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemDateBasedCondition>("WorkitemDateBasedCondition");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemDateBasedConditionUpdate>("WorkitemDateBasedConditionUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemDateBasedRule>("WorkitemDateBasedRule");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemDateBasedRuleCreate>("WorkitemDateBasedRuleCreate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemDateBasedRuleListing>("WorkitemDateBasedRuleListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemDateBasedRuleUpdate>("WorkitemDateBasedRuleUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemDelta>("WorkitemDelta");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemFilter>("WorkitemFilter");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemFlowReference>("WorkitemFlowReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemLanguageReference>("WorkitemLanguageReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemManualAssign>("WorkitemManualAssign");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnAttributeChangeCondition>("WorkitemOnAttributeChangeCondition");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnAttributeChangeConditionUpdate>("WorkitemOnAttributeChangeConditionUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnAttributeChangeRule>("WorkitemOnAttributeChangeRule");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnAttributeChangeRuleCreate>("WorkitemOnAttributeChangeRuleCreate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnAttributeChangeRuleListing>("WorkitemOnAttributeChangeRuleListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnAttributeChangeRuleUpdate>("WorkitemOnAttributeChangeRuleUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnCreateRule>("WorkitemOnCreateRule");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnCreateRuleCreate>("WorkitemOnCreateRuleCreate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnCreateRuleListing>("WorkitemOnCreateRuleListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemOnCreateRuleUpdate>("WorkitemOnCreateRuleUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemPagedEntityListing>("WorkitemPagedEntityListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemPostQueryEntityListing>("WorkitemPostQueryEntityListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryJobCreate>("WorkitemQueryJobCreate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryJobError>("WorkitemQueryJobError");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryJobFilter>("WorkitemQueryJobFilter");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryJobQueryFilters>("WorkitemQueryJobQueryFilters");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryJobQueryFiltersCriteria>("WorkitemQueryJobQueryFiltersCriteria");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryJobQueryFiltersPredicate>("WorkitemQueryJobQueryFiltersPredicate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryJobResponse>("WorkitemQueryJobResponse");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryJobSort>("WorkitemQueryJobSort");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueryPostRequest>("WorkitemQueryPostRequest");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQuerySort>("WorkitemQuerySort");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemQueueReference>("WorkitemQueueReference");
+    #[cfg(any(feature = "case-management", feature = "task-management"))]
     c.check::<WorkitemReference>("WorkitemReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemRoutingSkillReference>("WorkitemRoutingSkillReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemRuleAction>("WorkitemRuleAction");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemRuleSettings>("WorkitemRuleSettings");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemSchema>("WorkitemSchema");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemScoredAgent>("WorkitemScoredAgent");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemScoredAgentDelta>("WorkitemScoredAgentDelta");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemScoredAgentRequest>("WorkitemScoredAgentRequest");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemScriptReference>("WorkitemScriptReference");
+    #[cfg(feature = "case-management")]
     c.check::<WorkitemSettings>("WorkitemSettings");
+    #[cfg(feature = "case-management")]
     c.check::<WorkitemSettingsResponse>("WorkitemSettingsResponse");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemStatus>("WorkitemStatus");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemStatusCreate>("WorkitemStatusCreate");
+    #[cfg(feature = "analytics")]
     c.check::<WorkitemStatusFilter>("WorkitemStatusFilter");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemStatusListing>("WorkitemStatusListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemStatusReference>("WorkitemStatusReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemStatusUpdate>("WorkitemStatusUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemTerminate>("WorkitemTerminate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemUpdate>("WorkitemUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemUtilizationLabelReference>("WorkitemUtilizationLabelReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemVersion>("WorkitemVersion");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemVersionListing>("WorkitemVersionListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemWrapup>("WorkitemWrapup");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemWrapupEntityListing>("WorkitemWrapupEntityListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemWrapupUpdate>("WorkitemWrapupUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeBoolean>("WorkitemsAttributeChangeBoolean");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeInstant>("WorkitemsAttributeChangeInstant");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeInteger>("WorkitemsAttributeChangeInteger");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeList>("WorkitemsAttributeChangeList");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeListWorkitemScoredAgentDelta>("WorkitemsAttributeChangeListWorkitemScoredAgentDelta");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeMap>("WorkitemsAttributeChangeMap");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeString>("WorkitemsAttributeChangeString");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeWorkitemRuleSettings>("WorkitemsAttributeChangeWorkitemRuleSettings");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeWorkitemStatusCategory>("WorkitemsAttributeChangeWorkitemStatusCategory");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsAttributeChangeWrapupDelta>("WorkitemsAttributeChangeWrapupDelta");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsChangeWorkbinDelta>("WorkitemsChangeWorkbinDelta");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsChangeWorkitemDelta>("WorkitemsChangeWorkitemDelta");
+    #[cfg(feature = "task-management")]
     c.check::<WorkitemsChangeWorktypeDelta>("WorkitemsChangeWorktypeDelta");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsEventsNotificationAssignmentSegment>("WorkitemsEventsNotificationAssignmentSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsEventsNotificationCustomAttribute>("WorkitemsEventsNotificationCustomAttribute");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsEventsNotificationDelta>("WorkitemsEventsNotificationDelta");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsEventsNotificationPropertyChange>("WorkitemsEventsNotificationPropertyChange");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsEventsNotificationScoredAgent>("WorkitemsEventsNotificationScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsEventsNotificationSession>("WorkitemsEventsNotificationSession");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsEventsNotificationWorkitem>("WorkitemsEventsNotificationWorkitem");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsEventsNotificationWrapup>("WorkitemsEventsNotificationWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsQueueEventsNotificationAssignmentSegment>("WorkitemsQueueEventsNotificationAssignmentSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsQueueEventsNotificationCustomAttribute>("WorkitemsQueueEventsNotificationCustomAttribute");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsQueueEventsNotificationDelta>("WorkitemsQueueEventsNotificationDelta");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsQueueEventsNotificationPropertyChange>("WorkitemsQueueEventsNotificationPropertyChange");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsQueueEventsNotificationScoredAgent>("WorkitemsQueueEventsNotificationScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsQueueEventsNotificationSession>("WorkitemsQueueEventsNotificationSession");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsQueueEventsNotificationWorkitem>("WorkitemsQueueEventsNotificationWorkitem");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsQueueEventsNotificationWrapup>("WorkitemsQueueEventsNotificationWrapup");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsUserEventsNotificationAssignmentSegment>("WorkitemsUserEventsNotificationAssignmentSegment");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsUserEventsNotificationCustomAttribute>("WorkitemsUserEventsNotificationCustomAttribute");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsUserEventsNotificationDelta>("WorkitemsUserEventsNotificationDelta");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsUserEventsNotificationPropertyChange>("WorkitemsUserEventsNotificationPropertyChange");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsUserEventsNotificationScoredAgent>("WorkitemsUserEventsNotificationScoredAgent");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsUserEventsNotificationSession>("WorkitemsUserEventsNotificationSession");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsUserEventsNotificationWorkitem>("WorkitemsUserEventsNotificationWorkitem");
+    #[cfg(feature = "notification-events")]
     c.check::<WorkitemsUserEventsNotificationWrapup>("WorkitemsUserEventsNotificationWrapup");
+    #[cfg(any(feature = "content-management", feature = "conversations"))]
     c.check::<Workspace>("Workspace");
+    #[cfg(feature = "content-management")]
     c.check::<WorkspaceCreate>("WorkspaceCreate");
+    #[cfg(feature = "content-management")]
     c.check::<WorkspaceEntityListing>("WorkspaceEntityListing");
+    #[cfg(feature = "content-management")]
     c.check::<WorkspaceMember>("WorkspaceMember");
+    #[cfg(feature = "content-management")]
     c.check::<WorkspaceMemberEntityListing>("WorkspaceMemberEntityListing");
+    #[cfg(any(feature = "content-management", feature = "conversations"))]
     c.check::<WorkspaceSummary>("WorkspaceSummary");
+    #[cfg(feature = "task-management")]
     c.check::<Worktype>("Worktype");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeChangeListing>("WorktypeChangeListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeCreate>("WorktypeCreate");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeDelta>("WorktypeDelta");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeQueryEntityListing>("WorktypeQueryEntityListing");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeQueryRequest>("WorktypeQueryRequest");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeQuerySort>("WorktypeQuerySort");
+    #[cfg(any(feature = "analytics", feature = "task-management"))]
     c.check::<WorktypeReference>("WorktypeReference");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeUpdate>("WorktypeUpdate");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeVersion>("WorktypeVersion");
+    #[cfg(feature = "task-management")]
     c.check::<WorktypeVersionListing>("WorktypeVersionListing");
+    #[cfg(feature = "routing")]
     c.check::<WrapUpCodeConfig>("WrapUpCodeConfig");
+    #[cfg(feature = "outbound")]
     c.check::<WrapUpCodeMapping>("WrapUpCodeMapping");
+    #[cfg(feature = "routing")]
     c.check::<WrapUpCodeReference>("WrapUpCodeReference");
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
     c.check::<Wrapup>("Wrapup");
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "routing"))]
     c.check::<WrapupCode>("WrapupCode");
+    #[cfg(feature = "routing")]
     c.check::<WrapupCodeEntityListing>("WrapupCodeEntityListing");
+    #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
     c.check::<WrapupCodePredictionConfig>("WrapupCodePredictionConfig");
+    #[cfg(feature = "routing")]
     c.check::<WrapupCodeRequest>("WrapupCodeRequest");
+    #[cfg(feature = "task-management")]
     c.check::<WrapupDelta>("WrapupDelta");
+    #[cfg(feature = "notification-events")]
     c.check::<WrapupDetailEventTopicWrapupEvent>("WrapupDetailEventTopicWrapupEvent");
+    #[cfg(feature = "task-management")]
     c.check::<WrapupIdReference>("WrapupIdReference");
+    #[cfg(feature = "conversations")]
     c.check::<WrapupInput>("WrapupInput");
+    #[cfg(feature = "outbound")]
     c.check::<WritableDialerContact>("WritableDialerContact");
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "gamification", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "teams", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
     c.check::<WritableDivision>("WritableDivision");
+    #[cfg(any(feature = "knowledge", feature = "routing"))]
     c.check::<WritableEntity>("WritableEntity");
+    #[cfg(any(feature = "architect", feature = "conversations", feature = "external-contacts", feature = "notification-events", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
     c.check::<WritableStarrableDivision>("WritableStarrableDivision");
 }

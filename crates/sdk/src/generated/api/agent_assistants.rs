@@ -790,7 +790,7 @@ impl GetAssistantsAgentchecklistsLanguages {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/assistants/agentchecklists/languages", "getAssistantsAgentchecklistsLanguages", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/assistants/agentchecklists/languages", "getAssistantsAgentchecklistsLanguages", self.options);
         (self.client, r)
     }
 

@@ -292,7 +292,7 @@ impl DeleteAlertingAlertsAll {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/alerting/alerts/all", "deleteAlertingAlertsAll", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/alerting/alerts/all", "deleteAlertingAlertsAll", self.options);
         (self.client, r)
     }
 

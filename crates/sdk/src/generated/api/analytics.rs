@@ -4507,7 +4507,7 @@ impl GetAnalyticsConversationsDetailsJobsAvailability {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/analytics/conversations/details/jobs/availability", "getAnalyticsConversationsDetailsJobsAvailability", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/analytics/conversations/details/jobs/availability", "getAnalyticsConversationsDetailsJobsAvailability", self.options);
         (self.client, r)
     }
 
@@ -5277,7 +5277,7 @@ impl GetAnalyticsDataretentionSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/analytics/dataretention/settings", "getAnalyticsDataretentionSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/analytics/dataretention/settings", "getAnalyticsDataretentionSettings", self.options);
         (self.client, r)
     }
 
@@ -7123,7 +7123,7 @@ impl GetAnalyticsReportingExportsMetadata {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/analytics/reporting/exports/metadata", "getAnalyticsReportingExportsMetadata", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/analytics/reporting/exports/metadata", "getAnalyticsReportingExportsMetadata", self.options);
         (self.client, r)
     }
 
@@ -7165,7 +7165,7 @@ impl GetAnalyticsReportingSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/analytics/reporting/settings", "getAnalyticsReportingSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/analytics/reporting/settings", "getAnalyticsReportingSettings", self.options);
         (self.client, r)
     }
 
@@ -9351,7 +9351,7 @@ impl GetAnalyticsUsersDetailsJobsAvailability {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/analytics/users/details/jobs/availability", "getAnalyticsUsersDetailsJobsAvailability", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/analytics/users/details/jobs/availability", "getAnalyticsUsersDetailsJobsAvailability", self.options);
         (self.client, r)
     }
 

@@ -3308,7 +3308,7 @@ impl GetArchitectDependencytrackingBuild {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/architect/dependencytracking/build", "getArchitectDependencytrackingBuild", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/architect/dependencytracking/build", "getArchitectDependencytrackingBuild", self.options);
         (self.client, r)
     }
 
@@ -3347,7 +3347,7 @@ impl PostArchitectDependencytrackingBuild {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/dependencytracking/build", "postArchitectDependencytrackingBuild", self.options);
+        let r = ApiRequest::new(Method::POST, "/api/v2/architect/dependencytracking/build", "postArchitectDependencytrackingBuild", self.options);
         (self.client, r)
     }
 
@@ -10131,7 +10131,7 @@ impl GetFlowsInstancesSettingsExecutiondata {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/flows/instances/settings/executiondata", "getFlowsInstancesSettingsExecutiondata", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/flows/instances/settings/executiondata", "getFlowsInstancesSettingsExecutiondata", self.options);
         (self.client, r)
     }
 
@@ -10290,7 +10290,7 @@ impl GetFlowsInstancesSettingsLoglevelsCharacteristics {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/flows/instances/settings/loglevels/characteristics", "getFlowsInstancesSettingsLoglevelsCharacteristics", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/flows/instances/settings/loglevels/characteristics", "getFlowsInstancesSettingsLoglevelsCharacteristics", self.options);
         (self.client, r)
     }
 
@@ -10441,7 +10441,7 @@ impl DeleteFlowsInstancesSettingsLoglevelsDefault {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/flows/instances/settings/loglevels/default", "deleteFlowsInstancesSettingsLoglevelsDefault", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/flows/instances/settings/loglevels/default", "deleteFlowsInstancesSettingsLoglevelsDefault", self.options);
         (self.client, r)
     }
 

@@ -339,7 +339,7 @@ impl GetAuditsQueryRealtimeServicemapping {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/audits/query/realtime/servicemapping", "getAuditsQueryRealtimeServicemapping", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/audits/query/realtime/servicemapping", "getAuditsQueryRealtimeServicemapping", self.options);
         (self.client, r)
     }
 
@@ -378,7 +378,7 @@ impl GetAuditsQueryServicemapping {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/audits/query/servicemapping", "getAuditsQueryServicemapping", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/audits/query/servicemapping", "getAuditsQueryServicemapping", self.options);
         (self.client, r)
     }
 

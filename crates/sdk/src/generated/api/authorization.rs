@@ -1434,7 +1434,7 @@ impl GetAuthorizationDivisionsHome {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/divisions/home", "getAuthorizationDivisionsHome", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/authorization/divisions/home", "getAuthorizationDivisionsHome", self.options);
         (self.client, r)
     }
 
@@ -1476,7 +1476,7 @@ impl GetAuthorizationDivisionsLimit {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/divisions/limit", "getAuthorizationDivisionsLimit", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/authorization/divisions/limit", "getAuthorizationDivisionsLimit", self.options);
         (self.client, r)
     }
 
@@ -2352,7 +2352,7 @@ impl GetAuthorizationPoliciesTargets {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/policies/targets", "getAuthorizationPoliciesTargets", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/authorization/policies/targets", "getAuthorizationPoliciesTargets", self.options);
         (self.client, r)
     }
 
@@ -2936,7 +2936,7 @@ impl GetAuthorizationProducts {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/products", "getAuthorizationProducts", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/authorization/products", "getAuthorizationProducts", self.options);
         (self.client, r)
     }
 
@@ -3284,7 +3284,7 @@ impl GetAuthorizationRolesSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/roles/settings", "getAuthorizationRolesSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/authorization/roles/settings", "getAuthorizationRolesSettings", self.options);
         (self.client, r)
     }
 
@@ -4042,7 +4042,7 @@ impl GetAuthorizationSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/settings", "getAuthorizationSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/authorization/settings", "getAuthorizationSettings", self.options);
         (self.client, r)
     }
 

@@ -2889,7 +2889,7 @@ impl GetBusinessrulesSchemas {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/businessrules/schemas", "getBusinessrulesSchemas", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/businessrules/schemas", "getBusinessrulesSchemas", self.options);
         (self.client, r)
     }
 
@@ -2977,7 +2977,7 @@ impl GetBusinessrulesSchemasCoretypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/businessrules/schemas/coretypes", "getBusinessrulesSchemasCoretypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/businessrules/schemas/coretypes", "getBusinessrulesSchemasCoretypes", self.options);
         (self.client, r)
     }
 

@@ -1414,7 +1414,7 @@ impl GetChatsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/chats/settings", "getChatsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/chats/settings", "getChatsSettings", self.options);
         (self.client, r)
     }
 
@@ -1624,7 +1624,7 @@ impl GetChatsUsersMeSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/chats/users/me/settings", "getChatsUsersMeSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/chats/users/me/settings", "getChatsUsersMeSettings", self.options);
         (self.client, r)
     }
 
@@ -1710,7 +1710,7 @@ impl DeleteChatsUsersMeSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/chats/users/me/settings", "deleteChatsUsersMeSettings", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/chats/users/me/settings", "deleteChatsUsersMeSettings", self.options);
         (self.client, r)
     }
 

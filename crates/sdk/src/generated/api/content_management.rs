@@ -1378,7 +1378,7 @@ impl GetContentmanagementSecurityprofiles {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/contentmanagement/securityprofiles", "getContentmanagementSecurityprofiles", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/contentmanagement/securityprofiles", "getContentmanagementSecurityprofiles", self.options);
         (self.client, r)
     }
 
@@ -1888,7 +1888,7 @@ impl GetContentmanagementUsage {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/contentmanagement/usage", "getContentmanagementUsage", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/contentmanagement/usage", "getContentmanagementUsage", self.options);
         (self.client, r)
     }
 

@@ -6051,7 +6051,7 @@ impl GetConversationsCallbacks {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/callbacks", "getConversationsCallbacks", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/callbacks", "getConversationsCallbacks", self.options);
         (self.client, r)
     }
 
@@ -6895,7 +6895,7 @@ impl GetConversationsCalls {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/calls", "getConversationsCalls", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/calls", "getConversationsCalls", self.options);
         (self.client, r)
     }
 
@@ -7071,7 +7071,7 @@ impl GetConversationsCallsMaximumconferenceparties {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/calls/maximumconferenceparties", "getConversationsCallsMaximumconferenceparties", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/calls/maximumconferenceparties", "getConversationsCallsMaximumconferenceparties", self.options);
         (self.client, r)
     }
 
@@ -8887,7 +8887,7 @@ impl GetConversationsCobrowsesessions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/cobrowsesessions", "getConversationsCobrowsesessions", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/cobrowsesessions", "getConversationsCobrowsesessions", self.options);
         (self.client, r)
     }
 
@@ -9517,7 +9517,7 @@ impl GetConversationsCustomattributesSchemas {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/customattributes/schemas", "getConversationsCustomattributesSchemas", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/customattributes/schemas", "getConversationsCustomattributesSchemas", self.options);
         (self.client, r)
     }
 
@@ -9611,7 +9611,7 @@ impl GetConversationsCustomattributesSchemasCoretypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/customattributes/schemas/coretypes", "getConversationsCustomattributesSchemasCoretypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/customattributes/schemas/coretypes", "getConversationsCustomattributesSchemasCoretypes", self.options);
         (self.client, r)
     }
 
@@ -9697,7 +9697,7 @@ impl GetConversationsCustomattributesSchemasLimits {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/customattributes/schemas/limits", "getConversationsCustomattributesSchemasLimits", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/customattributes/schemas/limits", "getConversationsCustomattributesSchemasLimits", self.options);
         (self.client, r)
     }
 
@@ -9976,7 +9976,7 @@ impl GetConversationsEmails {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/emails", "getConversationsEmails", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/emails", "getConversationsEmails", self.options);
         (self.client, r)
     }
 
@@ -11440,7 +11440,7 @@ impl GetConversationsInternalmessages {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/internalmessages", "getConversationsInternalmessages", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/internalmessages", "getConversationsInternalmessages", self.options);
         (self.client, r)
     }
 
@@ -11526,7 +11526,7 @@ impl GetConversationsKeyconfigurations {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/keyconfigurations", "getConversationsKeyconfigurations", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/keyconfigurations", "getConversationsKeyconfigurations", self.options);
         (self.client, r)
     }
 
@@ -11770,7 +11770,7 @@ impl GetConversationsMessages {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messages", "getConversationsMessages", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/messages", "getConversationsMessages", self.options);
         (self.client, r)
     }
 
@@ -13684,7 +13684,7 @@ impl GetConversationsMessagingFacebookApp {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/facebook/app", "getConversationsMessagingFacebookApp", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/facebook/app", "getConversationsMessagingFacebookApp", self.options);
         (self.client, r)
     }
 
@@ -13726,7 +13726,7 @@ impl GetConversationsMessagingFacebookPermissions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/facebook/permissions", "getConversationsMessagingFacebookPermissions", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/facebook/permissions", "getConversationsMessagingFacebookPermissions", self.options);
         (self.client, r)
     }
 
@@ -15496,7 +15496,7 @@ impl GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOau
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/oauth/settings", "getConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOauthSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/oauth/settings", "getConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOauthSettings", self.options);
         (self.client, r)
     }
 
@@ -16116,7 +16116,7 @@ impl GetConversationsMessagingIntegrationsTwitterOauthSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/integrations/twitter/oauth/settings", "getConversationsMessagingIntegrationsTwitterOauthSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/integrations/twitter/oauth/settings", "getConversationsMessagingIntegrationsTwitterOauthSettings", self.options);
         (self.client, r)
     }
 
@@ -16931,7 +16931,7 @@ impl GetConversationsMessagingSettingsDefault {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/settings/default", "getConversationsMessagingSettingsDefault", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/settings/default", "getConversationsMessagingSettingsDefault", self.options);
         (self.client, r)
     }
 
@@ -17025,7 +17025,7 @@ impl DeleteConversationsMessagingSettingsDefault {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/conversations/messaging/settings/default", "deleteConversationsMessagingSettingsDefault", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/conversations/messaging/settings/default", "deleteConversationsMessagingSettingsDefault", self.options);
         (self.client, r)
     }
 
@@ -17323,7 +17323,7 @@ impl GetConversationsMessagingSupportedcontentDefault {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/supportedcontent/default", "getConversationsMessagingSupportedcontentDefault", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/supportedcontent/default", "getConversationsMessagingSupportedcontentDefault", self.options);
         (self.client, r)
     }
 
@@ -17559,7 +17559,7 @@ impl GetConversationsMessagingThreadingtimeline {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/threadingtimeline", "getConversationsMessagingThreadingtimeline", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/threadingtimeline", "getConversationsMessagingThreadingtimeline", self.options);
         (self.client, r)
     }
 
@@ -17870,7 +17870,7 @@ impl GetConversationsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/settings", "getConversationsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/conversations/settings", "getConversationsSettings", self.options);
         (self.client, r)
     }
 

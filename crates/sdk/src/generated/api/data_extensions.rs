@@ -88,7 +88,7 @@ impl GetDataextensionsCoretypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/dataextensions/coretypes", "getDataextensionsCoretypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/dataextensions/coretypes", "getDataextensionsCoretypes", self.options);
         (self.client, r)
     }
 
@@ -168,7 +168,7 @@ impl GetDataextensionsLimits {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/dataextensions/limits", "getDataextensionsLimits", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/dataextensions/limits", "getDataextensionsLimits", self.options);
         (self.client, r)
     }
 

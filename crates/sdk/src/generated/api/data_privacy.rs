@@ -142,7 +142,7 @@ impl GetDataprivacyMaskingrules {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/dataprivacy/maskingrules", "getDataprivacyMaskingrules", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/dataprivacy/maskingrules", "getDataprivacyMaskingrules", self.options);
         (self.client, r)
     }
 

@@ -116,7 +116,7 @@ impl GetEmailsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/emails/settings", "getEmailsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/emails/settings", "getEmailsSettings", self.options);
         (self.client, r)
     }
 
@@ -202,7 +202,7 @@ impl GetEmailsSettingsThreading {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/emails/settings/threading", "getEmailsSettingsThreading", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/emails/settings/threading", "getEmailsSettingsThreading", self.options);
         (self.client, r)
     }
 
@@ -241,7 +241,7 @@ impl DeleteEmailsSettingsThreading {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/emails/settings/threading", "deleteEmailsSettingsThreading", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/emails/settings/threading", "deleteEmailsSettingsThreading", self.options);
         (self.client, r)
     }
 

@@ -4174,7 +4174,7 @@ impl GetExternalcontactsContactsSchemas {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/contacts/schemas", "getExternalcontactsContactsSchemas", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/contacts/schemas", "getExternalcontactsContactsSchemas", self.options);
         (self.client, r)
     }
 
@@ -4268,7 +4268,7 @@ impl GetExternalcontactsContactsSchemasCoretypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/contacts/schemas/coretypes", "getExternalcontactsContactsSchemasCoretypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/contacts/schemas/coretypes", "getExternalcontactsContactsSchemasCoretypes", self.options);
         (self.client, r)
     }
 
@@ -4354,7 +4354,7 @@ impl GetExternalcontactsContactsSchemasLimits {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/contacts/schemas/limits", "getExternalcontactsContactsSchemasLimits", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/contacts/schemas/limits", "getExternalcontactsContactsSchemasLimits", self.options);
         (self.client, r)
     }
 
@@ -6059,7 +6059,7 @@ impl GetExternalcontactsGraphsClusterscansLatestStatistics {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/graphs/clusterscans/latest/statistics", "getExternalcontactsGraphsClusterscansLatestStatistics", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/graphs/clusterscans/latest/statistics", "getExternalcontactsGraphsClusterscansLatestStatistics", self.options);
         (self.client, r)
     }
 
@@ -6375,7 +6375,7 @@ impl GetExternalcontactsGraphsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/graphs/settings", "getExternalcontactsGraphsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/graphs/settings", "getExternalcontactsGraphsSettings", self.options);
         (self.client, r)
     }
 
@@ -8249,7 +8249,7 @@ impl GetExternalcontactsOrganizationsSchemas {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/organizations/schemas", "getExternalcontactsOrganizationsSchemas", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/organizations/schemas", "getExternalcontactsOrganizationsSchemas", self.options);
         (self.client, r)
     }
 
@@ -8343,7 +8343,7 @@ impl GetExternalcontactsOrganizationsSchemasCoretypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/organizations/schemas/coretypes", "getExternalcontactsOrganizationsSchemasCoretypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/organizations/schemas/coretypes", "getExternalcontactsOrganizationsSchemasCoretypes", self.options);
         (self.client, r)
     }
 
@@ -8429,7 +8429,7 @@ impl GetExternalcontactsOrganizationsSchemasLimits {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/organizations/schemas/limits", "getExternalcontactsOrganizationsSchemasLimits", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/organizations/schemas/limits", "getExternalcontactsOrganizationsSchemasLimits", self.options);
         (self.client, r)
     }
 

@@ -423,7 +423,7 @@ impl GetFaxSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/fax/settings", "getFaxSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/fax/settings", "getFaxSettings", self.options);
         (self.client, r)
     }
 
@@ -509,7 +509,7 @@ impl GetFaxSummary {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/fax/summary", "getFaxSummary", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/fax/summary", "getFaxSummary", self.options);
         (self.client, r)
     }
 

@@ -4039,7 +4039,7 @@ impl GetGamificationLeaderboardBestpoints {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/leaderboard/bestpoints", "getGamificationLeaderboardBestpoints", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/gamification/leaderboard/bestpoints", "getGamificationLeaderboardBestpoints", self.options);
         (self.client, r)
     }
 
@@ -4081,7 +4081,7 @@ impl GetGamificationMetricdefinitions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/metricdefinitions", "getGamificationMetricdefinitions", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/gamification/metricdefinitions", "getGamificationMetricdefinitions", self.options);
         (self.client, r)
     }
 
@@ -4167,7 +4167,7 @@ impl GetGamificationProfiles {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/profiles", "getGamificationProfiles", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/gamification/profiles", "getGamificationProfiles", self.options);
         (self.client, r)
     }
 
@@ -5285,7 +5285,7 @@ impl GetGamificationScorecardsBestpoints {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/bestpoints", "getGamificationScorecardsBestpoints", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/bestpoints", "getGamificationScorecardsBestpoints", self.options);
         (self.client, r)
     }
 
@@ -6551,7 +6551,7 @@ impl GetGamificationStatus {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/status", "getGamificationStatus", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/gamification/status", "getGamificationStatus", self.options);
         (self.client, r)
     }
 
@@ -6645,7 +6645,7 @@ impl GetGamificationTemplates {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/templates", "getGamificationTemplates", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/gamification/templates", "getGamificationTemplates", self.options);
         (self.client, r)
     }
 

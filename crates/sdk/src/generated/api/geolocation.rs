@@ -118,7 +118,7 @@ impl GetGeolocationsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/geolocations/settings", "getGeolocationsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/geolocations/settings", "getGeolocationsSettings", self.options);
         (self.client, r)
     }
 

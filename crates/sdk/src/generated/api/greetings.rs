@@ -486,7 +486,7 @@ impl GetGreetingsDefaults {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/greetings/defaults", "getGreetingsDefaults", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/greetings/defaults", "getGreetingsDefaults", self.options);
         (self.client, r)
     }
 

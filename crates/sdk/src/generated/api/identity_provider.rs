@@ -566,7 +566,7 @@ impl GetIdentityproviders {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders", "getIdentityproviders", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders", "getIdentityproviders", self.options);
         (self.client, r)
     }
 
@@ -654,7 +654,7 @@ impl GetIdentityprovidersAdfs {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/adfs", "getIdentityprovidersAdfs", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/adfs", "getIdentityprovidersAdfs", self.options);
         (self.client, r)
     }
 
@@ -742,7 +742,7 @@ impl DeleteIdentityprovidersAdfs {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/adfs", "deleteIdentityprovidersAdfs", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/adfs", "deleteIdentityprovidersAdfs", self.options);
         (self.client, r)
     }
 
@@ -781,7 +781,7 @@ impl GetIdentityprovidersCic {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/cic", "getIdentityprovidersCic", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/cic", "getIdentityprovidersCic", self.options);
         (self.client, r)
     }
 
@@ -869,7 +869,7 @@ impl DeleteIdentityprovidersCic {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/cic", "deleteIdentityprovidersCic", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/cic", "deleteIdentityprovidersCic", self.options);
         (self.client, r)
     }
 
@@ -908,7 +908,7 @@ impl GetIdentityprovidersGeneric {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/generic", "getIdentityprovidersGeneric", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/generic", "getIdentityprovidersGeneric", self.options);
         (self.client, r)
     }
 
@@ -996,7 +996,7 @@ impl DeleteIdentityprovidersGeneric {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/generic", "deleteIdentityprovidersGeneric", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/generic", "deleteIdentityprovidersGeneric", self.options);
         (self.client, r)
     }
 
@@ -1035,7 +1035,7 @@ impl GetIdentityprovidersGsuite {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/gsuite", "getIdentityprovidersGsuite", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/gsuite", "getIdentityprovidersGsuite", self.options);
         (self.client, r)
     }
 
@@ -1123,7 +1123,7 @@ impl DeleteIdentityprovidersGsuite {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/gsuite", "deleteIdentityprovidersGsuite", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/gsuite", "deleteIdentityprovidersGsuite", self.options);
         (self.client, r)
     }
 
@@ -1162,7 +1162,7 @@ impl GetIdentityprovidersIdentitynow {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/identitynow", "getIdentityprovidersIdentitynow", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/identitynow", "getIdentityprovidersIdentitynow", self.options);
         (self.client, r)
     }
 
@@ -1250,7 +1250,7 @@ impl DeleteIdentityprovidersIdentitynow {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/identitynow", "deleteIdentityprovidersIdentitynow", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/identitynow", "deleteIdentityprovidersIdentitynow", self.options);
         (self.client, r)
     }
 
@@ -1289,7 +1289,7 @@ impl GetIdentityprovidersOkta {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/okta", "getIdentityprovidersOkta", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/okta", "getIdentityprovidersOkta", self.options);
         (self.client, r)
     }
 
@@ -1377,7 +1377,7 @@ impl DeleteIdentityprovidersOkta {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/okta", "deleteIdentityprovidersOkta", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/okta", "deleteIdentityprovidersOkta", self.options);
         (self.client, r)
     }
 
@@ -1416,7 +1416,7 @@ impl GetIdentityprovidersOnelogin {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/onelogin", "getIdentityprovidersOnelogin", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/onelogin", "getIdentityprovidersOnelogin", self.options);
         (self.client, r)
     }
 
@@ -1504,7 +1504,7 @@ impl DeleteIdentityprovidersOnelogin {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/onelogin", "deleteIdentityprovidersOnelogin", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/onelogin", "deleteIdentityprovidersOnelogin", self.options);
         (self.client, r)
     }
 
@@ -1543,7 +1543,7 @@ impl GetIdentityprovidersPing {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/ping", "getIdentityprovidersPing", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/ping", "getIdentityprovidersPing", self.options);
         (self.client, r)
     }
 
@@ -1631,7 +1631,7 @@ impl DeleteIdentityprovidersPing {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/ping", "deleteIdentityprovidersPing", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/ping", "deleteIdentityprovidersPing", self.options);
         (self.client, r)
     }
 
@@ -1670,7 +1670,7 @@ impl GetIdentityprovidersPurecloud {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/purecloud", "getIdentityprovidersPurecloud", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/purecloud", "getIdentityprovidersPurecloud", self.options);
         (self.client, r)
     }
 
@@ -1758,7 +1758,7 @@ impl DeleteIdentityprovidersPurecloud {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/purecloud", "deleteIdentityprovidersPurecloud", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/purecloud", "deleteIdentityprovidersPurecloud", self.options);
         (self.client, r)
     }
 
@@ -1797,7 +1797,7 @@ impl GetIdentityprovidersPureengage {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/pureengage", "getIdentityprovidersPureengage", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/pureengage", "getIdentityprovidersPureengage", self.options);
         (self.client, r)
     }
 
@@ -1885,7 +1885,7 @@ impl DeleteIdentityprovidersPureengage {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/pureengage", "deleteIdentityprovidersPureengage", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/pureengage", "deleteIdentityprovidersPureengage", self.options);
         (self.client, r)
     }
 
@@ -1924,7 +1924,7 @@ impl GetIdentityprovidersSalesforce {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/salesforce", "getIdentityprovidersSalesforce", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/identityproviders/salesforce", "getIdentityprovidersSalesforce", self.options);
         (self.client, r)
     }
 
@@ -2012,7 +2012,7 @@ impl DeleteIdentityprovidersSalesforce {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/salesforce", "deleteIdentityprovidersSalesforce", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/identityproviders/salesforce", "deleteIdentityprovidersSalesforce", self.options);
         (self.client, r)
     }
 

@@ -2389,7 +2389,7 @@ impl GetIntegrationsActionsCertificatesTruststore {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/integrations/actions/certificates/truststore", "getIntegrationsActionsCertificatesTruststore", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/integrations/actions/certificates/truststore", "getIntegrationsActionsCertificatesTruststore", self.options);
         (self.client, r)
     }
 
@@ -2631,7 +2631,7 @@ impl GetIntegrationsActionsFunctionsRuntimes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/integrations/actions/functions/runtimes", "getIntegrationsActionsFunctionsRuntimes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/integrations/actions/functions/runtimes", "getIntegrationsActionsFunctionsRuntimes", self.options);
         (self.client, r)
     }
 
@@ -4588,7 +4588,7 @@ impl GetIntegrationsCredentialsTypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/integrations/credentials/types", "getIntegrationsCredentialsTypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/integrations/credentials/types", "getIntegrationsCredentialsTypes", self.options);
         (self.client, r)
     }
 
@@ -6430,7 +6430,7 @@ impl GetIntegrationsSpeechTtsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/integrations/speech/tts/settings", "getIntegrationsSpeechTtsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/integrations/speech/tts/settings", "getIntegrationsSpeechTtsSettings", self.options);
         (self.client, r)
     }
 

@@ -3221,7 +3221,7 @@ impl GetJourneyExternaleventsSchemas {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/journey/externalevents/schemas", "getJourneyExternaleventsSchemas", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/journey/externalevents/schemas", "getJourneyExternaleventsSchemas", self.options);
         (self.client, r)
     }
 
@@ -3309,7 +3309,7 @@ impl GetJourneyExternaleventsSchemasCoretypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/journey/externalevents/schemas/coretypes", "getJourneyExternaleventsSchemasCoretypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/journey/externalevents/schemas/coretypes", "getJourneyExternaleventsSchemasCoretypes", self.options);
         (self.client, r)
     }
 
@@ -3389,7 +3389,7 @@ impl GetJourneyExternaleventsSchemasLimits {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/journey/externalevents/schemas/limits", "getJourneyExternaleventsSchemasLimits", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/journey/externalevents/schemas/limits", "getJourneyExternaleventsSchemasLimits", self.options);
         (self.client, r)
     }
 
@@ -3967,7 +3967,7 @@ impl GetJourneyOutcomesPredictors {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/journey/outcomes/predictors", "getJourneyOutcomesPredictors", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/journey/outcomes/predictors", "getJourneyOutcomesPredictors", self.options);
         (self.client, r)
     }
 
@@ -4830,7 +4830,7 @@ impl GetJourneyViewsDataDetails {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/journey/views/data/details", "getJourneyViewsDataDetails", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/journey/views/data/details", "getJourneyViewsDataDetails", self.options);
         (self.client, r)
     }
 
@@ -4916,7 +4916,7 @@ impl GetJourneyViewsEventdefinitions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/journey/views/eventdefinitions", "getJourneyViewsEventdefinitions", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/journey/views/eventdefinitions", "getJourneyViewsEventdefinitions", self.options);
         (self.client, r)
     }
 
@@ -4955,7 +4955,7 @@ impl GetJourneyViewsEventdefinitionsExternal {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/journey/views/eventdefinitions/external", "getJourneyViewsEventdefinitionsExternal", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/journey/views/eventdefinitions/external", "getJourneyViewsEventdefinitionsExternal", self.options);
         (self.client, r)
     }
 
@@ -4994,7 +4994,7 @@ impl GetJourneyViewsEventdefinitionsExternalChanges {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/journey/views/eventdefinitions/external/changes", "getJourneyViewsEventdefinitionsExternalChanges", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/journey/views/eventdefinitions/external/changes", "getJourneyViewsEventdefinitionsExternalChanges", self.options);
         (self.client, r)
     }
 

@@ -2640,7 +2640,7 @@ impl GetKnowledgeConnections {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/knowledge/connections", "getKnowledgeConnections", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/knowledge/connections", "getKnowledgeConnections", self.options);
         (self.client, r)
     }
 

@@ -2895,7 +2895,7 @@ impl GetLanguageunderstandingSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/languageunderstanding/settings", "getLanguageunderstandingSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/languageunderstanding/settings", "getLanguageunderstandingSettings", self.options);
         (self.client, r)
     }
 

@@ -324,7 +324,7 @@ impl GetLanguagesTranslations {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/languages/translations", "getLanguagesTranslations", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/languages/translations", "getLanguagesTranslations", self.options);
         (self.client, r)
     }
 

@@ -210,7 +210,7 @@ impl GetLicenseDefinitions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/license/definitions", "getLicenseDefinitions", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/license/definitions", "getLicenseDefinitions", self.options);
         (self.client, r)
     }
 

@@ -419,7 +419,7 @@ impl GetMessagingSettingsDefault {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/messaging/settings/default", "getMessagingSettingsDefault", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/messaging/settings/default", "getMessagingSettingsDefault", self.options);
         (self.client, r)
     }
 
@@ -507,7 +507,7 @@ impl DeleteMessagingSettingsDefault {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/messaging/settings/default", "deleteMessagingSettingsDefault", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/messaging/settings/default", "deleteMessagingSettingsDefault", self.options);
         (self.client, r)
     }
 

@@ -296,7 +296,7 @@ impl PostNotificationsChannels {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::POST, "/api/v2/notifications/channels", "postNotificationsChannels", self.options);
+        let r = ApiRequest::new(Method::POST, "/api/v2/notifications/channels", "postNotificationsChannels", self.options);
         (self.client, r)
     }
 

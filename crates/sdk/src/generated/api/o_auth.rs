@@ -380,7 +380,7 @@ impl GetOauthClients {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/oauth/clients", "getOauthClients", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/oauth/clients", "getOauthClients", self.options);
         (self.client, r)
     }
 

@@ -161,7 +161,7 @@ impl GetUsageEventsDefinitions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/usage/events/definitions", "getUsageEventsDefinitions", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/usage/events/definitions", "getUsageEventsDefinitions", self.options);
         (self.client, r)
     }
 

@@ -367,7 +367,7 @@ impl GetOrganizationsAuthenticationSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/organizations/authentication/settings", "getOrganizationsAuthenticationSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/organizations/authentication/settings", "getOrganizationsAuthenticationSettings", self.options);
         (self.client, r)
     }
 
@@ -455,7 +455,7 @@ impl GetOrganizationsEmbeddedintegration {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/organizations/embeddedintegration", "getOrganizationsEmbeddedintegration", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/organizations/embeddedintegration", "getOrganizationsEmbeddedintegration", self.options);
         (self.client, r)
     }
 
@@ -594,7 +594,7 @@ impl GetOrganizationsIpaddressauthentication {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/organizations/ipaddressauthentication", "getOrganizationsIpaddressauthentication", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/organizations/ipaddressauthentication", "getOrganizationsIpaddressauthentication", self.options);
         (self.client, r)
     }
 
@@ -808,7 +808,7 @@ impl GetOrganizationsLimitsDocs {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/organizations/limits/docs", "getOrganizationsLimitsDocs", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/organizations/limits/docs", "getOrganizationsLimitsDocs", self.options);
         (self.client, r)
     }
 
@@ -847,7 +847,7 @@ impl GetOrganizationsLimitsDocsFreetrial {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/organizations/limits/docs/freetrial", "getOrganizationsLimitsDocsFreetrial", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/organizations/limits/docs/freetrial", "getOrganizationsLimitsDocsFreetrial", self.options);
         (self.client, r)
     }
 
@@ -1027,7 +1027,7 @@ impl GetOrganizationsMe {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/organizations/me", "getOrganizationsMe", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/organizations/me", "getOrganizationsMe", self.options);
         (self.client, r)
     }
 
@@ -1113,7 +1113,7 @@ impl GetOrganizationsWhitelist {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/organizations/whitelist", "getOrganizationsWhitelist", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/organizations/whitelist", "getOrganizationsWhitelist", self.options);
         (self.client, r)
     }
 

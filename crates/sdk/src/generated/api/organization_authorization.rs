@@ -1256,7 +1256,7 @@ impl GetOrgauthorizationTrusteesCare {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/orgauthorization/trustees/care", "getOrgauthorizationTrusteesCare", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/orgauthorization/trustees/care", "getOrgauthorizationTrusteesCare", self.options);
         (self.client, r)
     }
 
@@ -1366,7 +1366,7 @@ impl GetOrgauthorizationTrusteesDefault {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/orgauthorization/trustees/default", "getOrgauthorizationTrusteesDefault", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/orgauthorization/trustees/default", "getOrgauthorizationTrusteesDefault", self.options);
         (self.client, r)
     }
 

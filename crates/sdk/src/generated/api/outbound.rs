@@ -12015,7 +12015,7 @@ impl GetOutboundSchedulesCampaigns {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/campaigns", "getOutboundSchedulesCampaigns", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/campaigns", "getOutboundSchedulesCampaigns", self.options);
         (self.client, r)
     }
 
@@ -12187,7 +12187,7 @@ impl GetOutboundSchedulesEmailcampaigns {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/emailcampaigns", "getOutboundSchedulesEmailcampaigns", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/emailcampaigns", "getOutboundSchedulesEmailcampaigns", self.options);
         (self.client, r)
     }
 
@@ -12359,7 +12359,7 @@ impl GetOutboundSchedulesMessagingcampaigns {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/messagingcampaigns", "getOutboundSchedulesMessagingcampaigns", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/messagingcampaigns", "getOutboundSchedulesMessagingcampaigns", self.options);
         (self.client, r)
     }
 
@@ -12531,7 +12531,7 @@ impl GetOutboundSchedulesSequences {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/sequences", "getOutboundSchedulesSequences", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/sequences", "getOutboundSchedulesSequences", self.options);
         (self.client, r)
     }
 
@@ -12703,7 +12703,7 @@ impl GetOutboundSchedulesWhatsappcampaigns {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/whatsappcampaigns", "getOutboundSchedulesWhatsappcampaigns", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/outbound/schedules/whatsappcampaigns", "getOutboundSchedulesWhatsappcampaigns", self.options);
         (self.client, r)
     }
 
@@ -13162,7 +13162,7 @@ impl GetOutboundSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/outbound/settings", "getOutboundSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/outbound/settings", "getOutboundSettings", self.options);
         (self.client, r)
     }
 
@@ -13258,7 +13258,7 @@ impl GetOutboundWrapupcodemappings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/outbound/wrapupcodemappings", "getOutboundWrapupcodemappings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/outbound/wrapupcodemappings", "getOutboundWrapupcodemappings", self.options);
         (self.client, r)
     }
 

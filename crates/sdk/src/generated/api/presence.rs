@@ -786,7 +786,7 @@ impl GetPresenceSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/presence/settings", "getPresenceSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/presence/settings", "getPresenceSettings", self.options);
         (self.client, r)
     }
 
@@ -1464,7 +1464,7 @@ impl GetSystempresences {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/systempresences", "getSystempresences", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/systempresences", "getSystempresences", self.options);
         (self.client, r)
     }
 

@@ -2984,7 +2984,7 @@ impl GetRecordingKeyconfigurations {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/recording/keyconfigurations", "getRecordingKeyconfigurations", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/recording/keyconfigurations", "getRecordingKeyconfigurations", self.options);
         (self.client, r)
     }
 
@@ -3738,7 +3738,7 @@ impl PostRecordingRecordingkeys {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/recordingkeys", "postRecordingRecordingkeys", self.options);
+        let r = ApiRequest::new(Method::POST, "/api/v2/recording/recordingkeys", "postRecordingRecordingkeys", self.options);
         (self.client, r)
     }
 
@@ -3777,7 +3777,7 @@ impl GetRecordingRecordingkeysRotationschedule {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/recording/recordingkeys/rotationschedule", "getRecordingRecordingkeysRotationschedule", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/recording/recordingkeys/rotationschedule", "getRecordingRecordingkeysRotationschedule", self.options);
         (self.client, r)
     }
 
@@ -4275,7 +4275,7 @@ impl GetRecordingsScreensessionsDetails {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/recordings/screensessions/details", "getRecordingsScreensessionsDetails", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/recordings/screensessions/details", "getRecordingsScreensessionsDetails", self.options);
         (self.client, r)
     }
 

@@ -3649,7 +3649,7 @@ impl GetRoutingAvailablemediatypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/availablemediatypes", "getRoutingAvailablemediatypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/routing/availablemediatypes", "getRoutingAvailablemediatypes", self.options);
         (self.client, r)
     }
 
@@ -3743,7 +3743,7 @@ impl GetRoutingDirectroutingbackupSettingsMe {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/directroutingbackup/settings/me", "getRoutingDirectroutingbackupSettingsMe", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/routing/directroutingbackup/settings/me", "getRoutingDirectroutingbackupSettingsMe", self.options);
         (self.client, r)
     }
 
@@ -3831,7 +3831,7 @@ impl DeleteRoutingDirectroutingbackupSettingsMe {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/routing/directroutingbackup/settings/me", "deleteRoutingDirectroutingbackupSettingsMe", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/routing/directroutingbackup/settings/me", "deleteRoutingDirectroutingbackupSettingsMe", self.options);
         (self.client, r)
     }
 
@@ -5668,7 +5668,7 @@ impl GetRoutingEmailSetup {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/email/setup", "getRoutingEmailSetup", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/routing/email/setup", "getRoutingEmailSetup", self.options);
         (self.client, r)
     }
 
@@ -6536,7 +6536,7 @@ impl GetRoutingPredictorsKeyperformanceindicatortypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/predictors/keyperformanceindicatortypes", "getRoutingPredictorsKeyperformanceindicatortypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/routing/predictors/keyperformanceindicatortypes", "getRoutingPredictorsKeyperformanceindicatortypes", self.options);
         (self.client, r)
     }
 
@@ -8736,7 +8736,7 @@ impl GetRoutingSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/settings", "getRoutingSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/routing/settings", "getRoutingSettings", self.options);
         (self.client, r)
     }
 
@@ -8830,7 +8830,7 @@ impl DeleteRoutingSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/routing/settings", "deleteRoutingSettings", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/routing/settings", "deleteRoutingSettings", self.options);
         (self.client, r)
     }
 
@@ -8872,7 +8872,7 @@ impl GetRoutingSettingsContactcenter {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/settings/contactcenter", "getRoutingSettingsContactcenter", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/routing/settings/contactcenter", "getRoutingSettingsContactcenter", self.options);
         (self.client, r)
     }
 
@@ -8966,7 +8966,7 @@ impl GetRoutingSettingsTranscription {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/settings/transcription", "getRoutingSettingsTranscription", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/routing/settings/transcription", "getRoutingSettingsTranscription", self.options);
         (self.client, r)
     }
 
@@ -11324,7 +11324,7 @@ impl GetRoutingUtilization {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/utilization", "getRoutingUtilization", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/routing/utilization", "getRoutingUtilization", self.options);
         (self.client, r)
     }
 
@@ -11418,7 +11418,7 @@ impl DeleteRoutingUtilization {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/routing/utilization", "deleteRoutingUtilization", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/routing/utilization", "deleteRoutingUtilization", self.options);
         (self.client, r)
     }
 

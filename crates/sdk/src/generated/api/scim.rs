@@ -898,7 +898,7 @@ impl GetScimResourcetypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/scim/resourcetypes", "getScimResourcetypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/scim/resourcetypes", "getScimResourcetypes", self.options);
         (self.client, r)
     }
 
@@ -1777,7 +1777,7 @@ impl GetScimV2Resourcetypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/scim/v2/resourcetypes", "getScimV2Resourcetypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/scim/v2/resourcetypes", "getScimV2Resourcetypes", self.options);
         (self.client, r)
     }
 

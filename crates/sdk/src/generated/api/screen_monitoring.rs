@@ -363,7 +363,7 @@ impl GetScreenmonitorsSessionsDetails {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/screenmonitors/sessions/details", "getScreenmonitorsSessionsDetails", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/screenmonitors/sessions/details", "getScreenmonitorsSessionsDetails", self.options);
         (self.client, r)
     }
 
@@ -455,7 +455,7 @@ impl GetScreenmonitorsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/screenmonitors/settings", "getScreenmonitorsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/screenmonitors/settings", "getScreenmonitorsSettings", self.options);
         (self.client, r)
     }
 

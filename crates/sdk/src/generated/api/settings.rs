@@ -256,7 +256,7 @@ impl GetExternalcontactsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/settings", "getExternalcontactsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/settings", "getExternalcontactsSettings", self.options);
         (self.client, r)
     }
 
@@ -342,7 +342,7 @@ impl DeleteExternalcontactsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/externalcontacts/settings", "deleteExternalcontactsSettings", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/externalcontacts/settings", "deleteExternalcontactsSettings", self.options);
         (self.client, r)
     }
 
@@ -381,7 +381,7 @@ impl GetSettingsExecutiondata {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/settings/executiondata", "getSettingsExecutiondata", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/settings/executiondata", "getSettingsExecutiondata", self.options);
         (self.client, r)
     }
 

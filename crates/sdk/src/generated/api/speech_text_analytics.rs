@@ -2602,7 +2602,7 @@ impl GetSpeechandtextanalyticsProgramsTranscriptionenginesDialects {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/programs/transcriptionengines/dialects", "getSpeechandtextanalyticsProgramsTranscriptionenginesDialects", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/programs/transcriptionengines/dialects", "getSpeechandtextanalyticsProgramsTranscriptionenginesDialects", self.options);
         (self.client, r)
     }
 
@@ -3452,7 +3452,7 @@ impl GetSpeechandtextanalyticsSentimentDialects {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/sentiment/dialects", "getSpeechandtextanalyticsSentimentDialects", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/sentiment/dialects", "getSpeechandtextanalyticsSentimentDialects", self.options);
         (self.client, r)
     }
 
@@ -3587,7 +3587,7 @@ impl DeleteSpeechandtextanalyticsSentimentfeedback {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/speechandtextanalytics/sentimentfeedback", "deleteSpeechandtextanalyticsSentimentfeedback", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/speechandtextanalytics/sentimentfeedback", "deleteSpeechandtextanalyticsSentimentfeedback", self.options);
         (self.client, r)
     }
 
@@ -3667,7 +3667,7 @@ impl GetSpeechandtextanalyticsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/settings", "getSpeechandtextanalyticsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/settings", "getSpeechandtextanalyticsSettings", self.options);
         (self.client, r)
     }
 
@@ -3974,7 +3974,7 @@ impl GetSpeechandtextanalyticsTopicsDialects {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/topics/dialects", "getSpeechandtextanalyticsTopicsDialects", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/topics/dialects", "getSpeechandtextanalyticsTopicsDialects", self.options);
         (self.client, r)
     }
 
@@ -4510,7 +4510,7 @@ impl GetSpeechandtextanalyticsTranslationsLanguages {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/translations/languages", "getSpeechandtextanalyticsTranslationsLanguages", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/speechandtextanalytics/translations/languages", "getSpeechandtextanalyticsTranslationsLanguages", self.options);
         (self.client, r)
     }
 

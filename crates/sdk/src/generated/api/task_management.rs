@@ -2566,7 +2566,7 @@ impl GetTaskmanagementWorkitemsSchemas {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/taskmanagement/workitems/schemas", "getTaskmanagementWorkitemsSchemas", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/taskmanagement/workitems/schemas", "getTaskmanagementWorkitemsSchemas", self.options);
         (self.client, r)
     }
 
@@ -2654,7 +2654,7 @@ impl GetTaskmanagementWorkitemsSchemasCoretypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/taskmanagement/workitems/schemas/coretypes", "getTaskmanagementWorkitemsSchemasCoretypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/taskmanagement/workitems/schemas/coretypes", "getTaskmanagementWorkitemsSchemasCoretypes", self.options);
         (self.client, r)
     }
 
@@ -2734,7 +2734,7 @@ impl GetTaskmanagementWorkitemsSchemasLimits {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/taskmanagement/workitems/schemas/limits", "getTaskmanagementWorkitemsSchemasLimits", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/taskmanagement/workitems/schemas/limits", "getTaskmanagementWorkitemsSchemasLimits", self.options);
         (self.client, r)
     }
 

@@ -470,7 +470,7 @@ impl GetTelephonyAgentsGreetingsMe {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/agents/greetings/me", "getTelephonyAgentsGreetingsMe", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/telephony/agents/greetings/me", "getTelephonyAgentsGreetingsMe", self.options);
         (self.client, r)
     }
 
@@ -699,7 +699,7 @@ impl GetTelephonyMediaregions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/mediaregions", "getTelephonyMediaregions", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/telephony/mediaregions", "getTelephonyMediaregions", self.options);
         (self.client, r)
     }
 
@@ -980,7 +980,7 @@ impl GetTelephonyOrganizationLink {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/organization/link", "getTelephonyOrganizationLink", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/telephony/organization/link", "getTelephonyOrganizationLink", self.options);
         (self.client, r)
     }
 
@@ -1119,7 +1119,7 @@ impl GetTelephonyOrganizationLinkRegions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/organization/link/regions", "getTelephonyOrganizationLinkRegions", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/telephony/organization/link/regions", "getTelephonyOrganizationLinkRegions", self.options);
         (self.client, r)
     }
 
@@ -1378,7 +1378,7 @@ impl GetTelephonySettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/settings", "getTelephonySettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/telephony/settings", "getTelephonySettings", self.options);
         (self.client, r)
     }
 

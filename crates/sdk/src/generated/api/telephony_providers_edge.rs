@@ -2755,7 +2755,7 @@ impl DeleteTelephonyProvidersEdgesAlertablepresences {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/telephony/providers/edges/alertablepresences", "deleteTelephonyProvidersEdgesAlertablepresences", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/telephony/providers/edges/alertablepresences", "deleteTelephonyProvidersEdgesAlertablepresences", self.options);
         (self.client, r)
     }
 
@@ -2794,7 +2794,7 @@ impl GetTelephonyProvidersEdgesCertificateauthorities {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/certificateauthorities", "getTelephonyProvidersEdgesCertificateauthorities", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/certificateauthorities", "getTelephonyProvidersEdgesCertificateauthorities", self.options);
         (self.client, r)
     }
 
@@ -3908,7 +3908,7 @@ impl GetTelephonyProvidersEdgesEdgeversionreport {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/edgeversionreport", "getTelephonyProvidersEdgesEdgeversionreport", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/edgeversionreport", "getTelephonyProvidersEdgesEdgeversionreport", self.options);
         (self.client, r)
     }
 
@@ -3947,7 +3947,7 @@ impl GetTelephonyProvidersEdgesExpired {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/expired", "getTelephonyProvidersEdgesExpired", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/expired", "getTelephonyProvidersEdgesExpired", self.options);
         (self.client, r)
     }
 

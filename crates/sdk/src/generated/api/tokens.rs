@@ -179,7 +179,7 @@ impl DeleteTokensMe {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/tokens/me", "deleteTokensMe", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/tokens/me", "deleteTokensMe", self.options);
         (self.client, r)
     }
 
@@ -218,7 +218,7 @@ impl HeadTokensMe {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::HEAD, "/api/v2/tokens/me", "headTokensMe", self.options);
+        let r = ApiRequest::new(Method::HEAD, "/api/v2/tokens/me", "headTokensMe", self.options);
         (self.client, r)
     }
 
@@ -257,7 +257,7 @@ impl GetTokensTimeout {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/tokens/timeout", "getTokensTimeout", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/tokens/timeout", "getTokensTimeout", self.options);
         (self.client, r)
     }
 

@@ -223,7 +223,7 @@ impl GetUserrecordingsSummary {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/userrecordings/summary", "getUserrecordingsSummary", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/userrecordings/summary", "getUserrecordingsSummary", self.options);
         (self.client, r)
     }
 

@@ -2869,7 +2869,7 @@ impl GetUsersCustomattributesSchemas {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/users/customattributes/schemas", "getUsersCustomattributesSchemas", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/users/customattributes/schemas", "getUsersCustomattributesSchemas", self.options);
         (self.client, r)
     }
 
@@ -2957,7 +2957,7 @@ impl GetUsersCustomattributesSchemasCoretypes {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/users/customattributes/schemas/coretypes", "getUsersCustomattributesSchemasCoretypes", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/users/customattributes/schemas/coretypes", "getUsersCustomattributesSchemasCoretypes", self.options);
         (self.client, r)
     }
 
@@ -3037,7 +3037,7 @@ impl GetUsersCustomattributesSchemasLimits {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/users/customattributes/schemas/limits", "getUsersCustomattributesSchemasLimits", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/users/customattributes/schemas/limits", "getUsersCustomattributesSchemasLimits", self.options);
         (self.client, r)
     }
 
@@ -3878,7 +3878,7 @@ impl GetUsersMeVerifiers {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/users/me/verifiers", "getUsersMeVerifiers", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/users/me/verifiers", "getUsersMeVerifiers", self.options);
         (self.client, r)
     }
 
@@ -4066,7 +4066,7 @@ impl PostUsersMeVerifiersWebauthnRegisterOptions {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::POST, "/api/v2/users/me/verifiers/webauthn/register/options", "postUsersMeVerifiersWebauthnRegisterOptions", self.options);
+        let r = ApiRequest::new(Method::POST, "/api/v2/users/me/verifiers/webauthn/register/options", "postUsersMeVerifiersWebauthnRegisterOptions", self.options);
         (self.client, r)
     }
 
@@ -4306,7 +4306,7 @@ impl GetUsersStationsMe {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/users/stations/me", "getUsersStationsMe", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/users/stations/me", "getUsersStationsMe", self.options);
         (self.client, r)
     }
 
@@ -4345,7 +4345,7 @@ impl DeleteUsersStationsMeAssociatedstation {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/users/stations/me/associatedstation", "deleteUsersStationsMeAssociatedstation", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/users/stations/me/associatedstation", "deleteUsersStationsMeAssociatedstation", self.options);
         (self.client, r)
     }
 

@@ -155,7 +155,7 @@ impl GetDate {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/date", "getDate", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/date", "getDate", self.options);
         (self.client, r)
     }
 
@@ -194,7 +194,7 @@ impl GetIpranges {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/ipranges", "getIpranges", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/ipranges", "getIpranges", self.options);
         (self.client, r)
     }
 

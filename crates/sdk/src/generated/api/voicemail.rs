@@ -694,7 +694,7 @@ impl GetVoicemailMailbox {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/voicemail/mailbox", "getVoicemailMailbox", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/voicemail/mailbox", "getVoicemailMailbox", self.options);
         (self.client, r)
     }
 
@@ -733,7 +733,7 @@ impl GetVoicemailMeMailbox {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/voicemail/me/mailbox", "getVoicemailMeMailbox", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/voicemail/me/mailbox", "getVoicemailMeMailbox", self.options);
         (self.client, r)
     }
 
@@ -831,7 +831,7 @@ impl GetVoicemailMePolicy {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/voicemail/me/policy", "getVoicemailMePolicy", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/voicemail/me/policy", "getVoicemailMePolicy", self.options);
         (self.client, r)
     }
 
@@ -1025,7 +1025,7 @@ impl DeleteVoicemailMessages {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/voicemail/messages", "deleteVoicemailMessages", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/voicemail/messages", "deleteVoicemailMessages", self.options);
         (self.client, r)
     }
 
@@ -1311,7 +1311,7 @@ impl GetVoicemailPolicy {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/voicemail/policy", "getVoicemailPolicy", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/voicemail/policy", "getVoicemailPolicy", self.options);
         (self.client, r)
     }
 

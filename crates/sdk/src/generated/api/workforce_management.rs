@@ -8258,7 +8258,7 @@ impl GetWorkforcemanagementAgentsMeManagementunit {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/agents/me/managementunit", "getWorkforcemanagementAgentsMeManagementunit", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/agents/me/managementunit", "getWorkforcemanagementAgentsMeManagementunit", self.options);
         (self.client, r)
     }
 
@@ -9433,7 +9433,7 @@ impl GetWorkforcemanagementAlternativeshiftsSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/alternativeshifts/settings", "getWorkforcemanagementAlternativeshiftsSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/alternativeshifts/settings", "getWorkforcemanagementAlternativeshiftsSettings", self.options);
         (self.client, r)
     }
 
@@ -20344,7 +20344,7 @@ impl GetWorkforcemanagementCalendarUrlIcs {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/calendar/url/ics", "getWorkforcemanagementCalendarUrlIcs", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/calendar/url/ics", "getWorkforcemanagementCalendarUrlIcs", self.options);
         (self.client, r)
     }
 
@@ -20432,7 +20432,7 @@ impl DeleteWorkforcemanagementCalendarUrlIcs {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::DELETE, "/api/v2/workforcemanagement/calendar/url/ics", "deleteWorkforcemanagementCalendarUrlIcs", self.options);
+        let r = ApiRequest::new(Method::DELETE, "/api/v2/workforcemanagement/calendar/url/ics", "deleteWorkforcemanagementCalendarUrlIcs", self.options);
         (self.client, r)
     }
 
@@ -20471,7 +20471,7 @@ impl GetWorkforcemanagementHistoricaldataBulkRemoveJobs {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs", "getWorkforcemanagementHistoricaldataBulkRemoveJobs", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs", "getWorkforcemanagementHistoricaldataBulkRemoveJobs", self.options);
         (self.client, r)
     }
 
@@ -20600,7 +20600,7 @@ impl GetWorkforcemanagementHistoricaldataImportstatus {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/historicaldata/importstatus", "getWorkforcemanagementHistoricaldataImportstatus", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/historicaldata/importstatus", "getWorkforcemanagementHistoricaldataImportstatus", self.options);
         (self.client, r)
     }
 
@@ -20729,7 +20729,7 @@ impl GetWorkforcemanagementIntegrationsHris {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/integrations/hris", "getWorkforcemanagementIntegrationsHris", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/integrations/hris", "getWorkforcemanagementIntegrationsHris", self.options);
         (self.client, r)
     }
 
@@ -24378,7 +24378,7 @@ impl GetWorkforcemanagementNotifications {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/notifications", "getWorkforcemanagementNotifications", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/notifications", "getWorkforcemanagementNotifications", self.options);
         (self.client, r)
     }
 
@@ -24466,7 +24466,7 @@ impl GetWorkforcemanagementSchedulebids {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/schedulebids", "getWorkforcemanagementSchedulebids", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/schedulebids", "getWorkforcemanagementSchedulebids", self.options);
         (self.client, r)
     }
 
@@ -24824,7 +24824,7 @@ impl GetWorkforcemanagementSchedulingpreferencesSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/schedulingpreferences/settings", "getWorkforcemanagementSchedulingpreferencesSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/schedulingpreferences/settings", "getWorkforcemanagementSchedulingpreferencesSettings", self.options);
         (self.client, r)
     }
 
@@ -24863,7 +24863,7 @@ impl GetWorkforcemanagementShifttrades {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/shifttrades", "getWorkforcemanagementShifttrades", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/shifttrades", "getWorkforcemanagementShifttrades", self.options);
         (self.client, r)
     }
 
@@ -25735,7 +25735,7 @@ impl GetWorkforcemanagementTimeoffrequests {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/timeoffrequests", "getWorkforcemanagementTimeoffrequests", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/timeoffrequests", "getWorkforcemanagementTimeoffrequests", self.options);
         (self.client, r)
     }
 
@@ -26160,7 +26160,7 @@ impl GetWorkforcemanagementUnavailabletimesSettings {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/unavailabletimes/settings", "getWorkforcemanagementUnavailabletimesSettings", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/unavailabletimes/settings", "getWorkforcemanagementUnavailabletimesSettings", self.options);
         (self.client, r)
     }
 
@@ -26479,7 +26479,7 @@ impl GetWorkforcemanagementWorkplanbids {
     }
 
     fn into_parts(self) -> (Client, ApiRequest) {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/workplanbids", "getWorkforcemanagementWorkplanbids", self.options);
+        let r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/workplanbids", "getWorkforcemanagementWorkplanbids", self.options);
         (self.client, r)
     }
 
