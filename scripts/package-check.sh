@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Packages every crate a user depends on and checks each .crate file is under crates.io's 10 MB
+# limit. The vendored spec and the generator are not part of any library package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+crates=(purecloud-platform-client-v2-models purecloud-platform-client-v2-models-part1
+        purecloud-platform-client-v2-models-part2 purecloud-platform-client-v2)
+args=()
+for c in "${crates[@]}"; do args+=(-p "$c"); done
+# --no-verify: verification would rebuild every crate from its package (minutes for the models);
+# the workspace build and tests above already compile exactly these sources.
+cargo package --quiet --allow-dirty --no-verify "${args[@]}"
+limit=$((10 * 1024 * 1024))
+for c in "${crates[@]}"; do
+  f=$(ls target/package/"$c"-[0-9]*.crate | tail -n 1)
+  size=$(stat -c %s "$f")
+  printf '%-50s %8d KiB\n' "$(basename "$f")" $((size / 1024))
+  if [ "$size" -ge "$limit" ]; then echo "error: $f is over 10 MB" >&2; exit 1; fi
+  if tar -tzf "$f" | grep -q 'platform-api-v2.json'; then echo "error: $f contains the spec" >&2; exit 1; fi
+done
