@@ -70,7 +70,11 @@ pub fn emit(api: &Api) -> ApiFiles {
                 .iter()
                 .map(|&g| api.groups[g].feature.clone())
                 .collect();
-            let cfg = if fs == module_features { String::new() } else { cfg_any(&fs) };
+            let cfg = if fs == module_features {
+                String::new()
+            } else {
+                cfg_any(&fs)
+            };
             builder(&mut out, op, &cfg);
         }
         files.push((format!("api/{}.rs", g.module), out));
@@ -118,7 +122,11 @@ fn path_field_ty(t: &Ty) -> String {
 
 fn method_doc(op: &Operation) -> String {
     let mut d = String::new();
-    d.push_str(if op.summary.is_empty() { &op.id } else { &op.summary });
+    d.push_str(if op.summary.is_empty() {
+        &op.id
+    } else {
+        &op.summary
+    });
     d.push_str("\n\n");
     if !op.description.is_empty() {
         d.push_str(&op.description);
@@ -245,7 +253,11 @@ fn setter(out: &mut String, p: &Param) {
 }
 
 fn builder(out: &mut String, op: &Operation, cfg: &str) {
-    let cfgl = if cfg.is_empty() { String::new() } else { format!("{cfg}\n") };
+    let cfgl = if cfg.is_empty() {
+        String::new()
+    } else {
+        format!("{cfg}\n")
+    };
     let _ = writeln!(
         out,
         "\n/// Request builder for `{}` (`{} {}`): set parameters, then send.\n{cfgl}#[derive(Clone, Debug)]\n#[must_use = \"a request does nothing until it is sent\"]\npub struct {} {{\n    pub(crate) client: Client,\n    pub(crate) options: RequestOptions,",
@@ -255,7 +267,12 @@ fn builder(out: &mut String, op: &Operation, cfg: &str) {
         let _ = writeln!(out, "    pub(crate) {}: {},", p.ident, path_field_ty(&p.ty));
     }
     for p in optional(op) {
-        let _ = writeln!(out, "    pub(crate) {}: Option<{}>,", p.ident, rust::ty(&p.ty, "m::"));
+        let _ = writeln!(
+            out,
+            "    pub(crate) {}: Option<{}>,",
+            p.ident,
+            rust::ty(&p.ty, "m::")
+        );
     }
     out.push_str("}\n");
 
@@ -278,7 +295,11 @@ fn builder(out: &mut String, op: &Operation, cfg: &str) {
     }
     for p in &op.params {
         let _ = match p.location {
-            Location::Path => writeln!(out, "        r.path_param({:?}, &self.{});", p.name, p.ident),
+            Location::Path => writeln!(
+                out,
+                "        r.path_param({:?}, &self.{});",
+                p.name, p.ident
+            ),
             Location::Query => {
                 let f = if p.collection_format.as_deref() == Some("csv") {
                     "query_csv"
@@ -320,10 +341,7 @@ fn request_test(api: &Api) -> String {
         );
         for &oi in &g.ops {
             let op = &api.ops[oi];
-            let args: Vec<String> = positional(op)
-                .iter()
-                .map(|p| sample_expr(op, p))
-                .collect();
+            let args: Vec<String> = positional(op).iter().map(|p| sample_expr(op, p)).collect();
             let mut call = format!("api.{}({})", op.method_name, args.join(", "));
             for p in optional(op) {
                 let _ = write!(

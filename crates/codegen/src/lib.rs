@@ -33,7 +33,10 @@ pub fn generate(
     let mut files = Vec::new();
     for c in &m.crates {
         for (p, text) in &c.files {
-            files.push((Path::new(&c.dir).join("src/generated").join(p), text.clone()));
+            files.push((
+                Path::new(&c.dir).join("src/generated").join(p),
+                text.clone(),
+            ));
         }
     }
     for (p, c) in a.files {
@@ -48,7 +51,12 @@ pub fn generate(
         models_test(&api),
     ));
 
-    let quoted = |v: &[String]| v.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
+    let quoted = |v: &[String]| {
+        v.iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     // The shared models crate: every feature.
     let mut core = format!(
         "# One feature per API group: the models its operations need. `{}`: the definitions no\n# operation uses (Notifications API event bodies). `full`: all of them.\nfull = [{}]\n",
@@ -60,7 +68,10 @@ pub fn generate(
     }
     let core_dir = &m.crates[0].dir;
     let manifest = format!("{core_dir}/Cargo.toml");
-    files.push((PathBuf::from(&manifest), replace_block(&read(&manifest)?, &core)?));
+    files.push((
+        PathBuf::from(&manifest),
+        replace_block(&read(&manifest)?, &core)?,
+    ));
     // The parts: the features whose own models they hold (which also need the shared ones).
     let mut owner = std::collections::BTreeMap::new();
     for (i, c) in m.crates.iter().enumerate().skip(1) {
@@ -70,7 +81,10 @@ pub fn generate(
             owner.insert(f.clone(), i);
         }
         let manifest = format!("{}/Cargo.toml", c.dir);
-        files.push((PathBuf::from(&manifest), replace_block(&read(&manifest)?, &block)?));
+        files.push((
+            PathBuf::from(&manifest),
+            replace_block(&read(&manifest)?, &block)?,
+        ));
     }
     // The SDK: a feature per group enables the group's models wherever they live.
     let sdk_dep = |f: &str| -> String {
@@ -89,7 +103,10 @@ pub fn generate(
         sdk.push_str(&format!("{f} = [{}]\n", sdk_dep(f)));
     }
     let manifest = "crates/sdk/Cargo.toml";
-    files.push((PathBuf::from(manifest), replace_block(&read(manifest)?, &sdk)?));
+    files.push((
+        PathBuf::from(manifest),
+        replace_block(&read(manifest)?, &sdk)?,
+    ));
     Ok(Output { files })
 }
 

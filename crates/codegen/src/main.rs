@@ -15,7 +15,11 @@ fn main() -> ExitCode {
                 Some(r) => root = PathBuf::from(r),
                 None => return fail("--root needs a directory"),
             },
-            other => return fail(&format!("unknown argument {other:?} (use --check, --root DIR)")),
+            other => {
+                return fail(&format!(
+                    "unknown argument {other:?} (use --check, --root DIR)"
+                ))
+            }
         }
     }
     let read = |p: &str| {
@@ -34,7 +38,10 @@ fn main() -> ExitCode {
         "crates/sdk/tests/generated".to_owned(),
     ];
     for i in 0..purecloud_codegen::models::PARTS {
-        dirs.push(format!("{}/src/generated", purecloud_codegen::models::part_dir(i)));
+        dirs.push(format!(
+            "{}/src/generated",
+            purecloud_codegen::models::part_dir(i)
+        ));
     }
     let wanted: std::collections::BTreeSet<PathBuf> =
         out.files.iter().map(|(p, _)| root.join(p)).collect();

@@ -52,7 +52,11 @@ pub fn emit(api: &Api) -> ModelFiles {
     // rest stay in the shared crate. A shared model never refers to a part's model (a model's
     // dependencies are needed by every feature that needs it), so parts depend only on the
     // shared crate and compile in parallel.
-    let weight = |ms: &Vec<&Model>| -> usize { ms.iter().map(|m| 4 + m.props.len() + 3 * m.enums.len()).sum() };
+    let weight = |ms: &Vec<&Model>| -> usize {
+        ms.iter()
+            .map(|m| 4 + m.props.len() + 3 * m.enums.len())
+            .sum()
+    };
     let mut singles: Vec<(&BTreeSet<String>, usize)> = sets
         .iter()
         .filter(|(fs, _)| fs.len() == 1)
@@ -69,7 +73,11 @@ pub fn emit(api: &Api) -> ModelFiles {
 
     let mut crates: Vec<ModelCrate> = std::iter::once("crates/models".to_owned())
         .chain((0..PARTS).map(part_dir))
-        .map(|dir| ModelCrate { dir, files: Vec::new(), features: Vec::new() })
+        .map(|dir| ModelCrate {
+            dir,
+            files: Vec::new(),
+            features: Vec::new(),
+        })
         .collect();
     crates[0].features = features.iter().cloned().collect();
     let mut module_lines: Vec<Vec<String>> = vec![Vec::new(); PARTS + 1];
@@ -87,7 +95,10 @@ pub fn emit(api: &Api) -> ModelFiles {
                 format!("shared_{:08x}", rust::fnv(&joined.join(",")))
             }
         };
-        assert!(used_names.insert(module.clone()), "module name clash: {module}");
+        assert!(
+            used_names.insert(module.clone()),
+            "module name clash: {module}"
+        );
         let cfg = cfg_any(fs);
         module_lines[ci].push(format!(
             "{cfg}\nmod {module};\n{cfg}\npub use self::{module}::*;\n"
@@ -199,11 +210,19 @@ fn model(out: &mut String, m: &Model) {
         m.name
     );
     if m.props.is_empty() {
-        let _ = writeln!(out, "            r.read_unknown(&k, &mut v.{})?;", m.unknown_ident);
+        let _ = writeln!(
+            out,
+            "            r.read_unknown(&k, &mut v.{})?;",
+            m.unknown_ident
+        );
     } else {
         out.push_str("            match &*k {\n");
         for p in &m.props {
-            let _ = writeln!(out, "                {:?} => v.{} = r.read()?,", p.json, p.ident);
+            let _ = writeln!(
+                out,
+                "                {:?} => v.{} = r.read()?,",
+                p.json, p.ident
+            );
         }
         let _ = writeln!(
             out,

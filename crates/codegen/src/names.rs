@@ -116,7 +116,10 @@ mod tests {
         assert_eq!(snake("AIStudio"), "ai_studio");
         assert_eq!(snake("TelephonyProvidersEdge"), "telephony_providers_edge");
         assert_eq!(snake("getScimV2Users"), "get_scim_v2_users");
-        assert_eq!(snake("getPresenceDefinitions0"), "get_presence_definitions0");
+        assert_eq!(
+            snake("getPresenceDefinitions0"),
+            "get_presence_definitions0"
+        );
         assert_eq!(snake("SCIM"), "scim");
         assert_eq!(snake("edge-id"), "edge_id");
         assert_eq!(kebab("SpeechTextAnalytics"), "speech-text-analytics");

@@ -138,8 +138,24 @@ pub struct EnumDef {
 
 /// Type names the generated code uses unqualified; no definition may be called that.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Value", "BTreeMap",
-    "Date", "OffsetDateTime", "Default", "Clone", "Self", "Into", "From",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Value",
+    "BTreeMap",
+    "Date",
+    "OffsetDateTime",
+    "Default",
+    "Clone",
+    "Self",
+    "Into",
+    "From",
 ];
 
 fn ref_name(v: &Value) -> Option<String> {
@@ -224,8 +240,8 @@ pub fn parse(doc: &Value) -> Result<Api, String> {
                 enum_names.insert(n.clone());
                 enum_name = Some(n);
             }
-            let ty = schema_ty(p, enum_name.as_deref())
-                .map_err(|e| format!("{name}.{json}: {e}"))?;
+            let ty =
+                schema_ty(p, enum_name.as_deref()).map_err(|e| format!("{name}.{json}: {e}"))?;
             if let (Ty::Enum(n), Some(Value::Array(vals))) = (&ty, p.get("enum")) {
                 let mut values = Vec::new();
                 let mut seen = BTreeSet::new();
@@ -358,7 +374,12 @@ pub fn parse(doc: &Value) -> Result<Api, String> {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+                .chain(
+                    op.get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                );
             for p in all_params {
                 let name = text(p, "name");
                 let location = match p.get("in").and_then(Value::as_str) {
@@ -404,7 +425,10 @@ pub fn parse(doc: &Value) -> Result<Api, String> {
                     return Err(format!("{where_}: path parameter {name} is not declared"));
                 }
             }
-            let responses = op.get("responses").and_then(Value::as_object).unwrap_or(&empty);
+            let responses = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
             let ok = responses
                 .iter()
                 .filter(|(code, _)| code.starts_with('2'))
@@ -418,13 +442,12 @@ pub fn parse(doc: &Value) -> Result<Api, String> {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            let produces_text = if !produces.is_empty()
-                && !produces.iter().any(|p| p.contains("json"))
-            {
-                Some(produces.join(", "))
-            } else {
-                None
-            };
+            let produces_text =
+                if !produces.is_empty() && !produces.iter().any(|p| p.contains("json")) {
+                    Some(produces.join(", "))
+                } else {
+                    None
+                };
             let auth = match op.get("security").or_else(|| doc.get("security")) {
                 Some(Value::Array(a)) => !a.is_empty(),
                 _ => false,
@@ -440,7 +463,10 @@ pub fn parse(doc: &Value) -> Result<Api, String> {
                 path: path.clone(),
                 summary: text(op, "summary"),
                 description: text(op, "description"),
-                deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                deprecated: op
+                    .get("deprecated")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
                 preview: op
                     .get("x-genesys-preview")
                     .and_then(Value::as_bool)
@@ -563,8 +589,11 @@ impl Api {
     /// mention, transitively). Models needed by no group belong to [`EVENTS_FEATURE`]. The models
     /// `always` needs (the runtime's error body) map to an empty set: always compiled.
     pub fn model_features(&self, always: &[&str]) -> BTreeMap<String, BTreeSet<String>> {
-        let mut out: BTreeMap<String, BTreeSet<String>> =
-            self.models.keys().map(|k| (k.clone(), BTreeSet::new())).collect();
+        let mut out: BTreeMap<String, BTreeSet<String>> = self
+            .models
+            .keys()
+            .map(|k| (k.clone(), BTreeSet::new()))
+            .collect();
         let mut roots_by_feature: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for g in &self.groups {
             let roots = roots_by_feature.entry(g.feature.clone()).or_default();

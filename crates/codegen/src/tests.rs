@@ -64,7 +64,9 @@ fn mini() -> serde_json::Value {
 
 fn out_files() -> Vec<(PathBuf, String)> {
     let toml = format!("[features]\n{BEGIN_FEATURES}\nold = []\n{END_FEATURES}\n");
-    generate(&mini().to_string(), &|_| Ok(toml.clone())).expect("generate").files
+    generate(&mini().to_string(), &|_| Ok(toml.clone()))
+        .expect("generate")
+        .files
 }
 
 fn file(files: &[(PathBuf, String)], suffix: &str) -> String {
@@ -92,9 +94,15 @@ fn parses_groups_ops_and_models() {
     assert!(manager.boxed, "self reference must be boxed");
     let lonely = &api.models["Lonely"];
     assert!(!lonely.props[0].boxed, "no cycle, no box");
-    assert_eq!(user.unknown_ident, "unknown_fields_", "clash with a property is avoided");
+    assert_eq!(
+        user.unknown_ident, "unknown_fields_",
+        "clash with a property is avoided"
+    );
     assert_eq!(user.enums[0].name, "UserState");
-    assert_eq!(user.enums[0].values[2], ("OnQueue".into(), "ON_QUEUE".into()));
+    assert_eq!(
+        user.enums[0].values[2],
+        ("OnQueue".into(), "ON_QUEUE".into())
+    );
     assert_eq!(user.enums[0].values[3], ("V1".into(), "1".into()));
 }
 
@@ -104,7 +112,10 @@ fn model_features_follow_operations_and_events() {
     let f = api.model_features(models::ALWAYS);
     assert!(f["ErrorBody"].is_empty(), "runtime models are always on");
     let user: Vec<&str> = f["User"].iter().map(String::as_str).collect();
-    assert_eq!(user, vec![spec::EVENTS_FEATURE, "telephony-providers-edge", "users"]);
+    assert_eq!(
+        user,
+        vec![spec::EVENTS_FEATURE, "telephony-providers-edge", "users"]
+    );
     let lonely: Vec<&str> = f["Lonely"].iter().map(String::as_str).collect();
     assert_eq!(lonely, vec![spec::EVENTS_FEATURE]);
 }
@@ -161,9 +172,14 @@ fn emits_api_groups_and_builders() {
     assert!(users.contains("&lt;b&gt;bold&lt;/b&gt;"));
     // The builder of a two-group operation lives once, in its first group, gated by both.
     let api_mod = file(&files, "crates/sdk/src/generated/api/mod.rs");
-    assert!(api_mod.contains("#[cfg(any(feature = \"telephony-providers-edge\", feature = \"users\"))]\npub mod users;"));
+    assert!(api_mod.contains(
+        "#[cfg(any(feature = \"telephony-providers-edge\", feature = \"users\"))]\npub mod users;"
+    ));
     assert!(users.contains("#[cfg(feature = \"users\")]\n#[derive(Clone, Debug)]\n#[must_use = \"a request does nothing until it is sent\"]\npub struct GetUser {"));
-    let edge = file(&files, "crates/sdk/src/generated/api/telephony_providers_edge.rs");
+    let edge = file(
+        &files,
+        "crates/sdk/src/generated/api/telephony_providers_edge.rs",
+    );
     assert!(edge.contains("-> super::users::PatchUser {"));
     assert!(!edge.contains("pub struct PatchUser"));
     let t = file(&files, "crates/sdk/tests/generated/requests.rs");
@@ -182,7 +198,9 @@ fn bad_specs_are_clear_errors() {
     let e = spec::parse(&s).unwrap_err();
     assert!(e.contains("userId"), "{e}");
     assert!(generate("not json", &|_| Ok(String::new())).is_err());
-    let e = generate(&mini().to_string(), &|_| Ok("no markers".into())).err().unwrap();
+    let e = generate(&mini().to_string(), &|_| Ok("no markers".into()))
+        .err()
+        .unwrap();
     assert!(e.contains("marker"), "{e}");
 }
 

@@ -2,9 +2,10 @@
 //! a sample with unknown properties and unknown enum values, and `{}`; and writes each back
 //! without loss. Needs `--features full` to cover every model.
 
-mod support;
 #[path = "generated/all_models.rs"]
+#[rustfmt::skip]
 mod generated;
+mod support;
 
 use purecloud_platform_client_v2::models::json::{self, DecodeError, FromJson, ToJson};
 use serde_json::Value;
@@ -47,8 +48,13 @@ impl Checker {
         }
         match rt(b"{}") {
             Ok(out) if out == b"{}" => {}
-            Ok(out) => self.failures.push(format!("{name}: {{}} became {}", String::from_utf8_lossy(&out))),
-            Err(e) => self.failures.push(format!("{name}: {{}} does not decode: {e}")),
+            Ok(out) => self.failures.push(format!(
+                "{name}: {{}} became {}",
+                String::from_utf8_lossy(&out)
+            )),
+            Err(e) => self
+                .failures
+                .push(format!("{name}: {{}} does not decode: {e}")),
         }
         if rt(b"[]").is_ok() || rt(b"\"text\"").is_ok() {
             self.failures.push(format!("{name}: a non-object decoded"));
@@ -70,7 +76,10 @@ fn diff(want: &Value, got: &Value, at: &str) -> String {
                     _ => {}
                 }
             }
-            b.keys().find(|k| !a.contains_key(*k)).map(|k| format!("{at}.{k} unexpected")).unwrap_or_default()
+            b.keys()
+                .find(|k| !a.contains_key(*k))
+                .map(|k| format!("{at}.{k} unexpected"))
+                .unwrap_or_default()
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
             .iter()
@@ -88,13 +97,21 @@ fn every_model_round_trips_full_unknown_and_empty_samples() {
     let mut c = Checker::default();
     generated::check_all(&mut c);
     #[cfg(feature = "full")]
-    assert_eq!(c.checked, support::spec()["definitions"].as_object().unwrap().len());
+    assert_eq!(
+        c.checked,
+        support::spec()["definitions"].as_object().unwrap().len()
+    );
     assert!(
         c.failures.is_empty(),
         "{} of {} models fail:\n{}",
         c.failures.len(),
         c.checked,
-        c.failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        c.failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     eprintln!("round-tripped {} models", c.checked);
 }

@@ -2,9 +2,10 @@
 //! checks method, path, query encoding, headers, auth and body against the spec.
 //! Needs `--features full` to cover every group; with fewer features it checks what is enabled.
 
-mod support;
 #[path = "generated/requests.rs"]
+#[rustfmt::skip]
 mod generated;
+mod support;
 
 use purecloud_platform_client_v2::Client;
 use serde_json::Value;
@@ -13,7 +14,10 @@ use support::{expected_param, operations, percent_decode, Samples};
 
 #[test]
 fn every_operation_builds_the_request_the_spec_describes() {
-    let client = Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
     let built = generated::build_all(&client, &mut Samples);
     let mut failures = Vec::new();
     let mut seen = BTreeSet::new();
@@ -22,7 +26,12 @@ fn every_operation_builds_the_request_the_spec_describes() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["name"].as_str().unwrap().to_owned(), t["x-sdk-class"].as_str().unwrap().to_owned()))
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_owned(),
+                t["x-sdk-class"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     for (class, op_id, req, _) in &built {
         pairs.insert((class.to_string(), op_id.to_string()));
@@ -38,25 +47,40 @@ fn every_operation_builds_the_request_the_spec_describes() {
         if req.operation_id() != *op_id {
             fail(format!("operation id {}", req.operation_id()));
         }
-        let auth = op["security"].as_array().map(|a| !a.is_empty()).unwrap_or(false);
+        let auth = op["security"]
+            .as_array()
+            .map(|a| !a.is_empty())
+            .unwrap_or(false);
         if req.requires_auth() != auth {
             fail(format!("auth {} != spec {auth}", req.requires_auth()));
         }
-        let params: Vec<&Value> = op["parameters"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+        let params: Vec<&Value> = op["parameters"]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
         // Path: the same segments, each the percent-decoded sample of its parameter.
         let want: Vec<String> = path
             .split('/')
-            .map(|seg| match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => {
-                    let p = params.iter().find(|p| p["name"] == name && p["in"] == "path").unwrap();
-                    expected_param(p["type"].as_str().unwrap(), p["format"].as_str(), name).remove(0)
-                }
-                None => seg.to_owned(),
-            })
+            .map(
+                |seg| match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => {
+                        let p = params
+                            .iter()
+                            .find(|p| p["name"] == name && p["in"] == "path")
+                            .unwrap();
+                        expected_param(p["type"].as_str().unwrap(), p["format"].as_str(), name)
+                            .remove(0)
+                    }
+                    None => seg.to_owned(),
+                },
+            )
             .collect();
         let got: Vec<String> = req.path().split('/').map(percent_decode).collect();
         if got != want {
-            fail(format!("path {} decodes to {got:?}, want {want:?}", req.path()));
+            fail(format!(
+                "path {} decodes to {got:?}, want {want:?}",
+                req.path()
+            ));
         }
         if req.path().contains(' ') || req.path().contains('?') || req.path().contains('#') {
             fail(format!("path not encoded: {}", req.path()));
@@ -65,8 +89,13 @@ fn every_operation_builds_the_request_the_spec_describes() {
         let mut want_q = Vec::new();
         for p in params.iter().filter(|p| p["in"] == "query") {
             let name = p["name"].as_str().unwrap();
-            if p["type"] == "array" && p.get("collectionFormat").and_then(Value::as_str) == Some("csv") {
-                want_q.push((name.to_owned(), expected_param("array", None, name).join(",")));
+            if p["type"] == "array"
+                && p.get("collectionFormat").and_then(Value::as_str) == Some("csv")
+            {
+                want_q.push((
+                    name.to_owned(),
+                    expected_param("array", None, name).join(","),
+                ));
             } else {
                 for v in expected_param(p["type"].as_str().unwrap(), p["format"].as_str(), name) {
                     want_q.push((name.to_owned(), v));
@@ -96,7 +125,10 @@ fn every_operation_builds_the_request_the_spec_describes() {
                 let got: Value = serde_json::from_slice(b).unwrap();
                 let want = support::body_sample(op_id);
                 if got != want {
-                    fail(format!("body differs: {}", first_difference(&want, &got, "body")));
+                    fail(format!(
+                        "body differs: {}",
+                        first_difference(&want, &got, "body")
+                    ));
                 }
             }
             (true, None) => fail("body missing".into()),
@@ -118,8 +150,22 @@ fn every_operation_builds_the_request_the_spec_describes() {
         assert_eq!(seen.len(), 3356, "operations covered");
     }
     let _ = &tag_class;
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.iter().take(30).cloned().collect::<Vec<_>>().join("\n"));
-    eprintln!("checked {} requests ({} operations)", built.len(), seen.len());
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    eprintln!(
+        "checked {} requests ({} operations)",
+        built.len(),
+        seen.len()
+    );
 }
 
 pub fn first_difference(want: &Value, got: &Value, at: &str) -> String {

@@ -25,8 +25,12 @@ pub mod fixed {
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/platform-api-v2.json");
-        let text = std::fs::read_to_string(path).expect("the vendored spec (spec/platform-api-v2.json)");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../spec/platform-api-v2.json"
+        );
+        let text =
+            std::fs::read_to_string(path).expect("the vendored spec (spec/platform-api-v2.json)");
         serde_json::from_str(&text).expect("spec is JSON")
     })
 }
@@ -39,7 +43,10 @@ pub fn operations() -> &'static BTreeMap<String, (String, String, Value)> {
         for (path, item) in spec()["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {
                 if let Some(id) = op["operationId"].as_str() {
-                    out.insert(id.to_owned(), (method.to_ascii_uppercase(), path.clone(), op.clone()));
+                    out.insert(
+                        id.to_owned(),
+                        (method.to_ascii_uppercase(), path.clone(), op.clone()),
+                    );
                 }
             }
         }
@@ -87,13 +94,19 @@ fn sample_at(schema: &Value, flavor: Flavor, stack: &mut Vec<String>) -> Option<
         }
         stack.pop();
         if flavor == Flavor::Unknowns {
-            obj.insert("zzUnknownProperty".into(), json!({"nested": [1, "two", null, 2.5], "flag": true}));
+            obj.insert(
+                "zzUnknownProperty".into(),
+                json!({"nested": [1, "two", null, 2.5], "flag": true}),
+            );
         }
         return Some(Value::Object(obj));
     }
     let ty = schema.get("type").and_then(Value::as_str);
     Some(match ty {
-        Some("string") => match (schema.get("format").and_then(Value::as_str), schema.get("enum")) {
+        Some("string") => match (
+            schema.get("format").and_then(Value::as_str),
+            schema.get("enum"),
+        ) {
             (Some("date-time"), _) => json!(fixed::DATE_TIME),
             (Some("date"), _) => json!(fixed::DATE),
             (_, Some(Value::Array(vals))) if !vals.is_empty() => match flavor {
@@ -153,7 +166,8 @@ impl Samples {
     }
     pub fn body<T: FromJson>(&mut self, op: &str) -> T {
         let bytes = serde_json::to_vec(&body_sample(op)).unwrap();
-        json::from_slice(&bytes).unwrap_or_else(|e| panic!("{op}: body sample does not decode: {e}"))
+        json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{op}: body sample does not decode: {e}"))
     }
 }
 
