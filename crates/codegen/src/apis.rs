@@ -172,7 +172,8 @@ fn method_doc(op: &Operation) -> String {
         "Returns {}.",
         match &op.response {
             Ty::Unit => "nothing (`()`) on success".to_owned(),
-            t => format!("`{}`", rust::ty(t, "m::")),
+            Ty::Model(n) => format!("[`{n}`](crate::models::{n})"),
+            t => format!("`{}`", rust::ty(t, "models::")),
         }
     );
     d

@@ -43,7 +43,7 @@ impl AgentAssistantsApi {
     /// - `name` (query, `set_name`): Return the assistant by the given name.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::AssistantListing`.
+    /// Returns [`AssistantListing`](crate::models::AssistantListing).
     pub fn get_assistants(&self) -> GetAssistants {
         GetAssistants {
             client: self.client.clone(),
@@ -64,7 +64,7 @@ impl AgentAssistantsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Assistant`.
+    /// Returns [`Assistant`](crate::models::Assistant).
     pub fn post_assistants(&self) -> PostAssistants {
         PostAssistants {
             client: self.client.clone(),
@@ -87,7 +87,7 @@ impl AgentAssistantsApi {
     /// - `sortBy` (query, `set_sort_by`): The field to sort by for the listing.
     /// - `agentChecklistIds` (query, `set_agent_checklist_ids`): Agent checklist IDs (repeat param or comma-separated). Do not use with other optional filters.
     ///
-    /// Returns `m::AgentChecklistListing`.
+    /// Returns [`AgentChecklistListing`](crate::models::AgentChecklistListing).
     pub fn get_assistants_agentchecklists(&self) -> GetAssistantsAgentchecklists {
         GetAssistantsAgentchecklists {
             client: self.client.clone(),
@@ -110,7 +110,7 @@ impl AgentAssistantsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Request body containing details of checklist to be added
     ///
-    /// Returns `m::AgentChecklist`.
+    /// Returns [`AgentChecklist`](crate::models::AgentChecklist).
     pub fn post_assistants_agentchecklists(&self) -> PostAssistantsAgentchecklists {
         PostAssistantsAgentchecklists {
             client: self.client.clone(),
@@ -123,7 +123,7 @@ impl AgentAssistantsApi {
     ///
     /// `GET /api/v2/assistants/agentchecklists/languages` (`getAssistantsAgentchecklistsLanguages`)
     ///
-    /// Returns `m::EntityListing`.
+    /// Returns [`EntityListing`](crate::models::EntityListing).
     pub fn get_assistants_agentchecklists_languages(&self) -> GetAssistantsAgentchecklistsLanguages {
         GetAssistantsAgentchecklistsLanguages {
             client: self.client.clone(),
@@ -138,7 +138,7 @@ impl AgentAssistantsApi {
     /// Parameters:
     /// - `agentChecklistId` (path, required, positional): Agent Checklist ID
     ///
-    /// Returns `m::AgentChecklist`.
+    /// Returns [`AgentChecklist`](crate::models::AgentChecklist).
     pub fn get_assistants_agentchecklist(&self, agent_checklist_id: impl Into<String>) -> GetAssistantsAgentchecklist {
         GetAssistantsAgentchecklist {
             client: self.client.clone(),
@@ -155,7 +155,7 @@ impl AgentAssistantsApi {
     /// - `agentChecklistId` (path, required, positional): Agent Checklist ID
     /// - `body` (body, required, `set_body`): Request body containing details of checklist to be updated
     ///
-    /// Returns `m::AgentChecklist`.
+    /// Returns [`AgentChecklist`](crate::models::AgentChecklist).
     pub fn put_assistants_agentchecklist(&self, agent_checklist_id: impl Into<String>) -> PutAssistantsAgentchecklist {
         PutAssistantsAgentchecklist {
             client: self.client.clone(),
@@ -192,7 +192,7 @@ impl AgentAssistantsApi {
     /// - `queueIds` (query, `set_queue_ids`): Comma-separated identifiers of the queues that need to be retrieved.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::AssistantQueueListing`.
+    /// Returns [`AssistantQueueListing`](crate::models::AssistantQueueListing).
     pub fn get_assistants_queues(&self) -> GetAssistantsQueues {
         GetAssistantsQueues {
             client: self.client.clone(),
@@ -215,7 +215,7 @@ impl AgentAssistantsApi {
     /// - `languageVariation` (query, `set_language_variation`): Language variation
     /// - `fallbackToPrimaryAssistant` (query, `set_fallback_to_primary_assistant`): Fall back to primary assistant if specified variation is not found
     ///
-    /// Returns `m::Assistant`.
+    /// Returns [`Assistant`](crate::models::Assistant).
     pub fn get_assistant(&self, assistant_id: impl Into<String>) -> GetAssistant {
         GetAssistant {
             client: self.client.clone(),
@@ -251,7 +251,7 @@ impl AgentAssistantsApi {
     /// - `assistantId` (path, required, positional): Assistant ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Assistant`.
+    /// Returns [`Assistant`](crate::models::Assistant).
     pub fn patch_assistant(&self, assistant_id: impl Into<String>) -> PatchAssistant {
         PatchAssistant {
             client: self.client.clone(),
@@ -272,7 +272,7 @@ impl AgentAssistantsApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::AssistantQueueListing`.
+    /// Returns [`AssistantQueueListing`](crate::models::AssistantQueueListing).
     pub fn get_assistant_queues(&self, assistant_id: impl Into<String>) -> GetAssistantQueues {
         GetAssistantQueues {
             client: self.client.clone(),
@@ -311,7 +311,7 @@ impl AgentAssistantsApi {
     /// - `assistantId` (path, required, positional): Assistant ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AssistantQueueListing`.
+    /// Returns [`AssistantQueueListing`](crate::models::AssistantQueueListing).
     pub fn patch_assistant_queues(&self, assistant_id: impl Into<String>) -> PatchAssistantQueues {
         PatchAssistantQueues {
             client: self.client.clone(),
@@ -330,7 +330,7 @@ impl AgentAssistantsApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::AssistantQueue`.
+    /// Returns [`AssistantQueue`](crate::models::AssistantQueue).
     pub fn get_assistant_queue(&self, assistant_id: impl Into<String>, queue_id: impl Into<String>) -> GetAssistantQueue {
         GetAssistantQueue {
             client: self.client.clone(),
@@ -350,7 +350,7 @@ impl AgentAssistantsApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AssistantQueue`.
+    /// Returns [`AssistantQueue`](crate::models::AssistantQueue).
     pub fn put_assistant_queue(&self, assistant_id: impl Into<String>, queue_id: impl Into<String>) -> PutAssistantQueue {
         PutAssistantQueue {
             client: self.client.clone(),
@@ -388,7 +388,7 @@ impl AgentAssistantsApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::BulkResponse`.
+    /// Returns [`BulkResponse`](crate::models::BulkResponse).
     pub fn post_assistant_queue_users_bulk_add(&self, assistant_id: impl Into<String>, queue_id: impl Into<String>) -> PostAssistantQueueUsersBulkAdd {
         PostAssistantQueueUsersBulkAdd {
             client: self.client.clone(),
@@ -408,7 +408,7 @@ impl AgentAssistantsApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::BulkResponse`.
+    /// Returns [`BulkResponse`](crate::models::BulkResponse).
     pub fn post_assistant_queue_users_bulk_remove(&self, assistant_id: impl Into<String>, queue_id: impl Into<String>) -> PostAssistantQueueUsersBulkRemove {
         PostAssistantQueueUsersBulkRemove {
             client: self.client.clone(),
@@ -428,7 +428,7 @@ impl AgentAssistantsApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AssistantQueueUsersJobsResponse`.
+    /// Returns [`AssistantQueueUsersJobsResponse`](crate::models::AssistantQueueUsersJobsResponse).
     pub fn post_assistant_queue_users_jobs(&self, assistant_id: impl Into<String>, queue_id: impl Into<String>) -> PostAssistantQueueUsersJobs {
         PostAssistantQueueUsersJobs {
             client: self.client.clone(),
@@ -448,7 +448,7 @@ impl AgentAssistantsApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `jobId` (path, required, positional): Job ID
     ///
-    /// Returns `m::AssistantQueueUsersJobsResponse`.
+    /// Returns [`AssistantQueueUsersJobsResponse`](crate::models::AssistantQueueUsersJobsResponse).
     pub fn get_assistant_queue_users_job(&self, assistant_id: impl Into<String>, queue_id: impl Into<String>, job_id: impl Into<String>) -> GetAssistantQueueUsersJob {
         GetAssistantQueueUsersJob {
             client: self.client.clone(),
@@ -469,7 +469,7 @@ impl AgentAssistantsApi {
     /// - `body` (body, required, `set_body`):
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand with.
     ///
-    /// Returns `m::AssistantQueueUsersQueryResponse`.
+    /// Returns [`AssistantQueueUsersQueryResponse`](crate::models::AssistantQueueUsersQueryResponse).
     pub fn post_assistant_queue_users_query(&self, assistant_id: impl Into<String>, queue_id: impl Into<String>) -> PostAssistantQueueUsersQuery {
         PostAssistantQueueUsersQuery {
             client: self.client.clone(),

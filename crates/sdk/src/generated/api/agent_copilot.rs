@@ -38,7 +38,7 @@ impl AgentCopilotApi {
     /// Parameters:
     /// - `language` (query, `set_language`): Which language are the features supported for
     ///
-    /// Returns `m::LanguageSupportResponse`.
+    /// Returns [`LanguageSupportResponse`](crate::models::LanguageSupportResponse).
     pub fn get_assistants_copilot_featuresupport(&self) -> GetAssistantsCopilotFeaturesupport {
         GetAssistantsCopilotFeaturesupport {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl AgentCopilotApi {
     /// Parameters:
     /// - `assistantId` (path, required, positional): Assistant ID
     ///
-    /// Returns `m::Copilot`.
+    /// Returns [`Copilot`](crate::models::Copilot).
     pub fn get_assistant_copilot(&self, assistant_id: impl Into<String>) -> GetAssistantCopilot {
         GetAssistantCopilot {
             client: self.client.clone(),
@@ -71,7 +71,7 @@ impl AgentCopilotApi {
     /// - `assistantId` (path, required, positional): Assistant ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Copilot`.
+    /// Returns [`Copilot`](crate::models::Copilot).
     pub fn put_assistant_copilot(&self, assistant_id: impl Into<String>) -> PutAssistantCopilot {
         PutAssistantCopilot {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl AgentUIApi {
     /// Parameters:
     /// - `agentId` (path, required, positional): The agent to apply the auto answer settings to
     ///
-    /// Returns `m::AutoAnswerSettings`.
+    /// Returns [`AutoAnswerSettings`](crate::models::AutoAnswerSettings).
     pub fn get_users_agentui_agents_autoanswer_agent_id_settings(&self, agent_id: impl Into<String>) -> GetUsersAgentuiAgentsAutoanswerAgentIdSettings {
         GetUsersAgentuiAgentsAutoanswerAgentIdSettings {
             client: self.client.clone(),
@@ -55,7 +55,7 @@ impl AgentUIApi {
     /// - `agentId` (path, required, positional): The agent to apply the auto answer settings to
     /// - `body` (body, required, `set_body`): AutoAnswerSettings
     ///
-    /// Returns `m::AutoAnswerSettings`.
+    /// Returns [`AutoAnswerSettings`](crate::models::AutoAnswerSettings).
     pub fn put_users_agentui_agents_autoanswer_agent_id_settings(&self, agent_id: impl Into<String>) -> PutUsersAgentuiAgentsAutoanswerAgentIdSettings {
         PutUsersAgentuiAgentsAutoanswerAgentIdSettings {
             client: self.client.clone(),
@@ -89,7 +89,7 @@ impl AgentUIApi {
     /// - `agentId` (path, required, positional): The agent to apply the auto answer settings to
     /// - `body` (body, required, `set_body`): AutoAnswerSettings
     ///
-    /// Returns `m::AutoAnswerSettings`.
+    /// Returns [`AutoAnswerSettings`](crate::models::AutoAnswerSettings).
     pub fn patch_users_agentui_agents_autoanswer_agent_id_settings(&self, agent_id: impl Into<String>) -> PatchUsersAgentuiAgentsAutoanswerAgentIdSettings {
         PatchUsersAgentuiAgentsAutoanswerAgentIdSettings {
             client: self.client.clone(),

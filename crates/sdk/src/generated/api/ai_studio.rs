@@ -44,7 +44,7 @@ impl AIStudioApi {
     /// - `pageNumber` (query, `set_page_number`): Page number. Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size. The maximum page size is 100. Default: `25`.
     ///
-    /// Returns `m::AgenticVirtualAgentEntityListing`.
+    /// Returns [`AgenticVirtualAgentEntityListing`](crate::models::AgenticVirtualAgentEntityListing).
     pub fn get_agentic_virtualagents(&self) -> GetAgenticVirtualagents {
         GetAgenticVirtualagents {
             client: self.client.clone(),
@@ -66,7 +66,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AgenticVirtualAgent`.
+    /// Returns [`AgenticVirtualAgent`](crate::models::AgenticVirtualAgent).
     pub fn post_agentic_virtualagents(&self) -> PostAgenticVirtualagents {
         PostAgenticVirtualagents {
             client: self.client.clone(),
@@ -82,7 +82,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `virtualAgentId` (path, required, positional): Virtual Agent ID
     ///
-    /// Returns `m::AgenticVirtualAgent`.
+    /// Returns [`AgenticVirtualAgent`](crate::models::AgenticVirtualAgent).
     pub fn get_agentic_virtualagent(&self, virtual_agent_id: impl Into<String>) -> GetAgenticVirtualagent {
         GetAgenticVirtualagent {
             client: self.client.clone(),
@@ -99,7 +99,7 @@ impl AIStudioApi {
     /// - `virtualAgentId` (path, required, positional): Virtual Agent ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AgenticVirtualAgent`.
+    /// Returns [`AgenticVirtualAgent`](crate::models::AgenticVirtualAgent).
     pub fn patch_agentic_virtualagent(&self, virtual_agent_id: impl Into<String>) -> PatchAgenticVirtualagent {
         PatchAgenticVirtualagent {
             client: self.client.clone(),
@@ -116,7 +116,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `virtualAgentId` (path, required, positional): Virtual Agent ID
     ///
-    /// Returns `m::AgenticVirtualAgentJob`.
+    /// Returns [`AgenticVirtualAgentJob`](crate::models::AgenticVirtualAgentJob).
     pub fn delete_agentic_virtualagent_jobs(&self, virtual_agent_id: impl Into<String>) -> DeleteAgenticVirtualagentJobs {
         DeleteAgenticVirtualagentJobs {
             client: self.client.clone(),
@@ -133,7 +133,7 @@ impl AIStudioApi {
     /// - `virtualAgentId` (path, required, positional): Virtual Agent ID
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AgenticVirtualAgentJob`.
+    /// Returns [`AgenticVirtualAgentJob`](crate::models::AgenticVirtualAgentJob).
     pub fn get_agentic_virtualagent_job(&self, virtual_agent_id: impl Into<String>, job_id: impl Into<String>) -> GetAgenticVirtualagentJob {
         GetAgenticVirtualagentJob {
             client: self.client.clone(),
@@ -152,7 +152,7 @@ impl AIStudioApi {
     /// - `versionId` (path, required, positional): Version ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AgenticVirtualAgentVersionPublishJob`.
+    /// Returns [`AgenticVirtualAgentVersionPublishJob`](crate::models::AgenticVirtualAgentVersionPublishJob).
     pub fn post_agentic_virtualagent_version_jobs(&self, virtual_agent_id: impl Into<String>, version_id: impl Into<String>) -> PostAgenticVirtualagentVersionJobs {
         PostAgenticVirtualagentVersionJobs {
             client: self.client.clone(),
@@ -191,7 +191,7 @@ impl AIStudioApi {
     /// - `language` (query, `set_language`): Filter by matching language - case insensitive.
     /// - `sortBy` (query, `set_sort_by`): Sort by. Default value dateModified. Default: `dateModified`.
     ///
-    /// Returns `m::SummarySettingEntityListing`.
+    /// Returns [`SummarySettingEntityListing`](crate::models::SummarySettingEntityListing).
     pub fn get_conversations_summaries_settings(&self) -> GetConversationsSummariesSettings {
         GetConversationsSummariesSettings {
             client: self.client.clone(),
@@ -212,7 +212,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::SummarySetting`.
+    /// Returns [`SummarySetting`](crate::models::SummarySetting).
     pub fn post_conversations_summaries_settings(&self) -> PostConversationsSummariesSettings {
         PostConversationsSummariesSettings {
             client: self.client.clone(),
@@ -228,7 +228,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `summarySettingId` (path, required, positional): Summary setting id
     ///
-    /// Returns `m::SummarySetting`.
+    /// Returns [`SummarySetting`](crate::models::SummarySetting).
     pub fn get_conversations_summaries_setting(&self, summary_setting_id: impl Into<String>) -> GetConversationsSummariesSetting {
         GetConversationsSummariesSetting {
             client: self.client.clone(),
@@ -245,7 +245,7 @@ impl AIStudioApi {
     /// - `summarySettingId` (path, required, positional): Summary setting id
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::SummarySetting`.
+    /// Returns [`SummarySetting`](crate::models::SummarySetting).
     pub fn put_conversations_summaries_setting(&self, summary_setting_id: impl Into<String>) -> PutConversationsSummariesSetting {
         PutConversationsSummariesSetting {
             client: self.client.clone(),
@@ -284,7 +284,7 @@ impl AIStudioApi {
     /// - `pageNumber` (query, `set_page_number`): Page number. Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size. The maximum page size is 100. Default: `25`.
     ///
-    /// Returns `m::GuideEntityListing`.
+    /// Returns [`GuideEntityListing`](crate::models::GuideEntityListing).
     pub fn get_guides(&self) -> GetGuides {
         GetGuides {
             client: self.client.clone(),
@@ -306,7 +306,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Guide`.
+    /// Returns [`Guide`](crate::models::Guide).
     pub fn post_guides(&self) -> PostGuides {
         PostGuides {
             client: self.client.clone(),
@@ -322,7 +322,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::GuideContentGenerationJob`.
+    /// Returns [`GuideContentGenerationJob`](crate::models::GuideContentGenerationJob).
     pub fn post_guides_jobs(&self) -> PostGuidesJobs {
         PostGuidesJobs {
             client: self.client.clone(),
@@ -338,7 +338,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::GuideContentGenerationJob`.
+    /// Returns [`GuideContentGenerationJob`](crate::models::GuideContentGenerationJob).
     pub fn get_guides_job(&self, job_id: impl Into<String>) -> GetGuidesJob {
         GetGuidesJob {
             client: self.client.clone(),
@@ -354,7 +354,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_guides_uploads(&self) -> PostGuidesUploads {
         PostGuidesUploads {
             client: self.client.clone(),
@@ -370,7 +370,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `guideId` (path, required, positional): Guide ID
     ///
-    /// Returns `m::Guide`.
+    /// Returns [`Guide`](crate::models::Guide).
     pub fn get_guide(&self, guide_id: impl Into<String>) -> GetGuide {
         GetGuide {
             client: self.client.clone(),
@@ -387,7 +387,7 @@ impl AIStudioApi {
     /// - `guideId` (path, required, positional): Guide ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Guide`.
+    /// Returns [`Guide`](crate::models::Guide).
     pub fn patch_guide(&self, guide_id: impl Into<String>) -> PatchGuide {
         PatchGuide {
             client: self.client.clone(),
@@ -404,7 +404,7 @@ impl AIStudioApi {
     /// Parameters:
     /// - `guideId` (path, required, positional): Guide ID
     ///
-    /// Returns `m::GuideJob`.
+    /// Returns [`GuideJob`](crate::models::GuideJob).
     pub fn delete_guide_jobs(&self, guide_id: impl Into<String>) -> DeleteGuideJobs {
         DeleteGuideJobs {
             client: self.client.clone(),
@@ -421,7 +421,7 @@ impl AIStudioApi {
     /// - `guideId` (path, required, positional): Guide ID
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::GuideJob`.
+    /// Returns [`GuideJob`](crate::models::GuideJob).
     pub fn get_guide_job(&self, guide_id: impl Into<String>, job_id: impl Into<String>) -> GetGuideJob {
         GetGuideJob {
             client: self.client.clone(),
@@ -442,7 +442,7 @@ impl AIStudioApi {
     /// - `guideSessionId` (path, required, positional): Guide Session ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::GuideSessionTurnResponse`.
+    /// Returns [`GuideSessionTurnResponse`](crate::models::GuideSessionTurnResponse).
     pub fn post_guide_session_turns(&self, guide_id: impl Into<String>, guide_session_id: impl Into<String>) -> PostGuideSessionTurns {
         PostGuideSessionTurns {
             client: self.client.clone(),
@@ -461,7 +461,7 @@ impl AIStudioApi {
     /// - `guideId` (path, required, positional): Guide ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::GuideVersion`.
+    /// Returns [`GuideVersion`](crate::models::GuideVersion).
     pub fn post_guide_versions(&self, guide_id: impl Into<String>) -> PostGuideVersions {
         PostGuideVersions {
             client: self.client.clone(),
@@ -479,7 +479,7 @@ impl AIStudioApi {
     /// - `guideId` (path, required, positional): Guide ID
     /// - `versionId` (path, required, positional): Version ID
     ///
-    /// Returns `m::GuideVersion`.
+    /// Returns [`GuideVersion`](crate::models::GuideVersion).
     pub fn get_guide_version(&self, guide_id: impl Into<String>, version_id: impl Into<String>) -> GetGuideVersion {
         GetGuideVersion {
             client: self.client.clone(),
@@ -498,7 +498,7 @@ impl AIStudioApi {
     /// - `versionId` (path, required, positional): Version ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::GuideVersion`.
+    /// Returns [`GuideVersion`](crate::models::GuideVersion).
     pub fn patch_guide_version(&self, guide_id: impl Into<String>, version_id: impl Into<String>) -> PatchGuideVersion {
         PatchGuideVersion {
             client: self.client.clone(),
@@ -518,7 +518,7 @@ impl AIStudioApi {
     /// - `versionId` (path, required, positional): Version ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::GuideVersionPublishJob`.
+    /// Returns [`GuideVersionPublishJob`](crate::models::GuideVersionPublishJob).
     pub fn post_guide_version_jobs(&self, guide_id: impl Into<String>, version_id: impl Into<String>) -> PostGuideVersionJobs {
         PostGuideVersionJobs {
             client: self.client.clone(),
@@ -538,7 +538,7 @@ impl AIStudioApi {
     /// - `versionId` (path, required, positional): Version ID
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::GuideVersionPublishJob`.
+    /// Returns [`GuideVersionPublishJob`](crate::models::GuideVersionPublishJob).
     pub fn get_guide_version_job(&self, guide_id: impl Into<String>, version_id: impl Into<String>, job_id: impl Into<String>) -> GetGuideVersionJob {
         GetGuideVersionJob {
             client: self.client.clone(),

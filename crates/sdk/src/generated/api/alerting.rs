@@ -66,7 +66,7 @@ impl AlertingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::BulkResponse`.
+    /// Returns [`BulkResponse`](crate::models::BulkResponse).
     pub fn patch_alerting_alerts_bulk(&self) -> PatchAlertingAlertsBulk {
         PatchAlertingAlertsBulk {
             client: self.client.clone(),
@@ -82,7 +82,7 @@ impl AlertingApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::AlertListing`.
+    /// Returns [`AlertListing`](crate::models::AlertListing).
     pub fn post_alerting_alerts_query(&self) -> PostAlertingAlertsQuery {
         PostAlertingAlertsQuery {
             client: self.client.clone(),
@@ -98,7 +98,7 @@ impl AlertingApi {
     /// Parameters:
     /// - `alertId` (path, required, positional): Alert ID
     ///
-    /// Returns `m::CommonAlert`.
+    /// Returns [`CommonAlert`](crate::models::CommonAlert).
     pub fn get_alerting_alert(&self, alert_id: impl Into<String>) -> GetAlertingAlert {
         GetAlertingAlert {
             client: self.client.clone(),
@@ -115,7 +115,7 @@ impl AlertingApi {
     /// - `alertId` (path, required, positional): Alert ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::AlertingUnreadStatus`.
+    /// Returns [`AlertingUnreadStatus`](crate::models::AlertingUnreadStatus).
     pub fn put_alerting_alert(&self, alert_id: impl Into<String>) -> PutAlertingAlert {
         PutAlertingAlert {
             client: self.client.clone(),
@@ -151,7 +151,7 @@ impl AlertingApi {
     /// - `alertId` (path, required, positional): Alert ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::CommonAlert`.
+    /// Returns [`CommonAlert`](crate::models::CommonAlert).
     pub fn patch_alerting_alert(&self, alert_id: impl Into<String>) -> PatchAlertingAlert {
         PatchAlertingAlert {
             client: self.client.clone(),
@@ -168,7 +168,7 @@ impl AlertingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): rule to be created
     ///
-    /// Returns `m::CommonRule`.
+    /// Returns [`CommonRule`](crate::models::CommonRule).
     pub fn post_alerting_rules(&self) -> PostAlertingRules {
         PostAlertingRules {
             client: self.client.clone(),
@@ -184,7 +184,7 @@ impl AlertingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::BulkResponse`.
+    /// Returns [`BulkResponse`](crate::models::BulkResponse).
     pub fn patch_alerting_rules_bulk(&self) -> PatchAlertingRulesBulk {
         PatchAlertingRulesBulk {
             client: self.client.clone(),
@@ -200,7 +200,7 @@ impl AlertingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::BulkResponse`.
+    /// Returns [`BulkResponse`](crate::models::BulkResponse).
     pub fn post_alerting_rules_bulk_remove(&self) -> PostAlertingRulesBulkRemove {
         PostAlertingRulesBulkRemove {
             client: self.client.clone(),
@@ -216,7 +216,7 @@ impl AlertingApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::CommonRuleContainer`.
+    /// Returns [`CommonRuleContainer`](crate::models::CommonRuleContainer).
     pub fn post_alerting_rules_query(&self) -> PostAlertingRulesQuery {
         PostAlertingRulesQuery {
             client: self.client.clone(),
@@ -232,7 +232,7 @@ impl AlertingApi {
     /// Parameters:
     /// - `ruleId` (path, required, positional): Rule Id
     ///
-    /// Returns `m::CommonRule`.
+    /// Returns [`CommonRule`](crate::models::CommonRule).
     pub fn get_alerting_rule(&self, rule_id: impl Into<String>) -> GetAlertingRule {
         GetAlertingRule {
             client: self.client.clone(),
@@ -249,7 +249,7 @@ impl AlertingApi {
     /// - `ruleId` (path, required, positional): Rule Id
     /// - `body` (body, required, `set_body`): rule to be updated
     ///
-    /// Returns `m::CommonRule`.
+    /// Returns [`CommonRule`](crate::models::CommonRule).
     pub fn put_alerting_rule(&self, rule_id: impl Into<String>) -> PutAlertingRule {
         PutAlertingRule {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_actions_aggregates_jobs(&self) -> PostAnalyticsActionsAggregatesJobs {
         PostAnalyticsActionsAggregatesJobs {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_actions_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsActionsAggregatesJob {
         GetAnalyticsActionsAggregatesJob {
             client: self.client.clone(),
@@ -87,7 +87,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::ActionAsyncAggregateQueryResponse`.
+    /// Returns [`ActionAsyncAggregateQueryResponse`](crate::models::ActionAsyncAggregateQueryResponse).
     pub fn get_analytics_actions_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsActionsAggregatesJobResults {
         GetAnalyticsActionsAggregatesJobResults {
             client: self.client.clone(),
@@ -104,7 +104,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::ActionAggregateQueryResponse`.
+    /// Returns [`ActionAggregateQueryResponse`](crate::models::ActionAggregateQueryResponse).
     pub fn post_analytics_actions_aggregates_query(&self) -> PostAnalyticsActionsAggregatesQuery {
         PostAnalyticsActionsAggregatesQuery {
             client: self.client.clone(),
@@ -120,7 +120,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_agentcopilots_aggregates_jobs(&self) -> PostAnalyticsAgentcopilotsAggregatesJobs {
         PostAnalyticsAgentcopilotsAggregatesJobs {
             client: self.client.clone(),
@@ -136,7 +136,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_agentcopilots_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsAgentcopilotsAggregatesJob {
         GetAnalyticsAgentcopilotsAggregatesJob {
             client: self.client.clone(),
@@ -169,7 +169,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::AgentCopilotAsyncAggregateQueryResponse`.
+    /// Returns [`AgentCopilotAsyncAggregateQueryResponse`](crate::models::AgentCopilotAsyncAggregateQueryResponse).
     pub fn get_analytics_agentcopilots_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsAgentcopilotsAggregatesJobResults {
         GetAnalyticsAgentcopilotsAggregatesJobResults {
             client: self.client.clone(),
@@ -186,7 +186,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AgentCopilotAggregateQueryResponse`.
+    /// Returns [`AgentCopilotAggregateQueryResponse`](crate::models::AgentCopilotAggregateQueryResponse).
     pub fn post_analytics_agentcopilots_aggregates_query(&self) -> PostAnalyticsAgentcopilotsAggregatesQuery {
         PostAnalyticsAgentcopilotsAggregatesQuery {
             client: self.client.clone(),
@@ -203,7 +203,7 @@ impl AnalyticsApi {
     /// - `body` (body, required, `set_body`): query
     /// - `groupBy` (query, `set_group_by`): Include to choose which groupings to count by and return. If not included it will return only counts grouped by segmentType
     ///
-    /// Returns `m::AnalyticsAgentStateCountsResponse`.
+    /// Returns [`AnalyticsAgentStateCountsResponse`](crate::models::AnalyticsAgentStateCountsResponse).
     pub fn post_analytics_agents_status_counts(&self) -> PostAnalyticsAgentsStatusCounts {
         PostAnalyticsAgentsStatusCounts {
             client: self.client.clone(),
@@ -220,7 +220,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AnalyticsAgentStateQueryResponse`.
+    /// Returns [`AnalyticsAgentStateQueryResponse`](crate::models::AnalyticsAgentStateQueryResponse).
     pub fn post_analytics_agents_status_query(&self) -> PostAnalyticsAgentsStatusQuery {
         PostAnalyticsAgentsStatusQuery {
             client: self.client.clone(),
@@ -236,7 +236,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `userId` (path, required, positional): userId
     ///
-    /// Returns `m::AnalyticsAgentStateAgentResponse`.
+    /// Returns [`AnalyticsAgentStateAgentResponse`](crate::models::AnalyticsAgentStateAgentResponse).
     pub fn get_analytics_agent_status(&self, user_id: impl Into<String>) -> GetAnalyticsAgentStatus {
         GetAnalyticsAgentStatus {
             client: self.client.clone(),
@@ -254,7 +254,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_agentutilizations_aggregates_jobs(&self) -> PostAnalyticsAgentutilizationsAggregatesJobs {
         PostAnalyticsAgentutilizationsAggregatesJobs {
             client: self.client.clone(),
@@ -272,7 +272,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_agentutilizations_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsAgentutilizationsAggregatesJob {
         GetAnalyticsAgentutilizationsAggregatesJob {
             client: self.client.clone(),
@@ -309,7 +309,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::AgentUtilizationAsyncAggregateQueryResponse`.
+    /// Returns [`AgentUtilizationAsyncAggregateQueryResponse`](crate::models::AgentUtilizationAsyncAggregateQueryResponse).
     pub fn get_analytics_agentutilizations_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsAgentutilizationsAggregatesJobResults {
         GetAnalyticsAgentutilizationsAggregatesJobResults {
             client: self.client.clone(),
@@ -328,7 +328,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AgentUtilizationAggregateQueryResponse`.
+    /// Returns [`AgentUtilizationAggregateQueryResponse`](crate::models::AgentUtilizationAggregateQueryResponse).
     pub fn post_analytics_agentutilizations_aggregates_query(&self) -> PostAnalyticsAgentutilizationsAggregatesQuery {
         PostAnalyticsAgentutilizationsAggregatesQuery {
             client: self.client.clone(),
@@ -353,7 +353,7 @@ impl AnalyticsApi {
     /// - `language` (query, `set_language`): Optional language code to get the reporting turns for a particular language
     /// - `askActionResults` (query, `set_ask_action_results`): Optional case-insensitive comma separated list of ask action results to filter the reporting turns.
     ///
-    /// Returns `m::ReportingTurnsResponse`.
+    /// Returns [`ReportingTurnsResponse`](crate::models::ReportingTurnsResponse).
     pub fn get_analytics_botflow_divisions_reportingturns(&self, bot_flow_id: impl Into<String>) -> GetAnalyticsBotflowDivisionsReportingturns {
         GetAnalyticsBotflowDivisionsReportingturns {
             client: self.client.clone(),
@@ -387,7 +387,7 @@ impl AnalyticsApi {
     /// - `language` (query, `set_language`): Optional language code to get the reporting turns for a particular language
     /// - `askActionResults` (query, `set_ask_action_results`): Optional case-insensitive comma separated list of ask action results to filter the reporting turns.
     ///
-    /// Returns `m::ReportingTurnsResponse`.
+    /// Returns [`ReportingTurnsResponse`](crate::models::ReportingTurnsResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_analytics_botflow_reportingturns(&self, bot_flow_id: impl Into<String>) -> GetAnalyticsBotflowReportingturns {
         GetAnalyticsBotflowReportingturns {
@@ -418,7 +418,7 @@ impl AnalyticsApi {
     /// - `botResultCategories` (query, `set_bot_result_categories`): Optional case-insensitive comma separated list of Bot Result Categories to filter sessions by.
     /// - `endLanguage` (query, `set_end_language`): Optional case-insensitive language code to filter sessions by the language the sessions ended in.
     ///
-    /// Returns `m::SessionsResponse`.
+    /// Returns [`SessionsResponse`](crate::models::SessionsResponse).
     pub fn get_analytics_botflow_sessions(&self, bot_flow_id: impl Into<String>) -> GetAnalyticsBotflowSessions {
         GetAnalyticsBotflowSessions {
             client: self.client.clone(),
@@ -439,7 +439,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_bots_aggregates_jobs(&self) -> PostAnalyticsBotsAggregatesJobs {
         PostAnalyticsBotsAggregatesJobs {
             client: self.client.clone(),
@@ -455,7 +455,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_bots_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsBotsAggregatesJob {
         GetAnalyticsBotsAggregatesJob {
             client: self.client.clone(),
@@ -488,7 +488,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::BotAsyncAggregateQueryResponse`.
+    /// Returns [`BotAsyncAggregateQueryResponse`](crate::models::BotAsyncAggregateQueryResponse).
     pub fn get_analytics_bots_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsBotsAggregatesJobResults {
         GetAnalyticsBotsAggregatesJobResults {
             client: self.client.clone(),
@@ -505,7 +505,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::BotAggregateQueryResponse`.
+    /// Returns [`BotAggregateQueryResponse`](crate::models::BotAggregateQueryResponse).
     pub fn post_analytics_bots_aggregates_query(&self) -> PostAnalyticsBotsAggregatesQuery {
         PostAnalyticsBotsAggregatesQuery {
             client: self.client.clone(),
@@ -521,7 +521,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_casemanagement_aggregates_jobs(&self) -> PostAnalyticsCasemanagementAggregatesJobs {
         PostAnalyticsCasemanagementAggregatesJobs {
             client: self.client.clone(),
@@ -537,7 +537,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_casemanagement_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsCasemanagementAggregatesJob {
         GetAnalyticsCasemanagementAggregatesJob {
             client: self.client.clone(),
@@ -570,7 +570,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::CaseManagementAsyncAggregateQueryResponse`.
+    /// Returns [`CaseManagementAsyncAggregateQueryResponse`](crate::models::CaseManagementAsyncAggregateQueryResponse).
     pub fn get_analytics_casemanagement_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsCasemanagementAggregatesJobResults {
         GetAnalyticsCasemanagementAggregatesJobResults {
             client: self.client.clone(),
@@ -587,7 +587,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::CaseManagementAggregateQueryResponse`.
+    /// Returns [`CaseManagementAggregateQueryResponse`](crate::models::CaseManagementAggregateQueryResponse).
     pub fn post_analytics_casemanagement_aggregates_query(&self) -> PostAnalyticsCasemanagementAggregatesQuery {
         PostAnalyticsCasemanagementAggregatesQuery {
             client: self.client.clone(),
@@ -605,7 +605,7 @@ impl AnalyticsApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::ConversationActivityResponse`.
+    /// Returns [`ConversationActivityResponse`](crate::models::ConversationActivityResponse).
     pub fn post_analytics_conversations_activity_query(&self) -> PostAnalyticsConversationsActivityQuery {
         PostAnalyticsConversationsActivityQuery {
             client: self.client.clone(),
@@ -623,7 +623,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_conversations_aggregates_jobs(&self) -> PostAnalyticsConversationsAggregatesJobs {
         PostAnalyticsConversationsAggregatesJobs {
             client: self.client.clone(),
@@ -639,7 +639,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_conversations_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsConversationsAggregatesJob {
         GetAnalyticsConversationsAggregatesJob {
             client: self.client.clone(),
@@ -672,7 +672,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::ConversationAsyncAggregateQueryResponse`.
+    /// Returns [`ConversationAsyncAggregateQueryResponse`](crate::models::ConversationAsyncAggregateQueryResponse).
     pub fn get_analytics_conversations_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsConversationsAggregatesJobResults {
         GetAnalyticsConversationsAggregatesJobResults {
             client: self.client.clone(),
@@ -689,7 +689,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::ConversationAggregateQueryResponse`.
+    /// Returns [`ConversationAggregateQueryResponse`](crate::models::ConversationAggregateQueryResponse).
     pub fn post_analytics_conversations_aggregates_query(&self) -> PostAnalyticsConversationsAggregatesQuery {
         PostAnalyticsConversationsAggregatesQuery {
             client: self.client.clone(),
@@ -705,7 +705,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `id` (query, `set_id`): Comma-separated conversation ids
     ///
-    /// Returns `m::AnalyticsConversationWithoutAttributesMultiGetResponse`.
+    /// Returns [`AnalyticsConversationWithoutAttributesMultiGetResponse`](crate::models::AnalyticsConversationWithoutAttributesMultiGetResponse).
     pub fn get_analytics_conversations_details(&self) -> GetAnalyticsConversationsDetails {
         GetAnalyticsConversationsDetails {
             client: self.client.clone(),
@@ -721,7 +721,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_conversations_details_jobs(&self) -> PostAnalyticsConversationsDetailsJobs {
         PostAnalyticsConversationsDetailsJobs {
             client: self.client.clone(),
@@ -734,7 +734,7 @@ impl AnalyticsApi {
     ///
     /// `GET /api/v2/analytics/conversations/details/jobs/availability` (`getAnalyticsConversationsDetailsJobsAvailability`)
     ///
-    /// Returns `m::DataAvailabilityResponse`.
+    /// Returns [`DataAvailabilityResponse`](crate::models::DataAvailabilityResponse).
     pub fn get_analytics_conversations_details_jobs_availability(&self) -> GetAnalyticsConversationsDetailsJobsAvailability {
         GetAnalyticsConversationsDetailsJobsAvailability {
             client: self.client.clone(),
@@ -749,7 +749,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_conversations_details_job(&self, job_id: impl Into<String>) -> GetAnalyticsConversationsDetailsJob {
         GetAnalyticsConversationsDetailsJob {
             client: self.client.clone(),
@@ -783,7 +783,7 @@ impl AnalyticsApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page)
     /// - `pageSize` (query, `set_page_size`): The desired maximum number of results
     ///
-    /// Returns `m::AnalyticsConversationAsyncQueryResponse`.
+    /// Returns [`AnalyticsConversationAsyncQueryResponse`](crate::models::AnalyticsConversationAsyncQueryResponse).
     pub fn get_analytics_conversations_details_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsConversationsDetailsJobResults {
         GetAnalyticsConversationsDetailsJobResults {
             client: self.client.clone(),
@@ -801,7 +801,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AnalyticsConversationQueryResponse`.
+    /// Returns [`AnalyticsConversationQueryResponse`](crate::models::AnalyticsConversationQueryResponse).
     pub fn post_analytics_conversations_details_query(&self) -> PostAnalyticsConversationsDetailsQuery {
         PostAnalyticsConversationsDetailsQuery {
             client: self.client.clone(),
@@ -817,7 +817,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::AnalyticsConversationWithoutAttributes`.
+    /// Returns [`AnalyticsConversationWithoutAttributes`](crate::models::AnalyticsConversationWithoutAttributes).
     pub fn get_analytics_conversation_details(&self, conversation_id: impl Into<String>) -> GetAnalyticsConversationDetails {
         GetAnalyticsConversationDetails {
             client: self.client.clone(),
@@ -834,7 +834,7 @@ impl AnalyticsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): request
     ///
-    /// Returns `m::PropertyIndexRequest`.
+    /// Returns [`PropertyIndexRequest`](crate::models::PropertyIndexRequest).
     pub fn post_analytics_conversation_details_properties(&self, conversation_id: impl Into<String>) -> PostAnalyticsConversationDetailsProperties {
         PostAnalyticsConversationDetailsProperties {
             client: self.client.clone(),
@@ -851,7 +851,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_copilots_aggregates_jobs(&self) -> PostAnalyticsCopilotsAggregatesJobs {
         PostAnalyticsCopilotsAggregatesJobs {
             client: self.client.clone(),
@@ -867,7 +867,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_copilots_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsCopilotsAggregatesJob {
         GetAnalyticsCopilotsAggregatesJob {
             client: self.client.clone(),
@@ -900,7 +900,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::CopilotAsyncAggregateQueryResponse`.
+    /// Returns [`CopilotAsyncAggregateQueryResponse`](crate::models::CopilotAsyncAggregateQueryResponse).
     pub fn get_analytics_copilots_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsCopilotsAggregatesJobResults {
         GetAnalyticsCopilotsAggregatesJobResults {
             client: self.client.clone(),
@@ -917,7 +917,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::CopilotAggregateQueryResponse`.
+    /// Returns [`CopilotAggregateQueryResponse`](crate::models::CopilotAggregateQueryResponse).
     pub fn post_analytics_copilots_aggregates_query(&self) -> PostAnalyticsCopilotsAggregatesQuery {
         PostAnalyticsCopilotsAggregatesQuery {
             client: self.client.clone(),
@@ -933,7 +933,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): request
     ///
-    /// Returns `m::DataExtractionFileUrlListing`.
+    /// Returns [`DataExtractionFileUrlListing`](crate::models::DataExtractionFileUrlListing).
     pub fn post_analytics_dataextraction_downloads_bulk(&self) -> PostAnalyticsDataextractionDownloadsBulk {
         PostAnalyticsDataextractionDownloadsBulk {
             client: self.client.clone(),
@@ -954,7 +954,7 @@ impl AnalyticsApi {
     /// - `dateStart` (query, `set_date_start`): Start DateTime filter. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     /// - `dateEnd` (query, `set_date_end`): End DateTime filter. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
-    /// Returns `m::DataExtractionFileSchemaListing`.
+    /// Returns [`DataExtractionFileSchemaListing`](crate::models::DataExtractionFileSchemaListing).
     pub fn get_analytics_dataextraction_downloads_metadata(&self) -> GetAnalyticsDataextractionDownloadsMetadata {
         GetAnalyticsDataextractionDownloadsMetadata {
             client: self.client.clone(),
@@ -988,7 +988,7 @@ impl AnalyticsApi {
     ///
     /// `GET /api/v2/analytics/dataretention/settings` (`getAnalyticsDataretentionSettings`)
     ///
-    /// Returns `m::AnalyticsDataRetentionResponse`.
+    /// Returns [`AnalyticsDataRetentionResponse`](crate::models::AnalyticsDataRetentionResponse).
     pub fn get_analytics_dataretention_settings(&self) -> GetAnalyticsDataretentionSettings {
         GetAnalyticsDataretentionSettings {
             client: self.client.clone(),
@@ -1003,7 +1003,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): retentionDays
     ///
-    /// Returns `m::AnalyticsDataRetentionResponse`.
+    /// Returns [`AnalyticsDataRetentionResponse`](crate::models::AnalyticsDataRetentionResponse).
     pub fn put_analytics_dataretention_settings(&self) -> PutAnalyticsDataretentionSettings {
         PutAnalyticsDataretentionSettings {
             client: self.client.clone(),
@@ -1019,7 +1019,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_evaluations_aggregates_jobs(&self) -> PostAnalyticsEvaluationsAggregatesJobs {
         PostAnalyticsEvaluationsAggregatesJobs {
             client: self.client.clone(),
@@ -1035,7 +1035,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_evaluations_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsEvaluationsAggregatesJob {
         GetAnalyticsEvaluationsAggregatesJob {
             client: self.client.clone(),
@@ -1068,7 +1068,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::EvaluationAsyncAggregateQueryResponse`.
+    /// Returns [`EvaluationAsyncAggregateQueryResponse`](crate::models::EvaluationAsyncAggregateQueryResponse).
     pub fn get_analytics_evaluations_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsEvaluationsAggregatesJobResults {
         GetAnalyticsEvaluationsAggregatesJobResults {
             client: self.client.clone(),
@@ -1085,7 +1085,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::EvaluationAggregateQueryResponse`.
+    /// Returns [`EvaluationAggregateQueryResponse`](crate::models::EvaluationAggregateQueryResponse).
     pub fn post_analytics_evaluations_aggregates_query(&self) -> PostAnalyticsEvaluationsAggregatesQuery {
         PostAnalyticsEvaluationsAggregatesQuery {
             client: self.client.clone(),
@@ -1101,7 +1101,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_flowexecutions_aggregates_jobs(&self) -> PostAnalyticsFlowexecutionsAggregatesJobs {
         PostAnalyticsFlowexecutionsAggregatesJobs {
             client: self.client.clone(),
@@ -1117,7 +1117,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_flowexecutions_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsFlowexecutionsAggregatesJob {
         GetAnalyticsFlowexecutionsAggregatesJob {
             client: self.client.clone(),
@@ -1150,7 +1150,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::FlowExecutionAsyncAggregateQueryResponse`.
+    /// Returns [`FlowExecutionAsyncAggregateQueryResponse`](crate::models::FlowExecutionAsyncAggregateQueryResponse).
     pub fn get_analytics_flowexecutions_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsFlowexecutionsAggregatesJobResults {
         GetAnalyticsFlowexecutionsAggregatesJobResults {
             client: self.client.clone(),
@@ -1167,7 +1167,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::FlowExecutionAggregateQueryResponse`.
+    /// Returns [`FlowExecutionAggregateQueryResponse`](crate::models::FlowExecutionAggregateQueryResponse).
     pub fn post_analytics_flowexecutions_aggregates_query(&self) -> PostAnalyticsFlowexecutionsAggregatesQuery {
         PostAnalyticsFlowexecutionsAggregatesQuery {
             client: self.client.clone(),
@@ -1185,7 +1185,7 @@ impl AnalyticsApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::FlowActivityResponse`.
+    /// Returns [`FlowActivityResponse`](crate::models::FlowActivityResponse).
     pub fn post_analytics_flows_activity_query(&self) -> PostAnalyticsFlowsActivityQuery {
         PostAnalyticsFlowsActivityQuery {
             client: self.client.clone(),
@@ -1203,7 +1203,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_flows_aggregates_jobs(&self) -> PostAnalyticsFlowsAggregatesJobs {
         PostAnalyticsFlowsAggregatesJobs {
             client: self.client.clone(),
@@ -1219,7 +1219,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_flows_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsFlowsAggregatesJob {
         GetAnalyticsFlowsAggregatesJob {
             client: self.client.clone(),
@@ -1252,7 +1252,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::FlowAsyncAggregateQueryResponse`.
+    /// Returns [`FlowAsyncAggregateQueryResponse`](crate::models::FlowAsyncAggregateQueryResponse).
     pub fn get_analytics_flows_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsFlowsAggregatesJobResults {
         GetAnalyticsFlowsAggregatesJobResults {
             client: self.client.clone(),
@@ -1269,7 +1269,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::FlowAggregateQueryResponse`.
+    /// Returns [`FlowAggregateQueryResponse`](crate::models::FlowAggregateQueryResponse).
     pub fn post_analytics_flows_aggregates_query(&self) -> PostAnalyticsFlowsAggregatesQuery {
         PostAnalyticsFlowsAggregatesQuery {
             client: self.client.clone(),
@@ -1285,7 +1285,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::FlowObservationQueryResponse`.
+    /// Returns [`FlowObservationQueryResponse`](crate::models::FlowObservationQueryResponse).
     pub fn post_analytics_flows_observations_query(&self) -> PostAnalyticsFlowsObservationsQuery {
         PostAnalyticsFlowsObservationsQuery {
             client: self.client.clone(),
@@ -1301,7 +1301,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_journeys_aggregates_jobs(&self) -> PostAnalyticsJourneysAggregatesJobs {
         PostAnalyticsJourneysAggregatesJobs {
             client: self.client.clone(),
@@ -1317,7 +1317,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_journeys_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsJourneysAggregatesJob {
         GetAnalyticsJourneysAggregatesJob {
             client: self.client.clone(),
@@ -1350,7 +1350,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::JourneyAsyncAggregateQueryResponse`.
+    /// Returns [`JourneyAsyncAggregateQueryResponse`](crate::models::JourneyAsyncAggregateQueryResponse).
     pub fn get_analytics_journeys_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsJourneysAggregatesJobResults {
         GetAnalyticsJourneysAggregatesJobResults {
             client: self.client.clone(),
@@ -1367,7 +1367,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::JourneyAggregateQueryResponse`.
+    /// Returns [`JourneyAggregateQueryResponse`](crate::models::JourneyAggregateQueryResponse).
     pub fn post_analytics_journeys_aggregates_query(&self) -> PostAnalyticsJourneysAggregatesQuery {
         PostAnalyticsJourneysAggregatesQuery {
             client: self.client.clone(),
@@ -1383,7 +1383,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_knowledge_aggregates_jobs(&self) -> PostAnalyticsKnowledgeAggregatesJobs {
         PostAnalyticsKnowledgeAggregatesJobs {
             client: self.client.clone(),
@@ -1399,7 +1399,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_knowledge_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsKnowledgeAggregatesJob {
         GetAnalyticsKnowledgeAggregatesJob {
             client: self.client.clone(),
@@ -1432,7 +1432,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::KnowledgeAsyncAggregateQueryResponse`.
+    /// Returns [`KnowledgeAsyncAggregateQueryResponse`](crate::models::KnowledgeAsyncAggregateQueryResponse).
     pub fn get_analytics_knowledge_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsKnowledgeAggregatesJobResults {
         GetAnalyticsKnowledgeAggregatesJobResults {
             client: self.client.clone(),
@@ -1449,7 +1449,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::KnowledgeAggregateQueryResponse`.
+    /// Returns [`KnowledgeAggregateQueryResponse`](crate::models::KnowledgeAggregateQueryResponse).
     pub fn post_analytics_knowledge_aggregates_query(&self) -> PostAnalyticsKnowledgeAggregatesQuery {
         PostAnalyticsKnowledgeAggregatesQuery {
             client: self.client.clone(),
@@ -1465,7 +1465,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::QueueObservationQueryResponse`.
+    /// Returns [`QueueObservationQueryResponse`](crate::models::QueueObservationQueryResponse).
     pub fn post_analytics_queues_observations_query(&self) -> PostAnalyticsQueuesObservationsQuery {
         PostAnalyticsQueuesObservationsQuery {
             client: self.client.clone(),
@@ -1483,7 +1483,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::RateLimitAggregateQueryResponse`.
+    /// Returns [`RateLimitAggregateQueryResponse`](crate::models::RateLimitAggregateQueryResponse).
     pub fn post_analytics_ratelimits_aggregates_query(&self) -> PostAnalyticsRatelimitsAggregatesQuery {
         PostAnalyticsRatelimitsAggregatesQuery {
             client: self.client.clone(),
@@ -1504,7 +1504,7 @@ impl AnalyticsApi {
     /// - `state` (query, `set_state`): Only list users of this state
     /// - `deletedOnly` (query, `set_deleted_only`): Only list users with deleted dashboards
     ///
-    /// Returns `m::DashboardUserListing`.
+    /// Returns [`DashboardUserListing`](crate::models::DashboardUserListing).
     pub fn get_analytics_reporting_dashboards_users(&self) -> GetAnalyticsReportingDashboardsUsers {
         GetAnalyticsReportingDashboardsUsers {
             client: self.client.clone(),
@@ -1541,7 +1541,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::DashboardUser`.
+    /// Returns [`DashboardUser`](crate::models::DashboardUser).
     pub fn get_analytics_reporting_dashboards_user(&self, user_id: impl Into<String>) -> GetAnalyticsReportingDashboardsUser {
         GetAnalyticsReportingDashboardsUser {
             client: self.client.clone(),
@@ -1558,7 +1558,7 @@ impl AnalyticsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::ReportingExportJobListing`.
+    /// Returns [`ReportingExportJobListing`](crate::models::ReportingExportJobListing).
     pub fn get_analytics_reporting_exports(&self) -> GetAnalyticsReportingExports {
         GetAnalyticsReportingExports {
             client: self.client.clone(),
@@ -1577,7 +1577,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ReportingExportJobRequest
     ///
-    /// Returns `m::ReportingExportJobResponse`.
+    /// Returns [`ReportingExportJobResponse`](crate::models::ReportingExportJobResponse).
     pub fn post_analytics_reporting_exports(&self) -> PostAnalyticsReportingExports {
         PostAnalyticsReportingExports {
             client: self.client.clone(),
@@ -1590,7 +1590,7 @@ impl AnalyticsApi {
     ///
     /// `GET /api/v2/analytics/reporting/exports/metadata` (`getAnalyticsReportingExportsMetadata`)
     ///
-    /// Returns `m::ReportingExportMetadataJobListing`.
+    /// Returns [`ReportingExportMetadataJobListing`](crate::models::ReportingExportMetadataJobListing).
     pub fn get_analytics_reporting_exports_metadata(&self) -> GetAnalyticsReportingExportsMetadata {
         GetAnalyticsReportingExportsMetadata {
             client: self.client.clone(),
@@ -1602,7 +1602,7 @@ impl AnalyticsApi {
     ///
     /// `GET /api/v2/analytics/reporting/settings` (`getAnalyticsReportingSettings`)
     ///
-    /// Returns `m::AnalyticsReportingSettings`.
+    /// Returns [`AnalyticsReportingSettings`](crate::models::AnalyticsReportingSettings).
     pub fn get_analytics_reporting_settings(&self) -> GetAnalyticsReportingSettings {
         GetAnalyticsReportingSettings {
             client: self.client.clone(),
@@ -1617,7 +1617,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): AnalyticsReportingSettingsRequest
     ///
-    /// Returns `m::AnalyticsReportingSettings`.
+    /// Returns [`AnalyticsReportingSettings`](crate::models::AnalyticsReportingSettings).
     pub fn patch_analytics_reporting_settings(&self) -> PatchAnalyticsReportingSettings {
         PatchAnalyticsReportingSettings {
             client: self.client.clone(),
@@ -1655,7 +1655,7 @@ impl AnalyticsApi {
     /// - `pageNumber` (query, `set_page_number`):  Default: `1`.
     /// - `pageSize` (query, `set_page_size`):  Default: `9`.
     ///
-    /// Returns `m::DashboardConfigurationListing`.
+    /// Returns [`DashboardConfigurationListing`](crate::models::DashboardConfigurationListing).
     pub fn get_analytics_reporting_settings_dashboards_query(&self) -> GetAnalyticsReportingSettingsDashboardsQuery {
         GetAnalyticsReportingSettingsDashboardsQuery {
             client: self.client.clone(),
@@ -1677,7 +1677,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::DashboardConfigurationListing`.
+    /// Returns [`DashboardConfigurationListing`](crate::models::DashboardConfigurationListing).
     pub fn post_analytics_reporting_settings_dashboards_query(&self) -> PostAnalyticsReportingSettingsDashboardsQuery {
         PostAnalyticsReportingSettingsDashboardsQuery {
             client: self.client.clone(),
@@ -1700,7 +1700,7 @@ impl AnalyticsApi {
     /// - `deletedOnly` (query, `set_deleted_only`): If true, retrieve only deleted dashboards that are still recoverable
     /// - `name` (query, `set_name`): retrieve dashboards that match with given name
     ///
-    /// Returns `m::DashboardConfigurationListing`.
+    /// Returns [`DashboardConfigurationListing`](crate::models::DashboardConfigurationListing).
     pub fn get_analytics_reporting_settings_user_dashboards(&self, user_id: impl Into<String>) -> GetAnalyticsReportingSettingsUserDashboards {
         GetAnalyticsReportingSettingsUserDashboards {
             client: self.client.clone(),
@@ -1723,7 +1723,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_resolutions_aggregates_jobs(&self) -> PostAnalyticsResolutionsAggregatesJobs {
         PostAnalyticsResolutionsAggregatesJobs {
             client: self.client.clone(),
@@ -1739,7 +1739,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_resolutions_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsResolutionsAggregatesJob {
         GetAnalyticsResolutionsAggregatesJob {
             client: self.client.clone(),
@@ -1772,7 +1772,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::ResolutionAsyncAggregateQueryResponse`.
+    /// Returns [`ResolutionAsyncAggregateQueryResponse`](crate::models::ResolutionAsyncAggregateQueryResponse).
     pub fn get_analytics_resolutions_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsResolutionsAggregatesJobResults {
         GetAnalyticsResolutionsAggregatesJobResults {
             client: self.client.clone(),
@@ -1789,7 +1789,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::ResolutionAggregateQueryResponse`.
+    /// Returns [`ResolutionAggregateQueryResponse`](crate::models::ResolutionAggregateQueryResponse).
     pub fn post_analytics_resolutions_aggregates_query(&self) -> PostAnalyticsResolutionsAggregatesQuery {
         PostAnalyticsResolutionsAggregatesQuery {
             client: self.client.clone(),
@@ -1807,7 +1807,7 @@ impl AnalyticsApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::RoutingActivityResponse`.
+    /// Returns [`RoutingActivityResponse`](crate::models::RoutingActivityResponse).
     pub fn post_analytics_routing_activity_query(&self) -> PostAnalyticsRoutingActivityQuery {
         PostAnalyticsRoutingActivityQuery {
             client: self.client.clone(),
@@ -1825,7 +1825,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_summaries_aggregates_jobs(&self) -> PostAnalyticsSummariesAggregatesJobs {
         PostAnalyticsSummariesAggregatesJobs {
             client: self.client.clone(),
@@ -1841,7 +1841,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_summaries_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsSummariesAggregatesJob {
         GetAnalyticsSummariesAggregatesJob {
             client: self.client.clone(),
@@ -1874,7 +1874,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::SummaryAsyncAggregateQueryResponse`.
+    /// Returns [`SummaryAsyncAggregateQueryResponse`](crate::models::SummaryAsyncAggregateQueryResponse).
     pub fn get_analytics_summaries_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsSummariesAggregatesJobResults {
         GetAnalyticsSummariesAggregatesJobResults {
             client: self.client.clone(),
@@ -1891,7 +1891,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::SummaryAggregateQueryResponse`.
+    /// Returns [`SummaryAggregateQueryResponse`](crate::models::SummaryAggregateQueryResponse).
     pub fn post_analytics_summaries_aggregates_query(&self) -> PostAnalyticsSummariesAggregatesQuery {
         PostAnalyticsSummariesAggregatesQuery {
             client: self.client.clone(),
@@ -1907,7 +1907,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_surveys_aggregates_jobs(&self) -> PostAnalyticsSurveysAggregatesJobs {
         PostAnalyticsSurveysAggregatesJobs {
             client: self.client.clone(),
@@ -1923,7 +1923,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_surveys_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsSurveysAggregatesJob {
         GetAnalyticsSurveysAggregatesJob {
             client: self.client.clone(),
@@ -1956,7 +1956,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::SurveyAsyncAggregateQueryResponse`.
+    /// Returns [`SurveyAsyncAggregateQueryResponse`](crate::models::SurveyAsyncAggregateQueryResponse).
     pub fn get_analytics_surveys_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsSurveysAggregatesJobResults {
         GetAnalyticsSurveysAggregatesJobResults {
             client: self.client.clone(),
@@ -1973,7 +1973,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::SurveyAggregateQueryResponse`.
+    /// Returns [`SurveyAggregateQueryResponse`](crate::models::SurveyAggregateQueryResponse).
     pub fn post_analytics_surveys_aggregates_query(&self) -> PostAnalyticsSurveysAggregatesQuery {
         PostAnalyticsSurveysAggregatesQuery {
             client: self.client.clone(),
@@ -1989,7 +1989,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_taskmanagement_aggregates_jobs(&self) -> PostAnalyticsTaskmanagementAggregatesJobs {
         PostAnalyticsTaskmanagementAggregatesJobs {
             client: self.client.clone(),
@@ -2005,7 +2005,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_taskmanagement_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsTaskmanagementAggregatesJob {
         GetAnalyticsTaskmanagementAggregatesJob {
             client: self.client.clone(),
@@ -2038,7 +2038,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::TaskManagementAsyncAggregateQueryResponse`.
+    /// Returns [`TaskManagementAsyncAggregateQueryResponse`](crate::models::TaskManagementAsyncAggregateQueryResponse).
     pub fn get_analytics_taskmanagement_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsTaskmanagementAggregatesJobResults {
         GetAnalyticsTaskmanagementAggregatesJobResults {
             client: self.client.clone(),
@@ -2055,7 +2055,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::TaskManagementAggregateQueryResponse`.
+    /// Returns [`TaskManagementAggregateQueryResponse`](crate::models::TaskManagementAggregateQueryResponse).
     pub fn post_analytics_taskmanagement_aggregates_query(&self) -> PostAnalyticsTaskmanagementAggregatesQuery {
         PostAnalyticsTaskmanagementAggregatesQuery {
             client: self.client.clone(),
@@ -2073,7 +2073,7 @@ impl AnalyticsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned. Used for pagination.
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200.
     ///
-    /// Returns `m::TaskManagementObservationQueryResponse`.
+    /// Returns [`TaskManagementObservationQueryResponse`](crate::models::TaskManagementObservationQueryResponse).
     pub fn post_analytics_taskmanagement_metrics_query(&self) -> PostAnalyticsTaskmanagementMetricsQuery {
         PostAnalyticsTaskmanagementMetricsQuery {
             client: self.client.clone(),
@@ -2093,7 +2093,7 @@ impl AnalyticsApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::TeamActivityResponse`.
+    /// Returns [`TeamActivityResponse`](crate::models::TeamActivityResponse).
     pub fn post_analytics_teams_activity_query(&self) -> PostAnalyticsTeamsActivityQuery {
         PostAnalyticsTeamsActivityQuery {
             client: self.client.clone(),
@@ -2111,7 +2111,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_transcripts_aggregates_jobs(&self) -> PostAnalyticsTranscriptsAggregatesJobs {
         PostAnalyticsTranscriptsAggregatesJobs {
             client: self.client.clone(),
@@ -2127,7 +2127,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_transcripts_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsTranscriptsAggregatesJob {
         GetAnalyticsTranscriptsAggregatesJob {
             client: self.client.clone(),
@@ -2160,7 +2160,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::TranscriptAsyncAggregateQueryResponse`.
+    /// Returns [`TranscriptAsyncAggregateQueryResponse`](crate::models::TranscriptAsyncAggregateQueryResponse).
     pub fn get_analytics_transcripts_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsTranscriptsAggregatesJobResults {
         GetAnalyticsTranscriptsAggregatesJobResults {
             client: self.client.clone(),
@@ -2177,7 +2177,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::TranscriptAggregateQueryResponse`.
+    /// Returns [`TranscriptAggregateQueryResponse`](crate::models::TranscriptAggregateQueryResponse).
     pub fn post_analytics_transcripts_aggregates_query(&self) -> PostAnalyticsTranscriptsAggregatesQuery {
         PostAnalyticsTranscriptsAggregatesQuery {
             client: self.client.clone(),
@@ -2195,7 +2195,7 @@ impl AnalyticsApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::UserActivityResponse`.
+    /// Returns [`UserActivityResponse`](crate::models::UserActivityResponse).
     pub fn post_analytics_users_activity_query(&self) -> PostAnalyticsUsersActivityQuery {
         PostAnalyticsUsersActivityQuery {
             client: self.client.clone(),
@@ -2213,7 +2213,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_users_aggregates_jobs(&self) -> PostAnalyticsUsersAggregatesJobs {
         PostAnalyticsUsersAggregatesJobs {
             client: self.client.clone(),
@@ -2229,7 +2229,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_users_aggregates_job(&self, job_id: impl Into<String>) -> GetAnalyticsUsersAggregatesJob {
         GetAnalyticsUsersAggregatesJob {
             client: self.client.clone(),
@@ -2262,7 +2262,7 @@ impl AnalyticsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::UserAsyncAggregateQueryResponse`.
+    /// Returns [`UserAsyncAggregateQueryResponse`](crate::models::UserAsyncAggregateQueryResponse).
     pub fn get_analytics_users_aggregates_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsUsersAggregatesJobResults {
         GetAnalyticsUsersAggregatesJobResults {
             client: self.client.clone(),
@@ -2279,7 +2279,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UserAggregateQueryResponse`.
+    /// Returns [`UserAggregateQueryResponse`](crate::models::UserAggregateQueryResponse).
     pub fn post_analytics_users_aggregates_query(&self) -> PostAnalyticsUsersAggregatesQuery {
         PostAnalyticsUsersAggregatesQuery {
             client: self.client.clone(),
@@ -2295,7 +2295,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_users_details_jobs(&self) -> PostAnalyticsUsersDetailsJobs {
         PostAnalyticsUsersDetailsJobs {
             client: self.client.clone(),
@@ -2308,7 +2308,7 @@ impl AnalyticsApi {
     ///
     /// `GET /api/v2/analytics/users/details/jobs/availability` (`getAnalyticsUsersDetailsJobsAvailability`)
     ///
-    /// Returns `m::DataAvailabilityResponse`.
+    /// Returns [`DataAvailabilityResponse`](crate::models::DataAvailabilityResponse).
     pub fn get_analytics_users_details_jobs_availability(&self) -> GetAnalyticsUsersDetailsJobsAvailability {
         GetAnalyticsUsersDetailsJobsAvailability {
             client: self.client.clone(),
@@ -2323,7 +2323,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_users_details_job(&self, job_id: impl Into<String>) -> GetAnalyticsUsersDetailsJob {
         GetAnalyticsUsersDetailsJob {
             client: self.client.clone(),
@@ -2357,7 +2357,7 @@ impl AnalyticsApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page)
     /// - `pageSize` (query, `set_page_size`): The desired maximum number of results
     ///
-    /// Returns `m::AnalyticsUserDetailsAsyncQueryResponse`.
+    /// Returns [`AnalyticsUserDetailsAsyncQueryResponse`](crate::models::AnalyticsUserDetailsAsyncQueryResponse).
     pub fn get_analytics_users_details_job_results(&self, job_id: impl Into<String>) -> GetAnalyticsUsersDetailsJobResults {
         GetAnalyticsUsersDetailsJobResults {
             client: self.client.clone(),
@@ -2375,7 +2375,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AnalyticsUserDetailsQueryResponse`.
+    /// Returns [`AnalyticsUserDetailsQueryResponse`](crate::models::AnalyticsUserDetailsQueryResponse).
     pub fn post_analytics_users_details_query(&self) -> PostAnalyticsUsersDetailsQuery {
         PostAnalyticsUsersDetailsQuery {
             client: self.client.clone(),
@@ -2391,7 +2391,7 @@ impl AnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UserObservationQueryResponse`.
+    /// Returns [`UserObservationQueryResponse`](crate::models::UserObservationQueryResponse).
     pub fn post_analytics_users_observations_query(&self) -> PostAnalyticsUsersObservationsQuery {
         PostAnalyticsUsersObservationsQuery {
             client: self.client.clone(),

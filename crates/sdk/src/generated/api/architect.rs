@@ -45,7 +45,7 @@ impl ArchitectApi {
     /// - `consumedResourceType` (query, `set_consumed_resource_type`): Types of consumed resources to return, if consumed resources are requested
     /// - `consumingResourceType` (query, `set_consuming_resource_type`): Types of consuming resources to return, if consuming resources are requested
     ///
-    /// Returns `m::DependencyObjectEntityListing`.
+    /// Returns [`DependencyObjectEntityListing`](crate::models::DependencyObjectEntityListing).
     pub fn get_architect_dependencytracking(&self) -> GetArchitectDependencytracking {
         GetArchitectDependencytracking {
             client: self.client.clone(),
@@ -65,7 +65,7 @@ impl ArchitectApi {
     ///
     /// `GET /api/v2/architect/dependencytracking/build` (`getArchitectDependencytrackingBuild`)
     ///
-    /// Returns `m::DependencyStatus`.
+    /// Returns [`DependencyStatus`](crate::models::DependencyStatus).
     pub fn get_architect_dependencytracking_build(&self) -> GetArchitectDependencytrackingBuild {
         GetArchitectDependencytrackingBuild {
             client: self.client.clone(),
@@ -99,7 +99,7 @@ impl ArchitectApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::ConsumedResourcesEntityListing`.
+    /// Returns [`ConsumedResourcesEntityListing`](crate::models::ConsumedResourcesEntityListing).
     pub fn get_architect_dependencytracking_consumedresources(&self) -> GetArchitectDependencytrackingConsumedresources {
         GetArchitectDependencytrackingConsumedresources {
             client: self.client.clone(),
@@ -126,7 +126,7 @@ impl ArchitectApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `flowFilter` (query, `set_flow_filter`): Show only checkedIn or published flows
     ///
-    /// Returns `m::ConsumingResourcesEntityListing`.
+    /// Returns [`ConsumingResourcesEntityListing`](crate::models::ConsumingResourcesEntityListing).
     pub fn get_architect_dependencytracking_consumingresources(&self) -> GetArchitectDependencytrackingConsumingresources {
         GetArchitectDependencytrackingConsumingresources {
             client: self.client.clone(),
@@ -154,7 +154,7 @@ impl ArchitectApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::DependencyObjectEntityListing`.
+    /// Returns [`DependencyObjectEntityListing`](crate::models::DependencyObjectEntityListing).
     pub fn get_architect_dependencytracking_deletedresourceconsumers(&self) -> GetArchitectDependencytrackingDeletedresourceconsumers {
         GetArchitectDependencytrackingDeletedresourceconsumers {
             client: self.client.clone(),
@@ -183,7 +183,7 @@ impl ArchitectApi {
     /// - `consumingResourceType` (query, `set_consuming_resource_type`): Types of consuming resources to return, if consuming resources are requested
     /// - `consumedResourceRequest` (query, `set_consumed_resource_request`): Indicate that this is going to look up a consumed resource object
     ///
-    /// Returns `m::DependencyObject`.
+    /// Returns [`DependencyObject`](crate::models::DependencyObject).
     pub fn get_architect_dependencytracking_object(&self) -> GetArchitectDependencytrackingObject {
         GetArchitectDependencytrackingObject {
             client: self.client.clone(),
@@ -207,7 +207,7 @@ impl ArchitectApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::DependencyTypeEntityListing`.
+    /// Returns [`DependencyTypeEntityListing`](crate::models::DependencyTypeEntityListing).
     pub fn get_architect_dependencytracking_types(&self) -> GetArchitectDependencytrackingTypes {
         GetArchitectDependencytrackingTypes {
             client: self.client.clone(),
@@ -224,7 +224,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `typeId` (path, required, positional): Type ID
     ///
-    /// Returns `m::DependencyType`.
+    /// Returns [`DependencyType`](crate::models::DependencyType).
     pub fn get_architect_dependencytracking_type(&self, type_id: impl Into<String>) -> GetArchitectDependencytrackingType {
         GetArchitectDependencytrackingType {
             client: self.client.clone(),
@@ -245,7 +245,7 @@ impl ArchitectApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::DependencyObjectEntityListing`.
+    /// Returns [`DependencyObjectEntityListing`](crate::models::DependencyObjectEntityListing).
     pub fn get_architect_dependencytracking_updatedresourceconsumers(&self) -> GetArchitectDependencytrackingUpdatedresourceconsumers {
         GetArchitectDependencytrackingUpdatedresourceconsumers {
             client: self.client.clone(),
@@ -270,7 +270,7 @@ impl ArchitectApi {
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `ASC`.
     /// - `name` (query, `set_name`): Name of the Emergency Group to filter by.
     ///
-    /// Returns `m::EmergencyGroupListing`.
+    /// Returns [`EmergencyGroupListing`](crate::models::EmergencyGroupListing).
     pub fn get_architect_emergencygroups(&self) -> GetArchitectEmergencygroups {
         GetArchitectEmergencygroups {
             client: self.client.clone(),
@@ -290,7 +290,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::EmergencyGroup`.
+    /// Returns [`EmergencyGroup`](crate::models::EmergencyGroup).
     pub fn post_architect_emergencygroups(&self) -> PostArchitectEmergencygroups {
         PostArchitectEmergencygroups {
             client: self.client.clone(),
@@ -314,7 +314,7 @@ impl ArchitectApi {
     /// - `name` (query, `set_name`): Name of the Emergency Group to filter by.
     /// - `divisionId` (query, `set_division_id`): List of divisionIds on which to filter.
     ///
-    /// Returns `m::EmergencyGroupDivisionViewEntityListing`.
+    /// Returns [`EmergencyGroupDivisionViewEntityListing`](crate::models::EmergencyGroupDivisionViewEntityListing).
     pub fn get_architect_emergencygroups_divisionviews(&self) -> GetArchitectEmergencygroupsDivisionviews {
         GetArchitectEmergencygroupsDivisionviews {
             client: self.client.clone(),
@@ -336,7 +336,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `emergencyGroupId` (path, required, positional): Emergency group ID
     ///
-    /// Returns `m::EmergencyGroup`.
+    /// Returns [`EmergencyGroup`](crate::models::EmergencyGroup).
     pub fn get_architect_emergencygroup(&self, emergency_group_id: impl Into<String>) -> GetArchitectEmergencygroup {
         GetArchitectEmergencygroup {
             client: self.client.clone(),
@@ -353,7 +353,7 @@ impl ArchitectApi {
     /// - `emergencyGroupId` (path, required, positional): Emergency group ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::EmergencyGroup`.
+    /// Returns [`EmergencyGroup`](crate::models::EmergencyGroup).
     pub fn put_architect_emergencygroup(&self, emergency_group_id: impl Into<String>) -> PutArchitectEmergencygroup {
         PutArchitectEmergencygroup {
             client: self.client.clone(),
@@ -396,7 +396,7 @@ impl ArchitectApi {
     /// - `nameOrDescription` (query, `set_name_or_description`): Name or description
     /// - `includeFileUrls` (query, `set_include_file_urls`): Include grammar language file URLs
     ///
-    /// Returns `m::GrammarListing`.
+    /// Returns [`GrammarListing`](crate::models::GrammarListing).
     pub fn get_architect_grammars(&self) -> GetArchitectGrammars {
         GetArchitectGrammars {
             client: self.client.clone(),
@@ -420,7 +420,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Grammar`.
+    /// Returns [`Grammar`](crate::models::Grammar).
     pub fn post_architect_grammars(&self) -> PostArchitectGrammars {
         PostArchitectGrammars {
             client: self.client.clone(),
@@ -439,7 +439,7 @@ impl ArchitectApi {
     /// - `grammarId` (path, required, positional): grammar ID
     /// - `includeFileUrls` (query, `set_include_file_urls`): Include grammar language file URLs
     ///
-    /// Returns `m::Grammar`.
+    /// Returns [`Grammar`](crate::models::Grammar).
     pub fn get_architect_grammar(&self, grammar_id: impl Into<String>) -> GetArchitectGrammar {
         GetArchitectGrammar {
             client: self.client.clone(),
@@ -473,7 +473,7 @@ impl ArchitectApi {
     /// - `grammarId` (path, required, positional): grammar ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Grammar`.
+    /// Returns [`Grammar`](crate::models::Grammar).
     pub fn patch_architect_grammar(&self, grammar_id: impl Into<String>) -> PatchArchitectGrammar {
         PatchArchitectGrammar {
             client: self.client.clone(),
@@ -491,7 +491,7 @@ impl ArchitectApi {
     /// - `grammarId` (path, required, positional): Grammar ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::GrammarLanguage`.
+    /// Returns [`GrammarLanguage`](crate::models::GrammarLanguage).
     pub fn post_architect_grammar_languages(&self, grammar_id: impl Into<String>) -> PostArchitectGrammarLanguages {
         PostArchitectGrammarLanguages {
             client: self.client.clone(),
@@ -509,7 +509,7 @@ impl ArchitectApi {
     /// - `grammarId` (path, required, positional): Grammar ID
     /// - `languageCode` (path, required, positional): Language
     ///
-    /// Returns `m::GrammarLanguage`.
+    /// Returns [`GrammarLanguage`](crate::models::GrammarLanguage).
     pub fn get_architect_grammar_language(&self, grammar_id: impl Into<String>, language_code: impl Into<String>) -> GetArchitectGrammarLanguage {
         GetArchitectGrammarLanguage {
             client: self.client.clone(),
@@ -546,7 +546,7 @@ impl ArchitectApi {
     /// - `languageCode` (path, required, positional): Language
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::GrammarLanguage`.
+    /// Returns [`GrammarLanguage`](crate::models::GrammarLanguage).
     pub fn patch_architect_grammar_language(&self, grammar_id: impl Into<String>, language_code: impl Into<String>) -> PatchArchitectGrammarLanguage {
         PatchArchitectGrammarLanguage {
             client: self.client.clone(),
@@ -566,7 +566,7 @@ impl ArchitectApi {
     /// - `languageCode` (path, required, positional): Language
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_architect_grammar_language_files_dtmf(&self, grammar_id: impl Into<String>, language_code: impl Into<String>) -> PostArchitectGrammarLanguageFilesDtmf {
         PostArchitectGrammarLanguageFilesDtmf {
             client: self.client.clone(),
@@ -604,7 +604,7 @@ impl ArchitectApi {
     /// - `languageCode` (path, required, positional): Language
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_architect_grammar_language_files_voice(&self, grammar_id: impl Into<String>, language_code: impl Into<String>) -> PostArchitectGrammarLanguageFilesVoice {
         PostArchitectGrammarLanguageFilesVoice {
             client: self.client.clone(),
@@ -647,7 +647,7 @@ impl ArchitectApi {
     /// - `scheduleGroup` (query, `set_schedule_group`): The Schedule Group of the IVR to filter by.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::IVREntityListing`.
+    /// Returns [`IVREntityListing`](crate::models::IVREntityListing).
     pub fn get_architect_ivrs(&self) -> GetArchitectIvrs {
         GetArchitectIvrs {
             client: self.client.clone(),
@@ -670,7 +670,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::IVR`.
+    /// Returns [`IVR`](crate::models::IVR).
     pub fn post_architect_ivrs(&self) -> PostArchitectIvrs {
         PostArchitectIvrs {
             client: self.client.clone(),
@@ -692,7 +692,7 @@ impl ArchitectApi {
     /// - `name` (query, `set_name`): Name of the IVR to filter by.
     /// - `divisionId` (query, `set_division_id`): List of divisionIds on which to filter.
     ///
-    /// Returns `m::IVRDivisionViewEntityListing`.
+    /// Returns [`IVRDivisionViewEntityListing`](crate::models::IVRDivisionViewEntityListing).
     pub fn get_architect_ivrs_divisionviews(&self) -> GetArchitectIvrsDivisionviews {
         GetArchitectIvrsDivisionviews {
             client: self.client.clone(),
@@ -714,7 +714,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `ivrId` (path, required, positional): IVR id
     ///
-    /// Returns `m::IVR`.
+    /// Returns [`IVR`](crate::models::IVR).
     pub fn get_architect_ivr(&self, ivr_id: impl Into<String>) -> GetArchitectIvr {
         GetArchitectIvr {
             client: self.client.clone(),
@@ -731,7 +731,7 @@ impl ArchitectApi {
     /// - `ivrId` (path, required, positional): IVR id
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::IVR`.
+    /// Returns [`IVR`](crate::models::IVR).
     pub fn put_architect_ivr(&self, ivr_id: impl Into<String>) -> PutArchitectIvr {
         PutArchitectIvr {
             client: self.client.clone(),
@@ -764,7 +764,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `ivrId` (path, required, positional): IVR id
     ///
-    /// Returns `m::IVRIdentityResolutionConfig`.
+    /// Returns [`IVRIdentityResolutionConfig`](crate::models::IVRIdentityResolutionConfig).
     pub fn get_architect_ivr_identityresolution(&self, ivr_id: impl Into<String>) -> GetArchitectIvrIdentityresolution {
         GetArchitectIvrIdentityresolution {
             client: self.client.clone(),
@@ -781,7 +781,7 @@ impl ArchitectApi {
     /// - `ivrId` (path, required, positional): IVR id
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::IVRIdentityResolutionConfig`.
+    /// Returns [`IVRIdentityResolutionConfig`](crate::models::IVRIdentityResolutionConfig).
     pub fn put_architect_ivr_identityresolution(&self, ivr_id: impl Into<String>) -> PutArchitectIvrIdentityresolution {
         PutArchitectIvrIdentityresolution {
             client: self.client.clone(),
@@ -810,7 +810,7 @@ impl ArchitectApi {
     /// - `language` (query, `set_language`): Filter the resources down to the provided languages
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     ///
-    /// Returns `m::PromptEntityListing`.
+    /// Returns [`PromptEntityListing`](crate::models::PromptEntityListing).
     pub fn get_architect_prompts(&self) -> GetArchitectPrompts {
         GetArchitectPrompts {
             client: self.client.clone(),
@@ -836,7 +836,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Prompt`.
+    /// Returns [`Prompt`](crate::models::Prompt).
     pub fn post_architect_prompts(&self) -> PostArchitectPrompts {
         PostArchitectPrompts {
             client: self.client.clone(),
@@ -854,7 +854,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `id` (query, required, `set_id`): List of Prompt IDs
     ///
-    /// Returns `m::Operation`.
+    /// Returns [`Operation`](crate::models::Operation).
     pub fn delete_architect_prompts(&self) -> DeleteArchitectPrompts {
         DeleteArchitectPrompts {
             client: self.client.clone(),
@@ -873,7 +873,7 @@ impl ArchitectApi {
     /// - `includeResources` (query, `set_include_resources`): Include the resources for each system prompt Default: `true`.
     /// - `language` (query, `set_language`): Filter the resources down to the provided languages
     ///
-    /// Returns `m::Prompt`.
+    /// Returns [`Prompt`](crate::models::Prompt).
     pub fn get_architect_prompt(&self, prompt_id: impl Into<String>) -> GetArchitectPrompt {
         GetArchitectPrompt {
             client: self.client.clone(),
@@ -893,7 +893,7 @@ impl ArchitectApi {
     /// - `promptId` (path, required, positional): Prompt ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Prompt`.
+    /// Returns [`Prompt`](crate::models::Prompt).
     pub fn put_architect_prompt(&self, prompt_id: impl Into<String>) -> PutArchitectPrompt {
         PutArchitectPrompt {
             client: self.client.clone(),
@@ -930,7 +930,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `promptId` (path, required, positional): Prompt ID
     ///
-    /// Returns `m::Operation`.
+    /// Returns [`Operation`](crate::models::Operation).
     pub fn post_architect_prompt_history(&self, prompt_id: impl Into<String>) -> PostArchitectPromptHistory {
         PostArchitectPromptHistory {
             client: self.client.clone(),
@@ -952,7 +952,7 @@ impl ArchitectApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `timestamp`.
     /// - `action` (query, `set_action`): Flow actions to include (omit to include all)
     ///
-    /// Returns `m::HistoryListing`.
+    /// Returns [`HistoryListing`](crate::models::HistoryListing).
     pub fn get_architect_prompt_history_history_id(&self, prompt_id: impl Into<String>, history_id: impl Into<String>) -> GetArchitectPromptHistoryHistoryId {
         GetArchitectPromptHistoryHistoryId {
             client: self.client.clone(),
@@ -978,7 +978,7 @@ impl ArchitectApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::PromptAssetEntityListing`.
+    /// Returns [`PromptAssetEntityListing`](crate::models::PromptAssetEntityListing).
     pub fn get_architect_prompt_resources(&self, prompt_id: impl Into<String>) -> GetArchitectPromptResources {
         GetArchitectPromptResources {
             client: self.client.clone(),
@@ -997,7 +997,7 @@ impl ArchitectApi {
     /// - `promptId` (path, required, positional): Prompt ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::PromptAsset`.
+    /// Returns [`PromptAsset`](crate::models::PromptAsset).
     pub fn post_architect_prompt_resources(&self, prompt_id: impl Into<String>) -> PostArchitectPromptResources {
         PostArchitectPromptResources {
             client: self.client.clone(),
@@ -1015,7 +1015,7 @@ impl ArchitectApi {
     /// - `promptId` (path, required, positional): Prompt ID
     /// - `languageCode` (path, required, positional): Language
     ///
-    /// Returns `m::PromptAsset`.
+    /// Returns [`PromptAsset`](crate::models::PromptAsset).
     pub fn get_architect_prompt_resource(&self, prompt_id: impl Into<String>, language_code: impl Into<String>) -> GetArchitectPromptResource {
         GetArchitectPromptResource {
             client: self.client.clone(),
@@ -1034,7 +1034,7 @@ impl ArchitectApi {
     /// - `languageCode` (path, required, positional): Language
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::PromptAsset`.
+    /// Returns [`PromptAsset`](crate::models::PromptAsset).
     pub fn put_architect_prompt_resource(&self, prompt_id: impl Into<String>, language_code: impl Into<String>) -> PutArchitectPromptResource {
         PutArchitectPromptResource {
             client: self.client.clone(),
@@ -1091,7 +1091,7 @@ impl ArchitectApi {
     /// - `promptId` (path, required, positional): Prompt ID
     /// - `languageCode` (path, required, positional): Language
     ///
-    /// Returns `m::PromptAssetUpload`.
+    /// Returns [`PromptAssetUpload`](crate::models::PromptAssetUpload).
     pub fn post_architect_prompt_resource_uploads(&self, prompt_id: impl Into<String>, language_code: impl Into<String>) -> PostArchitectPromptResourceUploads {
         PostArchitectPromptResourceUploads {
             client: self.client.clone(),
@@ -1114,7 +1114,7 @@ impl ArchitectApi {
     /// - `scheduleIds` (query, `set_schedule_ids`): A comma-delimited list of Schedule IDs to filter by.
     /// - `divisionId` (query, `set_division_id`): List of divisionIds on which to filter.
     ///
-    /// Returns `m::ScheduleGroupEntityListing`.
+    /// Returns [`ScheduleGroupEntityListing`](crate::models::ScheduleGroupEntityListing).
     pub fn get_architect_schedulegroups(&self) -> GetArchitectSchedulegroups {
         GetArchitectSchedulegroups {
             client: self.client.clone(),
@@ -1136,7 +1136,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::ScheduleGroup`.
+    /// Returns [`ScheduleGroup`](crate::models::ScheduleGroup).
     pub fn post_architect_schedulegroups(&self) -> PostArchitectSchedulegroups {
         PostArchitectSchedulegroups {
             client: self.client.clone(),
@@ -1158,7 +1158,7 @@ impl ArchitectApi {
     /// - `name` (query, `set_name`): Name of the schedule group to filter by.
     /// - `divisionId` (query, `set_division_id`): List of divisionIds on which to filter.
     ///
-    /// Returns `m::ScheduleGroupDivisionViewEntityListing`.
+    /// Returns [`ScheduleGroupDivisionViewEntityListing`](crate::models::ScheduleGroupDivisionViewEntityListing).
     pub fn get_architect_schedulegroups_divisionviews(&self) -> GetArchitectSchedulegroupsDivisionviews {
         GetArchitectSchedulegroupsDivisionviews {
             client: self.client.clone(),
@@ -1180,7 +1180,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `scheduleGroupId` (path, required, positional): Schedule group ID
     ///
-    /// Returns `m::ScheduleGroup`.
+    /// Returns [`ScheduleGroup`](crate::models::ScheduleGroup).
     pub fn get_architect_schedulegroup(&self, schedule_group_id: impl Into<String>) -> GetArchitectSchedulegroup {
         GetArchitectSchedulegroup {
             client: self.client.clone(),
@@ -1197,7 +1197,7 @@ impl ArchitectApi {
     /// - `scheduleGroupId` (path, required, positional): Schedule group ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::ScheduleGroup`.
+    /// Returns [`ScheduleGroup`](crate::models::ScheduleGroup).
     pub fn put_architect_schedulegroup(&self, schedule_group_id: impl Into<String>) -> PutArchitectSchedulegroup {
         PutArchitectSchedulegroup {
             client: self.client.clone(),
@@ -1235,7 +1235,7 @@ impl ArchitectApi {
     /// - `name` (query, `set_name`): Name of the Schedule to filter by.
     /// - `divisionId` (query, `set_division_id`): List of divisionIds on which to filter.
     ///
-    /// Returns `m::ScheduleEntityListing`.
+    /// Returns [`ScheduleEntityListing`](crate::models::ScheduleEntityListing).
     pub fn get_architect_schedules(&self) -> GetArchitectSchedules {
         GetArchitectSchedules {
             client: self.client.clone(),
@@ -1256,7 +1256,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Schedule`.
+    /// Returns [`Schedule`](crate::models::Schedule).
     pub fn post_architect_schedules(&self) -> PostArchitectSchedules {
         PostArchitectSchedules {
             client: self.client.clone(),
@@ -1278,7 +1278,7 @@ impl ArchitectApi {
     /// - `name` (query, `set_name`): Name of the schedule group to filter by.
     /// - `divisionId` (query, `set_division_id`): List of divisionIds on which to filter.
     ///
-    /// Returns `m::ScheduleDivisionViewEntityListing`.
+    /// Returns [`ScheduleDivisionViewEntityListing`](crate::models::ScheduleDivisionViewEntityListing).
     pub fn get_architect_schedules_divisionviews(&self) -> GetArchitectSchedulesDivisionviews {
         GetArchitectSchedulesDivisionviews {
             client: self.client.clone(),
@@ -1300,7 +1300,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `scheduleId` (path, required, positional): Schedule ID
     ///
-    /// Returns `m::Schedule`.
+    /// Returns [`Schedule`](crate::models::Schedule).
     pub fn get_architect_schedule(&self, schedule_id: impl Into<String>) -> GetArchitectSchedule {
         GetArchitectSchedule {
             client: self.client.clone(),
@@ -1317,7 +1317,7 @@ impl ArchitectApi {
     /// - `scheduleId` (path, required, positional): Schedule ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Schedule`.
+    /// Returns [`Schedule`](crate::models::Schedule).
     pub fn put_architect_schedule(&self, schedule_id: impl Into<String>) -> PutArchitectSchedule {
         PutArchitectSchedule {
             client: self.client.clone(),
@@ -1359,7 +1359,7 @@ impl ArchitectApi {
     /// - `includeResources` (query, `set_include_resources`): Include the resources for each system prompt Default: `true`.
     /// - `language` (query, `set_language`): Filter the resources down to the provided languages
     ///
-    /// Returns `m::SystemPromptEntityListing`.
+    /// Returns [`SystemPromptEntityListing`](crate::models::SystemPromptEntityListing).
     pub fn get_architect_systemprompts(&self) -> GetArchitectSystemprompts {
         GetArchitectSystemprompts {
             client: self.client.clone(),
@@ -1387,7 +1387,7 @@ impl ArchitectApi {
     /// - `includeResources` (query, `set_include_resources`): Include the resources for each system prompt Default: `true`.
     /// - `language` (query, `set_language`): Filter the resources down to the provided languages
     ///
-    /// Returns `m::SystemPrompt`.
+    /// Returns [`SystemPrompt`](crate::models::SystemPrompt).
     pub fn get_architect_systemprompt(&self, prompt_id: impl Into<String>) -> GetArchitectSystemprompt {
         GetArchitectSystemprompt {
             client: self.client.clone(),
@@ -1408,7 +1408,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `promptId` (path, required, positional): promptId
     ///
-    /// Returns `m::Operation`.
+    /// Returns [`Operation`](crate::models::Operation).
     pub fn post_architect_systemprompt_history(&self, prompt_id: impl Into<String>) -> PostArchitectSystempromptHistory {
         PostArchitectSystempromptHistory {
             client: self.client.clone(),
@@ -1430,7 +1430,7 @@ impl ArchitectApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `timestamp`.
     /// - `action` (query, `set_action`): Flow actions to include (omit to include all)
     ///
-    /// Returns `m::HistoryListing`.
+    /// Returns [`HistoryListing`](crate::models::HistoryListing).
     pub fn get_architect_systemprompt_history_history_id(&self, prompt_id: impl Into<String>, history_id: impl Into<String>) -> GetArchitectSystempromptHistoryHistoryId {
         GetArchitectSystempromptHistoryHistoryId {
             client: self.client.clone(),
@@ -1456,7 +1456,7 @@ impl ArchitectApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `id`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `asc`.
     ///
-    /// Returns `m::SystemPromptAssetEntityListing`.
+    /// Returns [`SystemPromptAssetEntityListing`](crate::models::SystemPromptAssetEntityListing).
     pub fn get_architect_systemprompt_resources(&self, prompt_id: impl Into<String>) -> GetArchitectSystempromptResources {
         GetArchitectSystempromptResources {
             client: self.client.clone(),
@@ -1477,7 +1477,7 @@ impl ArchitectApi {
     /// - `promptId` (path, required, positional): Prompt ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::SystemPromptAsset`.
+    /// Returns [`SystemPromptAsset`](crate::models::SystemPromptAsset).
     pub fn post_architect_systemprompt_resources(&self, prompt_id: impl Into<String>) -> PostArchitectSystempromptResources {
         PostArchitectSystempromptResources {
             client: self.client.clone(),
@@ -1495,7 +1495,7 @@ impl ArchitectApi {
     /// - `promptId` (path, required, positional): Prompt ID
     /// - `languageCode` (path, required, positional): Language
     ///
-    /// Returns `m::SystemPromptAsset`.
+    /// Returns [`SystemPromptAsset`](crate::models::SystemPromptAsset).
     pub fn get_architect_systemprompt_resource(&self, prompt_id: impl Into<String>, language_code: impl Into<String>) -> GetArchitectSystempromptResource {
         GetArchitectSystempromptResource {
             client: self.client.clone(),
@@ -1514,7 +1514,7 @@ impl ArchitectApi {
     /// - `languageCode` (path, required, positional): Language
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::SystemPromptAsset`.
+    /// Returns [`SystemPromptAsset`](crate::models::SystemPromptAsset).
     pub fn put_architect_systemprompt_resource(&self, prompt_id: impl Into<String>, language_code: impl Into<String>) -> PutArchitectSystempromptResource {
         PutArchitectSystempromptResource {
             client: self.client.clone(),
@@ -1553,7 +1553,7 @@ impl ArchitectApi {
     /// - `promptId` (path, required, positional): Prompt ID
     /// - `languageCode` (path, required, positional): Language
     ///
-    /// Returns `m::PromptAssetUpload`.
+    /// Returns [`PromptAssetUpload`](crate::models::PromptAssetUpload).
     pub fn post_architect_systemprompt_resource_uploads(&self, prompt_id: impl Into<String>, language_code: impl Into<String>) -> PostArchitectSystempromptResourceUploads {
         PostArchitectSystempromptResourceUploads {
             client: self.client.clone(),
@@ -1591,7 +1591,7 @@ impl ArchitectApi {
     /// - `publishedBefore` (query, `set_published_before`): Published before
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     ///
-    /// Returns `m::FlowEntityListing`.
+    /// Returns [`FlowEntityListing`](crate::models::FlowEntityListing).
     pub fn get_flows(&self) -> GetFlows {
         GetFlows {
             client: self.client.clone(),
@@ -1627,7 +1627,7 @@ impl ArchitectApi {
     /// - `body` (body, required, `set_body`):
     /// - `language` (query, `set_language`): Language
     ///
-    /// Returns `m::Flow`.
+    /// Returns [`Flow`](crate::models::Flow).
     pub fn post_flows(&self) -> PostFlows {
         PostFlows {
             client: self.client.clone(),
@@ -1646,7 +1646,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `id` (query, required, `set_id`): List of Flow IDs
     ///
-    /// Returns `m::Operation`.
+    /// Returns [`Operation`](crate::models::Operation).
     pub fn delete_flows(&self) -> DeleteFlows {
         DeleteFlows {
             client: self.client.clone(),
@@ -1664,7 +1664,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flow` (query, required, `set_flow`): Flow ID
     ///
-    /// Returns `m::Operation`.
+    /// Returns [`Operation`](crate::models::Operation).
     pub fn post_flows_actions_checkin(&self) -> PostFlowsActionsCheckin {
         PostFlowsActionsCheckin {
             client: self.client.clone(),
@@ -1680,7 +1680,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flow` (query, required, `set_flow`): Flow ID
     ///
-    /// Returns `m::Flow`.
+    /// Returns [`Flow`](crate::models::Flow).
     pub fn post_flows_actions_checkout(&self) -> PostFlowsActionsCheckout {
         PostFlowsActionsCheckout {
             client: self.client.clone(),
@@ -1696,7 +1696,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flow` (query, required, `set_flow`): Flow ID
     ///
-    /// Returns `m::Flow`.
+    /// Returns [`Flow`](crate::models::Flow).
     pub fn post_flows_actions_deactivate(&self) -> PostFlowsActionsDeactivate {
         PostFlowsActionsDeactivate {
             client: self.client.clone(),
@@ -1715,7 +1715,7 @@ impl ArchitectApi {
     /// - `flow` (query, required, `set_flow`): Flow ID
     /// - `version` (query, `set_version`): version
     ///
-    /// Returns `m::Operation`.
+    /// Returns [`Operation`](crate::models::Operation).
     pub fn post_flows_actions_publish(&self) -> PostFlowsActionsPublish {
         PostFlowsActionsPublish {
             client: self.client.clone(),
@@ -1732,7 +1732,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flow` (query, required, `set_flow`): Flow ID
     ///
-    /// Returns `m::Flow`.
+    /// Returns [`Flow`](crate::models::Flow).
     pub fn post_flows_actions_revert(&self) -> PostFlowsActionsRevert {
         PostFlowsActionsRevert {
             client: self.client.clone(),
@@ -1750,7 +1750,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flow` (query, required, `set_flow`): Flow ID
     ///
-    /// Returns `m::Flow`.
+    /// Returns [`Flow`](crate::models::Flow).
     pub fn post_flows_actions_unlock(&self) -> PostFlowsActionsUnlock {
         PostFlowsActionsUnlock {
             client: self.client.clone(),
@@ -1774,7 +1774,7 @@ impl ArchitectApi {
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     /// - `name` (query, `set_name`): Filter by Name. The wildcard character * is supported within the filter. Matches are case-insensitive.
     ///
-    /// Returns `m::DataTablesDomainEntityListing`.
+    /// Returns [`DataTablesDomainEntityListing`](crate::models::DataTablesDomainEntityListing).
     pub fn get_flows_datatables(&self) -> GetFlowsDatatables {
         GetFlowsDatatables {
             client: self.client.clone(),
@@ -1798,7 +1798,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): datatable json-schema
     ///
-    /// Returns `m::DataTable`.
+    /// Returns [`DataTable`](crate::models::DataTable).
     pub fn post_flows_datatables(&self) -> PostFlowsDatatables {
         PostFlowsDatatables {
             client: self.client.clone(),
@@ -1822,7 +1822,7 @@ impl ArchitectApi {
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     /// - `name` (query, `set_name`): Filter by Name. The wildcard character * is supported within the filter. Matches are case-insensitive.
     ///
-    /// Returns `m::DataTablesDomainEntityListing`.
+    /// Returns [`DataTablesDomainEntityListing`](crate::models::DataTablesDomainEntityListing).
     pub fn get_flows_datatables_divisionviews(&self) -> GetFlowsDatatablesDivisionviews {
         GetFlowsDatatablesDivisionviews {
             client: self.client.clone(),
@@ -1847,7 +1847,7 @@ impl ArchitectApi {
     /// - `datatableId` (path, required, positional): id of datatable
     /// - `expand` (query, `set_expand`): Expand instructions for the result
     ///
-    /// Returns `m::DataTable`.
+    /// Returns [`DataTable`](crate::models::DataTable).
     pub fn get_flows_datatables_divisionview(&self, datatable_id: impl Into<String>) -> GetFlowsDatatablesDivisionview {
         GetFlowsDatatablesDivisionview {
             client: self.client.clone(),
@@ -1867,7 +1867,7 @@ impl ArchitectApi {
     /// - `datatableId` (path, required, positional): id of datatable
     /// - `expand` (query, `set_expand`): Expand instructions for the result
     ///
-    /// Returns `m::DataTable`.
+    /// Returns [`DataTable`](crate::models::DataTable).
     pub fn get_flows_datatable(&self, datatable_id: impl Into<String>) -> GetFlowsDatatable {
         GetFlowsDatatable {
             client: self.client.clone(),
@@ -1888,7 +1888,7 @@ impl ArchitectApi {
     /// - `body` (body, required, `set_body`): datatable json-schema
     /// - `expand` (query, `set_expand`): Expand instructions for the result
     ///
-    /// Returns `m::DataTable`.
+    /// Returns [`DataTable`](crate::models::DataTable).
     pub fn put_flows_datatable(&self, datatable_id: impl Into<String>) -> PutFlowsDatatable {
         PutFlowsDatatable {
             client: self.client.clone(),
@@ -1928,7 +1928,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `datatableId` (path, required, positional): id of datatable
     ///
-    /// Returns `m::DataTableExportJob`.
+    /// Returns [`DataTableExportJob`](crate::models::DataTableExportJob).
     pub fn post_flows_datatable_export_jobs(&self, datatable_id: impl Into<String>) -> PostFlowsDatatableExportJobs {
         PostFlowsDatatableExportJobs {
             client: self.client.clone(),
@@ -1947,7 +1947,7 @@ impl ArchitectApi {
     /// - `datatableId` (path, required, positional): id of datatable
     /// - `exportJobId` (path, required, positional): id of export job
     ///
-    /// Returns `m::DataTableExportJob`.
+    /// Returns [`DataTableExportJob`](crate::models::DataTableExportJob).
     pub fn get_flows_datatable_export_job(&self, datatable_id: impl Into<String>, export_job_id: impl Into<String>) -> GetFlowsDatatableExportJob {
         GetFlowsDatatableExportJob {
             client: self.client.clone(),
@@ -1967,7 +1967,7 @@ impl ArchitectApi {
     /// - `datatableId` (path, required, positional): id of datatable
     /// - `body` (body, required, `set_body`): import job information
     ///
-    /// Returns `m::DataTableImportJob`.
+    /// Returns [`DataTableImportJob`](crate::models::DataTableImportJob).
     pub fn post_flows_datatable_import_csv_jobs(&self, datatable_id: impl Into<String>) -> PostFlowsDatatableImportCsvJobs {
         PostFlowsDatatableImportCsvJobs {
             client: self.client.clone(),
@@ -1988,7 +1988,7 @@ impl ArchitectApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::DataTableImportEntityListing`.
+    /// Returns [`DataTableImportEntityListing`](crate::models::DataTableImportEntityListing).
     pub fn get_flows_datatable_import_jobs(&self, datatable_id: impl Into<String>) -> GetFlowsDatatableImportJobs {
         GetFlowsDatatableImportJobs {
             client: self.client.clone(),
@@ -2011,7 +2011,7 @@ impl ArchitectApi {
     /// - `datatableId` (path, required, positional): id of datatable
     /// - `body` (body, required, `set_body`): import job information
     ///
-    /// Returns `m::DataTableImportJob`.
+    /// Returns [`DataTableImportJob`](crate::models::DataTableImportJob).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_flows_datatable_import_jobs(&self, datatable_id: impl Into<String>) -> PostFlowsDatatableImportJobs {
         PostFlowsDatatableImportJobs {
@@ -2032,7 +2032,7 @@ impl ArchitectApi {
     /// - `datatableId` (path, required, positional): id of datatable
     /// - `importJobId` (path, required, positional): id of import job
     ///
-    /// Returns `m::DataTableImportJob`.
+    /// Returns [`DataTableImportJob`](crate::models::DataTableImportJob).
     pub fn get_flows_datatable_import_job(&self, datatable_id: impl Into<String>, import_job_id: impl Into<String>) -> GetFlowsDatatableImportJob {
         GetFlowsDatatableImportJob {
             client: self.client.clone(),
@@ -2055,7 +2055,7 @@ impl ArchitectApi {
     /// - `showbrief` (query, `set_showbrief`): If true returns just the key value of the row Default: `true`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `ascending`.
     ///
-    /// Returns `m::DataTableRowEntityListing`.
+    /// Returns [`DataTableRowEntityListing`](crate::models::DataTableRowEntityListing).
     pub fn get_flows_datatable_rows(&self, datatable_id: impl Into<String>) -> GetFlowsDatatableRows {
         GetFlowsDatatableRows {
             client: self.client.clone(),
@@ -2172,7 +2172,7 @@ impl ArchitectApi {
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     /// - `includeSchemas` (query, `set_include_schemas`): Include variable schemas Default: `false`.
     ///
-    /// Returns `m::FlowDivisionViewEntityListing`.
+    /// Returns [`FlowDivisionViewEntityListing`](crate::models::FlowDivisionViewEntityListing).
     pub fn get_flows_divisionviews(&self) -> GetFlowsDivisionviews {
         GetFlowsDivisionviews {
             client: self.client.clone(),
@@ -2201,7 +2201,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flowLaunchRequest` (body, required, `set_flow_launch_request`):
     ///
-    /// Returns `m::FlowExecutionLaunchResponse`.
+    /// Returns [`FlowExecutionLaunchResponse`](crate::models::FlowExecutionLaunchResponse).
     pub fn post_flows_executions(&self) -> PostFlowsExecutions {
         PostFlowsExecutions {
             client: self.client.clone(),
@@ -2217,7 +2217,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flowExecutionId` (path, required, positional): flow execution ID
     ///
-    /// Returns `m::FlowRuntimeExecution`.
+    /// Returns [`FlowRuntimeExecution`](crate::models::FlowRuntimeExecution).
     pub fn get_flows_execution(&self, flow_execution_id: impl Into<String>) -> GetFlowsExecution {
         GetFlowsExecution {
             client: self.client.clone(),
@@ -2233,7 +2233,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::RegisterArchitectExportJobResponse`.
+    /// Returns [`RegisterArchitectExportJobResponse`](crate::models::RegisterArchitectExportJobResponse).
     pub fn post_flows_export_jobs(&self) -> PostFlowsExportJobs {
         PostFlowsExportJobs {
             client: self.client.clone(),
@@ -2250,7 +2250,7 @@ impl ArchitectApi {
     /// - `jobId` (path, required, positional): Job ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::ArchitectExportJobStateResponse`.
+    /// Returns [`ArchitectExportJobStateResponse`](crate::models::ArchitectExportJobStateResponse).
     pub fn get_flows_export_job(&self, job_id: impl Into<String>) -> GetFlowsExportJob {
         GetFlowsExportJob {
             client: self.client.clone(),
@@ -2270,7 +2270,7 @@ impl ArchitectApi {
     /// - `body` (body, required, `set_body`): Requested Flow Ids
     /// - `expand` (query, `set_expand`): Expand various query types.
     ///
-    /// Returns `m::GetFlowExecutionDataJobResult`.
+    /// Returns [`GetFlowExecutionDataJobResult`](crate::models::GetFlowExecutionDataJobResult).
     pub fn post_flows_instances_jobs(&self) -> PostFlowsInstancesJobs {
         PostFlowsInstancesJobs {
             client: self.client.clone(),
@@ -2287,7 +2287,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The asynchronous job ID
     ///
-    /// Returns `m::GetFlowExecutionDataJobResult`.
+    /// Returns [`GetFlowExecutionDataJobResult`](crate::models::GetFlowExecutionDataJobResult).
     pub fn get_flows_instances_job(&self, job_id: impl Into<String>) -> GetFlowsInstancesJob {
         GetFlowsInstancesJob {
             client: self.client.clone(),
@@ -2307,7 +2307,7 @@ impl ArchitectApi {
     /// - `indexOnly` (query, `set_index_only`): indexes only
     /// - `pageSize` (query, `set_page_size`): number of results to return Default: `50`.
     ///
-    /// Returns `m::FlowResultEntityListing`.
+    /// Returns [`FlowResultEntityListing`](crate::models::FlowResultEntityListing).
     pub fn post_flows_instances_query(&self) -> PostFlowsInstancesQuery {
         PostFlowsInstancesQuery {
             client: self.client.clone(),
@@ -2327,7 +2327,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `expand` (query, `set_expand`): Expand various query types.
     ///
-    /// Returns `m::FlowsQueryCriteriaResponse`.
+    /// Returns [`FlowsQueryCriteriaResponse`](crate::models::FlowsQueryCriteriaResponse).
     pub fn get_flows_instances_querycapabilities(&self) -> GetFlowsInstancesQuerycapabilities {
         GetFlowsInstancesQuerycapabilities {
             client: self.client.clone(),
@@ -2342,7 +2342,7 @@ impl ArchitectApi {
     ///
     /// `GET /api/v2/flows/instances/settings/executiondata` (`getFlowsInstancesSettingsExecutiondata`)
     ///
-    /// Returns `m::ExecutionDataFlowSettingsResponse`.
+    /// Returns [`ExecutionDataFlowSettingsResponse`](crate::models::ExecutionDataFlowSettingsResponse).
     pub fn get_flows_instances_settings_executiondata(&self) -> GetFlowsInstancesSettingsExecutiondata {
         GetFlowsInstancesSettingsExecutiondata {
             client: self.client.clone(),
@@ -2359,7 +2359,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): New Execution Data Setting
     ///
-    /// Returns `m::ExecutionDataFlowSettingsResponse`.
+    /// Returns [`ExecutionDataFlowSettingsResponse`](crate::models::ExecutionDataFlowSettingsResponse).
     pub fn patch_flows_instances_settings_executiondata(&self) -> PatchFlowsInstancesSettingsExecutiondata {
         PatchFlowsInstancesSettingsExecutiondata {
             client: self.client.clone(),
@@ -2379,7 +2379,7 @@ impl ArchitectApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200. Default: `25`.
     ///
-    /// Returns `m::FlowSettingsResponseEntityListing`.
+    /// Returns [`FlowSettingsResponseEntityListing`](crate::models::FlowSettingsResponseEntityListing).
     pub fn get_flows_instances_settings_loglevels(&self) -> GetFlowsInstancesSettingsLoglevels {
         GetFlowsInstancesSettingsLoglevels {
             client: self.client.clone(),
@@ -2396,7 +2396,7 @@ impl ArchitectApi {
     ///
     /// `GET /api/v2/flows/instances/settings/loglevels/characteristics` (`getFlowsInstancesSettingsLoglevelsCharacteristics`)
     ///
-    /// Returns `m::FlowLogLevelCharacteristicsDefinitions`.
+    /// Returns [`FlowLogLevelCharacteristicsDefinitions`](crate::models::FlowLogLevelCharacteristicsDefinitions).
     pub fn get_flows_instances_settings_loglevels_characteristics(&self) -> GetFlowsInstancesSettingsLoglevelsCharacteristics {
         GetFlowsInstancesSettingsLoglevelsCharacteristics {
             client: self.client.clone(),
@@ -2413,7 +2413,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `expand` (query, `set_expand`): Expand instructions for the result
     ///
-    /// Returns `m::FlowSettingsResponse`.
+    /// Returns [`FlowSettingsResponse`](crate::models::FlowSettingsResponse).
     pub fn get_flows_instances_settings_loglevels_default(&self) -> GetFlowsInstancesSettingsLoglevelsDefault {
         GetFlowsInstancesSettingsLoglevelsDefault {
             client: self.client.clone(),
@@ -2432,7 +2432,7 @@ impl ArchitectApi {
     /// - `body` (body, required, `set_body`): New LogLevel settings
     /// - `expand` (query, `set_expand`): Expand instructions for the result
     ///
-    /// Returns `m::FlowSettingsResponse`.
+    /// Returns [`FlowSettingsResponse`](crate::models::FlowSettingsResponse).
     pub fn put_flows_instances_settings_loglevels_default(&self) -> PutFlowsInstancesSettingsLoglevelsDefault {
         PutFlowsInstancesSettingsLoglevelsDefault {
             client: self.client.clone(),
@@ -2466,7 +2466,7 @@ impl ArchitectApi {
     /// - `instanceId` (path, required, positional): Instance ID
     /// - `expand` (query, `set_expand`): Expand various details.
     ///
-    /// Returns `m::GetFlowExecutionDataJobResult`.
+    /// Returns [`GetFlowExecutionDataJobResult`](crate::models::GetFlowExecutionDataJobResult).
     pub fn get_flows_instance(&self, instance_id: impl Into<String>) -> GetFlowsInstance {
         GetFlowsInstance {
             client: self.client.clone(),
@@ -2483,7 +2483,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::RegisterArchitectJobResponse`.
+    /// Returns [`RegisterArchitectJobResponse`](crate::models::RegisterArchitectJobResponse).
     pub fn post_flows_jobs(&self) -> PostFlowsJobs {
         PostFlowsJobs {
             client: self.client.clone(),
@@ -2500,7 +2500,7 @@ impl ArchitectApi {
     /// - `jobId` (path, required, positional): Job ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::ArchitectJobStateResponse`.
+    /// Returns [`ArchitectJobStateResponse`](crate::models::ArchitectJobStateResponse).
     pub fn get_flows_job(&self, job_id: impl Into<String>) -> GetFlowsJob {
         GetFlowsJob {
             client: self.client.clone(),
@@ -2523,7 +2523,7 @@ impl ArchitectApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `id`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `asc`.
     ///
-    /// Returns `m::FlowEntityListing`.
+    /// Returns [`FlowEntityListing`](crate::models::FlowEntityListing).
     pub fn get_flows_lookup(&self) -> GetFlowsLookup {
         GetFlowsLookup {
             client: self.client.clone(),
@@ -2553,7 +2553,7 @@ impl ArchitectApi {
     /// - `nameOrDescription` (query, `set_name_or_description`): Name or description
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     ///
-    /// Returns `m::FlowMilestoneListing`.
+    /// Returns [`FlowMilestoneListing`](crate::models::FlowMilestoneListing).
     pub fn get_flows_milestones(&self) -> GetFlowsMilestones {
         GetFlowsMilestones {
             client: self.client.clone(),
@@ -2577,7 +2577,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::FlowMilestone`.
+    /// Returns [`FlowMilestone`](crate::models::FlowMilestone).
     pub fn post_flows_milestones(&self) -> PostFlowsMilestones {
         PostFlowsMilestones {
             client: self.client.clone(),
@@ -2601,7 +2601,7 @@ impl ArchitectApi {
     /// - `name` (query, `set_name`): Name
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     ///
-    /// Returns `m::FlowMilestoneDivisionViewEntityListing`.
+    /// Returns [`FlowMilestoneDivisionViewEntityListing`](crate::models::FlowMilestoneDivisionViewEntityListing).
     pub fn get_flows_milestones_divisionviews(&self) -> GetFlowsMilestonesDivisionviews {
         GetFlowsMilestonesDivisionviews {
             client: self.client.clone(),
@@ -2625,7 +2625,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `milestoneId` (path, required, positional): flow milestone ID
     ///
-    /// Returns `m::FlowMilestone`.
+    /// Returns [`FlowMilestone`](crate::models::FlowMilestone).
     pub fn get_flows_milestone(&self, milestone_id: impl Into<String>) -> GetFlowsMilestone {
         GetFlowsMilestone {
             client: self.client.clone(),
@@ -2642,7 +2642,7 @@ impl ArchitectApi {
     /// - `milestoneId` (path, required, positional): flow milestone ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::FlowMilestone`.
+    /// Returns [`FlowMilestone`](crate::models::FlowMilestone).
     pub fn put_flows_milestone(&self, milestone_id: impl Into<String>) -> PutFlowsMilestone {
         PutFlowsMilestone {
             client: self.client.clone(),
@@ -2685,7 +2685,7 @@ impl ArchitectApi {
     /// - `nameOrDescription` (query, `set_name_or_description`): Name or description
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     ///
-    /// Returns `m::FlowOutcomeListing`.
+    /// Returns [`FlowOutcomeListing`](crate::models::FlowOutcomeListing).
     pub fn get_flows_outcomes(&self) -> GetFlowsOutcomes {
         GetFlowsOutcomes {
             client: self.client.clone(),
@@ -2711,7 +2711,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::FlowOutcome`.
+    /// Returns [`FlowOutcome`](crate::models::FlowOutcome).
     pub fn post_flows_outcomes(&self) -> PostFlowsOutcomes {
         PostFlowsOutcomes {
             client: self.client.clone(),
@@ -2735,7 +2735,7 @@ impl ArchitectApi {
     /// - `name` (query, `set_name`): Name
     /// - `divisionId` (query, `set_division_id`): division ID(s)
     ///
-    /// Returns `m::FlowOutcomeDivisionViewEntityListing`.
+    /// Returns [`FlowOutcomeDivisionViewEntityListing`](crate::models::FlowOutcomeDivisionViewEntityListing).
     pub fn get_flows_outcomes_divisionviews(&self) -> GetFlowsOutcomesDivisionviews {
         GetFlowsOutcomesDivisionviews {
             client: self.client.clone(),
@@ -2759,7 +2759,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flowOutcomeId` (path, required, positional): flow outcome ID
     ///
-    /// Returns `m::FlowOutcome`.
+    /// Returns [`FlowOutcome`](crate::models::FlowOutcome).
     pub fn get_flows_outcome(&self, flow_outcome_id: impl Into<String>) -> GetFlowsOutcome {
         GetFlowsOutcome {
             client: self.client.clone(),
@@ -2778,7 +2778,7 @@ impl ArchitectApi {
     /// - `flowOutcomeId` (path, required, positional): flow outcome ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Operation`.
+    /// Returns [`Operation`](crate::models::Operation).
     pub fn put_flows_outcome(&self, flow_outcome_id: impl Into<String>) -> PutFlowsOutcome {
         PutFlowsOutcome {
             client: self.client.clone(),
@@ -2797,7 +2797,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::RegisterArchitectValidateJobResponse`.
+    /// Returns [`RegisterArchitectValidateJobResponse`](crate::models::RegisterArchitectValidateJobResponse).
     pub fn post_flows_validate_jobs(&self) -> PostFlowsValidateJobs {
         PostFlowsValidateJobs {
             client: self.client.clone(),
@@ -2816,7 +2816,7 @@ impl ArchitectApi {
     /// - `jobId` (path, required, positional): Job ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::ArchitectValidateJobStateResponse`.
+    /// Returns [`ArchitectValidateJobStateResponse`](crate::models::ArchitectValidateJobStateResponse).
     pub fn get_flows_validate_job(&self, job_id: impl Into<String>) -> GetFlowsValidateJob {
         GetFlowsValidateJob {
             client: self.client.clone(),
@@ -2834,7 +2834,7 @@ impl ArchitectApi {
     /// - `flowId` (path, required, positional): Flow ID
     /// - `deleted` (query, `set_deleted`): Deleted flows Default: `false`.
     ///
-    /// Returns `m::Flow`.
+    /// Returns [`Flow`](crate::models::Flow).
     pub fn get_flow(&self, flow_id: impl Into<String>) -> GetFlow {
         GetFlow {
             client: self.client.clone(),
@@ -2852,7 +2852,7 @@ impl ArchitectApi {
     /// - `flowId` (path, required, positional): Flow ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Flow`.
+    /// Returns [`Flow`](crate::models::Flow).
     pub fn put_flow(&self, flow_id: impl Into<String>) -> PutFlow {
         PutFlow {
             client: self.client.clone(),
@@ -2887,7 +2887,7 @@ impl ArchitectApi {
     /// Parameters:
     /// - `flowId` (path, required, positional): Flow ID
     ///
-    /// Returns `m::Operation`.
+    /// Returns [`Operation`](crate::models::Operation).
     pub fn post_flow_history(&self, flow_id: impl Into<String>) -> PostFlowHistory {
         PostFlowHistory {
             client: self.client.clone(),
@@ -2909,7 +2909,7 @@ impl ArchitectApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `timestamp`.
     /// - `action` (query, `set_action`): Flow actions to include (omit to include all)
     ///
-    /// Returns `m::HistoryListing`.
+    /// Returns [`HistoryListing`](crate::models::HistoryListing).
     pub fn get_flow_history_history_id(&self, flow_id: impl Into<String>, history_id: impl Into<String>) -> GetFlowHistoryHistoryId {
         GetFlowHistoryHistoryId {
             client: self.client.clone(),
@@ -2934,7 +2934,7 @@ impl ArchitectApi {
     /// - `flowId` (path, required, positional): The flow id to get the loglevel for
     /// - `expand` (query, `set_expand`): Expand instructions for the result
     ///
-    /// Returns `m::FlowSettingsResponse`.
+    /// Returns [`FlowSettingsResponse`](crate::models::FlowSettingsResponse).
     pub fn get_flow_instances_settings_loglevels(&self, flow_id: impl Into<String>) -> GetFlowInstancesSettingsLoglevels {
         GetFlowInstancesSettingsLoglevels {
             client: self.client.clone(),
@@ -2955,7 +2955,7 @@ impl ArchitectApi {
     /// - `body` (body, required, `set_body`): New LogLevel settings
     /// - `expand` (query, `set_expand`): Expand instructions for the result
     ///
-    /// Returns `m::FlowSettingsResponse`.
+    /// Returns [`FlowSettingsResponse`](crate::models::FlowSettingsResponse).
     pub fn put_flow_instances_settings_loglevels(&self, flow_id: impl Into<String>) -> PutFlowInstancesSettingsLoglevels {
         PutFlowInstancesSettingsLoglevels {
             client: self.client.clone(),
@@ -2977,7 +2977,7 @@ impl ArchitectApi {
     /// - `body` (body, required, `set_body`): New LogLevel settings
     /// - `expand` (query, `set_expand`): Expand instructions for the result
     ///
-    /// Returns `m::FlowSettingsResponse`.
+    /// Returns [`FlowSettingsResponse`](crate::models::FlowSettingsResponse).
     pub fn post_flow_instances_settings_loglevels(&self, flow_id: impl Into<String>) -> PostFlowInstancesSettingsLoglevels {
         PostFlowInstancesSettingsLoglevels {
             client: self.client.clone(),
@@ -3034,7 +3034,7 @@ impl ArchitectApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `deleted` (query, `set_deleted`): Include Deleted flows
     ///
-    /// Returns `m::FlowVersionEntityListing`.
+    /// Returns [`FlowVersionEntityListing`](crate::models::FlowVersionEntityListing).
     pub fn get_flow_versions(&self, flow_id: impl Into<String>) -> GetFlowVersions {
         GetFlowVersions {
             client: self.client.clone(),
@@ -3054,7 +3054,7 @@ impl ArchitectApi {
     /// - `flowId` (path, required, positional): Flow ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::FlowVersion`.
+    /// Returns [`FlowVersion`](crate::models::FlowVersion).
     pub fn post_flow_versions(&self, flow_id: impl Into<String>) -> PostFlowVersions {
         PostFlowVersions {
             client: self.client.clone(),
@@ -3073,7 +3073,7 @@ impl ArchitectApi {
     /// - `versionId` (path, required, positional): Version ID
     /// - `deleted` (query, `set_deleted`): Deleted flows
     ///
-    /// Returns `m::FlowVersion`.
+    /// Returns [`FlowVersion`](crate::models::FlowVersion).
     pub fn get_flow_version(&self, flow_id: impl Into<String>, version_id: impl Into<String>) -> GetFlowVersion {
         GetFlowVersion {
             client: self.client.clone(),
@@ -3113,7 +3113,7 @@ impl ArchitectApi {
     /// - `versionId` (path, required, positional): Version ID.
     /// - `language` (query, `set_language`): Language to filter for
     ///
-    /// Returns `m::FlowHealth`.
+    /// Returns [`FlowHealth`](crate::models::FlowHealth).
     pub fn get_flow_version_health(&self, flow_id: impl Into<String>, version_id: impl Into<String>) -> GetFlowVersionHealth {
         GetFlowVersionHealth {
             client: self.client.clone(),
@@ -3134,7 +3134,7 @@ impl ArchitectApi {
     /// - `intentId` (path, required, positional): Intent ID.
     /// - `language` (query, required, `set_language`): Language to filter for
     ///
-    /// Returns `m::FlowHealthIntent`.
+    /// Returns [`FlowHealthIntent`](crate::models::FlowHealthIntent).
     pub fn get_flow_version_intent_health(&self, flow_id: impl Into<String>, version_id: impl Into<String>, intent_id: impl Into<String>) -> GetFlowVersionIntentHealth {
         GetFlowVersionIntentHealth {
             client: self.client.clone(),
@@ -3157,7 +3157,7 @@ impl ArchitectApi {
     /// - `utteranceId` (path, required, positional): Utterance ID.
     /// - `language` (query, required, `set_language`): Language to filter for
     ///
-    /// Returns `m::FlowHealthUtterance`.
+    /// Returns [`FlowHealthUtterance`](crate::models::FlowHealthUtterance).
     pub fn get_flow_version_intent_utterance_health(&self, flow_id: impl Into<String>, version_id: impl Into<String>, intent_id: impl Into<String>, utterance_id: impl Into<String>) -> GetFlowVersionIntentUtteranceHealth {
         GetFlowVersionIntentUtteranceHealth {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl AssistantCopilotVariationsApi {
     /// Parameters:
     /// - `assistantId` (path, required, positional): Assistant ID
     ///
-    /// Returns `m::AssistantCopilotVariationListing`.
+    /// Returns [`AssistantCopilotVariationListing`](crate::models::AssistantCopilotVariationListing).
     pub fn get_assistant_variations(&self, assistant_id: impl Into<String>) -> GetAssistantVariations {
         GetAssistantVariations {
             client: self.client.clone(),
@@ -55,7 +55,7 @@ impl AssistantCopilotVariationsApi {
     /// - `assistantId` (path, required, positional): Assistant ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AssistantCopilotVariation`.
+    /// Returns [`AssistantCopilotVariation`](crate::models::AssistantCopilotVariation).
     pub fn post_assistant_variations(&self, assistant_id: impl Into<String>) -> PostAssistantVariations {
         PostAssistantVariations {
             client: self.client.clone(),
@@ -73,7 +73,7 @@ impl AssistantCopilotVariationsApi {
     /// - `assistantId` (path, required, positional): Assistant ID
     /// - `variationId` (path, required, positional): Variation ID
     ///
-    /// Returns `m::AssistantCopilotVariation`.
+    /// Returns [`AssistantCopilotVariation`](crate::models::AssistantCopilotVariation).
     pub fn get_assistant_variation(&self, assistant_id: impl Into<String>, variation_id: impl Into<String>) -> GetAssistantVariation {
         GetAssistantVariation {
             client: self.client.clone(),
@@ -92,7 +92,7 @@ impl AssistantCopilotVariationsApi {
     /// - `variationId` (path, required, positional): Variation ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AssistantCopilotVariation`.
+    /// Returns [`AssistantCopilotVariation`](crate::models::AssistantCopilotVariation).
     pub fn put_assistant_variation(&self, assistant_id: impl Into<String>, variation_id: impl Into<String>) -> PutAssistantVariation {
         PutAssistantVariation {
             client: self.client.clone(),

@@ -40,7 +40,7 @@ impl AuditApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AuditQueryExecutionStatusResponse`.
+    /// Returns [`AuditQueryExecutionStatusResponse`](crate::models::AuditQueryExecutionStatusResponse).
     pub fn post_audits_query(&self) -> PostAuditsQuery {
         PostAuditsQuery {
             client: self.client.clone(),
@@ -59,7 +59,7 @@ impl AuditApi {
     /// - `body` (body, required, `set_body`): query
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::AuditRealtimeQueryResultsResponse`.
+    /// Returns [`AuditRealtimeQueryResultsResponse`](crate::models::AuditRealtimeQueryResultsResponse).
     pub fn post_audits_query_realtime(&self) -> PostAuditsQueryRealtime {
         PostAuditsQueryRealtime {
             client: self.client.clone(),
@@ -77,7 +77,7 @@ impl AuditApi {
     /// - `body` (body, required, `set_body`): query
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::AuditRealtimeRelatedResultsResponse`.
+    /// Returns [`AuditRealtimeRelatedResultsResponse`](crate::models::AuditRealtimeRelatedResultsResponse).
     pub fn post_audits_query_realtime_related(&self) -> PostAuditsQueryRealtimeRelated {
         PostAuditsQueryRealtimeRelated {
             client: self.client.clone(),
@@ -91,7 +91,7 @@ impl AuditApi {
     ///
     /// `GET /api/v2/audits/query/realtime/servicemapping` (`getAuditsQueryRealtimeServicemapping`)
     ///
-    /// Returns `m::AuditQueryServiceMapping`.
+    /// Returns [`AuditQueryServiceMapping`](crate::models::AuditQueryServiceMapping).
     pub fn get_audits_query_realtime_servicemapping(&self) -> GetAuditsQueryRealtimeServicemapping {
         GetAuditsQueryRealtimeServicemapping {
             client: self.client.clone(),
@@ -103,7 +103,7 @@ impl AuditApi {
     ///
     /// `GET /api/v2/audits/query/servicemapping` (`getAuditsQueryServicemapping`)
     ///
-    /// Returns `m::AuditQueryServiceMapping`.
+    /// Returns [`AuditQueryServiceMapping`](crate::models::AuditQueryServiceMapping).
     pub fn get_audits_query_servicemapping(&self) -> GetAuditsQueryServicemapping {
         GetAuditsQueryServicemapping {
             client: self.client.clone(),
@@ -118,7 +118,7 @@ impl AuditApi {
     /// Parameters:
     /// - `transactionId` (path, required, positional): Transaction ID
     ///
-    /// Returns `m::AuditQueryExecutionStatusResponse`.
+    /// Returns [`AuditQueryExecutionStatusResponse`](crate::models::AuditQueryExecutionStatusResponse).
     pub fn get_audits_query_transaction_id(&self, transaction_id: impl Into<String>) -> GetAuditsQueryTransactionId {
         GetAuditsQueryTransactionId {
             client: self.client.clone(),
@@ -138,7 +138,7 @@ impl AuditApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `allowRedirect` (query, `set_allow_redirect`): Result sets with large amounts of data will respond with a download url
     ///
-    /// Returns `m::AuditQueryExecutionResultsResponse`.
+    /// Returns [`AuditQueryExecutionResultsResponse`](crate::models::AuditQueryExecutionResultsResponse).
     pub fn get_audits_query_transaction_id_results(&self, transaction_id: impl Into<String>) -> GetAuditsQueryTransactionIdResults {
         GetAuditsQueryTransactionIdResults {
             client: self.client.clone(),

@@ -48,7 +48,7 @@ impl AuthorizationApi {
     /// - `id` (query, `set_id`): Optionally request specific divisions by their IDs
     /// - `name` (query, `set_name`): Search term to filter by division name
     ///
-    /// Returns `m::AuthzDivisionEntityListing`.
+    /// Returns [`AuthzDivisionEntityListing`](crate::models::AuthzDivisionEntityListing).
     pub fn get_authorization_divisions(&self) -> GetAuthorizationDivisions {
         GetAuthorizationDivisions {
             client: self.client.clone(),
@@ -72,7 +72,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Division
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn post_authorization_divisions(&self) -> PostAuthorizationDivisions {
         PostAuthorizationDivisions {
             client: self.client.clone(),
@@ -89,7 +89,7 @@ impl AuthorizationApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::AuthzDivisionEntityListing`.
+    /// Returns [`AuthzDivisionEntityListing`](crate::models::AuthzDivisionEntityListing).
     pub fn get_authorization_divisions_deleted(&self) -> GetAuthorizationDivisionsDeleted {
         GetAuthorizationDivisionsDeleted {
             client: self.client.clone(),
@@ -105,7 +105,7 @@ impl AuthorizationApi {
     ///
     /// `GET /api/v2/authorization/divisions/home` (`getAuthorizationDivisionsHome`)
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn get_authorization_divisions_home(&self) -> GetAuthorizationDivisionsHome {
         GetAuthorizationDivisionsHome {
             client: self.client.clone(),
@@ -138,7 +138,7 @@ impl AuthorizationApi {
     /// - `id` (query, `set_id`): Optionally request specific divisions by their IDs
     /// - `name` (query, `set_name`): Optionally request specific divisions by division name
     ///
-    /// Returns `m::AuthzDivisionCursorListing`.
+    /// Returns [`AuthzDivisionCursorListing`](crate::models::AuthzDivisionCursorListing).
     pub fn get_authorization_divisions_query(&self) -> GetAuthorizationDivisionsQuery {
         GetAuthorizationDivisionsQuery {
             client: self.client.clone(),
@@ -159,7 +159,7 @@ impl AuthorizationApi {
     /// - `divisionId` (path, required, positional): Division ID
     /// - `objectCount` (query, `set_object_count`): Get count of objects in this division, grouped by type Default: `false`.
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn get_authorization_division(&self, division_id: impl Into<String>) -> GetAuthorizationDivision {
         GetAuthorizationDivision {
             client: self.client.clone(),
@@ -177,7 +177,7 @@ impl AuthorizationApi {
     /// - `divisionId` (path, required, positional): Division ID
     /// - `body` (body, required, `set_body`): Updated division data
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn put_authorization_division(&self, division_id: impl Into<String>) -> PutAuthorizationDivision {
         PutAuthorizationDivision {
             client: self.client.clone(),
@@ -216,7 +216,7 @@ impl AuthorizationApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::AuthzDivisionGrantEntityListing`.
+    /// Returns [`AuthzDivisionGrantEntityListing`](crate::models::AuthzDivisionGrantEntityListing).
     pub fn get_authorization_division_grants(&self, division_id: impl Into<String>) -> GetAuthorizationDivisionGrants {
         GetAuthorizationDivisionGrants {
             client: self.client.clone(),
@@ -257,7 +257,7 @@ impl AuthorizationApi {
     /// - `divisionId` (path, required, positional): Division ID
     /// - `body` (body, required, `set_body`): Recreated division data
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn post_authorization_division_restore(&self, division_id: impl Into<String>) -> PostAuthorizationDivisionRestore {
         PostAuthorizationDivisionRestore {
             client: self.client.clone(),
@@ -279,7 +279,7 @@ impl AuthorizationApi {
     /// - `permission` (query, required, `set_permission`): The permission string, including the object to access, e.g. routing:queue:view
     /// - `name` (query, `set_name`): Search term to filter by division name
     ///
-    /// Returns `Vec&lt;m::AuthzDivision&gt;`.
+    /// Returns `Vec&lt;models::AuthzDivision&gt;`.
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_authorization_divisionspermitted_me(&self) -> GetAuthorizationDivisionspermittedMe {
         GetAuthorizationDivisionspermittedMe {
@@ -299,7 +299,7 @@ impl AuthorizationApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::DivsPermittedEntityListing`.
+    /// Returns [`DivsPermittedEntityListing`](crate::models::DivsPermittedEntityListing).
     pub fn get_authorization_divisionspermitted_paged_me(&self) -> GetAuthorizationDivisionspermittedPagedMe {
         GetAuthorizationDivisionspermittedPagedMe {
             client: self.client.clone(),
@@ -324,7 +324,7 @@ impl AuthorizationApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::DivsPermittedEntityListing`.
+    /// Returns [`DivsPermittedEntityListing`](crate::models::DivsPermittedEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_authorization_divisionspermitted_paged_subject_id(&self, subject_id: impl Into<String>) -> GetAuthorizationDivisionspermittedPagedSubjectId {
         GetAuthorizationDivisionspermittedPagedSubjectId {
@@ -349,7 +349,7 @@ impl AuthorizationApi {
     /// - `queryType` (query, `set_query_type`): Query filter type
     /// - `query` (query, `set_query`): Comma-separated list of permissions or domains to query
     ///
-    /// Returns `m::PermissionCollectionEntityListing`.
+    /// Returns [`PermissionCollectionEntityListing`](crate::models::PermissionCollectionEntityListing).
     pub fn get_authorization_permissions(&self) -> GetAuthorizationPermissions {
         GetAuthorizationPermissions {
             client: self.client.clone(),
@@ -369,7 +369,7 @@ impl AuthorizationApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200. Default: `25`.
     ///
-    /// Returns `m::AuthorizationPolicyEntityListing`.
+    /// Returns [`AuthorizationPolicyEntityListing`](crate::models::AuthorizationPolicyEntityListing).
     pub fn get_authorization_policies(&self) -> GetAuthorizationPolicies {
         GetAuthorizationPolicies {
             client: self.client.clone(),
@@ -388,7 +388,7 @@ impl AuthorizationApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200. Default: `25`.
     ///
-    /// Returns `m::AuthorizationPolicyEntityListing`.
+    /// Returns [`AuthorizationPolicyEntityListing`](crate::models::AuthorizationPolicyEntityListing).
     pub fn get_authorization_policies_subject_subject_id(&self, subject_id: impl Into<String>) -> GetAuthorizationPoliciesSubjectSubjectId {
         GetAuthorizationPoliciesSubjectSubjectId {
             client: self.client.clone(),
@@ -403,7 +403,7 @@ impl AuthorizationApi {
     ///
     /// `GET /api/v2/authorization/policies/targets` (`getAuthorizationPoliciesTargets`)
     ///
-    /// Returns `m::TargetAttributes`.
+    /// Returns [`TargetAttributes`](crate::models::TargetAttributes).
     pub fn get_authorization_policies_targets(&self) -> GetAuthorizationPoliciesTargets {
         GetAuthorizationPoliciesTargets {
             client: self.client.clone(),
@@ -420,7 +420,7 @@ impl AuthorizationApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200. Default: `25`.
     ///
-    /// Returns `m::AuthorizationPolicyEntityListing`.
+    /// Returns [`AuthorizationPolicyEntityListing`](crate::models::AuthorizationPolicyEntityListing).
     pub fn get_authorization_policies_target(&self, target_name: impl Into<String>) -> GetAuthorizationPoliciesTarget {
         GetAuthorizationPoliciesTarget {
             client: self.client.clone(),
@@ -440,7 +440,7 @@ impl AuthorizationApi {
     /// - `body` (body, required, `set_body`): Access control policy
     /// - `skipLockoutCheck` (query, `set_skip_lockout_check`): Skip lockout check; if true, policy will not be evaluated against current context for lockout risk Default: `false`.
     ///
-    /// Returns `m::AuthorizationPolicy`.
+    /// Returns [`AuthorizationPolicy`](crate::models::AuthorizationPolicy).
     pub fn put_authorization_policies_target(&self, target_name: impl Into<String>) -> PutAuthorizationPoliciesTarget {
         PutAuthorizationPoliciesTarget {
             client: self.client.clone(),
@@ -460,7 +460,7 @@ impl AuthorizationApi {
     /// - `body` (body, required, `set_body`): Access control policy
     /// - `skipLockoutCheck` (query, `set_skip_lockout_check`): Skip lockout check; if true, policy will not be evaluated against current context for lockout risk Default: `false`.
     ///
-    /// Returns `m::AuthorizationPolicy`.
+    /// Returns [`AuthorizationPolicy`](crate::models::AuthorizationPolicy).
     pub fn post_authorization_policies_target(&self, target_name: impl Into<String>) -> PostAuthorizationPoliciesTarget {
         PostAuthorizationPoliciesTarget {
             client: self.client.clone(),
@@ -479,7 +479,7 @@ impl AuthorizationApi {
     /// - `targetName` (path, required, positional): The domain:entity:action resource target to which the policy is applied
     /// - `subjectId` (path, required, positional): The ID of the subject to which the policy is applied
     ///
-    /// Returns `m::AuthorizationPolicy`.
+    /// Returns [`AuthorizationPolicy`](crate::models::AuthorizationPolicy).
     pub fn get_authorization_policies_target_subject_subject_id(&self, target_name: impl Into<String>, subject_id: impl Into<String>) -> GetAuthorizationPoliciesTargetSubjectSubjectId {
         GetAuthorizationPoliciesTargetSubjectSubjectId {
             client: self.client.clone(),
@@ -515,7 +515,7 @@ impl AuthorizationApi {
     /// - `targetName` (path, required, positional): The domain:entity:action target to which the policy will be applied
     /// - `body` (body, required, `set_body`): Access control policy
     ///
-    /// Returns `m::ValidationErrorListing`.
+    /// Returns [`ValidationErrorListing`](crate::models::ValidationErrorListing).
     pub fn post_authorization_policies_target_validate(&self, target_name: impl Into<String>) -> PostAuthorizationPoliciesTargetValidate {
         PostAuthorizationPoliciesTargetValidate {
             client: self.client.clone(),
@@ -532,7 +532,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `policyId` (path, required, positional): The ID of the policy to retrieve
     ///
-    /// Returns `m::AuthorizationPolicy`.
+    /// Returns [`AuthorizationPolicy`](crate::models::AuthorizationPolicy).
     pub fn get_authorization_policy(&self, policy_id: impl Into<String>) -> GetAuthorizationPolicy {
         GetAuthorizationPolicy {
             client: self.client.clone(),
@@ -550,7 +550,7 @@ impl AuthorizationApi {
     /// - `body` (body, required, `set_body`): Access control policy
     /// - `skipLockoutCheck` (query, `set_skip_lockout_check`): Skip lockout check; if true, policy will not be evaluated against current context for lockout risk Default: `false`.
     ///
-    /// Returns `m::AuthorizationPolicy`.
+    /// Returns [`AuthorizationPolicy`](crate::models::AuthorizationPolicy).
     pub fn put_authorization_policy(&self, policy_id: impl Into<String>) -> PutAuthorizationPolicy {
         PutAuthorizationPolicy {
             client: self.client.clone(),
@@ -568,7 +568,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `policyId` (path, required, positional): The ID of the policy to retrieve attributes
     ///
-    /// Returns `m::PolicyAttributeSet`.
+    /// Returns [`PolicyAttributeSet`](crate::models::PolicyAttributeSet).
     pub fn get_authorization_policy_attributes(&self, policy_id: impl Into<String>) -> GetAuthorizationPolicyAttributes {
         GetAuthorizationPolicyAttributes {
             client: self.client.clone(),
@@ -585,7 +585,7 @@ impl AuthorizationApi {
     /// - `policyId` (path, required, positional): The ID of the policy to test the simulated data against
     /// - `body` (body, required, `set_body`): A map of attribute names to type and simulated data value
     ///
-    /// Returns `m::PolicyTestResult`.
+    /// Returns [`PolicyTestResult`](crate::models::PolicyTestResult).
     pub fn post_authorization_policy_simulate(&self, policy_id: impl Into<String>) -> PostAuthorizationPolicySimulate {
         PostAuthorizationPolicySimulate {
             client: self.client.clone(),
@@ -601,7 +601,7 @@ impl AuthorizationApi {
     ///
     /// `GET /api/v2/authorization/products` (`getAuthorizationProducts`)
     ///
-    /// Returns `m::OrganizationProductEntityListing`.
+    /// Returns [`OrganizationProductEntityListing`](crate::models::OrganizationProductEntityListing).
     pub fn get_authorization_products(&self) -> GetAuthorizationProducts {
         GetAuthorizationProducts {
             client: self.client.clone(),
@@ -626,7 +626,7 @@ impl AuthorizationApi {
     /// - `userCount` (query, `set_user_count`):  Default: `true`.
     /// - `id` (query, `set_id`): id
     ///
-    /// Returns `m::OrganizationRoleEntityListing`.
+    /// Returns [`OrganizationRoleEntityListing`](crate::models::OrganizationRoleEntityListing).
     pub fn get_authorization_roles(&self) -> GetAuthorizationRoles {
         GetAuthorizationRoles {
             client: self.client.clone(),
@@ -652,7 +652,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organization role
     ///
-    /// Returns `m::DomainOrganizationRole`.
+    /// Returns [`DomainOrganizationRole`](crate::models::DomainOrganizationRole).
     pub fn post_authorization_roles(&self) -> PostAuthorizationRoles {
         PostAuthorizationRoles {
             client: self.client.clone(),
@@ -668,7 +668,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organization roles list
     ///
-    /// Returns `m::OrganizationRoleEntityListing`.
+    /// Returns [`OrganizationRoleEntityListing`](crate::models::OrganizationRoleEntityListing).
     pub fn put_authorization_roles_default(&self) -> PutAuthorizationRolesDefault {
         PutAuthorizationRolesDefault {
             client: self.client.clone(),
@@ -686,7 +686,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `force` (query, `set_force`): Restore default roles Default: `false`.
     ///
-    /// Returns `m::OrganizationRoleEntityListing`.
+    /// Returns [`OrganizationRoleEntityListing`](crate::models::OrganizationRoleEntityListing).
     pub fn post_authorization_roles_default(&self) -> PostAuthorizationRolesDefault {
         PostAuthorizationRolesDefault {
             client: self.client.clone(),
@@ -699,7 +699,7 @@ impl AuthorizationApi {
     ///
     /// `GET /api/v2/authorization/roles/settings` (`getAuthorizationRolesSettings`)
     ///
-    /// Returns `m::RoleSettings`.
+    /// Returns [`RoleSettings`](crate::models::RoleSettings).
     pub fn get_authorization_roles_settings(&self) -> GetAuthorizationRolesSettings {
         GetAuthorizationRolesSettings {
             client: self.client.clone(),
@@ -716,7 +716,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Authorization Role Settings
     ///
-    /// Returns `m::RoleSettings`.
+    /// Returns [`RoleSettings`](crate::models::RoleSettings).
     pub fn put_authorization_roles_settings(&self) -> PutAuthorizationRolesSettings {
         PutAuthorizationRolesSettings {
             client: self.client.clone(),
@@ -735,7 +735,7 @@ impl AuthorizationApi {
     /// - `leftRoleId` (path, required, positional): Left Role ID
     /// - `rightRoleId` (path, required, positional): Right Role id
     ///
-    /// Returns `m::DomainOrgRoleDifference`.
+    /// Returns [`DomainOrgRoleDifference`](crate::models::DomainOrgRoleDifference).
     pub fn get_authorization_role_comparedefault_right_role_id(&self, left_role_id: impl Into<String>, right_role_id: impl Into<String>) -> GetAuthorizationRoleComparedefaultRightRoleId {
         GetAuthorizationRoleComparedefaultRightRoleId {
             client: self.client.clone(),
@@ -756,7 +756,7 @@ impl AuthorizationApi {
     /// - `rightRoleId` (path, required, positional): Right Role id
     /// - `body` (body, required, `set_body`): Organization role
     ///
-    /// Returns `m::DomainOrgRoleDifference`.
+    /// Returns [`DomainOrgRoleDifference`](crate::models::DomainOrgRoleDifference).
     pub fn post_authorization_role_comparedefault_right_role_id(&self, left_role_id: impl Into<String>, right_role_id: impl Into<String>) -> PostAuthorizationRoleComparedefaultRightRoleId {
         PostAuthorizationRoleComparedefaultRightRoleId {
             client: self.client.clone(),
@@ -778,7 +778,7 @@ impl AuthorizationApi {
     /// - `userCount` (query, `set_user_count`): Fetch the count of users who have this role granted in at least one division. Setting this value or defaulting to 'true' can lead to slower load times or timeouts for role queries with large member counts. Default: `true`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand. "unusedPermissions" returns the permissions not used for the role
     ///
-    /// Returns `m::DomainOrganizationRole`.
+    /// Returns [`DomainOrganizationRole`](crate::models::DomainOrganizationRole).
     pub fn get_authorization_role(&self, role_id: impl Into<String>) -> GetAuthorizationRole {
         GetAuthorizationRole {
             client: self.client.clone(),
@@ -799,7 +799,7 @@ impl AuthorizationApi {
     /// - `roleId` (path, required, positional): Role ID
     /// - `body` (body, required, `set_body`): Organization role
     ///
-    /// Returns `m::DomainOrganizationRole`.
+    /// Returns [`DomainOrganizationRole`](crate::models::DomainOrganizationRole).
     pub fn put_authorization_role(&self, role_id: impl Into<String>) -> PutAuthorizationRole {
         PutAuthorizationRole {
             client: self.client.clone(),
@@ -855,7 +855,7 @@ impl AuthorizationApi {
     /// - `roleId` (path, required, positional): Role ID
     /// - `body` (body, required, `set_body`): Organization role
     ///
-    /// Returns `m::DomainOrganizationRole`.
+    /// Returns [`DomainOrganizationRole`](crate::models::DomainOrganizationRole).
     pub fn patch_authorization_role(&self, role_id: impl Into<String>) -> PatchAuthorizationRole {
         PatchAuthorizationRole {
             client: self.client.clone(),
@@ -880,7 +880,7 @@ impl AuthorizationApi {
     /// - `nextPage` (query, `set_next_page`): next page token
     /// - `previousPage` (query, `set_previous_page`): Previous page token
     ///
-    /// Returns `m::SubjectDivisionGrantsEntityListing`.
+    /// Returns [`SubjectDivisionGrantsEntityListing`](crate::models::SubjectDivisionGrantsEntityListing).
     pub fn get_authorization_role_subjectgrants(&self, role_id: impl Into<String>) -> GetAuthorizationRoleSubjectgrants {
         GetAuthorizationRoleSubjectgrants {
             client: self.client.clone(),
@@ -906,7 +906,7 @@ impl AuthorizationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::UserReferenceEntityListing`.
+    /// Returns [`UserReferenceEntityListing`](crate::models::UserReferenceEntityListing).
     pub fn get_authorization_role_users(&self, role_id: impl Into<String>) -> GetAuthorizationRoleUsers {
         GetAuthorizationRoleUsers {
             client: self.client.clone(),
@@ -957,7 +957,7 @@ impl AuthorizationApi {
     ///
     /// `GET /api/v2/authorization/settings` (`getAuthorizationSettings`)
     ///
-    /// Returns `m::AuthorizationSettings`.
+    /// Returns [`AuthorizationSettings`](crate::models::AuthorizationSettings).
     pub fn get_authorization_settings(&self) -> GetAuthorizationSettings {
         GetAuthorizationSettings {
             client: self.client.clone(),
@@ -974,7 +974,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Authorization Settings
     ///
-    /// Returns `m::AuthorizationSettings`.
+    /// Returns [`AuthorizationSettings`](crate::models::AuthorizationSettings).
     pub fn patch_authorization_settings(&self) -> PatchAuthorizationSettings {
         PatchAuthorizationSettings {
             client: self.client.clone(),
@@ -991,7 +991,7 @@ impl AuthorizationApi {
     /// - `includeDuplicates` (query, `set_include_duplicates`): Include multiple entries with the same role and division but different subjects Default: `false`.
     /// - `includeFullRoles` (query, `set_include_full_roles`): Include full role data with permission policies for each grant
     ///
-    /// Returns `m::AuthzSubject`.
+    /// Returns [`AuthzSubject`](crate::models::AuthzSubject).
     pub fn get_authorization_subjects_me(&self) -> GetAuthorizationSubjectsMe {
         GetAuthorizationSubjectsMe {
             client: self.client.clone(),
@@ -1026,7 +1026,7 @@ impl AuthorizationApi {
     /// - `includeDuplicates` (query, `set_include_duplicates`): Include multiple entries with the same role and division but different subjects Default: `false`.
     /// - `includeFullRoles` (query, `set_include_full_roles`): Include full role data with permission policies for each grant
     ///
-    /// Returns `m::AuthzSubject`.
+    /// Returns [`AuthzSubject`](crate::models::AuthzSubject).
     pub fn get_authorization_subject(&self, subject_id: impl Into<String>) -> GetAuthorizationSubject {
         GetAuthorizationSubject {
             client: self.client.clone(),
@@ -1146,7 +1146,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `subjectId` (path, required, positional): User ID
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn get_user_roles(&self, subject_id: impl Into<String>) -> GetUserRoles {
         GetUserRoles {
             client: self.client.clone(),
@@ -1163,7 +1163,7 @@ impl AuthorizationApi {
     /// - `subjectId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): List of roles
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn put_user_roles(&self, subject_id: impl Into<String>) -> PutUserRoles {
         PutUserRoles {
             client: self.client.clone(),

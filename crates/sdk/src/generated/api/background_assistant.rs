@@ -40,7 +40,7 @@ impl BackgroundAssistantApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::SignedData`.
+    /// Returns [`SignedData`](crate::models::SignedData).
     pub fn post_backgroundassistant_token(&self) -> PostBackgroundassistantToken {
         PostBackgroundassistantToken {
             client: self.client.clone(),
@@ -56,7 +56,7 @@ impl BackgroundAssistantApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::SignedData`.
+    /// Returns [`SignedData`](crate::models::SignedData).
     pub fn post_screenrecording_token(&self) -> PostScreenrecordingToken {
         PostScreenrecordingToken {
             client: self.client.clone(),

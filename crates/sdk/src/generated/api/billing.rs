@@ -48,7 +48,7 @@ impl BillingApi {
     /// - `status` (query, `set_status`): Filter by the status of contracts
     /// - `externalNumber` (query, `set_external_number`): Filter by the unique external number.
     ///
-    /// Returns `m::BillingContractListing`.
+    /// Returns [`BillingContractListing`](crate::models::BillingContractListing).
     pub fn get_billing_contracts(&self) -> GetBillingContracts {
         GetBillingContracts {
             client: self.client.clone(),
@@ -79,7 +79,7 @@ impl BillingApi {
     /// - `dateEnd` (query, `set_date_end`): End date for the query. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `paymentStatus` (query, `set_payment_status`): Payment Status
     ///
-    /// Returns `m::BillingInvoiceListing`.
+    /// Returns [`BillingInvoiceListing`](crate::models::BillingInvoiceListing).
     pub fn get_billing_contracts_invoices(&self) -> GetBillingContractsInvoices {
         GetBillingContractsInvoices {
             client: self.client.clone(),
@@ -104,7 +104,7 @@ impl BillingApi {
     /// Parameters:
     /// - `invoiceId` (path, required, positional): invoiceId
     ///
-    /// Returns `m::UrlResponse`.
+    /// Returns [`UrlResponse`](crate::models::UrlResponse).
     pub fn get_billing_contracts_invoice_document(&self, invoice_id: impl Into<String>) -> GetBillingContractsInvoiceDocument {
         GetBillingContractsInvoiceDocument {
             client: self.client.clone(),
@@ -127,7 +127,7 @@ impl BillingApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::BillingInvoiceItemListing`.
+    /// Returns [`BillingInvoiceItemListing`](crate::models::BillingInvoiceItemListing).
     pub fn get_billing_contracts_invoice_lines(&self, invoice_id: impl Into<String>) -> GetBillingContractsInvoiceLines {
         GetBillingContractsInvoiceLines {
             client: self.client.clone(),
@@ -150,7 +150,7 @@ impl BillingApi {
     /// Parameters:
     /// - `contractId` (path, required, positional): The contract number.
     ///
-    /// Returns `m::BillingContract`.
+    /// Returns [`BillingContract`](crate::models::BillingContract).
     pub fn get_billing_contract(&self, contract_id: impl Into<String>) -> GetBillingContract {
         GetBillingContract {
             client: self.client.clone(),
@@ -171,7 +171,7 @@ impl BillingApi {
     /// - `contractId` (path, required, positional): The contract number.
     /// - `billingPeriodId` (path, required, positional): The Billing Period Id for the Org.
     ///
-    /// Returns `m::BillingContractPeriodDetail`.
+    /// Returns [`BillingContractPeriodDetail`](crate::models::BillingContractPeriodDetail).
     pub fn get_billing_contract_billingperiod(&self, contract_id: impl Into<String>, billing_period_id: impl Into<String>) -> GetBillingContractBillingperiod {
         GetBillingContractBillingperiod {
             client: self.client.clone(),
@@ -191,7 +191,7 @@ impl BillingApi {
     /// - `startDate` (query, required, `set_start_date`): The period start date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     /// - `endDate` (query, required, `set_end_date`): The period end date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
-    /// Returns `m::BillingUsageReport`.
+    /// Returns [`BillingUsageReport`](crate::models::BillingUsageReport).
     pub fn get_billing_reports_billableusage(&self) -> GetBillingReportsBillableusage {
         GetBillingReportsBillableusage {
             client: self.client.clone(),
@@ -211,7 +211,7 @@ impl BillingApi {
     /// - `trustorOrgId` (path, required, positional): The organization ID of the trustor (customer) organization.
     /// - `billingPeriodIndex` (query, `set_billing_period_index`): 0 for active period (overview data may change until period closes). 1 for prior completed billing period. 2 for two billing cycles prior, and so on. Default: `0`.
     ///
-    /// Returns `m::TrusteeBillingOverview`.
+    /// Returns [`TrusteeBillingOverview`](crate::models::TrusteeBillingOverview).
     pub fn get_billing_trusteebillingoverview_trustor_org_id(&self, trustor_org_id: impl Into<String>) -> GetBillingTrusteebillingoverviewTrustorOrgId {
         GetBillingTrusteebillingoverviewTrustorOrgId {
             client: self.client.clone(),

@@ -41,7 +41,7 @@ impl BusinessRulesApi {
     /// - `divisionIds` (query, `set_division_ids`): One or more comma separated divisions to filters decision tables by. If nothing is provided, the decision tables associated with the list of divisions that the user has access to will be returned.
     /// - `name` (query, `set_name`): Search for decision tables with a name that contains the given search string. Search is case insensitive and will match any table that contains this string in any part of the name.
     ///
-    /// Returns `m::DecisionTableListing`.
+    /// Returns [`DecisionTableListing`](crate::models::DecisionTableListing).
     pub fn get_businessrules_decisiontables(&self) -> GetBusinessrulesDecisiontables {
         GetBusinessrulesDecisiontables {
             client: self.client.clone(),
@@ -62,7 +62,7 @@ impl BusinessRulesApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Decision Table
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn post_businessrules_decisiontables(&self) -> PostBusinessrulesDecisiontables {
         PostBusinessrulesDecisiontables {
             client: self.client.clone(),
@@ -84,7 +84,7 @@ impl BusinessRulesApi {
     /// - `expand` (query, `set_expand`): Fields to expand in response
     /// - `ids` (query, `set_ids`): Decision table IDs to search for
     ///
-    /// Returns `m::DecisionTableListing`.
+    /// Returns [`DecisionTableListing`](crate::models::DecisionTableListing).
     pub fn get_businessrules_decisiontables_search(&self) -> GetBusinessrulesDecisiontablesSearch {
         GetBusinessrulesDecisiontablesSearch {
             client: self.client.clone(),
@@ -106,7 +106,7 @@ impl BusinessRulesApi {
     /// Parameters:
     /// - `tableId` (path, required, positional): Table ID
     ///
-    /// Returns `m::DecisionTable`.
+    /// Returns [`DecisionTable`](crate::models::DecisionTable).
     pub fn get_businessrules_decisiontable(&self, table_id: impl Into<String>) -> GetBusinessrulesDecisiontable {
         GetBusinessrulesDecisiontable {
             client: self.client.clone(),
@@ -143,7 +143,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `body` (body, required, `set_body`): Decision Table
     ///
-    /// Returns `m::DecisionTable`.
+    /// Returns [`DecisionTable`](crate::models::DecisionTable).
     pub fn patch_businessrules_decisiontable(&self, table_id: impl Into<String>) -> PatchBusinessrulesDecisiontable {
         PatchBusinessrulesDecisiontable {
             client: self.client.clone(),
@@ -163,7 +163,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `body` (body, required, `set_body`): Decision Table
     ///
-    /// Returns `m::DecisionTableExecutionResponse`.
+    /// Returns [`DecisionTableExecutionResponse`](crate::models::DecisionTableExecutionResponse).
     pub fn post_businessrules_decisiontable_execute(&self, table_id: impl Into<String>) -> PostBusinessrulesDecisiontableExecute {
         PostBusinessrulesDecisiontableExecute {
             client: self.client.clone(),
@@ -182,7 +182,7 @@ impl BusinessRulesApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 100.
     ///
-    /// Returns `m::DecisionTableExportJobListing`.
+    /// Returns [`DecisionTableExportJobListing`](crate::models::DecisionTableExportJobListing).
     pub fn get_businessrules_decisiontable_exports(&self, table_id: impl Into<String>) -> GetBusinessrulesDecisiontableExports {
         GetBusinessrulesDecisiontableExports {
             client: self.client.clone(),
@@ -201,7 +201,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `body` (body, required, `set_body`): Export job request
     ///
-    /// Returns `m::DecisionTableExportJob`.
+    /// Returns [`DecisionTableExportJob`](crate::models::DecisionTableExportJob).
     pub fn post_businessrules_decisiontable_exports(&self, table_id: impl Into<String>) -> PostBusinessrulesDecisiontableExports {
         PostBusinessrulesDecisiontableExports {
             client: self.client.clone(),
@@ -219,7 +219,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `exportJobId` (path, required, positional): Export Job ID
     ///
-    /// Returns `m::DecisionTableExportJob`.
+    /// Returns [`DecisionTableExportJob`](crate::models::DecisionTableExportJob).
     pub fn get_businessrules_decisiontable_export(&self, table_id: impl Into<String>, export_job_id: impl Into<String>) -> GetBusinessrulesDecisiontableExport {
         GetBusinessrulesDecisiontableExport {
             client: self.client.clone(),
@@ -256,7 +256,7 @@ impl BusinessRulesApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 100.
     ///
-    /// Returns `m::DecisionTableImportJobListing`.
+    /// Returns [`DecisionTableImportJobListing`](crate::models::DecisionTableImportJobListing).
     pub fn get_businessrules_decisiontable_imports(&self, table_id: impl Into<String>) -> GetBusinessrulesDecisiontableImports {
         GetBusinessrulesDecisiontableImports {
             client: self.client.clone(),
@@ -275,7 +275,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `body` (body, required, `set_body`): Import job create request
     ///
-    /// Returns `m::DecisionTableImportJob`.
+    /// Returns [`DecisionTableImportJob`](crate::models::DecisionTableImportJob).
     pub fn post_businessrules_decisiontable_imports(&self, table_id: impl Into<String>) -> PostBusinessrulesDecisiontableImports {
         PostBusinessrulesDecisiontableImports {
             client: self.client.clone(),
@@ -293,7 +293,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `importJobId` (path, required, positional): Import job ID
     ///
-    /// Returns `m::DecisionTableImportJob`.
+    /// Returns [`DecisionTableImportJob`](crate::models::DecisionTableImportJob).
     pub fn get_businessrules_decisiontable_import(&self, table_id: impl Into<String>, import_job_id: impl Into<String>) -> GetBusinessrulesDecisiontableImport {
         GetBusinessrulesDecisiontableImport {
             client: self.client.clone(),
@@ -332,7 +332,7 @@ impl BusinessRulesApi {
     /// - `importJobId` (path, required, positional): Import job ID
     /// - `body` (body, required, `set_body`): Import job update request
     ///
-    /// Returns `m::DecisionTableImportJob`.
+    /// Returns [`DecisionTableImportJob`](crate::models::DecisionTableImportJob).
     pub fn patch_businessrules_decisiontable_import(&self, table_id: impl Into<String>, import_job_id: impl Into<String>) -> PatchBusinessrulesDecisiontableImport {
         PatchBusinessrulesDecisiontableImport {
             client: self.client.clone(),
@@ -354,7 +354,7 @@ impl BusinessRulesApi {
     /// - `status` (query, `set_status`): Filter by version status. Repeatable.
     /// - `hasSnapshot` (query, `set_has_snapshot`): When true, returns only versions that have snapshot metadata.
     ///
-    /// Returns `m::DecisionTableVersionListing`.
+    /// Returns [`DecisionTableVersionListing`](crate::models::DecisionTableVersionListing).
     pub fn get_businessrules_decisiontable_versions(&self, table_id: impl Into<String>) -> GetBusinessrulesDecisiontableVersions {
         GetBusinessrulesDecisiontableVersions {
             client: self.client.clone(),
@@ -375,7 +375,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `body` (body, `set_body`): Decision Table Version
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn post_businessrules_decisiontable_versions(&self, table_id: impl Into<String>) -> PostBusinessrulesDecisiontableVersions {
         PostBusinessrulesDecisiontableVersions {
             client: self.client.clone(),
@@ -393,7 +393,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `tableVersion` (path, required, positional): Table Version
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn get_businessrules_decisiontable_version(&self, table_id: impl Into<String>, table_version: i64) -> GetBusinessrulesDecisiontableVersion {
         GetBusinessrulesDecisiontableVersion {
             client: self.client.clone(),
@@ -430,7 +430,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `body` (body, required, `set_body`): Decision Table
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn patch_businessrules_decisiontable_version(&self, table_id: impl Into<String>, table_version: i64) -> PatchBusinessrulesDecisiontableVersion {
         PatchBusinessrulesDecisiontableVersion {
             client: self.client.clone(),
@@ -450,7 +450,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `body` (body, required, `set_body`): Decision Table
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn post_businessrules_decisiontable_version_copy(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionCopy {
         PostBusinessrulesDecisiontableVersionCopy {
             client: self.client.clone(),
@@ -472,7 +472,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `body` (body, required, `set_body`): Decision Table
     ///
-    /// Returns `m::DecisionTableExecutionResponse`.
+    /// Returns [`DecisionTableExecutionResponse`](crate::models::DecisionTableExecutionResponse).
     pub fn post_businessrules_decisiontable_version_execute(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionExecute {
         PostBusinessrulesDecisiontableVersionExecute {
             client: self.client.clone(),
@@ -491,7 +491,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `tableVersion` (path, required, positional): Table Version
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn put_businessrules_decisiontable_version_publish(&self, table_id: impl Into<String>, table_version: i64) -> PutBusinessrulesDecisiontableVersionPublish {
         PutBusinessrulesDecisiontableVersionPublish {
             client: self.client.clone(),
@@ -510,7 +510,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `body` (body, `set_body`): Rollback request
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn post_businessrules_decisiontable_version_rollback(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionRollback {
         PostBusinessrulesDecisiontableVersionRollback {
             client: self.client.clone(),
@@ -531,7 +531,7 @@ impl BusinessRulesApi {
     /// - `pageNumber` (query, `set_page_number`): Page number of the entities to return. Defaults to 1.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 100. Defaults to 25.
     ///
-    /// Returns `m::DecisionTableRowListing`.
+    /// Returns [`DecisionTableRowListing`](crate::models::DecisionTableRowListing).
     pub fn get_businessrules_decisiontable_version_rows(&self, table_id: impl Into<String>, table_version: i64) -> GetBusinessrulesDecisiontableVersionRows {
         GetBusinessrulesDecisiontableVersionRows {
             client: self.client.clone(),
@@ -554,7 +554,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `body` (body, required, `set_body`): Create decision table row request
     ///
-    /// Returns `m::DecisionTableRow`.
+    /// Returns [`DecisionTableRow`](crate::models::DecisionTableRow).
     pub fn post_businessrules_decisiontable_version_rows(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionRows {
         PostBusinessrulesDecisiontableVersionRows {
             client: self.client.clone(),
@@ -576,7 +576,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `body` (body, required, `set_body`): Bulk add decision table rows request
     ///
-    /// Returns `m::BulkAddDecisionTableRowsResponse`.
+    /// Returns [`BulkAddDecisionTableRowsResponse`](crate::models::BulkAddDecisionTableRowsResponse).
     pub fn post_businessrules_decisiontable_version_rows_bulk_add(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionRowsBulkAdd {
         PostBusinessrulesDecisiontableVersionRowsBulkAdd {
             client: self.client.clone(),
@@ -620,7 +620,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `body` (body, required, `set_body`): Bulk update decision table rows request
     ///
-    /// Returns `m::BulkUpdateDecisionTableRowsResponse`.
+    /// Returns [`BulkUpdateDecisionTableRowsResponse`](crate::models::BulkUpdateDecisionTableRowsResponse).
     pub fn post_businessrules_decisiontable_version_rows_bulk_update(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionRowsBulkUpdate {
         PostBusinessrulesDecisiontableVersionRowsBulkUpdate {
             client: self.client.clone(),
@@ -642,7 +642,7 @@ impl BusinessRulesApi {
     /// - `pageNumber` (query, `set_page_number`): Page number of the entities to return. Defaults to 1.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 100. Defaults to 25.
     ///
-    /// Returns `m::DecisionTableRowListing`.
+    /// Returns [`DecisionTableRowListing`](crate::models::DecisionTableRowListing).
     pub fn post_businessrules_decisiontable_version_rows_search(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionRowsSearch {
         PostBusinessrulesDecisiontableVersionRowsSearch {
             client: self.client.clone(),
@@ -664,7 +664,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `rowId` (path, required, positional): Row ID
     ///
-    /// Returns `m::DecisionTableRow`.
+    /// Returns [`DecisionTableRow`](crate::models::DecisionTableRow).
     pub fn get_businessrules_decisiontable_version_row(&self, table_id: impl Into<String>, table_version: i64, row_id: impl Into<String>) -> GetBusinessrulesDecisiontableVersionRow {
         GetBusinessrulesDecisiontableVersionRow {
             client: self.client.clone(),
@@ -687,7 +687,7 @@ impl BusinessRulesApi {
     /// - `rowId` (path, required, positional): Row ID
     /// - `body` (body, required, `set_body`): Full update decision table row request
     ///
-    /// Returns `m::DecisionTableRow`.
+    /// Returns [`DecisionTableRow`](crate::models::DecisionTableRow).
     pub fn put_businessrules_decisiontable_version_row(&self, table_id: impl Into<String>, table_version: i64, row_id: impl Into<String>) -> PutBusinessrulesDecisiontableVersionRow {
         PutBusinessrulesDecisiontableVersionRow {
             client: self.client.clone(),
@@ -730,7 +730,7 @@ impl BusinessRulesApi {
     /// - `tableVersion` (path, required, positional): Table Version
     /// - `body` (body, required, `set_body`): Snapshot request
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn post_businessrules_decisiontable_version_snapshot(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionSnapshot {
         PostBusinessrulesDecisiontableVersionSnapshot {
             client: self.client.clone(),
@@ -767,7 +767,7 @@ impl BusinessRulesApi {
     /// - `tableId` (path, required, positional): Table ID
     /// - `tableVersion` (path, required, positional): Table Version
     ///
-    /// Returns `m::DecisionTableVersion`.
+    /// Returns [`DecisionTableVersion`](crate::models::DecisionTableVersion).
     pub fn post_businessrules_decisiontable_version_sync(&self, table_id: impl Into<String>, table_version: i64) -> PostBusinessrulesDecisiontableVersionSync {
         PostBusinessrulesDecisiontableVersionSync {
             client: self.client.clone(),
@@ -781,7 +781,7 @@ impl BusinessRulesApi {
     ///
     /// `GET /api/v2/businessrules/schemas` (`getBusinessrulesSchemas`)
     ///
-    /// Returns `m::BusinessRulesDataSchemaListing`.
+    /// Returns [`BusinessRulesDataSchemaListing`](crate::models::BusinessRulesDataSchemaListing).
     pub fn get_businessrules_schemas(&self) -> GetBusinessrulesSchemas {
         GetBusinessrulesSchemas {
             client: self.client.clone(),
@@ -796,7 +796,7 @@ impl BusinessRulesApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Business Rules Schema Create Request
     ///
-    /// Returns `m::BusinessRulesDataSchema`.
+    /// Returns [`BusinessRulesDataSchema`](crate::models::BusinessRulesDataSchema).
     pub fn post_businessrules_schemas(&self) -> PostBusinessrulesSchemas {
         PostBusinessrulesSchemas {
             client: self.client.clone(),
@@ -809,7 +809,7 @@ impl BusinessRulesApi {
     ///
     /// `GET /api/v2/businessrules/schemas/coretypes` (`getBusinessrulesSchemasCoretypes`)
     ///
-    /// Returns `m::CoretypeListing`.
+    /// Returns [`CoretypeListing`](crate::models::CoretypeListing).
     pub fn get_businessrules_schemas_coretypes(&self) -> GetBusinessrulesSchemasCoretypes {
         GetBusinessrulesSchemasCoretypes {
             client: self.client.clone(),
@@ -824,7 +824,7 @@ impl BusinessRulesApi {
     /// Parameters:
     /// - `coreTypeName` (path, required, positional): The core type's name
     ///
-    /// Returns `m::Coretype`.
+    /// Returns [`Coretype`](crate::models::Coretype).
     pub fn get_businessrules_schemas_coretype(&self, core_type_name: impl Into<String>) -> GetBusinessrulesSchemasCoretype {
         GetBusinessrulesSchemasCoretype {
             client: self.client.clone(),
@@ -840,7 +840,7 @@ impl BusinessRulesApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::BusinessRulesDataSchema`.
+    /// Returns [`BusinessRulesDataSchema`](crate::models::BusinessRulesDataSchema).
     pub fn get_businessrules_schema(&self, schema_id: impl Into<String>) -> GetBusinessrulesSchema {
         GetBusinessrulesSchema {
             client: self.client.clone(),
@@ -857,7 +857,7 @@ impl BusinessRulesApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `body` (body, required, `set_body`): Business Rules Schema Update Request
     ///
-    /// Returns `m::BusinessRulesDataSchema`.
+    /// Returns [`BusinessRulesDataSchema`](crate::models::BusinessRulesDataSchema).
     pub fn put_businessrules_schema(&self, schema_id: impl Into<String>) -> PutBusinessrulesSchema {
         PutBusinessrulesSchema {
             client: self.client.clone(),
@@ -893,7 +893,7 @@ impl BusinessRulesApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of items per page (must be between 1 and 100)
     ///
-    /// Returns `m::BusinessRulesDataSchemaListing`.
+    /// Returns [`BusinessRulesDataSchemaListing`](crate::models::BusinessRulesDataSchemaListing).
     pub fn get_businessrules_schema_versions(&self, schema_id: impl Into<String>) -> GetBusinessrulesSchemaVersions {
         GetBusinessrulesSchemaVersions {
             client: self.client.clone(),
@@ -913,7 +913,7 @@ impl BusinessRulesApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `schemaVersion` (path, required, positional): Schema version number
     ///
-    /// Returns `m::BusinessRulesDataSchema`.
+    /// Returns [`BusinessRulesDataSchema`](crate::models::BusinessRulesDataSchema).
     pub fn get_businessrules_schema_version(&self, schema_id: impl Into<String>, schema_version: impl Into<String>) -> GetBusinessrulesSchemaVersion {
         GetBusinessrulesSchemaVersion {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl CarrierServicesApi {
     /// Parameters:
     /// - `phoneNumber` (query, required, `set_phone_number`): Phone number in E164 format
     ///
-    /// Returns `m::EmergencyLocation`.
+    /// Returns [`EmergencyLocation`](crate::models::EmergencyLocation).
     pub fn get_carrierservices_integrations_emergencylocations_me(&self) -> GetCarrierservicesIntegrationsEmergencylocationsMe {
         GetCarrierservicesIntegrationsEmergencylocationsMe {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl CarrierServicesApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EmergencyLocation`.
+    /// Returns [`EmergencyLocation`](crate::models::EmergencyLocation).
     pub fn post_carrierservices_integrations_emergencylocations_me(&self) -> PostCarrierservicesIntegrationsEmergencylocationsMe {
         PostCarrierservicesIntegrationsEmergencylocationsMe {
             client: self.client.clone(),

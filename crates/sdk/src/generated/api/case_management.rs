@@ -41,7 +41,7 @@ impl CaseManagementApi {
     /// - `customerIntentId` (query, `set_customer_intent_id`): Filter by customer intent.
     /// - `divisionIds` (query, `set_division_ids`): Filter by divisions.
     ///
-    /// Returns `m::CaseplanListing`.
+    /// Returns [`CaseplanListing`](crate::models::CaseplanListing).
     pub fn get_casemanagement_caseplans(&self) -> GetCasemanagementCaseplans {
         GetCasemanagementCaseplans {
             client: self.client.clone(),
@@ -60,7 +60,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Caseplan create request.
     ///
-    /// Returns `m::CaseplanCreateResponse`.
+    /// Returns [`CaseplanCreateResponse`](crate::models::CaseplanCreateResponse).
     pub fn post_casemanagement_caseplans(&self) -> PostCasemanagementCaseplans {
         PostCasemanagementCaseplans {
             client: self.client.clone(),
@@ -78,7 +78,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Caseplan query request.
     ///
-    /// Returns `m::CaseplanQueryEntityListing`.
+    /// Returns [`CaseplanQueryEntityListing`](crate::models::CaseplanQueryEntityListing).
     pub fn post_casemanagement_caseplans_query(&self) -> PostCasemanagementCaseplansQuery {
         PostCasemanagementCaseplansQuery {
             client: self.client.clone(),
@@ -94,7 +94,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     ///
-    /// Returns `m::Caseplan`.
+    /// Returns [`Caseplan`](crate::models::Caseplan).
     pub fn get_casemanagement_caseplan(&self, caseplan_id: impl Into<String>) -> GetCasemanagementCaseplan {
         GetCasemanagementCaseplan {
             client: self.client.clone(),
@@ -127,7 +127,7 @@ impl CaseManagementApi {
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     /// - `body` (body, required, `set_body`): Caseplan update.
     ///
-    /// Returns `m::Caseplan`.
+    /// Returns [`Caseplan`](crate::models::Caseplan).
     pub fn patch_casemanagement_caseplan(&self, caseplan_id: impl Into<String>) -> PatchCasemanagementCaseplan {
         PatchCasemanagementCaseplan {
             client: self.client.clone(),
@@ -145,7 +145,7 @@ impl CaseManagementApi {
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     /// - `body` (body, required, `set_body`): Data schema reference.
     ///
-    /// Returns `m::CaseplanDataSchema`.
+    /// Returns [`CaseplanDataSchema`](crate::models::CaseplanDataSchema).
     pub fn post_casemanagement_caseplan_dataschemas(&self, caseplan_id: impl Into<String>) -> PostCasemanagementCaseplanDataschemas {
         PostCasemanagementCaseplanDataschemas {
             client: self.client.clone(),
@@ -164,7 +164,7 @@ impl CaseManagementApi {
     /// - `schemaKeyName` (path, required, positional): Schema key (for example "default").
     /// - `body` (body, required, `set_body`): Data schema reference.
     ///
-    /// Returns `m::CaseplanDataSchema`.
+    /// Returns [`CaseplanDataSchema`](crate::models::CaseplanDataSchema).
     pub fn put_casemanagement_caseplan_dataschema(&self, caseplan_id: impl Into<String>, schema_key_name: impl Into<String>) -> PutCasemanagementCaseplanDataschema {
         PutCasemanagementCaseplanDataschema {
             client: self.client.clone(),
@@ -201,7 +201,7 @@ impl CaseManagementApi {
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     /// - `body` (body, required, `set_body`): Intake settings update.
     ///
-    /// Returns `m::IntakeSettingsListing`.
+    /// Returns [`IntakeSettingsListing`](crate::models::IntakeSettingsListing).
     pub fn put_casemanagement_caseplan_intakesettings(&self, caseplan_id: impl Into<String>) -> PutCasemanagementCaseplanIntakesettings {
         PutCasemanagementCaseplanIntakesettings {
             client: self.client.clone(),
@@ -218,7 +218,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     ///
-    /// Returns `m::Caseplan`.
+    /// Returns [`Caseplan`](crate::models::Caseplan).
     pub fn post_casemanagement_caseplan_publish(&self, caseplan_id: impl Into<String>) -> PostCasemanagementCaseplanPublish {
         PostCasemanagementCaseplanPublish {
             client: self.client.clone(),
@@ -237,7 +237,7 @@ impl CaseManagementApi {
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     /// - `body` (body, required, `set_body`): Stageplan create request.
     ///
-    /// Returns `m::Stageplan`.
+    /// Returns [`Stageplan`](crate::models::Stageplan).
     pub fn post_casemanagement_caseplan_stageplans(&self, caseplan_id: impl Into<String>) -> PostCasemanagementCaseplanStageplans {
         PostCasemanagementCaseplanStageplans {
             client: self.client.clone(),
@@ -276,7 +276,7 @@ impl CaseManagementApi {
     /// - `stageplanId` (path, required, positional): Stageplan identifier.
     /// - `body` (body, required, `set_body`): Stageplan update.
     ///
-    /// Returns `m::Stageplan`.
+    /// Returns [`Stageplan`](crate::models::Stageplan).
     pub fn patch_casemanagement_caseplan_stageplan(&self, caseplan_id: impl Into<String>, stageplan_id: impl Into<String>) -> PatchCasemanagementCaseplanStageplan {
         PatchCasemanagementCaseplanStageplan {
             client: self.client.clone(),
@@ -319,7 +319,7 @@ impl CaseManagementApi {
     /// - `stepplanId` (path, required, positional): Stepplan identifier.
     /// - `body` (body, required, `set_body`): Stepplan update.
     ///
-    /// Returns `m::Stepplan`.
+    /// Returns [`Stepplan`](crate::models::Stepplan).
     pub fn patch_casemanagement_caseplan_stageplan_stepplan(&self, caseplan_id: impl Into<String>, stageplan_id: impl Into<String>, stepplan_id: impl Into<String>) -> PatchCasemanagementCaseplanStageplanStepplan {
         PatchCasemanagementCaseplanStageplanStepplan {
             client: self.client.clone(),
@@ -338,7 +338,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     ///
-    /// Returns `m::Caseplan`.
+    /// Returns [`Caseplan`](crate::models::Caseplan).
     pub fn post_casemanagement_caseplan_versions(&self, caseplan_id: impl Into<String>) -> PostCasemanagementCaseplanVersions {
         PostCasemanagementCaseplanVersions {
             client: self.client.clone(),
@@ -355,7 +355,7 @@ impl CaseManagementApi {
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     /// - `versionId` (path, required, positional): Caseplan version identifier.
     ///
-    /// Returns `m::Caseplan`.
+    /// Returns [`Caseplan`](crate::models::Caseplan).
     pub fn get_casemanagement_caseplan_version(&self, caseplan_id: impl Into<String>, version_id: impl Into<String>) -> GetCasemanagementCaseplanVersion {
         GetCasemanagementCaseplanVersion {
             client: self.client.clone(),
@@ -373,7 +373,7 @@ impl CaseManagementApi {
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     /// - `versionId` (path, required, positional): Caseplan version identifier.
     ///
-    /// Returns `m::CaseplanDataSchemaListing`.
+    /// Returns [`CaseplanDataSchemaListing`](crate::models::CaseplanDataSchemaListing).
     pub fn get_casemanagement_caseplan_version_dataschemas(&self, caseplan_id: impl Into<String>, version_id: impl Into<String>) -> GetCasemanagementCaseplanVersionDataschemas {
         GetCasemanagementCaseplanVersionDataschemas {
             client: self.client.clone(),
@@ -391,7 +391,7 @@ impl CaseManagementApi {
     /// - `caseplanId` (path, required, positional): Caseplan identifier.
     /// - `versionId` (path, required, positional): Caseplan version identifier.
     ///
-    /// Returns `m::IntakeSettingsListing`.
+    /// Returns [`IntakeSettingsListing`](crate::models::IntakeSettingsListing).
     pub fn get_casemanagement_caseplan_version_intakesettings(&self, caseplan_id: impl Into<String>, version_id: impl Into<String>) -> GetCasemanagementCaseplanVersionIntakesettings {
         GetCasemanagementCaseplanVersionIntakesettings {
             client: self.client.clone(),
@@ -413,7 +413,7 @@ impl CaseManagementApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `expands` (query, `set_expands`): Fields to expand.
     ///
-    /// Returns `m::StageplanListing`.
+    /// Returns [`StageplanListing`](crate::models::StageplanListing).
     pub fn get_casemanagement_caseplan_version_stageplans(&self, caseplan_id: impl Into<String>, version_id: impl Into<String>) -> GetCasemanagementCaseplanVersionStageplans {
         GetCasemanagementCaseplanVersionStageplans {
             client: self.client.clone(),
@@ -437,7 +437,7 @@ impl CaseManagementApi {
     /// - `stageplanId` (path, required, positional): Stageplan identifier.
     /// - `expands` (query, `set_expands`): Fields to expand.
     ///
-    /// Returns `m::Stageplan`.
+    /// Returns [`Stageplan`](crate::models::Stageplan).
     pub fn get_casemanagement_caseplan_version_stageplan(&self, caseplan_id: impl Into<String>, version_id: impl Into<String>, stageplan_id: impl Into<String>) -> GetCasemanagementCaseplanVersionStageplan {
         GetCasemanagementCaseplanVersionStageplan {
             client: self.client.clone(),
@@ -462,7 +462,7 @@ impl CaseManagementApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `expands` (query, `set_expands`): Fields to expand.
     ///
-    /// Returns `m::StepplanListing`.
+    /// Returns [`StepplanListing`](crate::models::StepplanListing).
     pub fn get_casemanagement_caseplan_version_stageplan_stepplans(&self, caseplan_id: impl Into<String>, version_id: impl Into<String>, stageplan_id: impl Into<String>) -> GetCasemanagementCaseplanVersionStageplanStepplans {
         GetCasemanagementCaseplanVersionStageplanStepplans {
             client: self.client.clone(),
@@ -488,7 +488,7 @@ impl CaseManagementApi {
     /// - `stepplanId` (path, required, positional): Stepplan identifier.
     /// - `expands` (query, `set_expands`): Fields to expand.
     ///
-    /// Returns `m::Stepplan`.
+    /// Returns [`Stepplan`](crate::models::Stepplan).
     pub fn get_casemanagement_caseplan_version_stageplan_stepplan(&self, caseplan_id: impl Into<String>, version_id: impl Into<String>, stageplan_id: impl Into<String>, stepplan_id: impl Into<String>) -> GetCasemanagementCaseplanVersionStageplanStepplan {
         GetCasemanagementCaseplanVersionStageplanStepplan {
             client: self.client.clone(),
@@ -508,7 +508,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Case create request.
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn post_casemanagement_cases(&self) -> PostCasemanagementCases {
         PostCasemanagementCases {
             client: self.client.clone(),
@@ -524,7 +524,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Case association query request.
     ///
-    /// Returns `m::CaseAssociationQueryEntityListing`.
+    /// Returns [`CaseAssociationQueryEntityListing`](crate::models::CaseAssociationQueryEntityListing).
     pub fn post_casemanagement_cases_associations_query(&self) -> PostCasemanagementCasesAssociationsQuery {
         PostCasemanagementCasesAssociationsQuery {
             client: self.client.clone(),
@@ -544,7 +544,7 @@ impl CaseManagementApi {
     /// - `divisionIds` (query, `set_division_ids`): Filter by divisions.
     /// - `expands` (query, `set_expands`): Fields to expand.
     ///
-    /// Returns `m::CaseListing`.
+    /// Returns [`CaseListing`](crate::models::CaseListing).
     pub fn get_casemanagement_cases_externalcontact(&self, external_contact_id: impl Into<String>) -> GetCasemanagementCasesExternalcontact {
         GetCasemanagementCasesExternalcontact {
             client: self.client.clone(),
@@ -564,7 +564,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Case query job create request.
     ///
-    /// Returns `m::CaseQueryJobResponse`.
+    /// Returns [`CaseQueryJobResponse`](crate::models::CaseQueryJobResponse).
     pub fn post_casemanagement_cases_query_jobs(&self) -> PostCasemanagementCasesQueryJobs {
         PostCasemanagementCasesQueryJobs {
             client: self.client.clone(),
@@ -580,7 +580,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): Job ID
     ///
-    /// Returns `m::CaseQueryJobResponse`.
+    /// Returns [`CaseQueryJobResponse`](crate::models::CaseQueryJobResponse).
     pub fn get_casemanagement_cases_query_job(&self, job_id: impl Into<String>) -> GetCasemanagementCasesQueryJob {
         GetCasemanagementCasesQueryJob {
             client: self.client.clone(),
@@ -596,7 +596,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): Job ID
     ///
-    /// Returns `m::CaseQueryJobResultsResponse`.
+    /// Returns [`CaseQueryJobResultsResponse`](crate::models::CaseQueryJobResultsResponse).
     pub fn get_casemanagement_cases_query_job_results(&self, job_id: impl Into<String>) -> GetCasemanagementCasesQueryJobResults {
         GetCasemanagementCasesQueryJobResults {
             client: self.client.clone(),
@@ -613,7 +613,7 @@ impl CaseManagementApi {
     /// - `referenceId` (path, required, positional): Case reference.
     /// - `expands` (query, `set_expands`): Attributes to expand. Comma-separated if more than one.
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn get_casemanagement_cases_reference(&self, reference_id: impl Into<String>) -> GetCasemanagementCasesReference {
         GetCasemanagementCasesReference {
             client: self.client.clone(),
@@ -631,7 +631,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `expands` (query, `set_expands`): Attributes to expand. Comma-separated if more than one.
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn get_casemanagement_case(&self, case_id: impl Into<String>) -> GetCasemanagementCase {
         GetCasemanagementCase {
             client: self.client.clone(),
@@ -667,7 +667,7 @@ impl CaseManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::CaseAssociationListing`.
+    /// Returns [`CaseAssociationListing`](crate::models::CaseAssociationListing).
     pub fn get_casemanagement_case_associations(&self, case_id: impl Into<String>) -> GetCasemanagementCaseAssociations {
         GetCasemanagementCaseAssociations {
             client: self.client.clone(),
@@ -687,7 +687,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `body` (body, required, `set_body`): Case association create request.
     ///
-    /// Returns `m::CaseAssociation`.
+    /// Returns [`CaseAssociation`](crate::models::CaseAssociation).
     pub fn post_casemanagement_case_associations(&self, case_id: impl Into<String>) -> PostCasemanagementCaseAssociations {
         PostCasemanagementCaseAssociations {
             client: self.client.clone(),
@@ -705,7 +705,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `associationId` (path, required, positional): Case association identifier.
     ///
-    /// Returns `m::CaseAssociation`.
+    /// Returns [`CaseAssociation`](crate::models::CaseAssociation).
     pub fn get_casemanagement_case_association(&self, case_id: impl Into<String>, association_id: impl Into<String>) -> GetCasemanagementCaseAssociation {
         GetCasemanagementCaseAssociation {
             client: self.client.clone(),
@@ -725,7 +725,7 @@ impl CaseManagementApi {
     /// - `pageSize` (query, `set_page_size`): Number of comments to return. Maximum is 100.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order. Default: `desc`.
     ///
-    /// Returns `m::CommentListing`.
+    /// Returns [`CommentListing`](crate::models::CommentListing).
     pub fn get_casemanagement_case_comments(&self, case_id: impl Into<String>) -> GetCasemanagementCaseComments {
         GetCasemanagementCaseComments {
             client: self.client.clone(),
@@ -745,7 +745,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `body` (body, required, `set_body`): Comment create request.
     ///
-    /// Returns `m::Comment`.
+    /// Returns [`Comment`](crate::models::Comment).
     pub fn post_casemanagement_case_comments(&self, case_id: impl Into<String>) -> PostCasemanagementCaseComments {
         PostCasemanagementCaseComments {
             client: self.client.clone(),
@@ -781,7 +781,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `commentId` (path, required, positional): Comment identifier.
     ///
-    /// Returns `m::Comment`.
+    /// Returns [`Comment`](crate::models::Comment).
     pub fn get_casemanagement_case_comment(&self, case_id: impl Into<String>, comment_id: impl Into<String>) -> GetCasemanagementCaseComment {
         GetCasemanagementCaseComment {
             client: self.client.clone(),
@@ -799,7 +799,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `body` (body, required, `set_body`): Due date update.
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn patch_casemanagement_case_datedue(&self, case_id: impl Into<String>) -> PatchCasemanagementCaseDatedue {
         PatchCasemanagementCaseDatedue {
             client: self.client.clone(),
@@ -819,7 +819,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `body` (body, required, `set_body`): Description update.
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn patch_casemanagement_case_description(&self, case_id: impl Into<String>) -> PatchCasemanagementCaseDescription {
         PatchCasemanagementCaseDescription {
             client: self.client.clone(),
@@ -839,7 +839,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `body` (body, required, `set_body`): External identifier update.
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn patch_casemanagement_case_externalid(&self, case_id: impl Into<String>) -> PatchCasemanagementCaseExternalid {
         PatchCasemanagementCaseExternalid {
             client: self.client.clone(),
@@ -857,7 +857,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `body` (body, required, `set_body`): OwnerId
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn patch_casemanagement_case_owner(&self, case_id: impl Into<String>) -> PatchCasemanagementCaseOwner {
         PatchCasemanagementCaseOwner {
             client: self.client.clone(),
@@ -875,7 +875,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `body` (body, required, `set_body`): Priority update.
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn patch_casemanagement_case_priority(&self, case_id: impl Into<String>) -> PatchCasemanagementCasePriority {
         PatchCasemanagementCasePriority {
             client: self.client.clone(),
@@ -895,7 +895,7 @@ impl CaseManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::StageListing`.
+    /// Returns [`StageListing`](crate::models::StageListing).
     pub fn get_casemanagement_case_stages(&self, case_id: impl Into<String>) -> GetCasemanagementCaseStages {
         GetCasemanagementCaseStages {
             client: self.client.clone(),
@@ -915,7 +915,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `stageId` (path, required, positional): Stage identifier.
     ///
-    /// Returns `m::Stage`.
+    /// Returns [`Stage`](crate::models::Stage).
     pub fn get_casemanagement_case_stage(&self, case_id: impl Into<String>, stage_id: impl Into<String>) -> GetCasemanagementCaseStage {
         GetCasemanagementCaseStage {
             client: self.client.clone(),
@@ -936,7 +936,7 @@ impl CaseManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::StepListing`.
+    /// Returns [`StepListing`](crate::models::StepListing).
     pub fn get_casemanagement_case_stage_steps(&self, case_id: impl Into<String>, stage_id: impl Into<String>) -> GetCasemanagementCaseStageSteps {
         GetCasemanagementCaseStageSteps {
             client: self.client.clone(),
@@ -958,7 +958,7 @@ impl CaseManagementApi {
     /// - `stageId` (path, required, positional): Stage identifier.
     /// - `stepId` (path, required, positional): Step identifier.
     ///
-    /// Returns `m::Step`.
+    /// Returns [`Step`](crate::models::Step).
     pub fn get_casemanagement_case_stage_step(&self, case_id: impl Into<String>, stage_id: impl Into<String>, step_id: impl Into<String>) -> GetCasemanagementCaseStageStep {
         GetCasemanagementCaseStageStep {
             client: self.client.clone(),
@@ -977,7 +977,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `body` (body, required, `set_body`): Summary update.
     ///
-    /// Returns `m::Case`.
+    /// Returns [`Case`](crate::models::Case).
     pub fn patch_casemanagement_case_summary(&self, case_id: impl Into<String>) -> PatchCasemanagementCaseSummary {
         PatchCasemanagementCaseSummary {
             client: self.client.clone(),
@@ -994,7 +994,7 @@ impl CaseManagementApi {
     /// Parameters:
     /// - `caseId` (path, required, positional): Case identifier.
     ///
-    /// Returns `m::TerminateJob`.
+    /// Returns [`TerminateJob`](crate::models::TerminateJob).
     pub fn post_casemanagement_case_terminate_jobs(&self, case_id: impl Into<String>) -> PostCasemanagementCaseTerminateJobs {
         PostCasemanagementCaseTerminateJobs {
             client: self.client.clone(),
@@ -1011,7 +1011,7 @@ impl CaseManagementApi {
     /// - `caseId` (path, required, positional): Case identifier.
     /// - `jobId` (path, required, positional): Terminate Job identifier.
     ///
-    /// Returns `m::TerminateJob`.
+    /// Returns [`TerminateJob`](crate::models::TerminateJob).
     pub fn get_casemanagement_case_terminate_job(&self, case_id: impl Into<String>, job_id: impl Into<String>) -> GetCasemanagementCaseTerminateJob {
         GetCasemanagementCaseTerminateJob {
             client: self.client.clone(),

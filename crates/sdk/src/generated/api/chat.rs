@@ -38,7 +38,7 @@ impl ChatApi {
     /// Parameters:
     /// - `messageId` (path, required, positional): messageId
     ///
-    /// Returns `m::ChatMessageResponse`.
+    /// Returns [`ChatMessageResponse`](crate::models::ChatMessageResponse).
     pub fn get_chats_message(&self, message_id: impl Into<String>) -> GetChatsMessage {
         GetChatsMessage {
             client: self.client.clone(),
@@ -72,7 +72,7 @@ impl ChatApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Room properties
     ///
-    /// Returns `m::CreateRoomResponse`.
+    /// Returns [`CreateRoomResponse`](crate::models::CreateRoomResponse).
     pub fn post_chats_rooms(&self) -> PostChatsRooms {
         PostChatsRooms {
             client: self.client.clone(),
@@ -88,7 +88,7 @@ impl ChatApi {
     /// Parameters:
     /// - `roomJid` (path, required, positional): roomJid
     ///
-    /// Returns `m::Room`.
+    /// Returns [`Room`](crate::models::Room).
     pub fn get_chats_room(&self, room_jid: impl Into<String>) -> GetChatsRoom {
         GetChatsRoom {
             client: self.client.clone(),
@@ -126,7 +126,7 @@ impl ChatApi {
     /// - `after` (query, `set_after`): The beginning date for messages to retrieve
     /// - `excludeMetadata` (query, `set_exclude_metadata`): Whether to exclude metadata for messages
     ///
-    /// Returns `m::ChatMessageEntityListing`.
+    /// Returns [`ChatMessageEntityListing`](crate::models::ChatMessageEntityListing).
     pub fn get_chats_room_messages(&self, room_jid: impl Into<String>) -> GetChatsRoomMessages {
         GetChatsRoomMessages {
             client: self.client.clone(),
@@ -147,7 +147,7 @@ impl ChatApi {
     /// - `roomJid` (path, required, positional): roomId
     /// - `body` (body, required, `set_body`): messageBody
     ///
-    /// Returns `m::ChatSendMessageResponse`.
+    /// Returns [`ChatSendMessageResponse`](crate::models::ChatSendMessageResponse).
     pub fn post_chats_room_messages(&self, room_jid: impl Into<String>) -> PostChatsRoomMessages {
         PostChatsRoomMessages {
             client: self.client.clone(),
@@ -201,7 +201,7 @@ impl ChatApi {
     /// - `roomJid` (path, required, positional): roomJid
     /// - `messageIds` (path, required, positional): messageIds, comma separated
     ///
-    /// Returns `m::ChatMessageEntityListing`.
+    /// Returns [`ChatMessageEntityListing`](crate::models::ChatMessageEntityListing).
     pub fn get_chats_room_message(&self, room_jid: impl Into<String>, message_ids: impl Into<String>) -> GetChatsRoomMessage {
         GetChatsRoomMessage {
             client: self.client.clone(),
@@ -238,7 +238,7 @@ impl ChatApi {
     /// - `messageId` (path, required, positional): messageId
     /// - `body` (body, required, `set_body`): messageBody
     ///
-    /// Returns `m::ChatSendMessageResponse`.
+    /// Returns [`ChatSendMessageResponse`](crate::models::ChatSendMessageResponse).
     pub fn patch_chats_room_message(&self, room_jid: impl Into<String>, message_id: impl Into<String>) -> PatchChatsRoomMessage {
         PatchChatsRoomMessage {
             client: self.client.clone(),
@@ -257,7 +257,7 @@ impl ChatApi {
     /// - `roomJid` (path, required, positional): roomJid
     /// - `notify` (query, `set_notify`): Whether to get users to notify
     ///
-    /// Returns `m::RoomParticipantsResponse`.
+    /// Returns [`RoomParticipantsResponse`](crate::models::RoomParticipantsResponse).
     pub fn get_chats_room_participants(&self, room_jid: impl Into<String>) -> GetChatsRoomParticipants {
         GetChatsRoomParticipants {
             client: self.client.clone(),
@@ -275,7 +275,7 @@ impl ChatApi {
     /// - `roomJid` (path, required, positional): roomJid
     /// - `participantJid` (path, required, positional): participantJid
     ///
-    /// Returns `m::RoomParticipant`.
+    /// Returns [`RoomParticipant`](crate::models::RoomParticipant).
     pub fn get_chats_room_participant(&self, room_jid: impl Into<String>, participant_jid: impl Into<String>) -> GetChatsRoomParticipant {
         GetChatsRoomParticipant {
             client: self.client.clone(),
@@ -325,7 +325,7 @@ impl ChatApi {
     ///
     /// `GET /api/v2/chats/settings` (`getChatsSettings`)
     ///
-    /// Returns `m::ChatSettings`.
+    /// Returns [`ChatSettings`](crate::models::ChatSettings).
     pub fn get_chats_settings(&self) -> GetChatsSettings {
         GetChatsSettings {
             client: self.client.clone(),
@@ -340,7 +340,7 @@ impl ChatApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Chat
     ///
-    /// Returns `m::ChatSettings`.
+    /// Returns [`ChatSettings`](crate::models::ChatSettings).
     pub fn put_chats_settings(&self) -> PutChatsSettings {
         PutChatsSettings {
             client: self.client.clone(),
@@ -356,7 +356,7 @@ impl ChatApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Chat
     ///
-    /// Returns `m::ChatSettings`.
+    /// Returns [`ChatSettings`](crate::models::ChatSettings).
     pub fn patch_chats_settings(&self) -> PatchChatsSettings {
         PatchChatsSettings {
             client: self.client.clone(),
@@ -376,7 +376,7 @@ impl ChatApi {
     /// - `after` (query, `set_after`): The beginning date for messages to retrieve
     /// - `excludeMetadata` (query, `set_exclude_metadata`): Whether to exclude metadata for messages
     ///
-    /// Returns `m::ChatMessageEntityListing`.
+    /// Returns [`ChatMessageEntityListing`](crate::models::ChatMessageEntityListing).
     pub fn get_chats_thread_messages(&self, thread_id: impl Into<String>) -> GetChatsThreadMessages {
         GetChatsThreadMessages {
             client: self.client.clone(),
@@ -393,7 +393,7 @@ impl ChatApi {
     ///
     /// `GET /api/v2/chats/users/me/settings` (`getChatsUsersMeSettings`)
     ///
-    /// Returns `m::UserSettingsForChat`.
+    /// Returns [`UserSettingsForChat`](crate::models::UserSettingsForChat).
     pub fn get_chats_users_me_settings(&self) -> GetChatsUsersMeSettings {
         GetChatsUsersMeSettings {
             client: self.client.clone(),
@@ -436,7 +436,7 @@ impl ChatApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::UserSettingsForChat`.
+    /// Returns [`UserSettingsForChat`](crate::models::UserSettingsForChat).
     pub fn patch_chats_users_me_settings(&self) -> PatchChatsUsersMeSettings {
         PatchChatsUsersMeSettings {
             client: self.client.clone(),
@@ -452,7 +452,7 @@ impl ChatApi {
     /// Parameters:
     /// - `userId` (path, required, positional): userId
     ///
-    /// Returns `m::OneOnOne`.
+    /// Returns [`OneOnOne`](crate::models::OneOnOne).
     pub fn get_chats_user(&self, user_id: impl Into<String>) -> GetChatsUser {
         GetChatsUser {
             client: self.client.clone(),
@@ -472,7 +472,7 @@ impl ChatApi {
     /// - `after` (query, `set_after`): The beginning date for messages to retrieve
     /// - `excludeMetadata` (query, `set_exclude_metadata`): Whether to exclude metadata for messages
     ///
-    /// Returns `m::ChatMessageResponse`.
+    /// Returns [`ChatMessageResponse`](crate::models::ChatMessageResponse).
     pub fn get_chats_user_messages(&self, user_id: impl Into<String>) -> GetChatsUserMessages {
         GetChatsUserMessages {
             client: self.client.clone(),
@@ -493,7 +493,7 @@ impl ChatApi {
     /// - `userId` (path, required, positional): userId
     /// - `body` (body, required, `set_body`): message body
     ///
-    /// Returns `m::ChatSendMessageResponse`.
+    /// Returns [`ChatSendMessageResponse`](crate::models::ChatSendMessageResponse).
     pub fn post_chats_user_messages(&self, user_id: impl Into<String>) -> PostChatsUserMessages {
         PostChatsUserMessages {
             client: self.client.clone(),
@@ -547,7 +547,7 @@ impl ChatApi {
     /// - `userId` (path, required, positional): userId
     /// - `messageIds` (path, required, positional): messageIds, comma separated
     ///
-    /// Returns `m::ChatMessageEntityListing`.
+    /// Returns [`ChatMessageEntityListing`](crate::models::ChatMessageEntityListing).
     pub fn get_chats_user_message(&self, user_id: impl Into<String>, message_ids: impl Into<String>) -> GetChatsUserMessage {
         GetChatsUserMessage {
             client: self.client.clone(),
@@ -584,7 +584,7 @@ impl ChatApi {
     /// - `messageId` (path, required, positional): messageId
     /// - `body` (body, required, `set_body`): message body
     ///
-    /// Returns `m::ChatSendMessageResponse`.
+    /// Returns [`ChatSendMessageResponse`](crate::models::ChatSendMessageResponse).
     pub fn patch_chats_user_message(&self, user_id: impl Into<String>, message_id: impl Into<String>) -> PatchChatsUserMessage {
         PatchChatsUserMessage {
             client: self.client.clone(),
@@ -602,7 +602,7 @@ impl ChatApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::ChatUserSettings`.
+    /// Returns [`ChatUserSettings`](crate::models::ChatUserSettings).
     pub fn get_chats_user_settings(&self, user_id: impl Into<String>) -> GetChatsUserSettings {
         GetChatsUserSettings {
             client: self.client.clone(),
@@ -619,7 +619,7 @@ impl ChatApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::ChatUserSettings`.
+    /// Returns [`ChatUserSettings`](crate::models::ChatUserSettings).
     pub fn patch_chats_user_settings(&self, user_id: impl Into<String>) -> PatchChatsUserSettings {
         PatchChatsUserSettings {
             client: self.client.clone(),

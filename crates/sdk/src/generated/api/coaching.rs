@@ -48,7 +48,7 @@ impl CoachingApi {
     /// - `overdue` (query, `set_overdue`): Overdue status to filter by
     /// - `intervalCondition` (query, `set_interval_condition`): Filter condition for interval
     ///
-    /// Returns `m::CoachingAppointmentResponseList`.
+    /// Returns [`CoachingAppointmentResponseList`](crate::models::CoachingAppointmentResponseList).
     pub fn get_coaching_appointments(&self) -> GetCoachingAppointments {
         GetCoachingAppointments {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl CoachingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The appointment to add
     ///
-    /// Returns `m::CoachingAppointmentResponse`.
+    /// Returns [`CoachingAppointmentResponse`](crate::models::CoachingAppointmentResponse).
     pub fn post_coaching_appointments(&self) -> PostCoachingAppointments {
         PostCoachingAppointments {
             client: self.client.clone(),
@@ -90,7 +90,7 @@ impl CoachingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Aggregate Request
     ///
-    /// Returns `m::CoachingAppointmentAggregateResponse`.
+    /// Returns [`CoachingAppointmentAggregateResponse`](crate::models::CoachingAppointmentAggregateResponse).
     pub fn post_coaching_appointments_aggregates_query(&self) -> PostCoachingAppointmentsAggregatesQuery {
         PostCoachingAppointmentsAggregatesQuery {
             client: self.client.clone(),
@@ -115,7 +115,7 @@ impl CoachingApi {
     /// - `overdue` (query, `set_overdue`): Overdue status to filter by
     /// - `intervalCondition` (query, `set_interval_condition`): Filter condition for interval
     ///
-    /// Returns `m::CoachingAppointmentResponseList`.
+    /// Returns [`CoachingAppointmentResponseList`](crate::models::CoachingAppointmentResponseList).
     pub fn get_coaching_appointments_me(&self) -> GetCoachingAppointmentsMe {
         GetCoachingAppointmentsMe {
             client: self.client.clone(),
@@ -142,7 +142,7 @@ impl CoachingApi {
     /// Parameters:
     /// - `appointmentId` (path, required, positional): The ID of the coaching appointment.
     ///
-    /// Returns `m::CoachingAppointmentResponse`.
+    /// Returns [`CoachingAppointmentResponse`](crate::models::CoachingAppointmentResponse).
     pub fn get_coaching_appointment(&self, appointment_id: impl Into<String>) -> GetCoachingAppointment {
         GetCoachingAppointment {
             client: self.client.clone(),
@@ -160,7 +160,7 @@ impl CoachingApi {
     /// Parameters:
     /// - `appointmentId` (path, required, positional): The ID of the coaching appointment.
     ///
-    /// Returns `m::CoachingAppointmentReference`.
+    /// Returns [`CoachingAppointmentReference`](crate::models::CoachingAppointmentReference).
     pub fn delete_coaching_appointment(&self, appointment_id: impl Into<String>) -> DeleteCoachingAppointment {
         DeleteCoachingAppointment {
             client: self.client.clone(),
@@ -179,7 +179,7 @@ impl CoachingApi {
     /// - `appointmentId` (path, required, positional): The ID of the coaching appointment.
     /// - `body` (body, required, `set_body`): The new version of the appointment
     ///
-    /// Returns `m::CoachingAppointmentResponse`.
+    /// Returns [`CoachingAppointmentResponse`](crate::models::CoachingAppointmentResponse).
     pub fn patch_coaching_appointment(&self, appointment_id: impl Into<String>) -> PatchCoachingAppointment {
         PatchCoachingAppointment {
             client: self.client.clone(),
@@ -200,7 +200,7 @@ impl CoachingApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::CoachingAnnotationList`.
+    /// Returns [`CoachingAnnotationList`](crate::models::CoachingAnnotationList).
     pub fn get_coaching_appointment_annotations(&self, appointment_id: impl Into<String>) -> GetCoachingAppointmentAnnotations {
         GetCoachingAppointmentAnnotations {
             client: self.client.clone(),
@@ -221,7 +221,7 @@ impl CoachingApi {
     /// - `appointmentId` (path, required, positional): The ID of the coaching appointment.
     /// - `body` (body, required, `set_body`): The annotation to add
     ///
-    /// Returns `m::CoachingAnnotation`.
+    /// Returns [`CoachingAnnotation`](crate::models::CoachingAnnotation).
     pub fn post_coaching_appointment_annotations(&self, appointment_id: impl Into<String>) -> PostCoachingAppointmentAnnotations {
         PostCoachingAppointmentAnnotations {
             client: self.client.clone(),
@@ -241,7 +241,7 @@ impl CoachingApi {
     /// - `appointmentId` (path, required, positional): The ID of the coaching appointment.
     /// - `annotationId` (path, required, positional): The ID of the annotation.
     ///
-    /// Returns `m::CoachingAnnotation`.
+    /// Returns [`CoachingAnnotation`](crate::models::CoachingAnnotation).
     pub fn get_coaching_appointment_annotation(&self, appointment_id: impl Into<String>, annotation_id: impl Into<String>) -> GetCoachingAppointmentAnnotation {
         GetCoachingAppointmentAnnotation {
             client: self.client.clone(),
@@ -282,7 +282,7 @@ impl CoachingApi {
     /// - `annotationId` (path, required, positional): The ID of the annotation.
     /// - `body` (body, required, `set_body`): The new version of the annotation
     ///
-    /// Returns `m::CoachingAnnotation`.
+    /// Returns [`CoachingAnnotation`](crate::models::CoachingAnnotation).
     pub fn patch_coaching_appointment_annotation(&self, appointment_id: impl Into<String>, annotation_id: impl Into<String>) -> PatchCoachingAppointmentAnnotation {
         PatchCoachingAppointmentAnnotation {
             client: self.client.clone(),
@@ -303,7 +303,7 @@ impl CoachingApi {
     /// - `appointmentId` (path, required, positional): The ID of the coaching appointment.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AddConversationResponse`.
+    /// Returns [`AddConversationResponse`](crate::models::AddConversationResponse).
     pub fn post_coaching_appointment_conversations(&self, appointment_id: impl Into<String>) -> PostCoachingAppointmentConversations {
         PostCoachingAppointmentConversations {
             client: self.client.clone(),
@@ -323,7 +323,7 @@ impl CoachingApi {
     /// - `appointmentId` (path, required, positional): The ID of the coaching appointment.
     /// - `body` (body, required, `set_body`): Updated status of the coaching appointment
     ///
-    /// Returns `m::CoachingAppointmentStatusResponse`.
+    /// Returns [`CoachingAppointmentStatusResponse`](crate::models::CoachingAppointmentStatusResponse).
     pub fn patch_coaching_appointment_status(&self, appointment_id: impl Into<String>) -> PatchCoachingAppointmentStatus {
         PatchCoachingAppointmentStatus {
             client: self.client.clone(),
@@ -344,7 +344,7 @@ impl CoachingApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::CoachingAppointmentStatusResponseList`.
+    /// Returns [`CoachingAppointmentStatusResponseList`](crate::models::CoachingAppointmentStatusResponseList).
     pub fn get_coaching_appointment_statuses(&self, appointment_id: impl Into<String>) -> GetCoachingAppointmentStatuses {
         GetCoachingAppointmentStatuses {
             client: self.client.clone(),
@@ -364,7 +364,7 @@ impl CoachingApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `expand` (query, `set_expand`): Indicates a field in the response which should be expanded.
     ///
-    /// Returns `m::CoachingNotificationList`.
+    /// Returns [`CoachingNotificationList`](crate::models::CoachingNotificationList).
     pub fn get_coaching_notifications(&self) -> GetCoachingNotifications {
         GetCoachingNotifications {
             client: self.client.clone(),
@@ -385,7 +385,7 @@ impl CoachingApi {
     /// - `notificationId` (path, required, positional): The ID of the notification.
     /// - `expand` (query, `set_expand`): Indicates a field in the response which should be expanded.
     ///
-    /// Returns `m::CoachingNotification`.
+    /// Returns [`CoachingNotification`](crate::models::CoachingNotification).
     pub fn get_coaching_notification(&self, notification_id: impl Into<String>) -> GetCoachingNotification {
         GetCoachingNotification {
             client: self.client.clone(),
@@ -405,7 +405,7 @@ impl CoachingApi {
     /// - `notificationId` (path, required, positional): The ID of the notification.
     /// - `body` (body, required, `set_body`): Change the read state of a notification
     ///
-    /// Returns `m::CoachingNotification`.
+    /// Returns [`CoachingNotification`](crate::models::CoachingNotification).
     pub fn patch_coaching_notification(&self, notification_id: impl Into<String>) -> PatchCoachingNotification {
         PatchCoachingNotification {
             client: self.client.clone(),
@@ -422,7 +422,7 @@ impl CoachingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The slots search request
     ///
-    /// Returns `m::CoachingScheduleSlotsJobResponse`.
+    /// Returns [`CoachingScheduleSlotsJobResponse`](crate::models::CoachingScheduleSlotsJobResponse).
     pub fn post_coaching_scheduleslots_jobs(&self) -> PostCoachingScheduleslotsJobs {
         PostCoachingScheduleslotsJobs {
             client: self.client.clone(),
@@ -438,7 +438,7 @@ impl CoachingApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of job
     ///
-    /// Returns `m::CoachingScheduleSlotsJobResponse`.
+    /// Returns [`CoachingScheduleSlotsJobResponse`](crate::models::CoachingScheduleSlotsJobResponse).
     pub fn get_coaching_scheduleslots_job(&self, job_id: impl Into<String>) -> GetCoachingScheduleslotsJob {
         GetCoachingScheduleslotsJob {
             client: self.client.clone(),
@@ -454,7 +454,7 @@ impl CoachingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The slot search request
     ///
-    /// Returns `m::CoachingSlotsResponse`.
+    /// Returns [`CoachingSlotsResponse`](crate::models::CoachingSlotsResponse).
     pub fn post_coaching_scheduleslots_query(&self) -> PostCoachingScheduleslotsQuery {
         PostCoachingScheduleslotsQuery {
             client: self.client.clone(),

@@ -46,7 +46,7 @@ impl ContentManagementApi {
     /// - `sortBy` (query, `set_sort_by`): name or dateCreated
     /// - `sortOrder` (query, `set_sort_order`): ascending or descending Default: `ascending`.
     ///
-    /// Returns `m::DocumentEntityListing`.
+    /// Returns [`DocumentEntityListing`](crate::models::DocumentEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_contentmanagement_documents(&self) -> GetContentmanagementDocuments {
         GetContentmanagementDocuments {
@@ -72,7 +72,7 @@ impl ContentManagementApi {
     /// - `moveSource` (query, `set_move_source`): Move a document to a new workspace. Provide a document ID as the move source.
     /// - `override` (query, `set_override`): Override any lock on the source document
     ///
-    /// Returns `m::Document`.
+    /// Returns [`Document`](crate::models::Document).
     pub fn post_contentmanagement_documents(&self) -> PostContentmanagementDocuments {
         PostContentmanagementDocuments {
             client: self.client.clone(),
@@ -92,7 +92,7 @@ impl ContentManagementApi {
     /// - `documentId` (path, required, positional): Document ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::Document`.
+    /// Returns [`Document`](crate::models::Document).
     pub fn get_contentmanagement_document(&self, document_id: impl Into<String>) -> GetContentmanagementDocument {
         GetContentmanagementDocument {
             client: self.client.clone(),
@@ -112,7 +112,7 @@ impl ContentManagementApi {
     /// - `expand` (query, `set_expand`): Expand some document fields
     /// - `override` (query, `set_override`): Override any lock on the document
     ///
-    /// Returns `m::Document`.
+    /// Returns [`Document`](crate::models::Document).
     pub fn post_contentmanagement_document(&self, document_id: impl Into<String>) -> PostContentmanagementDocument {
         PostContentmanagementDocument {
             client: self.client.clone(),
@@ -151,7 +151,7 @@ impl ContentManagementApi {
     /// - `disposition` (query, `set_disposition`): Request how the content will be downloaded: a file attachment or inline. Default is attachment.
     /// - `contentType` (query, `set_content_type`): The requested format for the specified document. If supported, the document will be returned in that format. Example contentType=audio/wav
     ///
-    /// Returns `m::DownloadResponse`.
+    /// Returns [`DownloadResponse`](crate::models::DownloadResponse).
     pub fn get_contentmanagement_document_content(&self, document_id: impl Into<String>) -> GetContentmanagementDocumentContent {
         GetContentmanagementDocumentContent {
             client: self.client.clone(),
@@ -171,7 +171,7 @@ impl ContentManagementApi {
     /// - `body` (body, required, `set_body`): Replace Request
     /// - `override` (query, `set_override`): Override any lock on the document
     ///
-    /// Returns `m::ReplaceResponse`.
+    /// Returns [`ReplaceResponse`](crate::models::ReplaceResponse).
     pub fn post_contentmanagement_document_content(&self, document_id: impl Into<String>) -> PostContentmanagementDocumentContent {
         PostContentmanagementDocumentContent {
             client: self.client.clone(),
@@ -194,7 +194,7 @@ impl ContentManagementApi {
     /// - `sortOrder` (query, `set_sort_order`): ascending or descending Default: `ascending`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::QueryResults`.
+    /// Returns [`QueryResults`](crate::models::QueryResults).
     pub fn get_contentmanagement_query(&self) -> GetContentmanagementQuery {
         GetContentmanagementQuery {
             client: self.client.clone(),
@@ -216,7 +216,7 @@ impl ContentManagementApi {
     /// - `body` (body, required, `set_body`): Allows for a filtered query returning facet information
     /// - `expand` (query, `set_expand`): Expand some document fields
     ///
-    /// Returns `m::QueryResults`.
+    /// Returns [`QueryResults`](crate::models::QueryResults).
     pub fn post_contentmanagement_query(&self) -> PostContentmanagementQuery {
         PostContentmanagementQuery {
             client: self.client.clone(),
@@ -230,7 +230,7 @@ impl ContentManagementApi {
     ///
     /// `GET /api/v2/contentmanagement/securityprofiles` (`getContentmanagementSecurityprofiles`)
     ///
-    /// Returns `m::SecurityProfileEntityListing`.
+    /// Returns [`SecurityProfileEntityListing`](crate::models::SecurityProfileEntityListing).
     pub fn get_contentmanagement_securityprofiles(&self) -> GetContentmanagementSecurityprofiles {
         GetContentmanagementSecurityprofiles {
             client: self.client.clone(),
@@ -245,7 +245,7 @@ impl ContentManagementApi {
     /// Parameters:
     /// - `securityProfileId` (path, required, positional): Security Profile Id
     ///
-    /// Returns `m::SecurityProfile`.
+    /// Returns [`SecurityProfile`](crate::models::SecurityProfile).
     pub fn get_contentmanagement_securityprofile(&self, security_profile_id: impl Into<String>) -> GetContentmanagementSecurityprofile {
         GetContentmanagementSecurityprofile {
             client: self.client.clone(),
@@ -266,7 +266,7 @@ impl ContentManagementApi {
     /// - `contentType` (query, `set_content_type`): The requested format for the specified document. If supported, the document will be returned in that format. Example contentType=audio/wav
     /// - `expand` (query, `set_expand`): Expand some document fields
     ///
-    /// Returns `m::SharedResponse`.
+    /// Returns [`SharedResponse`](crate::models::SharedResponse).
     pub fn get_contentmanagement_shared_shared_id(&self, shared_id: impl Into<String>) -> GetContentmanagementSharedSharedId {
         GetContentmanagementSharedSharedId {
             client: self.client.clone(),
@@ -290,7 +290,7 @@ impl ContentManagementApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::ShareEntityListing`.
+    /// Returns [`ShareEntityListing`](crate::models::ShareEntityListing).
     pub fn get_contentmanagement_shares(&self) -> GetContentmanagementShares {
         GetContentmanagementShares {
             client: self.client.clone(),
@@ -309,7 +309,7 @@ impl ContentManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): CreateShareRequest - entity id and type and a single member or list of members are required
     ///
-    /// Returns `m::CreateShareResponse`.
+    /// Returns [`CreateShareResponse`](crate::models::CreateShareResponse).
     pub fn post_contentmanagement_shares(&self) -> PostContentmanagementShares {
         PostContentmanagementShares {
             client: self.client.clone(),
@@ -326,7 +326,7 @@ impl ContentManagementApi {
     /// - `shareId` (path, required, positional): Share ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::Share`.
+    /// Returns [`Share`](crate::models::Share).
     pub fn get_contentmanagement_share(&self, share_id: impl Into<String>) -> GetContentmanagementShare {
         GetContentmanagementShare {
             client: self.client.clone(),
@@ -362,7 +362,7 @@ impl ContentManagementApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::CommandStatusEntityListing`.
+    /// Returns [`CommandStatusEntityListing`](crate::models::CommandStatusEntityListing).
     pub fn get_contentmanagement_status(&self) -> GetContentmanagementStatus {
         GetContentmanagementStatus {
             client: self.client.clone(),
@@ -379,7 +379,7 @@ impl ContentManagementApi {
     /// Parameters:
     /// - `statusId` (path, required, positional): Status ID
     ///
-    /// Returns `m::CommandStatus`.
+    /// Returns [`CommandStatus`](crate::models::CommandStatus).
     pub fn get_contentmanagement_status_status_id(&self, status_id: impl Into<String>) -> GetContentmanagementStatusStatusId {
         GetContentmanagementStatusStatusId {
             client: self.client.clone(),
@@ -408,7 +408,7 @@ impl ContentManagementApi {
     ///
     /// `GET /api/v2/contentmanagement/usage` (`getContentmanagementUsage`)
     ///
-    /// Returns `m::Usage`.
+    /// Returns [`Usage`](crate::models::Usage).
     pub fn get_contentmanagement_usage(&self) -> GetContentmanagementUsage {
         GetContentmanagementUsage {
             client: self.client.clone(),
@@ -428,7 +428,7 @@ impl ContentManagementApi {
     /// - `access` (query, `set_access`): Requested access level.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::WorkspaceEntityListing`.
+    /// Returns [`WorkspaceEntityListing`](crate::models::WorkspaceEntityListing).
     pub fn get_contentmanagement_workspaces(&self) -> GetContentmanagementWorkspaces {
         GetContentmanagementWorkspaces {
             client: self.client.clone(),
@@ -447,7 +447,7 @@ impl ContentManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Workspace
     ///
-    /// Returns `m::Workspace`.
+    /// Returns [`Workspace`](crate::models::Workspace).
     pub fn post_contentmanagement_workspaces(&self) -> PostContentmanagementWorkspaces {
         PostContentmanagementWorkspaces {
             client: self.client.clone(),
@@ -464,7 +464,7 @@ impl ContentManagementApi {
     /// - `workspaceId` (path, required, positional): Workspace ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::Workspace`.
+    /// Returns [`Workspace`](crate::models::Workspace).
     pub fn get_contentmanagement_workspace(&self, workspace_id: impl Into<String>) -> GetContentmanagementWorkspace {
         GetContentmanagementWorkspace {
             client: self.client.clone(),
@@ -482,7 +482,7 @@ impl ContentManagementApi {
     /// - `workspaceId` (path, required, positional): Workspace ID
     /// - `body` (body, required, `set_body`): Workspace
     ///
-    /// Returns `m::Workspace`.
+    /// Returns [`Workspace`](crate::models::Workspace).
     pub fn put_contentmanagement_workspace(&self, workspace_id: impl Into<String>) -> PutContentmanagementWorkspace {
         PutContentmanagementWorkspace {
             client: self.client.clone(),
@@ -522,7 +522,7 @@ impl ContentManagementApi {
     /// - `sortBy` (query, `set_sort_by`): name or dateCreated
     /// - `sortOrder` (query, `set_sort_order`): ascending or descending Default: `ascending`.
     ///
-    /// Returns `m::DocumentEntityListing`.
+    /// Returns [`DocumentEntityListing`](crate::models::DocumentEntityListing).
     pub fn get_contentmanagement_workspace_documents(&self, workspace_id: impl Into<String>) -> GetContentmanagementWorkspaceDocuments {
         GetContentmanagementWorkspaceDocuments {
             client: self.client.clone(),
@@ -546,7 +546,7 @@ impl ContentManagementApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::WorkspaceMemberEntityListing`.
+    /// Returns [`WorkspaceMemberEntityListing`](crate::models::WorkspaceMemberEntityListing).
     pub fn get_contentmanagement_workspace_members(&self, workspace_id: impl Into<String>) -> GetContentmanagementWorkspaceMembers {
         GetContentmanagementWorkspaceMembers {
             client: self.client.clone(),
@@ -567,7 +567,7 @@ impl ContentManagementApi {
     /// - `memberId` (path, required, positional): Member ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::WorkspaceMember`.
+    /// Returns [`WorkspaceMember`](crate::models::WorkspaceMember).
     pub fn get_contentmanagement_workspace_member(&self, workspace_id: impl Into<String>, member_id: impl Into<String>) -> GetContentmanagementWorkspaceMember {
         GetContentmanagementWorkspaceMember {
             client: self.client.clone(),
@@ -587,7 +587,7 @@ impl ContentManagementApi {
     /// - `memberId` (path, required, positional): Member ID
     /// - `body` (body, required, `set_body`): Workspace Member
     ///
-    /// Returns `m::WorkspaceMember`.
+    /// Returns [`WorkspaceMember`](crate::models::WorkspaceMember).
     pub fn put_contentmanagement_workspace_member(&self, workspace_id: impl Into<String>, member_id: impl Into<String>) -> PutContentmanagementWorkspaceMember {
         PutContentmanagementWorkspaceMember {
             client: self.client.clone(),
@@ -627,7 +627,7 @@ impl ContentManagementApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::TagValueEntityListing`.
+    /// Returns [`TagValueEntityListing`](crate::models::TagValueEntityListing).
     pub fn get_contentmanagement_workspace_tagvalues(&self, workspace_id: impl Into<String>) -> GetContentmanagementWorkspaceTagvalues {
         GetContentmanagementWorkspaceTagvalues {
             client: self.client.clone(),
@@ -648,7 +648,7 @@ impl ContentManagementApi {
     /// - `workspaceId` (path, required, positional): Workspace ID
     /// - `body` (body, required, `set_body`): tag
     ///
-    /// Returns `m::TagValue`.
+    /// Returns [`TagValue`](crate::models::TagValue).
     pub fn post_contentmanagement_workspace_tagvalues(&self, workspace_id: impl Into<String>) -> PostContentmanagementWorkspaceTagvalues {
         PostContentmanagementWorkspaceTagvalues {
             client: self.client.clone(),
@@ -667,7 +667,7 @@ impl ContentManagementApi {
     /// - `body` (body, required, `set_body`): query
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::TagValueEntityListing`.
+    /// Returns [`TagValueEntityListing`](crate::models::TagValueEntityListing).
     pub fn post_contentmanagement_workspace_tagvalues_query(&self, workspace_id: impl Into<String>) -> PostContentmanagementWorkspaceTagvaluesQuery {
         PostContentmanagementWorkspaceTagvaluesQuery {
             client: self.client.clone(),
@@ -687,7 +687,7 @@ impl ContentManagementApi {
     /// - `tagId` (path, required, positional): Tag ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::TagValue`.
+    /// Returns [`TagValue`](crate::models::TagValue).
     pub fn get_contentmanagement_workspace_tagvalue(&self, workspace_id: impl Into<String>, tag_id: impl Into<String>) -> GetContentmanagementWorkspaceTagvalue {
         GetContentmanagementWorkspaceTagvalue {
             client: self.client.clone(),
@@ -707,7 +707,7 @@ impl ContentManagementApi {
     /// - `tagId` (path, required, positional): Tag ID
     /// - `body` (body, required, `set_body`): Workspace
     ///
-    /// Returns `m::TagValue`.
+    /// Returns [`TagValue`](crate::models::TagValue).
     pub fn put_contentmanagement_workspace_tagvalue(&self, workspace_id: impl Into<String>, tag_id: impl Into<String>) -> PutContentmanagementWorkspaceTagvalue {
         PutContentmanagementWorkspaceTagvalue {
             client: self.client.clone(),

@@ -40,7 +40,7 @@ impl ConversationsApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::ConversationActivityResponse`.
+    /// Returns [`ConversationActivityResponse`](crate::models::ConversationActivityResponse).
     pub fn post_analytics_conversations_activity_query(&self) -> super::analytics::PostAnalyticsConversationsActivityQuery {
         super::analytics::PostAnalyticsConversationsActivityQuery {
             client: self.client.clone(),
@@ -58,7 +58,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_conversations_aggregates_jobs(&self) -> super::analytics::PostAnalyticsConversationsAggregatesJobs {
         super::analytics::PostAnalyticsConversationsAggregatesJobs {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_conversations_aggregates_job(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsConversationsAggregatesJob {
         super::analytics::GetAnalyticsConversationsAggregatesJob {
             client: self.client.clone(),
@@ -107,7 +107,7 @@ impl ConversationsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::ConversationAsyncAggregateQueryResponse`.
+    /// Returns [`ConversationAsyncAggregateQueryResponse`](crate::models::ConversationAsyncAggregateQueryResponse).
     pub fn get_analytics_conversations_aggregates_job_results(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsConversationsAggregatesJobResults {
         super::analytics::GetAnalyticsConversationsAggregatesJobResults {
             client: self.client.clone(),
@@ -124,7 +124,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::ConversationAggregateQueryResponse`.
+    /// Returns [`ConversationAggregateQueryResponse`](crate::models::ConversationAggregateQueryResponse).
     pub fn post_analytics_conversations_aggregates_query(&self) -> super::analytics::PostAnalyticsConversationsAggregatesQuery {
         super::analytics::PostAnalyticsConversationsAggregatesQuery {
             client: self.client.clone(),
@@ -140,7 +140,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `id` (query, `set_id`): Comma-separated conversation ids
     ///
-    /// Returns `m::AnalyticsConversationWithoutAttributesMultiGetResponse`.
+    /// Returns [`AnalyticsConversationWithoutAttributesMultiGetResponse`](crate::models::AnalyticsConversationWithoutAttributesMultiGetResponse).
     pub fn get_analytics_conversations_details(&self) -> super::analytics::GetAnalyticsConversationsDetails {
         super::analytics::GetAnalyticsConversationsDetails {
             client: self.client.clone(),
@@ -156,7 +156,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_conversations_details_jobs(&self) -> super::analytics::PostAnalyticsConversationsDetailsJobs {
         super::analytics::PostAnalyticsConversationsDetailsJobs {
             client: self.client.clone(),
@@ -169,7 +169,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/analytics/conversations/details/jobs/availability` (`getAnalyticsConversationsDetailsJobsAvailability`)
     ///
-    /// Returns `m::DataAvailabilityResponse`.
+    /// Returns [`DataAvailabilityResponse`](crate::models::DataAvailabilityResponse).
     pub fn get_analytics_conversations_details_jobs_availability(&self) -> super::analytics::GetAnalyticsConversationsDetailsJobsAvailability {
         super::analytics::GetAnalyticsConversationsDetailsJobsAvailability {
             client: self.client.clone(),
@@ -184,7 +184,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_conversations_details_job(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsConversationsDetailsJob {
         super::analytics::GetAnalyticsConversationsDetailsJob {
             client: self.client.clone(),
@@ -218,7 +218,7 @@ impl ConversationsApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page)
     /// - `pageSize` (query, `set_page_size`): The desired maximum number of results
     ///
-    /// Returns `m::AnalyticsConversationAsyncQueryResponse`.
+    /// Returns [`AnalyticsConversationAsyncQueryResponse`](crate::models::AnalyticsConversationAsyncQueryResponse).
     pub fn get_analytics_conversations_details_job_results(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsConversationsDetailsJobResults {
         super::analytics::GetAnalyticsConversationsDetailsJobResults {
             client: self.client.clone(),
@@ -236,7 +236,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AnalyticsConversationQueryResponse`.
+    /// Returns [`AnalyticsConversationQueryResponse`](crate::models::AnalyticsConversationQueryResponse).
     pub fn post_analytics_conversations_details_query(&self) -> super::analytics::PostAnalyticsConversationsDetailsQuery {
         super::analytics::PostAnalyticsConversationsDetailsQuery {
             client: self.client.clone(),
@@ -252,7 +252,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::AnalyticsConversationWithoutAttributes`.
+    /// Returns [`AnalyticsConversationWithoutAttributes`](crate::models::AnalyticsConversationWithoutAttributes).
     pub fn get_analytics_conversation_details(&self, conversation_id: impl Into<String>) -> super::analytics::GetAnalyticsConversationDetails {
         super::analytics::GetAnalyticsConversationDetails {
             client: self.client.clone(),
@@ -269,7 +269,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): request
     ///
-    /// Returns `m::PropertyIndexRequest`.
+    /// Returns [`PropertyIndexRequest`](crate::models::PropertyIndexRequest).
     pub fn post_analytics_conversation_details_properties(&self, conversation_id: impl Into<String>) -> super::analytics::PostAnalyticsConversationDetailsProperties {
         super::analytics::PostAnalyticsConversationDetailsProperties {
             client: self.client.clone(),
@@ -286,7 +286,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `communicationType` (query, `set_communication_type`): Call or Chat communication filtering
     ///
-    /// Returns `m::ConversationEntityListing`.
+    /// Returns [`ConversationEntityListing`](crate::models::ConversationEntityListing).
     pub fn get_conversations(&self) -> GetConversations {
         GetConversations {
             client: self.client.clone(),
@@ -305,7 +305,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `body` (body, required, `set_body`): AfterCallWorkUpdate
     ///
-    /// Returns `m::AfterCallWorkUpdate`.
+    /// Returns [`AfterCallWorkUpdate`](crate::models::AfterCallWorkUpdate).
     pub fn patch_conversations_aftercallwork_conversation_id_participant_communication(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> PatchConversationsAftercallworkConversationIdParticipantCommunication {
         PatchConversationsAftercallworkConversationIdParticipantCommunication {
             client: self.client.clone(),
@@ -323,7 +323,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/callbacks` (`getConversationsCallbacks`)
     ///
-    /// Returns `m::CallbackConversationEntityListing`.
+    /// Returns [`CallbackConversationEntityListing`](crate::models::CallbackConversationEntityListing).
     pub fn get_conversations_callbacks(&self) -> GetConversationsCallbacks {
         GetConversationsCallbacks {
             client: self.client.clone(),
@@ -338,7 +338,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Callback
     ///
-    /// Returns `m::CreateCallbackResponse`.
+    /// Returns [`CreateCallbackResponse`](crate::models::CreateCallbackResponse).
     pub fn post_conversations_callbacks(&self) -> PostConversationsCallbacks {
         PostConversationsCallbacks {
             client: self.client.clone(),
@@ -354,7 +354,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): PatchCallbackRequest
     ///
-    /// Returns `m::PatchCallbackResponse`.
+    /// Returns [`PatchCallbackResponse`](crate::models::PatchCallbackResponse).
     pub fn patch_conversations_callbacks(&self) -> PatchConversationsCallbacks {
         PatchConversationsCallbacks {
             client: self.client.clone(),
@@ -386,7 +386,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): BulkCallbackPatchRequest
     ///
-    /// Returns `m::BulkCallbackPatchResponse`.
+    /// Returns [`BulkCallbackPatchResponse`](crate::models::BulkCallbackPatchResponse).
     pub fn post_conversations_callbacks_bulk_update(&self) -> PostConversationsCallbacksBulkUpdate {
         PostConversationsCallbacksBulkUpdate {
             client: self.client.clone(),
@@ -402,7 +402,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::CallbackConversation`.
+    /// Returns [`CallbackConversation`](crate::models::CallbackConversation).
     pub fn get_conversations_callback(&self, conversation_id: impl Into<String>) -> GetConversationsCallback {
         GetConversationsCallback {
             client: self.client.clone(),
@@ -419,7 +419,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Conversation
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     pub fn patch_conversations_callback(&self, conversation_id: impl Into<String>) -> PatchConversationsCallback {
         PatchConversationsCallback {
             client: self.client.clone(),
@@ -458,7 +458,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Attributes
     ///
-    /// Returns `m::ParticipantAttributes`.
+    /// Returns [`ParticipantAttributes`](crate::models::ParticipantAttributes).
     pub fn patch_conversations_callback_participant_attributes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PatchConversationsCallbackParticipantAttributes {
         PatchConversationsCallbackParticipantAttributes {
             client: self.client.clone(),
@@ -501,7 +501,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_callback_participant_communication_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsCallbackParticipantCommunicationWrapup {
         GetConversationsCallbackParticipantCommunicationWrapup {
             client: self.client.clone(),
@@ -564,7 +564,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_callback_participant_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCallbackParticipantWrapup {
         GetConversationsCallbackParticipantWrapup {
             client: self.client.clone(),
@@ -583,7 +583,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;m::WrapupCode&gt;`.
+    /// Returns `Vec&lt;models::WrapupCode&gt;`.
     pub fn get_conversations_callback_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCallbackParticipantWrapupcodes {
         GetConversationsCallbackParticipantWrapupcodes {
             client: self.client.clone(),
@@ -617,7 +617,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/calls` (`getConversationsCalls`)
     ///
-    /// Returns `m::CallConversationEntityListing`.
+    /// Returns [`CallConversationEntityListing`](crate::models::CallConversationEntityListing).
     pub fn get_conversations_calls(&self) -> GetConversationsCalls {
         GetConversationsCalls {
             client: self.client.clone(),
@@ -632,7 +632,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Call request
     ///
-    /// Returns `m::CreateCallResponse`.
+    /// Returns [`CreateCallResponse`](crate::models::CreateCallResponse).
     pub fn post_conversations_calls(&self) -> PostConversationsCalls {
         PostConversationsCalls {
             client: self.client.clone(),
@@ -651,7 +651,7 @@ impl ConversationsApi {
     /// - `interval` (query, `set_interval`): Interval string; format is ISO-8601. Separate start and end times with forward slash '/'
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::CallHistoryConversationEntityListing`.
+    /// Returns [`CallHistoryConversationEntityListing`](crate::models::CallHistoryConversationEntityListing).
     pub fn get_conversations_calls_history(&self) -> GetConversationsCallsHistory {
         GetConversationsCallsHistory {
             client: self.client.clone(),
@@ -667,7 +667,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/calls/maximumconferenceparties` (`getConversationsCallsMaximumconferenceparties`)
     ///
-    /// Returns `m::MaxParticipants`.
+    /// Returns [`MaxParticipants`](crate::models::MaxParticipants).
     pub fn get_conversations_calls_maximumconferenceparties(&self) -> GetConversationsCallsMaximumconferenceparties {
         GetConversationsCallsMaximumconferenceparties {
             client: self.client.clone(),
@@ -683,7 +683,7 @@ impl ConversationsApi {
     /// - `userId` (path, required, positional): userId
     /// - `body` (body, required, `set_body`): Call request
     ///
-    /// Returns `m::CreateCallResponse`.
+    /// Returns [`CreateCallResponse`](crate::models::CreateCallResponse).
     pub fn post_conversations_calls_user_user_id(&self, user_id: impl Into<String>) -> PostConversationsCallsUserUserId {
         PostConversationsCallsUserUserId {
             client: self.client.clone(),
@@ -700,7 +700,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::CallConversation`.
+    /// Returns [`CallConversation`](crate::models::CallConversation).
     pub fn get_conversations_call(&self, conversation_id: impl Into<String>) -> GetConversationsCall {
         GetConversationsCall {
             client: self.client.clone(),
@@ -717,7 +717,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Conversation
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     pub fn post_conversations_call(&self, conversation_id: impl Into<String>) -> PostConversationsCall {
         PostConversationsCall {
             client: self.client.clone(),
@@ -735,7 +735,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Conversation
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     pub fn patch_conversations_call(&self, conversation_id: impl Into<String>) -> PatchConversationsCall {
         PatchConversationsCall {
             client: self.client.clone(),
@@ -771,7 +771,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Conversation
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     pub fn post_conversations_call_participants(&self, conversation_id: impl Into<String>) -> PostConversationsCallParticipants {
         PostConversationsCallParticipants {
             client: self.client.clone(),
@@ -790,7 +790,7 @@ impl ConversationsApi {
     /// - `userId` (path, required, positional): userId
     /// - `body` (body, required, `set_body`): Conversation
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     pub fn post_conversations_call_participants_user_user_id(&self, conversation_id: impl Into<String>, user_id: impl Into<String>) -> PostConversationsCallParticipantsUserUserId {
         PostConversationsCallParticipantsUserUserId {
             client: self.client.clone(),
@@ -830,7 +830,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Participant attributes
     ///
-    /// Returns `m::ParticipantAttributes`.
+    /// Returns [`ParticipantAttributes`](crate::models::ParticipantAttributes).
     pub fn patch_conversations_call_participant_attributes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PatchConversationsCallParticipantAttributes {
         PatchConversationsCallParticipantAttributes {
             client: self.client.clone(),
@@ -951,7 +951,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): Communication ID
     /// - `body` (body, `set_body`): On-demand summary request
     ///
-    /// Returns `m::OnDemandSummaryAcceptedResponse`.
+    /// Returns [`OnDemandSummaryAcceptedResponse`](crate::models::OnDemandSummaryAcceptedResponse).
     pub fn post_conversations_call_participant_communication_summaries(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationsCallParticipantCommunicationSummaries {
         PostConversationsCallParticipantCommunicationSummaries {
             client: self.client.clone(),
@@ -995,7 +995,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_call_participant_communication_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsCallParticipantCommunicationWrapup {
         GetConversationsCallParticipantCommunicationWrapup {
             client: self.client.clone(),
@@ -1042,7 +1042,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Destination address &amp; initial speak to
     ///
-    /// Returns `m::ConsultTransferResponse`.
+    /// Returns [`ConsultTransferResponse`](crate::models::ConsultTransferResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_conversations_call_participant_consult(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationsCallParticipantConsult {
         PostConversationsCallParticipantConsult {
@@ -1081,7 +1081,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): new speak to
     ///
-    /// Returns `m::ConsultTransferResponse`.
+    /// Returns [`ConsultTransferResponse`](crate::models::ConsultTransferResponse).
     pub fn patch_conversations_call_participant_consult(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PatchConversationsCallParticipantConsult {
         PatchConversationsCallParticipantConsult {
             client: self.client.clone(),
@@ -1101,7 +1101,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Destination agent &amp; initial speak to
     ///
-    /// Returns `m::ConsultTransferResponse`.
+    /// Returns [`ConsultTransferResponse`](crate::models::ConsultTransferResponse).
     pub fn post_conversations_call_participant_consult_agent(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationsCallParticipantConsultAgent {
         PostConversationsCallParticipantConsultAgent {
             client: self.client.clone(),
@@ -1121,7 +1121,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Destination address &amp; initial speak to
     ///
-    /// Returns `m::ConsultTransferResponse`.
+    /// Returns [`ConsultTransferResponse`](crate::models::ConsultTransferResponse).
     pub fn post_conversations_call_participant_consult_contact_external(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationsCallParticipantConsultContactExternal {
         PostConversationsCallParticipantConsultContactExternal {
             client: self.client.clone(),
@@ -1145,7 +1145,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Destination address &amp; initial speak to
     ///
-    /// Returns `m::ConsultTransferResponse`.
+    /// Returns [`ConsultTransferResponse`](crate::models::ConsultTransferResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_conversations_call_participant_consult_external(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationsCallParticipantConsultExternal {
         PostConversationsCallParticipantConsultExternal {
@@ -1166,7 +1166,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Destination queue &amp; initial speak to
     ///
-    /// Returns `m::ConsultTransferResponse`.
+    /// Returns [`ConsultTransferResponse`](crate::models::ConsultTransferResponse).
     pub fn post_conversations_call_participant_consult_queue(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationsCallParticipantConsultQueue {
         PostConversationsCallParticipantConsultQueue {
             client: self.client.clone(),
@@ -1266,7 +1266,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Destination address &amp; initial speak to
     ///
-    /// Returns `m::ConsultTransferResponse`.
+    /// Returns [`ConsultTransferResponse`](crate::models::ConsultTransferResponse).
     pub fn post_conversations_call_participant_voice_consult(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationsCallParticipantVoiceConsult {
         PostConversationsCallParticipantVoiceConsult {
             client: self.client.clone(),
@@ -1286,7 +1286,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_call_participant_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCallParticipantWrapup {
         GetConversationsCallParticipantWrapup {
             client: self.client.clone(),
@@ -1305,7 +1305,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;m::WrapupCode&gt;`.
+    /// Returns `Vec&lt;models::WrapupCode&gt;`.
     pub fn get_conversations_call_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCallParticipantWrapupcodes {
         GetConversationsCallParticipantWrapupcodes {
             client: self.client.clone(),
@@ -1337,7 +1337,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/cobrowsesessions` (`getConversationsCobrowsesessions`)
     ///
-    /// Returns `m::CobrowseConversationEntityListing`.
+    /// Returns [`CobrowseConversationEntityListing`](crate::models::CobrowseConversationEntityListing).
     pub fn get_conversations_cobrowsesessions(&self) -> GetConversationsCobrowsesessions {
         GetConversationsCobrowsesessions {
             client: self.client.clone(),
@@ -1352,7 +1352,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::CobrowseConversation`.
+    /// Returns [`CobrowseConversation`](crate::models::CobrowseConversation).
     pub fn get_conversations_cobrowsesession(&self, conversation_id: impl Into<String>) -> GetConversationsCobrowsesession {
         GetConversationsCobrowsesession {
             client: self.client.clone(),
@@ -1373,7 +1373,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Conversation
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_conversations_cobrowsesession(&self, conversation_id: impl Into<String>) -> PatchConversationsCobrowsesession {
         PatchConversationsCobrowsesession {
@@ -1422,7 +1422,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ParticipantAttributes`.
+    /// Returns [`ParticipantAttributes`](crate::models::ParticipantAttributes).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_conversations_cobrowsesession_participant_attributes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PatchConversationsCobrowsesessionParticipantAttributes {
         PatchConversationsCobrowsesessionParticipantAttributes {
@@ -1475,7 +1475,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_conversations_cobrowsesession_participant_communication_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsCobrowsesessionParticipantCommunicationWrapup {
         GetConversationsCobrowsesessionParticipantCommunicationWrapup {
@@ -1553,7 +1553,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_conversations_cobrowsesession_participant_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCobrowsesessionParticipantWrapup {
         GetConversationsCobrowsesessionParticipantWrapup {
@@ -1577,7 +1577,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;m::WrapupCode&gt;`.
+    /// Returns `Vec&lt;models::WrapupCode&gt;`.
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_conversations_cobrowsesession_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCobrowsesessionParticipantWrapupcodes {
         GetConversationsCobrowsesessionParticipantWrapupcodes {
@@ -1615,7 +1615,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/customattributes/schemas` (`getConversationsCustomattributesSchemas`)
     ///
-    /// Returns `m::ConversationDataSchemaListing`.
+    /// Returns [`ConversationDataSchemaListing`](crate::models::ConversationDataSchemaListing).
     pub fn get_conversations_customattributes_schemas(&self) -> GetConversationsCustomattributesSchemas {
         GetConversationsCustomattributesSchemas {
             client: self.client.clone(),
@@ -1630,7 +1630,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Schema create request body
     ///
-    /// Returns `m::ConversationDataSchema`.
+    /// Returns [`ConversationDataSchema`](crate::models::ConversationDataSchema).
     pub fn post_conversations_customattributes_schemas(&self) -> PostConversationsCustomattributesSchemas {
         PostConversationsCustomattributesSchemas {
             client: self.client.clone(),
@@ -1643,7 +1643,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/customattributes/schemas/coretypes` (`getConversationsCustomattributesSchemasCoretypes`)
     ///
-    /// Returns `m::CoretypeListing`.
+    /// Returns [`CoretypeListing`](crate::models::CoretypeListing).
     pub fn get_conversations_customattributes_schemas_coretypes(&self) -> GetConversationsCustomattributesSchemasCoretypes {
         GetConversationsCustomattributesSchemasCoretypes {
             client: self.client.clone(),
@@ -1658,7 +1658,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `coreTypeName` (path, required, positional): Name of the core type
     ///
-    /// Returns `m::Coretype`.
+    /// Returns [`Coretype`](crate::models::Coretype).
     pub fn get_conversations_customattributes_schemas_coretype(&self, core_type_name: impl Into<String>) -> GetConversationsCustomattributesSchemasCoretype {
         GetConversationsCustomattributesSchemasCoretype {
             client: self.client.clone(),
@@ -1671,7 +1671,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/customattributes/schemas/limits` (`getConversationsCustomattributesSchemasLimits`)
     ///
-    /// Returns `m::SchemaQuantityLimits`.
+    /// Returns [`SchemaQuantityLimits`](crate::models::SchemaQuantityLimits).
     pub fn get_conversations_customattributes_schemas_limits(&self) -> GetConversationsCustomattributesSchemasLimits {
         GetConversationsCustomattributesSchemasLimits {
             client: self.client.clone(),
@@ -1686,7 +1686,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::ConversationDataSchema`.
+    /// Returns [`ConversationDataSchema`](crate::models::ConversationDataSchema).
     pub fn get_conversations_customattributes_schema(&self, schema_id: impl Into<String>) -> GetConversationsCustomattributesSchema {
         GetConversationsCustomattributesSchema {
             client: self.client.clone(),
@@ -1703,7 +1703,7 @@ impl ConversationsApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `body` (body, required, `set_body`): Schema update request body
     ///
-    /// Returns `m::ConversationDataSchema`.
+    /// Returns [`ConversationDataSchema`](crate::models::ConversationDataSchema).
     pub fn put_conversations_customattributes_schema(&self, schema_id: impl Into<String>) -> PutConversationsCustomattributesSchema {
         PutConversationsCustomattributesSchema {
             client: self.client.clone(),
@@ -1720,7 +1720,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::ConversationDataSchemaListing`.
+    /// Returns [`ConversationDataSchemaListing`](crate::models::ConversationDataSchemaListing).
     pub fn get_conversations_customattributes_schema_versions(&self, schema_id: impl Into<String>) -> GetConversationsCustomattributesSchemaVersions {
         GetConversationsCustomattributesSchemaVersions {
             client: self.client.clone(),
@@ -1737,7 +1737,7 @@ impl ConversationsApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `versionId` (path, required, positional): Schema version
     ///
-    /// Returns `m::ConversationDataSchema`.
+    /// Returns [`ConversationDataSchema`](crate::models::ConversationDataSchema).
     pub fn get_conversations_customattributes_schema_version(&self, schema_id: impl Into<String>, version_id: impl Into<String>) -> GetConversationsCustomattributesSchemaVersion {
         GetConversationsCustomattributesSchemaVersion {
             client: self.client.clone(),
@@ -1754,7 +1754,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::JsonSearchResponse`.
+    /// Returns [`JsonSearchResponse`](crate::models::JsonSearchResponse).
     pub fn post_conversations_customattributes_search(&self) -> PostConversationsCustomattributesSearch {
         PostConversationsCustomattributesSearch {
             client: self.client.clone(),
@@ -1769,7 +1769,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/emails` (`getConversationsEmails`)
     ///
-    /// Returns `m::EmailConversationEntityListing`.
+    /// Returns [`EmailConversationEntityListing`](crate::models::EmailConversationEntityListing).
     pub fn get_conversations_emails(&self) -> GetConversationsEmails {
         GetConversationsEmails {
             client: self.client.clone(),
@@ -1786,7 +1786,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Create email request
     ///
-    /// Returns `m::EmailConversation`.
+    /// Returns [`EmailConversation`](crate::models::EmailConversation).
     pub fn post_conversations_emails(&self) -> PostConversationsEmails {
         PostConversationsEmails {
             client: self.client.clone(),
@@ -1802,7 +1802,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Create agentless email request
     ///
-    /// Returns `m::AgentlessEmailSendResponseDto`.
+    /// Returns [`AgentlessEmailSendResponseDto`](crate::models::AgentlessEmailSendResponseDto).
     pub fn post_conversations_emails_agentless(&self) -> PostConversationsEmailsAgentless {
         PostConversationsEmailsAgentless {
             client: self.client.clone(),
@@ -1818,7 +1818,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::EmailConversation`.
+    /// Returns [`EmailConversation`](crate::models::EmailConversation).
     pub fn get_conversations_email(&self, conversation_id: impl Into<String>) -> GetConversationsEmail {
         GetConversationsEmail {
             client: self.client.clone(),
@@ -1835,7 +1835,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Conversation
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     pub fn patch_conversations_email(&self, conversation_id: impl Into<String>) -> PatchConversationsEmail {
         PatchConversationsEmail {
             client: self.client.clone(),
@@ -1853,7 +1853,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Send external email reply
     ///
-    /// Returns `m::EmailConversation`.
+    /// Returns [`EmailConversation`](crate::models::EmailConversation).
     pub fn post_conversations_email_inboundmessages(&self, conversation_id: impl Into<String>) -> PostConversationsEmailInboundmessages {
         PostConversationsEmailInboundmessages {
             client: self.client.clone(),
@@ -1871,7 +1871,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `includeAgentlessStitchedMessages` (query, `set_include_agentless_stitched_messages`): Whether to include Agentless 'api' type of messages, on stitched conversations. If you provide a conversationId in the agentless email request (/api/v2/conversations/emails/agentless) that matches an existing conversation, then that's a stitched agentless message. Default: `false`.
     ///
-    /// Returns `m::EmailMessagePreviewListing`.
+    /// Returns [`EmailMessagePreviewListing`](crate::models::EmailMessagePreviewListing).
     pub fn get_conversations_email_messages(&self, conversation_id: impl Into<String>) -> GetConversationsEmailMessages {
         GetConversationsEmailMessages {
             client: self.client.clone(),
@@ -1889,7 +1889,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Reply
     ///
-    /// Returns `m::EmailMessageReply`.
+    /// Returns [`EmailMessageReply`](crate::models::EmailMessageReply).
     pub fn post_conversations_email_messages(&self, conversation_id: impl Into<String>) -> PostConversationsEmailMessages {
         PostConversationsEmailMessages {
             client: self.client.clone(),
@@ -1906,7 +1906,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::EmailMessage`.
+    /// Returns [`EmailMessage`](crate::models::EmailMessage).
     pub fn get_conversations_email_messages_draft(&self, conversation_id: impl Into<String>) -> GetConversationsEmailMessagesDraft {
         GetConversationsEmailMessagesDraft {
             client: self.client.clone(),
@@ -1923,7 +1923,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Draft
     ///
-    /// Returns `m::EmailMessage`.
+    /// Returns [`EmailMessage`](crate::models::EmailMessage).
     pub fn put_conversations_email_messages_draft(&self, conversation_id: impl Into<String>) -> PutConversationsEmailMessagesDraft {
         PutConversationsEmailMessagesDraft {
             client: self.client.clone(),
@@ -1943,7 +1943,7 @@ impl ConversationsApi {
     /// - `discard` (query, `set_discard`): discard
     /// - `body` (body, `set_body`): Draft Manipulation Request
     ///
-    /// Returns `m::EmailMessage`.
+    /// Returns [`EmailMessage`](crate::models::EmailMessage).
     pub fn patch_conversations_email_messages_draft(&self, conversation_id: impl Into<String>) -> PatchConversationsEmailMessagesDraft {
         PatchConversationsEmailMessagesDraft {
             client: self.client.clone(),
@@ -1963,7 +1963,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Copy Attachment Request
     ///
-    /// Returns `m::EmailMessage`.
+    /// Returns [`EmailMessage`](crate::models::EmailMessage).
     pub fn post_conversations_email_messages_draft_attachments_copy(&self, conversation_id: impl Into<String>) -> PostConversationsEmailMessagesDraftAttachmentsCopy {
         PostConversationsEmailMessagesDraftAttachmentsCopy {
             client: self.client.clone(),
@@ -1983,7 +1983,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Create attachment pre-signed URL request
     ///
-    /// Returns `m::UploadAttachmentResponse`.
+    /// Returns [`UploadAttachmentResponse`](crate::models::UploadAttachmentResponse).
     pub fn post_conversations_email_messages_draft_attachments_uploads(&self, conversation_id: impl Into<String>) -> PostConversationsEmailMessagesDraftAttachmentsUploads {
         PostConversationsEmailMessagesDraftAttachmentsUploads {
             client: self.client.clone(),
@@ -2019,7 +2019,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `messageId` (path, required, positional): messageId
     ///
-    /// Returns `m::EmailMessage`.
+    /// Returns [`EmailMessage`](crate::models::EmailMessage).
     pub fn get_conversations_email_message(&self, conversation_id: impl Into<String>, message_id: impl Into<String>) -> GetConversationsEmailMessage {
         GetConversationsEmailMessage {
             client: self.client.clone(),
@@ -2058,7 +2058,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, required, `set_body`): Participant attributes
     ///
-    /// Returns `m::ParticipantAttributes`.
+    /// Returns [`ParticipantAttributes`](crate::models::ParticipantAttributes).
     pub fn patch_conversations_email_participant_attributes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PatchConversationsEmailParticipantAttributes {
         PatchConversationsEmailParticipantAttributes {
             client: self.client.clone(),
@@ -2101,7 +2101,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_email_participant_communication_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsEmailParticipantCommunicationWrapup {
         GetConversationsEmailParticipantCommunicationWrapup {
             client: self.client.clone(),
@@ -2184,7 +2184,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_email_participant_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsEmailParticipantWrapup {
         GetConversationsEmailParticipantWrapup {
             client: self.client.clone(),
@@ -2203,7 +2203,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;m::WrapupCode&gt;`.
+    /// Returns `Vec&lt;models::WrapupCode&gt;`.
     pub fn get_conversations_email_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsEmailParticipantWrapupcodes {
         GetConversationsEmailParticipantWrapupcodes {
             client: self.client.clone(),
@@ -2256,7 +2256,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::EmailsSettings`.
+    /// Returns [`EmailsSettings`](crate::models::EmailsSettings).
     pub fn get_conversations_email_settings(&self, conversation_id: impl Into<String>) -> GetConversationsEmailSettings {
         GetConversationsEmailSettings {
             client: self.client.clone(),
@@ -2272,7 +2272,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Fax
     ///
-    /// Returns `m::FaxSendResponse`.
+    /// Returns [`FaxSendResponse`](crate::models::FaxSendResponse).
     pub fn post_conversations_faxes(&self) -> PostConversationsFaxes {
         PostConversationsFaxes {
             client: self.client.clone(),
@@ -2287,7 +2287,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/internalmessages` (`getConversationsInternalmessages`)
     ///
-    /// Returns `m::InternalMessageConversationEntityListing`.
+    /// Returns [`InternalMessageConversationEntityListing`](crate::models::InternalMessageConversationEntityListing).
     pub fn get_conversations_internalmessages(&self) -> GetConversationsInternalmessages {
         GetConversationsInternalmessages {
             client: self.client.clone(),
@@ -2302,7 +2302,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::InternalMessageConversation`.
+    /// Returns [`InternalMessageConversation`](crate::models::InternalMessageConversation).
     pub fn get_conversations_internalmessage(&self, conversation_id: impl Into<String>) -> GetConversationsInternalmessage {
         GetConversationsInternalmessage {
             client: self.client.clone(),
@@ -2315,7 +2315,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/keyconfigurations` (`getConversationsKeyconfigurations`)
     ///
-    /// Returns `m::ConversationEncryptionConfigurationListing`.
+    /// Returns [`ConversationEncryptionConfigurationListing`](crate::models::ConversationEncryptionConfigurationListing).
     pub fn get_conversations_keyconfigurations(&self) -> GetConversationsKeyconfigurations {
         GetConversationsKeyconfigurations {
             client: self.client.clone(),
@@ -2330,7 +2330,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Encryption Configuration
     ///
-    /// Returns `m::ConversationEncryptionConfiguration`.
+    /// Returns [`ConversationEncryptionConfiguration`](crate::models::ConversationEncryptionConfiguration).
     pub fn post_conversations_keyconfigurations(&self) -> PostConversationsKeyconfigurations {
         PostConversationsKeyconfigurations {
             client: self.client.clone(),
@@ -2346,7 +2346,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Encryption Configuration
     ///
-    /// Returns `m::ConversationEncryptionConfiguration`.
+    /// Returns [`ConversationEncryptionConfiguration`](crate::models::ConversationEncryptionConfiguration).
     pub fn post_conversations_keyconfigurations_validate(&self) -> PostConversationsKeyconfigurationsValidate {
         PostConversationsKeyconfigurationsValidate {
             client: self.client.clone(),
@@ -2362,7 +2362,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `keyconfigurationsId` (path, required, positional): Key Configurations Id
     ///
-    /// Returns `m::ConversationEncryptionConfiguration`.
+    /// Returns [`ConversationEncryptionConfiguration`](crate::models::ConversationEncryptionConfiguration).
     pub fn get_conversations_keyconfiguration(&self, keyconfigurations_id: impl Into<String>) -> GetConversationsKeyconfiguration {
         GetConversationsKeyconfiguration {
             client: self.client.clone(),
@@ -2379,7 +2379,7 @@ impl ConversationsApi {
     /// - `keyconfigurationsId` (path, required, positional): Key Configurations Id
     /// - `body` (body, required, `set_body`): Encryption key configuration metadata
     ///
-    /// Returns `m::ConversationEncryptionConfiguration`.
+    /// Returns [`ConversationEncryptionConfiguration`](crate::models::ConversationEncryptionConfiguration).
     pub fn put_conversations_keyconfiguration(&self, keyconfigurations_id: impl Into<String>) -> PutConversationsKeyconfiguration {
         PutConversationsKeyconfiguration {
             client: self.client.clone(),
@@ -2395,7 +2395,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/messages` (`getConversationsMessages`)
     ///
-    /// Returns `m::MessageConversationEntityListing`.
+    /// Returns [`MessageConversationEntityListing`](crate::models::MessageConversationEntityListing).
     pub fn get_conversations_messages(&self) -> GetConversationsMessages {
         GetConversationsMessages {
             client: self.client.clone(),
@@ -2412,7 +2412,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Create outbound messaging conversation
     ///
-    /// Returns `m::CreateOutboundMessagingConversationResponse`.
+    /// Returns [`CreateOutboundMessagingConversationResponse`](crate::models::CreateOutboundMessagingConversationResponse).
     pub fn post_conversations_messages(&self) -> PostConversationsMessages {
         PostConversationsMessages {
             client: self.client.clone(),
@@ -2430,7 +2430,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Create agentless outbound messaging request
     ///
-    /// Returns `m::SendAgentlessOutboundMessageResponse`.
+    /// Returns [`SendAgentlessOutboundMessageResponse`](crate::models::SendAgentlessOutboundMessageResponse).
     pub fn post_conversations_messages_agentless(&self) -> PostConversationsMessagesAgentless {
         PostConversationsMessagesAgentless {
             client: self.client.clone(),
@@ -2448,7 +2448,7 @@ impl ConversationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `url` (query, `set_url`): URL to search for
     ///
-    /// Returns `m::CachedMediaItemEntityListing`.
+    /// Returns [`CachedMediaItemEntityListing`](crate::models::CachedMediaItemEntityListing).
     pub fn get_conversations_messages_cachedmedia(&self) -> GetConversationsMessagesCachedmedia {
         GetConversationsMessagesCachedmedia {
             client: self.client.clone(),
@@ -2466,7 +2466,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `cachedMediaItemId` (path, required, positional): cachedMediaItemId
     ///
-    /// Returns `m::CachedMediaItem`.
+    /// Returns [`CachedMediaItem`](crate::models::CachedMediaItem).
     pub fn get_conversations_messages_cachedmedia_cached_media_item_id(&self, cached_media_item_id: impl Into<String>) -> GetConversationsMessagesCachedmediaCachedMediaItemId {
         GetConversationsMessagesCachedmediaCachedMediaItemId {
             client: self.client.clone(),
@@ -2502,7 +2502,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): NormalizedMessage
     ///
-    /// Returns `m::OpenNormalizedMessage`.
+    /// Returns [`OpenNormalizedMessage`](crate::models::OpenNormalizedMessage).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_conversations_messages_inbound_open(&self) -> PostConversationsMessagesInboundOpen {
         PostConversationsMessagesInboundOpen {
@@ -2519,7 +2519,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `m::MessageConversation`.
+    /// Returns [`MessageConversation`](crate::models::MessageConversation).
     pub fn get_conversations_message(&self, conversation_id: impl Into<String>) -> GetConversationsMessage {
         GetConversationsMessage {
             client: self.client.clone(),
@@ -2536,7 +2536,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `body` (body, required, `set_body`): Conversation
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     pub fn patch_conversations_message(&self, conversation_id: impl Into<String>) -> PatchConversationsMessage {
         PatchConversationsMessage {
             client: self.client.clone(),
@@ -2557,7 +2557,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `body` (body, required, `set_body`): Message
     ///
-    /// Returns `m::MessageData`.
+    /// Returns [`MessageData`](crate::models::MessageData).
     pub fn post_conversations_message_communication_messages(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationsMessageCommunicationMessages {
         PostConversationsMessageCommunicationMessages {
             client: self.client.clone(),
@@ -2579,7 +2579,7 @@ impl ConversationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::MessageMediaListing`.
+    /// Returns [`MessageMediaListing`](crate::models::MessageMediaListing).
     pub fn get_conversations_message_communication_messages_media(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsMessageCommunicationMessagesMedia {
         GetConversationsMessageCommunicationMessagesMedia {
             client: self.client.clone(),
@@ -2604,7 +2604,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `communicationId` (path, required, positional): communicationId
     ///
-    /// Returns `m::MessageMediaData`.
+    /// Returns [`MessageMediaData`](crate::models::MessageMediaData).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_conversations_message_communication_messages_media(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationsMessageCommunicationMessagesMedia {
         PostConversationsMessageCommunicationMessagesMedia {
@@ -2626,7 +2626,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `body` (body, required, `set_body`): request
     ///
-    /// Returns `m::MessageMediaUploadData`.
+    /// Returns [`MessageMediaUploadData`](crate::models::MessageMediaUploadData).
     pub fn post_conversations_message_communication_messages_media_uploads(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationsMessageCommunicationMessagesMediaUploads {
         PostConversationsMessageCommunicationMessagesMediaUploads {
             client: self.client.clone(),
@@ -2648,7 +2648,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `mediaId` (path, required, positional): mediaId
     ///
-    /// Returns `m::MessageMediaData`.
+    /// Returns [`MessageMediaData`](crate::models::MessageMediaData).
     pub fn get_conversations_message_communication_messages_media_media_id(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>, media_id: impl Into<String>) -> GetConversationsMessageCommunicationMessagesMediaMediaId {
         GetConversationsMessageCommunicationMessagesMediaMediaId {
             client: self.client.clone(),
@@ -2670,7 +2670,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `body` (body, required, `set_body`): Message
     ///
-    /// Returns `m::SocialMediaMessageData`.
+    /// Returns [`SocialMediaMessageData`](crate::models::SocialMediaMessageData).
     pub fn post_conversations_message_communication_socialmedia_messages(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationsMessageCommunicationSocialmediaMessages {
         PostConversationsMessageCommunicationSocialmediaMessages {
             client: self.client.clone(),
@@ -2713,7 +2713,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional):
     /// - `body` (body, `set_body`): messageIds
     ///
-    /// Returns `m::TextMessageListing`.
+    /// Returns [`TextMessageListing`](crate::models::TextMessageListing).
     pub fn post_conversations_message_messages_bulk(&self, conversation_id: impl Into<String>) -> PostConversationsMessageMessagesBulk {
         PostConversationsMessageMessagesBulk {
             client: self.client.clone(),
@@ -2731,7 +2731,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `messageId` (path, required, positional): messageId
     ///
-    /// Returns `m::MessageData`.
+    /// Returns [`MessageData`](crate::models::MessageData).
     pub fn get_conversations_message_message(&self, conversation_id: impl Into<String>, message_id: impl Into<String>) -> GetConversationsMessageMessage {
         GetConversationsMessageMessage {
             client: self.client.clone(),
@@ -2770,7 +2770,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ParticipantAttributes`.
+    /// Returns [`ParticipantAttributes`](crate::models::ParticipantAttributes).
     pub fn patch_conversations_message_participant_attributes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PatchConversationsMessageParticipantAttributes {
         PatchConversationsMessageParticipantAttributes {
             client: self.client.clone(),
@@ -2813,7 +2813,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): Communication ID
     /// - `body` (body, `set_body`): On-demand summary request
     ///
-    /// Returns `m::OnDemandSummaryAcceptedResponse`.
+    /// Returns [`OnDemandSummaryAcceptedResponse`](crate::models::OnDemandSummaryAcceptedResponse).
     pub fn post_conversations_message_participant_communication_summaries(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationsMessageParticipantCommunicationSummaries {
         PostConversationsMessageParticipantCommunicationSummaries {
             client: self.client.clone(),
@@ -2835,7 +2835,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_message_participant_communication_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsMessageParticipantCommunicationWrapup {
         GetConversationsMessageParticipantCommunicationWrapup {
             client: self.client.clone(),
@@ -2956,7 +2956,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participantId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_message_participant_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsMessageParticipantWrapup {
         GetConversationsMessageParticipantWrapup {
             client: self.client.clone(),
@@ -2975,7 +2975,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;m::WrapupCode&gt;`.
+    /// Returns `Vec&lt;models::WrapupCode&gt;`.
     pub fn get_conversations_message_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsMessageParticipantWrapupcodes {
         GetConversationsMessageParticipantWrapupcodes {
             client: self.client.clone(),
@@ -3013,7 +3013,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): integrationId
     /// - `body` (body, required, `set_body`): NormalizedMessage
     ///
-    /// Returns `m::OpenEventNormalizedMessage`.
+    /// Returns [`OpenEventNormalizedMessage`](crate::models::OpenEventNormalizedMessage).
     pub fn post_conversations_message_inbound_open_event(&self, integration_id: impl Into<String>) -> PostConversationsMessageInboundOpenEvent {
         PostConversationsMessageInboundOpenEvent {
             client: self.client.clone(),
@@ -3034,7 +3034,7 @@ impl ConversationsApi {
     /// - `body` (body, required, `set_body`): NormalizedMessage
     /// - `prefetchConversationId` (query, `set_prefetch_conversation_id`): Indicates whether or not to prefetch conversationId Default: `false`.
     ///
-    /// Returns `m::OpenMessageNormalizedMessage`.
+    /// Returns [`OpenMessageNormalizedMessage`](crate::models::OpenMessageNormalizedMessage).
     pub fn post_conversations_message_inbound_open_message(&self, integration_id: impl Into<String>) -> PostConversationsMessageInboundOpenMessage {
         PostConversationsMessageInboundOpenMessage {
             client: self.client.clone(),
@@ -3055,7 +3055,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): integrationId
     /// - `body` (body, required, `set_body`): NormalizedMessage
     ///
-    /// Returns `m::OpenReceiptNormalizedMessage`.
+    /// Returns [`OpenReceiptNormalizedMessage`](crate::models::OpenReceiptNormalizedMessage).
     pub fn post_conversations_message_inbound_open_receipt(&self, integration_id: impl Into<String>) -> PostConversationsMessageInboundOpenReceipt {
         PostConversationsMessageInboundOpenReceipt {
             client: self.client.clone(),
@@ -3075,7 +3075,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): integrationId
     /// - `body` (body, required, `set_body`): OpenInboundStructuredResponseMessage
     ///
-    /// Returns `m::OpenStructuredResponseNormalizedMessage`.
+    /// Returns [`OpenStructuredResponseNormalizedMessage`](crate::models::OpenStructuredResponseNormalizedMessage).
     pub fn post_conversations_message_inbound_open_structured_response(&self, integration_id: impl Into<String>) -> PostConversationsMessageInboundOpenStructuredResponse {
         PostConversationsMessageInboundOpenStructuredResponse {
             client: self.client.clone(),
@@ -3092,7 +3092,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `messageId` (path, required, positional): messageId
     ///
-    /// Returns `m::MessageData`.
+    /// Returns [`MessageData`](crate::models::MessageData).
     pub fn get_conversations_message_details(&self, message_id: impl Into<String>) -> GetConversationsMessageDetails {
         GetConversationsMessageDetails {
             client: self.client.clone(),
@@ -3105,7 +3105,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/messaging/facebook/app` (`getConversationsMessagingFacebookApp`)
     ///
-    /// Returns `m::FacebookAppCredentials`.
+    /// Returns [`FacebookAppCredentials`](crate::models::FacebookAppCredentials).
     pub fn get_conversations_messaging_facebook_app(&self) -> GetConversationsMessagingFacebookApp {
         GetConversationsMessagingFacebookApp {
             client: self.client.clone(),
@@ -3117,7 +3117,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/messaging/facebook/permissions` (`getConversationsMessagingFacebookPermissions`)
     ///
-    /// Returns `m::FacebookPermissionEntityListing`.
+    /// Returns [`FacebookPermissionEntityListing`](crate::models::FacebookPermissionEntityListing).
     pub fn get_conversations_messaging_facebook_permissions(&self) -> GetConversationsMessagingFacebookPermissions {
         GetConversationsMessagingFacebookPermissions {
             client: self.client.clone(),
@@ -3132,7 +3132,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration ID
     ///
-    /// Returns `m::AppleIdentityResolutionConfig`.
+    /// Returns [`AppleIdentityResolutionConfig`](crate::models::AppleIdentityResolutionConfig).
     pub fn get_conversations_messaging_identityresolution_integrations_apple_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId {
         GetConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId {
             client: self.client.clone(),
@@ -3149,7 +3149,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): IdentityResolutionConfig
     ///
-    /// Returns `m::AppleIdentityResolutionConfig`.
+    /// Returns [`AppleIdentityResolutionConfig`](crate::models::AppleIdentityResolutionConfig).
     pub fn put_conversations_messaging_identityresolution_integrations_apple_integration_id(&self, integration_id: impl Into<String>) -> PutConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId {
         PutConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId {
             client: self.client.clone(),
@@ -3166,7 +3166,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration ID
     ///
-    /// Returns `m::FacebookIdentityResolutionConfig`.
+    /// Returns [`FacebookIdentityResolutionConfig`](crate::models::FacebookIdentityResolutionConfig).
     pub fn get_conversations_messaging_identityresolution_integrations_facebook_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId {
         GetConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId {
             client: self.client.clone(),
@@ -3183,7 +3183,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): IdentityResolutionConfig
     ///
-    /// Returns `m::FacebookIdentityResolutionConfig`.
+    /// Returns [`FacebookIdentityResolutionConfig`](crate::models::FacebookIdentityResolutionConfig).
     pub fn put_conversations_messaging_identityresolution_integrations_facebook_integration_id(&self, integration_id: impl Into<String>) -> PutConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId {
         PutConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId {
             client: self.client.clone(),
@@ -3200,7 +3200,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration ID
     ///
-    /// Returns `m::InstagramIdentityResolutionConfig`.
+    /// Returns [`InstagramIdentityResolutionConfig`](crate::models::InstagramIdentityResolutionConfig).
     pub fn get_conversations_messaging_identityresolution_integrations_instagram_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId {
         GetConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId {
             client: self.client.clone(),
@@ -3217,7 +3217,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): IdentityResolutionConfig
     ///
-    /// Returns `m::InstagramIdentityResolutionConfig`.
+    /// Returns [`InstagramIdentityResolutionConfig`](crate::models::InstagramIdentityResolutionConfig).
     pub fn put_conversations_messaging_identityresolution_integrations_instagram_integration_id(&self, integration_id: impl Into<String>) -> PutConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId {
         PutConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId {
             client: self.client.clone(),
@@ -3234,7 +3234,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration ID
     ///
-    /// Returns `m::OpenMessagingIdentityResolutionConfig`.
+    /// Returns [`OpenMessagingIdentityResolutionConfig`](crate::models::OpenMessagingIdentityResolutionConfig).
     pub fn get_conversations_messaging_identityresolution_integrations_open_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId {
         GetConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId {
             client: self.client.clone(),
@@ -3251,7 +3251,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::OpenMessagingIdentityResolutionConfig`.
+    /// Returns [`OpenMessagingIdentityResolutionConfig`](crate::models::OpenMessagingIdentityResolutionConfig).
     pub fn put_conversations_messaging_identityresolution_integrations_open_integration_id(&self, integration_id: impl Into<String>) -> PutConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId {
         PutConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId {
             client: self.client.clone(),
@@ -3268,7 +3268,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration Id
     ///
-    /// Returns `m::TwitterIdentityResolutionConfig`.
+    /// Returns [`TwitterIdentityResolutionConfig`](crate::models::TwitterIdentityResolutionConfig).
     pub fn get_conversations_messaging_identityresolution_integrations_twitter_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId {
         GetConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId {
             client: self.client.clone(),
@@ -3285,7 +3285,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration Id
     /// - `body` (body, required, `set_body`): IdentityResolutionConfig
     ///
-    /// Returns `m::TwitterIdentityResolutionConfig`.
+    /// Returns [`TwitterIdentityResolutionConfig`](crate::models::TwitterIdentityResolutionConfig).
     pub fn put_conversations_messaging_identityresolution_integrations_twitter_integration_id(&self, integration_id: impl Into<String>) -> PutConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId {
         PutConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId {
             client: self.client.clone(),
@@ -3302,7 +3302,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration ID
     ///
-    /// Returns `m::WhatsAppIdentityResolutionConfig`.
+    /// Returns [`WhatsAppIdentityResolutionConfig`](crate::models::WhatsAppIdentityResolutionConfig).
     pub fn get_conversations_messaging_identityresolution_integrations_whatsapp_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId {
         GetConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId {
             client: self.client.clone(),
@@ -3319,7 +3319,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::WhatsAppIdentityResolutionConfig`.
+    /// Returns [`WhatsAppIdentityResolutionConfig`](crate::models::WhatsAppIdentityResolutionConfig).
     pub fn put_conversations_messaging_identityresolution_integrations_whatsapp_integration_id(&self, integration_id: impl Into<String>) -> PutConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId {
         PutConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId {
             client: self.client.clone(),
@@ -3340,7 +3340,7 @@ impl ConversationsApi {
     /// - `supportedContent.id` (query, `set_supported_content_id`): Filter integrations returned based on the supported content ID
     /// - `messagingSetting.id` (query, `set_messaging_setting_id`): Filter integrations returned based on the setting ID
     ///
-    /// Returns `m::MessagingIntegrationEntityListing`.
+    /// Returns [`MessagingIntegrationEntityListing`](crate::models::MessagingIntegrationEntityListing).
     pub fn get_conversations_messaging_integrations(&self) -> GetConversationsMessagingIntegrations {
         GetConversationsMessagingIntegrations {
             client: self.client.clone(),
@@ -3364,7 +3364,7 @@ impl ConversationsApi {
     /// - `supportedContent.id` (query, `set_supported_content_id`): Filter integrations returned based on the supported content ID
     /// - `messagingSetting.id` (query, `set_messaging_setting_id`): Filter integrations returned based on the setting ID
     ///
-    /// Returns `m::AppleIntegrationEntityListing`.
+    /// Returns [`AppleIntegrationEntityListing`](crate::models::AppleIntegrationEntityListing).
     pub fn get_conversations_messaging_integrations_apple(&self) -> GetConversationsMessagingIntegrationsApple {
         GetConversationsMessagingIntegrationsApple {
             client: self.client.clone(),
@@ -3384,7 +3384,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): AppleIntegrationRequest
     ///
-    /// Returns `m::AppleIntegration`.
+    /// Returns [`AppleIntegration`](crate::models::AppleIntegration).
     pub fn post_conversations_messaging_integrations_apple(&self) -> PostConversationsMessagingIntegrationsApple {
         PostConversationsMessagingIntegrationsApple {
             client: self.client.clone(),
@@ -3401,7 +3401,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::AppleIntegration`.
+    /// Returns [`AppleIntegration`](crate::models::AppleIntegration).
     pub fn get_conversations_messaging_integrations_apple_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIntegrationsAppleIntegrationId {
         GetConversationsMessagingIntegrationsAppleIntegrationId {
             client: self.client.clone(),
@@ -3435,7 +3435,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): AppleIntegrationUpdateRequest
     ///
-    /// Returns `m::AppleIntegration`.
+    /// Returns [`AppleIntegration`](crate::models::AppleIntegration).
     pub fn patch_conversations_messaging_integrations_apple_integration_id(&self, integration_id: impl Into<String>) -> PatchConversationsMessagingIntegrationsAppleIntegrationId {
         PatchConversationsMessagingIntegrationsAppleIntegrationId {
             client: self.client.clone(),
@@ -3456,7 +3456,7 @@ impl ConversationsApi {
     /// - `supportedContent.id` (query, `set_supported_content_id`): Filter integrations returned based on the supported content ID
     /// - `messagingSetting.id` (query, `set_messaging_setting_id`): Filter integrations returned based on the setting ID
     ///
-    /// Returns `m::FacebookIntegrationEntityListing`.
+    /// Returns [`FacebookIntegrationEntityListing`](crate::models::FacebookIntegrationEntityListing).
     pub fn get_conversations_messaging_integrations_facebook(&self) -> GetConversationsMessagingIntegrationsFacebook {
         GetConversationsMessagingIntegrationsFacebook {
             client: self.client.clone(),
@@ -3476,7 +3476,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): FacebookIntegrationRequest
     ///
-    /// Returns `m::FacebookIntegration`.
+    /// Returns [`FacebookIntegration`](crate::models::FacebookIntegration).
     pub fn post_conversations_messaging_integrations_facebook(&self) -> PostConversationsMessagingIntegrationsFacebook {
         PostConversationsMessagingIntegrationsFacebook {
             client: self.client.clone(),
@@ -3493,7 +3493,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::FacebookIntegration`.
+    /// Returns [`FacebookIntegration`](crate::models::FacebookIntegration).
     pub fn get_conversations_messaging_integrations_facebook_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIntegrationsFacebookIntegrationId {
         GetConversationsMessagingIntegrationsFacebookIntegrationId {
             client: self.client.clone(),
@@ -3527,7 +3527,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): FacebookIntegrationUpdateRequest
     ///
-    /// Returns `m::FacebookIntegration`.
+    /// Returns [`FacebookIntegration`](crate::models::FacebookIntegration).
     pub fn patch_conversations_messaging_integrations_facebook_integration_id(&self, integration_id: impl Into<String>) -> PatchConversationsMessagingIntegrationsFacebookIntegrationId {
         PatchConversationsMessagingIntegrationsFacebookIntegrationId {
             client: self.client.clone(),
@@ -3548,7 +3548,7 @@ impl ConversationsApi {
     /// - `supportedContent.id` (query, `set_supported_content_id`): Filter integrations returned based on the supported content ID
     /// - `messagingSetting.id` (query, `set_messaging_setting_id`): Filter integrations returned based on the setting ID
     ///
-    /// Returns `m::InstagramIntegrationEntityListing`.
+    /// Returns [`InstagramIntegrationEntityListing`](crate::models::InstagramIntegrationEntityListing).
     pub fn get_conversations_messaging_integrations_instagram(&self) -> GetConversationsMessagingIntegrationsInstagram {
         GetConversationsMessagingIntegrationsInstagram {
             client: self.client.clone(),
@@ -3568,7 +3568,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): InstagramIntegrationRequest
     ///
-    /// Returns `m::InstagramIntegration`.
+    /// Returns [`InstagramIntegration`](crate::models::InstagramIntegration).
     pub fn post_conversations_messaging_integrations_instagram(&self) -> PostConversationsMessagingIntegrationsInstagram {
         PostConversationsMessagingIntegrationsInstagram {
             client: self.client.clone(),
@@ -3585,7 +3585,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::InstagramIntegration`.
+    /// Returns [`InstagramIntegration`](crate::models::InstagramIntegration).
     pub fn get_conversations_messaging_integrations_instagram_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIntegrationsInstagramIntegrationId {
         GetConversationsMessagingIntegrationsInstagramIntegrationId {
             client: self.client.clone(),
@@ -3619,7 +3619,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): InstagramIntegrationUpdateRequest
     ///
-    /// Returns `m::InstagramIntegration`.
+    /// Returns [`InstagramIntegration`](crate::models::InstagramIntegration).
     pub fn patch_conversations_messaging_integrations_instagram_integration_id(&self, integration_id: impl Into<String>) -> PatchConversationsMessagingIntegrationsInstagramIntegrationId {
         PatchConversationsMessagingIntegrationsInstagramIntegrationId {
             client: self.client.clone(),
@@ -3642,7 +3642,7 @@ impl ConversationsApi {
     /// - `supportedContent.id` (query, `set_supported_content_id`): Filter integrations returned based on the supported content ID
     /// - `messagingSetting.id` (query, `set_messaging_setting_id`): Filter integrations returned based on the setting ID
     ///
-    /// Returns `m::OpenIntegrationEntityListing`.
+    /// Returns [`OpenIntegrationEntityListing`](crate::models::OpenIntegrationEntityListing).
     pub fn get_conversations_messaging_integrations_open(&self) -> GetConversationsMessagingIntegrationsOpen {
         GetConversationsMessagingIntegrationsOpen {
             client: self.client.clone(),
@@ -3664,7 +3664,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): OpenIntegrationRequest
     ///
-    /// Returns `m::OpenIntegration`.
+    /// Returns [`OpenIntegration`](crate::models::OpenIntegration).
     pub fn post_conversations_messaging_integrations_open(&self) -> PostConversationsMessagingIntegrationsOpen {
         PostConversationsMessagingIntegrationsOpen {
             client: self.client.clone(),
@@ -3684,7 +3684,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): GoogleBusinessProfileOpenIntegrationRequest
     ///
-    /// Returns `m::GoogleBusinessProfileOpenIntegration`.
+    /// Returns [`GoogleBusinessProfileOpenIntegration`](crate::models::GoogleBusinessProfileOpenIntegration).
     pub fn post_conversations_messaging_integrations_open_extensions_googlebusinessprofile(&self) -> PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofile {
         PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofile {
             client: self.client.clone(),
@@ -3701,7 +3701,7 @@ impl ConversationsApi {
     ///
     /// **Preview:** this resource is subject to both breaking and non-breaking changes at any time without notice.
     ///
-    /// Returns `m::GoogleOAuthSettingsResponse`.
+    /// Returns [`GoogleOAuthSettingsResponse`](crate::models::GoogleOAuthSettingsResponse).
     pub fn get_conversations_messaging_integrations_open_extensions_googlebusinessprofile_oauth_settings(&self) -> GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOauthSettings {
         GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOauthSettings {
             client: self.client.clone(),
@@ -3720,7 +3720,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): GoogleAuthTokenRequest
     ///
-    /// Returns `m::GoogleAuthToken`.
+    /// Returns [`GoogleAuthToken`](crate::models::GoogleAuthToken).
     pub fn post_conversations_messaging_integrations_open_extensions_googlebusinessprofile_tokens(&self) -> PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokens {
         PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokens {
             client: self.client.clone(),
@@ -3740,7 +3740,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `tokenId` (path, required, positional): Token ID
     ///
-    /// Returns `m::GoogleAuthToken`.
+    /// Returns [`GoogleAuthToken`](crate::models::GoogleAuthToken).
     pub fn get_conversations_messaging_integrations_open_extensions_googlebusinessprofile_token(&self, token_id: impl Into<String>) -> GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileToken {
         GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileToken {
             client: self.client.clone(),
@@ -3760,7 +3760,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `tokenId` (path, required, positional): Token ID
     ///
-    /// Returns `m::GoogleBusinessProfileAccountListing`.
+    /// Returns [`GoogleBusinessProfileAccountListing`](crate::models::GoogleBusinessProfileAccountListing).
     pub fn get_conversations_messaging_integrations_open_extensions_googlebusinessprofile_token_accounts(&self, token_id: impl Into<String>) -> GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokenAccounts {
         GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokenAccounts {
             client: self.client.clone(),
@@ -3781,7 +3781,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::GoogleBusinessProfileOpenIntegration`.
+    /// Returns [`GoogleBusinessProfileOpenIntegration`](crate::models::GoogleBusinessProfileOpenIntegration).
     pub fn get_conversations_messaging_integrations_open_extensions_googlebusinessprofile_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId {
         GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId {
             client: self.client.clone(),
@@ -3823,7 +3823,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): GoogleBusinessProfileOpenIntegrationUpdateRequest
     ///
-    /// Returns `m::GoogleBusinessProfileOpenIntegration`.
+    /// Returns [`GoogleBusinessProfileOpenIntegration`](crate::models::GoogleBusinessProfileOpenIntegration).
     pub fn patch_conversations_messaging_integrations_open_extensions_googlebusinessprofile_integration_id(&self, integration_id: impl Into<String>) -> PatchConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId {
         PatchConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId {
             client: self.client.clone(),
@@ -3843,7 +3843,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::OpenIntegration`.
+    /// Returns [`OpenIntegration`](crate::models::OpenIntegration).
     pub fn get_conversations_messaging_integrations_open_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIntegrationsOpenIntegrationId {
         GetConversationsMessagingIntegrationsOpenIntegrationId {
             client: self.client.clone(),
@@ -3881,7 +3881,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): OpenIntegrationUpdateRequest
     ///
-    /// Returns `m::OpenIntegration`.
+    /// Returns [`OpenIntegration`](crate::models::OpenIntegration).
     pub fn patch_conversations_messaging_integrations_open_integration_id(&self, integration_id: impl Into<String>) -> PatchConversationsMessagingIntegrationsOpenIntegrationId {
         PatchConversationsMessagingIntegrationsOpenIntegrationId {
             client: self.client.clone(),
@@ -3902,7 +3902,7 @@ impl ConversationsApi {
     /// - `supportedContent.id` (query, `set_supported_content_id`): Filter integrations returned based on the supported content ID
     /// - `messagingSetting.id` (query, `set_messaging_setting_id`): Filter integrations returned based on the setting ID
     ///
-    /// Returns `m::TwitterIntegrationEntityListing`.
+    /// Returns [`TwitterIntegrationEntityListing`](crate::models::TwitterIntegrationEntityListing).
     pub fn get_conversations_messaging_integrations_twitter(&self) -> GetConversationsMessagingIntegrationsTwitter {
         GetConversationsMessagingIntegrationsTwitter {
             client: self.client.clone(),
@@ -3922,7 +3922,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): TwitterIntegrationRequest
     ///
-    /// Returns `m::TwitterIntegration`.
+    /// Returns [`TwitterIntegration`](crate::models::TwitterIntegration).
     pub fn post_conversations_messaging_integrations_twitter(&self) -> PostConversationsMessagingIntegrationsTwitter {
         PostConversationsMessagingIntegrationsTwitter {
             client: self.client.clone(),
@@ -3935,7 +3935,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/messaging/integrations/twitter/oauth/settings` (`getConversationsMessagingIntegrationsTwitterOauthSettings`)
     ///
-    /// Returns `m::TwitterSignupOAuthSettings`.
+    /// Returns [`TwitterSignupOAuthSettings`](crate::models::TwitterSignupOAuthSettings).
     pub fn get_conversations_messaging_integrations_twitter_oauth_settings(&self) -> GetConversationsMessagingIntegrationsTwitterOauthSettings {
         GetConversationsMessagingIntegrationsTwitterOauthSettings {
             client: self.client.clone(),
@@ -3951,7 +3951,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::TwitterIntegration`.
+    /// Returns [`TwitterIntegration`](crate::models::TwitterIntegration).
     pub fn get_conversations_messaging_integrations_twitter_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIntegrationsTwitterIntegrationId {
         GetConversationsMessagingIntegrationsTwitterIntegrationId {
             client: self.client.clone(),
@@ -3985,7 +3985,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): TwitterIntegrationUpdateRequest
     ///
-    /// Returns `m::TwitterIntegration`.
+    /// Returns [`TwitterIntegration`](crate::models::TwitterIntegration).
     pub fn patch_conversations_messaging_integrations_twitter_integration_id(&self, integration_id: impl Into<String>) -> PatchConversationsMessagingIntegrationsTwitterIntegrationId {
         PatchConversationsMessagingIntegrationsTwitterIntegrationId {
             client: self.client.clone(),
@@ -4006,7 +4006,7 @@ impl ConversationsApi {
     /// - `supportedContent.id` (query, `set_supported_content_id`): Filter integrations returned based on the supported content ID
     /// - `messagingSetting.id` (query, `set_messaging_setting_id`): Filter integrations returned based on the setting ID
     ///
-    /// Returns `m::WhatsAppIntegrationEntityListing`.
+    /// Returns [`WhatsAppIntegrationEntityListing`](crate::models::WhatsAppIntegrationEntityListing).
     pub fn get_conversations_messaging_integrations_whatsapp(&self) -> GetConversationsMessagingIntegrationsWhatsapp {
         GetConversationsMessagingIntegrationsWhatsapp {
             client: self.client.clone(),
@@ -4030,7 +4030,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): WhatsAppIntegrationRequest
     ///
-    /// Returns `m::WhatsAppIntegration`.
+    /// Returns [`WhatsAppIntegration`](crate::models::WhatsAppIntegration).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_conversations_messaging_integrations_whatsapp(&self) -> PostConversationsMessagingIntegrationsWhatsapp {
         PostConversationsMessagingIntegrationsWhatsapp {
@@ -4049,7 +4049,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): WhatsAppEmbeddedSignupIntegrationRequest
     ///
-    /// Returns `m::WhatsAppIntegration`.
+    /// Returns [`WhatsAppIntegration`](crate::models::WhatsAppIntegration).
     pub fn post_conversations_messaging_integrations_whatsapp_embeddedsignup(&self) -> PostConversationsMessagingIntegrationsWhatsappEmbeddedsignup {
         PostConversationsMessagingIntegrationsWhatsappEmbeddedsignup {
             client: self.client.clone(),
@@ -4068,7 +4068,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): WhatsAppEmbeddedSignupIntegrationActivationRequest
     ///
-    /// Returns `m::WhatsAppIntegration`.
+    /// Returns [`WhatsAppIntegration`](crate::models::WhatsAppIntegration).
     pub fn patch_conversations_messaging_integrations_whatsapp_embeddedsignup_integration_id(&self, integration_id: impl Into<String>) -> PatchConversationsMessagingIntegrationsWhatsappEmbeddedsignupIntegrationId {
         PatchConversationsMessagingIntegrationsWhatsappEmbeddedsignupIntegrationId {
             client: self.client.clone(),
@@ -4086,7 +4086,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::WhatsAppIntegration`.
+    /// Returns [`WhatsAppIntegration`](crate::models::WhatsAppIntegration).
     pub fn get_conversations_messaging_integrations_whatsapp_integration_id(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIntegrationsWhatsappIntegrationId {
         GetConversationsMessagingIntegrationsWhatsappIntegrationId {
             client: self.client.clone(),
@@ -4103,7 +4103,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration ID
     ///
-    /// Returns `m::WhatsAppIntegration`.
+    /// Returns [`WhatsAppIntegration`](crate::models::WhatsAppIntegration).
     pub fn delete_conversations_messaging_integrations_whatsapp_integration_id(&self, integration_id: impl Into<String>) -> DeleteConversationsMessagingIntegrationsWhatsappIntegrationId {
         DeleteConversationsMessagingIntegrationsWhatsappIntegrationId {
             client: self.client.clone(),
@@ -4120,7 +4120,7 @@ impl ConversationsApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `body` (body, required, `set_body`): WhatsAppIntegrationUpdateRequest
     ///
-    /// Returns `m::WhatsAppIntegration`.
+    /// Returns [`WhatsAppIntegration`](crate::models::WhatsAppIntegration).
     pub fn patch_conversations_messaging_integrations_whatsapp_integration_id(&self, integration_id: impl Into<String>) -> PatchConversationsMessagingIntegrationsWhatsappIntegrationId {
         PatchConversationsMessagingIntegrationsWhatsappIntegrationId {
             client: self.client.clone(),
@@ -4137,7 +4137,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration Id of an existing integration that needs to be patched with new oauth settings
     ///
-    /// Returns `m::TwitterOAuthSettings`.
+    /// Returns [`TwitterOAuthSettings`](crate::models::TwitterOAuthSettings).
     pub fn get_conversations_messaging_integration_twitter_oauth_settings(&self, integration_id: impl Into<String>) -> GetConversationsMessagingIntegrationTwitterOauthSettings {
         GetConversationsMessagingIntegrationTwitterOauthSettings {
             client: self.client.clone(),
@@ -4157,7 +4157,7 @@ impl ConversationsApi {
     /// - `state` (query, required, `set_state`): The state/nonce value generated by Genesys Auth-Client Service.
     /// - `error` (query, `set_error`): Error parameter from OAuth provider
     ///
-    /// Returns `m::OAuthAppleAuthorizationResponse`.
+    /// Returns [`OAuthAppleAuthorizationResponse`](crate::models::OAuthAppleAuthorizationResponse).
     pub fn get_conversations_messaging_oauth_apple_callback(&self) -> GetConversationsMessagingOauthAppleCallback {
         GetConversationsMessagingOauthAppleCallback {
             client: self.client.clone(),
@@ -4176,7 +4176,7 @@ impl ConversationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::MessagingConfigListing`.
+    /// Returns [`MessagingConfigListing`](crate::models::MessagingConfigListing).
     pub fn get_conversations_messaging_settings(&self) -> GetConversationsMessagingSettings {
         GetConversationsMessagingSettings {
             client: self.client.clone(),
@@ -4193,7 +4193,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): MessagingSetting
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     pub fn post_conversations_messaging_settings(&self) -> PostConversationsMessagingSettings {
         PostConversationsMessagingSettings {
             client: self.client.clone(),
@@ -4208,7 +4208,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/messaging/settings/default` (`getConversationsMessagingSettingsDefault`)
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     pub fn get_conversations_messaging_settings_default(&self) -> GetConversationsMessagingSettingsDefault {
         GetConversationsMessagingSettingsDefault {
             client: self.client.clone(),
@@ -4225,7 +4225,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): MessagingSetting
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     pub fn put_conversations_messaging_settings_default(&self) -> PutConversationsMessagingSettingsDefault {
         PutConversationsMessagingSettingsDefault {
             client: self.client.clone(),
@@ -4255,7 +4255,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `messageSettingId` (path, required, positional): Message Setting ID
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     pub fn get_conversations_messaging_setting(&self, message_setting_id: impl Into<String>) -> GetConversationsMessagingSetting {
         GetConversationsMessagingSetting {
             client: self.client.clone(),
@@ -4288,7 +4288,7 @@ impl ConversationsApi {
     /// - `messageSettingId` (path, required, positional): Message Setting ID
     /// - `body` (body, required, `set_body`): MessagingSetting
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     pub fn patch_conversations_messaging_setting(&self, message_setting_id: impl Into<String>) -> PatchConversationsMessagingSetting {
         PatchConversationsMessagingSetting {
             client: self.client.clone(),
@@ -4306,7 +4306,7 @@ impl ConversationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::SupportedContentListing`.
+    /// Returns [`SupportedContentListing`](crate::models::SupportedContentListing).
     pub fn get_conversations_messaging_supportedcontent(&self) -> GetConversationsMessagingSupportedcontent {
         GetConversationsMessagingSupportedcontent {
             client: self.client.clone(),
@@ -4323,7 +4323,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): SupportedContent
     ///
-    /// Returns `m::SupportedContent`.
+    /// Returns [`SupportedContent`](crate::models::SupportedContent).
     pub fn post_conversations_messaging_supportedcontent(&self) -> PostConversationsMessagingSupportedcontent {
         PostConversationsMessagingSupportedcontent {
             client: self.client.clone(),
@@ -4338,7 +4338,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/messaging/supportedcontent/default` (`getConversationsMessagingSupportedcontentDefault`)
     ///
-    /// Returns `m::SupportedContent`.
+    /// Returns [`SupportedContent`](crate::models::SupportedContent).
     pub fn get_conversations_messaging_supportedcontent_default(&self) -> GetConversationsMessagingSupportedcontentDefault {
         GetConversationsMessagingSupportedcontentDefault {
             client: self.client.clone(),
@@ -4355,7 +4355,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Reference to supported content profile
     ///
-    /// Returns `m::SupportedContent`.
+    /// Returns [`SupportedContent`](crate::models::SupportedContent).
     pub fn put_conversations_messaging_supportedcontent_default(&self) -> PutConversationsMessagingSupportedcontentDefault {
         PutConversationsMessagingSupportedcontentDefault {
             client: self.client.clone(),
@@ -4371,7 +4371,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `supportedContentId` (path, required, positional): Supported Content ID
     ///
-    /// Returns `m::SupportedContent`.
+    /// Returns [`SupportedContent`](crate::models::SupportedContent).
     pub fn get_conversations_messaging_supportedcontent_supported_content_id(&self, supported_content_id: impl Into<String>) -> GetConversationsMessagingSupportedcontentSupportedContentId {
         GetConversationsMessagingSupportedcontentSupportedContentId {
             client: self.client.clone(),
@@ -4404,7 +4404,7 @@ impl ConversationsApi {
     /// - `supportedContentId` (path, required, positional): Supported Content ID
     /// - `body` (body, required, `set_body`): SupportedContent
     ///
-    /// Returns `m::SupportedContent`.
+    /// Returns [`SupportedContent`](crate::models::SupportedContent).
     pub fn patch_conversations_messaging_supportedcontent_supported_content_id(&self, supported_content_id: impl Into<String>) -> PatchConversationsMessagingSupportedcontentSupportedContentId {
         PatchConversationsMessagingSupportedcontentSupportedContentId {
             client: self.client.clone(),
@@ -4420,7 +4420,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/messaging/threadingtimeline` (`getConversationsMessagingThreadingtimeline`)
     ///
-    /// Returns `m::ConversationThreadingWindow`.
+    /// Returns [`ConversationThreadingWindow`](crate::models::ConversationThreadingWindow).
     pub fn get_conversations_messaging_threadingtimeline(&self) -> GetConversationsMessagingThreadingtimeline {
         GetConversationsMessagingThreadingtimeline {
             client: self.client.clone(),
@@ -4437,7 +4437,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ConversationThreadingWindowRequest
     ///
-    /// Returns `m::ConversationThreadingWindow`.
+    /// Returns [`ConversationThreadingWindow`](crate::models::ConversationThreadingWindow).
     pub fn put_conversations_messaging_threadingtimeline(&self) -> PutConversationsMessagingThreadingtimeline {
         PutConversationsMessagingThreadingtimeline {
             client: self.client.clone(),
@@ -4453,7 +4453,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::JsonCursorSearchResponse`.
+    /// Returns [`JsonCursorSearchResponse`](crate::models::JsonCursorSearchResponse).
     pub fn post_conversations_participants_attributes_search(&self) -> PostConversationsParticipantsAttributesSearch {
         PostConversationsParticipantsAttributesSearch {
             client: self.client.clone(),
@@ -4476,7 +4476,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_conversations_screenshare_participant_communication_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsScreenshareParticipantCommunicationWrapup {
         GetConversationsScreenshareParticipantCommunicationWrapup {
@@ -4543,7 +4543,7 @@ impl ConversationsApi {
     ///
     /// `GET /api/v2/conversations/settings` (`getConversationsSettings`)
     ///
-    /// Returns `m::Settings`.
+    /// Returns [`Settings`](crate::models::Settings).
     pub fn get_conversations_settings(&self) -> GetConversationsSettings {
         GetConversationsSettings {
             client: self.client.clone(),
@@ -4577,7 +4577,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_social_participant_communication_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsSocialParticipantCommunicationWrapup {
         GetConversationsSocialParticipantCommunicationWrapup {
             client: self.client.clone(),
@@ -4636,7 +4636,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): MeetingIdRequest
     ///
-    /// Returns `m::MeetingIdRecord`.
+    /// Returns [`MeetingIdRecord`](crate::models::MeetingIdRecord).
     pub fn post_conversations_videos_meetings(&self) -> PostConversationsVideosMeetings {
         PostConversationsVideosMeetings {
             client: self.client.clone(),
@@ -4652,7 +4652,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `meetingId` (path, required, positional): meetingId
     ///
-    /// Returns `m::MeetingIdRecord`.
+    /// Returns [`MeetingIdRecord`](crate::models::MeetingIdRecord).
     pub fn get_conversations_videos_meeting(&self, meeting_id: impl Into<String>) -> GetConversationsVideosMeeting {
         GetConversationsVideosMeeting {
             client: self.client.clone(),
@@ -4670,7 +4670,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conferenceId` (path, required, positional): conferenceId
     ///
-    /// Returns `m::VideoConferenceDetails`.
+    /// Returns [`VideoConferenceDetails`](crate::models::VideoConferenceDetails).
     pub fn get_conversations_video_details(&self, conference_id: impl Into<String>) -> GetConversationsVideoDetails {
         GetConversationsVideoDetails {
             client: self.client.clone(),
@@ -4689,7 +4689,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `communicationId` (path, required, positional): communicationId
     ///
-    /// Returns `m::CreateJoinVideoResponse`.
+    /// Returns [`CreateJoinVideoResponse`](crate::models::CreateJoinVideoResponse).
     pub fn post_conversations_video_agentconference_communication(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationsVideoAgentconferenceCommunication {
         PostConversationsVideoAgentconferenceCommunication {
             client: self.client.clone(),
@@ -4709,7 +4709,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `provisional` (query, `set_provisional`): Indicates whether or not to fetch provisional wrap-up code. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversations_video_participant_communication_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationsVideoParticipantCommunicationWrapup {
         GetConversationsVideoParticipantCommunicationWrapup {
             client: self.client.clone(),
@@ -4768,7 +4768,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversation ID
     ///
-    /// Returns `m::Conversation`.
+    /// Returns [`Conversation`](crate::models::Conversation).
     pub fn get_conversation(&self, conversation_id: impl Into<String>) -> GetConversation {
         GetConversation {
             client: self.client.clone(),
@@ -4802,7 +4802,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversation ID
     ///
-    /// Returns `m::ConversationAccessAttributesResponse`.
+    /// Returns [`ConversationAccessAttributesResponse`](crate::models::ConversationAccessAttributesResponse).
     pub fn get_conversation_accessattributes(&self, conversation_id: impl Into<String>) -> GetConversationAccessattributes {
         GetConversationAccessattributes {
             client: self.client.clone(),
@@ -4858,7 +4858,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): Conversation ID.
     ///
-    /// Returns `m::CopilotContextValues`.
+    /// Returns [`CopilotContextValues`](crate::models::CopilotContextValues).
     pub fn get_conversation_assistant_copilotcontext(&self, conversation_id: impl Into<String>) -> GetConversationAssistantCopilotcontext {
         GetConversationAssistantCopilotcontext {
             client: self.client.clone(),
@@ -4890,7 +4890,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): Conversation ID
     ///
-    /// Returns `m::CobrowseWebMessagingSession`.
+    /// Returns [`CobrowseWebMessagingSession`](crate::models::CobrowseWebMessagingSession).
     pub fn post_conversation_cobrowse(&self, conversation_id: impl Into<String>) -> PostConversationCobrowse {
         PostConversationCobrowse {
             client: self.client.clone(),
@@ -4907,7 +4907,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `communicationId` (path, required, positional): Communication ID
     ///
-    /// Returns `m::AgentChecklistResponseList`.
+    /// Returns [`AgentChecklistResponseList`](crate::models::AgentChecklistResponseList).
     pub fn get_conversation_communication_agentchecklists(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationCommunicationAgentchecklists {
         GetConversationCommunicationAgentchecklists {
             client: self.client.clone(),
@@ -4926,7 +4926,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): Communication ID
     /// - `body` (body, required, `set_body`): Agent checklist finalize payload
     ///
-    /// Returns `m::AgentChecklistResponseList`.
+    /// Returns [`AgentChecklistResponseList`](crate::models::AgentChecklistResponseList).
     pub fn post_conversation_communication_agentchecklists_finalize(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationCommunicationAgentchecklistsFinalize {
         PostConversationCommunicationAgentchecklistsFinalize {
             client: self.client.clone(),
@@ -4946,7 +4946,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): Communication ID
     /// - `agentChecklistId` (path, required, positional): Agent Checklist ID
     ///
-    /// Returns `m::AgentChecklistResponse`.
+    /// Returns [`AgentChecklistResponse`](crate::models::AgentChecklistResponse).
     pub fn get_conversation_communication_agentchecklist(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>, agent_checklist_id: impl Into<String>) -> GetConversationCommunicationAgentchecklist {
         GetConversationCommunicationAgentchecklist {
             client: self.client.clone(),
@@ -4967,7 +4967,7 @@ impl ConversationsApi {
     /// - `agentChecklistId` (path, required, positional): Agent Checklist ID
     /// - `body` (body, required, `set_body`): Agent checklist activation payload
     ///
-    /// Returns `m::AgentChecklistResponse`.
+    /// Returns [`AgentChecklistResponse`](crate::models::AgentChecklistResponse).
     pub fn post_conversation_communication_agentchecklist(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>, agent_checklist_id: impl Into<String>) -> PostConversationCommunicationAgentchecklist {
         PostConversationCommunicationAgentchecklist {
             client: self.client.clone(),
@@ -4989,7 +4989,7 @@ impl ConversationsApi {
     /// - `agentChecklistId` (path, required, positional): Agent Checklist ID
     /// - `body` (body, required, `set_body`): Agent action payload
     ///
-    /// Returns `m::AgentChecklistResponse`.
+    /// Returns [`AgentChecklistResponse`](crate::models::AgentChecklistResponse).
     pub fn post_conversation_communication_agentchecklist_agentaction(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>, agent_checklist_id: impl Into<String>) -> PostConversationCommunicationAgentchecklistAgentaction {
         PostConversationCommunicationAgentchecklistAgentaction {
             client: self.client.clone(),
@@ -5011,7 +5011,7 @@ impl ConversationsApi {
     /// - `agentChecklistId` (path, required, positional): Agent Checklist ID
     /// - `body` (body, required, `set_body`): Agent checklist inference job payload
     ///
-    /// Returns `m::ChecklistInferenceJobCreationResponse`.
+    /// Returns [`ChecklistInferenceJobCreationResponse`](crate::models::ChecklistInferenceJobCreationResponse).
     pub fn post_conversation_communication_agentchecklist_jobs(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>, agent_checklist_id: impl Into<String>) -> PostConversationCommunicationAgentchecklistJobs {
         PostConversationCommunicationAgentchecklistJobs {
             client: self.client.clone(),
@@ -5033,7 +5033,7 @@ impl ConversationsApi {
     /// - `agentChecklistId` (path, required, positional): Agent Checklist ID
     /// - `jobId` (path, required, positional): Inference Job ID
     ///
-    /// Returns `m::ChecklistInferenceJobResponse`.
+    /// Returns [`ChecklistInferenceJobResponse`](crate::models::ChecklistInferenceJobResponse).
     pub fn get_conversation_communication_agentchecklist_job(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>, agent_checklist_id: impl Into<String>, job_id: impl Into<String>) -> GetConversationCommunicationAgentchecklistJob {
         GetConversationCommunicationAgentchecklistJob {
             client: self.client.clone(),
@@ -5055,7 +5055,7 @@ impl ConversationsApi {
     /// - `pageSize` (query, `set_page_size`): Indicates maximum number of results in response. Default page size is 25 results. The maximum page size is 200. Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::InternalMessageDataEntityListing`.
+    /// Returns [`InternalMessageDataEntityListing`](crate::models::InternalMessageDataEntityListing).
     pub fn get_conversation_communication_internalmessages(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> GetConversationCommunicationInternalmessages {
         GetConversationCommunicationInternalmessages {
             client: self.client.clone(),
@@ -5078,7 +5078,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `body` (body, required, `set_body`): Message
     ///
-    /// Returns `m::InternalMessageData`.
+    /// Returns [`InternalMessageData`](crate::models::InternalMessageData).
     pub fn post_conversation_communication_internalmessages(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> PostConversationCommunicationInternalmessages {
         PostConversationCommunicationInternalmessages {
             client: self.client.clone(),
@@ -5098,7 +5098,7 @@ impl ConversationsApi {
     /// - `communicationId` (path, required, positional): communicationId
     /// - `messageId` (path, required, positional): messageId
     ///
-    /// Returns `m::InternalMessageData`.
+    /// Returns [`InternalMessageData`](crate::models::InternalMessageData).
     pub fn get_conversation_communication_internalmessage(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>, message_id: impl Into<String>) -> GetConversationCommunicationInternalmessage {
         GetConversationCommunicationInternalmessage {
             client: self.client.clone(),
@@ -5116,7 +5116,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversation ID
     ///
-    /// Returns `m::CustomAttributesListing`.
+    /// Returns [`CustomAttributesListing`](crate::models::CustomAttributesListing).
     pub fn get_conversation_customattributes(&self, conversation_id: impl Into<String>) -> GetConversationCustomattributes {
         GetConversationCustomattributes {
             client: self.client.clone(),
@@ -5133,7 +5133,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversation ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::CustomAttributesIdResponse`.
+    /// Returns [`CustomAttributesIdResponse`](crate::models::CustomAttributesIdResponse).
     pub fn put_conversation_customattributes(&self, conversation_id: impl Into<String>) -> PutConversationCustomattributes {
         PutConversationCustomattributes {
             client: self.client.clone(),
@@ -5169,7 +5169,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversation ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::CustomAttributesBulkUpdateResponseMap`.
+    /// Returns [`CustomAttributesBulkUpdateResponseMap`](crate::models::CustomAttributesBulkUpdateResponseMap).
     pub fn put_conversation_customattributes_bulk(&self, conversation_id: impl Into<String>) -> PutConversationCustomattributesBulk {
         PutConversationCustomattributesBulk {
             client: self.client.clone(),
@@ -5187,7 +5187,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversation ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::CustomAttributesBulkUpdateResponseMap`.
+    /// Returns [`CustomAttributesBulkUpdateResponseMap`](crate::models::CustomAttributesBulkUpdateResponseMap).
     pub fn patch_conversation_customattributes_bulk(&self, conversation_id: impl Into<String>) -> PatchConversationCustomattributesBulk {
         PatchConversationCustomattributesBulk {
             client: self.client.clone(),
@@ -5205,7 +5205,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversation ID
     /// - `attributesId` (path, required, positional): attributesId
     ///
-    /// Returns `m::CustomAttributes`.
+    /// Returns [`CustomAttributes`](crate::models::CustomAttributes).
     pub fn get_conversation_customattribute(&self, conversation_id: impl Into<String>, attributes_id: impl Into<String>) -> GetConversationCustomattribute {
         GetConversationCustomattribute {
             client: self.client.clone(),
@@ -5398,7 +5398,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participant ID
     /// - `body` (body, required, `set_body`): Confer request
     ///
-    /// Returns `m::MessagingConferResponse`.
+    /// Returns [`MessagingConferResponse`](crate::models::MessagingConferResponse).
     pub fn post_conversation_participant_internalmessages_users_communications(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationParticipantInternalmessagesUsersCommunications {
         PostConversationParticipantInternalmessagesUsersCommunications {
             client: self.client.clone(),
@@ -5527,7 +5527,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversation ID
     /// - `participantId` (path, required, positional): participant ID
     ///
-    /// Returns `m::SecureSessionEntityListing`.
+    /// Returns [`SecureSessionEntityListing`](crate::models::SecureSessionEntityListing).
     pub fn get_conversation_participant_secureivrsessions(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationParticipantSecureivrsessions {
         GetConversationParticipantSecureivrsessions {
             client: self.client.clone(),
@@ -5546,7 +5546,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participant ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::SecureSession`.
+    /// Returns [`SecureSession`](crate::models::SecureSession).
     pub fn post_conversation_participant_secureivrsessions(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationParticipantSecureivrsessions {
         PostConversationParticipantSecureivrsessions {
             client: self.client.clone(),
@@ -5566,7 +5566,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participant ID
     /// - `secureSessionId` (path, required, positional): secure IVR session ID
     ///
-    /// Returns `m::SecureSession`.
+    /// Returns [`SecureSession`](crate::models::SecureSession).
     pub fn get_conversation_participant_secureivrsession(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, secure_session_id: impl Into<String>) -> GetConversationParticipantSecureivrsession {
         GetConversationParticipantSecureivrsession {
             client: self.client.clone(),
@@ -5606,7 +5606,7 @@ impl ConversationsApi {
     /// - `participantId` (path, required, positional): participant ID
     /// - `provisional` (query, `set_provisional`): Indicates if the wrap-up code is provisional. Default: `false`.
     ///
-    /// Returns `m::AssignedWrapupCode`.
+    /// Returns [`AssignedWrapupCode`](crate::models::AssignedWrapupCode).
     pub fn get_conversation_participant_wrapup(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationParticipantWrapup {
         GetConversationParticipantWrapup {
             client: self.client.clone(),
@@ -5625,7 +5625,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversation ID
     /// - `participantId` (path, required, positional): participant ID
     ///
-    /// Returns `Vec&lt;m::WrapupCode&gt;`.
+    /// Returns `Vec&lt;models::WrapupCode&gt;`.
     pub fn get_conversation_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationParticipantWrapupcodes {
         GetConversationParticipantWrapupcodes {
             client: self.client.clone(),
@@ -5660,7 +5660,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversation ID
     ///
-    /// Returns `m::ConversationSecureAttributes`.
+    /// Returns [`ConversationSecureAttributes`](crate::models::ConversationSecureAttributes).
     pub fn get_conversation_secureattributes(&self, conversation_id: impl Into<String>) -> GetConversationSecureattributes {
         GetConversationSecureattributes {
             client: self.client.clone(),
@@ -5717,7 +5717,7 @@ impl ConversationsApi {
     /// - `type` (query, `set_type`): Suggestion type to filter by.
     /// - `state` (query, `set_state`): Suggestion state to filter Copilot suggestions.
     ///
-    /// Returns `m::SuggestionListing`.
+    /// Returns [`SuggestionListing`](crate::models::SuggestionListing).
     pub fn get_conversation_suggestions(&self, conversation_id: impl Into<String>) -> GetConversationSuggestions {
         GetConversationSuggestions {
             client: self.client.clone(),
@@ -5762,7 +5762,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `suggestionId` (path, required, positional): Suggestion ID
     ///
-    /// Returns `m::Suggestion`.
+    /// Returns [`Suggestion`](crate::models::Suggestion).
     pub fn get_conversation_suggestion(&self, conversation_id: impl Into<String>, suggestion_id: impl Into<String>) -> GetConversationSuggestion {
         GetConversationSuggestion {
             client: self.client.clone(),
@@ -5781,7 +5781,7 @@ impl ConversationsApi {
     /// - `suggestionId` (path, required, positional): Suggestion ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::Suggestion`.
+    /// Returns [`Suggestion`](crate::models::Suggestion).
     pub fn patch_conversation_suggestion(&self, conversation_id: impl Into<String>, suggestion_id: impl Into<String>) -> PatchConversationSuggestion {
         PatchConversationSuggestion {
             client: self.client.clone(),
@@ -5801,7 +5801,7 @@ impl ConversationsApi {
     /// - `suggestionId` (path, required, positional): Suggestion ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::SuggestionEngagement`.
+    /// Returns [`SuggestionEngagement`](crate::models::SuggestionEngagement).
     pub fn post_conversation_suggestion_engagement(&self, conversation_id: impl Into<String>, suggestion_id: impl Into<String>) -> PostConversationSuggestionEngagement {
         PostConversationSuggestionEngagement {
             client: self.client.clone(),
@@ -5819,7 +5819,7 @@ impl ConversationsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): Conversation ID
     ///
-    /// Returns `m::ConversationSummariesGetResponse`.
+    /// Returns [`ConversationSummariesGetResponse`](crate::models::ConversationSummariesGetResponse).
     pub fn get_conversation_summaries(&self, conversation_id: impl Into<String>) -> GetConversationSummaries {
         GetConversationSummaries {
             client: self.client.clone(),

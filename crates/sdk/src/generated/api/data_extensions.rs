@@ -35,7 +35,7 @@ impl DataExtensionsApi {
     ///
     /// `GET /api/v2/dataextensions/coretypes` (`getDataextensionsCoretypes`)
     ///
-    /// Returns `m::CoretypeListing`.
+    /// Returns [`CoretypeListing`](crate::models::CoretypeListing).
     pub fn get_dataextensions_coretypes(&self) -> GetDataextensionsCoretypes {
         GetDataextensionsCoretypes {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl DataExtensionsApi {
     /// Parameters:
     /// - `coretypeName` (path, required, positional): The core type's name
     ///
-    /// Returns `m::Coretype`.
+    /// Returns [`Coretype`](crate::models::Coretype).
     pub fn get_dataextensions_coretype(&self, coretype_name: impl Into<String>) -> GetDataextensionsCoretype {
         GetDataextensionsCoretype {
             client: self.client.clone(),
@@ -63,7 +63,7 @@ impl DataExtensionsApi {
     ///
     /// `GET /api/v2/dataextensions/limits` (`getDataextensionsLimits`)
     ///
-    /// Returns `m::SchemaQuantityLimits`.
+    /// Returns [`SchemaQuantityLimits`](crate::models::SchemaQuantityLimits).
     pub fn get_dataextensions_limits(&self) -> GetDataextensionsLimits {
         GetDataextensionsLimits {
             client: self.client.clone(),

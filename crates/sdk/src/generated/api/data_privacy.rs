@@ -35,7 +35,7 @@ impl DataPrivacyApi {
     ///
     /// `GET /api/v2/dataprivacy/maskingrules` (`getDataprivacyMaskingrules`)
     ///
-    /// Returns `m::MaskingRuleListing`.
+    /// Returns [`MaskingRuleListing`](crate::models::MaskingRuleListing).
     pub fn get_dataprivacy_maskingrules(&self) -> GetDataprivacyMaskingrules {
         GetDataprivacyMaskingrules {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl DataPrivacyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Details for creating masking rule resource
     ///
-    /// Returns `m::MaskingRule`.
+    /// Returns [`MaskingRule`](crate::models::MaskingRule).
     pub fn post_dataprivacy_maskingrules(&self) -> PostDataprivacyMaskingrules {
         PostDataprivacyMaskingrules {
             client: self.client.clone(),
@@ -66,7 +66,7 @@ impl DataPrivacyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Text to be masked
     ///
-    /// Returns `m::MaskingRuleValidateResponse`.
+    /// Returns [`MaskingRuleValidateResponse`](crate::models::MaskingRuleValidateResponse).
     pub fn post_dataprivacy_maskingrules_validate(&self) -> PostDataprivacyMaskingrulesValidate {
         PostDataprivacyMaskingrulesValidate {
             client: self.client.clone(),
@@ -82,7 +82,7 @@ impl DataPrivacyApi {
     /// Parameters:
     /// - `ruleId` (path, required, positional): ruleId
     ///
-    /// Returns `m::MaskingRule`.
+    /// Returns [`MaskingRule`](crate::models::MaskingRule).
     pub fn get_dataprivacy_maskingrule(&self, rule_id: impl Into<String>) -> GetDataprivacyMaskingrule {
         GetDataprivacyMaskingrule {
             client: self.client.clone(),
@@ -115,7 +115,7 @@ impl DataPrivacyApi {
     /// - `ruleId` (path, required, positional): ruleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::MaskingRule`.
+    /// Returns [`MaskingRule`](crate::models::MaskingRule).
     pub fn patch_dataprivacy_maskingrule(&self, rule_id: impl Into<String>) -> PatchDataprivacyMaskingrule {
         PatchDataprivacyMaskingrule {
             client: self.client.clone(),

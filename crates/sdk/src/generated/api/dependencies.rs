@@ -44,7 +44,7 @@ impl DependenciesApi {
     /// - `afterSourceType` (query, `set_after_source_type`): Cursor for next page
     /// - `afterSourceId` (query, `set_after_source_id`): Cursor for next page
     ///
-    /// Returns `m::DependencyEntityListing`.
+    /// Returns [`DependencyEntityListing`](crate::models::DependencyEntityListing).
     pub fn get_dependencies_type_entity_type_id_entity_id_connections_requiredby(&self, entity_type: impl Into<String>, entity_id: impl Into<String>) -> GetDependenciesTypeEntityTypeIdEntityIdConnectionsRequiredby {
         GetDependenciesTypeEntityTypeIdEntityIdConnectionsRequiredby {
             client: self.client.clone(),
@@ -67,7 +67,7 @@ impl DependenciesApi {
     /// - `entityType` (path, required, positional): Entity type
     /// - `entityId` (path, required, positional): Entity ID
     ///
-    /// Returns `m::DependencyCount`.
+    /// Returns [`DependencyCount`](crate::models::DependencyCount).
     pub fn get_dependencies_type_entity_type_id_entity_id_connections_requiredbycounts(&self, entity_type: impl Into<String>, entity_id: impl Into<String>) -> GetDependenciesTypeEntityTypeIdEntityIdConnectionsRequiredbycounts {
         GetDependenciesTypeEntityTypeIdEntityIdConnectionsRequiredbycounts {
             client: self.client.clone(),
@@ -90,7 +90,7 @@ impl DependenciesApi {
     /// - `afterSourceType` (query, `set_after_source_type`): Cursor for next page
     /// - `afterSourceId` (query, `set_after_source_id`): Cursor for next page
     ///
-    /// Returns `m::DependencyEntityListing`.
+    /// Returns [`DependencyEntityListing`](crate::models::DependencyEntityListing).
     pub fn get_dependencies_type_entity_type_id_entity_id_connections_requires(&self, entity_type: impl Into<String>, entity_id: impl Into<String>) -> GetDependenciesTypeEntityTypeIdEntityIdConnectionsRequires {
         GetDependenciesTypeEntityTypeIdEntityIdConnectionsRequires {
             client: self.client.clone(),

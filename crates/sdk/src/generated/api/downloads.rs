@@ -43,7 +43,7 @@ impl DownloadsApi {
     /// - `issueRedirect` (query, `set_issue_redirect`):  Default: `true`.
     /// - `redirectToAuth` (query, `set_redirect_to_auth`):  Default: `true`.
     ///
-    /// Returns `m::UrlResponse`.
+    /// Returns [`UrlResponse`](crate::models::UrlResponse).
     pub fn get_download(&self, download_id: impl Into<String>) -> GetDownload {
         GetDownload {
             client: self.client.clone(),

@@ -35,7 +35,7 @@ impl EmailsApi {
     ///
     /// `GET /api/v2/emails/settings` (`getEmailsSettings`)
     ///
-    /// Returns `m::EmailSettings`.
+    /// Returns [`EmailSettings`](crate::models::EmailSettings).
     pub fn get_emails_settings(&self) -> GetEmailsSettings {
         GetEmailsSettings {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl EmailsApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EmailSettings`.
+    /// Returns [`EmailSettings`](crate::models::EmailSettings).
     pub fn patch_emails_settings(&self) -> PatchEmailsSettings {
         PatchEmailsSettings {
             client: self.client.clone(),
@@ -63,7 +63,7 @@ impl EmailsApi {
     ///
     /// `GET /api/v2/emails/settings/threading` (`getEmailsSettingsThreading`)
     ///
-    /// Returns `m::EmailThreadingSettings`.
+    /// Returns [`EmailThreadingSettings`](crate::models::EmailThreadingSettings).
     pub fn get_emails_settings_threading(&self) -> GetEmailsSettingsThreading {
         GetEmailsSettingsThreading {
             client: self.client.clone(),
@@ -90,7 +90,7 @@ impl EmailsApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EmailThreadingSettings`.
+    /// Returns [`EmailThreadingSettings`](crate::models::EmailThreadingSettings).
     pub fn patch_emails_settings_threading(&self) -> PatchEmailsSettingsThreading {
         PatchEmailsSettingsThreading {
             client: self.client.clone(),

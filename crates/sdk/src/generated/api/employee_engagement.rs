@@ -39,7 +39,7 @@ impl EmployeeEngagementApi {
     /// - `pageNumber` (query, `set_page_number`):  Default: `1`.
     /// - `pageSize` (query, `set_page_size`):  Default: `25`.
     ///
-    /// Returns `m::GetCelebrationListing`.
+    /// Returns [`GetCelebrationListing`](crate::models::GetCelebrationListing).
     pub fn get_employeeengagement_celebrations(&self) -> GetEmployeeengagementCelebrations {
         GetEmployeeengagementCelebrations {
             client: self.client.clone(),
@@ -95,7 +95,7 @@ impl EmployeeEngagementApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `100`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::Recognitions`.
+    /// Returns [`Recognitions`](crate::models::Recognitions).
     pub fn get_employeeengagement_recognitions(&self) -> GetEmployeeengagementRecognitions {
         GetEmployeeengagementRecognitions {
             client: self.client.clone(),
@@ -116,7 +116,7 @@ impl EmployeeEngagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Create Recognition
     ///
-    /// Returns `m::RecognitionBase`.
+    /// Returns [`RecognitionBase`](crate::models::RecognitionBase).
     pub fn post_employeeengagement_recognitions(&self) -> PostEmployeeengagementRecognitions {
         PostEmployeeengagementRecognitions {
             client: self.client.clone(),
@@ -132,7 +132,7 @@ impl EmployeeEngagementApi {
     /// Parameters:
     /// - `recognitionId` (path, required, positional): The Recognition ID
     ///
-    /// Returns `m::Recognition`.
+    /// Returns [`Recognition`](crate::models::Recognition).
     pub fn get_employeeengagement_recognition(&self, recognition_id: impl Into<String>) -> GetEmployeeengagementRecognition {
         GetEmployeeengagementRecognition {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl EventsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): batchRequest
     ///
-    /// Returns `m::BatchEventResponse`.
+    /// Returns [`BatchEventResponse`](crate::models::BatchEventResponse).
     pub fn post_events_conversations(&self) -> PostEventsConversations {
         PostEventsConversations {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl EventsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): batchRequest
     ///
-    /// Returns `m::BatchEventResponse`.
+    /// Returns [`BatchEventResponse`](crate::models::BatchEventResponse).
     pub fn post_events_routing_customkpiattributions(&self) -> PostEventsRoutingCustomkpiattributions {
         PostEventsRoutingCustomkpiattributions {
             client: self.client.clone(),
@@ -70,7 +70,7 @@ impl EventsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): batchRequest
     ///
-    /// Returns `m::BatchEventResponse`.
+    /// Returns [`BatchEventResponse`](crate::models::BatchEventResponse).
     pub fn post_events_users_presence(&self) -> PostEventsUsersPresence {
         PostEventsUsersPresence {
             client: self.client.clone(),
@@ -86,7 +86,7 @@ impl EventsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): batchRequest
     ///
-    /// Returns `m::BatchEventResponse`.
+    /// Returns [`BatchEventResponse`](crate::models::BatchEventResponse).
     pub fn post_events_users_routingstatus(&self) -> PostEventsUsersRoutingstatus {
         PostEventsUsersRoutingstatus {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Contact ids
     ///
-    /// Returns `m::BulkFetchContactsResponse`.
+    /// Returns [`BulkFetchContactsResponse`](crate::models::BulkFetchContactsResponse).
     pub fn post_externalcontacts_bulk_contacts(&self) -> PostExternalcontactsBulkContacts {
         PostExternalcontactsBulkContacts {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Contacts
     ///
-    /// Returns `m::BulkContactsResponse`.
+    /// Returns [`BulkContactsResponse`](crate::models::BulkContactsResponse).
     pub fn post_externalcontacts_bulk_contacts_add(&self) -> PostExternalcontactsBulkContactsAdd {
         PostExternalcontactsBulkContactsAdd {
             client: self.client.clone(),
@@ -70,7 +70,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Contact ids
     ///
-    /// Returns `m::BulkFetchContactsResponse`.
+    /// Returns [`BulkFetchContactsResponse`](crate::models::BulkFetchContactsResponse).
     pub fn post_externalcontacts_bulk_contacts_divisionviews(&self) -> PostExternalcontactsBulkContactsDivisionviews {
         PostExternalcontactsBulkContactsDivisionviews {
             client: self.client.clone(),
@@ -89,7 +89,7 @@ impl ExternalContactsApi {
     /// - `body` (body, required, `set_body`): Contact Enrich Requests
     /// - `dryRun` (query, `set_dry_run`): If true, the request will not make any modifications, but will show you what the end result *would* be.
     ///
-    /// Returns `m::BulkContactsEnrichResponse`.
+    /// Returns [`BulkContactsEnrichResponse`](crate::models::BulkContactsEnrichResponse).
     pub fn post_externalcontacts_bulk_contacts_enrich(&self) -> PostExternalcontactsBulkContactsEnrich {
         PostExternalcontactsBulkContactsEnrich {
             client: self.client.clone(),
@@ -106,7 +106,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Contact ids
     ///
-    /// Returns `m::BulkDeleteResponse`.
+    /// Returns [`BulkDeleteResponse`](crate::models::BulkDeleteResponse).
     pub fn post_externalcontacts_bulk_contacts_remove(&self) -> PostExternalcontactsBulkContactsRemove {
         PostExternalcontactsBulkContactsRemove {
             client: self.client.clone(),
@@ -122,7 +122,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Contact ids
     ///
-    /// Returns `m::BulkFetchContactsResponse`.
+    /// Returns [`BulkFetchContactsResponse`](crate::models::BulkFetchContactsResponse).
     pub fn post_externalcontacts_bulk_contacts_unresolved(&self) -> PostExternalcontactsBulkContactsUnresolved {
         PostExternalcontactsBulkContactsUnresolved {
             client: self.client.clone(),
@@ -138,7 +138,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Contacts
     ///
-    /// Returns `m::BulkContactsResponse`.
+    /// Returns [`BulkContactsResponse`](crate::models::BulkContactsResponse).
     pub fn post_externalcontacts_bulk_contacts_update(&self) -> PostExternalcontactsBulkContactsUpdate {
         PostExternalcontactsBulkContactsUpdate {
             client: self.client.clone(),
@@ -154,7 +154,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Note ids
     ///
-    /// Returns `m::BulkFetchNotesResponse`.
+    /// Returns [`BulkFetchNotesResponse`](crate::models::BulkFetchNotesResponse).
     pub fn post_externalcontacts_bulk_notes(&self) -> PostExternalcontactsBulkNotes {
         PostExternalcontactsBulkNotes {
             client: self.client.clone(),
@@ -170,7 +170,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Notes
     ///
-    /// Returns `m::BulkNotesResponse`.
+    /// Returns [`BulkNotesResponse`](crate::models::BulkNotesResponse).
     pub fn post_externalcontacts_bulk_notes_add(&self) -> PostExternalcontactsBulkNotesAdd {
         PostExternalcontactsBulkNotesAdd {
             client: self.client.clone(),
@@ -186,7 +186,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Note ids
     ///
-    /// Returns `m::BulkDeleteResponse`.
+    /// Returns [`BulkDeleteResponse`](crate::models::BulkDeleteResponse).
     pub fn post_externalcontacts_bulk_notes_remove(&self) -> PostExternalcontactsBulkNotesRemove {
         PostExternalcontactsBulkNotesRemove {
             client: self.client.clone(),
@@ -202,7 +202,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Notes
     ///
-    /// Returns `m::BulkNotesResponse`.
+    /// Returns [`BulkNotesResponse`](crate::models::BulkNotesResponse).
     pub fn post_externalcontacts_bulk_notes_update(&self) -> PostExternalcontactsBulkNotesUpdate {
         PostExternalcontactsBulkNotesUpdate {
             client: self.client.clone(),
@@ -218,7 +218,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organizations ids
     ///
-    /// Returns `m::BulkFetchOrganizationsResponse`.
+    /// Returns [`BulkFetchOrganizationsResponse`](crate::models::BulkFetchOrganizationsResponse).
     pub fn post_externalcontacts_bulk_organizations(&self) -> PostExternalcontactsBulkOrganizations {
         PostExternalcontactsBulkOrganizations {
             client: self.client.clone(),
@@ -234,7 +234,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organizations
     ///
-    /// Returns `m::BulkOrganizationsResponse`.
+    /// Returns [`BulkOrganizationsResponse`](crate::models::BulkOrganizationsResponse).
     pub fn post_externalcontacts_bulk_organizations_add(&self) -> PostExternalcontactsBulkOrganizationsAdd {
         PostExternalcontactsBulkOrganizationsAdd {
             client: self.client.clone(),
@@ -250,7 +250,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organizations ids
     ///
-    /// Returns `m::BulkFetchOrganizationsResponse`.
+    /// Returns [`BulkFetchOrganizationsResponse`](crate::models::BulkFetchOrganizationsResponse).
     pub fn post_externalcontacts_bulk_organizations_divisionviews(&self) -> PostExternalcontactsBulkOrganizationsDivisionviews {
         PostExternalcontactsBulkOrganizationsDivisionviews {
             client: self.client.clone(),
@@ -269,7 +269,7 @@ impl ExternalContactsApi {
     /// - `body` (body, required, `set_body`): External Organization Enrich Requests
     /// - `dryRun` (query, `set_dry_run`): If true, the request will not make any modifications, but will show you what the end result *would* be.
     ///
-    /// Returns `m::BulkOrganizationsEnrichResponse`.
+    /// Returns [`BulkOrganizationsEnrichResponse`](crate::models::BulkOrganizationsEnrichResponse).
     pub fn post_externalcontacts_bulk_organizations_enrich(&self) -> PostExternalcontactsBulkOrganizationsEnrich {
         PostExternalcontactsBulkOrganizationsEnrich {
             client: self.client.clone(),
@@ -286,7 +286,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organization ids
     ///
-    /// Returns `m::BulkDeleteResponse`.
+    /// Returns [`BulkDeleteResponse`](crate::models::BulkDeleteResponse).
     pub fn post_externalcontacts_bulk_organizations_remove(&self) -> PostExternalcontactsBulkOrganizationsRemove {
         PostExternalcontactsBulkOrganizationsRemove {
             client: self.client.clone(),
@@ -302,7 +302,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organizations
     ///
-    /// Returns `m::BulkOrganizationsResponse`.
+    /// Returns [`BulkOrganizationsResponse`](crate::models::BulkOrganizationsResponse).
     pub fn post_externalcontacts_bulk_organizations_update(&self) -> PostExternalcontactsBulkOrganizationsUpdate {
         PostExternalcontactsBulkOrganizationsUpdate {
             client: self.client.clone(),
@@ -318,7 +318,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Relationships ids
     ///
-    /// Returns `m::BulkFetchRelationshipsResponse`.
+    /// Returns [`BulkFetchRelationshipsResponse`](crate::models::BulkFetchRelationshipsResponse).
     pub fn post_externalcontacts_bulk_relationships(&self) -> PostExternalcontactsBulkRelationships {
         PostExternalcontactsBulkRelationships {
             client: self.client.clone(),
@@ -334,7 +334,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Relationships
     ///
-    /// Returns `m::BulkRelationshipsResponse`.
+    /// Returns [`BulkRelationshipsResponse`](crate::models::BulkRelationshipsResponse).
     pub fn post_externalcontacts_bulk_relationships_add(&self) -> PostExternalcontactsBulkRelationshipsAdd {
         PostExternalcontactsBulkRelationshipsAdd {
             client: self.client.clone(),
@@ -350,7 +350,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Relationships ids
     ///
-    /// Returns `m::BulkDeleteResponse`.
+    /// Returns [`BulkDeleteResponse`](crate::models::BulkDeleteResponse).
     pub fn post_externalcontacts_bulk_relationships_remove(&self) -> PostExternalcontactsBulkRelationshipsRemove {
         PostExternalcontactsBulkRelationshipsRemove {
             client: self.client.clone(),
@@ -366,7 +366,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Relationships
     ///
-    /// Returns `m::BulkRelationshipsResponse`.
+    /// Returns [`BulkRelationshipsResponse`](crate::models::BulkRelationshipsResponse).
     pub fn post_externalcontacts_bulk_relationships_update(&self) -> PostExternalcontactsBulkRelationshipsUpdate {
         PostExternalcontactsBulkRelationshipsUpdate {
             client: self.client.clone(),
@@ -387,7 +387,7 @@ impl ExternalContactsApi {
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     /// - `divisionIds` (query, `set_division_ids`): which divisions to search, up to 50
     ///
-    /// Returns `m::ContactListing`.
+    /// Returns [`ContactListing`](crate::models::ContactListing).
     pub fn get_externalcontacts_contacts(&self) -> GetExternalcontactsContacts {
         GetExternalcontactsContacts {
             client: self.client.clone(),
@@ -408,7 +408,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ExternalContact
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn post_externalcontacts_contacts(&self) -> PostExternalcontactsContacts {
         PostExternalcontactsContacts {
             client: self.client.clone(),
@@ -427,7 +427,7 @@ impl ExternalContactsApi {
     /// - `body` (body, required, `set_body`): ContactEnrichRequest
     /// - `dryRun` (query, `set_dry_run`): If true, the request will not make any modifications, but will show you what the end result *would* be.
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn post_externalcontacts_contacts_enrich(&self) -> PostExternalcontactsContactsEnrich {
         PostExternalcontactsContactsEnrich {
             client: self.client.clone(),
@@ -446,7 +446,7 @@ impl ExternalContactsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities
     /// - `pageSize` (query, `set_page_size`): Number of entities to return
     ///
-    /// Returns `m::ContactsExportListing`.
+    /// Returns [`ContactsExportListing`](crate::models::ContactsExportListing).
     pub fn get_externalcontacts_contacts_exports(&self) -> GetExternalcontactsContactsExports {
         GetExternalcontactsContactsExports {
             client: self.client.clone(),
@@ -464,7 +464,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Export
     ///
-    /// Returns `m::ContactsExport`.
+    /// Returns [`ContactsExport`](crate::models::ContactsExport).
     pub fn post_externalcontacts_contacts_exports(&self) -> PostExternalcontactsContactsExports {
         PostExternalcontactsContactsExports {
             client: self.client.clone(),
@@ -480,7 +480,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `exportId` (path, required, positional): Export id
     ///
-    /// Returns `m::ContactsExport`.
+    /// Returns [`ContactsExport`](crate::models::ContactsExport).
     pub fn get_externalcontacts_contacts_export(&self, export_id: impl Into<String>) -> GetExternalcontactsContactsExport {
         GetExternalcontactsContactsExport {
             client: self.client.clone(),
@@ -498,7 +498,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): MergeRequest
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn post_externalcontacts_contacts_merge(&self) -> PostExternalcontactsContactsMerge {
         PostExternalcontactsContactsMerge {
             client: self.client.clone(),
@@ -511,7 +511,7 @@ impl ExternalContactsApi {
     ///
     /// `GET /api/v2/externalcontacts/contacts/schemas` (`getExternalcontactsContactsSchemas`)
     ///
-    /// Returns `m::DataSchemaListing`.
+    /// Returns [`DataSchemaListing`](crate::models::DataSchemaListing).
     pub fn get_externalcontacts_contacts_schemas(&self) -> GetExternalcontactsContactsSchemas {
         GetExternalcontactsContactsSchemas {
             client: self.client.clone(),
@@ -526,7 +526,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Schema
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn post_externalcontacts_contacts_schemas(&self) -> PostExternalcontactsContactsSchemas {
         PostExternalcontactsContactsSchemas {
             client: self.client.clone(),
@@ -539,7 +539,7 @@ impl ExternalContactsApi {
     ///
     /// `GET /api/v2/externalcontacts/contacts/schemas/coretypes` (`getExternalcontactsContactsSchemasCoretypes`)
     ///
-    /// Returns `m::CoretypeListing`.
+    /// Returns [`CoretypeListing`](crate::models::CoretypeListing).
     pub fn get_externalcontacts_contacts_schemas_coretypes(&self) -> GetExternalcontactsContactsSchemasCoretypes {
         GetExternalcontactsContactsSchemasCoretypes {
             client: self.client.clone(),
@@ -554,7 +554,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `coreTypeName` (path, required, positional): Name of the core type
     ///
-    /// Returns `m::Coretype`.
+    /// Returns [`Coretype`](crate::models::Coretype).
     pub fn get_externalcontacts_contacts_schemas_coretype(&self, core_type_name: impl Into<String>) -> GetExternalcontactsContactsSchemasCoretype {
         GetExternalcontactsContactsSchemasCoretype {
             client: self.client.clone(),
@@ -567,7 +567,7 @@ impl ExternalContactsApi {
     ///
     /// `GET /api/v2/externalcontacts/contacts/schemas/limits` (`getExternalcontactsContactsSchemasLimits`)
     ///
-    /// Returns `m::SchemaQuantityLimits`.
+    /// Returns [`SchemaQuantityLimits`](crate::models::SchemaQuantityLimits).
     pub fn get_externalcontacts_contacts_schemas_limits(&self) -> GetExternalcontactsContactsSchemasLimits {
         GetExternalcontactsContactsSchemasLimits {
             client: self.client.clone(),
@@ -582,7 +582,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn get_externalcontacts_contacts_schema(&self, schema_id: impl Into<String>) -> GetExternalcontactsContactsSchema {
         GetExternalcontactsContactsSchema {
             client: self.client.clone(),
@@ -599,7 +599,7 @@ impl ExternalContactsApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `body` (body, required, `set_body`): Data Schema
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn put_externalcontacts_contacts_schema(&self, schema_id: impl Into<String>) -> PutExternalcontactsContactsSchema {
         PutExternalcontactsContactsSchema {
             client: self.client.clone(),
@@ -632,7 +632,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::DataSchemaListing`.
+    /// Returns [`DataSchemaListing`](crate::models::DataSchemaListing).
     pub fn get_externalcontacts_contacts_schema_versions(&self, schema_id: impl Into<String>) -> GetExternalcontactsContactsSchemaVersions {
         GetExternalcontactsContactsSchemaVersions {
             client: self.client.clone(),
@@ -649,7 +649,7 @@ impl ExternalContactsApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `versionId` (path, required, positional): Schema version
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn get_externalcontacts_contacts_schema_version(&self, schema_id: impl Into<String>, version_id: impl Into<String>) -> GetExternalcontactsContactsSchemaVersion {
         GetExternalcontactsContactsSchemaVersion {
             client: self.client.clone(),
@@ -666,7 +666,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request
     ///
-    /// Returns `m::ContactListing`.
+    /// Returns [`ContactListing`](crate::models::ContactListing).
     pub fn post_externalcontacts_contacts_search(&self) -> PostExternalcontactsContactsSearch {
         PostExternalcontactsContactsSearch {
             client: self.client.clone(),
@@ -683,7 +683,7 @@ impl ExternalContactsApi {
     /// - `contactId` (path, required, positional): ExternalContact ID
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn get_externalcontacts_contact(&self, contact_id: impl Into<String>) -> GetExternalcontactsContact {
         GetExternalcontactsContact {
             client: self.client.clone(),
@@ -701,7 +701,7 @@ impl ExternalContactsApi {
     /// - `contactId` (path, required, positional): ExternalContact ID
     /// - `body` (body, required, `set_body`): ExternalContact
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn put_externalcontacts_contact(&self, contact_id: impl Into<String>) -> PutExternalcontactsContact {
         PutExternalcontactsContact {
             client: self.client.clone(),
@@ -735,7 +735,7 @@ impl ExternalContactsApi {
     /// - `contactId` (path, required, positional): ExternalContact ID
     /// - `body` (body, required, `set_body`): Contact fields to update
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn patch_externalcontacts_contact(&self, contact_id: impl Into<String>) -> PatchExternalcontactsContact {
         PatchExternalcontactsContact {
             client: self.client.clone(),
@@ -752,7 +752,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `contactId` (path, required, positional): ExternalContact ID
     ///
-    /// Returns `m::ContactIdentifierListing`.
+    /// Returns [`ContactIdentifierListing`](crate::models::ContactIdentifierListing).
     pub fn get_externalcontacts_contact_identifiers(&self, contact_id: impl Into<String>) -> GetExternalcontactsContactIdentifiers {
         GetExternalcontactsContactIdentifiers {
             client: self.client.clone(),
@@ -769,7 +769,7 @@ impl ExternalContactsApi {
     /// - `contactId` (path, required, positional): ExternalContact ID
     /// - `body` (body, required, `set_body`): ClaimRequest
     ///
-    /// Returns `m::ContactIdentifier`.
+    /// Returns [`ContactIdentifier`](crate::models::ContactIdentifier).
     pub fn patch_externalcontacts_contact_identifiers(&self, contact_id: impl Into<String>) -> PatchExternalcontactsContactIdentifiers {
         PatchExternalcontactsContactIdentifiers {
             client: self.client.clone(),
@@ -788,7 +788,7 @@ impl ExternalContactsApi {
     /// - `includeMerged` (query, `set_include_merged`): Indicates whether to return segment assignments from all external contacts in the merge-set of the given one.
     /// - `limit` (query, `set_limit`): Number of entities to return. Default of 25, maximum of 500.
     ///
-    /// Returns `m::SegmentAssignmentListing`.
+    /// Returns [`SegmentAssignmentListing`](crate::models::SegmentAssignmentListing).
     pub fn get_externalcontacts_contact_journey_segments(&self, contact_id: impl Into<String>) -> GetExternalcontactsContactJourneySegments {
         GetExternalcontactsContactJourneySegments {
             client: self.client.clone(),
@@ -807,7 +807,7 @@ impl ExternalContactsApi {
     /// - `contactId` (path, required, positional): ExternalContact ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::UpdateSegmentAssignmentResponse`.
+    /// Returns [`UpdateSegmentAssignmentResponse`](crate::models::UpdateSegmentAssignmentResponse).
     pub fn post_externalcontacts_contact_journey_segments(&self, contact_id: impl Into<String>) -> PostExternalcontactsContactJourneySegments {
         PostExternalcontactsContactJourneySegments {
             client: self.client.clone(),
@@ -827,7 +827,7 @@ impl ExternalContactsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `includeMerged` (query, `set_include_merged`): Indicates whether to return sessions from all external contacts in the merge-set of the given one.
     ///
-    /// Returns `m::SessionListing`.
+    /// Returns [`SessionListing`](crate::models::SessionListing).
     pub fn get_externalcontacts_contact_journey_sessions(&self, contact_id: impl Into<String>) -> GetExternalcontactsContactJourneySessions {
         GetExternalcontactsContactJourneySessions {
             client: self.client.clone(),
@@ -850,7 +850,7 @@ impl ExternalContactsApi {
     /// - `sortOrder` (query, `set_sort_order`): The Note field to sort by. Any of: [createDate]. Direction: [asc, desc].  e.g. "createDate:asc", "createDate:desc"
     /// - `expand` (query, `set_expand`): which fields, if any, to expand. mergeset will include notes attached to ancestor contacts which have been merged into this one.
     ///
-    /// Returns `m::NoteListing`.
+    /// Returns [`NoteListing`](crate::models::NoteListing).
     pub fn get_externalcontacts_contact_notes(&self, contact_id: impl Into<String>) -> GetExternalcontactsContactNotes {
         GetExternalcontactsContactNotes {
             client: self.client.clone(),
@@ -871,7 +871,7 @@ impl ExternalContactsApi {
     /// - `contactId` (path, required, positional): ExternalContact Id
     /// - `body` (body, required, `set_body`): ExternalContact
     ///
-    /// Returns `m::Note`.
+    /// Returns [`Note`](crate::models::Note).
     pub fn post_externalcontacts_contact_notes(&self, contact_id: impl Into<String>) -> PostExternalcontactsContactNotes {
         PostExternalcontactsContactNotes {
             client: self.client.clone(),
@@ -890,7 +890,7 @@ impl ExternalContactsApi {
     /// - `noteId` (path, required, positional): Note Id
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::Note`.
+    /// Returns [`Note`](crate::models::Note).
     pub fn get_externalcontacts_contact_note(&self, contact_id: impl Into<String>, note_id: impl Into<String>) -> GetExternalcontactsContactNote {
         GetExternalcontactsContactNote {
             client: self.client.clone(),
@@ -910,7 +910,7 @@ impl ExternalContactsApi {
     /// - `noteId` (path, required, positional): Note Id
     /// - `body` (body, required, `set_body`): Note
     ///
-    /// Returns `m::Note`.
+    /// Returns [`Note`](crate::models::Note).
     pub fn put_externalcontacts_contact_note(&self, contact_id: impl Into<String>, note_id: impl Into<String>) -> PutExternalcontactsContactNote {
         PutExternalcontactsContactNote {
             client: self.client.clone(),
@@ -948,7 +948,7 @@ impl ExternalContactsApi {
     /// - `noteId` (path, required, positional): Note Id
     /// - `body` (body, required, `set_body`): Note field to update
     ///
-    /// Returns `m::Note`.
+    /// Returns [`Note`](crate::models::Note).
     pub fn patch_externalcontacts_contact_note(&self, contact_id: impl Into<String>, note_id: impl Into<String>) -> PatchExternalcontactsContactNote {
         PatchExternalcontactsContactNote {
             client: self.client.clone(),
@@ -966,7 +966,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `contactId` (path, required, positional): ExternalContact ID
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn post_externalcontacts_contact_promotion(&self, contact_id: impl Into<String>) -> PostExternalcontactsContactPromotion {
         PostExternalcontactsContactPromotion {
             client: self.client.clone(),
@@ -983,7 +983,7 @@ impl ExternalContactsApi {
     /// - `contactId` (path, required, positional): ExternalContact ID
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn get_externalcontacts_contact_unresolved(&self, contact_id: impl Into<String>) -> GetExternalcontactsContactUnresolved {
         GetExternalcontactsContactUnresolved {
             client: self.client.clone(),
@@ -1023,7 +1023,7 @@ impl ExternalContactsApi {
     /// - `name` (query, `set_name`): Filter by external source name. Filtering is prefix filtering and not an exact match
     /// - `active` (query, `set_active`): Filter by active status of external source
     ///
-    /// Returns `m::CursorExternalSourceListing`.
+    /// Returns [`CursorExternalSourceListing`](crate::models::CursorExternalSourceListing).
     pub fn get_externalcontacts_externalsources(&self) -> GetExternalcontactsExternalsources {
         GetExternalcontactsExternalsources {
             client: self.client.clone(),
@@ -1042,7 +1042,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): External Source
     ///
-    /// Returns `m::ExternalSource`.
+    /// Returns [`ExternalSource`](crate::models::ExternalSource).
     pub fn post_externalcontacts_externalsources(&self) -> PostExternalcontactsExternalsources {
         PostExternalcontactsExternalsources {
             client: self.client.clone(),
@@ -1058,7 +1058,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `externalSourceId` (path, required, positional): External Source ID
     ///
-    /// Returns `m::ExternalSource`.
+    /// Returns [`ExternalSource`](crate::models::ExternalSource).
     pub fn get_externalcontacts_externalsource(&self, external_source_id: impl Into<String>) -> GetExternalcontactsExternalsource {
         GetExternalcontactsExternalsource {
             client: self.client.clone(),
@@ -1075,7 +1075,7 @@ impl ExternalContactsApi {
     /// - `externalSourceId` (path, required, positional): External Source ID
     /// - `body` (body, required, `set_body`): External Source
     ///
-    /// Returns `m::ExternalSource`.
+    /// Returns [`ExternalSource`](crate::models::ExternalSource).
     pub fn put_externalcontacts_externalsource(&self, external_source_id: impl Into<String>) -> PutExternalcontactsExternalsource {
         PutExternalcontactsExternalsource {
             client: self.client.clone(),
@@ -1112,7 +1112,7 @@ impl ExternalContactsApi {
     /// - `cursor` (query, `set_cursor`): Cursor to continue scanning
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::ClusterScanList`.
+    /// Returns [`ClusterScanList`](crate::models::ClusterScanList).
     pub fn get_externalcontacts_graphs_clusterscans(&self) -> GetExternalcontactsGraphsClusterscans {
         GetExternalcontactsGraphsClusterscans {
             client: self.client.clone(),
@@ -1132,7 +1132,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::ClusterScan`.
+    /// Returns [`ClusterScan`](crate::models::ClusterScan).
     pub fn get_externalcontacts_graphs_clusterscans_latest(&self) -> GetExternalcontactsGraphsClusterscansLatest {
         GetExternalcontactsGraphsClusterscansLatest {
             client: self.client.clone(),
@@ -1147,7 +1147,7 @@ impl ExternalContactsApi {
     ///
     /// **Preview:** this resource is subject to both breaking and non-breaking changes at any time without notice.
     ///
-    /// Returns `m::ClusterScanStatistics`.
+    /// Returns [`ClusterScanStatistics`](crate::models::ClusterScanStatistics).
     pub fn get_externalcontacts_graphs_clusterscans_latest_statistics(&self) -> GetExternalcontactsGraphsClusterscansLatestStatistics {
         GetExternalcontactsGraphsClusterscansLatestStatistics {
             client: self.client.clone(),
@@ -1165,7 +1165,7 @@ impl ExternalContactsApi {
     /// - `scanId` (path, required, positional): Cluster scan ID
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::ClusterScan`.
+    /// Returns [`ClusterScan`](crate::models::ClusterScan).
     pub fn get_externalcontacts_graphs_clusterscan(&self, scan_id: impl Into<String>) -> GetExternalcontactsGraphsClusterscan {
         GetExternalcontactsGraphsClusterscan {
             client: self.client.clone(),
@@ -1188,7 +1188,7 @@ impl ExternalContactsApi {
     /// - `divisionIds` (query, `set_division_ids`): which divisions to filter results to, up to 50 (defaults to all divisions use has access to)
     /// - `mergeInfo.status` (query, `set_merge_info_status`): which merge statuses to filter results to
     ///
-    /// Returns `m::ClusterList`.
+    /// Returns [`ClusterList`](crate::models::ClusterList).
     pub fn get_externalcontacts_graphs_clusterscan_clusters(&self, scan_id: impl Into<String>) -> GetExternalcontactsGraphsClusterscanClusters {
         GetExternalcontactsGraphsClusterscanClusters {
             client: self.client.clone(),
@@ -1211,7 +1211,7 @@ impl ExternalContactsApi {
     /// - `scanId` (path, required, positional): Cluster scan ID
     /// - `clusterId` (path, required, positional): Cluster ID
     ///
-    /// Returns `m::Cluster`.
+    /// Returns [`Cluster`](crate::models::Cluster).
     pub fn get_externalcontacts_graphs_clusterscan_cluster(&self, scan_id: impl Into<String>, cluster_id: impl Into<String>) -> GetExternalcontactsGraphsClusterscanCluster {
         GetExternalcontactsGraphsClusterscanCluster {
             client: self.client.clone(),
@@ -1231,7 +1231,7 @@ impl ExternalContactsApi {
     /// - `scanId` (path, required, positional): Cluster scan ID
     /// - `clusterId` (path, required, positional): Cluster ID
     ///
-    /// Returns `m::Cluster`.
+    /// Returns [`Cluster`](crate::models::Cluster).
     pub fn put_externalcontacts_graphs_clusterscan_cluster_merge(&self, scan_id: impl Into<String>, cluster_id: impl Into<String>) -> PutExternalcontactsGraphsClusterscanClusterMerge {
         PutExternalcontactsGraphsClusterscanClusterMerge {
             client: self.client.clone(),
@@ -1250,7 +1250,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `scanId` (path, required, positional): Cluster scan ID
     ///
-    /// Returns `m::ClusterScanStatistics`.
+    /// Returns [`ClusterScanStatistics`](crate::models::ClusterScanStatistics).
     pub fn get_externalcontacts_graphs_clusterscan_statistics(&self, scan_id: impl Into<String>) -> GetExternalcontactsGraphsClusterscanStatistics {
         GetExternalcontactsGraphsClusterscanStatistics {
             client: self.client.clone(),
@@ -1265,7 +1265,7 @@ impl ExternalContactsApi {
     ///
     /// **Preview:** this resource is subject to both breaking and non-breaking changes at any time without notice.
     ///
-    /// Returns `m::GraphSettings`.
+    /// Returns [`GraphSettings`](crate::models::GraphSettings).
     pub fn get_externalcontacts_graphs_settings(&self) -> GetExternalcontactsGraphsSettings {
         GetExternalcontactsGraphsSettings {
             client: self.client.clone(),
@@ -1282,7 +1282,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): OrgConfiguration
     ///
-    /// Returns `m::GraphSettings`.
+    /// Returns [`GraphSettings`](crate::models::GraphSettings).
     pub fn put_externalcontacts_graphs_settings(&self) -> PutExternalcontactsGraphsSettings {
         PutExternalcontactsGraphsSettings {
             client: self.client.clone(),
@@ -1303,7 +1303,7 @@ impl ExternalContactsApi {
     /// - `identifier` (body, required, `set_identifier`):
     /// - `expand` (query, `set_expand`): which field, if any, to expand
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_externalcontacts_identifierlookup(&self) -> PostExternalcontactsIdentifierlookup {
         PostExternalcontactsIdentifierlookup {
@@ -1324,7 +1324,7 @@ impl ExternalContactsApi {
     /// - `identifier` (body, required, `set_identifier`):
     /// - `expand` (query, `set_expand`): which field, if any, to expand
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     pub fn post_externalcontacts_identifierlookup_contacts(&self) -> PostExternalcontactsIdentifierlookupContacts {
         PostExternalcontactsIdentifierlookupContacts {
             client: self.client.clone(),
@@ -1344,7 +1344,7 @@ impl ExternalContactsApi {
     /// - `identifier` (body, required, `set_identifier`):
     /// - `expand` (query, `set_expand`): which field, if any, to expand
     ///
-    /// Returns `m::ExternalOrganization`.
+    /// Returns [`ExternalOrganization`](crate::models::ExternalOrganization).
     pub fn post_externalcontacts_identifierlookup_organizations(&self) -> PostExternalcontactsIdentifierlookupOrganizations {
         PostExternalcontactsIdentifierlookupOrganizations {
             client: self.client.clone(),
@@ -1361,7 +1361,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ImportRequest
     ///
-    /// Returns `m::CsvJobResponse`.
+    /// Returns [`CsvJobResponse`](crate::models::CsvJobResponse).
     pub fn post_externalcontacts_import_csv_jobs(&self) -> PostExternalcontactsImportCsvJobs {
         PostExternalcontactsImportCsvJobs {
             client: self.client.clone(),
@@ -1379,7 +1379,7 @@ impl ExternalContactsApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `externalSettingsId` (query, `set_external_settings_id`): External Settings Id to filter the list.
     ///
-    /// Returns `m::Listing`.
+    /// Returns [`Listing`](crate::models::Listing).
     pub fn get_externalcontacts_import_csv_settings(&self) -> GetExternalcontactsImportCsvSettings {
         GetExternalcontactsImportCsvSettings {
             client: self.client.clone(),
@@ -1397,7 +1397,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Settings
     ///
-    /// Returns `m::CsvSettings`.
+    /// Returns [`CsvSettings`](crate::models::CsvSettings).
     pub fn post_externalcontacts_import_csv_settings(&self) -> PostExternalcontactsImportCsvSettings {
         PostExternalcontactsImportCsvSettings {
             client: self.client.clone(),
@@ -1413,7 +1413,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `settingsId` (path, required, positional): Settings id
     ///
-    /// Returns `m::CsvSettings`.
+    /// Returns [`CsvSettings`](crate::models::CsvSettings).
     pub fn get_externalcontacts_import_csv_setting(&self, settings_id: impl Into<String>) -> GetExternalcontactsImportCsvSetting {
         GetExternalcontactsImportCsvSetting {
             client: self.client.clone(),
@@ -1430,7 +1430,7 @@ impl ExternalContactsApi {
     /// - `settingsId` (path, required, positional): Settings id
     /// - `body` (body, required, `set_body`): Settings
     ///
-    /// Returns `m::CsvSettings`.
+    /// Returns [`CsvSettings`](crate::models::CsvSettings).
     pub fn put_externalcontacts_import_csv_setting(&self, settings_id: impl Into<String>) -> PutExternalcontactsImportCsvSetting {
         PutExternalcontactsImportCsvSetting {
             client: self.client.clone(),
@@ -1463,7 +1463,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): UploadRequest
     ///
-    /// Returns `m::CsvUploadResponse`.
+    /// Returns [`CsvUploadResponse`](crate::models::CsvUploadResponse).
     pub fn post_externalcontacts_import_csv_uploads(&self) -> PostExternalcontactsImportCsvUploads {
         PostExternalcontactsImportCsvUploads {
             client: self.client.clone(),
@@ -1479,7 +1479,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `uploadId` (path, required, positional): Upload id
     ///
-    /// Returns `m::CsvUploadDetailsResponse`.
+    /// Returns [`CsvUploadDetailsResponse`](crate::models::CsvUploadDetailsResponse).
     pub fn get_externalcontacts_import_csv_upload_details(&self, upload_id: impl Into<String>) -> GetExternalcontactsImportCsvUploadDetails {
         GetExternalcontactsImportCsvUploadDetails {
             client: self.client.clone(),
@@ -1495,7 +1495,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `uploadId` (path, required, positional): Upload id
     ///
-    /// Returns `m::CsvUploadPreviewResponse`.
+    /// Returns [`CsvUploadPreviewResponse`](crate::models::CsvUploadPreviewResponse).
     pub fn get_externalcontacts_import_csv_upload_preview(&self, upload_id: impl Into<String>) -> GetExternalcontactsImportCsvUploadPreview {
         GetExternalcontactsImportCsvUploadPreview {
             client: self.client.clone(),
@@ -1515,7 +1515,7 @@ impl ExternalContactsApi {
     /// - `sortOrder` (query, `set_sort_order`): Direction of sorting. Default: `Ascending`.
     /// - `jobStatus` (query, `set_job_status`): Search term to filter by jobStatus
     ///
-    /// Returns `m::ContactImportJobEntityListing`.
+    /// Returns [`ContactImportJobEntityListing`](crate::models::ContactImportJobEntityListing).
     pub fn get_externalcontacts_import_jobs(&self) -> GetExternalcontactsImportJobs {
         GetExternalcontactsImportJobs {
             client: self.client.clone(),
@@ -1535,7 +1535,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Job
     ///
-    /// Returns `m::ContactImportJobResponse`.
+    /// Returns [`ContactImportJobResponse`](crate::models::ContactImportJobResponse).
     pub fn post_externalcontacts_import_jobs(&self) -> PostExternalcontactsImportJobs {
         PostExternalcontactsImportJobs {
             client: self.client.clone(),
@@ -1552,7 +1552,7 @@ impl ExternalContactsApi {
     /// - `jobId` (path, required, positional): Job id
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::ContactImportJobResponse`.
+    /// Returns [`ContactImportJobResponse`](crate::models::ContactImportJobResponse).
     pub fn get_externalcontacts_import_job(&self, job_id: impl Into<String>) -> GetExternalcontactsImportJob {
         GetExternalcontactsImportJob {
             client: self.client.clone(),
@@ -1570,7 +1570,7 @@ impl ExternalContactsApi {
     /// - `jobId` (path, required, positional): Job id
     /// - `body` (body, required, `set_body`): Status of the Job's workflow
     ///
-    /// Returns `m::ContactImportJobStatusUpdateResponse`.
+    /// Returns [`ContactImportJobStatusUpdateResponse`](crate::models::ContactImportJobStatusUpdateResponse).
     pub fn put_externalcontacts_import_job(&self, job_id: impl Into<String>) -> PutExternalcontactsImportJob {
         PutExternalcontactsImportJob {
             client: self.client.clone(),
@@ -1590,7 +1590,7 @@ impl ExternalContactsApi {
     /// - `sortOrder` (query, `set_sort_order`): Direction of sorting. Default: `Ascending`.
     /// - `name` (query, `set_name`): Search term to filter by settings name
     ///
-    /// Returns `m::ContactImportSettingsEntityListing`.
+    /// Returns [`ContactImportSettingsEntityListing`](crate::models::ContactImportSettingsEntityListing).
     pub fn get_externalcontacts_import_settings(&self) -> GetExternalcontactsImportSettings {
         GetExternalcontactsImportSettings {
             client: self.client.clone(),
@@ -1609,7 +1609,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Setting
     ///
-    /// Returns `m::ContactImportSettings`.
+    /// Returns [`ContactImportSettings`](crate::models::ContactImportSettings).
     pub fn post_externalcontacts_import_settings(&self) -> PostExternalcontactsImportSettings {
         PostExternalcontactsImportSettings {
             client: self.client.clone(),
@@ -1625,7 +1625,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `settingsId` (path, required, positional): Settings id
     ///
-    /// Returns `m::ContactImportSettings`.
+    /// Returns [`ContactImportSettings`](crate::models::ContactImportSettings).
     pub fn get_externalcontacts_import_setting(&self, settings_id: impl Into<String>) -> GetExternalcontactsImportSetting {
         GetExternalcontactsImportSetting {
             client: self.client.clone(),
@@ -1642,7 +1642,7 @@ impl ExternalContactsApi {
     /// - `settingsId` (path, required, positional): Settings id
     /// - `body` (body, required, `set_body`): Setting
     ///
-    /// Returns `m::ContactImportSettings`.
+    /// Returns [`ContactImportSettings`](crate::models::ContactImportSettings).
     pub fn put_externalcontacts_import_setting(&self, settings_id: impl Into<String>) -> PutExternalcontactsImportSetting {
         PutExternalcontactsImportSetting {
             client: self.client.clone(),
@@ -1679,7 +1679,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): MergeRequest
     ///
-    /// Returns `m::ExternalContact`.
+    /// Returns [`ExternalContact`](crate::models::ExternalContact).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_externalcontacts_merge_contacts(&self) -> PostExternalcontactsMergeContacts {
         PostExternalcontactsMergeContacts {
@@ -1698,7 +1698,7 @@ impl ExternalContactsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities
     /// - `pageSize` (query, `set_page_size`): Number of entities to return
     ///
-    /// Returns `m::NotesExportListing`.
+    /// Returns [`NotesExportListing`](crate::models::NotesExportListing).
     pub fn get_externalcontacts_notes_exports(&self) -> GetExternalcontactsNotesExports {
         GetExternalcontactsNotesExports {
             client: self.client.clone(),
@@ -1716,7 +1716,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Export
     ///
-    /// Returns `m::NotesExport`.
+    /// Returns [`NotesExport`](crate::models::NotesExport).
     pub fn post_externalcontacts_notes_exports(&self) -> PostExternalcontactsNotesExports {
         PostExternalcontactsNotesExports {
             client: self.client.clone(),
@@ -1732,7 +1732,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `exportId` (path, required, positional): Export id
     ///
-    /// Returns `m::NotesExport`.
+    /// Returns [`NotesExport`](crate::models::NotesExport).
     pub fn get_externalcontacts_notes_export(&self, export_id: impl Into<String>) -> GetExternalcontactsNotesExport {
         GetExternalcontactsNotesExport {
             client: self.client.clone(),
@@ -1755,7 +1755,7 @@ impl ExternalContactsApi {
     /// - `includeTrustors` (query, `set_include_trustors`): (true or false) whether or not to include trustor information embedded in the externalOrganization
     /// - `divisionIds` (query, `set_division_ids`): which divisions to search, up to 50
     ///
-    /// Returns `m::ExternalOrganizationListing`.
+    /// Returns [`ExternalOrganizationListing`](crate::models::ExternalOrganizationListing).
     pub fn get_externalcontacts_organizations(&self) -> GetExternalcontactsOrganizations {
         GetExternalcontactsOrganizations {
             client: self.client.clone(),
@@ -1778,7 +1778,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ExternalOrganization
     ///
-    /// Returns `m::ExternalOrganization`.
+    /// Returns [`ExternalOrganization`](crate::models::ExternalOrganization).
     pub fn post_externalcontacts_organizations(&self) -> PostExternalcontactsOrganizations {
         PostExternalcontactsOrganizations {
             client: self.client.clone(),
@@ -1797,7 +1797,7 @@ impl ExternalContactsApi {
     /// - `body` (body, required, `set_body`): ExternalOrgEnrichRequest
     /// - `dryRun` (query, `set_dry_run`): If true, the request will not make any modifications, but will show you what the end result *would* be.
     ///
-    /// Returns `m::ExternalOrganization`.
+    /// Returns [`ExternalOrganization`](crate::models::ExternalOrganization).
     pub fn post_externalcontacts_organizations_enrich(&self) -> PostExternalcontactsOrganizationsEnrich {
         PostExternalcontactsOrganizationsEnrich {
             client: self.client.clone(),
@@ -1816,7 +1816,7 @@ impl ExternalContactsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities
     /// - `pageSize` (query, `set_page_size`): Number of entities to return
     ///
-    /// Returns `m::OrganizationsExportListing`.
+    /// Returns [`OrganizationsExportListing`](crate::models::OrganizationsExportListing).
     pub fn get_externalcontacts_organizations_exports(&self) -> GetExternalcontactsOrganizationsExports {
         GetExternalcontactsOrganizationsExports {
             client: self.client.clone(),
@@ -1834,7 +1834,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Export
     ///
-    /// Returns `m::OrganizationsExport`.
+    /// Returns [`OrganizationsExport`](crate::models::OrganizationsExport).
     pub fn post_externalcontacts_organizations_exports(&self) -> PostExternalcontactsOrganizationsExports {
         PostExternalcontactsOrganizationsExports {
             client: self.client.clone(),
@@ -1850,7 +1850,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `exportId` (path, required, positional): Export id
     ///
-    /// Returns `m::OrganizationsExport`.
+    /// Returns [`OrganizationsExport`](crate::models::OrganizationsExport).
     pub fn get_externalcontacts_organizations_export(&self, export_id: impl Into<String>) -> GetExternalcontactsOrganizationsExport {
         GetExternalcontactsOrganizationsExport {
             client: self.client.clone(),
@@ -1863,7 +1863,7 @@ impl ExternalContactsApi {
     ///
     /// `GET /api/v2/externalcontacts/organizations/schemas` (`getExternalcontactsOrganizationsSchemas`)
     ///
-    /// Returns `m::DataSchemaListing`.
+    /// Returns [`DataSchemaListing`](crate::models::DataSchemaListing).
     pub fn get_externalcontacts_organizations_schemas(&self) -> GetExternalcontactsOrganizationsSchemas {
         GetExternalcontactsOrganizationsSchemas {
             client: self.client.clone(),
@@ -1878,7 +1878,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Schema
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn post_externalcontacts_organizations_schemas(&self) -> PostExternalcontactsOrganizationsSchemas {
         PostExternalcontactsOrganizationsSchemas {
             client: self.client.clone(),
@@ -1891,7 +1891,7 @@ impl ExternalContactsApi {
     ///
     /// `GET /api/v2/externalcontacts/organizations/schemas/coretypes` (`getExternalcontactsOrganizationsSchemasCoretypes`)
     ///
-    /// Returns `m::CoretypeListing`.
+    /// Returns [`CoretypeListing`](crate::models::CoretypeListing).
     pub fn get_externalcontacts_organizations_schemas_coretypes(&self) -> GetExternalcontactsOrganizationsSchemasCoretypes {
         GetExternalcontactsOrganizationsSchemasCoretypes {
             client: self.client.clone(),
@@ -1906,7 +1906,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `coreTypeName` (path, required, positional): Name of the core type
     ///
-    /// Returns `m::Coretype`.
+    /// Returns [`Coretype`](crate::models::Coretype).
     pub fn get_externalcontacts_organizations_schemas_coretype(&self, core_type_name: impl Into<String>) -> GetExternalcontactsOrganizationsSchemasCoretype {
         GetExternalcontactsOrganizationsSchemasCoretype {
             client: self.client.clone(),
@@ -1919,7 +1919,7 @@ impl ExternalContactsApi {
     ///
     /// `GET /api/v2/externalcontacts/organizations/schemas/limits` (`getExternalcontactsOrganizationsSchemasLimits`)
     ///
-    /// Returns `m::SchemaQuantityLimits`.
+    /// Returns [`SchemaQuantityLimits`](crate::models::SchemaQuantityLimits).
     pub fn get_externalcontacts_organizations_schemas_limits(&self) -> GetExternalcontactsOrganizationsSchemasLimits {
         GetExternalcontactsOrganizationsSchemasLimits {
             client: self.client.clone(),
@@ -1934,7 +1934,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn get_externalcontacts_organizations_schema(&self, schema_id: impl Into<String>) -> GetExternalcontactsOrganizationsSchema {
         GetExternalcontactsOrganizationsSchema {
             client: self.client.clone(),
@@ -1951,7 +1951,7 @@ impl ExternalContactsApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `body` (body, required, `set_body`): Data Schema
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn put_externalcontacts_organizations_schema(&self, schema_id: impl Into<String>) -> PutExternalcontactsOrganizationsSchema {
         PutExternalcontactsOrganizationsSchema {
             client: self.client.clone(),
@@ -1968,7 +1968,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::DataSchemaListing`.
+    /// Returns [`DataSchemaListing`](crate::models::DataSchemaListing).
     pub fn get_externalcontacts_organizations_schema_versions(&self, schema_id: impl Into<String>) -> GetExternalcontactsOrganizationsSchemaVersions {
         GetExternalcontactsOrganizationsSchemaVersions {
             client: self.client.clone(),
@@ -1985,7 +1985,7 @@ impl ExternalContactsApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `versionId` (path, required, positional): Schema version
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn get_externalcontacts_organizations_schema_version(&self, schema_id: impl Into<String>, version_id: impl Into<String>) -> GetExternalcontactsOrganizationsSchemaVersion {
         GetExternalcontactsOrganizationsSchemaVersion {
             client: self.client.clone(),
@@ -2004,7 +2004,7 @@ impl ExternalContactsApi {
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     /// - `includeTrustors` (query, `set_include_trustors`): (true or false) whether or not to include trustor information embedded in the externalOrganization
     ///
-    /// Returns `m::ExternalOrganization`.
+    /// Returns [`ExternalOrganization`](crate::models::ExternalOrganization).
     pub fn get_externalcontacts_organization(&self, external_organization_id: impl Into<String>) -> GetExternalcontactsOrganization {
         GetExternalcontactsOrganization {
             client: self.client.clone(),
@@ -2023,7 +2023,7 @@ impl ExternalContactsApi {
     /// - `externalOrganizationId` (path, required, positional): External Organization ID
     /// - `body` (body, required, `set_body`): ExternalOrganization
     ///
-    /// Returns `m::ExternalOrganization`.
+    /// Returns [`ExternalOrganization`](crate::models::ExternalOrganization).
     pub fn put_externalcontacts_organization(&self, external_organization_id: impl Into<String>) -> PutExternalcontactsOrganization {
         PutExternalcontactsOrganization {
             client: self.client.clone(),
@@ -2057,7 +2057,7 @@ impl ExternalContactsApi {
     /// - `externalOrganizationId` (path, required, positional): External Organization ID
     /// - `body` (body, required, `set_body`): External Organization fields to update
     ///
-    /// Returns `m::ExternalOrganization`.
+    /// Returns [`ExternalOrganization`](crate::models::ExternalOrganization).
     pub fn patch_externalcontacts_organization(&self, external_organization_id: impl Into<String>) -> PatchExternalcontactsOrganization {
         PatchExternalcontactsOrganization {
             client: self.client.clone(),
@@ -2079,7 +2079,7 @@ impl ExternalContactsApi {
     /// - `sortOrder` (query, `set_sort_order`): The External Contact field to sort by. Any of: [firstName, lastName, middleName, title]. Direction: [asc, desc]. e.g. "firstName:asc", "title:desc"
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::ContactListing`.
+    /// Returns [`ContactListing`](crate::models::ContactListing).
     pub fn get_externalcontacts_organization_contacts(&self, external_organization_id: impl Into<String>) -> GetExternalcontactsOrganizationContacts {
         GetExternalcontactsOrganizationContacts {
             client: self.client.clone(),
@@ -2100,7 +2100,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `externalOrganizationId` (path, required, positional): External Organization ID
     ///
-    /// Returns `m::ExternalOrganizationIdentifierListing`.
+    /// Returns [`ExternalOrganizationIdentifierListing`](crate::models::ExternalOrganizationIdentifierListing).
     pub fn get_externalcontacts_organization_identifiers(&self, external_organization_id: impl Into<String>) -> GetExternalcontactsOrganizationIdentifiers {
         GetExternalcontactsOrganizationIdentifiers {
             client: self.client.clone(),
@@ -2117,7 +2117,7 @@ impl ExternalContactsApi {
     /// - `externalOrganizationId` (path, required, positional): External Organization ID
     /// - `body` (body, required, `set_body`): ClaimRequest
     ///
-    /// Returns `m::ExternalOrganizationIdentifier`.
+    /// Returns [`ExternalOrganizationIdentifier`](crate::models::ExternalOrganizationIdentifier).
     pub fn patch_externalcontacts_organization_identifiers(&self, external_organization_id: impl Into<String>) -> PatchExternalcontactsOrganizationIdentifiers {
         PatchExternalcontactsOrganizationIdentifiers {
             client: self.client.clone(),
@@ -2138,7 +2138,7 @@ impl ExternalContactsApi {
     /// - `sortOrder` (query, `set_sort_order`): The Note field to sort by. Any of: [createDate]. Direction: [asc, desc]. e.g. "createDate:asc", "createDate:desc"
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::NoteListing`.
+    /// Returns [`NoteListing`](crate::models::NoteListing).
     pub fn get_externalcontacts_organization_notes(&self, external_organization_id: impl Into<String>) -> GetExternalcontactsOrganizationNotes {
         GetExternalcontactsOrganizationNotes {
             client: self.client.clone(),
@@ -2159,7 +2159,7 @@ impl ExternalContactsApi {
     /// - `externalOrganizationId` (path, required, positional): External Organization Id
     /// - `body` (body, required, `set_body`): ExternalContact
     ///
-    /// Returns `m::Note`.
+    /// Returns [`Note`](crate::models::Note).
     pub fn post_externalcontacts_organization_notes(&self, external_organization_id: impl Into<String>) -> PostExternalcontactsOrganizationNotes {
         PostExternalcontactsOrganizationNotes {
             client: self.client.clone(),
@@ -2178,7 +2178,7 @@ impl ExternalContactsApi {
     /// - `noteId` (path, required, positional): Note Id
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::Note`.
+    /// Returns [`Note`](crate::models::Note).
     pub fn get_externalcontacts_organization_note(&self, external_organization_id: impl Into<String>, note_id: impl Into<String>) -> GetExternalcontactsOrganizationNote {
         GetExternalcontactsOrganizationNote {
             client: self.client.clone(),
@@ -2198,7 +2198,7 @@ impl ExternalContactsApi {
     /// - `noteId` (path, required, positional): Note Id
     /// - `body` (body, required, `set_body`): Note
     ///
-    /// Returns `m::Note`.
+    /// Returns [`Note`](crate::models::Note).
     pub fn put_externalcontacts_organization_note(&self, external_organization_id: impl Into<String>, note_id: impl Into<String>) -> PutExternalcontactsOrganizationNote {
         PutExternalcontactsOrganizationNote {
             client: self.client.clone(),
@@ -2236,7 +2236,7 @@ impl ExternalContactsApi {
     /// - `noteId` (path, required, positional): Note Id
     /// - `body` (body, required, `set_body`): Note field to update
     ///
-    /// Returns `m::Note`.
+    /// Returns [`Note`](crate::models::Note).
     pub fn patch_externalcontacts_organization_note(&self, external_organization_id: impl Into<String>, note_id: impl Into<String>) -> PatchExternalcontactsOrganizationNote {
         PatchExternalcontactsOrganizationNote {
             client: self.client.clone(),
@@ -2258,7 +2258,7 @@ impl ExternalContactsApi {
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     /// - `sortOrder` (query, `set_sort_order`): The Relationship field to sort by. Any of: [createDate, relationship]. Direction: [asc, desc]. e.g. "createDate:asc", "relationship:desc"
     ///
-    /// Returns `m::RelationshipListing`.
+    /// Returns [`RelationshipListing`](crate::models::RelationshipListing).
     pub fn get_externalcontacts_organization_relationships(&self, external_organization_id: impl Into<String>) -> GetExternalcontactsOrganizationRelationships {
         GetExternalcontactsOrganizationRelationships {
             client: self.client.clone(),
@@ -2295,7 +2295,7 @@ impl ExternalContactsApi {
     /// - `externalOrganizationId` (path, required, positional): External Organization ID
     /// - `trustorId` (path, required, positional): Trustor ID
     ///
-    /// Returns `m::ExternalOrganizationTrustorLink`.
+    /// Returns [`ExternalOrganizationTrustorLink`](crate::models::ExternalOrganizationTrustorLink).
     pub fn put_externalcontacts_organization_trustor_trustor_id(&self, external_organization_id: impl Into<String>, trustor_id: impl Into<String>) -> PutExternalcontactsOrganizationTrustorTrustorId {
         PutExternalcontactsOrganizationTrustorTrustorId {
             client: self.client.clone(),
@@ -2312,7 +2312,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Relationship
     ///
-    /// Returns `m::Relationship`.
+    /// Returns [`Relationship`](crate::models::Relationship).
     pub fn post_externalcontacts_relationships(&self) -> PostExternalcontactsRelationships {
         PostExternalcontactsRelationships {
             client: self.client.clone(),
@@ -2330,7 +2330,7 @@ impl ExternalContactsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities
     /// - `pageSize` (query, `set_page_size`): Number of entities to return
     ///
-    /// Returns `m::RelationshipsExportListing`.
+    /// Returns [`RelationshipsExportListing`](crate::models::RelationshipsExportListing).
     pub fn get_externalcontacts_relationships_exports(&self) -> GetExternalcontactsRelationshipsExports {
         GetExternalcontactsRelationshipsExports {
             client: self.client.clone(),
@@ -2348,7 +2348,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Export
     ///
-    /// Returns `m::RelationshipsExport`.
+    /// Returns [`RelationshipsExport`](crate::models::RelationshipsExport).
     pub fn post_externalcontacts_relationships_exports(&self) -> PostExternalcontactsRelationshipsExports {
         PostExternalcontactsRelationshipsExports {
             client: self.client.clone(),
@@ -2364,7 +2364,7 @@ impl ExternalContactsApi {
     /// Parameters:
     /// - `exportId` (path, required, positional): Export id
     ///
-    /// Returns `m::RelationshipsExport`.
+    /// Returns [`RelationshipsExport`](crate::models::RelationshipsExport).
     pub fn get_externalcontacts_relationships_export(&self, export_id: impl Into<String>) -> GetExternalcontactsRelationshipsExport {
         GetExternalcontactsRelationshipsExport {
             client: self.client.clone(),
@@ -2381,7 +2381,7 @@ impl ExternalContactsApi {
     /// - `relationshipId` (path, required, positional): Relationship Id
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::Relationship`.
+    /// Returns [`Relationship`](crate::models::Relationship).
     pub fn get_externalcontacts_relationship(&self, relationship_id: impl Into<String>) -> GetExternalcontactsRelationship {
         GetExternalcontactsRelationship {
             client: self.client.clone(),
@@ -2399,7 +2399,7 @@ impl ExternalContactsApi {
     /// - `relationshipId` (path, required, positional): Relationship Id
     /// - `body` (body, required, `set_body`): Relationship
     ///
-    /// Returns `m::Relationship`.
+    /// Returns [`Relationship`](crate::models::Relationship).
     pub fn put_externalcontacts_relationship(&self, relationship_id: impl Into<String>) -> PutExternalcontactsRelationship {
         PutExternalcontactsRelationship {
             client: self.client.clone(),
@@ -2433,7 +2433,7 @@ impl ExternalContactsApi {
     /// - `relationshipId` (path, required, positional): Relationship Id
     /// - `body` (body, required, `set_body`): Relationship fields to update
     ///
-    /// Returns `m::Relationship`.
+    /// Returns [`Relationship`](crate::models::Relationship).
     pub fn patch_externalcontacts_relationship(&self, relationship_id: impl Into<String>) -> PatchExternalcontactsRelationship {
         PatchExternalcontactsRelationship {
             client: self.client.clone(),
@@ -2452,7 +2452,7 @@ impl ExternalContactsApi {
     /// - `expand` (query, `set_expand`): which field, if any, to expand
     /// - `divisionId` (query, `set_division_id`): Specifies which division to lookup contacts in, for the given lookup value Default: `*`.
     ///
-    /// Returns `m::ReverseWhitepagesLookupResult`.
+    /// Returns [`ReverseWhitepagesLookupResult`](crate::models::ReverseWhitepagesLookupResult).
     pub fn get_externalcontacts_reversewhitepageslookup(&self) -> GetExternalcontactsReversewhitepageslookup {
         GetExternalcontactsReversewhitepageslookup {
             client: self.client.clone(),
@@ -2472,7 +2472,7 @@ impl ExternalContactsApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     /// - `divisionId` (query, `set_division_id`): The division to scan over Default: `*`.
     ///
-    /// Returns `m::CursorContactListing`.
+    /// Returns [`CursorContactListing`](crate::models::CursorContactListing).
     pub fn get_externalcontacts_scan_contacts(&self) -> GetExternalcontactsScanContacts {
         GetExternalcontactsScanContacts {
             client: self.client.clone(),
@@ -2491,7 +2491,7 @@ impl ExternalContactsApi {
     /// - `limit` (query, `set_limit`): The number of contacts per page; must be between 10 and 200, default is 100
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     ///
-    /// Returns `m::CursorContactListing`.
+    /// Returns [`CursorContactListing`](crate::models::CursorContactListing).
     pub fn get_externalcontacts_scan_contacts_divisionviews_all(&self) -> GetExternalcontactsScanContactsDivisionviewsAll {
         GetExternalcontactsScanContactsDivisionviewsAll {
             client: self.client.clone(),
@@ -2510,7 +2510,7 @@ impl ExternalContactsApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     /// - `divisionId` (query, `set_division_id`): The division to scan over Default: `*`.
     ///
-    /// Returns `m::CursorNoteListing`.
+    /// Returns [`CursorNoteListing`](crate::models::CursorNoteListing).
     pub fn get_externalcontacts_scan_notes(&self) -> GetExternalcontactsScanNotes {
         GetExternalcontactsScanNotes {
             client: self.client.clone(),
@@ -2529,7 +2529,7 @@ impl ExternalContactsApi {
     /// - `limit` (query, `set_limit`): The number of notes per page; must be between 10 and 200, default is 100
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     ///
-    /// Returns `m::CursorNoteListing`.
+    /// Returns [`CursorNoteListing`](crate::models::CursorNoteListing).
     pub fn get_externalcontacts_scan_notes_divisionviews_all(&self) -> GetExternalcontactsScanNotesDivisionviewsAll {
         GetExternalcontactsScanNotesDivisionviewsAll {
             client: self.client.clone(),
@@ -2548,7 +2548,7 @@ impl ExternalContactsApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     /// - `divisionId` (query, `set_division_id`): The division to scan over Default: `*`.
     ///
-    /// Returns `m::CursorOrganizationListing`.
+    /// Returns [`CursorOrganizationListing`](crate::models::CursorOrganizationListing).
     pub fn get_externalcontacts_scan_organizations(&self) -> GetExternalcontactsScanOrganizations {
         GetExternalcontactsScanOrganizations {
             client: self.client.clone(),
@@ -2567,7 +2567,7 @@ impl ExternalContactsApi {
     /// - `limit` (query, `set_limit`): The number of organizations per page; must be between 10 and 200, default is 100
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     ///
-    /// Returns `m::CursorOrganizationListing`.
+    /// Returns [`CursorOrganizationListing`](crate::models::CursorOrganizationListing).
     pub fn get_externalcontacts_scan_organizations_divisionviews_all(&self) -> GetExternalcontactsScanOrganizationsDivisionviewsAll {
         GetExternalcontactsScanOrganizationsDivisionviewsAll {
             client: self.client.clone(),
@@ -2586,7 +2586,7 @@ impl ExternalContactsApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     /// - `divisionId` (query, `set_division_id`): The division to scan over Default: `*`.
     ///
-    /// Returns `m::CursorRelationshipListing`.
+    /// Returns [`CursorRelationshipListing`](crate::models::CursorRelationshipListing).
     pub fn get_externalcontacts_scan_relationships(&self) -> GetExternalcontactsScanRelationships {
         GetExternalcontactsScanRelationships {
             client: self.client.clone(),
@@ -2605,7 +2605,7 @@ impl ExternalContactsApi {
     /// - `limit` (query, `set_limit`): The number of relationships per page; must be between 10 and 200, default is 100
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     ///
-    /// Returns `m::CursorRelationshipListing`.
+    /// Returns [`CursorRelationshipListing`](crate::models::CursorRelationshipListing).
     pub fn get_externalcontacts_scan_relationships_divisionviews_all(&self) -> GetExternalcontactsScanRelationshipsDivisionviewsAll {
         GetExternalcontactsScanRelationshipsDivisionviewsAll {
             client: self.client.clone(),

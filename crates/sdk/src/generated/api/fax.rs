@@ -39,7 +39,7 @@ impl FaxApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::FaxDocumentEntityListing`.
+    /// Returns [`FaxDocumentEntityListing`](crate::models::FaxDocumentEntityListing).
     pub fn get_fax_documents(&self) -> GetFaxDocuments {
         GetFaxDocuments {
             client: self.client.clone(),
@@ -56,7 +56,7 @@ impl FaxApi {
     /// Parameters:
     /// - `documentId` (path, required, positional): Document ID
     ///
-    /// Returns `m::FaxDocument`.
+    /// Returns [`FaxDocument`](crate::models::FaxDocument).
     pub fn get_fax_document(&self, document_id: impl Into<String>) -> GetFaxDocument {
         GetFaxDocument {
             client: self.client.clone(),
@@ -73,7 +73,7 @@ impl FaxApi {
     /// - `documentId` (path, required, positional): Document ID
     /// - `body` (body, required, `set_body`): Document
     ///
-    /// Returns `m::FaxDocument`.
+    /// Returns [`FaxDocument`](crate::models::FaxDocument).
     pub fn put_fax_document(&self, document_id: impl Into<String>) -> PutFaxDocument {
         PutFaxDocument {
             client: self.client.clone(),
@@ -106,7 +106,7 @@ impl FaxApi {
     /// Parameters:
     /// - `documentId` (path, required, positional): Document ID
     ///
-    /// Returns `m::DownloadResponse`.
+    /// Returns [`DownloadResponse`](crate::models::DownloadResponse).
     pub fn get_fax_document_content(&self, document_id: impl Into<String>) -> GetFaxDocumentContent {
         GetFaxDocumentContent {
             client: self.client.clone(),
@@ -119,7 +119,7 @@ impl FaxApi {
     ///
     /// `GET /api/v2/fax/settings` (`getFaxSettings`)
     ///
-    /// Returns `m::FaxConfig`.
+    /// Returns [`FaxConfig`](crate::models::FaxConfig).
     pub fn get_fax_settings(&self) -> GetFaxSettings {
         GetFaxSettings {
             client: self.client.clone(),
@@ -134,7 +134,7 @@ impl FaxApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::FaxConfig`.
+    /// Returns [`FaxConfig`](crate::models::FaxConfig).
     pub fn put_fax_settings(&self) -> PutFaxSettings {
         PutFaxSettings {
             client: self.client.clone(),
@@ -147,7 +147,7 @@ impl FaxApi {
     ///
     /// `GET /api/v2/fax/summary` (`getFaxSummary`)
     ///
-    /// Returns `m::FaxSummary`.
+    /// Returns [`FaxSummary`](crate::models::FaxSummary).
     pub fn get_fax_summary(&self) -> GetFaxSummary {
         GetFaxSummary {
             client: self.client.clone(),
@@ -164,7 +164,7 @@ impl FaxApi {
     /// Parameters:
     /// - `faxId` (path, required, positional): Fax ID of an outbound fax sent by the authenticated user only.
     ///
-    /// Returns `m::OutboundFaxStatus`.
+    /// Returns [`OutboundFaxStatus`](crate::models::OutboundFaxStatus).
     pub fn get_fax_fax_id_status(&self, fax_id: impl Into<String>) -> GetFaxFaxIdStatus {
         GetFaxFaxIdStatus {
             client: self.client.clone(),

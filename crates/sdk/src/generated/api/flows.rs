@@ -40,7 +40,7 @@ impl FlowsApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::FlowActivityResponse`.
+    /// Returns [`FlowActivityResponse`](crate::models::FlowActivityResponse).
     pub fn post_analytics_flows_activity_query(&self) -> super::analytics::PostAnalyticsFlowsActivityQuery {
         super::analytics::PostAnalyticsFlowsActivityQuery {
             client: self.client.clone(),
@@ -58,7 +58,7 @@ impl FlowsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_flows_aggregates_jobs(&self) -> super::analytics::PostAnalyticsFlowsAggregatesJobs {
         super::analytics::PostAnalyticsFlowsAggregatesJobs {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl FlowsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_flows_aggregates_job(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsFlowsAggregatesJob {
         super::analytics::GetAnalyticsFlowsAggregatesJob {
             client: self.client.clone(),
@@ -107,7 +107,7 @@ impl FlowsApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::FlowAsyncAggregateQueryResponse`.
+    /// Returns [`FlowAsyncAggregateQueryResponse`](crate::models::FlowAsyncAggregateQueryResponse).
     pub fn get_analytics_flows_aggregates_job_results(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsFlowsAggregatesJobResults {
         super::analytics::GetAnalyticsFlowsAggregatesJobResults {
             client: self.client.clone(),
@@ -124,7 +124,7 @@ impl FlowsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::FlowAggregateQueryResponse`.
+    /// Returns [`FlowAggregateQueryResponse`](crate::models::FlowAggregateQueryResponse).
     pub fn post_analytics_flows_aggregates_query(&self) -> super::analytics::PostAnalyticsFlowsAggregatesQuery {
         super::analytics::PostAnalyticsFlowsAggregatesQuery {
             client: self.client.clone(),
@@ -140,7 +140,7 @@ impl FlowsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::FlowObservationQueryResponse`.
+    /// Returns [`FlowObservationQueryResponse`](crate::models::FlowObservationQueryResponse).
     pub fn post_analytics_flows_observations_query(&self) -> super::analytics::PostAnalyticsFlowsObservationsQuery {
         super::analytics::PostAnalyticsFlowsObservationsQuery {
             client: self.client.clone(),

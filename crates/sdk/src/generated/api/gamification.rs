@@ -38,7 +38,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The External Metric Data to be added
     ///
-    /// Returns `m::ExternalMetricDataWriteResponse`.
+    /// Returns [`ExternalMetricDataWriteResponse`](crate::models::ExternalMetricDataWriteResponse).
     pub fn post_employeeperformance_externalmetrics_data(&self) -> PostEmployeeperformanceExternalmetricsData {
         PostEmployeeperformanceExternalmetricsData {
             client: self.client.clone(),
@@ -55,7 +55,7 @@ impl GamificationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::ExternalMetricDefinitionListing`.
+    /// Returns [`ExternalMetricDefinitionListing`](crate::models::ExternalMetricDefinitionListing).
     pub fn get_employeeperformance_externalmetrics_definitions(&self) -> GetEmployeeperformanceExternalmetricsDefinitions {
         GetEmployeeperformanceExternalmetricsDefinitions {
             client: self.client.clone(),
@@ -72,7 +72,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The External Metric Definition to be created
     ///
-    /// Returns `m::ExternalMetricDefinition`.
+    /// Returns [`ExternalMetricDefinition`](crate::models::ExternalMetricDefinition).
     pub fn post_employeeperformance_externalmetrics_definitions(&self) -> PostEmployeeperformanceExternalmetricsDefinitions {
         PostEmployeeperformanceExternalmetricsDefinitions {
             client: self.client.clone(),
@@ -88,7 +88,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `metricId` (path, required, positional): Specifies the External Metric Definition ID
     ///
-    /// Returns `m::ExternalMetricDefinition`.
+    /// Returns [`ExternalMetricDefinition`](crate::models::ExternalMetricDefinition).
     pub fn get_employeeperformance_externalmetrics_definition(&self, metric_id: impl Into<String>) -> GetEmployeeperformanceExternalmetricsDefinition {
         GetEmployeeperformanceExternalmetricsDefinition {
             client: self.client.clone(),
@@ -121,7 +121,7 @@ impl GamificationApi {
     /// - `metricId` (path, required, positional): Specifies the metric definition ID
     /// - `body` (body, required, `set_body`): The External Metric Definition parameters to be updated
     ///
-    /// Returns `m::ExternalMetricDefinition`.
+    /// Returns [`ExternalMetricDefinition`](crate::models::ExternalMetricDefinition).
     pub fn patch_employeeperformance_externalmetrics_definition(&self, metric_id: impl Into<String>) -> PatchEmployeeperformanceExternalmetricsDefinition {
         PatchEmployeeperformanceExternalmetricsDefinition {
             client: self.client.clone(),
@@ -144,7 +144,7 @@ impl GamificationApi {
     /// - `sortBy` (query, `set_sort_by`):  Default: `dateStart`.
     /// - `sortOrder` (query, `set_sort_order`):  Default: `desc`.
     ///
-    /// Returns `m::GetContestsEssentialsListing`.
+    /// Returns [`GetContestsEssentialsListing`](crate::models::GetContestsEssentialsListing).
     pub fn get_gamification_contests(&self) -> GetGamificationContests {
         GetGamificationContests {
             client: self.client.clone(),
@@ -166,7 +166,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Create Contest
     ///
-    /// Returns `m::ContestsResponse`.
+    /// Returns [`ContestsResponse`](crate::models::ContestsResponse).
     pub fn post_gamification_contests(&self) -> PostGamificationContests {
         PostGamificationContests {
             client: self.client.clone(),
@@ -189,7 +189,7 @@ impl GamificationApi {
     /// - `sortOrder` (query, `set_sort_order`):  Default: `desc`.
     /// - `view` (query, `set_view`):  Default: `participant`.
     ///
-    /// Returns `m::GetContestsEssentialsListing`.
+    /// Returns [`GetContestsEssentialsListing`](crate::models::GetContestsEssentialsListing).
     pub fn get_gamification_contests_me(&self) -> GetGamificationContestsMe {
         GetGamificationContestsMe {
             client: self.client.clone(),
@@ -212,7 +212,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_gamification_contests_uploads_prizeimages(&self) -> PostGamificationContestsUploadsPrizeimages {
         PostGamificationContestsUploadsPrizeimages {
             client: self.client.clone(),
@@ -228,7 +228,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `contestId` (path, required, positional): The ID of the contest
     ///
-    /// Returns `m::ContestsResponse`.
+    /// Returns [`ContestsResponse`](crate::models::ContestsResponse).
     pub fn get_gamification_contest(&self, contest_id: impl Into<String>) -> GetGamificationContest {
         GetGamificationContest {
             client: self.client.clone(),
@@ -245,7 +245,7 @@ impl GamificationApi {
     /// - `contestId` (path, required, positional): The ID of the contest
     /// - `body` (body, required, `set_body`): Contest
     ///
-    /// Returns `m::ContestsResponse`.
+    /// Returns [`ContestsResponse`](crate::models::ContestsResponse).
     pub fn put_gamification_contest(&self, contest_id: impl Into<String>) -> PutGamificationContest {
         PutGamificationContest {
             client: self.client.clone(),
@@ -279,7 +279,7 @@ impl GamificationApi {
     /// - `contestId` (path, required, positional): The ID of the contest
     /// - `body` (body, required, `set_body`): Finalize Contest
     ///
-    /// Returns `m::ContestsResponse`.
+    /// Returns [`ContestsResponse`](crate::models::ContestsResponse).
     pub fn patch_gamification_contest(&self, contest_id: impl Into<String>) -> PatchGamificationContest {
         PatchGamificationContest {
             client: self.client.clone(),
@@ -300,7 +300,7 @@ impl GamificationApi {
     /// - `workday` (query, `set_workday`): Target querying workday. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `returnsView` (query, `set_returns_view`): Desired response results Default: `All`.
     ///
-    /// Returns `m::ContestScoresAgentsPagedList`.
+    /// Returns [`ContestScoresAgentsPagedList`](crate::models::ContestScoresAgentsPagedList).
     pub fn get_gamification_contest_agents_scores(&self, contest_id: impl Into<String>) -> GetGamificationContestAgentsScores {
         GetGamificationContestAgentsScores {
             client: self.client.clone(),
@@ -324,7 +324,7 @@ impl GamificationApi {
     /// - `workday` (query, `set_workday`): Target querying workday. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `returnsView` (query, `set_returns_view`): Desired response results (Supervisor Only) Default: `All`.
     ///
-    /// Returns `m::ContestScoresAgentsPagedList`.
+    /// Returns [`ContestScoresAgentsPagedList`](crate::models::ContestScoresAgentsPagedList).
     pub fn get_gamification_contest_agents_scores_me(&self, contest_id: impl Into<String>) -> GetGamificationContestAgentsScoresMe {
         GetGamificationContestAgentsScoresMe {
             client: self.client.clone(),
@@ -344,7 +344,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `contestId` (path, required, positional): The ID of the contest
     ///
-    /// Returns `m::ContestScoresGroupTrendList`.
+    /// Returns [`ContestScoresGroupTrendList`](crate::models::ContestScoresGroupTrendList).
     pub fn get_gamification_contest_agents_scores_trends(&self, contest_id: impl Into<String>) -> GetGamificationContestAgentsScoresTrends {
         GetGamificationContestAgentsScoresTrends {
             client: self.client.clone(),
@@ -360,7 +360,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `contestId` (path, required, positional): The ID of the contest
     ///
-    /// Returns `m::ContestScoresAgentTrendList`.
+    /// Returns [`ContestScoresAgentTrendList`](crate::models::ContestScoresAgentTrendList).
     pub fn get_gamification_contest_agents_scores_trends_me(&self, contest_id: impl Into<String>) -> GetGamificationContestAgentsScoresTrendsMe {
         GetGamificationContestAgentsScoresTrendsMe {
             client: self.client.clone(),
@@ -377,7 +377,7 @@ impl GamificationApi {
     /// - `contestId` (path, required, positional): The ID of the contest
     /// - `prizeImageId` (path, required, positional): The ID of the prize image
     ///
-    /// Returns `m::PrizeImages`.
+    /// Returns [`PrizeImages`](crate::models::PrizeImages).
     pub fn get_gamification_contest_prizeimage(&self, contest_id: impl Into<String>, prize_image_id: impl Into<String>) -> GetGamificationContestPrizeimage {
         GetGamificationContestPrizeimage {
             client: self.client.clone(),
@@ -405,7 +405,7 @@ impl GamificationApi {
     /// - `userIds` (query, `set_user_ids`): A list of up to 100 comma-separated user Ids
     /// - `reportsTo` (query, `set_reports_to`): The reportsTo used by ABAC policies.
     ///
-    /// Returns `m::InsightsSummary`.
+    /// Returns [`InsightsSummary`](crate::models::InsightsSummary).
     pub fn get_gamification_insights(&self) -> GetGamificationInsights {
         GetGamificationInsights {
             client: self.client.clone(),
@@ -436,7 +436,7 @@ impl GamificationApi {
     /// - `comparativePeriodStartWorkday` (query, required, `set_comparative_period_start_workday`): The start work day of comparative period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `primaryPeriodStartWorkday` (query, required, `set_primary_period_start_workday`): The start work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::InsightsDetails`.
+    /// Returns [`InsightsDetails`](crate::models::InsightsDetails).
     pub fn get_gamification_insights_details(&self) -> GetGamificationInsightsDetails {
         GetGamificationInsightsDetails {
             client: self.client.clone(),
@@ -462,7 +462,7 @@ impl GamificationApi {
     /// - `primaryPeriodStartWorkday` (query, required, `set_primary_period_start_workday`): The start work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `primaryPeriodEndWorkday` (query, required, `set_primary_period_end_workday`): The end work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::InsightsTrend`.
+    /// Returns [`InsightsTrend`](crate::models::InsightsTrend).
     pub fn get_gamification_insights_groups_trends(&self) -> GetGamificationInsightsGroupsTrends {
         GetGamificationInsightsGroupsTrends {
             client: self.client.clone(),
@@ -490,7 +490,7 @@ impl GamificationApi {
     /// - `primaryPeriodStartWorkday` (query, required, `set_primary_period_start_workday`): The start work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `primaryPeriodEndWorkday` (query, required, `set_primary_period_end_workday`): The end work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::InsightsTrend`.
+    /// Returns [`InsightsTrend`](crate::models::InsightsTrend).
     pub fn get_gamification_insights_groups_trends_all(&self) -> GetGamificationInsightsGroupsTrendsAll {
         GetGamificationInsightsGroupsTrendsAll {
             client: self.client.clone(),
@@ -517,7 +517,7 @@ impl GamificationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `100`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::InsightsAgents`.
+    /// Returns [`InsightsAgents`](crate::models::InsightsAgents).
     pub fn get_gamification_insights_managers(&self) -> GetGamificationInsightsManagers {
         GetGamificationInsightsManagers {
             client: self.client.clone(),
@@ -542,7 +542,7 @@ impl GamificationApi {
     /// - `startWorkday` (query, required, `set_start_workday`): The start work day. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `reportsTo` (query, `set_reports_to`): The reportsTo used by ABAC policies.
     ///
-    /// Returns `m::InsightsAgents`.
+    /// Returns [`InsightsAgents`](crate::models::InsightsAgents).
     pub fn get_gamification_insights_members(&self) -> GetGamificationInsightsMembers {
         GetGamificationInsightsMembers {
             client: self.client.clone(),
@@ -571,7 +571,7 @@ impl GamificationApi {
     /// - `userIds` (query, `set_user_ids`): A list of up to 100 comma-separated user Ids
     /// - `reportsTo` (query, `set_reports_to`): The reportsTo used by ABAC policies.
     ///
-    /// Returns `m::InsightsRankings`.
+    /// Returns [`InsightsRankings`](crate::models::InsightsRankings).
     pub fn get_gamification_insights_rankings(&self) -> GetGamificationInsightsRankings {
         GetGamificationInsightsRankings {
             client: self.client.clone(),
@@ -602,7 +602,7 @@ impl GamificationApi {
     /// - `primaryPeriodStartWorkday` (query, required, `set_primary_period_start_workday`): The start work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `primaryPeriodEndWorkday` (query, required, `set_primary_period_end_workday`): The end work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::UserInsightsTrend`.
+    /// Returns [`UserInsightsTrend`](crate::models::UserInsightsTrend).
     pub fn get_gamification_insights_trends(&self) -> GetGamificationInsightsTrends {
         GetGamificationInsightsTrends {
             client: self.client.clone(),
@@ -629,7 +629,7 @@ impl GamificationApi {
     /// - `comparativePeriodStartWorkday` (query, required, `set_comparative_period_start_workday`): The start work day of comparative period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `primaryPeriodStartWorkday` (query, required, `set_primary_period_start_workday`): The start work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::InsightsDetails`.
+    /// Returns [`InsightsDetails`](crate::models::InsightsDetails).
     pub fn get_gamification_insights_user_details(&self, user_id: impl Into<String>) -> GetGamificationInsightsUserDetails {
         GetGamificationInsightsUserDetails {
             client: self.client.clone(),
@@ -657,7 +657,7 @@ impl GamificationApi {
     /// - `primaryPeriodStartWorkday` (query, required, `set_primary_period_start_workday`): The start work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `primaryPeriodEndWorkday` (query, required, `set_primary_period_end_workday`): The end work day of primary period. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::UserInsightsTrend`.
+    /// Returns [`UserInsightsTrend`](crate::models::UserInsightsTrend).
     pub fn get_gamification_insights_user_trends(&self, user_id: impl Into<String>) -> GetGamificationInsightsUserTrends {
         GetGamificationInsightsUserTrends {
             client: self.client.clone(),
@@ -682,7 +682,7 @@ impl GamificationApi {
     /// - `endWorkday` (query, required, `set_end_workday`): End workday to retrieve for the leaderboard. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `metricId` (query, `set_metric_id`): Metric Id for which the leaderboard is to be generated. The total points is used if nothing is given.
     ///
-    /// Returns `m::Leaderboard`.
+    /// Returns [`Leaderboard`](crate::models::Leaderboard).
     pub fn get_gamification_leaderboard(&self) -> GetGamificationLeaderboard {
         GetGamificationLeaderboard {
             client: self.client.clone(),
@@ -704,7 +704,7 @@ impl GamificationApi {
     /// - `endWorkday` (query, required, `set_end_workday`): End workday to retrieve for the leaderboard. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `metricId` (query, `set_metric_id`): Metric Id for which the leaderboard is to be generated. The total points is used if nothing is given.
     ///
-    /// Returns `m::Leaderboard`.
+    /// Returns [`Leaderboard`](crate::models::Leaderboard).
     pub fn get_gamification_leaderboard_all(&self) -> GetGamificationLeaderboardAll {
         GetGamificationLeaderboardAll {
             client: self.client.clone(),
@@ -725,7 +725,7 @@ impl GamificationApi {
     /// - `filterType` (query, required, `set_filter_type`): Filter type for the query request.
     /// - `filterId` (query, required, `set_filter_id`): ID for the filter type. For example, division or performance profile Id
     ///
-    /// Returns `m::OverallBestPoints`.
+    /// Returns [`OverallBestPoints`](crate::models::OverallBestPoints).
     pub fn get_gamification_leaderboard_all_bestpoints(&self) -> GetGamificationLeaderboardAllBestpoints {
         GetGamificationLeaderboardAllBestpoints {
             client: self.client.clone(),
@@ -739,7 +739,7 @@ impl GamificationApi {
     ///
     /// `GET /api/v2/gamification/leaderboard/bestpoints` (`getGamificationLeaderboardBestpoints`)
     ///
-    /// Returns `m::OverallBestPoints`.
+    /// Returns [`OverallBestPoints`](crate::models::OverallBestPoints).
     pub fn get_gamification_leaderboard_bestpoints(&self) -> GetGamificationLeaderboardBestpoints {
         GetGamificationLeaderboardBestpoints {
             client: self.client.clone(),
@@ -753,7 +753,7 @@ impl GamificationApi {
     ///
     /// `GET /api/v2/gamification/metricdefinitions` (`getGamificationMetricdefinitions`)
     ///
-    /// Returns `m::GetMetricDefinitionsResponse`.
+    /// Returns [`GetMetricDefinitionsResponse`](crate::models::GetMetricDefinitionsResponse).
     pub fn get_gamification_metricdefinitions(&self) -> GetGamificationMetricdefinitions {
         GetGamificationMetricdefinitions {
             client: self.client.clone(),
@@ -768,7 +768,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `metricDefinitionId` (path, required, positional): metric definition id
     ///
-    /// Returns `m::MetricDefinition`.
+    /// Returns [`MetricDefinition`](crate::models::MetricDefinition).
     pub fn get_gamification_metricdefinition(&self, metric_definition_id: impl Into<String>) -> GetGamificationMetricdefinition {
         GetGamificationMetricdefinition {
             client: self.client.clone(),
@@ -781,7 +781,7 @@ impl GamificationApi {
     ///
     /// `GET /api/v2/gamification/profiles` (`getGamificationProfiles`)
     ///
-    /// Returns `m::GetProfilesResponse`.
+    /// Returns [`GetProfilesResponse`](crate::models::GetProfilesResponse).
     pub fn get_gamification_profiles(&self) -> GetGamificationProfiles {
         GetGamificationProfiles {
             client: self.client.clone(),
@@ -797,7 +797,7 @@ impl GamificationApi {
     /// - `body` (body, required, `set_body`): performanceProfile
     /// - `copyMetrics` (query, `set_copy_metrics`): Flag to copy metrics. If set to false, there will be no metrics associated with the new profile. If set to true or is absent (the default behavior), all metrics from the default profile will be copied over into the new profile. Default: `true`.
     ///
-    /// Returns `m::PerformanceProfile`.
+    /// Returns [`PerformanceProfile`](crate::models::PerformanceProfile).
     pub fn post_gamification_profiles(&self) -> PostGamificationProfiles {
         PostGamificationProfiles {
             client: self.client.clone(),
@@ -814,7 +814,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `workday` (query, `set_workday`): Target querying workday. If not provided, then queries the current performance profile. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::PerformanceProfile`.
+    /// Returns [`PerformanceProfile`](crate::models::PerformanceProfile).
     pub fn get_gamification_profiles_users_me(&self) -> GetGamificationProfilesUsersMe {
         GetGamificationProfilesUsersMe {
             client: self.client.clone(),
@@ -830,7 +830,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The date range of work day.
     ///
-    /// Returns `m::UserProfilesInDateRange`.
+    /// Returns [`UserProfilesInDateRange`](crate::models::UserProfilesInDateRange).
     pub fn post_gamification_profiles_users_me_query(&self) -> PostGamificationProfilesUsersMeQuery {
         PostGamificationProfilesUsersMeQuery {
             client: self.client.clone(),
@@ -847,7 +847,7 @@ impl GamificationApi {
     /// - `userId` (path, required, positional):
     /// - `workday` (query, `set_workday`): Target querying workday. If not provided, then queries the current performance profile. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::PerformanceProfile`.
+    /// Returns [`PerformanceProfile`](crate::models::PerformanceProfile).
     pub fn get_gamification_profiles_user(&self, user_id: impl Into<String>) -> GetGamificationProfilesUser {
         GetGamificationProfilesUser {
             client: self.client.clone(),
@@ -865,7 +865,7 @@ impl GamificationApi {
     /// - `userId` (path, required, positional): The ID of a user.
     /// - `body` (body, required, `set_body`): The date range of work day.
     ///
-    /// Returns `m::UserProfilesInDateRange`.
+    /// Returns [`UserProfilesInDateRange`](crate::models::UserProfilesInDateRange).
     pub fn post_gamification_profiles_user_query(&self, user_id: impl Into<String>) -> PostGamificationProfilesUserQuery {
         PostGamificationProfilesUserQuery {
             client: self.client.clone(),
@@ -882,7 +882,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `profileId` (path, required, positional): performanceProfileId
     ///
-    /// Returns `m::PerformanceProfile`.
+    /// Returns [`PerformanceProfile`](crate::models::PerformanceProfile).
     pub fn get_gamification_profile(&self, profile_id: impl Into<String>) -> GetGamificationProfile {
         GetGamificationProfile {
             client: self.client.clone(),
@@ -899,7 +899,7 @@ impl GamificationApi {
     /// - `profileId` (path, required, positional): performanceProfileId
     /// - `body` (body, `set_body`): performanceProfile
     ///
-    /// Returns `m::PerformanceProfile`.
+    /// Returns [`PerformanceProfile`](crate::models::PerformanceProfile).
     pub fn put_gamification_profile(&self, profile_id: impl Into<String>) -> PutGamificationProfile {
         PutGamificationProfile {
             client: self.client.clone(),
@@ -916,7 +916,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `profileId` (path, required, positional): performanceProfileId
     ///
-    /// Returns `m::PerformanceProfile`.
+    /// Returns [`PerformanceProfile`](crate::models::PerformanceProfile).
     pub fn post_gamification_profile_activate(&self, profile_id: impl Into<String>) -> PostGamificationProfileActivate {
         PostGamificationProfileActivate {
             client: self.client.clone(),
@@ -932,7 +932,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `profileId` (path, required, positional): performanceProfileId
     ///
-    /// Returns `m::PerformanceProfile`.
+    /// Returns [`PerformanceProfile`](crate::models::PerformanceProfile).
     pub fn post_gamification_profile_deactivate(&self, profile_id: impl Into<String>) -> PostGamificationProfileDeactivate {
         PostGamificationProfileDeactivate {
             client: self.client.clone(),
@@ -948,7 +948,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `profileId` (path, required, positional): Profile Id
     ///
-    /// Returns `m::MemberListing`.
+    /// Returns [`MemberListing`](crate::models::MemberListing).
     pub fn get_gamification_profile_members(&self, profile_id: impl Into<String>) -> GetGamificationProfileMembers {
         GetGamificationProfileMembers {
             client: self.client.clone(),
@@ -965,7 +965,7 @@ impl GamificationApi {
     /// - `profileId` (path, required, positional): Profile Id
     /// - `body` (body, required, `set_body`): assignUsers
     ///
-    /// Returns `m::Assignment`.
+    /// Returns [`Assignment`](crate::models::Assignment).
     pub fn post_gamification_profile_members(&self, profile_id: impl Into<String>) -> PostGamificationProfileMembers {
         PostGamificationProfileMembers {
             client: self.client.clone(),
@@ -983,7 +983,7 @@ impl GamificationApi {
     /// - `profileId` (path, required, positional): Profile Id
     /// - `body` (body, required, `set_body`): memberAssignments
     ///
-    /// Returns `m::AssignmentValidation`.
+    /// Returns [`AssignmentValidation`](crate::models::AssignmentValidation).
     pub fn post_gamification_profile_members_validate(&self, profile_id: impl Into<String>) -> PostGamificationProfileMembersValidate {
         PostGamificationProfileMembersValidate {
             client: self.client.clone(),
@@ -1003,7 +1003,7 @@ impl GamificationApi {
     /// - `workday` (query, `set_workday`): The objective query workday. If not specified, then it retrieves the current objective. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `metricIds` (query, `set_metric_ids`): List of metric ids to filter the response (Optional, comma-separated).
     ///
-    /// Returns `m::GetMetricResponse`.
+    /// Returns [`GetMetricResponse`](crate::models::GetMetricResponse).
     pub fn get_gamification_profile_metrics(&self, profile_id: impl Into<String>) -> GetGamificationProfileMetrics {
         GetGamificationProfileMetrics {
             client: self.client.clone(),
@@ -1023,7 +1023,7 @@ impl GamificationApi {
     /// - `profileId` (path, required, positional): Performance Profile Id
     /// - `body` (body, required, `set_body`): Metric
     ///
-    /// Returns `m::Metric`.
+    /// Returns [`Metric`](crate::models::Metric).
     pub fn post_gamification_profile_metrics(&self, profile_id: impl Into<String>) -> PostGamificationProfileMetrics {
         PostGamificationProfileMetrics {
             client: self.client.clone(),
@@ -1041,7 +1041,7 @@ impl GamificationApi {
     /// - `profileId` (path, required, positional): Performance Profile Id
     /// - `workday` (query, `set_workday`): The objective query workday. If not specified, then it retrieves the current objective. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::GetMetricsResponse`.
+    /// Returns [`GetMetricsResponse`](crate::models::GetMetricsResponse).
     pub fn get_gamification_profile_metrics_objectivedetails(&self, profile_id: impl Into<String>) -> GetGamificationProfileMetricsObjectivedetails {
         GetGamificationProfileMetricsObjectivedetails {
             client: self.client.clone(),
@@ -1060,7 +1060,7 @@ impl GamificationApi {
     /// - `metricId` (path, required, positional): Metric Id
     /// - `workday` (query, `set_workday`): The objective query workday. If not specified, then it retrieves the current objective. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::Metric`.
+    /// Returns [`Metric`](crate::models::Metric).
     pub fn get_gamification_profile_metric(&self, profile_id: impl Into<String>, metric_id: impl Into<String>) -> GetGamificationProfileMetric {
         GetGamificationProfileMetric {
             client: self.client.clone(),
@@ -1080,7 +1080,7 @@ impl GamificationApi {
     /// - `metricId` (path, required, positional): Metric Id
     /// - `body` (body, required, `set_body`): Metric
     ///
-    /// Returns `m::Metric`.
+    /// Returns [`Metric`](crate::models::Metric).
     pub fn put_gamification_profile_metric(&self, profile_id: impl Into<String>, metric_id: impl Into<String>) -> PutGamificationProfileMetric {
         PutGamificationProfileMetric {
             client: self.client.clone(),
@@ -1100,7 +1100,7 @@ impl GamificationApi {
     /// - `sourceMetricId` (path, required, positional): Source Metric Id
     /// - `body` (body, required, `set_body`): linkedMetric
     ///
-    /// Returns `m::Metric`.
+    /// Returns [`Metric`](crate::models::Metric).
     pub fn post_gamification_profile_metric_link(&self, source_profile_id: impl Into<String>, source_metric_id: impl Into<String>) -> PostGamificationProfileMetricLink {
         PostGamificationProfileMetricLink {
             client: self.client.clone(),
@@ -1119,7 +1119,7 @@ impl GamificationApi {
     /// - `workday` (query, required, `set_workday`): Target querying workday. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::WorkdayMetricListing`.
+    /// Returns [`WorkdayMetricListing`](crate::models::WorkdayMetricListing).
     pub fn get_gamification_scorecards(&self) -> GetGamificationScorecards {
         GetGamificationScorecards {
             client: self.client.clone(),
@@ -1137,7 +1137,7 @@ impl GamificationApi {
     /// - `startWorkday` (query, required, `set_start_workday`): Start workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `endWorkday` (query, required, `set_end_workday`): End workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::AttendanceStatusListing`.
+    /// Returns [`AttendanceStatusListing`](crate::models::AttendanceStatusListing).
     pub fn get_gamification_scorecards_attendance(&self) -> GetGamificationScorecardsAttendance {
         GetGamificationScorecardsAttendance {
             client: self.client.clone(),
@@ -1151,7 +1151,7 @@ impl GamificationApi {
     ///
     /// `GET /api/v2/gamification/scorecards/bestpoints` (`getGamificationScorecardsBestpoints`)
     ///
-    /// Returns `m::UserBestPoints`.
+    /// Returns [`UserBestPoints`](crate::models::UserBestPoints).
     pub fn get_gamification_scorecards_bestpoints(&self) -> GetGamificationScorecardsBestpoints {
         GetGamificationScorecardsBestpoints {
             client: self.client.clone(),
@@ -1166,7 +1166,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `endWorkday` (query, required, `set_end_workday`): End workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::AllTimePoints`.
+    /// Returns [`AllTimePoints`](crate::models::AllTimePoints).
     pub fn get_gamification_scorecards_points_alltime(&self) -> GetGamificationScorecardsPointsAlltime {
         GetGamificationScorecardsPointsAlltime {
             client: self.client.clone(),
@@ -1182,7 +1182,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `workday` (query, required, `set_workday`): The target workday. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::SingleWorkdayAveragePoints`.
+    /// Returns [`SingleWorkdayAveragePoints`](crate::models::SingleWorkdayAveragePoints).
     pub fn get_gamification_scorecards_points_average(&self) -> GetGamificationScorecardsPointsAverage {
         GetGamificationScorecardsPointsAverage {
             client: self.client.clone(),
@@ -1200,7 +1200,7 @@ impl GamificationApi {
     /// - `endWorkday` (query, required, `set_end_workday`): End workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `dayOfWeek` (query, `set_day_of_week`): Optional filter to specify which day of weeks to be included in the response
     ///
-    /// Returns `m::WorkdayPointsTrend`.
+    /// Returns [`WorkdayPointsTrend`](crate::models::WorkdayPointsTrend).
     pub fn get_gamification_scorecards_points_trends(&self) -> GetGamificationScorecardsPointsTrends {
         GetGamificationScorecardsPointsTrends {
             client: self.client.clone(),
@@ -1225,7 +1225,7 @@ impl GamificationApi {
     /// - `referenceWorkday` (query, `set_reference_workday`): Reference workday for the trend. Used to determine the associated metric definition. If not set, then the value of endWorkday is used. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `timeZone` (query, `set_time_zone`): Timezone for the workday. Defaults to UTC Default: `UTC`.
     ///
-    /// Returns `m::MetricValueTrendAverage`.
+    /// Returns [`MetricValueTrendAverage`](crate::models::MetricValueTrendAverage).
     pub fn get_gamification_scorecards_profile_metric_users_values_trends(&self, profile_id: impl Into<String>, metric_id: impl Into<String>) -> GetGamificationScorecardsProfileMetricUsersValuesTrends {
         GetGamificationScorecardsProfileMetricUsersValuesTrends {
             client: self.client.clone(),
@@ -1254,7 +1254,7 @@ impl GamificationApi {
     /// - `referenceWorkday` (query, `set_reference_workday`): Reference workday for the trend. Used to determine the associated metric definition. If not set, then the value of endWorkday is used. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `timeZone` (query, `set_time_zone`): Timezone for the workday. Defaults to UTC Default: `UTC`.
     ///
-    /// Returns `m::MetricValueTrendAverage`.
+    /// Returns [`MetricValueTrendAverage`](crate::models::MetricValueTrendAverage).
     pub fn get_gamification_scorecards_profile_metric_user_values_trends(&self, profile_id: impl Into<String>, metric_id: impl Into<String>, user_id: impl Into<String>) -> GetGamificationScorecardsProfileMetricUserValuesTrends {
         GetGamificationScorecardsProfileMetricUserValuesTrends {
             client: self.client.clone(),
@@ -1282,7 +1282,7 @@ impl GamificationApi {
     /// - `referenceWorkday` (query, `set_reference_workday`): Reference workday for the trend. Used to determine the associated metric definition. If not set, then the value of endWorkday is used. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `timeZone` (query, `set_time_zone`): Timezone for the workday. Defaults to UTC Default: `UTC`.
     ///
-    /// Returns `m::MetricValueTrendAverage`.
+    /// Returns [`MetricValueTrendAverage`](crate::models::MetricValueTrendAverage).
     pub fn get_gamification_scorecards_profile_metric_values_trends(&self, profile_id: impl Into<String>, metric_id: impl Into<String>) -> GetGamificationScorecardsProfileMetricValuesTrends {
         GetGamificationScorecardsProfileMetricValuesTrends {
             client: self.client.clone(),
@@ -1306,7 +1306,7 @@ impl GamificationApi {
     /// - `filterId` (query, required, `set_filter_id`): ID for the filter type.
     /// - `workday` (query, required, `set_workday`): The target workday. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::SingleWorkdayAveragePoints`.
+    /// Returns [`SingleWorkdayAveragePoints`](crate::models::SingleWorkdayAveragePoints).
     pub fn get_gamification_scorecards_users_points_average(&self) -> GetGamificationScorecardsUsersPointsAverage {
         GetGamificationScorecardsUsersPointsAverage {
             client: self.client.clone(),
@@ -1327,7 +1327,7 @@ impl GamificationApi {
     /// - `workday` (query, required, `set_workday`): The target workday. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `timeZone` (query, `set_time_zone`): Timezone for the workday. Defaults to UTC Default: `UTC`.
     ///
-    /// Returns `m::SingleWorkdayAverageValues`.
+    /// Returns [`SingleWorkdayAverageValues`](crate::models::SingleWorkdayAverageValues).
     pub fn get_gamification_scorecards_users_values_average(&self) -> GetGamificationScorecardsUsersValuesAverage {
         GetGamificationScorecardsUsersValuesAverage {
             client: self.client.clone(),
@@ -1350,7 +1350,7 @@ impl GamificationApi {
     /// - `endWorkday` (query, required, `set_end_workday`): End workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `timeZone` (query, `set_time_zone`): Timezone for the workday. Defaults to UTC Default: `UTC`.
     ///
-    /// Returns `m::WorkdayValuesTrend`.
+    /// Returns [`WorkdayValuesTrend`](crate::models::WorkdayValuesTrend).
     pub fn get_gamification_scorecards_users_values_trends(&self) -> GetGamificationScorecardsUsersValuesTrends {
         GetGamificationScorecardsUsersValuesTrends {
             client: self.client.clone(),
@@ -1372,7 +1372,7 @@ impl GamificationApi {
     /// - `workday` (query, required, `set_workday`): Target querying workday. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::WorkdayMetricListing`.
+    /// Returns [`WorkdayMetricListing`](crate::models::WorkdayMetricListing).
     pub fn get_gamification_scorecards_user(&self, user_id: impl Into<String>) -> GetGamificationScorecardsUser {
         GetGamificationScorecardsUser {
             client: self.client.clone(),
@@ -1392,7 +1392,7 @@ impl GamificationApi {
     /// - `startWorkday` (query, required, `set_start_workday`): Start workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `endWorkday` (query, required, `set_end_workday`): End workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::AttendanceStatusListing`.
+    /// Returns [`AttendanceStatusListing`](crate::models::AttendanceStatusListing).
     pub fn get_gamification_scorecards_user_attendance(&self, user_id: impl Into<String>) -> GetGamificationScorecardsUserAttendance {
         GetGamificationScorecardsUserAttendance {
             client: self.client.clone(),
@@ -1410,7 +1410,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `userId` (path, required, positional):
     ///
-    /// Returns `m::UserBestPoints`.
+    /// Returns [`UserBestPoints`](crate::models::UserBestPoints).
     pub fn get_gamification_scorecards_user_bestpoints(&self, user_id: impl Into<String>) -> GetGamificationScorecardsUserBestpoints {
         GetGamificationScorecardsUserBestpoints {
             client: self.client.clone(),
@@ -1427,7 +1427,7 @@ impl GamificationApi {
     /// - `userId` (path, required, positional):
     /// - `endWorkday` (query, required, `set_end_workday`): End workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::AllTimePoints`.
+    /// Returns [`AllTimePoints`](crate::models::AllTimePoints).
     pub fn get_gamification_scorecards_user_points_alltime(&self, user_id: impl Into<String>) -> GetGamificationScorecardsUserPointsAlltime {
         GetGamificationScorecardsUserPointsAlltime {
             client: self.client.clone(),
@@ -1447,7 +1447,7 @@ impl GamificationApi {
     /// - `endWorkday` (query, required, `set_end_workday`): End workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `dayOfWeek` (query, `set_day_of_week`): Optional filter to specify which day of weeks to be included in the response
     ///
-    /// Returns `m::WorkdayPointsTrend`.
+    /// Returns [`WorkdayPointsTrend`](crate::models::WorkdayPointsTrend).
     pub fn get_gamification_scorecards_user_points_trends(&self, user_id: impl Into<String>) -> GetGamificationScorecardsUserPointsTrends {
         GetGamificationScorecardsUserPointsTrends {
             client: self.client.clone(),
@@ -1469,7 +1469,7 @@ impl GamificationApi {
     /// - `endWorkday` (query, required, `set_end_workday`): End workday of querying workdays range. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `timeZone` (query, `set_time_zone`): Timezone for the workday. Defaults to UTC Default: `UTC`.
     ///
-    /// Returns `m::WorkdayValuesTrend`.
+    /// Returns [`WorkdayValuesTrend`](crate::models::WorkdayValuesTrend).
     pub fn get_gamification_scorecards_user_values_trends(&self, user_id: impl Into<String>) -> GetGamificationScorecardsUserValuesTrends {
         GetGamificationScorecardsUserValuesTrends {
             client: self.client.clone(),
@@ -1489,7 +1489,7 @@ impl GamificationApi {
     /// - `workday` (query, required, `set_workday`): The target workday. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `timeZone` (query, `set_time_zone`): Timezone for the workday. Defaults to UTC Default: `UTC`.
     ///
-    /// Returns `m::SingleWorkdayAverageValues`.
+    /// Returns [`SingleWorkdayAverageValues`](crate::models::SingleWorkdayAverageValues).
     pub fn get_gamification_scorecards_values_average(&self) -> GetGamificationScorecardsValuesAverage {
         GetGamificationScorecardsValuesAverage {
             client: self.client.clone(),
@@ -1510,7 +1510,7 @@ impl GamificationApi {
     /// - `referenceWorkday` (query, `set_reference_workday`): Reference workday for the trend. Used to determine the profile of the user as of this date. If not set, then the user's current profile will be used. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `timeZone` (query, `set_time_zone`): Timezone for the workday. Defaults to UTC Default: `UTC`.
     ///
-    /// Returns `m::WorkdayValuesTrend`.
+    /// Returns [`WorkdayValuesTrend`](crate::models::WorkdayValuesTrend).
     pub fn get_gamification_scorecards_values_trends(&self) -> GetGamificationScorecardsValuesTrends {
         GetGamificationScorecardsValuesTrends {
             client: self.client.clone(),
@@ -1527,7 +1527,7 @@ impl GamificationApi {
     ///
     /// `GET /api/v2/gamification/status` (`getGamificationStatus`)
     ///
-    /// Returns `m::GamificationStatus`.
+    /// Returns [`GamificationStatus`](crate::models::GamificationStatus).
     pub fn get_gamification_status(&self) -> GetGamificationStatus {
         GetGamificationStatus {
             client: self.client.clone(),
@@ -1542,7 +1542,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `status` (body, required, `set_status`): Gamification status
     ///
-    /// Returns `m::GamificationStatus`.
+    /// Returns [`GamificationStatus`](crate::models::GamificationStatus).
     pub fn put_gamification_status(&self) -> PutGamificationStatus {
         PutGamificationStatus {
             client: self.client.clone(),
@@ -1555,7 +1555,7 @@ impl GamificationApi {
     ///
     /// `GET /api/v2/gamification/templates` (`getGamificationTemplates`)
     ///
-    /// Returns `m::GetTemplatesResponse`.
+    /// Returns [`GetTemplatesResponse`](crate::models::GetTemplatesResponse).
     pub fn get_gamification_templates(&self) -> GetGamificationTemplates {
         GetGamificationTemplates {
             client: self.client.clone(),
@@ -1570,7 +1570,7 @@ impl GamificationApi {
     /// Parameters:
     /// - `templateId` (path, required, positional): template id
     ///
-    /// Returns `m::ObjectiveTemplate`.
+    /// Returns [`ObjectiveTemplate`](crate::models::ObjectiveTemplate).
     pub fn get_gamification_template(&self, template_id: impl Into<String>) -> GetGamificationTemplate {
         GetGamificationTemplate {
             client: self.client.clone(),

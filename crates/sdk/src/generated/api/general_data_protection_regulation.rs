@@ -39,7 +39,7 @@ impl GeneralDataProtectionRegulationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::GDPRRequestEntityListing`.
+    /// Returns [`GDPRRequestEntityListing`](crate::models::GDPRRequestEntityListing).
     pub fn get_gdpr_requests(&self) -> GetGdprRequests {
         GetGdprRequests {
             client: self.client.clone(),
@@ -57,7 +57,7 @@ impl GeneralDataProtectionRegulationApi {
     /// - `body` (body, required, `set_body`): GDPR request
     /// - `deleteConfirmed` (query, `set_delete_confirmed`): Confirm delete Default: `false`.
     ///
-    /// Returns `m::GDPRRequest`.
+    /// Returns [`GDPRRequest`](crate::models::GDPRRequest).
     pub fn post_gdpr_requests(&self) -> PostGdprRequests {
         PostGdprRequests {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl GeneralDataProtectionRegulationApi {
     /// Parameters:
     /// - `requestId` (path, required, positional): Request id
     ///
-    /// Returns `m::GDPRRequest`.
+    /// Returns [`GDPRRequest`](crate::models::GDPRRequest).
     pub fn get_gdpr_request(&self, request_id: impl Into<String>) -> GetGdprRequest {
         GetGdprRequest {
             client: self.client.clone(),
@@ -91,7 +91,7 @@ impl GeneralDataProtectionRegulationApi {
     /// - `searchType` (query, required, `set_search_type`): Search Type
     /// - `searchValue` (query, required, `set_search_value`): Search Value
     ///
-    /// Returns `m::GDPRSubjectEntityListing`.
+    /// Returns [`GDPRSubjectEntityListing`](crate::models::GDPRSubjectEntityListing).
     pub fn get_gdpr_subjects(&self) -> GetGdprSubjects {
         GetGdprSubjects {
             client: self.client.clone(),

@@ -35,7 +35,7 @@ impl GeolocationApi {
     ///
     /// `GET /api/v2/geolocations/settings` (`getGeolocationsSettings`)
     ///
-    /// Returns `m::GeolocationSettings`.
+    /// Returns [`GeolocationSettings`](crate::models::GeolocationSettings).
     pub fn get_geolocations_settings(&self) -> GetGeolocationsSettings {
         GetGeolocationsSettings {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl GeolocationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Geolocation settings
     ///
-    /// Returns `m::GeolocationSettings`.
+    /// Returns [`GeolocationSettings`](crate::models::GeolocationSettings).
     pub fn patch_geolocations_settings(&self) -> PatchGeolocationsSettings {
         PatchGeolocationsSettings {
             client: self.client.clone(),
@@ -67,7 +67,7 @@ impl GeolocationApi {
     /// - `userId` (path, required, positional): user Id
     /// - `clientId` (path, required, positional): client Id
     ///
-    /// Returns `m::Geolocation`.
+    /// Returns [`Geolocation`](crate::models::Geolocation).
     pub fn get_user_geolocation(&self, user_id: impl Into<String>, client_id: impl Into<String>) -> GetUserGeolocation {
         GetUserGeolocation {
             client: self.client.clone(),
@@ -88,7 +88,7 @@ impl GeolocationApi {
     /// - `clientId` (path, required, positional): client Id
     /// - `body` (body, required, `set_body`): Geolocation
     ///
-    /// Returns `m::Geolocation`.
+    /// Returns [`Geolocation`](crate::models::Geolocation).
     pub fn patch_user_geolocation(&self, user_id: impl Into<String>, client_id: impl Into<String>) -> PatchUserGeolocation {
         PatchUserGeolocation {
             client: self.client.clone(),

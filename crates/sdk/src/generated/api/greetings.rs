@@ -39,7 +39,7 @@ impl GreetingsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::DomainEntityListing`.
+    /// Returns [`DomainEntityListing`](crate::models::DomainEntityListing).
     pub fn get_greetings(&self) -> GetGreetings {
         GetGreetings {
             client: self.client.clone(),
@@ -56,7 +56,7 @@ impl GreetingsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The Greeting to create
     ///
-    /// Returns `m::Greeting`.
+    /// Returns [`Greeting`](crate::models::Greeting).
     pub fn post_greetings(&self) -> PostGreetings {
         PostGreetings {
             client: self.client.clone(),
@@ -69,7 +69,7 @@ impl GreetingsApi {
     ///
     /// `GET /api/v2/greetings/defaults` (`getGreetingsDefaults`)
     ///
-    /// Returns `m::DefaultGreetingList`.
+    /// Returns [`DefaultGreetingList`](crate::models::DefaultGreetingList).
     pub fn get_greetings_defaults(&self) -> GetGreetingsDefaults {
         GetGreetingsDefaults {
             client: self.client.clone(),
@@ -84,7 +84,7 @@ impl GreetingsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The updated defaultGreetingList
     ///
-    /// Returns `m::DefaultGreetingList`.
+    /// Returns [`DefaultGreetingList`](crate::models::DefaultGreetingList).
     pub fn put_greetings_defaults(&self) -> PutGreetingsDefaults {
         PutGreetingsDefaults {
             client: self.client.clone(),
@@ -100,7 +100,7 @@ impl GreetingsApi {
     /// Parameters:
     /// - `greetingId` (path, required, positional): Greeting ID
     ///
-    /// Returns `m::Greeting`.
+    /// Returns [`Greeting`](crate::models::Greeting).
     pub fn get_greeting(&self, greeting_id: impl Into<String>) -> GetGreeting {
         GetGreeting {
             client: self.client.clone(),
@@ -117,7 +117,7 @@ impl GreetingsApi {
     /// - `greetingId` (path, required, positional): Greeting ID
     /// - `body` (body, required, `set_body`): The updated Greeting
     ///
-    /// Returns `m::Greeting`.
+    /// Returns [`Greeting`](crate::models::Greeting).
     pub fn put_greeting(&self, greeting_id: impl Into<String>) -> PutGreeting {
         PutGreeting {
             client: self.client.clone(),
@@ -151,7 +151,7 @@ impl GreetingsApi {
     /// - `greetingId` (path, required, positional): Greeting ID
     /// - `formatId` (query, `set_format_id`): The desired media format. Default: `WAV`.
     ///
-    /// Returns `m::GreetingMediaInfo`.
+    /// Returns [`GreetingMediaInfo`](crate::models::GreetingMediaInfo).
     pub fn get_greeting_downloads(&self, greeting_id: impl Into<String>) -> GetGreetingDownloads {
         GetGreetingDownloads {
             client: self.client.clone(),
@@ -169,7 +169,7 @@ impl GreetingsApi {
     /// - `greetingId` (path, required, positional): Greeting ID
     /// - `formatId` (query, `set_format_id`): The desired media format. Default: `WAV`.
     ///
-    /// Returns `m::GreetingMediaInfo`.
+    /// Returns [`GreetingMediaInfo`](crate::models::GreetingMediaInfo).
     pub fn get_greeting_groups_downloads(&self, greeting_id: impl Into<String>) -> GetGreetingGroupsDownloads {
         GetGreetingGroupsDownloads {
             client: self.client.clone(),
@@ -189,7 +189,7 @@ impl GreetingsApi {
     /// - `greetingId` (path, required, positional): Greeting ID
     /// - `formatId` (query, `set_format_id`): The desired media format. Default: `WAV`.
     ///
-    /// Returns `m::GreetingMediaInfo`.
+    /// Returns [`GreetingMediaInfo`](crate::models::GreetingMediaInfo).
     pub fn get_greeting_media(&self, greeting_id: impl Into<String>) -> GetGreetingMedia {
         GetGreetingMedia {
             client: self.client.clone(),
@@ -207,7 +207,7 @@ impl GreetingsApi {
     /// - `greetingId` (path, required, positional): Greeting ID
     /// - `formatId` (query, `set_format_id`): The desired media format. Default: `WAV`.
     ///
-    /// Returns `m::GreetingMediaInfo`.
+    /// Returns [`GreetingMediaInfo`](crate::models::GreetingMediaInfo).
     pub fn get_greeting_users_downloads(&self, greeting_id: impl Into<String>) -> GetGreetingUsersDownloads {
         GetGreetingUsersDownloads {
             client: self.client.clone(),
@@ -226,7 +226,7 @@ impl GreetingsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::GreetingListing`.
+    /// Returns [`GreetingListing`](crate::models::GreetingListing).
     pub fn get_group_greetings(&self, group_id: impl Into<String>) -> GetGroupGreetings {
         GetGroupGreetings {
             client: self.client.clone(),
@@ -245,7 +245,7 @@ impl GreetingsApi {
     /// - `groupId` (path, required, positional): Group ID
     /// - `body` (body, required, `set_body`): The Greeting to create
     ///
-    /// Returns `m::Greeting`.
+    /// Returns [`Greeting`](crate::models::Greeting).
     pub fn post_group_greetings(&self, group_id: impl Into<String>) -> PostGroupGreetings {
         PostGroupGreetings {
             client: self.client.clone(),
@@ -262,7 +262,7 @@ impl GreetingsApi {
     /// Parameters:
     /// - `groupId` (path, required, positional): Group ID
     ///
-    /// Returns `m::DefaultGreetingList`.
+    /// Returns [`DefaultGreetingList`](crate::models::DefaultGreetingList).
     pub fn get_group_greetings_defaults(&self, group_id: impl Into<String>) -> GetGroupGreetingsDefaults {
         GetGroupGreetingsDefaults {
             client: self.client.clone(),
@@ -279,7 +279,7 @@ impl GreetingsApi {
     /// - `groupId` (path, required, positional): Group ID
     /// - `body` (body, required, `set_body`): The updated defaultGreetingList
     ///
-    /// Returns `m::DefaultGreetingList`.
+    /// Returns [`DefaultGreetingList`](crate::models::DefaultGreetingList).
     pub fn put_group_greetings_defaults(&self, group_id: impl Into<String>) -> PutGroupGreetingsDefaults {
         PutGroupGreetingsDefaults {
             client: self.client.clone(),
@@ -298,7 +298,7 @@ impl GreetingsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::DomainEntityListing`.
+    /// Returns [`DomainEntityListing`](crate::models::DomainEntityListing).
     pub fn get_user_greetings(&self, user_id: impl Into<String>) -> GetUserGreetings {
         GetUserGreetings {
             client: self.client.clone(),
@@ -317,7 +317,7 @@ impl GreetingsApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): The Greeting to create
     ///
-    /// Returns `m::Greeting`.
+    /// Returns [`Greeting`](crate::models::Greeting).
     pub fn post_user_greetings(&self, user_id: impl Into<String>) -> PostUserGreetings {
         PostUserGreetings {
             client: self.client.clone(),
@@ -334,7 +334,7 @@ impl GreetingsApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::DefaultGreetingList`.
+    /// Returns [`DefaultGreetingList`](crate::models::DefaultGreetingList).
     pub fn get_user_greetings_defaults(&self, user_id: impl Into<String>) -> GetUserGreetingsDefaults {
         GetUserGreetingsDefaults {
             client: self.client.clone(),
@@ -351,7 +351,7 @@ impl GreetingsApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): The updated defaultGreetingList
     ///
-    /// Returns `m::DefaultGreetingList`.
+    /// Returns [`DefaultGreetingList`](crate::models::DefaultGreetingList).
     pub fn put_user_greetings_defaults(&self, user_id: impl Into<String>) -> PutUserGreetingsDefaults {
         PutUserGreetingsDefaults {
             client: self.client.clone(),

@@ -40,7 +40,7 @@ impl GroupsApi {
     /// Parameters:
     /// - `type` (query, required, `set_type`): Field type
     ///
-    /// Returns `m::FieldConfig`.
+    /// Returns [`FieldConfig`](crate::models::FieldConfig).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_fieldconfig(&self) -> GetFieldconfig {
         GetFieldconfig {
@@ -61,7 +61,7 @@ impl GroupsApi {
     /// - `jabberId` (query, `set_jabber_id`): A list of jabberIds to fetch by bulk (cannot be used with the "id" parameter)
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ASC`.
     ///
-    /// Returns `m::GroupEntityListing`.
+    /// Returns [`GroupEntityListing`](crate::models::GroupEntityListing).
     pub fn get_groups(&self) -> GetGroups {
         GetGroups {
             client: self.client.clone(),
@@ -81,7 +81,7 @@ impl GroupsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Group
     ///
-    /// Returns `m::Group`.
+    /// Returns [`Group`](crate::models::Group).
     pub fn post_groups(&self) -> PostGroups {
         PostGroups {
             client: self.client.clone(),
@@ -101,7 +101,7 @@ impl GroupsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Group query to preview
     ///
-    /// Returns `m::DynamicGroupQueryPreview`.
+    /// Returns [`DynamicGroupQueryPreview`](crate::models::DynamicGroupQueryPreview).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_groups_dynamicsettings_preview(&self) -> PostGroupsDynamicsettingsPreview {
         PostGroupsDynamicsettingsPreview {
@@ -119,7 +119,7 @@ impl GroupsApi {
     /// - `q64` (query, required, `set_q64`): q64
     /// - `expand` (query, `set_expand`): expand
     ///
-    /// Returns `m::GroupsSearchResponse`.
+    /// Returns [`GroupsSearchResponse`](crate::models::GroupsSearchResponse).
     pub fn get_groups_search(&self) -> GetGroupsSearch {
         GetGroupsSearch {
             client: self.client.clone(),
@@ -136,7 +136,7 @@ impl GroupsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::GroupsSearchResponse`.
+    /// Returns [`GroupsSearchResponse`](crate::models::GroupsSearchResponse).
     pub fn post_groups_search(&self) -> PostGroupsSearch {
         PostGroupsSearch {
             client: self.client.clone(),
@@ -152,7 +152,7 @@ impl GroupsApi {
     /// Parameters:
     /// - `groupId` (path, required, positional): Group ID
     ///
-    /// Returns `m::Group`.
+    /// Returns [`Group`](crate::models::Group).
     pub fn get_group(&self, group_id: impl Into<String>) -> GetGroup {
         GetGroup {
             client: self.client.clone(),
@@ -169,7 +169,7 @@ impl GroupsApi {
     /// - `groupId` (path, required, positional): Group ID
     /// - `body` (body, `set_body`): Group
     ///
-    /// Returns `m::Group`.
+    /// Returns [`Group`](crate::models::Group).
     pub fn put_group(&self, group_id: impl Into<String>) -> PutGroup {
         PutGroup {
             client: self.client.clone(),
@@ -204,7 +204,7 @@ impl GroupsApi {
     /// Parameters:
     /// - `groupId` (path, required, positional): Group ID
     ///
-    /// Returns `m::DynamicGroupDefinition`.
+    /// Returns [`DynamicGroupDefinition`](crate::models::DynamicGroupDefinition).
     pub fn get_group_dynamicsettings(&self, group_id: impl Into<String>) -> GetGroupDynamicsettings {
         GetGroupDynamicsettings {
             client: self.client.clone(),
@@ -258,7 +258,7 @@ impl GroupsApi {
     /// Parameters:
     /// - `groupId` (path, required, positional): Group ID
     ///
-    /// Returns `m::UserEntityListing`.
+    /// Returns [`UserEntityListing`](crate::models::UserEntityListing).
     pub fn get_group_individuals(&self, group_id: impl Into<String>) -> GetGroupIndividuals {
         GetGroupIndividuals {
             client: self.client.clone(),
@@ -278,7 +278,7 @@ impl GroupsApi {
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ASC`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::UserEntityListing`.
+    /// Returns [`UserEntityListing`](crate::models::UserEntityListing).
     pub fn get_group_members(&self, group_id: impl Into<String>) -> GetGroupMembers {
         GetGroupMembers {
             client: self.client.clone(),
@@ -339,7 +339,7 @@ impl GroupsApi {
     /// - `groupId` (path, required, positional): groupId
     /// - `fields` (query, `set_fields`): Comma separated fields to return.  Allowable values can be found by querying /api/v2/fieldconfig?type=group and using the key for the elements returned by the fieldList
     ///
-    /// Returns `m::GroupProfile`.
+    /// Returns [`GroupProfile`](crate::models::GroupProfile).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_group_profile(&self, group_id: impl Into<String>) -> GetGroupProfile {
         GetGroupProfile {
@@ -365,7 +365,7 @@ impl GroupsApi {
     /// - `jabberId` (query, `set_jabber_id`): A list of jabberIds to fetch by bulk (cannot be used with the "id" parameter)
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ASC`.
     ///
-    /// Returns `m::GroupProfileEntityListing`.
+    /// Returns [`GroupProfileEntityListing`](crate::models::GroupProfileEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_profiles_groups(&self) -> GetProfilesGroups {
         GetProfilesGroups {

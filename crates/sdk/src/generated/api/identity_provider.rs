@@ -35,7 +35,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders` (`getIdentityproviders`)
     ///
-    /// Returns `m::IdentityProviderEntityListing`.
+    /// Returns [`IdentityProviderEntityListing`](crate::models::IdentityProviderEntityListing).
     pub fn get_identityproviders(&self) -> GetIdentityproviders {
         GetIdentityproviders {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::CustomProvider`.
+    /// Returns [`CustomProvider`](crate::models::CustomProvider).
     pub fn post_identityproviders(&self) -> PostIdentityproviders {
         PostIdentityproviders {
             client: self.client.clone(),
@@ -63,7 +63,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/adfs` (`getIdentityprovidersAdfs`)
     ///
-    /// Returns `m::ADFS`.
+    /// Returns [`ADFS`](crate::models::ADFS).
     pub fn get_identityproviders_adfs(&self) -> GetIdentityprovidersAdfs {
         GetIdentityprovidersAdfs {
             client: self.client.clone(),
@@ -78,7 +78,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_adfs(&self) -> PutIdentityprovidersAdfs {
         PutIdentityprovidersAdfs {
             client: self.client.clone(),
@@ -103,7 +103,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/cic` (`getIdentityprovidersCic`)
     ///
-    /// Returns `m::CustomerInteractionCenter`.
+    /// Returns [`CustomerInteractionCenter`](crate::models::CustomerInteractionCenter).
     pub fn get_identityproviders_cic(&self) -> GetIdentityprovidersCic {
         GetIdentityprovidersCic {
             client: self.client.clone(),
@@ -118,7 +118,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_cic(&self) -> PutIdentityprovidersCic {
         PutIdentityprovidersCic {
             client: self.client.clone(),
@@ -143,7 +143,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/generic` (`getIdentityprovidersGeneric`)
     ///
-    /// Returns `m::GenericSAML`.
+    /// Returns [`GenericSAML`](crate::models::GenericSAML).
     pub fn get_identityproviders_generic(&self) -> GetIdentityprovidersGeneric {
         GetIdentityprovidersGeneric {
             client: self.client.clone(),
@@ -158,7 +158,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_generic(&self) -> PutIdentityprovidersGeneric {
         PutIdentityprovidersGeneric {
             client: self.client.clone(),
@@ -183,7 +183,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/gsuite` (`getIdentityprovidersGsuite`)
     ///
-    /// Returns `m::GSuite`.
+    /// Returns [`GSuite`](crate::models::GSuite).
     pub fn get_identityproviders_gsuite(&self) -> GetIdentityprovidersGsuite {
         GetIdentityprovidersGsuite {
             client: self.client.clone(),
@@ -198,7 +198,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_gsuite(&self) -> PutIdentityprovidersGsuite {
         PutIdentityprovidersGsuite {
             client: self.client.clone(),
@@ -223,7 +223,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/identitynow` (`getIdentityprovidersIdentitynow`)
     ///
-    /// Returns `m::IdentityNow`.
+    /// Returns [`IdentityNow`](crate::models::IdentityNow).
     pub fn get_identityproviders_identitynow(&self) -> GetIdentityprovidersIdentitynow {
         GetIdentityprovidersIdentitynow {
             client: self.client.clone(),
@@ -238,7 +238,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityNow`.
+    /// Returns [`IdentityNow`](crate::models::IdentityNow).
     pub fn put_identityproviders_identitynow(&self) -> PutIdentityprovidersIdentitynow {
         PutIdentityprovidersIdentitynow {
             client: self.client.clone(),
@@ -263,7 +263,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/okta` (`getIdentityprovidersOkta`)
     ///
-    /// Returns `m::Okta`.
+    /// Returns [`Okta`](crate::models::Okta).
     pub fn get_identityproviders_okta(&self) -> GetIdentityprovidersOkta {
         GetIdentityprovidersOkta {
             client: self.client.clone(),
@@ -278,7 +278,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_okta(&self) -> PutIdentityprovidersOkta {
         PutIdentityprovidersOkta {
             client: self.client.clone(),
@@ -303,7 +303,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/onelogin` (`getIdentityprovidersOnelogin`)
     ///
-    /// Returns `m::OneLogin`.
+    /// Returns [`OneLogin`](crate::models::OneLogin).
     pub fn get_identityproviders_onelogin(&self) -> GetIdentityprovidersOnelogin {
         GetIdentityprovidersOnelogin {
             client: self.client.clone(),
@@ -318,7 +318,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_onelogin(&self) -> PutIdentityprovidersOnelogin {
         PutIdentityprovidersOnelogin {
             client: self.client.clone(),
@@ -343,7 +343,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/ping` (`getIdentityprovidersPing`)
     ///
-    /// Returns `m::PingIdentity`.
+    /// Returns [`PingIdentity`](crate::models::PingIdentity).
     pub fn get_identityproviders_ping(&self) -> GetIdentityprovidersPing {
         GetIdentityprovidersPing {
             client: self.client.clone(),
@@ -358,7 +358,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_ping(&self) -> PutIdentityprovidersPing {
         PutIdentityprovidersPing {
             client: self.client.clone(),
@@ -383,7 +383,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/purecloud` (`getIdentityprovidersPurecloud`)
     ///
-    /// Returns `m::PureCloud`.
+    /// Returns [`PureCloud`](crate::models::PureCloud).
     pub fn get_identityproviders_purecloud(&self) -> GetIdentityprovidersPurecloud {
         GetIdentityprovidersPurecloud {
             client: self.client.clone(),
@@ -398,7 +398,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_purecloud(&self) -> PutIdentityprovidersPurecloud {
         PutIdentityprovidersPurecloud {
             client: self.client.clone(),
@@ -423,7 +423,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/pureengage` (`getIdentityprovidersPureengage`)
     ///
-    /// Returns `m::PureEngage`.
+    /// Returns [`PureEngage`](crate::models::PureEngage).
     pub fn get_identityproviders_pureengage(&self) -> GetIdentityprovidersPureengage {
         GetIdentityprovidersPureengage {
             client: self.client.clone(),
@@ -438,7 +438,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_pureengage(&self) -> PutIdentityprovidersPureengage {
         PutIdentityprovidersPureengage {
             client: self.client.clone(),
@@ -463,7 +463,7 @@ impl IdentityProviderApi {
     ///
     /// `GET /api/v2/identityproviders/salesforce` (`getIdentityprovidersSalesforce`)
     ///
-    /// Returns `m::Salesforce`.
+    /// Returns [`Salesforce`](crate::models::Salesforce).
     pub fn get_identityproviders_salesforce(&self) -> GetIdentityprovidersSalesforce {
         GetIdentityprovidersSalesforce {
             client: self.client.clone(),
@@ -478,7 +478,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::IdentityProvider`.
+    /// Returns [`IdentityProvider`](crate::models::IdentityProvider).
     pub fn put_identityproviders_salesforce(&self) -> PutIdentityprovidersSalesforce {
         PutIdentityprovidersSalesforce {
             client: self.client.clone(),
@@ -506,7 +506,7 @@ impl IdentityProviderApi {
     /// Parameters:
     /// - `providerId` (path, required, positional): Provider ID
     ///
-    /// Returns `m::CustomProvider`.
+    /// Returns [`CustomProvider`](crate::models::CustomProvider).
     pub fn get_identityprovider(&self, provider_id: impl Into<String>) -> GetIdentityprovider {
         GetIdentityprovider {
             client: self.client.clone(),
@@ -523,7 +523,7 @@ impl IdentityProviderApi {
     /// - `providerId` (path, required, positional): Provider ID
     /// - `body` (body, required, `set_body`): Provider
     ///
-    /// Returns `m::CustomProvider`.
+    /// Returns [`CustomProvider`](crate::models::CustomProvider).
     pub fn put_identityprovider(&self, provider_id: impl Into<String>) -> PutIdentityprovider {
         PutIdentityprovider {
             client: self.client.clone(),

@@ -49,7 +49,7 @@ impl InfrastructureAsCodeApi {
     /// - `classification` (query, `set_classification`): Filter by classification
     /// - `tags` (query, `set_tags`): Filter by tags
     ///
-    /// Returns `m::AcceleratorList`.
+    /// Returns [`AcceleratorList`](crate::models::AcceleratorList).
     pub fn get_infrastructureascode_accelerators(&self) -> GetInfrastructureascodeAccelerators {
         GetInfrastructureascodeAccelerators {
             client: self.client.clone(),
@@ -77,7 +77,7 @@ impl InfrastructureAsCodeApi {
     /// - `acceleratorId` (path, required, positional): Accelerator ID
     /// - `preferredLanguage` (query, `set_preferred_language`): Preferred Language Default: `en-US`.
     ///
-    /// Returns `m::AcceleratorSpecification`.
+    /// Returns [`AcceleratorSpecification`](crate::models::AcceleratorSpecification).
     pub fn get_infrastructureascode_accelerator(&self, accelerator_id: impl Into<String>) -> GetInfrastructureascodeAccelerator {
         GetInfrastructureascodeAccelerator {
             client: self.client.clone(),
@@ -102,7 +102,7 @@ impl InfrastructureAsCodeApi {
     /// - `submittedBy` (query, `set_submitted_by`): Find only jobs submitted by this user
     /// - `status` (query, `set_status`): Find only jobs in this state
     ///
-    /// Returns `m::InfrastructureascodeJob`.
+    /// Returns [`InfrastructureascodeJob`](crate::models::InfrastructureascodeJob).
     pub fn get_infrastructureascode_jobs(&self) -> GetInfrastructureascodeJobs {
         GetInfrastructureascodeJobs {
             client: self.client.clone(),
@@ -126,7 +126,7 @@ impl InfrastructureAsCodeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::InfrastructureascodeJob`.
+    /// Returns [`InfrastructureascodeJob`](crate::models::InfrastructureascodeJob).
     pub fn post_infrastructureascode_jobs(&self) -> PostInfrastructureascodeJobs {
         PostInfrastructureascodeJobs {
             client: self.client.clone(),
@@ -145,7 +145,7 @@ impl InfrastructureAsCodeApi {
     /// - `jobId` (path, required, positional): Job ID
     /// - `details` (query, `set_details`): Include details of execution, including job results or error information Default: `false`.
     ///
-    /// Returns `m::InfrastructureascodeJob`.
+    /// Returns [`InfrastructureascodeJob`](crate::models::InfrastructureascodeJob).
     pub fn get_infrastructureascode_job(&self, job_id: impl Into<String>) -> GetInfrastructureascodeJob {
         GetInfrastructureascodeJob {
             client: self.client.clone(),

@@ -47,7 +47,7 @@ impl IntegrationsApi {
     /// - `reportedState` (query, `set_reported_state`): Filter integrations by reported state (case-insensitive)
     /// - `credentialId` (query, `set_credential_id`): Filter integrations by credential ID
     ///
-    /// Returns `m::IntegrationEntityListing`.
+    /// Returns [`IntegrationEntityListing`](crate::models::IntegrationEntityListing).
     pub fn get_integrations(&self) -> GetIntegrations {
         GetIntegrations {
             client: self.client.clone(),
@@ -72,7 +72,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `body` (body, `set_body`): Integration
     ///
-    /// Returns `m::Integration`.
+    /// Returns [`Integration`](crate::models::Integration).
     pub fn post_integrations(&self) -> PostIntegrations {
         PostIntegrations {
             client: self.client.clone(),
@@ -99,7 +99,7 @@ impl IntegrationsApi {
     /// - `includeAuthActions` (query, `set_include_auth_actions`): Whether or not to include authentication actions in the response. These actions are not directly executable. Some integrations create them and will run them as needed to refresh authentication information for other actions. Default: `false`.
     /// - `includeConfig` (query, `set_include_config`): Return config in response. Default: `false`.
     ///
-    /// Returns `m::ActionEntityListing`.
+    /// Returns [`ActionEntityListing`](crate::models::ActionEntityListing).
     pub fn get_integrations_actions(&self) -> GetIntegrationsActions {
         GetIntegrationsActions {
             client: self.client.clone(),
@@ -126,7 +126,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Input used to create Action.
     ///
-    /// Returns `m::Action`.
+    /// Returns [`Action`](crate::models::Action).
     pub fn post_integrations_actions(&self) -> PostIntegrationsActions {
         PostIntegrationsActions {
             client: self.client.clone(),
@@ -148,7 +148,7 @@ impl IntegrationsApi {
     /// - `sortOrder` (query, `set_sort_order`): Direction to sort 'sortBy' field. Default: `asc`.
     /// - `secure` (query, `set_secure`): Filter to only include secure actions. True will only include actions marked secured. False will include only unsecure actions. Do not use filter if you want all Actions.
     ///
-    /// Returns `m::CategoryEntityListing`.
+    /// Returns [`CategoryEntityListing`](crate::models::CategoryEntityListing).
     pub fn get_integrations_actions_categories(&self) -> GetIntegrationsActionsCategories {
         GetIntegrationsActionsCategories {
             client: self.client.clone(),
@@ -171,7 +171,7 @@ impl IntegrationsApi {
     /// - `status` (query, `set_status`): Indicates the validity of the certificate in question.
     /// - `type` (query, `set_type`): Indicates the type of the certificate.
     ///
-    /// Returns `m::ActionCertificateListing`.
+    /// Returns [`ActionCertificateListing`](crate::models::ActionCertificateListing).
     pub fn get_integrations_actions_certificates(&self) -> GetIntegrationsActionsCertificates {
         GetIntegrationsActionsCertificates {
             client: self.client.clone(),
@@ -185,7 +185,7 @@ impl IntegrationsApi {
     ///
     /// `GET /api/v2/integrations/actions/certificates/truststore` (`getIntegrationsActionsCertificatesTruststore`)
     ///
-    /// Returns `m::TrustedCertificates`.
+    /// Returns [`TrustedCertificates`](crate::models::TrustedCertificates).
     pub fn get_integrations_actions_certificates_truststore(&self) -> GetIntegrationsActionsCertificatesTruststore {
         GetIntegrationsActionsCertificatesTruststore {
             client: self.client.clone(),
@@ -211,7 +211,7 @@ impl IntegrationsApi {
     /// - `includeAuthActions` (query, `set_include_auth_actions`): Whether or not to include authentication actions in the response. These actions are not directly executable. Some integrations create them and will run them as needed to refresh authentication information for other actions. Default: `false`.
     /// - `includeConfig` (query, `set_include_config`): Return config in response. Default: `false`.
     ///
-    /// Returns `m::ActionEntityListing`.
+    /// Returns [`ActionEntityListing`](crate::models::ActionEntityListing).
     pub fn get_integrations_actions_drafts(&self) -> GetIntegrationsActionsDrafts {
         GetIntegrationsActionsDrafts {
             client: self.client.clone(),
@@ -238,7 +238,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Input used to create Action Draft.
     ///
-    /// Returns `m::Action`.
+    /// Returns [`Action`](crate::models::Action).
     pub fn post_integrations_actions_drafts(&self) -> PostIntegrationsActionsDrafts {
         PostIntegrationsActionsDrafts {
             client: self.client.clone(),
@@ -251,7 +251,7 @@ impl IntegrationsApi {
     ///
     /// `GET /api/v2/integrations/actions/functions/runtimes` (`getIntegrationsActionsFunctionsRuntimes`)
     ///
-    /// Returns `Vec&lt;m::FunctionRuntime&gt;`.
+    /// Returns `Vec&lt;models::FunctionRuntime&gt;`.
     pub fn get_integrations_actions_functions_runtimes(&self) -> GetIntegrationsActionsFunctionsRuntimes {
         GetIntegrationsActionsFunctionsRuntimes {
             client: self.client.clone(),
@@ -269,7 +269,7 @@ impl IntegrationsApi {
     /// - `flatten` (query, `set_flatten`): Indicates the response should be reformatted, based on Architect's flattening format. Default: `false`.
     /// - `includeConfig` (query, `set_include_config`): Return config in response. Default: `false`.
     ///
-    /// Returns `m::Action`.
+    /// Returns [`Action`](crate::models::Action).
     pub fn get_integrations_action(&self, action_id: impl Into<String>) -> GetIntegrationsAction {
         GetIntegrationsAction {
             client: self.client.clone(),
@@ -305,7 +305,7 @@ impl IntegrationsApi {
     /// - `actionId` (path, required, positional): actionId
     /// - `body` (body, required, `set_body`): Input used to patch the Action.
     ///
-    /// Returns `m::Action`.
+    /// Returns [`Action`](crate::models::Action).
     pub fn patch_integrations_action(&self, action_id: impl Into<String>) -> PatchIntegrationsAction {
         PatchIntegrationsAction {
             client: self.client.clone(),
@@ -325,7 +325,7 @@ impl IntegrationsApi {
     /// - `flatten` (query, `set_flatten`): Indicates the response should be reformatted, based on Architect's flattening format. Default: `false`.
     /// - `includeConfig` (query, `set_include_config`): Return config in response. Default: `false`.
     ///
-    /// Returns `m::Action`.
+    /// Returns [`Action`](crate::models::Action).
     pub fn get_integrations_action_draft(&self, action_id: impl Into<String>) -> GetIntegrationsActionDraft {
         GetIntegrationsActionDraft {
             client: self.client.clone(),
@@ -344,7 +344,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `actionId` (path, required, positional): actionId
     ///
-    /// Returns `m::Action`.
+    /// Returns [`Action`](crate::models::Action).
     pub fn post_integrations_action_draft(&self, action_id: impl Into<String>) -> PostIntegrationsActionDraft {
         PostIntegrationsActionDraft {
             client: self.client.clone(),
@@ -377,7 +377,7 @@ impl IntegrationsApi {
     /// - `actionId` (path, required, positional): actionId
     /// - `body` (body, required, `set_body`): Input used to patch the Action Draft.
     ///
-    /// Returns `m::Action`.
+    /// Returns [`Action`](crate::models::Action).
     pub fn patch_integrations_action_draft(&self, action_id: impl Into<String>) -> PatchIntegrationsActionDraft {
         PatchIntegrationsActionDraft {
             client: self.client.clone(),
@@ -394,7 +394,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `actionId` (path, required, positional): actionId
     ///
-    /// Returns `m::FunctionConfig`.
+    /// Returns [`FunctionConfig`](crate::models::FunctionConfig).
     pub fn get_integrations_action_draft_function(&self, action_id: impl Into<String>) -> GetIntegrationsActionDraftFunction {
         GetIntegrationsActionDraftFunction {
             client: self.client.clone(),
@@ -411,7 +411,7 @@ impl IntegrationsApi {
     /// - `actionId` (path, required, positional): actionId
     /// - `body` (body, required, `set_body`): Input used to update function settings.
     ///
-    /// Returns `m::FunctionConfig`.
+    /// Returns [`FunctionConfig`](crate::models::FunctionConfig).
     pub fn put_integrations_action_draft_function(&self, action_id: impl Into<String>) -> PutIntegrationsActionDraftFunction {
         PutIntegrationsActionDraftFunction {
             client: self.client.clone(),
@@ -429,7 +429,7 @@ impl IntegrationsApi {
     /// - `actionId` (path, required, positional): actionId
     /// - `body` (body, required, `set_body`): Input used to request URL upload.
     ///
-    /// Returns `m::FunctionUploadResponse`.
+    /// Returns [`FunctionUploadResponse`](crate::models::FunctionUploadResponse).
     pub fn post_integrations_action_draft_function_upload(&self, action_id: impl Into<String>) -> PostIntegrationsActionDraftFunctionUpload {
         PostIntegrationsActionDraftFunctionUpload {
             client: self.client.clone(),
@@ -447,7 +447,7 @@ impl IntegrationsApi {
     /// - `actionId` (path, required, positional): actionId
     /// - `body` (body, required, `set_body`): Input used to patch the Action.
     ///
-    /// Returns `m::Action`.
+    /// Returns [`Action`](crate::models::Action).
     pub fn post_integrations_action_draft_publish(&self, action_id: impl Into<String>) -> PostIntegrationsActionDraftPublish {
         PostIntegrationsActionDraftPublish {
             client: self.client.clone(),
@@ -466,7 +466,7 @@ impl IntegrationsApi {
     /// - `fileName` (path, required, positional): Name of schema file to be retrieved for this draft.
     /// - `flatten` (query, `set_flatten`): Indicates the response should be reformatted, based on Architect's flattening format. Default: `false`.
     ///
-    /// Returns `m::JsonSchemaDocument`.
+    /// Returns [`JsonSchemaDocument`](crate::models::JsonSchemaDocument).
     pub fn get_integrations_action_draft_schema(&self, action_id: impl Into<String>, file_name: impl Into<String>) -> GetIntegrationsActionDraftSchema {
         GetIntegrationsActionDraftSchema {
             client: self.client.clone(),
@@ -504,7 +504,7 @@ impl IntegrationsApi {
     /// - `body` (body, required, `set_body`): Map of parameters used for variable substitution.
     /// - `flatten` (query, `set_flatten`): Indicates the response should be reformatted, based on Architect's flattening format. Default: `false`.
     ///
-    /// Returns `m::TestExecutionResult`.
+    /// Returns [`TestExecutionResult`](crate::models::TestExecutionResult).
     pub fn post_integrations_action_draft_test(&self, action_id: impl Into<String>) -> PostIntegrationsActionDraftTest {
         PostIntegrationsActionDraftTest {
             client: self.client.clone(),
@@ -522,7 +522,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `actionId` (path, required, positional): actionId
     ///
-    /// Returns `m::DraftValidationResult`.
+    /// Returns [`DraftValidationResult`](crate::models::DraftValidationResult).
     pub fn get_integrations_action_draft_validation(&self, action_id: impl Into<String>) -> GetIntegrationsActionDraftValidation {
         GetIntegrationsActionDraftValidation {
             client: self.client.clone(),
@@ -558,7 +558,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `actionId` (path, required, positional): actionId
     ///
-    /// Returns `m::FunctionConfig`.
+    /// Returns [`FunctionConfig`](crate::models::FunctionConfig).
     pub fn get_integrations_action_function(&self, action_id: impl Into<String>) -> GetIntegrationsActionFunction {
         GetIntegrationsActionFunction {
             client: self.client.clone(),
@@ -576,7 +576,7 @@ impl IntegrationsApi {
     /// - `fileName` (path, required, positional): Name of schema file to be retrieved for this action.
     /// - `flatten` (query, `set_flatten`): Indicates the response should be reformatted, based on Architect's flattening format. Default: `false`.
     ///
-    /// Returns `m::JsonSchemaDocument`.
+    /// Returns [`JsonSchemaDocument`](crate::models::JsonSchemaDocument).
     pub fn get_integrations_action_schema(&self, action_id: impl Into<String>, file_name: impl Into<String>) -> GetIntegrationsActionSchema {
         GetIntegrationsActionSchema {
             client: self.client.clone(),
@@ -614,7 +614,7 @@ impl IntegrationsApi {
     /// - `body` (body, required, `set_body`): Map of parameters used for variable substitution.
     /// - `flatten` (query, `set_flatten`): Indicates the response should be reformatted, based on Architect's flattening format. Default: `false`.
     ///
-    /// Returns `m::TestExecutionResult`.
+    /// Returns [`TestExecutionResult`](crate::models::TestExecutionResult).
     pub fn post_integrations_action_test(&self, action_id: impl Into<String>) -> PostIntegrationsActionTest {
         PostIntegrationsActionTest {
             client: self.client.clone(),
@@ -632,7 +632,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): The integration ID for this group of bots
     ///
-    /// Returns `m::BotList`.
+    /// Returns [`BotList`](crate::models::BotList).
     pub fn get_integrations_botconnector_integration_id_bots(&self, integration_id: impl Into<String>) -> GetIntegrationsBotconnectorIntegrationIdBots {
         GetIntegrationsBotconnectorIntegrationIdBots {
             client: self.client.clone(),
@@ -668,7 +668,7 @@ impl IntegrationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::BotConnectorBotSummaryEntityListing`.
+    /// Returns [`BotConnectorBotSummaryEntityListing`](crate::models::BotConnectorBotSummaryEntityListing).
     pub fn get_integrations_botconnector_integration_id_bots_summaries(&self, integration_id: impl Into<String>) -> GetIntegrationsBotconnectorIntegrationIdBotsSummaries {
         GetIntegrationsBotconnectorIntegrationIdBotsSummaries {
             client: self.client.clone(),
@@ -688,7 +688,7 @@ impl IntegrationsApi {
     /// - `botId` (path, required, positional): The botID for this bot
     /// - `version` (query, `set_version`): Specific Version
     ///
-    /// Returns `m::BotConnectorBot`.
+    /// Returns [`BotConnectorBot`](crate::models::BotConnectorBot).
     pub fn get_integrations_botconnector_integration_id_bot(&self, integration_id: impl Into<String>, bot_id: impl Into<String>) -> GetIntegrationsBotconnectorIntegrationIdBot {
         GetIntegrationsBotconnectorIntegrationIdBot {
             client: self.client.clone(),
@@ -709,7 +709,7 @@ impl IntegrationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::BotConnectorBotVersionSummaryEntityListing`.
+    /// Returns [`BotConnectorBotVersionSummaryEntityListing`](crate::models::BotConnectorBotVersionSummaryEntityListing).
     pub fn get_integrations_botconnector_integration_id_bot_versions(&self, integration_id: impl Into<String>, bot_id: impl Into<String>) -> GetIntegrationsBotconnectorIntegrationIdBotVersions {
         GetIntegrationsBotconnectorIntegrationIdBotVersions {
             client: self.client.clone(),
@@ -730,7 +730,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Incoming Message Request
     ///
-    /// Returns `m::IncomingMessageResponse`.
+    /// Returns [`IncomingMessageResponse`](crate::models::IncomingMessageResponse).
     pub fn post_integrations_botconnectors_incoming_messages(&self) -> PostIntegrationsBotconnectorsIncomingMessages {
         PostIntegrationsBotconnectorsIncomingMessages {
             client: self.client.clone(),
@@ -748,7 +748,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Outgoing Message Request
     ///
-    /// Returns `m::OutgoingMessageResponse`.
+    /// Returns [`OutgoingMessageResponse`](crate::models::OutgoingMessageResponse).
     pub fn post_integrations_botconnectors_outgoing_messages(&self) -> PostIntegrationsBotconnectorsOutgoingMessages {
         PostIntegrationsBotconnectorsOutgoingMessages {
             client: self.client.clone(),
@@ -768,7 +768,7 @@ impl IntegrationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::BotListing`.
+    /// Returns [`BotListing`](crate::models::BotListing).
     pub fn get_integrations_botconnector_bots(&self, integration_id: impl Into<String>) -> GetIntegrationsBotconnectorBots {
         GetIntegrationsBotconnectorBots {
             client: self.client.clone(),
@@ -790,7 +790,7 @@ impl IntegrationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::BotSummaryEntityListing`.
+    /// Returns [`BotSummaryEntityListing`](crate::models::BotSummaryEntityListing).
     pub fn get_integrations_botconnector_bots_summaries(&self, integration_id: impl Into<String>) -> GetIntegrationsBotconnectorBotsSummaries {
         GetIntegrationsBotconnectorBotsSummaries {
             client: self.client.clone(),
@@ -812,7 +812,7 @@ impl IntegrationsApi {
     /// - `botId` (path, required, positional): The bot ID for this bot
     /// - `version` (query, `set_version`): Specific Version
     ///
-    /// Returns `m::Bot`.
+    /// Returns [`Bot`](crate::models::Bot).
     pub fn get_integrations_botconnector_bot(&self, integration_id: impl Into<String>, bot_id: impl Into<String>) -> GetIntegrationsBotconnectorBot {
         GetIntegrationsBotconnectorBot {
             client: self.client.clone(),
@@ -835,7 +835,7 @@ impl IntegrationsApi {
     /// - `nextPage` (query, `set_next_page`): next page token
     /// - `previousPage` (query, `set_previous_page`): Previous page token
     ///
-    /// Returns `m::ClientAppEntityListing`.
+    /// Returns [`ClientAppEntityListing`](crate::models::ClientAppEntityListing).
     pub fn get_integrations_clientapps(&self) -> GetIntegrationsClientapps {
         GetIntegrationsClientapps {
             client: self.client.clone(),
@@ -861,7 +861,7 @@ impl IntegrationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::CredentialInfoListing`.
+    /// Returns [`CredentialInfoListing`](crate::models::CredentialInfoListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_integrations_credentials(&self) -> GetIntegrationsCredentials {
         GetIntegrationsCredentials {
@@ -879,7 +879,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `body` (body, `set_body`): Credential
     ///
-    /// Returns `m::CredentialInfo`.
+    /// Returns [`CredentialInfo`](crate::models::CredentialInfo).
     pub fn post_integrations_credentials(&self) -> PostIntegrationsCredentials {
         PostIntegrationsCredentials {
             client: self.client.clone(),
@@ -897,7 +897,7 @@ impl IntegrationsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::CredentialInfoCursorListing`.
+    /// Returns [`CredentialInfoCursorListing`](crate::models::CredentialInfoCursorListing).
     pub fn get_integrations_credentials_listing(&self) -> GetIntegrationsCredentialsListing {
         GetIntegrationsCredentialsListing {
             client: self.client.clone(),
@@ -912,7 +912,7 @@ impl IntegrationsApi {
     ///
     /// `GET /api/v2/integrations/credentials/types` (`getIntegrationsCredentialsTypes`)
     ///
-    /// Returns `Vec&lt;m::CredentialType&gt;`.
+    /// Returns `Vec&lt;models::CredentialType&gt;`.
     pub fn get_integrations_credentials_types(&self) -> GetIntegrationsCredentialsTypes {
         GetIntegrationsCredentialsTypes {
             client: self.client.clone(),
@@ -927,7 +927,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `credentialId` (path, required, positional): Credential ID
     ///
-    /// Returns `m::Credential`.
+    /// Returns [`Credential`](crate::models::Credential).
     pub fn get_integrations_credential(&self, credential_id: impl Into<String>) -> GetIntegrationsCredential {
         GetIntegrationsCredential {
             client: self.client.clone(),
@@ -944,7 +944,7 @@ impl IntegrationsApi {
     /// - `credentialId` (path, required, positional): Credential ID
     /// - `body` (body, `set_body`): Credential
     ///
-    /// Returns `m::CredentialInfo`.
+    /// Returns [`CredentialInfo`](crate::models::CredentialInfo).
     pub fn put_integrations_credential(&self, credential_id: impl Into<String>) -> PutIntegrationsCredential {
         PutIntegrationsCredential {
             client: self.client.clone(),
@@ -978,7 +978,7 @@ impl IntegrationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::AudioConnectorIntegrationEntityListing`.
+    /// Returns [`AudioConnectorIntegrationEntityListing`](crate::models::AudioConnectorIntegrationEntityListing).
     pub fn get_integrations_speech_audioconnector(&self) -> GetIntegrationsSpeechAudioconnector {
         GetIntegrationsSpeechAudioconnector {
             client: self.client.clone(),
@@ -995,7 +995,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): The integration ID
     ///
-    /// Returns `m::AudioConnectorIntegration`.
+    /// Returns [`AudioConnectorIntegration`](crate::models::AudioConnectorIntegration).
     pub fn get_integrations_speech_audioconnector_integration_id(&self, integration_id: impl Into<String>) -> GetIntegrationsSpeechAudioconnectorIntegrationId {
         GetIntegrationsSpeechAudioconnectorIntegrationId {
             client: self.client.clone(),
@@ -1013,7 +1013,7 @@ impl IntegrationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `name` (query, `set_name`): Filter on agent name
     ///
-    /// Returns `m::DialogflowAgentSummaryEntityListing`.
+    /// Returns [`DialogflowAgentSummaryEntityListing`](crate::models::DialogflowAgentSummaryEntityListing).
     pub fn get_integrations_speech_dialogflow_agents(&self) -> GetIntegrationsSpeechDialogflowAgents {
         GetIntegrationsSpeechDialogflowAgents {
             client: self.client.clone(),
@@ -1031,7 +1031,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `agentId` (path, required, positional): The agent ID
     ///
-    /// Returns `m::DialogflowAgent`.
+    /// Returns [`DialogflowAgent`](crate::models::DialogflowAgent).
     pub fn get_integrations_speech_dialogflow_agent(&self, agent_id: impl Into<String>) -> GetIntegrationsSpeechDialogflowAgent {
         GetIntegrationsSpeechDialogflowAgent {
             client: self.client.clone(),
@@ -1049,7 +1049,7 @@ impl IntegrationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `name` (query, `set_name`): Filter on agent name
     ///
-    /// Returns `m::DialogflowCXAgentSummaryEntityListing`.
+    /// Returns [`DialogflowCXAgentSummaryEntityListing`](crate::models::DialogflowCXAgentSummaryEntityListing).
     pub fn get_integrations_speech_dialogflowcx_agents(&self) -> GetIntegrationsSpeechDialogflowcxAgents {
         GetIntegrationsSpeechDialogflowcxAgents {
             client: self.client.clone(),
@@ -1067,7 +1067,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `agentId` (path, required, positional): The agent ID
     ///
-    /// Returns `m::DialogflowCXAgent`.
+    /// Returns [`DialogflowCXAgent`](crate::models::DialogflowCXAgent).
     pub fn get_integrations_speech_dialogflowcx_agent(&self, agent_id: impl Into<String>) -> GetIntegrationsSpeechDialogflowcxAgent {
         GetIntegrationsSpeechDialogflowcxAgent {
             client: self.client.clone(),
@@ -1083,7 +1083,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `aliasId` (path, required, positional): The alias ID
     ///
-    /// Returns `m::LexBotAlias`.
+    /// Returns [`LexBotAlias`](crate::models::LexBotAlias).
     pub fn get_integrations_speech_lex_bot_alias(&self, alias_id: impl Into<String>) -> GetIntegrationsSpeechLexBotAlias {
         GetIntegrationsSpeechLexBotAlias {
             client: self.client.clone(),
@@ -1103,7 +1103,7 @@ impl IntegrationsApi {
     /// - `status` (query, `set_status`): Filter on alias status
     /// - `name` (query, `set_name`): Filter on alias name
     ///
-    /// Returns `m::LexBotAliasEntityListing`.
+    /// Returns [`LexBotAliasEntityListing`](crate::models::LexBotAliasEntityListing).
     pub fn get_integrations_speech_lex_bot_bot_id_aliases(&self, bot_id: impl Into<String>) -> GetIntegrationsSpeechLexBotBotIdAliases {
         GetIntegrationsSpeechLexBotBotIdAliases {
             client: self.client.clone(),
@@ -1125,7 +1125,7 @@ impl IntegrationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `name` (query, `set_name`): Filter on bot name
     ///
-    /// Returns `m::LexBotEntityListing`.
+    /// Returns [`LexBotEntityListing`](crate::models::LexBotEntityListing).
     pub fn get_integrations_speech_lex_bots(&self) -> GetIntegrationsSpeechLexBots {
         GetIntegrationsSpeechLexBots {
             client: self.client.clone(),
@@ -1143,7 +1143,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `aliasId` (path, required, positional): The Alias ID
     ///
-    /// Returns `m::LexV2BotAlias`.
+    /// Returns [`LexV2BotAlias`](crate::models::LexV2BotAlias).
     pub fn get_integrations_speech_lexv2_bot_alias(&self, alias_id: impl Into<String>) -> GetIntegrationsSpeechLexv2BotAlias {
         GetIntegrationsSpeechLexv2BotAlias {
             client: self.client.clone(),
@@ -1163,7 +1163,7 @@ impl IntegrationsApi {
     /// - `status` (query, `set_status`): Filter on alias status
     /// - `name` (query, `set_name`): Filter on alias name
     ///
-    /// Returns `m::LexV2BotAliasEntityListing`.
+    /// Returns [`LexV2BotAliasEntityListing`](crate::models::LexV2BotAliasEntityListing).
     pub fn get_integrations_speech_lexv2_bot_bot_id_aliases(&self, bot_id: impl Into<String>) -> GetIntegrationsSpeechLexv2BotBotIdAliases {
         GetIntegrationsSpeechLexv2BotBotIdAliases {
             client: self.client.clone(),
@@ -1185,7 +1185,7 @@ impl IntegrationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `name` (query, `set_name`): Filter on bot name
     ///
-    /// Returns `m::LexV2BotEntityListing`.
+    /// Returns [`LexV2BotEntityListing`](crate::models::LexV2BotEntityListing).
     pub fn get_integrations_speech_lexv2_bots(&self) -> GetIntegrationsSpeechLexv2Bots {
         GetIntegrationsSpeechLexv2Bots {
             client: self.client.clone(),
@@ -1208,7 +1208,7 @@ impl IntegrationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `onlyRegisteredBots` (query, `set_only_registered_bots`): Limit bots to the ones configured for Genesys Cloud usage Default: `true`.
     ///
-    /// Returns `m::NuanceBotEntityListing`.
+    /// Returns [`NuanceBotEntityListing`](crate::models::NuanceBotEntityListing).
     pub fn get_integrations_speech_nuance_nuance_integration_id_bots(&self, nuance_integration_id: impl Into<String>) -> GetIntegrationsSpeechNuanceNuanceIntegrationIdBots {
         GetIntegrationsSpeechNuanceNuanceIntegrationIdBots {
             client: self.client.clone(),
@@ -1230,7 +1230,7 @@ impl IntegrationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `onlyRegisteredBots` (query, `set_only_registered_bots`): Limit bots to the ones configured for Genesys Cloud usage Default: `true`.
     ///
-    /// Returns `m::AsyncJob`.
+    /// Returns [`AsyncJob`](crate::models::AsyncJob).
     pub fn post_integrations_speech_nuance_nuance_integration_id_bots_jobs(&self, nuance_integration_id: impl Into<String>) -> PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobs {
         PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobs {
             client: self.client.clone(),
@@ -1250,7 +1250,7 @@ impl IntegrationsApi {
     /// - `nuanceIntegrationId` (path, required, positional): The integration ID for this group of bots
     /// - `jobId` (path, required, positional): The asynchronous job ID
     ///
-    /// Returns `m::AsyncJob`.
+    /// Returns [`AsyncJob`](crate::models::AsyncJob).
     pub fn get_integrations_speech_nuance_nuance_integration_id_bots_job(&self, nuance_integration_id: impl Into<String>, job_id: impl Into<String>) -> GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJob {
         GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJob {
             client: self.client.clone(),
@@ -1268,7 +1268,7 @@ impl IntegrationsApi {
     /// - `nuanceIntegrationId` (path, required, positional): The integration ID for this group of bots
     /// - `jobId` (path, required, positional): The asynchronous job ID
     ///
-    /// Returns `m::NuanceBotEntityListing`.
+    /// Returns [`NuanceBotEntityListing`](crate::models::NuanceBotEntityListing).
     pub fn get_integrations_speech_nuance_nuance_integration_id_bots_job_results(&self, nuance_integration_id: impl Into<String>, job_id: impl Into<String>) -> GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobResults {
         GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobResults {
             client: self.client.clone(),
@@ -1324,7 +1324,7 @@ impl IntegrationsApi {
     /// - `expand` (query, `set_expand`): expand
     /// - `targetChannel` (query, `set_target_channel`): targetChannel
     ///
-    /// Returns `m::NuanceBot`.
+    /// Returns [`NuanceBot`](crate::models::NuanceBot).
     pub fn get_integrations_speech_nuance_nuance_integration_id_bot(&self, nuance_integration_id: impl Into<String>, bot_id: impl Into<String>) -> GetIntegrationsSpeechNuanceNuanceIntegrationIdBot {
         GetIntegrationsSpeechNuanceNuanceIntegrationIdBot {
             client: self.client.clone(),
@@ -1346,7 +1346,7 @@ impl IntegrationsApi {
     /// - `expand` (query, `set_expand`): expand
     /// - `body` (body, `set_body`): targetChannel
     ///
-    /// Returns `m::AsyncJob`.
+    /// Returns [`AsyncJob`](crate::models::AsyncJob).
     pub fn post_integrations_speech_nuance_nuance_integration_id_bot_jobs(&self, nuance_integration_id: impl Into<String>, bot_id: impl Into<String>) -> PostIntegrationsSpeechNuanceNuanceIntegrationIdBotJobs {
         PostIntegrationsSpeechNuanceNuanceIntegrationIdBotJobs {
             client: self.client.clone(),
@@ -1367,7 +1367,7 @@ impl IntegrationsApi {
     /// - `botId` (path, required, positional): The Nuance bot ID
     /// - `jobId` (path, required, positional): The asynchronous job ID
     ///
-    /// Returns `m::AsyncJob`.
+    /// Returns [`AsyncJob`](crate::models::AsyncJob).
     pub fn get_integrations_speech_nuance_nuance_integration_id_bot_job(&self, nuance_integration_id: impl Into<String>, bot_id: impl Into<String>, job_id: impl Into<String>) -> GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJob {
         GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJob {
             client: self.client.clone(),
@@ -1387,7 +1387,7 @@ impl IntegrationsApi {
     /// - `botId` (path, required, positional): The Nuance bot ID
     /// - `jobId` (path, required, positional): The asynchronous job ID
     ///
-    /// Returns `m::NuanceBot`.
+    /// Returns [`NuanceBot`](crate::models::NuanceBot).
     pub fn get_integrations_speech_nuance_nuance_integration_id_bot_job_results(&self, nuance_integration_id: impl Into<String>, bot_id: impl Into<String>, job_id: impl Into<String>) -> GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJobResults {
         GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJobResults {
             client: self.client.clone(),
@@ -1407,7 +1407,7 @@ impl IntegrationsApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `name` (query, `set_name`): Filter on engine name
     ///
-    /// Returns `m::SttEngineEntityListing`.
+    /// Returns [`SttEngineEntityListing`](crate::models::SttEngineEntityListing).
     pub fn get_integrations_speech_stt_engines(&self) -> GetIntegrationsSpeechSttEngines {
         GetIntegrationsSpeechSttEngines {
             client: self.client.clone(),
@@ -1425,7 +1425,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `engineId` (path, required, positional): The engine ID
     ///
-    /// Returns `m::SttEngineEntity`.
+    /// Returns [`SttEngineEntity`](crate::models::SttEngineEntity).
     pub fn get_integrations_speech_stt_engine(&self, engine_id: impl Into<String>) -> GetIntegrationsSpeechSttEngine {
         GetIntegrationsSpeechSttEngine {
             client: self.client.clone(),
@@ -1445,7 +1445,7 @@ impl IntegrationsApi {
     /// - `name` (query, `set_name`): Filter on engine name
     /// - `language` (query, `set_language`): Filter on supported language. If includeVoices=true then the voices are also filtered.
     ///
-    /// Returns `m::TtsEngineEntityListing`.
+    /// Returns [`TtsEngineEntityListing`](crate::models::TtsEngineEntityListing).
     pub fn get_integrations_speech_tts_engines(&self) -> GetIntegrationsSpeechTtsEngines {
         GetIntegrationsSpeechTtsEngines {
             client: self.client.clone(),
@@ -1466,7 +1466,7 @@ impl IntegrationsApi {
     /// - `engineId` (path, required, positional): The engine ID
     /// - `includeVoices` (query, `set_include_voices`): Include voices for the engine Default: `false`.
     ///
-    /// Returns `m::TtsEngineEntity`.
+    /// Returns [`TtsEngineEntity`](crate::models::TtsEngineEntity).
     pub fn get_integrations_speech_tts_engine(&self, engine_id: impl Into<String>) -> GetIntegrationsSpeechTtsEngine {
         GetIntegrationsSpeechTtsEngine {
             client: self.client.clone(),
@@ -1485,7 +1485,7 @@ impl IntegrationsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::TtsVoiceEntityListing`.
+    /// Returns [`TtsVoiceEntityListing`](crate::models::TtsVoiceEntityListing).
     pub fn get_integrations_speech_tts_engine_voices(&self, engine_id: impl Into<String>) -> GetIntegrationsSpeechTtsEngineVoices {
         GetIntegrationsSpeechTtsEngineVoices {
             client: self.client.clone(),
@@ -1504,7 +1504,7 @@ impl IntegrationsApi {
     /// - `engineId` (path, required, positional): The engine ID
     /// - `voiceId` (path, required, positional): The voice ID
     ///
-    /// Returns `m::TtsVoiceEntity`.
+    /// Returns [`TtsVoiceEntity`](crate::models::TtsVoiceEntity).
     pub fn get_integrations_speech_tts_engine_voice(&self, engine_id: impl Into<String>, voice_id: impl Into<String>) -> GetIntegrationsSpeechTtsEngineVoice {
         GetIntegrationsSpeechTtsEngineVoice {
             client: self.client.clone(),
@@ -1518,7 +1518,7 @@ impl IntegrationsApi {
     ///
     /// `GET /api/v2/integrations/speech/tts/settings` (`getIntegrationsSpeechTtsSettings`)
     ///
-    /// Returns `m::TtsSettings`.
+    /// Returns [`TtsSettings`](crate::models::TtsSettings).
     pub fn get_integrations_speech_tts_settings(&self) -> GetIntegrationsSpeechTtsSettings {
         GetIntegrationsSpeechTtsSettings {
             client: self.client.clone(),
@@ -1533,7 +1533,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Updated TtsSettings
     ///
-    /// Returns `m::TtsSettings`.
+    /// Returns [`TtsSettings`](crate::models::TtsSettings).
     pub fn put_integrations_speech_tts_settings(&self) -> PutIntegrationsSpeechTtsSettings {
         PutIntegrationsSpeechTtsSettings {
             client: self.client.clone(),
@@ -1554,7 +1554,7 @@ impl IntegrationsApi {
     /// - `nextPage` (query, `set_next_page`): next page token
     /// - `previousPage` (query, `set_previous_page`): Previous page token
     ///
-    /// Returns `m::IntegrationTypeEntityListing`.
+    /// Returns [`IntegrationTypeEntityListing`](crate::models::IntegrationTypeEntityListing).
     pub fn get_integrations_types(&self) -> GetIntegrationsTypes {
         GetIntegrationsTypes {
             client: self.client.clone(),
@@ -1575,7 +1575,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `typeId` (path, required, positional): Integration Type Id
     ///
-    /// Returns `m::IntegrationType`.
+    /// Returns [`IntegrationType`](crate::models::IntegrationType).
     pub fn get_integrations_type(&self, type_id: impl Into<String>) -> GetIntegrationsType {
         GetIntegrationsType {
             client: self.client.clone(),
@@ -1592,7 +1592,7 @@ impl IntegrationsApi {
     /// - `typeId` (path, required, positional): Integration Type Id
     /// - `configType` (path, required, positional): Config schema type
     ///
-    /// Returns `m::JsonSchemaDocument`.
+    /// Returns [`JsonSchemaDocument`](crate::models::JsonSchemaDocument).
     pub fn get_integrations_type_configschema(&self, type_id: impl Into<String>, config_type: impl Into<String>) -> GetIntegrationsTypeConfigschema {
         GetIntegrationsTypeConfigschema {
             client: self.client.clone(),
@@ -1616,7 +1616,7 @@ impl IntegrationsApi {
     /// - `nextPage` (query, `set_next_page`): next page token
     /// - `previousPage` (query, `set_previous_page`): Previous page token
     ///
-    /// Returns `m::UnifiedCommunicationsIntegrationListing`.
+    /// Returns [`UnifiedCommunicationsIntegrationListing`](crate::models::UnifiedCommunicationsIntegrationListing).
     pub fn get_integrations_unifiedcommunications_clientapps(&self) -> GetIntegrationsUnifiedcommunicationsClientapps {
         GetIntegrationsUnifiedcommunicationsClientapps {
             client: self.client.clone(),
@@ -1639,7 +1639,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `ucIntegrationId` (path, required, positional): 3rd Party Service Type
     ///
-    /// Returns `m::UnifiedCommunicationsIntegration`.
+    /// Returns [`UnifiedCommunicationsIntegration`](crate::models::UnifiedCommunicationsIntegration).
     pub fn get_integrations_unifiedcommunications_clientapp(&self, uc_integration_id: impl Into<String>) -> GetIntegrationsUnifiedcommunicationsClientapp {
         GetIntegrationsUnifiedcommunicationsClientapp {
             client: self.client.clone(),
@@ -1681,7 +1681,7 @@ impl IntegrationsApi {
     /// - `previousPage` (query, `set_previous_page`): Previous page token
     /// - `appHost` (query, `set_app_host`): The type of UserApp to filter by
     ///
-    /// Returns `m::UserAppEntityListing`.
+    /// Returns [`UserAppEntityListing`](crate::models::UserAppEntityListing).
     pub fn get_integrations_userapps(&self) -> GetIntegrationsUserapps {
         GetIntegrationsUserapps {
             client: self.client.clone(),
@@ -1706,7 +1706,7 @@ impl IntegrationsApi {
     /// - `tokenId` (path, required, positional): The token of the webhook to be invoked
     /// - `body` (body, required, `set_body`): Webhook Invocation Payload
     ///
-    /// Returns `m::WebhookInvocationResponse`.
+    /// Returns [`WebhookInvocationResponse`](crate::models::WebhookInvocationResponse).
     pub fn post_integrations_webhook_events(&self, token_id: impl Into<String>) -> PostIntegrationsWebhookEvents {
         PostIntegrationsWebhookEvents {
             client: self.client.clone(),
@@ -1729,7 +1729,7 @@ impl IntegrationsApi {
     /// - `nextPage` (query, `set_next_page`): next page token
     /// - `previousPage` (query, `set_previous_page`): Previous page token
     ///
-    /// Returns `m::Integration`.
+    /// Returns [`Integration`](crate::models::Integration).
     pub fn get_integration(&self, integration_id: impl Into<String>) -> GetIntegration {
         GetIntegration {
             client: self.client.clone(),
@@ -1751,7 +1751,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration Id
     ///
-    /// Returns `m::Integration`.
+    /// Returns [`Integration`](crate::models::Integration).
     pub fn delete_integration(&self, integration_id: impl Into<String>) -> DeleteIntegration {
         DeleteIntegration {
             client: self.client.clone(),
@@ -1774,7 +1774,7 @@ impl IntegrationsApi {
     /// - `previousPage` (query, `set_previous_page`): Previous page token
     /// - `body` (body, `set_body`): Integration Update
     ///
-    /// Returns `m::Integration`.
+    /// Returns [`Integration`](crate::models::Integration).
     pub fn patch_integration(&self, integration_id: impl Into<String>) -> PatchIntegration {
         PatchIntegration {
             client: self.client.clone(),
@@ -1797,7 +1797,7 @@ impl IntegrationsApi {
     /// Parameters:
     /// - `integrationId` (path, required, positional): Integration Id
     ///
-    /// Returns `m::IntegrationConfiguration`.
+    /// Returns [`IntegrationConfiguration`](crate::models::IntegrationConfiguration).
     pub fn get_integration_config_current(&self, integration_id: impl Into<String>) -> GetIntegrationConfigCurrent {
         GetIntegrationConfigCurrent {
             client: self.client.clone(),
@@ -1814,7 +1814,7 @@ impl IntegrationsApi {
     /// - `integrationId` (path, required, positional): Integration Id
     /// - `body` (body, `set_body`): Integration Configuration
     ///
-    /// Returns `m::IntegrationConfiguration`.
+    /// Returns [`IntegrationConfiguration`](crate::models::IntegrationConfiguration).
     pub fn put_integration_config_current(&self, integration_id: impl Into<String>) -> PutIntegrationConfigCurrent {
         PutIntegrationConfigCurrent {
             client: self.client.clone(),

@@ -40,7 +40,7 @@ impl IntentsApi {
     /// - `pageSize` (query, `set_page_size`): The total page size requested Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): The page number requested Default: `1`.
     ///
-    /// Returns `m::CustomerIntentAssignmentListing`.
+    /// Returns [`CustomerIntentAssignmentListing`](crate::models::CustomerIntentAssignmentListing).
     pub fn get_intents_assignments_externalcontact(&self, external_contact_id: impl Into<String>) -> GetIntentsAssignmentsExternalcontact {
         GetIntentsAssignmentsExternalcontact {
             client: self.client.clone(),
@@ -60,7 +60,7 @@ impl IntentsApi {
     /// - `customerIntentId` (path, required, positional): Customer Intent id
     /// - `body` (body, required, `set_body`): Customer intent assignment
     ///
-    /// Returns `m::CustomerIntentAssignmentResponse`.
+    /// Returns [`CustomerIntentAssignmentResponse`](crate::models::CustomerIntentAssignmentResponse).
     pub fn post_intents_assignments_externalcontact_customerintent_assignment(&self, external_contact_id: impl Into<String>, customer_intent_id: impl Into<String>) -> PostIntentsAssignmentsExternalcontactCustomerintentAssignment {
         PostIntentsAssignmentsExternalcontactCustomerintentAssignment {
             client: self.client.clone(),
@@ -80,7 +80,7 @@ impl IntentsApi {
     /// - `pageNumber` (query, `set_page_number`): The page number requested Default: `1`.
     /// - `queryValue` (query, `set_query_value`): Search query value to filter results by
     ///
-    /// Returns `m::IntentsCategoryListing`.
+    /// Returns [`IntentsCategoryListing`](crate::models::IntentsCategoryListing).
     pub fn get_intents_categories(&self) -> GetIntentsCategories {
         GetIntentsCategories {
             client: self.client.clone(),
@@ -98,7 +98,7 @@ impl IntentsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): category
     ///
-    /// Returns `m::IntentsCategory`.
+    /// Returns [`IntentsCategory`](crate::models::IntentsCategory).
     pub fn post_intents_categories(&self) -> PostIntentsCategories {
         PostIntentsCategories {
             client: self.client.clone(),
@@ -114,7 +114,7 @@ impl IntentsApi {
     /// Parameters:
     /// - `categoryId` (path, required, positional): Category id
     ///
-    /// Returns `m::IntentsCategory`.
+    /// Returns [`IntentsCategory`](crate::models::IntentsCategory).
     pub fn get_intents_category(&self, category_id: impl Into<String>) -> GetIntentsCategory {
         GetIntentsCategory {
             client: self.client.clone(),
@@ -147,7 +147,7 @@ impl IntentsApi {
     /// - `categoryId` (path, required, positional): Category id
     /// - `body` (body, required, `set_body`): category
     ///
-    /// Returns `m::IntentsCategory`.
+    /// Returns [`IntentsCategory`](crate::models::IntentsCategory).
     pub fn patch_intents_category(&self, category_id: impl Into<String>) -> PatchIntentsCategory {
         PatchIntentsCategory {
             client: self.client.clone(),
@@ -167,7 +167,7 @@ impl IntentsApi {
     /// - `queryValue` (query, `set_query_value`): Search query value to filter results by
     /// - `categoryId` (query, `set_category_id`): CategoryId to filter query by
     ///
-    /// Returns `m::CustomerIntentListing`.
+    /// Returns [`CustomerIntentListing`](crate::models::CustomerIntentListing).
     pub fn get_intents_customerintents(&self) -> GetIntentsCustomerintents {
         GetIntentsCustomerintents {
             client: self.client.clone(),
@@ -186,7 +186,7 @@ impl IntentsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Customer intent
     ///
-    /// Returns `m::CustomerIntentResponse`.
+    /// Returns [`CustomerIntentResponse`](crate::models::CustomerIntentResponse).
     pub fn post_intents_customerintents(&self) -> PostIntentsCustomerintents {
         PostIntentsCustomerintents {
             client: self.client.clone(),
@@ -202,7 +202,7 @@ impl IntentsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Customer intent IDs to retrieve
     ///
-    /// Returns `Vec&lt;m::CustomerIntentResponse&gt;`.
+    /// Returns `Vec&lt;models::CustomerIntentResponse&gt;`.
     pub fn post_intents_customerintents_bulk_retrieve(&self) -> PostIntentsCustomerintentsBulkRetrieve {
         PostIntentsCustomerintentsBulkRetrieve {
             client: self.client.clone(),
@@ -218,7 +218,7 @@ impl IntentsApi {
     /// Parameters:
     /// - `customerIntentId` (path, required, positional): Customer Intent id
     ///
-    /// Returns `m::CustomerIntentResponse`.
+    /// Returns [`CustomerIntentResponse`](crate::models::CustomerIntentResponse).
     pub fn get_intents_customerintent(&self, customer_intent_id: impl Into<String>) -> GetIntentsCustomerintent {
         GetIntentsCustomerintent {
             client: self.client.clone(),
@@ -251,7 +251,7 @@ impl IntentsApi {
     /// - `customerIntentId` (path, required, positional): Customer Intent id
     /// - `body` (body, required, `set_body`): Customer intent
     ///
-    /// Returns `m::CustomerIntentResponse`.
+    /// Returns [`CustomerIntentResponse`](crate::models::CustomerIntentResponse).
     pub fn patch_intents_customerintent(&self, customer_intent_id: impl Into<String>) -> PatchIntentsCustomerintent {
         PatchIntentsCustomerintent {
             client: self.client.clone(),
@@ -271,7 +271,7 @@ impl IntentsApi {
     /// - `pageNumber` (query, `set_page_number`): The page number requested Default: `1`.
     /// - `queryValue` (query, `set_query_value`): Search query value to filter results by
     ///
-    /// Returns `m::CustomerSourceIntentListing`.
+    /// Returns [`CustomerSourceIntentListing`](crate::models::CustomerSourceIntentListing).
     pub fn get_intents_customerintent_sourceintents(&self, customer_intent_id: impl Into<String>) -> GetIntentsCustomerintentSourceintents {
         GetIntentsCustomerintentSourceintents {
             client: self.client.clone(),
@@ -291,7 +291,7 @@ impl IntentsApi {
     /// - `customerIntentId` (path, required, positional): Customer Intent id
     /// - `body` (body, required, `set_body`): Source intents to be added
     ///
-    /// Returns `m::BulkSourceIntentsResponse`.
+    /// Returns [`BulkSourceIntentsResponse`](crate::models::BulkSourceIntentsResponse).
     pub fn post_intents_customerintent_sourceintents_bulk_add(&self, customer_intent_id: impl Into<String>) -> PostIntentsCustomerintentSourceintentsBulkAdd {
         PostIntentsCustomerintentSourceintentsBulkAdd {
             client: self.client.clone(),
@@ -309,7 +309,7 @@ impl IntentsApi {
     /// - `customerIntentId` (path, required, positional): Customer Intent id
     /// - `body` (body, required, `set_body`): Source intents to be removed
     ///
-    /// Returns `m::BulkSourceIntentsResponse`.
+    /// Returns [`BulkSourceIntentsResponse`](crate::models::BulkSourceIntentsResponse).
     pub fn post_intents_customerintent_sourceintents_bulk_remove(&self, customer_intent_id: impl Into<String>) -> PostIntentsCustomerintentSourceintentsBulkRemove {
         PostIntentsCustomerintentSourceintentsBulkRemove {
             client: self.client.clone(),
@@ -329,7 +329,7 @@ impl IntentsApi {
     /// - `type` (query, `set_type`): Source Type to query by. If none selected default response will be for type Segment.
     /// - `sourceId` (query, `set_source_id`): Source Id to query by. Only required for sourceType: Copilot, Bot, Digitalbot
     ///
-    /// Returns `m::CustomerSourceIntentListing`.
+    /// Returns [`CustomerSourceIntentListing`](crate::models::CustomerSourceIntentListing).
     pub fn get_intents_sourceintents(&self) -> GetIntentsSourceintents {
         GetIntentsSourceintents {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_journeys_aggregates_jobs(&self) -> super::analytics::PostAnalyticsJourneysAggregatesJobs {
         super::analytics::PostAnalyticsJourneysAggregatesJobs {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_journeys_aggregates_job(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsJourneysAggregatesJob {
         super::analytics::GetAnalyticsJourneysAggregatesJob {
             client: self.client.clone(),
@@ -87,7 +87,7 @@ impl JourneyApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::JourneyAsyncAggregateQueryResponse`.
+    /// Returns [`JourneyAsyncAggregateQueryResponse`](crate::models::JourneyAsyncAggregateQueryResponse).
     pub fn get_analytics_journeys_aggregates_job_results(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsJourneysAggregatesJobResults {
         super::analytics::GetAnalyticsJourneysAggregatesJobResults {
             client: self.client.clone(),
@@ -104,7 +104,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::JourneyAggregateQueryResponse`.
+    /// Returns [`JourneyAggregateQueryResponse`](crate::models::JourneyAggregateQueryResponse).
     pub fn post_analytics_journeys_aggregates_query(&self) -> super::analytics::PostAnalyticsJourneysAggregatesQuery {
         super::analytics::PostAnalyticsJourneysAggregatesQuery {
             client: self.client.clone(),
@@ -122,7 +122,7 @@ impl JourneyApi {
     /// - `includeMerged` (query, `set_include_merged`): Indicates whether to return segment assignments from all external contacts in the merge-set of the given one.
     /// - `limit` (query, `set_limit`): Number of entities to return. Default of 25, maximum of 500.
     ///
-    /// Returns `m::SegmentAssignmentListing`.
+    /// Returns [`SegmentAssignmentListing`](crate::models::SegmentAssignmentListing).
     pub fn get_externalcontacts_contact_journey_segments(&self, contact_id: impl Into<String>) -> super::external_contacts::GetExternalcontactsContactJourneySegments {
         super::external_contacts::GetExternalcontactsContactJourneySegments {
             client: self.client.clone(),
@@ -141,7 +141,7 @@ impl JourneyApi {
     /// - `contactId` (path, required, positional): ExternalContact ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::UpdateSegmentAssignmentResponse`.
+    /// Returns [`UpdateSegmentAssignmentResponse`](crate::models::UpdateSegmentAssignmentResponse).
     pub fn post_externalcontacts_contact_journey_segments(&self, contact_id: impl Into<String>) -> super::external_contacts::PostExternalcontactsContactJourneySegments {
         super::external_contacts::PostExternalcontactsContactJourneySegments {
             client: self.client.clone(),
@@ -161,7 +161,7 @@ impl JourneyApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `includeMerged` (query, `set_include_merged`): Indicates whether to return sessions from all external contacts in the merge-set of the given one.
     ///
-    /// Returns `m::SessionListing`.
+    /// Returns [`SessionListing`](crate::models::SessionListing).
     pub fn get_externalcontacts_contact_journey_sessions(&self, contact_id: impl Into<String>) -> super::external_contacts::GetExternalcontactsContactJourneySessions {
         super::external_contacts::GetExternalcontactsContactJourneySessions {
             client: self.client.clone(),
@@ -187,7 +187,7 @@ impl JourneyApi {
     /// - `queryFields` (query, `set_query_fields`): Action Map field(s) to query on. Requires 'queryValue' to also be set.
     /// - `queryValue` (query, `set_query_value`): Value to query on using fuzzy matching. Requires 'queryFields' to also be set.
     ///
-    /// Returns `m::ActionMapListing`.
+    /// Returns [`ActionMapListing`](crate::models::ActionMapListing).
     pub fn get_journey_actionmaps(&self) -> GetJourneyActionmaps {
         GetJourneyActionmaps {
             client: self.client.clone(),
@@ -210,7 +210,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ActionMap`.
+    /// Returns [`ActionMap`](crate::models::ActionMap).
     pub fn post_journey_actionmaps(&self) -> PostJourneyActionmaps {
         PostJourneyActionmaps {
             client: self.client.clone(),
@@ -230,7 +230,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): audience estimator request
     ///
-    /// Returns `m::EstimateJobAsyncResponse`.
+    /// Returns [`EstimateJobAsyncResponse`](crate::models::EstimateJobAsyncResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_journey_actionmaps_estimates_jobs(&self) -> PostJourneyActionmapsEstimatesJobs {
         PostJourneyActionmapsEstimatesJobs {
@@ -272,7 +272,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): ID of the job.
     ///
-    /// Returns `m::ActionMapEstimateResult`.
+    /// Returns [`ActionMapEstimateResult`](crate::models::ActionMapEstimateResult).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_actionmaps_estimates_job_results(&self, job_id: impl Into<String>) -> GetJourneyActionmapsEstimatesJobResults {
         GetJourneyActionmapsEstimatesJobResults {
@@ -289,7 +289,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `actionMapId` (path, required, positional): ID of the action map.
     ///
-    /// Returns `m::ActionMap`.
+    /// Returns [`ActionMap`](crate::models::ActionMap).
     pub fn get_journey_actionmap(&self, action_map_id: impl Into<String>) -> GetJourneyActionmap {
         GetJourneyActionmap {
             client: self.client.clone(),
@@ -322,7 +322,7 @@ impl JourneyApi {
     /// - `actionMapId` (path, required, positional): ID of the action map.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ActionMap`.
+    /// Returns [`ActionMap`](crate::models::ActionMap).
     pub fn patch_journey_actionmap(&self, action_map_id: impl Into<String>) -> PatchJourneyActionmap {
         PatchJourneyActionmap {
             client: self.client.clone(),
@@ -344,7 +344,7 @@ impl JourneyApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::ActionTargetListing`.
+    /// Returns [`ActionTargetListing`](crate::models::ActionTargetListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_actiontargets(&self) -> GetJourneyActiontargets {
         GetJourneyActiontargets {
@@ -366,7 +366,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `actionTargetId` (path, required, positional): ID of the action target.
     ///
-    /// Returns `m::ActionTarget`.
+    /// Returns [`ActionTarget`](crate::models::ActionTarget).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_actiontarget(&self, action_target_id: impl Into<String>) -> GetJourneyActiontarget {
         GetJourneyActiontarget {
@@ -388,7 +388,7 @@ impl JourneyApi {
     /// - `actionTargetId` (path, required, positional): ID of the action target.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ActionTarget`.
+    /// Returns [`ActionTarget`](crate::models::ActionTarget).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_journey_actiontarget(&self, action_target_id: impl Into<String>) -> PatchJourneyActiontarget {
         PatchJourneyActiontarget {
@@ -412,7 +412,7 @@ impl JourneyApi {
     /// - `queryFields` (query, `set_query_fields`): ActionTemplate field(s) to query on. Requires 'queryValue' to also be set.
     /// - `queryValue` (query, `set_query_value`): Value to query on using fuzzy matching. Requires 'queryFields' to also be set.
     ///
-    /// Returns `m::ActionTemplateListing`.
+    /// Returns [`ActionTemplateListing`](crate::models::ActionTemplateListing).
     pub fn get_journey_actiontemplates(&self) -> GetJourneyActiontemplates {
         GetJourneyActiontemplates {
             client: self.client.clone(),
@@ -434,7 +434,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ActionTemplate`.
+    /// Returns [`ActionTemplate`](crate::models::ActionTemplate).
     pub fn post_journey_actiontemplates(&self) -> PostJourneyActiontemplates {
         PostJourneyActiontemplates {
             client: self.client.clone(),
@@ -450,7 +450,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `actionTemplateId` (path, required, positional): ID of the action template.
     ///
-    /// Returns `m::ActionTemplate`.
+    /// Returns [`ActionTemplate`](crate::models::ActionTemplate).
     pub fn get_journey_actiontemplate(&self, action_template_id: impl Into<String>) -> GetJourneyActiontemplate {
         GetJourneyActiontemplate {
             client: self.client.clone(),
@@ -485,7 +485,7 @@ impl JourneyApi {
     /// - `actionTemplateId` (path, required, positional): ID of the action template.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ActionTemplate`.
+    /// Returns [`ActionTemplate`](crate::models::ActionTemplate).
     pub fn patch_journey_actiontemplate(&self, action_template_id: impl Into<String>) -> PatchJourneyActiontemplate {
         PatchJourneyActiontemplate {
             client: self.client.clone(),
@@ -525,7 +525,7 @@ impl JourneyApi {
     /// - `deploymentId` (path, required, positional): The ID of the deployment sending the app event.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::AppEventResponse`.
+    /// Returns [`AppEventResponse`](crate::models::AppEventResponse).
     pub fn post_journey_deployment_appevents(&self, deployment_id: impl Into<String>) -> PostJourneyDeploymentAppevents {
         PostJourneyDeploymentAppevents {
             client: self.client.clone(),
@@ -550,7 +550,7 @@ impl JourneyApi {
     /// - `sessionId` (query, `set_session_id`): UUID of the customer session. Use the same Session Id for all pings, AppEvents and ActionEvents in the session
     /// - `sinceLastBeaconMilliseconds` (query, `set_since_last_beacon_milliseconds`): How long (milliseconds) since the last app event or beacon was sent. The response may return a pollInternvalMilliseconds to reduce the frequency of pings.
     ///
-    /// Returns `m::DeploymentPing`.
+    /// Returns [`DeploymentPing`](crate::models::DeploymentPing).
     pub fn get_journey_deployment_customer_ping(&self, deployment_id: impl Into<String>, customer_cookie_id: impl Into<String>) -> GetJourneyDeploymentCustomerPing {
         GetJourneyDeploymentCustomerPing {
             client: self.client.clone(),
@@ -575,7 +575,7 @@ impl JourneyApi {
     /// - `deploymentId` (path, required, positional): The ID of the deployment sending the web event.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::WebEventResponse`.
+    /// Returns [`WebEventResponse`](crate::models::WebEventResponse).
     pub fn post_journey_deployment_webevents(&self, deployment_id: impl Into<String>) -> PostJourneyDeploymentWebevents {
         PostJourneyDeploymentWebevents {
             client: self.client.clone(),
@@ -593,7 +593,7 @@ impl JourneyApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `20`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::ExternalEventsConfigurationListing`.
+    /// Returns [`ExternalEventsConfigurationListing`](crate::models::ExternalEventsConfigurationListing).
     pub fn get_journey_externalevents_configurations(&self) -> GetJourneyExternaleventsConfigurations {
         GetJourneyExternaleventsConfigurations {
             client: self.client.clone(),
@@ -610,7 +610,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ExternalEventsConfiguration`.
+    /// Returns [`ExternalEventsConfiguration`](crate::models::ExternalEventsConfiguration).
     pub fn post_journey_externalevents_configurations(&self) -> PostJourneyExternaleventsConfigurations {
         PostJourneyExternaleventsConfigurations {
             client: self.client.clone(),
@@ -626,7 +626,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `configId` (path, required, positional): The ID of the external event configuration.
     ///
-    /// Returns `m::ExternalEventsConfiguration`.
+    /// Returns [`ExternalEventsConfiguration`](crate::models::ExternalEventsConfiguration).
     pub fn get_journey_externalevents_configuration(&self, config_id: impl Into<String>) -> GetJourneyExternaleventsConfiguration {
         GetJourneyExternaleventsConfiguration {
             client: self.client.clone(),
@@ -659,7 +659,7 @@ impl JourneyApi {
     /// - `configId` (path, required, positional): The ID of the external event configuration.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ExternalEventsConfiguration`.
+    /// Returns [`ExternalEventsConfiguration`](crate::models::ExternalEventsConfiguration).
     pub fn patch_journey_externalevents_configuration(&self, config_id: impl Into<String>) -> PatchJourneyExternaleventsConfiguration {
         PatchJourneyExternaleventsConfiguration {
             client: self.client.clone(),
@@ -677,7 +677,7 @@ impl JourneyApi {
     /// - `configurationId` (path, required, positional): The ID of the external event configuration.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ExternalEventsResponse`.
+    /// Returns [`ExternalEventsResponse`](crate::models::ExternalEventsResponse).
     pub fn post_journey_externalevents_configuration_events(&self, configuration_id: impl Into<String>) -> PostJourneyExternaleventsConfigurationEvents {
         PostJourneyExternaleventsConfigurationEvents {
             client: self.client.clone(),
@@ -691,7 +691,7 @@ impl JourneyApi {
     ///
     /// `GET /api/v2/journey/externalevents/schemas` (`getJourneyExternaleventsSchemas`)
     ///
-    /// Returns `m::JourneyExternalEventsSchemaListing`.
+    /// Returns [`JourneyExternalEventsSchemaListing`](crate::models::JourneyExternalEventsSchemaListing).
     pub fn get_journey_externalevents_schemas(&self) -> GetJourneyExternaleventsSchemas {
         GetJourneyExternaleventsSchemas {
             client: self.client.clone(),
@@ -706,7 +706,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Schema create request body
     ///
-    /// Returns `m::JourneyExternalEventsSchema`.
+    /// Returns [`JourneyExternalEventsSchema`](crate::models::JourneyExternalEventsSchema).
     pub fn post_journey_externalevents_schemas(&self) -> PostJourneyExternaleventsSchemas {
         PostJourneyExternaleventsSchemas {
             client: self.client.clone(),
@@ -719,7 +719,7 @@ impl JourneyApi {
     ///
     /// `GET /api/v2/journey/externalevents/schemas/coretypes` (`getJourneyExternaleventsSchemasCoretypes`)
     ///
-    /// Returns `m::CoretypeListing`.
+    /// Returns [`CoretypeListing`](crate::models::CoretypeListing).
     pub fn get_journey_externalevents_schemas_coretypes(&self) -> GetJourneyExternaleventsSchemasCoretypes {
         GetJourneyExternaleventsSchemasCoretypes {
             client: self.client.clone(),
@@ -734,7 +734,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `coreTypeName` (path, required, positional): Name of core type
     ///
-    /// Returns `m::Coretype`.
+    /// Returns [`Coretype`](crate::models::Coretype).
     pub fn get_journey_externalevents_schemas_coretype(&self, core_type_name: impl Into<String>) -> GetJourneyExternaleventsSchemasCoretype {
         GetJourneyExternaleventsSchemasCoretype {
             client: self.client.clone(),
@@ -747,7 +747,7 @@ impl JourneyApi {
     ///
     /// `GET /api/v2/journey/externalevents/schemas/limits` (`getJourneyExternaleventsSchemasLimits`)
     ///
-    /// Returns `m::SchemaQuantityLimits`.
+    /// Returns [`SchemaQuantityLimits`](crate::models::SchemaQuantityLimits).
     pub fn get_journey_externalevents_schemas_limits(&self) -> GetJourneyExternaleventsSchemasLimits {
         GetJourneyExternaleventsSchemasLimits {
             client: self.client.clone(),
@@ -762,7 +762,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::JourneyExternalEventsSchema`.
+    /// Returns [`JourneyExternalEventsSchema`](crate::models::JourneyExternalEventsSchema).
     pub fn get_journey_externalevents_schema(&self, schema_id: impl Into<String>) -> GetJourneyExternaleventsSchema {
         GetJourneyExternaleventsSchema {
             client: self.client.clone(),
@@ -779,7 +779,7 @@ impl JourneyApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `body` (body, required, `set_body`): Schema update request body
     ///
-    /// Returns `m::JourneyExternalEventsSchema`.
+    /// Returns [`JourneyExternalEventsSchema`](crate::models::JourneyExternalEventsSchema).
     pub fn put_journey_externalevents_schema(&self, schema_id: impl Into<String>) -> PutJourneyExternaleventsSchema {
         PutJourneyExternaleventsSchema {
             client: self.client.clone(),
@@ -812,7 +812,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::JourneyExternalEventsSchemaListing`.
+    /// Returns [`JourneyExternalEventsSchemaListing`](crate::models::JourneyExternalEventsSchemaListing).
     pub fn get_journey_externalevents_schema_versions(&self, schema_id: impl Into<String>) -> GetJourneyExternaleventsSchemaVersions {
         GetJourneyExternaleventsSchemaVersions {
             client: self.client.clone(),
@@ -829,7 +829,7 @@ impl JourneyApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `versionId` (path, required, positional): Schema version
     ///
-    /// Returns `m::JourneyExternalEventsSchema`.
+    /// Returns [`JourneyExternalEventsSchema`](crate::models::JourneyExternalEventsSchema).
     pub fn get_journey_externalevents_schema_version(&self, schema_id: impl Into<String>, version_id: impl Into<String>) -> GetJourneyExternaleventsSchemaVersion {
         GetJourneyExternaleventsSchemaVersion {
             client: self.client.clone(),
@@ -846,7 +846,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::FlowPaths`.
+    /// Returns [`FlowPaths`](crate::models::FlowPaths).
     pub fn post_journey_flows_paths_query(&self) -> PostJourneyFlowsPathsQuery {
         PostJourneyFlowsPathsQuery {
             client: self.client.clone(),
@@ -871,7 +871,7 @@ impl JourneyApi {
     /// - `queryFields` (query, `set_query_fields`): Outcome field(s) to query on. Requires 'queryValue' to also be set.
     /// - `queryValue` (query, `set_query_value`): Value to query on using fuzzy matching. Requires 'queryFields' to also be set.
     ///
-    /// Returns `m::OutcomeListing`.
+    /// Returns [`OutcomeListing`](crate::models::OutcomeListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_outcomes(&self) -> GetJourneyOutcomes {
         GetJourneyOutcomes {
@@ -897,7 +897,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Outcome`.
+    /// Returns [`Outcome`](crate::models::Outcome).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_journey_outcomes(&self) -> PostJourneyOutcomes {
         PostJourneyOutcomes {
@@ -920,7 +920,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`): outcome attribution request
     ///
-    /// Returns `m::OutcomeAttributionAsyncResponse`.
+    /// Returns [`OutcomeAttributionAsyncResponse`](crate::models::OutcomeAttributionAsyncResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_journey_outcomes_attributions_jobs(&self) -> PostJourneyOutcomesAttributionsJobs {
         PostJourneyOutcomesAttributionsJobs {
@@ -943,7 +943,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): ID of the job.
     ///
-    /// Returns `m::OutcomeAttributionJobStateResponse`.
+    /// Returns [`OutcomeAttributionJobStateResponse`](crate::models::OutcomeAttributionJobStateResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_outcomes_attributions_job(&self, job_id: impl Into<String>) -> GetJourneyOutcomesAttributionsJob {
         GetJourneyOutcomesAttributionsJob {
@@ -966,7 +966,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): ID of the job.
     ///
-    /// Returns `m::OutcomeAttributionResponseListing`.
+    /// Returns [`OutcomeAttributionResponseListing`](crate::models::OutcomeAttributionResponseListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_outcomes_attributions_job_results(&self, job_id: impl Into<String>) -> GetJourneyOutcomesAttributionsJobResults {
         GetJourneyOutcomesAttributionsJobResults {
@@ -984,7 +984,7 @@ impl JourneyApi {
     ///
     /// **Deprecated** by the Platform API.
     ///
-    /// Returns `m::OutcomePredictorListing`.
+    /// Returns [`OutcomePredictorListing`](crate::models::OutcomePredictorListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_outcomes_predictors(&self) -> GetJourneyOutcomesPredictors {
         GetJourneyOutcomesPredictors {
@@ -1004,7 +1004,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::OutcomePredictor`.
+    /// Returns [`OutcomePredictor`](crate::models::OutcomePredictor).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_journey_outcomes_predictors(&self) -> PostJourneyOutcomesPredictors {
         PostJourneyOutcomesPredictors {
@@ -1025,7 +1025,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `predictorId` (path, required, positional): ID of predictor
     ///
-    /// Returns `m::OutcomePredictor`.
+    /// Returns [`OutcomePredictor`](crate::models::OutcomePredictor).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_outcomes_predictor(&self, predictor_id: impl Into<String>) -> GetJourneyOutcomesPredictor {
         GetJourneyOutcomesPredictor {
@@ -1067,7 +1067,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `outcomeId` (path, required, positional): ID of the outcome.
     ///
-    /// Returns `m::Outcome`.
+    /// Returns [`Outcome`](crate::models::Outcome).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_outcome(&self, outcome_id: impl Into<String>) -> GetJourneyOutcome {
         GetJourneyOutcome {
@@ -1110,7 +1110,7 @@ impl JourneyApi {
     /// - `outcomeId` (path, required, positional): ID of the outcome.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Outcome`.
+    /// Returns [`Outcome`](crate::models::Outcome).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_journey_outcome(&self, outcome_id: impl Into<String>) -> PatchJourneyOutcome {
         PatchJourneyOutcome {
@@ -1134,7 +1134,7 @@ impl JourneyApi {
     /// - `queryFields` (query, `set_query_fields`): Segment field(s) to query on. Requires 'queryValue' to also be set.
     /// - `queryValue` (query, `set_query_value`): Value to query on using fuzzy matching. Requires 'queryFields' to also be set.
     ///
-    /// Returns `m::SegmentListing`.
+    /// Returns [`SegmentListing`](crate::models::SegmentListing).
     pub fn get_journey_segments(&self) -> GetJourneySegments {
         GetJourneySegments {
             client: self.client.clone(),
@@ -1156,7 +1156,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::JourneySegment`.
+    /// Returns [`JourneySegment`](crate::models::JourneySegment).
     pub fn post_journey_segments(&self) -> PostJourneySegments {
         PostJourneySegments {
             client: self.client.clone(),
@@ -1172,7 +1172,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `segmentId` (path, required, positional): ID of the segment.
     ///
-    /// Returns `m::JourneySegment`.
+    /// Returns [`JourneySegment`](crate::models::JourneySegment).
     pub fn get_journey_segment(&self, segment_id: impl Into<String>) -> GetJourneySegment {
         GetJourneySegment {
             client: self.client.clone(),
@@ -1205,7 +1205,7 @@ impl JourneyApi {
     /// - `segmentId` (path, required, positional): ID of the segment.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::JourneySegment`.
+    /// Returns [`JourneySegment`](crate::models::JourneySegment).
     pub fn patch_journey_segment(&self, segment_id: impl Into<String>) -> PatchJourneySegment {
         PatchJourneySegment {
             client: self.client.clone(),
@@ -1222,7 +1222,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `sessionId` (path, required, positional): ID of the session.
     ///
-    /// Returns `m::Session`.
+    /// Returns [`Session`](crate::models::Session).
     pub fn get_journey_session(&self, session_id: impl Into<String>) -> GetJourneySession {
         GetJourneySession {
             client: self.client.clone(),
@@ -1241,7 +1241,7 @@ impl JourneyApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `eventType` (query, `set_event_type`): A comma separated list of journey event types to include in the results.
     ///
-    /// Returns `m::EventListing`.
+    /// Returns [`EventListing`](crate::models::EventListing).
     pub fn get_journey_session_events(&self, session_id: impl Into<String>) -> GetJourneySessionEvents {
         GetJourneySessionEvents {
             client: self.client.clone(),
@@ -1264,7 +1264,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `sessionId` (path, required, positional): ID of the session.
     ///
-    /// Returns `m::OutcomeScoresResult`.
+    /// Returns [`OutcomeScoresResult`](crate::models::OutcomeScoresResult).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_journey_session_outcomescores(&self, session_id: impl Into<String>) -> GetJourneySessionOutcomescores {
         GetJourneySessionOutcomescores {
@@ -1285,7 +1285,7 @@ impl JourneyApi {
     /// - `expand` (query, `set_expand`): Parameter to request additional data to return in Journey payload
     /// - `id` (query, `set_id`): Parameter to request a list of Journey Views by id, separated by commas. Limit of 100 items.
     ///
-    /// Returns `m::JourneyViewListing`.
+    /// Returns [`JourneyViewListing`](crate::models::JourneyViewListing).
     pub fn get_journey_views(&self) -> GetJourneyViews {
         GetJourneyViews {
             client: self.client.clone(),
@@ -1305,7 +1305,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): JourneyView
     ///
-    /// Returns `m::JourneyView`.
+    /// Returns [`JourneyView`](crate::models::JourneyView).
     pub fn post_journey_views(&self) -> PostJourneyViews {
         PostJourneyViews {
             client: self.client.clone(),
@@ -1318,7 +1318,7 @@ impl JourneyApi {
     ///
     /// `GET /api/v2/journey/views/data/details` (`getJourneyViewsDataDetails`)
     ///
-    /// Returns `m::DataRange`.
+    /// Returns [`DataRange`](crate::models::DataRange).
     pub fn get_journey_views_data_details(&self) -> GetJourneyViewsDataDetails {
         GetJourneyViewsDataDetails {
             client: self.client.clone(),
@@ -1335,7 +1335,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EntityListing`.
+    /// Returns [`EntityListing`](crate::models::EntityListing).
     pub fn post_journey_views_encodings_validate(&self) -> PostJourneyViewsEncodingsValidate {
         PostJourneyViewsEncodingsValidate {
             client: self.client.clone(),
@@ -1348,7 +1348,7 @@ impl JourneyApi {
     ///
     /// `GET /api/v2/journey/views/eventdefinitions` (`getJourneyViewsEventdefinitions`)
     ///
-    /// Returns `m::JourneyEventDefinitionListing`.
+    /// Returns [`JourneyEventDefinitionListing`](crate::models::JourneyEventDefinitionListing).
     pub fn get_journey_views_eventdefinitions(&self) -> GetJourneyViewsEventdefinitions {
         GetJourneyViewsEventdefinitions {
             client: self.client.clone(),
@@ -1360,7 +1360,7 @@ impl JourneyApi {
     ///
     /// `GET /api/v2/journey/views/eventdefinitions/external` (`getJourneyViewsEventdefinitionsExternal`)
     ///
-    /// Returns `m::GetExternalEventsResponse`.
+    /// Returns [`GetExternalEventsResponse`](crate::models::GetExternalEventsResponse).
     pub fn get_journey_views_eventdefinitions_external(&self) -> GetJourneyViewsEventdefinitionsExternal {
         GetJourneyViewsEventdefinitionsExternal {
             client: self.client.clone(),
@@ -1372,7 +1372,7 @@ impl JourneyApi {
     ///
     /// `GET /api/v2/journey/views/eventdefinitions/external/changes` (`getJourneyViewsEventdefinitionsExternalChanges`)
     ///
-    /// Returns `m::ExternalEventChangesResponse`.
+    /// Returns [`ExternalEventChangesResponse`](crate::models::ExternalEventChangesResponse).
     pub fn get_journey_views_eventdefinitions_external_changes(&self) -> GetJourneyViewsEventdefinitionsExternalChanges {
         GetJourneyViewsEventdefinitionsExternalChanges {
             client: self.client.clone(),
@@ -1387,7 +1387,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `eventDefinitionId` (path, required, positional): Event Definition ID
     ///
-    /// Returns `m::JourneyEventDefinition`.
+    /// Returns [`JourneyEventDefinition`](crate::models::JourneyEventDefinition).
     pub fn get_journey_views_eventdefinition(&self, event_definition_id: impl Into<String>) -> GetJourneyViewsEventdefinition {
         GetJourneyViewsEventdefinition {
             client: self.client.clone(),
@@ -1404,7 +1404,7 @@ impl JourneyApi {
     /// - `eventDefinitionId` (path, required, positional): Event Definition ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::UpdateExternalEventResponse`.
+    /// Returns [`UpdateExternalEventResponse`](crate::models::UpdateExternalEventResponse).
     pub fn put_journey_views_eventdefinition(&self, event_definition_id: impl Into<String>) -> PutJourneyViewsEventdefinition {
         PutJourneyViewsEventdefinition {
             client: self.client.clone(),
@@ -1422,7 +1422,7 @@ impl JourneyApi {
     /// - `eventDefinitionId` (path, required, positional): Event Definition ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ActivateExternalEventResponse`.
+    /// Returns [`ActivateExternalEventResponse`](crate::models::ActivateExternalEventResponse).
     pub fn put_journey_views_eventdefinition_activate(&self, event_definition_id: impl Into<String>) -> PutJourneyViewsEventdefinitionActivate {
         PutJourneyViewsEventdefinitionActivate {
             client: self.client.clone(),
@@ -1442,7 +1442,7 @@ impl JourneyApi {
     /// - `interval` (query, `set_interval`): An absolute timeframe for filtering the jobs, expressed as an ISO 8601 interval.
     /// - `statuses` (query, `set_statuses`): Job statuses to filter for
     ///
-    /// Returns `m::JourneyViewJobListing`.
+    /// Returns [`JourneyViewJobListing`](crate::models::JourneyViewJobListing).
     pub fn get_journey_views_jobs(&self) -> GetJourneyViewsJobs {
         GetJourneyViewsJobs {
             client: self.client.clone(),
@@ -1464,7 +1464,7 @@ impl JourneyApi {
     /// - `interval` (query, `set_interval`): An absolute timeframe for filtering the jobs, expressed as an ISO 8601 interval.
     /// - `statuses` (query, `set_statuses`): Job statuses to filter for
     ///
-    /// Returns `m::JourneyViewJobListing`.
+    /// Returns [`JourneyViewJobListing`](crate::models::JourneyViewJobListing).
     pub fn get_journey_views_jobs_me(&self) -> GetJourneyViewsJobsMe {
         GetJourneyViewsJobsMe {
             client: self.client.clone(),
@@ -1484,7 +1484,7 @@ impl JourneyApi {
     /// - `pageNumber` (query, `set_page_number`): The number of the page to return Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Max number of entities to return Default: `25`.
     ///
-    /// Returns `m::JourneyViewScheduleListing`.
+    /// Returns [`JourneyViewScheduleListing`](crate::models::JourneyViewScheduleListing).
     pub fn get_journey_views_schedules(&self) -> GetJourneyViewsSchedules {
         GetJourneyViewsSchedules {
             client: self.client.clone(),
@@ -1503,7 +1503,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `viewId` (path, required, positional): viewId
     ///
-    /// Returns `m::JourneyView`.
+    /// Returns [`JourneyView`](crate::models::JourneyView).
     pub fn get_journey_view(&self, view_id: impl Into<String>) -> GetJourneyView {
         GetJourneyView {
             client: self.client.clone(),
@@ -1537,7 +1537,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `viewId` (path, required, positional): Journey View Id
     ///
-    /// Returns `m::JourneyViewSchedule`.
+    /// Returns [`JourneyViewSchedule`](crate::models::JourneyViewSchedule).
     pub fn get_journey_view_schedules(&self, view_id: impl Into<String>) -> GetJourneyViewSchedules {
         GetJourneyViewSchedules {
             client: self.client.clone(),
@@ -1554,7 +1554,7 @@ impl JourneyApi {
     /// - `viewId` (path, required, positional): Journey View Id
     /// - `body` (body, required, `set_body`): journeyViewSchedule
     ///
-    /// Returns `m::JourneyViewSchedule`.
+    /// Returns [`JourneyViewSchedule`](crate::models::JourneyViewSchedule).
     pub fn put_journey_view_schedules(&self, view_id: impl Into<String>) -> PutJourneyViewSchedules {
         PutJourneyViewSchedules {
             client: self.client.clone(),
@@ -1572,7 +1572,7 @@ impl JourneyApi {
     /// - `viewId` (path, required, positional): Journey View Id
     /// - `body` (body, required, `set_body`): journeyViewSchedule
     ///
-    /// Returns `m::JourneyViewSchedule`.
+    /// Returns [`JourneyViewSchedule`](crate::models::JourneyViewSchedule).
     pub fn post_journey_view_schedules(&self, view_id: impl Into<String>) -> PostJourneyViewSchedules {
         PostJourneyViewSchedules {
             client: self.client.clone(),
@@ -1589,7 +1589,7 @@ impl JourneyApi {
     /// Parameters:
     /// - `viewId` (path, required, positional): Journey View Id
     ///
-    /// Returns `m::JourneyViewSchedule`.
+    /// Returns [`JourneyViewSchedule`](crate::models::JourneyViewSchedule).
     pub fn delete_journey_view_schedules(&self, view_id: impl Into<String>) -> DeleteJourneyViewSchedules {
         DeleteJourneyViewSchedules {
             client: self.client.clone(),
@@ -1608,7 +1608,7 @@ impl JourneyApi {
     /// - `viewId` (path, required, positional): viewId
     /// - `body` (body, required, `set_body`): JourneyView
     ///
-    /// Returns `m::JourneyView`.
+    /// Returns [`JourneyView`](crate::models::JourneyView).
     pub fn post_journey_view_versions(&self, view_id: impl Into<String>) -> PostJourneyViewVersions {
         PostJourneyViewVersions {
             client: self.client.clone(),
@@ -1626,7 +1626,7 @@ impl JourneyApi {
     /// - `viewId` (path, required, positional): Journey View Id
     /// - `journeyVersionId` (path, required, positional): Journey View Version
     ///
-    /// Returns `m::JourneyViewJob`.
+    /// Returns [`JourneyViewJob`](crate::models::JourneyViewJob).
     pub fn post_journey_view_version_jobs(&self, view_id: impl Into<String>, journey_version_id: impl Into<String>) -> PostJourneyViewVersionJobs {
         PostJourneyViewVersionJobs {
             client: self.client.clone(),
@@ -1644,7 +1644,7 @@ impl JourneyApi {
     /// - `viewId` (path, required, positional): Journey View Id
     /// - `journeyVersionId` (path, required, positional): Journey View Version
     ///
-    /// Returns `m::JourneyViewJob`.
+    /// Returns [`JourneyViewJob`](crate::models::JourneyViewJob).
     pub fn get_journey_view_version_jobs_latest(&self, view_id: impl Into<String>, journey_version_id: impl Into<String>) -> GetJourneyViewVersionJobsLatest {
         GetJourneyViewVersionJobsLatest {
             client: self.client.clone(),
@@ -1663,7 +1663,7 @@ impl JourneyApi {
     /// - `journeyVersionId` (path, required, positional): Journey View Version
     /// - `jobId` (path, required, positional): JobId
     ///
-    /// Returns `m::JourneyViewJob`.
+    /// Returns [`JourneyViewJob`](crate::models::JourneyViewJob).
     pub fn get_journey_view_version_job(&self, view_id: impl Into<String>, journey_version_id: impl Into<String>, job_id: impl Into<String>) -> GetJourneyViewVersionJob {
         GetJourneyViewVersionJob {
             client: self.client.clone(),
@@ -1684,7 +1684,7 @@ impl JourneyApi {
     /// - `jobId` (path, required, positional): JobId
     /// - `body` (body, required, `set_body`): journeyViewJob
     ///
-    /// Returns `m::JourneyViewJob`.
+    /// Returns [`JourneyViewJob`](crate::models::JourneyViewJob).
     pub fn patch_journey_view_version_job(&self, view_id: impl Into<String>, journey_version_id: impl Into<String>, job_id: impl Into<String>) -> PatchJourneyViewVersionJob {
         PatchJourneyViewVersionJob {
             client: self.client.clone(),
@@ -1706,7 +1706,7 @@ impl JourneyApi {
     /// - `jobId` (path, required, positional): JobId
     /// - `chartId` (path, required, positional): ChartId
     ///
-    /// Returns `m::JourneyViewChartResult`.
+    /// Returns [`JourneyViewChartResult`](crate::models::JourneyViewChartResult).
     pub fn get_journey_view_version_job_results_chart(&self, view_id: impl Into<String>, journey_version_id: impl Into<String>, job_id: impl Into<String>, chart_id: impl Into<String>) -> GetJourneyViewVersionJobResultsChart {
         GetJourneyViewVersionJobResultsChart {
             client: self.client.clone(),
@@ -1729,7 +1729,7 @@ impl JourneyApi {
     /// - `journeyViewVersion` (path, required, positional): Journey View Version
     /// - `chartId` (path, required, positional): chartId
     ///
-    /// Returns `m::JourneyViewChart`.
+    /// Returns [`JourneyViewChart`](crate::models::JourneyViewChart).
     pub fn get_journey_view_version_chart(&self, view_id: impl Into<String>, journey_view_version: impl Into<String>, chart_id: impl Into<String>) -> GetJourneyViewVersionChart {
         GetJourneyViewVersionChart {
             client: self.client.clone(),
@@ -1750,7 +1750,7 @@ impl JourneyApi {
     /// - `chartId` (path, required, positional): chartId
     /// - `chartVersion` (path, required, positional): chartVersion
     ///
-    /// Returns `m::JourneyViewChart`.
+    /// Returns [`JourneyViewChart`](crate::models::JourneyViewChart).
     pub fn get_journey_view_version_chart_version(&self, view_id: impl Into<String>, journey_view_version: impl Into<String>, chart_id: impl Into<String>, chart_version: impl Into<String>) -> GetJourneyViewVersionChartVersion {
         GetJourneyViewVersionChartVersion {
             client: self.client.clone(),
@@ -1771,7 +1771,7 @@ impl JourneyApi {
     /// - `journeyViewVersion` (path, required, positional): Journey View Version
     /// - `jobId` (path, required, positional): Id of the executing job
     ///
-    /// Returns `m::JourneyViewResult`.
+    /// Returns [`JourneyViewResult`](crate::models::JourneyViewResult).
     pub fn get_journey_view_version_job_results(&self, view_id: impl Into<String>, journey_view_version: impl Into<String>, job_id: impl Into<String>) -> GetJourneyViewVersionJobResults {
         GetJourneyViewVersionJobResults {
             client: self.client.clone(),
@@ -1790,7 +1790,7 @@ impl JourneyApi {
     /// - `viewId` (path, required, positional): viewId
     /// - `versionId` (path, required, positional): versionId
     ///
-    /// Returns `m::JourneyView`.
+    /// Returns [`JourneyView`](crate::models::JourneyView).
     pub fn get_journey_view_version(&self, view_id: impl Into<String>, version_id: impl Into<String>) -> GetJourneyViewVersion {
         GetJourneyViewVersion {
             client: self.client.clone(),
@@ -1811,7 +1811,7 @@ impl JourneyApi {
     /// - `versionId` (path, required, positional): versionId
     /// - `body` (body, required, `set_body`): JourneyView
     ///
-    /// Returns `m::JourneyView`.
+    /// Returns [`JourneyView`](crate::models::JourneyView).
     pub fn put_journey_view_version(&self, view_id: impl Into<String>, version_id: impl Into<String>) -> PutJourneyViewVersion {
         PutJourneyViewVersion {
             client: self.client.clone(),

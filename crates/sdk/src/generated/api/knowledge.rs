@@ -35,7 +35,7 @@ impl KnowledgeApi {
     ///
     /// `GET /api/v2/knowledge/connections` (`getKnowledgeConnections`)
     ///
-    /// Returns `m::ConnectionListing`.
+    /// Returns [`ConnectionListing`](crate::models::ConnectionListing).
     pub fn get_knowledge_connections(&self) -> GetKnowledgeConnections {
         GetKnowledgeConnections {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::ConnectionCreateResponse`.
+    /// Returns [`ConnectionCreateResponse`](crate::models::ConnectionCreateResponse).
     pub fn post_knowledge_connections(&self) -> PostKnowledgeConnections {
         PostKnowledgeConnections {
             client: self.client.clone(),
@@ -67,7 +67,7 @@ impl KnowledgeApi {
     /// - `connectionId` (path, required, positional): Connection ID
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::ConnectionResponse`.
+    /// Returns [`ConnectionResponse`](crate::models::ConnectionResponse).
     pub fn get_knowledge_connection(&self, connection_id: impl Into<String>) -> GetKnowledgeConnection {
         GetKnowledgeConnection {
             client: self.client.clone(),
@@ -84,7 +84,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `connectionId` (path, required, positional): Connection ID
     ///
-    /// Returns `m::ConnectionResponse`.
+    /// Returns [`ConnectionResponse`](crate::models::ConnectionResponse).
     pub fn delete_knowledge_connection(&self, connection_id: impl Into<String>) -> DeleteKnowledgeConnection {
         DeleteKnowledgeConnection {
             client: self.client.clone(),
@@ -101,7 +101,7 @@ impl KnowledgeApi {
     /// - `connectionId` (path, required, positional): Connection ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ConnectionResponse`.
+    /// Returns [`ConnectionResponse`](crate::models::ConnectionResponse).
     pub fn patch_knowledge_connection(&self, connection_id: impl Into<String>) -> PatchKnowledgeConnection {
         PatchKnowledgeConnection {
             client: self.client.clone(),
@@ -121,7 +121,7 @@ impl KnowledgeApi {
     /// - `pageSize` (query, `set_page_size`): Number of results per page. Minimum: 25, Maximum: 500. Default: `200`.
     /// - `parentId` (query, `set_parent_id`): The id of the parent option whose children to be listed.
     ///
-    /// Returns `m::ConnectionOptionListing`.
+    /// Returns [`ConnectionOptionListing`](crate::models::ConnectionOptionListing).
     pub fn get_knowledge_connection_options(&self, connection_id: impl Into<String>) -> GetKnowledgeConnectionOptions {
         GetKnowledgeConnectionOptions {
             client: self.client.clone(),
@@ -140,7 +140,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_knowledge_documentuploads(&self) -> PostKnowledgeDocumentuploads {
         PostKnowledgeDocumentuploads {
             client: self.client.clone(),
@@ -158,7 +158,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeGuestSession`.
+    /// Returns [`KnowledgeGuestSession`](crate::models::KnowledgeGuestSession).
     pub fn post_knowledge_guest_sessions(&self) -> PostKnowledgeGuestSessions {
         PostKnowledgeGuestSessions {
             client: self.client.clone(),
@@ -185,7 +185,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): The specified entity attribute will be filled. Supported value:"Ancestors": every ancestors will be filled via the parent attribute recursively,but only the id, name, parentId will be present for the ancestors.
     /// - `includeDocumentCount` (query, `set_include_document_count`): If specified, retrieves the number of documents related to category.
     ///
-    /// Returns `m::GuestCategoryResponseListing`.
+    /// Returns [`GuestCategoryResponseListing`](crate::models::GuestCategoryResponseListing).
     pub fn get_knowledge_guest_session_categories(&self, session_id: impl Into<String>) -> GetKnowledgeGuestSessionCategories {
         GetKnowledgeGuestSessionCategories {
             client: self.client.clone(),
@@ -214,7 +214,7 @@ impl KnowledgeApi {
     /// - `categoryId` (query, `set_category_id`): If specified, retrieves documents associated with category ids, comma separated values expected.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::KnowledgeGuestDocumentResponseListing`.
+    /// Returns [`KnowledgeGuestDocumentResponseListing`](crate::models::KnowledgeGuestDocumentResponseListing).
     pub fn get_knowledge_guest_session_documents(&self, session_id: impl Into<String>) -> GetKnowledgeGuestSessionDocuments {
         GetKnowledgeGuestSessionDocuments {
             client: self.client.clone(),
@@ -235,7 +235,7 @@ impl KnowledgeApi {
     /// - `sessionId` (path, required, positional): Knowledge guest session ID.
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeGuestAnswerDocumentsResponse`.
+    /// Returns [`KnowledgeGuestAnswerDocumentsResponse`](crate::models::KnowledgeGuestAnswerDocumentsResponse).
     pub fn post_knowledge_guest_session_documents_answers(&self, session_id: impl Into<String>) -> PostKnowledgeGuestSessionDocumentsAnswers {
         PostKnowledgeGuestSessionDocumentsAnswers {
             client: self.client.clone(),
@@ -276,7 +276,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): Fields, if any, to expand for each document in the search result matching the query.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentGuestSearch`.
+    /// Returns [`KnowledgeDocumentGuestSearch`](crate::models::KnowledgeDocumentGuestSearch).
     pub fn post_knowledge_guest_session_documents_search(&self, session_id: impl Into<String>) -> PostKnowledgeGuestSessionDocumentsSearch {
         PostKnowledgeGuestSessionDocumentsSearch {
             client: self.client.clone(),
@@ -297,7 +297,7 @@ impl KnowledgeApi {
     /// - `sessionId` (path, required, positional): Knowledge guest session ID.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeGuestDocumentSuggestion`.
+    /// Returns [`KnowledgeGuestDocumentSuggestion`](crate::models::KnowledgeGuestDocumentSuggestion).
     pub fn post_knowledge_guest_session_documents_search_suggestions(&self, session_id: impl Into<String>) -> PostKnowledgeGuestSessionDocumentsSearchSuggestions {
         PostKnowledgeGuestSessionDocumentsSearchSuggestions {
             client: self.client.clone(),
@@ -339,7 +339,7 @@ impl KnowledgeApi {
     /// - `sessionId` (path, required, positional): Knowledge guest session ID.
     /// - `documentId` (path, required, positional): Document ID
     ///
-    /// Returns `m::KnowledgeGuestDocumentResponse`.
+    /// Returns [`KnowledgeGuestDocumentResponse`](crate::models::KnowledgeGuestDocumentResponse).
     pub fn get_knowledge_guest_session_document(&self, session_id: impl Into<String>, document_id: impl Into<String>) -> GetKnowledgeGuestSessionDocument {
         GetKnowledgeGuestSessionDocument {
             client: self.client.clone(),
@@ -382,7 +382,7 @@ impl KnowledgeApi {
     /// - `documentId` (path, required, positional): Document ID.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeGuestDocumentFeedback`.
+    /// Returns [`KnowledgeGuestDocumentFeedback`](crate::models::KnowledgeGuestDocumentFeedback).
     pub fn post_knowledge_guest_session_document_feedback(&self, session_id: impl Into<String>, document_id: impl Into<String>) -> PostKnowledgeGuestSessionDocumentFeedback {
         PostKnowledgeGuestSessionDocumentFeedback {
             client: self.client.clone(),
@@ -423,7 +423,7 @@ impl KnowledgeApi {
     /// - `integrationId` (path, required, positional): Integration ID
     /// - `knowledgeBaseIds` (query, `set_knowledge_base_ids`): Narrowing down filtering option results by knowledge base.
     ///
-    /// Returns `m::KnowledgeIntegrationOptionsResponse`.
+    /// Returns [`KnowledgeIntegrationOptionsResponse`](crate::models::KnowledgeIntegrationOptionsResponse).
     pub fn get_knowledge_integration_options(&self, integration_id: impl Into<String>) -> GetKnowledgeIntegrationOptions {
         GetKnowledgeIntegrationOptions {
             client: self.client.clone(),
@@ -448,7 +448,7 @@ impl KnowledgeApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by.
     /// - `sortOrder` (query, `set_sort_order`): Sort Order.
     ///
-    /// Returns `m::KnowledgeBaseListing`.
+    /// Returns [`KnowledgeBaseListing`](crate::models::KnowledgeBaseListing).
     pub fn get_knowledge_knowledgebases(&self) -> GetKnowledgeKnowledgebases {
         GetKnowledgeKnowledgebases {
             client: self.client.clone(),
@@ -472,7 +472,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeBase`.
+    /// Returns [`KnowledgeBase`](crate::models::KnowledgeBase).
     pub fn post_knowledge_knowledgebases(&self) -> PostKnowledgeKnowledgebases {
         PostKnowledgeKnowledgebases {
             client: self.client.clone(),
@@ -488,7 +488,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     ///
-    /// Returns `m::KnowledgeBase`.
+    /// Returns [`KnowledgeBase`](crate::models::KnowledgeBase).
     pub fn get_knowledge_knowledgebase(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebase {
         GetKnowledgeKnowledgebase {
             client: self.client.clone(),
@@ -504,7 +504,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     ///
-    /// Returns `m::KnowledgeBase`.
+    /// Returns [`KnowledgeBase`](crate::models::KnowledgeBase).
     pub fn delete_knowledge_knowledgebase(&self, knowledge_base_id: impl Into<String>) -> DeleteKnowledgeKnowledgebase {
         DeleteKnowledgeKnowledgebase {
             client: self.client.clone(),
@@ -521,7 +521,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeBase`.
+    /// Returns [`KnowledgeBase`](crate::models::KnowledgeBase).
     pub fn patch_knowledge_knowledgebase(&self, knowledge_base_id: impl Into<String>) -> PatchKnowledgeKnowledgebase {
         PatchKnowledgeKnowledgebase {
             client: self.client.clone(),
@@ -547,7 +547,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): The specified entity attribute will be filled. Supported value:"Ancestors": every ancestors will be filled via the parent attribute recursively,but only the id, name, parentId will be present for the ancestors.
     /// - `includeDocumentCount` (query, `set_include_document_count`): If specified, retrieves the number of documents related to category.
     ///
-    /// Returns `m::CategoryResponseListing`.
+    /// Returns [`CategoryResponseListing`](crate::models::CategoryResponseListing).
     pub fn get_knowledge_knowledgebase_categories(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseCategories {
         GetKnowledgeKnowledgebaseCategories {
             client: self.client.clone(),
@@ -573,7 +573,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::CategoryResponse`.
+    /// Returns [`CategoryResponse`](crate::models::CategoryResponse).
     pub fn post_knowledge_knowledgebase_categories(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseCategories {
         PostKnowledgeKnowledgebaseCategories {
             client: self.client.clone(),
@@ -591,7 +591,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `categoryId` (path, required, positional): Category ID
     ///
-    /// Returns `m::CategoryResponse`.
+    /// Returns [`CategoryResponse`](crate::models::CategoryResponse).
     pub fn get_knowledge_knowledgebase_category(&self, knowledge_base_id: impl Into<String>, category_id: impl Into<String>) -> GetKnowledgeKnowledgebaseCategory {
         GetKnowledgeKnowledgebaseCategory {
             client: self.client.clone(),
@@ -609,7 +609,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `categoryId` (path, required, positional): Category ID
     ///
-    /// Returns `m::CategoryResponse`.
+    /// Returns [`CategoryResponse`](crate::models::CategoryResponse).
     pub fn delete_knowledge_knowledgebase_category(&self, knowledge_base_id: impl Into<String>, category_id: impl Into<String>) -> DeleteKnowledgeKnowledgebaseCategory {
         DeleteKnowledgeKnowledgebaseCategory {
             client: self.client.clone(),
@@ -628,7 +628,7 @@ impl KnowledgeApi {
     /// - `categoryId` (path, required, positional): Category ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::CategoryResponse`.
+    /// Returns [`CategoryResponse`](crate::models::CategoryResponse).
     pub fn patch_knowledge_knowledgebase_category(&self, knowledge_base_id: impl Into<String>, category_id: impl Into<String>) -> PatchKnowledgeKnowledgebaseCategory {
         PatchKnowledgeKnowledgebaseCategory {
             client: self.client.clone(),
@@ -647,7 +647,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge Base ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentChunkResponse`.
+    /// Returns [`KnowledgeDocumentChunkResponse`](crate::models::KnowledgeDocumentChunkResponse).
     pub fn post_knowledge_knowledgebase_chunks_search(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseChunksSearch {
         PostKnowledgeKnowledgebaseChunksSearch {
             client: self.client.clone(),
@@ -695,7 +695,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     /// - `externalIds` (query, `set_external_ids`): If specified, retrieves documents associated with external ids, comma separated values expected.
     ///
-    /// Returns `m::KnowledgeDocumentResponseListing`.
+    /// Returns [`KnowledgeDocumentResponseListing`](crate::models::KnowledgeDocumentResponseListing).
     pub fn get_knowledge_knowledgebase_documents(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocuments {
         GetKnowledgeKnowledgebaseDocuments {
             client: self.client.clone(),
@@ -723,7 +723,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentResponse`.
+    /// Returns [`KnowledgeDocumentResponse`](crate::models::KnowledgeDocumentResponse).
     pub fn post_knowledge_knowledgebase_documents(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocuments {
         PostKnowledgeKnowledgebaseDocuments {
             client: self.client.clone(),
@@ -741,7 +741,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeAnswerDocumentsResponse`.
+    /// Returns [`KnowledgeAnswerDocumentsResponse`](crate::models::KnowledgeAnswerDocumentsResponse).
     pub fn post_knowledge_knowledgebase_documents_answers(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentsAnswers {
         PostKnowledgeKnowledgebaseDocumentsAnswers {
             client: self.client.clone(),
@@ -759,7 +759,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::BulkResponse`.
+    /// Returns [`BulkResponse`](crate::models::BulkResponse).
     pub fn post_knowledge_knowledgebase_documents_bulk_remove(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentsBulkRemove {
         PostKnowledgeKnowledgebaseDocumentsBulkRemove {
             client: self.client.clone(),
@@ -777,7 +777,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::BulkResponse`.
+    /// Returns [`BulkResponse`](crate::models::BulkResponse).
     pub fn post_knowledge_knowledgebase_documents_bulk_update(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentsBulkUpdate {
         PostKnowledgeKnowledgebaseDocumentsBulkUpdate {
             client: self.client.clone(),
@@ -805,7 +805,7 @@ impl KnowledgeApi {
     /// - `queueId` (query, `set_queue_id`): Queue ID to filter by. Supported only if onlyCommented=true is set.
     /// - `state` (query, `set_state`): State to filter by. Supported only if onlyCommented=true is set. Default: Final
     ///
-    /// Returns `m::KnowledgeDocumentFeedbackResponseListing`.
+    /// Returns [`KnowledgeDocumentFeedbackResponseListing`](crate::models::KnowledgeDocumentFeedbackResponseListing).
     pub fn get_knowledge_knowledgebase_documents_feedback(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentsFeedback {
         GetKnowledgeKnowledgebaseDocumentsFeedback {
             client: self.client.clone(),
@@ -852,7 +852,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): Fields, if any, to expand for each document in the search result matching the query.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentQueryResponse`.
+    /// Returns [`KnowledgeDocumentQueryResponse`](crate::models::KnowledgeDocumentQueryResponse).
     pub fn post_knowledge_knowledgebase_documents_query(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentsQuery {
         PostKnowledgeKnowledgebaseDocumentsQuery {
             client: self.client.clone(),
@@ -872,7 +872,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): Fields, if any, to expand for each document in the search result matching the query.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentSearch`.
+    /// Returns [`KnowledgeDocumentSearch`](crate::models::KnowledgeDocumentSearch).
     pub fn post_knowledge_knowledgebase_documents_search(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentsSearch {
         PostKnowledgeKnowledgebaseDocumentsSearch {
             client: self.client.clone(),
@@ -891,7 +891,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): The ID of knowledge base containing the documents to query.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentSuggestion`.
+    /// Returns [`KnowledgeDocumentSuggestion`](crate::models::KnowledgeDocumentSuggestion).
     pub fn post_knowledge_knowledgebase_documents_search_suggestions(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentsSearchSuggestions {
         PostKnowledgeKnowledgebaseDocumentsSearchSuggestions {
             client: self.client.clone(),
@@ -929,7 +929,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::BulkResponse`.
+    /// Returns [`BulkResponse`](crate::models::BulkResponse).
     pub fn post_knowledge_knowledgebase_documents_versions_bulk_add(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentsVersionsBulkAdd {
         PostKnowledgeKnowledgebaseDocumentsVersionsBulkAdd {
             client: self.client.clone(),
@@ -949,7 +949,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected. Max No. of variations that can be returned on expand is 20.
     /// - `state` (query, `set_state`): "when state is "Draft", draft version of the document is returned,otherwise by default published version is returned in the response.
     ///
-    /// Returns `m::KnowledgeDocumentResponse`.
+    /// Returns [`KnowledgeDocumentResponse`](crate::models::KnowledgeDocumentResponse).
     pub fn get_knowledge_knowledgebase_document(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocument {
         GetKnowledgeKnowledgebaseDocument {
             client: self.client.clone(),
@@ -988,7 +988,7 @@ impl KnowledgeApi {
     /// - `documentId` (path, required, positional): Document ID.
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentResponse`.
+    /// Returns [`KnowledgeDocumentResponse`](crate::models::KnowledgeDocumentResponse).
     pub fn patch_knowledge_knowledgebase_document(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>) -> PatchKnowledgeKnowledgebaseDocument {
         PatchKnowledgeKnowledgebaseDocument {
             client: self.client.clone(),
@@ -1038,7 +1038,7 @@ impl KnowledgeApi {
     /// - `queueId` (query, `set_queue_id`): Queue ID to filter by. Supported only if onlyCommented=true is set.
     /// - `state` (query, `set_state`): State to filter by. Supported only if onlyCommented=true is set. Default: Final
     ///
-    /// Returns `m::KnowledgeDocumentFeedbackResponseListing`.
+    /// Returns [`KnowledgeDocumentFeedbackResponseListing`](crate::models::KnowledgeDocumentFeedbackResponseListing).
     pub fn get_knowledge_knowledgebase_document_feedback(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentFeedback {
         GetKnowledgeKnowledgebaseDocumentFeedback {
             client: self.client.clone(),
@@ -1068,7 +1068,7 @@ impl KnowledgeApi {
     /// - `documentId` (path, required, positional): Document ID.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentFeedbackResponse`.
+    /// Returns [`KnowledgeDocumentFeedbackResponse`](crate::models::KnowledgeDocumentFeedbackResponse).
     pub fn post_knowledge_knowledgebase_document_feedback(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentFeedback {
         PostKnowledgeKnowledgebaseDocumentFeedback {
             client: self.client.clone(),
@@ -1088,7 +1088,7 @@ impl KnowledgeApi {
     /// - `documentId` (path, required, positional): Document ID.
     /// - `feedbackId` (path, required, positional): Feedback ID.
     ///
-    /// Returns `m::KnowledgeDocumentFeedbackResponse`.
+    /// Returns [`KnowledgeDocumentFeedbackResponse`](crate::models::KnowledgeDocumentFeedbackResponse).
     pub fn get_knowledge_knowledgebase_document_feedback_feedback_id(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>, feedback_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentFeedbackFeedbackId {
         GetKnowledgeKnowledgebaseDocumentFeedbackFeedbackId {
             client: self.client.clone(),
@@ -1109,7 +1109,7 @@ impl KnowledgeApi {
     /// - `feedbackId` (path, required, positional): Feedback ID.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentFeedbackResponse`.
+    /// Returns [`KnowledgeDocumentFeedbackResponse`](crate::models::KnowledgeDocumentFeedbackResponse).
     pub fn patch_knowledge_knowledgebase_document_feedback_feedback_id(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>, feedback_id: impl Into<String>) -> PatchKnowledgeKnowledgebaseDocumentFeedbackFeedbackId {
         PatchKnowledgeKnowledgebaseDocumentFeedbackFeedbackId {
             client: self.client.clone(),
@@ -1134,7 +1134,7 @@ impl KnowledgeApi {
     /// - `documentState` (query, `set_document_state`): The state of the document.
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::DocumentVariationResponseListing`.
+    /// Returns [`DocumentVariationResponseListing`](crate::models::DocumentVariationResponseListing).
     pub fn get_knowledge_knowledgebase_document_variations(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentVariations {
         GetKnowledgeKnowledgebaseDocumentVariations {
             client: self.client.clone(),
@@ -1158,7 +1158,7 @@ impl KnowledgeApi {
     /// - `documentId` (path, required, positional): Globally unique identifier for the document.
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::DocumentVariationResponse`.
+    /// Returns [`DocumentVariationResponse`](crate::models::DocumentVariationResponse).
     pub fn post_knowledge_knowledgebase_document_variations(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentVariations {
         PostKnowledgeKnowledgebaseDocumentVariations {
             client: self.client.clone(),
@@ -1180,7 +1180,7 @@ impl KnowledgeApi {
     /// - `documentState` (query, `set_document_state`): The state of the document.
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::DocumentVariationResponse`.
+    /// Returns [`DocumentVariationResponse`](crate::models::DocumentVariationResponse).
     pub fn get_knowledge_knowledgebase_document_variation(&self, document_variation_id: impl Into<String>, document_id: impl Into<String>, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentVariation {
         GetKnowledgeKnowledgebaseDocumentVariation {
             client: self.client.clone(),
@@ -1223,7 +1223,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Globally unique identifier for a knowledge base.
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::DocumentVariationResponse`.
+    /// Returns [`DocumentVariationResponse`](crate::models::DocumentVariationResponse).
     pub fn patch_knowledge_knowledgebase_document_variation(&self, document_variation_id: impl Into<String>, document_id: impl Into<String>, knowledge_base_id: impl Into<String>) -> PatchKnowledgeKnowledgebaseDocumentVariation {
         PatchKnowledgeKnowledgebaseDocumentVariation {
             client: self.client.clone(),
@@ -1247,7 +1247,7 @@ impl KnowledgeApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::KnowledgeDocumentVersionListing`.
+    /// Returns [`KnowledgeDocumentVersionListing`](crate::models::KnowledgeDocumentVersionListing).
     pub fn get_knowledge_knowledgebase_document_versions(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentVersions {
         GetKnowledgeKnowledgebaseDocumentVersions {
             client: self.client.clone(),
@@ -1270,7 +1270,7 @@ impl KnowledgeApi {
     /// - `documentId` (path, required, positional): Globally unique identifier for the document.
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeDocumentVersion`.
+    /// Returns [`KnowledgeDocumentVersion`](crate::models::KnowledgeDocumentVersion).
     pub fn post_knowledge_knowledgebase_document_versions(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>) -> PostKnowledgeKnowledgebaseDocumentVersions {
         PostKnowledgeKnowledgebaseDocumentVersions {
             client: self.client.clone(),
@@ -1291,7 +1291,7 @@ impl KnowledgeApi {
     /// - `versionId` (path, required, positional): Globally unique identifier for the document version.
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::KnowledgeDocumentVersion`.
+    /// Returns [`KnowledgeDocumentVersion`](crate::models::KnowledgeDocumentVersion).
     pub fn get_knowledge_knowledgebase_document_version(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>, version_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentVersion {
         GetKnowledgeKnowledgebaseDocumentVersion {
             client: self.client.clone(),
@@ -1315,7 +1315,7 @@ impl KnowledgeApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::KnowledgeDocumentVersionVariationListing`.
+    /// Returns [`KnowledgeDocumentVersionVariationListing`](crate::models::KnowledgeDocumentVersionVariationListing).
     pub fn get_knowledge_knowledgebase_document_version_variations(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>, version_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentVersionVariations {
         GetKnowledgeKnowledgebaseDocumentVersionVariations {
             client: self.client.clone(),
@@ -1339,7 +1339,7 @@ impl KnowledgeApi {
     /// - `versionId` (path, required, positional): Globally unique identifier for the document version.
     /// - `variationId` (path, required, positional): Globally unique identifier for the document version variation.
     ///
-    /// Returns `m::KnowledgeDocumentVersionVariation`.
+    /// Returns [`KnowledgeDocumentVersionVariation`](crate::models::KnowledgeDocumentVersionVariation).
     pub fn get_knowledge_knowledgebase_document_version_variation(&self, knowledge_base_id: impl Into<String>, document_id: impl Into<String>, version_id: impl Into<String>, variation_id: impl Into<String>) -> GetKnowledgeKnowledgebaseDocumentVersionVariation {
         GetKnowledgeKnowledgebaseDocumentVersionVariation {
             client: self.client.clone(),
@@ -1379,7 +1379,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeExportJobResponse`.
+    /// Returns [`KnowledgeExportJobResponse`](crate::models::KnowledgeExportJobResponse).
     pub fn post_knowledge_knowledgebase_export_jobs(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseExportJobs {
         PostKnowledgeKnowledgebaseExportJobs {
             client: self.client.clone(),
@@ -1397,7 +1397,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `exportJobId` (path, required, positional): Export job ID
     ///
-    /// Returns `m::KnowledgeExportJobResponse`.
+    /// Returns [`KnowledgeExportJobResponse`](crate::models::KnowledgeExportJobResponse).
     pub fn get_knowledge_knowledgebase_export_job(&self, knowledge_base_id: impl Into<String>, export_job_id: impl Into<String>) -> GetKnowledgeKnowledgebaseExportJob {
         GetKnowledgeKnowledgebaseExportJob {
             client: self.client.clone(),
@@ -1433,7 +1433,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeImportJobResponse`.
+    /// Returns [`KnowledgeImportJobResponse`](crate::models::KnowledgeImportJobResponse).
     pub fn post_knowledge_knowledgebase_import_jobs(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseImportJobs {
         PostKnowledgeKnowledgebaseImportJobs {
             client: self.client.clone(),
@@ -1452,7 +1452,7 @@ impl KnowledgeApi {
     /// - `importJobId` (path, required, positional): Import job ID
     /// - `expand` (query, `set_expand`): If expand contains 'urls' downloadURL and failedEntitiesURL will be filled.
     ///
-    /// Returns `m::KnowledgeImportJobResponse`.
+    /// Returns [`KnowledgeImportJobResponse`](crate::models::KnowledgeImportJobResponse).
     pub fn get_knowledge_knowledgebase_import_job(&self, knowledge_base_id: impl Into<String>, import_job_id: impl Into<String>) -> GetKnowledgeKnowledgebaseImportJob {
         GetKnowledgeKnowledgebaseImportJob {
             client: self.client.clone(),
@@ -1490,7 +1490,7 @@ impl KnowledgeApi {
     /// - `importJobId` (path, required, positional): Import job ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeImportJobResponse`.
+    /// Returns [`KnowledgeImportJobResponse`](crate::models::KnowledgeImportJobResponse).
     pub fn patch_knowledge_knowledgebase_import_job(&self, knowledge_base_id: impl Into<String>, import_job_id: impl Into<String>) -> PatchKnowledgeKnowledgebaseImportJob {
         PatchKnowledgeKnowledgebaseImportJob {
             client: self.client.clone(),
@@ -1513,7 +1513,7 @@ impl KnowledgeApi {
     /// - `name` (query, `set_name`): Filter to return the labels that contains the given phrase in the name.
     /// - `includeDocumentCount` (query, `set_include_document_count`): If specified, retrieves the number of documents related to label.
     ///
-    /// Returns `m::LabelListing`.
+    /// Returns [`LabelListing`](crate::models::LabelListing).
     pub fn get_knowledge_knowledgebase_labels(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseLabels {
         GetKnowledgeKnowledgebaseLabels {
             client: self.client.clone(),
@@ -1535,7 +1535,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::LabelResponse`.
+    /// Returns [`LabelResponse`](crate::models::LabelResponse).
     pub fn post_knowledge_knowledgebase_labels(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseLabels {
         PostKnowledgeKnowledgebaseLabels {
             client: self.client.clone(),
@@ -1553,7 +1553,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `labelId` (path, required, positional): Label ID
     ///
-    /// Returns `m::LabelResponse`.
+    /// Returns [`LabelResponse`](crate::models::LabelResponse).
     pub fn get_knowledge_knowledgebase_label(&self, knowledge_base_id: impl Into<String>, label_id: impl Into<String>) -> GetKnowledgeKnowledgebaseLabel {
         GetKnowledgeKnowledgebaseLabel {
             client: self.client.clone(),
@@ -1571,7 +1571,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `labelId` (path, required, positional): Label ID
     ///
-    /// Returns `m::LabelResponse`.
+    /// Returns [`LabelResponse`](crate::models::LabelResponse).
     pub fn delete_knowledge_knowledgebase_label(&self, knowledge_base_id: impl Into<String>, label_id: impl Into<String>) -> DeleteKnowledgeKnowledgebaseLabel {
         DeleteKnowledgeKnowledgebaseLabel {
             client: self.client.clone(),
@@ -1590,7 +1590,7 @@ impl KnowledgeApi {
     /// - `labelId` (path, required, positional): Label ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::LabelResponse`.
+    /// Returns [`LabelResponse`](crate::models::LabelResponse).
     pub fn patch_knowledge_knowledgebase_label(&self, knowledge_base_id: impl Into<String>, label_id: impl Into<String>) -> PatchKnowledgeKnowledgebaseLabel {
         PatchKnowledgeKnowledgebaseLabel {
             client: self.client.clone(),
@@ -1616,7 +1616,7 @@ impl KnowledgeApi {
     /// - `interval` (query, `set_interval`): Retrieves the operations modified in specified date and time range. If the after and before cursor parameters are within this interval, it would return valid data, otherwise it throws an error.The dates in the interval are represented in ISO-8601 format: YYYY-MM-DDThh:mm:ssZ/YYYY-MM-DDThh:mm:ssZ
     /// - `sourceId` (query, `set_source_id`): If specified, retrieves operations associated with source ids, comma separated values expected.
     ///
-    /// Returns `m::OperationListing`.
+    /// Returns [`OperationListing`](crate::models::OperationListing).
     pub fn get_knowledge_knowledgebase_operations(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseOperations {
         GetKnowledgeKnowledgebaseOperations {
             client: self.client.clone(),
@@ -1640,7 +1640,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     ///
-    /// Returns `m::OperationCreatorUserResponse`.
+    /// Returns [`OperationCreatorUserResponse`](crate::models::OperationCreatorUserResponse).
     pub fn get_knowledge_knowledgebase_operations_users_query(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseOperationsUsersQuery {
         GetKnowledgeKnowledgebaseOperationsUsersQuery {
             client: self.client.clone(),
@@ -1657,7 +1657,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeParseJobResponse`.
+    /// Returns [`KnowledgeParseJobResponse`](crate::models::KnowledgeParseJobResponse).
     pub fn post_knowledge_knowledgebase_parse_jobs(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseParseJobs {
         PostKnowledgeKnowledgebaseParseJobs {
             client: self.client.clone(),
@@ -1676,7 +1676,7 @@ impl KnowledgeApi {
     /// - `parseJobId` (path, required, positional): Parse job ID
     /// - `expand` (query, `set_expand`): If expand contains 'urls' downloadURL and failedEntitiesURL will be filled.
     ///
-    /// Returns `m::KnowledgeParseJobResponse`.
+    /// Returns [`KnowledgeParseJobResponse`](crate::models::KnowledgeParseJobResponse).
     pub fn get_knowledge_knowledgebase_parse_job(&self, knowledge_base_id: impl Into<String>, parse_job_id: impl Into<String>) -> GetKnowledgeKnowledgebaseParseJob {
         GetKnowledgeKnowledgebaseParseJob {
             client: self.client.clone(),
@@ -1737,7 +1737,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     /// - `ids` (query, `set_ids`): If specified, retrieves integration sources with specified IDs.
     ///
-    /// Returns `Vec&lt;m::SourceBaseResponse&gt;`.
+    /// Returns `Vec&lt;models::SourceBaseResponse&gt;`.
     pub fn get_knowledge_knowledgebase_sources(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseSources {
         GetKnowledgeKnowledgebaseSources {
             client: self.client.clone(),
@@ -1757,7 +1757,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeSyncJobResponse`.
+    /// Returns [`KnowledgeSyncJobResponse`](crate::models::KnowledgeSyncJobResponse).
     pub fn post_knowledge_knowledgebase_sources_salesforce(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseSourcesSalesforce {
         PostKnowledgeKnowledgebaseSourcesSalesforce {
             client: self.client.clone(),
@@ -1776,7 +1776,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::SalesforceSourceResponse`.
+    /// Returns [`SalesforceSourceResponse`](crate::models::SalesforceSourceResponse).
     pub fn get_knowledge_knowledgebase_sources_salesforce_source_id(&self, knowledge_base_id: impl Into<String>, source_id: impl Into<String>) -> GetKnowledgeKnowledgebaseSourcesSalesforceSourceId {
         GetKnowledgeKnowledgebaseSourcesSalesforceSourceId {
             client: self.client.clone(),
@@ -1796,7 +1796,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::SalesforceSourceResponse`.
+    /// Returns [`SalesforceSourceResponse`](crate::models::SalesforceSourceResponse).
     pub fn put_knowledge_knowledgebase_sources_salesforce_source_id(&self, knowledge_base_id: impl Into<String>, source_id: impl Into<String>) -> PutKnowledgeKnowledgebaseSourcesSalesforceSourceId {
         PutKnowledgeKnowledgebaseSourcesSalesforceSourceId {
             client: self.client.clone(),
@@ -1834,7 +1834,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::SourceSyncResponse`.
+    /// Returns [`SourceSyncResponse`](crate::models::SourceSyncResponse).
     pub fn post_knowledge_knowledgebase_sources_salesforce_source_id_sync(&self, knowledge_base_id: impl Into<String>, source_id: impl Into<String>) -> PostKnowledgeKnowledgebaseSourcesSalesforceSourceIdSync {
         PostKnowledgeKnowledgebaseSourcesSalesforceSourceIdSync {
             client: self.client.clone(),
@@ -1853,7 +1853,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeSyncJobResponse`.
+    /// Returns [`KnowledgeSyncJobResponse`](crate::models::KnowledgeSyncJobResponse).
     pub fn post_knowledge_knowledgebase_sources_servicenow(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseSourcesServicenow {
         PostKnowledgeKnowledgebaseSourcesServicenow {
             client: self.client.clone(),
@@ -1872,7 +1872,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::ServiceNowSourceResponse`.
+    /// Returns [`ServiceNowSourceResponse`](crate::models::ServiceNowSourceResponse).
     pub fn get_knowledge_knowledgebase_sources_servicenow_source_id(&self, knowledge_base_id: impl Into<String>, source_id: impl Into<String>) -> GetKnowledgeKnowledgebaseSourcesServicenowSourceId {
         GetKnowledgeKnowledgebaseSourcesServicenowSourceId {
             client: self.client.clone(),
@@ -1892,7 +1892,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::ServiceNowSourceResponse`.
+    /// Returns [`ServiceNowSourceResponse`](crate::models::ServiceNowSourceResponse).
     pub fn put_knowledge_knowledgebase_sources_servicenow_source_id(&self, knowledge_base_id: impl Into<String>, source_id: impl Into<String>) -> PutKnowledgeKnowledgebaseSourcesServicenowSourceId {
         PutKnowledgeKnowledgebaseSourcesServicenowSourceId {
             client: self.client.clone(),
@@ -1930,7 +1930,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::SourceSyncResponse`.
+    /// Returns [`SourceSyncResponse`](crate::models::SourceSyncResponse).
     pub fn post_knowledge_knowledgebase_sources_servicenow_source_id_sync(&self, knowledge_base_id: impl Into<String>, source_id: impl Into<String>) -> PostKnowledgeKnowledgebaseSourcesServicenowSourceIdSync {
         PostKnowledgeKnowledgebaseSourcesServicenowSourceIdSync {
             client: self.client.clone(),
@@ -1949,7 +1949,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeSyncJobResponse`.
+    /// Returns [`KnowledgeSyncJobResponse`](crate::models::KnowledgeSyncJobResponse).
     pub fn post_knowledge_knowledgebase_synchronize_jobs(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseSynchronizeJobs {
         PostKnowledgeKnowledgebaseSynchronizeJobs {
             client: self.client.clone(),
@@ -1967,7 +1967,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `syncJobId` (path, required, positional): Synchronization job ID
     ///
-    /// Returns `m::KnowledgeSyncJobResponse`.
+    /// Returns [`KnowledgeSyncJobResponse`](crate::models::KnowledgeSyncJobResponse).
     pub fn get_knowledge_knowledgebase_synchronize_job(&self, knowledge_base_id: impl Into<String>, sync_job_id: impl Into<String>) -> GetKnowledgeKnowledgebaseSynchronizeJob {
         GetKnowledgeKnowledgebaseSynchronizeJob {
             client: self.client.clone(),
@@ -2004,7 +2004,7 @@ impl KnowledgeApi {
     /// - `syncJobId` (path, required, positional): Synchronization job ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeSyncJobResponse`.
+    /// Returns [`KnowledgeSyncJobResponse`](crate::models::KnowledgeSyncJobResponse).
     pub fn patch_knowledge_knowledgebase_synchronize_job(&self, knowledge_base_id: impl Into<String>, sync_job_id: impl Into<String>) -> PatchKnowledgeKnowledgebaseSynchronizeJob {
         PatchKnowledgeKnowledgebaseSynchronizeJob {
             client: self.client.clone(),
@@ -2025,7 +2025,7 @@ impl KnowledgeApi {
     /// - `dateStart` (query, `set_date_start`): The start date to be used for filtering phrases. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `dateEnd` (query, `set_date_end`): The end date to be used for filtering phrases. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::UnansweredGroups`.
+    /// Returns [`UnansweredGroups`](crate::models::UnansweredGroups).
     pub fn get_knowledge_knowledgebase_unanswered_groups(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseUnansweredGroups {
         GetKnowledgeKnowledgebaseUnansweredGroups {
             client: self.client.clone(),
@@ -2048,7 +2048,7 @@ impl KnowledgeApi {
     /// - `dateStart` (query, `set_date_start`): The start date to be used for filtering phrases. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `dateEnd` (query, `set_date_end`): The end date to be used for filtering phrases. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::UnansweredGroup`.
+    /// Returns [`UnansweredGroup`](crate::models::UnansweredGroup).
     pub fn get_knowledge_knowledgebase_unanswered_group(&self, knowledge_base_id: impl Into<String>, group_id: impl Into<String>) -> GetKnowledgeKnowledgebaseUnansweredGroup {
         GetKnowledgeKnowledgebaseUnansweredGroup {
             client: self.client.clone(),
@@ -2073,7 +2073,7 @@ impl KnowledgeApi {
     /// - `dateStart` (query, `set_date_start`): The start date to be used for filtering phrases. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `dateEnd` (query, `set_date_end`): The end date to be used for filtering phrases. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::UnansweredPhraseGroup`.
+    /// Returns [`UnansweredPhraseGroup`](crate::models::UnansweredPhraseGroup).
     pub fn get_knowledge_knowledgebase_unanswered_group_phrasegroup(&self, knowledge_base_id: impl Into<String>, group_id: impl Into<String>, phrase_group_id: impl Into<String>) -> GetKnowledgeKnowledgebaseUnansweredGroupPhrasegroup {
         GetKnowledgeKnowledgebaseUnansweredGroupPhrasegroup {
             client: self.client.clone(),
@@ -2097,7 +2097,7 @@ impl KnowledgeApi {
     /// - `phraseGroupId` (path, required, positional): The ID of the phraseGroup to be updated.
     /// - `body` (body, required, `set_body`): Request body of the update unanswered group endpoint.
     ///
-    /// Returns `m::UnansweredPhraseGroupUpdateResponse`.
+    /// Returns [`UnansweredPhraseGroupUpdateResponse`](crate::models::UnansweredPhraseGroupUpdateResponse).
     pub fn patch_knowledge_knowledgebase_unanswered_group_phrasegroup(&self, knowledge_base_id: impl Into<String>, group_id: impl Into<String>, phrase_group_id: impl Into<String>) -> PatchKnowledgeKnowledgebaseUnansweredGroupPhrasegroup {
         PatchKnowledgeKnowledgebaseUnansweredGroupPhrasegroup {
             client: self.client.clone(),
@@ -2117,7 +2117,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`): uploadRequest
     ///
-    /// Returns `m::CreateUploadSourceUrlJobResponse`.
+    /// Returns [`CreateUploadSourceUrlJobResponse`](crate::models::CreateUploadSourceUrlJobResponse).
     pub fn post_knowledge_knowledgebase_uploads_urls_jobs(&self, knowledge_base_id: impl Into<String>) -> PostKnowledgeKnowledgebaseUploadsUrlsJobs {
         PostKnowledgeKnowledgebaseUploadsUrlsJobs {
             client: self.client.clone(),
@@ -2135,7 +2135,7 @@ impl KnowledgeApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `jobId` (path, required, positional): Upload job ID
     ///
-    /// Returns `m::GetUploadSourceUrlJobStatusResponse`.
+    /// Returns [`GetUploadSourceUrlJobStatusResponse`](crate::models::GetUploadSourceUrlJobStatusResponse).
     pub fn get_knowledge_knowledgebase_uploads_urls_job(&self, knowledge_base_id: impl Into<String>, job_id: impl Into<String>) -> GetKnowledgeKnowledgebaseUploadsUrlsJob {
         GetKnowledgeKnowledgebaseUploadsUrlsJob {
             client: self.client.clone(),
@@ -2152,7 +2152,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeSourcesSearchResponse`.
+    /// Returns [`KnowledgeSourcesSearchResponse`](crate::models::KnowledgeSourcesSearchResponse).
     pub fn post_knowledge_search(&self) -> PostKnowledgeSearch {
         PostKnowledgeSearch {
             client: self.client.clone(),
@@ -2168,7 +2168,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeSearchPreviewResponse`.
+    /// Returns [`KnowledgeSearchPreviewResponse`](crate::models::KnowledgeSearchPreviewResponse).
     pub fn post_knowledge_search_preview(&self) -> PostKnowledgeSearchPreview {
         PostKnowledgeSearchPreview {
             client: self.client.clone(),
@@ -2190,7 +2190,7 @@ impl KnowledgeApi {
     /// - `sortBy` (query, `set_sort_by`): Field to sort the knowledge settings on.
     /// - `sortOrder` (query, `set_sort_order`): Sorting order for knowledge settings.
     ///
-    /// Returns `m::KnowledgeSettingListing`.
+    /// Returns [`KnowledgeSettingListing`](crate::models::KnowledgeSettingListing).
     pub fn get_knowledge_settings(&self) -> GetKnowledgeSettings {
         GetKnowledgeSettings {
             client: self.client.clone(),
@@ -2212,7 +2212,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KnowledgeSettingsResponse`.
+    /// Returns [`KnowledgeSettingsResponse`](crate::models::KnowledgeSettingsResponse).
     pub fn post_knowledge_settings(&self) -> PostKnowledgeSettings {
         PostKnowledgeSettings {
             client: self.client.clone(),
@@ -2228,7 +2228,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `knowledgeSettingId` (path, required, positional): Knowledge Setting ID.
     ///
-    /// Returns `m::KnowledgeSettingsResponse`.
+    /// Returns [`KnowledgeSettingsResponse`](crate::models::KnowledgeSettingsResponse).
     pub fn get_knowledge_setting(&self, knowledge_setting_id: impl Into<String>) -> GetKnowledgeSetting {
         GetKnowledgeSetting {
             client: self.client.clone(),
@@ -2261,7 +2261,7 @@ impl KnowledgeApi {
     /// - `knowledgeSettingId` (path, required, positional): Knowledge Setting ID.
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::KnowledgeSettingsResponse`.
+    /// Returns [`KnowledgeSettingsResponse`](crate::models::KnowledgeSettingsResponse).
     pub fn patch_knowledge_setting(&self, knowledge_setting_id: impl Into<String>) -> PatchKnowledgeSetting {
         PatchKnowledgeSetting {
             client: self.client.clone(),
@@ -2278,7 +2278,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `expand` (query, `set_expand`): Optional fields to expand for the Source.
     ///
-    /// Returns `m::V3SourceExpandableListing`.
+    /// Returns [`V3SourceExpandableListing`](crate::models::V3SourceExpandableListing).
     pub fn get_knowledge_sources(&self) -> GetKnowledgeSources {
         GetKnowledgeSources {
             client: self.client.clone(),
@@ -2294,7 +2294,7 @@ impl KnowledgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::V3SourceDetailedResponse`.
+    /// Returns [`V3SourceDetailedResponse`](crate::models::V3SourceDetailedResponse).
     pub fn post_knowledge_sources(&self) -> PostKnowledgeSources {
         PostKnowledgeSources {
             client: self.client.clone(),
@@ -2312,7 +2312,7 @@ impl KnowledgeApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::V3SynchronizationListing`.
+    /// Returns [`V3SynchronizationListing`](crate::models::V3SynchronizationListing).
     pub fn get_knowledge_sources_synchronizations(&self) -> GetKnowledgeSourcesSynchronizations {
         GetKnowledgeSourcesSynchronizations {
             client: self.client.clone(),
@@ -2331,7 +2331,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `expand` (query, `set_expand`): Optional fields to expand for the Source.
     ///
-    /// Returns `m::V3SourceExpandableResponse`.
+    /// Returns [`V3SourceExpandableResponse`](crate::models::V3SourceExpandableResponse).
     pub fn get_knowledge_source(&self, source_id: impl Into<String>) -> GetKnowledgeSource {
         GetKnowledgeSource {
             client: self.client.clone(),
@@ -2349,7 +2349,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::V3SourceDetailedResponse`.
+    /// Returns [`V3SourceDetailedResponse`](crate::models::V3SourceDetailedResponse).
     pub fn put_knowledge_source(&self, source_id: impl Into<String>) -> PutKnowledgeSource {
         PutKnowledgeSource {
             client: self.client.clone(),
@@ -2385,7 +2385,7 @@ impl KnowledgeApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::V3SynchronizationListing`.
+    /// Returns [`V3SynchronizationListing`](crate::models::V3SynchronizationListing).
     pub fn get_knowledge_source_synchronizations(&self, source_id: impl Into<String>) -> GetKnowledgeSourceSynchronizations {
         GetKnowledgeSourceSynchronizations {
             client: self.client.clone(),
@@ -2405,7 +2405,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::V3Synchronization`.
+    /// Returns [`V3Synchronization`](crate::models::V3Synchronization).
     pub fn post_knowledge_source_synchronizations(&self, source_id: impl Into<String>) -> PostKnowledgeSourceSynchronizations {
         PostKnowledgeSourceSynchronizations {
             client: self.client.clone(),
@@ -2423,7 +2423,7 @@ impl KnowledgeApi {
     /// - `sourceId` (path, required, positional): Source ID
     /// - `synchronizationId` (path, required, positional): Synchronization ID
     ///
-    /// Returns `m::V3Synchronization`.
+    /// Returns [`V3Synchronization`](crate::models::V3Synchronization).
     pub fn get_knowledge_source_synchronization(&self, source_id: impl Into<String>, synchronization_id: impl Into<String>) -> GetKnowledgeSourceSynchronization {
         GetKnowledgeSourceSynchronization {
             client: self.client.clone(),
@@ -2442,7 +2442,7 @@ impl KnowledgeApi {
     /// - `synchronizationId` (path, required, positional): Synchronization ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::V3Synchronization`.
+    /// Returns [`V3Synchronization`](crate::models::V3Synchronization).
     pub fn patch_knowledge_source_synchronization(&self, source_id: impl Into<String>, synchronization_id: impl Into<String>) -> PatchKnowledgeSourceSynchronization {
         PatchKnowledgeSourceSynchronization {
             client: self.client.clone(),
@@ -2464,7 +2464,7 @@ impl KnowledgeApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::V3SynchronizationDeletionListing`.
+    /// Returns [`V3SynchronizationDeletionListing`](crate::models::V3SynchronizationDeletionListing).
     pub fn get_knowledge_source_synchronization_deletions(&self, source_id: impl Into<String>, synchronization_id: impl Into<String>) -> GetKnowledgeSourceSynchronizationDeletions {
         GetKnowledgeSourceSynchronizationDeletions {
             client: self.client.clone(),
@@ -2486,7 +2486,7 @@ impl KnowledgeApi {
     /// - `synchronizationId` (path, required, positional): Synchronization ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::V3SynchronizationDeletion`.
+    /// Returns [`V3SynchronizationDeletion`](crate::models::V3SynchronizationDeletion).
     pub fn post_knowledge_source_synchronization_deletions(&self, source_id: impl Into<String>, synchronization_id: impl Into<String>) -> PostKnowledgeSourceSynchronizationDeletions {
         PostKnowledgeSourceSynchronizationDeletions {
             client: self.client.clone(),
@@ -2506,7 +2506,7 @@ impl KnowledgeApi {
     /// - `synchronizationId` (path, required, positional): Synchronization ID
     /// - `fileId` (path, required, positional): File ID
     ///
-    /// Returns `m::V3SynchronizationDeletion`.
+    /// Returns [`V3SynchronizationDeletion`](crate::models::V3SynchronizationDeletion).
     pub fn get_knowledge_source_synchronization_deletion(&self, source_id: impl Into<String>, synchronization_id: impl Into<String>, file_id: impl Into<String>) -> GetKnowledgeSourceSynchronizationDeletion {
         GetKnowledgeSourceSynchronizationDeletion {
             client: self.client.clone(),
@@ -2548,7 +2548,7 @@ impl KnowledgeApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::V3SynchronizationUploadListing`.
+    /// Returns [`V3SynchronizationUploadListing`](crate::models::V3SynchronizationUploadListing).
     pub fn get_knowledge_source_synchronization_uploads(&self, source_id: impl Into<String>, synchronization_id: impl Into<String>) -> GetKnowledgeSourceSynchronizationUploads {
         GetKnowledgeSourceSynchronizationUploads {
             client: self.client.clone(),
@@ -2570,7 +2570,7 @@ impl KnowledgeApi {
     /// - `synchronizationId` (path, required, positional): Synchronization ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::V3SynchronizationUploadUrlResponse`.
+    /// Returns [`V3SynchronizationUploadUrlResponse`](crate::models::V3SynchronizationUploadUrlResponse).
     pub fn post_knowledge_source_synchronization_uploads(&self, source_id: impl Into<String>, synchronization_id: impl Into<String>) -> PostKnowledgeSourceSynchronizationUploads {
         PostKnowledgeSourceSynchronizationUploads {
             client: self.client.clone(),
@@ -2590,7 +2590,7 @@ impl KnowledgeApi {
     /// - `synchronizationId` (path, required, positional): Synchronization ID
     /// - `fileId` (path, required, positional): File ID
     ///
-    /// Returns `m::V3SynchronizationUpload`.
+    /// Returns [`V3SynchronizationUpload`](crate::models::V3SynchronizationUpload).
     pub fn get_knowledge_source_synchronization_upload(&self, source_id: impl Into<String>, synchronization_id: impl Into<String>, file_id: impl Into<String>) -> GetKnowledgeSourceSynchronizationUpload {
         GetKnowledgeSourceSynchronizationUpload {
             client: self.client.clone(),

@@ -39,7 +39,7 @@ impl LanguageUnderstandingApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::NluDomainListing`.
+    /// Returns [`NluDomainListing`](crate::models::NluDomainListing).
     pub fn get_languageunderstanding_domains(&self) -> GetLanguageunderstandingDomains {
         GetLanguageunderstandingDomains {
             client: self.client.clone(),
@@ -56,7 +56,7 @@ impl LanguageUnderstandingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The NLU Domain to create.
     ///
-    /// Returns `m::NluDomain`.
+    /// Returns [`NluDomain`](crate::models::NluDomain).
     pub fn post_languageunderstanding_domains(&self) -> PostLanguageunderstandingDomains {
         PostLanguageunderstandingDomains {
             client: self.client.clone(),
@@ -72,7 +72,7 @@ impl LanguageUnderstandingApi {
     /// Parameters:
     /// - `domainId` (path, required, positional): ID of the NLU domain.
     ///
-    /// Returns `m::NluDomain`.
+    /// Returns [`NluDomain`](crate::models::NluDomain).
     pub fn get_languageunderstanding_domain(&self, domain_id: impl Into<String>) -> GetLanguageunderstandingDomain {
         GetLanguageunderstandingDomain {
             client: self.client.clone(),
@@ -105,7 +105,7 @@ impl LanguageUnderstandingApi {
     /// - `domainId` (path, required, positional): ID of the NLU domain.
     /// - `body` (body, required, `set_body`): The updated NLU Domain.
     ///
-    /// Returns `m::NluDomain`.
+    /// Returns [`NluDomain`](crate::models::NluDomain).
     pub fn patch_languageunderstanding_domain(&self, domain_id: impl Into<String>) -> PatchLanguageunderstandingDomain {
         PatchLanguageunderstandingDomain {
             client: self.client.clone(),
@@ -134,7 +134,7 @@ impl LanguageUnderstandingApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned. This is considered only when enableCursorPagination=true
     /// - `fields` (query, `set_fields`): Fields and properties to get, comma-separated
     ///
-    /// Returns `m::NluFeedbackListing`.
+    /// Returns [`NluFeedbackListing`](crate::models::NluFeedbackListing).
     pub fn get_languageunderstanding_domain_feedback(&self, domain_id: impl Into<String>) -> GetLanguageunderstandingDomainFeedback {
         GetLanguageunderstandingDomainFeedback {
             client: self.client.clone(),
@@ -163,7 +163,7 @@ impl LanguageUnderstandingApi {
     /// - `domainId` (path, required, positional): ID of the NLU domain.
     /// - `body` (body, required, `set_body`): The Feedback to create.
     ///
-    /// Returns `m::NluFeedbackResponse`.
+    /// Returns [`NluFeedbackResponse`](crate::models::NluFeedbackResponse).
     pub fn post_languageunderstanding_domain_feedback(&self, domain_id: impl Into<String>) -> PostLanguageunderstandingDomainFeedback {
         PostLanguageunderstandingDomainFeedback {
             client: self.client.clone(),
@@ -182,7 +182,7 @@ impl LanguageUnderstandingApi {
     /// - `feedbackId` (path, required, positional): ID of the Feedback
     /// - `fields` (query, `set_fields`): Fields and properties to get, comma-separated
     ///
-    /// Returns `m::NluFeedbackResponse`.
+    /// Returns [`NluFeedbackResponse`](crate::models::NluFeedbackResponse).
     pub fn get_languageunderstanding_domain_feedback_feedback_id(&self, domain_id: impl Into<String>, feedback_id: impl Into<String>) -> GetLanguageunderstandingDomainFeedbackFeedbackId {
         GetLanguageunderstandingDomainFeedbackFeedbackId {
             client: self.client.clone(),
@@ -221,7 +221,7 @@ impl LanguageUnderstandingApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::NluDomainVersionListing`.
+    /// Returns [`NluDomainVersionListing`](crate::models::NluDomainVersionListing).
     pub fn get_languageunderstanding_domain_versions(&self, domain_id: impl Into<String>) -> GetLanguageunderstandingDomainVersions {
         GetLanguageunderstandingDomainVersions {
             client: self.client.clone(),
@@ -242,7 +242,7 @@ impl LanguageUnderstandingApi {
     /// - `body` (body, required, `set_body`): The NLU Domain Version to create.
     /// - `includeUtterances` (query, `set_include_utterances`): Whether utterances for intent definition should be included when marshalling response.
     ///
-    /// Returns `m::NluDomainVersion`.
+    /// Returns [`NluDomainVersion`](crate::models::NluDomainVersion).
     pub fn post_languageunderstanding_domain_versions(&self, domain_id: impl Into<String>) -> PostLanguageunderstandingDomainVersions {
         PostLanguageunderstandingDomainVersions {
             client: self.client.clone(),
@@ -262,7 +262,7 @@ impl LanguageUnderstandingApi {
     /// - `domainVersionId` (path, required, positional): ID of the NLU domain version.
     /// - `includeUtterances` (query, `set_include_utterances`): Whether utterances for intent definition should be included when marshalling response.
     ///
-    /// Returns `m::NluDomainVersion`.
+    /// Returns [`NluDomainVersion`](crate::models::NluDomainVersion).
     pub fn get_languageunderstanding_domain_version(&self, domain_id: impl Into<String>, domain_version_id: impl Into<String>) -> GetLanguageunderstandingDomainVersion {
         GetLanguageunderstandingDomainVersion {
             client: self.client.clone(),
@@ -282,7 +282,7 @@ impl LanguageUnderstandingApi {
     /// - `domainVersionId` (path, required, positional): ID of the NLU domain version.
     /// - `body` (body, required, `set_body`): The updated NLU Domain Version.
     ///
-    /// Returns `m::NluDomainVersion`.
+    /// Returns [`NluDomainVersion`](crate::models::NluDomainVersion).
     pub fn put_languageunderstanding_domain_version(&self, domain_id: impl Into<String>, domain_version_id: impl Into<String>) -> PutLanguageunderstandingDomainVersion {
         PutLanguageunderstandingDomainVersion {
             client: self.client.clone(),
@@ -320,7 +320,7 @@ impl LanguageUnderstandingApi {
     /// - `domainVersionId` (path, required, positional): ID of the NLU domain version.
     /// - `body` (body, required, `set_body`): The input data to perform detection on.
     ///
-    /// Returns `m::NluDetectionResponse`.
+    /// Returns [`NluDetectionResponse`](crate::models::NluDetectionResponse).
     pub fn post_languageunderstanding_domain_version_detect(&self, domain_id: impl Into<String>, domain_version_id: impl Into<String>) -> PostLanguageunderstandingDomainVersionDetect {
         PostLanguageunderstandingDomainVersionDetect {
             client: self.client.clone(),
@@ -339,7 +339,7 @@ impl LanguageUnderstandingApi {
     /// - `domainId` (path, required, positional): ID of the NLU domain.
     /// - `domainVersionId` (path, required, positional): ID of the NLU domain version.
     ///
-    /// Returns `m::NluDomainVersion`.
+    /// Returns [`NluDomainVersion`](crate::models::NluDomainVersion).
     pub fn post_languageunderstanding_domain_version_publish(&self, domain_id: impl Into<String>, domain_version_id: impl Into<String>) -> PostLanguageunderstandingDomainVersionPublish {
         PostLanguageunderstandingDomainVersionPublish {
             client: self.client.clone(),
@@ -357,7 +357,7 @@ impl LanguageUnderstandingApi {
     /// - `domainId` (path, required, positional): ID of the NLU domain.
     /// - `domainVersionId` (path, required, positional): ID of the NLU domain version.
     ///
-    /// Returns `m::NluDomainVersionQualityReport`.
+    /// Returns [`NluDomainVersionQualityReport`](crate::models::NluDomainVersionQualityReport).
     pub fn get_languageunderstanding_domain_version_report(&self, domain_id: impl Into<String>, domain_version_id: impl Into<String>) -> GetLanguageunderstandingDomainVersionReport {
         GetLanguageunderstandingDomainVersionReport {
             client: self.client.clone(),
@@ -375,7 +375,7 @@ impl LanguageUnderstandingApi {
     /// - `domainId` (path, required, positional): ID of the NLU domain.
     /// - `domainVersionId` (path, required, positional): ID of the NLU domain version.
     ///
-    /// Returns `m::NluDomainVersionTrainingResponse`.
+    /// Returns [`NluDomainVersionTrainingResponse`](crate::models::NluDomainVersionTrainingResponse).
     pub fn post_languageunderstanding_domain_version_train(&self, domain_id: impl Into<String>, domain_version_id: impl Into<String>) -> PostLanguageunderstandingDomainVersionTrain {
         PostLanguageunderstandingDomainVersionTrain {
             client: self.client.clone(),
@@ -397,7 +397,7 @@ impl LanguageUnderstandingApi {
     /// - `sortOrder` (query, `set_sort_order`): The sort order for the listing Default: `desc`.
     /// - `sortBy` (query, `set_sort_by`): The field to sort by for the listing Default: `dateModified`.
     ///
-    /// Returns `m::IgnoredMinedPhraseListing`.
+    /// Returns [`IgnoredMinedPhraseListing`](crate::models::IgnoredMinedPhraseListing).
     pub fn get_languageunderstanding_ignorephrase(&self, language_code: impl Into<String>) -> GetLanguageunderstandingIgnorephrase {
         GetLanguageunderstandingIgnorephrase {
             client: self.client.clone(),
@@ -419,7 +419,7 @@ impl LanguageUnderstandingApi {
     /// - `languageCode` (path, required, positional): Language Code
     /// - `body` (body, required, `set_body`): Request body containing phrases to be ignored
     ///
-    /// Returns `m::IgnorePhrasesResponse`.
+    /// Returns [`IgnorePhrasesResponse`](crate::models::IgnorePhrasesResponse).
     pub fn post_languageunderstanding_ignorephrase(&self, language_code: impl Into<String>) -> PostLanguageunderstandingIgnorephrase {
         PostLanguageunderstandingIgnorephrase {
             client: self.client.clone(),
@@ -459,7 +459,7 @@ impl LanguageUnderstandingApi {
     /// - `sortOrder` (query, `set_sort_order`): The sort order for the listing Default: `desc`.
     /// - `sortBy` (query, `set_sort_by`): The field to sort by for the listing Default: `dateModified`.
     ///
-    /// Returns `m::IgnoredMinedTopicListing`.
+    /// Returns [`IgnoredMinedTopicListing`](crate::models::IgnoredMinedTopicListing).
     pub fn get_languageunderstanding_ignoretopic(&self, language_code: impl Into<String>) -> GetLanguageunderstandingIgnoretopic {
         GetLanguageunderstandingIgnoretopic {
             client: self.client.clone(),
@@ -481,7 +481,7 @@ impl LanguageUnderstandingApi {
     /// - `languageCode` (path, required, positional): Language Code
     /// - `body` (body, required, `set_body`): Request body containing topics to be ignored
     ///
-    /// Returns `m::IgnoreTopicsResponse`.
+    /// Returns [`IgnoreTopicsResponse`](crate::models::IgnoreTopicsResponse).
     pub fn post_languageunderstanding_ignoretopic(&self, language_code: impl Into<String>) -> PostLanguageunderstandingIgnoretopic {
         PostLanguageunderstandingIgnoretopic {
             client: self.client.clone(),
@@ -516,7 +516,7 @@ impl LanguageUnderstandingApi {
     /// Parameters:
     /// - `minerType` (query, `set_miner_type`): Type of miner, either intent or topic
     ///
-    /// Returns `m::MinerListing`.
+    /// Returns [`MinerListing`](crate::models::MinerListing).
     pub fn get_languageunderstanding_miners(&self) -> GetLanguageunderstandingMiners {
         GetLanguageunderstandingMiners {
             client: self.client.clone(),
@@ -532,7 +532,7 @@ impl LanguageUnderstandingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Details for creating a new miner resource.
     ///
-    /// Returns `m::Miner`.
+    /// Returns [`Miner`](crate::models::Miner).
     pub fn post_languageunderstanding_miners(&self) -> PostLanguageunderstandingMiners {
         PostLanguageunderstandingMiners {
             client: self.client.clone(),
@@ -548,7 +548,7 @@ impl LanguageUnderstandingApi {
     /// Parameters:
     /// - `minerId` (path, required, positional): Miner ID
     ///
-    /// Returns `m::Miner`.
+    /// Returns [`Miner`](crate::models::Miner).
     pub fn get_languageunderstanding_miner(&self, miner_id: impl Into<String>) -> GetLanguageunderstandingMiner {
         GetLanguageunderstandingMiner {
             client: self.client.clone(),
@@ -580,7 +580,7 @@ impl LanguageUnderstandingApi {
     /// Parameters:
     /// - `minerId` (path, required, positional): Miner ID
     ///
-    /// Returns `m::DraftListing`.
+    /// Returns [`DraftListing`](crate::models::DraftListing).
     pub fn get_languageunderstanding_miner_drafts(&self, miner_id: impl Into<String>) -> GetLanguageunderstandingMinerDrafts {
         GetLanguageunderstandingMinerDrafts {
             client: self.client.clone(),
@@ -597,7 +597,7 @@ impl LanguageUnderstandingApi {
     /// - `minerId` (path, required, positional): Miner ID
     /// - `body` (body, required, `set_body`): Details for creating draft resource
     ///
-    /// Returns `m::Draft`.
+    /// Returns [`Draft`](crate::models::Draft).
     pub fn post_languageunderstanding_miner_drafts(&self, miner_id: impl Into<String>) -> PostLanguageunderstandingMinerDrafts {
         PostLanguageunderstandingMinerDrafts {
             client: self.client.clone(),
@@ -617,7 +617,7 @@ impl LanguageUnderstandingApi {
     /// - `draftIntentId` (query, `set_draft_intent_id`): Parameter to filter a specific intent.
     /// - `draftTopicId` (query, `set_draft_topic_id`): Parameter to filter a specific topic.
     ///
-    /// Returns `m::Draft`.
+    /// Returns [`Draft`](crate::models::Draft).
     pub fn get_languageunderstanding_miner_draft(&self, miner_id: impl Into<String>, draft_id: impl Into<String>) -> GetLanguageunderstandingMinerDraft {
         GetLanguageunderstandingMinerDraft {
             client: self.client.clone(),
@@ -656,7 +656,7 @@ impl LanguageUnderstandingApi {
     /// - `draftId` (path, required, positional): Draft ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Draft`.
+    /// Returns [`Draft`](crate::models::Draft).
     pub fn patch_languageunderstanding_miner_draft(&self, miner_id: impl Into<String>, draft_id: impl Into<String>) -> PatchLanguageunderstandingMinerDraft {
         PatchLanguageunderstandingMinerDraft {
             client: self.client.clone(),
@@ -675,7 +675,7 @@ impl LanguageUnderstandingApi {
     /// - `minerId` (path, required, positional): Miner ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Miner`.
+    /// Returns [`Miner`](crate::models::Miner).
     pub fn post_languageunderstanding_miner_execute(&self, miner_id: impl Into<String>) -> PostLanguageunderstandingMinerExecute {
         PostLanguageunderstandingMinerExecute {
             client: self.client.clone(),
@@ -693,7 +693,7 @@ impl LanguageUnderstandingApi {
     /// - `minerId` (path, required, positional): Miner ID
     /// - `expand` (query, `set_expand`): Option to fetch utterances.
     ///
-    /// Returns `m::MinedIntentsListing`.
+    /// Returns [`MinedIntentsListing`](crate::models::MinedIntentsListing).
     pub fn get_languageunderstanding_miner_intents(&self, miner_id: impl Into<String>) -> GetLanguageunderstandingMinerIntents {
         GetLanguageunderstandingMinerIntents {
             client: self.client.clone(),
@@ -712,7 +712,7 @@ impl LanguageUnderstandingApi {
     /// - `intentId` (path, required, positional): The ID of the intent to be retrieved.
     /// - `expand` (query, `set_expand`): Option to fetch utterances
     ///
-    /// Returns `m::MinerIntent`.
+    /// Returns [`MinerIntent`](crate::models::MinerIntent).
     pub fn get_languageunderstanding_miner_intent(&self, miner_id: impl Into<String>, intent_id: impl Into<String>) -> GetLanguageunderstandingMinerIntent {
         GetLanguageunderstandingMinerIntent {
             client: self.client.clone(),
@@ -730,7 +730,7 @@ impl LanguageUnderstandingApi {
     /// Parameters:
     /// - `minerId` (path, required, positional): Miner ID
     ///
-    /// Returns `m::MinerTopicsListing`.
+    /// Returns [`MinerTopicsListing`](crate::models::MinerTopicsListing).
     pub fn get_languageunderstanding_miner_topics(&self, miner_id: impl Into<String>) -> GetLanguageunderstandingMinerTopics {
         GetLanguageunderstandingMinerTopics {
             client: self.client.clone(),
@@ -748,7 +748,7 @@ impl LanguageUnderstandingApi {
     /// - `topicId` (path, required, positional): The ID of the topic to be retrieved.
     /// - `expand` (query, `set_expand`): Option to fetch phrases
     ///
-    /// Returns `m::MinerTopic`.
+    /// Returns [`MinerTopic`](crate::models::MinerTopic).
     pub fn get_languageunderstanding_miner_topic(&self, miner_id: impl Into<String>, topic_id: impl Into<String>) -> GetLanguageunderstandingMinerTopic {
         GetLanguageunderstandingMinerTopic {
             client: self.client.clone(),
@@ -768,7 +768,7 @@ impl LanguageUnderstandingApi {
     /// - `topicId` (path, required, positional): The ID of the topic to be retrieved.
     /// - `phraseId` (path, required, positional): The ID of the phrase to be retrieved.
     ///
-    /// Returns `m::MinerTopicPhrase`.
+    /// Returns [`MinerTopicPhrase`](crate::models::MinerTopicPhrase).
     pub fn get_languageunderstanding_miner_topic_phrase(&self, miner_id: impl Into<String>, topic_id: impl Into<String>, phrase_id: impl Into<String>) -> GetLanguageunderstandingMinerTopicPhrase {
         GetLanguageunderstandingMinerTopicPhrase {
             client: self.client.clone(),
@@ -783,7 +783,7 @@ impl LanguageUnderstandingApi {
     ///
     /// `GET /api/v2/languageunderstanding/settings` (`getLanguageunderstandingSettings`)
     ///
-    /// Returns `m::NluOrganization`.
+    /// Returns [`NluOrganization`](crate::models::NluOrganization).
     pub fn get_languageunderstanding_settings(&self) -> GetLanguageunderstandingSettings {
         GetLanguageunderstandingSettings {
             client: self.client.clone(),

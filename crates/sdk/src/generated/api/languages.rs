@@ -45,7 +45,7 @@ impl LanguagesApi {
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ASC`.
     /// - `name` (query, `set_name`): Name
     ///
-    /// Returns `m::LanguageEntityListing`.
+    /// Returns [`LanguageEntityListing`](crate::models::LanguageEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_languages(&self) -> GetLanguages {
         GetLanguages {
@@ -69,7 +69,7 @@ impl LanguagesApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Language
     ///
-    /// Returns `m::Language`.
+    /// Returns [`Language`](crate::models::Language).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_languages(&self) -> PostLanguages {
         PostLanguages {
@@ -83,7 +83,7 @@ impl LanguagesApi {
     ///
     /// `GET /api/v2/languages/translations` (`getLanguagesTranslations`)
     ///
-    /// Returns `m::AvailableTranslations`.
+    /// Returns [`AvailableTranslations`](crate::models::AvailableTranslations).
     pub fn get_languages_translations(&self) -> GetLanguagesTranslations {
         GetLanguagesTranslations {
             client: self.client.clone(),
@@ -150,7 +150,7 @@ impl LanguagesApi {
     /// Parameters:
     /// - `languageId` (path, required, positional): Language ID
     ///
-    /// Returns `m::Language`.
+    /// Returns [`Language`](crate::models::Language).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_language(&self, language_id: impl Into<String>) -> GetLanguage {
         GetLanguage {

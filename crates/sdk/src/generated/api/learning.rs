@@ -38,7 +38,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Assessment form and answers to score
     ///
-    /// Returns `m::AssessmentScoringSet`.
+    /// Returns [`AssessmentScoringSet`](crate::models::AssessmentScoringSet).
     pub fn post_learning_assessments_scoring(&self) -> PostLearningAssessmentsScoring {
         PostLearningAssessmentsScoring {
             client: self.client.clone(),
@@ -70,7 +70,7 @@ impl LearningApi {
     /// - `states` (query, `set_states`): Specifies the assignment states to filter by
     /// - `expand` (query, `set_expand`): Specifies the expand option for returning additional information
     ///
-    /// Returns `m::LearningAssignmentsDomainEntity`.
+    /// Returns [`LearningAssignmentsDomainEntity`](crate::models::LearningAssignmentsDomainEntity).
     pub fn get_learning_assignments(&self) -> GetLearningAssignments {
         GetLearningAssignments {
             client: self.client.clone(),
@@ -100,7 +100,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The Learning Assignment to be created
     ///
-    /// Returns `m::LearningAssignment`.
+    /// Returns [`LearningAssignment`](crate::models::LearningAssignment).
     pub fn post_learning_assignments(&self) -> PostLearningAssignments {
         PostLearningAssignments {
             client: self.client.clone(),
@@ -116,7 +116,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Aggregate Request
     ///
-    /// Returns `m::LearningAssignmentAggregateResponse`.
+    /// Returns [`LearningAssignmentAggregateResponse`](crate::models::LearningAssignmentAggregateResponse).
     pub fn post_learning_assignments_aggregates_query(&self) -> PostLearningAssignmentsAggregatesQuery {
         PostLearningAssignmentsAggregatesQuery {
             client: self.client.clone(),
@@ -132,7 +132,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The learning assignments to be created
     ///
-    /// Returns `m::LearningAssignmentBulkAddResponse`.
+    /// Returns [`LearningAssignmentBulkAddResponse`](crate::models::LearningAssignmentBulkAddResponse).
     pub fn post_learning_assignments_bulkadd(&self) -> PostLearningAssignmentsBulkadd {
         PostLearningAssignmentsBulkadd {
             client: self.client.clone(),
@@ -148,7 +148,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The IDs of the learning assignments to be removed
     ///
-    /// Returns `m::LearningAssignmentBulkRemoveResponse`.
+    /// Returns [`LearningAssignmentBulkRemoveResponse`](crate::models::LearningAssignmentBulkRemoveResponse).
     pub fn post_learning_assignments_bulkremove(&self) -> PostLearningAssignmentsBulkremove {
         PostLearningAssignmentsBulkremove {
             client: self.client.clone(),
@@ -177,7 +177,7 @@ impl LearningApi {
     /// - `states` (query, `set_states`): Specifies the assignment states to filter by
     /// - `expand` (query, `set_expand`): Specifies the expand option for returning additional information
     ///
-    /// Returns `m::LearningAssignmentsDomainEntity`.
+    /// Returns [`LearningAssignmentsDomainEntity`](crate::models::LearningAssignmentsDomainEntity).
     pub fn get_learning_assignments_me(&self) -> GetLearningAssignmentsMe {
         GetLearningAssignmentsMe {
             client: self.client.clone(),
@@ -209,7 +209,7 @@ impl LearningApi {
     /// - `assignmentId` (path, required, positional): The ID of Learning Assignment
     /// - `expand` (query, `set_expand`): Fields to expand in response
     ///
-    /// Returns `m::LearningAssignment`.
+    /// Returns [`LearningAssignment`](crate::models::LearningAssignment).
     pub fn get_learning_assignment(&self, assignment_id: impl Into<String>) -> GetLearningAssignment {
         GetLearningAssignment {
             client: self.client.clone(),
@@ -243,7 +243,7 @@ impl LearningApi {
     /// - `assignmentId` (path, required, positional): The ID of Learning Assignment
     /// - `body` (body, `set_body`): The Learning Assignment to be updated
     ///
-    /// Returns `m::LearningAssignment`.
+    /// Returns [`LearningAssignment`](crate::models::LearningAssignment).
     pub fn patch_learning_assignment(&self, assignment_id: impl Into<String>) -> PatchLearningAssignment {
         PatchLearningAssignment {
             client: self.client.clone(),
@@ -262,7 +262,7 @@ impl LearningApi {
     /// Parameters:
     /// - `assignmentId` (path, required, positional): The Learning Assignment ID
     ///
-    /// Returns `m::LearningAssignment`.
+    /// Returns [`LearningAssignment`](crate::models::LearningAssignment).
     pub fn post_learning_assignment_reassign(&self, assignment_id: impl Into<String>) -> PostLearningAssignmentReassign {
         PostLearningAssignmentReassign {
             client: self.client.clone(),
@@ -279,7 +279,7 @@ impl LearningApi {
     /// - `assignmentId` (path, required, positional): The ID of Learning Assignment
     /// - `body` (body, `set_body`): The Learning assignment reschedule model
     ///
-    /// Returns `m::LearningAssignment`.
+    /// Returns [`LearningAssignment`](crate::models::LearningAssignment).
     pub fn patch_learning_assignment_reschedule(&self, assignment_id: impl Into<String>) -> PatchLearningAssignmentReschedule {
         PatchLearningAssignmentReschedule {
             client: self.client.clone(),
@@ -298,7 +298,7 @@ impl LearningApi {
     /// Parameters:
     /// - `assignmentId` (path, required, positional): The Learning Assignment ID
     ///
-    /// Returns `m::LearningAssignment`.
+    /// Returns [`LearningAssignment`](crate::models::LearningAssignment).
     pub fn post_learning_assignment_reset(&self, assignment_id: impl Into<String>) -> PostLearningAssignmentReset {
         PostLearningAssignmentReset {
             client: self.client.clone(),
@@ -320,7 +320,7 @@ impl LearningApi {
     /// - `defaultShareableContentObject` (query, `set_default_shareable_content_object`): The default SCO to retrieve
     /// - `expand` (query, `set_expand`): Fields to expand in response
     ///
-    /// Returns `m::LearningAssignmentStep`.
+    /// Returns [`LearningAssignmentStep`](crate::models::LearningAssignmentStep).
     pub fn get_learning_assignment_step(&self, assignment_id: impl Into<String>, step_id: impl Into<String>) -> GetLearningAssignmentStep {
         GetLearningAssignmentStep {
             client: self.client.clone(),
@@ -344,7 +344,7 @@ impl LearningApi {
     /// - `stepId` (path, required, positional): The ID of Learning Assignment Step
     /// - `body` (body, `set_body`): The Learning Assignment Step to be updated
     ///
-    /// Returns `m::LearningAssignmentStep`.
+    /// Returns [`LearningAssignmentStep`](crate::models::LearningAssignmentStep).
     pub fn patch_learning_assignment_step(&self, assignment_id: impl Into<String>, step_id: impl Into<String>) -> PatchLearningAssignmentStep {
         PatchLearningAssignmentStep {
             client: self.client.clone(),
@@ -370,7 +370,7 @@ impl LearningApi {
     /// - `statuses` (query, `set_statuses`): Specifies the module statuses to filter by
     /// - `externalIds` (query, `set_external_ids`): Specifies the module external IDs to filter by. Only one ID is allowed
     ///
-    /// Returns `m::LearningModuleList`.
+    /// Returns [`LearningModuleList`](crate::models::LearningModuleList).
     pub fn get_learning_modules(&self) -> GetLearningModules {
         GetLearningModules {
             client: self.client.clone(),
@@ -396,7 +396,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The learning module to be created
     ///
-    /// Returns `m::LearningModule`.
+    /// Returns [`LearningModule`](crate::models::LearningModule).
     pub fn post_learning_modules(&self) -> PostLearningModules {
         PostLearningModules {
             client: self.client.clone(),
@@ -418,7 +418,7 @@ impl LearningApi {
     /// - `assignmentStates` (query, `set_assignment_states`): Specifies the assignment states to return.
     /// - `expand` (query, `set_expand`): Fields to expand in response(case insensitive)
     ///
-    /// Returns `m::AssignedLearningModuleDomainEntityListing`.
+    /// Returns [`AssignedLearningModuleDomainEntityListing`](crate::models::AssignedLearningModuleDomainEntityListing).
     pub fn get_learning_modules_assignments(&self) -> GetLearningModulesAssignments {
         GetLearningModulesAssignments {
             client: self.client.clone(),
@@ -440,7 +440,7 @@ impl LearningApi {
     /// Parameters:
     /// - `coverArtId` (path, required, positional): Key identifier for the cover art
     ///
-    /// Returns `m::LearningModuleCoverArtResponse`.
+    /// Returns [`LearningModuleCoverArtResponse`](crate::models::LearningModuleCoverArtResponse).
     pub fn get_learning_modules_coverart_cover_art_id(&self, cover_art_id: impl Into<String>) -> GetLearningModulesCoverartCoverArtId {
         GetLearningModulesCoverartCoverArtId {
             client: self.client.clone(),
@@ -457,7 +457,7 @@ impl LearningApi {
     /// - `moduleId` (path, required, positional): The ID of the learning module
     /// - `expand` (query, `set_expand`): Fields to expand in response(case insensitive)
     ///
-    /// Returns `m::LearningModule`.
+    /// Returns [`LearningModule`](crate::models::LearningModule).
     pub fn get_learning_module(&self, module_id: impl Into<String>) -> GetLearningModule {
         GetLearningModule {
             client: self.client.clone(),
@@ -477,7 +477,7 @@ impl LearningApi {
     /// - `moduleId` (path, required, positional): The ID of the learning module
     /// - `body` (body, required, `set_body`): The learning module to be updated
     ///
-    /// Returns `m::LearningModule`.
+    /// Returns [`LearningModule`](crate::models::LearningModule).
     pub fn put_learning_module(&self, module_id: impl Into<String>) -> PutLearningModule {
         PutLearningModule {
             client: self.client.clone(),
@@ -515,7 +515,7 @@ impl LearningApi {
     /// - `moduleId` (path, required, positional): The ID of the learning module
     /// - `body` (body, required, `set_body`): The learning module job request
     ///
-    /// Returns `m::LearningModuleJobResponse`.
+    /// Returns [`LearningModuleJobResponse`](crate::models::LearningModuleJobResponse).
     pub fn post_learning_module_jobs(&self, module_id: impl Into<String>) -> PostLearningModuleJobs {
         PostLearningModuleJobs {
             client: self.client.clone(),
@@ -533,7 +533,7 @@ impl LearningApi {
     /// - `moduleId` (path, required, positional): The ID of the learning module
     /// - `jobId` (path, required, positional): The ID of the learning module job
     ///
-    /// Returns `m::LearningModuleJobResponse`.
+    /// Returns [`LearningModuleJobResponse`](crate::models::LearningModuleJobResponse).
     pub fn get_learning_module_job(&self, module_id: impl Into<String>, job_id: impl Into<String>) -> GetLearningModuleJob {
         GetLearningModuleJob {
             client: self.client.clone(),
@@ -550,7 +550,7 @@ impl LearningApi {
     /// Parameters:
     /// - `moduleId` (path, required, positional): The ID of the learning module
     ///
-    /// Returns `m::LearningModulePreviewGetResponse`.
+    /// Returns [`LearningModulePreviewGetResponse`](crate::models::LearningModulePreviewGetResponse).
     pub fn get_learning_module_preview(&self, module_id: impl Into<String>) -> GetLearningModulePreview {
         GetLearningModulePreview {
             client: self.client.clone(),
@@ -569,7 +569,7 @@ impl LearningApi {
     /// - `moduleId` (path, required, positional): The ID of the learning module
     /// - `body` (body, required, `set_body`): The learning module to be updated
     ///
-    /// Returns `m::LearningModulePreviewUpdateResponse`.
+    /// Returns [`LearningModulePreviewUpdateResponse`](crate::models::LearningModulePreviewUpdateResponse).
     pub fn put_learning_module_preview(&self, module_id: impl Into<String>) -> PutLearningModulePreview {
         PutLearningModulePreview {
             client: self.client.clone(),
@@ -587,7 +587,7 @@ impl LearningApi {
     /// - `moduleId` (path, required, positional): The ID of the learning module
     /// - `body` (body, `set_body`): The request body
     ///
-    /// Returns `m::LearningModulePublishResponse`.
+    /// Returns [`LearningModulePublishResponse`](crate::models::LearningModulePublishResponse).
     pub fn post_learning_module_publish(&self, module_id: impl Into<String>) -> PostLearningModulePublish {
         PostLearningModulePublish {
             client: self.client.clone(),
@@ -604,7 +604,7 @@ impl LearningApi {
     /// Parameters:
     /// - `moduleId` (path, required, positional): The ID of the learning module
     ///
-    /// Returns `m::LearningModuleRule`.
+    /// Returns [`LearningModuleRule`](crate::models::LearningModuleRule).
     pub fn get_learning_module_rule(&self, module_id: impl Into<String>) -> GetLearningModuleRule {
         GetLearningModuleRule {
             client: self.client.clone(),
@@ -624,7 +624,7 @@ impl LearningApi {
     /// - `body` (body, required, `set_body`): The learning module rule to be updated
     /// - `assign` (query, `set_assign`): Whether to assign the module to users or not Default: `true`.
     ///
-    /// Returns `m::LearningModuleRule`.
+    /// Returns [`LearningModuleRule`](crate::models::LearningModuleRule).
     pub fn put_learning_module_rule(&self, module_id: impl Into<String>) -> PutLearningModuleRule {
         PutLearningModuleRule {
             client: self.client.clone(),
@@ -644,7 +644,7 @@ impl LearningApi {
     /// Parameters:
     /// - `moduleId` (path, required, positional): The ID of the learning module
     ///
-    /// Returns `m::LearningModuleMigrateResponse`.
+    /// Returns [`LearningModuleMigrateResponse`](crate::models::LearningModuleMigrateResponse).
     pub fn post_learning_module_rule_migrate(&self, module_id: impl Into<String>) -> PostLearningModuleRuleMigrate {
         PostLearningModuleRuleMigrate {
             client: self.client.clone(),
@@ -662,7 +662,7 @@ impl LearningApi {
     /// - `userId` (path, required, positional): Key identifier for the user
     /// - `body` (body, required, `set_body`): The learning request for updating the assignment
     ///
-    /// Returns `m::LearningAssignment`.
+    /// Returns [`LearningAssignment`](crate::models::LearningAssignment).
     pub fn patch_learning_module_user_assignments(&self, module_id: impl Into<String>, user_id: impl Into<String>) -> PatchLearningModuleUserAssignments {
         PatchLearningModuleUserAssignments {
             client: self.client.clone(),
@@ -682,7 +682,7 @@ impl LearningApi {
     /// - `versionId` (path, required, positional): The version of learning module
     /// - `expand` (query, `set_expand`): Fields to expand in response(case insensitive)
     ///
-    /// Returns `m::LearningModule`.
+    /// Returns [`LearningModule`](crate::models::LearningModule).
     pub fn get_learning_module_version(&self, module_id: impl Into<String>, version_id: impl Into<String>) -> GetLearningModuleVersion {
         GetLearningModuleVersion {
             client: self.client.clone(),
@@ -704,7 +704,7 @@ impl LearningApi {
     /// - `pageNumber` (query, required, `set_page_number`): Page number
     /// - `body` (body, required, `set_body`): The learning module rule to fetch users
     ///
-    /// Returns `m::LearningAssignmentUserListing`.
+    /// Returns [`LearningAssignmentUserListing`](crate::models::LearningAssignmentUserListing).
     pub fn post_learning_rules_query(&self) -> PostLearningRulesQuery {
         PostLearningRulesQuery {
             client: self.client.clone(),
@@ -722,7 +722,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The slots search request
     ///
-    /// Returns `m::LearningScheduleSlotsJobResponse`.
+    /// Returns [`LearningScheduleSlotsJobResponse`](crate::models::LearningScheduleSlotsJobResponse).
     pub fn post_learning_scheduleslots_jobs(&self) -> PostLearningScheduleslotsJobs {
         PostLearningScheduleslotsJobs {
             client: self.client.clone(),
@@ -738,7 +738,7 @@ impl LearningApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::LearningScheduleSlotsJobResponse`.
+    /// Returns [`LearningScheduleSlotsJobResponse`](crate::models::LearningScheduleSlotsJobResponse).
     pub fn get_learning_scheduleslots_job(&self, job_id: impl Into<String>) -> GetLearningScheduleslotsJob {
         GetLearningScheduleslotsJob {
             client: self.client.clone(),
@@ -754,7 +754,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The slot search request
     ///
-    /// Returns `m::LearningScheduleSlotsQueryResponse`.
+    /// Returns [`LearningScheduleSlotsQueryResponse`](crate::models::LearningScheduleSlotsQueryResponse).
     pub fn post_learning_scheduleslots_query(&self) -> PostLearningScheduleslotsQuery {
         PostLearningScheduleslotsQuery {
             client: self.client.clone(),
@@ -770,7 +770,7 @@ impl LearningApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The SCORM package to be uploaded
     ///
-    /// Returns `m::LearningScormUploadResponse`.
+    /// Returns [`LearningScormUploadResponse`](crate::models::LearningScormUploadResponse).
     pub fn post_learning_scorm(&self) -> PostLearningScorm {
         PostLearningScorm {
             client: self.client.clone(),
@@ -786,7 +786,7 @@ impl LearningApi {
     /// Parameters:
     /// - `scormId` (path, required, positional): The ID of the SCORM package
     ///
-    /// Returns `m::LearningScormResponse`.
+    /// Returns [`LearningScormResponse`](crate::models::LearningScormResponse).
     pub fn get_learning_scorm_scorm_id(&self, scorm_id: impl Into<String>) -> GetLearningScormScormId {
         GetLearningScormScormId {
             client: self.client.clone(),

@@ -35,7 +35,7 @@ impl LicenseApi {
     ///
     /// `GET /api/v2/license/definitions` (`getLicenseDefinitions`)
     ///
-    /// Returns `Vec&lt;m::LicenseDefinition&gt;`.
+    /// Returns `Vec&lt;models::LicenseDefinition&gt;`.
     pub fn get_license_definitions(&self) -> GetLicenseDefinitions {
         GetLicenseDefinitions {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `licenseId` (path, required, positional): ID
     ///
-    /// Returns `m::LicenseDefinition`.
+    /// Returns [`LicenseDefinition`](crate::models::LicenseDefinition).
     pub fn get_license_definition(&self, license_id: impl Into<String>) -> GetLicenseDefinition {
         GetLicenseDefinition {
             client: self.client.clone(),
@@ -100,7 +100,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The license assignments to update.
     ///
-    /// Returns `Vec&lt;m::LicenseUpdateStatus&gt;`.
+    /// Returns `Vec&lt;models::LicenseUpdateStatus&gt;`.
     pub fn post_license_organization(&self) -> PostLicenseOrganization {
         PostLicenseOrganization {
             client: self.client.clone(),
@@ -116,7 +116,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `featureName` (path, required, positional): featureName
     ///
-    /// Returns `m::LicenseOrgToggle`.
+    /// Returns [`LicenseOrgToggle`](crate::models::LicenseOrgToggle).
     pub fn get_license_toggle(&self, feature_name: impl Into<String>) -> GetLicenseToggle {
         GetLicenseToggle {
             client: self.client.clone(),
@@ -132,7 +132,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `featureName` (path, required, positional): featureName
     ///
-    /// Returns `m::LicenseOrgToggle`.
+    /// Returns [`LicenseOrgToggle`](crate::models::LicenseOrgToggle).
     pub fn post_license_toggle(&self, feature_name: impl Into<String>) -> PostLicenseToggle {
         PostLicenseToggle {
             client: self.client.clone(),
@@ -151,7 +151,7 @@ impl LicenseApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::UserLicensesEntityListing`.
+    /// Returns [`UserLicensesEntityListing`](crate::models::UserLicensesEntityListing).
     pub fn get_license_users(&self) -> GetLicenseUsers {
         GetLicenseUsers {
             client: self.client.clone(),
@@ -184,7 +184,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `userId` (path, required, positional): ID
     ///
-    /// Returns `m::LicenseUser`.
+    /// Returns [`LicenseUser`](crate::models::LicenseUser).
     pub fn get_license_user(&self, user_id: impl Into<String>) -> GetLicenseUser {
         GetLicenseUser {
             client: self.client.clone(),

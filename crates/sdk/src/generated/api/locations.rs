@@ -41,7 +41,7 @@ impl LocationsApi {
     /// - `id` (query, `set_id`): id
     /// - `sortOrder` (query, `set_sort_order`): Sort order
     ///
-    /// Returns `m::LocationEntityListing`.
+    /// Returns [`LocationEntityListing`](crate::models::LocationEntityListing).
     pub fn get_locations(&self) -> GetLocations {
         GetLocations {
             client: self.client.clone(),
@@ -60,7 +60,7 @@ impl LocationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Location
     ///
-    /// Returns `m::LocationDefinition`.
+    /// Returns [`LocationDefinition`](crate::models::LocationDefinition).
     pub fn post_locations(&self) -> PostLocations {
         PostLocations {
             client: self.client.clone(),
@@ -77,7 +77,7 @@ impl LocationsApi {
     /// - `q64` (query, required, `set_q64`): q64
     /// - `expand` (query, `set_expand`): Provides more details about a specified resource
     ///
-    /// Returns `m::LocationsSearchResponse`.
+    /// Returns [`LocationsSearchResponse`](crate::models::LocationsSearchResponse).
     pub fn get_locations_search(&self) -> GetLocationsSearch {
         GetLocationsSearch {
             client: self.client.clone(),
@@ -94,7 +94,7 @@ impl LocationsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::LocationsSearchResponse`.
+    /// Returns [`LocationsSearchResponse`](crate::models::LocationsSearchResponse).
     pub fn post_locations_search(&self) -> PostLocationsSearch {
         PostLocationsSearch {
             client: self.client.clone(),
@@ -111,7 +111,7 @@ impl LocationsApi {
     /// - `locationId` (path, required, positional): Location ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::LocationDefinition`.
+    /// Returns [`LocationDefinition`](crate::models::LocationDefinition).
     pub fn get_location(&self, location_id: impl Into<String>) -> GetLocation {
         GetLocation {
             client: self.client.clone(),
@@ -145,7 +145,7 @@ impl LocationsApi {
     /// - `locationId` (path, required, positional): Location ID
     /// - `body` (body, required, `set_body`): Location
     ///
-    /// Returns `m::LocationDefinition`.
+    /// Returns [`LocationDefinition`](crate::models::LocationDefinition).
     pub fn patch_location(&self, location_id: impl Into<String>) -> PatchLocation {
         PatchLocation {
             client: self.client.clone(),
@@ -162,7 +162,7 @@ impl LocationsApi {
     /// Parameters:
     /// - `locationId` (path, required, positional): Location ID
     ///
-    /// Returns `m::LocationEntityListing`.
+    /// Returns [`LocationEntityListing`](crate::models::LocationEntityListing).
     pub fn get_location_sublocations(&self, location_id: impl Into<String>) -> GetLocationSublocations {
         GetLocationSublocations {
             client: self.client.clone(),

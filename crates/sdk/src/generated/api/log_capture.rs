@@ -38,7 +38,7 @@ impl LogCaptureApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::LogCaptureDownloadExecutionResponse`.
+    /// Returns [`LogCaptureDownloadExecutionResponse`](crate::models::LogCaptureDownloadExecutionResponse).
     pub fn post_diagnostics_logcapture_browser_entries_download_jobs(&self) -> PostDiagnosticsLogcaptureBrowserEntriesDownloadJobs {
         PostDiagnosticsLogcaptureBrowserEntriesDownloadJobs {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl LogCaptureApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): Job ID
     ///
-    /// Returns `m::LogCaptureDownloadExecutionResponse`.
+    /// Returns [`LogCaptureDownloadExecutionResponse`](crate::models::LogCaptureDownloadExecutionResponse).
     pub fn get_diagnostics_logcapture_browser_entries_download_job(&self, job_id: impl Into<String>) -> GetDiagnosticsLogcaptureBrowserEntriesDownloadJob {
         GetDiagnosticsLogcaptureBrowserEntriesDownloadJob {
             client: self.client.clone(),
@@ -72,7 +72,7 @@ impl LogCaptureApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::LogCaptureQueryResponse`.
+    /// Returns [`LogCaptureQueryResponse`](crate::models::LogCaptureQueryResponse).
     pub fn post_diagnostics_logcapture_browser_entries_query(&self) -> PostDiagnosticsLogcaptureBrowserEntriesQuery {
         PostDiagnosticsLogcaptureBrowserEntriesQuery {
             client: self.client.clone(),
@@ -90,7 +90,7 @@ impl LogCaptureApi {
     /// Parameters:
     /// - `includeExpired` (query, `set_include_expired`): Include expired users with log captures still available for search or download Default: `false`.
     ///
-    /// Returns `m::LogCaptureUserConfigurationListing`.
+    /// Returns [`LogCaptureUserConfigurationListing`](crate::models::LogCaptureUserConfigurationListing).
     pub fn get_diagnostics_logcapture_browser_users(&self) -> GetDiagnosticsLogcaptureBrowserUsers {
         GetDiagnosticsLogcaptureBrowserUsers {
             client: self.client.clone(),
@@ -106,7 +106,7 @@ impl LogCaptureApi {
     /// Parameters:
     /// - `userId` (path, required, positional): The id of the user to get browser log capture configuration
     ///
-    /// Returns `m::LogCaptureUserConfigurationResponse`.
+    /// Returns [`LogCaptureUserConfigurationResponse`](crate::models::LogCaptureUserConfigurationResponse).
     pub fn get_diagnostics_logcapture_browser_user(&self, user_id: impl Into<String>) -> GetDiagnosticsLogcaptureBrowserUser {
         GetDiagnosticsLogcaptureBrowserUser {
             client: self.client.clone(),
@@ -123,7 +123,7 @@ impl LogCaptureApi {
     /// - `userId` (path, required, positional): The id of the user to enable browser log capture
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::LogCaptureUserConfiguration`.
+    /// Returns [`LogCaptureUserConfiguration`](crate::models::LogCaptureUserConfiguration).
     pub fn post_diagnostics_logcapture_browser_user(&self, user_id: impl Into<String>) -> PostDiagnosticsLogcaptureBrowserUser {
         PostDiagnosticsLogcaptureBrowserUser {
             client: self.client.clone(),

@@ -41,7 +41,7 @@ impl MessagingApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::MessagingConfigListing`.
+    /// Returns [`MessagingConfigListing`](crate::models::MessagingConfigListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_messaging_settings(&self) -> GetMessagingSettings {
         GetMessagingSettings {
@@ -61,7 +61,7 @@ impl MessagingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): MessagingSetting
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_messaging_settings(&self) -> PostMessagingSettings {
         PostMessagingSettings {
@@ -79,7 +79,7 @@ impl MessagingApi {
     ///
     /// **Deprecated** by the Platform API.
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_messaging_settings_default(&self) -> GetMessagingSettingsDefault {
         GetMessagingSettingsDefault {
@@ -99,7 +99,7 @@ impl MessagingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Messaging Setting ID
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn put_messaging_settings_default(&self) -> PutMessagingSettingsDefault {
         PutMessagingSettingsDefault {
@@ -135,7 +135,7 @@ impl MessagingApi {
     /// Parameters:
     /// - `messageSettingId` (path, required, positional): Message Settings ID
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_messaging_setting(&self, message_setting_id: impl Into<String>) -> GetMessagingSetting {
         GetMessagingSetting {
@@ -174,7 +174,7 @@ impl MessagingApi {
     /// - `messageSettingId` (path, required, positional): Message Settings ID
     /// - `body` (body, required, `set_body`): MessagingSetting
     ///
-    /// Returns `m::MessagingSetting`.
+    /// Returns [`MessagingSetting`](crate::models::MessagingSetting).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_messaging_setting(&self, message_setting_id: impl Into<String>) -> PatchMessagingSetting {
         PatchMessagingSetting {
@@ -197,7 +197,7 @@ impl MessagingApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::SupportedContentListing`.
+    /// Returns [`SupportedContentListing`](crate::models::SupportedContentListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_messaging_supportedcontent(&self) -> GetMessagingSupportedcontent {
         GetMessagingSupportedcontent {
@@ -219,7 +219,7 @@ impl MessagingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): SupportedContent
     ///
-    /// Returns `m::SupportedContent`.
+    /// Returns [`SupportedContent`](crate::models::SupportedContent).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_messaging_supportedcontent(&self) -> PostMessagingSupportedcontent {
         PostMessagingSupportedcontent {
@@ -240,7 +240,7 @@ impl MessagingApi {
     /// Parameters:
     /// - `supportedContentId` (path, required, positional): Supported Content ID
     ///
-    /// Returns `m::SupportedContent`.
+    /// Returns [`SupportedContent`](crate::models::SupportedContent).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_messaging_supportedcontent_supported_content_id(&self, supported_content_id: impl Into<String>) -> GetMessagingSupportedcontentSupportedContentId {
         GetMessagingSupportedcontentSupportedContentId {
@@ -283,7 +283,7 @@ impl MessagingApi {
     /// - `supportedContentId` (path, required, positional): Supported Content ID
     /// - `body` (body, required, `set_body`): SupportedContent
     ///
-    /// Returns `m::SupportedContent`.
+    /// Returns [`SupportedContent`](crate::models::SupportedContent).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_messaging_supportedcontent_supported_content_id(&self, supported_content_id: impl Into<String>) -> PatchMessagingSupportedcontentSupportedContentId {
         PatchMessagingSupportedcontentSupportedContentId {

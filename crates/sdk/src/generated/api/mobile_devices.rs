@@ -42,7 +42,7 @@ impl MobileDevicesApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ascending`.
     ///
-    /// Returns `m::DirectoryUserDevicesListing`.
+    /// Returns [`DirectoryUserDevicesListing`](crate::models::DirectoryUserDevicesListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_mobiledevices(&self) -> GetMobiledevices {
         GetMobiledevices {
@@ -63,7 +63,7 @@ impl MobileDevicesApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Device
     ///
-    /// Returns `m::UserDevice`.
+    /// Returns [`UserDevice`](crate::models::UserDevice).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_mobiledevices(&self) -> PostMobiledevices {
         PostMobiledevices {
@@ -82,7 +82,7 @@ impl MobileDevicesApi {
     /// Parameters:
     /// - `deviceId` (path, required, positional): Device ID
     ///
-    /// Returns `m::UserDevice`.
+    /// Returns [`UserDevice`](crate::models::UserDevice).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_mobiledevice(&self, device_id: impl Into<String>) -> GetMobiledevice {
         GetMobiledevice {
@@ -102,7 +102,7 @@ impl MobileDevicesApi {
     /// - `deviceId` (path, required, positional): Device ID
     /// - `body` (body, `set_body`): Device
     ///
-    /// Returns `m::UserDevice`.
+    /// Returns [`UserDevice`](crate::models::UserDevice).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn put_mobiledevice(&self, device_id: impl Into<String>) -> PutMobiledevice {
         PutMobiledevice {

@@ -39,7 +39,7 @@ impl NotificationsApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `includePreview` (query, `set_include_preview`): Whether or not to include Preview topics Default: `true`.
     ///
-    /// Returns `m::AvailableTopicEntityListing`.
+    /// Returns [`AvailableTopicEntityListing`](crate::models::AvailableTopicEntityListing).
     pub fn get_notifications_availabletopics(&self) -> GetNotificationsAvailabletopics {
         GetNotificationsAvailabletopics {
             client: self.client.clone(),
@@ -56,7 +56,7 @@ impl NotificationsApi {
     /// Parameters:
     /// - `includechannels` (query, `set_includechannels`): Show user's channels for this specific token or across all tokens for this user and app.  Channel Ids for other access tokens will not be shown, but will be presented to show their existence. Default: `token`.
     ///
-    /// Returns `m::ChannelEntityListing`.
+    /// Returns [`ChannelEntityListing`](crate::models::ChannelEntityListing).
     pub fn get_notifications_channels(&self) -> GetNotificationsChannels {
         GetNotificationsChannels {
             client: self.client.clone(),
@@ -71,7 +71,7 @@ impl NotificationsApi {
     ///
     /// `POST /api/v2/notifications/channels` (`postNotificationsChannels`)
     ///
-    /// Returns `m::Channel`.
+    /// Returns [`Channel`](crate::models::Channel).
     pub fn post_notifications_channels(&self) -> PostNotificationsChannels {
         PostNotificationsChannels {
             client: self.client.clone(),
@@ -104,7 +104,7 @@ impl NotificationsApi {
     /// Parameters:
     /// - `channelId` (path, required, positional): Channel ID
     ///
-    /// Returns `m::ChannelTopicEntityListing`.
+    /// Returns [`ChannelTopicEntityListing`](crate::models::ChannelTopicEntityListing).
     pub fn get_notifications_channel_subscriptions(&self, channel_id: impl Into<String>) -> GetNotificationsChannelSubscriptions {
         GetNotificationsChannelSubscriptions {
             client: self.client.clone(),
@@ -122,7 +122,7 @@ impl NotificationsApi {
     /// - `body` (body, required, `set_body`): Body
     /// - `ignoreErrors` (query, `set_ignore_errors`): Optionally prevent throwing of errors for failed permissions checks. Default: `false`.
     ///
-    /// Returns `m::ChannelTopicEntityListing`.
+    /// Returns [`ChannelTopicEntityListing`](crate::models::ChannelTopicEntityListing).
     pub fn put_notifications_channel_subscriptions(&self, channel_id: impl Into<String>) -> PutNotificationsChannelSubscriptions {
         PutNotificationsChannelSubscriptions {
             client: self.client.clone(),
@@ -142,7 +142,7 @@ impl NotificationsApi {
     /// - `body` (body, required, `set_body`): Body
     /// - `ignoreErrors` (query, `set_ignore_errors`): Optionally prevent throwing of errors for failed permissions checks. Default: `false`.
     ///
-    /// Returns `m::ChannelTopicEntityListing`.
+    /// Returns [`ChannelTopicEntityListing`](crate::models::ChannelTopicEntityListing).
     pub fn post_notifications_channel_subscriptions(&self, channel_id: impl Into<String>) -> PostNotificationsChannelSubscriptions {
         PostNotificationsChannelSubscriptions {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl OAuthApi {
     /// Parameters:
     /// - `Accept-Language` (header, `set_accept_language`): The language in which to display the client descriptions. Default: `en-us`.
     ///
-    /// Returns `m::OAuthAuthorizationListing`.
+    /// Returns [`OAuthAuthorizationListing`](crate::models::OAuthAuthorizationListing).
     pub fn get_oauth_authorizations(&self) -> GetOauthAuthorizations {
         GetOauthAuthorizations {
             client: self.client.clone(),
@@ -55,7 +55,7 @@ impl OAuthApi {
     /// - `clientId` (path, required, positional): The ID of client
     /// - `Accept-Language` (header, `set_accept_language`): The language in which to display the client descriptions. Default: `en-us`.
     ///
-    /// Returns `m::OAuthAuthorization`.
+    /// Returns [`OAuthAuthorization`](crate::models::OAuthAuthorization).
     pub fn get_oauth_authorization(&self, client_id: impl Into<String>) -> GetOauthAuthorization {
         GetOauthAuthorization {
             client: self.client.clone(),
@@ -69,7 +69,7 @@ impl OAuthApi {
     ///
     /// `GET /api/v2/oauth/clients` (`getOauthClients`)
     ///
-    /// Returns `m::OAuthClientEntityListing`.
+    /// Returns [`OAuthClientEntityListing`](crate::models::OAuthClientEntityListing).
     pub fn get_oauth_clients(&self) -> GetOauthClients {
         GetOauthClients {
             client: self.client.clone(),
@@ -86,7 +86,7 @@ impl OAuthApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Client
     ///
-    /// Returns `m::OAuthClient`.
+    /// Returns [`OAuthClient`](crate::models::OAuthClient).
     pub fn post_oauth_clients(&self) -> PostOauthClients {
         PostOauthClients {
             client: self.client.clone(),
@@ -102,7 +102,7 @@ impl OAuthApi {
     /// Parameters:
     /// - `clientId` (path, required, positional): Client ID
     ///
-    /// Returns `m::OAuthClient`.
+    /// Returns [`OAuthClient`](crate::models::OAuthClient).
     pub fn get_oauth_client(&self, client_id: impl Into<String>) -> GetOauthClient {
         GetOauthClient {
             client: self.client.clone(),
@@ -119,7 +119,7 @@ impl OAuthApi {
     /// - `clientId` (path, required, positional): Client ID
     /// - `body` (body, required, `set_body`): Client
     ///
-    /// Returns `m::OAuthClient`.
+    /// Returns [`OAuthClient`](crate::models::OAuthClient).
     pub fn put_oauth_client(&self, client_id: impl Into<String>) -> PutOauthClient {
         PutOauthClient {
             client: self.client.clone(),
@@ -154,7 +154,7 @@ impl OAuthApi {
     /// Parameters:
     /// - `clientId` (path, required, positional): Client ID
     ///
-    /// Returns `m::OAuthClient`.
+    /// Returns [`OAuthClient`](crate::models::OAuthClient).
     pub fn post_oauth_client_secret(&self, client_id: impl Into<String>) -> PostOauthClientSecret {
         PostOauthClientSecret {
             client: self.client.clone(),
@@ -173,7 +173,7 @@ impl OAuthApi {
     /// - `clientId` (path, required, positional): Client ID
     /// - `body` (body, required, `set_body`): Query
     ///
-    /// Returns `m::UsageExecutionResult`.
+    /// Returns [`UsageExecutionResult`](crate::models::UsageExecutionResult).
     pub fn post_oauth_client_usage_query(&self, client_id: impl Into<String>) -> PostOauthClientUsageQuery {
         PostOauthClientUsageQuery {
             client: self.client.clone(),
@@ -191,7 +191,7 @@ impl OAuthApi {
     /// - `executionId` (path, required, positional): ID of the query execution
     /// - `clientId` (path, required, positional): Client ID
     ///
-    /// Returns `m::ApiUsageQueryResult`.
+    /// Returns [`ApiUsageQueryResult`](crate::models::ApiUsageQueryResult).
     pub fn get_oauth_client_usage_query_result(&self, execution_id: impl Into<String>, client_id: impl Into<String>) -> GetOauthClientUsageQueryResult {
         GetOauthClientUsageQueryResult {
             client: self.client.clone(),
@@ -211,7 +211,7 @@ impl OAuthApi {
     /// - `clientId` (path, required, positional): Client ID
     /// - `days` (query, `set_days`): Previous number of days to query Default: `7`.
     ///
-    /// Returns `m::UsageExecutionResult`.
+    /// Returns [`UsageExecutionResult`](crate::models::UsageExecutionResult).
     pub fn get_oauth_client_usage_summary(&self, client_id: impl Into<String>) -> GetOauthClientUsageSummary {
         GetOauthClientUsageSummary {
             client: self.client.clone(),
@@ -228,7 +228,7 @@ impl OAuthApi {
     /// Parameters:
     /// - `Accept-Language` (header, `set_accept_language`): The language with which to display the scope descriptions. Default: `en-us`.
     ///
-    /// Returns `m::OAuthScopeListing`.
+    /// Returns [`OAuthScopeListing`](crate::models::OAuthScopeListing).
     pub fn get_oauth_scopes(&self) -> GetOauthScopes {
         GetOauthScopes {
             client: self.client.clone(),
@@ -245,7 +245,7 @@ impl OAuthApi {
     /// - `scopeId` (path, required, positional): Scope ID
     /// - `Accept-Language` (header, `set_accept_language`): The language with which to display the scope description. Default: `en-us`.
     ///
-    /// Returns `m::OAuthScope`.
+    /// Returns [`OAuthScope`](crate::models::OAuthScope).
     pub fn get_oauth_scope(&self, scope_id: impl Into<String>) -> GetOauthScope {
         GetOauthScope {
             client: self.client.clone(),

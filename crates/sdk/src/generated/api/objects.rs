@@ -48,7 +48,7 @@ impl ObjectsApi {
     /// - `id` (query, `set_id`): Optionally request specific divisions by their IDs
     /// - `name` (query, `set_name`): Search term to filter by division name
     ///
-    /// Returns `m::AuthzDivisionEntityListing`.
+    /// Returns [`AuthzDivisionEntityListing`](crate::models::AuthzDivisionEntityListing).
     pub fn get_authorization_divisions(&self) -> super::authorization::GetAuthorizationDivisions {
         super::authorization::GetAuthorizationDivisions {
             client: self.client.clone(),
@@ -72,7 +72,7 @@ impl ObjectsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Division
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn post_authorization_divisions(&self) -> super::authorization::PostAuthorizationDivisions {
         super::authorization::PostAuthorizationDivisions {
             client: self.client.clone(),
@@ -89,7 +89,7 @@ impl ObjectsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::AuthzDivisionEntityListing`.
+    /// Returns [`AuthzDivisionEntityListing`](crate::models::AuthzDivisionEntityListing).
     pub fn get_authorization_divisions_deleted(&self) -> super::authorization::GetAuthorizationDivisionsDeleted {
         super::authorization::GetAuthorizationDivisionsDeleted {
             client: self.client.clone(),
@@ -105,7 +105,7 @@ impl ObjectsApi {
     ///
     /// `GET /api/v2/authorization/divisions/home` (`getAuthorizationDivisionsHome`)
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn get_authorization_divisions_home(&self) -> super::authorization::GetAuthorizationDivisionsHome {
         super::authorization::GetAuthorizationDivisionsHome {
             client: self.client.clone(),
@@ -138,7 +138,7 @@ impl ObjectsApi {
     /// - `id` (query, `set_id`): Optionally request specific divisions by their IDs
     /// - `name` (query, `set_name`): Optionally request specific divisions by division name
     ///
-    /// Returns `m::AuthzDivisionCursorListing`.
+    /// Returns [`AuthzDivisionCursorListing`](crate::models::AuthzDivisionCursorListing).
     pub fn get_authorization_divisions_query(&self) -> super::authorization::GetAuthorizationDivisionsQuery {
         super::authorization::GetAuthorizationDivisionsQuery {
             client: self.client.clone(),
@@ -159,7 +159,7 @@ impl ObjectsApi {
     /// - `divisionId` (path, required, positional): Division ID
     /// - `objectCount` (query, `set_object_count`): Get count of objects in this division, grouped by type Default: `false`.
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn get_authorization_division(&self, division_id: impl Into<String>) -> super::authorization::GetAuthorizationDivision {
         super::authorization::GetAuthorizationDivision {
             client: self.client.clone(),
@@ -177,7 +177,7 @@ impl ObjectsApi {
     /// - `divisionId` (path, required, positional): Division ID
     /// - `body` (body, required, `set_body`): Updated division data
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn put_authorization_division(&self, division_id: impl Into<String>) -> super::authorization::PutAuthorizationDivision {
         super::authorization::PutAuthorizationDivision {
             client: self.client.clone(),
@@ -235,7 +235,7 @@ impl ObjectsApi {
     /// - `divisionId` (path, required, positional): Division ID
     /// - `body` (body, required, `set_body`): Recreated division data
     ///
-    /// Returns `m::AuthzDivision`.
+    /// Returns [`AuthzDivision`](crate::models::AuthzDivision).
     pub fn post_authorization_division_restore(&self, division_id: impl Into<String>) -> super::authorization::PostAuthorizationDivisionRestore {
         super::authorization::PostAuthorizationDivisionRestore {
             client: self.client.clone(),

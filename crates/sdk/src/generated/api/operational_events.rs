@@ -38,7 +38,7 @@ impl OperationalEventsApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EventAggregatesResponse`.
+    /// Returns [`EventAggregatesResponse`](crate::models::EventAggregatesResponse).
     pub fn post_usage_events_aggregates_query(&self) -> PostUsageEventsAggregatesQuery {
         PostUsageEventsAggregatesQuery {
             client: self.client.clone(),
@@ -51,7 +51,7 @@ impl OperationalEventsApi {
     ///
     /// `GET /api/v2/usage/events/definitions` (`getUsageEventsDefinitions`)
     ///
-    /// Returns `m::EventDefinitionListing`.
+    /// Returns [`EventDefinitionListing`](crate::models::EventDefinitionListing).
     pub fn get_usage_events_definitions(&self) -> GetUsageEventsDefinitions {
         GetUsageEventsDefinitions {
             client: self.client.clone(),
@@ -66,7 +66,7 @@ impl OperationalEventsApi {
     /// Parameters:
     /// - `eventDefinitionId` (path, required, positional): EventDefinition id
     ///
-    /// Returns `m::EventDefinition`.
+    /// Returns [`EventDefinition`](crate::models::EventDefinition).
     pub fn get_usage_events_definition(&self, event_definition_id: impl Into<String>) -> GetUsageEventsDefinition {
         GetUsageEventsDefinition {
             client: self.client.clone(),
@@ -85,7 +85,7 @@ impl OperationalEventsApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EventQueryResponse`.
+    /// Returns [`EventQueryResponse`](crate::models::EventQueryResponse).
     pub fn post_usage_events_query(&self) -> PostUsageEventsQuery {
         PostUsageEventsQuery {
             client: self.client.clone(),

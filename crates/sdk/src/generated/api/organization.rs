@@ -40,7 +40,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `type` (query, required, `set_type`): Field type
     ///
-    /// Returns `m::FieldConfig`.
+    /// Returns [`FieldConfig`](crate::models::FieldConfig).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_fieldconfig(&self) -> super::groups::GetFieldconfig {
         super::groups::GetFieldconfig {
@@ -54,7 +54,7 @@ impl OrganizationApi {
     ///
     /// `GET /api/v2/organizations/authentication/settings` (`getOrganizationsAuthenticationSettings`)
     ///
-    /// Returns `m::OrgAuthSettings`.
+    /// Returns [`OrgAuthSettings`](crate::models::OrgAuthSettings).
     pub fn get_organizations_authentication_settings(&self) -> GetOrganizationsAuthenticationSettings {
         GetOrganizationsAuthenticationSettings {
             client: self.client.clone(),
@@ -69,7 +69,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Org settings
     ///
-    /// Returns `m::OrgAuthSettings`.
+    /// Returns [`OrgAuthSettings`](crate::models::OrgAuthSettings).
     pub fn patch_organizations_authentication_settings(&self) -> PatchOrganizationsAuthenticationSettings {
         PatchOrganizationsAuthenticationSettings {
             client: self.client.clone(),
@@ -86,7 +86,7 @@ impl OrganizationApi {
     ///
     /// **Deprecated** by the Platform API.
     ///
-    /// Returns `m::EmbeddedIntegration`.
+    /// Returns [`EmbeddedIntegration`](crate::models::EmbeddedIntegration).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_organizations_embeddedintegration(&self) -> GetOrganizationsEmbeddedintegration {
         GetOrganizationsEmbeddedintegration {
@@ -106,7 +106,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Whitelist settings
     ///
-    /// Returns `m::EmbeddedIntegration`.
+    /// Returns [`EmbeddedIntegration`](crate::models::EmbeddedIntegration).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn put_organizations_embeddedintegration(&self) -> PutOrganizationsEmbeddedintegration {
         PutOrganizationsEmbeddedintegration {
@@ -124,7 +124,7 @@ impl OrganizationApi {
     /// - `featureName` (path, required, positional): Organization feature
     /// - `enabled` (body, required, `set_enabled`): New state of feature
     ///
-    /// Returns `m::OrganizationFeatures`.
+    /// Returns [`OrganizationFeatures`](crate::models::OrganizationFeatures).
     pub fn patch_organizations_feature(&self, feature_name: impl Into<String>) -> PatchOrganizationsFeature {
         PatchOrganizationsFeature {
             client: self.client.clone(),
@@ -142,7 +142,7 @@ impl OrganizationApi {
     ///
     /// **Deprecated** by the Platform API.
     ///
-    /// Returns `m::IpAddressAuthentication`.
+    /// Returns [`IpAddressAuthentication`](crate::models::IpAddressAuthentication).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_organizations_ipaddressauthentication(&self) -> GetOrganizationsIpaddressauthentication {
         GetOrganizationsIpaddressauthentication {
@@ -162,7 +162,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): IP address Whitelist settings
     ///
-    /// Returns `m::IpAddressAuthentication`.
+    /// Returns [`IpAddressAuthentication`](crate::models::IpAddressAuthentication).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn put_organizations_ipaddressauthentication(&self) -> PutOrganizationsIpaddressauthentication {
         PutOrganizationsIpaddressauthentication {
@@ -185,7 +185,7 @@ impl OrganizationApi {
     /// - `pageSize` (query, `set_page_size`): Page Size Default: `25`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::LimitChangeRequestsEntityListing`.
+    /// Returns [`LimitChangeRequestsEntityListing`](crate::models::LimitChangeRequestsEntityListing).
     pub fn get_organizations_limits_changerequests(&self) -> GetOrganizationsLimitsChangerequests {
         GetOrganizationsLimitsChangerequests {
             client: self.client.clone(),
@@ -205,7 +205,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `requestId` (path, required, positional): Unique id for the limit change request
     ///
-    /// Returns `m::LimitChangeRequestDetails`.
+    /// Returns [`LimitChangeRequestDetails`](crate::models::LimitChangeRequestDetails).
     pub fn get_organizations_limits_changerequest(&self, request_id: impl Into<String>) -> GetOrganizationsLimitsChangerequest {
         GetOrganizationsLimitsChangerequest {
             client: self.client.clone(),
@@ -218,7 +218,7 @@ impl OrganizationApi {
     ///
     /// `GET /api/v2/organizations/limits/docs` (`getOrganizationsLimitsDocs`)
     ///
-    /// Returns `m::LimitDocumentation`.
+    /// Returns [`LimitDocumentation`](crate::models::LimitDocumentation).
     pub fn get_organizations_limits_docs(&self) -> GetOrganizationsLimitsDocs {
         GetOrganizationsLimitsDocs {
             client: self.client.clone(),
@@ -230,7 +230,7 @@ impl OrganizationApi {
     ///
     /// `GET /api/v2/organizations/limits/docs/freetrial` (`getOrganizationsLimitsDocsFreetrial`)
     ///
-    /// Returns `m::FreeTrialLimitDocs`.
+    /// Returns [`FreeTrialLimitDocs`](crate::models::FreeTrialLimitDocs).
     pub fn get_organizations_limits_docs_freetrial(&self) -> GetOrganizationsLimitsDocsFreetrial {
         GetOrganizationsLimitsDocsFreetrial {
             client: self.client.clone(),
@@ -263,7 +263,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `namespaceName` (path, required, positional): The namespace to fetch limits for
     ///
-    /// Returns `m::LimitsEntityListing`.
+    /// Returns [`LimitsEntityListing`](crate::models::LimitsEntityListing).
     pub fn get_organizations_limits_namespace(&self, namespace_name: impl Into<String>) -> GetOrganizationsLimitsNamespace {
         GetOrganizationsLimitsNamespace {
             client: self.client.clone(),
@@ -279,7 +279,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `namespaceName` (path, required, positional): The namespace to fetch defaults limits for
     ///
-    /// Returns `m::LimitsEntityListing`.
+    /// Returns [`LimitsEntityListing`](crate::models::LimitsEntityListing).
     pub fn get_organizations_limits_namespace_defaults(&self, namespace_name: impl Into<String>) -> GetOrganizationsLimitsNamespaceDefaults {
         GetOrganizationsLimitsNamespaceDefaults {
             client: self.client.clone(),
@@ -292,7 +292,7 @@ impl OrganizationApi {
     ///
     /// `GET /api/v2/organizations/me` (`getOrganizationsMe`)
     ///
-    /// Returns `m::Organization`.
+    /// Returns [`Organization`](crate::models::Organization).
     pub fn get_organizations_me(&self) -> GetOrganizationsMe {
         GetOrganizationsMe {
             client: self.client.clone(),
@@ -307,7 +307,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `body` (body, `set_body`): Organization
     ///
-    /// Returns `m::Organization`.
+    /// Returns [`Organization`](crate::models::Organization).
     pub fn put_organizations_me(&self) -> PutOrganizationsMe {
         PutOrganizationsMe {
             client: self.client.clone(),
@@ -322,7 +322,7 @@ impl OrganizationApi {
     ///
     /// **Deprecated** by the Platform API.
     ///
-    /// Returns `m::OrgWhitelistSettings`.
+    /// Returns [`OrgWhitelistSettings`](crate::models::OrgWhitelistSettings).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_organizations_whitelist(&self) -> GetOrganizationsWhitelist {
         GetOrganizationsWhitelist {
@@ -340,7 +340,7 @@ impl OrganizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Whitelist settings
     ///
-    /// Returns `m::OrgWhitelistSettings`.
+    /// Returns [`OrgWhitelistSettings`](crate::models::OrgWhitelistSettings).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn put_organizations_whitelist(&self) -> PutOrganizationsWhitelist {
         PutOrganizationsWhitelist {

@@ -38,7 +38,7 @@ impl OrganizationAuthorizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Pairing Info
     ///
-    /// Returns `m::TrustRequest`.
+    /// Returns [`TrustRequest`](crate::models::TrustRequest).
     pub fn post_orgauthorization_pairings(&self) -> PostOrgauthorizationPairings {
         PostOrgauthorizationPairings {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl OrganizationAuthorizationApi {
     /// Parameters:
     /// - `pairingId` (path, required, positional): Pairing Id
     ///
-    /// Returns `m::TrustRequest`.
+    /// Returns [`TrustRequest`](crate::models::TrustRequest).
     pub fn get_orgauthorization_pairing(&self, pairing_id: impl Into<String>) -> GetOrgauthorizationPairing {
         GetOrgauthorizationPairing {
             client: self.client.clone(),
@@ -71,7 +71,7 @@ impl OrganizationAuthorizationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TrustEntityListing`.
+    /// Returns [`TrustEntityListing`](crate::models::TrustEntityListing).
     pub fn get_orgauthorization_trustees(&self) -> GetOrgauthorizationTrustees {
         GetOrgauthorizationTrustees {
             client: self.client.clone(),
@@ -88,7 +88,7 @@ impl OrganizationAuthorizationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Trust
     ///
-    /// Returns `m::Trustee`.
+    /// Returns [`Trustee`](crate::models::Trustee).
     pub fn post_orgauthorization_trustees(&self) -> PostOrgauthorizationTrustees {
         PostOrgauthorizationTrustees {
             client: self.client.clone(),
@@ -143,7 +143,7 @@ impl OrganizationAuthorizationApi {
     ///
     /// `GET /api/v2/orgauthorization/trustees/care` (`getOrgauthorizationTrusteesCare`)
     ///
-    /// Returns `m::TrusteeReferenceList`.
+    /// Returns [`TrusteeReferenceList`](crate::models::TrusteeReferenceList).
     pub fn get_orgauthorization_trustees_care(&self) -> GetOrgauthorizationTrusteesCare {
         GetOrgauthorizationTrusteesCare {
             client: self.client.clone(),
@@ -161,7 +161,7 @@ impl OrganizationAuthorizationApi {
     /// - `assignFullAccess` (query, `set_assign_full_access`): Grant Customer Care full access to the organization
     /// - `allowTrustedUserAccess` (query, `set_allow_trusted_user_access`): Make Customer Care a Trusted User
     ///
-    /// Returns `m::TrustEntityListing`.
+    /// Returns [`TrustEntityListing`](crate::models::TrustEntityListing).
     pub fn post_orgauthorization_trustees_care(&self) -> PostOrgauthorizationTrusteesCare {
         PostOrgauthorizationTrusteesCare {
             client: self.client.clone(),
@@ -177,7 +177,7 @@ impl OrganizationAuthorizationApi {
     ///
     /// `GET /api/v2/orgauthorization/trustees/default` (`getOrgauthorizationTrusteesDefault`)
     ///
-    /// Returns `m::Trustee`.
+    /// Returns [`Trustee`](crate::models::Trustee).
     pub fn get_orgauthorization_trustees_default(&self) -> GetOrgauthorizationTrusteesDefault {
         GetOrgauthorizationTrusteesDefault {
             client: self.client.clone(),
@@ -193,7 +193,7 @@ impl OrganizationAuthorizationApi {
     /// - `assignDefaultRole` (query, `set_assign_default_role`): Assign Admin role to default pairing with Customer Care
     /// - `autoExpire` (query, `set_auto_expire`): Automatically expire pairing after 30 days
     ///
-    /// Returns `m::Trustee`.
+    /// Returns [`Trustee`](crate::models::Trustee).
     pub fn post_orgauthorization_trustees_default(&self) -> PostOrgauthorizationTrusteesDefault {
         PostOrgauthorizationTrusteesDefault {
             client: self.client.clone(),
@@ -210,7 +210,7 @@ impl OrganizationAuthorizationApi {
     /// Parameters:
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     ///
-    /// Returns `m::Trustee`.
+    /// Returns [`Trustee`](crate::models::Trustee).
     pub fn get_orgauthorization_trustee(&self, trustee_org_id: impl Into<String>) -> GetOrgauthorizationTrustee {
         GetOrgauthorizationTrustee {
             client: self.client.clone(),
@@ -227,7 +227,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     /// - `body` (body, required, `set_body`): Client
     ///
-    /// Returns `m::Trustee`.
+    /// Returns [`Trustee`](crate::models::Trustee).
     pub fn put_orgauthorization_trustee(&self, trustee_org_id: impl Into<String>) -> PutOrgauthorizationTrustee {
         PutOrgauthorizationTrustee {
             client: self.client.clone(),
@@ -262,7 +262,7 @@ impl OrganizationAuthorizationApi {
     /// Parameters:
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     ///
-    /// Returns `m::ClonedUserEntityListing`.
+    /// Returns [`ClonedUserEntityListing`](crate::models::ClonedUserEntityListing).
     pub fn get_orgauthorization_trustee_clonedusers(&self, trustee_org_id: impl Into<String>) -> GetOrgauthorizationTrusteeClonedusers {
         GetOrgauthorizationTrusteeClonedusers {
             client: self.client.clone(),
@@ -298,7 +298,7 @@ impl OrganizationAuthorizationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TrustGroupEntityListing`.
+    /// Returns [`TrustGroupEntityListing`](crate::models::TrustGroupEntityListing).
     pub fn get_orgauthorization_trustee_groups(&self, trustee_org_id: impl Into<String>) -> GetOrgauthorizationTrusteeGroups {
         GetOrgauthorizationTrusteeGroups {
             client: self.client.clone(),
@@ -317,7 +317,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     /// - `body` (body, required, `set_body`): Trust
     ///
-    /// Returns `m::TrustGroup`.
+    /// Returns [`TrustGroup`](crate::models::TrustGroup).
     pub fn post_orgauthorization_trustee_groups(&self, trustee_org_id: impl Into<String>) -> PostOrgauthorizationTrusteeGroups {
         PostOrgauthorizationTrusteeGroups {
             client: self.client.clone(),
@@ -335,7 +335,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     /// - `trusteeGroupId` (path, required, positional): Trustee Group Id
     ///
-    /// Returns `m::TrustGroup`.
+    /// Returns [`TrustGroup`](crate::models::TrustGroup).
     pub fn get_orgauthorization_trustee_group(&self, trustee_org_id: impl Into<String>, trustee_group_id: impl Into<String>) -> GetOrgauthorizationTrusteeGroup {
         GetOrgauthorizationTrusteeGroup {
             client: self.client.clone(),
@@ -372,7 +372,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeGroupId` (path, required, positional): Trustee Group Id
     /// - `body` (body, required, `set_body`): Set of roles with corresponding divisions to apply
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn put_orgauthorization_trustee_group_roledivisions(&self, trustee_org_id: impl Into<String>, trustee_group_id: impl Into<String>) -> PutOrgauthorizationTrusteeGroupRoledivisions {
         PutOrgauthorizationTrusteeGroupRoledivisions {
             client: self.client.clone(),
@@ -391,7 +391,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     /// - `trusteeGroupId` (path, required, positional): Trustee Group Id
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn get_orgauthorization_trustee_group_roles(&self, trustee_org_id: impl Into<String>, trustee_group_id: impl Into<String>) -> GetOrgauthorizationTrusteeGroupRoles {
         GetOrgauthorizationTrusteeGroupRoles {
             client: self.client.clone(),
@@ -410,7 +410,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeGroupId` (path, required, positional): Trustee Group Id
     /// - `body` (body, required, `set_body`): List of roles
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn put_orgauthorization_trustee_group_roles(&self, trustee_org_id: impl Into<String>, trustee_group_id: impl Into<String>) -> PutOrgauthorizationTrusteeGroupRoles {
         PutOrgauthorizationTrusteeGroupRoles {
             client: self.client.clone(),
@@ -448,7 +448,7 @@ impl OrganizationAuthorizationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TrustUserEntityListing`.
+    /// Returns [`TrustUserEntityListing`](crate::models::TrustUserEntityListing).
     pub fn get_orgauthorization_trustee_users(&self, trustee_org_id: impl Into<String>) -> GetOrgauthorizationTrusteeUsers {
         GetOrgauthorizationTrusteeUsers {
             client: self.client.clone(),
@@ -467,7 +467,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     /// - `body` (body, required, `set_body`): Trust
     ///
-    /// Returns `m::TrustUser`.
+    /// Returns [`TrustUser`](crate::models::TrustUser).
     pub fn post_orgauthorization_trustee_users(&self, trustee_org_id: impl Into<String>) -> PostOrgauthorizationTrusteeUsers {
         PostOrgauthorizationTrusteeUsers {
             client: self.client.clone(),
@@ -485,7 +485,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     /// - `trusteeUserId` (path, required, positional): Trustee User Id
     ///
-    /// Returns `m::TrustUser`.
+    /// Returns [`TrustUser`](crate::models::TrustUser).
     pub fn get_orgauthorization_trustee_user(&self, trustee_org_id: impl Into<String>, trustee_user_id: impl Into<String>) -> GetOrgauthorizationTrusteeUser {
         GetOrgauthorizationTrusteeUser {
             client: self.client.clone(),
@@ -522,7 +522,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeUserId` (path, required, positional): Trustee User Id
     /// - `body` (body, required, `set_body`): Set of roles with corresponding divisions to apply
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn put_orgauthorization_trustee_user_roledivisions(&self, trustee_org_id: impl Into<String>, trustee_user_id: impl Into<String>) -> PutOrgauthorizationTrusteeUserRoledivisions {
         PutOrgauthorizationTrusteeUserRoledivisions {
             client: self.client.clone(),
@@ -541,7 +541,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeOrgId` (path, required, positional): Trustee Organization Id
     /// - `trusteeUserId` (path, required, positional): Trustee User Id
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn get_orgauthorization_trustee_user_roles(&self, trustee_org_id: impl Into<String>, trustee_user_id: impl Into<String>) -> GetOrgauthorizationTrusteeUserRoles {
         GetOrgauthorizationTrusteeUserRoles {
             client: self.client.clone(),
@@ -560,7 +560,7 @@ impl OrganizationAuthorizationApi {
     /// - `trusteeUserId` (path, required, positional): Trustee User Id
     /// - `body` (body, required, `set_body`): List of roles
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn put_orgauthorization_trustee_user_roles(&self, trustee_org_id: impl Into<String>, trustee_user_id: impl Into<String>) -> PutOrgauthorizationTrusteeUserRoles {
         PutOrgauthorizationTrusteeUserRoles {
             client: self.client.clone(),
@@ -621,7 +621,7 @@ impl OrganizationAuthorizationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TrustorEntityListing`.
+    /// Returns [`TrustorEntityListing`](crate::models::TrustorEntityListing).
     pub fn get_orgauthorization_trustors(&self) -> GetOrgauthorizationTrustors {
         GetOrgauthorizationTrustors {
             client: self.client.clone(),
@@ -656,7 +656,7 @@ impl OrganizationAuthorizationApi {
     /// Parameters:
     /// - `trustorOrgId` (path, required, positional): Trustor Organization Id
     ///
-    /// Returns `m::Trustor`.
+    /// Returns [`Trustor`](crate::models::Trustor).
     pub fn get_orgauthorization_trustor(&self, trustor_org_id: impl Into<String>) -> GetOrgauthorizationTrustor {
         GetOrgauthorizationTrustor {
             client: self.client.clone(),
@@ -688,7 +688,7 @@ impl OrganizationAuthorizationApi {
     /// Parameters:
     /// - `trustorOrgId` (path, required, positional): Trustor Organization Id
     ///
-    /// Returns `m::ClonedUserEntityListing`.
+    /// Returns [`ClonedUserEntityListing`](crate::models::ClonedUserEntityListing).
     pub fn get_orgauthorization_trustor_clonedusers(&self, trustor_org_id: impl Into<String>) -> GetOrgauthorizationTrustorClonedusers {
         GetOrgauthorizationTrustorClonedusers {
             client: self.client.clone(),
@@ -705,7 +705,7 @@ impl OrganizationAuthorizationApi {
     /// - `trustorOrgId` (path, required, positional): Trustor Organization Id
     /// - `trusteeUserId` (path, required, positional): Trustee User Id
     ///
-    /// Returns `m::ClonedUser`.
+    /// Returns [`ClonedUser`](crate::models::ClonedUser).
     pub fn get_orgauthorization_trustor_cloneduser(&self, trustor_org_id: impl Into<String>, trustee_user_id: impl Into<String>) -> GetOrgauthorizationTrustorCloneduser {
         GetOrgauthorizationTrustorCloneduser {
             client: self.client.clone(),
@@ -723,7 +723,7 @@ impl OrganizationAuthorizationApi {
     /// - `trustorOrgId` (path, required, positional): Trustor Organization Id
     /// - `trusteeUserId` (path, required, positional): Trustee User Id
     ///
-    /// Returns `m::ClonedUser`.
+    /// Returns [`ClonedUser`](crate::models::ClonedUser).
     pub fn put_orgauthorization_trustor_cloneduser(&self, trustor_org_id: impl Into<String>, trustee_user_id: impl Into<String>) -> PutOrgauthorizationTrustorCloneduser {
         PutOrgauthorizationTrustorCloneduser {
             client: self.client.clone(),
@@ -760,7 +760,7 @@ impl OrganizationAuthorizationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TrustGroupEntityListing`.
+    /// Returns [`TrustGroupEntityListing`](crate::models::TrustGroupEntityListing).
     pub fn get_orgauthorization_trustor_groups(&self, trustor_org_id: impl Into<String>) -> GetOrgauthorizationTrustorGroups {
         GetOrgauthorizationTrustorGroups {
             client: self.client.clone(),
@@ -779,7 +779,7 @@ impl OrganizationAuthorizationApi {
     /// - `trustorOrgId` (path, required, positional): Trustor Organization Id
     /// - `trustorGroupId` (path, required, positional): Trustor Group Id
     ///
-    /// Returns `m::TrustGroup`.
+    /// Returns [`TrustGroup`](crate::models::TrustGroup).
     pub fn get_orgauthorization_trustor_group(&self, trustor_org_id: impl Into<String>, trustor_group_id: impl Into<String>) -> GetOrgauthorizationTrustorGroup {
         GetOrgauthorizationTrustorGroup {
             client: self.client.clone(),
@@ -797,7 +797,7 @@ impl OrganizationAuthorizationApi {
     /// - `trustorOrgId` (path, required, positional): Trustor Organization Id
     /// - `trustorGroupId` (path, required, positional): Trustor Group Id
     ///
-    /// Returns `m::TrustGroup`.
+    /// Returns [`TrustGroup`](crate::models::TrustGroup).
     pub fn put_orgauthorization_trustor_group(&self, trustor_org_id: impl Into<String>, trustor_group_id: impl Into<String>) -> PutOrgauthorizationTrustorGroup {
         PutOrgauthorizationTrustorGroup {
             client: self.client.clone(),
@@ -834,7 +834,7 @@ impl OrganizationAuthorizationApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TrustUserEntityListing`.
+    /// Returns [`TrustUserEntityListing`](crate::models::TrustUserEntityListing).
     pub fn get_orgauthorization_trustor_users(&self, trustor_org_id: impl Into<String>) -> GetOrgauthorizationTrustorUsers {
         GetOrgauthorizationTrustorUsers {
             client: self.client.clone(),
@@ -853,7 +853,7 @@ impl OrganizationAuthorizationApi {
     /// - `trustorOrgId` (path, required, positional): Trustor Organization Id
     /// - `trusteeUserId` (path, required, positional): Trustee User Id
     ///
-    /// Returns `m::TrustUser`.
+    /// Returns [`TrustUser`](crate::models::TrustUser).
     pub fn get_orgauthorization_trustor_user(&self, trustor_org_id: impl Into<String>, trustee_user_id: impl Into<String>) -> GetOrgauthorizationTrustorUser {
         GetOrgauthorizationTrustorUser {
             client: self.client.clone(),
@@ -871,7 +871,7 @@ impl OrganizationAuthorizationApi {
     /// - `trustorOrgId` (path, required, positional): Trustor Organization Id
     /// - `trusteeUserId` (path, required, positional): Trustee User Id
     ///
-    /// Returns `m::TrustUser`.
+    /// Returns [`TrustUser`](crate::models::TrustUser).
     pub fn put_orgauthorization_trustor_user(&self, trustor_org_id: impl Into<String>, trustee_user_id: impl Into<String>) -> PutOrgauthorizationTrustorUser {
         PutOrgauthorizationTrustorUser {
             client: self.client.clone(),

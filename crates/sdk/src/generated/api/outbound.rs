@@ -44,7 +44,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::AttemptLimitsEntityListing`.
+    /// Returns [`AttemptLimitsEntityListing`](crate::models::AttemptLimitsEntityListing).
     pub fn get_outbound_attemptlimits(&self) -> GetOutboundAttemptlimits {
         GetOutboundAttemptlimits {
             client: self.client.clone(),
@@ -66,7 +66,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): AttemptLimits
     ///
-    /// Returns `m::AttemptLimits`.
+    /// Returns [`AttemptLimits`](crate::models::AttemptLimits).
     pub fn post_outbound_attemptlimits(&self) -> PostOutboundAttemptlimits {
         PostOutboundAttemptlimits {
             client: self.client.clone(),
@@ -82,7 +82,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `attemptLimitsId` (path, required, positional): Attempt limits ID
     ///
-    /// Returns `m::AttemptLimits`.
+    /// Returns [`AttemptLimits`](crate::models::AttemptLimits).
     pub fn get_outbound_attemptlimit(&self, attempt_limits_id: impl Into<String>) -> GetOutboundAttemptlimit {
         GetOutboundAttemptlimit {
             client: self.client.clone(),
@@ -99,7 +99,7 @@ impl OutboundApi {
     /// - `attemptLimitsId` (path, required, positional): Attempt limits ID
     /// - `body` (body, required, `set_body`): AttemptLimits
     ///
-    /// Returns `m::AttemptLimits`.
+    /// Returns [`AttemptLimits`](crate::models::AttemptLimits).
     pub fn put_outbound_attemptlimit(&self, attempt_limits_id: impl Into<String>) -> PutOutboundAttemptlimit {
         PutOutboundAttemptlimit {
             client: self.client.clone(),
@@ -138,7 +138,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::CallableTimeSetEntityListing`.
+    /// Returns [`CallableTimeSetEntityListing`](crate::models::CallableTimeSetEntityListing).
     pub fn get_outbound_callabletimesets(&self) -> GetOutboundCallabletimesets {
         GetOutboundCallabletimesets {
             client: self.client.clone(),
@@ -160,7 +160,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): DialerCallableTimeSet
     ///
-    /// Returns `m::CallableTimeSet`.
+    /// Returns [`CallableTimeSet`](crate::models::CallableTimeSet).
     pub fn post_outbound_callabletimesets(&self) -> PostOutboundCallabletimesets {
         PostOutboundCallabletimesets {
             client: self.client.clone(),
@@ -176,7 +176,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `callableTimeSetId` (path, required, positional): Callable Time Set ID
     ///
-    /// Returns `m::CallableTimeSet`.
+    /// Returns [`CallableTimeSet`](crate::models::CallableTimeSet).
     pub fn get_outbound_callabletimeset(&self, callable_time_set_id: impl Into<String>) -> GetOutboundCallabletimeset {
         GetOutboundCallabletimeset {
             client: self.client.clone(),
@@ -193,7 +193,7 @@ impl OutboundApi {
     /// - `callableTimeSetId` (path, required, positional): Callable Time Set ID
     /// - `body` (body, required, `set_body`): DialerCallableTimeSet
     ///
-    /// Returns `m::CallableTimeSet`.
+    /// Returns [`CallableTimeSet`](crate::models::CallableTimeSet).
     pub fn put_outbound_callabletimeset(&self, callable_time_set_id: impl Into<String>) -> PutOutboundCallabletimeset {
         PutOutboundCallabletimeset {
             client: self.client.clone(),
@@ -232,7 +232,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::ResponseSetEntityListing`.
+    /// Returns [`ResponseSetEntityListing`](crate::models::ResponseSetEntityListing).
     pub fn get_outbound_callanalysisresponsesets(&self) -> GetOutboundCallanalysisresponsesets {
         GetOutboundCallanalysisresponsesets {
             client: self.client.clone(),
@@ -254,7 +254,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ResponseSet
     ///
-    /// Returns `m::ResponseSet`.
+    /// Returns [`ResponseSet`](crate::models::ResponseSet).
     pub fn post_outbound_callanalysisresponsesets(&self) -> PostOutboundCallanalysisresponsesets {
         PostOutboundCallanalysisresponsesets {
             client: self.client.clone(),
@@ -270,7 +270,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `callAnalysisSetId` (path, required, positional): Call Analysis Response Set ID
     ///
-    /// Returns `m::ResponseSet`.
+    /// Returns [`ResponseSet`](crate::models::ResponseSet).
     pub fn get_outbound_callanalysisresponseset(&self, call_analysis_set_id: impl Into<String>) -> GetOutboundCallanalysisresponseset {
         GetOutboundCallanalysisresponseset {
             client: self.client.clone(),
@@ -287,7 +287,7 @@ impl OutboundApi {
     /// - `callAnalysisSetId` (path, required, positional): Call Analysis Response Set ID
     /// - `body` (body, required, `set_body`): ResponseSet
     ///
-    /// Returns `m::ResponseSet`.
+    /// Returns [`ResponseSet`](crate::models::ResponseSet).
     pub fn put_outbound_callanalysisresponseset(&self, call_analysis_set_id: impl Into<String>) -> PutOutboundCallanalysisresponseset {
         PutOutboundCallanalysisresponseset {
             client: self.client.clone(),
@@ -326,7 +326,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::CampaignRuleEntityListing`.
+    /// Returns [`CampaignRuleEntityListing`](crate::models::CampaignRuleEntityListing).
     pub fn get_outbound_campaignrules(&self) -> GetOutboundCampaignrules {
         GetOutboundCampaignrules {
             client: self.client.clone(),
@@ -348,7 +348,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): CampaignRule
     ///
-    /// Returns `m::CampaignRule`.
+    /// Returns [`CampaignRule`](crate::models::CampaignRule).
     pub fn post_outbound_campaignrules(&self) -> PostOutboundCampaignrules {
         PostOutboundCampaignrules {
             client: self.client.clone(),
@@ -364,7 +364,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignRuleId` (path, required, positional): Campaign Rule ID
     ///
-    /// Returns `m::CampaignRule`.
+    /// Returns [`CampaignRule`](crate::models::CampaignRule).
     pub fn get_outbound_campaignrule(&self, campaign_rule_id: impl Into<String>) -> GetOutboundCampaignrule {
         GetOutboundCampaignrule {
             client: self.client.clone(),
@@ -381,7 +381,7 @@ impl OutboundApi {
     /// - `campaignRuleId` (path, required, positional): Campaign Rule ID
     /// - `body` (body, required, `set_body`): CampaignRule
     ///
-    /// Returns `m::CampaignRule`.
+    /// Returns [`CampaignRule`](crate::models::CampaignRule).
     pub fn put_outbound_campaignrule(&self, campaign_rule_id: impl Into<String>) -> PutOutboundCampaignrule {
         PutOutboundCampaignrule {
             client: self.client.clone(),
@@ -426,7 +426,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::CampaignEntityListing`.
+    /// Returns [`CampaignEntityListing`](crate::models::CampaignEntityListing).
     pub fn get_outbound_campaigns(&self) -> GetOutboundCampaigns {
         GetOutboundCampaigns {
             client: self.client.clone(),
@@ -455,7 +455,7 @@ impl OutboundApi {
     /// - `body` (body, required, `set_body`): Campaign
     /// - `useMaxCallsPerAgentDecimal` (query, `set_use_max_calls_per_agent_decimal`): Use maxCallsPerAgent with decimal precision
     ///
-    /// Returns `m::Campaign`.
+    /// Returns [`Campaign`](crate::models::Campaign).
     pub fn post_outbound_campaigns(&self) -> PostOutboundCampaigns {
         PostOutboundCampaigns {
             client: self.client.clone(),
@@ -478,7 +478,7 @@ impl OutboundApi {
     /// - `mediaType` (query, `set_media_type`): Media type(s)
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::CommonCampaignEntityListing`.
+    /// Returns [`CommonCampaignEntityListing`](crate::models::CommonCampaignEntityListing).
     pub fn get_outbound_campaigns_all(&self) -> GetOutboundCampaignsAll {
         GetOutboundCampaignsAll {
             client: self.client.clone(),
@@ -506,7 +506,7 @@ impl OutboundApi {
     /// - `mediaType` (query, `set_media_type`): Media type(s)
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::CommonCampaignDivisionViewEntityListing`.
+    /// Returns [`CommonCampaignDivisionViewEntityListing`](crate::models::CommonCampaignDivisionViewEntityListing).
     pub fn get_outbound_campaigns_all_divisionviews(&self) -> GetOutboundCampaignsAllDivisionviews {
         GetOutboundCampaignsAllDivisionviews {
             client: self.client.clone(),
@@ -536,7 +536,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::CampaignDivisionViewListing`.
+    /// Returns [`CampaignDivisionViewListing`](crate::models::CampaignDivisionViewListing).
     pub fn get_outbound_campaigns_divisionviews(&self) -> GetOutboundCampaignsDivisionviews {
         GetOutboundCampaignsDivisionviews {
             client: self.client.clone(),
@@ -560,7 +560,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::CampaignDivisionView`.
+    /// Returns [`CampaignDivisionView`](crate::models::CampaignDivisionView).
     pub fn get_outbound_campaigns_divisionview(&self, campaign_id: impl Into<String>) -> GetOutboundCampaignsDivisionview {
         GetOutboundCampaignsDivisionview {
             client: self.client.clone(),
@@ -576,7 +576,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Campaign IDs. Maximum of 50 IDs allowed.
     ///
-    /// Returns `m::CampaignPerformanceDataListing`.
+    /// Returns [`CampaignPerformanceDataListing`](crate::models::CampaignPerformanceDataListing).
     pub fn post_outbound_campaigns_performance_query(&self) -> PostOutboundCampaignsPerformanceQuery {
         PostOutboundCampaignsPerformanceQuery {
             client: self.client.clone(),
@@ -592,7 +592,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Campaign IDs
     ///
-    /// Returns `Vec&lt;m::CampaignProgress&gt;`.
+    /// Returns `Vec&lt;models::CampaignProgress&gt;`.
     pub fn post_outbound_campaigns_progress(&self) -> PostOutboundCampaignsProgress {
         PostOutboundCampaignsProgress {
             client: self.client.clone(),
@@ -608,7 +608,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::Campaign`.
+    /// Returns [`Campaign`](crate::models::Campaign).
     pub fn get_outbound_campaign(&self, campaign_id: impl Into<String>) -> GetOutboundCampaign {
         GetOutboundCampaign {
             client: self.client.clone(),
@@ -626,7 +626,7 @@ impl OutboundApi {
     /// - `body` (body, required, `set_body`): Campaign
     /// - `useMaxCallsPerAgentDecimal` (query, `set_use_max_calls_per_agent_decimal`): Use maxCallsPerAgent with decimal precision
     ///
-    /// Returns `m::Campaign`.
+    /// Returns [`Campaign`](crate::models::Campaign).
     pub fn put_outbound_campaign(&self, campaign_id: impl Into<String>) -> PutOutboundCampaign {
         PutOutboundCampaign {
             client: self.client.clone(),
@@ -644,7 +644,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::Campaign`.
+    /// Returns [`Campaign`](crate::models::Campaign).
     pub fn delete_outbound_campaign(&self, campaign_id: impl Into<String>) -> DeleteOutboundCampaign {
         DeleteOutboundCampaign {
             client: self.client.clone(),
@@ -694,7 +694,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::AgentOwnedMappingPreviewListing`.
+    /// Returns [`AgentOwnedMappingPreviewListing`](crate::models::AgentOwnedMappingPreviewListing).
     pub fn get_outbound_campaign_agentownedmappingpreview_results(&self, campaign_id: impl Into<String>) -> GetOutboundCampaignAgentownedmappingpreviewResults {
         GetOutboundCampaignAgentownedmappingpreviewResults {
             client: self.client.clone(),
@@ -737,7 +737,7 @@ impl OutboundApi {
     /// - `campaignId` (path, required, positional): Campaign ID
     /// - `body` (body, required, `set_body`): ContactCallbackRequest
     ///
-    /// Returns `m::ContactCallbackRequest`.
+    /// Returns [`ContactCallbackRequest`](crate::models::ContactCallbackRequest).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_outbound_campaign_callback_schedule(&self, campaign_id: impl Into<String>) -> PostOutboundCampaignCallbackSchedule {
         PostOutboundCampaignCallbackSchedule {
@@ -755,7 +755,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::CampaignDiagnostics`.
+    /// Returns [`CampaignDiagnostics`](crate::models::CampaignDiagnostics).
     pub fn get_outbound_campaign_diagnostics(&self, campaign_id: impl Into<String>) -> GetOutboundCampaignDiagnostics {
         GetOutboundCampaignDiagnostics {
             client: self.client.clone(),
@@ -771,7 +771,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::CampaignInteractions`.
+    /// Returns [`CampaignInteractions`](crate::models::CampaignInteractions).
     pub fn get_outbound_campaign_interactions(&self, campaign_id: impl Into<String>) -> GetOutboundCampaignInteractions {
         GetOutboundCampaignInteractions {
             client: self.client.clone(),
@@ -793,7 +793,7 @@ impl OutboundApi {
     /// - `relativeWeight` (query, `set_relative_weight`): Relative weight to be used in line distribution calculations instead of current Campaign's relative weight
     /// - `outboundLineCount` (query, `set_outbound_line_count`): The number of outbound lines to be used in line distribution calculations, instead of current Campaign's Outbound Lines Count
     ///
-    /// Returns `m::CampaignOutboundLinesDistribution`.
+    /// Returns [`CampaignOutboundLinesDistribution`](crate::models::CampaignOutboundLinesDistribution).
     pub fn get_outbound_campaign_linedistribution(&self, campaign_id: impl Into<String>) -> GetOutboundCampaignLinedistribution {
         GetOutboundCampaignLinedistribution {
             client: self.client.clone(),
@@ -815,7 +815,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::CampaignProgress`.
+    /// Returns [`CampaignProgress`](crate::models::CampaignProgress).
     pub fn get_outbound_campaign_progress(&self, campaign_id: impl Into<String>) -> GetOutboundCampaignProgress {
         GetOutboundCampaignProgress {
             client: self.client.clone(),
@@ -849,7 +849,7 @@ impl OutboundApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::PagedSkillCombinationListing`.
+    /// Returns [`PagedSkillCombinationListing`](crate::models::PagedSkillCombinationListing).
     pub fn get_outbound_campaign_skillcombinations(&self, campaign_id: impl Into<String>) -> GetOutboundCampaignSkillcombinations {
         GetOutboundCampaignSkillcombinations {
             client: self.client.clone(),
@@ -883,7 +883,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::CampaignStats`.
+    /// Returns [`CampaignStats`](crate::models::CampaignStats).
     pub fn get_outbound_campaign_stats(&self, campaign_id: impl Into<String>) -> GetOutboundCampaignStats {
         GetOutboundCampaignStats {
             client: self.client.clone(),
@@ -922,7 +922,7 @@ impl OutboundApi {
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     /// - `contactListId` (query, `set_contact_list_id`): Contact List ID
     ///
-    /// Returns `m::ContactListFilterEntityListing`.
+    /// Returns [`ContactListFilterEntityListing`](crate::models::ContactListFilterEntityListing).
     pub fn get_outbound_contactlistfilters(&self) -> GetOutboundContactlistfilters {
         GetOutboundContactlistfilters {
             client: self.client.clone(),
@@ -945,7 +945,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ContactListFilter
     ///
-    /// Returns `m::ContactListFilter`.
+    /// Returns [`ContactListFilter`](crate::models::ContactListFilter).
     pub fn post_outbound_contactlistfilters(&self) -> PostOutboundContactlistfilters {
         PostOutboundContactlistfilters {
             client: self.client.clone(),
@@ -961,7 +961,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The contact list filters to retrieve
     ///
-    /// Returns `m::ContactListFilterEntityListing`.
+    /// Returns [`ContactListFilterEntityListing`](crate::models::ContactListFilterEntityListing).
     pub fn post_outbound_contactlistfilters_bulk_retrieve(&self) -> PostOutboundContactlistfiltersBulkRetrieve {
         PostOutboundContactlistfiltersBulkRetrieve {
             client: self.client.clone(),
@@ -977,7 +977,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ContactListFilter
     ///
-    /// Returns `m::FilterPreviewResponse`.
+    /// Returns [`FilterPreviewResponse`](crate::models::FilterPreviewResponse).
     pub fn post_outbound_contactlistfilters_preview(&self) -> PostOutboundContactlistfiltersPreview {
         PostOutboundContactlistfiltersPreview {
             client: self.client.clone(),
@@ -993,7 +993,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `contactListFilterId` (path, required, positional): Contact List Filter ID
     ///
-    /// Returns `m::ContactListFilter`.
+    /// Returns [`ContactListFilter`](crate::models::ContactListFilter).
     pub fn get_outbound_contactlistfilter(&self, contact_list_filter_id: impl Into<String>) -> GetOutboundContactlistfilter {
         GetOutboundContactlistfilter {
             client: self.client.clone(),
@@ -1010,7 +1010,7 @@ impl OutboundApi {
     /// - `contactListFilterId` (path, required, positional): Contact List Filter ID
     /// - `body` (body, required, `set_body`): ContactListFilter
     ///
-    /// Returns `m::ContactListFilter`.
+    /// Returns [`ContactListFilter`](crate::models::ContactListFilter).
     pub fn put_outbound_contactlistfilter(&self, contact_list_filter_id: impl Into<String>) -> PutOutboundContactlistfilter {
         PutOutboundContactlistfilter {
             client: self.client.clone(),
@@ -1057,7 +1057,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::ContactListEntityListing`.
+    /// Returns [`ContactListEntityListing`](crate::models::ContactListEntityListing).
     pub fn get_outbound_contactlists(&self) -> GetOutboundContactlists {
         GetOutboundContactlists {
             client: self.client.clone(),
@@ -1085,7 +1085,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ContactList
     ///
-    /// Returns `m::ContactList`.
+    /// Returns [`ContactList`](crate::models::ContactList).
     pub fn post_outbound_contactlists(&self) -> PostOutboundContactlists {
         PostOutboundContactlists {
             client: self.client.clone(),
@@ -1119,7 +1119,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Contact lists bulk edit request.
     ///
-    /// Returns `m::ContactListsBulkEditResponse`.
+    /// Returns [`ContactListsBulkEditResponse`](crate::models::ContactListsBulkEditResponse).
     pub fn post_outbound_contactlists_bulk_update(&self) -> PostOutboundContactlistsBulkUpdate {
         PostOutboundContactlistsBulkUpdate {
             client: self.client.clone(),
@@ -1145,7 +1145,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::ContactListDivisionViewListing`.
+    /// Returns [`ContactListDivisionViewListing`](crate::models::ContactListDivisionViewListing).
     pub fn get_outbound_contactlists_divisionviews(&self) -> GetOutboundContactlistsDivisionviews {
         GetOutboundContactlistsDivisionviews {
             client: self.client.clone(),
@@ -1173,7 +1173,7 @@ impl OutboundApi {
     /// - `includeImportStatus` (query, `set_include_import_status`): Include import status Default: `false`.
     /// - `includeSize` (query, `set_include_size`): Include size Default: `false`.
     ///
-    /// Returns `m::ContactListDivisionView`.
+    /// Returns [`ContactListDivisionView`](crate::models::ContactListDivisionView).
     pub fn get_outbound_contactlists_divisionview(&self, contact_list_id: impl Into<String>) -> GetOutboundContactlistsDivisionview {
         GetOutboundContactlistsDivisionview {
             client: self.client.clone(),
@@ -1191,7 +1191,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): contactListUploadUrlRequest
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_outbound_contactlists_uploads(&self) -> PostOutboundContactlistsUploads {
         PostOutboundContactlistsUploads {
             client: self.client.clone(),
@@ -1209,7 +1209,7 @@ impl OutboundApi {
     /// - `includeImportStatus` (query, `set_include_import_status`): Import status Default: `false`.
     /// - `includeSize` (query, `set_include_size`): Include size Default: `false`.
     ///
-    /// Returns `m::ContactList`.
+    /// Returns [`ContactList`](crate::models::ContactList).
     pub fn get_outbound_contactlist(&self, contact_list_id: impl Into<String>) -> GetOutboundContactlist {
         GetOutboundContactlist {
             client: self.client.clone(),
@@ -1228,7 +1228,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): ContactList ID
     /// - `body` (body, required, `set_body`): ContactList
     ///
-    /// Returns `m::ContactList`.
+    /// Returns [`ContactList`](crate::models::ContactList).
     pub fn put_outbound_contactlist(&self, contact_list_id: impl Into<String>) -> PutOutboundContactlist {
         PutOutboundContactlist {
             client: self.client.clone(),
@@ -1281,7 +1281,7 @@ impl OutboundApi {
     /// - `clearSystemData` (query, `set_clear_system_data`): Clear system data. True means the system columns (attempts, callable status, etc) stored on the contact will be cleared if the contact already exists; false means they won't.
     /// - `doNotQueue` (query, `set_do_not_queue`): Do not queue. True means that updated contacts will not have their positions in the queue altered, so contacts that have already been dialed will not be redialed. For new contacts, this parameter has no effect; False means that updated contacts will be re-queued, according to the 'priority' parameter.
     ///
-    /// Returns `Vec&lt;m::DialerContact&gt;`.
+    /// Returns `Vec&lt;models::DialerContact&gt;`.
     pub fn post_outbound_contactlist_contacts(&self, contact_list_id: impl Into<String>) -> PostOutboundContactlistContacts {
         PostOutboundContactlistContacts {
             client: self.client.clone(),
@@ -1320,7 +1320,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): Contact List ID
     /// - `body` (body, required, `set_body`): ContactIds to get.
     ///
-    /// Returns `Vec&lt;m::DialerContact&gt;`.
+    /// Returns `Vec&lt;models::DialerContact&gt;`.
     pub fn post_outbound_contactlist_contacts_bulk(&self, contact_list_id: impl Into<String>) -> PostOutboundContactlistContactsBulk {
         PostOutboundContactlistContactsBulk {
             client: self.client.clone(),
@@ -1337,7 +1337,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `contactListId` (path, required, positional): Contact List ID
     ///
-    /// Returns `m::ContactsBulkOperationJobListing`.
+    /// Returns [`ContactsBulkOperationJobListing`](crate::models::ContactsBulkOperationJobListing).
     pub fn get_outbound_contactlist_contacts_bulk_jobs(&self, contact_list_id: impl Into<String>) -> GetOutboundContactlistContactsBulkJobs {
         GetOutboundContactlistContactsBulkJobs {
             client: self.client.clone(),
@@ -1354,7 +1354,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): Contact List ID
     /// - `jobId` (path, required, positional): Job ID
     ///
-    /// Returns `m::ContactsBulkOperationJob`.
+    /// Returns [`ContactsBulkOperationJob`](crate::models::ContactsBulkOperationJob).
     pub fn get_outbound_contactlist_contacts_bulk_job(&self, contact_list_id: impl Into<String>, job_id: impl Into<String>) -> GetOutboundContactlistContactsBulkJob {
         GetOutboundContactlistContactsBulkJob {
             client: self.client.clone(),
@@ -1372,7 +1372,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): Contact List ID
     /// - `body` (body, required, `set_body`): Contact filter information.
     ///
-    /// Returns `m::ContactsBulkOperationJob`.
+    /// Returns [`ContactsBulkOperationJob`](crate::models::ContactsBulkOperationJob).
     pub fn post_outbound_contactlist_contacts_bulk_remove(&self, contact_list_id: impl Into<String>) -> PostOutboundContactlistContactsBulkRemove {
         PostOutboundContactlistContactsBulkRemove {
             client: self.client.clone(),
@@ -1390,7 +1390,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): Contact List ID
     /// - `body` (body, required, `set_body`): Contact bulk edit request information.
     ///
-    /// Returns `m::ContactsBulkOperationJob`.
+    /// Returns [`ContactsBulkOperationJob`](crate::models::ContactsBulkOperationJob).
     pub fn post_outbound_contactlist_contacts_bulk_update(&self, contact_list_id: impl Into<String>) -> PostOutboundContactlistContactsBulkUpdate {
         PostOutboundContactlistContactsBulkUpdate {
             client: self.client.clone(),
@@ -1408,7 +1408,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): Contact List ID
     /// - `body` (body, required, `set_body`): Contact search parameters.
     ///
-    /// Returns `m::ContactListingResponse`.
+    /// Returns [`ContactListingResponse`](crate::models::ContactListingResponse).
     pub fn post_outbound_contactlist_contacts_search(&self, contact_list_id: impl Into<String>) -> PostOutboundContactlistContactsSearch {
         PostOutboundContactlistContactsSearch {
             client: self.client.clone(),
@@ -1426,7 +1426,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): Contact List ID
     /// - `contactId` (path, required, positional): Contact ID
     ///
-    /// Returns `m::DialerContact`.
+    /// Returns [`DialerContact`](crate::models::DialerContact).
     pub fn get_outbound_contactlist_contact(&self, contact_list_id: impl Into<String>, contact_id: impl Into<String>) -> GetOutboundContactlistContact {
         GetOutboundContactlistContact {
             client: self.client.clone(),
@@ -1445,7 +1445,7 @@ impl OutboundApi {
     /// - `contactId` (path, required, positional): Contact ID
     /// - `body` (body, required, `set_body`): Contact
     ///
-    /// Returns `m::DialerContact`.
+    /// Returns [`DialerContact`](crate::models::DialerContact).
     pub fn put_outbound_contactlist_contact(&self, contact_list_id: impl Into<String>, contact_id: impl Into<String>) -> PutOutboundContactlistContact {
         PutOutboundContactlistContact {
             client: self.client.clone(),
@@ -1482,7 +1482,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): ContactList ID
     /// - `download` (query, `set_download`): Redirect to download uri Default: `false`.
     ///
-    /// Returns `m::ExportUri`.
+    /// Returns [`ExportUri`](crate::models::ExportUri).
     pub fn get_outbound_contactlist_export(&self, contact_list_id: impl Into<String>) -> GetOutboundContactlistExport {
         GetOutboundContactlistExport {
             client: self.client.clone(),
@@ -1502,7 +1502,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): ContactList ID
     /// - `body` (body, `set_body`): Export information to get
     ///
-    /// Returns `m::DomainEntityRef`.
+    /// Returns [`DomainEntityRef`](crate::models::DomainEntityRef).
     pub fn post_outbound_contactlist_export(&self, contact_list_id: impl Into<String>) -> PostOutboundContactlistExport {
         PostOutboundContactlistExport {
             client: self.client.clone(),
@@ -1519,7 +1519,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `contactListId` (path, required, positional): ContactList ID
     ///
-    /// Returns `m::ImportStatus`.
+    /// Returns [`ImportStatus`](crate::models::ImportStatus).
     pub fn get_outbound_contactlist_importstatus(&self, contact_list_id: impl Into<String>) -> GetOutboundContactlistImportstatus {
         GetOutboundContactlistImportstatus {
             client: self.client.clone(),
@@ -1535,7 +1535,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `contactListId` (path, required, positional): ContactList ID
     ///
-    /// Returns `m::TimeZoneMappingPreview`.
+    /// Returns [`TimeZoneMappingPreview`](crate::models::TimeZoneMappingPreview).
     pub fn get_outbound_contactlist_timezonemappingpreview(&self, contact_list_id: impl Into<String>) -> GetOutboundContactlistTimezonemappingpreview {
         GetOutboundContactlistTimezonemappingpreview {
             client: self.client.clone(),
@@ -1558,7 +1558,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::ContactListTemplateEntityListing`.
+    /// Returns [`ContactListTemplateEntityListing`](crate::models::ContactListTemplateEntityListing).
     pub fn get_outbound_contactlisttemplates(&self) -> GetOutboundContactlisttemplates {
         GetOutboundContactlisttemplates {
             client: self.client.clone(),
@@ -1581,7 +1581,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ContactListTemplate
     ///
-    /// Returns `m::ContactListTemplate`.
+    /// Returns [`ContactListTemplate`](crate::models::ContactListTemplate).
     pub fn post_outbound_contactlisttemplates(&self) -> PostOutboundContactlisttemplates {
         PostOutboundContactlisttemplates {
             client: self.client.clone(),
@@ -1613,7 +1613,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): contact list template(s) to add
     ///
-    /// Returns `m::ContactListTemplateEntityListing`.
+    /// Returns [`ContactListTemplateEntityListing`](crate::models::ContactListTemplateEntityListing).
     pub fn post_outbound_contactlisttemplates_bulk_add(&self) -> PostOutboundContactlisttemplatesBulkAdd {
         PostOutboundContactlisttemplatesBulkAdd {
             client: self.client.clone(),
@@ -1629,7 +1629,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): contact list templates to get
     ///
-    /// Returns `m::ContactListTemplateEntityListing`.
+    /// Returns [`ContactListTemplateEntityListing`](crate::models::ContactListTemplateEntityListing).
     pub fn post_outbound_contactlisttemplates_bulk_retrieve(&self) -> PostOutboundContactlisttemplatesBulkRetrieve {
         PostOutboundContactlisttemplatesBulkRetrieve {
             client: self.client.clone(),
@@ -1645,7 +1645,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `contactListTemplateId` (path, required, positional): ContactListTemplate ID
     ///
-    /// Returns `m::ContactListTemplate`.
+    /// Returns [`ContactListTemplate`](crate::models::ContactListTemplate).
     pub fn get_outbound_contactlisttemplate(&self, contact_list_template_id: impl Into<String>) -> GetOutboundContactlisttemplate {
         GetOutboundContactlisttemplate {
             client: self.client.clone(),
@@ -1662,7 +1662,7 @@ impl OutboundApi {
     /// - `contactListTemplateId` (path, required, positional): ContactListTemplate ID
     /// - `body` (body, required, `set_body`): ContactListTemplate
     ///
-    /// Returns `m::ContactListTemplate`.
+    /// Returns [`ContactListTemplate`](crate::models::ContactListTemplate).
     pub fn put_outbound_contactlisttemplate(&self, contact_list_template_id: impl Into<String>) -> PutOutboundContactlisttemplate {
         PutOutboundContactlisttemplate {
             client: self.client.clone(),
@@ -1713,7 +1713,7 @@ impl OutboundApi {
     /// - `start` (query, required, `set_start`): Start datetime (ISO 8601 or Unix epoch)
     /// - `end` (query, required, `set_end`): End datetime (ISO 8601 or Unix epoch)
     ///
-    /// Returns `m::CampaignDiagnosticSummary`.
+    /// Returns [`CampaignDiagnosticSummary`](crate::models::CampaignDiagnosticSummary).
     pub fn get_outbound_diagnostics_campaign_summary(&self, campaign_id: impl Into<String>) -> GetOutboundDiagnosticsCampaignSummary {
         GetOutboundDiagnosticsCampaignSummary {
             client: self.client.clone(),
@@ -1736,7 +1736,7 @@ impl OutboundApi {
     /// - `name` (query, `set_name`): Name
     /// - `id` (query, `set_id`): A list of digital rule set ids to bulk fetch
     ///
-    /// Returns `m::DigitalRuleSetEntityListing`.
+    /// Returns [`DigitalRuleSetEntityListing`](crate::models::DigitalRuleSetEntityListing).
     pub fn get_outbound_digitalrulesets(&self) -> GetOutboundDigitalrulesets {
         GetOutboundDigitalrulesets {
             client: self.client.clone(),
@@ -1757,7 +1757,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Digital Rule Set
     ///
-    /// Returns `m::DigitalRuleSet`.
+    /// Returns [`DigitalRuleSet`](crate::models::DigitalRuleSet).
     pub fn post_outbound_digitalrulesets(&self) -> PostOutboundDigitalrulesets {
         PostOutboundDigitalrulesets {
             client: self.client.clone(),
@@ -1773,7 +1773,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `digitalRuleSetId` (path, required, positional): The Digital Rule Set ID
     ///
-    /// Returns `m::DigitalRuleSet`.
+    /// Returns [`DigitalRuleSet`](crate::models::DigitalRuleSet).
     pub fn get_outbound_digitalruleset(&self, digital_rule_set_id: impl Into<String>) -> GetOutboundDigitalruleset {
         GetOutboundDigitalruleset {
             client: self.client.clone(),
@@ -1790,7 +1790,7 @@ impl OutboundApi {
     /// - `digitalRuleSetId` (path, required, positional): The Digital Rule Set ID
     /// - `body` (body, required, `set_body`): Digital Rule Set
     ///
-    /// Returns `m::DigitalRuleSet`.
+    /// Returns [`DigitalRuleSet`](crate::models::DigitalRuleSet).
     pub fn put_outbound_digitalruleset(&self, digital_rule_set_id: impl Into<String>) -> PutOutboundDigitalruleset {
         PutOutboundDigitalruleset {
             client: self.client.clone(),
@@ -1833,7 +1833,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order
     ///
-    /// Returns `m::DncListEntityListing`.
+    /// Returns [`DncListEntityListing`](crate::models::DncListEntityListing).
     pub fn get_outbound_dnclists(&self) -> GetOutboundDnclists {
         GetOutboundDnclists {
             client: self.client.clone(),
@@ -1859,7 +1859,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): DncList
     ///
-    /// Returns `m::DncList`.
+    /// Returns [`DncList`](crate::models::DncList).
     pub fn post_outbound_dnclists(&self) -> PostOutboundDnclists {
         PostOutboundDnclists {
             client: self.client.clone(),
@@ -1886,7 +1886,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::DncListDivisionViewListing`.
+    /// Returns [`DncListDivisionViewListing`](crate::models::DncListDivisionViewListing).
     pub fn get_outbound_dnclists_divisionviews(&self) -> GetOutboundDnclistsDivisionviews {
         GetOutboundDnclistsDivisionviews {
             client: self.client.clone(),
@@ -1915,7 +1915,7 @@ impl OutboundApi {
     /// - `includeImportStatus` (query, `set_include_import_status`): Include import status Default: `false`.
     /// - `includeSize` (query, `set_include_size`): Include size Default: `false`.
     ///
-    /// Returns `m::DncListDivisionView`.
+    /// Returns [`DncListDivisionView`](crate::models::DncListDivisionView).
     pub fn get_outbound_dnclists_divisionview(&self, dnc_list_id: impl Into<String>) -> GetOutboundDnclistsDivisionview {
         GetOutboundDnclistsDivisionview {
             client: self.client.clone(),
@@ -1933,7 +1933,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): dncListUploadUrlRequest
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_outbound_dnclists_uploads(&self) -> PostOutboundDnclistsUploads {
         PostOutboundDnclistsUploads {
             client: self.client.clone(),
@@ -1951,7 +1951,7 @@ impl OutboundApi {
     /// - `includeImportStatus` (query, `set_include_import_status`): Import status Default: `false`.
     /// - `includeSize` (query, `set_include_size`): Include size Default: `false`.
     ///
-    /// Returns `m::DncList`.
+    /// Returns [`DncList`](crate::models::DncList).
     pub fn get_outbound_dnclist(&self, dnc_list_id: impl Into<String>) -> GetOutboundDnclist {
         GetOutboundDnclist {
             client: self.client.clone(),
@@ -1970,7 +1970,7 @@ impl OutboundApi {
     /// - `dncListId` (path, required, positional): DncList ID
     /// - `body` (body, required, `set_body`): DncList
     ///
-    /// Returns `m::DncList`.
+    /// Returns [`DncList`](crate::models::DncList).
     pub fn put_outbound_dnclist(&self, dnc_list_id: impl Into<String>) -> PutOutboundDnclist {
         PutOutboundDnclist {
             client: self.client.clone(),
@@ -2104,7 +2104,7 @@ impl OutboundApi {
     /// - `dncListId` (path, required, positional): DncList ID
     /// - `download` (query, `set_download`): Redirect to download uri Default: `false`.
     ///
-    /// Returns `m::ExportUri`.
+    /// Returns [`ExportUri`](crate::models::ExportUri).
     pub fn get_outbound_dnclist_export(&self, dnc_list_id: impl Into<String>) -> GetOutboundDnclistExport {
         GetOutboundDnclistExport {
             client: self.client.clone(),
@@ -2123,7 +2123,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `dncListId` (path, required, positional): DncList ID
     ///
-    /// Returns `m::DomainEntityRef`.
+    /// Returns [`DomainEntityRef`](crate::models::DomainEntityRef).
     pub fn post_outbound_dnclist_export(&self, dnc_list_id: impl Into<String>) -> PostOutboundDnclistExport {
         PostOutboundDnclistExport {
             client: self.client.clone(),
@@ -2139,7 +2139,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `dncListId` (path, required, positional): DncList ID
     ///
-    /// Returns `m::ImportStatus`.
+    /// Returns [`ImportStatus`](crate::models::ImportStatus).
     pub fn get_outbound_dnclist_importstatus(&self, dnc_list_id: impl Into<String>) -> GetOutboundDnclistImportstatus {
         GetOutboundDnclistImportstatus {
             client: self.client.clone(),
@@ -2263,7 +2263,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::DialerEventEntityListing`.
+    /// Returns [`DialerEventEntityListing`](crate::models::DialerEventEntityListing).
     pub fn get_outbound_events(&self) -> GetOutboundEvents {
         GetOutboundEvents {
             client: self.client.clone(),
@@ -2285,7 +2285,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `eventId` (path, required, positional): Event Log ID
     ///
-    /// Returns `m::EventLog`.
+    /// Returns [`EventLog`](crate::models::EventLog).
     pub fn get_outbound_event(&self, event_id: impl Into<String>) -> GetOutboundEvent {
         GetOutboundEvent {
             client: self.client.clone(),
@@ -2307,7 +2307,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::FileSpecificationTemplateEntityListing`.
+    /// Returns [`FileSpecificationTemplateEntityListing`](crate::models::FileSpecificationTemplateEntityListing).
     pub fn get_outbound_filespecificationtemplates(&self) -> GetOutboundFilespecificationtemplates {
         GetOutboundFilespecificationtemplates {
             client: self.client.clone(),
@@ -2329,7 +2329,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): FileSpecificationTemplate
     ///
-    /// Returns `m::FileSpecificationTemplate`.
+    /// Returns [`FileSpecificationTemplate`](crate::models::FileSpecificationTemplate).
     pub fn post_outbound_filespecificationtemplates(&self) -> PostOutboundFilespecificationtemplates {
         PostOutboundFilespecificationtemplates {
             client: self.client.clone(),
@@ -2361,7 +2361,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `fileSpecificationTemplateId` (path, required, positional): File Specification Template ID
     ///
-    /// Returns `m::FileSpecificationTemplate`.
+    /// Returns [`FileSpecificationTemplate`](crate::models::FileSpecificationTemplate).
     pub fn get_outbound_filespecificationtemplate(&self, file_specification_template_id: impl Into<String>) -> GetOutboundFilespecificationtemplate {
         GetOutboundFilespecificationtemplate {
             client: self.client.clone(),
@@ -2378,7 +2378,7 @@ impl OutboundApi {
     /// - `fileSpecificationTemplateId` (path, required, positional): File Specification Template ID
     /// - `body` (body, required, `set_body`): fileSpecificationTemplate
     ///
-    /// Returns `m::FileSpecificationTemplate`.
+    /// Returns [`FileSpecificationTemplate`](crate::models::FileSpecificationTemplate).
     pub fn put_outbound_filespecificationtemplate(&self, file_specification_template_id: impl Into<String>) -> PutOutboundFilespecificationtemplate {
         PutOutboundFilespecificationtemplate {
             client: self.client.clone(),
@@ -2419,7 +2419,7 @@ impl OutboundApi {
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     /// - `contactListTemplateId` (query, `set_contact_list_template_id`): Contact List Template ID
     ///
-    /// Returns `m::ImportTemplateEntityListing`.
+    /// Returns [`ImportTemplateEntityListing`](crate::models::ImportTemplateEntityListing).
     pub fn get_outbound_importtemplates(&self) -> GetOutboundImporttemplates {
         GetOutboundImporttemplates {
             client: self.client.clone(),
@@ -2443,7 +2443,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ImportTemplate
     ///
-    /// Returns `m::ImportTemplate`.
+    /// Returns [`ImportTemplate`](crate::models::ImportTemplate).
     pub fn post_outbound_importtemplates(&self) -> PostOutboundImporttemplates {
         PostOutboundImporttemplates {
             client: self.client.clone(),
@@ -2475,7 +2475,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): import template(s) to add
     ///
-    /// Returns `m::ImportTemplateEntityListing`.
+    /// Returns [`ImportTemplateEntityListing`](crate::models::ImportTemplateEntityListing).
     pub fn post_outbound_importtemplates_bulk_add(&self) -> PostOutboundImporttemplatesBulkAdd {
         PostOutboundImporttemplatesBulkAdd {
             client: self.client.clone(),
@@ -2492,7 +2492,7 @@ impl OutboundApi {
     /// - `importTemplateId` (path, required, positional): Import Template ID
     /// - `includeImportStatus` (query, `set_include_import_status`): Import status Default: `false`.
     ///
-    /// Returns `m::ImportTemplate`.
+    /// Returns [`ImportTemplate`](crate::models::ImportTemplate).
     pub fn get_outbound_importtemplate(&self, import_template_id: impl Into<String>) -> GetOutboundImporttemplate {
         GetOutboundImporttemplate {
             client: self.client.clone(),
@@ -2510,7 +2510,7 @@ impl OutboundApi {
     /// - `importTemplateId` (path, required, positional): Import Template ID
     /// - `body` (body, required, `set_body`): importTemplate
     ///
-    /// Returns `m::ImportTemplate`.
+    /// Returns [`ImportTemplate`](crate::models::ImportTemplate).
     pub fn put_outbound_importtemplate(&self, import_template_id: impl Into<String>) -> PutOutboundImporttemplate {
         PutOutboundImporttemplate {
             client: self.client.clone(),
@@ -2544,7 +2544,7 @@ impl OutboundApi {
     /// - `importTemplateId` (path, required, positional): importTemplateId
     /// - `listNamePrefix` (query, `set_list_name_prefix`): listNamePrefix
     ///
-    /// Returns `m::ImportStatus`.
+    /// Returns [`ImportStatus`](crate::models::ImportStatus).
     pub fn get_outbound_importtemplate_importstatus(&self, import_template_id: impl Into<String>) -> GetOutboundImporttemplateImportstatus {
         GetOutboundImporttemplateImportstatus {
             client: self.client.clone(),
@@ -2573,7 +2573,7 @@ impl OutboundApi {
     /// - `campaignStatus` (query, `set_campaign_status`): Campaign Status
     /// - `ruleSetIds` (query, `set_rule_set_ids`): Ruleset ID(s)
     ///
-    /// Returns `m::MessagingCampaignEntityListing`.
+    /// Returns [`MessagingCampaignEntityListing`](crate::models::MessagingCampaignEntityListing).
     pub fn get_outbound_messagingcampaigns(&self) -> GetOutboundMessagingcampaigns {
         GetOutboundMessagingcampaigns {
             client: self.client.clone(),
@@ -2601,7 +2601,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Messaging Campaign
     ///
-    /// Returns `m::MessagingCampaign`.
+    /// Returns [`MessagingCampaign`](crate::models::MessagingCampaign).
     pub fn post_outbound_messagingcampaigns(&self) -> PostOutboundMessagingcampaigns {
         PostOutboundMessagingcampaigns {
             client: self.client.clone(),
@@ -2627,7 +2627,7 @@ impl OutboundApi {
     /// - `contentTemplateId` (query, `set_content_template_id`): Content template ID
     /// - `campaignStatus` (query, `set_campaign_status`): Campaign Status
     ///
-    /// Returns `m::MessagingCampaignDivisionViewEntityListing`.
+    /// Returns [`MessagingCampaignDivisionViewEntityListing`](crate::models::MessagingCampaignDivisionViewEntityListing).
     pub fn get_outbound_messagingcampaigns_divisionviews(&self) -> GetOutboundMessagingcampaignsDivisionviews {
         GetOutboundMessagingcampaignsDivisionviews {
             client: self.client.clone(),
@@ -2653,7 +2653,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `messagingCampaignId` (path, required, positional): The Messaging Campaign ID
     ///
-    /// Returns `m::MessagingCampaignDivisionView`.
+    /// Returns [`MessagingCampaignDivisionView`](crate::models::MessagingCampaignDivisionView).
     pub fn get_outbound_messagingcampaigns_divisionview(&self, messaging_campaign_id: impl Into<String>) -> GetOutboundMessagingcampaignsDivisionview {
         GetOutboundMessagingcampaignsDivisionview {
             client: self.client.clone(),
@@ -2669,7 +2669,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Messaging Campaign IDs
     ///
-    /// Returns `Vec&lt;m::CampaignProgress&gt;`.
+    /// Returns `Vec&lt;models::CampaignProgress&gt;`.
     pub fn post_outbound_messagingcampaigns_progress(&self) -> PostOutboundMessagingcampaignsProgress {
         PostOutboundMessagingcampaignsProgress {
             client: self.client.clone(),
@@ -2685,7 +2685,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `messagingCampaignId` (path, required, positional): The Messaging Campaign ID
     ///
-    /// Returns `m::MessagingCampaign`.
+    /// Returns [`MessagingCampaign`](crate::models::MessagingCampaign).
     pub fn get_outbound_messagingcampaign(&self, messaging_campaign_id: impl Into<String>) -> GetOutboundMessagingcampaign {
         GetOutboundMessagingcampaign {
             client: self.client.clone(),
@@ -2702,7 +2702,7 @@ impl OutboundApi {
     /// - `messagingCampaignId` (path, required, positional): The Messaging Campaign ID
     /// - `body` (body, required, `set_body`): MessagingCampaign
     ///
-    /// Returns `m::MessagingCampaign`.
+    /// Returns [`MessagingCampaign`](crate::models::MessagingCampaign).
     pub fn put_outbound_messagingcampaign(&self, messaging_campaign_id: impl Into<String>) -> PutOutboundMessagingcampaign {
         PutOutboundMessagingcampaign {
             client: self.client.clone(),
@@ -2719,7 +2719,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `messagingCampaignId` (path, required, positional): The Messaging Campaign ID
     ///
-    /// Returns `m::MessagingCampaign`.
+    /// Returns [`MessagingCampaign`](crate::models::MessagingCampaign).
     pub fn delete_outbound_messagingcampaign(&self, messaging_campaign_id: impl Into<String>) -> DeleteOutboundMessagingcampaign {
         DeleteOutboundMessagingcampaign {
             client: self.client.clone(),
@@ -2735,7 +2735,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `messagingCampaignId` (path, required, positional): The Messaging Campaign ID
     ///
-    /// Returns `m::MessagingCampaignDiagnostics`.
+    /// Returns [`MessagingCampaignDiagnostics`](crate::models::MessagingCampaignDiagnostics).
     pub fn get_outbound_messagingcampaign_diagnostics(&self, messaging_campaign_id: impl Into<String>) -> GetOutboundMessagingcampaignDiagnostics {
         GetOutboundMessagingcampaignDiagnostics {
             client: self.client.clone(),
@@ -2751,7 +2751,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `messagingCampaignId` (path, required, positional): The Messaging Campaign ID
     ///
-    /// Returns `m::CampaignProgress`.
+    /// Returns [`CampaignProgress`](crate::models::CampaignProgress).
     pub fn get_outbound_messagingcampaign_progress(&self, messaging_campaign_id: impl Into<String>) -> GetOutboundMessagingcampaignProgress {
         GetOutboundMessagingcampaignProgress {
             client: self.client.clone(),
@@ -2827,7 +2827,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::RuleSetEntityListing`.
+    /// Returns [`RuleSetEntityListing`](crate::models::RuleSetEntityListing).
     pub fn get_outbound_rulesets(&self) -> GetOutboundRulesets {
         GetOutboundRulesets {
             client: self.client.clone(),
@@ -2849,7 +2849,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): RuleSet
     ///
-    /// Returns `m::RuleSet`.
+    /// Returns [`RuleSet`](crate::models::RuleSet).
     pub fn post_outbound_rulesets(&self) -> PostOutboundRulesets {
         PostOutboundRulesets {
             client: self.client.clone(),
@@ -2865,7 +2865,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `ruleSetId` (path, required, positional): Rule Set ID
     ///
-    /// Returns `m::RuleSet`.
+    /// Returns [`RuleSet`](crate::models::RuleSet).
     pub fn get_outbound_ruleset(&self, rule_set_id: impl Into<String>) -> GetOutboundRuleset {
         GetOutboundRuleset {
             client: self.client.clone(),
@@ -2882,7 +2882,7 @@ impl OutboundApi {
     /// - `ruleSetId` (path, required, positional): Rule Set ID
     /// - `body` (body, required, `set_body`): RuleSet
     ///
-    /// Returns `m::RuleSet`.
+    /// Returns [`RuleSet`](crate::models::RuleSet).
     pub fn put_outbound_ruleset(&self, rule_set_id: impl Into<String>) -> PutOutboundRuleset {
         PutOutboundRuleset {
             client: self.client.clone(),
@@ -2912,7 +2912,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/schedules/campaigns` (`getOutboundSchedulesCampaigns`)
     ///
-    /// Returns `Vec&lt;m::CampaignSchedule&gt;`.
+    /// Returns `Vec&lt;models::CampaignSchedule&gt;`.
     pub fn get_outbound_schedules_campaigns(&self) -> GetOutboundSchedulesCampaigns {
         GetOutboundSchedulesCampaigns {
             client: self.client.clone(),
@@ -2927,7 +2927,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `campaignId` (path, required, positional): Campaign ID
     ///
-    /// Returns `m::CampaignSchedule`.
+    /// Returns [`CampaignSchedule`](crate::models::CampaignSchedule).
     pub fn get_outbound_schedules_campaign(&self, campaign_id: impl Into<String>) -> GetOutboundSchedulesCampaign {
         GetOutboundSchedulesCampaign {
             client: self.client.clone(),
@@ -2944,7 +2944,7 @@ impl OutboundApi {
     /// - `campaignId` (path, required, positional): Campaign ID
     /// - `body` (body, required, `set_body`): CampaignSchedule
     ///
-    /// Returns `m::CampaignSchedule`.
+    /// Returns [`CampaignSchedule`](crate::models::CampaignSchedule).
     pub fn put_outbound_schedules_campaign(&self, campaign_id: impl Into<String>) -> PutOutboundSchedulesCampaign {
         PutOutboundSchedulesCampaign {
             client: self.client.clone(),
@@ -2974,7 +2974,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/schedules/emailcampaigns` (`getOutboundSchedulesEmailcampaigns`)
     ///
-    /// Returns `m::EmailCampaignScheduleEntityListing`.
+    /// Returns [`EmailCampaignScheduleEntityListing`](crate::models::EmailCampaignScheduleEntityListing).
     pub fn get_outbound_schedules_emailcampaigns(&self) -> GetOutboundSchedulesEmailcampaigns {
         GetOutboundSchedulesEmailcampaigns {
             client: self.client.clone(),
@@ -2989,7 +2989,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `emailCampaignId` (path, required, positional): Email Campaign ID
     ///
-    /// Returns `m::EmailCampaignSchedule`.
+    /// Returns [`EmailCampaignSchedule`](crate::models::EmailCampaignSchedule).
     pub fn get_outbound_schedules_emailcampaign(&self, email_campaign_id: impl Into<String>) -> GetOutboundSchedulesEmailcampaign {
         GetOutboundSchedulesEmailcampaign {
             client: self.client.clone(),
@@ -3006,7 +3006,7 @@ impl OutboundApi {
     /// - `emailCampaignId` (path, required, positional): Email Campaign ID
     /// - `body` (body, required, `set_body`): EmailCampaignSchedule
     ///
-    /// Returns `m::EmailCampaignSchedule`.
+    /// Returns [`EmailCampaignSchedule`](crate::models::EmailCampaignSchedule).
     pub fn put_outbound_schedules_emailcampaign(&self, email_campaign_id: impl Into<String>) -> PutOutboundSchedulesEmailcampaign {
         PutOutboundSchedulesEmailcampaign {
             client: self.client.clone(),
@@ -3036,7 +3036,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/schedules/messagingcampaigns` (`getOutboundSchedulesMessagingcampaigns`)
     ///
-    /// Returns `m::MessagingCampaignScheduleEntityListing`.
+    /// Returns [`MessagingCampaignScheduleEntityListing`](crate::models::MessagingCampaignScheduleEntityListing).
     pub fn get_outbound_schedules_messagingcampaigns(&self) -> GetOutboundSchedulesMessagingcampaigns {
         GetOutboundSchedulesMessagingcampaigns {
             client: self.client.clone(),
@@ -3051,7 +3051,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `messagingCampaignId` (path, required, positional): Messaging Campaign ID
     ///
-    /// Returns `m::MessagingCampaignSchedule`.
+    /// Returns [`MessagingCampaignSchedule`](crate::models::MessagingCampaignSchedule).
     pub fn get_outbound_schedules_messagingcampaign(&self, messaging_campaign_id: impl Into<String>) -> GetOutboundSchedulesMessagingcampaign {
         GetOutboundSchedulesMessagingcampaign {
             client: self.client.clone(),
@@ -3068,7 +3068,7 @@ impl OutboundApi {
     /// - `messagingCampaignId` (path, required, positional): Messaging Campaign ID
     /// - `body` (body, required, `set_body`): MessagingCampaignSchedule
     ///
-    /// Returns `m::MessagingCampaignSchedule`.
+    /// Returns [`MessagingCampaignSchedule`](crate::models::MessagingCampaignSchedule).
     pub fn put_outbound_schedules_messagingcampaign(&self, messaging_campaign_id: impl Into<String>) -> PutOutboundSchedulesMessagingcampaign {
         PutOutboundSchedulesMessagingcampaign {
             client: self.client.clone(),
@@ -3098,7 +3098,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/schedules/sequences` (`getOutboundSchedulesSequences`)
     ///
-    /// Returns `Vec&lt;m::SequenceSchedule&gt;`.
+    /// Returns `Vec&lt;models::SequenceSchedule&gt;`.
     pub fn get_outbound_schedules_sequences(&self) -> GetOutboundSchedulesSequences {
         GetOutboundSchedulesSequences {
             client: self.client.clone(),
@@ -3113,7 +3113,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `sequenceId` (path, required, positional): Sequence ID
     ///
-    /// Returns `m::SequenceSchedule`.
+    /// Returns [`SequenceSchedule`](crate::models::SequenceSchedule).
     pub fn get_outbound_schedules_sequence(&self, sequence_id: impl Into<String>) -> GetOutboundSchedulesSequence {
         GetOutboundSchedulesSequence {
             client: self.client.clone(),
@@ -3130,7 +3130,7 @@ impl OutboundApi {
     /// - `sequenceId` (path, required, positional): Sequence ID
     /// - `body` (body, required, `set_body`): SequenceSchedule
     ///
-    /// Returns `m::SequenceSchedule`.
+    /// Returns [`SequenceSchedule`](crate::models::SequenceSchedule).
     pub fn put_outbound_schedules_sequence(&self, sequence_id: impl Into<String>) -> PutOutboundSchedulesSequence {
         PutOutboundSchedulesSequence {
             client: self.client.clone(),
@@ -3160,7 +3160,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/schedules/whatsappcampaigns` (`getOutboundSchedulesWhatsappcampaigns`)
     ///
-    /// Returns `m::WhatsAppCampaignScheduleEntityListing`.
+    /// Returns [`WhatsAppCampaignScheduleEntityListing`](crate::models::WhatsAppCampaignScheduleEntityListing).
     pub fn get_outbound_schedules_whatsappcampaigns(&self) -> GetOutboundSchedulesWhatsappcampaigns {
         GetOutboundSchedulesWhatsappcampaigns {
             client: self.client.clone(),
@@ -3175,7 +3175,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `whatsAppCampaignId` (path, required, positional): WhatsApp Campaign ID
     ///
-    /// Returns `m::WhatsAppCampaignSchedule`.
+    /// Returns [`WhatsAppCampaignSchedule`](crate::models::WhatsAppCampaignSchedule).
     pub fn get_outbound_schedules_whatsappcampaign(&self, whats_app_campaign_id: impl Into<String>) -> GetOutboundSchedulesWhatsappcampaign {
         GetOutboundSchedulesWhatsappcampaign {
             client: self.client.clone(),
@@ -3192,7 +3192,7 @@ impl OutboundApi {
     /// - `whatsAppCampaignId` (path, required, positional): WhatsApp Campaign ID
     /// - `body` (body, required, `set_body`): WhatsAppCampaignSchedule
     ///
-    /// Returns `m::WhatsAppCampaignSchedule`.
+    /// Returns [`WhatsAppCampaignSchedule`](crate::models::WhatsAppCampaignSchedule).
     pub fn put_outbound_schedules_whatsappcampaign(&self, whats_app_campaign_id: impl Into<String>) -> PutOutboundSchedulesWhatsappcampaign {
         PutOutboundSchedulesWhatsappcampaign {
             client: self.client.clone(),
@@ -3231,7 +3231,7 @@ impl OutboundApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `a`.
     ///
-    /// Returns `m::CampaignSequenceEntityListing`.
+    /// Returns [`CampaignSequenceEntityListing`](crate::models::CampaignSequenceEntityListing).
     pub fn get_outbound_sequences(&self) -> GetOutboundSequences {
         GetOutboundSequences {
             client: self.client.clone(),
@@ -3253,7 +3253,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organization
     ///
-    /// Returns `m::CampaignSequence`.
+    /// Returns [`CampaignSequence`](crate::models::CampaignSequence).
     pub fn post_outbound_sequences(&self) -> PostOutboundSequences {
         PostOutboundSequences {
             client: self.client.clone(),
@@ -3269,7 +3269,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `sequenceId` (path, required, positional): Campaign Sequence ID
     ///
-    /// Returns `m::CampaignSequence`.
+    /// Returns [`CampaignSequence`](crate::models::CampaignSequence).
     pub fn get_outbound_sequence(&self, sequence_id: impl Into<String>) -> GetOutboundSequence {
         GetOutboundSequence {
             client: self.client.clone(),
@@ -3286,7 +3286,7 @@ impl OutboundApi {
     /// - `sequenceId` (path, required, positional): Campaign Sequence ID
     /// - `body` (body, required, `set_body`): Organization
     ///
-    /// Returns `m::CampaignSequence`.
+    /// Returns [`CampaignSequence`](crate::models::CampaignSequence).
     pub fn put_outbound_sequence(&self, sequence_id: impl Into<String>) -> PutOutboundSequence {
         PutOutboundSequence {
             client: self.client.clone(),
@@ -3316,7 +3316,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/settings` (`getOutboundSettings`)
     ///
-    /// Returns `m::OutboundSettings`.
+    /// Returns [`OutboundSettings`](crate::models::OutboundSettings).
     pub fn get_outbound_settings(&self) -> GetOutboundSettings {
         GetOutboundSettings {
             client: self.client.clone(),
@@ -3346,7 +3346,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/wrapupcodemappings` (`getOutboundWrapupcodemappings`)
     ///
-    /// Returns `m::WrapUpCodeMapping`.
+    /// Returns [`WrapUpCodeMapping`](crate::models::WrapUpCodeMapping).
     pub fn get_outbound_wrapupcodemappings(&self) -> GetOutboundWrapupcodemappings {
         GetOutboundWrapupcodemappings {
             client: self.client.clone(),
@@ -3361,7 +3361,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): wrapUpCodeMapping
     ///
-    /// Returns `m::WrapUpCodeMapping`.
+    /// Returns [`WrapUpCodeMapping`](crate::models::WrapUpCodeMapping).
     pub fn put_outbound_wrapupcodemappings(&self) -> PutOutboundWrapupcodemappings {
         PutOutboundWrapupcodemappings {
             client: self.client.clone(),

@@ -40,7 +40,7 @@ impl PresenceApi {
     /// - `divisionId` (query, `set_division_id`): One or more division IDs. If nothing is provided, the definitions associated withthe list of divisions that the user has access to will be returned.
     /// - `localeCode` (query, `set_locale_code`): The locale code to fetch for the presence definition. Use ALL to fetch everything.
     ///
-    /// Returns `m::OrganizationPresenceDefinitionEntityListing`.
+    /// Returns [`OrganizationPresenceDefinitionEntityListing`](crate::models::OrganizationPresenceDefinitionEntityListing).
     pub fn get_presence_definitions0(&self) -> GetPresenceDefinitions0 {
         GetPresenceDefinitions0 {
             client: self.client.clone(),
@@ -58,7 +58,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The Presence Definition to create
     ///
-    /// Returns `m::OrganizationPresenceDefinition`.
+    /// Returns [`OrganizationPresenceDefinition`](crate::models::OrganizationPresenceDefinition).
     pub fn post_presence_definitions0(&self) -> PostPresenceDefinitions0 {
         PostPresenceDefinitions0 {
             client: self.client.clone(),
@@ -75,7 +75,7 @@ impl PresenceApi {
     /// - `definitionId` (path, required, positional): Presence Definition ID
     /// - `localeCode` (query, `set_locale_code`): The locale code to fetch for the presence definition. Use ALL to fetch everything.
     ///
-    /// Returns `m::OrganizationPresenceDefinition`.
+    /// Returns [`OrganizationPresenceDefinition`](crate::models::OrganizationPresenceDefinition).
     pub fn get_presence_definition0(&self, definition_id: impl Into<String>) -> GetPresenceDefinition0 {
         GetPresenceDefinition0 {
             client: self.client.clone(),
@@ -93,7 +93,7 @@ impl PresenceApi {
     /// - `definitionId` (path, required, positional): Presence Definition ID
     /// - `body` (body, required, `set_body`): The updated Presence Definition
     ///
-    /// Returns `m::OrganizationPresenceDefinition`.
+    /// Returns [`OrganizationPresenceDefinition`](crate::models::OrganizationPresenceDefinition).
     pub fn put_presence_definition0(&self, definition_id: impl Into<String>) -> PutPresenceDefinition0 {
         PutPresenceDefinition0 {
             client: self.client.clone(),
@@ -123,7 +123,7 @@ impl PresenceApi {
     ///
     /// `GET /api/v2/presence/settings` (`getPresenceSettings`)
     ///
-    /// Returns `m::PresenceSettings`.
+    /// Returns [`PresenceSettings`](crate::models::PresenceSettings).
     pub fn get_presence_settings(&self) -> GetPresenceSettings {
         GetPresenceSettings {
             client: self.client.clone(),
@@ -138,7 +138,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Presence Settings
     ///
-    /// Returns `m::PresenceSettings`.
+    /// Returns [`PresenceSettings`](crate::models::PresenceSettings).
     pub fn put_presence_settings(&self) -> PutPresenceSettings {
         PutPresenceSettings {
             client: self.client.clone(),
@@ -154,7 +154,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `deactivated` (query, `set_deactivated`): Deactivated query can be TRUE or FALSE Default: `false`.
     ///
-    /// Returns `m::SourceEntityListing`.
+    /// Returns [`SourceEntityListing`](crate::models::SourceEntityListing).
     pub fn get_presence_sources(&self) -> GetPresenceSources {
         GetPresenceSources {
             client: self.client.clone(),
@@ -170,7 +170,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The Presence Source to create
     ///
-    /// Returns `m::Source`.
+    /// Returns [`Source`](crate::models::Source).
     pub fn post_presence_sources(&self) -> PostPresenceSources {
         PostPresenceSources {
             client: self.client.clone(),
@@ -186,7 +186,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `sourceId` (path, required, positional): Presence Source ID
     ///
-    /// Returns `m::Source`.
+    /// Returns [`Source`](crate::models::Source).
     pub fn get_presence_source(&self, source_id: impl Into<String>) -> GetPresenceSource {
         GetPresenceSource {
             client: self.client.clone(),
@@ -203,7 +203,7 @@ impl PresenceApi {
     /// - `sourceId` (path, required, positional): Presence Source ID
     /// - `body` (body, required, `set_body`): The updated Presence Source
     ///
-    /// Returns `m::Source`.
+    /// Returns [`Source`](crate::models::Source).
     pub fn put_presence_source(&self, source_id: impl Into<String>) -> PutPresenceSource {
         PutPresenceSource {
             client: self.client.clone(),
@@ -236,7 +236,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `userId` (path, required, positional): user ID
     ///
-    /// Returns `m::UserPrimarySource`.
+    /// Returns [`UserPrimarySource`](crate::models::UserPrimarySource).
     pub fn get_presence_user_primarysource(&self, user_id: impl Into<String>) -> GetPresenceUserPrimarysource {
         GetPresenceUserPrimarysource {
             client: self.client.clone(),
@@ -253,7 +253,7 @@ impl PresenceApi {
     /// - `userId` (path, required, positional): user ID
     /// - `body` (body, required, `set_body`): Primary Source
     ///
-    /// Returns `m::UserPrimarySource`.
+    /// Returns [`UserPrimarySource`](crate::models::UserPrimarySource).
     pub fn put_presence_user_primarysource(&self, user_id: impl Into<String>) -> PutPresenceUserPrimarysource {
         PutPresenceUserPrimarysource {
             client: self.client.clone(),
@@ -275,7 +275,7 @@ impl PresenceApi {
     /// - `deleted` (query, `set_deleted`): Deleted query can be TRUE, FALSE or ALL Default: `false`.
     /// - `localeCode` (query, `set_locale_code`): The locale code to fetch for each presence definition. Use ALL to fetch everything.
     ///
-    /// Returns `m::OrganizationPresenceEntityListing`.
+    /// Returns [`OrganizationPresenceEntityListing`](crate::models::OrganizationPresenceEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_presencedefinitions(&self) -> GetPresencedefinitions {
         GetPresencedefinitions {
@@ -297,7 +297,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The Presence Definition to create
     ///
-    /// Returns `m::OrganizationPresence`.
+    /// Returns [`OrganizationPresence`](crate::models::OrganizationPresence).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_presencedefinitions(&self) -> PostPresencedefinitions {
         PostPresencedefinitions {
@@ -317,7 +317,7 @@ impl PresenceApi {
     /// - `presenceId` (path, required, positional): Organization Presence ID
     /// - `localeCode` (query, `set_locale_code`): The locale code to fetch for the presence definition. Use ALL to fetch everything.
     ///
-    /// Returns `m::OrganizationPresence`.
+    /// Returns [`OrganizationPresence`](crate::models::OrganizationPresence).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_presencedefinition(&self, presence_id: impl Into<String>) -> GetPresencedefinition {
         GetPresencedefinition {
@@ -338,7 +338,7 @@ impl PresenceApi {
     /// - `presenceId` (path, required, positional): Organization Presence ID
     /// - `body` (body, required, `set_body`): The OrganizationPresence to update
     ///
-    /// Returns `m::OrganizationPresence`.
+    /// Returns [`OrganizationPresence`](crate::models::OrganizationPresence).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn put_presencedefinition(&self, presence_id: impl Into<String>) -> PutPresencedefinition {
         PutPresencedefinition {
@@ -372,7 +372,7 @@ impl PresenceApi {
     ///
     /// `GET /api/v2/systempresences` (`getSystempresences`)
     ///
-    /// Returns `Vec&lt;m::SystemPresence&gt;`.
+    /// Returns `Vec&lt;models::SystemPresence&gt;`.
     pub fn get_systempresences(&self) -> GetSystempresences {
         GetSystempresences {
             client: self.client.clone(),
@@ -387,7 +387,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): List of User presences
     ///
-    /// Returns `Vec&lt;m::UserPresence&gt;`.
+    /// Returns `Vec&lt;models::UserPresence&gt;`.
     pub fn put_users_presences_bulk(&self) -> PutUsersPresencesBulk {
         PutUsersPresencesBulk {
             client: self.client.clone(),
@@ -403,7 +403,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `id` (query, `set_id`): A comma separated list of user IDs to fetch their presence status in bulk. Limit 50.
     ///
-    /// Returns `Vec&lt;m::UcUserPresence&gt;`.
+    /// Returns `Vec&lt;models::UcUserPresence&gt;`.
     pub fn get_users_presences_purecloud_bulk(&self) -> GetUsersPresencesPurecloudBulk {
         GetUsersPresencesPurecloudBulk {
             client: self.client.clone(),
@@ -420,7 +420,7 @@ impl PresenceApi {
     /// - `sourceId` (path, required, positional): The requested presence source ID.
     /// - `id` (query, `set_id`): A comma separated list of user IDs to fetch their presence status in bulk. Limit 50.
     ///
-    /// Returns `Vec&lt;m::UcUserPresence&gt;`.
+    /// Returns `Vec&lt;models::UcUserPresence&gt;`.
     pub fn get_users_presence_bulk(&self, source_id: impl Into<String>) -> GetUsersPresenceBulk {
         GetUsersPresenceBulk {
             client: self.client.clone(),
@@ -439,7 +439,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID (UUID)
     ///
-    /// Returns `m::UserPresence`.
+    /// Returns [`UserPresence`](crate::models::UserPresence).
     pub fn get_user_presences_purecloud(&self, user_id: impl Into<String>) -> GetUserPresencesPurecloud {
         GetUserPresencesPurecloud {
             client: self.client.clone(),
@@ -458,7 +458,7 @@ impl PresenceApi {
     /// - `userId` (path, required, positional): User ID (UUID)
     /// - `body` (body, required, `set_body`): User presence
     ///
-    /// Returns `m::UserPresence`.
+    /// Returns [`UserPresence`](crate::models::UserPresence).
     pub fn patch_user_presences_purecloud(&self, user_id: impl Into<String>) -> PatchUserPresencesPurecloud {
         PatchUserPresencesPurecloud {
             client: self.client.clone(),
@@ -478,7 +478,7 @@ impl PresenceApi {
     /// - `userId` (path, required, positional): User ID (UUID)
     /// - `sourceId` (path, required, positional): Presence source ID
     ///
-    /// Returns `m::UserPresence`.
+    /// Returns [`UserPresence`](crate::models::UserPresence).
     pub fn get_user_presence(&self, user_id: impl Into<String>, source_id: impl Into<String>) -> GetUserPresence {
         GetUserPresence {
             client: self.client.clone(),
@@ -499,7 +499,7 @@ impl PresenceApi {
     /// - `sourceId` (path, required, positional): Presence source ID
     /// - `body` (body, required, `set_body`): User presence
     ///
-    /// Returns `m::UserPresence`.
+    /// Returns [`UserPresence`](crate::models::UserPresence).
     pub fn patch_user_presence(&self, user_id: impl Into<String>, source_id: impl Into<String>) -> PatchUserPresence {
         PatchUserPresence {
             client: self.client.clone(),

@@ -41,7 +41,7 @@ impl ProcessAutomationApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `enabled` (query, `set_enabled`): Boolean indicating desired enabled state of scheduled triggers
     ///
-    /// Returns `m::ScheduledTriggerEntityListing`.
+    /// Returns [`ScheduledTriggerEntityListing`](crate::models::ScheduledTriggerEntityListing).
     pub fn get_processautomation_scheduledtriggers(&self) -> GetProcessautomationScheduledtriggers {
         GetProcessautomationScheduledtriggers {
             client: self.client.clone(),
@@ -60,7 +60,7 @@ impl ProcessAutomationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Input used to create a Scheduled Trigger
     ///
-    /// Returns `m::ScheduledTrigger`.
+    /// Returns [`ScheduledTrigger`](crate::models::ScheduledTrigger).
     pub fn post_processautomation_scheduledtriggers(&self) -> PostProcessautomationScheduledtriggers {
         PostProcessautomationScheduledtriggers {
             client: self.client.clone(),
@@ -76,7 +76,7 @@ impl ProcessAutomationApi {
     /// Parameters:
     /// - `scheduledTriggerId` (path, required, positional): scheduledTriggerId
     ///
-    /// Returns `m::ScheduledTrigger`.
+    /// Returns [`ScheduledTrigger`](crate::models::ScheduledTrigger).
     pub fn get_processautomation_scheduledtrigger(&self, scheduled_trigger_id: impl Into<String>) -> GetProcessautomationScheduledtrigger {
         GetProcessautomationScheduledtrigger {
             client: self.client.clone(),
@@ -93,7 +93,7 @@ impl ProcessAutomationApi {
     /// - `scheduledTriggerId` (path, required, positional): scheduledTriggerId
     /// - `body` (body, required, `set_body`): Input to update Scheduled Trigger.
     ///
-    /// Returns `m::ScheduledTrigger`.
+    /// Returns [`ScheduledTrigger`](crate::models::ScheduledTrigger).
     pub fn put_processautomation_scheduledtrigger(&self, scheduled_trigger_id: impl Into<String>) -> PutProcessautomationScheduledtrigger {
         PutProcessautomationScheduledtrigger {
             client: self.client.clone(),
@@ -131,7 +131,7 @@ impl ProcessAutomationApi {
     /// - `enabled` (query, `set_enabled`): Boolean indicating desired enabled state of triggers
     /// - `hasDelayBy` (query, `set_has_delay_by`): Boolean to filter based on delayBySeconds being set in triggers. Default returns all, true returns only those with delayBySeconds set, false returns those without delayBySeconds set.
     ///
-    /// Returns `m::TriggerEntityListing`.
+    /// Returns [`TriggerEntityListing`](crate::models::TriggerEntityListing).
     pub fn get_processautomation_triggers(&self) -> GetProcessautomationTriggers {
         GetProcessautomationTriggers {
             client: self.client.clone(),
@@ -152,7 +152,7 @@ impl ProcessAutomationApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Input used to create a Trigger.
     ///
-    /// Returns `m::Trigger`.
+    /// Returns [`Trigger`](crate::models::Trigger).
     pub fn post_processautomation_triggers(&self) -> PostProcessautomationTriggers {
         PostProcessautomationTriggers {
             client: self.client.clone(),
@@ -170,7 +170,7 @@ impl ProcessAutomationApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     ///
-    /// Returns `m::TopicCursorEntityListing`.
+    /// Returns [`TopicCursorEntityListing`](crate::models::TopicCursorEntityListing).
     pub fn get_processautomation_triggers_topics(&self) -> GetProcessautomationTriggersTopics {
         GetProcessautomationTriggersTopics {
             client: self.client.clone(),
@@ -189,7 +189,7 @@ impl ProcessAutomationApi {
     /// - `topicName` (path, required, positional): topicName
     /// - `body` (body, `set_body`): eventBody
     ///
-    /// Returns `m::TestModeEventResults`.
+    /// Returns [`TestModeEventResults`](crate::models::TestModeEventResults).
     pub fn post_processautomation_triggers_topic_test(&self, topic_name: impl Into<String>) -> PostProcessautomationTriggersTopicTest {
         PostProcessautomationTriggersTopicTest {
             client: self.client.clone(),
@@ -206,7 +206,7 @@ impl ProcessAutomationApi {
     /// Parameters:
     /// - `triggerId` (path, required, positional): triggerId
     ///
-    /// Returns `m::Trigger`.
+    /// Returns [`Trigger`](crate::models::Trigger).
     pub fn get_processautomation_trigger(&self, trigger_id: impl Into<String>) -> GetProcessautomationTrigger {
         GetProcessautomationTrigger {
             client: self.client.clone(),
@@ -223,7 +223,7 @@ impl ProcessAutomationApi {
     /// - `triggerId` (path, required, positional): triggerId
     /// - `body` (body, required, `set_body`): Input to update Trigger. (topicName cannot be updated, a new trigger must be created to use a new topicName)
     ///
-    /// Returns `m::Trigger`.
+    /// Returns [`Trigger`](crate::models::Trigger).
     pub fn put_processautomation_trigger(&self, trigger_id: impl Into<String>) -> PutProcessautomationTrigger {
         PutProcessautomationTrigger {
             client: self.client.clone(),
@@ -257,7 +257,7 @@ impl ProcessAutomationApi {
     /// - `triggerId` (path, required, positional): triggerId
     /// - `body` (body, `set_body`): eventBody
     ///
-    /// Returns `m::TestModeResults`.
+    /// Returns [`TestModeResults`](crate::models::TestModeResults).
     pub fn post_processautomation_trigger_test(&self, trigger_id: impl Into<String>) -> PostProcessautomationTriggerTest {
         PostProcessautomationTriggerTest {
             client: self.client.clone(),

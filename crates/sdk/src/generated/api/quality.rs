@@ -38,7 +38,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_evaluations_aggregates_jobs(&self) -> super::analytics::PostAnalyticsEvaluationsAggregatesJobs {
         super::analytics::PostAnalyticsEvaluationsAggregatesJobs {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl QualityApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_evaluations_aggregates_job(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsEvaluationsAggregatesJob {
         super::analytics::GetAnalyticsEvaluationsAggregatesJob {
             client: self.client.clone(),
@@ -87,7 +87,7 @@ impl QualityApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::EvaluationAsyncAggregateQueryResponse`.
+    /// Returns [`EvaluationAsyncAggregateQueryResponse`](crate::models::EvaluationAsyncAggregateQueryResponse).
     pub fn get_analytics_evaluations_aggregates_job_results(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsEvaluationsAggregatesJobResults {
         super::analytics::GetAnalyticsEvaluationsAggregatesJobResults {
             client: self.client.clone(),
@@ -104,7 +104,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::EvaluationAggregateQueryResponse`.
+    /// Returns [`EvaluationAggregateQueryResponse`](crate::models::EvaluationAggregateQueryResponse).
     pub fn post_analytics_evaluations_aggregates_query(&self) -> super::analytics::PostAnalyticsEvaluationsAggregatesQuery {
         super::analytics::PostAnalyticsEvaluationsAggregatesQuery {
             client: self.client.clone(),
@@ -120,7 +120,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_surveys_aggregates_jobs(&self) -> super::analytics::PostAnalyticsSurveysAggregatesJobs {
         super::analytics::PostAnalyticsSurveysAggregatesJobs {
             client: self.client.clone(),
@@ -136,7 +136,7 @@ impl QualityApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_surveys_aggregates_job(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsSurveysAggregatesJob {
         super::analytics::GetAnalyticsSurveysAggregatesJob {
             client: self.client.clone(),
@@ -169,7 +169,7 @@ impl QualityApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::SurveyAsyncAggregateQueryResponse`.
+    /// Returns [`SurveyAsyncAggregateQueryResponse`](crate::models::SurveyAsyncAggregateQueryResponse).
     pub fn get_analytics_surveys_aggregates_job_results(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsSurveysAggregatesJobResults {
         super::analytics::GetAnalyticsSurveysAggregatesJobResults {
             client: self.client.clone(),
@@ -186,7 +186,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::SurveyAggregateQueryResponse`.
+    /// Returns [`SurveyAggregateQueryResponse`](crate::models::SurveyAggregateQueryResponse).
     pub fn post_analytics_surveys_aggregates_query(&self) -> super::analytics::PostAnalyticsSurveysAggregatesQuery {
         super::analytics::PostAnalyticsSurveysAggregatesQuery {
             client: self.client.clone(),
@@ -218,7 +218,7 @@ impl QualityApi {
     /// - `formContextId` (query, `set_form_context_id`): shared id between form versions
     /// - `userState` (query, `set_user_state`): 'Legacy' fetches active and inactive users when evaluatorUserId or no user filters are supplied; otherwise fetches active users.  'Any' fetches users of 'active', 'inactive' and 'deleted' states. Default: `Legacy`.
     ///
-    /// Returns `m::AgentActivityEntityListing`.
+    /// Returns [`AgentActivityEntityListing`](crate::models::AgentActivityEntityListing).
     pub fn get_quality_agents_activity(&self) -> GetQualityAgentsActivity {
         GetQualityAgentsActivity {
             client: self.client.clone(),
@@ -259,7 +259,7 @@ impl QualityApi {
     /// - `startTime` (query, `set_start_time`): Beginning of the calibration query. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     /// - `endTime` (query, `set_end_time`): end of the calibration query. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
     ///
-    /// Returns `m::CalibrationEntityListing`.
+    /// Returns [`CalibrationEntityListing`](crate::models::CalibrationEntityListing).
     pub fn get_quality_calibrations(&self) -> GetQualityCalibrations {
         GetQualityCalibrations {
             client: self.client.clone(),
@@ -285,7 +285,7 @@ impl QualityApi {
     /// - `body` (body, required, `set_body`): calibration
     /// - `expand` (query, `set_expand`): calibratorId
     ///
-    /// Returns `m::Calibration`.
+    /// Returns [`Calibration`](crate::models::Calibration).
     pub fn post_quality_calibrations(&self) -> PostQualityCalibrations {
         PostQualityCalibrations {
             client: self.client.clone(),
@@ -304,7 +304,7 @@ impl QualityApi {
     /// - `calibratorId` (query, `set_calibrator_id`): calibratorId
     /// - `conversationId` (query, `set_conversation_id`): conversationId
     ///
-    /// Returns `m::Calibration`.
+    /// Returns [`Calibration`](crate::models::Calibration).
     pub fn get_quality_calibration(&self, calibration_id: impl Into<String>) -> GetQualityCalibration {
         GetQualityCalibration {
             client: self.client.clone(),
@@ -323,7 +323,7 @@ impl QualityApi {
     /// - `calibrationId` (path, required, positional): Calibration ID
     /// - `body` (body, required, `set_body`): Calibration
     ///
-    /// Returns `m::Calibration`.
+    /// Returns [`Calibration`](crate::models::Calibration).
     pub fn put_quality_calibration(&self, calibration_id: impl Into<String>) -> PutQualityCalibration {
         PutQualityCalibration {
             client: self.client.clone(),
@@ -341,7 +341,7 @@ impl QualityApi {
     /// - `calibrationId` (path, required, positional): Calibration ID
     /// - `calibratorId` (query, required, `set_calibrator_id`): calibratorId
     ///
-    /// Returns `m::Calibration`.
+    /// Returns [`Calibration`](crate::models::Calibration).
     pub fn delete_quality_calibration(&self, calibration_id: impl Into<String>) -> DeleteQualityCalibration {
         DeleteQualityCalibration {
             client: self.client.clone(),
@@ -358,7 +358,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::QualityAuditQueryExecutionStatusResponse`.
+    /// Returns [`QualityAuditQueryExecutionStatusResponse`](crate::models::QualityAuditQueryExecutionStatusResponse).
     pub fn post_quality_conversations_audits_query(&self) -> PostQualityConversationsAuditsQuery {
         PostQualityConversationsAuditsQuery {
             client: self.client.clone(),
@@ -374,7 +374,7 @@ impl QualityApi {
     /// Parameters:
     /// - `transactionId` (path, required, positional): Transaction ID
     ///
-    /// Returns `m::QualityAuditQueryExecutionStatusResponse`.
+    /// Returns [`QualityAuditQueryExecutionStatusResponse`](crate::models::QualityAuditQueryExecutionStatusResponse).
     pub fn get_quality_conversations_audits_query_transaction_id(&self, transaction_id: impl Into<String>) -> GetQualityConversationsAuditsQueryTransactionId {
         GetQualityConversationsAuditsQueryTransactionId {
             client: self.client.clone(),
@@ -393,7 +393,7 @@ impl QualityApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::QualityAuditQueryExecutionResultsResponse`.
+    /// Returns [`QualityAuditQueryExecutionResultsResponse`](crate::models::QualityAuditQueryExecutionResultsResponse).
     pub fn get_quality_conversations_audits_query_transaction_id_results(&self, transaction_id: impl Into<String>) -> GetQualityConversationsAuditsQueryTransactionIdResults {
         GetQualityConversationsAuditsQueryTransactionIdResults {
             client: self.client.clone(),
@@ -415,7 +415,7 @@ impl QualityApi {
     /// - `Idempotency-Key` (header, `set_idempotency_key`): Idempotency key for request deduplication
     /// - `expand` (query, `set_expand`): evaluatorId
     ///
-    /// Returns `m::Evaluation`.
+    /// Returns [`Evaluation`](crate::models::Evaluation).
     pub fn post_quality_conversation_evaluations(&self, conversation_id: impl Into<String>) -> PostQualityConversationEvaluations {
         PostQualityConversationEvaluations {
             client: self.client.clone(),
@@ -436,7 +436,7 @@ impl QualityApi {
     /// - `evaluationId` (path, required, positional): evaluationId
     /// - `expand` (query, `set_expand`): agent, assignee, evaluator, evaluationForm
     ///
-    /// Returns `m::EvaluationResponse`.
+    /// Returns [`EvaluationResponse`](crate::models::EvaluationResponse).
     pub fn get_quality_conversation_evaluation(&self, conversation_id: impl Into<String>, evaluation_id: impl Into<String>) -> GetQualityConversationEvaluation {
         GetQualityConversationEvaluation {
             client: self.client.clone(),
@@ -459,7 +459,7 @@ impl QualityApi {
     /// - `body` (body, required, `set_body`): evaluation
     /// - `expand` (query, `set_expand`): evaluatorId, evaluationForm, assignee, evaluator
     ///
-    /// Returns `m::EvaluationResponse`.
+    /// Returns [`EvaluationResponse`](crate::models::EvaluationResponse).
     pub fn put_quality_conversation_evaluation(&self, conversation_id: impl Into<String>, evaluation_id: impl Into<String>) -> PutQualityConversationEvaluation {
         PutQualityConversationEvaluation {
             client: self.client.clone(),
@@ -480,7 +480,7 @@ impl QualityApi {
     /// - `evaluationId` (path, required, positional): evaluationId
     /// - `expand` (query, `set_expand`): evaluatorId, evaluationForm
     ///
-    /// Returns `m::EvaluationResponse`.
+    /// Returns [`EvaluationResponse`](crate::models::EvaluationResponse).
     pub fn delete_quality_conversation_evaluation(&self, conversation_id: impl Into<String>, evaluation_id: impl Into<String>) -> DeleteQualityConversationEvaluation {
         DeleteQualityConversationEvaluation {
             client: self.client.clone(),
@@ -498,7 +498,7 @@ impl QualityApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `Vec&lt;m::Survey&gt;`.
+    /// Returns `Vec&lt;models::Survey&gt;`.
     pub fn get_quality_conversation_surveys(&self, conversation_id: impl Into<String>) -> GetQualityConversationSurveys {
         GetQualityConversationSurveys {
             client: self.client.clone(),
@@ -514,7 +514,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::EvaluationAggregateQueryResponse`.
+    /// Returns [`EvaluationAggregateQueryResponse`](crate::models::EvaluationAggregateQueryResponse).
     pub fn post_quality_evaluations_aggregates_query_me(&self) -> PostQualityEvaluationsAggregatesQueryMe {
         PostQualityEvaluationsAggregatesQueryMe {
             client: self.client.clone(),
@@ -551,7 +551,7 @@ impl QualityApi {
     /// - `sortOrder` (query, `set_sort_order`): NOTE: Does not work when conversationId is supplied.
     /// - `includeDeletedUsers` (query, `set_include_deleted_users`): Allow returning an agent or evaluator user with a 'delete' status. Defaults to false. Default: `false`.
     ///
-    /// Returns `m::EvaluationEntityListing`.
+    /// Returns [`EvaluationEntityListing`](crate::models::EvaluationEntityListing).
     pub fn get_quality_evaluations_query(&self) -> GetQualityEvaluationsQuery {
         GetQualityEvaluationsQuery {
             client: self.client.clone(),
@@ -586,7 +586,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): evaluationAndScoringSet
     ///
-    /// Returns `m::EvaluationScoringSet`.
+    /// Returns [`EvaluationScoringSet`](crate::models::EvaluationScoringSet).
     pub fn post_quality_evaluations_scoring(&self) -> PostQualityEvaluationsScoring {
         PostQualityEvaluationsScoring {
             client: self.client.clone(),
@@ -604,7 +604,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Evaluation search request
     ///
-    /// Returns `m::EvaluationSearchResponse`.
+    /// Returns [`EvaluationSearchResponse`](crate::models::EvaluationSearchResponse).
     pub fn post_quality_evaluations_search(&self) -> PostQualityEvaluationsSearch {
         PostQualityEvaluationsSearch {
             client: self.client.clone(),
@@ -631,7 +631,7 @@ impl QualityApi {
     /// - `group` (query, `set_group`): group id
     /// - `agentTeamId` (query, `set_agent_team_id`): team id of agents to be considered
     ///
-    /// Returns `m::EvaluatorActivityEntityListing`.
+    /// Returns [`EvaluatorActivityEntityListing`](crate::models::EvaluatorActivityEntityListing).
     pub fn get_quality_evaluators_activity(&self) -> GetQualityEvaluatorsActivity {
         GetQualityEvaluatorsActivity {
             client: self.client.clone(),
@@ -667,7 +667,7 @@ impl QualityApi {
     /// - `name` (query, `set_name`): Name
     /// - `sortOrder` (query, `set_sort_order`): Order to sort results, either asc or desc
     ///
-    /// Returns `m::EvaluationFormResponseEntityListing`.
+    /// Returns [`EvaluationFormResponseEntityListing`](crate::models::EvaluationFormResponseEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_quality_forms(&self) -> GetQualityForms {
         GetQualityForms {
@@ -693,7 +693,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Evaluation form
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_quality_forms(&self) -> PostQualityForms {
         PostQualityForms {
@@ -719,7 +719,7 @@ impl QualityApi {
     /// - `name` (query, `set_name`): Name
     /// - `sortOrder` (query, `set_sort_order`): Order to sort results, either asc or desc
     ///
-    /// Returns `m::EvaluationFormResponseEntityListing`.
+    /// Returns [`EvaluationFormResponseEntityListing`](crate::models::EvaluationFormResponseEntityListing).
     pub fn get_quality_forms_evaluations(&self) -> GetQualityFormsEvaluations {
         GetQualityFormsEvaluations {
             client: self.client.clone(),
@@ -742,7 +742,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Evaluation form
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     pub fn post_quality_forms_evaluations(&self) -> PostQualityFormsEvaluations {
         PostQualityFormsEvaluations {
             client: self.client.clone(),
@@ -759,7 +759,7 @@ impl QualityApi {
     /// - `id` (query, required, `set_id`): A comma-delimited list of valid evaluation form ids. The maximum number of ids allowed in this list is 100
     /// - `includeLatestVersionFormName` (query, `set_include_latest_version_form_name`): Whether to include the name of the form's most recently published version Default: `false`.
     ///
-    /// Returns `m::EvaluationFormResponseEntityListing`.
+    /// Returns [`EvaluationFormResponseEntityListing`](crate::models::EvaluationFormResponseEntityListing).
     pub fn get_quality_forms_evaluations_bulk(&self) -> GetQualityFormsEvaluationsBulk {
         GetQualityFormsEvaluationsBulk {
             client: self.client.clone(),
@@ -776,7 +776,7 @@ impl QualityApi {
     /// Parameters:
     /// - `contextId` (query, required, `set_context_id`): A comma-delimited list of valid evaluation form context ids
     ///
-    /// Returns `Vec&lt;m::EvaluationFormResponse&gt;`.
+    /// Returns `Vec&lt;models::EvaluationFormResponse&gt;`.
     pub fn get_quality_forms_evaluations_bulk_contexts(&self) -> GetQualityFormsEvaluationsBulkContexts {
         GetQualityFormsEvaluationsBulkContexts {
             client: self.client.clone(),
@@ -792,7 +792,7 @@ impl QualityApi {
     /// Parameters:
     /// - `formId` (path, required, positional): Form ID
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     pub fn get_quality_forms_evaluation(&self, form_id: impl Into<String>) -> GetQualityFormsEvaluation {
         GetQualityFormsEvaluation {
             client: self.client.clone(),
@@ -809,7 +809,7 @@ impl QualityApi {
     /// - `formId` (path, required, positional): Form ID
     /// - `body` (body, required, `set_body`): Evaluation form
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     pub fn put_quality_forms_evaluation(&self, form_id: impl Into<String>) -> PutQualityFormsEvaluation {
         PutQualityFormsEvaluation {
             client: self.client.clone(),
@@ -843,7 +843,7 @@ impl QualityApi {
     /// - `formId` (path, required, positional): Form ID
     /// - `body` (body, required, `set_body`): AI Scoring Settings
     ///
-    /// Returns `m::AiScoringSettings`.
+    /// Returns [`AiScoringSettings`](crate::models::AiScoringSettings).
     pub fn put_quality_forms_evaluation_aiscoring_settings(&self, form_id: impl Into<String>) -> PutQualityFormsEvaluationAiscoringSettings {
         PutQualityFormsEvaluationAiscoringSettings {
             client: self.client.clone(),
@@ -863,7 +863,7 @@ impl QualityApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `asc`.
     ///
-    /// Returns `m::EvaluationFormResponseEntityListing`.
+    /// Returns [`EvaluationFormResponseEntityListing`](crate::models::EvaluationFormResponseEntityListing).
     pub fn get_quality_forms_evaluation_versions(&self, form_id: impl Into<String>) -> GetQualityFormsEvaluationVersions {
         GetQualityFormsEvaluationVersions {
             client: self.client.clone(),
@@ -889,7 +889,7 @@ impl QualityApi {
     /// - `name` (query, `set_name`): Name
     /// - `sortOrder` (query, `set_sort_order`): Order to sort results, either asc or desc
     ///
-    /// Returns `m::SurveyFormEntityListing`.
+    /// Returns [`SurveyFormEntityListing`](crate::models::SurveyFormEntityListing).
     pub fn get_quality_forms_surveys(&self) -> GetQualityFormsSurveys {
         GetQualityFormsSurveys {
             client: self.client.clone(),
@@ -912,7 +912,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Survey form
     ///
-    /// Returns `m::SurveyForm`.
+    /// Returns [`SurveyForm`](crate::models::SurveyForm).
     pub fn post_quality_forms_surveys(&self) -> PostQualityFormsSurveys {
         PostQualityFormsSurveys {
             client: self.client.clone(),
@@ -928,7 +928,7 @@ impl QualityApi {
     /// Parameters:
     /// - `id` (query, required, `set_id`): A comma-delimited list of valid survey form ids
     ///
-    /// Returns `m::SurveyFormEntityListing`.
+    /// Returns [`SurveyFormEntityListing`](crate::models::SurveyFormEntityListing).
     pub fn get_quality_forms_surveys_bulk(&self) -> GetQualityFormsSurveysBulk {
         GetQualityFormsSurveysBulk {
             client: self.client.clone(),
@@ -945,7 +945,7 @@ impl QualityApi {
     /// - `contextId` (query, required, `set_context_id`): A comma-delimited list of valid survey form context ids. The maximum number of ids allowed in this list is 100.
     /// - `published` (query, `set_published`): If true, the latest published version will be included. If false, only the unpublished version will be included. Default: `true`.
     ///
-    /// Returns `Vec&lt;m::SurveyForm&gt;`.
+    /// Returns `Vec&lt;models::SurveyForm&gt;`.
     pub fn get_quality_forms_surveys_bulk_contexts(&self) -> GetQualityFormsSurveysBulkContexts {
         GetQualityFormsSurveysBulkContexts {
             client: self.client.clone(),
@@ -962,7 +962,7 @@ impl QualityApi {
     /// Parameters:
     /// - `formId` (path, required, positional): Form ID
     ///
-    /// Returns `m::SurveyForm`.
+    /// Returns [`SurveyForm`](crate::models::SurveyForm).
     pub fn get_quality_forms_survey(&self, form_id: impl Into<String>) -> GetQualityFormsSurvey {
         GetQualityFormsSurvey {
             client: self.client.clone(),
@@ -979,7 +979,7 @@ impl QualityApi {
     /// - `formId` (path, required, positional): Form ID
     /// - `body` (body, required, `set_body`): Survey form
     ///
-    /// Returns `m::SurveyForm`.
+    /// Returns [`SurveyForm`](crate::models::SurveyForm).
     pub fn put_quality_forms_survey(&self, form_id: impl Into<String>) -> PutQualityFormsSurvey {
         PutQualityFormsSurvey {
             client: self.client.clone(),
@@ -1013,7 +1013,7 @@ impl QualityApi {
     /// - `formId` (path, required, positional): Form ID
     /// - `body` (body, required, `set_body`): Survey form
     ///
-    /// Returns `m::SurveyForm`.
+    /// Returns [`SurveyForm`](crate::models::SurveyForm).
     pub fn patch_quality_forms_survey(&self, form_id: impl Into<String>) -> PatchQualityFormsSurvey {
         PatchQualityFormsSurvey {
             client: self.client.clone(),
@@ -1032,7 +1032,7 @@ impl QualityApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::SurveyFormEntityListing`.
+    /// Returns [`SurveyFormEntityListing`](crate::models::SurveyFormEntityListing).
     pub fn get_quality_forms_survey_versions(&self, form_id: impl Into<String>) -> GetQualityFormsSurveyVersions {
         GetQualityFormsSurveyVersions {
             client: self.client.clone(),
@@ -1052,7 +1052,7 @@ impl QualityApi {
     /// Parameters:
     /// - `formId` (path, required, positional): Form ID
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_quality_form(&self, form_id: impl Into<String>) -> GetQualityForm {
         GetQualityForm {
@@ -1072,7 +1072,7 @@ impl QualityApi {
     /// - `formId` (path, required, positional): Form ID
     /// - `body` (body, required, `set_body`): Evaluation form
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn put_quality_form(&self, form_id: impl Into<String>) -> PutQualityForm {
         PutQualityForm {
@@ -1114,7 +1114,7 @@ impl QualityApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `asc`.
     ///
-    /// Returns `m::EvaluationFormResponseEntityListing`.
+    /// Returns [`EvaluationFormResponseEntityListing`](crate::models::EvaluationFormResponseEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_quality_form_versions(&self, form_id: impl Into<String>) -> GetQualityFormVersions {
         GetQualityFormVersions {
@@ -1134,7 +1134,7 @@ impl QualityApi {
     /// Parameters:
     /// - `programId` (path, required, positional): Program ID from Speech and Text Analytics
     ///
-    /// Returns `m::AgentScoringRuleEntityListing`.
+    /// Returns [`AgentScoringRuleEntityListing`](crate::models::AgentScoringRuleEntityListing).
     pub fn get_quality_program_agentscoringrules(&self, program_id: impl Into<String>) -> GetQualityProgramAgentscoringrules {
         GetQualityProgramAgentscoringrules {
             client: self.client.clone(),
@@ -1153,7 +1153,7 @@ impl QualityApi {
     /// - `programId` (path, required, positional): Program ID from Speech and Text Analytics
     /// - `body` (body, required, `set_body`): Agent Scoring Rule
     ///
-    /// Returns `m::AgentScoringRule`.
+    /// Returns [`AgentScoringRule`](crate::models::AgentScoringRule).
     pub fn post_quality_program_agentscoringrules(&self, program_id: impl Into<String>) -> PostQualityProgramAgentscoringrules {
         PostQualityProgramAgentscoringrules {
             client: self.client.clone(),
@@ -1171,7 +1171,7 @@ impl QualityApi {
     /// - `programId` (path, required, positional): Program ID from Speech and Text Analytics
     /// - `ruleId` (path, required, positional): Agent Scoring Rule ID
     ///
-    /// Returns `m::AgentScoringRule`.
+    /// Returns [`AgentScoringRule`](crate::models::AgentScoringRule).
     pub fn get_quality_program_agentscoringrule(&self, program_id: impl Into<String>, rule_id: impl Into<String>) -> GetQualityProgramAgentscoringrule {
         GetQualityProgramAgentscoringrule {
             client: self.client.clone(),
@@ -1190,7 +1190,7 @@ impl QualityApi {
     /// - `ruleId` (path, required, positional): Agent Scoring Rule ID
     /// - `body` (body, required, `set_body`): Agent Scoring Rule
     ///
-    /// Returns `m::AgentScoringRule`.
+    /// Returns [`AgentScoringRule`](crate::models::AgentScoringRule).
     pub fn put_quality_program_agentscoringrule(&self, program_id: impl Into<String>, rule_id: impl Into<String>) -> PutQualityProgramAgentscoringrule {
         PutQualityProgramAgentscoringrule {
             client: self.client.clone(),
@@ -1231,7 +1231,7 @@ impl QualityApi {
     /// - `name` (query, `set_name`): Name
     /// - `onlyLatestPerContext` (query, `set_only_latest_per_context`): onlyLatestPerContext Default: `false`.
     ///
-    /// Returns `m::EvaluationFormResponseEntityListing`.
+    /// Returns [`EvaluationFormResponseEntityListing`](crate::models::EvaluationFormResponseEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_quality_publishedforms(&self) -> GetQualityPublishedforms {
         GetQualityPublishedforms {
@@ -1253,7 +1253,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Publish request containing id of form to publish
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_quality_publishedforms(&self) -> PostQualityPublishedforms {
         PostQualityPublishedforms {
@@ -1273,7 +1273,7 @@ impl QualityApi {
     /// - `name` (query, `set_name`): Name
     /// - `onlyLatestPerContext` (query, `set_only_latest_per_context`): onlyLatestPerContext Default: `false`.
     ///
-    /// Returns `m::EvaluationFormResponseEntityListing`.
+    /// Returns [`EvaluationFormResponseEntityListing`](crate::models::EvaluationFormResponseEntityListing).
     pub fn get_quality_publishedforms_evaluations(&self) -> GetQualityPublishedformsEvaluations {
         GetQualityPublishedformsEvaluations {
             client: self.client.clone(),
@@ -1292,7 +1292,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Publish request containing id of form to publish
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     pub fn post_quality_publishedforms_evaluations(&self) -> PostQualityPublishedformsEvaluations {
         PostQualityPublishedformsEvaluations {
             client: self.client.clone(),
@@ -1312,7 +1312,7 @@ impl QualityApi {
     /// - `name` (query, `set_name`): Name
     /// - `divisionId` (query, `set_division_id`): divisionId
     ///
-    /// Returns `m::EvaluationFormDivisionViewListing`.
+    /// Returns [`EvaluationFormDivisionViewListing`](crate::models::EvaluationFormDivisionViewListing).
     pub fn get_quality_publishedforms_evaluations_divisionviews(&self) -> GetQualityPublishedformsEvaluationsDivisionviews {
         GetQualityPublishedformsEvaluationsDivisionviews {
             client: self.client.clone(),
@@ -1332,7 +1332,7 @@ impl QualityApi {
     /// Parameters:
     /// - `evaluationFormId` (path, required, positional): Evaluation Form ID
     ///
-    /// Returns `m::EvaluationFormDivisionView`.
+    /// Returns [`EvaluationFormDivisionView`](crate::models::EvaluationFormDivisionView).
     pub fn get_quality_publishedforms_evaluations_divisionview(&self, evaluation_form_id: impl Into<String>) -> GetQualityPublishedformsEvaluationsDivisionview {
         GetQualityPublishedformsEvaluationsDivisionview {
             client: self.client.clone(),
@@ -1348,7 +1348,7 @@ impl QualityApi {
     /// Parameters:
     /// - `formId` (path, required, positional): Form ID
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     pub fn get_quality_publishedforms_evaluation(&self, form_id: impl Into<String>) -> GetQualityPublishedformsEvaluation {
         GetQualityPublishedformsEvaluation {
             client: self.client.clone(),
@@ -1367,7 +1367,7 @@ impl QualityApi {
     /// - `name` (query, `set_name`): Name
     /// - `onlyLatestEnabledPerContext` (query, `set_only_latest_enabled_per_context`): onlyLatestEnabledPerContext Default: `false`.
     ///
-    /// Returns `m::SurveyFormEntityListing`.
+    /// Returns [`SurveyFormEntityListing`](crate::models::SurveyFormEntityListing).
     pub fn get_quality_publishedforms_surveys(&self) -> GetQualityPublishedformsSurveys {
         GetQualityPublishedformsSurveys {
             client: self.client.clone(),
@@ -1386,7 +1386,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Survey form
     ///
-    /// Returns `m::SurveyForm`.
+    /// Returns [`SurveyForm`](crate::models::SurveyForm).
     pub fn post_quality_publishedforms_surveys(&self) -> PostQualityPublishedformsSurveys {
         PostQualityPublishedformsSurveys {
             client: self.client.clone(),
@@ -1406,7 +1406,7 @@ impl QualityApi {
     /// - `name` (query, `set_name`): Name
     /// - `divisionId` (query, `set_division_id`): divisionId
     ///
-    /// Returns `m::SurveyFormDivisionViewListing`.
+    /// Returns [`SurveyFormDivisionViewListing`](crate::models::SurveyFormDivisionViewListing).
     pub fn get_quality_publishedforms_surveys_divisionviews(&self) -> GetQualityPublishedformsSurveysDivisionviews {
         GetQualityPublishedformsSurveysDivisionviews {
             client: self.client.clone(),
@@ -1426,7 +1426,7 @@ impl QualityApi {
     /// Parameters:
     /// - `surveyFormId` (path, required, positional): Survey Form ID
     ///
-    /// Returns `m::SurveyFormDivisionView`.
+    /// Returns [`SurveyFormDivisionView`](crate::models::SurveyFormDivisionView).
     pub fn get_quality_publishedforms_surveys_divisionview(&self, survey_form_id: impl Into<String>) -> GetQualityPublishedformsSurveysDivisionview {
         GetQualityPublishedformsSurveysDivisionview {
             client: self.client.clone(),
@@ -1442,7 +1442,7 @@ impl QualityApi {
     /// Parameters:
     /// - `formId` (path, required, positional): Form ID
     ///
-    /// Returns `m::SurveyForm`.
+    /// Returns [`SurveyForm`](crate::models::SurveyForm).
     pub fn get_quality_publishedforms_survey(&self, form_id: impl Into<String>) -> GetQualityPublishedformsSurvey {
         GetQualityPublishedformsSurvey {
             client: self.client.clone(),
@@ -1460,7 +1460,7 @@ impl QualityApi {
     /// Parameters:
     /// - `formId` (path, required, positional): Form ID
     ///
-    /// Returns `m::EvaluationFormResponse`.
+    /// Returns [`EvaluationFormResponse`](crate::models::EvaluationFormResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_quality_publishedform(&self, form_id: impl Into<String>) -> GetQualityPublishedform {
         GetQualityPublishedform {
@@ -1477,7 +1477,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Survey creation request
     ///
-    /// Returns `m::CreateSurveyResponse`.
+    /// Returns [`CreateSurveyResponse`](crate::models::CreateSurveyResponse).
     pub fn post_quality_surveys(&self) -> PostQualitySurveys {
         PostQualitySurveys {
             client: self.client.clone(),
@@ -1495,7 +1495,7 @@ impl QualityApi {
     /// Parameters:
     /// - `customerSurveyUrl` (query, required, `set_customer_survey_url`): customerSurveyUrl
     ///
-    /// Returns `m::ScorableSurvey`.
+    /// Returns [`ScorableSurvey`](crate::models::ScorableSurvey).
     pub fn get_quality_surveys_scorable(&self) -> GetQualitySurveysScorable {
         GetQualitySurveysScorable {
             client: self.client.clone(),
@@ -1514,7 +1514,7 @@ impl QualityApi {
     /// - `customerSurveyUrl` (query, required, `set_customer_survey_url`): customerSurveyUrl
     /// - `body` (body, required, `set_body`): survey
     ///
-    /// Returns `m::ScorableSurvey`.
+    /// Returns [`ScorableSurvey`](crate::models::ScorableSurvey).
     pub fn put_quality_surveys_scorable(&self) -> PutQualitySurveysScorable {
         PutQualitySurveysScorable {
             client: self.client.clone(),
@@ -1531,7 +1531,7 @@ impl QualityApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): surveyAndScoringSet
     ///
-    /// Returns `m::SurveyScoringSet`.
+    /// Returns [`SurveyScoringSet`](crate::models::SurveyScoringSet).
     pub fn post_quality_surveys_scoring(&self) -> PostQualitySurveysScoring {
         PostQualitySurveysScoring {
             client: self.client.clone(),
@@ -1547,7 +1547,7 @@ impl QualityApi {
     /// Parameters:
     /// - `surveyId` (path, required, positional): surveyId
     ///
-    /// Returns `m::Survey`.
+    /// Returns [`Survey`](crate::models::Survey).
     pub fn get_quality_survey(&self, survey_id: impl Into<String>) -> GetQualitySurvey {
         GetQualitySurvey {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): Conversation ID
     ///
-    /// Returns `Vec&lt;m::RecordingMetadata&gt;`.
+    /// Returns `Vec&lt;models::RecordingMetadata&gt;`.
     pub fn get_conversation_recordingmetadata(&self, conversation_id: impl Into<String>) -> GetConversationRecordingmetadata {
         GetConversationRecordingmetadata {
             client: self.client.clone(),
@@ -55,7 +55,7 @@ impl RecordingApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `recordingId` (path, required, positional): Recording ID
     ///
-    /// Returns `m::RecordingMetadata`.
+    /// Returns [`RecordingMetadata`](crate::models::RecordingMetadata).
     pub fn get_conversation_recordingmetadata_recording_id(&self, conversation_id: impl Into<String>, recording_id: impl Into<String>) -> GetConversationRecordingmetadataRecordingId {
         GetConversationRecordingmetadataRecordingId {
             client: self.client.clone(),
@@ -79,7 +79,7 @@ impl RecordingApi {
     /// - `locale` (query, `set_locale`): The locale used for redacting sensitive information in requested files, as an ISO 639-1 code
     /// - `includePauseAnnotationsForScreenRecordings` (query, `set_include_pause_annotations_for_screen_recordings`): Include applicable Secure Pause annotations from all audio recordings to all screen recordings Default: `false`.
     ///
-    /// Returns `Vec&lt;m::Recording&gt;`.
+    /// Returns `Vec&lt;models::Recording&gt;`.
     pub fn get_conversation_recordings(&self, conversation_id: impl Into<String>) -> GetConversationRecordings {
         GetConversationRecordings {
             client: self.client.clone(),
@@ -111,7 +111,7 @@ impl RecordingApi {
     /// - `locale` (query, `set_locale`): The locale for the requested file when downloading or for redacting sensitive information in requested files, as an ISO 639-1 code
     /// - `mediaFormats` (query, `set_media_formats`): All acceptable media formats. Overrides formatId. Valid values:WAV,WEBM,WAV_ULAW,OGG_VORBIS,OGG_OPUS,MP3
     ///
-    /// Returns `m::Recording`.
+    /// Returns [`Recording`](crate::models::Recording).
     pub fn get_conversation_recording(&self, conversation_id: impl Into<String>, recording_id: impl Into<String>) -> GetConversationRecording {
         GetConversationRecording {
             client: self.client.clone(),
@@ -141,7 +141,7 @@ impl RecordingApi {
     /// - `body` (body, required, `set_body`): recording
     /// - `clearExport` (query, `set_clear_export`): Whether to clear the pending export for the recording
     ///
-    /// Returns `m::Recording`.
+    /// Returns [`Recording`](crate::models::Recording).
     pub fn put_conversation_recording(&self, conversation_id: impl Into<String>, recording_id: impl Into<String>) -> PutConversationRecording {
         PutConversationRecording {
             client: self.client.clone(),
@@ -161,7 +161,7 @@ impl RecordingApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `recordingId` (path, required, positional): Recording ID
     ///
-    /// Returns `Vec&lt;m::Annotation&gt;`.
+    /// Returns `Vec&lt;models::Annotation&gt;`.
     pub fn get_conversation_recording_annotations(&self, conversation_id: impl Into<String>, recording_id: impl Into<String>) -> GetConversationRecordingAnnotations {
         GetConversationRecordingAnnotations {
             client: self.client.clone(),
@@ -182,7 +182,7 @@ impl RecordingApi {
     /// - `recordingId` (path, required, positional): Recording ID
     /// - `body` (body, required, `set_body`): annotation
     ///
-    /// Returns `m::Annotation`.
+    /// Returns [`Annotation`](crate::models::Annotation).
     pub fn post_conversation_recording_annotations(&self, conversation_id: impl Into<String>, recording_id: impl Into<String>) -> PostConversationRecordingAnnotations {
         PostConversationRecordingAnnotations {
             client: self.client.clone(),
@@ -202,7 +202,7 @@ impl RecordingApi {
     /// - `recordingId` (path, required, positional): Recording ID
     /// - `annotationId` (path, required, positional): Annotation ID
     ///
-    /// Returns `m::Annotation`.
+    /// Returns [`Annotation`](crate::models::Annotation).
     pub fn get_conversation_recording_annotation(&self, conversation_id: impl Into<String>, recording_id: impl Into<String>, annotation_id: impl Into<String>) -> GetConversationRecordingAnnotation {
         GetConversationRecordingAnnotation {
             client: self.client.clone(),
@@ -225,7 +225,7 @@ impl RecordingApi {
     /// - `annotationId` (path, required, positional): Annotation ID
     /// - `body` (body, required, `set_body`): annotation
     ///
-    /// Returns `m::Annotation`.
+    /// Returns [`Annotation`](crate::models::Annotation).
     pub fn put_conversation_recording_annotation(&self, conversation_id: impl Into<String>, recording_id: impl Into<String>, annotation_id: impl Into<String>) -> PutConversationRecordingAnnotation {
         PutConversationRecordingAnnotation {
             client: self.client.clone(),
@@ -271,7 +271,7 @@ impl RecordingApi {
     /// - `hasConversation` (query, `set_has_conversation`): Filter resulting orphans by whether the conversation is known. False returns all orphans for the organization, capped at 500 results. Default: `false`.
     /// - `media` (query, `set_media`): Filter resulting orphans based on their media type
     ///
-    /// Returns `m::OrphanRecordingListing`.
+    /// Returns [`OrphanRecordingListing`](crate::models::OrphanRecordingListing).
     pub fn get_orphanrecordings(&self) -> GetOrphanrecordings {
         GetOrphanrecordings {
             client: self.client.clone(),
@@ -294,7 +294,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `orphanId` (path, required, positional): Orphan ID
     ///
-    /// Returns `m::OrphanRecording`.
+    /// Returns [`OrphanRecording`](crate::models::OrphanRecording).
     pub fn get_orphanrecording(&self, orphan_id: impl Into<String>) -> GetOrphanrecording {
         GetOrphanrecording {
             client: self.client.clone(),
@@ -313,7 +313,7 @@ impl RecordingApi {
     /// - `orphanId` (path, required, positional): Orphan ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Recording`.
+    /// Returns [`Recording`](crate::models::Recording).
     pub fn put_orphanrecording(&self, orphan_id: impl Into<String>) -> PutOrphanrecording {
         PutOrphanrecording {
             client: self.client.clone(),
@@ -330,7 +330,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `orphanId` (path, required, positional): Orphan ID
     ///
-    /// Returns `m::OrphanRecording`.
+    /// Returns [`OrphanRecording`](crate::models::OrphanRecording).
     pub fn delete_orphanrecording(&self, orphan_id: impl Into<String>) -> DeleteOrphanrecording {
         DeleteOrphanrecording {
             client: self.client.clone(),
@@ -356,7 +356,7 @@ impl RecordingApi {
     /// - `locale` (query, `set_locale`): The locale for the requested file when downloading, as an ISO 639-1 code
     /// - `mediaFormats` (query, `set_media_formats`): All acceptable media formats. Overrides formatId. Valid values:WAV,WEBM,WAV_ULAW,OGG_VORBIS,OGG_OPUS,MP3
     ///
-    /// Returns `m::Recording`.
+    /// Returns [`Recording`](crate::models::Recording).
     pub fn get_orphanrecording_media(&self, orphan_id: impl Into<String>) -> GetOrphanrecordingMedia {
         GetOrphanrecordingMedia {
             client: self.client.clone(),
@@ -380,7 +380,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Job submission criteria
     ///
-    /// Returns `m::BatchDownloadJobSubmissionResult`.
+    /// Returns [`BatchDownloadJobSubmissionResult`](crate::models::BatchDownloadJobSubmissionResult).
     pub fn post_recording_batchrequests(&self) -> PostRecordingBatchrequests {
         PostRecordingBatchrequests {
             client: self.client.clone(),
@@ -396,7 +396,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::BatchDownloadJobStatusResult`.
+    /// Returns [`BatchDownloadJobStatusResult`](crate::models::BatchDownloadJobStatusResult).
     pub fn get_recording_batchrequest(&self, job_id: impl Into<String>) -> GetRecordingBatchrequest {
         GetRecordingBatchrequest {
             client: self.client.clone(),
@@ -424,7 +424,7 @@ impl RecordingApi {
     /// - `hasErrors` (query, `set_has_errors`): provides a way to fetch all policies with errors or policies that do not have errors
     /// - `deleteDaysThreshold` (query, `set_delete_days_threshold`): provides a way to fetch all policies with any actions having deleteDays exceeding the provided value
     ///
-    /// Returns `m::PolicyEntityListing`.
+    /// Returns [`PolicyEntityListing`](crate::models::PolicyEntityListing).
     pub fn get_recording_crossplatform_mediaretentionpolicies(&self) -> GetRecordingCrossplatformMediaretentionpolicies {
         GetRecordingCrossplatformMediaretentionpolicies {
             client: self.client.clone(),
@@ -452,7 +452,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Policy
     ///
-    /// Returns `m::CrossPlatformPolicy`.
+    /// Returns [`CrossPlatformPolicy`](crate::models::CrossPlatformPolicy).
     pub fn post_recording_crossplatform_mediaretentionpolicies(&self) -> PostRecordingCrossplatformMediaretentionpolicies {
         PostRecordingCrossplatformMediaretentionpolicies {
             client: self.client.clone(),
@@ -486,7 +486,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `policyId` (path, required, positional): Policy ID
     ///
-    /// Returns `m::CrossPlatformPolicy`.
+    /// Returns [`CrossPlatformPolicy`](crate::models::CrossPlatformPolicy).
     pub fn get_recording_crossplatform_mediaretentionpolicy(&self, policy_id: impl Into<String>) -> GetRecordingCrossplatformMediaretentionpolicy {
         GetRecordingCrossplatformMediaretentionpolicy {
             client: self.client.clone(),
@@ -505,7 +505,7 @@ impl RecordingApi {
     /// - `policyId` (path, required, positional): Policy ID
     /// - `body` (body, required, `set_body`): Policy
     ///
-    /// Returns `m::CrossPlatformPolicy`.
+    /// Returns [`CrossPlatformPolicy`](crate::models::CrossPlatformPolicy).
     pub fn put_recording_crossplatform_mediaretentionpolicy(&self, policy_id: impl Into<String>) -> PutRecordingCrossplatformMediaretentionpolicy {
         PutRecordingCrossplatformMediaretentionpolicy {
             client: self.client.clone(),
@@ -539,7 +539,7 @@ impl RecordingApi {
     /// - `policyId` (path, required, positional): Policy ID
     /// - `body` (body, required, `set_body`): Policy
     ///
-    /// Returns `m::CrossPlatformPolicy`.
+    /// Returns [`CrossPlatformPolicy`](crate::models::CrossPlatformPolicy).
     pub fn patch_recording_crossplatform_mediaretentionpolicy(&self, policy_id: impl Into<String>) -> PatchRecordingCrossplatformMediaretentionpolicy {
         PatchRecordingCrossplatformMediaretentionpolicy {
             client: self.client.clone(),
@@ -563,7 +563,7 @@ impl RecordingApi {
     /// - `includeTotal` (query, `set_include_total`): If false, cursor will be used to locate the page instead of pageNumber. It is recommended to set it to false for improved performance.
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page)
     ///
-    /// Returns `m::RecordingJobEntityListing`.
+    /// Returns [`RecordingJobEntityListing`](crate::models::RecordingJobEntityListing).
     pub fn get_recording_jobs(&self) -> GetRecordingJobs {
         GetRecordingJobs {
             client: self.client.clone(),
@@ -588,7 +588,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::RecordingJob`.
+    /// Returns [`RecordingJob`](crate::models::RecordingJob).
     pub fn post_recording_jobs(&self) -> PostRecordingJobs {
         PostRecordingJobs {
             client: self.client.clone(),
@@ -604,7 +604,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::RecordingJob`.
+    /// Returns [`RecordingJob`](crate::models::RecordingJob).
     pub fn get_recording_job(&self, job_id: impl Into<String>) -> GetRecordingJob {
         GetRecordingJob {
             client: self.client.clone(),
@@ -623,7 +623,7 @@ impl RecordingApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::RecordingJob`.
+    /// Returns [`RecordingJob`](crate::models::RecordingJob).
     pub fn put_recording_job(&self, job_id: impl Into<String>) -> PutRecordingJob {
         PutRecordingJob {
             client: self.client.clone(),
@@ -660,7 +660,7 @@ impl RecordingApi {
     /// - `includeTotal` (query, `set_include_total`): If false, cursor will be used to locate the page instead of pageNumber. It is recommended to set it to false for improved performance.
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page)
     ///
-    /// Returns `m::FailedRecordingEntityListing`.
+    /// Returns [`FailedRecordingEntityListing`](crate::models::FailedRecordingEntityListing).
     pub fn get_recording_job_failedrecordings(&self, job_id: impl Into<String>) -> GetRecordingJobFailedrecordings {
         GetRecordingJobFailedrecordings {
             client: self.client.clone(),
@@ -677,7 +677,7 @@ impl RecordingApi {
     ///
     /// `GET /api/v2/recording/keyconfigurations` (`getRecordingKeyconfigurations`)
     ///
-    /// Returns `m::RecordingEncryptionConfigurationListing`.
+    /// Returns [`RecordingEncryptionConfigurationListing`](crate::models::RecordingEncryptionConfigurationListing).
     pub fn get_recording_keyconfigurations(&self) -> GetRecordingKeyconfigurations {
         GetRecordingKeyconfigurations {
             client: self.client.clone(),
@@ -692,7 +692,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Encryption Configuration
     ///
-    /// Returns `m::RecordingEncryptionConfiguration`.
+    /// Returns [`RecordingEncryptionConfiguration`](crate::models::RecordingEncryptionConfiguration).
     pub fn post_recording_keyconfigurations(&self) -> PostRecordingKeyconfigurations {
         PostRecordingKeyconfigurations {
             client: self.client.clone(),
@@ -708,7 +708,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Encryption Configuration
     ///
-    /// Returns `m::RecordingEncryptionConfiguration`.
+    /// Returns [`RecordingEncryptionConfiguration`](crate::models::RecordingEncryptionConfiguration).
     pub fn post_recording_keyconfigurations_validate(&self) -> PostRecordingKeyconfigurationsValidate {
         PostRecordingKeyconfigurationsValidate {
             client: self.client.clone(),
@@ -724,7 +724,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `keyConfigurationId` (path, required, positional): Key Configurations Id
     ///
-    /// Returns `m::RecordingEncryptionConfiguration`.
+    /// Returns [`RecordingEncryptionConfiguration`](crate::models::RecordingEncryptionConfiguration).
     pub fn get_recording_keyconfiguration(&self, key_configuration_id: impl Into<String>) -> GetRecordingKeyconfiguration {
         GetRecordingKeyconfiguration {
             client: self.client.clone(),
@@ -741,7 +741,7 @@ impl RecordingApi {
     /// - `keyConfigurationId` (path, required, positional): Key Configurations Id
     /// - `body` (body, required, `set_body`): Encryption key configuration metadata
     ///
-    /// Returns `m::RecordingEncryptionConfiguration`.
+    /// Returns [`RecordingEncryptionConfiguration`](crate::models::RecordingEncryptionConfiguration).
     pub fn put_recording_keyconfiguration(&self, key_configuration_id: impl Into<String>) -> PutRecordingKeyconfiguration {
         PutRecordingKeyconfiguration {
             client: self.client.clone(),
@@ -758,7 +758,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Local Encryption body
     ///
-    /// Returns `m::EncryptionKey`.
+    /// Returns [`EncryptionKey`](crate::models::EncryptionKey).
     pub fn post_recording_localkeys(&self) -> PostRecordingLocalkeys {
         PostRecordingLocalkeys {
             client: self.client.clone(),
@@ -786,7 +786,7 @@ impl RecordingApi {
     /// - `hasErrors` (query, `set_has_errors`): provides a way to fetch all policies with errors or policies that do not have errors
     /// - `deleteDaysThreshold` (query, `set_delete_days_threshold`): provides a way to fetch all policies with any actions having deleteDays exceeding the provided value
     ///
-    /// Returns `m::PolicyEntityListing`.
+    /// Returns [`PolicyEntityListing`](crate::models::PolicyEntityListing).
     pub fn get_recording_mediaretentionpolicies(&self) -> GetRecordingMediaretentionpolicies {
         GetRecordingMediaretentionpolicies {
             client: self.client.clone(),
@@ -814,7 +814,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Policy
     ///
-    /// Returns `m::Policy`.
+    /// Returns [`Policy`](crate::models::Policy).
     pub fn post_recording_mediaretentionpolicies(&self) -> PostRecordingMediaretentionpolicies {
         PostRecordingMediaretentionpolicies {
             client: self.client.clone(),
@@ -848,7 +848,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `policyId` (path, required, positional): Policy ID
     ///
-    /// Returns `m::Policy`.
+    /// Returns [`Policy`](crate::models::Policy).
     pub fn get_recording_mediaretentionpolicy(&self, policy_id: impl Into<String>) -> GetRecordingMediaretentionpolicy {
         GetRecordingMediaretentionpolicy {
             client: self.client.clone(),
@@ -867,7 +867,7 @@ impl RecordingApi {
     /// - `policyId` (path, required, positional): Policy ID
     /// - `body` (body, required, `set_body`): Policy
     ///
-    /// Returns `m::Policy`.
+    /// Returns [`Policy`](crate::models::Policy).
     pub fn put_recording_mediaretentionpolicy(&self, policy_id: impl Into<String>) -> PutRecordingMediaretentionpolicy {
         PutRecordingMediaretentionpolicy {
             client: self.client.clone(),
@@ -901,7 +901,7 @@ impl RecordingApi {
     /// - `policyId` (path, required, positional): Policy ID
     /// - `body` (body, required, `set_body`): Policy
     ///
-    /// Returns `m::Policy`.
+    /// Returns [`Policy`](crate::models::Policy).
     pub fn patch_recording_mediaretentionpolicy(&self, policy_id: impl Into<String>) -> PatchRecordingMediaretentionpolicy {
         PatchRecordingMediaretentionpolicy {
             client: self.client.clone(),
@@ -919,7 +919,7 @@ impl RecordingApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::EncryptionKeyEntityListing`.
+    /// Returns [`EncryptionKeyEntityListing`](crate::models::EncryptionKeyEntityListing).
     pub fn get_recording_recordingkeys(&self) -> GetRecordingRecordingkeys {
         GetRecordingRecordingkeys {
             client: self.client.clone(),
@@ -933,7 +933,7 @@ impl RecordingApi {
     ///
     /// `POST /api/v2/recording/recordingkeys` (`postRecordingRecordingkeys`)
     ///
-    /// Returns `m::EncryptionKey`.
+    /// Returns [`EncryptionKey`](crate::models::EncryptionKey).
     pub fn post_recording_recordingkeys(&self) -> PostRecordingRecordingkeys {
         PostRecordingRecordingkeys {
             client: self.client.clone(),
@@ -945,7 +945,7 @@ impl RecordingApi {
     ///
     /// `GET /api/v2/recording/recordingkeys/rotationschedule` (`getRecordingRecordingkeysRotationschedule`)
     ///
-    /// Returns `m::KeyRotationSchedule`.
+    /// Returns [`KeyRotationSchedule`](crate::models::KeyRotationSchedule).
     pub fn get_recording_recordingkeys_rotationschedule(&self) -> GetRecordingRecordingkeysRotationschedule {
         GetRecordingRecordingkeysRotationschedule {
             client: self.client.clone(),
@@ -960,7 +960,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): KeyRotationSchedule
     ///
-    /// Returns `m::KeyRotationSchedule`.
+    /// Returns [`KeyRotationSchedule`](crate::models::KeyRotationSchedule).
     pub fn put_recording_recordingkeys_rotationschedule(&self) -> PutRecordingRecordingkeysRotationschedule {
         PutRecordingRecordingkeysRotationschedule {
             client: self.client.clone(),
@@ -976,7 +976,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `createDefault` (query, `set_create_default`): If no settings are found, a new one is created with default values Default: `false`.
     ///
-    /// Returns `m::RecordingSettings`.
+    /// Returns [`RecordingSettings`](crate::models::RecordingSettings).
     pub fn get_recording_settings(&self) -> GetRecordingSettings {
         GetRecordingSettings {
             client: self.client.clone(),
@@ -992,7 +992,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Recording settings
     ///
-    /// Returns `m::RecordingSettings`.
+    /// Returns [`RecordingSettings`](crate::models::RecordingSettings).
     pub fn put_recording_settings(&self) -> PutRecordingSettings {
         PutRecordingSettings {
             client: self.client.clone(),
@@ -1008,7 +1008,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Report parameters
     ///
-    /// Returns `m::RecordingUploadReport`.
+    /// Returns [`RecordingUploadReport`](crate::models::RecordingUploadReport).
     pub fn post_recording_uploads_reports(&self) -> PostRecordingUploadsReports {
         PostRecordingUploadsReports {
             client: self.client.clone(),
@@ -1024,7 +1024,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `reportId` (path, required, positional): reportId
     ///
-    /// Returns `m::RecordingUploadReport`.
+    /// Returns [`RecordingUploadReport`](crate::models::RecordingUploadReport).
     pub fn get_recording_uploads_report(&self, report_id: impl Into<String>) -> GetRecordingUploadsReport {
         GetRecordingUploadsReport {
             client: self.client.clone(),
@@ -1041,7 +1041,7 @@ impl RecordingApi {
     /// - `protect` (query, `set_protect`): Check for apply, uncheck for revoke (each action requires the respective permission) Default: `true`.
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ManageDeleteProtectionResult`.
+    /// Returns [`ManageDeleteProtectionResult`](crate::models::ManageDeleteProtectionResult).
     pub fn put_recordings_deletionprotection(&self) -> PutRecordingsDeletionprotection {
         PutRecordingsDeletionprotection {
             client: self.client.clone(),
@@ -1058,7 +1058,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): conversationIds
     ///
-    /// Returns `Vec&lt;m::AddressableEntityRef&gt;`.
+    /// Returns `Vec&lt;models::AddressableEntityRef&gt;`.
     pub fn post_recordings_deletionprotection(&self) -> PostRecordingsDeletionprotection {
         PostRecordingsDeletionprotection {
             client: self.client.clone(),
@@ -1076,7 +1076,7 @@ impl RecordingApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page)
     /// - `pageSize` (query, `set_page_size`): Page size. Maximum is 500. Default: `25`.
     ///
-    /// Returns `m::RecordingRetentionCursorEntityListing`.
+    /// Returns [`RecordingRetentionCursorEntityListing`](crate::models::RecordingRetentionCursorEntityListing).
     pub fn get_recordings_retention_query(&self) -> GetRecordingsRetentionQuery {
         GetRecordingsRetentionQuery {
             client: self.client.clone(),
@@ -1107,7 +1107,7 @@ impl RecordingApi {
     ///
     /// `GET /api/v2/recordings/screensessions/details` (`getRecordingsScreensessionsDetails`)
     ///
-    /// Returns `m::ScreenRecordingActiveSessions`.
+    /// Returns [`ScreenRecordingActiveSessions`](crate::models::ScreenRecordingActiveSessions).
     pub fn get_recordings_screensessions_details(&self) -> GetRecordingsScreensessionsDetails {
         GetRecordingsScreensessionsDetails {
             client: self.client.clone(),

@@ -41,7 +41,7 @@ impl ResponseManagementApi {
     /// - `messagingTemplateFilter` (query, `set_messaging_template_filter`): Returns a list of libraries that contain responses with at least one messaging template defined for a specific message channel
     /// - `libraryPrefix` (query, `set_library_prefix`): Returns a list of libraries that contain the prefix provided
     ///
-    /// Returns `m::LibraryEntityListing`.
+    /// Returns [`LibraryEntityListing`](crate::models::LibraryEntityListing).
     pub fn get_responsemanagement_libraries(&self) -> GetResponsemanagementLibraries {
         GetResponsemanagementLibraries {
             client: self.client.clone(),
@@ -60,7 +60,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Library
     ///
-    /// Returns `m::Library`.
+    /// Returns [`Library`](crate::models::Library).
     pub fn post_responsemanagement_libraries(&self) -> PostResponsemanagementLibraries {
         PostResponsemanagementLibraries {
             client: self.client.clone(),
@@ -76,7 +76,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): LibraryIDs (max allowed 50)
     ///
-    /// Returns `m::LibraryEntityListing`.
+    /// Returns [`LibraryEntityListing`](crate::models::LibraryEntityListing).
     pub fn post_responsemanagement_libraries_bulk(&self) -> PostResponsemanagementLibrariesBulk {
         PostResponsemanagementLibrariesBulk {
             client: self.client.clone(),
@@ -95,7 +95,7 @@ impl ResponseManagementApi {
     /// - `messagingTemplateFilter` (query, `set_messaging_template_filter`): Returns a list of libraries that contain responses with at least one messaging template defined for a specific message channel
     /// - `libraryPrefix` (query, `set_library_prefix`): Returns a list of libraries that contain the prefix provided
     ///
-    /// Returns `m::LibraryDivisionViewEntityListing`.
+    /// Returns [`LibraryDivisionViewEntityListing`](crate::models::LibraryDivisionViewEntityListing).
     pub fn get_responsemanagement_libraries_divisionviews(&self) -> GetResponsemanagementLibrariesDivisionviews {
         GetResponsemanagementLibrariesDivisionviews {
             client: self.client.clone(),
@@ -114,7 +114,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `libraryId` (path, required, positional): Library ID
     ///
-    /// Returns `m::LibraryDivisionView`.
+    /// Returns [`LibraryDivisionView`](crate::models::LibraryDivisionView).
     pub fn get_responsemanagement_libraries_divisionview(&self, library_id: impl Into<String>) -> GetResponsemanagementLibrariesDivisionview {
         GetResponsemanagementLibrariesDivisionview {
             client: self.client.clone(),
@@ -132,7 +132,7 @@ impl ResponseManagementApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::LibraryEntityListing`.
+    /// Returns [`LibraryEntityListing`](crate::models::LibraryEntityListing).
     pub fn post_responsemanagement_libraries_query(&self) -> PostResponsemanagementLibrariesQuery {
         PostResponsemanagementLibrariesQuery {
             client: self.client.clone(),
@@ -150,7 +150,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `libraryId` (path, required, positional): Library ID
     ///
-    /// Returns `m::Library`.
+    /// Returns [`Library`](crate::models::Library).
     pub fn get_responsemanagement_library(&self, library_id: impl Into<String>) -> GetResponsemanagementLibrary {
         GetResponsemanagementLibrary {
             client: self.client.clone(),
@@ -169,7 +169,7 @@ impl ResponseManagementApi {
     /// - `libraryId` (path, required, positional): Library ID
     /// - `body` (body, required, `set_body`): Library
     ///
-    /// Returns `m::Library`.
+    /// Returns [`Library`](crate::models::Library).
     pub fn put_responsemanagement_library(&self, library_id: impl Into<String>) -> PutResponsemanagementLibrary {
         PutResponsemanagementLibrary {
             client: self.client.clone(),
@@ -204,7 +204,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Asset IDs (max allowed 50)
     ///
-    /// Returns `m::ResponseAssetEntityListing`.
+    /// Returns [`ResponseAssetEntityListing`](crate::models::ResponseAssetEntityListing).
     pub fn post_responsemanagement_responseassets_bulk(&self) -> PostResponsemanagementResponseassetsBulk {
         PostResponsemanagementResponseassetsBulk {
             client: self.client.clone(),
@@ -221,7 +221,7 @@ impl ResponseManagementApi {
     /// - `body` (body, required, `set_body`): request
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::ResponseAssetSearchResults`.
+    /// Returns [`ResponseAssetSearchResults`](crate::models::ResponseAssetSearchResults).
     pub fn post_responsemanagement_responseassets_search(&self) -> PostResponsemanagementResponseassetsSearch {
         PostResponsemanagementResponseassetsSearch {
             client: self.client.clone(),
@@ -238,7 +238,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `statusId` (path, required, positional): Status Id
     ///
-    /// Returns `m::ResponseAssetStatus`.
+    /// Returns [`ResponseAssetStatus`](crate::models::ResponseAssetStatus).
     pub fn get_responsemanagement_responseassets_status_status_id(&self, status_id: impl Into<String>) -> GetResponsemanagementResponseassetsStatusStatusId {
         GetResponsemanagementResponseassetsStatusStatusId {
             client: self.client.clone(),
@@ -254,7 +254,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): request
     ///
-    /// Returns `m::CreateResponseAssetResponse`.
+    /// Returns [`CreateResponseAssetResponse`](crate::models::CreateResponseAssetResponse).
     pub fn post_responsemanagement_responseassets_uploads(&self) -> PostResponsemanagementResponseassetsUploads {
         PostResponsemanagementResponseassetsUploads {
             client: self.client.clone(),
@@ -270,7 +270,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `responseAssetId` (path, required, positional): Asset Id
     ///
-    /// Returns `m::ResponseAsset`.
+    /// Returns [`ResponseAsset`](crate::models::ResponseAsset).
     pub fn get_responsemanagement_responseasset(&self, response_asset_id: impl Into<String>) -> GetResponsemanagementResponseasset {
         GetResponsemanagementResponseasset {
             client: self.client.clone(),
@@ -287,7 +287,7 @@ impl ResponseManagementApi {
     /// - `responseAssetId` (path, required, positional): Asset Id
     /// - `body` (body, required, `set_body`): request
     ///
-    /// Returns `m::ResponseAsset`.
+    /// Returns [`ResponseAsset`](crate::models::ResponseAsset).
     pub fn put_responsemanagement_responseasset(&self, response_asset_id: impl Into<String>) -> PutResponsemanagementResponseasset {
         PutResponsemanagementResponseasset {
             client: self.client.clone(),
@@ -323,7 +323,7 @@ impl ResponseManagementApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::ResponseEntityListing`.
+    /// Returns [`ResponseEntityListing`](crate::models::ResponseEntityListing).
     pub fn get_responsemanagement_responses(&self) -> GetResponsemanagementResponses {
         GetResponsemanagementResponses {
             client: self.client.clone(),
@@ -343,7 +343,7 @@ impl ResponseManagementApi {
     /// - `body` (body, required, `set_body`): Response
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::Response`.
+    /// Returns [`Response`](crate::models::Response).
     pub fn post_responsemanagement_responses(&self) -> PostResponsemanagementResponses {
         PostResponsemanagementResponses {
             client: self.client.clone(),
@@ -360,7 +360,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Response
     ///
-    /// Returns `m::ResponseDivisionViewQueryResults`.
+    /// Returns [`ResponseDivisionViewQueryResults`](crate::models::ResponseDivisionViewQueryResults).
     pub fn post_responsemanagement_responses_divisionviews_query(&self) -> PostResponsemanagementResponsesDivisionviewsQuery {
         PostResponsemanagementResponsesDivisionviewsQuery {
             client: self.client.clone(),
@@ -376,7 +376,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `responseId` (path, required, positional): Response ID
     ///
-    /// Returns `m::ResponseDivisionView`.
+    /// Returns [`ResponseDivisionView`](crate::models::ResponseDivisionView).
     pub fn get_responsemanagement_responses_divisionview(&self, response_id: impl Into<String>) -> GetResponsemanagementResponsesDivisionview {
         GetResponsemanagementResponsesDivisionview {
             client: self.client.clone(),
@@ -392,7 +392,7 @@ impl ResponseManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Response
     ///
-    /// Returns `m::ResponseQueryResults`.
+    /// Returns [`ResponseQueryResults`](crate::models::ResponseQueryResults).
     pub fn post_responsemanagement_responses_query(&self) -> PostResponsemanagementResponsesQuery {
         PostResponsemanagementResponsesQuery {
             client: self.client.clone(),
@@ -409,7 +409,7 @@ impl ResponseManagementApi {
     /// - `responseId` (path, required, positional): Response ID
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::Response`.
+    /// Returns [`Response`](crate::models::Response).
     pub fn get_responsemanagement_response(&self, response_id: impl Into<String>) -> GetResponsemanagementResponse {
         GetResponsemanagementResponse {
             client: self.client.clone(),
@@ -430,7 +430,7 @@ impl ResponseManagementApi {
     /// - `body` (body, required, `set_body`): Response
     /// - `expand` (query, `set_expand`): Expand instructions for the return value.
     ///
-    /// Returns `m::Response`.
+    /// Returns [`Response`](crate::models::Response).
     pub fn put_responsemanagement_response(&self, response_id: impl Into<String>) -> PutResponsemanagementResponse {
         PutResponsemanagementResponse {
             client: self.client.clone(),

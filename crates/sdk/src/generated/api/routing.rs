@@ -38,7 +38,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::QueueObservationQueryResponse`.
+    /// Returns [`QueueObservationQueryResponse`](crate::models::QueueObservationQueryResponse).
     pub fn post_analytics_queues_observations_query(&self) -> super::analytics::PostAnalyticsQueuesObservationsQuery {
         super::analytics::PostAnalyticsQueuesObservationsQuery {
             client: self.client.clone(),
@@ -56,7 +56,7 @@ impl RoutingApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::RoutingActivityResponse`.
+    /// Returns [`RoutingActivityResponse`](crate::models::RoutingActivityResponse).
     pub fn post_analytics_routing_activity_query(&self) -> super::analytics::PostAnalyticsRoutingActivityQuery {
         super::analytics::PostAnalyticsRoutingActivityQuery {
             client: self.client.clone(),
@@ -78,7 +78,7 @@ impl RoutingApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `queueId` (query, `set_queue_id`): Queue ID(s) to filter assessments by.
     ///
-    /// Returns `m::AssessmentListing`.
+    /// Returns [`AssessmentListing`](crate::models::AssessmentListing).
     pub fn get_routing_assessments(&self) -> GetRoutingAssessments {
         GetRoutingAssessments {
             client: self.client.clone(),
@@ -98,7 +98,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::BenefitAssessment`.
+    /// Returns [`BenefitAssessment`](crate::models::BenefitAssessment).
     pub fn post_routing_assessments(&self) -> PostRoutingAssessments {
         PostRoutingAssessments {
             client: self.client.clone(),
@@ -114,7 +114,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `divisionId` (query, `set_division_id`): Division ID(s) to filter assessment jobs by.
     ///
-    /// Returns `m::AssessmentJobListing`.
+    /// Returns [`AssessmentJobListing`](crate::models::AssessmentJobListing).
     pub fn get_routing_assessments_jobs(&self) -> GetRoutingAssessmentsJobs {
         GetRoutingAssessmentsJobs {
             client: self.client.clone(),
@@ -132,7 +132,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::BenefitAssessmentJob`.
+    /// Returns [`BenefitAssessmentJob`](crate::models::BenefitAssessmentJob).
     pub fn post_routing_assessments_jobs(&self) -> PostRoutingAssessmentsJobs {
         PostRoutingAssessmentsJobs {
             client: self.client.clone(),
@@ -148,7 +148,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): Benefit Assessment Job ID
     ///
-    /// Returns `m::BenefitAssessmentJob`.
+    /// Returns [`BenefitAssessmentJob`](crate::models::BenefitAssessmentJob).
     pub fn get_routing_assessments_job(&self, job_id: impl Into<String>) -> GetRoutingAssessmentsJob {
         GetRoutingAssessmentsJob {
             client: self.client.clone(),
@@ -164,7 +164,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `assessmentId` (path, required, positional): Benefit Assessment ID
     ///
-    /// Returns `m::BenefitAssessment`.
+    /// Returns [`BenefitAssessment`](crate::models::BenefitAssessment).
     pub fn get_routing_assessment(&self, assessment_id: impl Into<String>) -> GetRoutingAssessment {
         GetRoutingAssessment {
             client: self.client.clone(),
@@ -193,7 +193,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/availablemediatypes` (`getRoutingAvailablemediatypes`)
     ///
-    /// Returns `m::AvailableMediaTypeEntityListing`.
+    /// Returns [`AvailableMediaTypeEntityListing`](crate::models::AvailableMediaTypeEntityListing).
     pub fn get_routing_availablemediatypes(&self) -> GetRoutingAvailablemediatypes {
         GetRoutingAvailablemediatypes {
             client: self.client.clone(),
@@ -211,7 +211,7 @@ impl RoutingApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `body` (body, required, `set_body`): Conversation Attributes
     ///
-    /// Returns `m::RoutingConversationAttributesResponse`.
+    /// Returns [`RoutingConversationAttributesResponse`](crate::models::RoutingConversationAttributesResponse).
     pub fn patch_routing_conversation(&self, conversation_id: impl Into<String>) -> PatchRoutingConversation {
         PatchRoutingConversation {
             client: self.client.clone(),
@@ -225,7 +225,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/directroutingbackup/settings/me` (`getRoutingDirectroutingbackupSettingsMe`)
     ///
-    /// Returns `m::AgentDirectRoutingBackupSettings`.
+    /// Returns [`AgentDirectRoutingBackupSettings`](crate::models::AgentDirectRoutingBackupSettings).
     pub fn get_routing_directroutingbackup_settings_me(&self) -> GetRoutingDirectroutingbackupSettingsMe {
         GetRoutingDirectroutingbackupSettingsMe {
             client: self.client.clone(),
@@ -240,7 +240,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): directRoutingBackup
     ///
-    /// Returns `m::AgentDirectRoutingBackupSettings`.
+    /// Returns [`AgentDirectRoutingBackupSettings`](crate::models::AgentDirectRoutingBackupSettings).
     pub fn put_routing_directroutingbackup_settings_me(&self) -> PutRoutingDirectroutingbackupSettingsMe {
         PutRoutingDirectroutingbackupSettingsMe {
             client: self.client.clone(),
@@ -272,7 +272,7 @@ impl RoutingApi {
     /// - `filter` (query, `set_filter`): Optional search filter that, if defined, use the **filter** syntax, eg: **mySearchedPattern**. Note that **** is considered no filter.
     /// - `expand` (query, `set_expand`): Expand options. Valid values: settings
     ///
-    /// Returns `m::InboundDomainEntityListing`.
+    /// Returns [`InboundDomainEntityListing`](crate::models::InboundDomainEntityListing).
     pub fn get_routing_email_domains(&self) -> GetRoutingEmailDomains {
         GetRoutingEmailDomains {
             client: self.client.clone(),
@@ -292,7 +292,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Domain
     ///
-    /// Returns `m::InboundDomain`.
+    /// Returns [`InboundDomain`](crate::models::InboundDomain).
     pub fn post_routing_email_domains(&self) -> PostRoutingEmailDomains {
         PostRoutingEmailDomains {
             client: self.client.clone(),
@@ -309,7 +309,7 @@ impl RoutingApi {
     /// - `domainId` (path, required, positional): domain ID
     /// - `expand` (query, `set_expand`): Expand options. Valid values: settings
     ///
-    /// Returns `m::InboundDomain`.
+    /// Returns [`InboundDomain`](crate::models::InboundDomain).
     pub fn get_routing_email_domain(&self, domain_id: impl Into<String>) -> GetRoutingEmailDomain {
         GetRoutingEmailDomain {
             client: self.client.clone(),
@@ -343,7 +343,7 @@ impl RoutingApi {
     /// - `domainId` (path, required, positional): domain ID
     /// - `body` (body, required, `set_body`): Domain settings
     ///
-    /// Returns `m::InboundDomain`.
+    /// Returns [`InboundDomain`](crate::models::InboundDomain).
     pub fn patch_routing_email_domain(&self, domain_id: impl Into<String>) -> PatchRoutingEmailDomain {
         PatchRoutingEmailDomain {
             client: self.client.clone(),
@@ -360,7 +360,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `domainId` (path, required, positional): domain ID
     ///
-    /// Returns `m::VerificationResult`.
+    /// Returns [`VerificationResult`](crate::models::VerificationResult).
     pub fn get_routing_email_domain_dkim(&self, domain_id: impl Into<String>) -> GetRoutingEmailDomainDkim {
         GetRoutingEmailDomainDkim {
             client: self.client.clone(),
@@ -376,7 +376,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `domainId` (path, required, positional): domain ID
     ///
-    /// Returns `m::VerificationResult`.
+    /// Returns [`VerificationResult`](crate::models::VerificationResult).
     pub fn post_routing_email_domain_dkim(&self, domain_id: impl Into<String>) -> PostRoutingEmailDomainDkim {
         PostRoutingEmailDomainDkim {
             client: self.client.clone(),
@@ -392,7 +392,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `domainId` (path, required, positional): domain ID
     ///
-    /// Returns `m::MailFromResult`.
+    /// Returns [`MailFromResult`](crate::models::MailFromResult).
     pub fn get_routing_email_domain_mailfrom(&self, domain_id: impl Into<String>) -> GetRoutingEmailDomainMailfrom {
         GetRoutingEmailDomainMailfrom {
             client: self.client.clone(),
@@ -409,7 +409,7 @@ impl RoutingApi {
     /// - `domainId` (path, required, positional): domain ID
     /// - `body` (body, required, `set_body`): Mail From Settings
     ///
-    /// Returns `m::MailFromResult`.
+    /// Returns [`MailFromResult`](crate::models::MailFromResult).
     pub fn post_routing_email_domain_mailfrom(&self, domain_id: impl Into<String>) -> PostRoutingEmailDomainMailfrom {
         PostRoutingEmailDomainMailfrom {
             client: self.client.clone(),
@@ -429,7 +429,7 @@ impl RoutingApi {
     /// - `domainId` (path, required, positional): domain ID
     /// - `body` (body, `set_body`): TestMessage
     ///
-    /// Returns `m::TestMessage`.
+    /// Returns [`TestMessage`](crate::models::TestMessage).
     pub fn post_routing_email_domain_testconnection(&self, domain_id: impl Into<String>) -> PostRoutingEmailDomainTestconnection {
         PostRoutingEmailDomainTestconnection {
             client: self.client.clone(),
@@ -447,7 +447,7 @@ impl RoutingApi {
     /// - `domainId` (path, required, positional): domain ID
     /// - `body` (body, required, `set_body`): Domain settings
     ///
-    /// Returns `m::InboundDomain`.
+    /// Returns [`InboundDomain`](crate::models::InboundDomain).
     pub fn patch_routing_email_domain_validate(&self, domain_id: impl Into<String>) -> PatchRoutingEmailDomainValidate {
         PatchRoutingEmailDomainValidate {
             client: self.client.clone(),
@@ -464,7 +464,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `domainId` (path, required, positional): domain ID
     ///
-    /// Returns `m::VerificationResult`.
+    /// Returns [`VerificationResult`](crate::models::VerificationResult).
     pub fn get_routing_email_domain_verification(&self, domain_id: impl Into<String>) -> GetRoutingEmailDomainVerification {
         GetRoutingEmailDomainVerification {
             client: self.client.clone(),
@@ -480,7 +480,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `domainId` (path, required, positional): domain ID
     ///
-    /// Returns `m::VerificationResult`.
+    /// Returns [`VerificationResult`](crate::models::VerificationResult).
     pub fn post_routing_email_domain_verification(&self, domain_id: impl Into<String>) -> PostRoutingEmailDomainVerification {
         PostRoutingEmailDomainVerification {
             client: self.client.clone(),
@@ -500,7 +500,7 @@ impl RoutingApi {
     /// - `pattern` (query, `set_pattern`): Filter routes by the route's pattern property
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::InboundRouteEntityListing`.
+    /// Returns [`InboundRouteEntityListing`](crate::models::InboundRouteEntityListing).
     pub fn get_routing_email_domain_routes(&self, domain_name: impl Into<String>) -> GetRoutingEmailDomainRoutes {
         GetRoutingEmailDomainRoutes {
             client: self.client.clone(),
@@ -521,7 +521,7 @@ impl RoutingApi {
     /// - `domainName` (path, required, positional): email domain
     /// - `body` (body, required, `set_body`): Route
     ///
-    /// Returns `m::InboundRoute`.
+    /// Returns [`InboundRoute`](crate::models::InboundRoute).
     pub fn post_routing_email_domain_routes(&self, domain_name: impl Into<String>) -> PostRoutingEmailDomainRoutes {
         PostRoutingEmailDomainRoutes {
             client: self.client.clone(),
@@ -540,7 +540,7 @@ impl RoutingApi {
     /// - `routeId` (path, required, positional): route ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::InboundRoute`.
+    /// Returns [`InboundRoute`](crate::models::InboundRoute).
     pub fn get_routing_email_domain_route(&self, domain_name: impl Into<String>, route_id: impl Into<String>) -> GetRoutingEmailDomainRoute {
         GetRoutingEmailDomainRoute {
             client: self.client.clone(),
@@ -560,7 +560,7 @@ impl RoutingApi {
     /// - `routeId` (path, required, positional): route ID
     /// - `body` (body, required, `set_body`): Route
     ///
-    /// Returns `m::InboundRoute`.
+    /// Returns [`InboundRoute`](crate::models::InboundRoute).
     pub fn put_routing_email_domain_route(&self, domain_name: impl Into<String>, route_id: impl Into<String>) -> PutRoutingEmailDomainRoute {
         PutRoutingEmailDomainRoute {
             client: self.client.clone(),
@@ -597,7 +597,7 @@ impl RoutingApi {
     /// - `domainName` (path, required, positional): email domain
     /// - `routeId` (path, required, positional): route ID
     ///
-    /// Returns `m::RouteIdentityResolutionConfig`.
+    /// Returns [`RouteIdentityResolutionConfig`](crate::models::RouteIdentityResolutionConfig).
     pub fn get_routing_email_domain_route_identityresolution(&self, domain_name: impl Into<String>, route_id: impl Into<String>) -> GetRoutingEmailDomainRouteIdentityresolution {
         GetRoutingEmailDomainRouteIdentityresolution {
             client: self.client.clone(),
@@ -616,7 +616,7 @@ impl RoutingApi {
     /// - `routeId` (path, required, positional): route ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::RouteIdentityResolutionConfig`.
+    /// Returns [`RouteIdentityResolutionConfig`](crate::models::RouteIdentityResolutionConfig).
     pub fn put_routing_email_domain_route_identityresolution(&self, domain_name: impl Into<String>, route_id: impl Into<String>) -> PutRoutingEmailDomainRouteIdentityresolution {
         PutRoutingEmailDomainRouteIdentityresolution {
             client: self.client.clone(),
@@ -637,7 +637,7 @@ impl RoutingApi {
     /// - `filter` (query, `set_filter`): Optional search filter that, if defined, use the **filter** syntax, eg: **mySearchedPattern**. Note that **** is considered no filter.
     /// - `expand` (query, `set_expand`): Expand options. Valid values: settings
     ///
-    /// Returns `m::OutboundDomainEntityListing`.
+    /// Returns [`OutboundDomainEntityListing`](crate::models::OutboundDomainEntityListing).
     pub fn get_routing_email_outbound_domains(&self) -> GetRoutingEmailOutboundDomains {
         GetRoutingEmailOutboundDomains {
             client: self.client.clone(),
@@ -656,7 +656,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Domain
     ///
-    /// Returns `m::EmailOutboundDomainResult`.
+    /// Returns [`EmailOutboundDomainResult`](crate::models::EmailOutboundDomainResult).
     pub fn post_routing_email_outbound_domains(&self) -> PostRoutingEmailOutboundDomains {
         PostRoutingEmailOutboundDomains {
             client: self.client.clone(),
@@ -672,7 +672,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Domain
     ///
-    /// Returns `m::EmailOutboundDomainResult`.
+    /// Returns [`EmailOutboundDomainResult`](crate::models::EmailOutboundDomainResult).
     pub fn post_routing_email_outbound_domains_simulated(&self) -> PostRoutingEmailOutboundDomainsSimulated {
         PostRoutingEmailOutboundDomainsSimulated {
             client: self.client.clone(),
@@ -689,7 +689,7 @@ impl RoutingApi {
     /// - `domainId` (path, required, positional): domain ID
     /// - `expand` (query, `set_expand`): Expand options. Valid values: settings
     ///
-    /// Returns `m::OutboundDomain`.
+    /// Returns [`OutboundDomain`](crate::models::OutboundDomain).
     pub fn get_routing_email_outbound_domain(&self, domain_id: impl Into<String>) -> GetRoutingEmailOutboundDomain {
         GetRoutingEmailOutboundDomain {
             client: self.client.clone(),
@@ -723,7 +723,7 @@ impl RoutingApi {
     /// - `domainId` (path, required, positional): domain ID
     /// - `body` (body, required, `set_body`): Domain settings
     ///
-    /// Returns `m::OutboundDomain`.
+    /// Returns [`OutboundDomain`](crate::models::OutboundDomain).
     pub fn patch_routing_email_outbound_domain(&self, domain_id: impl Into<String>) -> PatchRoutingEmailOutboundDomain {
         PatchRoutingEmailOutboundDomain {
             client: self.client.clone(),
@@ -740,7 +740,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `domainId` (path, required, positional): domain ID
     ///
-    /// Returns `m::EmailOutboundDomainResult`.
+    /// Returns [`EmailOutboundDomainResult`](crate::models::EmailOutboundDomainResult).
     pub fn get_routing_email_outbound_domain_activation(&self, domain_id: impl Into<String>) -> GetRoutingEmailOutboundDomainActivation {
         GetRoutingEmailOutboundDomainActivation {
             client: self.client.clone(),
@@ -756,7 +756,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `domainId` (path, required, positional): domain ID
     ///
-    /// Returns `m::EmailOutboundDomainResult`.
+    /// Returns [`EmailOutboundDomainResult`](crate::models::EmailOutboundDomainResult).
     pub fn put_routing_email_outbound_domain_activation(&self, domain_id: impl Into<String>) -> PutRoutingEmailOutboundDomainActivation {
         PutRoutingEmailOutboundDomainActivation {
             client: self.client.clone(),
@@ -775,7 +775,7 @@ impl RoutingApi {
     /// - `domainId` (path, required, positional): domain ID
     /// - `body` (body, `set_body`): TestMessage
     ///
-    /// Returns `m::TestMessage`.
+    /// Returns [`TestMessage`](crate::models::TestMessage).
     pub fn post_routing_email_outbound_domain_testconnection(&self, domain_id: impl Into<String>) -> PostRoutingEmailOutboundDomainTestconnection {
         PostRoutingEmailOutboundDomainTestconnection {
             client: self.client.clone(),
@@ -793,7 +793,7 @@ impl RoutingApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::EmailSettingEntityListing`.
+    /// Returns [`EmailSettingEntityListing`](crate::models::EmailSettingEntityListing).
     pub fn get_routing_email_setting(&self) -> GetRoutingEmailSetting {
         GetRoutingEmailSetting {
             client: self.client.clone(),
@@ -810,7 +810,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): EmailSetting
     ///
-    /// Returns `m::EmailSetting`.
+    /// Returns [`EmailSetting`](crate::models::EmailSetting).
     pub fn post_routing_email_setting(&self) -> PostRoutingEmailSetting {
         PostRoutingEmailSetting {
             client: self.client.clone(),
@@ -826,7 +826,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `emailSettingId` (path, required, positional): Email Setting ID
     ///
-    /// Returns `m::EmailSetting`.
+    /// Returns [`EmailSetting`](crate::models::EmailSetting).
     pub fn get_routing_email_setting_email_setting_id(&self, email_setting_id: impl Into<String>) -> GetRoutingEmailSettingEmailSettingId {
         GetRoutingEmailSettingEmailSettingId {
             client: self.client.clone(),
@@ -859,7 +859,7 @@ impl RoutingApi {
     /// - `emailSettingId` (path, required, positional): Email Setting ID
     /// - `body` (body, required, `set_body`): EmailSetting
     ///
-    /// Returns `m::EmailSetting`.
+    /// Returns [`EmailSetting`](crate::models::EmailSetting).
     pub fn patch_routing_email_setting_email_setting_id(&self, email_setting_id: impl Into<String>) -> PatchRoutingEmailSettingEmailSettingId {
         PatchRoutingEmailSettingEmailSettingId {
             client: self.client.clone(),
@@ -873,7 +873,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/email/setup` (`getRoutingEmailSetup`)
     ///
-    /// Returns `m::EmailSetup`.
+    /// Returns [`EmailSetup`](crate::models::EmailSetup).
     pub fn get_routing_email_setup(&self) -> GetRoutingEmailSetup {
         GetRoutingEmailSetup {
             client: self.client.clone(),
@@ -892,7 +892,7 @@ impl RoutingApi {
     /// - `name` (query, `set_name`): Name
     /// - `id` (query, `set_id`): id
     ///
-    /// Returns `m::LanguageEntityListing`.
+    /// Returns [`LanguageEntityListing`](crate::models::LanguageEntityListing).
     pub fn get_routing_languages(&self) -> GetRoutingLanguages {
         GetRoutingLanguages {
             client: self.client.clone(),
@@ -912,7 +912,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Language
     ///
-    /// Returns `m::Language`.
+    /// Returns [`Language`](crate::models::Language).
     pub fn post_routing_languages(&self) -> PostRoutingLanguages {
         PostRoutingLanguages {
             client: self.client.clone(),
@@ -928,7 +928,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `languageId` (path, required, positional): Language ID
     ///
-    /// Returns `m::Language`.
+    /// Returns [`Language`](crate::models::Language).
     pub fn get_routing_language(&self, language_id: impl Into<String>) -> GetRoutingLanguage {
         GetRoutingLanguage {
             client: self.client.clone(),
@@ -963,7 +963,7 @@ impl RoutingApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::RecipientListing`.
+    /// Returns [`RecipientListing`](crate::models::RecipientListing).
     pub fn get_routing_message_recipients(&self) -> GetRoutingMessageRecipients {
         GetRoutingMessageRecipients {
             client: self.client.clone(),
@@ -982,7 +982,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `recipientId` (path, required, positional): Recipient ID
     ///
-    /// Returns `m::Recipient`.
+    /// Returns [`Recipient`](crate::models::Recipient).
     pub fn get_routing_message_recipient(&self, recipient_id: impl Into<String>) -> GetRoutingMessageRecipient {
         GetRoutingMessageRecipient {
             client: self.client.clone(),
@@ -999,7 +999,7 @@ impl RoutingApi {
     /// - `recipientId` (path, required, positional): Recipient ID
     /// - `body` (body, required, `set_body`): Recipient
     ///
-    /// Returns `m::Recipient`.
+    /// Returns [`Recipient`](crate::models::Recipient).
     pub fn put_routing_message_recipient(&self, recipient_id: impl Into<String>) -> PutRoutingMessageRecipient {
         PutRoutingMessageRecipient {
             client: self.client.clone(),
@@ -1022,7 +1022,7 @@ impl RoutingApi {
     /// - `kpiId` (query, `set_kpi_id`): Standard or custom KPI id used to filter predictors.
     /// - `state` (query, `set_state`): The state used to filter predictors.
     ///
-    /// Returns `m::PredictorListing`.
+    /// Returns [`PredictorListing`](crate::models::PredictorListing).
     pub fn get_routing_predictors(&self) -> GetRoutingPredictors {
         GetRoutingPredictors {
             client: self.client.clone(),
@@ -1044,7 +1044,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Predictor`.
+    /// Returns [`Predictor`](crate::models::Predictor).
     pub fn post_routing_predictors(&self) -> PostRoutingPredictors {
         PostRoutingPredictors {
             client: self.client.clone(),
@@ -1061,7 +1061,7 @@ impl RoutingApi {
     /// - `kpiGroup` (query, `set_kpi_group`): The Group of Key Performance Indicators to return
     /// - `expand` (query, `set_expand`): Parameter to request additional data to return in KPI payload
     ///
-    /// Returns `m::KeyPerformanceIndicatorEntityListing`.
+    /// Returns [`KeyPerformanceIndicatorEntityListing`](crate::models::KeyPerformanceIndicatorEntityListing).
     pub fn get_routing_predictors_keyperformanceindicators(&self) -> GetRoutingPredictorsKeyperformanceindicators {
         GetRoutingPredictorsKeyperformanceindicators {
             client: self.client.clone(),
@@ -1078,7 +1078,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): request
     ///
-    /// Returns `m::KeyPerformanceIndicator`.
+    /// Returns [`KeyPerformanceIndicator`](crate::models::KeyPerformanceIndicator).
     pub fn post_routing_predictors_keyperformanceindicators(&self) -> PostRoutingPredictorsKeyperformanceindicators {
         PostRoutingPredictorsKeyperformanceindicators {
             client: self.client.clone(),
@@ -1095,7 +1095,7 @@ impl RoutingApi {
     /// - `kpiId` (path, required, positional): Key Performance Indicator ID
     /// - `expand` (query, `set_expand`): Parameter to request additional data to return in KPI payload
     ///
-    /// Returns `m::KeyPerformanceIndicator`.
+    /// Returns [`KeyPerformanceIndicator`](crate::models::KeyPerformanceIndicator).
     pub fn get_routing_predictors_keyperformanceindicator(&self, kpi_id: impl Into<String>) -> GetRoutingPredictorsKeyperformanceindicator {
         GetRoutingPredictorsKeyperformanceindicator {
             client: self.client.clone(),
@@ -1129,7 +1129,7 @@ impl RoutingApi {
     /// - `kpiId` (path, required, positional): Key Performance Indicator ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::KeyPerformanceIndicator`.
+    /// Returns [`KeyPerformanceIndicator`](crate::models::KeyPerformanceIndicator).
     pub fn patch_routing_predictors_keyperformanceindicator(&self, kpi_id: impl Into<String>) -> PatchRoutingPredictorsKeyperformanceindicator {
         PatchRoutingPredictorsKeyperformanceindicator {
             client: self.client.clone(),
@@ -1143,7 +1143,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/predictors/keyperformanceindicatortypes` (`getRoutingPredictorsKeyperformanceindicatortypes`)
     ///
-    /// Returns `Vec&lt;m::KeyPerformanceIndicatorType&gt;`.
+    /// Returns `Vec&lt;models::KeyPerformanceIndicatorType&gt;`.
     pub fn get_routing_predictors_keyperformanceindicatortypes(&self) -> GetRoutingPredictorsKeyperformanceindicatortypes {
         GetRoutingPredictorsKeyperformanceindicatortypes {
             client: self.client.clone(),
@@ -1158,7 +1158,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `predictorId` (path, required, positional): Predictor ID
     ///
-    /// Returns `m::Predictor`.
+    /// Returns [`Predictor`](crate::models::Predictor).
     pub fn get_routing_predictor(&self, predictor_id: impl Into<String>) -> GetRoutingPredictor {
         GetRoutingPredictor {
             client: self.client.clone(),
@@ -1191,7 +1191,7 @@ impl RoutingApi {
     /// - `predictorId` (path, required, positional): Predictor ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::Predictor`.
+    /// Returns [`Predictor`](crate::models::Predictor).
     pub fn patch_routing_predictor(&self, predictor_id: impl Into<String>) -> PatchRoutingPredictor {
         PatchRoutingPredictor {
             client: self.client.clone(),
@@ -1208,7 +1208,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `predictorId` (path, required, positional): Predictor ID
     ///
-    /// Returns `m::PredictorModels`.
+    /// Returns [`PredictorModels`](crate::models::PredictorModels).
     pub fn get_routing_predictor_models(&self, predictor_id: impl Into<String>) -> GetRoutingPredictorModels {
         GetRoutingPredictorModels {
             client: self.client.clone(),
@@ -1225,7 +1225,7 @@ impl RoutingApi {
     /// - `predictorId` (path, required, positional): Predictor ID
     /// - `modelId` (path, required, positional): Model ID
     ///
-    /// Returns `m::PredictorModelFeatureListing`.
+    /// Returns [`PredictorModelFeatureListing`](crate::models::PredictorModelFeatureListing).
     pub fn get_routing_predictor_model_features(&self, predictor_id: impl Into<String>, model_id: impl Into<String>) -> GetRoutingPredictorModelFeatures {
         GetRoutingPredictorModelFeatures {
             client: self.client.clone(),
@@ -1251,7 +1251,7 @@ impl RoutingApi {
     /// - `hasPeer` (query, `set_has_peer`): Include only queues with a peer ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::QueueEntityListing`.
+    /// Returns [`QueueEntityListing`](crate::models::QueueEntityListing).
     pub fn get_routing_queues(&self) -> GetRoutingQueues {
         GetRoutingQueues {
             client: self.client.clone(),
@@ -1276,7 +1276,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Queue
     ///
-    /// Returns `m::Queue`.
+    /// Returns [`Queue`](crate::models::Queue).
     pub fn post_routing_queues(&self) -> PostRoutingQueues {
         PostRoutingQueues {
             client: self.client.clone(),
@@ -1298,7 +1298,7 @@ impl RoutingApi {
     /// - `id` (query, `set_id`): Queue ID(s)
     /// - `divisionId` (query, `set_division_id`): Division ID(s). Including '*' will query for all divisions
     ///
-    /// Returns `m::QueueEntityListing`.
+    /// Returns [`QueueEntityListing`](crate::models::QueueEntityListing).
     pub fn get_routing_queues_divisionviews(&self) -> GetRoutingQueuesDivisionviews {
         GetRoutingQueuesDivisionviews {
             client: self.client.clone(),
@@ -1322,7 +1322,7 @@ impl RoutingApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `asc`.
     ///
-    /// Returns `m::QueueEntityListing`.
+    /// Returns [`QueueEntityListing`](crate::models::QueueEntityListing).
     pub fn get_routing_queues_divisionviews_all(&self) -> GetRoutingQueuesDivisionviewsAll {
         GetRoutingQueuesDivisionviewsAll {
             client: self.client.clone(),
@@ -1343,7 +1343,7 @@ impl RoutingApi {
     /// - `joined` (query, `set_joined`): Filter by joined status.
     /// - `sortOrder` (query, `set_sort_order`): Note: results are sorted by name. Default: `asc`.
     ///
-    /// Returns `m::UserQueueEntityListing`.
+    /// Returns [`UserQueueEntityListing`](crate::models::UserQueueEntityListing).
     pub fn get_routing_queues_me(&self) -> GetRoutingQueuesMe {
         GetRoutingQueuesMe {
             client: self.client.clone(),
@@ -1363,7 +1363,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::Queue`.
+    /// Returns [`Queue`](crate::models::Queue).
     pub fn get_routing_queue(&self, queue_id: impl Into<String>) -> GetRoutingQueue {
         GetRoutingQueue {
             client: self.client.clone(),
@@ -1381,7 +1381,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`): Queue
     ///
-    /// Returns `m::Queue`.
+    /// Returns [`Queue`](crate::models::Queue).
     pub fn put_routing_queue(&self, queue_id: impl Into<String>) -> PutRoutingQueue {
         PutRoutingQueue {
             client: self.client.clone(),
@@ -1419,7 +1419,7 @@ impl RoutingApi {
     /// - `languageVariation` (query, `set_language_variation`): Language variation
     /// - `fallbackToPrimaryAssistant` (query, `set_fallback_to_primary_assistant`): Fall back to primary assistant if specified variation is not found
     ///
-    /// Returns `m::AssistantQueue`.
+    /// Returns [`AssistantQueue`](crate::models::AssistantQueue).
     pub fn get_routing_queue_assistant(&self, queue_id: impl Into<String>) -> GetRoutingQueueAssistant {
         GetRoutingQueueAssistant {
             client: self.client.clone(),
@@ -1438,7 +1438,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `queueId` (path, required, positional): Queue id
     ///
-    /// Returns `m::ComparisonPeriodListing`.
+    /// Returns [`ComparisonPeriodListing`](crate::models::ComparisonPeriodListing).
     pub fn get_routing_queue_comparisonperiods(&self, queue_id: impl Into<String>) -> GetRoutingQueueComparisonperiods {
         GetRoutingQueueComparisonperiods {
             client: self.client.clone(),
@@ -1455,7 +1455,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): Queue id
     /// - `comparisonPeriodId` (path, required, positional): ComparisonPeriod id
     ///
-    /// Returns `m::ComparisonPeriod`.
+    /// Returns [`ComparisonPeriod`](crate::models::ComparisonPeriod).
     pub fn get_routing_queue_comparisonperiod(&self, queue_id: impl Into<String>, comparison_period_id: impl Into<String>) -> GetRoutingQueueComparisonperiod {
         GetRoutingQueueComparisonperiod {
             client: self.client.clone(),
@@ -1473,7 +1473,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): queueId
     /// - `conversationId` (query, `set_conversation_id`): conversationId
     ///
-    /// Returns `m::EstimatedWaitTimePredictions`.
+    /// Returns [`EstimatedWaitTimePredictions`](crate::models::EstimatedWaitTimePredictions).
     pub fn get_routing_queue_estimatedwaittime(&self, queue_id: impl Into<String>) -> GetRoutingQueueEstimatedwaittime {
         GetRoutingQueueEstimatedwaittime {
             client: self.client.clone(),
@@ -1490,7 +1490,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `queueId` (path, required, positional): Queue ID
     ///
-    /// Returns `m::IdentityResolutionQueueConfig`.
+    /// Returns [`IdentityResolutionQueueConfig`](crate::models::IdentityResolutionQueueConfig).
     pub fn get_routing_queue_identityresolution(&self, queue_id: impl Into<String>) -> GetRoutingQueueIdentityresolution {
         GetRoutingQueueIdentityresolution {
             client: self.client.clone(),
@@ -1507,7 +1507,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::IdentityResolutionQueueConfig`.
+    /// Returns [`IdentityResolutionQueueConfig`](crate::models::IdentityResolutionQueueConfig).
     pub fn put_routing_queue_identityresolution(&self, queue_id: impl Into<String>) -> PutRoutingQueueIdentityresolution {
         PutRoutingQueueIdentityresolution {
             client: self.client.clone(),
@@ -1526,7 +1526,7 @@ impl RoutingApi {
     /// - `mediaType` (path, required, positional): mediaType
     /// - `labelId` (query, `set_label_id`): Unique id that represents the interaction label used with media type for EWT calculation
     ///
-    /// Returns `m::EstimatedWaitTimePredictions`.
+    /// Returns [`EstimatedWaitTimePredictions`](crate::models::EstimatedWaitTimePredictions).
     pub fn get_routing_queue_mediatype_estimatedwaittime(&self, queue_id: impl Into<String>, media_type: impl Into<String>) -> GetRoutingQueueMediatypeEstimatedwaittime {
         GetRoutingQueueMediatypeEstimatedwaittime {
             client: self.client.clone(),
@@ -1556,7 +1556,7 @@ impl RoutingApi {
     /// - `memberBy` (query, `set_member_by`): Filter by member type
     /// - `joined` (query, `set_joined`): Filter by joined status
     ///
-    /// Returns `m::QueueMemberEntityListing`.
+    /// Returns [`QueueMemberEntityListing`](crate::models::QueueMemberEntityListing).
     pub fn get_routing_queue_members(&self, queue_id: impl Into<String>) -> GetRoutingQueueMembers {
         GetRoutingQueueMembers {
             client: self.client.clone(),
@@ -1607,7 +1607,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`): Queue Members
     ///
-    /// Returns `m::QueueMemberEntityListing`.
+    /// Returns [`QueueMemberEntityListing`](crate::models::QueueMemberEntityListing).
     pub fn patch_routing_queue_members(&self, queue_id: impl Into<String>) -> PatchRoutingQueueMembers {
         PatchRoutingQueueMembers {
             client: self.client.clone(),
@@ -1675,7 +1675,7 @@ impl RoutingApi {
     /// - `routingStatus` (query, `set_routing_status`): Filter by routing status
     /// - `presence` (query, `set_presence`): Filter by presence
     ///
-    /// Returns `m::QueueMemberEntityListingV1`.
+    /// Returns [`QueueMemberEntityListingV1`](crate::models::QueueMemberEntityListingV1).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_routing_queue_users(&self, queue_id: impl Into<String>) -> GetRoutingQueueUsers {
         GetRoutingQueueUsers {
@@ -1729,7 +1729,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`): Queue Members
     ///
-    /// Returns `m::QueueMemberEntityListingV1`.
+    /// Returns [`QueueMemberEntityListingV1`](crate::models::QueueMemberEntityListingV1).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_routing_queue_users(&self, queue_id: impl Into<String>) -> PatchRoutingQueueUsers {
         PatchRoutingQueueUsers {
@@ -1794,7 +1794,7 @@ impl RoutingApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `name` (query, `set_name`): Wrapup code's name (trailing asterisks allowed)
     ///
-    /// Returns `m::WrapupCodeEntityListing`.
+    /// Returns [`WrapupCodeEntityListing`](crate::models::WrapupCodeEntityListing).
     pub fn get_routing_queue_wrapupcodes(&self, queue_id: impl Into<String>) -> GetRoutingQueueWrapupcodes {
         GetRoutingQueueWrapupcodes {
             client: self.client.clone(),
@@ -1814,7 +1814,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`): List of wrapup codes
     ///
-    /// Returns `Vec&lt;m::WrapupCode&gt;`.
+    /// Returns `Vec&lt;models::WrapupCode&gt;`.
     pub fn post_routing_queue_wrapupcodes(&self, queue_id: impl Into<String>) -> PostRoutingQueueWrapupcodes {
         PostRoutingQueueWrapupcodes {
             client: self.client.clone(),
@@ -1846,7 +1846,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/settings` (`getRoutingSettings`)
     ///
-    /// Returns `m::RoutingSettings`.
+    /// Returns [`RoutingSettings`](crate::models::RoutingSettings).
     pub fn get_routing_settings(&self) -> GetRoutingSettings {
         GetRoutingSettings {
             client: self.client.clone(),
@@ -1861,7 +1861,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organization Settings
     ///
-    /// Returns `m::RoutingSettings`.
+    /// Returns [`RoutingSettings`](crate::models::RoutingSettings).
     pub fn put_routing_settings(&self) -> PutRoutingSettings {
         PutRoutingSettings {
             client: self.client.clone(),
@@ -1886,7 +1886,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/settings/contactcenter` (`getRoutingSettingsContactcenter`)
     ///
-    /// Returns `m::ContactCenterSettings`.
+    /// Returns [`ContactCenterSettings`](crate::models::ContactCenterSettings).
     pub fn get_routing_settings_contactcenter(&self) -> GetRoutingSettingsContactcenter {
         GetRoutingSettingsContactcenter {
             client: self.client.clone(),
@@ -1914,7 +1914,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/settings/transcription` (`getRoutingSettingsTranscription`)
     ///
-    /// Returns `m::TranscriptionSettings`.
+    /// Returns [`TranscriptionSettings`](crate::models::TranscriptionSettings).
     pub fn get_routing_settings_transcription(&self) -> GetRoutingSettingsTranscription {
         GetRoutingSettingsTranscription {
             client: self.client.clone(),
@@ -1929,7 +1929,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organization Settings
     ///
-    /// Returns `m::TranscriptionSettings`.
+    /// Returns [`TranscriptionSettings`](crate::models::TranscriptionSettings).
     pub fn put_routing_settings_transcription(&self) -> PutRoutingSettingsTranscription {
         PutRoutingSettingsTranscription {
             client: self.client.clone(),
@@ -1945,7 +1945,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Organization Settings
     ///
-    /// Returns `m::TranscriptionSettings`.
+    /// Returns [`TranscriptionSettings`](crate::models::TranscriptionSettings).
     pub fn patch_routing_settings_transcription(&self) -> PatchRoutingSettingsTranscription {
         PatchRoutingSettingsTranscription {
             client: self.client.clone(),
@@ -1963,7 +1963,7 @@ impl RoutingApi {
     /// - `includeArchived` (query, `set_include_archived`): Include archived Default: `false`.
     /// - `id` (query, `set_id`): Expression ID(s) to filter. Repeat for multiple or use comma-separated list.
     ///
-    /// Returns `m::SkillExpressionEntityListing`.
+    /// Returns [`SkillExpressionEntityListing`](crate::models::SkillExpressionEntityListing).
     pub fn get_routing_skillexpressions(&self) -> GetRoutingSkillexpressions {
         GetRoutingSkillexpressions {
             client: self.client.clone(),
@@ -1999,7 +1999,7 @@ impl RoutingApi {
     /// - `format` (query, `set_format`): Response format: raw expression or normalized Default: `Raw`.
     /// - `includeArchived` (query, `set_include_archived`): Include archived Default: `false`.
     ///
-    /// Returns `m::SkillExpressionEntityListing`.
+    /// Returns [`SkillExpressionEntityListing`](crate::models::SkillExpressionEntityListing).
     pub fn get_routing_skillexpressions_queue_queue_id(&self, queue_id: impl Into<String>) -> GetRoutingSkillexpressionsQueueQueueId {
         GetRoutingSkillexpressionsQueueQueueId {
             client: self.client.clone(),
@@ -2017,7 +2017,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Skill expression data to validate
     ///
-    /// Returns `m::SkillExpressionValidationResult`.
+    /// Returns [`SkillExpressionValidationResult`](crate::models::SkillExpressionValidationResult).
     pub fn post_routing_skillexpressions_validate(&self) -> PostRoutingSkillexpressionsValidate {
         PostRoutingSkillexpressionsValidate {
             client: self.client.clone(),
@@ -2035,7 +2035,7 @@ impl RoutingApi {
     /// - `includeArchived` (query, `set_include_archived`): Include archived Default: `false`.
     /// - `format` (query, `set_format`): Response format: raw expression or normalized Default: `Raw`.
     ///
-    /// Returns `m::SkillExpression`.
+    /// Returns [`SkillExpression`](crate::models::SkillExpression).
     pub fn get_routing_skillexpression(&self, expression_id: impl Into<String>) -> GetRoutingSkillexpression {
         GetRoutingSkillexpression {
             client: self.client.clone(),
@@ -2072,7 +2072,7 @@ impl RoutingApi {
     /// - `after` (query, `set_after`): The cursor that points to the next item
     /// - `before` (query, `set_before`): The cursor that points to the previous item
     ///
-    /// Returns `m::SkillGroupEntityListing`.
+    /// Returns [`SkillGroupEntityListing`](crate::models::SkillGroupEntityListing).
     pub fn get_routing_skillgroups(&self) -> GetRoutingSkillgroups {
         GetRoutingSkillgroups {
             client: self.client.clone(),
@@ -2091,7 +2091,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Create skill group
     ///
-    /// Returns `m::SkillGroupWithMemberDivisions`.
+    /// Returns [`SkillGroupWithMemberDivisions`](crate::models::SkillGroupWithMemberDivisions).
     pub fn post_routing_skillgroups(&self) -> PostRoutingSkillgroups {
         PostRoutingSkillgroups {
             client: self.client.clone(),
@@ -2107,7 +2107,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `skillGroupId` (path, required, positional): Skill Group ID
     ///
-    /// Returns `m::SkillGroup`.
+    /// Returns [`SkillGroup`](crate::models::SkillGroup).
     pub fn get_routing_skillgroup(&self, skill_group_id: impl Into<String>) -> GetRoutingSkillgroup {
         GetRoutingSkillgroup {
             client: self.client.clone(),
@@ -2140,7 +2140,7 @@ impl RoutingApi {
     /// - `skillGroupId` (path, required, positional): Skill Group ID
     /// - `body` (body, required, `set_body`): Update skill groups
     ///
-    /// Returns `m::SkillGroup`.
+    /// Returns [`SkillGroup`](crate::models::SkillGroup).
     pub fn patch_routing_skillgroup(&self, skill_group_id: impl Into<String>) -> PatchRoutingSkillgroup {
         PatchRoutingSkillgroup {
             client: self.client.clone(),
@@ -2161,7 +2161,7 @@ impl RoutingApi {
     /// - `before` (query, `set_before`): The cursor that points to the previous item
     /// - `expand` (query, `set_expand`): Expand the name on each user
     ///
-    /// Returns `m::SkillGroupMemberEntityListing`.
+    /// Returns [`SkillGroupMemberEntityListing`](crate::models::SkillGroupMemberEntityListing).
     pub fn get_routing_skillgroup_members(&self, skill_group_id: impl Into<String>) -> GetRoutingSkillgroupMembers {
         GetRoutingSkillgroupMembers {
             client: self.client.clone(),
@@ -2182,7 +2182,7 @@ impl RoutingApi {
     /// - `skillGroupId` (path, required, positional): Skill Group ID
     /// - `expand` (query, `set_expand`): Expand the name on each user
     ///
-    /// Returns `m::SkillGroupMemberDivisionList`.
+    /// Returns [`SkillGroupMemberDivisionList`](crate::models::SkillGroupMemberDivisionList).
     pub fn get_routing_skillgroup_members_divisions(&self, skill_group_id: impl Into<String>) -> GetRoutingSkillgroupMembersDivisions {
         GetRoutingSkillgroupMembersDivisions {
             client: self.client.clone(),
@@ -2220,7 +2220,7 @@ impl RoutingApi {
     /// - `name` (query, `set_name`): Filter for results that start with this value
     /// - `id` (query, `set_id`): id
     ///
-    /// Returns `m::SkillEntityListing`.
+    /// Returns [`SkillEntityListing`](crate::models::SkillEntityListing).
     pub fn get_routing_skills(&self) -> GetRoutingSkills {
         GetRoutingSkills {
             client: self.client.clone(),
@@ -2239,7 +2239,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::RoutingSkill`.
+    /// Returns [`RoutingSkill`](crate::models::RoutingSkill).
     pub fn post_routing_skills(&self) -> PostRoutingSkills {
         PostRoutingSkills {
             client: self.client.clone(),
@@ -2255,7 +2255,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `skillId` (path, required, positional): Skill ID
     ///
-    /// Returns `m::RoutingSkill`.
+    /// Returns [`RoutingSkill`](crate::models::RoutingSkill).
     pub fn get_routing_skill(&self, skill_id: impl Into<String>) -> GetRoutingSkill {
         GetRoutingSkill {
             client: self.client.clone(),
@@ -2288,7 +2288,7 @@ impl RoutingApi {
     /// - `skillId` (path, required, positional): Skill ID
     /// - `body` (body, required, `set_body`): updateSkillDivisionRequest
     ///
-    /// Returns `m::RoutingSkill`.
+    /// Returns [`RoutingSkill`](crate::models::RoutingSkill).
     pub fn patch_routing_skill(&self, skill_id: impl Into<String>) -> PatchRoutingSkill {
         PatchRoutingSkill {
             client: self.client.clone(),
@@ -2306,7 +2306,7 @@ impl RoutingApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::SmsAddressEntityListing`.
+    /// Returns [`SmsAddressEntityListing`](crate::models::SmsAddressEntityListing).
     pub fn get_routing_sms_addresses(&self) -> GetRoutingSmsAddresses {
         GetRoutingSmsAddresses {
             client: self.client.clone(),
@@ -2323,7 +2323,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): SmsAddress
     ///
-    /// Returns `m::SmsAddress`.
+    /// Returns [`SmsAddress`](crate::models::SmsAddress).
     pub fn post_routing_sms_addresses(&self) -> PostRoutingSmsAddresses {
         PostRoutingSmsAddresses {
             client: self.client.clone(),
@@ -2339,7 +2339,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `addressId` (path, required, positional): Address ID
     ///
-    /// Returns `m::SmsAddress`.
+    /// Returns [`SmsAddress`](crate::models::SmsAddress).
     pub fn get_routing_sms_address(&self, address_id: impl Into<String>) -> GetRoutingSmsAddress {
         GetRoutingSmsAddress {
             client: self.client.clone(),
@@ -2379,7 +2379,7 @@ impl RoutingApi {
     /// - `pattern` (query, `set_pattern`): A pattern to match phone numbers. Valid characters are '*' and [0-9a-zA-Z]. The '*' character will match any single digit.
     /// - `addressRequirement` (query, `set_address_requirement`): This indicates whether the phone number requires to have an Address registered.
     ///
-    /// Returns `m::SMSAvailablePhoneNumberEntityListing`.
+    /// Returns [`SMSAvailablePhoneNumberEntityListing`](crate::models::SMSAvailablePhoneNumberEntityListing).
     pub fn get_routing_sms_availablephonenumbers(&self) -> GetRoutingSmsAvailablephonenumbers {
         GetRoutingSmsAvailablephonenumbers {
             client: self.client.clone(),
@@ -2401,7 +2401,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `addressId` (path, required, positional): Address ID
     ///
-    /// Returns `m::SmsIdentityResolutionConfig`.
+    /// Returns [`SmsIdentityResolutionConfig`](crate::models::SmsIdentityResolutionConfig).
     pub fn get_routing_sms_identityresolution_phonenumber(&self, address_id: impl Into<String>) -> GetRoutingSmsIdentityresolutionPhonenumber {
         GetRoutingSmsIdentityresolutionPhonenumber {
             client: self.client.clone(),
@@ -2418,7 +2418,7 @@ impl RoutingApi {
     /// - `addressId` (path, required, positional): Address ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::SmsIdentityResolutionConfig`.
+    /// Returns [`SmsIdentityResolutionConfig`](crate::models::SmsIdentityResolutionConfig).
     pub fn put_routing_sms_identityresolution_phonenumber(&self, address_id: impl Into<String>) -> PutRoutingSmsIdentityresolutionPhonenumber {
         PutRoutingSmsIdentityresolutionPhonenumber {
             client: self.client.clone(),
@@ -2448,7 +2448,7 @@ impl RoutingApi {
     /// - `supportedContent.id` (query, `set_supported_content_id`): Filter based on the supported content ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::SmsPhoneNumberEntityListing`.
+    /// Returns [`SmsPhoneNumberEntityListing`](crate::models::SmsPhoneNumberEntityListing).
     pub fn get_routing_sms_phonenumbers(&self) -> GetRoutingSmsPhonenumbers {
         GetRoutingSmsPhonenumbers {
             client: self.client.clone(),
@@ -2477,7 +2477,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): SmsPhoneNumber
     ///
-    /// Returns `m::SmsPhoneNumber`.
+    /// Returns [`SmsPhoneNumber`](crate::models::SmsPhoneNumber).
     pub fn post_routing_sms_phonenumbers(&self) -> PostRoutingSmsPhonenumbers {
         PostRoutingSmsPhonenumbers {
             client: self.client.clone(),
@@ -2495,7 +2495,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): SmsPhoneNumber
     ///
-    /// Returns `m::SmsPhoneNumber`.
+    /// Returns [`SmsPhoneNumber`](crate::models::SmsPhoneNumber).
     pub fn post_routing_sms_phonenumbers_alphanumeric(&self) -> PostRoutingSmsPhonenumbersAlphanumeric {
         PostRoutingSmsPhonenumbersAlphanumeric {
             client: self.client.clone(),
@@ -2511,7 +2511,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): SmsPhoneNumber
     ///
-    /// Returns `m::SmsPhoneNumber`.
+    /// Returns [`SmsPhoneNumber`](crate::models::SmsPhoneNumber).
     pub fn post_routing_sms_phonenumbers_import(&self) -> PostRoutingSmsPhonenumbersImport {
         PostRoutingSmsPhonenumbersImport {
             client: self.client.clone(),
@@ -2530,7 +2530,7 @@ impl RoutingApi {
     /// - `phoneNumberId` (path, required, positional): phone number
     /// - `expand` (query, `set_expand`): Expand response with additional information
     ///
-    /// Returns `m::SmsPhoneNumber`.
+    /// Returns [`SmsPhoneNumber`](crate::models::SmsPhoneNumber).
     pub fn get_routing_sms_phonenumber(&self, phone_number_id: impl Into<String>) -> GetRoutingSmsPhonenumber {
         GetRoutingSmsPhonenumber {
             client: self.client.clone(),
@@ -2566,7 +2566,7 @@ impl RoutingApi {
     /// - `phoneNumberId` (path, required, positional): phone number
     /// - `body` (body, required, `set_body`): SmsPhoneNumberPatchRequest
     ///
-    /// Returns `m::SmsPhoneNumber`.
+    /// Returns [`SmsPhoneNumber`](crate::models::SmsPhoneNumber).
     pub fn patch_routing_sms_phonenumber(&self, phone_number_id: impl Into<String>) -> PatchRoutingSmsPhonenumber {
         PatchRoutingSmsPhonenumber {
             client: self.client.clone(),
@@ -2583,7 +2583,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::AgentDirectRoutingBackupSettings`.
+    /// Returns [`AgentDirectRoutingBackupSettings`](crate::models::AgentDirectRoutingBackupSettings).
     pub fn get_routing_user_directroutingbackup_settings(&self, user_id: impl Into<String>) -> GetRoutingUserDirectroutingbackupSettings {
         GetRoutingUserDirectroutingbackupSettings {
             client: self.client.clone(),
@@ -2600,7 +2600,7 @@ impl RoutingApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): directRoutingBackup
     ///
-    /// Returns `m::AgentDirectRoutingBackupSettings`.
+    /// Returns [`AgentDirectRoutingBackupSettings`](crate::models::AgentDirectRoutingBackupSettings).
     pub fn put_routing_user_directroutingbackup_settings(&self, user_id: impl Into<String>) -> PutRoutingUserDirectroutingbackupSettings {
         PutRoutingUserDirectroutingbackupSettings {
             client: self.client.clone(),
@@ -2633,7 +2633,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::AgentMaxUtilizationResponse`.
+    /// Returns [`AgentMaxUtilizationResponse`](crate::models::AgentMaxUtilizationResponse).
     pub fn get_routing_user_utilization(&self, user_id: impl Into<String>) -> GetRoutingUserUtilization {
         GetRoutingUserUtilization {
             client: self.client.clone(),
@@ -2650,7 +2650,7 @@ impl RoutingApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): utilization
     ///
-    /// Returns `m::AgentMaxUtilizationResponse`.
+    /// Returns [`AgentMaxUtilizationResponse`](crate::models::AgentMaxUtilizationResponse).
     pub fn put_routing_user_utilization(&self, user_id: impl Into<String>) -> PutRoutingUserUtilization {
         PutRoutingUserUtilization {
             client: self.client.clone(),
@@ -2680,7 +2680,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/utilization` (`getRoutingUtilization`)
     ///
-    /// Returns `m::UtilizationResponse`.
+    /// Returns [`UtilizationResponse`](crate::models::UtilizationResponse).
     pub fn get_routing_utilization(&self) -> GetRoutingUtilization {
         GetRoutingUtilization {
             client: self.client.clone(),
@@ -2695,7 +2695,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): utilization
     ///
-    /// Returns `m::UtilizationResponse`.
+    /// Returns [`UtilizationResponse`](crate::models::UtilizationResponse).
     pub fn put_routing_utilization(&self) -> PutRoutingUtilization {
         PutRoutingUtilization {
             client: self.client.clone(),
@@ -2726,7 +2726,7 @@ impl RoutingApi {
     /// - `sortOrder` (query, `set_sort_order`): Sort order by name Default: `ascending`.
     /// - `name` (query, `set_name`): Utilization label's name (Wildcard is supported, e.g., 'label1*', '*label*'
     ///
-    /// Returns `m::UtilizationLabelEntityListing`.
+    /// Returns [`UtilizationLabelEntityListing`](crate::models::UtilizationLabelEntityListing).
     pub fn get_routing_utilization_labels(&self) -> GetRoutingUtilizationLabels {
         GetRoutingUtilizationLabels {
             client: self.client.clone(),
@@ -2745,7 +2745,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): UtilizationLabel
     ///
-    /// Returns `m::UtilizationLabel`.
+    /// Returns [`UtilizationLabel`](crate::models::UtilizationLabel).
     pub fn post_routing_utilization_labels(&self) -> PostRoutingUtilizationLabels {
         PostRoutingUtilizationLabels {
             client: self.client.clone(),
@@ -2761,7 +2761,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `labelId` (path, required, positional): Utilization Label ID
     ///
-    /// Returns `m::UtilizationLabel`.
+    /// Returns [`UtilizationLabel`](crate::models::UtilizationLabel).
     pub fn get_routing_utilization_label(&self, label_id: impl Into<String>) -> GetRoutingUtilizationLabel {
         GetRoutingUtilizationLabel {
             client: self.client.clone(),
@@ -2778,7 +2778,7 @@ impl RoutingApi {
     /// - `labelId` (path, required, positional): Utilization Label ID
     /// - `body` (body, required, `set_body`): UtilizationLabel
     ///
-    /// Returns `m::UtilizationLabel`.
+    /// Returns [`UtilizationLabel`](crate::models::UtilizationLabel).
     pub fn put_routing_utilization_label(&self, label_id: impl Into<String>) -> PutRoutingUtilizationLabel {
         PutRoutingUtilizationLabel {
             client: self.client.clone(),
@@ -2835,7 +2835,7 @@ impl RoutingApi {
     /// - `id` (query, `set_id`): Filter by wrapup code ID(s)
     /// - `divisionId` (query, `set_division_id`): Filter by division ID(s)
     ///
-    /// Returns `m::WrapupCodeEntityListing`.
+    /// Returns [`WrapupCodeEntityListing`](crate::models::WrapupCodeEntityListing).
     pub fn get_routing_wrapupcodes(&self) -> GetRoutingWrapupcodes {
         GetRoutingWrapupcodes {
             client: self.client.clone(),
@@ -2857,7 +2857,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): WrapupCode
     ///
-    /// Returns `m::WrapupCode`.
+    /// Returns [`WrapupCode`](crate::models::WrapupCode).
     pub fn post_routing_wrapupcodes(&self) -> PostRoutingWrapupcodes {
         PostRoutingWrapupcodes {
             client: self.client.clone(),
@@ -2880,7 +2880,7 @@ impl RoutingApi {
     /// - `divisionId` (query, `set_division_id`): Division ID(s)
     /// - `includeState` (query, `set_include_state`): Wrapup code state(s) to include
     ///
-    /// Returns `m::WrapupCodeEntityListing`.
+    /// Returns [`WrapupCodeEntityListing`](crate::models::WrapupCodeEntityListing).
     pub fn get_routing_wrapupcodes_divisionviews(&self) -> GetRoutingWrapupcodesDivisionviews {
         GetRoutingWrapupcodesDivisionviews {
             client: self.client.clone(),
@@ -2901,7 +2901,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `codeId` (path, required, positional): Wrapup Code ID
     ///
-    /// Returns `m::WrapupCode`.
+    /// Returns [`WrapupCode`](crate::models::WrapupCode).
     pub fn get_routing_wrapupcodes_divisionview(&self, code_id: impl Into<String>) -> GetRoutingWrapupcodesDivisionview {
         GetRoutingWrapupcodesDivisionview {
             client: self.client.clone(),
@@ -2917,7 +2917,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `codeId` (path, required, positional): Wrapup Code ID
     ///
-    /// Returns `m::WrapupCode`.
+    /// Returns [`WrapupCode`](crate::models::WrapupCode).
     pub fn get_routing_wrapupcode(&self, code_id: impl Into<String>) -> GetRoutingWrapupcode {
         GetRoutingWrapupcode {
             client: self.client.clone(),
@@ -2934,7 +2934,7 @@ impl RoutingApi {
     /// - `codeId` (path, required, positional): Wrapup Code ID
     /// - `body` (body, required, `set_body`): WrapupCode
     ///
-    /// Returns `m::WrapupCode`.
+    /// Returns [`WrapupCode`](crate::models::WrapupCode).
     pub fn put_routing_wrapupcode(&self, code_id: impl Into<String>) -> PutRoutingWrapupcode {
         PutRoutingWrapupcode {
             client: self.client.clone(),
@@ -2971,7 +2971,7 @@ impl RoutingApi {
     /// - `joined` (query, `set_joined`): Is joined to the queue Default: `true`.
     /// - `divisionId` (query, `set_division_id`): Division ID(s)
     ///
-    /// Returns `m::UserQueueEntityListing`.
+    /// Returns [`UserQueueEntityListing`](crate::models::UserQueueEntityListing).
     pub fn get_user_queues(&self, user_id: impl Into<String>) -> GetUserQueues {
         GetUserQueues {
             client: self.client.clone(),
@@ -2995,7 +2995,7 @@ impl RoutingApi {
     /// - `body` (body, required, `set_body`): User Queues
     /// - `divisionId` (query, `set_division_id`): Division ID(s)
     ///
-    /// Returns `m::UserQueueEntityListing`.
+    /// Returns [`UserQueueEntityListing`](crate::models::UserQueueEntityListing).
     pub fn patch_user_queues(&self, user_id: impl Into<String>) -> PatchUserQueues {
         PatchUserQueues {
             client: self.client.clone(),
@@ -3015,7 +3015,7 @@ impl RoutingApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Queue Member
     ///
-    /// Returns `m::UserQueue`.
+    /// Returns [`UserQueue`](crate::models::UserQueue).
     pub fn patch_user_queue(&self, queue_id: impl Into<String>, user_id: impl Into<String>) -> PatchUserQueue {
         PatchUserQueue {
             client: self.client.clone(),
@@ -3036,7 +3036,7 @@ impl RoutingApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ASC`.
     ///
-    /// Returns `m::UserLanguageEntityListing`.
+    /// Returns [`UserLanguageEntityListing`](crate::models::UserLanguageEntityListing).
     pub fn get_user_routinglanguages(&self, user_id: impl Into<String>) -> GetUserRoutinglanguages {
         GetUserRoutinglanguages {
             client: self.client.clone(),
@@ -3056,7 +3056,7 @@ impl RoutingApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Language
     ///
-    /// Returns `m::UserRoutingLanguage`.
+    /// Returns [`UserRoutingLanguage`](crate::models::UserRoutingLanguage).
     pub fn post_user_routinglanguages(&self, user_id: impl Into<String>) -> PostUserRoutinglanguages {
         PostUserRoutinglanguages {
             client: self.client.clone(),
@@ -3074,7 +3074,7 @@ impl RoutingApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Language
     ///
-    /// Returns `m::UserLanguageEntityListing`.
+    /// Returns [`UserLanguageEntityListing`](crate::models::UserLanguageEntityListing).
     pub fn patch_user_routinglanguages_bulk(&self, user_id: impl Into<String>) -> PatchUserRoutinglanguagesBulk {
         PatchUserRoutinglanguagesBulk {
             client: self.client.clone(),
@@ -3111,7 +3111,7 @@ impl RoutingApi {
     /// - `languageId` (path, required, positional): languageId
     /// - `body` (body, required, `set_body`): Language
     ///
-    /// Returns `m::UserRoutingLanguage`.
+    /// Returns [`UserRoutingLanguage`](crate::models::UserRoutingLanguage).
     pub fn patch_user_routinglanguage(&self, user_id: impl Into<String>, language_id: impl Into<String>) -> PatchUserRoutinglanguage {
         PatchUserRoutinglanguage {
             client: self.client.clone(),
@@ -3132,7 +3132,7 @@ impl RoutingApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ASC`.
     ///
-    /// Returns `m::UserSkillEntityListing`.
+    /// Returns [`UserSkillEntityListing`](crate::models::UserSkillEntityListing).
     pub fn get_user_routingskills(&self, user_id: impl Into<String>) -> GetUserRoutingskills {
         GetUserRoutingskills {
             client: self.client.clone(),
@@ -3152,7 +3152,7 @@ impl RoutingApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::UserRoutingSkill`.
+    /// Returns [`UserRoutingSkill`](crate::models::UserRoutingSkill).
     pub fn post_user_routingskills(&self, user_id: impl Into<String>) -> PostUserRoutingskills {
         PostUserRoutingskills {
             client: self.client.clone(),
@@ -3170,7 +3170,7 @@ impl RoutingApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::UserSkillEntityListing`.
+    /// Returns [`UserSkillEntityListing`](crate::models::UserSkillEntityListing).
     pub fn put_user_routingskills_bulk(&self, user_id: impl Into<String>) -> PutUserRoutingskillsBulk {
         PutUserRoutingskillsBulk {
             client: self.client.clone(),
@@ -3188,7 +3188,7 @@ impl RoutingApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::UserSkillEntityListing`.
+    /// Returns [`UserSkillEntityListing`](crate::models::UserSkillEntityListing).
     pub fn patch_user_routingskills_bulk(&self, user_id: impl Into<String>) -> PatchUserRoutingskillsBulk {
         PatchUserRoutingskillsBulk {
             client: self.client.clone(),
@@ -3207,7 +3207,7 @@ impl RoutingApi {
     /// - `skillId` (path, required, positional): skillId
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::UserRoutingSkill`.
+    /// Returns [`UserRoutingSkill`](crate::models::UserRoutingSkill).
     pub fn put_user_routingskill(&self, user_id: impl Into<String>, skill_id: impl Into<String>) -> PutUserRoutingskill {
         PutUserRoutingskill {
             client: self.client.clone(),
@@ -3246,7 +3246,7 @@ impl RoutingApi {
     /// - `after` (query, `set_after`): The cursor that points to the next page
     /// - `before` (query, `set_before`): The cursor that points to the previous page
     ///
-    /// Returns `m::UserSkillGroupEntityListing`.
+    /// Returns [`UserSkillGroupEntityListing`](crate::models::UserSkillGroupEntityListing).
     pub fn get_user_skillgroups(&self, user_id: impl Into<String>) -> GetUserSkillgroups {
         GetUserSkillgroups {
             client: self.client.clone(),

@@ -42,7 +42,7 @@ impl SCIMApi {
     /// - `excludedAttributes` (query, `set_excluded_attributes`): Indicates which attributes to exclude. Returns the default attributes minus "excludedAttributes". Always returns "id", "active", and "meta" attributes. Use "excludedAttributes" to avoid expensive secondary calls for the default attributes.
     /// - `filter` (query, `set_filter`): Filters results. If nothing is specified, returns all groups. Examples of valid values: "id eq 5f4bc742-a019-4e38-8e2a-d39d5bc0b0f3", "displayname eq Sales".
     ///
-    /// Returns `m::ScimGroupListResponse`.
+    /// Returns [`ScimGroupListResponse`](crate::models::ScimGroupListResponse).
     pub fn get_scim_groups(&self) -> GetScimGroups {
         GetScimGroups {
             client: self.client.clone(),
@@ -65,7 +65,7 @@ impl SCIMApi {
     /// - `excludedAttributes` (query, `set_excluded_attributes`): Indicates which attributes to exclude. Returns the default attributes minus "excludedAttributes". Always returns "id", "active", and "meta" attributes. Use "excludedAttributes" to avoid expensive secondary calls for the default attributes.
     /// - `If-None-Match` (header, `set_if_none_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/groups/{groupId}. Example: "42". If the ETag is different from the version on the server, returns the current configuration of the resource. If the ETag is current, returns 304 Not Modified.
     ///
-    /// Returns `m::ScimV2Group`.
+    /// Returns [`ScimV2Group`](crate::models::ScimV2Group).
     pub fn get_scim_group(&self, group_id: impl Into<String>) -> GetScimGroup {
         GetScimGroup {
             client: self.client.clone(),
@@ -86,7 +86,7 @@ impl SCIMApi {
     /// - `body` (body, required, `set_body`): The information used to replace a group.
     /// - `If-Match` (header, `set_if_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/groups/{groupId}. Example: "42". If the ETag is different from the version on the server, returns 400 with a "scimType" of "invalidVers".
     ///
-    /// Returns `m::ScimV2Group`.
+    /// Returns [`ScimV2Group`](crate::models::ScimV2Group).
     pub fn put_scim_group(&self, group_id: impl Into<String>) -> PutScimGroup {
         PutScimGroup {
             client: self.client.clone(),
@@ -106,7 +106,7 @@ impl SCIMApi {
     /// - `body` (body, required, `set_body`): The information used to modify a group.
     /// - `If-Match` (header, `set_if_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/groups/{groupId}. Example: "42". If the ETag is different from the version on the server, returns 400 with a "scimType" of "invalidVers".
     ///
-    /// Returns `m::ScimV2Group`.
+    /// Returns [`ScimV2Group`](crate::models::ScimV2Group).
     pub fn patch_scim_group(&self, group_id: impl Into<String>) -> PatchScimGroup {
         PatchScimGroup {
             client: self.client.clone(),
@@ -121,7 +121,7 @@ impl SCIMApi {
     ///
     /// `GET /api/v2/scim/resourcetypes` (`getScimResourcetypes`)
     ///
-    /// Returns `m::ScimConfigResourceTypesListResponse`.
+    /// Returns [`ScimConfigResourceTypesListResponse`](crate::models::ScimConfigResourceTypesListResponse).
     pub fn get_scim_resourcetypes(&self) -> GetScimResourcetypes {
         GetScimResourcetypes {
             client: self.client.clone(),
@@ -136,7 +136,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `resourceType` (path, required, positional): The type of resource. Returned with GET /api/v2/scim/resourcetypes.
     ///
-    /// Returns `m::ScimConfigResourceType`.
+    /// Returns [`ScimConfigResourceType`](crate::models::ScimConfigResourceType).
     pub fn get_scim_resourcetype(&self, resource_type: impl Into<String>) -> GetScimResourcetype {
         GetScimResourcetype {
             client: self.client.clone(),
@@ -152,7 +152,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `filter` (query, `set_filter`): Filtered results are invalid and return 403 Unauthorized.
     ///
-    /// Returns `m::ScimV2SchemaListResponse`.
+    /// Returns [`ScimV2SchemaListResponse`](crate::models::ScimV2SchemaListResponse).
     pub fn get_scim_schemas(&self) -> GetScimSchemas {
         GetScimSchemas {
             client: self.client.clone(),
@@ -168,7 +168,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): The ID of a schema. Returned with GET /api/v2/scim/schemas.
     ///
-    /// Returns `m::ScimV2SchemaDefinition`.
+    /// Returns [`ScimV2SchemaDefinition`](crate::models::ScimV2SchemaDefinition).
     pub fn get_scim_schema(&self, schema_id: impl Into<String>) -> GetScimSchema {
         GetScimSchema {
             client: self.client.clone(),
@@ -184,7 +184,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `If-None-Match` (header, `set_if_none_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/serviceproviderconfig. Example: "42". If the ETag is different from the version on the server, returns the current configuration of the resource. If the ETag is current, returns 304 Not Modified.
     ///
-    /// Returns `m::ScimServiceProviderConfig`.
+    /// Returns [`ScimServiceProviderConfig`](crate::models::ScimServiceProviderConfig).
     pub fn get_scim_serviceproviderconfig(&self) -> GetScimServiceproviderconfig {
         GetScimServiceproviderconfig {
             client: self.client.clone(),
@@ -206,7 +206,7 @@ impl SCIMApi {
     /// - `excludedAttributes` (query, `set_excluded_attributes`): Indicates which attributes to exclude. Returns the default attributes minus "excludedAttributes". Always returns the "id", "userName", "active", and "meta" attributes. Use "excludedAttributes" to avoid expensive secondary calls for the default attributes.
     /// - `filter` (query, `set_filter`): Filters results. If nothing is specified, returns all active users. Examples of valid values: "id eq 857449b0-d9e7-4cd0-acbf-a6adfb9ef1e9", "userName eq search@sample.org", "manager eq 16e10e2f-1136-43fe-bb84-eac073168a49", "email eq search@sample.org", "division eq divisionName", "externalId eq 167844", "active eq false", "employeeNumber eq 9876543210".
     ///
-    /// Returns `m::ScimUserListResponse`.
+    /// Returns [`ScimUserListResponse`](crate::models::ScimUserListResponse).
     pub fn get_scim_users(&self) -> GetScimUsers {
         GetScimUsers {
             client: self.client.clone(),
@@ -226,7 +226,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The information used to create a user.
     ///
-    /// Returns `m::ScimV2User`.
+    /// Returns [`ScimV2User`](crate::models::ScimV2User).
     pub fn post_scim_users(&self) -> PostScimUsers {
         PostScimUsers {
             client: self.client.clone(),
@@ -245,7 +245,7 @@ impl SCIMApi {
     /// - `excludedAttributes` (query, `set_excluded_attributes`): Indicates which attributes to exclude. Returns the default attributes minus "excludedAttributes". Always returns the "id", "userName", "active", and "meta" attributes. Use "excludedAttributes" to avoid expensive secondary calls for the default attributes.
     /// - `If-None-Match` (header, `set_if_none_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/users/{userId}. Example: "42". If the ETag is different from the version on the server, returns the current configuration of the resource. If the ETag is current, returns 304 Not Modified.
     ///
-    /// Returns `m::ScimV2User`.
+    /// Returns [`ScimV2User`](crate::models::ScimV2User).
     pub fn get_scim_user(&self, user_id: impl Into<String>) -> GetScimUser {
         GetScimUser {
             client: self.client.clone(),
@@ -266,7 +266,7 @@ impl SCIMApi {
     /// - `body` (body, required, `set_body`): The information used to replace a user.
     /// - `If-Match` (header, `set_if_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/users/{userId}. Example: "42". If the ETag is different from the version on the server, returns 400 with a "scimType" of "invalidVers".
     ///
-    /// Returns `m::ScimV2User`.
+    /// Returns [`ScimV2User`](crate::models::ScimV2User).
     pub fn put_scim_user(&self, user_id: impl Into<String>) -> PutScimUser {
         PutScimUser {
             client: self.client.clone(),
@@ -304,7 +304,7 @@ impl SCIMApi {
     /// - `body` (body, required, `set_body`): The information used to modify a user.
     /// - `If-Match` (header, `set_if_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/users/{userId}. Example: "42". If the ETag is different from the version on the server, returns 400 with a "scimType" of "invalidVers".
     ///
-    /// Returns `m::ScimV2User`.
+    /// Returns [`ScimV2User`](crate::models::ScimV2User).
     pub fn patch_scim_user(&self, user_id: impl Into<String>) -> PatchScimUser {
         PatchScimUser {
             client: self.client.clone(),
@@ -326,7 +326,7 @@ impl SCIMApi {
     /// - `attributes` (query, `set_attributes`): Indicates which attributes to include. Returns these attributes and the "id", "active", and "meta" attributes. Use "attributes" to avoid expensive secondary calls for the default attributes.
     /// - `excludedAttributes` (query, `set_excluded_attributes`): Indicates which attributes to exclude. Returns the default attributes minus "excludedAttributes". Always returns "id", "active", and "meta" attributes. Use "excludedAttributes" to avoid expensive secondary calls for the default attributes.
     ///
-    /// Returns `m::ScimGroupListResponse`.
+    /// Returns [`ScimGroupListResponse`](crate::models::ScimGroupListResponse).
     pub fn get_scim_v2_groups(&self) -> GetScimV2Groups {
         GetScimV2Groups {
             client: self.client.clone(),
@@ -349,7 +349,7 @@ impl SCIMApi {
     /// - `excludedAttributes` (query, `set_excluded_attributes`): Indicates which attributes to exclude. Returns the default attributes minus "excludedAttributes". Always returns "id", "active", and "meta" attributes. Use "excludedAttributes" to avoid expensive secondary calls for the default attributes.
     /// - `If-None-Match` (header, `set_if_none_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/v2/groups/{groupId}. Example: "42". If the ETag is different from the version on the server, returns the current configuration of the resource. If the ETag is current, returns 304 Not Modified.
     ///
-    /// Returns `m::ScimV2Group`.
+    /// Returns [`ScimV2Group`](crate::models::ScimV2Group).
     pub fn get_scim_v2_group(&self, group_id: impl Into<String>) -> GetScimV2Group {
         GetScimV2Group {
             client: self.client.clone(),
@@ -370,7 +370,7 @@ impl SCIMApi {
     /// - `body` (body, required, `set_body`): The information used to replace a group.
     /// - `If-Match` (header, `set_if_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/v2/groups/{groupId}. Example: "42". If the ETag is different from the version on the server, returns 400 with a "scimType" of "invalidVers".
     ///
-    /// Returns `m::ScimV2Group`.
+    /// Returns [`ScimV2Group`](crate::models::ScimV2Group).
     pub fn put_scim_v2_group(&self, group_id: impl Into<String>) -> PutScimV2Group {
         PutScimV2Group {
             client: self.client.clone(),
@@ -390,7 +390,7 @@ impl SCIMApi {
     /// - `body` (body, required, `set_body`): The information used to modify a group.
     /// - `If-Match` (header, `set_if_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/v2/groups/{groupId}. Example: "42". If the ETag is different from the version on the server, returns 400 with a "scimType" of "invalidVers".
     ///
-    /// Returns `m::ScimV2Group`.
+    /// Returns [`ScimV2Group`](crate::models::ScimV2Group).
     pub fn patch_scim_v2_group(&self, group_id: impl Into<String>) -> PatchScimV2Group {
         PatchScimV2Group {
             client: self.client.clone(),
@@ -405,7 +405,7 @@ impl SCIMApi {
     ///
     /// `GET /api/v2/scim/v2/resourcetypes` (`getScimV2Resourcetypes`)
     ///
-    /// Returns `m::ScimConfigResourceTypesListResponse`.
+    /// Returns [`ScimConfigResourceTypesListResponse`](crate::models::ScimConfigResourceTypesListResponse).
     pub fn get_scim_v2_resourcetypes(&self) -> GetScimV2Resourcetypes {
         GetScimV2Resourcetypes {
             client: self.client.clone(),
@@ -420,7 +420,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `resourceType` (path, required, positional): The type of resource. Returned with GET /api/v2/scim/v2/resourcetypes.
     ///
-    /// Returns `m::ScimConfigResourceType`.
+    /// Returns [`ScimConfigResourceType`](crate::models::ScimConfigResourceType).
     pub fn get_scim_v2_resourcetype(&self, resource_type: impl Into<String>) -> GetScimV2Resourcetype {
         GetScimV2Resourcetype {
             client: self.client.clone(),
@@ -436,7 +436,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `filter` (query, `set_filter`): Filtered results are invalid and return 403 Unauthorized.
     ///
-    /// Returns `m::ScimV2SchemaListResponse`.
+    /// Returns [`ScimV2SchemaListResponse`](crate::models::ScimV2SchemaListResponse).
     pub fn get_scim_v2_schemas(&self) -> GetScimV2Schemas {
         GetScimV2Schemas {
             client: self.client.clone(),
@@ -452,7 +452,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): The ID of a schema. Returned with GET /api/v2/scim/v2/schemas.
     ///
-    /// Returns `m::ScimV2SchemaDefinition`.
+    /// Returns [`ScimV2SchemaDefinition`](crate::models::ScimV2SchemaDefinition).
     pub fn get_scim_v2_schema(&self, schema_id: impl Into<String>) -> GetScimV2Schema {
         GetScimV2Schema {
             client: self.client.clone(),
@@ -468,7 +468,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `If-None-Match` (header, `set_if_none_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/v2/serviceproviderconfig. Example: "42". If the ETag is different from the version on the server, returns the current configuration of the resource. If the ETag is current, returns 304 Not Modified.
     ///
-    /// Returns `m::ScimServiceProviderConfig`.
+    /// Returns [`ScimServiceProviderConfig`](crate::models::ScimServiceProviderConfig).
     pub fn get_scim_v2_serviceproviderconfig(&self) -> GetScimV2Serviceproviderconfig {
         GetScimV2Serviceproviderconfig {
             client: self.client.clone(),
@@ -490,7 +490,7 @@ impl SCIMApi {
     /// - `excludedAttributes` (query, `set_excluded_attributes`): Indicates which attributes to exclude. Returns the default attributes minus "excludedAttributes". Always returns the "id", "userName", "active", and "meta" attributes. Use "excludedAttributes" to avoid expensive secondary calls for the default attributes.
     /// - `filter` (query, `set_filter`): Filters results. If nothing is specified, returns all active users. Examples of valid values: "id eq 857449b0-d9e7-4cd0-acbf-a6adfb9ef1e9", "userName eq search@sample.org", "manager eq 16e10e2f-1136-43fe-bb84-eac073168a49", "email eq search@sample.org", "division eq divisionName", "externalId eq 167844", "active eq false", "employeeNumber eq 9876543210".
     ///
-    /// Returns `m::ScimUserListResponse`.
+    /// Returns [`ScimUserListResponse`](crate::models::ScimUserListResponse).
     pub fn get_scim_v2_users(&self) -> GetScimV2Users {
         GetScimV2Users {
             client: self.client.clone(),
@@ -510,7 +510,7 @@ impl SCIMApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The information used to create a user.
     ///
-    /// Returns `m::ScimV2User`.
+    /// Returns [`ScimV2User`](crate::models::ScimV2User).
     pub fn post_scim_v2_users(&self) -> PostScimV2Users {
         PostScimV2Users {
             client: self.client.clone(),
@@ -529,7 +529,7 @@ impl SCIMApi {
     /// - `excludedAttributes` (query, `set_excluded_attributes`): Indicates which attributes to exclude. Returns the default attributes minus "excludedAttributes". Always returns the "id", "userName", "active", and "meta" attributes. Use "excludedAttributes" to avoid expensive secondary calls for the default attributes.
     /// - `If-None-Match` (header, `set_if_none_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/v2/users/{userId}. Example: "42". If the ETag is different from the version on the server, returns the current configuration of the resource. If the ETag is current, returns 304 Not Modified.
     ///
-    /// Returns `m::ScimV2User`.
+    /// Returns [`ScimV2User`](crate::models::ScimV2User).
     pub fn get_scim_v2_user(&self, user_id: impl Into<String>) -> GetScimV2User {
         GetScimV2User {
             client: self.client.clone(),
@@ -550,7 +550,7 @@ impl SCIMApi {
     /// - `body` (body, required, `set_body`): The information used to replace a user.
     /// - `If-Match` (header, `set_if_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/v2/users/{userId}. Example: "42". If the ETag is different from the version on the server, returns 400 with a "scimType" of "invalidVers".
     ///
-    /// Returns `m::ScimV2User`.
+    /// Returns [`ScimV2User`](crate::models::ScimV2User).
     pub fn put_scim_v2_user(&self, user_id: impl Into<String>) -> PutScimV2User {
         PutScimV2User {
             client: self.client.clone(),
@@ -588,7 +588,7 @@ impl SCIMApi {
     /// - `body` (body, required, `set_body`): The information used to modify a user.
     /// - `If-Match` (header, `set_if_match`): The ETag of a resource in double quotes. Returned as header and meta.version with initial call to GET /api/v2/scim/v2/users/{userId}. Example: "42". If the ETag is different from the version on the server, returns 400 with a "scimType" of "invalidVers".
     ///
-    /// Returns `m::ScimV2User`.
+    /// Returns [`ScimV2User`](crate::models::ScimV2User).
     pub fn patch_scim_v2_user(&self, user_id: impl Into<String>) -> PatchScimV2User {
         PatchScimV2User {
             client: self.client.clone(),

@@ -39,7 +39,7 @@ impl ScreenMonitoringApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `participantId` (path, required, positional): Participant ID
     ///
-    /// Returns `m::StartScreenMonitorResponseBody`.
+    /// Returns [`StartScreenMonitorResponseBody`](crate::models::StartScreenMonitorResponseBody).
     pub fn post_conversation_participant_screenmonitors_sessions(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> PostConversationParticipantScreenmonitorsSessions {
         PostConversationParticipantScreenmonitorsSessions {
             client: self.client.clone(),
@@ -58,7 +58,7 @@ impl ScreenMonitoringApi {
     /// - `participantId` (path, required, positional): Participant ID
     /// - `screenMonitoringId` (path, required, positional): Screen Monitoring ID
     ///
-    /// Returns `m::ScreenMonitoringSession`.
+    /// Returns [`ScreenMonitoringSession`](crate::models::ScreenMonitoringSession).
     pub fn get_conversation_participant_screenmonitors_session(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>, screen_monitoring_id: impl Into<String>) -> GetConversationParticipantScreenmonitorsSession {
         GetConversationParticipantScreenmonitorsSession {
             client: self.client.clone(),
@@ -93,7 +93,7 @@ impl ScreenMonitoringApi {
     ///
     /// `GET /api/v2/screenmonitors/sessions/details` (`getScreenmonitorsSessionsDetails`)
     ///
-    /// Returns `m::ScreenMonitoringDetails`.
+    /// Returns [`ScreenMonitoringDetails`](crate::models::ScreenMonitoringDetails).
     pub fn get_screenmonitors_sessions_details(&self) -> GetScreenmonitorsSessionsDetails {
         GetScreenmonitorsSessionsDetails {
             client: self.client.clone(),
@@ -108,7 +108,7 @@ impl ScreenMonitoringApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): List of target user IDs
     ///
-    /// Returns `m::ScreenMonitoringUserDetailsEntityListing`.
+    /// Returns [`ScreenMonitoringUserDetailsEntityListing`](crate::models::ScreenMonitoringUserDetailsEntityListing).
     pub fn post_screenmonitors_sessions_users_details(&self) -> PostScreenmonitorsSessionsUsersDetails {
         PostScreenmonitorsSessionsUsersDetails {
             client: self.client.clone(),
@@ -121,7 +121,7 @@ impl ScreenMonitoringApi {
     ///
     /// `GET /api/v2/screenmonitors/settings` (`getScreenmonitorsSettings`)
     ///
-    /// Returns `m::ScreenMonitorSettings`.
+    /// Returns [`ScreenMonitorSettings`](crate::models::ScreenMonitorSettings).
     pub fn get_screenmonitors_settings(&self) -> GetScreenmonitorsSettings {
         GetScreenmonitorsSettings {
             client: self.client.clone(),
@@ -152,7 +152,7 @@ impl ScreenMonitoringApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::ScreenMonitoringSessionEntityListing`.
+    /// Returns [`ScreenMonitoringSessionEntityListing`](crate::models::ScreenMonitoringSessionEntityListing).
     pub fn get_screenmonitors_user_sessions(&self, user_id: impl Into<String>) -> GetScreenmonitorsUserSessions {
         GetScreenmonitorsUserSessions {
             client: self.client.clone(),
@@ -168,7 +168,7 @@ impl ScreenMonitoringApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::StartScreenMonitorResponseBody`.
+    /// Returns [`StartScreenMonitorResponseBody`](crate::models::StartScreenMonitorResponseBody).
     pub fn post_user_screenmonitors_sessions(&self, user_id: impl Into<String>) -> PostUserScreenmonitorsSessions {
         PostUserScreenmonitorsSessions {
             client: self.client.clone(),
@@ -185,7 +185,7 @@ impl ScreenMonitoringApi {
     /// - `userId` (path, required, positional): User ID
     /// - `screenMonitoringId` (path, required, positional): Screen Monitoring ID
     ///
-    /// Returns `m::ScreenMonitoringSession`.
+    /// Returns [`ScreenMonitoringSession`](crate::models::ScreenMonitoringSession).
     pub fn get_user_screenmonitors_session(&self, user_id: impl Into<String>, screen_monitoring_id: impl Into<String>) -> GetUserScreenmonitorsSession {
         GetUserScreenmonitorsSession {
             client: self.client.clone(),

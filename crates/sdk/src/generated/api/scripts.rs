@@ -47,7 +47,7 @@ impl ScriptsApi {
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     /// - `divisionIds` (query, `set_division_ids`): Filters scripts to requested divisionIds
     ///
-    /// Returns `m::ScriptEntityListing`.
+    /// Returns [`ScriptEntityListing`](crate::models::ScriptEntityListing).
     pub fn get_scripts(&self) -> GetScripts {
         GetScripts {
             client: self.client.clone(),
@@ -81,7 +81,7 @@ impl ScriptsApi {
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     /// - `divisionIds` (query, `set_division_ids`): Filters scripts to requested divisionIds
     ///
-    /// Returns `m::ScriptEntityListing`.
+    /// Returns [`ScriptEntityListing`](crate::models::ScriptEntityListing).
     pub fn get_scripts_divisionviews(&self) -> GetScriptsDivisionviews {
         GetScriptsDivisionviews {
             client: self.client.clone(),
@@ -113,7 +113,7 @@ impl ScriptsApi {
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     /// - `divisionIds` (query, `set_division_ids`): Filters scripts to requested divisionIds
     ///
-    /// Returns `m::ScriptEntityListing`.
+    /// Returns [`ScriptEntityListing`](crate::models::ScriptEntityListing).
     pub fn get_scripts_published(&self) -> GetScriptsPublished {
         GetScriptsPublished {
             client: self.client.clone(),
@@ -137,7 +137,7 @@ impl ScriptsApi {
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     /// - `body` (body, `set_body`): body
     ///
-    /// Returns `m::Script`.
+    /// Returns [`Script`](crate::models::Script).
     pub fn post_scripts_published(&self) -> PostScriptsPublished {
         PostScriptsPublished {
             client: self.client.clone(),
@@ -161,7 +161,7 @@ impl ScriptsApi {
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     /// - `divisionIds` (query, `set_division_ids`): Filters scripts to requested divisionIds
     ///
-    /// Returns `m::ScriptEntityListing`.
+    /// Returns [`ScriptEntityListing`](crate::models::ScriptEntityListing).
     pub fn get_scripts_published_divisionviews(&self) -> GetScriptsPublishedDivisionviews {
         GetScriptsPublishedDivisionviews {
             client: self.client.clone(),
@@ -209,7 +209,7 @@ impl ScriptsApi {
     /// - `scriptId` (path, required, positional): Script ID
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     ///
-    /// Returns `m::Script`.
+    /// Returns [`Script`](crate::models::Script).
     pub fn get_scripts_published_script_id(&self, script_id: impl Into<String>) -> GetScriptsPublishedScriptId {
         GetScriptsPublishedScriptId {
             client: self.client.clone(),
@@ -227,7 +227,7 @@ impl ScriptsApi {
     /// - `scriptId` (path, required, positional): Script ID
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     ///
-    /// Returns `Vec&lt;m::Page&gt;`.
+    /// Returns `Vec&lt;models::Page&gt;`.
     pub fn get_scripts_published_script_id_pages(&self, script_id: impl Into<String>) -> GetScriptsPublishedScriptIdPages {
         GetScriptsPublishedScriptIdPages {
             client: self.client.clone(),
@@ -246,7 +246,7 @@ impl ScriptsApi {
     /// - `pageId` (path, required, positional): Page ID
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     ///
-    /// Returns `m::Page`.
+    /// Returns [`Page`](crate::models::Page).
     pub fn get_scripts_published_script_id_page(&self, script_id: impl Into<String>, page_id: impl Into<String>) -> GetScriptsPublishedScriptIdPage {
         GetScriptsPublishedScriptIdPage {
             client: self.client.clone(),
@@ -289,7 +289,7 @@ impl ScriptsApi {
     /// - `uploadId` (path, required, positional): Upload ID
     /// - `longPoll` (query, `set_long_poll`): Enable longPolling endpoint Default: `false`.
     ///
-    /// Returns `m::ImportScriptStatusResponse`.
+    /// Returns [`ImportScriptStatusResponse`](crate::models::ImportScriptStatusResponse).
     pub fn get_scripts_upload_status(&self, upload_id: impl Into<String>) -> GetScriptsUploadStatus {
         GetScriptsUploadStatus {
             client: self.client.clone(),
@@ -306,7 +306,7 @@ impl ScriptsApi {
     /// Parameters:
     /// - `scriptId` (path, required, positional): Script ID
     ///
-    /// Returns `m::Script`.
+    /// Returns [`Script`](crate::models::Script).
     pub fn get_script(&self, script_id: impl Into<String>) -> GetScript {
         GetScript {
             client: self.client.clone(),
@@ -323,7 +323,7 @@ impl ScriptsApi {
     /// - `scriptId` (path, required, positional): Script ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ExportScriptResponse`.
+    /// Returns [`ExportScriptResponse`](crate::models::ExportScriptResponse).
     pub fn post_script_export(&self, script_id: impl Into<String>) -> PostScriptExport {
         PostScriptExport {
             client: self.client.clone(),
@@ -341,7 +341,7 @@ impl ScriptsApi {
     /// - `scriptId` (path, required, positional): Script ID
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     ///
-    /// Returns `Vec&lt;m::Page&gt;`.
+    /// Returns `Vec&lt;models::Page&gt;`.
     pub fn get_script_pages(&self, script_id: impl Into<String>) -> GetScriptPages {
         GetScriptPages {
             client: self.client.clone(),
@@ -360,7 +360,7 @@ impl ScriptsApi {
     /// - `pageId` (path, required, positional): Page ID
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     ///
-    /// Returns `m::Page`.
+    /// Returns [`Page`](crate::models::Page).
     pub fn get_script_page(&self, script_id: impl Into<String>, page_id: impl Into<String>) -> GetScriptPage {
         GetScriptPage {
             client: self.client.clone(),

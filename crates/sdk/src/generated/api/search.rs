@@ -38,7 +38,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::JsonSearchResponse`.
+    /// Returns [`JsonSearchResponse`](crate::models::JsonSearchResponse).
     pub fn post_conversations_customattributes_search(&self) -> super::conversations::PostConversationsCustomattributesSearch {
         super::conversations::PostConversationsCustomattributesSearch {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::JsonCursorSearchResponse`.
+    /// Returns [`JsonCursorSearchResponse`](crate::models::JsonCursorSearchResponse).
     pub fn post_conversations_participants_attributes_search(&self) -> super::conversations::PostConversationsParticipantsAttributesSearch {
         super::conversations::PostConversationsParticipantsAttributesSearch {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn post_documentation_all_search(&self) -> PostDocumentationAllSearch {
         PostDocumentationAllSearch {
             client: self.client.clone(),
@@ -92,7 +92,7 @@ impl SearchApi {
     /// Parameters:
     /// - `q64` (query, required, `set_q64`): q64
     ///
-    /// Returns `m::GKNDocumentationSearchResponse`.
+    /// Returns [`GKNDocumentationSearchResponse`](crate::models::GKNDocumentationSearchResponse).
     pub fn get_documentation_gkn_search(&self) -> GetDocumentationGknSearch {
         GetDocumentationGknSearch {
             client: self.client.clone(),
@@ -110,7 +110,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::GKNDocumentationSearchResponse`.
+    /// Returns [`GKNDocumentationSearchResponse`](crate::models::GKNDocumentationSearchResponse).
     pub fn post_documentation_gkn_search(&self) -> PostDocumentationGknSearch {
         PostDocumentationGknSearch {
             client: self.client.clone(),
@@ -128,7 +128,7 @@ impl SearchApi {
     /// Parameters:
     /// - `q64` (query, required, `set_q64`): q64
     ///
-    /// Returns `m::DocumentationSearchResponse`.
+    /// Returns [`DocumentationSearchResponse`](crate::models::DocumentationSearchResponse).
     pub fn get_documentation_search(&self) -> GetDocumentationSearch {
         GetDocumentationSearch {
             client: self.client.clone(),
@@ -146,7 +146,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::DocumentationSearchResponse`.
+    /// Returns [`DocumentationSearchResponse`](crate::models::DocumentationSearchResponse).
     pub fn post_documentation_search(&self) -> PostDocumentationSearch {
         PostDocumentationSearch {
             client: self.client.clone(),
@@ -163,7 +163,7 @@ impl SearchApi {
     /// - `q64` (query, required, `set_q64`): q64
     /// - `expand` (query, `set_expand`): expand
     ///
-    /// Returns `m::GroupsSearchResponse`.
+    /// Returns [`GroupsSearchResponse`](crate::models::GroupsSearchResponse).
     pub fn get_groups_search(&self) -> super::groups::GetGroupsSearch {
         super::groups::GetGroupsSearch {
             client: self.client.clone(),
@@ -180,7 +180,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::GroupsSearchResponse`.
+    /// Returns [`GroupsSearchResponse`](crate::models::GroupsSearchResponse).
     pub fn post_groups_search(&self) -> super::groups::PostGroupsSearch {
         super::groups::PostGroupsSearch {
             client: self.client.clone(),
@@ -197,7 +197,7 @@ impl SearchApi {
     /// - `q64` (query, required, `set_q64`): q64
     /// - `expand` (query, `set_expand`): Provides more details about a specified resource
     ///
-    /// Returns `m::LocationsSearchResponse`.
+    /// Returns [`LocationsSearchResponse`](crate::models::LocationsSearchResponse).
     pub fn get_locations_search(&self) -> super::locations::GetLocationsSearch {
         super::locations::GetLocationsSearch {
             client: self.client.clone(),
@@ -214,7 +214,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::LocationsSearchResponse`.
+    /// Returns [`LocationsSearchResponse`](crate::models::LocationsSearchResponse).
     pub fn post_locations_search(&self) -> super::locations::PostLocationsSearch {
         super::locations::PostLocationsSearch {
             client: self.client.clone(),
@@ -232,7 +232,7 @@ impl SearchApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `profile` (query, `set_profile`): profile Default: `true`.
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn get_search(&self) -> GetSearch {
         GetSearch {
             client: self.client.clone(),
@@ -251,7 +251,7 @@ impl SearchApi {
     /// - `body` (body, required, `set_body`): Search request options
     /// - `profile` (query, `set_profile`): profile Default: `true`.
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn post_search(&self) -> PostSearch {
         PostSearch {
             client: self.client.clone(),
@@ -270,7 +270,7 @@ impl SearchApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `profile` (query, `set_profile`): profile Default: `true`.
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn get_search_suggest(&self) -> GetSearchSuggest {
         GetSearchSuggest {
             client: self.client.clone(),
@@ -289,7 +289,7 @@ impl SearchApi {
     /// - `body` (body, required, `set_body`): Search request options
     /// - `profile` (query, `set_profile`): profile Default: `true`.
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn post_search_suggest(&self) -> PostSearchSuggest {
         PostSearchSuggest {
             client: self.client.clone(),
@@ -306,7 +306,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::JsonSearchResponse`.
+    /// Returns [`JsonSearchResponse`](crate::models::JsonSearchResponse).
     pub fn post_speechandtextanalytics_transcripts_search(&self) -> PostSpeechandtextanalyticsTranscriptsSearch {
         PostSpeechandtextanalyticsTranscriptsSearch {
             client: self.client.clone(),
@@ -322,7 +322,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::TeamsSearchResponse`.
+    /// Returns [`TeamsSearchResponse`](crate::models::TeamsSearchResponse).
     pub fn post_teams_search(&self) -> PostTeamsSearch {
         PostTeamsSearch {
             client: self.client.clone(),
@@ -339,7 +339,7 @@ impl SearchApi {
     /// - `q64` (query, required, `set_q64`): q64
     /// - `expand` (query, `set_expand`): expand
     ///
-    /// Returns `m::SitesSearchResponse`.
+    /// Returns [`SitesSearchResponse`](crate::models::SitesSearchResponse).
     pub fn get_telephony_providers_edges_sites_search(&self) -> GetTelephonyProvidersEdgesSitesSearch {
         GetTelephonyProvidersEdgesSitesSearch {
             client: self.client.clone(),
@@ -356,7 +356,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::SitesSearchResponse`.
+    /// Returns [`SitesSearchResponse`](crate::models::SitesSearchResponse).
     pub fn post_telephony_providers_edges_sites_search(&self) -> PostTelephonyProvidersEdgesSitesSearch {
         PostTelephonyProvidersEdgesSitesSearch {
             client: self.client.clone(),
@@ -374,7 +374,7 @@ impl SearchApi {
     /// - `expand` (query, `set_expand`): expand
     /// - `integrationPresenceSource` (query, `set_integration_presence_source`): integrationPresenceSource
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn get_users_search(&self) -> GetUsersSearch {
         GetUsersSearch {
             client: self.client.clone(),
@@ -392,7 +392,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn post_users_search(&self) -> PostUsersSearch {
         PostUsersSearch {
             client: self.client.clone(),
@@ -410,7 +410,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn post_users_search_conversation_target(&self) -> PostUsersSearchConversationTarget {
         PostUsersSearchConversationTarget {
             client: self.client.clone(),
@@ -428,7 +428,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn post_users_search_queuemembers_manage(&self) -> PostUsersSearchQueuemembersManage {
         PostUsersSearchQueuemembersManage {
             client: self.client.clone(),
@@ -444,7 +444,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn post_users_search_teams_assign(&self) -> PostUsersSearchTeamsAssign {
         PostUsersSearchTeamsAssign {
             client: self.client.clone(),
@@ -461,7 +461,7 @@ impl SearchApi {
     /// - `q64` (query, required, `set_q64`): q64
     /// - `expand` (query, `set_expand`): expand
     ///
-    /// Returns `m::VoicemailsSearchResponse`.
+    /// Returns [`VoicemailsSearchResponse`](crate::models::VoicemailsSearchResponse).
     pub fn get_voicemail_search(&self) -> GetVoicemailSearch {
         GetVoicemailSearch {
             client: self.client.clone(),
@@ -478,7 +478,7 @@ impl SearchApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::VoicemailsSearchResponse`.
+    /// Returns [`VoicemailsSearchResponse`](crate::models::VoicemailsSearchResponse).
     pub fn post_voicemail_search(&self) -> PostVoicemailSearch {
         PostVoicemailSearch {
             client: self.client.clone(),

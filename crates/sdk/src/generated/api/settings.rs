@@ -35,7 +35,7 @@ impl SettingsApi {
     ///
     /// `GET /api/v2/emails/settings` (`getEmailsSettings`)
     ///
-    /// Returns `m::EmailSettings`.
+    /// Returns [`EmailSettings`](crate::models::EmailSettings).
     pub fn get_emails_settings(&self) -> super::emails::GetEmailsSettings {
         super::emails::GetEmailsSettings {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl SettingsApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EmailSettings`.
+    /// Returns [`EmailSettings`](crate::models::EmailSettings).
     pub fn patch_emails_settings(&self) -> super::emails::PatchEmailsSettings {
         super::emails::PatchEmailsSettings {
             client: self.client.clone(),
@@ -63,7 +63,7 @@ impl SettingsApi {
     ///
     /// `GET /api/v2/emails/settings/threading` (`getEmailsSettingsThreading`)
     ///
-    /// Returns `m::EmailThreadingSettings`.
+    /// Returns [`EmailThreadingSettings`](crate::models::EmailThreadingSettings).
     pub fn get_emails_settings_threading(&self) -> super::emails::GetEmailsSettingsThreading {
         super::emails::GetEmailsSettingsThreading {
             client: self.client.clone(),
@@ -90,7 +90,7 @@ impl SettingsApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EmailThreadingSettings`.
+    /// Returns [`EmailThreadingSettings`](crate::models::EmailThreadingSettings).
     pub fn patch_emails_settings_threading(&self) -> super::emails::PatchEmailsSettingsThreading {
         super::emails::PatchEmailsSettingsThreading {
             client: self.client.clone(),
@@ -103,7 +103,7 @@ impl SettingsApi {
     ///
     /// `GET /api/v2/externalcontacts/settings` (`getExternalcontactsSettings`)
     ///
-    /// Returns `m::ExternalContactsSettings`.
+    /// Returns [`ExternalContactsSettings`](crate::models::ExternalContactsSettings).
     pub fn get_externalcontacts_settings(&self) -> GetExternalcontactsSettings {
         GetExternalcontactsSettings {
             client: self.client.clone(),
@@ -118,7 +118,7 @@ impl SettingsApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::UpdatedSettingsResponse`.
+    /// Returns [`UpdatedSettingsResponse`](crate::models::UpdatedSettingsResponse).
     pub fn put_externalcontacts_settings(&self) -> PutExternalcontactsSettings {
         PutExternalcontactsSettings {
             client: self.client.clone(),
@@ -131,7 +131,7 @@ impl SettingsApi {
     ///
     /// `DELETE /api/v2/externalcontacts/settings` (`deleteExternalcontactsSettings`)
     ///
-    /// Returns `m::UpdatedSettingsResponse`.
+    /// Returns [`UpdatedSettingsResponse`](crate::models::UpdatedSettingsResponse).
     pub fn delete_externalcontacts_settings(&self) -> DeleteExternalcontactsSettings {
         DeleteExternalcontactsSettings {
             client: self.client.clone(),
@@ -145,7 +145,7 @@ impl SettingsApi {
     ///
     /// `GET /api/v2/settings/executiondata` (`getSettingsExecutiondata`)
     ///
-    /// Returns `m::ExecutionDataGlobalSettingsResponse`.
+    /// Returns [`ExecutionDataGlobalSettingsResponse`](crate::models::ExecutionDataGlobalSettingsResponse).
     pub fn get_settings_executiondata(&self) -> GetSettingsExecutiondata {
         GetSettingsExecutiondata {
             client: self.client.clone(),
@@ -162,7 +162,7 @@ impl SettingsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): New Execution Data Setting
     ///
-    /// Returns `m::ExecutionDataGlobalSettingsResponse`.
+    /// Returns [`ExecutionDataGlobalSettingsResponse`](crate::models::ExecutionDataGlobalSettingsResponse).
     pub fn patch_settings_executiondata(&self) -> PatchSettingsExecutiondata {
         PatchSettingsExecutiondata {
             client: self.client.clone(),
@@ -178,7 +178,7 @@ impl SettingsApi {
     /// Parameters:
     /// - `agentId` (path, required, positional): The agent to apply the auto answer settings to
     ///
-    /// Returns `m::AutoAnswerSettings`.
+    /// Returns [`AutoAnswerSettings`](crate::models::AutoAnswerSettings).
     pub fn get_users_agentui_agents_autoanswer_agent_id_settings(&self, agent_id: impl Into<String>) -> super::agent_ui::GetUsersAgentuiAgentsAutoanswerAgentIdSettings {
         super::agent_ui::GetUsersAgentuiAgentsAutoanswerAgentIdSettings {
             client: self.client.clone(),
@@ -195,7 +195,7 @@ impl SettingsApi {
     /// - `agentId` (path, required, positional): The agent to apply the auto answer settings to
     /// - `body` (body, required, `set_body`): AutoAnswerSettings
     ///
-    /// Returns `m::AutoAnswerSettings`.
+    /// Returns [`AutoAnswerSettings`](crate::models::AutoAnswerSettings).
     pub fn put_users_agentui_agents_autoanswer_agent_id_settings(&self, agent_id: impl Into<String>) -> super::agent_ui::PutUsersAgentuiAgentsAutoanswerAgentIdSettings {
         super::agent_ui::PutUsersAgentuiAgentsAutoanswerAgentIdSettings {
             client: self.client.clone(),
@@ -229,7 +229,7 @@ impl SettingsApi {
     /// - `agentId` (path, required, positional): The agent to apply the auto answer settings to
     /// - `body` (body, required, `set_body`): AutoAnswerSettings
     ///
-    /// Returns `m::AutoAnswerSettings`.
+    /// Returns [`AutoAnswerSettings`](crate::models::AutoAnswerSettings).
     pub fn patch_users_agentui_agents_autoanswer_agent_id_settings(&self, agent_id: impl Into<String>) -> super::agent_ui::PatchUsersAgentuiAgentsAutoanswerAgentIdSettings {
         super::agent_ui::PatchUsersAgentuiAgentsAutoanswerAgentIdSettings {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl SocialMediaApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_socialmedia_analytics_aggregates_jobs(&self) -> PostSocialmediaAnalyticsAggregatesJobs {
         PostSocialmediaAnalyticsAggregatesJobs {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl SocialMediaApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_socialmedia_analytics_aggregates_job(&self, job_id: impl Into<String>) -> GetSocialmediaAnalyticsAggregatesJob {
         GetSocialmediaAnalyticsAggregatesJob {
             client: self.client.clone(),
@@ -71,7 +71,7 @@ impl SocialMediaApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::SocialMediaAsyncAggregateQueryResponse`.
+    /// Returns [`SocialMediaAsyncAggregateQueryResponse`](crate::models::SocialMediaAsyncAggregateQueryResponse).
     pub fn get_socialmedia_analytics_aggregates_job_results(&self, job_id: impl Into<String>) -> GetSocialmediaAnalyticsAggregatesJobResults {
         GetSocialmediaAnalyticsAggregatesJobResults {
             client: self.client.clone(),
@@ -88,7 +88,7 @@ impl SocialMediaApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_socialmedia_analytics_messages_jobs(&self) -> PostSocialmediaAnalyticsMessagesJobs {
         PostSocialmediaAnalyticsMessagesJobs {
             client: self.client.clone(),
@@ -104,7 +104,7 @@ impl SocialMediaApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_socialmedia_analytics_messages_job(&self, job_id: impl Into<String>) -> GetSocialmediaAnalyticsMessagesJob {
         GetSocialmediaAnalyticsMessagesJob {
             client: self.client.clone(),
@@ -121,7 +121,7 @@ impl SocialMediaApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::SocialMediaAsyncDetailQueryResponse`.
+    /// Returns [`SocialMediaAsyncDetailQueryResponse`](crate::models::SocialMediaAsyncDetailQueryResponse).
     pub fn get_socialmedia_analytics_messages_job_results(&self, job_id: impl Into<String>) -> GetSocialmediaAnalyticsMessagesJobResults {
         GetSocialmediaAnalyticsMessagesJobResults {
             client: self.client.clone(),
@@ -140,7 +140,7 @@ impl SocialMediaApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::SocialEscalationResponseEntityListing`.
+    /// Returns [`SocialEscalationResponseEntityListing`](crate::models::SocialEscalationResponseEntityListing).
     pub fn get_socialmedia_escalationrules(&self) -> GetSocialmediaEscalationrules {
         GetSocialmediaEscalationrules {
             client: self.client.clone(),
@@ -158,7 +158,7 @@ impl SocialMediaApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EscalationRuleResponse`.
+    /// Returns [`EscalationRuleResponse`](crate::models::EscalationRuleResponse).
     pub fn post_socialmedia_escalationrules(&self) -> PostSocialmediaEscalationrules {
         PostSocialmediaEscalationrules {
             client: self.client.clone(),
@@ -175,7 +175,7 @@ impl SocialMediaApi {
     /// - `escalationRuleId` (path, required, positional): escalationRuleId
     /// - `expand` (query, `set_expand`): which fields, if any, to expand
     ///
-    /// Returns `m::EscalationRuleResponse`.
+    /// Returns [`EscalationRuleResponse`](crate::models::EscalationRuleResponse).
     pub fn get_socialmedia_escalationrule(&self, escalation_rule_id: impl Into<String>) -> GetSocialmediaEscalationrule {
         GetSocialmediaEscalationrule {
             client: self.client.clone(),
@@ -193,7 +193,7 @@ impl SocialMediaApi {
     /// - `escalationRuleId` (path, required, positional): escalationRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::EscalationRuleResponse`.
+    /// Returns [`EscalationRuleResponse`](crate::models::EscalationRuleResponse).
     pub fn put_socialmedia_escalationrule(&self, escalation_rule_id: impl Into<String>) -> PutSocialmediaEscalationrule {
         PutSocialmediaEscalationrule {
             client: self.client.clone(),
@@ -227,7 +227,7 @@ impl SocialMediaApi {
     /// - `divisionId` (query, required, `set_division_id`): One division ID
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::ManualEscalationResponse`.
+    /// Returns [`ManualEscalationResponse`](crate::models::ManualEscalationResponse).
     pub fn post_socialmedia_escalations_messages(&self) -> PostSocialmediaEscalationsMessages {
         PostSocialmediaEscalationsMessages {
             client: self.client.clone(),
@@ -267,7 +267,7 @@ impl SocialMediaApi {
     /// - `name` (query, `set_name`): Search for topic by name that contains the given search string, search is case insensitive
     /// - `ids` (query, `set_ids`): One or more topic IDs to search through the topics.
     ///
-    /// Returns `m::SocialTopicWithDataIngestionRuleMetadataResponseEntityListing`.
+    /// Returns [`SocialTopicWithDataIngestionRuleMetadataResponseEntityListing`](crate::models::SocialTopicWithDataIngestionRuleMetadataResponseEntityListing).
     pub fn get_socialmedia_topics(&self) -> GetSocialmediaTopics {
         GetSocialmediaTopics {
             client: self.client.clone(),
@@ -288,7 +288,7 @@ impl SocialMediaApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::SocialTopicResponse`.
+    /// Returns [`SocialTopicResponse`](crate::models::SocialTopicResponse).
     pub fn post_socialmedia_topics(&self) -> PostSocialmediaTopics {
         PostSocialmediaTopics {
             client: self.client.clone(),
@@ -305,7 +305,7 @@ impl SocialMediaApi {
     /// - `topicId` (path, required, positional): topicId
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::SocialTopicWithDataIngestionRuleMetadataResponse`.
+    /// Returns [`SocialTopicWithDataIngestionRuleMetadataResponse`](crate::models::SocialTopicWithDataIngestionRuleMetadataResponse).
     pub fn get_socialmedia_topic(&self, topic_id: impl Into<String>) -> GetSocialmediaTopic {
         GetSocialmediaTopic {
             client: self.client.clone(),
@@ -341,7 +341,7 @@ impl SocialMediaApi {
     /// - `topicId` (path, required, positional): topicId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::SocialTopicResponse`.
+    /// Returns [`SocialTopicResponse`](crate::models::SocialTopicResponse).
     pub fn patch_socialmedia_topic(&self, topic_id: impl Into<String>) -> PatchSocialmediaTopic {
         PatchSocialmediaTopic {
             client: self.client.clone(),
@@ -361,7 +361,7 @@ impl SocialMediaApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::GenericDataIngestionRuleResponseEntityListing`.
+    /// Returns [`GenericDataIngestionRuleResponseEntityListing`](crate::models::GenericDataIngestionRuleResponseEntityListing).
     pub fn get_socialmedia_topic_dataingestionrules(&self, topic_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrules {
         GetSocialmediaTopicDataingestionrules {
             client: self.client.clone(),
@@ -381,7 +381,7 @@ impl SocialMediaApi {
     /// - `topicId` (path, required, positional): topicId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::FacebookDataIngestionRuleResponse`.
+    /// Returns [`FacebookDataIngestionRuleResponse`](crate::models::FacebookDataIngestionRuleResponse).
     pub fn post_socialmedia_topic_dataingestionrules_facebook(&self, topic_id: impl Into<String>) -> PostSocialmediaTopicDataingestionrulesFacebook {
         PostSocialmediaTopicDataingestionrulesFacebook {
             client: self.client.clone(),
@@ -400,7 +400,7 @@ impl SocialMediaApi {
     /// - `facebookIngestionRuleId` (path, required, positional): facebookIngestionRuleId
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::FacebookDataIngestionRuleResponse`.
+    /// Returns [`FacebookDataIngestionRuleResponse`](crate::models::FacebookDataIngestionRuleResponse).
     pub fn get_socialmedia_topic_dataingestionrules_facebook_facebook_ingestion_rule_id(&self, topic_id: impl Into<String>, facebook_ingestion_rule_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId {
         GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId {
             client: self.client.clone(),
@@ -420,7 +420,7 @@ impl SocialMediaApi {
     /// - `facebookIngestionRuleId` (path, required, positional): facebookIngestionRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::FacebookDataIngestionRuleResponse`.
+    /// Returns [`FacebookDataIngestionRuleResponse`](crate::models::FacebookDataIngestionRuleResponse).
     pub fn put_socialmedia_topic_dataingestionrules_facebook_facebook_ingestion_rule_id(&self, topic_id: impl Into<String>, facebook_ingestion_rule_id: impl Into<String>) -> PutSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId {
         PutSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId {
             client: self.client.clone(),
@@ -460,7 +460,7 @@ impl SocialMediaApi {
     /// - `facebookIngestionRuleId` (path, required, positional): facebookIngestionRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::FacebookDataIngestionRuleResponse`.
+    /// Returns [`FacebookDataIngestionRuleResponse`](crate::models::FacebookDataIngestionRuleResponse).
     pub fn patch_socialmedia_topic_dataingestionrules_facebook_facebook_ingestion_rule_id(&self, topic_id: impl Into<String>, facebook_ingestion_rule_id: impl Into<String>) -> PatchSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId {
         PatchSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId {
             client: self.client.clone(),
@@ -482,7 +482,7 @@ impl SocialMediaApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::FacebookDataIngestionRuleVersionResponseEntityListing`.
+    /// Returns [`FacebookDataIngestionRuleVersionResponseEntityListing`](crate::models::FacebookDataIngestionRuleVersionResponseEntityListing).
     pub fn get_socialmedia_topic_dataingestionrules_facebook_facebook_ingestion_rule_id_versions(&self, topic_id: impl Into<String>, facebook_ingestion_rule_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions {
         GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions {
             client: self.client.clone(),
@@ -505,7 +505,7 @@ impl SocialMediaApi {
     /// - `dataIngestionRuleVersion` (path, required, positional): version
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted item in the result.
     ///
-    /// Returns `m::FacebookDataIngestionRuleVersionResponse`.
+    /// Returns [`FacebookDataIngestionRuleVersionResponse`](crate::models::FacebookDataIngestionRuleVersionResponse).
     pub fn get_socialmedia_topic_dataingestionrules_facebook_facebook_ingestion_rule_id_version(&self, topic_id: impl Into<String>, facebook_ingestion_rule_id: impl Into<String>, data_ingestion_rule_version: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersion {
         GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersion {
             client: self.client.clone(),
@@ -527,7 +527,7 @@ impl SocialMediaApi {
     /// - `topicId` (path, required, positional): topicId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::GoogleBusinessProfileDataIngestionRuleResponse`.
+    /// Returns [`GoogleBusinessProfileDataIngestionRuleResponse`](crate::models::GoogleBusinessProfileDataIngestionRuleResponse).
     pub fn post_socialmedia_topic_dataingestionrules_googlebusinessprofile(&self, topic_id: impl Into<String>) -> PostSocialmediaTopicDataingestionrulesGooglebusinessprofile {
         PostSocialmediaTopicDataingestionrulesGooglebusinessprofile {
             client: self.client.clone(),
@@ -548,7 +548,7 @@ impl SocialMediaApi {
     /// - `googleBusinessProfileIngestionRuleId` (path, required, positional): googleBusinessProfileIngestionRuleId
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::GoogleBusinessProfileDataIngestionRuleResponse`.
+    /// Returns [`GoogleBusinessProfileDataIngestionRuleResponse`](crate::models::GoogleBusinessProfileDataIngestionRuleResponse).
     pub fn get_socialmedia_topic_dataingestionrules_googlebusinessprofile_google_business_profile_ingestion_rule_id(&self, topic_id: impl Into<String>, google_business_profile_ingestion_rule_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId {
         GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId {
             client: self.client.clone(),
@@ -570,7 +570,7 @@ impl SocialMediaApi {
     /// - `googleBusinessProfileIngestionRuleId` (path, required, positional): googleBusinessProfileIngestionRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::GoogleBusinessProfileDataIngestionRuleResponse`.
+    /// Returns [`GoogleBusinessProfileDataIngestionRuleResponse`](crate::models::GoogleBusinessProfileDataIngestionRuleResponse).
     pub fn put_socialmedia_topic_dataingestionrules_googlebusinessprofile_google_business_profile_ingestion_rule_id(&self, topic_id: impl Into<String>, google_business_profile_ingestion_rule_id: impl Into<String>) -> PutSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId {
         PutSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId {
             client: self.client.clone(),
@@ -614,7 +614,7 @@ impl SocialMediaApi {
     /// - `googleBusinessProfileIngestionRuleId` (path, required, positional): googleBusinessProfileIngestionRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::GoogleBusinessProfileDataIngestionRuleResponse`.
+    /// Returns [`GoogleBusinessProfileDataIngestionRuleResponse`](crate::models::GoogleBusinessProfileDataIngestionRuleResponse).
     pub fn patch_socialmedia_topic_dataingestionrules_googlebusinessprofile_google_business_profile_ingestion_rule_id(&self, topic_id: impl Into<String>, google_business_profile_ingestion_rule_id: impl Into<String>) -> PatchSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId {
         PatchSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId {
             client: self.client.clone(),
@@ -638,7 +638,7 @@ impl SocialMediaApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing`.
+    /// Returns [`GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing`](crate::models::GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing).
     pub fn get_socialmedia_topic_dataingestionrules_googlebusinessprofile_google_business_profile_ingestion_rule_id_versions(&self, topic_id: impl Into<String>, google_business_profile_ingestion_rule_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions {
         GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions {
             client: self.client.clone(),
@@ -663,7 +663,7 @@ impl SocialMediaApi {
     /// - `dataIngestionRuleVersion` (path, required, positional): version
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted item in the result.
     ///
-    /// Returns `m::GoogleBusinessProfileDataIngestionRuleVersionResponse`.
+    /// Returns [`GoogleBusinessProfileDataIngestionRuleVersionResponse`](crate::models::GoogleBusinessProfileDataIngestionRuleVersionResponse).
     pub fn get_socialmedia_topic_dataingestionrules_googlebusinessprofile_google_business_profile_ingestion_rule_id_version(&self, topic_id: impl Into<String>, google_business_profile_ingestion_rule_id: impl Into<String>, data_ingestion_rule_version: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersion {
         GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersion {
             client: self.client.clone(),
@@ -683,7 +683,7 @@ impl SocialMediaApi {
     /// - `topicId` (path, required, positional): topicId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::InstagramDataIngestionRuleResponse`.
+    /// Returns [`InstagramDataIngestionRuleResponse`](crate::models::InstagramDataIngestionRuleResponse).
     pub fn post_socialmedia_topic_dataingestionrules_instagram(&self, topic_id: impl Into<String>) -> PostSocialmediaTopicDataingestionrulesInstagram {
         PostSocialmediaTopicDataingestionrulesInstagram {
             client: self.client.clone(),
@@ -702,7 +702,7 @@ impl SocialMediaApi {
     /// - `instagramIngestionRuleId` (path, required, positional): instagramIngestionRuleId
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::InstagramDataIngestionRuleResponse`.
+    /// Returns [`InstagramDataIngestionRuleResponse`](crate::models::InstagramDataIngestionRuleResponse).
     pub fn get_socialmedia_topic_dataingestionrules_instagram_instagram_ingestion_rule_id(&self, topic_id: impl Into<String>, instagram_ingestion_rule_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId {
         GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId {
             client: self.client.clone(),
@@ -722,7 +722,7 @@ impl SocialMediaApi {
     /// - `instagramIngestionRuleId` (path, required, positional): instagramIngestionRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::InstagramDataIngestionRuleResponse`.
+    /// Returns [`InstagramDataIngestionRuleResponse`](crate::models::InstagramDataIngestionRuleResponse).
     pub fn put_socialmedia_topic_dataingestionrules_instagram_instagram_ingestion_rule_id(&self, topic_id: impl Into<String>, instagram_ingestion_rule_id: impl Into<String>) -> PutSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId {
         PutSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId {
             client: self.client.clone(),
@@ -762,7 +762,7 @@ impl SocialMediaApi {
     /// - `instagramIngestionRuleId` (path, required, positional): instagramIngestionRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::InstagramDataIngestionRuleResponse`.
+    /// Returns [`InstagramDataIngestionRuleResponse`](crate::models::InstagramDataIngestionRuleResponse).
     pub fn patch_socialmedia_topic_dataingestionrules_instagram_instagram_ingestion_rule_id(&self, topic_id: impl Into<String>, instagram_ingestion_rule_id: impl Into<String>) -> PatchSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId {
         PatchSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId {
             client: self.client.clone(),
@@ -784,7 +784,7 @@ impl SocialMediaApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::InstagramDataIngestionRuleVersionResponseEntityListing`.
+    /// Returns [`InstagramDataIngestionRuleVersionResponseEntityListing`](crate::models::InstagramDataIngestionRuleVersionResponseEntityListing).
     pub fn get_socialmedia_topic_dataingestionrules_instagram_instagram_ingestion_rule_id_versions(&self, topic_id: impl Into<String>, instagram_ingestion_rule_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions {
         GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions {
             client: self.client.clone(),
@@ -807,7 +807,7 @@ impl SocialMediaApi {
     /// - `dataIngestionRuleVersion` (path, required, positional): version
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted item in the result.
     ///
-    /// Returns `m::InstagramDataIngestionRuleVersionResponse`.
+    /// Returns [`InstagramDataIngestionRuleVersionResponse`](crate::models::InstagramDataIngestionRuleVersionResponse).
     pub fn get_socialmedia_topic_dataingestionrules_instagram_instagram_ingestion_rule_id_version(&self, topic_id: impl Into<String>, instagram_ingestion_rule_id: impl Into<String>, data_ingestion_rule_version: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersion {
         GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersion {
             client: self.client.clone(),
@@ -827,7 +827,7 @@ impl SocialMediaApi {
     /// - `topicId` (path, required, positional): topicId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::OpenDataIngestionRuleResponse`.
+    /// Returns [`OpenDataIngestionRuleResponse`](crate::models::OpenDataIngestionRuleResponse).
     pub fn post_socialmedia_topic_dataingestionrules_open(&self, topic_id: impl Into<String>) -> PostSocialmediaTopicDataingestionrulesOpen {
         PostSocialmediaTopicDataingestionrulesOpen {
             client: self.client.clone(),
@@ -846,7 +846,7 @@ impl SocialMediaApi {
     /// - `openId` (path, required, positional): openId
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::OpenDataIngestionRuleResponse`.
+    /// Returns [`OpenDataIngestionRuleResponse`](crate::models::OpenDataIngestionRuleResponse).
     pub fn get_socialmedia_topic_dataingestionrules_open_open_id(&self, topic_id: impl Into<String>, open_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesOpenOpenId {
         GetSocialmediaTopicDataingestionrulesOpenOpenId {
             client: self.client.clone(),
@@ -866,7 +866,7 @@ impl SocialMediaApi {
     /// - `openId` (path, required, positional): openId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::OpenDataIngestionRuleResponse`.
+    /// Returns [`OpenDataIngestionRuleResponse`](crate::models::OpenDataIngestionRuleResponse).
     pub fn put_socialmedia_topic_dataingestionrules_open_open_id(&self, topic_id: impl Into<String>, open_id: impl Into<String>) -> PutSocialmediaTopicDataingestionrulesOpenOpenId {
         PutSocialmediaTopicDataingestionrulesOpenOpenId {
             client: self.client.clone(),
@@ -906,7 +906,7 @@ impl SocialMediaApi {
     /// - `openId` (path, required, positional): openId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::OpenDataIngestionRuleResponse`.
+    /// Returns [`OpenDataIngestionRuleResponse`](crate::models::OpenDataIngestionRuleResponse).
     pub fn patch_socialmedia_topic_dataingestionrules_open_open_id(&self, topic_id: impl Into<String>, open_id: impl Into<String>) -> PatchSocialmediaTopicDataingestionrulesOpenOpenId {
         PatchSocialmediaTopicDataingestionrulesOpenOpenId {
             client: self.client.clone(),
@@ -928,7 +928,7 @@ impl SocialMediaApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::OpenDataIngestionRuleVersionResponseEntityListing`.
+    /// Returns [`OpenDataIngestionRuleVersionResponseEntityListing`](crate::models::OpenDataIngestionRuleVersionResponseEntityListing).
     pub fn get_socialmedia_topic_dataingestionrules_open_open_id_versions(&self, topic_id: impl Into<String>, open_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions {
         GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions {
             client: self.client.clone(),
@@ -951,7 +951,7 @@ impl SocialMediaApi {
     /// - `dataIngestionRuleVersion` (path, required, positional): version
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted item in the result.
     ///
-    /// Returns `m::OpenDataIngestionRuleVersionResponse`.
+    /// Returns [`OpenDataIngestionRuleVersionResponse`](crate::models::OpenDataIngestionRuleVersionResponse).
     pub fn get_socialmedia_topic_dataingestionrules_open_open_id_version(&self, topic_id: impl Into<String>, open_id: impl Into<String>, data_ingestion_rule_version: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesOpenOpenIdVersion {
         GetSocialmediaTopicDataingestionrulesOpenOpenIdVersion {
             client: self.client.clone(),
@@ -974,7 +974,7 @@ impl SocialMediaApi {
     /// - `ruleId` (path, required, positional): Data Ingestion Rule ID
     /// - `body` (body, required, `set_body`): NormalizedMessage
     ///
-    /// Returns `m::OpenSocialNormalizedMessageEntityListing`.
+    /// Returns [`OpenSocialNormalizedMessageEntityListing`](crate::models::OpenSocialNormalizedMessageEntityListing).
     pub fn post_socialmedia_topic_dataingestionrules_open_rule_id_messages_bulk(&self, topic_id: impl Into<String>, rule_id: impl Into<String>) -> PostSocialmediaTopicDataingestionrulesOpenRuleIdMessagesBulk {
         PostSocialmediaTopicDataingestionrulesOpenRuleIdMessagesBulk {
             client: self.client.clone(),
@@ -996,7 +996,7 @@ impl SocialMediaApi {
     /// - `ruleId` (path, required, positional): Data Ingestion Rule ID
     /// - `body` (body, required, `set_body`): NormalizedEvent
     ///
-    /// Returns `m::OpenSocialReactionsNormalizedEventEntityListing`.
+    /// Returns [`OpenSocialReactionsNormalizedEventEntityListing`](crate::models::OpenSocialReactionsNormalizedEventEntityListing).
     pub fn post_socialmedia_topic_dataingestionrules_open_rule_id_reactions_bulk(&self, topic_id: impl Into<String>, rule_id: impl Into<String>) -> PostSocialmediaTopicDataingestionrulesOpenRuleIdReactionsBulk {
         PostSocialmediaTopicDataingestionrulesOpenRuleIdReactionsBulk {
             client: self.client.clone(),
@@ -1015,7 +1015,7 @@ impl SocialMediaApi {
     /// - `topicId` (path, required, positional): topicId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::TwitterDataIngestionRuleResponse`.
+    /// Returns [`TwitterDataIngestionRuleResponse`](crate::models::TwitterDataIngestionRuleResponse).
     pub fn post_socialmedia_topic_dataingestionrules_twitter(&self, topic_id: impl Into<String>) -> PostSocialmediaTopicDataingestionrulesTwitter {
         PostSocialmediaTopicDataingestionrulesTwitter {
             client: self.client.clone(),
@@ -1034,7 +1034,7 @@ impl SocialMediaApi {
     /// - `twitterIngestionRuleId` (path, required, positional): twitterIngestionRuleId
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::TwitterDataIngestionRuleResponse`.
+    /// Returns [`TwitterDataIngestionRuleResponse`](crate::models::TwitterDataIngestionRuleResponse).
     pub fn get_socialmedia_topic_dataingestionrules_twitter_twitter_ingestion_rule_id(&self, topic_id: impl Into<String>, twitter_ingestion_rule_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId {
         GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId {
             client: self.client.clone(),
@@ -1054,7 +1054,7 @@ impl SocialMediaApi {
     /// - `twitterIngestionRuleId` (path, required, positional): twitterIngestionRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::TwitterDataIngestionRuleResponse`.
+    /// Returns [`TwitterDataIngestionRuleResponse`](crate::models::TwitterDataIngestionRuleResponse).
     pub fn put_socialmedia_topic_dataingestionrules_twitter_twitter_ingestion_rule_id(&self, topic_id: impl Into<String>, twitter_ingestion_rule_id: impl Into<String>) -> PutSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId {
         PutSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId {
             client: self.client.clone(),
@@ -1094,7 +1094,7 @@ impl SocialMediaApi {
     /// - `twitterIngestionRuleId` (path, required, positional): twitterIngestionRuleId
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::TwitterDataIngestionRuleResponse`.
+    /// Returns [`TwitterDataIngestionRuleResponse`](crate::models::TwitterDataIngestionRuleResponse).
     pub fn patch_socialmedia_topic_dataingestionrules_twitter_twitter_ingestion_rule_id(&self, topic_id: impl Into<String>, twitter_ingestion_rule_id: impl Into<String>) -> PatchSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId {
         PatchSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId {
             client: self.client.clone(),
@@ -1116,7 +1116,7 @@ impl SocialMediaApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted items in the result.
     ///
-    /// Returns `m::TwitterDataIngestionRuleVersionResponseEntityListing`.
+    /// Returns [`TwitterDataIngestionRuleVersionResponseEntityListing`](crate::models::TwitterDataIngestionRuleVersionResponseEntityListing).
     pub fn get_socialmedia_topic_dataingestionrules_twitter_twitter_ingestion_rule_id_versions(&self, topic_id: impl Into<String>, twitter_ingestion_rule_id: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions {
         GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions {
             client: self.client.clone(),
@@ -1139,7 +1139,7 @@ impl SocialMediaApi {
     /// - `dataIngestionRuleVersion` (path, required, positional): version
     /// - `includeDeleted` (query, `set_include_deleted`): Determines whether to include soft-deleted item in the result.
     ///
-    /// Returns `m::TwitterDataIngestionRuleVersionResponse`.
+    /// Returns [`TwitterDataIngestionRuleVersionResponse`](crate::models::TwitterDataIngestionRuleVersionResponse).
     pub fn get_socialmedia_topic_dataingestionrules_twitter_twitter_ingestion_rule_id_version(&self, topic_id: impl Into<String>, twitter_ingestion_rule_id: impl Into<String>, data_ingestion_rule_version: impl Into<String>) -> GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersion {
         GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersion {
             client: self.client.clone(),
@@ -1158,7 +1158,7 @@ impl SocialMediaApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): TwitterDataHistoricalTweetRequest
     ///
-    /// Returns `m::TwitterDataHistoricalTweetResponse`.
+    /// Returns [`TwitterDataHistoricalTweetResponse`](crate::models::TwitterDataHistoricalTweetResponse).
     pub fn post_socialmedia_twitter_historical_tweets(&self) -> PostSocialmediaTwitterHistoricalTweets {
         PostSocialmediaTwitterHistoricalTweets {
             client: self.client.clone(),

@@ -43,7 +43,7 @@ impl SpeechTextAnalyticsApi {
     /// - `sortBy` (query, `set_sort_by`): The field to sort by for the listing Default: `name`.
     /// - `ids` (query, `set_ids`): Comma separated Category IDs to filter by. Cannot be used with other filters. Maximum of 25 IDs allowed.
     ///
-    /// Returns `m::CategoriesEntityListing`.
+    /// Returns [`CategoriesEntityListing`](crate::models::CategoriesEntityListing).
     pub fn get_speechandtextanalytics_categories(&self) -> GetSpeechandtextanalyticsCategories {
         GetSpeechandtextanalyticsCategories {
             client: self.client.clone(),
@@ -64,7 +64,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The category to create
     ///
-    /// Returns `m::StaCategory`.
+    /// Returns [`StaCategory`](crate::models::StaCategory).
     pub fn post_speechandtextanalytics_categories(&self) -> PostSpeechandtextanalyticsCategories {
         PostSpeechandtextanalyticsCategories {
             client: self.client.clone(),
@@ -80,7 +80,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `categoryId` (path, required, positional): The id of the category
     ///
-    /// Returns `m::StaCategory`.
+    /// Returns [`StaCategory`](crate::models::StaCategory).
     pub fn get_speechandtextanalytics_category(&self, category_id: impl Into<String>) -> GetSpeechandtextanalyticsCategory {
         GetSpeechandtextanalyticsCategory {
             client: self.client.clone(),
@@ -97,7 +97,7 @@ impl SpeechTextAnalyticsApi {
     /// - `categoryId` (path, required, positional): The id of the category
     /// - `body` (body, required, `set_body`): The updated category
     ///
-    /// Returns `m::StaCategory`.
+    /// Returns [`StaCategory`](crate::models::StaCategory).
     pub fn put_speechandtextanalytics_category(&self, category_id: impl Into<String>) -> PutSpeechandtextanalyticsCategory {
         PutSpeechandtextanalyticsCategory {
             client: self.client.clone(),
@@ -130,7 +130,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): Conversation Id
     ///
-    /// Returns `m::ConversationMetrics`.
+    /// Returns [`ConversationMetrics`](crate::models::ConversationMetrics).
     pub fn get_speechandtextanalytics_conversation(&self, conversation_id: impl Into<String>) -> GetSpeechandtextanalyticsConversation {
         GetSpeechandtextanalyticsConversation {
             client: self.client.clone(),
@@ -148,7 +148,7 @@ impl SpeechTextAnalyticsApi {
     /// - `pageSize` (query, `set_page_size`): The page size for the listing. The max that will be returned is 50. Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): The page number for the listing Default: `1`.
     ///
-    /// Returns `m::ConversationCategoriesEntityListing`.
+    /// Returns [`ConversationCategoriesEntityListing`](crate::models::ConversationCategoriesEntityListing).
     pub fn get_speechandtextanalytics_conversation_categories(&self, conversation_id: impl Into<String>) -> GetSpeechandtextanalyticsConversationCategories {
         GetSpeechandtextanalyticsConversationCategories {
             client: self.client.clone(),
@@ -167,7 +167,7 @@ impl SpeechTextAnalyticsApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `communicationId` (path, required, positional): Communication ID
     ///
-    /// Returns `m::TranscriptUrl`.
+    /// Returns [`TranscriptUrl`](crate::models::TranscriptUrl).
     pub fn get_speechandtextanalytics_conversation_communication_transcripturl(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> GetSpeechandtextanalyticsConversationCommunicationTranscripturl {
         GetSpeechandtextanalyticsConversationCommunicationTranscripturl {
             client: self.client.clone(),
@@ -185,7 +185,7 @@ impl SpeechTextAnalyticsApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `communicationId` (path, required, positional): Communication ID
     ///
-    /// Returns `m::TranscriptUrls`.
+    /// Returns [`TranscriptUrls`](crate::models::TranscriptUrls).
     pub fn get_speechandtextanalytics_conversation_communication_transcripturls(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> GetSpeechandtextanalyticsConversationCommunicationTranscripturls {
         GetSpeechandtextanalyticsConversationCommunicationTranscripturls {
             client: self.client.clone(),
@@ -202,7 +202,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): The conversation ID of the sentiment data
     ///
-    /// Returns `m::SentimentData`.
+    /// Returns [`SentimentData`](crate::models::SentimentData).
     pub fn get_speechandtextanalytics_conversation_sentiments(&self, conversation_id: impl Into<String>) -> GetSpeechandtextanalyticsConversationSentiments {
         GetSpeechandtextanalyticsConversationSentiments {
             client: self.client.clone(),
@@ -218,7 +218,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): The conversation ID of the summaries
     ///
-    /// Returns `m::SpeechTextAnalyticsConversationSummaryListing`.
+    /// Returns [`SpeechTextAnalyticsConversationSummaryListing`](crate::models::SpeechTextAnalyticsConversationSummaryListing).
     pub fn get_speechandtextanalytics_conversation_summaries(&self, conversation_id: impl Into<String>) -> GetSpeechandtextanalyticsConversationSummaries {
         GetSpeechandtextanalyticsConversationSummaries {
             client: self.client.clone(),
@@ -237,7 +237,7 @@ impl SpeechTextAnalyticsApi {
     /// - `nextPage` (query, `set_next_page`): The key for listing the next page
     /// - `pageSize` (query, `set_page_size`): The page size for the listing. Default is 500 per page. Note: organizations may store up to 1000 dictionary terms per dialect; use nextPage to paginate beyond the first page when listing a full dialect vocabulary. Default: `500`.
     ///
-    /// Returns `m::DictionaryFeedbackEntityListing`.
+    /// Returns [`DictionaryFeedbackEntityListing`](crate::models::DictionaryFeedbackEntityListing).
     pub fn get_speechandtextanalytics_dictionaryfeedback(&self) -> GetSpeechandtextanalyticsDictionaryfeedback {
         GetSpeechandtextanalyticsDictionaryfeedback {
             client: self.client.clone(),
@@ -256,7 +256,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The DictionaryFeedback to create
     ///
-    /// Returns `m::DictionaryFeedback`.
+    /// Returns [`DictionaryFeedback`](crate::models::DictionaryFeedback).
     pub fn post_speechandtextanalytics_dictionaryfeedback(&self) -> PostSpeechandtextanalyticsDictionaryfeedback {
         PostSpeechandtextanalyticsDictionaryfeedback {
             client: self.client.clone(),
@@ -272,7 +272,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `dictionaryFeedbackId` (path, required, positional): The Id of the Dictionary Feedback
     ///
-    /// Returns `m::DictionaryFeedback`.
+    /// Returns [`DictionaryFeedback`](crate::models::DictionaryFeedback).
     pub fn get_speechandtextanalytics_dictionaryfeedback_dictionary_feedback_id(&self, dictionary_feedback_id: impl Into<String>) -> GetSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId {
         GetSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId {
             client: self.client.clone(),
@@ -289,7 +289,7 @@ impl SpeechTextAnalyticsApi {
     /// - `dictionaryFeedbackId` (path, required, positional): The Id of the Dictionary Feedback
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::DictionaryFeedback`.
+    /// Returns [`DictionaryFeedback`](crate::models::DictionaryFeedback).
     pub fn put_speechandtextanalytics_dictionaryfeedback_dictionary_feedback_id(&self, dictionary_feedback_id: impl Into<String>) -> PutSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId {
         PutSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId {
             client: self.client.clone(),
@@ -328,7 +328,7 @@ impl SpeechTextAnalyticsApi {
     /// - `sortBy` (query, `set_sort_by`): Sort results by. Defaults to name
     /// - `sortOrder` (query, `set_sort_order`): Sort order. Defaults to asc
     ///
-    /// Returns `m::ProgramsEntityListing`.
+    /// Returns [`ProgramsEntityListing`](crate::models::ProgramsEntityListing).
     pub fn get_speechandtextanalytics_programs(&self) -> GetSpeechandtextanalyticsPrograms {
         GetSpeechandtextanalyticsPrograms {
             client: self.client.clone(),
@@ -350,7 +350,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The program to create
     ///
-    /// Returns `m::Program`.
+    /// Returns [`Program`](crate::models::Program).
     pub fn post_speechandtextanalytics_programs(&self) -> PostSpeechandtextanalyticsPrograms {
         PostSpeechandtextanalyticsPrograms {
             client: self.client.clone(),
@@ -366,7 +366,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The general programs job to create
     ///
-    /// Returns `m::GeneralProgramJob`.
+    /// Returns [`GeneralProgramJob`](crate::models::GeneralProgramJob).
     pub fn post_speechandtextanalytics_programs_general_jobs(&self) -> PostSpeechandtextanalyticsProgramsGeneralJobs {
         PostSpeechandtextanalyticsProgramsGeneralJobs {
             client: self.client.clone(),
@@ -382,7 +382,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The id of the publish programs job
     ///
-    /// Returns `m::GeneralProgramJob`.
+    /// Returns [`GeneralProgramJob`](crate::models::GeneralProgramJob).
     pub fn get_speechandtextanalytics_programs_general_job(&self, job_id: impl Into<String>) -> GetSpeechandtextanalyticsProgramsGeneralJob {
         GetSpeechandtextanalyticsProgramsGeneralJob {
             client: self.client.clone(),
@@ -399,7 +399,7 @@ impl SpeechTextAnalyticsApi {
     /// - `nextPage` (query, `set_next_page`): The key for listing the next page
     /// - `pageSize` (query, `set_page_size`): The page size for the listing Default: `20`.
     ///
-    /// Returns `m::TopicsDefinitionsProgramsMappingsEntityListing`.
+    /// Returns [`TopicsDefinitionsProgramsMappingsEntityListing`](crate::models::TopicsDefinitionsProgramsMappingsEntityListing).
     pub fn get_speechandtextanalytics_programs_mappings(&self) -> GetSpeechandtextanalyticsProgramsMappings {
         GetSpeechandtextanalyticsProgramsMappings {
             client: self.client.clone(),
@@ -416,7 +416,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The publish programs job to create
     ///
-    /// Returns `m::ProgramJob`.
+    /// Returns [`ProgramJob`](crate::models::ProgramJob).
     pub fn post_speechandtextanalytics_programs_publishjobs(&self) -> PostSpeechandtextanalyticsProgramsPublishjobs {
         PostSpeechandtextanalyticsProgramsPublishjobs {
             client: self.client.clone(),
@@ -432,7 +432,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The id of the publish programs job
     ///
-    /// Returns `m::ProgramJob`.
+    /// Returns [`ProgramJob`](crate::models::ProgramJob).
     pub fn get_speechandtextanalytics_programs_publishjob(&self, job_id: impl Into<String>) -> GetSpeechandtextanalyticsProgramsPublishjob {
         GetSpeechandtextanalyticsProgramsPublishjob {
             client: self.client.clone(),
@@ -450,7 +450,7 @@ impl SpeechTextAnalyticsApi {
     /// - `pageNumber` (query, `set_page_number`): The page number for the listing Default: `1`.
     /// - `programIds` (query, `set_program_ids`): Comma separated Program IDs to filter by. Maximum of 50 IDs allowed.
     ///
-    /// Returns `m::ProgramInsightsSettingsEntityListing`.
+    /// Returns [`ProgramInsightsSettingsEntityListing`](crate::models::ProgramInsightsSettingsEntityListing).
     pub fn get_speechandtextanalytics_programs_settings_insights(&self) -> GetSpeechandtextanalyticsProgramsSettingsInsights {
         GetSpeechandtextanalyticsProgramsSettingsInsights {
             client: self.client.clone(),
@@ -470,7 +470,7 @@ impl SpeechTextAnalyticsApi {
     /// - `pageNumber` (query, `set_page_number`): The page number for the listing
     /// - `programIds` (query, `set_program_ids`): Comma separated Program IDs to filter by. Maximum of 50 IDs allowed.
     ///
-    /// Returns `m::ProgramProcessingSettingsEntityListing`.
+    /// Returns [`ProgramProcessingSettingsEntityListing`](crate::models::ProgramProcessingSettingsEntityListing).
     pub fn get_speechandtextanalytics_programs_settings_processing(&self) -> GetSpeechandtextanalyticsProgramsSettingsProcessing {
         GetSpeechandtextanalyticsProgramsSettingsProcessing {
             client: self.client.clone(),
@@ -488,7 +488,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The id of the program-topic links job
     ///
-    /// Returns `m::ProgramTopicLinksJob`.
+    /// Returns [`ProgramTopicLinksJob`](crate::models::ProgramTopicLinksJob).
     pub fn get_speechandtextanalytics_programs_topiclinks_job(&self, job_id: impl Into<String>) -> GetSpeechandtextanalyticsProgramsTopiclinksJob {
         GetSpeechandtextanalyticsProgramsTopiclinksJob {
             client: self.client.clone(),
@@ -501,7 +501,7 @@ impl SpeechTextAnalyticsApi {
     ///
     /// `GET /api/v2/speechandtextanalytics/programs/transcriptionengines/dialects` (`getSpeechandtextanalyticsProgramsTranscriptionenginesDialects`)
     ///
-    /// Returns `m::SupportedDialectsEntityListing`.
+    /// Returns [`SupportedDialectsEntityListing`](crate::models::SupportedDialectsEntityListing).
     pub fn get_speechandtextanalytics_programs_transcriptionengines_dialects(&self) -> GetSpeechandtextanalyticsProgramsTranscriptionenginesDialects {
         GetSpeechandtextanalyticsProgramsTranscriptionenginesDialects {
             client: self.client.clone(),
@@ -517,7 +517,7 @@ impl SpeechTextAnalyticsApi {
     /// - `nextPage` (query, `set_next_page`): The key for listing the next page
     /// - `pageSize` (query, `set_page_size`): The page size for the listing Default: `20`.
     ///
-    /// Returns `m::UnpublishedProgramsEntityListing`.
+    /// Returns [`UnpublishedProgramsEntityListing`](crate::models::UnpublishedProgramsEntityListing).
     pub fn get_speechandtextanalytics_programs_unpublished(&self) -> GetSpeechandtextanalyticsProgramsUnpublished {
         GetSpeechandtextanalyticsProgramsUnpublished {
             client: self.client.clone(),
@@ -534,7 +534,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `programId` (path, required, positional): The id of the program
     ///
-    /// Returns `m::Program`.
+    /// Returns [`Program`](crate::models::Program).
     pub fn get_speechandtextanalytics_program(&self, program_id: impl Into<String>) -> GetSpeechandtextanalyticsProgram {
         GetSpeechandtextanalyticsProgram {
             client: self.client.clone(),
@@ -551,7 +551,7 @@ impl SpeechTextAnalyticsApi {
     /// - `programId` (path, required, positional): The id of the program
     /// - `body` (body, required, `set_body`): The program to update
     ///
-    /// Returns `m::Program`.
+    /// Returns [`Program`](crate::models::Program).
     pub fn put_speechandtextanalytics_program(&self, program_id: impl Into<String>) -> PutSpeechandtextanalyticsProgram {
         PutSpeechandtextanalyticsProgram {
             client: self.client.clone(),
@@ -569,7 +569,7 @@ impl SpeechTextAnalyticsApi {
     /// - `programId` (path, required, positional): The id of the program
     /// - `forceDelete` (query, `set_force_delete`): Indicates whether the program is forced to be deleted or not. Required when the program to delete is the default program. Default: `false`.
     ///
-    /// Returns `m::DeleteProgramResponse`.
+    /// Returns [`DeleteProgramResponse`](crate::models::DeleteProgramResponse).
     pub fn delete_speechandtextanalytics_program(&self, program_id: impl Into<String>) -> DeleteSpeechandtextanalyticsProgram {
         DeleteSpeechandtextanalyticsProgram {
             client: self.client.clone(),
@@ -586,7 +586,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `programId` (path, required, positional): The id of the program
     ///
-    /// Returns `m::TopicsDefinitionsProgramMappings`.
+    /// Returns [`TopicsDefinitionsProgramMappings`](crate::models::TopicsDefinitionsProgramMappings).
     pub fn get_speechandtextanalytics_program_mappings(&self, program_id: impl Into<String>) -> GetSpeechandtextanalyticsProgramMappings {
         GetSpeechandtextanalyticsProgramMappings {
             client: self.client.clone(),
@@ -603,7 +603,7 @@ impl SpeechTextAnalyticsApi {
     /// - `programId` (path, required, positional): The id of the program
     /// - `body` (body, required, `set_body`): The program to set mappings for
     ///
-    /// Returns `m::TopicsDefinitionsProgramMappings`.
+    /// Returns [`TopicsDefinitionsProgramMappings`](crate::models::TopicsDefinitionsProgramMappings).
     pub fn put_speechandtextanalytics_program_mappings(&self, program_id: impl Into<String>) -> PutSpeechandtextanalyticsProgramMappings {
         PutSpeechandtextanalyticsProgramMappings {
             client: self.client.clone(),
@@ -620,7 +620,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `programId` (path, required, positional): The id of the program
     ///
-    /// Returns `m::ProgramInsightsSettings`.
+    /// Returns [`ProgramInsightsSettings`](crate::models::ProgramInsightsSettings).
     pub fn get_speechandtextanalytics_program_settings_insights(&self, program_id: impl Into<String>) -> GetSpeechandtextanalyticsProgramSettingsInsights {
         GetSpeechandtextanalyticsProgramSettingsInsights {
             client: self.client.clone(),
@@ -637,7 +637,7 @@ impl SpeechTextAnalyticsApi {
     /// - `programId` (path, required, positional): The id of the program
     /// - `body` (body, required, `set_body`): Program AI Insights setting
     ///
-    /// Returns `m::ProgramInsightsSettings`.
+    /// Returns [`ProgramInsightsSettings`](crate::models::ProgramInsightsSettings).
     pub fn put_speechandtextanalytics_program_settings_insights(&self, program_id: impl Into<String>) -> PutSpeechandtextanalyticsProgramSettingsInsights {
         PutSpeechandtextanalyticsProgramSettingsInsights {
             client: self.client.clone(),
@@ -654,7 +654,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `programId` (path, required, positional): The id of the program
     ///
-    /// Returns `m::ProgramProcessingSettings`.
+    /// Returns [`ProgramProcessingSettings`](crate::models::ProgramProcessingSettings).
     pub fn get_speechandtextanalytics_program_settings_processing(&self, program_id: impl Into<String>) -> GetSpeechandtextanalyticsProgramSettingsProcessing {
         GetSpeechandtextanalyticsProgramSettingsProcessing {
             client: self.client.clone(),
@@ -671,7 +671,7 @@ impl SpeechTextAnalyticsApi {
     /// - `programId` (path, required, positional): The id of the program
     /// - `body` (body, required, `set_body`): Program processing settings
     ///
-    /// Returns `m::ProgramProcessingSettingsPatchResponse`.
+    /// Returns [`ProgramProcessingSettingsPatchResponse`](crate::models::ProgramProcessingSettingsPatchResponse).
     pub fn patch_speechandtextanalytics_program_settings_processing(&self, program_id: impl Into<String>) -> PatchSpeechandtextanalyticsProgramSettingsProcessing {
         PatchSpeechandtextanalyticsProgramSettingsProcessing {
             client: self.client.clone(),
@@ -688,7 +688,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `programId` (path, required, positional): The id of the program
     ///
-    /// Returns `m::ProgramTranscriptionEngines`.
+    /// Returns [`ProgramTranscriptionEngines`](crate::models::ProgramTranscriptionEngines).
     pub fn get_speechandtextanalytics_program_transcriptionengines(&self, program_id: impl Into<String>) -> GetSpeechandtextanalyticsProgramTranscriptionengines {
         GetSpeechandtextanalyticsProgramTranscriptionengines {
             client: self.client.clone(),
@@ -705,7 +705,7 @@ impl SpeechTextAnalyticsApi {
     /// - `programId` (path, required, positional): The id of the program
     /// - `body` (body, required, `set_body`): Program transcription engine setting
     ///
-    /// Returns `m::ProgramTranscriptionEngines`.
+    /// Returns [`ProgramTranscriptionEngines`](crate::models::ProgramTranscriptionEngines).
     pub fn put_speechandtextanalytics_program_transcriptionengines(&self, program_id: impl Into<String>) -> PutSpeechandtextanalyticsProgramTranscriptionengines {
         PutSpeechandtextanalyticsProgramTranscriptionengines {
             client: self.client.clone(),
@@ -727,7 +727,7 @@ impl SpeechTextAnalyticsApi {
     /// - `sortOrder` (query, `set_sort_order`): Results are sorted by dateCreated. Please choose the sort order. The default is descending (desc).
     /// - `name` (query, `set_name`): Case insensitive partial name to filter by.
     ///
-    /// Returns `m::ReprocessJobEntityListingResponse`.
+    /// Returns [`ReprocessJobEntityListingResponse`](crate::models::ReprocessJobEntityListingResponse).
     pub fn get_speechandtextanalytics_reprocessing_jobs(&self) -> GetSpeechandtextanalyticsReprocessingJobs {
         GetSpeechandtextanalyticsReprocessingJobs {
             client: self.client.clone(),
@@ -748,7 +748,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The ReprocessJob to create
     ///
-    /// Returns `m::ReprocessJobResponse`.
+    /// Returns [`ReprocessJobResponse`](crate::models::ReprocessJobResponse).
     pub fn post_speechandtextanalytics_reprocessing_jobs(&self) -> PostSpeechandtextanalyticsReprocessingJobs {
         PostSpeechandtextanalyticsReprocessingJobs {
             client: self.client.clone(),
@@ -766,7 +766,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The Id of the Reprocessing job
     ///
-    /// Returns `m::ReprocessJobResponse`.
+    /// Returns [`ReprocessJobResponse`](crate::models::ReprocessJobResponse).
     pub fn get_speechandtextanalytics_reprocessing_job(&self, job_id: impl Into<String>) -> GetSpeechandtextanalyticsReprocessingJob {
         GetSpeechandtextanalyticsReprocessingJob {
             client: self.client.clone(),
@@ -802,7 +802,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The Id of the Reprocessing job
     ///
-    /// Returns `m::ReprocessInteractionsByJobIdResponse`.
+    /// Returns [`ReprocessInteractionsByJobIdResponse`](crate::models::ReprocessInteractionsByJobIdResponse).
     pub fn get_speechandtextanalytics_reprocessing_job_interactions(&self, job_id: impl Into<String>) -> GetSpeechandtextanalyticsReprocessingJobInteractions {
         GetSpeechandtextanalyticsReprocessingJobInteractions {
             client: self.client.clone(),
@@ -815,7 +815,7 @@ impl SpeechTextAnalyticsApi {
     ///
     /// `GET /api/v2/speechandtextanalytics/sentiment/dialects` (`getSpeechandtextanalyticsSentimentDialects`)
     ///
-    /// Returns `m::EntityListing`.
+    /// Returns [`EntityListing`](crate::models::EntityListing).
     pub fn get_speechandtextanalytics_sentiment_dialects(&self) -> GetSpeechandtextanalyticsSentimentDialects {
         GetSpeechandtextanalyticsSentimentDialects {
             client: self.client.clone(),
@@ -830,7 +830,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `dialect` (query, `set_dialect`): The key for filter the listing by dialect, dialect format is {language}-{country} where language follows ISO 639-1 standard and country follows ISO 3166-1 alpha 2 standard
     ///
-    /// Returns `m::SentimentFeedbackEntityListing`.
+    /// Returns [`SentimentFeedbackEntityListing`](crate::models::SentimentFeedbackEntityListing).
     pub fn get_speechandtextanalytics_sentimentfeedback(&self) -> GetSpeechandtextanalyticsSentimentfeedback {
         GetSpeechandtextanalyticsSentimentfeedback {
             client: self.client.clone(),
@@ -846,7 +846,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The SentimentFeedback to create
     ///
-    /// Returns `m::SentimentFeedback`.
+    /// Returns [`SentimentFeedback`](crate::models::SentimentFeedback).
     pub fn post_speechandtextanalytics_sentimentfeedback(&self) -> PostSpeechandtextanalyticsSentimentfeedback {
         PostSpeechandtextanalyticsSentimentfeedback {
             client: self.client.clone(),
@@ -887,7 +887,7 @@ impl SpeechTextAnalyticsApi {
     ///
     /// `GET /api/v2/speechandtextanalytics/settings` (`getSpeechandtextanalyticsSettings`)
     ///
-    /// Returns `m::SpeechTextAnalyticsSettingsResponse`.
+    /// Returns [`SpeechTextAnalyticsSettingsResponse`](crate::models::SpeechTextAnalyticsSettingsResponse).
     pub fn get_speechandtextanalytics_settings(&self) -> GetSpeechandtextanalyticsSettings {
         GetSpeechandtextanalyticsSettings {
             client: self.client.clone(),
@@ -902,7 +902,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Speech And Text Analytics Settings
     ///
-    /// Returns `m::SpeechTextAnalyticsSettingsResponse`.
+    /// Returns [`SpeechTextAnalyticsSettingsResponse`](crate::models::SpeechTextAnalyticsSettingsResponse).
     pub fn put_speechandtextanalytics_settings(&self) -> PutSpeechandtextanalyticsSettings {
         PutSpeechandtextanalyticsSettings {
             client: self.client.clone(),
@@ -918,7 +918,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Speech And Text Analytics Settings
     ///
-    /// Returns `m::SpeechTextAnalyticsSettingsResponse`.
+    /// Returns [`SpeechTextAnalyticsSettingsResponse`](crate::models::SpeechTextAnalyticsSettingsResponse).
     pub fn patch_speechandtextanalytics_settings(&self) -> PatchSpeechandtextanalyticsSettings {
         PatchSpeechandtextanalyticsSettings {
             client: self.client.clone(),
@@ -942,7 +942,7 @@ impl SpeechTextAnalyticsApi {
     /// - `sortBy` (query, `set_sort_by`): Sort results by. Defaults to name
     /// - `sortOrder` (query, `set_sort_order`): Sort order. Defaults to asc
     ///
-    /// Returns `m::TopicsEntityListing`.
+    /// Returns [`TopicsEntityListing`](crate::models::TopicsEntityListing).
     pub fn get_speechandtextanalytics_topics(&self) -> GetSpeechandtextanalyticsTopics {
         GetSpeechandtextanalyticsTopics {
             client: self.client.clone(),
@@ -966,7 +966,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The topic to create
     ///
-    /// Returns `m::Topic`.
+    /// Returns [`Topic`](crate::models::Topic).
     pub fn post_speechandtextanalytics_topics(&self) -> PostSpeechandtextanalyticsTopics {
         PostSpeechandtextanalyticsTopics {
             client: self.client.clone(),
@@ -979,7 +979,7 @@ impl SpeechTextAnalyticsApi {
     ///
     /// `GET /api/v2/speechandtextanalytics/topics/dialects` (`getSpeechandtextanalyticsTopicsDialects`)
     ///
-    /// Returns `m::EntityListing`.
+    /// Returns [`EntityListing`](crate::models::EntityListing).
     pub fn get_speechandtextanalytics_topics_dialects(&self) -> GetSpeechandtextanalyticsTopicsDialects {
         GetSpeechandtextanalyticsTopicsDialects {
             client: self.client.clone(),
@@ -994,7 +994,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `dialect` (query, `set_dialect`): The dialect of the general topics, dialect format is {language}-{country} where language follows ISO 639-1 standard and country follows ISO 3166-1 alpha 2 standard
     ///
-    /// Returns `m::GeneralTopicsEntityListing`.
+    /// Returns [`GeneralTopicsEntityListing`](crate::models::GeneralTopicsEntityListing).
     pub fn get_speechandtextanalytics_topics_general(&self) -> GetSpeechandtextanalyticsTopicsGeneral {
         GetSpeechandtextanalyticsTopicsGeneral {
             client: self.client.clone(),
@@ -1010,7 +1010,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `dialect` (query, `set_dialect`): The dialect of the general topics, dialect format is {language}-{country} where language follows ISO 639-1 standard and country follows ISO 3166-1 alpha 2 standard
     ///
-    /// Returns `m::UnifiedGeneralTopicEntityListing`.
+    /// Returns [`UnifiedGeneralTopicEntityListing`](crate::models::UnifiedGeneralTopicEntityListing).
     pub fn get_speechandtextanalytics_topics_general_status(&self) -> GetSpeechandtextanalyticsTopicsGeneralStatus {
         GetSpeechandtextanalyticsTopicsGeneralStatus {
             client: self.client.clone(),
@@ -1026,7 +1026,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The GenAI topic phrases generation job to create
     ///
-    /// Returns `m::GenAIPhrasesJobs`.
+    /// Returns [`GenAIPhrasesJobs`](crate::models::GenAIPhrasesJobs).
     pub fn post_speechandtextanalytics_topics_generatedphrases_jobs(&self) -> PostSpeechandtextanalyticsTopicsGeneratedphrasesJobs {
         PostSpeechandtextanalyticsTopicsGeneratedphrasesJobs {
             client: self.client.clone(),
@@ -1042,7 +1042,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): the id of the GenAI phrases job
     ///
-    /// Returns `m::GenAIPhrasesJob`.
+    /// Returns [`GenAIPhrasesJob`](crate::models::GenAIPhrasesJob).
     pub fn get_speechandtextanalytics_topics_generatedphrases_job(&self, job_id: impl Into<String>) -> GetSpeechandtextanalyticsTopicsGeneratedphrasesJob {
         GetSpeechandtextanalyticsTopicsGeneratedphrasesJob {
             client: self.client.clone(),
@@ -1058,7 +1058,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The publish topics job to create
     ///
-    /// Returns `m::TopicJob`.
+    /// Returns [`TopicJob`](crate::models::TopicJob).
     pub fn post_speechandtextanalytics_topics_publishjobs(&self) -> PostSpeechandtextanalyticsTopicsPublishjobs {
         PostSpeechandtextanalyticsTopicsPublishjobs {
             client: self.client.clone(),
@@ -1074,7 +1074,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The id of the publish topics job
     ///
-    /// Returns `m::TopicJob`.
+    /// Returns [`TopicJob`](crate::models::TopicJob).
     pub fn get_speechandtextanalytics_topics_publishjob(&self, job_id: impl Into<String>) -> GetSpeechandtextanalyticsTopicsPublishjob {
         GetSpeechandtextanalyticsTopicsPublishjob {
             client: self.client.clone(),
@@ -1090,7 +1090,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The publish test topic phrase job to create
     ///
-    /// Returns `m::TestTopicPhraseJobs`.
+    /// Returns [`TestTopicPhraseJobs`](crate::models::TestTopicPhraseJobs).
     pub fn post_speechandtextanalytics_topics_testphrase_jobs(&self) -> PostSpeechandtextanalyticsTopicsTestphraseJobs {
         PostSpeechandtextanalyticsTopicsTestphraseJobs {
             client: self.client.clone(),
@@ -1106,7 +1106,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): the id of the test topic phrase job
     ///
-    /// Returns `m::TestTopicPhraseJob`.
+    /// Returns [`TestTopicPhraseJob`](crate::models::TestTopicPhraseJob).
     pub fn get_speechandtextanalytics_topics_testphrase_job(&self, job_id: impl Into<String>) -> GetSpeechandtextanalyticsTopicsTestphraseJob {
         GetSpeechandtextanalyticsTopicsTestphraseJob {
             client: self.client.clone(),
@@ -1122,7 +1122,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `topicId` (path, required, positional): The id of the topic
     ///
-    /// Returns `m::Topic`.
+    /// Returns [`Topic`](crate::models::Topic).
     pub fn get_speechandtextanalytics_topic(&self, topic_id: impl Into<String>) -> GetSpeechandtextanalyticsTopic {
         GetSpeechandtextanalyticsTopic {
             client: self.client.clone(),
@@ -1139,7 +1139,7 @@ impl SpeechTextAnalyticsApi {
     /// - `topicId` (path, required, positional): The id of the topic
     /// - `body` (body, required, `set_body`): The topic to update
     ///
-    /// Returns `m::Topic`.
+    /// Returns [`Topic`](crate::models::Topic).
     pub fn put_speechandtextanalytics_topic(&self, topic_id: impl Into<String>) -> PutSpeechandtextanalyticsTopic {
         PutSpeechandtextanalyticsTopic {
             client: self.client.clone(),
@@ -1172,7 +1172,7 @@ impl SpeechTextAnalyticsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::JsonSearchResponse`.
+    /// Returns [`JsonSearchResponse`](crate::models::JsonSearchResponse).
     pub fn post_speechandtextanalytics_transcripts_search(&self) -> super::search::PostSpeechandtextanalyticsTranscriptsSearch {
         super::search::PostSpeechandtextanalyticsTranscriptsSearch {
             client: self.client.clone(),
@@ -1185,7 +1185,7 @@ impl SpeechTextAnalyticsApi {
     ///
     /// `GET /api/v2/speechandtextanalytics/translations/languages` (`getSpeechandtextanalyticsTranslationsLanguages`)
     ///
-    /// Returns `m::TranslateSupportedLanguageList`.
+    /// Returns [`TranslateSupportedLanguageList`](crate::models::TranslateSupportedLanguageList).
     pub fn get_speechandtextanalytics_translations_languages(&self) -> GetSpeechandtextanalyticsTranslationsLanguages {
         GetSpeechandtextanalyticsTranslationsLanguages {
             client: self.client.clone(),
@@ -1203,7 +1203,7 @@ impl SpeechTextAnalyticsApi {
     /// - `communicationId` (query, `set_communication_id`): Communication id associated with the conversation. Please provide a valid communicationId when requesting non-email interactions.
     /// - `recordingId` (query, `set_recording_id`): Recording id associated with the communication. Please provide a valid recordingId when requesting voice interactions.
     ///
-    /// Returns `m::CommunicationTranslationList`.
+    /// Returns [`CommunicationTranslationList`](crate::models::CommunicationTranslationList).
     pub fn get_speechandtextanalytics_translations_language_conversation(&self, language_id: impl Into<String>, conversation_id: impl Into<String>) -> GetSpeechandtextanalyticsTranslationsLanguageConversation {
         GetSpeechandtextanalyticsTranslationsLanguageConversation {
             client: self.client.clone(),

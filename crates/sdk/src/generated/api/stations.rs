@@ -45,7 +45,7 @@ impl StationsApi {
     /// - `id` (query, `set_id`): Comma separated list of stationIds
     /// - `lineAppearanceId` (query, `set_line_appearance_id`): lineAppearanceId
     ///
-    /// Returns `m::StationEntityListing`.
+    /// Returns [`StationEntityListing`](crate::models::StationEntityListing).
     pub fn get_stations(&self) -> GetStations {
         GetStations {
             client: self.client.clone(),
@@ -68,7 +68,7 @@ impl StationsApi {
     /// Parameters:
     /// - `stationId` (path, required, positional): Station ID
     ///
-    /// Returns `m::Station`.
+    /// Returns [`Station`](crate::models::Station).
     pub fn get_station(&self, station_id: impl Into<String>) -> GetStation {
         GetStation {
             client: self.client.clone(),

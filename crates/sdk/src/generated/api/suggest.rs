@@ -40,7 +40,7 @@ impl SuggestApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `profile` (query, `set_profile`): profile Default: `true`.
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn get_search(&self) -> super::search::GetSearch {
         super::search::GetSearch {
             client: self.client.clone(),
@@ -59,7 +59,7 @@ impl SuggestApi {
     /// - `body` (body, required, `set_body`): Search request options
     /// - `profile` (query, `set_profile`): profile Default: `true`.
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn post_search(&self) -> super::search::PostSearch {
         super::search::PostSearch {
             client: self.client.clone(),
@@ -78,7 +78,7 @@ impl SuggestApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `profile` (query, `set_profile`): profile Default: `true`.
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn get_search_suggest(&self) -> super::search::GetSearchSuggest {
         super::search::GetSearchSuggest {
             client: self.client.clone(),
@@ -97,7 +97,7 @@ impl SuggestApi {
     /// - `body` (body, required, `set_body`): Search request options
     /// - `profile` (query, `set_profile`): profile Default: `true`.
     ///
-    /// Returns `m::JsonNodeSearchResponse`.
+    /// Returns [`JsonNodeSearchResponse`](crate::models::JsonNodeSearchResponse).
     pub fn post_search_suggest(&self) -> super::search::PostSearchSuggest {
         super::search::PostSearchSuggest {
             client: self.client.clone(),

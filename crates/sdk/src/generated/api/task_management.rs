@@ -38,7 +38,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Workbin
     ///
-    /// Returns `m::Workbin`.
+    /// Returns [`Workbin`](crate::models::Workbin).
     pub fn post_taskmanagement_workbins(&self) -> PostTaskmanagementWorkbins {
         PostTaskmanagementWorkbins {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): QueryPostRequest
     ///
-    /// Returns `m::WorkbinQueryEntityListing`.
+    /// Returns [`WorkbinQueryEntityListing`](crate::models::WorkbinQueryEntityListing).
     pub fn post_taskmanagement_workbins_query(&self) -> PostTaskmanagementWorkbinsQuery {
         PostTaskmanagementWorkbinsQuery {
             client: self.client.clone(),
@@ -70,7 +70,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `workbinId` (path, required, positional): Workbin ID
     ///
-    /// Returns `m::Workbin`.
+    /// Returns [`Workbin`](crate::models::Workbin).
     pub fn get_taskmanagement_workbin(&self, workbin_id: impl Into<String>) -> GetTaskmanagementWorkbin {
         GetTaskmanagementWorkbin {
             client: self.client.clone(),
@@ -103,7 +103,7 @@ impl TaskManagementApi {
     /// - `workbinId` (path, required, positional): Workbin ID
     /// - `body` (body, required, `set_body`): Json with attributes and their new values: {"description":"new description", "name":"new name"}.
     ///
-    /// Returns `m::Workbin`.
+    /// Returns [`Workbin`](crate::models::Workbin).
     pub fn patch_taskmanagement_workbin(&self, workbin_id: impl Into<String>) -> PatchTaskmanagementWorkbin {
         PatchTaskmanagementWorkbin {
             client: self.client.clone(),
@@ -123,7 +123,7 @@ impl TaskManagementApi {
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200. Default: `25`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     ///
-    /// Returns `m::WorkbinChangeListing`.
+    /// Returns [`WorkbinChangeListing`](crate::models::WorkbinChangeListing).
     pub fn get_taskmanagement_workbin_history(&self, workbin_id: impl Into<String>) -> GetTaskmanagementWorkbinHistory {
         GetTaskmanagementWorkbinHistory {
             client: self.client.clone(),
@@ -145,7 +145,7 @@ impl TaskManagementApi {
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200. Default: `25`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     ///
-    /// Returns `m::WorkbinVersionListing`.
+    /// Returns [`WorkbinVersionListing`](crate::models::WorkbinVersionListing).
     pub fn get_taskmanagement_workbin_versions(&self, workbin_id: impl Into<String>) -> GetTaskmanagementWorkbinVersions {
         GetTaskmanagementWorkbinVersions {
             client: self.client.clone(),
@@ -165,7 +165,7 @@ impl TaskManagementApi {
     /// - `workbinId` (path, required, positional): Workbin ID
     /// - `entityVersion` (path, required, positional): Workbin version
     ///
-    /// Returns `m::WorkbinVersion`.
+    /// Returns [`WorkbinVersion`](crate::models::WorkbinVersion).
     pub fn get_taskmanagement_workbin_version(&self, workbin_id: impl Into<String>, entity_version: i64) -> GetTaskmanagementWorkbinVersion {
         GetTaskmanagementWorkbinVersion {
             client: self.client.clone(),
@@ -182,7 +182,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Workitem
     ///
-    /// Returns `m::Workitem`.
+    /// Returns [`Workitem`](crate::models::Workitem).
     pub fn post_taskmanagement_workitems(&self) -> PostTaskmanagementWorkitems {
         PostTaskmanagementWorkitems {
             client: self.client.clone(),
@@ -198,7 +198,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Bulk job definition.
     ///
-    /// Returns `m::BulkJob`.
+    /// Returns [`BulkJob`](crate::models::BulkJob).
     pub fn post_taskmanagement_workitems_bulk_add_jobs(&self) -> PostTaskmanagementWorkitemsBulkAddJobs {
         PostTaskmanagementWorkitemsBulkAddJobs {
             client: self.client.clone(),
@@ -214,7 +214,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `bulkJobId` (path, required, positional): Bulk job id
     ///
-    /// Returns `m::BulkJob`.
+    /// Returns [`BulkJob`](crate::models::BulkJob).
     pub fn get_taskmanagement_workitems_bulk_add_job(&self, bulk_job_id: impl Into<String>) -> GetTaskmanagementWorkitemsBulkAddJob {
         GetTaskmanagementWorkitemsBulkAddJob {
             client: self.client.clone(),
@@ -247,7 +247,7 @@ impl TaskManagementApi {
     /// - `bulkJobId` (path, required, positional): Bulk job id
     /// - `body` (body, required, `set_body`): Bulk add job update request
     ///
-    /// Returns `m::BulkJob`.
+    /// Returns [`BulkJob`](crate::models::BulkJob).
     pub fn patch_taskmanagement_workitems_bulk_add_job(&self, bulk_job_id: impl Into<String>) -> PatchTaskmanagementWorkitemsBulkAddJob {
         PatchTaskmanagementWorkitemsBulkAddJob {
             client: self.client.clone(),
@@ -264,7 +264,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `bulkJobId` (path, required, positional): Bulk job id
     ///
-    /// Returns `m::BulkJobAddResponse`.
+    /// Returns [`BulkJobAddResponse`](crate::models::BulkJobAddResponse).
     pub fn get_taskmanagement_workitems_bulk_add_job_results(&self, bulk_job_id: impl Into<String>) -> GetTaskmanagementWorkitemsBulkAddJobResults {
         GetTaskmanagementWorkitemsBulkAddJobResults {
             client: self.client.clone(),
@@ -283,7 +283,7 @@ impl TaskManagementApi {
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     /// - `action` (query, `set_action`): The bulk job action.
     ///
-    /// Returns `m::BulkJobsListing`.
+    /// Returns [`BulkJobsListing`](crate::models::BulkJobsListing).
     pub fn get_taskmanagement_workitems_bulk_jobs_users_me(&self) -> GetTaskmanagementWorkitemsBulkJobsUsersMe {
         GetTaskmanagementWorkitemsBulkJobsUsersMe {
             client: self.client.clone(),
@@ -302,7 +302,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Bulk job definition.
     ///
-    /// Returns `m::BulkJob`.
+    /// Returns [`BulkJob`](crate::models::BulkJob).
     pub fn post_taskmanagement_workitems_bulk_terminate_jobs(&self) -> PostTaskmanagementWorkitemsBulkTerminateJobs {
         PostTaskmanagementWorkitemsBulkTerminateJobs {
             client: self.client.clone(),
@@ -318,7 +318,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `bulkJobId` (path, required, positional): Bulk job id
     ///
-    /// Returns `m::BulkJob`.
+    /// Returns [`BulkJob`](crate::models::BulkJob).
     pub fn get_taskmanagement_workitems_bulk_terminate_job(&self, bulk_job_id: impl Into<String>) -> GetTaskmanagementWorkitemsBulkTerminateJob {
         GetTaskmanagementWorkitemsBulkTerminateJob {
             client: self.client.clone(),
@@ -351,7 +351,7 @@ impl TaskManagementApi {
     /// - `bulkJobId` (path, required, positional): Bulk job id
     /// - `body` (body, required, `set_body`): Bulk job update request
     ///
-    /// Returns `m::BulkJob`.
+    /// Returns [`BulkJob`](crate::models::BulkJob).
     pub fn patch_taskmanagement_workitems_bulk_terminate_job(&self, bulk_job_id: impl Into<String>) -> PatchTaskmanagementWorkitemsBulkTerminateJob {
         PatchTaskmanagementWorkitemsBulkTerminateJob {
             client: self.client.clone(),
@@ -368,7 +368,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `bulkJobId` (path, required, positional): Bulk job id
     ///
-    /// Returns `m::BulkJobTerminateResultsResponse`.
+    /// Returns [`BulkJobTerminateResultsResponse`](crate::models::BulkJobTerminateResultsResponse).
     pub fn get_taskmanagement_workitems_bulk_terminate_job_results(&self, bulk_job_id: impl Into<String>) -> GetTaskmanagementWorkitemsBulkTerminateJobResults {
         GetTaskmanagementWorkitemsBulkTerminateJobResults {
             client: self.client.clone(),
@@ -386,7 +386,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): WorkitemQueryPostRequest
     ///
-    /// Returns `m::WorkitemPostQueryEntityListing`.
+    /// Returns [`WorkitemPostQueryEntityListing`](crate::models::WorkitemPostQueryEntityListing).
     pub fn post_taskmanagement_workitems_query(&self) -> PostTaskmanagementWorkitemsQuery {
         PostTaskmanagementWorkitemsQuery {
             client: self.client.clone(),
@@ -402,7 +402,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): WorkitemQueryJobCreate
     ///
-    /// Returns `m::WorkitemQueryJobResponse`.
+    /// Returns [`WorkitemQueryJobResponse`](crate::models::WorkitemQueryJobResponse).
     pub fn post_taskmanagement_workitems_query_jobs(&self) -> PostTaskmanagementWorkitemsQueryJobs {
         PostTaskmanagementWorkitemsQueryJobs {
             client: self.client.clone(),
@@ -418,7 +418,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::WorkitemQueryJobResponse`.
+    /// Returns [`WorkitemQueryJobResponse`](crate::models::WorkitemQueryJobResponse).
     pub fn get_taskmanagement_workitems_query_job(&self, job_id: impl Into<String>) -> GetTaskmanagementWorkitemsQueryJob {
         GetTaskmanagementWorkitemsQueryJob {
             client: self.client.clone(),
@@ -434,7 +434,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::WorkitemPagedEntityListing`.
+    /// Returns [`WorkitemPagedEntityListing`](crate::models::WorkitemPagedEntityListing).
     pub fn get_taskmanagement_workitems_query_job_results(&self, job_id: impl Into<String>) -> GetTaskmanagementWorkitemsQueryJobResults {
         GetTaskmanagementWorkitemsQueryJobResults {
             client: self.client.clone(),
@@ -447,7 +447,7 @@ impl TaskManagementApi {
     ///
     /// `GET /api/v2/taskmanagement/workitems/schemas` (`getTaskmanagementWorkitemsSchemas`)
     ///
-    /// Returns `m::DataSchemaListing`.
+    /// Returns [`DataSchemaListing`](crate::models::DataSchemaListing).
     pub fn get_taskmanagement_workitems_schemas(&self) -> GetTaskmanagementWorkitemsSchemas {
         GetTaskmanagementWorkitemsSchemas {
             client: self.client.clone(),
@@ -462,7 +462,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Schema
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn post_taskmanagement_workitems_schemas(&self) -> PostTaskmanagementWorkitemsSchemas {
         PostTaskmanagementWorkitemsSchemas {
             client: self.client.clone(),
@@ -475,7 +475,7 @@ impl TaskManagementApi {
     ///
     /// `GET /api/v2/taskmanagement/workitems/schemas/coretypes` (`getTaskmanagementWorkitemsSchemasCoretypes`)
     ///
-    /// Returns `m::CoretypeListing`.
+    /// Returns [`CoretypeListing`](crate::models::CoretypeListing).
     pub fn get_taskmanagement_workitems_schemas_coretypes(&self) -> GetTaskmanagementWorkitemsSchemasCoretypes {
         GetTaskmanagementWorkitemsSchemasCoretypes {
             client: self.client.clone(),
@@ -490,7 +490,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `coreTypeName` (path, required, positional): Name of the core type
     ///
-    /// Returns `m::Coretype`.
+    /// Returns [`Coretype`](crate::models::Coretype).
     pub fn get_taskmanagement_workitems_schemas_coretype(&self, core_type_name: impl Into<String>) -> GetTaskmanagementWorkitemsSchemasCoretype {
         GetTaskmanagementWorkitemsSchemasCoretype {
             client: self.client.clone(),
@@ -503,7 +503,7 @@ impl TaskManagementApi {
     ///
     /// `GET /api/v2/taskmanagement/workitems/schemas/limits` (`getTaskmanagementWorkitemsSchemasLimits`)
     ///
-    /// Returns `m::SchemaQuantityLimits`.
+    /// Returns [`SchemaQuantityLimits`](crate::models::SchemaQuantityLimits).
     pub fn get_taskmanagement_workitems_schemas_limits(&self) -> GetTaskmanagementWorkitemsSchemasLimits {
         GetTaskmanagementWorkitemsSchemasLimits {
             client: self.client.clone(),
@@ -518,7 +518,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn get_taskmanagement_workitems_schema(&self, schema_id: impl Into<String>) -> GetTaskmanagementWorkitemsSchema {
         GetTaskmanagementWorkitemsSchema {
             client: self.client.clone(),
@@ -535,7 +535,7 @@ impl TaskManagementApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `body` (body, required, `set_body`): Data Schema
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn put_taskmanagement_workitems_schema(&self, schema_id: impl Into<String>) -> PutTaskmanagementWorkitemsSchema {
         PutTaskmanagementWorkitemsSchema {
             client: self.client.clone(),
@@ -568,7 +568,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::DataSchemaListing`.
+    /// Returns [`DataSchemaListing`](crate::models::DataSchemaListing).
     pub fn get_taskmanagement_workitems_schema_versions(&self, schema_id: impl Into<String>) -> GetTaskmanagementWorkitemsSchemaVersions {
         GetTaskmanagementWorkitemsSchemaVersions {
             client: self.client.clone(),
@@ -585,7 +585,7 @@ impl TaskManagementApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `versionId` (path, required, positional): Schema version
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn get_taskmanagement_workitems_schema_version(&self, schema_id: impl Into<String>, version_id: impl Into<String>) -> GetTaskmanagementWorkitemsSchemaVersion {
         GetTaskmanagementWorkitemsSchemaVersion {
             client: self.client.clone(),
@@ -603,7 +603,7 @@ impl TaskManagementApi {
     /// - `workitemId` (path, required, positional): Workitem ID
     /// - `expands` (query, `set_expands`): Which fields to expand. Comma separated if more than one.
     ///
-    /// Returns `m::Workitem`.
+    /// Returns [`Workitem`](crate::models::Workitem).
     pub fn get_taskmanagement_workitem(&self, workitem_id: impl Into<String>) -> GetTaskmanagementWorkitem {
         GetTaskmanagementWorkitem {
             client: self.client.clone(),
@@ -637,7 +637,7 @@ impl TaskManagementApi {
     /// - `workitemId` (path, required, positional): Workitem ID
     /// - `body` (body, required, `set_body`): Workitem
     ///
-    /// Returns `m::Workitem`.
+    /// Returns [`Workitem`](crate::models::Workitem).
     pub fn patch_taskmanagement_workitem(&self, workitem_id: impl Into<String>) -> PatchTaskmanagementWorkitem {
         PatchTaskmanagementWorkitem {
             client: self.client.clone(),
@@ -654,7 +654,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `workitemId` (path, required, positional): Workitem ID
     ///
-    /// Returns `m::Workitem`.
+    /// Returns [`Workitem`](crate::models::Workitem).
     pub fn post_taskmanagement_workitem_acd_cancel(&self, workitem_id: impl Into<String>) -> PostTaskmanagementWorkitemAcdCancel {
         PostTaskmanagementWorkitemAcdCancel {
             client: self.client.clone(),
@@ -688,7 +688,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `workitemId` (path, required, positional): Workitem ID
     ///
-    /// Returns `m::Workitem`.
+    /// Returns [`Workitem`](crate::models::Workitem).
     pub fn post_taskmanagement_workitem_disconnect(&self, workitem_id: impl Into<String>) -> PostTaskmanagementWorkitemDisconnect {
         PostTaskmanagementWorkitemDisconnect {
             client: self.client.clone(),
@@ -707,7 +707,7 @@ impl TaskManagementApi {
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200. Default: `25`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     ///
-    /// Returns `m::WorkitemChangeListing`.
+    /// Returns [`WorkitemChangeListing`](crate::models::WorkitemChangeListing).
     pub fn get_taskmanagement_workitem_history(&self, workitem_id: impl Into<String>) -> GetTaskmanagementWorkitemHistory {
         GetTaskmanagementWorkitemHistory {
             client: self.client.clone(),
@@ -727,7 +727,7 @@ impl TaskManagementApi {
     /// - `workitemId` (path, required, positional): Workitem ID
     /// - `body` (body, `set_body`): Terminated request
     ///
-    /// Returns `m::Workitem`.
+    /// Returns [`Workitem`](crate::models::Workitem).
     pub fn post_taskmanagement_workitem_terminate(&self, workitem_id: impl Into<String>) -> PostTaskmanagementWorkitemTerminate {
         PostTaskmanagementWorkitemTerminate {
             client: self.client.clone(),
@@ -767,7 +767,7 @@ impl TaskManagementApi {
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 50. Default: `25`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     ///
-    /// Returns `m::WorkitemWrapupEntityListing`.
+    /// Returns [`WorkitemWrapupEntityListing`](crate::models::WorkitemWrapupEntityListing).
     pub fn get_taskmanagement_workitem_user_wrapups(&self, workitem_id: impl Into<String>, user_id: impl Into<String>) -> GetTaskmanagementWorkitemUserWrapups {
         GetTaskmanagementWorkitemUserWrapups {
             client: self.client.clone(),
@@ -811,7 +811,7 @@ impl TaskManagementApi {
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200. Default: `25`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     ///
-    /// Returns `m::WorkitemVersionListing`.
+    /// Returns [`WorkitemVersionListing`](crate::models::WorkitemVersionListing).
     pub fn get_taskmanagement_workitem_versions(&self, workitem_id: impl Into<String>) -> GetTaskmanagementWorkitemVersions {
         GetTaskmanagementWorkitemVersions {
             client: self.client.clone(),
@@ -831,7 +831,7 @@ impl TaskManagementApi {
     /// - `workitemId` (path, required, positional): Workitem ID
     /// - `entityVersion` (path, required, positional): Workitem version
     ///
-    /// Returns `m::WorkitemVersion`.
+    /// Returns [`WorkitemVersion`](crate::models::WorkitemVersion).
     pub fn get_taskmanagement_workitem_version(&self, workitem_id: impl Into<String>, entity_version: i64) -> GetTaskmanagementWorkitemVersion {
         GetTaskmanagementWorkitemVersion {
             client: self.client.clone(),
@@ -852,7 +852,7 @@ impl TaskManagementApi {
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 50. Default: `25`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     ///
-    /// Returns `m::WorkitemWrapupEntityListing`.
+    /// Returns [`WorkitemWrapupEntityListing`](crate::models::WorkitemWrapupEntityListing).
     pub fn get_taskmanagement_workitem_wrapups(&self, workitem_id: impl Into<String>) -> GetTaskmanagementWorkitemWrapups {
         GetTaskmanagementWorkitemWrapups {
             client: self.client.clone(),
@@ -872,7 +872,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Worktype
     ///
-    /// Returns `m::Worktype`.
+    /// Returns [`Worktype`](crate::models::Worktype).
     pub fn post_taskmanagement_worktypes(&self) -> PostTaskmanagementWorktypes {
         PostTaskmanagementWorktypes {
             client: self.client.clone(),
@@ -890,7 +890,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): QueryPostRequest
     ///
-    /// Returns `m::WorktypeQueryEntityListing`.
+    /// Returns [`WorktypeQueryEntityListing`](crate::models::WorktypeQueryEntityListing).
     pub fn post_taskmanagement_worktypes_query(&self) -> PostTaskmanagementWorktypesQuery {
         PostTaskmanagementWorktypesQuery {
             client: self.client.clone(),
@@ -907,7 +907,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `expands` (query, `set_expands`): Which fields, if any, to expand.
     ///
-    /// Returns `m::Worktype`.
+    /// Returns [`Worktype`](crate::models::Worktype).
     pub fn get_taskmanagement_worktype(&self, worktype_id: impl Into<String>) -> GetTaskmanagementWorktype {
         GetTaskmanagementWorktype {
             client: self.client.clone(),
@@ -941,7 +941,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `body` (body, required, `set_body`): Worktype
     ///
-    /// Returns `m::Worktype`.
+    /// Returns [`Worktype`](crate::models::Worktype).
     pub fn patch_taskmanagement_worktype(&self, worktype_id: impl Into<String>) -> PatchTaskmanagementWorktype {
         PatchTaskmanagementWorktype {
             client: self.client.clone(),
@@ -960,7 +960,7 @@ impl TaskManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200. Default: `25`.
     ///
-    /// Returns `m::WorkitemDateBasedRuleListing`.
+    /// Returns [`WorkitemDateBasedRuleListing`](crate::models::WorkitemDateBasedRuleListing).
     pub fn get_taskmanagement_worktype_flows_datebased_rules(&self, worktype_id: impl Into<String>) -> GetTaskmanagementWorktypeFlowsDatebasedRules {
         GetTaskmanagementWorktypeFlowsDatebasedRules {
             client: self.client.clone(),
@@ -979,7 +979,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `body` (body, required, `set_body`): Rule
     ///
-    /// Returns `m::WorkitemDateBasedRule`.
+    /// Returns [`WorkitemDateBasedRule`](crate::models::WorkitemDateBasedRule).
     pub fn post_taskmanagement_worktype_flows_datebased_rules(&self, worktype_id: impl Into<String>) -> PostTaskmanagementWorktypeFlowsDatebasedRules {
         PostTaskmanagementWorktypeFlowsDatebasedRules {
             client: self.client.clone(),
@@ -997,7 +997,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `ruleId` (path, required, positional): ruleId
     ///
-    /// Returns `m::WorkitemDateBasedRule`.
+    /// Returns [`WorkitemDateBasedRule`](crate::models::WorkitemDateBasedRule).
     pub fn get_taskmanagement_worktype_flows_datebased_rule(&self, worktype_id: impl Into<String>, rule_id: impl Into<String>) -> GetTaskmanagementWorktypeFlowsDatebasedRule {
         GetTaskmanagementWorktypeFlowsDatebasedRule {
             client: self.client.clone(),
@@ -1034,7 +1034,7 @@ impl TaskManagementApi {
     /// - `ruleId` (path, required, positional): ruleId
     /// - `body` (body, required, `set_body`): Rule
     ///
-    /// Returns `m::WorkitemDateBasedRule`.
+    /// Returns [`WorkitemDateBasedRule`](crate::models::WorkitemDateBasedRule).
     pub fn patch_taskmanagement_worktype_flows_datebased_rule(&self, worktype_id: impl Into<String>, rule_id: impl Into<String>) -> PatchTaskmanagementWorktypeFlowsDatebasedRule {
         PatchTaskmanagementWorktypeFlowsDatebasedRule {
             client: self.client.clone(),
@@ -1054,7 +1054,7 @@ impl TaskManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200. Default: `25`.
     ///
-    /// Returns `m::WorkitemOnAttributeChangeRuleListing`.
+    /// Returns [`WorkitemOnAttributeChangeRuleListing`](crate::models::WorkitemOnAttributeChangeRuleListing).
     pub fn get_taskmanagement_worktype_flows_onattributechange_rules(&self, worktype_id: impl Into<String>) -> GetTaskmanagementWorktypeFlowsOnattributechangeRules {
         GetTaskmanagementWorktypeFlowsOnattributechangeRules {
             client: self.client.clone(),
@@ -1073,7 +1073,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `body` (body, required, `set_body`): Rule
     ///
-    /// Returns `m::WorkitemOnAttributeChangeRule`.
+    /// Returns [`WorkitemOnAttributeChangeRule`](crate::models::WorkitemOnAttributeChangeRule).
     pub fn post_taskmanagement_worktype_flows_onattributechange_rules(&self, worktype_id: impl Into<String>) -> PostTaskmanagementWorktypeFlowsOnattributechangeRules {
         PostTaskmanagementWorktypeFlowsOnattributechangeRules {
             client: self.client.clone(),
@@ -1091,7 +1091,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `ruleId` (path, required, positional): ruleId
     ///
-    /// Returns `m::WorkitemOnAttributeChangeRule`.
+    /// Returns [`WorkitemOnAttributeChangeRule`](crate::models::WorkitemOnAttributeChangeRule).
     pub fn get_taskmanagement_worktype_flows_onattributechange_rule(&self, worktype_id: impl Into<String>, rule_id: impl Into<String>) -> GetTaskmanagementWorktypeFlowsOnattributechangeRule {
         GetTaskmanagementWorktypeFlowsOnattributechangeRule {
             client: self.client.clone(),
@@ -1128,7 +1128,7 @@ impl TaskManagementApi {
     /// - `ruleId` (path, required, positional): ruleId
     /// - `body` (body, required, `set_body`): Rule
     ///
-    /// Returns `m::WorkitemOnAttributeChangeRule`.
+    /// Returns [`WorkitemOnAttributeChangeRule`](crate::models::WorkitemOnAttributeChangeRule).
     pub fn patch_taskmanagement_worktype_flows_onattributechange_rule(&self, worktype_id: impl Into<String>, rule_id: impl Into<String>) -> PatchTaskmanagementWorktypeFlowsOnattributechangeRule {
         PatchTaskmanagementWorktypeFlowsOnattributechangeRule {
             client: self.client.clone(),
@@ -1148,7 +1148,7 @@ impl TaskManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200. Default: `25`.
     ///
-    /// Returns `m::WorkitemOnCreateRuleListing`.
+    /// Returns [`WorkitemOnCreateRuleListing`](crate::models::WorkitemOnCreateRuleListing).
     pub fn get_taskmanagement_worktype_flows_oncreate_rules(&self, worktype_id: impl Into<String>) -> GetTaskmanagementWorktypeFlowsOncreateRules {
         GetTaskmanagementWorktypeFlowsOncreateRules {
             client: self.client.clone(),
@@ -1167,7 +1167,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `body` (body, required, `set_body`): Rule
     ///
-    /// Returns `m::WorkitemOnCreateRule`.
+    /// Returns [`WorkitemOnCreateRule`](crate::models::WorkitemOnCreateRule).
     pub fn post_taskmanagement_worktype_flows_oncreate_rules(&self, worktype_id: impl Into<String>) -> PostTaskmanagementWorktypeFlowsOncreateRules {
         PostTaskmanagementWorktypeFlowsOncreateRules {
             client: self.client.clone(),
@@ -1185,7 +1185,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `ruleId` (path, required, positional): ruleId
     ///
-    /// Returns `m::WorkitemOnCreateRule`.
+    /// Returns [`WorkitemOnCreateRule`](crate::models::WorkitemOnCreateRule).
     pub fn get_taskmanagement_worktype_flows_oncreate_rule(&self, worktype_id: impl Into<String>, rule_id: impl Into<String>) -> GetTaskmanagementWorktypeFlowsOncreateRule {
         GetTaskmanagementWorktypeFlowsOncreateRule {
             client: self.client.clone(),
@@ -1222,7 +1222,7 @@ impl TaskManagementApi {
     /// - `ruleId` (path, required, positional): ruleId
     /// - `body` (body, required, `set_body`): Rule
     ///
-    /// Returns `m::WorkitemOnCreateRule`.
+    /// Returns [`WorkitemOnCreateRule`](crate::models::WorkitemOnCreateRule).
     pub fn patch_taskmanagement_worktype_flows_oncreate_rule(&self, worktype_id: impl Into<String>, rule_id: impl Into<String>) -> PatchTaskmanagementWorktypeFlowsOncreateRule {
         PatchTaskmanagementWorktypeFlowsOncreateRule {
             client: self.client.clone(),
@@ -1244,7 +1244,7 @@ impl TaskManagementApi {
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     /// - `fields` (query, `set_fields`): Comma-separated list of fields. The response will contain only versions created as a result of changes to these fields.
     ///
-    /// Returns `m::WorktypeChangeListing`.
+    /// Returns [`WorktypeChangeListing`](crate::models::WorktypeChangeListing).
     pub fn get_taskmanagement_worktype_history(&self, worktype_id: impl Into<String>) -> GetTaskmanagementWorktypeHistory {
         GetTaskmanagementWorktypeHistory {
             client: self.client.clone(),
@@ -1264,7 +1264,7 @@ impl TaskManagementApi {
     /// Parameters:
     /// - `worktypeId` (path, required, positional): Worktype id
     ///
-    /// Returns `m::WorkitemStatusListing`.
+    /// Returns [`WorkitemStatusListing`](crate::models::WorkitemStatusListing).
     pub fn get_taskmanagement_worktype_statuses(&self, worktype_id: impl Into<String>) -> GetTaskmanagementWorktypeStatuses {
         GetTaskmanagementWorktypeStatuses {
             client: self.client.clone(),
@@ -1281,7 +1281,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `body` (body, required, `set_body`): Status
     ///
-    /// Returns `m::WorkitemStatus`.
+    /// Returns [`WorkitemStatus`](crate::models::WorkitemStatus).
     pub fn post_taskmanagement_worktype_statuses(&self, worktype_id: impl Into<String>) -> PostTaskmanagementWorktypeStatuses {
         PostTaskmanagementWorktypeStatuses {
             client: self.client.clone(),
@@ -1299,7 +1299,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `statusId` (path, required, positional): Status id
     ///
-    /// Returns `m::WorkitemStatus`.
+    /// Returns [`WorkitemStatus`](crate::models::WorkitemStatus).
     pub fn get_taskmanagement_worktype_status(&self, worktype_id: impl Into<String>, status_id: impl Into<String>) -> GetTaskmanagementWorktypeStatus {
         GetTaskmanagementWorktypeStatus {
             client: self.client.clone(),
@@ -1336,7 +1336,7 @@ impl TaskManagementApi {
     /// - `statusId` (path, required, positional): Status id
     /// - `body` (body, required, `set_body`): Status
     ///
-    /// Returns `m::WorkitemStatus`.
+    /// Returns [`WorkitemStatus`](crate::models::WorkitemStatus).
     pub fn patch_taskmanagement_worktype_status(&self, worktype_id: impl Into<String>, status_id: impl Into<String>) -> PatchTaskmanagementWorktypeStatus {
         PatchTaskmanagementWorktypeStatus {
             client: self.client.clone(),
@@ -1357,7 +1357,7 @@ impl TaskManagementApi {
     /// - `pageSize` (query, `set_page_size`): Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request. If an `after` key is returned as part of the response it is possible that more entities that match the filter criteria exist. Maximum of 200. Default: `25`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `descending`.
     ///
-    /// Returns `m::WorktypeVersionListing`.
+    /// Returns [`WorktypeVersionListing`](crate::models::WorktypeVersionListing).
     pub fn get_taskmanagement_worktype_versions(&self, worktype_id: impl Into<String>) -> GetTaskmanagementWorktypeVersions {
         GetTaskmanagementWorktypeVersions {
             client: self.client.clone(),
@@ -1377,7 +1377,7 @@ impl TaskManagementApi {
     /// - `worktypeId` (path, required, positional): Worktype id
     /// - `entityVersion` (path, required, positional): Worktype version
     ///
-    /// Returns `m::WorktypeVersion`.
+    /// Returns [`WorktypeVersion`](crate::models::WorktypeVersion).
     pub fn get_taskmanagement_worktype_version(&self, worktype_id: impl Into<String>, entity_version: i64) -> GetTaskmanagementWorktypeVersion {
         GetTaskmanagementWorktypeVersion {
             client: self.client.clone(),

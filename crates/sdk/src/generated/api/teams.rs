@@ -40,7 +40,7 @@ impl TeamsApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::TeamActivityResponse`.
+    /// Returns [`TeamActivityResponse`](crate::models::TeamActivityResponse).
     pub fn post_analytics_teams_activity_query(&self) -> super::analytics::PostAnalyticsTeamsActivityQuery {
         super::analytics::PostAnalyticsTeamsActivityQuery {
             client: self.client.clone(),
@@ -62,7 +62,7 @@ impl TeamsApi {
     /// - `before` (query, `set_before`): The cursor that points to the previous item in the complete list of teams
     /// - `expand` (query, `set_expand`): Expand the division on each team
     ///
-    /// Returns `m::TeamEntityListing`.
+    /// Returns [`TeamEntityListing`](crate::models::TeamEntityListing).
     pub fn get_teams(&self) -> GetTeams {
         GetTeams {
             client: self.client.clone(),
@@ -82,7 +82,7 @@ impl TeamsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Team
     ///
-    /// Returns `m::Team`.
+    /// Returns [`Team`](crate::models::Team).
     pub fn post_teams(&self) -> PostTeams {
         PostTeams {
             client: self.client.clone(),
@@ -98,7 +98,7 @@ impl TeamsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::TeamsSearchResponse`.
+    /// Returns [`TeamsSearchResponse`](crate::models::TeamsSearchResponse).
     pub fn post_teams_search(&self) -> super::search::PostTeamsSearch {
         super::search::PostTeamsSearch {
             client: self.client.clone(),
@@ -115,7 +115,7 @@ impl TeamsApi {
     /// - `teamId` (path, required, positional): Team ID
     /// - `expand` (query, `set_expand`): Expand the division name
     ///
-    /// Returns `m::Team`.
+    /// Returns [`Team`](crate::models::Team).
     pub fn get_team(&self, team_id: impl Into<String>) -> GetTeam {
         GetTeam {
             client: self.client.clone(),
@@ -149,7 +149,7 @@ impl TeamsApi {
     /// - `teamId` (path, required, positional): Team ID
     /// - `body` (body, required, `set_body`): Team
     ///
-    /// Returns `m::Team`.
+    /// Returns [`Team`](crate::models::Team).
     pub fn patch_team(&self, team_id: impl Into<String>) -> PatchTeam {
         PatchTeam {
             client: self.client.clone(),
@@ -170,7 +170,7 @@ impl TeamsApi {
     /// - `after` (query, `set_after`): The cursor that points to the next item in the complete list of teams
     /// - `expand` (query, `set_expand`): Expand the name on each user
     ///
-    /// Returns `m::TeamMemberEntityListing`.
+    /// Returns [`TeamMemberEntityListing`](crate::models::TeamMemberEntityListing).
     pub fn get_team_members(&self, team_id: impl Into<String>) -> GetTeamMembers {
         GetTeamMembers {
             client: self.client.clone(),
@@ -191,7 +191,7 @@ impl TeamsApi {
     /// - `teamId` (path, required, positional): Team ID
     /// - `body` (body, required, `set_body`): TeamMembers
     ///
-    /// Returns `m::TeamMemberAddListingResponse`.
+    /// Returns [`TeamMemberAddListingResponse`](crate::models::TeamMemberAddListingResponse).
     pub fn post_team_members(&self, team_id: impl Into<String>) -> PostTeamMembers {
         PostTeamMembers {
             client: self.client.clone(),

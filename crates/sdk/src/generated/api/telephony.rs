@@ -35,7 +35,7 @@ impl TelephonyApi {
     ///
     /// `GET /api/v2/telephony/agents/greetings/me` (`getTelephonyAgentsGreetingsMe`)
     ///
-    /// Returns `m::SelfAgentGreeting`.
+    /// Returns [`SelfAgentGreeting`](crate::models::SelfAgentGreeting).
     pub fn get_telephony_agents_greetings_me(&self) -> GetTelephonyAgentsGreetingsMe {
         GetTelephonyAgentsGreetingsMe {
             client: self.client.clone(),
@@ -50,7 +50,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Agent Greeting
     ///
-    /// Returns `m::SelfAgentGreeting`.
+    /// Returns [`SelfAgentGreeting`](crate::models::SelfAgentGreeting).
     pub fn put_telephony_agents_greetings_me(&self) -> PutTelephonyAgentsGreetingsMe {
         PutTelephonyAgentsGreetingsMe {
             client: self.client.clone(),
@@ -66,7 +66,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `agentId` (path, required, positional): User ID
     ///
-    /// Returns `m::AgentGreeting`.
+    /// Returns [`AgentGreeting`](crate::models::AgentGreeting).
     pub fn get_telephony_agent_greetings(&self, agent_id: impl Into<String>) -> GetTelephonyAgentGreetings {
         GetTelephonyAgentGreetings {
             client: self.client.clone(),
@@ -83,7 +83,7 @@ impl TelephonyApi {
     /// - `agentId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Agent Greeting
     ///
-    /// Returns `m::AgentGreeting`.
+    /// Returns [`AgentGreeting`](crate::models::AgentGreeting).
     pub fn put_telephony_agent_greetings(&self, agent_id: impl Into<String>) -> PutTelephonyAgentGreetings {
         PutTelephonyAgentGreetings {
             client: self.client.clone(),
@@ -100,7 +100,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `metricType` (query, `set_metric_type`): Flag to indicate metric type to fetch. Default: `cloud`.
     ///
-    /// Returns `m::OrganizationCallMetrics`.
+    /// Returns [`OrganizationCallMetrics`](crate::models::OrganizationCallMetrics).
     pub fn get_telephony_calls_metrics(&self) -> GetTelephonyCallsMetrics {
         GetTelephonyCallsMetrics {
             client: self.client.clone(),
@@ -113,7 +113,7 @@ impl TelephonyApi {
     ///
     /// `GET /api/v2/telephony/mediaregions` (`getTelephonyMediaregions`)
     ///
-    /// Returns `m::MediaRegions`.
+    /// Returns [`MediaRegions`](crate::models::MediaRegions).
     pub fn get_telephony_mediaregions(&self) -> GetTelephonyMediaregions {
         GetTelephonyMediaregions {
             client: self.client.clone(),
@@ -134,7 +134,7 @@ impl TelephonyApi {
     /// - `ownerOrganizationId` (query, `set_owner_organization_id`): ownerOrganizationId
     /// - `status` (query, `set_status`): status
     ///
-    /// Returns `m::NumberRoutingListing`.
+    /// Returns [`NumberRoutingListing`](crate::models::NumberRoutingListing).
     pub fn get_telephony_numbers_routing(&self) -> GetTelephonyNumbersRouting {
         GetTelephonyNumbersRouting {
             client: self.client.clone(),
@@ -201,7 +201,7 @@ impl TelephonyApi {
     ///
     /// `GET /api/v2/telephony/organization/link` (`getTelephonyOrganizationLink`)
     ///
-    /// Returns `Vec&lt;m::OrganizationLinkResponse&gt;`.
+    /// Returns `Vec&lt;models::OrganizationLinkResponse&gt;`.
     pub fn get_telephony_organization_link(&self) -> GetTelephonyOrganizationLink {
         GetTelephonyOrganizationLink {
             client: self.client.clone(),
@@ -216,7 +216,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): CreateLinkOrg body
     ///
-    /// Returns `m::OrganizationLink`.
+    /// Returns [`OrganizationLink`](crate::models::OrganizationLink).
     pub fn post_telephony_organization_link(&self) -> PostTelephonyOrganizationLink {
         PostTelephonyOrganizationLink {
             client: self.client.clone(),
@@ -247,7 +247,7 @@ impl TelephonyApi {
     ///
     /// `GET /api/v2/telephony/organization/link/regions` (`getTelephonyOrganizationLinkRegions`)
     ///
-    /// Returns `Vec&lt;m::RegionResponse&gt;`.
+    /// Returns `Vec&lt;models::RegionResponse&gt;`.
     pub fn get_telephony_organization_link_regions(&self) -> GetTelephonyOrganizationLinkRegions {
         GetTelephonyOrganizationLinkRegions {
             client: self.client.clone(),
@@ -282,7 +282,7 @@ impl TelephonyApi {
     /// - `pageSize` (query, `set_page_size`): Number of entities to return. Maximum of 200.
     /// - `prefix` (query, `set_prefix`): Filter by phone number prefix
     ///
-    /// Returns `m::PrefixListing`.
+    /// Returns [`PrefixListing`](crate::models::PrefixListing).
     pub fn get_telephony_prefixes(&self) -> GetTelephonyPrefixes {
         GetTelephonyPrefixes {
             client: self.client.clone(),
@@ -302,7 +302,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Bulk save request with list of prefixes
     ///
-    /// Returns `m::BulkPrefixesResponse`.
+    /// Returns [`BulkPrefixesResponse`](crate::models::BulkPrefixesResponse).
     pub fn post_telephony_prefixes_bulk(&self) -> PostTelephonyPrefixesBulk {
         PostTelephonyPrefixesBulk {
             client: self.client.clone(),
@@ -318,7 +318,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `number` (query, required, `set_number`): Phone number to simulate
     ///
-    /// Returns `m::CallSimulationResult`.
+    /// Returns [`CallSimulationResult`](crate::models::CallSimulationResult).
     pub fn get_telephony_prefixes_simulate_call(&self) -> GetTelephonyPrefixesSimulateCall {
         GetTelephonyPrefixesSimulateCall {
             client: self.client.clone(),
@@ -331,7 +331,7 @@ impl TelephonyApi {
     ///
     /// `GET /api/v2/telephony/settings` (`getTelephonySettings`)
     ///
-    /// Returns `m::TelephonySettings`.
+    /// Returns [`TelephonySettings`](crate::models::TelephonySettings).
     pub fn get_telephony_settings(&self) -> GetTelephonySettings {
         GetTelephonySettings {
             client: self.client.clone(),
@@ -346,7 +346,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Telephony
     ///
-    /// Returns `m::TelephonySettings`.
+    /// Returns [`TelephonySettings`](crate::models::TelephonySettings).
     pub fn put_telephony_settings(&self) -> PutTelephonySettings {
         PutTelephonySettings {
             client: self.client.clone(),
@@ -364,7 +364,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): Conversation id
     ///
-    /// Returns `m::Callmessage`.
+    /// Returns [`Callmessage`](crate::models::Callmessage).
     pub fn get_telephony_sipmessages_conversation(&self, conversation_id: impl Into<String>) -> GetTelephonySipmessagesConversation {
         GetTelephonySipmessagesConversation {
             client: self.client.clone(),
@@ -383,7 +383,7 @@ impl TelephonyApi {
     /// - `conversationId` (path, required, positional): Conversation id
     /// - `keys` (query, `set_keys`): comma-separated list of header identifiers to query. e.g. ruri,to,from
     ///
-    /// Returns `m::Callheader`.
+    /// Returns [`Callheader`](crate::models::Callheader).
     pub fn get_telephony_sipmessages_conversation_headers(&self, conversation_id: impl Into<String>) -> GetTelephonySipmessagesConversationHeaders {
         GetTelephonySipmessagesConversationHeaders {
             client: self.client.clone(),
@@ -407,7 +407,7 @@ impl TelephonyApi {
     /// - `fromUser` (query, `set_from_user`): user who placed the call
     /// - `conversationId` (query, `set_conversation_id`): Unique identification of the conversation
     ///
-    /// Returns `m::SipSearchResult`.
+    /// Returns [`SipSearchResult`](crate::models::SipSearchResult).
     pub fn get_telephony_siptraces(&self) -> GetTelephonySiptraces {
         GetTelephonySiptraces {
             client: self.client.clone(),
@@ -428,7 +428,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `sIPSearchPublicRequest` (body, required, `set_s_ip_search_public_request`):
     ///
-    /// Returns `m::SipDownloadResponse`.
+    /// Returns [`SipDownloadResponse`](crate::models::SipDownloadResponse).
     pub fn post_telephony_siptraces_download(&self) -> PostTelephonySiptracesDownload {
         PostTelephonySiptracesDownload {
             client: self.client.clone(),
@@ -444,7 +444,7 @@ impl TelephonyApi {
     /// Parameters:
     /// - `downloadId` (path, required, positional): unique id for the downloaded file in S3
     ///
-    /// Returns `m::SignedUrlResponse`.
+    /// Returns [`SignedUrlResponse`](crate::models::SignedUrlResponse).
     pub fn get_telephony_siptraces_download_download_id(&self, download_id: impl Into<String>) -> GetTelephonySiptracesDownloadDownloadId {
         GetTelephonySiptracesDownloadDownloadId {
             client: self.client.clone(),

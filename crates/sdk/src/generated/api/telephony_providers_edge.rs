@@ -45,7 +45,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `managed` (query, `set_managed`): Filter by managed
     /// - `showCloudMedia` (query, `set_show_cloud_media`): True to show the cloud media devices in the result. Default: `true`.
     ///
-    /// Returns `m::EdgeEntityListing`.
+    /// Returns [`EdgeEntityListing`](crate::models::EdgeEntityListing).
     pub fn get_telephony_providers_edges(&self) -> GetTelephonyProvidersEdges {
         GetTelephonyProvidersEdges {
             client: self.client.clone(),
@@ -68,7 +68,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Edge
     ///
-    /// Returns `m::Edge`.
+    /// Returns [`Edge`](crate::models::Edge).
     pub fn post_telephony_providers_edges(&self) -> PostTelephonyProvidersEdges {
         PostTelephonyProvidersEdges {
             client: self.client.clone(),
@@ -84,7 +84,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Address
     ///
-    /// Returns `m::ValidateAddressResponse`.
+    /// Returns [`ValidateAddressResponse`](crate::models::ValidateAddressResponse).
     pub fn post_telephony_providers_edges_addressvalidation(&self) -> PostTelephonyProvidersEdgesAddressvalidation {
         PostTelephonyProvidersEdgesAddressvalidation {
             client: self.client.clone(),
@@ -100,7 +100,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `type` (query, `set_type`):
     ///
-    /// Returns `m::AlertablePresences`.
+    /// Returns [`AlertablePresences`](crate::models::AlertablePresences).
     pub fn get_telephony_providers_edges_alertablepresences(&self) -> GetTelephonyProvidersEdgesAlertablepresences {
         GetTelephonyProvidersEdgesAlertablepresences {
             client: self.client.clone(),
@@ -141,7 +141,7 @@ impl TelephonyProvidersEdgeApi {
     ///
     /// `GET /api/v2/telephony/providers/edges/certificateauthorities` (`getTelephonyProvidersEdgesCertificateauthorities`)
     ///
-    /// Returns `m::CertificateAuthorityEntityListing`.
+    /// Returns [`CertificateAuthorityEntityListing`](crate::models::CertificateAuthorityEntityListing).
     pub fn get_telephony_providers_edges_certificateauthorities(&self) -> GetTelephonyProvidersEdgesCertificateauthorities {
         GetTelephonyProvidersEdgesCertificateauthorities {
             client: self.client.clone(),
@@ -156,7 +156,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): CertificateAuthority
     ///
-    /// Returns `m::DomainCertificateAuthority`.
+    /// Returns [`DomainCertificateAuthority`](crate::models::DomainCertificateAuthority).
     pub fn post_telephony_providers_edges_certificateauthorities(&self) -> PostTelephonyProvidersEdgesCertificateauthorities {
         PostTelephonyProvidersEdgesCertificateauthorities {
             client: self.client.clone(),
@@ -172,7 +172,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `certificateId` (path, required, positional): Certificate ID
     ///
-    /// Returns `m::DomainCertificateAuthority`.
+    /// Returns [`DomainCertificateAuthority`](crate::models::DomainCertificateAuthority).
     pub fn get_telephony_providers_edges_certificateauthority(&self, certificate_id: impl Into<String>) -> GetTelephonyProvidersEdgesCertificateauthority {
         GetTelephonyProvidersEdgesCertificateauthority {
             client: self.client.clone(),
@@ -189,7 +189,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `certificateId` (path, required, positional): Certificate ID
     /// - `body` (body, required, `set_body`): Certificate authority
     ///
-    /// Returns `m::DomainCertificateAuthority`.
+    /// Returns [`DomainCertificateAuthority`](crate::models::DomainCertificateAuthority).
     pub fn put_telephony_providers_edges_certificateauthority(&self, certificate_id: impl Into<String>) -> PutTelephonyProvidersEdgesCertificateauthority {
         PutTelephonyProvidersEdgesCertificateauthority {
             client: self.client.clone(),
@@ -225,7 +225,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `number`.
     /// - `id` (query, `set_id`): Filter by a specific list of ID's
     ///
-    /// Returns `m::DIDPoolEntityListing`.
+    /// Returns [`DIDPoolEntityListing`](crate::models::DIDPoolEntityListing).
     pub fn get_telephony_providers_edges_didpools(&self) -> GetTelephonyProvidersEdgesDidpools {
         GetTelephonyProvidersEdgesDidpools {
             client: self.client.clone(),
@@ -244,7 +244,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): DID pool
     ///
-    /// Returns `m::DIDPool`.
+    /// Returns [`DIDPool`](crate::models::DIDPool).
     pub fn post_telephony_providers_edges_didpools(&self) -> PostTelephonyProvidersEdgesDidpools {
         PostTelephonyProvidersEdgesDidpools {
             client: self.client.clone(),
@@ -265,7 +265,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `ascending`.
     ///
-    /// Returns `m::DIDNumberEntityListing`.
+    /// Returns [`DIDNumberEntityListing`](crate::models::DIDNumberEntityListing).
     pub fn get_telephony_providers_edges_didpools_dids(&self) -> GetTelephonyProvidersEdgesDidpoolsDids {
         GetTelephonyProvidersEdgesDidpoolsDids {
             client: self.client.clone(),
@@ -286,7 +286,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `didPoolId` (path, required, positional): DID pool ID
     ///
-    /// Returns `m::DIDPool`.
+    /// Returns [`DIDPool`](crate::models::DIDPool).
     pub fn get_telephony_providers_edges_didpool(&self, did_pool_id: impl Into<String>) -> GetTelephonyProvidersEdgesDidpool {
         GetTelephonyProvidersEdgesDidpool {
             client: self.client.clone(),
@@ -303,7 +303,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `didPoolId` (path, required, positional): DID pool ID
     /// - `body` (body, required, `set_body`): DID pool
     ///
-    /// Returns `m::DIDPool`.
+    /// Returns [`DIDPool`](crate::models::DIDPool).
     pub fn put_telephony_providers_edges_didpool(&self, did_pool_id: impl Into<String>) -> PutTelephonyProvidersEdgesDidpool {
         PutTelephonyProvidersEdgesDidpool {
             client: self.client.clone(),
@@ -343,7 +343,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `didPool.id` (query, `set_did_pool_id`): Filter by the DID Pool assignment
     /// - `id` (query, `set_id`): Filter by a specific list of ID's
     ///
-    /// Returns `m::DIDEntityListing`.
+    /// Returns [`DIDEntityListing`](crate::models::DIDEntityListing).
     pub fn get_telephony_providers_edges_dids(&self) -> GetTelephonyProvidersEdgesDids {
         GetTelephonyProvidersEdgesDids {
             client: self.client.clone(),
@@ -366,7 +366,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `didId` (path, required, positional): DID ID
     ///
-    /// Returns `m::DID`.
+    /// Returns [`DID`](crate::models::DID).
     pub fn get_telephony_providers_edges_did(&self, did_id: impl Into<String>) -> GetTelephonyProvidersEdgesDid {
         GetTelephonyProvidersEdgesDid {
             client: self.client.clone(),
@@ -386,7 +386,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `name`.
     /// - `managed` (query, `set_managed`): Filter by managed
     ///
-    /// Returns `m::EdgeGroupEntityListing`.
+    /// Returns [`EdgeGroupEntityListing`](crate::models::EdgeGroupEntityListing).
     pub fn get_telephony_providers_edges_edgegroups(&self) -> GetTelephonyProvidersEdgesEdgegroups {
         GetTelephonyProvidersEdgesEdgegroups {
             client: self.client.clone(),
@@ -406,7 +406,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): EdgeGroup
     ///
-    /// Returns `m::EdgeGroup`.
+    /// Returns [`EdgeGroup`](crate::models::EdgeGroup).
     pub fn post_telephony_providers_edges_edgegroups(&self) -> PostTelephonyProvidersEdgesEdgegroups {
         PostTelephonyProvidersEdgesEdgegroups {
             client: self.client.clone(),
@@ -423,7 +423,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeGroupId` (path, required, positional): Edge group ID
     /// - `expand` (query, `set_expand`): Fields to expand in the response
     ///
-    /// Returns `m::EdgeGroup`.
+    /// Returns [`EdgeGroup`](crate::models::EdgeGroup).
     pub fn get_telephony_providers_edges_edgegroup(&self, edge_group_id: impl Into<String>) -> GetTelephonyProvidersEdgesEdgegroup {
         GetTelephonyProvidersEdgesEdgegroup {
             client: self.client.clone(),
@@ -441,7 +441,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeGroupId` (path, required, positional): Edge group ID
     /// - `body` (body, required, `set_body`): EdgeGroup
     ///
-    /// Returns `m::EdgeGroup`.
+    /// Returns [`EdgeGroup`](crate::models::EdgeGroup).
     pub fn put_telephony_providers_edges_edgegroup(&self, edge_group_id: impl Into<String>) -> PutTelephonyProvidersEdgesEdgegroup {
         PutTelephonyProvidersEdgesEdgegroup {
             client: self.client.clone(),
@@ -475,7 +475,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgegroupId` (path, required, positional): Edge Group ID
     /// - `edgetrunkbaseId` (path, required, positional): Edge Trunk Base ID
     ///
-    /// Returns `m::EdgeTrunkBase`.
+    /// Returns [`EdgeTrunkBase`](crate::models::EdgeTrunkBase).
     pub fn get_telephony_providers_edges_edgegroup_edgetrunkbase(&self, edgegroup_id: impl Into<String>, edgetrunkbase_id: impl Into<String>) -> GetTelephonyProvidersEdgesEdgegroupEdgetrunkbase {
         GetTelephonyProvidersEdgesEdgegroupEdgetrunkbase {
             client: self.client.clone(),
@@ -494,7 +494,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgetrunkbaseId` (path, required, positional): Edge Trunk Base ID
     /// - `body` (body, required, `set_body`): EdgeTrunkBase
     ///
-    /// Returns `m::EdgeTrunkBase`.
+    /// Returns [`EdgeTrunkBase`](crate::models::EdgeTrunkBase).
     pub fn put_telephony_providers_edges_edgegroup_edgetrunkbase(&self, edgegroup_id: impl Into<String>, edgetrunkbase_id: impl Into<String>) -> PutTelephonyProvidersEdgesEdgegroupEdgetrunkbase {
         PutTelephonyProvidersEdgesEdgegroupEdgetrunkbase {
             client: self.client.clone(),
@@ -511,7 +511,7 @@ impl TelephonyProvidersEdgeApi {
     ///
     /// `GET /api/v2/telephony/providers/edges/edgeversionreport` (`getTelephonyProvidersEdgesEdgeversionreport`)
     ///
-    /// Returns `m::EdgeVersionReport`.
+    /// Returns [`EdgeVersionReport`](crate::models::EdgeVersionReport).
     pub fn get_telephony_providers_edges_edgeversionreport(&self) -> GetTelephonyProvidersEdgesEdgeversionreport {
         GetTelephonyProvidersEdgesEdgeversionreport {
             client: self.client.clone(),
@@ -523,7 +523,7 @@ impl TelephonyProvidersEdgeApi {
     ///
     /// `GET /api/v2/telephony/providers/edges/expired` (`getTelephonyProvidersEdgesExpired`)
     ///
-    /// Returns `m::ExpiredEdgeListing`.
+    /// Returns [`ExpiredEdgeListing`](crate::models::ExpiredEdgeListing).
     pub fn get_telephony_providers_edges_expired(&self) -> GetTelephonyProvidersEdgesExpired {
         GetTelephonyProvidersEdgesExpired {
             client: self.client.clone(),
@@ -542,7 +542,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `number` (query, `set_number`): Deprecated, filtering by number not supported
     /// - `divisionId` (query, `set_division_id`): List of divisionIds on which to filter.
     ///
-    /// Returns `m::ExtensionPoolEntityListing`.
+    /// Returns [`ExtensionPoolEntityListing`](crate::models::ExtensionPoolEntityListing).
     pub fn get_telephony_providers_edges_extensionpools(&self) -> GetTelephonyProvidersEdgesExtensionpools {
         GetTelephonyProvidersEdgesExtensionpools {
             client: self.client.clone(),
@@ -562,7 +562,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): ExtensionPool
     ///
-    /// Returns `m::ExtensionPool`.
+    /// Returns [`ExtensionPool`](crate::models::ExtensionPool).
     pub fn post_telephony_providers_edges_extensionpools(&self) -> PostTelephonyProvidersEdgesExtensionpools {
         PostTelephonyProvidersEdgesExtensionpools {
             client: self.client.clone(),
@@ -586,7 +586,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `name` (query, `set_name`): Name of the Extension Pools to filter by.
     /// - `divisionId` (query, `set_division_id`): List of divisionIds on which to filter.
     ///
-    /// Returns `m::ExtensionPoolDivisionViewEntityListing`.
+    /// Returns [`ExtensionPoolDivisionViewEntityListing`](crate::models::ExtensionPoolDivisionViewEntityListing).
     pub fn get_telephony_providers_edges_extensionpools_divisionviews(&self) -> GetTelephonyProvidersEdgesExtensionpoolsDivisionviews {
         GetTelephonyProvidersEdgesExtensionpoolsDivisionviews {
             client: self.client.clone(),
@@ -608,7 +608,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `extensionPoolId` (path, required, positional): Extension pool ID
     ///
-    /// Returns `m::ExtensionPool`.
+    /// Returns [`ExtensionPool`](crate::models::ExtensionPool).
     pub fn get_telephony_providers_edges_extensionpool(&self, extension_pool_id: impl Into<String>) -> GetTelephonyProvidersEdgesExtensionpool {
         GetTelephonyProvidersEdgesExtensionpool {
             client: self.client.clone(),
@@ -625,7 +625,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `extensionPoolId` (path, required, positional): Extension pool ID
     /// - `body` (body, required, `set_body`): ExtensionPool
     ///
-    /// Returns `m::ExtensionPool`.
+    /// Returns [`ExtensionPool`](crate::models::ExtensionPool).
     pub fn put_telephony_providers_edges_extensionpool(&self, extension_pool_id: impl Into<String>) -> PutTelephonyProvidersEdgesExtensionpool {
         PutTelephonyProvidersEdgesExtensionpool {
             client: self.client.clone(),
@@ -662,7 +662,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `ASC`.
     /// - `number` (query, `set_number`): Filter by number
     ///
-    /// Returns `m::ExtensionEntityListing`.
+    /// Returns [`ExtensionEntityListing`](crate::models::ExtensionEntityListing).
     pub fn get_telephony_providers_edges_extensions(&self) -> GetTelephonyProvidersEdgesExtensions {
         GetTelephonyProvidersEdgesExtensions {
             client: self.client.clone(),
@@ -682,7 +682,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `extensionId` (path, required, positional): Extension ID
     ///
-    /// Returns `m::Extension`.
+    /// Returns [`Extension`](crate::models::Extension).
     pub fn get_telephony_providers_edges_extension(&self, extension_id: impl Into<String>) -> GetTelephonyProvidersEdgesExtension {
         GetTelephonyProvidersEdgesExtension {
             client: self.client.clone(),
@@ -702,7 +702,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `ASC`.
     /// - `expand` (query, `set_expand`): Fields to expand in the response, comma-separated
     ///
-    /// Returns `m::LineBaseEntityListing`.
+    /// Returns [`LineBaseEntityListing`](crate::models::LineBaseEntityListing).
     pub fn get_telephony_providers_edges_linebasesettings(&self) -> GetTelephonyProvidersEdgesLinebasesettings {
         GetTelephonyProvidersEdgesLinebasesettings {
             client: self.client.clone(),
@@ -722,7 +722,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `lineBaseId` (path, required, positional): Line base ID
     ///
-    /// Returns `m::LineBase`.
+    /// Returns [`LineBase`](crate::models::LineBase).
     pub fn get_telephony_providers_edges_linebasesetting(&self, line_base_id: impl Into<String>) -> GetTelephonyProvidersEdgesLinebasesetting {
         GetTelephonyProvidersEdgesLinebasesetting {
             client: self.client.clone(),
@@ -742,7 +742,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `sortBy` (query, `set_sort_by`): Value by which to sort Default: `name`.
     /// - `expand` (query, `set_expand`): Fields to expand in the response, comma-separated. The edgeGroup value is deprecated.
     ///
-    /// Returns `m::LineEntityListing`.
+    /// Returns [`LineEntityListing`](crate::models::LineEntityListing).
     pub fn get_telephony_providers_edges_lines(&self) -> GetTelephonyProvidersEdgesLines {
         GetTelephonyProvidersEdgesLines {
             client: self.client.clone(),
@@ -762,7 +762,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `lineBaseSettingsId` (query, required, `set_line_base_settings_id`): The id of a Line Base Settings object upon which to base this Line
     ///
-    /// Returns `m::Line`.
+    /// Returns [`Line`](crate::models::Line).
     pub fn get_telephony_providers_edges_lines_template(&self) -> GetTelephonyProvidersEdgesLinesTemplate {
         GetTelephonyProvidersEdgesLinesTemplate {
             client: self.client.clone(),
@@ -778,7 +778,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `lineId` (path, required, positional): Line ID
     ///
-    /// Returns `m::Line`.
+    /// Returns [`Line`](crate::models::Line).
     pub fn get_telephony_providers_edges_line(&self, line_id: impl Into<String>) -> GetTelephonyProvidersEdgesLine {
         GetTelephonyProvidersEdgesLine {
             client: self.client.clone(),
@@ -797,7 +797,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeIds` (query, required, `set_edge_ids`): Comma separated list of Edge Id's
     /// - `expand` (query, `set_expand`): Field to expand in the response
     ///
-    /// Returns `m::LogicalInterfaceEntityListing`.
+    /// Returns [`LogicalInterfaceEntityListing`](crate::models::LogicalInterfaceEntityListing).
     pub fn get_telephony_providers_edges_logicalinterfaces(&self) -> GetTelephonyProvidersEdgesLogicalinterfaces {
         GetTelephonyProvidersEdgesLogicalinterfaces {
             client: self.client.clone(),
@@ -816,7 +816,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): Identifier of the conversation
     ///
-    /// Returns `m::MediaStatisticsListing`.
+    /// Returns [`MediaStatisticsListing`](crate::models::MediaStatisticsListing).
     pub fn get_telephony_providers_edges_mediastatistics_conversation(&self, conversation_id: impl Into<String>) -> GetTelephonyProvidersEdgesMediastatisticsConversation {
         GetTelephonyProvidersEdgesMediastatisticsConversation {
             client: self.client.clone(),
@@ -835,7 +835,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `conversationId` (path, required, positional): Identifier of the conversation
     /// - `communicationId` (path, required, positional): Identifier of the media session
     ///
-    /// Returns `m::MediaStatistics`.
+    /// Returns [`MediaStatistics`](crate::models::MediaStatistics).
     pub fn get_telephony_providers_edges_mediastatistics_conversation_communication(&self, conversation_id: impl Into<String>, communication_id: impl Into<String>) -> GetTelephonyProvidersEdgesMediastatisticsConversationCommunication {
         GetTelephonyProvidersEdgesMediastatisticsConversationCommunication {
             client: self.client.clone(),
@@ -852,7 +852,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeIds` (query, required, `set_edge_ids`): Comma separated list of Edge Id's. Maximum of 100 edge ids allowed.
     ///
-    /// Returns `Vec&lt;m::EdgeMetrics&gt;`.
+    /// Returns `Vec&lt;models::EdgeMetrics&gt;`.
     pub fn get_telephony_providers_edges_metrics(&self) -> GetTelephonyProvidersEdgesMetrics {
         GetTelephonyProvidersEdgesMetrics {
             client: self.client.clone(),
@@ -873,7 +873,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `externalTrunkBases.ids` (query, `set_external_trunk_bases_ids`): Filter by externalTrunkBases.ids
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `name`.
     ///
-    /// Returns `m::OutboundRouteEntityListing`.
+    /// Returns [`OutboundRouteEntityListing`](crate::models::OutboundRouteEntityListing).
     pub fn get_telephony_providers_edges_outboundroutes(&self) -> GetTelephonyProvidersEdgesOutboundroutes {
         GetTelephonyProvidersEdgesOutboundroutes {
             client: self.client.clone(),
@@ -899,7 +899,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `expand` (query, `set_expand`): Fields to expand in the response, comma-separated
     /// - `name` (query, `set_name`): Name
     ///
-    /// Returns `m::PhoneBaseEntityListing`.
+    /// Returns [`PhoneBaseEntityListing`](crate::models::PhoneBaseEntityListing).
     pub fn get_telephony_providers_edges_phonebasesettings(&self) -> GetTelephonyProvidersEdgesPhonebasesettings {
         GetTelephonyProvidersEdgesPhonebasesettings {
             client: self.client.clone(),
@@ -920,7 +920,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Phone base settings
     ///
-    /// Returns `m::PhoneBase`.
+    /// Returns [`PhoneBase`](crate::models::PhoneBase).
     pub fn post_telephony_providers_edges_phonebasesettings(&self) -> PostTelephonyProvidersEdgesPhonebasesettings {
         PostTelephonyProvidersEdgesPhonebasesettings {
             client: self.client.clone(),
@@ -937,7 +937,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::PhoneMetaBaseEntityListing`.
+    /// Returns [`PhoneMetaBaseEntityListing`](crate::models::PhoneMetaBaseEntityListing).
     pub fn get_telephony_providers_edges_phonebasesettings_availablemetabases(&self) -> GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases {
         GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases {
             client: self.client.clone(),
@@ -954,7 +954,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `phoneMetabaseId` (query, required, `set_phone_metabase_id`): The id of a metabase object upon which to base this Phone Base Settings
     ///
-    /// Returns `m::PhoneBase`.
+    /// Returns [`PhoneBase`](crate::models::PhoneBase).
     pub fn get_telephony_providers_edges_phonebasesettings_template(&self) -> GetTelephonyProvidersEdgesPhonebasesettingsTemplate {
         GetTelephonyProvidersEdgesPhonebasesettingsTemplate {
             client: self.client.clone(),
@@ -970,7 +970,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `phoneBaseId` (path, required, positional): Phone base ID
     ///
-    /// Returns `m::PhoneBase`.
+    /// Returns [`PhoneBase`](crate::models::PhoneBase).
     pub fn get_telephony_providers_edges_phonebasesetting(&self, phone_base_id: impl Into<String>) -> GetTelephonyProvidersEdgesPhonebasesetting {
         GetTelephonyProvidersEdgesPhonebasesetting {
             client: self.client.clone(),
@@ -987,7 +987,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `phoneBaseId` (path, required, positional): Phone base ID
     /// - `body` (body, required, `set_body`): Phone base settings
     ///
-    /// Returns `m::PhoneBase`.
+    /// Returns [`PhoneBase`](crate::models::PhoneBase).
     pub fn put_telephony_providers_edges_phonebasesetting(&self, phone_base_id: impl Into<String>) -> PutTelephonyProvidersEdgesPhonebasesetting {
         PutTelephonyProvidersEdgesPhonebasesetting {
             client: self.client.clone(),
@@ -1036,7 +1036,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `expand` (query, `set_expand`): Fields to expand in the response, comma-separated
     /// - `fields` (query, `set_fields`): Fields and properties to get, comma-separated
     ///
-    /// Returns `m::PhoneEntityListing`.
+    /// Returns [`PhoneEntityListing`](crate::models::PhoneEntityListing).
     pub fn get_telephony_providers_edges_phones(&self) -> GetTelephonyProvidersEdgesPhones {
         GetTelephonyProvidersEdgesPhones {
             client: self.client.clone(),
@@ -1068,7 +1068,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Phone
     ///
-    /// Returns `m::Phone`.
+    /// Returns [`Phone`](crate::models::Phone).
     pub fn post_telephony_providers_edges_phones(&self) -> PostTelephonyProvidersEdgesPhones {
         PostTelephonyProvidersEdgesPhones {
             client: self.client.clone(),
@@ -1100,7 +1100,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `phoneBaseSettingsId` (query, required, `set_phone_base_settings_id`): The id of a Phone Base Settings object upon which to base this Phone
     ///
-    /// Returns `m::Phone`.
+    /// Returns [`Phone`](crate::models::Phone).
     pub fn get_telephony_providers_edges_phones_template(&self) -> GetTelephonyProvidersEdgesPhonesTemplate {
         GetTelephonyProvidersEdgesPhonesTemplate {
             client: self.client.clone(),
@@ -1116,7 +1116,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `phoneId` (path, required, positional): Phone ID
     ///
-    /// Returns `m::Phone`.
+    /// Returns [`Phone`](crate::models::Phone).
     pub fn get_telephony_providers_edges_phone(&self, phone_id: impl Into<String>) -> GetTelephonyProvidersEdgesPhone {
         GetTelephonyProvidersEdgesPhone {
             client: self.client.clone(),
@@ -1133,7 +1133,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `phoneId` (path, required, positional): Phone ID
     /// - `body` (body, required, `set_body`): Phone
     ///
-    /// Returns `m::Phone`.
+    /// Returns [`Phone`](crate::models::Phone).
     pub fn put_telephony_providers_edges_phone(&self, phone_id: impl Into<String>) -> PutTelephonyProvidersEdgesPhone {
         PutTelephonyProvidersEdgesPhone {
             client: self.client.clone(),
@@ -1184,7 +1184,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeIds` (query, required, `set_edge_ids`): Comma separated list of Edge Id's
     ///
-    /// Returns `m::PhysicalInterfaceEntityListing`.
+    /// Returns [`PhysicalInterfaceEntityListing`](crate::models::PhysicalInterfaceEntityListing).
     pub fn get_telephony_providers_edges_physicalinterfaces(&self) -> GetTelephonyProvidersEdgesPhysicalinterfaces {
         GetTelephonyProvidersEdgesPhysicalinterfaces {
             client: self.client.clone(),
@@ -1207,7 +1207,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `managed` (query, `set_managed`): Filter by managed
     /// - `expand` (query, `set_expand`): Fields to expand in the response, comma-separated
     ///
-    /// Returns `m::SiteEntityListing`.
+    /// Returns [`SiteEntityListing`](crate::models::SiteEntityListing).
     pub fn get_telephony_providers_edges_sites(&self) -> GetTelephonyProvidersEdgesSites {
         GetTelephonyProvidersEdgesSites {
             client: self.client.clone(),
@@ -1230,7 +1230,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Site
     ///
-    /// Returns `m::Site`.
+    /// Returns [`Site`](crate::models::Site).
     pub fn post_telephony_providers_edges_sites(&self) -> PostTelephonyProvidersEdgesSites {
         PostTelephonyProvidersEdgesSites {
             client: self.client.clone(),
@@ -1247,7 +1247,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `q64` (query, required, `set_q64`): q64
     /// - `expand` (query, `set_expand`): expand
     ///
-    /// Returns `m::SitesSearchResponse`.
+    /// Returns [`SitesSearchResponse`](crate::models::SitesSearchResponse).
     pub fn get_telephony_providers_edges_sites_search(&self) -> super::search::GetTelephonyProvidersEdgesSitesSearch {
         super::search::GetTelephonyProvidersEdgesSitesSearch {
             client: self.client.clone(),
@@ -1264,7 +1264,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::SitesSearchResponse`.
+    /// Returns [`SitesSearchResponse`](crate::models::SitesSearchResponse).
     pub fn post_telephony_providers_edges_sites_search(&self) -> super::search::PostTelephonyProvidersEdgesSitesSearch {
         super::search::PostTelephonyProvidersEdgesSitesSearch {
             client: self.client.clone(),
@@ -1280,7 +1280,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `siteId` (path, required, positional): Site ID
     ///
-    /// Returns `m::Site`.
+    /// Returns [`Site`](crate::models::Site).
     pub fn get_telephony_providers_edges_site(&self, site_id: impl Into<String>) -> GetTelephonyProvidersEdgesSite {
         GetTelephonyProvidersEdgesSite {
             client: self.client.clone(),
@@ -1297,7 +1297,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `body` (body, required, `set_body`): Site
     ///
-    /// Returns `m::Site`.
+    /// Returns [`Site`](crate::models::Site).
     pub fn put_telephony_providers_edges_site(&self, site_id: impl Into<String>) -> PutTelephonyProvidersEdgesSite {
         PutTelephonyProvidersEdgesSite {
             client: self.client.clone(),
@@ -1330,7 +1330,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `siteId` (path, required, positional): Site ID
     ///
-    /// Returns `Vec&lt;m::NumberPlan&gt;`.
+    /// Returns `Vec&lt;models::NumberPlan&gt;`.
     pub fn get_telephony_providers_edges_site_numberplans(&self, site_id: impl Into<String>) -> GetTelephonyProvidersEdgesSiteNumberplans {
         GetTelephonyProvidersEdgesSiteNumberplans {
             client: self.client.clone(),
@@ -1347,7 +1347,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `body` (body, required, `set_body`): List of number plans
     ///
-    /// Returns `Vec&lt;m::NumberPlan&gt;`.
+    /// Returns `Vec&lt;models::NumberPlan&gt;`.
     pub fn put_telephony_providers_edges_site_numberplans(&self, site_id: impl Into<String>) -> PutTelephonyProvidersEdgesSiteNumberplans {
         PutTelephonyProvidersEdgesSiteNumberplans {
             client: self.client.clone(),
@@ -1383,7 +1383,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `numberPlanId` (path, required, positional): Number Plan ID
     ///
-    /// Returns `m::NumberPlan`.
+    /// Returns [`NumberPlan`](crate::models::NumberPlan).
     pub fn get_telephony_providers_edges_site_numberplan(&self, site_id: impl Into<String>, number_plan_id: impl Into<String>) -> GetTelephonyProvidersEdgesSiteNumberplan {
         GetTelephonyProvidersEdgesSiteNumberplan {
             client: self.client.clone(),
@@ -1405,7 +1405,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `externalTrunkBases.ids` (query, `set_external_trunk_bases_ids`): externalTrunkBases.ids
     /// - `sortBy` (query, `set_sort_by`): Sort by Default: `name`.
     ///
-    /// Returns `m::OutboundRouteBaseEntityListing`.
+    /// Returns [`OutboundRouteBaseEntityListing`](crate::models::OutboundRouteBaseEntityListing).
     pub fn get_telephony_providers_edges_site_outboundroutes(&self, site_id: impl Into<String>) -> GetTelephonyProvidersEdgesSiteOutboundroutes {
         GetTelephonyProvidersEdgesSiteOutboundroutes {
             client: self.client.clone(),
@@ -1427,7 +1427,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `body` (body, required, `set_body`): OutboundRoute
     ///
-    /// Returns `m::OutboundRouteBase`.
+    /// Returns [`OutboundRouteBase`](crate::models::OutboundRouteBase).
     pub fn post_telephony_providers_edges_site_outboundroutes(&self, site_id: impl Into<String>) -> PostTelephonyProvidersEdgesSiteOutboundroutes {
         PostTelephonyProvidersEdgesSiteOutboundroutes {
             client: self.client.clone(),
@@ -1445,7 +1445,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `outboundRouteId` (path, required, positional): Outbound route ID
     ///
-    /// Returns `m::OutboundRouteBase`.
+    /// Returns [`OutboundRouteBase`](crate::models::OutboundRouteBase).
     pub fn get_telephony_providers_edges_site_outboundroute(&self, site_id: impl Into<String>, outbound_route_id: impl Into<String>) -> GetTelephonyProvidersEdgesSiteOutboundroute {
         GetTelephonyProvidersEdgesSiteOutboundroute {
             client: self.client.clone(),
@@ -1464,7 +1464,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `outboundRouteId` (path, required, positional): Outbound route ID
     /// - `body` (body, required, `set_body`): OutboundRoute
     ///
-    /// Returns `m::OutboundRouteBase`.
+    /// Returns [`OutboundRouteBase`](crate::models::OutboundRouteBase).
     pub fn put_telephony_providers_edges_site_outboundroute(&self, site_id: impl Into<String>, outbound_route_id: impl Into<String>) -> PutTelephonyProvidersEdgesSiteOutboundroute {
         PutTelephonyProvidersEdgesSiteOutboundroute {
             client: self.client.clone(),
@@ -1500,7 +1500,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `siteId` (path, required, positional): Site ID
     ///
-    /// Returns `m::SiteConnections`.
+    /// Returns [`SiteConnections`](crate::models::SiteConnections).
     pub fn get_telephony_providers_edges_site_siteconnections(&self, site_id: impl Into<String>) -> GetTelephonyProvidersEdgesSiteSiteconnections {
         GetTelephonyProvidersEdgesSiteSiteconnections {
             client: self.client.clone(),
@@ -1517,7 +1517,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `body` (body, required, `set_body`): Site
     ///
-    /// Returns `m::SiteConnections`.
+    /// Returns [`SiteConnections`](crate::models::SiteConnections).
     pub fn put_telephony_providers_edges_site_siteconnections(&self, site_id: impl Into<String>) -> PutTelephonyProvidersEdgesSiteSiteconnections {
         PutTelephonyProvidersEdgesSiteSiteconnections {
             client: self.client.clone(),
@@ -1535,7 +1535,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `body` (body, required, `set_body`): Site
     ///
-    /// Returns `m::SiteConnections`.
+    /// Returns [`SiteConnections`](crate::models::SiteConnections).
     pub fn patch_telephony_providers_edges_site_siteconnections(&self, site_id: impl Into<String>) -> PatchTelephonyProvidersEdgesSiteSiteconnections {
         PatchTelephonyProvidersEdgesSiteSiteconnections {
             client: self.client.clone(),
@@ -1553,7 +1553,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `1000`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TimeZoneEntityListing`.
+    /// Returns [`TimeZoneEntityListing`](crate::models::TimeZoneEntityListing).
     pub fn get_telephony_providers_edges_timezones(&self) -> GetTelephonyProvidersEdgesTimezones {
         GetTelephonyProvidersEdgesTimezones {
             client: self.client.clone(),
@@ -1580,7 +1580,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `expand` (query, `set_expand`): Fields to expand in the response, comma-separated
     /// - `name` (query, `set_name`): Name of the TrunkBase to filter by
     ///
-    /// Returns `m::TrunkBaseEntityListing`.
+    /// Returns [`TrunkBaseEntityListing`](crate::models::TrunkBaseEntityListing).
     pub fn get_telephony_providers_edges_trunkbasesettings(&self) -> GetTelephonyProvidersEdgesTrunkbasesettings {
         GetTelephonyProvidersEdgesTrunkbasesettings {
             client: self.client.clone(),
@@ -1604,7 +1604,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Trunk base settings
     ///
-    /// Returns `m::TrunkBase`.
+    /// Returns [`TrunkBase`](crate::models::TrunkBase).
     pub fn post_telephony_providers_edges_trunkbasesettings(&self) -> PostTelephonyProvidersEdgesTrunkbasesettings {
         PostTelephonyProvidersEdgesTrunkbasesettings {
             client: self.client.clone(),
@@ -1622,7 +1622,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `pageSize` (query, `set_page_size`):  Default: `25`.
     /// - `pageNumber` (query, `set_page_number`):  Default: `1`.
     ///
-    /// Returns `m::TrunkMetabaseEntityListing`.
+    /// Returns [`TrunkMetabaseEntityListing`](crate::models::TrunkMetabaseEntityListing).
     pub fn get_telephony_providers_edges_trunkbasesettings_availablemetabases(&self) -> GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases {
         GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases {
             client: self.client.clone(),
@@ -1642,7 +1642,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Telephony search request
     ///
-    /// Returns `m::TrunkBasesSearchResponse`.
+    /// Returns [`TrunkBasesSearchResponse`](crate::models::TrunkBasesSearchResponse).
     pub fn post_telephony_providers_edges_trunkbasesettings_search(&self) -> PostTelephonyProvidersEdgesTrunkbasesettingsSearch {
         PostTelephonyProvidersEdgesTrunkbasesettingsSearch {
             client: self.client.clone(),
@@ -1664,7 +1664,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `sortBy` (query, `set_sort_by`): Value by which to sort Default: `name`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `ASC`.
     ///
-    /// Returns `m::TrunkBaseEntityListing`.
+    /// Returns [`TrunkBaseEntityListing`](crate::models::TrunkBaseEntityListing).
     pub fn get_telephony_providers_edges_trunkbasesettings_site_site_id(&self, site_id: impl Into<String>) -> GetTelephonyProvidersEdgesTrunkbasesettingsSiteSiteId {
         GetTelephonyProvidersEdgesTrunkbasesettingsSiteSiteId {
             client: self.client.clone(),
@@ -1684,7 +1684,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `trunkMetabaseId` (query, required, `set_trunk_metabase_id`): The id of a metabase object upon which to base this Trunk Base Settings
     ///
-    /// Returns `m::TrunkBase`.
+    /// Returns [`TrunkBase`](crate::models::TrunkBase).
     pub fn get_telephony_providers_edges_trunkbasesettings_template(&self) -> GetTelephonyProvidersEdgesTrunkbasesettingsTemplate {
         GetTelephonyProvidersEdgesTrunkbasesettingsTemplate {
             client: self.client.clone(),
@@ -1703,7 +1703,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `trunkBaseSettingsId` (path, required, positional): Trunk Base ID
     /// - `ignoreHidden` (query, `set_ignore_hidden`): Set this to true to not receive trunk properties that are meant to be hidden or for internal system usage only.
     ///
-    /// Returns `m::TrunkBase`.
+    /// Returns [`TrunkBase`](crate::models::TrunkBase).
     pub fn get_telephony_providers_edges_trunkbasesetting(&self, trunk_base_settings_id: impl Into<String>) -> GetTelephonyProvidersEdgesTrunkbasesetting {
         GetTelephonyProvidersEdgesTrunkbasesetting {
             client: self.client.clone(),
@@ -1721,7 +1721,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `trunkBaseSettingsId` (path, required, positional): Trunk Base ID
     /// - `body` (body, required, `set_body`): Trunk base settings
     ///
-    /// Returns `m::TrunkBase`.
+    /// Returns [`TrunkBase`](crate::models::TrunkBase).
     pub fn put_telephony_providers_edges_trunkbasesetting(&self, trunk_base_settings_id: impl Into<String>) -> PutTelephonyProvidersEdgesTrunkbasesetting {
         PutTelephonyProvidersEdgesTrunkbasesetting {
             client: self.client.clone(),
@@ -1762,7 +1762,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `trunkBase.id` (query, `set_trunk_base_id`): Filter by Trunk Base Ids
     /// - `trunkType` (query, `set_trunk_type`): Filter by a Trunk type
     ///
-    /// Returns `m::TrunkEntityListing`.
+    /// Returns [`TrunkEntityListing`](crate::models::TrunkEntityListing).
     pub fn get_telephony_providers_edges_trunks(&self) -> GetTelephonyProvidersEdgesTrunks {
         GetTelephonyProvidersEdgesTrunks {
             client: self.client.clone(),
@@ -1784,7 +1784,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `trunkIds` (query, required, `set_trunk_ids`): Comma separated list of Trunk Id's
     ///
-    /// Returns `Vec&lt;m::TrunkMetrics&gt;`.
+    /// Returns `Vec&lt;models::TrunkMetrics&gt;`.
     pub fn get_telephony_providers_edges_trunks_metrics(&self) -> GetTelephonyProvidersEdgesTrunksMetrics {
         GetTelephonyProvidersEdgesTrunksMetrics {
             client: self.client.clone(),
@@ -1800,7 +1800,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Telephony search request
     ///
-    /// Returns `m::TrunkInstanceSearchResponse`.
+    /// Returns [`TrunkInstanceSearchResponse`](crate::models::TrunkInstanceSearchResponse).
     pub fn post_telephony_providers_edges_trunks_search(&self) -> PostTelephonyProvidersEdgesTrunksSearch {
         PostTelephonyProvidersEdgesTrunksSearch {
             client: self.client.clone(),
@@ -1816,7 +1816,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `trunkId` (path, required, positional): Trunk ID
     ///
-    /// Returns `m::Trunk`.
+    /// Returns [`Trunk`](crate::models::Trunk).
     pub fn get_telephony_providers_edges_trunk(&self, trunk_id: impl Into<String>) -> GetTelephonyProvidersEdgesTrunk {
         GetTelephonyProvidersEdgesTrunk {
             client: self.client.clone(),
@@ -1832,7 +1832,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `trunkId` (path, required, positional): Trunk Id
     ///
-    /// Returns `m::TrunkMetrics`.
+    /// Returns [`TrunkMetrics`](crate::models::TrunkMetrics).
     pub fn get_telephony_providers_edges_trunk_metrics(&self, trunk_id: impl Into<String>) -> GetTelephonyProvidersEdgesTrunkMetrics {
         GetTelephonyProvidersEdgesTrunkMetrics {
             client: self.client.clone(),
@@ -1848,7 +1848,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `trunkType` (query, `set_trunk_type`): The type of this trunk base.
     ///
-    /// Returns `m::TrunkRecordingEnabledCount`.
+    /// Returns [`TrunkRecordingEnabledCount`](crate::models::TrunkRecordingEnabledCount).
     pub fn get_telephony_providers_edges_trunkswithrecording(&self) -> GetTelephonyProvidersEdgesTrunkswithrecording {
         GetTelephonyProvidersEdgesTrunkswithrecording {
             client: self.client.clone(),
@@ -1865,7 +1865,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge ID
     /// - `expand` (query, `set_expand`): Fields to expand in the response, comma-separated
     ///
-    /// Returns `m::Edge`.
+    /// Returns [`Edge`](crate::models::Edge).
     pub fn get_telephony_providers_edge(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdge {
         GetTelephonyProvidersEdge {
             client: self.client.clone(),
@@ -1883,7 +1883,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge ID
     /// - `body` (body, required, `set_body`): Edge
     ///
-    /// Returns `m::Edge`.
+    /// Returns [`Edge`](crate::models::Edge).
     pub fn put_telephony_providers_edge(&self, edge_id: impl Into<String>) -> PutTelephonyProvidersEdge {
         PutTelephonyProvidersEdge {
             client: self.client.clone(),
@@ -1916,7 +1916,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge Id
     ///
-    /// Returns `m::EdgeNetworkDiagnosticResponse`.
+    /// Returns [`EdgeNetworkDiagnosticResponse`](crate::models::EdgeNetworkDiagnosticResponse).
     pub fn get_telephony_providers_edge_diagnostic_nslookup(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeDiagnosticNslookup {
         GetTelephonyProvidersEdgeDiagnosticNslookup {
             client: self.client.clone(),
@@ -1933,7 +1933,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge Id
     /// - `body` (body, required, `set_body`): request payload to get network diagnostic
     ///
-    /// Returns `m::EdgeNetworkDiagnostic`.
+    /// Returns [`EdgeNetworkDiagnostic`](crate::models::EdgeNetworkDiagnostic).
     pub fn post_telephony_providers_edge_diagnostic_nslookup(&self, edge_id: impl Into<String>) -> PostTelephonyProvidersEdgeDiagnosticNslookup {
         PostTelephonyProvidersEdgeDiagnosticNslookup {
             client: self.client.clone(),
@@ -1950,7 +1950,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge Id
     ///
-    /// Returns `m::EdgeNetworkDiagnosticResponse`.
+    /// Returns [`EdgeNetworkDiagnosticResponse`](crate::models::EdgeNetworkDiagnosticResponse).
     pub fn get_telephony_providers_edge_diagnostic_ping(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeDiagnosticPing {
         GetTelephonyProvidersEdgeDiagnosticPing {
             client: self.client.clone(),
@@ -1967,7 +1967,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge Id
     /// - `body` (body, required, `set_body`): request payload to get network diagnostic
     ///
-    /// Returns `m::EdgeNetworkDiagnostic`.
+    /// Returns [`EdgeNetworkDiagnostic`](crate::models::EdgeNetworkDiagnostic).
     pub fn post_telephony_providers_edge_diagnostic_ping(&self, edge_id: impl Into<String>) -> PostTelephonyProvidersEdgeDiagnosticPing {
         PostTelephonyProvidersEdgeDiagnosticPing {
             client: self.client.clone(),
@@ -1984,7 +1984,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge Id
     ///
-    /// Returns `m::EdgeNetworkDiagnosticResponse`.
+    /// Returns [`EdgeNetworkDiagnosticResponse`](crate::models::EdgeNetworkDiagnosticResponse).
     pub fn get_telephony_providers_edge_diagnostic_route(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeDiagnosticRoute {
         GetTelephonyProvidersEdgeDiagnosticRoute {
             client: self.client.clone(),
@@ -2001,7 +2001,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge Id
     /// - `body` (body, required, `set_body`): request payload to get network diagnostic
     ///
-    /// Returns `m::EdgeNetworkDiagnostic`.
+    /// Returns [`EdgeNetworkDiagnostic`](crate::models::EdgeNetworkDiagnostic).
     pub fn post_telephony_providers_edge_diagnostic_route(&self, edge_id: impl Into<String>) -> PostTelephonyProvidersEdgeDiagnosticRoute {
         PostTelephonyProvidersEdgeDiagnosticRoute {
             client: self.client.clone(),
@@ -2018,7 +2018,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge Id
     ///
-    /// Returns `m::EdgeNetworkDiagnosticResponse`.
+    /// Returns [`EdgeNetworkDiagnosticResponse`](crate::models::EdgeNetworkDiagnosticResponse).
     pub fn get_telephony_providers_edge_diagnostic_tracepath(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeDiagnosticTracepath {
         GetTelephonyProvidersEdgeDiagnosticTracepath {
             client: self.client.clone(),
@@ -2035,7 +2035,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge Id
     /// - `body` (body, required, `set_body`): request payload to get network diagnostic
     ///
-    /// Returns `m::EdgeNetworkDiagnostic`.
+    /// Returns [`EdgeNetworkDiagnostic`](crate::models::EdgeNetworkDiagnostic).
     pub fn post_telephony_providers_edge_diagnostic_tracepath(&self, edge_id: impl Into<String>) -> PostTelephonyProvidersEdgeDiagnosticTracepath {
         PostTelephonyProvidersEdgeDiagnosticTracepath {
             client: self.client.clone(),
@@ -2055,7 +2055,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge ID
     /// - `expand` (query, `set_expand`): Field to expand in the response
     ///
-    /// Returns `m::LogicalInterfaceEntityListing`.
+    /// Returns [`LogicalInterfaceEntityListing`](crate::models::LogicalInterfaceEntityListing).
     pub fn get_telephony_providers_edge_logicalinterfaces(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeLogicalinterfaces {
         GetTelephonyProvidersEdgeLogicalinterfaces {
             client: self.client.clone(),
@@ -2075,7 +2075,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge ID
     /// - `body` (body, required, `set_body`): Logical interface
     ///
-    /// Returns `m::DomainLogicalInterface`.
+    /// Returns [`DomainLogicalInterface`](crate::models::DomainLogicalInterface).
     pub fn post_telephony_providers_edge_logicalinterfaces(&self, edge_id: impl Into<String>) -> PostTelephonyProvidersEdgeLogicalinterfaces {
         PostTelephonyProvidersEdgeLogicalinterfaces {
             client: self.client.clone(),
@@ -2094,7 +2094,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `interfaceId` (path, required, positional): Interface ID
     /// - `expand` (query, `set_expand`): Field to expand in the response
     ///
-    /// Returns `m::DomainLogicalInterface`.
+    /// Returns [`DomainLogicalInterface`](crate::models::DomainLogicalInterface).
     pub fn get_telephony_providers_edge_logicalinterface(&self, edge_id: impl Into<String>, interface_id: impl Into<String>) -> GetTelephonyProvidersEdgeLogicalinterface {
         GetTelephonyProvidersEdgeLogicalinterface {
             client: self.client.clone(),
@@ -2114,7 +2114,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `interfaceId` (path, required, positional): Interface ID
     /// - `body` (body, required, `set_body`): Logical interface
     ///
-    /// Returns `m::DomainLogicalInterface`.
+    /// Returns [`DomainLogicalInterface`](crate::models::DomainLogicalInterface).
     pub fn put_telephony_providers_edge_logicalinterface(&self, edge_id: impl Into<String>, interface_id: impl Into<String>) -> PutTelephonyProvidersEdgeLogicalinterface {
         PutTelephonyProvidersEdgeLogicalinterface {
             client: self.client.clone(),
@@ -2151,7 +2151,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge ID
     /// - `body` (body, required, `set_body`): EdgeLogsJobRequest
     ///
-    /// Returns `m::EdgeLogsJobResponse`.
+    /// Returns [`EdgeLogsJobResponse`](crate::models::EdgeLogsJobResponse).
     pub fn post_telephony_providers_edge_logs_jobs(&self, edge_id: impl Into<String>) -> PostTelephonyProvidersEdgeLogsJobs {
         PostTelephonyProvidersEdgeLogsJobs {
             client: self.client.clone(),
@@ -2169,7 +2169,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge ID
     /// - `jobId` (path, required, positional): Job ID
     ///
-    /// Returns `m::EdgeLogsJob`.
+    /// Returns [`EdgeLogsJob`](crate::models::EdgeLogsJob).
     pub fn get_telephony_providers_edge_logs_job(&self, edge_id: impl Into<String>, job_id: impl Into<String>) -> GetTelephonyProvidersEdgeLogsJob {
         GetTelephonyProvidersEdgeLogsJob {
             client: self.client.clone(),
@@ -2206,7 +2206,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge Id
     ///
-    /// Returns `m::EdgeMetrics`.
+    /// Returns [`EdgeMetrics`](crate::models::EdgeMetrics).
     pub fn get_telephony_providers_edge_metrics(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeMetrics {
         GetTelephonyProvidersEdgeMetrics {
             client: self.client.clone(),
@@ -2223,7 +2223,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge Id
     /// - `body` (body, required, `set_body`): EdgeOfflineConfiguration
     ///
-    /// Returns `m::EdgeOfflineConfigurationResponse`.
+    /// Returns [`EdgeOfflineConfigurationResponse`](crate::models::EdgeOfflineConfigurationResponse).
     pub fn post_telephony_providers_edge_offlineconfiguration(&self, edge_id: impl Into<String>) -> PostTelephonyProvidersEdgeOfflineconfiguration {
         PostTelephonyProvidersEdgeOfflineconfiguration {
             client: self.client.clone(),
@@ -2240,7 +2240,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge ID
     ///
-    /// Returns `m::PhysicalInterfaceEntityListing`.
+    /// Returns [`PhysicalInterfaceEntityListing`](crate::models::PhysicalInterfaceEntityListing).
     pub fn get_telephony_providers_edge_physicalinterfaces(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgePhysicalinterfaces {
         GetTelephonyProvidersEdgePhysicalinterfaces {
             client: self.client.clone(),
@@ -2259,7 +2259,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge ID
     /// - `interfaceId` (path, required, positional): Interface ID
     ///
-    /// Returns `m::DomainPhysicalInterface`.
+    /// Returns [`DomainPhysicalInterface`](crate::models::DomainPhysicalInterface).
     pub fn get_telephony_providers_edge_physicalinterface(&self, edge_id: impl Into<String>, interface_id: impl Into<String>) -> GetTelephonyProvidersEdgePhysicalinterface {
         GetTelephonyProvidersEdgePhysicalinterface {
             client: self.client.clone(),
@@ -2294,7 +2294,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge ID
     ///
-    /// Returns `m::VmPairingInfo`.
+    /// Returns [`VmPairingInfo`](crate::models::VmPairingInfo).
     pub fn get_telephony_providers_edge_setuppackage(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeSetuppackage {
         GetTelephonyProvidersEdgeSetuppackage {
             client: self.client.clone(),
@@ -2310,7 +2310,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge ID
     ///
-    /// Returns `m::DomainEdgeSoftwareUpdateDto`.
+    /// Returns [`DomainEdgeSoftwareUpdateDto`](crate::models::DomainEdgeSoftwareUpdateDto).
     pub fn get_telephony_providers_edge_softwareupdate(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeSoftwareupdate {
         GetTelephonyProvidersEdgeSoftwareupdate {
             client: self.client.clone(),
@@ -2327,7 +2327,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `edgeId` (path, required, positional): Edge ID
     /// - `body` (body, required, `set_body`): Software update request
     ///
-    /// Returns `m::DomainEdgeSoftwareUpdateDto`.
+    /// Returns [`DomainEdgeSoftwareUpdateDto`](crate::models::DomainEdgeSoftwareUpdateDto).
     pub fn post_telephony_providers_edge_softwareupdate(&self, edge_id: impl Into<String>) -> PostTelephonyProvidersEdgeSoftwareupdate {
         PostTelephonyProvidersEdgeSoftwareupdate {
             client: self.client.clone(),
@@ -2360,7 +2360,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeId` (path, required, positional): Edge ID
     ///
-    /// Returns `m::DomainEdgeSoftwareVersionDtoEntityListing`.
+    /// Returns [`DomainEdgeSoftwareVersionDtoEntityListing`](crate::models::DomainEdgeSoftwareVersionDtoEntityListing).
     pub fn get_telephony_providers_edge_softwareversions(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeSoftwareversions {
         GetTelephonyProvidersEdgeSoftwareversions {
             client: self.client.clone(),
@@ -2402,7 +2402,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `trunkBase.id` (query, `set_trunk_base_id`): Filter by Trunk Base Ids
     /// - `trunkType` (query, `set_trunk_type`): Filter by a Trunk type
     ///
-    /// Returns `m::TrunkEntityListing`.
+    /// Returns [`TrunkEntityListing`](crate::models::TrunkEntityListing).
     pub fn get_telephony_providers_edge_trunks(&self, edge_id: impl Into<String>) -> GetTelephonyProvidersEdgeTrunks {
         GetTelephonyProvidersEdgeTrunks {
             client: self.client.clone(),

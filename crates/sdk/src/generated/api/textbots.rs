@@ -40,7 +40,7 @@ impl TextbotsApi {
     /// Parameters:
     /// - `launchRequest` (body, required, `set_launch_request`):
     ///
-    /// Returns `m::TextBotFlowLaunchResponse`.
+    /// Returns [`TextBotFlowLaunchResponse`](crate::models::TextBotFlowLaunchResponse).
     pub fn post_textbots_botflows_sessions(&self) -> PostTextbotsBotflowsSessions {
         PostTextbotsBotflowsSessions {
             client: self.client.clone(),
@@ -59,7 +59,7 @@ impl TextbotsApi {
     /// - `sessionId` (path, required, positional): The bot flow session ID, typically obtained from 'POST /api/v2/textbots/botflows/sessions'
     /// - `turnRequest` (body, required, `set_turn_request`):
     ///
-    /// Returns `m::TextBotFlowTurnResponse`.
+    /// Returns [`TextBotFlowTurnResponse`](crate::models::TextBotFlowTurnResponse).
     pub fn post_textbots_botflows_session_turns(&self, session_id: impl Into<String>) -> PostTextbotsBotflowsSessionTurns {
         PostTextbotsBotflowsSessionTurns {
             client: self.client.clone(),
@@ -78,7 +78,7 @@ impl TextbotsApi {
     /// Parameters:
     /// - `postTextRequest` (body, required, `set_post_text_request`):
     ///
-    /// Returns `m::PostTextResponse`.
+    /// Returns [`PostTextResponse`](crate::models::PostTextResponse).
     pub fn post_textbots_bots_execute(&self) -> PostTextbotsBotsExecute {
         PostTextbotsBotsExecute {
             client: self.client.clone(),
@@ -100,7 +100,7 @@ impl TextbotsApi {
     /// - `virtualAgentEnabled` (query, `set_virtual_agent_enabled`): Include or exclude virtual agent flows, only applies to GenesysBotFlows or GenesysDigitalBotFlows
     /// - `pageSize` (query, `set_page_size`): The maximum results to return. Maximum of 100 Default: `25`.
     ///
-    /// Returns `m::BotSearchResponseEntityListing`.
+    /// Returns [`BotSearchResponseEntityListing`](crate::models::BotSearchResponseEntityListing).
     pub fn get_textbots_bots_search(&self) -> GetTextbotsBotsSearch {
         GetTextbotsBotsSearch {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl TokensApi {
     /// Parameters:
     /// - `preserveIdleTTL` (query, `set_preserve_idle_ttl`): preserveIdleTTL indicates whether the idle token timeout should be reset or preserved. If preserveIdleTTL is true, then TTL value is not reset. If unset or false, the value is reset.
     ///
-    /// Returns `m::TokenInfo`.
+    /// Returns [`TokenInfo`](crate::models::TokenInfo).
     pub fn get_tokens_me(&self) -> GetTokensMe {
         GetTokensMe {
             client: self.client.clone(),
@@ -75,7 +75,7 @@ impl TokensApi {
     ///
     /// `GET /api/v2/tokens/timeout` (`getTokensTimeout`)
     ///
-    /// Returns `m::IdleTokenTimeout`.
+    /// Returns [`IdleTokenTimeout`](crate::models::IdleTokenTimeout).
     pub fn get_tokens_timeout(&self) -> GetTokensTimeout {
         GetTokensTimeout {
             client: self.client.clone(),
@@ -90,7 +90,7 @@ impl TokensApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::IdleTokenTimeout`.
+    /// Returns [`IdleTokenTimeout`](crate::models::IdleTokenTimeout).
     pub fn put_tokens_timeout(&self) -> PutTokensTimeout {
         PutTokensTimeout {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl UploadsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_gamification_contests_uploads_prizeimages(&self) -> super::gamification::PostGamificationContestsUploadsPrizeimages {
         super::gamification::PostGamificationContestsUploadsPrizeimages {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl UploadsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_guides_uploads(&self) -> super::ai_studio::PostGuidesUploads {
         super::ai_studio::PostGuidesUploads {
             client: self.client.clone(),
@@ -71,7 +71,7 @@ impl UploadsApi {
     /// - `actionId` (path, required, positional): actionId
     /// - `body` (body, required, `set_body`): Input used to request URL upload.
     ///
-    /// Returns `m::FunctionUploadResponse`.
+    /// Returns [`FunctionUploadResponse`](crate::models::FunctionUploadResponse).
     pub fn post_integrations_action_draft_function_upload(&self, action_id: impl Into<String>) -> super::integrations::PostIntegrationsActionDraftFunctionUpload {
         super::integrations::PostIntegrationsActionDraftFunctionUpload {
             client: self.client.clone(),
@@ -88,7 +88,7 @@ impl UploadsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_knowledge_documentuploads(&self) -> super::knowledge::PostKnowledgeDocumentuploads {
         super::knowledge::PostKnowledgeDocumentuploads {
             client: self.client.clone(),
@@ -105,7 +105,7 @@ impl UploadsApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `body` (body, required, `set_body`): uploadRequest
     ///
-    /// Returns `m::CreateUploadSourceUrlJobResponse`.
+    /// Returns [`CreateUploadSourceUrlJobResponse`](crate::models::CreateUploadSourceUrlJobResponse).
     pub fn post_knowledge_knowledgebase_uploads_urls_jobs(&self, knowledge_base_id: impl Into<String>) -> super::knowledge::PostKnowledgeKnowledgebaseUploadsUrlsJobs {
         super::knowledge::PostKnowledgeKnowledgebaseUploadsUrlsJobs {
             client: self.client.clone(),
@@ -123,7 +123,7 @@ impl UploadsApi {
     /// - `knowledgeBaseId` (path, required, positional): Knowledge base ID
     /// - `jobId` (path, required, positional): Upload job ID
     ///
-    /// Returns `m::GetUploadSourceUrlJobStatusResponse`.
+    /// Returns [`GetUploadSourceUrlJobStatusResponse`](crate::models::GetUploadSourceUrlJobStatusResponse).
     pub fn get_knowledge_knowledgebase_uploads_urls_job(&self, knowledge_base_id: impl Into<String>, job_id: impl Into<String>) -> super::knowledge::GetKnowledgeKnowledgebaseUploadsUrlsJob {
         super::knowledge::GetKnowledgeKnowledgebaseUploadsUrlsJob {
             client: self.client.clone(),
@@ -141,7 +141,7 @@ impl UploadsApi {
     /// - `minerId` (path, required, positional): Miner ID
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_languageunderstanding_miner_uploads(&self, miner_id: impl Into<String>) -> PostLanguageunderstandingMinerUploads {
         PostLanguageunderstandingMinerUploads {
             client: self.client.clone(),
@@ -158,7 +158,7 @@ impl UploadsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_uploads_learning_coverart(&self) -> PostUploadsLearningCoverart {
         PostUploadsLearningCoverart {
             client: self.client.clone(),
@@ -174,7 +174,7 @@ impl UploadsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_uploads_publicassets_images(&self) -> PostUploadsPublicassetsImages {
         PostUploadsPublicassetsImages {
             client: self.client.clone(),
@@ -190,7 +190,7 @@ impl UploadsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_uploads_recordings(&self) -> PostUploadsRecordings {
         PostUploadsRecordings {
             client: self.client.clone(),
@@ -206,7 +206,7 @@ impl UploadsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UploadUrlResponse`.
+    /// Returns [`UploadUrlResponse`](crate::models::UploadUrlResponse).
     pub fn post_uploads_workforcemanagement_historicaldata_csv(&self) -> PostUploadsWorkforcemanagementHistoricaldataCsv {
         PostUploadsWorkforcemanagementHistoricaldataCsv {
             client: self.client.clone(),

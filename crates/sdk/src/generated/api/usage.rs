@@ -41,7 +41,7 @@ impl UsageApi {
     /// - `clientId` (path, required, positional): Client ID
     /// - `body` (body, required, `set_body`): Query
     ///
-    /// Returns `m::UsageExecutionResult`.
+    /// Returns [`UsageExecutionResult`](crate::models::UsageExecutionResult).
     pub fn post_oauth_client_usage_query(&self, client_id: impl Into<String>) -> super::o_auth::PostOauthClientUsageQuery {
         super::o_auth::PostOauthClientUsageQuery {
             client: self.client.clone(),
@@ -59,7 +59,7 @@ impl UsageApi {
     /// - `executionId` (path, required, positional): ID of the query execution
     /// - `clientId` (path, required, positional): Client ID
     ///
-    /// Returns `m::ApiUsageQueryResult`.
+    /// Returns [`ApiUsageQueryResult`](crate::models::ApiUsageQueryResult).
     pub fn get_oauth_client_usage_query_result(&self, execution_id: impl Into<String>, client_id: impl Into<String>) -> super::o_auth::GetOauthClientUsageQueryResult {
         super::o_auth::GetOauthClientUsageQueryResult {
             client: self.client.clone(),
@@ -79,7 +79,7 @@ impl UsageApi {
     /// - `clientId` (path, required, positional): Client ID
     /// - `days` (query, `set_days`): Previous number of days to query Default: `7`.
     ///
-    /// Returns `m::UsageExecutionResult`.
+    /// Returns [`UsageExecutionResult`](crate::models::UsageExecutionResult).
     pub fn get_oauth_client_usage_summary(&self, client_id: impl Into<String>) -> super::o_auth::GetOauthClientUsageSummary {
         super::o_auth::GetOauthClientUsageSummary {
             client: self.client.clone(),
@@ -98,7 +98,7 @@ impl UsageApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Query
     ///
-    /// Returns `m::OrganizationUsageQueryResponse`.
+    /// Returns [`OrganizationUsageQueryResponse`](crate::models::OrganizationUsageQueryResponse).
     pub fn post_usage_aggregates_query_jobs(&self) -> PostUsageAggregatesQueryJobs {
         PostUsageAggregatesQueryJobs {
             client: self.client.clone(),
@@ -116,7 +116,7 @@ impl UsageApi {
     /// - `pageSize` (query, `set_page_size`): Page size of the results. Max is 1000. Default: `100`.
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     ///
-    /// Returns `m::OrganizationPublicApiUsageResultsResponse`.
+    /// Returns [`OrganizationPublicApiUsageResultsResponse`](crate::models::OrganizationPublicApiUsageResultsResponse).
     pub fn get_usage_aggregates_query_job(&self, job_id: impl Into<String>) -> GetUsageAggregatesQueryJob {
         GetUsageAggregatesQueryJob {
             client: self.client.clone(),
@@ -137,7 +137,7 @@ impl UsageApi {
     /// - `clientId` (path, required, positional): clientId
     /// - `body` (body, required, `set_body`): Query
     ///
-    /// Returns `m::ClientUsageQueryResponse`.
+    /// Returns [`ClientUsageQueryResponse`](crate::models::ClientUsageQueryResponse).
     pub fn post_usage_client_client_id_aggregates_query_jobs(&self, client_id: impl Into<String>) -> PostUsageClientClientIdAggregatesQueryJobs {
         PostUsageClientClientIdAggregatesQueryJobs {
             client: self.client.clone(),
@@ -157,7 +157,7 @@ impl UsageApi {
     /// - `pageSize` (query, `set_page_size`): Page size of the results. Max is 1000. Default: `100`.
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     ///
-    /// Returns `m::ClientPublicApiUsageResultsResponse`.
+    /// Returns [`ClientPublicApiUsageResultsResponse`](crate::models::ClientPublicApiUsageResultsResponse).
     pub fn get_usage_client_client_id_aggregates_query_job(&self, client_id: impl Into<String>, job_id: impl Into<String>) -> GetUsageClientClientIdAggregatesQueryJob {
         GetUsageClientClientIdAggregatesQueryJob {
             client: self.client.clone(),
@@ -178,7 +178,7 @@ impl UsageApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Query
     ///
-    /// Returns `m::UsageExecutionResult`.
+    /// Returns [`UsageExecutionResult`](crate::models::UsageExecutionResult).
     pub fn post_usage_query(&self) -> PostUsageQuery {
         PostUsageQuery {
             client: self.client.clone(),
@@ -194,7 +194,7 @@ impl UsageApi {
     /// Parameters:
     /// - `executionId` (path, required, positional): ID of the query execution
     ///
-    /// Returns `m::ApiUsageQueryResult`.
+    /// Returns [`ApiUsageQueryResult`](crate::models::ApiUsageQueryResult).
     pub fn get_usage_query_execution_id_results(&self, execution_id: impl Into<String>) -> GetUsageQueryExecutionIdResults {
         GetUsageQueryExecutionIdResults {
             client: self.client.clone(),
@@ -212,7 +212,7 @@ impl UsageApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): SimpleSearch
     ///
-    /// Returns `m::UsageExecutionResult`.
+    /// Returns [`UsageExecutionResult`](crate::models::UsageExecutionResult).
     pub fn post_usage_simplesearch(&self) -> PostUsageSimplesearch {
         PostUsageSimplesearch {
             client: self.client.clone(),
@@ -230,7 +230,7 @@ impl UsageApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned
     /// - `pageSize` (query, `set_page_size`): The max number of entities to be returned per request. Maximum page size of 1000
     ///
-    /// Returns `m::ApiUsageQueryResult`.
+    /// Returns [`ApiUsageQueryResult`](crate::models::ApiUsageQueryResult).
     pub fn get_usage_simplesearch_execution_id_results(&self, execution_id: impl Into<String>) -> GetUsageSimplesearchExecutionIdResults {
         GetUsageSimplesearchExecutionIdResults {
             client: self.client.clone(),

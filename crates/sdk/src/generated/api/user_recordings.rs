@@ -40,7 +40,7 @@ impl UserRecordingsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::UserRecordingEntityListing`.
+    /// Returns [`UserRecordingEntityListing`](crate::models::UserRecordingEntityListing).
     pub fn get_userrecordings(&self) -> GetUserrecordings {
         GetUserrecordings {
             client: self.client.clone(),
@@ -55,7 +55,7 @@ impl UserRecordingsApi {
     ///
     /// `GET /api/v2/userrecordings/summary` (`getUserrecordingsSummary`)
     ///
-    /// Returns `m::FaxSummary`.
+    /// Returns [`FaxSummary`](crate::models::FaxSummary).
     pub fn get_userrecordings_summary(&self) -> GetUserrecordingsSummary {
         GetUserrecordingsSummary {
             client: self.client.clone(),
@@ -71,7 +71,7 @@ impl UserRecordingsApi {
     /// - `recordingId` (path, required, positional): User Recording ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::UserRecording`.
+    /// Returns [`UserRecording`](crate::models::UserRecording).
     pub fn get_userrecording(&self, recording_id: impl Into<String>) -> GetUserrecording {
         GetUserrecording {
             client: self.client.clone(),
@@ -90,7 +90,7 @@ impl UserRecordingsApi {
     /// - `body` (body, required, `set_body`): UserRecording
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand.
     ///
-    /// Returns `m::UserRecording`.
+    /// Returns [`UserRecording`](crate::models::UserRecording).
     pub fn put_userrecording(&self, recording_id: impl Into<String>) -> PutUserrecording {
         PutUserrecording {
             client: self.client.clone(),
@@ -125,7 +125,7 @@ impl UserRecordingsApi {
     /// - `recordingId` (path, required, positional): User Recording ID
     /// - `formatId` (query, `set_format_id`): The desired media format. Default: `WEBM`.
     ///
-    /// Returns `m::DownloadResponse`.
+    /// Returns [`DownloadResponse`](crate::models::DownloadResponse).
     pub fn get_userrecording_transcoding(&self, recording_id: impl Into<String>) -> GetUserrecordingTranscoding {
         GetUserrecordingTranscoding {
             client: self.client.clone(),

@@ -40,7 +40,7 @@ impl UsersApi {
     /// - `pageSize` (query, `set_page_size`): The desired page size
     /// - `pageNumber` (query, `set_page_number`): The desired page number
     ///
-    /// Returns `m::UserActivityResponse`.
+    /// Returns [`UserActivityResponse`](crate::models::UserActivityResponse).
     pub fn post_analytics_users_activity_query(&self) -> super::analytics::PostAnalyticsUsersActivityQuery {
         super::analytics::PostAnalyticsUsersActivityQuery {
             client: self.client.clone(),
@@ -58,7 +58,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_users_aggregates_jobs(&self) -> super::analytics::PostAnalyticsUsersAggregatesJobs {
         super::analytics::PostAnalyticsUsersAggregatesJobs {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl UsersApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_users_aggregates_job(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsUsersAggregatesJob {
         super::analytics::GetAnalyticsUsersAggregatesJob {
             client: self.client.clone(),
@@ -107,7 +107,7 @@ impl UsersApi {
     /// - `jobId` (path, required, positional): jobId
     /// - `cursor` (query, `set_cursor`): Cursor token to retrieve next page
     ///
-    /// Returns `m::UserAsyncAggregateQueryResponse`.
+    /// Returns [`UserAsyncAggregateQueryResponse`](crate::models::UserAsyncAggregateQueryResponse).
     pub fn get_analytics_users_aggregates_job_results(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsUsersAggregatesJobResults {
         super::analytics::GetAnalyticsUsersAggregatesJobResults {
             client: self.client.clone(),
@@ -124,7 +124,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UserAggregateQueryResponse`.
+    /// Returns [`UserAggregateQueryResponse`](crate::models::UserAggregateQueryResponse).
     pub fn post_analytics_users_aggregates_query(&self) -> super::analytics::PostAnalyticsUsersAggregatesQuery {
         super::analytics::PostAnalyticsUsersAggregatesQuery {
             client: self.client.clone(),
@@ -140,7 +140,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AsyncQueryResponse`.
+    /// Returns [`AsyncQueryResponse`](crate::models::AsyncQueryResponse).
     pub fn post_analytics_users_details_jobs(&self) -> super::analytics::PostAnalyticsUsersDetailsJobs {
         super::analytics::PostAnalyticsUsersDetailsJobs {
             client: self.client.clone(),
@@ -153,7 +153,7 @@ impl UsersApi {
     ///
     /// `GET /api/v2/analytics/users/details/jobs/availability` (`getAnalyticsUsersDetailsJobsAvailability`)
     ///
-    /// Returns `m::DataAvailabilityResponse`.
+    /// Returns [`DataAvailabilityResponse`](crate::models::DataAvailabilityResponse).
     pub fn get_analytics_users_details_jobs_availability(&self) -> super::analytics::GetAnalyticsUsersDetailsJobsAvailability {
         super::analytics::GetAnalyticsUsersDetailsJobsAvailability {
             client: self.client.clone(),
@@ -168,7 +168,7 @@ impl UsersApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AsyncQueryStatus`.
+    /// Returns [`AsyncQueryStatus`](crate::models::AsyncQueryStatus).
     pub fn get_analytics_users_details_job(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsUsersDetailsJob {
         super::analytics::GetAnalyticsUsersDetailsJob {
             client: self.client.clone(),
@@ -202,7 +202,7 @@ impl UsersApi {
     /// - `cursor` (query, `set_cursor`): Indicates where to resume query results (not required for first page)
     /// - `pageSize` (query, `set_page_size`): The desired maximum number of results
     ///
-    /// Returns `m::AnalyticsUserDetailsAsyncQueryResponse`.
+    /// Returns [`AnalyticsUserDetailsAsyncQueryResponse`](crate::models::AnalyticsUserDetailsAsyncQueryResponse).
     pub fn get_analytics_users_details_job_results(&self, job_id: impl Into<String>) -> super::analytics::GetAnalyticsUsersDetailsJobResults {
         super::analytics::GetAnalyticsUsersDetailsJobResults {
             client: self.client.clone(),
@@ -220,7 +220,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::AnalyticsUserDetailsQueryResponse`.
+    /// Returns [`AnalyticsUserDetailsQueryResponse`](crate::models::AnalyticsUserDetailsQueryResponse).
     pub fn post_analytics_users_details_query(&self) -> super::analytics::PostAnalyticsUsersDetailsQuery {
         super::analytics::PostAnalyticsUsersDetailsQuery {
             client: self.client.clone(),
@@ -236,7 +236,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): query
     ///
-    /// Returns `m::UserObservationQueryResponse`.
+    /// Returns [`UserObservationQueryResponse`](crate::models::UserObservationQueryResponse).
     pub fn post_analytics_users_observations_query(&self) -> super::analytics::PostAnalyticsUsersObservationsQuery {
         super::analytics::PostAnalyticsUsersObservationsQuery {
             client: self.client.clone(),
@@ -257,7 +257,7 @@ impl UsersApi {
     /// - `permission` (query, required, `set_permission`): The permission string, including the object to access, e.g. routing:queue:view
     /// - `name` (query, `set_name`): Search term to filter by division name
     ///
-    /// Returns `Vec&lt;m::AuthzDivision&gt;`.
+    /// Returns `Vec&lt;models::AuthzDivision&gt;`.
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_authorization_divisionspermitted_me(&self) -> super::authorization::GetAuthorizationDivisionspermittedMe {
         super::authorization::GetAuthorizationDivisionspermittedMe {
@@ -277,7 +277,7 @@ impl UsersApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::DivsPermittedEntityListing`.
+    /// Returns [`DivsPermittedEntityListing`](crate::models::DivsPermittedEntityListing).
     pub fn get_authorization_divisionspermitted_paged_me(&self) -> super::authorization::GetAuthorizationDivisionspermittedPagedMe {
         super::authorization::GetAuthorizationDivisionspermittedPagedMe {
             client: self.client.clone(),
@@ -302,7 +302,7 @@ impl UsersApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     ///
-    /// Returns `m::DivsPermittedEntityListing`.
+    /// Returns [`DivsPermittedEntityListing`](crate::models::DivsPermittedEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_authorization_divisionspermitted_paged_subject_id(&self, subject_id: impl Into<String>) -> super::authorization::GetAuthorizationDivisionspermittedPagedSubjectId {
         super::authorization::GetAuthorizationDivisionspermittedPagedSubjectId {
@@ -323,7 +323,7 @@ impl UsersApi {
     /// - `includeDuplicates` (query, `set_include_duplicates`): Include multiple entries with the same role and division but different subjects Default: `false`.
     /// - `includeFullRoles` (query, `set_include_full_roles`): Include full role data with permission policies for each grant
     ///
-    /// Returns `m::AuthzSubject`.
+    /// Returns [`AuthzSubject`](crate::models::AuthzSubject).
     pub fn get_authorization_subjects_me(&self) -> super::authorization::GetAuthorizationSubjectsMe {
         super::authorization::GetAuthorizationSubjectsMe {
             client: self.client.clone(),
@@ -342,7 +342,7 @@ impl UsersApi {
     /// - `includeDuplicates` (query, `set_include_duplicates`): Include multiple entries with the same role and division but different subjects Default: `false`.
     /// - `includeFullRoles` (query, `set_include_full_roles`): Include full role data with permission policies for each grant
     ///
-    /// Returns `m::AuthzSubject`.
+    /// Returns [`AuthzSubject`](crate::models::AuthzSubject).
     pub fn get_authorization_subject(&self, subject_id: impl Into<String>) -> super::authorization::GetAuthorizationSubject {
         super::authorization::GetAuthorizationSubject {
             client: self.client.clone(),
@@ -464,7 +464,7 @@ impl UsersApi {
     /// Parameters:
     /// - `type` (query, required, `set_type`): Field type
     ///
-    /// Returns `m::FieldConfig`.
+    /// Returns [`FieldConfig`](crate::models::FieldConfig).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_fieldconfig(&self) -> super::groups::GetFieldconfig {
         super::groups::GetFieldconfig {
@@ -491,7 +491,7 @@ impl UsersApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `integrationPresenceSource` (query, `set_integration_presence_source`): Gets an integration presence for users instead of their defaults. This parameter will only be used when presence is provided as an "expand".
     ///
-    /// Returns `m::UserProfileEntityListing`.
+    /// Returns [`UserProfileEntityListing`](crate::models::UserProfileEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_profiles_users(&self) -> GetProfilesUsers {
         GetProfilesUsers {
@@ -511,7 +511,7 @@ impl UsersApi {
     ///
     /// `GET /api/v2/routing/directroutingbackup/settings/me` (`getRoutingDirectroutingbackupSettingsMe`)
     ///
-    /// Returns `m::AgentDirectRoutingBackupSettings`.
+    /// Returns [`AgentDirectRoutingBackupSettings`](crate::models::AgentDirectRoutingBackupSettings).
     pub fn get_routing_directroutingbackup_settings_me(&self) -> super::routing::GetRoutingDirectroutingbackupSettingsMe {
         super::routing::GetRoutingDirectroutingbackupSettingsMe {
             client: self.client.clone(),
@@ -526,7 +526,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): directRoutingBackup
     ///
-    /// Returns `m::AgentDirectRoutingBackupSettings`.
+    /// Returns [`AgentDirectRoutingBackupSettings`](crate::models::AgentDirectRoutingBackupSettings).
     pub fn put_routing_directroutingbackup_settings_me(&self) -> super::routing::PutRoutingDirectroutingbackupSettingsMe {
         super::routing::PutRoutingDirectroutingbackupSettingsMe {
             client: self.client.clone(),
@@ -554,7 +554,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::AgentDirectRoutingBackupSettings`.
+    /// Returns [`AgentDirectRoutingBackupSettings`](crate::models::AgentDirectRoutingBackupSettings).
     pub fn get_routing_user_directroutingbackup_settings(&self, user_id: impl Into<String>) -> super::routing::GetRoutingUserDirectroutingbackupSettings {
         super::routing::GetRoutingUserDirectroutingbackupSettings {
             client: self.client.clone(),
@@ -571,7 +571,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): directRoutingBackup
     ///
-    /// Returns `m::AgentDirectRoutingBackupSettings`.
+    /// Returns [`AgentDirectRoutingBackupSettings`](crate::models::AgentDirectRoutingBackupSettings).
     pub fn put_routing_user_directroutingbackup_settings(&self, user_id: impl Into<String>) -> super::routing::PutRoutingUserDirectroutingbackupSettings {
         super::routing::PutRoutingUserDirectroutingbackupSettings {
             client: self.client.clone(),
@@ -604,7 +604,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::AgentMaxUtilizationResponse`.
+    /// Returns [`AgentMaxUtilizationResponse`](crate::models::AgentMaxUtilizationResponse).
     pub fn get_routing_user_utilization(&self, user_id: impl Into<String>) -> super::routing::GetRoutingUserUtilization {
         super::routing::GetRoutingUserUtilization {
             client: self.client.clone(),
@@ -621,7 +621,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): utilization
     ///
-    /// Returns `m::AgentMaxUtilizationResponse`.
+    /// Returns [`AgentMaxUtilizationResponse`](crate::models::AgentMaxUtilizationResponse).
     pub fn put_routing_user_utilization(&self, user_id: impl Into<String>) -> super::routing::PutRoutingUserUtilization {
         super::routing::PutRoutingUserUtilization {
             client: self.client.clone(),
@@ -662,7 +662,7 @@ impl UsersApi {
     /// - `userCustomAttributeSchemaIds` (query, `set_user_custom_attribute_schema_ids`): Gets custom user attribute values for given schemas set for user. This parameter will only be used when customAttributes is provided as an "expand". The maximum number of schemaIds that can be requested is 5
     /// - `state` (query, `set_state`): Only list users of this state Default: `active`.
     ///
-    /// Returns `m::UserEntityListing`.
+    /// Returns [`UserEntityListing`](crate::models::UserEntityListing).
     pub fn get_users(&self) -> GetUsers {
         GetUsers {
             client: self.client.clone(),
@@ -688,7 +688,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): User
     ///
-    /// Returns `m::User`.
+    /// Returns [`User`](crate::models::User).
     pub fn post_users(&self) -> PostUsers {
         PostUsers {
             client: self.client.clone(),
@@ -704,7 +704,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Users
     ///
-    /// Returns `m::UserEntityListing`.
+    /// Returns [`UserEntityListing`](crate::models::UserEntityListing).
     pub fn patch_users_bulk(&self) -> PatchUsersBulk {
         PatchUsersBulk {
             client: self.client.clone(),
@@ -723,7 +723,7 @@ impl UsersApi {
     /// - `includeRoomOwners` (query, `set_include_room_owners`): Whether or not to include room owners
     /// - `after` (query, `set_after`): The key to start after
     ///
-    /// Returns `m::ChatItemCursorListing`.
+    /// Returns [`ChatItemCursorListing`](crate::models::ChatItemCursorListing).
     pub fn get_users_chats_me(&self) -> GetUsersChatsMe {
         GetUsersChatsMe {
             client: self.client.clone(),
@@ -739,7 +739,7 @@ impl UsersApi {
     ///
     /// `GET /api/v2/users/customattributes/schemas` (`getUsersCustomattributesSchemas`)
     ///
-    /// Returns `m::DataSchemaListing`.
+    /// Returns [`DataSchemaListing`](crate::models::DataSchemaListing).
     pub fn get_users_customattributes_schemas(&self) -> GetUsersCustomattributesSchemas {
         GetUsersCustomattributesSchemas {
             client: self.client.clone(),
@@ -754,7 +754,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Schema
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn post_users_customattributes_schemas(&self) -> PostUsersCustomattributesSchemas {
         PostUsersCustomattributesSchemas {
             client: self.client.clone(),
@@ -767,7 +767,7 @@ impl UsersApi {
     ///
     /// `GET /api/v2/users/customattributes/schemas/coretypes` (`getUsersCustomattributesSchemasCoretypes`)
     ///
-    /// Returns `m::CoretypeListing`.
+    /// Returns [`CoretypeListing`](crate::models::CoretypeListing).
     pub fn get_users_customattributes_schemas_coretypes(&self) -> GetUsersCustomattributesSchemasCoretypes {
         GetUsersCustomattributesSchemasCoretypes {
             client: self.client.clone(),
@@ -782,7 +782,7 @@ impl UsersApi {
     /// Parameters:
     /// - `coreTypeName` (path, required, positional): Name of the core type
     ///
-    /// Returns `m::Coretype`.
+    /// Returns [`Coretype`](crate::models::Coretype).
     pub fn get_users_customattributes_schemas_coretype(&self, core_type_name: impl Into<String>) -> GetUsersCustomattributesSchemasCoretype {
         GetUsersCustomattributesSchemasCoretype {
             client: self.client.clone(),
@@ -795,7 +795,7 @@ impl UsersApi {
     ///
     /// `GET /api/v2/users/customattributes/schemas/limits` (`getUsersCustomattributesSchemasLimits`)
     ///
-    /// Returns `m::SchemaQuantityLimits`.
+    /// Returns [`SchemaQuantityLimits`](crate::models::SchemaQuantityLimits).
     pub fn get_users_customattributes_schemas_limits(&self) -> GetUsersCustomattributesSchemasLimits {
         GetUsersCustomattributesSchemasLimits {
             client: self.client.clone(),
@@ -810,7 +810,7 @@ impl UsersApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn get_users_customattributes_schema(&self, schema_id: impl Into<String>) -> GetUsersCustomattributesSchema {
         GetUsersCustomattributesSchema {
             client: self.client.clone(),
@@ -827,7 +827,7 @@ impl UsersApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `body` (body, required, `set_body`): Data Schema
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn put_users_customattributes_schema(&self, schema_id: impl Into<String>) -> PutUsersCustomattributesSchema {
         PutUsersCustomattributesSchema {
             client: self.client.clone(),
@@ -860,7 +860,7 @@ impl UsersApi {
     /// Parameters:
     /// - `schemaId` (path, required, positional): Schema ID
     ///
-    /// Returns `m::DataSchemaListing`.
+    /// Returns [`DataSchemaListing`](crate::models::DataSchemaListing).
     pub fn get_users_customattributes_schema_versions(&self, schema_id: impl Into<String>) -> GetUsersCustomattributesSchemaVersions {
         GetUsersCustomattributesSchemaVersions {
             client: self.client.clone(),
@@ -877,7 +877,7 @@ impl UsersApi {
     /// - `schemaId` (path, required, positional): Schema ID
     /// - `versionId` (path, required, positional): Schema version
     ///
-    /// Returns `m::DataSchema`.
+    /// Returns [`DataSchema`](crate::models::DataSchema).
     pub fn get_users_customattributes_schema_version(&self, schema_id: impl Into<String>, version_id: impl Into<String>) -> GetUsersCustomattributesSchemaVersion {
         GetUsersCustomattributesSchemaVersion {
             client: self.client.clone(),
@@ -907,7 +907,7 @@ impl UsersApi {
     /// - `statuses` (query, `set_statuses`): Specifies the activity statuses to filter by
     /// - `relationship` (query, `set_relationship`): Specifies how the current user relation should be interpreted, and filters the activities returned to only the activities that have the specified relationship. If a value besides Attendee is specified, it will only return Coaching Appointments. If not specified, no filtering is applied.
     ///
-    /// Returns `m::DevelopmentActivityListing`.
+    /// Returns [`DevelopmentActivityListing`](crate::models::DevelopmentActivityListing).
     pub fn get_users_development_activities(&self) -> GetUsersDevelopmentActivities {
         GetUsersDevelopmentActivities {
             client: self.client.clone(),
@@ -936,7 +936,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Aggregate Request
     ///
-    /// Returns `m::DevelopmentActivityAggregateResponse`.
+    /// Returns [`DevelopmentActivityAggregateResponse`](crate::models::DevelopmentActivityAggregateResponse).
     pub fn post_users_development_activities_aggregates_query(&self) -> PostUsersDevelopmentActivitiesAggregatesQuery {
         PostUsersDevelopmentActivitiesAggregatesQuery {
             client: self.client.clone(),
@@ -964,7 +964,7 @@ impl UsersApi {
     /// - `statuses` (query, `set_statuses`): Specifies the activity statuses to filter by
     /// - `relationship` (query, `set_relationship`): Specifies how the current user relation should be interpreted, and filters the activities returned to only the activities that have the specified relationship. If a value besides Attendee is specified, it will only return Coaching Appointments. If not specified, no filtering is applied.
     ///
-    /// Returns `m::DevelopmentActivityListing`.
+    /// Returns [`DevelopmentActivityListing`](crate::models::DevelopmentActivityListing).
     pub fn get_users_development_activities_me(&self) -> GetUsersDevelopmentActivitiesMe {
         GetUsersDevelopmentActivitiesMe {
             client: self.client.clone(),
@@ -993,7 +993,7 @@ impl UsersApi {
     /// - `activityId` (path, required, positional): Specifies the activity ID, maps to either assignment or appointment ID
     /// - `type` (query, required, `set_type`): Specifies the activity type. Informational, AssessedContent and Assessment are deprecated
     ///
-    /// Returns `m::DevelopmentActivity`.
+    /// Returns [`DevelopmentActivity`](crate::models::DevelopmentActivity).
     pub fn get_users_development_activity(&self, activity_id: impl Into<String>) -> GetUsersDevelopmentActivity {
         GetUsersDevelopmentActivity {
             client: self.client.clone(),
@@ -1014,7 +1014,7 @@ impl UsersApi {
     /// - `externalKey` (path, required, positional): External Key
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::User`.
+    /// Returns [`User`](crate::models::User).
     pub fn get_users_externalid_authority_name_external_key(&self, authority_name: impl Into<String>, external_key: impl Into<String>) -> GetUsersExternalidAuthorityNameExternalKey {
         GetUsersExternalidAuthorityNameExternalKey {
             client: self.client.clone(),
@@ -1036,7 +1036,7 @@ impl UsersApi {
     /// - `integrationPresenceSource` (query, `set_integration_presence_source`): Get your presence for a given integration. This parameter will only be used when presence is provided as an "expand".
     /// - `userCustomAttributeSchemaIds` (query, `set_user_custom_attribute_schema_ids`): Gets custom user attribute values for given schemas set for user. This parameter will only be used when customAttributes is provided as an "expand". The maximum number of schemaIds that can be requested is 100
     ///
-    /// Returns `m::UserMe`.
+    /// Returns [`UserMe`](crate::models::UserMe).
     pub fn get_users_me(&self) -> GetUsersMe {
         GetUsersMe {
             client: self.client.clone(),
@@ -1067,7 +1067,7 @@ impl UsersApi {
     ///
     /// `GET /api/v2/users/me/verifiers` (`getUsersMeVerifiers`)
     ///
-    /// Returns `m::VerifierEntityListing`.
+    /// Returns [`VerifierEntityListing`](crate::models::VerifierEntityListing).
     pub fn get_users_me_verifiers(&self) -> GetUsersMeVerifiers {
         GetUsersMeVerifiers {
             client: self.client.clone(),
@@ -1082,7 +1082,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Verifier
     ///
-    /// Returns `m::CreateVerifierResponse`.
+    /// Returns [`CreateVerifierResponse`](crate::models::CreateVerifierResponse).
     pub fn post_users_me_verifiers_totp(&self) -> PostUsersMeVerifiersTotp {
         PostUsersMeVerifiersTotp {
             client: self.client.clone(),
@@ -1118,7 +1118,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): WebAuthn registration result
     ///
-    /// Returns `m::Verifier`.
+    /// Returns [`Verifier`](crate::models::Verifier).
     pub fn post_users_me_verifiers_webauthn_register(&self) -> PostUsersMeVerifiersWebauthnRegister {
         PostUsersMeVerifiersWebauthnRegister {
             client: self.client.clone(),
@@ -1133,7 +1133,7 @@ impl UsersApi {
     ///
     /// `POST /api/v2/users/me/verifiers/webauthn/register/options` (`postUsersMeVerifiersWebauthnRegisterOptions`)
     ///
-    /// Returns `m::BeginWebAuthnRegistrationResponse`.
+    /// Returns [`BeginWebAuthnRegistrationResponse`](crate::models::BeginWebAuthnRegistrationResponse).
     pub fn post_users_me_verifiers_webauthn_register_options(&self) -> PostUsersMeVerifiersWebauthnRegisterOptions {
         PostUsersMeVerifiersWebauthnRegisterOptions {
             client: self.client.clone(),
@@ -1149,7 +1149,7 @@ impl UsersApi {
     /// - `verifierId` (path, required, positional): Verifier ID
     /// - `body` (body, required, `set_body`): Verifier Update
     ///
-    /// Returns `m::Verifier`.
+    /// Returns [`Verifier`](crate::models::Verifier).
     pub fn put_users_me_verifier(&self, verifier_id: impl Into<String>) -> PutUsersMeVerifier {
         PutUsersMeVerifier {
             client: self.client.clone(),
@@ -1188,7 +1188,7 @@ impl UsersApi {
     /// - `userCustomAttributeSchemaIds` (query, `set_user_custom_attribute_schema_ids`): Gets custom user attribute values for given schemas set for user. This parameter will only be used when customAttributes is provided as an "expand". The maximum number of schemaIds that can be requested is 5
     /// - `state` (query, `set_state`): Only list users of this state Default: `active`.
     ///
-    /// Returns `m::UserCursorEntityListing`.
+    /// Returns [`UserCursorEntityListing`](crate::models::UserCursorEntityListing).
     pub fn get_users_query(&self) -> GetUsersQuery {
         GetUsersQuery {
             client: self.client.clone(),
@@ -1212,7 +1212,7 @@ impl UsersApi {
     /// - `expand` (query, `set_expand`): expand
     /// - `integrationPresenceSource` (query, `set_integration_presence_source`): integrationPresenceSource
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn get_users_search(&self) -> super::search::GetUsersSearch {
         super::search::GetUsersSearch {
             client: self.client.clone(),
@@ -1230,7 +1230,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn post_users_search(&self) -> super::search::PostUsersSearch {
         super::search::PostUsersSearch {
             client: self.client.clone(),
@@ -1248,7 +1248,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn post_users_search_conversation_target(&self) -> super::search::PostUsersSearchConversationTarget {
         super::search::PostUsersSearchConversationTarget {
             client: self.client.clone(),
@@ -1266,7 +1266,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn post_users_search_queuemembers_manage(&self) -> super::search::PostUsersSearchQueuemembersManage {
         super::search::PostUsersSearchQueuemembersManage {
             client: self.client.clone(),
@@ -1282,7 +1282,7 @@ impl UsersApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::UsersSearchResponse`.
+    /// Returns [`UsersSearchResponse`](crate::models::UsersSearchResponse).
     pub fn post_users_search_teams_assign(&self) -> super::search::PostUsersSearchTeamsAssign {
         super::search::PostUsersSearchTeamsAssign {
             client: self.client.clone(),
@@ -1295,7 +1295,7 @@ impl UsersApi {
     ///
     /// `GET /api/v2/users/stations/me` (`getUsersStationsMe`)
     ///
-    /// Returns `m::UserStations`.
+    /// Returns [`UserStations`](crate::models::UserStations).
     pub fn get_users_stations_me(&self) -> GetUsersStationsMe {
         GetUsersStationsMe {
             client: self.client.clone(),
@@ -1338,7 +1338,7 @@ impl UsersApi {
     /// Parameters:
     /// - `subjectId` (path, required, positional): User ID
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn get_user_roles(&self, subject_id: impl Into<String>) -> super::authorization::GetUserRoles {
         super::authorization::GetUserRoles {
             client: self.client.clone(),
@@ -1355,7 +1355,7 @@ impl UsersApi {
     /// - `subjectId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): List of roles
     ///
-    /// Returns `m::UserAuthorization`.
+    /// Returns [`UserAuthorization`](crate::models::UserAuthorization).
     pub fn put_user_roles(&self, subject_id: impl Into<String>) -> super::authorization::PutUserRoles {
         super::authorization::PutUserRoles {
             client: self.client.clone(),
@@ -1376,7 +1376,7 @@ impl UsersApi {
     /// - `userCustomAttributeSchemaIds` (query, `set_user_custom_attribute_schema_ids`): Gets custom user attribute values for given schemas set for user. This parameter will only be used when customAttributes is provided as an "expand". The maximum number of schemaIds that can be requested is 100
     /// - `state` (query, `set_state`): Search for a user with this state Default: `active`.
     ///
-    /// Returns `m::User`.
+    /// Returns [`User`](crate::models::User).
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
         GetUser {
             client: self.client.clone(),
@@ -1415,7 +1415,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): User
     ///
-    /// Returns `m::User`.
+    /// Returns [`User`](crate::models::User).
     pub fn patch_user(&self, user_id: impl Into<String>) -> PatchUser {
         PatchUser {
             client: self.client.clone(),
@@ -1433,7 +1433,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::Adjacents`.
+    /// Returns [`Adjacents`](crate::models::Adjacents).
     pub fn get_user_adjacents(&self, user_id: impl Into<String>) -> GetUserAdjacents {
         GetUserAdjacents {
             client: self.client.clone(),
@@ -1450,7 +1450,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::CallForwarding`.
+    /// Returns [`CallForwarding`](crate::models::CallForwarding).
     pub fn get_user_callforwarding(&self, user_id: impl Into<String>) -> GetUserCallforwarding {
         GetUserCallforwarding {
             client: self.client.clone(),
@@ -1467,7 +1467,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Call forwarding
     ///
-    /// Returns `m::CallForwarding`.
+    /// Returns [`CallForwarding`](crate::models::CallForwarding).
     pub fn put_user_callforwarding(&self, user_id: impl Into<String>) -> PutUserCallforwarding {
         PutUserCallforwarding {
             client: self.client.clone(),
@@ -1485,7 +1485,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Call forwarding
     ///
-    /// Returns `m::CallForwarding`.
+    /// Returns [`CallForwarding`](crate::models::CallForwarding).
     pub fn patch_user_callforwarding(&self, user_id: impl Into<String>) -> PatchUserCallforwarding {
         PatchUserCallforwarding {
             client: self.client.clone(),
@@ -1503,7 +1503,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): user ID
     /// - `userCustomAttributes` (body, required, `set_user_custom_attributes`):
     ///
-    /// Returns `m::UserCustomAttributes`.
+    /// Returns [`UserCustomAttributes`](crate::models::UserCustomAttributes).
     pub fn put_user_customattributes(&self, user_id: impl Into<String>) -> PutUserCustomattributes {
         PutUserCustomattributes {
             client: self.client.clone(),
@@ -1521,7 +1521,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): user ID
     /// - `userCustomAttributes` (body, required, `set_user_custom_attributes`):
     ///
-    /// Returns `m::UserCustomAttributes`.
+    /// Returns [`UserCustomAttributes`](crate::models::UserCustomAttributes).
     pub fn patch_user_customattributes(&self, user_id: impl Into<String>) -> PatchUserCustomattributes {
         PatchUserCustomattributes {
             client: self.client.clone(),
@@ -1557,7 +1557,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): user ID
     /// - `userCustomAttributesList` (body, required, `set_user_custom_attributes_list`):
     ///
-    /// Returns `m::UserCustomAttributes`.
+    /// Returns [`UserCustomAttributes`](crate::models::UserCustomAttributes).
     pub fn patch_user_customattributes_bulk(&self, user_id: impl Into<String>) -> PatchUserCustomattributesBulk {
         PatchUserCustomattributesBulk {
             client: self.client.clone(),
@@ -1575,7 +1575,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): user ID
     /// - `schemaId` (path, required, positional): schemaId
     ///
-    /// Returns `m::UserCustomAttributes`.
+    /// Returns [`UserCustomAttributes`](crate::models::UserCustomAttributes).
     pub fn get_user_customattribute(&self, user_id: impl Into<String>, schema_id: impl Into<String>) -> GetUserCustomattribute {
         GetUserCustomattribute {
             client: self.client.clone(),
@@ -1611,7 +1611,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `Vec&lt;m::User&gt;`.
+    /// Returns `Vec&lt;models::User&gt;`.
     pub fn get_user_directreports(&self, user_id: impl Into<String>) -> GetUserDirectreports {
         GetUserDirectreports {
             client: self.client.clone(),
@@ -1628,7 +1628,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `Vec&lt;m::UserExternalIdentifier&gt;`.
+    /// Returns `Vec&lt;models::UserExternalIdentifier&gt;`.
     pub fn get_user_externalid(&self, user_id: impl Into<String>) -> GetUserExternalid {
         GetUserExternalid {
             client: self.client.clone(),
@@ -1647,7 +1647,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `Vec&lt;m::UserExternalIdentifier&gt;`.
+    /// Returns `Vec&lt;models::UserExternalIdentifier&gt;`.
     pub fn post_user_externalid(&self, user_id: impl Into<String>) -> PostUserExternalid {
         PostUserExternalid {
             client: self.client.clone(),
@@ -1667,7 +1667,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `authorityName` (path, required, positional): Authority Name
     ///
-    /// Returns `m::UserExternalIdentifier`.
+    /// Returns [`UserExternalIdentifier`](crate::models::UserExternalIdentifier).
     pub fn get_user_externalid_authority_name(&self, user_id: impl Into<String>, authority_name: impl Into<String>) -> GetUserExternalidAuthorityName {
         GetUserExternalidAuthorityName {
             client: self.client.clone(),
@@ -1710,7 +1710,7 @@ impl UsersApi {
     /// - `sortOrder` (query, `set_sort_order`): Sort order Default: `ASC`.
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `m::UserEntityListing`.
+    /// Returns [`UserEntityListing`](crate::models::UserEntityListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_user_favorites(&self, user_id: impl Into<String>) -> GetUserFavorites {
         GetUserFavorites {
@@ -1732,7 +1732,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): user Id
     /// - `clientId` (path, required, positional): client Id
     ///
-    /// Returns `m::Geolocation`.
+    /// Returns [`Geolocation`](crate::models::Geolocation).
     pub fn get_user_geolocation(&self, user_id: impl Into<String>, client_id: impl Into<String>) -> super::geolocation::GetUserGeolocation {
         super::geolocation::GetUserGeolocation {
             client: self.client.clone(),
@@ -1753,7 +1753,7 @@ impl UsersApi {
     /// - `clientId` (path, required, positional): client Id
     /// - `body` (body, required, `set_body`): Geolocation
     ///
-    /// Returns `m::Geolocation`.
+    /// Returns [`Geolocation`](crate::models::Geolocation).
     pub fn patch_user_geolocation(&self, user_id: impl Into<String>, client_id: impl Into<String>) -> super::geolocation::PatchUserGeolocation {
         super::geolocation::PatchUserGeolocation {
             client: self.client.clone(),
@@ -1789,7 +1789,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::OutOfOffice`.
+    /// Returns [`OutOfOffice`](crate::models::OutOfOffice).
     pub fn get_user_outofoffice(&self, user_id: impl Into<String>) -> GetUserOutofoffice {
         GetUserOutofoffice {
             client: self.client.clone(),
@@ -1806,7 +1806,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): The updated OutOffOffice
     ///
-    /// Returns `m::OutOfOffice`.
+    /// Returns [`OutOfOffice`](crate::models::OutOfOffice).
     pub fn put_user_outofoffice(&self, user_id: impl Into<String>) -> PutUserOutofoffice {
         PutUserOutofoffice {
             client: self.client.clone(),
@@ -1847,7 +1847,7 @@ impl UsersApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `integrationPresenceSource` (query, `set_integration_presence_source`): Gets an integration presence for a user instead of their default.
     ///
-    /// Returns `m::UserProfile`.
+    /// Returns [`UserProfile`](crate::models::UserProfile).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_user_profile(&self, user_id: impl Into<String>) -> GetUserProfile {
         GetUserProfile {
@@ -1904,7 +1904,7 @@ impl UsersApi {
     /// - `joined` (query, `set_joined`): Is joined to the queue Default: `true`.
     /// - `divisionId` (query, `set_division_id`): Division ID(s)
     ///
-    /// Returns `m::UserQueueEntityListing`.
+    /// Returns [`UserQueueEntityListing`](crate::models::UserQueueEntityListing).
     pub fn get_user_queues(&self, user_id: impl Into<String>) -> super::routing::GetUserQueues {
         super::routing::GetUserQueues {
             client: self.client.clone(),
@@ -1928,7 +1928,7 @@ impl UsersApi {
     /// - `body` (body, required, `set_body`): User Queues
     /// - `divisionId` (query, `set_division_id`): Division ID(s)
     ///
-    /// Returns `m::UserQueueEntityListing`.
+    /// Returns [`UserQueueEntityListing`](crate::models::UserQueueEntityListing).
     pub fn patch_user_queues(&self, user_id: impl Into<String>) -> super::routing::PatchUserQueues {
         super::routing::PatchUserQueues {
             client: self.client.clone(),
@@ -1948,7 +1948,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Queue Member
     ///
-    /// Returns `m::UserQueue`.
+    /// Returns [`UserQueue`](crate::models::UserQueue).
     pub fn patch_user_queue(&self, queue_id: impl Into<String>, user_id: impl Into<String>) -> super::routing::PatchUserQueue {
         super::routing::PatchUserQueue {
             client: self.client.clone(),
@@ -1969,7 +1969,7 @@ impl UsersApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ASC`.
     ///
-    /// Returns `m::UserLanguageEntityListing`.
+    /// Returns [`UserLanguageEntityListing`](crate::models::UserLanguageEntityListing).
     pub fn get_user_routinglanguages(&self, user_id: impl Into<String>) -> super::routing::GetUserRoutinglanguages {
         super::routing::GetUserRoutinglanguages {
             client: self.client.clone(),
@@ -1989,7 +1989,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Language
     ///
-    /// Returns `m::UserRoutingLanguage`.
+    /// Returns [`UserRoutingLanguage`](crate::models::UserRoutingLanguage).
     pub fn post_user_routinglanguages(&self, user_id: impl Into<String>) -> super::routing::PostUserRoutinglanguages {
         super::routing::PostUserRoutinglanguages {
             client: self.client.clone(),
@@ -2007,7 +2007,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Language
     ///
-    /// Returns `m::UserLanguageEntityListing`.
+    /// Returns [`UserLanguageEntityListing`](crate::models::UserLanguageEntityListing).
     pub fn patch_user_routinglanguages_bulk(&self, user_id: impl Into<String>) -> super::routing::PatchUserRoutinglanguagesBulk {
         super::routing::PatchUserRoutinglanguagesBulk {
             client: self.client.clone(),
@@ -2044,7 +2044,7 @@ impl UsersApi {
     /// - `languageId` (path, required, positional): languageId
     /// - `body` (body, required, `set_body`): Language
     ///
-    /// Returns `m::UserRoutingLanguage`.
+    /// Returns [`UserRoutingLanguage`](crate::models::UserRoutingLanguage).
     pub fn patch_user_routinglanguage(&self, user_id: impl Into<String>, language_id: impl Into<String>) -> super::routing::PatchUserRoutinglanguage {
         super::routing::PatchUserRoutinglanguage {
             client: self.client.clone(),
@@ -2065,7 +2065,7 @@ impl UsersApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Ascending or descending sort order Default: `ASC`.
     ///
-    /// Returns `m::UserSkillEntityListing`.
+    /// Returns [`UserSkillEntityListing`](crate::models::UserSkillEntityListing).
     pub fn get_user_routingskills(&self, user_id: impl Into<String>) -> super::routing::GetUserRoutingskills {
         super::routing::GetUserRoutingskills {
             client: self.client.clone(),
@@ -2085,7 +2085,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::UserRoutingSkill`.
+    /// Returns [`UserRoutingSkill`](crate::models::UserRoutingSkill).
     pub fn post_user_routingskills(&self, user_id: impl Into<String>) -> super::routing::PostUserRoutingskills {
         super::routing::PostUserRoutingskills {
             client: self.client.clone(),
@@ -2103,7 +2103,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::UserSkillEntityListing`.
+    /// Returns [`UserSkillEntityListing`](crate::models::UserSkillEntityListing).
     pub fn put_user_routingskills_bulk(&self, user_id: impl Into<String>) -> super::routing::PutUserRoutingskillsBulk {
         super::routing::PutUserRoutingskillsBulk {
             client: self.client.clone(),
@@ -2121,7 +2121,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::UserSkillEntityListing`.
+    /// Returns [`UserSkillEntityListing`](crate::models::UserSkillEntityListing).
     pub fn patch_user_routingskills_bulk(&self, user_id: impl Into<String>) -> super::routing::PatchUserRoutingskillsBulk {
         super::routing::PatchUserRoutingskillsBulk {
             client: self.client.clone(),
@@ -2140,7 +2140,7 @@ impl UsersApi {
     /// - `skillId` (path, required, positional): skillId
     /// - `body` (body, required, `set_body`): Skill
     ///
-    /// Returns `m::UserRoutingSkill`.
+    /// Returns [`UserRoutingSkill`](crate::models::UserRoutingSkill).
     pub fn put_user_routingskill(&self, user_id: impl Into<String>, skill_id: impl Into<String>) -> super::routing::PutUserRoutingskill {
         super::routing::PutUserRoutingskill {
             client: self.client.clone(),
@@ -2176,7 +2176,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::RoutingStatus`.
+    /// Returns [`RoutingStatus`](crate::models::RoutingStatus).
     pub fn get_user_routingstatus(&self, user_id: impl Into<String>) -> GetUserRoutingstatus {
         GetUserRoutingstatus {
             client: self.client.clone(),
@@ -2193,7 +2193,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Routing Status
     ///
-    /// Returns `m::RoutingStatus`.
+    /// Returns [`RoutingStatus`](crate::models::RoutingStatus).
     pub fn put_user_routingstatus(&self, user_id: impl Into<String>) -> PutUserRoutingstatus {
         PutUserRoutingstatus {
             client: self.client.clone(),
@@ -2213,7 +2213,7 @@ impl UsersApi {
     /// - `after` (query, `set_after`): The cursor that points to the next page
     /// - `before` (query, `set_before`): The cursor that points to the previous page
     ///
-    /// Returns `m::UserSkillGroupEntityListing`.
+    /// Returns [`UserSkillGroupEntityListing`](crate::models::UserSkillGroupEntityListing).
     pub fn get_user_skillgroups(&self, user_id: impl Into<String>) -> super::routing::GetUserSkillgroups {
         super::routing::GetUserSkillgroups {
             client: self.client.clone(),
@@ -2232,7 +2232,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::UserState`.
+    /// Returns [`UserState`](crate::models::UserState).
     pub fn get_user_state(&self, user_id: impl Into<String>) -> GetUserState {
         GetUserState {
             client: self.client.clone(),
@@ -2249,7 +2249,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): User
     ///
-    /// Returns `m::UserState`.
+    /// Returns [`UserState`](crate::models::UserState).
     pub fn put_user_state(&self, user_id: impl Into<String>) -> PutUserState {
         PutUserState {
             client: self.client.clone(),
@@ -2266,7 +2266,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::UserStations`.
+    /// Returns [`UserStations`](crate::models::UserStations).
     pub fn get_user_station(&self, user_id: impl Into<String>) -> GetUserStation {
         GetUserStation {
             client: self.client.clone(),
@@ -2351,7 +2351,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `Vec&lt;m::User&gt;`.
+    /// Returns `Vec&lt;models::User&gt;`.
     pub fn get_user_superiors(&self, user_id: impl Into<String>) -> GetUserSuperiors {
         GetUserSuperiors {
             client: self.client.clone(),
@@ -2370,7 +2370,7 @@ impl UsersApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TrustorEntityListing`.
+    /// Returns [`TrustorEntityListing`](crate::models::TrustorEntityListing).
     pub fn get_user_trustors(&self, user_id: impl Into<String>) -> GetUserTrustors {
         GetUserTrustors {
             client: self.client.clone(),
@@ -2388,7 +2388,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::VerifierEntityListing`.
+    /// Returns [`VerifierEntityListing`](crate::models::VerifierEntityListing).
     pub fn get_user_verifiers(&self, user_id: impl Into<String>) -> GetUserVerifiers {
         GetUserVerifiers {
             client: self.client.clone(),
@@ -2406,7 +2406,7 @@ impl UsersApi {
     /// - `verifierId` (path, required, positional): Verifier ID
     /// - `body` (body, required, `set_body`): Verifier Update
     ///
-    /// Returns `m::Verifier`.
+    /// Returns [`Verifier`](crate::models::Verifier).
     pub fn put_user_verifier(&self, user_id: impl Into<String>, verifier_id: impl Into<String>) -> PutUserVerifier {
         PutUserVerifier {
             client: self.client.clone(),

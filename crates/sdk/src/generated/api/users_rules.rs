@@ -44,7 +44,7 @@ impl UsersRulesApi {
     /// - `searchTerm` (query, `set_search_term`): a search term for finding a rule by name
     /// - `sortOrder` (query, `set_sort_order`): sort rules by name, ascending, descending Default: `ascending`.
     ///
-    /// Returns `m::UsersRulesRuleList`.
+    /// Returns [`UsersRulesRuleList`](crate::models::UsersRulesRuleList).
     pub fn get_users_rules(&self) -> GetUsersRules {
         GetUsersRules {
             client: self.client.clone(),
@@ -68,7 +68,7 @@ impl UsersRulesApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): usersRulesCreateRuleRequest
     ///
-    /// Returns `m::UsersRulesRule`.
+    /// Returns [`UsersRulesRule`](crate::models::UsersRulesRule).
     pub fn post_users_rules(&self) -> PostUsersRules {
         PostUsersRules {
             client: self.client.clone(),
@@ -88,7 +88,7 @@ impl UsersRulesApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Number of results per page Default: `25`.
     ///
-    /// Returns `m::UsersRulesQueryResponse`.
+    /// Returns [`UsersRulesQueryResponse`](crate::models::UsersRulesQueryResponse).
     pub fn post_users_rules_query(&self) -> PostUsersRulesQuery {
         PostUsersRulesQuery {
             client: self.client.clone(),
@@ -106,7 +106,7 @@ impl UsersRulesApi {
     /// Parameters:
     /// - `ruleType` (path, required, positional): The type of the rule
     ///
-    /// Returns `m::UsersRulesRuleSettings`.
+    /// Returns [`UsersRulesRuleSettings`](crate::models::UsersRulesRuleSettings).
     pub fn get_users_rules_setting(&self, rule_type: impl Into<String>) -> GetUsersRulesSetting {
         GetUsersRulesSetting {
             client: self.client.clone(),
@@ -122,7 +122,7 @@ impl UsersRulesApi {
     /// Parameters:
     /// - `ruleId` (path, required, positional): The ID of the rule to retrieve
     ///
-    /// Returns `m::UsersRulesRule`.
+    /// Returns [`UsersRulesRule`](crate::models::UsersRulesRule).
     pub fn get_users_rule(&self, rule_id: impl Into<String>) -> GetUsersRule {
         GetUsersRule {
             client: self.client.clone(),
@@ -157,7 +157,7 @@ impl UsersRulesApi {
     /// - `ruleId` (path, required, positional): The ID of the rule to update
     /// - `body` (body, required, `set_body`): updateRuleRequest
     ///
-    /// Returns `m::UsersRulesRule`.
+    /// Returns [`UsersRulesRule`](crate::models::UsersRulesRule).
     pub fn patch_users_rule(&self, rule_id: impl Into<String>) -> PatchUsersRule {
         PatchUsersRule {
             client: self.client.clone(),
@@ -177,7 +177,7 @@ impl UsersRulesApi {
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     /// - `sortOrder` (query, `set_sort_order`): Sort order for dependents (by last run date, then created date) Default: `descending`.
     ///
-    /// Returns `m::UsersRulesDependentList`.
+    /// Returns [`UsersRulesDependentList`](crate::models::UsersRulesDependentList).
     pub fn get_users_rule_dependents(&self, rule_id: impl Into<String>) -> GetUsersRuleDependents {
         GetUsersRuleDependents {
             client: self.client.clone(),
@@ -198,7 +198,7 @@ impl UsersRulesApi {
     /// - `ruleType` (path, required, positional): The type of the dependent
     /// - `typeId` (path, required, positional): The type ID of the dependent
     ///
-    /// Returns `m::UsersRulesDependent`.
+    /// Returns [`UsersRulesDependent`](crate::models::UsersRulesDependent).
     pub fn get_users_rule_dependent_type_id(&self, rule_id: impl Into<String>, rule_type: impl Into<String>, type_id: impl Into<String>) -> GetUsersRuleDependentTypeId {
         GetUsersRuleDependentTypeId {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl UtilitiesApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Certificate
     ///
-    /// Returns `m::ParsedCertificate`.
+    /// Returns [`ParsedCertificate`](crate::models::ParsedCertificate).
     pub fn post_certificate_details(&self) -> PostCertificateDetails {
         PostCertificateDetails {
             client: self.client.clone(),
@@ -51,7 +51,7 @@ impl UtilitiesApi {
     ///
     /// `GET /api/v2/date` (`getDate`)
     ///
-    /// Returns `m::ServerDate`.
+    /// Returns [`ServerDate`](crate::models::ServerDate).
     pub fn get_date(&self) -> GetDate {
         GetDate {
             client: self.client.clone(),
@@ -63,7 +63,7 @@ impl UtilitiesApi {
     ///
     /// `GET /api/v2/ipranges` (`getIpranges`)
     ///
-    /// Returns `m::IpAddressRangeListing`.
+    /// Returns [`IpAddressRangeListing`](crate::models::IpAddressRangeListing).
     pub fn get_ipranges(&self) -> GetIpranges {
         GetIpranges {
             client: self.client.clone(),
@@ -79,7 +79,7 @@ impl UtilitiesApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::TimeZoneEntityListing`.
+    /// Returns [`TimeZoneEntityListing`](crate::models::TimeZoneEntityListing).
     pub fn get_timezones(&self) -> GetTimezones {
         GetTimezones {
             client: self.client.clone(),

@@ -44,7 +44,7 @@ impl VirtualAgentsApi {
     /// - `pageNumber` (query, `set_page_number`): Page number. Default: `1`.
     /// - `pageSize` (query, `set_page_size`): Page size. The maximum page size is 100. Default: `25`.
     ///
-    /// Returns `m::AgenticVirtualAgentEntityListing`.
+    /// Returns [`AgenticVirtualAgentEntityListing`](crate::models::AgenticVirtualAgentEntityListing).
     pub fn get_agentic_virtualagents(&self) -> super::ai_studio::GetAgenticVirtualagents {
         super::ai_studio::GetAgenticVirtualagents {
             client: self.client.clone(),
@@ -66,7 +66,7 @@ impl VirtualAgentsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AgenticVirtualAgent`.
+    /// Returns [`AgenticVirtualAgent`](crate::models::AgenticVirtualAgent).
     pub fn post_agentic_virtualagents(&self) -> super::ai_studio::PostAgenticVirtualagents {
         super::ai_studio::PostAgenticVirtualagents {
             client: self.client.clone(),
@@ -82,7 +82,7 @@ impl VirtualAgentsApi {
     /// Parameters:
     /// - `virtualAgentId` (path, required, positional): Virtual Agent ID
     ///
-    /// Returns `m::AgenticVirtualAgent`.
+    /// Returns [`AgenticVirtualAgent`](crate::models::AgenticVirtualAgent).
     pub fn get_agentic_virtualagent(&self, virtual_agent_id: impl Into<String>) -> super::ai_studio::GetAgenticVirtualagent {
         super::ai_studio::GetAgenticVirtualagent {
             client: self.client.clone(),
@@ -99,7 +99,7 @@ impl VirtualAgentsApi {
     /// - `virtualAgentId` (path, required, positional): Virtual Agent ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AgenticVirtualAgent`.
+    /// Returns [`AgenticVirtualAgent`](crate::models::AgenticVirtualAgent).
     pub fn patch_agentic_virtualagent(&self, virtual_agent_id: impl Into<String>) -> super::ai_studio::PatchAgenticVirtualagent {
         super::ai_studio::PatchAgenticVirtualagent {
             client: self.client.clone(),
@@ -116,7 +116,7 @@ impl VirtualAgentsApi {
     /// Parameters:
     /// - `virtualAgentId` (path, required, positional): Virtual Agent ID
     ///
-    /// Returns `m::AgenticVirtualAgentJob`.
+    /// Returns [`AgenticVirtualAgentJob`](crate::models::AgenticVirtualAgentJob).
     pub fn delete_agentic_virtualagent_jobs(&self, virtual_agent_id: impl Into<String>) -> super::ai_studio::DeleteAgenticVirtualagentJobs {
         super::ai_studio::DeleteAgenticVirtualagentJobs {
             client: self.client.clone(),
@@ -133,7 +133,7 @@ impl VirtualAgentsApi {
     /// - `virtualAgentId` (path, required, positional): Virtual Agent ID
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::AgenticVirtualAgentJob`.
+    /// Returns [`AgenticVirtualAgentJob`](crate::models::AgenticVirtualAgentJob).
     pub fn get_agentic_virtualagent_job(&self, virtual_agent_id: impl Into<String>, job_id: impl Into<String>) -> super::ai_studio::GetAgenticVirtualagentJob {
         super::ai_studio::GetAgenticVirtualagentJob {
             client: self.client.clone(),
@@ -152,7 +152,7 @@ impl VirtualAgentsApi {
     /// - `versionId` (path, required, positional): Version ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::AgenticVirtualAgentVersionPublishJob`.
+    /// Returns [`AgenticVirtualAgentVersionPublishJob`](crate::models::AgenticVirtualAgentVersionPublishJob).
     pub fn post_agentic_virtualagent_version_jobs(&self, virtual_agent_id: impl Into<String>, version_id: impl Into<String>) -> super::ai_studio::PostAgenticVirtualagentVersionJobs {
         super::ai_studio::PostAgenticVirtualagentVersionJobs {
             client: self.client.clone(),

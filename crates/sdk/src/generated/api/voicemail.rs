@@ -38,7 +38,7 @@ impl VoicemailApi {
     /// Parameters:
     /// - `groupId` (path, required, positional): groupId
     ///
-    /// Returns `m::VoicemailMailboxInfo`.
+    /// Returns [`VoicemailMailboxInfo`](crate::models::VoicemailMailboxInfo).
     pub fn get_voicemail_group_mailbox(&self, group_id: impl Into<String>) -> GetVoicemailGroupMailbox {
         GetVoicemailGroupMailbox {
             client: self.client.clone(),
@@ -56,7 +56,7 @@ impl VoicemailApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::VoicemailMessageEntityListing`.
+    /// Returns [`VoicemailMessageEntityListing`](crate::models::VoicemailMessageEntityListing).
     pub fn get_voicemail_group_messages(&self, group_id: impl Into<String>) -> GetVoicemailGroupMessages {
         GetVoicemailGroupMessages {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl VoicemailApi {
     /// Parameters:
     /// - `groupId` (path, required, positional): Group ID
     ///
-    /// Returns `m::VoicemailGroupPolicy`.
+    /// Returns [`VoicemailGroupPolicy`](crate::models::VoicemailGroupPolicy).
     pub fn get_voicemail_group_policy(&self, group_id: impl Into<String>) -> GetVoicemailGroupPolicy {
         GetVoicemailGroupPolicy {
             client: self.client.clone(),
@@ -91,7 +91,7 @@ impl VoicemailApi {
     /// - `groupId` (path, required, positional): Group ID
     /// - `body` (body, required, `set_body`): The group's voicemail policy
     ///
-    /// Returns `m::VoicemailGroupPolicy`.
+    /// Returns [`VoicemailGroupPolicy`](crate::models::VoicemailGroupPolicy).
     pub fn patch_voicemail_group_policy(&self, group_id: impl Into<String>) -> PatchVoicemailGroupPolicy {
         PatchVoicemailGroupPolicy {
             client: self.client.clone(),
@@ -105,7 +105,7 @@ impl VoicemailApi {
     ///
     /// `GET /api/v2/voicemail/mailbox` (`getVoicemailMailbox`)
     ///
-    /// Returns `m::VoicemailMailboxInfo`.
+    /// Returns [`VoicemailMailboxInfo`](crate::models::VoicemailMailboxInfo).
     pub fn get_voicemail_mailbox(&self) -> GetVoicemailMailbox {
         GetVoicemailMailbox {
             client: self.client.clone(),
@@ -117,7 +117,7 @@ impl VoicemailApi {
     ///
     /// `GET /api/v2/voicemail/me/mailbox` (`getVoicemailMeMailbox`)
     ///
-    /// Returns `m::VoicemailMailboxInfo`.
+    /// Returns [`VoicemailMailboxInfo`](crate::models::VoicemailMailboxInfo).
     pub fn get_voicemail_me_mailbox(&self) -> GetVoicemailMeMailbox {
         GetVoicemailMeMailbox {
             client: self.client.clone(),
@@ -133,7 +133,7 @@ impl VoicemailApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::VoicemailMessageEntityListing`.
+    /// Returns [`VoicemailMessageEntityListing`](crate::models::VoicemailMessageEntityListing).
     pub fn get_voicemail_me_messages(&self) -> GetVoicemailMeMessages {
         GetVoicemailMeMessages {
             client: self.client.clone(),
@@ -147,7 +147,7 @@ impl VoicemailApi {
     ///
     /// `GET /api/v2/voicemail/me/policy` (`getVoicemailMePolicy`)
     ///
-    /// Returns `m::VoicemailUserPolicy`.
+    /// Returns [`VoicemailUserPolicy`](crate::models::VoicemailUserPolicy).
     pub fn get_voicemail_me_policy(&self) -> GetVoicemailMePolicy {
         GetVoicemailMePolicy {
             client: self.client.clone(),
@@ -162,7 +162,7 @@ impl VoicemailApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The user's voicemail policy
     ///
-    /// Returns `m::VoicemailUserPolicy`.
+    /// Returns [`VoicemailUserPolicy`](crate::models::VoicemailUserPolicy).
     pub fn patch_voicemail_me_policy(&self) -> PatchVoicemailMePolicy {
         PatchVoicemailMePolicy {
             client: self.client.clone(),
@@ -179,7 +179,7 @@ impl VoicemailApi {
     /// - `ids` (query, `set_ids`): An optional comma separated list of VoicemailMessage ids
     /// - `expand` (query, `set_expand`): If the caller is a known user, which fields, if any, to expand
     ///
-    /// Returns `m::VoicemailMessageEntityListing`.
+    /// Returns [`VoicemailMessageEntityListing`](crate::models::VoicemailMessageEntityListing).
     pub fn get_voicemail_messages(&self) -> GetVoicemailMessages {
         GetVoicemailMessages {
             client: self.client.clone(),
@@ -196,7 +196,7 @@ impl VoicemailApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::VoicemailMessage`.
+    /// Returns [`VoicemailMessage`](crate::models::VoicemailMessage).
     pub fn post_voicemail_messages(&self) -> PostVoicemailMessages {
         PostVoicemailMessages {
             client: self.client.clone(),
@@ -225,7 +225,7 @@ impl VoicemailApi {
     /// - `messageId` (path, required, positional): Message ID
     /// - `expand` (query, `set_expand`): If the caller is a known user, which fields, if any, to expand
     ///
-    /// Returns `m::VoicemailMessage`.
+    /// Returns [`VoicemailMessage`](crate::models::VoicemailMessage).
     pub fn get_voicemail_message(&self, message_id: impl Into<String>) -> GetVoicemailMessage {
         GetVoicemailMessage {
             client: self.client.clone(),
@@ -245,7 +245,7 @@ impl VoicemailApi {
     /// - `messageId` (path, required, positional): Message ID
     /// - `body` (body, required, `set_body`): VoicemailMessage
     ///
-    /// Returns `m::VoicemailMessage`.
+    /// Returns [`VoicemailMessage`](crate::models::VoicemailMessage).
     pub fn put_voicemail_message(&self, message_id: impl Into<String>) -> PutVoicemailMessage {
         PutVoicemailMessage {
             client: self.client.clone(),
@@ -283,7 +283,7 @@ impl VoicemailApi {
     /// - `messageId` (path, required, positional): Message ID
     /// - `body` (body, required, `set_body`): VoicemailMessage
     ///
-    /// Returns `m::VoicemailMessage`.
+    /// Returns [`VoicemailMessage`](crate::models::VoicemailMessage).
     pub fn patch_voicemail_message(&self, message_id: impl Into<String>) -> PatchVoicemailMessage {
         PatchVoicemailMessage {
             client: self.client.clone(),
@@ -303,7 +303,7 @@ impl VoicemailApi {
     /// - `messageId` (path, required, positional): Message ID
     /// - `formatId` (query, `set_format_id`): The desired media format. Default: `WEBM`.
     ///
-    /// Returns `m::VoicemailMediaInfo`.
+    /// Returns [`VoicemailMediaInfo`](crate::models::VoicemailMediaInfo).
     pub fn get_voicemail_message_media(&self, message_id: impl Into<String>) -> GetVoicemailMessageMedia {
         GetVoicemailMessageMedia {
             client: self.client.clone(),
@@ -317,7 +317,7 @@ impl VoicemailApi {
     ///
     /// `GET /api/v2/voicemail/policy` (`getVoicemailPolicy`)
     ///
-    /// Returns `m::VoicemailOrganizationPolicy`.
+    /// Returns [`VoicemailOrganizationPolicy`](crate::models::VoicemailOrganizationPolicy).
     pub fn get_voicemail_policy(&self) -> GetVoicemailPolicy {
         GetVoicemailPolicy {
             client: self.client.clone(),
@@ -332,7 +332,7 @@ impl VoicemailApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Policy
     ///
-    /// Returns `m::VoicemailOrganizationPolicy`.
+    /// Returns [`VoicemailOrganizationPolicy`](crate::models::VoicemailOrganizationPolicy).
     pub fn put_voicemail_policy(&self) -> PutVoicemailPolicy {
         PutVoicemailPolicy {
             client: self.client.clone(),
@@ -350,7 +350,7 @@ impl VoicemailApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::VoicemailMessageEntityListing`.
+    /// Returns [`VoicemailMessageEntityListing`](crate::models::VoicemailMessageEntityListing).
     pub fn get_voicemail_queue_messages(&self, queue_id: impl Into<String>) -> GetVoicemailQueueMessages {
         GetVoicemailQueueMessages {
             client: self.client.clone(),
@@ -369,7 +369,7 @@ impl VoicemailApi {
     /// - `q64` (query, required, `set_q64`): q64
     /// - `expand` (query, `set_expand`): expand
     ///
-    /// Returns `m::VoicemailsSearchResponse`.
+    /// Returns [`VoicemailsSearchResponse`](crate::models::VoicemailsSearchResponse).
     pub fn get_voicemail_search(&self) -> super::search::GetVoicemailSearch {
         super::search::GetVoicemailSearch {
             client: self.client.clone(),
@@ -386,7 +386,7 @@ impl VoicemailApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Search request options
     ///
-    /// Returns `m::VoicemailsSearchResponse`.
+    /// Returns [`VoicemailsSearchResponse`](crate::models::VoicemailsSearchResponse).
     pub fn post_voicemail_search(&self) -> super::search::PostVoicemailSearch {
         super::search::PostVoicemailSearch {
             client: self.client.clone(),
@@ -402,7 +402,7 @@ impl VoicemailApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `m::VoicemailUserPolicy`.
+    /// Returns [`VoicemailUserPolicy`](crate::models::VoicemailUserPolicy).
     pub fn get_voicemail_userpolicy(&self, user_id: impl Into<String>) -> GetVoicemailUserpolicy {
         GetVoicemailUserpolicy {
             client: self.client.clone(),
@@ -419,7 +419,7 @@ impl VoicemailApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): The user's voicemail policy
     ///
-    /// Returns `m::VoicemailUserPolicy`.
+    /// Returns [`VoicemailUserPolicy`](crate::models::VoicemailUserPolicy).
     pub fn put_voicemail_userpolicy(&self, user_id: impl Into<String>) -> PutVoicemailUserpolicy {
         PutVoicemailUserpolicy {
             client: self.client.clone(),
@@ -437,7 +437,7 @@ impl VoicemailApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): The user's voicemail policy
     ///
-    /// Returns `m::VoicemailUserPolicy`.
+    /// Returns [`VoicemailUserPolicy`](crate::models::VoicemailUserPolicy).
     pub fn patch_voicemail_userpolicy(&self, user_id: impl Into<String>) -> PatchVoicemailUserpolicy {
         PatchVoicemailUserpolicy {
             client: self.client.clone(),
@@ -454,7 +454,7 @@ impl VoicemailApi {
     /// Parameters:
     /// - `userId` (path, required, positional): userId
     ///
-    /// Returns `m::VoicemailMailboxInfo`.
+    /// Returns [`VoicemailMailboxInfo`](crate::models::VoicemailMailboxInfo).
     pub fn get_voicemail_user_mailbox(&self, user_id: impl Into<String>) -> GetVoicemailUserMailbox {
         GetVoicemailUserMailbox {
             client: self.client.clone(),
@@ -472,7 +472,7 @@ impl VoicemailApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::VoicemailMessageEntityListing`.
+    /// Returns [`VoicemailMessageEntityListing`](crate::models::VoicemailMessageEntityListing).
     pub fn get_voicemail_user_messages(&self, user_id: impl Into<String>) -> GetVoicemailUserMessages {
         GetVoicemailUserMessages {
             client: self.client.clone(),

@@ -41,7 +41,7 @@ impl WebDeploymentsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `showOnlyPublished` (query, `set_show_only_published`): Filter by published status.
     ///
-    /// Returns `m::WebDeploymentConfigurationVersionEntityListing`.
+    /// Returns [`WebDeploymentConfigurationVersionEntityListing`](crate::models::WebDeploymentConfigurationVersionEntityListing).
     pub fn get_webdeployments_configurations(&self) -> GetWebdeploymentsConfigurations {
         GetWebdeploymentsConfigurations {
             client: self.client.clone(),
@@ -60,7 +60,7 @@ impl WebDeploymentsApi {
     /// Parameters:
     /// - `configurationVersion` (body, required, `set_configuration_version`):
     ///
-    /// Returns `m::WebDeploymentConfigurationVersion`.
+    /// Returns [`WebDeploymentConfigurationVersion`](crate::models::WebDeploymentConfigurationVersion).
     pub fn post_webdeployments_configurations(&self) -> PostWebdeploymentsConfigurations {
         PostWebdeploymentsConfigurations {
             client: self.client.clone(),
@@ -95,7 +95,7 @@ impl WebDeploymentsApi {
     /// - `before` (query, `set_before`): The cursor that points to the start of the set of entities that has been returned.
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     ///
-    /// Returns `m::WebDeploymentConfigurationVersionEntityListing`.
+    /// Returns [`WebDeploymentConfigurationVersionEntityListing`](crate::models::WebDeploymentConfigurationVersionEntityListing).
     pub fn get_webdeployments_configuration_versions(&self, configuration_id: impl Into<String>) -> GetWebdeploymentsConfigurationVersions {
         GetWebdeploymentsConfigurationVersions {
             client: self.client.clone(),
@@ -114,7 +114,7 @@ impl WebDeploymentsApi {
     /// Parameters:
     /// - `configurationId` (path, required, positional): The configuration version ID
     ///
-    /// Returns `m::WebDeploymentConfigurationVersion`.
+    /// Returns [`WebDeploymentConfigurationVersion`](crate::models::WebDeploymentConfigurationVersion).
     pub fn get_webdeployments_configuration_versions_draft(&self, configuration_id: impl Into<String>) -> GetWebdeploymentsConfigurationVersionsDraft {
         GetWebdeploymentsConfigurationVersionsDraft {
             client: self.client.clone(),
@@ -131,7 +131,7 @@ impl WebDeploymentsApi {
     /// - `configurationId` (path, required, positional): The configuration version ID
     /// - `configurationVersion` (body, required, `set_configuration_version`):
     ///
-    /// Returns `m::WebDeploymentConfigurationVersion`.
+    /// Returns [`WebDeploymentConfigurationVersion`](crate::models::WebDeploymentConfigurationVersion).
     pub fn put_webdeployments_configuration_versions_draft(&self, configuration_id: impl Into<String>) -> PutWebdeploymentsConfigurationVersionsDraft {
         PutWebdeploymentsConfigurationVersionsDraft {
             client: self.client.clone(),
@@ -148,7 +148,7 @@ impl WebDeploymentsApi {
     /// Parameters:
     /// - `configurationId` (path, required, positional): The configuration version ID
     ///
-    /// Returns `m::WebDeploymentConfigurationVersion`.
+    /// Returns [`WebDeploymentConfigurationVersion`](crate::models::WebDeploymentConfigurationVersion).
     pub fn post_webdeployments_configuration_versions_draft_publish(&self, configuration_id: impl Into<String>) -> PostWebdeploymentsConfigurationVersionsDraftPublish {
         PostWebdeploymentsConfigurationVersionsDraftPublish {
             client: self.client.clone(),
@@ -165,7 +165,7 @@ impl WebDeploymentsApi {
     /// - `configurationId` (path, required, positional): The configuration version ID
     /// - `versionId` (path, required, positional): The version of the configuration to get
     ///
-    /// Returns `m::WebDeploymentConfigurationVersion`.
+    /// Returns [`WebDeploymentConfigurationVersion`](crate::models::WebDeploymentConfigurationVersion).
     pub fn get_webdeployments_configuration_version(&self, configuration_id: impl Into<String>, version_id: impl Into<String>) -> GetWebdeploymentsConfigurationVersion {
         GetWebdeploymentsConfigurationVersion {
             client: self.client.clone(),
@@ -185,7 +185,7 @@ impl WebDeploymentsApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::ExpandableWebDeploymentEntityListing`.
+    /// Returns [`ExpandableWebDeploymentEntityListing`](crate::models::ExpandableWebDeploymentEntityListing).
     pub fn get_webdeployments_deployments(&self) -> GetWebdeploymentsDeployments {
         GetWebdeploymentsDeployments {
             client: self.client.clone(),
@@ -204,7 +204,7 @@ impl WebDeploymentsApi {
     /// Parameters:
     /// - `deployment` (body, required, `set_deployment`):
     ///
-    /// Returns `m::WebDeployment`.
+    /// Returns [`WebDeployment`](crate::models::WebDeployment).
     pub fn post_webdeployments_deployments(&self) -> PostWebdeploymentsDeployments {
         PostWebdeploymentsDeployments {
             client: self.client.clone(),
@@ -221,7 +221,7 @@ impl WebDeploymentsApi {
     /// - `deploymentId` (path, required, positional): The deployment ID
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     ///
-    /// Returns `m::WebDeployment`.
+    /// Returns [`WebDeployment`](crate::models::WebDeployment).
     pub fn get_webdeployments_deployment(&self, deployment_id: impl Into<String>) -> GetWebdeploymentsDeployment {
         GetWebdeploymentsDeployment {
             client: self.client.clone(),
@@ -239,7 +239,7 @@ impl WebDeploymentsApi {
     /// - `deploymentId` (path, required, positional): The deployment ID
     /// - `deployment` (body, required, `set_deployment`):
     ///
-    /// Returns `m::WebDeployment`.
+    /// Returns [`WebDeployment`](crate::models::WebDeployment).
     pub fn put_webdeployments_deployment(&self, deployment_id: impl Into<String>) -> PutWebdeploymentsDeployment {
         PutWebdeploymentsDeployment {
             client: self.client.clone(),
@@ -275,7 +275,7 @@ impl WebDeploymentsApi {
     /// - `deploymentId` (path, required, positional): WebMessaging deployment ID
     /// - `sessionId` (path, required, positional): Cobrowse session id or join code
     ///
-    /// Returns `m::CobrowseWebMessagingSession`.
+    /// Returns [`CobrowseWebMessagingSession`](crate::models::CobrowseWebMessagingSession).
     pub fn get_webdeployments_deployment_cobrowse_session_id(&self, deployment_id: impl Into<String>, session_id: impl Into<String>) -> GetWebdeploymentsDeploymentCobrowseSessionId {
         GetWebdeploymentsDeploymentCobrowseSessionId {
             client: self.client.clone(),
@@ -314,7 +314,7 @@ impl WebDeploymentsApi {
     /// - `type` (query, `set_type`): Get active configuration on a deployment
     /// - `expand` (query, `set_expand`): Expand instructions for the return value
     ///
-    /// Returns `m::WebDeploymentActiveConfigurationOnDeployment`.
+    /// Returns [`WebDeploymentActiveConfigurationOnDeployment`](crate::models::WebDeploymentActiveConfigurationOnDeployment).
     pub fn get_webdeployments_deployment_configurations(&self, deployment_id: impl Into<String>) -> GetWebdeploymentsDeploymentConfigurations {
         GetWebdeploymentsDeploymentConfigurations {
             client: self.client.clone(),
@@ -332,7 +332,7 @@ impl WebDeploymentsApi {
     /// Parameters:
     /// - `deploymentId` (path, required, positional): The deployment ID
     ///
-    /// Returns `m::DeploymentIdentityResolutionConfig`.
+    /// Returns [`DeploymentIdentityResolutionConfig`](crate::models::DeploymentIdentityResolutionConfig).
     pub fn get_webdeployments_deployment_identityresolution(&self, deployment_id: impl Into<String>) -> GetWebdeploymentsDeploymentIdentityresolution {
         GetWebdeploymentsDeploymentIdentityresolution {
             client: self.client.clone(),
@@ -349,7 +349,7 @@ impl WebDeploymentsApi {
     /// - `deploymentId` (path, required, positional): The deployment ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::DeploymentIdentityResolutionConfig`.
+    /// Returns [`DeploymentIdentityResolutionConfig`](crate::models::DeploymentIdentityResolutionConfig).
     pub fn put_webdeployments_deployment_identityresolution(&self, deployment_id: impl Into<String>) -> PutWebdeploymentsDeploymentIdentityresolution {
         PutWebdeploymentsDeploymentIdentityresolution {
             client: self.client.clone(),
@@ -368,7 +368,7 @@ impl WebDeploymentsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): webDeploymentsOAuthExchangeRequest
     ///
-    /// Returns `m::WebDeploymentsAuthorizationResponse`.
+    /// Returns [`WebDeploymentsAuthorizationResponse`](crate::models::WebDeploymentsAuthorizationResponse).
     pub fn post_webdeployments_token_oauthcodegrantjwtexchange(&self) -> PostWebdeploymentsTokenOauthcodegrantjwtexchange {
         PostWebdeploymentsTokenOauthcodegrantjwtexchange {
             client: self.client.clone(),
@@ -386,7 +386,7 @@ impl WebDeploymentsApi {
     /// Parameters:
     /// - `body` (body, `set_body`):
     ///
-    /// Returns `m::SignedData`.
+    /// Returns [`SignedData`](crate::models::SignedData).
     pub fn post_webdeployments_token_refresh(&self) -> PostWebdeploymentsTokenRefresh {
         PostWebdeploymentsTokenRefresh {
             client: self.client.clone(),

@@ -105,7 +105,7 @@ impl WebMessagingApi {
     /// - `pageSize` (query, `set_page_size`): Page size Default: `25`.
     /// - `pageNumber` (query, `set_page_number`): Page number Default: `1`.
     ///
-    /// Returns `m::WebMessagingMessageEntityList`.
+    /// Returns [`WebMessagingMessageEntityList`](crate::models::WebMessagingMessageEntityList).
     pub fn get_webmessaging_messages(&self) -> GetWebmessagingMessages {
         GetWebmessagingMessages {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `userId` (query, required, `set_user_id`): User Id(s) for which to fetch current schedule adherence information.  Min 1, Max of 100 userIds per request
     ///
-    /// Returns `Vec&lt;m::UserScheduleAdherence&gt;`.
+    /// Returns `Vec&lt;models::UserScheduleAdherence&gt;`.
     pub fn get_workforcemanagement_adherence(&self) -> GetWorkforcemanagementAdherence {
         GetWorkforcemanagementAdherence {
             client: self.client.clone(),
@@ -54,7 +54,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::CurrentAgentAdherenceAdjustment`.
+    /// Returns [`CurrentAgentAdherenceAdjustment`](crate::models::CurrentAgentAdherenceAdjustment).
     pub fn post_workforcemanagement_adherence_adjustments(&self) -> PostWorkforcemanagementAdherenceAdjustments {
         PostWorkforcemanagementAdherenceAdjustments {
             client: self.client.clone(),
@@ -73,7 +73,7 @@ impl WorkforceManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): The page size for the listing. The maximum page size is 500.
     ///
-    /// Returns `m::CurrentAgentCursorAdherenceAdjustmentsListing`.
+    /// Returns [`CurrentAgentCursorAdherenceAdjustmentsListing`](crate::models::CurrentAgentCursorAdherenceAdjustmentsListing).
     pub fn post_workforcemanagement_adherence_adjustments_query(&self) -> PostWorkforcemanagementAdherenceAdjustmentsQuery {
         PostWorkforcemanagementAdherenceAdjustmentsQuery {
             client: self.client.clone(),
@@ -92,7 +92,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `adjustmentId` (path, required, positional): The ID of the adherence adjustment
     ///
-    /// Returns `m::CurrentAgentAdherenceAdjustment`.
+    /// Returns [`CurrentAgentAdherenceAdjustment`](crate::models::CurrentAgentAdherenceAdjustment).
     pub fn get_workforcemanagement_adherence_adjustment(&self, adjustment_id: impl Into<String>) -> GetWorkforcemanagementAdherenceAdjustment {
         GetWorkforcemanagementAdherenceAdjustment {
             client: self.client.clone(),
@@ -125,7 +125,7 @@ impl WorkforceManagementApi {
     /// - `adjustmentId` (path, required, positional): The ID of the adherence adjustment to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::CurrentAgentAdherenceAdjustment`.
+    /// Returns [`CurrentAgentAdherenceAdjustment`](crate::models::CurrentAgentAdherenceAdjustment).
     pub fn patch_workforcemanagement_adherence_adjustment(&self, adjustment_id: impl Into<String>) -> PatchWorkforcemanagementAdherenceAdjustment {
         PatchWorkforcemanagementAdherenceAdjustment {
             client: self.client.clone(),
@@ -142,7 +142,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AdherenceExplanationAsyncResponse`.
+    /// Returns [`AdherenceExplanationAsyncResponse`](crate::models::AdherenceExplanationAsyncResponse).
     pub fn post_workforcemanagement_adherence_explanations(&self) -> PostWorkforcemanagementAdherenceExplanations {
         PostWorkforcemanagementAdherenceExplanations {
             client: self.client.clone(),
@@ -160,7 +160,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::AdherenceExplanationJob`.
+    /// Returns [`AdherenceExplanationJob`](crate::models::AdherenceExplanationJob).
     pub fn get_workforcemanagement_adherence_explanations_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementAdherenceExplanationsJob {
         GetWorkforcemanagementAdherenceExplanationsJob {
             client: self.client.clone(),
@@ -178,7 +178,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::QueryAdherenceExplanationsResponse`.
+    /// Returns [`QueryAdherenceExplanationsResponse`](crate::models::QueryAdherenceExplanationsResponse).
     pub fn post_workforcemanagement_adherence_explanations_query(&self) -> PostWorkforcemanagementAdherenceExplanationsQuery {
         PostWorkforcemanagementAdherenceExplanationsQuery {
             client: self.client.clone(),
@@ -196,7 +196,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `explanationId` (path, required, positional): The ID of the explanation to update
     ///
-    /// Returns `m::AdherenceExplanationResponse`.
+    /// Returns [`AdherenceExplanationResponse`](crate::models::AdherenceExplanationResponse).
     pub fn get_workforcemanagement_adherence_explanation(&self, explanation_id: impl Into<String>) -> GetWorkforcemanagementAdherenceExplanation {
         GetWorkforcemanagementAdherenceExplanation {
             client: self.client.clone(),
@@ -212,7 +212,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WfmHistoricalAdherenceBulkResponse`.
+    /// Returns [`WfmHistoricalAdherenceBulkResponse`](crate::models::WfmHistoricalAdherenceBulkResponse).
     pub fn post_workforcemanagement_adherence_historical_bulk(&self) -> PostWorkforcemanagementAdherenceHistoricalBulk {
         PostWorkforcemanagementAdherenceHistoricalBulk {
             client: self.client.clone(),
@@ -230,7 +230,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): ID of the job to get
     ///
-    /// Returns `m::WfmHistoricalAdherenceBulkResponse`.
+    /// Returns [`WfmHistoricalAdherenceBulkResponse`](crate::models::WfmHistoricalAdherenceBulkResponse).
     pub fn get_workforcemanagement_adherence_historical_bulk_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementAdherenceHistoricalBulkJob {
         GetWorkforcemanagementAdherenceHistoricalBulkJob {
             client: self.client.clone(),
@@ -248,7 +248,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::WfmHistoricalAdherenceResponse`.
+    /// Returns [`WfmHistoricalAdherenceResponse`](crate::models::WfmHistoricalAdherenceResponse).
     pub fn get_workforcemanagement_adherence_historical_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementAdherenceHistoricalJob {
         GetWorkforcemanagementAdherenceHistoricalJob {
             client: self.client.clone(),
@@ -264,7 +264,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::MoveAgentsResponse`.
+    /// Returns [`MoveAgentsResponse`](crate::models::MoveAgentsResponse).
     pub fn post_workforcemanagement_agents(&self) -> PostWorkforcemanagementAgents {
         PostWorkforcemanagementAgents {
             client: self.client.clone(),
@@ -280,7 +280,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentsIntegrationsListing`.
+    /// Returns [`AgentsIntegrationsListing`](crate::models::AgentsIntegrationsListing).
     pub fn post_workforcemanagement_agents_integrations_hris_query(&self) -> PostWorkforcemanagementAgentsIntegrationsHrisQuery {
         PostWorkforcemanagementAgentsIntegrationsHrisQuery {
             client: self.client.clone(),
@@ -299,7 +299,7 @@ impl WorkforceManagementApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand with. wfm:AgentHistoricalAdherenceConformance:view permission is required for conformance, and wfm:agentSchedule:view permission is required for scheduledActivities.
     /// - `body` (body, `set_body`): body
     ///
-    /// Returns `m::WfmAgentHistoricalAdherenceResponse`.
+    /// Returns [`WfmAgentHistoricalAdherenceResponse`](crate::models::WfmAgentHistoricalAdherenceResponse).
     pub fn post_workforcemanagement_agents_me_adherence_historical_jobs(&self) -> PostWorkforcemanagementAgentsMeAdherenceHistoricalJobs {
         PostWorkforcemanagementAgentsMeAdherenceHistoricalJobs {
             client: self.client.clone(),
@@ -318,7 +318,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): ID of the job to get
     ///
-    /// Returns `m::WfmAgentHistoricalAdherenceResponse`.
+    /// Returns [`WfmAgentHistoricalAdherenceResponse`](crate::models::WfmAgentHistoricalAdherenceResponse).
     pub fn get_workforcemanagement_agents_me_adherence_historical_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementAgentsMeAdherenceHistoricalJob {
         GetWorkforcemanagementAgentsMeAdherenceHistoricalJob {
             client: self.client.clone(),
@@ -331,7 +331,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/agents/me/managementunit` (`getWorkforcemanagementAgentsMeManagementunit`)
     ///
-    /// Returns `m::AgentManagementUnitReference`.
+    /// Returns [`AgentManagementUnitReference`](crate::models::AgentManagementUnitReference).
     pub fn get_workforcemanagement_agents_me_managementunit(&self) -> GetWorkforcemanagementAgentsMeManagementunit {
         GetWorkforcemanagementAgentsMeManagementunit {
             client: self.client.clone(),
@@ -346,7 +346,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentPossibleWorkShiftsResponse`.
+    /// Returns [`AgentPossibleWorkShiftsResponse`](crate::models::AgentPossibleWorkShiftsResponse).
     pub fn post_workforcemanagement_agents_me_possibleworkshifts(&self) -> PostWorkforcemanagementAgentsMePossibleworkshifts {
         PostWorkforcemanagementAgentsMePossibleworkshifts {
             client: self.client.clone(),
@@ -364,7 +364,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentBulkAddOpportunityEnrollmentsResponse`.
+    /// Returns [`AgentBulkAddOpportunityEnrollmentsResponse`](crate::models::AgentBulkAddOpportunityEnrollmentsResponse).
     pub fn post_workforcemanagement_agents_opportunities_enrollments_bulk_add(&self) -> PostWorkforcemanagementAgentsOpportunitiesEnrollmentsBulkAdd {
         PostWorkforcemanagementAgentsOpportunitiesEnrollmentsBulkAdd {
             client: self.client.clone(),
@@ -382,7 +382,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentBulkStatusUpdateOpportunityEnrollmentsResponse`.
+    /// Returns [`AgentBulkStatusUpdateOpportunityEnrollmentsResponse`](crate::models::AgentBulkStatusUpdateOpportunityEnrollmentsResponse).
     pub fn post_workforcemanagement_agents_opportunities_enrollments_bulk_statuses_update(&self) -> PostWorkforcemanagementAgentsOpportunitiesEnrollmentsBulkStatusesUpdate {
         PostWorkforcemanagementAgentsOpportunitiesEnrollmentsBulkStatusesUpdate {
             client: self.client.clone(),
@@ -402,7 +402,7 @@ impl WorkforceManagementApi {
     /// - `expand` (query, `set_expand`): List of resources to expand
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::AgentQueryOpportunitiesResponse`.
+    /// Returns [`AgentQueryOpportunitiesResponse`](crate::models::AgentQueryOpportunitiesResponse).
     pub fn post_workforcemanagement_agents_opportunities_query(&self) -> PostWorkforcemanagementAgentsOpportunitiesQuery {
         PostWorkforcemanagementAgentsOpportunitiesQuery {
             client: self.client.clone(),
@@ -424,7 +424,7 @@ impl WorkforceManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): The page size for the listing. The maximum page size is 500.
     ///
-    /// Returns `m::CursorAdherenceAdjustmentsListing`.
+    /// Returns [`CursorAdherenceAdjustmentsListing`](crate::models::CursorAdherenceAdjustmentsListing).
     pub fn post_workforcemanagement_agent_adherence_adjustments_query(&self, agent_id: impl Into<String>) -> PostWorkforcemanagementAgentAdherenceAdjustmentsQuery {
         PostWorkforcemanagementAgentAdherenceAdjustmentsQuery {
             client: self.client.clone(),
@@ -445,7 +445,7 @@ impl WorkforceManagementApi {
     /// - `agentId` (path, required, positional): The ID of the agent
     /// - `adjustmentId` (path, required, positional): The ID of the adherence adjustment
     ///
-    /// Returns `m::AdherenceAdjustment`.
+    /// Returns [`AdherenceAdjustment`](crate::models::AdherenceAdjustment).
     pub fn get_workforcemanagement_agent_adherence_adjustment(&self, agent_id: impl Into<String>, adjustment_id: impl Into<String>) -> GetWorkforcemanagementAgentAdherenceAdjustment {
         GetWorkforcemanagementAgentAdherenceAdjustment {
             client: self.client.clone(),
@@ -464,7 +464,7 @@ impl WorkforceManagementApi {
     /// - `adjustmentId` (path, required, positional): The ID of the adherence adjustment
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AdherenceAdjustment`.
+    /// Returns [`AdherenceAdjustment`](crate::models::AdherenceAdjustment).
     pub fn patch_workforcemanagement_agent_adherence_adjustment(&self, agent_id: impl Into<String>, adjustment_id: impl Into<String>) -> PatchWorkforcemanagementAgentAdherenceAdjustment {
         PatchWorkforcemanagementAgentAdherenceAdjustment {
             client: self.client.clone(),
@@ -483,7 +483,7 @@ impl WorkforceManagementApi {
     /// - `agentId` (path, required, positional): The ID of the agent to query
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AdherenceExplanationAsyncResponse`.
+    /// Returns [`AdherenceExplanationAsyncResponse`](crate::models::AdherenceExplanationAsyncResponse).
     pub fn post_workforcemanagement_agent_adherence_explanations(&self, agent_id: impl Into<String>) -> PostWorkforcemanagementAgentAdherenceExplanations {
         PostWorkforcemanagementAgentAdherenceExplanations {
             client: self.client.clone(),
@@ -503,7 +503,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::AgentQueryAdherenceExplanationsResponse`.
+    /// Returns [`AgentQueryAdherenceExplanationsResponse`](crate::models::AgentQueryAdherenceExplanationsResponse).
     pub fn post_workforcemanagement_agent_adherence_explanations_query(&self, agent_id: impl Into<String>) -> PostWorkforcemanagementAgentAdherenceExplanationsQuery {
         PostWorkforcemanagementAgentAdherenceExplanationsQuery {
             client: self.client.clone(),
@@ -523,7 +523,7 @@ impl WorkforceManagementApi {
     /// - `agentId` (path, required, positional): The ID of the agent to query
     /// - `explanationId` (path, required, positional): The ID of the explanation to update
     ///
-    /// Returns `m::AdherenceExplanationResponse`.
+    /// Returns [`AdherenceExplanationResponse`](crate::models::AdherenceExplanationResponse).
     pub fn get_workforcemanagement_agent_adherence_explanation(&self, agent_id: impl Into<String>, explanation_id: impl Into<String>) -> GetWorkforcemanagementAgentAdherenceExplanation {
         GetWorkforcemanagementAgentAdherenceExplanation {
             client: self.client.clone(),
@@ -542,7 +542,7 @@ impl WorkforceManagementApi {
     /// - `explanationId` (path, required, positional): The ID of the explanation to update
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AdherenceExplanationAsyncResponse`.
+    /// Returns [`AdherenceExplanationAsyncResponse`](crate::models::AdherenceExplanationAsyncResponse).
     pub fn patch_workforcemanagement_agent_adherence_explanation(&self, agent_id: impl Into<String>, explanation_id: impl Into<String>) -> PatchWorkforcemanagementAgentAdherenceExplanation {
         PatchWorkforcemanagementAgentAdherenceExplanation {
             client: self.client.clone(),
@@ -561,7 +561,7 @@ impl WorkforceManagementApi {
     /// - `agentId` (path, required, positional): The ID of the agent
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentIntegrationsResponse`.
+    /// Returns [`AgentIntegrationsResponse`](crate::models::AgentIntegrationsResponse).
     pub fn put_workforcemanagement_agent_integrations_hris(&self, agent_id: impl Into<String>) -> PutWorkforcemanagementAgentIntegrationsHris {
         PutWorkforcemanagementAgentIntegrationsHris {
             client: self.client.clone(),
@@ -578,7 +578,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `agentId` (path, required, positional): The ID of the agent to look up
     ///
-    /// Returns `m::AgentManagementUnitReference`.
+    /// Returns [`AgentManagementUnitReference`](crate::models::AgentManagementUnitReference).
     pub fn get_workforcemanagement_agent_managementunit(&self, agent_id: impl Into<String>) -> GetWorkforcemanagementAgentManagementunit {
         GetWorkforcemanagementAgentManagementunit {
             client: self.client.clone(),
@@ -597,7 +597,7 @@ impl WorkforceManagementApi {
     /// - `agentId` (path, required, positional): The ID of the agent
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentSchedulingPreferenceListing`.
+    /// Returns [`AgentSchedulingPreferenceListing`](crate::models::AgentSchedulingPreferenceListing).
     pub fn post_workforcemanagement_agent_schedulingpreferences_query(&self, agent_id: impl Into<String>) -> PostWorkforcemanagementAgentSchedulingpreferencesQuery {
         PostWorkforcemanagementAgentSchedulingpreferencesQuery {
             client: self.client.clone(),
@@ -617,7 +617,7 @@ impl WorkforceManagementApi {
     /// - `agentId` (path, required, positional): The ID of the agent
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BulkUpdateAgentUnavailableTimesResponse`.
+    /// Returns [`BulkUpdateAgentUnavailableTimesResponse`](crate::models::BulkUpdateAgentUnavailableTimesResponse).
     pub fn patch_workforcemanagement_agent_unavailabletimes(&self, agent_id: impl Into<String>) -> PatchWorkforcemanagementAgentUnavailabletimes {
         PatchWorkforcemanagementAgentUnavailabletimes {
             client: self.client.clone(),
@@ -635,7 +635,7 @@ impl WorkforceManagementApi {
     /// - `agentId` (path, required, positional): The ID of the agent
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UnavailableTimeListing`.
+    /// Returns [`UnavailableTimeListing`](crate::models::UnavailableTimeListing).
     pub fn post_workforcemanagement_agent_unavailabletimes_query(&self, agent_id: impl Into<String>) -> PostWorkforcemanagementAgentUnavailabletimesQuery {
         PostWorkforcemanagementAgentUnavailabletimesQuery {
             client: self.client.clone(),
@@ -654,7 +654,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::AgentMuQueryResponse`.
+    /// Returns [`AgentMuQueryResponse`](crate::models::AgentMuQueryResponse).
     pub fn post_workforcemanagement_agentschedules_managementunits_mine(&self) -> PostWorkforcemanagementAgentschedulesManagementunitsMine {
         PostWorkforcemanagementAgentschedulesManagementunitsMine {
             client: self.client.clone(),
@@ -672,7 +672,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuCurrentAgentScheduleSearchResponse`.
+    /// Returns [`BuCurrentAgentScheduleSearchResponse`](crate::models::BuCurrentAgentScheduleSearchResponse).
     pub fn post_workforcemanagement_agentschedules_mine(&self) -> PostWorkforcemanagementAgentschedulesMine {
         PostWorkforcemanagementAgentschedulesMine {
             client: self.client.clone(),
@@ -688,7 +688,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AlternativeShiftAsyncResponse`.
+    /// Returns [`AlternativeShiftAsyncResponse`](crate::models::AlternativeShiftAsyncResponse).
     pub fn post_workforcemanagement_alternativeshifts_offers_jobs(&self) -> PostWorkforcemanagementAlternativeshiftsOffersJobs {
         PostWorkforcemanagementAlternativeshiftsOffersJobs {
             client: self.client.clone(),
@@ -706,7 +706,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::AlternativeShiftJobResponse`.
+    /// Returns [`AlternativeShiftJobResponse`](crate::models::AlternativeShiftJobResponse).
     pub fn get_workforcemanagement_alternativeshifts_offers_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementAlternativeshiftsOffersJob {
         GetWorkforcemanagementAlternativeshiftsOffersJob {
             client: self.client.clone(),
@@ -722,7 +722,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AlternativeShiftAsyncResponse`.
+    /// Returns [`AlternativeShiftAsyncResponse`](crate::models::AlternativeShiftAsyncResponse).
     pub fn post_workforcemanagement_alternativeshifts_offers_search_jobs(&self) -> PostWorkforcemanagementAlternativeshiftsOffersSearchJobs {
         PostWorkforcemanagementAlternativeshiftsOffersSearchJobs {
             client: self.client.clone(),
@@ -740,7 +740,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::AlternativeShiftJobResponse`.
+    /// Returns [`AlternativeShiftJobResponse`](crate::models::AlternativeShiftJobResponse).
     pub fn get_workforcemanagement_alternativeshifts_offers_search_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementAlternativeshiftsOffersSearchJob {
         GetWorkforcemanagementAlternativeshiftsOffersSearchJob {
             client: self.client.clone(),
@@ -753,7 +753,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/alternativeshifts/settings` (`getWorkforcemanagementAlternativeshiftsSettings`)
     ///
-    /// Returns `m::AlternativeShiftBuSettingsResponse`.
+    /// Returns [`AlternativeShiftBuSettingsResponse`](crate::models::AlternativeShiftBuSettingsResponse).
     pub fn get_workforcemanagement_alternativeshifts_settings(&self) -> GetWorkforcemanagementAlternativeshiftsSettings {
         GetWorkforcemanagementAlternativeshiftsSettings {
             client: self.client.clone(),
@@ -768,7 +768,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification.  For testing/app development purposes
     ///
-    /// Returns `m::ListAlternativeShiftTradesResponse`.
+    /// Returns [`ListAlternativeShiftTradesResponse`](crate::models::ListAlternativeShiftTradesResponse).
     pub fn get_workforcemanagement_alternativeshifts_trades(&self) -> GetWorkforcemanagementAlternativeshiftsTrades {
         GetWorkforcemanagementAlternativeshiftsTrades {
             client: self.client.clone(),
@@ -784,7 +784,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AlternativeShiftTradeResponse`.
+    /// Returns [`AlternativeShiftTradeResponse`](crate::models::AlternativeShiftTradeResponse).
     pub fn post_workforcemanagement_alternativeshifts_trades(&self) -> PostWorkforcemanagementAlternativeshiftsTrades {
         PostWorkforcemanagementAlternativeshiftsTrades {
             client: self.client.clone(),
@@ -802,7 +802,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::AlternativeShiftJobResponse`.
+    /// Returns [`AlternativeShiftJobResponse`](crate::models::AlternativeShiftJobResponse).
     pub fn get_workforcemanagement_alternativeshifts_trades_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementAlternativeshiftsTradesJob {
         GetWorkforcemanagementAlternativeshiftsTradesJob {
             client: self.client.clone(),
@@ -818,7 +818,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AlternativeShiftAsyncResponse`.
+    /// Returns [`AlternativeShiftAsyncResponse`](crate::models::AlternativeShiftAsyncResponse).
     pub fn patch_workforcemanagement_alternativeshifts_trades_state_jobs(&self) -> PatchWorkforcemanagementAlternativeshiftsTradesStateJobs {
         PatchWorkforcemanagementAlternativeshiftsTradesStateJobs {
             client: self.client.clone(),
@@ -836,7 +836,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::AlternativeShiftJobResponse`.
+    /// Returns [`AlternativeShiftJobResponse`](crate::models::AlternativeShiftJobResponse).
     pub fn get_workforcemanagement_alternativeshifts_trades_state_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementAlternativeshiftsTradesStateJob {
         GetWorkforcemanagementAlternativeshiftsTradesStateJob {
             client: self.client.clone(),
@@ -852,7 +852,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `tradeId` (path, required, positional): The ID of the alternative shift trade
     ///
-    /// Returns `m::AlternativeShiftTradeResponse`.
+    /// Returns [`AlternativeShiftTradeResponse`](crate::models::AlternativeShiftTradeResponse).
     pub fn get_workforcemanagement_alternativeshifts_trade(&self, trade_id: impl Into<String>) -> GetWorkforcemanagementAlternativeshiftsTrade {
         GetWorkforcemanagementAlternativeshiftsTrade {
             client: self.client.clone(),
@@ -869,7 +869,7 @@ impl WorkforceManagementApi {
     /// - `tradeId` (path, required, positional): The ID of the alternative shift trade
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AlternativeShiftTradeResponse`.
+    /// Returns [`AlternativeShiftTradeResponse`](crate::models::AlternativeShiftTradeResponse).
     pub fn patch_workforcemanagement_alternativeshifts_trade(&self, trade_id: impl Into<String>) -> PatchWorkforcemanagementAlternativeshiftsTrade {
         PatchWorkforcemanagementAlternativeshiftsTrade {
             client: self.client.clone(),
@@ -887,7 +887,7 @@ impl WorkforceManagementApi {
     /// - `feature` (query, `set_feature`): If specified, the list of business units for which the user is authorized to use the requested feature will be returned
     /// - `divisionId` (query, `set_division_id`): If specified, the list of business units belonging to the specified division will be returned
     ///
-    /// Returns `m::BusinessUnitListing`.
+    /// Returns [`BusinessUnitListing`](crate::models::BusinessUnitListing).
     pub fn get_workforcemanagement_businessunits(&self) -> GetWorkforcemanagementBusinessunits {
         GetWorkforcemanagementBusinessunits {
             client: self.client.clone(),
@@ -907,7 +907,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `includeSchedulingDefaultMessageSeverities` (query, `set_include_scheduling_default_message_severities`): Whether to include scheduling default message severities
     ///
-    /// Returns `m::BusinessUnitResponse`.
+    /// Returns [`BusinessUnitResponse`](crate::models::BusinessUnitResponse).
     pub fn post_workforcemanagement_businessunits(&self) -> PostWorkforcemanagementBusinessunits {
         PostWorkforcemanagementBusinessunits {
             client: self.client.clone(),
@@ -924,7 +924,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `divisionId` (query, `set_division_id`): The divisionIds to filter by. If omitted, will return business units in all divisions
     ///
-    /// Returns `m::BusinessUnitListing`.
+    /// Returns [`BusinessUnitListing`](crate::models::BusinessUnitListing).
     pub fn get_workforcemanagement_businessunits_divisionviews(&self) -> GetWorkforcemanagementBusinessunitsDivisionviews {
         GetWorkforcemanagementBusinessunitsDivisionviews {
             client: self.client.clone(),
@@ -944,7 +944,7 @@ impl WorkforceManagementApi {
     /// - `expand` (query, `set_expand`): Include to access additional data on the business unit
     /// - `includeSchedulingDefaultMessageSeverities` (query, `set_include_scheduling_default_message_severities`): Whether to include scheduling default message severities
     ///
-    /// Returns `m::BusinessUnitResponse`.
+    /// Returns [`BusinessUnitResponse`](crate::models::BusinessUnitResponse).
     pub fn get_workforcemanagement_businessunit(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunit {
         GetWorkforcemanagementBusinessunit {
             client: self.client.clone(),
@@ -982,7 +982,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `includeSchedulingDefaultMessageSeverities` (query, `set_include_scheduling_default_message_severities`): Whether to include scheduling default message severities
     ///
-    /// Returns `m::BusinessUnitResponse`.
+    /// Returns [`BusinessUnitResponse`](crate::models::BusinessUnitResponse).
     pub fn patch_workforcemanagement_businessunit(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunit {
         PatchWorkforcemanagementBusinessunit {
             client: self.client.clone(),
@@ -1001,7 +1001,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit, or 'mine' for the business unit of the logged-in user.
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::BusinessUnitActivityCodeListing`.
+    /// Returns [`BusinessUnitActivityCodeListing`](crate::models::BusinessUnitActivityCodeListing).
     pub fn get_workforcemanagement_businessunit_activitycodes(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivitycodes {
         GetWorkforcemanagementBusinessunitActivitycodes {
             client: self.client.clone(),
@@ -1019,7 +1019,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit, or 'mine' for the business unit of the logged-in user.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BusinessUnitActivityCode`.
+    /// Returns [`BusinessUnitActivityCode`](crate::models::BusinessUnitActivityCode).
     pub fn post_workforcemanagement_businessunit_activitycodes(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitActivitycodes {
         PostWorkforcemanagementBusinessunitActivitycodes {
             client: self.client.clone(),
@@ -1037,7 +1037,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit, or 'mine' for the business unit of the logged-in user.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BulkUpdateActivityCodeResponse`.
+    /// Returns [`BulkUpdateActivityCodeResponse`](crate::models::BulkUpdateActivityCodeResponse).
     pub fn patch_workforcemanagement_businessunit_activitycodes_bulk(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitActivitycodesBulk {
         PatchWorkforcemanagementBusinessunitActivitycodesBulk {
             client: self.client.clone(),
@@ -1055,7 +1055,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit, or 'mine' for the business unit of the logged-in user.
     /// - `activityCodeId` (path, required, positional): The ID of the activity code to fetch
     ///
-    /// Returns `m::BusinessUnitActivityCode`.
+    /// Returns [`BusinessUnitActivityCode`](crate::models::BusinessUnitActivityCode).
     pub fn get_workforcemanagement_businessunit_activitycode(&self, business_unit_id: impl Into<String>, activity_code_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivitycode {
         GetWorkforcemanagementBusinessunitActivitycode {
             client: self.client.clone(),
@@ -1092,7 +1092,7 @@ impl WorkforceManagementApi {
     /// - `activityCodeId` (path, required, positional): The ID of the activity code to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BusinessUnitActivityCode`.
+    /// Returns [`BusinessUnitActivityCode`](crate::models::BusinessUnitActivityCode).
     pub fn patch_workforcemanagement_businessunit_activitycode(&self, business_unit_id: impl Into<String>, activity_code_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitActivitycode {
         PatchWorkforcemanagementBusinessunitActivitycode {
             client: self.client.clone(),
@@ -1111,7 +1111,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `state` (query, `set_state`): Optionally filter by activity plan state
     ///
-    /// Returns `m::ActivityPlanListing`.
+    /// Returns [`ActivityPlanListing`](crate::models::ActivityPlanListing).
     pub fn get_workforcemanagement_businessunit_activityplans(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplans {
         GetWorkforcemanagementBusinessunitActivityplans {
             client: self.client.clone(),
@@ -1129,7 +1129,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ActivityPlanResponse`.
+    /// Returns [`ActivityPlanResponse`](crate::models::ActivityPlanResponse).
     pub fn post_workforcemanagement_businessunit_activityplans(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitActivityplans {
         PostWorkforcemanagementBusinessunitActivityplans {
             client: self.client.clone(),
@@ -1146,7 +1146,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::ActivityPlanJobListing`.
+    /// Returns [`ActivityPlanJobListing`](crate::models::ActivityPlanJobListing).
     pub fn get_workforcemanagement_businessunit_activityplans_jobs(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplansJobs {
         GetWorkforcemanagementBusinessunitActivityplansJobs {
             client: self.client.clone(),
@@ -1163,7 +1163,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan to fetch
     ///
-    /// Returns `m::ActivityPlanResponse`.
+    /// Returns [`ActivityPlanResponse`](crate::models::ActivityPlanResponse).
     pub fn get_workforcemanagement_businessunit_activityplan(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplan {
         GetWorkforcemanagementBusinessunitActivityplan {
             client: self.client.clone(),
@@ -1184,7 +1184,7 @@ impl WorkforceManagementApi {
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ActivityPlanResponse`.
+    /// Returns [`ActivityPlanResponse`](crate::models::ActivityPlanResponse).
     pub fn patch_workforcemanagement_businessunit_activityplan(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitActivityplan {
         PatchWorkforcemanagementBusinessunitActivityplan {
             client: self.client.clone(),
@@ -1205,7 +1205,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan to delete
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn post_workforcemanagement_businessunit_activityplan_deletions_jobs(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitActivityplanDeletionsJobs {
         PostWorkforcemanagementBusinessunitActivityplanDeletionsJobs {
             client: self.client.clone(),
@@ -1224,7 +1224,7 @@ impl WorkforceManagementApi {
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan associated with the deletion job
     /// - `jobId` (path, required, positional): The ID of the activity plan deletion job
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn get_workforcemanagement_businessunit_activityplan_deletions_job(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplanDeletionsJob {
         GetWorkforcemanagementBusinessunitActivityplanDeletionsJob {
             client: self.client.clone(),
@@ -1243,7 +1243,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan associated with the run job
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn get_workforcemanagement_businessunit_activityplan_jobs(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplanJobs {
         GetWorkforcemanagementBusinessunitActivityplanJobs {
             client: self.client.clone(),
@@ -1264,7 +1264,7 @@ impl WorkforceManagementApi {
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ActivityPlanOccurrencesDeletionJobResponse`.
+    /// Returns [`ActivityPlanOccurrencesDeletionJobResponse`](crate::models::ActivityPlanOccurrencesDeletionJobResponse).
     pub fn post_workforcemanagement_businessunit_activityplan_occurrences_deletions_jobs(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitActivityplanOccurrencesDeletionsJobs {
         PostWorkforcemanagementBusinessunitActivityplanOccurrencesDeletionsJobs {
             client: self.client.clone(),
@@ -1284,7 +1284,7 @@ impl WorkforceManagementApi {
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan
     /// - `jobId` (path, required, positional): The ID of the activity plan occurrences deletion job
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn get_workforcemanagement_businessunit_activityplan_occurrences_deletions_job(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplanOccurrencesDeletionsJob {
         GetWorkforcemanagementBusinessunitActivityplanOccurrencesDeletionsJob {
             client: self.client.clone(),
@@ -1305,7 +1305,7 @@ impl WorkforceManagementApi {
     /// - `occurrenceId` (path, required, positional): The ID of the activity plan occurrence
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn post_workforcemanagement_businessunit_activityplan_occurrence_sessions_deletions_jobs(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>, occurrence_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitActivityplanOccurrenceSessionsDeletionsJobs {
         PostWorkforcemanagementBusinessunitActivityplanOccurrenceSessionsDeletionsJobs {
             client: self.client.clone(),
@@ -1327,7 +1327,7 @@ impl WorkforceManagementApi {
     /// - `occurrenceId` (path, required, positional): The ID of the activity plan occurrence
     /// - `jobId` (path, required, positional): The ID of the activity plan sessions deletion job
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn get_workforcemanagement_businessunit_activityplan_occurrence_sessions_deletions_job(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>, occurrence_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplanOccurrenceSessionsDeletionsJob {
         GetWorkforcemanagementBusinessunitActivityplanOccurrenceSessionsDeletionsJob {
             client: self.client.clone(),
@@ -1350,7 +1350,7 @@ impl WorkforceManagementApi {
     /// - `sessionId` (path, required, positional): The ID of the activity plan occurrence session
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn post_workforcemanagement_businessunit_activityplan_occurrence_session_users_deletions_jobs(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>, occurrence_id: impl Into<String>, session_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitActivityplanOccurrenceSessionUsersDeletionsJobs {
         PostWorkforcemanagementBusinessunitActivityplanOccurrenceSessionUsersDeletionsJobs {
             client: self.client.clone(),
@@ -1374,7 +1374,7 @@ impl WorkforceManagementApi {
     /// - `sessionId` (path, required, positional): The ID of the activity plan occurrence session
     /// - `jobId` (path, required, positional): The ID of the activity plan occurrence session users deletion job
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn get_workforcemanagement_businessunit_activityplan_occurrence_session_users_deletions_job(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>, occurrence_id: impl Into<String>, session_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplanOccurrenceSessionUsersDeletionsJob {
         GetWorkforcemanagementBusinessunitActivityplanOccurrenceSessionUsersDeletionsJob {
             client: self.client.clone(),
@@ -1397,7 +1397,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan to run
     ///
-    /// Returns `m::ActivityPlanRunJobResponse`.
+    /// Returns [`ActivityPlanRunJobResponse`](crate::models::ActivityPlanRunJobResponse).
     pub fn post_workforcemanagement_businessunit_activityplan_runs_jobs(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitActivityplanRunsJobs {
         PostWorkforcemanagementBusinessunitActivityplanRunsJobs {
             client: self.client.clone(),
@@ -1416,7 +1416,7 @@ impl WorkforceManagementApi {
     /// - `activityPlanId` (path, required, positional): The ID of the activity plan associated with the run job
     /// - `jobId` (path, required, positional): The ID of the activity plan run job
     ///
-    /// Returns `m::ActivityPlanJobResponse`.
+    /// Returns [`ActivityPlanJobResponse`](crate::models::ActivityPlanJobResponse).
     pub fn get_workforcemanagement_businessunit_activityplan_runs_job(&self, business_unit_id: impl Into<String>, activity_plan_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitActivityplanRunsJob {
         GetWorkforcemanagementBusinessunitActivityplanRunsJob {
             client: self.client.clone(),
@@ -1435,7 +1435,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `adjustmentIds` (query, required, `set_adjustment_ids`): The IDs of the adherence adjustments to fetch
     ///
-    /// Returns `m::AdherenceAdjustmentsListing`.
+    /// Returns [`AdherenceAdjustmentsListing`](crate::models::AdherenceAdjustmentsListing).
     pub fn get_workforcemanagement_businessunit_adherence_adjustments_bulk(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAdherenceAdjustmentsBulk {
         GetWorkforcemanagementBusinessunitAdherenceAdjustmentsBulk {
             client: self.client.clone(),
@@ -1453,7 +1453,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AdherenceAdjustmentsListing`.
+    /// Returns [`AdherenceAdjustmentsListing`](crate::models::AdherenceAdjustmentsListing).
     pub fn patch_workforcemanagement_businessunit_adherence_adjustments_bulk(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsBulk {
         PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsBulk {
             client: self.client.clone(),
@@ -1474,7 +1474,7 @@ impl WorkforceManagementApi {
     /// - `after` (query, `set_after`): The cursor that points to the end of the set of entities that has been returned.
     /// - `pageSize` (query, `set_page_size`): The page size for the listing. The maximum page size is 500.
     ///
-    /// Returns `m::CursorAdherenceAdjustmentsListing`.
+    /// Returns [`CursorAdherenceAdjustmentsListing`](crate::models::CursorAdherenceAdjustmentsListing).
     pub fn post_workforcemanagement_businessunit_adherence_adjustments_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitAdherenceAdjustmentsQuery {
         PostWorkforcemanagementBusinessunitAdherenceAdjustmentsQuery {
             client: self.client.clone(),
@@ -1494,7 +1494,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::BuAdherenceAdjustmentsQueryJobsReferenceListing`.
+    /// Returns [`BuAdherenceAdjustmentsQueryJobsReferenceListing`](crate::models::BuAdherenceAdjustmentsQueryJobsReferenceListing).
     pub fn get_workforcemanagement_businessunit_adherence_adjustments_query_jobs(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAdherenceAdjustmentsQueryJobs {
         GetWorkforcemanagementBusinessunitAdherenceAdjustmentsQueryJobs {
             client: self.client.clone(),
@@ -1511,7 +1511,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuAdherenceAdjustmentsQueryJob`.
+    /// Returns [`BuAdherenceAdjustmentsQueryJob`](crate::models::BuAdherenceAdjustmentsQueryJob).
     pub fn post_workforcemanagement_businessunit_adherence_adjustments_query_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitAdherenceAdjustmentsQueryJobs {
         PostWorkforcemanagementBusinessunitAdherenceAdjustmentsQueryJobs {
             client: self.client.clone(),
@@ -1531,7 +1531,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The ID of the query job
     ///
-    /// Returns `m::BuAdherenceAdjustmentsQueryJob`.
+    /// Returns [`BuAdherenceAdjustmentsQueryJob`](crate::models::BuAdherenceAdjustmentsQueryJob).
     pub fn get_workforcemanagement_businessunit_adherence_adjustments_query_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAdherenceAdjustmentsQueryJob {
         GetWorkforcemanagementBusinessunitAdherenceAdjustmentsQueryJob {
             client: self.client.clone(),
@@ -1548,7 +1548,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::AdherenceAdjustmentsReasonCodesListing`.
+    /// Returns [`AdherenceAdjustmentsReasonCodesListing`](crate::models::AdherenceAdjustmentsReasonCodesListing).
     pub fn get_workforcemanagement_businessunit_adherence_adjustments_reasoncodes(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodes {
         GetWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodes {
             client: self.client.clone(),
@@ -1565,7 +1565,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AdherenceAdjustmentsReasonCode`.
+    /// Returns [`AdherenceAdjustmentsReasonCode`](crate::models::AdherenceAdjustmentsReasonCode).
     pub fn post_workforcemanagement_businessunit_adherence_adjustments_reasoncodes(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodes {
         PostWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodes {
             client: self.client.clone(),
@@ -1583,7 +1583,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `ids` (query, required, `set_ids`): The IDs of the reason codes to fetch
     ///
-    /// Returns `m::AdherenceAdjustmentsReasonCodesListing`.
+    /// Returns [`AdherenceAdjustmentsReasonCodesListing`](crate::models::AdherenceAdjustmentsReasonCodesListing).
     pub fn get_workforcemanagement_businessunit_adherence_adjustments_reasoncodes_bulk(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
         GetWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
             client: self.client.clone(),
@@ -1601,7 +1601,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AdherenceAdjustmentsReasonCodesListing`.
+    /// Returns [`AdherenceAdjustmentsReasonCodesListing`](crate::models::AdherenceAdjustmentsReasonCodesListing).
     pub fn post_workforcemanagement_businessunit_adherence_adjustments_reasoncodes_bulk(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
         PostWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
             client: self.client.clone(),
@@ -1637,7 +1637,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AdherenceAdjustmentsReasonCodesListing`.
+    /// Returns [`AdherenceAdjustmentsReasonCodesListing`](crate::models::AdherenceAdjustmentsReasonCodesListing).
     pub fn patch_workforcemanagement_businessunit_adherence_adjustments_reasoncodes_bulk(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
         PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
             client: self.client.clone(),
@@ -1655,7 +1655,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `reasonCodeId` (path, required, positional): The ID of the reason code to fetch
     ///
-    /// Returns `m::AdherenceAdjustmentsReasonCode`.
+    /// Returns [`AdherenceAdjustmentsReasonCode`](crate::models::AdherenceAdjustmentsReasonCode).
     pub fn get_workforcemanagement_businessunit_adherence_adjustments_reasoncode(&self, business_unit_id: impl Into<String>, reason_code_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncode {
         GetWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncode {
             client: self.client.clone(),
@@ -1692,7 +1692,7 @@ impl WorkforceManagementApi {
     /// - `reasonCodeId` (path, required, positional): The ID of the reason code to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AdherenceAdjustmentsReasonCode`.
+    /// Returns [`AdherenceAdjustmentsReasonCode`](crate::models::AdherenceAdjustmentsReasonCode).
     pub fn patch_workforcemanagement_businessunit_adherence_adjustments_reasoncode(&self, business_unit_id: impl Into<String>, reason_code_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncode {
         PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncode {
             client: self.client.clone(),
@@ -1710,7 +1710,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::BuAdherenceAdjustmentsSettings`.
+    /// Returns [`BuAdherenceAdjustmentsSettings`](crate::models::BuAdherenceAdjustmentsSettings).
     pub fn get_workforcemanagement_businessunit_adherence_adjustments_settings(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAdherenceAdjustmentsSettings {
         GetWorkforcemanagementBusinessunitAdherenceAdjustmentsSettings {
             client: self.client.clone(),
@@ -1727,7 +1727,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuAdherenceAdjustmentsSettings`.
+    /// Returns [`BuAdherenceAdjustmentsSettings`](crate::models::BuAdherenceAdjustmentsSettings).
     pub fn patch_workforcemanagement_businessunit_adherence_adjustments_settings(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsSettings {
         PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsSettings {
             client: self.client.clone(),
@@ -1747,7 +1747,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::BuQueryAdherenceExplanationsResponse`.
+    /// Returns [`BuQueryAdherenceExplanationsResponse`](crate::models::BuQueryAdherenceExplanationsResponse).
     pub fn post_workforcemanagement_businessunit_adherence_explanations_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitAdherenceExplanationsQuery {
         PostWorkforcemanagementBusinessunitAdherenceExplanationsQuery {
             client: self.client.clone(),
@@ -1769,7 +1769,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::BuAsyncAgentSchedulesSearchResponse`.
+    /// Returns [`BuAsyncAgentSchedulesSearchResponse`](crate::models::BuAsyncAgentSchedulesSearchResponse).
     pub fn post_workforcemanagement_businessunit_agentschedules_search(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitAgentschedulesSearch {
         PostWorkforcemanagementBusinessunitAgentschedulesSearch {
             client: self.client.clone(),
@@ -1788,7 +1788,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::AlternativeShiftBuSettingsResponse`.
+    /// Returns [`AlternativeShiftBuSettingsResponse`](crate::models::AlternativeShiftBuSettingsResponse).
     pub fn get_workforcemanagement_businessunit_alternativeshifts_settings(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAlternativeshiftsSettings {
         GetWorkforcemanagementBusinessunitAlternativeshiftsSettings {
             client: self.client.clone(),
@@ -1805,7 +1805,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AlternativeShiftBuSettingsResponse`.
+    /// Returns [`AlternativeShiftBuSettingsResponse`](crate::models::AlternativeShiftBuSettingsResponse).
     pub fn patch_workforcemanagement_businessunit_alternativeshifts_settings(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitAlternativeshiftsSettings {
         PatchWorkforcemanagementBusinessunitAlternativeshiftsSettings {
             client: self.client.clone(),
@@ -1824,7 +1824,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): The request body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification.  For testing/app development purposes
     ///
-    /// Returns `m::BuListAlternativeShiftTradesResponse`.
+    /// Returns [`BuListAlternativeShiftTradesResponse`](crate::models::BuListAlternativeShiftTradesResponse).
     pub fn post_workforcemanagement_businessunit_alternativeshifts_trades_search(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitAlternativeshiftsTradesSearch {
         PostWorkforcemanagementBusinessunitAlternativeshiftsTradesSearch {
             client: self.client.clone(),
@@ -1845,7 +1845,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::BuAlternativeShiftJobResponse`.
+    /// Returns [`BuAlternativeShiftJobResponse`](crate::models::BuAlternativeShiftJobResponse).
     pub fn get_workforcemanagement_businessunit_alternativeshifts_trades_search_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAlternativeshiftsTradesSearchJob {
         GetWorkforcemanagementBusinessunitAlternativeshiftsTradesSearchJob {
             client: self.client.clone(),
@@ -1863,7 +1863,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `tradeId` (path, required, positional): The ID of the alternative shift trade
     ///
-    /// Returns `m::AlternativeShiftTradeResponse`.
+    /// Returns [`AlternativeShiftTradeResponse`](crate::models::AlternativeShiftTradeResponse).
     pub fn get_workforcemanagement_businessunit_alternativeshifts_trade(&self, business_unit_id: impl Into<String>, trade_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitAlternativeshiftsTrade {
         GetWorkforcemanagementBusinessunitAlternativeshiftsTrade {
             client: self.client.clone(),
@@ -1883,7 +1883,7 @@ impl WorkforceManagementApi {
     /// - `forecastId` (path, required, positional): forecastId of forecast
     /// - `granularity` (query, `set_granularity`): Granularity to access staffing requirements data, defaults to weekly
     ///
-    /// Returns `m::LongTermRequirementsResponse`.
+    /// Returns [`LongTermRequirementsResponse`](crate::models::LongTermRequirementsResponse).
     pub fn get_workforcemanagement_businessunit_capacityplanning_longtermrequirements_automaticbestmethod_week_forecast(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecast {
         GetWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecast {
             client: self.client.clone(),
@@ -1904,7 +1904,7 @@ impl WorkforceManagementApi {
     /// - `weekDateId` (path, required, positional): weekDateId of forecast, format yyyy-MM-dd. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `forecastId` (path, required, positional): forecastId of forecast
     ///
-    /// Returns `m::LongTermRequirementsResponse`.
+    /// Returns [`LongTermRequirementsResponse`](crate::models::LongTermRequirementsResponse).
     pub fn post_workforcemanagement_businessunit_capacityplanning_longtermrequirements_automaticbestmethod_week_forecast_forceregenerate(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecastForceregenerate {
         PostWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecastForceregenerate {
             client: self.client.clone(),
@@ -1922,7 +1922,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::CapacityPlansListResponse`.
+    /// Returns [`CapacityPlansListResponse`](crate::models::CapacityPlansListResponse).
     pub fn get_workforcemanagement_businessunit_capacityplans(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitCapacityplans {
         GetWorkforcemanagementBusinessunitCapacityplans {
             client: self.client.clone(),
@@ -1939,7 +1939,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::CapacityPlanResponse`.
+    /// Returns [`CapacityPlanResponse`](crate::models::CapacityPlanResponse).
     pub fn post_workforcemanagement_businessunit_capacityplans(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitCapacityplans {
         PostWorkforcemanagementBusinessunitCapacityplans {
             client: self.client.clone(),
@@ -1975,7 +1975,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     ///
-    /// Returns `m::CapacityPlanResponse`.
+    /// Returns [`CapacityPlanResponse`](crate::models::CapacityPlanResponse).
     pub fn get_workforcemanagement_businessunit_capacityplan(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitCapacityplan {
         GetWorkforcemanagementBusinessunitCapacityplan {
             client: self.client.clone(),
@@ -1994,7 +1994,7 @@ impl WorkforceManagementApi {
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::CapacityPlanResponse`.
+    /// Returns [`CapacityPlanResponse`](crate::models::CapacityPlanResponse).
     pub fn patch_workforcemanagement_businessunit_capacityplan(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitCapacityplan {
         PatchWorkforcemanagementBusinessunitCapacityplan {
             client: self.client.clone(),
@@ -2014,7 +2014,7 @@ impl WorkforceManagementApi {
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::CapacityPlanResponse`.
+    /// Returns [`CapacityPlanResponse`](crate::models::CapacityPlanResponse).
     pub fn post_workforcemanagement_businessunit_capacityplan_copy(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitCapacityplanCopy {
         PostWorkforcemanagementBusinessunitCapacityplanCopy {
             client: self.client.clone(),
@@ -2034,7 +2034,7 @@ impl WorkforceManagementApi {
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     /// - `granularity` (query, `set_granularity`): Granularity to access capacity plan forecast data, defaults to weekly
     ///
-    /// Returns `m::CapacityPlanForecastInputsResponse`.
+    /// Returns [`CapacityPlanForecastInputsResponse`](crate::models::CapacityPlanForecastInputsResponse).
     pub fn get_workforcemanagement_businessunit_capacityplan_forecast(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitCapacityplanForecast {
         GetWorkforcemanagementBusinessunitCapacityplanForecast {
             client: self.client.clone(),
@@ -2053,7 +2053,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     ///
-    /// Returns `m::CapacityPlanStaffingRequirementResult`.
+    /// Returns [`CapacityPlanStaffingRequirementResult`](crate::models::CapacityPlanStaffingRequirementResult).
     pub fn post_workforcemanagement_businessunit_capacityplan_requirement_generate(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitCapacityplanRequirementGenerate {
         PostWorkforcemanagementBusinessunitCapacityplanRequirementGenerate {
             client: self.client.clone(),
@@ -2072,7 +2072,7 @@ impl WorkforceManagementApi {
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     /// - `granularity` (query, `set_granularity`): Granularity to access staffing group data, defaults to weekly
     ///
-    /// Returns `m::CapacityPlanStaffingGroupAllocationsResponse`.
+    /// Returns [`CapacityPlanStaffingGroupAllocationsResponse`](crate::models::CapacityPlanStaffingGroupAllocationsResponse).
     pub fn get_workforcemanagement_businessunit_capacityplan_staffinggroupallocations(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations {
         GetWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations {
             client: self.client.clone(),
@@ -2092,7 +2092,7 @@ impl WorkforceManagementApi {
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::CapacityPlanStaffingGroupMetricChangeResponse`.
+    /// Returns [`CapacityPlanStaffingGroupMetricChangeResponse`](crate::models::CapacityPlanStaffingGroupMetricChangeResponse).
     pub fn post_workforcemanagement_businessunit_capacityplan_staffinggroupallocations(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations {
         PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations {
             client: self.client.clone(),
@@ -2132,7 +2132,7 @@ impl WorkforceManagementApi {
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::CapacityPlanStaffingGroupMetricChangeHistoryListResponse`.
+    /// Returns [`CapacityPlanStaffingGroupMetricChangeHistoryListResponse`](crate::models::CapacityPlanStaffingGroupMetricChangeHistoryListResponse).
     pub fn post_workforcemanagement_businessunit_capacityplan_staffinggroupallocationshistory_query(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshistoryQuery {
         PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshistoryQuery {
             client: self.client.clone(),
@@ -2151,7 +2151,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `capacityPlanId` (path, required, positional): The ID of the capacity plan
     ///
-    /// Returns `m::CapacityPlanStaffingRequirementResult`.
+    /// Returns [`CapacityPlanStaffingRequirementResult`](crate::models::CapacityPlanStaffingRequirementResult).
     pub fn get_workforcemanagement_businessunit_capacityplan_staffingrequirements(&self, business_unit_id: impl Into<String>, capacity_plan_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitCapacityplanStaffingrequirements {
         GetWorkforcemanagementBusinessunitCapacityplanStaffingrequirements {
             client: self.client.clone(),
@@ -2169,7 +2169,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The ID of the update job
     ///
-    /// Returns `m::DecisionMetricsUpdateJobResponse`.
+    /// Returns [`DecisionMetricsUpdateJobResponse`](crate::models::DecisionMetricsUpdateJobResponse).
     pub fn get_workforcemanagement_businessunit_decisionmetrics_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitDecisionmetricsJob {
         GetWorkforcemanagementBusinessunitDecisionmetricsJob {
             client: self.client.clone(),
@@ -2187,7 +2187,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::DecisionMetricsUpdateJobResponse`.
+    /// Returns [`DecisionMetricsUpdateJobResponse`](crate::models::DecisionMetricsUpdateJobResponse).
     pub fn post_workforcemanagement_businessunit_decisionmetrics_update(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitDecisionmetricsUpdate {
         PostWorkforcemanagementBusinessunitDecisionmetricsUpdate {
             client: self.client.clone(),
@@ -2205,7 +2205,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::DecisionMetricsUploadResponse`.
+    /// Returns [`DecisionMetricsUploadResponse`](crate::models::DecisionMetricsUploadResponse).
     pub fn post_workforcemanagement_businessunit_decisionmetrics_update_uploadurl(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitDecisionmetricsUpdateUploadurl {
         PostWorkforcemanagementBusinessunitDecisionmetricsUpdateUploadurl {
             client: self.client.clone(),
@@ -2224,7 +2224,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification.  For testing/app development purposes
     ///
-    /// Returns `m::AsyncIntradayResponse`.
+    /// Returns [`AsyncIntradayResponse`](crate::models::AsyncIntradayResponse).
     pub fn post_workforcemanagement_businessunit_intraday(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitIntraday {
         PostWorkforcemanagementBusinessunitIntraday {
             client: self.client.clone(),
@@ -2243,7 +2243,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `date` (query, required, `set_date`): yyyy-MM-dd date string interpreted in the configured business unit time zone. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     ///
-    /// Returns `m::WfmIntradayPlanningGroupListing`.
+    /// Returns [`WfmIntradayPlanningGroupListing`](crate::models::WfmIntradayPlanningGroupListing).
     pub fn get_workforcemanagement_businessunit_intraday_planninggroups(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitIntradayPlanninggroups {
         GetWorkforcemanagementBusinessunitIntradayPlanninggroups {
             client: self.client.clone(),
@@ -2262,7 +2262,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional):
     ///
-    /// Returns `m::ContinuousForecastGetSessionResponse`.
+    /// Returns [`ContinuousForecastGetSessionResponse`](crate::models::ContinuousForecastGetSessionResponse).
     pub fn get_workforcemanagement_businessunit_mainforecast_continuousforecast_session(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSession {
         GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSession {
             client: self.client.clone(),
@@ -2279,7 +2279,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AggregatedSessionExportJobResponse`.
+    /// Returns [`AggregatedSessionExportJobResponse`](crate::models::AggregatedSessionExportJobResponse).
     pub fn post_workforcemanagement_businessunit_mainforecast_continuousforecast_session_export_forecast_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportForecastJobs {
         PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportForecastJobs {
             client: self.client.clone(),
@@ -2297,7 +2297,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The job ID
     ///
-    /// Returns `m::AggregatedSessionExportJobStatus`.
+    /// Returns [`AggregatedSessionExportJobStatus`](crate::models::AggregatedSessionExportJobStatus).
     pub fn get_workforcemanagement_businessunit_mainforecast_continuousforecast_session_export_forecast_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportForecastJob {
         GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportForecastJob {
             client: self.client.clone(),
@@ -2315,7 +2315,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AggregatedHistoricalExportJobResponse`.
+    /// Returns [`AggregatedHistoricalExportJobResponse`](crate::models::AggregatedHistoricalExportJobResponse).
     pub fn post_workforcemanagement_businessunit_mainforecast_continuousforecast_session_export_historical_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportHistoricalJobs {
         PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportHistoricalJobs {
             client: self.client.clone(),
@@ -2333,7 +2333,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The job ID
     ///
-    /// Returns `m::AggregatedHistoricalExportJobStatus`.
+    /// Returns [`AggregatedHistoricalExportJobStatus`](crate::models::AggregatedHistoricalExportJobStatus).
     pub fn get_workforcemanagement_businessunit_mainforecast_continuousforecast_session_export_historical_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportHistoricalJob {
         GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportHistoricalJob {
             client: self.client.clone(),
@@ -2351,7 +2351,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::AggregatedSnapshotExportJobResponse`.
+    /// Returns [`AggregatedSnapshotExportJobResponse`](crate::models::AggregatedSnapshotExportJobResponse).
     pub fn post_workforcemanagement_businessunit_mainforecast_continuousforecast_session_export_snapshot_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportSnapshotJobs {
         PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportSnapshotJobs {
             client: self.client.clone(),
@@ -2369,7 +2369,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The job ID
     ///
-    /// Returns `m::AggregatedSnapshotExportJobStatus`.
+    /// Returns [`AggregatedSnapshotExportJobStatus`](crate::models::AggregatedSnapshotExportJobStatus).
     pub fn get_workforcemanagement_businessunit_mainforecast_continuousforecast_session_export_snapshot_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportSnapshotJob {
         GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportSnapshotJob {
             client: self.client.clone(),
@@ -2389,7 +2389,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional):
     /// - `sessionId` (path, required, positional):
     ///
-    /// Returns `m::ContinuousForecastSessionResponse`.
+    /// Returns [`ContinuousForecastSessionResponse`](crate::models::ContinuousForecastSessionResponse).
     pub fn get_workforcemanagement_businessunit_mainforecast_continuousforecast_session_session_id(&self, business_unit_id: impl Into<String>, session_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionId {
         GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionId {
             client: self.client.clone(),
@@ -2410,7 +2410,7 @@ impl WorkforceManagementApi {
     /// - `sessionId` (path, required, positional):
     /// - `snapshotId` (path, required, positional):
     ///
-    /// Returns `m::ContinuousForecastSnapshotResponse`.
+    /// Returns [`ContinuousForecastSnapshotResponse`](crate::models::ContinuousForecastSnapshotResponse).
     pub fn get_workforcemanagement_businessunit_mainforecast_continuousforecast_session_session_id_snapshot_snapshot_id(&self, business_unit_id: impl Into<String>, session_id: impl Into<String>, snapshot_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionIdSnapshotSnapshotId {
         GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionIdSnapshotSnapshotId {
             client: self.client.clone(),
@@ -2430,7 +2430,7 @@ impl WorkforceManagementApi {
     /// - `feature` (query, `set_feature`): If specified, the list of management units for which the user is authorized to use the requested feature will be returned
     /// - `divisionId` (query, `set_division_id`): If specified, the list of management units belonging to the specified division will be returned
     ///
-    /// Returns `m::ManagementUnitListing`.
+    /// Returns [`ManagementUnitListing`](crate::models::ManagementUnitListing).
     pub fn get_workforcemanagement_businessunit_managementunits(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitManagementunits {
         GetWorkforcemanagementBusinessunitManagementunits {
             client: self.client.clone(),
@@ -2448,7 +2448,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::MinimumStaffingResponse`.
+    /// Returns [`MinimumStaffingResponse`](crate::models::MinimumStaffingResponse).
     pub fn get_workforcemanagement_businessunit_minimumstaffing_settings(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitMinimumstaffingSettings {
         GetWorkforcemanagementBusinessunitMinimumstaffingSettings {
             client: self.client.clone(),
@@ -2465,7 +2465,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::MinimumStaffingResponse`.
+    /// Returns [`MinimumStaffingResponse`](crate::models::MinimumStaffingResponse).
     pub fn patch_workforcemanagement_businessunit_minimumstaffing_settings(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitMinimumstaffingSettings {
         PatchWorkforcemanagementBusinessunitMinimumstaffingSettings {
             client: self.client.clone(),
@@ -2483,7 +2483,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BulkAddOpportunitiesResponse`.
+    /// Returns [`BulkAddOpportunitiesResponse`](crate::models::BulkAddOpportunitiesResponse).
     pub fn post_workforcemanagement_businessunit_opportunities_bulk_add(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitOpportunitiesBulkAdd {
         PostWorkforcemanagementBusinessunitOpportunitiesBulkAdd {
             client: self.client.clone(),
@@ -2503,7 +2503,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BulkPublishOpportunitiesResponse`.
+    /// Returns [`BulkPublishOpportunitiesResponse`](crate::models::BulkPublishOpportunitiesResponse).
     pub fn post_workforcemanagement_businessunit_opportunities_bulk_publish(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitOpportunitiesBulkPublish {
         PostWorkforcemanagementBusinessunitOpportunitiesBulkPublish {
             client: self.client.clone(),
@@ -2523,7 +2523,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BulkRemoveOpportunitiesResponse`.
+    /// Returns [`BulkRemoveOpportunitiesResponse`](crate::models::BulkRemoveOpportunitiesResponse).
     pub fn post_workforcemanagement_businessunit_opportunities_bulk_remove(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitOpportunitiesBulkRemove {
         PostWorkforcemanagementBusinessunitOpportunitiesBulkRemove {
             client: self.client.clone(),
@@ -2543,7 +2543,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BulkOpportunitiesStatusUpdateResponse`.
+    /// Returns [`BulkOpportunitiesStatusUpdateResponse`](crate::models::BulkOpportunitiesStatusUpdateResponse).
     pub fn post_workforcemanagement_businessunit_opportunities_bulk_statuses_update(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitOpportunitiesBulkStatusesUpdate {
         PostWorkforcemanagementBusinessunitOpportunitiesBulkStatusesUpdate {
             client: self.client.clone(),
@@ -2563,7 +2563,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BulkUpdateOpportunityEnrollmentsStatusResponse`.
+    /// Returns [`BulkUpdateOpportunityEnrollmentsStatusResponse`](crate::models::BulkUpdateOpportunityEnrollmentsStatusResponse).
     pub fn post_workforcemanagement_businessunit_opportunities_enrollments_bulk_statuses_update(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitOpportunitiesEnrollmentsBulkStatusesUpdate {
         PostWorkforcemanagementBusinessunitOpportunitiesEnrollmentsBulkStatusesUpdate {
             client: self.client.clone(),
@@ -2585,7 +2585,7 @@ impl WorkforceManagementApi {
     /// - `expand` (query, `set_expand`): List of resources to expand
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::QueryOpportunityEnrollmentsResponse`.
+    /// Returns [`QueryOpportunityEnrollmentsResponse`](crate::models::QueryOpportunityEnrollmentsResponse).
     pub fn post_workforcemanagement_businessunit_opportunities_enrollments_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitOpportunitiesEnrollmentsQuery {
         PostWorkforcemanagementBusinessunitOpportunitiesEnrollmentsQuery {
             client: self.client.clone(),
@@ -2605,7 +2605,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::QueryExternalActivityOpportunitiesResponse`.
+    /// Returns [`QueryExternalActivityOpportunitiesResponse`](crate::models::QueryExternalActivityOpportunitiesResponse).
     pub fn post_workforcemanagement_businessunit_opportunities_externalactivities_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitOpportunitiesExternalactivitiesQuery {
         PostWorkforcemanagementBusinessunitOpportunitiesExternalactivitiesQuery {
             client: self.client.clone(),
@@ -2624,7 +2624,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::QueryOpportunitiesResponse`.
+    /// Returns [`QueryOpportunitiesResponse`](crate::models::QueryOpportunitiesResponse).
     pub fn post_workforcemanagement_businessunit_opportunities_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitOpportunitiesQuery {
         PostWorkforcemanagementBusinessunitOpportunitiesQuery {
             client: self.client.clone(),
@@ -2644,7 +2644,7 @@ impl WorkforceManagementApi {
     /// - `opportunityId` (path, required, positional): The ID of the opportunity
     /// - `expand` (query, `set_expand`): List of resources to expand
     ///
-    /// Returns `m::OpportunityResultWithAgentIds`.
+    /// Returns [`OpportunityResultWithAgentIds`](crate::models::OpportunityResultWithAgentIds).
     pub fn get_workforcemanagement_businessunit_opportunity(&self, business_unit_id: impl Into<String>, opportunity_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitOpportunity {
         GetWorkforcemanagementBusinessunitOpportunity {
             client: self.client.clone(),
@@ -2666,7 +2666,7 @@ impl WorkforceManagementApi {
     /// - `opportunityId` (path, required, positional): The ID of the opportunity
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::OpportunityResult`.
+    /// Returns [`OpportunityResult`](crate::models::OpportunityResult).
     pub fn patch_workforcemanagement_businessunit_opportunity(&self, business_unit_id: impl Into<String>, opportunity_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitOpportunity {
         PatchWorkforcemanagementBusinessunitOpportunity {
             client: self.client.clone(),
@@ -2684,7 +2684,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit.
     ///
-    /// Returns `m::PlanningGroupList`.
+    /// Returns [`PlanningGroupList`](crate::models::PlanningGroupList).
     pub fn get_workforcemanagement_businessunit_planninggroups(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitPlanninggroups {
         GetWorkforcemanagementBusinessunitPlanninggroups {
             client: self.client.clone(),
@@ -2703,7 +2703,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::PlanningGroup`.
+    /// Returns [`PlanningGroup`](crate::models::PlanningGroup).
     pub fn post_workforcemanagement_businessunit_planninggroups(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitPlanninggroups {
         PostWorkforcemanagementBusinessunitPlanninggroups {
             client: self.client.clone(),
@@ -2721,7 +2721,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit.
     /// - `planningGroupId` (path, required, positional): The ID of a planning group to fetch
     ///
-    /// Returns `m::PlanningGroup`.
+    /// Returns [`PlanningGroup`](crate::models::PlanningGroup).
     pub fn get_workforcemanagement_businessunit_planninggroup(&self, business_unit_id: impl Into<String>, planning_group_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitPlanninggroup {
         GetWorkforcemanagementBusinessunitPlanninggroup {
             client: self.client.clone(),
@@ -2760,7 +2760,7 @@ impl WorkforceManagementApi {
     /// - `planningGroupId` (path, required, positional): The ID of a planning group to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::PlanningGroup`.
+    /// Returns [`PlanningGroup`](crate::models::PlanningGroup).
     pub fn patch_workforcemanagement_businessunit_planninggroup(&self, business_unit_id: impl Into<String>, planning_group_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitPlanninggroup {
         PatchWorkforcemanagementBusinessunitPlanninggroup {
             client: self.client.clone(),
@@ -2778,7 +2778,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::ScheduleBidListResponse`.
+    /// Returns [`ScheduleBidListResponse`](crate::models::ScheduleBidListResponse).
     pub fn get_workforcemanagement_businessunit_schedulebids(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulebids {
         GetWorkforcemanagementBusinessunitSchedulebids {
             client: self.client.clone(),
@@ -2795,7 +2795,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): The schedule bid to be created
     ///
-    /// Returns `m::ScheduleBid`.
+    /// Returns [`ScheduleBid`](crate::models::ScheduleBid).
     pub fn post_workforcemanagement_businessunit_schedulebids(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitSchedulebids {
         PostWorkforcemanagementBusinessunitSchedulebids {
             client: self.client.clone(),
@@ -2813,7 +2813,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentsEffectiveScheduleSetResponse`.
+    /// Returns [`AgentsEffectiveScheduleSetResponse`](crate::models::AgentsEffectiveScheduleSetResponse).
     pub fn post_workforcemanagement_businessunit_schedulebids_effectiveschedulesets(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitSchedulebidsEffectiveschedulesets {
         PostWorkforcemanagementBusinessunitSchedulebidsEffectiveschedulesets {
             client: self.client.clone(),
@@ -2831,7 +2831,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `bidId` (path, required, positional): The ID of the schedule bid
     ///
-    /// Returns `m::ScheduleBid`.
+    /// Returns [`ScheduleBid`](crate::models::ScheduleBid).
     pub fn get_workforcemanagement_businessunit_schedulebid(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulebid {
         GetWorkforcemanagementBusinessunitSchedulebid {
             client: self.client.clone(),
@@ -2868,7 +2868,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The ID of the schedule bid
     /// - `body` (body, required, `set_body`): The schedule bid to be updated
     ///
-    /// Returns `m::ScheduleBid`.
+    /// Returns [`ScheduleBid`](crate::models::ScheduleBid).
     pub fn patch_workforcemanagement_businessunit_schedulebid(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitSchedulebid {
         PatchWorkforcemanagementBusinessunitSchedulebid {
             client: self.client.clone(),
@@ -2888,7 +2888,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The ID of the schedule bid to copy
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ScheduleBid`.
+    /// Returns [`ScheduleBid`](crate::models::ScheduleBid).
     pub fn post_workforcemanagement_businessunit_schedulebid_copy(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitSchedulebidCopy {
         PostWorkforcemanagementBusinessunitSchedulebidCopy {
             client: self.client.clone(),
@@ -2908,7 +2908,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The ID of the schedule bid associated with the bid groups
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ScheduleBidGroupResponse`.
+    /// Returns [`ScheduleBidGroupResponse`](crate::models::ScheduleBidGroupResponse).
     pub fn post_workforcemanagement_businessunit_schedulebid_groups(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitSchedulebidGroups {
         PostWorkforcemanagementBusinessunitSchedulebidGroups {
             client: self.client.clone(),
@@ -2927,7 +2927,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `bidId` (path, required, positional): The ID of the schedule bid associated with the bid groups
     ///
-    /// Returns `m::ScheduleBidGroupSummaryList`.
+    /// Returns [`ScheduleBidGroupSummaryList`](crate::models::ScheduleBidGroupSummaryList).
     pub fn get_workforcemanagement_businessunit_schedulebid_groups_summary(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulebidGroupsSummary {
         GetWorkforcemanagementBusinessunitSchedulebidGroupsSummary {
             client: self.client.clone(),
@@ -2946,7 +2946,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The ID of the schedule bid associated with the bid groups
     /// - `bidGroupId` (path, required, positional): Schedule Bid Group id
     ///
-    /// Returns `m::ScheduleBidGroupResponse`.
+    /// Returns [`ScheduleBidGroupResponse`](crate::models::ScheduleBidGroupResponse).
     pub fn get_workforcemanagement_businessunit_schedulebid_group(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>, bid_group_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulebidGroup {
         GetWorkforcemanagementBusinessunitSchedulebidGroup {
             client: self.client.clone(),
@@ -2987,7 +2987,7 @@ impl WorkforceManagementApi {
     /// - `bidGroupId` (path, required, positional): Schedule Bid Group id
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ScheduleBidGroupResponse`.
+    /// Returns [`ScheduleBidGroupResponse`](crate::models::ScheduleBidGroupResponse).
     pub fn patch_workforcemanagement_businessunit_schedulebid_group(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>, bid_group_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitSchedulebidGroup {
         PatchWorkforcemanagementBusinessunitSchedulebidGroup {
             client: self.client.clone(),
@@ -3010,7 +3010,7 @@ impl WorkforceManagementApi {
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     /// - `expand` (query, `set_expand`): Include to fetch agents' preferences with priorities
     ///
-    /// Returns `m::AdminAgentScheduleBidPreferenceResponse`.
+    /// Returns [`AdminAgentScheduleBidPreferenceResponse`](crate::models::AdminAgentScheduleBidPreferenceResponse).
     pub fn get_workforcemanagement_businessunit_schedulebid_group_preferences(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>, bid_group_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulebidGroupPreferences {
         GetWorkforcemanagementBusinessunitSchedulebidGroupPreferences {
             client: self.client.clone(),
@@ -3033,7 +3033,7 @@ impl WorkforceManagementApi {
     /// - `bidGroupId` (path, required, positional): The ID of the schedule bid group
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AdminAgentScheduleBidPreferenceResponse`.
+    /// Returns [`AdminAgentScheduleBidPreferenceResponse`](crate::models::AdminAgentScheduleBidPreferenceResponse).
     pub fn patch_workforcemanagement_businessunit_schedulebid_group_preferences(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>, bid_group_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitSchedulebidGroupPreferences {
         PatchWorkforcemanagementBusinessunitSchedulebidGroupPreferences {
             client: self.client.clone(),
@@ -3052,7 +3052,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::BuSchedulerSettingsResponse`.
+    /// Returns [`BuSchedulerSettingsResponse`](crate::models::BuSchedulerSettingsResponse).
     pub fn get_workforcemanagement_businessunit_scheduler_settings(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulerSettings {
         GetWorkforcemanagementBusinessunitSchedulerSettings {
             client: self.client.clone(),
@@ -3069,7 +3069,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuSchedulerSettingsResponse`.
+    /// Returns [`BuSchedulerSettingsResponse`](crate::models::BuSchedulerSettingsResponse).
     pub fn patch_workforcemanagement_businessunit_scheduler_settings(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitSchedulerSettings {
         PatchWorkforcemanagementBusinessunitSchedulerSettings {
             client: self.client.clone(),
@@ -3086,7 +3086,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::BuScheduleRunListing`.
+    /// Returns [`BuScheduleRunListing`](crate::models::BuScheduleRunListing).
     pub fn get_workforcemanagement_businessunit_scheduling_runs(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulingRuns {
         GetWorkforcemanagementBusinessunitSchedulingRuns {
             client: self.client.clone(),
@@ -3103,7 +3103,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `runId` (path, required, positional): The ID of the schedule run
     ///
-    /// Returns `m::BuScheduleRun`.
+    /// Returns [`BuScheduleRun`](crate::models::BuScheduleRun).
     pub fn get_workforcemanagement_businessunit_scheduling_run(&self, business_unit_id: impl Into<String>, run_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulingRun {
         GetWorkforcemanagementBusinessunitSchedulingRun {
             client: self.client.clone(),
@@ -3161,7 +3161,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitIds` (query, required, `set_management_unit_ids`): The IDs of the management units for which to fetch the reschedule results
     /// - `expand` (query, required, `set_expand`): The fields to expand. Omitting will return an empty response
     ///
-    /// Returns `m::BuRescheduleResult`.
+    /// Returns [`BuRescheduleResult`](crate::models::BuRescheduleResult).
     pub fn get_workforcemanagement_businessunit_scheduling_run_result(&self, business_unit_id: impl Into<String>, run_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulingRunResult {
         GetWorkforcemanagementBusinessunitSchedulingRunResult {
             client: self.client.clone(),
@@ -3182,7 +3182,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::BusinessUnitSchedulingPreferencesSettingsResponse`.
+    /// Returns [`BusinessUnitSchedulingPreferencesSettingsResponse`](crate::models::BusinessUnitSchedulingPreferencesSettingsResponse).
     pub fn get_workforcemanagement_businessunit_schedulingpreferences_settings(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitSchedulingpreferencesSettings {
         GetWorkforcemanagementBusinessunitSchedulingpreferencesSettings {
             client: self.client.clone(),
@@ -3201,7 +3201,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BusinessUnitSchedulingPreferencesSettingsResponse`.
+    /// Returns [`BusinessUnitSchedulingPreferencesSettingsResponse`](crate::models::BusinessUnitSchedulingPreferencesSettingsResponse).
     pub fn patch_workforcemanagement_businessunit_schedulingpreferences_settings(&self, business_unit_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitSchedulingpreferencesSettings {
         PatchWorkforcemanagementBusinessunitSchedulingpreferencesSettings {
             client: self.client.clone(),
@@ -3219,7 +3219,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit.
     /// - `expand` (query, `set_expand`): Include to access additional data on the service goal template
     ///
-    /// Returns `m::ServiceGoalTemplateList`.
+    /// Returns [`ServiceGoalTemplateList`](crate::models::ServiceGoalTemplateList).
     pub fn get_workforcemanagement_businessunit_servicegoaltemplates(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitServicegoaltemplates {
         GetWorkforcemanagementBusinessunitServicegoaltemplates {
             client: self.client.clone(),
@@ -3237,7 +3237,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ServiceGoalTemplate`.
+    /// Returns [`ServiceGoalTemplate`](crate::models::ServiceGoalTemplate).
     pub fn post_workforcemanagement_businessunit_servicegoaltemplates(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitServicegoaltemplates {
         PostWorkforcemanagementBusinessunitServicegoaltemplates {
             client: self.client.clone(),
@@ -3256,7 +3256,7 @@ impl WorkforceManagementApi {
     /// - `serviceGoalTemplateId` (path, required, positional): The ID of a service goal template to fetch
     /// - `expand` (query, `set_expand`): Include to access additional data on the service goal template
     ///
-    /// Returns `m::ServiceGoalTemplate`.
+    /// Returns [`ServiceGoalTemplate`](crate::models::ServiceGoalTemplate).
     pub fn get_workforcemanagement_businessunit_servicegoaltemplate(&self, business_unit_id: impl Into<String>, service_goal_template_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitServicegoaltemplate {
         GetWorkforcemanagementBusinessunitServicegoaltemplate {
             client: self.client.clone(),
@@ -3294,7 +3294,7 @@ impl WorkforceManagementApi {
     /// - `serviceGoalTemplateId` (path, required, positional): The ID of a service goal template to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ServiceGoalTemplate`.
+    /// Returns [`ServiceGoalTemplate`](crate::models::ServiceGoalTemplate).
     pub fn patch_workforcemanagement_businessunit_servicegoaltemplate(&self, business_unit_id: impl Into<String>, service_goal_template_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitServicegoaltemplate {
         PatchWorkforcemanagementBusinessunitServicegoaltemplate {
             client: self.client.clone(),
@@ -3315,7 +3315,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeEvaluateTradesBuJobResponse`.
+    /// Returns [`ShiftTradeEvaluateTradesBuJobResponse`](crate::models::ShiftTradeEvaluateTradesBuJobResponse).
     pub fn post_workforcemanagement_businessunit_shifttrading_trades_evaluate_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobs {
         PostWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobs {
             client: self.client.clone(),
@@ -3337,7 +3337,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeEvaluateTradesBuJobResponse`.
+    /// Returns [`ShiftTradeEvaluateTradesBuJobResponse`](crate::models::ShiftTradeEvaluateTradesBuJobResponse).
     pub fn get_workforcemanagement_businessunit_shifttrading_trades_evaluate_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitShifttradingTradesEvaluateJob {
         GetWorkforcemanagementBusinessunitShifttradingTradesEvaluateJob {
             client: self.client.clone(),
@@ -3357,7 +3357,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeQueryTradesBuJobResponse`.
+    /// Returns [`ShiftTradeQueryTradesBuJobResponse`](crate::models::ShiftTradeQueryTradesBuJobResponse).
     pub fn post_workforcemanagement_businessunit_shifttrading_trades_query_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitShifttradingTradesQueryJobs {
         PostWorkforcemanagementBusinessunitShifttradingTradesQueryJobs {
             client: self.client.clone(),
@@ -3379,7 +3379,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeQueryTradesBuJobResponse`.
+    /// Returns [`ShiftTradeQueryTradesBuJobResponse`](crate::models::ShiftTradeQueryTradesBuJobResponse).
     pub fn get_workforcemanagement_businessunit_shifttrading_trades_query_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitShifttradingTradesQueryJob {
         GetWorkforcemanagementBusinessunitShifttradingTradesQueryJob {
             client: self.client.clone(),
@@ -3399,7 +3399,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeBulkUpdateTradeStateBuJobResponse`.
+    /// Returns [`ShiftTradeBulkUpdateTradeStateBuJobResponse`](crate::models::ShiftTradeBulkUpdateTradeStateBuJobResponse).
     pub fn post_workforcemanagement_businessunit_shifttrading_trades_state_bulk_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobs {
         PostWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobs {
             client: self.client.clone(),
@@ -3421,7 +3421,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeBulkUpdateTradeStateBuJobResponse`.
+    /// Returns [`ShiftTradeBulkUpdateTradeStateBuJobResponse`](crate::models::ShiftTradeBulkUpdateTradeStateBuJobResponse).
     pub fn get_workforcemanagement_businessunit_shifttrading_trades_state_bulk_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitShifttradingTradesStateBulkJob {
         GetWorkforcemanagementBusinessunitShifttradingTradesStateBulkJob {
             client: self.client.clone(),
@@ -3441,7 +3441,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeSearchUnmatchedTradesBuJobResponse`.
+    /// Returns [`ShiftTradeSearchUnmatchedTradesBuJobResponse`](crate::models::ShiftTradeSearchUnmatchedTradesBuJobResponse).
     pub fn post_workforcemanagement_businessunit_shifttrading_unmatched_search_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobs {
         PostWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobs {
             client: self.client.clone(),
@@ -3463,7 +3463,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeSearchUnmatchedTradesBuJobResponse`.
+    /// Returns [`ShiftTradeSearchUnmatchedTradesBuJobResponse`](crate::models::ShiftTradeSearchUnmatchedTradesBuJobResponse).
     pub fn get_workforcemanagement_businessunit_shifttrading_unmatched_search_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJob {
         GetWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJob {
             client: self.client.clone(),
@@ -3482,7 +3482,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): The request body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeQueryWeekSummariesBuJobResponse`.
+    /// Returns [`ShiftTradeQueryWeekSummariesBuJobResponse`](crate::models::ShiftTradeQueryWeekSummariesBuJobResponse).
     pub fn post_workforcemanagement_businessunit_shifttrading_weeks_summary_jobs(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobs {
         PostWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobs {
             client: self.client.clone(),
@@ -3503,7 +3503,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeQueryWeekSummariesBuJobResponse`.
+    /// Returns [`ShiftTradeQueryWeekSummariesBuJobResponse`](crate::models::ShiftTradeQueryWeekSummariesBuJobResponse).
     pub fn get_workforcemanagement_businessunit_shifttrading_weeks_summary_job(&self, business_unit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitShifttradingWeeksSummaryJob {
         GetWorkforcemanagementBusinessunitShifttradingWeeksSummaryJob {
             client: self.client.clone(),
@@ -3522,7 +3522,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (query, `set_management_unit_id`): The ID of the management unit to get management unit specific staffing groups
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::StaffingGroupListing`.
+    /// Returns [`StaffingGroupListing`](crate::models::StaffingGroupListing).
     pub fn get_workforcemanagement_businessunit_staffinggroups(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitStaffinggroups {
         GetWorkforcemanagementBusinessunitStaffinggroups {
             client: self.client.clone(),
@@ -3541,7 +3541,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::StaffingGroupResponse`.
+    /// Returns [`StaffingGroupResponse`](crate::models::StaffingGroupResponse).
     pub fn post_workforcemanagement_businessunit_staffinggroups(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitStaffinggroups {
         PostWorkforcemanagementBusinessunitStaffinggroups {
             client: self.client.clone(),
@@ -3559,7 +3559,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::PlanningGroupToStaffingGroupsListing`.
+    /// Returns [`PlanningGroupToStaffingGroupsListing`](crate::models::PlanningGroupToStaffingGroupsListing).
     pub fn post_workforcemanagement_businessunit_staffinggroups_planninggroups_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitStaffinggroupsPlanninggroupsQuery {
         PostWorkforcemanagementBusinessunitStaffinggroupsPlanninggroupsQuery {
             client: self.client.clone(),
@@ -3578,7 +3578,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service
     ///
-    /// Returns `m::UserStaffingGroupListing`.
+    /// Returns [`UserStaffingGroupListing`](crate::models::UserStaffingGroupListing).
     pub fn post_workforcemanagement_businessunit_staffinggroups_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitStaffinggroupsQuery {
         PostWorkforcemanagementBusinessunitStaffinggroupsQuery {
             client: self.client.clone(),
@@ -3597,7 +3597,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `staffingGroupId` (path, required, positional): The ID of the staffing group to fetch
     ///
-    /// Returns `m::StaffingGroupResponse`.
+    /// Returns [`StaffingGroupResponse`](crate::models::StaffingGroupResponse).
     pub fn get_workforcemanagement_businessunit_staffinggroup(&self, business_unit_id: impl Into<String>, staffing_group_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitStaffinggroup {
         GetWorkforcemanagementBusinessunitStaffinggroup {
             client: self.client.clone(),
@@ -3634,7 +3634,7 @@ impl WorkforceManagementApi {
     /// - `staffingGroupId` (path, required, positional): The ID of the staffing group to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::StaffingGroupResponse`.
+    /// Returns [`StaffingGroupResponse`](crate::models::StaffingGroupResponse).
     pub fn patch_workforcemanagement_businessunit_staffinggroup(&self, business_unit_id: impl Into<String>, staffing_group_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitStaffinggroup {
         PatchWorkforcemanagementBusinessunitStaffinggroup {
             client: self.client.clone(),
@@ -3653,7 +3653,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `managementUnitId` (query, `set_management_unit_id`): The ID of the management unit to get management unit specific time-off limit objects
     ///
-    /// Returns `m::BuTimeOffLimitListing`.
+    /// Returns [`BuTimeOffLimitListing`](crate::models::BuTimeOffLimitListing).
     pub fn get_workforcemanagement_businessunit_timeofflimits(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitTimeofflimits {
         GetWorkforcemanagementBusinessunitTimeofflimits {
             client: self.client.clone(),
@@ -3671,7 +3671,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuTimeOffLimitResponse`.
+    /// Returns [`BuTimeOffLimitResponse`](crate::models::BuTimeOffLimitResponse).
     pub fn post_workforcemanagement_businessunit_timeofflimits(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitTimeofflimits {
         PostWorkforcemanagementBusinessunitTimeofflimits {
             client: self.client.clone(),
@@ -3691,7 +3691,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuTimeOffLimitValuesResponse`.
+    /// Returns [`BuTimeOffLimitValuesResponse`](crate::models::BuTimeOffLimitValuesResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_businessunit_timeofflimits_values_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitTimeofflimitsValuesQuery {
         PostWorkforcemanagementBusinessunitTimeofflimitsValuesQuery {
@@ -3712,7 +3712,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `timeOffLimitId` (path, required, positional): The ID of the time-off limit to fetch
     ///
-    /// Returns `m::BuTimeOffLimitResponse`.
+    /// Returns [`BuTimeOffLimitResponse`](crate::models::BuTimeOffLimitResponse).
     pub fn get_workforcemanagement_businessunit_timeofflimit(&self, business_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitTimeofflimit {
         GetWorkforcemanagementBusinessunitTimeofflimit {
             client: self.client.clone(),
@@ -3749,7 +3749,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The ID of the time-off limit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuConvertTimeOffLimitGranularityJobResponse`.
+    /// Returns [`BuConvertTimeOffLimitGranularityJobResponse`](crate::models::BuConvertTimeOffLimitGranularityJobResponse).
     pub fn post_workforcemanagement_businessunit_timeofflimit_granularityconversion(&self, business_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitTimeofflimitGranularityconversion {
         PostWorkforcemanagementBusinessunitTimeofflimitGranularityconversion {
             client: self.client.clone(),
@@ -3769,7 +3769,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The ID of the time-off limit
     /// - `statuses` (query, `set_statuses`): Status to filter the list of jobs
     ///
-    /// Returns `m::BuConvertTimeOffGranularityLimitJobListing`.
+    /// Returns [`BuConvertTimeOffGranularityLimitJobListing`](crate::models::BuConvertTimeOffGranularityLimitJobListing).
     pub fn get_workforcemanagement_businessunit_timeofflimit_granularityconversion_jobs(&self, business_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitTimeofflimitGranularityconversionJobs {
         GetWorkforcemanagementBusinessunitTimeofflimitGranularityconversionJobs {
             client: self.client.clone(),
@@ -3789,7 +3789,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The ID of the time-off limit
     /// - `jobId` (path, required, positional): The ID of the convert time off limit granularity job
     ///
-    /// Returns `m::BuConvertTimeOffLimitGranularityJobResponse`.
+    /// Returns [`BuConvertTimeOffLimitGranularityJobResponse`](crate::models::BuConvertTimeOffLimitGranularityJobResponse).
     pub fn get_workforcemanagement_businessunit_timeofflimit_granularityconversion_job(&self, business_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitTimeofflimitGranularityconversionJob {
         GetWorkforcemanagementBusinessunitTimeofflimitGranularityconversionJob {
             client: self.client.clone(),
@@ -3811,7 +3811,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The ID of the time-off limit object to set values for
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuTimeOffLimitResponse`.
+    /// Returns [`BuTimeOffLimitResponse`](crate::models::BuTimeOffLimitResponse).
     pub fn put_workforcemanagement_businessunit_timeofflimit_values(&self, business_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> PutWorkforcemanagementBusinessunitTimeofflimitValues {
         PutWorkforcemanagementBusinessunitTimeofflimitValues {
             client: self.client.clone(),
@@ -3833,7 +3833,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The ID of the time-off limit object to set limit values for
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuTimeOffLimitResponse`.
+    /// Returns [`BuTimeOffLimitResponse`](crate::models::BuTimeOffLimitResponse).
     pub fn post_workforcemanagement_businessunit_timeofflimit_values_import(&self, business_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitTimeofflimitValuesImport {
         PostWorkforcemanagementBusinessunitTimeofflimitValuesImport {
             client: self.client.clone(),
@@ -3855,7 +3855,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The ID of the time-off limit object to set values for
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuImportTimeOffLimitValuesUploadResponse`.
+    /// Returns [`BuImportTimeOffLimitValuesUploadResponse`](crate::models::BuImportTimeOffLimitValuesUploadResponse).
     pub fn post_workforcemanagement_businessunit_timeofflimit_values_import_uploadurl(&self, business_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitTimeofflimitValuesImportUploadurl {
         PostWorkforcemanagementBusinessunitTimeofflimitValuesImportUploadurl {
             client: self.client.clone(),
@@ -3875,7 +3875,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The ID of the time-off limit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuTimeOffLimitValuesForGranularityResponse`.
+    /// Returns [`BuTimeOffLimitValuesForGranularityResponse`](crate::models::BuTimeOffLimitValuesForGranularityResponse).
     pub fn post_workforcemanagement_businessunit_timeofflimit_values_query(&self, business_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitTimeofflimitValuesQuery {
         PostWorkforcemanagementBusinessunitTimeofflimitValuesQuery {
             client: self.client.clone(),
@@ -3896,7 +3896,7 @@ impl WorkforceManagementApi {
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     /// - `expand` (query, `set_expand`): Include to access additional data for the time-off plans
     ///
-    /// Returns `m::BuTimeOffPlanListing`.
+    /// Returns [`BuTimeOffPlanListing`](crate::models::BuTimeOffPlanListing).
     pub fn get_workforcemanagement_businessunit_timeoffplans(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitTimeoffplans {
         GetWorkforcemanagementBusinessunitTimeoffplans {
             client: self.client.clone(),
@@ -3916,7 +3916,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuTimeOffPlanResponse`.
+    /// Returns [`BuTimeOffPlanResponse`](crate::models::BuTimeOffPlanResponse).
     pub fn post_workforcemanagement_businessunit_timeoffplans(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitTimeoffplans {
         PostWorkforcemanagementBusinessunitTimeoffplans {
             client: self.client.clone(),
@@ -3934,7 +3934,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `timeOffPlanId` (path, required, positional): The ID of the time-off plan to fetch
     ///
-    /// Returns `m::BuTimeOffPlanResponse`.
+    /// Returns [`BuTimeOffPlanResponse`](crate::models::BuTimeOffPlanResponse).
     pub fn get_workforcemanagement_businessunit_timeoffplan(&self, business_unit_id: impl Into<String>, time_off_plan_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitTimeoffplan {
         GetWorkforcemanagementBusinessunitTimeoffplan {
             client: self.client.clone(),
@@ -3971,7 +3971,7 @@ impl WorkforceManagementApi {
     /// - `timeOffPlanId` (path, required, positional): The ID of the time-off plan to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuTimeOffPlanResponse`.
+    /// Returns [`BuTimeOffPlanResponse`](crate::models::BuTimeOffPlanResponse).
     pub fn patch_workforcemanagement_businessunit_timeoffplan(&self, business_unit_id: impl Into<String>, time_off_plan_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitTimeoffplan {
         PatchWorkforcemanagementBusinessunitTimeoffplan {
             client: self.client.clone(),
@@ -3990,7 +3990,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::QueryAgentScheduleUnavailableTimesResponse`.
+    /// Returns [`QueryAgentScheduleUnavailableTimesResponse`](crate::models::QueryAgentScheduleUnavailableTimesResponse).
     pub fn post_workforcemanagement_businessunit_unavailabletimes_schedules_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitUnavailabletimesSchedulesQuery {
         PostWorkforcemanagementBusinessunitUnavailabletimesSchedulesQuery {
             client: self.client.clone(),
@@ -4008,7 +4008,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::QueryAvailabilityManagementUnitsSettingsResponse`.
+    /// Returns [`QueryAvailabilityManagementUnitsSettingsResponse`](crate::models::QueryAvailabilityManagementUnitsSettingsResponse).
     pub fn post_workforcemanagement_businessunit_unavailabletimes_settings_query(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitUnavailabletimesSettingsQuery {
         PostWorkforcemanagementBusinessunitUnavailabletimesSettingsQuery {
             client: self.client.clone(),
@@ -4026,7 +4026,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `managementUnitIds` (query, `set_management_unit_ids`): The IDs of the management units for which to retrieve users
     ///
-    /// Returns `m::BuUserListing`.
+    /// Returns [`BuUserListing`](crate::models::BuUserListing).
     pub fn get_workforcemanagement_businessunit_users(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitUsers {
         GetWorkforcemanagementBusinessunitUsers {
             client: self.client.clone(),
@@ -4046,7 +4046,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit to which the forecast belongs
     /// - `weekDateId` (path, required, positional): The week start date of the forecast in yyyy-MM-dd format or 'recent' (without quotes) to fetch recent forecasts
     ///
-    /// Returns `m::BuShortTermForecastListing`.
+    /// Returns [`BuShortTermForecastListing`](crate::models::BuShortTermForecastListing).
     pub fn get_workforcemanagement_businessunit_week_shorttermforecasts(&self, business_unit_id: impl Into<String>, week_date_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekShorttermforecasts {
         GetWorkforcemanagementBusinessunitWeekShorttermforecasts {
             client: self.client.clone(),
@@ -4066,7 +4066,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification.  For testing/app development purposes
     ///
-    /// Returns `m::AsyncForecastOperationResult`.
+    /// Returns [`AsyncForecastOperationResult`](crate::models::AsyncForecastOperationResult).
     pub fn post_workforcemanagement_businessunit_week_shorttermforecasts_generate(&self, business_unit_id: impl Into<String>, week_date_id: Date) -> PostWorkforcemanagementBusinessunitWeekShorttermforecastsGenerate {
         PostWorkforcemanagementBusinessunitWeekShorttermforecastsGenerate {
             client: self.client.clone(),
@@ -4089,7 +4089,7 @@ impl WorkforceManagementApi {
     /// - `weekDateId` (path, required, positional): First day of schedule week in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ImportForecastResponse`.
+    /// Returns [`ImportForecastResponse`](crate::models::ImportForecastResponse).
     pub fn post_workforcemanagement_businessunit_week_shorttermforecasts_import(&self, business_unit_id: impl Into<String>, week_date_id: Date) -> PostWorkforcemanagementBusinessunitWeekShorttermforecastsImport {
         PostWorkforcemanagementBusinessunitWeekShorttermforecastsImport {
             client: self.client.clone(),
@@ -4111,7 +4111,7 @@ impl WorkforceManagementApi {
     /// - `weekDateId` (path, required, positional): First day of schedule week in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ImportForecastUploadResponse`.
+    /// Returns [`ImportForecastUploadResponse`](crate::models::ImportForecastUploadResponse).
     pub fn post_workforcemanagement_businessunit_week_shorttermforecasts_import_uploadurl(&self, business_unit_id: impl Into<String>, week_date_id: Date) -> PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportUploadurl {
         PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportUploadurl {
             client: self.client.clone(),
@@ -4132,7 +4132,7 @@ impl WorkforceManagementApi {
     /// - `forecastId` (path, required, positional): The ID of the forecast
     /// - `expand` (query, `set_expand`): Include to access additional data on the forecast
     ///
-    /// Returns `m::BuShortTermForecast`.
+    /// Returns [`BuShortTermForecast`](crate::models::BuShortTermForecast).
     pub fn get_workforcemanagement_businessunit_week_shorttermforecast(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekShorttermforecast {
         GetWorkforcemanagementBusinessunitWeekShorttermforecast {
             client: self.client.clone(),
@@ -4177,7 +4177,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification.  For testing/app development purposes
     ///
-    /// Returns `m::AsyncForecastOperationResult`.
+    /// Returns [`AsyncForecastOperationResult`](crate::models::AsyncForecastOperationResult).
     pub fn post_workforcemanagement_businessunit_week_shorttermforecast_copy(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWeekShorttermforecastCopy {
         PostWorkforcemanagementBusinessunitWeekShorttermforecastCopy {
             client: self.client.clone(),
@@ -4203,7 +4203,7 @@ impl WorkforceManagementApi {
     /// - `weekNumber` (query, `set_week_number`): The week number to fetch (for multi-week forecasts)
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service.  For testing/app development purposes
     ///
-    /// Returns `m::BuForecastResultResponse`.
+    /// Returns [`BuForecastResultResponse`](crate::models::BuForecastResultResponse).
     pub fn get_workforcemanagement_businessunit_week_shorttermforecast_data(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekShorttermforecastData {
         GetWorkforcemanagementBusinessunitWeekShorttermforecastData {
             client: self.client.clone(),
@@ -4225,7 +4225,7 @@ impl WorkforceManagementApi {
     /// - `weekDateId` (path, required, positional): The week start date of the forecast in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `forecastId` (path, required, positional): The ID of the forecast
     ///
-    /// Returns `m::BuForecastGenerationResult`.
+    /// Returns [`BuForecastGenerationResult`](crate::models::BuForecastGenerationResult).
     pub fn get_workforcemanagement_businessunit_week_shorttermforecast_generationresults(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekShorttermforecastGenerationresults {
         GetWorkforcemanagementBusinessunitWeekShorttermforecastGenerationresults {
             client: self.client.clone(),
@@ -4248,7 +4248,7 @@ impl WorkforceManagementApi {
     /// - `forecastId` (path, required, positional): The ID of the forecast
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service.  For testing/app development purposes
     ///
-    /// Returns `m::LongTermForecastResultResponse`.
+    /// Returns [`LongTermForecastResultResponse`](crate::models::LongTermForecastResultResponse).
     pub fn get_workforcemanagement_businessunit_week_shorttermforecast_longtermforecastdata(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekShorttermforecastLongtermforecastdata {
         GetWorkforcemanagementBusinessunitWeekShorttermforecastLongtermforecastdata {
             client: self.client.clone(),
@@ -4269,7 +4269,7 @@ impl WorkforceManagementApi {
     /// - `weekDateId` (path, required, positional): The week start date of the forecast in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `forecastId` (path, required, positional): The ID of the forecast
     ///
-    /// Returns `m::ForecastPlanningGroupsResponse`.
+    /// Returns [`ForecastPlanningGroupsResponse`](crate::models::ForecastPlanningGroupsResponse).
     pub fn get_workforcemanagement_businessunit_week_shorttermforecast_planninggroups(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekShorttermforecastPlanninggroups {
         GetWorkforcemanagementBusinessunitWeekShorttermforecastPlanninggroups {
             client: self.client.clone(),
@@ -4291,7 +4291,7 @@ impl WorkforceManagementApi {
     /// - `weekNumbers` (query, `set_week_numbers`): The week numbers to fetch (for multi-week forecasts) staffing requirements. Returns all week data if the list is not specified
     /// - `expand` (query, `set_expand`): Expand to include minimum staffing values in (staffing requirement response or applied to base staffing requirement values)
     ///
-    /// Returns `m::BuForecastStaffingRequirementsResultResponse`.
+    /// Returns [`BuForecastStaffingRequirementsResultResponse`](crate::models::BuForecastStaffingRequirementsResultResponse).
     pub fn get_workforcemanagement_businessunit_week_shorttermforecast_staffingrequirement(&self, business_unit_id: impl Into<String>, week_date_id: Date, forecast_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekShorttermforecastStaffingrequirement {
         GetWorkforcemanagementBusinessunitWeekShorttermforecastStaffingrequirement {
             client: self.client.clone(),
@@ -4318,7 +4318,7 @@ impl WorkforceManagementApi {
     /// - `includeOnlyPublished` (query, `set_include_only_published`): includeOnlyPublished
     /// - `expand` (query, `set_expand`): expand
     ///
-    /// Returns `m::BuScheduleListing`.
+    /// Returns [`BuScheduleListing`](crate::models::BuScheduleListing).
     pub fn get_workforcemanagement_businessunit_week_schedules(&self, business_unit_id: impl Into<String>, week_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekSchedules {
         GetWorkforcemanagementBusinessunitWeekSchedules {
             client: self.client.clone(),
@@ -4341,7 +4341,7 @@ impl WorkforceManagementApi {
     /// - `weekId` (path, required, positional): First day of schedule week in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuScheduleMetadata`.
+    /// Returns [`BuScheduleMetadata`](crate::models::BuScheduleMetadata).
     pub fn post_workforcemanagement_businessunit_week_schedules(&self, business_unit_id: impl Into<String>, week_id: Date) -> PostWorkforcemanagementBusinessunitWeekSchedules {
         PostWorkforcemanagementBusinessunitWeekSchedules {
             client: self.client.clone(),
@@ -4361,7 +4361,7 @@ impl WorkforceManagementApi {
     /// - `weekId` (path, required, positional): First day of schedule week in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuAsyncScheduleRunResponse`.
+    /// Returns [`BuAsyncScheduleRunResponse`](crate::models::BuAsyncScheduleRunResponse).
     pub fn post_workforcemanagement_businessunit_week_schedules_generate(&self, business_unit_id: impl Into<String>, week_id: Date) -> PostWorkforcemanagementBusinessunitWeekSchedulesGenerate {
         PostWorkforcemanagementBusinessunitWeekSchedulesGenerate {
             client: self.client.clone(),
@@ -4383,7 +4383,7 @@ impl WorkforceManagementApi {
     /// - `weekId` (path, required, positional): First day of schedule week in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `m::ScheduleUploadProcessingResponse`.
+    /// Returns [`ScheduleUploadProcessingResponse`](crate::models::ScheduleUploadProcessingResponse).
     pub fn post_workforcemanagement_businessunit_week_schedules_import(&self, business_unit_id: impl Into<String>, week_id: Date) -> PostWorkforcemanagementBusinessunitWeekSchedulesImport {
         PostWorkforcemanagementBusinessunitWeekSchedulesImport {
             client: self.client.clone(),
@@ -4405,7 +4405,7 @@ impl WorkforceManagementApi {
     /// - `weekId` (path, required, positional): First day of schedule week in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ImportScheduleUploadResponse`.
+    /// Returns [`ImportScheduleUploadResponse`](crate::models::ImportScheduleUploadResponse).
     pub fn post_workforcemanagement_businessunit_week_schedules_import_uploadurl(&self, business_unit_id: impl Into<String>, week_id: Date) -> PostWorkforcemanagementBusinessunitWeekSchedulesImportUploadurl {
         PostWorkforcemanagementBusinessunitWeekSchedulesImportUploadurl {
             client: self.client.clone(),
@@ -4426,7 +4426,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule
     /// - `expand` (query, `set_expand`): expand
     ///
-    /// Returns `m::BuScheduleMetadata`.
+    /// Returns [`BuScheduleMetadata`](crate::models::BuScheduleMetadata).
     pub fn get_workforcemanagement_businessunit_week_schedule(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekSchedule {
         GetWorkforcemanagementBusinessunitWeekSchedule {
             client: self.client.clone(),
@@ -4447,7 +4447,7 @@ impl WorkforceManagementApi {
     /// - `weekId` (path, required, positional): First day of schedule week in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `scheduleId` (path, required, positional): The ID of the schedule
     ///
-    /// Returns `m::BuAsyncScheduleResponse`.
+    /// Returns [`BuAsyncScheduleResponse`](crate::models::BuAsyncScheduleResponse).
     pub fn delete_workforcemanagement_businessunit_week_schedule(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> DeleteWorkforcemanagementBusinessunitWeekSchedule {
         DeleteWorkforcemanagementBusinessunitWeekSchedule {
             client: self.client.clone(),
@@ -4470,7 +4470,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::BuAsyncAgentSchedulesQueryResponse`.
+    /// Returns [`BuAsyncAgentSchedulesQueryResponse`](crate::models::BuAsyncAgentSchedulesQueryResponse).
     pub fn post_workforcemanagement_businessunit_week_schedule_agentschedules_query(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWeekScheduleAgentschedulesQuery {
         PostWorkforcemanagementBusinessunitWeekScheduleAgentschedulesQuery {
             client: self.client.clone(),
@@ -4494,7 +4494,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule to copy
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuAsyncScheduleResponse`.
+    /// Returns [`BuAsyncScheduleResponse`](crate::models::BuAsyncScheduleResponse).
     pub fn post_workforcemanagement_businessunit_week_schedule_copy(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWeekScheduleCopy {
         PostWorkforcemanagementBusinessunitWeekScheduleCopy {
             client: self.client.clone(),
@@ -4515,7 +4515,7 @@ impl WorkforceManagementApi {
     /// - `weekId` (path, required, positional): First day of schedule week in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `scheduleId` (path, required, positional): The ID of the schedule
     ///
-    /// Returns `m::ScheduleGenerationResult`.
+    /// Returns [`ScheduleGenerationResult`](crate::models::ScheduleGenerationResult).
     pub fn get_workforcemanagement_businessunit_week_schedule_generationresults(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekScheduleGenerationresults {
         GetWorkforcemanagementBusinessunitWeekScheduleGenerationresults {
             client: self.client.clone(),
@@ -4536,7 +4536,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule
     /// - `forceDownload` (query, `set_force_download`): Whether to force the result to come via download url.  For testing purposes only
     ///
-    /// Returns `m::BuHeadcountForecastResponse`.
+    /// Returns [`BuHeadcountForecastResponse`](crate::models::BuHeadcountForecastResponse).
     pub fn get_workforcemanagement_businessunit_week_schedule_headcountforecast(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekScheduleHeadcountforecast {
         GetWorkforcemanagementBusinessunitWeekScheduleHeadcountforecast {
             client: self.client.clone(),
@@ -4558,7 +4558,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule
     /// - `agentId` (path, required, positional): THe ID of the agent
     ///
-    /// Returns `m::BuAgentScheduleHistoryResponse`.
+    /// Returns [`BuAgentScheduleHistoryResponse`](crate::models::BuAgentScheduleHistoryResponse).
     pub fn get_workforcemanagement_businessunit_week_schedule_history_agent(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>, agent_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekScheduleHistoryAgent {
         GetWorkforcemanagementBusinessunitWeekScheduleHistoryAgent {
             client: self.client.clone(),
@@ -4579,7 +4579,7 @@ impl WorkforceManagementApi {
     /// - `weekId` (path, required, positional): First day of schedule week in yyyy-MM-dd format
     /// - `scheduleId` (path, required, positional): The ID of the schedule the performance prediction belongs to
     ///
-    /// Returns `m::PerformancePredictionResponse`.
+    /// Returns [`PerformancePredictionResponse`](crate::models::PerformancePredictionResponse).
     pub fn get_workforcemanagement_businessunit_week_schedule_performancepredictions(&self, business_unit_id: impl Into<String>, week_id: impl Into<String>, schedule_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictions {
         GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictions {
             client: self.client.clone(),
@@ -4600,7 +4600,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule the performance prediction belongs to
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::PerformancePredictionRecalculationResponse`.
+    /// Returns [`PerformancePredictionRecalculationResponse`](crate::models::PerformancePredictionRecalculationResponse).
     pub fn post_workforcemanagement_businessunit_week_schedule_performancepredictions_recalculations(&self, business_unit_id: impl Into<String>, week_id: impl Into<String>, schedule_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculations {
         PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculations {
             client: self.client.clone(),
@@ -4622,7 +4622,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule the performance prediction belongs to
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::PerformancePredictionRecalculationUploadResponse`.
+    /// Returns [`PerformancePredictionRecalculationUploadResponse`](crate::models::PerformancePredictionRecalculationUploadResponse).
     pub fn post_workforcemanagement_businessunit_week_schedule_performancepredictions_recalculations_uploadurl(&self, business_unit_id: impl Into<String>, week_id: impl Into<String>, schedule_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculationsUploadurl {
         PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculationsUploadurl {
             client: self.client.clone(),
@@ -4644,7 +4644,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule the recalculation belongs to
     /// - `recalculationId` (path, required, positional): The ID of the recalculation request
     ///
-    /// Returns `m::PerformancePredictionRecalculationResponse`.
+    /// Returns [`PerformancePredictionRecalculationResponse`](crate::models::PerformancePredictionRecalculationResponse).
     pub fn get_workforcemanagement_businessunit_week_schedule_performancepredictions_recalculation(&self, business_unit_id: impl Into<String>, week_id: impl Into<String>, schedule_id: impl Into<String>, recalculation_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculation {
         GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculation {
             client: self.client.clone(),
@@ -4666,7 +4666,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuAsyncScheduleRunResponse`.
+    /// Returns [`BuAsyncScheduleRunResponse`](crate::models::BuAsyncScheduleRunResponse).
     pub fn post_workforcemanagement_businessunit_week_schedule_reschedule(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWeekScheduleReschedule {
         PostWorkforcemanagementBusinessunitWeekScheduleReschedule {
             client: self.client.clone(),
@@ -4690,7 +4690,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::BuAsyncScheduleResponse`.
+    /// Returns [`BuAsyncScheduleResponse`](crate::models::BuAsyncScheduleResponse).
     pub fn post_workforcemanagement_businessunit_week_schedule_update(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWeekScheduleUpdate {
         PostWorkforcemanagementBusinessunitWeekScheduleUpdate {
             client: self.client.clone(),
@@ -4714,7 +4714,7 @@ impl WorkforceManagementApi {
     /// - `scheduleId` (path, required, positional): The ID of the schedule
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UpdateScheduleUploadResponse`.
+    /// Returns [`UpdateScheduleUploadResponse`](crate::models::UpdateScheduleUploadResponse).
     pub fn post_workforcemanagement_businessunit_week_schedule_update_uploadurl(&self, business_unit_id: impl Into<String>, week_id: Date, schedule_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWeekScheduleUpdateUploadurl {
         PostWorkforcemanagementBusinessunitWeekScheduleUpdateUploadurl {
             client: self.client.clone(),
@@ -4733,7 +4733,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     ///
-    /// Returns `m::WorkPlanBidListResponse`.
+    /// Returns [`WorkPlanBidListResponse`](crate::models::WorkPlanBidListResponse).
     pub fn get_workforcemanagement_businessunit_workplanbids(&self, business_unit_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWorkplanbids {
         GetWorkforcemanagementBusinessunitWorkplanbids {
             client: self.client.clone(),
@@ -4750,7 +4750,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `body` (body, required, `set_body`): The work plan bid to be created
     ///
-    /// Returns `m::WorkPlanBid`.
+    /// Returns [`WorkPlanBid`](crate::models::WorkPlanBid).
     pub fn post_workforcemanagement_businessunit_workplanbids(&self, business_unit_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWorkplanbids {
         PostWorkforcemanagementBusinessunitWorkplanbids {
             client: self.client.clone(),
@@ -4768,7 +4768,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `bidId` (path, required, positional): The id of the workplanbid
     ///
-    /// Returns `m::WorkPlanBid`.
+    /// Returns [`WorkPlanBid`](crate::models::WorkPlanBid).
     pub fn get_workforcemanagement_businessunit_workplanbid(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWorkplanbid {
         GetWorkforcemanagementBusinessunitWorkplanbid {
             client: self.client.clone(),
@@ -4805,7 +4805,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The id of the workplanbid
     /// - `body` (body, required, `set_body`): The work plan bid to be updated
     ///
-    /// Returns `m::WorkPlanBid`.
+    /// Returns [`WorkPlanBid`](crate::models::WorkPlanBid).
     pub fn patch_workforcemanagement_businessunit_workplanbid(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitWorkplanbid {
         PatchWorkforcemanagementBusinessunitWorkplanbid {
             client: self.client.clone(),
@@ -4825,7 +4825,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The ID of the work plan bid to copy
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WorkPlanBid`.
+    /// Returns [`WorkPlanBid`](crate::models::WorkPlanBid).
     pub fn post_workforcemanagement_businessunit_workplanbid_copy(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWorkplanbidCopy {
         PostWorkforcemanagementBusinessunitWorkplanbidCopy {
             client: self.client.clone(),
@@ -4845,7 +4845,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The work plan bid id of the bid groups
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WorkPlanBidGroupResponse`.
+    /// Returns [`WorkPlanBidGroupResponse`](crate::models::WorkPlanBidGroupResponse).
     pub fn post_workforcemanagement_businessunit_workplanbid_groups(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> PostWorkforcemanagementBusinessunitWorkplanbidGroups {
         PostWorkforcemanagementBusinessunitWorkplanbidGroups {
             client: self.client.clone(),
@@ -4864,7 +4864,7 @@ impl WorkforceManagementApi {
     /// - `businessUnitId` (path, required, positional): The ID of the business unit
     /// - `bidId` (path, required, positional): The work plan bid id of the bid groups
     ///
-    /// Returns `m::WorkPlanBidGroupSummaryList`.
+    /// Returns [`WorkPlanBidGroupSummaryList`](crate::models::WorkPlanBidGroupSummaryList).
     pub fn get_workforcemanagement_businessunit_workplanbid_groups_summary(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWorkplanbidGroupsSummary {
         GetWorkforcemanagementBusinessunitWorkplanbidGroupsSummary {
             client: self.client.clone(),
@@ -4883,7 +4883,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The work plan bid id of the bid groups
     /// - `bidGroupId` (path, required, positional): Work Plan Bid Group id
     ///
-    /// Returns `m::WorkPlanBidGroupResponse`.
+    /// Returns [`WorkPlanBidGroupResponse`](crate::models::WorkPlanBidGroupResponse).
     pub fn get_workforcemanagement_businessunit_workplanbid_group(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>, bid_group_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWorkplanbidGroup {
         GetWorkforcemanagementBusinessunitWorkplanbidGroup {
             client: self.client.clone(),
@@ -4924,7 +4924,7 @@ impl WorkforceManagementApi {
     /// - `bidGroupId` (path, required, positional): Work Plan Bid Group id
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WorkPlanBidGroupResponse`.
+    /// Returns [`WorkPlanBidGroupResponse`](crate::models::WorkPlanBidGroupResponse).
     pub fn patch_workforcemanagement_businessunit_workplanbid_group(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>, bid_group_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitWorkplanbidGroup {
         PatchWorkforcemanagementBusinessunitWorkplanbidGroup {
             client: self.client.clone(),
@@ -4945,7 +4945,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The work plan bid id of the bid groups
     /// - `bidGroupId` (path, required, positional): The ID of the work plan bid group
     ///
-    /// Returns `m::AdminAgentWorkPlanPreferenceResponse`.
+    /// Returns [`AdminAgentWorkPlanPreferenceResponse`](crate::models::AdminAgentWorkPlanPreferenceResponse).
     pub fn get_workforcemanagement_businessunit_workplanbid_group_preferences(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>, bid_group_id: impl Into<String>) -> GetWorkforcemanagementBusinessunitWorkplanbidGroupPreferences {
         GetWorkforcemanagementBusinessunitWorkplanbidGroupPreferences {
             client: self.client.clone(),
@@ -4966,7 +4966,7 @@ impl WorkforceManagementApi {
     /// - `bidGroupId` (path, required, positional): The ID of the work plan bid group
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AdminAgentWorkPlanPreferenceResponse`.
+    /// Returns [`AdminAgentWorkPlanPreferenceResponse`](crate::models::AdminAgentWorkPlanPreferenceResponse).
     pub fn patch_workforcemanagement_businessunit_workplanbid_group_preferences(&self, business_unit_id: impl Into<String>, bid_id: impl Into<String>, bid_group_id: impl Into<String>) -> PatchWorkforcemanagementBusinessunitWorkplanbidGroupPreferences {
         PatchWorkforcemanagementBusinessunitWorkplanbidGroupPreferences {
             client: self.client.clone(),
@@ -5000,7 +5000,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/calendar/url/ics` (`getWorkforcemanagementCalendarUrlIcs`)
     ///
-    /// Returns `m::CalendarUrlResponse`.
+    /// Returns [`CalendarUrlResponse`](crate::models::CalendarUrlResponse).
     pub fn get_workforcemanagement_calendar_url_ics(&self) -> GetWorkforcemanagementCalendarUrlIcs {
         GetWorkforcemanagementCalendarUrlIcs {
             client: self.client.clone(),
@@ -5015,7 +5015,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `language` (query, `set_language`): A language tag (which is sometimes referred to as a "locale identifier") to use to localize default activity code names in the ics-formatted calendar Default: `en-US`.
     ///
-    /// Returns `m::CalendarUrlResponse`.
+    /// Returns [`CalendarUrlResponse`](crate::models::CalendarUrlResponse).
     pub fn post_workforcemanagement_calendar_url_ics(&self) -> PostWorkforcemanagementCalendarUrlIcs {
         PostWorkforcemanagementCalendarUrlIcs {
             client: self.client.clone(),
@@ -5040,7 +5040,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/historicaldata/bulk/remove/jobs` (`getWorkforcemanagementHistoricaldataBulkRemoveJobs`)
     ///
-    /// Returns `m::HistoricalImportOverallDeleteStatusResponse`.
+    /// Returns [`HistoricalImportOverallDeleteStatusResponse`](crate::models::HistoricalImportOverallDeleteStatusResponse).
     pub fn get_workforcemanagement_historicaldata_bulk_remove_jobs(&self) -> GetWorkforcemanagementHistoricaldataBulkRemoveJobs {
         GetWorkforcemanagementHistoricaldataBulkRemoveJobs {
             client: self.client.clone(),
@@ -5055,7 +5055,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::HistoricalImportDeleteFilesJobResponse`.
+    /// Returns [`HistoricalImportDeleteFilesJobResponse`](crate::models::HistoricalImportDeleteFilesJobResponse).
     pub fn post_workforcemanagement_historicaldata_bulk_remove_jobs(&self) -> PostWorkforcemanagementHistoricaldataBulkRemoveJobs {
         PostWorkforcemanagementHistoricaldataBulkRemoveJobs {
             client: self.client.clone(),
@@ -5071,7 +5071,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The job ID of the historical data delete request
     ///
-    /// Returns `m::HistoricalImportDeleteFilesJobResponse`.
+    /// Returns [`HistoricalImportDeleteFilesJobResponse`](crate::models::HistoricalImportDeleteFilesJobResponse).
     pub fn get_workforcemanagement_historicaldata_bulk_remove_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementHistoricaldataBulkRemoveJob {
         GetWorkforcemanagementHistoricaldataBulkRemoveJob {
             client: self.client.clone(),
@@ -5084,7 +5084,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/historicaldata/importstatus` (`getWorkforcemanagementHistoricaldataImportstatus`)
     ///
-    /// Returns `m::HistoricalImportStatusListing`.
+    /// Returns [`HistoricalImportStatusListing`](crate::models::HistoricalImportStatusListing).
     pub fn get_workforcemanagement_historicaldata_importstatus(&self) -> GetWorkforcemanagementHistoricaldataImportstatus {
         GetWorkforcemanagementHistoricaldataImportstatus {
             client: self.client.clone(),
@@ -5099,7 +5099,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The job Id of the historical data import request
     ///
-    /// Returns `m::HistoricalImportStatusJobResponse`.
+    /// Returns [`HistoricalImportStatusJobResponse`](crate::models::HistoricalImportStatusJobResponse).
     pub fn get_workforcemanagement_historicaldata_importstatus_job_id(&self, job_id: impl Into<String>) -> GetWorkforcemanagementHistoricaldataImportstatusJobId {
         GetWorkforcemanagementHistoricaldataImportstatusJobId {
             client: self.client.clone(),
@@ -5115,7 +5115,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ValidationServiceAsyncResponse`.
+    /// Returns [`ValidationServiceAsyncResponse`](crate::models::ValidationServiceAsyncResponse).
     pub fn post_workforcemanagement_historicaldata_validate(&self) -> PostWorkforcemanagementHistoricaldataValidate {
         PostWorkforcemanagementHistoricaldataValidate {
             client: self.client.clone(),
@@ -5128,7 +5128,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/integrations/hris` (`getWorkforcemanagementIntegrationsHris`)
     ///
-    /// Returns `m::WfmIntegrationListing`.
+    /// Returns [`WfmIntegrationListing`](crate::models::WfmIntegrationListing).
     pub fn get_workforcemanagement_integrations_hris(&self) -> GetWorkforcemanagementIntegrationsHris {
         GetWorkforcemanagementIntegrationsHris {
             client: self.client.clone(),
@@ -5143,7 +5143,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job.
     ///
-    /// Returns `m::HrisTimeOffTypesJobResponse`.
+    /// Returns [`HrisTimeOffTypesJobResponse`](crate::models::HrisTimeOffTypesJobResponse).
     pub fn get_workforcemanagement_integrations_hris_timeofftypes_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementIntegrationsHrisTimeofftypesJob {
         GetWorkforcemanagementIntegrationsHrisTimeofftypesJob {
             client: self.client.clone(),
@@ -5159,7 +5159,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `hrisIntegrationId` (path, required, positional): The ID of the HRIS integration for which time off types are queried.
     ///
-    /// Returns `m::HrisTimeOffTypesResponse`.
+    /// Returns [`HrisTimeOffTypesResponse`](crate::models::HrisTimeOffTypesResponse).
     pub fn post_workforcemanagement_integrations_hri_timeofftypes_jobs(&self, hris_integration_id: impl Into<String>) -> PostWorkforcemanagementIntegrationsHriTimeofftypesJobs {
         PostWorkforcemanagementIntegrationsHriTimeofftypesJobs {
             client: self.client.clone(),
@@ -5179,7 +5179,7 @@ impl WorkforceManagementApi {
     /// - `feature` (query, `set_feature`): If specified, the list of management units for which the user is authorized to use the requested feature will be returned
     /// - `divisionId` (query, `set_division_id`): If specified, the list of management units belonging to the specified division will be returned
     ///
-    /// Returns `m::ManagementUnitListing`.
+    /// Returns [`ManagementUnitListing`](crate::models::ManagementUnitListing).
     pub fn get_workforcemanagement_managementunits(&self) -> GetWorkforcemanagementManagementunits {
         GetWorkforcemanagementManagementunits {
             client: self.client.clone(),
@@ -5201,7 +5201,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ManagementUnit`.
+    /// Returns [`ManagementUnit`](crate::models::ManagementUnit).
     pub fn post_workforcemanagement_managementunits(&self) -> PostWorkforcemanagementManagementunits {
         PostWorkforcemanagementManagementunits {
             client: self.client.clone(),
@@ -5217,7 +5217,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `divisionId` (query, `set_division_id`): The divisionIds to filter by. If omitted, will return all divisions
     ///
-    /// Returns `m::ManagementUnitListing`.
+    /// Returns [`ManagementUnitListing`](crate::models::ManagementUnitListing).
     pub fn get_workforcemanagement_managementunits_divisionviews(&self) -> GetWorkforcemanagementManagementunitsDivisionviews {
         GetWorkforcemanagementManagementunitsDivisionviews {
             client: self.client.clone(),
@@ -5236,7 +5236,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `expand` (query, `set_expand`):
     ///
-    /// Returns `m::ManagementUnit`.
+    /// Returns [`ManagementUnit`](crate::models::ManagementUnit).
     pub fn get_workforcemanagement_managementunit(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunit {
         GetWorkforcemanagementManagementunit {
             client: self.client.clone(),
@@ -5270,7 +5270,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ManagementUnit`.
+    /// Returns [`ManagementUnit`](crate::models::ManagementUnit).
     pub fn patch_workforcemanagement_managementunit(&self, management_unit_id: impl Into<String>) -> PatchWorkforcemanagementManagementunit {
         PatchWorkforcemanagementManagementunit {
             client: self.client.clone(),
@@ -5289,7 +5289,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     ///
-    /// Returns `m::ActivityCodeContainer`.
+    /// Returns [`ActivityCodeContainer`](crate::models::ActivityCodeContainer).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_activitycodes(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitActivitycodes {
         GetWorkforcemanagementManagementunitActivitycodes {
@@ -5307,7 +5307,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service.  For testing/app development purposes
     ///
-    /// Returns `m::UserScheduleAdherenceListing`.
+    /// Returns [`UserScheduleAdherenceListing`](crate::models::UserScheduleAdherenceListing).
     pub fn get_workforcemanagement_managementunit_adherence(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitAdherence {
         GetWorkforcemanagementManagementunitAdherence {
             client: self.client.clone(),
@@ -5343,7 +5343,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UpdateMuAgentWorkPlansBatchResponse`.
+    /// Returns [`UpdateMuAgentWorkPlansBatchResponse`](crate::models::UpdateMuAgentWorkPlansBatchResponse).
     pub fn patch_workforcemanagement_managementunit_agents_workplans_bulk(&self, management_unit_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitAgentsWorkplansBulk {
         PatchWorkforcemanagementManagementunitAgentsWorkplansBulk {
             client: self.client.clone(),
@@ -5362,7 +5362,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::AgentsWorkPlansResponse`.
+    /// Returns [`AgentsWorkPlansResponse`](crate::models::AgentsWorkPlansResponse).
     pub fn post_workforcemanagement_managementunit_agents_workplans_query(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitAgentsWorkplansQuery {
         PostWorkforcemanagementManagementunitAgentsWorkplansQuery {
             client: self.client.clone(),
@@ -5383,7 +5383,7 @@ impl WorkforceManagementApi {
     /// - `excludeCapabilities` (query, `set_exclude_capabilities`): Excludes all capabilities of the agent such as queues, languages, and skills
     /// - `expand` (query, `set_expand`):
     ///
-    /// Returns `m::WfmAgent`.
+    /// Returns [`WfmAgent`](crate::models::WfmAgent).
     pub fn get_workforcemanagement_managementunit_agent(&self, management_unit_id: impl Into<String>, agent_id: impl Into<String>) -> GetWorkforcemanagementManagementunitAgent {
         GetWorkforcemanagementManagementunitAgent {
             client: self.client.clone(),
@@ -5407,7 +5407,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `agentId` (path, required, positional): The agent id
     ///
-    /// Returns `m::ShiftTradeListResponse`.
+    /// Returns [`ShiftTradeListResponse`](crate::models::ShiftTradeListResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_agent_shifttrades(&self, management_unit_id: impl Into<String>, agent_id: impl Into<String>) -> GetWorkforcemanagementManagementunitAgentShifttrades {
         GetWorkforcemanagementManagementunitAgentShifttrades {
@@ -5428,7 +5428,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::BuAsyncAgentSchedulesSearchResponse`.
+    /// Returns [`BuAsyncAgentSchedulesSearchResponse`](crate::models::BuAsyncAgentSchedulesSearchResponse).
     pub fn post_workforcemanagement_managementunit_agentschedules_search(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitAgentschedulesSearch {
         PostWorkforcemanagementManagementunitAgentschedulesSearch {
             client: self.client.clone(),
@@ -5447,7 +5447,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `managementUnitId` (path, required, positional): The ID of the management unit
     ///
-    /// Returns `m::DecisionMetricsResponse`.
+    /// Returns [`DecisionMetricsResponse`](crate::models::DecisionMetricsResponse).
     pub fn get_workforcemanagement_managementunit_decisionmetrics(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitDecisionmetrics {
         GetWorkforcemanagementManagementunitDecisionmetrics {
             client: self.client.clone(),
@@ -5466,7 +5466,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WfmHistoricalAdherenceResponse`.
+    /// Returns [`WfmHistoricalAdherenceResponse`](crate::models::WfmHistoricalAdherenceResponse).
     pub fn post_workforcemanagement_managementunit_historicaladherencequery(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitHistoricaladherencequery {
         PostWorkforcemanagementManagementunitHistoricaladherencequery {
             client: self.client.clone(),
@@ -5486,7 +5486,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::MoveManagementUnitResponse`.
+    /// Returns [`MoveManagementUnitResponse`](crate::models::MoveManagementUnitResponse).
     pub fn post_workforcemanagement_managementunit_move(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitMove {
         PostWorkforcemanagementManagementunitMove {
             client: self.client.clone(),
@@ -5506,7 +5506,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UserScheduleContainer`.
+    /// Returns [`UserScheduleContainer`](crate::models::UserScheduleContainer).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_managementunit_schedules_search(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitSchedulesSearch {
         PostWorkforcemanagementManagementunitSchedulesSearch {
@@ -5528,7 +5528,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     ///
-    /// Returns `m::ShiftTradeMatchesSummaryResponse`.
+    /// Returns [`ShiftTradeMatchesSummaryResponse`](crate::models::ShiftTradeMatchesSummaryResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_shifttrades_matched(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitShifttradesMatched {
         GetWorkforcemanagementManagementunitShifttradesMatched {
@@ -5545,7 +5545,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     ///
-    /// Returns `m::WfmUserEntityListing`.
+    /// Returns [`WfmUserEntityListing`](crate::models::WfmUserEntityListing).
     pub fn get_workforcemanagement_managementunit_shifttrades_users(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitShifttradesUsers {
         GetWorkforcemanagementManagementunitShifttradesUsers {
             client: self.client.clone(),
@@ -5564,7 +5564,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WfmHistoricalShrinkageResponse`.
+    /// Returns [`WfmHistoricalShrinkageResponse`](crate::models::WfmHistoricalShrinkageResponse).
     pub fn post_workforcemanagement_managementunit_shrinkage_jobs(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitShrinkageJobs {
         PostWorkforcemanagementManagementunitShrinkageJobs {
             client: self.client.clone(),
@@ -5585,7 +5585,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `managementUnitId` (path, required, positional): The ID of the management unit.
     ///
-    /// Returns `m::TimeOffLimitListing`.
+    /// Returns [`TimeOffLimitListing`](crate::models::TimeOffLimitListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_timeofflimits(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitTimeofflimits {
         GetWorkforcemanagementManagementunitTimeofflimits {
@@ -5607,7 +5607,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffLimit`.
+    /// Returns [`TimeOffLimit`](crate::models::TimeOffLimit).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_managementunit_timeofflimits(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitTimeofflimits {
         PostWorkforcemanagementManagementunitTimeofflimits {
@@ -5628,7 +5628,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::QueryTimeOffLimitValuesResponse`.
+    /// Returns [`QueryTimeOffLimitValuesResponse`](crate::models::QueryTimeOffLimitValuesResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_managementunit_timeofflimits_values_query(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitTimeofflimitsValuesQuery {
         PostWorkforcemanagementManagementunitTimeofflimitsValuesQuery {
@@ -5651,7 +5651,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit.
     /// - `timeOffLimitId` (path, required, positional): The ID of the time off limit to fetch
     ///
-    /// Returns `m::TimeOffLimit`.
+    /// Returns [`TimeOffLimit`](crate::models::TimeOffLimit).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_timeofflimit(&self, management_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitTimeofflimit {
         GetWorkforcemanagementManagementunitTimeofflimit {
@@ -5696,7 +5696,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The id of time off limit object to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffLimit`.
+    /// Returns [`TimeOffLimit`](crate::models::TimeOffLimit).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_workforcemanagement_managementunit_timeofflimit(&self, management_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitTimeofflimit {
         PatchWorkforcemanagementManagementunitTimeofflimit {
@@ -5721,7 +5721,7 @@ impl WorkforceManagementApi {
     /// - `timeOffLimitId` (path, required, positional): The ID of the time off limit object to set values for
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffLimit`.
+    /// Returns [`TimeOffLimit`](crate::models::TimeOffLimit).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn put_workforcemanagement_managementunit_timeofflimit_values(&self, management_unit_id: impl Into<String>, time_off_limit_id: impl Into<String>) -> PutWorkforcemanagementManagementunitTimeofflimitValues {
         PutWorkforcemanagementManagementunitTimeofflimitValues {
@@ -5742,7 +5742,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `managementUnitId` (path, required, positional): The ID of the management unit
     ///
-    /// Returns `m::TimeOffPlanListing`.
+    /// Returns [`TimeOffPlanListing`](crate::models::TimeOffPlanListing).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_timeoffplans(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitTimeoffplans {
         GetWorkforcemanagementManagementunitTimeoffplans {
@@ -5762,7 +5762,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffPlan`.
+    /// Returns [`TimeOffPlan`](crate::models::TimeOffPlan).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_managementunit_timeoffplans(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitTimeoffplans {
         PostWorkforcemanagementManagementunitTimeoffplans {
@@ -5783,7 +5783,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit
     /// - `timeOffPlanId` (path, required, positional): The ID of the time off plan to fetch
     ///
-    /// Returns `m::TimeOffPlan`.
+    /// Returns [`TimeOffPlan`](crate::models::TimeOffPlan).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_timeoffplan(&self, management_unit_id: impl Into<String>, time_off_plan_id: impl Into<String>) -> GetWorkforcemanagementManagementunitTimeoffplan {
         GetWorkforcemanagementManagementunitTimeoffplan {
@@ -5826,7 +5826,7 @@ impl WorkforceManagementApi {
     /// - `timeOffPlanId` (path, required, positional): The ID of the time off plan to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffPlan`.
+    /// Returns [`TimeOffPlan`](crate::models::TimeOffPlan).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_workforcemanagement_managementunit_timeoffplan(&self, management_unit_id: impl Into<String>, time_off_plan_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitTimeoffplan {
         PatchWorkforcemanagementManagementunitTimeoffplan {
@@ -5846,7 +5846,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffRequestList`.
+    /// Returns [`TimeOffRequestList`](crate::models::TimeOffRequestList).
     pub fn post_workforcemanagement_managementunit_timeoffrequests(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitTimeoffrequests {
         PostWorkforcemanagementManagementunitTimeoffrequests {
             client: self.client.clone(),
@@ -5864,7 +5864,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UserTimeOffIntegrationStatusResponseListing`.
+    /// Returns [`UserTimeOffIntegrationStatusResponseListing`](crate::models::UserTimeOffIntegrationStatusResponseListing).
     pub fn post_workforcemanagement_managementunit_timeoffrequests_integrationstatus_query(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitTimeoffrequestsIntegrationstatusQuery {
         PostWorkforcemanagementManagementunitTimeoffrequestsIntegrationstatusQuery {
             client: self.client.clone(),
@@ -5885,7 +5885,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::TimeOffRequestListing`.
+    /// Returns [`TimeOffRequestListing`](crate::models::TimeOffRequestListing).
     pub fn post_workforcemanagement_managementunit_timeoffrequests_query(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitTimeoffrequestsQuery {
         PostWorkforcemanagementManagementunitTimeoffrequestsQuery {
             client: self.client.clone(),
@@ -5904,7 +5904,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WaitlistPositionListing`.
+    /// Returns [`WaitlistPositionListing`](crate::models::WaitlistPositionListing).
     pub fn post_workforcemanagement_managementunit_timeoffrequests_waitlistpositions_query(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitTimeoffrequestsWaitlistpositionsQuery {
         PostWorkforcemanagementManagementunitTimeoffrequestsWaitlistpositionsQuery {
             client: self.client.clone(),
@@ -5924,7 +5924,7 @@ impl WorkforceManagementApi {
     /// - `userId` (path, required, positional): The ID of user to whom the time off request belongs.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UserTimeOffIntegrationStatusResponse`.
+    /// Returns [`UserTimeOffIntegrationStatusResponse`](crate::models::UserTimeOffIntegrationStatusResponse).
     pub fn patch_workforcemanagement_managementunit_timeoffrequest_user_integrationstatus(&self, management_unit_id: impl Into<String>, time_off_request_id: impl Into<String>, user_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitTimeoffrequestUserIntegrationstatus {
         PatchWorkforcemanagementManagementunitTimeoffrequestUserIntegrationstatus {
             client: self.client.clone(),
@@ -5944,7 +5944,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ManagementUnitAvailabilitySettingsResponse`.
+    /// Returns [`ManagementUnitAvailabilitySettingsResponse`](crate::models::ManagementUnitAvailabilitySettingsResponse).
     pub fn patch_workforcemanagement_managementunit_unavailabletimes_settings(&self, management_unit_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitUnavailabletimesSettings {
         PatchWorkforcemanagementManagementunitUnavailabletimesSettings {
             client: self.client.clone(),
@@ -5961,7 +5961,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     ///
-    /// Returns `m::WfmUserEntityListing`.
+    /// Returns [`WfmUserEntityListing`](crate::models::WfmUserEntityListing).
     pub fn get_workforcemanagement_managementunit_users(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitUsers {
         GetWorkforcemanagementManagementunitUsers {
             client: self.client.clone(),
@@ -5979,7 +5979,7 @@ impl WorkforceManagementApi {
     /// - `userId` (path, required, positional): The ID of the user
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::TimeOffBalancesResponse`.
+    /// Returns [`TimeOffBalancesResponse`](crate::models::TimeOffBalancesResponse).
     pub fn post_workforcemanagement_managementunit_user_timeoffbalance_jobs(&self, management_unit_id: impl Into<String>, user_id: impl Into<String>) -> PostWorkforcemanagementManagementunitUserTimeoffbalanceJobs {
         PostWorkforcemanagementManagementunitUserTimeoffbalanceJobs {
             client: self.client.clone(),
@@ -5998,7 +5998,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `userId` (path, required, positional): The userId to whom the Time Off Request applies.
     ///
-    /// Returns `m::TimeOffRequestList`.
+    /// Returns [`TimeOffRequestList`](crate::models::TimeOffRequestList).
     pub fn get_workforcemanagement_managementunit_user_timeoffrequests(&self, management_unit_id: impl Into<String>, user_id: impl Into<String>) -> GetWorkforcemanagementManagementunitUserTimeoffrequests {
         GetWorkforcemanagementManagementunitUserTimeoffrequests {
             client: self.client.clone(),
@@ -6018,7 +6018,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `includeOnly` (query, `set_include_only`): Limit response to the specified field
     ///
-    /// Returns `m::EstimateAvailableTimeOffResponse`.
+    /// Returns [`EstimateAvailableTimeOffResponse`](crate::models::EstimateAvailableTimeOffResponse).
     pub fn post_workforcemanagement_managementunit_user_timeoffrequests_estimate(&self, management_unit_id: impl Into<String>, user_id: impl Into<String>) -> PostWorkforcemanagementManagementunitUserTimeoffrequestsEstimate {
         PostWorkforcemanagementManagementunitUserTimeoffrequestsEstimate {
             client: self.client.clone(),
@@ -6039,7 +6039,7 @@ impl WorkforceManagementApi {
     /// - `userId` (path, required, positional): The userId to whom the Time Off Request applies.
     /// - `timeOffRequestId` (path, required, positional): Time Off Request Id
     ///
-    /// Returns `m::TimeOffRequestResponse`.
+    /// Returns [`TimeOffRequestResponse`](crate::models::TimeOffRequestResponse).
     pub fn get_workforcemanagement_managementunit_user_timeoffrequest(&self, management_unit_id: impl Into<String>, user_id: impl Into<String>, time_off_request_id: impl Into<String>) -> GetWorkforcemanagementManagementunitUserTimeoffrequest {
         GetWorkforcemanagementManagementunitUserTimeoffrequest {
             client: self.client.clone(),
@@ -6060,7 +6060,7 @@ impl WorkforceManagementApi {
     /// - `timeOffRequestId` (path, required, positional): The id of the time off request to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffRequestResponse`.
+    /// Returns [`TimeOffRequestResponse`](crate::models::TimeOffRequestResponse).
     pub fn patch_workforcemanagement_managementunit_user_timeoffrequest(&self, management_unit_id: impl Into<String>, user_id: impl Into<String>, time_off_request_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitUserTimeoffrequest {
         PatchWorkforcemanagementManagementunitUserTimeoffrequest {
             client: self.client.clone(),
@@ -6081,7 +6081,7 @@ impl WorkforceManagementApi {
     /// - `userId` (path, required, positional): The userId to whom the time off request applies.
     /// - `timeOffRequestId` (path, required, positional): The time off request id.
     ///
-    /// Returns `m::TimeOffBalancesResponse`.
+    /// Returns [`TimeOffBalancesResponse`](crate::models::TimeOffBalancesResponse).
     pub fn post_workforcemanagement_managementunit_user_timeoffrequest_timeoffbalance_jobs(&self, management_unit_id: impl Into<String>, user_id: impl Into<String>, time_off_request_id: impl Into<String>) -> PostWorkforcemanagementManagementunitUserTimeoffrequestTimeoffbalanceJobs {
         PostWorkforcemanagementManagementunitUserTimeoffrequestTimeoffbalanceJobs {
             client: self.client.clone(),
@@ -6101,7 +6101,7 @@ impl WorkforceManagementApi {
     /// - `userId` (path, required, positional): The userId to whom the time off request applies.
     /// - `timeOffRequestId` (path, required, positional): The ID of the time off request, which dates and activityCodeId determine limit values to retrieve
     ///
-    /// Returns `m::QueryTimeOffLimitValuesResponse`.
+    /// Returns [`QueryTimeOffLimitValuesResponse`](crate::models::QueryTimeOffLimitValuesResponse).
     pub fn get_workforcemanagement_managementunit_user_timeoffrequest_timeofflimits(&self, management_unit_id: impl Into<String>, user_id: impl Into<String>, time_off_request_id: impl Into<String>) -> GetWorkforcemanagementManagementunitUserTimeoffrequestTimeofflimits {
         GetWorkforcemanagementManagementunitUserTimeoffrequestTimeofflimits {
             client: self.client.clone(),
@@ -6127,7 +6127,7 @@ impl WorkforceManagementApi {
     /// - `includeCrossWeekShifts` (query, `set_include_cross_week_shifts`): Whether to include all shift trades with either the initiating shift or the receiving shift in the week Default: `false`.
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::WeekShiftTradeListResponse`.
+    /// Returns [`WeekShiftTradeListResponse`](crate::models::WeekShiftTradeListResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_week_shifttrades(&self, management_unit_id: impl Into<String>, week_date_id: Date) -> GetWorkforcemanagementManagementunitWeekShifttrades {
         GetWorkforcemanagementManagementunitWeekShifttrades {
@@ -6154,7 +6154,7 @@ impl WorkforceManagementApi {
     /// - `weekDateId` (path, required, positional): The start week date of the initiating shift in yyyy-MM-dd format. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ShiftTradeResponse`.
+    /// Returns [`ShiftTradeResponse`](crate::models::ShiftTradeResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_managementunit_week_shifttrades(&self, management_unit_id: impl Into<String>, week_date_id: Date) -> PostWorkforcemanagementManagementunitWeekShifttrades {
         PostWorkforcemanagementManagementunitWeekShifttrades {
@@ -6180,7 +6180,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::SearchShiftTradesResponse`.
+    /// Returns [`SearchShiftTradesResponse`](crate::models::SearchShiftTradesResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_managementunit_week_shifttrades_search(&self, management_unit_id: impl Into<String>, week_date_id: Date) -> PostWorkforcemanagementManagementunitWeekShifttradesSearch {
         PostWorkforcemanagementManagementunitWeekShifttradesSearch {
@@ -6207,7 +6207,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification.  For testing/app development purposes
     ///
-    /// Returns `m::BulkUpdateShiftTradeStateResponse`.
+    /// Returns [`BulkUpdateShiftTradeStateResponse`](crate::models::BulkUpdateShiftTradeStateResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_managementunit_week_shifttrades_state_bulk(&self, management_unit_id: impl Into<String>, week_date_id: Date) -> PostWorkforcemanagementManagementunitWeekShifttradesStateBulk {
         PostWorkforcemanagementManagementunitWeekShifttradesStateBulk {
@@ -6234,7 +6234,7 @@ impl WorkforceManagementApi {
     /// - `tradeId` (path, required, positional): The ID of the shift trade to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ShiftTradeResponse`.
+    /// Returns [`ShiftTradeResponse`](crate::models::ShiftTradeResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn patch_workforcemanagement_managementunit_week_shifttrade(&self, management_unit_id: impl Into<String>, week_date_id: Date, trade_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitWeekShifttrade {
         PatchWorkforcemanagementManagementunitWeekShifttrade {
@@ -6261,7 +6261,7 @@ impl WorkforceManagementApi {
     /// - `tradeId` (path, required, positional): The ID of the shift trade to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::MatchShiftTradeResponse`.
+    /// Returns [`MatchShiftTradeResponse`](crate::models::MatchShiftTradeResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_managementunit_week_shifttrade_match(&self, management_unit_id: impl Into<String>, week_date_id: Date, trade_id: impl Into<String>) -> PostWorkforcemanagementManagementunitWeekShifttradeMatch {
         PostWorkforcemanagementManagementunitWeekShifttradeMatch {
@@ -6287,7 +6287,7 @@ impl WorkforceManagementApi {
     /// - `earliestWeekDate` (query, `set_earliest_week_date`): The start date of the earliest week to query in yyyy-MM-dd format
     /// - `latestWeekDate` (query, `set_latest_week_date`): The start date of the latest week to query in yyyy-MM-dd format
     ///
-    /// Returns `m::WeekScheduleListResponse`.
+    /// Returns [`WeekScheduleListResponse`](crate::models::WeekScheduleListResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_week_schedules(&self, management_unit_id: impl Into<String>, week_id: impl Into<String>) -> GetWorkforcemanagementManagementunitWeekSchedules {
         GetWorkforcemanagementManagementunitWeekSchedules {
@@ -6314,7 +6314,7 @@ impl WorkforceManagementApi {
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service.  For testing/app development purposes
     ///
-    /// Returns `m::WeekScheduleResponse`.
+    /// Returns [`WeekScheduleResponse`](crate::models::WeekScheduleResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_managementunit_week_schedule(&self, management_unit_id: impl Into<String>, week_id: impl Into<String>, schedule_id: impl Into<String>) -> GetWorkforcemanagementManagementunitWeekSchedule {
         GetWorkforcemanagementManagementunitWeekSchedule {
@@ -6336,7 +6336,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `expand` (query, `set_expand`):
     ///
-    /// Returns `m::WorkPlanRotationListResponse`.
+    /// Returns [`WorkPlanRotationListResponse`](crate::models::WorkPlanRotationListResponse).
     pub fn get_workforcemanagement_managementunit_workplanrotations(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitWorkplanrotations {
         GetWorkforcemanagementManagementunitWorkplanrotations {
             client: self.client.clone(),
@@ -6354,7 +6354,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WorkPlanRotationResponse`.
+    /// Returns [`WorkPlanRotationResponse`](crate::models::WorkPlanRotationResponse).
     pub fn post_workforcemanagement_managementunit_workplanrotations(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitWorkplanrotations {
         PostWorkforcemanagementManagementunitWorkplanrotations {
             client: self.client.clone(),
@@ -6372,7 +6372,7 @@ impl WorkforceManagementApi {
     /// - `managementUnitId` (path, required, positional): The ID of the management unit, or 'mine' for the management unit of the logged-in user.
     /// - `workPlanRotationId` (path, required, positional): The ID of the work plan rotation to fetch
     ///
-    /// Returns `m::WorkPlanRotationResponse`.
+    /// Returns [`WorkPlanRotationResponse`](crate::models::WorkPlanRotationResponse).
     pub fn get_workforcemanagement_managementunit_workplanrotation(&self, management_unit_id: impl Into<String>, work_plan_rotation_id: impl Into<String>) -> GetWorkforcemanagementManagementunitWorkplanrotation {
         GetWorkforcemanagementManagementunitWorkplanrotation {
             client: self.client.clone(),
@@ -6409,7 +6409,7 @@ impl WorkforceManagementApi {
     /// - `workPlanRotationId` (path, required, positional): The ID of the work plan rotation to update
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WorkPlanRotationResponse`.
+    /// Returns [`WorkPlanRotationResponse`](crate::models::WorkPlanRotationResponse).
     pub fn patch_workforcemanagement_managementunit_workplanrotation(&self, management_unit_id: impl Into<String>, work_plan_rotation_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitWorkplanrotation {
         PatchWorkforcemanagementManagementunitWorkplanrotation {
             client: self.client.clone(),
@@ -6429,7 +6429,7 @@ impl WorkforceManagementApi {
     /// - `workPlanRotationId` (path, required, positional): The ID of the work plan rotation to create a copy
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WorkPlanRotationResponse`.
+    /// Returns [`WorkPlanRotationResponse`](crate::models::WorkPlanRotationResponse).
     pub fn post_workforcemanagement_managementunit_workplanrotation_copy(&self, management_unit_id: impl Into<String>, work_plan_rotation_id: impl Into<String>) -> PostWorkforcemanagementManagementunitWorkplanrotationCopy {
         PostWorkforcemanagementManagementunitWorkplanrotationCopy {
             client: self.client.clone(),
@@ -6451,7 +6451,7 @@ impl WorkforceManagementApi {
     /// - `expand` (query, `set_expand`): Include to access additional data on the work plans
     /// - `exclude` (query, `set_exclude`): Exclude specific data on the work plans from the response
     ///
-    /// Returns `m::WorkPlanListResponse`.
+    /// Returns [`WorkPlanListResponse`](crate::models::WorkPlanListResponse).
     pub fn get_workforcemanagement_managementunit_workplans(&self, management_unit_id: impl Into<String>) -> GetWorkforcemanagementManagementunitWorkplans {
         GetWorkforcemanagementManagementunitWorkplans {
             client: self.client.clone(),
@@ -6471,7 +6471,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `validationMode` (query, `set_validation_mode`): Allows to create work plan even if the validation result is invalid
     ///
-    /// Returns `m::WorkPlan`.
+    /// Returns [`WorkPlan`](crate::models::WorkPlan).
     pub fn post_workforcemanagement_managementunit_workplans(&self, management_unit_id: impl Into<String>) -> PostWorkforcemanagementManagementunitWorkplans {
         PostWorkforcemanagementManagementunitWorkplans {
             client: self.client.clone(),
@@ -6491,7 +6491,7 @@ impl WorkforceManagementApi {
     /// - `workPlanId` (path, required, positional): The ID of the work plan to fetch
     /// - `includeOnly` (query, `set_include_only`): limit response to the specified fields
     ///
-    /// Returns `m::WorkPlan`.
+    /// Returns [`WorkPlan`](crate::models::WorkPlan).
     pub fn get_workforcemanagement_managementunit_workplan(&self, management_unit_id: impl Into<String>, work_plan_id: impl Into<String>) -> GetWorkforcemanagementManagementunitWorkplan {
         GetWorkforcemanagementManagementunitWorkplan {
             client: self.client.clone(),
@@ -6530,7 +6530,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `validationMode` (query, `set_validation_mode`): Allows to update work plan even if validation result is invalid
     ///
-    /// Returns `m::WorkPlan`.
+    /// Returns [`WorkPlan`](crate::models::WorkPlan).
     pub fn patch_workforcemanagement_managementunit_workplan(&self, management_unit_id: impl Into<String>, work_plan_id: impl Into<String>) -> PatchWorkforcemanagementManagementunitWorkplan {
         PatchWorkforcemanagementManagementunitWorkplan {
             client: self.client.clone(),
@@ -6551,7 +6551,7 @@ impl WorkforceManagementApi {
     /// - `workPlanId` (path, required, positional): The ID of the work plan to create a copy
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WorkPlan`.
+    /// Returns [`WorkPlan`](crate::models::WorkPlan).
     pub fn post_workforcemanagement_managementunit_workplan_copy(&self, management_unit_id: impl Into<String>, work_plan_id: impl Into<String>) -> PostWorkforcemanagementManagementunitWorkplanCopy {
         PostWorkforcemanagementManagementunitWorkplanCopy {
             client: self.client.clone(),
@@ -6572,7 +6572,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `expand` (query, `set_expand`):
     ///
-    /// Returns `m::ValidateWorkPlanResponse`.
+    /// Returns [`ValidateWorkPlanResponse`](crate::models::ValidateWorkPlanResponse).
     pub fn post_workforcemanagement_managementunit_workplan_validate(&self, management_unit_id: impl Into<String>, work_plan_id: impl Into<String>) -> PostWorkforcemanagementManagementunitWorkplanValidate {
         PostWorkforcemanagementManagementunitWorkplanValidate {
             client: self.client.clone(),
@@ -6590,7 +6590,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/notifications` (`getWorkforcemanagementNotifications`)
     ///
-    /// Returns `m::NotificationsResponse`.
+    /// Returns [`NotificationsResponse`](crate::models::NotificationsResponse).
     pub fn get_workforcemanagement_notifications(&self) -> GetWorkforcemanagementNotifications {
         GetWorkforcemanagementNotifications {
             client: self.client.clone(),
@@ -6605,7 +6605,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UpdateNotificationsResponse`.
+    /// Returns [`UpdateNotificationsResponse`](crate::models::UpdateNotificationsResponse).
     pub fn post_workforcemanagement_notifications_update(&self) -> PostWorkforcemanagementNotificationsUpdate {
         PostWorkforcemanagementNotificationsUpdate {
             client: self.client.clone(),
@@ -6618,7 +6618,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/schedulebids` (`getWorkforcemanagementSchedulebids`)
     ///
-    /// Returns `m::AgentScheduleBids`.
+    /// Returns [`AgentScheduleBids`](crate::models::AgentScheduleBids).
     pub fn get_workforcemanagement_schedulebids(&self) -> GetWorkforcemanagementSchedulebids {
         GetWorkforcemanagementSchedulebids {
             client: self.client.clone(),
@@ -6633,7 +6633,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `bidId` (path, required, positional): The ID of the schedule bid
     ///
-    /// Returns `m::AgentScheduleBiddingPreferenceResponse`.
+    /// Returns [`AgentScheduleBiddingPreferenceResponse`](crate::models::AgentScheduleBiddingPreferenceResponse).
     pub fn get_workforcemanagement_schedulebid_preference(&self, bid_id: impl Into<String>) -> GetWorkforcemanagementSchedulebidPreference {
         GetWorkforcemanagementSchedulebidPreference {
             client: self.client.clone(),
@@ -6650,7 +6650,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The ID of the schedule bid
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentScheduleBiddingPreferenceResponse`.
+    /// Returns [`AgentScheduleBiddingPreferenceResponse`](crate::models::AgentScheduleBiddingPreferenceResponse).
     pub fn put_workforcemanagement_schedulebid_preference(&self, bid_id: impl Into<String>) -> PutWorkforcemanagementSchedulebidPreference {
         PutWorkforcemanagementSchedulebidPreference {
             client: self.client.clone(),
@@ -6667,7 +6667,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `bidId` (path, required, positional): The ID of the schedule bid
     ///
-    /// Returns `m::AgentScheduleBidScheduleSetResponse`.
+    /// Returns [`AgentScheduleBidScheduleSetResponse`](crate::models::AgentScheduleBidScheduleSetResponse).
     pub fn get_workforcemanagement_schedulebid_schedulesets(&self, bid_id: impl Into<String>) -> GetWorkforcemanagementSchedulebidSchedulesets {
         GetWorkforcemanagementSchedulebidSchedulesets {
             client: self.client.clone(),
@@ -6685,7 +6685,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, `set_body`): body
     ///
-    /// Returns `m::UserScheduleContainer`.
+    /// Returns [`UserScheduleContainer`](crate::models::UserScheduleContainer).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn post_workforcemanagement_schedules(&self) -> PostWorkforcemanagementSchedules {
         PostWorkforcemanagementSchedules {
@@ -6702,7 +6702,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The id of the scheduling job
     ///
-    /// Returns `m::SchedulingStatusResponse`.
+    /// Returns [`SchedulingStatusResponse`](crate::models::SchedulingStatusResponse).
     pub fn get_workforcemanagement_schedulingjob(&self, job_id: impl Into<String>) -> GetWorkforcemanagementSchedulingjob {
         GetWorkforcemanagementSchedulingjob {
             client: self.client.clone(),
@@ -6720,7 +6720,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentSchedulingPreferenceListing`.
+    /// Returns [`AgentSchedulingPreferenceListing`](crate::models::AgentSchedulingPreferenceListing).
     pub fn patch_workforcemanagement_schedulingpreferences(&self) -> PatchWorkforcemanagementSchedulingpreferences {
         PatchWorkforcemanagementSchedulingpreferences {
             client: self.client.clone(),
@@ -6738,7 +6738,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentSchedulingPreferenceListing`.
+    /// Returns [`AgentSchedulingPreferenceListing`](crate::models::AgentSchedulingPreferenceListing).
     pub fn post_workforcemanagement_schedulingpreferences_query(&self) -> PostWorkforcemanagementSchedulingpreferencesQuery {
         PostWorkforcemanagementSchedulingpreferencesQuery {
             client: self.client.clone(),
@@ -6753,7 +6753,7 @@ impl WorkforceManagementApi {
     ///
     /// **Preview:** this resource is subject to both breaking and non-breaking changes at any time without notice.
     ///
-    /// Returns `m::BusinessUnitSchedulingPreferencesSettingsResponse`.
+    /// Returns [`BusinessUnitSchedulingPreferencesSettingsResponse`](crate::models::BusinessUnitSchedulingPreferencesSettingsResponse).
     pub fn get_workforcemanagement_schedulingpreferences_settings(&self) -> GetWorkforcemanagementSchedulingpreferencesSettings {
         GetWorkforcemanagementSchedulingpreferencesSettings {
             client: self.client.clone(),
@@ -6769,7 +6769,7 @@ impl WorkforceManagementApi {
     ///
     /// **Deprecated** by the Platform API.
     ///
-    /// Returns `m::ShiftTradeListResponse`.
+    /// Returns [`ShiftTradeListResponse`](crate::models::ShiftTradeListResponse).
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_workforcemanagement_shifttrades(&self) -> GetWorkforcemanagementShifttrades {
         GetWorkforcemanagementShifttrades {
@@ -6786,7 +6786,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): The request body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeAddTradeJobResponse`.
+    /// Returns [`ShiftTradeAddTradeJobResponse`](crate::models::ShiftTradeAddTradeJobResponse).
     pub fn post_workforcemanagement_shifttrading_trades_jobs(&self) -> PostWorkforcemanagementShifttradingTradesJobs {
         PostWorkforcemanagementShifttradingTradesJobs {
             client: self.client.clone(),
@@ -6805,7 +6805,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeAddTradeJobResponse`.
+    /// Returns [`ShiftTradeAddTradeJobResponse`](crate::models::ShiftTradeAddTradeJobResponse).
     pub fn get_workforcemanagement_shifttrading_trades_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementShifttradingTradesJob {
         GetWorkforcemanagementShifttradingTradesJob {
             client: self.client.clone(),
@@ -6823,7 +6823,7 @@ impl WorkforceManagementApi {
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     /// - `forceDownloadService` (query, `set_force_download_service`): Force the result of this operation to be sent via download service. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeQueryAgentTradesJobResponse`.
+    /// Returns [`ShiftTradeQueryAgentTradesJobResponse`](crate::models::ShiftTradeQueryAgentTradesJobResponse).
     pub fn post_workforcemanagement_shifttrading_trades_mine_query_jobs(&self) -> PostWorkforcemanagementShifttradingTradesMineQueryJobs {
         PostWorkforcemanagementShifttradingTradesMineQueryJobs {
             client: self.client.clone(),
@@ -6843,7 +6843,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeQueryAgentTradesJobResponse`.
+    /// Returns [`ShiftTradeQueryAgentTradesJobResponse`](crate::models::ShiftTradeQueryAgentTradesJobResponse).
     pub fn get_workforcemanagement_shifttrading_trades_mine_query_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementShifttradingTradesMineQueryJob {
         GetWorkforcemanagementShifttradingTradesMineQueryJob {
             client: self.client.clone(),
@@ -6861,7 +6861,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): The request body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeUpdateTradeJobResponse`.
+    /// Returns [`ShiftTradeUpdateTradeJobResponse`](crate::models::ShiftTradeUpdateTradeJobResponse).
     pub fn post_workforcemanagement_shifttrading_trade_jobs(&self, trade_id: impl Into<String>) -> PostWorkforcemanagementShifttradingTradeJobs {
         PostWorkforcemanagementShifttradingTradeJobs {
             client: self.client.clone(),
@@ -6882,7 +6882,7 @@ impl WorkforceManagementApi {
     /// - `tradeId` (path, required, positional): The ID of the shift trade to update
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeUpdateTradeJobResponse`.
+    /// Returns [`ShiftTradeUpdateTradeJobResponse`](crate::models::ShiftTradeUpdateTradeJobResponse).
     pub fn get_workforcemanagement_shifttrading_trade_job(&self, trade_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementShifttradingTradeJob {
         GetWorkforcemanagementShifttradingTradeJob {
             client: self.client.clone(),
@@ -6901,7 +6901,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): The request body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeMatchTradeJobResponse`.
+    /// Returns [`ShiftTradeMatchTradeJobResponse`](crate::models::ShiftTradeMatchTradeJobResponse).
     pub fn post_workforcemanagement_shifttrading_trade_match_jobs(&self, trade_id: impl Into<String>) -> PostWorkforcemanagementShifttradingTradeMatchJobs {
         PostWorkforcemanagementShifttradingTradeMatchJobs {
             client: self.client.clone(),
@@ -6922,7 +6922,7 @@ impl WorkforceManagementApi {
     /// - `tradeId` (path, required, positional): The ID of the shift trade to update
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeMatchTradeJobResponse`.
+    /// Returns [`ShiftTradeMatchTradeJobResponse`](crate::models::ShiftTradeMatchTradeJobResponse).
     pub fn get_workforcemanagement_shifttrading_trade_match_job(&self, trade_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementShifttradingTradeMatchJob {
         GetWorkforcemanagementShifttradingTradeMatchJob {
             client: self.client.clone(),
@@ -6941,7 +6941,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): The request body
     /// - `forceAsync` (query, `set_force_async`): Force the result of this operation to be sent asynchronously via notification. For testing/app development purposes
     ///
-    /// Returns `m::ShiftTradeUpdateTradeStateJobResponse`.
+    /// Returns [`ShiftTradeUpdateTradeStateJobResponse`](crate::models::ShiftTradeUpdateTradeStateJobResponse).
     pub fn post_workforcemanagement_shifttrading_trade_state_jobs(&self, trade_id: impl Into<String>) -> PostWorkforcemanagementShifttradingTradeStateJobs {
         PostWorkforcemanagementShifttradingTradeStateJobs {
             client: self.client.clone(),
@@ -6962,7 +6962,7 @@ impl WorkforceManagementApi {
     /// - `tradeId` (path, required, positional): The ID of the shift trade to update
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::ShiftTradeUpdateTradeStateJobResponse`.
+    /// Returns [`ShiftTradeUpdateTradeStateJobResponse`](crate::models::ShiftTradeUpdateTradeStateJobResponse).
     pub fn get_workforcemanagement_shifttrading_trade_state_job(&self, trade_id: impl Into<String>, job_id: impl Into<String>) -> GetWorkforcemanagementShifttradingTradeStateJob {
         GetWorkforcemanagementShifttradingTradeStateJob {
             client: self.client.clone(),
@@ -6979,7 +6979,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): jobId
     ///
-    /// Returns `m::WfmHistoricalShrinkageResponse`.
+    /// Returns [`WfmHistoricalShrinkageResponse`](crate::models::WfmHistoricalShrinkageResponse).
     pub fn get_workforcemanagement_shrinkage_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementShrinkageJob {
         GetWorkforcemanagementShrinkageJob {
             client: self.client.clone(),
@@ -6995,7 +6995,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `teamId` (path, required, positional): The ID of the team
     ///
-    /// Returns `m::UserScheduleAdherenceListing`.
+    /// Returns [`UserScheduleAdherenceListing`](crate::models::UserScheduleAdherenceListing).
     pub fn get_workforcemanagement_team_adherence(&self, team_id: impl Into<String>) -> GetWorkforcemanagementTeamAdherence {
         GetWorkforcemanagementTeamAdherence {
             client: self.client.clone(),
@@ -7014,7 +7014,7 @@ impl WorkforceManagementApi {
     /// - `teamId` (path, required, positional): The ID of the team
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WfmHistoricalAdherenceResponse`.
+    /// Returns [`WfmHistoricalAdherenceResponse`](crate::models::WfmHistoricalAdherenceResponse).
     pub fn post_workforcemanagement_team_adherence_historical(&self, team_id: impl Into<String>) -> PostWorkforcemanagementTeamAdherenceHistorical {
         PostWorkforcemanagementTeamAdherenceHistorical {
             client: self.client.clone(),
@@ -7034,7 +7034,7 @@ impl WorkforceManagementApi {
     /// - `teamId` (path, required, positional): The ID of the team
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WfmHistoricalShrinkageResponse`.
+    /// Returns [`WfmHistoricalShrinkageResponse`](crate::models::WfmHistoricalShrinkageResponse).
     pub fn post_workforcemanagement_team_shrinkage_jobs(&self, team_id: impl Into<String>) -> PostWorkforcemanagementTeamShrinkageJobs {
         PostWorkforcemanagementTeamShrinkageJobs {
             client: self.client.clone(),
@@ -7051,7 +7051,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): The request body
     ///
-    /// Returns `m::TimeOffBalancesResponse`.
+    /// Returns [`TimeOffBalancesResponse`](crate::models::TimeOffBalancesResponse).
     pub fn post_workforcemanagement_timeoffbalance_jobs(&self) -> PostWorkforcemanagementTimeoffbalanceJobs {
         PostWorkforcemanagementTimeoffbalanceJobs {
             client: self.client.clone(),
@@ -7067,7 +7067,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job.
     ///
-    /// Returns `m::TimeOffBalanceJobResponse`.
+    /// Returns [`TimeOffBalanceJobResponse`](crate::models::TimeOffBalanceJobResponse).
     pub fn get_workforcemanagement_timeoffbalance_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementTimeoffbalanceJob {
         GetWorkforcemanagementTimeoffbalanceJob {
             client: self.client.clone(),
@@ -7083,7 +7083,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AvailableTimeOffResponse`.
+    /// Returns [`AvailableTimeOffResponse`](crate::models::AvailableTimeOffResponse).
     pub fn post_workforcemanagement_timeofflimits_available_query(&self) -> PostWorkforcemanagementTimeofflimitsAvailableQuery {
         PostWorkforcemanagementTimeofflimitsAvailableQuery {
             client: self.client.clone(),
@@ -7096,7 +7096,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/timeoffrequests` (`getWorkforcemanagementTimeoffrequests`)
     ///
-    /// Returns `m::TimeOffRequestList`.
+    /// Returns [`TimeOffRequestList`](crate::models::TimeOffRequestList).
     pub fn get_workforcemanagement_timeoffrequests(&self) -> GetWorkforcemanagementTimeoffrequests {
         GetWorkforcemanagementTimeoffrequests {
             client: self.client.clone(),
@@ -7111,7 +7111,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffRequestResponse`.
+    /// Returns [`TimeOffRequestResponse`](crate::models::TimeOffRequestResponse).
     pub fn post_workforcemanagement_timeoffrequests(&self) -> PostWorkforcemanagementTimeoffrequests {
         PostWorkforcemanagementTimeoffrequests {
             client: self.client.clone(),
@@ -7128,7 +7128,7 @@ impl WorkforceManagementApi {
     /// - `body` (body, required, `set_body`): body
     /// - `includeOnly` (query, `set_include_only`): Limit response to the specified field
     ///
-    /// Returns `m::EstimateAvailableTimeOffResponse`.
+    /// Returns [`EstimateAvailableTimeOffResponse`](crate::models::EstimateAvailableTimeOffResponse).
     pub fn post_workforcemanagement_timeoffrequests_estimate(&self) -> PostWorkforcemanagementTimeoffrequestsEstimate {
         PostWorkforcemanagementTimeoffrequestsEstimate {
             client: self.client.clone(),
@@ -7145,7 +7145,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffIntegrationStatusResponseListing`.
+    /// Returns [`TimeOffIntegrationStatusResponseListing`](crate::models::TimeOffIntegrationStatusResponseListing).
     pub fn post_workforcemanagement_timeoffrequests_integrationstatus_query(&self) -> PostWorkforcemanagementTimeoffrequestsIntegrationstatusQuery {
         PostWorkforcemanagementTimeoffrequestsIntegrationstatusQuery {
             client: self.client.clone(),
@@ -7161,7 +7161,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `timeOffRequestId` (path, required, positional): The ID of the time off request
     ///
-    /// Returns `m::TimeOffRequestResponse`.
+    /// Returns [`TimeOffRequestResponse`](crate::models::TimeOffRequestResponse).
     pub fn get_workforcemanagement_timeoffrequest(&self, time_off_request_id: impl Into<String>) -> GetWorkforcemanagementTimeoffrequest {
         GetWorkforcemanagementTimeoffrequest {
             client: self.client.clone(),
@@ -7178,7 +7178,7 @@ impl WorkforceManagementApi {
     /// - `timeOffRequestId` (path, required, positional): The ID of the time off request
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::TimeOffRequestResponse`.
+    /// Returns [`TimeOffRequestResponse`](crate::models::TimeOffRequestResponse).
     pub fn patch_workforcemanagement_timeoffrequest(&self, time_off_request_id: impl Into<String>) -> PatchWorkforcemanagementTimeoffrequest {
         PatchWorkforcemanagementTimeoffrequest {
             client: self.client.clone(),
@@ -7195,7 +7195,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `timeOffRequestId` (path, required, positional): The ID of the time off request
     ///
-    /// Returns `m::WaitlistPositionListing`.
+    /// Returns [`WaitlistPositionListing`](crate::models::WaitlistPositionListing).
     pub fn get_workforcemanagement_timeoffrequest_waitlistpositions(&self, time_off_request_id: impl Into<String>) -> GetWorkforcemanagementTimeoffrequestWaitlistpositions {
         GetWorkforcemanagementTimeoffrequestWaitlistpositions {
             client: self.client.clone(),
@@ -7211,7 +7211,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UnavailableTimeListing`.
+    /// Returns [`UnavailableTimeListing`](crate::models::UnavailableTimeListing).
     pub fn patch_workforcemanagement_unavailabletimes(&self) -> PatchWorkforcemanagementUnavailabletimes {
         PatchWorkforcemanagementUnavailabletimes {
             client: self.client.clone(),
@@ -7227,7 +7227,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::UnavailableTimeListing`.
+    /// Returns [`UnavailableTimeListing`](crate::models::UnavailableTimeListing).
     pub fn post_workforcemanagement_unavailabletimes_query(&self) -> PostWorkforcemanagementUnavailabletimesQuery {
         PostWorkforcemanagementUnavailabletimesQuery {
             client: self.client.clone(),
@@ -7240,7 +7240,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/unavailabletimes/settings` (`getWorkforcemanagementUnavailabletimesSettings`)
     ///
-    /// Returns `m::ManagementUnitAvailabilitySettingsResponse`.
+    /// Returns [`ManagementUnitAvailabilitySettingsResponse`](crate::models::ManagementUnitAvailabilitySettingsResponse).
     pub fn get_workforcemanagement_unavailabletimes_settings(&self) -> GetWorkforcemanagementUnavailabletimesSettings {
         GetWorkforcemanagementUnavailabletimesSettings {
             client: self.client.clone(),
@@ -7255,7 +7255,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::ValidateAgentUnavailableTimesResponse`.
+    /// Returns [`ValidateAgentUnavailableTimesResponse`](crate::models::ValidateAgentUnavailableTimesResponse).
     pub fn post_workforcemanagement_unavailabletimes_validation_jobs(&self) -> PostWorkforcemanagementUnavailabletimesValidationJobs {
         PostWorkforcemanagementUnavailabletimesValidationJobs {
             client: self.client.clone(),
@@ -7271,7 +7271,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `jobId` (path, required, positional): The ID of the job
     ///
-    /// Returns `m::QueryAgentUnavailableTimesValidationJobResponse`.
+    /// Returns [`QueryAgentUnavailableTimesValidationJobResponse`](crate::models::QueryAgentUnavailableTimesValidationJobResponse).
     pub fn get_workforcemanagement_unavailabletimes_validation_job(&self, job_id: impl Into<String>) -> GetWorkforcemanagementUnavailabletimesValidationJob {
         GetWorkforcemanagementUnavailabletimesValidationJob {
             client: self.client.clone(),
@@ -7287,7 +7287,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Request body
     ///
-    /// Returns `m::UserActivityListing`.
+    /// Returns [`UserActivityListing`](crate::models::UserActivityListing).
     pub fn post_workforcemanagement_users_activity(&self) -> PostWorkforcemanagementUsersActivity {
         PostWorkforcemanagementUsersActivity {
             client: self.client.clone(),
@@ -7303,7 +7303,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Users
     ///
-    /// Returns `m::EntityListing`.
+    /// Returns [`EntityListing`](crate::models::EntityListing).
     pub fn patch_workforcemanagement_users_workplanbidranks_bulk(&self) -> PatchWorkforcemanagementUsersWorkplanbidranksBulk {
         PatchWorkforcemanagementUsersWorkplanbidranksBulk {
             client: self.client.clone(),
@@ -7319,7 +7319,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `userId` (path, required, positional): The userId to whom the work plan bid ranks apply.
     ///
-    /// Returns `m::WorkPlanBidRanks`.
+    /// Returns [`WorkPlanBidRanks`](crate::models::WorkPlanBidRanks).
     pub fn get_workforcemanagement_user_workplanbidranks(&self, user_id: impl Into<String>) -> GetWorkforcemanagementUserWorkplanbidranks {
         GetWorkforcemanagementUserWorkplanbidranks {
             client: self.client.clone(),
@@ -7336,7 +7336,7 @@ impl WorkforceManagementApi {
     /// - `userId` (path, required, positional): The userId to whom the work plan bid ranks apply.
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::WorkPlanBidRanks`.
+    /// Returns [`WorkPlanBidRanks`](crate::models::WorkPlanBidRanks).
     pub fn patch_workforcemanagement_user_workplanbidranks(&self, user_id: impl Into<String>) -> PatchWorkforcemanagementUserWorkplanbidranks {
         PatchWorkforcemanagementUserWorkplanbidranks {
             client: self.client.clone(),
@@ -7350,7 +7350,7 @@ impl WorkforceManagementApi {
     ///
     /// `GET /api/v2/workforcemanagement/workplanbids` (`getWorkforcemanagementWorkplanbids`)
     ///
-    /// Returns `m::AgentWorkPlanBids`.
+    /// Returns [`AgentWorkPlanBids`](crate::models::AgentWorkPlanBids).
     pub fn get_workforcemanagement_workplanbids(&self) -> GetWorkforcemanagementWorkplanbids {
         GetWorkforcemanagementWorkplanbids {
             client: self.client.clone(),
@@ -7365,7 +7365,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `bidId` (path, required, positional): The ID of the work plan bid
     ///
-    /// Returns `m::AgentWorkPlanBiddingPreferenceResponse`.
+    /// Returns [`AgentWorkPlanBiddingPreferenceResponse`](crate::models::AgentWorkPlanBiddingPreferenceResponse).
     pub fn get_workforcemanagement_workplanbid_preferences(&self, bid_id: impl Into<String>) -> GetWorkforcemanagementWorkplanbidPreferences {
         GetWorkforcemanagementWorkplanbidPreferences {
             client: self.client.clone(),
@@ -7382,7 +7382,7 @@ impl WorkforceManagementApi {
     /// - `bidId` (path, required, positional): The ID of the work plan bid
     /// - `body` (body, required, `set_body`): body
     ///
-    /// Returns `m::AgentWorkPlanBiddingPreferenceResponse`.
+    /// Returns [`AgentWorkPlanBiddingPreferenceResponse`](crate::models::AgentWorkPlanBiddingPreferenceResponse).
     pub fn patch_workforcemanagement_workplanbid_preferences(&self, bid_id: impl Into<String>) -> PatchWorkforcemanagementWorkplanbidPreferences {
         PatchWorkforcemanagementWorkplanbidPreferences {
             client: self.client.clone(),
@@ -7399,7 +7399,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `bidId` (path, required, positional): The ID of the work plan bid
     ///
-    /// Returns `m::AgentWorkPlanListResponse`.
+    /// Returns [`AgentWorkPlanListResponse`](crate::models::AgentWorkPlanListResponse).
     pub fn get_workforcemanagement_workplanbid_workplans(&self, bid_id: impl Into<String>) -> GetWorkforcemanagementWorkplanbidWorkplans {
         GetWorkforcemanagementWorkplanbidWorkplans {
             client: self.client.clone(),
