@@ -5,7 +5,8 @@
 #   3. every test of the workspace with every API group enabled: generator unit tests, the JSON
 #      codec, the simulator (all 3,356 operations over HTTP), the SDK's request-building test for
 #      every operation, the round trip of every model, the SDK against the simulator,
-#   4. docs build (default features) and the publishable crates package.
+#   4. the official JavaScript SDK's README snippets against the simulator (tests/js-sdk, Node),
+#   5. docs build (default features) and the publishable crates package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,9 @@ cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 
 step "cargo test (all features)"
 cargo test --workspace --all-features
+
+step "the official JavaScript SDK (npm purecloud-platform-client-v2) against the simulator"
+scripts/js-sdk-test.sh
 
 step "cargo doc (default features)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p purecloud-platform-client-v2 -p purecloud-platform-client-v2-models

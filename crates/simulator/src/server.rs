@@ -338,6 +338,7 @@ async fn handle(
     };
     let origin = req.headers().get("origin").cloned();
     let is_head = req.method() == Method::HEAD;
+    let is_api = req.uri().path().starts_with("/api/");
     let (reply, truncate) = match process(req, &inner, &mut ctx).await {
         Ok(r) => r,
         Err(Abort) => {
@@ -345,7 +346,14 @@ async fn handle(
             return Err(Abort);
         }
     };
-    Ok(finish(reply, &ctx, origin.as_ref(), truncate, is_head))
+    Ok(finish(
+        reply,
+        &ctx,
+        origin.as_ref(),
+        truncate,
+        is_head,
+        is_api,
+    ))
 }
 
 fn finish(
@@ -354,6 +362,7 @@ fn finish(
     origin: Option<&HeaderValue>,
     truncate: bool,
     is_head: bool,
+    is_api: bool,
 ) -> Response<SimBody> {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let len = reply.body.len();
@@ -390,6 +399,16 @@ fn finish(
         h.insert("inin-ratelimit-allowed", HeaderValue::from(r.allowed));
         h.insert("inin-ratelimit-count", HeaderValue::from(r.count));
         h.insert("inin-ratelimit-reset", HeaderValue::from(r.reset_secs));
+    }
+    if is_api && !h.contains_key("cache-control") {
+        // As the Platform API answers (the official SDKs' documented response headers):
+        // nothing of an API answer, error or not, may be cached.
+        h.insert(
+            "cache-control",
+            HeaderValue::from_static("no-cache, no-store, must-revalidate"),
+        );
+        h.insert("pragma", HeaderValue::from_static("no-cache"));
+        h.insert("expires", HeaderValue::from_static("0"));
     }
     cors_headers(h, origin);
     resp

@@ -514,6 +514,35 @@ fn presence_value(
     v
 }
 
+/// A system presence as `OrganizationPresence` (`/api/v2/presencedefinitions`).
+fn organization_presence(def: &PresenceDef) -> Value {
+    json!({
+        "id": def.id,
+        "name": def.system,
+        "languageLabels": {"en_US": def.system},
+        "systemPresence": def.system,
+        "deactivated": false,
+        "primary": true,
+        "createdDate": "2024-01-15T09:30:00.000Z",
+        "modifiedDate": "2024-01-15T09:30:00.000Z",
+        "selfUri": format!("/api/v2/presencedefinitions/{}", def.id),
+    })
+}
+
+/// A system presence as `OrganizationPresenceDefinition` (`/api/v2/presence/definitions`),
+/// whose `systemPresence` enum has no spaces (`OnQueue`).
+fn presence_definition(def: &PresenceDef) -> Value {
+    json!({
+        "id": def.id,
+        "name": def.system,
+        "type": "System",
+        "languageLabels": {"en_US": def.system},
+        "systemPresence": def.system.replace(' ', ""),
+        "deactivated": false,
+        "selfUri": format!("/api/v2/presence/definitions/{}", def.id),
+    })
+}
+
 /// Shallow merge of `patch`'s keys into `target`.
 fn merge(target: &mut Value, patch: Value) {
     if let (Value::Object(t), Value::Object(p)) = (target, patch) {
@@ -749,6 +778,14 @@ impl Store {
                 let src = req.path_param("sourceId").to_string();
                 self.patch_presence(req, &src)
             }
+            "getPresencedefinitions" => self.list_presence_defs(req),
+            "getPresencedefinition" => self
+                .presence_def_by_id(req.path_param("presenceId"))
+                .map(|d| Outcome::Json(200, organization_presence(&d))),
+            "getPresenceDefinitions0" => self.list_presence_definitions(req),
+            "getPresenceDefinition0" => self
+                .presence_def_by_id(req.path_param("definitionId"))
+                .map(|d| Outcome::Json(200, presence_definition(&d))),
             "getAuthorizationPermissions" => self.get_permissions(req),
             "getAuthorizationRoles" => self.list_roles(req),
             "postAuthorizationRoles" => self.create(req, Kind::Role),
@@ -901,6 +938,48 @@ impl Store {
         Ok(Outcome::Json(
             200,
             json!({"id": user["id"], "name": user["name"], "state": "deleted", "selfUri": user["selfUri"]}),
+        ))
+    }
+
+    fn presence_def_by_id(&self, id: &str) -> Result<PresenceDef, ApiError> {
+        self.presence_defs
+            .iter()
+            .find(|d| d.id == id)
+            .cloned()
+            .ok_or_else(|| ApiError::entity_not_found("presence definition", id))
+    }
+
+    /// `GET /api/v2/presencedefinitions`: the system presences, whose ids are the ones that
+    /// `PATCH .../presences/...` accepts. None is deleted.
+    fn list_presence_defs(&self, req: &Req) -> Result<Outcome, ApiError> {
+        let deleted = req
+            .query_one("deleted")
+            .is_some_and(|d| d.eq_ignore_ascii_case("true"));
+        let items = if deleted {
+            Vec::new()
+        } else {
+            self.presence_defs
+                .iter()
+                .map(organization_presence)
+                .collect()
+        };
+        page(req, items, &["deleted", "localeCode"]).map(|v| Outcome::Json(200, v))
+    }
+
+    /// `GET /api/v2/presence/definitions`: the same definitions, not paged. None is
+    /// deactivated.
+    fn list_presence_definitions(&self, req: &Req) -> Result<Outcome, ApiError> {
+        let deactivated = req
+            .query_one("deactivated")
+            .is_some_and(|d| d.eq_ignore_ascii_case("true"));
+        let items: Vec<Value> = if deactivated {
+            Vec::new()
+        } else {
+            self.presence_defs.iter().map(presence_definition).collect()
+        };
+        Ok(Outcome::Json(
+            200,
+            json!({"total": items.len(), "entities": items, "selfUri": req.path}),
         ))
     }
 

@@ -183,6 +183,8 @@ async fn every_operation_answers_valid_and_rejects_malformed() {
         ("divisionId", "/api/v2/authorization/divisions", true),
         ("groupId", "/api/v2/groups", false),
         ("queueId", "/api/v2/routing/queues", false),
+        ("presenceId", "/api/v2/presencedefinitions", false),
+        ("definitionId", "/api/v2/presence/definitions", false),
     ] {
         let v = http.get(path, &token).await.json();
         let e = v["entities"]
