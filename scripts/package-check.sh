@@ -7,9 +7,9 @@ crates=(purecloud-platform-client-v2-models purecloud-platform-client-v2-models-
         purecloud-platform-client-v2-models-part2 purecloud-platform-client-v2)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
-# --no-verify: verification would rebuild every crate from its package (minutes for the models);
-# the workspace build and tests above already compile exactly these sources.
-cargo package --quiet --allow-dirty --no-verify "${args[@]}"
+# Verification builds each package from its .crate (default features; the unpublished crates of
+# this workspace are served to each other from a local overlay) in its own target directory.
+cargo package --quiet --allow-dirty "${args[@]}"
 limit=$((10 * 1024 * 1024))
 for c in "${crates[@]}"; do
   f=$(ls target/package/"$c"-[0-9]*.crate | tail -n 1)
