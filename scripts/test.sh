@@ -24,6 +24,12 @@ cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 step "cargo test (all features)"
 cargo test --workspace --all-features
 
+step "the quickstart (README's first command) against the embedded simulator"
+env -u GENESYS_CLOUD_CLIENT_ID -u GENESYS_CLOUD_CLIENT_SECRET \
+  cargo run --quiet -p purecloud-platform-client-v2 --example quickstart > target/quickstart.out
+grep -q "Hello, Sim User!" target/quickstart.out && grep -q "^Done.$" target/quickstart.out
+echo "quickstart: ok ($(wc -l < target/quickstart.out) lines of output)"
+
 step "the official JavaScript SDK (npm purecloud-platform-client-v2) against the simulator"
 scripts/js-sdk-test.sh
 

@@ -32,8 +32,15 @@ pub mod models {
 }
 
 pub mod runtime;
+#[cfg(not(target_arch = "wasm32"))]
+pub use runtime::FileTokenStore;
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+pub use runtime::ProxyConfig;
 pub use runtime::{
-    ApiRequest, ApiResponse, Client, ClientBuilder, Error, ErrorKind, ErrorResponse, RequestBuilder,
+    compute_pkce_code_challenge, generate_pkce_code_verifier, ApiRequest, ApiResponse, AuthData,
+    Client, ClientBuilder, ConfigFile, Error, ErrorKind, ErrorResponse, Gateway, LogConfig,
+    LogFormat, LogLevel, MemoryTokenStore, Region, RequestBuilder, RetryConfig, StoredToken,
+    TokenStore,
 };
 
 #[allow(

@@ -109,6 +109,8 @@ async fn bad_token_is_a_401_with_the_genesys_body() {
 #[tokio::test]
 async fn faults_map_to_error_kinds() {
     let (sim, user, _) = start().await;
+    // Each fault once, without the retries that would hide it (retries: tests/retry_*.rs).
+    user.set_retry_config(purecloud_platform_client_v2::RetryConfig::disabled());
     let api = UsersApi::new(&user);
     // An HTML page from a proxy: still an API error, with the text.
     sim.faults()

@@ -114,7 +114,9 @@ impl Error {
             .to_owned();
         let message = match body.as_ref().and_then(|b| b.message.as_deref()) {
             Some(m) => m.to_owned(),
-            None => format!("the API answered {status} {status_text}").trim().to_owned(),
+            None => format!("the API answered {status} {status_text}")
+                .trim()
+                .to_owned(),
         };
         let mut e = Error::new(ErrorKind::Api, message).with_response(ErrorResponse {
             status,
@@ -250,11 +252,19 @@ mod tests {
     #[test]
     fn api_error_parses_the_genesys_body() {
         let raw = br#"{"status":404,"code":"not.found","message":"The requested operation failed with status 404","messageWithParams":"x {a}","messageParams":{"a":"b"},"contextId":"c1","details":[{"errorCode":"e"}],"errors":[{"code":"inner"}]}"#;
-        let e = Error::from_response(404, headers(), bytes::Bytes::from_static(raw), Some("getUser"));
+        let e = Error::from_response(
+            404,
+            headers(),
+            bytes::Bytes::from_static(raw),
+            Some("getUser"),
+        );
         assert_eq!(e.kind(), ErrorKind::Api);
         assert!(e.is_status(404));
         assert_eq!(e.code(), Some("not.found"));
-        assert_eq!(e.message(), "The requested operation failed with status 404");
+        assert_eq!(
+            e.message(),
+            "The requested operation failed with status 404"
+        );
         assert_eq!(e.correlation_id(), Some("abc-123"));
         let b = e.error_body().unwrap();
         assert_eq!(b.context_id.as_deref(), Some("c1"));
@@ -262,7 +272,13 @@ mod tests {
         assert_eq!(b.errors.as_ref().unwrap()[0].code.as_deref(), Some("inner"));
         assert_eq!(e.response().unwrap().status_text, "Not Found");
         let shown = e.to_string();
-        assert!(shown.contains("getUser") && shown.contains("404") && shown.contains("not.found") && shown.contains("abc-123"), "{shown}");
+        assert!(
+            shown.contains("getUser")
+                && shown.contains("404")
+                && shown.contains("not.found")
+                && shown.contains("abc-123"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -271,9 +287,17 @@ mod tests {
         let e = Error::from_response(502, HeaderMap::new(), bytes::Bytes::from_static(raw), None);
         assert_eq!(e.status(), Some(502));
         assert!(e.error_body().is_none());
-        assert_eq!(e.response().unwrap().text(), "<html><body>502 Bad Gateway</body></html>");
+        assert_eq!(
+            e.response().unwrap().text(),
+            "<html><body>502 Bad Gateway</body></html>"
+        );
         assert!(e.message().contains("502"));
-        let e = Error::from_response(500, HeaderMap::new(), bytes::Bytes::from_static(b"{garbage"), None);
+        let e = Error::from_response(
+            500,
+            HeaderMap::new(),
+            bytes::Bytes::from_static(b"{garbage"),
+            None,
+        );
         assert!(e.error_body().is_none());
         assert_eq!(e.response().unwrap().text(), "{garbage");
     }

@@ -1,5 +1,6 @@
 //! A request as the generated builders describe it, before it is sent.
 
+use super::retry::RetryConfig;
 use crate::models::json::{self, ToJson};
 pub use http::Method;
 use std::time::Duration;
@@ -11,8 +12,14 @@ use time::{Date, OffsetDateTime};
 pub struct RequestOptions {
     /// Extra headers for this request (checked when it is sent).
     pub headers: Vec<(String, String)>,
-    /// A timeout for this request, overriding the client's.
+    /// A timeout for each attempt of this request, overriding the client's.
     pub timeout: Option<Duration>,
+    /// A retry policy for this request, replacing the client's.
+    pub retry: Option<RetryConfig>,
+    /// Overrides the retry policy's `max_retries` (0: no retry).
+    pub max_retries: Option<u32>,
+    /// Overrides the retry policy's `retry_non_idempotent`.
+    pub retry_non_idempotent: Option<bool>,
 }
 
 /// Settings shared by every request builder: `use purecloud_platform_client_v2::RequestBuilder`
@@ -24,15 +31,37 @@ pub trait RequestBuilder: Sized {
     /// Adds a header to this request. An invalid name or value makes `.send()` fail with
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput).
     fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options_mut()
-            .headers
-            .push((name.into(), value.into()));
+        self.options_mut().headers.push((name.into(), value.into()));
         self
     }
 
-    /// Sets a timeout for this request.
+    /// Sets a timeout for each attempt of this request.
     fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options_mut().timeout = Some(timeout);
+        self
+    }
+
+    /// Uses this retry policy instead of the client's.
+    fn with_retry(mut self, retry: RetryConfig) -> Self {
+        self.options_mut().retry = Some(retry);
+        self
+    }
+
+    /// Resends this request at most `n` times (the client's policy otherwise).
+    fn with_max_retries(mut self, n: u32) -> Self {
+        self.options_mut().max_retries = Some(n);
+        self
+    }
+
+    /// Never resends this request.
+    fn without_retry(self) -> Self {
+        self.with_max_retries(0)
+    }
+
+    /// Allows resending this request after a 5xx or a broken connection even if it is a
+    /// `POST` or `PATCH` (for operations you know are idempotent).
+    fn with_retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.options_mut().retry_non_idempotent = Some(yes);
         self
     }
 }
@@ -312,7 +341,12 @@ mod tests {
 
     #[test]
     fn path_params_are_encoded_as_one_segment() {
-        let mut r = ApiRequest::new(Method::GET, "/api/v2/users/{userId}/x/{n}", "op", RequestOptions::default());
+        let mut r = ApiRequest::new(
+            Method::GET,
+            "/api/v2/users/{userId}/x/{n}",
+            "op",
+            RequestOptions::default(),
+        );
         r.path_param("userId", &"a b/c?d#e%".to_owned());
         r.path_param("n", &42i64);
         assert_eq!(r.path(), "/api/v2/users/a%20b%2Fc%3Fd%23e%25/x/42");
@@ -321,11 +355,17 @@ mod tests {
     #[test]
     fn query_multi_and_csv() {
         let mut r = ApiRequest::new(Method::GET, "/p", "op", RequestOptions::default());
-        r.query("expand", &Some(vec!["presence".to_owned(), "a&b=c".to_owned()]));
+        r.query(
+            "expand",
+            &Some(vec!["presence".to_owned(), "a&b=c".to_owned()]),
+        );
         r.query("pageSize", &Some(25i64));
         r.query("absent", &None::<String>);
         r.query_csv("ids", &Some(vec!["1".to_owned(), "2".to_owned()]));
-        assert_eq!(r.query_string(), "expand=presence&expand=a%26b%3Dc&pageSize=25&ids=1,2");
+        assert_eq!(
+            r.query_string(),
+            "expand=presence&expand=a%26b%3Dc&pageSize=25&ids=1,2"
+        );
         assert_eq!(
             r.query_pairs(),
             vec![

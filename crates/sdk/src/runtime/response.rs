@@ -13,8 +13,11 @@ use std::task::{Context, Poll};
 /// A successful (2xx) response before decoding.
 #[derive(Clone, Debug)]
 pub struct RawResponse {
+    /// HTTP status code.
     pub status: u16,
+    /// Response headers.
     pub headers: HeaderMap,
+    /// The raw body bytes.
     pub body: bytes::Bytes,
     pub(crate) operation: &'static str,
 }

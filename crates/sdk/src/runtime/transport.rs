@@ -12,17 +12,36 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[cfg(target_arch = "wasm32")]
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
-/// One HTTP request as the transport sends it.
-#[derive(Clone, Debug)]
+/// One HTTP request as the transport sends it. `Debug` shows the body's length only (a token
+/// request's body holds secrets) and `HeaderMap` hides sensitive values (`Authorization`).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct HttpRequest {
+    /// The method.
     pub method: Method,
     /// Absolute URL.
     pub url: String,
+    /// The headers, `Authorization` included (marked sensitive).
     pub headers: HeaderMap,
+    /// The body, when there is one.
     pub body: Option<Vec<u8>>,
-    /// Total time allowed for this request, when set.
+    /// Total time allowed for this request, when set. Transports must apply it.
     pub timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+            )
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl HttpRequest {
@@ -38,13 +57,27 @@ impl HttpRequest {
     }
 }
 
-/// One HTTP response with its whole body.
-#[derive(Clone, Debug)]
+/// One HTTP response with its whole body. `Debug` shows the body's length only (a token
+/// response's body holds tokens).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct HttpResponse {
+    /// The status code.
     pub status: u16,
+    /// The headers.
     pub headers: HeaderMap,
+    /// The whole body.
     pub body: bytes::Bytes,
+}
+
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl HttpResponse {
@@ -84,9 +117,17 @@ impl std::error::Error for TransportError {}
 
 /// Sends HTTP requests. The SDK ships one over reqwest (feature `reqwest`); implement this to use
 /// another client or to answer requests in tests without a network.
+///
+/// A transport sends exactly one request per call (retries, re-authentication and logging are
+/// the client's), applies [`HttpRequest::timeout`], and reports a connection that could not be
+/// made as [`TransportError::Connect`] (the client then knows nothing was sent and may resend
+/// even a `POST`).
 pub trait HttpTransport: Send + Sync + 'static {
     /// Sends `request` and reads the whole response.
-    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportError>>;
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'static, Result<HttpResponse, TransportError>>;
 }
 
 /// The default transport: a shared `reqwest::Client` (connection pooling, rustls).
@@ -101,6 +142,130 @@ impl ReqwestTransport {
     /// Wraps a configured `reqwest::Client`.
     pub fn new(client: reqwest::Client) -> Self {
         ReqwestTransport { client }
+    }
+
+    /// A transport with a connect timeout, a proxy, a client certificate (mTLS) and extra
+    /// trusted CA certificates. Certificate verification always stays on.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_options(o: &TransportOptions) -> Result<Self, crate::Error> {
+        use crate::{Error, ErrorKind};
+        let bad = |what: String| Error::new(ErrorKind::InvalidInput, what);
+        let mut b = reqwest::Client::builder();
+        if let Some(t) = o.connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        if let Some(p) = &o.proxy {
+            let mut proxy = reqwest::Proxy::all(p.url.as_str())
+                .map_err(|e| bad(format!("invalid proxy URL {:?}: {e}", p.url)))?;
+            if let Some(user) = &p.username {
+                proxy = proxy.basic_auth(user, p.password.as_deref().unwrap_or(""));
+            }
+            b = b.proxy(proxy);
+        }
+        if o.identity_pem.is_some() || !o.ca_pem.is_empty() {
+            #[cfg(feature = "rustls")]
+            {
+                if let Some(pem) = &o.identity_pem {
+                    let id = reqwest::Identity::from_pem(pem).map_err(|e| {
+                        bad(format!("invalid mTLS client certificate or key (expected PEM with the certificate chain and a PKCS#8, PKCS#1 or SEC1 private key): {e}"))
+                    })?;
+                    b = b.identity(id);
+                }
+                for ca in &o.ca_pem {
+                    let certs = reqwest::Certificate::from_pem_bundle(ca)
+                        .map_err(|e| bad(format!("invalid CA certificate (expected PEM): {e}")))?;
+                    if certs.is_empty() {
+                        return Err(bad(
+                            "invalid CA certificate: no PEM certificate found".into()
+                        ));
+                    }
+                    for c in certs {
+                        b = b.add_root_certificate(c);
+                    }
+                }
+            }
+            #[cfg(not(feature = "rustls"))]
+            return Err(bad(
+                "mTLS and CA certificates need the `rustls` feature".into()
+            ));
+        }
+        let client = b
+            .build()
+            .map_err(|e| bad(format!("cannot build the HTTP client: {e}")))?;
+        Ok(ReqwestTransport { client })
+    }
+}
+
+/// Proxy settings of the built-in transport.
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProxyConfig {
+    /// `http://host:port` (or `https://`, `socks5://` where reqwest supports it).
+    pub url: String,
+    /// Proxy user name (Basic proxy authentication).
+    pub username: Option<String>,
+    /// Proxy password.
+    pub password: Option<String>,
+}
+
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+impl ProxyConfig {
+    /// A proxy without authentication.
+    pub fn new(url: impl Into<String>) -> Self {
+        ProxyConfig {
+            url: url.into(),
+            username: None,
+            password: None,
+        }
+    }
+
+    /// With Basic proxy authentication.
+    pub fn with_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self.password = Some(password.into());
+        self
+    }
+}
+
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+impl std::fmt::Debug for ProxyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyConfig")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Options of the built-in reqwest transport (see [`ReqwestTransport::with_options`]).
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TransportOptions {
+    /// How long connecting (TCP and TLS) may take.
+    pub connect_timeout: Option<Duration>,
+    /// A proxy for every request (otherwise the `HTTP(S)_PROXY` environment variables apply).
+    pub proxy: Option<ProxyConfig>,
+    /// mTLS: the client certificate chain and its private key, PEM, concatenated.
+    pub identity_pem: Option<Vec<u8>>,
+    /// Extra trusted CA certificates, PEM (added to the built-in roots).
+    pub ca_pem: Vec<Vec<u8>>,
+}
+
+#[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
+impl std::fmt::Debug for TransportOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransportOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("proxy", &self.proxy)
+            .field(
+                "identity_pem",
+                &self.identity_pem.as_ref().map(|_| "<redacted>"),
+            )
+            .field("ca_pem", &self.ca_pem.len())
+            .finish()
     }
 }
 
@@ -122,7 +287,10 @@ fn map_reqwest(e: reqwest::Error) -> TransportError {
 
 #[cfg(feature = "reqwest")]
 impl HttpTransport for ReqwestTransport {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
         let mut b = self
             .client
             .request(request.method, &request.url)
