@@ -136,7 +136,7 @@ fn emits_models_with_codecs_setters_and_enums() {
     assert!(all.contains("pub extra: Option<Value>,"));
     assert!(all.contains("pub r#type: Option<String>,"));
     assert!(all.contains("pub fn set_type(mut self, v: impl Into<String>) -> Self"));
-    assert!(all.contains("\"manager\" => v.manager = r.read()?,"));
+    assert!(all.contains("\"manager\" => r.read_into(&mut v.manager),"));
     assert!(all.contains("while let Some(k) = r.next_key()? {"));
     assert!(all.contains("o.field(\"manager\", &self.manager);"));
     assert!(all.contains("Unknown(String),"));

@@ -62,12 +62,13 @@ impl FromJson for FeatureSupport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "feature" => v.feature = r.read()?,
-                "supportLevel" => v.support_level = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "feature" => r.read_into(&mut v.feature),
+                "supportLevel" => r.read_into(&mut v.support_level),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -168,11 +169,12 @@ impl FromJson for LanguageSupportInfoRecord {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "language" => v.language = r.read()?,
-                "featureSupport" => v.feature_support = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "language" => r.read_into(&mut v.language),
+                "featureSupport" => r.read_into(&mut v.feature_support),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -216,10 +218,11 @@ impl FromJson for LanguageSupportResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "languages" => v.languages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "languages" => r.read_into(&mut v.languages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -158,22 +158,23 @@ impl FromJson for AssistantCopilotVariation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "googleDialogflowConfig" => v.google_dialogflow_config = r.read()?,
-                "transcriptionConfig" => v.transcription_config = r.read()?,
-                "knowledgeSuggestionConfig" => v.knowledge_suggestion_config = r.read()?,
-                "state" => v.state = r.read()?,
-                "copilot" => v.copilot = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "variationParent" => v.variation_parent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "googleDialogflowConfig" => r.read_into(&mut v.google_dialogflow_config),
+                "transcriptionConfig" => r.read_into(&mut v.transcription_config),
+                "knowledgeSuggestionConfig" => r.read_into(&mut v.knowledge_suggestion_config),
+                "state" => r.read_into(&mut v.state),
+                "copilot" => r.read_into(&mut v.copilot),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "variationParent" => r.read_into(&mut v.variation_parent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -294,13 +295,14 @@ impl FromJson for AssistantCopilotVariationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

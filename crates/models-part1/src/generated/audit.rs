@@ -206,28 +206,29 @@ impl FromJson for AuditLogMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "userHomeOrgId" => v.user_home_org_id = r.read()?,
-                "user" => v.user = r.read()?,
-                "client" => v.client = r.read()?,
-                "remoteIp" => v.remote_ip = r.read()?,
-                "serviceName" => v.service_name = r.read()?,
-                "level" => v.level = r.read()?,
-                "eventDate" => v.event_date = r.read()?,
-                "message" => v.message = r.read()?,
-                "action" => v.action = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                "status" => v.status = r.read()?,
-                "application" => v.application = r.read()?,
-                "initiatingAction" => v.initiating_action = r.read()?,
-                "transactionInitiator" => v.transaction_initiator = r.read()?,
-                "propertyChanges" => v.property_changes = r.read()?,
-                "context" => v.context = r.read()?,
-                "entityChanges" => v.entity_changes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "userHomeOrgId" => r.read_into(&mut v.user_home_org_id),
+                "user" => r.read_into(&mut v.user),
+                "client" => r.read_into(&mut v.client),
+                "remoteIp" => r.read_into(&mut v.remote_ip),
+                "serviceName" => r.read_into(&mut v.service_name),
+                "level" => r.read_into(&mut v.level),
+                "eventDate" => r.read_into(&mut v.event_date),
+                "message" => r.read_into(&mut v.message),
+                "action" => r.read_into(&mut v.action),
+                "entity" => r.read_into(&mut v.entity),
+                "entityType" => r.read_into(&mut v.entity_type),
+                "status" => r.read_into(&mut v.status),
+                "application" => r.read_into(&mut v.application),
+                "initiatingAction" => r.read_into(&mut v.initiating_action),
+                "transactionInitiator" => r.read_into(&mut v.transaction_initiator),
+                "propertyChanges" => r.read_into(&mut v.property_changes),
+                "context" => r.read_into(&mut v.context),
+                "entityChanges" => r.read_into(&mut v.entity_changes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -399,11 +400,12 @@ impl FromJson for AuditQueryEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -474,13 +476,14 @@ impl FromJson for AuditQueryExecutionResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "cursor" => r.read_into(&mut v.cursor),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -580,16 +583,17 @@ impl FromJson for AuditQueryExecutionStatusResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "serviceName" => v.service_name = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "startDate" => r.read_into(&mut v.start_date),
+                "interval" => r.read_into(&mut v.interval),
+                "serviceName" => r.read_into(&mut v.service_name),
+                "filters" => r.read_into(&mut v.filters),
+                "sort" => r.read_into(&mut v.sort),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -710,11 +714,12 @@ impl FromJson for AuditQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "property" => v.property = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "property" => r.read_into(&mut v.property),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -850,13 +855,14 @@ impl FromJson for AuditQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "serviceName" => v.service_name = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "serviceName" => r.read_into(&mut v.service_name),
+                "filters" => r.read_into(&mut v.filters),
+                "sort" => r.read_into(&mut v.sort),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -911,11 +917,12 @@ impl FromJson for AuditQueryService {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -959,10 +966,11 @@ impl FromJson for AuditQueryServiceMapping {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "services" => v.services = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "services" => r.read_into(&mut v.services),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1052,15 +1060,16 @@ impl FromJson for AuditRealtimeQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "serviceName" => v.service_name = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "serviceName" => r.read_into(&mut v.service_name),
+                "filters" => r.read_into(&mut v.filters),
+                "sort" => r.read_into(&mut v.sort),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1134,14 +1143,15 @@ impl FromJson for AuditRealtimeQueryResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1208,12 +1218,13 @@ impl FromJson for AuditRealtimeRelatedRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "auditId" => v.audit_id = r.read()?,
-                "trustorOrgId" => v.trustor_org_id = r.read()?,
-                "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "auditId" => r.read_into(&mut v.audit_id),
+                "trustorOrgId" => r.read_into(&mut v.trustor_org_id),
+                "sort" => r.read_into(&mut v.sort),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1256,10 +1267,11 @@ impl FromJson for AuditRealtimeRelatedResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1338,14 +1350,15 @@ impl FromJson for EntityChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entityId" => v.entity_id = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                "oldValues" => v.old_values = r.read()?,
-                "newValues" => v.new_values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entityId" => r.read_into(&mut v.entity_id),
+                "entityName" => r.read_into(&mut v.entity_name),
+                "entityType" => r.read_into(&mut v.entity_type),
+                "oldValues" => r.read_into(&mut v.old_values),
+                "newValues" => r.read_into(&mut v.new_values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1401,11 +1414,12 @@ impl FromJson for InitiatingAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transactionId" => v.transaction_id = r.read()?,
-                "actionContext" => v.action_context = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transactionId" => r.read_into(&mut v.transaction_id),
+                "actionContext" => r.read_into(&mut v.action_context),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

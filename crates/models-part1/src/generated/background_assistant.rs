@@ -46,10 +46,11 @@ impl FromJson for BackgroundAssistantUserAuthenticatedInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "backgroundAssistantId" => v.background_assistant_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "backgroundAssistantId" => r.read_into(&mut v.background_assistant_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -152,22 +152,23 @@ impl FromJson for BillingCharge {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "product" => v.product = r.read()?,
-                "organizations" => v.organizations = r.read()?,
-                "prepaidQuantity" => v.prepaid_quantity = r.read()?,
-                "fairuseQuantity" => v.fairuse_quantity = r.read()?,
-                "actualQuantity" => v.actual_quantity = r.read()?,
-                "overageQuantity" => v.overage_quantity = r.read()?,
-                "overageRate" => v.overage_rate = r.read()?,
-                "overageCharge" => v.overage_charge = r.read()?,
-                "overageCurrency" => v.overage_currency = r.read()?,
-                "convertedTokenCount" => v.converted_token_count = r.read()?,
-                "tokenConversionRate" => v.token_conversion_rate = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "product" => r.read_into(&mut v.product),
+                "organizations" => r.read_into(&mut v.organizations),
+                "prepaidQuantity" => r.read_into(&mut v.prepaid_quantity),
+                "fairuseQuantity" => r.read_into(&mut v.fairuse_quantity),
+                "actualQuantity" => r.read_into(&mut v.actual_quantity),
+                "overageQuantity" => r.read_into(&mut v.overage_quantity),
+                "overageRate" => r.read_into(&mut v.overage_rate),
+                "overageCharge" => r.read_into(&mut v.overage_charge),
+                "overageCurrency" => r.read_into(&mut v.overage_currency),
+                "convertedTokenCount" => r.read_into(&mut v.converted_token_count),
+                "tokenConversionRate" => r.read_into(&mut v.token_conversion_rate),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -339,23 +340,24 @@ impl FromJson for BillingContract {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "externalNumber" => v.external_number = r.read()?,
-                "status" => v.status = r.read()?,
-                "commercialModel" => v.commercial_model = r.read()?,
-                "purchaseOrderNumbers" => v.purchase_order_numbers = r.read()?,
-                "billToCustomer" => v.bill_to_customer = r.read()?,
-                "soldToCustomer" => v.sold_to_customer = r.read()?,
-                "endCustomer" => v.end_customer = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "dateRampStart" => v.date_ramp_start = r.read()?,
-                "dateRampEnd" => v.date_ramp_end = r.read()?,
-                "billingPeriods" => v.billing_periods = r.read()?,
-                "plans" => v.plans = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "externalNumber" => r.read_into(&mut v.external_number),
+                "status" => r.read_into(&mut v.status),
+                "commercialModel" => r.read_into(&mut v.commercial_model),
+                "purchaseOrderNumbers" => r.read_into(&mut v.purchase_order_numbers),
+                "billToCustomer" => r.read_into(&mut v.bill_to_customer),
+                "soldToCustomer" => r.read_into(&mut v.sold_to_customer),
+                "endCustomer" => r.read_into(&mut v.end_customer),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "dateRampStart" => r.read_into(&mut v.date_ramp_start),
+                "dateRampEnd" => r.read_into(&mut v.date_ramp_end),
+                "billingPeriods" => r.read_into(&mut v.billing_periods),
+                "plans" => r.read_into(&mut v.plans),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -477,13 +479,14 @@ impl FromJson for BillingContractListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -556,13 +559,14 @@ impl FromJson for BillingContractPeriod {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -700,15 +704,16 @@ impl FromJson for BillingContractPeriodDetail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "status" => v.status = r.read()?,
-                "charges" => v.charges = r.read()?,
-                "wallets" => v.wallets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "status" => r.read_into(&mut v.status),
+                "charges" => r.read_into(&mut v.charges),
+                "wallets" => r.read_into(&mut v.wallets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -920,23 +925,24 @@ impl FromJson for BillingInvoice {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "billToCustomer" => v.bill_to_customer = r.read()?,
-                "shipToCustomer" => v.ship_to_customer = r.read()?,
-                "soldToCustomer" => v.sold_to_customer = r.read()?,
-                "dateInvoiced" => v.date_invoiced = r.read()?,
-                "billToAddress" => v.bill_to_address = r.read()?,
-                "shipToAddress" => v.ship_to_address = r.read()?,
-                "currencyIsoCode" => v.currency_iso_code = r.read()?,
-                "paymentStatus" => v.payment_status = r.read()?,
-                "paymentTerms" => v.payment_terms = r.read()?,
-                "paymentLink" => v.payment_link = r.read()?,
-                "customerPoNumber" => v.customer_po_number = r.read()?,
-                "customerInvoiceType" => v.customer_invoice_type = r.read()?,
-                "amount" => v.amount = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "billToCustomer" => r.read_into(&mut v.bill_to_customer),
+                "shipToCustomer" => r.read_into(&mut v.ship_to_customer),
+                "soldToCustomer" => r.read_into(&mut v.sold_to_customer),
+                "dateInvoiced" => r.read_into(&mut v.date_invoiced),
+                "billToAddress" => r.read_into(&mut v.bill_to_address),
+                "shipToAddress" => r.read_into(&mut v.ship_to_address),
+                "currencyIsoCode" => r.read_into(&mut v.currency_iso_code),
+                "paymentStatus" => r.read_into(&mut v.payment_status),
+                "paymentTerms" => r.read_into(&mut v.payment_terms),
+                "paymentLink" => r.read_into(&mut v.payment_link),
+                "customerPoNumber" => r.read_into(&mut v.customer_po_number),
+                "customerInvoiceType" => r.read_into(&mut v.customer_invoice_type),
+                "amount" => r.read_into(&mut v.amount),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1120,19 +1126,20 @@ impl FromJson for BillingInvoiceItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "product" => v.product = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateTransacted" => v.date_transacted = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "organization" => v.organization = r.read()?,
-                "quantity" => v.quantity = r.read()?,
-                "unitOfMeasure" => v.unit_of_measure = r.read()?,
-                "amount" => v.amount = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "product" => r.read_into(&mut v.product),
+                "description" => r.read_into(&mut v.description),
+                "dateTransacted" => r.read_into(&mut v.date_transacted),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "organization" => r.read_into(&mut v.organization),
+                "quantity" => r.read_into(&mut v.quantity),
+                "unitOfMeasure" => r.read_into(&mut v.unit_of_measure),
+                "amount" => r.read_into(&mut v.amount),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1386,13 +1393,14 @@ impl FromJson for BillingInvoiceItemListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1457,13 +1465,14 @@ impl FromJson for BillingInvoiceListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1545,14 +1554,15 @@ impl FromJson for BillingPlan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "organizations" => v.organizations = r.read()?,
-                "product" => v.product = r.read()?,
-                "items" => v.items = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "organizations" => r.read_into(&mut v.organizations),
+                "product" => r.read_into(&mut v.product),
+                "items" => r.read_into(&mut v.items),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1716,23 +1726,24 @@ impl FromJson for BillingPlanItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "itemNumber" => v.item_number = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "function" => v.function = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateChargedThrough" => v.date_charged_through = r.read()?,
-                "currencyIsoCode" => v.currency_iso_code = r.read()?,
-                "discountAmount" => v.discount_amount = r.read()?,
-                "dateEffectiveStart" => v.date_effective_start = r.read()?,
-                "dateEffectiveEnd" => v.date_effective_end = r.read()?,
-                "overagePrice" => v.overage_price = r.read()?,
-                "price" => v.price = r.read()?,
-                "quantity" => v.quantity = r.read()?,
-                "unitOfMeasure" => v.unit_of_measure = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "itemNumber" => r.read_into(&mut v.item_number),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "function" => r.read_into(&mut v.function),
+                "description" => r.read_into(&mut v.description),
+                "dateChargedThrough" => r.read_into(&mut v.date_charged_through),
+                "currencyIsoCode" => r.read_into(&mut v.currency_iso_code),
+                "discountAmount" => r.read_into(&mut v.discount_amount),
+                "dateEffectiveStart" => r.read_into(&mut v.date_effective_start),
+                "dateEffectiveEnd" => r.read_into(&mut v.date_effective_end),
+                "overagePrice" => r.read_into(&mut v.overage_price),
+                "price" => r.read_into(&mut v.price),
+                "quantity" => r.read_into(&mut v.quantity),
+                "unitOfMeasure" => r.read_into(&mut v.unit_of_measure),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1998,13 +2009,14 @@ impl FromJson for BillingProduct {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "sku" => v.sku = r.read()?,
-                "name" => v.name = r.read()?,
-                "unitOfMeasure" => v.unit_of_measure = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "sku" => r.read_into(&mut v.sku),
+                "name" => r.read_into(&mut v.name),
+                "unitOfMeasure" => r.read_into(&mut v.unit_of_measure),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2257,12 +2269,13 @@ impl FromJson for BillingUsage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "totalUsage" => v.total_usage = r.read()?,
-                "resources" => v.resources = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "totalUsage" => r.read_into(&mut v.total_usage),
+                "resources" => r.read_into(&mut v.resources),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2365,16 +2378,17 @@ impl FromJson for BillingUsageReport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "usages" => v.usages = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "status" => r.read_into(&mut v.status),
+                "usages" => r.read_into(&mut v.usages),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2483,11 +2497,12 @@ impl FromJson for BillingUsageResource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "date" => v.date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "date" => r.read_into(&mut v.date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2648,23 +2663,24 @@ impl FromJson for BillingWallet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "organizations" => v.organizations = r.read()?,
-                "product" => v.product = r.read()?,
-                "startingBalance" => v.starting_balance = r.read()?,
-                "endingBalance" => v.ending_balance = r.read()?,
-                "balanceIncrease" => v.balance_increase = r.read()?,
-                "balanceDecrease" => v.balance_decrease = r.read()?,
-                "balanceConsumption" => v.balance_consumption = r.read()?,
-                "balanceOverage" => v.balance_overage = r.read()?,
-                "balanceOverageRate" => v.balance_overage_rate = r.read()?,
-                "balanceOverageCharge" => v.balance_overage_charge = r.read()?,
-                "balanceOverageCurrency" => v.balance_overage_currency = r.read()?,
-                "unitOfMeasure" => v.unit_of_measure = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "organizations" => r.read_into(&mut v.organizations),
+                "product" => r.read_into(&mut v.product),
+                "startingBalance" => r.read_into(&mut v.starting_balance),
+                "endingBalance" => r.read_into(&mut v.ending_balance),
+                "balanceIncrease" => r.read_into(&mut v.balance_increase),
+                "balanceDecrease" => r.read_into(&mut v.balance_decrease),
+                "balanceConsumption" => r.read_into(&mut v.balance_consumption),
+                "balanceOverage" => r.read_into(&mut v.balance_overage),
+                "balanceOverageRate" => r.read_into(&mut v.balance_overage_rate),
+                "balanceOverageCharge" => r.read_into(&mut v.balance_overage_charge),
+                "balanceOverageCurrency" => r.read_into(&mut v.balance_overage_currency),
+                "unitOfMeasure" => r.read_into(&mut v.unit_of_measure),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2921,12 +2937,13 @@ impl FromJson for Customer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "number" => v.number = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "number" => r.read_into(&mut v.number),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3088,23 +3105,24 @@ impl FromJson for InvoiceAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateEffective" => v.date_effective = r.read()?,
-                "addressType" => v.address_type = r.read()?,
-                "currencyIsoCode" => v.currency_iso_code = r.read()?,
-                "line1" => v.line1 = r.read()?,
-                "line2" => v.line2 = r.read()?,
-                "line3" => v.line3 = r.read()?,
-                "cityName" => v.city_name = r.read()?,
-                "postalCode" => v.postal_code = r.read()?,
-                "stateCode" => v.state_code = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "citySubdivision1" => v.city_subdivision1 = r.read()?,
-                "regionSubdivision1" => v.region_subdivision1 = r.read()?,
-                "regionSubdivision2" => v.region_subdivision2 = r.read()?,
-                "country" => v.country = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateEffective" => r.read_into(&mut v.date_effective),
+                "addressType" => r.read_into(&mut v.address_type),
+                "currencyIsoCode" => r.read_into(&mut v.currency_iso_code),
+                "line1" => r.read_into(&mut v.line1),
+                "line2" => r.read_into(&mut v.line2),
+                "line3" => r.read_into(&mut v.line3),
+                "cityName" => r.read_into(&mut v.city_name),
+                "postalCode" => r.read_into(&mut v.postal_code),
+                "stateCode" => r.read_into(&mut v.state_code),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "citySubdivision1" => r.read_into(&mut v.city_subdivision1),
+                "regionSubdivision1" => r.read_into(&mut v.region_subdivision1),
+                "regionSubdivision2" => r.read_into(&mut v.region_subdivision2),
+                "country" => r.read_into(&mut v.country),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3326,21 +3344,22 @@ impl FromJson for SubscriptionOverviewUsage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "partNumber" => v.part_number = r.read()?,
-                "grouping" => v.grouping = r.read()?,
-                "unitOfMeasureType" => v.unit_of_measure_type = r.read()?,
-                "usageQuantity" => v.usage_quantity = r.read()?,
-                "overagePrice" => v.overage_price = r.read()?,
-                "prepayQuantity" => v.prepay_quantity = r.read()?,
-                "prepayPrice" => v.prepay_price = r.read()?,
-                "usageNotes" => v.usage_notes = r.read()?,
-                "isCancellable" => v.is_cancellable = r.read()?,
-                "bundleQuantity" => v.bundle_quantity = r.read()?,
-                "isThirdParty" => v.is_third_party = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "partNumber" => r.read_into(&mut v.part_number),
+                "grouping" => r.read_into(&mut v.grouping),
+                "unitOfMeasureType" => r.read_into(&mut v.unit_of_measure_type),
+                "usageQuantity" => r.read_into(&mut v.usage_quantity),
+                "overagePrice" => r.read_into(&mut v.overage_price),
+                "prepayQuantity" => r.read_into(&mut v.prepay_quantity),
+                "prepayPrice" => r.read_into(&mut v.prepay_price),
+                "usageNotes" => r.read_into(&mut v.usage_notes),
+                "isCancellable" => r.read_into(&mut v.is_cancellable),
+                "bundleQuantity" => r.read_into(&mut v.bundle_quantity),
+                "isThirdParty" => r.read_into(&mut v.is_third_party),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3544,26 +3563,27 @@ impl FromJson for TrusteeBillingOverview {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "organization" => v.organization = r.read()?,
-                "currency" => v.currency = r.read()?,
-                "enabledProducts" => v.enabled_products = r.read()?,
-                "subscriptionType" => v.subscription_type = r.read()?,
-                "rampPeriodStartDate" => v.ramp_period_start_date = r.read()?,
-                "rampPeriodEndDate" => v.ramp_period_end_date = r.read()?,
-                "billingPeriodStartDate" => v.billing_period_start_date = r.read()?,
-                "billingPeriodEndDate" => v.billing_period_end_date = r.read()?,
-                "usages" => v.usages = r.read()?,
-                "contractAmendmentDate" => v.contract_amendment_date = r.read()?,
-                "contractEffectiveDate" => v.contract_effective_date = r.read()?,
-                "contractEndDate" => v.contract_end_date = r.read()?,
-                "minimumMonthlyAmount" => v.minimum_monthly_amount = r.read()?,
-                "inRampPeriod" => v.in_ramp_period = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "organization" => r.read_into(&mut v.organization),
+                "currency" => r.read_into(&mut v.currency),
+                "enabledProducts" => r.read_into(&mut v.enabled_products),
+                "subscriptionType" => r.read_into(&mut v.subscription_type),
+                "rampPeriodStartDate" => r.read_into(&mut v.ramp_period_start_date),
+                "rampPeriodEndDate" => r.read_into(&mut v.ramp_period_end_date),
+                "billingPeriodStartDate" => r.read_into(&mut v.billing_period_start_date),
+                "billingPeriodEndDate" => r.read_into(&mut v.billing_period_end_date),
+                "usages" => r.read_into(&mut v.usages),
+                "contractAmendmentDate" => r.read_into(&mut v.contract_amendment_date),
+                "contractEffectiveDate" => r.read_into(&mut v.contract_effective_date),
+                "contractEndDate" => r.read_into(&mut v.contract_end_date),
+                "minimumMonthlyAmount" => r.read_into(&mut v.minimum_monthly_amount),
+                "inRampPeriod" => r.read_into(&mut v.in_ramp_period),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

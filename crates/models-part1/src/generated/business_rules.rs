@@ -46,10 +46,11 @@ impl FromJson for BulkAddDecisionTableRowsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rows" => v.rows = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rows" => r.read_into(&mut v.rows),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -105,11 +106,12 @@ impl FromJson for BulkAddDecisionTableRowsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalCreated" => v.total_created = r.read()?,
-                "rows" => v.rows = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalCreated" => r.read_into(&mut v.total_created),
+                "rows" => r.read_into(&mut v.rows),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -155,10 +157,11 @@ impl FromJson for BulkDeleteDecisionTableRowsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rowIds" => v.row_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rowIds" => r.read_into(&mut v.row_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -203,10 +206,11 @@ impl FromJson for BulkUpdateDecisionTableRowsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rows" => v.rows = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rows" => r.read_into(&mut v.rows),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -262,11 +266,12 @@ impl FromJson for BulkUpdateDecisionTableRowsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalUpdated" => v.total_updated = r.read()?,
-                "rows" => v.rows = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalUpdated" => r.read_into(&mut v.total_updated),
+                "rows" => r.read_into(&mut v.rows),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -384,18 +389,19 @@ impl FromJson for BusinessRulesDataSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "appliesTo" => v.applies_to = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "jsonSchema" => v.json_schema = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "appliesTo" => r.read_into(&mut v.applies_to),
+                "enabled" => r.read_into(&mut v.enabled),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -465,13 +471,14 @@ impl FromJson for BusinessRulesDataSchemaListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -538,13 +545,14 @@ impl FromJson for BusinessRulesParentSchemaRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -592,10 +600,11 @@ impl FromJson for BusinessRulesSchemaCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jsonSchema" => v.json_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -660,12 +669,13 @@ impl FromJson for BusinessRulesSchemaUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "jsonSchema" => v.json_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -721,11 +731,12 @@ impl FromJson for Contractual {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaPropertyKey" => v.schema_property_key = r.read()?,
-                "contractual" => v.contractual = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaPropertyKey" => r.read_into(&mut v.schema_property_key),
+                "contractual" => r.read_into(&mut v.contractual),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -780,11 +791,12 @@ impl FromJson for CopyDecisionTableRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -841,11 +853,12 @@ impl FromJson for CreateDecisionTableColumnsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inputs" => v.inputs = r.read()?,
-                "outputs" => v.outputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inputs" => r.read_into(&mut v.inputs),
+                "outputs" => r.read_into(&mut v.outputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -902,11 +915,12 @@ impl FromJson for CreateDecisionTableImportJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "importMode" => v.import_mode = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "importMode" => r.read_into(&mut v.import_mode),
+                "fileName" => r.read_into(&mut v.file_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1041,14 +1055,15 @@ impl FromJson for CreateDecisionTableRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "schemaId" => v.schema_id = r.read()?,
-                "columns" => v.columns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "columns" => r.read_into(&mut v.columns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1117,12 +1132,13 @@ impl FromJson for CreateDecisionTableRowRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rowIndex" => v.row_index = r.read()?,
-                "inputs" => v.inputs = r.read()?,
-                "outputs" => v.outputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rowIndex" => r.read_into(&mut v.row_index),
+                "inputs" => r.read_into(&mut v.inputs),
+                "outputs" => r.read_into(&mut v.outputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1178,11 +1194,12 @@ impl FromJson for CreateDecisionTableSnapshotRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "snapshotName" => v.snapshot_name = r.read()?,
-                "notes" => v.notes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "snapshotName" => r.read_into(&mut v.snapshot_name),
+                "notes" => r.read_into(&mut v.notes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1226,10 +1243,11 @@ impl FromJson for CreateDecisionTableVersionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceVersion" => v.source_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceVersion" => r.read_into(&mut v.source_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1387,23 +1405,24 @@ impl FromJson for DecisionTable {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "published" => v.published = r.read()?,
-                "latest" => v.latest = r.read()?,
-                "latestVersionStatus" => v.latest_version_status = r.read()?,
-                "snapshotCount" => v.snapshot_count = r.read()?,
-                "columns" => v.columns = r.read()?,
-                "publishedContract" => v.published_contract = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "published" => r.read_into(&mut v.published),
+                "latest" => r.read_into(&mut v.latest),
+                "latestVersionStatus" => r.read_into(&mut v.latest_version_status),
+                "snapshotCount" => r.read_into(&mut v.snapshot_count),
+                "columns" => r.read_into(&mut v.columns),
+                "publishedContract" => r.read_into(&mut v.published_contract),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1536,12 +1555,13 @@ impl FromJson for DecisionTableColumnDefaultRowValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "values" => v.values = r.read()?,
-                "special" => v.special = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "values" => r.read_into(&mut v.values),
+                "special" => r.read_into(&mut v.special),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1650,11 +1670,12 @@ impl FromJson for DecisionTableColumns {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inputs" => v.inputs = r.read()?,
-                "outputs" => v.outputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inputs" => r.read_into(&mut v.inputs),
+                "outputs" => r.read_into(&mut v.outputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1725,13 +1746,14 @@ impl FromJson for DecisionTableContract {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "parentSchema" => v.parent_schema = r.read()?,
-                "rowAuthoringSchema" => v.row_authoring_schema = r.read()?,
-                "executionInputSchema" => v.execution_input_schema = r.read()?,
-                "executionOutputSchema" => v.execution_output_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "parentSchema" => r.read_into(&mut v.parent_schema),
+                "rowAuthoringSchema" => r.read_into(&mut v.row_authoring_schema),
+                "executionInputSchema" => r.read_into(&mut v.execution_input_schema),
+                "executionOutputSchema" => r.read_into(&mut v.execution_output_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1779,10 +1801,11 @@ impl FromJson for DecisionTableExecutionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inputs" => v.inputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inputs" => r.read_into(&mut v.inputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1852,13 +1875,14 @@ impl FromJson for DecisionTableExecutionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "table" => v.table = r.read()?,
-                "totalMatchRowCount" => v.total_match_row_count = r.read()?,
-                "topMatchRows" => v.top_match_rows = r.read()?,
-                "rowExecutionOutputs" => v.row_execution_outputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "table" => r.read_into(&mut v.table),
+                "totalMatchRowCount" => r.read_into(&mut v.total_match_row_count),
+                "topMatchRows" => r.read_into(&mut v.top_match_rows),
+                "rowExecutionOutputs" => r.read_into(&mut v.row_execution_outputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2030,24 +2054,25 @@ impl FromJson for DecisionTableExportJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "tableVersion" => v.table_version = r.read()?,
-                "status" => v.status = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "download" => v.download = r.read()?,
-                "dateDownloadExpires" => v.date_download_expires = r.read()?,
-                "exportType" => v.export_type = r.read()?,
-                "totalRows" => v.total_rows = r.read()?,
-                "rowsExported" => v.rows_exported = r.read()?,
-                "format" => v.format = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "tableVersion" => r.read_into(&mut v.table_version),
+                "status" => r.read_into(&mut v.status),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "fileName" => r.read_into(&mut v.file_name),
+                "download" => r.read_into(&mut v.download),
+                "dateDownloadExpires" => r.read_into(&mut v.date_download_expires),
+                "exportType" => r.read_into(&mut v.export_type),
+                "totalRows" => r.read_into(&mut v.total_rows),
+                "rowsExported" => r.read_into(&mut v.rows_exported),
+                "format" => r.read_into(&mut v.format),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2281,14 +2306,15 @@ impl FromJson for DecisionTableExportJobError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errorCode" => v.error_code = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "messageWithParams" => v.message_with_params = r.read()?,
-                "messageParams" => v.message_params = r.read()?,
-                "validationErrors" => v.validation_errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "messageWithParams" => r.read_into(&mut v.message_with_params),
+                "messageParams" => r.read_into(&mut v.message_params),
+                "validationErrors" => r.read_into(&mut v.validation_errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2354,13 +2380,14 @@ impl FromJson for DecisionTableExportJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2426,12 +2453,13 @@ impl FromJson for DecisionTableExportJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tableVersion" => v.table_version = r.read()?,
-                "exportType" => v.export_type = r.read()?,
-                "format" => v.format = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tableVersion" => r.read_into(&mut v.table_version),
+                "exportType" => r.read_into(&mut v.export_type),
+                "format" => r.read_into(&mut v.format),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2696,24 +2724,25 @@ impl FromJson for DecisionTableImportJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "tableVersion" => v.table_version = r.read()?,
-                "status" => v.status = r.read()?,
-                "uploadUrl" => v.upload_url = r.read()?,
-                "uploadHeaders" => v.upload_headers = r.read()?,
-                "importMode" => v.import_mode = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "rowMetrics" => v.row_metrics = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "tableVersion" => r.read_into(&mut v.table_version),
+                "status" => r.read_into(&mut v.status),
+                "uploadUrl" => r.read_into(&mut v.upload_url),
+                "uploadHeaders" => r.read_into(&mut v.upload_headers),
+                "importMode" => r.read_into(&mut v.import_mode),
+                "fileName" => r.read_into(&mut v.file_name),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "rowMetrics" => r.read_into(&mut v.row_metrics),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2912,14 +2941,15 @@ impl FromJson for DecisionTableImportJobError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errorCode" => v.error_code = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "messageWithParams" => v.message_with_params = r.read()?,
-                "messageParams" => v.message_params = r.read()?,
-                "validationErrors" => v.validation_errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "messageWithParams" => r.read_into(&mut v.message_with_params),
+                "messageParams" => r.read_into(&mut v.message_params),
+                "validationErrors" => r.read_into(&mut v.validation_errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2985,13 +3015,14 @@ impl FromJson for DecisionTableImportJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3109,18 +3140,19 @@ impl FromJson for DecisionTableImportRowMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalRows" => v.total_rows = r.read()?,
-                "rowsParsed" => v.rows_parsed = r.read()?,
-                "rowParseFailed" => v.row_parse_failed = r.read()?,
-                "rowsCreated" => v.rows_created = r.read()?,
-                "rowsUpdated" => v.rows_updated = r.read()?,
-                "rowsDeleted" => v.rows_deleted = r.read()?,
-                "rowCreateFailed" => v.row_create_failed = r.read()?,
-                "rowUpdateFailed" => v.row_update_failed = r.read()?,
-                "rowDeleteFailed" => v.row_delete_failed = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalRows" => r.read_into(&mut v.total_rows),
+                "rowsParsed" => r.read_into(&mut v.rows_parsed),
+                "rowParseFailed" => r.read_into(&mut v.row_parse_failed),
+                "rowsCreated" => r.read_into(&mut v.rows_created),
+                "rowsUpdated" => r.read_into(&mut v.rows_updated),
+                "rowsDeleted" => r.read_into(&mut v.rows_deleted),
+                "rowCreateFailed" => r.read_into(&mut v.row_create_failed),
+                "rowUpdateFailed" => r.read_into(&mut v.row_update_failed),
+                "rowDeleteFailed" => r.read_into(&mut v.row_delete_failed),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3191,12 +3223,13 @@ impl FromJson for DecisionTableInputColumn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "defaultsTo" => v.defaults_to = r.read()?,
-                "expression" => v.expression = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "defaultsTo" => r.read_into(&mut v.defaults_to),
+                "expression" => r.read_into(&mut v.expression),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3254,11 +3287,12 @@ impl FromJson for DecisionTableInputColumnExpression {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contractual" => v.contractual = r.read()?,
-                "comparator" => v.comparator = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contractual" => r.read_into(&mut v.contractual),
+                "comparator" => r.read_into(&mut v.comparator),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3448,11 +3482,12 @@ impl FromJson for DecisionTableInputColumnRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultsTo" => v.defaults_to = r.read()?,
-                "expression" => v.expression = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultsTo" => r.read_into(&mut v.defaults_to),
+                "expression" => r.read_into(&mut v.expression),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3573,21 +3608,22 @@ impl FromJson for DecisionTableJobValidationError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                "code" => v.code = r.read()?,
-                "status" => v.status = r.read()?,
-                "entityId" => v.entity_id = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                "messageWithParams" => v.message_with_params = r.read()?,
-                "messageParams" => v.message_params = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "details" => v.details = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "rowNumber" => v.row_number = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                "code" => r.read_into(&mut v.code),
+                "status" => r.read_into(&mut v.status),
+                "entityId" => r.read_into(&mut v.entity_id),
+                "entityName" => r.read_into(&mut v.entity_name),
+                "messageWithParams" => r.read_into(&mut v.message_with_params),
+                "messageParams" => r.read_into(&mut v.message_params),
+                "contextId" => r.read_into(&mut v.context_id),
+                "details" => r.read_into(&mut v.details),
+                "errors" => r.read_into(&mut v.errors),
+                "limit" => r.read_into(&mut v.limit),
+                "rowNumber" => r.read_into(&mut v.row_number),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3660,13 +3696,14 @@ impl FromJson for DecisionTableListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3732,12 +3769,13 @@ impl FromJson for DecisionTableOutputColumn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "defaultsTo" => v.defaults_to = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "defaultsTo" => r.read_into(&mut v.defaults_to),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3793,11 +3831,12 @@ impl FromJson for DecisionTableOutputColumnRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultsTo" => v.defaults_to = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultsTo" => r.read_into(&mut v.defaults_to),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3906,17 +3945,18 @@ impl FromJson for DecisionTableRow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "table" => v.table = r.read()?,
-                "rowIndex" => v.row_index = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "inputs" => v.inputs = r.read()?,
-                "outputs" => v.outputs = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "table" => r.read_into(&mut v.table),
+                "rowIndex" => r.read_into(&mut v.row_index),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "inputs" => r.read_into(&mut v.inputs),
+                "outputs" => r.read_into(&mut v.outputs),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3971,11 +4011,12 @@ impl FromJson for DecisionTableRowEntityRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4043,12 +4084,13 @@ impl FromJson for DecisionTableRowExecutionOutput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rowId" => v.row_id = r.read()?,
-                "rowIndex" => v.row_index = r.read()?,
-                "outputs" => v.outputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rowId" => r.read_into(&mut v.row_id),
+                "rowIndex" => r.read_into(&mut v.row_index),
+                "outputs" => r.read_into(&mut v.outputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4154,19 +4196,20 @@ impl FromJson for DecisionTableRowListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4218,10 +4261,11 @@ impl FromJson for DecisionTableRowParameterValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "literal" => v.literal = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "literal" => r.read_into(&mut v.literal),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4291,13 +4335,14 @@ impl FromJson for DecisionTableSnapshot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "notes" => r.read_into(&mut v.notes),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4494,27 +4539,28 @@ impl FromJson for DecisionTableVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "version" => v.version = r.read()?,
-                "status" => v.status = r.read()?,
-                "description" => v.description = r.read()?,
-                "rowCount" => v.row_count = r.read()?,
-                "rowsUri" => v.rows_uri = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "publishedBy" => v.published_by = r.read()?,
-                "rollbackReason" => v.rollback_reason = r.read()?,
-                "columns" => v.columns = r.read()?,
-                "contract" => v.contract = r.read()?,
-                "snapshot" => v.snapshot = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "version" => r.read_into(&mut v.version),
+                "status" => r.read_into(&mut v.status),
+                "description" => r.read_into(&mut v.description),
+                "rowCount" => r.read_into(&mut v.row_count),
+                "rowsUri" => r.read_into(&mut v.rows_uri),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "publishedBy" => r.read_into(&mut v.published_by),
+                "rollbackReason" => r.read_into(&mut v.rollback_reason),
+                "columns" => r.read_into(&mut v.columns),
+                "contract" => r.read_into(&mut v.contract),
+                "snapshot" => r.read_into(&mut v.snapshot),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4667,14 +4713,15 @@ impl FromJson for DecisionTableVersionEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4740,13 +4787,14 @@ impl FromJson for DecisionTableVersionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4834,16 +4882,17 @@ impl FromJson for Definition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "pattern" => v.pattern = r.read()?,
-                "items" => v.items = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "type" => r.read_into(&mut v.r#type),
+                "pattern" => r.read_into(&mut v.pattern),
+                "items" => r.read_into(&mut v.items),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4946,18 +4995,19 @@ impl FromJson for JsonSchemaWithDefinitions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "$schema" => v.schema = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "required" => v.required = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "additionalProperties" => v.additional_properties = r.read()?,
-                "definitions" => v.definitions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "$schema" => r.read_into(&mut v.schema),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "type" => r.read_into(&mut v.r#type),
+                "required" => r.read_into(&mut v.required),
+                "properties" => r.read_into(&mut v.properties),
+                "additionalProperties" => r.read_into(&mut v.additional_properties),
+                "definitions" => r.read_into(&mut v.definitions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5071,17 +5121,18 @@ impl FromJson for Literal {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "string" => v.string = r.read()?,
-                "integer" => v.integer = r.read()?,
-                "number" => v.number = r.read()?,
-                "date" => v.date = r.read()?,
-                "datetime" => v.datetime = r.read()?,
-                "special" => v.special = r.read()?,
-                "strings" => v.strings = r.read()?,
-                "boolean" => v.boolean = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "string" => r.read_into(&mut v.string),
+                "integer" => r.read_into(&mut v.integer),
+                "number" => r.read_into(&mut v.number),
+                "date" => r.read_into(&mut v.date),
+                "datetime" => r.read_into(&mut v.datetime),
+                "special" => r.read_into(&mut v.special),
+                "strings" => r.read_into(&mut v.strings),
+                "boolean" => r.read_into(&mut v.boolean),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5197,11 +5248,12 @@ impl FromJson for OutputValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaPropertyKey" => v.schema_property_key = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaPropertyKey" => r.read_into(&mut v.schema_property_key),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5254,11 +5306,12 @@ impl FromJson for PutDecisionTableRowRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inputs" => v.inputs = r.read()?,
-                "outputs" => v.outputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inputs" => r.read_into(&mut v.inputs),
+                "outputs" => r.read_into(&mut v.outputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5302,10 +5355,11 @@ impl FromJson for RollbackDecisionTableVersionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rollbackReason" => v.rollback_reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rollbackReason" => r.read_into(&mut v.rollback_reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5372,12 +5426,13 @@ impl FromJson for Row {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rowId" => v.row_id = r.read()?,
-                "inputs" => v.inputs = r.read()?,
-                "outputs" => v.outputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rowId" => r.read_into(&mut v.row_id),
+                "inputs" => r.read_into(&mut v.inputs),
+                "outputs" => r.read_into(&mut v.outputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5424,10 +5479,11 @@ impl FromJson for RowSearchFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5501,13 +5557,14 @@ impl FromJson for RowSearchPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnId" => v.column_id = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "special" => v.special = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnId" => r.read_into(&mut v.column_id),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "special" => r.read_into(&mut v.special),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5677,10 +5734,11 @@ impl FromJson for SearchDecisionTableRowsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filter" => v.filter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filter" => r.read_into(&mut v.filter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5732,11 +5790,12 @@ impl FromJson for UpdateDecisionTableColumnsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inputs" => v.inputs = r.read()?,
-                "outputs" => v.outputs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inputs" => r.read_into(&mut v.inputs),
+                "outputs" => r.read_into(&mut v.outputs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5782,10 +5841,11 @@ impl FromJson for UpdateDecisionTableImportJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5905,12 +5965,13 @@ impl FromJson for UpdateDecisionTableRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "columns" => v.columns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "columns" => r.read_into(&mut v.columns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5955,10 +6016,11 @@ impl FromJson for UpdateDecisionTableVersionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rowIndexUpdate" => v.row_index_update = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rowIndexUpdate" => r.read_into(&mut v.row_index_update),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6014,11 +6076,12 @@ impl FromJson for UpdateRowIndexRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rowId" => v.row_id = r.read()?,
-                "rowIndex" => v.row_index = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rowId" => r.read_into(&mut v.row_id),
+                "rowIndex" => r.read_into(&mut v.row_index),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

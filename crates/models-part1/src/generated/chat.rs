@@ -42,10 +42,11 @@ impl FromJson for ChatMessageEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -226,24 +227,25 @@ impl FromJson for ChatMessageResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "toJid" => v.to_jid = r.read()?,
-                "jid" => v.jid = r.read()?,
-                "body" => v.body = r.read()?,
-                "mentions" => v.mentions = r.read()?,
-                "edited" => v.edited = r.read()?,
-                "attachmentDeleted" => v.attachment_deleted = r.read()?,
-                "fileUri" => v.file_uri = r.read()?,
-                "thread" => v.thread = r.read()?,
-                "parentThread" => v.parent_thread = r.read()?,
-                "user" => v.user = r.read()?,
-                "toUser" => v.to_user = r.read()?,
-                "reactions" => v.reactions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "toJid" => r.read_into(&mut v.to_jid),
+                "jid" => r.read_into(&mut v.jid),
+                "body" => r.read_into(&mut v.body),
+                "mentions" => r.read_into(&mut v.mentions),
+                "edited" => r.read_into(&mut v.edited),
+                "attachmentDeleted" => r.read_into(&mut v.attachment_deleted),
+                "fileUri" => r.read_into(&mut v.file_uri),
+                "thread" => r.read_into(&mut v.thread),
+                "parentThread" => r.read_into(&mut v.parent_thread),
+                "user" => r.read_into(&mut v.user),
+                "toUser" => r.read_into(&mut v.to_user),
+                "reactions" => r.read_into(&mut v.reactions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -313,11 +315,12 @@ impl FromJson for ChatReaction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "emoji" => v.emoji = r.read()?,
-                "users" => v.users = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "emoji" => r.read_into(&mut v.emoji),
+                "users" => r.read_into(&mut v.users),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -363,10 +366,11 @@ impl FromJson for ChatReactionUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reactions" => v.reactions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reactions" => r.read_into(&mut v.reactions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -411,10 +415,11 @@ impl FromJson for ChatSendMessageResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -466,11 +471,12 @@ impl FromJson for ChatSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "messageRetentionPeriodDays" => v.message_retention_period_days = r.read()?,
-                "reactionsEnabled" => v.reactions_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "messageRetentionPeriodDays" => r.read_into(&mut v.message_retention_period_days),
+                "reactionsEnabled" => r.read_into(&mut v.reactions_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -516,10 +522,11 @@ impl FromJson for ChatUserSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mobile" => v.mobile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mobile" => r.read_into(&mut v.mobile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -582,12 +589,13 @@ impl FromJson for CreateRoomRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "subject" => r.read_into(&mut v.subject),
+                "userIds" => r.read_into(&mut v.user_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -634,10 +642,11 @@ impl FromJson for CreateRoomResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jid" => v.jid = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jid" => r.read_into(&mut v.jid),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -682,10 +691,11 @@ impl FromJson for MobileNotificationSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "when" => v.when = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "when" => r.read_into(&mut v.when),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -777,10 +787,11 @@ impl FromJson for MobileSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "notifications" => v.notifications = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "notifications" => r.read_into(&mut v.notifications),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -823,10 +834,11 @@ impl FromJson for OneOnOne {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pinnedMessages" => v.pinned_messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pinnedMessages" => r.read_into(&mut v.pinned_messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -871,10 +883,11 @@ impl FromJson for PinnedMessageRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pinnedMessageIds" => v.pinned_message_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pinnedMessageIds" => r.read_into(&mut v.pinned_message_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -919,10 +932,11 @@ impl FromJson for RoomParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "participantJid" => v.participant_jid = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "participantJid" => r.read_into(&mut v.participant_jid),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -974,11 +988,12 @@ impl FromJson for RoomParticipantResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jid" => v.jid = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jid" => r.read_into(&mut v.jid),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1022,10 +1037,11 @@ impl FromJson for RoomParticipantsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "participants" => r.read_into(&mut v.participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1095,13 +1111,14 @@ impl FromJson for RoomUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "pinnedMessageIds" => v.pinned_message_ids = r.read()?,
-                "ownerIds" => v.owner_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "subject" => r.read_into(&mut v.subject),
+                "pinnedMessageIds" => r.read_into(&mut v.pinned_message_ids),
+                "ownerIds" => r.read_into(&mut v.owner_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1167,12 +1184,13 @@ impl FromJson for SendMessageBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                "mentions" => v.mentions = r.read()?,
-                "threadId" => v.thread_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                "mentions" => r.read_into(&mut v.mentions),
+                "threadId" => r.read_into(&mut v.thread_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1237,12 +1255,13 @@ impl FromJson for UserChatSettingsPost {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "muted" => v.muted = r.read()?,
-                "mentionsOnly" => v.mentions_only = r.read()?,
-                "notifyOnReactions" => v.notify_on_reactions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "muted" => r.read_into(&mut v.muted),
+                "mentionsOnly" => r.read_into(&mut v.mentions_only),
+                "notifyOnReactions" => r.read_into(&mut v.notify_on_reactions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1316,13 +1335,14 @@ impl FromJson for UserSettingsForChat {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "muted" => v.muted = r.read()?,
-                "mentionsOnly" => v.mentions_only = r.read()?,
-                "notifyOnReactions" => v.notify_on_reactions = r.read()?,
-                "mobile" => v.mobile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "muted" => r.read_into(&mut v.muted),
+                "mentionsOnly" => r.read_into(&mut v.mentions_only),
+                "notifyOnReactions" => r.read_into(&mut v.notify_on_reactions),
+                "mobile" => r.read_into(&mut v.mobile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

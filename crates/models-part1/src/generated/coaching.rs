@@ -46,10 +46,11 @@ impl FromJson for AddConversationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -101,11 +102,12 @@ impl FromJson for AddConversationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "appointment" => v.appointment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "appointment" => r.read_into(&mut v.appointment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -185,14 +187,15 @@ impl FromJson for AvailableTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "isPaid" => v.is_paid = r.read()?,
-                "activityCategory" => v.activity_category = r.read()?,
-                "wfmSchedule" => v.wfm_schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "isPaid" => r.read_into(&mut v.is_paid),
+                "activityCategory" => r.read_into(&mut v.activity_category),
+                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -384,18 +387,19 @@ impl FromJson for CoachingAnnotation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "text" => v.text = r.read()?,
-                "isDeleted" => v.is_deleted = r.read()?,
-                "accessType" => v.access_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "text" => r.read_into(&mut v.text),
+                "isDeleted" => r.read_into(&mut v.is_deleted),
+                "accessType" => r.read_into(&mut v.access_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -506,11 +510,12 @@ impl FromJson for CoachingAnnotationCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "accessType" => v.access_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "accessType" => r.read_into(&mut v.access_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -662,19 +667,20 @@ impl FromJson for CoachingAnnotationList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -757,13 +763,14 @@ impl FromJson for CoachingAppointmentAggregateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "metrics" => r.read_into(&mut v.metrics),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -809,10 +816,11 @@ impl FromJson for CoachingAppointmentAggregateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -864,11 +872,12 @@ impl FromJson for CoachingAppointmentReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1092,30 +1101,31 @@ impl FromJson for CoachingAppointmentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "status" => v.status = r.read()?,
-                "facilitator" => v.facilitator = r.read()?,
-                "attendees" => v.attendees = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "conversations" => v.conversations = r.read()?,
-                "documents" => v.documents = r.read()?,
-                "isOverdue" => v.is_overdue = r.read()?,
-                "wfmSchedule" => v.wfm_schedule = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "externalLinks" => v.external_links = r.read()?,
-                "location" => v.location = r.read()?,
-                "shareInsightsData" => v.share_insights_data = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "status" => r.read_into(&mut v.status),
+                "facilitator" => r.read_into(&mut v.facilitator),
+                "attendees" => r.read_into(&mut v.attendees),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "conversations" => r.read_into(&mut v.conversations),
+                "documents" => r.read_into(&mut v.documents),
+                "isOverdue" => r.read_into(&mut v.is_overdue),
+                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "externalLinks" => r.read_into(&mut v.external_links),
+                "location" => r.read_into(&mut v.location),
+                "shareInsightsData" => r.read_into(&mut v.share_insights_data),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1294,19 +1304,20 @@ impl FromJson for CoachingAppointmentResponseList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1360,10 +1371,11 @@ impl FromJson for CoachingAppointmentStatusRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1484,13 +1496,14 @@ impl FromJson for CoachingAppointmentStatusResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "appointment" => v.appointment = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "appointment" => r.read_into(&mut v.appointment),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1617,14 +1630,15 @@ impl FromJson for CoachingAppointmentStatusResponseList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1761,20 +1775,21 @@ impl FromJson for CoachingNotification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "markedAsRead" => v.marked_as_read = r.read()?,
-                "actionType" => v.action_type = r.read()?,
-                "relationship" => v.relationship = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "status" => v.status = r.read()?,
-                "user" => v.user = r.read()?,
-                "appointment" => v.appointment = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "markedAsRead" => r.read_into(&mut v.marked_as_read),
+                "actionType" => r.read_into(&mut v.action_type),
+                "relationship" => r.read_into(&mut v.relationship),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "status" => r.read_into(&mut v.status),
+                "user" => r.read_into(&mut v.user),
+                "appointment" => r.read_into(&mut v.appointment),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2061,19 +2076,20 @@ impl FromJson for CoachingNotificationList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2180,15 +2196,16 @@ impl FromJson for CoachingScheduleSlotsJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attendeeIds" => v.attendee_ids = r.read()?,
-                "facilitatorIds" => v.facilitator_ids = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "intervals" => v.intervals = r.read()?,
-                "slotsType" => v.slots_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attendeeIds" => r.read_into(&mut v.attendee_ids),
+                "facilitatorIds" => r.read_into(&mut v.facilitator_ids),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "intervals" => r.read_into(&mut v.intervals),
+                "slotsType" => r.read_into(&mut v.slots_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2351,18 +2368,19 @@ impl FromJson for CoachingScheduleSlotsJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "attendeeIds" => v.attendee_ids = r.read()?,
-                "facilitatorIds" => v.facilitator_ids = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "results" => v.results = r.read()?,
-                "slotsType" => v.slots_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "attendeeIds" => r.read_into(&mut v.attendee_ids),
+                "facilitatorIds" => r.read_into(&mut v.facilitator_ids),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "results" => r.read_into(&mut v.results),
+                "slotsType" => r.read_into(&mut v.slots_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2483,13 +2501,14 @@ impl FromJson for CoachingScheduleSlotsJobResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "status" => v.status = r.read()?,
-                "slot" => v.slot = r.read()?,
-                "hasConflict" => v.has_conflict = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "status" => r.read_into(&mut v.status),
+                "slot" => r.read_into(&mut v.slot),
+                "hasConflict" => r.read_into(&mut v.has_conflict),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2609,13 +2628,14 @@ impl FromJson for CoachingScheduleSlotsJobSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2670,11 +2690,12 @@ impl FromJson for CoachingScheduleSlotsJobSlot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "schedule" => r.read_into(&mut v.schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2754,14 +2775,15 @@ impl FromJson for CoachingSlot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "staffingDifference" => v.staffing_difference = r.read()?,
-                "differenceRating" => v.difference_rating = r.read()?,
-                "wfmSchedule" => v.wfm_schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "staffingDifference" => r.read_into(&mut v.staffing_difference),
+                "differenceRating" => r.read_into(&mut v.difference_rating),
+                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2901,14 +2923,15 @@ impl FromJson for CoachingSlotsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "attendeeIds" => v.attendee_ids = r.read()?,
-                "facilitatorIds" => v.facilitator_ids = r.read()?,
-                "interruptibleAppointmentIds" => v.interruptible_appointment_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "attendeeIds" => r.read_into(&mut v.attendee_ids),
+                "facilitatorIds" => r.read_into(&mut v.facilitator_ids),
+                "interruptibleAppointmentIds" => r.read_into(&mut v.interruptible_appointment_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2982,13 +3005,14 @@ impl FromJson for CoachingSlotsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "suggestedSlots" => v.suggested_slots = r.read()?,
-                "attendeeSchedules" => v.attendee_schedules = r.read()?,
-                "facilitatorSchedules" => v.facilitator_schedules = r.read()?,
-                "wfmScheduleActivities" => v.wfm_schedule_activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "suggestedSlots" => r.read_into(&mut v.suggested_slots),
+                "attendeeSchedules" => r.read_into(&mut v.attendee_schedules),
+                "facilitatorSchedules" => r.read_into(&mut v.facilitator_schedules),
+                "wfmScheduleActivities" => r.read_into(&mut v.wfm_schedule_activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3152,22 +3176,23 @@ impl FromJson for CreateCoachingAppointmentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "facilitatorId" => v.facilitator_id = r.read()?,
-                "attendeeIds" => v.attendee_ids = r.read()?,
-                "conversationIds" => v.conversation_ids = r.read()?,
-                "documentIds" => v.document_ids = r.read()?,
-                "wfmSchedule" => v.wfm_schedule = r.read()?,
-                "externalLinks" => v.external_links = r.read()?,
-                "location" => v.location = r.read()?,
-                "shareInsightsData" => v.share_insights_data = r.read()?,
-                "addToSchedule" => v.add_to_schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "facilitatorId" => r.read_into(&mut v.facilitator_id),
+                "attendeeIds" => r.read_into(&mut v.attendee_ids),
+                "conversationIds" => r.read_into(&mut v.conversation_ids),
+                "documentIds" => r.read_into(&mut v.document_ids),
+                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
+                "externalLinks" => r.read_into(&mut v.external_links),
+                "location" => r.read_into(&mut v.location),
+                "shareInsightsData" => r.read_into(&mut v.share_insights_data),
+                "addToSchedule" => r.read_into(&mut v.add_to_schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3231,11 +3256,12 @@ impl FromJson for DocumentReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3324,15 +3350,16 @@ impl FromJson for FullDayTimeOffMarker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnitDate" => v.business_unit_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnitDate" => r.read_into(&mut v.business_unit_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3393,11 +3420,12 @@ impl FromJson for QueryRequestClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3501,11 +3529,12 @@ impl FromJson for QueryRequestFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3609,11 +3638,12 @@ impl FromJson for QueryRequestPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dimension" => v.dimension = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dimension" => r.read_into(&mut v.dimension),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3717,11 +3747,12 @@ impl FromJson for QueryResponseData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "metrics" => r.read_into(&mut v.metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3774,11 +3805,12 @@ impl FromJson for QueryResponseGroupedData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3831,11 +3863,12 @@ impl FromJson for QueryResponseMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "stats" => v.stats = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "stats" => r.read_into(&mut v.stats),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3942,10 +3975,11 @@ impl FromJson for QueryResponseStats {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4051,17 +4085,18 @@ impl FromJson for ScheduleActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                "externalActivityId" => v.external_activity_id = r.read()?,
-                "externalActivityType" => v.external_activity_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                "externalActivityId" => r.read_into(&mut v.external_activity_id),
+                "externalActivityType" => r.read_into(&mut v.external_activity_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4265,21 +4300,22 @@ impl FromJson for UpdateCoachingAppointmentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "conversationIds" => v.conversation_ids = r.read()?,
-                "documentIds" => v.document_ids = r.read()?,
-                "status" => v.status = r.read()?,
-                "wfmSchedule" => v.wfm_schedule = r.read()?,
-                "externalLinks" => v.external_links = r.read()?,
-                "location" => v.location = r.read()?,
-                "shareInsightsData" => v.share_insights_data = r.read()?,
-                "addToSchedule" => v.add_to_schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "conversationIds" => r.read_into(&mut v.conversation_ids),
+                "documentIds" => r.read_into(&mut v.document_ids),
+                "status" => r.read_into(&mut v.status),
+                "wfmSchedule" => r.read_into(&mut v.wfm_schedule),
+                "externalLinks" => r.read_into(&mut v.external_links),
+                "location" => r.read_into(&mut v.location),
+                "shareInsightsData" => r.read_into(&mut v.share_insights_data),
+                "addToSchedule" => r.read_into(&mut v.add_to_schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4393,11 +4429,12 @@ impl FromJson for UserAvailableTimes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "availableTimes" => v.available_times = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "availableTimes" => r.read_into(&mut v.available_times),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4452,11 +4489,12 @@ impl FromJson for WfmBusinessUnitReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4518,12 +4556,13 @@ impl FromJson for WfmScheduleActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userReference" => v.user_reference = r.read()?,
-                "activities" => v.activities = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userReference" => r.read_into(&mut v.user_reference),
+                "activities" => r.read_into(&mut v.activities),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4601,13 +4640,14 @@ impl FromJson for WfmScheduleReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -110,18 +110,19 @@ impl FromJson for Attribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "description" => v.description = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "description" => r.read_into(&mut v.description),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -184,12 +185,13 @@ impl FromJson for AttributeFilterItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "operator" => r.read_into(&mut v.operator),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -362,17 +364,18 @@ impl FromJson for CommandStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "expiration" => v.expiration = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "statusCode" => v.status_code = r.read()?,
-                "commandType" => v.command_type = r.read()?,
-                "document" => v.document = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "expiration" => r.read_into(&mut v.expiration),
+                "userId" => r.read_into(&mut v.user_id),
+                "statusCode" => r.read_into(&mut v.status_code),
+                "commandType" => r.read_into(&mut v.command_type),
+                "document" => r.read_into(&mut v.document),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -621,19 +624,20 @@ impl FromJson for CommandStatusEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -704,13 +708,14 @@ impl FromJson for ContentFilterItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "operator" => r.read_into(&mut v.operator),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -926,14 +931,15 @@ impl FromJson for CreateShareRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sharedEntityType" => v.shared_entity_type = r.read()?,
-                "sharedEntity" => v.shared_entity = r.read()?,
-                "memberType" => v.member_type = r.read()?,
-                "member" => v.member = r.read()?,
-                "members" => v.members = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sharedEntityType" => r.read_into(&mut v.shared_entity_type),
+                "sharedEntity" => r.read_into(&mut v.shared_entity),
+                "memberType" => r.read_into(&mut v.member_type),
+                "member" => r.read_into(&mut v.member),
+                "members" => r.read_into(&mut v.members),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1079,11 +1085,12 @@ impl FromJson for CreateShareRequestMember {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "memberType" => v.member_type = r.read()?,
-                "member" => v.member = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "memberType" => r.read_into(&mut v.member_type),
+                "member" => r.read_into(&mut v.member),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1250,20 +1257,21 @@ impl FromJson for CreateShareResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "sharedEntityType" => v.shared_entity_type = r.read()?,
-                "sharedEntity" => v.shared_entity = r.read()?,
-                "memberType" => v.member_type = r.read()?,
-                "member" => v.member = r.read()?,
-                "sharedBy" => v.shared_by = r.read()?,
-                "workspace" => v.workspace = r.read()?,
-                "succeeded" => v.succeeded = r.read()?,
-                "failed" => v.failed = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "sharedEntityType" => r.read_into(&mut v.shared_entity_type),
+                "sharedEntity" => r.read_into(&mut v.shared_entity),
+                "memberType" => r.read_into(&mut v.member_type),
+                "member" => r.read_into(&mut v.member),
+                "sharedBy" => r.read_into(&mut v.shared_by),
+                "workspace" => r.read_into(&mut v.workspace),
+                "succeeded" => r.read_into(&mut v.succeeded),
+                "failed" => r.read_into(&mut v.failed),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1630,40 +1638,41 @@ impl FromJson for Document {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "changeNumber" => v.change_number = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateUploaded" => v.date_uploaded = r.read()?,
-                "contentUri" => v.content_uri = r.read()?,
-                "workspace" => v.workspace = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "uploadedBy" => v.uploaded_by = r.read()?,
-                "sharingUri" => v.sharing_uri = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "contentLength" => v.content_length = r.read()?,
-                "systemType" => v.system_type = r.read()?,
-                "filename" => v.filename = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "read" => v.read = r.read()?,
-                "callerAddress" => v.caller_address = r.read()?,
-                "receiverAddress" => v.receiver_address = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "tagValues" => v.tag_values = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "thumbnails" => v.thumbnails = r.read()?,
-                "uploadStatus" => v.upload_status = r.read()?,
-                "uploadDestinationUri" => v.upload_destination_uri = r.read()?,
-                "uploadMethod" => v.upload_method = r.read()?,
-                "lockInfo" => v.lock_info = r.read()?,
-                "acl" => v.acl = r.read()?,
-                "sharingStatus" => v.sharing_status = r.read()?,
-                "downloadSharingUri" => v.download_sharing_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "changeNumber" => r.read_into(&mut v.change_number),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateUploaded" => r.read_into(&mut v.date_uploaded),
+                "contentUri" => r.read_into(&mut v.content_uri),
+                "workspace" => r.read_into(&mut v.workspace),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "uploadedBy" => r.read_into(&mut v.uploaded_by),
+                "sharingUri" => r.read_into(&mut v.sharing_uri),
+                "contentType" => r.read_into(&mut v.content_type),
+                "contentLength" => r.read_into(&mut v.content_length),
+                "systemType" => r.read_into(&mut v.system_type),
+                "filename" => r.read_into(&mut v.filename),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "read" => r.read_into(&mut v.read),
+                "callerAddress" => r.read_into(&mut v.caller_address),
+                "receiverAddress" => r.read_into(&mut v.receiver_address),
+                "tags" => r.read_into(&mut v.tags),
+                "tagValues" => r.read_into(&mut v.tag_values),
+                "attributes" => r.read_into(&mut v.attributes),
+                "thumbnails" => r.read_into(&mut v.thumbnails),
+                "uploadStatus" => r.read_into(&mut v.upload_status),
+                "uploadDestinationUri" => r.read_into(&mut v.upload_destination_uri),
+                "uploadMethod" => r.read_into(&mut v.upload_method),
+                "lockInfo" => r.read_into(&mut v.lock_info),
+                "acl" => r.read_into(&mut v.acl),
+                "sharingStatus" => r.read_into(&mut v.sharing_status),
+                "downloadSharingUri" => r.read_into(&mut v.download_sharing_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1890,11 +1899,12 @@ impl FromJson for DocumentAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attribute" => v.attribute = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attribute" => r.read_into(&mut v.attribute),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1999,19 +2009,20 @@ impl FromJson for DocumentEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2121,18 +2132,19 @@ impl FromJson for DocumentUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "changeNumber" => v.change_number = r.read()?,
-                "name" => v.name = r.read()?,
-                "read" => v.read = r.read()?,
-                "addTags" => v.add_tags = r.read()?,
-                "removeTags" => v.remove_tags = r.read()?,
-                "addTagIds" => v.add_tag_ids = r.read()?,
-                "removeTagIds" => v.remove_tag_ids = r.read()?,
-                "updateAttributes" => v.update_attributes = r.read()?,
-                "removeAttributes" => v.remove_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "changeNumber" => r.read_into(&mut v.change_number),
+                "name" => r.read_into(&mut v.name),
+                "read" => r.read_into(&mut v.read),
+                "addTags" => r.read_into(&mut v.add_tags),
+                "removeTags" => r.read_into(&mut v.remove_tags),
+                "addTagIds" => r.read_into(&mut v.add_tag_ids),
+                "removeTagIds" => r.read_into(&mut v.remove_tag_ids),
+                "updateAttributes" => r.read_into(&mut v.update_attributes),
+                "removeAttributes" => r.read_into(&mut v.remove_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2210,13 +2222,14 @@ impl FromJson for DocumentUpload {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "workspace" => v.workspace = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "tagIds" => v.tag_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "workspace" => r.read_into(&mut v.workspace),
+                "tags" => r.read_into(&mut v.tags),
+                "tagIds" => r.read_into(&mut v.tag_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2323,19 +2336,20 @@ impl FromJson for DomainEntityListingQueryResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2434,17 +2448,18 @@ impl FromJson for FacetEntry {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attribute" => v.attribute = r.read()?,
-                "statistics" => v.statistics = r.read()?,
-                "other" => v.other = r.read()?,
-                "total" => v.total = r.read()?,
-                "missing" => v.missing = r.read()?,
-                "termCount" => v.term_count = r.read()?,
-                "termType" => v.term_type = r.read()?,
-                "terms" => v.terms = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attribute" => r.read_into(&mut v.attribute),
+                "statistics" => r.read_into(&mut v.statistics),
+                "other" => r.read_into(&mut v.other),
+                "total" => r.read_into(&mut v.total),
+                "missing" => r.read_into(&mut v.missing),
+                "termCount" => r.read_into(&mut v.term_count),
+                "termType" => r.read_into(&mut v.term_type),
+                "terms" => r.read_into(&mut v.terms),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2569,12 +2584,13 @@ impl FromJson for FacetKeyAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2663,16 +2679,17 @@ impl FromJson for FacetStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "count" => v.count = r.read()?,
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                "mean" => v.mean = r.read()?,
-                "stdDeviation" => v.std_deviation = r.read()?,
-                "dateMin" => v.date_min = r.read()?,
-                "dateMax" => v.date_max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "count" => r.read_into(&mut v.count),
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                "mean" => r.read_into(&mut v.mean),
+                "stdDeviation" => r.read_into(&mut v.std_deviation),
+                "dateMin" => r.read_into(&mut v.date_min),
+                "dateMax" => r.read_into(&mut v.date_max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2756,15 +2773,16 @@ impl FromJson for FacetTerm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "term" => v.term = r.read()?,
-                "key" => v.key = r.read()?,
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "count" => v.count = r.read()?,
-                "time" => v.time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "term" => r.read_into(&mut v.term),
+                "key" => r.read_into(&mut v.key),
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "count" => r.read_into(&mut v.count),
+                "time" => r.read_into(&mut v.time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2835,13 +2853,14 @@ impl FromJson for LockInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "lockedBy" => v.locked_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "action" => v.action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "lockedBy" => r.read_into(&mut v.locked_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "action" => r.read_into(&mut v.action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2952,10 +2971,11 @@ impl FromJson for MemberEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3003,11 +3023,12 @@ impl FromJson for QueryFacetInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attributes" => v.attributes = r.read()?,
-                "facets" => v.facets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attributes" => r.read_into(&mut v.attributes),
+                "facets" => r.read_into(&mut v.facets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3098,17 +3119,18 @@ impl FromJson for QueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queryPhrase" => v.query_phrase = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "facetNameRequests" => v.facet_name_requests = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "attributeFilters" => v.attribute_filters = r.read()?,
-                "includeShares" => v.include_shares = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queryPhrase" => r.read_into(&mut v.query_phrase),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "facetNameRequests" => r.read_into(&mut v.facet_name_requests),
+                "sort" => r.read_into(&mut v.sort),
+                "filters" => r.read_into(&mut v.filters),
+                "attributeFilters" => r.read_into(&mut v.attribute_filters),
+                "includeShares" => r.read_into(&mut v.include_shares),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3181,13 +3203,14 @@ impl FromJson for QueryResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "body" => v.body = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "body" => r.read_into(&mut v.body),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3238,11 +3261,12 @@ impl FromJson for QueryResults {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "facetInfo" => v.facet_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "facetInfo" => r.read_into(&mut v.facet_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3298,12 +3322,13 @@ impl FromJson for ReplaceRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "changeNumber" => v.change_number = r.read()?,
-                "name" => v.name = r.read()?,
-                "authToken" => v.auth_token = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "changeNumber" => r.read_into(&mut v.change_number),
+                "name" => r.read_into(&mut v.name),
+                "authToken" => r.read_into(&mut v.auth_token),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3381,15 +3406,16 @@ impl FromJson for ReplaceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "changeNumber" => v.change_number = r.read()?,
-                "uploadStatus" => v.upload_status = r.read()?,
-                "uploadDestinationUri" => v.upload_destination_uri = r.read()?,
-                "uploadMethod" => v.upload_method = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "changeNumber" => r.read_into(&mut v.change_number),
+                "uploadStatus" => r.read_into(&mut v.upload_status),
+                "uploadDestinationUri" => r.read_into(&mut v.upload_destination_uri),
+                "uploadMethod" => r.read_into(&mut v.upload_method),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3507,13 +3533,14 @@ impl FromJson for SecurityProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "permissions" => v.permissions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "permissions" => r.read_into(&mut v.permissions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3620,19 +3647,20 @@ impl FromJson for SecurityProfileEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3756,20 +3784,21 @@ impl FromJson for Share {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "sharedEntityType" => v.shared_entity_type = r.read()?,
-                "sharedEntity" => v.shared_entity = r.read()?,
-                "memberType" => v.member_type = r.read()?,
-                "member" => v.member = r.read()?,
-                "sharedBy" => v.shared_by = r.read()?,
-                "workspace" => v.workspace = r.read()?,
-                "user" => v.user = r.read()?,
-                "group" => v.group = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "sharedEntityType" => r.read_into(&mut v.shared_entity_type),
+                "sharedEntity" => r.read_into(&mut v.shared_entity),
+                "memberType" => r.read_into(&mut v.member_type),
+                "member" => r.read_into(&mut v.member),
+                "sharedBy" => r.read_into(&mut v.shared_by),
+                "workspace" => r.read_into(&mut v.workspace),
+                "user" => r.read_into(&mut v.user),
+                "group" => r.read_into(&mut v.group),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3977,19 +4006,20 @@ impl FromJson for ShareEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4039,10 +4069,11 @@ impl FromJson for SharedEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4111,14 +4142,15 @@ impl FromJson for SharedResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "downloadUri" => v.download_uri = r.read()?,
-                "viewUri" => v.view_uri = r.read()?,
-                "document" => v.document = r.read()?,
-                "share" => v.share = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "downloadUri" => r.read_into(&mut v.download_uri),
+                "viewUri" => r.read_into(&mut v.view_uri),
+                "document" => r.read_into(&mut v.document),
+                "share" => r.read_into(&mut v.share),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4170,11 +4202,12 @@ impl FromJson for SortItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "ascending" => v.ascending = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "ascending" => r.read_into(&mut v.ascending),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4230,12 +4263,13 @@ impl FromJson for TagQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4314,14 +4348,15 @@ impl FromJson for TagValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "inUse" => v.in_use = r.read()?,
-                "acl" => v.acl = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "inUse" => r.read_into(&mut v.in_use),
+                "acl" => r.read_into(&mut v.acl),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4429,19 +4464,20 @@ impl FromJson for TagValueEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4505,12 +4541,13 @@ impl FromJson for TermAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4612,10 +4649,11 @@ impl FromJson for Usage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "types" => v.types = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "types" => r.read_into(&mut v.types),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4670,12 +4708,13 @@ impl FromJson for UsageItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "totalDocumentByteCount" => v.total_document_byte_count = r.read()?,
-                "totalDocumentCount" => v.total_document_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "totalDocumentByteCount" => r.read_into(&mut v.total_document_byte_count),
+                "totalDocumentCount" => r.read_into(&mut v.total_document_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4791,12 +4830,13 @@ impl FromJson for WorkspaceCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "bucket" => v.bucket = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "bucket" => r.read_into(&mut v.bucket),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4902,19 +4942,20 @@ impl FromJson for WorkspaceEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5028,18 +5069,19 @@ impl FromJson for WorkspaceMember {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "workspace" => v.workspace = r.read()?,
-                "memberType" => v.member_type = r.read()?,
-                "member" => v.member = r.read()?,
-                "user" => v.user = r.read()?,
-                "group" => v.group = r.read()?,
-                "securityProfile" => v.security_profile = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "workspace" => r.read_into(&mut v.workspace),
+                "memberType" => r.read_into(&mut v.member_type),
+                "member" => r.read_into(&mut v.member),
+                "user" => r.read_into(&mut v.user),
+                "group" => r.read_into(&mut v.group),
+                "securityProfile" => r.read_into(&mut v.security_profile),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5198,19 +5240,20 @@ impl FromJson for WorkspaceMemberEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -144,20 +144,21 @@ impl FromJson for MaskingRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "substituteCharacter" => v.substitute_character = r.read()?,
-                "definition" => v.definition = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "integrations" => v.integrations = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "substituteCharacter" => r.read_into(&mut v.substitute_character),
+                "definition" => r.read_into(&mut v.definition),
+                "enabled" => r.read_into(&mut v.enabled),
+                "type" => r.read_into(&mut v.r#type),
+                "direction" => r.read_into(&mut v.direction),
+                "integrations" => r.read_into(&mut v.integrations),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -306,10 +307,11 @@ impl FromJson for MaskingRuleListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -365,11 +367,12 @@ impl FromJson for MaskingRuleValidateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "definition" => v.definition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "definition" => r.read_into(&mut v.definition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -431,12 +434,13 @@ impl FromJson for MaskingRuleValidateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "valid" => v.valid = r.read()?,
-                "validationMessage" => v.validation_message = r.read()?,
-                "maskedText" => v.masked_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "valid" => r.read_into(&mut v.valid),
+                "validationMessage" => r.read_into(&mut v.validation_message),
+                "maskedText" => r.read_into(&mut v.masked_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

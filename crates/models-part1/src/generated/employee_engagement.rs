@@ -116,18 +116,19 @@ impl FromJson for Celebration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "title" => v.title = r.read()?,
-                "note" => v.note = r.read()?,
-                "sourceEntity" => v.source_entity = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "recipient" => r.read_into(&mut v.recipient),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "type" => r.read_into(&mut v.r#type),
+                "title" => r.read_into(&mut v.title),
+                "note" => r.read_into(&mut v.note),
+                "sourceEntity" => r.read_into(&mut v.source_entity),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -225,10 +226,11 @@ impl FromJson for CelebrationStateParam {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -350,14 +352,15 @@ impl FromJson for ContestCompleteData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateEnd" => v.date_end = r.read()?,
-                "anonymization" => v.anonymization = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "prizes" => v.prizes = r.read()?,
-                "winners" => v.winners = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "anonymization" => r.read_into(&mut v.anonymization),
+                "metrics" => r.read_into(&mut v.metrics),
+                "prizes" => r.read_into(&mut v.prizes),
+                "winners" => r.read_into(&mut v.winners),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -455,10 +458,11 @@ impl FromJson for ContestCompleteDataScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "score" => v.score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "score" => r.read_into(&mut v.score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -519,12 +523,13 @@ impl FromJson for ContestDataMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -587,12 +592,13 @@ impl FromJson for ContestDataPrizes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tier" => v.tier = r.read()?,
-                "name" => v.name = r.read()?,
-                "imageId" => v.image_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tier" => r.read_into(&mut v.tier),
+                "name" => r.read_into(&mut v.name),
+                "imageId" => r.read_into(&mut v.image_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -664,13 +670,14 @@ impl FromJson for ContestDataWinners {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tier" => v.tier = r.read()?,
-                "winnersCount" => v.winners_count = r.read()?,
-                "contestScore" => v.contest_score = r.read()?,
-                "users" => v.users = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tier" => r.read_into(&mut v.tier),
+                "winnersCount" => r.read_into(&mut v.winners_count),
+                "contestScore" => r.read_into(&mut v.contest_score),
+                "users" => r.read_into(&mut v.users),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -734,12 +741,13 @@ impl FromJson for ContestDataWinnersUsers {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "rank" => r.read_into(&mut v.rank),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -835,15 +843,16 @@ impl FromJson for CreateRecognition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "recipientId" => v.recipient_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "title" => v.title = r.read()?,
-                "note" => v.note = r.read()?,
-                "contextType" => v.context_type = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "recipientId" => r.read_into(&mut v.recipient_id),
+                "type" => r.read_into(&mut v.r#type),
+                "title" => r.read_into(&mut v.title),
+                "note" => r.read_into(&mut v.note),
+                "contextType" => r.read_into(&mut v.context_type),
+                "contextId" => r.read_into(&mut v.context_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1062,19 +1071,20 @@ impl FromJson for GetCelebrationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1225,21 +1235,22 @@ impl FromJson for Recognition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "title" => v.title = r.read()?,
-                "note" => v.note = r.read()?,
-                "contextType" => v.context_type = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "dateDisplayed" => v.date_displayed = r.read()?,
-                "dateAcknowledged" => v.date_acknowledged = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "recipient" => r.read_into(&mut v.recipient),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "type" => r.read_into(&mut v.r#type),
+                "title" => r.read_into(&mut v.title),
+                "note" => r.read_into(&mut v.note),
+                "contextType" => r.read_into(&mut v.context_type),
+                "contextId" => r.read_into(&mut v.context_id),
+                "dateDisplayed" => r.read_into(&mut v.date_displayed),
+                "dateAcknowledged" => r.read_into(&mut v.date_acknowledged),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1484,19 +1495,20 @@ impl FromJson for RecognitionBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "title" => v.title = r.read()?,
-                "note" => v.note = r.read()?,
-                "contextType" => v.context_type = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "recipient" => r.read_into(&mut v.recipient),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "type" => r.read_into(&mut v.r#type),
+                "title" => r.read_into(&mut v.title),
+                "note" => r.read_into(&mut v.note),
+                "contextType" => r.read_into(&mut v.context_type),
+                "contextId" => r.read_into(&mut v.context_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1684,14 +1696,15 @@ impl FromJson for Recognitions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1765,13 +1778,14 @@ impl FromJson for SourceEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "contestCompleteData" => v.contest_complete_data = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "contestCompleteData" => r.read_into(&mut v.contest_complete_data),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

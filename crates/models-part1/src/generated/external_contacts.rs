@@ -42,10 +42,11 @@ impl FromJson for BulkContactsEnrichRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -106,12 +107,13 @@ impl FromJson for BulkContactsEnrichResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -154,10 +156,11 @@ impl FromJson for BulkContactsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -218,12 +221,13 @@ impl FromJson for BulkContactsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -286,12 +290,13 @@ impl FromJson for BulkDeleteResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -381,15 +386,16 @@ impl FromJson for BulkEntityErrorContactEnrichRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -482,15 +488,16 @@ impl FromJson for BulkEntityErrorEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -583,15 +590,16 @@ impl FromJson for BulkEntityErrorExternalContact {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -684,15 +692,16 @@ impl FromJson for BulkEntityErrorExternalOrganization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -785,15 +794,16 @@ impl FromJson for BulkEntityErrorExternalOrganizationEnrichRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -886,15 +896,16 @@ impl FromJson for BulkEntityErrorNote {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -987,15 +998,16 @@ impl FromJson for BulkEntityErrorRelationship {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1061,12 +1073,13 @@ impl FromJson for BulkFetchContactsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1129,12 +1142,13 @@ impl FromJson for BulkFetchNotesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1197,12 +1211,13 @@ impl FromJson for BulkFetchOrganizationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1265,12 +1280,13 @@ impl FromJson for BulkFetchRelationshipsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1313,10 +1329,11 @@ impl FromJson for BulkIdsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1357,10 +1374,11 @@ impl FromJson for BulkNotesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1421,12 +1439,13 @@ impl FromJson for BulkNotesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1469,10 +1488,11 @@ impl FromJson for BulkOrganizationsEnrichRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1533,12 +1553,13 @@ impl FromJson for BulkOrganizationsEnrichResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1581,10 +1602,11 @@ impl FromJson for BulkOrganizationsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1645,12 +1667,13 @@ impl FromJson for BulkOrganizationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1693,10 +1716,11 @@ impl FromJson for BulkRelationshipsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1757,12 +1781,13 @@ impl FromJson for BulkRelationshipsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1843,14 +1868,15 @@ impl FromJson for BulkResponseResultExternalContactContactEnrichRequestBulkEntit
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1933,14 +1959,15 @@ impl FromJson for BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2023,14 +2050,15 @@ impl FromJson for BulkResponseResultExternalContactExternalContactBulkEntityErro
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2113,14 +2141,15 @@ impl FromJson for BulkResponseResultExternalOrganizationEntityBulkEntityErrorEnt
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2203,14 +2232,15 @@ impl FromJson for BulkResponseResultExternalOrganizationExternalOrganizationBulk
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2293,14 +2323,15 @@ impl FromJson for BulkResponseResultExternalOrganizationExternalOrganizationEnri
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2383,14 +2414,15 @@ impl FromJson for BulkResponseResultNoteEntityBulkEntityErrorEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2473,14 +2505,15 @@ impl FromJson for BulkResponseResultNoteNoteBulkEntityErrorNote {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2563,14 +2596,15 @@ impl FromJson for BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2653,14 +2687,15 @@ impl FromJson for BulkResponseResultRelationshipRelationshipBulkEntityErrorRelat
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2743,14 +2778,15 @@ impl FromJson for BulkResponseResultVoidEntityBulkEntityErrorEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2851,16 +2887,17 @@ impl FromJson for Cluster {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "clusterScan" => v.cluster_scan = r.read()?,
-                "mergeInfo" => v.merge_info = r.read()?,
-                "graph" => v.graph = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "clusterScan" => r.read_into(&mut v.cluster_scan),
+                "mergeInfo" => r.read_into(&mut v.merge_info),
+                "graph" => r.read_into(&mut v.graph),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2937,14 +2974,15 @@ impl FromJson for ClusterList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3018,13 +3056,14 @@ impl FromJson for ClusterScan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "statistics" => v.statistics = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "statistics" => r.read_into(&mut v.statistics),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3098,14 +3137,15 @@ impl FromJson for ClusterScanList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3161,11 +3201,12 @@ impl FromJson for ClusterScanStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "aggregated" => v.aggregated = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "aggregated" => r.read_into(&mut v.aggregated),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3227,12 +3268,13 @@ impl FromJson for ClusterStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalClusters" => v.total_clusters = r.read()?,
-                "totalAutomaticMergeSuccesses" => v.total_automatic_merge_successes = r.read()?,
-                "totalAutomaticMergeFailures" => v.total_automatic_merge_failures = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalClusters" => r.read_into(&mut v.total_clusters),
+                "totalAutomaticMergeSuccesses" => r.read_into(&mut v.total_automatic_merge_successes),
+                "totalAutomaticMergeFailures" => r.read_into(&mut v.total_automatic_merge_failures),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3277,10 +3319,11 @@ impl FromJson for ContactEnrichOptions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "promote" => v.promote = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "promote" => r.read_into(&mut v.promote),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3381,16 +3424,17 @@ impl FromJson for ContactEnrichRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "matchingIdentifiers" => v.matching_identifiers = r.read()?,
-                "action" => v.action = r.read()?,
-                "contact" => v.contact = r.read()?,
-                "fieldRules" => v.field_rules = r.read()?,
-                "options" => v.options = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "matchingIdentifiers" => r.read_into(&mut v.matching_identifiers),
+                "action" => r.read_into(&mut v.action),
+                "contact" => r.read_into(&mut v.contact),
+                "fieldRules" => r.read_into(&mut v.field_rules),
+                "options" => r.read_into(&mut v.options),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3492,10 +3536,11 @@ impl FromJson for ContactIdentifierListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3551,11 +3596,12 @@ impl FromJson for ContactImportField {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "included" => v.included = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "included" => r.read_into(&mut v.included),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3627,14 +3673,15 @@ impl FromJson for ContactImportJobEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3721,16 +3768,17 @@ impl FromJson for ContactImportJobMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileName" => v.file_name = r.read()?,
-                "dryRunFailedCount" => v.dry_run_failed_count = r.read()?,
-                "dryRunSuccessCount" => v.dry_run_success_count = r.read()?,
-                "dryRunReportDownloadUrl" => v.dry_run_report_download_url = r.read()?,
-                "importFailedCount" => v.import_failed_count = r.read()?,
-                "importSuccessCount" => v.import_success_count = r.read()?,
-                "importReportDownloadUrl" => v.import_report_download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileName" => r.read_into(&mut v.file_name),
+                "dryRunFailedCount" => r.read_into(&mut v.dry_run_failed_count),
+                "dryRunSuccessCount" => r.read_into(&mut v.dry_run_success_count),
+                "dryRunReportDownloadUrl" => r.read_into(&mut v.dry_run_report_download_url),
+                "importFailedCount" => r.read_into(&mut v.import_failed_count),
+                "importSuccessCount" => r.read_into(&mut v.import_success_count),
+                "importReportDownloadUrl" => r.read_into(&mut v.import_report_download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3790,11 +3838,12 @@ impl FromJson for ContactImportJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "settingsId" => v.settings_id = r.read()?,
-                "division" => v.division = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "settingsId" => r.read_into(&mut v.settings_id),
+                "division" => r.read_into(&mut v.division),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3910,18 +3959,19 @@ impl FromJson for ContactImportJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "statusDetails" => v.status_details = r.read()?,
-                "executionStep" => v.execution_step = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "division" => v.division = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "settings" => v.settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "statusDetails" => r.read_into(&mut v.status_details),
+                "executionStep" => r.read_into(&mut v.execution_step),
+                "metadata" => r.read_into(&mut v.metadata),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "division" => r.read_into(&mut v.division),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "settings" => r.read_into(&mut v.settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4095,11 +4145,12 @@ impl FromJson for ContactImportJobStatusUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jobId" => v.job_id = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jobId" => r.read_into(&mut v.job_id),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4199,11 +4250,12 @@ impl FromJson for ContactImportJobStatusUpdateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jobId" => v.job_id = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jobId" => r.read_into(&mut v.job_id),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4369,17 +4421,18 @@ impl FromJson for ContactImportSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "matchingCriteria" => v.matching_criteria = r.read()?,
-                "mergeContacts" => v.merge_contacts = r.read()?,
-                "externalSourceId" => v.external_source_id = r.read()?,
-                "importFields" => v.import_fields = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "matchingCriteria" => r.read_into(&mut v.matching_criteria),
+                "mergeContacts" => r.read_into(&mut v.merge_contacts),
+                "externalSourceId" => r.read_into(&mut v.external_source_id),
+                "importFields" => r.read_into(&mut v.import_fields),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4457,14 +4510,15 @@ impl FromJson for ContactImportSettingsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4579,20 +4633,21 @@ impl FromJson for ContactListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "partialResults" => v.partial_results = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "partialResults" => r.read_into(&mut v.partial_results),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4645,10 +4700,11 @@ impl FromJson for ContactSearchOperation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "simpleSearch" => v.simple_search = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "simpleSearch" => r.read_into(&mut v.simple_search),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4727,14 +4783,15 @@ impl FromJson for ContactSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "expand" => v.expand = r.read()?,
-                "operation" => v.operation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "expand" => r.read_into(&mut v.expand),
+                "operation" => r.read_into(&mut v.operation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4799,12 +4856,13 @@ impl FromJson for ContactSimpleSearch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4858,11 +4916,12 @@ impl FromJson for ContactVertex {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "vertexId" => v.vertex_id = r.read()?,
-                "contact" => v.contact = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "vertexId" => r.read_into(&mut v.vertex_id),
+                "contact" => r.read_into(&mut v.contact),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4987,19 +5046,20 @@ impl FromJson for ContactsExport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateCompletion" => v.date_completion = r.read()?,
-                "status" => v.status = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "resultRowCount" => v.result_row_count = r.read()?,
-                "queryConditions" => v.query_conditions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateCompletion" => r.read_into(&mut v.date_completion),
+                "status" => r.read_into(&mut v.status),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "resultRowCount" => r.read_into(&mut v.result_row_count),
+                "queryConditions" => r.read_into(&mut v.query_conditions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5115,11 +5175,12 @@ impl FromJson for ContactsExportComparisonFieldFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5223,11 +5284,12 @@ impl FromJson for ContactsExportFieldFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5347,11 +5409,12 @@ impl FromJson for ContactsExportFieldListFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5512,16 +5575,17 @@ impl FromJson for ContactsExportFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eq" => v.eq = r.read()?,
-                "in" => v.r#in = r.read()?,
-                "lte" => v.lte = r.read()?,
-                "gte" => v.gte = r.read()?,
-                "and" => v.and = r.read()?,
-                "or" => v.or = r.read()?,
-                "not" => v.not = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eq" => r.read_into(&mut v.eq),
+                "in" => r.read_into(&mut v.r#in),
+                "lte" => r.read_into(&mut v.lte),
+                "gte" => r.read_into(&mut v.gte),
+                "and" => r.read_into(&mut v.and),
+                "or" => r.read_into(&mut v.or),
+                "not" => r.read_into(&mut v.not),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5589,13 +5653,14 @@ impl FromJson for ContactsExportListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5650,11 +5715,12 @@ impl FromJson for ContactsExportQueryConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filters" => v.filters = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filters" => r.read_into(&mut v.filters),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5720,12 +5786,13 @@ impl FromJson for ContactsPatchChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                "action" => v.action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                "action" => r.read_into(&mut v.action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5866,13 +5933,14 @@ impl FromJson for ConversationAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6023,12 +6091,13 @@ impl FromJson for CsvJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadId" => v.upload_id = r.read()?,
-                "settingsId" => v.settings_id = r.read()?,
-                "division" => v.division = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadId" => r.read_into(&mut v.upload_id),
+                "settingsId" => r.read_into(&mut v.settings_id),
+                "division" => r.read_into(&mut v.division),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6075,10 +6144,11 @@ impl FromJson for CsvJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6134,11 +6204,12 @@ impl FromJson for CsvMappingEntry {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceField" => v.source_field = r.read()?,
-                "targetField" => v.target_field = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceField" => r.read_into(&mut v.source_field),
+                "targetField" => r.read_into(&mut v.target_field),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6211,13 +6282,14 @@ impl FromJson for CsvSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "externalSettingsId" => v.external_settings_id = r.read()?,
-                "mappings" => v.mappings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "externalSettingsId" => r.read_into(&mut v.external_settings_id),
+                "mappings" => r.read_into(&mut v.mappings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6285,12 +6357,13 @@ impl FromJson for CsvUploadDetailsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadId" => v.upload_id = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "validationResult" => v.validation_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadId" => r.read_into(&mut v.upload_id),
+                "fileName" => r.read_into(&mut v.file_name),
+                "validationResult" => r.read_into(&mut v.validation_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6359,12 +6432,13 @@ impl FromJson for CsvUploadPreviewResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadId" => v.upload_id = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "entries" => v.entries = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadId" => r.read_into(&mut v.upload_id),
+                "headers" => r.read_into(&mut v.headers),
+                "entries" => r.read_into(&mut v.entries),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6420,11 +6494,12 @@ impl FromJson for CsvUploadRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileName" => v.file_name = r.read()?,
-                "fileSize" => v.file_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileName" => r.read_into(&mut v.file_name),
+                "fileSize" => r.read_into(&mut v.file_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6492,12 +6567,13 @@ impl FromJson for CsvUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadId" => v.upload_id = r.read()?,
-                "uploadUrl" => v.upload_url = r.read()?,
-                "uploadHeaders" => v.upload_headers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadId" => r.read_into(&mut v.upload_id),
+                "uploadUrl" => r.read_into(&mut v.upload_url),
+                "uploadHeaders" => r.read_into(&mut v.upload_headers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6570,14 +6646,15 @@ impl FromJson for CursorContactListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6652,14 +6729,15 @@ impl FromJson for CursorExternalSourceListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6734,14 +6812,15 @@ impl FromJson for CursorNoteListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6816,14 +6895,15 @@ impl FromJson for CursorOrganizationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6898,14 +6978,15 @@ impl FromJson for CursorRelationshipListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6970,12 +7051,13 @@ impl FromJson for EnrichFieldRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "action" => v.action = r.read()?,
-                "arrayAction" => v.array_action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "action" => r.read_into(&mut v.action),
+                "arrayAction" => r.read_into(&mut v.array_action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7140,12 +7222,13 @@ impl FromJson for EnrichFieldRules {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultAction" => v.default_action = r.read()?,
-                "rules" => v.rules = r.read()?,
-                "defaultArrayAction" => v.default_array_action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultAction" => r.read_into(&mut v.default_action),
+                "rules" => r.read_into(&mut v.rules),
+                "defaultArrayAction" => r.read_into(&mut v.default_array_action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7292,10 +7375,11 @@ impl FromJson for ExternalContactsEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7338,10 +7422,11 @@ impl FromJson for ExternalContactsPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "changes" => v.changes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "changes" => r.read_into(&mut v.changes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7429,15 +7514,16 @@ impl FromJson for ExternalOrganizationEnrichRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "matchingIdentifiers" => v.matching_identifiers = r.read()?,
-                "action" => v.action = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "fieldRules" => v.field_rules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "matchingIdentifiers" => r.read_into(&mut v.matching_identifiers),
+                "action" => r.read_into(&mut v.action),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "fieldRules" => r.read_into(&mut v.field_rules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7549,11 +7635,12 @@ impl FromJson for ExternalOrganizationIdentifierClaimRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operation" => v.operation = r.read()?,
-                "identifier" => v.identifier = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operation" => r.read_into(&mut v.operation),
+                "identifier" => r.read_into(&mut v.identifier),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7642,10 +7729,11 @@ impl FromJson for ExternalOrganizationIdentifierListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7756,20 +7844,21 @@ impl FromJson for ExternalOrganizationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "partialResults" => v.partial_results = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "partialResults" => r.read_into(&mut v.partial_results),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7858,14 +7947,15 @@ impl FromJson for ExternalOrganizationTrustorLink {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "externalOrganizationId" => v.external_organization_id = r.read()?,
-                "trustorOrgId" => v.trustor_org_id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "externalOrganizationUri" => v.external_organization_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
+                "trustorOrgId" => r.read_into(&mut v.trustor_org_id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "externalOrganizationUri" => r.read_into(&mut v.external_organization_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7921,11 +8011,12 @@ impl FromJson for Graph {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "vertices" => v.vertices = r.read()?,
-                "edges" => v.edges = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "vertices" => r.read_into(&mut v.vertices),
+                "edges" => r.read_into(&mut v.edges),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7978,11 +8069,12 @@ impl FromJson for GraphEdge {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "from" => v.from = r.read()?,
-                "to" => v.to = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "from" => r.read_into(&mut v.from),
+                "to" => r.read_into(&mut v.to),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8044,12 +8136,13 @@ impl FromJson for GraphSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "automaticMergingEnabled" => v.automatic_merging_enabled = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "automaticMergingEnabled" => r.read_into(&mut v.automatic_merging_enabled),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8103,11 +8196,12 @@ impl FromJson for GraphVertices {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contacts" => v.contacts = r.read()?,
-                "identifiers" => v.identifiers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contacts" => r.read_into(&mut v.contacts),
+                "identifiers" => r.read_into(&mut v.identifiers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8160,11 +8254,12 @@ impl FromJson for Header {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8221,11 +8316,12 @@ impl FromJson for IdentifierClaimRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operation" => v.operation = r.read()?,
-                "identifier" => v.identifier = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operation" => r.read_into(&mut v.operation),
+                "identifier" => r.read_into(&mut v.identifier),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8334,12 +8430,13 @@ impl FromJson for IdentifierVertex {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "vertexId" => v.vertex_id = r.read()?,
-                "normalizedType" => v.normalized_type = r.read()?,
-                "normalizedValue" => v.normalized_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "vertexId" => r.read_into(&mut v.vertex_id),
+                "normalizedType" => r.read_into(&mut v.normalized_type),
+                "normalizedValue" => r.read_into(&mut v.normalized_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8474,13 +8571,14 @@ impl FromJson for Listing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8537,11 +8635,12 @@ impl FromJson for MergeContactsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactIds" => v.contact_ids = r.read()?,
-                "valueOverride" => v.value_override = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactIds" => r.read_into(&mut v.contact_ids),
+                "valueOverride" => r.read_into(&mut v.value_override),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8594,11 +8693,12 @@ impl FromJson for MergeError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                "code" => v.code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                "code" => r.read_into(&mut v.code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8660,12 +8760,13 @@ impl FromJson for MergeInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "error" => v.error = r.read()?,
-                "dateMerged" => v.date_merged = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "error" => r.read_into(&mut v.error),
+                "dateMerged" => r.read_into(&mut v.date_merged),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8790,11 +8891,12 @@ impl FromJson for MergeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceContactId" => v.source_contact_id = r.read()?,
-                "targetContactId" => v.target_contact_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceContactId" => r.read_into(&mut v.source_contact_id),
+                "targetContactId" => r.read_into(&mut v.target_contact_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8921,19 +9023,20 @@ impl FromJson for Note {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "entityId" => v.entity_id = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                "noteText" => v.note_text = r.read()?,
-                "modifyDate" => v.modify_date = r.read()?,
-                "createDate" => v.create_date = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "externalDataSources" => v.external_data_sources = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "entityId" => r.read_into(&mut v.entity_id),
+                "entityType" => r.read_into(&mut v.entity_type),
+                "noteText" => r.read_into(&mut v.note_text),
+                "modifyDate" => r.read_into(&mut v.modify_date),
+                "createDate" => r.read_into(&mut v.create_date),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "externalDataSources" => r.read_into(&mut v.external_data_sources),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9100,20 +9203,21 @@ impl FromJson for NoteListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "partialResults" => v.partial_results = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "partialResults" => r.read_into(&mut v.partial_results),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9247,19 +9351,20 @@ impl FromJson for NotesExport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateCompletion" => v.date_completion = r.read()?,
-                "status" => v.status = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "resultRowCount" => v.result_row_count = r.read()?,
-                "queryConditions" => v.query_conditions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateCompletion" => r.read_into(&mut v.date_completion),
+                "status" => r.read_into(&mut v.status),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "resultRowCount" => r.read_into(&mut v.result_row_count),
+                "queryConditions" => r.read_into(&mut v.query_conditions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9375,11 +9480,12 @@ impl FromJson for NotesExportComparisonFieldFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9483,11 +9589,12 @@ impl FromJson for NotesExportFieldFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9591,11 +9698,12 @@ impl FromJson for NotesExportFieldListFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9740,16 +9848,17 @@ impl FromJson for NotesExportFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eq" => v.eq = r.read()?,
-                "in" => v.r#in = r.read()?,
-                "lte" => v.lte = r.read()?,
-                "gte" => v.gte = r.read()?,
-                "and" => v.and = r.read()?,
-                "or" => v.or = r.read()?,
-                "not" => v.not = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eq" => r.read_into(&mut v.eq),
+                "in" => r.read_into(&mut v.r#in),
+                "lte" => r.read_into(&mut v.lte),
+                "gte" => r.read_into(&mut v.gte),
+                "and" => r.read_into(&mut v.and),
+                "or" => r.read_into(&mut v.or),
+                "not" => r.read_into(&mut v.not),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9817,13 +9926,14 @@ impl FromJson for NotesExportListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9878,11 +9988,12 @@ impl FromJson for NotesExportQueryConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filters" => v.filters = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filters" => r.read_into(&mut v.filters),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10007,19 +10118,20 @@ impl FromJson for OrganizationsExport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateCompletion" => v.date_completion = r.read()?,
-                "status" => v.status = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "resultRowCount" => v.result_row_count = r.read()?,
-                "queryConditions" => v.query_conditions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateCompletion" => r.read_into(&mut v.date_completion),
+                "status" => r.read_into(&mut v.status),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "resultRowCount" => r.read_into(&mut v.result_row_count),
+                "queryConditions" => r.read_into(&mut v.query_conditions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10135,11 +10247,12 @@ impl FromJson for OrganizationsExportComparisonFieldFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10243,11 +10356,12 @@ impl FromJson for OrganizationsExportFieldFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10355,11 +10469,12 @@ impl FromJson for OrganizationsExportFieldListFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10508,16 +10623,17 @@ impl FromJson for OrganizationsExportFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eq" => v.eq = r.read()?,
-                "in" => v.r#in = r.read()?,
-                "lte" => v.lte = r.read()?,
-                "gte" => v.gte = r.read()?,
-                "and" => v.and = r.read()?,
-                "or" => v.or = r.read()?,
-                "not" => v.not = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eq" => r.read_into(&mut v.eq),
+                "in" => r.read_into(&mut v.r#in),
+                "lte" => r.read_into(&mut v.lte),
+                "gte" => r.read_into(&mut v.gte),
+                "and" => r.read_into(&mut v.and),
+                "or" => r.read_into(&mut v.or),
+                "not" => r.read_into(&mut v.not),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10585,13 +10701,14 @@ impl FromJson for OrganizationsExportListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10646,11 +10763,12 @@ impl FromJson for OrganizationsExportQueryConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filters" => v.filters = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filters" => r.read_into(&mut v.filters),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10754,16 +10872,17 @@ impl FromJson for Relationship {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "user" => v.user = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "relationship" => v.relationship = r.read()?,
-                "externalDataSources" => v.external_data_sources = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "user" => r.read_into(&mut v.user),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "relationship" => r.read_into(&mut v.relationship),
+                "externalDataSources" => r.read_into(&mut v.external_data_sources),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10880,20 +10999,21 @@ impl FromJson for RelationshipListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "partialResults" => v.partial_results = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "partialResults" => r.read_into(&mut v.partial_results),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11027,19 +11147,20 @@ impl FromJson for RelationshipsExport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateCompletion" => v.date_completion = r.read()?,
-                "status" => v.status = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "resultRowCount" => v.result_row_count = r.read()?,
-                "queryConditions" => v.query_conditions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateCompletion" => r.read_into(&mut v.date_completion),
+                "status" => r.read_into(&mut v.status),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "resultRowCount" => r.read_into(&mut v.result_row_count),
+                "queryConditions" => r.read_into(&mut v.query_conditions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11155,11 +11276,12 @@ impl FromJson for RelationshipsExportComparisonFieldFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11263,11 +11385,12 @@ impl FromJson for RelationshipsExportFieldFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11371,11 +11494,12 @@ impl FromJson for RelationshipsExportFieldListFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11520,16 +11644,17 @@ impl FromJson for RelationshipsExportFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eq" => v.eq = r.read()?,
-                "in" => v.r#in = r.read()?,
-                "lte" => v.lte = r.read()?,
-                "gte" => v.gte = r.read()?,
-                "and" => v.and = r.read()?,
-                "or" => v.or = r.read()?,
-                "not" => v.not = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eq" => r.read_into(&mut v.eq),
+                "in" => r.read_into(&mut v.r#in),
+                "lte" => r.read_into(&mut v.lte),
+                "gte" => r.read_into(&mut v.gte),
+                "and" => r.read_into(&mut v.and),
+                "or" => r.read_into(&mut v.or),
+                "not" => r.read_into(&mut v.not),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11597,13 +11722,14 @@ impl FromJson for RelationshipsExportListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11658,11 +11784,12 @@ impl FromJson for RelationshipsExportQueryConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filters" => v.filters = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filters" => r.read_into(&mut v.filters),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11704,10 +11831,11 @@ impl FromJson for ReverseWhitepagesLookupResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contacts" => v.contacts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contacts" => r.read_into(&mut v.contacts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11763,11 +11891,12 @@ impl FromJson for ValidationError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "lineNumber" => v.line_number = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "lineNumber" => r.read_into(&mut v.line_number),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11835,12 +11964,13 @@ impl FromJson for ValidationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "separatorValid" => v.separator_valid = r.read()?,
-                "fileEncodingValid" => v.file_encoding_valid = r.read()?,
-                "errors" => v.errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "separatorValid" => r.read_into(&mut v.separator_valid),
+                "fileEncodingValid" => r.read_into(&mut v.file_encoding_valid),
+                "errors" => r.read_into(&mut v.errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

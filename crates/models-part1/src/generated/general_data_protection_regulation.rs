@@ -49,11 +49,12 @@ impl FromJson for DialerContactId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contactListId" => v.contact_list_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contactListId" => r.read_into(&mut v.contact_list_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -106,11 +107,12 @@ impl FromJson for GDPRJourneyCustomer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -252,20 +254,21 @@ impl FromJson for GDPRRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "replacementTerms" => v.replacement_terms = r.read()?,
-                "requestType" => v.request_type = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "resultsUrl" => v.results_url = r.read()?,
-                "resultsUrls" => v.results_urls = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "replacementTerms" => r.read_into(&mut v.replacement_terms),
+                "requestType" => r.read_into(&mut v.request_type),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "status" => r.read_into(&mut v.status),
+                "subject" => r.read_into(&mut v.subject),
+                "resultsUrl" => r.read_into(&mut v.results_url),
+                "resultsUrls" => r.read_into(&mut v.results_urls),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -497,19 +500,20 @@ impl FromJson for GDPRRequestEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -622,19 +626,20 @@ impl FromJson for GDPRSubject {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "dialerContactId" => v.dialer_contact_id = r.read()?,
-                "journeyCustomer" => v.journey_customer = r.read()?,
-                "socialHandle" => v.social_handle = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "phoneNumbers" => v.phone_numbers = r.read()?,
-                "emailAddresses" => v.email_addresses = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "userId" => r.read_into(&mut v.user_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "dialerContactId" => r.read_into(&mut v.dialer_contact_id),
+                "journeyCustomer" => r.read_into(&mut v.journey_customer),
+                "socialHandle" => r.read_into(&mut v.social_handle),
+                "externalId" => r.read_into(&mut v.external_id),
+                "addresses" => r.read_into(&mut v.addresses),
+                "phoneNumbers" => r.read_into(&mut v.phone_numbers),
+                "emailAddresses" => r.read_into(&mut v.email_addresses),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -747,19 +752,20 @@ impl FromJson for GDPRSubjectEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -825,12 +831,13 @@ impl FromJson for ReplacementTerm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "existingValue" => v.existing_value = r.read()?,
-                "updatedValue" => v.updated_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "existingValue" => r.read_into(&mut v.existing_value),
+                "updatedValue" => r.read_into(&mut v.updated_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -961,11 +968,12 @@ impl FromJson for SocialHandle {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

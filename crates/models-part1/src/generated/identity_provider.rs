@@ -172,28 +172,29 @@ impl FromJson for ADFS {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -507,29 +508,30 @@ impl FromJson for CustomProvider {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "endpointCompression" => v.endpoint_compression = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "endpointCompression" => r.read_into(&mut v.endpoint_compression),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -837,28 +839,29 @@ impl FromJson for CustomerInteractionCenter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1165,28 +1168,29 @@ impl FromJson for GSuite {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1500,29 +1504,30 @@ impl FromJson for GenericSAML {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "endpointCompression" => v.endpoint_compression = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "endpointCompression" => r.read_into(&mut v.endpoint_compression),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1830,28 +1835,29 @@ impl FromJson for IdentityNow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2053,13 +2059,14 @@ impl FromJson for IdentityProvider {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2166,19 +2173,20 @@ impl FromJson for IdentityProviderEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2358,28 +2366,29 @@ impl FromJson for Okta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2686,28 +2695,29 @@ impl FromJson for OneLogin {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3014,28 +3024,29 @@ impl FromJson for PingIdentity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3237,13 +3248,14 @@ impl FromJson for PureCloud {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3424,29 +3436,30 @@ impl FromJson for PureEngage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "autoProvisionUsers" => v.auto_provision_users = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "autoProvisionUsers" => r.read_into(&mut v.auto_provision_users),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3754,28 +3767,29 @@ impl FromJson for SAMLProvider {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4082,28 +4096,29 @@ impl FromJson for Salesforce {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "issuerURI" => v.issuer_uri = r.read()?,
-                "ssoTargetURI" => v.sso_target_uri = r.read()?,
-                "sloURI" => v.slo_uri = r.read()?,
-                "sloBinding" => v.slo_binding = r.read()?,
-                "relyingPartyIdentifier" => v.relying_party_identifier = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "certificates" => v.certificates = r.read()?,
-                "logoImageData" => v.logo_image_data = r.read()?,
-                "nameIdentifierFormat" => v.name_identifier_format = r.read()?,
-                "ssoBinding" => v.sso_binding = r.read()?,
-                "signAuthnRequests" => v.sign_authn_requests = r.read()?,
-                "providerName" => v.provider_name = r.read()?,
-                "displayOnLogin" => v.display_on_login = r.read()?,
-                "metadataURL" => v.metadata_url = r.read()?,
-                "forceAuthn" => v.force_authn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "disabled" => r.read_into(&mut v.disabled),
+                "issuerURI" => r.read_into(&mut v.issuer_uri),
+                "ssoTargetURI" => r.read_into(&mut v.sso_target_uri),
+                "sloURI" => r.read_into(&mut v.slo_uri),
+                "sloBinding" => r.read_into(&mut v.slo_binding),
+                "relyingPartyIdentifier" => r.read_into(&mut v.relying_party_identifier),
+                "certificate" => r.read_into(&mut v.certificate),
+                "certificates" => r.read_into(&mut v.certificates),
+                "logoImageData" => r.read_into(&mut v.logo_image_data),
+                "nameIdentifierFormat" => r.read_into(&mut v.name_identifier_format),
+                "ssoBinding" => r.read_into(&mut v.sso_binding),
+                "signAuthnRequests" => r.read_into(&mut v.sign_authn_requests),
+                "providerName" => r.read_into(&mut v.provider_name),
+                "displayOnLogin" => r.read_into(&mut v.display_on_login),
+                "metadataURL" => r.read_into(&mut v.metadata_url),
+                "forceAuthn" => r.read_into(&mut v.force_authn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -75,13 +75,14 @@ impl FromJson for ActionEventActionMap {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "version" => v.version = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "version" => r.read_into(&mut v.version),
+                "displayName" => r.read_into(&mut v.display_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -187,16 +188,17 @@ impl FromJson for ActionEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "actionId" => v.action_id = r.read()?,
-                "actionState" => v.action_state = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "actionId" => r.read_into(&mut v.action_id),
+                "actionState" => r.read_into(&mut v.action_state),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -513,29 +515,30 @@ impl FromJson for ActionMap {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "version" => v.version = r.read()?,
-                "isActive" => v.is_active = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "triggerWithSegments" => v.trigger_with_segments = r.read()?,
-                "triggerWithEventConditions" => v.trigger_with_event_conditions = r.read()?,
-                "triggerWithOutcomeProbabilityConditions" => v.trigger_with_outcome_probability_conditions = r.read()?,
-                "triggerWithOutcomePercentileConditions" => v.trigger_with_outcome_percentile_conditions = r.read()?,
-                "triggerWithOutcomeQuantileConditions" => v.trigger_with_outcome_quantile_conditions = r.read()?,
-                "pageUrlConditions" => v.page_url_conditions = r.read()?,
-                "activation" => v.activation = r.read()?,
-                "weight" => v.weight = r.read()?,
-                "action" => v.action = r.read()?,
-                "actionMapScheduleGroups" => v.action_map_schedule_groups = r.read()?,
-                "ignoreFrequencyCap" => v.ignore_frequency_cap = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "version" => r.read_into(&mut v.version),
+                "isActive" => r.read_into(&mut v.is_active),
+                "displayName" => r.read_into(&mut v.display_name),
+                "triggerWithSegments" => r.read_into(&mut v.trigger_with_segments),
+                "triggerWithEventConditions" => r.read_into(&mut v.trigger_with_event_conditions),
+                "triggerWithOutcomeProbabilityConditions" => r.read_into(&mut v.trigger_with_outcome_probability_conditions),
+                "triggerWithOutcomePercentileConditions" => r.read_into(&mut v.trigger_with_outcome_percentile_conditions),
+                "triggerWithOutcomeQuantileConditions" => r.read_into(&mut v.trigger_with_outcome_quantile_conditions),
+                "pageUrlConditions" => r.read_into(&mut v.page_url_conditions),
+                "activation" => r.read_into(&mut v.activation),
+                "weight" => r.read_into(&mut v.weight),
+                "action" => r.read_into(&mut v.action),
+                "actionMapScheduleGroups" => r.read_into(&mut v.action_map_schedule_groups),
+                "ignoreFrequencyCap" => r.read_into(&mut v.ignore_frequency_cap),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -633,14 +636,15 @@ impl FromJson for ActionMapAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actionTemplate" => v.action_template = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "architectFlowFields" => v.architect_flow_fields = r.read()?,
-                "webMessagingOfferFields" => v.web_messaging_offer_fields = r.read()?,
-                "openActionFields" => v.open_action_fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actionTemplate" => r.read_into(&mut v.action_template),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "architectFlowFields" => r.read_into(&mut v.architect_flow_fields),
+                "webMessagingOfferFields" => r.read_into(&mut v.web_messaging_offer_fields),
+                "openActionFields" => r.read_into(&mut v.open_action_fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -755,11 +759,12 @@ impl FromJson for ActionMapActionTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -841,14 +846,15 @@ impl FromJson for ActionMapEstimateOutcomeCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcomeId" => v.outcome_id = r.read()?,
-                "maxProbability" => v.max_probability = r.read()?,
-                "probability" => v.probability = r.read()?,
-                "quantile" => v.quantile = r.read()?,
-                "maxQuantile" => v.max_quantile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcomeId" => r.read_into(&mut v.outcome_id),
+                "maxProbability" => r.read_into(&mut v.max_probability),
+                "probability" => r.read_into(&mut v.probability),
+                "quantile" => r.read_into(&mut v.quantile),
+                "maxQuantile" => r.read_into(&mut v.max_quantile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -904,11 +910,12 @@ impl FromJson for ActionMapEstimateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segmentIds" => v.segment_ids = r.read()?,
-                "outcomeCriteria" => v.outcome_criteria = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segmentIds" => r.read_into(&mut v.segment_ids),
+                "outcomeCriteria" => r.read_into(&mut v.outcome_criteria),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -979,13 +986,14 @@ impl FromJson for ActionMapEstimateResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "qualifiedSessionCount" => v.qualified_session_count = r.read()?,
-                "totalSessionCount" => v.total_session_count = r.read()?,
-                "perSegmentCounts" => v.per_segment_counts = r.read()?,
-                "outcomesScoresCount" => v.outcomes_scores_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "qualifiedSessionCount" => r.read_into(&mut v.qualified_session_count),
+                "totalSessionCount" => r.read_into(&mut v.total_session_count),
+                "perSegmentCounts" => r.read_into(&mut v.per_segment_counts),
+                "outcomesScoresCount" => r.read_into(&mut v.outcomes_scores_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1092,19 +1100,20 @@ impl FromJson for ActionMapListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1158,10 +1167,11 @@ impl FromJson for ActionMapScheduleGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1215,11 +1225,12 @@ impl FromJson for ActionMapScheduleGroups {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actionMapScheduleGroup" => v.action_map_schedule_group = r.read()?,
-                "emergencyActionMapScheduleGroup" => v.emergency_action_map_schedule_group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actionMapScheduleGroup" => r.read_into(&mut v.action_map_schedule_group),
+                "emergencyActionMapScheduleGroup" => r.read_into(&mut v.emergency_action_map_schedule_group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1351,20 +1362,21 @@ impl FromJson for ActionTarget {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "userData" => v.user_data = r.read()?,
-                "supportedMediaTypes" => v.supported_media_types = r.read()?,
-                "state" => v.state = r.read()?,
-                "description" => v.description = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "shortAbandonThreshold" => v.short_abandon_threshold = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "userData" => r.read_into(&mut v.user_data),
+                "supportedMediaTypes" => r.read_into(&mut v.supported_media_types),
+                "state" => r.read_into(&mut v.state),
+                "description" => r.read_into(&mut v.description),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "shortAbandonThreshold" => r.read_into(&mut v.short_abandon_threshold),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1529,19 +1541,20 @@ impl FromJson for ActionTargetListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1680,19 +1693,20 @@ impl FromJson for ActionTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "state" => v.state = r.read()?,
-                "contentOffer" => v.content_offer = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "state" => r.read_into(&mut v.state),
+                "contentOffer" => r.read_into(&mut v.content_offer),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1915,19 +1929,20 @@ impl FromJson for ActionTemplateListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1992,11 +2007,12 @@ impl FromJson for ActivateExternalEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "displayName" => v.display_name = r.read()?,
-                "rank" => v.rank = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "displayName" => r.read_into(&mut v.display_name),
+                "rank" => r.read_into(&mut v.rank),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2076,14 +2092,15 @@ impl FromJson for ActivateExternalEventResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaId" => v.schema_id = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "activationStatus" => v.activation_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "eventName" => r.read_into(&mut v.event_name),
+                "displayName" => r.read_into(&mut v.display_name),
+                "rank" => r.read_into(&mut v.rank),
+                "activationStatus" => r.read_into(&mut v.activation_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2188,11 +2205,12 @@ impl FromJson for Activation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "delayInSeconds" => v.delay_in_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "delayInSeconds" => r.read_into(&mut v.delay_in_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2356,22 +2374,23 @@ impl FromJson for AppEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventName" => v.event_name = r.read()?,
-                "screenName" => v.screen_name = r.read()?,
-                "app" => v.app = r.read()?,
-                "device" => v.device = r.read()?,
-                "ipAddress" => v.ip_address = r.read()?,
-                "ipOrganization" => v.ip_organization = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "sdkLibrary" => v.sdk_library = r.read()?,
-                "networkConnectivity" => v.network_connectivity = r.read()?,
-                "mktCampaign" => v.mkt_campaign = r.read()?,
-                "searchQuery" => v.search_query = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "traits" => v.traits = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventName" => r.read_into(&mut v.event_name),
+                "screenName" => r.read_into(&mut v.screen_name),
+                "app" => r.read_into(&mut v.app),
+                "device" => r.read_into(&mut v.device),
+                "ipAddress" => r.read_into(&mut v.ip_address),
+                "ipOrganization" => r.read_into(&mut v.ip_organization),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "sdkLibrary" => r.read_into(&mut v.sdk_library),
+                "networkConnectivity" => r.read_into(&mut v.network_connectivity),
+                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
+                "searchQuery" => r.read_into(&mut v.search_query),
+                "attributes" => r.read_into(&mut v.attributes),
+                "traits" => r.read_into(&mut v.traits),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2546,22 +2565,23 @@ impl FromJson for AppEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventName" => v.event_name = r.read()?,
-                "screenName" => v.screen_name = r.read()?,
-                "app" => v.app = r.read()?,
-                "device" => v.device = r.read()?,
-                "sdkLibrary" => v.sdk_library = r.read()?,
-                "networkConnectivity" => v.network_connectivity = r.read()?,
-                "referrerUrl" => v.referrer_url = r.read()?,
-                "searchQuery" => v.search_query = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "traits" => v.traits = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "customerCookieId" => v.customer_cookie_id = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventName" => r.read_into(&mut v.event_name),
+                "screenName" => r.read_into(&mut v.screen_name),
+                "app" => r.read_into(&mut v.app),
+                "device" => r.read_into(&mut v.device),
+                "sdkLibrary" => r.read_into(&mut v.sdk_library),
+                "networkConnectivity" => r.read_into(&mut v.network_connectivity),
+                "referrerUrl" => r.read_into(&mut v.referrer_url),
+                "searchQuery" => r.read_into(&mut v.search_query),
+                "attributes" => r.read_into(&mut v.attributes),
+                "traits" => r.read_into(&mut v.traits),
+                "externalId" => r.read_into(&mut v.external_id),
+                "customerCookieId" => r.read_into(&mut v.customer_cookie_id),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2791,27 +2811,28 @@ impl FromJson for AppEventResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "customerId" => v.customer_id = r.read()?,
-                "customerIdType" => v.customer_id_type = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "screenName" => v.screen_name = r.read()?,
-                "app" => v.app = r.read()?,
-                "device" => v.device = r.read()?,
-                "ipOrganization" => v.ip_organization = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "sdkLibrary" => v.sdk_library = r.read()?,
-                "networkConnectivity" => v.network_connectivity = r.read()?,
-                "mktCampaign" => v.mkt_campaign = r.read()?,
-                "session" => v.session = r.read()?,
-                "searchQuery" => v.search_query = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "traits" => v.traits = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "customerId" => r.read_into(&mut v.customer_id),
+                "customerIdType" => r.read_into(&mut v.customer_id_type),
+                "eventName" => r.read_into(&mut v.event_name),
+                "screenName" => r.read_into(&mut v.screen_name),
+                "app" => r.read_into(&mut v.app),
+                "device" => r.read_into(&mut v.device),
+                "ipOrganization" => r.read_into(&mut v.ip_organization),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "sdkLibrary" => r.read_into(&mut v.sdk_library),
+                "networkConnectivity" => r.read_into(&mut v.network_connectivity),
+                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
+                "session" => r.read_into(&mut v.session),
+                "searchQuery" => r.read_into(&mut v.search_query),
+                "attributes" => r.read_into(&mut v.attributes),
+                "traits" => r.read_into(&mut v.traits),
+                "externalId" => r.read_into(&mut v.external_id),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2935,16 +2956,17 @@ impl FromJson for AppEventResponseSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "durationInSeconds" => v.duration_in_seconds = r.read()?,
-                "eventCount" => v.event_count = r.read()?,
-                "screenviewCount" => v.screenview_count = r.read()?,
-                "referrer" => v.referrer = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "durationInSeconds" => r.read_into(&mut v.duration_in_seconds),
+                "eventCount" => r.read_into(&mut v.event_count),
+                "screenviewCount" => r.read_into(&mut v.screenview_count),
+                "referrer" => r.read_into(&mut v.referrer),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3002,11 +3024,12 @@ impl FromJson for ArchitectFlowFields {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "architectFlow" => v.architect_flow = r.read()?,
-                "flowRequestMappings" => v.flow_request_mappings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "architectFlow" => r.read_into(&mut v.architect_flow),
+                "flowRequestMappings" => r.read_into(&mut v.flow_request_mappings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3063,11 +3086,12 @@ impl FromJson for AssociatedValueField {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dataType" => v.data_type = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dataType" => r.read_into(&mut v.data_type),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3178,12 +3202,13 @@ impl FromJson for CallToAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "url" => v.url = r.read()?,
-                "target" => v.target = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "url" => r.read_into(&mut v.url),
+                "target" => r.read_into(&mut v.target),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3284,11 +3309,12 @@ impl FromJson for CloseButtonStyleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "color" => v.color = r.read()?,
-                "opacity" => v.opacity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "color" => r.read_into(&mut v.color),
+                "opacity" => r.read_into(&mut v.opacity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3408,18 +3434,19 @@ impl FromJson for ContentOffer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "imageUrl" => v.image_url = r.read()?,
-                "displayMode" => v.display_mode = r.read()?,
-                "layoutMode" => v.layout_mode = r.read()?,
-                "title" => v.title = r.read()?,
-                "headline" => v.headline = r.read()?,
-                "body" => v.body = r.read()?,
-                "callToAction" => v.call_to_action = r.read()?,
-                "style" => v.style = r.read()?,
-                "imageAltText" => v.image_alt_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "imageUrl" => r.read_into(&mut v.image_url),
+                "displayMode" => r.read_into(&mut v.display_mode),
+                "layoutMode" => r.read_into(&mut v.layout_mode),
+                "title" => r.read_into(&mut v.title),
+                "headline" => r.read_into(&mut v.headline),
+                "body" => r.read_into(&mut v.body),
+                "callToAction" => r.read_into(&mut v.call_to_action),
+                "style" => r.read_into(&mut v.style),
+                "imageAltText" => r.read_into(&mut v.image_alt_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3602,12 +3629,13 @@ impl FromJson for ContentOfferStyleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "padding" => v.padding = r.read()?,
-                "color" => v.color = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "padding" => r.read_into(&mut v.padding),
+                "color" => r.read_into(&mut v.color),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3706,16 +3734,17 @@ impl FromJson for ContentOfferStylingConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "position" => v.position = r.read()?,
-                "offer" => v.offer = r.read()?,
-                "closeButton" => v.close_button = r.read()?,
-                "ctaButton" => v.cta_button = r.read()?,
-                "title" => v.title = r.read()?,
-                "headline" => v.headline = r.read()?,
-                "body" => v.body = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "position" => r.read_into(&mut v.position),
+                "offer" => r.read_into(&mut v.offer),
+                "closeButton" => r.read_into(&mut v.close_button),
+                "ctaButton" => r.read_into(&mut v.cta_button),
+                "title" => r.read_into(&mut v.title),
+                "headline" => r.read_into(&mut v.headline),
+                "body" => r.read_into(&mut v.body),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3791,13 +3820,14 @@ impl FromJson for ContentPositionProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "top" => v.top = r.read()?,
-                "bottom" => v.bottom = r.read()?,
-                "left" => v.left = r.read()?,
-                "right" => v.right = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "top" => r.read_into(&mut v.top),
+                "bottom" => r.read_into(&mut v.bottom),
+                "left" => r.read_into(&mut v.left),
+                "right" => r.read_into(&mut v.right),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3845,10 +3875,11 @@ impl FromJson for Context {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "patterns" => r.read_into(&mut v.patterns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3893,10 +3924,11 @@ impl FromJson for ContextPattern {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "criteria" => r.read_into(&mut v.criteria),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3985,14 +4017,15 @@ impl FromJson for CreateExternalEventsConfigurationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "schemaId" => v.schema_id = r.read()?,
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4074,13 +4107,14 @@ impl FromJson for Criteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "values" => v.values = r.read()?,
-                "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
-                "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "values" => r.read_into(&mut v.values),
+                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
+                "operator" => r.read_into(&mut v.operator),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4249,14 +4283,15 @@ impl FromJson for CtaButtonStyleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "color" => v.color = r.read()?,
-                "font" => v.font = r.read()?,
-                "fontSize" => v.font_size = r.read()?,
-                "textAlign" => v.text_align = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "color" => r.read_into(&mut v.color),
+                "font" => r.read_into(&mut v.font),
+                "fontSize" => r.read_into(&mut v.font_size),
+                "textAlign" => r.read_into(&mut v.text_align),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4363,11 +4398,12 @@ impl FromJson for DataRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateMin" => v.date_min = r.read()?,
-                "dateMax" => v.date_max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateMin" => r.read_into(&mut v.date_min),
+                "dateMax" => r.read_into(&mut v.date_max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4420,11 +4456,12 @@ impl FromJson for DeploymentPing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "pollIntervalMilliseconds" => v.poll_interval_milliseconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "pollIntervalMilliseconds" => r.read_into(&mut v.poll_interval_milliseconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4559,19 +4596,20 @@ impl FromJson for DeploymentWebAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "customerId" => v.customer_id = r.read()?,
-                "customerIdType" => v.customer_id_type = r.read()?,
-                "actionMapId" => v.action_map_id = r.read()?,
-                "actionMapVersion" => v.action_map_version = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "webMessagingOfferProperties" => v.web_messaging_offer_properties = r.read()?,
-                "contentOfferProperties" => v.content_offer_properties = r.read()?,
-                "openActionProperties" => v.open_action_properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "customerId" => r.read_into(&mut v.customer_id),
+                "customerIdType" => r.read_into(&mut v.customer_id_type),
+                "actionMapId" => r.read_into(&mut v.action_map_id),
+                "actionMapVersion" => r.read_into(&mut v.action_map_version),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "webMessagingOfferProperties" => r.read_into(&mut v.web_messaging_offer_properties),
+                "contentOfferProperties" => r.read_into(&mut v.content_offer_properties),
+                "openActionProperties" => r.read_into(&mut v.open_action_properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4728,14 +4766,15 @@ impl FromJson for EntityTypeCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "values" => v.values = r.read()?,
-                "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "values" => r.read_into(&mut v.values),
+                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
+                "operator" => r.read_into(&mut v.operator),
+                "entityType" => r.read_into(&mut v.entity_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4921,11 +4960,12 @@ impl FromJson for EstimateJobAsyncResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5078,21 +5118,22 @@ impl FromJson for Event {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "correlationId" => v.correlation_id = r.read()?,
-                "customerId" => v.customer_id = r.read()?,
-                "customerIdType" => v.customer_id_type = r.read()?,
-                "session" => v.session = r.read()?,
-                "eventType" => v.event_type = r.read()?,
-                "outcomeAchievedEvent" => v.outcome_achieved_event = r.read()?,
-                "segmentAssignmentEvent" => v.segment_assignment_event = r.read()?,
-                "webActionEvent" => v.web_action_event = r.read()?,
-                "webEvent" => v.web_event = r.read()?,
-                "appEvent" => v.app_event = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "correlationId" => r.read_into(&mut v.correlation_id),
+                "customerId" => r.read_into(&mut v.customer_id),
+                "customerIdType" => r.read_into(&mut v.customer_id_type),
+                "session" => r.read_into(&mut v.session),
+                "eventType" => r.read_into(&mut v.event_type),
+                "outcomeAchievedEvent" => r.read_into(&mut v.outcome_achieved_event),
+                "segmentAssignmentEvent" => r.read_into(&mut v.segment_assignment_event),
+                "webActionEvent" => r.read_into(&mut v.web_action_event),
+                "webEvent" => r.read_into(&mut v.web_event),
+                "appEvent" => r.read_into(&mut v.app_event),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5192,14 +5233,15 @@ impl FromJson for EventAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "prompt" => v.prompt = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "prompt" => r.read_into(&mut v.prompt),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5453,15 +5495,16 @@ impl FromJson for EventCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "values" => v.values = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "streamType" => v.stream_type = r.read()?,
-                "sessionType" => v.session_type = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "values" => r.read_into(&mut v.values),
+                "operator" => r.read_into(&mut v.operator),
+                "streamType" => r.read_into(&mut v.stream_type),
+                "sessionType" => r.read_into(&mut v.session_type),
+                "eventName" => r.read_into(&mut v.event_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5670,13 +5713,14 @@ impl FromJson for EventListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5742,12 +5786,13 @@ impl FromJson for EventSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5827,13 +5872,14 @@ impl FromJson for ExternalEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "identifiers" => v.identifiers = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "identifiers" => r.read_into(&mut v.identifiers),
+                "attributes" => r.read_into(&mut v.attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5933,16 +5979,17 @@ impl FromJson for ExternalEventChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "changeCategory" => v.change_category = r.read()?,
-                "schemaId" => v.schema_id = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "dateDetected" => v.date_detected = r.read()?,
-                "systemStatus" => v.system_status = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "errorDescription" => v.error_description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "changeCategory" => r.read_into(&mut v.change_category),
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "eventName" => r.read_into(&mut v.event_name),
+                "dateDetected" => r.read_into(&mut v.date_detected),
+                "systemStatus" => r.read_into(&mut v.system_status),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorDescription" => r.read_into(&mut v.error_description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6101,10 +6148,11 @@ impl FromJson for ExternalEventChangesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "changes" => v.changes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "changes" => r.read_into(&mut v.changes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6160,11 +6208,12 @@ impl FromJson for ExternalEventExternalId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "externalSourceId" => v.external_source_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "externalSourceId" => r.read_into(&mut v.external_source_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6210,10 +6259,11 @@ impl FromJson for ExternalEventIdentifiers {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalIds" => v.external_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalIds" => r.read_into(&mut v.external_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6328,18 +6378,19 @@ impl FromJson for ExternalEventSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaId" => v.schema_id = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "activationStatus" => v.activation_status = r.read()?,
-                "systemStatus" => v.system_status = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateFirstActivated" => v.date_first_activated = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "eventName" => r.read_into(&mut v.event_name),
+                "displayName" => r.read_into(&mut v.display_name),
+                "rank" => r.read_into(&mut v.rank),
+                "activationStatus" => r.read_into(&mut v.activation_status),
+                "systemStatus" => r.read_into(&mut v.system_status),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateFirstActivated" => r.read_into(&mut v.date_first_activated),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6591,19 +6642,20 @@ impl FromJson for ExternalEventsConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "divisionIdActive" => v.division_id_active = r.read()?,
-                "schemaId" => v.schema_id = r.read()?,
-                "schemaActive" => v.schema_active = r.read()?,
-                "source" => v.source = r.read()?,
-                "dateLastModified" => v.date_last_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "divisionIdActive" => r.read_into(&mut v.division_id_active),
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "schemaActive" => r.read_into(&mut v.schema_active),
+                "source" => r.read_into(&mut v.source),
+                "dateLastModified" => r.read_into(&mut v.date_last_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6716,19 +6768,20 @@ impl FromJson for ExternalEventsConfigurationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6782,10 +6835,11 @@ impl FromJson for ExternalEventsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6830,10 +6884,11 @@ impl FromJson for ExternalEventsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "unprocessedEntities" => v.unprocessed_entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "unprocessedEntities" => r.read_into(&mut v.unprocessed_entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6900,12 +6955,13 @@ impl FromJson for ExternalSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7028,13 +7084,14 @@ impl FromJson for FlowPaths {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "category" => v.category = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "elements" => v.elements = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "category" => r.read_into(&mut v.category),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "elements" => r.read_into(&mut v.elements),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7211,16 +7268,17 @@ impl FromJson for FlowPathsElement {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "parentId" => v.parent_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "count" => v.count = r.read()?,
-                "flows" => v.flows = r.read()?,
-                "flowMilestone" => v.flow_milestone = r.read()?,
-                "flowOutcome" => v.flow_outcome = r.read()?,
-                "flowOutcomeValue" => v.flow_outcome_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "parentId" => r.read_into(&mut v.parent_id),
+                "type" => r.read_into(&mut v.r#type),
+                "count" => r.read_into(&mut v.count),
+                "flows" => r.read_into(&mut v.flows),
+                "flowMilestone" => r.read_into(&mut v.flow_milestone),
+                "flowOutcome" => r.read_into(&mut v.flow_outcome),
+                "flowOutcomeValue" => r.read_into(&mut v.flow_outcome_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7470,13 +7528,14 @@ impl FromJson for FlowPathsFlowDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "flow" => v.flow = r.read()?,
-                "version" => v.version = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "flow" => r.read_into(&mut v.flow),
+                "version" => r.read_into(&mut v.version),
+                "type" => r.read_into(&mut v.r#type),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7591,10 +7650,11 @@ impl FromJson for FlowPathsFlowFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7650,11 +7710,12 @@ impl FromJson for FlowPathsQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "category" => v.category = r.read()?,
-                "flows" => v.flows = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "category" => r.read_into(&mut v.category),
+                "flows" => r.read_into(&mut v.flows),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7767,10 +7828,11 @@ impl FromJson for GetExternalEventsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7822,11 +7884,12 @@ impl FromJson for GroupByAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attribute" => v.attribute = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attribute" => r.read_into(&mut v.attribute),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7872,10 +7935,11 @@ impl FromJson for Journey {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "patterns" => r.read_into(&mut v.patterns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7989,17 +8053,18 @@ impl FromJson for JourneyEventDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "source" => v.source = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "description" => v.description = r.read()?,
-                "jsonSchema" => v.json_schema = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "source" => r.read_into(&mut v.source),
+                "rank" => r.read_into(&mut v.rank),
+                "displayName" => r.read_into(&mut v.display_name),
+                "description" => r.read_into(&mut v.description),
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8108,12 +8173,13 @@ impl FromJson for JourneyEventDefinitionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8212,16 +8278,17 @@ impl FromJson for JourneyExternalEventsSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "jsonSchema" => v.json_schema = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8282,12 +8349,13 @@ impl FromJson for JourneyExternalEventsSchemaListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8372,14 +8440,15 @@ impl FromJson for JourneyJsonSchemaDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "$schema" => v.schema = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "required" => v.required = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "$schema" => r.read_into(&mut v.schema),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "required" => r.read_into(&mut v.required),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8468,14 +8537,15 @@ impl FromJson for JourneyJsonSchemaRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "$schema" => v.schema = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "required" => v.required = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "$schema" => r.read_into(&mut v.schema),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "required" => r.read_into(&mut v.required),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8566,14 +8636,15 @@ impl FromJson for JourneyPattern {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "criteria" => v.criteria = r.read()?,
-                "count" => v.count = r.read()?,
-                "streamType" => v.stream_type = r.read()?,
-                "sessionType" => v.session_type = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "criteria" => r.read_into(&mut v.criteria),
+                "count" => r.read_into(&mut v.count),
+                "streamType" => r.read_into(&mut v.stream_type),
+                "sessionType" => r.read_into(&mut v.session_type),
+                "eventName" => r.read_into(&mut v.event_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8699,12 +8770,13 @@ impl FromJson for JourneySchemaUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "jsonSchema" => v.json_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8897,24 +8969,25 @@ impl FromJson for JourneySegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "isActive" => v.is_active = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "version" => v.version = r.read()?,
-                "description" => v.description = r.read()?,
-                "color" => v.color = r.read()?,
-                "scope" => v.scope = r.read()?,
-                "shouldDisplayToAgent" => v.should_display_to_agent = r.read()?,
-                "context" => v.context = r.read()?,
-                "journey" => v.journey = r.read()?,
-                "externalSegment" => v.external_segment = r.read()?,
-                "assignmentExpirationDays" => v.assignment_expiration_days = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "isActive" => r.read_into(&mut v.is_active),
+                "displayName" => r.read_into(&mut v.display_name),
+                "version" => r.read_into(&mut v.version),
+                "description" => r.read_into(&mut v.description),
+                "color" => r.read_into(&mut v.color),
+                "scope" => r.read_into(&mut v.scope),
+                "shouldDisplayToAgent" => r.read_into(&mut v.should_display_to_agent),
+                "context" => r.read_into(&mut v.context),
+                "journey" => r.read_into(&mut v.journey),
+                "externalSegment" => r.read_into(&mut v.external_segment),
+                "assignmentExpirationDays" => r.read_into(&mut v.assignment_expiration_days),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9101,19 +9174,20 @@ impl FromJson for JourneySegmentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "isActive" => v.is_active = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "version" => v.version = r.read()?,
-                "description" => v.description = r.read()?,
-                "color" => v.color = r.read()?,
-                "shouldDisplayToAgent" => v.should_display_to_agent = r.read()?,
-                "context" => v.context = r.read()?,
-                "journey" => v.journey = r.read()?,
-                "externalSegment" => v.external_segment = r.read()?,
-                "assignmentExpirationDays" => v.assignment_expiration_days = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "isActive" => r.read_into(&mut v.is_active),
+                "displayName" => r.read_into(&mut v.display_name),
+                "version" => r.read_into(&mut v.version),
+                "description" => r.read_into(&mut v.description),
+                "color" => r.read_into(&mut v.color),
+                "shouldDisplayToAgent" => r.read_into(&mut v.should_display_to_agent),
+                "context" => r.read_into(&mut v.context),
+                "journey" => r.read_into(&mut v.journey),
+                "externalSegment" => r.read_into(&mut v.external_segment),
+                "assignmentExpirationDays" => r.read_into(&mut v.assignment_expiration_days),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9273,22 +9347,23 @@ impl FromJson for JourneyView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "duration" => v.duration = r.read()?,
-                "elements" => v.elements = r.read()?,
-                "charts" => v.charts = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "interval" => r.read_into(&mut v.interval),
+                "duration" => r.read_into(&mut v.duration),
+                "elements" => r.read_into(&mut v.elements),
+                "charts" => r.read_into(&mut v.charts),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9424,19 +9499,20 @@ impl FromJson for JourneyViewChart {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "groupByTime" => v.group_by_time = r.read()?,
-                "groupByAttributes" => v.group_by_attributes = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "displayAttributes" => v.display_attributes = r.read()?,
-                "groupByMax" => v.group_by_max = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "rank" => r.read_into(&mut v.rank),
+                "groupByTime" => r.read_into(&mut v.group_by_time),
+                "groupByAttributes" => r.read_into(&mut v.group_by_attributes),
+                "metrics" => r.read_into(&mut v.metrics),
+                "displayAttributes" => r.read_into(&mut v.display_attributes),
+                "groupByMax" => r.read_into(&mut v.group_by_max),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9579,14 +9655,15 @@ impl FromJson for JourneyViewChartDisplayAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "groupByTitle" => v.group_by_title = r.read()?,
-                "metricsTitle" => v.metrics_title = r.read()?,
-                "secondaryMetricsTitle" => v.secondary_metrics_title = r.read()?,
-                "showLegend" => v.show_legend = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "groupByTitle" => r.read_into(&mut v.group_by_title),
+                "metricsTitle" => r.read_into(&mut v.metrics_title),
+                "secondaryMetricsTitle" => r.read_into(&mut v.secondary_metrics_title),
+                "showLegend" => r.read_into(&mut v.show_legend),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9697,11 +9774,12 @@ impl FromJson for JourneyViewChartGroupByAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "elementId" => v.element_id = r.read()?,
-                "attribute" => v.attribute = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "elementId" => r.read_into(&mut v.element_id),
+                "attribute" => r.read_into(&mut v.attribute),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9785,14 +9863,15 @@ impl FromJson for JourneyViewChartMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "elementId" => v.element_id = r.read()?,
-                "aggregate" => v.aggregate = r.read()?,
-                "displayLabel" => v.display_label = r.read()?,
-                "attribute" => v.attribute = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "elementId" => r.read_into(&mut v.element_id),
+                "aggregate" => r.read_into(&mut v.aggregate),
+                "displayLabel" => r.read_into(&mut v.display_label),
+                "attribute" => r.read_into(&mut v.attribute),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9911,11 +9990,12 @@ impl FromJson for JourneyViewChartMetricResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9968,11 +10048,12 @@ impl FromJson for JourneyViewChartMetricResultValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "groupByAttributes" => v.group_by_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "groupByAttributes" => r.read_into(&mut v.group_by_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10043,13 +10124,14 @@ impl FromJson for JourneyViewChartResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "version" => v.version = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "version" => r.read_into(&mut v.version),
+                "metrics" => r.read_into(&mut v.metrics),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10146,15 +10228,16 @@ impl FromJson for JourneyViewElement {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "displayAttributes" => v.display_attributes = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "followedBy" => v.followed_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "attributes" => r.read_into(&mut v.attributes),
+                "displayAttributes" => r.read_into(&mut v.display_attributes),
+                "filter" => r.read_into(&mut v.filter),
+                "followedBy" => r.read_into(&mut v.followed_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10222,12 +10305,13 @@ impl FromJson for JourneyViewElementAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "id" => v.id = r.read()?,
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "id" => r.read_into(&mut v.id),
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10339,12 +10423,13 @@ impl FromJson for JourneyViewElementDisplayAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "x" => v.x = r.read()?,
-                "y" => v.y = r.read()?,
-                "col" => v.col = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "x" => r.read_into(&mut v.x),
+                "y" => r.read_into(&mut v.y),
+                "col" => r.read_into(&mut v.col),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10409,12 +10494,13 @@ impl FromJson for JourneyViewElementFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                "numberPredicates" => v.number_predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                "numberPredicates" => r.read_into(&mut v.number_predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10533,13 +10619,14 @@ impl FromJson for JourneyViewElementFilterNumberPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "noValue" => v.no_value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "noValue" => r.read_into(&mut v.no_value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10663,13 +10750,14 @@ impl FromJson for JourneyViewElementFilterPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dimension" => v.dimension = r.read()?,
-                "values" => v.values = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "noValue" => v.no_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dimension" => r.read_into(&mut v.dimension),
+                "values" => r.read_into(&mut v.values),
+                "operator" => r.read_into(&mut v.operator),
+                "noValue" => r.read_into(&mut v.no_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10807,15 +10895,16 @@ impl FromJson for JourneyViewElementFilterRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "lt" => v.lt = r.read()?,
-                "lte" => v.lte = r.read()?,
-                "gt" => v.gt = r.read()?,
-                "gte" => v.gte = r.read()?,
-                "eq" => v.eq = r.read()?,
-                "neq" => v.neq = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "lt" => r.read_into(&mut v.lt),
+                "lte" => r.read_into(&mut v.lte),
+                "gt" => r.read_into(&mut v.gt),
+                "gte" => r.read_into(&mut v.gte),
+                "eq" => r.read_into(&mut v.eq),
+                "neq" => r.read_into(&mut v.neq),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10872,11 +10961,12 @@ impl FromJson for JourneyViewElementFilterRangeData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "duration" => v.duration = r.read()?,
-                "number" => v.number = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "duration" => r.read_into(&mut v.duration),
+                "number" => r.read_into(&mut v.number),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11006,18 +11096,19 @@ impl FromJson for JourneyViewJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "status" => v.status = r.read()?,
-                "journeyView" => v.journey_view = r.read()?,
-                "dateCompletionEstimated" => v.date_completion_estimated = r.read()?,
-                "estimatedCompletionMargin" => v.estimated_completion_margin = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "status" => r.read_into(&mut v.status),
+                "journeyView" => r.read_into(&mut v.journey_view),
+                "dateCompletionEstimated" => r.read_into(&mut v.date_completion_estimated),
+                "estimatedCompletionMargin" => r.read_into(&mut v.estimated_completion_margin),
+                "userId" => r.read_into(&mut v.user_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11192,19 +11283,20 @@ impl FromJson for JourneyViewJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11294,14 +11386,15 @@ impl FromJson for JourneyViewLink {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "constraintWithin" => v.constraint_within = r.read()?,
-                "constraintAfter" => v.constraint_after = r.read()?,
-                "eventCountType" => v.event_count_type = r.read()?,
-                "joinAttributes" => v.join_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "constraintWithin" => r.read_into(&mut v.constraint_within),
+                "constraintAfter" => r.read_into(&mut v.constraint_after),
+                "eventCountType" => r.read_into(&mut v.event_count_type),
+                "joinAttributes" => r.read_into(&mut v.join_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11408,11 +11501,12 @@ impl FromJson for JourneyViewLinkTimeConstraint {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "unit" => v.unit = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "unit" => r.read_into(&mut v.unit),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11580,19 +11674,20 @@ impl FromJson for JourneyViewListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11653,11 +11748,12 @@ impl FromJson for JourneyViewResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "elements" => v.elements = r.read()?,
-                "charts" => v.charts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "elements" => r.read_into(&mut v.elements),
+                "charts" => r.read_into(&mut v.charts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11728,13 +11824,14 @@ impl FromJson for JourneyViewResultElement {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "followedBy" => v.followed_by = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "metrics" => r.read_into(&mut v.metrics),
+                "followedBy" => r.read_into(&mut v.followed_by),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11798,12 +11895,13 @@ impl FromJson for JourneyViewResultLink {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "connectionCount" => v.connection_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "connectionCount" => r.read_into(&mut v.connection_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11884,14 +11982,15 @@ impl FromJson for JourneyViewResultMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "participantCount" => v.participant_count = r.read()?,
-                "activeCount" => v.active_count = r.read()?,
-                "completedCount" => v.completed_count = r.read()?,
-                "dropoutCount" => v.dropout_count = r.read()?,
-                "flowCount" => v.flow_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "participantCount" => r.read_into(&mut v.participant_count),
+                "activeCount" => r.read_into(&mut v.active_count),
+                "completedCount" => r.read_into(&mut v.completed_count),
+                "dropoutCount" => r.read_into(&mut v.dropout_count),
+                "flowCount" => r.read_into(&mut v.flow_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11980,14 +12079,15 @@ impl FromJson for JourneyViewSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "frequency" => v.frequency = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "user" => v.user = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "frequency" => r.read_into(&mut v.frequency),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "user" => r.read_into(&mut v.user),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12146,19 +12246,20 @@ impl FromJson for JourneyViewScheduleListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12228,12 +12329,13 @@ impl FromJson for JourneyViewUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "emailAddress" => v.email_address = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "emailAddress" => r.read_into(&mut v.email_address),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12291,11 +12393,12 @@ impl FromJson for KeyValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12363,12 +12466,13 @@ impl FromJson for Label {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                "encoded" => v.encoded = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                "encoded" => r.read_into(&mut v.encoded),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12424,11 +12528,12 @@ impl FromJson for OpenActionFields {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "openAction" => v.open_action = r.read()?,
-                "configurationFields" => v.configuration_fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "openAction" => r.read_into(&mut v.open_action),
+                "configurationFields" => r.read_into(&mut v.configuration_fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12481,11 +12586,12 @@ impl FromJson for OpenActionProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "openActionName" => v.open_action_name = r.read()?,
-                "configurationFields" => v.configuration_fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "openActionName" => r.read_into(&mut v.open_action_name),
+                "configurationFields" => r.read_into(&mut v.configuration_fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12646,21 +12752,22 @@ impl FromJson for Outcome {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "isActive" => v.is_active = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "version" => v.version = r.read()?,
-                "description" => v.description = r.read()?,
-                "isPositive" => v.is_positive = r.read()?,
-                "context" => v.context = r.read()?,
-                "journey" => v.journey = r.read()?,
-                "associatedValueField" => v.associated_value_field = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "isActive" => r.read_into(&mut v.is_active),
+                "displayName" => r.read_into(&mut v.display_name),
+                "version" => r.read_into(&mut v.version),
+                "description" => r.read_into(&mut v.description),
+                "isPositive" => r.read_into(&mut v.is_positive),
+                "context" => r.read_into(&mut v.context),
+                "journey" => r.read_into(&mut v.journey),
+                "associatedValueField" => r.read_into(&mut v.associated_value_field),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12797,19 +12904,20 @@ impl FromJson for OutcomeAchievedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcome" => v.outcome = r.read()?,
-                "userAgentString" => v.user_agent_string = r.read()?,
-                "browser" => v.browser = r.read()?,
-                "device" => v.device = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "ipAddress" => v.ip_address = r.read()?,
-                "ipOrganization" => v.ip_organization = r.read()?,
-                "mktCampaign" => v.mkt_campaign = r.read()?,
-                "visitReferrer" => v.visit_referrer = r.read()?,
-                "visitCreatedDate" => v.visit_created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcome" => r.read_into(&mut v.outcome),
+                "userAgentString" => r.read_into(&mut v.user_agent_string),
+                "browser" => r.read_into(&mut v.browser),
+                "device" => r.read_into(&mut v.device),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "ipAddress" => r.read_into(&mut v.ip_address),
+                "ipOrganization" => r.read_into(&mut v.ip_organization),
+                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
+                "visitReferrer" => r.read_into(&mut v.visit_referrer),
+                "visitCreatedDate" => r.read_into(&mut v.visit_created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12892,13 +13000,14 @@ impl FromJson for OutcomeAchievedEventOutcome {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "displayName" => r.read_into(&mut v.display_name),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12962,12 +13071,13 @@ impl FromJson for OutcomeAttributionAsyncResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "percentFailedThreshold" => v.percent_failed_threshold = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "percentFailedThreshold" => r.read_into(&mut v.percent_failed_threshold),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13057,15 +13167,16 @@ impl FromJson for OutcomeAttributionJobStateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "resultsUri" => v.results_uri = r.read()?,
-                "percentFailedThreshold" => v.percent_failed_threshold = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "resultsUri" => r.read_into(&mut v.results_uri),
+                "percentFailedThreshold" => r.read_into(&mut v.percent_failed_threshold),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13177,11 +13288,12 @@ impl FromJson for OutcomeAttributionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "percentFailedThreshold" => v.percent_failed_threshold = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "percentFailedThreshold" => r.read_into(&mut v.percent_failed_threshold),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13269,14 +13381,15 @@ impl FromJson for OutcomeAttributionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcomeId" => v.outcome_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "associatedValue" => v.associated_value = r.read()?,
-                "touchpoints" => v.touchpoints = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcomeId" => r.read_into(&mut v.outcome_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "associatedValue" => r.read_into(&mut v.associated_value),
+                "touchpoints" => r.read_into(&mut v.touchpoints),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13321,10 +13434,11 @@ impl FromJson for OutcomeAttributionResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13434,17 +13548,18 @@ impl FromJson for OutcomeAttributionResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcomeId" => v.outcome_id = r.read()?,
-                "index" => v.index = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "associatedValue" => v.associated_value = r.read()?,
-                "state" => v.state = r.read()?,
-                "message" => v.message = r.read()?,
-                "touchpoints" => v.touchpoints = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcomeId" => r.read_into(&mut v.outcome_id),
+                "index" => r.read_into(&mut v.index),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "associatedValue" => r.read_into(&mut v.associated_value),
+                "state" => r.read_into(&mut v.state),
+                "message" => r.read_into(&mut v.message),
+                "touchpoints" => r.read_into(&mut v.touchpoints),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13610,19 +13725,20 @@ impl FromJson for OutcomeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13696,12 +13812,13 @@ impl FromJson for OutcomePercentileCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcomeId" => v.outcome_id = r.read()?,
-                "maximumPercentile" => v.maximum_percentile = r.read()?,
-                "fallbackPercentile" => v.fallback_percentile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcomeId" => r.read_into(&mut v.outcome_id),
+                "maximumPercentile" => r.read_into(&mut v.maximum_percentile),
+                "fallbackPercentile" => r.read_into(&mut v.fallback_percentile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13764,12 +13881,13 @@ impl FromJson for OutcomePredictor {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "outcome" => v.outcome = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "outcome" => r.read_into(&mut v.outcome),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13812,10 +13930,11 @@ impl FromJson for OutcomePredictorListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13860,10 +13979,11 @@ impl FromJson for OutcomePredictorRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcome" => v.outcome = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcome" => r.read_into(&mut v.outcome),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13928,12 +14048,13 @@ impl FromJson for OutcomeProbabilityCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcomeId" => v.outcome_id = r.read()?,
-                "maximumProbability" => v.maximum_probability = r.read()?,
-                "probability" => v.probability = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcomeId" => r.read_into(&mut v.outcome_id),
+                "maximumProbability" => r.read_into(&mut v.maximum_probability),
+                "probability" => r.read_into(&mut v.probability),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14000,12 +14121,13 @@ impl FromJson for OutcomeQuantileCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcomeId" => v.outcome_id = r.read()?,
-                "maxQuantileThreshold" => v.max_quantile_threshold = r.read()?,
-                "fallbackQuantileThreshold" => v.fallback_quantile_threshold = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcomeId" => r.read_into(&mut v.outcome_id),
+                "maxQuantileThreshold" => r.read_into(&mut v.max_quantile_threshold),
+                "fallbackQuantileThreshold" => r.read_into(&mut v.fallback_quantile_threshold),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14059,11 +14181,12 @@ impl FromJson for OutcomeRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14109,10 +14232,11 @@ impl FromJson for OutcomeRefRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14220,17 +14344,18 @@ impl FromJson for OutcomeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "isActive" => v.is_active = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "version" => v.version = r.read()?,
-                "description" => v.description = r.read()?,
-                "isPositive" => v.is_positive = r.read()?,
-                "context" => v.context = r.read()?,
-                "journey" => v.journey = r.read()?,
-                "associatedValueField" => v.associated_value_field = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "isActive" => r.read_into(&mut v.is_active),
+                "displayName" => r.read_into(&mut v.display_name),
+                "version" => r.read_into(&mut v.version),
+                "description" => r.read_into(&mut v.description),
+                "isPositive" => r.read_into(&mut v.is_positive),
+                "context" => r.read_into(&mut v.context),
+                "journey" => r.read_into(&mut v.journey),
+                "associatedValueField" => r.read_into(&mut v.associated_value_field),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14334,16 +14459,17 @@ impl FromJson for OutcomeScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcome" => v.outcome = r.read()?,
-                "sessionMaxProbability" => v.session_max_probability = r.read()?,
-                "probability" => v.probability = r.read()?,
-                "percentile" => v.percentile = r.read()?,
-                "sessionMaxPercentile" => v.session_max_percentile = r.read()?,
-                "quantile" => v.quantile = r.read()?,
-                "sessionMaxQuantile" => v.session_max_quantile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcome" => r.read_into(&mut v.outcome),
+                "sessionMaxProbability" => r.read_into(&mut v.session_max_probability),
+                "probability" => r.read_into(&mut v.probability),
+                "percentile" => r.read_into(&mut v.percentile),
+                "sessionMaxPercentile" => r.read_into(&mut v.session_max_percentile),
+                "quantile" => r.read_into(&mut v.quantile),
+                "sessionMaxQuantile" => r.read_into(&mut v.session_max_quantile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14401,11 +14527,12 @@ impl FromJson for OutcomeScoresResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcomeScores" => v.outcome_scores = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcomeScores" => r.read_into(&mut v.outcome_scores),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14487,14 +14614,15 @@ impl FromJson for PatchAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaType" => v.media_type = r.read()?,
-                "actionTemplate" => v.action_template = r.read()?,
-                "architectFlowFields" => v.architect_flow_fields = r.read()?,
-                "webMessagingOfferFields" => v.web_messaging_offer_fields = r.read()?,
-                "openActionFields" => v.open_action_fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaType" => r.read_into(&mut v.media_type),
+                "actionTemplate" => r.read_into(&mut v.action_template),
+                "architectFlowFields" => r.read_into(&mut v.architect_flow_fields),
+                "webMessagingOfferFields" => r.read_into(&mut v.web_messaging_offer_fields),
+                "openActionFields" => r.read_into(&mut v.open_action_fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14777,29 +14905,30 @@ impl FromJson for PatchActionMap {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "version" => v.version = r.read()?,
-                "isActive" => v.is_active = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "triggerWithSegments" => v.trigger_with_segments = r.read()?,
-                "triggerWithEventConditions" => v.trigger_with_event_conditions = r.read()?,
-                "triggerWithOutcomeProbabilityConditions" => v.trigger_with_outcome_probability_conditions = r.read()?,
-                "triggerWithOutcomePercentileConditions" => v.trigger_with_outcome_percentile_conditions = r.read()?,
-                "triggerWithOutcomeQuantileConditions" => v.trigger_with_outcome_quantile_conditions = r.read()?,
-                "pageUrlConditions" => v.page_url_conditions = r.read()?,
-                "activation" => v.activation = r.read()?,
-                "weight" => v.weight = r.read()?,
-                "action" => v.action = r.read()?,
-                "actionMapScheduleGroups" => v.action_map_schedule_groups = r.read()?,
-                "ignoreFrequencyCap" => v.ignore_frequency_cap = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "version" => r.read_into(&mut v.version),
+                "isActive" => r.read_into(&mut v.is_active),
+                "displayName" => r.read_into(&mut v.display_name),
+                "triggerWithSegments" => r.read_into(&mut v.trigger_with_segments),
+                "triggerWithEventConditions" => r.read_into(&mut v.trigger_with_event_conditions),
+                "triggerWithOutcomeProbabilityConditions" => r.read_into(&mut v.trigger_with_outcome_probability_conditions),
+                "triggerWithOutcomePercentileConditions" => r.read_into(&mut v.trigger_with_outcome_percentile_conditions),
+                "triggerWithOutcomeQuantileConditions" => r.read_into(&mut v.trigger_with_outcome_quantile_conditions),
+                "pageUrlConditions" => r.read_into(&mut v.page_url_conditions),
+                "activation" => r.read_into(&mut v.activation),
+                "weight" => r.read_into(&mut v.weight),
+                "action" => r.read_into(&mut v.action),
+                "actionMapScheduleGroups" => r.read_into(&mut v.action_map_schedule_groups),
+                "ignoreFrequencyCap" => r.read_into(&mut v.ignore_frequency_cap),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14872,11 +15001,12 @@ impl FromJson for PatchActionMapScheduleGroups {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actionMapScheduleGroup" => v.action_map_schedule_group = r.read()?,
-                "emergencyActionMapScheduleGroup" => v.emergency_action_map_schedule_group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actionMapScheduleGroup" => r.read_into(&mut v.action_map_schedule_group),
+                "emergencyActionMapScheduleGroup" => r.read_into(&mut v.emergency_action_map_schedule_group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14946,14 +15076,15 @@ impl FromJson for PatchActionTarget {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "shortAbandonThreshold" => v.short_abandon_threshold = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "shortAbandonThreshold" => r.read_into(&mut v.short_abandon_threshold),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15047,15 +15178,16 @@ impl FromJson for PatchActionTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "state" => v.state = r.read()?,
-                "contentOffer" => v.content_offer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "state" => r.read_into(&mut v.state),
+                "contentOffer" => r.read_into(&mut v.content_offer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15222,11 +15354,12 @@ impl FromJson for PatchAssociatedValueField {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dataType" => v.data_type = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dataType" => r.read_into(&mut v.data_type),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15335,12 +15468,13 @@ impl FromJson for PatchCallToAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "url" => v.url = r.read()?,
-                "target" => v.target = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "url" => r.read_into(&mut v.url),
+                "target" => r.read_into(&mut v.target),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15441,11 +15575,12 @@ impl FromJson for PatchCloseButtonStyleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "color" => v.color = r.read()?,
-                "opacity" => v.opacity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "color" => r.read_into(&mut v.color),
+                "opacity" => r.read_into(&mut v.opacity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15561,18 +15696,19 @@ impl FromJson for PatchContentOffer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "imageUrl" => v.image_url = r.read()?,
-                "displayMode" => v.display_mode = r.read()?,
-                "layoutMode" => v.layout_mode = r.read()?,
-                "title" => v.title = r.read()?,
-                "headline" => v.headline = r.read()?,
-                "body" => v.body = r.read()?,
-                "callToAction" => v.call_to_action = r.read()?,
-                "style" => v.style = r.read()?,
-                "imageAltText" => v.image_alt_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "imageUrl" => r.read_into(&mut v.image_url),
+                "displayMode" => r.read_into(&mut v.display_mode),
+                "layoutMode" => r.read_into(&mut v.layout_mode),
+                "title" => r.read_into(&mut v.title),
+                "headline" => r.read_into(&mut v.headline),
+                "body" => r.read_into(&mut v.body),
+                "callToAction" => r.read_into(&mut v.call_to_action),
+                "style" => r.read_into(&mut v.style),
+                "imageAltText" => r.read_into(&mut v.image_alt_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15755,12 +15891,13 @@ impl FromJson for PatchContentOfferStyleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "padding" => v.padding = r.read()?,
-                "color" => v.color = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "padding" => r.read_into(&mut v.padding),
+                "color" => r.read_into(&mut v.color),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15859,16 +15996,17 @@ impl FromJson for PatchContentOfferStylingConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "position" => v.position = r.read()?,
-                "offer" => v.offer = r.read()?,
-                "closeButton" => v.close_button = r.read()?,
-                "ctaButton" => v.cta_button = r.read()?,
-                "title" => v.title = r.read()?,
-                "headline" => v.headline = r.read()?,
-                "body" => v.body = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "position" => r.read_into(&mut v.position),
+                "offer" => r.read_into(&mut v.offer),
+                "closeButton" => r.read_into(&mut v.close_button),
+                "ctaButton" => r.read_into(&mut v.cta_button),
+                "title" => r.read_into(&mut v.title),
+                "headline" => r.read_into(&mut v.headline),
+                "body" => r.read_into(&mut v.body),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15944,13 +16082,14 @@ impl FromJson for PatchContentPositionProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "top" => v.top = r.read()?,
-                "bottom" => v.bottom = r.read()?,
-                "left" => v.left = r.read()?,
-                "right" => v.right = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "top" => r.read_into(&mut v.top),
+                "bottom" => r.read_into(&mut v.bottom),
+                "left" => r.read_into(&mut v.left),
+                "right" => r.read_into(&mut v.right),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15996,10 +16135,11 @@ impl FromJson for PatchContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "patterns" => r.read_into(&mut v.patterns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16042,10 +16182,11 @@ impl FromJson for PatchContextPattern {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "criteria" => r.read_into(&mut v.criteria),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16115,13 +16256,14 @@ impl FromJson for PatchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "values" => v.values = r.read()?,
-                "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
-                "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "values" => r.read_into(&mut v.values),
+                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
+                "operator" => r.read_into(&mut v.operator),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16290,14 +16432,15 @@ impl FromJson for PatchCtaButtonStyleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "color" => v.color = r.read()?,
-                "font" => v.font = r.read()?,
-                "fontSize" => v.font_size = r.read()?,
-                "textAlign" => v.text_align = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "color" => r.read_into(&mut v.color),
+                "font" => r.read_into(&mut v.font),
+                "fontSize" => r.read_into(&mut v.font_size),
+                "textAlign" => r.read_into(&mut v.text_align),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16431,14 +16574,15 @@ impl FromJson for PatchEntityTypeCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "values" => v.values = r.read()?,
-                "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "values" => r.read_into(&mut v.values),
+                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
+                "operator" => r.read_into(&mut v.operator),
+                "entityType" => r.read_into(&mut v.entity_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16615,10 +16759,11 @@ impl FromJson for PatchExternalSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16661,10 +16806,11 @@ impl FromJson for PatchJourney {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "patterns" => r.read_into(&mut v.patterns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16743,14 +16889,15 @@ impl FromJson for PatchJourneyPattern {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "criteria" => v.criteria = r.read()?,
-                "count" => v.count = r.read()?,
-                "streamType" => v.stream_type = r.read()?,
-                "sessionType" => v.session_type = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "criteria" => r.read_into(&mut v.criteria),
+                "count" => r.read_into(&mut v.count),
+                "streamType" => r.read_into(&mut v.stream_type),
+                "sessionType" => r.read_into(&mut v.session_type),
+                "eventName" => r.read_into(&mut v.event_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16917,17 +17064,18 @@ impl FromJson for PatchOutcome {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "isActive" => v.is_active = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "version" => v.version = r.read()?,
-                "description" => v.description = r.read()?,
-                "isPositive" => v.is_positive = r.read()?,
-                "context" => v.context = r.read()?,
-                "journey" => v.journey = r.read()?,
-                "associatedValueField" => v.associated_value_field = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "isActive" => r.read_into(&mut v.is_active),
+                "displayName" => r.read_into(&mut v.display_name),
+                "version" => r.read_into(&mut v.version),
+                "description" => r.read_into(&mut v.description),
+                "isPositive" => r.read_into(&mut v.is_positive),
+                "context" => r.read_into(&mut v.context),
+                "journey" => r.read_into(&mut v.journey),
+                "associatedValueField" => r.read_into(&mut v.associated_value_field),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17058,19 +17206,20 @@ impl FromJson for PatchSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "isActive" => v.is_active = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "version" => v.version = r.read()?,
-                "description" => v.description = r.read()?,
-                "color" => v.color = r.read()?,
-                "shouldDisplayToAgent" => v.should_display_to_agent = r.read()?,
-                "context" => v.context = r.read()?,
-                "journey" => v.journey = r.read()?,
-                "externalSegment" => v.external_segment = r.read()?,
-                "assignmentExpirationDays" => v.assignment_expiration_days = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "isActive" => r.read_into(&mut v.is_active),
+                "displayName" => r.read_into(&mut v.display_name),
+                "version" => r.read_into(&mut v.version),
+                "description" => r.read_into(&mut v.description),
+                "color" => r.read_into(&mut v.color),
+                "shouldDisplayToAgent" => r.read_into(&mut v.should_display_to_agent),
+                "context" => r.read_into(&mut v.context),
+                "journey" => r.read_into(&mut v.journey),
+                "externalSegment" => r.read_into(&mut v.external_segment),
+                "assignmentExpirationDays" => r.read_into(&mut v.assignment_expiration_days),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17149,13 +17298,14 @@ impl FromJson for PatchTextStyleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "color" => v.color = r.read()?,
-                "font" => v.font = r.read()?,
-                "fontSize" => v.font_size = r.read()?,
-                "textAlign" => v.text_align = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "color" => r.read_into(&mut v.color),
+                "font" => r.read_into(&mut v.font),
+                "fontSize" => r.read_into(&mut v.font_size),
+                "textAlign" => r.read_into(&mut v.text_align),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17261,11 +17411,12 @@ impl FromJson for PatchWebMessagingOfferFields {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "offerText" => v.offer_text = r.read()?,
-                "architectFlow" => v.architect_flow = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "offerText" => r.read_into(&mut v.offer_text),
+                "architectFlow" => r.read_into(&mut v.architect_flow),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17309,10 +17460,11 @@ impl FromJson for RequestContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "patterns" => r.read_into(&mut v.patterns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17357,10 +17509,11 @@ impl FromJson for RequestContextPattern {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "criteria" => r.read_into(&mut v.criteria),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17434,13 +17587,14 @@ impl FromJson for RequestCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "values" => v.values = r.read()?,
-                "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
-                "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "values" => r.read_into(&mut v.values),
+                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
+                "operator" => r.read_into(&mut v.operator),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17662,19 +17816,20 @@ impl FromJson for RequestDevice {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "category" => v.category = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "isMobile" => v.is_mobile = r.read()?,
-                "screenHeight" => v.screen_height = r.read()?,
-                "screenWidth" => v.screen_width = r.read()?,
-                "screenDensity" => v.screen_density = r.read()?,
-                "fingerprint" => v.fingerprint = r.read()?,
-                "osFamily" => v.os_family = r.read()?,
-                "osVersion" => v.os_version = r.read()?,
-                "manufacturer" => v.manufacturer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "category" => r.read_into(&mut v.category),
+                "type" => r.read_into(&mut v.r#type),
+                "isMobile" => r.read_into(&mut v.is_mobile),
+                "screenHeight" => r.read_into(&mut v.screen_height),
+                "screenWidth" => r.read_into(&mut v.screen_width),
+                "screenDensity" => r.read_into(&mut v.screen_density),
+                "fingerprint" => r.read_into(&mut v.fingerprint),
+                "osFamily" => r.read_into(&mut v.os_family),
+                "osVersion" => r.read_into(&mut v.os_version),
+                "manufacturer" => r.read_into(&mut v.manufacturer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17823,14 +17978,15 @@ impl FromJson for RequestEntityTypeCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "values" => v.values = r.read()?,
-                "shouldIgnoreCase" => v.should_ignore_case = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "values" => r.read_into(&mut v.values),
+                "shouldIgnoreCase" => r.read_into(&mut v.should_ignore_case),
+                "operator" => r.read_into(&mut v.operator),
+                "entityType" => r.read_into(&mut v.entity_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18029,12 +18185,13 @@ impl FromJson for RequestExternalSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18126,10 +18283,11 @@ impl FromJson for RequestJourney {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "patterns" => v.patterns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "patterns" => r.read_into(&mut v.patterns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18216,14 +18374,15 @@ impl FromJson for RequestJourneyPattern {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "criteria" => v.criteria = r.read()?,
-                "count" => v.count = r.read()?,
-                "streamType" => v.stream_type = r.read()?,
-                "sessionType" => v.session_type = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "criteria" => r.read_into(&mut v.criteria),
+                "count" => r.read_into(&mut v.count),
+                "streamType" => r.read_into(&mut v.stream_type),
+                "sessionType" => r.read_into(&mut v.session_type),
+                "eventName" => r.read_into(&mut v.event_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18356,13 +18515,14 @@ impl FromJson for RequestPage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "title" => v.title = r.read()?,
-                "keywords" => v.keywords = r.read()?,
-                "lang" => v.lang = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "title" => r.read_into(&mut v.title),
+                "keywords" => r.read_into(&mut v.keywords),
+                "lang" => r.read_into(&mut v.lang),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18490,18 +18650,19 @@ impl FromJson for ResponsePage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "title" => v.title = r.read()?,
-                "domain" => v.domain = r.read()?,
-                "fragment" => v.fragment = r.read()?,
-                "hostname" => v.hostname = r.read()?,
-                "keywords" => v.keywords = r.read()?,
-                "lang" => v.lang = r.read()?,
-                "pathname" => v.pathname = r.read()?,
-                "queryString" => v.query_string = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "title" => r.read_into(&mut v.title),
+                "domain" => r.read_into(&mut v.domain),
+                "fragment" => r.read_into(&mut v.fragment),
+                "hostname" => r.read_into(&mut v.hostname),
+                "keywords" => r.read_into(&mut v.keywords),
+                "lang" => r.read_into(&mut v.lang),
+                "pathname" => r.read_into(&mut v.pathname),
+                "queryString" => r.read_into(&mut v.query_string),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18554,10 +18715,11 @@ impl FromJson for SegmentAssignmentEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segment" => v.segment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segment" => r.read_into(&mut v.segment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18609,11 +18771,12 @@ impl FromJson for SegmentEstimateCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segmentId" => v.segment_id = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segmentId" => r.read_into(&mut v.segment_id),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18718,19 +18881,20 @@ impl FromJson for SegmentListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18809,13 +18973,14 @@ impl FromJson for TextStyleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "color" => v.color = r.read()?,
-                "font" => v.font = r.read()?,
-                "fontSize" => v.font_size = r.read()?,
-                "textAlign" => v.text_align = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "color" => r.read_into(&mut v.color),
+                "font" => r.read_into(&mut v.font),
+                "fontSize" => r.read_into(&mut v.font_size),
+                "textAlign" => r.read_into(&mut v.text_align),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18952,14 +19117,15 @@ impl FromJson for Touchpoint {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "associatedValue" => v.associated_value = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "associatedValue" => r.read_into(&mut v.associated_value),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19117,16 +19283,17 @@ impl FromJson for TouchpointResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "associatedValue" => v.associated_value = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "state" => v.state = r.read()?,
-                "message" => v.message = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "associatedValue" => r.read_into(&mut v.associated_value),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "state" => r.read_into(&mut v.state),
+                "message" => r.read_into(&mut v.message),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19325,14 +19492,15 @@ impl FromJson for UnprocessedExternalEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "event" => v.event = r.read()?,
-                "originalRequestIndex" => v.original_request_index = r.read()?,
-                "isRetryable" => v.is_retryable = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "statusCode" => v.status_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "event" => r.read_into(&mut v.event),
+                "originalRequestIndex" => r.read_into(&mut v.original_request_index),
+                "isRetryable" => r.read_into(&mut v.is_retryable),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "statusCode" => r.read_into(&mut v.status_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19392,11 +19560,12 @@ impl FromJson for UpdateExternalEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "displayName" => v.display_name = r.read()?,
-                "rank" => v.rank = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "displayName" => r.read_into(&mut v.display_name),
+                "rank" => r.read_into(&mut v.rank),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19476,14 +19645,15 @@ impl FromJson for UpdateExternalEventResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaId" => v.schema_id = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "activationStatus" => v.activation_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "eventName" => r.read_into(&mut v.event_name),
+                "displayName" => r.read_into(&mut v.display_name),
+                "rank" => r.read_into(&mut v.rank),
+                "activationStatus" => r.read_into(&mut v.activation_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19586,11 +19756,12 @@ impl FromJson for UpdateExternalEventsConfigurationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19647,11 +19818,12 @@ impl FromJson for UrlCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                "operator" => r.read_into(&mut v.operator),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19900,22 +20072,23 @@ impl FromJson for WebActionEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "actionMap" => v.action_map = r.read()?,
-                "timeToDisposition" => v.time_to_disposition = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "userAgentString" => v.user_agent_string = r.read()?,
-                "browser" => v.browser = r.read()?,
-                "device" => v.device = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "ipAddress" => v.ip_address = r.read()?,
-                "ipOrganization" => v.ip_organization = r.read()?,
-                "mktCampaign" => v.mkt_campaign = r.read()?,
-                "visitReferrer" => v.visit_referrer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "actionMap" => r.read_into(&mut v.action_map),
+                "timeToDisposition" => r.read_into(&mut v.time_to_disposition),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "userAgentString" => r.read_into(&mut v.user_agent_string),
+                "browser" => r.read_into(&mut v.browser),
+                "device" => r.read_into(&mut v.device),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "ipAddress" => r.read_into(&mut v.ip_address),
+                "ipOrganization" => r.read_into(&mut v.ip_organization),
+                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
+                "visitReferrer" => r.read_into(&mut v.visit_referrer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20125,25 +20298,26 @@ impl FromJson for WebEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventName" => v.event_name = r.read()?,
-                "totalEventCount" => v.total_event_count = r.read()?,
-                "totalPageviewCount" => v.total_pageview_count = r.read()?,
-                "page" => v.page = r.read()?,
-                "userAgentString" => v.user_agent_string = r.read()?,
-                "browser" => v.browser = r.read()?,
-                "device" => v.device = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "ipAddress" => v.ip_address = r.read()?,
-                "ipOrganization" => v.ip_organization = r.read()?,
-                "mktCampaign" => v.mkt_campaign = r.read()?,
-                "referrer" => v.referrer = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "traits" => v.traits = r.read()?,
-                "searchQuery" => v.search_query = r.read()?,
-                "authenticated" => v.authenticated = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventName" => r.read_into(&mut v.event_name),
+                "totalEventCount" => r.read_into(&mut v.total_event_count),
+                "totalPageviewCount" => r.read_into(&mut v.total_pageview_count),
+                "page" => r.read_into(&mut v.page),
+                "userAgentString" => r.read_into(&mut v.user_agent_string),
+                "browser" => r.read_into(&mut v.browser),
+                "device" => r.read_into(&mut v.device),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "ipAddress" => r.read_into(&mut v.ip_address),
+                "ipOrganization" => r.read_into(&mut v.ip_organization),
+                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
+                "referrer" => r.read_into(&mut v.referrer),
+                "attributes" => r.read_into(&mut v.attributes),
+                "traits" => r.read_into(&mut v.traits),
+                "searchQuery" => r.read_into(&mut v.search_query),
+                "authenticated" => r.read_into(&mut v.authenticated),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20223,12 +20397,13 @@ impl FromJson for WebEventBrowser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "family" => v.family = r.read()?,
-                "version" => v.version = r.read()?,
-                "lang" => v.lang = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "family" => r.read_into(&mut v.family),
+                "version" => r.read_into(&mut v.version),
+                "lang" => r.read_into(&mut v.lang),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20353,18 +20528,19 @@ impl FromJson for WebEventDevice {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "category" => v.category = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "isMobile" => v.is_mobile = r.read()?,
-                "screenHeight" => v.screen_height = r.read()?,
-                "screenWidth" => v.screen_width = r.read()?,
-                "screenDensity" => v.screen_density = r.read()?,
-                "osFamily" => v.os_family = r.read()?,
-                "osVersion" => v.os_version = r.read()?,
-                "manufacturer" => v.manufacturer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "category" => r.read_into(&mut v.category),
+                "type" => r.read_into(&mut v.r#type),
+                "isMobile" => r.read_into(&mut v.is_mobile),
+                "screenHeight" => r.read_into(&mut v.screen_height),
+                "screenWidth" => r.read_into(&mut v.screen_width),
+                "screenDensity" => r.read_into(&mut v.screen_density),
+                "osFamily" => r.read_into(&mut v.os_family),
+                "osVersion" => r.read_into(&mut v.os_version),
+                "manufacturer" => r.read_into(&mut v.manufacturer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20586,22 +20762,23 @@ impl FromJson for WebEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "customerCookieId" => v.customer_cookie_id = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "page" => v.page = r.read()?,
-                "userAgentString" => v.user_agent_string = r.read()?,
-                "browser" => v.browser = r.read()?,
-                "device" => v.device = r.read()?,
-                "searchQuery" => v.search_query = r.read()?,
-                "ipAddress" => v.ip_address = r.read()?,
-                "referrerUrl" => v.referrer_url = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "traits" => v.traits = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "customerCookieId" => r.read_into(&mut v.customer_cookie_id),
+                "eventName" => r.read_into(&mut v.event_name),
+                "page" => r.read_into(&mut v.page),
+                "userAgentString" => r.read_into(&mut v.user_agent_string),
+                "browser" => r.read_into(&mut v.browser),
+                "device" => r.read_into(&mut v.device),
+                "searchQuery" => r.read_into(&mut v.search_query),
+                "ipAddress" => r.read_into(&mut v.ip_address),
+                "referrerUrl" => r.read_into(&mut v.referrer_url),
+                "attributes" => r.read_into(&mut v.attributes),
+                "traits" => r.read_into(&mut v.traits),
+                "externalId" => r.read_into(&mut v.external_id),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20833,27 +21010,28 @@ impl FromJson for WebEventResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "customerId" => v.customer_id = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "customerIdType" => v.customer_id_type = r.read()?,
-                "page" => v.page = r.read()?,
-                "userAgentString" => v.user_agent_string = r.read()?,
-                "browser" => v.browser = r.read()?,
-                "device" => v.device = r.read()?,
-                "searchQuery" => v.search_query = r.read()?,
-                "ipOrganization" => v.ip_organization = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "mktCampaign" => v.mkt_campaign = r.read()?,
-                "session" => v.session = r.read()?,
-                "referrer" => v.referrer = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "traits" => v.traits = r.read()?,
-                "authenticated" => v.authenticated = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "customerId" => r.read_into(&mut v.customer_id),
+                "eventName" => r.read_into(&mut v.event_name),
+                "customerIdType" => r.read_into(&mut v.customer_id_type),
+                "page" => r.read_into(&mut v.page),
+                "userAgentString" => r.read_into(&mut v.user_agent_string),
+                "browser" => r.read_into(&mut v.browser),
+                "device" => r.read_into(&mut v.device),
+                "searchQuery" => r.read_into(&mut v.search_query),
+                "ipOrganization" => r.read_into(&mut v.ip_organization),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
+                "session" => r.read_into(&mut v.session),
+                "referrer" => r.read_into(&mut v.referrer),
+                "attributes" => r.read_into(&mut v.attributes),
+                "traits" => r.read_into(&mut v.traits),
+                "authenticated" => r.read_into(&mut v.authenticated),
+                "externalId" => r.read_into(&mut v.external_id),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20975,16 +21153,17 @@ impl FromJson for WebEventResponseSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "durationInSeconds" => v.duration_in_seconds = r.read()?,
-                "eventCount" => v.event_count = r.read()?,
-                "pageviewCount" => v.pageview_count = r.read()?,
-                "referrer" => v.referrer = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "durationInSeconds" => r.read_into(&mut v.duration_in_seconds),
+                "eventCount" => r.read_into(&mut v.event_count),
+                "pageviewCount" => r.read_into(&mut v.pageview_count),
+                "referrer" => r.read_into(&mut v.referrer),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21042,11 +21221,12 @@ impl FromJson for WebMessagingOfferFields {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "offerText" => v.offer_text = r.read()?,
-                "architectFlow" => v.architect_flow = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "offerText" => r.read_into(&mut v.offer_text),
+                "architectFlow" => r.read_into(&mut v.architect_flow),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21090,10 +21270,11 @@ impl FromJson for WebMessagingOfferProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "offerText" => v.offer_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "offerText" => r.read_into(&mut v.offer_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

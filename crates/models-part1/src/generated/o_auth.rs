@@ -118,20 +118,21 @@ impl FromJson for OAuthAuthorization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "client" => v.client = r.read()?,
-                "scope" => v.scope = r.read()?,
-                "roles" => v.roles = r.read()?,
-                "resourceOwner" => v.resource_owner = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "pending" => v.pending = r.read()?,
-                "state" => v.state = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "client" => r.read_into(&mut v.client),
+                "scope" => r.read_into(&mut v.scope),
+                "roles" => r.read_into(&mut v.roles),
+                "resourceOwner" => r.read_into(&mut v.resource_owner),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "pending" => r.read_into(&mut v.pending),
+                "state" => r.read_into(&mut v.state),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -251,12 +252,13 @@ impl FromJson for OAuthAuthorizationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -447,26 +449,27 @@ impl FromJson for OAuthClient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "accessTokenValiditySeconds" => v.access_token_validity_seconds = r.read()?,
-                "description" => v.description = r.read()?,
-                "registeredRedirectUri" => v.registered_redirect_uri = r.read()?,
-                "secret" => v.secret = r.read()?,
-                "roleIds" => v.role_ids = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "authorizedGrantType" => v.authorized_grant_type = r.read()?,
-                "scope" => v.scope = r.read()?,
-                "roleDivisions" => v.role_divisions = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateToDelete" => v.date_to_delete = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "accessTokenValiditySeconds" => r.read_into(&mut v.access_token_validity_seconds),
+                "description" => r.read_into(&mut v.description),
+                "registeredRedirectUri" => r.read_into(&mut v.registered_redirect_uri),
+                "secret" => r.read_into(&mut v.secret),
+                "roleIds" => r.read_into(&mut v.role_ids),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "authorizedGrantType" => r.read_into(&mut v.authorized_grant_type),
+                "scope" => r.read_into(&mut v.scope),
+                "roleDivisions" => r.read_into(&mut v.role_divisions),
+                "state" => r.read_into(&mut v.state),
+                "dateToDelete" => r.read_into(&mut v.date_to_delete),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -696,19 +699,20 @@ impl FromJson for OAuthClientEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -843,19 +847,20 @@ impl FromJson for OAuthClientRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "accessTokenValiditySeconds" => v.access_token_validity_seconds = r.read()?,
-                "description" => v.description = r.read()?,
-                "registeredRedirectUri" => v.registered_redirect_uri = r.read()?,
-                "roleIds" => v.role_ids = r.read()?,
-                "authorizedGrantType" => v.authorized_grant_type = r.read()?,
-                "scope" => v.scope = r.read()?,
-                "roleDivisions" => v.role_divisions = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateToDelete" => v.date_to_delete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "accessTokenValiditySeconds" => r.read_into(&mut v.access_token_validity_seconds),
+                "description" => r.read_into(&mut v.description),
+                "registeredRedirectUri" => r.read_into(&mut v.registered_redirect_uri),
+                "roleIds" => r.read_into(&mut v.role_ids),
+                "authorizedGrantType" => r.read_into(&mut v.authorized_grant_type),
+                "scope" => r.read_into(&mut v.scope),
+                "roleDivisions" => r.read_into(&mut v.role_divisions),
+                "state" => r.read_into(&mut v.state),
+                "dateToDelete" => r.read_into(&mut v.date_to_delete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1033,12 +1038,13 @@ impl FromJson for OAuthScope {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "description" => v.description = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "description" => r.read_into(&mut v.description),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1095,12 +1101,13 @@ impl FromJson for OAuthScopeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -46,10 +46,11 @@ impl FromJson for EventAggregatesQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -101,11 +102,12 @@ impl FromJson for EventAggregatesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "eventDefinitionAggregates" => v.event_definition_aggregates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "eventDefinitionAggregates" => r.read_into(&mut v.event_definition_aggregates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -167,12 +169,13 @@ impl FromJson for EventDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -226,11 +229,12 @@ impl FromJson for EventDefinitionAggregates {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventDefinition" => v.event_definition = r.read()?,
-                "eventCount" => v.event_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventDefinition" => r.read_into(&mut v.event_definition),
+                "eventCount" => r.read_into(&mut v.event_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -272,10 +276,11 @@ impl FromJson for EventDefinitionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -347,13 +352,14 @@ impl FromJson for EventQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "eventDefinitionIds" => v.event_definition_ids = r.read()?,
-                "searchTerm" => v.search_term = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "eventDefinitionIds" => r.read_into(&mut v.event_definition_ids),
+                "searchTerm" => r.read_into(&mut v.search_term),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -465,13 +471,14 @@ impl FromJson for EventQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -643,24 +650,25 @@ impl FromJson for OperationalEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventDefinition" => v.event_definition = r.read()?,
-                "entityId" => v.entity_id = r.read()?,
-                "entityToken" => v.entity_token = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                "previousValue" => v.previous_value = r.read()?,
-                "currentValue" => v.current_value = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "parentEntityId" => v.parent_entity_id = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "entityModifiedBy" => v.entity_modified_by = r.read()?,
-                "entityVersion" => v.entity_version = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventDefinition" => r.read_into(&mut v.event_definition),
+                "entityId" => r.read_into(&mut v.entity_id),
+                "entityToken" => r.read_into(&mut v.entity_token),
+                "entityName" => r.read_into(&mut v.entity_name),
+                "previousValue" => r.read_into(&mut v.previous_value),
+                "currentValue" => r.read_into(&mut v.current_value),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "parentEntityId" => r.read_into(&mut v.parent_entity_id),
+                "conversation" => r.read_into(&mut v.conversation),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "entityModifiedBy" => r.read_into(&mut v.entity_modified_by),
+                "entityVersion" => r.read_into(&mut v.entity_version),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -69,13 +69,14 @@ impl FromJson for ClonedUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "trustor" => v.trustor = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "trustor" => r.read_into(&mut v.trustor),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -133,12 +134,13 @@ impl FromJson for ClonedUserEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -196,11 +198,12 @@ impl FromJson for Facet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -279,13 +282,14 @@ impl FromJson for Filter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "operator" => r.read_into(&mut v.operator),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -369,14 +373,15 @@ impl FromJson for TrustCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pairingId" => v.pairing_id = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "users" => v.users = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "dateExpired" => v.date_expired = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pairingId" => r.read_into(&mut v.pairing_id),
+                "enabled" => r.read_into(&mut v.enabled),
+                "users" => r.read_into(&mut v.users),
+                "groups" => r.read_into(&mut v.groups),
+                "dateExpired" => r.read_into(&mut v.date_expired),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -484,19 +489,20 @@ impl FromJson for TrustEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -712,28 +718,29 @@ impl FromJson for TrustGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "state" => v.state = r.read()?,
-                "version" => v.version = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "images" => v.images = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "rulesVisible" => v.rules_visible = r.read()?,
-                "visibility" => v.visibility = r.read()?,
-                "rolesEnabled" => v.roles_enabled = r.read()?,
-                "includeOwners" => v.include_owners = r.read()?,
-                "callsEnabled" => v.calls_enabled = r.read()?,
-                "email" => v.email = r.read()?,
-                "owners" => v.owners = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "state" => r.read_into(&mut v.state),
+                "version" => r.read_into(&mut v.version),
+                "type" => r.read_into(&mut v.r#type),
+                "images" => r.read_into(&mut v.images),
+                "addresses" => r.read_into(&mut v.addresses),
+                "rulesVisible" => r.read_into(&mut v.rules_visible),
+                "visibility" => r.read_into(&mut v.visibility),
+                "rolesEnabled" => r.read_into(&mut v.roles_enabled),
+                "includeOwners" => r.read_into(&mut v.include_owners),
+                "callsEnabled" => r.read_into(&mut v.calls_enabled),
+                "email" => r.read_into(&mut v.email),
+                "owners" => r.read_into(&mut v.owners),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1004,19 +1011,20 @@ impl FromJson for TrustGroupEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1088,12 +1096,13 @@ impl FromJson for TrustMemberCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "roleIds" => v.role_ids = r.read()?,
-                "roleDivisions" => v.role_divisions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "roleIds" => r.read_into(&mut v.role_ids),
+                "roleDivisions" => r.read_into(&mut v.role_divisions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1194,16 +1203,17 @@ impl FromJson for TrustRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "trustee" => v.trustee = r.read()?,
-                "users" => v.users = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "trustee" => r.read_into(&mut v.trustee),
+                "users" => r.read_into(&mut v.users),
+                "groups" => r.read_into(&mut v.groups),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1261,11 +1271,12 @@ impl FromJson for TrustRequestCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userIds" => v.user_ids = r.read()?,
-                "groupIds" => v.group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userIds" => r.read_into(&mut v.user_ids),
+                "groupIds" => r.read_into(&mut v.group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1320,11 +1331,12 @@ impl FromJson for TrustUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "dateExpired" => v.date_expired = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "dateExpired" => r.read_into(&mut v.date_expired),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1686,48 +1698,49 @@ impl FromJson for TrustUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "department" => v.department = r.read()?,
-                "email" => v.email = r.read()?,
-                "primaryContactInfo" => v.primary_contact_info = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "state" => v.state = r.read()?,
-                "title" => v.title = r.read()?,
-                "username" => v.username = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "images" => v.images = r.read()?,
-                "version" => v.version = r.read()?,
-                "certifications" => v.certifications = r.read()?,
-                "biography" => v.biography = r.read()?,
-                "employerInfo" => v.employer_info = r.read()?,
-                "preferredName" => v.preferred_name = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "integrationPresence" => v.integration_presence = r.read()?,
-                "conversationSummary" => v.conversation_summary = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "station" => v.station = r.read()?,
-                "authorization" => v.authorization = r.read()?,
-                "profileSkills" => v.profile_skills = r.read()?,
-                "locations" => v.locations = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "team" => v.team = r.read()?,
-                "workPlanBidRanks" => v.work_plan_bid_ranks = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "acdAutoAnswer" => v.acd_auto_answer = r.read()?,
-                "languagePreference" => v.language_preference = r.read()?,
-                "lastTokenIssued" => v.last_token_issued = r.read()?,
-                "dateLastLogin" => v.date_last_login = r.read()?,
-                "dateWelcomeSent" => v.date_welcome_sent = r.read()?,
-                "trustUserDetails" => v.trust_user_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "chat" => r.read_into(&mut v.chat),
+                "department" => r.read_into(&mut v.department),
+                "email" => r.read_into(&mut v.email),
+                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
+                "addresses" => r.read_into(&mut v.addresses),
+                "state" => r.read_into(&mut v.state),
+                "title" => r.read_into(&mut v.title),
+                "username" => r.read_into(&mut v.username),
+                "manager" => r.read_into(&mut v.manager),
+                "images" => r.read_into(&mut v.images),
+                "version" => r.read_into(&mut v.version),
+                "certifications" => r.read_into(&mut v.certifications),
+                "biography" => r.read_into(&mut v.biography),
+                "employerInfo" => r.read_into(&mut v.employer_info),
+                "preferredName" => r.read_into(&mut v.preferred_name),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "presence" => r.read_into(&mut v.presence),
+                "integrationPresence" => r.read_into(&mut v.integration_presence),
+                "conversationSummary" => r.read_into(&mut v.conversation_summary),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "station" => r.read_into(&mut v.station),
+                "authorization" => r.read_into(&mut v.authorization),
+                "profileSkills" => r.read_into(&mut v.profile_skills),
+                "locations" => r.read_into(&mut v.locations),
+                "groups" => r.read_into(&mut v.groups),
+                "team" => r.read_into(&mut v.team),
+                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut v.skills),
+                "languages" => r.read_into(&mut v.languages),
+                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut v.language_preference),
+                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut v.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
+                "trustUserDetails" => r.read_into(&mut v.trust_user_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1868,11 +1881,12 @@ impl FromJson for TrustUserDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1977,19 +1991,20 @@ impl FromJson for TrustUserEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2124,19 +2139,20 @@ impl FromJson for Trustee {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "usesDefaultRole" => v.uses_default_role = r.read()?,
-                "hasFullAccess" => v.has_full_access = r.read()?,
-                "isTrustedUser" => v.is_trusted_user = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateExpired" => v.date_expired = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "organization" => v.organization = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "enabled" => r.read_into(&mut v.enabled),
+                "usesDefaultRole" => r.read_into(&mut v.uses_default_role),
+                "hasFullAccess" => r.read_into(&mut v.has_full_access),
+                "isTrustedUser" => r.read_into(&mut v.is_trusted_user),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateExpired" => r.read_into(&mut v.date_expired),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "organization" => r.read_into(&mut v.organization),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2246,16 +2262,17 @@ impl FromJson for TrusteeAuditQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trusteeOrganizationIds" => v.trustee_organization_ids = r.read()?,
-                "trusteeUserIds" => v.trustee_user_ids = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "queryPhrase" => v.query_phrase = r.read()?,
-                "facets" => v.facets = r.read()?,
-                "filters" => v.filters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trusteeOrganizationIds" => r.read_into(&mut v.trustee_organization_ids),
+                "trusteeUserIds" => r.read_into(&mut v.trustee_user_ids),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "queryPhrase" => r.read_into(&mut v.query_phrase),
+                "facets" => r.read_into(&mut v.facets),
+                "filters" => r.read_into(&mut v.filters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2302,10 +2319,11 @@ impl FromJson for TrusteeReferenceList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2406,16 +2424,17 @@ impl FromJson for TrustorAuditQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trustorOrganizationId" => v.trustor_organization_id = r.read()?,
-                "trusteeUserIds" => v.trustee_user_ids = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "queryPhrase" => v.query_phrase = r.read()?,
-                "facets" => v.facets = r.read()?,
-                "filters" => v.filters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trustorOrganizationId" => r.read_into(&mut v.trustor_organization_id),
+                "trusteeUserIds" => r.read_into(&mut v.trustee_user_ids),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "queryPhrase" => r.read_into(&mut v.query_phrase),
+                "facets" => r.read_into(&mut v.facets),
+                "filters" => r.read_into(&mut v.filters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -88,14 +88,15 @@ impl FromJson for CreateScheduledTriggerRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "name" => v.name = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "enabled" => r.read_into(&mut v.enabled),
+                "name" => r.read_into(&mut v.name),
+                "schedule" => r.read_into(&mut v.schedule),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -213,17 +214,18 @@ impl FromJson for CreateTriggerRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "matchCriteria" => v.match_criteria = r.read()?,
-                "name" => v.name = r.read()?,
-                "topicName" => v.topic_name = r.read()?,
-                "eventTTLSeconds" => v.event_ttl_seconds = r.read()?,
-                "delayBySeconds" => v.delay_by_seconds = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "enabled" => r.read_into(&mut v.enabled),
+                "matchCriteria" => r.read_into(&mut v.match_criteria),
+                "name" => r.read_into(&mut v.name),
+                "topicName" => r.read_into(&mut v.topic_name),
+                "eventTTLSeconds" => r.read_into(&mut v.event_ttl_seconds),
+                "delayBySeconds" => r.read_into(&mut v.delay_by_seconds),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -300,13 +302,14 @@ impl FromJson for MatchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jsonPath" => v.json_path = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jsonPath" => r.read_into(&mut v.json_path),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -493,16 +496,17 @@ impl FromJson for MatchCriteriaTestResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jsonPath" => v.json_path = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "values" => v.values = r.read()?,
-                "generatedJsonPathCondition" => v.generated_json_path_condition = r.read()?,
-                "match" => v.r#match = r.read()?,
-                "jsonPathExtraction" => v.json_path_extraction = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jsonPath" => r.read_into(&mut v.json_path),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "values" => r.read_into(&mut v.values),
+                "generatedJsonPathCondition" => r.read_into(&mut v.generated_json_path_condition),
+                "match" => r.read_into(&mut v.r#match),
+                "jsonPathExtraction" => r.read_into(&mut v.json_path_extraction),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -647,11 +651,12 @@ impl FromJson for MatchTestResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "path" => v.path = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "path" => r.read_into(&mut v.path),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -758,17 +763,18 @@ impl FromJson for ScheduledTrigger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "target" => v.target = r.read()?,
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "description" => v.description = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "target" => r.read_into(&mut v.target),
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "schedule" => r.read_into(&mut v.schedule),
+                "description" => r.read_into(&mut v.description),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -837,13 +843,14 @@ impl FromJson for ScheduledTriggerEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -916,13 +923,14 @@ impl FromJson for TestMatchesEventOperation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "step" => v.step = r.read()?,
-                "matchedTriggers" => v.matched_triggers = r.read()?,
-                "unmatchedTriggers" => v.unmatched_triggers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "step" => r.read_into(&mut v.step),
+                "matchedTriggers" => r.read_into(&mut v.matched_triggers),
+                "unmatchedTriggers" => r.read_into(&mut v.unmatched_triggers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -995,13 +1003,14 @@ impl FromJson for TestMatchesOperation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "step" => v.step = r.read()?,
-                "matches" => v.matches = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "step" => r.read_into(&mut v.step),
+                "matches" => r.read_into(&mut v.matches),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1056,11 +1065,12 @@ impl FromJson for TestModeEventResults {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaValidation" => v.schema_validation = r.read()?,
-                "triggerMatchValidation" => v.trigger_match_validation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaValidation" => r.read_into(&mut v.schema_validation),
+                "triggerMatchValidation" => r.read_into(&mut v.trigger_match_validation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1131,13 +1141,14 @@ impl FromJson for TestModeResults {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaValidation" => v.schema_validation = r.read()?,
-                "targetValidation" => v.target_validation = r.read()?,
-                "jsonPathValidation" => v.json_path_validation = r.read()?,
-                "triggerMatches" => v.trigger_matches = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaValidation" => r.read_into(&mut v.schema_validation),
+                "targetValidation" => r.read_into(&mut v.target_validation),
+                "jsonPathValidation" => r.read_into(&mut v.json_path_validation),
+                "triggerMatches" => r.read_into(&mut v.trigger_matches),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1210,13 +1221,14 @@ impl FromJson for TestModeTrigger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1289,13 +1301,14 @@ impl FromJson for TestSchemaOperation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "step" => v.step = r.read()?,
-                "matches" => v.matches = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "step" => r.read_into(&mut v.step),
+                "matches" => r.read_into(&mut v.matches),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1368,13 +1381,14 @@ impl FromJson for TestTargetOperation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "step" => v.step = r.read()?,
-                "matches" => v.matches = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "step" => r.read_into(&mut v.step),
+                "matches" => r.read_into(&mut v.matches),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1439,13 +1453,14 @@ impl FromJson for TopicCursorEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1581,20 +1596,21 @@ impl FromJson for Trigger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "topicName" => v.topic_name = r.read()?,
-                "target" => v.target = r.read()?,
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "matchCriteria" => v.match_criteria = r.read()?,
-                "eventTTLSeconds" => v.event_ttl_seconds = r.read()?,
-                "delayBySeconds" => v.delay_by_seconds = r.read()?,
-                "description" => v.description = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "topicName" => r.read_into(&mut v.topic_name),
+                "target" => r.read_into(&mut v.target),
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "matchCriteria" => r.read_into(&mut v.match_criteria),
+                "eventTTLSeconds" => r.read_into(&mut v.event_ttl_seconds),
+                "delayBySeconds" => r.read_into(&mut v.delay_by_seconds),
+                "description" => r.read_into(&mut v.description),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1666,13 +1682,14 @@ impl FromJson for TriggerEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1763,15 +1780,16 @@ impl FromJson for TriggerSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "minutes" => v.minutes = r.read()?,
-                "hours" => v.hours = r.read()?,
-                "daysOfMonth" => v.days_of_month = r.read()?,
-                "months" => v.months = r.read()?,
-                "daysOfWeek" => v.days_of_week = r.read()?,
-                "timezone" => v.timezone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "minutes" => r.read_into(&mut v.minutes),
+                "hours" => r.read_into(&mut v.hours),
+                "daysOfMonth" => r.read_into(&mut v.days_of_month),
+                "months" => r.read_into(&mut v.months),
+                "daysOfWeek" => r.read_into(&mut v.days_of_week),
+                "timezone" => r.read_into(&mut v.timezone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1837,12 +1855,13 @@ impl FromJson for TriggerTarget {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "id" => v.id = r.read()?,
-                "workflowTargetSettings" => v.workflow_target_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "id" => r.read_into(&mut v.id),
+                "workflowTargetSettings" => r.read_into(&mut v.workflow_target_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1985,15 +2004,16 @@ impl FromJson for UpdateScheduledTriggerRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "schedule" => r.read_into(&mut v.schedule),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2123,18 +2143,19 @@ impl FromJson for UpdateTriggerRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "target" => v.target = r.read()?,
-                "matchCriteria" => v.match_criteria = r.read()?,
-                "name" => v.name = r.read()?,
-                "topicName" => v.topic_name = r.read()?,
-                "eventTTLSeconds" => v.event_ttl_seconds = r.read()?,
-                "delayBySeconds" => v.delay_by_seconds = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "target" => r.read_into(&mut v.target),
+                "matchCriteria" => r.read_into(&mut v.match_criteria),
+                "name" => r.read_into(&mut v.name),
+                "topicName" => r.read_into(&mut v.topic_name),
+                "eventTTLSeconds" => r.read_into(&mut v.event_ttl_seconds),
+                "delayBySeconds" => r.read_into(&mut v.delay_by_seconds),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2185,10 +2206,11 @@ impl FromJson for WorkflowTargetSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dataFormat" => v.data_format = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dataFormat" => r.read_into(&mut v.data_format),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

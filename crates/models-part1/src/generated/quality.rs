@@ -137,23 +137,24 @@ impl FromJson for AgentActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "numEvaluations" => v.num_evaluations = r.read()?,
-                "averageEvaluationScore" => v.average_evaluation_score = r.read()?,
-                "numCriticalEvaluations" => v.num_critical_evaluations = r.read()?,
-                "averageCriticalScore" => v.average_critical_score = r.read()?,
-                "highestEvaluationScore" => v.highest_evaluation_score = r.read()?,
-                "lowestEvaluationScore" => v.lowest_evaluation_score = r.read()?,
-                "highestCriticalScore" => v.highest_critical_score = r.read()?,
-                "lowestCriticalScore" => v.lowest_critical_score = r.read()?,
-                "agentEvaluatorActivityList" => v.agent_evaluator_activity_list = r.read()?,
-                "numEvaluationsWithoutViewPermission" => v.num_evaluations_without_view_permission = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "agent" => r.read_into(&mut v.agent),
+                "numEvaluations" => r.read_into(&mut v.num_evaluations),
+                "averageEvaluationScore" => r.read_into(&mut v.average_evaluation_score),
+                "numCriticalEvaluations" => r.read_into(&mut v.num_critical_evaluations),
+                "averageCriticalScore" => r.read_into(&mut v.average_critical_score),
+                "highestEvaluationScore" => r.read_into(&mut v.highest_evaluation_score),
+                "lowestEvaluationScore" => r.read_into(&mut v.lowest_evaluation_score),
+                "highestCriticalScore" => r.read_into(&mut v.highest_critical_score),
+                "lowestCriticalScore" => r.read_into(&mut v.lowest_critical_score),
+                "agentEvaluatorActivityList" => r.read_into(&mut v.agent_evaluator_activity_list),
+                "numEvaluationsWithoutViewPermission" => r.read_into(&mut v.num_evaluations_without_view_permission),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -270,19 +271,20 @@ impl FromJson for AgentActivityEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -385,17 +387,18 @@ impl FromJson for AgentEvaluatorActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "evaluator" => v.evaluator = r.read()?,
-                "numEvaluations" => v.num_evaluations = r.read()?,
-                "averageEvaluationScore" => v.average_evaluation_score = r.read()?,
-                "numEvaluationsWithoutViewPermission" => v.num_evaluations_without_view_permission = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "agent" => r.read_into(&mut v.agent),
+                "evaluator" => r.read_into(&mut v.evaluator),
+                "numEvaluations" => r.read_into(&mut v.num_evaluations),
+                "averageEvaluationScore" => r.read_into(&mut v.average_evaluation_score),
+                "numEvaluationsWithoutViewPermission" => r.read_into(&mut v.num_evaluations_without_view_permission),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -561,22 +564,23 @@ impl FromJson for AgentScoringRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "programId" => v.program_id = r.read()?,
-                "samplingType" => v.sampling_type = r.read()?,
-                "samplingPercentage" => v.sampling_percentage = r.read()?,
-                "submissionType" => v.submission_type = r.read()?,
-                "evaluationFormContextId" => v.evaluation_form_context_id = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "published" => v.published = r.read()?,
-                "evaluator" => v.evaluator = r.read()?,
-                "agentToScore" => v.agent_to_score = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "programId" => r.read_into(&mut v.program_id),
+                "samplingType" => r.read_into(&mut v.sampling_type),
+                "samplingPercentage" => r.read_into(&mut v.sampling_percentage),
+                "submissionType" => r.read_into(&mut v.submission_type),
+                "evaluationFormContextId" => r.read_into(&mut v.evaluation_form_context_id),
+                "enabled" => r.read_into(&mut v.enabled),
+                "published" => r.read_into(&mut v.published),
+                "evaluator" => r.read_into(&mut v.evaluator),
+                "agentToScore" => r.read_into(&mut v.agent_to_score),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -837,19 +841,20 @@ impl FromJson for AgentScoringRuleEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1014,25 +1019,26 @@ impl FromJson for CalibrationCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "calibrator" => v.calibrator = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "averageScore" => v.average_score = r.read()?,
-                "highScore" => v.high_score = r.read()?,
-                "lowScore" => v.low_score = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "evaluations" => v.evaluations = r.read()?,
-                "evaluators" => v.evaluators = r.read()?,
-                "scoringIndex" => v.scoring_index = r.read()?,
-                "expertEvaluator" => v.expert_evaluator = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "calibrator" => r.read_into(&mut v.calibrator),
+                "agent" => r.read_into(&mut v.agent),
+                "conversation" => r.read_into(&mut v.conversation),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "contextId" => r.read_into(&mut v.context_id),
+                "averageScore" => r.read_into(&mut v.average_score),
+                "highScore" => r.read_into(&mut v.high_score),
+                "lowScore" => r.read_into(&mut v.low_score),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "evaluations" => r.read_into(&mut v.evaluations),
+                "evaluators" => r.read_into(&mut v.evaluators),
+                "scoringIndex" => r.read_into(&mut v.scoring_index),
+                "expertEvaluator" => r.read_into(&mut v.expert_evaluator),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1151,19 +1157,20 @@ impl FromJson for CalibrationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1246,13 +1253,14 @@ impl FromJson for CreateSurveyRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "surveyFormContextId" => v.survey_form_context_id = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "surveyFormContextId" => r.read_into(&mut v.survey_form_context_id),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1421,25 +1429,26 @@ impl FromJson for CreateSurveyResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "surveyForm" => v.survey_form = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "status" => v.status = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "answers" => v.answers = r.read()?,
-                "completedDate" => v.completed_date = r.read()?,
-                "surveyErrorDetails" => v.survey_error_details = r.read()?,
-                "agentTeam" => v.agent_team = r.read()?,
-                "surveyType" => v.survey_type = r.read()?,
-                "missingRequiredAnswer" => v.missing_required_answer = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "customerSurveyUrl" => v.customer_survey_url = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversation" => r.read_into(&mut v.conversation),
+                "surveyForm" => r.read_into(&mut v.survey_form),
+                "agent" => r.read_into(&mut v.agent),
+                "status" => r.read_into(&mut v.status),
+                "queue" => r.read_into(&mut v.queue),
+                "answers" => r.read_into(&mut v.answers),
+                "completedDate" => r.read_into(&mut v.completed_date),
+                "surveyErrorDetails" => r.read_into(&mut v.survey_error_details),
+                "agentTeam" => r.read_into(&mut v.agent_team),
+                "surveyType" => r.read_into(&mut v.survey_type),
+                "missingRequiredAnswer" => r.read_into(&mut v.missing_required_answer),
+                "flow" => r.read_into(&mut v.flow),
+                "customerSurveyUrl" => r.read_into(&mut v.customer_survey_url),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1672,19 +1681,20 @@ impl FromJson for DomainEntityListingSurveyForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1785,15 +1795,16 @@ impl FromJson for EvaluationAggregationQueryMe {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "metrics" => r.read_into(&mut v.metrics),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "contextId" => r.read_into(&mut v.context_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2034,28 +2045,29 @@ impl FromJson for EvaluationCreateBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "evaluator" => v.evaluator = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "agentHasRead" => v.agent_has_read = r.read()?,
-                "answers" => v.answers = r.read()?,
-                "calibration" => v.calibration = r.read()?,
-                "evaluationContextId" => v.evaluation_context_id = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "resourceType" => v.resource_type = r.read()?,
-                "evaluationSource" => v.evaluation_source = r.read()?,
-                "rescore" => v.rescore = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "releaseDate" => v.release_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "neverRelease" => v.never_release = r.read()?,
-                "dateAssigneeChanged" => v.date_assignee_changed = r.read()?,
-                "assignee" => v.assignee = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "evaluator" => r.read_into(&mut v.evaluator),
+                "agent" => r.read_into(&mut v.agent),
+                "agentHasRead" => r.read_into(&mut v.agent_has_read),
+                "answers" => r.read_into(&mut v.answers),
+                "calibration" => r.read_into(&mut v.calibration),
+                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
+                "conversation" => r.read_into(&mut v.conversation),
+                "resourceType" => r.read_into(&mut v.resource_type),
+                "evaluationSource" => r.read_into(&mut v.evaluation_source),
+                "rescore" => r.read_into(&mut v.rescore),
+                "queue" => r.read_into(&mut v.queue),
+                "releaseDate" => r.read_into(&mut v.release_date),
+                "status" => r.read_into(&mut v.status),
+                "neverRelease" => r.read_into(&mut v.never_release),
+                "dateAssigneeChanged" => r.read_into(&mut v.date_assignee_changed),
+                "assignee" => r.read_into(&mut v.assignee),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2227,11 +2239,12 @@ impl FromJson for EvaluationCreateCalibration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2284,11 +2297,12 @@ impl FromJson for EvaluationCreateConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2341,11 +2355,12 @@ impl FromJson for EvaluationCreateEvalForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2398,11 +2413,12 @@ impl FromJson for EvaluationCreateQueue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2457,11 +2473,12 @@ impl FromJson for EvaluationCreateUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2566,19 +2583,20 @@ impl FromJson for EvaluationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2635,11 +2653,12 @@ impl FromJson for EvaluationFormAndScoringSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "answers" => v.answers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "answers" => r.read_into(&mut v.answers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2737,16 +2756,17 @@ impl FromJson for EvaluationFormDivisionView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "contextId" => r.read_into(&mut v.context_id),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "dialect" => r.read_into(&mut v.dialect),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2856,19 +2876,20 @@ impl FromJson for EvaluationFormDivisionViewListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3035,23 +3056,24 @@ impl FromJson for EvaluationFormResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "published" => v.published = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "questionGroups" => v.question_groups = r.read()?,
-                "weightMode" => v.weight_mode = r.read()?,
-                "evaluationSettings" => v.evaluation_settings = r.read()?,
-                "publishedVersions" => v.published_versions = r.read()?,
-                "latestVersionFormName" => v.latest_version_form_name = r.read()?,
-                "aiScoring" => v.ai_scoring = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "published" => r.read_into(&mut v.published),
+                "contextId" => r.read_into(&mut v.context_id),
+                "questionGroups" => r.read_into(&mut v.question_groups),
+                "weightMode" => r.read_into(&mut v.weight_mode),
+                "evaluationSettings" => r.read_into(&mut v.evaluation_settings),
+                "publishedVersions" => r.read_into(&mut v.published_versions),
+                "latestVersionFormName" => r.read_into(&mut v.latest_version_form_name),
+                "aiScoring" => r.read_into(&mut v.ai_scoring),
+                "dialect" => r.read_into(&mut v.dialect),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3215,19 +3237,20 @@ impl FromJson for EvaluationFormResponseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3383,22 +3406,23 @@ impl FromJson for EvaluationFormSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "published" => v.published = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "questionGroups" => v.question_groups = r.read()?,
-                "weightMode" => v.weight_mode = r.read()?,
-                "evaluationSettings" => v.evaluation_settings = r.read()?,
-                "publishedVersions" => v.published_versions = r.read()?,
-                "latestVersionFormName" => v.latest_version_form_name = r.read()?,
-                "aiScoring" => v.ai_scoring = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "published" => r.read_into(&mut v.published),
+                "contextId" => r.read_into(&mut v.context_id),
+                "questionGroups" => r.read_into(&mut v.question_groups),
+                "weightMode" => r.read_into(&mut v.weight_mode),
+                "evaluationSettings" => r.read_into(&mut v.evaluation_settings),
+                "publishedVersions" => r.read_into(&mut v.published_versions),
+                "latestVersionFormName" => r.read_into(&mut v.latest_version_form_name),
+                "aiScoring" => r.read_into(&mut v.ai_scoring),
+                "dialect" => r.read_into(&mut v.dialect),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3847,51 +3871,52 @@ impl FromJson for EvaluationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "evaluator" => v.evaluator = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "calibration" => v.calibration = r.read()?,
-                "status" => v.status = r.read()?,
-                "answers" => v.answers = r.read()?,
-                "agentHasRead" => v.agent_has_read = r.read()?,
-                "assignee" => v.assignee = r.read()?,
-                "assigneeApplicable" => v.assignee_applicable = r.read()?,
-                "releaseDate" => v.release_date = r.read()?,
-                "assignedDate" => v.assigned_date = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "changedDate" => v.changed_date = r.read()?,
-                "submittedDate" => v.submitted_date = r.read()?,
-                "revisionCreatedDate" => v.revision_created_date = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "rescore" => v.rescore = r.read()?,
-                "conversationDate" => v.conversation_date = r.read()?,
-                "conversationEndDate" => v.conversation_end_date = r.read()?,
-                "neverRelease" => v.never_release = r.read()?,
-                "assigned" => v.assigned = r.read()?,
-                "dateAssigneeChanged" => v.date_assignee_changed = r.read()?,
-                "resourceId" => v.resource_id = r.read()?,
-                "resourceType" => v.resource_type = r.read()?,
-                "redacted" => v.redacted = r.read()?,
-                "isScoringIndex" => v.is_scoring_index = r.read()?,
-                "authorizedActions" => v.authorized_actions = r.read()?,
-                "hasAssistanceFailed" => v.has_assistance_failed = r.read()?,
-                "evaluationSource" => v.evaluation_source = r.read()?,
-                "disputeCount" => v.dispute_count = r.read()?,
-                "version" => v.version = r.read()?,
-                "versionHistory" => v.version_history = r.read()?,
-                "declinedReview" => v.declined_review = r.read()?,
-                "evaluationContextId" => v.evaluation_context_id = r.read()?,
-                "retractedEvaluation" => v.retracted_evaluation = r.read()?,
-                "aiScoring" => v.ai_scoring = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversation" => r.read_into(&mut v.conversation),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "evaluator" => r.read_into(&mut v.evaluator),
+                "agent" => r.read_into(&mut v.agent),
+                "calibration" => r.read_into(&mut v.calibration),
+                "status" => r.read_into(&mut v.status),
+                "answers" => r.read_into(&mut v.answers),
+                "agentHasRead" => r.read_into(&mut v.agent_has_read),
+                "assignee" => r.read_into(&mut v.assignee),
+                "assigneeApplicable" => r.read_into(&mut v.assignee_applicable),
+                "releaseDate" => r.read_into(&mut v.release_date),
+                "assignedDate" => r.read_into(&mut v.assigned_date),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "changedDate" => r.read_into(&mut v.changed_date),
+                "submittedDate" => r.read_into(&mut v.submitted_date),
+                "revisionCreatedDate" => r.read_into(&mut v.revision_created_date),
+                "queue" => r.read_into(&mut v.queue),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "rescore" => r.read_into(&mut v.rescore),
+                "conversationDate" => r.read_into(&mut v.conversation_date),
+                "conversationEndDate" => r.read_into(&mut v.conversation_end_date),
+                "neverRelease" => r.read_into(&mut v.never_release),
+                "assigned" => r.read_into(&mut v.assigned),
+                "dateAssigneeChanged" => r.read_into(&mut v.date_assignee_changed),
+                "resourceId" => r.read_into(&mut v.resource_id),
+                "resourceType" => r.read_into(&mut v.resource_type),
+                "redacted" => r.read_into(&mut v.redacted),
+                "isScoringIndex" => r.read_into(&mut v.is_scoring_index),
+                "authorizedActions" => r.read_into(&mut v.authorized_actions),
+                "hasAssistanceFailed" => r.read_into(&mut v.has_assistance_failed),
+                "evaluationSource" => r.read_into(&mut v.evaluation_source),
+                "disputeCount" => r.read_into(&mut v.dispute_count),
+                "version" => r.read_into(&mut v.version),
+                "versionHistory" => r.read_into(&mut v.version_history),
+                "declinedReview" => r.read_into(&mut v.declined_review),
+                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
+                "retractedEvaluation" => r.read_into(&mut v.retracted_evaluation),
+                "aiScoring" => r.read_into(&mut v.ai_scoring),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4185,22 +4210,23 @@ impl FromJson for EvaluationSearchAggregationBucket {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "keyAsString" => v.key_as_string = r.read()?,
-                "documentCount" => v.document_count = r.read()?,
-                "keyValue" => v.key_value = r.read()?,
-                "from" => v.from = r.read()?,
-                "to" => v.to = r.read()?,
-                "value" => v.value = r.read()?,
-                "count" => v.count = r.read()?,
-                "minimum" => v.minimum = r.read()?,
-                "maximum" => v.maximum = r.read()?,
-                "average" => v.average = r.read()?,
-                "sum" => v.sum = r.read()?,
-                "subAggregations" => v.sub_aggregations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "keyAsString" => r.read_into(&mut v.key_as_string),
+                "documentCount" => r.read_into(&mut v.document_count),
+                "keyValue" => r.read_into(&mut v.key_value),
+                "from" => r.read_into(&mut v.from),
+                "to" => r.read_into(&mut v.to),
+                "value" => r.read_into(&mut v.value),
+                "count" => r.read_into(&mut v.count),
+                "minimum" => r.read_into(&mut v.minimum),
+                "maximum" => r.read_into(&mut v.maximum),
+                "average" => r.read_into(&mut v.average),
+                "sum" => r.read_into(&mut v.sum),
+                "subAggregations" => r.read_into(&mut v.sub_aggregations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4324,17 +4350,18 @@ impl FromJson for EvaluationSearchAggregationDTO {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "field" => v.field = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "size" => v.size = r.read()?,
-                "calendarInterval" => v.calendar_interval = r.read()?,
-                "format" => v.format = r.read()?,
-                "ranges" => v.ranges = r.read()?,
-                "subAggregations" => v.sub_aggregations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "field" => r.read_into(&mut v.field),
+                "type" => r.read_into(&mut v.r#type),
+                "size" => r.read_into(&mut v.size),
+                "calendarInterval" => r.read_into(&mut v.calendar_interval),
+                "format" => r.read_into(&mut v.format),
+                "ranges" => r.read_into(&mut v.ranges),
+                "subAggregations" => r.read_into(&mut v.sub_aggregations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4694,18 +4721,19 @@ impl FromJson for EvaluationSearchAggregationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "count" => v.count = r.read()?,
-                "minimum" => v.minimum = r.read()?,
-                "maximum" => v.maximum = r.read()?,
-                "average" => v.average = r.read()?,
-                "sum" => v.sum = r.read()?,
-                "documentCountErrorUpperBound" => v.document_count_error_upper_bound = r.read()?,
-                "sumOtherDocumentCount" => v.sum_other_document_count = r.read()?,
-                "buckets" => v.buckets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "count" => r.read_into(&mut v.count),
+                "minimum" => r.read_into(&mut v.minimum),
+                "maximum" => r.read_into(&mut v.maximum),
+                "average" => r.read_into(&mut v.average),
+                "sum" => r.read_into(&mut v.sum),
+                "documentCountErrorUpperBound" => r.read_into(&mut v.document_count_error_upper_bound),
+                "sumOtherDocumentCount" => r.read_into(&mut v.sum_other_document_count),
+                "buckets" => r.read_into(&mut v.buckets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4814,16 +4842,17 @@ impl FromJson for EvaluationSearchCriteriaDTO {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "field" => v.field = r.read()?,
-                "endValue" => v.end_value = r.read()?,
-                "values" => v.values = r.read()?,
-                "startValue" => v.start_value = r.read()?,
-                "value" => v.value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "field" => r.read_into(&mut v.field),
+                "endValue" => r.read_into(&mut v.end_value),
+                "values" => r.read_into(&mut v.values),
+                "startValue" => r.read_into(&mut v.start_value),
+                "value" => r.read_into(&mut v.value),
+                "operator" => r.read_into(&mut v.operator),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5496,51 +5525,52 @@ impl FromJson for EvaluationSearchItemResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "evaluator" => v.evaluator = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "calibration" => v.calibration = r.read()?,
-                "status" => v.status = r.read()?,
-                "answers" => v.answers = r.read()?,
-                "agentHasRead" => v.agent_has_read = r.read()?,
-                "assignee" => v.assignee = r.read()?,
-                "assigneeApplicable" => v.assignee_applicable = r.read()?,
-                "releaseDate" => v.release_date = r.read()?,
-                "assignedDate" => v.assigned_date = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "changedDate" => v.changed_date = r.read()?,
-                "submittedDate" => v.submitted_date = r.read()?,
-                "revisionCreatedDate" => v.revision_created_date = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "rescore" => v.rescore = r.read()?,
-                "conversationDate" => v.conversation_date = r.read()?,
-                "conversationEndDate" => v.conversation_end_date = r.read()?,
-                "neverRelease" => v.never_release = r.read()?,
-                "assigned" => v.assigned = r.read()?,
-                "dateAssigneeChanged" => v.date_assignee_changed = r.read()?,
-                "resourceId" => v.resource_id = r.read()?,
-                "resourceType" => v.resource_type = r.read()?,
-                "redacted" => v.redacted = r.read()?,
-                "isScoringIndex" => v.is_scoring_index = r.read()?,
-                "authorizedActions" => v.authorized_actions = r.read()?,
-                "hasAssistanceFailed" => v.has_assistance_failed = r.read()?,
-                "evaluationSource" => v.evaluation_source = r.read()?,
-                "disputeCount" => v.dispute_count = r.read()?,
-                "version" => v.version = r.read()?,
-                "versionHistory" => v.version_history = r.read()?,
-                "declinedReview" => v.declined_review = r.read()?,
-                "evaluationContextId" => v.evaluation_context_id = r.read()?,
-                "retractedEvaluation" => v.retracted_evaluation = r.read()?,
-                "aiScoring" => v.ai_scoring = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversation" => r.read_into(&mut v.conversation),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "evaluator" => r.read_into(&mut v.evaluator),
+                "agent" => r.read_into(&mut v.agent),
+                "calibration" => r.read_into(&mut v.calibration),
+                "status" => r.read_into(&mut v.status),
+                "answers" => r.read_into(&mut v.answers),
+                "agentHasRead" => r.read_into(&mut v.agent_has_read),
+                "assignee" => r.read_into(&mut v.assignee),
+                "assigneeApplicable" => r.read_into(&mut v.assignee_applicable),
+                "releaseDate" => r.read_into(&mut v.release_date),
+                "assignedDate" => r.read_into(&mut v.assigned_date),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "changedDate" => r.read_into(&mut v.changed_date),
+                "submittedDate" => r.read_into(&mut v.submitted_date),
+                "revisionCreatedDate" => r.read_into(&mut v.revision_created_date),
+                "queue" => r.read_into(&mut v.queue),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "rescore" => r.read_into(&mut v.rescore),
+                "conversationDate" => r.read_into(&mut v.conversation_date),
+                "conversationEndDate" => r.read_into(&mut v.conversation_end_date),
+                "neverRelease" => r.read_into(&mut v.never_release),
+                "assigned" => r.read_into(&mut v.assigned),
+                "dateAssigneeChanged" => r.read_into(&mut v.date_assignee_changed),
+                "resourceId" => r.read_into(&mut v.resource_id),
+                "resourceType" => r.read_into(&mut v.resource_type),
+                "redacted" => r.read_into(&mut v.redacted),
+                "isScoringIndex" => r.read_into(&mut v.is_scoring_index),
+                "authorizedActions" => r.read_into(&mut v.authorized_actions),
+                "hasAssistanceFailed" => r.read_into(&mut v.has_assistance_failed),
+                "evaluationSource" => r.read_into(&mut v.evaluation_source),
+                "disputeCount" => r.read_into(&mut v.dispute_count),
+                "version" => r.read_into(&mut v.version),
+                "versionHistory" => r.read_into(&mut v.version_history),
+                "declinedReview" => r.read_into(&mut v.declined_review),
+                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
+                "retractedEvaluation" => r.read_into(&mut v.retracted_evaluation),
+                "aiScoring" => r.read_into(&mut v.ai_scoring),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5782,16 +5812,17 @@ impl FromJson for EvaluationSearchRequestDTO {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "aggregations" => v.aggregations = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "systemSubmitted" => v.system_submitted = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "aggregations" => r.read_into(&mut v.aggregations),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "systemSubmitted" => r.read_into(&mut v.system_submitted),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5969,13 +6000,14 @@ impl FromJson for EvaluationSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "results" => v.results = r.read()?,
-                "aggregations" => v.aggregations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "results" => r.read_into(&mut v.results),
+                "aggregations" => r.read_into(&mut v.aggregations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6090,17 +6122,18 @@ impl FromJson for EvaluationSearchSubAggregationDTO {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "field" => v.field = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "size" => v.size = r.read()?,
-                "calendarInterval" => v.calendar_interval = r.read()?,
-                "format" => v.format = r.read()?,
-                "ranges" => v.ranges = r.read()?,
-                "subAggregations" => v.sub_aggregations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "field" => r.read_into(&mut v.field),
+                "type" => r.read_into(&mut v.r#type),
+                "size" => r.read_into(&mut v.size),
+                "calendarInterval" => r.read_into(&mut v.calendar_interval),
+                "format" => r.read_into(&mut v.format),
+                "ranges" => r.read_into(&mut v.ranges),
+                "subAggregations" => r.read_into(&mut v.sub_aggregations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6460,20 +6493,21 @@ impl FromJson for EvaluatorActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "evaluator" => v.evaluator = r.read()?,
-                "numEvaluationsAssigned" => v.num_evaluations_assigned = r.read()?,
-                "numEvaluationsStarted" => v.num_evaluations_started = r.read()?,
-                "numEvaluationsCompleted" => v.num_evaluations_completed = r.read()?,
-                "numCalibrationsAssigned" => v.num_calibrations_assigned = r.read()?,
-                "numCalibrationsStarted" => v.num_calibrations_started = r.read()?,
-                "numCalibrationsCompleted" => v.num_calibrations_completed = r.read()?,
-                "numEvaluationsWithoutViewPermission" => v.num_evaluations_without_view_permission = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "evaluator" => r.read_into(&mut v.evaluator),
+                "numEvaluationsAssigned" => r.read_into(&mut v.num_evaluations_assigned),
+                "numEvaluationsStarted" => r.read_into(&mut v.num_evaluations_started),
+                "numEvaluationsCompleted" => r.read_into(&mut v.num_evaluations_completed),
+                "numCalibrationsAssigned" => r.read_into(&mut v.num_calibrations_assigned),
+                "numCalibrationsStarted" => r.read_into(&mut v.num_calibrations_started),
+                "numCalibrationsCompleted" => r.read_into(&mut v.num_calibrations_completed),
+                "numEvaluationsWithoutViewPermission" => r.read_into(&mut v.num_evaluations_without_view_permission),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6587,19 +6621,20 @@ impl FromJson for EvaluatorActivityEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6651,10 +6686,11 @@ impl FromJson for FlowDiagnosticInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "lastActionId" => v.last_action_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "lastActionId" => r.read_into(&mut v.last_action_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6710,11 +6746,12 @@ impl FromJson for PublishForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "published" => v.published = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "published" => r.read_into(&mut v.published),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6780,12 +6817,13 @@ impl FromJson for QMAuditQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "filters" => r.read_into(&mut v.filters),
+                "sort" => r.read_into(&mut v.sort),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6965,25 +7003,26 @@ impl FromJson for QualityAuditLogMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "userHomeOrgId" => v.user_home_org_id = r.read()?,
-                "userTrusteeOrgId" => v.user_trustee_org_id = r.read()?,
-                "user" => v.user = r.read()?,
-                "client" => v.client = r.read()?,
-                "remoteIps" => v.remote_ips = r.read()?,
-                "serviceName" => v.service_name = r.read()?,
-                "level" => v.level = r.read()?,
-                "status" => v.status = r.read()?,
-                "eventDate" => v.event_date = r.read()?,
-                "messageInfo" => v.message_info = r.read()?,
-                "action" => v.action = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                "propertyChanges" => v.property_changes = r.read()?,
-                "context" => v.context = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "userHomeOrgId" => r.read_into(&mut v.user_home_org_id),
+                "userTrusteeOrgId" => r.read_into(&mut v.user_trustee_org_id),
+                "user" => r.read_into(&mut v.user),
+                "client" => r.read_into(&mut v.client),
+                "remoteIps" => r.read_into(&mut v.remote_ips),
+                "serviceName" => r.read_into(&mut v.service_name),
+                "level" => r.read_into(&mut v.level),
+                "status" => r.read_into(&mut v.status),
+                "eventDate" => r.read_into(&mut v.event_date),
+                "messageInfo" => r.read_into(&mut v.message_info),
+                "action" => r.read_into(&mut v.action),
+                "entity" => r.read_into(&mut v.entity),
+                "entityType" => r.read_into(&mut v.entity_type),
+                "propertyChanges" => r.read_into(&mut v.property_changes),
+                "context" => r.read_into(&mut v.context),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7395,13 +7434,14 @@ impl FromJson for QualityAuditQueryExecutionResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "cursor" => r.read_into(&mut v.cursor),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7492,15 +7532,16 @@ impl FromJson for QualityAuditQueryExecutionStatusResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "interval" => r.read_into(&mut v.interval),
+                "filters" => r.read_into(&mut v.filters),
+                "sort" => r.read_into(&mut v.sort),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7620,11 +7661,12 @@ impl FromJson for QualityAuditQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "property" => v.property = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "property" => r.read_into(&mut v.property),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7748,11 +7790,12 @@ impl FromJson for QueryApiSearchAggregationRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "to" => v.to = r.read()?,
-                "from" => v.from = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "to" => r.read_into(&mut v.to),
+                "from" => r.read_into(&mut v.from),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7835,15 +7878,16 @@ impl FromJson for ScorableSurvey {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "surveyForm" => v.survey_form = r.read()?,
-                "status" => v.status = r.read()?,
-                "answers" => v.answers = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "surveyForm" => r.read_into(&mut v.survey_form),
+                "status" => r.read_into(&mut v.status),
+                "answers" => r.read_into(&mut v.answers),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8072,24 +8116,25 @@ impl FromJson for Survey {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "surveyForm" => v.survey_form = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "status" => v.status = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "answers" => v.answers = r.read()?,
-                "completedDate" => v.completed_date = r.read()?,
-                "surveyErrorDetails" => v.survey_error_details = r.read()?,
-                "agentTeam" => v.agent_team = r.read()?,
-                "surveyType" => v.survey_type = r.read()?,
-                "missingRequiredAnswer" => v.missing_required_answer = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversation" => r.read_into(&mut v.conversation),
+                "surveyForm" => r.read_into(&mut v.survey_form),
+                "agent" => r.read_into(&mut v.agent),
+                "status" => r.read_into(&mut v.status),
+                "queue" => r.read_into(&mut v.queue),
+                "answers" => r.read_into(&mut v.answers),
+                "completedDate" => r.read_into(&mut v.completed_date),
+                "surveyErrorDetails" => r.read_into(&mut v.survey_error_details),
+                "agentTeam" => r.read_into(&mut v.agent_team),
+                "surveyType" => r.read_into(&mut v.survey_type),
+                "missingRequiredAnswer" => r.read_into(&mut v.missing_required_answer),
+                "flow" => r.read_into(&mut v.flow),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8269,11 +8314,12 @@ impl FromJson for SurveyErrorDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "flowDiagnosticInfo" => v.flow_diagnostic_info = r.read()?,
-                "surveyErrorReason" => v.survey_error_reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "flowDiagnosticInfo" => r.read_into(&mut v.flow_diagnostic_info),
+                "surveyErrorReason" => r.read_into(&mut v.survey_error_reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8440,23 +8486,24 @@ impl FromJson for SurveyForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "published" => v.published = r.read()?,
-                "disabled" => v.disabled = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "language" => v.language = r.read()?,
-                "header" => v.header = r.read()?,
-                "footer" => v.footer = r.read()?,
-                "questionGroups" => v.question_groups = r.read()?,
-                "publishedVersions" => v.published_versions = r.read()?,
-                "redacted" => v.redacted = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "published" => r.read_into(&mut v.published),
+                "disabled" => r.read_into(&mut v.disabled),
+                "contextId" => r.read_into(&mut v.context_id),
+                "language" => r.read_into(&mut v.language),
+                "header" => r.read_into(&mut v.header),
+                "footer" => r.read_into(&mut v.footer),
+                "questionGroups" => r.read_into(&mut v.question_groups),
+                "publishedVersions" => r.read_into(&mut v.published_versions),
+                "redacted" => r.read_into(&mut v.redacted),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8517,11 +8564,12 @@ impl FromJson for SurveyFormAndScoringSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "surveyForm" => v.survey_form = r.read()?,
-                "answers" => v.answers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "surveyForm" => r.read_into(&mut v.survey_form),
+                "answers" => r.read_into(&mut v.answers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8621,16 +8669,17 @@ impl FromJson for SurveyFormDivisionView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "language" => v.language = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "language" => r.read_into(&mut v.language),
+                "contextId" => r.read_into(&mut v.context_id),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8740,19 +8789,20 @@ impl FromJson for SurveyFormDivisionViewListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8865,19 +8915,20 @@ impl FromJson for SurveyFormEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8998,19 +9049,20 @@ impl FromJson for SurveyQuestion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "text" => v.text = r.read()?,
-                "helpText" => v.help_text = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "naEnabled" => v.na_enabled = r.read()?,
-                "visibilityCondition" => v.visibility_condition = r.read()?,
-                "answerOptions" => v.answer_options = r.read()?,
-                "maxResponseCharacters" => v.max_response_characters = r.read()?,
-                "explanationPrompt" => v.explanation_prompt = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contextId" => r.read_into(&mut v.context_id),
+                "text" => r.read_into(&mut v.text),
+                "helpText" => r.read_into(&mut v.help_text),
+                "type" => r.read_into(&mut v.r#type),
+                "naEnabled" => r.read_into(&mut v.na_enabled),
+                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
+                "answerOptions" => r.read_into(&mut v.answer_options),
+                "maxResponseCharacters" => r.read_into(&mut v.max_response_characters),
+                "explanationPrompt" => r.read_into(&mut v.explanation_prompt),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9163,16 +9215,17 @@ impl FromJson for SurveyQuestionGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "naEnabled" => v.na_enabled = r.read()?,
-                "questions" => v.questions = r.read()?,
-                "visibilityCondition" => v.visibility_condition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contextId" => r.read_into(&mut v.context_id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "naEnabled" => r.read_into(&mut v.na_enabled),
+                "questions" => r.read_into(&mut v.questions),
+                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9262,15 +9315,16 @@ impl FromJson for SurveyQuestionGroupScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "questionGroupId" => v.question_group_id = r.read()?,
-                "totalScore" => v.total_score = r.read()?,
-                "maxTotalScore" => v.max_total_score = r.read()?,
-                "markedNA" => v.marked_na = r.read()?,
-                "systemMarkedNA" => v.system_marked_na = r.read()?,
-                "questionScores" => v.question_scores = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "questionGroupId" => r.read_into(&mut v.question_group_id),
+                "totalScore" => r.read_into(&mut v.total_score),
+                "maxTotalScore" => r.read_into(&mut v.max_total_score),
+                "markedNA" => r.read_into(&mut v.marked_na),
+                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
+                "questionScores" => r.read_into(&mut v.question_scores),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9380,18 +9434,19 @@ impl FromJson for SurveyQuestionScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "questionId" => v.question_id = r.read()?,
-                "answerId" => v.answer_id = r.read()?,
-                "score" => v.score = r.read()?,
-                "markedNA" => v.marked_na = r.read()?,
-                "systemMarkedNA" => v.system_marked_na = r.read()?,
-                "assistedAnswerId" => v.assisted_answer_id = r.read()?,
-                "npsScore" => v.nps_score = r.read()?,
-                "npsTextAnswer" => v.nps_text_answer = r.read()?,
-                "freeTextAnswer" => v.free_text_answer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "questionId" => r.read_into(&mut v.question_id),
+                "answerId" => r.read_into(&mut v.answer_id),
+                "score" => r.read_into(&mut v.score),
+                "markedNA" => r.read_into(&mut v.marked_na),
+                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
+                "assistedAnswerId" => r.read_into(&mut v.assisted_answer_id),
+                "npsScore" => r.read_into(&mut v.nps_score),
+                "npsTextAnswer" => r.read_into(&mut v.nps_text_answer),
+                "freeTextAnswer" => r.read_into(&mut v.free_text_answer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9454,12 +9509,13 @@ impl FromJson for SurveyScoringSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalScore" => v.total_score = r.read()?,
-                "npsScore" => v.nps_score = r.read()?,
-                "questionGroupScores" => v.question_group_scores = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalScore" => r.read_into(&mut v.total_score),
+                "npsScore" => r.read_into(&mut v.nps_score),
+                "questionGroupScores" => r.read_into(&mut v.question_group_scores),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -56,12 +56,13 @@ impl FromJson for AcknowledgeScreenRecordingRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "participantJid" => v.participant_jid = r.read()?,
-                "roomId" => v.room_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "participantJid" => r.read_into(&mut v.participant_jid),
+                "roomId" => r.read_into(&mut v.room_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -228,24 +229,25 @@ impl FromJson for Annotation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "location" => v.location = r.read()?,
-                "durationMs" => v.duration_ms = r.read()?,
-                "absoluteLocation" => v.absolute_location = r.read()?,
-                "absoluteDurationMs" => v.absolute_duration_ms = r.read()?,
-                "recordingLocation" => v.recording_location = r.read()?,
-                "recordingDurationMs" => v.recording_duration_ms = r.read()?,
-                "user" => v.user = r.read()?,
-                "description" => v.description = r.read()?,
-                "reason" => v.reason = r.read()?,
-                "annotations" => v.annotations = r.read()?,
-                "realtimeLocation" => v.realtime_location = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "location" => r.read_into(&mut v.location),
+                "durationMs" => r.read_into(&mut v.duration_ms),
+                "absoluteLocation" => r.read_into(&mut v.absolute_location),
+                "absoluteDurationMs" => r.read_into(&mut v.absolute_duration_ms),
+                "recordingLocation" => r.read_into(&mut v.recording_location),
+                "recordingDurationMs" => r.read_into(&mut v.recording_duration_ms),
+                "user" => r.read_into(&mut v.user),
+                "description" => r.read_into(&mut v.description),
+                "reason" => r.read_into(&mut v.reason),
+                "annotations" => r.read_into(&mut v.annotations),
+                "realtimeLocation" => r.read_into(&mut v.realtime_location),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -362,11 +364,12 @@ impl FromJson for ArchiveRetention {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "days" => v.days = r.read()?,
-                "storageMedium" => v.storage_medium = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "days" => r.read_into(&mut v.days),
+                "storageMedium" => r.read_into(&mut v.storage_medium),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -489,14 +492,15 @@ impl FromJson for BatchDownloadJobResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                "resultUrl" => v.result_url = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "errorMsg" => v.error_msg = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                "resultUrl" => r.read_into(&mut v.result_url),
+                "contentType" => r.read_into(&mut v.content_type),
+                "errorMsg" => r.read_into(&mut v.error_msg),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -606,17 +610,18 @@ impl FromJson for BatchDownloadJobStatusResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "jobId" => v.job_id = r.read()?,
-                "expectedResultCount" => v.expected_result_count = r.read()?,
-                "resultCount" => v.result_count = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "status" => v.status = r.read()?,
-                "results" => v.results = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "jobId" => r.read_into(&mut v.job_id),
+                "expectedResultCount" => r.read_into(&mut v.expected_result_count),
+                "resultCount" => r.read_into(&mut v.result_count),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "status" => r.read_into(&mut v.status),
+                "results" => r.read_into(&mut v.results),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -715,10 +720,11 @@ impl FromJson for BatchDownloadJobSubmission {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "batchDownloadRequestList" => v.batch_download_request_list = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "batchDownloadRequestList" => r.read_into(&mut v.batch_download_request_list),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -770,11 +776,12 @@ impl FromJson for BatchDownloadJobSubmissionResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -827,11 +834,12 @@ impl FromJson for BatchDownloadRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -911,14 +919,15 @@ impl FromJson for ButtonResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "messageType" => v.message_type = r.read()?,
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                "messageType" => r.read_into(&mut v.message_type),
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1094,13 +1103,14 @@ impl FromJson for CalibrationAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "calibrator" => v.calibrator = r.read()?,
-                "evaluators" => v.evaluators = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "expertEvaluator" => v.expert_evaluator = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "calibrator" => r.read_into(&mut v.calibrator),
+                "evaluators" => r.read_into(&mut v.evaluators),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "expertEvaluator" => r.read_into(&mut v.expert_evaluator),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1155,11 +1165,12 @@ impl FromJson for CallMediaPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1261,18 +1272,19 @@ impl FromJson for CallMediaPolicyConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "forUsers" => v.for_users = r.read()?,
-                "dateRanges" => v.date_ranges = r.read()?,
-                "forQueues" => v.for_queues = r.read()?,
-                "wrapupCodes" => v.wrapup_codes = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "timeAllowed" => v.time_allowed = r.read()?,
-                "teams" => v.teams = r.read()?,
-                "directions" => v.directions = r.read()?,
-                "duration" => v.duration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "forUsers" => r.read_into(&mut v.for_users),
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                "forQueues" => r.read_into(&mut v.for_queues),
+                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
+                "languages" => r.read_into(&mut v.languages),
+                "timeAllowed" => r.read_into(&mut v.time_allowed),
+                "teams" => r.read_into(&mut v.teams),
+                "directions" => r.read_into(&mut v.directions),
+                "duration" => r.read_into(&mut v.duration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1359,14 +1371,15 @@ impl FromJson for Card {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "url" => v.url = r.read()?,
-                "defaultAction" => v.default_action = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "url" => r.read_into(&mut v.url),
+                "defaultAction" => r.read_into(&mut v.default_action),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1449,14 +1462,15 @@ impl FromJson for CardAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "url" => v.url = r.read()?,
-                "isSelected" => v.is_selected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                "url" => r.read_into(&mut v.url),
+                "isSelected" => r.read_into(&mut v.is_selected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1559,11 +1573,12 @@ impl FromJson for ChatMediaPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1658,17 +1673,18 @@ impl FromJson for ChatMediaPolicyConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "forUsers" => v.for_users = r.read()?,
-                "dateRanges" => v.date_ranges = r.read()?,
-                "forQueues" => v.for_queues = r.read()?,
-                "wrapupCodes" => v.wrapup_codes = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "timeAllowed" => v.time_allowed = r.read()?,
-                "teams" => v.teams = r.read()?,
-                "duration" => v.duration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "forUsers" => r.read_into(&mut v.for_users),
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                "forQueues" => r.read_into(&mut v.for_queues),
+                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
+                "languages" => r.read_into(&mut v.languages),
+                "timeAllowed" => r.read_into(&mut v.time_allowed),
+                "teams" => r.read_into(&mut v.teams),
+                "duration" => r.read_into(&mut v.duration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1811,21 +1827,22 @@ impl FromJson for ChatMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "body" => v.body = r.read()?,
-                "id" => v.id = r.read()?,
-                "to" => v.to = r.read()?,
-                "from" => v.from = r.read()?,
-                "utc" => v.utc = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "message" => v.message = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "bodyType" => v.body_type = r.read()?,
-                "senderCommunicationId" => v.sender_communication_id = r.read()?,
-                "participantPurpose" => v.participant_purpose = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "body" => r.read_into(&mut v.body),
+                "id" => r.read_into(&mut v.id),
+                "to" => r.read_into(&mut v.to),
+                "from" => r.read_into(&mut v.from),
+                "utc" => r.read_into(&mut v.utc),
+                "chat" => r.read_into(&mut v.chat),
+                "message" => r.read_into(&mut v.message),
+                "type" => r.read_into(&mut v.r#type),
+                "bodyType" => r.read_into(&mut v.body_type),
+                "senderCommunicationId" => r.read_into(&mut v.sender_communication_id),
+                "participantPurpose" => r.read_into(&mut v.participant_purpose),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1972,14 +1989,15 @@ impl FromJson for ChatMessageUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "username" => v.username = r.read()?,
-                "images" => v.images = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "displayName" => r.read_into(&mut v.display_name),
+                "username" => r.read_into(&mut v.username),
+                "images" => r.read_into(&mut v.images),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2028,10 +2046,11 @@ impl FromJson for ConversationDeletionProtectionQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationIds" => v.conversation_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationIds" => r.read_into(&mut v.conversation_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2083,11 +2102,12 @@ impl FromJson for CrossPlatformCallMediaPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2140,11 +2160,12 @@ impl FromJson for CrossPlatformChatMediaPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2197,11 +2218,12 @@ impl FromJson for CrossPlatformEmailMediaPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2272,13 +2294,14 @@ impl FromJson for CrossPlatformMediaPolicies {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callPolicy" => v.call_policy = r.read()?,
-                "chatPolicy" => v.chat_policy = r.read()?,
-                "emailPolicy" => v.email_policy = r.read()?,
-                "messagePolicy" => v.message_policy = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callPolicy" => r.read_into(&mut v.call_policy),
+                "chatPolicy" => r.read_into(&mut v.chat_policy),
+                "emailPolicy" => r.read_into(&mut v.email_policy),
+                "messagePolicy" => r.read_into(&mut v.message_policy),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2333,11 +2356,12 @@ impl FromJson for CrossPlatformMessageMediaPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2470,21 +2494,22 @@ impl FromJson for CrossPlatformPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "order" => v.order = r.read()?,
-                "description" => v.description = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "mediaPolicies" => v.media_policies = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "actions" => v.actions = r.read()?,
-                "policyErrors" => v.policy_errors = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "order" => r.read_into(&mut v.order),
+                "description" => r.read_into(&mut v.description),
+                "enabled" => r.read_into(&mut v.enabled),
+                "mediaPolicies" => r.read_into(&mut v.media_policies),
+                "conditions" => r.read_into(&mut v.conditions),
+                "actions" => r.read_into(&mut v.actions),
+                "policyErrors" => r.read_into(&mut v.policy_errors),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2600,18 +2625,19 @@ impl FromJson for CrossPlatformPolicyActions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "retainRecording" => v.retain_recording = r.read()?,
-                "deleteRecording" => v.delete_recording = r.read()?,
-                "alwaysDelete" => v.always_delete = r.read()?,
-                "assignEvaluations" => v.assign_evaluations = r.read()?,
-                "assignMeteredEvaluations" => v.assign_metered_evaluations = r.read()?,
-                "assignMeteredAssignmentByAgent" => v.assign_metered_assignment_by_agent = r.read()?,
-                "assignCalibrations" => v.assign_calibrations = r.read()?,
-                "retentionDuration" => v.retention_duration = r.read()?,
-                "integrationExport" => v.integration_export = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "retainRecording" => r.read_into(&mut v.retain_recording),
+                "deleteRecording" => r.read_into(&mut v.delete_recording),
+                "alwaysDelete" => r.read_into(&mut v.always_delete),
+                "assignEvaluations" => r.read_into(&mut v.assign_evaluations),
+                "assignMeteredEvaluations" => r.read_into(&mut v.assign_metered_evaluations),
+                "assignMeteredAssignmentByAgent" => r.read_into(&mut v.assign_metered_assignment_by_agent),
+                "assignCalibrations" => r.read_into(&mut v.assign_calibrations),
+                "retentionDuration" => r.read_into(&mut v.retention_duration),
+                "integrationExport" => r.read_into(&mut v.integration_export),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2755,21 +2781,22 @@ impl FromJson for CrossPlatformPolicyCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "order" => v.order = r.read()?,
-                "description" => v.description = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "mediaPolicies" => v.media_policies = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "actions" => v.actions = r.read()?,
-                "policyErrors" => v.policy_errors = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "order" => r.read_into(&mut v.order),
+                "description" => r.read_into(&mut v.description),
+                "enabled" => r.read_into(&mut v.enabled),
+                "mediaPolicies" => r.read_into(&mut v.media_policies),
+                "conditions" => r.read_into(&mut v.conditions),
+                "actions" => r.read_into(&mut v.actions),
+                "policyErrors" => r.read_into(&mut v.policy_errors),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2821,10 +2848,11 @@ impl FromJson for CrossPlatformPolicyUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2905,14 +2933,15 @@ impl FromJson for DatePicker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "datePickerAvailableDateTimes" => v.date_picker_available_date_times = r.read()?,
-                "dateSelected" => v.date_selected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "datePickerAvailableDateTimes" => r.read_into(&mut v.date_picker_available_date_times),
+                "dateSelected" => r.read_into(&mut v.date_selected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2968,11 +2997,12 @@ impl FromJson for DatePickerAvailableDateTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "duration" => v.duration = r.read()?,
-                "dateTime" => v.date_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "duration" => r.read_into(&mut v.duration),
+                "dateTime" => r.read_into(&mut v.date_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3014,10 +3044,11 @@ impl FromJson for DeleteRetention {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "days" => v.days = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "days" => r.read_into(&mut v.days),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3079,13 +3110,14 @@ impl FromJson for DurationCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "durationTarget" => v.duration_target = r.read()?,
-                "durationOperator" => v.duration_operator = r.read()?,
-                "durationRange" => v.duration_range = r.read()?,
-                "durationMode" => v.duration_mode = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "durationTarget" => r.read_into(&mut v.duration_target),
+                "durationOperator" => r.read_into(&mut v.duration_operator),
+                "durationRange" => r.read_into(&mut v.duration_range),
+                "durationMode" => r.read_into(&mut v.duration_mode),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3255,14 +3287,15 @@ impl FromJson for EmailAttachment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "contentPath" => v.content_path = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "attachmentId" => v.attachment_id = r.read()?,
-                "contentLength" => v.content_length = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "contentPath" => r.read_into(&mut v.content_path),
+                "contentType" => r.read_into(&mut v.content_type),
+                "attachmentId" => r.read_into(&mut v.attachment_id),
+                "contentLength" => r.read_into(&mut v.content_length),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3318,11 +3351,12 @@ impl FromJson for EmailMediaPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3417,17 +3451,18 @@ impl FromJson for EmailMediaPolicyConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "forUsers" => v.for_users = r.read()?,
-                "dateRanges" => v.date_ranges = r.read()?,
-                "forQueues" => v.for_queues = r.read()?,
-                "wrapupCodes" => v.wrapup_codes = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "timeAllowed" => v.time_allowed = r.read()?,
-                "teams" => v.teams = r.read()?,
-                "customerParticipation" => v.customer_participation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "forUsers" => r.read_into(&mut v.for_users),
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                "forQueues" => r.read_into(&mut v.for_queues),
+                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
+                "languages" => r.read_into(&mut v.languages),
+                "timeAllowed" => r.read_into(&mut v.time_allowed),
+                "teams" => r.read_into(&mut v.teams),
+                "customerParticipation" => r.read_into(&mut v.customer_participation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3594,18 +3629,19 @@ impl FromJson for EncryptionKey {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "createDate" => v.create_date = r.read()?,
-                "keydataSummary" => v.keydata_summary = r.read()?,
-                "user" => v.user = r.read()?,
-                "localEncryptionConfiguration" => v.local_encryption_configuration = r.read()?,
-                "keyConfigurationType" => v.key_configuration_type = r.read()?,
-                "kmsKeyArn" => v.kms_key_arn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "createDate" => r.read_into(&mut v.create_date),
+                "keydataSummary" => r.read_into(&mut v.keydata_summary),
+                "user" => r.read_into(&mut v.user),
+                "localEncryptionConfiguration" => r.read_into(&mut v.local_encryption_configuration),
+                "keyConfigurationType" => r.read_into(&mut v.key_configuration_type),
+                "kmsKeyArn" => r.read_into(&mut v.kms_key_arn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3772,19 +3808,20 @@ impl FromJson for EncryptionKeyEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3992,28 +4029,29 @@ impl FromJson for Endpoint {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "count" => v.count = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "site" => v.site = r.read()?,
-                "dids" => v.dids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "count" => r.read_into(&mut v.count),
+                "properties" => r.read_into(&mut v.properties),
+                "schema" => r.read_into(&mut v.schema),
+                "enabled" => r.read_into(&mut v.enabled),
+                "site" => r.read_into(&mut v.site),
+                "dids" => r.read_into(&mut v.dids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4130,11 +4168,12 @@ impl FromJson for EvaluationAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4180,10 +4219,11 @@ impl FromJson for ExecuteRecordingJobsQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4281,12 +4321,13 @@ impl FromJson for FailedDeleteProtectionUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "errorCode" => r.read_into(&mut v.error_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4392,19 +4433,20 @@ impl FromJson for FailedRecordingEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4468,12 +4510,13 @@ impl FromJson for InitiateScreenRecording {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "recordACW" => v.record_acw = r.read()?,
-                "archiveRetention" => v.archive_retention = r.read()?,
-                "deleteRetention" => v.delete_retention = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "recordACW" => r.read_into(&mut v.record_acw),
+                "archiveRetention" => r.read_into(&mut v.archive_retention),
+                "deleteRetention" => r.read_into(&mut v.delete_retention),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4529,11 +4572,12 @@ impl FromJson for IntegrationExport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "integration" => v.integration = r.read()?,
-                "shouldExportScreenRecordings" => v.should_export_screen_recordings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "integration" => r.read_into(&mut v.integration),
+                "shouldExportScreenRecordings" => r.read_into(&mut v.should_export_screen_recordings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4586,11 +4630,12 @@ impl FromJson for InteractiveApplication {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4661,13 +4706,14 @@ impl FromJson for KeyRotationSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "period" => v.period = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "period" => r.read_into(&mut v.period),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4810,14 +4856,15 @@ impl FromJson for ListPicker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "header" => v.header = r.read()?,
-                "sections" => v.sections = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "header" => r.read_into(&mut v.header),
+                "sections" => r.read_into(&mut v.sections),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4897,13 +4944,14 @@ impl FromJson for ListPickerItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "title" => v.title = r.read()?,
-                "selected" => v.selected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "title" => r.read_into(&mut v.title),
+                "selected" => r.read_into(&mut v.selected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4973,12 +5021,13 @@ impl FromJson for ListPickerSection {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "items" => v.items = r.read()?,
-                "multipleSelection" => v.multiple_selection = r.read()?,
-                "title" => v.title = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "items" => r.read_into(&mut v.items),
+                "multipleSelection" => r.read_into(&mut v.multiple_selection),
+                "title" => r.read_into(&mut v.title),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5072,15 +5121,16 @@ impl FromJson for LocalEncryptionConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "url" => v.url = r.read()?,
-                "apiId" => v.api_id = r.read()?,
-                "apiKey" => v.api_key = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "url" => r.read_into(&mut v.url),
+                "apiId" => r.read_into(&mut v.api_id),
+                "apiKey" => r.read_into(&mut v.api_key),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5152,12 +5202,13 @@ impl FromJson for LocalEncryptionKeyRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "configId" => v.config_id = r.read()?,
-                "publicKey" => v.public_key = r.read()?,
-                "keypairId" => v.keypair_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "configId" => r.read_into(&mut v.config_id),
+                "publicKey" => r.read_into(&mut v.public_key),
+                "keypairId" => r.read_into(&mut v.keypair_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5202,10 +5253,11 @@ impl FromJson for ManageDeleteProtectionResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "failedUpdates" => v.failed_updates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "failedUpdates" => r.read_into(&mut v.failed_updates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5275,13 +5327,14 @@ impl FromJson for MediaPolicies {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callPolicy" => v.call_policy = r.read()?,
-                "chatPolicy" => v.chat_policy = r.read()?,
-                "emailPolicy" => v.email_policy = r.read()?,
-                "messagePolicy" => v.message_policy = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callPolicy" => r.read_into(&mut v.call_policy),
+                "chatPolicy" => r.read_into(&mut v.chat_policy),
+                "emailPolicy" => r.read_into(&mut v.email_policy),
+                "messagePolicy" => r.read_into(&mut v.message_policy),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5332,11 +5385,12 @@ impl FromJson for MediaResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaUri" => v.media_uri = r.read()?,
-                "waveformData" => v.waveform_data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaUri" => r.read_into(&mut v.media_uri),
+                "waveformData" => r.read_into(&mut v.waveform_data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5416,14 +5470,15 @@ impl FromJson for MessageMediaAttachment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "contentLength" => v.content_length = r.read()?,
-                "name" => v.name = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "contentLength" => r.read_into(&mut v.content_length),
+                "name" => r.read_into(&mut v.name),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5530,11 +5585,12 @@ impl FromJson for MessageMediaPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5629,17 +5685,18 @@ impl FromJson for MessageMediaPolicyConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "forUsers" => v.for_users = r.read()?,
-                "dateRanges" => v.date_ranges = r.read()?,
-                "forQueues" => v.for_queues = r.read()?,
-                "wrapupCodes" => v.wrapup_codes = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "timeAllowed" => v.time_allowed = r.read()?,
-                "teams" => v.teams = r.read()?,
-                "customerParticipation" => v.customer_participation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "forUsers" => r.read_into(&mut v.for_users),
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                "forQueues" => r.read_into(&mut v.for_queues),
+                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
+                "languages" => r.read_into(&mut v.languages),
+                "timeAllowed" => r.read_into(&mut v.time_allowed),
+                "teams" => r.read_into(&mut v.teams),
+                "customerParticipation" => r.read_into(&mut v.customer_participation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5745,11 +5802,12 @@ impl FromJson for MessageStickerAttachment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5826,15 +5884,16 @@ impl FromJson for MeteredAssignmentByAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "evaluationContextId" => v.evaluation_context_id = r.read()?,
-                "evaluators" => v.evaluators = r.read()?,
-                "maxNumberEvaluations" => v.max_number_evaluations = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "timeInterval" => v.time_interval = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
+                "evaluators" => r.read_into(&mut v.evaluators),
+                "maxNumberEvaluations" => r.read_into(&mut v.max_number_evaluations),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "timeInterval" => r.read_into(&mut v.time_interval),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5915,15 +5974,16 @@ impl FromJson for MeteredEvaluationAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "evaluationContextId" => v.evaluation_context_id = r.read()?,
-                "evaluators" => v.evaluators = r.read()?,
-                "maxNumberEvaluations" => v.max_number_evaluations = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "assignToActiveUser" => v.assign_to_active_user = r.read()?,
-                "timeInterval" => v.time_interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
+                "evaluators" => r.read_into(&mut v.evaluators),
+                "maxNumberEvaluations" => r.read_into(&mut v.max_number_evaluations),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "assignToActiveUser" => r.read_into(&mut v.assign_to_active_user),
+                "timeInterval" => r.read_into(&mut v.time_interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6086,25 +6146,26 @@ impl FromJson for OrphanRecording {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "createdTime" => v.created_time = r.read()?,
-                "recoveredTime" => v.recovered_time = r.read()?,
-                "providerType" => v.provider_type = r.read()?,
-                "mediaSizeBytes" => v.media_size_bytes = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "mediaSubtype" => v.media_subtype = r.read()?,
-                "mediaSubject" => v.media_subject = r.read()?,
-                "fileState" => v.file_state = r.read()?,
-                "providerEndpoint" => v.provider_endpoint = r.read()?,
-                "recording" => v.recording = r.read()?,
-                "orphanStatus" => v.orphan_status = r.read()?,
-                "sourceOrphaningId" => v.source_orphaning_id = r.read()?,
-                "region" => v.region = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "createdTime" => r.read_into(&mut v.created_time),
+                "recoveredTime" => r.read_into(&mut v.recovered_time),
+                "providerType" => r.read_into(&mut v.provider_type),
+                "mediaSizeBytes" => r.read_into(&mut v.media_size_bytes),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "mediaSubtype" => r.read_into(&mut v.media_subtype),
+                "mediaSubject" => r.read_into(&mut v.media_subject),
+                "fileState" => r.read_into(&mut v.file_state),
+                "providerEndpoint" => r.read_into(&mut v.provider_endpoint),
+                "recording" => r.read_into(&mut v.recording),
+                "orphanStatus" => r.read_into(&mut v.orphan_status),
+                "sourceOrphaningId" => r.read_into(&mut v.source_orphaning_id),
+                "region" => r.read_into(&mut v.region),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6641,19 +6702,20 @@ impl FromJson for OrphanRecordingListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6741,14 +6803,15 @@ impl FromJson for OrphanUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "archiveDate" => v.archive_date = r.read()?,
-                "deleteDate" => v.delete_date = r.read()?,
-                "exportDate" => v.export_date = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "archiveDate" => r.read_into(&mut v.archive_date),
+                "deleteDate" => r.read_into(&mut v.delete_date),
+                "exportDate" => r.read_into(&mut v.export_date),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6804,11 +6867,12 @@ impl FromJson for PaymentLineItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "price" => v.price = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "price" => r.read_into(&mut v.price),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6899,15 +6963,16 @@ impl FromJson for PaymentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "paymentPlatform" => v.payment_platform = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "currencyCode" => v.currency_code = r.read()?,
-                "orderTotal" => v.order_total = r.read()?,
-                "lineItems" => v.line_items = r.read()?,
-                "shippingOptions" => v.shipping_options = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "paymentPlatform" => r.read_into(&mut v.payment_platform),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "currencyCode" => r.read_into(&mut v.currency_code),
+                "orderTotal" => r.read_into(&mut v.order_total),
+                "lineItems" => r.read_into(&mut v.line_items),
+                "shippingOptions" => r.read_into(&mut v.shipping_options),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7016,12 +7081,13 @@ impl FromJson for PaymentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                "paymentStatus" => v.payment_status = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                "paymentStatus" => r.read_into(&mut v.payment_status),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7202,21 +7268,22 @@ impl FromJson for Policy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "order" => v.order = r.read()?,
-                "description" => v.description = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "mediaPolicies" => v.media_policies = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "actions" => v.actions = r.read()?,
-                "policyErrors" => v.policy_errors = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "order" => r.read_into(&mut v.order),
+                "description" => r.read_into(&mut v.description),
+                "enabled" => r.read_into(&mut v.enabled),
+                "mediaPolicies" => r.read_into(&mut v.media_policies),
+                "conditions" => r.read_into(&mut v.conditions),
+                "actions" => r.read_into(&mut v.actions),
+                "policyErrors" => r.read_into(&mut v.policy_errors),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7346,20 +7413,21 @@ impl FromJson for PolicyActions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "retainRecording" => v.retain_recording = r.read()?,
-                "deleteRecording" => v.delete_recording = r.read()?,
-                "alwaysDelete" => v.always_delete = r.read()?,
-                "assignEvaluations" => v.assign_evaluations = r.read()?,
-                "assignMeteredEvaluations" => v.assign_metered_evaluations = r.read()?,
-                "assignMeteredAssignmentByAgent" => v.assign_metered_assignment_by_agent = r.read()?,
-                "assignCalibrations" => v.assign_calibrations = r.read()?,
-                "assignSurveys" => v.assign_surveys = r.read()?,
-                "retentionDuration" => v.retention_duration = r.read()?,
-                "initiateScreenRecording" => v.initiate_screen_recording = r.read()?,
-                "integrationExport" => v.integration_export = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "retainRecording" => r.read_into(&mut v.retain_recording),
+                "deleteRecording" => r.read_into(&mut v.delete_recording),
+                "alwaysDelete" => r.read_into(&mut v.always_delete),
+                "assignEvaluations" => r.read_into(&mut v.assign_evaluations),
+                "assignMeteredEvaluations" => r.read_into(&mut v.assign_metered_evaluations),
+                "assignMeteredAssignmentByAgent" => r.read_into(&mut v.assign_metered_assignment_by_agent),
+                "assignCalibrations" => r.read_into(&mut v.assign_calibrations),
+                "assignSurveys" => r.read_into(&mut v.assign_surveys),
+                "retentionDuration" => r.read_into(&mut v.retention_duration),
+                "initiateScreenRecording" => r.read_into(&mut v.initiate_screen_recording),
+                "integrationExport" => r.read_into(&mut v.integration_export),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7479,19 +7547,20 @@ impl FromJson for PolicyConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "forUsers" => v.for_users = r.read()?,
-                "directions" => v.directions = r.read()?,
-                "dateRanges" => v.date_ranges = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                "forQueues" => v.for_queues = r.read()?,
-                "duration" => v.duration = r.read()?,
-                "wrapupCodes" => v.wrapup_codes = r.read()?,
-                "timeAllowed" => v.time_allowed = r.read()?,
-                "teams" => v.teams = r.read()?,
-                "customerParticipation" => v.customer_participation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "forUsers" => r.read_into(&mut v.for_users),
+                "directions" => r.read_into(&mut v.directions),
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "forQueues" => r.read_into(&mut v.for_queues),
+                "duration" => r.read_into(&mut v.duration),
+                "wrapupCodes" => r.read_into(&mut v.wrapup_codes),
+                "timeAllowed" => r.read_into(&mut v.time_allowed),
+                "teams" => r.read_into(&mut v.teams),
+                "customerParticipation" => r.read_into(&mut v.customer_participation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7683,21 +7752,22 @@ impl FromJson for PolicyCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "order" => v.order = r.read()?,
-                "description" => v.description = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "mediaPolicies" => v.media_policies = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "actions" => v.actions = r.read()?,
-                "policyErrors" => v.policy_errors = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "order" => r.read_into(&mut v.order),
+                "description" => r.read_into(&mut v.description),
+                "enabled" => r.read_into(&mut v.enabled),
+                "mediaPolicies" => r.read_into(&mut v.media_policies),
+                "conditions" => r.read_into(&mut v.conditions),
+                "actions" => r.read_into(&mut v.actions),
+                "policyErrors" => r.read_into(&mut v.policy_errors),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7812,19 +7882,20 @@ impl FromJson for PolicyEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7918,16 +7989,17 @@ impl FromJson for PolicyErrorMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "statusCode" => v.status_code = r.read()?,
-                "userMessage" => v.user_message = r.read()?,
-                "userParamsMessage" => v.user_params_message = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "correlationId" => v.correlation_id = r.read()?,
-                "userParams" => v.user_params = r.read()?,
-                "insertDate" => v.insert_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "statusCode" => r.read_into(&mut v.status_code),
+                "userMessage" => r.read_into(&mut v.user_message),
+                "userParamsMessage" => r.read_into(&mut v.user_params_message),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "correlationId" => r.read_into(&mut v.correlation_id),
+                "userParams" => r.read_into(&mut v.user_params),
+                "insertDate" => r.read_into(&mut v.insert_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7974,10 +8046,11 @@ impl FromJson for PolicyErrors {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "policyErrorMessages" => v.policy_error_messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "policyErrorMessages" => r.read_into(&mut v.policy_error_messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8018,10 +8091,11 @@ impl FromJson for PolicyUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8384,48 +8458,49 @@ impl FromJson for PolicyUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "department" => v.department = r.read()?,
-                "email" => v.email = r.read()?,
-                "primaryContactInfo" => v.primary_contact_info = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "state" => v.state = r.read()?,
-                "title" => v.title = r.read()?,
-                "username" => v.username = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "images" => v.images = r.read()?,
-                "version" => v.version = r.read()?,
-                "certifications" => v.certifications = r.read()?,
-                "biography" => v.biography = r.read()?,
-                "employerInfo" => v.employer_info = r.read()?,
-                "preferredName" => v.preferred_name = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "integrationPresence" => v.integration_presence = r.read()?,
-                "conversationSummary" => v.conversation_summary = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "station" => v.station = r.read()?,
-                "authorization" => v.authorization = r.read()?,
-                "profileSkills" => v.profile_skills = r.read()?,
-                "locations" => v.locations = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "team" => v.team = r.read()?,
-                "workPlanBidRanks" => v.work_plan_bid_ranks = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "acdAutoAnswer" => v.acd_auto_answer = r.read()?,
-                "languagePreference" => v.language_preference = r.read()?,
-                "lastTokenIssued" => v.last_token_issued = r.read()?,
-                "dateLastLogin" => v.date_last_login = r.read()?,
-                "dateWelcomeSent" => v.date_welcome_sent = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "chat" => r.read_into(&mut v.chat),
+                "department" => r.read_into(&mut v.department),
+                "email" => r.read_into(&mut v.email),
+                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
+                "addresses" => r.read_into(&mut v.addresses),
+                "state" => r.read_into(&mut v.state),
+                "title" => r.read_into(&mut v.title),
+                "username" => r.read_into(&mut v.username),
+                "manager" => r.read_into(&mut v.manager),
+                "images" => r.read_into(&mut v.images),
+                "version" => r.read_into(&mut v.version),
+                "certifications" => r.read_into(&mut v.certifications),
+                "biography" => r.read_into(&mut v.biography),
+                "employerInfo" => r.read_into(&mut v.employer_info),
+                "preferredName" => r.read_into(&mut v.preferred_name),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "presence" => r.read_into(&mut v.presence),
+                "integrationPresence" => r.read_into(&mut v.integration_presence),
+                "conversationSummary" => r.read_into(&mut v.conversation_summary),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "station" => r.read_into(&mut v.station),
+                "authorization" => r.read_into(&mut v.authorization),
+                "profileSkills" => r.read_into(&mut v.profile_skills),
+                "locations" => r.read_into(&mut v.locations),
+                "groups" => r.read_into(&mut v.groups),
+                "team" => r.read_into(&mut v.team),
+                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut v.skills),
+                "languages" => r.read_into(&mut v.languages),
+                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut v.language_preference),
+                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut v.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8582,13 +8657,14 @@ impl FromJson for PublishedSurveyFormReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "contextId" => r.read_into(&mut v.context_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8670,14 +8746,15 @@ impl FromJson for QuickReply {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "url" => v.url = r.read()?,
-                "action" => v.action = r.read()?,
-                "isSelected" => v.is_selected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                "url" => r.read_into(&mut v.url),
+                "action" => r.read_into(&mut v.action),
+                "isSelected" => r.read_into(&mut v.is_selected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8776,11 +8853,12 @@ impl FromJson for ReceivedReplyMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9120,44 +9198,45 @@ impl FromJson for Recording {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "path" => v.path = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "media" => v.media = r.read()?,
-                "mediaSubtype" => v.media_subtype = r.read()?,
-                "mediaSubject" => v.media_subject = r.read()?,
-                "annotations" => v.annotations = r.read()?,
-                "transcript" => v.transcript = r.read()?,
-                "emailTranscript" => v.email_transcript = r.read()?,
-                "messagingTranscript" => v.messaging_transcript = r.read()?,
-                "fileState" => v.file_state = r.read()?,
-                "restoreExpirationTime" => v.restore_expiration_time = r.read()?,
-                "mediaUris" => v.media_uris = r.read()?,
-                "estimatedTranscodeTimeMs" => v.estimated_transcode_time_ms = r.read()?,
-                "actualTranscodeTimeMs" => v.actual_transcode_time_ms = r.read()?,
-                "archiveDate" => v.archive_date = r.read()?,
-                "archiveMedium" => v.archive_medium = r.read()?,
-                "deleteDate" => v.delete_date = r.read()?,
-                "exportDate" => v.export_date = r.read()?,
-                "exportedDate" => v.exported_date = r.read()?,
-                "outputDurationMs" => v.output_duration_ms = r.read()?,
-                "outputSizeInBytes" => v.output_size_in_bytes = r.read()?,
-                "maxAllowedRestorationsForOrg" => v.max_allowed_restorations_for_org = r.read()?,
-                "remainingRestorationsAllowedForOrg" => v.remaining_restorations_allowed_for_org = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "users" => v.users = r.read()?,
-                "recordingFileRole" => v.recording_file_role = r.read()?,
-                "recordingErrorStatus" => v.recording_error_status = r.read()?,
-                "originalRecordingStartTime" => v.original_recording_start_time = r.read()?,
-                "creationTime" => v.creation_time = r.read()?,
-                "associatedConversationIds" => v.associated_conversation_ids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "path" => r.read_into(&mut v.path),
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "media" => r.read_into(&mut v.media),
+                "mediaSubtype" => r.read_into(&mut v.media_subtype),
+                "mediaSubject" => r.read_into(&mut v.media_subject),
+                "annotations" => r.read_into(&mut v.annotations),
+                "transcript" => r.read_into(&mut v.transcript),
+                "emailTranscript" => r.read_into(&mut v.email_transcript),
+                "messagingTranscript" => r.read_into(&mut v.messaging_transcript),
+                "fileState" => r.read_into(&mut v.file_state),
+                "restoreExpirationTime" => r.read_into(&mut v.restore_expiration_time),
+                "mediaUris" => r.read_into(&mut v.media_uris),
+                "estimatedTranscodeTimeMs" => r.read_into(&mut v.estimated_transcode_time_ms),
+                "actualTranscodeTimeMs" => r.read_into(&mut v.actual_transcode_time_ms),
+                "archiveDate" => r.read_into(&mut v.archive_date),
+                "archiveMedium" => r.read_into(&mut v.archive_medium),
+                "deleteDate" => r.read_into(&mut v.delete_date),
+                "exportDate" => r.read_into(&mut v.export_date),
+                "exportedDate" => r.read_into(&mut v.exported_date),
+                "outputDurationMs" => r.read_into(&mut v.output_duration_ms),
+                "outputSizeInBytes" => r.read_into(&mut v.output_size_in_bytes),
+                "maxAllowedRestorationsForOrg" => r.read_into(&mut v.max_allowed_restorations_for_org),
+                "remainingRestorationsAllowedForOrg" => r.read_into(&mut v.remaining_restorations_allowed_for_org),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "users" => r.read_into(&mut v.users),
+                "recordingFileRole" => r.read_into(&mut v.recording_file_role),
+                "recordingErrorStatus" => r.read_into(&mut v.recording_error_status),
+                "originalRecordingStartTime" => r.read_into(&mut v.original_recording_start_time),
+                "creationTime" => r.read_into(&mut v.creation_time),
+                "associatedConversationIds" => r.read_into(&mut v.associated_conversation_ids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9538,15 +9617,16 @@ impl FromJson for RecordingAttachment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "url" => v.url = r.read()?,
-                "mime" => v.mime = r.read()?,
-                "text" => v.text = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "url" => r.read_into(&mut v.url),
+                "mime" => r.read_into(&mut v.mime),
+                "text" => r.read_into(&mut v.text),
+                "fileName" => r.read_into(&mut v.file_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9671,12 +9751,13 @@ impl FromJson for RecordingContentStory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "url" => v.url = r.read()?,
-                "replyToId" => v.reply_to_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "url" => r.read_into(&mut v.url),
+                "replyToId" => r.read_into(&mut v.reply_to_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9840,20 +9921,21 @@ impl FromJson for RecordingEmailMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "htmlBody" => v.html_body = r.read()?,
-                "textBody" => v.text_body = r.read()?,
-                "id" => v.id = r.read()?,
-                "to" => v.to = r.read()?,
-                "cc" => v.cc = r.read()?,
-                "bcc" => v.bcc = r.read()?,
-                "from" => v.from = r.read()?,
-                "replyTo" => v.reply_to = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "attachments" => v.attachments = r.read()?,
-                "time" => v.time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "htmlBody" => r.read_into(&mut v.html_body),
+                "textBody" => r.read_into(&mut v.text_body),
+                "id" => r.read_into(&mut v.id),
+                "to" => r.read_into(&mut v.to),
+                "cc" => r.read_into(&mut v.cc),
+                "bcc" => r.read_into(&mut v.bcc),
+                "from" => r.read_into(&mut v.from),
+                "replyTo" => r.read_into(&mut v.reply_to),
+                "subject" => r.read_into(&mut v.subject),
+                "attachments" => r.read_into(&mut v.attachments),
+                "time" => r.read_into(&mut v.time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9964,16 +10046,17 @@ impl FromJson for RecordingEncryptionConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "url" => v.url = r.read()?,
-                "apiId" => v.api_id = r.read()?,
-                "apiKey" => v.api_key = r.read()?,
-                "keyConfigurationType" => v.key_configuration_type = r.read()?,
-                "lastError" => v.last_error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "url" => r.read_into(&mut v.url),
+                "apiId" => r.read_into(&mut v.api_id),
+                "apiKey" => r.read_into(&mut v.api_key),
+                "keyConfigurationType" => r.read_into(&mut v.key_configuration_type),
+                "lastError" => r.read_into(&mut v.last_error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10089,12 +10172,13 @@ impl FromJson for RecordingEncryptionConfigurationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10193,16 +10277,17 @@ impl FromJson for RecordingForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "introduction" => v.introduction = r.read()?,
-                "formPages" => v.form_pages = r.read()?,
-                "receivedMessage" => v.received_message = r.read()?,
-                "replyMessage" => v.reply_message = r.read()?,
-                "response" => v.response = r.read()?,
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                "cannedResponseId" => v.canned_response_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "introduction" => r.read_into(&mut v.introduction),
+                "formPages" => r.read_into(&mut v.form_pages),
+                "receivedMessage" => r.read_into(&mut v.received_message),
+                "replyMessage" => r.read_into(&mut v.reply_message),
+                "response" => r.read_into(&mut v.response),
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                "cannedResponseId" => r.read_into(&mut v.canned_response_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10269,12 +10354,13 @@ impl FromJson for RecordingFormPage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "pageComponents" => v.page_components = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "pageComponents" => r.read_into(&mut v.page_components),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10355,14 +10441,15 @@ impl FromJson for RecordingFormPageComponent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "formComponentType" => v.form_component_type = r.read()?,
-                "datePicker" => v.date_picker = r.read()?,
-                "wheelPicker" => v.wheel_picker = r.read()?,
-                "listPicker" => v.list_picker = r.read()?,
-                "input" => v.input = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "formComponentType" => r.read_into(&mut v.form_component_type),
+                "datePicker" => r.read_into(&mut v.date_picker),
+                "wheelPicker" => r.read_into(&mut v.wheel_picker),
+                "listPicker" => r.read_into(&mut v.list_picker),
+                "input" => r.read_into(&mut v.input),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10473,11 +10560,12 @@ impl FromJson for RecordingFormResponseComponent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "component" => v.component = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "component" => r.read_into(&mut v.component),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10530,11 +10618,12 @@ impl FromJson for RecordingFormResponseContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentType" => v.content_type = r.read()?,
-                "buttonResponse" => v.button_response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentType" => r.read_into(&mut v.content_type),
+                "buttonResponse" => r.read_into(&mut v.button_response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10648,13 +10737,14 @@ impl FromJson for RecordingInput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "responseText" => v.response_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "responseText" => r.read_into(&mut v.response_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10709,11 +10799,12 @@ impl FromJson for RecordingIntroduction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10876,23 +10967,24 @@ impl FromJson for RecordingJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "user" => v.user = r.read()?,
-                "state" => v.state = r.read()?,
-                "recordingJobsQuery" => v.recording_jobs_query = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "totalConversations" => v.total_conversations = r.read()?,
-                "totalRecordings" => v.total_recordings = r.read()?,
-                "totalSkippedRecordings" => v.total_skipped_recordings = r.read()?,
-                "totalFailedRecordings" => v.total_failed_recordings = r.read()?,
-                "totalProcessedRecordings" => v.total_processed_recordings = r.read()?,
-                "percentProgress" => v.percent_progress = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "failedRecordings" => v.failed_recordings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "user" => r.read_into(&mut v.user),
+                "state" => r.read_into(&mut v.state),
+                "recordingJobsQuery" => r.read_into(&mut v.recording_jobs_query),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "totalConversations" => r.read_into(&mut v.total_conversations),
+                "totalRecordings" => r.read_into(&mut v.total_recordings),
+                "totalSkippedRecordings" => r.read_into(&mut v.total_skipped_recordings),
+                "totalFailedRecordings" => r.read_into(&mut v.total_failed_recordings),
+                "totalProcessedRecordings" => r.read_into(&mut v.total_processed_recordings),
+                "percentProgress" => r.read_into(&mut v.percent_progress),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "failedRecordings" => r.read_into(&mut v.failed_recordings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11072,19 +11164,20 @@ impl FromJson for RecordingJobEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11145,11 +11238,12 @@ impl FromJson for RecordingJobFailedRecording {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "recording" => v.recording = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "recording" => r.read_into(&mut v.recording),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11303,22 +11397,23 @@ impl FromJson for RecordingJobsQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "actionDate" => v.action_date = r.read()?,
-                "actionAge" => v.action_age = r.read()?,
-                "screenRecordingActionDate" => v.screen_recording_action_date = r.read()?,
-                "screenRecordingActionAge" => v.screen_recording_action_age = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "includeRecordingsWithSensitiveData" => v.include_recordings_with_sensitive_data = r.read()?,
-                "includeScreenRecordings" => v.include_screen_recordings = r.read()?,
-                "includePolicyBasedRecordings" => v.include_policy_based_recordings = r.read()?,
-                "includeSnippetRecordings" => v.include_snippet_recordings = r.read()?,
-                "clearExport" => v.clear_export = r.read()?,
-                "conversationQuery" => v.conversation_query = r.read()?,
-                "agedConversationInterval" => v.aged_conversation_interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "actionDate" => r.read_into(&mut v.action_date),
+                "actionAge" => r.read_into(&mut v.action_age),
+                "screenRecordingActionDate" => r.read_into(&mut v.screen_recording_action_date),
+                "screenRecordingActionAge" => r.read_into(&mut v.screen_recording_action_age),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "includeRecordingsWithSensitiveData" => r.read_into(&mut v.include_recordings_with_sensitive_data),
+                "includeScreenRecordings" => r.read_into(&mut v.include_screen_recordings),
+                "includePolicyBasedRecordings" => r.read_into(&mut v.include_policy_based_recordings),
+                "includeSnippetRecordings" => r.read_into(&mut v.include_snippet_recordings),
+                "clearExport" => r.read_into(&mut v.clear_export),
+                "conversationQuery" => r.read_into(&mut v.conversation_query),
+                "agedConversationInterval" => r.read_into(&mut v.aged_conversation_interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11460,14 +11555,15 @@ impl FromJson for RecordingLocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "address" => v.address = r.read()?,
-                "text" => v.text = r.read()?,
-                "latitude" => v.latitude = r.read()?,
-                "longitude" => v.longitude = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "address" => r.read_into(&mut v.address),
+                "text" => r.read_into(&mut v.text),
+                "latitude" => r.read_into(&mut v.latitude),
+                "longitude" => r.read_into(&mut v.longitude),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11541,13 +11637,14 @@ impl FromJson for RecordingMessageReceipt {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "receiptTime" => v.receipt_time = r.read()?,
-                "status" => v.status = r.read()?,
-                "reasons" => v.reasons = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "receiptTime" => r.read_into(&mut v.receipt_time),
+                "status" => r.read_into(&mut v.status),
+                "reasons" => r.read_into(&mut v.reasons),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11665,11 +11762,12 @@ impl FromJson for RecordingMessageReceiptReason {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12092,42 +12190,43 @@ impl FromJson for RecordingMessagingMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "from" => v.from = r.read()?,
-                "fromUser" => v.from_user = r.read()?,
-                "fromExternalContact" => v.from_external_contact = r.read()?,
-                "to" => v.to = r.read()?,
-                "timestamp" => v.timestamp = r.read()?,
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "workflow" => v.workflow = r.read()?,
-                "messageText" => v.message_text = r.read()?,
-                "messageMediaAttachments" => v.message_media_attachments = r.read()?,
-                "messageStickerAttachments" => v.message_sticker_attachments = r.read()?,
-                "quickReplies" => v.quick_replies = r.read()?,
-                "buttonResponse" => v.button_response = r.read()?,
-                "buttonResponses" => v.button_responses = r.read()?,
-                "story" => v.story = r.read()?,
-                "cards" => v.cards = r.read()?,
-                "notificationTemplate" => v.notification_template = r.read()?,
-                "datePicker" => v.date_picker = r.read()?,
-                "listPicker" => v.list_picker = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "socialVisibility" => v.social_visibility = r.read()?,
-                "events" => v.events = r.read()?,
-                "interactiveApplication" => v.interactive_application = r.read()?,
-                "paymentRequest" => v.payment_request = r.read()?,
-                "paymentResponse" => v.payment_response = r.read()?,
-                "form" => v.form = r.read()?,
-                "roadsideAssistance" => v.roadside_assistance = r.read()?,
-                "richLink" => v.rich_link = r.read()?,
-                "messageReceipts" => v.message_receipts = r.read()?,
-                "notificationResponse" => v.notification_response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "from" => r.read_into(&mut v.from),
+                "fromUser" => r.read_into(&mut v.from_user),
+                "fromExternalContact" => r.read_into(&mut v.from_external_contact),
+                "to" => r.read_into(&mut v.to),
+                "timestamp" => r.read_into(&mut v.timestamp),
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "purpose" => r.read_into(&mut v.purpose),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "queue" => r.read_into(&mut v.queue),
+                "workflow" => r.read_into(&mut v.workflow),
+                "messageText" => r.read_into(&mut v.message_text),
+                "messageMediaAttachments" => r.read_into(&mut v.message_media_attachments),
+                "messageStickerAttachments" => r.read_into(&mut v.message_sticker_attachments),
+                "quickReplies" => r.read_into(&mut v.quick_replies),
+                "buttonResponse" => r.read_into(&mut v.button_response),
+                "buttonResponses" => r.read_into(&mut v.button_responses),
+                "story" => r.read_into(&mut v.story),
+                "cards" => r.read_into(&mut v.cards),
+                "notificationTemplate" => r.read_into(&mut v.notification_template),
+                "datePicker" => r.read_into(&mut v.date_picker),
+                "listPicker" => r.read_into(&mut v.list_picker),
+                "contentType" => r.read_into(&mut v.content_type),
+                "socialVisibility" => r.read_into(&mut v.social_visibility),
+                "events" => r.read_into(&mut v.events),
+                "interactiveApplication" => r.read_into(&mut v.interactive_application),
+                "paymentRequest" => r.read_into(&mut v.payment_request),
+                "paymentResponse" => r.read_into(&mut v.payment_response),
+                "form" => r.read_into(&mut v.form),
+                "roadsideAssistance" => r.read_into(&mut v.roadside_assistance),
+                "richLink" => r.read_into(&mut v.rich_link),
+                "messageReceipts" => r.read_into(&mut v.message_receipts),
+                "notificationResponse" => r.read_into(&mut v.notification_response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12557,31 +12656,32 @@ impl FromJson for RecordingMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "path" => v.path = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "media" => v.media = r.read()?,
-                "mediaSubtype" => v.media_subtype = r.read()?,
-                "mediaSubject" => v.media_subject = r.read()?,
-                "annotations" => v.annotations = r.read()?,
-                "fileState" => v.file_state = r.read()?,
-                "restoreExpirationTime" => v.restore_expiration_time = r.read()?,
-                "archiveDate" => v.archive_date = r.read()?,
-                "archiveMedium" => v.archive_medium = r.read()?,
-                "deleteDate" => v.delete_date = r.read()?,
-                "exportDate" => v.export_date = r.read()?,
-                "exportedDate" => v.exported_date = r.read()?,
-                "maxAllowedRestorationsForOrg" => v.max_allowed_restorations_for_org = r.read()?,
-                "remainingRestorationsAllowedForOrg" => v.remaining_restorations_allowed_for_org = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "region" => v.region = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "path" => r.read_into(&mut v.path),
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "media" => r.read_into(&mut v.media),
+                "mediaSubtype" => r.read_into(&mut v.media_subtype),
+                "mediaSubject" => r.read_into(&mut v.media_subject),
+                "annotations" => r.read_into(&mut v.annotations),
+                "fileState" => r.read_into(&mut v.file_state),
+                "restoreExpirationTime" => r.read_into(&mut v.restore_expiration_time),
+                "archiveDate" => r.read_into(&mut v.archive_date),
+                "archiveMedium" => r.read_into(&mut v.archive_medium),
+                "deleteDate" => r.read_into(&mut v.delete_date),
+                "exportDate" => r.read_into(&mut v.export_date),
+                "exportedDate" => r.read_into(&mut v.exported_date),
+                "maxAllowedRestorationsForOrg" => r.read_into(&mut v.max_allowed_restorations_for_org),
+                "remainingRestorationsAllowedForOrg" => r.read_into(&mut v.remaining_restorations_allowed_for_org),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "region" => r.read_into(&mut v.region),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12960,13 +13060,14 @@ impl FromJson for RecordingNotificationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                "referenceId" => v.reference_id = r.read()?,
-                "notificationStatus" => v.notification_status = r.read()?,
-                "notificationText" => v.notification_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                "referenceId" => r.read_into(&mut v.reference_id),
+                "notificationStatus" => r.read_into(&mut v.notification_status),
+                "notificationText" => r.read_into(&mut v.notification_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13113,16 +13214,17 @@ impl FromJson for RecordingNotificationTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "language" => v.language = r.read()?,
-                "header" => v.header = r.read()?,
-                "body" => v.body = r.read()?,
-                "buttons" => v.buttons = r.read()?,
-                "carousel" => v.carousel = r.read()?,
-                "footer" => v.footer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "language" => r.read_into(&mut v.language),
+                "header" => r.read_into(&mut v.header),
+                "body" => r.read_into(&mut v.body),
+                "buttons" => r.read_into(&mut v.buttons),
+                "carousel" => r.read_into(&mut v.carousel),
+                "footer" => r.read_into(&mut v.footer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13230,17 +13332,18 @@ impl FromJson for RecordingRetention {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                "archiveDate" => v.archive_date = r.read()?,
-                "archiveMedium" => v.archive_medium = r.read()?,
-                "deleteDate" => v.delete_date = r.read()?,
-                "exportDate" => v.export_date = r.read()?,
-                "exportedDate" => v.exported_date = r.read()?,
-                "creationTime" => v.creation_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                "archiveDate" => r.read_into(&mut v.archive_date),
+                "archiveMedium" => r.read_into(&mut v.archive_medium),
+                "deleteDate" => r.read_into(&mut v.delete_date),
+                "exportDate" => r.read_into(&mut v.export_date),
+                "exportedDate" => r.read_into(&mut v.exported_date),
+                "creationTime" => r.read_into(&mut v.creation_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13352,13 +13455,14 @@ impl FromJson for RecordingRetentionCursorEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13440,14 +13544,15 @@ impl FromJson for RecordingRoadsideAssistance {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "isDevicePhoneNumber" => v.is_device_phone_number = r.read()?,
-                "location" => v.location = r.read()?,
-                "messageNumber" => v.message_number = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "isDevicePhoneNumber" => r.read_into(&mut v.is_device_phone_number),
+                "location" => r.read_into(&mut v.location),
+                "messageNumber" => r.read_into(&mut v.message_number),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13539,15 +13644,16 @@ impl FromJson for RecordingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "maxSimultaneousStreams" => v.max_simultaneous_streams = r.read()?,
-                "maxConfigurableScreenRecordingStreams" => v.max_configurable_screen_recording_streams = r.read()?,
-                "regionalRecordingStorageEnabled" => v.regional_recording_storage_enabled = r.read()?,
-                "recordingPlaybackUrlTtl" => v.recording_playback_url_ttl = r.read()?,
-                "recordingBatchDownloadUrlTtl" => v.recording_batch_download_url_ttl = r.read()?,
-                "stopRecordingWhenOnlyExternalParticipants" => v.stop_recording_when_only_external_participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "maxSimultaneousStreams" => r.read_into(&mut v.max_simultaneous_streams),
+                "maxConfigurableScreenRecordingStreams" => r.read_into(&mut v.max_configurable_screen_recording_streams),
+                "regionalRecordingStorageEnabled" => r.read_into(&mut v.regional_recording_storage_enabled),
+                "recordingPlaybackUrlTtl" => r.read_into(&mut v.recording_playback_url_ttl),
+                "recordingBatchDownloadUrlTtl" => r.read_into(&mut v.recording_batch_download_url_ttl),
+                "stopRecordingWhenOnlyExternalParticipants" => r.read_into(&mut v.stop_recording_when_only_external_participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13595,10 +13701,11 @@ impl FromJson for RecordingTemplateBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13686,15 +13793,16 @@ impl FromJson for RecordingTemplateButton {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "index" => v.index = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "url" => v.url = r.read()?,
-                "isSelected" => v.is_selected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "index" => r.read_into(&mut v.index),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "url" => r.read_into(&mut v.url),
+                "isSelected" => r.read_into(&mut v.is_selected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13811,12 +13919,13 @@ impl FromJson for RecordingTemplateCard {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "header" => v.header = r.read()?,
-                "body" => v.body = r.read()?,
-                "buttons" => v.buttons = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "header" => r.read_into(&mut v.header),
+                "body" => r.read_into(&mut v.body),
+                "buttons" => r.read_into(&mut v.buttons),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13861,10 +13970,11 @@ impl FromJson for RecordingTemplateCarousel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "cards" => v.cards = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "cards" => r.read_into(&mut v.cards),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13907,10 +14017,11 @@ impl FromJson for RecordingTemplateFooter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13971,12 +14082,13 @@ impl FromJson for RecordingTemplateHeader {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "media" => v.media = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "media" => r.read_into(&mut v.media),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14102,14 +14214,15 @@ impl FromJson for RecordingUploadReport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "state" => v.state = r.read()?,
-                "signedUrl" => v.signed_url = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "state" => r.read_into(&mut v.state),
+                "signedUrl" => r.read_into(&mut v.signed_url),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14218,11 +14331,12 @@ impl FromJson for RecordingUploadReportRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateSince" => v.date_since = r.read()?,
-                "uploadStatus" => v.upload_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateSince" => r.read_into(&mut v.date_since),
+                "uploadStatus" => r.read_into(&mut v.upload_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14330,11 +14444,12 @@ impl FromJson for RecordingWheelPicker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "items" => v.items = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "items" => r.read_into(&mut v.items),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14405,13 +14520,14 @@ impl FromJson for RecordingWheelPickerItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "value" => v.value = r.read()?,
-                "isSelected" => v.is_selected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "value" => r.read_into(&mut v.value),
+                "isSelected" => r.read_into(&mut v.is_selected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14462,11 +14578,12 @@ impl FromJson for RetentionDuration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "archiveRetention" => v.archive_retention = r.read()?,
-                "deleteRetention" => v.delete_retention = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "archiveRetention" => r.read_into(&mut v.archive_retention),
+                "deleteRetention" => r.read_into(&mut v.delete_retention),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14555,15 +14672,16 @@ impl FromJson for RichLink {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "header" => v.header = r.read()?,
-                "footer" => v.footer = r.read()?,
-                "text" => v.text = r.read()?,
-                "url" => v.url = r.read()?,
-                "urlLabel" => v.url_label = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "header" => r.read_into(&mut v.header),
+                "footer" => r.read_into(&mut v.footer),
+                "text" => r.read_into(&mut v.text),
+                "url" => r.read_into(&mut v.url),
+                "urlLabel" => r.read_into(&mut v.url_label),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14629,12 +14747,13 @@ impl FromJson for RichLinkHeader {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14734,10 +14853,11 @@ impl FromJson for ScreenRecordingActiveSessions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14820,16 +14940,17 @@ impl FromJson for ScreenRecordingMetaData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trackId" => v.track_id = r.read()?,
-                "mediaId" => v.media_id = r.read()?,
-                "screenId" => v.screen_id = r.read()?,
-                "originX" => v.origin_x = r.read()?,
-                "originY" => v.origin_y = r.read()?,
-                "primary" => v.primary = r.read()?,
-                "main" => v.main = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trackId" => r.read_into(&mut v.track_id),
+                "mediaId" => r.read_into(&mut v.media_id),
+                "screenId" => r.read_into(&mut v.screen_id),
+                "originX" => r.read_into(&mut v.origin_x),
+                "originY" => r.read_into(&mut v.origin_y),
+                "primary" => r.read_into(&mut v.primary),
+                "main" => r.read_into(&mut v.main),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14890,12 +15011,13 @@ impl FromJson for ScreenRecordingMetaDataRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "participantJid" => v.participant_jid = r.read()?,
-                "roomId" => v.room_id = r.read()?,
-                "metaData" => v.meta_data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "participantJid" => r.read_into(&mut v.participant_jid),
+                "roomId" => r.read_into(&mut v.room_id),
+                "metaData" => r.read_into(&mut v.meta_data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14987,15 +15109,16 @@ impl FromJson for SurveyAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "surveyForm" => v.survey_form = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "inviteTimeInterval" => v.invite_time_interval = r.read()?,
-                "sendingUser" => v.sending_user = r.read()?,
-                "sendingDomain" => v.sending_domain = r.read()?,
-                "useThreadingTimelineForSendTime" => v.use_threading_timeline_for_send_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "surveyForm" => r.read_into(&mut v.survey_form),
+                "flow" => r.read_into(&mut v.flow),
+                "inviteTimeInterval" => r.read_into(&mut v.invite_time_interval),
+                "sendingUser" => r.read_into(&mut v.sending_user),
+                "sendingDomain" => r.read_into(&mut v.sending_domain),
+                "useThreadingTimelineForSendTime" => r.read_into(&mut v.use_threading_timeline_for_send_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15055,12 +15178,13 @@ impl FromJson for TimeAllowed {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeSlots" => v.time_slots = r.read()?,
-                "timeZoneId" => v.time_zone_id = r.read()?,
-                "empty" => v.empty = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeSlots" => r.read_into(&mut v.time_slots),
+                "timeZoneId" => r.read_into(&mut v.time_zone_id),
+                "empty" => r.read_into(&mut v.empty),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15124,13 +15248,14 @@ impl FromJson for TimeInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "months" => v.months = r.read()?,
-                "weeks" => v.weeks = r.read()?,
-                "days" => v.days = r.read()?,
-                "hours" => v.hours = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "months" => r.read_into(&mut v.months),
+                "weeks" => r.read_into(&mut v.weeks),
+                "days" => r.read_into(&mut v.days),
+                "hours" => r.read_into(&mut v.hours),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15194,12 +15319,13 @@ impl FromJson for TimeSlot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startTime" => v.start_time = r.read()?,
-                "stopTime" => v.stop_time = r.read()?,
-                "day" => v.day = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startTime" => r.read_into(&mut v.start_time),
+                "stopTime" => r.read_into(&mut v.stop_time),
+                "day" => r.read_into(&mut v.day),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -56,12 +56,13 @@ impl FromJson for AssessmentJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -125,13 +126,14 @@ impl FromJson for AssessmentListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -177,10 +179,11 @@ impl FromJson for AuthorizedDomains {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outbound" => v.outbound = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outbound" => r.read_into(&mut v.outbound),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -232,11 +235,12 @@ impl FromJson for AvailableMediaType {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaType" => v.media_type = r.read()?,
-                "availableSubTypes" => v.available_sub_types = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaType" => r.read_into(&mut v.media_type),
+                "availableSubTypes" => r.read_into(&mut v.available_sub_types),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -278,10 +282,11 @@ impl FromJson for AvailableMediaTypeEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -387,17 +392,18 @@ impl FromJson for BenefitAssessment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "kpiAssessments" => v.kpi_assessments = r.read()?,
-                "state" => v.state = r.read()?,
-                "jobId" => v.job_id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "queues" => r.read_into(&mut v.queues),
+                "kpiAssessments" => r.read_into(&mut v.kpi_assessments),
+                "state" => r.read_into(&mut v.state),
+                "jobId" => r.read_into(&mut v.job_id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -534,14 +540,15 @@ impl FromJson for BenefitAssessmentJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -644,11 +651,12 @@ impl FromJson for Check {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -888,16 +896,17 @@ impl FromJson for ComparisonPeriod {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "kpi" => v.kpi = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "dateEnded" => v.date_ended = r.read()?,
-                "percentageBenefit" => v.percentage_benefit = r.read()?,
-                "kpiResults" => v.kpi_results = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "kpi" => r.read_into(&mut v.kpi),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "dateEnded" => r.read_into(&mut v.date_ended),
+                "percentageBenefit" => r.read_into(&mut v.percentage_benefit),
+                "kpiResults" => r.read_into(&mut v.kpi_results),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -958,12 +967,13 @@ impl FromJson for ComparisonPeriodListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1032,12 +1042,13 @@ impl FromJson for Compliance {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "stopSettings" => v.stop_settings = r.read()?,
-                "optInSettings" => v.opt_in_settings = r.read()?,
-                "helpSettings" => v.help_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "stopSettings" => r.read_into(&mut v.stop_settings),
+                "optInSettings" => r.read_into(&mut v.opt_in_settings),
+                "helpSettings" => r.read_into(&mut v.help_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1084,10 +1095,11 @@ impl FromJson for ComplianceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1130,10 +1142,11 @@ impl FromJson for ContactCenterSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "removeSkillsFromBlindTransfer" => v.remove_skills_from_blind_transfer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "removeSkillsFromBlindTransfer" => r.read_into(&mut v.remove_skills_from_blind_transfer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1176,10 +1189,11 @@ impl FromJson for CreateBenefitAssessmentJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "divisionIds" => v.division_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1224,10 +1238,11 @@ impl FromJson for CreateBenefitAssessmentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueIds" => v.queue_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueIds" => r.read_into(&mut v.queue_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1312,14 +1327,15 @@ impl FromJson for CreateKpiRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "kpiType" => v.kpi_type = r.read()?,
-                "wrapUpCodeConfig" => v.wrap_up_code_config = r.read()?,
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "kpiType" => r.read_into(&mut v.kpi_type),
+                "wrapUpCodeConfig" => r.read_into(&mut v.wrap_up_code_config),
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1512,14 +1528,15 @@ impl FromJson for CreatePredictorRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueIds" => v.queue_ids = r.read()?,
-                "kpi" => v.kpi = r.read()?,
-                "routingTimeoutSeconds" => v.routing_timeout_seconds = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "workloadBalancingConfig" => v.workload_balancing_config = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueIds" => r.read_into(&mut v.queue_ids),
+                "kpi" => r.read_into(&mut v.kpi),
+                "routingTimeoutSeconds" => r.read_into(&mut v.routing_timeout_seconds),
+                "schedule" => r.read_into(&mut v.schedule),
+                "workloadBalancingConfig" => r.read_into(&mut v.workload_balancing_config),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1946,52 +1963,53 @@ impl FromJson for CreateQueueRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "userMemberCount" => v.user_member_count = r.read()?,
-                "joinedMemberCount" => v.joined_member_count = r.read()?,
-                "mediaSettings" => v.media_settings = r.read()?,
-                "routingRules" => v.routing_rules = r.read()?,
-                "conditionalGroupRouting" => v.conditional_group_routing = r.read()?,
-                "conditionalGroupActivation" => v.conditional_group_activation = r.read()?,
-                "bullseye" => v.bullseye = r.read()?,
-                "scoringMethod" => v.scoring_method = r.read()?,
-                "lastAgentRoutingMode" => v.last_agent_routing_mode = r.read()?,
-                "acwSettings" => v.acw_settings = r.read()?,
-                "skillEvaluationMethod" => v.skill_evaluation_method = r.read()?,
-                "memberGroups" => v.member_groups = r.read()?,
-                "queueFlow" => v.queue_flow = r.read()?,
-                "emailInQueueFlow" => v.email_in_queue_flow = r.read()?,
-                "messageInQueueFlow" => v.message_in_queue_flow = r.read()?,
-                "whisperPrompt" => v.whisper_prompt = r.read()?,
-                "onHoldPrompt" => v.on_hold_prompt = r.read()?,
-                "defaultMediaLanguage" => v.default_media_language = r.read()?,
-                "autoAnswerOnly" => v.auto_answer_only = r.read()?,
-                "cannedResponseLibraries" => v.canned_response_libraries = r.read()?,
-                "enableTranscription" => v.enable_transcription = r.read()?,
-                "enableAudioMonitoring" => v.enable_audio_monitoring = r.read()?,
-                "enableManualAssignment" => v.enable_manual_assignment = r.read()?,
-                "agentOwnedRouting" => v.agent_owned_routing = r.read()?,
-                "directRouting" => v.direct_routing = r.read()?,
-                "callingPartyName" => v.calling_party_name = r.read()?,
-                "callingPartyNumber" => v.calling_party_number = r.read()?,
-                "defaultScripts" => v.default_scripts = r.read()?,
-                "outboundMessagingAddresses" => v.outbound_messaging_addresses = r.read()?,
-                "outboundEmailAddress" => v.outbound_email_address = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "suppressInQueueCallRecording" => v.suppress_in_queue_call_recording = r.read()?,
-                "sourceQueueId" => v.source_queue_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "userMemberCount" => r.read_into(&mut v.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
+                "mediaSettings" => r.read_into(&mut v.media_settings),
+                "routingRules" => r.read_into(&mut v.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
+                "bullseye" => r.read_into(&mut v.bullseye),
+                "scoringMethod" => r.read_into(&mut v.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut v.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut v.member_groups),
+                "queueFlow" => r.read_into(&mut v.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
+                "autoAnswerOnly" => r.read_into(&mut v.auto_answer_only),
+                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut v.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
+                "directRouting" => r.read_into(&mut v.direct_routing),
+                "callingPartyName" => r.read_into(&mut v.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
+                "defaultScripts" => r.read_into(&mut v.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
+                "sourceQueueId" => r.read_into(&mut v.source_queue_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2236,11 +2254,12 @@ impl FromJson for CreateRoutingSkill {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "divisionId" => r.read_into(&mut v.division_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2295,11 +2314,12 @@ impl FromJson for CreateUtilizationLabelRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "utilization" => v.utilization = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "utilization" => r.read_into(&mut v.utilization),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2343,10 +2363,11 @@ impl FromJson for CustomSmtpServerRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2422,13 +2443,14 @@ impl FromJson for DmarcResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "detectedPolicy" => v.detected_policy = r.read()?,
-                "dateChecked" => v.date_checked = r.read()?,
-                "records" => v.records = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "detectedPolicy" => r.read_into(&mut v.detected_policy),
+                "dateChecked" => r.read_into(&mut v.date_checked),
+                "records" => r.read_into(&mut v.records),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2598,12 +2620,13 @@ impl FromJson for DnsRecordEntry {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "host" => v.host = r.read()?,
-                "recordContents" => v.record_contents = r.read()?,
-                "verificationStatus" => v.verification_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "host" => r.read_into(&mut v.host),
+                "recordContents" => r.read_into(&mut v.record_contents),
+                "verificationStatus" => r.read_into(&mut v.verification_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2721,12 +2744,13 @@ impl FromJson for Domains {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "authorizedDomains" => v.authorized_domains = r.read()?,
-                "allowExistingEmailParticipants" => v.allow_existing_email_participants = r.read()?,
-                "allowOutboundToAnyDomainAcd" => v.allow_outbound_to_any_domain_acd = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "authorizedDomains" => r.read_into(&mut v.authorized_domains),
+                "allowExistingEmailParticipants" => r.read_into(&mut v.allow_existing_email_participants),
+                "allowOutboundToAnyDomainAcd" => r.read_into(&mut v.allow_outbound_to_any_domain_acd),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2780,11 +2804,12 @@ impl FromJson for EmailErrorInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                "code" => v.code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                "code" => r.read_into(&mut v.code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2872,16 +2897,17 @@ impl FromJson for EmailOutboundDomainResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dnsCnameBounceRecord" => v.dns_cname_bounce_record = r.read()?,
-                "dnsTxtSendingRecord" => v.dns_txt_sending_record = r.read()?,
-                "domainName" => v.domain_name = r.read()?,
-                "senderStatus" => v.sender_status = r.read()?,
-                "senderType" => v.sender_type = r.read()?,
-                "emailSetting" => v.email_setting = r.read()?,
-                "dmarcVerificationResult" => v.dmarc_verification_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dnsCnameBounceRecord" => r.read_into(&mut v.dns_cname_bounce_record),
+                "dnsTxtSendingRecord" => r.read_into(&mut v.dns_txt_sending_record),
+                "domainName" => r.read_into(&mut v.domain_name),
+                "senderStatus" => r.read_into(&mut v.sender_status),
+                "senderType" => r.read_into(&mut v.sender_type),
+                "emailSetting" => r.read_into(&mut v.email_setting),
+                "dmarcVerificationResult" => r.read_into(&mut v.dmarc_verification_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3075,13 +3101,14 @@ impl FromJson for EmailSetting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "domains" => v.domains = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "domains" => r.read_into(&mut v.domains),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3188,19 +3215,20 @@ impl FromJson for EmailSettingEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3270,12 +3298,13 @@ impl FromJson for EmailSettingReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3320,10 +3349,11 @@ impl FromJson for EmailSetup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rootDomain" => v.root_domain = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rootDomain" => r.read_into(&mut v.root_domain),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3368,10 +3398,11 @@ impl FromJson for EstimatedWaitTimePredictions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3432,12 +3463,13 @@ impl FromJson for GraphApiSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "integration" => v.integration = r.read()?,
-                "status" => v.status = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "integration" => r.read_into(&mut v.integration),
+                "status" => r.read_into(&mut v.status),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3554,11 +3586,12 @@ impl FromJson for HelpSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "keyword" => v.keyword = r.read()?,
-                "response" => v.response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "keyword" => r.read_into(&mut v.keyword),
+                "response" => r.read_into(&mut v.response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3600,10 +3633,11 @@ impl FromJson for IdentityResolutionQueueConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callOnBehalfOfQueue" => v.call_on_behalf_of_queue = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callOnBehalfOfQueue" => r.read_into(&mut v.call_on_behalf_of_queue),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3664,12 +3698,13 @@ impl FromJson for ImapSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "integration" => v.integration = r.read()?,
-                "status" => v.status = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "integration" => r.read_into(&mut v.integration),
+                "status" => r.read_into(&mut v.status),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3865,20 +3900,21 @@ impl FromJson for InboundDomain {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "mxRecordStatus" => v.mx_record_status = r.read()?,
-                "subDomain" => v.sub_domain = r.read()?,
-                "mailFromSettings" => v.mail_from_settings = r.read()?,
-                "customSMTPServer" => v.custom_smtp_server = r.read()?,
-                "imapSettings" => v.imap_settings = r.read()?,
-                "graphApiSettings" => v.graph_api_settings = r.read()?,
-                "emailSetting" => v.email_setting = r.read()?,
-                "dmarcVerificationResult" => v.dmarc_verification_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "mxRecordStatus" => r.read_into(&mut v.mx_record_status),
+                "subDomain" => r.read_into(&mut v.sub_domain),
+                "mailFromSettings" => r.read_into(&mut v.mail_from_settings),
+                "customSMTPServer" => r.read_into(&mut v.custom_smtp_server),
+                "imapSettings" => r.read_into(&mut v.imap_settings),
+                "graphApiSettings" => r.read_into(&mut v.graph_api_settings),
+                "emailSetting" => r.read_into(&mut v.email_setting),
+                "dmarcVerificationResult" => r.read_into(&mut v.dmarc_verification_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4038,16 +4074,17 @@ impl FromJson for InboundDomainCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "subDomain" => v.sub_domain = r.read()?,
-                "mailFromSettings" => v.mail_from_settings = r.read()?,
-                "customSMTPServer" => v.custom_smtp_server = r.read()?,
-                "imapSettings" => v.imap_settings = r.read()?,
-                "graphApiSettings" => v.graph_api_settings = r.read()?,
-                "emailSetting" => v.email_setting = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "subDomain" => r.read_into(&mut v.sub_domain),
+                "mailFromSettings" => r.read_into(&mut v.mail_from_settings),
+                "customSMTPServer" => r.read_into(&mut v.custom_smtp_server),
+                "imapSettings" => r.read_into(&mut v.imap_settings),
+                "graphApiSettings" => r.read_into(&mut v.graph_api_settings),
+                "emailSetting" => r.read_into(&mut v.email_setting),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4157,19 +4194,20 @@ impl FromJson for InboundDomainEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4257,14 +4295,15 @@ impl FromJson for InboundDomainPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mailFromSettings" => v.mail_from_settings = r.read()?,
-                "customSMTPServer" => v.custom_smtp_server = r.read()?,
-                "imapSettings" => v.imap_settings = r.read()?,
-                "graphApiSettings" => v.graph_api_settings = r.read()?,
-                "emailSetting" => v.email_setting = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mailFromSettings" => r.read_into(&mut v.mail_from_settings),
+                "customSMTPServer" => r.read_into(&mut v.custom_smtp_server),
+                "imapSettings" => r.read_into(&mut v.imap_settings),
+                "graphApiSettings" => r.read_into(&mut v.graph_api_settings),
+                "emailSetting" => r.read_into(&mut v.email_setting),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4372,19 +4411,20 @@ impl FromJson for InboundRouteEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4562,24 +4602,25 @@ impl FromJson for KeyPerformanceIndicator {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "optimizationType" => v.optimization_type = r.read()?,
-                "problemType" => v.problem_type = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "description" => v.description = r.read()?,
-                "kpiType" => v.kpi_type = r.read()?,
-                "source" => v.source = r.read()?,
-                "wrapUpCodeConfig" => v.wrap_up_code_config = r.read()?,
-                "outcomeConfig" => v.outcome_config = r.read()?,
-                "status" => v.status = r.read()?,
-                "kpiGroup" => v.kpi_group = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "optimizationType" => r.read_into(&mut v.optimization_type),
+                "problemType" => r.read_into(&mut v.problem_type),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "description" => r.read_into(&mut v.description),
+                "kpiType" => r.read_into(&mut v.kpi_type),
+                "source" => r.read_into(&mut v.source),
+                "wrapUpCodeConfig" => r.read_into(&mut v.wrap_up_code_config),
+                "outcomeConfig" => r.read_into(&mut v.outcome_config),
+                "status" => r.read_into(&mut v.status),
+                "kpiGroup" => r.read_into(&mut v.kpi_group),
+                "queues" => r.read_into(&mut v.queues),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4956,12 +4997,13 @@ impl FromJson for KeyPerformanceIndicatorAssessment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "kpi" => v.kpi = r.read()?,
-                "assessmentResult" => v.assessment_result = r.read()?,
-                "checks" => v.checks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "kpi" => r.read_into(&mut v.kpi),
+                "assessmentResult" => r.read_into(&mut v.assessment_result),
+                "checks" => r.read_into(&mut v.checks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5063,10 +5105,11 @@ impl FromJson for KeyPerformanceIndicatorEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5118,11 +5161,12 @@ impl FromJson for KeyPerformanceIndicatorType {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "sources" => v.sources = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "sources" => r.read_into(&mut v.sources),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5274,15 +5318,16 @@ impl FromJson for KpiResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "kpiTotalOn" => v.kpi_total_on = r.read()?,
-                "kpiTotalOff" => v.kpi_total_off = r.read()?,
-                "interactionCountOn" => v.interaction_count_on = r.read()?,
-                "interactionCountOff" => v.interaction_count_off = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "percentageBenefit" => v.percentage_benefit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "kpiTotalOn" => r.read_into(&mut v.kpi_total_on),
+                "kpiTotalOff" => r.read_into(&mut v.kpi_total_off),
+                "interactionCountOn" => r.read_into(&mut v.interaction_count_on),
+                "interactionCountOff" => r.read_into(&mut v.interaction_count_off),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "percentageBenefit" => r.read_into(&mut v.percentage_benefit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5401,12 +5446,13 @@ impl FromJson for MailFromResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "records" => v.records = r.read()?,
-                "mailFromDomain" => v.mail_from_domain = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "records" => r.read_into(&mut v.records),
+                "mailFromDomain" => r.read_into(&mut v.mail_from_domain),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5519,11 +5565,12 @@ impl FromJson for OptInSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "keyword" => v.keyword = r.read()?,
-                "response" => v.response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "keyword" => r.read_into(&mut v.keyword),
+                "response" => r.read_into(&mut v.response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5630,17 +5677,18 @@ impl FromJson for OutboundDomain {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "cnameVerificationResult" => v.cname_verification_result = r.read()?,
-                "dkimVerificationResult" => v.dkim_verification_result = r.read()?,
-                "senderType" => v.sender_type = r.read()?,
-                "emailSetting" => v.email_setting = r.read()?,
-                "dmarcVerificationResult" => v.dmarc_verification_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "cnameVerificationResult" => r.read_into(&mut v.cname_verification_result),
+                "dkimVerificationResult" => r.read_into(&mut v.dkim_verification_result),
+                "senderType" => r.read_into(&mut v.sender_type),
+                "emailSetting" => r.read_into(&mut v.email_setting),
+                "dmarcVerificationResult" => r.read_into(&mut v.dmarc_verification_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5776,13 +5824,14 @@ impl FromJson for OutboundDomainCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "senderType" => v.sender_type = r.read()?,
-                "emailSetting" => v.email_setting = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "senderType" => r.read_into(&mut v.sender_type),
+                "emailSetting" => r.read_into(&mut v.email_setting),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5944,19 +5993,20 @@ impl FromJson for OutboundDomainEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6026,12 +6076,13 @@ impl FromJson for OutboundDomainPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "customSMTPServer" => v.custom_smtp_server = r.read()?,
-                "senderType" => v.sender_type = r.read()?,
-                "emailSetting" => v.email_setting = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "customSMTPServer" => r.read_into(&mut v.custom_smtp_server),
+                "senderType" => r.read_into(&mut v.sender_type),
+                "emailSetting" => r.read_into(&mut v.email_setting),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6151,12 +6202,13 @@ impl FromJson for OutboundQueueIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6201,10 +6253,11 @@ impl FromJson for OutcomeConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6265,12 +6318,13 @@ impl FromJson for PatchPredictorRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routingTimeoutSeconds" => v.routing_timeout_seconds = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "workloadBalancingConfig" => v.workload_balancing_config = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routingTimeoutSeconds" => r.read_into(&mut v.routing_timeout_seconds),
+                "schedule" => r.read_into(&mut v.schedule),
+                "workloadBalancingConfig" => r.read_into(&mut v.workload_balancing_config),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6346,13 +6400,14 @@ impl FromJson for PredictionResults {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "intent" => v.intent = r.read()?,
-                "formula" => v.formula = r.read()?,
-                "estimatedWaitTimeSeconds" => v.estimated_wait_time_seconds = r.read()?,
-                "label" => v.label = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "intent" => r.read_into(&mut v.intent),
+                "formula" => r.read_into(&mut v.formula),
+                "estimatedWaitTimeSeconds" => r.read_into(&mut v.estimated_wait_time_seconds),
+                "label" => r.read_into(&mut v.label),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6635,21 +6690,22 @@ impl FromJson for Predictor {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "kpi" => v.kpi = r.read()?,
-                "routingTimeoutSeconds" => v.routing_timeout_seconds = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "workloadBalancingConfig" => v.workload_balancing_config = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "models" => v.models = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "queues" => r.read_into(&mut v.queues),
+                "kpi" => r.read_into(&mut v.kpi),
+                "routingTimeoutSeconds" => r.read_into(&mut v.routing_timeout_seconds),
+                "schedule" => r.read_into(&mut v.schedule),
+                "state" => r.read_into(&mut v.state),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "workloadBalancingConfig" => r.read_into(&mut v.workload_balancing_config),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "models" => r.read_into(&mut v.models),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6773,13 +6829,14 @@ impl FromJson for PredictorListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6877,16 +6934,17 @@ impl FromJson for PredictorModel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "kpi" => v.kpi = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateTrained" => v.date_trained = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "features" => v.features = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "kpi" => r.read_into(&mut v.kpi),
+                "queues" => r.read_into(&mut v.queues),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateTrained" => r.read_into(&mut v.date_trained),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "features" => r.read_into(&mut v.features),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7013,13 +7071,14 @@ impl FromJson for PredictorModelBrief {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaType" => v.media_type = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "retrainingErrors" => v.retraining_errors = r.read()?,
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaType" => r.read_into(&mut v.media_type),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "retrainingErrors" => r.read_into(&mut v.retraining_errors),
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7189,12 +7248,13 @@ impl FromJson for PredictorModelFeature {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "percentageImportance" => v.percentage_importance = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "percentageImportance" => r.read_into(&mut v.percentage_importance),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7288,10 +7348,11 @@ impl FromJson for PredictorModelFeatureListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7356,12 +7417,13 @@ impl FromJson for PredictorModelRetrainingError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "dateOfFirstOccurrence" => v.date_of_first_occurrence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "dateOfFirstOccurrence" => r.read_into(&mut v.date_of_first_occurrence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7462,11 +7524,12 @@ impl FromJson for PredictorModels {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "predictorModels" => v.predictor_models = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "predictorModels" => r.read_into(&mut v.predictor_models),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7521,11 +7584,12 @@ impl FromJson for PredictorSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scheduleType" => v.schedule_type = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scheduleType" => r.read_into(&mut v.schedule_type),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7636,12 +7700,13 @@ impl FromJson for PredictorWorkloadBalancing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "minimumOccupancy" => v.minimum_occupancy = r.read()?,
-                "maximumOccupancy" => v.maximum_occupancy = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "minimumOccupancy" => r.read_into(&mut v.minimum_occupancy),
+                "maximumOccupancy" => r.read_into(&mut v.maximum_occupancy),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7747,19 +7812,20 @@ impl FromJson for QueueEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7862,17 +7928,18 @@ impl FromJson for QueueMember {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "user" => v.user = r.read()?,
-                "ringNumber" => v.ring_number = r.read()?,
-                "joined" => v.joined = r.read()?,
-                "memberBy" => v.member_by = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "user" => r.read_into(&mut v.user),
+                "ringNumber" => r.read_into(&mut v.ring_number),
+                "joined" => r.read_into(&mut v.joined),
+                "memberBy" => r.read_into(&mut v.member_by),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7962,16 +8029,17 @@ impl FromJson for QueueMemberEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8081,19 +8149,20 @@ impl FromJson for QueueMemberEntityListingV1 {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8516,51 +8585,52 @@ impl FromJson for QueueRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "userMemberCount" => v.user_member_count = r.read()?,
-                "joinedMemberCount" => v.joined_member_count = r.read()?,
-                "mediaSettings" => v.media_settings = r.read()?,
-                "routingRules" => v.routing_rules = r.read()?,
-                "conditionalGroupRouting" => v.conditional_group_routing = r.read()?,
-                "conditionalGroupActivation" => v.conditional_group_activation = r.read()?,
-                "bullseye" => v.bullseye = r.read()?,
-                "scoringMethod" => v.scoring_method = r.read()?,
-                "lastAgentRoutingMode" => v.last_agent_routing_mode = r.read()?,
-                "acwSettings" => v.acw_settings = r.read()?,
-                "skillEvaluationMethod" => v.skill_evaluation_method = r.read()?,
-                "memberGroups" => v.member_groups = r.read()?,
-                "queueFlow" => v.queue_flow = r.read()?,
-                "emailInQueueFlow" => v.email_in_queue_flow = r.read()?,
-                "messageInQueueFlow" => v.message_in_queue_flow = r.read()?,
-                "whisperPrompt" => v.whisper_prompt = r.read()?,
-                "onHoldPrompt" => v.on_hold_prompt = r.read()?,
-                "defaultMediaLanguage" => v.default_media_language = r.read()?,
-                "autoAnswerOnly" => v.auto_answer_only = r.read()?,
-                "cannedResponseLibraries" => v.canned_response_libraries = r.read()?,
-                "enableTranscription" => v.enable_transcription = r.read()?,
-                "enableAudioMonitoring" => v.enable_audio_monitoring = r.read()?,
-                "enableManualAssignment" => v.enable_manual_assignment = r.read()?,
-                "agentOwnedRouting" => v.agent_owned_routing = r.read()?,
-                "directRouting" => v.direct_routing = r.read()?,
-                "callingPartyName" => v.calling_party_name = r.read()?,
-                "callingPartyNumber" => v.calling_party_number = r.read()?,
-                "defaultScripts" => v.default_scripts = r.read()?,
-                "outboundMessagingAddresses" => v.outbound_messaging_addresses = r.read()?,
-                "outboundEmailAddress" => v.outbound_email_address = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "suppressInQueueCallRecording" => v.suppress_in_queue_call_recording = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "userMemberCount" => r.read_into(&mut v.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
+                "mediaSettings" => r.read_into(&mut v.media_settings),
+                "routingRules" => r.read_into(&mut v.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
+                "bullseye" => r.read_into(&mut v.bullseye),
+                "scoringMethod" => r.read_into(&mut v.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut v.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut v.member_groups),
+                "queueFlow" => r.read_into(&mut v.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
+                "autoAnswerOnly" => r.read_into(&mut v.auto_answer_only),
+                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut v.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
+                "directRouting" => r.read_into(&mut v.direct_routing),
+                "callingPartyName" => r.read_into(&mut v.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
+                "defaultScripts" => r.read_into(&mut v.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8863,18 +8933,19 @@ impl FromJson for Recipient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "messengerType" => v.messenger_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "flow" => r.read_into(&mut v.flow),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "messengerType" => r.read_into(&mut v.messenger_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9000,10 +9071,11 @@ impl FromJson for RecipientFlow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9107,19 +9179,20 @@ impl FromJson for RecipientListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9171,10 +9244,11 @@ impl FromJson for RecipientRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "flow" => v.flow = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "flow" => r.read_into(&mut v.flow),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9241,12 +9315,13 @@ impl FromJson for Record {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9300,11 +9375,12 @@ impl FromJson for RequestScoredAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "score" => v.score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "score" => r.read_into(&mut v.score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9368,12 +9444,13 @@ impl FromJson for RouteIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9461,15 +9538,16 @@ impl FromJson for RoutingConversationAttributesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "priority" => v.priority = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "skillExpression" => v.skill_expression = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "labelId" => v.label_id = r.read()?,
-                "requestScoredAgents" => v.request_scored_agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "priority" => r.read_into(&mut v.priority),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "skillExpression" => r.read_into(&mut v.skill_expression),
+                "languageId" => r.read_into(&mut v.language_id),
+                "labelId" => r.read_into(&mut v.label_id),
+                "requestScoredAgents" => r.read_into(&mut v.request_scored_agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9571,16 +9649,17 @@ impl FromJson for RoutingConversationAttributesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "priority" => v.priority = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "language" => v.language = r.read()?,
-                "label" => v.label = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                "skillExpression" => v.skill_expression = r.read()?,
-                "skillExpressionId" => v.skill_expression_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "priority" => r.read_into(&mut v.priority),
+                "skills" => r.read_into(&mut v.skills),
+                "language" => r.read_into(&mut v.language),
+                "label" => r.read_into(&mut v.label),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                "skillExpression" => r.read_into(&mut v.skill_expression),
+                "skillExpressionId" => r.read_into(&mut v.skill_expression_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9629,10 +9708,11 @@ impl FromJson for RoutingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "resetAgentScoreOnPresenceChange" => v.reset_agent_score_on_presence_change = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "resetAgentScoreOnPresenceChange" => r.read_into(&mut v.reset_agent_score_on_presence_change),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9673,10 +9753,11 @@ impl FromJson for SMSAvailablePhoneNumberEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9780,19 +9861,20 @@ impl FromJson for SkillEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9878,14 +9960,15 @@ impl FromJson for SkillExpression {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "expression" => v.expression = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "expression" => r.read_into(&mut v.expression),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9934,10 +10017,11 @@ impl FromJson for SkillExpressionData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "expression" => v.expression = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "expression" => r.read_into(&mut v.expression),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10041,19 +10125,20 @@ impl FromJson for SkillExpressionEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10123,12 +10208,13 @@ impl FromJson for SkillExpressionValidationError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "position" => v.position = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "position" => r.read_into(&mut v.position),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10209,14 +10295,15 @@ impl FromJson for SkillExpressionValidationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "valid" => v.valid = r.read()?,
-                "expression" => v.expression = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "hint" => v.hint = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "valid" => r.read_into(&mut v.valid),
+                "expression" => r.read_into(&mut v.expression),
+                "skills" => r.read_into(&mut v.skills),
+                "errors" => r.read_into(&mut v.errors),
+                "hint" => r.read_into(&mut v.hint),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10328,17 +10415,18 @@ impl FromJson for SkillGroupDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10407,13 +10495,14 @@ impl FromJson for SkillGroupEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10457,10 +10546,11 @@ impl FromJson for SkillGroupMemberDivisionList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10508,11 +10598,12 @@ impl FromJson for SkillGroupMemberDivisions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "addDivisionIds" => v.add_division_ids = r.read()?,
-                "removeDivisionIds" => v.remove_division_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "addDivisionIds" => r.read_into(&mut v.add_division_ids),
+                "removeDivisionIds" => r.read_into(&mut v.remove_division_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10575,13 +10666,14 @@ impl FromJson for SkillGroupMemberEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10721,20 +10813,21 @@ impl FromJson for SkillGroupWithMemberDivisions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "status" => v.status = r.read()?,
-                "skillConditions" => v.skill_conditions = r.read()?,
-                "memberDivisions" => v.member_divisions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "status" => r.read_into(&mut v.status),
+                "skillConditions" => r.read_into(&mut v.skill_conditions),
+                "memberDivisions" => r.read_into(&mut v.member_divisions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10852,12 +10945,13 @@ impl FromJson for SkillReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "isLanguageSkill" => v.is_language_skill = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "isLanguageSkill" => r.read_into(&mut v.is_language_skill),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10972,18 +11066,19 @@ impl FromJson for SmsAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "street" => v.street = r.read()?,
-                "city" => v.city = r.read()?,
-                "region" => v.region = r.read()?,
-                "postalCode" => v.postal_code = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "validated" => v.validated = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "street" => r.read_into(&mut v.street),
+                "city" => r.read_into(&mut v.city),
+                "region" => r.read_into(&mut v.region),
+                "postalCode" => r.read_into(&mut v.postal_code),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "validated" => r.read_into(&mut v.validated),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11095,19 +11190,20 @@ impl FromJson for SmsAddressEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11243,18 +11339,19 @@ impl FromJson for SmsAddressProvision {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "street" => v.street = r.read()?,
-                "city" => v.city = r.read()?,
-                "region" => v.region = r.read()?,
-                "postalCode" => v.postal_code = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "autoCorrectAddress" => v.auto_correct_address = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "street" => r.read_into(&mut v.street),
+                "city" => r.read_into(&mut v.city),
+                "region" => r.read_into(&mut v.region),
+                "postalCode" => r.read_into(&mut v.postal_code),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "autoCorrectAddress" => r.read_into(&mut v.auto_correct_address),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11325,12 +11422,13 @@ impl FromJson for SmsAlphanumericProvision {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11454,19 +11552,20 @@ impl FromJson for SmsAvailablePhoneNumber {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "region" => v.region = r.read()?,
-                "city" => v.city = r.read()?,
-                "capabilities" => v.capabilities = r.read()?,
-                "phoneNumberType" => v.phone_number_type = r.read()?,
-                "addressRequirement" => v.address_requirement = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "region" => r.read_into(&mut v.region),
+                "city" => r.read_into(&mut v.city),
+                "capabilities" => r.read_into(&mut v.capabilities),
+                "phoneNumberType" => r.read_into(&mut v.phone_number_type),
+                "addressRequirement" => r.read_into(&mut v.address_requirement),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11652,12 +11751,13 @@ impl FromJson for SmsIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11947,37 +12047,38 @@ impl FromJson for SmsPhoneNumber {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "phoneNumberType" => v.phone_number_type = r.read()?,
-                "provisionedThroughPureCloud" => v.provisioned_through_pure_cloud = r.read()?,
-                "phoneNumberStatus" => v.phone_number_status = r.read()?,
-                "capabilities" => v.capabilities = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "purchaseDate" => v.purchase_date = r.read()?,
-                "cancellationDate" => v.cancellation_date = r.read()?,
-                "renewalDate" => v.renewal_date = r.read()?,
-                "autoRenewable" => v.auto_renewable = r.read()?,
-                "addressId" => v.address_id = r.read()?,
-                "shortCodeBillingType" => v.short_code_billing_type = r.read()?,
-                "provisioningStatus" => v.provisioning_status = r.read()?,
-                "country" => v.country = r.read()?,
-                "supportsSms" => v.supports_sms = r.read()?,
-                "supportsMms" => v.supports_mms = r.read()?,
-                "supportsVoice" => v.supports_voice = r.read()?,
-                "integration" => v.integration = r.read()?,
-                "compliance" => v.compliance = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "phoneNumberType" => r.read_into(&mut v.phone_number_type),
+                "provisionedThroughPureCloud" => r.read_into(&mut v.provisioned_through_pure_cloud),
+                "phoneNumberStatus" => r.read_into(&mut v.phone_number_status),
+                "capabilities" => r.read_into(&mut v.capabilities),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "purchaseDate" => r.read_into(&mut v.purchase_date),
+                "cancellationDate" => r.read_into(&mut v.cancellation_date),
+                "renewalDate" => r.read_into(&mut v.renewal_date),
+                "autoRenewable" => r.read_into(&mut v.auto_renewable),
+                "addressId" => r.read_into(&mut v.address_id),
+                "shortCodeBillingType" => r.read_into(&mut v.short_code_billing_type),
+                "provisioningStatus" => r.read_into(&mut v.provisioning_status),
+                "country" => r.read_into(&mut v.country),
+                "supportsSms" => r.read_into(&mut v.supports_sms),
+                "supportsMms" => r.read_into(&mut v.supports_mms),
+                "supportsVoice" => r.read_into(&mut v.supports_voice),
+                "integration" => r.read_into(&mut v.integration),
+                "compliance" => r.read_into(&mut v.compliance),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12320,19 +12421,20 @@ impl FromJson for SmsPhoneNumberEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12455,17 +12557,18 @@ impl FromJson for SmsPhoneNumberImport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "phoneNumberType" => v.phone_number_type = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "compliance" => v.compliance = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "phoneNumberType" => r.read_into(&mut v.phone_number_type),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "compliance" => r.read_into(&mut v.compliance),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12588,12 +12691,13 @@ impl FromJson for SmsPhoneNumberPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12705,17 +12809,18 @@ impl FromJson for SmsPhoneNumberProvision {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "phoneNumberType" => v.phone_number_type = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "name" => v.name = r.read()?,
-                "addressId" => v.address_id = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "phoneNumberType" => r.read_into(&mut v.phone_number_type),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "name" => r.read_into(&mut v.name),
+                "addressId" => r.read_into(&mut v.address_id),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12847,13 +12952,14 @@ impl FromJson for SmsProvisioningStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "state" => v.state = r.read()?,
-                "error" => v.error = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "state" => r.read_into(&mut v.state),
+                "error" => r.read_into(&mut v.error),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13018,11 +13124,12 @@ impl FromJson for StopSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "keyword" => v.keyword = r.read()?,
-                "response" => v.response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "keyword" => r.read_into(&mut v.keyword),
+                "response" => r.read_into(&mut v.response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13126,16 +13233,17 @@ impl FromJson for TestMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "to" => v.to = r.read()?,
-                "from" => v.from = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "textBody" => v.text_body = r.read()?,
-                "htmlBody" => v.html_body = r.read()?,
-                "time" => v.time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "to" => r.read_into(&mut v.to),
+                "from" => r.read_into(&mut v.from),
+                "subject" => r.read_into(&mut v.subject),
+                "textBody" => r.read_into(&mut v.text_body),
+                "htmlBody" => r.read_into(&mut v.html_body),
+                "time" => r.read_into(&mut v.time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13233,15 +13341,16 @@ impl FromJson for TranscriptionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transcription" => v.transcription = r.read()?,
-                "transcriptionConfidenceThreshold" => v.transcription_confidence_threshold = r.read()?,
-                "lowLatencyTranscriptionEnabled" => v.low_latency_transcription_enabled = r.read()?,
-                "contentSearchEnabled" => v.content_search_enabled = r.read()?,
-                "pciDssRedactionEnabled" => v.pci_dss_redaction_enabled = r.read()?,
-                "piiRedactionEnabled" => v.pii_redaction_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transcription" => r.read_into(&mut v.transcription),
+                "transcriptionConfidenceThreshold" => r.read_into(&mut v.transcription_confidence_threshold),
+                "lowLatencyTranscriptionEnabled" => r.read_into(&mut v.low_latency_transcription_enabled),
+                "contentSearchEnabled" => r.read_into(&mut v.content_search_enabled),
+                "pciDssRedactionEnabled" => r.read_into(&mut v.pci_dss_redaction_enabled),
+                "piiRedactionEnabled" => r.read_into(&mut v.pii_redaction_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13358,12 +13467,13 @@ impl FromJson for UpdateKpiRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13455,10 +13565,11 @@ impl FromJson for UpdateSkillDivisionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "divisionId" => r.read_into(&mut v.division_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13503,10 +13614,11 @@ impl FromJson for UpdateUtilizationLabelRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13565,12 +13677,13 @@ impl FromJson for UtilizationLabel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13676,19 +13789,20 @@ impl FromJson for UtilizationLabelEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13758,12 +13872,13 @@ impl FromJson for UtilizationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "utilization" => v.utilization = r.read()?,
-                "labelUtilizations" => v.label_utilizations = r.read()?,
-                "maxInboundCalls" => v.max_inbound_calls = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "utilization" => r.read_into(&mut v.utilization),
+                "labelUtilizations" => r.read_into(&mut v.label_utilizations),
+                "maxInboundCalls" => r.read_into(&mut v.max_inbound_calls),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13817,11 +13932,12 @@ impl FromJson for VerificationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "records" => v.records = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "records" => r.read_into(&mut v.records),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13922,10 +14038,11 @@ impl FromJson for WrapUpCodeConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13968,10 +14085,11 @@ impl FromJson for WrapUpCodeReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14075,19 +14193,20 @@ impl FromJson for WrapupCodeEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14213,18 +14332,19 @@ impl FromJson for WrapupCodeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -55,11 +55,12 @@ impl FromJson for ContentModeration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "flag" => v.flag = r.read()?,
-                "categories" => v.categories = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "flag" => r.read_into(&mut v.flag),
+                "categories" => r.read_into(&mut v.categories),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -167,11 +168,12 @@ impl FromJson for ContentReaction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reactionType" => v.reaction_type = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reactionType" => r.read_into(&mut v.reaction_type),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -308,10 +310,11 @@ impl FromJson for DataIngestionRuleStatusPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -419,12 +422,13 @@ impl FromJson for DataIngestionRulesMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "countByStatus" => v.count_by_status = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "totalCount" => v.total_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "countByStatus" => r.read_into(&mut v.count_by_status),
+                "platform" => r.read_into(&mut v.platform),
+                "totalCount" => r.read_into(&mut v.total_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -567,20 +571,21 @@ impl FromJson for EscalationRuleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "matchCriteria" => v.match_criteria = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "openEscalation" => v.open_escalation = r.read()?,
-                "facebookEscalation" => v.facebook_escalation = r.read()?,
-                "instagramEscalation" => v.instagram_escalation = r.read()?,
-                "twitterEscalation" => v.twitter_escalation = r.read()?,
-                "googleBusinessProfileEscalation" => v.google_business_profile_escalation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "matchCriteria" => r.read_into(&mut v.match_criteria),
+                "priority" => r.read_into(&mut v.priority),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "openEscalation" => r.read_into(&mut v.open_escalation),
+                "facebookEscalation" => r.read_into(&mut v.facebook_escalation),
+                "instagramEscalation" => r.read_into(&mut v.instagram_escalation),
+                "twitterEscalation" => r.read_into(&mut v.twitter_escalation),
+                "googleBusinessProfileEscalation" => r.read_into(&mut v.google_business_profile_escalation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -810,24 +815,25 @@ impl FromJson for EscalationRuleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "matchCriteria" => v.match_criteria = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "status" => v.status = r.read()?,
-                "openEscalation" => v.open_escalation = r.read()?,
-                "facebookEscalation" => v.facebook_escalation = r.read()?,
-                "instagramEscalation" => v.instagram_escalation = r.read()?,
-                "twitterEscalation" => v.twitter_escalation = r.read()?,
-                "googleBusinessProfileEscalation" => v.google_business_profile_escalation = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "matchCriteria" => r.read_into(&mut v.match_criteria),
+                "priority" => r.read_into(&mut v.priority),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "status" => r.read_into(&mut v.status),
+                "openEscalation" => r.read_into(&mut v.open_escalation),
+                "facebookEscalation" => r.read_into(&mut v.facebook_escalation),
+                "instagramEscalation" => r.read_into(&mut v.instagram_escalation),
+                "twitterEscalation" => r.read_into(&mut v.twitter_escalation),
+                "googleBusinessProfileEscalation" => r.read_into(&mut v.google_business_profile_escalation),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -953,12 +959,13 @@ impl FromJson for EscalationTarget {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "targetType" => v.target_type = r.read()?,
-                "destination" => v.destination = r.read()?,
-                "override" => v.r#override = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "targetType" => r.read_into(&mut v.target_type),
+                "destination" => r.read_into(&mut v.destination),
+                "override" => r.read_into(&mut v.r#override),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1113,12 +1120,13 @@ impl FromJson for FacebookDataIngestionRuleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1253,20 +1261,21 @@ impl FromJson for FacebookDataIngestionRuleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1472,20 +1481,21 @@ impl FromJson for FacebookDataIngestionRuleVersionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1662,19 +1672,20 @@ impl FromJson for FacebookDataIngestionRuleVersionResponseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1816,20 +1827,21 @@ impl FromJson for GenericDataIngestionRuleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "countries" => v.countries = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "countries" => r.read_into(&mut v.countries),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2006,19 +2018,20 @@ impl FromJson for GenericDataIngestionRuleResponseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2103,13 +2116,14 @@ impl FromJson for GoogleBusinessProfileDataIngestionRuleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "externalSource" => r.read_into(&mut v.external_source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2254,21 +2268,22 @@ impl FromJson for GoogleBusinessProfileDataIngestionRuleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "externalSource" => r.read_into(&mut v.external_source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2484,21 +2499,22 @@ impl FromJson for GoogleBusinessProfileDataIngestionRuleVersionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "externalSource" => r.read_into(&mut v.external_source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2676,19 +2692,20 @@ impl FromJson for GoogleBusinessProfileDataIngestionRuleVersionResponseEntityLis
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2762,12 +2779,13 @@ impl FromJson for InstagramDataIngestionRuleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2902,20 +2920,21 @@ impl FromJson for InstagramDataIngestionRuleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3121,20 +3140,21 @@ impl FromJson for InstagramDataIngestionRuleVersionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3311,19 +3331,20 @@ impl FromJson for InstagramDataIngestionRuleVersionResponseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3386,11 +3407,12 @@ impl FromJson for ManualEscalationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "socialMediaNormalizedMessageId" => v.social_media_normalized_message_id = r.read()?,
-                "escalationTarget" => v.escalation_target = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "socialMediaNormalizedMessageId" => r.read_into(&mut v.social_media_normalized_message_id),
+                "escalationTarget" => r.read_into(&mut v.escalation_target),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3461,13 +3483,14 @@ impl FromJson for ManualEscalationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "socialMediaNormalizedMessageId" => v.social_media_normalized_message_id = r.read()?,
-                "conversationNormalizedMessageId" => v.conversation_normalized_message_id = r.read()?,
-                "escalationTarget" => v.escalation_target = r.read()?,
-                "escalationStatus" => v.escalation_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "socialMediaNormalizedMessageId" => r.read_into(&mut v.social_media_normalized_message_id),
+                "conversationNormalizedMessageId" => r.read_into(&mut v.conversation_normalized_message_id),
+                "escalationTarget" => r.read_into(&mut v.escalation_target),
+                "escalationStatus" => r.read_into(&mut v.escalation_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3598,12 +3621,13 @@ impl FromJson for OpenDataIngestionRuleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "externalSource" => r.read_into(&mut v.external_source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3738,20 +3762,21 @@ impl FromJson for OpenDataIngestionRuleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "externalSource" => r.read_into(&mut v.external_source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3957,20 +3982,21 @@ impl FromJson for OpenDataIngestionRuleVersionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "externalSource" => r.read_into(&mut v.external_source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4147,19 +4173,20 @@ impl FromJson for OpenDataIngestionRuleVersionResponseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4291,18 +4318,19 @@ impl FromJson for OpenSocialMediaChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "messageId" => v.message_id = r.read()?,
-                "to" => v.to = r.read()?,
-                "from" => v.from = r.read()?,
-                "time" => v.time = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "publicMetadata" => v.public_metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "platform" => r.read_into(&mut v.platform),
+                "type" => r.read_into(&mut v.r#type),
+                "messageId" => r.read_into(&mut v.message_id),
+                "to" => r.read_into(&mut v.to),
+                "from" => r.read_into(&mut v.from),
+                "time" => r.read_into(&mut v.time),
+                "metadata" => r.read_into(&mut v.metadata),
+                "publicMetadata" => r.read_into(&mut v.public_metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4468,13 +4496,14 @@ impl FromJson for OpenSocialMediaMessageContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentType" => v.content_type = r.read()?,
-                "attachment" => v.attachment = r.read()?,
-                "text" => v.text = r.read()?,
-                "reaction" => v.reaction = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentType" => r.read_into(&mut v.content_type),
+                "attachment" => r.read_into(&mut v.attachment),
+                "text" => r.read_into(&mut v.text),
+                "reaction" => r.read_into(&mut v.reaction),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4627,16 +4656,17 @@ impl FromJson for OpenSocialMediaNormalizedMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "text" => v.text = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "content" => v.content = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "text" => r.read_into(&mut v.text),
+                "type" => r.read_into(&mut v.r#type),
+                "content" => r.read_into(&mut v.content),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4775,15 +4805,16 @@ impl FromJson for OpenSocialMediaPublicMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rootId" => v.root_id = r.read()?,
-                "replyToId" => v.reply_to_id = r.read()?,
-                "source" => v.source = r.read()?,
-                "url" => v.url = r.read()?,
-                "mentionIds" => v.mention_ids = r.read()?,
-                "tagIds" => v.tag_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rootId" => r.read_into(&mut v.root_id),
+                "replyToId" => r.read_into(&mut v.reply_to_id),
+                "source" => r.read_into(&mut v.source),
+                "url" => r.read_into(&mut v.url),
+                "mentionIds" => r.read_into(&mut v.mention_ids),
+                "tagIds" => r.read_into(&mut v.tag_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4880,15 +4911,16 @@ impl FromJson for OpenSocialMediaReactionsChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "messageId" => v.message_id = r.read()?,
-                "to" => v.to = r.read()?,
-                "time" => v.time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "platform" => r.read_into(&mut v.platform),
+                "type" => r.read_into(&mut v.r#type),
+                "messageId" => r.read_into(&mut v.message_id),
+                "to" => r.read_into(&mut v.to),
+                "time" => r.read_into(&mut v.time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5024,10 +5056,11 @@ impl FromJson for OpenSocialMediaReactionsEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reactions" => v.reactions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reactions" => r.read_into(&mut v.reactions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5101,13 +5134,14 @@ impl FromJson for OpenSocialMediaReactionsNormalizedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "events" => v.events = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "events" => r.read_into(&mut v.events),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5155,10 +5189,11 @@ impl FromJson for OpenSocialMediaReactionsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "events" => v.events = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "events" => r.read_into(&mut v.events),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5257,16 +5292,17 @@ impl FromJson for OpenSocialMediaRecipient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "idType" => v.id_type = r.read()?,
-                "firstName" => v.first_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "nickname" => v.nickname = r.read()?,
-                "image" => v.image = r.read()?,
-                "additionalIds" => v.additional_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "idType" => r.read_into(&mut v.id_type),
+                "firstName" => r.read_into(&mut v.first_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "nickname" => r.read_into(&mut v.nickname),
+                "image" => r.read_into(&mut v.image),
+                "additionalIds" => r.read_into(&mut v.additional_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5383,11 +5419,12 @@ impl FromJson for OpenSocialMediaRecipientAdditionalIdentifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5547,19 +5584,20 @@ impl FromJson for OpenSocialNormalizedMessageEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5672,19 +5710,20 @@ impl FromJson for OpenSocialReactionsNormalizedEventEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5738,10 +5777,11 @@ impl FromJson for OverrideEscalationTarget {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "integrationId" => v.integration_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "integrationId" => r.read_into(&mut v.integration_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5845,19 +5885,20 @@ impl FromJson for SocialEscalationResponseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5916,11 +5957,12 @@ impl FromJson for SocialMediaAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5976,12 +6018,13 @@ impl FromJson for SocialMediaAggregateMetricData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "qualifier" => v.qualifier = r.read()?,
-                "stats" => v.stats = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "qualifier" => r.read_into(&mut v.qualifier),
+                "stats" => r.read_into(&mut v.stats),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6033,11 +6076,12 @@ impl FromJson for SocialMediaAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6139,16 +6183,17 @@ impl FromJson for SocialMediaAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6235,14 +6280,15 @@ impl FromJson for SocialMediaAsyncDetailQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "order" => v.order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "filter" => r.read_into(&mut v.filter),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "order" => r.read_into(&mut v.order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6343,11 +6389,12 @@ impl FromJson for SocialMediaAsyncDetailQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6396,11 +6443,12 @@ impl FromJson for SocialMediaDetailDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "messages" => v.messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "messages" => r.read_into(&mut v.messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6463,13 +6511,14 @@ impl FromJson for SocialMediaDetailMessageContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "normalizedMessage" => v.normalized_message = r.read()?,
-                "escalationInfo" => v.escalation_info = r.read()?,
-                "contentModeration" => v.content_moderation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "normalizedMessage" => r.read_into(&mut v.normalized_message),
+                "escalationInfo" => r.read_into(&mut v.escalation_info),
+                "contentModeration" => r.read_into(&mut v.content_moderation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6513,10 +6562,11 @@ impl FromJson for SocialMediaMessageEscalationInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "escalationStatus" => v.escalation_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "escalationStatus" => r.read_into(&mut v.escalation_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6635,11 +6685,12 @@ impl FromJson for SocialMediaQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6750,12 +6801,13 @@ impl FromJson for SocialMediaQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6883,14 +6935,15 @@ impl FromJson for SocialMediaQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7163,11 +7216,12 @@ impl FromJson for SocialMediaStatisticalResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "metrics" => r.read_into(&mut v.metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7314,25 +7368,26 @@ impl FromJson for SocialMediaStatisticalSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "max" => v.max = r.read()?,
-                "min" => v.min = r.read()?,
-                "count" => v.count = r.read()?,
-                "countNegative" => v.count_negative = r.read()?,
-                "countPositive" => v.count_positive = r.read()?,
-                "countNeutral" => v.count_neutral = r.read()?,
-                "countUnknown" => v.count_unknown = r.read()?,
-                "sum" => v.sum = r.read()?,
-                "average" => v.average = r.read()?,
-                "current" => v.current = r.read()?,
-                "ratio" => v.ratio = r.read()?,
-                "numerator" => v.numerator = r.read()?,
-                "denominator" => v.denominator = r.read()?,
-                "target" => v.target = r.read()?,
-                "p95" => v.p95 = r.read()?,
-                "p99" => v.p99 = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "max" => r.read_into(&mut v.max),
+                "min" => r.read_into(&mut v.min),
+                "count" => r.read_into(&mut v.count),
+                "countNegative" => r.read_into(&mut v.count_negative),
+                "countPositive" => r.read_into(&mut v.count_positive),
+                "countNeutral" => r.read_into(&mut v.count_neutral),
+                "countUnknown" => r.read_into(&mut v.count_unknown),
+                "sum" => r.read_into(&mut v.sum),
+                "average" => r.read_into(&mut v.average),
+                "current" => r.read_into(&mut v.current),
+                "ratio" => r.read_into(&mut v.ratio),
+                "numerator" => r.read_into(&mut v.numerator),
+                "denominator" => r.read_into(&mut v.denominator),
+                "target" => r.read_into(&mut v.target),
+                "p95" => r.read_into(&mut v.p95),
+                "p99" => r.read_into(&mut v.p99),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7408,12 +7463,13 @@ impl FromJson for SocialTopicPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "divisionId" => r.read_into(&mut v.division_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7480,12 +7536,13 @@ impl FromJson for SocialTopicRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "divisionId" => r.read_into(&mut v.division_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7593,17 +7650,18 @@ impl FromJson for SocialTopicResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7776,18 +7834,19 @@ impl FromJson for SocialTopicWithDataIngestionRuleMetadataResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "status" => v.status = r.read()?,
-                "dataIngestionRulesMetadata" => v.data_ingestion_rules_metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "status" => r.read_into(&mut v.status),
+                "dataIngestionRulesMetadata" => r.read_into(&mut v.data_ingestion_rules_metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7950,19 +8009,20 @@ impl FromJson for SocialTopicWithDataIngestionRuleMetadataResponseEntityListing 
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8032,12 +8092,13 @@ impl FromJson for TweetUsage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ingestionLimit" => v.ingestion_limit = r.read()?,
-                "tweetCount" => v.tweet_count = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ingestionLimit" => r.read_into(&mut v.ingestion_limit),
+                "tweetCount" => r.read_into(&mut v.tweet_count),
+                "dateStart" => r.read_into(&mut v.date_start),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8093,11 +8154,12 @@ impl FromJson for TwitterDataHistoricalTweetRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "searchTerms" => v.search_terms = r.read()?,
-                "countries" => v.countries = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "searchTerms" => r.read_into(&mut v.search_terms),
+                "countries" => r.read_into(&mut v.countries),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8159,12 +8221,13 @@ impl FromJson for TwitterDataHistoricalTweetResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "matchingTweets" => v.matching_tweets = r.read()?,
-                "previousNumberOfDays" => v.previous_number_of_days = r.read()?,
-                "usageStatistics" => v.usage_statistics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "matchingTweets" => r.read_into(&mut v.matching_tweets),
+                "previousNumberOfDays" => r.read_into(&mut v.previous_number_of_days),
+                "usageStatistics" => r.read_into(&mut v.usage_statistics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8240,13 +8303,14 @@ impl FromJson for TwitterDataIngestionRuleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "searchTerms" => v.search_terms = r.read()?,
-                "countries" => v.countries = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "searchTerms" => r.read_into(&mut v.search_terms),
+                "countries" => r.read_into(&mut v.countries),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8391,21 +8455,22 @@ impl FromJson for TwitterDataIngestionRuleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "searchTerms" => v.search_terms = r.read()?,
-                "countries" => v.countries = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "searchTerms" => r.read_into(&mut v.search_terms),
+                "countries" => r.read_into(&mut v.countries),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8621,21 +8686,22 @@ impl FromJson for TwitterDataIngestionRuleVersionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "ingestionRuleInfo" => v.ingestion_rule_info = r.read()?,
-                "searchTerms" => v.search_terms = r.read()?,
-                "countries" => v.countries = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "platform" => r.read_into(&mut v.platform),
+                "ingestionRuleInfo" => r.read_into(&mut v.ingestion_rule_info),
+                "searchTerms" => r.read_into(&mut v.search_terms),
+                "countries" => r.read_into(&mut v.countries),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8813,19 +8879,20 @@ impl FromJson for TwitterDataIngestionRuleVersionResponseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

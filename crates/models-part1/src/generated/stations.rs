@@ -165,25 +165,26 @@ impl FromJson for Station {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "status" => v.status = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "webRtcUserId" => v.web_rtc_user_id = r.read()?,
-                "primaryEdge" => v.primary_edge = r.read()?,
-                "secondaryEdge" => v.secondary_edge = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "lineAppearanceId" => v.line_appearance_id = r.read()?,
-                "webRtcMediaDscp" => v.web_rtc_media_dscp = r.read()?,
-                "webRtcPersistentEnabled" => v.web_rtc_persistent_enabled = r.read()?,
-                "webRtcForceTurn" => v.web_rtc_force_turn = r.read()?,
-                "webRtcCallAppearances" => v.web_rtc_call_appearances = r.read()?,
-                "webRtcRequireMediaHelper" => v.web_rtc_require_media_helper = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "status" => r.read_into(&mut v.status),
+                "userId" => r.read_into(&mut v.user_id),
+                "webRtcUserId" => r.read_into(&mut v.web_rtc_user_id),
+                "primaryEdge" => r.read_into(&mut v.primary_edge),
+                "secondaryEdge" => r.read_into(&mut v.secondary_edge),
+                "type" => r.read_into(&mut v.r#type),
+                "lineAppearanceId" => r.read_into(&mut v.line_appearance_id),
+                "webRtcMediaDscp" => r.read_into(&mut v.web_rtc_media_dscp),
+                "webRtcPersistentEnabled" => r.read_into(&mut v.web_rtc_persistent_enabled),
+                "webRtcForceTurn" => r.read_into(&mut v.web_rtc_force_turn),
+                "webRtcCallAppearances" => r.read_into(&mut v.web_rtc_call_appearances),
+                "webRtcRequireMediaHelper" => r.read_into(&mut v.web_rtc_require_media_helper),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -358,20 +359,21 @@ impl FromJson for StationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

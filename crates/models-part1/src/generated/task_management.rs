@@ -62,12 +62,13 @@ impl FromJson for AutoStatusTransitionDetail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nextStatus" => v.next_status = r.read()?,
-                "dateOfTransition" => v.date_of_transition = r.read()?,
-                "errorDetails" => v.error_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nextStatus" => r.read_into(&mut v.next_status),
+                "dateOfTransition" => r.read_into(&mut v.date_of_transition),
+                "errorDetails" => r.read_into(&mut v.error_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -193,19 +194,20 @@ impl FromJson for BulkJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "action" => v.action = r.read()?,
-                "totalCount" => v.total_count = r.read()?,
-                "successfulCount" => v.successful_count = r.read()?,
-                "failedCount" => v.failed_count = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "dateFinished" => v.date_finished = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "action" => r.read_into(&mut v.action),
+                "totalCount" => r.read_into(&mut v.total_count),
+                "successfulCount" => r.read_into(&mut v.successful_count),
+                "failedCount" => r.read_into(&mut v.failed_count),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "dateFinished" => r.read_into(&mut v.date_finished),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -373,10 +375,11 @@ impl FromJson for BulkJobAddRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -437,12 +440,13 @@ impl FromJson for BulkJobAddResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -496,11 +500,12 @@ impl FromJson for BulkJobAddResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "error" => v.error = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "error" => r.read_into(&mut v.error),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -578,14 +583,15 @@ impl FromJson for BulkJobAddWorkitemSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "workbin" => v.workbin = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "workbin" => r.read_into(&mut v.workbin),
+                "type" => r.read_into(&mut v.r#type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -632,10 +638,11 @@ impl FromJson for BulkJobEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -687,11 +694,12 @@ impl FromJson for BulkJobError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                "code" => v.code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                "code" => r.read_into(&mut v.code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -737,10 +745,11 @@ impl FromJson for BulkJobTerminateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -792,11 +801,12 @@ impl FromJson for BulkJobTerminateResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "error" => v.error = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "error" => r.read_into(&mut v.error),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -849,11 +859,12 @@ impl FromJson for BulkJobTerminateResultEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -915,12 +926,13 @@ impl FromJson for BulkJobTerminateResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -967,10 +979,11 @@ impl FromJson for BulkJobUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1086,14 +1099,15 @@ impl FromJson for BulkJobsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1167,13 +1181,14 @@ impl FromJson for ExternalContactReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "firstName" => v.first_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "firstName" => r.read_into(&mut v.first_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1228,11 +1243,12 @@ impl FromJson for TaskManagementErrorDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1339,17 +1355,18 @@ impl FromJson for Workbin {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1425,14 +1442,15 @@ impl FromJson for WorkbinChangeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1499,12 +1517,13 @@ impl FromJson for WorkbinCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "divisionId" => r.read_into(&mut v.division_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1568,13 +1587,14 @@ impl FromJson for WorkbinDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1655,15 +1675,16 @@ impl FromJson for WorkbinQueryEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1758,15 +1779,16 @@ impl FromJson for WorkbinQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "select" => v.select = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "after" => v.after = r.read()?,
-                "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "select" => r.read_into(&mut v.select),
+                "filters" => r.read_into(&mut v.filters),
+                "attributes" => r.read_into(&mut v.attributes),
+                "after" => r.read_into(&mut v.after),
+                "sort" => r.read_into(&mut v.sort),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1866,11 +1888,12 @@ impl FromJson for WorkbinQuerySort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "ascending" => v.ascending = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "ascending" => r.read_into(&mut v.ascending),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1977,12 +2000,13 @@ impl FromJson for WorkbinReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2036,11 +2060,12 @@ impl FromJson for WorkbinUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2156,18 +2181,19 @@ impl FromJson for WorkbinVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2244,14 +2270,15 @@ impl FromJson for WorkbinVersionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2622,46 +2649,47 @@ impl FromJson for Workitem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "description" => v.description = r.read()?,
-                "language" => v.language = r.read()?,
-                "utilizationLabel" => v.utilization_label = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateDue" => v.date_due = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "ttl" => v.ttl = r.read()?,
-                "status" => v.status = r.read()?,
-                "statusCategory" => v.status_category = r.read()?,
-                "dateStatusChanged" => v.date_status_changed = r.read()?,
-                "dateClosed" => v.date_closed = r.read()?,
-                "workbin" => v.workbin = r.read()?,
-                "reporter" => v.reporter = r.read()?,
-                "assignee" => v.assignee = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "assignmentState" => v.assignment_state = r.read()?,
-                "dateAssignmentStateChanged" => v.date_assignment_state_changed = r.read()?,
-                "alertTimeoutSeconds" => v.alert_timeout_seconds = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "preferredAgents" => v.preferred_agents = r.read()?,
-                "autoStatusTransition" => v.auto_status_transition = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "customFields" => v.custom_fields = r.read()?,
-                "autoStatusTransitionDetail" => v.auto_status_transition_detail = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                "script" => v.script = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "type" => r.read_into(&mut v.r#type),
+                "description" => r.read_into(&mut v.description),
+                "language" => r.read_into(&mut v.language),
+                "utilizationLabel" => r.read_into(&mut v.utilization_label),
+                "priority" => r.read_into(&mut v.priority),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateDue" => r.read_into(&mut v.date_due),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "ttl" => r.read_into(&mut v.ttl),
+                "status" => r.read_into(&mut v.status),
+                "statusCategory" => r.read_into(&mut v.status_category),
+                "dateStatusChanged" => r.read_into(&mut v.date_status_changed),
+                "dateClosed" => r.read_into(&mut v.date_closed),
+                "workbin" => r.read_into(&mut v.workbin),
+                "reporter" => r.read_into(&mut v.reporter),
+                "assignee" => r.read_into(&mut v.assignee),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "queue" => r.read_into(&mut v.queue),
+                "assignmentState" => r.read_into(&mut v.assignment_state),
+                "dateAssignmentStateChanged" => r.read_into(&mut v.date_assignment_state_changed),
+                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
+                "skills" => r.read_into(&mut v.skills),
+                "preferredAgents" => r.read_into(&mut v.preferred_agents),
+                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
+                "schema" => r.read_into(&mut v.schema),
+                "customFields" => r.read_into(&mut v.custom_fields),
+                "autoStatusTransitionDetail" => r.read_into(&mut v.auto_status_transition_detail),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                "script" => r.read_into(&mut v.script),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2916,14 +2944,15 @@ impl FromJson for WorkitemChangeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3136,28 +3165,29 @@ impl FromJson for WorkitemCommonCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "dateDue" => v.date_due = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "ttl" => v.ttl = r.read()?,
-                "statusId" => v.status_id = r.read()?,
-                "workbinId" => v.workbin_id = r.read()?,
-                "autoStatusTransition" => v.auto_status_transition = r.read()?,
-                "description" => v.description = r.read()?,
-                "typeId" => v.type_id = r.read()?,
-                "customFields" => v.custom_fields = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "assigneeId" => v.assignee_id = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "priority" => r.read_into(&mut v.priority),
+                "dateDue" => r.read_into(&mut v.date_due),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "ttl" => r.read_into(&mut v.ttl),
+                "statusId" => r.read_into(&mut v.status_id),
+                "workbinId" => r.read_into(&mut v.workbin_id),
+                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
+                "description" => r.read_into(&mut v.description),
+                "typeId" => r.read_into(&mut v.type_id),
+                "customFields" => r.read_into(&mut v.custom_fields),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "assigneeId" => r.read_into(&mut v.assignee_id),
+                "languageId" => r.read_into(&mut v.language_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "scriptId" => r.read_into(&mut v.script_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3420,32 +3450,33 @@ impl FromJson for WorkitemCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "dateDue" => v.date_due = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "ttl" => v.ttl = r.read()?,
-                "statusId" => v.status_id = r.read()?,
-                "workbinId" => v.workbin_id = r.read()?,
-                "autoStatusTransition" => v.auto_status_transition = r.read()?,
-                "description" => v.description = r.read()?,
-                "typeId" => v.type_id = r.read()?,
-                "customFields" => v.custom_fields = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "assigneeId" => v.assignee_id = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "wrapupCode" => v.wrapup_code = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                "preferredAgentIds" => v.preferred_agent_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "priority" => r.read_into(&mut v.priority),
+                "dateDue" => r.read_into(&mut v.date_due),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "ttl" => r.read_into(&mut v.ttl),
+                "statusId" => r.read_into(&mut v.status_id),
+                "workbinId" => r.read_into(&mut v.workbin_id),
+                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
+                "description" => r.read_into(&mut v.description),
+                "typeId" => r.read_into(&mut v.type_id),
+                "customFields" => r.read_into(&mut v.custom_fields),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "assigneeId" => r.read_into(&mut v.assignee_id),
+                "languageId" => r.read_into(&mut v.language_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "wrapupCode" => r.read_into(&mut v.wrapup_code),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                "preferredAgentIds" => r.read_into(&mut v.preferred_agent_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3523,11 +3554,12 @@ impl FromJson for WorkitemDateBasedCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attribute" => v.attribute = r.read()?,
-                "relativeMinutesToInvocation" => v.relative_minutes_to_invocation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attribute" => r.read_into(&mut v.attribute),
+                "relativeMinutesToInvocation" => r.read_into(&mut v.relative_minutes_to_invocation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3635,11 +3667,12 @@ impl FromJson for WorkitemDateBasedConditionUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attribute" => v.attribute = r.read()?,
-                "relativeMinutesToInvocation" => v.relative_minutes_to_invocation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attribute" => r.read_into(&mut v.attribute),
+                "relativeMinutesToInvocation" => r.read_into(&mut v.relative_minutes_to_invocation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3790,16 +3823,17 @@ impl FromJson for WorkitemDateBasedRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "action" => v.action = r.read()?,
-                "worktype" => v.worktype = r.read()?,
-                "condition" => v.condition = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "action" => r.read_into(&mut v.action),
+                "worktype" => r.read_into(&mut v.worktype),
+                "condition" => r.read_into(&mut v.condition),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3912,11 +3946,12 @@ impl FromJson for WorkitemDateBasedRuleCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "condition" => r.read_into(&mut v.condition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3986,14 +4021,15 @@ impl FromJson for WorkitemDateBasedRuleListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4049,11 +4085,12 @@ impl FromJson for WorkitemDateBasedRuleUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "condition" => r.read_into(&mut v.condition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4305,40 +4342,41 @@ impl FromJson for WorkitemDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "preferredAgentIds" => v.preferred_agent_ids = r.read()?,
-                "dateDue" => v.date_due = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "statusId" => v.status_id = r.read()?,
-                "reporterId" => v.reporter_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "assigneeId" => v.assignee_id = r.read()?,
-                "workbinId" => v.workbin_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "wrapupId" => v.wrapup_id = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "ttl" => v.ttl = r.read()?,
-                "dateClosed" => v.date_closed = r.read()?,
-                "assignmentState" => v.assignment_state = r.read()?,
-                "autoStatusTransition" => v.auto_status_transition = r.read()?,
-                "customFields" => v.custom_fields = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "statusCategory" => v.status_category = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "dateAssignmentStateChanged" => v.date_assignment_state_changed = r.read()?,
-                "alertTimeoutSeconds" => v.alert_timeout_seconds = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "languageId" => r.read_into(&mut v.language_id),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "priority" => r.read_into(&mut v.priority),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "preferredAgentIds" => r.read_into(&mut v.preferred_agent_ids),
+                "dateDue" => r.read_into(&mut v.date_due),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "statusId" => r.read_into(&mut v.status_id),
+                "reporterId" => r.read_into(&mut v.reporter_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "assigneeId" => r.read_into(&mut v.assignee_id),
+                "workbinId" => r.read_into(&mut v.workbin_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "wrapupId" => r.read_into(&mut v.wrapup_id),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "ttl" => r.read_into(&mut v.ttl),
+                "dateClosed" => r.read_into(&mut v.date_closed),
+                "assignmentState" => r.read_into(&mut v.assignment_state),
+                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
+                "customFields" => r.read_into(&mut v.custom_fields),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "statusCategory" => r.read_into(&mut v.status_category),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "dateAssignmentStateChanged" => r.read_into(&mut v.date_assignment_state_changed),
+                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4446,13 +4484,14 @@ impl FromJson for WorkitemFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "operator" => r.read_into(&mut v.operator),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4640,12 +4679,13 @@ impl FromJson for WorkitemFlowReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4706,12 +4746,13 @@ impl FromJson for WorkitemLanguageReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4758,10 +4799,11 @@ impl FromJson for WorkitemManualAssign {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4842,14 +4884,15 @@ impl FromJson for WorkitemOnAttributeChangeCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attribute" => v.attribute = r.read()?,
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attribute" => r.read_into(&mut v.attribute),
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5064,14 +5107,15 @@ impl FromJson for WorkitemOnAttributeChangeConditionUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attribute" => v.attribute = r.read()?,
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attribute" => r.read_into(&mut v.attribute),
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5300,16 +5344,17 @@ impl FromJson for WorkitemOnAttributeChangeRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "action" => v.action = r.read()?,
-                "worktype" => v.worktype = r.read()?,
-                "condition" => v.condition = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "action" => r.read_into(&mut v.action),
+                "worktype" => r.read_into(&mut v.worktype),
+                "condition" => r.read_into(&mut v.condition),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5422,11 +5467,12 @@ impl FromJson for WorkitemOnAttributeChangeRuleCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "condition" => r.read_into(&mut v.condition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5496,14 +5542,15 @@ impl FromJson for WorkitemOnAttributeChangeRuleListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5559,11 +5606,12 @@ impl FromJson for WorkitemOnAttributeChangeRuleUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "condition" => r.read_into(&mut v.condition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5650,15 +5698,16 @@ impl FromJson for WorkitemOnCreateRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "action" => v.action = r.read()?,
-                "worktype" => v.worktype = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "action" => r.read_into(&mut v.action),
+                "worktype" => r.read_into(&mut v.worktype),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5759,10 +5808,11 @@ impl FromJson for WorkitemOnCreateRuleCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5831,14 +5881,15 @@ impl FromJson for WorkitemOnCreateRuleListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5885,10 +5936,11 @@ impl FromJson for WorkitemOnCreateRuleUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5957,14 +6009,15 @@ impl FromJson for WorkitemPagedEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6044,15 +6097,16 @@ impl FromJson for WorkitemPostQueryEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6174,18 +6228,19 @@ impl FromJson for WorkitemQueryJobCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "queryFilters" => v.query_filters = r.read()?,
-                "expands" => v.expands = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "dateIntervalStart" => v.date_interval_start = r.read()?,
-                "dateIntervalEnd" => v.date_interval_end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "filters" => r.read_into(&mut v.filters),
+                "queryFilters" => r.read_into(&mut v.query_filters),
+                "expands" => r.read_into(&mut v.expands),
+                "attributes" => r.read_into(&mut v.attributes),
+                "sort" => r.read_into(&mut v.sort),
+                "dateIntervalStart" => r.read_into(&mut v.date_interval_start),
+                "dateIntervalEnd" => r.read_into(&mut v.date_interval_end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6245,11 +6300,12 @@ impl FromJson for WorkitemQueryJobError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6317,12 +6373,13 @@ impl FromJson for WorkitemQueryJobFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "operator" => r.read_into(&mut v.operator),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6468,12 +6525,13 @@ impl FromJson for WorkitemQueryJobQueryFilters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "operator" => r.read_into(&mut v.operator),
+                "criteria" => r.read_into(&mut v.criteria),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6619,11 +6677,12 @@ impl FromJson for WorkitemQueryJobQueryFiltersCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operator" => v.operator = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operator" => r.read_into(&mut v.operator),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6736,12 +6795,13 @@ impl FromJson for WorkitemQueryJobQueryFiltersPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "operator" => r.read_into(&mut v.operator),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6914,15 +6974,16 @@ impl FromJson for WorkitemQueryJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "dateFinished" => v.date_finished = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "dateFinished" => r.read_into(&mut v.date_finished),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7043,12 +7104,13 @@ impl FromJson for WorkitemQueryJobSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "ascending" => v.ascending = r.read()?,
-                "customField" => v.custom_field = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "ascending" => r.read_into(&mut v.ascending),
+                "customField" => r.read_into(&mut v.custom_field),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7204,16 +7266,17 @@ impl FromJson for WorkitemQueryPostRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "select" => v.select = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "after" => v.after = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "expands" => v.expands = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "select" => r.read_into(&mut v.select),
+                "filters" => r.read_into(&mut v.filters),
+                "attributes" => r.read_into(&mut v.attributes),
+                "after" => r.read_into(&mut v.after),
+                "sort" => r.read_into(&mut v.sort),
+                "expands" => r.read_into(&mut v.expands),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7314,11 +7377,12 @@ impl FromJson for WorkitemQuerySort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "ascending" => v.ascending = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "ascending" => r.read_into(&mut v.ascending),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7425,12 +7489,13 @@ impl FromJson for WorkitemQueueReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7491,12 +7556,13 @@ impl FromJson for WorkitemRoutingSkillReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7539,10 +7605,11 @@ impl FromJson for WorkitemRuleAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7628,10 +7695,11 @@ impl FromJson for WorkitemRuleSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "flowRulesEnabled" => v.flow_rules_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "flowRulesEnabled" => r.read_into(&mut v.flow_rules_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7701,13 +7769,14 @@ impl FromJson for WorkitemSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7762,11 +7831,12 @@ impl FromJson for WorkitemScoredAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agent" => v.agent = r.read()?,
-                "score" => v.score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agent" => r.read_into(&mut v.agent),
+                "score" => r.read_into(&mut v.score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7815,11 +7885,12 @@ impl FromJson for WorkitemScoredAgentDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "score" => v.score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "score" => r.read_into(&mut v.score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7872,11 +7943,12 @@ impl FromJson for WorkitemScoredAgentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "score" => v.score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "score" => r.read_into(&mut v.score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7936,12 +8008,13 @@ impl FromJson for WorkitemScriptReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8074,20 +8147,21 @@ impl FromJson for WorkitemStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "category" => v.category = r.read()?,
-                "destinationStatuses" => v.destination_statuses = r.read()?,
-                "description" => v.description = r.read()?,
-                "defaultDestinationStatus" => v.default_destination_status = r.read()?,
-                "statusTransitionDelaySeconds" => v.status_transition_delay_seconds = r.read()?,
-                "statusTransitionTime" => v.status_transition_time = r.read()?,
-                "worktype" => v.worktype = r.read()?,
-                "autoTerminateWorkitem" => v.auto_terminate_workitem = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "category" => r.read_into(&mut v.category),
+                "destinationStatuses" => r.read_into(&mut v.destination_statuses),
+                "description" => r.read_into(&mut v.description),
+                "defaultDestinationStatus" => r.read_into(&mut v.default_destination_status),
+                "statusTransitionDelaySeconds" => r.read_into(&mut v.status_transition_delay_seconds),
+                "statusTransitionTime" => r.read_into(&mut v.status_transition_time),
+                "worktype" => r.read_into(&mut v.worktype),
+                "autoTerminateWorkitem" => r.read_into(&mut v.auto_terminate_workitem),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8266,17 +8340,18 @@ impl FromJson for WorkitemStatusCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "category" => v.category = r.read()?,
-                "destinationStatusIds" => v.destination_status_ids = r.read()?,
-                "description" => v.description = r.read()?,
-                "defaultDestinationStatusId" => v.default_destination_status_id = r.read()?,
-                "statusTransitionDelaySeconds" => v.status_transition_delay_seconds = r.read()?,
-                "statusTransitionTime" => v.status_transition_time = r.read()?,
-                "autoTerminateWorkitem" => v.auto_terminate_workitem = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "category" => r.read_into(&mut v.category),
+                "destinationStatusIds" => r.read_into(&mut v.destination_status_ids),
+                "description" => r.read_into(&mut v.description),
+                "defaultDestinationStatusId" => r.read_into(&mut v.default_destination_status_id),
+                "statusTransitionDelaySeconds" => r.read_into(&mut v.status_transition_delay_seconds),
+                "statusTransitionTime" => r.read_into(&mut v.status_transition_time),
+                "autoTerminateWorkitem" => r.read_into(&mut v.auto_terminate_workitem),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8397,12 +8472,13 @@ impl FromJson for WorkitemStatusListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8463,12 +8539,13 @@ impl FromJson for WorkitemStatusReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8567,16 +8644,17 @@ impl FromJson for WorkitemStatusUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "destinationStatusIds" => v.destination_status_ids = r.read()?,
-                "description" => v.description = r.read()?,
-                "defaultDestinationStatusId" => v.default_destination_status_id = r.read()?,
-                "statusTransitionDelaySeconds" => v.status_transition_delay_seconds = r.read()?,
-                "statusTransitionTime" => v.status_transition_time = r.read()?,
-                "autoTerminateWorkitem" => v.auto_terminate_workitem = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "destinationStatusIds" => r.read_into(&mut v.destination_status_ids),
+                "description" => r.read_into(&mut v.description),
+                "defaultDestinationStatusId" => r.read_into(&mut v.default_destination_status_id),
+                "statusTransitionDelaySeconds" => r.read_into(&mut v.status_transition_delay_seconds),
+                "statusTransitionTime" => r.read_into(&mut v.status_transition_time),
+                "autoTerminateWorkitem" => r.read_into(&mut v.auto_terminate_workitem),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8625,10 +8703,11 @@ impl FromJson for WorkitemTerminate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "statusId" => v.status_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "statusId" => r.read_into(&mut v.status_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8878,33 +8957,34 @@ impl FromJson for WorkitemUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "dateDue" => v.date_due = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "ttl" => v.ttl = r.read()?,
-                "statusId" => v.status_id = r.read()?,
-                "workbinId" => v.workbin_id = r.read()?,
-                "autoStatusTransition" => v.auto_status_transition = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateClosed" => v.date_closed = r.read()?,
-                "assignmentState" => v.assignment_state = r.read()?,
-                "assignmentOperation" => v.assignment_operation = r.read()?,
-                "customFields" => v.custom_fields = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "assigneeId" => v.assignee_id = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "preferredAgentIds" => v.preferred_agent_ids = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "priority" => r.read_into(&mut v.priority),
+                "dateDue" => r.read_into(&mut v.date_due),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "ttl" => r.read_into(&mut v.ttl),
+                "statusId" => r.read_into(&mut v.status_id),
+                "workbinId" => r.read_into(&mut v.workbin_id),
+                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
+                "description" => r.read_into(&mut v.description),
+                "dateClosed" => r.read_into(&mut v.date_closed),
+                "assignmentState" => r.read_into(&mut v.assignment_state),
+                "assignmentOperation" => r.read_into(&mut v.assignment_operation),
+                "customFields" => r.read_into(&mut v.custom_fields),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "assigneeId" => r.read_into(&mut v.assignee_id),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "languageId" => r.read_into(&mut v.language_id),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "preferredAgentIds" => r.read_into(&mut v.preferred_agent_ids),
+                "scriptId" => r.read_into(&mut v.script_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9117,11 +9197,12 @@ impl FromJson for WorkitemUtilizationLabelReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9498,47 +9579,48 @@ impl FromJson for WorkitemVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "description" => v.description = r.read()?,
-                "language" => v.language = r.read()?,
-                "utilizationLabel" => v.utilization_label = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateDue" => v.date_due = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "ttl" => v.ttl = r.read()?,
-                "status" => v.status = r.read()?,
-                "statusCategory" => v.status_category = r.read()?,
-                "dateStatusChanged" => v.date_status_changed = r.read()?,
-                "dateClosed" => v.date_closed = r.read()?,
-                "workbin" => v.workbin = r.read()?,
-                "reporter" => v.reporter = r.read()?,
-                "assignee" => v.assignee = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "assignmentState" => v.assignment_state = r.read()?,
-                "dateAssignmentStateChanged" => v.date_assignment_state_changed = r.read()?,
-                "alertTimeoutSeconds" => v.alert_timeout_seconds = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "preferredAgents" => v.preferred_agents = r.read()?,
-                "autoStatusTransition" => v.auto_status_transition = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "customFields" => v.custom_fields = r.read()?,
-                "autoStatusTransitionDetail" => v.auto_status_transition_detail = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                "script" => v.script = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "type" => r.read_into(&mut v.r#type),
+                "description" => r.read_into(&mut v.description),
+                "language" => r.read_into(&mut v.language),
+                "utilizationLabel" => r.read_into(&mut v.utilization_label),
+                "priority" => r.read_into(&mut v.priority),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateDue" => r.read_into(&mut v.date_due),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "ttl" => r.read_into(&mut v.ttl),
+                "status" => r.read_into(&mut v.status),
+                "statusCategory" => r.read_into(&mut v.status_category),
+                "dateStatusChanged" => r.read_into(&mut v.date_status_changed),
+                "dateClosed" => r.read_into(&mut v.date_closed),
+                "workbin" => r.read_into(&mut v.workbin),
+                "reporter" => r.read_into(&mut v.reporter),
+                "assignee" => r.read_into(&mut v.assignee),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "queue" => r.read_into(&mut v.queue),
+                "assignmentState" => r.read_into(&mut v.assignment_state),
+                "dateAssignmentStateChanged" => r.read_into(&mut v.date_assignment_state_changed),
+                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
+                "skills" => r.read_into(&mut v.skills),
+                "preferredAgents" => r.read_into(&mut v.preferred_agents),
+                "autoStatusTransition" => r.read_into(&mut v.auto_status_transition),
+                "schema" => r.read_into(&mut v.schema),
+                "customFields" => r.read_into(&mut v.custom_fields),
+                "autoStatusTransitionDetail" => r.read_into(&mut v.auto_status_transition_detail),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                "script" => r.read_into(&mut v.script),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9794,14 +9876,15 @@ impl FromJson for WorkitemVersionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9884,14 +9967,15 @@ impl FromJson for WorkitemWrapup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workitem" => v.workitem = r.read()?,
-                "wrapupCode" => v.wrapup_code = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "user" => v.user = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workitem" => r.read_into(&mut v.workitem),
+                "wrapupCode" => r.read_into(&mut v.wrapup_code),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "user" => r.read_into(&mut v.user),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9957,13 +10041,14 @@ impl FromJson for WorkitemWrapupEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10022,11 +10107,12 @@ impl FromJson for WorkitemWrapupUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "wrapupCode" => v.wrapup_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "wrapupCode" => r.read_into(&mut v.wrapup_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10126,11 +10212,12 @@ impl FromJson for WorkitemsAttributeChangeBoolean {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10183,11 +10270,12 @@ impl FromJson for WorkitemsAttributeChangeInstant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10240,11 +10328,12 @@ impl FromJson for WorkitemsAttributeChangeInteger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10297,11 +10386,12 @@ impl FromJson for WorkitemsAttributeChangeList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10354,11 +10444,12 @@ impl FromJson for WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10411,11 +10502,12 @@ impl FromJson for WorkitemsAttributeChangeMap {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10468,11 +10560,12 @@ impl FromJson for WorkitemsAttributeChangeString {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10525,11 +10618,12 @@ impl FromJson for WorkitemsAttributeChangeWorkitemRuleSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10582,11 +10676,12 @@ impl FromJson for WorkitemsAttributeChangeWorkitemStatusCategory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10757,11 +10852,12 @@ impl FromJson for WorkitemsAttributeChangeWrapupDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newValue" => v.new_value = r.read()?,
-                "oldValue" => v.old_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newValue" => r.read_into(&mut v.new_value),
+                "oldValue" => r.read_into(&mut v.old_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10823,12 +10919,13 @@ impl FromJson for WorkitemsChangeWorkbinDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "delta" => v.delta = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "delta" => r.read_into(&mut v.delta),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10891,12 +10988,13 @@ impl FromJson for WorkitemsChangeWorkitemDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "delta" => v.delta = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "delta" => r.read_into(&mut v.delta),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10959,12 +11057,13 @@ impl FromJson for WorkitemsChangeWorktypeDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "delta" => v.delta = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "delta" => r.read_into(&mut v.delta),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11234,35 +11333,36 @@ impl FromJson for Worktype {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "defaultWorkbin" => v.default_workbin = r.read()?,
-                "defaultStatus" => v.default_status = r.read()?,
-                "statuses" => v.statuses = r.read()?,
-                "defaultDurationSeconds" => v.default_duration_seconds = r.read()?,
-                "defaultExpirationSeconds" => v.default_expiration_seconds = r.read()?,
-                "defaultDueDurationSeconds" => v.default_due_duration_seconds = r.read()?,
-                "defaultPriority" => v.default_priority = r.read()?,
-                "defaultLanguage" => v.default_language = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "defaultQueue" => v.default_queue = r.read()?,
-                "defaultSkills" => v.default_skills = r.read()?,
-                "assignmentEnabled" => v.assignment_enabled = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "serviceLevelTarget" => v.service_level_target = r.read()?,
-                "ruleSettings" => v.rule_settings = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "defaultScript" => v.default_script = r.read()?,
-                "unassignedDivisionContactsEnabled" => v.unassigned_division_contacts_enabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "defaultWorkbin" => r.read_into(&mut v.default_workbin),
+                "defaultStatus" => r.read_into(&mut v.default_status),
+                "statuses" => r.read_into(&mut v.statuses),
+                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut v.default_priority),
+                "defaultLanguage" => r.read_into(&mut v.default_language),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "defaultQueue" => r.read_into(&mut v.default_queue),
+                "defaultSkills" => r.read_into(&mut v.default_skills),
+                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
+                "schema" => r.read_into(&mut v.schema),
+                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
+                "ruleSettings" => r.read_into(&mut v.rule_settings),
+                "flow" => r.read_into(&mut v.flow),
+                "defaultScript" => r.read_into(&mut v.default_script),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11356,14 +11456,15 @@ impl FromJson for WorktypeChangeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11585,29 +11686,30 @@ impl FromJson for WorktypeCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "defaultWorkbinId" => v.default_workbin_id = r.read()?,
-                "defaultDurationSeconds" => v.default_duration_seconds = r.read()?,
-                "defaultExpirationSeconds" => v.default_expiration_seconds = r.read()?,
-                "defaultDueDurationSeconds" => v.default_due_duration_seconds = r.read()?,
-                "defaultPriority" => v.default_priority = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "assignmentEnabled" => v.assignment_enabled = r.read()?,
-                "schemaId" => v.schema_id = r.read()?,
-                "serviceLevelTarget" => v.service_level_target = r.read()?,
-                "ruleSettings" => v.rule_settings = r.read()?,
-                "unassignedDivisionContactsEnabled" => v.unassigned_division_contacts_enabled = r.read()?,
-                "description" => v.description = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "disableDefaultStatusCreation" => v.disable_default_status_creation = r.read()?,
-                "schemaVersion" => v.schema_version = r.read()?,
-                "defaultQueueId" => v.default_queue_id = r.read()?,
-                "defaultLanguageId" => v.default_language_id = r.read()?,
-                "defaultSkillIds" => v.default_skill_ids = r.read()?,
-                "defaultScriptId" => v.default_script_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "defaultWorkbinId" => r.read_into(&mut v.default_workbin_id),
+                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut v.default_priority),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
+                "ruleSettings" => r.read_into(&mut v.rule_settings),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
+                "description" => r.read_into(&mut v.description),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "disableDefaultStatusCreation" => r.read_into(&mut v.disable_default_status_creation),
+                "schemaVersion" => r.read_into(&mut v.schema_version),
+                "defaultQueueId" => r.read_into(&mut v.default_queue_id),
+                "defaultLanguageId" => r.read_into(&mut v.default_language_id),
+                "defaultSkillIds" => r.read_into(&mut v.default_skill_ids),
+                "defaultScriptId" => r.read_into(&mut v.default_script_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11821,32 +11923,33 @@ impl FromJson for WorktypeDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "statuses" => v.statuses = r.read()?,
-                "defaultWorkbinId" => v.default_workbin_id = r.read()?,
-                "defaultDurationSeconds" => v.default_duration_seconds = r.read()?,
-                "defaultExpirationSeconds" => v.default_expiration_seconds = r.read()?,
-                "defaultDueDurationSeconds" => v.default_due_duration_seconds = r.read()?,
-                "defaultPriority" => v.default_priority = r.read()?,
-                "defaultSkillIds" => v.default_skill_ids = r.read()?,
-                "defaultStatusId" => v.default_status_id = r.read()?,
-                "defaultLanguageId" => v.default_language_id = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "assignmentEnabled" => v.assignment_enabled = r.read()?,
-                "defaultQueueId" => v.default_queue_id = r.read()?,
-                "schemaId" => v.schema_id = r.read()?,
-                "schemaVersion" => v.schema_version = r.read()?,
-                "serviceLevelTarget" => v.service_level_target = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "defaultScriptId" => v.default_script_id = r.read()?,
-                "flowId" => v.flow_id = r.read()?,
-                "ruleSettings" => v.rule_settings = r.read()?,
-                "unassignedDivisionContactsEnabled" => v.unassigned_division_contacts_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "statuses" => r.read_into(&mut v.statuses),
+                "defaultWorkbinId" => r.read_into(&mut v.default_workbin_id),
+                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut v.default_priority),
+                "defaultSkillIds" => r.read_into(&mut v.default_skill_ids),
+                "defaultStatusId" => r.read_into(&mut v.default_status_id),
+                "defaultLanguageId" => r.read_into(&mut v.default_language_id),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
+                "defaultQueueId" => r.read_into(&mut v.default_queue_id),
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "schemaVersion" => r.read_into(&mut v.schema_version),
+                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "defaultScriptId" => r.read_into(&mut v.default_script_id),
+                "flowId" => r.read_into(&mut v.flow_id),
+                "ruleSettings" => r.read_into(&mut v.rule_settings),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11946,15 +12049,16 @@ impl FromJson for WorktypeQueryEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12058,16 +12162,17 @@ impl FromJson for WorktypeQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "select" => v.select = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "after" => v.after = r.read()?,
-                "expands" => v.expands = r.read()?,
-                "sort" => v.sort = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "select" => r.read_into(&mut v.select),
+                "filters" => r.read_into(&mut v.filters),
+                "attributes" => r.read_into(&mut v.attributes),
+                "after" => r.read_into(&mut v.after),
+                "expands" => r.read_into(&mut v.expands),
+                "sort" => r.read_into(&mut v.sort),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12211,11 +12316,12 @@ impl FromJson for WorktypeQuerySort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "ascending" => v.ascending = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "ascending" => r.read_into(&mut v.ascending),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12468,28 +12574,29 @@ impl FromJson for WorktypeUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "defaultWorkbinId" => v.default_workbin_id = r.read()?,
-                "defaultDurationSeconds" => v.default_duration_seconds = r.read()?,
-                "defaultExpirationSeconds" => v.default_expiration_seconds = r.read()?,
-                "defaultDueDurationSeconds" => v.default_due_duration_seconds = r.read()?,
-                "defaultPriority" => v.default_priority = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "assignmentEnabled" => v.assignment_enabled = r.read()?,
-                "schemaId" => v.schema_id = r.read()?,
-                "serviceLevelTarget" => v.service_level_target = r.read()?,
-                "ruleSettings" => v.rule_settings = r.read()?,
-                "unassignedDivisionContactsEnabled" => v.unassigned_division_contacts_enabled = r.read()?,
-                "description" => v.description = r.read()?,
-                "defaultStatusId" => v.default_status_id = r.read()?,
-                "schemaVersion" => v.schema_version = r.read()?,
-                "defaultLanguageId" => v.default_language_id = r.read()?,
-                "defaultSkillIds" => v.default_skill_ids = r.read()?,
-                "defaultQueueId" => v.default_queue_id = r.read()?,
-                "defaultScriptId" => v.default_script_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "defaultWorkbinId" => r.read_into(&mut v.default_workbin_id),
+                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut v.default_priority),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
+                "ruleSettings" => r.read_into(&mut v.rule_settings),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
+                "description" => r.read_into(&mut v.description),
+                "defaultStatusId" => r.read_into(&mut v.default_status_id),
+                "schemaVersion" => r.read_into(&mut v.schema_version),
+                "defaultLanguageId" => r.read_into(&mut v.default_language_id),
+                "defaultSkillIds" => r.read_into(&mut v.default_skill_ids),
+                "defaultQueueId" => r.read_into(&mut v.default_queue_id),
+                "defaultScriptId" => r.read_into(&mut v.default_script_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12784,36 +12891,37 @@ impl FromJson for WorktypeVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "defaultWorkbin" => v.default_workbin = r.read()?,
-                "defaultStatus" => v.default_status = r.read()?,
-                "statuses" => v.statuses = r.read()?,
-                "defaultDurationSeconds" => v.default_duration_seconds = r.read()?,
-                "defaultExpirationSeconds" => v.default_expiration_seconds = r.read()?,
-                "defaultDueDurationSeconds" => v.default_due_duration_seconds = r.read()?,
-                "defaultPriority" => v.default_priority = r.read()?,
-                "defaultLanguage" => v.default_language = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "defaultQueue" => v.default_queue = r.read()?,
-                "defaultSkills" => v.default_skills = r.read()?,
-                "assignmentEnabled" => v.assignment_enabled = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "serviceLevelTarget" => v.service_level_target = r.read()?,
-                "ruleSettings" => v.rule_settings = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "defaultScript" => v.default_script = r.read()?,
-                "unassignedDivisionContactsEnabled" => v.unassigned_division_contacts_enabled = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "defaultWorkbin" => r.read_into(&mut v.default_workbin),
+                "defaultStatus" => r.read_into(&mut v.default_status),
+                "statuses" => r.read_into(&mut v.statuses),
+                "defaultDurationSeconds" => r.read_into(&mut v.default_duration_seconds),
+                "defaultExpirationSeconds" => r.read_into(&mut v.default_expiration_seconds),
+                "defaultDueDurationSeconds" => r.read_into(&mut v.default_due_duration_seconds),
+                "defaultPriority" => r.read_into(&mut v.default_priority),
+                "defaultLanguage" => r.read_into(&mut v.default_language),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "defaultQueue" => r.read_into(&mut v.default_queue),
+                "defaultSkills" => r.read_into(&mut v.default_skills),
+                "assignmentEnabled" => r.read_into(&mut v.assignment_enabled),
+                "schema" => r.read_into(&mut v.schema),
+                "serviceLevelTarget" => r.read_into(&mut v.service_level_target),
+                "ruleSettings" => r.read_into(&mut v.rule_settings),
+                "flow" => r.read_into(&mut v.flow),
+                "defaultScript" => r.read_into(&mut v.default_script),
+                "unassignedDivisionContactsEnabled" => r.read_into(&mut v.unassigned_division_contacts_enabled),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12908,14 +13016,15 @@ impl FromJson for WorktypeVersionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12974,12 +13083,13 @@ impl FromJson for WrapupDelta {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "code" => v.code = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "code" => r.read_into(&mut v.code),
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13087,12 +13197,13 @@ impl FromJson for WrapupIdReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

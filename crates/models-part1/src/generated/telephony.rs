@@ -89,15 +89,16 @@ impl FromJson for AgentGreeting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "inboundPrompt" => v.inbound_prompt = r.read()?,
-                "outboundPrompt" => v.outbound_prompt = r.read()?,
-                "inboundPromptDefaultLanguage" => v.inbound_prompt_default_language = r.read()?,
-                "outboundPromptDefaultLanguage" => v.outbound_prompt_default_language = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "inboundPrompt" => r.read_into(&mut v.inbound_prompt),
+                "outboundPrompt" => r.read_into(&mut v.outbound_prompt),
+                "inboundPromptDefaultLanguage" => r.read_into(&mut v.inbound_prompt_default_language),
+                "outboundPromptDefaultLanguage" => r.read_into(&mut v.outbound_prompt_default_language),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -190,15 +191,16 @@ impl FromJson for BulkEntityErrorPrefix {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -248,10 +250,11 @@ impl FromJson for BulkPrefixesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -312,12 +315,13 @@ impl FromJson for BulkPrefixesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -398,14 +402,15 @@ impl FromJson for BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -472,12 +477,13 @@ impl FromJson for CallSimulationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "allowed" => v.allowed = r.read()?,
-                "level" => v.level = r.read()?,
-                "matchedPrefix" => v.matched_prefix = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "allowed" => r.read_into(&mut v.allowed),
+                "level" => r.read_into(&mut v.level),
+                "matchedPrefix" => r.read_into(&mut v.matched_prefix),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -606,13 +612,14 @@ impl FromJson for Callheader {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "headers" => r.read_into(&mut v.headers),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -683,13 +690,14 @@ impl FromJson for Callmessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "message" => v.message = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "message" => r.read_into(&mut v.message),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -748,11 +756,12 @@ impl FromJson for CreateOrganizationLink {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "targetOrganizationId" => v.target_organization_id = r.read()?,
-                "targetRegion" => v.target_region = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "targetOrganizationId" => r.read_into(&mut v.target_organization_id),
+                "targetRegion" => r.read_into(&mut v.target_region),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -820,12 +829,13 @@ impl FromJson for DisasterRecoveryAllRoutingRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceOrganizationId" => v.source_organization_id = r.read()?,
-                "switchOrganizationId" => v.switch_organization_id = r.read()?,
-                "targetRegion" => v.target_region = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceOrganizationId" => r.read_into(&mut v.source_organization_id),
+                "switchOrganizationId" => r.read_into(&mut v.switch_organization_id),
+                "targetRegion" => r.read_into(&mut v.target_region),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1318,60 +1328,61 @@ impl FromJson for HomerRecord {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "date" => v.date = r.read()?,
-                "milliTs" => v.milli_ts = r.read()?,
-                "microTs" => v.micro_ts = r.read()?,
-                "method" => v.method = r.read()?,
-                "replyReason" => v.reply_reason = r.read()?,
-                "ruri" => v.ruri = r.read()?,
-                "ruriUser" => v.ruri_user = r.read()?,
-                "ruriDomain" => v.ruri_domain = r.read()?,
-                "fromUser" => v.from_user = r.read()?,
-                "fromDomain" => v.from_domain = r.read()?,
-                "fromTag" => v.from_tag = r.read()?,
-                "toUser" => v.to_user = r.read()?,
-                "toDomain" => v.to_domain = r.read()?,
-                "toTag" => v.to_tag = r.read()?,
-                "pidUser" => v.pid_user = r.read()?,
-                "contactUser" => v.contact_user = r.read()?,
-                "authUser" => v.auth_user = r.read()?,
-                "callid" => v.callid = r.read()?,
-                "callidAleg" => v.callid_aleg = r.read()?,
-                "via1" => v.via1 = r.read()?,
-                "via1Branch" => v.via1_branch = r.read()?,
-                "cseq" => v.cseq = r.read()?,
-                "diversion" => v.diversion = r.read()?,
-                "reason" => v.reason = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "auth" => v.auth = r.read()?,
-                "userAgent" => v.user_agent = r.read()?,
-                "sourceIp" => v.source_ip = r.read()?,
-                "sourcePort" => v.source_port = r.read()?,
-                "destinationIp" => v.destination_ip = r.read()?,
-                "destinationPort" => v.destination_port = r.read()?,
-                "contactIp" => v.contact_ip = r.read()?,
-                "contactPort" => v.contact_port = r.read()?,
-                "originatorIp" => v.originator_ip = r.read()?,
-                "originatorPort" => v.originator_port = r.read()?,
-                "correlationId" => v.correlation_id = r.read()?,
-                "proto" => v.proto = r.read()?,
-                "family" => v.family = r.read()?,
-                "rtpStat" => v.rtp_stat = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "node" => v.node = r.read()?,
-                "trans" => v.trans = r.read()?,
-                "dbnode" => v.dbnode = r.read()?,
-                "msg" => v.msg = r.read()?,
-                "sourceAlias" => v.source_alias = r.read()?,
-                "destinationAlias" => v.destination_alias = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "date" => r.read_into(&mut v.date),
+                "milliTs" => r.read_into(&mut v.milli_ts),
+                "microTs" => r.read_into(&mut v.micro_ts),
+                "method" => r.read_into(&mut v.method),
+                "replyReason" => r.read_into(&mut v.reply_reason),
+                "ruri" => r.read_into(&mut v.ruri),
+                "ruriUser" => r.read_into(&mut v.ruri_user),
+                "ruriDomain" => r.read_into(&mut v.ruri_domain),
+                "fromUser" => r.read_into(&mut v.from_user),
+                "fromDomain" => r.read_into(&mut v.from_domain),
+                "fromTag" => r.read_into(&mut v.from_tag),
+                "toUser" => r.read_into(&mut v.to_user),
+                "toDomain" => r.read_into(&mut v.to_domain),
+                "toTag" => r.read_into(&mut v.to_tag),
+                "pidUser" => r.read_into(&mut v.pid_user),
+                "contactUser" => r.read_into(&mut v.contact_user),
+                "authUser" => r.read_into(&mut v.auth_user),
+                "callid" => r.read_into(&mut v.callid),
+                "callidAleg" => r.read_into(&mut v.callid_aleg),
+                "via1" => r.read_into(&mut v.via1),
+                "via1Branch" => r.read_into(&mut v.via1_branch),
+                "cseq" => r.read_into(&mut v.cseq),
+                "diversion" => r.read_into(&mut v.diversion),
+                "reason" => r.read_into(&mut v.reason),
+                "contentType" => r.read_into(&mut v.content_type),
+                "auth" => r.read_into(&mut v.auth),
+                "userAgent" => r.read_into(&mut v.user_agent),
+                "sourceIp" => r.read_into(&mut v.source_ip),
+                "sourcePort" => r.read_into(&mut v.source_port),
+                "destinationIp" => r.read_into(&mut v.destination_ip),
+                "destinationPort" => r.read_into(&mut v.destination_port),
+                "contactIp" => r.read_into(&mut v.contact_ip),
+                "contactPort" => r.read_into(&mut v.contact_port),
+                "originatorIp" => r.read_into(&mut v.originator_ip),
+                "originatorPort" => r.read_into(&mut v.originator_port),
+                "correlationId" => r.read_into(&mut v.correlation_id),
+                "proto" => r.read_into(&mut v.proto),
+                "family" => r.read_into(&mut v.family),
+                "rtpStat" => r.read_into(&mut v.rtp_stat),
+                "type" => r.read_into(&mut v.r#type),
+                "node" => r.read_into(&mut v.node),
+                "trans" => r.read_into(&mut v.trans),
+                "dbnode" => r.read_into(&mut v.dbnode),
+                "msg" => r.read_into(&mut v.msg),
+                "sourceAlias" => r.read_into(&mut v.source_alias),
+                "destinationAlias" => r.read_into(&mut v.destination_alias),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1482,12 +1493,13 @@ impl FromJson for MediaRegions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "awsHomeRegion" => v.aws_home_region = r.read()?,
-                "awsCoreRegions" => v.aws_core_regions = r.read()?,
-                "awsSatelliteRegions" => v.aws_satellite_regions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "awsHomeRegion" => r.read_into(&mut v.aws_home_region),
+                "awsCoreRegions" => r.read_into(&mut v.aws_core_regions),
+                "awsSatelliteRegions" => r.read_into(&mut v.aws_satellite_regions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1595,17 +1607,18 @@ impl FromJson for NumberRouting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "numberId" => v.number_id = r.read()?,
-                "ownerOrganizationId" => v.owner_organization_id = r.read()?,
-                "carrierCode" => v.carrier_code = r.read()?,
-                "pendingOrganizationId" => v.pending_organization_id = r.read()?,
-                "region" => v.region = r.read()?,
-                "status" => v.status = r.read()?,
-                "activeOrganizationId" => v.active_organization_id = r.read()?,
-                "linkedOrganizationIds" => v.linked_organization_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "numberId" => r.read_into(&mut v.number_id),
+                "ownerOrganizationId" => r.read_into(&mut v.owner_organization_id),
+                "carrierCode" => r.read_into(&mut v.carrier_code),
+                "pendingOrganizationId" => r.read_into(&mut v.pending_organization_id),
+                "region" => r.read_into(&mut v.region),
+                "status" => r.read_into(&mut v.status),
+                "activeOrganizationId" => r.read_into(&mut v.active_organization_id),
+                "linkedOrganizationIds" => r.read_into(&mut v.linked_organization_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1725,13 +1738,14 @@ impl FromJson for NumberRoutingListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1795,12 +1809,13 @@ impl FromJson for NumberRoutingRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "organizationId" => v.organization_id = r.read()?,
-                "numberId" => v.number_id = r.read()?,
-                "targetRegion" => v.target_region = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "organizationId" => r.read_into(&mut v.organization_id),
+                "numberId" => r.read_into(&mut v.number_id),
+                "targetRegion" => r.read_into(&mut v.target_region),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1847,10 +1862,11 @@ impl FromJson for NumberRoutingResetOrganizationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "resetOrganizationId" => v.reset_organization_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "resetOrganizationId" => r.read_into(&mut v.reset_organization_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1983,18 +1999,19 @@ impl FromJson for OrganizationCallMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "usage" => v.usage = r.read()?,
-                "autoScalingTriggerPercentage" => v.auto_scaling_trigger_percentage = r.read()?,
-                "cpuIntensity" => v.cpu_intensity = r.read()?,
-                "memoryIntensity" => v.memory_intensity = r.read()?,
-                "concurrentCallCount" => v.concurrent_call_count = r.read()?,
-                "concurrentCallSessionCount" => v.concurrent_call_session_count = r.read()?,
-                "maxCallCapacity" => v.max_call_capacity = r.read()?,
-                "maxCallSessionCapacity" => v.max_call_session_capacity = r.read()?,
-                "autoScaleInProgress" => v.auto_scale_in_progress = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "usage" => r.read_into(&mut v.usage),
+                "autoScalingTriggerPercentage" => r.read_into(&mut v.auto_scaling_trigger_percentage),
+                "cpuIntensity" => r.read_into(&mut v.cpu_intensity),
+                "memoryIntensity" => r.read_into(&mut v.memory_intensity),
+                "concurrentCallCount" => r.read_into(&mut v.concurrent_call_count),
+                "concurrentCallSessionCount" => r.read_into(&mut v.concurrent_call_session_count),
+                "maxCallCapacity" => r.read_into(&mut v.max_call_capacity),
+                "maxCallSessionCapacity" => r.read_into(&mut v.max_call_session_capacity),
+                "autoScaleInProgress" => r.read_into(&mut v.auto_scale_in_progress),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2254,14 +2271,15 @@ impl FromJson for OrganizationLink {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceOrganizationId" => v.source_organization_id = r.read()?,
-                "targetOrganizationId" => v.target_organization_id = r.read()?,
-                "sourceRegion" => v.source_region = r.read()?,
-                "targetRegion" => v.target_region = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceOrganizationId" => r.read_into(&mut v.source_organization_id),
+                "targetOrganizationId" => r.read_into(&mut v.target_organization_id),
+                "sourceRegion" => r.read_into(&mut v.source_region),
+                "targetRegion" => r.read_into(&mut v.target_region),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2365,10 +2383,11 @@ impl FromJson for OrganizationLinkApprovalRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "approval" => v.approval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "approval" => r.read_into(&mut v.approval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2456,15 +2475,16 @@ impl FromJson for OrganizationLinkResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceOrganizationId" => v.source_organization_id = r.read()?,
-                "targetOrganizationId" => v.target_organization_id = r.read()?,
-                "sourceRegion" => v.source_region = r.read()?,
-                "targetRegion" => v.target_region = r.read()?,
-                "targetName" => v.target_name = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceOrganizationId" => r.read_into(&mut v.source_organization_id),
+                "targetOrganizationId" => r.read_into(&mut v.target_organization_id),
+                "sourceRegion" => r.read_into(&mut v.source_region),
+                "targetRegion" => r.read_into(&mut v.target_region),
+                "targetName" => r.read_into(&mut v.target_name),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2596,13 +2616,14 @@ impl FromJson for Prefix {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "countryCode" => v.country_code = r.read()?,
-                "number" => v.number = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "action" => v.action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "countryCode" => r.read_into(&mut v.country_code),
+                "number" => r.read_into(&mut v.number),
+                "type" => r.read_into(&mut v.r#type),
+                "action" => r.read_into(&mut v.action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2761,13 +2782,14 @@ impl FromJson for PrefixListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2831,12 +2853,13 @@ impl FromJson for PrefixListingItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "countryCode" => v.country_code = r.read()?,
-                "number" => v.number = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "countryCode" => r.read_into(&mut v.country_code),
+                "number" => r.read_into(&mut v.number),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2928,10 +2951,11 @@ impl FromJson for RegionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "regionName" => v.region_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "regionName" => r.read_into(&mut v.region_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3057,19 +3081,20 @@ impl FromJson for SIPSearchPublicRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "callId" => v.call_id = r.read()?,
-                "toUser" => v.to_user = r.read()?,
-                "fromUser" => v.from_user = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "callId" => r.read_into(&mut v.call_id),
+                "toUser" => r.read_into(&mut v.to_user),
+                "fromUser" => r.read_into(&mut v.from_user),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3166,15 +3191,16 @@ impl FromJson for SelfAgentGreeting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "inboundPrompt" => v.inbound_prompt = r.read()?,
-                "outboundPrompt" => v.outbound_prompt = r.read()?,
-                "inboundPromptDefaultLanguage" => v.inbound_prompt_default_language = r.read()?,
-                "outboundPromptDefaultLanguage" => v.outbound_prompt_default_language = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "inboundPrompt" => r.read_into(&mut v.inbound_prompt),
+                "outboundPrompt" => r.read_into(&mut v.outbound_prompt),
+                "inboundPromptDefaultLanguage" => r.read_into(&mut v.inbound_prompt_default_language),
+                "outboundPromptDefaultLanguage" => r.read_into(&mut v.outbound_prompt_default_language),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3247,13 +3273,14 @@ impl FromJson for SignedUrlResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "url" => v.url = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "url" => r.read_into(&mut v.url),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3308,11 +3335,12 @@ impl FromJson for SipDownloadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadId" => v.download_id = r.read()?,
-                "documentId" => v.document_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadId" => r.read_into(&mut v.download_id),
+                "documentId" => r.read_into(&mut v.document_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3419,17 +3447,18 @@ impl FromJson for SipSearchResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "sid" => v.sid = r.read()?,
-                "auth" => v.auth = r.read()?,
-                "message" => v.message = r.read()?,
-                "data" => v.data = r.read()?,
-                "count" => v.count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "sid" => r.read_into(&mut v.sid),
+                "auth" => r.read_into(&mut v.auth),
+                "message" => r.read_into(&mut v.message),
+                "data" => r.read_into(&mut v.data),
+                "count" => r.read_into(&mut v.count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3488,11 +3517,12 @@ impl FromJson for TelephonySettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "persistentConnectionRequired" => v.persistent_connection_required = r.read()?,
-                "blockCallerIdAccessCode" => v.block_caller_id_access_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "persistentConnectionRequired" => r.read_into(&mut v.persistent_connection_required),
+                "blockCallerIdAccessCode" => r.read_into(&mut v.block_caller_id_access_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -53,11 +53,12 @@ impl FromJson for AmazonLexRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requestAttributes" => v.request_attributes = r.read()?,
-                "sessionAttributes" => v.session_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requestAttributes" => r.read_into(&mut v.request_attributes),
+                "sessionAttributes" => r.read_into(&mut v.session_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -152,15 +153,16 @@ impl FromJson for BotSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "botType" => v.bot_type = r.read()?,
-                "description" => v.description = r.read()?,
-                "virtualAgentEnabled" => v.virtual_agent_enabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "botType" => r.read_into(&mut v.bot_type),
+                "description" => r.read_into(&mut v.description),
+                "virtualAgentEnabled" => r.read_into(&mut v.virtual_agent_enabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -285,10 +287,11 @@ impl FromJson for BotSearchResponseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -331,10 +334,11 @@ impl FromJson for Format {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "flags" => v.flags = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "flags" => r.read_into(&mut v.flags),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -377,10 +381,11 @@ impl FromJson for GenesysBotConnector {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queryParameters" => v.query_parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queryParameters" => r.read_into(&mut v.query_parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -450,13 +455,14 @@ impl FromJson for GoogleDialogflowCustomSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "environment" => v.environment = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "webhookQueryParameters" => v.webhook_query_parameters = r.read()?,
-                "eventInputParameters" => v.event_input_parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "environment" => r.read_into(&mut v.environment),
+                "eventName" => r.read_into(&mut v.event_name),
+                "webhookQueryParameters" => r.read_into(&mut v.webhook_query_parameters),
+                "eventInputParameters" => r.read_into(&mut v.event_input_parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -511,11 +517,12 @@ impl FromJson for NuanceMixDlgSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "channelId" => v.channel_id = r.read()?,
-                "inputParameters" => v.input_parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "channelId" => r.read_into(&mut v.channel_id),
+                "inputParameters" => r.read_into(&mut v.input_parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -579,12 +586,13 @@ impl FromJson for PostTextMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "content" => v.content = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "content" => r.read_into(&mut v.content),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -817,23 +825,24 @@ impl FromJson for PostTextRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "botId" => v.bot_id = r.read()?,
-                "botAlias" => v.bot_alias = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "botSessionId" => v.bot_session_id = r.read()?,
-                "postTextMessage" => v.post_text_message = r.read()?,
-                "languageCode" => v.language_code = r.read()?,
-                "botSessionTimeoutMinutes" => v.bot_session_timeout_minutes = r.read()?,
-                "botChannels" => v.bot_channels = r.read()?,
-                "botCorrelationId" => v.bot_correlation_id = r.read()?,
-                "messagingPlatformType" => v.messaging_platform_type = r.read()?,
-                "amazonLexRequest" => v.amazon_lex_request = r.read()?,
-                "googleDialogflow" => v.google_dialogflow = r.read()?,
-                "genesysBotConnector" => v.genesys_bot_connector = r.read()?,
-                "nuanceMixDlg" => v.nuance_mix_dlg = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "botId" => r.read_into(&mut v.bot_id),
+                "botAlias" => r.read_into(&mut v.bot_alias),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "botSessionId" => r.read_into(&mut v.bot_session_id),
+                "postTextMessage" => r.read_into(&mut v.post_text_message),
+                "languageCode" => r.read_into(&mut v.language_code),
+                "botSessionTimeoutMinutes" => r.read_into(&mut v.bot_session_timeout_minutes),
+                "botChannels" => r.read_into(&mut v.bot_channels),
+                "botCorrelationId" => r.read_into(&mut v.bot_correlation_id),
+                "messagingPlatformType" => r.read_into(&mut v.messaging_platform_type),
+                "amazonLexRequest" => r.read_into(&mut v.amazon_lex_request),
+                "googleDialogflow" => r.read_into(&mut v.google_dialogflow),
+                "genesysBotConnector" => r.read_into(&mut v.genesys_bot_connector),
+                "nuanceMixDlg" => r.read_into(&mut v.nuance_mix_dlg),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1083,19 +1092,20 @@ impl FromJson for PostTextResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "botState" => v.bot_state = r.read()?,
-                "replyMessages" => v.reply_messages = r.read()?,
-                "intentName" => v.intent_name = r.read()?,
-                "slots" => v.slots = r.read()?,
-                "botCorrelationId" => v.bot_correlation_id = r.read()?,
-                "amazonLex" => v.amazon_lex = r.read()?,
-                "googleDialogFlow" => v.google_dialog_flow = r.read()?,
-                "genesysDialogEngine" => v.genesys_dialog_engine = r.read()?,
-                "genesysBotConnector" => v.genesys_bot_connector = r.read()?,
-                "nuanceMixDlg" => v.nuance_mix_dlg = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "botState" => r.read_into(&mut v.bot_state),
+                "replyMessages" => r.read_into(&mut v.reply_messages),
+                "intentName" => r.read_into(&mut v.intent_name),
+                "slots" => r.read_into(&mut v.slots),
+                "botCorrelationId" => r.read_into(&mut v.bot_correlation_id),
+                "amazonLex" => r.read_into(&mut v.amazon_lex),
+                "googleDialogFlow" => r.read_into(&mut v.google_dialog_flow),
+                "genesysDialogEngine" => r.read_into(&mut v.genesys_dialog_engine),
+                "genesysBotConnector" => r.read_into(&mut v.genesys_bot_connector),
+                "nuanceMixDlg" => r.read_into(&mut v.nuance_mix_dlg),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1233,13 +1243,14 @@ impl FromJson for TextBotChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "inputModes" => v.input_modes = r.read()?,
-                "outputModes" => v.output_modes = r.read()?,
-                "userAgent" => v.user_agent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "inputModes" => r.read_into(&mut v.input_modes),
+                "outputModes" => r.read_into(&mut v.output_modes),
+                "userAgent" => r.read_into(&mut v.user_agent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1365,13 +1376,14 @@ impl FromJson for TextBotDisconnectAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reason" => v.reason = r.read()?,
-                "reasonExtendedInfo" => v.reason_extended_info = r.read()?,
-                "flowLocation" => v.flow_location = r.read()?,
-                "flowOutcomes" => v.flow_outcomes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reason" => r.read_into(&mut v.reason),
+                "reasonExtendedInfo" => r.read_into(&mut v.reason_extended_info),
+                "flowLocation" => r.read_into(&mut v.flow_location),
+                "flowOutcomes" => r.read_into(&mut v.flow_outcomes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1489,11 +1501,12 @@ impl FromJson for TextBotErrorInputEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1584,15 +1597,16 @@ impl FromJson for TextBotExitAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reason" => v.reason = r.read()?,
-                "reasonExtendedInfo" => v.reason_extended_info = r.read()?,
-                "activeIntent" => v.active_intent = r.read()?,
-                "flowLocation" => v.flow_location = r.read()?,
-                "outputData" => v.output_data = r.read()?,
-                "flowOutcomes" => v.flow_outcomes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reason" => r.read_into(&mut v.reason),
+                "reasonExtendedInfo" => r.read_into(&mut v.reason_extended_info),
+                "activeIntent" => r.read_into(&mut v.active_intent),
+                "flowLocation" => r.read_into(&mut v.flow_location),
+                "outputData" => r.read_into(&mut v.output_data),
+                "flowOutcomes" => r.read_into(&mut v.flow_outcomes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1701,10 +1715,11 @@ impl FromJson for TextBotFlow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1798,15 +1813,16 @@ impl FromJson for TextBotFlowLaunchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "flow" => v.flow = r.read()?,
-                "externalSessionId" => v.external_session_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "inputData" => v.input_data = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "language" => v.language = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "flow" => r.read_into(&mut v.flow),
+                "externalSessionId" => r.read_into(&mut v.external_session_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "inputData" => r.read_into(&mut v.input_data),
+                "channel" => r.read_into(&mut v.channel),
+                "language" => r.read_into(&mut v.language),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1856,10 +1872,11 @@ impl FromJson for TextBotFlowLaunchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1926,12 +1943,13 @@ impl FromJson for TextBotFlowLocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actionName" => v.action_name = r.read()?,
-                "actionNumber" => v.action_number = r.read()?,
-                "sequenceName" => v.sequence_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actionName" => r.read_into(&mut v.action_name),
+                "actionNumber" => r.read_into(&mut v.action_number),
+                "sequenceName" => r.read_into(&mut v.sequence_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2000,12 +2018,13 @@ impl FromJson for TextBotFlowMilestone {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateReached" => v.date_reached = r.read()?,
-                "sequence" => v.sequence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateReached" => r.read_into(&mut v.date_reached),
+                "sequence" => r.read_into(&mut v.sequence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2086,14 +2105,15 @@ impl FromJson for TextBotFlowOutcome {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcomeId" => v.outcome_id = r.read()?,
-                "outcomeValue" => v.outcome_value = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "milestones" => v.milestones = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcomeId" => r.read_into(&mut v.outcome_id),
+                "outcomeValue" => r.read_into(&mut v.outcome_value),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "milestones" => r.read_into(&mut v.milestones),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2225,14 +2245,15 @@ impl FromJson for TextBotFlowTurnRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "previousTurn" => v.previous_turn = r.read()?,
-                "inputEventType" => v.input_event_type = r.read()?,
-                "inputEventUserInput" => v.input_event_user_input = r.read()?,
-                "inputEventRichMedia" => v.input_event_rich_media = r.read()?,
-                "inputEventError" => v.input_event_error = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "previousTurn" => r.read_into(&mut v.previous_turn),
+                "inputEventType" => r.read_into(&mut v.input_event_type),
+                "inputEventUserInput" => r.read_into(&mut v.input_event_user_input),
+                "inputEventRichMedia" => r.read_into(&mut v.input_event_rich_media),
+                "inputEventError" => r.read_into(&mut v.input_event_error),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2408,16 +2429,17 @@ impl FromJson for TextBotFlowTurnResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "previousTurn" => v.previous_turn = r.read()?,
-                "prompts" => v.prompts = r.read()?,
-                "nextActionType" => v.next_action_type = r.read()?,
-                "nextActionDisconnect" => v.next_action_disconnect = r.read()?,
-                "nextActionWaitForInput" => v.next_action_wait_for_input = r.read()?,
-                "nextActionExit" => v.next_action_exit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "previousTurn" => r.read_into(&mut v.previous_turn),
+                "prompts" => r.read_into(&mut v.prompts),
+                "nextActionType" => r.read_into(&mut v.next_action_type),
+                "nextActionDisconnect" => r.read_into(&mut v.next_action_disconnect),
+                "nextActionWaitForInput" => r.read_into(&mut v.next_action_wait_for_input),
+                "nextActionExit" => r.read_into(&mut v.next_action_exit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2523,10 +2545,11 @@ impl FromJson for TextBotInputOutputData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "variables" => v.variables = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "variables" => r.read_into(&mut v.variables),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2569,10 +2592,11 @@ impl FromJson for TextBotModeConstraints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2617,10 +2641,11 @@ impl FromJson for TextBotModeOutputPrompts {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segments" => v.segments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segments" => r.read_into(&mut v.segments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2674,11 +2699,12 @@ impl FromJson for TextBotOutputPrompts {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outputLanguage" => v.output_language = r.read()?,
-                "textPrompts" => v.text_prompts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outputLanguage" => r.read_into(&mut v.output_language),
+                "textPrompts" => r.read_into(&mut v.text_prompts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2753,13 +2779,14 @@ impl FromJson for TextBotPromptSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "format" => v.format = r.read()?,
-                "content" => v.content = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "type" => r.read_into(&mut v.r#type),
+                "format" => r.read_into(&mut v.format),
+                "content" => r.read_into(&mut v.content),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2867,11 +2894,12 @@ impl FromJson for TextBotTextModeConstraints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "languagePreferences" => v.language_preferences = r.read()?,
-                "noInputTimeoutMilliseconds" => v.no_input_timeout_milliseconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "languagePreferences" => r.read_into(&mut v.language_preferences),
+                "noInputTimeoutMilliseconds" => r.read_into(&mut v.no_input_timeout_milliseconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2926,11 +2954,12 @@ impl FromJson for TextBotTranscript {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "confidence" => r.read_into(&mut v.confidence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2976,10 +3005,11 @@ impl FromJson for TextBotTurnReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3024,10 +3054,11 @@ impl FromJson for TextBotUserInputAlternative {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transcript" => v.transcript = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transcript" => r.read_into(&mut v.transcript),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3083,11 +3114,12 @@ impl FromJson for TextBotUserInputEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mode" => v.mode = r.read()?,
-                "alternatives" => v.alternatives = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mode" => r.read_into(&mut v.mode),
+                "alternatives" => r.read_into(&mut v.alternatives),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3176,10 +3208,11 @@ impl FromJson for TextBotWaitForInputAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "modeConstraints" => v.mode_constraints = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "modeConstraints" => r.read_into(&mut v.mode_constraints),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3231,11 +3264,12 @@ impl FromJson for TextBotsRichMediaInputEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inputs" => v.inputs = r.read()?,
-                "messages" => v.messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inputs" => r.read_into(&mut v.inputs),
+                "messages" => r.read_into(&mut v.messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

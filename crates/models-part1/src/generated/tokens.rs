@@ -80,14 +80,15 @@ impl FromJson for IdleTokenTimeout {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "idleTokenTimeoutSeconds" => v.idle_token_timeout_seconds = r.read()?,
-                "enableIdleTokenTimeout" => v.enable_idle_token_timeout = r.read()?,
-                "inactivityTimeoutUnit" => v.inactivity_timeout_unit = r.read()?,
-                "inactivityTimeoutGroupsEnabled" => v.inactivity_timeout_groups_enabled = r.read()?,
-                "inactivityTimeoutGroupBundles" => v.inactivity_timeout_group_bundles = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "idleTokenTimeoutSeconds" => r.read_into(&mut v.idle_token_timeout_seconds),
+                "enableIdleTokenTimeout" => r.read_into(&mut v.enable_idle_token_timeout),
+                "inactivityTimeoutUnit" => r.read_into(&mut v.inactivity_timeout_unit),
+                "inactivityTimeoutGroupsEnabled" => r.read_into(&mut v.inactivity_timeout_groups_enabled),
+                "inactivityTimeoutGroupBundles" => r.read_into(&mut v.inactivity_timeout_group_bundles),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -214,13 +215,14 @@ impl FromJson for InactivityTimeoutGroupBundle {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "priority" => v.priority = r.read()?,
-                "timeoutSeconds" => v.timeout_seconds = r.read()?,
-                "inactivityTimeoutUnit" => v.inactivity_timeout_unit = r.read()?,
-                "groups" => v.groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "priority" => r.read_into(&mut v.priority),
+                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
+                "inactivityTimeoutUnit" => r.read_into(&mut v.inactivity_timeout_unit),
+                "groups" => r.read_into(&mut v.groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -73,13 +73,14 @@ impl FromJson for ApiUsageOrganizationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "metrics" => r.read_into(&mut v.metrics),
+                "groupBy" => r.read_into(&mut v.group_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -214,14 +215,15 @@ impl FromJson for ApiUsageSimpleSearch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "oauthClientNames" => v.oauth_client_names = r.read()?,
-                "httpMethods" => v.http_methods = r.read()?,
-                "templateUris" => v.template_uris = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "metrics" => r.read_into(&mut v.metrics),
+                "oauthClientNames" => r.read_into(&mut v.oauth_client_names),
+                "httpMethods" => r.read_into(&mut v.http_methods),
+                "templateUris" => r.read_into(&mut v.template_uris),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -358,20 +360,21 @@ impl FromJson for ClientPublicApiUsage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "date" => v.date = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "httpMethod" => v.http_method = r.read()?,
-                "templateUri" => v.template_uri = r.read()?,
-                "requestCount" => v.request_count = r.read()?,
-                "status200" => v.status200 = r.read()?,
-                "status300" => v.status300 = r.read()?,
-                "status400" => v.status400 = r.read()?,
-                "status429" => v.status429 = r.read()?,
-                "status500" => v.status500 = r.read()?,
-                "organizationId" => v.organization_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "date" => r.read_into(&mut v.date),
+                "platform" => r.read_into(&mut v.platform),
+                "httpMethod" => r.read_into(&mut v.http_method),
+                "templateUri" => r.read_into(&mut v.template_uri),
+                "requestCount" => r.read_into(&mut v.request_count),
+                "status200" => r.read_into(&mut v.status200),
+                "status300" => r.read_into(&mut v.status300),
+                "status400" => r.read_into(&mut v.status400),
+                "status429" => r.read_into(&mut v.status429),
+                "status500" => r.read_into(&mut v.status500),
+                "organizationId" => r.read_into(&mut v.organization_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -561,18 +564,19 @@ impl FromJson for ClientPublicApiUsageQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "templateUris" => v.template_uris = r.read()?,
-                "httpMethods" => v.http_methods = r.read()?,
-                "platforms" => v.platforms = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "organizationIds" => v.organization_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "metrics" => r.read_into(&mut v.metrics),
+                "templateUris" => r.read_into(&mut v.template_uris),
+                "httpMethods" => r.read_into(&mut v.http_methods),
+                "platforms" => r.read_into(&mut v.platforms),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "organizationIds" => r.read_into(&mut v.organization_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -719,15 +723,16 @@ impl FromJson for ClientPublicApiUsageResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "queryStatus" => v.query_status = r.read()?,
-                "errorBody" => v.error_body = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "queryStatus" => r.read_into(&mut v.query_status),
+                "errorBody" => r.read_into(&mut v.error_body),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -861,13 +866,14 @@ impl FromJson for ClientUsageQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "resultsUri" => v.results_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "resultsUri" => r.read_into(&mut v.results_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1012,21 +1018,22 @@ impl FromJson for OrganizationPublicApiUsage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "date" => v.date = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "httpMethod" => v.http_method = r.read()?,
-                "templateUri" => v.template_uri = r.read()?,
-                "requestCount" => v.request_count = r.read()?,
-                "status200" => v.status200 = r.read()?,
-                "status300" => v.status300 = r.read()?,
-                "status400" => v.status400 = r.read()?,
-                "status429" => v.status429 = r.read()?,
-                "status500" => v.status500 = r.read()?,
-                "oauthClient" => v.oauth_client = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "date" => r.read_into(&mut v.date),
+                "platform" => r.read_into(&mut v.platform),
+                "httpMethod" => r.read_into(&mut v.http_method),
+                "templateUri" => r.read_into(&mut v.template_uri),
+                "requestCount" => r.read_into(&mut v.request_count),
+                "status200" => r.read_into(&mut v.status200),
+                "status300" => r.read_into(&mut v.status300),
+                "status400" => r.read_into(&mut v.status400),
+                "status429" => r.read_into(&mut v.status429),
+                "status500" => r.read_into(&mut v.status500),
+                "oauthClient" => r.read_into(&mut v.oauth_client),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1226,19 +1233,20 @@ impl FromJson for OrganizationPublicApiUsageQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "templateUris" => v.template_uris = r.read()?,
-                "httpMethods" => v.http_methods = r.read()?,
-                "platforms" => v.platforms = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "oauthClientIds" => v.oauth_client_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "metrics" => r.read_into(&mut v.metrics),
+                "templateUris" => r.read_into(&mut v.template_uris),
+                "httpMethods" => r.read_into(&mut v.http_methods),
+                "platforms" => r.read_into(&mut v.platforms),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "oauthClientIds" => r.read_into(&mut v.oauth_client_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1386,15 +1394,16 @@ impl FromJson for OrganizationPublicApiUsageResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "queryStatus" => v.query_status = r.read()?,
-                "errorBody" => v.error_body = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "queryStatus" => r.read_into(&mut v.query_status),
+                "errorBody" => r.read_into(&mut v.error_body),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1528,13 +1537,14 @@ impl FromJson for OrganizationUsageQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "resultsUri" => v.results_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "resultsUri" => r.read_into(&mut v.results_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1589,11 +1599,12 @@ impl FromJson for UsageQuerySortBy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fieldName" => v.field_name = r.read()?,
-                "order" => v.order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fieldName" => r.read_into(&mut v.field_name),
+                "order" => r.read_into(&mut v.order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

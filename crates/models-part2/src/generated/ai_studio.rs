@@ -71,13 +71,14 @@ impl FromJson for AuthoringKnowledgeSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "knowledgeId" => v.knowledge_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "knowledgeType" => v.knowledge_type = r.read()?,
-                "inheritFromExternal" => v.inherit_from_external = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "knowledgeId" => r.read_into(&mut v.knowledge_id),
+                "description" => r.read_into(&mut v.description),
+                "knowledgeType" => r.read_into(&mut v.knowledge_type),
+                "inheritFromExternal" => r.read_into(&mut v.inherit_from_external),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -183,11 +184,12 @@ impl FromJson for ConversationAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schema" => v.schema = r.read()?,
-                "attributeName" => v.attribute_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schema" => r.read_into(&mut v.schema),
+                "attributeName" => r.read_into(&mut v.attribute_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -242,11 +244,12 @@ impl FromJson for ConversationAttributeSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -303,11 +306,12 @@ impl FromJson for CreateGuide {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -435,13 +439,14 @@ impl FromJson for CreateGuideVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "instruction" => v.instruction = r.read()?,
-                "variables" => v.variables = r.read()?,
-                "resources" => v.resources = r.read()?,
-                "knowledgeSettings" => v.knowledge_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "instruction" => r.read_into(&mut v.instruction),
+                "variables" => r.read_into(&mut v.variables),
+                "resources" => r.read_into(&mut v.resources),
+                "knowledgeSettings" => r.read_into(&mut v.knowledge_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -505,12 +510,13 @@ impl FromJson for CustomConversationAttributeInput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaId" => v.schema_id = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "recordIds" => v.record_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "recordIds" => r.read_into(&mut v.record_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -573,12 +579,13 @@ impl FromJson for CustomConversationAttributeOutput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schema" => v.schema = r.read()?,
-                "recordId" => v.record_id = r.read()?,
-                "updates" => v.updates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schema" => r.read_into(&mut v.schema),
+                "recordId" => r.read_into(&mut v.record_id),
+                "updates" => r.read_into(&mut v.updates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -641,12 +648,13 @@ impl FromJson for CustomConversationAttributeUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -722,13 +730,14 @@ impl FromJson for DataAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "label" => v.label = r.read()?,
-                "description" => v.description = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "label" => r.read_into(&mut v.label),
+                "description" => r.read_into(&mut v.description),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -783,11 +792,12 @@ impl FromJson for GenerateGuideContentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -849,12 +859,13 @@ impl FromJson for GeneratedGuideContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "instruction" => v.instruction = r.read()?,
-                "variables" => v.variables = r.read()?,
-                "resources" => v.resources = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "instruction" => r.read_into(&mut v.instruction),
+                "variables" => r.read_into(&mut v.variables),
+                "resources" => r.read_into(&mut v.resources),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -971,18 +982,19 @@ impl FromJson for Guide {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "status" => v.status = r.read()?,
-                "source" => v.source = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "latestSavedVersion" => v.latest_saved_version = r.read()?,
-                "latestProductionReadyVersion" => v.latest_production_ready_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "status" => r.read_into(&mut v.status),
+                "source" => r.read_into(&mut v.source),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "latestSavedVersion" => r.read_into(&mut v.latest_saved_version),
+                "latestProductionReadyVersion" => r.read_into(&mut v.latest_production_ready_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1176,15 +1188,16 @@ impl FromJson for GuideContentGenerationJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "guide" => v.guide = r.read()?,
-                "guideContent" => v.guide_content = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "errors" => r.read_into(&mut v.errors),
+                "guide" => r.read_into(&mut v.guide),
+                "guideContent" => r.read_into(&mut v.guide_content),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1344,19 +1357,20 @@ impl FromJson for GuideEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1442,14 +1456,15 @@ impl FromJson for GuideJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "guide" => v.guide = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "errors" => r.read_into(&mut v.errors),
+                "guide" => r.read_into(&mut v.guide),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1587,14 +1602,15 @@ impl FromJson for GuideSessionInputEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "mode" => v.mode = r.read()?,
-                "invocationId" => v.invocation_id = r.read()?,
-                "invocations" => v.invocations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "mode" => r.read_into(&mut v.mode),
+                "invocationId" => r.read_into(&mut v.invocation_id),
+                "invocations" => r.read_into(&mut v.invocations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1744,11 +1760,12 @@ impl FromJson for GuideSessionMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "role" => v.role = r.read()?,
-                "content" => v.content = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "role" => r.read_into(&mut v.role),
+                "content" => r.read_into(&mut v.content),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1863,12 +1880,13 @@ impl FromJson for GuideSessionTurnInvocationData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "actionName" => v.action_name = r.read()?,
-                "output" => v.output = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "actionName" => r.read_into(&mut v.action_name),
+                "output" => r.read_into(&mut v.output),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1931,12 +1949,13 @@ impl FromJson for GuideSessionTurnInvocationParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2075,13 +2094,14 @@ impl FromJson for GuideSessionTurnInvocationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "group" => v.group = r.read()?,
-                "actionName" => v.action_name = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "group" => r.read_into(&mut v.group),
+                "actionName" => r.read_into(&mut v.action_name),
+                "parameters" => r.read_into(&mut v.parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2178,15 +2198,16 @@ impl FromJson for GuideSessionTurnRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inputEvent" => v.input_event = r.read()?,
-                "languageCode" => v.language_code = r.read()?,
-                "version" => v.version = r.read()?,
-                "inputVariables" => v.input_variables = r.read()?,
-                "knowledgeSettings" => v.knowledge_settings = r.read()?,
-                "context" => v.context = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inputEvent" => r.read_into(&mut v.input_event),
+                "languageCode" => r.read_into(&mut v.language_code),
+                "version" => r.read_into(&mut v.version),
+                "inputVariables" => r.read_into(&mut v.input_variables),
+                "knowledgeSettings" => r.read_into(&mut v.knowledge_settings),
+                "context" => r.read_into(&mut v.context),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2252,12 +2273,13 @@ impl FromJson for GuideSessionTurnRequestContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "customConversationAttributes" => v.custom_conversation_attributes = r.read()?,
-                "messages" => v.messages = r.read()?,
-                "knowledgeQueryDetected" => v.knowledge_query_detected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "customConversationAttributes" => r.read_into(&mut v.custom_conversation_attributes),
+                "messages" => r.read_into(&mut v.messages),
+                "knowledgeQueryDetected" => r.read_into(&mut v.knowledge_query_detected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2356,16 +2378,17 @@ impl FromJson for GuideSessionTurnResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "response" => v.response = r.read()?,
-                "status" => v.status = r.read()?,
-                "result" => v.result = r.read()?,
-                "outputVariables" => v.output_variables = r.read()?,
-                "invocationId" => v.invocation_id = r.read()?,
-                "invocations" => v.invocations = r.read()?,
-                "context" => v.context = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "response" => r.read_into(&mut v.response),
+                "status" => r.read_into(&mut v.status),
+                "result" => r.read_into(&mut v.result),
+                "outputVariables" => r.read_into(&mut v.output_variables),
+                "invocationId" => r.read_into(&mut v.invocation_id),
+                "invocations" => r.read_into(&mut v.invocations),
+                "context" => r.read_into(&mut v.context),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2524,10 +2547,11 @@ impl FromJson for GuideSessionTurnResponseContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "customConversationAttributes" => v.custom_conversation_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "customConversationAttributes" => r.read_into(&mut v.custom_conversation_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2570,10 +2594,11 @@ impl FromJson for GuideSessionTurnResponseData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2625,11 +2650,12 @@ impl FromJson for GuideSessionVariable {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2752,19 +2778,20 @@ impl FromJson for GuideVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "selfUri" => v.self_uri = r.read()?,
-                "guide" => v.guide = r.read()?,
-                "version" => v.version = r.read()?,
-                "instruction" => v.instruction = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "variables" => v.variables = r.read()?,
-                "resources" => v.resources = r.read()?,
-                "knowledgeSettings" => v.knowledge_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "guide" => r.read_into(&mut v.guide),
+                "version" => r.read_into(&mut v.version),
+                "instruction" => r.read_into(&mut v.instruction),
+                "state" => r.read_into(&mut v.state),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "variables" => r.read_into(&mut v.variables),
+                "resources" => r.read_into(&mut v.resources),
+                "knowledgeSettings" => r.read_into(&mut v.knowledge_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2867,10 +2894,11 @@ impl FromJson for GuideVersionPublish {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3001,15 +3029,16 @@ impl FromJson for GuideVersionPublishJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "guide" => v.guide = r.read()?,
-                "guideVersion" => v.guide_version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "errors" => r.read_into(&mut v.errors),
+                "guide" => r.read_into(&mut v.guide),
+                "guideVersion" => r.read_into(&mut v.guide_version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3110,10 +3139,11 @@ impl FromJson for GuideVersionPublishJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "guideVersion" => v.guide_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "guideVersion" => r.read_into(&mut v.guide_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3165,11 +3195,12 @@ impl FromJson for GuideVersionRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3213,10 +3244,11 @@ impl FromJson for GuideVersionResources {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dataActions" => v.data_actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dataActions" => r.read_into(&mut v.data_actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3277,12 +3309,13 @@ impl FromJson for KnowledgeSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "knowledgeId" => v.knowledge_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "knowledgeType" => v.knowledge_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "knowledgeId" => r.read_into(&mut v.knowledge_id),
+                "description" => r.read_into(&mut v.description),
+                "knowledgeType" => r.read_into(&mut v.knowledge_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3531,27 +3564,28 @@ impl FromJson for SummarySetting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "interactionType" => v.interaction_type = r.read()?,
-                "language" => v.language = r.read()?,
-                "summaryType" => v.summary_type = r.read()?,
-                "format" => v.format = r.read()?,
-                "maskPII" => v.mask_pii = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "participantLabels" => v.participant_labels = r.read()?,
-                "predefinedInsights" => v.predefined_insights = r.read()?,
-                "customEntities" => v.custom_entities = r.read()?,
-                "settingType" => v.setting_type = r.read()?,
-                "prompt" => v.prompt = r.read()?,
-                "serviceType" => v.service_type = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "timeoutDuration" => v.timeout_duration = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "interactionType" => r.read_into(&mut v.interaction_type),
+                "language" => r.read_into(&mut v.language),
+                "summaryType" => r.read_into(&mut v.summary_type),
+                "format" => r.read_into(&mut v.format),
+                "maskPII" => r.read_into(&mut v.mask_pii),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "participantLabels" => r.read_into(&mut v.participant_labels),
+                "predefinedInsights" => r.read_into(&mut v.predefined_insights),
+                "customEntities" => r.read_into(&mut v.custom_entities),
+                "settingType" => r.read_into(&mut v.setting_type),
+                "prompt" => r.read_into(&mut v.prompt),
+                "serviceType" => r.read_into(&mut v.service_type),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "timeoutDuration" => r.read_into(&mut v.timeout_duration),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3863,11 +3897,12 @@ impl FromJson for SummarySettingCustomEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "label" => v.label = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "label" => r.read_into(&mut v.label),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3972,19 +4007,20 @@ impl FromJson for SummarySettingEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4038,10 +4074,11 @@ impl FromJson for SummarySettingPII {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "all" => v.all = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "all" => r.read_into(&mut v.all),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4102,12 +4139,13 @@ impl FromJson for SummarySettingParticipantLabels {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "internal" => v.internal = r.read()?,
-                "external" => v.external = r.read()?,
-                "virtualAgent" => v.virtual_agent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "internal" => r.read_into(&mut v.internal),
+                "external" => r.read_into(&mut v.external),
+                "virtualAgent" => r.read_into(&mut v.virtual_agent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4176,12 +4214,13 @@ impl FromJson for SummarySettingWithTranscript {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transcript" => v.transcript = r.read()?,
-                "summaryPreviewSessionId" => v.summary_preview_session_id = r.read()?,
-                "summarySetting" => v.summary_setting = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transcript" => r.read_into(&mut v.transcript),
+                "summaryPreviewSessionId" => r.read_into(&mut v.summary_preview_session_id),
+                "summarySetting" => r.read_into(&mut v.summary_setting),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4226,10 +4265,11 @@ impl FromJson for UpdateGuide {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4299,13 +4339,14 @@ impl FromJson for UpdateGuideVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "instruction" => v.instruction = r.read()?,
-                "variables" => v.variables = r.read()?,
-                "resources" => v.resources = r.read()?,
-                "knowledgeSettings" => v.knowledge_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "instruction" => r.read_into(&mut v.instruction),
+                "variables" => r.read_into(&mut v.variables),
+                "resources" => r.read_into(&mut v.resources),
+                "knowledgeSettings" => r.read_into(&mut v.knowledge_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4420,17 +4461,18 @@ impl FromJson for Variable {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "scope" => v.scope = r.read()?,
-                "description" => v.description = r.read()?,
-                "validation" => v.validation = r.read()?,
-                "listValues" => v.list_values = r.read()?,
-                "listVariables" => v.list_variables = r.read()?,
-                "customConversationAttributes" => v.custom_conversation_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "scope" => r.read_into(&mut v.scope),
+                "description" => r.read_into(&mut v.description),
+                "validation" => r.read_into(&mut v.validation),
+                "listValues" => r.read_into(&mut v.list_values),
+                "listVariables" => r.read_into(&mut v.list_variables),
+                "customConversationAttributes" => r.read_into(&mut v.custom_conversation_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

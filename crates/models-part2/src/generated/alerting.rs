@@ -105,19 +105,20 @@ impl FromJson for AlertListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -191,12 +192,13 @@ impl FromJson for AlertNotification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "recipient" => v.recipient = r.read()?,
-                "notificationTypes" => v.notification_types = r.read()?,
-                "locale" => v.locale = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "recipient" => r.read_into(&mut v.recipient),
+                "notificationTypes" => r.read_into(&mut v.notification_types),
+                "locale" => r.read_into(&mut v.locale),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -277,14 +279,15 @@ impl FromJson for AlertRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "unread" => v.unread = r.read()?,
-                "validRequest" => v.valid_request = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "unread" => r.read_into(&mut v.unread),
+                "validRequest" => r.read_into(&mut v.valid_request),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -406,12 +409,13 @@ impl FromJson for AlertRuleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -552,13 +556,14 @@ impl FromJson for AlertSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "metricType" => v.metric_type = r.read()?,
-                "entitiesAreTeamMembers" => v.entities_are_team_members = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "conversation" => r.read_into(&mut v.conversation),
+                "metricType" => r.read_into(&mut v.metric_type),
+                "entitiesAreTeamMembers" => r.read_into(&mut v.entities_are_team_members),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -700,15 +705,16 @@ impl FromJson for AlertSummaryEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entityType" => v.entity_type = r.read()?,
-                "user" => v.user = r.read()?,
-                "group" => v.group = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                "alerting" => v.alerting = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entityType" => r.read_into(&mut v.entity_type),
+                "user" => r.read_into(&mut v.user),
+                "group" => r.read_into(&mut v.group),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                "alerting" => r.read_into(&mut v.alerting),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -821,10 +827,11 @@ impl FromJson for AlertingUnreadStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "unread" => v.unread = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "unread" => r.read_into(&mut v.unread),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1049,28 +1056,29 @@ impl FromJson for CommonAlert {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "user" => v.user = r.read()?,
-                "rule" => v.rule = r.read()?,
-                "notifications" => v.notifications = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "active" => v.active = r.read()?,
-                "unread" => v.unread = r.read()?,
-                "waitBetweenNotificationMs" => v.wait_between_notification_ms = r.read()?,
-                "muted" => v.muted = r.read()?,
-                "snoozed" => v.snoozed = r.read()?,
-                "dateMutedUntil" => v.date_muted_until = r.read()?,
-                "dateSnoozedUntil" => v.date_snoozed_until = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "alertSummary" => v.alert_summary = r.read()?,
-                "ruleUri" => v.rule_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "user" => r.read_into(&mut v.user),
+                "rule" => r.read_into(&mut v.rule),
+                "notifications" => r.read_into(&mut v.notifications),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "active" => r.read_into(&mut v.active),
+                "unread" => r.read_into(&mut v.unread),
+                "waitBetweenNotificationMs" => r.read_into(&mut v.wait_between_notification_ms),
+                "muted" => r.read_into(&mut v.muted),
+                "snoozed" => r.read_into(&mut v.snoozed),
+                "dateMutedUntil" => r.read_into(&mut v.date_muted_until),
+                "dateSnoozedUntil" => r.read_into(&mut v.date_snoozed_until),
+                "conditions" => r.read_into(&mut v.conditions),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "alertSummary" => r.read_into(&mut v.alert_summary),
+                "ruleUri" => r.read_into(&mut v.rule_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1162,13 +1170,14 @@ impl FromJson for CommonAlertBulkUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "alertIds" => v.alert_ids = r.read()?,
-                "muteSnooze" => v.mute_snooze = r.read()?,
-                "unread" => v.unread = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "alertIds" => r.read_into(&mut v.alert_ids),
+                "muteSnooze" => r.read_into(&mut v.mute_snooze),
+                "unread" => r.read_into(&mut v.unread),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1280,11 +1289,12 @@ impl FromJson for CommonAllAlertUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "unread" => v.unread = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "unread" => r.read_into(&mut v.unread),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1513,24 +1523,25 @@ impl FromJson for CommonRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "notifications" => v.notifications = r.read()?,
-                "sendExitingAlarmNotifications" => v.send_exiting_alarm_notifications = r.read()?,
-                "waitBetweenNotificationMs" => v.wait_between_notification_ms = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "inAlarm" => v.in_alarm = r.read()?,
-                "user" => v.user = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateLastModified" => v.date_last_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "enabled" => r.read_into(&mut v.enabled),
+                "notifications" => r.read_into(&mut v.notifications),
+                "sendExitingAlarmNotifications" => r.read_into(&mut v.send_exiting_alarm_notifications),
+                "waitBetweenNotificationMs" => r.read_into(&mut v.wait_between_notification_ms),
+                "conditions" => r.read_into(&mut v.conditions),
+                "type" => r.read_into(&mut v.r#type),
+                "inAlarm" => r.read_into(&mut v.in_alarm),
+                "user" => r.read_into(&mut v.user),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateLastModified" => r.read_into(&mut v.date_last_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1652,10 +1663,11 @@ impl FromJson for CommonRuleBulkDeleteRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ruleIds" => v.rule_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ruleIds" => r.read_into(&mut v.rule_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1727,13 +1739,14 @@ impl FromJson for CommonRuleBulkUpdateNotificationsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ruleIds" => v.rule_ids = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "typesToAdd" => v.types_to_add = r.read()?,
-                "typesToRemove" => v.types_to_remove = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ruleIds" => r.read_into(&mut v.rule_ids),
+                "properties" => r.read_into(&mut v.properties),
+                "typesToAdd" => r.read_into(&mut v.types_to_add),
+                "typesToRemove" => r.read_into(&mut v.types_to_remove),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1810,13 +1823,14 @@ impl FromJson for CommonRuleConditions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                "type" => r.read_into(&mut v.r#type),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1974,19 +1988,20 @@ impl FromJson for CommonRuleContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2131,19 +2146,20 @@ impl FromJson for CommonRulePredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metricType" => v.metric_type = r.read()?,
-                "metricValueType" => v.metric_value_type = r.read()?,
-                "comparisonOperator" => v.comparison_operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "status" => v.status = r.read()?,
-                "topic" => v.topic = r.read()?,
-                "characteristic" => v.characteristic = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "metric" => v.metric = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metricType" => r.read_into(&mut v.metric_type),
+                "metricValueType" => r.read_into(&mut v.metric_value_type),
+                "comparisonOperator" => r.read_into(&mut v.comparison_operator),
+                "value" => r.read_into(&mut v.value),
+                "status" => r.read_into(&mut v.status),
+                "topic" => r.read_into(&mut v.topic),
+                "characteristic" => r.read_into(&mut v.characteristic),
+                "entity" => r.read_into(&mut v.entity),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "metric" => r.read_into(&mut v.metric),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2671,14 +2687,15 @@ impl FromJson for CommonRulePredicateEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entityType" => v.entity_type = r.read()?,
-                "user" => v.user = r.read()?,
-                "group" => v.group = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entityType" => r.read_into(&mut v.entity_type),
+                "user" => r.read_into(&mut v.user),
+                "group" => r.read_into(&mut v.group),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2855,17 +2872,18 @@ impl FromJson for GetAlertQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ruleType" => v.rule_type = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "alertStatus" => v.alert_status = r.read()?,
-                "viewedStatus" => v.viewed_status = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ruleType" => r.read_into(&mut v.rule_type),
+                "queryType" => r.read_into(&mut v.query_type),
+                "alertStatus" => r.read_into(&mut v.alert_status),
+                "viewedStatus" => r.read_into(&mut v.viewed_status),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3297,18 +3315,19 @@ impl FromJson for GetRulesQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ruleType" => v.rule_type = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "enabledType" => v.enabled_type = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                "ruleName" => v.rule_name = r.read()?,
-                "nameSearchType" => v.name_search_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ruleType" => r.read_into(&mut v.rule_type),
+                "queryType" => r.read_into(&mut v.query_type),
+                "enabledType" => r.read_into(&mut v.enabled_type),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "ruleName" => r.read_into(&mut v.rule_name),
+                "nameSearchType" => r.read_into(&mut v.name_search_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3739,18 +3758,19 @@ impl FromJson for ModifiableRuleProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "notifications" => v.notifications = r.read()?,
-                "sendExitingAlarmNotifications" => v.send_exiting_alarm_notifications = r.read()?,
-                "waitBetweenNotificationMs" => v.wait_between_notification_ms = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "enabled" => r.read_into(&mut v.enabled),
+                "notifications" => r.read_into(&mut v.notifications),
+                "sendExitingAlarmNotifications" => r.read_into(&mut v.send_exiting_alarm_notifications),
+                "waitBetweenNotificationMs" => r.read_into(&mut v.wait_between_notification_ms),
+                "conditions" => r.read_into(&mut v.conditions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3814,11 +3834,12 @@ impl FromJson for MuteSnoozeFields {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3864,10 +3885,11 @@ impl FromJson for UnreadFields {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

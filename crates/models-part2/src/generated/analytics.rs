@@ -51,11 +51,12 @@ impl FromJson for ActionAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -112,11 +113,12 @@ impl FromJson for ActionAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -227,12 +229,13 @@ impl FromJson for ActionAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -360,14 +363,15 @@ impl FromJson for ActionAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -585,10 +589,11 @@ impl FromJson for ActionAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -707,18 +712,19 @@ impl FromJson for ActionAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -845,13 +851,14 @@ impl FromJson for ActionAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -990,11 +997,12 @@ impl FromJson for ActionAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1123,19 +1131,20 @@ impl FromJson for ActionAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1237,11 +1246,12 @@ impl FromJson for AgentCopilotAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1298,11 +1308,12 @@ impl FromJson for AgentCopilotAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1413,12 +1424,13 @@ impl FromJson for AgentCopilotAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1546,14 +1558,15 @@ impl FromJson for AgentCopilotAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1839,10 +1852,11 @@ impl FromJson for AgentCopilotAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1988,21 +2002,22 @@ impl FromJson for AgentCopilotAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2163,11 +2178,12 @@ impl FromJson for AgentCopilotAggregationSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2370,13 +2386,14 @@ impl FromJson for AgentCopilotAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2539,11 +2556,12 @@ impl FromJson for AgentCopilotAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2699,22 +2717,23 @@ impl FromJson for AgentCopilotAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2872,11 +2891,12 @@ impl FromJson for AgentStateActivityCategoryCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCategory" => v.activity_category = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCategory" => r.read_into(&mut v.activity_category),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3008,11 +3028,12 @@ impl FromJson for AgentStateAdherenceStateCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "adherenceState" => v.adherence_state = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "adherenceState" => r.read_into(&mut v.adherence_state),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3132,11 +3153,12 @@ impl FromJson for AgentStateAgentQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3240,11 +3262,12 @@ impl FromJson for AgentStateAgentQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dimension" => v.dimension = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dimension" => r.read_into(&mut v.dimension),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3420,11 +3443,12 @@ impl FromJson for AgentStateCountsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userFilter" => v.user_filter = r.read()?,
-                "sessionFilter" => v.session_filter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userFilter" => r.read_into(&mut v.user_filter),
+                "sessionFilter" => r.read_into(&mut v.session_filter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3477,11 +3501,12 @@ impl FromJson for AgentStateIsOutOfOfficeCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "isOutOfOffice" => v.is_out_of_office = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "isOutOfOffice" => r.read_into(&mut v.is_out_of_office),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3543,12 +3568,13 @@ impl FromJson for AgentStatePresenceCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "systemPresence" => v.system_presence = r.read()?,
-                "organizationPresenceId" => v.organization_presence_id = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "organizationPresenceId" => r.read_into(&mut v.organization_presence_id),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3721,15 +3747,16 @@ impl FromJson for AgentStateQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userFilter" => v.user_filter = r.read()?,
-                "sessionFilter" => v.session_filter = r.read()?,
-                "userOrderBy" => v.user_order_by = r.read()?,
-                "userOrder" => v.user_order = r.read()?,
-                "sessionOrderBy" => v.session_order_by = r.read()?,
-                "sessionOrder" => v.session_order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userFilter" => r.read_into(&mut v.user_filter),
+                "sessionFilter" => r.read_into(&mut v.session_filter),
+                "userOrderBy" => r.read_into(&mut v.user_order_by),
+                "userOrder" => r.read_into(&mut v.user_order),
+                "sessionOrderBy" => r.read_into(&mut v.session_order_by),
+                "sessionOrder" => r.read_into(&mut v.session_order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4002,11 +4029,12 @@ impl FromJson for AgentStateRoutingStatusCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routingStatus" => v.routing_status = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4122,11 +4150,12 @@ impl FromJson for AgentStateSegmentTypeCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segmentType" => v.segment_type = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segmentType" => r.read_into(&mut v.segment_type),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4317,12 +4346,13 @@ impl FromJson for AgentStateSessionFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4427,11 +4457,12 @@ impl FromJson for AgentStateSessionQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4535,11 +4566,12 @@ impl FromJson for AgentStateSessionQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dimension" => v.dimension = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dimension" => r.read_into(&mut v.dimension),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4666,12 +4698,13 @@ impl FromJson for AgentStateUserFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4770,11 +4803,12 @@ impl FromJson for AgentUtilizationAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4831,11 +4865,12 @@ impl FromJson for AgentUtilizationAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4946,12 +4981,13 @@ impl FromJson for AgentUtilizationAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5079,14 +5115,15 @@ impl FromJson for AgentUtilizationAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5280,10 +5317,11 @@ impl FromJson for AgentUtilizationAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5402,18 +5440,19 @@ impl FromJson for AgentUtilizationAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5540,13 +5579,14 @@ impl FromJson for AgentUtilizationAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5693,11 +5733,12 @@ impl FromJson for AgentUtilizationAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5826,19 +5867,20 @@ impl FromJson for AgentUtilizationAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6104,29 +6146,30 @@ impl FromJson for AnalyticsAgentStateAgentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "userName" => v.user_name = r.read()?,
-                "managerId" => v.manager_id = r.read()?,
-                "sessionCount" => v.session_count = r.read()?,
-                "sessions" => v.sessions = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "organizationPresenceId" => v.organization_presence_id = r.read()?,
-                "presenceDate" => v.presence_date = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "routingStatusDate" => v.routing_status_date = r.read()?,
-                "isOutOfOffice" => v.is_out_of_office = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                "adherenceState" => v.adherence_state = r.read()?,
-                "adherenceImpact" => v.adherence_impact = r.read()?,
-                "adherenceDate" => v.adherence_date = r.read()?,
-                "scheduledActivityCodeId" => v.scheduled_activity_code_id = r.read()?,
-                "scheduledActivityCategory" => v.scheduled_activity_category = r.read()?,
-                "actualActivityCategory" => v.actual_activity_category = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "userName" => r.read_into(&mut v.user_name),
+                "managerId" => r.read_into(&mut v.manager_id),
+                "sessionCount" => r.read_into(&mut v.session_count),
+                "sessions" => r.read_into(&mut v.sessions),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "organizationPresenceId" => r.read_into(&mut v.organization_presence_id),
+                "presenceDate" => r.read_into(&mut v.presence_date),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "routingStatusDate" => r.read_into(&mut v.routing_status_date),
+                "isOutOfOffice" => r.read_into(&mut v.is_out_of_office),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                "adherenceState" => r.read_into(&mut v.adherence_state),
+                "adherenceImpact" => r.read_into(&mut v.adherence_impact),
+                "adherenceDate" => r.read_into(&mut v.adherence_date),
+                "scheduledActivityCodeId" => r.read_into(&mut v.scheduled_activity_code_id),
+                "scheduledActivityCategory" => r.read_into(&mut v.scheduled_activity_category),
+                "actualActivityCategory" => r.read_into(&mut v.actual_activity_category),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6691,19 +6734,20 @@ impl FromJson for AnalyticsAgentStateAgentSessionResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "sessionStart" => v.session_start = r.read()?,
-                "segmentStart" => v.segment_start = r.read()?,
-                "segmentType" => v.segment_type = r.read()?,
-                "routedQueueId" => v.routed_queue_id = r.read()?,
-                "requestedRoutingSkillIds" => v.requested_routing_skill_ids = r.read()?,
-                "requestedLanguageId" => v.requested_language_id = r.read()?,
-                "originatingDirection" => v.originating_direction = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "sessionStart" => r.read_into(&mut v.session_start),
+                "segmentStart" => r.read_into(&mut v.segment_start),
+                "segmentType" => r.read_into(&mut v.segment_type),
+                "routedQueueId" => r.read_into(&mut v.routed_queue_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
+                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
+                "originatingDirection" => r.read_into(&mut v.originating_direction),
+                "mediaType" => r.read_into(&mut v.media_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7066,16 +7110,17 @@ impl FromJson for AnalyticsAgentStateCountsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segmentCounts" => v.segment_counts = r.read()?,
-                "presenceCounts" => v.presence_counts = r.read()?,
-                "routingStatusCounts" => v.routing_status_counts = r.read()?,
-                "isOutOfOfficeCounts" => v.is_out_of_office_counts = r.read()?,
-                "adherenceStateCounts" => v.adherence_state_counts = r.read()?,
-                "scheduledActivityCategoryCounts" => v.scheduled_activity_category_counts = r.read()?,
-                "actualActivityCategoryCounts" => v.actual_activity_category_counts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segmentCounts" => r.read_into(&mut v.segment_counts),
+                "presenceCounts" => r.read_into(&mut v.presence_counts),
+                "routingStatusCounts" => r.read_into(&mut v.routing_status_counts),
+                "isOutOfOfficeCounts" => r.read_into(&mut v.is_out_of_office_counts),
+                "adherenceStateCounts" => r.read_into(&mut v.adherence_state_counts),
+                "scheduledActivityCategoryCounts" => r.read_into(&mut v.scheduled_activity_category_counts),
+                "actualActivityCategoryCounts" => r.read_into(&mut v.actual_activity_category_counts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7124,10 +7169,11 @@ impl FromJson for AnalyticsAgentStateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7188,12 +7234,13 @@ impl FromJson for AnalyticsDataRetentionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "retentionDays" => v.retention_days = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "retentionDays" => r.read_into(&mut v.retention_days),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7256,12 +7303,13 @@ impl FromJson for AnalyticsReportingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "piiMaskingEnabled" => v.pii_masking_enabled = r.read()?,
-                "queueAgentAccessObfuscation" => v.queue_agent_access_obfuscation = r.read()?,
-                "myInteractionsPiiMaskingEnabled" => v.my_interactions_pii_masking_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "piiMaskingEnabled" => r.read_into(&mut v.pii_masking_enabled),
+                "queueAgentAccessObfuscation" => r.read_into(&mut v.queue_agent_access_obfuscation),
+                "myInteractionsPiiMaskingEnabled" => r.read_into(&mut v.my_interactions_pii_masking_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7313,11 +7361,12 @@ impl FromJson for BotAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7374,11 +7423,12 @@ impl FromJson for BotAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7489,12 +7539,13 @@ impl FromJson for BotAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7622,14 +7673,15 @@ impl FromJson for BotAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7927,10 +7979,11 @@ impl FromJson for BotAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8076,21 +8129,22 @@ impl FromJson for BotAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8251,11 +8305,12 @@ impl FromJson for BotAggregationSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8482,13 +8537,14 @@ impl FromJson for BotAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8675,11 +8731,12 @@ impl FromJson for BotAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8835,22 +8892,23 @@ impl FromJson for BotAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9034,13 +9092,14 @@ impl FromJson for BotChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "inputModes" => v.input_modes = r.read()?,
-                "outputModes" => v.output_modes = r.read()?,
-                "userAgent" => v.user_agent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "inputModes" => r.read_into(&mut v.input_modes),
+                "outputModes" => r.read_into(&mut v.output_modes),
+                "userAgent" => r.read_into(&mut v.user_agent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9218,19 +9277,20 @@ impl FromJson for BotFlowSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "language" => v.language = r.read()?,
-                "endLanguage" => v.end_language = r.read()?,
-                "botResult" => v.bot_result = r.read()?,
-                "botResultCategory" => v.bot_result_category = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "flow" => r.read_into(&mut v.flow),
+                "conversation" => r.read_into(&mut v.conversation),
+                "channel" => r.read_into(&mut v.channel),
+                "language" => r.read_into(&mut v.language),
+                "endLanguage" => r.read_into(&mut v.end_language),
+                "botResult" => r.read_into(&mut v.bot_result),
+                "botResultCategory" => r.read_into(&mut v.bot_result_category),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9471,11 +9531,12 @@ impl FromJson for CaseManagementAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9532,11 +9593,12 @@ impl FromJson for CaseManagementAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9647,12 +9709,13 @@ impl FromJson for CaseManagementAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9780,14 +9843,15 @@ impl FromJson for CaseManagementAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10021,10 +10085,11 @@ impl FromJson for CaseManagementAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10143,18 +10208,19 @@ impl FromJson for CaseManagementAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10281,13 +10347,14 @@ impl FromJson for CaseManagementAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10462,11 +10529,12 @@ impl FromJson for CaseManagementAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10595,19 +10663,20 @@ impl FromJson for CaseManagementAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10711,11 +10780,12 @@ impl FromJson for ChartColumn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "columnType" => v.column_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "columnType" => r.read_into(&mut v.column_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10913,21 +10983,22 @@ impl FromJson for ConversationProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "isWaiting" => v.is_waiting = r.read()?,
-                "isActive" => v.is_active = r.read()?,
-                "isAcd" => v.is_acd = r.read()?,
-                "isPreferred" => v.is_preferred = r.read()?,
-                "isScreenshare" => v.is_screenshare = r.read()?,
-                "isCobrowse" => v.is_cobrowse = r.read()?,
-                "isVoicemail" => v.is_voicemail = r.read()?,
-                "isFlagged" => v.is_flagged = r.read()?,
-                "isMonitored" => v.is_monitored = r.read()?,
-                "isScreenMonitored" => v.is_screen_monitored = r.read()?,
-                "filterWrapUpNotes" => v.filter_wrap_up_notes = r.read()?,
-                "matchAll" => v.match_all = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "isWaiting" => r.read_into(&mut v.is_waiting),
+                "isActive" => r.read_into(&mut v.is_active),
+                "isAcd" => r.read_into(&mut v.is_acd),
+                "isPreferred" => r.read_into(&mut v.is_preferred),
+                "isScreenshare" => r.read_into(&mut v.is_screenshare),
+                "isCobrowse" => r.read_into(&mut v.is_cobrowse),
+                "isVoicemail" => r.read_into(&mut v.is_voicemail),
+                "isFlagged" => r.read_into(&mut v.is_flagged),
+                "isMonitored" => r.read_into(&mut v.is_monitored),
+                "isScreenMonitored" => r.read_into(&mut v.is_screen_monitored),
+                "filterWrapUpNotes" => r.read_into(&mut v.filter_wrap_up_notes),
+                "matchAll" => r.read_into(&mut v.match_all),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10988,11 +11059,12 @@ impl FromJson for CopilotAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11049,11 +11121,12 @@ impl FromJson for CopilotAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11164,12 +11237,13 @@ impl FromJson for CopilotAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11297,14 +11371,15 @@ impl FromJson for CopilotAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11518,10 +11593,11 @@ impl FromJson for CopilotAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11640,18 +11716,19 @@ impl FromJson for CopilotAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11778,13 +11855,14 @@ impl FromJson for CopilotAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11935,11 +12013,12 @@ impl FromJson for CopilotAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12068,19 +12147,20 @@ impl FromJson for CopilotAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12320,25 +12400,26 @@ impl FromJson for DashboardConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "rows" => v.rows = r.read()?,
-                "columns" => v.columns = r.read()?,
-                "widgets" => v.widgets = r.read()?,
-                "favorite" => v.favorite = r.read()?,
-                "publicDashboard" => v.public_dashboard = r.read()?,
-                "restricted" => v.restricted = r.read()?,
-                "layoutType" => v.layout_type = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateDeleted" => v.date_deleted = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "shared" => v.shared = r.read()?,
-                "dashboardsSharedWith" => v.dashboards_shared_with = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "rows" => r.read_into(&mut v.rows),
+                "columns" => r.read_into(&mut v.columns),
+                "widgets" => r.read_into(&mut v.widgets),
+                "favorite" => r.read_into(&mut v.favorite),
+                "publicDashboard" => r.read_into(&mut v.public_dashboard),
+                "restricted" => r.read_into(&mut v.restricted),
+                "layoutType" => r.read_into(&mut v.layout_type),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateDeleted" => r.read_into(&mut v.date_deleted),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "shared" => r.read_into(&mut v.shared),
+                "dashboardsSharedWith" => r.read_into(&mut v.dashboards_shared_with),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12445,10 +12526,11 @@ impl FromJson for DashboardConfigurationBulkRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dashboardConfigurationIds" => v.dashboard_configuration_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dashboardConfigurationIds" => r.read_into(&mut v.dashboard_configuration_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12552,19 +12634,20 @@ impl FromJson for DashboardConfigurationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12645,13 +12728,14 @@ impl FromJson for DashboardConfigurationQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dashboardConfigurationIds" => v.dashboard_configuration_ids = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dashboardConfigurationIds" => r.read_into(&mut v.dashboard_configuration_ids),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12787,15 +12871,16 @@ impl FromJson for DashboardUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dashboardCount" => v.dashboard_count = r.read()?,
-                "publicDashboardCount" => v.public_dashboard_count = r.read()?,
-                "state" => v.state = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dashboardCount" => r.read_into(&mut v.dashboard_count),
+                "publicDashboardCount" => r.read_into(&mut v.public_dashboard_count),
+                "state" => r.read_into(&mut v.state),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12951,19 +13036,20 @@ impl FromJson for DashboardUserListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13024,11 +13110,12 @@ impl FromJson for DashboardsSharedWith {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userIds" => v.user_ids = r.read()?,
-                "teamIds" => v.team_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userIds" => r.read_into(&mut v.user_ids),
+                "teamIds" => r.read_into(&mut v.team_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13099,13 +13186,14 @@ impl FromJson for DataExtractionFileSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dataSchema" => v.data_schema = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dataSchema" => r.read_into(&mut v.data_schema),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13186,15 +13274,16 @@ impl FromJson for DataExtractionFileSchemaListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "enabledDataSchemas" => v.enabled_data_schemas = r.read()?,
-                "errors" => v.errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "enabledDataSchemas" => r.read_into(&mut v.enabled_data_schemas),
+                "errors" => r.read_into(&mut v.errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13251,11 +13340,12 @@ impl FromJson for DataExtractionFileUrl {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "signedUrl" => v.signed_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "signedUrl" => r.read_into(&mut v.signed_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13297,10 +13387,11 @@ impl FromJson for DataExtractionFileUrlListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13345,10 +13436,11 @@ impl FromJson for DownloadServiceRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "files" => v.files = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "files" => r.read_into(&mut v.files),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13398,11 +13490,12 @@ impl FromJson for FlowExecutionAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13459,11 +13552,12 @@ impl FromJson for FlowExecutionAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13574,12 +13668,13 @@ impl FromJson for FlowExecutionAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13707,14 +13802,15 @@ impl FromJson for FlowExecutionAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13916,10 +14012,11 @@ impl FromJson for FlowExecutionAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14038,18 +14135,19 @@ impl FromJson for FlowExecutionAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14176,13 +14274,14 @@ impl FromJson for FlowExecutionAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14321,11 +14420,12 @@ impl FromJson for FlowExecutionAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14454,19 +14554,20 @@ impl FromJson for FlowExecutionAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14568,11 +14669,12 @@ impl FromJson for KnowledgeAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14629,11 +14731,12 @@ impl FromJson for KnowledgeAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14744,12 +14847,13 @@ impl FromJson for KnowledgeAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14877,14 +14981,15 @@ impl FromJson for KnowledgeAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15218,10 +15323,11 @@ impl FromJson for KnowledgeAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15367,21 +15473,22 @@ impl FromJson for KnowledgeAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15542,11 +15649,12 @@ impl FromJson for KnowledgeAggregationSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15781,13 +15889,14 @@ impl FromJson for KnowledgeAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15982,11 +16091,12 @@ impl FromJson for KnowledgeAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16142,22 +16252,23 @@ impl FromJson for KnowledgeAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16313,11 +16424,12 @@ impl FromJson for RateLimitAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16374,11 +16486,12 @@ impl FromJson for RateLimitAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16489,12 +16602,13 @@ impl FromJson for RateLimitAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16622,14 +16736,15 @@ impl FromJson for RateLimitAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16843,10 +16958,11 @@ impl FromJson for RateLimitAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16965,18 +17081,19 @@ impl FromJson for RateLimitAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17103,13 +17220,14 @@ impl FromJson for RateLimitAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17302,19 +17420,20 @@ impl FromJson for ReportingExportJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17562,30 +17681,31 @@ impl FromJson for ReportingExportJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "exportFormat" => v.export_format = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "period" => v.period = r.read()?,
-                "viewType" => v.view_type = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "read" => v.read = r.read()?,
-                "locale" => v.locale = r.read()?,
-                "hasFormatDurations" => v.has_format_durations = r.read()?,
-                "hasSplitFilters" => v.has_split_filters = r.read()?,
-                "excludeEmptyRows" => v.exclude_empty_rows = r.read()?,
-                "hasSplitByMedia" => v.has_split_by_media = r.read()?,
-                "hasSummaryRow" => v.has_summary_row = r.read()?,
-                "csvDelimiter" => v.csv_delimiter = r.read()?,
-                "selectedColumns" => v.selected_columns = r.read()?,
-                "hasCustomParticipantAttributes" => v.has_custom_participant_attributes = r.read()?,
-                "recipientEmails" => v.recipient_emails = r.read()?,
-                "includeDurationFormatInHeader" => v.include_duration_format_in_header = r.read()?,
-                "durationFormat" => v.duration_format = r.read()?,
-                "chartColumns" => v.chart_columns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "exportFormat" => r.read_into(&mut v.export_format),
+                "interval" => r.read_into(&mut v.interval),
+                "period" => r.read_into(&mut v.period),
+                "viewType" => r.read_into(&mut v.view_type),
+                "filter" => r.read_into(&mut v.filter),
+                "read" => r.read_into(&mut v.read),
+                "locale" => r.read_into(&mut v.locale),
+                "hasFormatDurations" => r.read_into(&mut v.has_format_durations),
+                "hasSplitFilters" => r.read_into(&mut v.has_split_filters),
+                "excludeEmptyRows" => r.read_into(&mut v.exclude_empty_rows),
+                "hasSplitByMedia" => r.read_into(&mut v.has_split_by_media),
+                "hasSummaryRow" => r.read_into(&mut v.has_summary_row),
+                "csvDelimiter" => r.read_into(&mut v.csv_delimiter),
+                "selectedColumns" => r.read_into(&mut v.selected_columns),
+                "hasCustomParticipantAttributes" => r.read_into(&mut v.has_custom_participant_attributes),
+                "recipientEmails" => r.read_into(&mut v.recipient_emails),
+                "includeDurationFormatInHeader" => r.read_into(&mut v.include_duration_format_in_header),
+                "durationFormat" => r.read_into(&mut v.duration_format),
+                "chartColumns" => r.read_into(&mut v.chart_columns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18703,43 +18823,44 @@ impl FromJson for ReportingExportJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "runId" => v.run_id = r.read()?,
-                "status" => v.status = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "exportFormat" => v.export_format = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "viewType" => v.view_type = r.read()?,
-                "exportErrorMessagesType" => v.export_error_messages_type = r.read()?,
-                "period" => v.period = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "read" => v.read = r.read()?,
-                "createdDateTime" => v.created_date_time = r.read()?,
-                "modifiedDateTime" => v.modified_date_time = r.read()?,
-                "locale" => v.locale = r.read()?,
-                "percentageComplete" => v.percentage_complete = r.read()?,
-                "hasFormatDurations" => v.has_format_durations = r.read()?,
-                "hasSplitFilters" => v.has_split_filters = r.read()?,
-                "excludeEmptyRows" => v.exclude_empty_rows = r.read()?,
-                "hasSplitByMedia" => v.has_split_by_media = r.read()?,
-                "hasSummaryRow" => v.has_summary_row = r.read()?,
-                "csvDelimiter" => v.csv_delimiter = r.read()?,
-                "selectedColumns" => v.selected_columns = r.read()?,
-                "hasCustomParticipantAttributes" => v.has_custom_participant_attributes = r.read()?,
-                "recipientEmails" => v.recipient_emails = r.read()?,
-                "emailStatuses" => v.email_statuses = r.read()?,
-                "emailErrorDescription" => v.email_error_description = r.read()?,
-                "includeDurationFormatInHeader" => v.include_duration_format_in_header = r.read()?,
-                "durationFormat" => v.duration_format = r.read()?,
-                "exportAllowedToRerun" => v.export_allowed_to_rerun = r.read()?,
-                "chartColumns" => v.chart_columns = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "runId" => r.read_into(&mut v.run_id),
+                "status" => r.read_into(&mut v.status),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "exportFormat" => r.read_into(&mut v.export_format),
+                "interval" => r.read_into(&mut v.interval),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "viewType" => r.read_into(&mut v.view_type),
+                "exportErrorMessagesType" => r.read_into(&mut v.export_error_messages_type),
+                "period" => r.read_into(&mut v.period),
+                "filter" => r.read_into(&mut v.filter),
+                "read" => r.read_into(&mut v.read),
+                "createdDateTime" => r.read_into(&mut v.created_date_time),
+                "modifiedDateTime" => r.read_into(&mut v.modified_date_time),
+                "locale" => r.read_into(&mut v.locale),
+                "percentageComplete" => r.read_into(&mut v.percentage_complete),
+                "hasFormatDurations" => r.read_into(&mut v.has_format_durations),
+                "hasSplitFilters" => r.read_into(&mut v.has_split_filters),
+                "excludeEmptyRows" => r.read_into(&mut v.exclude_empty_rows),
+                "hasSplitByMedia" => r.read_into(&mut v.has_split_by_media),
+                "hasSummaryRow" => r.read_into(&mut v.has_summary_row),
+                "csvDelimiter" => r.read_into(&mut v.csv_delimiter),
+                "selectedColumns" => r.read_into(&mut v.selected_columns),
+                "hasCustomParticipantAttributes" => r.read_into(&mut v.has_custom_participant_attributes),
+                "recipientEmails" => r.read_into(&mut v.recipient_emails),
+                "emailStatuses" => r.read_into(&mut v.email_statuses),
+                "emailErrorDescription" => r.read_into(&mut v.email_error_description),
+                "includeDurationFormatInHeader" => r.read_into(&mut v.include_duration_format_in_header),
+                "durationFormat" => r.read_into(&mut v.duration_format),
+                "exportAllowedToRerun" => r.read_into(&mut v.export_allowed_to_rerun),
+                "chartColumns" => r.read_into(&mut v.chart_columns),
+                "enabled" => r.read_into(&mut v.enabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19798,19 +19919,20 @@ impl FromJson for ReportingExportMetadataJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19941,19 +20063,20 @@ impl FromJson for ReportingExportMetadataJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "viewType" => v.view_type = r.read()?,
-                "dateLimitations" => v.date_limitations = r.read()?,
-                "requiredFilters" => v.required_filters = r.read()?,
-                "supportedFilters" => v.supported_filters = r.read()?,
-                "requiredColumnIds" => v.required_column_ids = r.read()?,
-                "dependentColumnIds" => v.dependent_column_ids = r.read()?,
-                "availableColumnIds" => v.available_column_ids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "viewType" => r.read_into(&mut v.view_type),
+                "dateLimitations" => r.read_into(&mut v.date_limitations),
+                "requiredFilters" => r.read_into(&mut v.required_filters),
+                "supportedFilters" => r.read_into(&mut v.supported_filters),
+                "requiredColumnIds" => r.read_into(&mut v.required_column_ids),
+                "dependentColumnIds" => r.read_into(&mut v.dependent_column_ids),
+                "availableColumnIds" => r.read_into(&mut v.available_column_ids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20691,21 +20814,22 @@ impl FromJson for ReportingTurn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userInput" => v.user_input = r.read()?,
-                "botPrompts" => v.bot_prompts = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "askAction" => v.ask_action = r.read()?,
-                "intent" => v.intent = r.read()?,
-                "knowledge" => v.knowledge = r.read()?,
-                "knowledgeBaseEvents" => v.knowledge_base_events = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "askActionResult" => v.ask_action_result = r.read()?,
-                "sessionEndDetails" => v.session_end_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userInput" => r.read_into(&mut v.user_input),
+                "botPrompts" => r.read_into(&mut v.bot_prompts),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "conversation" => r.read_into(&mut v.conversation),
+                "askAction" => r.read_into(&mut v.ask_action),
+                "intent" => r.read_into(&mut v.intent),
+                "knowledge" => r.read_into(&mut v.knowledge),
+                "knowledgeBaseEvents" => r.read_into(&mut v.knowledge_base_events),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "askActionResult" => r.read_into(&mut v.ask_action_result),
+                "sessionEndDetails" => r.read_into(&mut v.session_end_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20901,13 +21025,14 @@ impl FromJson for ReportingTurnIntent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "id" => v.id = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                "slots" => v.slots = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "id" => r.read_into(&mut v.id),
+                "confidence" => r.read_into(&mut v.confidence),
+                "slots" => r.read_into(&mut v.slots),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20980,13 +21105,14 @@ impl FromJson for ReportingTurnIntentSlot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                "type" => r.read_into(&mut v.r#type),
+                "confidence" => r.read_into(&mut v.confidence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21050,12 +21176,13 @@ impl FromJson for ReportingTurnKnowledge {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "knowledgeBaseId" => v.knowledge_base_id = r.read()?,
-                "feedback" => v.feedback = r.read()?,
-                "search" => v.search = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "knowledgeBaseId" => r.read_into(&mut v.knowledge_base_id),
+                "feedback" => r.read_into(&mut v.feedback),
+                "search" => r.read_into(&mut v.search),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21127,13 +21254,14 @@ impl FromJson for ReportingTurnKnowledgeDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "question" => v.question = r.read()?,
-                "answer" => v.answer = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "question" => r.read_into(&mut v.question),
+                "answer" => r.read_into(&mut v.answer),
+                "confidence" => r.read_into(&mut v.confidence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21188,11 +21316,12 @@ impl FromJson for ReportingTurnKnowledgeEvents {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "search" => v.search = r.read()?,
-                "feedback" => v.feedback = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "search" => r.read_into(&mut v.search),
+                "feedback" => r.read_into(&mut v.feedback),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21254,12 +21383,13 @@ impl FromJson for ReportingTurnKnowledgeFeedback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "searchId" => v.search_id = r.read()?,
-                "rating" => v.rating = r.read()?,
-                "documents" => v.documents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "searchId" => r.read_into(&mut v.search_id),
+                "rating" => r.read_into(&mut v.rating),
+                "documents" => r.read_into(&mut v.documents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21349,15 +21479,16 @@ impl FromJson for ReportingTurnKnowledgeFeedbackEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "searchId" => v.search_id = r.read()?,
-                "knowledgeBaseId" => v.knowledge_base_id = r.read()?,
-                "documents" => v.documents = r.read()?,
-                "feedbackRating" => v.feedback_rating = r.read()?,
-                "documentVariationId" => v.document_variation_id = r.read()?,
-                "documentVersionId" => v.document_version_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "searchId" => r.read_into(&mut v.search_id),
+                "knowledgeBaseId" => r.read_into(&mut v.knowledge_base_id),
+                "documents" => r.read_into(&mut v.documents),
+                "feedbackRating" => r.read_into(&mut v.feedback_rating),
+                "documentVariationId" => r.read_into(&mut v.document_variation_id),
+                "documentVersionId" => r.read_into(&mut v.document_version_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21423,12 +21554,13 @@ impl FromJson for ReportingTurnKnowledgeSearch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "searchId" => v.search_id = r.read()?,
-                "documents" => v.documents = r.read()?,
-                "query" => v.query = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "searchId" => r.read_into(&mut v.search_id),
+                "documents" => r.read_into(&mut v.documents),
+                "query" => r.read_into(&mut v.query),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21509,14 +21641,15 @@ impl FromJson for ReportingTurnKnowledgeSearchEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "searchId" => v.search_id = r.read()?,
-                "knowledgeBaseId" => v.knowledge_base_id = r.read()?,
-                "documents" => v.documents = r.read()?,
-                "searchQuery" => v.search_query = r.read()?,
-                "answerDocumentId" => v.answer_document_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "searchId" => r.read_into(&mut v.search_id),
+                "knowledgeBaseId" => r.read_into(&mut v.knowledge_base_id),
+                "documents" => r.read_into(&mut v.documents),
+                "searchQuery" => r.read_into(&mut v.search_query),
+                "answerDocumentId" => r.read_into(&mut v.answer_document_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21582,13 +21715,14 @@ impl FromJson for ReportingTurnsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21641,11 +21775,12 @@ impl FromJson for ResolutionAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21702,11 +21837,12 @@ impl FromJson for ResolutionAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21817,12 +21953,13 @@ impl FromJson for ResolutionAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21950,14 +22087,15 @@ impl FromJson for ResolutionAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22175,10 +22313,11 @@ impl FromJson for ResolutionAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22297,18 +22436,19 @@ impl FromJson for ResolutionAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22439,13 +22579,14 @@ impl FromJson for ResolutionAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22584,11 +22725,12 @@ impl FromJson for ResolutionAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22717,19 +22859,20 @@ impl FromJson for ResolutionAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22837,11 +22980,12 @@ impl FromJson for SelectedColumns {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnOrder" => v.column_order = r.read()?,
-                "columnName" => v.column_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnOrder" => r.read_into(&mut v.column_order),
+                "columnName" => r.read_into(&mut v.column_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22894,11 +23038,12 @@ impl FromJson for SessionEndDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "reason" => v.reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "reason" => r.read_into(&mut v.reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23008,13 +23153,14 @@ impl FromJson for SessionsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23069,11 +23215,12 @@ impl FromJson for SocialKeyword {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "includes" => v.includes = r.read()?,
-                "excludes" => v.excludes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "includes" => r.read_into(&mut v.includes),
+                "excludes" => r.read_into(&mut v.excludes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23153,14 +23300,15 @@ impl FromJson for SocialNumericRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eq" => v.eq = r.read()?,
-                "gt" => v.gt = r.read()?,
-                "gte" => v.gte = r.read()?,
-                "lt" => v.lt = r.read()?,
-                "lte" => v.lte = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eq" => r.read_into(&mut v.eq),
+                "gt" => r.read_into(&mut v.gt),
+                "gte" => r.read_into(&mut v.gte),
+                "lt" => r.read_into(&mut v.lt),
+                "lte" => r.read_into(&mut v.lte),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23214,11 +23362,12 @@ impl FromJson for SummaryAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23275,11 +23424,12 @@ impl FromJson for SummaryAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23390,12 +23540,13 @@ impl FromJson for SummaryAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23523,14 +23674,15 @@ impl FromJson for SummaryAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23800,10 +23952,11 @@ impl FromJson for SummaryAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23949,21 +24102,22 @@ impl FromJson for SummaryAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24124,11 +24278,12 @@ impl FromJson for SummaryAggregationSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24315,13 +24470,14 @@ impl FromJson for SummaryAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24468,11 +24624,12 @@ impl FromJson for SummaryAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24628,22 +24785,23 @@ impl FromJson for SummaryAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24799,11 +24957,12 @@ impl FromJson for TaskManagementAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24860,11 +25019,12 @@ impl FromJson for TaskManagementAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24975,12 +25135,13 @@ impl FromJson for TaskManagementAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25108,14 +25269,15 @@ impl FromJson for TaskManagementAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25369,10 +25531,11 @@ impl FromJson for TaskManagementAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25491,18 +25654,19 @@ impl FromJson for TaskManagementAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25629,13 +25793,14 @@ impl FromJson for TaskManagementAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25898,11 +26063,12 @@ impl FromJson for TaskManagementAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26031,19 +26197,20 @@ impl FromJson for TaskManagementAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26156,12 +26323,13 @@ impl FromJson for TaskManagementObservationDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "stats" => v.stats = r.read()?,
-                "qualifier" => v.qualifier = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "stats" => r.read_into(&mut v.stats),
+                "qualifier" => r.read_into(&mut v.qualifier),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26357,11 +26525,12 @@ impl FromJson for TaskManagementObservationDetailContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "typeDetails" => v.type_details = r.read()?,
-                "assigneeDetails" => v.assignee_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "typeDetails" => r.read_into(&mut v.type_details),
+                "assigneeDetails" => r.read_into(&mut v.assignee_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26432,13 +26601,14 @@ impl FromJson for TaskManagementObservationGroupResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueId" => v.queue_id = r.read()?,
-                "typeId" => v.type_id = r.read()?,
-                "assigneeId" => v.assignee_id = r.read()?,
-                "statusCategory" => v.status_category = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueId" => r.read_into(&mut v.queue_id),
+                "typeId" => r.read_into(&mut v.type_id),
+                "assigneeId" => r.read_into(&mut v.assignee_id),
+                "statusCategory" => r.read_into(&mut v.status_category),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26552,11 +26722,12 @@ impl FromJson for TaskManagementObservationMetricStats {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "count" => v.count = r.read()?,
-                "max" => v.max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "count" => r.read_into(&mut v.count),
+                "max" => r.read_into(&mut v.max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26613,11 +26784,12 @@ impl FromJson for TaskManagementObservationPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dimension" => v.dimension = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dimension" => r.read_into(&mut v.dimension),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26741,13 +26913,14 @@ impl FromJson for TaskManagementObservationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "groupBy" => v.group_by = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "expands" => v.expands = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "groupBy" => r.read_into(&mut v.group_by),
+                "metrics" => r.read_into(&mut v.metrics),
+                "filter" => r.read_into(&mut v.filter),
+                "expands" => r.read_into(&mut v.expands),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26795,10 +26968,11 @@ impl FromJson for TaskManagementObservationQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26868,13 +27042,14 @@ impl FromJson for TaskManagementObservationQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "details" => v.details = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "details" => r.read_into(&mut v.details),
+                "cursors" => r.read_into(&mut v.cursors),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26929,11 +27104,12 @@ impl FromJson for TaskManagementObservationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26988,11 +27164,12 @@ impl FromJson for TaskManagementQueryMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "qualifier" => v.qualifier = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "qualifier" => r.read_into(&mut v.qualifier),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27185,11 +27362,12 @@ impl FromJson for TranscriptAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27246,11 +27424,12 @@ impl FromJson for TranscriptAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27361,12 +27540,13 @@ impl FromJson for TranscriptAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27494,14 +27674,15 @@ impl FromJson for TranscriptAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27771,10 +27952,11 @@ impl FromJson for TranscriptAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27920,21 +28102,22 @@ impl FromJson for TranscriptAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28095,11 +28278,12 @@ impl FromJson for TranscriptAggregationSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28318,13 +28502,14 @@ impl FromJson for TranscriptAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28503,11 +28688,12 @@ impl FromJson for TranscriptAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28663,22 +28849,23 @@ impl FromJson for TranscriptAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28836,11 +29023,12 @@ impl FromJson for TranscriptTopics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "includes" => v.includes = r.read()?,
-                "excludes" => v.excludes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "includes" => r.read_into(&mut v.includes),
+                "excludes" => r.read_into(&mut v.excludes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28911,13 +29099,14 @@ impl FromJson for Transcripts {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "exactMatch" => v.exact_match = r.read()?,
-                "contains" => v.contains = r.read()?,
-                "doesNotContain" => v.does_not_contain = r.read()?,
-                "notSimilarTo" => v.not_similar_to = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "exactMatch" => r.read_into(&mut v.exact_match),
+                "contains" => r.read_into(&mut v.contains),
+                "doesNotContain" => r.read_into(&mut v.does_not_contain),
+                "notSimilarTo" => r.read_into(&mut v.not_similar_to),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28965,10 +29154,11 @@ impl FromJson for UpdateAnalyticsDataRetentionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "retentionDays" => v.retention_days = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "retentionDays" => r.read_into(&mut v.retention_days),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31234,257 +31424,258 @@ impl FromJson for ViewFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaTypes" => v.media_types = r.read()?,
-                "queueIds" => v.queue_ids = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "assignedSkillIds" => v.assigned_skill_ids = r.read()?,
-                "skillGroups" => v.skill_groups = r.read()?,
-                "languageIds" => v.language_ids = r.read()?,
-                "assignedLanguageIds" => v.assigned_language_ids = r.read()?,
-                "languageGroups" => v.language_groups = r.read()?,
-                "directions" => v.directions = r.read()?,
-                "originatingDirections" => v.originating_directions = r.read()?,
-                "wrapUpCodes" => v.wrap_up_codes = r.read()?,
-                "dnisList" => v.dnis_list = r.read()?,
-                "sessionDnisList" => v.session_dnis_list = r.read()?,
-                "filterQueuesByUserIds" => v.filter_queues_by_user_ids = r.read()?,
-                "filterUsersByQueueIds" => v.filter_users_by_queue_ids = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "addressTos" => v.address_tos = r.read()?,
-                "addressFroms" => v.address_froms = r.read()?,
-                "outboundCampaignIds" => v.outbound_campaign_ids = r.read()?,
-                "outboundContactListIds" => v.outbound_contact_list_ids = r.read()?,
-                "contactIds" => v.contact_ids = r.read()?,
-                "externalContactIds" => v.external_contact_ids = r.read()?,
-                "externalOrgIds" => v.external_org_ids = r.read()?,
-                "aniList" => v.ani_list = r.read()?,
-                "durationsMilliseconds" => v.durations_milliseconds = r.read()?,
-                "acdDurationsMilliseconds" => v.acd_durations_milliseconds = r.read()?,
-                "talkDurationsMilliseconds" => v.talk_durations_milliseconds = r.read()?,
-                "acwDurationsMilliseconds" => v.acw_durations_milliseconds = r.read()?,
-                "handleDurationsMilliseconds" => v.handle_durations_milliseconds = r.read()?,
-                "holdDurationsMilliseconds" => v.hold_durations_milliseconds = r.read()?,
-                "abandonDurationsMilliseconds" => v.abandon_durations_milliseconds = r.read()?,
-                "evaluationScore" => v.evaluation_score = r.read()?,
-                "evaluationCriticalScore" => v.evaluation_critical_score = r.read()?,
-                "evaluationFormIds" => v.evaluation_form_ids = r.read()?,
-                "evaluatedAgentIds" => v.evaluated_agent_ids = r.read()?,
-                "evaluatorIds" => v.evaluator_ids = r.read()?,
-                "transferred" => v.transferred = r.read()?,
-                "abandoned" => v.abandoned = r.read()?,
-                "answered" => v.answered = r.read()?,
-                "messageTypes" => v.message_types = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "surveyFormIds" => v.survey_form_ids = r.read()?,
-                "surveyTotalScore" => v.survey_total_score = r.read()?,
-                "surveyNpsScore" => v.survey_nps_score = r.read()?,
-                "mos" => v.mos = r.read()?,
-                "surveyQuestionGroupScore" => v.survey_question_group_score = r.read()?,
-                "surveyPromoterScore" => v.survey_promoter_score = r.read()?,
-                "surveyFormContextIds" => v.survey_form_context_ids = r.read()?,
-                "conversationIds" => v.conversation_ids = r.read()?,
-                "sipCallIds" => v.sip_call_ids = r.read()?,
-                "isEnded" => v.is_ended = r.read()?,
-                "isSurveyed" => v.is_surveyed = r.read()?,
-                "surveyScores" => v.survey_scores = r.read()?,
-                "promoterScores" => v.promoter_scores = r.read()?,
-                "isCampaign" => v.is_campaign = r.read()?,
-                "surveyStatuses" => v.survey_statuses = r.read()?,
-                "conversationProperties" => v.conversation_properties = r.read()?,
-                "isBlindTransferred" => v.is_blind_transferred = r.read()?,
-                "isConsulted" => v.is_consulted = r.read()?,
-                "isConsultTransferred" => v.is_consult_transferred = r.read()?,
-                "remoteParticipants" => v.remote_participants = r.read()?,
-                "flowIds" => v.flow_ids = r.read()?,
-                "flowOutcomeIds" => v.flow_outcome_ids = r.read()?,
-                "flowOutcomeValues" => v.flow_outcome_values = r.read()?,
-                "flowDestinationTypes" => v.flow_destination_types = r.read()?,
-                "flowDisconnectReasons" => v.flow_disconnect_reasons = r.read()?,
-                "flowTypes" => v.flow_types = r.read()?,
-                "flowEntryTypes" => v.flow_entry_types = r.read()?,
-                "flowEntryReasons" => v.flow_entry_reasons = r.read()?,
-                "flowVersions" => v.flow_versions = r.read()?,
-                "groupIds" => v.group_ids = r.read()?,
-                "hasJourneyCustomerId" => v.has_journey_customer_id = r.read()?,
-                "hasJourneyActionMapId" => v.has_journey_action_map_id = r.read()?,
-                "hasJourneyVisitId" => v.has_journey_visit_id = r.read()?,
-                "hasMedia" => v.has_media = r.read()?,
-                "roleIds" => v.role_ids = r.read()?,
-                "reportsTos" => v.reports_tos = r.read()?,
-                "locationIds" => v.location_ids = r.read()?,
-                "flowOutTypes" => v.flow_out_types = r.read()?,
-                "providerList" => v.provider_list = r.read()?,
-                "callbackNumberList" => v.callback_number_list = r.read()?,
-                "callbackInterval" => v.callback_interval = r.read()?,
-                "usedRoutingTypes" => v.used_routing_types = r.read()?,
-                "requestedRoutingTypes" => v.requested_routing_types = r.read()?,
-                "hasAgentAssistId" => v.has_agent_assist_id = r.read()?,
-                "transcripts" => v.transcripts = r.read()?,
-                "transcriptLanguages" => v.transcript_languages = r.read()?,
-                "participantPurposes" => v.participant_purposes = r.read()?,
-                "showFirstQueue" => v.show_first_queue = r.read()?,
-                "teamIds" => v.team_ids = r.read()?,
-                "filterUsersByTeamIds" => v.filter_users_by_team_ids = r.read()?,
-                "journeyActionMapIds" => v.journey_action_map_ids = r.read()?,
-                "journeyOutcomeIds" => v.journey_outcome_ids = r.read()?,
-                "journeySegmentIds" => v.journey_segment_ids = r.read()?,
-                "journeyActionMapTypes" => v.journey_action_map_types = r.read()?,
-                "developmentRoleList" => v.development_role_list = r.read()?,
-                "developmentTypeList" => v.development_type_list = r.read()?,
-                "developmentStatusList" => v.development_status_list = r.read()?,
-                "developmentModuleIds" => v.development_module_ids = r.read()?,
-                "developmentActivityOverdue" => v.development_activity_overdue = r.read()?,
-                "customerSentimentScore" => v.customer_sentiment_score = r.read()?,
-                "customerSentimentTrend" => v.customer_sentiment_trend = r.read()?,
-                "flowTransferTargets" => v.flow_transfer_targets = r.read()?,
-                "developmentName" => v.development_name = r.read()?,
-                "topicIds" => v.topic_ids = r.read()?,
-                "externalTags" => v.external_tags = r.read()?,
-                "isNotResponding" => v.is_not_responding = r.read()?,
-                "isAuthenticated" => v.is_authenticated = r.read()?,
-                "botIds" => v.bot_ids = r.read()?,
-                "botVersions" => v.bot_versions = r.read()?,
-                "botMessageTypes" => v.bot_message_types = r.read()?,
-                "botProviderList" => v.bot_provider_list = r.read()?,
-                "botProductList" => v.bot_product_list = r.read()?,
-                "botRecognitionFailureReasonList" => v.bot_recognition_failure_reason_list = r.read()?,
-                "botIntentList" => v.bot_intent_list = r.read()?,
-                "botFinalIntentList" => v.bot_final_intent_list = r.read()?,
-                "botSlotList" => v.bot_slot_list = r.read()?,
-                "botResultList" => v.bot_result_list = r.read()?,
-                "blockedReasons" => v.blocked_reasons = r.read()?,
-                "isRecorded" => v.is_recorded = r.read()?,
-                "hasEvaluation" => v.has_evaluation = r.read()?,
-                "hasScoredEvaluation" => v.has_scored_evaluation = r.read()?,
-                "emailDeliveryStatusList" => v.email_delivery_status_list = r.read()?,
-                "isAgentOwnedCallback" => v.is_agent_owned_callback = r.read()?,
-                "agentCallbackOwnerIds" => v.agent_callback_owner_ids = r.read()?,
-                "transcriptTopics" => v.transcript_topics = r.read()?,
-                "journeyFrequencyCapReasons" => v.journey_frequency_cap_reasons = r.read()?,
-                "journeyBlockingActionMapIds" => v.journey_blocking_action_map_ids = r.read()?,
-                "journeyActionTargetIds" => v.journey_action_target_ids = r.read()?,
-                "journeyBlockingScheduleGroupIds" => v.journey_blocking_schedule_group_ids = r.read()?,
-                "journeyBlockingEmergencyScheduleGroupIds" => v.journey_blocking_emergency_schedule_group_ids = r.read()?,
-                "journeyUrlEqualConditions" => v.journey_url_equal_conditions = r.read()?,
-                "journeyUrlNotEqualConditions" => v.journey_url_not_equal_conditions = r.read()?,
-                "journeyUrlStartsWithConditions" => v.journey_url_starts_with_conditions = r.read()?,
-                "journeyUrlEndsWithConditions" => v.journey_url_ends_with_conditions = r.read()?,
-                "journeyUrlContainsAnyConditions" => v.journey_url_contains_any_conditions = r.read()?,
-                "journeyUrlNotContainsAnyConditions" => v.journey_url_not_contains_any_conditions = r.read()?,
-                "journeyUrlContainsAllConditions" => v.journey_url_contains_all_conditions = r.read()?,
-                "journeyUrlNotContainsAllConditions" => v.journey_url_not_contains_all_conditions = r.read()?,
-                "flowMilestoneIds" => v.flow_milestone_ids = r.read()?,
-                "isAssessmentPassed" => v.is_assessment_passed = r.read()?,
-                "conversationInitiators" => v.conversation_initiators = r.read()?,
-                "hasCustomerParticipated" => v.has_customer_participated = r.read()?,
-                "isAcdInteraction" => v.is_acd_interaction = r.read()?,
-                "hasFax" => v.has_fax = r.read()?,
-                "dataActionIds" => v.data_action_ids = r.read()?,
-                "actionCategoryName" => v.action_category_name = r.read()?,
-                "integrationIds" => v.integration_ids = r.read()?,
-                "responseStatuses" => v.response_statuses = r.read()?,
-                "availableDashboard" => v.available_dashboard = r.read()?,
-                "favouriteDashboard" => v.favourite_dashboard = r.read()?,
-                "myDashboard" => v.my_dashboard = r.read()?,
-                "stationErrors" => v.station_errors = r.read()?,
-                "canonicalContactIds" => v.canonical_contact_ids = r.read()?,
-                "alertRuleIds" => v.alert_rule_ids = r.read()?,
-                "evaluationFormContextIds" => v.evaluation_form_context_ids = r.read()?,
-                "evaluationStatuses" => v.evaluation_statuses = r.read()?,
-                "workbinIds" => v.workbin_ids = r.read()?,
-                "worktypeIds" => v.worktype_ids = r.read()?,
-                "workitemIds" => v.workitem_ids = r.read()?,
-                "workitemAssigneeIds" => v.workitem_assignee_ids = r.read()?,
-                "workitemStatuses" => v.workitem_statuses = r.read()?,
-                "isAnalyzedForSensitiveData" => v.is_analyzed_for_sensitive_data = r.read()?,
-                "hasSensitiveData" => v.has_sensitive_data = r.read()?,
-                "hasPciData" => v.has_pci_data = r.read()?,
-                "hasPiiData" => v.has_pii_data = r.read()?,
-                "subPath" => v.sub_path = r.read()?,
-                "userState" => v.user_state = r.read()?,
-                "isClearedByCustomer" => v.is_cleared_by_customer = r.read()?,
-                "evaluationAssigneeIds" => v.evaluation_assignee_ids = r.read()?,
-                "evaluationAssigned" => v.evaluation_assigned = r.read()?,
-                "assistantIds" => v.assistant_ids = r.read()?,
-                "knowledgeBaseIds" => v.knowledge_base_ids = r.read()?,
-                "isParked" => v.is_parked = r.read()?,
-                "agentEmpathyScore" => v.agent_empathy_score = r.read()?,
-                "surveyTypes" => v.survey_types = r.read()?,
-                "surveyResponseStatuses" => v.survey_response_statuses = r.read()?,
-                "botFlowTypes" => v.bot_flow_types = r.read()?,
-                "agentTalkDurationMilliseconds" => v.agent_talk_duration_milliseconds = r.read()?,
-                "customerTalkDurationMilliseconds" => v.customer_talk_duration_milliseconds = r.read()?,
-                "overtalkDurationMilliseconds" => v.overtalk_duration_milliseconds = r.read()?,
-                "silenceDurationMilliseconds" => v.silence_duration_milliseconds = r.read()?,
-                "acdDurationMilliseconds" => v.acd_duration_milliseconds = r.read()?,
-                "ivrDurationMilliseconds" => v.ivr_duration_milliseconds = r.read()?,
-                "otherDurationMilliseconds" => v.other_duration_milliseconds = r.read()?,
-                "agentTalkPercentage" => v.agent_talk_percentage = r.read()?,
-                "customerTalkPercentage" => v.customer_talk_percentage = r.read()?,
-                "overtalkPercentage" => v.overtalk_percentage = r.read()?,
-                "silencePercentage" => v.silence_percentage = r.read()?,
-                "acdPercentage" => v.acd_percentage = r.read()?,
-                "ivrPercentage" => v.ivr_percentage = r.read()?,
-                "otherPercentage" => v.other_percentage = r.read()?,
-                "overtalkInstances" => v.overtalk_instances = r.read()?,
-                "isScreenRecorded" => v.is_screen_recorded = r.read()?,
-                "screenMonitorUserIds" => v.screen_monitor_user_ids = r.read()?,
-                "dashboardState" => v.dashboard_state = r.read()?,
-                "dashboardType" => v.dashboard_type = r.read()?,
-                "dashboardAccessFilter" => v.dashboard_access_filter = r.read()?,
-                "transcriptDurationMilliseconds" => v.transcript_duration_milliseconds = r.read()?,
-                "workitemsStatuses" => v.workitems_statuses = r.read()?,
-                "socialCountries" => v.social_countries = r.read()?,
-                "socialLanguages" => v.social_languages = r.read()?,
-                "socialChannels" => v.social_channels = r.read()?,
-                "socialSentimentCategory" => v.social_sentiment_category = r.read()?,
-                "socialTopicIds" => v.social_topic_ids = r.read()?,
-                "socialIngestionRuleIds" => v.social_ingestion_rule_ids = r.read()?,
-                "socialConversationCreated" => v.social_conversation_created = r.read()?,
-                "socialContentType" => v.social_content_type = r.read()?,
-                "socialKeywords" => v.social_keywords = r.read()?,
-                "socialPostEscalated" => v.social_post_escalated = r.read()?,
-                "socialClassifications" => v.social_classifications = r.read()?,
-                "filterUsersByManagerIds" => v.filter_users_by_manager_ids = r.read()?,
-                "slideshowIds" => v.slideshow_ids = r.read()?,
-                "conferenced" => v.conferenced = r.read()?,
-                "video" => v.video = r.read()?,
-                "linkedInteraction" => v.linked_interaction = r.read()?,
-                "recommendationSources" => v.recommendation_sources = r.read()?,
-                "evaluationRole" => v.evaluation_role = r.read()?,
-                "comparisonQueueIds" => v.comparison_queue_ids = r.read()?,
-                "viewMetrics" => v.view_metrics = r.read()?,
-                "timelineCategories" => v.timeline_categories = r.read()?,
-                "acw" => v.acw = r.read()?,
-                "segmentTypes" => v.segment_types = r.read()?,
-                "programIds" => v.program_ids = r.read()?,
-                "categoryIds" => v.category_ids = r.read()?,
-                "deliveryPushed" => v.delivery_pushed = r.read()?,
-                "socialRatings" => v.social_ratings = r.read()?,
-                "virtualAgentIds" => v.virtual_agent_ids = r.read()?,
-                "empathyScoreCategories" => v.empathy_score_categories = r.read()?,
-                "sentimentScoreCategories" => v.sentiment_score_categories = r.read()?,
-                "sentimentTrendCategories" => v.sentiment_trend_categories = r.read()?,
-                "contentModerationFlags" => v.content_moderation_flags = r.read()?,
-                "socialSourceTypes" => v.social_source_types = r.read()?,
-                "socialFollowerRange" => v.social_follower_range = r.read()?,
-                "socialVerificationStatus" => v.social_verification_status = r.read()?,
-                "socialEngagementLikes" => v.social_engagement_likes = r.read()?,
-                "socialEngagementShares" => v.social_engagement_shares = r.read()?,
-                "socialEngagementComments" => v.social_engagement_comments = r.read()?,
-                "socialEngagementViews" => v.social_engagement_views = r.read()?,
-                "socialEngagementSaves" => v.social_engagement_saves = r.read()?,
-                "socialEngagementReposts" => v.social_engagement_reposts = r.read()?,
-                "sessionExpired" => v.session_expired = r.read()?,
-                "screenMonitored" => v.screen_monitored = r.read()?,
-                "engagementSources" => v.engagement_sources = r.read()?,
-                "isSnippetRecorded" => v.is_snippet_recorded = r.read()?,
-                "takeover" => v.takeover = r.read()?,
-                "socialPostTypes" => v.social_post_types = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "queueIds" => r.read_into(&mut v.queue_ids),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "assignedSkillIds" => r.read_into(&mut v.assigned_skill_ids),
+                "skillGroups" => r.read_into(&mut v.skill_groups),
+                "languageIds" => r.read_into(&mut v.language_ids),
+                "assignedLanguageIds" => r.read_into(&mut v.assigned_language_ids),
+                "languageGroups" => r.read_into(&mut v.language_groups),
+                "directions" => r.read_into(&mut v.directions),
+                "originatingDirections" => r.read_into(&mut v.originating_directions),
+                "wrapUpCodes" => r.read_into(&mut v.wrap_up_codes),
+                "dnisList" => r.read_into(&mut v.dnis_list),
+                "sessionDnisList" => r.read_into(&mut v.session_dnis_list),
+                "filterQueuesByUserIds" => r.read_into(&mut v.filter_queues_by_user_ids),
+                "filterUsersByQueueIds" => r.read_into(&mut v.filter_users_by_queue_ids),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "addressTos" => r.read_into(&mut v.address_tos),
+                "addressFroms" => r.read_into(&mut v.address_froms),
+                "outboundCampaignIds" => r.read_into(&mut v.outbound_campaign_ids),
+                "outboundContactListIds" => r.read_into(&mut v.outbound_contact_list_ids),
+                "contactIds" => r.read_into(&mut v.contact_ids),
+                "externalContactIds" => r.read_into(&mut v.external_contact_ids),
+                "externalOrgIds" => r.read_into(&mut v.external_org_ids),
+                "aniList" => r.read_into(&mut v.ani_list),
+                "durationsMilliseconds" => r.read_into(&mut v.durations_milliseconds),
+                "acdDurationsMilliseconds" => r.read_into(&mut v.acd_durations_milliseconds),
+                "talkDurationsMilliseconds" => r.read_into(&mut v.talk_durations_milliseconds),
+                "acwDurationsMilliseconds" => r.read_into(&mut v.acw_durations_milliseconds),
+                "handleDurationsMilliseconds" => r.read_into(&mut v.handle_durations_milliseconds),
+                "holdDurationsMilliseconds" => r.read_into(&mut v.hold_durations_milliseconds),
+                "abandonDurationsMilliseconds" => r.read_into(&mut v.abandon_durations_milliseconds),
+                "evaluationScore" => r.read_into(&mut v.evaluation_score),
+                "evaluationCriticalScore" => r.read_into(&mut v.evaluation_critical_score),
+                "evaluationFormIds" => r.read_into(&mut v.evaluation_form_ids),
+                "evaluatedAgentIds" => r.read_into(&mut v.evaluated_agent_ids),
+                "evaluatorIds" => r.read_into(&mut v.evaluator_ids),
+                "transferred" => r.read_into(&mut v.transferred),
+                "abandoned" => r.read_into(&mut v.abandoned),
+                "answered" => r.read_into(&mut v.answered),
+                "messageTypes" => r.read_into(&mut v.message_types),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "surveyFormIds" => r.read_into(&mut v.survey_form_ids),
+                "surveyTotalScore" => r.read_into(&mut v.survey_total_score),
+                "surveyNpsScore" => r.read_into(&mut v.survey_nps_score),
+                "mos" => r.read_into(&mut v.mos),
+                "surveyQuestionGroupScore" => r.read_into(&mut v.survey_question_group_score),
+                "surveyPromoterScore" => r.read_into(&mut v.survey_promoter_score),
+                "surveyFormContextIds" => r.read_into(&mut v.survey_form_context_ids),
+                "conversationIds" => r.read_into(&mut v.conversation_ids),
+                "sipCallIds" => r.read_into(&mut v.sip_call_ids),
+                "isEnded" => r.read_into(&mut v.is_ended),
+                "isSurveyed" => r.read_into(&mut v.is_surveyed),
+                "surveyScores" => r.read_into(&mut v.survey_scores),
+                "promoterScores" => r.read_into(&mut v.promoter_scores),
+                "isCampaign" => r.read_into(&mut v.is_campaign),
+                "surveyStatuses" => r.read_into(&mut v.survey_statuses),
+                "conversationProperties" => r.read_into(&mut v.conversation_properties),
+                "isBlindTransferred" => r.read_into(&mut v.is_blind_transferred),
+                "isConsulted" => r.read_into(&mut v.is_consulted),
+                "isConsultTransferred" => r.read_into(&mut v.is_consult_transferred),
+                "remoteParticipants" => r.read_into(&mut v.remote_participants),
+                "flowIds" => r.read_into(&mut v.flow_ids),
+                "flowOutcomeIds" => r.read_into(&mut v.flow_outcome_ids),
+                "flowOutcomeValues" => r.read_into(&mut v.flow_outcome_values),
+                "flowDestinationTypes" => r.read_into(&mut v.flow_destination_types),
+                "flowDisconnectReasons" => r.read_into(&mut v.flow_disconnect_reasons),
+                "flowTypes" => r.read_into(&mut v.flow_types),
+                "flowEntryTypes" => r.read_into(&mut v.flow_entry_types),
+                "flowEntryReasons" => r.read_into(&mut v.flow_entry_reasons),
+                "flowVersions" => r.read_into(&mut v.flow_versions),
+                "groupIds" => r.read_into(&mut v.group_ids),
+                "hasJourneyCustomerId" => r.read_into(&mut v.has_journey_customer_id),
+                "hasJourneyActionMapId" => r.read_into(&mut v.has_journey_action_map_id),
+                "hasJourneyVisitId" => r.read_into(&mut v.has_journey_visit_id),
+                "hasMedia" => r.read_into(&mut v.has_media),
+                "roleIds" => r.read_into(&mut v.role_ids),
+                "reportsTos" => r.read_into(&mut v.reports_tos),
+                "locationIds" => r.read_into(&mut v.location_ids),
+                "flowOutTypes" => r.read_into(&mut v.flow_out_types),
+                "providerList" => r.read_into(&mut v.provider_list),
+                "callbackNumberList" => r.read_into(&mut v.callback_number_list),
+                "callbackInterval" => r.read_into(&mut v.callback_interval),
+                "usedRoutingTypes" => r.read_into(&mut v.used_routing_types),
+                "requestedRoutingTypes" => r.read_into(&mut v.requested_routing_types),
+                "hasAgentAssistId" => r.read_into(&mut v.has_agent_assist_id),
+                "transcripts" => r.read_into(&mut v.transcripts),
+                "transcriptLanguages" => r.read_into(&mut v.transcript_languages),
+                "participantPurposes" => r.read_into(&mut v.participant_purposes),
+                "showFirstQueue" => r.read_into(&mut v.show_first_queue),
+                "teamIds" => r.read_into(&mut v.team_ids),
+                "filterUsersByTeamIds" => r.read_into(&mut v.filter_users_by_team_ids),
+                "journeyActionMapIds" => r.read_into(&mut v.journey_action_map_ids),
+                "journeyOutcomeIds" => r.read_into(&mut v.journey_outcome_ids),
+                "journeySegmentIds" => r.read_into(&mut v.journey_segment_ids),
+                "journeyActionMapTypes" => r.read_into(&mut v.journey_action_map_types),
+                "developmentRoleList" => r.read_into(&mut v.development_role_list),
+                "developmentTypeList" => r.read_into(&mut v.development_type_list),
+                "developmentStatusList" => r.read_into(&mut v.development_status_list),
+                "developmentModuleIds" => r.read_into(&mut v.development_module_ids),
+                "developmentActivityOverdue" => r.read_into(&mut v.development_activity_overdue),
+                "customerSentimentScore" => r.read_into(&mut v.customer_sentiment_score),
+                "customerSentimentTrend" => r.read_into(&mut v.customer_sentiment_trend),
+                "flowTransferTargets" => r.read_into(&mut v.flow_transfer_targets),
+                "developmentName" => r.read_into(&mut v.development_name),
+                "topicIds" => r.read_into(&mut v.topic_ids),
+                "externalTags" => r.read_into(&mut v.external_tags),
+                "isNotResponding" => r.read_into(&mut v.is_not_responding),
+                "isAuthenticated" => r.read_into(&mut v.is_authenticated),
+                "botIds" => r.read_into(&mut v.bot_ids),
+                "botVersions" => r.read_into(&mut v.bot_versions),
+                "botMessageTypes" => r.read_into(&mut v.bot_message_types),
+                "botProviderList" => r.read_into(&mut v.bot_provider_list),
+                "botProductList" => r.read_into(&mut v.bot_product_list),
+                "botRecognitionFailureReasonList" => r.read_into(&mut v.bot_recognition_failure_reason_list),
+                "botIntentList" => r.read_into(&mut v.bot_intent_list),
+                "botFinalIntentList" => r.read_into(&mut v.bot_final_intent_list),
+                "botSlotList" => r.read_into(&mut v.bot_slot_list),
+                "botResultList" => r.read_into(&mut v.bot_result_list),
+                "blockedReasons" => r.read_into(&mut v.blocked_reasons),
+                "isRecorded" => r.read_into(&mut v.is_recorded),
+                "hasEvaluation" => r.read_into(&mut v.has_evaluation),
+                "hasScoredEvaluation" => r.read_into(&mut v.has_scored_evaluation),
+                "emailDeliveryStatusList" => r.read_into(&mut v.email_delivery_status_list),
+                "isAgentOwnedCallback" => r.read_into(&mut v.is_agent_owned_callback),
+                "agentCallbackOwnerIds" => r.read_into(&mut v.agent_callback_owner_ids),
+                "transcriptTopics" => r.read_into(&mut v.transcript_topics),
+                "journeyFrequencyCapReasons" => r.read_into(&mut v.journey_frequency_cap_reasons),
+                "journeyBlockingActionMapIds" => r.read_into(&mut v.journey_blocking_action_map_ids),
+                "journeyActionTargetIds" => r.read_into(&mut v.journey_action_target_ids),
+                "journeyBlockingScheduleGroupIds" => r.read_into(&mut v.journey_blocking_schedule_group_ids),
+                "journeyBlockingEmergencyScheduleGroupIds" => r.read_into(&mut v.journey_blocking_emergency_schedule_group_ids),
+                "journeyUrlEqualConditions" => r.read_into(&mut v.journey_url_equal_conditions),
+                "journeyUrlNotEqualConditions" => r.read_into(&mut v.journey_url_not_equal_conditions),
+                "journeyUrlStartsWithConditions" => r.read_into(&mut v.journey_url_starts_with_conditions),
+                "journeyUrlEndsWithConditions" => r.read_into(&mut v.journey_url_ends_with_conditions),
+                "journeyUrlContainsAnyConditions" => r.read_into(&mut v.journey_url_contains_any_conditions),
+                "journeyUrlNotContainsAnyConditions" => r.read_into(&mut v.journey_url_not_contains_any_conditions),
+                "journeyUrlContainsAllConditions" => r.read_into(&mut v.journey_url_contains_all_conditions),
+                "journeyUrlNotContainsAllConditions" => r.read_into(&mut v.journey_url_not_contains_all_conditions),
+                "flowMilestoneIds" => r.read_into(&mut v.flow_milestone_ids),
+                "isAssessmentPassed" => r.read_into(&mut v.is_assessment_passed),
+                "conversationInitiators" => r.read_into(&mut v.conversation_initiators),
+                "hasCustomerParticipated" => r.read_into(&mut v.has_customer_participated),
+                "isAcdInteraction" => r.read_into(&mut v.is_acd_interaction),
+                "hasFax" => r.read_into(&mut v.has_fax),
+                "dataActionIds" => r.read_into(&mut v.data_action_ids),
+                "actionCategoryName" => r.read_into(&mut v.action_category_name),
+                "integrationIds" => r.read_into(&mut v.integration_ids),
+                "responseStatuses" => r.read_into(&mut v.response_statuses),
+                "availableDashboard" => r.read_into(&mut v.available_dashboard),
+                "favouriteDashboard" => r.read_into(&mut v.favourite_dashboard),
+                "myDashboard" => r.read_into(&mut v.my_dashboard),
+                "stationErrors" => r.read_into(&mut v.station_errors),
+                "canonicalContactIds" => r.read_into(&mut v.canonical_contact_ids),
+                "alertRuleIds" => r.read_into(&mut v.alert_rule_ids),
+                "evaluationFormContextIds" => r.read_into(&mut v.evaluation_form_context_ids),
+                "evaluationStatuses" => r.read_into(&mut v.evaluation_statuses),
+                "workbinIds" => r.read_into(&mut v.workbin_ids),
+                "worktypeIds" => r.read_into(&mut v.worktype_ids),
+                "workitemIds" => r.read_into(&mut v.workitem_ids),
+                "workitemAssigneeIds" => r.read_into(&mut v.workitem_assignee_ids),
+                "workitemStatuses" => r.read_into(&mut v.workitem_statuses),
+                "isAnalyzedForSensitiveData" => r.read_into(&mut v.is_analyzed_for_sensitive_data),
+                "hasSensitiveData" => r.read_into(&mut v.has_sensitive_data),
+                "hasPciData" => r.read_into(&mut v.has_pci_data),
+                "hasPiiData" => r.read_into(&mut v.has_pii_data),
+                "subPath" => r.read_into(&mut v.sub_path),
+                "userState" => r.read_into(&mut v.user_state),
+                "isClearedByCustomer" => r.read_into(&mut v.is_cleared_by_customer),
+                "evaluationAssigneeIds" => r.read_into(&mut v.evaluation_assignee_ids),
+                "evaluationAssigned" => r.read_into(&mut v.evaluation_assigned),
+                "assistantIds" => r.read_into(&mut v.assistant_ids),
+                "knowledgeBaseIds" => r.read_into(&mut v.knowledge_base_ids),
+                "isParked" => r.read_into(&mut v.is_parked),
+                "agentEmpathyScore" => r.read_into(&mut v.agent_empathy_score),
+                "surveyTypes" => r.read_into(&mut v.survey_types),
+                "surveyResponseStatuses" => r.read_into(&mut v.survey_response_statuses),
+                "botFlowTypes" => r.read_into(&mut v.bot_flow_types),
+                "agentTalkDurationMilliseconds" => r.read_into(&mut v.agent_talk_duration_milliseconds),
+                "customerTalkDurationMilliseconds" => r.read_into(&mut v.customer_talk_duration_milliseconds),
+                "overtalkDurationMilliseconds" => r.read_into(&mut v.overtalk_duration_milliseconds),
+                "silenceDurationMilliseconds" => r.read_into(&mut v.silence_duration_milliseconds),
+                "acdDurationMilliseconds" => r.read_into(&mut v.acd_duration_milliseconds),
+                "ivrDurationMilliseconds" => r.read_into(&mut v.ivr_duration_milliseconds),
+                "otherDurationMilliseconds" => r.read_into(&mut v.other_duration_milliseconds),
+                "agentTalkPercentage" => r.read_into(&mut v.agent_talk_percentage),
+                "customerTalkPercentage" => r.read_into(&mut v.customer_talk_percentage),
+                "overtalkPercentage" => r.read_into(&mut v.overtalk_percentage),
+                "silencePercentage" => r.read_into(&mut v.silence_percentage),
+                "acdPercentage" => r.read_into(&mut v.acd_percentage),
+                "ivrPercentage" => r.read_into(&mut v.ivr_percentage),
+                "otherPercentage" => r.read_into(&mut v.other_percentage),
+                "overtalkInstances" => r.read_into(&mut v.overtalk_instances),
+                "isScreenRecorded" => r.read_into(&mut v.is_screen_recorded),
+                "screenMonitorUserIds" => r.read_into(&mut v.screen_monitor_user_ids),
+                "dashboardState" => r.read_into(&mut v.dashboard_state),
+                "dashboardType" => r.read_into(&mut v.dashboard_type),
+                "dashboardAccessFilter" => r.read_into(&mut v.dashboard_access_filter),
+                "transcriptDurationMilliseconds" => r.read_into(&mut v.transcript_duration_milliseconds),
+                "workitemsStatuses" => r.read_into(&mut v.workitems_statuses),
+                "socialCountries" => r.read_into(&mut v.social_countries),
+                "socialLanguages" => r.read_into(&mut v.social_languages),
+                "socialChannels" => r.read_into(&mut v.social_channels),
+                "socialSentimentCategory" => r.read_into(&mut v.social_sentiment_category),
+                "socialTopicIds" => r.read_into(&mut v.social_topic_ids),
+                "socialIngestionRuleIds" => r.read_into(&mut v.social_ingestion_rule_ids),
+                "socialConversationCreated" => r.read_into(&mut v.social_conversation_created),
+                "socialContentType" => r.read_into(&mut v.social_content_type),
+                "socialKeywords" => r.read_into(&mut v.social_keywords),
+                "socialPostEscalated" => r.read_into(&mut v.social_post_escalated),
+                "socialClassifications" => r.read_into(&mut v.social_classifications),
+                "filterUsersByManagerIds" => r.read_into(&mut v.filter_users_by_manager_ids),
+                "slideshowIds" => r.read_into(&mut v.slideshow_ids),
+                "conferenced" => r.read_into(&mut v.conferenced),
+                "video" => r.read_into(&mut v.video),
+                "linkedInteraction" => r.read_into(&mut v.linked_interaction),
+                "recommendationSources" => r.read_into(&mut v.recommendation_sources),
+                "evaluationRole" => r.read_into(&mut v.evaluation_role),
+                "comparisonQueueIds" => r.read_into(&mut v.comparison_queue_ids),
+                "viewMetrics" => r.read_into(&mut v.view_metrics),
+                "timelineCategories" => r.read_into(&mut v.timeline_categories),
+                "acw" => r.read_into(&mut v.acw),
+                "segmentTypes" => r.read_into(&mut v.segment_types),
+                "programIds" => r.read_into(&mut v.program_ids),
+                "categoryIds" => r.read_into(&mut v.category_ids),
+                "deliveryPushed" => r.read_into(&mut v.delivery_pushed),
+                "socialRatings" => r.read_into(&mut v.social_ratings),
+                "virtualAgentIds" => r.read_into(&mut v.virtual_agent_ids),
+                "empathyScoreCategories" => r.read_into(&mut v.empathy_score_categories),
+                "sentimentScoreCategories" => r.read_into(&mut v.sentiment_score_categories),
+                "sentimentTrendCategories" => r.read_into(&mut v.sentiment_trend_categories),
+                "contentModerationFlags" => r.read_into(&mut v.content_moderation_flags),
+                "socialSourceTypes" => r.read_into(&mut v.social_source_types),
+                "socialFollowerRange" => r.read_into(&mut v.social_follower_range),
+                "socialVerificationStatus" => r.read_into(&mut v.social_verification_status),
+                "socialEngagementLikes" => r.read_into(&mut v.social_engagement_likes),
+                "socialEngagementShares" => r.read_into(&mut v.social_engagement_shares),
+                "socialEngagementComments" => r.read_into(&mut v.social_engagement_comments),
+                "socialEngagementViews" => r.read_into(&mut v.social_engagement_views),
+                "socialEngagementSaves" => r.read_into(&mut v.social_engagement_saves),
+                "socialEngagementReposts" => r.read_into(&mut v.social_engagement_reposts),
+                "sessionExpired" => r.read_into(&mut v.session_expired),
+                "screenMonitored" => r.read_into(&mut v.screen_monitored),
+                "engagementSources" => r.read_into(&mut v.engagement_sources),
+                "isSnippetRecorded" => r.read_into(&mut v.is_snippet_recorded),
+                "takeover" => r.read_into(&mut v.takeover),
+                "socialPostTypes" => r.read_into(&mut v.social_post_types),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32098,12 +32289,13 @@ impl FromJson for Warning {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "rangeType" => v.range_type = r.read()?,
-                "color" => v.color = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "rangeType" => r.read_into(&mut v.range_type),
+                "color" => r.read_into(&mut v.color),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32453,38 +32645,39 @@ impl FromJson for Widget {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "row" => v.row = r.read()?,
-                "column" => v.column = r.read()?,
-                "title" => v.title = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "displayText" => v.display_text = r.read()?,
-                "displayTextColor" => v.display_text_color = r.read()?,
-                "webContentUrl" => v.web_content_url = r.read()?,
-                "splitFilters" => v.split_filters = r.read()?,
-                "splitByMediaType" => v.split_by_media_type = r.read()?,
-                "showLongest" => v.show_longest = r.read()?,
-                "displayAsTable" => v.display_as_table = r.read()?,
-                "showDuration" => v.show_duration = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortKey" => v.sort_key = r.read()?,
-                "entityLimit" => v.entity_limit = r.read()?,
-                "displayAggregates" => v.display_aggregates = r.read()?,
-                "isFullWidth" => v.is_full_width = r.read()?,
-                "showPercentageChange" => v.show_percentage_change = r.read()?,
-                "showProfilePicture" => v.show_profile_picture = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "periods" => v.periods = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                "warnings" => v.warnings = r.read()?,
-                "showTimeInStatus" => v.show_time_in_status = r.read()?,
-                "showOfflineAgents" => v.show_offline_agents = r.read()?,
-                "selectedStatuses" => v.selected_statuses = r.read()?,
-                "selectedSegmentTypes" => v.selected_segment_types = r.read()?,
-                "agentInteractionSortOrder" => v.agent_interaction_sort_order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "row" => r.read_into(&mut v.row),
+                "column" => r.read_into(&mut v.column),
+                "title" => r.read_into(&mut v.title),
+                "type" => r.read_into(&mut v.r#type),
+                "metrics" => r.read_into(&mut v.metrics),
+                "displayText" => r.read_into(&mut v.display_text),
+                "displayTextColor" => r.read_into(&mut v.display_text_color),
+                "webContentUrl" => r.read_into(&mut v.web_content_url),
+                "splitFilters" => r.read_into(&mut v.split_filters),
+                "splitByMediaType" => r.read_into(&mut v.split_by_media_type),
+                "showLongest" => r.read_into(&mut v.show_longest),
+                "displayAsTable" => r.read_into(&mut v.display_as_table),
+                "showDuration" => r.read_into(&mut v.show_duration),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortKey" => r.read_into(&mut v.sort_key),
+                "entityLimit" => r.read_into(&mut v.entity_limit),
+                "displayAggregates" => r.read_into(&mut v.display_aggregates),
+                "isFullWidth" => r.read_into(&mut v.is_full_width),
+                "showPercentageChange" => r.read_into(&mut v.show_percentage_change),
+                "showProfilePicture" => r.read_into(&mut v.show_profile_picture),
+                "filter" => r.read_into(&mut v.filter),
+                "periods" => r.read_into(&mut v.periods),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "warnings" => r.read_into(&mut v.warnings),
+                "showTimeInStatus" => r.read_into(&mut v.show_time_in_status),
+                "showOfflineAgents" => r.read_into(&mut v.show_offline_agents),
+                "selectedStatuses" => r.read_into(&mut v.selected_statuses),
+                "selectedSegmentTypes" => r.read_into(&mut v.selected_segment_types),
+                "agentInteractionSortOrder" => r.read_into(&mut v.agent_interaction_sort_order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32780,11 +32973,12 @@ impl FromJson for WorkitemStatusFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "worktypeId" => v.worktype_id = r.read()?,
-                "workitemStatusId" => v.workitem_status_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "worktypeId" => r.read_into(&mut v.worktype_id),
+                "workitemStatusId" => r.read_into(&mut v.workitem_status_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -93,15 +93,16 @@ impl FromJson for EmergencyLocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "address" => v.address = r.read()?,
-                "did" => v.did = r.read()?,
-                "source" => v.source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "address" => r.read_into(&mut v.address),
+                "did" => r.read_into(&mut v.did),
+                "source" => r.read_into(&mut v.source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -242,32 +242,33 @@ impl FromJson for Case {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "version" => v.version = r.read()?,
-                "reference" => v.reference = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "caseplan" => v.caseplan = r.read()?,
-                "summary" => v.summary = r.read()?,
-                "description" => v.description = r.read()?,
-                "owner" => v.owner = r.read()?,
-                "status" => v.status = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "dateDue" => v.date_due = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "dateClosed" => v.date_closed = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "customerIntent" => v.customer_intent = r.read()?,
-                "creationStatus" => v.creation_status = r.read()?,
-                "ttlSeconds" => v.ttl_seconds = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "version" => r.read_into(&mut v.version),
+                "reference" => r.read_into(&mut v.reference),
+                "externalId" => r.read_into(&mut v.external_id),
+                "caseplan" => r.read_into(&mut v.caseplan),
+                "summary" => r.read_into(&mut v.summary),
+                "description" => r.read_into(&mut v.description),
+                "owner" => r.read_into(&mut v.owner),
+                "status" => r.read_into(&mut v.status),
+                "priority" => r.read_into(&mut v.priority),
+                "dateDue" => r.read_into(&mut v.date_due),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "dateClosed" => r.read_into(&mut v.date_closed),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "customerIntent" => r.read_into(&mut v.customer_intent),
+                "creationStatus" => r.read_into(&mut v.creation_status),
+                "ttlSeconds" => r.read_into(&mut v.ttl_seconds),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -592,19 +593,20 @@ impl FromJson for CaseAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "associationType" => v.association_type = r.read()?,
-                "dateAssociated" => v.date_associated = r.read()?,
-                "workitem" => v.workitem = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "stage" => v.stage = r.read()?,
-                "step" => v.step = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "case" => v.case = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "associationType" => r.read_into(&mut v.association_type),
+                "dateAssociated" => r.read_into(&mut v.date_associated),
+                "workitem" => r.read_into(&mut v.workitem),
+                "conversation" => r.read_into(&mut v.conversation),
+                "stage" => r.read_into(&mut v.stage),
+                "step" => r.read_into(&mut v.step),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "case" => r.read_into(&mut v.case),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -716,11 +718,12 @@ impl FromJson for CaseAssociationCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workitemId" => v.workitem_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workitemId" => r.read_into(&mut v.workitem_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -783,13 +786,14 @@ impl FromJson for CaseAssociationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -862,13 +866,14 @@ impl FromJson for CaseAssociationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "after" => v.after = r.read()?,
-                "workitemId" => v.workitem_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "after" => r.read_into(&mut v.after),
+                "workitemId" => r.read_into(&mut v.workitem_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -940,14 +945,15 @@ impl FromJson for CaseAssociationQueryEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1079,19 +1085,20 @@ impl FromJson for CaseCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "caseplanId" => v.caseplan_id = r.read()?,
-                "ownerId" => v.owner_id = r.read()?,
-                "summary" => v.summary = r.read()?,
-                "description" => v.description = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "workitemId" => v.workitem_id = r.read()?,
-                "ttlSeconds" => v.ttl_seconds = r.read()?,
-                "intake" => v.intake = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "caseplanId" => r.read_into(&mut v.caseplan_id),
+                "ownerId" => r.read_into(&mut v.owner_id),
+                "summary" => r.read_into(&mut v.summary),
+                "description" => r.read_into(&mut v.description),
+                "externalId" => r.read_into(&mut v.external_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "workitemId" => r.read_into(&mut v.workitem_id),
+                "ttlSeconds" => r.read_into(&mut v.ttl_seconds),
+                "intake" => r.read_into(&mut v.intake),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1145,10 +1152,11 @@ impl FromJson for CaseDateDueUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateDue" => v.date_due = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateDue" => r.read_into(&mut v.date_due),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1191,10 +1199,11 @@ impl FromJson for CaseDescriptionUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1264,13 +1273,14 @@ impl FromJson for CaseExternalContactReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "firstName" => v.first_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "firstName" => r.read_into(&mut v.first_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1316,10 +1326,11 @@ impl FromJson for CaseExternalIdUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalId" => v.external_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalId" => r.read_into(&mut v.external_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1381,13 +1392,14 @@ impl FromJson for CaseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1435,10 +1447,11 @@ impl FromJson for CaseOwnerUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ownerId" => v.owner_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ownerId" => r.read_into(&mut v.owner_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1483,10 +1496,11 @@ impl FromJson for CasePriorityUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "priority" => v.priority = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "priority" => r.read_into(&mut v.priority),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1635,15 +1649,16 @@ impl FromJson for CaseQueryJobCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "expands" => v.expands = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "filters" => r.read_into(&mut v.filters),
+                "sort" => r.read_into(&mut v.sort),
+                "attributes" => r.read_into(&mut v.attributes),
+                "expands" => r.read_into(&mut v.expands),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1700,11 +1715,12 @@ impl FromJson for CaseQueryJobError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1772,12 +1788,13 @@ impl FromJson for CaseQueryJobFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "operator" => r.read_into(&mut v.operator),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1946,15 +1963,16 @@ impl FromJson for CaseQueryJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "dateFinished" => v.date_finished = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "dateFinished" => r.read_into(&mut v.date_finished),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2083,14 +2101,15 @@ impl FromJson for CaseQueryJobResultsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2146,11 +2165,12 @@ impl FromJson for CaseQueryJobSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "ascending" => v.ascending = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "ascending" => r.read_into(&mut v.ascending),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2258,11 +2278,12 @@ impl FromJson for CaseReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2308,10 +2329,11 @@ impl FromJson for CaseSummaryUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "summary" => v.summary = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "summary" => r.read_into(&mut v.summary),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2388,14 +2410,15 @@ impl FromJson for CaseUserReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "images" => v.images = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "presence" => r.read_into(&mut v.presence),
+                "images" => r.read_into(&mut v.images),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2606,26 +2629,27 @@ impl FromJson for Caseplan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "referencePrefix" => v.reference_prefix = r.read()?,
-                "defaultDueDurationInSeconds" => v.default_due_duration_in_seconds = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "defaultCaseOwner" => v.default_case_owner = r.read()?,
-                "latest" => v.latest = r.read()?,
-                "published" => v.published = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "customerIntent" => v.customer_intent = r.read()?,
-                "versionState" => v.version_state = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "referencePrefix" => r.read_into(&mut v.reference_prefix),
+                "defaultDueDurationInSeconds" => r.read_into(&mut v.default_due_duration_in_seconds),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "defaultCaseOwner" => r.read_into(&mut v.default_case_owner),
+                "latest" => r.read_into(&mut v.latest),
+                "published" => r.read_into(&mut v.published),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "customerIntent" => r.read_into(&mut v.customer_intent),
+                "versionState" => r.read_into(&mut v.version_state),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2824,19 +2848,20 @@ impl FromJson for CaseplanCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "defaultDueDurationInSeconds" => v.default_due_duration_in_seconds = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "referencePrefix" => v.reference_prefix = r.read()?,
-                "customerIntentId" => v.customer_intent_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "defaultCaseOwnerId" => v.default_case_owner_id = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "dataSchemas" => v.data_schemas = r.read()?,
-                "intakeSettings" => v.intake_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "defaultDueDurationInSeconds" => r.read_into(&mut v.default_due_duration_in_seconds),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "referencePrefix" => r.read_into(&mut v.reference_prefix),
+                "customerIntentId" => r.read_into(&mut v.customer_intent_id),
+                "description" => r.read_into(&mut v.description),
+                "defaultCaseOwnerId" => r.read_into(&mut v.default_case_owner_id),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "dataSchemas" => r.read_into(&mut v.data_schemas),
+                "intakeSettings" => r.read_into(&mut v.intake_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3070,28 +3095,29 @@ impl FromJson for CaseplanCreateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "referencePrefix" => v.reference_prefix = r.read()?,
-                "defaultDueDurationInSeconds" => v.default_due_duration_in_seconds = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "defaultCaseOwner" => v.default_case_owner = r.read()?,
-                "latest" => v.latest = r.read()?,
-                "published" => v.published = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "customerIntent" => v.customer_intent = r.read()?,
-                "versionState" => v.version_state = r.read()?,
-                "dataSchemas" => v.data_schemas = r.read()?,
-                "intakeSettings" => v.intake_settings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "referencePrefix" => r.read_into(&mut v.reference_prefix),
+                "defaultDueDurationInSeconds" => r.read_into(&mut v.default_due_duration_in_seconds),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "defaultCaseOwner" => r.read_into(&mut v.default_case_owner),
+                "latest" => r.read_into(&mut v.latest),
+                "published" => r.read_into(&mut v.published),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "customerIntent" => r.read_into(&mut v.customer_intent),
+                "versionState" => r.read_into(&mut v.version_state),
+                "dataSchemas" => r.read_into(&mut v.data_schemas),
+                "intakeSettings" => r.read_into(&mut v.intake_settings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3214,11 +3240,12 @@ impl FromJson for CaseplanDataSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3260,10 +3287,11 @@ impl FromJson for CaseplanDataSchemaListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3308,10 +3336,11 @@ impl FromJson for CaseplanDataSchemaRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3378,12 +3407,13 @@ impl FromJson for CaseplanFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "operator" => r.read_into(&mut v.operator),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3498,13 +3528,14 @@ impl FromJson for CaseplanListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3576,14 +3607,15 @@ impl FromJson for CaseplanQueryEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3684,16 +3716,17 @@ impl FromJson for CaseplanQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "nameSearchType" => v.name_search_type = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "nameSearchType" => r.read_into(&mut v.name_search_type),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "filters" => r.read_into(&mut v.filters),
+                "attributes" => r.read_into(&mut v.attributes),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3814,13 +3847,14 @@ impl FromJson for CaseplanReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3929,17 +3963,18 @@ impl FromJson for CaseplanUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "defaultDueDurationInSeconds" => v.default_due_duration_in_seconds = r.read()?,
-                "defaultTtlSeconds" => v.default_ttl_seconds = r.read()?,
-                "referencePrefix" => v.reference_prefix = r.read()?,
-                "customerIntentId" => v.customer_intent_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "defaultCaseOwnerId" => v.default_case_owner_id = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "defaultDueDurationInSeconds" => r.read_into(&mut v.default_due_duration_in_seconds),
+                "defaultTtlSeconds" => r.read_into(&mut v.default_ttl_seconds),
+                "referencePrefix" => r.read_into(&mut v.reference_prefix),
+                "customerIntentId" => r.read_into(&mut v.customer_intent_id),
+                "description" => r.read_into(&mut v.description),
+                "defaultCaseOwnerId" => r.read_into(&mut v.default_case_owner_id),
+                "divisionId" => r.read_into(&mut v.division_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4043,16 +4078,17 @@ impl FromJson for Comment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "content" => v.content = r.read()?,
-                "user" => v.user = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "content" => r.read_into(&mut v.content),
+                "user" => r.read_into(&mut v.user),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4103,10 +4139,11 @@ impl FromJson for CommentCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "content" => v.content = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "content" => r.read_into(&mut v.content),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4168,13 +4205,14 @@ impl FromJson for CommentListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4236,12 +4274,13 @@ impl FromJson for CustomerIntentReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4295,11 +4334,12 @@ impl FromJson for FailureReason {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4343,10 +4383,11 @@ impl FromJson for Intake {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4413,12 +4454,13 @@ impl FromJson for IntakeSetting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "property" => v.property = r.read()?,
-                "required" => v.required = r.read()?,
-                "displayOrder" => v.display_order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "property" => r.read_into(&mut v.property),
+                "required" => r.read_into(&mut v.required),
+                "displayOrder" => r.read_into(&mut v.display_order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4461,10 +4503,11 @@ impl FromJson for IntakeSettingsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4507,10 +4550,11 @@ impl FromJson for IntakeSettingsUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "intakeSettings" => v.intake_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "intakeSettings" => r.read_into(&mut v.intake_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4661,22 +4705,23 @@ impl FromJson for Stage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "status" => v.status = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "case" => v.case = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "status" => r.read_into(&mut v.status),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "case" => r.read_into(&mut v.case),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4813,13 +4858,14 @@ impl FromJson for StageListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4874,11 +4920,12 @@ impl FromJson for StageReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4985,17 +5032,18 @@ impl FromJson for Stageplan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "caseplan" => v.caseplan = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "caseplan" => r.read_into(&mut v.caseplan),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5065,12 +5113,13 @@ impl FromJson for StageplanCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5134,13 +5183,14 @@ impl FromJson for StageplanListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5202,12 +5252,13 @@ impl FromJson for StageplanReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5252,10 +5303,11 @@ impl FromJson for StageplanReposition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5307,11 +5359,12 @@ impl FromJson for StageplanUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5481,24 +5534,25 @@ impl FromJson for Step {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "status" => v.status = r.read()?,
-                "stage" => v.stage = r.read()?,
-                "workitemActivity" => v.workitem_activity = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "case" => v.case = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "status" => r.read_into(&mut v.status),
+                "stage" => r.read_into(&mut v.stage),
+                "workitemActivity" => r.read_into(&mut v.workitem_activity),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "case" => r.read_into(&mut v.case),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5637,13 +5691,14 @@ impl FromJson for StepListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5698,11 +5753,12 @@ impl FromJson for StepReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5836,20 +5892,21 @@ impl FromJson for Stepplan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "caseplan" => v.caseplan = r.read()?,
-                "stageplan" => v.stageplan = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "activityType" => v.activity_type = r.read()?,
-                "workitemSettings" => v.workitem_settings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "caseplan" => r.read_into(&mut v.caseplan),
+                "stageplan" => r.read_into(&mut v.stageplan),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "activityType" => r.read_into(&mut v.activity_type),
+                "workitemSettings" => r.read_into(&mut v.workitem_settings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5972,13 +6029,14 @@ impl FromJson for StepplanListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6051,13 +6109,14 @@ impl FromJson for StepplanUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "workitemSettings" => v.workitem_settings = r.read()?,
-                "activityType" => v.activity_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "workitemSettings" => r.read_into(&mut v.workitem_settings),
+                "activityType" => r.read_into(&mut v.activity_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6170,12 +6229,13 @@ impl FromJson for StepplansWorktypeReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6274,16 +6334,17 @@ impl FromJson for TerminateJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "jobType" => v.job_type = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "jobType" => r.read_into(&mut v.job_type),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6447,11 +6508,12 @@ impl FromJson for WorkitemActivityReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6495,10 +6557,11 @@ impl FromJson for WorkitemSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "worktypeId" => v.worktype_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "worktypeId" => r.read_into(&mut v.worktype_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6541,10 +6604,11 @@ impl FromJson for WorkitemSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "worktype" => v.worktype = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "worktype" => r.read_into(&mut v.worktype),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -71,13 +71,14 @@ impl FromJson for ActivationTrigger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "triggerType" => v.trigger_type = r.read()?,
-                "triggerDate" => v.trigger_date = r.read()?,
-                "intentId" => v.intent_id = r.read()?,
-                "intentName" => v.intent_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "triggerDate" => r.read_into(&mut v.trigger_date),
+                "intentId" => r.read_into(&mut v.intent_id),
+                "intentName" => r.read_into(&mut v.intent_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -190,12 +191,13 @@ impl FromJson for AdditionalMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "textBody" => v.text_body = r.read()?,
-                "mediaIds" => v.media_ids = r.read()?,
-                "messagingTemplate" => v.messaging_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "textBody" => r.read_into(&mut v.text_body),
+                "mediaIds" => r.read_into(&mut v.media_ids),
+                "messagingTemplate" => r.read_into(&mut v.messaging_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -260,12 +262,13 @@ impl FromJson for AdditionalSocialMediaMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "textBody" => v.text_body = r.read()?,
-                "mediaIds" => v.media_ids = r.read()?,
-                "inReplyToMessageId" => v.in_reply_to_message_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "textBody" => r.read_into(&mut v.text_body),
+                "mediaIds" => r.read_into(&mut v.media_ids),
+                "inReplyToMessageId" => r.read_into(&mut v.in_reply_to_message_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -312,10 +315,11 @@ impl FromJson for AfterCallWorkUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -391,13 +395,14 @@ impl FromJson for AgentAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "agentAction" => v.agent_action = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "agentAction" => r.read_into(&mut v.agent_action),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -501,11 +506,12 @@ impl FromJson for AgentActionPayload {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "checklistItems" => v.checklist_items = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "checklistItems" => r.read_into(&mut v.checklist_items),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -582,13 +588,14 @@ impl FromJson for AgentChecklistInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "checklistItems" => v.checklist_items = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "checklistItems" => r.read_into(&mut v.checklist_items),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -833,31 +840,32 @@ impl FromJson for AgentChecklistResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "checklistItems" => v.checklist_items = r.read()?,
-                "activationTriggers" => v.activation_triggers = r.read()?,
-                "status" => v.status = r.read()?,
-                "exitReason" => v.exit_reason = r.read()?,
-                "language" => v.language = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "assistantId" => v.assistant_id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "preview" => v.preview = r.read()?,
-                "evaluationStartDate" => v.evaluation_start_date = r.read()?,
-                "evaluationLastModifiedDate" => v.evaluation_last_modified_date = r.read()?,
-                "evaluationFinalizedDate" => v.evaluation_finalized_date = r.read()?,
-                "evaluationFinalizedWithAcwDate" => v.evaluation_finalized_with_acw_date = r.read()?,
-                "success" => v.success = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "checklistItems" => r.read_into(&mut v.checklist_items),
+                "activationTriggers" => r.read_into(&mut v.activation_triggers),
+                "status" => r.read_into(&mut v.status),
+                "exitReason" => r.read_into(&mut v.exit_reason),
+                "language" => r.read_into(&mut v.language),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "assistantId" => r.read_into(&mut v.assistant_id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "direction" => r.read_into(&mut v.direction),
+                "preview" => r.read_into(&mut v.preview),
+                "evaluationStartDate" => r.read_into(&mut v.evaluation_start_date),
+                "evaluationLastModifiedDate" => r.read_into(&mut v.evaluation_last_modified_date),
+                "evaluationFinalizedDate" => r.read_into(&mut v.evaluation_finalized_date),
+                "evaluationFinalizedWithAcwDate" => r.read_into(&mut v.evaluation_finalized_with_acw_date),
+                "success" => r.read_into(&mut v.success),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1093,13 +1101,14 @@ impl FromJson for AgentChecklistResponseList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1214,17 +1223,18 @@ impl FromJson for AgentlessEmailSendRequestDto {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "senderType" => v.sender_type = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "toAddresses" => v.to_addresses = r.read()?,
-                "replyToAddress" => v.reply_to_address = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "textBody" => v.text_body = r.read()?,
-                "htmlBody" => v.html_body = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "senderType" => r.read_into(&mut v.sender_type),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "toAddresses" => r.read_into(&mut v.to_addresses),
+                "replyToAddress" => r.read_into(&mut v.reply_to_address),
+                "subject" => r.read_into(&mut v.subject),
+                "textBody" => r.read_into(&mut v.text_body),
+                "htmlBody" => r.read_into(&mut v.html_body),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1399,18 +1409,19 @@ impl FromJson for AgentlessEmailSendResponseDto {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "senderType" => v.sender_type = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "toAddresses" => v.to_addresses = r.read()?,
-                "replyToAddress" => v.reply_to_address = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "senderType" => r.read_into(&mut v.sender_type),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "toAddresses" => r.read_into(&mut v.to_addresses),
+                "replyToAddress" => r.read_into(&mut v.reply_to_address),
+                "subject" => r.read_into(&mut v.subject),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1531,13 +1542,14 @@ impl FromJson for AppleAuthentication {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "oauthClientId" => v.oauth_client_id = r.read()?,
-                "oauthClientSecret" => v.oauth_client_secret = r.read()?,
-                "oauthTokenUrl" => v.oauth_token_url = r.read()?,
-                "oauthScope" => v.oauth_scope = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "oauthClientId" => r.read_into(&mut v.oauth_client_id),
+                "oauthClientSecret" => r.read_into(&mut v.oauth_client_secret),
+                "oauthTokenUrl" => r.read_into(&mut v.oauth_token_url),
+                "oauthScope" => r.read_into(&mut v.oauth_scope),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1607,12 +1619,13 @@ impl FromJson for AppleIMessageApp {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "applicationName" => v.application_name = r.read()?,
-                "applicationId" => v.application_id = r.read()?,
-                "bundleId" => v.bundle_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "applicationName" => r.read_into(&mut v.application_name),
+                "applicationId" => r.read_into(&mut v.application_id),
+                "bundleId" => r.read_into(&mut v.bundle_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1677,12 +1690,13 @@ impl FromJson for AppleIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1902,29 +1916,30 @@ impl FromJson for AppleIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "messagesForBusinessId" => v.messages_for_business_id = r.read()?,
-                "businessName" => v.business_name = r.read()?,
-                "logoUrl" => v.logo_url = r.read()?,
-                "status" => v.status = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createStatus" => v.create_status = r.read()?,
-                "createError" => v.create_error = r.read()?,
-                "appleIMessageApp" => v.apple_i_message_app = r.read()?,
-                "appleAuthentication" => v.apple_authentication = r.read()?,
-                "applePay" => v.apple_pay = r.read()?,
-                "identityResolution" => v.identity_resolution = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "messagesForBusinessId" => r.read_into(&mut v.messages_for_business_id),
+                "businessName" => r.read_into(&mut v.business_name),
+                "logoUrl" => r.read_into(&mut v.logo_url),
+                "status" => r.read_into(&mut v.status),
+                "recipient" => r.read_into(&mut v.recipient),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createStatus" => r.read_into(&mut v.create_status),
+                "createError" => r.read_into(&mut v.create_error),
+                "appleIMessageApp" => r.read_into(&mut v.apple_i_message_app),
+                "appleAuthentication" => r.read_into(&mut v.apple_authentication),
+                "applePay" => r.read_into(&mut v.apple_pay),
+                "identityResolution" => r.read_into(&mut v.identity_resolution),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2098,19 +2113,20 @@ impl FromJson for AppleIntegrationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2256,20 +2272,21 @@ impl FromJson for AppleIntegrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "messagesForBusinessId" => v.messages_for_business_id = r.read()?,
-                "businessName" => v.business_name = r.read()?,
-                "logoUrl" => v.logo_url = r.read()?,
-                "appleIMessageApp" => v.apple_i_message_app = r.read()?,
-                "appleAuthentication" => v.apple_authentication = r.read()?,
-                "applePay" => v.apple_pay = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "messagesForBusinessId" => r.read_into(&mut v.messages_for_business_id),
+                "businessName" => r.read_into(&mut v.business_name),
+                "logoUrl" => r.read_into(&mut v.logo_url),
+                "appleIMessageApp" => r.read_into(&mut v.apple_i_message_app),
+                "appleAuthentication" => r.read_into(&mut v.apple_authentication),
+                "applePay" => r.read_into(&mut v.apple_pay),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2403,19 +2420,20 @@ impl FromJson for AppleIntegrationUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "businessName" => v.business_name = r.read()?,
-                "logoUrl" => v.logo_url = r.read()?,
-                "appleIMessageApp" => v.apple_i_message_app = r.read()?,
-                "appleAuthentication" => v.apple_authentication = r.read()?,
-                "applePay" => v.apple_pay = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "businessName" => r.read_into(&mut v.business_name),
+                "logoUrl" => r.read_into(&mut v.logo_url),
+                "appleIMessageApp" => r.read_into(&mut v.apple_i_message_app),
+                "appleAuthentication" => r.read_into(&mut v.apple_authentication),
+                "applePay" => r.read_into(&mut v.apple_pay),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2580,21 +2598,22 @@ impl FromJson for ApplePay {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "storeName" => v.store_name = r.read()?,
-                "merchantId" => v.merchant_id = r.read()?,
-                "domainName" => v.domain_name = r.read()?,
-                "paymentCapabilities" => v.payment_capabilities = r.read()?,
-                "supportedPaymentNetworks" => v.supported_payment_networks = r.read()?,
-                "paymentCertificateCredentialId" => v.payment_certificate_credential_id = r.read()?,
-                "paymentGatewayUrl" => v.payment_gateway_url = r.read()?,
-                "fallbackUrl" => v.fallback_url = r.read()?,
-                "shippingMethodUpdateUrl" => v.shipping_method_update_url = r.read()?,
-                "shippingContactUpdateUrl" => v.shipping_contact_update_url = r.read()?,
-                "paymentMethodUpdateUrl" => v.payment_method_update_url = r.read()?,
-                "orderTrackingUrl" => v.order_tracking_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "storeName" => r.read_into(&mut v.store_name),
+                "merchantId" => r.read_into(&mut v.merchant_id),
+                "domainName" => r.read_into(&mut v.domain_name),
+                "paymentCapabilities" => r.read_into(&mut v.payment_capabilities),
+                "supportedPaymentNetworks" => r.read_into(&mut v.supported_payment_networks),
+                "paymentCertificateCredentialId" => r.read_into(&mut v.payment_certificate_credential_id),
+                "paymentGatewayUrl" => r.read_into(&mut v.payment_gateway_url),
+                "fallbackUrl" => r.read_into(&mut v.fallback_url),
+                "shippingMethodUpdateUrl" => r.read_into(&mut v.shipping_method_update_url),
+                "shippingContactUpdateUrl" => r.read_into(&mut v.shipping_contact_update_url),
+                "paymentMethodUpdateUrl" => r.read_into(&mut v.payment_method_update_url),
+                "orderTrackingUrl" => r.read_into(&mut v.order_tracking_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2702,16 +2721,17 @@ impl FromJson for Article {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "uri" => v.uri = r.read()?,
-                "snippets" => v.snippets = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "version" => v.version = r.read()?,
-                "variations" => v.variations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "uri" => r.read_into(&mut v.uri),
+                "snippets" => r.read_into(&mut v.snippets),
+                "confidence" => r.read_into(&mut v.confidence),
+                "metadata" => r.read_into(&mut v.metadata),
+                "version" => r.read_into(&mut v.version),
+                "variations" => r.read_into(&mut v.variations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2796,14 +2816,15 @@ impl FromJson for AssignedWrapupCode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "notes" => r.read_into(&mut v.notes),
+                "tags" => r.read_into(&mut v.tags),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "endTime" => r.read_into(&mut v.end_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2852,10 +2873,11 @@ impl FromJson for BulkCallbackDisconnectRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callbackDisconnectIdentifiers" => v.callback_disconnect_identifiers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callbackDisconnectIdentifiers" => r.read_into(&mut v.callback_disconnect_identifiers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2900,10 +2922,11 @@ impl FromJson for BulkCallbackPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "patchCallbackRequests" => v.patch_callback_requests = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "patchCallbackRequests" => r.read_into(&mut v.patch_callback_requests),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2964,12 +2987,13 @@ impl FromJson for BulkCallbackPatchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3077,17 +3101,18 @@ impl FromJson for CachedMediaItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "url" => v.url = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "url" => r.read_into(&mut v.url),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3198,19 +3223,20 @@ impl FromJson for CachedMediaItemEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3273,11 +3299,12 @@ impl FromJson for CallCommand {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callNumber" => v.call_number = r.read()?,
-                "phoneColumn" => v.phone_column = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callNumber" => r.read_into(&mut v.call_number),
+                "phoneColumn" => r.read_into(&mut v.phone_column),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3416,21 +3443,22 @@ impl FromJson for CallConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "otherMediaUris" => v.other_media_uris = r.read()?,
-                "recentTransfers" => v.recent_transfers = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "recordingState" => v.recording_state = r.read()?,
-                "maxParticipants" => v.max_participants = r.read()?,
-                "securePause" => v.secure_pause = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "participants" => r.read_into(&mut v.participants),
+                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
+                "recentTransfers" => r.read_into(&mut v.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "divisions" => r.read_into(&mut v.divisions),
+                "recordingState" => r.read_into(&mut v.recording_state),
+                "maxParticipants" => r.read_into(&mut v.max_participants),
+                "securePause" => r.read_into(&mut v.secure_pause),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3596,19 +3624,20 @@ impl FromJson for CallConversationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3766,22 +3795,23 @@ impl FromJson for CallHistoryConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "wentToVoicemail" => v.went_to_voicemail = r.read()?,
-                "missedCall" => v.missed_call = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "wasConference" => v.was_conference = r.read()?,
-                "wasCallback" => v.was_callback = r.read()?,
-                "hadScreenShare" => v.had_screen_share = r.read()?,
-                "hadCobrowse" => v.had_cobrowse = r.read()?,
-                "wasOutboundCampaign" => v.was_outbound_campaign = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "participants" => r.read_into(&mut v.participants),
+                "direction" => r.read_into(&mut v.direction),
+                "wentToVoicemail" => r.read_into(&mut v.went_to_voicemail),
+                "missedCall" => r.read_into(&mut v.missed_call),
+                "startTime" => r.read_into(&mut v.start_time),
+                "wasConference" => r.read_into(&mut v.was_conference),
+                "wasCallback" => r.read_into(&mut v.was_callback),
+                "hadScreenShare" => r.read_into(&mut v.had_screen_share),
+                "hadCobrowse" => r.read_into(&mut v.had_cobrowse),
+                "wasOutboundCampaign" => r.read_into(&mut v.was_outbound_campaign),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3944,19 +3974,20 @@ impl FromJson for CallHistoryConversationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4170,28 +4201,29 @@ impl FromJson for CallHistoryParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "address" => v.address = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "user" => v.user = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "group" => v.group = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "didInteract" => v.did_interact = r.read()?,
-                "sipResponseCodes" => v.sip_response_codes = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "outboundCampaign" => v.outbound_campaign = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "address" => r.read_into(&mut v.address),
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "purpose" => r.read_into(&mut v.purpose),
+                "direction" => r.read_into(&mut v.direction),
+                "ani" => r.read_into(&mut v.ani),
+                "dnis" => r.read_into(&mut v.dnis),
+                "user" => r.read_into(&mut v.user),
+                "queue" => r.read_into(&mut v.queue),
+                "group" => r.read_into(&mut v.group),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "didInteract" => r.read_into(&mut v.did_interact),
+                "sipResponseCodes" => r.read_into(&mut v.sip_response_codes),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "outboundCampaign" => r.read_into(&mut v.outbound_campaign),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4970,67 +5002,68 @@ impl FromJson for CallMediaParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "address" => v.address = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "state" => v.state = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "held" => v.held = r.read()?,
-                "wrapupRequired" => v.wrapup_required = r.read()?,
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "mediaRoles" => v.media_roles = r.read()?,
-                "user" => v.user = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "script" => v.script = r.read()?,
-                "wrapupTimeoutMs" => v.wrapup_timeout_ms = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "alertingTimeoutMs" => v.alerting_timeout_ms = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalContactInitialDivisionId" => v.external_contact_initial_division_id = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "peer" => v.peer = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "conversationRoutingData" => v.conversation_routing_data = r.read()?,
-                "startAcwTime" => v.start_acw_time = r.read()?,
-                "endAcwTime" => v.end_acw_time = r.read()?,
-                "parkTime" => v.park_time = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                "muted" => v.muted = r.read()?,
-                "confined" => v.confined = r.read()?,
-                "recording" => v.recording = r.read()?,
-                "recordingState" => v.recording_state = r.read()?,
-                "recordersState" => v.recorders_state = r.read()?,
-                "group" => v.group = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "documentId" => v.document_id = r.read()?,
-                "faxStatus" => v.fax_status = r.read()?,
-                "monitoredParticipantId" => v.monitored_participant_id = r.read()?,
-                "coachedParticipantId" => v.coached_participant_id = r.read()?,
-                "bargedParticipantId" => v.barged_participant_id = r.read()?,
-                "consultParticipantId" => v.consult_participant_id = r.read()?,
-                "uuiData" => v.uui_data = r.read()?,
-                "bargedTime" => v.barged_time = r.read()?,
-                "securePause" => v.secure_pause = r.read()?,
-                "disposition" => v.disposition = r.read()?,
-                "transferSource" => v.transfer_source = r.read()?,
-                "clientIpAddress" => v.client_ip_address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "address" => r.read_into(&mut v.address),
+                "startTime" => r.read_into(&mut v.start_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "purpose" => r.read_into(&mut v.purpose),
+                "state" => r.read_into(&mut v.state),
+                "direction" => r.read_into(&mut v.direction),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "held" => r.read_into(&mut v.held),
+                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut v.media_roles),
+                "user" => r.read_into(&mut v.user),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                "attributes" => r.read_into(&mut v.attributes),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "script" => r.read_into(&mut v.script),
+                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
+                "provider" => r.read_into(&mut v.provider),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "peer" => r.read_into(&mut v.peer),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut v.start_acw_time),
+                "endAcwTime" => r.read_into(&mut v.end_acw_time),
+                "parkTime" => r.read_into(&mut v.park_time),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                "muted" => r.read_into(&mut v.muted),
+                "confined" => r.read_into(&mut v.confined),
+                "recording" => r.read_into(&mut v.recording),
+                "recordingState" => r.read_into(&mut v.recording_state),
+                "recordersState" => r.read_into(&mut v.recorders_state),
+                "group" => r.read_into(&mut v.group),
+                "ani" => r.read_into(&mut v.ani),
+                "dnis" => r.read_into(&mut v.dnis),
+                "documentId" => r.read_into(&mut v.document_id),
+                "faxStatus" => r.read_into(&mut v.fax_status),
+                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
+                "coachedParticipantId" => r.read_into(&mut v.coached_participant_id),
+                "bargedParticipantId" => r.read_into(&mut v.barged_participant_id),
+                "consultParticipantId" => r.read_into(&mut v.consult_participant_id),
+                "uuiData" => r.read_into(&mut v.uui_data),
+                "bargedTime" => r.read_into(&mut v.barged_time),
+                "securePause" => r.read_into(&mut v.secure_pause),
+                "disposition" => r.read_into(&mut v.disposition),
+                "transferSource" => r.read_into(&mut v.transfer_source),
+                "clientIpAddress" => r.read_into(&mut v.client_ip_address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5543,18 +5576,19 @@ impl FromJson for CallbackConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "otherMediaUris" => v.other_media_uris = r.read()?,
-                "recentTransfers" => v.recent_transfers = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "participants" => r.read_into(&mut v.participants),
+                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
+                "recentTransfers" => r.read_into(&mut v.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "divisions" => r.read_into(&mut v.divisions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5666,19 +5700,20 @@ impl FromJson for CallbackConversationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5743,11 +5778,12 @@ impl FromJson for CallbackDisconnectIdentifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "callbackId" => v.callback_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "callbackId" => r.read_into(&mut v.callback_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5804,11 +5840,12 @@ impl FromJson for CallbackIdentifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6317,56 +6354,57 @@ impl FromJson for CallbackMediaParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "address" => v.address = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "state" => v.state = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "held" => v.held = r.read()?,
-                "wrapupRequired" => v.wrapup_required = r.read()?,
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "mediaRoles" => v.media_roles = r.read()?,
-                "user" => v.user = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "script" => v.script = r.read()?,
-                "wrapupTimeoutMs" => v.wrapup_timeout_ms = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "alertingTimeoutMs" => v.alerting_timeout_ms = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalContactInitialDivisionId" => v.external_contact_initial_division_id = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "peer" => v.peer = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "conversationRoutingData" => v.conversation_routing_data = r.read()?,
-                "startAcwTime" => v.start_acw_time = r.read()?,
-                "endAcwTime" => v.end_acw_time = r.read()?,
-                "parkTime" => v.park_time = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                "outboundPreview" => v.outbound_preview = r.read()?,
-                "voicemail" => v.voicemail = r.read()?,
-                "callbackNumbers" => v.callback_numbers = r.read()?,
-                "callbackUserName" => v.callback_user_name = r.read()?,
-                "externalCampaign" => v.external_campaign = r.read()?,
-                "skipEnabled" => v.skip_enabled = r.read()?,
-                "timeoutSeconds" => v.timeout_seconds = r.read()?,
-                "automatedCallbackConfigId" => v.automated_callback_config_id = r.read()?,
-                "callbackScheduledTime" => v.callback_scheduled_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "address" => r.read_into(&mut v.address),
+                "startTime" => r.read_into(&mut v.start_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "purpose" => r.read_into(&mut v.purpose),
+                "state" => r.read_into(&mut v.state),
+                "direction" => r.read_into(&mut v.direction),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "held" => r.read_into(&mut v.held),
+                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut v.media_roles),
+                "user" => r.read_into(&mut v.user),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                "attributes" => r.read_into(&mut v.attributes),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "script" => r.read_into(&mut v.script),
+                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
+                "provider" => r.read_into(&mut v.provider),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "peer" => r.read_into(&mut v.peer),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut v.start_acw_time),
+                "endAcwTime" => r.read_into(&mut v.end_acw_time),
+                "parkTime" => r.read_into(&mut v.park_time),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                "outboundPreview" => r.read_into(&mut v.outbound_preview),
+                "voicemail" => r.read_into(&mut v.voicemail),
+                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
+                "callbackUserName" => r.read_into(&mut v.callback_user_name),
+                "externalCampaign" => r.read_into(&mut v.external_campaign),
+                "skipEnabled" => r.read_into(&mut v.skip_enabled),
+                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
+                "automatedCallbackConfigId" => r.read_into(&mut v.automated_callback_config_id),
+                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6765,12 +6803,13 @@ impl FromJson for CardParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "index" => v.index = r.read()?,
-                "bodyParameters" => v.body_parameters = r.read()?,
-                "buttonUrlParameters" => v.button_url_parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "index" => r.read_into(&mut v.index),
+                "bodyParameters" => r.read_into(&mut v.body_parameters),
+                "buttonUrlParameters" => r.read_into(&mut v.button_url_parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6815,10 +6854,11 @@ impl FromJson for CarouselParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "cardParameters" => v.card_parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "cardParameters" => r.read_into(&mut v.card_parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6955,20 +6995,21 @@ impl FromJson for ChecklistActivationPayload {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activationTriggerType" => v.activation_trigger_type = r.read()?,
-                "intentId" => v.intent_id = r.read()?,
-                "intentName" => v.intent_name = r.read()?,
-                "language" => v.language = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "assistantId" => v.assistant_id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "preview" => v.preview = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activationTriggerType" => r.read_into(&mut v.activation_trigger_type),
+                "intentId" => r.read_into(&mut v.intent_id),
+                "intentName" => r.read_into(&mut v.intent_name),
+                "language" => r.read_into(&mut v.language),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "assistantId" => r.read_into(&mut v.assistant_id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "direction" => r.read_into(&mut v.direction),
+                "preview" => r.read_into(&mut v.preview),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7177,11 +7218,12 @@ impl FromJson for ChecklistFinalizePayload {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "exitReason" => v.exit_reason = r.read()?,
-                "preview" => v.preview = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "exitReason" => r.read_into(&mut v.exit_reason),
+                "preview" => r.read_into(&mut v.preview),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7234,11 +7276,12 @@ impl FromJson for ChecklistInferenceJobCreationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jobId" => v.job_id = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jobId" => r.read_into(&mut v.job_id),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7293,11 +7336,12 @@ impl FromJson for ChecklistInferenceJobPayload {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationContext" => v.conversation_context = r.read()?,
-                "preview" => v.preview = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "preview" => r.read_into(&mut v.preview),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7471,24 +7515,25 @@ impl FromJson for ChecklistInferenceJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "error" => v.error = r.read()?,
-                "agentChecklistInfo" => v.agent_checklist_info = r.read()?,
-                "jobStartTime" => v.job_start_time = r.read()?,
-                "jobEndTime" => v.job_end_time = r.read()?,
-                "language" => v.language = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "assistantId" => v.assistant_id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "preview" => v.preview = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "error" => r.read_into(&mut v.error),
+                "agentChecklistInfo" => r.read_into(&mut v.agent_checklist_info),
+                "jobStartTime" => r.read_into(&mut v.job_start_time),
+                "jobEndTime" => r.read_into(&mut v.job_end_time),
+                "language" => r.read_into(&mut v.language),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "assistantId" => r.read_into(&mut v.assistant_id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "direction" => r.read_into(&mut v.direction),
+                "preview" => r.read_into(&mut v.preview),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7797,21 +7842,22 @@ impl FromJson for ChecklistItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "automatedCheckEnabled" => v.automated_check_enabled = r.read()?,
-                "exactPhraseMatch" => v.exact_phrase_match = r.read()?,
-                "important" => v.important = r.read()?,
-                "stateFromModel" => v.state_from_model = r.read()?,
-                "stateFromAgent" => v.state_from_agent = r.read()?,
-                "dateLastModifiedByModel" => v.date_last_modified_by_model = r.read()?,
-                "dateLastModifiedByAgent" => v.date_last_modified_by_agent = r.read()?,
-                "lastModifiedInAcw" => v.last_modified_in_acw = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "automatedCheckEnabled" => r.read_into(&mut v.automated_check_enabled),
+                "exactPhraseMatch" => r.read_into(&mut v.exact_phrase_match),
+                "important" => r.read_into(&mut v.important),
+                "stateFromModel" => r.read_into(&mut v.state_from_model),
+                "stateFromAgent" => r.read_into(&mut v.state_from_agent),
+                "dateLastModifiedByModel" => r.read_into(&mut v.date_last_modified_by_model),
+                "dateLastModifiedByAgent" => r.read_into(&mut v.date_last_modified_by_agent),
+                "lastModifiedInAcw" => r.read_into(&mut v.last_modified_in_acw),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8029,18 +8075,19 @@ impl FromJson for CobrowseConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "otherMediaUris" => v.other_media_uris = r.read()?,
-                "recentTransfers" => v.recent_transfers = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "participants" => r.read_into(&mut v.participants),
+                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
+                "recentTransfers" => r.read_into(&mut v.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "divisions" => r.read_into(&mut v.divisions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8152,19 +8199,20 @@ impl FromJson for CobrowseConversationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8594,52 +8642,53 @@ impl FromJson for CobrowseMediaParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "address" => v.address = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "state" => v.state = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "held" => v.held = r.read()?,
-                "wrapupRequired" => v.wrapup_required = r.read()?,
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "mediaRoles" => v.media_roles = r.read()?,
-                "user" => v.user = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "script" => v.script = r.read()?,
-                "wrapupTimeoutMs" => v.wrapup_timeout_ms = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "alertingTimeoutMs" => v.alerting_timeout_ms = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalContactInitialDivisionId" => v.external_contact_initial_division_id = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "peer" => v.peer = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "conversationRoutingData" => v.conversation_routing_data = r.read()?,
-                "startAcwTime" => v.start_acw_time = r.read()?,
-                "endAcwTime" => v.end_acw_time = r.read()?,
-                "parkTime" => v.park_time = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                "cobrowseSessionId" => v.cobrowse_session_id = r.read()?,
-                "cobrowseRole" => v.cobrowse_role = r.read()?,
-                "controlling" => v.controlling = r.read()?,
-                "viewerUrl" => v.viewer_url = r.read()?,
-                "providerEventTime" => v.provider_event_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "address" => r.read_into(&mut v.address),
+                "startTime" => r.read_into(&mut v.start_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "purpose" => r.read_into(&mut v.purpose),
+                "state" => r.read_into(&mut v.state),
+                "direction" => r.read_into(&mut v.direction),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "held" => r.read_into(&mut v.held),
+                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut v.media_roles),
+                "user" => r.read_into(&mut v.user),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                "attributes" => r.read_into(&mut v.attributes),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "script" => r.read_into(&mut v.script),
+                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
+                "provider" => r.read_into(&mut v.provider),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "peer" => r.read_into(&mut v.peer),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut v.start_acw_time),
+                "endAcwTime" => r.read_into(&mut v.end_acw_time),
+                "parkTime" => r.read_into(&mut v.park_time),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                "cobrowseSessionId" => r.read_into(&mut v.cobrowse_session_id),
+                "cobrowseRole" => r.read_into(&mut v.cobrowse_role),
+                "controlling" => r.read_into(&mut v.controlling),
+                "viewerUrl" => r.read_into(&mut v.viewer_url),
+                "providerEventTime" => r.read_into(&mut v.provider_event_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9038,12 +9087,13 @@ impl FromJson for ConsultTransfer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "speakTo" => v.speak_to = r.read()?,
-                "consultingUserId" => v.consulting_user_id = r.read()?,
-                "destination" => v.destination = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "speakTo" => r.read_into(&mut v.speak_to),
+                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
+                "destination" => r.read_into(&mut v.destination),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9145,10 +9195,11 @@ impl FromJson for ConsultTransferResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "destinationParticipantId" => v.destination_participant_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "destinationParticipantId" => r.read_into(&mut v.destination_participant_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9211,12 +9262,13 @@ impl FromJson for ConsultTransferToAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "speakTo" => v.speak_to = r.read()?,
-                "consultingUserId" => v.consulting_user_id = r.read()?,
-                "address" => v.address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "speakTo" => r.read_into(&mut v.speak_to),
+                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
+                "address" => r.read_into(&mut v.address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9345,13 +9397,14 @@ impl FromJson for ConsultTransferToAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "speakTo" => v.speak_to = r.read()?,
-                "consultingUserId" => v.consulting_user_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "userDisplayName" => v.user_display_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "speakTo" => r.read_into(&mut v.speak_to),
+                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "userDisplayName" => r.read_into(&mut v.user_display_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9472,12 +9525,13 @@ impl FromJson for ConsultTransferToExternal {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "speakTo" => v.speak_to = r.read()?,
-                "consultingUserId" => v.consulting_user_id = r.read()?,
-                "address" => v.address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "speakTo" => r.read_into(&mut v.speak_to),
+                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
+                "address" => r.read_into(&mut v.address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9610,13 +9664,14 @@ impl FromJson for ConsultTransferToExternalContact {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "speakTo" => v.speak_to = r.read()?,
-                "consultingUserId" => v.consulting_user_id = r.read()?,
-                "contactId" => v.contact_id = r.read()?,
-                "phoneType" => v.phone_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "speakTo" => r.read_into(&mut v.speak_to),
+                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
+                "contactId" => r.read_into(&mut v.contact_id),
+                "phoneType" => r.read_into(&mut v.phone_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9801,13 +9856,14 @@ impl FromJson for ConsultTransferToQueue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "speakTo" => v.speak_to = r.read()?,
-                "consultingUserId" => v.consulting_user_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "queueName" => v.queue_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "speakTo" => r.read_into(&mut v.speak_to),
+                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "queueName" => r.read_into(&mut v.queue_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9919,11 +9975,12 @@ impl FromJson for ConsultTransferUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "speakTo" => v.speak_to = r.read()?,
-                "consultingUserId" => v.consulting_user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "speakTo" => r.read_into(&mut v.speak_to),
+                "consultingUserId" => r.read_into(&mut v.consulting_user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10055,13 +10112,14 @@ impl FromJson for ContentButtonResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10158,10 +10216,11 @@ impl FromJson for ConversationAccessAttributesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "accessAttributes" => v.access_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "accessAttributes" => r.read_into(&mut v.access_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10204,10 +10263,11 @@ impl FromJson for ConversationAccessAttributesUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "accessAttributes" => v.access_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "accessAttributes" => r.read_into(&mut v.access_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10274,12 +10334,13 @@ impl FromJson for ConversationContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "participant" => v.participant = r.read()?,
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "participant" => r.read_into(&mut v.participant),
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10425,16 +10486,17 @@ impl FromJson for ConversationDataSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "jsonSchema" => v.json_schema = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10495,12 +10557,13 @@ impl FromJson for ConversationDataSchemaListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10554,11 +10617,12 @@ impl FromJson for ConversationEditedInput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10642,14 +10706,15 @@ impl FromJson for ConversationEncryptionConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "url" => v.url = r.read()?,
-                "keyConfigurationType" => v.key_configuration_type = r.read()?,
-                "lastError" => v.last_error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "url" => r.read_into(&mut v.url),
+                "keyConfigurationType" => r.read_into(&mut v.key_configuration_type),
+                "lastError" => r.read_into(&mut v.last_error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10763,12 +10828,13 @@ impl FromJson for ConversationEncryptionConfigurationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10874,19 +10940,20 @@ impl FromJson for ConversationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10974,14 +11041,15 @@ impl FromJson for ConversationJsonSchemaDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "$schema" => v.schema = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "required" => v.required = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "$schema" => r.read_into(&mut v.schema),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "required" => r.read_into(&mut v.required),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11070,14 +11138,15 @@ impl FromJson for ConversationJsonSchemaRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "$schema" => v.schema = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "required" => v.required = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "$schema" => r.read_into(&mut v.schema),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "required" => r.read_into(&mut v.required),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11148,12 +11217,13 @@ impl FromJson for ConversationSchemaUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "jsonSchema" => v.json_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "enabled" => r.read_into(&mut v.enabled),
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11207,11 +11277,12 @@ impl FromJson for ConversationSecureAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attributes" => v.attributes = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attributes" => r.read_into(&mut v.attributes),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11372,23 +11443,24 @@ impl FromJson for ConversationSessionSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "text" => v.text = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                "status" => v.status = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "language" => v.language = r.read()?,
-                "predictedWrapupCodes" => v.predicted_wrapup_codes = r.read()?,
-                "editedSummary" => v.edited_summary = r.read()?,
-                "reason" => v.reason = r.read()?,
-                "followup" => v.followup = r.read()?,
-                "resolution" => v.resolution = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "communication" => v.communication = r.read()?,
-                "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "text" => r.read_into(&mut v.text),
+                "confidence" => r.read_into(&mut v.confidence),
+                "status" => r.read_into(&mut v.status),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "language" => r.read_into(&mut v.language),
+                "predictedWrapupCodes" => r.read_into(&mut v.predicted_wrapup_codes),
+                "editedSummary" => r.read_into(&mut v.edited_summary),
+                "reason" => r.read_into(&mut v.reason),
+                "followup" => r.read_into(&mut v.followup),
+                "resolution" => r.read_into(&mut v.resolution),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "communication" => r.read_into(&mut v.communication),
+                "participants" => r.read_into(&mut v.participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11588,12 +11660,13 @@ impl FromJson for ConversationSummariesGetResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "summary" => v.summary = r.read()?,
-                "sessionSummaries" => v.session_summaries = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "summary" => r.read_into(&mut v.summary),
+                "sessionSummaries" => r.read_into(&mut v.session_summaries),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11746,22 +11819,23 @@ impl FromJson for ConversationSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "text" => v.text = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                "status" => v.status = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "language" => v.language = r.read()?,
-                "predictedWrapupCodes" => v.predicted_wrapup_codes = r.read()?,
-                "editedSummary" => v.edited_summary = r.read()?,
-                "reason" => v.reason = r.read()?,
-                "followup" => v.followup = r.read()?,
-                "resolution" => v.resolution = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "text" => r.read_into(&mut v.text),
+                "confidence" => r.read_into(&mut v.confidence),
+                "status" => r.read_into(&mut v.status),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "language" => r.read_into(&mut v.language),
+                "predictedWrapupCodes" => r.read_into(&mut v.predicted_wrapup_codes),
+                "editedSummary" => r.read_into(&mut v.edited_summary),
+                "reason" => r.read_into(&mut v.reason),
+                "followup" => r.read_into(&mut v.followup),
+                "resolution" => r.read_into(&mut v.resolution),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "participants" => r.read_into(&mut v.participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11960,12 +12034,13 @@ impl FromJson for ConversationSummaryFollowup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "confidence" => v.confidence = r.read()?,
-                "text" => v.text = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "confidence" => r.read_into(&mut v.confidence),
+                "text" => r.read_into(&mut v.text),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12028,12 +12103,13 @@ impl FromJson for ConversationSummaryReason {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "confidence" => v.confidence = r.read()?,
-                "text" => v.text = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "confidence" => r.read_into(&mut v.confidence),
+                "text" => r.read_into(&mut v.text),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12105,13 +12181,14 @@ impl FromJson for ConversationSummaryResolution {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "confidence" => v.confidence = r.read()?,
-                "text" => v.text = r.read()?,
-                "description" => v.description = r.read()?,
-                "outcome" => v.outcome = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "confidence" => r.read_into(&mut v.confidence),
+                "text" => r.read_into(&mut v.text),
+                "description" => r.read_into(&mut v.description),
+                "outcome" => r.read_into(&mut v.outcome),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12193,14 +12270,15 @@ impl FromJson for ConversationSummaryWrapupCode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "confidence" => r.read_into(&mut v.confidence),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12249,10 +12327,11 @@ impl FromJson for ConversationTagsUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalTag" => v.external_tag = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalTag" => r.read_into(&mut v.external_tag),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12315,12 +12394,13 @@ impl FromJson for ConversationThreadingWindow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "defaultTimeoutMinutes" => v.default_timeout_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "settings" => r.read_into(&mut v.settings),
+                "defaultTimeoutMinutes" => r.read_into(&mut v.default_timeout_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12378,11 +12458,12 @@ impl FromJson for ConversationThreadingWindowSetting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "messengerType" => v.messenger_type = r.read()?,
-                "timeoutInMinutes" => v.timeout_in_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "messengerType" => r.read_into(&mut v.messenger_type),
+                "timeoutInMinutes" => r.read_into(&mut v.timeout_in_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12503,10 +12584,11 @@ impl FromJson for ConversationUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12549,10 +12631,11 @@ impl FromJson for ConversationUtilizationLabelUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12604,11 +12687,12 @@ impl FromJson for CopilotContextEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assistant" => v.assistant = r.read()?,
-                "contextValues" => v.context_values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assistant" => r.read_into(&mut v.assistant),
+                "contextValues" => r.read_into(&mut v.context_values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12661,11 +12745,12 @@ impl FromJson for CopilotContextValueItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12709,10 +12794,11 @@ impl FromJson for CopilotContextValues {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12768,11 +12854,12 @@ impl FromJson for CopyAttachmentsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceMessage" => v.source_message = r.read()?,
-                "attachments" => v.attachments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceMessage" => r.read_into(&mut v.source_message),
+                "attachments" => r.read_into(&mut v.attachments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12825,11 +12912,12 @@ impl FromJson for CoverSheet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "notes" => v.notes = r.read()?,
-                "locale" => v.locale = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "notes" => r.read_into(&mut v.notes),
+                "locale" => r.read_into(&mut v.locale),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13008,25 +13096,26 @@ impl FromJson for CreateCallRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phoneNumber" => v.phone_number = r.read()?,
-                "callerId" => v.caller_id = r.read()?,
-                "callerIdName" => v.caller_id_name = r.read()?,
-                "callFromQueueId" => v.call_from_queue_id = r.read()?,
-                "callQueueId" => v.call_queue_id = r.read()?,
-                "callUserId" => v.call_user_id = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "routingSkillsIds" => v.routing_skills_ids = r.read()?,
-                "routingSkillExpression" => v.routing_skill_expression = r.read()?,
-                "conversationIds" => v.conversation_ids = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "uuiData" => v.uui_data = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "label" => v.label = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "callerId" => r.read_into(&mut v.caller_id),
+                "callerIdName" => r.read_into(&mut v.caller_id_name),
+                "callFromQueueId" => r.read_into(&mut v.call_from_queue_id),
+                "callQueueId" => r.read_into(&mut v.call_queue_id),
+                "callUserId" => r.read_into(&mut v.call_user_id),
+                "priority" => r.read_into(&mut v.priority),
+                "attributes" => r.read_into(&mut v.attributes),
+                "languageId" => r.read_into(&mut v.language_id),
+                "routingSkillsIds" => r.read_into(&mut v.routing_skills_ids),
+                "routingSkillExpression" => r.read_into(&mut v.routing_skill_expression),
+                "conversationIds" => r.read_into(&mut v.conversation_ids),
+                "participants" => r.read_into(&mut v.participants),
+                "uuiData" => r.read_into(&mut v.uui_data),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "label" => r.read_into(&mut v.label),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13100,12 +13189,13 @@ impl FromJson for CreateCallResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13251,21 +13341,22 @@ impl FromJson for CreateCallbackCommand {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scriptId" => v.script_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "routingData" => v.routing_data = r.read()?,
-                "customerFirstCallbackDeliveryMode" => v.customer_first_callback_delivery_mode = r.read()?,
-                "callbackUserName" => v.callback_user_name = r.read()?,
-                "callbackNumbers" => v.callback_numbers = r.read()?,
-                "callbackScheduledTime" => v.callback_scheduled_time = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "validateCallbackNumbers" => v.validate_callback_numbers = r.read()?,
-                "data" => v.data = r.read()?,
-                "callerId" => v.caller_id = r.read()?,
-                "callerIdName" => v.caller_id_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scriptId" => r.read_into(&mut v.script_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "routingData" => r.read_into(&mut v.routing_data),
+                "customerFirstCallbackDeliveryMode" => r.read_into(&mut v.customer_first_callback_delivery_mode),
+                "callbackUserName" => r.read_into(&mut v.callback_user_name),
+                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
+                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "validateCallbackNumbers" => r.read_into(&mut v.validate_callback_numbers),
+                "data" => r.read_into(&mut v.data),
+                "callerId" => r.read_into(&mut v.caller_id),
+                "callerIdName" => r.read_into(&mut v.caller_id_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13471,21 +13562,22 @@ impl FromJson for CreateCallbackOnConversationCommand {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scriptId" => v.script_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "routingData" => v.routing_data = r.read()?,
-                "customerFirstCallbackDeliveryMode" => v.customer_first_callback_delivery_mode = r.read()?,
-                "callbackUserName" => v.callback_user_name = r.read()?,
-                "callbackNumbers" => v.callback_numbers = r.read()?,
-                "callbackScheduledTime" => v.callback_scheduled_time = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "validateCallbackNumbers" => v.validate_callback_numbers = r.read()?,
-                "data" => v.data = r.read()?,
-                "callerId" => v.caller_id = r.read()?,
-                "callerIdName" => v.caller_id_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scriptId" => r.read_into(&mut v.script_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "routingData" => r.read_into(&mut v.routing_data),
+                "customerFirstCallbackDeliveryMode" => r.read_into(&mut v.customer_first_callback_delivery_mode),
+                "callbackUserName" => r.read_into(&mut v.callback_user_name),
+                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
+                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "validateCallbackNumbers" => r.read_into(&mut v.validate_callback_numbers),
+                "data" => r.read_into(&mut v.data),
+                "callerId" => r.read_into(&mut v.caller_id),
+                "callerIdName" => r.read_into(&mut v.caller_id_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13603,11 +13695,12 @@ impl FromJson for CreateCallbackResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "callbackIdentifiers" => v.callback_identifiers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "callbackIdentifiers" => r.read_into(&mut v.callback_identifiers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13806,27 +13899,28 @@ impl FromJson for CreateEmailRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueId" => v.queue_id = r.read()?,
-                "flowId" => v.flow_id = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "skillExpression" => v.skill_expression = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "toName" => v.to_name = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "fromName" => v.from_name = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "htmlBody" => v.html_body = r.read()?,
-                "textBody" => v.text_body = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "utilizationLabel" => v.utilization_label = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueId" => r.read_into(&mut v.queue_id),
+                "flowId" => r.read_into(&mut v.flow_id),
+                "provider" => r.read_into(&mut v.provider),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "skillExpression" => r.read_into(&mut v.skill_expression),
+                "languageId" => r.read_into(&mut v.language_id),
+                "priority" => r.read_into(&mut v.priority),
+                "attributes" => r.read_into(&mut v.attributes),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "toName" => r.read_into(&mut v.to_name),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "fromName" => r.read_into(&mut v.from_name),
+                "subject" => r.read_into(&mut v.subject),
+                "direction" => r.read_into(&mut v.direction),
+                "htmlBody" => r.read_into(&mut v.html_body),
+                "textBody" => r.read_into(&mut v.text_body),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "utilizationLabel" => r.read_into(&mut v.utilization_label),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13951,12 +14045,13 @@ impl FromJson for CreateJoinVideoResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "communicationId" => v.communication_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "joinCode" => v.join_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "joinCode" => r.read_into(&mut v.join_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14052,15 +14147,16 @@ impl FromJson for CreateOutboundMessagingConversationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueId" => v.queue_id = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "toAddressMessengerType" => v.to_address_messenger_type = r.read()?,
-                "useExistingConversation" => v.use_existing_conversation = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "useUserFromAddress" => v.use_user_from_address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueId" => r.read_into(&mut v.queue_id),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "toAddressMessengerType" => r.read_into(&mut v.to_address_messenger_type),
+                "useExistingConversation" => r.read_into(&mut v.use_existing_conversation),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "useUserFromAddress" => r.read_into(&mut v.use_user_from_address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14168,11 +14264,12 @@ impl FromJson for CreateOutboundMessagingConversationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14247,13 +14344,14 @@ impl FromJson for CreateSecureSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceParticipantId" => v.source_participant_id = r.read()?,
-                "flowId" => v.flow_id = r.read()?,
-                "userData" => v.user_data = r.read()?,
-                "disconnect" => v.disconnect = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceParticipantId" => r.read_into(&mut v.source_participant_id),
+                "flowId" => r.read_into(&mut v.flow_id),
+                "userData" => r.read_into(&mut v.user_data),
+                "disconnect" => r.read_into(&mut v.disconnect),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14387,20 +14485,21 @@ impl FromJson for CustomAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "customAttributes" => v.custom_attributes = r.read()?,
-                "customAttributesTimestamps" => v.custom_attributes_timestamps = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "divisions" => r.read_into(&mut v.divisions),
+                "schema" => r.read_into(&mut v.schema),
+                "customAttributes" => r.read_into(&mut v.custom_attributes),
+                "customAttributesTimestamps" => r.read_into(&mut v.custom_attributes_timestamps),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14471,12 +14570,13 @@ impl FromJson for CustomAttributesBulkUpdateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attributes" => v.attributes = r.read()?,
-                "statusCode" => v.status_code = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attributes" => r.read_into(&mut v.attributes),
+                "statusCode" => r.read_into(&mut v.status_code),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14521,10 +14621,11 @@ impl FromJson for CustomAttributesBulkUpdateResponseMap {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14567,10 +14668,11 @@ impl FromJson for CustomAttributesIdResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14611,10 +14713,11 @@ impl FromJson for CustomAttributesListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14688,13 +14791,14 @@ impl FromJson for CustomAttributesPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "version" => v.version = r.read()?,
-                "customAttributes" => v.custom_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "divisions" => r.read_into(&mut v.divisions),
+                "version" => r.read_into(&mut v.version),
+                "customAttributes" => r.read_into(&mut v.custom_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14780,14 +14884,15 @@ impl FromJson for CustomAttributesUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "schemaId" => v.schema_id = r.read()?,
-                "version" => v.version = r.read()?,
-                "customAttributes" => v.custom_attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "divisions" => r.read_into(&mut v.divisions),
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "version" => r.read_into(&mut v.version),
+                "customAttributes" => r.read_into(&mut v.custom_attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14861,13 +14966,14 @@ impl FromJson for Destination {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "address" => v.address = r.read()?,
-                "name" => v.name = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "address" => r.read_into(&mut v.address),
+                "name" => r.read_into(&mut v.name),
+                "userId" => r.read_into(&mut v.user_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14913,10 +15019,11 @@ impl FromJson for Digits {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "digits" => v.digits = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "digits" => r.read_into(&mut v.digits),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14968,11 +15075,12 @@ impl FromJson for DraftManipulationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "translate" => v.translate = r.read()?,
-                "draftType" => v.draft_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "translate" => r.read_into(&mut v.translate),
+                "draftType" => r.read_into(&mut v.draft_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15137,18 +15245,19 @@ impl FromJson for EmailConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "otherMediaUris" => v.other_media_uris = r.read()?,
-                "recentTransfers" => v.recent_transfers = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "participants" => r.read_into(&mut v.participants),
+                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
+                "recentTransfers" => r.read_into(&mut v.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "divisions" => r.read_into(&mut v.divisions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15260,19 +15369,20 @@ impl FromJson for EmailConversationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15711,53 +15821,54 @@ impl FromJson for EmailMediaParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "address" => v.address = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "state" => v.state = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "held" => v.held = r.read()?,
-                "wrapupRequired" => v.wrapup_required = r.read()?,
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "mediaRoles" => v.media_roles = r.read()?,
-                "user" => v.user = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "script" => v.script = r.read()?,
-                "wrapupTimeoutMs" => v.wrapup_timeout_ms = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "alertingTimeoutMs" => v.alerting_timeout_ms = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalContactInitialDivisionId" => v.external_contact_initial_division_id = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "peer" => v.peer = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "conversationRoutingData" => v.conversation_routing_data = r.read()?,
-                "startAcwTime" => v.start_acw_time = r.read()?,
-                "endAcwTime" => v.end_acw_time = r.read()?,
-                "parkTime" => v.park_time = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "messagesSent" => v.messages_sent = r.read()?,
-                "autoGenerated" => v.auto_generated = r.read()?,
-                "draftAttachments" => v.draft_attachments = r.read()?,
-                "spam" => v.spam = r.read()?,
-                "messageId" => v.message_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "address" => r.read_into(&mut v.address),
+                "startTime" => r.read_into(&mut v.start_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "purpose" => r.read_into(&mut v.purpose),
+                "state" => r.read_into(&mut v.state),
+                "direction" => r.read_into(&mut v.direction),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "held" => r.read_into(&mut v.held),
+                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut v.media_roles),
+                "user" => r.read_into(&mut v.user),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                "attributes" => r.read_into(&mut v.attributes),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "script" => r.read_into(&mut v.script),
+                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
+                "provider" => r.read_into(&mut v.provider),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "peer" => r.read_into(&mut v.peer),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut v.start_acw_time),
+                "endAcwTime" => r.read_into(&mut v.end_acw_time),
+                "parkTime" => r.read_into(&mut v.park_time),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                "subject" => r.read_into(&mut v.subject),
+                "messagesSent" => r.read_into(&mut v.messages_sent),
+                "autoGenerated" => r.read_into(&mut v.auto_generated),
+                "draftAttachments" => r.read_into(&mut v.draft_attachments),
+                "spam" => r.read_into(&mut v.spam),
+                "messageId" => r.read_into(&mut v.message_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16292,27 +16403,28 @@ impl FromJson for EmailMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "to" => v.to = r.read()?,
-                "cc" => v.cc = r.read()?,
-                "bcc" => v.bcc = r.read()?,
-                "from" => v.from = r.read()?,
-                "replyTo" => v.reply_to = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "attachments" => v.attachments = r.read()?,
-                "textBody" => v.text_body = r.read()?,
-                "htmlBody" => v.html_body = r.read()?,
-                "time" => v.time = r.read()?,
-                "historyIncluded" => v.history_included = r.read()?,
-                "state" => v.state = r.read()?,
-                "draftType" => v.draft_type = r.read()?,
-                "emailSizeBytes" => v.email_size_bytes = r.read()?,
-                "maxEmailSizeBytes" => v.max_email_size_bytes = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "to" => r.read_into(&mut v.to),
+                "cc" => r.read_into(&mut v.cc),
+                "bcc" => r.read_into(&mut v.bcc),
+                "from" => r.read_into(&mut v.from),
+                "replyTo" => r.read_into(&mut v.reply_to),
+                "subject" => r.read_into(&mut v.subject),
+                "attachments" => r.read_into(&mut v.attachments),
+                "textBody" => r.read_into(&mut v.text_body),
+                "htmlBody" => r.read_into(&mut v.html_body),
+                "time" => r.read_into(&mut v.time),
+                "historyIncluded" => r.read_into(&mut v.history_included),
+                "state" => r.read_into(&mut v.state),
+                "draftType" => r.read_into(&mut v.draft_type),
+                "emailSizeBytes" => r.read_into(&mut v.email_size_bytes),
+                "maxEmailSizeBytes" => r.read_into(&mut v.max_email_size_bytes),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16620,26 +16732,27 @@ impl FromJson for EmailMessagePreview {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "to" => v.to = r.read()?,
-                "cc" => v.cc = r.read()?,
-                "bcc" => v.bcc = r.read()?,
-                "from" => v.from = r.read()?,
-                "replyTo" => v.reply_to = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "attachments" => v.attachments = r.read()?,
-                "textBodyPreview" => v.text_body_preview = r.read()?,
-                "time" => v.time = r.read()?,
-                "historyIncluded" => v.history_included = r.read()?,
-                "state" => v.state = r.read()?,
-                "draftType" => v.draft_type = r.read()?,
-                "emailSizeBytes" => v.email_size_bytes = r.read()?,
-                "maxEmailSizeBytes" => v.max_email_size_bytes = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "to" => r.read_into(&mut v.to),
+                "cc" => r.read_into(&mut v.cc),
+                "bcc" => r.read_into(&mut v.bcc),
+                "from" => r.read_into(&mut v.from),
+                "replyTo" => r.read_into(&mut v.reply_to),
+                "subject" => r.read_into(&mut v.subject),
+                "attachments" => r.read_into(&mut v.attachments),
+                "textBodyPreview" => r.read_into(&mut v.text_body_preview),
+                "time" => r.read_into(&mut v.time),
+                "historyIncluded" => r.read_into(&mut v.history_included),
+                "state" => r.read_into(&mut v.state),
+                "draftType" => r.read_into(&mut v.draft_type),
+                "emailSizeBytes" => r.read_into(&mut v.email_size_bytes),
+                "maxEmailSizeBytes" => r.read_into(&mut v.max_email_size_bytes),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16861,19 +16974,20 @@ impl FromJson for EmailMessagePreviewListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17039,22 +17153,23 @@ impl FromJson for EmailMessageReply {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "to" => v.to = r.read()?,
-                "cc" => v.cc = r.read()?,
-                "bcc" => v.bcc = r.read()?,
-                "from" => v.from = r.read()?,
-                "replyTo" => v.reply_to = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "attachments" => v.attachments = r.read()?,
-                "textBody" => v.text_body = r.read()?,
-                "htmlBody" => v.html_body = r.read()?,
-                "time" => v.time = r.read()?,
-                "historyIncluded" => v.history_included = r.read()?,
-                "emailSizeBytes" => v.email_size_bytes = r.read()?,
-                "maxEmailSizeBytes" => v.max_email_size_bytes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "to" => r.read_into(&mut v.to),
+                "cc" => r.read_into(&mut v.cc),
+                "bcc" => r.read_into(&mut v.bcc),
+                "from" => r.read_into(&mut v.from),
+                "replyTo" => r.read_into(&mut v.reply_to),
+                "subject" => r.read_into(&mut v.subject),
+                "attachments" => r.read_into(&mut v.attachments),
+                "textBody" => r.read_into(&mut v.text_body),
+                "htmlBody" => r.read_into(&mut v.html_body),
+                "time" => r.read_into(&mut v.time),
+                "historyIncluded" => r.read_into(&mut v.history_included),
+                "emailSizeBytes" => r.read_into(&mut v.email_size_bytes),
+                "maxEmailSizeBytes" => r.read_into(&mut v.max_email_size_bytes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17107,10 +17222,11 @@ impl FromJson for EmailsSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sendingSizeLimit" => v.sending_size_limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sendingSizeLimit" => r.read_into(&mut v.sending_size_limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17162,11 +17278,12 @@ impl FromJson for EngagementRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "visibility" => v.visibility = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "visibility" => r.read_into(&mut v.visibility),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17314,10 +17431,11 @@ impl FromJson for FacebookAppCredentials {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17380,12 +17498,13 @@ impl FromJson for FacebookIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17589,27 +17708,28 @@ impl FromJson for FacebookIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "appId" => v.app_id = r.read()?,
-                "pageId" => v.page_id = r.read()?,
-                "pageName" => v.page_name = r.read()?,
-                "pageProfileImageUrl" => v.page_profile_image_url = r.read()?,
-                "status" => v.status = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "createStatus" => v.create_status = r.read()?,
-                "createError" => v.create_error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "appId" => r.read_into(&mut v.app_id),
+                "pageId" => r.read_into(&mut v.page_id),
+                "pageName" => r.read_into(&mut v.page_name),
+                "pageProfileImageUrl" => r.read_into(&mut v.page_profile_image_url),
+                "status" => r.read_into(&mut v.status),
+                "recipient" => r.read_into(&mut v.recipient),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "createStatus" => r.read_into(&mut v.create_status),
+                "createError" => r.read_into(&mut v.create_error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17781,19 +17901,20 @@ impl FromJson for FacebookIntegrationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17928,19 +18049,20 @@ impl FromJson for FacebookIntegrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "pageAccessToken" => v.page_access_token = r.read()?,
-                "userAccessToken" => v.user_access_token = r.read()?,
-                "pageId" => v.page_id = r.read()?,
-                "appId" => v.app_id = r.read()?,
-                "appSecret" => v.app_secret = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "pageAccessToken" => r.read_into(&mut v.page_access_token),
+                "userAccessToken" => r.read_into(&mut v.user_access_token),
+                "pageId" => r.read_into(&mut v.page_id),
+                "appId" => r.read_into(&mut v.app_id),
+                "appSecret" => r.read_into(&mut v.app_secret),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18046,16 +18168,17 @@ impl FromJson for FacebookIntegrationUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "pageAccessToken" => v.page_access_token = r.read()?,
-                "userAccessToken" => v.user_access_token = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "pageAccessToken" => r.read_into(&mut v.page_access_token),
+                "userAccessToken" => r.read_into(&mut v.user_access_token),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18113,11 +18236,12 @@ impl FromJson for FacebookPermission {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18218,10 +18342,11 @@ impl FromJson for FacebookPermissionEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18309,15 +18434,16 @@ impl FromJson for Faq {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "question" => v.question = r.read()?,
-                "answer" => v.answer = r.read()?,
-                "sourceUri" => v.source_uri = r.read()?,
-                "documentUrl" => v.document_url = r.read()?,
-                "documentDisplayName" => v.document_display_name = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "question" => r.read_into(&mut v.question),
+                "answer" => r.read_into(&mut v.answer),
+                "sourceUri" => r.read_into(&mut v.source_uri),
+                "documentUrl" => r.read_into(&mut v.document_url),
+                "documentDisplayName" => r.read_into(&mut v.document_display_name),
+                "confidence" => r.read_into(&mut v.confidence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18437,18 +18563,19 @@ impl FromJson for FaxSendRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "documentId" => v.document_id = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "workspace" => v.workspace = r.read()?,
-                "coverSheet" => v.cover_sheet = r.read()?,
-                "timeZoneOffsetMinutes" => v.time_zone_offset_minutes = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "addresses" => r.read_into(&mut v.addresses),
+                "documentId" => r.read_into(&mut v.document_id),
+                "contentType" => r.read_into(&mut v.content_type),
+                "workspace" => r.read_into(&mut v.workspace),
+                "coverSheet" => r.read_into(&mut v.cover_sheet),
+                "timeZoneOffsetMinutes" => r.read_into(&mut v.time_zone_offset_minutes),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18595,15 +18722,16 @@ impl FromJson for FaxSendResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "uploadDestinationUri" => v.upload_destination_uri = r.read()?,
-                "uploadMethodType" => v.upload_method_type = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "uploadDestinationUri" => r.read_into(&mut v.upload_destination_uri),
+                "uploadMethodType" => r.read_into(&mut v.upload_method_type),
+                "headers" => r.read_into(&mut v.headers),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18720,12 +18848,13 @@ impl FromJson for Feedback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "suggestionId" => v.suggestion_id = r.read()?,
-                "userProvided" => v.user_provided = r.read()?,
-                "relevance" => v.relevance = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "suggestionId" => r.read_into(&mut v.suggestion_id),
+                "userProvided" => r.read_into(&mut v.user_provided),
+                "relevance" => r.read_into(&mut v.relevance),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18832,11 +18961,12 @@ impl FromJson for FeedbackAddRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rating" => v.rating = r.read()?,
-                "summary" => v.summary = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rating" => r.read_into(&mut v.rating),
+                "summary" => r.read_into(&mut v.summary),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18940,11 +19070,12 @@ impl FromJson for FeedbackUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rating" => v.rating = r.read()?,
-                "summary" => v.summary = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rating" => r.read_into(&mut v.rating),
+                "summary" => r.read_into(&mut v.summary),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19059,12 +19190,13 @@ impl FromJson for GenerateMeetingIdRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conferenceId" => v.conference_id = r.read()?,
-                "ephemeral" => v.ephemeral = r.read()?,
-                "expireTimeDays" => v.expire_time_days = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conferenceId" => r.read_into(&mut v.conference_id),
+                "ephemeral" => r.read_into(&mut v.ephemeral),
+                "expireTimeDays" => r.read_into(&mut v.expire_time_days),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19155,14 +19287,15 @@ impl FromJson for GoogleAuthToken {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "clientId" => v.client_id = r.read()?,
-                "scopes" => v.scopes = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "clientId" => r.read_into(&mut v.client_id),
+                "scopes" => r.read_into(&mut v.scopes),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19211,10 +19344,11 @@ impl FromJson for GoogleAuthTokenReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19270,11 +19404,12 @@ impl FromJson for GoogleAuthTokenRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "redirectUri" => v.redirect_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "redirectUri" => r.read_into(&mut v.redirect_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19331,11 +19466,12 @@ impl FromJson for GoogleBusinessProfileAccount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19377,10 +19513,11 @@ impl FromJson for GoogleBusinessProfileAccountListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19425,10 +19562,11 @@ impl FromJson for GoogleBusinessProfileAccountReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19603,24 +19741,25 @@ impl FromJson for GoogleBusinessProfileOpenIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "status" => v.status = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createStatus" => v.create_status = r.read()?,
-                "createError" => v.create_error = r.read()?,
-                "token" => v.token = r.read()?,
-                "account" => v.account = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "status" => r.read_into(&mut v.status),
+                "recipient" => r.read_into(&mut v.recipient),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createStatus" => r.read_into(&mut v.create_status),
+                "createError" => r.read_into(&mut v.create_error),
+                "token" => r.read_into(&mut v.token),
+                "account" => r.read_into(&mut v.account),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19788,16 +19927,17 @@ impl FromJson for GoogleBusinessProfileOpenIntegrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "token" => v.token = r.read()?,
-                "account" => v.account = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "token" => r.read_into(&mut v.token),
+                "account" => r.read_into(&mut v.account),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19900,16 +20040,17 @@ impl FromJson for GoogleBusinessProfileOpenIntegrationUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "token" => v.token = r.read()?,
-                "account" => v.account = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "token" => r.read_into(&mut v.token),
+                "account" => r.read_into(&mut v.account),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19971,11 +20112,12 @@ impl FromJson for GoogleOAuthSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clientId" => v.client_id = r.read()?,
-                "scopes" => v.scopes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clientId" => r.read_into(&mut v.client_id),
+                "scopes" => r.read_into(&mut v.scopes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20107,18 +20249,19 @@ impl FromJson for HistoryHeadersTranslation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "from" => v.from = r.read()?,
-                "to" => v.to = r.read()?,
-                "cc" => v.cc = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "replyPrefix" => v.reply_prefix = r.read()?,
-                "forwardPrefix" => v.forward_prefix = r.read()?,
-                "sent" => v.sent = r.read()?,
-                "language" => v.language = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "from" => r.read_into(&mut v.from),
+                "to" => r.read_into(&mut v.to),
+                "cc" => r.read_into(&mut v.cc),
+                "subject" => r.read_into(&mut v.subject),
+                "replyPrefix" => r.read_into(&mut v.reply_prefix),
+                "forwardPrefix" => r.read_into(&mut v.forward_prefix),
+                "sent" => r.read_into(&mut v.sent),
+                "language" => r.read_into(&mut v.language),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20270,21 +20413,22 @@ impl FromJson for InboundMessageRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueId" => v.queue_id = r.read()?,
-                "flowId" => v.flow_id = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "toName" => v.to_name = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "fromName" => v.from_name = r.read()?,
-                "subject" => v.subject = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueId" => r.read_into(&mut v.queue_id),
+                "flowId" => r.read_into(&mut v.flow_id),
+                "provider" => r.read_into(&mut v.provider),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "languageId" => r.read_into(&mut v.language_id),
+                "priority" => r.read_into(&mut v.priority),
+                "attributes" => r.read_into(&mut v.attributes),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "toName" => r.read_into(&mut v.to_name),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "fromName" => r.read_into(&mut v.from_name),
+                "subject" => r.read_into(&mut v.subject),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20358,12 +20502,13 @@ impl FromJson for InstagramIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20585,29 +20730,30 @@ impl FromJson for InstagramIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "appId" => v.app_id = r.read()?,
-                "pageId" => v.page_id = r.read()?,
-                "instagramId" => v.instagram_id = r.read()?,
-                "instagramUsername" => v.instagram_username = r.read()?,
-                "instagramName" => v.instagram_name = r.read()?,
-                "instagramProfileImageUrl" => v.instagram_profile_image_url = r.read()?,
-                "status" => v.status = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "createStatus" => v.create_status = r.read()?,
-                "createError" => v.create_error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "appId" => r.read_into(&mut v.app_id),
+                "pageId" => r.read_into(&mut v.page_id),
+                "instagramId" => r.read_into(&mut v.instagram_id),
+                "instagramUsername" => r.read_into(&mut v.instagram_username),
+                "instagramName" => r.read_into(&mut v.instagram_name),
+                "instagramProfileImageUrl" => r.read_into(&mut v.instagram_profile_image_url),
+                "status" => r.read_into(&mut v.status),
+                "recipient" => r.read_into(&mut v.recipient),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "createStatus" => r.read_into(&mut v.create_status),
+                "createError" => r.read_into(&mut v.create_error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20781,19 +20927,20 @@ impl FromJson for InstagramIntegrationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20928,19 +21075,20 @@ impl FromJson for InstagramIntegrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "pageAccessToken" => v.page_access_token = r.read()?,
-                "userAccessToken" => v.user_access_token = r.read()?,
-                "pageId" => v.page_id = r.read()?,
-                "appId" => v.app_id = r.read()?,
-                "appSecret" => v.app_secret = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "pageAccessToken" => r.read_into(&mut v.page_access_token),
+                "userAccessToken" => r.read_into(&mut v.user_access_token),
+                "pageId" => r.read_into(&mut v.page_id),
+                "appId" => r.read_into(&mut v.app_id),
+                "appSecret" => r.read_into(&mut v.app_secret),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21046,16 +21194,17 @@ impl FromJson for InstagramIntegrationUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "pageAccessToken" => v.page_access_token = r.read()?,
-                "userAccessToken" => v.user_access_token = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "pageAccessToken" => r.read_into(&mut v.page_access_token),
+                "userAccessToken" => r.read_into(&mut v.user_access_token),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21174,18 +21323,19 @@ impl FromJson for InternalMessageConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "otherMediaUris" => v.other_media_uris = r.read()?,
-                "recentTransfers" => v.recent_transfers = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "participants" => r.read_into(&mut v.participants),
+                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
+                "recentTransfers" => r.read_into(&mut v.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "divisions" => r.read_into(&mut v.divisions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21297,19 +21447,20 @@ impl FromJson for InternalMessageConversationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21433,18 +21584,19 @@ impl FromJson for InternalMessageData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "timestamp" => v.timestamp = r.read()?,
-                "sender" => v.sender = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "normalizedMessage" => v.normalized_message = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversation" => r.read_into(&mut v.conversation),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "timestamp" => r.read_into(&mut v.timestamp),
+                "sender" => r.read_into(&mut v.sender),
+                "recipient" => r.read_into(&mut v.recipient),
+                "normalizedMessage" => r.read_into(&mut v.normalized_message),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21556,19 +21708,20 @@ impl FromJson for InternalMessageDataEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22007,53 +22160,54 @@ impl FromJson for InternalMessageMediaParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "address" => v.address = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "state" => v.state = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "held" => v.held = r.read()?,
-                "wrapupRequired" => v.wrapup_required = r.read()?,
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "mediaRoles" => v.media_roles = r.read()?,
-                "user" => v.user = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "script" => v.script = r.read()?,
-                "wrapupTimeoutMs" => v.wrapup_timeout_ms = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "alertingTimeoutMs" => v.alerting_timeout_ms = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalContactInitialDivisionId" => v.external_contact_initial_division_id = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "peer" => v.peer = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "conversationRoutingData" => v.conversation_routing_data = r.read()?,
-                "startAcwTime" => v.start_acw_time = r.read()?,
-                "endAcwTime" => v.end_acw_time = r.read()?,
-                "parkTime" => v.park_time = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                "internalMessageId" => v.internal_message_id = r.read()?,
-                "targetUser" => v.target_user = r.read()?,
-                "sourceUser" => v.source_user = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "messages" => v.messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "address" => r.read_into(&mut v.address),
+                "startTime" => r.read_into(&mut v.start_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "purpose" => r.read_into(&mut v.purpose),
+                "state" => r.read_into(&mut v.state),
+                "direction" => r.read_into(&mut v.direction),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "held" => r.read_into(&mut v.held),
+                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut v.media_roles),
+                "user" => r.read_into(&mut v.user),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                "attributes" => r.read_into(&mut v.attributes),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "script" => r.read_into(&mut v.script),
+                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
+                "provider" => r.read_into(&mut v.provider),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "peer" => r.read_into(&mut v.peer),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut v.start_acw_time),
+                "endAcwTime" => r.read_into(&mut v.end_acw_time),
+                "parkTime" => r.read_into(&mut v.park_time),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                "internalMessageId" => r.read_into(&mut v.internal_message_id),
+                "targetUser" => r.read_into(&mut v.target_user),
+                "sourceUser" => r.read_into(&mut v.source_user),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "messages" => r.read_into(&mut v.messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22433,10 +22587,11 @@ impl FromJson for InternalMessageRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22488,11 +22643,12 @@ impl FromJson for MandatoryPostCallActionInput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "destination" => v.destination = r.read()?,
-                "invocationData" => v.invocation_data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "destination" => r.read_into(&mut v.destination),
+                "invocationData" => r.read_into(&mut v.invocation_data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22536,10 +22692,11 @@ impl FromJson for MaxParticipants {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "maxParticipants" => v.max_participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "maxParticipants" => r.read_into(&mut v.max_participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22645,17 +22802,18 @@ impl FromJson for MediaParticipantRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "wrapup" => v.wrapup = r.read()?,
-                "state" => v.state = r.read()?,
-                "recording" => v.recording = r.read()?,
-                "muted" => v.muted = r.read()?,
-                "confined" => v.confined = r.read()?,
-                "held" => v.held = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "state" => r.read_into(&mut v.state),
+                "recording" => r.read_into(&mut v.recording),
+                "muted" => r.read_into(&mut v.muted),
+                "confined" => r.read_into(&mut v.confined),
+                "held" => r.read_into(&mut v.held),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22830,14 +22988,15 @@ impl FromJson for MeetingIdRecord {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "ephemeral" => v.ephemeral = r.read()?,
-                "conferenceId" => v.conference_id = r.read()?,
-                "dateExpired" => v.date_expired = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "ephemeral" => r.read_into(&mut v.ephemeral),
+                "conferenceId" => r.read_into(&mut v.conference_id),
+                "dateExpired" => r.read_into(&mut v.date_expired),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22954,18 +23113,19 @@ impl FromJson for MessageConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "otherMediaUris" => v.other_media_uris = r.read()?,
-                "recentTransfers" => v.recent_transfers = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "participants" => r.read_into(&mut v.participants),
+                "otherMediaUris" => r.read_into(&mut v.other_media_uris),
+                "recentTransfers" => r.read_into(&mut v.recent_transfers),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "divisions" => r.read_into(&mut v.divisions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23077,19 +23237,20 @@ impl FromJson for MessageConversationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23260,23 +23421,24 @@ impl FromJson for MessageData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "providerMessageId" => v.provider_message_id = r.read()?,
-                "timestamp" => v.timestamp = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "messengerType" => v.messenger_type = r.read()?,
-                "status" => v.status = r.read()?,
-                "normalizedMessage" => v.normalized_message = r.read()?,
-                "normalizedReceipts" => v.normalized_receipts = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "providerMessageId" => r.read_into(&mut v.provider_message_id),
+                "timestamp" => r.read_into(&mut v.timestamp),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "direction" => r.read_into(&mut v.direction),
+                "messengerType" => r.read_into(&mut v.messenger_type),
+                "status" => r.read_into(&mut v.status),
+                "normalizedMessage" => r.read_into(&mut v.normalized_message),
+                "normalizedReceipts" => r.read_into(&mut v.normalized_receipts),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23604,19 +23766,20 @@ impl FromJson for MessageMediaData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "url" => v.url = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                "uploadUrl" => v.upload_url = r.read()?,
-                "status" => v.status = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "url" => r.read_into(&mut v.url),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
+                "uploadUrl" => r.read_into(&mut v.upload_url),
+                "status" => r.read_into(&mut v.status),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23780,19 +23943,20 @@ impl FromJson for MessageMediaListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24258,56 +24422,57 @@ impl FromJson for MessageMediaParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "address" => v.address = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "state" => v.state = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "held" => v.held = r.read()?,
-                "wrapupRequired" => v.wrapup_required = r.read()?,
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "mediaRoles" => v.media_roles = r.read()?,
-                "user" => v.user = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "script" => v.script = r.read()?,
-                "wrapupTimeoutMs" => v.wrapup_timeout_ms = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "alertingTimeoutMs" => v.alerting_timeout_ms = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "externalContactInitialDivisionId" => v.external_contact_initial_division_id = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "peer" => v.peer = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "conversationRoutingData" => v.conversation_routing_data = r.read()?,
-                "startAcwTime" => v.start_acw_time = r.read()?,
-                "endAcwTime" => v.end_acw_time = r.read()?,
-                "parkTime" => v.park_time = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "messages" => v.messages = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "recipientCountry" => v.recipient_country = r.read()?,
-                "recipientType" => v.recipient_type = r.read()?,
-                "authenticated" => v.authenticated = r.read()?,
-                "monitoredParticipantId" => v.monitored_participant_id = r.read()?,
-                "monitoredParticipant" => v.monitored_participant = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "address" => r.read_into(&mut v.address),
+                "startTime" => r.read_into(&mut v.start_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "purpose" => r.read_into(&mut v.purpose),
+                "state" => r.read_into(&mut v.state),
+                "direction" => r.read_into(&mut v.direction),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "held" => r.read_into(&mut v.held),
+                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "mediaRoles" => r.read_into(&mut v.media_roles),
+                "user" => r.read_into(&mut v.user),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                "attributes" => r.read_into(&mut v.attributes),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "script" => r.read_into(&mut v.script),
+                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
+                "provider" => r.read_into(&mut v.provider),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "peer" => r.read_into(&mut v.peer),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
+                "startAcwTime" => r.read_into(&mut v.start_acw_time),
+                "endAcwTime" => r.read_into(&mut v.end_acw_time),
+                "parkTime" => r.read_into(&mut v.park_time),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "messages" => r.read_into(&mut v.messages),
+                "type" => r.read_into(&mut v.r#type),
+                "recipientCountry" => r.read_into(&mut v.recipient_country),
+                "recipientType" => r.read_into(&mut v.recipient_type),
+                "authenticated" => r.read_into(&mut v.authenticated),
+                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
+                "monitoredParticipant" => r.read_into(&mut v.monitored_participant),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24811,14 +24976,15 @@ impl FromJson for MessageMediaUploadData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "uploadUrl" => v.upload_url = r.read()?,
-                "uploadHeaders" => v.upload_headers = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "uploadUrl" => r.read_into(&mut v.upload_url),
+                "uploadHeaders" => r.read_into(&mut v.upload_headers),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24876,11 +25042,12 @@ impl FromJson for MessageTypingEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "typing" => v.typing = r.read()?,
-                "dateSent" => v.date_sent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "typing" => r.read_into(&mut v.typing),
+                "dateSent" => r.read_into(&mut v.date_sent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24959,13 +25126,14 @@ impl FromJson for MessagingConferResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "peerCommunicationId" => v.peer_communication_id = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "peerCommunicationId" => r.read_into(&mut v.peer_communication_id),
+                "commandId" => r.read_into(&mut v.command_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25013,10 +25181,11 @@ impl FromJson for MessagingConferWithUserRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "targetUserId" => v.target_user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "targetUserId" => r.read_into(&mut v.target_user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25182,23 +25351,24 @@ impl FromJson for MessagingIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "status" => v.status = r.read()?,
-                "messengerType" => v.messenger_type = r.read()?,
-                "openExtensionType" => v.open_extension_type = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "status" => r.read_into(&mut v.status),
+                "messengerType" => r.read_into(&mut v.messenger_type),
+                "openExtensionType" => r.read_into(&mut v.open_extension_type),
+                "recipient" => r.read_into(&mut v.recipient),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25512,19 +25682,20 @@ impl FromJson for MessagingIntegrationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25612,14 +25783,15 @@ impl FromJson for MessagingSettingPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "content" => v.content = r.read()?,
-                "event" => v.event = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "content" => r.read_into(&mut v.content),
+                "event" => r.read_into(&mut v.event),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25749,19 +25921,20 @@ impl FromJson for MessagingSettingReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "updatedBy" => v.updated_by = r.read()?,
-                "content" => v.content = r.read()?,
-                "event" => v.event = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "updatedBy" => r.read_into(&mut v.updated_by),
+                "content" => r.read_into(&mut v.content),
+                "event" => r.read_into(&mut v.event),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25815,10 +25988,11 @@ impl FromJson for MessagingSettingRequestReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25861,10 +26035,11 @@ impl FromJson for MetadataAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25918,11 +26093,12 @@ impl FromJson for OAuthAppleAuthorizationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "redirectUrl" => v.redirect_url = r.read()?,
-                "error" => v.error = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "redirectUrl" => r.read_into(&mut v.redirect_url),
+                "error" => r.read_into(&mut v.error),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25988,12 +26164,13 @@ impl FromJson for OAuthAppleAuthorizationResponseError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26038,10 +26215,11 @@ impl FromJson for OnDemandConversationSummaryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "locale" => v.locale = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "locale" => r.read_into(&mut v.locale),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26104,12 +26282,13 @@ impl FromJson for OnDemandSummaryAcceptedResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26286,17 +26465,18 @@ impl FromJson for OpenContentAttachment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "url" => v.url = r.read()?,
-                "mime" => v.mime = r.read()?,
-                "text" => v.text = r.read()?,
-                "sha256" => v.sha256 = r.read()?,
-                "filename" => v.filename = r.read()?,
-                "thumbnail" => v.thumbnail = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "url" => r.read_into(&mut v.url),
+                "mime" => r.read_into(&mut v.mime),
+                "text" => r.read_into(&mut v.text),
+                "sha256" => r.read_into(&mut v.sha256),
+                "filename" => r.read_into(&mut v.filename),
+                "thumbnail" => r.read_into(&mut v.thumbnail),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26432,13 +26612,14 @@ impl FromJson for OpenContentThumbnail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "mime" => v.mime = r.read()?,
-                "sha256" => v.sha256 = r.read()?,
-                "contentSizeBytes" => v.content_size_bytes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "mime" => r.read_into(&mut v.mime),
+                "sha256" => r.read_into(&mut v.sha256),
+                "contentSizeBytes" => r.read_into(&mut v.content_size_bytes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26486,10 +26667,11 @@ impl FromJson for OpenEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventType" => v.event_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventType" => r.read_into(&mut v.event_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26606,13 +26788,14 @@ impl FromJson for OpenEventNormalizedMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "events" => v.events = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "type" => r.read_into(&mut v.r#type),
+                "events" => r.read_into(&mut v.events),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26701,10 +26884,11 @@ impl FromJson for OpenInboundMessageContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attachment" => v.attachment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attachment" => r.read_into(&mut v.attachment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26778,13 +26962,14 @@ impl FromJson for OpenInboundMessageMessagingChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "from" => v.from = r.read()?,
-                "time" => v.time = r.read()?,
-                "messageId" => v.message_id = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "from" => r.read_into(&mut v.from),
+                "time" => r.read_into(&mut v.time),
+                "messageId" => r.read_into(&mut v.message_id),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26843,11 +27028,12 @@ impl FromJson for OpenInboundMessagingChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "from" => v.from = r.read()?,
-                "time" => v.time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "from" => r.read_into(&mut v.from),
+                "time" => r.read_into(&mut v.time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26904,11 +27090,12 @@ impl FromJson for OpenInboundMessagingReceiptChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "to" => v.to = r.read()?,
-                "time" => v.time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "to" => r.read_into(&mut v.to),
+                "time" => r.read_into(&mut v.time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26965,11 +27152,12 @@ impl FromJson for OpenInboundNormalizedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "channel" => v.channel = r.read()?,
-                "events" => v.events = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "channel" => r.read_into(&mut v.channel),
+                "events" => r.read_into(&mut v.events),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27042,13 +27230,14 @@ impl FromJson for OpenInboundNormalizedMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "channel" => v.channel = r.read()?,
-                "text" => v.text = r.read()?,
-                "content" => v.content = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "channel" => r.read_into(&mut v.channel),
+                "text" => r.read_into(&mut v.text),
+                "content" => r.read_into(&mut v.content),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27136,14 +27325,15 @@ impl FromJson for OpenInboundNormalizedReceipt {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "status" => v.status = r.read()?,
-                "reasons" => v.reasons = r.read()?,
-                "isFinalReceipt" => v.is_final_receipt = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "status" => r.read_into(&mut v.status),
+                "reasons" => r.read_into(&mut v.reasons),
+                "isFinalReceipt" => r.read_into(&mut v.is_final_receipt),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27273,12 +27463,13 @@ impl FromJson for OpenInboundStructuredResponseMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "channel" => v.channel = r.read()?,
-                "buttonResponse" => v.button_response = r.read()?,
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "channel" => r.read_into(&mut v.channel),
+                "buttonResponse" => r.read_into(&mut v.button_response),
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27334,11 +27525,12 @@ impl FromJson for OpenInboundStructuredResponseNormalizedMessageContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentType" => v.content_type = r.read()?,
-                "buttonResponse" => v.button_response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentType" => r.read_into(&mut v.content_type),
+                "buttonResponse" => r.read_into(&mut v.button_response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27566,25 +27758,26 @@ impl FromJson for OpenIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "outboundNotificationWebhookUrl" => v.outbound_notification_webhook_url = r.read()?,
-                "outboundNotificationWebhookSignatureSecretToken" => v.outbound_notification_webhook_signature_secret_token = r.read()?,
-                "webhookHeaders" => v.webhook_headers = r.read()?,
-                "status" => v.status = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createStatus" => v.create_status = r.read()?,
-                "createError" => v.create_error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "outboundNotificationWebhookUrl" => r.read_into(&mut v.outbound_notification_webhook_url),
+                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut v.outbound_notification_webhook_signature_secret_token),
+                "webhookHeaders" => r.read_into(&mut v.webhook_headers),
+                "status" => r.read_into(&mut v.status),
+                "recipient" => r.read_into(&mut v.recipient),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createStatus" => r.read_into(&mut v.create_status),
+                "createError" => r.read_into(&mut v.create_error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27754,19 +27947,20 @@ impl FromJson for OpenIntegrationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27887,17 +28081,18 @@ impl FromJson for OpenIntegrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "outboundNotificationWebhookUrl" => v.outbound_notification_webhook_url = r.read()?,
-                "outboundNotificationWebhookSignatureSecretToken" => v.outbound_notification_webhook_signature_secret_token = r.read()?,
-                "webhookHeaders" => v.webhook_headers = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "outboundNotificationWebhookUrl" => r.read_into(&mut v.outbound_notification_webhook_url),
+                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut v.outbound_notification_webhook_signature_secret_token),
+                "webhookHeaders" => r.read_into(&mut v.webhook_headers),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28012,17 +28207,18 @@ impl FromJson for OpenIntegrationUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "outboundNotificationWebhookUrl" => v.outbound_notification_webhook_url = r.read()?,
-                "outboundNotificationWebhookSignatureSecretToken" => v.outbound_notification_webhook_signature_secret_token = r.read()?,
-                "webhookHeaders" => v.webhook_headers = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "outboundNotificationWebhookUrl" => r.read_into(&mut v.outbound_notification_webhook_url),
+                "outboundNotificationWebhookSignatureSecretToken" => r.read_into(&mut v.outbound_notification_webhook_signature_secret_token),
+                "webhookHeaders" => r.read_into(&mut v.webhook_headers),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28083,11 +28279,12 @@ impl FromJson for OpenMessageContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentType" => v.content_type = r.read()?,
-                "attachment" => v.attachment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentType" => r.read_into(&mut v.content_type),
+                "attachment" => r.read_into(&mut v.attachment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28185,11 +28382,12 @@ impl FromJson for OpenMessageEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventType" => v.event_type = r.read()?,
-                "typing" => v.typing = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventType" => r.read_into(&mut v.event_type),
+                "typing" => r.read_into(&mut v.typing),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28334,16 +28532,17 @@ impl FromJson for OpenMessageNormalizedMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "content" => v.content = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "content" => r.read_into(&mut v.content),
+                "metadata" => r.read_into(&mut v.metadata),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28504,17 +28703,18 @@ impl FromJson for OpenMessagingChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "messageId" => v.message_id = r.read()?,
-                "to" => v.to = r.read()?,
-                "from" => v.from = r.read()?,
-                "time" => v.time = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "platform" => r.read_into(&mut v.platform),
+                "type" => r.read_into(&mut v.r#type),
+                "messageId" => r.read_into(&mut v.message_id),
+                "to" => r.read_into(&mut v.to),
+                "from" => r.read_into(&mut v.from),
+                "time" => r.read_into(&mut v.time),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28708,16 +28908,17 @@ impl FromJson for OpenMessagingFromRecipient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nickname" => v.nickname = r.read()?,
-                "id" => v.id = r.read()?,
-                "idType" => v.id_type = r.read()?,
-                "firstName" => v.first_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "image" => v.image = r.read()?,
-                "email" => v.email = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nickname" => r.read_into(&mut v.nickname),
+                "id" => r.read_into(&mut v.id),
+                "idType" => r.read_into(&mut v.id_type),
+                "firstName" => r.read_into(&mut v.first_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "image" => r.read_into(&mut v.image),
+                "email" => r.read_into(&mut v.email),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28846,13 +29047,14 @@ impl FromJson for OpenMessagingIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "externalSource" => r.read_into(&mut v.external_source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28954,16 +29156,17 @@ impl FromJson for OpenMessagingToRecipient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nickname" => v.nickname = r.read()?,
-                "id" => v.id = r.read()?,
-                "idType" => v.id_type = r.read()?,
-                "firstName" => v.first_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "image" => v.image = r.read()?,
-                "email" => v.email = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nickname" => r.read_into(&mut v.nickname),
+                "id" => r.read_into(&mut v.id),
+                "idType" => r.read_into(&mut v.id_type),
+                "firstName" => r.read_into(&mut v.first_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "image" => r.read_into(&mut v.image),
+                "email" => r.read_into(&mut v.email),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29148,19 +29351,20 @@ impl FromJson for OpenNormalizedMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "content" => v.content = r.read()?,
-                "status" => v.status = r.read()?,
-                "reasons" => v.reasons = r.read()?,
-                "isFinalReceipt" => v.is_final_receipt = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "content" => r.read_into(&mut v.content),
+                "status" => r.read_into(&mut v.status),
+                "reasons" => r.read_into(&mut v.reasons),
+                "isFinalReceipt" => r.read_into(&mut v.is_final_receipt),
+                "direction" => r.read_into(&mut v.direction),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29433,16 +29637,17 @@ impl FromJson for OpenReceiptNormalizedMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "status" => v.status = r.read()?,
-                "reasons" => v.reasons = r.read()?,
-                "isFinalReceipt" => v.is_final_receipt = r.read()?,
-                "direction" => v.direction = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "type" => r.read_into(&mut v.r#type),
+                "status" => r.read_into(&mut v.status),
+                "reasons" => r.read_into(&mut v.reasons),
+                "isFinalReceipt" => r.read_into(&mut v.is_final_receipt),
+                "direction" => r.read_into(&mut v.direction),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29689,15 +29894,16 @@ impl FromJson for OpenStructuredResponseNormalizedMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "content" => v.content = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "type" => r.read_into(&mut v.r#type),
+                "direction" => r.read_into(&mut v.direction),
+                "content" => r.read_into(&mut v.content),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29842,11 +30048,12 @@ impl FromJson for ParkingStateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29977,10 +30184,11 @@ impl FromJson for ParticipantAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attributes" => v.attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attributes" => r.read_into(&mut v.attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30032,11 +30240,12 @@ impl FromJson for ParticipantInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activeParticipantCount" => v.active_participant_count = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activeParticipantCount" => r.read_into(&mut v.active_participant_count),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30147,17 +30356,18 @@ impl FromJson for PatchCallbackRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "callbackScheduledTime" => v.callback_scheduled_time = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "callbackNumbers" => v.callback_numbers = r.read()?,
-                "validateCallbackNumbers" => v.validate_callback_numbers = r.read()?,
-                "customerFirstCallbackDeliveryMode" => v.customer_first_callback_delivery_mode = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
+                "validateCallbackNumbers" => r.read_into(&mut v.validate_callback_numbers),
+                "customerFirstCallbackDeliveryMode" => r.read_into(&mut v.customer_first_callback_delivery_mode),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30271,11 +30481,12 @@ impl FromJson for PatchCallbackResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "callbackIdentifiers" => v.callback_identifiers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "callbackIdentifiers" => r.read_into(&mut v.callback_identifiers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30393,18 +30604,19 @@ impl FromJson for RoutingData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueId" => v.queue_id = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "label" => v.label = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "skillExpression" => v.skill_expression = r.read()?,
-                "preferredAgentIds" => v.preferred_agent_ids = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                "routingFlags" => v.routing_flags = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueId" => r.read_into(&mut v.queue_id),
+                "languageId" => r.read_into(&mut v.language_id),
+                "label" => r.read_into(&mut v.label),
+                "priority" => r.read_into(&mut v.priority),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "skillExpression" => r.read_into(&mut v.skill_expression),
+                "preferredAgentIds" => r.read_into(&mut v.preferred_agent_ids),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                "routingFlags" => r.read_into(&mut v.routing_flags),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30513,16 +30725,17 @@ impl FromJson for SecureSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "userData" => v.user_data = r.read()?,
-                "state" => v.state = r.read()?,
-                "sourceParticipantId" => v.source_participant_id = r.read()?,
-                "disconnect" => v.disconnect = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "flow" => r.read_into(&mut v.flow),
+                "userData" => r.read_into(&mut v.user_data),
+                "state" => r.read_into(&mut v.state),
+                "sourceParticipantId" => r.read_into(&mut v.source_participant_id),
+                "disconnect" => r.read_into(&mut v.disconnect),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30620,10 +30833,11 @@ impl FromJson for SecureSessionEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30724,16 +30938,17 @@ impl FromJson for SendAgentlessOutboundMessageRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fromAddress" => v.from_address = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "toAddressMessengerType" => v.to_address_messenger_type = r.read()?,
-                "textBody" => v.text_body = r.read()?,
-                "messagingTemplate" => v.messaging_template = r.read()?,
-                "useExistingActiveConversation" => v.use_existing_active_conversation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "toAddressMessengerType" => r.read_into(&mut v.to_address_messenger_type),
+                "textBody" => r.read_into(&mut v.text_body),
+                "messagingTemplate" => r.read_into(&mut v.messaging_template),
+                "useExistingActiveConversation" => r.read_into(&mut v.use_existing_active_conversation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30922,19 +31137,20 @@ impl FromJson for SendAgentlessOutboundMessageResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "messengerType" => v.messenger_type = r.read()?,
-                "useExistingActiveConversation" => v.use_existing_active_conversation = r.read()?,
-                "message" => v.message = r.read()?,
-                "timestamp" => v.timestamp = r.read()?,
-                "user" => v.user = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "messengerType" => r.read_into(&mut v.messenger_type),
+                "useExistingActiveConversation" => r.read_into(&mut v.use_existing_active_conversation),
+                "message" => r.read_into(&mut v.message),
+                "timestamp" => r.read_into(&mut v.timestamp),
+                "user" => r.read_into(&mut v.user),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31090,15 +31306,16 @@ impl FromJson for SendMessagingTemplateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "responseId" => v.response_id = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                "headerParameters" => v.header_parameters = r.read()?,
-                "bodyParameters" => v.body_parameters = r.read()?,
-                "buttonUrlParameters" => v.button_url_parameters = r.read()?,
-                "carouselParameters" => v.carousel_parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "responseId" => r.read_into(&mut v.response_id),
+                "parameters" => r.read_into(&mut v.parameters),
+                "headerParameters" => r.read_into(&mut v.header_parameters),
+                "bodyParameters" => r.read_into(&mut v.body_parameters),
+                "buttonUrlParameters" => r.read_into(&mut v.button_url_parameters),
+                "carouselParameters" => r.read_into(&mut v.carousel_parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31146,10 +31363,11 @@ impl FromJson for SetRecordingState {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "recordingState" => v.recording_state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "recordingState" => r.read_into(&mut v.recording_state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31243,10 +31461,11 @@ impl FromJson for SetUuiDataRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uuiData" => v.uui_data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uuiData" => r.read_into(&mut v.uui_data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31334,15 +31553,16 @@ impl FromJson for Settings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "communicationBasedACW" => v.communication_based_acw = r.read()?,
-                "includeNonAgentConversationSummary" => v.include_non_agent_conversation_summary = r.read()?,
-                "allowCallbackQueueSelection" => v.allow_callback_queue_selection = r.read()?,
-                "callbacksInheritRoutingFromInboundCall" => v.callbacks_inherit_routing_from_inbound_call = r.read()?,
-                "completeAcwWhenAgentTransitionsOffline" => v.complete_acw_when_agent_transitions_offline = r.read()?,
-                "totalActiveCallback" => v.total_active_callback = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "communicationBasedACW" => r.read_into(&mut v.communication_based_acw),
+                "includeNonAgentConversationSummary" => r.read_into(&mut v.include_non_agent_conversation_summary),
+                "allowCallbackQueueSelection" => r.read_into(&mut v.allow_callback_queue_selection),
+                "callbacksInheritRoutingFromInboundCall" => r.read_into(&mut v.callbacks_inherit_routing_from_inbound_call),
+                "completeAcwWhenAgentTransitionsOffline" => r.read_into(&mut v.complete_acw_when_agent_transitions_offline),
+                "totalActiveCallback" => r.read_into(&mut v.total_active_callback),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31399,11 +31619,12 @@ impl FromJson for SnippetRecordingRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "record" => v.record = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "record" => r.read_into(&mut v.record),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31613,23 +31834,24 @@ impl FromJson for SocialMediaMessageData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "providerMessageId" => v.provider_message_id = r.read()?,
-                "timestamp" => v.timestamp = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "messengerType" => v.messenger_type = r.read()?,
-                "status" => v.status = r.read()?,
-                "normalizedMessage" => v.normalized_message = r.read()?,
-                "normalizedReceipts" => v.normalized_receipts = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "providerMessageId" => r.read_into(&mut v.provider_message_id),
+                "timestamp" => r.read_into(&mut v.timestamp),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "direction" => r.read_into(&mut v.direction),
+                "messengerType" => r.read_into(&mut v.messenger_type),
+                "status" => r.read_into(&mut v.status),
+                "normalizedMessage" => r.read_into(&mut v.normalized_message),
+                "normalizedReceipts" => r.read_into(&mut v.normalized_receipts),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32026,26 +32248,27 @@ impl FromJson for Suggestion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "assistant" => v.assistant = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "faq" => v.faq = r.read()?,
-                "article" => v.article = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "answerRecordId" => v.answer_record_id = r.read()?,
-                "triggerType" => v.trigger_type = r.read()?,
-                "context" => v.context = r.read()?,
-                "state" => v.state = r.read()?,
-                "knowledgeSearch" => v.knowledge_search = r.read()?,
-                "knowledgeArticle" => v.knowledge_article = r.read()?,
-                "cannedResponse" => v.canned_response = r.read()?,
-                "script" => v.script = r.read()?,
-                "thirdPartySuggestion" => v.third_party_suggestion = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "conversation" => r.read_into(&mut v.conversation),
+                "assistant" => r.read_into(&mut v.assistant),
+                "type" => r.read_into(&mut v.r#type),
+                "faq" => r.read_into(&mut v.faq),
+                "article" => r.read_into(&mut v.article),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "answerRecordId" => r.read_into(&mut v.answer_record_id),
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "context" => r.read_into(&mut v.context),
+                "state" => r.read_into(&mut v.state),
+                "knowledgeSearch" => r.read_into(&mut v.knowledge_search),
+                "knowledgeArticle" => r.read_into(&mut v.knowledge_article),
+                "cannedResponse" => r.read_into(&mut v.canned_response),
+                "script" => r.read_into(&mut v.script),
+                "thirdPartySuggestion" => r.read_into(&mut v.third_party_suggestion),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32306,11 +32529,12 @@ impl FromJson for SuggestionCannedResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "response" => v.response = r.read()?,
-                "library" => v.library = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "response" => r.read_into(&mut v.response),
+                "library" => r.read_into(&mut v.library),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32426,18 +32650,19 @@ impl FromJson for SuggestionContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queue" => v.queue = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "participantType" => v.participant_type = r.read()?,
-                "user" => v.user = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "utterance" => v.utterance = r.read()?,
-                "message" => v.message = r.read()?,
-                "queryStatement" => v.query_statement = r.read()?,
-                "language" => v.language = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queue" => r.read_into(&mut v.queue),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "participantType" => r.read_into(&mut v.participant_type),
+                "user" => r.read_into(&mut v.user),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "utterance" => r.read_into(&mut v.utterance),
+                "message" => r.read_into(&mut v.message),
+                "queryStatement" => r.read_into(&mut v.query_statement),
+                "language" => r.read_into(&mut v.language),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32601,11 +32826,12 @@ impl FromJson for SuggestionEngagement {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "engagementType" => v.engagement_type = r.read()?,
-                "feedback" => v.feedback = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "engagementType" => r.read_into(&mut v.engagement_type),
+                "feedback" => r.read_into(&mut v.feedback),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32706,10 +32932,11 @@ impl FromJson for SuggestionFeedback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rating" => v.rating = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rating" => r.read_into(&mut v.rating),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32817,12 +33044,13 @@ impl FromJson for SuggestionKnowledgeAnswer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "answer" => v.answer = r.read()?,
-                "startIndex" => v.start_index = r.read()?,
-                "endIndex" => v.end_index = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "answer" => r.read_into(&mut v.answer),
+                "startIndex" => r.read_into(&mut v.start_index),
+                "endIndex" => r.read_into(&mut v.end_index),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32912,15 +33140,16 @@ impl FromJson for SuggestionKnowledgeArticle {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "snippets" => v.snippets = r.read()?,
-                "document" => v.document = r.read()?,
-                "version" => v.version = r.read()?,
-                "knowledgeAnswer" => v.knowledge_answer = r.read()?,
-                "variations" => v.variations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "snippets" => r.read_into(&mut v.snippets),
+                "document" => r.read_into(&mut v.document),
+                "version" => r.read_into(&mut v.version),
+                "knowledgeAnswer" => r.read_into(&mut v.knowledge_answer),
+                "variations" => r.read_into(&mut v.variations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33031,17 +33260,18 @@ impl FromJson for SuggestionKnowledgeSearch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "snippets" => v.snippets = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "document" => v.document = r.read()?,
-                "version" => v.version = r.read()?,
-                "knowledgeAnswer" => v.knowledge_answer = r.read()?,
-                "variations" => v.variations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "snippets" => r.read_into(&mut v.snippets),
+                "confidence" => r.read_into(&mut v.confidence),
+                "searchId" => r.read_into(&mut v.search_id),
+                "document" => r.read_into(&mut v.document),
+                "version" => r.read_into(&mut v.version),
+                "knowledgeAnswer" => r.read_into(&mut v.knowledge_answer),
+                "variations" => r.read_into(&mut v.variations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33110,13 +33340,14 @@ impl FromJson for SuggestionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33162,10 +33393,11 @@ impl FromJson for SuggestionPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "thirdPartySuggestion" => v.third_party_suggestion = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "thirdPartySuggestion" => r.read_into(&mut v.third_party_suggestion),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33226,12 +33458,13 @@ impl FromJson for SuggestionScript {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "script" => v.script = r.read()?,
-                "page" => v.page = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "script" => r.read_into(&mut v.script),
+                "page" => r.read_into(&mut v.page),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33285,11 +33518,12 @@ impl FromJson for TemplateParameter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33331,10 +33565,11 @@ impl FromJson for TextMessageListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33395,12 +33630,13 @@ impl FromJson for ThirdPartySuggestion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "title" => v.title = r.read()?,
-                "sources" => v.sources = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "title" => r.read_into(&mut v.title),
+                "sources" => r.read_into(&mut v.sources),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33454,11 +33690,12 @@ impl FromJson for ThirdPartySuggestionSource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33556,16 +33793,17 @@ impl FromJson for TransferRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transferType" => v.transfer_type = r.read()?,
-                "keepInternalMessageAlive" => v.keep_internal_message_alive = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "address" => v.address = r.read()?,
-                "userName" => v.user_name = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "voicemail" => v.voicemail = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
+                "userId" => r.read_into(&mut v.user_id),
+                "address" => r.read_into(&mut v.address),
+                "userName" => r.read_into(&mut v.user_name),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "voicemail" => r.read_into(&mut v.voicemail),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33679,12 +33917,13 @@ impl FromJson for TransferToAddressRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transferType" => v.transfer_type = r.read()?,
-                "keepInternalMessageAlive" => v.keep_internal_message_alive = r.read()?,
-                "address" => v.address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
+                "address" => r.read_into(&mut v.address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33821,15 +34060,16 @@ impl FromJson for TransferToAgentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transferType" => v.transfer_type = r.read()?,
-                "keepInternalMessageAlive" => v.keep_internal_message_alive = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "userName" => v.user_name = r.read()?,
-                "userDisplayName" => v.user_display_name = r.read()?,
-                "voicemail" => v.voicemail = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
+                "userId" => r.read_into(&mut v.user_id),
+                "userName" => r.read_into(&mut v.user_name),
+                "userDisplayName" => r.read_into(&mut v.user_display_name),
+                "voicemail" => r.read_into(&mut v.voicemail),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33955,13 +34195,14 @@ impl FromJson for TransferToExternalContactRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transferType" => v.transfer_type = r.read()?,
-                "keepInternalMessageAlive" => v.keep_internal_message_alive = r.read()?,
-                "contactId" => v.contact_id = r.read()?,
-                "phoneType" => v.phone_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
+                "contactId" => r.read_into(&mut v.contact_id),
+                "phoneType" => r.read_into(&mut v.phone_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34127,12 +34368,13 @@ impl FromJson for TransferToExternalRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transferType" => v.transfer_type = r.read()?,
-                "keepInternalMessageAlive" => v.keep_internal_message_alive = r.read()?,
-                "address" => v.address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
+                "address" => r.read_into(&mut v.address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34251,13 +34493,14 @@ impl FromJson for TransferToQueueRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transferType" => v.transfer_type = r.read()?,
-                "keepInternalMessageAlive" => v.keep_internal_message_alive = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "queueName" => v.queue_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "keepInternalMessageAlive" => r.read_into(&mut v.keep_internal_message_alive),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "queueName" => r.read_into(&mut v.queue_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34370,12 +34613,13 @@ impl FromJson for TwitterIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34541,23 +34785,24 @@ impl FromJson for TwitterIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "status" => v.status = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "createStatus" => v.create_status = r.read()?,
-                "createError" => v.create_error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "status" => r.read_into(&mut v.status),
+                "recipient" => r.read_into(&mut v.recipient),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "createStatus" => r.read_into(&mut v.create_status),
+                "createError" => r.read_into(&mut v.create_error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34725,19 +34970,20 @@ impl FromJson for TwitterIntegrationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34871,18 +35117,19 @@ impl FromJson for TwitterIntegrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "signupCode" => v.signup_code = r.read()?,
-                "appId" => v.app_id = r.read()?,
-                "codeChallenge" => v.code_challenge = r.read()?,
-                "redirectUri" => v.redirect_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "signupCode" => r.read_into(&mut v.signup_code),
+                "appId" => r.read_into(&mut v.app_id),
+                "codeChallenge" => r.read_into(&mut v.code_challenge),
+                "redirectUri" => r.read_into(&mut v.redirect_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34996,17 +35243,18 @@ impl FromJson for TwitterIntegrationUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "signupCode" => v.signup_code = r.read()?,
-                "codeChallenge" => v.code_challenge = r.read()?,
-                "redirectUri" => v.redirect_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "signupCode" => r.read_into(&mut v.signup_code),
+                "codeChallenge" => r.read_into(&mut v.code_challenge),
+                "redirectUri" => r.read_into(&mut v.redirect_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35065,11 +35313,12 @@ impl FromJson for TwitterOAuthSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clientId" => v.client_id = r.read()?,
-                "scopes" => v.scopes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clientId" => r.read_into(&mut v.client_id),
+                "scopes" => r.read_into(&mut v.scopes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35131,12 +35380,13 @@ impl FromJson for TwitterSignupOAuthSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clientId" => v.client_id = r.read()?,
-                "scopes" => v.scopes = r.read()?,
-                "appId" => v.app_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clientId" => r.read_into(&mut v.client_id),
+                "scopes" => r.read_into(&mut v.scopes),
+                "appId" => r.read_into(&mut v.app_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35181,10 +35431,11 @@ impl FromJson for UpdateConferenceRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationIds" => v.conversation_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationIds" => r.read_into(&mut v.conversation_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35258,13 +35509,14 @@ impl FromJson for UploadAttachmentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                "contentMd5" => v.content_md5 = r.read()?,
-                "inlineImage" => v.inline_image = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
+                "contentMd5" => r.read_into(&mut v.content_md5),
+                "inlineImage" => r.read_into(&mut v.inline_image),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35346,14 +35598,15 @@ impl FromJson for UploadAttachmentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attachmentId" => v.attachment_id = r.read()?,
-                "name" => v.name = r.read()?,
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attachmentId" => r.read_into(&mut v.attachment_id),
+                "name" => r.read_into(&mut v.name),
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35422,12 +35675,13 @@ impl FromJson for UploadMediaRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileName" => v.file_name = r.read()?,
-                "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                "contentMd5" => v.content_md5 = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileName" => r.read_into(&mut v.file_name),
+                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
+                "contentMd5" => r.read_into(&mut v.content_md5),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35490,12 +35744,13 @@ impl FromJson for VideoConferenceDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conferenceId" => v.conference_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "participantInfo" => v.participant_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conferenceId" => r.read_into(&mut v.conference_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "participantInfo" => r.read_into(&mut v.participant_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35562,12 +35817,13 @@ impl FromJson for WhatsAppAvailablePhoneNumberDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35610,10 +35866,11 @@ impl FromJson for WhatsAppAvailablePhoneNumberDetailsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35694,14 +35951,15 @@ impl FromJson for WhatsAppEmbeddedSignupIntegrationActivationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "pin" => v.pin = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "pin" => r.read_into(&mut v.pin),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35793,15 +36051,16 @@ impl FromJson for WhatsAppEmbeddedSignupIntegrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "embeddedSignupAccessToken" => v.embedded_signup_access_token = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "embeddedSignupAccessToken" => r.read_into(&mut v.embedded_signup_access_token),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35869,12 +36128,13 @@ impl FromJson for WhatsAppIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36087,28 +36347,29 @@ impl FromJson for WhatsAppIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "availablePhoneNumbers" => v.available_phone_numbers = r.read()?,
-                "status" => v.status = r.read()?,
-                "recipient" => v.recipient = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "version" => v.version = r.read()?,
-                "activationStatusCode" => v.activation_status_code = r.read()?,
-                "activationErrorInfo" => v.activation_error_info = r.read()?,
-                "createStatus" => v.create_status = r.read()?,
-                "createError" => v.create_error = r.read()?,
-                "whatsAppBusinessAccountId" => v.whats_app_business_account_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "availablePhoneNumbers" => r.read_into(&mut v.available_phone_numbers),
+                "status" => r.read_into(&mut v.status),
+                "recipient" => r.read_into(&mut v.recipient),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "version" => r.read_into(&mut v.version),
+                "activationStatusCode" => r.read_into(&mut v.activation_status_code),
+                "activationErrorInfo" => r.read_into(&mut v.activation_error_info),
+                "createStatus" => r.read_into(&mut v.create_status),
+                "createError" => r.read_into(&mut v.create_error),
+                "whatsAppBusinessAccountId" => r.read_into(&mut v.whats_app_business_account_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36415,19 +36676,20 @@ impl FromJson for WhatsAppIntegrationEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36539,16 +36801,17 @@ impl FromJson for WhatsAppIntegrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "wabaCertificate" => v.waba_certificate = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "wabaCertificate" => r.read_into(&mut v.waba_certificate),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36633,14 +36896,15 @@ impl FromJson for WhatsAppIntegrationUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "messagingSetting" => v.messaging_setting = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "messagingSetting" => r.read_into(&mut v.messaging_setting),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36750,17 +37014,18 @@ impl FromJson for WrapupInput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "name" => v.name = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "provisional" => v.provisional = r.read()?,
-                "disableEndTimeUpdates" => v.disable_end_time_updates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "name" => r.read_into(&mut v.name),
+                "notes" => r.read_into(&mut v.notes),
+                "tags" => r.read_into(&mut v.tags),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "endTime" => r.read_into(&mut v.end_time),
+                "provisional" => r.read_into(&mut v.provisional),
+                "disableEndTimeUpdates" => r.read_into(&mut v.disable_end_time_updates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

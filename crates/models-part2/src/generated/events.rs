@@ -53,11 +53,12 @@ impl FromJson for AudioState {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "canHear" => v.can_hear = r.read()?,
-                "canSpeak" => v.can_speak = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "canHear" => r.read_into(&mut v.can_hear),
+                "canSpeak" => r.read_into(&mut v.can_speak),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -147,14 +148,15 @@ impl FromJson for AudioUpdatedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "audioState" => v.audio_state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "audioState" => r.read_into(&mut v.audio_state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -480,41 +482,42 @@ impl FromJson for BatchConversationEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endTransferEvents" => v.end_transfer_events = r.read()?,
-                "phoneTransferEvents" => v.phone_transfer_events = r.read()?,
-                "progressTransferEvents" => v.progress_transfer_events = r.read()?,
-                "routingTransferEvents" => v.routing_transfer_events = r.read()?,
-                "userTransferEvents" => v.user_transfer_events = r.read()?,
-                "communicationAnsweredEvents" => v.communication_answered_events = r.read()?,
-                "communicationDispositionAppliedEvents" => v.communication_disposition_applied_events = r.read()?,
-                "holdUpdatedEvents" => v.hold_updated_events = r.read()?,
-                "externalEstablishedEvents" => v.external_established_events = r.read()?,
-                "ivrEstablishedEvents" => v.ivr_established_events = r.read()?,
-                "phoneEstablishedEvents" => v.phone_established_events = r.read()?,
-                "routingEstablishedEvents" => v.routing_established_events = r.read()?,
-                "userEstablishedEvents" => v.user_established_events = r.read()?,
-                "audioUpdatedEvents" => v.audio_updated_events = r.read()?,
-                "communicationEndedEvents" => v.communication_ended_events = r.read()?,
-                "consultTransferEvents" => v.consult_transfer_events = r.read()?,
-                "progressConsultTransferEvents" => v.progress_consult_transfer_events = r.read()?,
-                "endConsultTransferEvents" => v.end_consult_transfer_events = r.read()?,
-                "emailBeginTransmittingEvents" => v.email_begin_transmitting_events = r.read()?,
-                "emailCommunicationEndedEvents" => v.email_communication_ended_events = r.read()?,
-                "emailExternalEstablishedEvents" => v.email_external_established_events = r.read()?,
-                "emailFlowEstablishedEvents" => v.email_flow_established_events = r.read()?,
-                "emailRoutingEstablishedEvents" => v.email_routing_established_events = r.read()?,
-                "emailUserEstablishedEvents" => v.email_user_established_events = r.read()?,
-                "emailCommunicationAnsweredEvents" => v.email_communication_answered_events = r.read()?,
-                "emailCommunicationDispositionAppliedEvents" => v.email_communication_disposition_applied_events = r.read()?,
-                "emailCommunicationSentMessageEvents" => v.email_communication_sent_message_events = r.read()?,
-                "emailHoldUpdatedEvents" => v.email_hold_updated_events = r.read()?,
-                "emailEndTransferEvents" => v.email_end_transfer_events = r.read()?,
-                "emailProgressTransferEvents" => v.email_progress_transfer_events = r.read()?,
-                "emailRoutingTransferEvents" => v.email_routing_transfer_events = r.read()?,
-                "emailUserTransferEvents" => v.email_user_transfer_events = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endTransferEvents" => r.read_into(&mut v.end_transfer_events),
+                "phoneTransferEvents" => r.read_into(&mut v.phone_transfer_events),
+                "progressTransferEvents" => r.read_into(&mut v.progress_transfer_events),
+                "routingTransferEvents" => r.read_into(&mut v.routing_transfer_events),
+                "userTransferEvents" => r.read_into(&mut v.user_transfer_events),
+                "communicationAnsweredEvents" => r.read_into(&mut v.communication_answered_events),
+                "communicationDispositionAppliedEvents" => r.read_into(&mut v.communication_disposition_applied_events),
+                "holdUpdatedEvents" => r.read_into(&mut v.hold_updated_events),
+                "externalEstablishedEvents" => r.read_into(&mut v.external_established_events),
+                "ivrEstablishedEvents" => r.read_into(&mut v.ivr_established_events),
+                "phoneEstablishedEvents" => r.read_into(&mut v.phone_established_events),
+                "routingEstablishedEvents" => r.read_into(&mut v.routing_established_events),
+                "userEstablishedEvents" => r.read_into(&mut v.user_established_events),
+                "audioUpdatedEvents" => r.read_into(&mut v.audio_updated_events),
+                "communicationEndedEvents" => r.read_into(&mut v.communication_ended_events),
+                "consultTransferEvents" => r.read_into(&mut v.consult_transfer_events),
+                "progressConsultTransferEvents" => r.read_into(&mut v.progress_consult_transfer_events),
+                "endConsultTransferEvents" => r.read_into(&mut v.end_consult_transfer_events),
+                "emailBeginTransmittingEvents" => r.read_into(&mut v.email_begin_transmitting_events),
+                "emailCommunicationEndedEvents" => r.read_into(&mut v.email_communication_ended_events),
+                "emailExternalEstablishedEvents" => r.read_into(&mut v.email_external_established_events),
+                "emailFlowEstablishedEvents" => r.read_into(&mut v.email_flow_established_events),
+                "emailRoutingEstablishedEvents" => r.read_into(&mut v.email_routing_established_events),
+                "emailUserEstablishedEvents" => r.read_into(&mut v.email_user_established_events),
+                "emailCommunicationAnsweredEvents" => r.read_into(&mut v.email_communication_answered_events),
+                "emailCommunicationDispositionAppliedEvents" => r.read_into(&mut v.email_communication_disposition_applied_events),
+                "emailCommunicationSentMessageEvents" => r.read_into(&mut v.email_communication_sent_message_events),
+                "emailHoldUpdatedEvents" => r.read_into(&mut v.email_hold_updated_events),
+                "emailEndTransferEvents" => r.read_into(&mut v.email_end_transfer_events),
+                "emailProgressTransferEvents" => r.read_into(&mut v.email_progress_transfer_events),
+                "emailRoutingTransferEvents" => r.read_into(&mut v.email_routing_transfer_events),
+                "emailUserTransferEvents" => r.read_into(&mut v.email_user_transfer_events),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -588,10 +591,11 @@ impl FromJson for BatchEventResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errors" => v.errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errors" => r.read_into(&mut v.errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -634,10 +638,11 @@ impl FromJson for BatchPredictiveRoutingCustomKpiAttributionEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "customKpiAttributionEvents" => v.custom_kpi_attribution_events = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "customKpiAttributionEvents" => r.read_into(&mut v.custom_kpi_attribution_events),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -680,10 +685,11 @@ impl FromJson for BatchUserPresenceEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userPresenceEvents" => v.user_presence_events = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userPresenceEvents" => r.read_into(&mut v.user_presence_events),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -726,10 +732,11 @@ impl FromJson for BatchUserRoutingStatusEventRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userRoutingStatusEvents" => v.user_routing_status_events = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userRoutingStatusEvents" => r.read_into(&mut v.user_routing_status_events),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -807,13 +814,14 @@ impl FromJson for CommunicationAnsweredEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -921,16 +929,17 @@ impl FromJson for CommunicationDispositionAppliedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "code" => v.code = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "tags" => v.tags = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "code" => r.read_into(&mut v.code),
+                "notes" => r.read_into(&mut v.notes),
+                "tags" => r.read_into(&mut v.tags),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1034,15 +1043,16 @@ impl FromJson for CommunicationEndedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "destinationConversationId" => v.destination_conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "destinationConversationId" => r.read_into(&mut v.destination_conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1222,15 +1232,16 @@ impl FromJson for ConsultTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
-                "destinationCommunicationId" => v.destination_communication_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
+                "destinationCommunicationId" => r.read_into(&mut v.destination_communication_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1313,13 +1324,14 @@ impl FromJson for EmailBeginTransmittingEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1400,13 +1412,14 @@ impl FromJson for EmailCommunicationAnsweredEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1514,16 +1527,17 @@ impl FromJson for EmailCommunicationDispositionAppliedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "code" => v.code = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "tags" => v.tags = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "code" => r.read_into(&mut v.code),
+                "notes" => r.read_into(&mut v.notes),
+                "tags" => r.read_into(&mut v.tags),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1618,14 +1632,15 @@ impl FromJson for EmailCommunicationEndedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1782,13 +1797,14 @@ impl FromJson for EmailCommunicationSentMessageEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1891,15 +1907,16 @@ impl FromJson for EmailEndTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "finalState" => v.final_state = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "commandId" => r.read_into(&mut v.command_id),
+                "finalState" => r.read_into(&mut v.final_state),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2073,17 +2090,18 @@ impl FromJson for EmailExternalEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "includeMessage" => v.include_message = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "displayName" => r.read_into(&mut v.display_name),
+                "includeMessage" => r.read_into(&mut v.include_message),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2190,15 +2208,16 @@ impl FromJson for EmailFlowEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2292,14 +2311,15 @@ impl FromJson for EmailHoldUpdatedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "held" => v.held = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "held" => r.read_into(&mut v.held),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2440,20 +2460,21 @@ impl FromJson for EmailInitialConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "to" => v.to = r.read()?,
-                "from" => v.from = r.read()?,
-                "cc" => v.cc = r.read()?,
-                "bcc" => v.bcc = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "previousEmailId" => v.previous_email_id = r.read()?,
-                "held" => v.held = r.read()?,
-                "alerting" => v.alerting = r.read()?,
-                "inbound" => v.inbound = r.read()?,
-                "invitedBy" => v.invited_by = r.read()?,
-                "additionalInfo" => v.additional_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "to" => r.read_into(&mut v.to),
+                "from" => r.read_into(&mut v.from),
+                "cc" => r.read_into(&mut v.cc),
+                "bcc" => r.read_into(&mut v.bcc),
+                "subject" => r.read_into(&mut v.subject),
+                "previousEmailId" => r.read_into(&mut v.previous_email_id),
+                "held" => r.read_into(&mut v.held),
+                "alerting" => r.read_into(&mut v.alerting),
+                "inbound" => r.read_into(&mut v.inbound),
+                "invitedBy" => r.read_into(&mut v.invited_by),
+                "additionalInfo" => r.read_into(&mut v.additional_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2563,15 +2584,16 @@ impl FromJson for EmailProgressTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                "destinationCommunicationId" => v.destination_communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "commandId" => r.read_into(&mut v.command_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                "destinationCommunicationId" => r.read_into(&mut v.destination_communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2714,19 +2736,20 @@ impl FromJson for EmailRoutingEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "label" => v.label = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "languageId" => r.read_into(&mut v.language_id),
+                "label" => r.read_into(&mut v.label),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2886,20 +2909,21 @@ impl FromJson for EmailRoutingTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "transferType" => v.transfer_type = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
-                "targetCommunicationId" => v.target_communication_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                "destinationQueueId" => v.destination_queue_id = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "commandId" => r.read_into(&mut v.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                "destinationQueueId" => r.read_into(&mut v.destination_queue_id),
+                "languageId" => r.read_into(&mut v.language_id),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3085,18 +3109,19 @@ impl FromJson for EmailUserEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3237,18 +3262,19 @@ impl FromJson for EmailUserTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "transferType" => v.transfer_type = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
-                "targetCommunicationId" => v.target_communication_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                "destinationUserId" => v.destination_user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "commandId" => r.read_into(&mut v.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                "destinationUserId" => r.read_into(&mut v.destination_user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3370,12 +3396,13 @@ impl FromJson for EndConsultTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3477,15 +3504,16 @@ impl FromJson for EndTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "finalState" => v.final_state = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "commandId" => r.read_into(&mut v.command_id),
+                "finalState" => r.read_into(&mut v.final_state),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3602,12 +3630,13 @@ impl FromJson for EventError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "message" => v.message = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "message" => r.read_into(&mut v.message),
+                "retryable" => r.read_into(&mut v.retryable),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3745,19 +3774,20 @@ impl FromJson for ExternalEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "aniName" => v.ani_name = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "dnisName" => v.dnis_name = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "ani" => r.read_into(&mut v.ani),
+                "aniName" => r.read_into(&mut v.ani_name),
+                "dnis" => r.read_into(&mut v.dnis),
+                "dnisName" => r.read_into(&mut v.dnis_name),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3855,14 +3885,15 @@ impl FromJson for HoldUpdatedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "held" => v.held = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "held" => r.read_into(&mut v.held),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3954,15 +3985,16 @@ impl FromJson for InitialConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "audioState" => v.audio_state = r.read()?,
-                "alerting" => v.alerting = r.read()?,
-                "inbound" => v.inbound = r.read()?,
-                "invitedBy" => v.invited_by = r.read()?,
-                "recordingActive" => v.recording_active = r.read()?,
-                "additionalInfo" => v.additional_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "audioState" => r.read_into(&mut v.audio_state),
+                "alerting" => r.read_into(&mut v.alerting),
+                "inbound" => r.read_into(&mut v.inbound),
+                "invitedBy" => r.read_into(&mut v.invited_by),
+                "recordingActive" => r.read_into(&mut v.recording_active),
+                "additionalInfo" => r.read_into(&mut v.additional_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4103,19 +4135,20 @@ impl FromJson for IvrEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "ivrPhoneNumber" => v.ivr_phone_number = r.read()?,
-                "ivrName" => v.ivr_name = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "ivrPhoneNumber" => r.read_into(&mut v.ivr_phone_number),
+                "ivrName" => r.read_into(&mut v.ivr_name),
+                "ani" => r.read_into(&mut v.ani),
+                "dnis" => r.read_into(&mut v.dnis),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4251,18 +4284,19 @@ impl FromJson for PhoneEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "ani" => r.read_into(&mut v.ani),
+                "dnis" => r.read_into(&mut v.dnis),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4403,18 +4437,19 @@ impl FromJson for PhoneTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "transferType" => v.transfer_type = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
-                "targetCommunicationId" => v.target_communication_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                "destinationPhoneNumber" => v.destination_phone_number = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "commandId" => r.read_into(&mut v.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                "destinationPhoneNumber" => r.read_into(&mut v.destination_phone_number),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4574,16 +4609,17 @@ impl FromJson for PredictiveRoutingCustomKpiAttributionEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "kpiId" => v.kpi_id = r.read()?,
-                "associatedValue" => v.associated_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "kpiId" => r.read_into(&mut v.kpi_id),
+                "associatedValue" => r.read_into(&mut v.associated_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4689,15 +4725,16 @@ impl FromJson for ProgressConsultTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
-                "destinationCommunicationId" => v.destination_communication_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
+                "destinationCommunicationId" => r.read_into(&mut v.destination_communication_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4802,15 +4839,16 @@ impl FromJson for ProgressTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                "destinationCommunicationId" => v.destination_communication_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "commandId" => r.read_into(&mut v.command_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                "destinationCommunicationId" => r.read_into(&mut v.destination_communication_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4971,21 +5009,22 @@ impl FromJson for RoutingEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "ani" => r.read_into(&mut v.ani),
+                "dnis" => r.read_into(&mut v.dnis),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "languageId" => r.read_into(&mut v.language_id),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5147,20 +5186,21 @@ impl FromJson for RoutingTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "transferType" => v.transfer_type = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
-                "targetCommunicationId" => v.target_communication_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                "destinationQueueId" => v.destination_queue_id = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "commandId" => r.read_into(&mut v.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                "destinationQueueId" => r.read_into(&mut v.destination_queue_id),
+                "languageId" => r.read_into(&mut v.language_id),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5382,22 +5422,23 @@ impl FromJson for UserEstablishedEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "stationId" => v.station_id = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "initialConfiguration" => v.initial_configuration = r.read()?,
-                "sourceConfiguration" => v.source_configuration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "userId" => r.read_into(&mut v.user_id),
+                "stationId" => r.read_into(&mut v.station_id),
+                "ani" => r.read_into(&mut v.ani),
+                "dnis" => r.read_into(&mut v.dnis),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "initialConfiguration" => r.read_into(&mut v.initial_configuration),
+                "sourceConfiguration" => r.read_into(&mut v.source_configuration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5505,15 +5546,16 @@ impl FromJson for UserPresenceEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                "presenceDefinitionId" => v.presence_definition_id = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "userId" => r.read_into(&mut v.user_id),
+                "sourceId" => r.read_into(&mut v.source_id),
+                "presenceDefinitionId" => r.read_into(&mut v.presence_definition_id),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5607,14 +5649,15 @@ impl FromJson for UserRoutingStatusEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "status" => v.status = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "status" => r.read_into(&mut v.status),
+                "sourceId" => r.read_into(&mut v.source_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5810,18 +5853,19 @@ impl FromJson for UserTransferEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventId" => v.event_id = r.read()?,
-                "eventDateTime" => v.event_date_time = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "transferType" => v.transfer_type = r.read()?,
-                "commandId" => v.command_id = r.read()?,
-                "initiatingCommunicationId" => v.initiating_communication_id = r.read()?,
-                "targetCommunicationId" => v.target_communication_id = r.read()?,
-                "objectCommunicationId" => v.object_communication_id = r.read()?,
-                "destinationUserId" => v.destination_user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventId" => r.read_into(&mut v.event_id),
+                "eventDateTime" => r.read_into(&mut v.event_date_time),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "commandId" => r.read_into(&mut v.command_id),
+                "initiatingCommunicationId" => r.read_into(&mut v.initiating_communication_id),
+                "targetCommunicationId" => r.read_into(&mut v.target_communication_id),
+                "objectCommunicationId" => r.read_into(&mut v.object_communication_id),
+                "destinationUserId" => r.read_into(&mut v.destination_user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

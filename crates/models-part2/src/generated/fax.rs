@@ -57,11 +57,12 @@ impl FromJson for FaxConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sendEmailNotifications" => v.send_email_notifications = r.read()?,
-                "disableEmailPii" => v.disable_email_pii = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sendEmailNotifications" => r.read_into(&mut v.send_email_notifications),
+                "disableEmailPii" => r.read_into(&mut v.disable_email_pii),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -230,27 +231,28 @@ impl FromJson for FaxDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "contentUri" => v.content_uri = r.read()?,
-                "workspace" => v.workspace = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "sharingUri" => v.sharing_uri = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "contentLength" => v.content_length = r.read()?,
-                "filename" => v.filename = r.read()?,
-                "read" => v.read = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "callerAddress" => v.caller_address = r.read()?,
-                "receiverAddress" => v.receiver_address = r.read()?,
-                "thumbnails" => v.thumbnails = r.read()?,
-                "downloadSharingUri" => v.download_sharing_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "contentUri" => r.read_into(&mut v.content_uri),
+                "workspace" => r.read_into(&mut v.workspace),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "sharingUri" => r.read_into(&mut v.sharing_uri),
+                "contentType" => r.read_into(&mut v.content_type),
+                "contentLength" => r.read_into(&mut v.content_length),
+                "filename" => r.read_into(&mut v.filename),
+                "read" => r.read_into(&mut v.read),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "callerAddress" => r.read_into(&mut v.caller_address),
+                "receiverAddress" => r.read_into(&mut v.receiver_address),
+                "thumbnails" => r.read_into(&mut v.thumbnails),
+                "downloadSharingUri" => r.read_into(&mut v.download_sharing_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -371,19 +373,20 @@ impl FromJson for FaxDocumentEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -494,17 +497,18 @@ impl FromJson for OutboundFaxStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "initiatingUser" => v.initiating_user = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "auditTransactionId" => v.audit_transaction_id = r.read()?,
-                "expirationTime" => v.expiration_time = r.read()?,
-                "statusCode" => v.status_code = r.read()?,
-                "result" => v.result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "initiatingUser" => r.read_into(&mut v.initiating_user),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "auditTransactionId" => r.read_into(&mut v.audit_transaction_id),
+                "expirationTime" => r.read_into(&mut v.expiration_time),
+                "statusCode" => r.read_into(&mut v.status_code),
+                "result" => r.read_into(&mut v.result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

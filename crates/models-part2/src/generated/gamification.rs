@@ -62,12 +62,13 @@ impl FromJson for AllTimePoints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "allTimePoints" => v.all_time_points = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "allTimePoints" => r.read_into(&mut v.all_time_points),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -125,11 +126,12 @@ impl FromJson for AssignUsers {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "membersToAssign" => v.members_to_assign = r.read()?,
-                "membersToRemove" => v.members_to_remove = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "membersToAssign" => r.read_into(&mut v.members_to_assign),
+                "membersToRemove" => r.read_into(&mut v.members_to_remove),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -191,12 +193,13 @@ impl FromJson for Assignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assignedMembers" => v.assigned_members = r.read()?,
-                "removedMembers" => v.removed_members = r.read()?,
-                "assignmentErrors" => v.assignment_errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assignedMembers" => r.read_into(&mut v.assigned_members),
+                "removedMembers" => r.read_into(&mut v.removed_members),
+                "assignmentErrors" => r.read_into(&mut v.assignment_errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -250,11 +253,12 @@ impl FromJson for AssignmentError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -325,13 +329,14 @@ impl FromJson for AssignmentValidation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "membersNotAssigned" => v.members_not_assigned = r.read()?,
-                "membersAlreadyAssigned" => v.members_already_assigned = r.read()?,
-                "membersAlreadyAssignedToOther" => v.members_already_assigned_to_other = r.read()?,
-                "invalidMemberAssignments" => v.invalid_member_assignments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "membersNotAssigned" => r.read_into(&mut v.members_not_assigned),
+                "membersAlreadyAssigned" => r.read_into(&mut v.members_already_assigned),
+                "membersAlreadyAssignedToOther" => r.read_into(&mut v.members_already_assigned_to_other),
+                "invalidMemberAssignments" => r.read_into(&mut v.invalid_member_assignments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -395,12 +400,13 @@ impl FromJson for AttendanceStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateWorkday" => v.date_workday = r.read()?,
-                "attendanceStatusType" => v.attendance_status_type = r.read()?,
-                "hasEvaluation" => v.has_evaluation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                "attendanceStatusType" => r.read_into(&mut v.attendance_status_type),
+                "hasEvaluation" => r.read_into(&mut v.has_evaluation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -549,10 +555,11 @@ impl FromJson for AttendanceStatusListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -613,12 +620,13 @@ impl FromJson for ContestDisqualifiedAgents {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "note" => v.note = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "note" => r.read_into(&mut v.note),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -690,13 +698,14 @@ impl FromJson for ContestMetricScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "score" => v.score = r.read()?,
-                "totalPoints" => v.total_points = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "score" => r.read_into(&mut v.score),
+                "totalPoints" => r.read_into(&mut v.total_points),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -778,14 +787,15 @@ impl FromJson for ContestMetricScoreRanked {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "score" => v.score = r.read()?,
-                "totalPoints" => v.total_points = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                "rank" => v.rank = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "score" => r.read_into(&mut v.score),
+                "totalPoints" => r.read_into(&mut v.total_points),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                "rank" => r.read_into(&mut v.rank),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -872,14 +882,15 @@ impl FromJson for ContestMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "weight" => v.weight = r.read()?,
-                "minimumQualifier" => v.minimum_qualifier = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "weight" => r.read_into(&mut v.weight),
+                "minimumQualifier" => r.read_into(&mut v.minimum_qualifier),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -981,15 +992,16 @@ impl FromJson for ContestPrizes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tier" => v.tier = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "imageId" => v.image_id = r.read()?,
-                "imageUrl" => v.image_url = r.read()?,
-                "winnersCount" => v.winners_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tier" => r.read_into(&mut v.tier),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "imageId" => r.read_into(&mut v.image_id),
+                "imageUrl" => r.read_into(&mut v.image_url),
+                "winnersCount" => r.read_into(&mut v.winners_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1055,12 +1067,13 @@ impl FromJson for ContestProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1114,11 +1127,12 @@ impl FromJson for ContestRequesingParticipantDailyInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateWorkday" => v.date_workday = r.read()?,
-                "contestScore" => v.contest_score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                "contestScore" => r.read_into(&mut v.contest_score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1180,12 +1194,13 @@ impl FromJson for ContestScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "score" => v.score = r.read()?,
-                "totalPoints" => v.total_points = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "score" => r.read_into(&mut v.score),
+                "totalPoints" => r.read_into(&mut v.total_points),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1266,14 +1281,15 @@ impl FromJson for ContestScoreRanked {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "score" => v.score = r.read()?,
-                "totalPoints" => v.total_points = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "tier" => v.tier = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "score" => r.read_into(&mut v.score),
+                "totalPoints" => r.read_into(&mut v.total_points),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                "rank" => r.read_into(&mut v.rank),
+                "tier" => r.read_into(&mut v.tier),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1347,13 +1363,14 @@ impl FromJson for ContestScoresAgentTrend {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contestScore" => v.contest_score = r.read()?,
-                "metricScores" => v.metric_scores = r.read()?,
-                "disqualified" => v.disqualified = r.read()?,
-                "dateWorkday" => v.date_workday = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contestScore" => r.read_into(&mut v.contest_score),
+                "metricScores" => r.read_into(&mut v.metric_scores),
+                "disqualified" => r.read_into(&mut v.disqualified),
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1406,11 +1423,12 @@ impl FromJson for ContestScoresAgentTrendList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1481,13 +1499,14 @@ impl FromJson for ContestScoresAgents {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contestScore" => v.contest_score = r.read()?,
-                "metricScores" => v.metric_scores = r.read()?,
-                "disqualified" => v.disqualified = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contestScore" => r.read_into(&mut v.contest_score),
+                "metricScores" => r.read_into(&mut v.metric_scores),
+                "disqualified" => r.read_into(&mut v.disqualified),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1568,15 +1587,16 @@ impl FromJson for ContestScoresAgentsPagedList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "dateWorkday" => v.date_workday = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1642,12 +1662,13 @@ impl FromJson for ContestScoresGroupTrend {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateWorkday" => v.date_workday = r.read()?,
-                "contestScore" => v.contest_score = r.read()?,
-                "metricScores" => v.metric_scores = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                "contestScore" => r.read_into(&mut v.contest_score),
+                "metricScores" => r.read_into(&mut v.metric_scores),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1690,10 +1711,11 @@ impl FromJson for ContestScoresGroupTrendList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1763,13 +1785,14 @@ impl FromJson for ContestUserRank {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "score" => v.score = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "rank" => r.read_into(&mut v.rank),
+                "score" => r.read_into(&mut v.score),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1833,12 +1856,13 @@ impl FromJson for ContestWinners {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tier" => v.tier = r.read()?,
-                "winnersCount" => v.winners_count = r.read()?,
-                "users" => v.users = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tier" => r.read_into(&mut v.tier),
+                "winnersCount" => r.read_into(&mut v.winners_count),
+                "users" => r.read_into(&mut v.users),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1892,11 +1916,12 @@ impl FromJson for ContestWinnersRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tier" => v.tier = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tier" => r.read_into(&mut v.tier),
+                "userIds" => r.read_into(&mut v.user_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2090,24 +2115,25 @@ impl FromJson for ContestsCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "winningCriteria" => v.winning_criteria = r.read()?,
-                "dateAnnounced" => v.date_announced = r.read()?,
-                "announcementTimezone" => v.announcement_timezone = r.read()?,
-                "anonymization" => v.anonymization = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "prizes" => v.prizes = r.read()?,
-                "profileId" => v.profile_id = r.read()?,
-                "participantIds" => v.participant_ids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "winningCriteria" => r.read_into(&mut v.winning_criteria),
+                "dateAnnounced" => r.read_into(&mut v.date_announced),
+                "announcementTimezone" => r.read_into(&mut v.announcement_timezone),
+                "anonymization" => r.read_into(&mut v.anonymization),
+                "metrics" => r.read_into(&mut v.metrics),
+                "prizes" => r.read_into(&mut v.prizes),
+                "profileId" => r.read_into(&mut v.profile_id),
+                "participantIds" => r.read_into(&mut v.participant_ids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2398,24 +2424,25 @@ impl FromJson for ContestsEssentials {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "status" => v.status = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "profile" => v.profile = r.read()?,
-                "participantCount" => v.participant_count = r.read()?,
-                "dateAnnounced" => v.date_announced = r.read()?,
-                "dateFinalized" => v.date_finalized = r.read()?,
-                "dateCancelled" => v.date_cancelled = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateScoresModified" => v.date_scores_modified = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "requestingParticipantContestInfo" => v.requesting_participant_contest_info = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "status" => r.read_into(&mut v.status),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "profile" => r.read_into(&mut v.profile),
+                "participantCount" => r.read_into(&mut v.participant_count),
+                "dateAnnounced" => r.read_into(&mut v.date_announced),
+                "dateFinalized" => r.read_into(&mut v.date_finalized),
+                "dateCancelled" => r.read_into(&mut v.date_cancelled),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateScoresModified" => r.read_into(&mut v.date_scores_modified),
+                "metrics" => r.read_into(&mut v.metrics),
+                "requestingParticipantContestInfo" => r.read_into(&mut v.requesting_participant_contest_info),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2555,12 +2582,13 @@ impl FromJson for ContestsFinalizeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "winners" => v.winners = r.read()?,
-                "disqualifiedAgents" => v.disqualified_agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "winners" => r.read_into(&mut v.winners),
+                "disqualifiedAgents" => r.read_into(&mut v.disqualified_agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2888,34 +2916,35 @@ impl FromJson for ContestsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "winningCriteria" => v.winning_criteria = r.read()?,
-                "dateAnnounced" => v.date_announced = r.read()?,
-                "announcementTimezone" => v.announcement_timezone = r.read()?,
-                "anonymization" => v.anonymization = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "prizes" => v.prizes = r.read()?,
-                "version" => v.version = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "profile" => v.profile = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "status" => v.status = r.read()?,
-                "participantCount" => v.participant_count = r.read()?,
-                "dateFinalized" => v.date_finalized = r.read()?,
-                "dateCancelled" => v.date_cancelled = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateScoresModified" => v.date_scores_modified = r.read()?,
-                "winners" => v.winners = r.read()?,
-                "disqualifiedAgents" => v.disqualified_agents = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "winningCriteria" => r.read_into(&mut v.winning_criteria),
+                "dateAnnounced" => r.read_into(&mut v.date_announced),
+                "announcementTimezone" => r.read_into(&mut v.announcement_timezone),
+                "anonymization" => r.read_into(&mut v.anonymization),
+                "metrics" => r.read_into(&mut v.metrics),
+                "prizes" => r.read_into(&mut v.prizes),
+                "version" => r.read_into(&mut v.version),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "profile" => r.read_into(&mut v.profile),
+                "participants" => r.read_into(&mut v.participants),
+                "status" => r.read_into(&mut v.status),
+                "participantCount" => r.read_into(&mut v.participant_count),
+                "dateFinalized" => r.read_into(&mut v.date_finalized),
+                "dateCancelled" => r.read_into(&mut v.date_cancelled),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateScoresModified" => r.read_into(&mut v.date_scores_modified),
+                "winners" => r.read_into(&mut v.winners),
+                "disqualifiedAgents" => r.read_into(&mut v.disqualified_agents),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3199,16 +3228,17 @@ impl FromJson for CreateMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metricDefinitionId" => v.metric_definition_id = r.read()?,
-                "externalMetricDefinitionId" => v.external_metric_definition_id = r.read()?,
-                "objective" => v.objective = r.read()?,
-                "performanceProfileId" => v.performance_profile_id = r.read()?,
-                "name" => v.name = r.read()?,
-                "precision" => v.precision = r.read()?,
-                "timeDisplayUnit" => v.time_display_unit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metricDefinitionId" => r.read_into(&mut v.metric_definition_id),
+                "externalMetricDefinitionId" => r.read_into(&mut v.external_metric_definition_id),
+                "objective" => r.read_into(&mut v.objective),
+                "performanceProfileId" => r.read_into(&mut v.performance_profile_id),
+                "name" => r.read_into(&mut v.name),
+                "precision" => r.read_into(&mut v.precision),
+                "timeDisplayUnit" => r.read_into(&mut v.time_display_unit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3402,20 +3432,21 @@ impl FromJson for CreateObjective {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "templateId" => v.template_id = r.read()?,
-                "zones" => v.zones = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "topicIds" => v.topic_ids = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                "queueIds" => v.queue_ids = r.read()?,
-                "topicIdsFilterType" => v.topic_ids_filter_type = r.read()?,
-                "evaluationFormContextIds" => v.evaluation_form_context_ids = r.read()?,
-                "initialDirection" => v.initial_direction = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "templateId" => r.read_into(&mut v.template_id),
+                "zones" => r.read_into(&mut v.zones),
+                "enabled" => r.read_into(&mut v.enabled),
+                "topicIds" => r.read_into(&mut v.topic_ids),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "queueIds" => r.read_into(&mut v.queue_ids),
+                "topicIdsFilterType" => r.read_into(&mut v.topic_ids_filter_type),
+                "evaluationFormContextIds" => r.read_into(&mut v.evaluation_form_context_ids),
+                "initialDirection" => r.read_into(&mut v.initial_direction),
+                "dateStart" => r.read_into(&mut v.date_start),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3664,20 +3695,21 @@ impl FromJson for CreatePerformanceProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "metricOrders" => v.metric_orders = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "reportingIntervals" => v.reporting_intervals = r.read()?,
-                "active" => v.active = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "maxLeaderboardRankSize" => v.max_leaderboard_rank_size = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "metricOrders" => r.read_into(&mut v.metric_orders),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "reportingIntervals" => r.read_into(&mut v.reporting_intervals),
+                "active" => r.read_into(&mut v.active),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "maxLeaderboardRankSize" => r.read_into(&mut v.max_leaderboard_rank_size),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3811,19 +3843,20 @@ impl FromJson for DefaultObjective {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "templateId" => v.template_id = r.read()?,
-                "zones" => v.zones = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "topics" => v.topics = r.read()?,
-                "topicIdsFilterType" => v.topic_ids_filter_type = r.read()?,
-                "evaluationFormContextIds" => v.evaluation_form_context_ids = r.read()?,
-                "initialDirection" => v.initial_direction = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "templateId" => r.read_into(&mut v.template_id),
+                "zones" => r.read_into(&mut v.zones),
+                "enabled" => r.read_into(&mut v.enabled),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "queues" => r.read_into(&mut v.queues),
+                "topics" => r.read_into(&mut v.topics),
+                "topicIdsFilterType" => r.read_into(&mut v.topic_ids_filter_type),
+                "evaluationFormContextIds" => r.read_into(&mut v.evaluation_form_context_ids),
+                "initialDirection" => r.read_into(&mut v.initial_direction),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4029,16 +4062,17 @@ impl FromJson for ExternalMetricDataItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "userEmail" => v.user_email = r.read()?,
-                "metricId" => v.metric_id = r.read()?,
-                "dateOccurred" => v.date_occurred = r.read()?,
-                "value" => v.value = r.read()?,
-                "count" => v.count = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "userEmail" => r.read_into(&mut v.user_email),
+                "metricId" => r.read_into(&mut v.metric_id),
+                "dateOccurred" => r.read_into(&mut v.date_occurred),
+                "value" => r.read_into(&mut v.value),
+                "count" => r.read_into(&mut v.count),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4212,18 +4246,19 @@ impl FromJson for ExternalMetricDataProcessedItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "userEmail" => v.user_email = r.read()?,
-                "metricId" => v.metric_id = r.read()?,
-                "dateOccurred" => v.date_occurred = r.read()?,
-                "value" => v.value = r.read()?,
-                "count" => v.count = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "totalValue" => v.total_value = r.read()?,
-                "totalCount" => v.total_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "userEmail" => r.read_into(&mut v.user_email),
+                "metricId" => r.read_into(&mut v.metric_id),
+                "dateOccurred" => r.read_into(&mut v.date_occurred),
+                "value" => r.read_into(&mut v.value),
+                "count" => r.read_into(&mut v.count),
+                "type" => r.read_into(&mut v.r#type),
+                "totalValue" => r.read_into(&mut v.total_value),
+                "totalCount" => r.read_into(&mut v.total_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4399,18 +4434,19 @@ impl FromJson for ExternalMetricDataUnprocessedItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "userEmail" => v.user_email = r.read()?,
-                "metricId" => v.metric_id = r.read()?,
-                "dateOccurred" => v.date_occurred = r.read()?,
-                "value" => v.value = r.read()?,
-                "count" => v.count = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "message" => v.message = r.read()?,
-                "code" => v.code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "userEmail" => r.read_into(&mut v.user_email),
+                "metricId" => r.read_into(&mut v.metric_id),
+                "dateOccurred" => r.read_into(&mut v.date_occurred),
+                "value" => r.read_into(&mut v.value),
+                "count" => r.read_into(&mut v.count),
+                "type" => r.read_into(&mut v.r#type),
+                "message" => r.read_into(&mut v.message),
+                "code" => r.read_into(&mut v.code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4510,10 +4546,11 @@ impl FromJson for ExternalMetricDataWriteRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "items" => v.items = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "items" => r.read_into(&mut v.items),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4565,11 +4602,12 @@ impl FromJson for ExternalMetricDataWriteResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "processedEntities" => v.processed_entities = r.read()?,
-                "unprocessedEntities" => v.unprocessed_entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "processedEntities" => r.read_into(&mut v.processed_entities),
+                "unprocessedEntities" => r.read_into(&mut v.unprocessed_entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4703,20 +4741,21 @@ impl FromJson for ExternalMetricDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "unit" => v.unit = r.read()?,
-                "unitDefinition" => v.unit_definition = r.read()?,
-                "precision" => v.precision = r.read()?,
-                "defaultObjectiveType" => v.default_objective_type = r.read()?,
-                "retentionMonths" => v.retention_months = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "inUse" => v.in_use = r.read()?,
-                "dateLastRefreshed" => v.date_last_refreshed = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "unit" => r.read_into(&mut v.unit),
+                "unitDefinition" => r.read_into(&mut v.unit_definition),
+                "precision" => r.read_into(&mut v.precision),
+                "defaultObjectiveType" => r.read_into(&mut v.default_objective_type),
+                "retentionMonths" => r.read_into(&mut v.retention_months),
+                "enabled" => r.read_into(&mut v.enabled),
+                "inUse" => r.read_into(&mut v.in_use),
+                "dateLastRefreshed" => r.read_into(&mut v.date_last_refreshed),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4930,15 +4969,16 @@ impl FromJson for ExternalMetricDefinitionCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "unit" => v.unit = r.read()?,
-                "unitDefinition" => v.unit_definition = r.read()?,
-                "precision" => v.precision = r.read()?,
-                "defaultObjectiveType" => v.default_objective_type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "unit" => r.read_into(&mut v.unit),
+                "unitDefinition" => r.read_into(&mut v.unit_definition),
+                "precision" => r.read_into(&mut v.precision),
+                "defaultObjectiveType" => r.read_into(&mut v.default_objective_type),
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5153,19 +5193,20 @@ impl FromJson for ExternalMetricDefinitionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5244,13 +5285,14 @@ impl FromJson for ExternalMetricDefinitionUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "precision" => v.precision = r.read()?,
-                "defaultObjectiveType" => v.default_objective_type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "precision" => r.read_into(&mut v.precision),
+                "defaultObjectiveType" => r.read_into(&mut v.default_objective_type),
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5374,13 +5416,14 @@ impl FromJson for GamificationStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "isActive" => v.is_active = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "automaticUserAssignment" => v.automatic_user_assignment = r.read()?,
-                "dateStartPersonalBest" => v.date_start_personal_best = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "isActive" => r.read_into(&mut v.is_active),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "automaticUserAssignment" => r.read_into(&mut v.automatic_user_assignment),
+                "dateStartPersonalBest" => r.read_into(&mut v.date_start_personal_best),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5487,19 +5530,20 @@ impl FromJson for GetContestsEssentialsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5563,12 +5607,13 @@ impl FromJson for GetMetricDefinitionsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5625,12 +5670,13 @@ impl FromJson for GetMetricResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5687,12 +5733,13 @@ impl FromJson for GetMetricsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5749,12 +5796,13 @@ impl FromJson for GetProfilesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5811,12 +5859,13 @@ impl FromJson for GetTemplatesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5886,13 +5935,14 @@ impl FromJson for InsightsAgentItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "manager" => r.read_into(&mut v.manager),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5983,15 +6033,16 @@ impl FromJson for InsightsAgents {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "performanceProfile" => v.performance_profile = r.read()?,
-                "division" => v.division = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                "division" => r.read_into(&mut v.division),
+                "granularity" => r.read_into(&mut v.granularity),
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6153,17 +6204,18 @@ impl FromJson for InsightsDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "performanceProfile" => v.performance_profile = r.read()?,
-                "division" => v.division = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "user" => v.user = r.read()?,
-                "metricData" => v.metric_data = r.read()?,
-                "overallData" => v.overall_data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                "division" => r.read_into(&mut v.division),
+                "granularity" => r.read_into(&mut v.granularity),
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "user" => r.read_into(&mut v.user),
+                "metricData" => r.read_into(&mut v.metric_data),
+                "overallData" => r.read_into(&mut v.overall_data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6300,14 +6352,15 @@ impl FromJson for InsightsDetailsMetricItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "percentOfGoalChange" => v.percent_of_goal_change = r.read()?,
-                "valueChange" => v.value_change = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "percentOfGoalChange" => r.read_into(&mut v.percent_of_goal_change),
+                "valueChange" => r.read_into(&mut v.value_change),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6408,16 +6461,17 @@ impl FromJson for InsightsDetailsMetricPeriodPoints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "points" => v.points = r.read()?,
-                "maxPoints" => v.max_points = r.read()?,
-                "dataPointCount" => v.data_point_count = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                "rankTotalPoints" => v.rank_total_points = r.read()?,
-                "rankPercentagePoints" => v.rank_percentage_points = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "points" => r.read_into(&mut v.points),
+                "maxPoints" => r.read_into(&mut v.max_points),
+                "dataPointCount" => r.read_into(&mut v.data_point_count),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                "rankTotalPoints" => r.read_into(&mut v.rank_total_points),
+                "rankPercentagePoints" => r.read_into(&mut v.rank_percentage_points),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6484,12 +6538,13 @@ impl FromJson for InsightsDetailsOverallItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "percentOfGoalChange" => v.percent_of_goal_change = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "percentOfGoalChange" => r.read_into(&mut v.percent_of_goal_change),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6579,15 +6634,16 @@ impl FromJson for InsightsDetailsOverallPeriodPoints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "points" => v.points = r.read()?,
-                "maxPoints" => v.max_points = r.read()?,
-                "dataPointCount" => v.data_point_count = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                "rankTotalPoints" => v.rank_total_points = r.read()?,
-                "rankPercentagePoints" => v.rank_percentage_points = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "points" => r.read_into(&mut v.points),
+                "maxPoints" => r.read_into(&mut v.max_points),
+                "dataPointCount" => r.read_into(&mut v.data_point_count),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                "rankTotalPoints" => r.read_into(&mut v.rank_total_points),
+                "rankPercentagePoints" => r.read_into(&mut v.rank_percentage_points),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6689,16 +6745,17 @@ impl FromJson for InsightsRankings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "performanceProfile" => v.performance_profile = r.read()?,
-                "division" => v.division = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "leaders" => v.leaders = r.read()?,
-                "trailers" => v.trailers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                "division" => r.read_into(&mut v.division),
+                "granularity" => r.read_into(&mut v.granularity),
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "leaders" => r.read_into(&mut v.leaders),
+                "trailers" => r.read_into(&mut v.trailers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6869,19 +6926,20 @@ impl FromJson for InsightsSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "performanceProfile" => v.performance_profile = r.read()?,
-                "division" => v.division = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                "division" => r.read_into(&mut v.division),
+                "granularity" => r.read_into(&mut v.granularity),
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7020,14 +7078,15 @@ impl FromJson for InsightsSummaryMetricItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "percentOfGoalChange" => v.percent_of_goal_change = r.read()?,
-                "valueChange" => v.value_change = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "percentOfGoalChange" => r.read_into(&mut v.percent_of_goal_change),
+                "valueChange" => r.read_into(&mut v.value_change),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7110,14 +7169,15 @@ impl FromJson for InsightsSummaryMetricPeriodPoints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "points" => v.points = r.read()?,
-                "maxPoints" => v.max_points = r.read()?,
-                "dataPointCount" => v.data_point_count = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "points" => r.read_into(&mut v.points),
+                "maxPoints" => r.read_into(&mut v.max_points),
+                "dataPointCount" => r.read_into(&mut v.data_point_count),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7182,12 +7242,13 @@ impl FromJson for InsightsSummaryOverallItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "percentOfGoalChange" => v.percent_of_goal_change = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "percentOfGoalChange" => r.read_into(&mut v.percent_of_goal_change),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7259,13 +7320,14 @@ impl FromJson for InsightsSummaryOverallPeriodPoints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "points" => v.points = r.read()?,
-                "maxPoints" => v.max_points = r.read()?,
-                "dataPointCount" => v.data_point_count = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "points" => r.read_into(&mut v.points),
+                "maxPoints" => r.read_into(&mut v.max_points),
+                "dataPointCount" => r.read_into(&mut v.data_point_count),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7338,13 +7400,14 @@ impl FromJson for InsightsSummaryUserItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "metricData" => v.metric_data = r.read()?,
-                "overallData" => v.overall_data = r.read()?,
-                "ranking" => v.ranking = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "metricData" => r.read_into(&mut v.metric_data),
+                "overallData" => r.read_into(&mut v.overall_data),
+                "ranking" => r.read_into(&mut v.ranking),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7444,16 +7507,17 @@ impl FromJson for InsightsTrend {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "performanceProfile" => v.performance_profile = r.read()?,
-                "division" => v.division = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "total" => v.total = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                "division" => r.read_into(&mut v.division),
+                "granularity" => r.read_into(&mut v.granularity),
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "entities" => r.read_into(&mut v.entities),
+                "total" => r.read_into(&mut v.total),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7562,11 +7626,12 @@ impl FromJson for InsightsTrendMetricItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "trends" => v.trends = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "trends" => r.read_into(&mut v.trends),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7610,10 +7675,11 @@ impl FromJson for InsightsTrendTotalItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trends" => v.trends = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trends" => r.read_into(&mut v.trends),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7665,11 +7731,12 @@ impl FromJson for InsightsTrends {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7722,11 +7789,12 @@ impl FromJson for InvalidAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7824,16 +7892,17 @@ impl FromJson for Leaderboard {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "leaders" => v.leaders = r.read()?,
-                "userRank" => v.user_rank = r.read()?,
-                "performanceProfile" => v.performance_profile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "metric" => r.read_into(&mut v.metric),
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "leaders" => r.read_into(&mut v.leaders),
+                "userRank" => r.read_into(&mut v.user_rank),
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7900,12 +7969,13 @@ impl FromJson for LeaderboardItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "rank" => v.rank = r.read()?,
-                "points" => v.points = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "rank" => r.read_into(&mut v.rank),
+                "points" => r.read_into(&mut v.points),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7961,11 +8031,12 @@ impl FromJson for Member {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8007,10 +8078,11 @@ impl FromJson for MemberListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8163,22 +8235,23 @@ impl FromJson for Metric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "metricDefinitionId" => v.metric_definition_id = r.read()?,
-                "externalMetricDefinitionId" => v.external_metric_definition_id = r.read()?,
-                "objective" => v.objective = r.read()?,
-                "performanceProfileId" => v.performance_profile_id = r.read()?,
-                "linkedMetric" => v.linked_metric = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateUnlinked" => v.date_unlinked = r.read()?,
-                "precision" => v.precision = r.read()?,
-                "timeDisplayUnit" => v.time_display_unit = r.read()?,
-                "sourcePerformanceProfile" => v.source_performance_profile = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "metricDefinitionId" => r.read_into(&mut v.metric_definition_id),
+                "externalMetricDefinitionId" => r.read_into(&mut v.external_metric_definition_id),
+                "objective" => r.read_into(&mut v.objective),
+                "performanceProfileId" => r.read_into(&mut v.performance_profile_id),
+                "linkedMetric" => r.read_into(&mut v.linked_metric),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateUnlinked" => r.read_into(&mut v.date_unlinked),
+                "precision" => r.read_into(&mut v.precision),
+                "timeDisplayUnit" => r.read_into(&mut v.time_display_unit),
+                "sourcePerformanceProfile" => r.read_into(&mut v.source_performance_profile),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8385,21 +8458,22 @@ impl FromJson for MetricDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "unitType" => v.unit_type = r.read()?,
-                "shortName" => v.short_name = r.read()?,
-                "dividendMetrics" => v.dividend_metrics = r.read()?,
-                "divisorMetrics" => v.divisor_metrics = r.read()?,
-                "defaultObjective" => v.default_objective = r.read()?,
-                "lockTemplateId" => v.lock_template_id = r.read()?,
-                "mediaTypeFilteringAllowed" => v.media_type_filtering_allowed = r.read()?,
-                "initialDirectionFilteringAllowed" => v.initial_direction_filtering_allowed = r.read()?,
-                "queueFilteringAllowed" => v.queue_filtering_allowed = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "unitType" => r.read_into(&mut v.unit_type),
+                "shortName" => r.read_into(&mut v.short_name),
+                "dividendMetrics" => r.read_into(&mut v.dividend_metrics),
+                "divisorMetrics" => r.read_into(&mut v.divisor_metrics),
+                "defaultObjective" => r.read_into(&mut v.default_objective),
+                "lockTemplateId" => r.read_into(&mut v.lock_template_id),
+                "mediaTypeFilteringAllowed" => r.read_into(&mut v.media_type_filtering_allowed),
+                "initialDirectionFilteringAllowed" => r.read_into(&mut v.initial_direction_filtering_allowed),
+                "queueFilteringAllowed" => r.read_into(&mut v.queue_filtering_allowed),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8592,18 +8666,19 @@ impl FromJson for MetricValueTrendAverage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "dateReferenceWorkday" => v.date_reference_workday = r.read()?,
-                "division" => v.division = r.read()?,
-                "user" => v.user = r.read()?,
-                "timezone" => v.timezone = r.read()?,
-                "result" => v.result = r.read()?,
-                "performanceProfile" => v.performance_profile = r.read()?,
-                "metric" => v.metric = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "dateReferenceWorkday" => r.read_into(&mut v.date_reference_workday),
+                "division" => r.read_into(&mut v.division),
+                "user" => r.read_into(&mut v.user),
+                "timezone" => r.read_into(&mut v.timezone),
+                "result" => r.read_into(&mut v.result),
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                "metric" => r.read_into(&mut v.metric),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8814,28 +8889,29 @@ impl FromJson for Metrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "order" => v.order = r.read()?,
-                "metricDefinitionName" => v.metric_definition_name = r.read()?,
-                "metricDefinitionId" => v.metric_definition_id = r.read()?,
-                "externalMetricDefinitionId" => v.external_metric_definition_id = r.read()?,
-                "unitType" => v.unit_type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "templateName" => v.template_name = r.read()?,
-                "maxPoints" => v.max_points = r.read()?,
-                "performanceProfileId" => v.performance_profile_id = r.read()?,
-                "linkedMetric" => v.linked_metric = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateUnlinked" => v.date_unlinked = r.read()?,
-                "sourcePerformanceProfile" => v.source_performance_profile = r.read()?,
-                "unitDefinition" => v.unit_definition = r.read()?,
-                "precision" => v.precision = r.read()?,
-                "timeDisplayUnit" => v.time_display_unit = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "order" => r.read_into(&mut v.order),
+                "metricDefinitionName" => r.read_into(&mut v.metric_definition_name),
+                "metricDefinitionId" => r.read_into(&mut v.metric_definition_id),
+                "externalMetricDefinitionId" => r.read_into(&mut v.external_metric_definition_id),
+                "unitType" => r.read_into(&mut v.unit_type),
+                "enabled" => r.read_into(&mut v.enabled),
+                "templateName" => r.read_into(&mut v.template_name),
+                "maxPoints" => r.read_into(&mut v.max_points),
+                "performanceProfileId" => r.read_into(&mut v.performance_profile_id),
+                "linkedMetric" => r.read_into(&mut v.linked_metric),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateUnlinked" => r.read_into(&mut v.date_unlinked),
+                "sourcePerformanceProfile" => r.read_into(&mut v.source_performance_profile),
+                "unitDefinition" => r.read_into(&mut v.unit_definition),
+                "precision" => r.read_into(&mut v.precision),
+                "timeDisplayUnit" => r.read_into(&mut v.time_display_unit),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9108,20 +9184,21 @@ impl FromJson for Objective {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "templateId" => v.template_id = r.read()?,
-                "zones" => v.zones = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "topics" => v.topics = r.read()?,
-                "topicIdsFilterType" => v.topic_ids_filter_type = r.read()?,
-                "evaluationFormContextIds" => v.evaluation_form_context_ids = r.read()?,
-                "initialDirection" => v.initial_direction = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "templateId" => r.read_into(&mut v.template_id),
+                "zones" => r.read_into(&mut v.zones),
+                "enabled" => r.read_into(&mut v.enabled),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "queues" => r.read_into(&mut v.queues),
+                "topics" => r.read_into(&mut v.topics),
+                "topicIdsFilterType" => r.read_into(&mut v.topic_ids_filter_type),
+                "evaluationFormContextIds" => r.read_into(&mut v.evaluation_form_context_ids),
+                "initialDirection" => r.read_into(&mut v.initial_direction),
+                "dateStart" => r.read_into(&mut v.date_start),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9291,13 +9368,14 @@ impl FromJson for ObjectiveTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "zones" => v.zones = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "zones" => r.read_into(&mut v.zones),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9407,16 +9485,17 @@ impl FromJson for ObjectiveZone {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "label" => v.label = r.read()?,
-                "directionType" => v.direction_type = r.read()?,
-                "zoneType" => v.zone_type = r.read()?,
-                "upperLimitPoints" => v.upper_limit_points = r.read()?,
-                "lowerLimitPoints" => v.lower_limit_points = r.read()?,
-                "upperLimitValue" => v.upper_limit_value = r.read()?,
-                "lowerLimitValue" => v.lower_limit_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "label" => r.read_into(&mut v.label),
+                "directionType" => r.read_into(&mut v.direction_type),
+                "zoneType" => r.read_into(&mut v.zone_type),
+                "upperLimitPoints" => r.read_into(&mut v.upper_limit_points),
+                "lowerLimitPoints" => r.read_into(&mut v.lower_limit_points),
+                "upperLimitValue" => r.read_into(&mut v.upper_limit_value),
+                "lowerLimitValue" => r.read_into(&mut v.lower_limit_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9589,12 +9668,13 @@ impl FromJson for OtherProfileAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "currentProfile" => v.current_profile = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "currentProfile" => r.read_into(&mut v.current_profile),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9657,12 +9737,13 @@ impl FromJson for OverallBestPoints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "bestPoints" => v.best_points = r.read()?,
-                "performanceProfile" => v.performance_profile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "bestPoints" => r.read_into(&mut v.best_points),
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9752,15 +9833,16 @@ impl FromJson for OverallBestPointsItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "granularityType" => v.granularity_type = r.read()?,
-                "users" => v.users = r.read()?,
-                "count" => v.count = r.read()?,
-                "points" => v.points = r.read()?,
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "granularityType" => r.read_into(&mut v.granularity_type),
+                "users" => r.read_into(&mut v.users),
+                "count" => r.read_into(&mut v.count),
+                "points" => r.read_into(&mut v.points),
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9955,20 +10037,21 @@ impl FromJson for PerformanceProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "metricOrders" => v.metric_orders = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "reportingIntervals" => v.reporting_intervals = r.read()?,
-                "active" => v.active = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "maxLeaderboardRankSize" => v.max_leaderboard_rank_size = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "metricOrders" => r.read_into(&mut v.metric_orders),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "reportingIntervals" => r.read_into(&mut v.reporting_intervals),
+                "active" => r.read_into(&mut v.active),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "maxLeaderboardRankSize" => r.read_into(&mut v.max_leaderboard_rank_size),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10021,10 +10104,11 @@ impl FromJson for PrizeImages {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "imageUrl" => v.image_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "imageUrl" => r.read_into(&mut v.image_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10110,15 +10194,16 @@ impl FromJson for ProfileWithDateRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10263,21 +10348,22 @@ impl FromJson for PunctualityEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateScheduleStart" => v.date_schedule_start = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "activityCode" => v.activity_code = r.read()?,
-                "activityName" => v.activity_name = r.read()?,
-                "activityColor" => v.activity_color = r.read()?,
-                "category" => v.category = r.read()?,
-                "points" => v.points = r.read()?,
-                "delta" => v.delta = r.read()?,
-                "bullseye" => v.bullseye = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateScheduleStart" => r.read_into(&mut v.date_schedule_start),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "activityCode" => r.read_into(&mut v.activity_code),
+                "activityName" => r.read_into(&mut v.activity_name),
+                "activityColor" => r.read_into(&mut v.activity_color),
+                "category" => r.read_into(&mut v.category),
+                "points" => r.read_into(&mut v.points),
+                "delta" => r.read_into(&mut v.delta),
+                "bullseye" => r.read_into(&mut v.bullseye),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10403,18 +10489,19 @@ impl FromJson for QualityEvaluationScoreItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "evaluationId" => v.evaluation_id = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "conversationDate" => v.conversation_date = r.read()?,
-                "conversationEndDate" => v.conversation_end_date = r.read()?,
-                "formName" => v.form_name = r.read()?,
-                "points" => v.points = r.read()?,
-                "evaluationScore" => v.evaluation_score = r.read()?,
-                "maxPoints" => v.max_points = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "evaluationId" => r.read_into(&mut v.evaluation_id),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "conversationDate" => r.read_into(&mut v.conversation_date),
+                "conversationEndDate" => r.read_into(&mut v.conversation_end_date),
+                "formName" => r.read_into(&mut v.form_name),
+                "points" => r.read_into(&mut v.points),
+                "evaluationScore" => r.read_into(&mut v.evaluation_score),
+                "maxPoints" => r.read_into(&mut v.max_points),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10478,11 +10565,12 @@ impl FromJson for ReportingInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "intervalType" => v.interval_type = r.read()?,
-                "intervalValue" => v.interval_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "intervalType" => r.read_into(&mut v.interval_type),
+                "intervalValue" => r.read_into(&mut v.interval_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10604,13 +10692,14 @@ impl FromJson for SingleWorkdayAveragePoints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateWorkday" => v.date_workday = r.read()?,
-                "division" => v.division = r.read()?,
-                "averagePoints" => v.average_points = r.read()?,
-                "performanceProfile" => v.performance_profile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                "division" => r.read_into(&mut v.division),
+                "averagePoints" => r.read_into(&mut v.average_points),
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10701,15 +10790,16 @@ impl FromJson for SingleWorkdayAverageValues {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateWorkday" => v.date_workday = r.read()?,
-                "division" => v.division = r.read()?,
-                "user" => v.user = r.read()?,
-                "timezone" => v.timezone = r.read()?,
-                "results" => v.results = r.read()?,
-                "performanceProfile" => v.performance_profile = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                "division" => r.read_into(&mut v.division),
+                "user" => r.read_into(&mut v.user),
+                "timezone" => r.read_into(&mut v.timezone),
+                "results" => r.read_into(&mut v.results),
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10759,10 +10849,11 @@ impl FromJson for TargetPerformanceProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "targetPerformanceProfileId" => v.target_performance_profile_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "targetPerformanceProfileId" => r.read_into(&mut v.target_performance_profile_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10832,13 +10923,14 @@ impl FromJson for TrendData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                "averageValue" => v.average_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                "averageValue" => r.read_into(&mut v.average_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10893,11 +10985,12 @@ impl FromJson for UserBestPoints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "bestPoints" => v.best_points = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "bestPoints" => r.read_into(&mut v.best_points),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10977,14 +11070,15 @@ impl FromJson for UserBestPointsItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "granularityType" => v.granularity_type = r.read()?,
-                "points" => v.points = r.read()?,
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "rank" => v.rank = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "granularityType" => r.read_into(&mut v.granularity_type),
+                "points" => r.read_into(&mut v.points),
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "rank" => r.read_into(&mut v.rank),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11145,17 +11239,18 @@ impl FromJson for UserInsightsTrend {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "performanceProfile" => v.performance_profile = r.read()?,
-                "division" => v.division = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                "user" => v.user = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "total" => v.total = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                "division" => r.read_into(&mut v.division),
+                "granularity" => r.read_into(&mut v.granularity),
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                "user" => r.read_into(&mut v.user),
+                "entities" => r.read_into(&mut v.entities),
+                "total" => r.read_into(&mut v.total),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11265,11 +11360,12 @@ impl FromJson for UserInsightsTrendMetricItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "trends" => v.trends = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "trends" => r.read_into(&mut v.trends),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11313,10 +11409,11 @@ impl FromJson for UserInsightsTrendTotalItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trends" => v.trends = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trends" => r.read_into(&mut v.trends),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11368,11 +11465,12 @@ impl FromJson for UserInsightsTrends {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "comparativePeriod" => v.comparative_period = r.read()?,
-                "primaryPeriod" => v.primary_period = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "comparativePeriod" => r.read_into(&mut v.comparative_period),
+                "primaryPeriod" => r.read_into(&mut v.primary_period),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11443,13 +11541,14 @@ impl FromJson for UserProfilesInDateRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "profiles" => v.profiles = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "profiles" => r.read_into(&mut v.profiles),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11508,11 +11607,12 @@ impl FromJson for UserProfilesInDateRangeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startWorkday" => v.start_workday = r.read()?,
-                "endWorkday" => v.end_workday = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startWorkday" => r.read_into(&mut v.start_workday),
+                "endWorkday" => r.read_into(&mut v.end_workday),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11601,15 +11701,16 @@ impl FromJson for UserTrendData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "percentOfGoal" => v.percent_of_goal = r.read()?,
-                "averageValue" => v.average_value = r.read()?,
-                "rankTotalPoints" => v.rank_total_points = r.read()?,
-                "rankPercentagePoints" => v.rank_percentage_points = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "percentOfGoal" => r.read_into(&mut v.percent_of_goal),
+                "averageValue" => r.read_into(&mut v.average_value),
+                "rankTotalPoints" => r.read_into(&mut v.rank_total_points),
+                "rankPercentagePoints" => r.read_into(&mut v.rank_percentage_points),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11659,10 +11760,11 @@ impl FromJson for ValidateAssignUsers {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "membersToAssign" => v.members_to_assign = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "membersToAssign" => r.read_into(&mut v.members_to_assign),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11768,17 +11870,18 @@ impl FromJson for WorkdayMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "objective" => v.objective = r.read()?,
-                "points" => v.points = r.read()?,
-                "maxPoints" => v.max_points = r.read()?,
-                "value" => v.value = r.read()?,
-                "punctualityEvents" => v.punctuality_events = r.read()?,
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                "evaluationDetails" => v.evaluation_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "objective" => r.read_into(&mut v.objective),
+                "points" => r.read_into(&mut v.points),
+                "maxPoints" => r.read_into(&mut v.max_points),
+                "value" => r.read_into(&mut v.value),
+                "punctualityEvents" => r.read_into(&mut v.punctuality_events),
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                "evaluationDetails" => r.read_into(&mut v.evaluation_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11826,10 +11929,11 @@ impl FromJson for WorkdayMetricListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11881,11 +11985,12 @@ impl FromJson for WorkdayPeriod {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11974,15 +12079,16 @@ impl FromJson for WorkdayPointsTrend {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "user" => v.user = r.read()?,
-                "dayOfWeek" => v.day_of_week = r.read()?,
-                "averagePoints" => v.average_points = r.read()?,
-                "trend" => v.trend = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "user" => r.read_into(&mut v.user),
+                "dayOfWeek" => r.read_into(&mut v.day_of_week),
+                "averagePoints" => r.read_into(&mut v.average_points),
+                "trend" => r.read_into(&mut v.trend),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12106,11 +12212,12 @@ impl FromJson for WorkdayPointsTrendItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateWorkday" => v.date_workday = r.read()?,
-                "points" => v.points = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                "points" => r.read_into(&mut v.points),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12190,14 +12297,15 @@ impl FromJson for WorkdayValuesMetricItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "metricDefinition" => v.metric_definition = r.read()?,
-                "average" => v.average = r.read()?,
-                "unitType" => v.unit_type = r.read()?,
-                "trend" => v.trend = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "metricDefinition" => r.read_into(&mut v.metric_definition),
+                "average" => r.read_into(&mut v.average),
+                "unitType" => r.read_into(&mut v.unit_type),
+                "trend" => r.read_into(&mut v.trend),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12383,18 +12491,19 @@ impl FromJson for WorkdayValuesTrend {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStartWorkday" => v.date_start_workday = r.read()?,
-                "dateEndWorkday" => v.date_end_workday = r.read()?,
-                "dateReferenceWorkday" => v.date_reference_workday = r.read()?,
-                "division" => v.division = r.read()?,
-                "user" => v.user = r.read()?,
-                "timezone" => v.timezone = r.read()?,
-                "results" => v.results = r.read()?,
-                "performanceProfile" => v.performance_profile = r.read()?,
-                "metric" => v.metric = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStartWorkday" => r.read_into(&mut v.date_start_workday),
+                "dateEndWorkday" => r.read_into(&mut v.date_end_workday),
+                "dateReferenceWorkday" => r.read_into(&mut v.date_reference_workday),
+                "division" => r.read_into(&mut v.division),
+                "user" => r.read_into(&mut v.user),
+                "timezone" => r.read_into(&mut v.timezone),
+                "results" => r.read_into(&mut v.results),
+                "performanceProfile" => r.read_into(&mut v.performance_profile),
+                "metric" => r.read_into(&mut v.metric),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12454,11 +12563,12 @@ impl FromJson for WorkdayValuesTrendItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateWorkday" => v.date_workday = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateWorkday" => r.read_into(&mut v.date_workday),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -113,19 +113,20 @@ impl FromJson for DefaultGreetingList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "owner" => v.owner = r.read()?,
-                "ownerType" => v.owner_type = r.read()?,
-                "greetings" => v.greetings = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "owner" => r.read_into(&mut v.owner),
+                "ownerType" => r.read_into(&mut v.owner_type),
+                "greetings" => r.read_into(&mut v.greetings),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -289,19 +290,20 @@ impl FromJson for DomainEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -448,21 +450,22 @@ impl FromJson for Greeting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "ownerType" => v.owner_type = r.read()?,
-                "owner" => v.owner = r.read()?,
-                "audioFile" => v.audio_file = r.read()?,
-                "audioTTS" => v.audio_tts = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "ownerType" => r.read_into(&mut v.owner_type),
+                "owner" => r.read_into(&mut v.owner),
+                "audioFile" => r.read_into(&mut v.audio_file),
+                "audioTTS" => r.read_into(&mut v.audio_tts),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -630,12 +633,13 @@ impl FromJson for GreetingAudioFile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "durationMilliseconds" => v.duration_milliseconds = r.read()?,
-                "sizeBytes" => v.size_bytes = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "durationMilliseconds" => r.read_into(&mut v.duration_milliseconds),
+                "sizeBytes" => r.read_into(&mut v.size_bytes),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -741,19 +745,20 @@ impl FromJson for GreetingListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -819,12 +824,13 @@ impl FromJson for GreetingMediaInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mediaFileUri" => v.media_file_uri = r.read()?,
-                "mediaImageUri" => v.media_image_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mediaFileUri" => r.read_into(&mut v.media_file_uri),
+                "mediaImageUri" => r.read_into(&mut v.media_image_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -885,12 +891,13 @@ impl FromJson for GreetingOwner {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -77,13 +77,14 @@ impl FromJson for DynamicGroupDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "query" => v.query = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "query" => r.read_into(&mut v.query),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -162,13 +163,14 @@ impl FromJson for DynamicGroupLanguageSkillCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "languageSkill" => v.language_skill = r.read()?,
-                "comparator" => v.comparator = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                "childConditions" => v.child_conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "languageSkill" => r.read_into(&mut v.language_skill),
+                "comparator" => r.read_into(&mut v.comparator),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                "childConditions" => r.read_into(&mut v.child_conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -279,10 +281,11 @@ impl FromJson for DynamicGroupQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "skillConditions" => v.skill_conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "skillConditions" => r.read_into(&mut v.skill_conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -325,10 +328,11 @@ impl FromJson for DynamicGroupQueryPreview {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userCount" => v.user_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userCount" => r.read_into(&mut v.user_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -404,13 +408,14 @@ impl FromJson for DynamicGroupRoutingSkillCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routingSkill" => v.routing_skill = r.read()?,
-                "comparator" => v.comparator = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                "childConditions" => v.child_conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routingSkill" => r.read_into(&mut v.routing_skill),
+                "comparator" => r.read_into(&mut v.comparator),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                "childConditions" => r.read_into(&mut v.child_conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -543,12 +548,13 @@ impl FromJson for DynamicGroupSkillCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routingSkillConditions" => v.routing_skill_conditions = r.read()?,
-                "languageSkillConditions" => v.language_skill_conditions = r.read()?,
-                "operation" => v.operation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routingSkillConditions" => r.read_into(&mut v.routing_skill_conditions),
+                "languageSkillConditions" => r.read_into(&mut v.language_skill_conditions),
+                "operation" => r.read_into(&mut v.operation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -799,27 +805,28 @@ impl FromJson for GroupCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "state" => v.state = r.read()?,
-                "version" => v.version = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "images" => v.images = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "rulesVisible" => v.rules_visible = r.read()?,
-                "visibility" => v.visibility = r.read()?,
-                "rolesEnabled" => v.roles_enabled = r.read()?,
-                "includeOwners" => v.include_owners = r.read()?,
-                "callsEnabled" => v.calls_enabled = r.read()?,
-                "email" => v.email = r.read()?,
-                "ownerIds" => v.owner_ids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "state" => r.read_into(&mut v.state),
+                "version" => r.read_into(&mut v.version),
+                "type" => r.read_into(&mut v.r#type),
+                "images" => r.read_into(&mut v.images),
+                "addresses" => r.read_into(&mut v.addresses),
+                "rulesVisible" => r.read_into(&mut v.rules_visible),
+                "visibility" => r.read_into(&mut v.visibility),
+                "rolesEnabled" => r.read_into(&mut v.roles_enabled),
+                "includeOwners" => r.read_into(&mut v.include_owners),
+                "callsEnabled" => r.read_into(&mut v.calls_enabled),
+                "email" => r.read_into(&mut v.email),
+                "ownerIds" => r.read_into(&mut v.owner_ids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1089,19 +1096,20 @@ impl FromJson for GroupEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1164,11 +1172,12 @@ impl FromJson for GroupMembersUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "memberIds" => v.member_ids = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "memberIds" => r.read_into(&mut v.member_ids),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1257,15 +1266,16 @@ impl FromJson for GroupProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "state" => r.read_into(&mut v.state),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1425,19 +1435,20 @@ impl FromJson for GroupProfileEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1611,24 +1622,25 @@ impl FromJson for GroupUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "state" => v.state = r.read()?,
-                "version" => v.version = r.read()?,
-                "images" => v.images = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "rulesVisible" => v.rules_visible = r.read()?,
-                "visibility" => v.visibility = r.read()?,
-                "rolesEnabled" => v.roles_enabled = r.read()?,
-                "includeOwners" => v.include_owners = r.read()?,
-                "callsEnabled" => v.calls_enabled = r.read()?,
-                "email" => v.email = r.read()?,
-                "ownerIds" => v.owner_ids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "state" => r.read_into(&mut v.state),
+                "version" => r.read_into(&mut v.version),
+                "images" => r.read_into(&mut v.images),
+                "addresses" => r.read_into(&mut v.addresses),
+                "rulesVisible" => r.read_into(&mut v.rules_visible),
+                "visibility" => r.read_into(&mut v.visibility),
+                "rolesEnabled" => r.read_into(&mut v.roles_enabled),
+                "includeOwners" => r.read_into(&mut v.include_owners),
+                "callsEnabled" => r.read_into(&mut v.calls_enabled),
+                "email" => r.read_into(&mut v.email),
+                "ownerIds" => r.read_into(&mut v.owner_ids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

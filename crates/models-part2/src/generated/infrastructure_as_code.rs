@@ -64,12 +64,13 @@ impl FromJson for AcceleratorInput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dryRun" => v.dry_run = r.read()?,
-                "acceleratorId" => v.accelerator_id = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dryRun" => r.read_into(&mut v.dry_run),
+                "acceleratorId" => r.read_into(&mut v.accelerator_id),
+                "parameters" => r.read_into(&mut v.parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -175,19 +176,20 @@ impl FromJson for AcceleratorList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -302,17 +304,18 @@ impl FromJson for AcceleratorMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "origin" => v.origin = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "classification" => v.classification = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "origin" => r.read_into(&mut v.origin),
+                "type" => r.read_into(&mut v.r#type),
+                "classification" => r.read_into(&mut v.classification),
+                "tags" => r.read_into(&mut v.tags),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -477,11 +480,12 @@ impl FromJson for AcceleratorParameter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -633,22 +637,23 @@ impl FromJson for AcceleratorSpecification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "origin" => v.origin = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "classification" => v.classification = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "permissions" => v.permissions = r.read()?,
-                "products" => v.products = r.read()?,
-                "documentation" => v.documentation = r.read()?,
-                "presentation" => v.presentation = r.read()?,
-                "results" => v.results = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "origin" => r.read_into(&mut v.origin),
+                "type" => r.read_into(&mut v.r#type),
+                "classification" => r.read_into(&mut v.classification),
+                "tags" => r.read_into(&mut v.tags),
+                "permissions" => r.read_into(&mut v.permissions),
+                "products" => r.read_into(&mut v.products),
+                "documentation" => r.read_into(&mut v.documentation),
+                "presentation" => r.read_into(&mut v.presentation),
+                "results" => r.read_into(&mut v.results),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -888,19 +893,20 @@ impl FromJson for InfrastructureascodeJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dryRun" => v.dry_run = r.read()?,
-                "acceleratorId" => v.accelerator_id = r.read()?,
-                "dateSubmitted" => v.date_submitted = r.read()?,
-                "submittedBy" => v.submitted_by = r.read()?,
-                "status" => v.status = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "results" => v.results = r.read()?,
-                "rollbackResults" => v.rollback_results = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dryRun" => r.read_into(&mut v.dry_run),
+                "acceleratorId" => r.read_into(&mut v.accelerator_id),
+                "dateSubmitted" => r.read_into(&mut v.date_submitted),
+                "submittedBy" => r.read_into(&mut v.submitted_by),
+                "status" => r.read_into(&mut v.status),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "results" => r.read_into(&mut v.results),
+                "rollbackResults" => r.read_into(&mut v.rollback_results),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1036,11 +1042,12 @@ impl FromJson for MetadataDocumentation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "location" => v.location = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "location" => r.read_into(&mut v.location),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1093,11 +1100,12 @@ impl FromJson for MetadataPresentation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "schema" => v.schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "schema" => r.read_into(&mut v.schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1195,16 +1203,17 @@ impl FromJson for MetadataProperty {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "displayname" => v.displayname = r.read()?,
-                "description" => v.description = r.read()?,
-                "sensitive" => v.sensitive = r.read()?,
-                "help" => v.help = r.read()?,
-                "default" => v.default = r.read()?,
-                "enum" => v.r#enum = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "displayname" => r.read_into(&mut v.displayname),
+                "description" => r.read_into(&mut v.description),
+                "sensitive" => r.read_into(&mut v.sensitive),
+                "help" => r.read_into(&mut v.help),
+                "default" => r.read_into(&mut v.default),
+                "enum" => r.read_into(&mut v.r#enum),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1271,12 +1280,13 @@ impl FromJson for MetadataResultEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "description" => v.description = r.read()?,
-                "visibility" => v.visibility = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "description" => r.read_into(&mut v.description),
+                "visibility" => r.read_into(&mut v.visibility),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1368,10 +1378,11 @@ impl FromJson for MetadataResults {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1450,14 +1461,15 @@ impl FromJson for MetadataSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "required" => v.required = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "type" => r.read_into(&mut v.r#type),
+                "properties" => r.read_into(&mut v.properties),
+                "required" => r.read_into(&mut v.required),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

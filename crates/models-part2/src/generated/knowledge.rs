@@ -62,12 +62,13 @@ impl FromJson for AnswerGenerationDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -110,10 +111,11 @@ impl FromJson for AuthenticationProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sharepoint" => v.sharepoint = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sharepoint" => r.read_into(&mut v.sharepoint),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -201,15 +203,16 @@ impl FromJson for CategoryCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "parentCategoryId" => v.parent_category_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "parentCategoryId" => r.read_into(&mut v.parent_category_id),
+                "description" => r.read_into(&mut v.description),
+                "externalId" => r.read_into(&mut v.external_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -286,13 +289,14 @@ impl FromJson for CategoryReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "parentCategory" => v.parent_category = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "parentCategory" => r.read_into(&mut v.parent_category),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -417,19 +421,20 @@ impl FromJson for CategoryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "parentCategory" => v.parent_category = r.read()?,
-                "documentCount" => v.document_count = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "externalId" => r.read_into(&mut v.external_id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "parentCategory" => r.read_into(&mut v.parent_category),
+                "documentCount" => r.read_into(&mut v.document_count),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -500,13 +505,14 @@ impl FromJson for CategoryResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -595,15 +601,16 @@ impl FromJson for CategoryUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "parentCategoryId" => v.parent_category_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "parentCategoryId" => r.read_into(&mut v.parent_category_id),
+                "description" => r.read_into(&mut v.description),
+                "externalId" => r.read_into(&mut v.external_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -671,12 +678,13 @@ impl FromJson for ChunkSearchRegisterRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sessionId" => v.session_id = r.read()?,
-                "answered" => v.answered = r.read()?,
-                "selectedAnswers" => v.selected_answers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sessionId" => r.read_into(&mut v.session_id),
+                "answered" => r.read_into(&mut v.answered),
+                "selectedAnswers" => r.read_into(&mut v.selected_answers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -743,12 +751,13 @@ impl FromJson for ConnectionCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "redirectUrl" => v.redirect_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "redirectUrl" => r.read_into(&mut v.redirect_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -883,20 +892,21 @@ impl FromJson for ConnectionCreateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "integration" => v.integration = r.read()?,
-                "authenticationProperties" => v.authentication_properties = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "integration" => r.read_into(&mut v.integration),
+                "authenticationProperties" => r.read_into(&mut v.authentication_properties),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1045,10 +1055,11 @@ impl FromJson for ConnectionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1100,11 +1111,12 @@ impl FromJson for ConnectionOption {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1167,13 +1179,14 @@ impl FromJson for ConnectionOptionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1327,22 +1340,23 @@ impl FromJson for ConnectionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "integration" => v.integration = r.read()?,
-                "authenticationProperties" => v.authentication_properties = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "status" => v.status = r.read()?,
-                "error" => v.error = r.read()?,
-                "dateExpiry" => v.date_expiry = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "integration" => r.read_into(&mut v.integration),
+                "authenticationProperties" => r.read_into(&mut v.authentication_properties),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "status" => r.read_into(&mut v.status),
+                "error" => r.read_into(&mut v.error),
+                "dateExpiry" => r.read_into(&mut v.date_expiry),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1515,12 +1529,13 @@ impl FromJson for ConnectionUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "error" => v.error = r.read()?,
-                "errorDescription" => v.error_description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "error" => r.read_into(&mut v.error),
+                "errorDescription" => r.read_into(&mut v.error_description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1567,10 +1582,11 @@ impl FromJson for DocumentBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1660,15 +1676,16 @@ impl FromJson for DocumentBodyBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "paragraph" => v.paragraph = r.read()?,
-                "list" => v.list = r.read()?,
-                "table" => v.table = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "paragraph" => r.read_into(&mut v.paragraph),
+                "list" => r.read_into(&mut v.list),
+                "table" => r.read_into(&mut v.table),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1826,15 +1843,16 @@ impl FromJson for DocumentBodyBlockWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "paragraph" => v.paragraph = r.read()?,
-                "list" => v.list = r.read()?,
-                "table" => v.table = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "paragraph" => r.read_into(&mut v.paragraph),
+                "list" => r.read_into(&mut v.list),
+                "table" => r.read_into(&mut v.table),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1965,12 +1983,13 @@ impl FromJson for DocumentBodyImage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "hyperlink" => v.hyperlink = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "hyperlink" => r.read_into(&mut v.hyperlink),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2060,15 +2079,16 @@ impl FromJson for DocumentBodyImageProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "backgroundColor" => v.background_color = r.read()?,
-                "align" => v.align = r.read()?,
-                "indentation" => v.indentation = r.read()?,
-                "width" => v.width = r.read()?,
-                "widthWithUnit" => v.width_with_unit = r.read()?,
-                "altText" => v.alt_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "align" => r.read_into(&mut v.align),
+                "indentation" => r.read_into(&mut v.indentation),
+                "width" => r.read_into(&mut v.width),
+                "widthWithUnit" => r.read_into(&mut v.width_with_unit),
+                "altText" => r.read_into(&mut v.alt_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2182,11 +2202,12 @@ impl FromJson for DocumentBodyList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2252,12 +2273,13 @@ impl FromJson for DocumentBodyListBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "properties" => r.read_into(&mut v.properties),
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2354,11 +2376,12 @@ impl FromJson for DocumentBodyListBlockProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "unorderedType" => v.unordered_type = r.read()?,
-                "orderedType" => v.ordered_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "unorderedType" => r.read_into(&mut v.unordered_type),
+                "orderedType" => r.read_into(&mut v.ordered_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2546,12 +2569,13 @@ impl FromJson for DocumentBodyListBlockWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "properties" => r.read_into(&mut v.properties),
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2702,17 +2726,18 @@ impl FromJson for DocumentBodyListItemProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "backgroundColor" => v.background_color = r.read()?,
-                "align" => v.align = r.read()?,
-                "indentation" => v.indentation = r.read()?,
-                "fontSize" => v.font_size = r.read()?,
-                "fontType" => v.font_type = r.read()?,
-                "textColor" => v.text_color = r.read()?,
-                "unorderedType" => v.unordered_type = r.read()?,
-                "orderedType" => v.ordered_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "align" => r.read_into(&mut v.align),
+                "indentation" => r.read_into(&mut v.indentation),
+                "fontSize" => r.read_into(&mut v.font_size),
+                "fontType" => r.read_into(&mut v.font_type),
+                "textColor" => r.read_into(&mut v.text_color),
+                "unorderedType" => r.read_into(&mut v.unordered_type),
+                "orderedType" => r.read_into(&mut v.ordered_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3092,11 +3117,12 @@ impl FromJson for DocumentBodyListWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3151,11 +3177,12 @@ impl FromJson for DocumentBodyParagraph {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "blocks" => v.blocks = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "blocks" => r.read_into(&mut v.blocks),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3244,15 +3271,16 @@ impl FromJson for DocumentBodyParagraphProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fontSize" => v.font_size = r.read()?,
-                "fontType" => v.font_type = r.read()?,
-                "textColor" => v.text_color = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                "align" => v.align = r.read()?,
-                "indentation" => v.indentation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fontSize" => r.read_into(&mut v.font_size),
+                "fontType" => r.read_into(&mut v.font_type),
+                "textColor" => r.read_into(&mut v.text_color),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "align" => r.read_into(&mut v.align),
+                "indentation" => r.read_into(&mut v.indentation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3508,11 +3536,12 @@ impl FromJson for DocumentBodyParagraphWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "blocks" => v.blocks = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "blocks" => r.read_into(&mut v.blocks),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3567,11 +3596,12 @@ impl FromJson for DocumentBodyTable {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "rows" => v.rows = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "rows" => r.read_into(&mut v.rows),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3617,10 +3647,11 @@ impl FromJson for DocumentBodyTableCaptionBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3710,15 +3741,16 @@ impl FromJson for DocumentBodyTableCaptionItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "paragraph" => v.paragraph = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "list" => v.list = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "paragraph" => r.read_into(&mut v.paragraph),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "list" => r.read_into(&mut v.list),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3840,11 +3872,12 @@ impl FromJson for DocumentBodyTableCellBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3996,22 +4029,23 @@ impl FromJson for DocumentBodyTableCellBlockProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "cellType" => v.cell_type = r.read()?,
-                "width" => v.width = r.read()?,
-                "widthWithUnit" => v.width_with_unit = r.read()?,
-                "height" => v.height = r.read()?,
-                "horizontalAlign" => v.horizontal_align = r.read()?,
-                "verticalAlign" => v.vertical_align = r.read()?,
-                "borderWidth" => v.border_width = r.read()?,
-                "borderStyle" => v.border_style = r.read()?,
-                "borderColor" => v.border_color = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                "scope" => v.scope = r.read()?,
-                "colSpan" => v.col_span = r.read()?,
-                "rowSpan" => v.row_span = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "cellType" => r.read_into(&mut v.cell_type),
+                "width" => r.read_into(&mut v.width),
+                "widthWithUnit" => r.read_into(&mut v.width_with_unit),
+                "height" => r.read_into(&mut v.height),
+                "horizontalAlign" => r.read_into(&mut v.horizontal_align),
+                "verticalAlign" => r.read_into(&mut v.vertical_align),
+                "borderWidth" => r.read_into(&mut v.border_width),
+                "borderStyle" => r.read_into(&mut v.border_style),
+                "borderColor" => r.read_into(&mut v.border_color),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "scope" => r.read_into(&mut v.scope),
+                "colSpan" => r.read_into(&mut v.col_span),
+                "rowSpan" => r.read_into(&mut v.row_span),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4364,11 +4398,12 @@ impl FromJson for DocumentBodyTableCellBlockWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4502,20 +4537,21 @@ impl FromJson for DocumentBodyTableProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "width" => v.width = r.read()?,
-                "widthWithUnit" => v.width_with_unit = r.read()?,
-                "height" => v.height = r.read()?,
-                "cellSpacing" => v.cell_spacing = r.read()?,
-                "cellPadding" => v.cell_padding = r.read()?,
-                "borderWidth" => v.border_width = r.read()?,
-                "alignment" => v.alignment = r.read()?,
-                "borderStyle" => v.border_style = r.read()?,
-                "borderColor" => v.border_color = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                "caption" => v.caption = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "width" => r.read_into(&mut v.width),
+                "widthWithUnit" => r.read_into(&mut v.width_with_unit),
+                "height" => r.read_into(&mut v.height),
+                "cellSpacing" => r.read_into(&mut v.cell_spacing),
+                "cellPadding" => r.read_into(&mut v.cell_padding),
+                "borderWidth" => r.read_into(&mut v.border_width),
+                "alignment" => r.read_into(&mut v.alignment),
+                "borderStyle" => r.read_into(&mut v.border_style),
+                "borderColor" => r.read_into(&mut v.border_color),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "caption" => r.read_into(&mut v.caption),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4709,11 +4745,12 @@ impl FromJson for DocumentBodyTableRowBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "cells" => v.cells = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "cells" => r.read_into(&mut v.cells),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4802,15 +4839,16 @@ impl FromJson for DocumentBodyTableRowBlockProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rowType" => v.row_type = r.read()?,
-                "alignment" => v.alignment = r.read()?,
-                "height" => v.height = r.read()?,
-                "borderStyle" => v.border_style = r.read()?,
-                "borderColor" => v.border_color = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rowType" => r.read_into(&mut v.row_type),
+                "alignment" => r.read_into(&mut v.alignment),
+                "height" => r.read_into(&mut v.height),
+                "borderStyle" => r.read_into(&mut v.border_style),
+                "borderColor" => r.read_into(&mut v.border_color),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5050,11 +5088,12 @@ impl FromJson for DocumentBodyTableRowBlockWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "cells" => v.cells = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "cells" => r.read_into(&mut v.cells),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5109,11 +5148,12 @@ impl FromJson for DocumentBodyTableWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "rows" => v.rows = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "rows" => r.read_into(&mut v.rows),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5168,11 +5208,12 @@ impl FromJson for DocumentBodyVideo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5252,14 +5293,15 @@ impl FromJson for DocumentBodyVideoProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "backgroundColor" => v.background_color = r.read()?,
-                "align" => v.align = r.read()?,
-                "indentation" => v.indentation = r.read()?,
-                "width" => v.width = r.read()?,
-                "height" => v.height = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "align" => r.read_into(&mut v.align),
+                "indentation" => r.read_into(&mut v.indentation),
+                "width" => r.read_into(&mut v.width),
+                "height" => r.read_into(&mut v.height),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5363,10 +5405,11 @@ impl FromJson for DocumentBodyWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "blocks" => v.blocks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "blocks" => r.read_into(&mut v.blocks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5440,13 +5483,14 @@ impl FromJson for DocumentChunkBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "text" => v.text = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                "document" => v.document = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "text" => r.read_into(&mut v.text),
+                "confidence" => r.read_into(&mut v.confidence),
+                "document" => r.read_into(&mut v.document),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5512,12 +5556,13 @@ impl FromJson for DocumentChunkReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5591,13 +5636,14 @@ impl FromJson for DocumentContentBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5732,14 +5778,15 @@ impl FromJson for DocumentContentBlockWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "answerHighlight" => v.answer_highlight = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "answerHighlight" => r.read_into(&mut v.answer_highlight),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5846,11 +5893,12 @@ impl FromJson for DocumentContentHighlightIndex {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startIndex" => v.start_index = r.read()?,
-                "endIndex" => v.end_index = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startIndex" => r.read_into(&mut v.start_index),
+                "endIndex" => r.read_into(&mut v.end_index),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5907,11 +5955,12 @@ impl FromJson for DocumentElementLength {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "unit" => v.unit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "unit" => r.read_into(&mut v.unit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6044,14 +6093,15 @@ impl FromJson for DocumentListContentBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "list" => v.list = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "list" => r.read_into(&mut v.list),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6204,15 +6254,16 @@ impl FromJson for DocumentListContentBlockWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "list" => v.list = r.read()?,
-                "answerHighlight" => v.answer_highlight = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "list" => r.read_into(&mut v.list),
+                "answerHighlight" => r.read_into(&mut v.answer_highlight),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6332,11 +6383,12 @@ impl FromJson for DocumentQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clauses" => v.clauses = r.read()?,
-                "operator" => v.operator = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clauses" => r.read_into(&mut v.clauses),
+                "operator" => r.read_into(&mut v.operator),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6440,11 +6492,12 @@ impl FromJson for DocumentQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operator" => v.operator = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operator" => r.read_into(&mut v.operator),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6544,11 +6597,12 @@ impl FromJson for DocumentQueryInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6667,12 +6721,13 @@ impl FromJson for DocumentQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fields" => v.fields = r.read()?,
-                "values" => v.values = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fields" => r.read_into(&mut v.fields),
+                "values" => r.read_into(&mut v.values),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6832,16 +6887,17 @@ impl FromJson for DocumentTableContentBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "paragraph" => v.paragraph = r.read()?,
-                "list" => v.list = r.read()?,
-                "table" => v.table = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "paragraph" => r.read_into(&mut v.paragraph),
+                "list" => r.read_into(&mut v.list),
+                "table" => r.read_into(&mut v.table),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7022,17 +7078,18 @@ impl FromJson for DocumentTableContentBlockWithHighlight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "paragraph" => v.paragraph = r.read()?,
-                "list" => v.list = r.read()?,
-                "table" => v.table = r.read()?,
-                "answerHighlight" => v.answer_highlight = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "paragraph" => r.read_into(&mut v.paragraph),
+                "list" => r.read_into(&mut v.list),
+                "table" => r.read_into(&mut v.table),
+                "answerHighlight" => r.read_into(&mut v.answer_highlight),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7178,13 +7235,14 @@ impl FromJson for DocumentText {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "marks" => v.marks = r.read()?,
-                "hyperlink" => v.hyperlink = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "marks" => r.read_into(&mut v.marks),
+                "hyperlink" => r.read_into(&mut v.hyperlink),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7248,12 +7306,13 @@ impl FromJson for DocumentTextProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fontSize" => v.font_size = r.read()?,
-                "textColor" => v.text_color = r.read()?,
-                "backgroundColor" => v.background_color = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fontSize" => r.read_into(&mut v.font_size),
+                "textColor" => r.read_into(&mut v.text_color),
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7452,19 +7511,20 @@ impl FromJson for DocumentVariationAnswer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "document" => v.document = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "name" => v.name = r.read()?,
-                "body" => v.body = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "contexts" => r.read_into(&mut v.contexts),
+                "document" => r.read_into(&mut v.document),
+                "priority" => r.read_into(&mut v.priority),
+                "name" => r.read_into(&mut v.name),
+                "body" => r.read_into(&mut v.body),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7529,11 +7589,12 @@ impl FromJson for DocumentVariationContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "context" => v.context = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "context" => r.read_into(&mut v.context),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7590,11 +7651,12 @@ impl FromJson for DocumentVariationQueryChunkBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7721,19 +7783,20 @@ impl FromJson for DocumentVariationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "document" => v.document = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "name" => v.name = r.read()?,
-                "body" => v.body = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "contexts" => r.read_into(&mut v.contexts),
+                "document" => r.read_into(&mut v.document),
+                "priority" => r.read_into(&mut v.priority),
+                "name" => r.read_into(&mut v.name),
+                "body" => r.read_into(&mut v.body),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7868,19 +7931,20 @@ impl FromJson for DocumentVariationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "document" => v.document = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "name" => v.name = r.read()?,
-                "body" => v.body = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "contexts" => r.read_into(&mut v.contexts),
+                "document" => r.read_into(&mut v.document),
+                "priority" => r.read_into(&mut v.priority),
+                "name" => r.read_into(&mut v.name),
+                "body" => r.read_into(&mut v.body),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7951,13 +8015,14 @@ impl FromJson for DocumentVariationResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8025,12 +8090,13 @@ impl FromJson for DocumentVariationSearchChunkBlock {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "text" => v.text = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "text" => r.read_into(&mut v.text),
+                "confidence" => r.read_into(&mut v.confidence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8077,10 +8143,11 @@ impl FromJson for EntityReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8123,10 +8190,11 @@ impl FromJson for FabricTag {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8178,11 +8246,12 @@ impl FromJson for GuestCategoryReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8252,14 +8321,15 @@ impl FromJson for GuestCategoryResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "sessionId" => r.read_into(&mut v.session_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8363,17 +8433,18 @@ impl FromJson for GuestResponseCategory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "parentCategory" => v.parent_category = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "externalId" => r.read_into(&mut v.external_id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "parentCategory" => r.read_into(&mut v.parent_category),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8425,10 +8496,11 @@ impl FromJson for ImportStatusRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8498,13 +8570,14 @@ impl FromJson for KnowledgeAnswerDocumentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "answer" => v.answer = r.read()?,
-                "variation" => v.variation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "answer" => r.read_into(&mut v.answer),
+                "variation" => r.read_into(&mut v.variation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8559,11 +8632,12 @@ impl FromJson for KnowledgeAnswerDocumentsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "answerGeneration" => v.answer_generation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "answerGeneration" => r.read_into(&mut v.answer_generation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8616,11 +8690,12 @@ impl FromJson for KnowledgeAnswerGenerationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "answer" => v.answer = r.read()?,
-                "documents" => v.documents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "answer" => r.read_into(&mut v.answer),
+                "documents" => r.read_into(&mut v.documents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8763,21 +8838,22 @@ impl FromJson for KnowledgeBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "coreLanguage" => v.core_language = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "faqCount" => v.faq_count = r.read()?,
-                "dateDocumentLastModified" => v.date_document_last_modified = r.read()?,
-                "articleCount" => v.article_count = r.read()?,
-                "published" => v.published = r.read()?,
-                "contentSearchEnabled" => v.content_search_enabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "coreLanguage" => r.read_into(&mut v.core_language),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "faqCount" => r.read_into(&mut v.faq_count),
+                "dateDocumentLastModified" => r.read_into(&mut v.date_document_last_modified),
+                "articleCount" => r.read_into(&mut v.article_count),
+                "published" => r.read_into(&mut v.published),
+                "contentSearchEnabled" => r.read_into(&mut v.content_search_enabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9109,13 +9185,14 @@ impl FromJson for KnowledgeBaseCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "coreLanguage" => v.core_language = r.read()?,
-                "contentSearchEnabled" => v.content_search_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "coreLanguage" => r.read_into(&mut v.core_language),
+                "contentSearchEnabled" => r.read_into(&mut v.content_search_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9427,13 +9504,14 @@ impl FromJson for KnowledgeBaseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9488,11 +9566,12 @@ impl FromJson for KnowledgeBaseUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9547,11 +9626,12 @@ impl FromJson for KnowledgeContextReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9606,11 +9686,12 @@ impl FromJson for KnowledgeContextValueReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9692,14 +9773,15 @@ impl FromJson for KnowledgeConversationContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "messageType" => v.message_type = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "messageType" => r.read_into(&mut v.message_type),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9961,13 +10043,14 @@ impl FromJson for KnowledgeConversationContextResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "queue" => r.read_into(&mut v.queue),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "mediaType" => r.read_into(&mut v.media_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10097,11 +10180,12 @@ impl FromJson for KnowledgeConversationTurn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "participant" => v.participant = r.read()?,
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "participant" => r.read_into(&mut v.participant),
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10205,11 +10289,12 @@ impl FromJson for KnowledgeDocumentAlternative {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phrase" => v.phrase = r.read()?,
-                "autocomplete" => v.autocomplete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phrase" => r.read_into(&mut v.phrase),
+                "autocomplete" => r.read_into(&mut v.autocomplete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10255,10 +10340,11 @@ impl FromJson for KnowledgeDocumentBulkRemoveRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10319,12 +10405,13 @@ impl FromJson for KnowledgeDocumentBulkUpdateEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "categoryId" => v.category_id = r.read()?,
-                "labelIds" => v.label_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "categoryId" => r.read_into(&mut v.category_id),
+                "labelIds" => r.read_into(&mut v.label_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10371,10 +10458,11 @@ impl FromJson for KnowledgeDocumentBulkUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10435,12 +10523,13 @@ impl FromJson for KnowledgeDocumentBulkVersionAddEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "restoreFromVersionId" => v.restore_from_version_id = r.read()?,
-                "restorePrevious" => v.restore_previous = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "restoreFromVersionId" => r.read_into(&mut v.restore_from_version_id),
+                "restorePrevious" => r.read_into(&mut v.restore_previous),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10487,10 +10576,11 @@ impl FromJson for KnowledgeDocumentBulkVersionAddRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10616,19 +10706,20 @@ impl FromJson for KnowledgeDocumentChunkRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "preprocessQuery" => v.preprocess_query = r.read()?,
-                "includeDraftDocuments" => v.include_draft_documents = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "confidenceThreshold" => v.confidence_threshold = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "filter" => r.read_into(&mut v.filter),
+                "queryType" => r.read_into(&mut v.query_type),
+                "preprocessQuery" => r.read_into(&mut v.preprocess_query),
+                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "confidenceThreshold" => r.read_into(&mut v.confidence_threshold),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10830,21 +10921,22 @@ impl FromJson for KnowledgeDocumentChunkResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "preprocessQuery" => v.preprocess_query = r.read()?,
-                "confidenceThreshold" => v.confidence_threshold = r.read()?,
-                "results" => v.results = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "queryType" => r.read_into(&mut v.query_type),
+                "searchId" => r.read_into(&mut v.search_id),
+                "preprocessQuery" => r.read_into(&mut v.preprocess_query),
+                "confidenceThreshold" => r.read_into(&mut v.confidence_threshold),
+                "results" => r.read_into(&mut v.results),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11018,17 +11110,18 @@ impl FromJson for KnowledgeDocumentCopy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "documentVariationId" => v.document_variation_id = r.read()?,
-                "documentVersionId" => v.document_version_id = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "application" => v.application = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "documentVariationId" => r.read_into(&mut v.document_variation_id),
+                "documentVersionId" => r.read_into(&mut v.document_version_id),
+                "searchId" => r.read_into(&mut v.search_id),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "application" => r.read_into(&mut v.application),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11351,25 +11444,26 @@ impl FromJson for KnowledgeDocumentFeedback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "documentVariation" => v.document_variation = r.read()?,
-                "rating" => v.rating = r.read()?,
-                "reason" => v.reason = r.read()?,
-                "comment" => v.comment = r.read()?,
-                "search" => v.search = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                "state" => v.state = r.read()?,
-                "document" => v.document = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "documentVariation" => r.read_into(&mut v.document_variation),
+                "rating" => r.read_into(&mut v.rating),
+                "reason" => r.read_into(&mut v.reason),
+                "comment" => r.read_into(&mut v.comment),
+                "search" => r.read_into(&mut v.search),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                "state" => r.read_into(&mut v.state),
+                "document" => r.read_into(&mut v.document),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "userId" => r.read_into(&mut v.user_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11837,25 +11931,26 @@ impl FromJson for KnowledgeDocumentFeedbackResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "documentVariation" => v.document_variation = r.read()?,
-                "rating" => v.rating = r.read()?,
-                "reason" => v.reason = r.read()?,
-                "comment" => v.comment = r.read()?,
-                "search" => v.search = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                "state" => v.state = r.read()?,
-                "document" => v.document = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "user" => v.user = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "documentVariation" => r.read_into(&mut v.document_variation),
+                "rating" => r.read_into(&mut v.rating),
+                "reason" => r.read_into(&mut v.reason),
+                "comment" => r.read_into(&mut v.comment),
+                "search" => r.read_into(&mut v.search),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                "state" => r.read_into(&mut v.state),
+                "document" => r.read_into(&mut v.document),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "user" => r.read_into(&mut v.user),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12203,13 +12298,14 @@ impl FromJson for KnowledgeDocumentFeedbackResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12284,13 +12380,14 @@ impl FromJson for KnowledgeDocumentFeedbackUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rating" => v.rating = r.read()?,
-                "reason" => v.reason = r.read()?,
-                "comment" => v.comment = r.read()?,
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rating" => r.read_into(&mut v.rating),
+                "reason" => r.read_into(&mut v.reason),
+                "comment" => r.read_into(&mut v.comment),
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12551,18 +12648,19 @@ impl FromJson for KnowledgeDocumentGuestSearch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "searchId" => r.read_into(&mut v.search_id),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12747,19 +12845,20 @@ impl FromJson for KnowledgeDocumentGuestSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "answerHighlightTopResults" => v.answer_highlight_top_results = r.read()?,
-                "includeDraftDocuments" => v.include_draft_documents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "searchId" => r.read_into(&mut v.search_id),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "answerHighlightTopResults" => r.read_into(&mut v.answer_highlight_top_results),
+                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12871,11 +12970,12 @@ impl FromJson for KnowledgeDocumentGuestSearchResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "confidence" => v.confidence = r.read()?,
-                "document" => v.document = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "confidence" => r.read_into(&mut v.confidence),
+                "document" => r.read_into(&mut v.document),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12977,16 +13077,17 @@ impl FromJson for KnowledgeDocumentPresentation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "documents" => v.documents = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "application" => v.application = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "documents" => r.read_into(&mut v.documents),
+                "searchId" => r.read_into(&mut v.search_id),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "application" => r.read_into(&mut v.application),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13230,17 +13331,18 @@ impl FromJson for KnowledgeDocumentQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "includeDraftDocuments" => v.include_draft_documents = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "includeVariations" => v.include_variations = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
+                "interval" => r.read_into(&mut v.interval),
+                "filter" => r.read_into(&mut v.filter),
+                "includeVariations" => r.read_into(&mut v.include_variations),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13483,14 +13585,15 @@ impl FromJson for KnowledgeDocumentQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13726,31 +13829,32 @@ impl FromJson for KnowledgeDocumentQueryResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "visible" => v.visible = r.read()?,
-                "alternatives" => v.alternatives = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateImported" => v.date_imported = r.read()?,
-                "lastPublishedVersionNumber" => v.last_published_version_number = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "category" => v.category = r.read()?,
-                "labels" => v.labels = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "externalUrl" => v.external_url = r.read()?,
-                "source" => v.source = r.read()?,
-                "readonly" => v.readonly = r.read()?,
-                "variations" => v.variations = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "visible" => r.read_into(&mut v.visible),
+                "alternatives" => r.read_into(&mut v.alternatives),
+                "state" => r.read_into(&mut v.state),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateImported" => r.read_into(&mut v.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "category" => r.read_into(&mut v.category),
+                "labels" => r.read_into(&mut v.labels),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "externalId" => r.read_into(&mut v.external_id),
+                "externalUrl" => r.read_into(&mut v.external_url),
+                "source" => r.read_into(&mut v.source),
+                "readonly" => r.read_into(&mut v.readonly),
+                "variations" => r.read_into(&mut v.variations),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13957,20 +14061,21 @@ impl FromJson for KnowledgeDocumentQueryVariation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "document" => v.document = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "name" => v.name = r.read()?,
-                "body" => v.body = r.read()?,
-                "chunks" => v.chunks = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "contexts" => r.read_into(&mut v.contexts),
+                "document" => r.read_into(&mut v.document),
+                "priority" => r.read_into(&mut v.priority),
+                "name" => r.read_into(&mut v.name),
+                "body" => r.read_into(&mut v.body),
+                "chunks" => r.read_into(&mut v.chunks),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14045,12 +14150,13 @@ impl FromJson for KnowledgeDocumentReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14169,18 +14275,19 @@ impl FromJson for KnowledgeDocumentReq {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "visible" => v.visible = r.read()?,
-                "alternatives" => v.alternatives = r.read()?,
-                "categoryId" => v.category_id = r.read()?,
-                "labelIds" => v.label_ids = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "externalUrl" => v.external_url = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "visible" => r.read_into(&mut v.visible),
+                "alternatives" => r.read_into(&mut v.alternatives),
+                "categoryId" => r.read_into(&mut v.category_id),
+                "labelIds" => r.read_into(&mut v.label_ids),
+                "externalId" => r.read_into(&mut v.external_id),
+                "externalUrl" => r.read_into(&mut v.external_url),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14420,31 +14527,32 @@ impl FromJson for KnowledgeDocumentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "visible" => v.visible = r.read()?,
-                "alternatives" => v.alternatives = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateImported" => v.date_imported = r.read()?,
-                "lastPublishedVersionNumber" => v.last_published_version_number = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "category" => v.category = r.read()?,
-                "labels" => v.labels = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "externalUrl" => v.external_url = r.read()?,
-                "source" => v.source = r.read()?,
-                "readonly" => v.readonly = r.read()?,
-                "variations" => v.variations = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "visible" => r.read_into(&mut v.visible),
+                "alternatives" => r.read_into(&mut v.alternatives),
+                "state" => r.read_into(&mut v.state),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateImported" => r.read_into(&mut v.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "category" => r.read_into(&mut v.category),
+                "labels" => r.read_into(&mut v.labels),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "externalId" => r.read_into(&mut v.external_id),
+                "externalUrl" => r.read_into(&mut v.external_url),
+                "source" => r.read_into(&mut v.source),
+                "readonly" => r.read_into(&mut v.readonly),
+                "variations" => r.read_into(&mut v.variations),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14578,13 +14686,14 @@ impl FromJson for KnowledgeDocumentResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14740,22 +14849,23 @@ impl FromJson for KnowledgeDocumentSearch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "results" => v.results = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "confidenceThreshold" => v.confidence_threshold = r.read()?,
-                "answerGeneration" => v.answer_generation = r.read()?,
-                "preprocessQuery" => v.preprocess_query = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "searchId" => r.read_into(&mut v.search_id),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "queryType" => r.read_into(&mut v.query_type),
+                "results" => r.read_into(&mut v.results),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "confidenceThreshold" => r.read_into(&mut v.confidence_threshold),
+                "answerGeneration" => r.read_into(&mut v.answer_generation),
+                "preprocessQuery" => r.read_into(&mut v.preprocess_query),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15016,27 +15126,28 @@ impl FromJson for KnowledgeDocumentSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "includeDraftDocuments" => v.include_draft_documents = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "confidenceThreshold" => v.confidence_threshold = r.read()?,
-                "answerHighlightTopResults" => v.answer_highlight_top_results = r.read()?,
-                "answerMode" => v.answer_mode = r.read()?,
-                "preprocessQuery" => v.preprocess_query = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "searchId" => r.read_into(&mut v.search_id),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "queryType" => r.read_into(&mut v.query_type),
+                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
+                "interval" => r.read_into(&mut v.interval),
+                "filter" => r.read_into(&mut v.filter),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "confidenceThreshold" => r.read_into(&mut v.confidence_threshold),
+                "answerHighlightTopResults" => r.read_into(&mut v.answer_highlight_top_results),
+                "answerMode" => r.read_into(&mut v.answer_mode),
+                "preprocessQuery" => r.read_into(&mut v.preprocess_query),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15262,11 +15373,12 @@ impl FromJson for KnowledgeDocumentSearchResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "confidence" => v.confidence = r.read()?,
-                "document" => v.document = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "confidence" => r.read_into(&mut v.confidence),
+                "document" => r.read_into(&mut v.document),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15402,20 +15514,21 @@ impl FromJson for KnowledgeDocumentSearchVariation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "document" => v.document = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "name" => v.name = r.read()?,
-                "body" => v.body = r.read()?,
-                "chunks" => v.chunks = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "contexts" => r.read_into(&mut v.contexts),
+                "document" => r.read_into(&mut v.document),
+                "priority" => r.read_into(&mut v.priority),
+                "name" => r.read_into(&mut v.name),
+                "body" => r.read_into(&mut v.body),
+                "chunks" => r.read_into(&mut v.chunks),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15488,12 +15601,13 @@ impl FromJson for KnowledgeDocumentSuggestion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15576,14 +15690,15 @@ impl FromJson for KnowledgeDocumentSuggestionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "includeDraftDocuments" => v.include_draft_documents = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "filter" => v.filter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
+                "interval" => r.read_into(&mut v.interval),
+                "filter" => r.read_into(&mut v.filter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15637,11 +15752,12 @@ impl FromJson for KnowledgeDocumentSuggestionResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "matchedPhrase" => v.matched_phrase = r.read()?,
-                "document" => v.document = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "matchedPhrase" => r.read_into(&mut v.matched_phrase),
+                "document" => r.read_into(&mut v.document),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15718,13 +15834,14 @@ impl FromJson for KnowledgeDocumentSuggestionResultDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "title" => v.title = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "title" => r.read_into(&mut v.title),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15826,16 +15943,17 @@ impl FromJson for KnowledgeDocumentVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "document" => v.document = r.read()?,
-                "restoreFromVersionId" => v.restore_from_version_id = r.read()?,
-                "versionNumber" => v.version_number = r.read()?,
-                "dateExpires" => v.date_expires = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "document" => r.read_into(&mut v.document),
+                "restoreFromVersionId" => r.read_into(&mut v.restore_from_version_id),
+                "versionNumber" => r.read_into(&mut v.version_number),
+                "dateExpires" => r.read_into(&mut v.date_expires),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15903,13 +16021,14 @@ impl FromJson for KnowledgeDocumentVersionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15986,13 +16105,14 @@ impl FromJson for KnowledgeDocumentVersionReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "versionId" => v.version_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "versionId" => r.read_into(&mut v.version_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16112,18 +16232,19 @@ impl FromJson for KnowledgeDocumentVersionVariation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "name" => v.name = r.read()?,
-                "body" => v.body = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "contexts" => r.read_into(&mut v.contexts),
+                "priority" => r.read_into(&mut v.priority),
+                "name" => r.read_into(&mut v.name),
+                "body" => r.read_into(&mut v.body),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16193,13 +16314,14 @@ impl FromJson for KnowledgeDocumentVersionVariationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16314,17 +16436,18 @@ impl FromJson for KnowledgeDocumentView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "documentVariationId" => v.document_variation_id = r.read()?,
-                "documentVersionId" => v.document_version_id = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                "application" => v.application = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "documentVariationId" => r.read_into(&mut v.document_variation_id),
+                "documentVersionId" => r.read_into(&mut v.document_version_id),
+                "searchId" => r.read_into(&mut v.search_id),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                "application" => r.read_into(&mut v.application),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16569,17 +16692,18 @@ impl FromJson for KnowledgeDocumentsAnswerFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "language" => v.language = r.read()?,
-                "appType" => v.app_type = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "insertHighlightIntoVariationContent" => v.insert_highlight_into_variation_content = r.read()?,
-                "answerMode" => v.answer_mode = r.read()?,
-                "variationIds" => v.variation_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "language" => r.read_into(&mut v.language),
+                "appType" => r.read_into(&mut v.app_type),
+                "queryType" => r.read_into(&mut v.query_type),
+                "searchId" => r.read_into(&mut v.search_id),
+                "insertHighlightIntoVariationContent" => r.read_into(&mut v.insert_highlight_into_variation_content),
+                "answerMode" => r.read_into(&mut v.answer_mode),
+                "variationIds" => r.read_into(&mut v.variation_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17022,12 +17146,13 @@ impl FromJson for KnowledgeExportJobDocumentsFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "entities" => r.read_into(&mut v.entities),
+                "sourceId" => r.read_into(&mut v.source_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17092,12 +17217,13 @@ impl FromJson for KnowledgeExportJobFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "documentsFilter" => v.documents_filter = r.read()?,
-                "versionFilter" => v.version_filter = r.read()?,
-                "exclude" => v.exclude = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "documentsFilter" => r.read_into(&mut v.documents_filter),
+                "versionFilter" => r.read_into(&mut v.version_filter),
+                "exclude" => r.read_into(&mut v.exclude),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17220,13 +17346,14 @@ impl FromJson for KnowledgeExportJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "exportFilter" => v.export_filter = r.read()?,
-                "fileType" => v.file_type = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                "jsonFileVersion" => v.json_file_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "exportFilter" => r.read_into(&mut v.export_filter),
+                "fileType" => r.read_into(&mut v.file_type),
+                "sourceId" => r.read_into(&mut v.source_id),
+                "jsonFileVersion" => r.read_into(&mut v.json_file_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17442,23 +17569,24 @@ impl FromJson for KnowledgeExportJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "downloadURL" => v.download_url = r.read()?,
-                "fileType" => v.file_type = r.read()?,
-                "jsonFileVersion" => v.json_file_version = r.read()?,
-                "countDocumentProcessed" => v.count_document_processed = r.read()?,
-                "exportFilter" => v.export_filter = r.read()?,
-                "status" => v.status = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "errorInformation" => v.error_information = r.read()?,
-                "source" => v.source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "downloadURL" => r.read_into(&mut v.download_url),
+                "fileType" => r.read_into(&mut v.file_type),
+                "jsonFileVersion" => r.read_into(&mut v.json_file_version),
+                "countDocumentProcessed" => r.read_into(&mut v.count_document_processed),
+                "exportFilter" => r.read_into(&mut v.export_filter),
+                "status" => r.read_into(&mut v.status),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "errorInformation" => r.read_into(&mut v.error_information),
+                "source" => r.read_into(&mut v.source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17659,11 +17787,12 @@ impl FromJson for KnowledgeGenerationSetting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "answerGeneration" => v.answer_generation = r.read()?,
-                "generationLanguage" => v.generation_language = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "answerGeneration" => r.read_into(&mut v.answer_generation),
+                "generationLanguage" => r.read_into(&mut v.generation_language),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17944,12 +18073,13 @@ impl FromJson for KnowledgeGroupStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "unlinkedPhraseCount" => v.unlinked_phrase_count = r.read()?,
-                "unlinkedPhraseHitCount" => v.unlinked_phrase_hit_count = r.read()?,
-                "totalPhraseHitCount" => v.total_phrase_hit_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "unlinkedPhraseCount" => r.read_into(&mut v.unlinked_phrase_count),
+                "unlinkedPhraseHitCount" => r.read_into(&mut v.unlinked_phrase_hit_count),
+                "totalPhraseHitCount" => r.read_into(&mut v.total_phrase_hit_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18021,13 +18151,14 @@ impl FromJson for KnowledgeGuestAnswerDocumentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "answer" => v.answer = r.read()?,
-                "variation" => v.variation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "answer" => r.read_into(&mut v.answer),
+                "variation" => r.read_into(&mut v.variation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18073,10 +18204,11 @@ impl FromJson for KnowledgeGuestAnswerDocumentsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18177,16 +18309,17 @@ impl FromJson for KnowledgeGuestDocumentCopy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "documentVariationId" => v.document_variation_id = r.read()?,
-                "documentVersionId" => v.document_version_id = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "application" => v.application = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "documentVariationId" => r.read_into(&mut v.document_variation_id),
+                "documentVersionId" => r.read_into(&mut v.document_version_id),
+                "searchId" => r.read_into(&mut v.search_id),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "application" => r.read_into(&mut v.application),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18479,22 +18612,23 @@ impl FromJson for KnowledgeGuestDocumentFeedback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "documentVariation" => v.document_variation = r.read()?,
-                "rating" => v.rating = r.read()?,
-                "reason" => v.reason = r.read()?,
-                "comment" => v.comment = r.read()?,
-                "search" => v.search = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                "state" => v.state = r.read()?,
-                "document" => v.document = r.read()?,
-                "application" => v.application = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "documentVariation" => r.read_into(&mut v.document_variation),
+                "rating" => r.read_into(&mut v.rating),
+                "reason" => r.read_into(&mut v.reason),
+                "comment" => r.read_into(&mut v.comment),
+                "search" => r.read_into(&mut v.search),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                "state" => r.read_into(&mut v.state),
+                "document" => r.read_into(&mut v.document),
+                "application" => r.read_into(&mut v.application),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18867,15 +19001,16 @@ impl FromJson for KnowledgeGuestDocumentPresentation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "documents" => v.documents = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "application" => v.application = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "documents" => r.read_into(&mut v.documents),
+                "searchId" => r.read_into(&mut v.search_id),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "application" => r.read_into(&mut v.application),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19197,26 +19332,27 @@ impl FromJson for KnowledgeGuestDocumentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "visible" => v.visible = r.read()?,
-                "alternatives" => v.alternatives = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateImported" => v.date_imported = r.read()?,
-                "lastPublishedVersionNumber" => v.last_published_version_number = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "category" => v.category = r.read()?,
-                "variations" => v.variations = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "visible" => r.read_into(&mut v.visible),
+                "alternatives" => r.read_into(&mut v.alternatives),
+                "state" => r.read_into(&mut v.state),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateImported" => r.read_into(&mut v.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "category" => r.read_into(&mut v.category),
+                "variations" => r.read_into(&mut v.variations),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19345,13 +19481,14 @@ impl FromJson for KnowledgeGuestDocumentResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19426,13 +19563,14 @@ impl FromJson for KnowledgeGuestDocumentSuggestion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19498,12 +19636,13 @@ impl FromJson for KnowledgeGuestDocumentSuggestionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "includeDraftDocuments" => v.include_draft_documents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "includeDraftDocuments" => r.read_into(&mut v.include_draft_documents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19548,10 +19687,11 @@ impl FromJson for KnowledgeGuestDocumentSuggestionResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "matchedPhrase" => v.matched_phrase = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "matchedPhrase" => r.read_into(&mut v.matched_phrase),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19659,17 +19799,18 @@ impl FromJson for KnowledgeGuestDocumentVariation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "document" => v.document = r.read()?,
-                "body" => v.body = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "contexts" => r.read_into(&mut v.contexts),
+                "document" => r.read_into(&mut v.document),
+                "body" => r.read_into(&mut v.body),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19784,17 +19925,18 @@ impl FromJson for KnowledgeGuestDocumentVariationAnswer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "document" => v.document = r.read()?,
-                "body" => v.body = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "contexts" => r.read_into(&mut v.contexts),
+                "document" => r.read_into(&mut v.document),
+                "body" => r.read_into(&mut v.body),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19857,11 +19999,12 @@ impl FromJson for KnowledgeGuestDocumentVariationContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "context" => v.context = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "context" => r.read_into(&mut v.context),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19916,11 +20059,12 @@ impl FromJson for KnowledgeGuestDocumentVersionReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "versionId" => v.version_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "versionId" => r.read_into(&mut v.version_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20004,14 +20148,15 @@ impl FromJson for KnowledgeGuestDocumentView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "documentVariationId" => v.document_variation_id = r.read()?,
-                "documentVersionId" => v.document_version_id = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "documentVariationId" => r.read_into(&mut v.document_variation_id),
+                "documentVersionId" => r.read_into(&mut v.document_version_id),
+                "searchId" => r.read_into(&mut v.search_id),
+                "queryType" => r.read_into(&mut v.query_type),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20217,13 +20362,14 @@ impl FromJson for KnowledgeGuestSearchClientApplication {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "deployment" => v.deployment = r.read()?,
-                "botFlow" => v.bot_flow = r.read()?,
-                "assistant" => v.assistant = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "deployment" => r.read_into(&mut v.deployment),
+                "botFlow" => r.read_into(&mut v.bot_flow),
+                "assistant" => r.read_into(&mut v.assistant),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20481,27 +20627,28 @@ impl FromJson for KnowledgeGuestSearchDocumentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "visible" => v.visible = r.read()?,
-                "alternatives" => v.alternatives = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateImported" => v.date_imported = r.read()?,
-                "lastPublishedVersionNumber" => v.last_published_version_number = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "category" => v.category = r.read()?,
-                "variations" => v.variations = r.read()?,
-                "answer" => v.answer = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "visible" => r.read_into(&mut v.visible),
+                "alternatives" => r.read_into(&mut v.alternatives),
+                "state" => r.read_into(&mut v.state),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateImported" => r.read_into(&mut v.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "category" => r.read_into(&mut v.category),
+                "variations" => r.read_into(&mut v.variations),
+                "answer" => r.read_into(&mut v.answer),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20661,15 +20808,16 @@ impl FromJson for KnowledgeGuestSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "app" => v.app = r.read()?,
-                "customerId" => v.customer_id = r.read()?,
-                "pageUrl" => v.page_url = r.read()?,
-                "contexts" => v.contexts = r.read()?,
-                "journeySessionId" => v.journey_session_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "app" => r.read_into(&mut v.app),
+                "customerId" => r.read_into(&mut v.customer_id),
+                "pageUrl" => r.read_into(&mut v.page_url),
+                "contexts" => r.read_into(&mut v.contexts),
+                "journeySessionId" => r.read_into(&mut v.journey_session_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20730,11 +20878,12 @@ impl FromJson for KnowledgeGuestSessionApp {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "deploymentId" => v.deployment_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "deploymentId" => r.read_into(&mut v.deployment_id),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20838,11 +20987,12 @@ impl FromJson for KnowledgeGuestSessionContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20963,21 +21113,22 @@ impl FromJson for KnowledgeImportJobError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                "code" => v.code = r.read()?,
-                "status" => v.status = r.read()?,
-                "entityId" => v.entity_id = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                "messageWithParams" => v.message_with_params = r.read()?,
-                "messageParams" => v.message_params = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "details" => v.details = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "documentIndex" => v.document_index = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                "code" => r.read_into(&mut v.code),
+                "status" => r.read_into(&mut v.status),
+                "entityId" => r.read_into(&mut v.entity_id),
+                "entityName" => r.read_into(&mut v.entity_name),
+                "messageWithParams" => r.read_into(&mut v.message_with_params),
+                "messageParams" => r.read_into(&mut v.message_params),
+                "contextId" => r.read_into(&mut v.context_id),
+                "details" => r.read_into(&mut v.details),
+                "errors" => r.read_into(&mut v.errors),
+                "limit" => r.read_into(&mut v.limit),
+                "documentIndex" => r.read_into(&mut v.document_index),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21040,11 +21191,12 @@ impl FromJson for KnowledgeImportJobReport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errors" => v.errors = r.read()?,
-                "statistics" => v.statistics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errors" => r.read_into(&mut v.errors),
+                "statistics" => r.read_into(&mut v.statistics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21119,13 +21271,14 @@ impl FromJson for KnowledgeImportJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "fileType" => v.file_type = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "skipConfirmationStep" => v.skip_confirmation_step = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "fileType" => r.read_into(&mut v.file_type),
+                "settings" => r.read_into(&mut v.settings),
+                "skipConfirmationStep" => r.read_into(&mut v.skip_confirmation_step),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21343,23 +21496,24 @@ impl FromJson for KnowledgeImportJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "downloadURL" => v.download_url = r.read()?,
-                "failedEntitiesURL" => v.failed_entities_url = r.read()?,
-                "uploadKey" => v.upload_key = r.read()?,
-                "fileType" => v.file_type = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "status" => v.status = r.read()?,
-                "report" => v.report = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "skipConfirmationStep" => v.skip_confirmation_step = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "downloadURL" => r.read_into(&mut v.download_url),
+                "failedEntitiesURL" => r.read_into(&mut v.failed_entities_url),
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "fileType" => r.read_into(&mut v.file_type),
+                "settings" => r.read_into(&mut v.settings),
+                "status" => r.read_into(&mut v.status),
+                "report" => r.read_into(&mut v.report),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "skipConfirmationStep" => r.read_into(&mut v.skip_confirmation_step),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21576,13 +21730,14 @@ impl FromJson for KnowledgeImportJobSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "importAsNew" => v.import_as_new = r.read()?,
-                "visible" => v.visible = r.read()?,
-                "categoryId" => v.category_id = r.read()?,
-                "labelIds" => v.label_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "importAsNew" => r.read_into(&mut v.import_as_new),
+                "visible" => r.read_into(&mut v.visible),
+                "categoryId" => r.read_into(&mut v.category_id),
+                "labelIds" => r.read_into(&mut v.label_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21772,26 +21927,27 @@ impl FromJson for KnowledgeImportJobStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "countDocumentImportActivityCreate" => v.count_document_import_activity_create = r.read()?,
-                "countDocumentImportActivityUpdate" => v.count_document_import_activity_update = r.read()?,
-                "countDocumentStateDraft" => v.count_document_state_draft = r.read()?,
-                "countDocumentStatePublished" => v.count_document_state_published = r.read()?,
-                "countDocumentValidationSuccess" => v.count_document_validation_success = r.read()?,
-                "countDocumentValidationFailure" => v.count_document_validation_failure = r.read()?,
-                "countDocumentImportSuccess" => v.count_document_import_success = r.read()?,
-                "countDocumentImportFailure" => v.count_document_import_failure = r.read()?,
-                "countCategoryValidationSuccess" => v.count_category_validation_success = r.read()?,
-                "countCategoryValidationFailure" => v.count_category_validation_failure = r.read()?,
-                "countCategoryImportSuccess" => v.count_category_import_success = r.read()?,
-                "countCategoryImportFailure" => v.count_category_import_failure = r.read()?,
-                "countLabelValidationSuccess" => v.count_label_validation_success = r.read()?,
-                "countLabelValidationFailure" => v.count_label_validation_failure = r.read()?,
-                "countLabelImportSuccess" => v.count_label_import_success = r.read()?,
-                "countLabelImportFailure" => v.count_label_import_failure = r.read()?,
-                "migrationDetected" => v.migration_detected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "countDocumentImportActivityCreate" => r.read_into(&mut v.count_document_import_activity_create),
+                "countDocumentImportActivityUpdate" => r.read_into(&mut v.count_document_import_activity_update),
+                "countDocumentStateDraft" => r.read_into(&mut v.count_document_state_draft),
+                "countDocumentStatePublished" => r.read_into(&mut v.count_document_state_published),
+                "countDocumentValidationSuccess" => r.read_into(&mut v.count_document_validation_success),
+                "countDocumentValidationFailure" => r.read_into(&mut v.count_document_validation_failure),
+                "countDocumentImportSuccess" => r.read_into(&mut v.count_document_import_success),
+                "countDocumentImportFailure" => r.read_into(&mut v.count_document_import_failure),
+                "countCategoryValidationSuccess" => r.read_into(&mut v.count_category_validation_success),
+                "countCategoryValidationFailure" => r.read_into(&mut v.count_category_validation_failure),
+                "countCategoryImportSuccess" => r.read_into(&mut v.count_category_import_success),
+                "countCategoryImportFailure" => r.read_into(&mut v.count_category_import_failure),
+                "countLabelValidationSuccess" => r.read_into(&mut v.count_label_validation_success),
+                "countLabelValidationFailure" => r.read_into(&mut v.count_label_validation_failure),
+                "countLabelImportSuccess" => r.read_into(&mut v.count_label_import_success),
+                "countLabelImportFailure" => r.read_into(&mut v.count_label_import_failure),
+                "migrationDetected" => r.read_into(&mut v.migration_detected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21877,13 +22033,14 @@ impl FromJson for KnowledgeIntegrationFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "action" => v.action = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "action" => r.read_into(&mut v.action),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22083,11 +22240,12 @@ impl FromJson for KnowledgeIntegrationFilterValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22131,10 +22289,11 @@ impl FromJson for KnowledgeIntegrationOptionsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filters" => v.filters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filters" => r.read_into(&mut v.filters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22188,11 +22347,12 @@ impl FromJson for KnowledgeIntegrationReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22254,12 +22414,13 @@ impl FromJson for KnowledgeOperationSource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22373,12 +22534,13 @@ impl FromJson for KnowledgeParseImportResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "success" => v.success = r.read()?,
-                "failure" => v.failure = r.read()?,
-                "errors" => v.errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "success" => r.read_into(&mut v.success),
+                "failure" => r.read_into(&mut v.failure),
+                "errors" => r.read_into(&mut v.errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22434,11 +22596,12 @@ impl FromJson for KnowledgeParseJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "hints" => v.hints = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "hints" => r.read_into(&mut v.hints),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22491,11 +22654,12 @@ impl FromJson for KnowledgeParseJobRequestImport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "edits" => v.edits = r.read()?,
-                "excludes" => v.excludes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "edits" => r.read_into(&mut v.edits),
+                "excludes" => r.read_into(&mut v.excludes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22539,10 +22703,11 @@ impl FromJson for KnowledgeParseJobRequestPatch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "hints" => v.hints = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "hints" => r.read_into(&mut v.hints),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22666,19 +22831,20 @@ impl FromJson for KnowledgeParseJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "downloadURL" => v.download_url = r.read()?,
-                "hints" => v.hints = r.read()?,
-                "status" => v.status = r.read()?,
-                "parseResults" => v.parse_results = r.read()?,
-                "importResult" => v.import_result = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "downloadURL" => r.read_into(&mut v.download_url),
+                "hints" => r.read_into(&mut v.hints),
+                "status" => r.read_into(&mut v.status),
+                "parseResults" => r.read_into(&mut v.parse_results),
+                "importResult" => r.read_into(&mut v.import_result),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22819,12 +22985,13 @@ impl FromJson for KnowledgeParseRecord {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "body" => v.body = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "body" => r.read_into(&mut v.body),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22905,14 +23072,15 @@ impl FromJson for KnowledgeRetrievedReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "confidence" => v.confidence = r.read()?,
-                "text" => v.text = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "url" => v.url = r.read()?,
-                "usedForGeneration" => v.used_for_generation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "confidence" => r.read_into(&mut v.confidence),
+                "text" => r.read_into(&mut v.text),
+                "fileName" => r.read_into(&mut v.file_name),
+                "url" => r.read_into(&mut v.url),
+                "usedForGeneration" => r.read_into(&mut v.used_for_generation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22988,13 +23156,14 @@ impl FromJson for KnowledgeSearchClientApplication {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "deployment" => v.deployment = r.read()?,
-                "botFlow" => v.bot_flow = r.read()?,
-                "assistant" => v.assistant = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "deployment" => r.read_into(&mut v.deployment),
+                "botFlow" => r.read_into(&mut v.bot_flow),
+                "assistant" => r.read_into(&mut v.assistant),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23297,32 +23466,33 @@ impl FromJson for KnowledgeSearchDocumentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "visible" => v.visible = r.read()?,
-                "alternatives" => v.alternatives = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateImported" => v.date_imported = r.read()?,
-                "lastPublishedVersionNumber" => v.last_published_version_number = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "documentVersion" => v.document_version = r.read()?,
-                "category" => v.category = r.read()?,
-                "labels" => v.labels = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "externalUrl" => v.external_url = r.read()?,
-                "source" => v.source = r.read()?,
-                "readonly" => v.readonly = r.read()?,
-                "variations" => v.variations = r.read()?,
-                "answer" => v.answer = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "visible" => r.read_into(&mut v.visible),
+                "alternatives" => r.read_into(&mut v.alternatives),
+                "state" => r.read_into(&mut v.state),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateImported" => r.read_into(&mut v.date_imported),
+                "lastPublishedVersionNumber" => r.read_into(&mut v.last_published_version_number),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "documentVersion" => r.read_into(&mut v.document_version),
+                "category" => r.read_into(&mut v.category),
+                "labels" => r.read_into(&mut v.labels),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "externalId" => r.read_into(&mut v.external_id),
+                "externalUrl" => r.read_into(&mut v.external_url),
+                "source" => r.read_into(&mut v.source),
+                "readonly" => r.read_into(&mut v.readonly),
+                "variations" => r.read_into(&mut v.variations),
+                "answer" => r.read_into(&mut v.answer),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23507,17 +23677,18 @@ impl FromJson for KnowledgeSearchPreviewRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "sources" => v.sources = r.read()?,
-                "generationSetting" => v.generation_setting = r.read()?,
-                "stateful" => v.stateful = r.read()?,
-                "conversationTurns" => v.conversation_turns = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "sources" => r.read_into(&mut v.sources),
+                "generationSetting" => r.read_into(&mut v.generation_setting),
+                "stateful" => r.read_into(&mut v.stateful),
+                "conversationTurns" => r.read_into(&mut v.conversation_turns),
+                "filter" => r.read_into(&mut v.filter),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23612,15 +23783,16 @@ impl FromJson for KnowledgeSearchPreviewResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "result" => v.result = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "searchId" => r.read_into(&mut v.search_id),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "result" => r.read_into(&mut v.result),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23677,11 +23849,12 @@ impl FromJson for KnowledgeSearchResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "generatedAnswer" => v.generated_answer = r.read()?,
-                "retrievedReferences" => v.retrieved_references = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "generatedAnswer" => r.read_into(&mut v.generated_answer),
+                "retrievedReferences" => r.read_into(&mut v.retrieved_references),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23744,13 +23917,14 @@ impl FromJson for KnowledgeSettingListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23845,15 +24019,16 @@ impl FromJson for KnowledgeSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "sources" => v.sources = r.read()?,
-                "generationSetting" => v.generation_setting = r.read()?,
-                "stateful" => v.stateful = r.read()?,
-                "filter" => v.filter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "sources" => r.read_into(&mut v.sources),
+                "generationSetting" => r.read_into(&mut v.generation_setting),
+                "stateful" => r.read_into(&mut v.stateful),
+                "filter" => r.read_into(&mut v.filter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23991,20 +24166,21 @@ impl FromJson for KnowledgeSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "sources" => v.sources = r.read()?,
-                "generationSetting" => v.generation_setting = r.read()?,
-                "stateful" => v.stateful = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "sources" => r.read_into(&mut v.sources),
+                "generationSetting" => r.read_into(&mut v.generation_setting),
+                "stateful" => r.read_into(&mut v.stateful),
+                "filter" => r.read_into(&mut v.filter),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24124,17 +24300,18 @@ impl FromJson for KnowledgeSourcesSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "knowledgeSettingId" => v.knowledge_setting_id = r.read()?,
-                "application" => v.application = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "generationLanguage" => v.generation_language = r.read()?,
-                "conversationTurns" => v.conversation_turns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "knowledgeSettingId" => r.read_into(&mut v.knowledge_setting_id),
+                "application" => r.read_into(&mut v.application),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "queryType" => r.read_into(&mut v.query_type),
+                "generationLanguage" => r.read_into(&mut v.generation_language),
+                "conversationTurns" => r.read_into(&mut v.conversation_turns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24531,19 +24708,20 @@ impl FromJson for KnowledgeSourcesSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "query" => v.query = r.read()?,
-                "searchId" => v.search_id = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "result" => v.result = r.read()?,
-                "knowledgeSettingId" => v.knowledge_setting_id = r.read()?,
-                "conversationContext" => v.conversation_context = r.read()?,
-                "application" => v.application = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "generationLanguage" => v.generation_language = r.read()?,
-                "answerGeneration" => v.answer_generation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "query" => r.read_into(&mut v.query),
+                "searchId" => r.read_into(&mut v.search_id),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "result" => r.read_into(&mut v.result),
+                "knowledgeSettingId" => r.read_into(&mut v.knowledge_setting_id),
+                "conversationContext" => r.read_into(&mut v.conversation_context),
+                "application" => r.read_into(&mut v.application),
+                "queryType" => r.read_into(&mut v.query_type),
+                "generationLanguage" => r.read_into(&mut v.generation_language),
+                "answerGeneration" => r.read_into(&mut v.answer_generation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24870,11 +25048,12 @@ impl FromJson for KnowledgeSyncJobReport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errors" => v.errors = r.read()?,
-                "statistics" => v.statistics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errors" => r.read_into(&mut v.errors),
+                "statistics" => r.read_into(&mut v.statistics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24929,11 +25108,12 @@ impl FromJson for KnowledgeSyncJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "sourceId" => r.read_into(&mut v.source_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25074,21 +25254,22 @@ impl FromJson for KnowledgeSyncJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "uploadKey" => v.upload_key = r.read()?,
-                "status" => v.status = r.read()?,
-                "report" => v.report = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "downloadURL" => v.download_url = r.read()?,
-                "failedEntitiesURL" => v.failed_entities_url = r.read()?,
-                "source" => v.source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "status" => r.read_into(&mut v.status),
+                "report" => r.read_into(&mut v.report),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "downloadURL" => r.read_into(&mut v.download_url),
+                "failedEntitiesURL" => r.read_into(&mut v.failed_entities_url),
+                "source" => r.read_into(&mut v.source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25360,25 +25541,26 @@ impl FromJson for KnowledgeSyncJobStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "countDocumentImportActivityCreate" => v.count_document_import_activity_create = r.read()?,
-                "countDocumentImportActivityUpdate" => v.count_document_import_activity_update = r.read()?,
-                "countDocumentStateDraft" => v.count_document_state_draft = r.read()?,
-                "countDocumentStatePublished" => v.count_document_state_published = r.read()?,
-                "countDocumentImportSuccess" => v.count_document_import_success = r.read()?,
-                "countDocumentImportFailure" => v.count_document_import_failure = r.read()?,
-                "countCategoryImportSuccess" => v.count_category_import_success = r.read()?,
-                "countCategoryImportFailure" => v.count_category_import_failure = r.read()?,
-                "countLabelImportSuccess" => v.count_label_import_success = r.read()?,
-                "countLabelImportFailure" => v.count_label_import_failure = r.read()?,
-                "countDocumentDeleteSuccess" => v.count_document_delete_success = r.read()?,
-                "countDocumentDeleteFailure" => v.count_document_delete_failure = r.read()?,
-                "countCategoryDeleteSuccess" => v.count_category_delete_success = r.read()?,
-                "countCategoryDeleteFailure" => v.count_category_delete_failure = r.read()?,
-                "countLabelDeleteSuccess" => v.count_label_delete_success = r.read()?,
-                "countLabelDeleteFailure" => v.count_label_delete_failure = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "countDocumentImportActivityCreate" => r.read_into(&mut v.count_document_import_activity_create),
+                "countDocumentImportActivityUpdate" => r.read_into(&mut v.count_document_import_activity_update),
+                "countDocumentStateDraft" => r.read_into(&mut v.count_document_state_draft),
+                "countDocumentStatePublished" => r.read_into(&mut v.count_document_state_published),
+                "countDocumentImportSuccess" => r.read_into(&mut v.count_document_import_success),
+                "countDocumentImportFailure" => r.read_into(&mut v.count_document_import_failure),
+                "countCategoryImportSuccess" => r.read_into(&mut v.count_category_import_success),
+                "countCategoryImportFailure" => r.read_into(&mut v.count_category_import_failure),
+                "countLabelImportSuccess" => r.read_into(&mut v.count_label_import_success),
+                "countLabelImportFailure" => r.read_into(&mut v.count_label_import_failure),
+                "countDocumentDeleteSuccess" => r.read_into(&mut v.count_document_delete_success),
+                "countDocumentDeleteFailure" => r.read_into(&mut v.count_document_delete_failure),
+                "countCategoryDeleteSuccess" => r.read_into(&mut v.count_category_delete_success),
+                "countCategoryDeleteFailure" => r.read_into(&mut v.count_category_delete_failure),
+                "countLabelDeleteSuccess" => r.read_into(&mut v.count_label_delete_success),
+                "countLabelDeleteFailure" => r.read_into(&mut v.count_label_delete_failure),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25474,14 +25656,15 @@ impl FromJson for KnowledgeV3ConversationContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationId" => v.conversation_id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "messageType" => v.message_type = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "messageType" => r.read_into(&mut v.message_type),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25727,13 +25910,14 @@ impl FromJson for KnowledgeV3ConversationContextResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "queue" => r.read_into(&mut v.queue),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "mediaType" => r.read_into(&mut v.media_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25840,10 +26024,11 @@ impl FromJson for KnowledgeV3PreviewConversationContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaType" => v.media_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaType" => r.read_into(&mut v.media_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25973,14 +26158,15 @@ impl FromJson for LabelCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "color" => v.color = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "color" => r.read_into(&mut v.color),
+                "externalId" => r.read_into(&mut v.external_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26046,13 +26232,14 @@ impl FromJson for LabelListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26161,17 +26348,18 @@ impl FromJson for LabelResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "color" => v.color = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "documentCount" => v.document_count = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "color" => r.read_into(&mut v.color),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "documentCount" => r.read_into(&mut v.document_count),
+                "externalId" => r.read_into(&mut v.external_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26257,14 +26445,15 @@ impl FromJson for LabelUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "color" => v.color = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "color" => r.read_into(&mut v.color),
+                "externalId" => r.read_into(&mut v.external_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26329,12 +26518,13 @@ impl FromJson for OperationCreatorUserResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26445,13 +26635,14 @@ impl FromJson for OperationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26560,17 +26751,18 @@ impl FromJson for OperationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "source" => v.source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "source" => r.read_into(&mut v.source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26688,11 +26880,12 @@ impl FromJson for PhraseAssociations {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phraseId" => v.phrase_id = r.read()?,
-                "documentId" => v.document_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phraseId" => r.read_into(&mut v.phrase_id),
+                "documentId" => r.read_into(&mut v.document_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26769,13 +26962,14 @@ impl FromJson for PresentedKnowledgeDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "documentId" => v.document_id = r.read()?,
-                "documentVariationId" => v.document_variation_id = r.read()?,
-                "documentVersionId" => v.document_version_id = r.read()?,
-                "surfacingMethod" => v.surfacing_method = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "documentId" => r.read_into(&mut v.document_id),
+                "documentVariationId" => r.read_into(&mut v.document_variation_id),
+                "documentVersionId" => r.read_into(&mut v.document_version_id),
+                "surfacingMethod" => r.read_into(&mut v.surfacing_method),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26907,13 +27101,14 @@ impl FromJson for SalesforceSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "channel" => v.channel = r.read()?,
-                "language" => v.language = r.read()?,
-                "categories" => v.categories = r.read()?,
-                "baseUrl" => v.base_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "channel" => r.read_into(&mut v.channel),
+                "language" => r.read_into(&mut v.language),
+                "categories" => r.read_into(&mut v.categories),
+                "baseUrl" => r.read_into(&mut v.base_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27061,15 +27256,16 @@ impl FromJson for SalesforceSourceRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "schedulePeriod" => v.schedule_period = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "schedulePeriod" => r.read_into(&mut v.schedule_period),
+                "settings" => r.read_into(&mut v.settings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27198,19 +27394,20 @@ impl FromJson for SalesforceSourceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "integration" => v.integration = r.read()?,
-                "schedulePeriod" => v.schedule_period = r.read()?,
-                "lastSync" => v.last_sync = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "type" => r.read_into(&mut v.r#type),
+                "integration" => r.read_into(&mut v.integration),
+                "schedulePeriod" => r.read_into(&mut v.schedule_period),
+                "lastSync" => r.read_into(&mut v.last_sync),
+                "settings" => r.read_into(&mut v.settings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27338,13 +27535,14 @@ impl FromJson for SearchUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sessionId" => v.session_id = r.read()?,
-                "answered" => v.answered = r.read()?,
-                "selectedAnswer" => v.selected_answer = r.read()?,
-                "selectedAnswers" => v.selected_answers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sessionId" => r.read_into(&mut v.session_id),
+                "answered" => r.read_into(&mut v.answered),
+                "selectedAnswer" => r.read_into(&mut v.selected_answer),
+                "selectedAnswers" => r.read_into(&mut v.selected_answers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27392,10 +27590,11 @@ impl FromJson for SelectedAnswer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "document" => v.document = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "document" => r.read_into(&mut v.document),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27465,13 +27664,14 @@ impl FromJson for ServiceNowSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "knowledgeBaseIds" => v.knowledge_base_ids = r.read()?,
-                "language" => v.language = r.read()?,
-                "categories" => v.categories = r.read()?,
-                "baseUrl" => v.base_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "knowledgeBaseIds" => r.read_into(&mut v.knowledge_base_ids),
+                "language" => r.read_into(&mut v.language),
+                "categories" => r.read_into(&mut v.categories),
+                "baseUrl" => r.read_into(&mut v.base_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27564,15 +27764,16 @@ impl FromJson for ServiceNowSourceRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "schedulePeriod" => v.schedule_period = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "schedulePeriod" => r.read_into(&mut v.schedule_period),
+                "settings" => r.read_into(&mut v.settings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27701,19 +27902,20 @@ impl FromJson for ServiceNowSourceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "integration" => v.integration = r.read()?,
-                "schedulePeriod" => v.schedule_period = r.read()?,
-                "lastSync" => v.last_sync = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "type" => r.read_into(&mut v.r#type),
+                "integration" => r.read_into(&mut v.integration),
+                "schedulePeriod" => r.read_into(&mut v.schedule_period),
+                "lastSync" => r.read_into(&mut v.last_sync),
+                "settings" => r.read_into(&mut v.settings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27839,13 +28041,14 @@ impl FromJson for SharepointAuthenticationProperties {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "authenticationUrl" => v.authentication_url = r.read()?,
-                "tenantId" => v.tenant_id = r.read()?,
-                "clientId" => v.client_id = r.read()?,
-                "redirectUrl" => v.redirect_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "authenticationUrl" => r.read_into(&mut v.authentication_url),
+                "tenantId" => r.read_into(&mut v.tenant_id),
+                "clientId" => r.read_into(&mut v.client_id),
+                "redirectUrl" => r.read_into(&mut v.redirect_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27963,18 +28166,19 @@ impl FromJson for SourceBaseResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "integration" => v.integration = r.read()?,
-                "schedulePeriod" => v.schedule_period = r.read()?,
-                "lastSync" => v.last_sync = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "type" => r.read_into(&mut v.r#type),
+                "integration" => r.read_into(&mut v.integration),
+                "schedulePeriod" => r.read_into(&mut v.schedule_period),
+                "lastSync" => r.read_into(&mut v.last_sync),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28099,13 +28303,14 @@ impl FromJson for SourceLastSync {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "dateEnded" => v.date_ended = r.read()?,
-                "error" => v.error = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "dateEnded" => r.read_into(&mut v.date_ended),
+                "error" => r.read_into(&mut v.error),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28251,15 +28456,16 @@ impl FromJson for SourceSyncResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "error" => v.error = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "error" => r.read_into(&mut v.error),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28364,10 +28570,11 @@ impl FromJson for SyncStatusRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28538,15 +28745,16 @@ impl FromJson for UnansweredGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "label" => v.label = r.read()?,
-                "phraseGroups" => v.phrase_groups = r.read()?,
-                "suggestedDocuments" => v.suggested_documents = r.read()?,
-                "statistics" => v.statistics = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "label" => r.read_into(&mut v.label),
+                "phraseGroups" => r.read_into(&mut v.phrase_groups),
+                "suggestedDocuments" => r.read_into(&mut v.suggested_documents),
+                "statistics" => r.read_into(&mut v.statistics),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28603,11 +28811,12 @@ impl FromJson for UnansweredGroupSuggestedDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28649,10 +28858,11 @@ impl FromJson for UnansweredGroups {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28713,12 +28923,13 @@ impl FromJson for UnansweredPhrase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "text" => v.text = r.read()?,
-                "unlinkedPhraseHitCount" => v.unlinked_phrase_hit_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "text" => r.read_into(&mut v.text),
+                "unlinkedPhraseHitCount" => r.read_into(&mut v.unlinked_phrase_hit_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28808,15 +29019,16 @@ impl FromJson for UnansweredPhraseGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "label" => v.label = r.read()?,
-                "phrases" => v.phrases = r.read()?,
-                "unlinkedPhraseHitCount" => v.unlinked_phrase_hit_count = r.read()?,
-                "unlinkedPhraseCount" => v.unlinked_phrase_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "label" => r.read_into(&mut v.label),
+                "phrases" => r.read_into(&mut v.phrases),
+                "unlinkedPhraseHitCount" => r.read_into(&mut v.unlinked_phrase_hit_count),
+                "unlinkedPhraseCount" => r.read_into(&mut v.unlinked_phrase_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28884,12 +29096,13 @@ impl FromJson for UnansweredPhraseGroupPatchRequestBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phraseAssociations" => v.phrase_associations = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phraseAssociations" => r.read_into(&mut v.phrase_associations),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28943,11 +29156,12 @@ impl FromJson for UnansweredPhraseGroupUpdateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phraseAssociations" => v.phrase_associations = r.read()?,
-                "group" => v.group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phraseAssociations" => r.read_into(&mut v.phrase_associations),
+                "group" => r.read_into(&mut v.group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29011,12 +29225,13 @@ impl FromJson for V3KnowledgeSearchClientApplication {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "botFlow" => v.bot_flow = r.read()?,
-                "assistant" => v.assistant = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "botFlow" => r.read_into(&mut v.bot_flow),
+                "assistant" => r.read_into(&mut v.assistant),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29110,10 +29325,11 @@ impl FromJson for V3KnowledgeSearchPreviewClientApplication {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29250,15 +29466,16 @@ impl FromJson for V3SourceCreateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "connectionId" => v.connection_id = r.read()?,
-                "triggerType" => v.trigger_type = r.read()?,
-                "scheduleSettings" => v.schedule_settings = r.read()?,
-                "filters" => v.filters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "connectionId" => r.read_into(&mut v.connection_id),
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "scheduleSettings" => r.read_into(&mut v.schedule_settings),
+                "filters" => r.read_into(&mut v.filters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29526,24 +29743,25 @@ impl FromJson for V3SourceDetailedResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "connectionId" => v.connection_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "triggerType" => v.trigger_type = r.read()?,
-                "status" => v.status = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "lastSync" => v.last_sync = r.read()?,
-                "scheduleSettings" => v.schedule_settings = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "filterDetails" => v.filter_details = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "connectionId" => r.read_into(&mut v.connection_id),
+                "type" => r.read_into(&mut v.r#type),
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "status" => r.read_into(&mut v.status),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "lastSync" => r.read_into(&mut v.last_sync),
+                "scheduleSettings" => r.read_into(&mut v.schedule_settings),
+                "filters" => r.read_into(&mut v.filters),
+                "filterDetails" => r.read_into(&mut v.filter_details),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29862,23 +30080,24 @@ impl FromJson for V3SourceExpandableListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "connectionId" => v.connection_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "triggerType" => v.trigger_type = r.read()?,
-                "status" => v.status = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "lastSync" => v.last_sync = r.read()?,
-                "connection" => v.connection = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "connectionId" => r.read_into(&mut v.connection_id),
+                "type" => r.read_into(&mut v.r#type),
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "status" => r.read_into(&mut v.status),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "lastSync" => r.read_into(&mut v.last_sync),
+                "connection" => r.read_into(&mut v.connection),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30077,10 +30296,11 @@ impl FromJson for V3SourceExpandableListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30267,26 +30487,27 @@ impl FromJson for V3SourceExpandableResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "connectionId" => v.connection_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "triggerType" => v.trigger_type = r.read()?,
-                "status" => v.status = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "lastSync" => v.last_sync = r.read()?,
-                "scheduleSettings" => v.schedule_settings = r.read()?,
-                "filters" => v.filters = r.read()?,
-                "filterDetails" => v.filter_details = r.read()?,
-                "connection" => v.connection = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "connectionId" => r.read_into(&mut v.connection_id),
+                "type" => r.read_into(&mut v.r#type),
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "status" => r.read_into(&mut v.status),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "lastSync" => r.read_into(&mut v.last_sync),
+                "scheduleSettings" => r.read_into(&mut v.schedule_settings),
+                "filters" => r.read_into(&mut v.filters),
+                "filterDetails" => r.read_into(&mut v.filter_details),
+                "connection" => r.read_into(&mut v.connection),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30503,11 +30724,12 @@ impl FromJson for V3SourceFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "site" => v.site = r.read()?,
-                "folders" => v.folders = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "site" => r.read_into(&mut v.site),
+                "folders" => r.read_into(&mut v.folders),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30560,11 +30782,12 @@ impl FromJson for V3SourceFilterDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "site" => v.site = r.read()?,
-                "folders" => v.folders = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "site" => r.read_into(&mut v.site),
+                "folders" => r.read_into(&mut v.folders),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30626,12 +30849,13 @@ impl FromJson for V3SourceFolderDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "fullPath" => v.full_path = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "fullPath" => r.read_into(&mut v.full_path),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30766,20 +30990,21 @@ impl FromJson for V3SourceLastSynchronization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "dateSourceIntervalStart" => v.date_source_interval_start = r.read()?,
-                "dateSourceIntervalEnd" => v.date_source_interval_end = r.read()?,
-                "triggerType" => v.trigger_type = r.read()?,
-                "status" => v.status = r.read()?,
-                "statistics" => v.statistics = r.read()?,
-                "error" => v.error = r.read()?,
-                "ingestionStatus" => v.ingestion_status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "dateSourceIntervalStart" => r.read_into(&mut v.date_source_interval_start),
+                "dateSourceIntervalEnd" => r.read_into(&mut v.date_source_interval_end),
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "status" => r.read_into(&mut v.status),
+                "statistics" => r.read_into(&mut v.statistics),
+                "error" => r.read_into(&mut v.error),
+                "ingestionStatus" => r.read_into(&mut v.ingestion_status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31036,11 +31261,12 @@ impl FromJson for V3SourceRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31097,11 +31323,12 @@ impl FromJson for V3SourceScheduleSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "period" => v.period = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "period" => r.read_into(&mut v.period),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31154,11 +31381,12 @@ impl FromJson for V3SourceSiteDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31220,12 +31448,13 @@ impl FromJson for V3SourceTagFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "allOf" => v.all_of = r.read()?,
-                "anyOfGroups" => v.any_of_groups = r.read()?,
-                "noneOf" => v.none_of = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "allOf" => r.read_into(&mut v.all_of),
+                "anyOfGroups" => r.read_into(&mut v.any_of_groups),
+                "noneOf" => r.read_into(&mut v.none_of),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31292,12 +31521,13 @@ impl FromJson for V3SourceUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "triggerType" => v.trigger_type = r.read()?,
-                "scheduleSettings" => v.schedule_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "scheduleSettings" => r.read_into(&mut v.schedule_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31389,10 +31619,11 @@ impl FromJson for V3StartManualSyncRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31599,23 +31830,24 @@ impl FromJson for V3Synchronization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "source" => v.source = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "dateSourceIntervalStart" => v.date_source_interval_start = r.read()?,
-                "dateSourceIntervalEnd" => v.date_source_interval_end = r.read()?,
-                "triggerType" => v.trigger_type = r.read()?,
-                "status" => v.status = r.read()?,
-                "statistics" => v.statistics = r.read()?,
-                "error" => v.error = r.read()?,
-                "ingestionStatus" => v.ingestion_status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "source" => r.read_into(&mut v.source),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "dateSourceIntervalStart" => r.read_into(&mut v.date_source_interval_start),
+                "dateSourceIntervalEnd" => r.read_into(&mut v.date_source_interval_end),
+                "triggerType" => r.read_into(&mut v.trigger_type),
+                "status" => r.read_into(&mut v.status),
+                "statistics" => r.read_into(&mut v.statistics),
+                "error" => r.read_into(&mut v.error),
+                "ingestionStatus" => r.read_into(&mut v.ingestion_status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31938,13 +32170,14 @@ impl FromJson for V3SynchronizationDeletion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileId" => v.file_id = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "synchronization" => v.synchronization = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileId" => r.read_into(&mut v.file_id),
+                "fileName" => r.read_into(&mut v.file_name),
+                "synchronization" => r.read_into(&mut v.synchronization),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32009,13 +32242,14 @@ impl FromJson for V3SynchronizationDeletionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32070,11 +32304,12 @@ impl FromJson for V3SynchronizationFileDeletionRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileId" => v.file_id = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileId" => r.read_into(&mut v.file_id),
+                "fileName" => r.read_into(&mut v.file_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32137,13 +32372,14 @@ impl FromJson for V3SynchronizationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32211,12 +32447,13 @@ impl FromJson for V3SynchronizationRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "source" => v.source = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "source" => r.read_into(&mut v.source),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32270,11 +32507,12 @@ impl FromJson for V3SynchronizationStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "synchronizedItemCount" => v.synchronized_item_count = r.read()?,
-                "failedItemCount" => v.failed_item_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "synchronizedItemCount" => r.read_into(&mut v.synchronized_item_count),
+                "failedItemCount" => r.read_into(&mut v.failed_item_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32318,10 +32556,11 @@ impl FromJson for V3SynchronizationUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32447,14 +32686,15 @@ impl FromJson for V3SynchronizationUpload {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileId" => v.file_id = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "synchronization" => v.synchronization = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileId" => r.read_into(&mut v.file_id),
+                "fileName" => r.read_into(&mut v.file_name),
+                "metadata" => r.read_into(&mut v.metadata),
+                "synchronization" => r.read_into(&mut v.synchronization),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32520,13 +32760,14 @@ impl FromJson for V3SynchronizationUploadListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32581,11 +32822,12 @@ impl FromJson for V3SynchronizationUploadMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "originUri" => v.origin_uri = r.read()?,
-                "tags" => v.tags = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "originUri" => r.read_into(&mut v.origin_uri),
+                "tags" => r.read_into(&mut v.tags),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32667,14 +32909,15 @@ impl FromJson for V3SynchronizationUploadUrlRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileName" => v.file_name = r.read()?,
-                "contentMd5" => v.content_md5 = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "contentLength" => v.content_length = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileName" => r.read_into(&mut v.file_name),
+                "contentMd5" => r.read_into(&mut v.content_md5),
+                "contentType" => r.read_into(&mut v.content_type),
+                "contentLength" => r.read_into(&mut v.content_length),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32775,16 +33018,17 @@ impl FromJson for V3SynchronizationUploadUrlResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileId" => v.file_id = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "synchronization" => v.synchronization = r.read()?,
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileId" => r.read_into(&mut v.file_id),
+                "fileName" => r.read_into(&mut v.file_name),
+                "metadata" => r.read_into(&mut v.metadata),
+                "synchronization" => r.read_into(&mut v.synchronization),
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -49,11 +49,12 @@ impl FromJson for AvailableTranslations {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "orgSpecific" => v.org_specific = r.read()?,
-                "builtin" => v.builtin = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "orgSpecific" => r.read_into(&mut v.org_specific),
+                "builtin" => r.read_into(&mut v.builtin),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

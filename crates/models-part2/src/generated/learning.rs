@@ -102,16 +102,17 @@ impl FromJson for AssessmentForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "published" => v.published = r.read()?,
-                "passPercent" => v.pass_percent = r.read()?,
-                "questionGroups" => v.question_groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "contextId" => r.read_into(&mut v.context_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "published" => r.read_into(&mut v.published),
+                "passPercent" => r.read_into(&mut v.pass_percent),
+                "questionGroups" => r.read_into(&mut v.question_groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -249,21 +250,22 @@ impl FromJson for AssessmentFormQuestion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "helpText" => v.help_text = r.read()?,
-                "naEnabled" => v.na_enabled = r.read()?,
-                "commentsRequired" => v.comments_required = r.read()?,
-                "visibilityCondition" => v.visibility_condition = r.read()?,
-                "answerOptions" => v.answer_options = r.read()?,
-                "maxResponseCharacters" => v.max_response_characters = r.read()?,
-                "isKill" => v.is_kill = r.read()?,
-                "isCritical" => v.is_critical = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contextId" => r.read_into(&mut v.context_id),
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "helpText" => r.read_into(&mut v.help_text),
+                "naEnabled" => r.read_into(&mut v.na_enabled),
+                "commentsRequired" => r.read_into(&mut v.comments_required),
+                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
+                "answerOptions" => r.read_into(&mut v.answer_options),
+                "maxResponseCharacters" => r.read_into(&mut v.max_response_characters),
+                "isKill" => r.read_into(&mut v.is_kill),
+                "isCritical" => r.read_into(&mut v.is_critical),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -465,21 +467,22 @@ impl FromJson for AssessmentFormQuestionGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "defaultAnswersToHighest" => v.default_answers_to_highest = r.read()?,
-                "defaultAnswersToNA" => v.default_answers_to_na = r.read()?,
-                "naEnabled" => v.na_enabled = r.read()?,
-                "weight" => v.weight = r.read()?,
-                "manualWeight" => v.manual_weight = r.read()?,
-                "questions" => v.questions = r.read()?,
-                "visibilityCondition" => v.visibility_condition = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "contextId" => r.read_into(&mut v.context_id),
+                "defaultAnswersToHighest" => r.read_into(&mut v.default_answers_to_highest),
+                "defaultAnswersToNA" => r.read_into(&mut v.default_answers_to_na),
+                "naEnabled" => r.read_into(&mut v.na_enabled),
+                "weight" => r.read_into(&mut v.weight),
+                "manualWeight" => r.read_into(&mut v.manual_weight),
+                "questions" => r.read_into(&mut v.questions),
+                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -670,25 +673,26 @@ impl FromJson for AssessmentQuestionGroupScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "questionGroupId" => v.question_group_id = r.read()?,
-                "totalScore" => v.total_score = r.read()?,
-                "maxTotalScore" => v.max_total_score = r.read()?,
-                "markedNA" => v.marked_na = r.read()?,
-                "systemMarkedNA" => v.system_marked_na = r.read()?,
-                "totalCriticalScore" => v.total_critical_score = r.read()?,
-                "maxTotalCriticalScore" => v.max_total_critical_score = r.read()?,
-                "totalNonCriticalScore" => v.total_non_critical_score = r.read()?,
-                "maxTotalNonCriticalScore" => v.max_total_non_critical_score = r.read()?,
-                "totalScoreUnweighted" => v.total_score_unweighted = r.read()?,
-                "maxTotalScoreUnweighted" => v.max_total_score_unweighted = r.read()?,
-                "totalCriticalScoreUnweighted" => v.total_critical_score_unweighted = r.read()?,
-                "maxTotalCriticalScoreUnweighted" => v.max_total_critical_score_unweighted = r.read()?,
-                "totalNonCriticalScoreUnweighted" => v.total_non_critical_score_unweighted = r.read()?,
-                "maxTotalNonCriticalScoreUnweighted" => v.max_total_non_critical_score_unweighted = r.read()?,
-                "questionScores" => v.question_scores = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "questionGroupId" => r.read_into(&mut v.question_group_id),
+                "totalScore" => r.read_into(&mut v.total_score),
+                "maxTotalScore" => r.read_into(&mut v.max_total_score),
+                "markedNA" => r.read_into(&mut v.marked_na),
+                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
+                "totalCriticalScore" => r.read_into(&mut v.total_critical_score),
+                "maxTotalCriticalScore" => r.read_into(&mut v.max_total_critical_score),
+                "totalNonCriticalScore" => r.read_into(&mut v.total_non_critical_score),
+                "maxTotalNonCriticalScore" => r.read_into(&mut v.max_total_non_critical_score),
+                "totalScoreUnweighted" => r.read_into(&mut v.total_score_unweighted),
+                "maxTotalScoreUnweighted" => r.read_into(&mut v.max_total_score_unweighted),
+                "totalCriticalScoreUnweighted" => r.read_into(&mut v.total_critical_score_unweighted),
+                "maxTotalCriticalScoreUnweighted" => r.read_into(&mut v.max_total_critical_score_unweighted),
+                "totalNonCriticalScoreUnweighted" => r.read_into(&mut v.total_non_critical_score_unweighted),
+                "maxTotalNonCriticalScoreUnweighted" => r.read_into(&mut v.max_total_non_critical_score_unweighted),
+                "questionScores" => r.read_into(&mut v.question_scores),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -811,17 +815,18 @@ impl FromJson for AssessmentQuestionScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "failedKillQuestion" => v.failed_kill_question = r.read()?,
-                "comments" => v.comments = r.read()?,
-                "questionId" => v.question_id = r.read()?,
-                "answerId" => v.answer_id = r.read()?,
-                "score" => v.score = r.read()?,
-                "markedNA" => v.marked_na = r.read()?,
-                "systemMarkedNA" => v.system_marked_na = r.read()?,
-                "freeTextAnswer" => v.free_text_answer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "failedKillQuestion" => r.read_into(&mut v.failed_kill_question),
+                "comments" => r.read_into(&mut v.comments),
+                "questionId" => r.read_into(&mut v.question_id),
+                "answerId" => r.read_into(&mut v.answer_id),
+                "score" => r.read_into(&mut v.score),
+                "markedNA" => r.read_into(&mut v.marked_na),
+                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
+                "freeTextAnswer" => r.read_into(&mut v.free_text_answer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -936,17 +941,18 @@ impl FromJson for AssessmentScoringSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalScore" => v.total_score = r.read()?,
-                "totalCriticalScore" => v.total_critical_score = r.read()?,
-                "totalNonCriticalScore" => v.total_non_critical_score = r.read()?,
-                "questionGroupScores" => v.question_group_scores = r.read()?,
-                "failureReasons" => v.failure_reasons = r.read()?,
-                "comments" => v.comments = r.read()?,
-                "agentComments" => v.agent_comments = r.read()?,
-                "isPassed" => v.is_passed = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalScore" => r.read_into(&mut v.total_score),
+                "totalCriticalScore" => r.read_into(&mut v.total_critical_score),
+                "totalNonCriticalScore" => r.read_into(&mut v.total_non_critical_score),
+                "questionGroupScores" => r.read_into(&mut v.question_group_scores),
+                "failureReasons" => r.read_into(&mut v.failure_reasons),
+                "comments" => r.read_into(&mut v.comments),
+                "agentComments" => r.read_into(&mut v.agent_comments),
+                "isPassed" => r.read_into(&mut v.is_passed),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1243,37 +1249,38 @@ impl FromJson for AssignedLearningModule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "excludedFromCatalog" => v.excluded_from_catalog = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "source" => v.source = r.read()?,
-                "rule" => v.rule = r.read()?,
-                "enforceContentOrder" => v.enforce_content_order = r.read()?,
-                "reviewAssessmentResults" => v.review_assessment_results = r.read()?,
-                "autoAssign" => v.auto_assign = r.read()?,
-                "currentAssignments" => v.current_assignments = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "isArchived" => v.is_archived = r.read()?,
-                "isPublished" => v.is_published = r.read()?,
-                "description" => v.description = r.read()?,
-                "completionTimeInDays" => v.completion_time_in_days = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "informSteps" => v.inform_steps = r.read()?,
-                "assessmentForm" => v.assessment_form = r.read()?,
-                "summaryData" => v.summary_data = r.read()?,
-                "reassignSummaryData" => v.reassign_summary_data = r.read()?,
-                "coverArt" => v.cover_art = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "archivalMode" => v.archival_mode = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "excludedFromCatalog" => r.read_into(&mut v.excluded_from_catalog),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "externalId" => r.read_into(&mut v.external_id),
+                "source" => r.read_into(&mut v.source),
+                "rule" => r.read_into(&mut v.rule),
+                "enforceContentOrder" => r.read_into(&mut v.enforce_content_order),
+                "reviewAssessmentResults" => r.read_into(&mut v.review_assessment_results),
+                "autoAssign" => r.read_into(&mut v.auto_assign),
+                "currentAssignments" => r.read_into(&mut v.current_assignments),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "isArchived" => r.read_into(&mut v.is_archived),
+                "isPublished" => r.read_into(&mut v.is_published),
+                "description" => r.read_into(&mut v.description),
+                "completionTimeInDays" => r.read_into(&mut v.completion_time_in_days),
+                "type" => r.read_into(&mut v.r#type),
+                "informSteps" => r.read_into(&mut v.inform_steps),
+                "assessmentForm" => r.read_into(&mut v.assessment_form),
+                "summaryData" => r.read_into(&mut v.summary_data),
+                "reassignSummaryData" => r.read_into(&mut v.reassign_summary_data),
+                "coverArt" => r.read_into(&mut v.cover_art),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "archivalMode" => r.read_into(&mut v.archival_mode),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1557,19 +1564,20 @@ impl FromJson for AssignedLearningModuleDomainEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1630,11 +1638,12 @@ impl FromJson for DisallowedEntityLearningAssignmentItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errorCode" => v.error_code = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errorCode" => r.read_into(&mut v.error_code),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1687,11 +1696,12 @@ impl FromJson for DisallowedEntityLearningAssignmentReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errorCode" => v.error_code = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errorCode" => r.read_into(&mut v.error_code),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1798,17 +1808,18 @@ impl FromJson for LearningAssessment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assessmentId" => v.assessment_id = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "assessmentFormId" => v.assessment_form_id = r.read()?,
-                "status" => v.status = r.read()?,
-                "answers" => v.answers = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateSubmitted" => v.date_submitted = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assessmentId" => r.read_into(&mut v.assessment_id),
+                "contextId" => r.read_into(&mut v.context_id),
+                "assessmentFormId" => r.read_into(&mut v.assessment_form_id),
+                "status" => r.read_into(&mut v.status),
+                "answers" => r.read_into(&mut v.answers),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateSubmitted" => r.read_into(&mut v.date_submitted),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1922,11 +1933,12 @@ impl FromJson for LearningAssessmentScoringRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assessmentForm" => v.assessment_form = r.read()?,
-                "answers" => v.answers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assessmentForm" => r.read_into(&mut v.assessment_form),
+                "answers" => r.read_into(&mut v.answers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2195,35 +2207,36 @@ impl FromJson for LearningAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "assessment" => v.assessment = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "isOverdue" => v.is_overdue = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "assessmentPercentageScore" => v.assessment_percentage_score = r.read()?,
-                "isRule" => v.is_rule = r.read()?,
-                "isManual" => v.is_manual = r.read()?,
-                "isPassed" => v.is_passed = r.read()?,
-                "isLatest" => v.is_latest = r.read()?,
-                "assessmentCompletionPercentage" => v.assessment_completion_percentage = r.read()?,
-                "completionPercentage" => v.completion_percentage = r.read()?,
-                "steps" => v.steps = r.read()?,
-                "nextStep" => v.next_step = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateRecommendedForCompletion" => v.date_recommended_for_completion = r.read()?,
-                "version" => v.version = r.read()?,
-                "module" => v.module = r.read()?,
-                "user" => v.user = r.read()?,
-                "assessmentForm" => v.assessment_form = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "assessment" => r.read_into(&mut v.assessment),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "isOverdue" => r.read_into(&mut v.is_overdue),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "assessmentPercentageScore" => r.read_into(&mut v.assessment_percentage_score),
+                "isRule" => r.read_into(&mut v.is_rule),
+                "isManual" => r.read_into(&mut v.is_manual),
+                "isPassed" => r.read_into(&mut v.is_passed),
+                "isLatest" => r.read_into(&mut v.is_latest),
+                "assessmentCompletionPercentage" => r.read_into(&mut v.assessment_completion_percentage),
+                "completionPercentage" => r.read_into(&mut v.completion_percentage),
+                "steps" => r.read_into(&mut v.steps),
+                "nextStep" => r.read_into(&mut v.next_step),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "state" => r.read_into(&mut v.state),
+                "dateRecommendedForCompletion" => r.read_into(&mut v.date_recommended_for_completion),
+                "version" => r.read_into(&mut v.version),
+                "module" => r.read_into(&mut v.module),
+                "user" => r.read_into(&mut v.user),
+                "assessmentForm" => r.read_into(&mut v.assessment_form),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2385,13 +2398,14 @@ impl FromJson for LearningAssignmentAggregateParam {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "metrics" => r.read_into(&mut v.metrics),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2450,11 +2464,12 @@ impl FromJson for LearningAssignmentAggregateQueryRequestClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2558,11 +2573,12 @@ impl FromJson for LearningAssignmentAggregateQueryRequestFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2666,11 +2682,12 @@ impl FromJson for LearningAssignmentAggregateQueryRequestPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dimension" => v.dimension = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dimension" => r.read_into(&mut v.dimension),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2778,11 +2795,12 @@ impl FromJson for LearningAssignmentAggregateQueryResponseData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "metrics" => r.read_into(&mut v.metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2835,11 +2853,12 @@ impl FromJson for LearningAssignmentAggregateQueryResponseGroupedData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2892,11 +2911,12 @@ impl FromJson for LearningAssignmentAggregateQueryResponseMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "stats" => v.stats = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "stats" => r.read_into(&mut v.stats),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3046,13 +3066,14 @@ impl FromJson for LearningAssignmentAggregateQueryResponseStats {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "count" => v.count = r.read()?,
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                "sum" => v.sum = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "count" => r.read_into(&mut v.count),
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                "sum" => r.read_into(&mut v.sum),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3098,10 +3119,11 @@ impl FromJson for LearningAssignmentAggregateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3153,11 +3175,12 @@ impl FromJson for LearningAssignmentBulkAddResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "disallowedEntities" => v.disallowed_entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "disallowedEntities" => r.read_into(&mut v.disallowed_entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3210,11 +3233,12 @@ impl FromJson for LearningAssignmentBulkRemoveResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "disallowedEntities" => v.disallowed_entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "disallowedEntities" => r.read_into(&mut v.disallowed_entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3298,14 +3322,15 @@ impl FromJson for LearningAssignmentCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "addToSchedule" => v.add_to_schedule = r.read()?,
-                "moduleId" => v.module_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "recommendedCompletionDate" => v.recommended_completion_date = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "addToSchedule" => r.read_into(&mut v.add_to_schedule),
+                "moduleId" => r.read_into(&mut v.module_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "recommendedCompletionDate" => r.read_into(&mut v.recommended_completion_date),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3350,10 +3375,11 @@ impl FromJson for LearningAssignmentEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assignmentId" => v.assignment_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assignmentId" => r.read_into(&mut v.assignment_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3414,12 +3440,13 @@ impl FromJson for LearningAssignmentExternalUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "isPassed" => v.is_passed = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "isPassed" => r.read_into(&mut v.is_passed),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3540,11 +3567,12 @@ impl FromJson for LearningAssignmentItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "moduleId" => v.module_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "moduleId" => r.read_into(&mut v.module_id),
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3597,11 +3625,12 @@ impl FromJson for LearningAssignmentReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3665,12 +3694,13 @@ impl FromJson for LearningAssignmentReschedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateRecommendedForCompletion" => v.date_recommended_for_completion = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "addToSchedule" => v.add_to_schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateRecommendedForCompletion" => r.read_into(&mut v.date_recommended_for_completion),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "addToSchedule" => r.read_into(&mut v.add_to_schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3796,19 +3826,20 @@ impl FromJson for LearningAssignmentStep {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "moduleStep" => v.module_step = r.read()?,
-                "structure" => v.structure = r.read()?,
-                "successStatus" => v.success_status = r.read()?,
-                "completionStatus" => v.completion_status = r.read()?,
-                "completionPercentage" => v.completion_percentage = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "shareableContentObject" => v.shareable_content_object = r.read()?,
-                "signedCookie" => v.signed_cookie = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "moduleStep" => r.read_into(&mut v.module_step),
+                "structure" => r.read_into(&mut v.structure),
+                "successStatus" => r.read_into(&mut v.success_status),
+                "completionStatus" => r.read_into(&mut v.completion_status),
+                "completionPercentage" => r.read_into(&mut v.completion_percentage),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "shareableContentObject" => r.read_into(&mut v.shareable_content_object),
+                "signedCookie" => r.read_into(&mut v.signed_cookie),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4002,14 +4033,15 @@ impl FromJson for LearningAssignmentStepScoStructure {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "successStatus" => v.success_status = r.read()?,
-                "completionStatus" => v.completion_status = r.read()?,
-                "children" => v.children = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "successStatus" => r.read_into(&mut v.success_status),
+                "completionStatus" => r.read_into(&mut v.completion_status),
+                "children" => r.read_into(&mut v.children),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4171,11 +4203,12 @@ impl FromJson for LearningAssignmentStepSignedCookie {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "cookieValues" => v.cookie_values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "cookieValues" => r.read_into(&mut v.cookie_values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4228,11 +4261,12 @@ impl FromJson for LearningAssignmentUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "assessment" => v.assessment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "assessment" => r.read_into(&mut v.assessment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4355,12 +4389,13 @@ impl FromJson for LearningAssignmentUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4477,20 +4512,21 @@ impl FromJson for LearningAssignmentUserListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "unfilteredTotal" => v.unfiltered_total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "unfilteredTotal" => r.read_into(&mut v.unfiltered_total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4554,11 +4590,12 @@ impl FromJson for LearningAssignmentUserQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rule" => v.rule = r.read()?,
-                "searchTerm" => v.search_term = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rule" => r.read_into(&mut v.rule),
+                "searchTerm" => r.read_into(&mut v.search_term),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4663,19 +4700,20 @@ impl FromJson for LearningAssignmentsDomainEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4736,11 +4774,12 @@ impl FromJson for LearningCoverArtThumbnail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "resolution" => v.resolution = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "resolution" => r.read_into(&mut v.resolution),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5022,36 +5061,37 @@ impl FromJson for LearningModule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "excludedFromCatalog" => v.excluded_from_catalog = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "source" => v.source = r.read()?,
-                "rule" => v.rule = r.read()?,
-                "enforceContentOrder" => v.enforce_content_order = r.read()?,
-                "reviewAssessmentResults" => v.review_assessment_results = r.read()?,
-                "autoAssign" => v.auto_assign = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "isArchived" => v.is_archived = r.read()?,
-                "isPublished" => v.is_published = r.read()?,
-                "description" => v.description = r.read()?,
-                "completionTimeInDays" => v.completion_time_in_days = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "informSteps" => v.inform_steps = r.read()?,
-                "assessmentForm" => v.assessment_form = r.read()?,
-                "summaryData" => v.summary_data = r.read()?,
-                "reassignSummaryData" => v.reassign_summary_data = r.read()?,
-                "coverArt" => v.cover_art = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "archivalMode" => v.archival_mode = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "excludedFromCatalog" => r.read_into(&mut v.excluded_from_catalog),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "externalId" => r.read_into(&mut v.external_id),
+                "source" => r.read_into(&mut v.source),
+                "rule" => r.read_into(&mut v.rule),
+                "enforceContentOrder" => r.read_into(&mut v.enforce_content_order),
+                "reviewAssessmentResults" => r.read_into(&mut v.review_assessment_results),
+                "autoAssign" => r.read_into(&mut v.auto_assign),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "isArchived" => r.read_into(&mut v.is_archived),
+                "isPublished" => r.read_into(&mut v.is_published),
+                "description" => r.read_into(&mut v.description),
+                "completionTimeInDays" => r.read_into(&mut v.completion_time_in_days),
+                "type" => r.read_into(&mut v.r#type),
+                "informSteps" => r.read_into(&mut v.inform_steps),
+                "assessmentForm" => r.read_into(&mut v.assessment_form),
+                "summaryData" => r.read_into(&mut v.summary_data),
+                "reassignSummaryData" => r.read_into(&mut v.reassign_summary_data),
+                "coverArt" => r.read_into(&mut v.cover_art),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "archivalMode" => r.read_into(&mut v.archival_mode),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5286,11 +5326,12 @@ impl FromJson for LearningModuleAutoAssignRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ruleId" => v.rule_id = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ruleId" => r.read_into(&mut v.rule_id),
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5347,11 +5388,12 @@ impl FromJson for LearningModuleAutoAssignResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rule" => v.rule = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rule" => r.read_into(&mut v.rule),
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5397,10 +5439,11 @@ impl FromJson for LearningModuleCoverArtRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5470,13 +5513,14 @@ impl FromJson for LearningModuleCoverArtResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "url" => v.url = r.read()?,
-                "thumbnails" => v.thumbnails = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "url" => r.read_into(&mut v.url),
+                "thumbnails" => r.read_into(&mut v.thumbnails),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5591,17 +5635,18 @@ impl FromJson for LearningModuleInformStep {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                "sharingUri" => v.sharing_uri = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "order" => v.order = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                "sharingUri" => r.read_into(&mut v.sharing_uri),
+                "contentType" => r.read_into(&mut v.content_type),
+                "order" => r.read_into(&mut v.order),
+                "displayName" => r.read_into(&mut v.display_name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5779,17 +5824,18 @@ impl FromJson for LearningModuleInformStepRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                "sharingUri" => v.sharing_uri = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "order" => v.order = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                "sharingUri" => r.read_into(&mut v.sharing_uri),
+                "contentType" => r.read_into(&mut v.content_type),
+                "order" => r.read_into(&mut v.order),
+                "displayName" => r.read_into(&mut v.display_name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5900,10 +5946,11 @@ impl FromJson for LearningModuleJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6023,12 +6070,13 @@ impl FromJson for LearningModuleJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6198,20 +6246,21 @@ impl FromJson for LearningModuleList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalLegacyRules" => v.total_legacy_rules = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalLegacyRules" => r.read_into(&mut v.total_legacy_rules),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6266,10 +6315,11 @@ impl FromJson for LearningModuleMigrateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "autoAssign" => v.auto_assign = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "autoAssign" => r.read_into(&mut v.auto_assign),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6386,18 +6436,19 @@ impl FromJson for LearningModulePreviewGetResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "coverArt" => v.cover_art = r.read()?,
-                "enforceContentOrder" => v.enforce_content_order = r.read()?,
-                "reviewAssessmentResults" => v.review_assessment_results = r.read()?,
-                "assessmentForm" => v.assessment_form = r.read()?,
-                "assignment" => v.assignment = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "coverArt" => r.read_into(&mut v.cover_art),
+                "enforceContentOrder" => r.read_into(&mut v.enforce_content_order),
+                "reviewAssessmentResults" => r.read_into(&mut v.review_assessment_results),
+                "assessmentForm" => r.read_into(&mut v.assessment_form),
+                "assignment" => r.read_into(&mut v.assignment),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6502,16 +6553,17 @@ impl FromJson for LearningModulePreviewGetResponseAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "assessmentPercentageScore" => v.assessment_percentage_score = r.read()?,
-                "isPassed" => v.is_passed = r.read()?,
-                "assessmentCompletionPercentage" => v.assessment_completion_percentage = r.read()?,
-                "completionPercentage" => v.completion_percentage = r.read()?,
-                "steps" => v.steps = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "assessmentPercentageScore" => r.read_into(&mut v.assessment_percentage_score),
+                "isPassed" => r.read_into(&mut v.is_passed),
+                "assessmentCompletionPercentage" => r.read_into(&mut v.assessment_completion_percentage),
+                "completionPercentage" => r.read_into(&mut v.completion_percentage),
+                "steps" => r.read_into(&mut v.steps),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6686,17 +6738,18 @@ impl FromJson for LearningModulePreviewGetResponseStep {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "moduleStep" => v.module_step = r.read()?,
-                "structure" => v.structure = r.read()?,
-                "successStatus" => v.success_status = r.read()?,
-                "completionStatus" => v.completion_status = r.read()?,
-                "completionPercentage" => v.completion_percentage = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "signedCookie" => v.signed_cookie = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "moduleStep" => r.read_into(&mut v.module_step),
+                "structure" => r.read_into(&mut v.structure),
+                "successStatus" => r.read_into(&mut v.success_status),
+                "completionStatus" => r.read_into(&mut v.completion_status),
+                "completionPercentage" => r.read_into(&mut v.completion_percentage),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "signedCookie" => r.read_into(&mut v.signed_cookie),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6906,16 +6959,17 @@ impl FromJson for LearningModulePreviewGetScoStructure {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "successStatus" => v.success_status = r.read()?,
-                "completionStatus" => v.completion_status = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "shareableContentObject" => v.shareable_content_object = r.read()?,
-                "children" => v.children = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "successStatus" => r.read_into(&mut v.success_status),
+                "completionStatus" => r.read_into(&mut v.completion_status),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "shareableContentObject" => r.read_into(&mut v.shareable_content_object),
+                "children" => r.read_into(&mut v.children),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7106,14 +7160,15 @@ impl FromJson for LearningModulePreviewUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "currentStep" => v.current_step = r.read()?,
-                "steps" => v.steps = r.read()?,
-                "assessment" => v.assessment = r.read()?,
-                "assessmentForm" => v.assessment_form = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "currentStep" => r.read_into(&mut v.current_step),
+                "steps" => r.read_into(&mut v.steps),
+                "assessment" => r.read_into(&mut v.assessment),
+                "assessmentForm" => r.read_into(&mut v.assessment_form),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7241,12 +7296,13 @@ impl FromJson for LearningModulePreviewUpdateRequestCurrentStep {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "completionPercentage" => v.completion_percentage = r.read()?,
-                "shareableContentObject" => v.shareable_content_object = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "completionPercentage" => r.read_into(&mut v.completion_percentage),
+                "shareableContentObject" => r.read_into(&mut v.shareable_content_object),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7300,11 +7356,12 @@ impl FromJson for LearningModulePreviewUpdateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "assignment" => v.assignment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "assignment" => r.read_into(&mut v.assignment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7411,17 +7468,18 @@ impl FromJson for LearningModulePreviewUpdateResponseAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "completionPercentage" => v.completion_percentage = r.read()?,
-                "assessmentPercentageScore" => v.assessment_percentage_score = r.read()?,
-                "assessmentCompletionPercentage" => v.assessment_completion_percentage = r.read()?,
-                "isPassed" => v.is_passed = r.read()?,
-                "currentStep" => v.current_step = r.read()?,
-                "steps" => v.steps = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "completionPercentage" => r.read_into(&mut v.completion_percentage),
+                "assessmentPercentageScore" => r.read_into(&mut v.assessment_percentage_score),
+                "assessmentCompletionPercentage" => r.read_into(&mut v.assessment_completion_percentage),
+                "isPassed" => r.read_into(&mut v.is_passed),
+                "currentStep" => r.read_into(&mut v.current_step),
+                "steps" => r.read_into(&mut v.steps),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7534,10 +7592,11 @@ impl FromJson for LearningModulePreviewUpdateResponseCurrentStep {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "shareableContentObject" => v.shareable_content_object = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "shareableContentObject" => r.read_into(&mut v.shareable_content_object),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7625,15 +7684,16 @@ impl FromJson for LearningModulePreviewUpdateScoStructure {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "successStatus" => v.success_status = r.read()?,
-                "completionStatus" => v.completion_status = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "children" => v.children = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "successStatus" => r.read_into(&mut v.success_status),
+                "completionStatus" => r.read_into(&mut v.completion_status),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "children" => r.read_into(&mut v.children),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7832,15 +7892,16 @@ impl FromJson for LearningModulePreviewUpdateStep {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "successStatus" => v.success_status = r.read()?,
-                "completionStatus" => v.completion_status = r.read()?,
-                "completionPercentage" => v.completion_percentage = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "structure" => v.structure = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "successStatus" => r.read_into(&mut v.success_status),
+                "completionStatus" => r.read_into(&mut v.completion_status),
+                "completionPercentage" => r.read_into(&mut v.completion_percentage),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "structure" => r.read_into(&mut v.structure),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7994,10 +8055,11 @@ impl FromJson for LearningModulePublishRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "termsAndConditionsAccepted" => v.terms_and_conditions_accepted = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "termsAndConditionsAccepted" => r.read_into(&mut v.terms_and_conditions_accepted),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8058,12 +8120,13 @@ impl FromJson for LearningModulePublishResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8144,14 +8207,15 @@ impl FromJson for LearningModuleReassignSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalReassigned" => v.total_reassigned = r.read()?,
-                "completedCount" => v.completed_count = r.read()?,
-                "inProgressCount" => v.in_progress_count = r.read()?,
-                "assignedCount" => v.assigned_count = r.read()?,
-                "notCompletedCount" => v.not_completed_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalReassigned" => r.read_into(&mut v.total_reassigned),
+                "completedCount" => r.read_into(&mut v.completed_count),
+                "inProgressCount" => r.read_into(&mut v.in_progress_count),
+                "assignedCount" => r.read_into(&mut v.assigned_count),
+                "notCompletedCount" => r.read_into(&mut v.not_completed_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8310,22 +8374,23 @@ impl FromJson for LearningModuleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "completionTimeInDays" => v.completion_time_in_days = r.read()?,
-                "informSteps" => v.inform_steps = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "assessmentForm" => v.assessment_form = r.read()?,
-                "coverArt" => v.cover_art = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "excludedFromCatalog" => v.excluded_from_catalog = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "enforceContentOrder" => v.enforce_content_order = r.read()?,
-                "reviewAssessmentResults" => v.review_assessment_results = r.read()?,
-                "autoAssign" => v.auto_assign = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "completionTimeInDays" => r.read_into(&mut v.completion_time_in_days),
+                "informSteps" => r.read_into(&mut v.inform_steps),
+                "type" => r.read_into(&mut v.r#type),
+                "assessmentForm" => r.read_into(&mut v.assessment_form),
+                "coverArt" => r.read_into(&mut v.cover_art),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "excludedFromCatalog" => r.read_into(&mut v.excluded_from_catalog),
+                "externalId" => r.read_into(&mut v.external_id),
+                "enforceContentOrder" => r.read_into(&mut v.enforce_content_order),
+                "reviewAssessmentResults" => r.read_into(&mut v.review_assessment_results),
+                "autoAssign" => r.read_into(&mut v.auto_assign),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8470,13 +8535,14 @@ impl FromJson for LearningModuleRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "isActive" => v.is_active = r.read()?,
-                "parts" => v.parts = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "isActive" => r.read_into(&mut v.is_active),
+                "parts" => r.read_into(&mut v.parts),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8557,13 +8623,14 @@ impl FromJson for LearningModuleRuleParts {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operation" => v.operation = r.read()?,
-                "selector" => v.selector = r.read()?,
-                "value" => v.value = r.read()?,
-                "order" => v.order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operation" => r.read_into(&mut v.operation),
+                "selector" => r.read_into(&mut v.selector),
+                "value" => r.read_into(&mut v.value),
+                "order" => r.read_into(&mut v.order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8758,13 +8825,14 @@ impl FromJson for LearningModuleSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assignedCount" => v.assigned_count = r.read()?,
-                "completedCount" => v.completed_count = r.read()?,
-                "passedCount" => v.passed_count = r.read()?,
-                "completedSum" => v.completed_sum = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assignedCount" => r.read_into(&mut v.assigned_count),
+                "completedCount" => r.read_into(&mut v.completed_count),
+                "passedCount" => r.read_into(&mut v.passed_count),
+                "completedSum" => r.read_into(&mut v.completed_sum),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8856,14 +8924,15 @@ impl FromJson for LearningScheduleSlotsJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userIds" => v.user_ids = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "intervals" => v.intervals = r.read()?,
-                "slotsType" => v.slots_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userIds" => r.read_into(&mut v.user_ids),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "intervals" => r.read_into(&mut v.intervals),
+                "slotsType" => r.read_into(&mut v.slots_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9016,17 +9085,18 @@ impl FromJson for LearningScheduleSlotsJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "slotsType" => v.slots_type = r.read()?,
-                "results" => v.results = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "slotsType" => r.read_into(&mut v.slots_type),
+                "results" => r.read_into(&mut v.results),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9137,12 +9207,13 @@ impl FromJson for LearningScheduleSlotsJobResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "status" => v.status = r.read()?,
-                "slot" => v.slot = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "status" => r.read_into(&mut v.status),
+                "slot" => r.read_into(&mut v.slot),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9261,13 +9332,14 @@ impl FromJson for LearningScheduleSlotsJobSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9322,11 +9394,12 @@ impl FromJson for LearningScheduleSlotsJobSlot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "schedule" => r.read_into(&mut v.schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9403,13 +9476,14 @@ impl FromJson for LearningScheduleSlotsQueryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "interruptibleAssignmentId" => v.interruptible_assignment_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "interruptibleAssignmentId" => r.read_into(&mut v.interruptible_assignment_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9464,11 +9538,12 @@ impl FromJson for LearningScheduleSlotsQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "suggestedSlots" => v.suggested_slots = r.read()?,
-                "wfmScheduleActivities" => v.wfm_schedule_activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "suggestedSlots" => r.read_into(&mut v.suggested_slots),
+                "wfmScheduleActivities" => r.read_into(&mut v.wfm_schedule_activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9557,15 +9632,16 @@ impl FromJson for LearningScormResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "percentageUnpacked" => v.percentage_unpacked = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "percentageUnpacked" => r.read_into(&mut v.percentage_unpacked),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9670,10 +9746,11 @@ impl FromJson for LearningScormUploadRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentMd5" => v.content_md5 = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentMd5" => r.read_into(&mut v.content_md5),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9752,14 +9829,15 @@ impl FromJson for LearningScormUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "uploadUrl" => v.upload_url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "uploadUrl" => r.read_into(&mut v.upload_url),
+                "headers" => r.read_into(&mut v.headers),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9998,25 +10076,26 @@ impl FromJson for LearningShareableContentObject {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "lessonStatus" => v.lesson_status = r.read()?,
-                "exit" => v.exit = r.read()?,
-                "location" => v.location = r.read()?,
-                "scoreRaw" => v.score_raw = r.read()?,
-                "scoreMax" => v.score_max = r.read()?,
-                "scoreMin" => v.score_min = r.read()?,
-                "suspendData" => v.suspend_data = r.read()?,
-                "credit" => v.credit = r.read()?,
-                "entry" => v.entry = r.read()?,
-                "mode" => v.mode = r.read()?,
-                "totalTime" => v.total_time = r.read()?,
-                "sessionTime" => v.session_time = r.read()?,
-                "href" => v.href = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                "launchData" => v.launch_data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "lessonStatus" => r.read_into(&mut v.lesson_status),
+                "exit" => r.read_into(&mut v.exit),
+                "location" => r.read_into(&mut v.location),
+                "scoreRaw" => r.read_into(&mut v.score_raw),
+                "scoreMax" => r.read_into(&mut v.score_max),
+                "scoreMin" => r.read_into(&mut v.score_min),
+                "suspendData" => r.read_into(&mut v.suspend_data),
+                "credit" => r.read_into(&mut v.credit),
+                "entry" => r.read_into(&mut v.entry),
+                "mode" => r.read_into(&mut v.mode),
+                "totalTime" => r.read_into(&mut v.total_time),
+                "sessionTime" => r.read_into(&mut v.session_time),
+                "href" => r.read_into(&mut v.href),
+                "parameters" => r.read_into(&mut v.parameters),
+                "launchData" => r.read_into(&mut v.launch_data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10368,13 +10447,14 @@ impl FromJson for LearningSlot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "staffingDifference" => v.staffing_difference = r.read()?,
-                "differenceRating" => v.difference_rating = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "staffingDifference" => r.read_into(&mut v.staffing_difference),
+                "differenceRating" => r.read_into(&mut v.difference_rating),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10516,15 +10596,16 @@ impl FromJson for LearningSlotFullDayTimeOffMarker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnitDate" => v.business_unit_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnitDate" => r.read_into(&mut v.business_unit_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10635,17 +10716,18 @@ impl FromJson for LearningSlotScheduleActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStart" => v.date_start = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                "externalActivityId" => v.external_activity_id = r.read()?,
-                "externalActivityType" => v.external_activity_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStart" => r.read_into(&mut v.date_start),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                "externalActivityId" => r.read_into(&mut v.external_activity_id),
+                "externalActivityType" => r.read_into(&mut v.external_activity_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10768,12 +10850,13 @@ impl FromJson for LearningSlotWfmScheduleActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "activities" => v.activities = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "activities" => r.read_into(&mut v.activities),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10827,11 +10910,12 @@ impl FromJson for ReviewAssessmentResults {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "byAssignees" => v.by_assignees = r.read()?,
-                "byViewers" => v.by_viewers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "byAssignees" => r.read_into(&mut v.by_assignees),
+                "byViewers" => r.read_into(&mut v.by_viewers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10884,11 +10968,12 @@ impl FromJson for UsersRulesRuleReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -153,23 +153,24 @@ impl FromJson for AvailableTopic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "id" => v.id = r.read()?,
-                "permissionDetails" => v.permission_details = r.read()?,
-                "requiresPermissions" => v.requires_permissions = r.read()?,
-                "requiresDivisionPermissions" => v.requires_division_permissions = r.read()?,
-                "requiresAnyValidator" => v.requires_any_validator = r.read()?,
-                "enforced" => v.enforced = r.read()?,
-                "visibility" => v.visibility = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "requiresCurrentUser" => v.requires_current_user = r.read()?,
-                "requiresCurrentUserOrPermission" => v.requires_current_user_or_permission = r.read()?,
-                "transports" => v.transports = r.read()?,
-                "publicApiTemplateUriPaths" => v.public_api_template_uri_paths = r.read()?,
-                "topicParameters" => v.topic_parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "id" => r.read_into(&mut v.id),
+                "permissionDetails" => r.read_into(&mut v.permission_details),
+                "requiresPermissions" => r.read_into(&mut v.requires_permissions),
+                "requiresDivisionPermissions" => r.read_into(&mut v.requires_division_permissions),
+                "requiresAnyValidator" => r.read_into(&mut v.requires_any_validator),
+                "enforced" => r.read_into(&mut v.enforced),
+                "visibility" => r.read_into(&mut v.visibility),
+                "schema" => r.read_into(&mut v.schema),
+                "requiresCurrentUser" => r.read_into(&mut v.requires_current_user),
+                "requiresCurrentUserOrPermission" => r.read_into(&mut v.requires_current_user_or_permission),
+                "transports" => r.read_into(&mut v.transports),
+                "publicApiTemplateUriPaths" => r.read_into(&mut v.public_api_template_uri_paths),
+                "topicParameters" => r.read_into(&mut v.topic_parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -270,10 +271,11 @@ impl FromJson for AvailableTopicEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -330,12 +332,13 @@ impl FromJson for Channel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "connectUri" => v.connect_uri = r.read()?,
-                "id" => v.id = r.read()?,
-                "expires" => v.expires = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "connectUri" => r.read_into(&mut v.connect_uri),
+                "id" => r.read_into(&mut v.id),
+                "expires" => r.read_into(&mut v.expires),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -378,10 +381,11 @@ impl FromJson for ChannelEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -452,14 +456,15 @@ impl FromJson for ChannelTopic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "rejectionReason" => v.rejection_reason = r.read()?,
-                "missingPermissions" => v.missing_permissions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "rejectionReason" => r.read_into(&mut v.rejection_reason),
+                "missingPermissions" => r.read_into(&mut v.missing_permissions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -551,10 +556,11 @@ impl FromJson for ChannelTopicEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -624,13 +630,14 @@ impl FromJson for PermissionDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "permissions" => v.permissions = r.read()?,
-                "allowsCurrentUser" => v.allows_current_user = r.read()?,
-                "enforced" => v.enforced = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "permissions" => r.read_into(&mut v.permissions),
+                "allowsCurrentUser" => r.read_into(&mut v.allows_current_user),
+                "enforced" => r.read_into(&mut v.enforced),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

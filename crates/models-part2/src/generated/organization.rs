@@ -62,12 +62,13 @@ impl FromJson for ApprovalNamespace {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "namespace" => v.namespace = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "namespace" => r.read_into(&mut v.namespace),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -678,11 +679,12 @@ impl FromJson for EmbeddedIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableWhitelist" => v.enable_whitelist = r.read()?,
-                "domainWhitelist" => v.domain_whitelist = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableWhitelist" => r.read_into(&mut v.enable_whitelist),
+                "domainWhitelist" => r.read_into(&mut v.domain_whitelist),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -724,10 +726,11 @@ impl FromJson for FeatureState {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -789,13 +792,14 @@ impl FromJson for FreeTrialLimit {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "defaultValue" => v.default_value = r.read()?,
-                "description" => v.description = r.read()?,
-                "resource" => v.resource = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "defaultValue" => r.read_into(&mut v.default_value),
+                "description" => r.read_into(&mut v.description),
+                "resource" => r.read_into(&mut v.resource),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -839,10 +843,11 @@ impl FromJson for FreeTrialLimitDocs {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "namespaces" => v.namespaces = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "namespaces" => r.read_into(&mut v.namespaces),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -897,12 +902,13 @@ impl FromJson for FreeTrialNamespace {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "friendlyName" => v.friendly_name = r.read()?,
-                "limits" => v.limits = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "friendlyName" => r.read_into(&mut v.friendly_name),
+                "limits" => r.read_into(&mut v.limits),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -945,10 +951,11 @@ impl FromJson for IpAddressAuthentication {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "networkWhitelist" => v.network_whitelist = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "networkWhitelist" => r.read_into(&mut v.network_whitelist),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1118,23 +1125,24 @@ impl FromJson for LimitChangeRequestDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "key" => v.key = r.read()?,
-                "namespace" => v.namespace = r.read()?,
-                "requestedValue" => v.requested_value = r.read()?,
-                "description" => v.description = r.read()?,
-                "supportCaseUrl" => v.support_case_url = r.read()?,
-                "status" => v.status = r.read()?,
-                "currentValue" => v.current_value = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "statusHistory" => v.status_history = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "rejectReason" => v.reject_reason = r.read()?,
-                "approvalNamespaces" => v.approval_namespaces = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "key" => r.read_into(&mut v.key),
+                "namespace" => r.read_into(&mut v.namespace),
+                "requestedValue" => r.read_into(&mut v.requested_value),
+                "description" => r.read_into(&mut v.description),
+                "supportCaseUrl" => r.read_into(&mut v.support_case_url),
+                "status" => r.read_into(&mut v.status),
+                "currentValue" => r.read_into(&mut v.current_value),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "statusHistory" => r.read_into(&mut v.status_history),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "rejectReason" => r.read_into(&mut v.reject_reason),
+                "approvalNamespaces" => r.read_into(&mut v.approval_namespaces),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1778,13 +1786,14 @@ impl FromJson for LimitChangeRequestsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1863,15 +1872,16 @@ impl FromJson for LimitDocs {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "defaultValue" => v.default_value = r.read()?,
-                "description" => v.description = r.read()?,
-                "resource" => v.resource = r.read()?,
-                "configurable" => v.configurable = r.read()?,
-                "trackable" => v.trackable = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "defaultValue" => r.read_into(&mut v.default_value),
+                "description" => r.read_into(&mut v.description),
+                "resource" => r.read_into(&mut v.resource),
+                "configurable" => r.read_into(&mut v.configurable),
+                "trackable" => r.read_into(&mut v.trackable),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1924,11 +1934,12 @@ impl FromJson for LimitDocumentation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "namespaces" => v.namespaces = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "namespaces" => r.read_into(&mut v.namespaces),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1970,10 +1981,11 @@ impl FromJson for LimitsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2028,12 +2040,13 @@ impl FromJson for NamespaceDocs {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "friendlyName" => v.friendly_name = r.read()?,
-                "limits" => v.limits = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "friendlyName" => r.read_into(&mut v.friendly_name),
+                "limits" => r.read_into(&mut v.limits),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2141,17 +2154,18 @@ impl FromJson for OrgAuthSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "multifactorAuthenticationRequired" => v.multifactor_authentication_required = r.read()?,
-                "domainAllowlistEnabled" => v.domain_allowlist_enabled = r.read()?,
-                "domainAllowlist" => v.domain_allowlist = r.read()?,
-                "ipAddressAllowlist" => v.ip_address_allowlist = r.read()?,
-                "passwordRequirements" => v.password_requirements = r.read()?,
-                "inactivityTimeoutExclusions" => v.inactivity_timeout_exclusions = r.read()?,
-                "universalLogout" => v.universal_logout = r.read()?,
-                "tokenStorageLocation" => v.token_storage_location = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "multifactorAuthenticationRequired" => r.read_into(&mut v.multifactor_authentication_required),
+                "domainAllowlistEnabled" => r.read_into(&mut v.domain_allowlist_enabled),
+                "domainAllowlist" => r.read_into(&mut v.domain_allowlist),
+                "ipAddressAllowlist" => r.read_into(&mut v.ip_address_allowlist),
+                "passwordRequirements" => r.read_into(&mut v.password_requirements),
+                "inactivityTimeoutExclusions" => r.read_into(&mut v.inactivity_timeout_exclusions),
+                "universalLogout" => r.read_into(&mut v.universal_logout),
+                "tokenStorageLocation" => r.read_into(&mut v.token_storage_location),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2253,11 +2267,12 @@ impl FromJson for OrgWhitelistSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableWhitelist" => v.enable_whitelist = r.read()?,
-                "domainWhitelist" => v.domain_whitelist = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableWhitelist" => r.read_into(&mut v.enable_whitelist),
+                "domainWhitelist" => r.read_into(&mut v.domain_whitelist),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2383,22 +2398,23 @@ impl FromJson for OrganizationFeatures {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "realtimeCIC" => v.realtime_cic = r.read()?,
-                "purecloud" => v.purecloud = r.read()?,
-                "hipaa" => v.hipaa = r.read()?,
-                "ucEnabled" => v.uc_enabled = r.read()?,
-                "pci" => v.pci = r.read()?,
-                "purecloudVoice" => v.purecloud_voice = r.read()?,
-                "xmppFederation" => v.xmpp_federation = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "informalPhotos" => v.informal_photos = r.read()?,
-                "directory" => v.directory = r.read()?,
-                "contactCenter" => v.contact_center = r.read()?,
-                "unifiedCommunications" => v.unified_communications = r.read()?,
-                "custserv" => v.custserv = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "realtimeCIC" => r.read_into(&mut v.realtime_cic),
+                "purecloud" => r.read_into(&mut v.purecloud),
+                "hipaa" => r.read_into(&mut v.hipaa),
+                "ucEnabled" => r.read_into(&mut v.uc_enabled),
+                "pci" => r.read_into(&mut v.pci),
+                "purecloudVoice" => r.read_into(&mut v.purecloud_voice),
+                "xmppFederation" => r.read_into(&mut v.xmpp_federation),
+                "chat" => r.read_into(&mut v.chat),
+                "informalPhotos" => r.read_into(&mut v.informal_photos),
+                "directory" => r.read_into(&mut v.directory),
+                "contactCenter" => r.read_into(&mut v.contact_center),
+                "unifiedCommunications" => r.read_into(&mut v.unified_communications),
+                "custserv" => r.read_into(&mut v.custserv),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2500,17 +2516,18 @@ impl FromJson for PasswordRequirements {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "minimumLength" => v.minimum_length = r.read()?,
-                "minimumDigits" => v.minimum_digits = r.read()?,
-                "minimumLetters" => v.minimum_letters = r.read()?,
-                "minimumUpper" => v.minimum_upper = r.read()?,
-                "minimumLower" => v.minimum_lower = r.read()?,
-                "minimumSpecials" => v.minimum_specials = r.read()?,
-                "minimumAgeSeconds" => v.minimum_age_seconds = r.read()?,
-                "expirationDays" => v.expiration_days = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "minimumLength" => r.read_into(&mut v.minimum_length),
+                "minimumDigits" => r.read_into(&mut v.minimum_digits),
+                "minimumLetters" => r.read_into(&mut v.minimum_letters),
+                "minimumUpper" => r.read_into(&mut v.minimum_upper),
+                "minimumLower" => r.read_into(&mut v.minimum_lower),
+                "minimumSpecials" => r.read_into(&mut v.minimum_specials),
+                "minimumAgeSeconds" => r.read_into(&mut v.minimum_age_seconds),
+                "expirationDays" => r.read_into(&mut v.expiration_days),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2605,15 +2622,16 @@ impl FromJson for StatusChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateStatusChanged" => v.date_status_changed = r.read()?,
-                "status" => v.status = r.read()?,
-                "previousStatus" => v.previous_status = r.read()?,
-                "namespace" => v.namespace = r.read()?,
-                "message" => v.message = r.read()?,
-                "rejectReason" => v.reject_reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateStatusChanged" => r.read_into(&mut v.date_status_changed),
+                "status" => r.read_into(&mut v.status),
+                "previousStatus" => r.read_into(&mut v.previous_status),
+                "namespace" => r.read_into(&mut v.namespace),
+                "message" => r.read_into(&mut v.message),
+                "rejectReason" => r.read_into(&mut v.reject_reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

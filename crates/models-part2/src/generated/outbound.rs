@@ -44,10 +44,11 @@ impl FromJson for Agent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "stage" => v.stage = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "stage" => r.read_into(&mut v.stage),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -135,15 +136,16 @@ impl FromJson for AgentOwnedMappingPreview {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentOwnedColumn" => v.agent_owned_column = r.read()?,
-                "email" => v.email = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "exists" => v.exists = r.read()?,
-                "isQueueMember" => v.is_queue_member = r.read()?,
-                "recordCount" => v.record_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentOwnedColumn" => r.read_into(&mut v.agent_owned_column),
+                "email" => r.read_into(&mut v.email),
+                "userId" => r.read_into(&mut v.user_id),
+                "exists" => r.read_into(&mut v.exists),
+                "isQueueMember" => r.read_into(&mut v.is_queue_member),
+                "recordCount" => r.read_into(&mut v.record_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -189,10 +191,11 @@ impl FromJson for AgentOwnedMappingPreviewListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -253,12 +256,13 @@ impl FromJson for Alteration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "start" => v.start = r.read()?,
-                "end" => v.end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "start" => r.read_into(&mut v.start),
+                "end" => r.read_into(&mut v.end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -370,12 +374,13 @@ impl FromJson for AppendToDncActionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "expire" => v.expire = r.read()?,
-                "expirationDuration" => v.expiration_duration = r.read()?,
-                "listType" => v.list_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "expire" => r.read_into(&mut v.expire),
+                "expirationDuration" => r.read_into(&mut v.expiration_duration),
+                "listType" => r.read_into(&mut v.list_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -555,20 +560,21 @@ impl FromJson for AttemptLimits {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "maxAttemptsPerContact" => v.max_attempts_per_contact = r.read()?,
-                "maxAttemptsPerNumber" => v.max_attempts_per_number = r.read()?,
-                "timeZoneId" => v.time_zone_id = r.read()?,
-                "resetPeriod" => v.reset_period = r.read()?,
-                "recallEntries" => v.recall_entries = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "maxAttemptsPerContact" => r.read_into(&mut v.max_attempts_per_contact),
+                "maxAttemptsPerNumber" => r.read_into(&mut v.max_attempts_per_number),
+                "timeZoneId" => r.read_into(&mut v.time_zone_id),
+                "resetPeriod" => r.read_into(&mut v.reset_period),
+                "recallEntries" => r.read_into(&mut v.recall_entries),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -845,19 +851,20 @@ impl FromJson for AttemptLimitsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -918,11 +925,12 @@ impl FromJson for AtzmTimeSlot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "earliestCallableTime" => v.earliest_callable_time = r.read()?,
-                "latestCallableTime" => v.latest_callable_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "earliestCallableTime" => r.read_into(&mut v.earliest_callable_time),
+                "latestCallableTime" => r.read_into(&mut v.latest_callable_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -984,12 +992,13 @@ impl FromJson for AtzmTimeSlotWithTimeZone {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "earliestCallableTime" => v.earliest_callable_time = r.read()?,
-                "latestCallableTime" => v.latest_callable_time = r.read()?,
-                "timeZoneId" => v.time_zone_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "earliestCallableTime" => r.read_into(&mut v.earliest_callable_time),
+                "latestCallableTime" => r.read_into(&mut v.latest_callable_time),
+                "timeZoneId" => r.read_into(&mut v.time_zone_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1043,11 +1052,12 @@ impl FromJson for AutomaticTimeZoneMappingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callableWindows" => v.callable_windows = r.read()?,
-                "supportedCountries" => v.supported_countries = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callableWindows" => r.read_into(&mut v.callable_windows),
+                "supportedCountries" => r.read_into(&mut v.supported_countries),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1136,15 +1146,16 @@ impl FromJson for BulkEntityErrorContactList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "status" => v.status = r.read()?,
-                "retryable" => v.retryable = r.read()?,
-                "details" => v.details = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "status" => r.read_into(&mut v.status),
+                "retryable" => r.read_into(&mut v.retryable),
+                "details" => r.read_into(&mut v.details),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1228,14 +1239,15 @@ impl FromJson for BulkResponseResultContactListContactListBulkEntityErrorContact
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "success" => v.success = r.read()?,
-                "entity" => v.entity = r.read()?,
-                "error" => v.error = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "success" => r.read_into(&mut v.success),
+                "entity" => r.read_into(&mut v.entity),
+                "error" => r.read_into(&mut v.error),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1595,45 +1607,46 @@ impl FromJson for CallBasic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "recording" => v.recording = r.read()?,
-                "recordingState" => v.recording_state = r.read()?,
-                "recordersState" => v.recorders_state = r.read()?,
-                "muted" => v.muted = r.read()?,
-                "confined" => v.confined = r.read()?,
-                "held" => v.held = r.read()?,
-                "securePause" => v.secure_pause = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "documentId" => v.document_id = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "disconnectReasons" => v.disconnect_reasons = r.read()?,
-                "faxStatus" => v.fax_status = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "uuiData" => v.uui_data = r.read()?,
-                "self" => v.self_ = r.read()?,
-                "other" => v.other = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "agentAssistantId" => v.agent_assistant_id = r.read()?,
-                "transferSource" => v.transfer_source = r.read()?,
-                "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                "clientIpAddress" => v.client_ip_address = r.read()?,
-                "disposition" => v.disposition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "direction" => r.read_into(&mut v.direction),
+                "recording" => r.read_into(&mut v.recording),
+                "recordingState" => r.read_into(&mut v.recording_state),
+                "recordersState" => r.read_into(&mut v.recorders_state),
+                "muted" => r.read_into(&mut v.muted),
+                "confined" => r.read_into(&mut v.confined),
+                "held" => r.read_into(&mut v.held),
+                "securePause" => r.read_into(&mut v.secure_pause),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                "segments" => r.read_into(&mut v.segments),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "documentId" => r.read_into(&mut v.document_id),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "disconnectReasons" => r.read_into(&mut v.disconnect_reasons),
+                "faxStatus" => r.read_into(&mut v.fax_status),
+                "provider" => r.read_into(&mut v.provider),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "uuiData" => r.read_into(&mut v.uui_data),
+                "self" => r.read_into(&mut v.self_),
+                "other" => r.read_into(&mut v.other),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "agentAssistantId" => r.read_into(&mut v.agent_assistant_id),
+                "transferSource" => r.read_into(&mut v.transfer_source),
+                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
+                "clientIpAddress" => r.read_into(&mut v.client_ip_address),
+                "disposition" => r.read_into(&mut v.disposition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2095,11 +2108,12 @@ impl FromJson for CallRecord {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "lastAttempt" => v.last_attempt = r.read()?,
-                "lastResult" => v.last_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "lastAttempt" => r.read_into(&mut v.last_attempt),
+                "lastResult" => r.read_into(&mut v.last_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2170,13 +2184,14 @@ impl FromJson for CallableContactsDiagnostic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attemptLimits" => v.attempt_limits = r.read()?,
-                "dncLists" => v.dnc_lists = r.read()?,
-                "callableTimeSet" => v.callable_time_set = r.read()?,
-                "ruleSets" => v.rule_sets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attemptLimits" => r.read_into(&mut v.attempt_limits),
+                "dncLists" => r.read_into(&mut v.dnc_lists),
+                "callableTimeSet" => r.read_into(&mut v.callable_time_set),
+                "ruleSets" => r.read_into(&mut v.rule_sets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2244,12 +2259,13 @@ impl FromJson for CallableTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeSlots" => v.time_slots = r.read()?,
-                "name" => v.name = r.read()?,
-                "timeZoneId" => v.time_zone_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeSlots" => r.read_into(&mut v.time_slots),
+                "name" => r.read_into(&mut v.name),
+                "timeZoneId" => r.read_into(&mut v.time_zone_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2352,16 +2368,17 @@ impl FromJson for CallableTimeSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "callableTimes" => v.callable_times = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "callableTimes" => r.read_into(&mut v.callable_times),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2471,19 +2488,20 @@ impl FromJson for CallableTimeSetEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2544,11 +2562,12 @@ impl FromJson for CallableWindow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mapped" => v.mapped = r.read()?,
-                "unmapped" => v.unmapped = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mapped" => r.read_into(&mut v.mapped),
+                "unmapped" => r.read_into(&mut v.unmapped),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2844,38 +2863,39 @@ impl FromJson for CallbackBasic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "held" => v.held = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "dialerPreview" => v.dialer_preview = r.read()?,
-                "voicemail" => v.voicemail = r.read()?,
-                "callbackNumbers" => v.callback_numbers = r.read()?,
-                "callbackUserName" => v.callback_user_name = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "externalCampaign" => v.external_campaign = r.read()?,
-                "skipEnabled" => v.skip_enabled = r.read()?,
-                "timeoutSeconds" => v.timeout_seconds = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "callbackScheduledTime" => v.callback_scheduled_time = r.read()?,
-                "automatedCallbackConfigId" => v.automated_callback_config_id = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "callerId" => v.caller_id = r.read()?,
-                "callerIdName" => v.caller_id_name = r.read()?,
-                "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "segments" => r.read_into(&mut v.segments),
+                "direction" => r.read_into(&mut v.direction),
+                "held" => r.read_into(&mut v.held),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "dialerPreview" => r.read_into(&mut v.dialer_preview),
+                "voicemail" => r.read_into(&mut v.voicemail),
+                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
+                "callbackUserName" => r.read_into(&mut v.callback_user_name),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "externalCampaign" => r.read_into(&mut v.external_campaign),
+                "skipEnabled" => r.read_into(&mut v.skip_enabled),
+                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
+                "automatedCallbackConfigId" => r.read_into(&mut v.automated_callback_config_id),
+                "provider" => r.read_into(&mut v.provider),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "callerId" => r.read_into(&mut v.caller_id),
+                "callerIdName" => r.read_into(&mut v.caller_id_name),
+                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3264,12 +3284,13 @@ impl FromJson for CampaignBusinessCategoryMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "successCount" => v.success_count = r.read()?,
-                "neutralCount" => v.neutral_count = r.read()?,
-                "failureCount" => v.failure_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "successCount" => r.read_into(&mut v.success_count),
+                "neutralCount" => r.read_into(&mut v.neutral_count),
+                "failureCount" => r.read_into(&mut v.failure_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3332,12 +3353,13 @@ impl FromJson for CampaignDiagnosticCampaignHealthState {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3472,13 +3494,14 @@ impl FromJson for CampaignDiagnosticCampaignState {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "dialingMode" => v.dialing_mode = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "dialingMode" => r.read_into(&mut v.dialing_mode),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3681,13 +3704,14 @@ impl FromJson for CampaignDiagnosticConfigChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "date" => v.date = r.read()?,
-                "field" => v.field = r.read()?,
-                "value" => v.value = r.read()?,
-                "action" => v.action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "date" => r.read_into(&mut v.date),
+                "field" => r.read_into(&mut v.field),
+                "value" => r.read_into(&mut v.value),
+                "action" => r.read_into(&mut v.action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3838,16 +3862,17 @@ impl FromJson for CampaignDiagnosticSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaignId" => v.campaign_id = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "campaignStates" => v.campaign_states = r.read()?,
-                "campaignInfo" => v.campaign_info = r.read()?,
-                "campaignHealthStates" => v.campaign_health_states = r.read()?,
-                "configChanges" => v.config_changes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaignId" => r.read_into(&mut v.campaign_id),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "campaignStates" => r.read_into(&mut v.campaign_states),
+                "campaignInfo" => r.read_into(&mut v.campaign_info),
+                "campaignHealthStates" => r.read_into(&mut v.campaign_health_states),
+                "configChanges" => r.read_into(&mut v.config_changes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3914,12 +3939,13 @@ impl FromJson for CampaignDiagnosticWindow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4124,23 +4150,24 @@ impl FromJson for CampaignDiagnostics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callableContacts" => v.callable_contacts = r.read()?,
-                "queueUtilizationDiagnostic" => v.queue_utilization_diagnostic = r.read()?,
-                "ruleSetDiagnostics" => v.rule_set_diagnostics = r.read()?,
-                "outstandingInteractionsCount" => v.outstanding_interactions_count = r.read()?,
-                "scheduledInteractionsCount" => v.scheduled_interactions_count = r.read()?,
-                "timeZoneRescheduledCallsCount" => v.time_zone_rescheduled_calls_count = r.read()?,
-                "filteredOutContactsCount" => v.filtered_out_contacts_count = r.read()?,
-                "idleAgents" => v.idle_agents = r.read()?,
-                "effectiveIdleAgents" => v.effective_idle_agents = r.read()?,
-                "linesUtilization" => v.lines_utilization = r.read()?,
-                "numberOfContactsCalled" => v.number_of_contacts_called = r.read()?,
-                "totalNumberOfContacts" => v.total_number_of_contacts = r.read()?,
-                "campaignErrors" => v.campaign_errors = r.read()?,
-                "campaignSkillStatistics" => v.campaign_skill_statistics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callableContacts" => r.read_into(&mut v.callable_contacts),
+                "queueUtilizationDiagnostic" => r.read_into(&mut v.queue_utilization_diagnostic),
+                "ruleSetDiagnostics" => r.read_into(&mut v.rule_set_diagnostics),
+                "outstandingInteractionsCount" => r.read_into(&mut v.outstanding_interactions_count),
+                "scheduledInteractionsCount" => r.read_into(&mut v.scheduled_interactions_count),
+                "timeZoneRescheduledCallsCount" => r.read_into(&mut v.time_zone_rescheduled_calls_count),
+                "filteredOutContactsCount" => r.read_into(&mut v.filtered_out_contacts_count),
+                "idleAgents" => r.read_into(&mut v.idle_agents),
+                "effectiveIdleAgents" => r.read_into(&mut v.effective_idle_agents),
+                "linesUtilization" => r.read_into(&mut v.lines_utilization),
+                "numberOfContactsCalled" => r.read_into(&mut v.number_of_contacts_called),
+                "totalNumberOfContacts" => r.read_into(&mut v.total_number_of_contacts),
+                "campaignErrors" => r.read_into(&mut v.campaign_errors),
+                "campaignSkillStatistics" => r.read_into(&mut v.campaign_skill_statistics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4221,13 +4248,14 @@ impl FromJson for CampaignDivisionView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4334,19 +4362,20 @@ impl FromJson for CampaignDivisionViewListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4459,19 +4488,20 @@ impl FromJson for CampaignEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4681,30 +4711,31 @@ impl FromJson for CampaignInteraction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "campaign" => v.campaign = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "contact" => v.contact = r.read()?,
-                "destinationAddress" => v.destination_address = r.read()?,
-                "activePreviewCall" => v.active_preview_call = r.read()?,
-                "lastActivePreviewWrapupTime" => v.last_active_preview_wrapup_time = r.read()?,
-                "creationTime" => v.creation_time = r.read()?,
-                "callPlacedTime" => v.call_placed_time = r.read()?,
-                "callRoutedTime" => v.call_routed_time = r.read()?,
-                "previewConnectedTime" => v.preview_connected_time = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "script" => v.script = r.read()?,
-                "disposition" => v.disposition = r.read()?,
-                "callerName" => v.caller_name = r.read()?,
-                "callerAddress" => v.caller_address = r.read()?,
-                "previewPopDeliveredTime" => v.preview_pop_delivered_time = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "dialerSystemParticipantId" => v.dialer_system_participant_id = r.read()?,
-                "dialingMode" => v.dialing_mode = r.read()?,
-                "skills" => v.skills = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "campaign" => r.read_into(&mut v.campaign),
+                "agent" => r.read_into(&mut v.agent),
+                "contact" => r.read_into(&mut v.contact),
+                "destinationAddress" => r.read_into(&mut v.destination_address),
+                "activePreviewCall" => r.read_into(&mut v.active_preview_call),
+                "lastActivePreviewWrapupTime" => r.read_into(&mut v.last_active_preview_wrapup_time),
+                "creationTime" => r.read_into(&mut v.creation_time),
+                "callPlacedTime" => r.read_into(&mut v.call_placed_time),
+                "callRoutedTime" => r.read_into(&mut v.call_routed_time),
+                "previewConnectedTime" => r.read_into(&mut v.preview_connected_time),
+                "queue" => r.read_into(&mut v.queue),
+                "script" => r.read_into(&mut v.script),
+                "disposition" => r.read_into(&mut v.disposition),
+                "callerName" => r.read_into(&mut v.caller_name),
+                "callerAddress" => r.read_into(&mut v.caller_address),
+                "previewPopDeliveredTime" => r.read_into(&mut v.preview_pop_delivered_time),
+                "conversation" => r.read_into(&mut v.conversation),
+                "dialerSystemParticipantId" => r.read_into(&mut v.dialer_system_participant_id),
+                "dialingMode" => r.read_into(&mut v.dialing_mode),
+                "skills" => r.read_into(&mut v.skills),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4871,15 +4902,16 @@ impl FromJson for CampaignInteractions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaign" => v.campaign = r.read()?,
-                "pendingInteractions" => v.pending_interactions = r.read()?,
-                "proceedingInteractions" => v.proceeding_interactions = r.read()?,
-                "previewingInteractions" => v.previewing_interactions = r.read()?,
-                "interactingInteractions" => v.interacting_interactions = r.read()?,
-                "scheduledInteractions" => v.scheduled_interactions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaign" => r.read_into(&mut v.campaign),
+                "pendingInteractions" => r.read_into(&mut v.pending_interactions),
+                "proceedingInteractions" => r.read_into(&mut v.proceeding_interactions),
+                "previewingInteractions" => r.read_into(&mut v.previewing_interactions),
+                "interactingInteractions" => r.read_into(&mut v.interacting_interactions),
+                "scheduledInteractions" => r.read_into(&mut v.scheduled_interactions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4936,11 +4968,12 @@ impl FromJson for CampaignLinesUtilization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assignedOutboundLines" => v.assigned_outbound_lines = r.read()?,
-                "totalAvailableOutboundLines" => v.total_available_outbound_lines = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assignedOutboundLines" => r.read_into(&mut v.assigned_outbound_lines),
+                "totalAvailableOutboundLines" => r.read_into(&mut v.total_available_outbound_lines),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5011,13 +5044,14 @@ impl FromJson for CampaignOutboundLinesAllocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaign" => v.campaign = r.read()?,
-                "campaignWeight" => v.campaign_weight = r.read()?,
-                "linesAssigned" => v.lines_assigned = r.read()?,
-                "legacyWeight" => v.legacy_weight = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaign" => r.read_into(&mut v.campaign),
+                "campaignWeight" => r.read_into(&mut v.campaign_weight),
+                "linesAssigned" => r.read_into(&mut v.lines_assigned),
+                "legacyWeight" => r.read_into(&mut v.legacy_weight),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5117,16 +5151,17 @@ impl FromJson for CampaignOutboundLinesDistribution {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaign" => v.campaign = r.read()?,
-                "maxOutboundLineCount" => v.max_outbound_line_count = r.read()?,
-                "maxLineUtilization" => v.max_line_utilization = r.read()?,
-                "availableOutboundLines" => v.available_outbound_lines = r.read()?,
-                "reservedLines" => v.reserved_lines = r.read()?,
-                "campaignsWithReservedLines" => v.campaigns_with_reserved_lines = r.read()?,
-                "campaignsWithDynamicallyAllocatedLines" => v.campaigns_with_dynamically_allocated_lines = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaign" => r.read_into(&mut v.campaign),
+                "maxOutboundLineCount" => r.read_into(&mut v.max_outbound_line_count),
+                "maxLineUtilization" => r.read_into(&mut v.max_line_utilization),
+                "availableOutboundLines" => r.read_into(&mut v.available_outbound_lines),
+                "reservedLines" => r.read_into(&mut v.reserved_lines),
+                "campaignsWithReservedLines" => r.read_into(&mut v.campaigns_with_reserved_lines),
+                "campaignsWithDynamicallyAllocatedLines" => r.read_into(&mut v.campaigns_with_dynamically_allocated_lines),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5184,11 +5219,12 @@ impl FromJson for CampaignOutboundLinesReservation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaign" => v.campaign = r.read()?,
-                "linesReserved" => v.lines_reserved = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaign" => r.read_into(&mut v.campaign),
+                "linesReserved" => r.read_into(&mut v.lines_reserved),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5268,14 +5304,15 @@ impl FromJson for CampaignPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outboundLineCount" => v.outbound_line_count = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                "maxCallsPerAgent" => v.max_calls_per_agent = r.read()?,
-                "dynamicLineBalancingSettings" => v.dynamic_line_balancing_settings = r.read()?,
-                "queue" => v.queue = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outboundLineCount" => r.read_into(&mut v.outbound_line_count),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                "maxCallsPerAgent" => r.read_into(&mut v.max_calls_per_agent),
+                "dynamicLineBalancingSettings" => r.read_into(&mut v.dynamic_line_balancing_settings),
+                "queue" => r.read_into(&mut v.queue),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5441,23 +5478,24 @@ impl FromJson for CampaignPerformanceData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaign" => v.campaign = r.read()?,
-                "division" => v.division = r.read()?,
-                "contactRate" => v.contact_rate = r.read()?,
-                "idleAgents" => v.idle_agents = r.read()?,
-                "effectiveIdleAgents" => v.effective_idle_agents = r.read()?,
-                "adjustedCallsPerAgent" => v.adjusted_calls_per_agent = r.read()?,
-                "outstandingCalls" => v.outstanding_calls = r.read()?,
-                "scheduledCalls" => v.scheduled_calls = r.read()?,
-                "rightPartyContactsCount" => v.right_party_contacts_count = r.read()?,
-                "campaignStatus" => v.campaign_status = r.read()?,
-                "dialingMode" => v.dialing_mode = r.read()?,
-                "progress" => v.progress = r.read()?,
-                "linesUtilization" => v.lines_utilization = r.read()?,
-                "businessCategoryMetrics" => v.business_category_metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaign" => r.read_into(&mut v.campaign),
+                "division" => r.read_into(&mut v.division),
+                "contactRate" => r.read_into(&mut v.contact_rate),
+                "idleAgents" => r.read_into(&mut v.idle_agents),
+                "effectiveIdleAgents" => r.read_into(&mut v.effective_idle_agents),
+                "adjustedCallsPerAgent" => r.read_into(&mut v.adjusted_calls_per_agent),
+                "outstandingCalls" => r.read_into(&mut v.outstanding_calls),
+                "scheduledCalls" => r.read_into(&mut v.scheduled_calls),
+                "rightPartyContactsCount" => r.read_into(&mut v.right_party_contacts_count),
+                "campaignStatus" => r.read_into(&mut v.campaign_status),
+                "dialingMode" => r.read_into(&mut v.dialing_mode),
+                "progress" => r.read_into(&mut v.progress),
+                "linesUtilization" => r.read_into(&mut v.lines_utilization),
+                "businessCategoryMetrics" => r.read_into(&mut v.business_category_metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5643,10 +5681,11 @@ impl FromJson for CampaignPerformanceDataContactRate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "connectRatio" => v.connect_ratio = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "connectRatio" => r.read_into(&mut v.connect_ratio),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5687,10 +5726,11 @@ impl FromJson for CampaignPerformanceDataListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5733,10 +5773,11 @@ impl FromJson for CampaignPerformanceDataProgress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "percentage" => v.percentage = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "percentage" => r.read_into(&mut v.percentage),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5837,16 +5878,17 @@ impl FromJson for CampaignProgress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaign" => v.campaign = r.read()?,
-                "contactList" => v.contact_list = r.read()?,
-                "numberOfContactsCalled" => v.number_of_contacts_called = r.read()?,
-                "numberOfContactsMessaged" => v.number_of_contacts_messaged = r.read()?,
-                "totalNumberOfContacts" => v.total_number_of_contacts = r.read()?,
-                "percentage" => v.percentage = r.read()?,
-                "numberOfContactsSkipped" => v.number_of_contacts_skipped = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaign" => r.read_into(&mut v.campaign),
+                "contactList" => r.read_into(&mut v.contact_list),
+                "numberOfContactsCalled" => r.read_into(&mut v.number_of_contacts_called),
+                "numberOfContactsMessaged" => r.read_into(&mut v.number_of_contacts_messaged),
+                "totalNumberOfContacts" => r.read_into(&mut v.total_number_of_contacts),
+                "percentage" => r.read_into(&mut v.percentage),
+                "numberOfContactsSkipped" => r.read_into(&mut v.number_of_contacts_skipped),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6036,25 +6078,26 @@ impl FromJson for CampaignRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "campaignRuleEntities" => v.campaign_rule_entities = r.read()?,
-                "campaignRuleConditions" => v.campaign_rule_conditions = r.read()?,
-                "campaignRuleActions" => v.campaign_rule_actions = r.read()?,
-                "matchAnyConditions" => v.match_any_conditions = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "campaignRuleProcessing" => v.campaign_rule_processing = r.read()?,
-                "conditionGroups" => v.condition_groups = r.read()?,
-                "executionSettings" => v.execution_settings = r.read()?,
-                "timeZoneId" => v.time_zone_id = r.read()?,
-                "warnings" => v.warnings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "campaignRuleEntities" => r.read_into(&mut v.campaign_rule_entities),
+                "campaignRuleConditions" => r.read_into(&mut v.campaign_rule_conditions),
+                "campaignRuleActions" => r.read_into(&mut v.campaign_rule_actions),
+                "matchAnyConditions" => r.read_into(&mut v.match_any_conditions),
+                "enabled" => r.read_into(&mut v.enabled),
+                "campaignRuleProcessing" => r.read_into(&mut v.campaign_rule_processing),
+                "conditionGroups" => r.read_into(&mut v.condition_groups),
+                "executionSettings" => r.read_into(&mut v.execution_settings),
+                "timeZoneId" => r.read_into(&mut v.time_zone_id),
+                "warnings" => r.read_into(&mut v.warnings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6184,13 +6227,14 @@ impl FromJson for CampaignRuleAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                "actionType" => v.action_type = r.read()?,
-                "campaignRuleActionEntities" => v.campaign_rule_action_entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "parameters" => r.read_into(&mut v.parameters),
+                "actionType" => r.read_into(&mut v.action_type),
+                "campaignRuleActionEntities" => r.read_into(&mut v.campaign_rule_action_entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6371,14 +6415,15 @@ impl FromJson for CampaignRuleActionEntities {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaigns" => v.campaigns = r.read()?,
-                "sequences" => v.sequences = r.read()?,
-                "emailCampaigns" => v.email_campaigns = r.read()?,
-                "smsCampaigns" => v.sms_campaigns = r.read()?,
-                "useTriggeringEntity" => v.use_triggering_entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaigns" => r.read_into(&mut v.campaigns),
+                "sequences" => r.read_into(&mut v.sequences),
+                "emailCampaigns" => r.read_into(&mut v.email_campaigns),
+                "smsCampaigns" => r.read_into(&mut v.sms_campaigns),
+                "useTriggeringEntity" => r.read_into(&mut v.use_triggering_entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6425,10 +6470,11 @@ impl FromJson for CampaignRuleCampaignRunTimeSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "includeWaitingTime" => v.include_waiting_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "includeWaitingTime" => r.read_into(&mut v.include_waiting_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6473,10 +6519,11 @@ impl FromJson for CampaignRuleCampaignWaitTimeSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "waitType" => v.wait_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "waitType" => r.read_into(&mut v.wait_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6617,15 +6664,16 @@ impl FromJson for CampaignRuleCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                "conditionType" => v.condition_type = r.read()?,
-                "dateTimeParameters" => v.date_time_parameters = r.read()?,
-                "campaignRunTimeSettings" => v.campaign_run_time_settings = r.read()?,
-                "campaignWaitTimeSettings" => v.campaign_wait_time_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "parameters" => r.read_into(&mut v.parameters),
+                "conditionType" => r.read_into(&mut v.condition_type),
+                "dateTimeParameters" => r.read_into(&mut v.date_time_parameters),
+                "campaignRunTimeSettings" => r.read_into(&mut v.campaign_run_time_settings),
+                "campaignWaitTimeSettings" => r.read_into(&mut v.campaign_wait_time_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6789,11 +6837,12 @@ impl FromJson for CampaignRuleConditionGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "matchAnyConditions" => v.match_any_conditions = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "matchAnyConditions" => r.read_into(&mut v.match_any_conditions),
+                "conditions" => r.read_into(&mut v.conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6882,15 +6931,16 @@ impl FromJson for CampaignRuleDateTimeConditionParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inverted" => v.inverted = r.read()?,
-                "timeOfDay" => v.time_of_day = r.read()?,
-                "dayOfWeek" => v.day_of_week = r.read()?,
-                "dayOfMonth" => v.day_of_month = r.read()?,
-                "specificDate" => v.specific_date = r.read()?,
-                "weekDayOfMonth" => v.week_day_of_month = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inverted" => r.read_into(&mut v.inverted),
+                "timeOfDay" => r.read_into(&mut v.time_of_day),
+                "dayOfWeek" => r.read_into(&mut v.day_of_week),
+                "dayOfMonth" => r.read_into(&mut v.day_of_month),
+                "specificDate" => r.read_into(&mut v.specific_date),
+                "weekDayOfMonth" => r.read_into(&mut v.week_day_of_month),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6947,11 +6997,12 @@ impl FromJson for CampaignRuleDayOfMonthInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7013,12 +7064,13 @@ impl FromJson for CampaignRuleDayOfMonthParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "thresholdValue" => v.threshold_value = r.read()?,
-                "inSet" => v.in_set = r.read()?,
-                "interval" => v.interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "thresholdValue" => r.read_into(&mut v.threshold_value),
+                "inSet" => r.read_into(&mut v.in_set),
+                "interval" => r.read_into(&mut v.interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7072,11 +7124,12 @@ impl FromJson for CampaignRuleDayOfWeekInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7129,11 +7182,12 @@ impl FromJson for CampaignRuleDayOfWeekParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inSet" => v.in_set = r.read()?,
-                "interval" => v.interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inSet" => r.read_into(&mut v.in_set),
+                "interval" => r.read_into(&mut v.interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7204,13 +7258,14 @@ impl FromJson for CampaignRuleEntities {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaigns" => v.campaigns = r.read()?,
-                "sequences" => v.sequences = r.read()?,
-                "emailCampaigns" => v.email_campaigns = r.read()?,
-                "smsCampaigns" => v.sms_campaigns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaigns" => r.read_into(&mut v.campaigns),
+                "sequences" => r.read_into(&mut v.sequences),
+                "emailCampaigns" => r.read_into(&mut v.email_campaigns),
+                "smsCampaigns" => r.read_into(&mut v.sms_campaigns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7317,19 +7372,20 @@ impl FromJson for CampaignRuleEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7392,11 +7448,12 @@ impl FromJson for CampaignRuleExecutionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "frequency" => v.frequency = r.read()?,
-                "timeZoneId" => v.time_zone_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "frequency" => r.read_into(&mut v.frequency),
+                "timeZoneId" => r.read_into(&mut v.time_zone_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7613,24 +7670,25 @@ impl FromJson for CampaignRuleParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "dialingMode" => v.dialing_mode = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                "outboundLineCount" => v.outbound_line_count = r.read()?,
-                "relativeWeight" => v.relative_weight = r.read()?,
-                "maxCallsPerAgent" => v.max_calls_per_agent = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "messagesPerMinute" => v.messages_per_minute = r.read()?,
-                "smsMessagesPerMinute" => v.sms_messages_per_minute = r.read()?,
-                "emailMessagesPerMinute" => v.email_messages_per_minute = r.read()?,
-                "smsContentTemplate" => v.sms_content_template = r.read()?,
-                "emailContentTemplate" => v.email_content_template = r.read()?,
-                "forDuration" => v.for_duration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "priority" => r.read_into(&mut v.priority),
+                "dialingMode" => r.read_into(&mut v.dialing_mode),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                "outboundLineCount" => r.read_into(&mut v.outbound_line_count),
+                "relativeWeight" => r.read_into(&mut v.relative_weight),
+                "maxCallsPerAgent" => r.read_into(&mut v.max_calls_per_agent),
+                "queue" => r.read_into(&mut v.queue),
+                "messagesPerMinute" => r.read_into(&mut v.messages_per_minute),
+                "smsMessagesPerMinute" => r.read_into(&mut v.sms_messages_per_minute),
+                "emailMessagesPerMinute" => r.read_into(&mut v.email_messages_per_minute),
+                "smsContentTemplate" => r.read_into(&mut v.sms_content_template),
+                "emailContentTemplate" => r.read_into(&mut v.email_content_template),
+                "forDuration" => r.read_into(&mut v.for_duration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7893,11 +7951,12 @@ impl FromJson for CampaignRuleSpecificDateInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7959,12 +8018,13 @@ impl FromJson for CampaignRuleSpecificDateParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "includeYear" => v.include_year = r.read()?,
-                "thresholdValue" => v.threshold_value = r.read()?,
-                "interval" => v.interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "includeYear" => r.read_into(&mut v.include_year),
+                "thresholdValue" => r.read_into(&mut v.threshold_value),
+                "interval" => r.read_into(&mut v.interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8018,11 +8078,12 @@ impl FromJson for CampaignRuleTimeOfDayInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8075,11 +8136,12 @@ impl FromJson for CampaignRuleTimeOfDayParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "thresholdValue" => v.threshold_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "thresholdValue" => r.read_into(&mut v.threshold_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8145,12 +8207,13 @@ impl FromJson for CampaignRuleWarning {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "params" => v.params = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "params" => r.read_into(&mut v.params),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8317,13 +8380,14 @@ impl FromJson for CampaignRuleWarningParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actionId" => v.action_id = r.read()?,
-                "conditionId" => v.condition_id = r.read()?,
-                "actionType" => v.action_type = r.read()?,
-                "conditionType" => v.condition_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actionId" => r.read_into(&mut v.action_id),
+                "conditionId" => r.read_into(&mut v.condition_id),
+                "actionType" => r.read_into(&mut v.action_type),
+                "conditionType" => r.read_into(&mut v.condition_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8591,12 +8655,13 @@ impl FromJson for CampaignRuleWeekDayOfMonth {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dayOfWeek" => v.day_of_week = r.read()?,
-                "month" => v.month = r.read()?,
-                "occurrence" => v.occurrence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dayOfWeek" => r.read_into(&mut v.day_of_week),
+                "month" => r.read_into(&mut v.month),
+                "occurrence" => r.read_into(&mut v.occurrence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8654,11 +8719,12 @@ impl FromJson for CampaignRuleWeekDayOfMonthInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8711,11 +8777,12 @@ impl FromJson for CampaignRuleWeekDayOfMonthParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "thresholdValue" => v.threshold_value = r.read()?,
-                "interval" => v.interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "thresholdValue" => r.read_into(&mut v.threshold_value),
+                "interval" => r.read_into(&mut v.interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8842,19 +8909,20 @@ impl FromJson for CampaignSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "intervals" => v.intervals = r.read()?,
-                "recurrences" => v.recurrences = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "campaign" => v.campaign = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "intervals" => r.read_into(&mut v.intervals),
+                "recurrences" => r.read_into(&mut v.recurrences),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "campaign" => r.read_into(&mut v.campaign),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9000,20 +9068,21 @@ impl FromJson for CampaignSequence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "campaigns" => v.campaigns = r.read()?,
-                "currentCampaign" => v.current_campaign = r.read()?,
-                "status" => v.status = r.read()?,
-                "stopMessage" => v.stop_message = r.read()?,
-                "repeat" => v.repeat = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "campaigns" => r.read_into(&mut v.campaigns),
+                "currentCampaign" => r.read_into(&mut v.current_campaign),
+                "status" => r.read_into(&mut v.status),
+                "stopMessage" => r.read_into(&mut v.stop_message),
+                "repeat" => r.read_into(&mut v.repeat),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9178,19 +9247,20 @@ impl FromJson for CampaignSequenceEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9251,11 +9321,12 @@ impl FromJson for CampaignSkillStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "skillCombinations" => v.skill_combinations = r.read()?,
-                "eligibleSkilledAgents" => v.eligible_skilled_agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "skillCombinations" => r.read_into(&mut v.skill_combinations),
+                "eligibleSkilledAgents" => r.read_into(&mut v.eligible_skilled_agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9398,21 +9469,22 @@ impl FromJson for CampaignStats {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactRate" => v.contact_rate = r.read()?,
-                "idleAgents" => v.idle_agents = r.read()?,
-                "effectiveIdleAgents" => v.effective_idle_agents = r.read()?,
-                "adjustedCallsPerAgent" => v.adjusted_calls_per_agent = r.read()?,
-                "outstandingCalls" => v.outstanding_calls = r.read()?,
-                "scheduledCalls" => v.scheduled_calls = r.read()?,
-                "timeZoneRescheduledCalls" => v.time_zone_rescheduled_calls = r.read()?,
-                "filteredOutContactsCount" => v.filtered_out_contacts_count = r.read()?,
-                "rightPartyContactsCount" => v.right_party_contacts_count = r.read()?,
-                "validAttempts" => v.valid_attempts = r.read()?,
-                "linesUtilization" => v.lines_utilization = r.read()?,
-                "businessCategoryMetrics" => v.business_category_metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactRate" => r.read_into(&mut v.contact_rate),
+                "idleAgents" => r.read_into(&mut v.idle_agents),
+                "effectiveIdleAgents" => r.read_into(&mut v.effective_idle_agents),
+                "adjustedCallsPerAgent" => r.read_into(&mut v.adjusted_calls_per_agent),
+                "outstandingCalls" => r.read_into(&mut v.outstanding_calls),
+                "scheduledCalls" => r.read_into(&mut v.scheduled_calls),
+                "timeZoneRescheduledCalls" => r.read_into(&mut v.time_zone_rescheduled_calls),
+                "filteredOutContactsCount" => r.read_into(&mut v.filtered_out_contacts_count),
+                "rightPartyContactsCount" => r.read_into(&mut v.right_party_contacts_count),
+                "validAttempts" => r.read_into(&mut v.valid_attempts),
+                "linesUtilization" => r.read_into(&mut v.lines_utilization),
+                "businessCategoryMetrics" => r.read_into(&mut v.business_category_metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9490,12 +9562,13 @@ impl FromJson for CampaignTimeSlot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startTime" => v.start_time = r.read()?,
-                "stopTime" => v.stop_time = r.read()?,
-                "day" => v.day = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startTime" => r.read_into(&mut v.start_time),
+                "stopTime" => r.read_into(&mut v.stop_time),
+                "day" => r.read_into(&mut v.day),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9567,13 +9640,14 @@ impl FromJson for Column {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnName" => v.column_name = r.read()?,
-                "columnNumber" => v.column_number = r.read()?,
-                "startPosition" => v.start_position = r.read()?,
-                "length" => v.length = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnName" => r.read_into(&mut v.column_name),
+                "columnNumber" => r.read_into(&mut v.column_number),
+                "startPosition" => r.read_into(&mut v.start_position),
+                "length" => r.read_into(&mut v.length),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9655,14 +9729,15 @@ impl FromJson for ColumnDataTypeSpecification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnName" => v.column_name = r.read()?,
-                "columnDataType" => v.column_data_type = r.read()?,
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                "maxLength" => v.max_length = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnName" => r.read_into(&mut v.column_name),
+                "columnDataType" => r.read_into(&mut v.column_data_type),
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                "maxLength" => r.read_into(&mut v.max_length),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9764,10 +9839,11 @@ impl FromJson for ColumnStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactable" => v.contactable = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactable" => r.read_into(&mut v.contactable),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9846,14 +9922,15 @@ impl FromJson for CommonCampaign {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9991,14 +10068,15 @@ impl FromJson for CommonCampaignDivisionView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10161,19 +10239,20 @@ impl FromJson for CommonCampaignDivisionViewEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10286,19 +10365,20 @@ impl FromJson for CommonCampaignEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10512,28 +10592,29 @@ impl FromJson for Condition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "inverted" => v.inverted = r.read()?,
-                "attributeName" => v.attribute_name = r.read()?,
-                "value" => v.value = r.read()?,
-                "valueType" => v.value_type = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "codes" => v.codes = r.read()?,
-                "property" => v.property = r.read()?,
-                "propertyType" => v.property_type = r.read()?,
-                "dataAction" => v.data_action = r.read()?,
-                "dataNotFoundResolution" => v.data_not_found_resolution = r.read()?,
-                "contactIdField" => v.contact_id_field = r.read()?,
-                "callAnalysisResultField" => v.call_analysis_result_field = r.read()?,
-                "agentWrapupField" => v.agent_wrapup_field = r.read()?,
-                "contactColumnToDataActionFieldMappings" => v.contact_column_to_data_action_field_mappings = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                "subConditions" => v.sub_conditions = r.read()?,
-                "matchAnyConditions" => v.match_any_conditions = r.read()?,
-                "timeZoneId" => v.time_zone_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "inverted" => r.read_into(&mut v.inverted),
+                "attributeName" => r.read_into(&mut v.attribute_name),
+                "value" => r.read_into(&mut v.value),
+                "valueType" => r.read_into(&mut v.value_type),
+                "operator" => r.read_into(&mut v.operator),
+                "codes" => r.read_into(&mut v.codes),
+                "property" => r.read_into(&mut v.property),
+                "propertyType" => r.read_into(&mut v.property_type),
+                "dataAction" => r.read_into(&mut v.data_action),
+                "dataNotFoundResolution" => r.read_into(&mut v.data_not_found_resolution),
+                "contactIdField" => r.read_into(&mut v.contact_id_field),
+                "callAnalysisResultField" => r.read_into(&mut v.call_analysis_result_field),
+                "agentWrapupField" => r.read_into(&mut v.agent_wrapup_field),
+                "contactColumnToDataActionFieldMappings" => r.read_into(&mut v.contact_column_to_data_action_field_mappings),
+                "predicates" => r.read_into(&mut v.predicates),
+                "subConditions" => r.read_into(&mut v.sub_conditions),
+                "matchAnyConditions" => r.read_into(&mut v.match_any_conditions),
+                "timeZoneId" => r.read_into(&mut v.time_zone_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10866,10 +10947,11 @@ impl FromJson for ConfigurationOverrides {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "priority" => v.priority = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "priority" => r.read_into(&mut v.priority),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10930,12 +11012,13 @@ impl FromJson for ConnectRate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attempts" => v.attempts = r.read()?,
-                "connects" => v.connects = r.read()?,
-                "connectRatio" => v.connect_ratio = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attempts" => r.read_into(&mut v.attempts),
+                "connects" => r.read_into(&mut v.connects),
+                "connectRatio" => r.read_into(&mut v.connect_ratio),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10993,11 +11076,12 @@ impl FromJson for ContactAddressConditionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11109,11 +11193,12 @@ impl FromJson for ContactAddressTypeConditionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11248,14 +11333,15 @@ impl FromJson for ContactBulkEditRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactListFilterId" => v.contact_list_filter_id = r.read()?,
-                "criteria" => v.criteria = r.read()?,
-                "contactIds" => v.contact_ids = r.read()?,
-                "contact" => v.contact = r.read()?,
-                "generateDownloadURI" => v.generate_download_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactListFilterId" => r.read_into(&mut v.contact_list_filter_id),
+                "criteria" => r.read_into(&mut v.criteria),
+                "contactIds" => r.read_into(&mut v.contact_ids),
+                "contact" => r.read_into(&mut v.contact),
+                "generateDownloadURI" => r.read_into(&mut v.generate_download_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11311,11 +11397,12 @@ impl FromJson for ContactBulkSearchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clauses" => v.clauses = r.read()?,
-                "filterType" => v.filter_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clauses" => r.read_into(&mut v.clauses),
+                "filterType" => r.read_into(&mut v.filter_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11424,12 +11511,13 @@ impl FromJson for ContactBulkSearchParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactListFilterId" => v.contact_list_filter_id = r.read()?,
-                "criteria" => v.criteria = r.read()?,
-                "generateDownloadURI" => v.generate_download_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactListFilterId" => r.read_into(&mut v.contact_list_filter_id),
+                "criteria" => r.read_into(&mut v.criteria),
+                "generateDownloadURI" => r.read_into(&mut v.generate_download_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11520,14 +11608,15 @@ impl FromJson for ContactCallbackRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "campaignId" => v.campaign_id = r.read()?,
-                "contactListId" => v.contact_list_id = r.read()?,
-                "contactId" => v.contact_id = r.read()?,
-                "phoneColumn" => v.phone_column = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "campaignId" => r.read_into(&mut v.campaign_id),
+                "contactListId" => r.read_into(&mut v.contact_list_id),
+                "contactId" => r.read_into(&mut v.contact_id),
+                "phoneColumn" => r.read_into(&mut v.phone_column),
+                "schedule" => r.read_into(&mut v.schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11609,13 +11698,14 @@ impl FromJson for ContactColumnConditionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnName" => v.column_name = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "valueType" => v.value_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnName" => r.read_into(&mut v.column_name),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "valueType" => r.read_into(&mut v.value_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11804,11 +11894,12 @@ impl FromJson for ContactColumnTimeZone {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeZone" => v.time_zone = r.read()?,
-                "columnType" => v.column_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "columnType" => r.read_into(&mut v.column_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11912,11 +12003,12 @@ impl FromJson for ContactColumnToDataActionFieldMapping {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactColumnName" => v.contact_column_name = r.read()?,
-                "dataActionField" => v.data_action_field = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactColumnName" => r.read_into(&mut v.contact_column_name),
+                "dataActionField" => r.read_into(&mut v.data_action_field),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12167,33 +12259,34 @@ impl FromJson for ContactList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "division" => v.division = r.read()?,
-                "columnNames" => v.column_names = r.read()?,
-                "phoneColumns" => v.phone_columns = r.read()?,
-                "emailColumns" => v.email_columns = r.read()?,
-                "whatsAppColumns" => v.whats_app_columns = r.read()?,
-                "importStatus" => v.import_status = r.read()?,
-                "previewModeColumnName" => v.preview_mode_column_name = r.read()?,
-                "previewModeAcceptedValues" => v.preview_mode_accepted_values = r.read()?,
-                "size" => v.size = r.read()?,
-                "attemptLimits" => v.attempt_limits = r.read()?,
-                "automaticTimeZoneMapping" => v.automatic_time_zone_mapping = r.read()?,
-                "zipCodeColumnName" => v.zip_code_column_name = r.read()?,
-                "columnDataTypeSpecifications" => v.column_data_type_specifications = r.read()?,
-                "trimWhitespace" => v.trim_whitespace = r.read()?,
-                "retentionType" => v.retention_type = r.read()?,
-                "retentionDays" => v.retention_days = r.read()?,
-                "dateExpiration" => v.date_expiration = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "division" => r.read_into(&mut v.division),
+                "columnNames" => r.read_into(&mut v.column_names),
+                "phoneColumns" => r.read_into(&mut v.phone_columns),
+                "emailColumns" => r.read_into(&mut v.email_columns),
+                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
+                "importStatus" => r.read_into(&mut v.import_status),
+                "previewModeColumnName" => r.read_into(&mut v.preview_mode_column_name),
+                "previewModeAcceptedValues" => r.read_into(&mut v.preview_mode_accepted_values),
+                "size" => r.read_into(&mut v.size),
+                "attemptLimits" => r.read_into(&mut v.attempt_limits),
+                "automaticTimeZoneMapping" => r.read_into(&mut v.automatic_time_zone_mapping),
+                "zipCodeColumnName" => r.read_into(&mut v.zip_code_column_name),
+                "columnDataTypeSpecifications" => r.read_into(&mut v.column_data_type_specifications),
+                "trimWhitespace" => r.read_into(&mut v.trim_whitespace),
+                "retentionType" => r.read_into(&mut v.retention_type),
+                "retentionDays" => r.read_into(&mut v.retention_days),
+                "dateExpiration" => r.read_into(&mut v.date_expiration),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12391,19 +12484,20 @@ impl FromJson for ContactListDivisionView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "columnNames" => v.column_names = r.read()?,
-                "phoneColumns" => v.phone_columns = r.read()?,
-                "emailColumns" => v.email_columns = r.read()?,
-                "whatsAppColumns" => v.whats_app_columns = r.read()?,
-                "importStatus" => v.import_status = r.read()?,
-                "size" => v.size = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "columnNames" => r.read_into(&mut v.column_names),
+                "phoneColumns" => r.read_into(&mut v.phone_columns),
+                "emailColumns" => r.read_into(&mut v.email_columns),
+                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
+                "importStatus" => r.read_into(&mut v.import_status),
+                "size" => r.read_into(&mut v.size),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12516,19 +12610,20 @@ impl FromJson for ContactListDivisionViewListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12641,19 +12736,20 @@ impl FromJson for ContactListEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12797,20 +12893,21 @@ impl FromJson for ContactListFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "contactList" => v.contact_list = r.read()?,
-                "contactListTemplate" => v.contact_list_template = r.read()?,
-                "sourceType" => v.source_type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "filterType" => v.filter_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "contactList" => r.read_into(&mut v.contact_list),
+                "contactListTemplate" => r.read_into(&mut v.contact_list_template),
+                "sourceType" => r.read_into(&mut v.source_type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "filterType" => r.read_into(&mut v.filter_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12959,10 +13056,11 @@ impl FromJson for ContactListFilterBulkRetrieveBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13014,11 +13112,12 @@ impl FromJson for ContactListFilterClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filterType" => v.filter_type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filterType" => r.read_into(&mut v.filter_type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13170,19 +13269,20 @@ impl FromJson for ContactListFilterEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13279,15 +13379,16 @@ impl FromJson for ContactListFilterPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "column" => v.column = r.read()?,
-                "columnType" => v.column_type = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                "inverted" => v.inverted = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "column" => r.read_into(&mut v.column),
+                "columnType" => r.read_into(&mut v.column_type),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                "inverted" => r.read_into(&mut v.inverted),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13505,14 +13606,15 @@ impl FromJson for ContactListFilterRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                "minInclusive" => v.min_inclusive = r.read()?,
-                "maxInclusive" => v.max_inclusive = r.read()?,
-                "inSet" => v.in_set = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                "minInclusive" => r.read_into(&mut v.min_inclusive),
+                "maxInclusive" => r.read_into(&mut v.max_inclusive),
+                "inSet" => r.read_into(&mut v.in_set),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13730,29 +13832,30 @@ impl FromJson for ContactListTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "columnNames" => v.column_names = r.read()?,
-                "phoneColumns" => v.phone_columns = r.read()?,
-                "emailColumns" => v.email_columns = r.read()?,
-                "whatsAppColumns" => v.whats_app_columns = r.read()?,
-                "previewModeColumnName" => v.preview_mode_column_name = r.read()?,
-                "previewModeAcceptedValues" => v.preview_mode_accepted_values = r.read()?,
-                "attemptLimits" => v.attempt_limits = r.read()?,
-                "automaticTimeZoneMapping" => v.automatic_time_zone_mapping = r.read()?,
-                "zipCodeColumnName" => v.zip_code_column_name = r.read()?,
-                "columnDataTypeSpecifications" => v.column_data_type_specifications = r.read()?,
-                "trimWhitespace" => v.trim_whitespace = r.read()?,
-                "retentionType" => v.retention_type = r.read()?,
-                "retentionDays" => v.retention_days = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "columnNames" => r.read_into(&mut v.column_names),
+                "phoneColumns" => r.read_into(&mut v.phone_columns),
+                "emailColumns" => r.read_into(&mut v.email_columns),
+                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
+                "previewModeColumnName" => r.read_into(&mut v.preview_mode_column_name),
+                "previewModeAcceptedValues" => r.read_into(&mut v.preview_mode_accepted_values),
+                "attemptLimits" => r.read_into(&mut v.attempt_limits),
+                "automaticTimeZoneMapping" => r.read_into(&mut v.automatic_time_zone_mapping),
+                "zipCodeColumnName" => r.read_into(&mut v.zip_code_column_name),
+                "columnDataTypeSpecifications" => r.read_into(&mut v.column_data_type_specifications),
+                "trimWhitespace" => r.read_into(&mut v.trim_whitespace),
+                "retentionType" => r.read_into(&mut v.retention_type),
+                "retentionDays" => r.read_into(&mut v.retention_days),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13867,10 +13970,11 @@ impl FromJson for ContactListTemplateBulkRetrieveBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13974,19 +14078,20 @@ impl FromJson for ContactListTemplateEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14139,21 +14244,22 @@ impl FromJson for ContactListUploadUrlRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "signedUrlTimeoutSeconds" => v.signed_url_timeout_seconds = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "id" => v.id = r.read()?,
-                "contactIdName" => v.contact_id_name = r.read()?,
-                "importTemplateId" => v.import_template_id = r.read()?,
-                "listNamePrefix" => v.list_name_prefix = r.read()?,
-                "clearSystemData" => v.clear_system_data = r.read()?,
-                "divisionIdForTargetContactLists" => v.division_id_for_target_contact_lists = r.read()?,
-                "fileSpecificationTemplateId" => v.file_specification_template_id = r.read()?,
-                "retentionTypeColumn" => v.retention_type_column = r.read()?,
-                "retentionDaysColumn" => v.retention_days_column = r.read()?,
-                "retentionDateExpirationColumn" => v.retention_date_expiration_column = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
+                "contentType" => r.read_into(&mut v.content_type),
+                "id" => r.read_into(&mut v.id),
+                "contactIdName" => r.read_into(&mut v.contact_id_name),
+                "importTemplateId" => r.read_into(&mut v.import_template_id),
+                "listNamePrefix" => r.read_into(&mut v.list_name_prefix),
+                "clearSystemData" => r.read_into(&mut v.clear_system_data),
+                "divisionIdForTargetContactLists" => r.read_into(&mut v.division_id_for_target_contact_lists),
+                "fileSpecificationTemplateId" => r.read_into(&mut v.file_specification_template_id),
+                "retentionTypeColumn" => r.read_into(&mut v.retention_type_column),
+                "retentionDaysColumn" => r.read_into(&mut v.retention_days_column),
+                "retentionDateExpirationColumn" => r.read_into(&mut v.retention_date_expiration_column),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14247,14 +14353,15 @@ impl FromJson for ContactListingRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactListFilterId" => v.contact_list_filter_id = r.read()?,
-                "criteria" => v.criteria = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "contactSorts" => v.contact_sorts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactListFilterId" => r.read_into(&mut v.contact_list_filter_id),
+                "criteria" => r.read_into(&mut v.criteria),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "contactSorts" => r.read_into(&mut v.contact_sorts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14369,20 +14476,21 @@ impl FromJson for ContactListingResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "contactsCount" => v.contacts_count = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "contactsCount" => r.read_into(&mut v.contacts_count),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14444,11 +14552,12 @@ impl FromJson for ContactListsBulkEditRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactListIds" => v.contact_list_ids = r.read()?,
-                "contactList" => v.contact_list = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactListIds" => r.read_into(&mut v.contact_list_ids),
+                "contactList" => r.read_into(&mut v.contact_list),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14510,12 +14619,13 @@ impl FromJson for ContactListsBulkEditResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14591,13 +14701,14 @@ impl FromJson for ContactPhoneNumberColumn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnName" => v.column_name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "callableTimeColumnName" => v.callable_time_column_name = r.read()?,
-                "callableTimeColumn" => v.callable_time_column = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnName" => r.read_into(&mut v.column_name),
+                "type" => r.read_into(&mut v.r#type),
+                "callableTimeColumnName" => r.read_into(&mut v.callable_time_column_name),
+                "callableTimeColumn" => r.read_into(&mut v.callable_time_column),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14652,11 +14763,12 @@ impl FromJson for ContactableStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactable" => v.contactable = r.read()?,
-                "columnStatus" => v.column_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactable" => r.read_into(&mut v.contactable),
+                "columnStatus" => r.read_into(&mut v.column_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14772,18 +14884,19 @@ impl FromJson for ContactsBulkOperationJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "totalRecords" => v.total_records = r.read()?,
-                "completedRecords" => v.completed_records = r.read()?,
-                "percentComplete" => v.percent_complete = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                "downloadURI" => v.download_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "type" => r.read_into(&mut v.r#type),
+                "totalRecords" => r.read_into(&mut v.total_records),
+                "completedRecords" => r.read_into(&mut v.completed_records),
+                "percentComplete" => r.read_into(&mut v.percent_complete),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                "downloadURI" => r.read_into(&mut v.download_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14944,12 +15057,13 @@ impl FromJson for ContactsBulkOperationJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15012,12 +15126,13 @@ impl FromJson for ContactsExportRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactListFilterId" => v.contact_list_filter_id = r.read()?,
-                "criteria" => v.criteria = r.read()?,
-                "contactIds" => v.contact_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactListFilterId" => r.read_into(&mut v.contact_list_filter_id),
+                "criteria" => r.read_into(&mut v.criteria),
+                "contactIds" => r.read_into(&mut v.contact_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15150,20 +15265,21 @@ impl FromJson for ConversationBasic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "securePause" => v.secure_pause = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "divisions" => r.read_into(&mut v.divisions),
+                "securePause" => r.read_into(&mut v.secure_pause),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "participants" => r.read_into(&mut v.participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15283,17 +15399,18 @@ impl FromJson for DNCListUploadUrlRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "signedUrlTimeoutSeconds" => v.signed_url_timeout_seconds = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "id" => v.id = r.read()?,
-                "phoneColumns" => v.phone_columns = r.read()?,
-                "emailColumns" => v.email_columns = r.read()?,
-                "customExclusionColumns" => v.custom_exclusion_columns = r.read()?,
-                "expirationDateTimeColumn" => v.expiration_date_time_column = r.read()?,
-                "whatsAppColumns" => v.whats_app_columns = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
+                "contentType" => r.read_into(&mut v.content_type),
+                "id" => r.read_into(&mut v.id),
+                "phoneColumns" => r.read_into(&mut v.phone_columns),
+                "emailColumns" => r.read_into(&mut v.email_columns),
+                "customExclusionColumns" => r.read_into(&mut v.custom_exclusion_columns),
+                "expirationDateTimeColumn" => r.read_into(&mut v.expiration_date_time_column),
+                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15389,14 +15506,15 @@ impl FromJson for DataActionConditionPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outputField" => v.output_field = r.read()?,
-                "outputOperator" => v.output_operator = r.read()?,
-                "comparisonValue" => v.comparison_value = r.read()?,
-                "inverted" => v.inverted = r.read()?,
-                "outputFieldMissingResolution" => v.output_field_missing_resolution = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outputField" => r.read_into(&mut v.output_field),
+                "outputOperator" => r.read_into(&mut v.output_operator),
+                "comparisonValue" => r.read_into(&mut v.comparison_value),
+                "inverted" => r.read_into(&mut v.inverted),
+                "outputFieldMissingResolution" => r.read_into(&mut v.output_field_missing_resolution),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15562,14 +15680,15 @@ impl FromJson for DataActionConditionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dataActionId" => v.data_action_id = r.read()?,
-                "contactIdField" => v.contact_id_field = r.read()?,
-                "dataNotFoundResolution" => v.data_not_found_resolution = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                "contactColumnToDataActionFieldMappings" => v.contact_column_to_data_action_field_mappings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dataActionId" => r.read_into(&mut v.data_action_id),
+                "contactIdField" => r.read_into(&mut v.contact_id_field),
+                "dataNotFoundResolution" => r.read_into(&mut v.data_not_found_resolution),
+                "predicates" => r.read_into(&mut v.predicates),
+                "contactColumnToDataActionFieldMappings" => r.read_into(&mut v.contact_column_to_data_action_field_mappings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15629,11 +15748,12 @@ impl FromJson for DataActionContactColumnFieldMapping {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactColumnName" => v.contact_column_name = r.read()?,
-                "dataActionField" => v.data_action_field = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactColumnName" => r.read_into(&mut v.contact_column_name),
+                "dataActionField" => r.read_into(&mut v.data_action_field),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15753,18 +15873,19 @@ impl FromJson for DialerAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "actionTypeName" => v.action_type_name = r.read()?,
-                "updateOption" => v.update_option = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "dataAction" => v.data_action = r.read()?,
-                "contactColumnToDataActionFieldMappings" => v.contact_column_to_data_action_field_mappings = r.read()?,
-                "contactIdField" => v.contact_id_field = r.read()?,
-                "callAnalysisResultField" => v.call_analysis_result_field = r.read()?,
-                "agentWrapupField" => v.agent_wrapup_field = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "actionTypeName" => r.read_into(&mut v.action_type_name),
+                "updateOption" => r.read_into(&mut v.update_option),
+                "properties" => r.read_into(&mut v.properties),
+                "dataAction" => r.read_into(&mut v.data_action),
+                "contactColumnToDataActionFieldMappings" => r.read_into(&mut v.contact_column_to_data_action_field_mappings),
+                "contactIdField" => r.read_into(&mut v.contact_id_field),
+                "callAnalysisResultField" => r.read_into(&mut v.call_analysis_result_field),
+                "agentWrapupField" => r.read_into(&mut v.agent_wrapup_field),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16159,27 +16280,28 @@ impl FromJson for DialerContact {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "contactListId" => v.contact_list_id = r.read()?,
-                "data" => v.data = r.read()?,
-                "callRecords" => v.call_records = r.read()?,
-                "latestSmsEvaluations" => v.latest_sms_evaluations = r.read()?,
-                "latestEmailEvaluations" => v.latest_email_evaluations = r.read()?,
-                "latestWhatsAppEvaluations" => v.latest_whats_app_evaluations = r.read()?,
-                "callable" => v.callable = r.read()?,
-                "phoneNumberStatus" => v.phone_number_status = r.read()?,
-                "contactableStatus" => v.contactable_status = r.read()?,
-                "contactColumnTimeZones" => v.contact_column_time_zones = r.read()?,
-                "configurationOverrides" => v.configuration_overrides = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "retentionType" => v.retention_type = r.read()?,
-                "retentionDays" => v.retention_days = r.read()?,
-                "dateExpiration" => v.date_expiration = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "contactListId" => r.read_into(&mut v.contact_list_id),
+                "data" => r.read_into(&mut v.data),
+                "callRecords" => r.read_into(&mut v.call_records),
+                "latestSmsEvaluations" => r.read_into(&mut v.latest_sms_evaluations),
+                "latestEmailEvaluations" => r.read_into(&mut v.latest_email_evaluations),
+                "latestWhatsAppEvaluations" => r.read_into(&mut v.latest_whats_app_evaluations),
+                "callable" => r.read_into(&mut v.callable),
+                "phoneNumberStatus" => r.read_into(&mut v.phone_number_status),
+                "contactableStatus" => r.read_into(&mut v.contactable_status),
+                "contactColumnTimeZones" => r.read_into(&mut v.contact_column_time_zones),
+                "configurationOverrides" => r.read_into(&mut v.configuration_overrides),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "retentionType" => r.read_into(&mut v.retention_type),
+                "retentionDays" => r.read_into(&mut v.retention_days),
+                "dateExpiration" => r.read_into(&mut v.date_expiration),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16355,19 +16477,20 @@ impl FromJson for DialerEventEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16470,15 +16593,16 @@ impl FromJson for DialerRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "order" => v.order = r.read()?,
-                "category" => v.category = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "order" => r.read_into(&mut v.order),
+                "category" => r.read_into(&mut v.category),
+                "conditions" => r.read_into(&mut v.conditions),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16636,17 +16760,18 @@ impl FromJson for DigitalAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "updateContactColumnActionSettings" => v.update_contact_column_action_settings = r.read()?,
-                "doNotSendActionSettings" => v.do_not_send_action_settings = r.read()?,
-                "appendToDncActionSettings" => v.append_to_dnc_action_settings = r.read()?,
-                "markContactUncontactableActionSettings" => v.mark_contact_uncontactable_action_settings = r.read()?,
-                "markContactAddressUncontactableActionSettings" => v.mark_contact_address_uncontactable_action_settings = r.read()?,
-                "setContentTemplateActionSettings" => v.set_content_template_action_settings = r.read()?,
-                "setSmsPhoneNumberActionSettings" => v.set_sms_phone_number_action_settings = r.read()?,
-                "setWhatsAppIntegrationActionSettings" => v.set_whats_app_integration_action_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "updateContactColumnActionSettings" => r.read_into(&mut v.update_contact_column_action_settings),
+                "doNotSendActionSettings" => r.read_into(&mut v.do_not_send_action_settings),
+                "appendToDncActionSettings" => r.read_into(&mut v.append_to_dnc_action_settings),
+                "markContactUncontactableActionSettings" => r.read_into(&mut v.mark_contact_uncontactable_action_settings),
+                "markContactAddressUncontactableActionSettings" => r.read_into(&mut v.mark_contact_address_uncontactable_action_settings),
+                "setContentTemplateActionSettings" => r.read_into(&mut v.set_content_template_action_settings),
+                "setSmsPhoneNumberActionSettings" => r.read_into(&mut v.set_sms_phone_number_action_settings),
+                "setWhatsAppIntegrationActionSettings" => r.read_into(&mut v.set_whats_app_integration_action_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16768,18 +16893,19 @@ impl FromJson for DigitalCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inverted" => v.inverted = r.read()?,
-                "contactColumnConditionSettings" => v.contact_column_condition_settings = r.read()?,
-                "contactAddressConditionSettings" => v.contact_address_condition_settings = r.read()?,
-                "contactAddressTypeConditionSettings" => v.contact_address_type_condition_settings = r.read()?,
-                "lastAttemptByColumnConditionSettings" => v.last_attempt_by_column_condition_settings = r.read()?,
-                "lastAttemptOverallConditionSettings" => v.last_attempt_overall_condition_settings = r.read()?,
-                "lastResultByColumnConditionSettings" => v.last_result_by_column_condition_settings = r.read()?,
-                "lastResultOverallConditionSettings" => v.last_result_overall_condition_settings = r.read()?,
-                "dataActionConditionSettings" => v.data_action_condition_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inverted" => r.read_into(&mut v.inverted),
+                "contactColumnConditionSettings" => r.read_into(&mut v.contact_column_condition_settings),
+                "contactAddressConditionSettings" => r.read_into(&mut v.contact_address_condition_settings),
+                "contactAddressTypeConditionSettings" => r.read_into(&mut v.contact_address_type_condition_settings),
+                "lastAttemptByColumnConditionSettings" => r.read_into(&mut v.last_attempt_by_column_condition_settings),
+                "lastAttemptOverallConditionSettings" => r.read_into(&mut v.last_attempt_overall_condition_settings),
+                "lastResultByColumnConditionSettings" => r.read_into(&mut v.last_result_by_column_condition_settings),
+                "lastResultOverallConditionSettings" => r.read_into(&mut v.last_result_overall_condition_settings),
+                "dataActionConditionSettings" => r.read_into(&mut v.data_action_condition_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16876,14 +17002,15 @@ impl FromJson for DigitalDataActionConditionPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outputField" => v.output_field = r.read()?,
-                "outputOperator" => v.output_operator = r.read()?,
-                "comparisonValue" => v.comparison_value = r.read()?,
-                "inverted" => v.inverted = r.read()?,
-                "outputFieldMissingResolution" => v.output_field_missing_resolution = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outputField" => r.read_into(&mut v.output_field),
+                "outputOperator" => r.read_into(&mut v.output_operator),
+                "comparisonValue" => r.read_into(&mut v.comparison_value),
+                "inverted" => r.read_into(&mut v.inverted),
+                "outputFieldMissingResolution" => r.read_into(&mut v.output_field_missing_resolution),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17064,15 +17191,16 @@ impl FromJson for DigitalRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "order" => v.order = r.read()?,
-                "category" => v.category = r.read()?,
-                "conditions" => v.conditions = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "order" => r.read_into(&mut v.order),
+                "category" => r.read_into(&mut v.category),
+                "conditions" => r.read_into(&mut v.conditions),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17230,17 +17358,18 @@ impl FromJson for DigitalRuleSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "contactList" => v.contact_list = r.read()?,
-                "rules" => v.rules = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "contactList" => r.read_into(&mut v.contact_list),
+                "rules" => r.read_into(&mut v.rules),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17351,19 +17480,20 @@ impl FromJson for DigitalRuleSetEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17436,13 +17566,14 @@ impl FromJson for DivisionedDomainEntityRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "division" => v.division = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "division" => r.read_into(&mut v.division),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17627,25 +17758,26 @@ impl FromJson for DncList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "importStatus" => v.import_status = r.read()?,
-                "size" => v.size = r.read()?,
-                "dncSourceType" => v.dnc_source_type = r.read()?,
-                "contactMethod" => v.contact_method = r.read()?,
-                "loginId" => v.login_id = r.read()?,
-                "campaignId" => v.campaign_id = r.read()?,
-                "dncCodes" => v.dnc_codes = r.read()?,
-                "licenseId" => v.license_id = r.read()?,
-                "division" => v.division = r.read()?,
-                "customExclusionColumn" => v.custom_exclusion_column = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "importStatus" => r.read_into(&mut v.import_status),
+                "size" => r.read_into(&mut v.size),
+                "dncSourceType" => r.read_into(&mut v.dnc_source_type),
+                "contactMethod" => r.read_into(&mut v.contact_method),
+                "loginId" => r.read_into(&mut v.login_id),
+                "campaignId" => r.read_into(&mut v.campaign_id),
+                "dncCodes" => r.read_into(&mut v.dnc_codes),
+                "licenseId" => r.read_into(&mut v.license_id),
+                "division" => r.read_into(&mut v.division),
+                "customExclusionColumn" => r.read_into(&mut v.custom_exclusion_column),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17952,25 +18084,26 @@ impl FromJson for DncListCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "importStatus" => v.import_status = r.read()?,
-                "size" => v.size = r.read()?,
-                "dncSourceType" => v.dnc_source_type = r.read()?,
-                "contactMethod" => v.contact_method = r.read()?,
-                "loginId" => v.login_id = r.read()?,
-                "campaignId" => v.campaign_id = r.read()?,
-                "dncCodes" => v.dnc_codes = r.read()?,
-                "licenseId" => v.license_id = r.read()?,
-                "division" => v.division = r.read()?,
-                "customExclusionColumn" => v.custom_exclusion_column = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "importStatus" => r.read_into(&mut v.import_status),
+                "size" => r.read_into(&mut v.size),
+                "dncSourceType" => r.read_into(&mut v.dnc_source_type),
+                "contactMethod" => r.read_into(&mut v.contact_method),
+                "loginId" => r.read_into(&mut v.login_id),
+                "campaignId" => r.read_into(&mut v.campaign_id),
+                "dncCodes" => r.read_into(&mut v.dnc_codes),
+                "licenseId" => r.read_into(&mut v.license_id),
+                "division" => r.read_into(&mut v.division),
+                "customExclusionColumn" => r.read_into(&mut v.custom_exclusion_column),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18199,17 +18332,18 @@ impl FromJson for DncListDivisionView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "importStatus" => v.import_status = r.read()?,
-                "size" => v.size = r.read()?,
-                "dncSourceType" => v.dnc_source_type = r.read()?,
-                "contactMethod" => v.contact_method = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "importStatus" => r.read_into(&mut v.import_status),
+                "size" => r.read_into(&mut v.size),
+                "dncSourceType" => r.read_into(&mut v.dnc_source_type),
+                "contactMethod" => r.read_into(&mut v.contact_method),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18430,19 +18564,20 @@ impl FromJson for DncListDivisionViewListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18555,19 +18690,20 @@ impl FromJson for DncListEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18637,12 +18773,13 @@ impl FromJson for DncPatchCustomExclusionColumnsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "customExclusionColumnEntries" => v.custom_exclusion_column_entries = r.read()?,
-                "expirationDateTime" => v.expiration_date_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "customExclusionColumnEntries" => r.read_into(&mut v.custom_exclusion_column_entries),
+                "expirationDateTime" => r.read_into(&mut v.expiration_date_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18752,12 +18889,13 @@ impl FromJson for DncPatchEmailsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "emailAddresses" => v.email_addresses = r.read()?,
-                "expirationDateTime" => v.expiration_date_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "emailAddresses" => r.read_into(&mut v.email_addresses),
+                "expirationDateTime" => r.read_into(&mut v.expiration_date_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18867,12 +19005,13 @@ impl FromJson for DncPatchPhoneNumbersRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "phoneNumbers" => v.phone_numbers = r.read()?,
-                "expirationDateTime" => v.expiration_date_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "phoneNumbers" => r.read_into(&mut v.phone_numbers),
+                "expirationDateTime" => r.read_into(&mut v.expiration_date_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18982,12 +19121,13 @@ impl FromJson for DncPatchWhatsAppNumbersRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "whatsAppNumbers" => v.whats_app_numbers = r.read()?,
-                "expirationDateTime" => v.expiration_date_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "whatsAppNumbers" => r.read_into(&mut v.whats_app_numbers),
+                "expirationDateTime" => r.read_into(&mut v.expiration_date_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19088,11 +19228,12 @@ impl FromJson for DynamicLineBalancingSettingsPatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "relativeWeight" => v.relative_weight = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "relativeWeight" => r.read_into(&mut v.relative_weight),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19219,19 +19360,20 @@ impl FromJson for EmailCampaignSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "intervals" => v.intervals = r.read()?,
-                "recurrences" => v.recurrences = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "emailCampaign" => v.email_campaign = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "intervals" => r.read_into(&mut v.intervals),
+                "recurrences" => r.read_into(&mut v.recurrences),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "emailCampaign" => r.read_into(&mut v.email_campaign),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19344,19 +19486,20 @@ impl FromJson for EmailCampaignScheduleEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19439,13 +19582,14 @@ impl FromJson for EmailColumn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnName" => v.column_name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "contactableTimeColumnName" => v.contactable_time_column_name = r.read()?,
-                "contactableTimeColumn" => v.contactable_time_column = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnName" => r.read_into(&mut v.column_name),
+                "type" => r.read_into(&mut v.r#type),
+                "contactableTimeColumnName" => r.read_into(&mut v.contactable_time_column_name),
+                "contactableTimeColumn" => r.read_into(&mut v.contactable_time_column),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19522,13 +19666,14 @@ impl FromJson for EmailConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "emailColumns" => v.email_columns = r.read()?,
-                "contentTemplate" => v.content_template = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "replyToAddress" => v.reply_to_address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "emailColumns" => r.read_into(&mut v.email_columns),
+                "contentTemplate" => r.read_into(&mut v.content_template),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "replyToAddress" => r.read_into(&mut v.reply_to_address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19641,19 +19786,20 @@ impl FromJson for EventLog {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "errorEntity" => v.error_entity = r.read()?,
-                "relatedEntity" => v.related_entity = r.read()?,
-                "timestamp" => v.timestamp = r.read()?,
-                "level" => v.level = r.read()?,
-                "category" => v.category = r.read()?,
-                "correlationId" => v.correlation_id = r.read()?,
-                "eventMessage" => v.event_message = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "errorEntity" => r.read_into(&mut v.error_entity),
+                "relatedEntity" => r.read_into(&mut v.related_entity),
+                "timestamp" => r.read_into(&mut v.timestamp),
+                "level" => r.read_into(&mut v.level),
+                "category" => r.read_into(&mut v.category),
+                "correlationId" => r.read_into(&mut v.correlation_id),
+                "eventMessage" => r.read_into(&mut v.event_message),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19908,15 +20054,16 @@ impl FromJson for EventMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "messageWithParams" => v.message_with_params = r.read()?,
-                "messageParams" => v.message_params = r.read()?,
-                "documentationUri" => v.documentation_uri = r.read()?,
-                "resourceURIs" => v.resource_ur_is = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "messageWithParams" => r.read_into(&mut v.message_with_params),
+                "messageParams" => r.read_into(&mut v.message_params),
+                "documentationUri" => r.read_into(&mut v.documentation_uri),
+                "resourceURIs" => r.read_into(&mut v.resource_ur_is),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20482,11 +20629,12 @@ impl FromJson for ExportUri {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uri" => v.uri = r.read()?,
-                "exportTimestamp" => v.export_timestamp = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uri" => r.read_into(&mut v.uri),
+                "exportTimestamp" => r.read_into(&mut v.export_timestamp),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20660,24 +20808,25 @@ impl FromJson for FileSpecificationTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "description" => v.description = r.read()?,
-                "format" => v.format = r.read()?,
-                "numberOfHeadingLinesSkipped" => v.number_of_heading_lines_skipped = r.read()?,
-                "numberOfTrailingLinesSkipped" => v.number_of_trailing_lines_skipped = r.read()?,
-                "header" => v.header = r.read()?,
-                "delimiter" => v.delimiter = r.read()?,
-                "delimiterValue" => v.delimiter_value = r.read()?,
-                "columnInformation" => v.column_information = r.read()?,
-                "preprocessingRules" => v.preprocessing_rules = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "description" => r.read_into(&mut v.description),
+                "format" => r.read_into(&mut v.format),
+                "numberOfHeadingLinesSkipped" => r.read_into(&mut v.number_of_heading_lines_skipped),
+                "numberOfTrailingLinesSkipped" => r.read_into(&mut v.number_of_trailing_lines_skipped),
+                "header" => r.read_into(&mut v.header),
+                "delimiter" => r.read_into(&mut v.delimiter),
+                "delimiterValue" => r.read_into(&mut v.delimiter_value),
+                "columnInformation" => r.read_into(&mut v.column_information),
+                "preprocessingRules" => r.read_into(&mut v.preprocessing_rules),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20905,19 +21054,20 @@ impl FromJson for FileSpecificationTemplateEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20981,12 +21131,13 @@ impl FromJson for FilterPreviewResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filteredContacts" => v.filtered_contacts = r.read()?,
-                "totalContacts" => v.total_contacts = r.read()?,
-                "preview" => v.preview = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filteredContacts" => r.read_into(&mut v.filtered_contacts),
+                "totalContacts" => r.read_into(&mut v.total_contacts),
+                "preview" => r.read_into(&mut v.preview),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21051,12 +21202,13 @@ impl FromJson for FromEmailAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "domain" => v.domain = r.read()?,
-                "friendlyName" => v.friendly_name = r.read()?,
-                "localPart" => v.local_part = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "domain" => r.read_into(&mut v.domain),
+                "friendlyName" => r.read_into(&mut v.friendly_name),
+                "localPart" => r.read_into(&mut v.local_part),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21163,16 +21315,17 @@ impl FromJson for ImportStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "totalRecords" => v.total_records = r.read()?,
-                "completedRecords" => v.completed_records = r.read()?,
-                "percentComplete" => v.percent_complete = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                "targetContactListIds" => v.target_contact_list_ids = r.read()?,
-                "listNamePrefix" => v.list_name_prefix = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "totalRecords" => r.read_into(&mut v.total_records),
+                "completedRecords" => r.read_into(&mut v.completed_records),
+                "percentComplete" => r.read_into(&mut v.percent_complete),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                "targetContactListIds" => r.read_into(&mut v.target_contact_list_ids),
+                "listNamePrefix" => r.read_into(&mut v.list_name_prefix),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21378,22 +21531,23 @@ impl FromJson for ImportTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "contactListTemplate" => v.contact_list_template = r.read()?,
-                "contactListFilter" => v.contact_list_filter = r.read()?,
-                "useSplittingCriteria" => v.use_splitting_criteria = r.read()?,
-                "splittingInformation" => v.splitting_information = r.read()?,
-                "listNameFormat" => v.list_name_format = r.read()?,
-                "customListNameFormatValue" => v.custom_list_name_format_value = r.read()?,
-                "importStatus" => v.import_status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "contactListTemplate" => r.read_into(&mut v.contact_list_template),
+                "contactListFilter" => r.read_into(&mut v.contact_list_filter),
+                "useSplittingCriteria" => r.read_into(&mut v.use_splitting_criteria),
+                "splittingInformation" => r.read_into(&mut v.splitting_information),
+                "listNameFormat" => r.read_into(&mut v.list_name_format),
+                "customListNameFormatValue" => r.read_into(&mut v.custom_list_name_format_value),
+                "importStatus" => r.read_into(&mut v.import_status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21576,19 +21730,20 @@ impl FromJson for ImportTemplateEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21680,14 +21835,15 @@ impl FromJson for LastAttemptByColumnConditionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "emailColumnName" => v.email_column_name = r.read()?,
-                "smsColumnName" => v.sms_column_name = r.read()?,
-                "whatsAppColumnName" => v.whats_app_column_name = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "emailColumnName" => r.read_into(&mut v.email_column_name),
+                "smsColumnName" => r.read_into(&mut v.sms_column_name),
+                "whatsAppColumnName" => r.read_into(&mut v.whats_app_column_name),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21805,12 +21961,13 @@ impl FromJson for LastAttemptOverallConditionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaTypes" => v.media_types = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21947,15 +22104,16 @@ impl FromJson for LastResultByColumnConditionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "emailColumnName" => v.email_column_name = r.read()?,
-                "emailWrapupCodes" => v.email_wrapup_codes = r.read()?,
-                "smsColumnName" => v.sms_column_name = r.read()?,
-                "smsWrapupCodes" => v.sms_wrapup_codes = r.read()?,
-                "whatsAppColumnName" => v.whats_app_column_name = r.read()?,
-                "whatsAppWrapupCodes" => v.whats_app_wrapup_codes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "emailColumnName" => r.read_into(&mut v.email_column_name),
+                "emailWrapupCodes" => r.read_into(&mut v.email_wrapup_codes),
+                "smsColumnName" => r.read_into(&mut v.sms_column_name),
+                "smsWrapupCodes" => r.read_into(&mut v.sms_wrapup_codes),
+                "whatsAppColumnName" => r.read_into(&mut v.whats_app_column_name),
+                "whatsAppWrapupCodes" => r.read_into(&mut v.whats_app_wrapup_codes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22021,12 +22179,13 @@ impl FromJson for LastResultOverallConditionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "emailWrapupCodes" => v.email_wrapup_codes = r.read()?,
-                "smsWrapupCodes" => v.sms_wrapup_codes = r.read()?,
-                "whatsAppWrapupCodes" => v.whats_app_wrapup_codes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "emailWrapupCodes" => r.read_into(&mut v.email_wrapup_codes),
+                "smsWrapupCodes" => r.read_into(&mut v.sms_wrapup_codes),
+                "whatsAppWrapupCodes" => r.read_into(&mut v.whats_app_wrapup_codes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22073,10 +22232,11 @@ impl FromJson for MarkContactUncontactableActionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaTypes" => v.media_types = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22155,14 +22315,15 @@ impl FromJson for MessageEvaluation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactColumn" => v.contact_column = r.read()?,
-                "contactAddress" => v.contact_address = r.read()?,
-                "messageType" => v.message_type = r.read()?,
-                "wrapupCodeId" => v.wrapup_code_id = r.read()?,
-                "timestamp" => v.timestamp = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactColumn" => r.read_into(&mut v.contact_column),
+                "contactAddress" => r.read_into(&mut v.contact_address),
+                "messageType" => r.read_into(&mut v.message_type),
+                "wrapupCodeId" => r.read_into(&mut v.wrapup_code_id),
+                "timestamp" => r.read_into(&mut v.timestamp),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22442,30 +22603,31 @@ impl FromJson for MessagingCampaign {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "division" => v.division = r.read()?,
-                "campaignStatus" => v.campaign_status = r.read()?,
-                "callableTimeSet" => v.callable_time_set = r.read()?,
-                "contactList" => v.contact_list = r.read()?,
-                "dncLists" => v.dnc_lists = r.read()?,
-                "alwaysRunning" => v.always_running = r.read()?,
-                "contactSorts" => v.contact_sorts = r.read()?,
-                "messagesPerMinute" => v.messages_per_minute = r.read()?,
-                "ruleSets" => v.rule_sets = r.read()?,
-                "contactListFilters" => v.contact_list_filters = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "dynamicContactQueueingSettings" => v.dynamic_contact_queueing_settings = r.read()?,
-                "emailConfig" => v.email_config = r.read()?,
-                "smsConfig" => v.sms_config = r.read()?,
-                "whatsAppConfig" => v.whats_app_config = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "division" => r.read_into(&mut v.division),
+                "campaignStatus" => r.read_into(&mut v.campaign_status),
+                "callableTimeSet" => r.read_into(&mut v.callable_time_set),
+                "contactList" => r.read_into(&mut v.contact_list),
+                "dncLists" => r.read_into(&mut v.dnc_lists),
+                "alwaysRunning" => r.read_into(&mut v.always_running),
+                "contactSorts" => r.read_into(&mut v.contact_sorts),
+                "messagesPerMinute" => r.read_into(&mut v.messages_per_minute),
+                "ruleSets" => r.read_into(&mut v.rule_sets),
+                "contactListFilters" => r.read_into(&mut v.contact_list_filters),
+                "errors" => r.read_into(&mut v.errors),
+                "dynamicContactQueueingSettings" => r.read_into(&mut v.dynamic_contact_queueing_settings),
+                "emailConfig" => r.read_into(&mut v.email_config),
+                "smsConfig" => r.read_into(&mut v.sms_config),
+                "whatsAppConfig" => r.read_into(&mut v.whats_app_config),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22604,11 +22766,12 @@ impl FromJson for MessagingCampaignDiagnostics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeZoneRescheduledContactsCount" => v.time_zone_rescheduled_contacts_count = r.read()?,
-                "filteredOutContactsCount" => v.filtered_out_contacts_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeZoneRescheduledContactsCount" => r.read_into(&mut v.time_zone_rescheduled_contacts_count),
+                "filteredOutContactsCount" => r.read_into(&mut v.filtered_out_contacts_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22677,13 +22840,14 @@ impl FromJson for MessagingCampaignDivisionView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22790,19 +22954,20 @@ impl FromJson for MessagingCampaignDivisionViewEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22915,19 +23080,20 @@ impl FromJson for MessagingCampaignEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23062,19 +23228,20 @@ impl FromJson for MessagingCampaignSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "intervals" => v.intervals = r.read()?,
-                "recurrences" => v.recurrences = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "messagingCampaign" => v.messaging_campaign = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "intervals" => r.read_into(&mut v.intervals),
+                "recurrences" => r.read_into(&mut v.recurrences),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "messagingCampaign" => r.read_into(&mut v.messaging_campaign),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23187,19 +23354,20 @@ impl FromJson for MessagingCampaignScheduleEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23260,11 +23428,12 @@ impl FromJson for NextOccurrenceDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startOccurrenceDetails" => v.start_occurrence_details = r.read()?,
-                "endOccurrenceDetails" => v.end_occurrence_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startOccurrenceDetails" => r.read_into(&mut v.start_occurrence_details),
+                "endOccurrenceDetails" => r.read_into(&mut v.end_occurrence_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23317,11 +23486,12 @@ impl FromJson for OccurrenceDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateOfNextOccurrence" => v.date_of_next_occurrence = r.read()?,
-                "numberOfOccurrences" => v.number_of_occurrences = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateOfNextOccurrence" => r.read_into(&mut v.date_of_next_occurrence),
+                "numberOfOccurrences" => r.read_into(&mut v.number_of_occurrences),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23507,26 +23677,27 @@ impl FromJson for OutboundSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "maxCallsPerAgent" => v.max_calls_per_agent = r.read()?,
-                "maxCallsPerAgentDecimal" => v.max_calls_per_agent_decimal = r.read()?,
-                "maxConfigurableCallsPerAgent" => v.max_configurable_calls_per_agent = r.read()?,
-                "maxLineUtilization" => v.max_line_utilization = r.read()?,
-                "abandonSeconds" => v.abandon_seconds = r.read()?,
-                "complianceAbandonRateDenominator" => v.compliance_abandon_rate_denominator = r.read()?,
-                "automaticTimeZoneMapping" => v.automatic_time_zone_mapping = r.read()?,
-                "rescheduleTimeZoneSkippedContacts" => v.reschedule_time_zone_skipped_contacts = r.read()?,
-                "contactListDefaultRetentionType" => v.contact_list_default_retention_type = r.read()?,
-                "contactListDefaultRetentionDays" => v.contact_list_default_retention_days = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "maxCallsPerAgent" => r.read_into(&mut v.max_calls_per_agent),
+                "maxCallsPerAgentDecimal" => r.read_into(&mut v.max_calls_per_agent_decimal),
+                "maxConfigurableCallsPerAgent" => r.read_into(&mut v.max_configurable_calls_per_agent),
+                "maxLineUtilization" => r.read_into(&mut v.max_line_utilization),
+                "abandonSeconds" => r.read_into(&mut v.abandon_seconds),
+                "complianceAbandonRateDenominator" => r.read_into(&mut v.compliance_abandon_rate_denominator),
+                "automaticTimeZoneMapping" => r.read_into(&mut v.automatic_time_zone_mapping),
+                "rescheduleTimeZoneSkippedContacts" => r.read_into(&mut v.reschedule_time_zone_skipped_contacts),
+                "contactListDefaultRetentionType" => r.read_into(&mut v.contact_list_default_retention_type),
+                "contactListDefaultRetentionDays" => r.read_into(&mut v.contact_list_default_retention_days),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23709,14 +23880,15 @@ impl FromJson for PagedSkillCombinationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24180,59 +24352,60 @@ impl FromJson for ParticipantBasic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "name" => v.name = r.read()?,
-                "userUri" => v.user_uri = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalContactInitialDivisionId" => v.external_contact_initial_division_id = r.read()?,
-                "externalOrganizationId" => v.external_organization_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "groupId" => v.group_id = r.read()?,
-                "teamId" => v.team_id = r.read()?,
-                "queueName" => v.queue_name = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "participantType" => v.participant_type = r.read()?,
-                "consultParticipantId" => v.consult_participant_id = r.read()?,
-                "address" => v.address = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "aniName" => v.ani_name = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "locale" => v.locale = r.read()?,
-                "wrapupRequired" => v.wrapup_required = r.read()?,
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "wrapupTimeoutMs" => v.wrapup_timeout_ms = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "mediaRoles" => v.media_roles = r.read()?,
-                "conversationRoutingData" => v.conversation_routing_data = r.read()?,
-                "alertingTimeoutMs" => v.alerting_timeout_ms = r.read()?,
-                "monitoredParticipantId" => v.monitored_participant_id = r.read()?,
-                "coachedParticipantId" => v.coached_participant_id = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "calls" => v.calls = r.read()?,
-                "callbacks" => v.callbacks = r.read()?,
-                "chats" => v.chats = r.read()?,
-                "cobrowsesessions" => v.cobrowsesessions = r.read()?,
-                "emails" => v.emails = r.read()?,
-                "messages" => v.messages = r.read()?,
-                "internalMessages" => v.internal_messages = r.read()?,
-                "screenMonitorings" => v.screen_monitorings = r.read()?,
-                "screenshares" => v.screenshares = r.read()?,
-                "socialExpressions" => v.social_expressions = r.read()?,
-                "videos" => v.videos = r.read()?,
-                "evaluations" => v.evaluations = r.read()?,
-                "screenRecordingState" => v.screen_recording_state = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "startAcwTime" => v.start_acw_time = r.read()?,
-                "endAcwTime" => v.end_acw_time = r.read()?,
-                "bargedParticipantId" => v.barged_participant_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "name" => r.read_into(&mut v.name),
+                "userUri" => r.read_into(&mut v.user_uri),
+                "userId" => r.read_into(&mut v.user_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
+                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "groupId" => r.read_into(&mut v.group_id),
+                "teamId" => r.read_into(&mut v.team_id),
+                "queueName" => r.read_into(&mut v.queue_name),
+                "purpose" => r.read_into(&mut v.purpose),
+                "participantType" => r.read_into(&mut v.participant_type),
+                "consultParticipantId" => r.read_into(&mut v.consult_participant_id),
+                "address" => r.read_into(&mut v.address),
+                "ani" => r.read_into(&mut v.ani),
+                "aniName" => r.read_into(&mut v.ani_name),
+                "dnis" => r.read_into(&mut v.dnis),
+                "locale" => r.read_into(&mut v.locale),
+                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "mediaRoles" => r.read_into(&mut v.media_roles),
+                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
+                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
+                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
+                "coachedParticipantId" => r.read_into(&mut v.coached_participant_id),
+                "attributes" => r.read_into(&mut v.attributes),
+                "calls" => r.read_into(&mut v.calls),
+                "callbacks" => r.read_into(&mut v.callbacks),
+                "chats" => r.read_into(&mut v.chats),
+                "cobrowsesessions" => r.read_into(&mut v.cobrowsesessions),
+                "emails" => r.read_into(&mut v.emails),
+                "messages" => r.read_into(&mut v.messages),
+                "internalMessages" => r.read_into(&mut v.internal_messages),
+                "screenMonitorings" => r.read_into(&mut v.screen_monitorings),
+                "screenshares" => r.read_into(&mut v.screenshares),
+                "socialExpressions" => r.read_into(&mut v.social_expressions),
+                "videos" => r.read_into(&mut v.videos),
+                "evaluations" => r.read_into(&mut v.evaluations),
+                "screenRecordingState" => r.read_into(&mut v.screen_recording_state),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "startAcwTime" => r.read_into(&mut v.start_acw_time),
+                "endAcwTime" => r.read_into(&mut v.end_acw_time),
+                "bargedParticipantId" => r.read_into(&mut v.barged_participant_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24511,12 +24684,13 @@ impl FromJson for Pattern {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "daysOfWeek" => v.days_of_week = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "interval" => r.read_into(&mut v.interval),
+                "daysOfWeek" => r.read_into(&mut v.days_of_week),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24608,10 +24782,11 @@ impl FromJson for PhoneNumberStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callable" => v.callable = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callable" => r.read_into(&mut v.callable),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24681,13 +24856,14 @@ impl FromJson for PreprocessingRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "find" => v.find = r.read()?,
-                "replaceWith" => v.replace_with = r.read()?,
-                "global" => v.global = r.read()?,
-                "ignoreCase" => v.ignore_case = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "find" => r.read_into(&mut v.find),
+                "replaceWith" => r.read_into(&mut v.replace_with),
+                "global" => r.read_into(&mut v.global),
+                "ignoreCase" => r.read_into(&mut v.ignore_case),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24805,18 +24981,19 @@ impl FromJson for QueueUtilizationDiagnostic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queue" => v.queue = r.read()?,
-                "usersInQueue" => v.users_in_queue = r.read()?,
-                "activeUsersInQueue" => v.active_users_in_queue = r.read()?,
-                "usersOnQueue" => v.users_on_queue = r.read()?,
-                "usersNotUtilized" => v.users_not_utilized = r.read()?,
-                "usersOnQueueWithStation" => v.users_on_queue_with_station = r.read()?,
-                "usersOnACampaignCall" => v.users_on_a_campaign_call = r.read()?,
-                "usersOnDifferentEdgeGroup" => v.users_on_different_edge_group = r.read()?,
-                "usersOnANonCampaignCall" => v.users_on_a_non_campaign_call = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queue" => r.read_into(&mut v.queue),
+                "usersInQueue" => r.read_into(&mut v.users_in_queue),
+                "activeUsersInQueue" => r.read_into(&mut v.active_users_in_queue),
+                "usersOnQueue" => r.read_into(&mut v.users_on_queue),
+                "usersNotUtilized" => r.read_into(&mut v.users_not_utilized),
+                "usersOnQueueWithStation" => r.read_into(&mut v.users_on_queue_with_station),
+                "usersOnACampaignCall" => r.read_into(&mut v.users_on_a_campaign_call),
+                "usersOnDifferentEdgeGroup" => r.read_into(&mut v.users_on_different_edge_group),
+                "usersOnANonCampaignCall" => r.read_into(&mut v.users_on_a_non_campaign_call),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24887,12 +25064,13 @@ impl FromJson for Range {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "end" => v.end = r.read()?,
-                "numberOfOccurrences" => v.number_of_occurrences = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "end" => r.read_into(&mut v.end),
+                "numberOfOccurrences" => r.read_into(&mut v.number_of_occurrences),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25008,12 +25186,13 @@ impl FromJson for Reaction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "data" => v.data = r.read()?,
-                "name" => v.name = r.read()?,
-                "reactionType" => v.reaction_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "data" => r.read_into(&mut v.data),
+                "name" => r.read_into(&mut v.name),
+                "reactionType" => r.read_into(&mut v.reaction_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25118,11 +25297,12 @@ impl FromJson for RecallEntry {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nbrAttempts" => v.nbr_attempts = r.read()?,
-                "minutesBetweenAttempts" => v.minutes_between_attempts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nbrAttempts" => r.read_into(&mut v.nbr_attempts),
+                "minutesBetweenAttempts" => r.read_into(&mut v.minutes_between_attempts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25235,17 +25415,18 @@ impl FromJson for Reoccurrence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "start" => v.start = r.read()?,
-                "end" => v.end = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "pattern" => v.pattern = r.read()?,
-                "range" => v.range = r.read()?,
-                "alterations" => v.alterations = r.read()?,
-                "nextOccurrenceDetails" => v.next_occurrence_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "start" => r.read_into(&mut v.start),
+                "end" => r.read_into(&mut v.end),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "pattern" => r.read_into(&mut v.pattern),
+                "range" => r.read_into(&mut v.range),
+                "alterations" => r.read_into(&mut v.alterations),
+                "nextOccurrenceDetails" => r.read_into(&mut v.next_occurrence_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25308,11 +25489,12 @@ impl FromJson for ReplyToEmailAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "domain" => v.domain = r.read()?,
-                "route" => v.route = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "domain" => r.read_into(&mut v.domain),
+                "route" => r.read_into(&mut v.route),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25441,19 +25623,20 @@ impl FromJson for ResponseSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "responses" => v.responses = r.read()?,
-                "beepDetectionEnabled" => v.beep_detection_enabled = r.read()?,
-                "amdSpeechDistinguishEnabled" => v.amd_speech_distinguish_enabled = r.read()?,
-                "liveSpeakerDetectionMode" => v.live_speaker_detection_mode = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "responses" => r.read_into(&mut v.responses),
+                "beepDetectionEnabled" => r.read_into(&mut v.beep_detection_enabled),
+                "amdSpeechDistinguishEnabled" => r.read_into(&mut v.amd_speech_distinguish_enabled),
+                "liveSpeakerDetectionMode" => r.read_into(&mut v.live_speaker_detection_mode),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25621,19 +25804,20 @@ impl FromJson for ResponseSetEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25761,18 +25945,19 @@ impl FromJson for RuleSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "contactList" => v.contact_list = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "rules" => v.rules = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "contactList" => r.read_into(&mut v.contact_list),
+                "queue" => r.read_into(&mut v.queue),
+                "rules" => r.read_into(&mut v.rules),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25832,11 +26017,12 @@ impl FromJson for RuleSetDiagnostic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ruleSet" => v.rule_set = r.read()?,
-                "warnings" => v.warnings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ruleSet" => r.read_into(&mut v.rule_set),
+                "warnings" => r.read_into(&mut v.warnings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25941,19 +26127,20 @@ impl FromJson for RuleSetEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26018,11 +26205,12 @@ impl FromJson for ScheduleInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "start" => v.start = r.read()?,
-                "end" => v.end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "start" => r.read_into(&mut v.start),
+                "end" => r.read_into(&mut v.end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26149,19 +26337,20 @@ impl FromJson for SequenceSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "intervals" => v.intervals = r.read()?,
-                "recurrences" => v.recurrences = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "sequence" => v.sequence = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "intervals" => r.read_into(&mut v.intervals),
+                "recurrences" => r.read_into(&mut v.recurrences),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "sequence" => r.read_into(&mut v.sequence),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26237,12 +26426,13 @@ impl FromJson for SetContentTemplateActionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "smsContentTemplateId" => v.sms_content_template_id = r.read()?,
-                "emailContentTemplateId" => v.email_content_template_id = r.read()?,
-                "whatsAppContentTemplateId" => v.whats_app_content_template_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "smsContentTemplateId" => r.read_into(&mut v.sms_content_template_id),
+                "emailContentTemplateId" => r.read_into(&mut v.email_content_template_id),
+                "whatsAppContentTemplateId" => r.read_into(&mut v.whats_app_content_template_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26289,10 +26479,11 @@ impl FromJson for SetSmsPhoneNumberActionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "senderSmsPhoneNumber" => v.sender_sms_phone_number = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "senderSmsPhoneNumber" => r.read_into(&mut v.sender_sms_phone_number),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26337,10 +26528,11 @@ impl FromJson for SetWhatsAppIntegrationActionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "whatsAppIntegrationId" => v.whats_app_integration_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "whatsAppIntegrationId" => r.read_into(&mut v.whats_app_integration_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26401,12 +26593,13 @@ impl FromJson for SkillCombinationInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "skillCombination" => v.skill_combination = r.read()?,
-                "totalCount" => v.total_count = r.read()?,
-                "remainingCount" => v.remaining_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "skillCombination" => r.read_into(&mut v.skill_combination),
+                "totalCount" => r.read_into(&mut v.total_count),
+                "remainingCount" => r.read_into(&mut v.remaining_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26484,13 +26677,14 @@ impl FromJson for SmsConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "messageColumn" => v.message_column = r.read()?,
-                "phoneColumn" => v.phone_column = r.read()?,
-                "senderSmsPhoneNumber" => v.sender_sms_phone_number = r.read()?,
-                "contentTemplate" => v.content_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "messageColumn" => r.read_into(&mut v.message_column),
+                "phoneColumn" => r.read_into(&mut v.phone_column),
+                "senderSmsPhoneNumber" => r.read_into(&mut v.sender_sms_phone_number),
+                "contentTemplate" => r.read_into(&mut v.content_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26545,11 +26739,12 @@ impl FromJson for SmsPhoneNumberRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phoneNumber" => v.phone_number = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26620,13 +26815,14 @@ impl FromJson for SplittingInformation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "criteria" => v.criteria = r.read()?,
-                "criteriaValue" => v.criteria_value = r.read()?,
-                "createRemainderContactList" => v.create_remainder_contact_list = r.read()?,
-                "useWaterfallRule" => v.use_waterfall_rule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "criteria" => r.read_into(&mut v.criteria),
+                "criteriaValue" => r.read_into(&mut v.criteria_value),
+                "createRemainderContactList" => r.read_into(&mut v.create_remainder_contact_list),
+                "useWaterfallRule" => r.read_into(&mut v.use_waterfall_rule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26772,15 +26968,16 @@ impl FromJson for TimeAndDateSubCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "inverted" => v.inverted = r.read()?,
-                "includeYear" => v.include_year = r.read()?,
-                "thresholdValue" => v.threshold_value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "operator" => r.read_into(&mut v.operator),
+                "inverted" => r.read_into(&mut v.inverted),
+                "includeYear" => r.read_into(&mut v.include_year),
+                "thresholdValue" => r.read_into(&mut v.threshold_value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26988,12 +27185,13 @@ impl FromJson for TimeAndDateSubConditionRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                "inSet" => v.in_set = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                "inSet" => r.read_into(&mut v.in_set),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27110,18 +27308,19 @@ impl FromJson for TimeZoneMappingPreview {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactList" => v.contact_list = r.read()?,
-                "contactsPerTimeZone" => v.contacts_per_time_zone = r.read()?,
-                "contactsMappedUsingZipCode" => v.contacts_mapped_using_zip_code = r.read()?,
-                "contactsMappedToASingleZone" => v.contacts_mapped_to_a_single_zone = r.read()?,
-                "contactsMappedToASingleZoneUsingZipCode" => v.contacts_mapped_to_a_single_zone_using_zip_code = r.read()?,
-                "contactsMappedToMultipleZones" => v.contacts_mapped_to_multiple_zones = r.read()?,
-                "contactsMappedToMultipleZonesUsingZipCode" => v.contacts_mapped_to_multiple_zones_using_zip_code = r.read()?,
-                "contactsInDefaultWindow" => v.contacts_in_default_window = r.read()?,
-                "contactListSize" => v.contact_list_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactList" => r.read_into(&mut v.contact_list),
+                "contactsPerTimeZone" => r.read_into(&mut v.contacts_per_time_zone),
+                "contactsMappedUsingZipCode" => r.read_into(&mut v.contacts_mapped_using_zip_code),
+                "contactsMappedToASingleZone" => r.read_into(&mut v.contacts_mapped_to_a_single_zone),
+                "contactsMappedToASingleZoneUsingZipCode" => r.read_into(&mut v.contacts_mapped_to_a_single_zone_using_zip_code),
+                "contactsMappedToMultipleZones" => r.read_into(&mut v.contacts_mapped_to_multiple_zones),
+                "contactsMappedToMultipleZonesUsingZipCode" => r.read_into(&mut v.contacts_mapped_to_multiple_zones_using_zip_code),
+                "contactsInDefaultWindow" => r.read_into(&mut v.contacts_in_default_window),
+                "contactListSize" => r.read_into(&mut v.contact_list_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27185,11 +27384,12 @@ impl FromJson for UpdateContactColumnActionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "properties" => v.properties = r.read()?,
-                "updateOption" => v.update_option = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "properties" => r.read_into(&mut v.properties),
+                "updateOption" => r.read_into(&mut v.update_option),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27371,19 +27571,20 @@ impl FromJson for WhatsAppCampaignSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "intervals" => v.intervals = r.read()?,
-                "recurrences" => v.recurrences = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "whatsAppCampaign" => v.whats_app_campaign = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "intervals" => r.read_into(&mut v.intervals),
+                "recurrences" => r.read_into(&mut v.recurrences),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "whatsAppCampaign" => r.read_into(&mut v.whats_app_campaign),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27496,19 +27697,20 @@ impl FromJson for WhatsAppCampaignScheduleEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27591,13 +27793,14 @@ impl FromJson for WhatsAppColumn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnName" => v.column_name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "contactableTimeColumnName" => v.contactable_time_column_name = r.read()?,
-                "contactableTimeColumn" => v.contactable_time_column = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnName" => r.read_into(&mut v.column_name),
+                "type" => r.read_into(&mut v.r#type),
+                "contactableTimeColumnName" => r.read_into(&mut v.contactable_time_column_name),
+                "contactableTimeColumn" => r.read_into(&mut v.contactable_time_column),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27667,12 +27870,13 @@ impl FromJson for WhatsAppConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "whatsAppColumns" => v.whats_app_columns = r.read()?,
-                "whatsAppIntegration" => v.whats_app_integration = r.read()?,
-                "contentTemplate" => v.content_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "whatsAppColumns" => r.read_into(&mut v.whats_app_columns),
+                "whatsAppIntegration" => r.read_into(&mut v.whats_app_integration),
+                "contentTemplate" => r.read_into(&mut v.content_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27778,17 +27982,18 @@ impl FromJson for WrapUpCodeMapping {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "defaultSet" => v.default_set = r.read()?,
-                "mapping" => v.mapping = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "defaultSet" => r.read_into(&mut v.default_set),
+                "mapping" => r.read_into(&mut v.mapping),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27950,22 +28155,23 @@ impl FromJson for WritableDialerContact {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contactListId" => v.contact_list_id = r.read()?,
-                "data" => v.data = r.read()?,
-                "latestSmsEvaluations" => v.latest_sms_evaluations = r.read()?,
-                "latestEmailEvaluations" => v.latest_email_evaluations = r.read()?,
-                "latestWhatsAppEvaluations" => v.latest_whats_app_evaluations = r.read()?,
-                "callable" => v.callable = r.read()?,
-                "phoneNumberStatus" => v.phone_number_status = r.read()?,
-                "contactableStatus" => v.contactable_status = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "retentionType" => v.retention_type = r.read()?,
-                "retentionDays" => v.retention_days = r.read()?,
-                "dateExpiration" => v.date_expiration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contactListId" => r.read_into(&mut v.contact_list_id),
+                "data" => r.read_into(&mut v.data),
+                "latestSmsEvaluations" => r.read_into(&mut v.latest_sms_evaluations),
+                "latestEmailEvaluations" => r.read_into(&mut v.latest_email_evaluations),
+                "latestWhatsAppEvaluations" => r.read_into(&mut v.latest_whats_app_evaluations),
+                "callable" => r.read_into(&mut v.callable),
+                "phoneNumberStatus" => r.read_into(&mut v.phone_number_status),
+                "contactableStatus" => r.read_into(&mut v.contactable_status),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "retentionType" => r.read_into(&mut v.retention_type),
+                "retentionDays" => r.read_into(&mut v.retention_days),
+                "dateExpiration" => r.read_into(&mut v.date_expiration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

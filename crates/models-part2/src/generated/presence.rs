@@ -119,19 +119,20 @@ impl FromJson for MutableUserPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "source" => v.source = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                "primary" => v.primary = r.read()?,
-                "presenceDefinition" => v.presence_definition = r.read()?,
-                "futurePresenceDefinition" => v.future_presence_definition = r.read()?,
-                "message" => v.message = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "source" => r.read_into(&mut v.source),
+                "sourceId" => r.read_into(&mut v.source_id),
+                "primary" => r.read_into(&mut v.primary),
+                "presenceDefinition" => r.read_into(&mut v.presence_definition),
+                "futurePresenceDefinition" => r.read_into(&mut v.future_presence_definition),
+                "message" => r.read_into(&mut v.message),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -195,12 +196,13 @@ impl FromJson for OrganizationPresenceDefinitionEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -306,19 +308,20 @@ impl FromJson for OrganizationPresenceEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -413,15 +416,16 @@ impl FromJson for PresenceSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "restorePresenceSettings" => v.restore_presence_settings = r.read()?,
-                "requestingOffQueueEnabled" => v.requesting_off_queue_enabled = r.read()?,
-                "defaultPrimaryPresenceRegisteredSourceId" => v.default_primary_presence_registered_source_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "restorePresenceSettings" => r.read_into(&mut v.restore_presence_settings),
+                "requestingOffQueueEnabled" => r.read_into(&mut v.requesting_off_queue_enabled),
+                "defaultPrimaryPresenceRegisteredSourceId" => r.read_into(&mut v.default_primary_presence_registered_source_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -493,12 +497,13 @@ impl FromJson for RestorePresenceSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "restoreTimeMilliseconds" => v.restore_time_milliseconds = r.read()?,
-                "restoreOnQueueEnabled" => v.restore_on_queue_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "restoreTimeMilliseconds" => r.read_into(&mut v.restore_time_milliseconds),
+                "restoreOnQueueEnabled" => r.read_into(&mut v.restore_on_queue_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -588,15 +593,16 @@ impl FromJson for Source {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "deactivated" => v.deactivated = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "type" => r.read_into(&mut v.r#type),
+                "deactivated" => r.read_into(&mut v.deactivated),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -703,12 +709,13 @@ impl FromJson for SourceEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -769,12 +776,13 @@ impl FromJson for SystemPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -885,18 +893,19 @@ impl FromJson for UcUserPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "source" => v.source = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                "presenceDefinition" => v.presence_definition = r.read()?,
-                "message" => v.message = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "userId" => r.read_into(&mut v.user_id),
+                "source" => r.read_into(&mut v.source),
+                "sourceId" => r.read_into(&mut v.source_id),
+                "presenceDefinition" => r.read_into(&mut v.presence_definition),
+                "message" => r.read_into(&mut v.message),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -981,14 +990,15 @@ impl FromJson for UserPrimarySource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                "registered" => v.registered = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "sourceId" => r.read_into(&mut v.source_id),
+                "registered" => r.read_into(&mut v.registered),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

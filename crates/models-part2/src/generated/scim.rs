@@ -53,11 +53,12 @@ impl FromJson for Manager {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "$ref" => v.r#ref = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "$ref" => r.read_into(&mut v.r#ref),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -164,17 +165,18 @@ impl FromJson for ScimConfigResourceType {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "schemas" => v.schemas = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "schemaExtensions" => v.schema_extensions = r.read()?,
-                "endpoint" => v.endpoint = r.read()?,
-                "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "schemas" => r.read_into(&mut v.schemas),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "schema" => r.read_into(&mut v.schema),
+                "schemaExtensions" => r.read_into(&mut v.schema_extensions),
+                "endpoint" => r.read_into(&mut v.endpoint),
+                "meta" => r.read_into(&mut v.meta),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -233,11 +235,12 @@ impl FromJson for ScimConfigResourceTypeSchemaExtension {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schema" => v.schema = r.read()?,
-                "required" => v.required = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schema" => r.read_into(&mut v.schema),
+                "required" => r.read_into(&mut v.required),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -317,14 +320,15 @@ impl FromJson for ScimConfigResourceTypesListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemas" => v.schemas = r.read()?,
-                "totalResults" => v.total_results = r.read()?,
-                "startIndex" => v.start_index = r.read()?,
-                "itemsPerPage" => v.items_per_page = r.read()?,
-                "Resources" => v.resources = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemas" => r.read_into(&mut v.schemas),
+                "totalResults" => r.read_into(&mut v.total_results),
+                "startIndex" => r.read_into(&mut v.start_index),
+                "itemsPerPage" => r.read_into(&mut v.items_per_page),
+                "Resources" => r.read_into(&mut v.resources),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -389,12 +393,13 @@ impl FromJson for ScimEmail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "primary" => v.primary = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "type" => r.read_into(&mut v.r#type),
+                "primary" => r.read_into(&mut v.primary),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -499,11 +504,12 @@ impl FromJson for ScimGenesysUserExternalId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "authority" => v.authority = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "authority" => r.read_into(&mut v.authority),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -583,14 +589,15 @@ impl FromJson for ScimGroupListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemas" => v.schemas = r.read()?,
-                "totalResults" => v.total_results = r.read()?,
-                "startIndex" => v.start_index = r.read()?,
-                "itemsPerPage" => v.items_per_page = r.read()?,
-                "Resources" => v.resources = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemas" => r.read_into(&mut v.schemas),
+                "totalResults" => r.read_into(&mut v.total_results),
+                "startIndex" => r.read_into(&mut v.start_index),
+                "itemsPerPage" => r.read_into(&mut v.items_per_page),
+                "Resources" => r.read_into(&mut v.resources),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -664,13 +671,14 @@ impl FromJson for ScimMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "resourceType" => v.resource_type = r.read()?,
-                "lastModified" => v.last_modified = r.read()?,
-                "location" => v.location = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "resourceType" => r.read_into(&mut v.resource_type),
+                "lastModified" => r.read_into(&mut v.last_modified),
+                "location" => r.read_into(&mut v.location),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -793,12 +801,13 @@ impl FromJson for ScimPhoneNumber {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "primary" => v.primary = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "type" => r.read_into(&mut v.r#type),
+                "primary" => r.read_into(&mut v.primary),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1007,19 +1016,20 @@ impl FromJson for ScimServiceProviderConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemas" => v.schemas = r.read()?,
-                "documentationUri" => v.documentation_uri = r.read()?,
-                "patch" => v.patch = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "etag" => v.etag = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "bulk" => v.bulk = r.read()?,
-                "changePassword" => v.change_password = r.read()?,
-                "authenticationSchemes" => v.authentication_schemes = r.read()?,
-                "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemas" => r.read_into(&mut v.schemas),
+                "documentationUri" => r.read_into(&mut v.documentation_uri),
+                "patch" => r.read_into(&mut v.patch),
+                "filter" => r.read_into(&mut v.filter),
+                "etag" => r.read_into(&mut v.etag),
+                "sort" => r.read_into(&mut v.sort),
+                "bulk" => r.read_into(&mut v.bulk),
+                "changePassword" => r.read_into(&mut v.change_password),
+                "authenticationSchemes" => r.read_into(&mut v.authentication_schemes),
+                "meta" => r.read_into(&mut v.meta),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1122,15 +1132,16 @@ impl FromJson for ScimServiceProviderConfigAuthenticationScheme {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "specUri" => v.spec_uri = r.read()?,
-                "documentationUri" => v.documentation_uri = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "primary" => v.primary = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "specUri" => r.read_into(&mut v.spec_uri),
+                "documentationUri" => r.read_into(&mut v.documentation_uri),
+                "type" => r.read_into(&mut v.r#type),
+                "primary" => r.read_into(&mut v.primary),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1255,12 +1266,13 @@ impl FromJson for ScimServiceProviderConfigBulkFeature {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "supported" => v.supported = r.read()?,
-                "maxOperations" => v.max_operations = r.read()?,
-                "maxPayloadSize" => v.max_payload_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "supported" => r.read_into(&mut v.supported),
+                "maxOperations" => r.read_into(&mut v.max_operations),
+                "maxPayloadSize" => r.read_into(&mut v.max_payload_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1314,11 +1326,12 @@ impl FromJson for ScimServiceProviderConfigFilterFeature {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "supported" => v.supported = r.read()?,
-                "maxResults" => v.max_results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "supported" => r.read_into(&mut v.supported),
+                "maxResults" => r.read_into(&mut v.max_results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1362,10 +1375,11 @@ impl FromJson for ScimServiceProviderConfigSimpleFeature {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "supported" => v.supported = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "supported" => r.read_into(&mut v.supported),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1426,12 +1440,13 @@ impl FromJson for ScimUserExtensions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routingSkills" => v.routing_skills = r.read()?,
-                "routingLanguages" => v.routing_languages = r.read()?,
-                "externalIds" => v.external_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routingSkills" => r.read_into(&mut v.routing_skills),
+                "routingLanguages" => r.read_into(&mut v.routing_languages),
+                "externalIds" => r.read_into(&mut v.external_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1512,14 +1527,15 @@ impl FromJson for ScimUserListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemas" => v.schemas = r.read()?,
-                "totalResults" => v.total_results = r.read()?,
-                "startIndex" => v.start_index = r.read()?,
-                "itemsPerPage" => v.items_per_page = r.read()?,
-                "Resources" => v.resources = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemas" => r.read_into(&mut v.schemas),
+                "totalResults" => r.read_into(&mut v.total_results),
+                "startIndex" => r.read_into(&mut v.start_index),
+                "itemsPerPage" => r.read_into(&mut v.items_per_page),
+                "Resources" => r.read_into(&mut v.resources),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1566,10 +1582,11 @@ impl FromJson for ScimUserRole {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1623,11 +1640,12 @@ impl FromJson for ScimUserRoutingLanguage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1682,11 +1700,12 @@ impl FromJson for ScimUserRoutingSkill {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1842,22 +1861,23 @@ impl FromJson for ScimV2CreateUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemas" => v.schemas = r.read()?,
-                "active" => v.active = r.read()?,
-                "userName" => v.user_name = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "password" => v.password = r.read()?,
-                "title" => v.title = r.read()?,
-                "phoneNumbers" => v.phone_numbers = r.read()?,
-                "emails" => v.emails = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "roles" => v.roles = r.read()?,
-                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => v.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user = r.read()?,
-                "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => v.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemas" => r.read_into(&mut v.schemas),
+                "active" => r.read_into(&mut v.active),
+                "userName" => r.read_into(&mut v.user_name),
+                "displayName" => r.read_into(&mut v.display_name),
+                "password" => r.read_into(&mut v.password),
+                "title" => r.read_into(&mut v.title),
+                "phoneNumbers" => r.read_into(&mut v.phone_numbers),
+                "emails" => r.read_into(&mut v.emails),
+                "externalId" => r.read_into(&mut v.external_id),
+                "groups" => r.read_into(&mut v.groups),
+                "roles" => r.read_into(&mut v.roles),
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => r.read_into(&mut v.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user),
+                "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => r.read_into(&mut v.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1948,14 +1968,15 @@ impl FromJson for ScimV2EnterpriseUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "department" => v.department = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "employeeNumber" => v.employee_number = r.read()?,
-                "dateHire" => v.date_hire = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "department" => r.read_into(&mut v.department),
+                "manager" => r.read_into(&mut v.manager),
+                "employeeNumber" => r.read_into(&mut v.employee_number),
+                "dateHire" => r.read_into(&mut v.date_hire),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2049,15 +2070,16 @@ impl FromJson for ScimV2Group {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "schemas" => v.schemas = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "members" => v.members = r.read()?,
-                "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "schemas" => r.read_into(&mut v.schemas),
+                "displayName" => r.read_into(&mut v.display_name),
+                "externalId" => r.read_into(&mut v.external_id),
+                "members" => r.read_into(&mut v.members),
+                "meta" => r.read_into(&mut v.meta),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2123,12 +2145,13 @@ impl FromJson for ScimV2GroupReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                "$ref" => v.r#ref = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                "$ref" => r.read_into(&mut v.r#ref),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2250,12 +2273,13 @@ impl FromJson for ScimV2MemberReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                "$ref" => v.r#ref = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                "$ref" => r.read_into(&mut v.r#ref),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2379,12 +2403,13 @@ impl FromJson for ScimV2PatchOperation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "op" => v.op = r.read()?,
-                "path" => v.path = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "op" => r.read_into(&mut v.op),
+                "path" => r.read_into(&mut v.path),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2491,11 +2516,12 @@ impl FromJson for ScimV2PatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemas" => v.schemas = r.read()?,
-                "Operations" => v.operations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemas" => r.read_into(&mut v.schemas),
+                "Operations" => r.read_into(&mut v.operations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2638,21 +2664,22 @@ impl FromJson for ScimV2SchemaAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "subAttributes" => v.sub_attributes = r.read()?,
-                "multiValued" => v.multi_valued = r.read()?,
-                "description" => v.description = r.read()?,
-                "required" => v.required = r.read()?,
-                "canonicalValues" => v.canonical_values = r.read()?,
-                "caseExact" => v.case_exact = r.read()?,
-                "mutability" => v.mutability = r.read()?,
-                "returned" => v.returned = r.read()?,
-                "uniqueness" => v.uniqueness = r.read()?,
-                "referenceTypes" => v.reference_types = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "subAttributes" => r.read_into(&mut v.sub_attributes),
+                "multiValued" => r.read_into(&mut v.multi_valued),
+                "description" => r.read_into(&mut v.description),
+                "required" => r.read_into(&mut v.required),
+                "canonicalValues" => r.read_into(&mut v.canonical_values),
+                "caseExact" => r.read_into(&mut v.case_exact),
+                "mutability" => r.read_into(&mut v.mutability),
+                "returned" => r.read_into(&mut v.returned),
+                "uniqueness" => r.read_into(&mut v.uniqueness),
+                "referenceTypes" => r.read_into(&mut v.reference_types),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2970,14 +2997,15 @@ impl FromJson for ScimV2SchemaDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "attributes" => r.read_into(&mut v.attributes),
+                "meta" => r.read_into(&mut v.meta),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3060,14 +3088,15 @@ impl FromJson for ScimV2SchemaListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemas" => v.schemas = r.read()?,
-                "totalResults" => v.total_results = r.read()?,
-                "startIndex" => v.start_index = r.read()?,
-                "itemsPerPage" => v.items_per_page = r.read()?,
-                "Resources" => v.resources = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemas" => r.read_into(&mut v.schemas),
+                "totalResults" => r.read_into(&mut v.total_results),
+                "startIndex" => r.read_into(&mut v.start_index),
+                "itemsPerPage" => r.read_into(&mut v.items_per_page),
+                "Resources" => r.read_into(&mut v.resources),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3240,24 +3269,25 @@ impl FromJson for ScimV2User {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "schemas" => v.schemas = r.read()?,
-                "active" => v.active = r.read()?,
-                "userName" => v.user_name = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "password" => v.password = r.read()?,
-                "title" => v.title = r.read()?,
-                "phoneNumbers" => v.phone_numbers = r.read()?,
-                "emails" => v.emails = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "roles" => v.roles = r.read()?,
-                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => v.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user = r.read()?,
-                "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => v.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user = r.read()?,
-                "meta" => v.meta = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "schemas" => r.read_into(&mut v.schemas),
+                "active" => r.read_into(&mut v.active),
+                "userName" => r.read_into(&mut v.user_name),
+                "displayName" => r.read_into(&mut v.display_name),
+                "password" => r.read_into(&mut v.password),
+                "title" => r.read_into(&mut v.title),
+                "phoneNumbers" => r.read_into(&mut v.phone_numbers),
+                "emails" => r.read_into(&mut v.emails),
+                "externalId" => r.read_into(&mut v.external_id),
+                "groups" => r.read_into(&mut v.groups),
+                "roles" => r.read_into(&mut v.roles),
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => r.read_into(&mut v.urn_ietf_params_scim_schemas_extension_enterprise_2_0_user),
+                "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User" => r.read_into(&mut v.urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user),
+                "meta" => r.read_into(&mut v.meta),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -49,11 +49,12 @@ impl FromJson for ScreenMonitorSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableAgentNotifications" => v.enable_agent_notifications = r.read()?,
-                "maxSimultaneousScreenMonitoringSessions" => v.max_simultaneous_screen_monitoring_sessions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableAgentNotifications" => r.read_into(&mut v.enable_agent_notifications),
+                "maxSimultaneousScreenMonitoringSessions" => r.read_into(&mut v.max_simultaneous_screen_monitoring_sessions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -99,10 +100,11 @@ impl FromJson for ScreenMonitoringDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -216,17 +218,18 @@ impl FromJson for ScreenMonitoringSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceUser" => v.source_user = r.read()?,
-                "targetUser" => v.target_user = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "monitoringType" => v.monitoring_type = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "screenMonitoringId" => v.screen_monitoring_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceUser" => r.read_into(&mut v.source_user),
+                "targetUser" => r.read_into(&mut v.target_user),
+                "conversation" => r.read_into(&mut v.conversation),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "monitoringType" => r.read_into(&mut v.monitoring_type),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "screenMonitoringId" => r.read_into(&mut v.screen_monitoring_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -321,10 +324,11 @@ impl FromJson for ScreenMonitoringSessionEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -376,11 +380,12 @@ impl FromJson for ScreenMonitoringUserDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "count" => v.count = r.read()?,
-                "targetUser" => v.target_user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "count" => r.read_into(&mut v.count),
+                "targetUser" => r.read_into(&mut v.target_user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -422,10 +427,11 @@ impl FromJson for ScreenMonitoringUserDetailsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -466,10 +472,11 @@ impl FromJson for StartScreenMonitorResponseBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "screenMonitoringId" => v.screen_monitoring_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "screenMonitoringId" => r.read_into(&mut v.screen_monitoring_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

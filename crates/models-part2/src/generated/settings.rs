@@ -96,16 +96,17 @@ impl FromJson for ExecutionDataGlobalSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "modifiedByClient" => v.modified_by_client = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "modifiedByClient" => r.read_into(&mut v.modified_by_client),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -159,11 +160,12 @@ impl FromJson for ExternalContactsSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "manuallyAssignDivisionsToInteractions" => v.manually_assign_divisions_to_interactions = r.read()?,
-                "manuallyAssignDivisionsToContacts" => v.manually_assign_divisions_to_contacts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "manuallyAssignDivisionsToInteractions" => r.read_into(&mut v.manually_assign_divisions_to_interactions),
+                "manuallyAssignDivisionsToContacts" => r.read_into(&mut v.manually_assign_divisions_to_contacts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -205,10 +207,11 @@ impl FromJson for UpdatedSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

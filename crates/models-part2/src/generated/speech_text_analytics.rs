@@ -60,12 +60,13 @@ impl FromJson for BaseProgramEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -126,12 +127,13 @@ impl FromJson for BaseTopicEntitiy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -237,19 +239,20 @@ impl FromJson for CategoriesEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -334,13 +337,14 @@ impl FromJson for CategoryRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "interactionType" => v.interaction_type = r.read()?,
-                "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "interactionType" => r.read_into(&mut v.interaction_type),
+                "criteria" => r.read_into(&mut v.criteria),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -450,11 +454,12 @@ impl FromJson for CommunicationTranslation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "communicationId" => v.communication_id = r.read()?,
-                "transcripts" => v.transcripts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "transcripts" => r.read_into(&mut v.transcripts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -496,10 +501,11 @@ impl FromJson for CommunicationTranslationList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -603,19 +609,20 @@ impl FromJson for ConversationCategoriesEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -703,14 +710,15 @@ impl FromJson for ConversationCategory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "interactionType" => v.interaction_type = r.read()?,
-                "criteria" => v.criteria = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "interactionType" => r.read_into(&mut v.interaction_type),
+                "criteria" => r.read_into(&mut v.criteria),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -835,13 +843,14 @@ impl FromJson for ConversationInsight {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "outcome" => v.outcome = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "outcome" => r.read_into(&mut v.outcome),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -983,15 +992,16 @@ impl FromJson for ConversationMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "sentimentScore" => v.sentiment_score = r.read()?,
-                "sentimentTrend" => v.sentiment_trend = r.read()?,
-                "sentimentTrendClass" => v.sentiment_trend_class = r.read()?,
-                "empathyScores" => v.empathy_scores = r.read()?,
-                "participantMetrics" => v.participant_metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "sentimentScore" => r.read_into(&mut v.sentiment_score),
+                "sentimentTrend" => r.read_into(&mut v.sentiment_trend),
+                "sentimentTrendClass" => r.read_into(&mut v.sentiment_trend_class),
+                "empathyScores" => r.read_into(&mut v.empathy_scores),
+                "participantMetrics" => r.read_into(&mut v.participant_metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1166,16 +1176,17 @@ impl FromJson for CreateReprocessJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "programs" => v.programs = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                "dialects" => v.dialects = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "programs" => r.read_into(&mut v.programs),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "dialects" => r.read_into(&mut v.dialects),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1240,12 +1251,13 @@ impl FromJson for DeleteProgramResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "topicLinksJob" => v.topic_links_job = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "topicLinksJob" => r.read_into(&mut v.topic_links_job),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1429,25 +1441,26 @@ impl FromJson for DictionaryFeedback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "term" => v.term = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "boostValue" => v.boost_value = r.read()?,
-                "source" => v.source = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "transcriptionEngine" => v.transcription_engine = r.read()?,
-                "status" => v.status = r.read()?,
-                "invalidReason" => v.invalid_reason = r.read()?,
-                "displayAs" => v.display_as = r.read()?,
-                "examplePhrases" => v.example_phrases = r.read()?,
-                "soundsLike" => v.sounds_like = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "term" => r.read_into(&mut v.term),
+                "dialect" => r.read_into(&mut v.dialect),
+                "boostValue" => r.read_into(&mut v.boost_value),
+                "source" => r.read_into(&mut v.source),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "transcriptionEngine" => r.read_into(&mut v.transcription_engine),
+                "status" => r.read_into(&mut v.status),
+                "invalidReason" => r.read_into(&mut v.invalid_reason),
+                "displayAs" => r.read_into(&mut v.display_as),
+                "examplePhrases" => r.read_into(&mut v.example_phrases),
+                "soundsLike" => r.read_into(&mut v.sounds_like),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1687,15 +1700,16 @@ impl FromJson for DictionaryFeedbackEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "total" => v.total = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "total" => r.read_into(&mut v.total),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1754,11 +1768,12 @@ impl FromJson for DictionaryFeedbackExamplePhrase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phrase" => v.phrase = r.read()?,
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phrase" => r.read_into(&mut v.phrase),
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1854,11 +1869,12 @@ impl FromJson for EmpathyScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "score" => v.score = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "score" => r.read_into(&mut v.score),
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1911,11 +1927,12 @@ impl FromJson for EngineIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2009,16 +2026,17 @@ impl FromJson for GenAIPhrasesJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "aiGeneratedPhrases" => v.ai_generated_phrases = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "aiGeneratedPhrases" => r.read_into(&mut v.ai_generated_phrases),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2120,10 +2138,11 @@ impl FromJson for GenAIPhrasesJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "topic" => v.topic = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "topic" => r.read_into(&mut v.topic),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2197,13 +2216,14 @@ impl FromJson for GenAIPhrasesJobTopic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "phrases" => v.phrases = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dialect" => r.read_into(&mut v.dialect),
+                "phrases" => r.read_into(&mut v.phrases),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2304,17 +2324,18 @@ impl FromJson for GenAIPhrasesJobs {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "action" => v.action = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "action" => r.read_into(&mut v.action),
+                "entityType" => r.read_into(&mut v.entity_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2511,15 +2532,16 @@ impl FromJson for GeneralProgramJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2629,11 +2651,12 @@ impl FromJson for GeneralProgramJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dialect" => v.dialect = r.read()?,
-                "mode" => v.mode = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dialect" => r.read_into(&mut v.dialect),
+                "mode" => r.read_into(&mut v.mode),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2925,10 +2948,11 @@ impl FromJson for GeneralTopic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2969,10 +2993,11 @@ impl FromJson for GeneralTopicsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3026,11 +3051,12 @@ impl FromJson for InfixOperator {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operatorType" => v.operator_type = r.read()?,
-                "operatorPosition" => v.operator_position = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operatorType" => r.read_into(&mut v.operator_type),
+                "operatorPosition" => r.read_into(&mut v.operator_position),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3127,10 +3153,11 @@ impl FromJson for InsightsSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3294,23 +3321,24 @@ impl FromJson for ListedDictionaryFeedback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "term" => v.term = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "boostValue" => v.boost_value = r.read()?,
-                "source" => v.source = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "transcriptionEngine" => v.transcription_engine = r.read()?,
-                "status" => v.status = r.read()?,
-                "invalidReason" => v.invalid_reason = r.read()?,
-                "displayAs" => v.display_as = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "term" => r.read_into(&mut v.term),
+                "dialect" => r.read_into(&mut v.dialect),
+                "boostValue" => r.read_into(&mut v.boost_value),
+                "source" => r.read_into(&mut v.source),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "transcriptionEngine" => r.read_into(&mut v.transcription_engine),
+                "status" => r.read_into(&mut v.status),
+                "invalidReason" => r.read_into(&mut v.invalid_reason),
+                "displayAs" => r.read_into(&mut v.display_as),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3575,18 +3603,19 @@ impl FromJson for ListedProgram {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "topicsCount" => v.topics_count = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "topicsCount" => r.read_into(&mut v.topics_count),
+                "tags" => r.read_into(&mut v.tags),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3732,23 +3761,24 @@ impl FromJson for ListedTopic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "strictness" => v.strictness = r.read()?,
-                "matchingType" => v.matching_type = r.read()?,
-                "programsCount" => v.programs_count = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "phrasesCount" => v.phrases_count = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "strictness" => r.read_into(&mut v.strictness),
+                "matchingType" => r.read_into(&mut v.matching_type),
+                "programsCount" => r.read_into(&mut v.programs_count),
+                "tags" => r.read_into(&mut v.tags),
+                "dialect" => r.read_into(&mut v.dialect),
+                "participants" => r.read_into(&mut v.participants),
+                "phrasesCount" => r.read_into(&mut v.phrases_count),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4039,18 +4069,19 @@ impl FromJson for Operand {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "occurrence" => v.occurrence = r.read()?,
-                "inverted" => v.inverted = r.read()?,
-                "term" => v.term = r.read()?,
-                "topicId" => v.topic_id = r.read()?,
-                "voiceSecondsPosition" => v.voice_seconds_position = r.read()?,
-                "digitalWordsPosition" => v.digital_words_position = r.read()?,
-                "infixOperator" => v.infix_operator = r.read()?,
-                "operands" => v.operands = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "occurrence" => r.read_into(&mut v.occurrence),
+                "inverted" => r.read_into(&mut v.inverted),
+                "term" => r.read_into(&mut v.term),
+                "topicId" => r.read_into(&mut v.topic_id),
+                "voiceSecondsPosition" => r.read_into(&mut v.voice_seconds_position),
+                "digitalWordsPosition" => r.read_into(&mut v.digital_words_position),
+                "infixOperator" => r.read_into(&mut v.infix_operator),
+                "operands" => r.read_into(&mut v.operands),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4179,13 +4210,14 @@ impl FromJson for OperandPosition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startingPositionValue" => v.starting_position_value = r.read()?,
-                "startingPositionDirection" => v.starting_position_direction = r.read()?,
-                "endingPositionValue" => v.ending_position_value = r.read()?,
-                "endingPositionDirection" => v.ending_position_direction = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startingPositionValue" => r.read_into(&mut v.starting_position_value),
+                "startingPositionDirection" => r.read_into(&mut v.starting_position_direction),
+                "endingPositionValue" => r.read_into(&mut v.ending_position_value),
+                "endingPositionDirection" => r.read_into(&mut v.ending_position_direction),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4334,11 +4366,12 @@ impl FromJson for OperatorPosition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "voiceSecondsPosition" => v.voice_seconds_position = r.read()?,
-                "digitalWordsPosition" => v.digital_words_position = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "voiceSecondsPosition" => r.read_into(&mut v.voice_seconds_position),
+                "digitalWordsPosition" => r.read_into(&mut v.digital_words_position),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4445,17 +4478,18 @@ impl FromJson for ParticipantMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentDurationPercentage" => v.agent_duration_percentage = r.read()?,
-                "customerDurationPercentage" => v.customer_duration_percentage = r.read()?,
-                "silenceDurationPercentage" => v.silence_duration_percentage = r.read()?,
-                "ivrDurationPercentage" => v.ivr_duration_percentage = r.read()?,
-                "acdDurationPercentage" => v.acd_duration_percentage = r.read()?,
-                "overtalkDurationPercentage" => v.overtalk_duration_percentage = r.read()?,
-                "otherDurationPercentage" => v.other_duration_percentage = r.read()?,
-                "overtalkCount" => v.overtalk_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentDurationPercentage" => r.read_into(&mut v.agent_duration_percentage),
+                "customerDurationPercentage" => r.read_into(&mut v.customer_duration_percentage),
+                "silenceDurationPercentage" => r.read_into(&mut v.silence_duration_percentage),
+                "ivrDurationPercentage" => r.read_into(&mut v.ivr_duration_percentage),
+                "acdDurationPercentage" => r.read_into(&mut v.acd_duration_percentage),
+                "overtalkDurationPercentage" => r.read_into(&mut v.overtalk_duration_percentage),
+                "otherDurationPercentage" => r.read_into(&mut v.other_duration_percentage),
+                "overtalkCount" => r.read_into(&mut v.overtalk_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4534,13 +4568,14 @@ impl FromJson for Phrase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "strictness" => v.strictness = r.read()?,
-                "sentiment" => v.sentiment = r.read()?,
-                "isAIGenerated" => v.is_ai_generated = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "strictness" => r.read_into(&mut v.strictness),
+                "sentiment" => r.read_into(&mut v.sentiment),
+                "isAIGenerated" => r.read_into(&mut v.is_ai_generated),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4728,12 +4763,13 @@ impl FromJson for PhraseTranslation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startTimeMs" => v.start_time_ms = r.read()?,
-                "participantPurpose" => v.participant_purpose = r.read()?,
-                "translatedText" => v.translated_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startTimeMs" => r.read_into(&mut v.start_time_ms),
+                "participantPurpose" => r.read_into(&mut v.participant_purpose),
+                "translatedText" => r.read_into(&mut v.translated_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4787,11 +4823,12 @@ impl FromJson for ProcessingSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sentimentAnalysisEnabled" => v.sentiment_analysis_enabled = r.read()?,
-                "agentEmpathyAnalysisEnabled" => v.agent_empathy_analysis_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sentimentAnalysisEnabled" => r.read_into(&mut v.sentiment_analysis_enabled),
+                "agentEmpathyAnalysisEnabled" => r.read_into(&mut v.agent_empathy_analysis_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4918,21 +4955,22 @@ impl FromJson for Program {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "topics" => v.topics = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "publishedBy" => v.published_by = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "topicLinksJob" => v.topic_links_job = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "topics" => r.read_into(&mut v.topics),
+                "tags" => r.read_into(&mut v.tags),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "publishedBy" => r.read_into(&mut v.published_by),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "topicLinksJob" => r.read_into(&mut v.topic_links_job),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4995,11 +5033,12 @@ impl FromJson for ProgramInsightsSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "program" => v.program = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "program" => r.read_into(&mut v.program),
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5104,19 +5143,20 @@ impl FromJson for ProgramInsightsSettingsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5216,16 +5256,17 @@ impl FromJson for ProgramJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "programs" => v.programs = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "programs" => r.read_into(&mut v.programs),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5327,10 +5368,11 @@ impl FromJson for ProgramJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "programIds" => v.program_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "programIds" => r.read_into(&mut v.program_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5386,11 +5428,12 @@ impl FromJson for ProgramMappingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueIds" => v.queue_ids = r.read()?,
-                "flowIds" => v.flow_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueIds" => r.read_into(&mut v.queue_ids),
+                "flowIds" => r.read_into(&mut v.flow_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5452,12 +5495,13 @@ impl FromJson for ProgramProcessingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "program" => v.program = r.read()?,
-                "sentimentAnalysisEnabled" => v.sentiment_analysis_enabled = r.read()?,
-                "agentEmpathyAnalysisEnabled" => v.agent_empathy_analysis_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "program" => r.read_into(&mut v.program),
+                "sentimentAnalysisEnabled" => r.read_into(&mut v.sentiment_analysis_enabled),
+                "agentEmpathyAnalysisEnabled" => r.read_into(&mut v.agent_empathy_analysis_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5563,19 +5607,20 @@ impl FromJson for ProgramProcessingSettingsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5645,12 +5690,13 @@ impl FromJson for ProgramProcessingSettingsPatchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "program" => v.program = r.read()?,
-                "sentimentAnalysisEnabled" => v.sentiment_analysis_enabled = r.read()?,
-                "agentEmpathyAnalysisEnabled" => v.agent_empathy_analysis_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "program" => r.read_into(&mut v.program),
+                "sentimentAnalysisEnabled" => r.read_into(&mut v.sentiment_analysis_enabled),
+                "agentEmpathyAnalysisEnabled" => r.read_into(&mut v.agent_empathy_analysis_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5724,13 +5770,14 @@ impl FromJson for ProgramRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "topicIds" => v.topic_ids = r.read()?,
-                "tags" => v.tags = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "topicIds" => r.read_into(&mut v.topic_ids),
+                "tags" => r.read_into(&mut v.tags),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5824,16 +5871,17 @@ impl FromJson for ProgramTopicLinksJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "programId" => v.program_id = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "programId" => r.read_into(&mut v.program_id),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5945,12 +5993,13 @@ impl FromJson for ProgramTranscriptionEngine {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "engine" => v.engine = r.read()?,
-                "dialects" => v.dialects = r.read()?,
-                "engineIntegration" => v.engine_integration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "engine" => r.read_into(&mut v.engine),
+                "dialects" => r.read_into(&mut v.dialects),
+                "engineIntegration" => r.read_into(&mut v.engine_integration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6091,15 +6140,16 @@ impl FromJson for ProgramTranscriptionEngines {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "program" => v.program = r.read()?,
-                "transcriptionEngines" => v.transcription_engines = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "program" => r.read_into(&mut v.program),
+                "transcriptionEngines" => r.read_into(&mut v.transcription_engines),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6180,15 +6230,16 @@ impl FromJson for ProgramsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "total" => v.total = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "total" => r.read_into(&mut v.total),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6234,10 +6285,11 @@ impl FromJson for ReprocessInteractionsByJobIdResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6352,20 +6404,21 @@ impl FromJson for ReprocessJobEntityListingResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "queueTotal" => v.queue_total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "queueTotal" => r.read_into(&mut v.queue_total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6569,25 +6622,26 @@ impl FromJson for ReprocessJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                "programs" => v.programs = r.read()?,
-                "dialects" => v.dialects = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "jobStatus" => v.job_status = r.read()?,
-                "queueOrder" => v.queue_order = r.read()?,
-                "processedInteractionsCount" => v.processed_interactions_count = r.read()?,
-                "failedInteractionsCount" => v.failed_interactions_count = r.read()?,
-                "totalInteractionsCount" => v.total_interactions_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "programs" => r.read_into(&mut v.programs),
+                "dialects" => r.read_into(&mut v.dialects),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "jobStatus" => r.read_into(&mut v.job_status),
+                "queueOrder" => r.read_into(&mut v.queue_order),
+                "processedInteractionsCount" => r.read_into(&mut v.processed_interactions_count),
+                "failedInteractionsCount" => r.read_into(&mut v.failed_interactions_count),
+                "totalInteractionsCount" => r.read_into(&mut v.total_interactions_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6709,11 +6763,12 @@ impl FromJson for SegmentUrl {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "recording" => v.recording = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "recording" => r.read_into(&mut v.recording),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6757,10 +6812,11 @@ impl FromJson for SentimentData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "insights" => v.insights = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "insights" => r.read_into(&mut v.insights),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6854,15 +6910,16 @@ impl FromJson for SentimentFeedback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "phrase" => v.phrase = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "feedbackValue" => v.feedback_value = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "phrase" => r.read_into(&mut v.phrase),
+                "dialect" => r.read_into(&mut v.dialect),
+                "feedbackValue" => r.read_into(&mut v.feedback_value),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6959,10 +7016,11 @@ impl FromJson for SentimentFeedbackEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7018,11 +7076,12 @@ impl FromJson for SentimentInsightEntry {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7075,11 +7134,12 @@ impl FromJson for SentimentInsights {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "positiveSentimentReasons" => v.positive_sentiment_reasons = r.read()?,
-                "negativeSentimentReasons" => v.negative_sentiment_reasons = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "positiveSentimentReasons" => r.read_into(&mut v.positive_sentiment_reasons),
+                "negativeSentimentReasons" => r.read_into(&mut v.negative_sentiment_reasons),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7204,19 +7264,20 @@ impl FromJson for SpeechTextAnalyticsConversationSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "summaryType" => v.summary_type = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "language" => v.language = r.read()?,
-                "summaryId" => v.summary_id = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                "summary" => v.summary = r.read()?,
-                "generated" => v.generated = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "insights" => v.insights = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "summaryType" => r.read_into(&mut v.summary_type),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "language" => r.read_into(&mut v.language),
+                "summaryId" => r.read_into(&mut v.summary_id),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "sourceId" => r.read_into(&mut v.source_id),
+                "summary" => r.read_into(&mut v.summary),
+                "generated" => r.read_into(&mut v.generated),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "insights" => r.read_into(&mut v.insights),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7372,10 +7433,11 @@ impl FromJson for SpeechTextAnalyticsConversationSummaryListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7445,13 +7507,14 @@ impl FromJson for SpeechTextAnalyticsSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultProgramId" => v.default_program_id = r.read()?,
-                "expectedDialects" => v.expected_dialects = r.read()?,
-                "textAnalyticsEnabled" => v.text_analytics_enabled = r.read()?,
-                "agentEmpathyEnabled" => v.agent_empathy_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultProgramId" => r.read_into(&mut v.default_program_id),
+                "expectedDialects" => r.read_into(&mut v.expected_dialects),
+                "textAnalyticsEnabled" => r.read_into(&mut v.text_analytics_enabled),
+                "agentEmpathyEnabled" => r.read_into(&mut v.agent_empathy_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7524,13 +7587,14 @@ impl FromJson for SpeechTextAnalyticsSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultProgram" => v.default_program = r.read()?,
-                "expectedDialects" => v.expected_dialects = r.read()?,
-                "textAnalyticsEnabled" => v.text_analytics_enabled = r.read()?,
-                "agentEmpathyEnabled" => v.agent_empathy_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultProgram" => r.read_into(&mut v.default_program),
+                "expectedDialects" => r.read_into(&mut v.expected_dialects),
+                "textAnalyticsEnabled" => r.read_into(&mut v.text_analytics_enabled),
+                "agentEmpathyEnabled" => r.read_into(&mut v.agent_empathy_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7659,19 +7723,20 @@ impl FromJson for StaCategory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "interactionType" => v.interaction_type = r.read()?,
-                "criteria" => v.criteria = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "interactionType" => r.read_into(&mut v.interaction_type),
+                "criteria" => r.read_into(&mut v.criteria),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7772,10 +7837,11 @@ impl FromJson for SupportedDialectsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7830,12 +7896,13 @@ impl FromJson for SupportedDialectsTranscriptionEngine {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "engine" => v.engine = r.read()?,
-                "dialects" => v.dialects = r.read()?,
-                "engineIntegration" => v.engine_integration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "engine" => r.read_into(&mut v.engine),
+                "dialects" => r.read_into(&mut v.dialects),
+                "engineIntegration" => r.read_into(&mut v.engine_integration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7944,11 +8011,12 @@ impl FromJson for Term {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "word" => v.word = r.read()?,
-                "participantType" => v.participant_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "word" => r.read_into(&mut v.word),
+                "participantType" => r.read_into(&mut v.participant_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8098,17 +8166,18 @@ impl FromJson for TestTopicPhraseJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "processedTranscriptsCount" => v.processed_transcripts_count = r.read()?,
-                "matchedTranscriptsCount" => v.matched_transcripts_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "processedTranscriptsCount" => r.read_into(&mut v.processed_transcripts_count),
+                "matchedTranscriptsCount" => r.read_into(&mut v.matched_transcripts_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8220,11 +8289,12 @@ impl FromJson for TestTopicPhraseJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "topic" => v.topic = r.read()?,
-                "transcriptsFilters" => v.transcripts_filters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "topic" => r.read_into(&mut v.topic),
+                "transcriptsFilters" => r.read_into(&mut v.transcripts_filters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8323,17 +8393,18 @@ impl FromJson for TestTopicPhraseJobs {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "action" => v.action = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "action" => r.read_into(&mut v.action),
+                "entityType" => r.read_into(&mut v.entity_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8500,11 +8571,12 @@ impl FromJson for TestTopicPhrasePhrase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "strictness" => v.strictness = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "strictness" => r.read_into(&mut v.strictness),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8651,14 +8723,15 @@ impl FromJson for TestTopicPhraseTopic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phrase" => v.phrase = r.read()?,
-                "strictness" => v.strictness = r.read()?,
-                "matchingType" => v.matching_type = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phrase" => r.read_into(&mut v.phrase),
+                "strictness" => r.read_into(&mut v.strictness),
+                "matchingType" => r.read_into(&mut v.matching_type),
+                "dialect" => r.read_into(&mut v.dialect),
+                "participants" => r.read_into(&mut v.participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8977,25 +9050,26 @@ impl FromJson for Topic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "strictness" => v.strictness = r.read()?,
-                "matchingType" => v.matching_type = r.read()?,
-                "programs" => v.programs = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "phrases" => v.phrases = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "publishedBy" => v.published_by = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "strictness" => r.read_into(&mut v.strictness),
+                "matchingType" => r.read_into(&mut v.matching_type),
+                "programs" => r.read_into(&mut v.programs),
+                "tags" => r.read_into(&mut v.tags),
+                "dialect" => r.read_into(&mut v.dialect),
+                "participants" => r.read_into(&mut v.participants),
+                "phrases" => r.read_into(&mut v.phrases),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "publishedBy" => r.read_into(&mut v.published_by),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9262,16 +9336,17 @@ impl FromJson for TopicJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "topics" => v.topics = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "topics" => r.read_into(&mut v.topics),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9373,10 +9448,11 @@ impl FromJson for TopicJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "topicIds" => v.topic_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "topicIds" => r.read_into(&mut v.topic_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9495,18 +9571,19 @@ impl FromJson for TopicRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "strictness" => v.strictness = r.read()?,
-                "programIds" => v.program_ids = r.read()?,
-                "matchingType" => v.matching_type = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "phrases" => v.phrases = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "strictness" => r.read_into(&mut v.strictness),
+                "programIds" => r.read_into(&mut v.program_ids),
+                "matchingType" => r.read_into(&mut v.matching_type),
+                "tags" => r.read_into(&mut v.tags),
+                "dialect" => r.read_into(&mut v.dialect),
+                "participants" => r.read_into(&mut v.participants),
+                "phrases" => r.read_into(&mut v.phrases),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9746,14 +9823,15 @@ impl FromJson for TopicsDefinitionsProgramMappings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "program" => v.program = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "flows" => v.flows = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "program" => r.read_into(&mut v.program),
+                "queues" => r.read_into(&mut v.queues),
+                "flows" => r.read_into(&mut v.flows),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9833,15 +9911,16 @@ impl FromJson for TopicsDefinitionsProgramsMappingsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "total" => v.total = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "total" => r.read_into(&mut v.total),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9922,15 +10001,16 @@ impl FromJson for TopicsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "total" => v.total = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "total" => r.read_into(&mut v.total),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9998,12 +10078,13 @@ impl FromJson for TranscriptTranslation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "phrases" => v.phrases = r.read()?,
-                "translateError" => v.translate_error = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "phrases" => r.read_into(&mut v.phrases),
+                "translateError" => r.read_into(&mut v.translate_error),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10048,10 +10129,11 @@ impl FromJson for TranscriptUrl {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10112,12 +10194,13 @@ impl FromJson for TranscriptUrls {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversation" => v.conversation = r.read()?,
-                "communicationId" => v.communication_id = r.read()?,
-                "urls" => v.urls = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversation" => r.read_into(&mut v.conversation),
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "urls" => r.read_into(&mut v.urls),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10164,10 +10247,11 @@ impl FromJson for TranscriptionEnginesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "transcriptionEngines" => v.transcription_engines = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "transcriptionEngines" => r.read_into(&mut v.transcription_engines),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10255,15 +10339,16 @@ impl FromJson for TranscriptsFilters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaType" => v.media_type = r.read()?,
-                "startTimeMs" => v.start_time_ms = r.read()?,
-                "endTimeMs" => v.end_time_ms = r.read()?,
-                "programs" => v.programs = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "flows" => v.flows = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaType" => r.read_into(&mut v.media_type),
+                "startTimeMs" => r.read_into(&mut v.start_time_ms),
+                "endTimeMs" => r.read_into(&mut v.end_time_ms),
+                "programs" => r.read_into(&mut v.programs),
+                "queues" => r.read_into(&mut v.queues),
+                "flows" => r.read_into(&mut v.flows),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10387,11 +10472,12 @@ impl FromJson for TranslateSupportedLanguage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "languageName" => v.language_name = r.read()?,
-                "languageCode" => v.language_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "languageName" => r.read_into(&mut v.language_name),
+                "languageCode" => r.read_into(&mut v.language_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10433,10 +10519,11 @@ impl FromJson for TranslateSupportedLanguageList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10484,11 +10571,12 @@ impl FromJson for UnifiedGeneralTopic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10593,10 +10681,11 @@ impl FromJson for UnifiedGeneralTopicEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10672,15 +10761,16 @@ impl FromJson for UnpublishedProgramsEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "total" => v.total = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "total" => r.read_into(&mut v.total),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

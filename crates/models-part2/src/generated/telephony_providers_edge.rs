@@ -46,10 +46,11 @@ impl FromJson for AlertablePresences {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "alertablePresences" => v.alertable_presences = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "alertablePresences" => r.read_into(&mut v.alertable_presences),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -153,19 +154,20 @@ impl FromJson for CertificateAuthorityEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -357,26 +359,27 @@ impl FromJson for DID {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "didPool" => v.did_pool = r.read()?,
-                "owner" => v.owner = r.read()?,
-                "ownerType" => v.owner_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "didPool" => r.read_into(&mut v.did_pool),
+                "owner" => r.read_into(&mut v.owner),
+                "ownerType" => r.read_into(&mut v.owner_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -611,20 +614,21 @@ impl FromJson for DIDEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -738,17 +742,18 @@ impl FromJson for DIDNumber {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "number" => v.number = r.read()?,
-                "assigned" => v.assigned = r.read()?,
-                "didPool" => v.did_pool = r.read()?,
-                "owner" => v.owner = r.read()?,
-                "ownerType" => v.owner_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "number" => r.read_into(&mut v.number),
+                "assigned" => r.read_into(&mut v.assigned),
+                "didPool" => r.read_into(&mut v.did_pool),
+                "owner" => r.read_into(&mut v.owner),
+                "ownerType" => r.read_into(&mut v.owner_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -914,19 +919,20 @@ impl FromJson for DIDNumberEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1126,26 +1132,27 @@ impl FromJson for DIDPool {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "startPhoneNumber" => v.start_phone_number = r.read()?,
-                "endPhoneNumber" => v.end_phone_number = r.read()?,
-                "comments" => v.comments = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "startPhoneNumber" => r.read_into(&mut v.start_phone_number),
+                "endPhoneNumber" => r.read_into(&mut v.end_phone_number),
+                "comments" => r.read_into(&mut v.comments),
+                "provider" => r.read_into(&mut v.provider),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1372,20 +1379,21 @@ impl FromJson for DIDPoolEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1443,11 +1451,12 @@ impl FromJson for DigitLength {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "start" => v.start = r.read()?,
-                "end" => v.end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "start" => r.read_into(&mut v.start),
+                "end" => r.read_into(&mut v.end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1489,10 +1498,11 @@ impl FromJson for DisableSiteConnectionsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1580,15 +1590,16 @@ impl FromJson for DomainCapabilities {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "dhcp" => v.dhcp = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "autoMetric" => v.auto_metric = r.read()?,
-                "supportsMetric" => v.supports_metric = r.read()?,
-                "pingEnabled" => v.ping_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "dhcp" => r.read_into(&mut v.dhcp),
+                "metric" => r.read_into(&mut v.metric),
+                "autoMetric" => r.read_into(&mut v.auto_metric),
+                "supportsMetric" => r.read_into(&mut v.supports_metric),
+                "pingEnabled" => r.read_into(&mut v.ping_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1788,26 +1799,27 @@ impl FromJson for DomainCertificateAuthority {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "certificate" => v.certificate = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "services" => v.services = r.read()?,
-                "certificateDetails" => v.certificate_details = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "certificate" => r.read_into(&mut v.certificate),
+                "type" => r.read_into(&mut v.r#type),
+                "services" => r.read_into(&mut v.services),
+                "certificateDetails" => r.read_into(&mut v.certificate_details),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2025,19 +2037,20 @@ impl FromJson for DomainEdgeSoftwareVersionDtoEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2448,51 +2461,52 @@ impl FromJson for DomainLogicalInterface {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "edgeUri" => v.edge_uri = r.read()?,
-                "edgeAssignedId" => v.edge_assigned_id = r.read()?,
-                "friendlyName" => v.friendly_name = r.read()?,
-                "vlanTagId" => v.vlan_tag_id = r.read()?,
-                "hardwareAddress" => v.hardware_address = r.read()?,
-                "physicalAdapterId" => v.physical_adapter_id = r.read()?,
-                "ifStatus" => v.if_status = r.read()?,
-                "interfaceType" => v.interface_type = r.read()?,
-                "publicNatAddressIpV4" => v.public_nat_address_ip_v4 = r.read()?,
-                "publicNatAddressIpV6" => v.public_nat_address_ip_v6 = r.read()?,
-                "routes" => v.routes = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "ipv4Capabilities" => v.ipv4_capabilities = r.read()?,
-                "ipv6Capabilities" => v.ipv6_capabilities = r.read()?,
-                "currentState" => v.current_state = r.read()?,
-                "lastModifiedUserId" => v.last_modified_user_id = r.read()?,
-                "lastModifiedCorrelationId" => v.last_modified_correlation_id = r.read()?,
-                "commandResponses" => v.command_responses = r.read()?,
-                "inheritPhoneTrunkBasesIPv4" => v.inherit_phone_trunk_bases_i_pv4 = r.read()?,
-                "inheritPhoneTrunkBasesIPv6" => v.inherit_phone_trunk_bases_i_pv6 = r.read()?,
-                "useForInternalEdgeCommunication" => v.use_for_internal_edge_communication = r.read()?,
-                "useForIndirectEdgeCommunication" => v.use_for_indirect_edge_communication = r.read()?,
-                "useForCloudProxyEdgeCommunication" => v.use_for_cloud_proxy_edge_communication = r.read()?,
-                "useForWanInterface" => v.use_for_wan_interface = r.read()?,
-                "externalTrunkBaseAssignments" => v.external_trunk_base_assignments = r.read()?,
-                "phoneTrunkBaseAssignments" => v.phone_trunk_base_assignments = r.read()?,
-                "traceEnabled" => v.trace_enabled = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "edgeUri" => r.read_into(&mut v.edge_uri),
+                "edgeAssignedId" => r.read_into(&mut v.edge_assigned_id),
+                "friendlyName" => r.read_into(&mut v.friendly_name),
+                "vlanTagId" => r.read_into(&mut v.vlan_tag_id),
+                "hardwareAddress" => r.read_into(&mut v.hardware_address),
+                "physicalAdapterId" => r.read_into(&mut v.physical_adapter_id),
+                "ifStatus" => r.read_into(&mut v.if_status),
+                "interfaceType" => r.read_into(&mut v.interface_type),
+                "publicNatAddressIpV4" => r.read_into(&mut v.public_nat_address_ip_v4),
+                "publicNatAddressIpV6" => r.read_into(&mut v.public_nat_address_ip_v6),
+                "routes" => r.read_into(&mut v.routes),
+                "addresses" => r.read_into(&mut v.addresses),
+                "ipv4Capabilities" => r.read_into(&mut v.ipv4_capabilities),
+                "ipv6Capabilities" => r.read_into(&mut v.ipv6_capabilities),
+                "currentState" => r.read_into(&mut v.current_state),
+                "lastModifiedUserId" => r.read_into(&mut v.last_modified_user_id),
+                "lastModifiedCorrelationId" => r.read_into(&mut v.last_modified_correlation_id),
+                "commandResponses" => r.read_into(&mut v.command_responses),
+                "inheritPhoneTrunkBasesIPv4" => r.read_into(&mut v.inherit_phone_trunk_bases_i_pv4),
+                "inheritPhoneTrunkBasesIPv6" => r.read_into(&mut v.inherit_phone_trunk_bases_i_pv6),
+                "useForInternalEdgeCommunication" => r.read_into(&mut v.use_for_internal_edge_communication),
+                "useForIndirectEdgeCommunication" => r.read_into(&mut v.use_for_indirect_edge_communication),
+                "useForCloudProxyEdgeCommunication" => r.read_into(&mut v.use_for_cloud_proxy_edge_communication),
+                "useForWanInterface" => r.read_into(&mut v.use_for_wan_interface),
+                "externalTrunkBaseAssignments" => r.read_into(&mut v.external_trunk_base_assignments),
+                "phoneTrunkBaseAssignments" => r.read_into(&mut v.phone_trunk_base_assignments),
+                "traceEnabled" => r.read_into(&mut v.trace_enabled),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2764,13 +2778,14 @@ impl FromJson for DomainNetworkAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "address" => v.address = r.read()?,
-                "persistent" => v.persistent = r.read()?,
-                "family" => v.family = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "address" => r.read_into(&mut v.address),
+                "persistent" => r.read_into(&mut v.persistent),
+                "family" => r.read_into(&mut v.family),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2890,13 +2905,14 @@ impl FromJson for DomainNetworkCommandResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "correlationId" => v.correlation_id = r.read()?,
-                "commandName" => v.command_name = r.read()?,
-                "acknowledged" => v.acknowledged = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "correlationId" => r.read_into(&mut v.correlation_id),
+                "commandName" => r.read_into(&mut v.command_name),
+                "acknowledged" => r.read_into(&mut v.acknowledged),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2978,14 +2994,15 @@ impl FromJson for DomainNetworkRoute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "prefix" => v.prefix = r.read()?,
-                "nexthop" => v.nexthop = r.read()?,
-                "persistent" => v.persistent = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "family" => v.family = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "prefix" => r.read_into(&mut v.prefix),
+                "nexthop" => r.read_into(&mut v.nexthop),
+                "persistent" => r.read_into(&mut v.persistent),
+                "metric" => r.read_into(&mut v.metric),
+                "family" => r.read_into(&mut v.family),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3037,11 +3054,12 @@ impl FromJson for DomainPhysicalCapabilities {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "vlan" => v.vlan = r.read()?,
-                "team" => v.team = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "vlan" => r.read_into(&mut v.vlan),
+                "team" => r.read_into(&mut v.team),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3230,27 +3248,28 @@ impl FromJson for DomainPhysicalInterface {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "edgeUri" => v.edge_uri = r.read()?,
-                "friendlyName" => v.friendly_name = r.read()?,
-                "hardwareAddress" => v.hardware_address = r.read()?,
-                "portLabel" => v.port_label = r.read()?,
-                "physicalCapabilities" => v.physical_capabilities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "edgeUri" => r.read_into(&mut v.edge_uri),
+                "friendlyName" => r.read_into(&mut v.friendly_name),
+                "hardwareAddress" => r.read_into(&mut v.hardware_address),
+                "portLabel" => r.read_into(&mut v.port_label),
+                "physicalCapabilities" => r.read_into(&mut v.physical_capabilities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3431,20 +3450,21 @@ impl FromJson for EdgeEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3567,20 +3587,21 @@ impl FromJson for EdgeGroupEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3752,23 +3773,24 @@ impl FromJson for EdgeLogsJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "files" => v.files = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "files" => r.read_into(&mut v.files),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4039,28 +4061,29 @@ impl FromJson for EdgeLogsJobFile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "timeCreated" => v.time_created = r.read()?,
-                "timeModified" => v.time_modified = r.read()?,
-                "sizeBytes" => v.size_bytes = r.read()?,
-                "uploadStatus" => v.upload_status = r.read()?,
-                "edgePath" => v.edge_path = r.read()?,
-                "downloadId" => v.download_id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "timeCreated" => r.read_into(&mut v.time_created),
+                "timeModified" => r.read_into(&mut v.time_modified),
+                "sizeBytes" => r.read_into(&mut v.size_bytes),
+                "uploadStatus" => r.read_into(&mut v.upload_status),
+                "edgePath" => r.read_into(&mut v.edge_path),
+                "downloadId" => r.read_into(&mut v.download_id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4245,12 +4268,13 @@ impl FromJson for EdgeLogsJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "path" => v.path = r.read()?,
-                "query" => v.query = r.read()?,
-                "recurse" => v.recurse = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "path" => r.read_into(&mut v.path),
+                "query" => r.read_into(&mut v.query),
+                "recurse" => r.read_into(&mut v.recurse),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4405,22 +4429,23 @@ impl FromJson for EdgeLogsJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4528,10 +4553,11 @@ impl FromJson for EdgeLogsJobUploadRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileIds" => v.file_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileIds" => r.read_into(&mut v.file_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4623,17 +4649,18 @@ impl FromJson for EdgeMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "edge" => v.edge = r.read()?,
-                "eventTime" => v.event_time = r.read()?,
-                "upTimeMsec" => v.up_time_msec = r.read()?,
-                "processors" => v.processors = r.read()?,
-                "memory" => v.memory = r.read()?,
-                "disks" => v.disks = r.read()?,
-                "subsystems" => v.subsystems = r.read()?,
-                "networks" => v.networks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "edge" => r.read_into(&mut v.edge),
+                "eventTime" => r.read_into(&mut v.event_time),
+                "upTimeMsec" => r.read_into(&mut v.up_time_msec),
+                "processors" => r.read_into(&mut v.processors),
+                "memory" => r.read_into(&mut v.memory),
+                "disks" => r.read_into(&mut v.disks),
+                "subsystems" => r.read_into(&mut v.subsystems),
+                "networks" => r.read_into(&mut v.networks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4701,12 +4728,13 @@ impl FromJson for EdgeMetricsDisk {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "availableBytes" => v.available_bytes = r.read()?,
-                "partitionName" => v.partition_name = r.read()?,
-                "totalBytes" => v.total_bytes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "availableBytes" => r.read_into(&mut v.available_bytes),
+                "partitionName" => r.read_into(&mut v.partition_name),
+                "totalBytes" => r.read_into(&mut v.total_bytes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4769,12 +4797,13 @@ impl FromJson for EdgeMetricsMemory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "availableBytes" => v.available_bytes = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "totalBytes" => v.total_bytes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "availableBytes" => r.read_into(&mut v.available_bytes),
+                "type" => r.read_into(&mut v.r#type),
+                "totalBytes" => r.read_into(&mut v.total_bytes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4855,14 +4884,15 @@ impl FromJson for EdgeMetricsNetwork {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ifname" => v.ifname = r.read()?,
-                "sentBytesPerSec" => v.sent_bytes_per_sec = r.read()?,
-                "receivedBytesPerSec" => v.received_bytes_per_sec = r.read()?,
-                "bandwidthBitsPerSec" => v.bandwidth_bits_per_sec = r.read()?,
-                "utilizationPct" => v.utilization_pct = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ifname" => r.read_into(&mut v.ifname),
+                "sentBytesPerSec" => r.read_into(&mut v.sent_bytes_per_sec),
+                "receivedBytesPerSec" => r.read_into(&mut v.received_bytes_per_sec),
+                "bandwidthBitsPerSec" => r.read_into(&mut v.bandwidth_bits_per_sec),
+                "utilizationPct" => r.read_into(&mut v.utilization_pct),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4945,14 +4975,15 @@ impl FromJson for EdgeMetricsProcessor {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activeTimePct" => v.active_time_pct = r.read()?,
-                "cpuId" => v.cpu_id = r.read()?,
-                "idleTimePct" => v.idle_time_pct = r.read()?,
-                "privilegedTimePct" => v.privileged_time_pct = r.read()?,
-                "userTimePct" => v.user_time_pct = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activeTimePct" => r.read_into(&mut v.active_time_pct),
+                "cpuId" => r.read_into(&mut v.cpu_id),
+                "idleTimePct" => r.read_into(&mut v.idle_time_pct),
+                "privilegedTimePct" => r.read_into(&mut v.privileged_time_pct),
+                "userTimePct" => r.read_into(&mut v.user_time_pct),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5017,12 +5048,13 @@ impl FromJson for EdgeMetricsSubsystem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "delayMs" => v.delay_ms = r.read()?,
-                "processName" => v.process_name = r.read()?,
-                "mediaSubsystem" => v.media_subsystem = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "delayMs" => r.read_into(&mut v.delay_ms),
+                "processName" => r.read_into(&mut v.process_name),
+                "mediaSubsystem" => r.read_into(&mut v.media_subsystem),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5076,11 +5108,12 @@ impl FromJson for EdgeNetworkDiagnostic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5126,10 +5159,11 @@ impl FromJson for EdgeNetworkDiagnosticRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "host" => v.host = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "host" => r.read_into(&mut v.host),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5181,11 +5215,12 @@ impl FromJson for EdgeNetworkDiagnosticResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "commandCorrelationId" => v.command_correlation_id = r.read()?,
-                "diagnostics" => v.diagnostics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "commandCorrelationId" => r.read_into(&mut v.command_correlation_id),
+                "diagnostics" => r.read_into(&mut v.diagnostics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5278,15 +5313,16 @@ impl FromJson for EdgeOfflineConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pairingId" => v.pairing_id = r.read()?,
-                "network" => v.network = r.read()?,
-                "useVerificationCode" => v.use_verification_code = r.read()?,
-                "certType" => v.cert_type = r.read()?,
-                "site" => v.site = r.read()?,
-                "proxy" => v.proxy = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pairingId" => r.read_into(&mut v.pairing_id),
+                "network" => r.read_into(&mut v.network),
+                "useVerificationCode" => r.read_into(&mut v.use_verification_code),
+                "certType" => r.read_into(&mut v.cert_type),
+                "site" => r.read_into(&mut v.site),
+                "proxy" => r.read_into(&mut v.proxy),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5416,13 +5452,14 @@ impl FromJson for EdgeOfflineConfigurationInterface {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routes" => v.routes = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "ipv4Capabilities" => v.ipv4_capabilities = r.read()?,
-                "ipv6Capabilities" => v.ipv6_capabilities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routes" => r.read_into(&mut v.routes),
+                "addresses" => r.read_into(&mut v.addresses),
+                "ipv4Capabilities" => r.read_into(&mut v.ipv4_capabilities),
+                "ipv6Capabilities" => r.read_into(&mut v.ipv6_capabilities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5468,10 +5505,11 @@ impl FromJson for EdgeOfflineConfigurationNetwork {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "wan" => v.wan = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "wan" => r.read_into(&mut v.wan),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5514,10 +5552,11 @@ impl FromJson for EdgeOfflineConfigurationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5560,10 +5599,11 @@ impl FromJson for EdgeRebootParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callDrainingWaitTimeSeconds" => v.call_draining_wait_time_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callDrainingWaitTimeSeconds" => r.read_into(&mut v.call_draining_wait_time_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5617,11 +5657,12 @@ impl FromJson for EdgeServiceStateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inService" => v.in_service = r.read()?,
-                "callDrainingWaitTimeSeconds" => v.call_draining_wait_time_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inService" => r.read_into(&mut v.in_service),
+                "callDrainingWaitTimeSeconds" => r.read_into(&mut v.call_draining_wait_time_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5822,27 +5863,28 @@ impl FromJson for EdgeTrunkBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "trunkMetabase" => v.trunk_metabase = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "trunkType" => v.trunk_type = r.read()?,
-                "site" => v.site = r.read()?,
-                "inboundSite" => v.inbound_site = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "trunkMetabase" => r.read_into(&mut v.trunk_metabase),
+                "properties" => r.read_into(&mut v.properties),
+                "trunkType" => r.read_into(&mut v.trunk_type),
+                "site" => r.read_into(&mut v.site),
+                "inboundSite" => r.read_into(&mut v.inbound_site),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6002,10 +6044,11 @@ impl FromJson for EdgeVersionInformation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "softwareVersion" => v.software_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "softwareVersion" => r.read_into(&mut v.software_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6053,11 +6096,12 @@ impl FromJson for EdgeVersionReport {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "oldestVersion" => v.oldest_version = r.read()?,
-                "newestVersion" => v.newest_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "oldestVersion" => r.read_into(&mut v.oldest_version),
+                "newestVersion" => r.read_into(&mut v.newest_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6148,17 +6192,18 @@ impl FromJson for ErrorDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "message" => v.message = r.read()?,
-                "messageWithParams" => v.message_with_params = r.read()?,
-                "messageParams" => v.message_params = r.read()?,
-                "code" => v.code = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "nested" => v.nested = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "message" => r.read_into(&mut v.message),
+                "messageWithParams" => r.read_into(&mut v.message_with_params),
+                "messageParams" => r.read_into(&mut v.message_params),
+                "code" => r.read_into(&mut v.code),
+                "contextId" => r.read_into(&mut v.context_id),
+                "nested" => r.read_into(&mut v.nested),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6206,10 +6251,11 @@ impl FromJson for ExpiredEdgeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6392,26 +6438,27 @@ impl FromJson for Extension {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "number" => v.number = r.read()?,
-                "owner" => v.owner = r.read()?,
-                "extensionPool" => v.extension_pool = r.read()?,
-                "ownerType" => v.owner_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "number" => r.read_into(&mut v.number),
+                "owner" => r.read_into(&mut v.owner),
+                "extensionPool" => r.read_into(&mut v.extension_pool),
+                "ownerType" => r.read_into(&mut v.owner_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6646,20 +6693,21 @@ impl FromJson for ExtensionEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6840,24 +6888,25 @@ impl FromJson for ExtensionPool {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "startNumber" => v.start_number = r.read()?,
-                "endNumber" => v.end_number = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "startNumber" => r.read_into(&mut v.start_number),
+                "endNumber" => r.read_into(&mut v.end_number),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6994,13 +7043,14 @@ impl FromJson for ExtensionPoolDivisionView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7116,20 +7166,21 @@ impl FromJson for ExtensionPoolDivisionViewEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7252,20 +7303,21 @@ impl FromJson for ExtensionPoolEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7501,31 +7553,32 @@ impl FromJson for Line {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "edgeGroup" => v.edge_group = r.read()?,
-                "template" => v.template = r.read()?,
-                "site" => v.site = r.read()?,
-                "lineBaseSettings" => v.line_base_settings = r.read()?,
-                "primaryEdge" => v.primary_edge = r.read()?,
-                "secondaryEdge" => v.secondary_edge = r.read()?,
-                "loggedInUser" => v.logged_in_user = r.read()?,
-                "defaultForUser" => v.default_for_user = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "properties" => r.read_into(&mut v.properties),
+                "edgeGroup" => r.read_into(&mut v.edge_group),
+                "template" => r.read_into(&mut v.template),
+                "site" => r.read_into(&mut v.site),
+                "lineBaseSettings" => r.read_into(&mut v.line_base_settings),
+                "primaryEdge" => r.read_into(&mut v.primary_edge),
+                "secondaryEdge" => r.read_into(&mut v.secondary_edge),
+                "loggedInUser" => r.read_into(&mut v.logged_in_user),
+                "defaultForUser" => r.read_into(&mut v.default_for_user),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7764,24 +7817,25 @@ impl FromJson for LineBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "lineMetaBase" => v.line_meta_base = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "lineMetaBase" => r.read_into(&mut v.line_meta_base),
+                "properties" => r.read_into(&mut v.properties),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7959,20 +8013,21 @@ impl FromJson for LineBaseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8095,20 +8150,21 @@ impl FromJson for LineEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8197,14 +8253,15 @@ impl FromJson for LineStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "reachable" => v.reachable = r.read()?,
-                "addressOfRecord" => v.address_of_record = r.read()?,
-                "contactAddresses" => v.contact_addresses = r.read()?,
-                "reachableStateTime" => v.reachable_state_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "reachable" => r.read_into(&mut v.reachable),
+                "addressOfRecord" => r.read_into(&mut v.address_of_record),
+                "contactAddresses" => r.read_into(&mut v.contact_addresses),
+                "reachableStateTime" => r.read_into(&mut v.reachable_state_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8312,19 +8369,20 @@ impl FromJson for LogicalInterfaceEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8457,19 +8515,20 @@ impl FromJson for MediaEndpointStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trunk" => v.trunk = r.read()?,
-                "station" => v.station = r.read()?,
-                "user" => v.user = r.read()?,
-                "ice" => v.ice = r.read()?,
-                "rtp" => v.rtp = r.read()?,
-                "reconnectAttempts" => v.reconnect_attempts = r.read()?,
-                "sourceType" => v.source_type = r.read()?,
-                "clientInfo" => v.client_info = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateProcessed" => v.date_processed = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trunk" => r.read_into(&mut v.trunk),
+                "station" => r.read_into(&mut v.station),
+                "user" => r.read_into(&mut v.user),
+                "ice" => r.read_into(&mut v.ice),
+                "rtp" => r.read_into(&mut v.rtp),
+                "reconnectAttempts" => r.read_into(&mut v.reconnect_attempts),
+                "sourceType" => r.read_into(&mut v.source_type),
+                "clientInfo" => r.read_into(&mut v.client_info),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateProcessed" => r.read_into(&mut v.date_processed),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8577,11 +8636,12 @@ impl FromJson for MediaIceSelectedCandidate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "address" => v.address = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "address" => r.read_into(&mut v.address),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8698,12 +8758,13 @@ impl FromJson for MediaIceSelectedPair {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "client" => v.client = r.read()?,
-                "server" => v.server = r.read()?,
-                "candidatePairSelectedMilliseconds" => v.candidate_pair_selected_milliseconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "client" => r.read_into(&mut v.client),
+                "server" => r.read_into(&mut v.server),
+                "candidatePairSelectedMilliseconds" => r.read_into(&mut v.candidate_pair_selected_milliseconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8748,10 +8809,11 @@ impl FromJson for MediaIceStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "selectedPairs" => v.selected_pairs = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "selectedPairs" => r.read_into(&mut v.selected_pairs),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8839,15 +8901,16 @@ impl FromJson for MediaRtpStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "packetsReceived" => v.packets_received = r.read()?,
-                "packetsSent" => v.packets_sent = r.read()?,
-                "rtpEventsReceived" => v.rtp_events_received = r.read()?,
-                "rtpEventsSent" => v.rtp_events_sent = r.read()?,
-                "estimatedAverageMos" => v.estimated_average_mos = r.read()?,
-                "averageJitter" => v.average_jitter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "packetsReceived" => r.read_into(&mut v.packets_received),
+                "packetsSent" => r.read_into(&mut v.packets_sent),
+                "rtpEventsReceived" => r.read_into(&mut v.rtp_events_received),
+                "rtpEventsSent" => r.read_into(&mut v.rtp_events_sent),
+                "estimatedAverageMos" => r.read_into(&mut v.estimated_average_mos),
+                "averageJitter" => r.read_into(&mut v.average_jitter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8938,15 +9001,16 @@ impl FromJson for MediaStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "communicationId" => v.communication_id = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "creationMilliseconds" => v.creation_milliseconds = r.read()?,
-                "preferredRegion" => v.preferred_region = r.read()?,
-                "effectiveRegion" => v.effective_region = r.read()?,
-                "mediaStatistics" => v.media_statistics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "communicationId" => r.read_into(&mut v.communication_id),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "creationMilliseconds" => r.read_into(&mut v.creation_milliseconds),
+                "preferredRegion" => r.read_into(&mut v.preferred_region),
+                "effectiveRegion" => r.read_into(&mut v.effective_region),
+                "mediaStatistics" => r.read_into(&mut v.media_statistics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9012,12 +9076,13 @@ impl FromJson for MediaStatisticsClientInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "originAppName" => v.origin_app_name = r.read()?,
-                "originAppId" => v.origin_app_id = r.read()?,
-                "originAppVersion" => v.origin_app_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "originAppName" => r.read_into(&mut v.origin_app_name),
+                "originAppId" => r.read_into(&mut v.origin_app_id),
+                "originAppVersion" => r.read_into(&mut v.origin_app_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9060,10 +9125,11 @@ impl FromJson for MediaStatisticsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9118,12 +9184,13 @@ impl FromJson for MediaStatisticsTrunkInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9271,12 +9338,13 @@ impl FromJson for MetaData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pairing-token" => v.pairing_token = r.read()?,
-                "pairing-trust" => v.pairing_trust = r.read()?,
-                "pairing-url" => v.pairing_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pairing-token" => r.read_into(&mut v.pairing_token),
+                "pairing-trust" => r.read_into(&mut v.pairing_trust),
+                "pairing-url" => r.read_into(&mut v.pairing_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9436,23 +9504,24 @@ impl FromJson for Metabase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "type" => r.read_into(&mut v.r#type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9809,29 +9878,30 @@ impl FromJson for NumberPlan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "match" => v.r#match = r.read()?,
-                "normalizedFormat" => v.normalized_format = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "numbers" => v.numbers = r.read()?,
-                "digitLength" => v.digit_length = r.read()?,
-                "classification" => v.classification = r.read()?,
-                "matchType" => v.match_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "match" => r.read_into(&mut v.r#match),
+                "normalizedFormat" => r.read_into(&mut v.normalized_format),
+                "priority" => r.read_into(&mut v.priority),
+                "numbers" => r.read_into(&mut v.numbers),
+                "digitLength" => r.read_into(&mut v.digit_length),
+                "classification" => r.read_into(&mut v.classification),
+                "matchType" => r.read_into(&mut v.match_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10106,28 +10176,29 @@ impl FromJson for OutboundRoute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "classificationTypes" => v.classification_types = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "distribution" => v.distribution = r.read()?,
-                "externalTrunkBases" => v.external_trunk_bases = r.read()?,
-                "site" => v.site = r.read()?,
-                "managed" => v.managed = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "classificationTypes" => r.read_into(&mut v.classification_types),
+                "enabled" => r.read_into(&mut v.enabled),
+                "distribution" => r.read_into(&mut v.distribution),
+                "externalTrunkBases" => r.read_into(&mut v.external_trunk_bases),
+                "site" => r.read_into(&mut v.site),
+                "managed" => r.read_into(&mut v.managed),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10430,26 +10501,27 @@ impl FromJson for OutboundRouteBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "classificationTypes" => v.classification_types = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "distribution" => v.distribution = r.read()?,
-                "externalTrunkBases" => v.external_trunk_bases = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "classificationTypes" => r.read_into(&mut v.classification_types),
+                "enabled" => r.read_into(&mut v.enabled),
+                "distribution" => r.read_into(&mut v.distribution),
+                "externalTrunkBases" => r.read_into(&mut v.external_trunk_bases),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10676,20 +10748,21 @@ impl FromJson for OutboundRouteBaseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10812,20 +10885,21 @@ impl FromJson for OutboundRouteEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11108,36 +11182,37 @@ impl FromJson for Phone {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "site" => v.site = r.read()?,
-                "phoneBaseSettings" => v.phone_base_settings = r.read()?,
-                "lineBaseSettings" => v.line_base_settings = r.read()?,
-                "phoneMetaBase" => v.phone_meta_base = r.read()?,
-                "lines" => v.lines = r.read()?,
-                "status" => v.status = r.read()?,
-                "secondaryStatus" => v.secondary_status = r.read()?,
-                "userAgentInfo" => v.user_agent_info = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "capabilities" => v.capabilities = r.read()?,
-                "webRtcUser" => v.web_rtc_user = r.read()?,
-                "standAlone" => v.stand_alone = r.read()?,
-                "primaryEdge" => v.primary_edge = r.read()?,
-                "secondaryEdge" => v.secondary_edge = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "site" => r.read_into(&mut v.site),
+                "phoneBaseSettings" => r.read_into(&mut v.phone_base_settings),
+                "lineBaseSettings" => r.read_into(&mut v.line_base_settings),
+                "phoneMetaBase" => r.read_into(&mut v.phone_meta_base),
+                "lines" => r.read_into(&mut v.lines),
+                "status" => r.read_into(&mut v.status),
+                "secondaryStatus" => r.read_into(&mut v.secondary_status),
+                "userAgentInfo" => r.read_into(&mut v.user_agent_info),
+                "properties" => r.read_into(&mut v.properties),
+                "capabilities" => r.read_into(&mut v.capabilities),
+                "webRtcUser" => r.read_into(&mut v.web_rtc_user),
+                "standAlone" => r.read_into(&mut v.stand_alone),
+                "primaryEdge" => r.read_into(&mut v.primary_edge),
+                "secondaryEdge" => r.read_into(&mut v.secondary_edge),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11403,26 +11478,27 @@ impl FromJson for PhoneBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "phoneMetaBase" => v.phone_meta_base = r.read()?,
-                "lines" => v.lines = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "capabilities" => v.capabilities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "phoneMetaBase" => r.read_into(&mut v.phone_meta_base),
+                "lines" => r.read_into(&mut v.lines),
+                "properties" => r.read_into(&mut v.properties),
+                "capabilities" => r.read_into(&mut v.capabilities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11602,20 +11678,21 @@ impl FromJson for PhoneBaseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11684,12 +11761,13 @@ impl FromJson for PhoneBaseSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11788,18 +11866,19 @@ impl FromJson for PhoneCapabilities {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "provisions" => v.provisions = r.read()?,
-                "registers" => v.registers = r.read()?,
-                "dualRegisters" => v.dual_registers = r.read()?,
-                "hardwareIdType" => v.hardware_id_type = r.read()?,
-                "allowReboot" => v.allow_reboot = r.read()?,
-                "noRebalance" => v.no_rebalance = r.read()?,
-                "noCloudProvisioning" => v.no_cloud_provisioning = r.read()?,
-                "mediaCodecs" => v.media_codecs = r.read()?,
-                "cdm" => v.cdm = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "provisions" => r.read_into(&mut v.provisions),
+                "registers" => r.read_into(&mut v.registers),
+                "dualRegisters" => r.read_into(&mut v.dual_registers),
+                "hardwareIdType" => r.read_into(&mut v.hardware_id_type),
+                "allowReboot" => r.read_into(&mut v.allow_reboot),
+                "noRebalance" => r.read_into(&mut v.no_rebalance),
+                "noCloudProvisioning" => r.read_into(&mut v.no_cloud_provisioning),
+                "mediaCodecs" => r.read_into(&mut v.media_codecs),
+                "cdm" => r.read_into(&mut v.cdm),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11920,20 +11999,21 @@ impl FromJson for PhoneEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12056,20 +12136,21 @@ impl FromJson for PhoneMetaBaseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12192,18 +12273,19 @@ impl FromJson for PhoneStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "operationalStatus" => v.operational_status = r.read()?,
-                "edgesStatus" => v.edges_status = r.read()?,
-                "eventCreationTime" => v.event_creation_time = r.read()?,
-                "provision" => v.provision = r.read()?,
-                "lineStatuses" => v.line_statuses = r.read()?,
-                "phoneAssignmentToEdgeType" => v.phone_assignment_to_edge_type = r.read()?,
-                "edge" => v.edge = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "operationalStatus" => r.read_into(&mut v.operational_status),
+                "edgesStatus" => r.read_into(&mut v.edges_status),
+                "eventCreationTime" => r.read_into(&mut v.event_creation_time),
+                "provision" => r.read_into(&mut v.provision),
+                "lineStatuses" => r.read_into(&mut v.line_statuses),
+                "phoneAssignmentToEdgeType" => r.read_into(&mut v.phone_assignment_to_edge_type),
+                "edge" => r.read_into(&mut v.edge),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12420,11 +12502,12 @@ impl FromJson for PhonesReboot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phoneIds" => v.phone_ids = r.read()?,
-                "siteId" => v.site_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phoneIds" => r.read_into(&mut v.phone_ids),
+                "siteId" => r.read_into(&mut v.site_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12529,19 +12612,20 @@ impl FromJson for PhysicalInterfaceEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12611,12 +12695,13 @@ impl FromJson for ProvisionInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "time" => v.time = r.read()?,
-                "source" => v.source = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "time" => r.read_into(&mut v.time),
+                "source" => r.read_into(&mut v.source),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12686,13 +12771,14 @@ impl FromJson for SiteConnections {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "siteConnections" => v.site_connections = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "siteConnections" => r.read_into(&mut v.site_connections),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12808,20 +12894,21 @@ impl FromJson for SiteEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12949,17 +13036,18 @@ impl FromJson for StreetAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "country" => v.country = r.read()?,
-                "A1" => v.a1 = r.read()?,
-                "A3" => v.a3 = r.read()?,
-                "RD" => v.rd = r.read()?,
-                "HNO" => v.hno = r.read()?,
-                "LOC" => v.loc = r.read()?,
-                "NAM" => v.nam = r.read()?,
-                "PC" => v.pc = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "country" => r.read_into(&mut v.country),
+                "A1" => r.read_into(&mut v.a1),
+                "A3" => r.read_into(&mut v.a3),
+                "RD" => r.read_into(&mut v.rd),
+                "HNO" => r.read_into(&mut v.hno),
+                "LOC" => r.read_into(&mut v.loc),
+                "NAM" => r.read_into(&mut v.nam),
+                "PC" => r.read_into(&mut v.pc),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13020,11 +13108,12 @@ impl FromJson for SubscriberResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "messageReturned" => v.message_returned = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "messageReturned" => r.read_into(&mut v.message_returned),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13142,18 +13231,19 @@ impl FromJson for TelephonySearchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endValue" => v.end_value = r.read()?,
-                "values" => v.values = r.read()?,
-                "startValue" => v.start_value = r.read()?,
-                "value" => v.value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "group" => v.group = r.read()?,
-                "dateFormat" => v.date_format = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "fields" => v.fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endValue" => r.read_into(&mut v.end_value),
+                "values" => r.read_into(&mut v.values),
+                "startValue" => r.read_into(&mut v.start_value),
+                "value" => r.read_into(&mut v.value),
+                "operator" => r.read_into(&mut v.operator),
+                "group" => r.read_into(&mut v.group),
+                "dateFormat" => r.read_into(&mut v.date_format),
+                "type" => r.read_into(&mut v.r#type),
+                "fields" => r.read_into(&mut v.fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13356,16 +13446,17 @@ impl FromJson for TelephonySearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "expand" => v.expand = r.read()?,
-                "query" => v.query = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "sort" => r.read_into(&mut v.sort),
+                "expand" => r.read_into(&mut v.expand),
+                "query" => r.read_into(&mut v.query),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13719,38 +13810,39 @@ impl FromJson for Trunk {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "trunkType" => v.trunk_type = r.read()?,
-                "edge" => v.edge = r.read()?,
-                "trunkBase" => v.trunk_base = r.read()?,
-                "trunkMetabase" => v.trunk_metabase = r.read()?,
-                "edgeGroup" => v.edge_group = r.read()?,
-                "inService" => v.in_service = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "logicalInterface" => v.logical_interface = r.read()?,
-                "connectedStatus" => v.connected_status = r.read()?,
-                "optionsStatus" => v.options_status = r.read()?,
-                "registersStatus" => v.registers_status = r.read()?,
-                "ipStatus" => v.ip_status = r.read()?,
-                "optionsEnabledStatus" => v.options_enabled_status = r.read()?,
-                "registersEnabledStatus" => v.registers_enabled_status = r.read()?,
-                "family" => v.family = r.read()?,
-                "proxyAddressList" => v.proxy_address_list = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "trunkType" => r.read_into(&mut v.trunk_type),
+                "edge" => r.read_into(&mut v.edge),
+                "trunkBase" => r.read_into(&mut v.trunk_base),
+                "trunkMetabase" => r.read_into(&mut v.trunk_metabase),
+                "edgeGroup" => r.read_into(&mut v.edge_group),
+                "inService" => r.read_into(&mut v.in_service),
+                "enabled" => r.read_into(&mut v.enabled),
+                "logicalInterface" => r.read_into(&mut v.logical_interface),
+                "connectedStatus" => r.read_into(&mut v.connected_status),
+                "optionsStatus" => r.read_into(&mut v.options_status),
+                "registersStatus" => r.read_into(&mut v.registers_status),
+                "ipStatus" => r.read_into(&mut v.ip_status),
+                "optionsEnabledStatus" => r.read_into(&mut v.options_enabled_status),
+                "registersEnabledStatus" => r.read_into(&mut v.registers_enabled_status),
+                "family" => r.read_into(&mut v.family),
+                "proxyAddressList" => r.read_into(&mut v.proxy_address_list),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14095,20 +14187,21 @@ impl FromJson for TrunkBaseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14245,18 +14338,19 @@ impl FromJson for TrunkBasesSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "previousPage" => v.previous_page = r.read()?,
-                "currentPage" => v.current_page = r.read()?,
-                "nextPage" => v.next_page = r.read()?,
-                "types" => v.types = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "previousPage" => r.read_into(&mut v.previous_page),
+                "currentPage" => r.read_into(&mut v.current_page),
+                "nextPage" => r.read_into(&mut v.next_page),
+                "types" => r.read_into(&mut v.types),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14314,11 +14408,12 @@ impl FromJson for TrunkConnectedStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "connected" => v.connected = r.read()?,
-                "connectedStateTime" => v.connected_state_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "connected" => r.read_into(&mut v.connected),
+                "connectedStateTime" => r.read_into(&mut v.connected_state_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14432,20 +14527,21 @@ impl FromJson for TrunkEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14510,12 +14606,13 @@ impl FromJson for TrunkErrorInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "code" => v.code = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "code" => r.read_into(&mut v.code),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14572,12 +14669,13 @@ impl FromJson for TrunkErrorInfoDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                "hostname" => v.hostname = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                "hostname" => r.read_into(&mut v.hostname),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14706,18 +14804,19 @@ impl FromJson for TrunkInstanceSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "previousPage" => v.previous_page = r.read()?,
-                "currentPage" => v.current_page = r.read()?,
-                "nextPage" => v.next_page = r.read()?,
-                "types" => v.types = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "previousPage" => r.read_into(&mut v.previous_page),
+                "currentPage" => r.read_into(&mut v.current_page),
+                "nextPage" => r.read_into(&mut v.next_page),
+                "types" => r.read_into(&mut v.types),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14838,20 +14937,21 @@ impl FromJson for TrunkMetabaseEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "totalNumberOfEntities" => v.total_number_of_entities = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "totalNumberOfEntities" => r.read_into(&mut v.total_number_of_entities),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14932,14 +15032,15 @@ impl FromJson for TrunkMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventTime" => v.event_time = r.read()?,
-                "logicalInterface" => v.logical_interface = r.read()?,
-                "trunk" => v.trunk = r.read()?,
-                "calls" => v.calls = r.read()?,
-                "qos" => v.qos = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventTime" => r.read_into(&mut v.event_time),
+                "logicalInterface" => r.read_into(&mut v.logical_interface),
+                "trunk" => r.read_into(&mut v.trunk),
+                "calls" => r.read_into(&mut v.calls),
+                "qos" => r.read_into(&mut v.qos),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14991,11 +15092,12 @@ impl FromJson for TrunkMetricsCalls {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "inboundCallCount" => v.inbound_call_count = r.read()?,
-                "outboundCallCount" => v.outbound_call_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "inboundCallCount" => r.read_into(&mut v.inbound_call_count),
+                "outboundCallCount" => r.read_into(&mut v.outbound_call_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15048,11 +15150,12 @@ impl FromJson for TrunkMetricsNetworkTypeIp {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "address" => v.address = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "address" => r.read_into(&mut v.address),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15119,13 +15222,14 @@ impl FromJson for TrunkMetricsOptions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "proxyAddress" => v.proxy_address = r.read()?,
-                "optionState" => v.option_state = r.read()?,
-                "optionStateTime" => v.option_state_time = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "proxyAddress" => r.read_into(&mut v.proxy_address),
+                "optionState" => r.read_into(&mut v.option_state),
+                "optionStateTime" => r.read_into(&mut v.option_state_time),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15173,10 +15277,11 @@ impl FromJson for TrunkMetricsQoS {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mismatchCount" => v.mismatch_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mismatchCount" => r.read_into(&mut v.mismatch_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15244,13 +15349,14 @@ impl FromJson for TrunkMetricsRegisters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "proxyAddress" => v.proxy_address = r.read()?,
-                "registerState" => v.register_state = r.read()?,
-                "registerStateTime" => v.register_state_time = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "proxyAddress" => r.read_into(&mut v.proxy_address),
+                "registerState" => r.read_into(&mut v.register_state),
+                "registerStateTime" => r.read_into(&mut v.register_state_time),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15305,11 +15411,12 @@ impl FromJson for TrunkRecordingEnabledCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabledCount" => v.enabled_count = r.read()?,
-                "disabledCount" => v.disabled_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabledCount" => r.read_into(&mut v.enabled_count),
+                "disabledCount" => r.read_into(&mut v.disabled_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15371,12 +15478,13 @@ impl FromJson for UserAgentInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "firmwareVersion" => v.firmware_version = r.read()?,
-                "manufacturer" => v.manufacturer = r.read()?,
-                "model" => v.model = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "firmwareVersion" => r.read_into(&mut v.firmware_version),
+                "manufacturer" => r.read_into(&mut v.manufacturer),
+                "model" => r.read_into(&mut v.model),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15421,10 +15529,11 @@ impl FromJson for ValidateAddressRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "address" => v.address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "address" => r.read_into(&mut v.address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15478,11 +15587,12 @@ impl FromJson for ValidateAddressResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "valid" => v.valid = r.read()?,
-                "response" => v.response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "valid" => r.read_into(&mut v.valid),
+                "response" => r.read_into(&mut v.response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15547,13 +15657,14 @@ impl FromJson for VmPairingInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "meta-data" => v.meta_data = r.read()?,
-                "edge-id" => v.edge_id = r.read()?,
-                "auth-token" => v.auth_token = r.read()?,
-                "org-id" => v.org_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "meta-data" => r.read_into(&mut v.meta_data),
+                "edge-id" => r.read_into(&mut v.edge_id),
+                "auth-token" => r.read_into(&mut v.auth_token),
+                "org-id" => r.read_into(&mut v.org_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -56,12 +56,13 @@ impl FromJson for Adjacents {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "superiors" => v.superiors = r.read()?,
-                "siblings" => v.siblings = r.read()?,
-                "directReports" => v.direct_reports = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "superiors" => r.read_into(&mut v.superiors),
+                "siblings" => r.read_into(&mut v.siblings),
+                "directReports" => r.read_into(&mut v.direct_reports),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -128,12 +129,13 @@ impl FromJson for AuthenticatorAttestationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clientDataJSON" => v.client_data_json = r.read()?,
-                "attestationObject" => v.attestation_object = r.read()?,
-                "transports" => v.transports = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clientDataJSON" => r.read_into(&mut v.client_data_json),
+                "attestationObject" => r.read_into(&mut v.attestation_object),
+                "transports" => r.read_into(&mut v.transports),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -205,13 +207,14 @@ impl FromJson for AuthenticatorSelection {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "authenticatorAttachment" => v.authenticator_attachment = r.read()?,
-                "requireResidentKey" => v.require_resident_key = r.read()?,
-                "residentKey" => v.resident_key = r.read()?,
-                "userVerification" => v.user_verification = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "authenticatorAttachment" => r.read_into(&mut v.authenticator_attachment),
+                "requireResidentKey" => r.read_into(&mut v.require_resident_key),
+                "residentKey" => r.read_into(&mut v.resident_key),
+                "userVerification" => r.read_into(&mut v.user_verification),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -259,10 +262,11 @@ impl FromJson for BeginWebAuthnRegistrationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "publicKey" => v.public_key = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "publicKey" => r.read_into(&mut v.public_key),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -373,18 +377,19 @@ impl FromJson for CallForwarding {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "user" => v.user = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "calls" => v.calls = r.read()?,
-                "voicemail" => v.voicemail = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "user" => r.read_into(&mut v.user),
+                "enabled" => r.read_into(&mut v.enabled),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "calls" => r.read_into(&mut v.calls),
+                "voicemail" => r.read_into(&mut v.voicemail),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -486,10 +491,11 @@ impl FromJson for CallRoute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "targets" => v.targets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "targets" => r.read_into(&mut v.targets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -541,11 +547,12 @@ impl FromJson for CallTarget {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -649,11 +656,12 @@ impl FromJson for ChangeMyPasswordRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newPassword" => v.new_password = r.read()?,
-                "oldPassword" => v.old_password = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newPassword" => r.read_into(&mut v.new_password),
+                "oldPassword" => r.read_into(&mut v.old_password),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -699,10 +707,11 @@ impl FromJson for ChangePasswordRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "newPassword" => v.new_password = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "newPassword" => r.read_into(&mut v.new_password),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -758,11 +767,12 @@ impl FromJson for ChatFavorite {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "externalId" => r.read_into(&mut v.external_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -898,20 +908,21 @@ impl FromJson for ChatItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "open" => v.open = r.read()?,
-                "favorite" => v.favorite = r.read()?,
-                "images" => v.images = r.read()?,
-                "dateLastMessage" => v.date_last_message = r.read()?,
-                "dateClosed" => v.date_closed = r.read()?,
-                "user" => v.user = r.read()?,
-                "room" => v.room = r.read()?,
-                "chatType" => v.chat_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "open" => r.read_into(&mut v.open),
+                "favorite" => r.read_into(&mut v.favorite),
+                "images" => r.read_into(&mut v.images),
+                "dateLastMessage" => r.read_into(&mut v.date_last_message),
+                "dateClosed" => r.read_into(&mut v.date_closed),
+                "user" => r.read_into(&mut v.user),
+                "room" => r.read_into(&mut v.room),
+                "chatType" => r.read_into(&mut v.chat_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1042,13 +1053,14 @@ impl FromJson for ChatItemCursorListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1129,15 +1141,16 @@ impl FromJson for ChatPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "source" => v.source = r.read()?,
-                "organizationPresence" => v.organization_presence = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "message" => v.message = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "source" => r.read_into(&mut v.source),
+                "organizationPresence" => r.read_into(&mut v.organization_presence),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "message" => r.read_into(&mut v.message),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1304,16 +1317,17 @@ impl FromJson for ChatUserRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "jid" => v.jid = r.read()?,
-                "inactive" => v.inactive = r.read()?,
-                "integrations" => v.integrations = r.read()?,
-                "presence" => v.presence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "jid" => r.read_into(&mut v.jid),
+                "inactive" => r.read_into(&mut v.inactive),
+                "integrations" => r.read_into(&mut v.integrations),
+                "presence" => r.read_into(&mut v.presence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1427,17 +1441,18 @@ impl FromJson for CreateUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "department" => v.department = r.read()?,
-                "email" => v.email = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "title" => v.title = r.read()?,
-                "password" => v.password = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "department" => r.read_into(&mut v.department),
+                "email" => r.read_into(&mut v.email),
+                "addresses" => r.read_into(&mut v.addresses),
+                "title" => r.read_into(&mut v.title),
+                "password" => r.read_into(&mut v.password),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1594,16 +1609,17 @@ impl FromJson for CreateVerifierRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "algorithm" => v.algorithm = r.read()?,
-                "digits" => v.digits = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "name" => v.name = r.read()?,
-                "period" => v.period = r.read()?,
-                "secretSize" => v.secret_size = r.read()?,
-                "default" => v.default = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "algorithm" => r.read_into(&mut v.algorithm),
+                "digits" => r.read_into(&mut v.digits),
+                "enabled" => r.read_into(&mut v.enabled),
+                "name" => r.read_into(&mut v.name),
+                "period" => r.read_into(&mut v.period),
+                "secretSize" => r.read_into(&mut v.secret_size),
+                "default" => r.read_into(&mut v.default),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1757,16 +1773,17 @@ impl FromJson for CreateVerifierResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "keyUri" => v.key_uri = r.read()?,
-                "encodedQuickResponseCode" => v.encoded_quick_response_code = r.read()?,
-                "default" => v.default = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "enabled" => r.read_into(&mut v.enabled),
+                "keyUri" => r.read_into(&mut v.key_uri),
+                "encodedQuickResponseCode" => r.read_into(&mut v.encoded_quick_response_code),
+                "default" => r.read_into(&mut v.default),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1884,12 +1901,13 @@ impl FromJson for CredentialDescriptor {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "id" => v.id = r.read()?,
-                "transports" => v.transports = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "id" => r.read_into(&mut v.id),
+                "transports" => r.read_into(&mut v.transports),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1947,11 +1965,12 @@ impl FromJson for CredentialParameter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "alg" => v.alg = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "alg" => r.read_into(&mut v.alg),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2139,26 +2158,27 @@ impl FromJson for DevelopmentActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dateCompleted" => v.date_completed = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "percentageScore" => v.percentage_score = r.read()?,
-                "isPassed" => v.is_passed = r.read()?,
-                "isLatest" => v.is_latest = r.read()?,
-                "isModuleArchived" => v.is_module_archived = r.read()?,
-                "archivalMode" => v.archival_mode = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "status" => v.status = r.read()?,
-                "dateDue" => v.date_due = r.read()?,
-                "facilitator" => v.facilitator = r.read()?,
-                "attendees" => v.attendees = r.read()?,
-                "isOverdue" => v.is_overdue = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dateCompleted" => r.read_into(&mut v.date_completed),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "percentageScore" => r.read_into(&mut v.percentage_score),
+                "isPassed" => r.read_into(&mut v.is_passed),
+                "isLatest" => r.read_into(&mut v.is_latest),
+                "isModuleArchived" => r.read_into(&mut v.is_module_archived),
+                "archivalMode" => r.read_into(&mut v.archival_mode),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "status" => r.read_into(&mut v.status),
+                "dateDue" => r.read_into(&mut v.date_due),
+                "facilitator" => r.read_into(&mut v.facilitator),
+                "attendees" => r.read_into(&mut v.attendees),
+                "isOverdue" => r.read_into(&mut v.is_overdue),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2417,13 +2437,14 @@ impl FromJson for DevelopmentActivityAggregateParam {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "metrics" => r.read_into(&mut v.metrics),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2482,11 +2503,12 @@ impl FromJson for DevelopmentActivityAggregateQueryRequestClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2590,11 +2612,12 @@ impl FromJson for DevelopmentActivityAggregateQueryRequestFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2698,11 +2721,12 @@ impl FromJson for DevelopmentActivityAggregateQueryRequestPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dimension" => v.dimension = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dimension" => r.read_into(&mut v.dimension),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2810,11 +2834,12 @@ impl FromJson for DevelopmentActivityAggregateQueryResponseData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "metrics" => r.read_into(&mut v.metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2867,11 +2892,12 @@ impl FromJson for DevelopmentActivityAggregateQueryResponseGroupedData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2924,11 +2950,12 @@ impl FromJson for DevelopmentActivityAggregateQueryResponseMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "stats" => v.stats = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "stats" => r.read_into(&mut v.stats),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3078,13 +3105,14 @@ impl FromJson for DevelopmentActivityAggregateQueryResponseStatistics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "count" => v.count = r.read()?,
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                "sum" => v.sum = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "count" => r.read_into(&mut v.count),
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                "sum" => r.read_into(&mut v.sum),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3130,10 +3158,11 @@ impl FromJson for DevelopmentActivityAggregateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3237,19 +3266,20 @@ impl FromJson for DevelopmentActivityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3313,12 +3343,13 @@ impl FromJson for FieldConfigs {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "org" => v.org = r.read()?,
-                "person" => v.person = r.read()?,
-                "group" => v.group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "org" => r.read_into(&mut v.org),
+                "person" => r.read_into(&mut v.person),
+                "group" => r.read_into(&mut v.group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3385,12 +3416,13 @@ impl FromJson for FinishWebAuthnRegistrationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "credential" => v.credential = r.read()?,
-                "name" => v.name = r.read()?,
-                "default" => v.default = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "credential" => r.read_into(&mut v.credential),
+                "name" => r.read_into(&mut v.name),
+                "default" => r.read_into(&mut v.default),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3444,11 +3476,12 @@ impl FromJson for PatchUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "acdAutoAnswer" => v.acd_auto_answer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3590,20 +3623,21 @@ impl FromJson for PublicKeyCredentialCreationOptions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "challenge" => v.challenge = r.read()?,
-                "rp" => v.rp = r.read()?,
-                "user" => v.user = r.read()?,
-                "pubKeyCredParams" => v.pub_key_cred_params = r.read()?,
-                "timeout" => v.timeout = r.read()?,
-                "excludeCredentials" => v.exclude_credentials = r.read()?,
-                "authenticatorSelection" => v.authenticator_selection = r.read()?,
-                "hints" => v.hints = r.read()?,
-                "attestation" => v.attestation = r.read()?,
-                "attestationFormats" => v.attestation_formats = r.read()?,
-                "extensions" => v.extensions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "challenge" => r.read_into(&mut v.challenge),
+                "rp" => r.read_into(&mut v.rp),
+                "user" => r.read_into(&mut v.user),
+                "pubKeyCredParams" => r.read_into(&mut v.pub_key_cred_params),
+                "timeout" => r.read_into(&mut v.timeout),
+                "excludeCredentials" => r.read_into(&mut v.exclude_credentials),
+                "authenticatorSelection" => r.read_into(&mut v.authenticator_selection),
+                "hints" => r.read_into(&mut v.hints),
+                "attestation" => r.read_into(&mut v.attestation),
+                "attestationFormats" => r.read_into(&mut v.attestation_formats),
+                "extensions" => r.read_into(&mut v.extensions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3709,15 +3743,16 @@ impl FromJson for PublicKeyCredentialCreationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "rawId" => v.raw_id = r.read()?,
-                "authenticatorAttachment" => v.authenticator_attachment = r.read()?,
-                "clientExtensionResults" => v.client_extension_results = r.read()?,
-                "response" => v.response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "rawId" => r.read_into(&mut v.raw_id),
+                "authenticatorAttachment" => r.read_into(&mut v.authenticator_attachment),
+                "clientExtensionResults" => r.read_into(&mut v.client_extension_results),
+                "response" => r.read_into(&mut v.response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3778,11 +3813,12 @@ impl FromJson for RelyingPartyEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3997,31 +4033,32 @@ impl FromJson for UpdateUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "department" => v.department = r.read()?,
-                "email" => v.email = r.read()?,
-                "primaryContactInfo" => v.primary_contact_info = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "title" => v.title = r.read()?,
-                "username" => v.username = r.read()?,
-                "preferredName" => v.preferred_name = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "images" => v.images = r.read()?,
-                "version" => v.version = r.read()?,
-                "profileSkills" => v.profile_skills = r.read()?,
-                "locations" => v.locations = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "state" => v.state = r.read()?,
-                "acdAutoAnswer" => v.acd_auto_answer = r.read()?,
-                "certifications" => v.certifications = r.read()?,
-                "biography" => v.biography = r.read()?,
-                "employerInfo" => v.employer_info = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "chat" => r.read_into(&mut v.chat),
+                "department" => r.read_into(&mut v.department),
+                "email" => r.read_into(&mut v.email),
+                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
+                "addresses" => r.read_into(&mut v.addresses),
+                "title" => r.read_into(&mut v.title),
+                "username" => r.read_into(&mut v.username),
+                "preferredName" => r.read_into(&mut v.preferred_name),
+                "manager" => r.read_into(&mut v.manager),
+                "images" => r.read_into(&mut v.images),
+                "version" => r.read_into(&mut v.version),
+                "profileSkills" => r.read_into(&mut v.profile_skills),
+                "locations" => r.read_into(&mut v.locations),
+                "groups" => r.read_into(&mut v.groups),
+                "state" => r.read_into(&mut v.state),
+                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
+                "certifications" => r.read_into(&mut v.certifications),
+                "biography" => r.read_into(&mut v.biography),
+                "employerInfo" => r.read_into(&mut v.employer_info),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4165,13 +4202,14 @@ impl FromJson for UpdateVerifierRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "credential" => v.credential = r.read()?,
-                "default" => v.default = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "credential" => r.read_into(&mut v.credential),
+                "default" => r.read_into(&mut v.default),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4251,14 +4289,15 @@ impl FromJson for UserCursorEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4350,15 +4389,16 @@ impl FromJson for UserCustomAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "userId" => r.read_into(&mut v.user_id),
+                "schema" => r.read_into(&mut v.schema),
+                "attributes" => r.read_into(&mut v.attributes),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4426,12 +4466,13 @@ impl FromJson for UserCustomAttributesUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schemaId" => v.schema_id = r.read()?,
-                "schemaVersion" => v.schema_version = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schemaId" => r.read_into(&mut v.schema_id),
+                "schemaVersion" => r.read_into(&mut v.schema_version),
+                "attributes" => r.read_into(&mut v.attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4500,12 +4541,13 @@ impl FromJson for UserEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "displayName" => r.read_into(&mut v.display_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4613,17 +4655,18 @@ impl FromJson for UserExpands {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routingStatus" => v.routing_status = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "integrationPresence" => v.integration_presence = r.read()?,
-                "conversationSummary" => v.conversation_summary = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "station" => v.station = r.read()?,
-                "authorization" => v.authorization = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "presence" => r.read_into(&mut v.presence),
+                "integrationPresence" => r.read_into(&mut v.integration_presence),
+                "conversationSummary" => r.read_into(&mut v.conversation_summary),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "station" => r.read_into(&mut v.station),
+                "authorization" => r.read_into(&mut v.authorization),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4695,12 +4738,13 @@ impl FromJson for UserExternalIdentifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "authorityName" => v.authority_name = r.read()?,
-                "externalKey" => v.external_key = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "authorityName" => r.read_into(&mut v.authority_name),
+                "externalKey" => r.read_into(&mut v.external_key),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5218,65 +5262,66 @@ impl FromJson for UserMe {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "department" => v.department = r.read()?,
-                "email" => v.email = r.read()?,
-                "primaryContactInfo" => v.primary_contact_info = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "state" => v.state = r.read()?,
-                "title" => v.title = r.read()?,
-                "username" => v.username = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "images" => v.images = r.read()?,
-                "version" => v.version = r.read()?,
-                "certifications" => v.certifications = r.read()?,
-                "biography" => v.biography = r.read()?,
-                "employerInfo" => v.employer_info = r.read()?,
-                "preferredName" => v.preferred_name = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "integrationPresence" => v.integration_presence = r.read()?,
-                "conversationSummary" => v.conversation_summary = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "station" => v.station = r.read()?,
-                "authorization" => v.authorization = r.read()?,
-                "profileSkills" => v.profile_skills = r.read()?,
-                "locations" => v.locations = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "team" => v.team = r.read()?,
-                "workPlanBidRanks" => v.work_plan_bid_ranks = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "autoAnswerSettings" => v.auto_answer_settings = r.read()?,
-                "acdAutoAnswer" => v.acd_auto_answer = r.read()?,
-                "languagePreference" => v.language_preference = r.read()?,
-                "lastTokenIssued" => v.last_token_issued = r.read()?,
-                "dateLastLogin" => v.date_last_login = r.read()?,
-                "dateWelcomeSent" => v.date_welcome_sent = r.read()?,
-                "date" => v.date = r.read()?,
-                "geolocationSettings" => v.geolocation_settings = r.read()?,
-                "organization" => v.organization = r.read()?,
-                "presenceDefinitions" => v.presence_definitions = r.read()?,
-                "divisionedPresenceDefinitions" => v.divisioned_presence_definitions = r.read()?,
-                "locationDefinitions" => v.location_definitions = r.read()?,
-                "orgAuthorization" => v.org_authorization = r.read()?,
-                "favorites" => v.favorites = r.read()?,
-                "superiors" => v.superiors = r.read()?,
-                "directReports" => v.direct_reports = r.read()?,
-                "adjacents" => v.adjacents = r.read()?,
-                "routingSkills" => v.routing_skills = r.read()?,
-                "fieldConfigs" => v.field_configs = r.read()?,
-                "token" => v.token = r.read()?,
-                "trustors" => v.trustors = r.read()?,
-                "orgProducts" => v.org_products = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "chat" => r.read_into(&mut v.chat),
+                "department" => r.read_into(&mut v.department),
+                "email" => r.read_into(&mut v.email),
+                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
+                "addresses" => r.read_into(&mut v.addresses),
+                "state" => r.read_into(&mut v.state),
+                "title" => r.read_into(&mut v.title),
+                "username" => r.read_into(&mut v.username),
+                "manager" => r.read_into(&mut v.manager),
+                "images" => r.read_into(&mut v.images),
+                "version" => r.read_into(&mut v.version),
+                "certifications" => r.read_into(&mut v.certifications),
+                "biography" => r.read_into(&mut v.biography),
+                "employerInfo" => r.read_into(&mut v.employer_info),
+                "preferredName" => r.read_into(&mut v.preferred_name),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "presence" => r.read_into(&mut v.presence),
+                "integrationPresence" => r.read_into(&mut v.integration_presence),
+                "conversationSummary" => r.read_into(&mut v.conversation_summary),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "station" => r.read_into(&mut v.station),
+                "authorization" => r.read_into(&mut v.authorization),
+                "profileSkills" => r.read_into(&mut v.profile_skills),
+                "locations" => r.read_into(&mut v.locations),
+                "groups" => r.read_into(&mut v.groups),
+                "team" => r.read_into(&mut v.team),
+                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut v.skills),
+                "languages" => r.read_into(&mut v.languages),
+                "autoAnswerSettings" => r.read_into(&mut v.auto_answer_settings),
+                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut v.language_preference),
+                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut v.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
+                "date" => r.read_into(&mut v.date),
+                "geolocationSettings" => r.read_into(&mut v.geolocation_settings),
+                "organization" => r.read_into(&mut v.organization),
+                "presenceDefinitions" => r.read_into(&mut v.presence_definitions),
+                "divisionedPresenceDefinitions" => r.read_into(&mut v.divisioned_presence_definitions),
+                "locationDefinitions" => r.read_into(&mut v.location_definitions),
+                "orgAuthorization" => r.read_into(&mut v.org_authorization),
+                "favorites" => r.read_into(&mut v.favorites),
+                "superiors" => r.read_into(&mut v.superiors),
+                "directReports" => r.read_into(&mut v.direct_reports),
+                "adjacents" => r.read_into(&mut v.adjacents),
+                "routingSkills" => r.read_into(&mut v.routing_skills),
+                "fieldConfigs" => r.read_into(&mut v.field_configs),
+                "token" => r.read_into(&mut v.token),
+                "trustors" => r.read_into(&mut v.trustors),
+                "orgProducts" => r.read_into(&mut v.org_products),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5479,16 +5524,17 @@ impl FromJson for UserProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "expands" => v.expands = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "state" => r.read_into(&mut v.state),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "expands" => r.read_into(&mut v.expands),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5649,19 +5695,20 @@ impl FromJson for UserProfileEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5740,13 +5787,14 @@ impl FromJson for UserState {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "version" => v.version = r.read()?,
-                "stateChangeReason" => v.state_change_reason = r.read()?,
-                "stateChangeDate" => v.state_change_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "version" => r.read_into(&mut v.version),
+                "stateChangeReason" => r.read_into(&mut v.state_change_reason),
+                "stateChangeDate" => r.read_into(&mut v.state_change_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5917,11 +5965,12 @@ impl FromJson for ValidateVerifierRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enable" => v.enable = r.read()?,
-                "token" => v.token = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enable" => r.read_into(&mut v.enable),
+                "token" => r.read_into(&mut v.token),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6017,16 +6066,17 @@ impl FromJson for Verifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "credential" => v.credential = r.read()?,
-                "default" => v.default = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "enabled" => r.read_into(&mut v.enabled),
+                "credential" => r.read_into(&mut v.credential),
+                "default" => r.read_into(&mut v.default),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6134,12 +6184,13 @@ impl FromJson for VerifierEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

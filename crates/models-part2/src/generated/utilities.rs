@@ -46,10 +46,11 @@ impl FromJson for Certificate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "certificate" => v.certificate = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "certificate" => r.read_into(&mut v.certificate),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -113,13 +114,14 @@ impl FromJson for IpAddressRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "cidr" => v.cidr = r.read()?,
-                "service" => v.service = r.read()?,
-                "region" => v.region = r.read()?,
-                "direction" => v.direction = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "cidr" => r.read_into(&mut v.cidr),
+                "service" => r.read_into(&mut v.service),
+                "region" => r.read_into(&mut v.region),
+                "direction" => r.read_into(&mut v.direction),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -305,10 +307,11 @@ impl FromJson for IpAddressRangeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -351,10 +354,11 @@ impl FromJson for ParsedCertificate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "certificateDetails" => v.certificate_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "certificateDetails" => r.read_into(&mut v.certificate_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -64,12 +64,13 @@ impl FromJson for CopyVoicemailMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "voicemailMessageId" => v.voicemail_message_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "groupId" => v.group_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "voicemailMessageId" => r.read_into(&mut v.voicemail_message_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "groupId" => r.read_into(&mut v.group_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -119,11 +120,12 @@ impl FromJson for GroupEmailPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "emailMembers" => v.email_members = r.read()?,
-                "emailGroup" => v.email_group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "emailMembers" => r.read_into(&mut v.email_members),
+                "emailGroup" => r.read_into(&mut v.email_group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -172,11 +174,12 @@ impl FromJson for PINConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "minimumLength" => v.minimum_length = r.read()?,
-                "maximumLength" => v.maximum_length = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "minimumLength" => r.read_into(&mut v.minimum_length),
+                "maximumLength" => r.read_into(&mut v.maximum_length),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -344,24 +347,25 @@ impl FromJson for VoicemailGroupPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "group" => v.group = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "sendEmailNotifications" => v.send_email_notifications = r.read()?,
-                "disableEmailPii" => v.disable_email_pii = r.read()?,
-                "includeEmailTranscriptions" => v.include_email_transcriptions = r.read()?,
-                "languagePreference" => v.language_preference = r.read()?,
-                "emailPolicy" => v.email_policy = r.read()?,
-                "rotateCallsSecs" => v.rotate_calls_secs = r.read()?,
-                "stopRingingAfterRotations" => v.stop_ringing_after_rotations = r.read()?,
-                "overflowGroupId" => v.overflow_group_id = r.read()?,
-                "groupAlertType" => v.group_alert_type = r.read()?,
-                "interactiveResponsePromptId" => v.interactive_response_prompt_id = r.read()?,
-                "interactiveResponseRequired" => v.interactive_response_required = r.read()?,
-                "includeGroupNumberInUserCallerIdLists" => v.include_group_number_in_user_caller_id_lists = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "group" => r.read_into(&mut v.group),
+                "enabled" => r.read_into(&mut v.enabled),
+                "sendEmailNotifications" => r.read_into(&mut v.send_email_notifications),
+                "disableEmailPii" => r.read_into(&mut v.disable_email_pii),
+                "includeEmailTranscriptions" => r.read_into(&mut v.include_email_transcriptions),
+                "languagePreference" => r.read_into(&mut v.language_preference),
+                "emailPolicy" => r.read_into(&mut v.email_policy),
+                "rotateCallsSecs" => r.read_into(&mut v.rotate_calls_secs),
+                "stopRingingAfterRotations" => r.read_into(&mut v.stop_ringing_after_rotations),
+                "overflowGroupId" => r.read_into(&mut v.overflow_group_id),
+                "groupAlertType" => r.read_into(&mut v.group_alert_type),
+                "interactiveResponsePromptId" => r.read_into(&mut v.interactive_response_prompt_id),
+                "interactiveResponseRequired" => r.read_into(&mut v.interactive_response_required),
+                "includeGroupNumberInUserCallerIdLists" => r.read_into(&mut v.include_group_number_in_user_caller_id_lists),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -577,22 +581,23 @@ impl FromJson for VoicemailMailboxInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "ownerType" => v.owner_type = r.read()?,
-                "usageSizeBytes" => v.usage_size_bytes = r.read()?,
-                "totalCount" => v.total_count = r.read()?,
-                "unreadCount" => v.unread_count = r.read()?,
-                "deletedCount" => v.deleted_count = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "newestUnreadDate" => v.newest_unread_date = r.read()?,
-                "oldestUnreadDate" => v.oldest_unread_date = r.read()?,
-                "newestReadDate" => v.newest_read_date = r.read()?,
-                "oldestReadDate" => v.oldest_read_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "ownerType" => r.read_into(&mut v.owner_type),
+                "usageSizeBytes" => r.read_into(&mut v.usage_size_bytes),
+                "totalCount" => r.read_into(&mut v.total_count),
+                "unreadCount" => r.read_into(&mut v.unread_count),
+                "deletedCount" => r.read_into(&mut v.deleted_count),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "newestUnreadDate" => r.read_into(&mut v.newest_unread_date),
+                "oldestUnreadDate" => r.read_into(&mut v.oldest_unread_date),
+                "newestReadDate" => r.read_into(&mut v.newest_read_date),
+                "oldestReadDate" => r.read_into(&mut v.oldest_read_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -719,13 +724,14 @@ impl FromJson for VoicemailMediaInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mediaFileUri" => v.media_file_uri = r.read()?,
-                "mediaImageUri" => v.media_image_uri = r.read()?,
-                "waveformData" => v.waveform_data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mediaFileUri" => r.read_into(&mut v.media_file_uri),
+                "mediaImageUri" => r.read_into(&mut v.media_image_uri),
+                "waveformData" => r.read_into(&mut v.waveform_data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -832,19 +838,20 @@ impl FromJson for VoicemailMessageEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -986,20 +993,21 @@ impl FromJson for VoicemailOrganizationPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "alertTimeoutSeconds" => v.alert_timeout_seconds = r.read()?,
-                "pinConfiguration" => v.pin_configuration = r.read()?,
-                "voicemailExtension" => v.voicemail_extension = r.read()?,
-                "pinRequired" => v.pin_required = r.read()?,
-                "interactiveResponseRequired" => v.interactive_response_required = r.read()?,
-                "sendEmailNotifications" => v.send_email_notifications = r.read()?,
-                "includeEmailTranscriptions" => v.include_email_transcriptions = r.read()?,
-                "disableEmailPii" => v.disable_email_pii = r.read()?,
-                "maximumRecordingTimeSeconds" => v.maximum_recording_time_seconds = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
+                "pinConfiguration" => r.read_into(&mut v.pin_configuration),
+                "voicemailExtension" => r.read_into(&mut v.voicemail_extension),
+                "pinRequired" => r.read_into(&mut v.pin_required),
+                "interactiveResponseRequired" => r.read_into(&mut v.interactive_response_required),
+                "sendEmailNotifications" => r.read_into(&mut v.send_email_notifications),
+                "includeEmailTranscriptions" => r.read_into(&mut v.include_email_transcriptions),
+                "disableEmailPii" => r.read_into(&mut v.disable_email_pii),
+                "maximumRecordingTimeSeconds" => r.read_into(&mut v.maximum_recording_time_seconds),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1088,14 +1096,15 @@ impl FromJson for VoicemailUserPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "alertTimeoutSeconds" => v.alert_timeout_seconds = r.read()?,
-                "pin" => v.pin = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "sendEmailNotifications" => v.send_email_notifications = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "alertTimeoutSeconds" => r.read_into(&mut v.alert_timeout_seconds),
+                "pin" => r.read_into(&mut v.pin),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "sendEmailNotifications" => r.read_into(&mut v.send_email_notifications),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

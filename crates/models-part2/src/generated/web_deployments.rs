@@ -80,14 +80,15 @@ impl FromJson for AgentVideoSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "allowCamera" => v.allow_camera = r.read()?,
-                "allowScreenShare" => v.allow_screen_share = r.read()?,
-                "allowMicrophone" => v.allow_microphone = r.read()?,
-                "background" => v.background = r.read()?,
-                "backgroundImage" => v.background_image = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "allowCamera" => r.read_into(&mut v.allow_camera),
+                "allowScreenShare" => r.read_into(&mut v.allow_screen_share),
+                "allowMicrophone" => r.read_into(&mut v.allow_microphone),
+                "background" => r.read_into(&mut v.background),
+                "backgroundImage" => r.read_into(&mut v.background_image),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -207,12 +208,13 @@ impl FromJson for AuthenticationSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "allowSessionUpgrade" => v.allow_session_upgrade = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "allowSessionUpgrade" => r.read_into(&mut v.allow_session_upgrade),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -257,10 +259,11 @@ impl FromJson for AutoStart {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -303,10 +306,11 @@ impl FromJson for BackgroundImageSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -358,11 +362,12 @@ impl FromJson for BotMessengerProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "avatarUrl" => v.avatar_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "avatarUrl" => r.read_into(&mut v.avatar_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -469,17 +474,18 @@ impl FromJson for CobrowseSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "allowAgentControl" => v.allow_agent_control = r.read()?,
-                "allowAgentNavigation" => v.allow_agent_navigation = r.read()?,
-                "allowDraw" => v.allow_draw = r.read()?,
-                "maskSelectors" => v.mask_selectors = r.read()?,
-                "channels" => v.channels = r.read()?,
-                "readonlySelectors" => v.readonly_selectors = r.read()?,
-                "pauseCriteria" => v.pause_criteria = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "allowAgentControl" => r.read_into(&mut v.allow_agent_control),
+                "allowAgentNavigation" => r.read_into(&mut v.allow_agent_navigation),
+                "allowDraw" => r.read_into(&mut v.allow_draw),
+                "maskSelectors" => r.read_into(&mut v.mask_selectors),
+                "channels" => r.read_into(&mut v.channels),
+                "readonlySelectors" => r.read_into(&mut v.readonly_selectors),
+                "pauseCriteria" => r.read_into(&mut v.pause_criteria),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -610,19 +616,20 @@ impl FromJson for ConversationAppSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "showAgentTypingIndicator" => v.show_agent_typing_indicator = r.read()?,
-                "showUserTypingIndicator" => v.show_user_typing_indicator = r.read()?,
-                "autoStart" => v.auto_start = r.read()?,
-                "markdown" => v.markdown = r.read()?,
-                "conversationDisconnect" => v.conversation_disconnect = r.read()?,
-                "conversationClear" => v.conversation_clear = r.read()?,
-                "humanize" => v.humanize = r.read()?,
-                "notifications" => v.notifications = r.read()?,
-                "sessionDurationSeconds" => v.session_duration_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "showAgentTypingIndicator" => r.read_into(&mut v.show_agent_typing_indicator),
+                "showUserTypingIndicator" => r.read_into(&mut v.show_user_typing_indicator),
+                "autoStart" => r.read_into(&mut v.auto_start),
+                "markdown" => r.read_into(&mut v.markdown),
+                "conversationDisconnect" => r.read_into(&mut v.conversation_disconnect),
+                "conversationClear" => r.read_into(&mut v.conversation_clear),
+                "humanize" => r.read_into(&mut v.humanize),
+                "notifications" => r.read_into(&mut v.notifications),
+                "sessionDurationSeconds" => r.read_into(&mut v.session_duration_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -674,10 +681,11 @@ impl FromJson for ConversationClearSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -729,11 +737,12 @@ impl FromJson for ConversationDisconnectSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -833,11 +842,12 @@ impl FromJson for CustomI18nLabels {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "language" => v.language = r.read()?,
-                "localizedLabels" => v.localized_labels = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "language" => r.read_into(&mut v.language),
+                "localizedLabels" => r.read_into(&mut v.localized_labels),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -919,14 +929,15 @@ impl FromJson for DeploymentIdentityResolutionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "resolveIdentities" => v.resolve_identities = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                "automerge" => v.automerge = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "resolveIdentities" => r.read_into(&mut v.resolve_identities),
+                "externalSource" => r.read_into(&mut v.external_source),
+                "automerge" => r.read_into(&mut v.automerge),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1103,24 +1114,25 @@ impl FromJson for ExpandableWebDeployment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "allowAllDomains" => v.allow_all_domains = r.read()?,
-                "allowedDomains" => v.allowed_domains = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "snippet" => v.snippet = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "lastModifiedUser" => v.last_modified_user = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "status" => v.status = r.read()?,
-                "pushIntegrations" => v.push_integrations = r.read()?,
-                "configuration" => v.configuration = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "allowAllDomains" => r.read_into(&mut v.allow_all_domains),
+                "allowedDomains" => r.read_into(&mut v.allowed_domains),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "snippet" => r.read_into(&mut v.snippet),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "lastModifiedUser" => r.read_into(&mut v.last_modified_user),
+                "flow" => r.read_into(&mut v.flow),
+                "status" => r.read_into(&mut v.status),
+                "pushIntegrations" => r.read_into(&mut v.push_integrations),
+                "configuration" => r.read_into(&mut v.configuration),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1262,14 +1274,15 @@ impl FromJson for ExpandableWebDeploymentEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "total" => v.total = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "total" => r.read_into(&mut v.total),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1325,11 +1338,12 @@ impl FromJson for FileUploadMode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileTypes" => v.file_types = r.read()?,
-                "maxFileSizeKB" => v.max_file_size_kb = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileTypes" => r.read_into(&mut v.file_types),
+                "maxFileSizeKB" => r.read_into(&mut v.max_file_size_kb),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1382,11 +1396,12 @@ impl FromJson for FileUploadSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableAttachments" => v.enable_attachments = r.read()?,
-                "modes" => v.modes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableAttachments" => r.read_into(&mut v.enable_attachments),
+                "modes" => r.read_into(&mut v.modes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1465,13 +1480,14 @@ impl FromJson for FormsTrackTrigger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "selector" => v.selector = r.read()?,
-                "formName" => v.form_name = r.read()?,
-                "captureDataOnFormAbandon" => v.capture_data_on_form_abandon = r.read()?,
-                "captureDataOnFormSubmit" => v.capture_data_on_form_submit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "selector" => r.read_into(&mut v.selector),
+                "formName" => r.read_into(&mut v.form_name),
+                "captureDataOnFormAbandon" => r.read_into(&mut v.capture_data_on_form_abandon),
+                "captureDataOnFormSubmit" => r.read_into(&mut v.capture_data_on_form_submit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1526,11 +1542,12 @@ impl FromJson for Humanize {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "bot" => v.bot = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "bot" => r.read_into(&mut v.bot),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1574,10 +1591,11 @@ impl FromJson for Icon {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1629,11 +1647,12 @@ impl FromJson for IdentityResolutionAutomergeConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "authenticatedWebMessaging" => v.authenticated_web_messaging = r.read()?,
-                "webTracking" => v.web_tracking = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "authenticatedWebMessaging" => r.read_into(&mut v.authenticated_web_messaging),
+                "webTracking" => r.read_into(&mut v.web_tracking),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1688,11 +1707,12 @@ impl FromJson for IdleEventTrigger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventName" => v.event_name = r.read()?,
-                "idleAfterSeconds" => v.idle_after_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventName" => r.read_into(&mut v.event_name),
+                "idleAfterSeconds" => r.read_into(&mut v.idle_after_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1745,11 +1765,12 @@ impl FromJson for IpFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ipAddress" => v.ip_address = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ipAddress" => r.read_into(&mut v.ip_address),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1883,20 +1904,21 @@ impl FromJson for JourneyEventsSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "excludedQueryParameters" => v.excluded_query_parameters = r.read()?,
-                "shouldKeepUrlFragment" => v.should_keep_url_fragment = r.read()?,
-                "searchQueryParameters" => v.search_query_parameters = r.read()?,
-                "pageviewConfig" => v.pageview_config = r.read()?,
-                "clickEvents" => v.click_events = r.read()?,
-                "formsTrackEvents" => v.forms_track_events = r.read()?,
-                "idleEvents" => v.idle_events = r.read()?,
-                "inViewportEvents" => v.in_viewport_events = r.read()?,
-                "scrollDepthEvents" => v.scroll_depth_events = r.read()?,
-                "trackingSettings" => v.tracking_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "excludedQueryParameters" => r.read_into(&mut v.excluded_query_parameters),
+                "shouldKeepUrlFragment" => r.read_into(&mut v.should_keep_url_fragment),
+                "searchQueryParameters" => r.read_into(&mut v.search_query_parameters),
+                "pageviewConfig" => r.read_into(&mut v.pageview_config),
+                "clickEvents" => r.read_into(&mut v.click_events),
+                "formsTrackEvents" => r.read_into(&mut v.forms_track_events),
+                "idleEvents" => r.read_into(&mut v.idle_events),
+                "inViewportEvents" => r.read_into(&mut v.in_viewport_events),
+                "scrollDepthEvents" => r.read_into(&mut v.scroll_depth_events),
+                "trackingSettings" => r.read_into(&mut v.tracking_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2009,11 +2031,12 @@ impl FromJson for Knowledge {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2075,12 +2098,13 @@ impl FromJson for LauncherButtonSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "visibility" => v.visibility = r.read()?,
-                "displayType" => v.display_type = r.read()?,
-                "icon" => v.icon = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "visibility" => r.read_into(&mut v.visibility),
+                "displayType" => r.read_into(&mut v.display_type),
+                "icon" => r.read_into(&mut v.icon),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2236,11 +2260,12 @@ impl FromJson for LocalizedLabels {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2343,10 +2368,11 @@ impl FromJson for Markdown {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2398,11 +2424,12 @@ impl FromJson for MessengerApps {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversations" => v.conversations = r.read()?,
-                "knowledge" => v.knowledge = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversations" => r.read_into(&mut v.conversations),
+                "knowledge" => r.read_into(&mut v.knowledge),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2455,11 +2482,12 @@ impl FromJson for MessengerHomeScreen {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "logoUrl" => v.logo_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "logoUrl" => r.read_into(&mut v.logo_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2557,16 +2585,17 @@ impl FromJson for MessengerSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "styles" => v.styles = r.read()?,
-                "launcherButton" => v.launcher_button = r.read()?,
-                "fileUpload" => v.file_upload = r.read()?,
-                "apps" => v.apps = r.read()?,
-                "homeScreen" => v.home_screen = r.read()?,
-                "sessionPersistenceType" => v.session_persistence_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "styles" => r.read_into(&mut v.styles),
+                "launcherButton" => r.read_into(&mut v.launcher_button),
+                "fileUpload" => r.read_into(&mut v.file_upload),
+                "apps" => r.read_into(&mut v.apps),
+                "homeScreen" => r.read_into(&mut v.home_screen),
+                "sessionPersistenceType" => r.read_into(&mut v.session_persistence_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2662,10 +2691,11 @@ impl FromJson for MessengerStyles {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "primaryColor" => v.primary_color = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "primaryColor" => r.read_into(&mut v.primary_color),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2717,11 +2747,12 @@ impl FromJson for NotificationsSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "notificationContentType" => v.notification_content_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "notificationContentType" => r.read_into(&mut v.notification_content_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2817,11 +2848,12 @@ impl FromJson for PauseCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "urlFragment" => v.url_fragment = r.read()?,
-                "condition" => v.condition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "urlFragment" => r.read_into(&mut v.url_fragment),
+                "condition" => r.read_into(&mut v.condition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2942,12 +2974,13 @@ impl FromJson for PositionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "alignment" => v.alignment = r.read()?,
-                "sideSpace" => v.side_space = r.read()?,
-                "bottomSpace" => v.bottom_space = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "alignment" => r.read_into(&mut v.alignment),
+                "sideSpace" => r.read_into(&mut v.side_space),
+                "bottomSpace" => r.read_into(&mut v.bottom_space),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3052,11 +3085,12 @@ impl FromJson for PushIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "provider" => v.provider = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "provider" => r.read_into(&mut v.provider),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3160,11 +3194,12 @@ impl FromJson for ScrollPercentageEventTrigger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "percentage" => v.percentage = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "percentage" => r.read_into(&mut v.percentage),
+                "eventName" => r.read_into(&mut v.event_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3221,11 +3256,12 @@ impl FromJson for SelectorEventTrigger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "selector" => v.selector = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "selector" => r.read_into(&mut v.selector),
+                "eventName" => r.read_into(&mut v.event_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3283,12 +3319,13 @@ impl FromJson for SupportCenterCategory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "image" => v.image = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "image" => r.read_into(&mut v.image),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3333,10 +3370,11 @@ impl FromJson for SupportCenterCompactCategoryModuleTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "active" => v.active = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "active" => r.read_into(&mut v.active),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3388,11 +3426,12 @@ impl FromJson for SupportCenterCustomMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultValue" => v.default_value = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultValue" => r.read_into(&mut v.default_value),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3483,10 +3522,11 @@ impl FromJson for SupportCenterDetailedCategoryModuleSidebar {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3538,11 +3578,12 @@ impl FromJson for SupportCenterDetailedCategoryModuleTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "active" => v.active = r.read()?,
-                "sidebar" => v.sidebar = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "active" => r.read_into(&mut v.active),
+                "sidebar" => r.read_into(&mut v.sidebar),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3586,10 +3627,11 @@ impl FromJson for SupportCenterFeedbackSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3677,15 +3719,16 @@ impl FromJson for SupportCenterGlobalStyle {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "backgroundColor" => v.background_color = r.read()?,
-                "primaryColor" => v.primary_color = r.read()?,
-                "primaryColorDark" => v.primary_color_dark = r.read()?,
-                "primaryColorLight" => v.primary_color_light = r.read()?,
-                "textColor" => v.text_color = r.read()?,
-                "fontFamily" => v.font_family = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "primaryColor" => r.read_into(&mut v.primary_color),
+                "primaryColorDark" => r.read_into(&mut v.primary_color_dark),
+                "primaryColorLight" => r.read_into(&mut v.primary_color_light),
+                "textColor" => r.read_into(&mut v.text_color),
+                "fontFamily" => r.read_into(&mut v.font_family),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3751,12 +3794,13 @@ impl FromJson for SupportCenterHeroStyle {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "backgroundColor" => v.background_color = r.read()?,
-                "textColor" => v.text_color = r.read()?,
-                "image" => v.image = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "textColor" => r.read_into(&mut v.text_color),
+                "image" => r.read_into(&mut v.image),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3801,10 +3845,11 @@ impl FromJson for SupportCenterImage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "source" => v.source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "source" => r.read_into(&mut v.source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3847,10 +3892,11 @@ impl FromJson for SupportCenterImageSource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultUrl" => v.default_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultUrl" => r.read_into(&mut v.default_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3893,10 +3939,11 @@ impl FromJson for SupportCenterLabelFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "labels" => v.labels = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "labels" => r.read_into(&mut v.labels),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3966,13 +4013,14 @@ impl FromJson for SupportCenterModuleSetting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "compactCategoryModuleTemplate" => v.compact_category_module_template = r.read()?,
-                "detailedCategoryModuleTemplate" => v.detailed_category_module_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "enabled" => r.read_into(&mut v.enabled),
+                "compactCategoryModuleTemplate" => r.read_into(&mut v.compact_category_module_template),
+                "detailedCategoryModuleTemplate" => r.read_into(&mut v.detailed_category_module_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4094,11 +4142,12 @@ impl FromJson for SupportCenterScreen {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "moduleSettings" => v.module_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "moduleSettings" => r.read_into(&mut v.module_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4269,18 +4318,19 @@ impl FromJson for SupportCenterSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "customMessages" => v.custom_messages = r.read()?,
-                "routerType" => v.router_type = r.read()?,
-                "screens" => v.screens = r.read()?,
-                "enabledCategories" => v.enabled_categories = r.read()?,
-                "labelFilter" => v.label_filter = r.read()?,
-                "styleSetting" => v.style_setting = r.read()?,
-                "feedback" => v.feedback = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "customMessages" => r.read_into(&mut v.custom_messages),
+                "routerType" => r.read_into(&mut v.router_type),
+                "screens" => r.read_into(&mut v.screens),
+                "enabledCategories" => r.read_into(&mut v.enabled_categories),
+                "labelFilter" => r.read_into(&mut v.label_filter),
+                "styleSetting" => r.read_into(&mut v.style_setting),
+                "feedback" => r.read_into(&mut v.feedback),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4387,11 +4437,12 @@ impl FromJson for SupportCenterStyleSetting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "heroStyle" => v.hero_style = r.read()?,
-                "globalStyle" => v.global_style = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "heroStyle" => r.read_into(&mut v.hero_style),
+                "globalStyle" => r.read_into(&mut v.global_style),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4462,13 +4513,14 @@ impl FromJson for TrackingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "excludedQueryParameters" => v.excluded_query_parameters = r.read()?,
-                "shouldKeepUrlFragment" => v.should_keep_url_fragment = r.read()?,
-                "searchQueryParameters" => v.search_query_parameters = r.read()?,
-                "ipFilters" => v.ip_filters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "excludedQueryParameters" => r.read_into(&mut v.excluded_query_parameters),
+                "shouldKeepUrlFragment" => r.read_into(&mut v.should_keep_url_fragment),
+                "searchQueryParameters" => r.read_into(&mut v.search_query_parameters),
+                "ipFilters" => r.read_into(&mut v.ip_filters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4532,12 +4584,13 @@ impl FromJson for UserVideoSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "allowCamera" => v.allow_camera = r.read()?,
-                "allowScreenShare" => v.allow_screen_share = r.read()?,
-                "allowMicrophone" => v.allow_microphone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "allowCamera" => r.read_into(&mut v.allow_camera),
+                "allowScreenShare" => r.read_into(&mut v.allow_screen_share),
+                "allowMicrophone" => r.read_into(&mut v.allow_microphone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4609,13 +4662,14 @@ impl FromJson for VideoSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "channels" => v.channels = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "channels" => r.read_into(&mut v.channels),
+                "agent" => r.read_into(&mut v.agent),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4791,24 +4845,25 @@ impl FromJson for WebDeployment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "allowAllDomains" => v.allow_all_domains = r.read()?,
-                "allowedDomains" => v.allowed_domains = r.read()?,
-                "supportedContent" => v.supported_content = r.read()?,
-                "snippet" => v.snippet = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "lastModifiedUser" => v.last_modified_user = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "status" => v.status = r.read()?,
-                "pushIntegrations" => v.push_integrations = r.read()?,
-                "configuration" => v.configuration = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "allowAllDomains" => r.read_into(&mut v.allow_all_domains),
+                "allowedDomains" => r.read_into(&mut v.allowed_domains),
+                "supportedContent" => r.read_into(&mut v.supported_content),
+                "snippet" => r.read_into(&mut v.snippet),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "lastModifiedUser" => r.read_into(&mut v.last_modified_user),
+                "flow" => r.read_into(&mut v.flow),
+                "status" => r.read_into(&mut v.status),
+                "pushIntegrations" => r.read_into(&mut v.push_integrations),
+                "configuration" => r.read_into(&mut v.configuration),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4933,11 +4988,12 @@ impl FromJson for WebDeploymentActiveConfigurationOnDeployment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "configurationVersion" => v.configuration_version = r.read()?,
-                "deployment" => v.deployment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "configurationVersion" => r.read_into(&mut v.configuration_version),
+                "deployment" => r.read_into(&mut v.deployment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5181,32 +5237,33 @@ impl FromJson for WebDeploymentConfigurationVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "headlessMode" => v.headless_mode = r.read()?,
-                "description" => v.description = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "defaultLanguage" => v.default_language = r.read()?,
-                "customI18nLabels" => v.custom_i18n_labels = r.read()?,
-                "messenger" => v.messenger = r.read()?,
-                "position" => v.position = r.read()?,
-                "supportCenter" => v.support_center = r.read()?,
-                "cobrowse" => v.cobrowse = r.read()?,
-                "journeyEvents" => v.journey_events = r.read()?,
-                "authenticationSettings" => v.authentication_settings = r.read()?,
-                "video" => v.video = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "lastModifiedUser" => v.last_modified_user = r.read()?,
-                "createdUser" => v.created_user = r.read()?,
-                "publishedUser" => v.published_user = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "headlessMode" => r.read_into(&mut v.headless_mode),
+                "description" => r.read_into(&mut v.description),
+                "languages" => r.read_into(&mut v.languages),
+                "defaultLanguage" => r.read_into(&mut v.default_language),
+                "customI18nLabels" => r.read_into(&mut v.custom_i18n_labels),
+                "messenger" => r.read_into(&mut v.messenger),
+                "position" => r.read_into(&mut v.position),
+                "supportCenter" => r.read_into(&mut v.support_center),
+                "cobrowse" => r.read_into(&mut v.cobrowse),
+                "journeyEvents" => r.read_into(&mut v.journey_events),
+                "authenticationSettings" => r.read_into(&mut v.authentication_settings),
+                "video" => r.read_into(&mut v.video),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "lastModifiedUser" => r.read_into(&mut v.last_modified_user),
+                "createdUser" => r.read_into(&mut v.created_user),
+                "publishedUser" => r.read_into(&mut v.published_user),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5356,14 +5413,15 @@ impl FromJson for WebDeploymentConfigurationVersionEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "total" => v.total = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "total" => r.read_into(&mut v.total),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5439,13 +5497,14 @@ impl FromJson for WebDeploymentConfigurationVersionEntityRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5691,32 +5750,33 @@ impl FromJson for WebDeploymentConfigurationVersionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "headlessMode" => v.headless_mode = r.read()?,
-                "description" => v.description = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "defaultLanguage" => v.default_language = r.read()?,
-                "customI18nLabels" => v.custom_i18n_labels = r.read()?,
-                "messenger" => v.messenger = r.read()?,
-                "position" => v.position = r.read()?,
-                "supportCenter" => v.support_center = r.read()?,
-                "cobrowse" => v.cobrowse = r.read()?,
-                "journeyEvents" => v.journey_events = r.read()?,
-                "authenticationSettings" => v.authentication_settings = r.read()?,
-                "video" => v.video = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "lastModifiedUser" => v.last_modified_user = r.read()?,
-                "createdUser" => v.created_user = r.read()?,
-                "publishedUser" => v.published_user = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "headlessMode" => r.read_into(&mut v.headless_mode),
+                "description" => r.read_into(&mut v.description),
+                "languages" => r.read_into(&mut v.languages),
+                "defaultLanguage" => r.read_into(&mut v.default_language),
+                "customI18nLabels" => r.read_into(&mut v.custom_i18n_labels),
+                "messenger" => r.read_into(&mut v.messenger),
+                "position" => r.read_into(&mut v.position),
+                "supportCenter" => r.read_into(&mut v.support_center),
+                "cobrowse" => r.read_into(&mut v.cobrowse),
+                "journeyEvents" => r.read_into(&mut v.journey_events),
+                "authenticationSettings" => r.read_into(&mut v.authentication_settings),
+                "video" => r.read_into(&mut v.video),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "lastModifiedUser" => r.read_into(&mut v.last_modified_user),
+                "createdUser" => r.read_into(&mut v.created_user),
+                "publishedUser" => r.read_into(&mut v.published_user),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5876,14 +5936,15 @@ impl FromJson for WebDeploymentFlowEntityRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "flowDescription" => v.flow_description = r.read()?,
-                "publishVersion" => v.publish_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "flowDescription" => r.read_into(&mut v.flow_description),
+                "publishVersion" => r.read_into(&mut v.publish_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5930,10 +5991,11 @@ impl FromJson for WebDeploymentHeadlessMode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5983,11 +6045,12 @@ impl FromJson for WebDeploymentsAuthorizationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "refreshToken" => v.refresh_token = r.read()?,
-                "jwt" => v.jwt = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "refreshToken" => r.read_into(&mut v.refresh_token),
+                "jwt" => r.read_into(&mut v.jwt),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6049,12 +6112,13 @@ impl FromJson for WebDeploymentsJourneyContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "journeyAction" => v.journey_action = r.read()?,
-                "customer" => v.customer = r.read()?,
-                "customerSession" => v.customer_session = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "journeyAction" => r.read_into(&mut v.journey_action),
+                "customer" => r.read_into(&mut v.customer),
+                "customerSession" => r.read_into(&mut v.customer_session),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6117,12 +6181,13 @@ impl FromJson for WebDeploymentsOAuthExchangeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "deploymentId" => v.deployment_id = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "oauth" => v.oauth = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "deploymentId" => r.read_into(&mut v.deployment_id),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "oauth" => r.read_into(&mut v.oauth),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6223,16 +6288,17 @@ impl FromJson for WebDeploymentsOAuthRequestParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "idToken" => v.id_token = r.read()?,
-                "redirectUri" => v.redirect_uri = r.read()?,
-                "nonce" => v.nonce = r.read()?,
-                "maxAge" => v.max_age = r.read()?,
-                "codeVerifier" => v.code_verifier = r.read()?,
-                "iss" => v.iss = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "idToken" => r.read_into(&mut v.id_token),
+                "redirectUri" => r.read_into(&mut v.redirect_uri),
+                "nonce" => r.read_into(&mut v.nonce),
+                "maxAge" => r.read_into(&mut v.max_age),
+                "codeVerifier" => r.read_into(&mut v.code_verifier),
+                "iss" => r.read_into(&mut v.iss),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6294,11 +6360,12 @@ impl FromJson for WebDeploymentsRefreshJWTRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "refreshToken" => v.refresh_token = r.read()?,
-                "deploymentId" => v.deployment_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "refreshToken" => r.read_into(&mut v.refresh_token),
+                "deploymentId" => r.read_into(&mut v.deployment_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -53,11 +53,12 @@ impl FromJson for ButtonComponent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -119,12 +120,13 @@ impl FromJson for ContentActions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "urlTarget" => v.url_target = r.read()?,
-                "textback" => v.textback = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "urlTarget" => r.read_into(&mut v.url_target),
+                "textback" => r.read_into(&mut v.textback),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -218,15 +220,16 @@ impl FromJson for ContentCard {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "defaultAction" => v.default_action = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "defaultAction" => r.read_into(&mut v.default_action),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -301,13 +304,14 @@ impl FromJson for ContentCardAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -402,10 +406,11 @@ impl FromJson for ContentCarousel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "cards" => v.cards = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "cards" => r.read_into(&mut v.cards),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -495,15 +500,16 @@ impl FromJson for ContentDatePicker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "imageUrl" => v.image_url = r.read()?,
-                "dateMinimum" => v.date_minimum = r.read()?,
-                "dateMaximum" => v.date_maximum = r.read()?,
-                "availableTimes" => v.available_times = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "imageUrl" => r.read_into(&mut v.image_url),
+                "dateMinimum" => r.read_into(&mut v.date_minimum),
+                "dateMaximum" => r.read_into(&mut v.date_maximum),
+                "availableTimes" => r.read_into(&mut v.available_times),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -560,11 +566,12 @@ impl FromJson for ContentDatePickerAvailableTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "duration" => v.duration = r.read()?,
-                "dateTime" => v.date_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "duration" => r.read_into(&mut v.duration),
+                "dateTime" => r.read_into(&mut v.date_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -643,13 +650,14 @@ impl FromJson for PushDeviceInsertRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "deviceToken" => v.device_token = r.read()?,
-                "notificationProvider" => v.notification_provider = r.read()?,
-                "language" => v.language = r.read()?,
-                "deviceType" => v.device_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "deviceToken" => r.read_into(&mut v.device_token),
+                "notificationProvider" => r.read_into(&mut v.notification_provider),
+                "language" => r.read_into(&mut v.language),
+                "deviceType" => r.read_into(&mut v.device_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -798,11 +806,12 @@ impl FromJson for PushDeviceUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "language" => v.language = r.read()?,
-                "deviceToken" => v.device_token = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "language" => r.read_into(&mut v.language),
+                "deviceToken" => r.read_into(&mut v.device_token),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -857,11 +866,12 @@ impl FromJson for Reason {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1009,11 +1019,12 @@ impl FromJson for RecipientAdditionalIdentifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1179,17 +1190,18 @@ impl FromJson for WebMessagingAttachment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "url" => v.url = r.read()?,
-                "mime" => v.mime = r.read()?,
-                "text" => v.text = r.read()?,
-                "sha256" => v.sha256 = r.read()?,
-                "filename" => v.filename = r.read()?,
-                "fileSize" => v.file_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "url" => r.read_into(&mut v.url),
+                "mime" => r.read_into(&mut v.mime),
+                "text" => r.read_into(&mut v.text),
+                "sha256" => r.read_into(&mut v.sha256),
+                "filename" => r.read_into(&mut v.filename),
+                "fileSize" => r.read_into(&mut v.file_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1340,14 +1352,15 @@ impl FromJson for WebMessagingButtonResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1480,13 +1493,14 @@ impl FromJson for WebMessagingChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "from" => v.from = r.read()?,
-                "to" => v.to = r.read()?,
-                "time" => v.time = r.read()?,
-                "messageId" => v.message_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "from" => r.read_into(&mut v.from),
+                "to" => r.read_into(&mut v.to),
+                "time" => r.read_into(&mut v.time),
+                "messageId" => r.read_into(&mut v.message_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1613,19 +1627,20 @@ impl FromJson for WebMessagingContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentType" => v.content_type = r.read()?,
-                "attachment" => v.attachment = r.read()?,
-                "quickReply" => v.quick_reply = r.read()?,
-                "buttonResponse" => v.button_response = r.read()?,
-                "generic" => v.generic = r.read()?,
-                "card" => v.card = r.read()?,
-                "carousel" => v.carousel = r.read()?,
-                "datePicker" => v.date_picker = r.read()?,
-                "listPicker" => v.list_picker = r.read()?,
-                "form" => v.form = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentType" => r.read_into(&mut v.content_type),
+                "attachment" => r.read_into(&mut v.attachment),
+                "quickReply" => r.read_into(&mut v.quick_reply),
+                "buttonResponse" => r.read_into(&mut v.button_response),
+                "generic" => r.read_into(&mut v.generic),
+                "card" => r.read_into(&mut v.card),
+                "carousel" => r.read_into(&mut v.carousel),
+                "datePicker" => r.read_into(&mut v.date_picker),
+                "listPicker" => r.read_into(&mut v.list_picker),
+                "form" => r.read_into(&mut v.form),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1781,13 +1796,14 @@ impl FromJson for WebMessagingEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventType" => v.event_type = r.read()?,
-                "coBrowse" => v.co_browse = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "video" => v.video = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventType" => r.read_into(&mut v.event_type),
+                "coBrowse" => r.read_into(&mut v.co_browse),
+                "presence" => r.read_into(&mut v.presence),
+                "video" => r.read_into(&mut v.video),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1904,12 +1920,13 @@ impl FromJson for WebMessagingEventCoBrowse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "sessionJoinToken" => v.session_join_token = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "sessionJoinToken" => r.read_into(&mut v.session_join_token),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2011,10 +2028,11 @@ impl FromJson for WebMessagingEventPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2136,12 +2154,13 @@ impl FromJson for WebMessagingEventVideo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "offeringId" => v.offering_id = r.read()?,
-                "jwt" => v.jwt = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "offeringId" => r.read_into(&mut v.offering_id),
+                "jwt" => r.read_into(&mut v.jwt),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2277,14 +2296,15 @@ impl FromJson for WebMessagingGeneric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "image" => v.image = r.read()?,
-                "actions" => v.actions = r.read()?,
-                "components" => v.components = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "image" => r.read_into(&mut v.image),
+                "actions" => r.read_into(&mut v.actions),
+                "components" => r.read_into(&mut v.components),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2421,20 +2441,21 @@ impl FromJson for WebMessagingMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "content" => v.content = r.read()?,
-                "status" => v.status = r.read()?,
-                "reasons" => v.reasons = r.read()?,
-                "events" => v.events = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "originatingEntity" => v.originating_entity = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "content" => r.read_into(&mut v.content),
+                "status" => r.read_into(&mut v.status),
+                "reasons" => r.read_into(&mut v.reasons),
+                "events" => r.read_into(&mut v.events),
+                "direction" => r.read_into(&mut v.direction),
+                "originatingEntity" => r.read_into(&mut v.originating_entity),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2725,14 +2746,15 @@ impl FromJson for WebMessagingMessageEntityList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2810,13 +2832,14 @@ impl FromJson for WebMessagingQuickReply {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "image" => v.image = r.read()?,
-                "action" => v.action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                "image" => r.read_into(&mut v.image),
+                "action" => r.read_into(&mut v.action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2941,14 +2964,15 @@ impl FromJson for WebMessagingRecipient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "firstName" => v.first_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "nickname" => v.nickname = r.read()?,
-                "image" => v.image = r.read()?,
-                "additionalIds" => v.additional_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "firstName" => r.read_into(&mut v.first_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "nickname" => r.read_into(&mut v.nickname),
+                "image" => r.read_into(&mut v.image),
+                "additionalIds" => r.read_into(&mut v.additional_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

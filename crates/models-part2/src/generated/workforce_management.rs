@@ -138,20 +138,21 @@ impl FromJson for ActivityCode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "name" => v.name = r.read()?,
-                "isActive" => v.is_active = r.read()?,
-                "isDefault" => v.is_default = r.read()?,
-                "category" => v.category = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "countsAsWorkTime" => v.counts_as_work_time = r.read()?,
-                "agentTimeOffSelectable" => v.agent_time_off_selectable = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "name" => r.read_into(&mut v.name),
+                "isActive" => r.read_into(&mut v.is_active),
+                "isDefault" => r.read_into(&mut v.is_default),
+                "category" => r.read_into(&mut v.category),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "countsAsWorkTime" => r.read_into(&mut v.counts_as_work_time),
+                "agentTimeOffSelectable" => r.read_into(&mut v.agent_time_off_selectable),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -286,11 +287,12 @@ impl FromJson for ActivityCodeContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodes" => v.activity_codes = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodes" => r.read_into(&mut v.activity_codes),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -345,11 +347,12 @@ impl FromJson for ActivityCodeReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -406,11 +409,12 @@ impl FromJson for ActivityCodeStyle {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "backgroundColor" => v.background_color = r.read()?,
-                "textColorTheme" => v.text_color_theme = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "backgroundColor" => r.read_into(&mut v.background_color),
+                "textColorTheme" => r.read_into(&mut v.text_color_theme),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -528,13 +532,14 @@ impl FromJson for ActivityCodeSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "secondaryPresences" => v.secondary_presences = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "secondaryPresences" => r.read_into(&mut v.secondary_presences),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -589,11 +594,12 @@ impl FromJson for ActivityCodesReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -639,10 +645,11 @@ impl FromJson for ActivityPlanAbandonRateImpactOverride {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "increaseByPercent" => v.increase_by_percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "increaseByPercent" => r.read_into(&mut v.increase_by_percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -687,10 +694,11 @@ impl FromJson for ActivityPlanAsaImpactOverride {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "increaseByPercent" => v.increase_by_percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "increaseByPercent" => r.read_into(&mut v.increase_by_percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -733,10 +741,11 @@ impl FromJson for ActivityPlanDeletionOccurrenceIds {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -779,10 +788,11 @@ impl FromJson for ActivityPlanDeletionSessionIds {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -825,10 +835,11 @@ impl FromJson for ActivityPlanDeletionSessionUserIds {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -884,11 +895,12 @@ impl FromJson for ActivityPlanJobException {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "exceptionType" => v.exception_type = r.read()?,
-                "occurrences" => v.occurrences = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "exceptionType" => r.read_into(&mut v.exception_type),
+                "occurrences" => r.read_into(&mut v.occurrences),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1001,10 +1013,11 @@ impl FromJson for ActivityPlanJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1120,17 +1133,18 @@ impl FromJson for ActivityPlanJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "exceptions" => v.exceptions = r.read()?,
-                "error" => v.error = r.read()?,
-                "activityPlan" => v.activity_plan = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "occurrence" => v.occurrence = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "exceptions" => r.read_into(&mut v.exceptions),
+                "error" => r.read_into(&mut v.error),
+                "activityPlan" => r.read_into(&mut v.activity_plan),
+                "type" => r.read_into(&mut v.r#type),
+                "occurrence" => r.read_into(&mut v.occurrence),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1472,26 +1486,27 @@ impl FromJson for ActivityPlanListItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "managementUnits" => v.management_units = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCode" => v.activity_code = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "optimizationObjective" => v.optimization_objective = r.read()?,
-                "recurrenceSettings" => v.recurrence_settings = r.read()?,
-                "state" => v.state = r.read()?,
-                "lastRunDate" => v.last_run_date = r.read()?,
-                "lastRunBy" => v.last_run_by = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "initialSchedulePeriod" => v.initial_schedule_period = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "managementUnits" => r.read_into(&mut v.management_units),
+                "description" => r.read_into(&mut v.description),
+                "activityCode" => r.read_into(&mut v.activity_code),
+                "type" => r.read_into(&mut v.r#type),
+                "optimizationObjective" => r.read_into(&mut v.optimization_objective),
+                "recurrenceSettings" => r.read_into(&mut v.recurrence_settings),
+                "state" => r.read_into(&mut v.state),
+                "lastRunDate" => r.read_into(&mut v.last_run_date),
+                "lastRunBy" => r.read_into(&mut v.last_run_by),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "initialSchedulePeriod" => r.read_into(&mut v.initial_schedule_period),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1689,10 +1704,11 @@ impl FromJson for ActivityPlanListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1746,11 +1762,12 @@ impl FromJson for ActivityPlanOccurrenceReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1816,12 +1833,13 @@ impl FromJson for ActivityPlanOccurrenceSessionsUsersStructureReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "sessions" => v.sessions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "sessions" => r.read_into(&mut v.sessions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1911,15 +1929,16 @@ impl FromJson for ActivityPlanOccurrencesDeletionJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "exceptions" => v.exceptions = r.read()?,
-                "error" => v.error = r.read()?,
-                "activityPlan" => v.activity_plan = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "exceptions" => r.read_into(&mut v.exceptions),
+                "error" => r.read_into(&mut v.error),
+                "activityPlan" => r.read_into(&mut v.activity_plan),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2029,11 +2048,12 @@ impl FromJson for ActivityPlanReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2343,36 +2363,37 @@ impl FromJson for ActivityPlanResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "managementUnits" => v.management_units = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCode" => v.activity_code = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "initialSchedulePeriod" => v.initial_schedule_period = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "groupSettings" => v.group_settings = r.read()?,
-                "recurrenceSettings" => v.recurrence_settings = r.read()?,
-                "attendeesSearchRule" => v.attendees_search_rule = r.read()?,
-                "facilitated" => v.facilitated = r.read()?,
-                "facilitatorsSearchRule" => v.facilitators_search_rule = r.read()?,
-                "transitionTimeMinutes" => v.transition_time_minutes = r.read()?,
-                "serviceGoalImpactOverrides" => v.service_goal_impact_overrides = r.read()?,
-                "optimizationObjective" => v.optimization_objective = r.read()?,
-                "fixedAvailability" => v.fixed_availability = r.read()?,
-                "state" => v.state = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "lastRunDate" => v.last_run_date = r.read()?,
-                "lastRunBy" => v.last_run_by = r.read()?,
-                "startTimeIncrementMinutes" => v.start_time_increment_minutes = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "managementUnits" => r.read_into(&mut v.management_units),
+                "description" => r.read_into(&mut v.description),
+                "activityCode" => r.read_into(&mut v.activity_code),
+                "type" => r.read_into(&mut v.r#type),
+                "initialSchedulePeriod" => r.read_into(&mut v.initial_schedule_period),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "groupSettings" => r.read_into(&mut v.group_settings),
+                "recurrenceSettings" => r.read_into(&mut v.recurrence_settings),
+                "attendeesSearchRule" => r.read_into(&mut v.attendees_search_rule),
+                "facilitated" => r.read_into(&mut v.facilitated),
+                "facilitatorsSearchRule" => r.read_into(&mut v.facilitators_search_rule),
+                "transitionTimeMinutes" => r.read_into(&mut v.transition_time_minutes),
+                "serviceGoalImpactOverrides" => r.read_into(&mut v.service_goal_impact_overrides),
+                "optimizationObjective" => r.read_into(&mut v.optimization_objective),
+                "fixedAvailability" => r.read_into(&mut v.fixed_availability),
+                "state" => r.read_into(&mut v.state),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "lastRunDate" => r.read_into(&mut v.last_run_date),
+                "lastRunBy" => r.read_into(&mut v.last_run_by),
+                "startTimeIncrementMinutes" => r.read_into(&mut v.start_time_increment_minutes),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2635,15 +2656,16 @@ impl FromJson for ActivityPlanRunJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "exceptions" => v.exceptions = r.read()?,
-                "error" => v.error = r.read()?,
-                "activityPlan" => v.activity_plan = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "exceptions" => r.read_into(&mut v.exceptions),
+                "error" => r.read_into(&mut v.error),
+                "activityPlan" => r.read_into(&mut v.activity_plan),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2766,12 +2788,13 @@ impl FromJson for ActivityPlanServiceGoalImpactOverrides {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "abandonRate" => v.abandon_rate = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "averageSpeedOfAnswer" => r.read_into(&mut v.average_speed_of_answer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2818,10 +2841,11 @@ impl FromJson for ActivityPlanServiceLevelImpactOverride {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "decreaseByPercent" => v.decrease_by_percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "decreaseByPercent" => r.read_into(&mut v.decrease_by_percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2884,12 +2908,13 @@ impl FromJson for ActivityPlanSessionStructureReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "users" => v.users = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "users" => r.read_into(&mut v.users),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2956,12 +2981,13 @@ impl FromJson for ActivityPlanStructureWithOccurrenceSessionsUsersReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "occurrences" => v.occurrences = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "occurrences" => r.read_into(&mut v.occurrences),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3024,12 +3050,13 @@ impl FromJson for ActivityPlanStructureWithOccurrencesReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "occurrences" => v.occurrences = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "occurrences" => r.read_into(&mut v.occurrences),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3101,13 +3128,14 @@ impl FromJson for AddAdherenceAdjustmentAgentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reasonCodeId" => v.reason_code_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "submitterNotes" => v.submitter_notes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reasonCodeId" => r.read_into(&mut v.reason_code_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "submitterNotes" => r.read_into(&mut v.submitter_notes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3195,14 +3223,15 @@ impl FromJson for AddAdherenceExplanationAdminRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "notes" => r.read_into(&mut v.notes),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3376,13 +3405,14 @@ impl FromJson for AddAdherenceExplanationAgentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "notes" => v.notes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "notes" => r.read_into(&mut v.notes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3557,18 +3587,19 @@ impl FromJson for AddOpportunityBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "openDate" => v.open_date = r.read()?,
-                "deadlineDate" => v.deadline_date = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "approvalType" => v.approval_type = r.read()?,
-                "capacity" => v.capacity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "openDate" => r.read_into(&mut v.open_date),
+                "deadlineDate" => r.read_into(&mut v.deadline_date),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "approvalType" => r.read_into(&mut v.approval_type),
+                "capacity" => r.read_into(&mut v.capacity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3704,14 +3735,15 @@ impl FromJson for AddShiftTradeJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "initiatingShift" => v.initiating_shift = r.read()?,
-                "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                "target" => v.target = r.read()?,
-                "expirationDate" => v.expiration_date = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "initiatingShift" => r.read_into(&mut v.initiating_shift),
+                "acceptableIntervals" => r.read_into(&mut v.acceptable_intervals),
+                "target" => r.read_into(&mut v.target),
+                "expirationDate" => r.read_into(&mut v.expiration_date),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3798,14 +3830,15 @@ impl FromJson for AddShiftTradeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scheduleId" => v.schedule_id = r.read()?,
-                "initiatingShiftId" => v.initiating_shift_id = r.read()?,
-                "receivingUserId" => v.receiving_user_id = r.read()?,
-                "expiration" => v.expiration = r.read()?,
-                "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scheduleId" => r.read_into(&mut v.schedule_id),
+                "initiatingShiftId" => r.read_into(&mut v.initiating_shift_id),
+                "receivingUserId" => r.read_into(&mut v.receiving_user_id),
+                "expiration" => r.read_into(&mut v.expiration),
+                "acceptableIntervals" => r.read_into(&mut v.acceptable_intervals),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3876,12 +3909,13 @@ impl FromJson for AddWorkPlanRotationAgentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "dateRange" => v.date_range = r.read()?,
-                "position" => v.position = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "dateRange" => r.read_into(&mut v.date_range),
+                "position" => r.read_into(&mut v.position),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3959,13 +3993,14 @@ impl FromJson for AddWorkPlanRotationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "dateRange" => v.date_range = r.read()?,
-                "agents" => v.agents = r.read()?,
-                "pattern" => v.pattern = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "dateRange" => r.read_into(&mut v.date_range),
+                "agents" => r.read_into(&mut v.agents),
+                "pattern" => r.read_into(&mut v.pattern),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4137,24 +4172,25 @@ impl FromJson for AdherenceAdjustment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "reasonCode" => v.reason_code = r.read()?,
-                "status" => v.status = r.read()?,
-                "expired" => v.expired = r.read()?,
-                "submitterNotes" => v.submitter_notes = r.read()?,
-                "reviewerNotes" => v.reviewer_notes = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "reviewedDate" => v.reviewed_date = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "agent" => r.read_into(&mut v.agent),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "reasonCode" => r.read_into(&mut v.reason_code),
+                "status" => r.read_into(&mut v.status),
+                "expired" => r.read_into(&mut v.expired),
+                "submitterNotes" => r.read_into(&mut v.submitter_notes),
+                "reviewerNotes" => r.read_into(&mut v.reviewer_notes),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "reviewedDate" => r.read_into(&mut v.reviewed_date),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4260,10 +4296,11 @@ impl FromJson for AdherenceAdjustmentsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4340,14 +4377,15 @@ impl FromJson for AdherenceAdjustmentsReasonCode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "state" => v.state = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "state" => r.read_into(&mut v.state),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4454,11 +4492,12 @@ impl FromJson for AdherenceAdjustmentsReasonCodeReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4500,10 +4539,11 @@ impl FromJson for AdherenceAdjustmentsReasonCodesListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4546,10 +4586,11 @@ impl FromJson for AdherenceExplanationAsyncResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4664,18 +4705,19 @@ impl FromJson for AdherenceExplanationJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "status" => v.status = r.read()?,
-                "adherenceExplanation" => v.adherence_explanation = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "agentQueryResponseTemplate" => v.agent_query_response_template = r.read()?,
-                "buQueryResponseTemplate" => v.bu_query_response_template = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "status" => r.read_into(&mut v.status),
+                "adherenceExplanation" => r.read_into(&mut v.adherence_explanation),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "agentQueryResponseTemplate" => r.read_into(&mut v.agent_query_response_template),
+                "buQueryResponseTemplate" => r.read_into(&mut v.bu_query_response_template),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4859,13 +4901,14 @@ impl FromJson for AdherenceExplanationJobReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5015,10 +5058,11 @@ impl FromJson for AdherenceExplanationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5059,10 +5103,11 @@ impl FromJson for AdherenceExplanationListingAgentQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5103,10 +5148,11 @@ impl FromJson for AdherenceExplanationListingBuQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5230,19 +5276,20 @@ impl FromJson for AdherenceExplanationNotification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "agent" => r.read_into(&mut v.agent),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "notes" => r.read_into(&mut v.notes),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5501,21 +5548,22 @@ impl FromJson for AdherenceExplanationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "status" => v.status = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "reviewedDate" => v.reviewed_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "agent" => r.read_into(&mut v.agent),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "type" => r.read_into(&mut v.r#type),
+                "status" => r.read_into(&mut v.status),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "notes" => r.read_into(&mut v.notes),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "reviewedDate" => r.read_into(&mut v.reviewed_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5717,16 +5765,17 @@ impl FromJson for AdherenceSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "severeAlertThresholdMinutes" => v.severe_alert_threshold_minutes = r.read()?,
-                "adherenceTargetPercent" => v.adherence_target_percent = r.read()?,
-                "adherenceExceptionThresholdSeconds" => v.adherence_exception_threshold_seconds = r.read()?,
-                "nonOnQueueActivitiesEquivalent" => v.non_on_queue_activities_equivalent = r.read()?,
-                "trackOnQueueActivity" => v.track_on_queue_activity = r.read()?,
-                "ignoredActivityCategories" => v.ignored_activity_categories = r.read()?,
-                "ignoredActivityCodeIds" => v.ignored_activity_code_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "severeAlertThresholdMinutes" => r.read_into(&mut v.severe_alert_threshold_minutes),
+                "adherenceTargetPercent" => r.read_into(&mut v.adherence_target_percent),
+                "adherenceExceptionThresholdSeconds" => r.read_into(&mut v.adherence_exception_threshold_seconds),
+                "nonOnQueueActivitiesEquivalent" => r.read_into(&mut v.non_on_queue_activities_equivalent),
+                "trackOnQueueActivity" => r.read_into(&mut v.track_on_queue_activity),
+                "ignoredActivityCategories" => r.read_into(&mut v.ignored_activity_categories),
+                "ignoredActivityCodeIds" => r.read_into(&mut v.ignored_activity_code_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5835,16 +5884,17 @@ impl FromJson for AdminAgentScheduleBidBiddingPreference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agent" => v.agent = r.read()?,
-                "submitted" => v.submitted = r.read()?,
-                "assignedScheduleSetId" => v.assigned_schedule_set_id = r.read()?,
-                "overriddenScheduleSetId" => v.overridden_schedule_set_id = r.read()?,
-                "overrideReason" => v.override_reason = r.read()?,
-                "agentScheduleBidPreferencePriorities" => v.agent_schedule_bid_preference_priorities = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agent" => r.read_into(&mut v.agent),
+                "submitted" => r.read_into(&mut v.submitted),
+                "assignedScheduleSetId" => r.read_into(&mut v.assigned_schedule_set_id),
+                "overriddenScheduleSetId" => r.read_into(&mut v.overridden_schedule_set_id),
+                "overrideReason" => r.read_into(&mut v.override_reason),
+                "agentScheduleBidPreferencePriorities" => r.read_into(&mut v.agent_schedule_bid_preference_priorities),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5957,11 +6007,12 @@ impl FromJson for AdminAgentScheduleBidPreferenceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6045,14 +6096,15 @@ impl FromJson for AdminAgentScheduleSetPreferences {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "bid" => v.bid = r.read()?,
-                "bidGroup" => v.bid_group = r.read()?,
-                "agentsScheduleBidPreferences" => v.agents_schedule_bid_preferences = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "bid" => r.read_into(&mut v.bid),
+                "bidGroup" => r.read_into(&mut v.bid_group),
+                "agentsScheduleBidPreferences" => r.read_into(&mut v.agents_schedule_bid_preferences),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6148,15 +6200,16 @@ impl FromJson for AdminAgentWorkPlanBiddingPreference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agent" => v.agent = r.read()?,
-                "submitted" => v.submitted = r.read()?,
-                "assignedWorkPlan" => v.assigned_work_plan = r.read()?,
-                "overriddenWorkPlan" => v.overridden_work_plan = r.read()?,
-                "overrideReason" => v.override_reason = r.read()?,
-                "priorities" => v.priorities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agent" => r.read_into(&mut v.agent),
+                "submitted" => r.read_into(&mut v.submitted),
+                "assignedWorkPlan" => r.read_into(&mut v.assigned_work_plan),
+                "overriddenWorkPlan" => r.read_into(&mut v.overridden_work_plan),
+                "overrideReason" => r.read_into(&mut v.override_reason),
+                "priorities" => r.read_into(&mut v.priorities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6292,13 +6345,14 @@ impl FromJson for AdminAgentWorkPlanPreferenceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "workPlans" => v.work_plans = r.read()?,
-                "agentWorkPlanBidPreferences" => v.agent_work_plan_bid_preferences = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "workPlans" => r.read_into(&mut v.work_plans),
+                "agentWorkPlanBidPreferences" => r.read_into(&mut v.agent_work_plan_bid_preferences),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6368,12 +6422,13 @@ impl FromJson for AdminBulkUpdateAlternativeShiftTradeState {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tradeId" => v.trade_id = r.read()?,
-                "state" => v.state = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tradeId" => r.read_into(&mut v.trade_id),
+                "state" => r.read_into(&mut v.state),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6474,11 +6529,12 @@ impl FromJson for AdminBulkUpdateAlternativeShiftTradeStateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6623,21 +6679,22 @@ impl FromJson for AdminTimeOffRequestPatch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "fullDayManagementUnitDates" => v.full_day_management_unit_dates = r.read()?,
-                "fullDayEarliestStartOffsetMinutes" => v.full_day_earliest_start_offset_minutes = r.read()?,
-                "fullDayLatestEndOffsetMinutes" => v.full_day_latest_end_offset_minutes = r.read()?,
-                "partialDayStartDateTimes" => v.partial_day_start_date_times = r.read()?,
-                "dailyDurationMinutes" => v.daily_duration_minutes = r.read()?,
-                "durationMinutes" => v.duration_minutes = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "notes" => r.read_into(&mut v.notes),
+                "fullDayManagementUnitDates" => r.read_into(&mut v.full_day_management_unit_dates),
+                "fullDayEarliestStartOffsetMinutes" => r.read_into(&mut v.full_day_earliest_start_offset_minutes),
+                "fullDayLatestEndOffsetMinutes" => r.read_into(&mut v.full_day_latest_end_offset_minutes),
+                "partialDayStartDateTimes" => r.read_into(&mut v.partial_day_start_date_times),
+                "dailyDurationMinutes" => r.read_into(&mut v.daily_duration_minutes),
+                "durationMinutes" => r.read_into(&mut v.duration_minutes),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6744,10 +6801,11 @@ impl FromJson for AgentAddOpportunityEnrollment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "opportunityId" => v.opportunity_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "opportunityId" => r.read_into(&mut v.opportunity_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6894,20 +6952,21 @@ impl FromJson for AgentAdherenceDayMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dayStartOffsetSeconds" => v.day_start_offset_seconds = r.read()?,
-                "adherenceScheduleSeconds" => v.adherence_schedule_seconds = r.read()?,
-                "conformanceScheduleSeconds" => v.conformance_schedule_seconds = r.read()?,
-                "conformanceActualSeconds" => v.conformance_actual_seconds = r.read()?,
-                "exceptionCount" => v.exception_count = r.read()?,
-                "exceptionDurationSeconds" => v.exception_duration_seconds = r.read()?,
-                "impactSeconds" => v.impact_seconds = r.read()?,
-                "scheduleLengthSeconds" => v.schedule_length_seconds = r.read()?,
-                "actualLengthSeconds" => v.actual_length_seconds = r.read()?,
-                "adherencePercentage" => v.adherence_percentage = r.read()?,
-                "conformancePercentage" => v.conformance_percentage = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dayStartOffsetSeconds" => r.read_into(&mut v.day_start_offset_seconds),
+                "adherenceScheduleSeconds" => r.read_into(&mut v.adherence_schedule_seconds),
+                "conformanceScheduleSeconds" => r.read_into(&mut v.conformance_schedule_seconds),
+                "conformanceActualSeconds" => r.read_into(&mut v.conformance_actual_seconds),
+                "exceptionCount" => r.read_into(&mut v.exception_count),
+                "exceptionDurationSeconds" => r.read_into(&mut v.exception_duration_seconds),
+                "impactSeconds" => r.read_into(&mut v.impact_seconds),
+                "scheduleLengthSeconds" => r.read_into(&mut v.schedule_length_seconds),
+                "actualLengthSeconds" => r.read_into(&mut v.actual_length_seconds),
+                "adherencePercentage" => r.read_into(&mut v.adherence_percentage),
+                "conformancePercentage" => r.read_into(&mut v.conformance_percentage),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6984,12 +7043,13 @@ impl FromJson for AgentAdherenceScheduledActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "startOffsetSeconds" => v.start_offset_seconds = r.read()?,
-                "endOffsetSeconds" => v.end_offset_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "startOffsetSeconds" => r.read_into(&mut v.start_offset_seconds),
+                "endOffsetSeconds" => r.read_into(&mut v.end_offset_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7036,10 +7096,11 @@ impl FromJson for AgentAssignedScheduleSetList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentAssignedShiftSets" => v.agent_assigned_shift_sets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentAssignedShiftSets" => r.read_into(&mut v.agent_assigned_shift_sets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7117,13 +7178,14 @@ impl FromJson for AgentAssignedShiftSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "effectiveWorkPlan" => v.effective_work_plan = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "agents" => v.agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "effectiveWorkPlan" => r.read_into(&mut v.effective_work_plan),
+                "shifts" => r.read_into(&mut v.shifts),
+                "agents" => r.read_into(&mut v.agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7189,12 +7251,13 @@ impl FromJson for AgentBidScheduleSetOverrideRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentId" => v.agent_id = r.read()?,
-                "overrideScheduleSetId" => v.override_schedule_set_id = r.read()?,
-                "overrideReason" => v.override_reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentId" => r.read_into(&mut v.agent_id),
+                "overrideScheduleSetId" => r.read_into(&mut v.override_schedule_set_id),
+                "overrideReason" => r.read_into(&mut v.override_reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7314,12 +7377,13 @@ impl FromJson for AgentBidWorkPlanOverrideRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentId" => v.agent_id = r.read()?,
-                "overrideWorkPlanId" => v.override_work_plan_id = r.read()?,
-                "overrideReason" => v.override_reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentId" => r.read_into(&mut v.agent_id),
+                "overrideWorkPlanId" => r.read_into(&mut v.override_work_plan_id),
+                "overrideReason" => r.read_into(&mut v.override_reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7430,11 +7494,12 @@ impl FromJson for AgentBulkAddOpportunityEnrollment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "opportunityId" => v.opportunity_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "opportunityId" => r.read_into(&mut v.opportunity_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7500,12 +7565,13 @@ impl FromJson for AgentBulkAddOpportunityEnrollmentResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "error" => v.error = r.read()?,
-                "enrollment" => v.enrollment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "error" => r.read_into(&mut v.error),
+                "enrollment" => r.read_into(&mut v.enrollment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7599,10 +7665,11 @@ impl FromJson for AgentBulkAddOpportunityEnrollmentsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enrollments" => v.enrollments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enrollments" => r.read_into(&mut v.enrollments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7658,11 +7725,12 @@ impl FromJson for AgentBulkAddOpportunityEnrollmentsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7719,11 +7787,12 @@ impl FromJson for AgentBulkStatusUpdateOpportunityEnrollmentsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enrollmentIds" => v.enrollment_ids = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enrollmentIds" => r.read_into(&mut v.enrollment_ids),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7823,11 +7892,12 @@ impl FromJson for AgentBulkStatusUpdateOpportunityEnrollmentsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7891,12 +7961,13 @@ impl FromJson for AgentBusinessUnitOpportunities {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "opportunities" => v.opportunities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "opportunities" => r.read_into(&mut v.opportunities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7954,11 +8025,12 @@ impl FromJson for AgentCountRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "minimum" => v.minimum = r.read()?,
-                "maximum" => v.maximum = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "minimum" => r.read_into(&mut v.minimum),
+                "maximum" => r.read_into(&mut v.maximum),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8060,16 +8132,17 @@ impl FromJson for AgentEffectiveBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadTemplate" => v.download_template = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadTemplate" => r.read_into(&mut v.download_template),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8142,12 +8215,13 @@ impl FromJson for AgentIntegrationAssociationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentExternalId" => v.agent_external_id = r.read()?,
-                "integrationId" => v.integration_id = r.read()?,
-                "locked" => v.locked = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentExternalId" => r.read_into(&mut v.agent_external_id),
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "locked" => r.read_into(&mut v.locked),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8216,12 +8290,13 @@ impl FromJson for AgentIntegrationAssociationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentExternalId" => v.agent_external_id = r.read()?,
-                "integration" => v.integration = r.read()?,
-                "locked" => v.locked = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentExternalId" => r.read_into(&mut v.agent_external_id),
+                "integration" => r.read_into(&mut v.integration),
+                "locked" => r.read_into(&mut v.locked),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8277,11 +8352,12 @@ impl FromJson for AgentIntegrationsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "selectedIntegrationId" => v.selected_integration_id = r.read()?,
-                "associatedIntegrations" => v.associated_integrations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "selectedIntegrationId" => r.read_into(&mut v.selected_integration_id),
+                "associatedIntegrations" => r.read_into(&mut v.associated_integrations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8356,13 +8432,14 @@ impl FromJson for AgentIntegrationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agent" => v.agent = r.read()?,
-                "selectedIntegration" => v.selected_integration = r.read()?,
-                "userSelected" => v.user_selected = r.read()?,
-                "associatedIntegrations" => v.associated_integrations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agent" => r.read_into(&mut v.agent),
+                "selectedIntegration" => r.read_into(&mut v.selected_integration),
+                "userSelected" => r.read_into(&mut v.user_selected),
+                "associatedIntegrations" => r.read_into(&mut v.associated_integrations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8426,12 +8503,13 @@ impl FromJson for AgentManagementUnitReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8516,14 +8594,15 @@ impl FromJson for AgentMuQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8649,12 +8728,13 @@ impl FromJson for AgentMuScheduleItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agent" => v.agent = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "fullDayTimeOffMarkerDates" => v.full_day_time_off_marker_dates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agent" => r.read_into(&mut v.agent),
+                "shifts" => r.read_into(&mut v.shifts),
+                "fullDayTimeOffMarkerDates" => r.read_into(&mut v.full_day_time_off_marker_dates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8712,11 +8792,12 @@ impl FromJson for AgentMuScheduleQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8773,11 +8854,12 @@ impl FromJson for AgentMuScheduleResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "referenceStartDate" => v.reference_start_date = r.read()?,
-                "agentSchedules" => v.agent_schedules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "referenceStartDate" => r.read_into(&mut v.reference_start_date),
+                "agentSchedules" => r.read_into(&mut v.agent_schedules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8845,12 +8927,13 @@ impl FromJson for AgentMuScheduleShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startOffsetMinutes" => v.start_offset_minutes = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startOffsetMinutes" => r.read_into(&mut v.start_offset_minutes),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "activities" => r.read_into(&mut v.activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8953,16 +9036,17 @@ impl FromJson for AgentOpportunityEnrollmentResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "systemMessageCode" => v.system_message_code = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                "denialCode" => v.denial_code = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "schedule" => r.read_into(&mut v.schedule),
+                "systemMessageCode" => r.read_into(&mut v.system_message_code),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                "denialCode" => r.read_into(&mut v.denial_code),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9309,11 +9393,12 @@ impl FromJson for AgentPossibleWorkShiftsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekStartDate" => v.week_start_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekStartDate" => r.read_into(&mut v.week_start_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9393,14 +9478,15 @@ impl FromJson for AgentPossibleWorkShiftsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekStartDate" => v.week_start_date = r.read()?,
-                "pattern" => v.pattern = r.read()?,
-                "weeklyPossibleWorkShifts" => v.weekly_possible_work_shifts = r.read()?,
-                "schedulerIntervalLengthMinutes" => v.scheduler_interval_length_minutes = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekStartDate" => r.read_into(&mut v.week_start_date),
+                "pattern" => r.read_into(&mut v.pattern),
+                "weeklyPossibleWorkShifts" => r.read_into(&mut v.weekly_possible_work_shifts),
+                "schedulerIntervalLengthMinutes" => r.read_into(&mut v.scheduler_interval_length_minutes),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9474,13 +9560,14 @@ impl FromJson for AgentQueryAdherenceAdjustmentsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "reasonCodeIds" => v.reason_code_ids = r.read()?,
-                "statuses" => v.statuses = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "reasonCodeIds" => r.read_into(&mut v.reason_code_ids),
+                "statuses" => r.read_into(&mut v.statuses),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9539,11 +9626,12 @@ impl FromJson for AgentQueryAdherenceExplanationsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9605,12 +9693,13 @@ impl FromJson for AgentQueryAdherenceExplanationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9666,11 +9755,12 @@ impl FromJson for AgentQueryOpportunities {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nextStartDate" => v.next_start_date = r.read()?,
-                "businessUnits" => v.business_units = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nextStartDate" => r.read_into(&mut v.next_start_date),
+                "businessUnits" => r.read_into(&mut v.business_units),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9723,11 +9813,12 @@ impl FromJson for AgentQueryOpportunitiesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9888,21 +9979,22 @@ impl FromJson for AgentQueryOpportunityResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "deadlineDate" => v.deadline_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "capacity" => v.capacity = r.read()?,
-                "enrollmentCounts" => v.enrollment_counts = r.read()?,
-                "enrollment" => v.enrollment = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "deadlineDate" => r.read_into(&mut v.deadline_date),
+                "status" => r.read_into(&mut v.status),
+                "capacity" => r.read_into(&mut v.capacity),
+                "enrollmentCounts" => r.read_into(&mut v.enrollment_counts),
+                "enrollment" => r.read_into(&mut v.enrollment),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10048,13 +10140,14 @@ impl FromJson for AgentQueueTimeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentId" => v.agent_id = r.read()?,
-                "startOffsetMinutes" => v.start_offset_minutes = r.read()?,
-                "onQueueLengthMinutesPerInterval" => v.on_queue_length_minutes_per_interval = r.read()?,
-                "onQueueActivityCodeIds" => v.on_queue_activity_code_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentId" => r.read_into(&mut v.agent_id),
+                "startOffsetMinutes" => r.read_into(&mut v.start_offset_minutes),
+                "onQueueLengthMinutesPerInterval" => r.read_into(&mut v.on_queue_length_minutes_per_interval),
+                "onQueueActivityCodeIds" => r.read_into(&mut v.on_queue_activity_code_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10173,17 +10266,18 @@ impl FromJson for AgentScheduleBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
-                "bidWindowEndDate" => v.bid_window_end_date = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "bidType" => v.bid_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "bidWindowStartDate" => r.read_into(&mut v.bid_window_start_date),
+                "bidWindowEndDate" => r.read_into(&mut v.bid_window_end_date),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "status" => r.read_into(&mut v.status),
+                "bidType" => r.read_into(&mut v.bid_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10362,11 +10456,12 @@ impl FromJson for AgentScheduleBidScheduleSetResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadTemplate" => r.read_into(&mut v.download_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10421,11 +10516,12 @@ impl FromJson for AgentScheduleBiddingPreferencePriority {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scheduleSetId" => v.schedule_set_id = r.read()?,
-                "priority" => v.priority = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scheduleSetId" => r.read_into(&mut v.schedule_set_id),
+                "priority" => r.read_into(&mut v.priority),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10527,16 +10623,17 @@ impl FromJson for AgentScheduleBiddingPreferenceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "submitted" => v.submitted = r.read()?,
-                "assignedScheduleSetId" => v.assigned_schedule_set_id = r.read()?,
-                "overriddenScheduleSetId" => v.overridden_schedule_set_id = r.read()?,
-                "overrideReason" => v.override_reason = r.read()?,
-                "agentScheduleBidPreferences" => v.agent_schedule_bid_preferences = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "submitted" => r.read_into(&mut v.submitted),
+                "assignedScheduleSetId" => r.read_into(&mut v.assigned_schedule_set_id),
+                "overriddenScheduleSetId" => r.read_into(&mut v.overridden_schedule_set_id),
+                "overrideReason" => r.read_into(&mut v.override_reason),
+                "agentScheduleBidPreferences" => r.read_into(&mut v.agent_schedule_bid_preferences),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10671,13 +10768,14 @@ impl FromJson for AgentScheduleBids {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "agentScheduleBids" => v.agent_schedule_bids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "agentScheduleBids" => r.read_into(&mut v.agent_schedule_bids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10747,12 +10845,13 @@ impl FromJson for AgentScheduleShiftActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCategory" => v.activity_category = r.read()?,
-                "startOffsetMinutes" => v.start_offset_minutes = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCategory" => r.read_into(&mut v.activity_category),
+                "startOffsetMinutes" => r.read_into(&mut v.start_offset_minutes),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10879,11 +10978,12 @@ impl FromJson for AgentScheduleUnavailableTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeSpan" => v.time_span = r.read()?,
-                "notes" => v.notes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeSpan" => r.read_into(&mut v.time_span),
+                "notes" => r.read_into(&mut v.notes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -10949,12 +11049,13 @@ impl FromJson for AgentSchedulingPreference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "timeSpan" => v.time_span = r.read()?,
-                "preferenceLevel" => v.preference_level = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "timeSpan" => r.read_into(&mut v.time_span),
+                "preferenceLevel" => r.read_into(&mut v.preference_level),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11052,10 +11153,11 @@ impl FromJson for AgentSchedulingPreferenceListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11134,14 +11236,15 @@ impl FromJson for AgentTimeOffRequestPatch {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "markedAsRead" => v.marked_as_read = r.read()?,
-                "status" => v.status = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "fullDayEarliestStartOffsetMinutes" => v.full_day_earliest_start_offset_minutes = r.read()?,
-                "fullDayLatestEndOffsetMinutes" => v.full_day_latest_end_offset_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "markedAsRead" => r.read_into(&mut v.marked_as_read),
+                "status" => r.read_into(&mut v.status),
+                "notes" => r.read_into(&mut v.notes),
+                "fullDayEarliestStartOffsetMinutes" => r.read_into(&mut v.full_day_earliest_start_offset_minutes),
+                "fullDayLatestEndOffsetMinutes" => r.read_into(&mut v.full_day_latest_end_offset_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11251,12 +11354,13 @@ impl FromJson for AgentUpdateAlternativeShiftTradeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11437,19 +11541,20 @@ impl FromJson for AgentWorkPlan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "constrainWeeklyPaidTime" => v.constrain_weekly_paid_time = r.read()?,
-                "flexibleWeeklyPaidTime" => v.flexible_weekly_paid_time = r.read()?,
-                "weeklyExactPaidMinutes" => v.weekly_exact_paid_minutes = r.read()?,
-                "weeklyMinimumPaidMinutes" => v.weekly_minimum_paid_minutes = r.read()?,
-                "weeklyMaximumPaidMinutes" => v.weekly_maximum_paid_minutes = r.read()?,
-                "optionalDays" => v.optional_days = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "constrainWeeklyPaidTime" => r.read_into(&mut v.constrain_weekly_paid_time),
+                "flexibleWeeklyPaidTime" => r.read_into(&mut v.flexible_weekly_paid_time),
+                "weeklyExactPaidMinutes" => r.read_into(&mut v.weekly_exact_paid_minutes),
+                "weeklyMinimumPaidMinutes" => r.read_into(&mut v.weekly_minimum_paid_minutes),
+                "weeklyMaximumPaidMinutes" => r.read_into(&mut v.weekly_maximum_paid_minutes),
+                "optionalDays" => r.read_into(&mut v.optional_days),
+                "shifts" => r.read_into(&mut v.shifts),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11514,11 +11619,12 @@ impl FromJson for AgentWorkPlanActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11644,18 +11750,19 @@ impl FromJson for AgentWorkPlanBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
-                "bidWindowEndDate" => v.bid_window_end_date = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "workPlanFieldsVisibleToAgents" => v.work_plan_fields_visible_to_agents = r.read()?,
-                "bidType" => v.bid_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "bidWindowStartDate" => r.read_into(&mut v.bid_window_start_date),
+                "bidWindowEndDate" => r.read_into(&mut v.bid_window_end_date),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "status" => r.read_into(&mut v.status),
+                "workPlanFieldsVisibleToAgents" => r.read_into(&mut v.work_plan_fields_visible_to_agents),
+                "bidType" => r.read_into(&mut v.bid_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11835,11 +11942,12 @@ impl FromJson for AgentWorkPlanBiddingPreference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlan" => v.work_plan = r.read()?,
-                "priority" => v.priority = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlan" => r.read_into(&mut v.work_plan),
+                "priority" => r.read_into(&mut v.priority),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -11894,11 +12002,12 @@ impl FromJson for AgentWorkPlanBiddingPreferenceRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "priority" => v.priority = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "priority" => r.read_into(&mut v.priority),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12000,16 +12109,17 @@ impl FromJson for AgentWorkPlanBiddingPreferenceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "submitted" => v.submitted = r.read()?,
-                "assignedWorkPlan" => v.assigned_work_plan = r.read()?,
-                "overriddenWorkPlan" => v.overridden_work_plan = r.read()?,
-                "overrideReason" => v.override_reason = r.read()?,
-                "agentWorkPlanBidPreferences" => v.agent_work_plan_bid_preferences = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "submitted" => r.read_into(&mut v.submitted),
+                "assignedWorkPlan" => r.read_into(&mut v.assigned_work_plan),
+                "overriddenWorkPlan" => r.read_into(&mut v.overridden_work_plan),
+                "overrideReason" => r.read_into(&mut v.override_reason),
+                "agentWorkPlanBidPreferences" => r.read_into(&mut v.agent_work_plan_bid_preferences),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12142,13 +12252,14 @@ impl FromJson for AgentWorkPlanBids {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "agentWorkPlanBids" => v.agent_work_plan_bids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "agentWorkPlanBids" => r.read_into(&mut v.agent_work_plan_bids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12203,11 +12314,12 @@ impl FromJson for AgentWorkPlanListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12385,22 +12497,23 @@ impl FromJson for AgentWorkPlanShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "days" => v.days = r.read()?,
-                "flexibleStartTime" => v.flexible_start_time = r.read()?,
-                "exactStartTimeMinutesFromMidnight" => v.exact_start_time_minutes_from_midnight = r.read()?,
-                "earliestStartTimeMinutesFromMidnight" => v.earliest_start_time_minutes_from_midnight = r.read()?,
-                "latestStartTimeMinutesFromMidnight" => v.latest_start_time_minutes_from_midnight = r.read()?,
-                "earliestStopTimeMinutesFromMidnight" => v.earliest_stop_time_minutes_from_midnight = r.read()?,
-                "constrainLatestStopTime" => v.constrain_latest_stop_time = r.read()?,
-                "latestStopTimeMinutesFromMidnight" => v.latest_stop_time_minutes_from_midnight = r.read()?,
-                "flexiblePaidTime" => v.flexible_paid_time = r.read()?,
-                "exactPaidTimeMinutes" => v.exact_paid_time_minutes = r.read()?,
-                "minimumPaidTimeMinutes" => v.minimum_paid_time_minutes = r.read()?,
-                "maximumPaidTimeMinutes" => v.maximum_paid_time_minutes = r.read()?,
-                "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "days" => r.read_into(&mut v.days),
+                "flexibleStartTime" => r.read_into(&mut v.flexible_start_time),
+                "exactStartTimeMinutesFromMidnight" => r.read_into(&mut v.exact_start_time_minutes_from_midnight),
+                "earliestStartTimeMinutesFromMidnight" => r.read_into(&mut v.earliest_start_time_minutes_from_midnight),
+                "latestStartTimeMinutesFromMidnight" => r.read_into(&mut v.latest_start_time_minutes_from_midnight),
+                "earliestStopTimeMinutesFromMidnight" => r.read_into(&mut v.earliest_stop_time_minutes_from_midnight),
+                "constrainLatestStopTime" => r.read_into(&mut v.constrain_latest_stop_time),
+                "latestStopTimeMinutesFromMidnight" => r.read_into(&mut v.latest_stop_time_minutes_from_midnight),
+                "flexiblePaidTime" => r.read_into(&mut v.flexible_paid_time),
+                "exactPaidTimeMinutes" => r.read_into(&mut v.exact_paid_time_minutes),
+                "minimumPaidTimeMinutes" => r.read_into(&mut v.minimum_paid_time_minutes),
+                "maximumPaidTimeMinutes" => r.read_into(&mut v.maximum_paid_time_minutes),
+                "activities" => r.read_into(&mut v.activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12468,11 +12581,12 @@ impl FromJson for AgentWorkPlans {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "workPlanLookupKeysPerWeek" => v.work_plan_lookup_keys_per_week = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "workPlanLookupKeysPerWeek" => r.read_into(&mut v.work_plan_lookup_keys_per_week),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12518,10 +12632,11 @@ impl FromJson for AgentsBidAssignedScheduleSetOverrideRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentScheduleSetOverrides" => v.agent_schedule_set_overrides = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentScheduleSetOverrides" => r.read_into(&mut v.agent_schedule_set_overrides),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12566,10 +12681,11 @@ impl FromJson for AgentsBidAssignedWorkPlanOverrideRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentWorkPlanOverrides" => v.agent_work_plan_overrides = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentWorkPlanOverrides" => r.read_into(&mut v.agent_work_plan_overrides),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12614,10 +12730,11 @@ impl FromJson for AgentsEffectiveScheduleSetResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "effectiveBids" => v.effective_bids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "effectiveBids" => r.read_into(&mut v.effective_bids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12658,10 +12775,11 @@ impl FromJson for AgentsIntegrationsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12713,11 +12831,12 @@ impl FromJson for AgentsWorkPlansResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrl" => v.download_url = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12770,11 +12889,12 @@ impl FromJson for AggregateHistoricalAvailability {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekly" => v.weekly = r.read()?,
-                "yearly" => v.yearly = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekly" => r.read_into(&mut v.weekly),
+                "yearly" => r.read_into(&mut v.yearly),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -12863,15 +12983,16 @@ impl FromJson for AggregatedExportJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "delimiter" => v.delimiter = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "delimiter" => r.read_into(&mut v.delimiter),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13034,16 +13155,17 @@ impl FromJson for AggregatedExportSnapshotJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "delimiter" => v.delimiter = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                "snapshotId" => v.snapshot_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "delimiter" => r.read_into(&mut v.delimiter),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                "snapshotId" => r.read_into(&mut v.snapshot_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13231,11 +13353,12 @@ impl FromJson for AggregatedHistoricalExportJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13319,14 +13442,15 @@ impl FromJson for AggregatedHistoricalExportJobStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13433,11 +13557,12 @@ impl FromJson for AggregatedSessionExportJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13521,14 +13646,15 @@ impl FromJson for AggregatedSessionExportJobStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13635,11 +13761,12 @@ impl FromJson for AggregatedSnapshotExportJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13723,14 +13850,15 @@ impl FromJson for AggregatedSnapshotExportJobStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13874,14 +14002,15 @@ impl FromJson for AlternativeShiftAgentScheduledShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dayIndex" => v.day_index = r.read()?,
-                "referenceKey" => v.reference_key = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dayIndex" => r.read_into(&mut v.day_index),
+                "referenceKey" => r.read_into(&mut v.reference_key),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "activities" => r.read_into(&mut v.activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -13930,10 +14059,11 @@ impl FromJson for AlternativeShiftAsyncResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14011,13 +14141,14 @@ impl FromJson for AlternativeShiftBuSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabledGranularities" => v.enabled_granularities = r.read()?,
-                "minMinutesBeforeStartTime" => v.min_minutes_before_start_time = r.read()?,
-                "retainedActivityCategories" => v.retained_activity_categories = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabledGranularities" => r.read_into(&mut v.enabled_granularities),
+                "minMinutesBeforeStartTime" => r.read_into(&mut v.min_minutes_before_start_time),
+                "retainedActivityCategories" => r.read_into(&mut v.retained_activity_categories),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14061,10 +14192,11 @@ impl FromJson for AlternativeShiftBulkUpdateTradesResponseTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14138,13 +14270,14 @@ impl FromJson for AlternativeShiftJobReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14376,18 +14509,19 @@ impl FromJson for AlternativeShiftJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "viewOffersResults" => v.view_offers_results = r.read()?,
-                "viewTradesResults" => v.view_trades_results = r.read()?,
-                "bulkUpdateTradesResults" => v.bulk_update_trades_results = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "viewOffersResults" => r.read_into(&mut v.view_offers_results),
+                "viewTradesResults" => r.read_into(&mut v.view_trades_results),
+                "bulkUpdateTradesResults" => r.read_into(&mut v.bulk_update_trades_results),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14628,18 +14762,19 @@ impl FromJson for AlternativeShiftNotification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "newState" => v.new_state = r.read()?,
-                "initiatingUser" => v.initiating_user = r.read()?,
-                "initiatingShiftDate" => v.initiating_shift_date = r.read()?,
-                "receivingUser" => v.receiving_user = r.read()?,
-                "receivingShiftDate" => v.receiving_shift_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "granularity" => r.read_into(&mut v.granularity),
+                "newState" => r.read_into(&mut v.new_state),
+                "initiatingUser" => r.read_into(&mut v.initiating_user),
+                "initiatingShiftDate" => r.read_into(&mut v.initiating_shift_date),
+                "receivingUser" => r.read_into(&mut v.receiving_user),
+                "receivingShiftDate" => r.read_into(&mut v.receiving_shift_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14805,11 +14940,12 @@ impl FromJson for AlternativeShiftOffersRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schedule" => v.schedule = r.read()?,
-                "queryWeekDate" => v.query_week_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schedule" => r.read_into(&mut v.schedule),
+                "queryWeekDate" => r.read_into(&mut v.query_week_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -14932,17 +15068,18 @@ impl FromJson for AlternativeShiftOffersViewResponseTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jobId" => v.job_id = r.read()?,
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                "agentId" => v.agent_id = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "offerWeekDate" => v.offer_week_date = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "alternativeDays" => v.alternative_days = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jobId" => r.read_into(&mut v.job_id),
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                "agentId" => r.read_into(&mut v.agent_id),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "schedule" => r.read_into(&mut v.schedule),
+                "offerWeekDate" => r.read_into(&mut v.offer_week_date),
+                "shifts" => r.read_into(&mut v.shifts),
+                "alternativeDays" => r.read_into(&mut v.alternative_days),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15005,11 +15142,12 @@ impl FromJson for AlternativeShiftScheduleLookup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15086,13 +15224,14 @@ impl FromJson for AlternativeShiftSearchOffersRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schedule" => v.schedule = r.read()?,
-                "queryWeekDate" => v.query_week_date = r.read()?,
-                "initiatingShift" => v.initiating_shift = r.read()?,
-                "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schedule" => r.read_into(&mut v.schedule),
+                "queryWeekDate" => r.read_into(&mut v.query_week_date),
+                "initiatingShift" => r.read_into(&mut v.initiating_shift),
+                "acceptableIntervals" => r.read_into(&mut v.acceptable_intervals),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15189,15 +15328,16 @@ impl FromJson for AlternativeShiftTradeBulkUpdateTemplateItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tradeId" => v.trade_id = r.read()?,
-                "state" => v.state = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                "adminDateReviewed" => v.admin_date_reviewed = r.read()?,
-                "adminReviewedBy" => v.admin_reviewed_by = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tradeId" => r.read_into(&mut v.trade_id),
+                "state" => r.read_into(&mut v.state),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                "adminDateReviewed" => r.read_into(&mut v.admin_date_reviewed),
+                "adminReviewedBy" => r.read_into(&mut v.admin_reviewed_by),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15349,10 +15489,11 @@ impl FromJson for AlternativeShiftTradeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15566,27 +15707,28 @@ impl FromJson for AlternativeShiftTradeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "shiftOfferJobId" => v.shift_offer_job_id = r.read()?,
-                "existingShifts" => v.existing_shifts = r.read()?,
-                "offeredShifts" => v.offered_shifts = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "user" => v.user = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "expirationDate" => v.expiration_date = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                "state" => v.state = r.read()?,
-                "processingStatus" => v.processing_status = r.read()?,
-                "systemDateReviewed" => v.system_date_reviewed = r.read()?,
-                "adminDateReviewed" => v.admin_date_reviewed = r.read()?,
-                "adminReviewedBy" => v.admin_reviewed_by = r.read()?,
-                "violations" => v.violations = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "shiftOfferJobId" => r.read_into(&mut v.shift_offer_job_id),
+                "existingShifts" => r.read_into(&mut v.existing_shifts),
+                "offeredShifts" => r.read_into(&mut v.offered_shifts),
+                "schedule" => r.read_into(&mut v.schedule),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "user" => r.read_into(&mut v.user),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "expirationDate" => r.read_into(&mut v.expiration_date),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                "state" => r.read_into(&mut v.state),
+                "processingStatus" => r.read_into(&mut v.processing_status),
+                "systemDateReviewed" => r.read_into(&mut v.system_date_reviewed),
+                "adminDateReviewed" => r.read_into(&mut v.admin_date_reviewed),
+                "adminReviewedBy" => r.read_into(&mut v.admin_reviewed_by),
+                "violations" => r.read_into(&mut v.violations),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15766,10 +15908,11 @@ impl FromJson for AlternativeShiftTradesViewResponseTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15823,11 +15966,12 @@ impl FromJson for AssignedAgentDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -15898,13 +16042,14 @@ impl FromJson for AsyncForecastOperationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                "progress" => v.progress = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                "progress" => r.read_into(&mut v.progress),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16023,12 +16168,13 @@ impl FromJson for AsyncIntradayResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16141,11 +16287,12 @@ impl FromJson for AvailabilityRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "earliestStartMinutesFromMidnight" => v.earliest_start_minutes_from_midnight = r.read()?,
-                "latestEndMinutesFromMidnight" => v.latest_end_minutes_from_midnight = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "earliestStartMinutesFromMidnight" => r.read_into(&mut v.earliest_start_minutes_from_midnight),
+                "latestEndMinutesFromMidnight" => r.read_into(&mut v.latest_end_minutes_from_midnight),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16234,15 +16381,16 @@ impl FromJson for AvailableTimeOffRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffLimit" => v.time_off_limit = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "availableMinutesPerInterval" => v.available_minutes_per_interval = r.read()?,
-                "waitlistedRequestsPerInterval" => v.waitlisted_requests_per_interval = r.read()?,
-                "waitlistEnabled" => v.waitlist_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffLimit" => r.read_into(&mut v.time_off_limit),
+                "startDate" => r.read_into(&mut v.start_date),
+                "granularity" => r.read_into(&mut v.granularity),
+                "availableMinutesPerInterval" => r.read_into(&mut v.available_minutes_per_interval),
+                "waitlistedRequestsPerInterval" => r.read_into(&mut v.waitlisted_requests_per_interval),
+                "waitlistEnabled" => r.read_into(&mut v.waitlist_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16357,12 +16505,13 @@ impl FromJson for AvailableTimeOffRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "dateRanges" => v.date_ranges = r.read()?,
-                "supportedGranularities" => v.supported_granularities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                "supportedGranularities" => r.read_into(&mut v.supported_granularities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16405,10 +16554,11 @@ impl FromJson for AvailableTimeOffResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16453,10 +16603,11 @@ impl FromJson for BidGroupScheduleSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "shiftSets" => v.shift_sets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "shiftSets" => r.read_into(&mut v.shift_sets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16528,13 +16679,14 @@ impl FromJson for BidGroupWorkPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "overrideAgentCount" => v.override_agent_count = r.read()?,
-                "suggestedAgentCount" => v.suggested_agent_count = r.read()?,
-                "agentCountRange" => v.agent_count_range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "overrideAgentCount" => r.read_into(&mut v.override_agent_count),
+                "suggestedAgentCount" => r.read_into(&mut v.suggested_agent_count),
+                "agentCountRange" => r.read_into(&mut v.agent_count_range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16625,15 +16777,16 @@ impl FromJson for BidGroupWorkPlanResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "overrideAgentCount" => v.override_agent_count = r.read()?,
-                "suggestedAgentCount" => v.suggested_agent_count = r.read()?,
-                "agentCountRange" => v.agent_count_range = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "overrideAgentCount" => r.read_into(&mut v.override_agent_count),
+                "suggestedAgentCount" => r.read_into(&mut v.suggested_agent_count),
+                "agentCountRange" => r.read_into(&mut v.agent_count_range),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16694,11 +16847,12 @@ impl FromJson for BidGroupWorkPlanRotationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlanRotationId" => v.work_plan_rotation_id = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlanRotationId" => r.read_into(&mut v.work_plan_rotation_id),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16775,13 +16929,14 @@ impl FromJson for BidGroupWorkPlanRotationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16838,11 +16993,12 @@ impl FromJson for BuAbandonRate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "include" => v.include = r.read()?,
-                "percent" => v.percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "include" => r.read_into(&mut v.include),
+                "percent" => r.read_into(&mut v.percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16886,10 +17042,11 @@ impl FromJson for BuActivitySettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultActivityCodeId" => v.default_activity_code_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultActivityCodeId" => r.read_into(&mut v.default_activity_code_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -16932,10 +17089,11 @@ impl FromJson for BuActivitySettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultActivityCode" => v.default_activity_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultActivityCode" => r.read_into(&mut v.default_activity_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17023,15 +17181,16 @@ impl FromJson for BuAdherenceAdjustmentsQueryJob {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "result" => v.result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "result" => r.read_into(&mut v.result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17157,13 +17316,14 @@ impl FromJson for BuAdherenceAdjustmentsQueryJobsReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17258,10 +17418,11 @@ impl FromJson for BuAdherenceAdjustmentsQueryJobsReferenceListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17313,11 +17474,12 @@ impl FromJson for BuAdherenceAdjustmentsSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "submissionRangeConstraintDays" => v.submission_range_constraint_days = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "submissionRangeConstraintDays" => r.read_into(&mut v.submission_range_constraint_days),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17450,19 +17612,20 @@ impl FromJson for BuAgentScheduleActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                "timeOffRequestSyncVersion" => v.time_off_request_sync_version = r.read()?,
-                "externalActivityId" => v.external_activity_id = r.read()?,
-                "externalActivityType" => v.external_activity_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                "timeOffRequestSyncVersion" => r.read_into(&mut v.time_off_request_sync_version),
+                "externalActivityId" => r.read_into(&mut v.external_activity_id),
+                "externalActivityType" => r.read_into(&mut v.external_activity_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17596,13 +17759,14 @@ impl FromJson for BuAgentScheduleHistoryChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metadata" => v.metadata = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                "deletes" => v.deletes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metadata" => r.read_into(&mut v.metadata),
+                "shifts" => r.read_into(&mut v.shifts),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                "deletes" => r.read_into(&mut v.deletes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17657,11 +17821,12 @@ impl FromJson for BuAgentScheduleHistoryChangeMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17723,12 +17888,13 @@ impl FromJson for BuAgentScheduleHistoryDeletedChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "shiftIds" => v.shift_ids = r.read()?,
-                "fullDayTimeOffMarkerDates" => v.full_day_time_off_marker_dates = r.read()?,
-                "agentSchedule" => v.agent_schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "shiftIds" => r.read_into(&mut v.shift_ids),
+                "fullDayTimeOffMarkerDates" => r.read_into(&mut v.full_day_time_off_marker_dates),
+                "agentSchedule" => r.read_into(&mut v.agent_schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17800,13 +17966,14 @@ impl FromJson for BuAgentScheduleHistoryDroppedChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metadata" => v.metadata = r.read()?,
-                "shiftIds" => v.shift_ids = r.read()?,
-                "fullDayTimeOffMarkerDates" => v.full_day_time_off_marker_dates = r.read()?,
-                "deletes" => v.deletes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metadata" => r.read_into(&mut v.metadata),
+                "shiftIds" => r.read_into(&mut v.shift_ids),
+                "fullDayTimeOffMarkerDates" => r.read_into(&mut v.full_day_time_off_marker_dates),
+                "deletes" => r.read_into(&mut v.deletes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17879,13 +18046,14 @@ impl FromJson for BuAgentScheduleHistoryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "priorPublishedSchedules" => v.prior_published_schedules = r.read()?,
-                "basePublishedSchedule" => v.base_published_schedule = r.read()?,
-                "droppedChanges" => v.dropped_changes = r.read()?,
-                "changes" => v.changes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "priorPublishedSchedules" => r.read_into(&mut v.prior_published_schedules),
+                "basePublishedSchedule" => r.read_into(&mut v.base_published_schedule),
+                "droppedChanges" => r.read_into(&mut v.dropped_changes),
+                "changes" => r.read_into(&mut v.changes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -17958,13 +18126,14 @@ impl FromJson for BuAgentSchedulePublishedScheduleReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18055,15 +18224,16 @@ impl FromJson for BuAgentScheduleQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                "workPlan" => v.work_plan = r.read()?,
-                "workPlansPerWeek" => v.work_plans_per_week = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "shifts" => r.read_into(&mut v.shifts),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                "workPlan" => r.read_into(&mut v.work_plan),
+                "workPlansPerWeek" => r.read_into(&mut v.work_plans_per_week),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18147,14 +18317,15 @@ impl FromJson for BuAgentScheduleRescheduleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                "workPlan" => v.work_plan = r.read()?,
-                "workPlansPerWeek" => v.work_plans_per_week = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "shifts" => r.read_into(&mut v.shifts),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                "workPlan" => r.read_into(&mut v.work_plan),
+                "workPlansPerWeek" => r.read_into(&mut v.work_plans_per_week),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18219,12 +18390,13 @@ impl FromJson for BuAgentScheduleSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "shifts" => r.read_into(&mut v.shifts),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18332,17 +18504,18 @@ impl FromJson for BuAgentScheduleShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "activities" => v.activities = r.read()?,
-                "manuallyEdited" => v.manually_edited = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "workPlanShiftId" => v.work_plan_shift_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "activities" => r.read_into(&mut v.activities),
+                "manuallyEdited" => r.read_into(&mut v.manually_edited),
+                "schedule" => r.read_into(&mut v.schedule),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "workPlanShiftId" => r.read_into(&mut v.work_plan_shift_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18455,17 +18628,18 @@ impl FromJson for BuAgentScheduleShiftRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "activities" => v.activities = r.read()?,
-                "manuallyEdited" => v.manually_edited = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "workPlanShiftId" => v.work_plan_shift_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "activities" => r.read_into(&mut v.activities),
+                "manuallyEdited" => r.read_into(&mut v.manually_edited),
+                "schedule" => r.read_into(&mut v.schedule),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "workPlanShiftId" => r.read_into(&mut v.work_plan_shift_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18524,11 +18698,12 @@ impl FromJson for BuAgentScheduleUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "shiftStartDates" => v.shift_start_dates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "shiftStartDates" => r.read_into(&mut v.shift_start_dates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18632,11 +18807,12 @@ impl FromJson for BuAgentSchedulesQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentSchedules" => v.agent_schedules = r.read()?,
-                "businessUnitTimeZone" => v.business_unit_time_zone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentSchedules" => r.read_into(&mut v.agent_schedules),
+                "businessUnitTimeZone" => r.read_into(&mut v.business_unit_time_zone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18698,12 +18874,13 @@ impl FromJson for BuAgentSchedulesSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentSchedules" => v.agent_schedules = r.read()?,
-                "businessUnitTimeZone" => v.business_unit_time_zone = r.read()?,
-                "publishedSchedules" => v.published_schedules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentSchedules" => r.read_into(&mut v.agent_schedules),
+                "businessUnitTimeZone" => r.read_into(&mut v.business_unit_time_zone),
+                "publishedSchedules" => r.read_into(&mut v.published_schedules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -18826,18 +19003,19 @@ impl FromJson for BuAlternativeShiftJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "viewOffersResults" => v.view_offers_results = r.read()?,
-                "viewTradesResults" => v.view_trades_results = r.read()?,
-                "bulkUpdateTradesResults" => v.bulk_update_trades_results = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "viewOffersResults" => r.read_into(&mut v.view_offers_results),
+                "viewTradesResults" => r.read_into(&mut v.view_trades_results),
+                "bulkUpdateTradesResults" => r.read_into(&mut v.bulk_update_trades_results),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19034,14 +19212,15 @@ impl FromJson for BuAsyncAgentSchedulesQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                "progress" => v.progress = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                "progress" => r.read_into(&mut v.progress),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19179,14 +19358,15 @@ impl FromJson for BuAsyncAgentSchedulesSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                "progress" => v.progress = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                "progress" => r.read_into(&mut v.progress),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19306,12 +19486,13 @@ impl FromJson for BuAsyncScheduleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19429,12 +19610,13 @@ impl FromJson for BuAsyncScheduleRunResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19545,11 +19727,12 @@ impl FromJson for BuAverageSpeedOfAnswer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "include" => v.include = r.read()?,
-                "seconds" => v.seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "include" => r.read_into(&mut v.include),
+                "seconds" => r.read_into(&mut v.seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19591,10 +19774,11 @@ impl FromJson for BuConvertTimeOffGranularityLimitJobListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19664,13 +19848,14 @@ impl FromJson for BuConvertTimeOffLimitGranularityJobProgress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateEarliestComplete" => v.date_earliest_complete = r.read()?,
-                "dateLatestComplete" => v.date_latest_complete = r.read()?,
-                "numberOfDaysComplete" => v.number_of_days_complete = r.read()?,
-                "percentageComplete" => v.percentage_complete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateEarliestComplete" => r.read_into(&mut v.date_earliest_complete),
+                "dateLatestComplete" => r.read_into(&mut v.date_latest_complete),
+                "numberOfDaysComplete" => r.read_into(&mut v.number_of_days_complete),
+                "percentageComplete" => r.read_into(&mut v.percentage_complete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19727,11 +19912,12 @@ impl FromJson for BuConvertTimeOffLimitGranularityJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "granularity" => v.granularity = r.read()?,
-                "fullDayTimeOffStartTime" => v.full_day_time_off_start_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "granularity" => r.read_into(&mut v.granularity),
+                "fullDayTimeOffStartTime" => r.read_into(&mut v.full_day_time_off_start_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -19873,15 +20059,16 @@ impl FromJson for BuConvertTimeOffLimitGranularityJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "timeOffLimit" => v.time_off_limit = r.read()?,
-                "status" => v.status = r.read()?,
-                "progress" => v.progress = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "timeOffLimit" => r.read_into(&mut v.time_off_limit),
+                "status" => r.read_into(&mut v.status),
+                "progress" => r.read_into(&mut v.progress),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20002,12 +20189,13 @@ impl FromJson for BuCopyScheduleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "includeForecast" => v.include_forecast = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "includeForecast" => r.read_into(&mut v.include_forecast),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20074,12 +20262,13 @@ impl FromJson for BuCreateBlankScheduleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "weekCount" => r.read_into(&mut v.week_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20151,13 +20340,14 @@ impl FromJson for BuCreateTimeOffLimitRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "staffingGroupId" => v.staffing_group_id = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "fullDayTimeOffStartTime" => v.full_day_time_off_start_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "staffingGroupId" => r.read_into(&mut v.staffing_group_id),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "granularity" => r.read_into(&mut v.granularity),
+                "fullDayTimeOffStartTime" => r.read_into(&mut v.full_day_time_off_start_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20351,21 +20541,22 @@ impl FromJson for BuCreateTimeOffPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "autoApprovalRule" => v.auto_approval_rule = r.read()?,
-                "daysBeforeStartToExpireFromWaitlist" => v.days_before_start_to_expire_from_waitlist = r.read()?,
-                "autoPublishApprovedTimeOffRequests" => v.auto_publish_approved_time_off_requests = r.read()?,
-                "restrictedActivityCodeIds" => v.restricted_activity_code_ids = r.read()?,
-                "overrideDates" => v.override_dates = r.read()?,
-                "hrisTimeOffType" => v.hris_time_off_type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "countAgainstTimeOffLimits" => v.count_against_time_off_limits = r.read()?,
-                "businessUnitAssociation" => v.business_unit_association = r.read()?,
-                "managementUnitAssociation" => v.management_unit_association = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "autoApprovalRule" => r.read_into(&mut v.auto_approval_rule),
+                "daysBeforeStartToExpireFromWaitlist" => r.read_into(&mut v.days_before_start_to_expire_from_waitlist),
+                "autoPublishApprovedTimeOffRequests" => r.read_into(&mut v.auto_publish_approved_time_off_requests),
+                "restrictedActivityCodeIds" => r.read_into(&mut v.restricted_activity_code_ids),
+                "overrideDates" => r.read_into(&mut v.override_dates),
+                "hrisTimeOffType" => r.read_into(&mut v.hris_time_off_type),
+                "enabled" => r.read_into(&mut v.enabled),
+                "countAgainstTimeOffLimits" => r.read_into(&mut v.count_against_time_off_limits),
+                "businessUnitAssociation" => r.read_into(&mut v.business_unit_association),
+                "managementUnitAssociation" => r.read_into(&mut v.management_unit_association),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20523,15 +20714,16 @@ impl FromJson for BuCurrentAgentScheduleSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentSchedules" => v.agent_schedules = r.read()?,
-                "businessUnitTimeZone" => v.business_unit_time_zone = r.read()?,
-                "publishedSchedules" => v.published_schedules = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "updates" => v.updates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentSchedules" => r.read_into(&mut v.agent_schedules),
+                "businessUnitTimeZone" => r.read_into(&mut v.business_unit_time_zone),
+                "publishedSchedules" => r.read_into(&mut v.published_schedules),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "updates" => r.read_into(&mut v.updates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20588,11 +20780,12 @@ impl FromJson for BuForecastGenerationPlanningGroupResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "metricResults" => v.metric_results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "metricResults" => r.read_into(&mut v.metric_results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20636,10 +20829,11 @@ impl FromJson for BuForecastGenerationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupResults" => v.planning_group_results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupResults" => r.read_into(&mut v.planning_group_results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -20804,22 +20998,23 @@ impl FromJson for BuForecastModificationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "startIntervalIndex" => v.start_interval_index = r.read()?,
-                "endIntervalIndex" => v.end_interval_index = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "legacyMetric" => v.legacy_metric = r.read()?,
-                "value" => v.value = r.read()?,
-                "values" => v.values = r.read()?,
-                "secondaryValues" => v.secondary_values = r.read()?,
-                "displayGranularity" => v.display_granularity = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "secondaryGranularity" => v.secondary_granularity = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "startIntervalIndex" => r.read_into(&mut v.start_interval_index),
+                "endIntervalIndex" => r.read_into(&mut v.end_interval_index),
+                "metric" => r.read_into(&mut v.metric),
+                "legacyMetric" => r.read_into(&mut v.legacy_metric),
+                "value" => r.read_into(&mut v.value),
+                "values" => r.read_into(&mut v.values),
+                "secondaryValues" => r.read_into(&mut v.secondary_values),
+                "displayGranularity" => r.read_into(&mut v.display_granularity),
+                "granularity" => r.read_into(&mut v.granularity),
+                "secondaryGranularity" => r.read_into(&mut v.secondary_granularity),
+                "enabled" => r.read_into(&mut v.enabled),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21078,13 +21273,14 @@ impl FromJson for BuForecastResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "referenceStartDate" => v.reference_start_date = r.read()?,
-                "planningGroups" => v.planning_groups = r.read()?,
-                "weekNumber" => v.week_number = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "referenceStartDate" => r.read_into(&mut v.reference_start_date),
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                "weekNumber" => r.read_into(&mut v.week_number),
+                "weekCount" => r.read_into(&mut v.week_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21139,11 +21335,12 @@ impl FromJson for BuForecastResultResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21220,13 +21417,14 @@ impl FromJson for BuForecastStaffingRequirementsResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekNumber" => v.week_number = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadUrlExpirationDate" => v.download_url_expiration_date = r.read()?,
-                "planningGroupStaffingRequirements" => v.planning_group_staffing_requirements = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekNumber" => r.read_into(&mut v.week_number),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadUrlExpirationDate" => r.read_into(&mut v.download_url_expiration_date),
+                "planningGroupStaffingRequirements" => r.read_into(&mut v.planning_group_staffing_requirements),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21338,16 +21536,17 @@ impl FromJson for BuForecastStaffingRequirementsResultResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "referenceStartDate" => v.reference_start_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "intervalLengthMinutes" => v.interval_length_minutes = r.read()?,
-                "state" => v.state = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                "forecast" => r.read_into(&mut v.forecast),
+                "referenceStartDate" => r.read_into(&mut v.reference_start_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "intervalLengthMinutes" => r.read_into(&mut v.interval_length_minutes),
+                "state" => r.read_into(&mut v.state),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21465,12 +21664,13 @@ impl FromJson for BuForecastTimeSeriesResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "forecastingMethod" => v.forecasting_method = r.read()?,
-                "forecastType" => v.forecast_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "forecastingMethod" => r.read_into(&mut v.forecasting_method),
+                "forecastType" => r.read_into(&mut v.forecast_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21842,20 +22042,21 @@ impl FromJson for BuFullDayTimeOffMarker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnitDate" => v.business_unit_date = r.read()?,
-                "startOffsetMinutes" => v.start_offset_minutes = r.read()?,
-                "endOffsetMinutes" => v.end_offset_minutes = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                "timeOffRequestSyncVersion" => v.time_off_request_sync_version = r.read()?,
-                "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnitDate" => r.read_into(&mut v.business_unit_date),
+                "startOffsetMinutes" => r.read_into(&mut v.start_offset_minutes),
+                "endOffsetMinutes" => r.read_into(&mut v.end_offset_minutes),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                "timeOffRequestSyncVersion" => r.read_into(&mut v.time_off_request_sync_version),
+                "delete" => r.read_into(&mut v.delete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -21939,13 +22140,14 @@ impl FromJson for BuGenerateScheduleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "options" => v.options = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "options" => r.read_into(&mut v.options),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22004,11 +22206,12 @@ impl FromJson for BuGetCurrentAgentScheduleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22059,11 +22262,12 @@ impl FromJson for BuHeadcountForecastBuPlanningGroupHeadcountForecastResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "referenceStartDate" => v.reference_start_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "referenceStartDate" => r.read_into(&mut v.reference_start_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22114,11 +22318,12 @@ impl FromJson for BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchem
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "referenceStartDate" => v.reference_start_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "referenceStartDate" => r.read_into(&mut v.reference_start_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22171,11 +22376,12 @@ impl FromJson for BuHeadcountForecastResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22257,14 +22463,15 @@ impl FromJson for BuImportAgentScheduleUploadSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "workPlanIdsPerWeek" => v.work_plan_ids_per_week = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "workPlanIdsPerWeek" => r.read_into(&mut v.work_plan_ids_per_week),
+                "shifts" => r.read_into(&mut v.shifts),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22353,14 +22560,15 @@ impl FromJson for BuImportShortTermForecastSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "planningGroups" => v.planning_groups = r.read()?,
-                "longTermPlanningGroups" => v.long_term_planning_groups = r.read()?,
-                "canUseForScheduling" => v.can_use_for_scheduling = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                "longTermPlanningGroups" => r.read_into(&mut v.long_term_planning_groups),
+                "canUseForScheduling" => r.read_into(&mut v.can_use_for_scheduling),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22418,11 +22626,12 @@ impl FromJson for BuImportTimeOffLimitValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "importDateTime" => v.import_date_time = r.read()?,
-                "importMinutes" => v.import_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "importDateTime" => r.read_into(&mut v.import_date_time),
+                "importMinutes" => r.read_into(&mut v.import_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22468,10 +22677,11 @@ impl FromJson for BuImportTimeOffLimitValuesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22527,11 +22737,12 @@ impl FromJson for BuImportTimeOffLimitValuesSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "limitValues" => v.limit_values = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "limitValues" => r.read_into(&mut v.limit_values),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22602,13 +22813,14 @@ impl FromJson for BuImportTimeOffLimitValuesUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "uploadBodySchema" => r.read_into(&mut v.upload_body_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22708,16 +22920,17 @@ impl FromJson for BuIntradayDataGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mediaType" => v.media_type = r.read()?,
-                "forecastDataSummary" => v.forecast_data_summary = r.read()?,
-                "forecastDataPerInterval" => v.forecast_data_per_interval = r.read()?,
-                "scheduleDataSummary" => v.schedule_data_summary = r.read()?,
-                "scheduleDataPerInterval" => v.schedule_data_per_interval = r.read()?,
-                "performancePredictionDataSummary" => v.performance_prediction_data_summary = r.read()?,
-                "performancePredictionDataPerInterval" => v.performance_prediction_data_per_interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mediaType" => r.read_into(&mut v.media_type),
+                "forecastDataSummary" => r.read_into(&mut v.forecast_data_summary),
+                "forecastDataPerInterval" => r.read_into(&mut v.forecast_data_per_interval),
+                "scheduleDataSummary" => r.read_into(&mut v.schedule_data_summary),
+                "scheduleDataPerInterval" => r.read_into(&mut v.schedule_data_per_interval),
+                "performancePredictionDataSummary" => r.read_into(&mut v.performance_prediction_data_summary),
+                "performancePredictionDataPerInterval" => r.read_into(&mut v.performance_prediction_data_per_interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22838,11 +23051,12 @@ impl FromJson for BuIntradayForecastData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "offered" => v.offered = r.read()?,
-                "averageHandleTimeSeconds" => v.average_handle_time_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "offered" => r.read_into(&mut v.offered),
+                "averageHandleTimeSeconds" => r.read_into(&mut v.average_handle_time_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -22949,17 +23163,18 @@ impl FromJson for BuIntradayResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "intervalLengthMinutes" => v.interval_length_minutes = r.read()?,
-                "noDataReason" => v.no_data_reason = r.read()?,
-                "categories" => v.categories = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "intradayDataGroupings" => v.intraday_data_groupings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "intervalLengthMinutes" => r.read_into(&mut v.interval_length_minutes),
+                "noDataReason" => r.read_into(&mut v.no_data_reason),
+                "categories" => r.read_into(&mut v.categories),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "schedule" => r.read_into(&mut v.schedule),
+                "intradayDataGroupings" => r.read_into(&mut v.intraday_data_groupings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23056,10 +23271,11 @@ impl FromJson for BuIntradayScheduleData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "onQueueTimeSeconds" => v.on_queue_time_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "onQueueTimeSeconds" => r.read_into(&mut v.on_queue_time_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23111,11 +23327,12 @@ impl FromJson for BuListAlternativeShiftTradesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23195,14 +23412,15 @@ impl FromJson for BuManagementUnitScheduleSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnit" => v.management_unit = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "agents" => v.agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "agents" => r.read_into(&mut v.agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23249,10 +23467,11 @@ impl FromJson for BuNotificationSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scheduling" => v.scheduling = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scheduling" => r.read_into(&mut v.scheduling),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23295,10 +23514,11 @@ impl FromJson for BuNotificationSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scheduling" => v.scheduling = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scheduling" => r.read_into(&mut v.scheduling),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23359,12 +23579,13 @@ impl FromJson for BuPlanningGroupHeadcountForecastResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requiredPerInterval" => v.required_per_interval = r.read()?,
-                "requiredWithoutShrinkagePerInterval" => v.required_without_shrinkage_per_interval = r.read()?,
-                "planningGroup" => v.planning_group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requiredPerInterval" => r.read_into(&mut v.required_per_interval),
+                "requiredWithoutShrinkagePerInterval" => r.read_into(&mut v.required_without_shrinkage_per_interval),
+                "planningGroup" => r.read_into(&mut v.planning_group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23429,12 +23650,13 @@ impl FromJson for BuPlanningGroupHeadcountForecastUploadSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requiredPerInterval" => v.required_per_interval = r.read()?,
-                "requiredWithoutShrinkagePerInterval" => v.required_without_shrinkage_per_interval = r.read()?,
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requiredPerInterval" => r.read_into(&mut v.required_per_interval),
+                "requiredWithoutShrinkagePerInterval" => r.read_into(&mut v.required_without_shrinkage_per_interval),
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23524,15 +23746,16 @@ impl FromJson for BuQueryAdherenceAdjustmentsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "reasonCodeIds" => v.reason_code_ids = r.read()?,
-                "statuses" => v.statuses = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "reasonCodeIds" => r.read_into(&mut v.reason_code_ids),
+                "statuses" => r.read_into(&mut v.statuses),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23611,13 +23834,14 @@ impl FromJson for BuQueryAdherenceExplanationsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23681,12 +23905,13 @@ impl FromJson for BuQueryAdherenceExplanationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23751,12 +23976,13 @@ impl FromJson for BuQueryAgentSchedulesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "teamIds" => v.team_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "teamIds" => r.read_into(&mut v.team_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23819,12 +24045,13 @@ impl FromJson for BuRescheduleAgentScheduleResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnit" => v.management_unit = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -23978,21 +24205,22 @@ impl FromJson for BuRescheduleRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "doNotChangeWeeklyPaidTime" => v.do_not_change_weekly_paid_time = r.read()?,
-                "doNotChangeDailyPaidTime" => v.do_not_change_daily_paid_time = r.read()?,
-                "doNotChangeShiftStartTimes" => v.do_not_change_shift_start_times = r.read()?,
-                "doNotChangeManuallyEditedShifts" => v.do_not_change_manually_edited_shifts = r.read()?,
-                "activitySmoothingType" => v.activity_smoothing_type = r.read()?,
-                "induceScheduleVariability" => v.induce_schedule_variability = r.read()?,
-                "useUnavailableTimesSnapshot" => v.use_unavailable_times_snapshot = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "doNotChangeWeeklyPaidTime" => r.read_into(&mut v.do_not_change_weekly_paid_time),
+                "doNotChangeDailyPaidTime" => r.read_into(&mut v.do_not_change_daily_paid_time),
+                "doNotChangeShiftStartTimes" => r.read_into(&mut v.do_not_change_shift_start_times),
+                "doNotChangeManuallyEditedShifts" => r.read_into(&mut v.do_not_change_manually_edited_shifts),
+                "activitySmoothingType" => r.read_into(&mut v.activity_smoothing_type),
+                "induceScheduleVariability" => r.read_into(&mut v.induce_schedule_variability),
+                "useUnavailableTimesSnapshot" => r.read_into(&mut v.use_unavailable_times_snapshot),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24133,14 +24361,15 @@ impl FromJson for BuRescheduleResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "generationResults" => v.generation_results = r.read()?,
-                "generationResultsDownloadUrl" => v.generation_results_download_url = r.read()?,
-                "headcountForecast" => v.headcount_forecast = r.read()?,
-                "headcountForecastDownloadUrl" => v.headcount_forecast_download_url = r.read()?,
-                "agentSchedules" => v.agent_schedules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "generationResults" => r.read_into(&mut v.generation_results),
+                "generationResultsDownloadUrl" => r.read_into(&mut v.generation_results_download_url),
+                "headcountForecast" => r.read_into(&mut v.headcount_forecast),
+                "headcountForecastDownloadUrl" => r.read_into(&mut v.headcount_forecast_download_url),
+                "agentSchedules" => r.read_into(&mut v.agent_schedules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24259,18 +24488,19 @@ impl FromJson for BuScheduleListItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "generationResults" => v.generation_results = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "generationResults" => r.read_into(&mut v.generation_results),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24319,10 +24549,11 @@ impl FromJson for BuScheduleListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24446,19 +24677,20 @@ impl FromJson for BuScheduleMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "generationResults" => v.generation_results = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "managementUnits" => v.management_units = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "generationResults" => r.read_into(&mut v.generation_results),
+                "metadata" => r.read_into(&mut v.metadata),
+                "managementUnits" => r.read_into(&mut v.management_units),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24534,12 +24766,13 @@ impl FromJson for BuScheduleNotificationsCategorySettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCategory" => v.activity_category = r.read()?,
-                "earlyReminderEnabled" => v.early_reminder_enabled = r.read()?,
-                "onTimeReminderEnabled" => v.on_time_reminder_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCategory" => r.read_into(&mut v.activity_category),
+                "earlyReminderEnabled" => r.read_into(&mut v.early_reminder_enabled),
+                "onTimeReminderEnabled" => r.read_into(&mut v.on_time_reminder_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24664,11 +24897,12 @@ impl FromJson for BuScheduleNotificationsSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "earlyReminderMinutes" => v.early_reminder_minutes = r.read()?,
-                "activityCategorySettings" => v.activity_category_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "earlyReminderMinutes" => r.read_into(&mut v.early_reminder_minutes),
+                "activityCategorySettings" => r.read_into(&mut v.activity_category_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24725,11 +24959,12 @@ impl FromJson for BuScheduleNotificationsSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "earlyReminderMinutes" => v.early_reminder_minutes = r.read()?,
-                "activityCategorySettings" => v.activity_category_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "earlyReminderMinutes" => r.read_into(&mut v.early_reminder_minutes),
+                "activityCategorySettings" => r.read_into(&mut v.activity_category_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24791,12 +25026,13 @@ impl FromJson for BuScheduleReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -24868,13 +25104,14 @@ impl FromJson for BuScheduleReferenceForMuRoute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25075,27 +25312,28 @@ impl FromJson for BuScheduleRun {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "schedulerRunId" => v.scheduler_run_id = r.read()?,
-                "intradayRescheduling" => v.intraday_rescheduling = r.read()?,
-                "state" => v.state = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "percentComplete" => v.percent_complete = r.read()?,
-                "targetWeek" => v.target_week = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "scheduleDescription" => v.schedule_description = r.read()?,
-                "schedulingStartTime" => v.scheduling_start_time = r.read()?,
-                "schedulingStartedBy" => v.scheduling_started_by = r.read()?,
-                "schedulingCanceledBy" => v.scheduling_canceled_by = r.read()?,
-                "schedulingCompletedTime" => v.scheduling_completed_time = r.read()?,
-                "messageCount" => v.message_count = r.read()?,
-                "messageSeverityCounts" => v.message_severity_counts = r.read()?,
-                "reschedulingOptions" => v.rescheduling_options = r.read()?,
-                "reschedulingResultExpiration" => v.rescheduling_result_expiration = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "schedulerRunId" => r.read_into(&mut v.scheduler_run_id),
+                "intradayRescheduling" => r.read_into(&mut v.intraday_rescheduling),
+                "state" => r.read_into(&mut v.state),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "percentComplete" => r.read_into(&mut v.percent_complete),
+                "targetWeek" => r.read_into(&mut v.target_week),
+                "schedule" => r.read_into(&mut v.schedule),
+                "scheduleDescription" => r.read_into(&mut v.schedule_description),
+                "schedulingStartTime" => r.read_into(&mut v.scheduling_start_time),
+                "schedulingStartedBy" => r.read_into(&mut v.scheduling_started_by),
+                "schedulingCanceledBy" => r.read_into(&mut v.scheduling_canceled_by),
+                "schedulingCompletedTime" => r.read_into(&mut v.scheduling_completed_time),
+                "messageCount" => r.read_into(&mut v.message_count),
+                "messageSeverityCounts" => r.read_into(&mut v.message_severity_counts),
+                "reschedulingOptions" => r.read_into(&mut v.rescheduling_options),
+                "reschedulingResultExpiration" => r.read_into(&mut v.rescheduling_result_expiration),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25216,10 +25454,11 @@ impl FromJson for BuScheduleRunListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25273,11 +25512,12 @@ impl FromJson for BuSchedulerSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "consistentServiceLevelSmoothing" => v.consistent_service_level_smoothing = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "consistentServiceLevelSmoothing" => r.read_into(&mut v.consistent_service_level_smoothing),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25334,11 +25574,12 @@ impl FromJson for BuSchedulerSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "consistentServiceLevelSmoothing" => v.consistent_service_level_smoothing = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "consistentServiceLevelSmoothing" => r.read_into(&mut v.consistent_service_level_smoothing),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25436,16 +25677,17 @@ impl FromJson for BuSchedulingSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "messageSeverities" => v.message_severities = r.read()?,
-                "syncTimeOffProperties" => v.sync_time_off_properties = r.read()?,
-                "enableTimeOffFullDayEstimation" => v.enable_time_off_full_day_estimation = r.read()?,
-                "serviceGoalImpact" => v.service_goal_impact = r.read()?,
-                "allowWorkPlanPerMinuteGranularity" => v.allow_work_plan_per_minute_granularity = r.read()?,
-                "activitySmoothingType" => v.activity_smoothing_type = r.read()?,
-                "induceScheduleVariability" => v.induce_schedule_variability = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "messageSeverities" => r.read_into(&mut v.message_severities),
+                "syncTimeOffProperties" => r.read_into(&mut v.sync_time_off_properties),
+                "enableTimeOffFullDayEstimation" => r.read_into(&mut v.enable_time_off_full_day_estimation),
+                "serviceGoalImpact" => r.read_into(&mut v.service_goal_impact),
+                "allowWorkPlanPerMinuteGranularity" => r.read_into(&mut v.allow_work_plan_per_minute_granularity),
+                "activitySmoothingType" => r.read_into(&mut v.activity_smoothing_type),
+                "induceScheduleVariability" => r.read_into(&mut v.induce_schedule_variability),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25613,16 +25855,17 @@ impl FromJson for BuSchedulingSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "messageSeverities" => v.message_severities = r.read()?,
-                "syncTimeOffProperties" => v.sync_time_off_properties = r.read()?,
-                "enableTimeOffFullDayEstimation" => v.enable_time_off_full_day_estimation = r.read()?,
-                "serviceGoalImpact" => v.service_goal_impact = r.read()?,
-                "allowWorkPlanPerMinuteGranularity" => v.allow_work_plan_per_minute_granularity = r.read()?,
-                "activitySmoothingType" => v.activity_smoothing_type = r.read()?,
-                "induceScheduleVariability" => v.induce_schedule_variability = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "messageSeverities" => r.read_into(&mut v.message_severities),
+                "syncTimeOffProperties" => r.read_into(&mut v.sync_time_off_properties),
+                "enableTimeOffFullDayEstimation" => r.read_into(&mut v.enable_time_off_full_day_estimation),
+                "serviceGoalImpact" => r.read_into(&mut v.service_goal_impact),
+                "allowWorkPlanPerMinuteGranularity" => r.read_into(&mut v.allow_work_plan_per_minute_granularity),
+                "activitySmoothingType" => r.read_into(&mut v.activity_smoothing_type),
+                "induceScheduleVariability" => r.read_into(&mut v.induce_schedule_variability),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25744,12 +25987,13 @@ impl FromJson for BuSearchAgentSchedulesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "userIds" => r.read_into(&mut v.user_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25814,12 +26058,13 @@ impl FromJson for BuServiceLevel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "include" => v.include = r.read()?,
-                "percent" => v.percent = r.read()?,
-                "seconds" => v.seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "include" => r.read_into(&mut v.include),
+                "percent" => r.read_into(&mut v.percent),
+                "seconds" => r.read_into(&mut v.seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -25873,11 +26118,12 @@ impl FromJson for BuSetTimeOffLimitValuesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26058,25 +26304,26 @@ impl FromJson for BuShortTermForecast {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "creationMethod" => v.creation_method = r.read()?,
-                "description" => v.description = r.read()?,
-                "legacy" => v.legacy = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "canUseForScheduling" => v.can_use_for_scheduling = r.read()?,
-                "referenceStartDate" => v.reference_start_date = r.read()?,
-                "sourceDays" => v.source_days = r.read()?,
-                "modifications" => v.modifications = r.read()?,
-                "generationResults" => v.generation_results = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "planningGroupsVersion" => v.planning_groups_version = r.read()?,
-                "planningGroups" => v.planning_groups = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "creationMethod" => r.read_into(&mut v.creation_method),
+                "description" => r.read_into(&mut v.description),
+                "legacy" => r.read_into(&mut v.legacy),
+                "metadata" => r.read_into(&mut v.metadata),
+                "canUseForScheduling" => r.read_into(&mut v.can_use_for_scheduling),
+                "referenceStartDate" => r.read_into(&mut v.reference_start_date),
+                "sourceDays" => r.read_into(&mut v.source_days),
+                "modifications" => r.read_into(&mut v.modifications),
+                "generationResults" => r.read_into(&mut v.generation_results),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "planningGroupsVersion" => r.read_into(&mut v.planning_groups_version),
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26263,18 +26510,19 @@ impl FromJson for BuShortTermForecastListItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "creationMethod" => v.creation_method = r.read()?,
-                "description" => v.description = r.read()?,
-                "legacy" => v.legacy = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "canUseForScheduling" => v.can_use_for_scheduling = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "creationMethod" => r.read_into(&mut v.creation_method),
+                "description" => r.read_into(&mut v.description),
+                "legacy" => r.read_into(&mut v.legacy),
+                "metadata" => r.read_into(&mut v.metadata),
+                "canUseForScheduling" => r.read_into(&mut v.can_use_for_scheduling),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26378,10 +26626,11 @@ impl FromJson for BuShortTermForecastListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26453,13 +26702,14 @@ impl FromJson for BuShortTermForecastReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "description" => v.description = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "description" => r.read_into(&mut v.description),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26547,14 +26797,15 @@ impl FromJson for BuShortTermForecastWeekReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "description" => v.description = r.read()?,
-                "weekNumber" => v.week_number = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "description" => r.read_into(&mut v.description),
+                "weekNumber" => r.read_into(&mut v.week_number),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26601,10 +26852,11 @@ impl FromJson for BuShortTermForecastingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultHistoryWeeks" => v.default_history_weeks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultHistoryWeeks" => r.read_into(&mut v.default_history_weeks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26645,10 +26897,11 @@ impl FromJson for BuTimeOffLimitListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26711,12 +26964,13 @@ impl FromJson for BuTimeOffLimitRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "limitMinutesPerFifteenMinutes" => v.limit_minutes_per_fifteen_minutes = r.read()?,
-                "limitMinutesPerDay" => v.limit_minutes_per_day = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "limitMinutesPerFifteenMinutes" => r.read_into(&mut v.limit_minutes_per_fifteen_minutes),
+                "limitMinutesPerDay" => r.read_into(&mut v.limit_minutes_per_day),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26772,11 +27026,12 @@ impl FromJson for BuTimeOffLimitReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -26878,16 +27133,17 @@ impl FromJson for BuTimeOffLimitResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "staffingGroup" => v.staffing_group = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "fullDayTimeOffStartTime" => v.full_day_time_off_start_time = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "staffingGroup" => r.read_into(&mut v.staffing_group),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "granularity" => r.read_into(&mut v.granularity),
+                "metadata" => r.read_into(&mut v.metadata),
+                "fullDayTimeOffStartTime" => r.read_into(&mut v.full_day_time_off_start_time),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27082,19 +27338,20 @@ impl FromJson for BuTimeOffLimitValueRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "timeOffLimit" => v.time_off_limit = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "limitMinutesPerInterval" => v.limit_minutes_per_interval = r.read()?,
-                "allocatedMinutesPerInterval" => v.allocated_minutes_per_interval = r.read()?,
-                "waitlistedMinutesPerInterval" => v.waitlisted_minutes_per_interval = r.read()?,
-                "waitlistedRequestsPerInterval" => v.waitlisted_requests_per_interval = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "timeOffLimit" => r.read_into(&mut v.time_off_limit),
+                "startDate" => r.read_into(&mut v.start_date),
+                "granularity" => r.read_into(&mut v.granularity),
+                "limitMinutesPerInterval" => r.read_into(&mut v.limit_minutes_per_interval),
+                "allocatedMinutesPerInterval" => r.read_into(&mut v.allocated_minutes_per_interval),
+                "waitlistedMinutesPerInterval" => r.read_into(&mut v.waitlisted_minutes_per_interval),
+                "waitlistedRequestsPerInterval" => r.read_into(&mut v.waitlisted_requests_per_interval),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27213,12 +27470,13 @@ impl FromJson for BuTimeOffLimitValues {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "valuesPerDay" => v.values_per_day = r.read()?,
-                "valuesPerFifteenMinutes" => v.values_per_fifteen_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "valuesPerDay" => r.read_into(&mut v.values_per_day),
+                "valuesPerFifteenMinutes" => r.read_into(&mut v.values_per_fifteen_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27296,13 +27554,14 @@ impl FromJson for BuTimeOffLimitValuesForGranularityResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffLimit" => v.time_off_limit = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "limitValues" => v.limit_values = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffLimit" => r.read_into(&mut v.time_off_limit),
+                "granularity" => r.read_into(&mut v.granularity),
+                "limitValues" => r.read_into(&mut v.limit_values),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27397,10 +27656,11 @@ impl FromJson for BuTimeOffLimitValuesImportUploadUrlRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27441,10 +27701,11 @@ impl FromJson for BuTimeOffLimitValuesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27494,11 +27755,12 @@ impl FromJson for BuTimeOffPlanListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27693,25 +27955,26 @@ impl FromJson for BuTimeOffPlanResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "timeOffLimits" => v.time_off_limits = r.read()?,
-                "autoApprovalRule" => v.auto_approval_rule = r.read()?,
-                "daysBeforeStartToExpireFromWaitlist" => v.days_before_start_to_expire_from_waitlist = r.read()?,
-                "autoPublishApprovedTimeOffRequests" => v.auto_publish_approved_time_off_requests = r.read()?,
-                "restrictedActivityCodes" => v.restricted_activity_codes = r.read()?,
-                "overrideDates" => v.override_dates = r.read()?,
-                "hrisTimeOffType" => v.hris_time_off_type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "countAgainstTimeOffLimits" => v.count_against_time_off_limits = r.read()?,
-                "businessUnitAssociation" => v.business_unit_association = r.read()?,
-                "managementUnitAssociation" => v.management_unit_association = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "timeOffLimits" => r.read_into(&mut v.time_off_limits),
+                "autoApprovalRule" => r.read_into(&mut v.auto_approval_rule),
+                "daysBeforeStartToExpireFromWaitlist" => r.read_into(&mut v.days_before_start_to_expire_from_waitlist),
+                "autoPublishApprovedTimeOffRequests" => r.read_into(&mut v.auto_publish_approved_time_off_requests),
+                "restrictedActivityCodes" => r.read_into(&mut v.restricted_activity_codes),
+                "overrideDates" => r.read_into(&mut v.override_dates),
+                "hrisTimeOffType" => r.read_into(&mut v.hris_time_off_type),
+                "enabled" => r.read_into(&mut v.enabled),
+                "countAgainstTimeOffLimits" => r.read_into(&mut v.count_against_time_off_limits),
+                "businessUnitAssociation" => r.read_into(&mut v.business_unit_association),
+                "managementUnitAssociation" => r.read_into(&mut v.management_unit_association),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -27900,18 +28163,19 @@ impl FromJson for BuUpdateAgentScheduleShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "activities" => v.activities = r.read()?,
-                "manuallyEdited" => v.manually_edited = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "workPlanShiftId" => v.work_plan_shift_id = r.read()?,
-                "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "activities" => r.read_into(&mut v.activities),
+                "manuallyEdited" => r.read_into(&mut v.manually_edited),
+                "schedule" => r.read_into(&mut v.schedule),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "workPlanShiftId" => r.read_into(&mut v.work_plan_shift_id),
+                "delete" => r.read_into(&mut v.delete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28018,16 +28282,17 @@ impl FromJson for BuUpdateAgentScheduleUploadSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "workPlanIdsPerWeek" => v.work_plan_ids_per_week = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "workPlanIdsPerWeek" => r.read_into(&mut v.work_plan_ids_per_week),
+                "shifts" => r.read_into(&mut v.shifts),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                "metadata" => r.read_into(&mut v.metadata),
+                "delete" => r.read_into(&mut v.delete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28186,22 +28451,23 @@ impl FromJson for BuUpdateTimeOffPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "autoApprovalRule" => v.auto_approval_rule = r.read()?,
-                "daysBeforeStartToExpireFromWaitlist" => v.days_before_start_to_expire_from_waitlist = r.read()?,
-                "autoPublishApprovedTimeOffRequests" => v.auto_publish_approved_time_off_requests = r.read()?,
-                "restrictedActivityCodeIds" => v.restricted_activity_code_ids = r.read()?,
-                "overrideDates" => v.override_dates = r.read()?,
-                "hrisTimeOffType" => v.hris_time_off_type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "countAgainstTimeOffLimits" => v.count_against_time_off_limits = r.read()?,
-                "businessUnitAssociation" => v.business_unit_association = r.read()?,
-                "managementUnitAssociation" => v.management_unit_association = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "autoApprovalRule" => r.read_into(&mut v.auto_approval_rule),
+                "daysBeforeStartToExpireFromWaitlist" => r.read_into(&mut v.days_before_start_to_expire_from_waitlist),
+                "autoPublishApprovedTimeOffRequests" => r.read_into(&mut v.auto_publish_approved_time_off_requests),
+                "restrictedActivityCodeIds" => r.read_into(&mut v.restricted_activity_code_ids),
+                "overrideDates" => r.read_into(&mut v.override_dates),
+                "hrisTimeOffType" => r.read_into(&mut v.hris_time_off_type),
+                "enabled" => r.read_into(&mut v.enabled),
+                "countAgainstTimeOffLimits" => r.read_into(&mut v.count_against_time_off_limits),
+                "businessUnitAssociation" => r.read_into(&mut v.business_unit_association),
+                "managementUnitAssociation" => r.read_into(&mut v.management_unit_association),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28317,10 +28583,11 @@ impl FromJson for BuUserListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnits" => v.management_units = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnits" => r.read_into(&mut v.management_units),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28374,11 +28641,12 @@ impl FromJson for BulkAddOpportunitiesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "opportunities" => v.opportunities = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "opportunities" => r.read_into(&mut v.opportunities),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28424,10 +28692,11 @@ impl FromJson for BulkAddOpportunitiesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "opportunities" => v.opportunities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "opportunities" => r.read_into(&mut v.opportunities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28492,12 +28761,13 @@ impl FromJson for BulkOpportunitiesEnrollmentResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "error" => v.error = r.read()?,
-                "enrollment" => v.enrollment = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "error" => r.read_into(&mut v.error),
+                "enrollment" => r.read_into(&mut v.enrollment),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28591,10 +28861,11 @@ impl FromJson for BulkOpportunitiesError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errorCode" => v.error_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errorCode" => r.read_into(&mut v.error_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28806,10 +29077,11 @@ impl FromJson for BulkOpportunitiesExternalActivitiesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28874,12 +29146,13 @@ impl FromJson for BulkOpportunitiesReferenceResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "error" => v.error = r.read()?,
-                "opportunity" => v.opportunity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "error" => r.read_into(&mut v.error),
+                "opportunity" => r.read_into(&mut v.opportunity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -28973,10 +29246,11 @@ impl FromJson for BulkOpportunitiesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29032,11 +29306,12 @@ impl FromJson for BulkOpportunitiesStatusUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "opportunityIds" => v.opportunity_ids = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "opportunityIds" => r.read_into(&mut v.opportunity_ids),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29136,11 +29411,12 @@ impl FromJson for BulkOpportunitiesStatusUpdateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29206,12 +29482,13 @@ impl FromJson for BulkOpportunityEnrollmentsStatusUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enrollmentIds" => v.enrollment_ids = r.read()?,
-                "status" => v.status = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enrollmentIds" => r.read_into(&mut v.enrollment_ids),
+                "status" => r.read_into(&mut v.status),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29316,11 +29593,12 @@ impl FromJson for BulkPublishOpportunitiesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29377,11 +29655,12 @@ impl FromJson for BulkRemoveOpportunitiesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29447,12 +29726,13 @@ impl FromJson for BulkRemoveOpportunitiesResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "error" => v.error = r.read()?,
-                "opportunityId" => v.opportunity_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "error" => r.read_into(&mut v.error),
+                "opportunityId" => r.read_into(&mut v.opportunity_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29546,10 +29826,11 @@ impl FromJson for BulkShiftTradeStateUpdateRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29592,10 +29873,11 @@ impl FromJson for BulkUpdateActivityCodeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29750,22 +30032,23 @@ impl FromJson for BulkUpdateActivityCodeRequestItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "category" => v.category = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "countsAsWorkTime" => v.counts_as_work_time = r.read()?,
-                "agentTimeOffSelectable" => v.agent_time_off_selectable = r.read()?,
-                "countsTowardShrinkage" => v.counts_toward_shrinkage = r.read()?,
-                "plannedShrinkage" => v.planned_shrinkage = r.read()?,
-                "interruptible" => v.interruptible = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "style" => v.style = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "category" => r.read_into(&mut v.category),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "countsAsWorkTime" => r.read_into(&mut v.counts_as_work_time),
+                "agentTimeOffSelectable" => r.read_into(&mut v.agent_time_off_selectable),
+                "countsTowardShrinkage" => r.read_into(&mut v.counts_toward_shrinkage),
+                "plannedShrinkage" => r.read_into(&mut v.planned_shrinkage),
+                "interruptible" => r.read_into(&mut v.interruptible),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "style" => r.read_into(&mut v.style),
+                "metadata" => r.read_into(&mut v.metadata),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29889,10 +30172,11 @@ impl FromJson for BulkUpdateActivityCodeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -29944,11 +30228,12 @@ impl FromJson for BulkUpdateAgentUnavailableTimesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "error" => v.error = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "error" => r.read_into(&mut v.error),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30001,11 +30286,12 @@ impl FromJson for BulkUpdateAgentUnavailableTimesResultItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "unavailableTime" => v.unavailable_time = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "unavailableTime" => r.read_into(&mut v.unavailable_time),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30113,11 +30399,12 @@ impl FromJson for BulkUpdateOpportunityEnrollmentsStatusResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30185,12 +30472,13 @@ impl FromJson for BulkUpdateShiftTradeListJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "weekDates" => v.week_dates = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "weekDates" => r.read_into(&mut v.week_dates),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30257,12 +30545,13 @@ impl FromJson for BulkUpdateShiftTradeStateRequestItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30388,12 +30677,13 @@ impl FromJson for BulkUpdateShiftTradeStateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30491,10 +30781,11 @@ impl FromJson for BulkUpdateShiftTradeStateResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30582,15 +30873,16 @@ impl FromJson for BulkUpdateShiftTradeStateResultItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "reviewedDate" => v.reviewed_date = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "reviewedDate" => r.read_into(&mut v.reviewed_date),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -30928,26 +31220,27 @@ impl FromJson for BusinessUnitActivityCode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "active" => v.active = r.read()?,
-                "defaultCode" => v.default_code = r.read()?,
-                "category" => v.category = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "countsAsWorkTime" => v.counts_as_work_time = r.read()?,
-                "agentTimeOffSelectable" => v.agent_time_off_selectable = r.read()?,
-                "countsTowardShrinkage" => v.counts_toward_shrinkage = r.read()?,
-                "plannedShrinkage" => v.planned_shrinkage = r.read()?,
-                "interruptible" => v.interruptible = r.read()?,
-                "secondaryPresences" => v.secondary_presences = r.read()?,
-                "planningGroups" => v.planning_groups = r.read()?,
-                "style" => v.style = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "active" => r.read_into(&mut v.active),
+                "defaultCode" => r.read_into(&mut v.default_code),
+                "category" => r.read_into(&mut v.category),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "countsAsWorkTime" => r.read_into(&mut v.counts_as_work_time),
+                "agentTimeOffSelectable" => r.read_into(&mut v.agent_time_off_selectable),
+                "countsTowardShrinkage" => r.read_into(&mut v.counts_toward_shrinkage),
+                "plannedShrinkage" => r.read_into(&mut v.planned_shrinkage),
+                "interruptible" => r.read_into(&mut v.interruptible),
+                "secondaryPresences" => r.read_into(&mut v.secondary_presences),
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                "style" => r.read_into(&mut v.style),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31084,11 +31377,12 @@ impl FromJson for BusinessUnitActivityCodeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31166,14 +31460,15 @@ impl FromJson for BusinessUnitListItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "authorized" => v.authorized = r.read()?,
-                "division" => v.division = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "authorized" => r.read_into(&mut v.authorized),
+                "division" => r.read_into(&mut v.division),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31218,10 +31513,11 @@ impl FromJson for BusinessUnitListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31273,11 +31569,12 @@ impl FromJson for BusinessUnitReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31355,14 +31652,15 @@ impl FromJson for BusinessUnitResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "division" => v.division = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "settings" => r.read_into(&mut v.settings),
+                "division" => r.read_into(&mut v.division),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31411,10 +31709,11 @@ impl FromJson for BusinessUnitSchedulingPreferencesSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31526,17 +31825,18 @@ impl FromJson for BusinessUnitSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDayOfWeek" => v.start_day_of_week = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "shortTermForecasting" => v.short_term_forecasting = r.read()?,
-                "scheduling" => v.scheduling = r.read()?,
-                "notifications" => v.notifications = r.read()?,
-                "learning" => v.learning = r.read()?,
-                "coaching" => v.coaching = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDayOfWeek" => r.read_into(&mut v.start_day_of_week),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "shortTermForecasting" => r.read_into(&mut v.short_term_forecasting),
+                "scheduling" => r.read_into(&mut v.scheduling),
+                "notifications" => r.read_into(&mut v.notifications),
+                "learning" => r.read_into(&mut v.learning),
+                "coaching" => r.read_into(&mut v.coaching),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31662,11 +31962,12 @@ impl FromJson for CalendarUrlResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "calendarUrl" => v.calendar_url = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "calendarUrl" => r.read_into(&mut v.calendar_url),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31712,10 +32013,11 @@ impl FromJson for CapacityPlanDeleteRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "capacityPlanIds" => v.capacity_plan_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "capacityPlanIds" => r.read_into(&mut v.capacity_plan_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31791,13 +32093,14 @@ impl FromJson for CapacityPlanForecastInputsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnit" => v.business_unit = r.read()?,
-                "capacityPlan" => v.capacity_plan = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "capacityPlan" => r.read_into(&mut v.capacity_plan),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadTemplate" => r.read_into(&mut v.download_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -31887,14 +32190,15 @@ impl FromJson for CapacityPlanForecastInputsTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "referenceBusinessUnitDate" => v.reference_business_unit_date = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "months" => v.months = r.read()?,
-                "planningGroupsForecastData" => v.planning_groups_forecast_data = r.read()?,
-                "capacityPlanForecastSummary" => v.capacity_plan_forecast_summary = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "referenceBusinessUnitDate" => r.read_into(&mut v.reference_business_unit_date),
+                "granularity" => r.read_into(&mut v.granularity),
+                "months" => r.read_into(&mut v.months),
+                "planningGroupsForecastData" => r.read_into(&mut v.planning_groups_forecast_data),
+                "capacityPlanForecastSummary" => r.read_into(&mut v.capacity_plan_forecast_summary),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32001,11 +32305,12 @@ impl FromJson for CapacityPlanForecastMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "volume" => v.volume = r.read()?,
-                "averageHandleTime" => v.average_handle_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "volume" => r.read_into(&mut v.volume),
+                "averageHandleTime" => r.read_into(&mut v.average_handle_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32100,15 +32405,16 @@ impl FromJson for CapacityPlanListItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
-                "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "startBusinessUnitDate" => r.read_into(&mut v.start_business_unit_date),
+                "endBusinessUnitDate" => r.read_into(&mut v.end_business_unit_date),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32198,14 +32504,15 @@ impl FromJson for CapacityPlanMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "modifiedBy" => v.modified_by = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32384,22 +32691,23 @@ impl FromJson for CapacityPlanMetricsSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requiredStaffFullTimeEquivalentCount" => v.required_staff_full_time_equivalent_count = r.read()?,
-                "plannedFullTimeEquivalentCount" => v.planned_full_time_equivalent_count = r.read()?,
-                "staffingOverUnderFullTimeEquivalentCount" => v.staffing_over_under_full_time_equivalent_count = r.read()?,
-                "startingFullTimeEquivalentCount" => v.starting_full_time_equivalent_count = r.read()?,
-                "attritionFullTimeEquivalentCount" => v.attrition_full_time_equivalent_count = r.read()?,
-                "attritionPercentage" => v.attrition_percentage = r.read()?,
-                "newHireFullTimeEquivalentCount" => v.new_hire_full_time_equivalent_count = r.read()?,
-                "transfersFullTimeEquivalentCount" => v.transfers_full_time_equivalent_count = r.read()?,
-                "extraTimeUnderTimeFullTimeEquivalentCount" => v.extra_time_under_time_full_time_equivalent_count = r.read()?,
-                "shrinkageFullTimeEquivalentCount" => v.shrinkage_full_time_equivalent_count = r.read()?,
-                "shrinkagePercentage" => v.shrinkage_percentage = r.read()?,
-                "endOfMonthPlannedFullTimeEquivalentCount" => v.end_of_month_planned_full_time_equivalent_count = r.read()?,
-                "netFullTimeEquivalentCount" => v.net_full_time_equivalent_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requiredStaffFullTimeEquivalentCount" => r.read_into(&mut v.required_staff_full_time_equivalent_count),
+                "plannedFullTimeEquivalentCount" => r.read_into(&mut v.planned_full_time_equivalent_count),
+                "staffingOverUnderFullTimeEquivalentCount" => r.read_into(&mut v.staffing_over_under_full_time_equivalent_count),
+                "startingFullTimeEquivalentCount" => r.read_into(&mut v.starting_full_time_equivalent_count),
+                "attritionFullTimeEquivalentCount" => r.read_into(&mut v.attrition_full_time_equivalent_count),
+                "attritionPercentage" => r.read_into(&mut v.attrition_percentage),
+                "newHireFullTimeEquivalentCount" => r.read_into(&mut v.new_hire_full_time_equivalent_count),
+                "transfersFullTimeEquivalentCount" => r.read_into(&mut v.transfers_full_time_equivalent_count),
+                "extraTimeUnderTimeFullTimeEquivalentCount" => r.read_into(&mut v.extra_time_under_time_full_time_equivalent_count),
+                "shrinkageFullTimeEquivalentCount" => r.read_into(&mut v.shrinkage_full_time_equivalent_count),
+                "shrinkagePercentage" => r.read_into(&mut v.shrinkage_percentage),
+                "endOfMonthPlannedFullTimeEquivalentCount" => r.read_into(&mut v.end_of_month_planned_full_time_equivalent_count),
+                "netFullTimeEquivalentCount" => r.read_into(&mut v.net_full_time_equivalent_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32472,12 +32780,13 @@ impl FromJson for CapacityPlanReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32588,16 +32897,17 @@ impl FromJson for CapacityPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
-                "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "fullTimeEquivalentWeeklyHours" => v.full_time_equivalent_weekly_hours = r.read()?,
-                "staffingGroupAllocations" => v.staffing_group_allocations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "startBusinessUnitDate" => r.read_into(&mut v.start_business_unit_date),
+                "endBusinessUnitDate" => r.read_into(&mut v.end_business_unit_date),
+                "forecast" => r.read_into(&mut v.forecast),
+                "fullTimeEquivalentWeeklyHours" => r.read_into(&mut v.full_time_equivalent_weekly_hours),
+                "staffingGroupAllocations" => r.read_into(&mut v.staffing_group_allocations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32726,18 +33036,19 @@ impl FromJson for CapacityPlanResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
-                "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
-                "fullTimeEquivalentWeeklyHours" => v.full_time_equivalent_weekly_hours = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "forecast" => r.read_into(&mut v.forecast),
+                "startBusinessUnitDate" => r.read_into(&mut v.start_business_unit_date),
+                "endBusinessUnitDate" => r.read_into(&mut v.end_business_unit_date),
+                "fullTimeEquivalentWeeklyHours" => r.read_into(&mut v.full_time_equivalent_weekly_hours),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32821,13 +33132,14 @@ impl FromJson for CapacityPlanStaffingGroupAllocationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "capacityPlan" => v.capacity_plan = r.read()?,
-                "fullTimeEquivalentWeeklyHours" => v.full_time_equivalent_weekly_hours = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "capacityPlan" => r.read_into(&mut v.capacity_plan),
+                "fullTimeEquivalentWeeklyHours" => r.read_into(&mut v.full_time_equivalent_weekly_hours),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadTemplate" => r.read_into(&mut v.download_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -32871,10 +33183,11 @@ impl FromJson for CapacityPlanStaffingGroupMetricChangeHistoryListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33014,19 +33327,20 @@ impl FromJson for CapacityPlanStaffingGroupMetricChangeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "numberOfWeeks" => v.number_of_weeks = r.read()?,
-                "weekStartNumber" => v.week_start_number = r.read()?,
-                "value" => v.value = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "transfersFullTimeEquivalent" => v.transfers_full_time_equivalent = r.read()?,
-                "staffingGroups" => v.staffing_groups = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "numberOfWeeks" => r.read_into(&mut v.number_of_weeks),
+                "weekStartNumber" => r.read_into(&mut v.week_start_number),
+                "value" => r.read_into(&mut v.value),
+                "metric" => r.read_into(&mut v.metric),
+                "notes" => r.read_into(&mut v.notes),
+                "transfersFullTimeEquivalent" => r.read_into(&mut v.transfers_full_time_equivalent),
+                "staffingGroups" => r.read_into(&mut v.staffing_groups),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33214,17 +33528,18 @@ impl FromJson for CapacityPlanStaffingRequirementResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnit" => v.business_unit = r.read()?,
-                "capacityPlan" => v.capacity_plan = r.read()?,
-                "status" => v.status = r.read()?,
-                "referenceBusinessUnitDate" => v.reference_business_unit_date = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "capacityPlan" => r.read_into(&mut v.capacity_plan),
+                "status" => r.read_into(&mut v.status),
+                "referenceBusinessUnitDate" => r.read_into(&mut v.reference_business_unit_date),
+                "granularity" => r.read_into(&mut v.granularity),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadTemplate" => r.read_into(&mut v.download_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33481,14 +33796,15 @@ impl FromJson for CapacityPlanningPlanningGroupAllocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "requiredStaffFullTimeEquivalentCount" => v.required_staff_full_time_equivalent_count = r.read()?,
-                "staffingGroupFullTimeEquivalentContributions" => v.staffing_group_full_time_equivalent_contributions = r.read()?,
-                "totalPlannedFullTimeEquivalentCount" => v.total_planned_full_time_equivalent_count = r.read()?,
-                "overUnderFullTimeEquivalentCount" => v.over_under_full_time_equivalent_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "requiredStaffFullTimeEquivalentCount" => r.read_into(&mut v.required_staff_full_time_equivalent_count),
+                "staffingGroupFullTimeEquivalentContributions" => r.read_into(&mut v.staffing_group_full_time_equivalent_contributions),
+                "totalPlannedFullTimeEquivalentCount" => r.read_into(&mut v.total_planned_full_time_equivalent_count),
+                "overUnderFullTimeEquivalentCount" => r.read_into(&mut v.over_under_full_time_equivalent_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33533,10 +33849,11 @@ impl FromJson for CapacityPlansListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33588,11 +33905,12 @@ impl FromJson for ComputedData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekly" => v.weekly = r.read()?,
-                "quarterHour" => v.quarter_hour = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekly" => r.read_into(&mut v.weekly),
+                "quarterHour" => r.read_into(&mut v.quarter_hour),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33645,11 +33963,12 @@ impl FromJson for ConstraintConflictMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                "conflictedConstraintMessages" => v.conflicted_constraint_messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                "conflictedConstraintMessages" => r.read_into(&mut v.conflicted_constraint_messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33726,13 +34045,14 @@ impl FromJson for ContinuousForecastGetSessionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sessionId" => v.session_id = r.read()?,
-                "lastSuccessfulSessionId" => v.last_successful_session_id = r.read()?,
-                "state" => v.state = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sessionId" => r.read_into(&mut v.session_id),
+                "lastSuccessfulSessionId" => r.read_into(&mut v.last_successful_session_id),
+                "state" => r.read_into(&mut v.state),
+                "errorCode" => r.read_into(&mut v.error_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33847,12 +34167,13 @@ impl FromJson for ContinuousForecastSessionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sessionId" => v.session_id = r.read()?,
-                "state" => v.state = r.read()?,
-                "files" => v.files = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sessionId" => r.read_into(&mut v.session_id),
+                "state" => r.read_into(&mut v.state),
+                "files" => r.read_into(&mut v.files),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -33966,12 +34287,13 @@ impl FromJson for ContinuousForecastSnapshotResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sessionId" => v.session_id = r.read()?,
-                "snapshotId" => v.snapshot_id = r.read()?,
-                "files" => v.files = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sessionId" => r.read_into(&mut v.session_id),
+                "snapshotId" => r.read_into(&mut v.snapshot_id),
+                "files" => r.read_into(&mut v.files),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34025,11 +34347,12 @@ impl FromJson for ContinuousForecastTimeSeries {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroup" => v.planning_group = r.read()?,
-                "weeks" => v.weeks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroup" => r.read_into(&mut v.planning_group),
+                "weeks" => r.read_into(&mut v.weeks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34082,11 +34405,12 @@ impl FromJson for ContinuousForecastWeeks {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekOffset" => v.week_offset = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekOffset" => r.read_into(&mut v.week_offset),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34143,11 +34467,12 @@ impl FromJson for CopyBuForecastRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "weekDate" => r.read_into(&mut v.week_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34233,14 +34558,15 @@ impl FromJson for CopyCapacityPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
-                "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "startBusinessUnitDate" => r.read_into(&mut v.start_business_unit_date),
+                "endBusinessUnitDate" => r.read_into(&mut v.end_business_unit_date),
+                "forecast" => r.read_into(&mut v.forecast),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34289,10 +34615,11 @@ impl FromJson for CopyScheduleBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34337,10 +34664,11 @@ impl FromJson for CopyWorkPlan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34385,10 +34713,11 @@ impl FromJson for CopyWorkPlanBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34433,10 +34762,11 @@ impl FromJson for CopyWorkPlanRotationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34582,21 +34912,22 @@ impl FromJson for CreateActivityCodeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "category" => v.category = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "countsAsWorkTime" => v.counts_as_work_time = r.read()?,
-                "agentTimeOffSelectable" => v.agent_time_off_selectable = r.read()?,
-                "countsTowardShrinkage" => v.counts_toward_shrinkage = r.read()?,
-                "plannedShrinkage" => v.planned_shrinkage = r.read()?,
-                "interruptible" => v.interruptible = r.read()?,
-                "secondaryPresences" => v.secondary_presences = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "style" => v.style = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "category" => r.read_into(&mut v.category),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "countsAsWorkTime" => r.read_into(&mut v.counts_as_work_time),
+                "agentTimeOffSelectable" => r.read_into(&mut v.agent_time_off_selectable),
+                "countsTowardShrinkage" => r.read_into(&mut v.counts_toward_shrinkage),
+                "plannedShrinkage" => r.read_into(&mut v.planned_shrinkage),
+                "interruptible" => r.read_into(&mut v.interruptible),
+                "secondaryPresences" => r.read_into(&mut v.secondary_presences),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "style" => r.read_into(&mut v.style),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -34901,28 +35232,29 @@ impl FromJson for CreateActivityPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "initialSchedulePeriod" => v.initial_schedule_period = r.read()?,
-                "groupSettings" => v.group_settings = r.read()?,
-                "recurrenceSettings" => v.recurrence_settings = r.read()?,
-                "attendeesSearchRule" => v.attendees_search_rule = r.read()?,
-                "facilitated" => v.facilitated = r.read()?,
-                "facilitatorsSearchRule" => v.facilitators_search_rule = r.read()?,
-                "transitionTimeMinutes" => v.transition_time_minutes = r.read()?,
-                "serviceGoalImpactOverrides" => v.service_goal_impact_overrides = r.read()?,
-                "optimizationObjective" => v.optimization_objective = r.read()?,
-                "state" => v.state = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "fixedAvailability" => v.fixed_availability = r.read()?,
-                "startTimeIncrementMinutes" => v.start_time_increment_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "type" => r.read_into(&mut v.r#type),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "initialSchedulePeriod" => r.read_into(&mut v.initial_schedule_period),
+                "groupSettings" => r.read_into(&mut v.group_settings),
+                "recurrenceSettings" => r.read_into(&mut v.recurrence_settings),
+                "attendeesSearchRule" => r.read_into(&mut v.attendees_search_rule),
+                "facilitated" => r.read_into(&mut v.facilitated),
+                "facilitatorsSearchRule" => r.read_into(&mut v.facilitators_search_rule),
+                "transitionTimeMinutes" => r.read_into(&mut v.transition_time_minutes),
+                "serviceGoalImpactOverrides" => r.read_into(&mut v.service_goal_impact_overrides),
+                "optimizationObjective" => r.read_into(&mut v.optimization_objective),
+                "state" => r.read_into(&mut v.state),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "fixedAvailability" => r.read_into(&mut v.fixed_availability),
+                "startTimeIncrementMinutes" => r.read_into(&mut v.start_time_increment_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35133,11 +35465,12 @@ impl FromJson for CreateAdherenceAdjustmentsReasonCodeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35228,10 +35561,11 @@ impl FromJson for CreateAdherenceAdjustmentsReasonCodesBulkRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reasonCodes" => v.reason_codes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reasonCodes" => r.read_into(&mut v.reason_codes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35379,21 +35713,22 @@ impl FromJson for CreateAdminTimeOffRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "users" => v.users = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "fullDayManagementUnitDates" => v.full_day_management_unit_dates = r.read()?,
-                "fullDayEarliestStartOffsetMinutes" => v.full_day_earliest_start_offset_minutes = r.read()?,
-                "fullDayLatestEndOffsetMinutes" => v.full_day_latest_end_offset_minutes = r.read()?,
-                "partialDayStartDateTimes" => v.partial_day_start_date_times = r.read()?,
-                "dailyDurationMinutes" => v.daily_duration_minutes = r.read()?,
-                "durationMinutes" => v.duration_minutes = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "paid" => v.paid = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "users" => r.read_into(&mut v.users),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "notes" => r.read_into(&mut v.notes),
+                "fullDayManagementUnitDates" => r.read_into(&mut v.full_day_management_unit_dates),
+                "fullDayEarliestStartOffsetMinutes" => r.read_into(&mut v.full_day_earliest_start_offset_minutes),
+                "fullDayLatestEndOffsetMinutes" => r.read_into(&mut v.full_day_latest_end_offset_minutes),
+                "partialDayStartDateTimes" => r.read_into(&mut v.partial_day_start_date_times),
+                "dailyDurationMinutes" => r.read_into(&mut v.daily_duration_minutes),
+                "durationMinutes" => r.read_into(&mut v.duration_minutes),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "paid" => r.read_into(&mut v.paid),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35568,18 +35903,19 @@ impl FromJson for CreateAgentTimeOffRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "fullDayManagementUnitDates" => v.full_day_management_unit_dates = r.read()?,
-                "fullDayEarliestStartOffsetMinutes" => v.full_day_earliest_start_offset_minutes = r.read()?,
-                "fullDayLatestEndOffsetMinutes" => v.full_day_latest_end_offset_minutes = r.read()?,
-                "partialDayStartDateTimes" => v.partial_day_start_date_times = r.read()?,
-                "dailyDurationMinutes" => v.daily_duration_minutes = r.read()?,
-                "durationMinutes" => v.duration_minutes = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "notes" => r.read_into(&mut v.notes),
+                "fullDayManagementUnitDates" => r.read_into(&mut v.full_day_management_unit_dates),
+                "fullDayEarliestStartOffsetMinutes" => r.read_into(&mut v.full_day_earliest_start_offset_minutes),
+                "fullDayLatestEndOffsetMinutes" => r.read_into(&mut v.full_day_latest_end_offset_minutes),
+                "partialDayStartDateTimes" => r.read_into(&mut v.partial_day_start_date_times),
+                "dailyDurationMinutes" => r.read_into(&mut v.daily_duration_minutes),
+                "durationMinutes" => r.read_into(&mut v.duration_minutes),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35679,15 +36015,16 @@ impl FromJson for CreateAlternativeShiftTradeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jobId" => v.job_id = r.read()?,
-                "dropShiftReferenceKeys" => v.drop_shift_reference_keys = r.read()?,
-                "pickupShiftReferenceKeys" => v.pickup_shift_reference_keys = r.read()?,
-                "alternativeShiftTradeGranularity" => v.alternative_shift_trade_granularity = r.read()?,
-                "expirationDate" => v.expiration_date = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jobId" => r.read_into(&mut v.job_id),
+                "dropShiftReferenceKeys" => r.read_into(&mut v.drop_shift_reference_keys),
+                "pickupShiftReferenceKeys" => r.read_into(&mut v.pickup_shift_reference_keys),
+                "alternativeShiftTradeGranularity" => r.read_into(&mut v.alternative_shift_trade_granularity),
+                "expirationDate" => r.read_into(&mut v.expiration_date),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35802,12 +36139,13 @@ impl FromJson for CreateBusinessUnitRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "settings" => v.settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "settings" => r.read_into(&mut v.settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -35910,16 +36248,17 @@ impl FromJson for CreateBusinessUnitSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDayOfWeek" => v.start_day_of_week = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "shortTermForecasting" => v.short_term_forecasting = r.read()?,
-                "scheduling" => v.scheduling = r.read()?,
-                "notifications" => v.notifications = r.read()?,
-                "learning" => v.learning = r.read()?,
-                "coaching" => v.coaching = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDayOfWeek" => r.read_into(&mut v.start_day_of_week),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "shortTermForecasting" => r.read_into(&mut v.short_term_forecasting),
+                "scheduling" => r.read_into(&mut v.scheduling),
+                "notifications" => r.read_into(&mut v.notifications),
+                "learning" => r.read_into(&mut v.learning),
+                "coaching" => r.read_into(&mut v.coaching),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36110,17 +36449,18 @@ impl FromJson for CreateCapacityPlanStaffingGroupMetricChangeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "numberOfWeeks" => v.number_of_weeks = r.read()?,
-                "weekStartNumber" => v.week_start_number = r.read()?,
-                "value" => v.value = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "transfersFullTimeEquivalent" => v.transfers_full_time_equivalent = r.read()?,
-                "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "numberOfWeeks" => r.read_into(&mut v.number_of_weeks),
+                "weekStartNumber" => r.read_into(&mut v.week_start_number),
+                "value" => r.read_into(&mut v.value),
+                "metric" => r.read_into(&mut v.metric),
+                "notes" => r.read_into(&mut v.notes),
+                "transfersFullTimeEquivalent" => r.read_into(&mut v.transfers_full_time_equivalent),
+                "staffingGroupIds" => r.read_into(&mut v.staffing_group_ids),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36282,15 +36622,16 @@ impl FromJson for CreateManagementUnitApiRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "startDayOfWeek" => v.start_day_of_week = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "startDayOfWeek" => r.read_into(&mut v.start_day_of_week),
+                "settings" => r.read_into(&mut v.settings),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36441,14 +36782,15 @@ impl FromJson for CreateManagementUnitSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "adherence" => v.adherence = r.read()?,
-                "shortTermForecasting" => v.short_term_forecasting = r.read()?,
-                "timeOff" => v.time_off = r.read()?,
-                "scheduling" => v.scheduling = r.read()?,
-                "shiftTrading" => v.shift_trading = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "adherence" => r.read_into(&mut v.adherence),
+                "shortTermForecasting" => r.read_into(&mut v.short_term_forecasting),
+                "timeOff" => r.read_into(&mut v.time_off),
+                "scheduling" => r.read_into(&mut v.scheduling),
+                "shiftTrading" => r.read_into(&mut v.shift_trading),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36519,12 +36861,13 @@ impl FromJson for CreatePlanningGroupRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "routePaths" => v.route_paths = r.read()?,
-                "serviceGoalTemplateId" => v.service_goal_template_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "routePaths" => r.read_into(&mut v.route_paths),
+                "serviceGoalTemplateId" => r.read_into(&mut v.service_goal_template_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36655,18 +36998,19 @@ impl FromJson for CreateScheduleBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
-                "bidWindowEndDate" => v.bid_window_end_date = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "weeksToSchedule" => v.weeks_to_schedule = r.read()?,
-                "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
-                "agentRankingType" => v.agent_ranking_type = r.read()?,
-                "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "forecast" => r.read_into(&mut v.forecast),
+                "bidWindowStartDate" => r.read_into(&mut v.bid_window_start_date),
+                "bidWindowEndDate" => r.read_into(&mut v.bid_window_end_date),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "weeksToSchedule" => r.read_into(&mut v.weeks_to_schedule),
+                "endOverridesAndRotations" => r.read_into(&mut v.end_overrides_and_rotations),
+                "agentRankingType" => r.read_into(&mut v.agent_ranking_type),
+                "rankingTiebreakerType" => r.read_into(&mut v.ranking_tiebreaker_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36857,14 +37201,15 @@ impl FromJson for CreateServiceGoalTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                "impactOverride" => v.impact_override = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "averageSpeedOfAnswer" => r.read_into(&mut v.average_speed_of_answer),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                "impactOverride" => r.read_into(&mut v.impact_override),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -36946,13 +37291,14 @@ impl FromJson for CreateStaffingGroupAllocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "staffingGroupId" => v.staffing_group_id = r.read()?,
-                "initialShrinkagePercentage" => v.initial_shrinkage_percentage = r.read()?,
-                "initialAttritionPercentage" => v.initial_attrition_percentage = r.read()?,
-                "startingWeeklyFullTimeEquivalentCount" => v.starting_weekly_full_time_equivalent_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "staffingGroupId" => r.read_into(&mut v.staffing_group_id),
+                "initialShrinkagePercentage" => r.read_into(&mut v.initial_shrinkage_percentage),
+                "initialAttritionPercentage" => r.read_into(&mut v.initial_attrition_percentage),
+                "startingWeeklyFullTimeEquivalentCount" => r.read_into(&mut v.starting_weekly_full_time_equivalent_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -37027,13 +37373,14 @@ impl FromJson for CreateStaffingGroupRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -37088,11 +37435,12 @@ impl FromJson for CreateTimeOffLimitRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "granularity" => v.granularity = r.read()?,
-                "defaultLimitMinutes" => v.default_limit_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "granularity" => r.read_into(&mut v.granularity),
+                "defaultLimitMinutes" => r.read_into(&mut v.default_limit_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -37192,11 +37540,12 @@ impl FromJson for CreateTimeOffPlanBusinessUnitAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "staffingGroupIds" => r.read_into(&mut v.staffing_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -37251,11 +37600,12 @@ impl FromJson for CreateTimeOffPlanManagementUnitAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "staffingGroupIds" => r.read_into(&mut v.staffing_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -37359,16 +37709,17 @@ impl FromJson for CreateTimeOffPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "timeOffLimitIds" => v.time_off_limit_ids = r.read()?,
-                "autoApprovalRule" => v.auto_approval_rule = r.read()?,
-                "daysBeforeStartToExpireFromWaitlist" => v.days_before_start_to_expire_from_waitlist = r.read()?,
-                "hrisTimeOffType" => v.hris_time_off_type = r.read()?,
-                "active" => v.active = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "timeOffLimitIds" => r.read_into(&mut v.time_off_limit_ids),
+                "autoApprovalRule" => r.read_into(&mut v.auto_approval_rule),
+                "daysBeforeStartToExpireFromWaitlist" => r.read_into(&mut v.days_before_start_to_expire_from_waitlist),
+                "hrisTimeOffType" => r.read_into(&mut v.hris_time_off_type),
+                "active" => r.read_into(&mut v.active),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -37748,40 +38099,41 @@ impl FromJson for CreateWorkPlan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "constrainWeeklyPaidTime" => v.constrain_weekly_paid_time = r.read()?,
-                "flexibleWeeklyPaidTime" => v.flexible_weekly_paid_time = r.read()?,
-                "weeklyExactPaidMinutes" => v.weekly_exact_paid_minutes = r.read()?,
-                "weeklyMinimumPaidMinutes" => v.weekly_minimum_paid_minutes = r.read()?,
-                "weeklyMaximumPaidMinutes" => v.weekly_maximum_paid_minutes = r.read()?,
-                "constrainPaidTimeGranularity" => v.constrain_paid_time_granularity = r.read()?,
-                "paidTimeGranularityMinutes" => v.paid_time_granularity_minutes = r.read()?,
-                "constrainMinimumTimeBetweenShifts" => v.constrain_minimum_time_between_shifts = r.read()?,
-                "minimumTimeBetweenShiftsMinutes" => v.minimum_time_between_shifts_minutes = r.read()?,
-                "maximumDays" => v.maximum_days = r.read()?,
-                "minimumConsecutiveNonWorkingMinutesPerWeek" => v.minimum_consecutive_non_working_minutes_per_week = r.read()?,
-                "constrainMaximumConsecutiveWorkingWeekends" => v.constrain_maximum_consecutive_working_weekends = r.read()?,
-                "maximumConsecutiveWorkingWeekends" => v.maximum_consecutive_working_weekends = r.read()?,
-                "minimumWorkingDaysPerWeek" => v.minimum_working_days_per_week = r.read()?,
-                "constrainMaximumConsecutiveWorkingDays" => v.constrain_maximum_consecutive_working_days = r.read()?,
-                "maximumConsecutiveWorkingDays" => v.maximum_consecutive_working_days = r.read()?,
-                "minimumShiftStartDistanceMinutes" => v.minimum_shift_start_distance_minutes = r.read()?,
-                "minimumDaysOffPerPlanningPeriod" => v.minimum_days_off_per_planning_period = r.read()?,
-                "maximumDaysOffPerPlanningPeriod" => v.maximum_days_off_per_planning_period = r.read()?,
-                "minimumPaidMinutesPerPlanningPeriod" => v.minimum_paid_minutes_per_planning_period = r.read()?,
-                "maximumPaidMinutesPerPlanningPeriod" => v.maximum_paid_minutes_per_planning_period = r.read()?,
-                "constrainMaximumWorkingWeekendsPerPlanningPeriod" => v.constrain_maximum_working_weekends_per_planning_period = r.read()?,
-                "maximumWorkingWeekendsPerPlanningPeriod" => v.maximum_working_weekends_per_planning_period = r.read()?,
-                "optionalDays" => v.optional_days = r.read()?,
-                "shiftStartVarianceType" => v.shift_start_variance_type = r.read()?,
-                "shiftStartVariancePeriod" => v.shift_start_variance_period = r.read()?,
-                "shiftStartVariances" => v.shift_start_variances = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "agents" => v.agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "constrainWeeklyPaidTime" => r.read_into(&mut v.constrain_weekly_paid_time),
+                "flexibleWeeklyPaidTime" => r.read_into(&mut v.flexible_weekly_paid_time),
+                "weeklyExactPaidMinutes" => r.read_into(&mut v.weekly_exact_paid_minutes),
+                "weeklyMinimumPaidMinutes" => r.read_into(&mut v.weekly_minimum_paid_minutes),
+                "weeklyMaximumPaidMinutes" => r.read_into(&mut v.weekly_maximum_paid_minutes),
+                "constrainPaidTimeGranularity" => r.read_into(&mut v.constrain_paid_time_granularity),
+                "paidTimeGranularityMinutes" => r.read_into(&mut v.paid_time_granularity_minutes),
+                "constrainMinimumTimeBetweenShifts" => r.read_into(&mut v.constrain_minimum_time_between_shifts),
+                "minimumTimeBetweenShiftsMinutes" => r.read_into(&mut v.minimum_time_between_shifts_minutes),
+                "maximumDays" => r.read_into(&mut v.maximum_days),
+                "minimumConsecutiveNonWorkingMinutesPerWeek" => r.read_into(&mut v.minimum_consecutive_non_working_minutes_per_week),
+                "constrainMaximumConsecutiveWorkingWeekends" => r.read_into(&mut v.constrain_maximum_consecutive_working_weekends),
+                "maximumConsecutiveWorkingWeekends" => r.read_into(&mut v.maximum_consecutive_working_weekends),
+                "minimumWorkingDaysPerWeek" => r.read_into(&mut v.minimum_working_days_per_week),
+                "constrainMaximumConsecutiveWorkingDays" => r.read_into(&mut v.constrain_maximum_consecutive_working_days),
+                "maximumConsecutiveWorkingDays" => r.read_into(&mut v.maximum_consecutive_working_days),
+                "minimumShiftStartDistanceMinutes" => r.read_into(&mut v.minimum_shift_start_distance_minutes),
+                "minimumDaysOffPerPlanningPeriod" => r.read_into(&mut v.minimum_days_off_per_planning_period),
+                "maximumDaysOffPerPlanningPeriod" => r.read_into(&mut v.maximum_days_off_per_planning_period),
+                "minimumPaidMinutesPerPlanningPeriod" => r.read_into(&mut v.minimum_paid_minutes_per_planning_period),
+                "maximumPaidMinutesPerPlanningPeriod" => r.read_into(&mut v.maximum_paid_minutes_per_planning_period),
+                "constrainMaximumWorkingWeekendsPerPlanningPeriod" => r.read_into(&mut v.constrain_maximum_working_weekends_per_planning_period),
+                "maximumWorkingWeekendsPerPlanningPeriod" => r.read_into(&mut v.maximum_working_weekends_per_planning_period),
+                "optionalDays" => r.read_into(&mut v.optional_days),
+                "shiftStartVarianceType" => r.read_into(&mut v.shift_start_variance_type),
+                "shiftStartVariancePeriod" => r.read_into(&mut v.shift_start_variance_period),
+                "shiftStartVariances" => r.read_into(&mut v.shift_start_variances),
+                "shifts" => r.read_into(&mut v.shifts),
+                "agents" => r.read_into(&mut v.agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -38065,23 +38417,24 @@ impl FromJson for CreateWorkPlanActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "startTimeIsRelativeToShiftStart" => v.start_time_is_relative_to_shift_start = r.read()?,
-                "flexibleStartTime" => v.flexible_start_time = r.read()?,
-                "earliestStartTimeMinutes" => v.earliest_start_time_minutes = r.read()?,
-                "latestStartTimeMinutes" => v.latest_start_time_minutes = r.read()?,
-                "exactStartTimeMinutes" => v.exact_start_time_minutes = r.read()?,
-                "startTimeIncrementMinutes" => v.start_time_increment_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "countsAsContiguousWorkTime" => v.counts_as_contiguous_work_time = r.read()?,
-                "minimumLengthFromShiftStartMinutes" => v.minimum_length_from_shift_start_minutes = r.read()?,
-                "minimumLengthFromShiftEndMinutes" => v.minimum_length_from_shift_end_minutes = r.read()?,
-                "maximumLengthFromShiftEndMinutes" => v.maximum_length_from_shift_end_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "description" => r.read_into(&mut v.description),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "startTimeIsRelativeToShiftStart" => r.read_into(&mut v.start_time_is_relative_to_shift_start),
+                "flexibleStartTime" => r.read_into(&mut v.flexible_start_time),
+                "earliestStartTimeMinutes" => r.read_into(&mut v.earliest_start_time_minutes),
+                "latestStartTimeMinutes" => r.read_into(&mut v.latest_start_time_minutes),
+                "exactStartTimeMinutes" => r.read_into(&mut v.exact_start_time_minutes),
+                "startTimeIncrementMinutes" => r.read_into(&mut v.start_time_increment_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "countsAsContiguousWorkTime" => r.read_into(&mut v.counts_as_contiguous_work_time),
+                "minimumLengthFromShiftStartMinutes" => r.read_into(&mut v.minimum_length_from_shift_start_minutes),
+                "minimumLengthFromShiftEndMinutes" => r.read_into(&mut v.minimum_length_from_shift_end_minutes),
+                "maximumLengthFromShiftEndMinutes" => r.read_into(&mut v.maximum_length_from_shift_end_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -38223,18 +38576,19 @@ impl FromJson for CreateWorkPlanBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
-                "bidWindowEndDate" => v.bid_window_end_date = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "agentRankingType" => v.agent_ranking_type = r.read()?,
-                "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
-                "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
-                "workPlanFieldsVisibleToAgents" => v.work_plan_fields_visible_to_agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "forecast" => r.read_into(&mut v.forecast),
+                "bidWindowStartDate" => r.read_into(&mut v.bid_window_start_date),
+                "bidWindowEndDate" => r.read_into(&mut v.bid_window_end_date),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "agentRankingType" => r.read_into(&mut v.agent_ranking_type),
+                "rankingTiebreakerType" => r.read_into(&mut v.ranking_tiebreaker_type),
+                "endOverridesAndRotations" => r.read_into(&mut v.end_overrides_and_rotations),
+                "workPlanFieldsVisibleToAgents" => r.read_into(&mut v.work_plan_fields_visible_to_agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -38587,32 +38941,33 @@ impl FromJson for CreateWorkPlanShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "days" => v.days = r.read()?,
-                "flexibleStartTime" => v.flexible_start_time = r.read()?,
-                "exactStartTimeMinutesFromMidnight" => v.exact_start_time_minutes_from_midnight = r.read()?,
-                "earliestStartTimeMinutesFromMidnight" => v.earliest_start_time_minutes_from_midnight = r.read()?,
-                "latestStartTimeMinutesFromMidnight" => v.latest_start_time_minutes_from_midnight = r.read()?,
-                "constrainStopTime" => v.constrain_stop_time = r.read()?,
-                "constrainLatestStopTime" => v.constrain_latest_stop_time = r.read()?,
-                "latestStopTimeMinutesFromMidnight" => v.latest_stop_time_minutes_from_midnight = r.read()?,
-                "constrainEarliestStopTime" => v.constrain_earliest_stop_time = r.read()?,
-                "earliestStopTimeMinutesFromMidnight" => v.earliest_stop_time_minutes_from_midnight = r.read()?,
-                "startIncrementMinutes" => v.start_increment_minutes = r.read()?,
-                "flexiblePaidTime" => v.flexible_paid_time = r.read()?,
-                "exactPaidTimeMinutes" => v.exact_paid_time_minutes = r.read()?,
-                "minimumPaidTimeMinutes" => v.minimum_paid_time_minutes = r.read()?,
-                "maximumPaidTimeMinutes" => v.maximum_paid_time_minutes = r.read()?,
-                "constrainContiguousWorkTime" => v.constrain_contiguous_work_time = r.read()?,
-                "minimumContiguousWorkTimeMinutes" => v.minimum_contiguous_work_time_minutes = r.read()?,
-                "maximumContiguousWorkTimeMinutes" => v.maximum_contiguous_work_time_minutes = r.read()?,
-                "constrainDayOff" => v.constrain_day_off = r.read()?,
-                "dayOffRule" => v.day_off_rule = r.read()?,
-                "planningPeriodConstraints" => v.planning_period_constraints = r.read()?,
-                "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "days" => r.read_into(&mut v.days),
+                "flexibleStartTime" => r.read_into(&mut v.flexible_start_time),
+                "exactStartTimeMinutesFromMidnight" => r.read_into(&mut v.exact_start_time_minutes_from_midnight),
+                "earliestStartTimeMinutesFromMidnight" => r.read_into(&mut v.earliest_start_time_minutes_from_midnight),
+                "latestStartTimeMinutesFromMidnight" => r.read_into(&mut v.latest_start_time_minutes_from_midnight),
+                "constrainStopTime" => r.read_into(&mut v.constrain_stop_time),
+                "constrainLatestStopTime" => r.read_into(&mut v.constrain_latest_stop_time),
+                "latestStopTimeMinutesFromMidnight" => r.read_into(&mut v.latest_stop_time_minutes_from_midnight),
+                "constrainEarliestStopTime" => r.read_into(&mut v.constrain_earliest_stop_time),
+                "earliestStopTimeMinutesFromMidnight" => r.read_into(&mut v.earliest_stop_time_minutes_from_midnight),
+                "startIncrementMinutes" => r.read_into(&mut v.start_increment_minutes),
+                "flexiblePaidTime" => r.read_into(&mut v.flexible_paid_time),
+                "exactPaidTimeMinutes" => r.read_into(&mut v.exact_paid_time_minutes),
+                "minimumPaidTimeMinutes" => r.read_into(&mut v.minimum_paid_time_minutes),
+                "maximumPaidTimeMinutes" => r.read_into(&mut v.maximum_paid_time_minutes),
+                "constrainContiguousWorkTime" => r.read_into(&mut v.constrain_contiguous_work_time),
+                "minimumContiguousWorkTimeMinutes" => r.read_into(&mut v.minimum_contiguous_work_time_minutes),
+                "maximumContiguousWorkTimeMinutes" => r.read_into(&mut v.maximum_contiguous_work_time_minutes),
+                "constrainDayOff" => r.read_into(&mut v.constrain_day_off),
+                "dayOffRule" => r.read_into(&mut v.day_off_rule),
+                "planningPeriodConstraints" => r.read_into(&mut v.planning_period_constraints),
+                "activities" => r.read_into(&mut v.activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -38737,11 +39092,12 @@ impl FromJson for CsvExportErrorDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errorCode" => v.error_code = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -38911,24 +39267,25 @@ impl FromJson for CurrentAgentAdherenceAdjustment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "reasonCode" => v.reason_code = r.read()?,
-                "status" => v.status = r.read()?,
-                "expired" => v.expired = r.read()?,
-                "submitterNotes" => v.submitter_notes = r.read()?,
-                "reviewerNotes" => v.reviewer_notes = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "reviewedDate" => v.reviewed_date = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "agent" => r.read_into(&mut v.agent),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "reasonCode" => r.read_into(&mut v.reason_code),
+                "status" => r.read_into(&mut v.status),
+                "expired" => r.read_into(&mut v.expired),
+                "submitterNotes" => r.read_into(&mut v.submitter_notes),
+                "reviewerNotes" => r.read_into(&mut v.reviewer_notes),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "reviewedDate" => r.read_into(&mut v.reviewed_date),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39055,13 +39412,14 @@ impl FromJson for CurrentAgentCursorAdherenceAdjustmentsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39129,12 +39487,13 @@ impl FromJson for CurrentUserScheduleRequestBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "loadFullWeeks" => v.load_full_weeks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "loadFullWeeks" => r.read_into(&mut v.load_full_weeks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39181,10 +39540,11 @@ impl FromJson for CurrentUserTimeOffIntegrationStatusRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffRequestIds" => v.time_off_request_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffRequestIds" => r.read_into(&mut v.time_off_request_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39246,13 +39606,14 @@ impl FromJson for CursorAdherenceAdjustmentsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39307,11 +39668,12 @@ impl FromJson for Daily {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39400,15 +39762,16 @@ impl FromJson for DailyPossibleShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dayOfWeek" => v.day_of_week = r.read()?,
-                "earliestShiftStartMinutesFromMidnight" => v.earliest_shift_start_minutes_from_midnight = r.read()?,
-                "required" => v.required = r.read()?,
-                "minimumPaidTimeMinutes" => v.minimum_paid_time_minutes = r.read()?,
-                "maximumPaidTimeMinutes" => v.maximum_paid_time_minutes = r.read()?,
-                "intervalScheduleProbabilities" => v.interval_schedule_probabilities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dayOfWeek" => r.read_into(&mut v.day_of_week),
+                "earliestShiftStartMinutesFromMidnight" => r.read_into(&mut v.earliest_shift_start_minutes_from_midnight),
+                "required" => r.read_into(&mut v.required),
+                "minimumPaidTimeMinutes" => r.read_into(&mut v.minimum_paid_time_minutes),
+                "maximumPaidTimeMinutes" => r.read_into(&mut v.maximum_paid_time_minutes),
+                "intervalScheduleProbabilities" => r.read_into(&mut v.interval_schedule_probabilities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39532,11 +39895,12 @@ impl FromJson for DateRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39591,11 +39955,12 @@ impl FromJson for DateRangeWithOptionalEnd {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
-                "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startBusinessUnitDate" => r.read_into(&mut v.start_business_unit_date),
+                "endBusinessUnitDate" => r.read_into(&mut v.end_business_unit_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39652,11 +40017,12 @@ impl FromJson for DayOfWeekMinimums {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "minimumValue" => v.minimum_value = r.read()?,
-                "daysOfWeek" => v.days_of_week = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "minimumValue" => r.read_into(&mut v.minimum_value),
+                "daysOfWeek" => r.read_into(&mut v.days_of_week),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39729,13 +40095,14 @@ impl FromJson for DecisionMetricsData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "performanceRank" => v.performance_rank = r.read()?,
-                "tieBreakerValue" => v.tie_breaker_value = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "performanceRank" => r.read_into(&mut v.performance_rank),
+                "tieBreakerValue" => r.read_into(&mut v.tie_breaker_value),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39792,11 +40159,12 @@ impl FromJson for DecisionMetricsJobReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39838,10 +40206,11 @@ impl FromJson for DecisionMetricsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39897,11 +40266,12 @@ impl FromJson for DecisionMetricsUpdateError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "errors" => v.errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "errors" => r.read_into(&mut v.errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -39947,10 +40317,11 @@ impl FromJson for DecisionMetricsUpdateJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40039,14 +40410,15 @@ impl FromJson for DecisionMetricsUpdateJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "job" => v.job = r.read()?,
-                "status" => v.status = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "updateErrors" => v.update_errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "job" => r.read_into(&mut v.job),
+                "status" => r.read_into(&mut v.status),
+                "metadata" => r.read_into(&mut v.metadata),
+                "updateErrors" => r.read_into(&mut v.update_errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40164,12 +40536,13 @@ impl FromJson for DecisionMetricsUploadData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "performanceRank" => v.performance_rank = r.read()?,
-                "tieBreakerValue" => v.tie_breaker_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "performanceRank" => r.read_into(&mut v.performance_rank),
+                "tieBreakerValue" => r.read_into(&mut v.tie_breaker_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40241,13 +40614,14 @@ impl FromJson for DecisionMetricsUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "uploadBodySchema" => r.read_into(&mut v.upload_body_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40295,10 +40669,11 @@ impl FromJson for DecisionMetricsUploadSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userMetrics" => v.user_metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userMetrics" => r.read_into(&mut v.user_metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40359,12 +40734,13 @@ impl FromJson for DeletableUserReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "delete" => v.delete = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "delete" => r.read_into(&mut v.delete),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40420,11 +40796,12 @@ impl FromJson for EstimateAvailableFullDayTimeOffRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "date" => v.date = r.read()?,
-                "requestedDurationMinutes" => v.requested_duration_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "date" => r.read_into(&mut v.date),
+                "requestedDurationMinutes" => r.read_into(&mut v.requested_duration_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40530,16 +40907,17 @@ impl FromJson for EstimateAvailableFullDayTimeOffResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "date" => v.date = r.read()?,
-                "durationMinutes" => v.duration_minutes = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "flexible" => v.flexible = r.read()?,
-                "overrideDateType" => v.override_date_type = r.read()?,
-                "earliestStartOffsetMinutes" => v.earliest_start_offset_minutes = r.read()?,
-                "latestEndOffsetMinutes" => v.latest_end_offset_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "date" => r.read_into(&mut v.date),
+                "durationMinutes" => r.read_into(&mut v.duration_minutes),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "flexible" => r.read_into(&mut v.flexible),
+                "overrideDateType" => r.read_into(&mut v.override_date_type),
+                "earliestStartOffsetMinutes" => r.read_into(&mut v.earliest_start_offset_minutes),
+                "latestEndOffsetMinutes" => r.read_into(&mut v.latest_end_offset_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40646,11 +41024,12 @@ impl FromJson for EstimateAvailablePartialDayTimeOffRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "date" => v.date = r.read()?,
-                "requestedDurationMinutes" => v.requested_duration_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "date" => r.read_into(&mut v.date),
+                "requestedDurationMinutes" => r.read_into(&mut v.requested_duration_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40738,14 +41117,15 @@ impl FromJson for EstimateAvailablePartialDayTimeOffResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "date" => v.date = r.read()?,
-                "durationMinutes" => v.duration_minutes = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "flexible" => v.flexible = r.read()?,
-                "overrideDateType" => v.override_date_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "date" => r.read_into(&mut v.date),
+                "durationMinutes" => r.read_into(&mut v.duration_minutes),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "flexible" => r.read_into(&mut v.flexible),
+                "overrideDateType" => r.read_into(&mut v.override_date_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40870,13 +41250,14 @@ impl FromJson for EstimateAvailableTimeOffRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fullDayDates" => v.full_day_dates = r.read()?,
-                "partialDayDates" => v.partial_day_dates = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fullDayDates" => r.read_into(&mut v.full_day_dates),
+                "partialDayDates" => r.read_into(&mut v.partial_day_dates),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -40964,14 +41345,15 @@ impl FromJson for EstimateAvailableTimeOffResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fullDayDates" => v.full_day_dates = r.read()?,
-                "partialDayDates" => v.partial_day_dates = r.read()?,
-                "user" => v.user = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fullDayDates" => r.read_into(&mut v.full_day_dates),
+                "partialDayDates" => r.read_into(&mut v.partial_day_dates),
+                "user" => r.read_into(&mut v.user),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41031,11 +41413,12 @@ impl FromJson for EvaluateShiftTradeListJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "weekDates" => v.week_dates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "weekDates" => r.read_into(&mut v.week_dates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41077,10 +41460,11 @@ impl FromJson for EvaluateShiftTradeListJobResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41134,11 +41518,12 @@ impl FromJson for EvaluatedShiftTradeResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trade" => v.trade = r.read()?,
-                "matchReview" => v.match_review = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trade" => r.read_into(&mut v.trade),
+                "matchReview" => r.read_into(&mut v.match_review),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41200,12 +41585,13 @@ impl FromJson for FixedAvailability {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "availabilityRange" => v.availability_range = r.read()?,
-                "dateRange" => v.date_range = r.read()?,
-                "daysOfWeek" => v.days_of_week = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "availabilityRange" => r.read_into(&mut v.availability_range),
+                "dateRange" => r.read_into(&mut v.date_range),
+                "daysOfWeek" => r.read_into(&mut v.days_of_week),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41250,10 +41636,11 @@ impl FromJson for ForecastAbandonRateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "percent" => v.percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "percent" => r.read_into(&mut v.percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41296,10 +41683,11 @@ impl FromJson for ForecastAverageSpeedOfAnswerResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "seconds" => v.seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "seconds" => r.read_into(&mut v.seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41355,11 +41743,12 @@ impl FromJson for ForecastInputPlanningGroupData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "capacityPlanForecastMetrics" => v.capacity_plan_forecast_metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "capacityPlanForecastMetrics" => r.read_into(&mut v.capacity_plan_forecast_metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41448,15 +41837,16 @@ impl FromJson for ForecastMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateCreated" => v.date_created = r.read()?,
-                "forecastId" => v.forecast_id = r.read()?,
-                "intervalLengthInMinutes" => v.interval_length_in_minutes = r.read()?,
-                "source" => v.source = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "forecastId" => r.read_into(&mut v.forecast_id),
+                "intervalLengthInMinutes" => r.read_into(&mut v.interval_length_in_minutes),
+                "source" => r.read_into(&mut v.source),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41575,12 +41965,13 @@ impl FromJson for ForecastPlanningGroupData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "offeredPerInterval" => v.offered_per_interval = r.read()?,
-                "averageHandleTimeSecondsPerInterval" => v.average_handle_time_seconds_per_interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "offeredPerInterval" => r.read_into(&mut v.offered_per_interval),
+                "averageHandleTimeSecondsPerInterval" => r.read_into(&mut v.average_handle_time_seconds_per_interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41652,13 +42043,14 @@ impl FromJson for ForecastPlanningGroupResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "routePaths" => v.route_paths = r.read()?,
-                "serviceGoalTemplate" => v.service_goal_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "routePaths" => r.read_into(&mut v.route_paths),
+                "serviceGoalTemplate" => r.read_into(&mut v.service_goal_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41711,11 +42103,12 @@ impl FromJson for ForecastPlanningGroupsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "businessUnitServiceGoalImpact" => v.business_unit_service_goal_impact = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "businessUnitServiceGoalImpact" => r.read_into(&mut v.business_unit_service_goal_impact),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41777,12 +42170,13 @@ impl FromJson for ForecastServiceGoalTemplateImpactOverrideResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "serviceLevel" => v.service_level = r.read()?,
-                "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "averageSpeedOfAnswer" => r.read_into(&mut v.average_speed_of_answer),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41854,13 +42248,14 @@ impl FromJson for ForecastServiceGoalTemplateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "serviceLevel" => v.service_level = r.read()?,
-                "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                "impactOverride" => v.impact_override = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "averageSpeedOfAnswer" => r.read_into(&mut v.average_speed_of_answer),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                "impactOverride" => r.read_into(&mut v.impact_override),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41915,11 +42310,12 @@ impl FromJson for ForecastServiceLevelResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "percent" => v.percent = r.read()?,
-                "seconds" => v.seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "percent" => r.read_into(&mut v.percent),
+                "seconds" => r.read_into(&mut v.seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -41999,14 +42395,15 @@ impl FromJson for ForecastSourceDayPointer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dayOfWeek" => v.day_of_week = r.read()?,
-                "weight" => v.weight = r.read()?,
-                "date" => v.date = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "dataKey" => v.data_key = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dayOfWeek" => r.read_into(&mut v.day_of_week),
+                "weight" => r.read_into(&mut v.weight),
+                "date" => r.read_into(&mut v.date),
+                "fileName" => r.read_into(&mut v.file_name),
+                "dataKey" => r.read_into(&mut v.data_key),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -42144,12 +42541,13 @@ impl FromJson for GenerateBuForecastRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "canUseForScheduling" => v.can_use_for_scheduling = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "canUseForScheduling" => r.read_into(&mut v.can_use_for_scheduling),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -42218,12 +42616,13 @@ impl FromJson for GetAgentsWorkPlansRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentIds" => v.agent_ids = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                "startDate" => r.read_into(&mut v.start_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -42295,13 +42694,14 @@ impl FromJson for GroupSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "minimumGroupSize" => v.minimum_group_size = r.read()?,
-                "maximumGroupSize" => v.maximum_group_size = r.read()?,
-                "maximumTotalSessions" => v.maximum_total_sessions = r.read()?,
-                "maximumConcurrentSessions" => v.maximum_concurrent_sessions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "minimumGroupSize" => r.read_into(&mut v.minimum_group_size),
+                "maximumGroupSize" => r.read_into(&mut v.maximum_group_size),
+                "maximumTotalSessions" => r.read_into(&mut v.maximum_total_sessions),
+                "maximumConcurrentSessions" => r.read_into(&mut v.maximum_concurrent_sessions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -42360,11 +42760,12 @@ impl FromJson for HeadcountForecast {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "required" => v.required = r.read()?,
-                "requiredWithoutShrinkage" => v.required_without_shrinkage = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "required" => r.read_into(&mut v.required),
+                "requiredWithoutShrinkage" => r.read_into(&mut v.required_without_shrinkage),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -42421,11 +42822,12 @@ impl FromJson for HeadcountInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -42496,13 +42898,14 @@ impl FromJson for HistoricalAdherenceActuals {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actualActivityCategory" => v.actual_activity_category = r.read()?,
-                "actualSecondaryPresenceLookupId" => v.actual_secondary_presence_lookup_id = r.read()?,
-                "startOffsetSeconds" => v.start_offset_seconds = r.read()?,
-                "endOffsetSeconds" => v.end_offset_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actualActivityCategory" => r.read_into(&mut v.actual_activity_category),
+                "actualSecondaryPresenceLookupId" => r.read_into(&mut v.actual_secondary_presence_lookup_id),
+                "startOffsetSeconds" => r.read_into(&mut v.start_offset_seconds),
+                "endOffsetSeconds" => r.read_into(&mut v.end_offset_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -42713,20 +43116,21 @@ impl FromJson for HistoricalAdherenceDayMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dayStartOffsetSecs" => v.day_start_offset_secs = r.read()?,
-                "adherenceScheduleSecs" => v.adherence_schedule_secs = r.read()?,
-                "conformanceScheduleSecs" => v.conformance_schedule_secs = r.read()?,
-                "conformanceActualSecs" => v.conformance_actual_secs = r.read()?,
-                "exceptionCount" => v.exception_count = r.read()?,
-                "exceptionDurationSecs" => v.exception_duration_secs = r.read()?,
-                "impactSeconds" => v.impact_seconds = r.read()?,
-                "scheduleLengthSecs" => v.schedule_length_secs = r.read()?,
-                "actualLengthSecs" => v.actual_length_secs = r.read()?,
-                "adherencePercentage" => v.adherence_percentage = r.read()?,
-                "conformancePercentage" => v.conformance_percentage = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dayStartOffsetSecs" => r.read_into(&mut v.day_start_offset_secs),
+                "adherenceScheduleSecs" => r.read_into(&mut v.adherence_schedule_secs),
+                "conformanceScheduleSecs" => r.read_into(&mut v.conformance_schedule_secs),
+                "conformanceActualSecs" => r.read_into(&mut v.conformance_actual_secs),
+                "exceptionCount" => r.read_into(&mut v.exception_count),
+                "exceptionDurationSecs" => r.read_into(&mut v.exception_duration_secs),
+                "impactSeconds" => r.read_into(&mut v.impact_seconds),
+                "scheduleLengthSecs" => r.read_into(&mut v.schedule_length_secs),
+                "actualLengthSecs" => r.read_into(&mut v.actual_length_secs),
+                "adherencePercentage" => r.read_into(&mut v.adherence_percentage),
+                "conformancePercentage" => r.read_into(&mut v.conformance_percentage),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -42869,20 +43273,21 @@ impl FromJson for HistoricalAdherenceExceptionInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startOffsetSeconds" => v.start_offset_seconds = r.read()?,
-                "endOffsetSeconds" => v.end_offset_seconds = r.read()?,
-                "scheduledActivityCodeId" => v.scheduled_activity_code_id = r.read()?,
-                "scheduledActivityCategory" => v.scheduled_activity_category = r.read()?,
-                "scheduledSecondaryPresenceLookupIds" => v.scheduled_secondary_presence_lookup_ids = r.read()?,
-                "actualActivityCodeId" => v.actual_activity_code_id = r.read()?,
-                "actualActivityCategory" => v.actual_activity_category = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "impact" => v.impact = r.read()?,
-                "secondaryPresenceLookupId" => v.secondary_presence_lookup_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startOffsetSeconds" => r.read_into(&mut v.start_offset_seconds),
+                "endOffsetSeconds" => r.read_into(&mut v.end_offset_seconds),
+                "scheduledActivityCodeId" => r.read_into(&mut v.scheduled_activity_code_id),
+                "scheduledActivityCategory" => r.read_into(&mut v.scheduled_activity_category),
+                "scheduledSecondaryPresenceLookupIds" => r.read_into(&mut v.scheduled_secondary_presence_lookup_ids),
+                "actualActivityCodeId" => r.read_into(&mut v.actual_activity_code_id),
+                "actualActivityCategory" => r.read_into(&mut v.actual_activity_category),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "impact" => r.read_into(&mut v.impact),
+                "secondaryPresenceLookupId" => r.read_into(&mut v.secondary_presence_lookup_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -43368,20 +43773,21 @@ impl FromJson for HistoricalAdherenceQueryResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "adherencePercentage" => v.adherence_percentage = r.read()?,
-                "conformancePercentage" => v.conformance_percentage = r.read()?,
-                "impact" => v.impact = r.read()?,
-                "exceptionInfo" => v.exception_info = r.read()?,
-                "dayMetrics" => v.day_metrics = r.read()?,
-                "actualsEndDate" => v.actuals_end_date = r.read()?,
-                "actuals" => v.actuals = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "adherencePercentage" => r.read_into(&mut v.adherence_percentage),
+                "conformancePercentage" => r.read_into(&mut v.conformance_percentage),
+                "impact" => r.read_into(&mut v.impact),
+                "exceptionInfo" => r.read_into(&mut v.exception_info),
+                "dayMetrics" => r.read_into(&mut v.day_metrics),
+                "actualsEndDate" => r.read_into(&mut v.actuals_end_date),
+                "actuals" => r.read_into(&mut v.actuals),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -43498,11 +43904,12 @@ impl FromJson for HistoricalData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "daily" => v.daily = r.read()?,
-                "quarterHour" => v.quarter_hour = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "daily" => r.read_into(&mut v.daily),
+                "quarterHour" => r.read_into(&mut v.quarter_hour),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -43551,11 +43958,12 @@ impl FromJson for HistoricalDataDeleteEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requestId" => v.request_id = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requestId" => r.read_into(&mut v.request_id),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -43655,11 +44063,12 @@ impl FromJson for HistoricalDataDisallowedDeleteEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requestId" => v.request_id = r.read()?,
-                "reason" => v.reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requestId" => r.read_into(&mut v.request_id),
+                "reason" => r.read_into(&mut v.reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -43776,12 +44185,13 @@ impl FromJson for HistoricalDataJobEntityStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -43879,10 +44289,11 @@ impl FromJson for HistoricalImportDeleteFilesJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requestIds" => v.request_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requestIds" => r.read_into(&mut v.request_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -43961,14 +44372,15 @@ impl FromJson for HistoricalImportDeleteFilesJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "disallowedEntities" => v.disallowed_entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "entities" => r.read_into(&mut v.entities),
+                "disallowedEntities" => r.read_into(&mut v.disallowed_entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -44075,11 +44487,12 @@ impl FromJson for HistoricalImportOverallDeleteStatusResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -44260,20 +44673,21 @@ impl FromJson for HistoricalImportStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requestId" => v.request_id = r.read()?,
-                "dateImportEnded" => v.date_import_ended = r.read()?,
-                "dateImportStarted" => v.date_import_started = r.read()?,
-                "status" => v.status = r.read()?,
-                "error" => v.error = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "active" => v.active = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "fileName" => v.file_name = r.read()?,
-                "fileSize" => v.file_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requestId" => r.read_into(&mut v.request_id),
+                "dateImportEnded" => r.read_into(&mut v.date_import_ended),
+                "dateImportStarted" => r.read_into(&mut v.date_import_started),
+                "status" => r.read_into(&mut v.status),
+                "error" => r.read_into(&mut v.error),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "active" => r.read_into(&mut v.active),
+                "type" => r.read_into(&mut v.r#type),
+                "fileName" => r.read_into(&mut v.file_name),
+                "fileSize" => r.read_into(&mut v.file_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -44462,12 +44876,13 @@ impl FromJson for HistoricalImportStatusJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "importStatusResult" => v.import_status_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "importStatusResult" => r.read_into(&mut v.import_status_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -44519,11 +44934,12 @@ impl FromJson for HistoricalImportStatusListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -44585,12 +45001,13 @@ impl FromJson for HistoricalShrinkageActivityCategoryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCategory" => v.activity_category = r.read()?,
-                "shrinkageForActivityCategory" => v.shrinkage_for_activity_category = r.read()?,
-                "shrinkageForActivityCodes" => v.shrinkage_for_activity_codes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCategory" => r.read_into(&mut v.activity_category),
+                "shrinkageForActivityCategory" => r.read_into(&mut v.shrinkage_for_activity_category),
+                "shrinkageForActivityCodes" => r.read_into(&mut v.shrinkage_for_activity_codes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -44719,11 +45136,12 @@ impl FromJson for HistoricalShrinkageActivityCodeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "shrinkageForActivityCode" => v.shrinkage_for_activity_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "shrinkageForActivityCode" => r.read_into(&mut v.shrinkage_for_activity_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -44830,17 +45248,18 @@ impl FromJson for HistoricalShrinkageAggregateResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scheduledShrinkageSeconds" => v.scheduled_shrinkage_seconds = r.read()?,
-                "scheduledShrinkagePercent" => v.scheduled_shrinkage_percent = r.read()?,
-                "actualShrinkageSeconds" => v.actual_shrinkage_seconds = r.read()?,
-                "actualShrinkagePercent" => v.actual_shrinkage_percent = r.read()?,
-                "paidShrinkageSeconds" => v.paid_shrinkage_seconds = r.read()?,
-                "unpaidShrinkageSeconds" => v.unpaid_shrinkage_seconds = r.read()?,
-                "plannedShrinkageSeconds" => v.planned_shrinkage_seconds = r.read()?,
-                "unplannedShrinkageSeconds" => v.unplanned_shrinkage_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scheduledShrinkageSeconds" => r.read_into(&mut v.scheduled_shrinkage_seconds),
+                "scheduledShrinkagePercent" => r.read_into(&mut v.scheduled_shrinkage_percent),
+                "actualShrinkageSeconds" => r.read_into(&mut v.actual_shrinkage_seconds),
+                "actualShrinkagePercent" => r.read_into(&mut v.actual_shrinkage_percent),
+                "paidShrinkageSeconds" => r.read_into(&mut v.paid_shrinkage_seconds),
+                "unpaidShrinkageSeconds" => r.read_into(&mut v.unpaid_shrinkage_seconds),
+                "plannedShrinkageSeconds" => r.read_into(&mut v.planned_shrinkage_seconds),
+                "unplannedShrinkageSeconds" => r.read_into(&mut v.unplanned_shrinkage_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -44944,16 +45363,17 @@ impl FromJson for HistoricalShrinkageResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "totalScheduledDurationSeconds" => v.total_scheduled_duration_seconds = r.read()?,
-                "totalLoggedInDurationSeconds" => v.total_logged_in_duration_seconds = r.read()?,
-                "aggregatedShrinkage" => v.aggregated_shrinkage = r.read()?,
-                "shrinkageForActivityCategories" => v.shrinkage_for_activity_categories = r.read()?,
-                "businessUnitIds" => v.business_unit_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "totalScheduledDurationSeconds" => r.read_into(&mut v.total_scheduled_duration_seconds),
+                "totalLoggedInDurationSeconds" => r.read_into(&mut v.total_logged_in_duration_seconds),
+                "aggregatedShrinkage" => r.read_into(&mut v.aggregated_shrinkage),
+                "shrinkageForActivityCategories" => r.read_into(&mut v.shrinkage_for_activity_categories),
+                "businessUnitIds" => r.read_into(&mut v.business_unit_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45000,10 +45420,11 @@ impl FromJson for HistoricalShrinkageResultListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45079,13 +45500,14 @@ impl FromJson for HrisTimeOffType {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "hrisIntegrationId" => v.hris_integration_id = r.read()?,
-                "secondaryId" => v.secondary_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "hrisIntegrationId" => r.read_into(&mut v.hris_integration_id),
+                "secondaryId" => r.read_into(&mut v.secondary_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45153,12 +45575,13 @@ impl FromJson for HrisTimeOffTypeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "secondaryId" => v.secondary_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "secondaryId" => r.read_into(&mut v.secondary_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45221,12 +45644,13 @@ impl FromJson for HrisTimeOffTypesJobReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45329,11 +45753,12 @@ impl FromJson for HrisTimeOffTypesJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45437,11 +45862,12 @@ impl FromJson for HrisTimeOffTypesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45485,10 +45911,11 @@ impl FromJson for IgnoredActivityCategories {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45531,10 +45958,11 @@ impl FromJson for IgnoredActivityCodeIds {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45595,12 +46023,13 @@ impl FromJson for ImportForecastResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45727,13 +46156,14 @@ impl FromJson for ImportForecastUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "uploadBodySchema" => r.read_into(&mut v.upload_body_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45806,13 +46236,14 @@ impl FromJson for ImportScheduleUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "uploadBodySchema" => r.read_into(&mut v.upload_body_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45907,15 +46338,16 @@ impl FromJson for ImportScheduleUploadSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "published" => v.published = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "headcountForecast" => v.headcount_forecast = r.read()?,
-                "agentSchedules" => v.agent_schedules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "published" => r.read_into(&mut v.published),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "headcountForecast" => r.read_into(&mut v.headcount_forecast),
+                "agentSchedules" => r.read_into(&mut v.agent_schedules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -45976,11 +46408,12 @@ impl FromJson for InitiatingAlternativeShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46048,12 +46481,13 @@ impl FromJson for InitiatingShiftRequestItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "schedule" => r.read_into(&mut v.schedule),
+                "weekDate" => r.read_into(&mut v.week_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46116,12 +46550,13 @@ impl FromJson for IntradayPerformancePredictionData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "serviceLevelPercent" => v.service_level_percent = r.read()?,
-                "averageSpeedOfAnswerSeconds" => v.average_speed_of_answer_seconds = r.read()?,
-                "occupancyPercent" => v.occupancy_percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "serviceLevelPercent" => r.read_into(&mut v.service_level_percent),
+                "averageSpeedOfAnswerSeconds" => r.read_into(&mut v.average_speed_of_answer_seconds),
+                "occupancyPercent" => r.read_into(&mut v.occupancy_percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46197,13 +46632,14 @@ impl FromJson for IntradayPlanningGroupRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnitDate" => v.business_unit_date = r.read()?,
-                "categories" => v.categories = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "intervalLengthMinutes" => v.interval_length_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnitDate" => r.read_into(&mut v.business_unit_date),
+                "categories" => r.read_into(&mut v.categories),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "intervalLengthMinutes" => r.read_into(&mut v.interval_length_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46258,11 +46694,12 @@ impl FromJson for LanguageReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46315,11 +46752,12 @@ impl FromJson for ListAlternativeShiftTradesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46361,10 +46799,11 @@ impl FromJson for ListWrapperAgentWorkPlanField {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46405,10 +46844,11 @@ impl FromJson for ListWrapperAlternativeShiftBuSettingsActivityCategory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46449,10 +46889,11 @@ impl FromJson for ListWrapperAlternativeShiftBuSettingsGranularity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46493,10 +46934,11 @@ impl FromJson for ListWrapperBidGroupWorkPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46537,10 +46979,11 @@ impl FromJson for ListWrapperBidGroupWorkPlanRotationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46581,10 +47024,11 @@ impl FromJson for ListWrapperFixedAvailability {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46625,10 +47069,11 @@ impl FromJson for ListWrapperInteger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46671,10 +47116,11 @@ impl FromJson for ListWrapperInterval {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46715,10 +47161,11 @@ impl FromJson for ListWrapperOverrideDate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46759,10 +47206,11 @@ impl FromJson for ListWrapperPlanningGroupMinimumsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46803,10 +47251,11 @@ impl FromJson for ListWrapperRequiredDateRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46847,10 +47296,11 @@ impl FromJson for ListWrapperScheduleSetRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46891,10 +47341,11 @@ impl FromJson for ListWrapperSecondaryPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46935,10 +47386,11 @@ impl FromJson for ListWrapperShiftStartVariance {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -46979,10 +47431,11 @@ impl FromJson for ListWrapperString {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47034,11 +47487,12 @@ impl FromJson for LocalDateRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47106,12 +47560,13 @@ impl FromJson for LongTermForecastPlanningGroupData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "offeredPerDay" => v.offered_per_day = r.read()?,
-                "averageHandleTimeSecondsPerDay" => v.average_handle_time_seconds_per_day = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "offeredPerDay" => r.read_into(&mut v.offered_per_day),
+                "averageHandleTimeSecondsPerDay" => r.read_into(&mut v.average_handle_time_seconds_per_day),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47174,12 +47629,13 @@ impl FromJson for LongTermForecastResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroups" => v.planning_groups = r.read()?,
-                "referenceStartDate" => v.reference_start_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                "referenceStartDate" => r.read_into(&mut v.reference_start_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47233,11 +47689,12 @@ impl FromJson for LongTermForecastResultResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47314,13 +47771,14 @@ impl FromJson for LongTermRequirements {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "forecastMetadata" => v.forecast_metadata = r.read()?,
-                "dateGenerationStarted" => v.date_generation_started = r.read()?,
-                "months" => v.months = r.read()?,
-                "requirementResults" => v.requirement_results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "forecastMetadata" => r.read_into(&mut v.forecast_metadata),
+                "dateGenerationStarted" => r.read_into(&mut v.date_generation_started),
+                "months" => r.read_into(&mut v.months),
+                "requirementResults" => r.read_into(&mut v.requirement_results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47379,11 +47837,12 @@ impl FromJson for LongTermRequirementsErrorDetail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "internalErrorCode" => v.internal_error_code = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "internalErrorCode" => r.read_into(&mut v.internal_error_code),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47515,13 +47974,14 @@ impl FromJson for LongTermRequirementsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "longTermRequirements" => v.long_term_requirements = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "longTermRequirements" => r.read_into(&mut v.long_term_requirements),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47749,16 +48209,17 @@ impl FromJson for LongTermRequirementsServiceGoal {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "useAsaTarget" => v.use_asa_target = r.read()?,
-                "targetAsaSec" => v.target_asa_sec = r.read()?,
-                "useServiceLevelTarget" => v.use_service_level_target = r.read()?,
-                "serviceLevelObjectiveSeconds" => v.service_level_objective_seconds = r.read()?,
-                "serviceLevelGoalPercent" => v.service_level_goal_percent = r.read()?,
-                "useAbandonRateGoal" => v.use_abandon_rate_goal = r.read()?,
-                "abandonRateGoalPercent" => v.abandon_rate_goal_percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "useAsaTarget" => r.read_into(&mut v.use_asa_target),
+                "targetAsaSec" => r.read_into(&mut v.target_asa_sec),
+                "useServiceLevelTarget" => r.read_into(&mut v.use_service_level_target),
+                "serviceLevelObjectiveSeconds" => r.read_into(&mut v.service_level_objective_seconds),
+                "serviceLevelGoalPercent" => r.read_into(&mut v.service_level_goal_percent),
+                "useAbandonRateGoal" => r.read_into(&mut v.use_abandon_rate_goal),
+                "abandonRateGoalPercent" => r.read_into(&mut v.abandon_rate_goal_percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47820,11 +48281,12 @@ impl FromJson for LongTermRequirementsServiceGoalDetail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "serviceGoals" => v.service_goals = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "serviceGoals" => r.read_into(&mut v.service_goals),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -47965,21 +48427,22 @@ impl FromJson for ManagementUnit {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "startDayOfWeek" => v.start_day_of_week = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "settings" => v.settings = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "division" => v.division = r.read()?,
-                "version" => v.version = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "startDayOfWeek" => r.read_into(&mut v.start_day_of_week),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "settings" => r.read_into(&mut v.settings),
+                "metadata" => r.read_into(&mut v.metadata),
+                "division" => r.read_into(&mut v.division),
+                "version" => r.read_into(&mut v.version),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48102,10 +48565,11 @@ impl FromJson for ManagementUnitAvailabilitySettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48225,19 +48689,20 @@ impl FromJson for ManagementUnitListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48298,11 +48763,12 @@ impl FromJson for ManagementUnitReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48393,15 +48859,16 @@ impl FromJson for ManagementUnitSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "adherence" => v.adherence = r.read()?,
-                "shortTermForecasting" => v.short_term_forecasting = r.read()?,
-                "timeOff" => v.time_off = r.read()?,
-                "scheduling" => v.scheduling = r.read()?,
-                "shiftTrading" => v.shift_trading = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "adherence" => r.read_into(&mut v.adherence),
+                "shortTermForecasting" => r.read_into(&mut v.short_term_forecasting),
+                "timeOff" => r.read_into(&mut v.time_off),
+                "scheduling" => r.read_into(&mut v.scheduling),
+                "shiftTrading" => r.read_into(&mut v.shift_trading),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48496,15 +48963,16 @@ impl FromJson for ManagementUnitSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "adherence" => v.adherence = r.read()?,
-                "shortTermForecasting" => v.short_term_forecasting = r.read()?,
-                "timeOff" => v.time_off = r.read()?,
-                "scheduling" => v.scheduling = r.read()?,
-                "shiftTrading" => v.shift_trading = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "adherence" => r.read_into(&mut v.adherence),
+                "shortTermForecasting" => r.read_into(&mut v.short_term_forecasting),
+                "timeOff" => r.read_into(&mut v.time_off),
+                "scheduling" => r.read_into(&mut v.scheduling),
+                "shiftTrading" => r.read_into(&mut v.shift_trading),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48565,11 +49033,12 @@ impl FromJson for ManagementUnitUserListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnit" => v.management_unit = r.read()?,
-                "users" => v.users = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "users" => r.read_into(&mut v.users),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48646,13 +49115,14 @@ impl FromJson for MatchShiftTradeJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekDate" => v.week_date = r.read()?,
-                "receivingSchedule" => v.receiving_schedule = r.read()?,
-                "receivingShiftId" => v.receiving_shift_id = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekDate" => r.read_into(&mut v.week_date),
+                "receivingSchedule" => r.read_into(&mut v.receiving_schedule),
+                "receivingShiftId" => r.read_into(&mut v.receiving_shift_id),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48720,12 +49190,13 @@ impl FromJson for MatchShiftTradeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "receivingScheduleId" => v.receiving_schedule_id = r.read()?,
-                "receivingShiftId" => v.receiving_shift_id = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "receivingScheduleId" => r.read_into(&mut v.receiving_schedule_id),
+                "receivingShiftId" => r.read_into(&mut v.receiving_shift_id),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48797,13 +49268,14 @@ impl FromJson for MatchShiftTradeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trade" => v.trade = r.read()?,
-                "violations" => v.violations = r.read()?,
-                "adminReviewViolations" => v.admin_review_violations = r.read()?,
-                "unevaluatedRules" => v.unevaluated_rules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trade" => r.read_into(&mut v.trade),
+                "violations" => r.read_into(&mut v.violations),
+                "adminReviewViolations" => r.read_into(&mut v.admin_review_violations),
+                "unevaluatedRules" => r.read_into(&mut v.unevaluated_rules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -48876,13 +49348,14 @@ impl FromJson for MinimumStaffingRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "minimumValue" => v.minimum_value = r.read()?,
-                "planningGroupOverrides" => v.planning_group_overrides = r.read()?,
-                "applicableIntervals" => v.applicable_intervals = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "minimumValue" => r.read_into(&mut v.minimum_value),
+                "planningGroupOverrides" => r.read_into(&mut v.planning_group_overrides),
+                "applicableIntervals" => r.read_into(&mut v.applicable_intervals),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49021,14 +49494,15 @@ impl FromJson for MinimumStaffingResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "minimumValue" => v.minimum_value = r.read()?,
-                "planningGroupOverrides" => v.planning_group_overrides = r.read()?,
-                "applicableIntervals" => v.applicable_intervals = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "minimumValue" => r.read_into(&mut v.minimum_value),
+                "planningGroupOverrides" => r.read_into(&mut v.planning_group_overrides),
+                "applicableIntervals" => r.read_into(&mut v.applicable_intervals),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49131,11 +49605,12 @@ impl FromJson for ModelData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrls" => v.download_urls = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrls" => r.read_into(&mut v.download_urls),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49188,11 +49663,12 @@ impl FromJson for ModelMetaData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrls" => v.download_urls = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrls" => r.read_into(&mut v.download_urls),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49245,11 +49721,12 @@ impl FromJson for ModelMetaDataResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sessionInfo" => v.session_info = r.read()?,
-                "planningGroups" => v.planning_groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sessionInfo" => r.read_into(&mut v.session_info),
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49295,10 +49772,11 @@ impl FromJson for MonthlyPlanningPeriodSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49350,11 +49828,12 @@ impl FromJson for MoveAgentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49480,11 +49959,12 @@ impl FromJson for MoveAgentsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userIds" => v.user_ids = r.read()?,
-                "destinationManagementUnitId" => v.destination_management_unit_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userIds" => r.read_into(&mut v.user_ids),
+                "destinationManagementUnitId" => r.read_into(&mut v.destination_management_unit_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49546,12 +50026,13 @@ impl FromJson for MoveAgentsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requestingUser" => v.requesting_user = r.read()?,
-                "destinationManagementUnit" => v.destination_management_unit = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requestingUser" => r.read_into(&mut v.requesting_user),
+                "destinationManagementUnit" => r.read_into(&mut v.destination_management_unit),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49598,10 +50079,11 @@ impl FromJson for MoveManagementUnitRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49653,11 +50135,12 @@ impl FromJson for MoveManagementUnitResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "businessUnit" => v.business_unit = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49769,11 +50252,12 @@ impl FromJson for MuAgentQueueTimeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "agentOnQueueTimes" => v.agent_on_queue_times = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "agentOnQueueTimes" => r.read_into(&mut v.agent_on_queue_times),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49837,12 +50321,13 @@ impl FromJson for MuAgentsWorkPlansResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "referenceStartWeekDate" => v.reference_start_week_date = r.read()?,
-                "workPlanLookup" => v.work_plan_lookup = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "referenceStartWeekDate" => r.read_into(&mut v.reference_start_week_date),
+                "workPlanLookup" => r.read_into(&mut v.work_plan_lookup),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49887,10 +50372,11 @@ impl FromJson for MuRescheduleResultWrapper {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentSchedules" => v.agent_schedules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentSchedules" => r.read_into(&mut v.agent_schedules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49931,10 +50417,11 @@ impl FromJson for NotificationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -49988,11 +50475,12 @@ impl FromJson for OpportunitiesResultWithPagination {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nextStartDate" => v.next_start_date = r.read()?,
-                "opportunities" => v.opportunities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nextStartDate" => r.read_into(&mut v.next_start_date),
+                "opportunities" => r.read_into(&mut v.opportunities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -50036,10 +50524,11 @@ impl FromJson for OpportunityEnrollment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -50117,13 +50606,14 @@ impl FromJson for OpportunityEnrollmentCounts {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pending" => v.pending = r.read()?,
-                "approved" => v.approved = r.read()?,
-                "denied" => v.denied = r.read()?,
-                "withdrawn" => v.withdrawn = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pending" => r.read_into(&mut v.pending),
+                "approved" => r.read_into(&mut v.approved),
+                "denied" => r.read_into(&mut v.denied),
+                "withdrawn" => r.read_into(&mut v.withdrawn),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -50180,11 +50670,12 @@ impl FromJson for OpportunityReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -50416,28 +50907,29 @@ impl FromJson for OpportunityResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "openDate" => v.open_date = r.read()?,
-                "deadlineDate" => v.deadline_date = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "approvalType" => v.approval_type = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "capacity" => v.capacity = r.read()?,
-                "enrollmentProcessingCount" => v.enrollment_processing_count = r.read()?,
-                "enrollmentCounts" => v.enrollment_counts = r.read()?,
-                "publishedDate" => v.published_date = r.read()?,
-                "closedDate" => v.closed_date = r.read()?,
-                "systemMessageCode" => v.system_message_code = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "status" => r.read_into(&mut v.status),
+                "openDate" => r.read_into(&mut v.open_date),
+                "deadlineDate" => r.read_into(&mut v.deadline_date),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "approvalType" => r.read_into(&mut v.approval_type),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "capacity" => r.read_into(&mut v.capacity),
+                "enrollmentProcessingCount" => r.read_into(&mut v.enrollment_processing_count),
+                "enrollmentCounts" => r.read_into(&mut v.enrollment_counts),
+                "publishedDate" => r.read_into(&mut v.published_date),
+                "closedDate" => r.read_into(&mut v.closed_date),
+                "systemMessageCode" => r.read_into(&mut v.system_message_code),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -50968,29 +51460,30 @@ impl FromJson for OpportunityResultWithAgentIds {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "openDate" => v.open_date = r.read()?,
-                "deadlineDate" => v.deadline_date = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "approvalType" => v.approval_type = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "capacity" => v.capacity = r.read()?,
-                "enrollmentProcessingCount" => v.enrollment_processing_count = r.read()?,
-                "enrollmentCounts" => v.enrollment_counts = r.read()?,
-                "publishedDate" => v.published_date = r.read()?,
-                "closedDate" => v.closed_date = r.read()?,
-                "systemMessageCode" => v.system_message_code = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "status" => r.read_into(&mut v.status),
+                "openDate" => r.read_into(&mut v.open_date),
+                "deadlineDate" => r.read_into(&mut v.deadline_date),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "approvalType" => r.read_into(&mut v.approval_type),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "capacity" => r.read_into(&mut v.capacity),
+                "enrollmentProcessingCount" => r.read_into(&mut v.enrollment_processing_count),
+                "enrollmentCounts" => r.read_into(&mut v.enrollment_counts),
+                "publishedDate" => r.read_into(&mut v.published_date),
+                "closedDate" => r.read_into(&mut v.closed_date),
+                "systemMessageCode" => r.read_into(&mut v.system_message_code),
+                "metadata" => r.read_into(&mut v.metadata),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51343,12 +51836,13 @@ impl FromJson for Outlier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timestamp" => v.timestamp = r.read()?,
-                "anomaly" => v.anomaly = r.read()?,
-                "normalizedValue" => v.normalized_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timestamp" => r.read_into(&mut v.timestamp),
+                "anomaly" => r.read_into(&mut v.anomaly),
+                "normalizedValue" => r.read_into(&mut v.normalized_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51461,11 +51955,12 @@ impl FromJson for OutlierData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrls" => v.download_urls = r.read()?,
-                "downloadResultTemplate" => v.download_result_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrls" => r.read_into(&mut v.download_urls),
+                "downloadResultTemplate" => r.read_into(&mut v.download_result_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51518,11 +52013,12 @@ impl FromJson for OutlierResultBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "outliers" => v.outliers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "outliers" => r.read_into(&mut v.outliers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51566,10 +52062,11 @@ impl FromJson for OutlierResultTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51625,11 +52122,12 @@ impl FromJson for OverrideDate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "date" => v.date = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "date" => r.read_into(&mut v.date),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51731,11 +52229,12 @@ impl FromJson for PatchBuReschedulingOptionsManagementUnitRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "applied" => v.applied = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "applied" => r.read_into(&mut v.applied),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51779,10 +52278,11 @@ impl FromJson for PatchBuReschedulingOptionsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnits" => v.management_units = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnits" => r.read_into(&mut v.management_units),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51825,10 +52325,11 @@ impl FromJson for PatchBuScheduleRunRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reschedulingOptions" => v.rescheduling_options = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reschedulingOptions" => r.read_into(&mut v.rescheduling_options),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -51963,20 +52464,21 @@ impl FromJson for PatchOpportunityRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "openDate" => v.open_date = r.read()?,
-                "deadlineDate" => v.deadline_date = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "approvalType" => v.approval_type = r.read()?,
-                "capacity" => v.capacity = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "openDate" => r.read_into(&mut v.open_date),
+                "deadlineDate" => r.read_into(&mut v.deadline_date),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "approvalType" => r.read_into(&mut v.approval_type),
+                "capacity" => r.read_into(&mut v.capacity),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52105,13 +52607,14 @@ impl FromJson for PatchShiftTradeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "receivingUserId" => v.receiving_user_id = r.read()?,
-                "expiration" => v.expiration = r.read()?,
-                "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "receivingUserId" => r.read_into(&mut v.receiving_user_id),
+                "expiration" => r.read_into(&mut v.expiration),
+                "acceptableIntervals" => r.read_into(&mut v.acceptable_intervals),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52170,11 +52673,12 @@ impl FromJson for PendingAndApprovedOpportunityEnrollmentCounts {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pending" => v.pending = r.read()?,
-                "approved" => v.approved = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pending" => r.read_into(&mut v.pending),
+                "approved" => r.read_into(&mut v.approved),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52242,12 +52746,13 @@ impl FromJson for PerformancePredictionOutputs {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "calculationStartDate" => v.calculation_start_date = r.read()?,
-                "calculationIntervalLengthMinutes" => v.calculation_interval_length_minutes = r.read()?,
-                "planningGroupResults" => v.planning_group_results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "calculationStartDate" => r.read_into(&mut v.calculation_start_date),
+                "calculationIntervalLengthMinutes" => r.read_into(&mut v.calculation_interval_length_minutes),
+                "planningGroupResults" => r.read_into(&mut v.planning_group_results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52323,13 +52828,14 @@ impl FromJson for PerformancePredictionRecalculationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operationId" => v.operation_id = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operationId" => r.read_into(&mut v.operation_id),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52453,13 +52959,14 @@ impl FromJson for PerformancePredictionRecalculationUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "uploadBodySchema" => r.read_into(&mut v.upload_body_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52567,16 +53074,17 @@ impl FromJson for PerformancePredictionResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "scheduleId" => v.schedule_id = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                "state" => v.state = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "scheduleId" => r.read_into(&mut v.schedule_id),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                "state" => r.read_into(&mut v.state),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52689,11 +53197,12 @@ impl FromJson for PerformancePredictionUploadSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "calculationStartDate" => v.calculation_start_date = r.read()?,
-                "onQueueTimes" => v.on_queue_times = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "calculationStartDate" => r.read_into(&mut v.calculation_start_date),
+                "onQueueTimes" => r.read_into(&mut v.on_queue_times),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52782,15 +53291,16 @@ impl FromJson for PlanningGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "serviceGoalTemplate" => v.service_goal_template = r.read()?,
-                "routePaths" => v.route_paths = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "serviceGoalTemplate" => r.read_into(&mut v.service_goal_template),
+                "routePaths" => r.read_into(&mut v.route_paths),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52845,11 +53355,12 @@ impl FromJson for PlanningGroupList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52906,11 +53417,12 @@ impl FromJson for PlanningGroupMinimumsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "dayOfWeekMinimums" => v.day_of_week_minimums = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "dayOfWeekMinimums" => r.read_into(&mut v.day_of_week_minimums),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -52967,11 +53479,12 @@ impl FromJson for PlanningGroupMinimumsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroup" => v.planning_group = r.read()?,
-                "dayOfWeekMinimums" => v.day_of_week_minimums = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroup" => r.read_into(&mut v.planning_group),
+                "dayOfWeekMinimums" => r.read_into(&mut v.day_of_week_minimums),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53015,10 +53528,11 @@ impl FromJson for PlanningGroupModel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroup" => v.planning_group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroup" => r.read_into(&mut v.planning_group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53107,14 +53621,15 @@ impl FromJson for PlanningGroupOutputs {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "serviceLevelPerInterval" => v.service_level_per_interval = r.read()?,
-                "occupancyPerInterval" => v.occupancy_per_interval = r.read()?,
-                "averageSpeedOfAnswerSecondsPerInterval" => v.average_speed_of_answer_seconds_per_interval = r.read()?,
-                "abandonRatePerInterval" => v.abandon_rate_per_interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "serviceLevelPerInterval" => r.read_into(&mut v.service_level_per_interval),
+                "occupancyPerInterval" => r.read_into(&mut v.occupancy_per_interval),
+                "averageSpeedOfAnswerSecondsPerInterval" => r.read_into(&mut v.average_speed_of_answer_seconds_per_interval),
+                "abandonRatePerInterval" => r.read_into(&mut v.abandon_rate_per_interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53172,11 +53687,12 @@ impl FromJson for PlanningGroupReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53249,13 +53765,14 @@ impl FromJson for PlanningGroupRequirementOutput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "intervals" => v.intervals = r.read()?,
-                "errorDetails" => v.error_details = r.read()?,
-                "serviceGoalDetails" => v.service_goal_details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "intervals" => r.read_into(&mut v.intervals),
+                "errorDetails" => r.read_into(&mut v.error_details),
+                "serviceGoalDetails" => r.read_into(&mut v.service_goal_details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53299,10 +53816,11 @@ impl FromJson for PlanningGroupToStaffingGroupsListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53356,11 +53874,12 @@ impl FromJson for PlanningGroupToStaffingGroupsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroup" => v.planning_group = r.read()?,
-                "staffingGroups" => v.staffing_groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroup" => r.read_into(&mut v.planning_group),
+                "staffingGroups" => r.read_into(&mut v.staffing_groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53417,11 +53936,12 @@ impl FromJson for PlanningPeriodSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekCount" => v.week_count = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekCount" => r.read_into(&mut v.week_count),
+                "startDate" => r.read_into(&mut v.start_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53483,12 +54003,13 @@ impl FromJson for PlanningPeriodShiftConstraints {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "minimumCount" => v.minimum_count = r.read()?,
-                "maximumCount" => v.maximum_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "minimumCount" => r.read_into(&mut v.minimum_count),
+                "maximumCount" => r.read_into(&mut v.maximum_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53542,11 +54063,12 @@ impl FromJson for PossibleWorkShiftsForWeek {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "dailyPossibleShifts" => v.daily_possible_shifts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "dailyPossibleShifts" => r.read_into(&mut v.daily_possible_shifts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53610,12 +54132,13 @@ impl FromJson for ProcessScheduleUpdateUploadRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "teamIds" => v.team_ids = r.read()?,
-                "managementUnitIdsForAddedTeamUsers" => v.management_unit_ids_for_added_team_users = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "teamIds" => r.read_into(&mut v.team_ids),
+                "managementUnitIdsForAddedTeamUsers" => r.read_into(&mut v.management_unit_ids_for_added_team_users),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53669,11 +54192,12 @@ impl FromJson for QuarterHourly {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrls" => v.download_urls = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrls" => r.read_into(&mut v.download_urls),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53735,12 +54259,13 @@ impl FromJson for QueryAdherenceExplanationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53798,11 +54323,12 @@ impl FromJson for QueryAgentScheduleUnavailableTimesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentId" => v.agent_id = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentId" => r.read_into(&mut v.agent_id),
+                "schedule" => r.read_into(&mut v.schedule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53859,11 +54385,12 @@ impl FromJson for QueryAgentScheduleUnavailableTimesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "consideredInScheduleGeneration" => v.considered_in_schedule_generation = r.read()?,
-                "scheduleGenerationUnavailableTimes" => v.schedule_generation_unavailable_times = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "consideredInScheduleGeneration" => r.read_into(&mut v.considered_in_schedule_generation),
+                "scheduleGenerationUnavailableTimes" => r.read_into(&mut v.schedule_generation_unavailable_times),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53920,11 +54447,12 @@ impl FromJson for QueryAgentSchedulingPreferencesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -53970,10 +54498,11 @@ impl FromJson for QueryAgentShiftTradeListJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekDates" => v.week_dates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekDates" => r.read_into(&mut v.week_dates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54029,11 +54558,12 @@ impl FromJson for QueryAgentUnavailableTimesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54126,15 +54656,16 @@ impl FromJson for QueryAgentUnavailableTimesValidationJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "status" => v.status = r.read()?,
-                "result" => v.result = r.read()?,
-                "error" => v.error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "agent" => r.read_into(&mut v.agent),
+                "status" => r.read_into(&mut v.status),
+                "result" => r.read_into(&mut v.result),
+                "error" => r.read_into(&mut v.error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54239,10 +54770,11 @@ impl FromJson for QueryAgentsIntegrationsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentIds" => v.agent_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54287,10 +54819,11 @@ impl FromJson for QueryAvailabilityManagementUnitsSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54335,10 +54868,11 @@ impl FromJson for QueryAvailabilityManagementUnitsSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnits" => v.management_units = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnits" => r.read_into(&mut v.management_units),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54392,11 +54926,12 @@ impl FromJson for QueryCapacityPlanStaffingGroupMetricChangeHistory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                "queryEndDate" => v.query_end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "staffingGroupIds" => r.read_into(&mut v.staffing_group_ids),
+                "queryEndDate" => r.read_into(&mut v.query_end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54453,11 +54988,12 @@ impl FromJson for QueryEffectiveScheduleSetsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54589,18 +55125,19 @@ impl FromJson for QueryEnrollmentOpportunityResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "deadlineDate" => v.deadline_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "capacity" => v.capacity = r.read()?,
-                "enrollmentCounts" => v.enrollment_counts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "deadlineDate" => r.read_into(&mut v.deadline_date),
+                "status" => r.read_into(&mut v.status),
+                "capacity" => r.read_into(&mut v.capacity),
+                "enrollmentCounts" => r.read_into(&mut v.enrollment_counts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54712,10 +55249,11 @@ impl FromJson for QueryExternalActivityOpportunitiesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalActivities" => v.external_activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalActivities" => r.read_into(&mut v.external_activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54767,11 +55305,12 @@ impl FromJson for QueryExternalActivityOpportunityResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "opportunityName" => v.opportunity_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "opportunityName" => r.read_into(&mut v.opportunity_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54817,10 +55356,11 @@ impl FromJson for QueryOpportunitiesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54872,11 +55412,12 @@ impl FromJson for QueryOpportunitiesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -54976,16 +55517,17 @@ impl FromJson for QueryOpportunityEnrollmentMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "version" => v.version = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "dateReviewed" => v.date_reviewed = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "version" => r.read_into(&mut v.version),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "dateReviewed" => r.read_into(&mut v.date_reviewed),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55114,18 +55656,19 @@ impl FromJson for QueryOpportunityEnrollmentResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "opportunityId" => v.opportunity_id = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "status" => v.status = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "systemMessageCode" => v.system_message_code = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                "denialCode" => v.denial_code = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "opportunityId" => r.read_into(&mut v.opportunity_id),
+                "agent" => r.read_into(&mut v.agent),
+                "status" => r.read_into(&mut v.status),
+                "schedule" => r.read_into(&mut v.schedule),
+                "systemMessageCode" => r.read_into(&mut v.system_message_code),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                "denialCode" => r.read_into(&mut v.denial_code),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55470,11 +56013,12 @@ impl FromJson for QueryOpportunityEnrollmentsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "range" => v.range = r.read()?,
-                "opportunityId" => v.opportunity_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "range" => r.read_into(&mut v.range),
+                "opportunityId" => r.read_into(&mut v.opportunity_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55527,11 +56071,12 @@ impl FromJson for QueryOpportunityEnrollmentsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55595,12 +56140,13 @@ impl FromJson for QueryOpportunityEnrollmentsResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nextStartDate" => v.next_start_date = r.read()?,
-                "enrollments" => v.enrollments = r.read()?,
-                "opportunities" => v.opportunities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nextStartDate" => r.read_into(&mut v.next_start_date),
+                "enrollments" => r.read_into(&mut v.enrollments),
+                "opportunities" => r.read_into(&mut v.opportunities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55654,11 +56200,12 @@ impl FromJson for QueryPlanningGroupToStaffingGroupsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "staffingGroupIds" => r.read_into(&mut v.staffing_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55726,12 +56273,13 @@ impl FromJson for QueryShiftTradeListJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "weekDates" => v.week_dates = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "weekDates" => r.read_into(&mut v.week_dates),
+                "userIds" => r.read_into(&mut v.user_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55778,10 +56326,11 @@ impl FromJson for QueryTimeOffIntegrationStatusRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffRequestLookups" => v.time_off_request_lookups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffRequestLookups" => r.read_into(&mut v.time_off_request_lookups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55826,10 +56375,11 @@ impl FromJson for QueryTimeOffLimitValuesForGranularityRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateRanges" => v.date_ranges = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55892,12 +56442,13 @@ impl FromJson for QueryTimeOffLimitValuesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffLimitId" => v.time_off_limit_id = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "dateRanges" => v.date_ranges = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffLimitId" => r.read_into(&mut v.time_off_limit_id),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55940,10 +56491,11 @@ impl FromJson for QueryTimeOffLimitValuesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -55988,10 +56540,11 @@ impl FromJson for QueryUserStaffingGroupListRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userIds" => r.read_into(&mut v.user_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56036,10 +56589,11 @@ impl FromJson for QueryWaitlistPositionsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffRequests" => v.time_off_requests = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffRequests" => r.read_into(&mut v.time_off_requests),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56095,11 +56649,12 @@ impl FromJson for QueryWeekSummaryListJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "weekDates" => v.week_dates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "weekDates" => r.read_into(&mut v.week_dates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56145,10 +56700,11 @@ impl FromJson for QueryWeekSummaryListJobResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weeks" => v.weeks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weeks" => r.read_into(&mut v.weeks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56227,14 +56783,15 @@ impl FromJson for RealTimeAdherenceExplanation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56334,10 +56891,11 @@ impl FromJson for ReceivingScheduleLookup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56389,11 +56947,12 @@ impl FromJson for RecurrenceEndSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "lastDate" => v.last_date = r.read()?,
-                "noEndDate" => v.no_end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "lastDate" => r.read_into(&mut v.last_date),
+                "noEndDate" => r.read_into(&mut v.no_end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56450,11 +57009,12 @@ impl FromJson for RecurrencePeriod {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "magnitude" => v.magnitude = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "magnitude" => r.read_into(&mut v.magnitude),
+                "granularity" => r.read_into(&mut v.granularity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56569,12 +57129,13 @@ impl FromJson for RecurrenceSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endAfter" => v.end_after = r.read()?,
-                "recurrencePeriod" => v.recurrence_period = r.read()?,
-                "minimumTimeBetweenOccurrences" => v.minimum_time_between_occurrences = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endAfter" => r.read_into(&mut v.end_after),
+                "recurrencePeriod" => r.read_into(&mut v.recurrence_period),
+                "minimumTimeBetweenOccurrences" => r.read_into(&mut v.minimum_time_between_occurrences),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56621,10 +57182,11 @@ impl FromJson for RecurrenceSettingsBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endAfter" => v.end_after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endAfter" => r.read_into(&mut v.end_after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56680,11 +57242,12 @@ impl FromJson for RequiredDateRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56741,11 +57304,12 @@ impl FromJson for RequiredLocalDateRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56798,11 +57362,12 @@ impl FromJson for ReschedulingManagementUnitResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnit" => v.management_unit = r.read()?,
-                "applied" => v.applied = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "applied" => r.read_into(&mut v.applied),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -56927,19 +57492,20 @@ impl FromJson for ReschedulingOptionsRunResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "existingSchedule" => v.existing_schedule = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "managementUnits" => v.management_units = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "doNotChangeWeeklyPaidTime" => v.do_not_change_weekly_paid_time = r.read()?,
-                "doNotChangeDailyPaidTime" => v.do_not_change_daily_paid_time = r.read()?,
-                "doNotChangeShiftStartTimes" => v.do_not_change_shift_start_times = r.read()?,
-                "doNotChangeManuallyEditedShifts" => v.do_not_change_manually_edited_shifts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "existingSchedule" => r.read_into(&mut v.existing_schedule),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "managementUnits" => r.read_into(&mut v.management_units),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "doNotChangeWeeklyPaidTime" => r.read_into(&mut v.do_not_change_weekly_paid_time),
+                "doNotChangeDailyPaidTime" => r.read_into(&mut v.do_not_change_daily_paid_time),
+                "doNotChangeShiftStartTimes" => r.read_into(&mut v.do_not_change_shift_start_times),
+                "doNotChangeManuallyEditedShifts" => r.read_into(&mut v.do_not_change_manually_edited_shifts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -57031,14 +57597,15 @@ impl FromJson for RoutePathRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueId" => v.queue_id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "languageId" => v.language_id = r.read()?,
-                "skillIds" => v.skill_ids = r.read()?,
-                "sourcePlanningGroup" => v.source_planning_group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueId" => r.read_into(&mut v.queue_id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "languageId" => r.read_into(&mut v.language_id),
+                "skillIds" => r.read_into(&mut v.skill_ids),
+                "sourcePlanningGroup" => r.read_into(&mut v.source_planning_group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -57175,13 +57742,14 @@ impl FromJson for RoutePathResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queue" => v.queue = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "language" => v.language = r.read()?,
-                "skills" => v.skills = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queue" => r.read_into(&mut v.queue),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "language" => r.read_into(&mut v.language),
+                "skills" => r.read_into(&mut v.skills),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -57299,11 +57867,12 @@ impl FromJson for RoutingSkillReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -57506,25 +58075,26 @@ impl FromJson for ScheduleBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
-                "bidWindowEndDate" => v.bid_window_end_date = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "bidType" => v.bid_type = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "weeksToSchedule" => v.weeks_to_schedule = r.read()?,
-                "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
-                "agentRankingType" => v.agent_ranking_type = r.read()?,
-                "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
-                "publishedDate" => v.published_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "bidWindowStartDate" => r.read_into(&mut v.bid_window_start_date),
+                "bidWindowEndDate" => r.read_into(&mut v.bid_window_end_date),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "status" => r.read_into(&mut v.status),
+                "bidType" => r.read_into(&mut v.bid_type),
+                "forecast" => r.read_into(&mut v.forecast),
+                "weeksToSchedule" => r.read_into(&mut v.weeks_to_schedule),
+                "endOverridesAndRotations" => r.read_into(&mut v.end_overrides_and_rotations),
+                "agentRankingType" => r.read_into(&mut v.agent_ranking_type),
+                "rankingTiebreakerType" => r.read_into(&mut v.ranking_tiebreaker_type),
+                "publishedDate" => r.read_into(&mut v.published_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -57873,17 +58443,18 @@ impl FromJson for ScheduleBidGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "agents" => v.agents = r.read()?,
-                "workPlans" => v.work_plans = r.read()?,
-                "workPlanRotations" => v.work_plan_rotations = r.read()?,
-                "planningGroups" => v.planning_groups = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadTemplate" => v.download_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "agents" => r.read_into(&mut v.agents),
+                "workPlans" => r.read_into(&mut v.work_plans),
+                "workPlanRotations" => r.read_into(&mut v.work_plan_rotations),
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadTemplate" => r.read_into(&mut v.download_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -57986,15 +58557,16 @@ impl FromJson for ScheduleBidGroupCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                "workPlanIds" => v.work_plan_ids = r.read()?,
-                "workPlanRotations" => v.work_plan_rotations = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                "workPlanIds" => r.read_into(&mut v.work_plan_ids),
+                "workPlanRotations" => r.read_into(&mut v.work_plan_rotations),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58053,11 +58625,12 @@ impl FromJson for ScheduleBidGroupReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58134,13 +58707,14 @@ impl FromJson for ScheduleBidGroupResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "scheduleBidGroup" => v.schedule_bid_group = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "scheduleBidGroup" => r.read_into(&mut v.schedule_bid_group),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58272,18 +58846,19 @@ impl FromJson for ScheduleBidGroupSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "workPlanCount" => v.work_plan_count = r.read()?,
-                "workPlanRotationCount" => v.work_plan_rotation_count = r.read()?,
-                "planningGroupCount" => v.planning_group_count = r.read()?,
-                "scheduleSetError" => v.schedule_set_error = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "workPlanCount" => r.read_into(&mut v.work_plan_count),
+                "workPlanRotationCount" => r.read_into(&mut v.work_plan_rotation_count),
+                "planningGroupCount" => r.read_into(&mut v.planning_group_count),
+                "scheduleSetError" => r.read_into(&mut v.schedule_set_error),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58336,10 +58911,11 @@ impl FromJson for ScheduleBidGroupSummaryList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scheduleBidGroupSummaries" => v.schedule_bid_group_summaries = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scheduleBidGroupSummaries" => r.read_into(&mut v.schedule_bid_group_summaries),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58436,16 +59012,17 @@ impl FromJson for ScheduleBidGroupUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                "workPlanIds" => v.work_plan_ids = r.read()?,
-                "workPlanRotations" => v.work_plan_rotations = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "scheduleSets" => v.schedule_sets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                "workPlanIds" => r.read_into(&mut v.work_plan_ids),
+                "workPlanRotations" => r.read_into(&mut v.work_plan_rotations),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "scheduleSets" => r.read_into(&mut v.schedule_sets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58492,10 +59069,11 @@ impl FromJson for ScheduleBidListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58556,12 +59134,13 @@ impl FromJson for ScheduleBidReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58661,15 +59240,16 @@ impl FromJson for ScheduleBidScheduledActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "activityCategory" => v.activity_category = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "description" => r.read_into(&mut v.description),
+                "activityCategory" => r.read_into(&mut v.activity_category),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58830,14 +59410,15 @@ impl FromJson for ScheduleBidScheduledShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlanShiftId" => v.work_plan_shift_id = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlanShiftId" => r.read_into(&mut v.work_plan_shift_id),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "activities" => r.read_into(&mut v.activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -58893,11 +59474,12 @@ impl FromJson for ScheduleGenerationMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "arguments" => v.arguments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "arguments" => r.read_into(&mut v.arguments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59268,14 +59850,15 @@ impl FromJson for ScheduleGenerationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "failed" => v.failed = r.read()?,
-                "runId" => v.run_id = r.read()?,
-                "messageCount" => v.message_count = r.read()?,
-                "messages" => v.messages = r.read()?,
-                "messageSeverities" => v.message_severities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "failed" => r.read_into(&mut v.failed),
+                "runId" => r.read_into(&mut v.run_id),
+                "messageCount" => r.read_into(&mut v.message_count),
+                "messages" => r.read_into(&mut v.messages),
+                "messageSeverities" => r.read_into(&mut v.message_severities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59349,13 +59932,14 @@ impl FromJson for ScheduleGenerationResultSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "failed" => v.failed = r.read()?,
-                "runId" => v.run_id = r.read()?,
-                "messageCount" => v.message_count = r.read()?,
-                "messageSeverityCounts" => v.message_severity_counts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "failed" => r.read_into(&mut v.failed),
+                "runId" => r.read_into(&mut v.run_id),
+                "messageCount" => r.read_into(&mut v.message_count),
+                "messageSeverityCounts" => r.read_into(&mut v.message_severity_counts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59464,17 +60048,18 @@ impl FromJson for ScheduleGenerationWarning {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "userNotLicensed" => v.user_not_licensed = r.read()?,
-                "unableToMeetMaxDays" => v.unable_to_meet_max_days = r.read()?,
-                "unableToScheduleRequiredDays" => v.unable_to_schedule_required_days = r.read()?,
-                "unableToMeetMinPaidForTheWeek" => v.unable_to_meet_min_paid_for_the_week = r.read()?,
-                "unableToMeetMaxPaidForTheWeek" => v.unable_to_meet_max_paid_for_the_week = r.read()?,
-                "noNeedDays" => v.no_need_days = r.read()?,
-                "shiftsTooCloseTogether" => v.shifts_too_close_together = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "userNotLicensed" => r.read_into(&mut v.user_not_licensed),
+                "unableToMeetMaxDays" => r.read_into(&mut v.unable_to_meet_max_days),
+                "unableToScheduleRequiredDays" => r.read_into(&mut v.unable_to_schedule_required_days),
+                "unableToMeetMinPaidForTheWeek" => r.read_into(&mut v.unable_to_meet_min_paid_for_the_week),
+                "unableToMeetMaxPaidForTheWeek" => r.read_into(&mut v.unable_to_meet_max_paid_for_the_week),
+                "noNeedDays" => r.read_into(&mut v.no_need_days),
+                "shiftsTooCloseTogether" => r.read_into(&mut v.shifts_too_close_together),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59557,13 +60142,14 @@ impl FromJson for ScheduleReferenceWithBusinessUnit {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59629,12 +60215,13 @@ impl FromJson for ScheduleSetError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errorCode" => v.error_code = r.read()?,
-                "workPlans" => v.work_plans = r.read()?,
-                "workPlanRotations" => v.work_plan_rotations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errorCode" => r.read_into(&mut v.error_code),
+                "workPlans" => r.read_into(&mut v.work_plans),
+                "workPlanRotations" => r.read_into(&mut v.work_plan_rotations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59737,11 +60324,12 @@ impl FromJson for ScheduleSetRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scheduleSetId" => v.schedule_set_id = r.read()?,
-                "overrideAgentCount" => v.override_agent_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scheduleSetId" => r.read_into(&mut v.schedule_set_id),
+                "overrideAgentCount" => r.read_into(&mut v.override_agent_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59803,12 +60391,13 @@ impl FromJson for ScheduleUploadProcessingResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "operationId" => v.operation_id = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "operationId" => r.read_into(&mut v.operation_id),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59917,11 +60506,12 @@ impl FromJson for ScheduleVisibilitySettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "futureWeeks" => v.future_weeks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "futureWeeks" => r.read_into(&mut v.future_weeks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -59978,11 +60568,12 @@ impl FromJson for ScheduleVisibilitySettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "futureWeeks" => v.future_weeks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "futureWeeks" => r.read_into(&mut v.future_weeks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -60035,11 +60626,12 @@ impl FromJson for SchedulerMessageArgument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -60143,11 +60735,12 @@ impl FromJson for SchedulerMessageSeverityCount {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "severity" => v.severity = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "severity" => r.read_into(&mut v.severity),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -60255,11 +60848,12 @@ impl FromJson for SchedulerMessageTypeSeverity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "severity" => v.severity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "severity" => r.read_into(&mut v.severity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -60658,11 +61252,12 @@ impl FromJson for SchedulingNoForecastOptionsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "shiftLength" => v.shift_length = r.read()?,
-                "shiftStart" => v.shift_start = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "shiftLength" => r.read_into(&mut v.shift_length),
+                "shiftStart" => r.read_into(&mut v.shift_start),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -60834,12 +61429,13 @@ impl FromJson for SchedulingOptionsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "noForecastOptions" => v.no_forecast_options = r.read()?,
-                "activitySmoothingType" => v.activity_smoothing_type = r.read()?,
-                "induceScheduleVariability" => v.induce_schedule_variability = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "noForecastOptions" => r.read_into(&mut v.no_forecast_options),
+                "activitySmoothingType" => r.read_into(&mut v.activity_smoothing_type),
+                "induceScheduleVariability" => r.read_into(&mut v.induce_schedule_variability),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -60948,11 +61544,12 @@ impl FromJson for SchedulingPeriod {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "latestEndDate" => v.latest_end_date = r.read()?,
-                "earliestStartDate" => v.earliest_start_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "latestEndDate" => r.read_into(&mut v.latest_end_date),
+                "earliestStartDate" => r.read_into(&mut v.earliest_start_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -60998,10 +61595,11 @@ impl FromJson for SchedulingPeriodBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "latestEndDate" => v.latest_end_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "latestEndDate" => r.read_into(&mut v.latest_end_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61053,11 +61651,12 @@ impl FromJson for SchedulingProcessingError {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "internalErrorCode" => v.internal_error_code = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "internalErrorCode" => r.read_into(&mut v.internal_error_code),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61206,16 +61805,17 @@ impl FromJson for SchedulingSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "maxOccupancyPercentForDeferredWork" => v.max_occupancy_percent_for_deferred_work = r.read()?,
-                "defaultShrinkagePercent" => v.default_shrinkage_percent = r.read()?,
-                "shrinkageOverrides" => v.shrinkage_overrides = r.read()?,
-                "planningPeriod" => v.planning_period = r.read()?,
-                "monthlyPlanningPeriod" => v.monthly_planning_period = r.read()?,
-                "startDayOfWeekend" => v.start_day_of_weekend = r.read()?,
-                "scheduleVisibility" => v.schedule_visibility = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "maxOccupancyPercentForDeferredWork" => r.read_into(&mut v.max_occupancy_percent_for_deferred_work),
+                "defaultShrinkagePercent" => r.read_into(&mut v.default_shrinkage_percent),
+                "shrinkageOverrides" => r.read_into(&mut v.shrinkage_overrides),
+                "planningPeriod" => r.read_into(&mut v.planning_period),
+                "monthlyPlanningPeriod" => r.read_into(&mut v.monthly_planning_period),
+                "startDayOfWeekend" => r.read_into(&mut v.start_day_of_weekend),
+                "scheduleVisibility" => r.read_into(&mut v.schedule_visibility),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61385,16 +61985,17 @@ impl FromJson for SchedulingSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "maxOccupancyPercentForDeferredWork" => v.max_occupancy_percent_for_deferred_work = r.read()?,
-                "defaultShrinkagePercent" => v.default_shrinkage_percent = r.read()?,
-                "shrinkageOverrides" => v.shrinkage_overrides = r.read()?,
-                "planningPeriod" => v.planning_period = r.read()?,
-                "monthlyPlanningPeriod" => v.monthly_planning_period = r.read()?,
-                "startDayOfWeekend" => v.start_day_of_weekend = r.read()?,
-                "scheduleVisibility" => v.schedule_visibility = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "maxOccupancyPercentForDeferredWork" => r.read_into(&mut v.max_occupancy_percent_for_deferred_work),
+                "defaultShrinkagePercent" => r.read_into(&mut v.default_shrinkage_percent),
+                "shrinkageOverrides" => r.read_into(&mut v.shrinkage_overrides),
+                "planningPeriod" => r.read_into(&mut v.planning_period),
+                "monthlyPlanningPeriod" => r.read_into(&mut v.monthly_planning_period),
+                "startDayOfWeekend" => r.read_into(&mut v.start_day_of_weekend),
+                "scheduleVisibility" => r.read_into(&mut v.schedule_visibility),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61546,14 +62147,15 @@ impl FromJson for SchedulingStatusResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "errorDetails" => v.error_details = r.read()?,
-                "schedulingResultUri" => v.scheduling_result_uri = r.read()?,
-                "percentComplete" => v.percent_complete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "errorDetails" => r.read_into(&mut v.error_details),
+                "schedulingResultUri" => r.read_into(&mut v.scheduling_result_uri),
+                "percentComplete" => r.read_into(&mut v.percent_complete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61668,11 +62270,12 @@ impl FromJson for SearchAlternativeShiftTradesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61734,12 +62337,13 @@ impl FromJson for SearchShiftTradeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trade" => v.trade = r.read()?,
-                "matchingReceivingShiftIds" => v.matching_receiving_shift_ids = r.read()?,
-                "preview" => v.preview = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trade" => r.read_into(&mut v.trade),
+                "matchingReceivingShiftIds" => r.read_into(&mut v.matching_receiving_shift_ids),
+                "preview" => r.read_into(&mut v.preview),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61795,11 +62399,12 @@ impl FromJson for SearchShiftTradesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "receivingScheduleId" => v.receiving_schedule_id = r.read()?,
-                "receivingShiftIds" => v.receiving_shift_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "receivingScheduleId" => r.read_into(&mut v.receiving_schedule_id),
+                "receivingShiftIds" => r.read_into(&mut v.receiving_shift_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61852,11 +62457,12 @@ impl FromJson for SearchShiftTradesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trades" => v.trades = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trades" => r.read_into(&mut v.trades),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61933,13 +62539,14 @@ impl FromJson for SearchUnmatchedShiftTradeListJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "weekDates" => v.week_dates = r.read()?,
-                "receivingSchedule" => v.receiving_schedule = r.read()?,
-                "receivingShiftIds" => v.receiving_shift_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "weekDates" => r.read_into(&mut v.week_dates),
+                "receivingSchedule" => r.read_into(&mut v.receiving_schedule),
+                "receivingShiftIds" => r.read_into(&mut v.receiving_shift_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -61987,10 +62594,11 @@ impl FromJson for SearchUnmatchedShiftTradeListJobResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trades" => v.trades = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trades" => r.read_into(&mut v.trades),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62046,11 +62654,12 @@ impl FromJson for SearchUnmatchedShiftTradeResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trade" => v.trade = r.read()?,
-                "receivingShiftMatches" => v.receiving_shift_matches = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trade" => r.read_into(&mut v.trade),
+                "receivingShiftMatches" => r.read_into(&mut v.receiving_shift_matches),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62105,11 +62714,12 @@ impl FromJson for SecondaryPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62162,11 +62772,12 @@ impl FromJson for SecondaryPresenceLookupItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "lookupId" => v.lookup_id = r.read()?,
-                "secondaryPresence" => v.secondary_presence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "lookupId" => r.read_into(&mut v.lookup_id),
+                "secondaryPresence" => r.read_into(&mut v.secondary_presence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62273,17 +62884,18 @@ impl FromJson for ServiceGoalTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "impactOverride" => v.impact_override = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "averageSpeedOfAnswer" => r.read_into(&mut v.average_speed_of_answer),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                "metadata" => r.read_into(&mut v.metadata),
+                "impactOverride" => r.read_into(&mut v.impact_override),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62346,11 +62958,12 @@ impl FromJson for ServiceGoalTemplateImpactOverride {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "impact" => v.impact = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "impact" => r.read_into(&mut v.impact),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62401,11 +63014,12 @@ impl FromJson for ServiceGoalTemplateList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62460,11 +63074,12 @@ impl FromJson for ServiceGoalTemplateReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62526,12 +63141,13 @@ impl FromJson for SessionFiles {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metaData" => v.meta_data = r.read()?,
-                "offered" => v.offered = r.read()?,
-                "averageHandleTime" => v.average_handle_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metaData" => r.read_into(&mut v.meta_data),
+                "offered" => r.read_into(&mut v.offered),
+                "averageHandleTime" => r.read_into(&mut v.average_handle_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62612,14 +63228,15 @@ impl FromJson for SessionInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                "planningGroupsVersion" => v.planning_groups_version = r.read()?,
-                "dateOfSession" => v.date_of_session = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                "planningGroupsVersion" => r.read_into(&mut v.planning_groups_version),
+                "dateOfSession" => r.read_into(&mut v.date_of_session),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62675,11 +63292,12 @@ impl FromJson for SessionMetaData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62768,15 +63386,16 @@ impl FromJson for SessionMetaDataResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sessionInfo" => v.session_info = r.read()?,
-                "snapshots" => v.snapshots = r.read()?,
-                "dateForecastStart" => v.date_forecast_start = r.read()?,
-                "dateHistoricalStart" => v.date_historical_start = r.read()?,
-                "aggregateOfferedHistoricalAvailability" => v.aggregate_offered_historical_availability = r.read()?,
-                "aggregateAverageHandleTimeHistoricalAvailability" => v.aggregate_average_handle_time_historical_availability = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sessionInfo" => r.read_into(&mut v.session_info),
+                "snapshots" => r.read_into(&mut v.snapshots),
+                "dateForecastStart" => r.read_into(&mut v.date_forecast_start),
+                "dateHistoricalStart" => r.read_into(&mut v.date_historical_start),
+                "aggregateOfferedHistoricalAvailability" => r.read_into(&mut v.aggregate_offered_historical_availability),
+                "aggregateAverageHandleTimeHistoricalAvailability" => r.read_into(&mut v.aggregate_average_handle_time_historical_availability),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62860,14 +63479,15 @@ impl FromJson for SessionMetricData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "model" => v.model = r.read()?,
-                "computed" => v.computed = r.read()?,
-                "historical" => v.historical = r.read()?,
-                "modelMetaData" => v.model_meta_data = r.read()?,
-                "outliers" => v.outliers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "model" => r.read_into(&mut v.model),
+                "computed" => r.read_into(&mut v.computed),
+                "historical" => r.read_into(&mut v.historical),
+                "modelMetaData" => r.read_into(&mut v.model_meta_data),
+                "outliers" => r.read_into(&mut v.outliers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -62916,10 +63536,11 @@ impl FromJson for SetTimeOffIntegrationStatusRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "integrationStatus" => v.integration_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "integrationStatus" => r.read_into(&mut v.integration_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63026,11 +63647,12 @@ impl FromJson for SetTimeOffLimitValuesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63072,10 +63694,11 @@ impl FromJson for SetWrapperDayOfWeek {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63116,10 +63739,11 @@ impl FromJson for SetWrapperRoutePathRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63160,10 +63784,11 @@ impl FromJson for SetWrapperString {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63204,10 +63829,11 @@ impl FromJson for SetWrapperSyncTimeOffProperty {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63305,15 +63931,16 @@ impl FromJson for ShiftSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "effectiveWorkPlan" => v.effective_work_plan = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "suggestedAgentCount" => v.suggested_agent_count = r.read()?,
-                "overrideAgentCount" => v.override_agent_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "effectiveWorkPlan" => r.read_into(&mut v.effective_work_plan),
+                "shifts" => r.read_into(&mut v.shifts),
+                "suggestedAgentCount" => r.read_into(&mut v.suggested_agent_count),
+                "overrideAgentCount" => r.read_into(&mut v.override_agent_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63379,12 +64006,13 @@ impl FromJson for ShiftSetEffectiveWorkPlan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "workPlanRotationId" => v.work_plan_rotation_id = r.read()?,
-                "positionInRotation" => v.position_in_rotation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "workPlanRotationId" => r.read_into(&mut v.work_plan_rotation_id),
+                "positionInRotation" => r.read_into(&mut v.position_in_rotation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63442,11 +64070,12 @@ impl FromJson for ShiftStartVariance {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "applicableDays" => v.applicable_days = r.read()?,
-                "maxShiftStartVarianceMinutes" => v.max_shift_start_variance_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "applicableDays" => r.read_into(&mut v.applicable_days),
+                "maxShiftStartVarianceMinutes" => r.read_into(&mut v.max_shift_start_variance_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63544,16 +64173,17 @@ impl FromJson for ShiftTradeActivityPreviewResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "externalActivityType" => v.external_activity_type = r.read()?,
-                "externalActivityId" => v.external_activity_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "externalActivityType" => r.read_into(&mut v.external_activity_type),
+                "externalActivityId" => r.read_into(&mut v.external_activity_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63679,12 +64309,13 @@ impl FromJson for ShiftTradeActivityRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCategory" => v.activity_category = r.read()?,
-                "action" => v.action = r.read()?,
-                "activityCodeIdReplacement" => v.activity_code_id_replacement = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCategory" => r.read_into(&mut v.activity_category),
+                "action" => r.read_into(&mut v.action),
+                "activityCodeIdReplacement" => r.read_into(&mut v.activity_code_id_replacement),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -63911,16 +64542,17 @@ impl FromJson for ShiftTradeAddTradeJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "addTradeResult" => v.add_trade_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "addTradeResult" => r.read_into(&mut v.add_trade_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -64163,16 +64795,17 @@ impl FromJson for ShiftTradeBulkUpdateTradeStateBuJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "bulkUpdateTradeStatesResult" => v.bulk_update_trade_states_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "bulkUpdateTradeStatesResult" => r.read_into(&mut v.bulk_update_trade_states_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -64415,16 +65048,17 @@ impl FromJson for ShiftTradeEvaluateTradesBuJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "evaluateTradesResult" => v.evaluate_trades_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "evaluateTradesResult" => r.read_into(&mut v.evaluate_trades_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -64629,12 +65263,13 @@ impl FromJson for ShiftTradeExternalActivityRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalActivityType" => v.external_activity_type = r.read()?,
-                "action" => v.action = r.read()?,
-                "activityCodeIdReplacement" => v.activity_code_id_replacement = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalActivityType" => r.read_into(&mut v.external_activity_type),
+                "action" => r.read_into(&mut v.action),
+                "activityCodeIdReplacement" => r.read_into(&mut v.activity_code_id_replacement),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -64825,14 +65460,15 @@ impl FromJson for ShiftTradeInitiatingSideResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "shift" => v.shift = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "schedule" => r.read_into(&mut v.schedule),
+                "shift" => r.read_into(&mut v.shift),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -64877,10 +65513,11 @@ impl FromJson for ShiftTradeListJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -64921,10 +65558,11 @@ impl FromJson for ShiftTradeListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -64980,11 +65618,12 @@ impl FromJson for ShiftTradeMatchResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "shiftIds" => v.shift_ids = r.read()?,
-                "preview" => v.preview = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "shiftIds" => r.read_into(&mut v.shift_ids),
+                "preview" => r.read_into(&mut v.preview),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -65064,14 +65703,15 @@ impl FromJson for ShiftTradeMatchReviewResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "initiatingUser" => v.initiating_user = r.read()?,
-                "receivingUser" => v.receiving_user = r.read()?,
-                "violations" => v.violations = r.read()?,
-                "adminReviewViolations" => v.admin_review_violations = r.read()?,
-                "unevaluatedRules" => v.unevaluated_rules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "initiatingUser" => r.read_into(&mut v.initiating_user),
+                "receivingUser" => r.read_into(&mut v.receiving_user),
+                "violations" => r.read_into(&mut v.violations),
+                "adminReviewViolations" => r.read_into(&mut v.admin_review_violations),
+                "unevaluatedRules" => r.read_into(&mut v.unevaluated_rules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -65154,14 +65794,15 @@ impl FromJson for ShiftTradeMatchReviewUserResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weeklyMinimumPaidMinutes" => v.weekly_minimum_paid_minutes = r.read()?,
-                "weeklyMaximumPaidMinutes" => v.weekly_maximum_paid_minutes = r.read()?,
-                "preTradeSchedulePaidMinutes" => v.pre_trade_schedule_paid_minutes = r.read()?,
-                "postTradeSchedulePaidMinutes" => v.post_trade_schedule_paid_minutes = r.read()?,
-                "postTradeNewShift" => v.post_trade_new_shift = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weeklyMinimumPaidMinutes" => r.read_into(&mut v.weekly_minimum_paid_minutes),
+                "weeklyMaximumPaidMinutes" => r.read_into(&mut v.weekly_maximum_paid_minutes),
+                "preTradeSchedulePaidMinutes" => r.read_into(&mut v.pre_trade_schedule_paid_minutes),
+                "postTradeSchedulePaidMinutes" => r.read_into(&mut v.post_trade_schedule_paid_minutes),
+                "postTradeNewShift" => r.read_into(&mut v.post_trade_new_shift),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -65268,16 +65909,17 @@ impl FromJson for ShiftTradeMatchTradeJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "matchTradeResult" => v.match_trade_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "matchTradeResult" => r.read_into(&mut v.match_trade_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -65469,11 +66111,12 @@ impl FromJson for ShiftTradeMatchViolation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "params" => v.params = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "params" => r.read_into(&mut v.params),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -65718,10 +66361,11 @@ impl FromJson for ShiftTradeMatchesSummaryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -65827,17 +66471,18 @@ impl FromJson for ShiftTradeNotification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekDate" => v.week_date = r.read()?,
-                "tradeId" => v.trade_id = r.read()?,
-                "oneSided" => v.one_sided = r.read()?,
-                "newState" => v.new_state = r.read()?,
-                "initiatingUser" => v.initiating_user = r.read()?,
-                "initiatingShiftDate" => v.initiating_shift_date = r.read()?,
-                "receivingUser" => v.receiving_user = r.read()?,
-                "receivingShiftDate" => v.receiving_shift_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekDate" => r.read_into(&mut v.week_date),
+                "tradeId" => r.read_into(&mut v.trade_id),
+                "oneSided" => r.read_into(&mut v.one_sided),
+                "newState" => r.read_into(&mut v.new_state),
+                "initiatingUser" => r.read_into(&mut v.initiating_user),
+                "initiatingShiftDate" => r.read_into(&mut v.initiating_shift_date),
+                "receivingUser" => r.read_into(&mut v.receiving_user),
+                "receivingShiftDate" => r.read_into(&mut v.receiving_shift_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -65950,10 +66595,11 @@ impl FromJson for ShiftTradePreviewResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activities" => v.activities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activities" => r.read_into(&mut v.activities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -66056,16 +66702,17 @@ impl FromJson for ShiftTradeQueryAgentTradesJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "queryAgentTradesResult" => v.query_agent_trades_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "queryAgentTradesResult" => r.read_into(&mut v.query_agent_trades_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -66308,16 +66955,17 @@ impl FromJson for ShiftTradeQueryTradesBuJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "queryTradesResult" => v.query_trades_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "queryTradesResult" => r.read_into(&mut v.query_trades_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -66560,16 +67208,17 @@ impl FromJson for ShiftTradeQueryWeekSummariesBuJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "queryWeekSummariesResult" => v.query_week_summaries_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "queryWeekSummariesResult" => r.read_into(&mut v.query_week_summaries_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -66763,11 +67412,12 @@ impl FromJson for ShiftTradeReceivingSideResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "shift" => v.shift = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "shift" => r.read_into(&mut v.shift),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -66973,28 +67623,29 @@ impl FromJson for ShiftTradeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "schedule" => v.schedule = r.read()?,
-                "state" => v.state = r.read()?,
-                "initiatingUser" => v.initiating_user = r.read()?,
-                "initiatingShiftId" => v.initiating_shift_id = r.read()?,
-                "initiatingShiftStart" => v.initiating_shift_start = r.read()?,
-                "initiatingShiftEnd" => v.initiating_shift_end = r.read()?,
-                "receivingWeekDate" => v.receiving_week_date = r.read()?,
-                "receivingUser" => v.receiving_user = r.read()?,
-                "receivingShiftId" => v.receiving_shift_id = r.read()?,
-                "receivingShiftStart" => v.receiving_shift_start = r.read()?,
-                "receivingShiftEnd" => v.receiving_shift_end = r.read()?,
-                "expiration" => v.expiration = r.read()?,
-                "oneSided" => v.one_sided = r.read()?,
-                "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "reviewedDate" => v.reviewed_date = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "schedule" => r.read_into(&mut v.schedule),
+                "state" => r.read_into(&mut v.state),
+                "initiatingUser" => r.read_into(&mut v.initiating_user),
+                "initiatingShiftId" => r.read_into(&mut v.initiating_shift_id),
+                "initiatingShiftStart" => r.read_into(&mut v.initiating_shift_start),
+                "initiatingShiftEnd" => r.read_into(&mut v.initiating_shift_end),
+                "receivingWeekDate" => r.read_into(&mut v.receiving_week_date),
+                "receivingUser" => r.read_into(&mut v.receiving_user),
+                "receivingShiftId" => r.read_into(&mut v.receiving_shift_id),
+                "receivingShiftStart" => r.read_into(&mut v.receiving_shift_start),
+                "receivingShiftEnd" => r.read_into(&mut v.receiving_shift_end),
+                "expiration" => r.read_into(&mut v.expiration),
+                "oneSided" => r.read_into(&mut v.one_sided),
+                "acceptableIntervals" => r.read_into(&mut v.acceptable_intervals),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "reviewedDate" => r.read_into(&mut v.reviewed_date),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -67220,20 +67871,21 @@ impl FromJson for ShiftTradeResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "expirationDate" => v.expiration_date = r.read()?,
-                "initiating" => v.initiating = r.read()?,
-                "receiving" => v.receiving = r.read()?,
-                "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                "oneSided" => v.one_sided = r.read()?,
-                "target" => v.target = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "reviewedDate" => v.reviewed_date = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "expirationDate" => r.read_into(&mut v.expiration_date),
+                "initiating" => r.read_into(&mut v.initiating),
+                "receiving" => r.read_into(&mut v.receiving),
+                "acceptableIntervals" => r.read_into(&mut v.acceptable_intervals),
+                "oneSided" => r.read_into(&mut v.one_sided),
+                "target" => r.read_into(&mut v.target),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "reviewedDate" => r.read_into(&mut v.reviewed_date),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -67409,16 +68061,17 @@ impl FromJson for ShiftTradeSearchUnmatchedTradesBuJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "searchUnmatchedTradesResult" => v.search_unmatched_trades_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "searchUnmatchedTradesResult" => r.read_into(&mut v.search_unmatched_trades_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -67781,30 +68434,31 @@ impl FromJson for ShiftTradeSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "autoReview" => v.auto_review = r.read()?,
-                "allowDirectTrades" => v.allow_direct_trades = r.read()?,
-                "minHoursInFuture" => v.min_hours_in_future = r.read()?,
-                "unequalPaid" => v.unequal_paid = r.read()?,
-                "oneSided" => v.one_sided = r.read()?,
-                "weeklyMinPaidViolations" => v.weekly_min_paid_violations = r.read()?,
-                "weeklyMaxPaidViolations" => v.weekly_max_paid_violations = r.read()?,
-                "requiresMatchingQueues" => v.requires_matching_queues = r.read()?,
-                "requiresMatchingLanguages" => v.requires_matching_languages = r.read()?,
-                "requiresMatchingSkills" => v.requires_matching_skills = r.read()?,
-                "requiresMatchingPlanningGroups" => v.requires_matching_planning_groups = r.read()?,
-                "activityCategoryRules" => v.activity_category_rules = r.read()?,
-                "externalActivityRules" => v.external_activity_rules = r.read()?,
-                "externalActivityRuleIgnoresActivityCategoryRule" => v.external_activity_rule_ignores_activity_category_rule = r.read()?,
-                "maxTradeSpanWeeks" => v.max_trade_span_weeks = r.read()?,
-                "maxTradesPerAgentPerWeek" => v.max_trades_per_agent_per_week = r.read()?,
-                "minMinutesBetweenShifts" => v.min_minutes_between_shifts = r.read()?,
-                "planningPeriodMinPaidViolations" => v.planning_period_min_paid_violations = r.read()?,
-                "planningPeriodMaxPaidViolations" => v.planning_period_max_paid_violations = r.read()?,
-                "minMinutesBetweenShiftsViolations" => v.min_minutes_between_shifts_violations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "autoReview" => r.read_into(&mut v.auto_review),
+                "allowDirectTrades" => r.read_into(&mut v.allow_direct_trades),
+                "minHoursInFuture" => r.read_into(&mut v.min_hours_in_future),
+                "unequalPaid" => r.read_into(&mut v.unequal_paid),
+                "oneSided" => r.read_into(&mut v.one_sided),
+                "weeklyMinPaidViolations" => r.read_into(&mut v.weekly_min_paid_violations),
+                "weeklyMaxPaidViolations" => r.read_into(&mut v.weekly_max_paid_violations),
+                "requiresMatchingQueues" => r.read_into(&mut v.requires_matching_queues),
+                "requiresMatchingLanguages" => r.read_into(&mut v.requires_matching_languages),
+                "requiresMatchingSkills" => r.read_into(&mut v.requires_matching_skills),
+                "requiresMatchingPlanningGroups" => r.read_into(&mut v.requires_matching_planning_groups),
+                "activityCategoryRules" => r.read_into(&mut v.activity_category_rules),
+                "externalActivityRules" => r.read_into(&mut v.external_activity_rules),
+                "externalActivityRuleIgnoresActivityCategoryRule" => r.read_into(&mut v.external_activity_rule_ignores_activity_category_rule),
+                "maxTradeSpanWeeks" => r.read_into(&mut v.max_trade_span_weeks),
+                "maxTradesPerAgentPerWeek" => r.read_into(&mut v.max_trades_per_agent_per_week),
+                "minMinutesBetweenShifts" => r.read_into(&mut v.min_minutes_between_shifts),
+                "planningPeriodMinPaidViolations" => r.read_into(&mut v.planning_period_min_paid_violations),
+                "planningPeriodMaxPaidViolations" => r.read_into(&mut v.planning_period_max_paid_violations),
+                "minMinutesBetweenShiftsViolations" => r.read_into(&mut v.min_minutes_between_shifts_violations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -68259,13 +68913,14 @@ impl FromJson for ShiftTradeShiftResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "weekDate" => r.read_into(&mut v.week_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -68311,10 +68966,11 @@ impl FromJson for ShiftTradeTargetRequestItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -68357,10 +69013,11 @@ impl FromJson for ShiftTradeTargetResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -68463,16 +69120,17 @@ impl FromJson for ShiftTradeUpdateTradeJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "updateTradeResult" => v.update_trade_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "updateTradeResult" => r.read_into(&mut v.update_trade_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -68715,16 +69373,17 @@ impl FromJson for ShiftTradeUpdateTradeStateJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "error" => v.error = r.read()?,
-                "updateTradeStateResult" => v.update_trade_state_result = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "type" => r.read_into(&mut v.r#type),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "error" => r.read_into(&mut v.error),
+                "updateTradeStateResult" => r.read_into(&mut v.update_trade_state_result),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -68931,12 +69590,13 @@ impl FromJson for ShiftTradeWeekSummaryResponseItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekDate" => v.week_date = r.read()?,
-                "initiatingMatchedCount" => v.initiating_matched_count = r.read()?,
-                "crossWeekReceivingMatchedCount" => v.cross_week_receiving_matched_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekDate" => r.read_into(&mut v.week_date),
+                "initiatingMatchedCount" => r.read_into(&mut v.initiating_matched_count),
+                "crossWeekReceivingMatchedCount" => r.read_into(&mut v.cross_week_receiving_matched_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69012,13 +69672,14 @@ impl FromJson for ShortTermForecastReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69064,10 +69725,11 @@ impl FromJson for ShortTermForecastingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultHistoryWeeks" => v.default_history_weeks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultHistoryWeeks" => r.read_into(&mut v.default_history_weeks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69121,11 +69783,12 @@ impl FromJson for ShrinkageOverride {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "intervalIndex" => v.interval_index = r.read()?,
-                "shrinkagePercent" => v.shrinkage_percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "intervalIndex" => r.read_into(&mut v.interval_index),
+                "shrinkagePercent" => r.read_into(&mut v.shrinkage_percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69178,11 +69841,12 @@ impl FromJson for ShrinkageOverrides {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clear" => v.clear = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clear" => r.read_into(&mut v.clear),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69244,12 +69908,13 @@ impl FromJson for SnapshotFiles {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metaData" => v.meta_data = r.read()?,
-                "offered" => v.offered = r.read()?,
-                "averageHandleTime" => v.average_handle_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metaData" => r.read_into(&mut v.meta_data),
+                "offered" => r.read_into(&mut v.offered),
+                "averageHandleTime" => r.read_into(&mut v.average_handle_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69330,14 +69995,15 @@ impl FromJson for SnapshotInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "snapshotId" => v.snapshot_id = r.read()?,
-                "dateSnapshot" => v.date_snapshot = r.read()?,
-                "businessUnitId" => v.business_unit_id = r.read()?,
-                "planningGroupsVersion" => v.planning_groups_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "snapshotId" => r.read_into(&mut v.snapshot_id),
+                "dateSnapshot" => r.read_into(&mut v.date_snapshot),
+                "businessUnitId" => r.read_into(&mut v.business_unit_id),
+                "planningGroupsVersion" => r.read_into(&mut v.planning_groups_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69393,11 +70059,12 @@ impl FromJson for SnapshotMetaData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69450,11 +70117,12 @@ impl FromJson for SnapshotMetaDataResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "snapshotInfo" => v.snapshot_info = r.read()?,
-                "dateForecastStart" => v.date_forecast_start = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "snapshotInfo" => r.read_into(&mut v.snapshot_info),
+                "dateForecastStart" => r.read_into(&mut v.date_forecast_start),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69507,11 +70175,12 @@ impl FromJson for SnapshotMetricData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekly" => v.weekly = r.read()?,
-                "quarterHour" => v.quarter_hour = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekly" => r.read_into(&mut v.weekly),
+                "quarterHour" => r.read_into(&mut v.quarter_hour),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69564,11 +70233,12 @@ impl FromJson for Snapshots {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "daysInPast" => v.days_in_past = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "daysInPast" => r.read_into(&mut v.days_in_past),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69625,11 +70295,12 @@ impl FromJson for SourcePlanningGroupRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69798,23 +70469,24 @@ impl FromJson for StaffingGroupAllocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "staffingGroupId" => v.staffing_group_id = r.read()?,
-                "shrinkagePercentages" => v.shrinkage_percentages = r.read()?,
-                "attritionPercentages" => v.attrition_percentages = r.read()?,
-                "newHiresFullTimeEquivalentCount" => v.new_hires_full_time_equivalent_count = r.read()?,
-                "startingWeeklyFullTimeEquivalentCount" => v.starting_weekly_full_time_equivalent_count = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "baseStartingFullTimeEquivalentCount" => v.base_starting_full_time_equivalent_count = r.read()?,
-                "attritionFullTimeEquivalentCount" => v.attrition_full_time_equivalent_count = r.read()?,
-                "staffingGroupPlannedFullTimeEquivalentCount" => v.staffing_group_planned_full_time_equivalent_count = r.read()?,
-                "endOfMonthPlannedFullTimeEquivalentCount" => v.end_of_month_planned_full_time_equivalent_count = r.read()?,
-                "shrinkageFullTimeEquivalentCount" => v.shrinkage_full_time_equivalent_count = r.read()?,
-                "netFullTimeEquivalentCount" => v.net_full_time_equivalent_count = r.read()?,
-                "extraTimeUnderTimeFullTimeEquivalentCount" => v.extra_time_under_time_full_time_equivalent_count = r.read()?,
-                "transfersFullTimeEquivalentCount" => v.transfers_full_time_equivalent_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "staffingGroupId" => r.read_into(&mut v.staffing_group_id),
+                "shrinkagePercentages" => r.read_into(&mut v.shrinkage_percentages),
+                "attritionPercentages" => r.read_into(&mut v.attrition_percentages),
+                "newHiresFullTimeEquivalentCount" => r.read_into(&mut v.new_hires_full_time_equivalent_count),
+                "startingWeeklyFullTimeEquivalentCount" => r.read_into(&mut v.starting_weekly_full_time_equivalent_count),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "baseStartingFullTimeEquivalentCount" => r.read_into(&mut v.base_starting_full_time_equivalent_count),
+                "attritionFullTimeEquivalentCount" => r.read_into(&mut v.attrition_full_time_equivalent_count),
+                "staffingGroupPlannedFullTimeEquivalentCount" => r.read_into(&mut v.staffing_group_planned_full_time_equivalent_count),
+                "endOfMonthPlannedFullTimeEquivalentCount" => r.read_into(&mut v.end_of_month_planned_full_time_equivalent_count),
+                "shrinkageFullTimeEquivalentCount" => r.read_into(&mut v.shrinkage_full_time_equivalent_count),
+                "netFullTimeEquivalentCount" => r.read_into(&mut v.net_full_time_equivalent_count),
+                "extraTimeUnderTimeFullTimeEquivalentCount" => r.read_into(&mut v.extra_time_under_time_full_time_equivalent_count),
+                "transfersFullTimeEquivalentCount" => r.read_into(&mut v.transfers_full_time_equivalent_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69899,13 +70571,14 @@ impl FromJson for StaffingGroupAllocationsResponseTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "staffingGroupAllocations" => v.staffing_group_allocations = r.read()?,
-                "months" => v.months = r.read()?,
-                "planningGroupAllocations" => v.planning_group_allocations = r.read()?,
-                "capacityPlanMetricsSummary" => v.capacity_plan_metrics_summary = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "staffingGroupAllocations" => r.read_into(&mut v.staffing_group_allocations),
+                "months" => r.read_into(&mut v.months),
+                "planningGroupAllocations" => r.read_into(&mut v.planning_group_allocations),
+                "capacityPlanMetricsSummary" => r.read_into(&mut v.capacity_plan_metrics_summary),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -69964,11 +70637,12 @@ impl FromJson for StaffingGroupFullTimeEquivalentContribution {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "staffingGroupId" => v.staffing_group_id = r.read()?,
-                "plannedFullTimeEquivalentContribution" => v.planned_full_time_equivalent_contribution = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "staffingGroupId" => r.read_into(&mut v.staffing_group_id),
+                "plannedFullTimeEquivalentContribution" => r.read_into(&mut v.planned_full_time_equivalent_contribution),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70019,11 +70693,12 @@ impl FromJson for StaffingGroupListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70153,18 +70828,19 @@ impl FromJson for StaffingGroupMetricChangeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "numberOfWeeks" => v.number_of_weeks = r.read()?,
-                "weekStartNumber" => v.week_start_number = r.read()?,
-                "value" => v.value = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "transfersFullTimeEquivalent" => v.transfers_full_time_equivalent = r.read()?,
-                "staffingGroups" => v.staffing_groups = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "numberOfWeeks" => r.read_into(&mut v.number_of_weeks),
+                "weekStartNumber" => r.read_into(&mut v.week_start_number),
+                "value" => r.read_into(&mut v.value),
+                "metric" => r.read_into(&mut v.metric),
+                "notes" => r.read_into(&mut v.notes),
+                "transfersFullTimeEquivalent" => r.read_into(&mut v.transfers_full_time_equivalent),
+                "staffingGroups" => r.read_into(&mut v.staffing_groups),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70289,11 +70965,12 @@ impl FromJson for StaffingGroupReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70397,16 +71074,17 @@ impl FromJson for StaffingGroupResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "users" => v.users = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "planningGroups" => v.planning_groups = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "users" => r.read_into(&mut v.users),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70457,10 +71135,11 @@ impl FromJson for StaffingRequirementResultResponseTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "requirementResults" => v.requirement_results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "requirementResults" => r.read_into(&mut v.requirement_results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70534,13 +71213,14 @@ impl FromJson for StaffingRequirementsPlanningGroupData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "planningGroupId" => v.planning_group_id = r.read()?,
-                "staffingRequirementsPerInterval" => v.staffing_requirements_per_interval = r.read()?,
-                "minimumStaffPerInterval" => v.minimum_staff_per_interval = r.read()?,
-                "effectiveStaffPerInterval" => v.effective_staff_per_interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "planningGroupId" => r.read_into(&mut v.planning_group_id),
+                "staffingRequirementsPerInterval" => r.read_into(&mut v.staffing_requirements_per_interval),
+                "minimumStaffPerInterval" => r.read_into(&mut v.minimum_staff_per_interval),
+                "effectiveStaffPerInterval" => r.read_into(&mut v.effective_staff_per_interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70586,10 +71266,11 @@ impl FromJson for TargetUnavailableTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70641,11 +71322,12 @@ impl FromJson for TeamReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70707,12 +71389,13 @@ impl FromJson for TimeOffBalanceJobReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70815,11 +71498,12 @@ impl FromJson for TimeOffBalanceJobResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -70925,11 +71609,12 @@ impl FromJson for TimeOffBalanceRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "dateRanges" => v.date_ranges = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "dateRanges" => r.read_into(&mut v.date_ranges),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71013,14 +71698,15 @@ impl FromJson for TimeOffBalanceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "hrisTimeOffTypeId" => v.hris_time_off_type_id = r.read()?,
-                "hrisTimeOffTypeSecondaryId" => v.hris_time_off_type_secondary_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "balanceMinutesPerDay" => v.balance_minutes_per_day = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "hrisTimeOffTypeId" => r.read_into(&mut v.hris_time_off_type_id),
+                "hrisTimeOffTypeSecondaryId" => r.read_into(&mut v.hris_time_off_type_secondary_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "balanceMinutesPerDay" => r.read_into(&mut v.balance_minutes_per_day),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71076,11 +71762,12 @@ impl FromJson for TimeOffBalancesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71137,11 +71824,12 @@ impl FromJson for TimeOffIntegrationStatusResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffRequest" => v.time_off_request = r.read()?,
-                "integrationStatus" => v.integration_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffRequest" => r.read_into(&mut v.time_off_request),
+                "integrationStatus" => r.read_into(&mut v.integration_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71238,10 +71926,11 @@ impl FromJson for TimeOffIntegrationStatusResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71322,14 +72011,15 @@ impl FromJson for TimeOffLimit {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "defaultLimitMinutes" => v.default_limit_minutes = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "granularity" => r.read_into(&mut v.granularity),
+                "defaultLimitMinutes" => r.read_into(&mut v.default_limit_minutes),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71421,10 +72111,11 @@ impl FromJson for TimeOffLimitListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71491,12 +72182,13 @@ impl FromJson for TimeOffLimitRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "limitMinutesPerInterval" => v.limit_minutes_per_interval = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "granularity" => r.read_into(&mut v.granularity),
+                "limitMinutesPerInterval" => r.read_into(&mut v.limit_minutes_per_interval),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71599,11 +72291,12 @@ impl FromJson for TimeOffLimitReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71714,17 +72407,18 @@ impl FromJson for TimeOffLimitValueRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffLimit" => v.time_off_limit = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "limitMinutesPerInterval" => v.limit_minutes_per_interval = r.read()?,
-                "allocatedMinutesPerInterval" => v.allocated_minutes_per_interval = r.read()?,
-                "waitlistedMinutesPerInterval" => v.waitlisted_minutes_per_interval = r.read()?,
-                "waitlistedRequestsPerInterval" => v.waitlisted_requests_per_interval = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffLimit" => r.read_into(&mut v.time_off_limit),
+                "startDate" => r.read_into(&mut v.start_date),
+                "granularity" => r.read_into(&mut v.granularity),
+                "limitMinutesPerInterval" => r.read_into(&mut v.limit_minutes_per_interval),
+                "allocatedMinutesPerInterval" => r.read_into(&mut v.allocated_minutes_per_interval),
+                "waitlistedMinutesPerInterval" => r.read_into(&mut v.waitlisted_minutes_per_interval),
+                "waitlistedRequestsPerInterval" => r.read_into(&mut v.waitlisted_requests_per_interval),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71856,13 +72550,14 @@ impl FromJson for TimeOffLimitValues {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "limitMinutes" => v.limit_minutes = r.read()?,
-                "allocatedMinutes" => v.allocated_minutes = r.read()?,
-                "waitlistedMinutes" => v.waitlisted_minutes = r.read()?,
-                "waitlistedRequests" => v.waitlisted_requests = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "limitMinutes" => r.read_into(&mut v.limit_minutes),
+                "allocatedMinutes" => r.read_into(&mut v.allocated_minutes),
+                "waitlistedMinutes" => r.read_into(&mut v.waitlisted_minutes),
+                "waitlistedRequests" => r.read_into(&mut v.waitlisted_requests),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -71991,19 +72686,20 @@ impl FromJson for TimeOffPlan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "timeOffLimits" => v.time_off_limits = r.read()?,
-                "autoApprovalRule" => v.auto_approval_rule = r.read()?,
-                "daysBeforeStartToExpireFromWaitlist" => v.days_before_start_to_expire_from_waitlist = r.read()?,
-                "hrisTimeOffType" => v.hris_time_off_type = r.read()?,
-                "active" => v.active = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "timeOffLimits" => r.read_into(&mut v.time_off_limits),
+                "autoApprovalRule" => r.read_into(&mut v.auto_approval_rule),
+                "daysBeforeStartToExpireFromWaitlist" => r.read_into(&mut v.days_before_start_to_expire_from_waitlist),
+                "hrisTimeOffType" => r.read_into(&mut v.hris_time_off_type),
+                "active" => r.read_into(&mut v.active),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -72123,11 +72819,12 @@ impl FromJson for TimeOffPlanBusinessUnitAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnits" => v.management_units = r.read()?,
-                "staffingGroups" => v.staffing_groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnits" => r.read_into(&mut v.management_units),
+                "staffingGroups" => r.read_into(&mut v.staffing_groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -72169,10 +72866,11 @@ impl FromJson for TimeOffPlanListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -72226,11 +72924,12 @@ impl FromJson for TimeOffPlanManagementUnitAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnit" => v.management_unit = r.read()?,
-                "staffingGroups" => v.staffing_groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "staffingGroups" => r.read_into(&mut v.staffing_groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -72297,13 +72996,14 @@ impl FromJson for TimeOffRequestList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "timeOffRequests" => v.time_off_requests = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "timeOffRequests" => r.read_into(&mut v.time_off_requests),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -72581,32 +73281,33 @@ impl FromJson for TimeOffRequestListItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "user" => v.user = r.read()?,
-                "isFullDayRequest" => v.is_full_day_request = r.read()?,
-                "markedAsRead" => v.marked_as_read = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "status" => v.status = r.read()?,
-                "substatus" => v.substatus = r.read()?,
-                "partialDayStartDateTimes" => v.partial_day_start_date_times = r.read()?,
-                "fullDayManagementUnitDates" => v.full_day_management_unit_dates = r.read()?,
-                "dailyDurationMinutes" => v.daily_duration_minutes = r.read()?,
-                "durationMinutes" => v.duration_minutes = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "fullDayEarliestStartOffsetMinutes" => v.full_day_earliest_start_offset_minutes = r.read()?,
-                "fullDayLatestEndOffsetMinutes" => v.full_day_latest_end_offset_minutes = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "submittedBy" => v.submitted_by = r.read()?,
-                "submittedDate" => v.submitted_date = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "reviewedDate" => v.reviewed_date = r.read()?,
-                "syncVersion" => v.sync_version = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "user" => r.read_into(&mut v.user),
+                "isFullDayRequest" => r.read_into(&mut v.is_full_day_request),
+                "markedAsRead" => r.read_into(&mut v.marked_as_read),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "status" => r.read_into(&mut v.status),
+                "substatus" => r.read_into(&mut v.substatus),
+                "partialDayStartDateTimes" => r.read_into(&mut v.partial_day_start_date_times),
+                "fullDayManagementUnitDates" => r.read_into(&mut v.full_day_management_unit_dates),
+                "dailyDurationMinutes" => r.read_into(&mut v.daily_duration_minutes),
+                "durationMinutes" => r.read_into(&mut v.duration_minutes),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "fullDayEarliestStartOffsetMinutes" => r.read_into(&mut v.full_day_earliest_start_offset_minutes),
+                "fullDayLatestEndOffsetMinutes" => r.read_into(&mut v.full_day_latest_end_offset_minutes),
+                "notes" => r.read_into(&mut v.notes),
+                "submittedBy" => r.read_into(&mut v.submitted_by),
+                "submittedDate" => r.read_into(&mut v.submitted_date),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "reviewedDate" => r.read_into(&mut v.reviewed_date),
+                "syncVersion" => r.read_into(&mut v.sync_version),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -72820,11 +73521,12 @@ impl FromJson for TimeOffRequestListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -72881,11 +73583,12 @@ impl FromJson for TimeOffRequestLookup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -72974,15 +73677,16 @@ impl FromJson for TimeOffRequestNotification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                "user" => v.user = r.read()?,
-                "isFullDayRequest" => v.is_full_day_request = r.read()?,
-                "status" => v.status = r.read()?,
-                "partialDayStartDateTimes" => v.partial_day_start_date_times = r.read()?,
-                "fullDayManagementUnitDates" => v.full_day_management_unit_dates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                "user" => r.read_into(&mut v.user),
+                "isFullDayRequest" => r.read_into(&mut v.is_full_day_request),
+                "status" => r.read_into(&mut v.status),
+                "partialDayStartDateTimes" => r.read_into(&mut v.partial_day_start_date_times),
+                "fullDayManagementUnitDates" => r.read_into(&mut v.full_day_management_unit_dates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -73130,15 +73834,16 @@ impl FromJson for TimeOffRequestQueryBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "statuses" => v.statuses = r.read()?,
-                "substatuses" => v.substatuses = r.read()?,
-                "dateRange" => v.date_range = r.read()?,
-                "teamIds" => v.team_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "statuses" => r.read_into(&mut v.statuses),
+                "substatuses" => r.read_into(&mut v.substatuses),
+                "dateRange" => r.read_into(&mut v.date_range),
+                "teamIds" => r.read_into(&mut v.team_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -73195,11 +73900,12 @@ impl FromJson for TimeOffRequestReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -73493,34 +74199,35 @@ impl FromJson for TimeOffRequestResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "user" => v.user = r.read()?,
-                "isFullDayRequest" => v.is_full_day_request = r.read()?,
-                "markedAsRead" => v.marked_as_read = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "paid" => v.paid = r.read()?,
-                "status" => v.status = r.read()?,
-                "substatus" => v.substatus = r.read()?,
-                "partialDayStartDateTimes" => v.partial_day_start_date_times = r.read()?,
-                "fullDayManagementUnitDates" => v.full_day_management_unit_dates = r.read()?,
-                "dailyDurationMinutes" => v.daily_duration_minutes = r.read()?,
-                "durationMinutes" => v.duration_minutes = r.read()?,
-                "payableMinutes" => v.payable_minutes = r.read()?,
-                "fullDayEarliestStartOffsetMinutes" => v.full_day_earliest_start_offset_minutes = r.read()?,
-                "fullDayLatestEndOffsetMinutes" => v.full_day_latest_end_offset_minutes = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "submittedBy" => v.submitted_by = r.read()?,
-                "submittedDate" => v.submitted_date = r.read()?,
-                "reviewedBy" => v.reviewed_by = r.read()?,
-                "reviewedDate" => v.reviewed_date = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "syncVersion" => v.sync_version = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "user" => r.read_into(&mut v.user),
+                "isFullDayRequest" => r.read_into(&mut v.is_full_day_request),
+                "markedAsRead" => r.read_into(&mut v.marked_as_read),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "paid" => r.read_into(&mut v.paid),
+                "status" => r.read_into(&mut v.status),
+                "substatus" => r.read_into(&mut v.substatus),
+                "partialDayStartDateTimes" => r.read_into(&mut v.partial_day_start_date_times),
+                "fullDayManagementUnitDates" => r.read_into(&mut v.full_day_management_unit_dates),
+                "dailyDurationMinutes" => r.read_into(&mut v.daily_duration_minutes),
+                "durationMinutes" => r.read_into(&mut v.duration_minutes),
+                "payableMinutes" => r.read_into(&mut v.payable_minutes),
+                "fullDayEarliestStartOffsetMinutes" => r.read_into(&mut v.full_day_earliest_start_offset_minutes),
+                "fullDayLatestEndOffsetMinutes" => r.read_into(&mut v.full_day_latest_end_offset_minutes),
+                "notes" => r.read_into(&mut v.notes),
+                "submittedBy" => r.read_into(&mut v.submitted_by),
+                "submittedDate" => r.read_into(&mut v.submitted_date),
+                "reviewedBy" => r.read_into(&mut v.reviewed_by),
+                "reviewedDate" => r.read_into(&mut v.reviewed_date),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "syncVersion" => r.read_into(&mut v.sync_version),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -73761,14 +74468,15 @@ impl FromJson for TimeOffSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "submissionRangeEnforced" => v.submission_range_enforced = r.read()?,
-                "submissionRangeType" => v.submission_range_type = r.read()?,
-                "submissionEarliestDaysFromNow" => v.submission_earliest_days_from_now = r.read()?,
-                "submissionLatestDaysFromNow" => v.submission_latest_days_from_now = r.read()?,
-                "submissionLatestDate" => v.submission_latest_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "submissionRangeEnforced" => r.read_into(&mut v.submission_range_enforced),
+                "submissionRangeType" => r.read_into(&mut v.submission_range_type),
+                "submissionEarliestDaysFromNow" => r.read_into(&mut v.submission_earliest_days_from_now),
+                "submissionLatestDaysFromNow" => r.read_into(&mut v.submission_latest_days_from_now),
+                "submissionLatestDate" => r.read_into(&mut v.submission_latest_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -73898,14 +74606,15 @@ impl FromJson for TimeOffSettingsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "submissionRangeEnforced" => v.submission_range_enforced = r.read()?,
-                "submissionRangeType" => v.submission_range_type = r.read()?,
-                "submissionEarliestDaysFromNow" => v.submission_earliest_days_from_now = r.read()?,
-                "submissionLatestDaysFromNow" => v.submission_latest_days_from_now = r.read()?,
-                "submissionLatestDate" => v.submission_latest_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "submissionRangeEnforced" => r.read_into(&mut v.submission_range_enforced),
+                "submissionRangeType" => r.read_into(&mut v.submission_range_type),
+                "submissionEarliestDaysFromNow" => r.read_into(&mut v.submission_earliest_days_from_now),
+                "submissionLatestDaysFromNow" => r.read_into(&mut v.submission_latest_days_from_now),
+                "submissionLatestDate" => r.read_into(&mut v.submission_latest_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -74008,11 +74717,12 @@ impl FromJson for TransfersFullTimeEquivalent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "destinationStaffingGroupId" => v.destination_staffing_group_id = r.read()?,
-                "transferType" => v.transfer_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "destinationStaffingGroupId" => r.read_into(&mut v.destination_staffing_group_id),
+                "transferType" => r.read_into(&mut v.transfer_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -74123,12 +74833,13 @@ impl FromJson for UnavailableTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "timeSpan" => v.time_span = r.read()?,
-                "notes" => v.notes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "timeSpan" => r.read_into(&mut v.time_span),
+                "notes" => r.read_into(&mut v.notes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -74171,10 +74882,11 @@ impl FromJson for UnavailableTimeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -74230,11 +74942,12 @@ impl FromJson for UnavailableTimesManagementUnitSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnit" => v.management_unit = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -74300,12 +75013,13 @@ impl FromJson for UnavailableTimesValidationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "valid" => v.valid = r.read()?,
-                "invalidWorkPlans" => v.invalid_work_plans = r.read()?,
-                "workPlanConstraintsViolationMessage" => v.work_plan_constraints_violation_message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "valid" => r.read_into(&mut v.valid),
+                "invalidWorkPlans" => r.read_into(&mut v.invalid_work_plans),
+                "workPlanConstraintsViolationMessage" => r.read_into(&mut v.work_plan_constraints_violation_message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -74363,11 +75077,12 @@ impl FromJson for UnavailableTimesViolationMessageArgument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -74584,22 +75299,23 @@ impl FromJson for UpdateActivityCodeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "category" => v.category = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "countsAsWorkTime" => v.counts_as_work_time = r.read()?,
-                "agentTimeOffSelectable" => v.agent_time_off_selectable = r.read()?,
-                "countsTowardShrinkage" => v.counts_toward_shrinkage = r.read()?,
-                "plannedShrinkage" => v.planned_shrinkage = r.read()?,
-                "interruptible" => v.interruptible = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "style" => v.style = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "secondaryPresences" => v.secondary_presences = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "category" => r.read_into(&mut v.category),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "countsAsWorkTime" => r.read_into(&mut v.counts_as_work_time),
+                "agentTimeOffSelectable" => r.read_into(&mut v.agent_time_off_selectable),
+                "countsTowardShrinkage" => r.read_into(&mut v.counts_toward_shrinkage),
+                "plannedShrinkage" => r.read_into(&mut v.planned_shrinkage),
+                "interruptible" => r.read_into(&mut v.interruptible),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "style" => r.read_into(&mut v.style),
+                "metadata" => r.read_into(&mut v.metadata),
+                "secondaryPresences" => r.read_into(&mut v.secondary_presences),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -74851,24 +75567,25 @@ impl FromJson for UpdateActivityPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "groupSettings" => v.group_settings = r.read()?,
-                "attendeesSearchRule" => v.attendees_search_rule = r.read()?,
-                "facilitatorsSearchRule" => v.facilitators_search_rule = r.read()?,
-                "transitionTimeMinutes" => v.transition_time_minutes = r.read()?,
-                "serviceGoalImpactOverrides" => v.service_goal_impact_overrides = r.read()?,
-                "optimizationObjective" => v.optimization_objective = r.read()?,
-                "state" => v.state = r.read()?,
-                "fixedAvailability" => v.fixed_availability = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "recurrenceSettings" => v.recurrence_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "groupSettings" => r.read_into(&mut v.group_settings),
+                "attendeesSearchRule" => r.read_into(&mut v.attendees_search_rule),
+                "facilitatorsSearchRule" => r.read_into(&mut v.facilitators_search_rule),
+                "transitionTimeMinutes" => r.read_into(&mut v.transition_time_minutes),
+                "serviceGoalImpactOverrides" => r.read_into(&mut v.service_goal_impact_overrides),
+                "optimizationObjective" => r.read_into(&mut v.optimization_objective),
+                "state" => r.read_into(&mut v.state),
+                "fixedAvailability" => r.read_into(&mut v.fixed_availability),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "type" => r.read_into(&mut v.r#type),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "recurrenceSettings" => r.read_into(&mut v.recurrence_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75111,15 +75828,16 @@ impl FromJson for UpdateAdherenceAdjustmentAdminRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reasonCodeId" => v.reason_code_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "reviewerNotes" => v.reviewer_notes = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reasonCodeId" => r.read_into(&mut v.reason_code_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "metadata" => r.read_into(&mut v.metadata),
+                "reviewerNotes" => r.read_into(&mut v.reviewer_notes),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75254,14 +75972,15 @@ impl FromJson for UpdateAdherenceAdjustmentAgentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reasonCodeId" => v.reason_code_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "submitterNotes" => v.submitter_notes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reasonCodeId" => r.read_into(&mut v.reason_code_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "metadata" => r.read_into(&mut v.metadata),
+                "submitterNotes" => r.read_into(&mut v.submitter_notes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75335,13 +76054,14 @@ impl FromJson for UpdateAdherenceAdjustmentsBulkItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "reviewerNotes" => v.reviewer_notes = r.read()?,
-                "status" => v.status = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "reviewerNotes" => r.read_into(&mut v.reviewer_notes),
+                "status" => r.read_into(&mut v.status),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75438,10 +76158,11 @@ impl FromJson for UpdateAdherenceAdjustmentsBulkRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "adjustments" => v.adjustments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "adjustments" => r.read_into(&mut v.adjustments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75502,12 +76223,13 @@ impl FromJson for UpdateAdherenceAdjustmentsReasonCodeRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "state" => v.state = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "state" => r.read_into(&mut v.state),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75626,13 +76348,14 @@ impl FromJson for UpdateAdherenceAdjustmentsReasonCodesBulkItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "state" => v.state = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "state" => r.read_into(&mut v.state),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75725,10 +76448,11 @@ impl FromJson for UpdateAdherenceAdjustmentsReasonCodesBulkRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reasonCodes" => v.reason_codes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reasonCodes" => r.read_into(&mut v.reason_codes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75771,10 +76495,11 @@ impl FromJson for UpdateAdherenceExplanationStatusRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75881,11 +76606,12 @@ impl FromJson for UpdateAgentScheduleBiddingPreference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "submitted" => v.submitted = r.read()?,
-                "agentScheduleBidPreferences" => v.agent_schedule_bid_preferences = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "submitted" => r.read_into(&mut v.submitted),
+                "agentScheduleBidPreferences" => r.read_into(&mut v.agent_schedule_bid_preferences),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75938,11 +76664,12 @@ impl FromJson for UpdateAgentSchedulingPreferencesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "preferencesToAdd" => v.preferences_to_add = r.read()?,
-                "preferenceIdsToRemove" => v.preference_ids_to_remove = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "preferencesToAdd" => r.read_into(&mut v.preferences_to_add),
+                "preferenceIdsToRemove" => r.read_into(&mut v.preference_ids_to_remove),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -75999,11 +76726,12 @@ impl FromJson for UpdateAgentWorkPlanBiddingPreference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "submitted" => v.submitted = r.read()?,
-                "agentWorkPlanBidPreferences" => v.agent_work_plan_bid_preferences = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "submitted" => r.read_into(&mut v.submitted),
+                "agentWorkPlanBidPreferences" => r.read_into(&mut v.agent_work_plan_bid_preferences),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76076,13 +76804,14 @@ impl FromJson for UpdateAlternativeShiftBuSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabledGranularities" => v.enabled_granularities = r.read()?,
-                "minMinutesBeforeStartTime" => v.min_minutes_before_start_time = r.read()?,
-                "retainedActivityCategories" => v.retained_activity_categories = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabledGranularities" => r.read_into(&mut v.enabled_granularities),
+                "minMinutesBeforeStartTime" => r.read_into(&mut v.min_minutes_before_start_time),
+                "retainedActivityCategories" => r.read_into(&mut v.retained_activity_categories),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76137,11 +76866,12 @@ impl FromJson for UpdateBuAdherenceAdjustmentsSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "submissionRangeConstraintDays" => v.submission_range_constraint_days = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "submissionRangeConstraintDays" => r.read_into(&mut v.submission_range_constraint_days),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76203,12 +76933,13 @@ impl FromJson for UpdateBusinessUnitRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "settings" => v.settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "settings" => r.read_into(&mut v.settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76253,10 +76984,11 @@ impl FromJson for UpdateBusinessUnitSchedulingPreferencesSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76364,17 +77096,18 @@ impl FromJson for UpdateBusinessUnitSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDayOfWeek" => v.start_day_of_week = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "shortTermForecasting" => v.short_term_forecasting = r.read()?,
-                "scheduling" => v.scheduling = r.read()?,
-                "notifications" => v.notifications = r.read()?,
-                "learning" => v.learning = r.read()?,
-                "coaching" => v.coaching = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDayOfWeek" => r.read_into(&mut v.start_day_of_week),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "shortTermForecasting" => r.read_into(&mut v.short_term_forecasting),
+                "scheduling" => r.read_into(&mut v.scheduling),
+                "notifications" => r.read_into(&mut v.notifications),
+                "learning" => r.read_into(&mut v.learning),
+                "coaching" => r.read_into(&mut v.coaching),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76556,17 +77289,18 @@ impl FromJson for UpdateCapacityPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "startBusinessUnitDate" => v.start_business_unit_date = r.read()?,
-                "endBusinessUnitDate" => v.end_business_unit_date = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "fullTimeEquivalentWeeklyHours" => v.full_time_equivalent_weekly_hours = r.read()?,
-                "useLatestPlanningGroupStaffingGroupAssociation" => v.use_latest_planning_group_staffing_group_association = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "startBusinessUnitDate" => r.read_into(&mut v.start_business_unit_date),
+                "endBusinessUnitDate" => r.read_into(&mut v.end_business_unit_date),
+                "forecast" => r.read_into(&mut v.forecast),
+                "fullTimeEquivalentWeeklyHours" => r.read_into(&mut v.full_time_equivalent_weekly_hours),
+                "useLatestPlanningGroupStaffingGroupAssociation" => r.read_into(&mut v.use_latest_planning_group_staffing_group_association),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76634,12 +77368,13 @@ impl FromJson for UpdateManagementUnitRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "settings" => v.settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "settings" => r.read_into(&mut v.settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76684,10 +77419,11 @@ impl FromJson for UpdateManagementUnitsSettingsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76741,11 +77477,12 @@ impl FromJson for UpdateMuAgentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "schedulable" => v.schedulable = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "schedulable" => r.read_into(&mut v.schedulable),
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76811,12 +77548,13 @@ impl FromJson for UpdateMuAgentWorkPlanFailureResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "failure" => v.failure = r.read()?,
-                "notFoundWorkPlanId" => v.not_found_work_plan_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "failure" => r.read_into(&mut v.failure),
+                "notFoundWorkPlanId" => r.read_into(&mut v.not_found_work_plan_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76940,12 +77678,13 @@ impl FromJson for UpdateMuAgentWorkPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                "workPlanOverrides" => v.work_plan_overrides = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                "workPlanOverrides" => r.read_into(&mut v.work_plan_overrides),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -76988,10 +77727,11 @@ impl FromJson for UpdateMuAgentWorkPlansBatchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77036,10 +77776,11 @@ impl FromJson for UpdateMuAgentWorkPlansBatchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "failures" => v.failures = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "failures" => r.read_into(&mut v.failures),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77082,10 +77823,11 @@ impl FromJson for UpdateMuAgentsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77137,11 +77879,12 @@ impl FromJson for UpdateNotificationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mutableGroupId" => v.mutable_group_id = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mutableGroupId" => r.read_into(&mut v.mutable_group_id),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77187,10 +77930,11 @@ impl FromJson for UpdateNotificationsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77231,10 +77975,11 @@ impl FromJson for UpdateNotificationsResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77306,13 +78051,14 @@ impl FromJson for UpdatePlanningGroupRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "routePaths" => v.route_paths = r.read()?,
-                "serviceGoalTemplateId" => v.service_goal_template_id = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "routePaths" => r.read_into(&mut v.route_paths),
+                "serviceGoalTemplateId" => r.read_into(&mut v.service_goal_template_id),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77439,19 +78185,20 @@ impl FromJson for UpdateScheduleBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
-                "bidWindowEndDate" => v.bid_window_end_date = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "weeksToSchedule" => v.weeks_to_schedule = r.read()?,
-                "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
-                "agentRankingType" => v.agent_ranking_type = r.read()?,
-                "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "forecast" => r.read_into(&mut v.forecast),
+                "bidWindowStartDate" => r.read_into(&mut v.bid_window_start_date),
+                "bidWindowEndDate" => r.read_into(&mut v.bid_window_end_date),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "weeksToSchedule" => r.read_into(&mut v.weeks_to_schedule),
+                "endOverridesAndRotations" => r.read_into(&mut v.end_overrides_and_rotations),
+                "agentRankingType" => r.read_into(&mut v.agent_ranking_type),
+                "rankingTiebreakerType" => r.read_into(&mut v.ranking_tiebreaker_type),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77703,13 +78450,14 @@ impl FromJson for UpdateScheduleUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "uploadBodySchema" => v.upload_body_schema = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "uploadBodySchema" => r.read_into(&mut v.upload_body_schema),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77802,15 +78550,16 @@ impl FromJson for UpdateScheduleUploadSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "headcountForecast" => v.headcount_forecast = r.read()?,
-                "agentSchedules" => v.agent_schedules = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "headcountForecast" => r.read_into(&mut v.headcount_forecast),
+                "agentSchedules" => r.read_into(&mut v.agent_schedules),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -77905,15 +78654,16 @@ impl FromJson for UpdateServiceGoalTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "impactOverride" => v.impact_override = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "averageSpeedOfAnswer" => r.read_into(&mut v.average_speed_of_answer),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                "metadata" => r.read_into(&mut v.metadata),
+                "impactOverride" => r.read_into(&mut v.impact_override),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78010,15 +78760,16 @@ impl FromJson for UpdateShiftTradeJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekDate" => v.week_date = r.read()?,
-                "target" => v.target = r.read()?,
-                "expirationDate" => v.expiration_date = r.read()?,
-                "acceptableIntervals" => v.acceptable_intervals = r.read()?,
-                "reviewNote" => v.review_note = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekDate" => r.read_into(&mut v.week_date),
+                "target" => r.read_into(&mut v.target),
+                "expirationDate" => r.read_into(&mut v.expiration_date),
+                "acceptableIntervals" => r.read_into(&mut v.acceptable_intervals),
+                "reviewNote" => r.read_into(&mut v.review_note),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78090,12 +78841,13 @@ impl FromJson for UpdateShiftTradeStateJobRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekDate" => v.week_date = r.read()?,
-                "state" => v.state = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekDate" => r.read_into(&mut v.week_date),
+                "state" => r.read_into(&mut v.state),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78232,13 +78984,14 @@ impl FromJson for UpdateStaffingGroupRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78295,11 +79048,12 @@ impl FromJson for UpdateTimeOffLimitRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "defaultLimitMinutes" => v.default_limit_minutes = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "defaultLimitMinutes" => r.read_into(&mut v.default_limit_minutes),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78352,11 +79106,12 @@ impl FromJson for UpdateTimeOffPlanBusinessUnitAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitIds" => v.management_unit_ids = r.read()?,
-                "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitIds" => r.read_into(&mut v.management_unit_ids),
+                "staffingGroupIds" => r.read_into(&mut v.staffing_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78400,10 +79155,11 @@ impl FromJson for UpdateTimeOffPlanManagementUnitAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "staffingGroupIds" => v.staffing_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "staffingGroupIds" => r.read_into(&mut v.staffing_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78511,17 +79267,18 @@ impl FromJson for UpdateTimeOffPlanRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "activityCodeIds" => v.activity_code_ids = r.read()?,
-                "timeOffLimitIds" => v.time_off_limit_ids = r.read()?,
-                "autoApprovalRule" => v.auto_approval_rule = r.read()?,
-                "daysBeforeStartToExpireFromWaitlist" => v.days_before_start_to_expire_from_waitlist = r.read()?,
-                "hrisTimeOffType" => v.hris_time_off_type = r.read()?,
-                "active" => v.active = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "activityCodeIds" => r.read_into(&mut v.activity_code_ids),
+                "timeOffLimitIds" => r.read_into(&mut v.time_off_limit_ids),
+                "autoApprovalRule" => r.read_into(&mut v.auto_approval_rule),
+                "daysBeforeStartToExpireFromWaitlist" => r.read_into(&mut v.days_before_start_to_expire_from_waitlist),
+                "hrisTimeOffType" => r.read_into(&mut v.hris_time_off_type),
+                "active" => r.read_into(&mut v.active),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78657,13 +79414,14 @@ impl FromJson for UpdateUnavailableTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "timeSpan" => v.time_span = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "timeSpan" => r.read_into(&mut v.time_span),
+                "notes" => r.read_into(&mut v.notes),
+                "delete" => r.read_into(&mut v.delete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78711,10 +79469,11 @@ impl FromJson for UpdateUnavailableTimesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -78838,19 +79597,20 @@ impl FromJson for UpdateWorkPlanBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
-                "bidWindowEndDate" => v.bid_window_end_date = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "agentRankingType" => v.agent_ranking_type = r.read()?,
-                "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
-                "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
-                "workPlanFieldsVisibleToAgents" => v.work_plan_fields_visible_to_agents = r.read()?,
-                "status" => v.status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "forecast" => r.read_into(&mut v.forecast),
+                "bidWindowStartDate" => r.read_into(&mut v.bid_window_start_date),
+                "bidWindowEndDate" => r.read_into(&mut v.bid_window_end_date),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "agentRankingType" => r.read_into(&mut v.agent_ranking_type),
+                "rankingTiebreakerType" => r.read_into(&mut v.ranking_tiebreaker_type),
+                "endOverridesAndRotations" => r.read_into(&mut v.end_overrides_and_rotations),
+                "workPlanFieldsVisibleToAgents" => r.read_into(&mut v.work_plan_fields_visible_to_agents),
+                "status" => r.read_into(&mut v.status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79104,13 +79864,14 @@ impl FromJson for UpdateWorkPlanRotationAgentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "dateRange" => v.date_range = r.read()?,
-                "position" => v.position = r.read()?,
-                "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "dateRange" => r.read_into(&mut v.date_range),
+                "position" => r.read_into(&mut v.position),
+                "delete" => r.read_into(&mut v.delete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79203,15 +79964,16 @@ impl FromJson for UpdateWorkPlanRotationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "dateRange" => v.date_range = r.read()?,
-                "agents" => v.agents = r.read()?,
-                "pattern" => v.pattern = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "dateRange" => r.read_into(&mut v.date_range),
+                "agents" => r.read_into(&mut v.agents),
+                "pattern" => r.read_into(&mut v.pattern),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79261,10 +80023,11 @@ impl FromJson for UploadUrlRequestBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79356,15 +80119,16 @@ impl FromJson for UserActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                "activeQueueIds" => v.active_queue_ids = r.read()?,
-                "dateActiveQueuesChanged" => v.date_active_queues_changed = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "presence" => r.read_into(&mut v.presence),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                "activeQueueIds" => r.read_into(&mut v.active_queue_ids),
+                "dateActiveQueuesChanged" => r.read_into(&mut v.date_active_queues_changed),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79434,12 +80198,13 @@ impl FromJson for UserActivityAdherencePresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "presenceDefinition" => v.presence_definition = r.read()?,
-                "presenceMessage" => v.presence_message = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "presenceDefinition" => r.read_into(&mut v.presence_definition),
+                "presenceMessage" => r.read_into(&mut v.presence_message),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79482,10 +80247,11 @@ impl FromJson for UserActivityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79537,11 +80303,12 @@ impl FromJson for UserActivityOutOfOffice {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "active" => v.active = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "active" => r.read_into(&mut v.active),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79598,11 +80365,12 @@ impl FromJson for UserActivityPresenceDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79738,11 +80506,12 @@ impl FromJson for UserActivityRoutingStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "startTime" => r.read_into(&mut v.start_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79878,13 +80647,14 @@ impl FromJson for UserListScheduleRequestBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userIds" => v.user_ids = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "loadFullWeeks" => v.load_full_weeks = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userIds" => r.read_into(&mut v.user_ids),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "loadFullWeeks" => r.read_into(&mut v.load_full_weeks),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -79939,11 +80709,12 @@ impl FromJson for UserNextActivityReminder {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCategory" => v.activity_category = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCategory" => r.read_into(&mut v.activity_category),
+                "startDate" => r.read_into(&mut v.start_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -80100,14 +80871,15 @@ impl FromJson for UserSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "shifts" => v.shifts = r.read()?,
-                "fullDayTimeOffMarkers" => v.full_day_time_off_markers = r.read()?,
-                "delete" => v.delete = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "shifts" => r.read_into(&mut v.shifts),
+                "fullDayTimeOffMarkers" => r.read_into(&mut v.full_day_time_off_markers),
+                "delete" => r.read_into(&mut v.delete),
+                "metadata" => r.read_into(&mut v.metadata),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -80208,16 +80980,17 @@ impl FromJson for UserScheduleActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "isDstFallback" => v.is_dst_fallback = r.read()?,
-                "timeOffRequestId" => v.time_off_request_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "description" => r.read_into(&mut v.description),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "isDstFallback" => r.read_into(&mut v.is_dst_fallback),
+                "timeOffRequestId" => r.read_into(&mut v.time_off_request_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -80471,33 +81244,34 @@ impl FromJson for UserScheduleAdherence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "user" => v.user = r.read()?,
-                "businessUnit" => v.business_unit = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "team" => v.team = r.read()?,
-                "scheduledActivityCategory" => v.scheduled_activity_category = r.read()?,
-                "scheduledActivityCode" => v.scheduled_activity_code = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "organizationSecondaryPresenceId" => v.organization_secondary_presence_id = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "actualActivityCategory" => v.actual_activity_category = r.read()?,
-                "isOutOfOffice" => v.is_out_of_office = r.read()?,
-                "adherenceState" => v.adherence_state = r.read()?,
-                "impact" => v.impact = r.read()?,
-                "adherenceExplanation" => v.adherence_explanation = r.read()?,
-                "timeOfAdherenceChange" => v.time_of_adherence_change = r.read()?,
-                "presenceUpdateTime" => v.presence_update_time = r.read()?,
-                "activeQueues" => v.active_queues = r.read()?,
-                "activeQueuesModifiedTime" => v.active_queues_modified_time = r.read()?,
-                "removedFromManagementUnit" => v.removed_from_management_unit = r.read()?,
-                "nextActivityReminders" => v.next_activity_reminders = r.read()?,
-                "suppressOnTimeReminder" => v.suppress_on_time_reminder = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "user" => r.read_into(&mut v.user),
+                "businessUnit" => r.read_into(&mut v.business_unit),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "team" => r.read_into(&mut v.team),
+                "scheduledActivityCategory" => r.read_into(&mut v.scheduled_activity_category),
+                "scheduledActivityCode" => r.read_into(&mut v.scheduled_activity_code),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "organizationSecondaryPresenceId" => r.read_into(&mut v.organization_secondary_presence_id),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "actualActivityCategory" => r.read_into(&mut v.actual_activity_category),
+                "isOutOfOffice" => r.read_into(&mut v.is_out_of_office),
+                "adherenceState" => r.read_into(&mut v.adherence_state),
+                "impact" => r.read_into(&mut v.impact),
+                "adherenceExplanation" => r.read_into(&mut v.adherence_explanation),
+                "timeOfAdherenceChange" => r.read_into(&mut v.time_of_adherence_change),
+                "presenceUpdateTime" => r.read_into(&mut v.presence_update_time),
+                "activeQueues" => r.read_into(&mut v.active_queues),
+                "activeQueuesModifiedTime" => r.read_into(&mut v.active_queues_modified_time),
+                "removedFromManagementUnit" => r.read_into(&mut v.removed_from_management_unit),
+                "nextActivityReminders" => r.read_into(&mut v.next_activity_reminders),
+                "suppressOnTimeReminder" => r.read_into(&mut v.suppress_on_time_reminder),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -80976,11 +81750,12 @@ impl FromJson for UserScheduleAdherenceListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81042,12 +81817,13 @@ impl FromJson for UserScheduleContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitTimeZone" => v.management_unit_time_zone = r.read()?,
-                "publishedSchedules" => v.published_schedules = r.read()?,
-                "userSchedules" => v.user_schedules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitTimeZone" => r.read_into(&mut v.management_unit_time_zone),
+                "publishedSchedules" => r.read_into(&mut v.published_schedules),
+                "userSchedules" => r.read_into(&mut v.user_schedules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81137,15 +81913,16 @@ impl FromJson for UserScheduleFullDayTimeOffMarker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitDate" => v.management_unit_date = r.read()?,
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "isPaid" => v.is_paid = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "description" => v.description = r.read()?,
-                "delete" => v.delete = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitDate" => r.read_into(&mut v.management_unit_date),
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "isPaid" => r.read_into(&mut v.is_paid),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "description" => r.read_into(&mut v.description),
+                "delete" => r.read_into(&mut v.delete),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81247,16 +82024,17 @@ impl FromJson for UserScheduleShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekSchedule" => v.week_schedule = r.read()?,
-                "id" => v.id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "lengthInMinutes" => v.length_in_minutes = r.read()?,
-                "activities" => v.activities = r.read()?,
-                "delete" => v.delete = r.read()?,
-                "manuallyEdited" => v.manually_edited = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekSchedule" => r.read_into(&mut v.week_schedule),
+                "id" => r.read_into(&mut v.id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthInMinutes" => r.read_into(&mut v.length_in_minutes),
+                "activities" => r.read_into(&mut v.activities),
+                "delete" => r.read_into(&mut v.delete),
+                "manuallyEdited" => r.read_into(&mut v.manually_edited),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81307,10 +82085,11 @@ impl FromJson for UserSearchRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "parts" => v.parts = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "parts" => r.read_into(&mut v.parts),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81377,12 +82156,13 @@ impl FromJson for UserSearchRulePart {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operation" => v.operation = r.read()?,
-                "selector" => v.selector = r.read()?,
-                "ids" => v.ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operation" => r.read_into(&mut v.operation),
+                "selector" => r.read_into(&mut v.selector),
+                "ids" => r.read_into(&mut v.ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81544,11 +82324,12 @@ impl FromJson for UserStaffingGroupListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81619,13 +82400,14 @@ impl FromJson for UserStaffingGroupResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "user" => v.user = r.read()?,
-                "staffingGroup" => v.staffing_group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "user" => r.read_into(&mut v.user),
+                "staffingGroup" => r.read_into(&mut v.staffing_group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81695,12 +82477,13 @@ impl FromJson for UserTimeOffIntegrationStatusResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffRequest" => v.time_off_request = r.read()?,
-                "integrationStatus" => v.integration_status = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffRequest" => r.read_into(&mut v.time_off_request),
+                "integrationStatus" => r.read_into(&mut v.integration_status),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81798,10 +82581,11 @@ impl FromJson for UserTimeOffIntegrationStatusResponseListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81864,12 +82648,13 @@ impl FromJson for UserTimeOffRequestReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "user" => v.user = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "user" => r.read_into(&mut v.user),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81916,10 +82701,11 @@ impl FromJson for UsersActivityRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userIds" => v.user_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userIds" => r.read_into(&mut v.user_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -81975,11 +82761,12 @@ impl FromJson for ValidateAgentUnavailableTimesRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "validationWeekDate" => v.validation_week_date = r.read()?,
-                "unavailableTimes" => v.unavailable_times = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "validationWeekDate" => r.read_into(&mut v.validation_week_date),
+                "unavailableTimes" => r.read_into(&mut v.unavailable_times),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82043,12 +82830,13 @@ impl FromJson for ValidateAgentUnavailableTimesResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82157,11 +82945,12 @@ impl FromJson for ValidateWorkPlanMessages {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "violationMessages" => v.violation_messages = r.read()?,
-                "constraintConflictMessage" => v.constraint_conflict_message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "violationMessages" => r.read_into(&mut v.violation_messages),
+                "constraintConflictMessage" => r.read_into(&mut v.constraint_conflict_message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82223,12 +83012,13 @@ impl FromJson for ValidateWorkPlanResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlan" => v.work_plan = r.read()?,
-                "valid" => v.valid = r.read()?,
-                "messages" => v.messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlan" => r.read_into(&mut v.work_plan),
+                "valid" => r.read_into(&mut v.valid),
+                "messages" => r.read_into(&mut v.messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82282,11 +83072,12 @@ impl FromJson for ValidationServiceAsyncResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82343,11 +83134,12 @@ impl FromJson for ValidationServiceRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateImportEnded" => v.date_import_ended = r.read()?,
-                "uploadKey" => v.upload_key = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateImportEnded" => r.read_into(&mut v.date_import_ended),
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82391,10 +83183,11 @@ impl FromJson for ValueWrapperActivityCodeStyle {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82437,10 +83230,11 @@ impl FromJson for ValueWrapperActivityPlanServiceGoalImpactOverrides {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82483,10 +83277,11 @@ impl FromJson for ValueWrapperBuShortTermForecastReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82529,10 +83324,11 @@ impl FromJson for ValueWrapperDate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82575,10 +83371,11 @@ impl FromJson for ValueWrapperGroupSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82621,10 +83418,11 @@ impl FromJson for ValueWrapperHrisTimeOffType {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82667,10 +83465,11 @@ impl FromJson for ValueWrapperInstant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82713,10 +83512,11 @@ impl FromJson for ValueWrapperInteger {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82759,10 +83559,11 @@ impl FromJson for ValueWrapperLocalDate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82805,10 +83606,11 @@ impl FromJson for ValueWrapperMonthlyPlanningPeriodSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82851,10 +83653,11 @@ impl FromJson for ValueWrapperPlanningPeriodSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82897,10 +83700,11 @@ impl FromJson for ValueWrapperShiftTradeTargetRequestItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82943,10 +83747,11 @@ impl FromJson for ValueWrapperString {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -82989,10 +83794,11 @@ impl FromJson for ValueWrapperUserSearchRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83062,13 +83868,14 @@ impl FromJson for WaitlistPosition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeOffRequest" => v.time_off_request = r.read()?,
-                "timeOffLimit" => v.time_off_limit = r.read()?,
-                "date" => v.date = r.read()?,
-                "waitlistPosition" => v.waitlist_position = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeOffRequest" => r.read_into(&mut v.time_off_request),
+                "timeOffLimit" => r.read_into(&mut v.time_off_limit),
+                "date" => r.read_into(&mut v.date),
+                "waitlistPosition" => r.read_into(&mut v.waitlist_position),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83112,10 +83919,11 @@ impl FromJson for WaitlistPositionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83250,20 +84058,21 @@ impl FromJson for WeekSchedule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "generationResults" => v.generation_results = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "userSchedules" => v.user_schedules = r.read()?,
-                "headcountForecast" => v.headcount_forecast = r.read()?,
-                "agentSchedulesVersion" => v.agent_schedules_version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "generationResults" => r.read_into(&mut v.generation_results),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "metadata" => r.read_into(&mut v.metadata),
+                "userSchedules" => r.read_into(&mut v.user_schedules),
+                "headcountForecast" => r.read_into(&mut v.headcount_forecast),
+                "agentSchedulesVersion" => r.read_into(&mut v.agent_schedules_version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83343,13 +84152,14 @@ impl FromJson for WeekScheduleGenerationResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "failed" => v.failed = r.read()?,
-                "runId" => v.run_id = r.read()?,
-                "agentWarnings" => v.agent_warnings = r.read()?,
-                "agentWarningCount" => v.agent_warning_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "failed" => r.read_into(&mut v.failed),
+                "runId" => r.read_into(&mut v.run_id),
+                "agentWarnings" => r.read_into(&mut v.agent_warnings),
+                "agentWarningCount" => r.read_into(&mut v.agent_warning_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83460,17 +84270,18 @@ impl FromJson for WeekScheduleListItemResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                "description" => v.description = r.read()?,
-                "published" => v.published = r.read()?,
-                "generationResults" => v.generation_results = r.read()?,
-                "shortTermForecast" => v.short_term_forecast = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "weekDate" => r.read_into(&mut v.week_date),
+                "description" => r.read_into(&mut v.description),
+                "published" => r.read_into(&mut v.published),
+                "generationResults" => r.read_into(&mut v.generation_results),
+                "shortTermForecast" => r.read_into(&mut v.short_term_forecast),
+                "metadata" => r.read_into(&mut v.metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83518,10 +84329,11 @@ impl FromJson for WeekScheduleListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83584,12 +84396,13 @@ impl FromJson for WeekScheduleReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "weekDate" => v.week_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "weekDate" => r.read_into(&mut v.week_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83643,11 +84456,12 @@ impl FromJson for WeekScheduleResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "result" => v.result = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "result" => r.read_into(&mut v.result),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83698,11 +84512,12 @@ impl FromJson for WeekShiftTradeListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83764,12 +84579,13 @@ impl FromJson for WeekShiftTradeMatchesSummaryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "weekDate" => v.week_date = r.read()?,
-                "count" => v.count = r.read()?,
-                "crossWeekReceivingCount" => v.cross_week_receiving_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "weekDate" => r.read_into(&mut v.week_date),
+                "count" => r.read_into(&mut v.count),
+                "crossWeekReceivingCount" => r.read_into(&mut v.cross_week_receiving_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83823,11 +84639,12 @@ impl FromJson for WeekShiftTradeResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "trade" => v.trade = r.read()?,
-                "matchReview" => v.match_review = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "trade" => r.read_into(&mut v.trade),
+                "matchReview" => r.read_into(&mut v.match_review),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -83880,11 +84697,12 @@ impl FromJson for Weekly {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84029,21 +84847,22 @@ impl FromJson for WfmAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "user" => v.user = r.read()?,
-                "workPlan" => v.work_plan = r.read()?,
-                "workPlanRotation" => v.work_plan_rotation = r.read()?,
-                "acceptDirectShiftTrades" => v.accept_direct_shift_trades = r.read()?,
-                "workPlanOverrides" => v.work_plan_overrides = r.read()?,
-                "queues" => v.queues = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "schedulable" => v.schedulable = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "user" => r.read_into(&mut v.user),
+                "workPlan" => r.read_into(&mut v.work_plan),
+                "workPlanRotation" => r.read_into(&mut v.work_plan_rotation),
+                "acceptDirectShiftTrades" => r.read_into(&mut v.accept_direct_shift_trades),
+                "workPlanOverrides" => r.read_into(&mut v.work_plan_overrides),
+                "queues" => r.read_into(&mut v.queues),
+                "languages" => r.read_into(&mut v.languages),
+                "skills" => r.read_into(&mut v.skills),
+                "schedulable" => r.read_into(&mut v.schedulable),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84115,12 +84934,13 @@ impl FromJson for WfmAgentHistoricalAdherenceJobReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84236,12 +85056,13 @@ impl FromJson for WfmAgentHistoricalAdherenceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "downloadUrls" => v.download_urls = r.read()?,
-                "result" => v.result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "downloadUrls" => r.read_into(&mut v.download_urls),
+                "result" => r.read_into(&mut v.result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84408,22 +85229,23 @@ impl FromJson for WfmAgentHistoricalAdherenceResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "calculationsCompletedDate" => v.calculations_completed_date = r.read()?,
-                "targetAdherencePercentage" => v.target_adherence_percentage = r.read()?,
-                "adherencePercentage" => v.adherence_percentage = r.read()?,
-                "conformancePercentage" => v.conformance_percentage = r.read()?,
-                "impact" => v.impact = r.read()?,
-                "exceptionInfo" => v.exception_info = r.read()?,
-                "dayMetrics" => v.day_metrics = r.read()?,
-                "actuals" => v.actuals = r.read()?,
-                "scheduledActivities" => v.scheduled_activities = r.read()?,
-                "secondaryPresenceLookupItems" => v.secondary_presence_lookup_items = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "calculationsCompletedDate" => r.read_into(&mut v.calculations_completed_date),
+                "targetAdherencePercentage" => r.read_into(&mut v.target_adherence_percentage),
+                "adherencePercentage" => r.read_into(&mut v.adherence_percentage),
+                "conformancePercentage" => r.read_into(&mut v.conformance_percentage),
+                "impact" => r.read_into(&mut v.impact),
+                "exceptionInfo" => r.read_into(&mut v.exception_info),
+                "dayMetrics" => r.read_into(&mut v.day_metrics),
+                "actuals" => r.read_into(&mut v.actuals),
+                "scheduledActivities" => r.read_into(&mut v.scheduled_activities),
+                "secondaryPresenceLookupItems" => r.read_into(&mut v.secondary_presence_lookup_items),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84560,13 +85382,14 @@ impl FromJson for WfmEntityMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84625,11 +85448,12 @@ impl FromJson for WfmForecastModificationIntervalOffsetValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "intervalIndex" => v.interval_index = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "intervalIndex" => r.read_into(&mut v.interval_index),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84724,15 +85548,16 @@ impl FromJson for WfmHistoricalAdherenceBulkItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "includeExceptions" => v.include_exceptions = r.read()?,
-                "includeActuals" => v.include_actuals = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "includeExceptions" => r.read_into(&mut v.include_exceptions),
+                "includeActuals" => r.read_into(&mut v.include_actuals),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84798,12 +85623,13 @@ impl FromJson for WfmHistoricalAdherenceBulkJobReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84912,11 +85738,12 @@ impl FromJson for WfmHistoricalAdherenceBulkQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "items" => v.items = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "items" => r.read_into(&mut v.items),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -84978,12 +85805,13 @@ impl FromJson for WfmHistoricalAdherenceBulkResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "job" => v.job = r.read()?,
-                "downloadUrls" => v.download_urls = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "job" => r.read_into(&mut v.job),
+                "downloadUrls" => r.read_into(&mut v.download_urls),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85064,14 +85892,15 @@ impl FromJson for WfmHistoricalAdherenceBulkResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "userResults" => v.user_results = r.read()?,
-                "lookupIdToSecondaryPresenceId" => v.lookup_id_to_secondary_presence_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "userResults" => r.read_into(&mut v.user_results),
+                "lookupIdToSecondaryPresenceId" => r.read_into(&mut v.lookup_id_to_secondary_presence_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85208,20 +86037,21 @@ impl FromJson for WfmHistoricalAdherenceBulkUserDayMetrics {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dayStartOffsetSeconds" => v.day_start_offset_seconds = r.read()?,
-                "adherenceScheduleSeconds" => v.adherence_schedule_seconds = r.read()?,
-                "conformanceScheduleSeconds" => v.conformance_schedule_seconds = r.read()?,
-                "conformanceActualSeconds" => v.conformance_actual_seconds = r.read()?,
-                "exceptionCount" => v.exception_count = r.read()?,
-                "exceptionDurationSeconds" => v.exception_duration_seconds = r.read()?,
-                "impactSeconds" => v.impact_seconds = r.read()?,
-                "scheduleLengthSeconds" => v.schedule_length_seconds = r.read()?,
-                "actualLengthSeconds" => v.actual_length_seconds = r.read()?,
-                "adherencePercentage" => v.adherence_percentage = r.read()?,
-                "conformancePercentage" => v.conformance_percentage = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dayStartOffsetSeconds" => r.read_into(&mut v.day_start_offset_seconds),
+                "adherenceScheduleSeconds" => r.read_into(&mut v.adherence_schedule_seconds),
+                "conformanceScheduleSeconds" => r.read_into(&mut v.conformance_schedule_seconds),
+                "conformanceActualSeconds" => r.read_into(&mut v.conformance_actual_seconds),
+                "exceptionCount" => r.read_into(&mut v.exception_count),
+                "exceptionDurationSeconds" => r.read_into(&mut v.exception_duration_seconds),
+                "impactSeconds" => r.read_into(&mut v.impact_seconds),
+                "scheduleLengthSeconds" => r.read_into(&mut v.schedule_length_seconds),
+                "actualLengthSeconds" => r.read_into(&mut v.actual_length_seconds),
+                "adherencePercentage" => r.read_into(&mut v.adherence_percentage),
+                "conformancePercentage" => r.read_into(&mut v.conformance_percentage),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85328,16 +86158,17 @@ impl FromJson for WfmHistoricalAdherenceBulkUserResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "adherencePercentage" => v.adherence_percentage = r.read()?,
-                "conformancePercentage" => v.conformance_percentage = r.read()?,
-                "impact" => v.impact = r.read()?,
-                "exceptionInfo" => v.exception_info = r.read()?,
-                "actuals" => v.actuals = r.read()?,
-                "dayMetrics" => v.day_metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "adherencePercentage" => r.read_into(&mut v.adherence_percentage),
+                "conformancePercentage" => r.read_into(&mut v.conformance_percentage),
+                "impact" => r.read_into(&mut v.impact),
+                "exceptionInfo" => r.read_into(&mut v.exception_info),
+                "actuals" => r.read_into(&mut v.actuals),
+                "dayMetrics" => r.read_into(&mut v.day_metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85488,15 +86319,16 @@ impl FromJson for WfmHistoricalAdherenceQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "includeExceptions" => v.include_exceptions = r.read()?,
-                "teamIds" => v.team_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "includeExceptions" => r.read_into(&mut v.include_exceptions),
+                "teamIds" => r.read_into(&mut v.team_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85564,12 +86396,13 @@ impl FromJson for WfmHistoricalAdherenceQueryForAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85654,14 +86487,15 @@ impl FromJson for WfmHistoricalAdherenceQueryForTeams {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "userIds" => v.user_ids = r.read()?,
-                "includeExceptions" => v.include_exceptions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "userIds" => r.read_into(&mut v.user_ids),
+                "includeExceptions" => r.read_into(&mut v.include_exceptions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85744,14 +86578,15 @@ impl FromJson for WfmHistoricalAdherenceResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "downloadUrl" => v.download_url = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                "downloadUrls" => v.download_urls = r.read()?,
-                "queryState" => v.query_state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "downloadUrl" => r.read_into(&mut v.download_url),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                "downloadUrls" => r.read_into(&mut v.download_urls),
+                "queryState" => r.read_into(&mut v.query_state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85867,12 +86702,13 @@ impl FromJson for WfmHistoricalAdherenceResultWrapper {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entityId" => v.entity_id = r.read()?,
-                "data" => v.data = r.read()?,
-                "lookupIdToSecondaryPresenceId" => v.lookup_id_to_secondary_presence_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entityId" => r.read_into(&mut v.entity_id),
+                "data" => r.read_into(&mut v.data),
+                "lookupIdToSecondaryPresenceId" => r.read_into(&mut v.lookup_id_to_secondary_presence_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -85946,13 +86782,14 @@ impl FromJson for WfmHistoricalShrinkageRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "granularity" => r.read_into(&mut v.granularity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86072,13 +86909,14 @@ impl FromJson for WfmHistoricalShrinkageResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operationId" => v.operation_id = r.read()?,
-                "downloadUrls" => v.download_urls = r.read()?,
-                "downloadResult" => v.download_result = r.read()?,
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operationId" => r.read_into(&mut v.operation_id),
+                "downloadUrls" => r.read_into(&mut v.download_urls),
+                "downloadResult" => r.read_into(&mut v.download_result),
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86206,13 +87044,14 @@ impl FromJson for WfmHistoricalShrinkageTeamsRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "granularity" => r.read_into(&mut v.granularity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86303,10 +87142,11 @@ impl FromJson for WfmIntegrationListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86358,11 +87198,12 @@ impl FromJson for WfmIntegrationReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86433,13 +87274,14 @@ impl FromJson for WfmIntegrationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "active" => v.active = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "active" => r.read_into(&mut v.active),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86492,11 +87334,12 @@ impl FromJson for WfmIntradayPlanningGroupListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "noDataReason" => v.no_data_reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "noDataReason" => r.read_into(&mut v.no_data_reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86589,10 +87432,11 @@ impl FromJson for WfmProcessUploadRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uploadKey" => v.upload_key = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86648,11 +87492,12 @@ impl FromJson for WfmServiceGoalImpact {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "increaseByPercent" => v.increase_by_percent = r.read()?,
-                "decreaseByPercent" => v.decrease_by_percent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "increaseByPercent" => r.read_into(&mut v.increase_by_percent),
+                "decreaseByPercent" => r.read_into(&mut v.decrease_by_percent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86720,12 +87565,13 @@ impl FromJson for WfmServiceGoalImpactSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "serviceLevel" => v.service_level = r.read()?,
-                "averageSpeedOfAnswer" => v.average_speed_of_answer = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "averageSpeedOfAnswer" => r.read_into(&mut v.average_speed_of_answer),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86783,11 +87629,12 @@ impl FromJson for WfmTimeSpan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86829,10 +87676,11 @@ impl FromJson for WfmUserEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -86971,20 +87819,21 @@ impl FromJson for WfmUserNotification {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mutableGroupId" => v.mutable_group_id = r.read()?,
-                "timestamp" => v.timestamp = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "shiftTrade" => v.shift_trade = r.read()?,
-                "timeOffRequest" => v.time_off_request = r.read()?,
-                "adherenceExplanation" => v.adherence_explanation = r.read()?,
-                "alternativeShift" => v.alternative_shift = r.read()?,
-                "markedAsRead" => v.marked_as_read = r.read()?,
-                "agentNotification" => v.agent_notification = r.read()?,
-                "otherNotificationIdsInGroup" => v.other_notification_ids_in_group = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mutableGroupId" => r.read_into(&mut v.mutable_group_id),
+                "timestamp" => r.read_into(&mut v.timestamp),
+                "type" => r.read_into(&mut v.r#type),
+                "shiftTrade" => r.read_into(&mut v.shift_trade),
+                "timeOffRequest" => r.read_into(&mut v.time_off_request),
+                "adherenceExplanation" => r.read_into(&mut v.adherence_explanation),
+                "alternativeShift" => r.read_into(&mut v.alternative_shift),
+                "markedAsRead" => r.read_into(&mut v.marked_as_read),
+                "agentNotification" => r.read_into(&mut v.agent_notification),
+                "otherNotificationIdsInGroup" => r.read_into(&mut v.other_notification_ids_in_group),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -87130,14 +87979,15 @@ impl FromJson for WfmVersionedEntityMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "modifiedBy" => v.modified_by = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -87501,45 +88351,46 @@ impl FromJson for WorkPlan {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "valid" => v.valid = r.read()?,
-                "constrainWeeklyPaidTime" => v.constrain_weekly_paid_time = r.read()?,
-                "flexibleWeeklyPaidTime" => v.flexible_weekly_paid_time = r.read()?,
-                "weeklyExactPaidMinutes" => v.weekly_exact_paid_minutes = r.read()?,
-                "weeklyMinimumPaidMinutes" => v.weekly_minimum_paid_minutes = r.read()?,
-                "weeklyMaximumPaidMinutes" => v.weekly_maximum_paid_minutes = r.read()?,
-                "constrainPaidTimeGranularity" => v.constrain_paid_time_granularity = r.read()?,
-                "paidTimeGranularityMinutes" => v.paid_time_granularity_minutes = r.read()?,
-                "constrainMinimumTimeBetweenShifts" => v.constrain_minimum_time_between_shifts = r.read()?,
-                "minimumTimeBetweenShiftsMinutes" => v.minimum_time_between_shifts_minutes = r.read()?,
-                "maximumDays" => v.maximum_days = r.read()?,
-                "minimumConsecutiveNonWorkingMinutesPerWeek" => v.minimum_consecutive_non_working_minutes_per_week = r.read()?,
-                "constrainMaximumConsecutiveWorkingWeekends" => v.constrain_maximum_consecutive_working_weekends = r.read()?,
-                "maximumConsecutiveWorkingWeekends" => v.maximum_consecutive_working_weekends = r.read()?,
-                "minimumWorkingDaysPerWeek" => v.minimum_working_days_per_week = r.read()?,
-                "constrainMaximumConsecutiveWorkingDays" => v.constrain_maximum_consecutive_working_days = r.read()?,
-                "maximumConsecutiveWorkingDays" => v.maximum_consecutive_working_days = r.read()?,
-                "minimumShiftStartDistanceMinutes" => v.minimum_shift_start_distance_minutes = r.read()?,
-                "minimumDaysOffPerPlanningPeriod" => v.minimum_days_off_per_planning_period = r.read()?,
-                "maximumDaysOffPerPlanningPeriod" => v.maximum_days_off_per_planning_period = r.read()?,
-                "minimumPaidMinutesPerPlanningPeriod" => v.minimum_paid_minutes_per_planning_period = r.read()?,
-                "maximumPaidMinutesPerPlanningPeriod" => v.maximum_paid_minutes_per_planning_period = r.read()?,
-                "constrainMaximumWorkingWeekendsPerPlanningPeriod" => v.constrain_maximum_working_weekends_per_planning_period = r.read()?,
-                "maximumWorkingWeekendsPerPlanningPeriod" => v.maximum_working_weekends_per_planning_period = r.read()?,
-                "optionalDays" => v.optional_days = r.read()?,
-                "shiftStartVarianceType" => v.shift_start_variance_type = r.read()?,
-                "shiftStartVariancePeriod" => v.shift_start_variance_period = r.read()?,
-                "shiftStartVariances" => v.shift_start_variances = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "agents" => v.agents = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "valid" => r.read_into(&mut v.valid),
+                "constrainWeeklyPaidTime" => r.read_into(&mut v.constrain_weekly_paid_time),
+                "flexibleWeeklyPaidTime" => r.read_into(&mut v.flexible_weekly_paid_time),
+                "weeklyExactPaidMinutes" => r.read_into(&mut v.weekly_exact_paid_minutes),
+                "weeklyMinimumPaidMinutes" => r.read_into(&mut v.weekly_minimum_paid_minutes),
+                "weeklyMaximumPaidMinutes" => r.read_into(&mut v.weekly_maximum_paid_minutes),
+                "constrainPaidTimeGranularity" => r.read_into(&mut v.constrain_paid_time_granularity),
+                "paidTimeGranularityMinutes" => r.read_into(&mut v.paid_time_granularity_minutes),
+                "constrainMinimumTimeBetweenShifts" => r.read_into(&mut v.constrain_minimum_time_between_shifts),
+                "minimumTimeBetweenShiftsMinutes" => r.read_into(&mut v.minimum_time_between_shifts_minutes),
+                "maximumDays" => r.read_into(&mut v.maximum_days),
+                "minimumConsecutiveNonWorkingMinutesPerWeek" => r.read_into(&mut v.minimum_consecutive_non_working_minutes_per_week),
+                "constrainMaximumConsecutiveWorkingWeekends" => r.read_into(&mut v.constrain_maximum_consecutive_working_weekends),
+                "maximumConsecutiveWorkingWeekends" => r.read_into(&mut v.maximum_consecutive_working_weekends),
+                "minimumWorkingDaysPerWeek" => r.read_into(&mut v.minimum_working_days_per_week),
+                "constrainMaximumConsecutiveWorkingDays" => r.read_into(&mut v.constrain_maximum_consecutive_working_days),
+                "maximumConsecutiveWorkingDays" => r.read_into(&mut v.maximum_consecutive_working_days),
+                "minimumShiftStartDistanceMinutes" => r.read_into(&mut v.minimum_shift_start_distance_minutes),
+                "minimumDaysOffPerPlanningPeriod" => r.read_into(&mut v.minimum_days_off_per_planning_period),
+                "maximumDaysOffPerPlanningPeriod" => r.read_into(&mut v.maximum_days_off_per_planning_period),
+                "minimumPaidMinutesPerPlanningPeriod" => r.read_into(&mut v.minimum_paid_minutes_per_planning_period),
+                "maximumPaidMinutesPerPlanningPeriod" => r.read_into(&mut v.maximum_paid_minutes_per_planning_period),
+                "constrainMaximumWorkingWeekendsPerPlanningPeriod" => r.read_into(&mut v.constrain_maximum_working_weekends_per_planning_period),
+                "maximumWorkingWeekendsPerPlanningPeriod" => r.read_into(&mut v.maximum_working_weekends_per_planning_period),
+                "optionalDays" => r.read_into(&mut v.optional_days),
+                "shiftStartVarianceType" => r.read_into(&mut v.shift_start_variance_type),
+                "shiftStartVariancePeriod" => r.read_into(&mut v.shift_start_variance_period),
+                "shiftStartVariances" => r.read_into(&mut v.shift_start_variances),
+                "shifts" => r.read_into(&mut v.shifts),
+                "agents" => r.read_into(&mut v.agents),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -87855,26 +88706,27 @@ impl FromJson for WorkPlanActivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityCodeId" => v.activity_code_id = r.read()?,
-                "description" => v.description = r.read()?,
-                "lengthMinutes" => v.length_minutes = r.read()?,
-                "startTimeIsRelativeToShiftStart" => v.start_time_is_relative_to_shift_start = r.read()?,
-                "flexibleStartTime" => v.flexible_start_time = r.read()?,
-                "earliestStartTimeMinutes" => v.earliest_start_time_minutes = r.read()?,
-                "latestStartTimeMinutes" => v.latest_start_time_minutes = r.read()?,
-                "exactStartTimeMinutes" => v.exact_start_time_minutes = r.read()?,
-                "startTimeIncrementMinutes" => v.start_time_increment_minutes = r.read()?,
-                "countsAsPaidTime" => v.counts_as_paid_time = r.read()?,
-                "countsAsContiguousWorkTime" => v.counts_as_contiguous_work_time = r.read()?,
-                "minimumLengthFromShiftStartMinutes" => v.minimum_length_from_shift_start_minutes = r.read()?,
-                "minimumLengthFromShiftEndMinutes" => v.minimum_length_from_shift_end_minutes = r.read()?,
-                "maximumLengthFromShiftEndMinutes" => v.maximum_length_from_shift_end_minutes = r.read()?,
-                "id" => v.id = r.read()?,
-                "delete" => v.delete = r.read()?,
-                "validationId" => v.validation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityCodeId" => r.read_into(&mut v.activity_code_id),
+                "description" => r.read_into(&mut v.description),
+                "lengthMinutes" => r.read_into(&mut v.length_minutes),
+                "startTimeIsRelativeToShiftStart" => r.read_into(&mut v.start_time_is_relative_to_shift_start),
+                "flexibleStartTime" => r.read_into(&mut v.flexible_start_time),
+                "earliestStartTimeMinutes" => r.read_into(&mut v.earliest_start_time_minutes),
+                "latestStartTimeMinutes" => r.read_into(&mut v.latest_start_time_minutes),
+                "exactStartTimeMinutes" => r.read_into(&mut v.exact_start_time_minutes),
+                "startTimeIncrementMinutes" => r.read_into(&mut v.start_time_increment_minutes),
+                "countsAsPaidTime" => r.read_into(&mut v.counts_as_paid_time),
+                "countsAsContiguousWorkTime" => r.read_into(&mut v.counts_as_contiguous_work_time),
+                "minimumLengthFromShiftStartMinutes" => r.read_into(&mut v.minimum_length_from_shift_start_minutes),
+                "minimumLengthFromShiftEndMinutes" => r.read_into(&mut v.minimum_length_from_shift_end_minutes),
+                "maximumLengthFromShiftEndMinutes" => r.read_into(&mut v.maximum_length_from_shift_end_minutes),
+                "id" => r.read_into(&mut v.id),
+                "delete" => r.read_into(&mut v.delete),
+                "validationId" => r.read_into(&mut v.validation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88081,24 +88933,25 @@ impl FromJson for WorkPlanBid {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "forecast" => v.forecast = r.read()?,
-                "bidWindowStartDate" => v.bid_window_start_date = r.read()?,
-                "bidWindowEndDate" => v.bid_window_end_date = r.read()?,
-                "effectiveDate" => v.effective_date = r.read()?,
-                "status" => v.status = r.read()?,
-                "agentRankingType" => v.agent_ranking_type = r.read()?,
-                "rankingTiebreakerType" => v.ranking_tiebreaker_type = r.read()?,
-                "publishedDate" => v.published_date = r.read()?,
-                "bidType" => v.bid_type = r.read()?,
-                "endOverridesAndRotations" => v.end_overrides_and_rotations = r.read()?,
-                "workPlanFieldsVisibleToAgents" => v.work_plan_fields_visible_to_agents = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "forecast" => r.read_into(&mut v.forecast),
+                "bidWindowStartDate" => r.read_into(&mut v.bid_window_start_date),
+                "bidWindowEndDate" => r.read_into(&mut v.bid_window_end_date),
+                "effectiveDate" => r.read_into(&mut v.effective_date),
+                "status" => r.read_into(&mut v.status),
+                "agentRankingType" => r.read_into(&mut v.agent_ranking_type),
+                "rankingTiebreakerType" => r.read_into(&mut v.ranking_tiebreaker_type),
+                "publishedDate" => r.read_into(&mut v.published_date),
+                "bidType" => r.read_into(&mut v.bid_type),
+                "endOverridesAndRotations" => r.read_into(&mut v.end_overrides_and_rotations),
+                "workPlanFieldsVisibleToAgents" => r.read_into(&mut v.work_plan_fields_visible_to_agents),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88421,14 +89274,15 @@ impl FromJson for WorkPlanBidGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "agents" => v.agents = r.read()?,
-                "workPlans" => v.work_plans = r.read()?,
-                "planningGroups" => v.planning_groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "agents" => r.read_into(&mut v.agents),
+                "workPlans" => r.read_into(&mut v.work_plans),
+                "planningGroups" => r.read_into(&mut v.planning_groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88521,14 +89375,15 @@ impl FromJson for WorkPlanBidGroupCreate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                "workPlans" => v.work_plans = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                "workPlans" => r.read_into(&mut v.work_plans),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88604,13 +89459,14 @@ impl FromJson for WorkPlanBidGroupResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "workPlanBidGroup" => v.work_plan_bid_group = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "workPlanBidGroup" => r.read_into(&mut v.work_plan_bid_group),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88722,16 +89578,17 @@ impl FromJson for WorkPlanBidGroupSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "workPlanCount" => v.work_plan_count = r.read()?,
-                "planningGroupCount" => v.planning_group_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "workPlanCount" => r.read_into(&mut v.work_plan_count),
+                "planningGroupCount" => r.read_into(&mut v.planning_group_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88782,10 +89639,11 @@ impl FromJson for WorkPlanBidGroupSummaryList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlanBidGroupSummaryList" => v.work_plan_bid_group_summary_list = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlanBidGroupSummaryList" => r.read_into(&mut v.work_plan_bid_group_summary_list),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88864,14 +89722,15 @@ impl FromJson for WorkPlanBidGroupUpdate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "managementUnitId" => v.management_unit_id = r.read()?,
-                "agentIds" => v.agent_ids = r.read()?,
-                "workPlans" => v.work_plans = r.read()?,
-                "planningGroupIds" => v.planning_group_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "managementUnitId" => r.read_into(&mut v.management_unit_id),
+                "agentIds" => r.read_into(&mut v.agent_ids),
+                "workPlans" => r.read_into(&mut v.work_plans),
+                "planningGroupIds" => r.read_into(&mut v.planning_group_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88916,10 +89775,11 @@ impl FromJson for WorkPlanBidListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -88993,13 +89853,14 @@ impl FromJson for WorkPlanBidMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "createdBy" => v.created_by = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "createdBy" => r.read_into(&mut v.created_by),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -89063,12 +89924,13 @@ impl FromJson for WorkPlanConfigurationViolationMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "arguments" => v.arguments = r.read()?,
-                "severity" => v.severity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "arguments" => r.read_into(&mut v.arguments),
+                "severity" => r.read_into(&mut v.severity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -89368,11 +90230,12 @@ impl FromJson for WorkPlanConstraintConflictMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "arguments" => v.arguments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "arguments" => r.read_into(&mut v.arguments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -89472,11 +90335,12 @@ impl FromJson for WorkPlanConstraintMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "arguments" => v.arguments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "arguments" => r.read_into(&mut v.arguments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -89724,11 +90588,12 @@ impl FromJson for WorkPlanConstraintViolationMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "arguments" => v.arguments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "arguments" => r.read_into(&mut v.arguments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -89848,11 +90713,12 @@ impl FromJson for WorkPlanConstraintsViolationMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "fixableConstraintsMessages" => v.fixable_constraints_messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "fixableConstraintsMessages" => r.read_into(&mut v.fixable_constraints_messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90260,45 +91126,46 @@ impl FromJson for WorkPlanListItemResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "valid" => v.valid = r.read()?,
-                "constrainWeeklyPaidTime" => v.constrain_weekly_paid_time = r.read()?,
-                "flexibleWeeklyPaidTime" => v.flexible_weekly_paid_time = r.read()?,
-                "weeklyExactPaidMinutes" => v.weekly_exact_paid_minutes = r.read()?,
-                "weeklyMinimumPaidMinutes" => v.weekly_minimum_paid_minutes = r.read()?,
-                "weeklyMaximumPaidMinutes" => v.weekly_maximum_paid_minutes = r.read()?,
-                "constrainPaidTimeGranularity" => v.constrain_paid_time_granularity = r.read()?,
-                "paidTimeGranularityMinutes" => v.paid_time_granularity_minutes = r.read()?,
-                "constrainMinimumTimeBetweenShifts" => v.constrain_minimum_time_between_shifts = r.read()?,
-                "minimumTimeBetweenShiftsMinutes" => v.minimum_time_between_shifts_minutes = r.read()?,
-                "maximumDays" => v.maximum_days = r.read()?,
-                "minimumConsecutiveNonWorkingMinutesPerWeek" => v.minimum_consecutive_non_working_minutes_per_week = r.read()?,
-                "constrainMaximumConsecutiveWorkingWeekends" => v.constrain_maximum_consecutive_working_weekends = r.read()?,
-                "maximumConsecutiveWorkingWeekends" => v.maximum_consecutive_working_weekends = r.read()?,
-                "minimumWorkingDaysPerWeek" => v.minimum_working_days_per_week = r.read()?,
-                "constrainMaximumConsecutiveWorkingDays" => v.constrain_maximum_consecutive_working_days = r.read()?,
-                "maximumConsecutiveWorkingDays" => v.maximum_consecutive_working_days = r.read()?,
-                "minimumShiftStartDistanceMinutes" => v.minimum_shift_start_distance_minutes = r.read()?,
-                "minimumDaysOffPerPlanningPeriod" => v.minimum_days_off_per_planning_period = r.read()?,
-                "maximumDaysOffPerPlanningPeriod" => v.maximum_days_off_per_planning_period = r.read()?,
-                "minimumPaidMinutesPerPlanningPeriod" => v.minimum_paid_minutes_per_planning_period = r.read()?,
-                "maximumPaidMinutesPerPlanningPeriod" => v.maximum_paid_minutes_per_planning_period = r.read()?,
-                "constrainMaximumWorkingWeekendsPerPlanningPeriod" => v.constrain_maximum_working_weekends_per_planning_period = r.read()?,
-                "maximumWorkingWeekendsPerPlanningPeriod" => v.maximum_working_weekends_per_planning_period = r.read()?,
-                "optionalDays" => v.optional_days = r.read()?,
-                "shiftStartVarianceType" => v.shift_start_variance_type = r.read()?,
-                "shiftStartVariancePeriod" => v.shift_start_variance_period = r.read()?,
-                "shiftStartVariances" => v.shift_start_variances = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "agents" => v.agents = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "valid" => r.read_into(&mut v.valid),
+                "constrainWeeklyPaidTime" => r.read_into(&mut v.constrain_weekly_paid_time),
+                "flexibleWeeklyPaidTime" => r.read_into(&mut v.flexible_weekly_paid_time),
+                "weeklyExactPaidMinutes" => r.read_into(&mut v.weekly_exact_paid_minutes),
+                "weeklyMinimumPaidMinutes" => r.read_into(&mut v.weekly_minimum_paid_minutes),
+                "weeklyMaximumPaidMinutes" => r.read_into(&mut v.weekly_maximum_paid_minutes),
+                "constrainPaidTimeGranularity" => r.read_into(&mut v.constrain_paid_time_granularity),
+                "paidTimeGranularityMinutes" => r.read_into(&mut v.paid_time_granularity_minutes),
+                "constrainMinimumTimeBetweenShifts" => r.read_into(&mut v.constrain_minimum_time_between_shifts),
+                "minimumTimeBetweenShiftsMinutes" => r.read_into(&mut v.minimum_time_between_shifts_minutes),
+                "maximumDays" => r.read_into(&mut v.maximum_days),
+                "minimumConsecutiveNonWorkingMinutesPerWeek" => r.read_into(&mut v.minimum_consecutive_non_working_minutes_per_week),
+                "constrainMaximumConsecutiveWorkingWeekends" => r.read_into(&mut v.constrain_maximum_consecutive_working_weekends),
+                "maximumConsecutiveWorkingWeekends" => r.read_into(&mut v.maximum_consecutive_working_weekends),
+                "minimumWorkingDaysPerWeek" => r.read_into(&mut v.minimum_working_days_per_week),
+                "constrainMaximumConsecutiveWorkingDays" => r.read_into(&mut v.constrain_maximum_consecutive_working_days),
+                "maximumConsecutiveWorkingDays" => r.read_into(&mut v.maximum_consecutive_working_days),
+                "minimumShiftStartDistanceMinutes" => r.read_into(&mut v.minimum_shift_start_distance_minutes),
+                "minimumDaysOffPerPlanningPeriod" => r.read_into(&mut v.minimum_days_off_per_planning_period),
+                "maximumDaysOffPerPlanningPeriod" => r.read_into(&mut v.maximum_days_off_per_planning_period),
+                "minimumPaidMinutesPerPlanningPeriod" => r.read_into(&mut v.minimum_paid_minutes_per_planning_period),
+                "maximumPaidMinutesPerPlanningPeriod" => r.read_into(&mut v.maximum_paid_minutes_per_planning_period),
+                "constrainMaximumWorkingWeekendsPerPlanningPeriod" => r.read_into(&mut v.constrain_maximum_working_weekends_per_planning_period),
+                "maximumWorkingWeekendsPerPlanningPeriod" => r.read_into(&mut v.maximum_working_weekends_per_planning_period),
+                "optionalDays" => r.read_into(&mut v.optional_days),
+                "shiftStartVarianceType" => r.read_into(&mut v.shift_start_variance_type),
+                "shiftStartVariancePeriod" => r.read_into(&mut v.shift_start_variance_period),
+                "shiftStartVariances" => r.read_into(&mut v.shift_start_variances),
+                "shifts" => r.read_into(&mut v.shifts),
+                "agents" => r.read_into(&mut v.agents),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90468,10 +91335,11 @@ impl FromJson for WorkPlanListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90538,12 +91406,13 @@ impl FromJson for WorkPlanOverride {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startDate" => v.start_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "workPlan" => v.work_plan = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startDate" => r.read_into(&mut v.start_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "workPlan" => r.read_into(&mut v.work_plan),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90595,11 +91464,12 @@ impl FromJson for WorkPlanOverrideListWrapperWorkPlanOverrideRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "values" => v.values = r.read()?,
-                "deleteAll" => v.delete_all = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "values" => r.read_into(&mut v.values),
+                "deleteAll" => r.read_into(&mut v.delete_all),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90672,13 +91542,14 @@ impl FromJson for WorkPlanOverrideRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "action" => v.action = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "weekCount" => v.week_count = r.read()?,
-                "workPlanId" => v.work_plan_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "action" => r.read_into(&mut v.action),
+                "startDate" => r.read_into(&mut v.start_date),
+                "weekCount" => r.read_into(&mut v.week_count),
+                "workPlanId" => r.read_into(&mut v.work_plan_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90777,10 +91648,11 @@ impl FromJson for WorkPlanPatternRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlanIds" => v.work_plan_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlanIds" => r.read_into(&mut v.work_plan_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90823,10 +91695,11 @@ impl FromJson for WorkPlanPatternResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "workPlans" => v.work_plans = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "workPlans" => r.read_into(&mut v.work_plans),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90887,12 +91760,13 @@ impl FromJson for WorkPlanReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "managementUnit" => v.management_unit = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "managementUnit" => r.read_into(&mut v.management_unit),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90955,12 +91829,13 @@ impl FromJson for WorkPlanRotationAgentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "dateRange" => v.date_range = r.read()?,
-                "position" => v.position = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "dateRange" => r.read_into(&mut v.date_range),
+                "position" => r.read_into(&mut v.position),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -91003,10 +91878,11 @@ impl FromJson for WorkPlanRotationListResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -91060,11 +91936,12 @@ impl FromJson for WorkPlanRotationReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -91180,18 +92057,19 @@ impl FromJson for WorkPlanRotationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "dateRange" => v.date_range = r.read()?,
-                "pattern" => v.pattern = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "agents" => v.agents = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "dateRange" => r.read_into(&mut v.date_range),
+                "pattern" => r.read_into(&mut v.pattern),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "agents" => r.read_into(&mut v.agents),
+                "metadata" => r.read_into(&mut v.metadata),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -91469,35 +92347,36 @@ impl FromJson for WorkPlanShift {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "days" => v.days = r.read()?,
-                "flexibleStartTime" => v.flexible_start_time = r.read()?,
-                "exactStartTimeMinutesFromMidnight" => v.exact_start_time_minutes_from_midnight = r.read()?,
-                "earliestStartTimeMinutesFromMidnight" => v.earliest_start_time_minutes_from_midnight = r.read()?,
-                "latestStartTimeMinutesFromMidnight" => v.latest_start_time_minutes_from_midnight = r.read()?,
-                "constrainStopTime" => v.constrain_stop_time = r.read()?,
-                "constrainLatestStopTime" => v.constrain_latest_stop_time = r.read()?,
-                "latestStopTimeMinutesFromMidnight" => v.latest_stop_time_minutes_from_midnight = r.read()?,
-                "constrainEarliestStopTime" => v.constrain_earliest_stop_time = r.read()?,
-                "earliestStopTimeMinutesFromMidnight" => v.earliest_stop_time_minutes_from_midnight = r.read()?,
-                "startIncrementMinutes" => v.start_increment_minutes = r.read()?,
-                "flexiblePaidTime" => v.flexible_paid_time = r.read()?,
-                "exactPaidTimeMinutes" => v.exact_paid_time_minutes = r.read()?,
-                "minimumPaidTimeMinutes" => v.minimum_paid_time_minutes = r.read()?,
-                "maximumPaidTimeMinutes" => v.maximum_paid_time_minutes = r.read()?,
-                "constrainContiguousWorkTime" => v.constrain_contiguous_work_time = r.read()?,
-                "minimumContiguousWorkTimeMinutes" => v.minimum_contiguous_work_time_minutes = r.read()?,
-                "maximumContiguousWorkTimeMinutes" => v.maximum_contiguous_work_time_minutes = r.read()?,
-                "constrainDayOff" => v.constrain_day_off = r.read()?,
-                "dayOffRule" => v.day_off_rule = r.read()?,
-                "planningPeriodConstraints" => v.planning_period_constraints = r.read()?,
-                "activities" => v.activities = r.read()?,
-                "id" => v.id = r.read()?,
-                "delete" => v.delete = r.read()?,
-                "validationId" => v.validation_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "days" => r.read_into(&mut v.days),
+                "flexibleStartTime" => r.read_into(&mut v.flexible_start_time),
+                "exactStartTimeMinutesFromMidnight" => r.read_into(&mut v.exact_start_time_minutes_from_midnight),
+                "earliestStartTimeMinutesFromMidnight" => r.read_into(&mut v.earliest_start_time_minutes_from_midnight),
+                "latestStartTimeMinutesFromMidnight" => r.read_into(&mut v.latest_start_time_minutes_from_midnight),
+                "constrainStopTime" => r.read_into(&mut v.constrain_stop_time),
+                "constrainLatestStopTime" => r.read_into(&mut v.constrain_latest_stop_time),
+                "latestStopTimeMinutesFromMidnight" => r.read_into(&mut v.latest_stop_time_minutes_from_midnight),
+                "constrainEarliestStopTime" => r.read_into(&mut v.constrain_earliest_stop_time),
+                "earliestStopTimeMinutesFromMidnight" => r.read_into(&mut v.earliest_stop_time_minutes_from_midnight),
+                "startIncrementMinutes" => r.read_into(&mut v.start_increment_minutes),
+                "flexiblePaidTime" => r.read_into(&mut v.flexible_paid_time),
+                "exactPaidTimeMinutes" => r.read_into(&mut v.exact_paid_time_minutes),
+                "minimumPaidTimeMinutes" => r.read_into(&mut v.minimum_paid_time_minutes),
+                "maximumPaidTimeMinutes" => r.read_into(&mut v.maximum_paid_time_minutes),
+                "constrainContiguousWorkTime" => r.read_into(&mut v.constrain_contiguous_work_time),
+                "minimumContiguousWorkTimeMinutes" => r.read_into(&mut v.minimum_contiguous_work_time_minutes),
+                "maximumContiguousWorkTimeMinutes" => r.read_into(&mut v.maximum_contiguous_work_time_minutes),
+                "constrainDayOff" => r.read_into(&mut v.constrain_day_off),
+                "dayOffRule" => r.read_into(&mut v.day_off_rule),
+                "planningPeriodConstraints" => r.read_into(&mut v.planning_period_constraints),
+                "activities" => r.read_into(&mut v.activities),
+                "id" => r.read_into(&mut v.id),
+                "delete" => r.read_into(&mut v.delete),
+                "validationId" => r.read_into(&mut v.validation_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -91621,11 +92500,12 @@ impl FromJson for WorkPlanValidationMessageArgument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -92102,44 +92982,45 @@ impl FromJson for WorkPlanValidationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "valid" => v.valid = r.read()?,
-                "constrainWeeklyPaidTime" => v.constrain_weekly_paid_time = r.read()?,
-                "flexibleWeeklyPaidTime" => v.flexible_weekly_paid_time = r.read()?,
-                "weeklyExactPaidMinutes" => v.weekly_exact_paid_minutes = r.read()?,
-                "weeklyMinimumPaidMinutes" => v.weekly_minimum_paid_minutes = r.read()?,
-                "weeklyMaximumPaidMinutes" => v.weekly_maximum_paid_minutes = r.read()?,
-                "constrainPaidTimeGranularity" => v.constrain_paid_time_granularity = r.read()?,
-                "paidTimeGranularityMinutes" => v.paid_time_granularity_minutes = r.read()?,
-                "constrainMinimumTimeBetweenShifts" => v.constrain_minimum_time_between_shifts = r.read()?,
-                "minimumTimeBetweenShiftsMinutes" => v.minimum_time_between_shifts_minutes = r.read()?,
-                "maximumDays" => v.maximum_days = r.read()?,
-                "minimumConsecutiveNonWorkingMinutesPerWeek" => v.minimum_consecutive_non_working_minutes_per_week = r.read()?,
-                "constrainMaximumConsecutiveWorkingWeekends" => v.constrain_maximum_consecutive_working_weekends = r.read()?,
-                "maximumConsecutiveWorkingWeekends" => v.maximum_consecutive_working_weekends = r.read()?,
-                "minimumWorkingDaysPerWeek" => v.minimum_working_days_per_week = r.read()?,
-                "constrainMaximumConsecutiveWorkingDays" => v.constrain_maximum_consecutive_working_days = r.read()?,
-                "maximumConsecutiveWorkingDays" => v.maximum_consecutive_working_days = r.read()?,
-                "minimumShiftStartDistanceMinutes" => v.minimum_shift_start_distance_minutes = r.read()?,
-                "minimumDaysOffPerPlanningPeriod" => v.minimum_days_off_per_planning_period = r.read()?,
-                "maximumDaysOffPerPlanningPeriod" => v.maximum_days_off_per_planning_period = r.read()?,
-                "minimumPaidMinutesPerPlanningPeriod" => v.minimum_paid_minutes_per_planning_period = r.read()?,
-                "maximumPaidMinutesPerPlanningPeriod" => v.maximum_paid_minutes_per_planning_period = r.read()?,
-                "constrainMaximumWorkingWeekendsPerPlanningPeriod" => v.constrain_maximum_working_weekends_per_planning_period = r.read()?,
-                "maximumWorkingWeekendsPerPlanningPeriod" => v.maximum_working_weekends_per_planning_period = r.read()?,
-                "optionalDays" => v.optional_days = r.read()?,
-                "shiftStartVarianceType" => v.shift_start_variance_type = r.read()?,
-                "shiftStartVariancePeriod" => v.shift_start_variance_period = r.read()?,
-                "shiftStartVariances" => v.shift_start_variances = r.read()?,
-                "shifts" => v.shifts = r.read()?,
-                "agents" => v.agents = r.read()?,
-                "agentCount" => v.agent_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "enabled" => r.read_into(&mut v.enabled),
+                "valid" => r.read_into(&mut v.valid),
+                "constrainWeeklyPaidTime" => r.read_into(&mut v.constrain_weekly_paid_time),
+                "flexibleWeeklyPaidTime" => r.read_into(&mut v.flexible_weekly_paid_time),
+                "weeklyExactPaidMinutes" => r.read_into(&mut v.weekly_exact_paid_minutes),
+                "weeklyMinimumPaidMinutes" => r.read_into(&mut v.weekly_minimum_paid_minutes),
+                "weeklyMaximumPaidMinutes" => r.read_into(&mut v.weekly_maximum_paid_minutes),
+                "constrainPaidTimeGranularity" => r.read_into(&mut v.constrain_paid_time_granularity),
+                "paidTimeGranularityMinutes" => r.read_into(&mut v.paid_time_granularity_minutes),
+                "constrainMinimumTimeBetweenShifts" => r.read_into(&mut v.constrain_minimum_time_between_shifts),
+                "minimumTimeBetweenShiftsMinutes" => r.read_into(&mut v.minimum_time_between_shifts_minutes),
+                "maximumDays" => r.read_into(&mut v.maximum_days),
+                "minimumConsecutiveNonWorkingMinutesPerWeek" => r.read_into(&mut v.minimum_consecutive_non_working_minutes_per_week),
+                "constrainMaximumConsecutiveWorkingWeekends" => r.read_into(&mut v.constrain_maximum_consecutive_working_weekends),
+                "maximumConsecutiveWorkingWeekends" => r.read_into(&mut v.maximum_consecutive_working_weekends),
+                "minimumWorkingDaysPerWeek" => r.read_into(&mut v.minimum_working_days_per_week),
+                "constrainMaximumConsecutiveWorkingDays" => r.read_into(&mut v.constrain_maximum_consecutive_working_days),
+                "maximumConsecutiveWorkingDays" => r.read_into(&mut v.maximum_consecutive_working_days),
+                "minimumShiftStartDistanceMinutes" => r.read_into(&mut v.minimum_shift_start_distance_minutes),
+                "minimumDaysOffPerPlanningPeriod" => r.read_into(&mut v.minimum_days_off_per_planning_period),
+                "maximumDaysOffPerPlanningPeriod" => r.read_into(&mut v.maximum_days_off_per_planning_period),
+                "minimumPaidMinutesPerPlanningPeriod" => r.read_into(&mut v.minimum_paid_minutes_per_planning_period),
+                "maximumPaidMinutesPerPlanningPeriod" => r.read_into(&mut v.maximum_paid_minutes_per_planning_period),
+                "constrainMaximumWorkingWeekendsPerPlanningPeriod" => r.read_into(&mut v.constrain_maximum_working_weekends_per_planning_period),
+                "maximumWorkingWeekendsPerPlanningPeriod" => r.read_into(&mut v.maximum_working_weekends_per_planning_period),
+                "optionalDays" => r.read_into(&mut v.optional_days),
+                "shiftStartVarianceType" => r.read_into(&mut v.shift_start_variance_type),
+                "shiftStartVariancePeriod" => r.read_into(&mut v.shift_start_variance_period),
+                "shiftStartVariances" => r.read_into(&mut v.shift_start_variances),
+                "shifts" => r.read_into(&mut v.shifts),
+                "agents" => r.read_into(&mut v.agents),
+                "agentCount" => r.read_into(&mut v.agent_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

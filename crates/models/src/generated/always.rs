@@ -61,13 +61,14 @@ impl FromJson for Detail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "errorCode" => v.error_code = r.read()?,
-                "fieldName" => v.field_name = r.read()?,
-                "entityId" => v.entity_id = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "errorCode" => r.read_into(&mut v.error_code),
+                "fieldName" => r.read_into(&mut v.field_name),
+                "entityId" => r.read_into(&mut v.entity_id),
+                "entityName" => r.read_into(&mut v.entity_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -181,20 +182,21 @@ impl FromJson for ErrorBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "message" => v.message = r.read()?,
-                "code" => v.code = r.read()?,
-                "status" => v.status = r.read()?,
-                "entityId" => v.entity_id = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                "messageWithParams" => v.message_with_params = r.read()?,
-                "messageParams" => v.message_params = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "details" => v.details = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "message" => r.read_into(&mut v.message),
+                "code" => r.read_into(&mut v.code),
+                "status" => r.read_into(&mut v.status),
+                "entityId" => r.read_into(&mut v.entity_id),
+                "entityName" => r.read_into(&mut v.entity_name),
+                "messageWithParams" => r.read_into(&mut v.message_with_params),
+                "messageParams" => r.read_into(&mut v.message_params),
+                "contextId" => r.read_into(&mut v.context_id),
+                "details" => r.read_into(&mut v.details),
+                "errors" => r.read_into(&mut v.errors),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -259,12 +261,13 @@ impl FromJson for Limit {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "key" => v.key = r.read()?,
-                "namespace" => v.namespace = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "key" => r.read_into(&mut v.key),
+                "namespace" => r.read_into(&mut v.namespace),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -42,10 +42,11 @@ impl FromJson for ConversationChannelMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "subType" => v.sub_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "subType" => r.read_into(&mut v.sub_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -152,11 +153,12 @@ impl FromJson for ConversationEnrichment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "language" => v.language = r.read()?,
-                "sentimentV2" => v.sentiment_v2 = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "language" => r.read_into(&mut v.language),
+                "sentimentV2" => r.read_into(&mut v.sentiment_v2),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -202,10 +204,11 @@ impl FromJson for ConversationEnrichmentLanguage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "language" => v.language = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "language" => r.read_into(&mut v.language),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -250,10 +253,11 @@ impl FromJson for ConversationEnrichmentSentimentV2 {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "tag" => v.tag = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "tag" => r.read_into(&mut v.tag),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -432,19 +436,20 @@ impl FromJson for ConversationMessagingChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "platform" => v.platform = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "messageId" => v.message_id = r.read()?,
-                "to" => v.to = r.read()?,
-                "from" => v.from = r.read()?,
-                "time" => v.time = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateDeleted" => v.date_deleted = r.read()?,
-                "publicMetadata" => v.public_metadata = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "platform" => r.read_into(&mut v.platform),
+                "type" => r.read_into(&mut v.r#type),
+                "messageId" => r.read_into(&mut v.message_id),
+                "to" => r.read_into(&mut v.to),
+                "from" => r.read_into(&mut v.from),
+                "time" => r.read_into(&mut v.time),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateDeleted" => r.read_into(&mut v.date_deleted),
+                "publicMetadata" => r.read_into(&mut v.public_metadata),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -705,19 +710,20 @@ impl FromJson for ConversationMessagingFromRecipient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nickname" => v.nickname = r.read()?,
-                "id" => v.id = r.read()?,
-                "idType" => v.id_type = r.read()?,
-                "image" => v.image = r.read()?,
-                "firstName" => v.first_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "email" => v.email = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalContactDivisionId" => v.external_contact_division_id = r.read()?,
-                "additionalIds" => v.additional_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nickname" => r.read_into(&mut v.nickname),
+                "id" => r.read_into(&mut v.id),
+                "idType" => r.read_into(&mut v.id_type),
+                "image" => r.read_into(&mut v.image),
+                "firstName" => r.read_into(&mut v.first_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "email" => r.read_into(&mut v.email),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalContactDivisionId" => r.read_into(&mut v.external_contact_division_id),
+                "additionalIds" => r.read_into(&mut v.additional_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -903,19 +909,20 @@ impl FromJson for ConversationMessagingToRecipient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "nickname" => v.nickname = r.read()?,
-                "id" => v.id = r.read()?,
-                "idType" => v.id_type = r.read()?,
-                "image" => v.image = r.read()?,
-                "firstName" => v.first_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "email" => v.email = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalContactDivisionId" => v.external_contact_division_id = r.read()?,
-                "additionalIds" => v.additional_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "nickname" => r.read_into(&mut v.nickname),
+                "id" => r.read_into(&mut v.id),
+                "idType" => r.read_into(&mut v.id_type),
+                "image" => r.read_into(&mut v.image),
+                "firstName" => r.read_into(&mut v.first_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "email" => r.read_into(&mut v.email),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalContactDivisionId" => r.read_into(&mut v.external_contact_division_id),
+                "additionalIds" => r.read_into(&mut v.additional_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1150,24 +1157,25 @@ impl FromJson for ConversationNormalizedMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "channel" => v.channel = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "content" => v.content = r.read()?,
-                "events" => v.events = r.read()?,
-                "status" => v.status = r.read()?,
-                "reasons" => v.reasons = r.read()?,
-                "originatingEntity" => v.originating_entity = r.read()?,
-                "isFinalReceipt" => v.is_final_receipt = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "relatedMessages" => v.related_messages = r.read()?,
-                "metadata" => v.metadata = r.read()?,
-                "enrichment" => v.enrichment = r.read()?,
-                "byoSmsIntegrationId" => v.byo_sms_integration_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "channel" => r.read_into(&mut v.channel),
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "content" => r.read_into(&mut v.content),
+                "events" => r.read_into(&mut v.events),
+                "status" => r.read_into(&mut v.status),
+                "reasons" => r.read_into(&mut v.reasons),
+                "originatingEntity" => r.read_into(&mut v.originating_entity),
+                "isFinalReceipt" => r.read_into(&mut v.is_final_receipt),
+                "direction" => r.read_into(&mut v.direction),
+                "relatedMessages" => r.read_into(&mut v.related_messages),
+                "metadata" => r.read_into(&mut v.metadata),
+                "enrichment" => r.read_into(&mut v.enrichment),
+                "byoSmsIntegrationId" => r.read_into(&mut v.byo_sms_integration_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1462,12 +1470,13 @@ impl FromJson for ConversationPublicMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rootId" => v.root_id = r.read()?,
-                "replyToId" => v.reply_to_id = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rootId" => r.read_into(&mut v.root_id),
+                "replyToId" => r.read_into(&mut v.reply_to_id),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1523,11 +1532,12 @@ impl FromJson for ConversationReason {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1675,11 +1685,12 @@ impl FromJson for ConversationRecipientAdditionalIdentifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

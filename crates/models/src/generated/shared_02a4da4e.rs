@@ -227,33 +227,34 @@ impl FromJson for Flow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "lockedUser" => v.locked_user = r.read()?,
-                "lockedClient" => v.locked_client = r.read()?,
-                "active" => v.active = r.read()?,
-                "system" => v.system = r.read()?,
-                "deleted" => v.deleted = r.read()?,
-                "publishedVersion" => v.published_version = r.read()?,
-                "savedVersion" => v.saved_version = r.read()?,
-                "inputSchema" => v.input_schema = r.read()?,
-                "outputSchema" => v.output_schema = r.read()?,
-                "checkedInVersion" => v.checked_in_version = r.read()?,
-                "debugVersion" => v.debug_version = r.read()?,
-                "publishedBy" => v.published_by = r.read()?,
-                "currentOperation" => v.current_operation = r.read()?,
-                "nluInfo" => v.nlu_info = r.read()?,
-                "supportedLanguages" => v.supported_languages = r.read()?,
-                "compatibleFlowTypes" => v.compatible_flow_types = r.read()?,
-                "worktypeId" => v.worktype_id = r.read()?,
-                "virtualAgentEnabled" => v.virtual_agent_enabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "type" => r.read_into(&mut v.r#type),
+                "lockedUser" => r.read_into(&mut v.locked_user),
+                "lockedClient" => r.read_into(&mut v.locked_client),
+                "active" => r.read_into(&mut v.active),
+                "system" => r.read_into(&mut v.system),
+                "deleted" => r.read_into(&mut v.deleted),
+                "publishedVersion" => r.read_into(&mut v.published_version),
+                "savedVersion" => r.read_into(&mut v.saved_version),
+                "inputSchema" => r.read_into(&mut v.input_schema),
+                "outputSchema" => r.read_into(&mut v.output_schema),
+                "checkedInVersion" => r.read_into(&mut v.checked_in_version),
+                "debugVersion" => r.read_into(&mut v.debug_version),
+                "publishedBy" => r.read_into(&mut v.published_by),
+                "currentOperation" => r.read_into(&mut v.current_operation),
+                "nluInfo" => r.read_into(&mut v.nlu_info),
+                "supportedLanguages" => r.read_into(&mut v.supported_languages),
+                "compatibleFlowTypes" => r.read_into(&mut v.compatible_flow_types),
+                "worktypeId" => r.read_into(&mut v.worktype_id),
+                "virtualAgentEnabled" => r.read_into(&mut v.virtual_agent_enabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -42,10 +42,11 @@ impl FromJson for EmailSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "multipleRouteDestinationsOnInboundEmailEnabled" => v.multiple_route_destinations_on_inbound_email_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "multipleRouteDestinationsOnInboundEmailEnabled" => r.read_into(&mut v.multiple_route_destinations_on_inbound_email_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -97,11 +98,12 @@ impl FromJson for EmailThreadingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startNewConversationOnSubjectChange" => v.start_new_conversation_on_subject_change = r.read()?,
-                "timeoutInMinutes" => v.timeout_in_minutes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startNewConversationOnSubjectChange" => r.read_into(&mut v.start_new_conversation_on_subject_change),
+                "timeoutInMinutes" => r.read_into(&mut v.timeout_in_minutes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

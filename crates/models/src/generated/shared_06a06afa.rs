@@ -89,17 +89,18 @@ impl FromJson for JsonSchemaDocument {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "$schema" => v.schema = r.read()?,
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "required" => v.required = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "additionalProperties" => v.additional_properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "$schema" => r.read_into(&mut v.schema),
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "type" => r.read_into(&mut v.r#type),
+                "required" => r.read_into(&mut v.required),
+                "properties" => r.read_into(&mut v.properties),
+                "additionalProperties" => r.read_into(&mut v.additional_properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -55,11 +55,12 @@ impl FromJson for ConversationProfile {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "languageCode" => v.language_code = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "languageCode" => r.read_into(&mut v.language_code),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -177,11 +178,12 @@ impl FromJson for GoogleDialogflowConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "integrationId" => v.integration_id = r.read()?,
-                "conversationProfiles" => v.conversation_profiles = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "integrationId" => r.read_into(&mut v.integration_id),
+                "conversationProfiles" => r.read_into(&mut v.conversation_profiles),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -247,12 +249,13 @@ impl FromJson for KnowledgeBaseWithDialectReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "languageCode" => v.language_code = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "languageCode" => r.read_into(&mut v.language_code),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -525,13 +528,14 @@ impl FromJson for KnowledgeSuggestionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "vendorName" => v.vendor_name = r.read()?,
-                "knowledgeBase" => v.knowledge_base = r.read()?,
-                "knowledgeBases" => v.knowledge_bases = r.read()?,
-                "receiveSegmentedArticles" => v.receive_segmented_articles = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "vendorName" => r.read_into(&mut v.vendor_name),
+                "knowledgeBase" => r.read_into(&mut v.knowledge_base),
+                "knowledgeBases" => r.read_into(&mut v.knowledge_bases),
+                "receiveSegmentedArticles" => r.read_into(&mut v.receive_segmented_articles),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -634,10 +638,11 @@ impl FromJson for TranscriptionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "vendorName" => v.vendor_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "vendorName" => r.read_into(&mut v.vendor_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -60,12 +60,13 @@ impl FromJson for BulkErrorDetail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fieldName" => v.field_name = r.read()?,
-                "value" => v.value = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fieldName" => r.read_into(&mut v.field_name),
+                "value" => r.read_into(&mut v.value),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -131,23 +131,24 @@ impl FromJson for StatisticalSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "max" => v.max = r.read()?,
-                "min" => v.min = r.read()?,
-                "count" => v.count = r.read()?,
-                "countNegative" => v.count_negative = r.read()?,
-                "countPositive" => v.count_positive = r.read()?,
-                "sum" => v.sum = r.read()?,
-                "current" => v.current = r.read()?,
-                "ratio" => v.ratio = r.read()?,
-                "numerator" => v.numerator = r.read()?,
-                "denominator" => v.denominator = r.read()?,
-                "target" => v.target = r.read()?,
-                "p95" => v.p95 = r.read()?,
-                "p99" => v.p99 = r.read()?,
-                "calculatedMetricValue" => v.calculated_metric_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "max" => r.read_into(&mut v.max),
+                "min" => r.read_into(&mut v.min),
+                "count" => r.read_into(&mut v.count),
+                "countNegative" => r.read_into(&mut v.count_negative),
+                "countPositive" => r.read_into(&mut v.count_positive),
+                "sum" => r.read_into(&mut v.sum),
+                "current" => r.read_into(&mut v.current),
+                "ratio" => r.read_into(&mut v.ratio),
+                "numerator" => r.read_into(&mut v.numerator),
+                "denominator" => r.read_into(&mut v.denominator),
+                "target" => r.read_into(&mut v.target),
+                "p95" => r.read_into(&mut v.p95),
+                "p99" => r.read_into(&mut v.p99),
+                "calculatedMetricValue" => r.read_into(&mut v.calculated_metric_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

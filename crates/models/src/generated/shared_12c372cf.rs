@@ -51,11 +51,12 @@ impl FromJson for AnalyticsAgentGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentGroupId" => v.agent_group_id = r.read()?,
-                "agentGroupType" => v.agent_group_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentGroupId" => r.read_into(&mut v.agent_group_id),
+                "agentGroupType" => r.read_into(&mut v.agent_group_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -339,31 +340,32 @@ impl FromJson for AnalyticsConversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "accessAttributes" => v.access_attributes = r.read()?,
-                "associatedConversationId" => v.associated_conversation_id = r.read()?,
-                "conferenceStart" => v.conference_start = r.read()?,
-                "consultationConversationIds" => v.consultation_conversation_ids = r.read()?,
-                "conversationEnd" => v.conversation_end = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "conversationInitiator" => v.conversation_initiator = r.read()?,
-                "conversationStart" => v.conversation_start = r.read()?,
-                "customerParticipation" => v.customer_participation = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "knowledgeBaseIds" => v.knowledge_base_ids = r.read()?,
-                "mediaStatsMinConversationMos" => v.media_stats_min_conversation_mos = r.read()?,
-                "mediaStatsMinConversationRFactor" => v.media_stats_min_conversation_r_factor = r.read()?,
-                "originatingDirection" => v.originating_direction = r.read()?,
-                "originatingSocialMediaPublic" => v.originating_social_media_public = r.read()?,
-                "selfServed" => v.self_served = r.read()?,
-                "evaluations" => v.evaluations = r.read()?,
-                "surveys" => v.surveys = r.read()?,
-                "resolutions" => v.resolutions = r.read()?,
-                "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "accessAttributes" => r.read_into(&mut v.access_attributes),
+                "associatedConversationId" => r.read_into(&mut v.associated_conversation_id),
+                "conferenceStart" => r.read_into(&mut v.conference_start),
+                "consultationConversationIds" => r.read_into(&mut v.consultation_conversation_ids),
+                "conversationEnd" => r.read_into(&mut v.conversation_end),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "conversationInitiator" => r.read_into(&mut v.conversation_initiator),
+                "conversationStart" => r.read_into(&mut v.conversation_start),
+                "customerParticipation" => r.read_into(&mut v.customer_participation),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "knowledgeBaseIds" => r.read_into(&mut v.knowledge_base_ids),
+                "mediaStatsMinConversationMos" => r.read_into(&mut v.media_stats_min_conversation_mos),
+                "mediaStatsMinConversationRFactor" => r.read_into(&mut v.media_stats_min_conversation_r_factor),
+                "originatingDirection" => r.read_into(&mut v.originating_direction),
+                "originatingSocialMediaPublic" => r.read_into(&mut v.originating_social_media_public),
+                "selfServed" => r.read_into(&mut v.self_served),
+                "evaluations" => r.read_into(&mut v.evaluations),
+                "surveys" => r.read_into(&mut v.surveys),
+                "resolutions" => r.read_into(&mut v.resolutions),
+                "participants" => r.read_into(&mut v.participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -605,12 +607,13 @@ impl FromJson for AnalyticsConversationAsyncQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversations" => v.conversations = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                "dataAvailabilityDate" => v.data_availability_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversations" => r.read_into(&mut v.conversations),
+                "cursor" => r.read_into(&mut v.cursor),
+                "dataAvailabilityDate" => r.read_into(&mut v.data_availability_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -667,12 +670,13 @@ impl FromJson for AnalyticsConversationQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversations" => v.conversations = r.read()?,
-                "aggregations" => v.aggregations = r.read()?,
-                "totalHits" => v.total_hits = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversations" => r.read_into(&mut v.conversations),
+                "aggregations" => r.read_into(&mut v.aggregations),
+                "totalHits" => r.read_into(&mut v.total_hits),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -933,34 +937,35 @@ impl FromJson for AnalyticsConversationSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "audioMuted" => v.audio_muted = r.read()?,
-                "conference" => v.conference = r.read()?,
-                "destinationConversationId" => v.destination_conversation_id = r.read()?,
-                "destinationSessionId" => v.destination_session_id = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "groupId" => v.group_id = r.read()?,
-                "q850ResponseCodes" => v.q850_response_codes = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "requestedLanguageId" => v.requested_language_id = r.read()?,
-                "requestedRoutingSkillIds" => v.requested_routing_skill_ids = r.read()?,
-                "requestedRoutingUserIds" => v.requested_routing_user_ids = r.read()?,
-                "segmentEnd" => v.segment_end = r.read()?,
-                "segmentStart" => v.segment_start = r.read()?,
-                "segmentType" => v.segment_type = r.read()?,
-                "sipResponseCodes" => v.sip_response_codes = r.read()?,
-                "sourceConversationId" => v.source_conversation_id = r.read()?,
-                "sourceSessionId" => v.source_session_id = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "videoMuted" => v.video_muted = r.read()?,
-                "wrapUpCode" => v.wrap_up_code = r.read()?,
-                "wrapUpNote" => v.wrap_up_note = r.read()?,
-                "wrapUpTags" => v.wrap_up_tags = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "audioMuted" => r.read_into(&mut v.audio_muted),
+                "conference" => r.read_into(&mut v.conference),
+                "destinationConversationId" => r.read_into(&mut v.destination_conversation_id),
+                "destinationSessionId" => r.read_into(&mut v.destination_session_id),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "groupId" => r.read_into(&mut v.group_id),
+                "q850ResponseCodes" => r.read_into(&mut v.q850_response_codes),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
+                "requestedRoutingUserIds" => r.read_into(&mut v.requested_routing_user_ids),
+                "segmentEnd" => r.read_into(&mut v.segment_end),
+                "segmentStart" => r.read_into(&mut v.segment_start),
+                "segmentType" => r.read_into(&mut v.segment_type),
+                "sipResponseCodes" => r.read_into(&mut v.sip_response_codes),
+                "sourceConversationId" => r.read_into(&mut v.source_conversation_id),
+                "sourceSessionId" => r.read_into(&mut v.source_session_id),
+                "subject" => r.read_into(&mut v.subject),
+                "videoMuted" => r.read_into(&mut v.video_muted),
+                "wrapUpCode" => r.read_into(&mut v.wrap_up_code),
+                "wrapUpNote" => r.read_into(&mut v.wrap_up_note),
+                "wrapUpTags" => r.read_into(&mut v.wrap_up_tags),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1466,31 +1471,32 @@ impl FromJson for AnalyticsConversationWithoutAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "accessAttributes" => v.access_attributes = r.read()?,
-                "associatedConversationId" => v.associated_conversation_id = r.read()?,
-                "conferenceStart" => v.conference_start = r.read()?,
-                "consultationConversationIds" => v.consultation_conversation_ids = r.read()?,
-                "conversationEnd" => v.conversation_end = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "conversationInitiator" => v.conversation_initiator = r.read()?,
-                "conversationStart" => v.conversation_start = r.read()?,
-                "customerParticipation" => v.customer_participation = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "knowledgeBaseIds" => v.knowledge_base_ids = r.read()?,
-                "mediaStatsMinConversationMos" => v.media_stats_min_conversation_mos = r.read()?,
-                "mediaStatsMinConversationRFactor" => v.media_stats_min_conversation_r_factor = r.read()?,
-                "originatingDirection" => v.originating_direction = r.read()?,
-                "originatingSocialMediaPublic" => v.originating_social_media_public = r.read()?,
-                "selfServed" => v.self_served = r.read()?,
-                "evaluations" => v.evaluations = r.read()?,
-                "surveys" => v.surveys = r.read()?,
-                "resolutions" => v.resolutions = r.read()?,
-                "participants" => v.participants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "accessAttributes" => r.read_into(&mut v.access_attributes),
+                "associatedConversationId" => r.read_into(&mut v.associated_conversation_id),
+                "conferenceStart" => r.read_into(&mut v.conference_start),
+                "consultationConversationIds" => r.read_into(&mut v.consultation_conversation_ids),
+                "conversationEnd" => r.read_into(&mut v.conversation_end),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "conversationInitiator" => r.read_into(&mut v.conversation_initiator),
+                "conversationStart" => r.read_into(&mut v.conversation_start),
+                "customerParticipation" => r.read_into(&mut v.customer_participation),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "knowledgeBaseIds" => r.read_into(&mut v.knowledge_base_ids),
+                "mediaStatsMinConversationMos" => r.read_into(&mut v.media_stats_min_conversation_mos),
+                "mediaStatsMinConversationRFactor" => r.read_into(&mut v.media_stats_min_conversation_r_factor),
+                "originatingDirection" => r.read_into(&mut v.originating_direction),
+                "originatingSocialMediaPublic" => r.read_into(&mut v.originating_social_media_public),
+                "selfServed" => r.read_into(&mut v.self_served),
+                "evaluations" => r.read_into(&mut v.evaluations),
+                "surveys" => r.read_into(&mut v.surveys),
+                "resolutions" => r.read_into(&mut v.resolutions),
+                "participants" => r.read_into(&mut v.participants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1714,10 +1720,11 @@ impl FromJson for AnalyticsConversationWithoutAttributesMultiGetResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversations" => v.conversations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversations" => r.read_into(&mut v.conversations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1909,27 +1916,28 @@ impl FromJson for AnalyticsEvaluation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assigneeApplicable" => v.assignee_applicable = r.read()?,
-                "assigneeId" => v.assignee_id = r.read()?,
-                "calibrationId" => v.calibration_id = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "deleted" => v.deleted = r.read()?,
-                "evaluationId" => v.evaluation_id = r.read()?,
-                "evaluationStatus" => v.evaluation_status = r.read()?,
-                "evaluatorId" => v.evaluator_id = r.read()?,
-                "eventTime" => v.event_time = r.read()?,
-                "formId" => v.form_id = r.read()?,
-                "formName" => v.form_name = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "released" => v.released = r.read()?,
-                "rescored" => v.rescored = r.read()?,
-                "systemSubmitted" => v.system_submitted = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "oTotalCriticalScore" => v.o_total_critical_score = r.read()?,
-                "oTotalScore" => v.o_total_score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assigneeApplicable" => r.read_into(&mut v.assignee_applicable),
+                "assigneeId" => r.read_into(&mut v.assignee_id),
+                "calibrationId" => r.read_into(&mut v.calibration_id),
+                "contextId" => r.read_into(&mut v.context_id),
+                "deleted" => r.read_into(&mut v.deleted),
+                "evaluationId" => r.read_into(&mut v.evaluation_id),
+                "evaluationStatus" => r.read_into(&mut v.evaluation_status),
+                "evaluatorId" => r.read_into(&mut v.evaluator_id),
+                "eventTime" => r.read_into(&mut v.event_time),
+                "formId" => r.read_into(&mut v.form_id),
+                "formName" => r.read_into(&mut v.form_name),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "released" => r.read_into(&mut v.released),
+                "rescored" => r.read_into(&mut v.rescored),
+                "systemSubmitted" => r.read_into(&mut v.system_submitted),
+                "userId" => r.read_into(&mut v.user_id),
+                "oTotalCriticalScore" => r.read_into(&mut v.o_total_critical_score),
+                "oTotalScore" => r.read_into(&mut v.o_total_score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2174,24 +2182,25 @@ impl FromJson for AnalyticsFlow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endingLanguage" => v.ending_language = r.read()?,
-                "entryReason" => v.entry_reason = r.read()?,
-                "entryType" => v.entry_type = r.read()?,
-                "exitReason" => v.exit_reason = r.read()?,
-                "flowId" => v.flow_id = r.read()?,
-                "flowName" => v.flow_name = r.read()?,
-                "flowType" => v.flow_type = r.read()?,
-                "flowVersion" => v.flow_version = r.read()?,
-                "issuedCallback" => v.issued_callback = r.read()?,
-                "recognitionFailureReason" => v.recognition_failure_reason = r.read()?,
-                "startingLanguage" => v.starting_language = r.read()?,
-                "transferTargetAddress" => v.transfer_target_address = r.read()?,
-                "transferTargetName" => v.transfer_target_name = r.read()?,
-                "transferType" => v.transfer_type = r.read()?,
-                "outcomes" => v.outcomes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endingLanguage" => r.read_into(&mut v.ending_language),
+                "entryReason" => r.read_into(&mut v.entry_reason),
+                "entryType" => r.read_into(&mut v.entry_type),
+                "exitReason" => r.read_into(&mut v.exit_reason),
+                "flowId" => r.read_into(&mut v.flow_id),
+                "flowName" => r.read_into(&mut v.flow_name),
+                "flowType" => r.read_into(&mut v.flow_type),
+                "flowVersion" => r.read_into(&mut v.flow_version),
+                "issuedCallback" => r.read_into(&mut v.issued_callback),
+                "recognitionFailureReason" => r.read_into(&mut v.recognition_failure_reason),
+                "startingLanguage" => r.read_into(&mut v.starting_language),
+                "transferTargetAddress" => r.read_into(&mut v.transfer_target_address),
+                "transferTargetName" => r.read_into(&mut v.transfer_target_name),
+                "transferType" => r.read_into(&mut v.transfer_type),
+                "outcomes" => r.read_into(&mut v.outcomes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2466,14 +2475,15 @@ impl FromJson for AnalyticsFlowOutcome {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "flowOutcome" => v.flow_outcome = r.read()?,
-                "flowOutcomeEndTimestamp" => v.flow_outcome_end_timestamp = r.read()?,
-                "flowOutcomeId" => v.flow_outcome_id = r.read()?,
-                "flowOutcomeStartTimestamp" => v.flow_outcome_start_timestamp = r.read()?,
-                "flowOutcomeValue" => v.flow_outcome_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "flowOutcome" => r.read_into(&mut v.flow_outcome),
+                "flowOutcomeEndTimestamp" => r.read_into(&mut v.flow_outcome_end_timestamp),
+                "flowOutcomeId" => r.read_into(&mut v.flow_outcome_id),
+                "flowOutcomeStartTimestamp" => r.read_into(&mut v.flow_outcome_start_timestamp),
+                "flowOutcomeValue" => r.read_into(&mut v.flow_outcome_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2610,20 +2620,21 @@ impl FromJson for AnalyticsMediaEndpointStat {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "codecs" => v.codecs = r.read()?,
-                "discardedPackets" => v.discarded_packets = r.read()?,
-                "duplicatePackets" => v.duplicate_packets = r.read()?,
-                "eventTime" => v.event_time = r.read()?,
-                "invalidPackets" => v.invalid_packets = r.read()?,
-                "maxLatencyMs" => v.max_latency_ms = r.read()?,
-                "minMos" => v.min_mos = r.read()?,
-                "minRFactor" => v.min_r_factor = r.read()?,
-                "overrunPackets" => v.overrun_packets = r.read()?,
-                "receivedPackets" => v.received_packets = r.read()?,
-                "underrunPackets" => v.underrun_packets = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "codecs" => r.read_into(&mut v.codecs),
+                "discardedPackets" => r.read_into(&mut v.discarded_packets),
+                "duplicatePackets" => r.read_into(&mut v.duplicate_packets),
+                "eventTime" => r.read_into(&mut v.event_time),
+                "invalidPackets" => r.read_into(&mut v.invalid_packets),
+                "maxLatencyMs" => r.read_into(&mut v.max_latency_ms),
+                "minMos" => r.read_into(&mut v.min_mos),
+                "minRFactor" => r.read_into(&mut v.min_r_factor),
+                "overrunPackets" => r.read_into(&mut v.overrun_packets),
+                "receivedPackets" => r.read_into(&mut v.received_packets),
+                "underrunPackets" => r.read_into(&mut v.underrun_packets),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2766,20 +2777,21 @@ impl FromJson for AnalyticsParticipant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalOrganizationId" => v.external_organization_id = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "participantName" => v.participant_name = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "screenRecording" => v.screen_recording = r.read()?,
-                "teamId" => v.team_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "sessions" => v.sessions = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "participantName" => r.read_into(&mut v.participant_name),
+                "purpose" => r.read_into(&mut v.purpose),
+                "screenRecording" => r.read_into(&mut v.screen_recording),
+                "teamId" => r.read_into(&mut v.team_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "sessions" => r.read_into(&mut v.sessions),
+                "attributes" => r.read_into(&mut v.attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3071,19 +3083,20 @@ impl FromJson for AnalyticsParticipantWithoutAttributes {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalOrganizationId" => v.external_organization_id = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "participantId" => v.participant_id = r.read()?,
-                "participantName" => v.participant_name = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "screenRecording" => v.screen_recording = r.read()?,
-                "teamId" => v.team_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "sessions" => v.sessions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "participantId" => r.read_into(&mut v.participant_id),
+                "participantName" => r.read_into(&mut v.participant_name),
+                "purpose" => r.read_into(&mut v.purpose),
+                "screenRecording" => r.read_into(&mut v.screen_recording),
+                "teamId" => r.read_into(&mut v.team_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "sessions" => r.read_into(&mut v.sessions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3311,12 +3324,13 @@ impl FromJson for AnalyticsProperty {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "property" => v.property = r.read()?,
-                "propertyType" => v.property_type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "property" => r.read_into(&mut v.property),
+                "propertyType" => r.read_into(&mut v.property_type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3433,11 +3447,12 @@ impl FromJson for AnalyticsProposedAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentRank" => v.agent_rank = r.read()?,
-                "proposedAgentId" => v.proposed_agent_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentRank" => r.read_into(&mut v.agent_rank),
+                "proposedAgentId" => r.read_into(&mut v.proposed_agent_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3506,13 +3521,14 @@ impl FromJson for AnalyticsResolution {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventTime" => v.event_time = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "nNextContactAvoided" => v.n_next_contact_avoided = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventTime" => r.read_into(&mut v.event_time),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "nNextContactAvoided" => r.read_into(&mut v.n_next_contact_avoided),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4350,98 +4366,99 @@ impl FromJson for AnalyticsSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activeSkillIds" => v.active_skill_ids = r.read()?,
-                "acwSkipped" => v.acw_skipped = r.read()?,
-                "addressFrom" => v.address_from = r.read()?,
-                "addressOther" => v.address_other = r.read()?,
-                "addressSelf" => v.address_self = r.read()?,
-                "addressTo" => v.address_to = r.read()?,
-                "agentAssistantId" => v.agent_assistant_id = r.read()?,
-                "agentBullseyeRing" => v.agent_bullseye_ring = r.read()?,
-                "agentOwned" => v.agent_owned = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "assignerId" => v.assigner_id = r.read()?,
-                "authenticated" => v.authenticated = r.read()?,
-                "bargedParticipantId" => v.barged_participant_id = r.read()?,
-                "bcc" => v.bcc = r.read()?,
-                "callbackNumbers" => v.callback_numbers = r.read()?,
-                "callbackScheduledTime" => v.callback_scheduled_time = r.read()?,
-                "callbackUserName" => v.callback_user_name = r.read()?,
-                "cc" => v.cc = r.read()?,
-                "cleared" => v.cleared = r.read()?,
-                "coachedParticipantId" => v.coached_participant_id = r.read()?,
-                "cobrowseRole" => v.cobrowse_role = r.read()?,
-                "cobrowseRoomId" => v.cobrowse_room_id = r.read()?,
-                "deliveryPushed" => v.delivery_pushed = r.read()?,
-                "deliveryStatus" => v.delivery_status = r.read()?,
-                "deliveryStatusChangeDate" => v.delivery_status_change_date = r.read()?,
-                "destinationAddresses" => v.destination_addresses = r.read()?,
-                "detectedSpeechEnd" => v.detected_speech_end = r.read()?,
-                "detectedSpeechStart" => v.detected_speech_start = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "dispositionAnalyzer" => v.disposition_analyzer = r.read()?,
-                "dispositionName" => v.disposition_name = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "edgeId" => v.edge_id = r.read()?,
-                "eligibleAgentCounts" => v.eligible_agent_counts = r.read()?,
-                "engagementSource" => v.engagement_source = r.read()?,
-                "errorCodeDescription" => v.error_code_description = r.read()?,
-                "extendedDeliveryStatus" => v.extended_delivery_status = r.read()?,
-                "flowInType" => v.flow_in_type = r.read()?,
-                "flowOutType" => v.flow_out_type = r.read()?,
-                "journeyActionId" => v.journey_action_id = r.read()?,
-                "journeyActionMapId" => v.journey_action_map_id = r.read()?,
-                "journeyActionMapVersion" => v.journey_action_map_version = r.read()?,
-                "journeyCustomerId" => v.journey_customer_id = r.read()?,
-                "journeyCustomerIdType" => v.journey_customer_id_type = r.read()?,
-                "journeyCustomerSessionId" => v.journey_customer_session_id = r.read()?,
-                "journeyCustomerSessionIdType" => v.journey_customer_session_id_type = r.read()?,
-                "mediaBridgeId" => v.media_bridge_id = r.read()?,
-                "mediaCount" => v.media_count = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "messageType" => v.message_type = r.read()?,
-                "monitoredParticipantId" => v.monitored_participant_id = r.read()?,
-                "outboundCampaignId" => v.outbound_campaign_id = r.read()?,
-                "outboundContactId" => v.outbound_contact_id = r.read()?,
-                "outboundContactListId" => v.outbound_contact_list_id = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "protocolCallId" => v.protocol_call_id = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "recording" => v.recording = r.read()?,
-                "remote" => v.remote = r.read()?,
-                "remoteNameDisplayable" => v.remote_name_displayable = r.read()?,
-                "removedSkillIds" => v.removed_skill_ids = r.read()?,
-                "requestedRoutings" => v.requested_routings = r.read()?,
-                "roomId" => v.room_id = r.read()?,
-                "routingRing" => v.routing_ring = r.read()?,
-                "routingRule" => v.routing_rule = r.read()?,
-                "routingRuleType" => v.routing_rule_type = r.read()?,
-                "screenMonitoredUserId" => v.screen_monitored_user_id = r.read()?,
-                "screenShareAddressSelf" => v.screen_share_address_self = r.read()?,
-                "screenShareRoomId" => v.screen_share_room_id = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "selectedAgentId" => v.selected_agent_id = r.read()?,
-                "selectedAgentRank" => v.selected_agent_rank = r.read()?,
-                "sessionDnis" => v.session_dnis = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "sharingScreen" => v.sharing_screen = r.read()?,
-                "skillExpressionId" => v.skill_expression_id = r.read()?,
-                "skipEnabled" => v.skip_enabled = r.read()?,
-                "snippetRecording" => v.snippet_recording = r.read()?,
-                "timeoutSeconds" => v.timeout_seconds = r.read()?,
-                "usedRouting" => v.used_routing = r.read()?,
-                "videoAddressSelf" => v.video_address_self = r.read()?,
-                "videoRoomId" => v.video_room_id = r.read()?,
-                "waitingInteractionCounts" => v.waiting_interaction_counts = r.read()?,
-                "agentGroups" => v.agent_groups = r.read()?,
-                "proposedAgents" => v.proposed_agents = r.read()?,
-                "mediaEndpointStats" => v.media_endpoint_stats = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "segments" => v.segments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activeSkillIds" => r.read_into(&mut v.active_skill_ids),
+                "acwSkipped" => r.read_into(&mut v.acw_skipped),
+                "addressFrom" => r.read_into(&mut v.address_from),
+                "addressOther" => r.read_into(&mut v.address_other),
+                "addressSelf" => r.read_into(&mut v.address_self),
+                "addressTo" => r.read_into(&mut v.address_to),
+                "agentAssistantId" => r.read_into(&mut v.agent_assistant_id),
+                "agentBullseyeRing" => r.read_into(&mut v.agent_bullseye_ring),
+                "agentOwned" => r.read_into(&mut v.agent_owned),
+                "ani" => r.read_into(&mut v.ani),
+                "assignerId" => r.read_into(&mut v.assigner_id),
+                "authenticated" => r.read_into(&mut v.authenticated),
+                "bargedParticipantId" => r.read_into(&mut v.barged_participant_id),
+                "bcc" => r.read_into(&mut v.bcc),
+                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
+                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
+                "callbackUserName" => r.read_into(&mut v.callback_user_name),
+                "cc" => r.read_into(&mut v.cc),
+                "cleared" => r.read_into(&mut v.cleared),
+                "coachedParticipantId" => r.read_into(&mut v.coached_participant_id),
+                "cobrowseRole" => r.read_into(&mut v.cobrowse_role),
+                "cobrowseRoomId" => r.read_into(&mut v.cobrowse_room_id),
+                "deliveryPushed" => r.read_into(&mut v.delivery_pushed),
+                "deliveryStatus" => r.read_into(&mut v.delivery_status),
+                "deliveryStatusChangeDate" => r.read_into(&mut v.delivery_status_change_date),
+                "destinationAddresses" => r.read_into(&mut v.destination_addresses),
+                "detectedSpeechEnd" => r.read_into(&mut v.detected_speech_end),
+                "detectedSpeechStart" => r.read_into(&mut v.detected_speech_start),
+                "direction" => r.read_into(&mut v.direction),
+                "dispositionAnalyzer" => r.read_into(&mut v.disposition_analyzer),
+                "dispositionName" => r.read_into(&mut v.disposition_name),
+                "dnis" => r.read_into(&mut v.dnis),
+                "edgeId" => r.read_into(&mut v.edge_id),
+                "eligibleAgentCounts" => r.read_into(&mut v.eligible_agent_counts),
+                "engagementSource" => r.read_into(&mut v.engagement_source),
+                "errorCodeDescription" => r.read_into(&mut v.error_code_description),
+                "extendedDeliveryStatus" => r.read_into(&mut v.extended_delivery_status),
+                "flowInType" => r.read_into(&mut v.flow_in_type),
+                "flowOutType" => r.read_into(&mut v.flow_out_type),
+                "journeyActionId" => r.read_into(&mut v.journey_action_id),
+                "journeyActionMapId" => r.read_into(&mut v.journey_action_map_id),
+                "journeyActionMapVersion" => r.read_into(&mut v.journey_action_map_version),
+                "journeyCustomerId" => r.read_into(&mut v.journey_customer_id),
+                "journeyCustomerIdType" => r.read_into(&mut v.journey_customer_id_type),
+                "journeyCustomerSessionId" => r.read_into(&mut v.journey_customer_session_id),
+                "journeyCustomerSessionIdType" => r.read_into(&mut v.journey_customer_session_id_type),
+                "mediaBridgeId" => r.read_into(&mut v.media_bridge_id),
+                "mediaCount" => r.read_into(&mut v.media_count),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "messageType" => r.read_into(&mut v.message_type),
+                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
+                "outboundCampaignId" => r.read_into(&mut v.outbound_campaign_id),
+                "outboundContactId" => r.read_into(&mut v.outbound_contact_id),
+                "outboundContactListId" => r.read_into(&mut v.outbound_contact_list_id),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "protocolCallId" => r.read_into(&mut v.protocol_call_id),
+                "provider" => r.read_into(&mut v.provider),
+                "recording" => r.read_into(&mut v.recording),
+                "remote" => r.read_into(&mut v.remote),
+                "remoteNameDisplayable" => r.read_into(&mut v.remote_name_displayable),
+                "removedSkillIds" => r.read_into(&mut v.removed_skill_ids),
+                "requestedRoutings" => r.read_into(&mut v.requested_routings),
+                "roomId" => r.read_into(&mut v.room_id),
+                "routingRing" => r.read_into(&mut v.routing_ring),
+                "routingRule" => r.read_into(&mut v.routing_rule),
+                "routingRuleType" => r.read_into(&mut v.routing_rule_type),
+                "screenMonitoredUserId" => r.read_into(&mut v.screen_monitored_user_id),
+                "screenShareAddressSelf" => r.read_into(&mut v.screen_share_address_self),
+                "screenShareRoomId" => r.read_into(&mut v.screen_share_room_id),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "selectedAgentId" => r.read_into(&mut v.selected_agent_id),
+                "selectedAgentRank" => r.read_into(&mut v.selected_agent_rank),
+                "sessionDnis" => r.read_into(&mut v.session_dnis),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "sharingScreen" => r.read_into(&mut v.sharing_screen),
+                "skillExpressionId" => r.read_into(&mut v.skill_expression_id),
+                "skipEnabled" => r.read_into(&mut v.skip_enabled),
+                "snippetRecording" => r.read_into(&mut v.snippet_recording),
+                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
+                "usedRouting" => r.read_into(&mut v.used_routing),
+                "videoAddressSelf" => r.read_into(&mut v.video_address_self),
+                "videoRoomId" => r.read_into(&mut v.video_room_id),
+                "waitingInteractionCounts" => r.read_into(&mut v.waiting_interaction_counts),
+                "agentGroups" => r.read_into(&mut v.agent_groups),
+                "proposedAgents" => r.read_into(&mut v.proposed_agents),
+                "mediaEndpointStats" => r.read_into(&mut v.media_endpoint_stats),
+                "flow" => r.read_into(&mut v.flow),
+                "metrics" => r.read_into(&mut v.metrics),
+                "segments" => r.read_into(&mut v.segments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5100,12 +5117,13 @@ impl FromJson for AnalyticsSessionMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "emitDate" => v.emit_date = r.read()?,
-                "name" => v.name = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "emitDate" => r.read_into(&mut v.emit_date),
+                "name" => r.read_into(&mut v.name),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5256,22 +5274,23 @@ impl FromJson for AnalyticsSurvey {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventTime" => v.event_time = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "surveyCompletedDate" => v.survey_completed_date = r.read()?,
-                "surveyFormContextId" => v.survey_form_context_id = r.read()?,
-                "surveyFormId" => v.survey_form_id = r.read()?,
-                "surveyFormName" => v.survey_form_name = r.read()?,
-                "surveyId" => v.survey_id = r.read()?,
-                "surveyPartialResponse" => v.survey_partial_response = r.read()?,
-                "surveyPromoterScore" => v.survey_promoter_score = r.read()?,
-                "surveyStatus" => v.survey_status = r.read()?,
-                "surveyType" => v.survey_type = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "oSurveyTotalScore" => v.o_survey_total_score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventTime" => r.read_into(&mut v.event_time),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "surveyCompletedDate" => r.read_into(&mut v.survey_completed_date),
+                "surveyFormContextId" => r.read_into(&mut v.survey_form_context_id),
+                "surveyFormId" => r.read_into(&mut v.survey_form_id),
+                "surveyFormName" => r.read_into(&mut v.survey_form_name),
+                "surveyId" => r.read_into(&mut v.survey_id),
+                "surveyPartialResponse" => r.read_into(&mut v.survey_partial_response),
+                "surveyPromoterScore" => r.read_into(&mut v.survey_promoter_score),
+                "surveyStatus" => r.read_into(&mut v.survey_status),
+                "surveyType" => r.read_into(&mut v.survey_type),
+                "userId" => r.read_into(&mut v.user_id),
+                "oSurveyTotalScore" => r.read_into(&mut v.o_survey_total_score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5400,13 +5419,14 @@ impl FromJson for ConversationActivityData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                "truncated" => v.truncated = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                "truncated" => r.read_into(&mut v.truncated),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5652,32 +5672,33 @@ impl FromJson for ConversationActivityEntityData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityDate" => v.activity_date = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "activeRouting" => v.active_routing = r.read()?,
-                "addressFrom" => v.address_from = r.read()?,
-                "addressTo" => v.address_to = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "convertedFrom" => v.converted_from = r.read()?,
-                "convertedTo" => v.converted_to = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "participantName" => v.participant_name = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "requestedLanguageId" => v.requested_language_id = r.read()?,
-                "requestedRoutingSkillIds" => v.requested_routing_skill_ids = r.read()?,
-                "requestedRoutings" => v.requested_routings = r.read()?,
-                "routingPriority" => v.routing_priority = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "teamId" => v.team_id = r.read()?,
-                "usedRouting" => v.used_routing = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityDate" => r.read_into(&mut v.activity_date),
+                "metric" => r.read_into(&mut v.metric),
+                "activeRouting" => r.read_into(&mut v.active_routing),
+                "addressFrom" => r.read_into(&mut v.address_from),
+                "addressTo" => r.read_into(&mut v.address_to),
+                "ani" => r.read_into(&mut v.ani),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "convertedFrom" => r.read_into(&mut v.converted_from),
+                "convertedTo" => r.read_into(&mut v.converted_to),
+                "direction" => r.read_into(&mut v.direction),
+                "dnis" => r.read_into(&mut v.dnis),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "participantName" => r.read_into(&mut v.participant_name),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
+                "requestedRoutings" => r.read_into(&mut v.requested_routings),
+                "routingPriority" => r.read_into(&mut v.routing_priority),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "teamId" => r.read_into(&mut v.team_id),
+                "usedRouting" => r.read_into(&mut v.used_routing),
+                "userId" => r.read_into(&mut v.user_id),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6117,14 +6138,15 @@ impl FromJson for ConversationActivityMetricValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "qualifier" => v.qualifier = r.read()?,
-                "entityIds" => v.entity_ids = r.read()?,
-                "count" => v.count = r.read()?,
-                "calculatedMetricValue" => v.calculated_metric_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "qualifier" => r.read_into(&mut v.qualifier),
+                "entityIds" => r.read_into(&mut v.entity_ids),
+                "count" => r.read_into(&mut v.count),
+                "calculatedMetricValue" => r.read_into(&mut v.calculated_metric_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6261,13 +6283,14 @@ impl FromJson for ConversationActivityQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metrics" => v.metrics = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "order" => v.order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metrics" => r.read_into(&mut v.metrics),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "order" => r.read_into(&mut v.order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6377,11 +6400,12 @@ impl FromJson for ConversationActivityQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6492,12 +6516,13 @@ impl FromJson for ConversationActivityQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6600,11 +6625,12 @@ impl FromJson for ConversationActivityQueryMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6734,13 +6760,14 @@ impl FromJson for ConversationActivityQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7024,11 +7051,12 @@ impl FromJson for ConversationActivityResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "entityIdDimension" => v.entity_id_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "entityIdDimension" => r.read_into(&mut v.entity_id_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7208,11 +7236,12 @@ impl FromJson for ConversationActivityScoredAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentScore" => v.agent_score = r.read()?,
-                "scoredAgentId" => v.scored_agent_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentScore" => r.read_into(&mut v.agent_score),
+                "scoredAgentId" => r.read_into(&mut v.scored_agent_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7263,11 +7292,12 @@ impl FromJson for ConversationAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7324,11 +7354,12 @@ impl FromJson for ConversationAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7439,12 +7470,13 @@ impl FromJson for ConversationAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7572,14 +7604,15 @@ impl FromJson for ConversationAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8101,10 +8134,11 @@ impl FromJson for ConversationAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8250,21 +8284,22 @@ impl FromJson for ConversationAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8425,11 +8460,12 @@ impl FromJson for ConversationAggregationSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -8916,13 +8952,14 @@ impl FromJson for ConversationAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9385,11 +9422,12 @@ impl FromJson for ConversationAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9545,22 +9583,23 @@ impl FromJson for ConversationAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "queryType" => v.query_type = r.read()?,
-                "sortMetric" => v.sort_metric = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "queryType" => r.read_into(&mut v.query_type),
+                "sortMetric" => r.read_into(&mut v.sort_metric),
+                "limit" => r.read_into(&mut v.limit),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9792,19 +9831,20 @@ impl FromJson for ConversationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationFilters" => v.conversation_filters = r.read()?,
-                "segmentFilters" => v.segment_filters = r.read()?,
-                "evaluationFilters" => v.evaluation_filters = r.read()?,
-                "surveyFilters" => v.survey_filters = r.read()?,
-                "resolutionFilters" => v.resolution_filters = r.read()?,
-                "order" => v.order = r.read()?,
-                "orderBy" => v.order_by = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "aggregations" => v.aggregations = r.read()?,
-                "paging" => v.paging = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationFilters" => r.read_into(&mut v.conversation_filters),
+                "segmentFilters" => r.read_into(&mut v.segment_filters),
+                "evaluationFilters" => r.read_into(&mut v.evaluation_filters),
+                "surveyFilters" => r.read_into(&mut v.survey_filters),
+                "resolutionFilters" => r.read_into(&mut v.resolution_filters),
+                "order" => r.read_into(&mut v.order),
+                "orderBy" => r.read_into(&mut v.order_by),
+                "interval" => r.read_into(&mut v.interval),
+                "aggregations" => r.read_into(&mut v.aggregations),
+                "paging" => r.read_into(&mut v.paging),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -9986,12 +10026,13 @@ impl FromJson for PropertyIndexRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sessionId" => v.session_id = r.read()?,
-                "targetDate" => v.target_date = r.read()?,
-                "properties" => v.properties = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sessionId" => r.read_into(&mut v.session_id),
+                "targetDate" => r.read_into(&mut v.target_date),
+                "properties" => r.read_into(&mut v.properties),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -78,14 +78,15 @@ impl FromJson for ConversationContentReceivedReplyMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "header" => v.header = r.read()?,
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "buttonLabel" => v.button_label = r.read()?,
-                "imageUrl" => v.image_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "header" => r.read_into(&mut v.header),
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "buttonLabel" => r.read_into(&mut v.button_label),
+                "imageUrl" => r.read_into(&mut v.image_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

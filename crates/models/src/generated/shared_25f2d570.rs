@@ -83,15 +83,16 @@ impl FromJson for ConnectedEdge {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "interfaceName" => v.interface_name = r.read()?,
-                "interfaceIpAddress" => v.interface_ip_address = r.read()?,
-                "edgeConnectionList" => v.edge_connection_list = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "interfaceName" => r.read_into(&mut v.interface_name),
+                "interfaceIpAddress" => r.read_into(&mut v.interface_ip_address),
+                "edgeConnectionList" => r.read_into(&mut v.edge_connection_list),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -210,19 +211,20 @@ impl FromJson for DomainEdgeSoftwareUpdateDto {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "version" => v.version = r.read()?,
-                "maxDownloadRate" => v.max_download_rate = r.read()?,
-                "downloadStartTime" => v.download_start_time = r.read()?,
-                "executeStartTime" => v.execute_start_time = r.read()?,
-                "executeStopTime" => v.execute_stop_time = r.read()?,
-                "executeOnIdle" => v.execute_on_idle = r.read()?,
-                "status" => v.status = r.read()?,
-                "edgeUri" => v.edge_uri = r.read()?,
-                "callDrainingWaitTimeSeconds" => v.call_draining_wait_time_seconds = r.read()?,
-                "current" => v.current = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "version" => r.read_into(&mut v.version),
+                "maxDownloadRate" => r.read_into(&mut v.max_download_rate),
+                "downloadStartTime" => r.read_into(&mut v.download_start_time),
+                "executeStartTime" => r.read_into(&mut v.execute_start_time),
+                "executeStopTime" => r.read_into(&mut v.execute_stop_time),
+                "executeOnIdle" => r.read_into(&mut v.execute_on_idle),
+                "status" => r.read_into(&mut v.status),
+                "edgeUri" => r.read_into(&mut v.edge_uri),
+                "callDrainingWaitTimeSeconds" => r.read_into(&mut v.call_draining_wait_time_seconds),
+                "current" => r.read_into(&mut v.current),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -402,17 +404,18 @@ impl FromJson for DomainEdgeSoftwareVersionDto {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "edgeVersion" => v.edge_version = r.read()?,
-                "publishDate" => v.publish_date = r.read()?,
-                "edgeUri" => v.edge_uri = r.read()?,
-                "current" => v.current = r.read()?,
-                "latestRelease" => v.latest_release = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "edgeVersion" => r.read_into(&mut v.edge_version),
+                "publishDate" => r.read_into(&mut v.publish_date),
+                "edgeUri" => r.read_into(&mut v.edge_uri),
+                "current" => r.read_into(&mut v.current),
+                "latestRelease" => r.read_into(&mut v.latest_release),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -804,52 +807,53 @@ impl FromJson for Edge {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "interfaces" => v.interfaces = r.read()?,
-                "make" => v.make = r.read()?,
-                "model" => v.model = r.read()?,
-                "apiVersion" => v.api_version = r.read()?,
-                "softwareVersion" => v.software_version = r.read()?,
-                "softwareVersionTimestamp" => v.software_version_timestamp = r.read()?,
-                "softwareVersionPlatform" => v.software_version_platform = r.read()?,
-                "softwareVersionConfiguration" => v.software_version_configuration = r.read()?,
-                "fullSoftwareVersion" => v.full_software_version = r.read()?,
-                "pairingId" => v.pairing_id = r.read()?,
-                "fingerprint" => v.fingerprint = r.read()?,
-                "fingerprintHint" => v.fingerprint_hint = r.read()?,
-                "currentVersion" => v.current_version = r.read()?,
-                "stagedVersion" => v.staged_version = r.read()?,
-                "patch" => v.patch = r.read()?,
-                "statusCode" => v.status_code = r.read()?,
-                "edgeGroup" => v.edge_group = r.read()?,
-                "site" => v.site = r.read()?,
-                "softwareStatus" => v.software_status = r.read()?,
-                "onlineStatus" => v.online_status = r.read()?,
-                "serialNumber" => v.serial_number = r.read()?,
-                "physicalEdge" => v.physical_edge = r.read()?,
-                "managed" => v.managed = r.read()?,
-                "edgeDeploymentType" => v.edge_deployment_type = r.read()?,
-                "certType" => v.cert_type = r.read()?,
-                "callDrainingState" => v.call_draining_state = r.read()?,
-                "conversationCount" => v.conversation_count = r.read()?,
-                "proxy" => v.proxy = r.read()?,
-                "offlineConfigCalled" => v.offline_config_called = r.read()?,
-                "osName" => v.os_name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "interfaces" => r.read_into(&mut v.interfaces),
+                "make" => r.read_into(&mut v.make),
+                "model" => r.read_into(&mut v.model),
+                "apiVersion" => r.read_into(&mut v.api_version),
+                "softwareVersion" => r.read_into(&mut v.software_version),
+                "softwareVersionTimestamp" => r.read_into(&mut v.software_version_timestamp),
+                "softwareVersionPlatform" => r.read_into(&mut v.software_version_platform),
+                "softwareVersionConfiguration" => r.read_into(&mut v.software_version_configuration),
+                "fullSoftwareVersion" => r.read_into(&mut v.full_software_version),
+                "pairingId" => r.read_into(&mut v.pairing_id),
+                "fingerprint" => r.read_into(&mut v.fingerprint),
+                "fingerprintHint" => r.read_into(&mut v.fingerprint_hint),
+                "currentVersion" => r.read_into(&mut v.current_version),
+                "stagedVersion" => r.read_into(&mut v.staged_version),
+                "patch" => r.read_into(&mut v.patch),
+                "statusCode" => r.read_into(&mut v.status_code),
+                "edgeGroup" => r.read_into(&mut v.edge_group),
+                "site" => r.read_into(&mut v.site),
+                "softwareStatus" => r.read_into(&mut v.software_status),
+                "onlineStatus" => r.read_into(&mut v.online_status),
+                "serialNumber" => r.read_into(&mut v.serial_number),
+                "physicalEdge" => r.read_into(&mut v.physical_edge),
+                "managed" => r.read_into(&mut v.managed),
+                "edgeDeploymentType" => r.read_into(&mut v.edge_deployment_type),
+                "certType" => r.read_into(&mut v.cert_type),
+                "callDrainingState" => r.read_into(&mut v.call_draining_state),
+                "conversationCount" => r.read_into(&mut v.conversation_count),
+                "proxy" => r.read_into(&mut v.proxy),
+                "offlineConfigCalled" => r.read_into(&mut v.offline_config_called),
+                "osName" => r.read_into(&mut v.os_name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1327,13 +1331,14 @@ impl FromJson for EdgeAutoUpdateConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeZone" => v.time_zone = r.read()?,
-                "rrule" => v.rrule = r.read()?,
-                "start" => v.start = r.read()?,
-                "end" => v.end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "rrule" => r.read_into(&mut v.rrule),
+                "start" => r.read_into(&mut v.start),
+                "end" => r.read_into(&mut v.end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1429,16 +1434,17 @@ impl FromJson for EdgeConnectionInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "interfaceName" => v.interface_name = r.read()?,
-                "interfaceIpAddress" => v.interface_ip_address = r.read()?,
-                "connectionErrors" => v.connection_errors = r.read()?,
-                "site" => v.site = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "interfaceName" => r.read_into(&mut v.interface_name),
+                "interfaceIpAddress" => r.read_into(&mut v.interface_ip_address),
+                "connectionErrors" => r.read_into(&mut v.connection_errors),
+                "site" => r.read_into(&mut v.site),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1637,26 +1643,27 @@ impl FromJson for EdgeGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "managed" => v.managed = r.read()?,
-                "hybrid" => v.hybrid = r.read()?,
-                "edgeTrunkBaseAssignment" => v.edge_trunk_base_assignment = r.read()?,
-                "phoneTrunkBases" => v.phone_trunk_bases = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "managed" => r.read_into(&mut v.managed),
+                "hybrid" => r.read_into(&mut v.hybrid),
+                "edgeTrunkBaseAssignment" => r.read_into(&mut v.edge_trunk_base_assignment),
+                "phoneTrunkBases" => r.read_into(&mut v.phone_trunk_bases),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1813,17 +1820,18 @@ impl FromJson for EdgeInterface {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "ipAddress" => v.ip_address = r.read()?,
-                "name" => v.name = r.read()?,
-                "macAddress" => v.mac_address = r.read()?,
-                "ifName" => v.if_name = r.read()?,
-                "endpoints" => v.endpoints = r.read()?,
-                "lineTypes" => v.line_types = r.read()?,
-                "addressFamilyId" => v.address_family_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "ipAddress" => r.read_into(&mut v.ip_address),
+                "name" => r.read_into(&mut v.name),
+                "macAddress" => r.read_into(&mut v.mac_address),
+                "ifName" => r.read_into(&mut v.if_name),
+                "endpoints" => r.read_into(&mut v.endpoints),
+                "lineTypes" => r.read_into(&mut v.line_types),
+                "addressFamilyId" => r.read_into(&mut v.address_family_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1873,10 +1881,11 @@ impl FromJson for NTPSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "servers" => v.servers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "servers" => r.read_into(&mut v.servers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2177,40 +2186,41 @@ impl FromJson for Site {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "primarySites" => v.primary_sites = r.read()?,
-                "secondarySites" => v.secondary_sites = r.read()?,
-                "primaryEdges" => v.primary_edges = r.read()?,
-                "secondaryEdges" => v.secondary_edges = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "edges" => v.edges = r.read()?,
-                "edgeAutoUpdateConfig" => v.edge_auto_update_config = r.read()?,
-                "mediaRegionsUseLatencyBased" => v.media_regions_use_latency_based = r.read()?,
-                "location" => v.location = r.read()?,
-                "managed" => v.managed = r.read()?,
-                "ntpSettings" => v.ntp_settings = r.read()?,
-                "mediaModel" => v.media_model = r.read()?,
-                "coreSite" => v.core_site = r.read()?,
-                "siteConnections" => v.site_connections = r.read()?,
-                "mediaRegions" => v.media_regions = r.read()?,
-                "callerId" => v.caller_id = r.read()?,
-                "callerName" => v.caller_name = r.read()?,
-                "cloudProxyForceTurn" => v.cloud_proxy_force_turn = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "primarySites" => r.read_into(&mut v.primary_sites),
+                "secondarySites" => r.read_into(&mut v.secondary_sites),
+                "primaryEdges" => r.read_into(&mut v.primary_edges),
+                "secondaryEdges" => r.read_into(&mut v.secondary_edges),
+                "addresses" => r.read_into(&mut v.addresses),
+                "edges" => r.read_into(&mut v.edges),
+                "edgeAutoUpdateConfig" => r.read_into(&mut v.edge_auto_update_config),
+                "mediaRegionsUseLatencyBased" => r.read_into(&mut v.media_regions_use_latency_based),
+                "location" => r.read_into(&mut v.location),
+                "managed" => r.read_into(&mut v.managed),
+                "ntpSettings" => r.read_into(&mut v.ntp_settings),
+                "mediaModel" => r.read_into(&mut v.media_model),
+                "coreSite" => r.read_into(&mut v.core_site),
+                "siteConnections" => r.read_into(&mut v.site_connections),
+                "mediaRegions" => r.read_into(&mut v.media_regions),
+                "callerId" => r.read_into(&mut v.caller_id),
+                "callerName" => r.read_into(&mut v.caller_name),
+                "cloudProxyForceTurn" => r.read_into(&mut v.cloud_proxy_force_turn),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2463,20 +2473,21 @@ impl FromJson for SiteConnection {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "managed" => v.managed = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "mediaModel" => v.media_model = r.read()?,
-                "edgeList" => v.edge_list = r.read()?,
-                "coreSite" => v.core_site = r.read()?,
-                "primaryCoreSites" => v.primary_core_sites = r.read()?,
-                "secondaryCoreSites" => v.secondary_core_sites = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "managed" => r.read_into(&mut v.managed),
+                "type" => r.read_into(&mut v.r#type),
+                "enabled" => r.read_into(&mut v.enabled),
+                "mediaModel" => r.read_into(&mut v.media_model),
+                "edgeList" => r.read_into(&mut v.edge_list),
+                "coreSite" => r.read_into(&mut v.core_site),
+                "primaryCoreSites" => r.read_into(&mut v.primary_core_sites),
+                "secondaryCoreSites" => r.read_into(&mut v.secondary_core_sites),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2701,18 +2712,19 @@ impl FromJson for SiteSearchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endValue" => v.end_value = r.read()?,
-                "values" => v.values = r.read()?,
-                "startValue" => v.start_value = r.read()?,
-                "value" => v.value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "group" => v.group = r.read()?,
-                "dateFormat" => v.date_format = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "fields" => v.fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endValue" => r.read_into(&mut v.end_value),
+                "values" => r.read_into(&mut v.values),
+                "startValue" => r.read_into(&mut v.start_value),
+                "value" => r.read_into(&mut v.value),
+                "operator" => r.read_into(&mut v.operator),
+                "group" => r.read_into(&mut v.group),
+                "dateFormat" => r.read_into(&mut v.date_format),
+                "type" => r.read_into(&mut v.r#type),
+                "fields" => r.read_into(&mut v.fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2913,16 +2925,17 @@ impl FromJson for SiteSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "expand" => v.expand = r.read()?,
-                "query" => v.query = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "sort" => r.read_into(&mut v.sort),
+                "expand" => r.read_into(&mut v.expand),
+                "query" => r.read_into(&mut v.query),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3106,18 +3119,19 @@ impl FromJson for SitesSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "previousPage" => v.previous_page = r.read()?,
-                "currentPage" => v.current_page = r.read()?,
-                "nextPage" => v.next_page = r.read()?,
-                "types" => v.types = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "previousPage" => r.read_into(&mut v.previous_page),
+                "currentPage" => r.read_into(&mut v.current_page),
+                "nextPage" => r.read_into(&mut v.next_page),
+                "types" => r.read_into(&mut v.types),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3334,28 +3348,29 @@ impl FromJson for TrunkBase {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "state" => v.state = r.read()?,
-                "modifiedByApp" => v.modified_by_app = r.read()?,
-                "createdByApp" => v.created_by_app = r.read()?,
-                "trunkMetabase" => v.trunk_metabase = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "trunkType" => v.trunk_type = r.read()?,
-                "managed" => v.managed = r.read()?,
-                "site" => v.site = r.read()?,
-                "inboundSite" => v.inbound_site = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "state" => r.read_into(&mut v.state),
+                "modifiedByApp" => r.read_into(&mut v.modified_by_app),
+                "createdByApp" => r.read_into(&mut v.created_by_app),
+                "trunkMetabase" => r.read_into(&mut v.trunk_metabase),
+                "properties" => r.read_into(&mut v.properties),
+                "trunkType" => r.read_into(&mut v.trunk_type),
+                "managed" => r.read_into(&mut v.managed),
+                "site" => r.read_into(&mut v.site),
+                "inboundSite" => r.read_into(&mut v.inbound_site),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3527,11 +3542,12 @@ impl FromJson for TrunkBaseAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "family" => v.family = r.read()?,
-                "trunkBase" => v.trunk_base = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "family" => r.read_into(&mut v.family),
+                "trunkBase" => r.read_into(&mut v.trunk_base),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

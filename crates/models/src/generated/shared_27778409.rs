@@ -432,52 +432,53 @@ impl FromJson for Campaign {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "version" => v.version = r.read()?,
-                "contactList" => v.contact_list = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "dialingMode" => v.dialing_mode = r.read()?,
-                "script" => v.script = r.read()?,
-                "edgeGroup" => v.edge_group = r.read()?,
-                "site" => v.site = r.read()?,
-                "campaignStatus" => v.campaign_status = r.read()?,
-                "phoneColumns" => v.phone_columns = r.read()?,
-                "abandonRate" => v.abandon_rate = r.read()?,
-                "dncLists" => v.dnc_lists = r.read()?,
-                "callableTimeSet" => v.callable_time_set = r.read()?,
-                "callAnalysisResponseSet" => v.call_analysis_response_set = r.read()?,
-                "errors" => v.errors = r.read()?,
-                "callerName" => v.caller_name = r.read()?,
-                "callerAddress" => v.caller_address = r.read()?,
-                "outboundLineCount" => v.outbound_line_count = r.read()?,
-                "ruleSets" => v.rule_sets = r.read()?,
-                "skipPreviewDisabled" => v.skip_preview_disabled = r.read()?,
-                "previewTimeOutSeconds" => v.preview_time_out_seconds = r.read()?,
-                "alwaysRunning" => v.always_running = r.read()?,
-                "contactSort" => v.contact_sort = r.read()?,
-                "contactSorts" => v.contact_sorts = r.read()?,
-                "noAnswerTimeout" => v.no_answer_timeout = r.read()?,
-                "callAnalysisLanguage" => v.call_analysis_language = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "contactListFilters" => v.contact_list_filters = r.read()?,
-                "division" => v.division = r.read()?,
-                "agentOwnedColumn" => v.agent_owned_column = r.read()?,
-                "dynamicContactQueueingSettings" => v.dynamic_contact_queueing_settings = r.read()?,
-                "skillColumns" => v.skill_columns = r.read()?,
-                "previewAutoEnd" => v.preview_auto_end = r.read()?,
-                "maxCallsPerAgent" => v.max_calls_per_agent = r.read()?,
-                "maxCallsPerAgentDecimal" => v.max_calls_per_agent_decimal = r.read()?,
-                "callbackAutoAnswer" => v.callback_auto_answer = r.read()?,
-                "dynamicLineBalancingSettings" => v.dynamic_line_balancing_settings = r.read()?,
-                "diagnosticsSettings" => v.diagnostics_settings = r.read()?,
-                "preciseDialingEnabled" => v.precise_dialing_enabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "version" => r.read_into(&mut v.version),
+                "contactList" => r.read_into(&mut v.contact_list),
+                "queue" => r.read_into(&mut v.queue),
+                "dialingMode" => r.read_into(&mut v.dialing_mode),
+                "script" => r.read_into(&mut v.script),
+                "edgeGroup" => r.read_into(&mut v.edge_group),
+                "site" => r.read_into(&mut v.site),
+                "campaignStatus" => r.read_into(&mut v.campaign_status),
+                "phoneColumns" => r.read_into(&mut v.phone_columns),
+                "abandonRate" => r.read_into(&mut v.abandon_rate),
+                "dncLists" => r.read_into(&mut v.dnc_lists),
+                "callableTimeSet" => r.read_into(&mut v.callable_time_set),
+                "callAnalysisResponseSet" => r.read_into(&mut v.call_analysis_response_set),
+                "errors" => r.read_into(&mut v.errors),
+                "callerName" => r.read_into(&mut v.caller_name),
+                "callerAddress" => r.read_into(&mut v.caller_address),
+                "outboundLineCount" => r.read_into(&mut v.outbound_line_count),
+                "ruleSets" => r.read_into(&mut v.rule_sets),
+                "skipPreviewDisabled" => r.read_into(&mut v.skip_preview_disabled),
+                "previewTimeOutSeconds" => r.read_into(&mut v.preview_time_out_seconds),
+                "alwaysRunning" => r.read_into(&mut v.always_running),
+                "contactSort" => r.read_into(&mut v.contact_sort),
+                "contactSorts" => r.read_into(&mut v.contact_sorts),
+                "noAnswerTimeout" => r.read_into(&mut v.no_answer_timeout),
+                "callAnalysisLanguage" => r.read_into(&mut v.call_analysis_language),
+                "priority" => r.read_into(&mut v.priority),
+                "contactListFilters" => r.read_into(&mut v.contact_list_filters),
+                "division" => r.read_into(&mut v.division),
+                "agentOwnedColumn" => r.read_into(&mut v.agent_owned_column),
+                "dynamicContactQueueingSettings" => r.read_into(&mut v.dynamic_contact_queueing_settings),
+                "skillColumns" => r.read_into(&mut v.skill_columns),
+                "previewAutoEnd" => r.read_into(&mut v.preview_auto_end),
+                "maxCallsPerAgent" => r.read_into(&mut v.max_calls_per_agent),
+                "maxCallsPerAgentDecimal" => r.read_into(&mut v.max_calls_per_agent_decimal),
+                "callbackAutoAnswer" => r.read_into(&mut v.callback_auto_answer),
+                "dynamicLineBalancingSettings" => r.read_into(&mut v.dynamic_line_balancing_settings),
+                "diagnosticsSettings" => r.read_into(&mut v.diagnostics_settings),
+                "preciseDialingEnabled" => r.read_into(&mut v.precise_dialing_enabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -708,12 +709,13 @@ impl FromJson for ContactSort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fieldName" => v.field_name = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "numeric" => v.numeric = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fieldName" => r.read_into(&mut v.field_name),
+                "direction" => r.read_into(&mut v.direction),
+                "numeric" => r.read_into(&mut v.numeric),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -805,10 +807,11 @@ impl FromJson for DiagnosticsSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reportLowMaxCallsPerAgentAlert" => v.report_low_max_calls_per_agent_alert = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reportLowMaxCallsPerAgentAlert" => r.read_into(&mut v.report_low_max_calls_per_agent_alert),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -860,11 +863,12 @@ impl FromJson for DynamicContactQueueingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sort" => v.sort = r.read()?,
-                "filter" => v.filter = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sort" => r.read_into(&mut v.sort),
+                "filter" => r.read_into(&mut v.filter),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -917,11 +921,12 @@ impl FromJson for DynamicLineBalancingSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "relativeWeight" => v.relative_weight = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "relativeWeight" => r.read_into(&mut v.relative_weight),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -978,11 +983,12 @@ impl FromJson for PhoneColumn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnName" => v.column_name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnName" => r.read_into(&mut v.column_name),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1046,12 +1052,13 @@ impl FromJson for RestErrorDetail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "error" => v.error = r.read()?,
-                "details" => v.details = r.read()?,
-                "userParams" => v.user_params = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "error" => r.read_into(&mut v.error),
+                "details" => r.read_into(&mut v.details),
+                "userParams" => r.read_into(&mut v.user_params),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -92,16 +92,17 @@ impl FromJson for Contact {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "address" => v.address = r.read()?,
-                "display" => v.display = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "extension" => v.extension = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "integration" => v.integration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "address" => r.read_into(&mut v.address),
+                "display" => r.read_into(&mut v.display),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "type" => r.read_into(&mut v.r#type),
+                "extension" => r.read_into(&mut v.extension),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "integration" => r.read_into(&mut v.integration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -107,17 +107,18 @@ impl FromJson for ConversationContentAttachment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "url" => v.url = r.read()?,
-                "mime" => v.mime = r.read()?,
-                "text" => v.text = r.read()?,
-                "sha256" => v.sha256 = r.read()?,
-                "filename" => v.filename = r.read()?,
-                "contentSizeBytes" => v.content_size_bytes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "url" => r.read_into(&mut v.url),
+                "mime" => r.read_into(&mut v.mime),
+                "text" => r.read_into(&mut v.text),
+                "sha256" => r.read_into(&mut v.sha256),
+                "filename" => r.read_into(&mut v.filename),
+                "contentSizeBytes" => r.read_into(&mut v.content_size_bytes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -237,11 +238,12 @@ impl FromJson for ConversationNotificationTemplateBody {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "parameters" => r.read_into(&mut v.parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -343,16 +345,17 @@ impl FromJson for ConversationNotificationTemplateButton {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "index" => v.index = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "url" => v.url = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "index" => r.read_into(&mut v.index),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "url" => r.read_into(&mut v.url),
+                "payload" => r.read_into(&mut v.payload),
+                "parameters" => r.read_into(&mut v.parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -481,13 +484,14 @@ impl FromJson for ConversationNotificationTemplateHeader {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "media" => v.media = r.read()?,
-                "parameters" => v.parameters = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "media" => r.read_into(&mut v.media),
+                "parameters" => r.read_into(&mut v.parameters),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -591,11 +595,12 @@ impl FromJson for ConversationNotificationTemplateParameter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -175,25 +175,26 @@ impl FromJson for SchemaQuantityLimits {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "minFieldNameCharacters" => v.min_field_name_characters = r.read()?,
-                "maxFieldNameCharacters" => v.max_field_name_characters = r.read()?,
-                "minFieldTitleCharacters" => v.min_field_title_characters = r.read()?,
-                "maxFieldTitleCharacters" => v.max_field_title_characters = r.read()?,
-                "minFieldDescriptionCharacters" => v.min_field_description_characters = r.read()?,
-                "maxFieldDescriptionCharacters" => v.max_field_description_characters = r.read()?,
-                "minSchemaNameCharacters" => v.min_schema_name_characters = r.read()?,
-                "maxSchemaNameCharacters" => v.max_schema_name_characters = r.read()?,
-                "minSchemaDescriptionCharacters" => v.min_schema_description_characters = r.read()?,
-                "maxSchemaDescriptionCharacters" => v.max_schema_description_characters = r.read()?,
-                "maxNumberOfSchemasPerOrg" => v.max_number_of_schemas_per_org = r.read()?,
-                "maxNumberOfFieldsPerSchema" => v.max_number_of_fields_per_schema = r.read()?,
-                "maxNumberOfFieldsPerOrg" => v.max_number_of_fields_per_org = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "minFieldNameCharacters" => r.read_into(&mut v.min_field_name_characters),
+                "maxFieldNameCharacters" => r.read_into(&mut v.max_field_name_characters),
+                "minFieldTitleCharacters" => r.read_into(&mut v.min_field_title_characters),
+                "maxFieldTitleCharacters" => r.read_into(&mut v.max_field_title_characters),
+                "minFieldDescriptionCharacters" => r.read_into(&mut v.min_field_description_characters),
+                "maxFieldDescriptionCharacters" => r.read_into(&mut v.max_field_description_characters),
+                "minSchemaNameCharacters" => r.read_into(&mut v.min_schema_name_characters),
+                "maxSchemaNameCharacters" => r.read_into(&mut v.max_schema_name_characters),
+                "minSchemaDescriptionCharacters" => r.read_into(&mut v.min_schema_description_characters),
+                "maxSchemaDescriptionCharacters" => r.read_into(&mut v.max_schema_description_characters),
+                "maxNumberOfSchemasPerOrg" => r.read_into(&mut v.max_number_of_schemas_per_org),
+                "maxNumberOfFieldsPerSchema" => r.read_into(&mut v.max_number_of_fields_per_schema),
+                "maxNumberOfFieldsPerOrg" => r.read_into(&mut v.max_number_of_fields_per_org),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

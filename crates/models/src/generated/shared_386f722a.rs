@@ -73,13 +73,14 @@ impl FromJson for ConversationContentButtonResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -256,18 +257,19 @@ impl FromJson for ConversationContentDatePicker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "imageUrl" => v.image_url = r.read()?,
-                "dateMinimum" => v.date_minimum = r.read()?,
-                "dateMaximum" => v.date_maximum = r.read()?,
-                "location" => v.location = r.read()?,
-                "availableTimes" => v.available_times = r.read()?,
-                "dateDisplayFormat" => v.date_display_format = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "imageUrl" => r.read_into(&mut v.image_url),
+                "dateMinimum" => r.read_into(&mut v.date_minimum),
+                "dateMaximum" => r.read_into(&mut v.date_maximum),
+                "location" => r.read_into(&mut v.location),
+                "availableTimes" => r.read_into(&mut v.available_times),
+                "dateDisplayFormat" => r.read_into(&mut v.date_display_format),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -378,11 +380,12 @@ impl FromJson for ConversationContentDatePickerAvailableTime {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "duration" => v.duration = r.read()?,
-                "dateTime" => v.date_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "duration" => r.read_into(&mut v.duration),
+                "dateTime" => r.read_into(&mut v.date_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -491,17 +494,18 @@ impl FromJson for ConversationContentForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "introduction" => v.introduction = r.read()?,
-                "formPages" => v.form_pages = r.read()?,
-                "receivedMessage" => v.received_message = r.read()?,
-                "replyMessage" => v.reply_message = r.read()?,
-                "showSummary" => v.show_summary = r.read()?,
-                "response" => v.response = r.read()?,
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                "cannedResponseId" => v.canned_response_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "introduction" => r.read_into(&mut v.introduction),
+                "formPages" => r.read_into(&mut v.form_pages),
+                "receivedMessage" => r.read_into(&mut v.received_message),
+                "replyMessage" => r.read_into(&mut v.reply_message),
+                "showSummary" => r.read_into(&mut v.show_summary),
+                "response" => r.read_into(&mut v.response),
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                "cannedResponseId" => r.read_into(&mut v.canned_response_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -618,17 +622,18 @@ impl FromJson for ConversationContentInput {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "placeholderText" => v.placeholder_text = r.read()?,
-                "isRequired" => v.is_required = r.read()?,
-                "isMultipleLine" => v.is_multiple_line = r.read()?,
-                "keyboardType" => v.keyboard_type = r.read()?,
-                "autoCompleteType" => v.auto_complete_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "placeholderText" => r.read_into(&mut v.placeholder_text),
+                "isRequired" => r.read_into(&mut v.is_required),
+                "isMultipleLine" => r.read_into(&mut v.is_multiple_line),
+                "keyboardType" => r.read_into(&mut v.keyboard_type),
+                "autoCompleteType" => r.read_into(&mut v.auto_complete_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -971,13 +976,14 @@ impl FromJson for ConversationContentIntroduction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "imageUrl" => v.image_url = r.read()?,
-                "buttonText" => v.button_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "imageUrl" => r.read_into(&mut v.image_url),
+                "buttonText" => r.read_into(&mut v.button_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1050,13 +1056,14 @@ impl FromJson for ConversationContentListPicker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "sections" => v.sections = r.read()?,
-                "replyMessage" => v.reply_message = r.read()?,
-                "receivedMessage" => v.received_message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "sections" => r.read_into(&mut v.sections),
+                "replyMessage" => r.read_into(&mut v.reply_message),
+                "receivedMessage" => r.read_into(&mut v.received_message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1129,13 +1136,14 @@ impl FromJson for ConversationContentListPickerItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "imageUrl" => v.image_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "imageUrl" => r.read_into(&mut v.image_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1199,12 +1207,13 @@ impl FromJson for ConversationContentListPickerSection {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "multipleSelection" => v.multiple_selection = r.read()?,
-                "items" => v.items = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "multipleSelection" => r.read_into(&mut v.multiple_selection),
+                "items" => r.read_into(&mut v.items),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1260,11 +1269,12 @@ impl FromJson for ConversationContentWheelPicker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "items" => v.items = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "items" => r.read_into(&mut v.items),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1330,12 +1340,13 @@ impl FromJson for ConversationContentWheelPickerItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "title" => v.title = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "title" => r.read_into(&mut v.title),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1402,12 +1413,13 @@ impl FromJson for ConversationFormPage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "subtitle" => v.subtitle = r.read()?,
-                "pageComponents" => v.page_components = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "subtitle" => r.read_into(&mut v.subtitle),
+                "pageComponents" => r.read_into(&mut v.page_components),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1488,14 +1500,15 @@ impl FromJson for ConversationFormPageComponent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "formComponentType" => v.form_component_type = r.read()?,
-                "datePicker" => v.date_picker = r.read()?,
-                "wheelPicker" => v.wheel_picker = r.read()?,
-                "listPicker" => v.list_picker = r.read()?,
-                "input" => v.input = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "formComponentType" => r.read_into(&mut v.form_component_type),
+                "datePicker" => r.read_into(&mut v.date_picker),
+                "wheelPicker" => r.read_into(&mut v.wheel_picker),
+                "listPicker" => r.read_into(&mut v.list_picker),
+                "input" => r.read_into(&mut v.input),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1610,11 +1623,12 @@ impl FromJson for ConversationFormResponseComponent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "component" => v.component = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "component" => r.read_into(&mut v.component),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1667,11 +1681,12 @@ impl FromJson for ConversationFormResponseContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentType" => v.content_type = r.read()?,
-                "buttonResponse" => v.button_response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentType" => r.read_into(&mut v.content_type),
+                "buttonResponse" => r.read_into(&mut v.button_response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -69,13 +69,14 @@ impl FromJson for LocationAddressVerificationDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "status" => v.status = r.read()?,
-                "dateFinished" => v.date_finished = r.read()?,
-                "dateStarted" => v.date_started = r.read()?,
-                "service" => v.service = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "status" => r.read_into(&mut v.status),
+                "dateFinished" => r.read_into(&mut v.date_finished),
+                "dateStarted" => r.read_into(&mut v.date_started),
+                "service" => r.read_into(&mut v.service),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -309,25 +310,26 @@ impl FromJson for LocationDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "contactUser" => v.contact_user = r.read()?,
-                "emergencyNumber" => v.emergency_number = r.read()?,
-                "address" => v.address = r.read()?,
-                "state" => v.state = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "version" => v.version = r.read()?,
-                "path" => v.path = r.read()?,
-                "profileImage" => v.profile_image = r.read()?,
-                "floorplanImage" => v.floorplan_image = r.read()?,
-                "addressVerificationDetails" => v.address_verification_details = r.read()?,
-                "addressVerified" => v.address_verified = r.read()?,
-                "addressStored" => v.address_stored = r.read()?,
-                "images" => v.images = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "contactUser" => r.read_into(&mut v.contact_user),
+                "emergencyNumber" => r.read_into(&mut v.emergency_number),
+                "address" => r.read_into(&mut v.address),
+                "state" => r.read_into(&mut v.state),
+                "notes" => r.read_into(&mut v.notes),
+                "version" => r.read_into(&mut v.version),
+                "path" => r.read_into(&mut v.path),
+                "profileImage" => r.read_into(&mut v.profile_image),
+                "floorplanImage" => r.read_into(&mut v.floorplan_image),
+                "addressVerificationDetails" => r.read_into(&mut v.address_verification_details),
+                "addressVerified" => r.read_into(&mut v.address_verified),
+                "addressStored" => r.read_into(&mut v.address_stored),
+                "images" => r.read_into(&mut v.images),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -446,12 +448,13 @@ impl FromJson for LocationEmergencyNumber {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "e164" => v.e164 = r.read()?,
-                "number" => v.number = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "e164" => r.read_into(&mut v.e164),
+                "number" => r.read_into(&mut v.number),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -550,11 +553,12 @@ impl FromJson for LocationImage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "resolution" => v.resolution = r.read()?,
-                "imageUri" => v.image_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "resolution" => r.read_into(&mut v.resolution),
+                "imageUri" => r.read_into(&mut v.image_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

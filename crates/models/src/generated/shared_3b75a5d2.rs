@@ -82,16 +82,17 @@ impl FromJson for LocationAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "city" => v.city = r.read()?,
-                "country" => v.country = r.read()?,
-                "countryName" => v.country_name = r.read()?,
-                "state" => v.state = r.read()?,
-                "street1" => v.street1 = r.read()?,
-                "street2" => v.street2 = r.read()?,
-                "zipcode" => v.zipcode = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "city" => r.read_into(&mut v.city),
+                "country" => r.read_into(&mut v.country),
+                "countryName" => r.read_into(&mut v.country_name),
+                "state" => r.read_into(&mut v.state),
+                "street1" => r.read_into(&mut v.street1),
+                "street2" => r.read_into(&mut v.street2),
+                "zipcode" => r.read_into(&mut v.zipcode),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -112,18 +112,19 @@ impl FromJson for TranscriptSearchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endValue" => v.end_value = r.read()?,
-                "values" => v.values = r.read()?,
-                "startValue" => v.start_value = r.read()?,
-                "value" => v.value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "group" => v.group = r.read()?,
-                "dateFormat" => v.date_format = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "fields" => v.fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endValue" => r.read_into(&mut v.end_value),
+                "values" => r.read_into(&mut v.values),
+                "startValue" => r.read_into(&mut v.start_value),
+                "value" => r.read_into(&mut v.value),
+                "operator" => r.read_into(&mut v.operator),
+                "group" => r.read_into(&mut v.group),
+                "dateFormat" => r.read_into(&mut v.date_format),
+                "type" => r.read_into(&mut v.r#type),
+                "fields" => r.read_into(&mut v.fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -359,17 +360,18 @@ impl FromJson for TranscriptSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "returnFields" => v.return_fields = r.read()?,
-                "types" => v.types = r.read()?,
-                "query" => v.query = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "sort" => r.read_into(&mut v.sort),
+                "returnFields" => r.read_into(&mut v.return_fields),
+                "types" => r.read_into(&mut v.types),
+                "query" => r.read_into(&mut v.query),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -85,15 +85,16 @@ impl FromJson for Language {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "state" => v.state = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "state" => r.read_into(&mut v.state),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

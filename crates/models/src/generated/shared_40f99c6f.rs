@@ -61,13 +61,14 @@ impl FromJson for DocumentThumbnail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "resolution" => v.resolution = r.read()?,
-                "imageUri" => v.image_uri = r.read()?,
-                "height" => v.height = r.read()?,
-                "width" => v.width = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "resolution" => r.read_into(&mut v.resolution),
+                "imageUri" => r.read_into(&mut v.image_uri),
+                "height" => r.read_into(&mut v.height),
+                "width" => r.read_into(&mut v.width),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -153,16 +154,17 @@ impl FromJson for DownloadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contentLocationUri" => v.content_location_uri = r.read()?,
-                "imageUri" => v.image_uri = r.read()?,
-                "thumbnails" => v.thumbnails = r.read()?,
-                "state" => v.state = r.read()?,
-                "resultUri" => v.result_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contentLocationUri" => r.read_into(&mut v.content_location_uri),
+                "imageUri" => r.read_into(&mut v.image_uri),
+                "thumbnails" => r.read_into(&mut v.thumbnails),
+                "state" => r.read_into(&mut v.state),
+                "resultUri" => r.read_into(&mut v.result_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

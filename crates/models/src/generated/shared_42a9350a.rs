@@ -154,22 +154,23 @@ impl FromJson for Assistant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "googleDialogflowConfig" => v.google_dialogflow_config = r.read()?,
-                "transcriptionConfig" => v.transcription_config = r.read()?,
-                "knowledgeSuggestionConfig" => v.knowledge_suggestion_config = r.read()?,
-                "state" => v.state = r.read()?,
-                "copilot" => v.copilot = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "variationParent" => v.variation_parent = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "googleDialogflowConfig" => r.read_into(&mut v.google_dialogflow_config),
+                "transcriptionConfig" => r.read_into(&mut v.transcription_config),
+                "knowledgeSuggestionConfig" => r.read_into(&mut v.knowledge_suggestion_config),
+                "state" => r.read_into(&mut v.state),
+                "copilot" => r.read_into(&mut v.copilot),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "variationParent" => r.read_into(&mut v.variation_parent),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -320,15 +321,16 @@ impl FromJson for AssistantQueue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "mediaTypes" => v.media_types = r.read()?,
-                "assistant" => v.assistant = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "mediaTypes" => r.read_into(&mut v.media_types),
+                "assistant" => r.read_into(&mut v.assistant),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -63,13 +63,14 @@ impl FromJson for AuthzGrant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "subjectId" => v.subject_id = r.read()?,
-                "division" => v.division = r.read()?,
-                "role" => v.role = r.read()?,
-                "grantMadeAt" => v.grant_made_at = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "subjectId" => r.read_into(&mut v.subject_id),
+                "division" => r.read_into(&mut v.division),
+                "role" => r.read_into(&mut v.role),
+                "grantMadeAt" => r.read_into(&mut v.grant_made_at),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -134,13 +135,14 @@ impl FromJson for AuthzGrantPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actions" => v.actions = r.read()?,
-                "condition" => v.condition = r.read()?,
-                "domain" => v.domain = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actions" => r.read_into(&mut v.actions),
+                "condition" => r.read_into(&mut v.condition),
+                "domain" => r.read_into(&mut v.domain),
+                "entityName" => r.read_into(&mut v.entity_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -223,15 +225,16 @@ impl FromJson for AuthzGrantRole {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "policies" => v.policies = r.read()?,
-                "default" => v.default = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "policies" => r.read_into(&mut v.policies),
+                "default" => r.read_into(&mut v.default),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -309,14 +312,15 @@ impl FromJson for AuthzSubject {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "grants" => v.grants = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "grants" => r.read_into(&mut v.grants),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -431,20 +435,21 @@ impl FromJson for DivsPermittedEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "allDivsPermitted" => v.all_divs_permitted = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "allDivsPermitted" => r.read_into(&mut v.all_divs_permitted),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -495,10 +500,11 @@ impl FromJson for DomainOrganizationProduct {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -651,24 +657,25 @@ impl FromJson for DomainOrganizationRole {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "defaultRoleId" => v.default_role_id = r.read()?,
-                "permissions" => v.permissions = r.read()?,
-                "unusedPermissions" => v.unused_permissions = r.read()?,
-                "permissionPolicies" => v.permission_policies = r.read()?,
-                "userCount" => v.user_count = r.read()?,
-                "roleNeedsUpdate" => v.role_needs_update = r.read()?,
-                "baseLicense" => v.base_license = r.read()?,
-                "addonLicenses" => v.addon_licenses = r.read()?,
-                "dateLicenseLastUpdated" => v.date_license_last_updated = r.read()?,
-                "default" => v.default = r.read()?,
-                "base" => v.base = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "defaultRoleId" => r.read_into(&mut v.default_role_id),
+                "permissions" => r.read_into(&mut v.permissions),
+                "unusedPermissions" => r.read_into(&mut v.unused_permissions),
+                "permissionPolicies" => r.read_into(&mut v.permission_policies),
+                "userCount" => r.read_into(&mut v.user_count),
+                "roleNeedsUpdate" => r.read_into(&mut v.role_needs_update),
+                "baseLicense" => r.read_into(&mut v.base_license),
+                "addonLicenses" => r.read_into(&mut v.addon_licenses),
+                "dateLicenseLastUpdated" => r.read_into(&mut v.date_license_last_updated),
+                "default" => r.read_into(&mut v.default),
+                "base" => r.read_into(&mut v.base),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -772,17 +779,18 @@ impl FromJson for DomainPermissionPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "domain" => v.domain = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                "policyName" => v.policy_name = r.read()?,
-                "policyDescription" => v.policy_description = r.read()?,
-                "actionSet" => v.action_set = r.read()?,
-                "namedResources" => v.named_resources = r.read()?,
-                "allowConditions" => v.allow_conditions = r.read()?,
-                "resourceConditionNode" => v.resource_condition_node = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "domain" => r.read_into(&mut v.domain),
+                "entityName" => r.read_into(&mut v.entity_name),
+                "policyName" => r.read_into(&mut v.policy_name),
+                "policyDescription" => r.read_into(&mut v.policy_description),
+                "actionSet" => r.read_into(&mut v.action_set),
+                "namedResources" => r.read_into(&mut v.named_resources),
+                "allowConditions" => r.read_into(&mut v.allow_conditions),
+                "resourceConditionNode" => r.read_into(&mut v.resource_condition_node),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -858,14 +866,15 @@ impl FromJson for DomainResourceConditionNode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "variableName" => v.variable_name = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "operands" => v.operands = r.read()?,
-                "conjunction" => v.conjunction = r.read()?,
-                "terms" => v.terms = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "variableName" => r.read_into(&mut v.variable_name),
+                "operator" => r.read_into(&mut v.operator),
+                "operands" => r.read_into(&mut v.operands),
+                "conjunction" => r.read_into(&mut v.conjunction),
+                "terms" => r.read_into(&mut v.terms),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1048,14 +1057,15 @@ impl FromJson for DomainResourceConditionValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "team" => v.team = r.read()?,
-                "value" => v.value = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "queue" => r.read_into(&mut v.queue),
+                "team" => r.read_into(&mut v.team),
+                "value" => r.read_into(&mut v.value),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1528,51 +1538,52 @@ impl FromJson for QueueFullReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "userMemberCount" => v.user_member_count = r.read()?,
-                "joinedMemberCount" => v.joined_member_count = r.read()?,
-                "mediaSettings" => v.media_settings = r.read()?,
-                "routingRules" => v.routing_rules = r.read()?,
-                "conditionalGroupRouting" => v.conditional_group_routing = r.read()?,
-                "conditionalGroupActivation" => v.conditional_group_activation = r.read()?,
-                "bullseye" => v.bullseye = r.read()?,
-                "scoringMethod" => v.scoring_method = r.read()?,
-                "lastAgentRoutingMode" => v.last_agent_routing_mode = r.read()?,
-                "acwSettings" => v.acw_settings = r.read()?,
-                "skillEvaluationMethod" => v.skill_evaluation_method = r.read()?,
-                "memberGroups" => v.member_groups = r.read()?,
-                "queueFlow" => v.queue_flow = r.read()?,
-                "emailInQueueFlow" => v.email_in_queue_flow = r.read()?,
-                "messageInQueueFlow" => v.message_in_queue_flow = r.read()?,
-                "whisperPrompt" => v.whisper_prompt = r.read()?,
-                "onHoldPrompt" => v.on_hold_prompt = r.read()?,
-                "defaultMediaLanguage" => v.default_media_language = r.read()?,
-                "autoAnswerOnly" => v.auto_answer_only = r.read()?,
-                "cannedResponseLibraries" => v.canned_response_libraries = r.read()?,
-                "enableTranscription" => v.enable_transcription = r.read()?,
-                "enableAudioMonitoring" => v.enable_audio_monitoring = r.read()?,
-                "enableManualAssignment" => v.enable_manual_assignment = r.read()?,
-                "agentOwnedRouting" => v.agent_owned_routing = r.read()?,
-                "directRouting" => v.direct_routing = r.read()?,
-                "callingPartyName" => v.calling_party_name = r.read()?,
-                "callingPartyNumber" => v.calling_party_number = r.read()?,
-                "defaultScripts" => v.default_scripts = r.read()?,
-                "outboundMessagingAddresses" => v.outbound_messaging_addresses = r.read()?,
-                "outboundEmailAddress" => v.outbound_email_address = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "suppressInQueueCallRecording" => v.suppress_in_queue_call_recording = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "userMemberCount" => r.read_into(&mut v.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
+                "mediaSettings" => r.read_into(&mut v.media_settings),
+                "routingRules" => r.read_into(&mut v.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
+                "bullseye" => r.read_into(&mut v.bullseye),
+                "scoringMethod" => r.read_into(&mut v.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut v.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut v.member_groups),
+                "queueFlow" => r.read_into(&mut v.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
+                "autoAnswerOnly" => r.read_into(&mut v.auto_answer_only),
+                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut v.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
+                "directRouting" => r.read_into(&mut v.direct_routing),
+                "callingPartyName" => r.read_into(&mut v.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
+                "defaultScripts" => r.read_into(&mut v.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1870,17 +1881,18 @@ impl FromJson for TeamFullReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2250,48 +2262,49 @@ impl FromJson for UserFullReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "department" => v.department = r.read()?,
-                "email" => v.email = r.read()?,
-                "primaryContactInfo" => v.primary_contact_info = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "state" => v.state = r.read()?,
-                "title" => v.title = r.read()?,
-                "username" => v.username = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "images" => v.images = r.read()?,
-                "version" => v.version = r.read()?,
-                "certifications" => v.certifications = r.read()?,
-                "biography" => v.biography = r.read()?,
-                "employerInfo" => v.employer_info = r.read()?,
-                "preferredName" => v.preferred_name = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "integrationPresence" => v.integration_presence = r.read()?,
-                "conversationSummary" => v.conversation_summary = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "station" => v.station = r.read()?,
-                "authorization" => v.authorization = r.read()?,
-                "profileSkills" => v.profile_skills = r.read()?,
-                "locations" => v.locations = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "team" => v.team = r.read()?,
-                "workPlanBidRanks" => v.work_plan_bid_ranks = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "acdAutoAnswer" => v.acd_auto_answer = r.read()?,
-                "languagePreference" => v.language_preference = r.read()?,
-                "lastTokenIssued" => v.last_token_issued = r.read()?,
-                "dateLastLogin" => v.date_last_login = r.read()?,
-                "dateWelcomeSent" => v.date_welcome_sent = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "chat" => r.read_into(&mut v.chat),
+                "department" => r.read_into(&mut v.department),
+                "email" => r.read_into(&mut v.email),
+                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
+                "addresses" => r.read_into(&mut v.addresses),
+                "state" => r.read_into(&mut v.state),
+                "title" => r.read_into(&mut v.title),
+                "username" => r.read_into(&mut v.username),
+                "manager" => r.read_into(&mut v.manager),
+                "images" => r.read_into(&mut v.images),
+                "version" => r.read_into(&mut v.version),
+                "certifications" => r.read_into(&mut v.certifications),
+                "biography" => r.read_into(&mut v.biography),
+                "employerInfo" => r.read_into(&mut v.employer_info),
+                "preferredName" => r.read_into(&mut v.preferred_name),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "presence" => r.read_into(&mut v.presence),
+                "integrationPresence" => r.read_into(&mut v.integration_presence),
+                "conversationSummary" => r.read_into(&mut v.conversation_summary),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "station" => r.read_into(&mut v.station),
+                "authorization" => r.read_into(&mut v.authorization),
+                "profileSkills" => r.read_into(&mut v.profile_skills),
+                "locations" => r.read_into(&mut v.locations),
+                "groups" => r.read_into(&mut v.groups),
+                "team" => r.read_into(&mut v.team),
+                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut v.skills),
+                "languages" => r.read_into(&mut v.languages),
+                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut v.language_preference),
+                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut v.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -60,12 +60,13 @@ impl FromJson for UploadUrlResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "uploadKey" => v.upload_key = r.read()?,
-                "headers" => v.headers = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "uploadKey" => r.read_into(&mut v.upload_key),
+                "headers" => r.read_into(&mut v.headers),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -47,11 +47,12 @@ impl FromJson for Cursors {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "before" => v.before = r.read()?,
-                "after" => v.after = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "before" => r.read_into(&mut v.before),
+                "after" => r.read_into(&mut v.after),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -40,10 +40,11 @@ impl FromJson for Actions {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "skillsToRemove" => v.skills_to_remove = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "skillsToRemove" => r.read_into(&mut v.skills_to_remove),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -95,11 +96,12 @@ impl FromJson for AcwSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "timeoutMs" => v.timeout_ms = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "timeoutMs" => r.read_into(&mut v.timeout_ms),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -220,12 +222,13 @@ impl FromJson for AgentOwnedRouting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableAgentOwnedCallbacks" => v.enable_agent_owned_callbacks = r.read()?,
-                "maxOwnedCallbackHours" => v.max_owned_callback_hours = r.read()?,
-                "maxOwnedCallbackDelayHours" => v.max_owned_callback_delay_hours = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableAgentOwnedCallbacks" => r.read_into(&mut v.enable_agent_owned_callbacks),
+                "maxOwnedCallbackHours" => r.read_into(&mut v.max_owned_callback_hours),
+                "maxOwnedCallbackDelayHours" => r.read_into(&mut v.max_owned_callback_delay_hours),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -270,10 +273,11 @@ impl FromJson for Bullseye {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rings" => v.rings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rings" => r.read_into(&mut v.rings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -469,27 +473,28 @@ impl FromJson for CallbackMediaSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
-                "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "autoAnswerAlertToneSeconds" => v.auto_answer_alert_tone_seconds = r.read()?,
-                "manualAnswerAlertToneSeconds" => v.manual_answer_alert_tone_seconds = r.read()?,
-                "mode" => v.mode = r.read()?,
-                "enableAutoDialAndEnd" => v.enable_auto_dial_and_end = r.read()?,
-                "autoDialDelaySeconds" => v.auto_dial_delay_seconds = r.read()?,
-                "autoEndDelaySeconds" => v.auto_end_delay_seconds = r.read()?,
-                "pacingModifier" => v.pacing_modifier = r.read()?,
-                "maxRetryCount" => v.max_retry_count = r.read()?,
-                "retryDelaySeconds" => v.retry_delay_seconds = r.read()?,
-                "liveVoiceReactionType" => v.live_voice_reaction_type = r.read()?,
-                "liveVoiceFlow" => v.live_voice_flow = r.read()?,
-                "answeringMachineReactionType" => v.answering_machine_reaction_type = r.read()?,
-                "answeringMachineFlow" => v.answering_machine_flow = r.read()?,
-                "edgeGroup" => v.edge_group = r.read()?,
-                "site" => v.site = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
+                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
+                "mode" => r.read_into(&mut v.mode),
+                "enableAutoDialAndEnd" => r.read_into(&mut v.enable_auto_dial_and_end),
+                "autoDialDelaySeconds" => r.read_into(&mut v.auto_dial_delay_seconds),
+                "autoEndDelaySeconds" => r.read_into(&mut v.auto_end_delay_seconds),
+                "pacingModifier" => r.read_into(&mut v.pacing_modifier),
+                "maxRetryCount" => r.read_into(&mut v.max_retry_count),
+                "retryDelaySeconds" => r.read_into(&mut v.retry_delay_seconds),
+                "liveVoiceReactionType" => r.read_into(&mut v.live_voice_reaction_type),
+                "liveVoiceFlow" => r.read_into(&mut v.live_voice_flow),
+                "answeringMachineReactionType" => r.read_into(&mut v.answering_machine_reaction_type),
+                "answeringMachineFlow" => r.read_into(&mut v.answering_machine_flow),
+                "edgeGroup" => r.read_into(&mut v.edge_group),
+                "site" => r.read_into(&mut v.site),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -707,11 +712,12 @@ impl FromJson for CannedResponseLibraries {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "libraryIds" => v.library_ids = r.read()?,
-                "mode" => v.mode = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "libraryIds" => r.read_into(&mut v.library_ids),
+                "mode" => r.read_into(&mut v.mode),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -815,11 +821,12 @@ impl FromJson for ConditionalGroupActivation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "pilotRule" => v.pilot_rule = r.read()?,
-                "rules" => v.rules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "pilotRule" => r.read_into(&mut v.pilot_rule),
+                "rules" => r.read_into(&mut v.rules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -881,12 +888,13 @@ impl FromJson for ConditionalGroupActivationCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "simpleMetric" => v.simple_metric = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "simpleMetric" => r.read_into(&mut v.simple_metric),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1003,11 +1011,12 @@ impl FromJson for ConditionalGroupActivationPilotRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conditions" => v.conditions = r.read()?,
-                "conditionExpression" => v.condition_expression = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conditions" => r.read_into(&mut v.conditions),
+                "conditionExpression" => r.read_into(&mut v.condition_expression),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1069,12 +1078,13 @@ impl FromJson for ConditionalGroupActivationRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conditions" => v.conditions = r.read()?,
-                "conditionExpression" => v.condition_expression = r.read()?,
-                "groups" => v.groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conditions" => r.read_into(&mut v.conditions),
+                "conditionExpression" => r.read_into(&mut v.condition_expression),
+                "groups" => r.read_into(&mut v.groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1128,11 +1138,12 @@ impl FromJson for ConditionalGroupActivationSimpleMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "queue" => v.queue = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "queue" => r.read_into(&mut v.queue),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1227,10 +1238,11 @@ impl FromJson for ConditionalGroupRouting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rules" => v.rules = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rules" => r.read_into(&mut v.rules),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1318,15 +1330,16 @@ impl FromJson for ConditionalGroupRoutingRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queue" => v.queue = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "conditionValue" => v.condition_value = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "waitSeconds" => v.wait_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queue" => r.read_into(&mut v.queue),
+                "metric" => r.read_into(&mut v.metric),
+                "operator" => r.read_into(&mut v.operator),
+                "conditionValue" => r.read_into(&mut v.condition_value),
+                "groups" => r.read_into(&mut v.groups),
+                "waitSeconds" => r.read_into(&mut v.wait_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1521,15 +1534,16 @@ impl FromJson for DirectRouting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "callMediaSettings" => v.call_media_settings = r.read()?,
-                "emailMediaSettings" => v.email_media_settings = r.read()?,
-                "messageMediaSettings" => v.message_media_settings = r.read()?,
-                "backupQueueId" => v.backup_queue_id = r.read()?,
-                "waitForAgent" => v.wait_for_agent = r.read()?,
-                "agentWaitSeconds" => v.agent_wait_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "callMediaSettings" => r.read_into(&mut v.call_media_settings),
+                "emailMediaSettings" => r.read_into(&mut v.email_media_settings),
+                "messageMediaSettings" => r.read_into(&mut v.message_media_settings),
+                "backupQueueId" => r.read_into(&mut v.backup_queue_id),
+                "waitForAgent" => r.read_into(&mut v.wait_for_agent),
+                "agentWaitSeconds" => r.read_into(&mut v.agent_wait_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1577,10 +1591,11 @@ impl FromJson for DirectRoutingMediaSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "useAgentAddressOutbound" => v.use_agent_address_outbound = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "useAgentAddressOutbound" => r.read_into(&mut v.use_agent_address_outbound),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1628,11 +1643,12 @@ impl FromJson for EmailAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "email" => v.email = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "email" => r.read_into(&mut v.email),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1721,15 +1737,16 @@ impl FromJson for EmailMediaSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
-                "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "autoAnswerAlertToneSeconds" => v.auto_answer_alert_tone_seconds = r.read()?,
-                "manualAnswerAlertToneSeconds" => v.manual_answer_alert_tone_seconds = r.read()?,
-                "allOutboundEmailAddresses" => v.all_outbound_email_addresses = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
+                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
+                "allOutboundEmailAddresses" => r.read_into(&mut v.all_outbound_email_addresses),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1782,11 +1799,12 @@ impl FromJson for ExpansionCriterium {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "threshold" => v.threshold = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "threshold" => r.read_into(&mut v.threshold),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1891,12 +1909,13 @@ impl FromJson for InactivityTimeoutSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeoutSeconds" => v.timeout_seconds = r.read()?,
-                "actionType" => v.action_type = r.read()?,
-                "flowId" => v.flow_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
+                "actionType" => r.read_into(&mut v.action_type),
+                "flowId" => r.read_into(&mut v.flow_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2152,28 +2171,29 @@ impl FromJson for InboundRoute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "pattern" => v.pattern = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "language" => v.language = r.read()?,
-                "fromName" => v.from_name = r.read()?,
-                "fromEmail" => v.from_email = r.read()?,
-                "flow" => v.flow = r.read()?,
-                "replyEmailAddress" => v.reply_email_address = r.read()?,
-                "autoBcc" => v.auto_bcc = r.read()?,
-                "spamFlow" => v.spam_flow = r.read()?,
-                "signature" => v.signature = r.read()?,
-                "historyInclusion" => v.history_inclusion = r.read()?,
-                "allowMultipleActions" => v.allow_multiple_actions = r.read()?,
-                "mailboxFolders" => v.mailbox_folders = r.read()?,
-                "status" => v.status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "pattern" => r.read_into(&mut v.pattern),
+                "queue" => r.read_into(&mut v.queue),
+                "priority" => r.read_into(&mut v.priority),
+                "skills" => r.read_into(&mut v.skills),
+                "language" => r.read_into(&mut v.language),
+                "fromName" => r.read_into(&mut v.from_name),
+                "fromEmail" => r.read_into(&mut v.from_email),
+                "flow" => r.read_into(&mut v.flow),
+                "replyEmailAddress" => r.read_into(&mut v.reply_email_address),
+                "autoBcc" => r.read_into(&mut v.auto_bcc),
+                "spamFlow" => r.read_into(&mut v.spam_flow),
+                "signature" => r.read_into(&mut v.signature),
+                "historyInclusion" => r.read_into(&mut v.history_inclusion),
+                "allowMultipleActions" => r.read_into(&mut v.allow_multiple_actions),
+                "mailboxFolders" => r.read_into(&mut v.mailbox_folders),
+                "status" => r.read_into(&mut v.status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2376,14 +2396,15 @@ impl FromJson for MediaSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
-                "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "autoAnswerAlertToneSeconds" => v.auto_answer_alert_tone_seconds = r.read()?,
-                "manualAnswerAlertToneSeconds" => v.manual_answer_alert_tone_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
+                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2473,15 +2494,16 @@ impl FromJson for MemberGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "type" => r.read_into(&mut v.r#type),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2643,17 +2665,18 @@ impl FromJson for MessageMediaSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
-                "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
-                "serviceLevel" => v.service_level = r.read()?,
-                "autoAnswerAlertToneSeconds" => v.auto_answer_alert_tone_seconds = r.read()?,
-                "manualAnswerAlertToneSeconds" => v.manual_answer_alert_tone_seconds = r.read()?,
-                "subTypeSettings" => v.sub_type_settings = r.read()?,
-                "enableInactivityTimeout" => v.enable_inactivity_timeout = r.read()?,
-                "inactivityTimeoutSettings" => v.inactivity_timeout_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
+                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
+                "serviceLevel" => r.read_into(&mut v.service_level),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
+                "subTypeSettings" => r.read_into(&mut v.sub_type_settings),
+                "enableInactivityTimeout" => r.read_into(&mut v.enable_inactivity_timeout),
+                "inactivityTimeoutSettings" => r.read_into(&mut v.inactivity_timeout_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2712,11 +2735,12 @@ impl FromJson for MessageSubtypeSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
-                "enableInactivityTimeout" => v.enable_inactivity_timeout = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
+                "enableInactivityTimeout" => r.read_into(&mut v.enable_inactivity_timeout),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2765,11 +2789,12 @@ impl FromJson for QueueEmailAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "domain" => v.domain = r.read()?,
-                "route" => v.route = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "domain" => r.read_into(&mut v.domain),
+                "route" => r.read_into(&mut v.route),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2849,14 +2874,15 @@ impl FromJson for QueueMediaSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "call" => v.call = r.read()?,
-                "callback" => v.callback = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "email" => v.email = r.read()?,
-                "message" => v.message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "call" => r.read_into(&mut v.call),
+                "callback" => r.read_into(&mut v.callback),
+                "chat" => r.read_into(&mut v.chat),
+                "email" => r.read_into(&mut v.email),
+                "message" => r.read_into(&mut v.message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2915,12 +2941,13 @@ impl FromJson for QueueMessagingAddresses {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "smsAddress" => v.sms_address = r.read()?,
-                "openMessagingRecipient" => v.open_messaging_recipient = r.read()?,
-                "whatsAppRecipient" => v.whats_app_recipient = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "smsAddress" => r.read_into(&mut v.sms_address),
+                "openMessagingRecipient" => r.read_into(&mut v.open_messaging_recipient),
+                "whatsAppRecipient" => r.read_into(&mut v.whats_app_recipient),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2983,12 +3010,13 @@ impl FromJson for Ring {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "expansionCriteria" => v.expansion_criteria = r.read()?,
-                "actions" => v.actions = r.read()?,
-                "memberGroups" => v.member_groups = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "expansionCriteria" => r.read_into(&mut v.expansion_criteria),
+                "actions" => r.read_into(&mut v.actions),
+                "memberGroups" => r.read_into(&mut v.member_groups),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3051,12 +3079,13 @@ impl FromJson for RoutingRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operator" => v.operator = r.read()?,
-                "threshold" => v.threshold = r.read()?,
-                "waitSeconds" => v.wait_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operator" => r.read_into(&mut v.operator),
+                "threshold" => r.read_into(&mut v.threshold),
+                "waitSeconds" => r.read_into(&mut v.wait_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3175,13 +3204,14 @@ impl FromJson for Signature {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "cannedResponseId" => v.canned_response_id = r.read()?,
-                "alwaysIncluded" => v.always_included = r.read()?,
-                "inclusionType" => v.inclusion_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "cannedResponseId" => r.read_into(&mut v.canned_response_id),
+                "alwaysIncluded" => r.read_into(&mut v.always_included),
+                "inclusionType" => r.read_into(&mut v.inclusion_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3290,12 +3320,13 @@ impl FromJson for SkillsToRemove {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -54,12 +54,13 @@ impl FromJson for FaxSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "readCount" => v.read_count = r.read()?,
-                "unreadCount" => v.unread_count = r.read()?,
-                "totalCount" => v.total_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "readCount" => r.read_into(&mut v.read_count),
+                "unreadCount" => r.read_into(&mut v.unread_count),
+                "totalCount" => r.read_into(&mut v.total_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

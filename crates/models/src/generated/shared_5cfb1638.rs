@@ -93,17 +93,18 @@ impl FromJson for FieldConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "entityType" => v.entity_type = r.read()?,
-                "state" => v.state = r.read()?,
-                "sections" => v.sections = r.read()?,
-                "version" => v.version = r.read()?,
-                "schemaVersion" => v.schema_version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "entityType" => r.read_into(&mut v.entity_type),
+                "state" => r.read_into(&mut v.state),
+                "sections" => r.read_into(&mut v.sections),
+                "version" => r.read_into(&mut v.version),
+                "schemaVersion" => r.read_into(&mut v.schema_version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -265,19 +266,20 @@ impl FromJson for FieldList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "customLabels" => v.custom_labels = r.read()?,
-                "instructionText" => v.instruction_text = r.read()?,
-                "key" => v.key = r.read()?,
-                "labelKeys" => v.label_keys = r.read()?,
-                "params" => v.params = r.read()?,
-                "repeatable" => v.repeatable = r.read()?,
-                "state" => v.state = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "required" => v.required = r.read()?,
-                "gdpr" => v.gdpr = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "customLabels" => r.read_into(&mut v.custom_labels),
+                "instructionText" => r.read_into(&mut v.instruction_text),
+                "key" => r.read_into(&mut v.key),
+                "labelKeys" => r.read_into(&mut v.label_keys),
+                "params" => r.read_into(&mut v.params),
+                "repeatable" => r.read_into(&mut v.repeatable),
+                "state" => r.read_into(&mut v.state),
+                "type" => r.read_into(&mut v.r#type),
+                "required" => r.read_into(&mut v.required),
+                "gdpr" => r.read_into(&mut v.gdpr),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -348,13 +350,14 @@ impl FromJson for Section {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fieldList" => v.field_list = r.read()?,
-                "instructionText" => v.instruction_text = r.read()?,
-                "key" => v.key = r.read()?,
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fieldList" => r.read_into(&mut v.field_list),
+                "instructionText" => r.read_into(&mut v.instruction_text),
+                "key" => r.read_into(&mut v.key),
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

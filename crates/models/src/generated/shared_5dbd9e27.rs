@@ -62,12 +62,13 @@ impl FromJson for ConversationEventCoBrowse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "sessionJoinToken" => v.session_join_token = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "sessionJoinToken" => r.read_into(&mut v.session_join_token),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -187,12 +188,13 @@ impl FromJson for ConversationEventPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "receivedMessage" => v.received_message = r.read()?,
-                "replyMessage" => v.reply_message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "receivedMessage" => r.read_into(&mut v.received_message),
+                "replyMessage" => r.read_into(&mut v.reply_message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -319,11 +321,12 @@ impl FromJson for ConversationEventTyping {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "duration" => v.duration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "duration" => r.read_into(&mut v.duration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -430,12 +433,13 @@ impl FromJson for ConversationEventVideo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "offeringId" => v.offering_id = r.read()?,
-                "jwt" => v.jwt = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "offeringId" => r.read_into(&mut v.offering_id),
+                "jwt" => r.read_into(&mut v.jwt),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -573,14 +577,15 @@ impl FromJson for ConversationMessageEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventType" => v.event_type = r.read()?,
-                "coBrowse" => v.co_browse = r.read()?,
-                "typing" => v.typing = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "video" => v.video = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventType" => r.read_into(&mut v.event_type),
+                "coBrowse" => r.read_into(&mut v.co_browse),
+                "typing" => r.read_into(&mut v.typing),
+                "presence" => r.read_into(&mut v.presence),
+                "video" => r.read_into(&mut v.video),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -76,14 +76,15 @@ impl FromJson for UploadUrlRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileName" => v.file_name = r.read()?,
-                "contentMd5" => v.content_md5 = r.read()?,
-                "signedUrlTimeoutSeconds" => v.signed_url_timeout_seconds = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "serverSideEncryption" => v.server_side_encryption = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileName" => r.read_into(&mut v.file_name),
+                "contentMd5" => r.read_into(&mut v.content_md5),
+                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
+                "contentType" => r.read_into(&mut v.content_type),
+                "serverSideEncryption" => r.read_into(&mut v.server_side_encryption),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

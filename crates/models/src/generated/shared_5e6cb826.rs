@@ -47,11 +47,12 @@ impl FromJson for Number {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "start" => v.start = r.read()?,
-                "end" => v.end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "start" => r.read_into(&mut v.start),
+                "end" => r.read_into(&mut v.end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -72,14 +72,15 @@ impl FromJson for ObservationMetricData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "qualifier" => v.qualifier = r.read()?,
-                "stats" => v.stats = r.read()?,
-                "truncated" => v.truncated = r.read()?,
-                "observations" => v.observations = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "qualifier" => r.read_into(&mut v.qualifier),
+                "stats" => r.read_into(&mut v.stats),
+                "truncated" => r.read_into(&mut v.truncated),
+                "observations" => r.read_into(&mut v.observations),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -288,28 +289,29 @@ impl FromJson for ObservationValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "observationDate" => v.observation_date = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "requestedRoutingSkillIds" => v.requested_routing_skill_ids = r.read()?,
-                "requestedLanguageId" => v.requested_language_id = r.read()?,
-                "routingPriority" => v.routing_priority = r.read()?,
-                "participantName" => v.participant_name = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "convertedFrom" => v.converted_from = r.read()?,
-                "convertedTo" => v.converted_to = r.read()?,
-                "addressFrom" => v.address_from = r.read()?,
-                "addressTo" => v.address_to = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "teamId" => v.team_id = r.read()?,
-                "requestedRoutings" => v.requested_routings = r.read()?,
-                "usedRouting" => v.used_routing = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "observationDate" => r.read_into(&mut v.observation_date),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
+                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
+                "routingPriority" => r.read_into(&mut v.routing_priority),
+                "participantName" => r.read_into(&mut v.participant_name),
+                "userId" => r.read_into(&mut v.user_id),
+                "direction" => r.read_into(&mut v.direction),
+                "convertedFrom" => r.read_into(&mut v.converted_from),
+                "convertedTo" => r.read_into(&mut v.converted_to),
+                "addressFrom" => r.read_into(&mut v.address_from),
+                "addressTo" => r.read_into(&mut v.address_to),
+                "ani" => r.read_into(&mut v.ani),
+                "dnis" => r.read_into(&mut v.dnis),
+                "teamId" => r.read_into(&mut v.team_id),
+                "requestedRoutings" => r.read_into(&mut v.requested_routings),
+                "usedRouting" => r.read_into(&mut v.used_routing),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -94,16 +94,17 @@ impl FromJson for CobrowseWebMessagingSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "joinCode" => v.join_code = r.read()?,
-                "websocketUrl" => v.websocket_url = r.read()?,
-                "dateOfferEnds" => v.date_offer_ends = r.read()?,
-                "communicationType" => v.communication_type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "joinCode" => r.read_into(&mut v.join_code),
+                "websocketUrl" => r.read_into(&mut v.websocket_url),
+                "dateOfferEnds" => r.read_into(&mut v.date_offer_ends),
+                "communicationType" => r.read_into(&mut v.communication_type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -212,11 +213,12 @@ impl FromJson for IdentityResolutionExternalSource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

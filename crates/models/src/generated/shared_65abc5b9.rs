@@ -217,33 +217,34 @@ impl FromJson for FlowVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "commitVersion" => v.commit_version = r.read()?,
-                "configurationVersion" => v.configuration_version = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "secure" => v.secure = r.read()?,
-                "debug" => v.debug = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "createdByClient" => v.created_by_client = r.read()?,
-                "configurationUri" => v.configuration_uri = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateCheckedIn" => v.date_checked_in = r.read()?,
-                "dateSaved" => v.date_saved = r.read()?,
-                "generationId" => v.generation_id = r.read()?,
-                "publishResultUri" => v.publish_result_uri = r.read()?,
-                "inputSchema" => v.input_schema = r.read()?,
-                "outputSchema" => v.output_schema = r.read()?,
-                "virtualAgentEnabled" => v.virtual_agent_enabled = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "datePublishedEnd" => v.date_published_end = r.read()?,
-                "nluInfo" => v.nlu_info = r.read()?,
-                "supportedLanguages" => v.supported_languages = r.read()?,
-                "compatibleFlowTypes" => v.compatible_flow_types = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "commitVersion" => r.read_into(&mut v.commit_version),
+                "configurationVersion" => r.read_into(&mut v.configuration_version),
+                "type" => r.read_into(&mut v.r#type),
+                "secure" => r.read_into(&mut v.secure),
+                "debug" => r.read_into(&mut v.debug),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "createdByClient" => r.read_into(&mut v.created_by_client),
+                "configurationUri" => r.read_into(&mut v.configuration_uri),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateCheckedIn" => r.read_into(&mut v.date_checked_in),
+                "dateSaved" => r.read_into(&mut v.date_saved),
+                "generationId" => r.read_into(&mut v.generation_id),
+                "publishResultUri" => r.read_into(&mut v.publish_result_uri),
+                "inputSchema" => r.read_into(&mut v.input_schema),
+                "outputSchema" => r.read_into(&mut v.output_schema),
+                "virtualAgentEnabled" => r.read_into(&mut v.virtual_agent_enabled),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "datePublishedEnd" => r.read_into(&mut v.date_published_end),
+                "nluInfo" => r.read_into(&mut v.nlu_info),
+                "supportedLanguages" => r.read_into(&mut v.supported_languages),
+                "compatibleFlowTypes" => r.read_into(&mut v.compatible_flow_types),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -365,11 +366,12 @@ impl FromJson for Intent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -439,14 +441,15 @@ impl FromJson for NluInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "domain" => v.domain = r.read()?,
-                "version" => v.version = r.read()?,
-                "intents" => v.intents = r.read()?,
-                "engineVersion" => v.engine_version = r.read()?,
-                "nluData" => v.nlu_data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "domain" => r.read_into(&mut v.domain),
+                "version" => r.read_into(&mut v.version),
+                "intents" => r.read_into(&mut v.intents),
+                "engineVersion" => r.read_into(&mut v.engine_version),
+                "nluData" => r.read_into(&mut v.nlu_data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -502,11 +505,12 @@ impl FromJson for SupportedLanguage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "language" => v.language = r.read()?,
-                "isDefault" => v.is_default = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "language" => r.read_into(&mut v.language),
+                "isDefault" => r.read_into(&mut v.is_default),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

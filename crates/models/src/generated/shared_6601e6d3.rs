@@ -130,20 +130,21 @@ impl FromJson for Room {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "roomType" => v.room_type = r.read()?,
-                "description" => v.description = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "participantLimit" => v.participant_limit = r.read()?,
-                "owners" => v.owners = r.read()?,
-                "pinnedMessages" => v.pinned_messages = r.read()?,
-                "jid" => v.jid = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "roomType" => r.read_into(&mut v.room_type),
+                "description" => r.read_into(&mut v.description),
+                "subject" => r.read_into(&mut v.subject),
+                "participantLimit" => r.read_into(&mut v.participant_limit),
+                "owners" => r.read_into(&mut v.owners),
+                "pinnedMessages" => r.read_into(&mut v.pinned_messages),
+                "jid" => r.read_into(&mut v.jid),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -71,13 +71,14 @@ impl FromJson for ApiUsageClientQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "metrics" => r.read_into(&mut v.metrics),
+                "groupBy" => r.read_into(&mut v.group_by),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -192,12 +193,13 @@ impl FromJson for ApiUsageQueryResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "queryStatus" => v.query_status = r.read()?,
-                "cursors" => v.cursors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "queryStatus" => r.read_into(&mut v.query_status),
+                "cursors" => r.read_into(&mut v.cursors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -401,22 +403,23 @@ impl FromJson for ApiUsageRow {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "clientId" => v.client_id = r.read()?,
-                "clientName" => v.client_name = r.read()?,
-                "organizationId" => v.organization_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "templateUri" => v.template_uri = r.read()?,
-                "httpMethod" => v.http_method = r.read()?,
-                "status200" => v.status200 = r.read()?,
-                "status300" => v.status300 = r.read()?,
-                "status400" => v.status400 = r.read()?,
-                "status500" => v.status500 = r.read()?,
-                "status429" => v.status429 = r.read()?,
-                "requests" => v.requests = r.read()?,
-                "date" => v.date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "clientId" => r.read_into(&mut v.client_id),
+                "clientName" => r.read_into(&mut v.client_name),
+                "organizationId" => r.read_into(&mut v.organization_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "templateUri" => r.read_into(&mut v.template_uri),
+                "httpMethod" => r.read_into(&mut v.http_method),
+                "status200" => r.read_into(&mut v.status200),
+                "status300" => r.read_into(&mut v.status300),
+                "status400" => r.read_into(&mut v.status400),
+                "status500" => r.read_into(&mut v.status500),
+                "status429" => r.read_into(&mut v.status429),
+                "requests" => r.read_into(&mut v.requests),
+                "date" => r.read_into(&mut v.date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -480,11 +483,12 @@ impl FromJson for UsageExecutionResult {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "executionId" => v.execution_id = r.read()?,
-                "resultsUri" => v.results_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "executionId" => r.read_into(&mut v.execution_id),
+                "resultsUri" => r.read_into(&mut v.results_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -67,13 +67,14 @@ impl FromJson for ReportingTurnAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actionId" => v.action_id = r.read()?,
-                "actionName" => v.action_name = r.read()?,
-                "actionNumber" => v.action_number = r.read()?,
-                "actionType" => v.action_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actionId" => r.read_into(&mut v.action_id),
+                "actionName" => r.read_into(&mut v.action_name),
+                "actionNumber" => r.read_into(&mut v.action_number),
+                "actionType" => r.read_into(&mut v.action_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

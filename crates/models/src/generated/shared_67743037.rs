@@ -69,13 +69,14 @@ impl FromJson for AiAnswer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "answerId" => v.answer_id = r.read()?,
-                "explanation" => v.explanation = r.read()?,
-                "failureType" => v.failure_type = r.read()?,
-                "markedNotApplicable" => v.marked_not_applicable = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "answerId" => r.read_into(&mut v.answer_id),
+                "explanation" => r.read_into(&mut v.explanation),
+                "failureType" => r.read_into(&mut v.failure_type),
+                "markedNotApplicable" => r.read_into(&mut v.marked_not_applicable),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -194,12 +195,13 @@ impl FromJson for AiScoring {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "failureType" => v.failure_type = r.read()?,
-                "pending" => v.pending = r.read()?,
-                "dateLastChanged" => v.date_last_changed = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "failureType" => r.read_into(&mut v.failure_type),
+                "pending" => r.read_into(&mut v.pending),
+                "dateLastChanged" => r.read_into(&mut v.date_last_changed),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -420,25 +422,26 @@ impl FromJson for Calibration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "calibrator" => v.calibrator = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "averageScore" => v.average_score = r.read()?,
-                "highScore" => v.high_score = r.read()?,
-                "lowScore" => v.low_score = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "evaluations" => v.evaluations = r.read()?,
-                "evaluators" => v.evaluators = r.read()?,
-                "scoringIndex" => v.scoring_index = r.read()?,
-                "expertEvaluator" => v.expert_evaluator = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "calibrator" => r.read_into(&mut v.calibrator),
+                "agent" => r.read_into(&mut v.agent),
+                "conversation" => r.read_into(&mut v.conversation),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "contextId" => r.read_into(&mut v.context_id),
+                "averageScore" => r.read_into(&mut v.average_score),
+                "highScore" => r.read_into(&mut v.high_score),
+                "lowScore" => r.read_into(&mut v.low_score),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "evaluations" => r.read_into(&mut v.evaluations),
+                "evaluators" => r.read_into(&mut v.evaluators),
+                "scoringIndex" => r.read_into(&mut v.scoring_index),
+                "expertEvaluator" => r.read_into(&mut v.expert_evaluator),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -852,52 +855,53 @@ impl FromJson for Evaluation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "evaluationForm" => v.evaluation_form = r.read()?,
-                "evaluator" => v.evaluator = r.read()?,
-                "agent" => v.agent = r.read()?,
-                "calibration" => v.calibration = r.read()?,
-                "status" => v.status = r.read()?,
-                "answers" => v.answers = r.read()?,
-                "agentHasRead" => v.agent_has_read = r.read()?,
-                "assignee" => v.assignee = r.read()?,
-                "assigneeApplicable" => v.assignee_applicable = r.read()?,
-                "releaseDate" => v.release_date = r.read()?,
-                "assignedDate" => v.assigned_date = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "changedDate" => v.changed_date = r.read()?,
-                "submittedDate" => v.submitted_date = r.read()?,
-                "revisionCreatedDate" => v.revision_created_date = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "rescore" => v.rescore = r.read()?,
-                "conversationDate" => v.conversation_date = r.read()?,
-                "conversationEndDate" => v.conversation_end_date = r.read()?,
-                "neverRelease" => v.never_release = r.read()?,
-                "assigned" => v.assigned = r.read()?,
-                "dateAssigneeChanged" => v.date_assignee_changed = r.read()?,
-                "resourceId" => v.resource_id = r.read()?,
-                "resourceType" => v.resource_type = r.read()?,
-                "redacted" => v.redacted = r.read()?,
-                "agentTeam" => v.agent_team = r.read()?,
-                "isScoringIndex" => v.is_scoring_index = r.read()?,
-                "authorizedActions" => v.authorized_actions = r.read()?,
-                "hasAssistanceFailed" => v.has_assistance_failed = r.read()?,
-                "evaluationSource" => v.evaluation_source = r.read()?,
-                "disputeCount" => v.dispute_count = r.read()?,
-                "version" => v.version = r.read()?,
-                "versionHistory" => v.version_history = r.read()?,
-                "declinedReview" => v.declined_review = r.read()?,
-                "evaluationContextId" => v.evaluation_context_id = r.read()?,
-                "retractedEvaluation" => v.retracted_evaluation = r.read()?,
-                "aiScoring" => v.ai_scoring = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "conversation" => r.read_into(&mut v.conversation),
+                "evaluationForm" => r.read_into(&mut v.evaluation_form),
+                "evaluator" => r.read_into(&mut v.evaluator),
+                "agent" => r.read_into(&mut v.agent),
+                "calibration" => r.read_into(&mut v.calibration),
+                "status" => r.read_into(&mut v.status),
+                "answers" => r.read_into(&mut v.answers),
+                "agentHasRead" => r.read_into(&mut v.agent_has_read),
+                "assignee" => r.read_into(&mut v.assignee),
+                "assigneeApplicable" => r.read_into(&mut v.assignee_applicable),
+                "releaseDate" => r.read_into(&mut v.release_date),
+                "assignedDate" => r.read_into(&mut v.assigned_date),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "changedDate" => r.read_into(&mut v.changed_date),
+                "submittedDate" => r.read_into(&mut v.submitted_date),
+                "revisionCreatedDate" => r.read_into(&mut v.revision_created_date),
+                "queue" => r.read_into(&mut v.queue),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "rescore" => r.read_into(&mut v.rescore),
+                "conversationDate" => r.read_into(&mut v.conversation_date),
+                "conversationEndDate" => r.read_into(&mut v.conversation_end_date),
+                "neverRelease" => r.read_into(&mut v.never_release),
+                "assigned" => r.read_into(&mut v.assigned),
+                "dateAssigneeChanged" => r.read_into(&mut v.date_assignee_changed),
+                "resourceId" => r.read_into(&mut v.resource_id),
+                "resourceType" => r.read_into(&mut v.resource_type),
+                "redacted" => r.read_into(&mut v.redacted),
+                "agentTeam" => r.read_into(&mut v.agent_team),
+                "isScoringIndex" => r.read_into(&mut v.is_scoring_index),
+                "authorizedActions" => r.read_into(&mut v.authorized_actions),
+                "hasAssistanceFailed" => r.read_into(&mut v.has_assistance_failed),
+                "evaluationSource" => r.read_into(&mut v.evaluation_source),
+                "disputeCount" => r.read_into(&mut v.dispute_count),
+                "version" => r.read_into(&mut v.version),
+                "versionHistory" => r.read_into(&mut v.version_history),
+                "declinedReview" => r.read_into(&mut v.declined_review),
+                "evaluationContextId" => r.read_into(&mut v.evaluation_context_id),
+                "retractedEvaluation" => r.read_into(&mut v.retracted_evaluation),
+                "aiScoring" => r.read_into(&mut v.ai_scoring),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1215,25 +1219,26 @@ impl FromJson for EvaluationQuestionGroupScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "questionGroupId" => v.question_group_id = r.read()?,
-                "totalScore" => v.total_score = r.read()?,
-                "maxTotalScore" => v.max_total_score = r.read()?,
-                "markedNA" => v.marked_na = r.read()?,
-                "systemMarkedNA" => v.system_marked_na = r.read()?,
-                "totalCriticalScore" => v.total_critical_score = r.read()?,
-                "maxTotalCriticalScore" => v.max_total_critical_score = r.read()?,
-                "totalNonCriticalScore" => v.total_non_critical_score = r.read()?,
-                "maxTotalNonCriticalScore" => v.max_total_non_critical_score = r.read()?,
-                "totalScoreUnweighted" => v.total_score_unweighted = r.read()?,
-                "maxTotalScoreUnweighted" => v.max_total_score_unweighted = r.read()?,
-                "totalCriticalScoreUnweighted" => v.total_critical_score_unweighted = r.read()?,
-                "maxTotalCriticalScoreUnweighted" => v.max_total_critical_score_unweighted = r.read()?,
-                "totalNonCriticalScoreUnweighted" => v.total_non_critical_score_unweighted = r.read()?,
-                "maxTotalNonCriticalScoreUnweighted" => v.max_total_non_critical_score_unweighted = r.read()?,
-                "questionScores" => v.question_scores = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "questionGroupId" => r.read_into(&mut v.question_group_id),
+                "totalScore" => r.read_into(&mut v.total_score),
+                "maxTotalScore" => r.read_into(&mut v.max_total_score),
+                "markedNA" => r.read_into(&mut v.marked_na),
+                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
+                "totalCriticalScore" => r.read_into(&mut v.total_critical_score),
+                "maxTotalCriticalScore" => r.read_into(&mut v.max_total_critical_score),
+                "totalNonCriticalScore" => r.read_into(&mut v.total_non_critical_score),
+                "maxTotalNonCriticalScore" => r.read_into(&mut v.max_total_non_critical_score),
+                "totalScoreUnweighted" => r.read_into(&mut v.total_score_unweighted),
+                "maxTotalScoreUnweighted" => r.read_into(&mut v.max_total_score_unweighted),
+                "totalCriticalScoreUnweighted" => r.read_into(&mut v.total_critical_score_unweighted),
+                "maxTotalCriticalScoreUnweighted" => r.read_into(&mut v.max_total_critical_score_unweighted),
+                "totalNonCriticalScoreUnweighted" => r.read_into(&mut v.total_non_critical_score_unweighted),
+                "maxTotalNonCriticalScoreUnweighted" => r.read_into(&mut v.max_total_non_critical_score_unweighted),
+                "questionScores" => r.read_into(&mut v.question_scores),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1368,19 +1373,20 @@ impl FromJson for EvaluationQuestionScore {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "questionId" => v.question_id = r.read()?,
-                "answerId" => v.answer_id = r.read()?,
-                "score" => v.score = r.read()?,
-                "markedNA" => v.marked_na = r.read()?,
-                "systemMarkedNA" => v.system_marked_na = r.read()?,
-                "assistedAnswerId" => v.assisted_answer_id = r.read()?,
-                "failedKillQuestion" => v.failed_kill_question = r.read()?,
-                "comments" => v.comments = r.read()?,
-                "aiAnswer" => v.ai_answer = r.read()?,
-                "multipleSelectQuestionOptionScores" => v.multiple_select_question_option_scores = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "questionId" => r.read_into(&mut v.question_id),
+                "answerId" => r.read_into(&mut v.answer_id),
+                "score" => r.read_into(&mut v.score),
+                "markedNA" => r.read_into(&mut v.marked_na),
+                "systemMarkedNA" => r.read_into(&mut v.system_marked_na),
+                "assistedAnswerId" => r.read_into(&mut v.assisted_answer_id),
+                "failedKillQuestion" => r.read_into(&mut v.failed_kill_question),
+                "comments" => r.read_into(&mut v.comments),
+                "aiAnswer" => r.read_into(&mut v.ai_answer),
+                "multipleSelectQuestionOptionScores" => r.read_into(&mut v.multiple_select_question_option_scores),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1441,11 +1447,12 @@ impl FromJson for EvaluationReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1577,20 +1584,21 @@ impl FromJson for EvaluationScoringSet {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalScore" => v.total_score = r.read()?,
-                "totalCriticalScore" => v.total_critical_score = r.read()?,
-                "maxTotalRawCriticalScore" => v.max_total_raw_critical_score = r.read()?,
-                "maxTotalRawScore" => v.max_total_raw_score = r.read()?,
-                "totalNonCriticalScore" => v.total_non_critical_score = r.read()?,
-                "questionGroupScores" => v.question_group_scores = r.read()?,
-                "anyFailedKillQuestions" => v.any_failed_kill_questions = r.read()?,
-                "comments" => v.comments = r.read()?,
-                "privateComments" => v.private_comments = r.read()?,
-                "agentComments" => v.agent_comments = r.read()?,
-                "transcriptTopics" => v.transcript_topics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalScore" => r.read_into(&mut v.total_score),
+                "totalCriticalScore" => r.read_into(&mut v.total_critical_score),
+                "maxTotalRawCriticalScore" => r.read_into(&mut v.max_total_raw_critical_score),
+                "maxTotalRawScore" => r.read_into(&mut v.max_total_raw_score),
+                "totalNonCriticalScore" => r.read_into(&mut v.total_non_critical_score),
+                "questionGroupScores" => r.read_into(&mut v.question_group_scores),
+                "anyFailedKillQuestions" => r.read_into(&mut v.any_failed_kill_questions),
+                "comments" => r.read_into(&mut v.comments),
+                "privateComments" => r.read_into(&mut v.private_comments),
+                "agentComments" => r.read_into(&mut v.agent_comments),
+                "transcriptTopics" => r.read_into(&mut v.transcript_topics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1668,13 +1676,14 @@ impl FromJson for EvaluationSource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1791,12 +1800,13 @@ impl FromJson for EvaluationVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1853,12 +1863,13 @@ impl FromJson for PagelessDomainEntityListingEvaluationVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1903,10 +1914,11 @@ impl FromJson for TopicDuration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalMilliseconds" => v.total_milliseconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalMilliseconds" => r.read_into(&mut v.total_milliseconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1958,11 +1970,12 @@ impl FromJson for TopicOffset {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "wordCount" => v.word_count = r.read()?,
-                "characterCount" => v.character_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "wordCount" => r.read_into(&mut v.word_count),
+                "characterCount" => r.read_into(&mut v.character_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2076,18 +2089,19 @@ impl FromJson for TranscriptTopic {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "topicPhrase" => v.topic_phrase = r.read()?,
-                "transcriptPhrase" => v.transcript_phrase = r.read()?,
-                "confidence" => v.confidence = r.read()?,
-                "startTimeMilliseconds" => v.start_time_milliseconds = r.read()?,
-                "duration" => v.duration = r.read()?,
-                "offset" => v.offset = r.read()?,
-                "recordingLocation" => v.recording_location = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "topicPhrase" => r.read_into(&mut v.topic_phrase),
+                "transcriptPhrase" => r.read_into(&mut v.transcript_phrase),
+                "confidence" => r.read_into(&mut v.confidence),
+                "startTimeMilliseconds" => r.read_into(&mut v.start_time_milliseconds),
+                "duration" => r.read_into(&mut v.duration),
+                "offset" => r.read_into(&mut v.offset),
+                "recordingLocation" => r.read_into(&mut v.recording_location),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -122,20 +122,21 @@ impl FromJson for OrganizationPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "languageLabels" => v.language_labels = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "deactivated" => v.deactivated = r.read()?,
-                "primary" => v.primary = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "languageLabels" => r.read_into(&mut v.language_labels),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "deactivated" => r.read_into(&mut v.deactivated),
+                "primary" => r.read_into(&mut v.primary),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -245,17 +246,18 @@ impl FromJson for OrganizationPresenceDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "languageLabels" => v.language_labels = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                "deactivated" => v.deactivated = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "languageLabels" => r.read_into(&mut v.language_labels),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "divisionId" => r.read_into(&mut v.division_id),
+                "deactivated" => r.read_into(&mut v.deactivated),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

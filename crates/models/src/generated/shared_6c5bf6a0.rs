@@ -125,19 +125,20 @@ impl FromJson for AsyncConversationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conversationFilters" => v.conversation_filters = r.read()?,
-                "segmentFilters" => v.segment_filters = r.read()?,
-                "evaluationFilters" => v.evaluation_filters = r.read()?,
-                "surveyFilters" => v.survey_filters = r.read()?,
-                "resolutionFilters" => v.resolution_filters = r.read()?,
-                "order" => v.order = r.read()?,
-                "orderBy" => v.order_by = r.read()?,
-                "interval" => v.interval = r.read()?,
-                "limit" => v.limit = r.read()?,
-                "startOfDayIntervalMatching" => v.start_of_day_interval_matching = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conversationFilters" => r.read_into(&mut v.conversation_filters),
+                "segmentFilters" => r.read_into(&mut v.segment_filters),
+                "evaluationFilters" => r.read_into(&mut v.evaluation_filters),
+                "surveyFilters" => r.read_into(&mut v.survey_filters),
+                "resolutionFilters" => r.read_into(&mut v.resolution_filters),
+                "order" => r.read_into(&mut v.order),
+                "orderBy" => r.read_into(&mut v.order_by),
+                "interval" => r.read_into(&mut v.interval),
+                "limit" => r.read_into(&mut v.limit),
+                "startOfDayIntervalMatching" => r.read_into(&mut v.start_of_day_interval_matching),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -308,11 +309,12 @@ impl FromJson for ConversationDetailQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -423,12 +425,13 @@ impl FromJson for ConversationDetailQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -565,15 +568,16 @@ impl FromJson for ConversationDetailQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "metric" => r.read_into(&mut v.metric),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1210,11 +1214,12 @@ impl FromJson for EvaluationDetailQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1325,12 +1330,13 @@ impl FromJson for EvaluationDetailQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1467,15 +1473,16 @@ impl FromJson for EvaluationDetailQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "metric" => r.read_into(&mut v.metric),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1788,11 +1795,12 @@ impl FromJson for ResolutionDetailQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1903,12 +1911,13 @@ impl FromJson for ResolutionDetailQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2036,14 +2045,15 @@ impl FromJson for ResolutionDetailQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "metric" => r.read_into(&mut v.metric),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2248,11 +2258,12 @@ impl FromJson for SegmentDetailQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2363,12 +2374,13 @@ impl FromJson for SegmentDetailQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2523,17 +2535,18 @@ impl FromJson for SegmentDetailQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "propertyType" => v.property_type = r.read()?,
-                "property" => v.property = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "propertyType" => r.read_into(&mut v.property_type),
+                "property" => r.read_into(&mut v.property),
+                "metric" => r.read_into(&mut v.metric),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3163,11 +3176,12 @@ impl FromJson for SurveyDetailQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3278,12 +3292,13 @@ impl FromJson for SurveyDetailQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3420,15 +3435,16 @@ impl FromJson for SurveyDetailQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "metric" => r.read_into(&mut v.metric),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -53,11 +53,12 @@ impl FromJson for FunctionUploadRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "fileName" => v.file_name = r.read()?,
-                "signedUrlTimeoutSeconds" => v.signed_url_timeout_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "fileName" => r.read_into(&mut v.file_name),
+                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -119,12 +120,13 @@ impl FromJson for FunctionUploadResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "headers" => v.headers = r.read()?,
-                "signedUrlTimeoutSeconds" => v.signed_url_timeout_seconds = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "headers" => r.read_into(&mut v.headers),
+                "signedUrlTimeoutSeconds" => r.read_into(&mut v.signed_url_timeout_seconds),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

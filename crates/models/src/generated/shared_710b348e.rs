@@ -81,15 +81,16 @@ impl FromJson for AnswerOption {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "builtInType" => v.built_in_type = r.read()?,
-                "text" => v.text = r.read()?,
-                "value" => v.value = r.read()?,
-                "assistanceConditions" => v.assistance_conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contextId" => r.read_into(&mut v.context_id),
+                "builtInType" => r.read_into(&mut v.built_in_type),
+                "text" => r.read_into(&mut v.text),
+                "value" => r.read_into(&mut v.value),
+                "assistanceConditions" => r.read_into(&mut v.assistance_conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -193,11 +194,12 @@ impl FromJson for AssistanceCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "operator" => v.operator = r.read()?,
-                "topicIds" => v.topic_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "operator" => r.read_into(&mut v.operator),
+                "topicIds" => r.read_into(&mut v.topic_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -295,11 +297,12 @@ impl FromJson for VisibilityCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "combiningOperation" => v.combining_operation = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "combiningOperation" => r.read_into(&mut v.combining_operation),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

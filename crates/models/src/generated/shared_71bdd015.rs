@@ -51,11 +51,12 @@ impl FromJson for ServiceLevel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "percentage" => v.percentage = r.read()?,
-                "durationMs" => v.duration_ms = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "percentage" => r.read_into(&mut v.percentage),
+                "durationMs" => r.read_into(&mut v.duration_ms),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

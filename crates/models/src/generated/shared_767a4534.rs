@@ -69,13 +69,14 @@ impl FromJson for WorkPlanBidRanks {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "workPlanBiddingPerformance" => v.work_plan_bidding_performance = r.read()?,
-                "biddingTieBreaker" => v.bidding_tie_breaker = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "workPlanBiddingPerformance" => r.read_into(&mut v.work_plan_bidding_performance),
+                "biddingTieBreaker" => r.read_into(&mut v.bidding_tie_breaker),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

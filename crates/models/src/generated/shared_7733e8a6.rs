@@ -118,20 +118,21 @@ impl FromJson for Geolocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "primary" => v.primary = r.read()?,
-                "latitude" => v.latitude = r.read()?,
-                "longitude" => v.longitude = r.read()?,
-                "country" => v.country = r.read()?,
-                "region" => v.region = r.read()?,
-                "city" => v.city = r.read()?,
-                "locations" => v.locations = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "primary" => r.read_into(&mut v.primary),
+                "latitude" => r.read_into(&mut v.latitude),
+                "longitude" => r.read_into(&mut v.longitude),
+                "country" => r.read_into(&mut v.country),
+                "region" => r.read_into(&mut v.region),
+                "city" => r.read_into(&mut v.city),
+                "locations" => r.read_into(&mut v.locations),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

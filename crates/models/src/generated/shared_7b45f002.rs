@@ -60,12 +60,13 @@ impl FromJson for BulkResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "errorCount" => v.error_count = r.read()?,
-                "errorIndexes" => v.error_indexes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "errorCount" => r.read_into(&mut v.error_count),
+                "errorIndexes" => r.read_into(&mut v.error_indexes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

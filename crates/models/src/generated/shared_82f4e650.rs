@@ -69,13 +69,14 @@ impl FromJson for AudioFormat {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "channels" => v.channels = r.read()?,
-                "bitsPerSample" => v.bits_per_sample = r.read()?,
-                "sampleRate" => v.sample_rate = r.read()?,
-                "encoding" => v.encoding = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "channels" => r.read_into(&mut v.channels),
+                "bitsPerSample" => r.read_into(&mut v.bits_per_sample),
+                "sampleRate" => r.read_into(&mut v.sample_rate),
+                "encoding" => r.read_into(&mut v.encoding),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -226,16 +227,17 @@ impl FromJson for Prompt {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "resources" => v.resources = r.read()?,
-                "currentOperation" => v.current_operation = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "resources" => r.read_into(&mut v.resources),
+                "currentOperation" => r.read_into(&mut v.current_operation),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -395,23 +397,24 @@ impl FromJson for PromptAsset {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "promptId" => v.prompt_id = r.read()?,
-                "language" => v.language = r.read()?,
-                "mediaUri" => v.media_uri = r.read()?,
-                "audioFormat" => v.audio_format = r.read()?,
-                "ttsString" => v.tts_string = r.read()?,
-                "text" => v.text = r.read()?,
-                "uploadStatus" => v.upload_status = r.read()?,
-                "uploadUri" => v.upload_uri = r.read()?,
-                "languageDefault" => v.language_default = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "promptId" => r.read_into(&mut v.prompt_id),
+                "language" => r.read_into(&mut v.language),
+                "mediaUri" => r.read_into(&mut v.media_uri),
+                "audioFormat" => r.read_into(&mut v.audio_format),
+                "ttsString" => r.read_into(&mut v.tts_string),
+                "text" => r.read_into(&mut v.text),
+                "uploadStatus" => r.read_into(&mut v.upload_status),
+                "uploadUri" => r.read_into(&mut v.upload_uri),
+                "languageDefault" => r.read_into(&mut v.language_default),
+                "tags" => r.read_into(&mut v.tags),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -107,19 +107,20 @@ impl FromJson for Operation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "complete" => v.complete = r.read()?,
-                "user" => v.user = r.read()?,
-                "client" => v.client = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "errorCode" => v.error_code = r.read()?,
-                "errorDetails" => v.error_details = r.read()?,
-                "errorMessageParams" => v.error_message_params = r.read()?,
-                "actionName" => v.action_name = r.read()?,
-                "actionStatus" => v.action_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "complete" => r.read_into(&mut v.complete),
+                "user" => r.read_into(&mut v.user),
+                "client" => r.read_into(&mut v.client),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "errorCode" => r.read_into(&mut v.error_code),
+                "errorDetails" => r.read_into(&mut v.error_details),
+                "errorMessageParams" => r.read_into(&mut v.error_message_params),
+                "actionName" => r.read_into(&mut v.action_name),
+                "actionStatus" => r.read_into(&mut v.action_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

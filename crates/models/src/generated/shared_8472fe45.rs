@@ -160,24 +160,25 @@ impl FromJson for Organization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "defaultLanguage" => v.default_language = r.read()?,
-                "defaultCountryCode" => v.default_country_code = r.read()?,
-                "thirdPartyOrgName" => v.third_party_org_name = r.read()?,
-                "thirdPartyURI" => v.third_party_uri = r.read()?,
-                "domain" => v.domain = r.read()?,
-                "features" => v.features = r.read()?,
-                "version" => v.version = r.read()?,
-                "state" => v.state = r.read()?,
-                "defaultSiteId" => v.default_site_id = r.read()?,
-                "supportURI" => v.support_uri = r.read()?,
-                "voicemailEnabled" => v.voicemail_enabled = r.read()?,
-                "productPlatform" => v.product_platform = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "defaultLanguage" => r.read_into(&mut v.default_language),
+                "defaultCountryCode" => r.read_into(&mut v.default_country_code),
+                "thirdPartyOrgName" => r.read_into(&mut v.third_party_org_name),
+                "thirdPartyURI" => r.read_into(&mut v.third_party_uri),
+                "domain" => r.read_into(&mut v.domain),
+                "features" => r.read_into(&mut v.features),
+                "version" => r.read_into(&mut v.version),
+                "state" => r.read_into(&mut v.state),
+                "defaultSiteId" => r.read_into(&mut v.default_site_id),
+                "supportURI" => r.read_into(&mut v.support_uri),
+                "voicemailEnabled" => r.read_into(&mut v.voicemail_enabled),
+                "productPlatform" => r.read_into(&mut v.product_platform),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

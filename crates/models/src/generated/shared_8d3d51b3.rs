@@ -60,12 +60,13 @@ impl FromJson for AnalyticsRoutingStatusRecord {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -187,12 +188,13 @@ impl FromJson for AnalyticsUserDetail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "primaryPresence" => v.primary_presence = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "primaryPresence" => r.read_into(&mut v.primary_presence),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -253,12 +255,13 @@ impl FromJson for AnalyticsUserDetailsAsyncQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userDetails" => v.user_details = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                "dataAvailabilityDate" => v.data_availability_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userDetails" => r.read_into(&mut v.user_details),
+                "cursor" => r.read_into(&mut v.cursor),
+                "dataAvailabilityDate" => r.read_into(&mut v.data_availability_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -315,12 +318,13 @@ impl FromJson for AnalyticsUserDetailsQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userDetails" => v.user_details = r.read()?,
-                "aggregations" => v.aggregations = r.read()?,
-                "totalHits" => v.total_hits = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userDetails" => r.read_into(&mut v.user_details),
+                "aggregations" => r.read_into(&mut v.aggregations),
+                "totalHits" => r.read_into(&mut v.total_hits),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -392,13 +396,14 @@ impl FromJson for AnalyticsUserPresenceRecord {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "organizationPresenceId" => v.organization_presence_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "organizationPresenceId" => r.read_into(&mut v.organization_presence_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -570,15 +575,16 @@ impl FromJson for AsyncUserDetailsQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "userFilters" => v.user_filters = r.read()?,
-                "presenceFilters" => v.presence_filters = r.read()?,
-                "routingStatusFilters" => v.routing_status_filters = r.read()?,
-                "order" => v.order = r.read()?,
-                "limit" => v.limit = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "userFilters" => r.read_into(&mut v.user_filters),
+                "presenceFilters" => r.read_into(&mut v.presence_filters),
+                "routingStatusFilters" => r.read_into(&mut v.routing_status_filters),
+                "order" => r.read_into(&mut v.order),
+                "limit" => r.read_into(&mut v.limit),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -690,11 +696,12 @@ impl FromJson for PresenceDetailQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -805,12 +812,13 @@ impl FromJson for PresenceDetailQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -938,14 +946,15 @@ impl FromJson for PresenceDetailQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1154,11 +1163,12 @@ impl FromJson for RoutingStatusDetailQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1269,12 +1279,13 @@ impl FromJson for RoutingStatusDetailQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1402,14 +1413,15 @@ impl FromJson for RoutingStatusDetailQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1628,13 +1640,14 @@ impl FromJson for UserActivityData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                "truncated" => v.truncated = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                "truncated" => r.read_into(&mut v.truncated),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1763,19 +1776,20 @@ impl FromJson for UserActivityEntityData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityDate" => v.activity_date = r.read()?,
-                "organizationPresenceId" => v.organization_presence_id = r.read()?,
-                "presenceDate" => v.presence_date = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "queueMembershipStatus" => v.queue_membership_status = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "routingStatusDate" => v.routing_status_date = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "teamId" => v.team_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityDate" => r.read_into(&mut v.activity_date),
+                "organizationPresenceId" => r.read_into(&mut v.organization_presence_id),
+                "presenceDate" => r.read_into(&mut v.presence_date),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "queueMembershipStatus" => r.read_into(&mut v.queue_membership_status),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "routingStatusDate" => r.read_into(&mut v.routing_status_date),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "teamId" => r.read_into(&mut v.team_id),
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1854,13 +1868,14 @@ impl FromJson for UserActivityMetricValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "qualifier" => v.qualifier = r.read()?,
-                "entityIds" => v.entity_ids = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "qualifier" => r.read_into(&mut v.qualifier),
+                "entityIds" => r.read_into(&mut v.entity_ids),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1984,13 +1999,14 @@ impl FromJson for UserActivityQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metrics" => v.metrics = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "order" => v.order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metrics" => r.read_into(&mut v.metrics),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "order" => r.read_into(&mut v.order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2100,11 +2116,12 @@ impl FromJson for UserActivityQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2215,12 +2232,13 @@ impl FromJson for UserActivityQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2323,11 +2341,12 @@ impl FromJson for UserActivityQueryMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2445,13 +2464,14 @@ impl FromJson for UserActivityQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2683,11 +2703,12 @@ impl FromJson for UserActivityResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "entityIdDimension" => v.entity_id_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "entityIdDimension" => r.read_into(&mut v.entity_id_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2813,11 +2834,12 @@ impl FromJson for UserAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2874,11 +2896,12 @@ impl FromJson for UserAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2989,12 +3012,13 @@ impl FromJson for UserAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3122,14 +3146,15 @@ impl FromJson for UserAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3328,11 +3353,12 @@ impl FromJson for UserAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "systemToOrganizationMappings" => v.system_to_organization_mappings = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "systemToOrganizationMappings" => r.read_into(&mut v.system_to_organization_mappings),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3452,18 +3478,19 @@ impl FromJson for UserAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3590,13 +3617,14 @@ impl FromJson for UserAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3752,12 +3780,13 @@ impl FromJson for UserAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "systemToOrganizationMappings" => v.system_to_organization_mappings = r.read()?,
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "systemToOrganizationMappings" => r.read_into(&mut v.system_to_organization_mappings),
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3887,19 +3916,20 @@ impl FromJson for UserAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4007,11 +4037,12 @@ impl FromJson for UserDetailQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4122,12 +4153,13 @@ impl FromJson for UserDetailQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4255,14 +4287,15 @@ impl FromJson for UserDetailQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4519,17 +4552,18 @@ impl FromJson for UserDetailsQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "userFilters" => v.user_filters = r.read()?,
-                "presenceFilters" => v.presence_filters = r.read()?,
-                "routingStatusFilters" => v.routing_status_filters = r.read()?,
-                "order" => v.order = r.read()?,
-                "presenceAggregations" => v.presence_aggregations = r.read()?,
-                "routingStatusAggregations" => v.routing_status_aggregations = r.read()?,
-                "paging" => v.paging = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "userFilters" => r.read_into(&mut v.user_filters),
+                "presenceFilters" => r.read_into(&mut v.presence_filters),
+                "routingStatusFilters" => r.read_into(&mut v.routing_status_filters),
+                "order" => r.read_into(&mut v.order),
+                "presenceAggregations" => r.read_into(&mut v.presence_aggregations),
+                "routingStatusAggregations" => r.read_into(&mut v.routing_status_aggregations),
+                "paging" => r.read_into(&mut v.paging),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4637,11 +4671,12 @@ impl FromJson for UserObservationDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4707,12 +4742,13 @@ impl FromJson for UserObservationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "detailMetrics" => v.detail_metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "detailMetrics" => r.read_into(&mut v.detail_metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4770,11 +4806,12 @@ impl FromJson for UserObservationQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4885,12 +4922,13 @@ impl FromJson for UserObservationQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5018,14 +5056,15 @@ impl FromJson for UserObservationQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5215,10 +5254,11 @@ impl FromJson for UserObservationQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -42,10 +42,11 @@ impl FromJson for AiScoringSetting {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -104,12 +105,13 @@ impl FromJson for AiScoringSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "questionGroupSettings" => v.question_group_settings = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "questionGroupSettings" => r.read_into(&mut v.question_group_settings),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -163,11 +165,12 @@ impl FromJson for DefaultAnswer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "notApplicable" => v.not_applicable = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "notApplicable" => r.read_into(&mut v.not_applicable),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -238,13 +241,14 @@ impl FromJson for DefaultAnswersTo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "highestScore" => v.highest_score = r.read()?,
-                "notApplicable" => v.not_applicable = r.read()?,
-                "lowestScore" => v.lowest_score = r.read()?,
-                "userDefined" => v.user_defined = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "highestScore" => r.read_into(&mut v.highest_score),
+                "notApplicable" => r.read_into(&mut v.not_applicable),
+                "lowestScore" => r.read_into(&mut v.lowest_score),
+                "userDefined" => r.read_into(&mut v.user_defined),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -351,19 +355,20 @@ impl FromJson for DomainEntityListingEvaluationForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -532,23 +537,24 @@ impl FromJson for EvaluationForm {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "published" => v.published = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "questionGroups" => v.question_groups = r.read()?,
-                "publishedVersions" => v.published_versions = r.read()?,
-                "evaluationSettings" => v.evaluation_settings = r.read()?,
-                "latestVersionFormName" => v.latest_version_form_name = r.read()?,
-                "aiScoring" => v.ai_scoring = r.read()?,
-                "redacted" => v.redacted = r.read()?,
-                "dialect" => v.dialect = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "published" => r.read_into(&mut v.published),
+                "contextId" => r.read_into(&mut v.context_id),
+                "questionGroups" => r.read_into(&mut v.question_groups),
+                "publishedVersions" => r.read_into(&mut v.published_versions),
+                "evaluationSettings" => r.read_into(&mut v.evaluation_settings),
+                "latestVersionFormName" => r.read_into(&mut v.latest_version_form_name),
+                "aiScoring" => r.read_into(&mut v.ai_scoring),
+                "redacted" => r.read_into(&mut v.redacted),
+                "dialect" => r.read_into(&mut v.dialect),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -703,23 +709,24 @@ impl FromJson for EvaluationQuestion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "text" => v.text = r.read()?,
-                "helpText" => v.help_text = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "naEnabled" => v.na_enabled = r.read()?,
-                "commentsRequired" => v.comments_required = r.read()?,
-                "visibilityCondition" => v.visibility_condition = r.read()?,
-                "answerOptions" => v.answer_options = r.read()?,
-                "multipleSelectOptionQuestions" => v.multiple_select_option_questions = r.read()?,
-                "defaultAnswer" => v.default_answer = r.read()?,
-                "automatedScoringFocus" => v.automated_scoring_focus = r.read()?,
-                "isKill" => v.is_kill = r.read()?,
-                "isCritical" => v.is_critical = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contextId" => r.read_into(&mut v.context_id),
+                "text" => r.read_into(&mut v.text),
+                "helpText" => r.read_into(&mut v.help_text),
+                "type" => r.read_into(&mut v.r#type),
+                "naEnabled" => r.read_into(&mut v.na_enabled),
+                "commentsRequired" => r.read_into(&mut v.comments_required),
+                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
+                "answerOptions" => r.read_into(&mut v.answer_options),
+                "multipleSelectOptionQuestions" => r.read_into(&mut v.multiple_select_option_questions),
+                "defaultAnswer" => r.read_into(&mut v.default_answer),
+                "automatedScoringFocus" => r.read_into(&mut v.automated_scoring_focus),
+                "isKill" => r.read_into(&mut v.is_kill),
+                "isCritical" => r.read_into(&mut v.is_critical),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -960,21 +967,22 @@ impl FromJson for EvaluationQuestionGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contextId" => v.context_id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "defaultAnswersToHighest" => v.default_answers_to_highest = r.read()?,
-                "defaultAnswersToNA" => v.default_answers_to_na = r.read()?,
-                "naEnabled" => v.na_enabled = r.read()?,
-                "weight" => v.weight = r.read()?,
-                "manualWeight" => v.manual_weight = r.read()?,
-                "questions" => v.questions = r.read()?,
-                "visibilityCondition" => v.visibility_condition = r.read()?,
-                "defaultAnswersTo" => v.default_answers_to = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contextId" => r.read_into(&mut v.context_id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "defaultAnswersToHighest" => r.read_into(&mut v.default_answers_to_highest),
+                "defaultAnswersToNA" => r.read_into(&mut v.default_answers_to_na),
+                "naEnabled" => r.read_into(&mut v.na_enabled),
+                "weight" => r.read_into(&mut v.weight),
+                "manualWeight" => r.read_into(&mut v.manual_weight),
+                "questions" => r.read_into(&mut v.questions),
+                "visibilityCondition" => r.read_into(&mut v.visibility_condition),
+                "defaultAnswersTo" => r.read_into(&mut v.default_answers_to),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1055,13 +1063,14 @@ impl FromJson for EvaluationSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "revisionsEnabled" => v.revisions_enabled = r.read()?,
-                "disputesEnabled" => v.disputes_enabled = r.read()?,
-                "disputesAllowedPerEvaluation" => v.disputes_allowed_per_evaluation = r.read()?,
-                "disputesAssignees" => v.disputes_assignees = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "revisionsEnabled" => r.read_into(&mut v.revisions_enabled),
+                "disputesEnabled" => r.read_into(&mut v.disputes_enabled),
+                "disputesAllowedPerEvaluation" => r.read_into(&mut v.disputes_allowed_per_evaluation),
+                "disputesAssignees" => r.read_into(&mut v.disputes_assignees),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1116,11 +1125,12 @@ impl FromJson for EvaluationSettingsAssignee {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1222,11 +1232,12 @@ impl FromJson for QuestionGroupSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "questionGroupContextId" => v.question_group_context_id = r.read()?,
-                "questionSettings" => v.question_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "questionGroupContextId" => r.read_into(&mut v.question_group_context_id),
+                "questionSettings" => r.read_into(&mut v.question_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1277,11 +1288,12 @@ impl FromJson for QuestionSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "questionContextId" => v.question_context_id = r.read()?,
-                "settings" => v.settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "questionContextId" => r.read_into(&mut v.question_context_id),
+                "settings" => r.read_into(&mut v.settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -78,14 +78,15 @@ impl FromJson for Address {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "nameRaw" => v.name_raw = r.read()?,
-                "addressNormalized" => v.address_normalized = r.read()?,
-                "addressRaw" => v.address_raw = r.read()?,
-                "addressDisplayable" => v.address_displayable = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "nameRaw" => r.read_into(&mut v.name_raw),
+                "addressNormalized" => r.read_into(&mut v.address_normalized),
+                "addressRaw" => r.read_into(&mut v.address_raw),
+                "addressDisplayable" => r.read_into(&mut v.address_displayable),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -177,15 +178,16 @@ impl FromJson for AdjustableLiveSpeakerDetection {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "mode" => v.mode = r.read()?,
-                "preconnectDuration" => v.preconnect_duration = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "isPersonLikely" => v.is_person_likely = r.read()?,
-                "totalRingbacks" => v.total_ringbacks = r.read()?,
-                "lineConnected" => v.line_connected = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "mode" => r.read_into(&mut v.mode),
+                "preconnectDuration" => r.read_into(&mut v.preconnect_duration),
+                "eventName" => r.read_into(&mut v.event_name),
+                "isPersonLikely" => r.read_into(&mut v.is_person_likely),
+                "totalRingbacks" => r.read_into(&mut v.total_ringbacks),
+                "lineConnected" => r.read_into(&mut v.line_connected),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -308,12 +310,13 @@ impl FromJson for AfterCallWork {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "state" => v.state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "state" => r.read_into(&mut v.state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -462,15 +465,16 @@ impl FromJson for Attachment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "attachmentId" => v.attachment_id = r.read()?,
-                "name" => v.name = r.read()?,
-                "contentUri" => v.content_uri = r.read()?,
-                "contentType" => v.content_type = r.read()?,
-                "contentLength" => v.content_length = r.read()?,
-                "inlineImage" => v.inline_image = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "attachmentId" => r.read_into(&mut v.attachment_id),
+                "name" => r.read_into(&mut v.name),
+                "contentUri" => r.read_into(&mut v.content_uri),
+                "contentType" => r.read_into(&mut v.content_type),
+                "contentLength" => r.read_into(&mut v.content_length),
+                "inlineImage" => r.read_into(&mut v.inline_image),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -680,28 +684,29 @@ impl FromJson for Cobrowsesession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "self" => v.self_ = r.read()?,
-                "cobrowseSessionId" => v.cobrowse_session_id = r.read()?,
-                "cobrowseRole" => v.cobrowse_role = r.read()?,
-                "controlling" => v.controlling = r.read()?,
-                "viewerUrl" => v.viewer_url = r.read()?,
-                "providerEventTime" => v.provider_event_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "self" => r.read_into(&mut v.self_),
+                "cobrowseSessionId" => r.read_into(&mut v.cobrowse_session_id),
+                "cobrowseRole" => r.read_into(&mut v.cobrowse_role),
+                "controlling" => r.read_into(&mut v.controlling),
+                "viewerUrl" => r.read_into(&mut v.viewer_url),
+                "providerEventTime" => r.read_into(&mut v.provider_event_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "provider" => r.read_into(&mut v.provider),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "segments" => r.read_into(&mut v.segments),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1196,31 +1201,32 @@ impl FromJson for ConversationChat {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "roomId" => v.room_id = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "held" => v.held = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "avatarImageUrl" => v.avatar_image_url = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "roomId" => r.read_into(&mut v.room_id),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                "segments" => r.read_into(&mut v.segments),
+                "held" => r.read_into(&mut v.held),
+                "direction" => r.read_into(&mut v.direction),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "provider" => r.read_into(&mut v.provider),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "avatarImageUrl" => r.read_into(&mut v.avatar_image_url),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1569,11 +1575,12 @@ impl FromJson for ConversationDivisionMembership {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1635,12 +1642,13 @@ impl FromJson for ConversationMessageMetadata {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "events" => v.events = r.read()?,
-                "content" => v.content = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "events" => r.read_into(&mut v.events),
+                "content" => r.read_into(&mut v.content),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1757,11 +1765,12 @@ impl FromJson for ConversationMessageMetadataContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentType" => v.content_type = r.read()?,
-                "subType" => v.sub_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentType" => r.read_into(&mut v.content_type),
+                "subType" => r.read_into(&mut v.sub_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2028,11 +2037,12 @@ impl FromJson for ConversationMessageMetadataEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "eventType" => v.event_type = r.read()?,
-                "subType" => v.sub_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "eventType" => r.read_into(&mut v.event_type),
+                "subType" => r.read_into(&mut v.sub_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2257,13 +2267,14 @@ impl FromJson for ConversationQueueMediaSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "alertingTimeoutSeconds" => v.alerting_timeout_seconds = r.read()?,
-                "autoAnswerAlertToneSeconds" => v.auto_answer_alert_tone_seconds = r.read()?,
-                "manualAnswerAlertToneSeconds" => v.manual_answer_alert_tone_seconds = r.read()?,
-                "enableAutoAnswer" => v.enable_auto_answer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "alertingTimeoutSeconds" => r.read_into(&mut v.alerting_timeout_seconds),
+                "autoAnswerAlertToneSeconds" => r.read_into(&mut v.auto_answer_alert_tone_seconds),
+                "manualAnswerAlertToneSeconds" => r.read_into(&mut v.manual_answer_alert_tone_seconds),
+                "enableAutoAnswer" => r.read_into(&mut v.enable_auto_answer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2372,17 +2383,18 @@ impl FromJson for ConversationRoutingData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queue" => v.queue = r.read()?,
-                "language" => v.language = r.read()?,
-                "priority" => v.priority = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "skillExpression" => v.skill_expression = r.read()?,
-                "skillExpressionId" => v.skill_expression_id = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                "label" => v.label = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queue" => r.read_into(&mut v.queue),
+                "language" => r.read_into(&mut v.language),
+                "priority" => r.read_into(&mut v.priority),
+                "skills" => r.read_into(&mut v.skills),
+                "skillExpression" => r.read_into(&mut v.skill_expression),
+                "skillExpressionId" => r.read_into(&mut v.skill_expression_id),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                "label" => r.read_into(&mut v.label),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2475,15 +2487,16 @@ impl FromJson for DialerPreview {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "contactId" => v.contact_id = r.read()?,
-                "contactListId" => v.contact_list_id = r.read()?,
-                "campaignId" => v.campaign_id = r.read()?,
-                "phoneNumberColumns" => v.phone_number_columns = r.read()?,
-                "callbackAutoAnswer" => v.callback_auto_answer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "contactId" => r.read_into(&mut v.contact_id),
+                "contactListId" => r.read_into(&mut v.contact_list_id),
+                "campaignId" => r.read_into(&mut v.campaign_id),
+                "phoneNumberColumns" => r.read_into(&mut v.phone_number_columns),
+                "callbackAutoAnswer" => r.read_into(&mut v.callback_auto_answer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2558,13 +2571,14 @@ impl FromJson for DisconnectReason {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "code" => v.code = r.read()?,
-                "phrase" => v.phrase = r.read()?,
-                "reason" => v.reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "code" => r.read_into(&mut v.code),
+                "phrase" => r.read_into(&mut v.phrase),
+                "reason" => r.read_into(&mut v.reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2713,16 +2727,17 @@ impl FromJson for Disposition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "analyzer" => v.analyzer = r.read()?,
-                "dispositionParameters" => v.disposition_parameters = r.read()?,
-                "detectedSpeechStart" => v.detected_speech_start = r.read()?,
-                "detectedSpeechEnd" => v.detected_speech_end = r.read()?,
-                "amdTimeout" => v.amd_timeout = r.read()?,
-                "silentCallTimeout" => v.silent_call_timeout = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "analyzer" => r.read_into(&mut v.analyzer),
+                "dispositionParameters" => r.read_into(&mut v.disposition_parameters),
+                "detectedSpeechStart" => r.read_into(&mut v.detected_speech_start),
+                "detectedSpeechEnd" => r.read_into(&mut v.detected_speech_end),
+                "amdTimeout" => r.read_into(&mut v.amd_timeout),
+                "silentCallTimeout" => r.read_into(&mut v.silent_call_timeout),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2798,13 +2813,14 @@ impl FromJson for DispositionAmdTimeout {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeoutMs" => v.timeout_ms = r.read()?,
-                "timerStartEvent" => v.timer_start_event = r.read()?,
-                "timerStartTime" => v.timer_start_time = r.read()?,
-                "timerEndTime" => v.timer_end_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeoutMs" => r.read_into(&mut v.timeout_ms),
+                "timerStartEvent" => r.read_into(&mut v.timer_start_event),
+                "timerStartTime" => r.read_into(&mut v.timer_start_time),
+                "timerEndTime" => r.read_into(&mut v.timer_end_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2850,10 +2866,11 @@ impl FromJson for DispositionParameters {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "adjustableLiveSpeakerDetection" => v.adjustable_live_speaker_detection = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "adjustableLiveSpeakerDetection" => r.read_into(&mut v.adjustable_live_speaker_detection),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2914,12 +2931,13 @@ impl FromJson for DispositionSilentCallTimeout {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "timeoutMs" => v.timeout_ms = r.read()?,
-                "timerStartTime" => v.timer_start_time = r.read()?,
-                "timerEndTime" => v.timer_end_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "timeoutMs" => r.read_into(&mut v.timeout_ms),
+                "timerStartTime" => r.read_into(&mut v.timer_start_time),
+                "timerEndTime" => r.read_into(&mut v.timer_end_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2985,13 +3003,14 @@ impl FromJson for DivisionEntityRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "dateDivisionUpdated" => v.date_division_updated = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "dateDivisionUpdated" => r.read_into(&mut v.date_division_updated),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3269,36 +3288,37 @@ impl FromJson for Email {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "held" => v.held = r.read()?,
-                "subject" => v.subject = r.read()?,
-                "messagesSent" => v.messages_sent = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "autoGenerated" => v.auto_generated = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "messageId" => v.message_id = r.read()?,
-                "draftAttachments" => v.draft_attachments = r.read()?,
-                "spam" => v.spam = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                "parkTime" => v.park_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "held" => r.read_into(&mut v.held),
+                "subject" => r.read_into(&mut v.subject),
+                "messagesSent" => r.read_into(&mut v.messages_sent),
+                "segments" => r.read_into(&mut v.segments),
+                "direction" => r.read_into(&mut v.direction),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "autoGenerated" => r.read_into(&mut v.auto_generated),
+                "provider" => r.read_into(&mut v.provider),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "messageId" => r.read_into(&mut v.message_id),
+                "draftAttachments" => r.read_into(&mut v.draft_attachments),
+                "spam" => r.read_into(&mut v.spam),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
+                "parkTime" => r.read_into(&mut v.park_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3706,17 +3726,18 @@ impl FromJson for FaxStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "direction" => v.direction = r.read()?,
-                "expectedPages" => v.expected_pages = r.read()?,
-                "activePage" => v.active_page = r.read()?,
-                "linesTransmitted" => v.lines_transmitted = r.read()?,
-                "bytesTransmitted" => v.bytes_transmitted = r.read()?,
-                "baudRate" => v.baud_rate = r.read()?,
-                "pageErrors" => v.page_errors = r.read()?,
-                "lineErrors" => v.line_errors = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "direction" => r.read_into(&mut v.direction),
+                "expectedPages" => r.read_into(&mut v.expected_pages),
+                "activePage" => r.read_into(&mut v.active_page),
+                "linesTransmitted" => r.read_into(&mut v.lines_transmitted),
+                "bytesTransmitted" => r.read_into(&mut v.bytes_transmitted),
+                "baudRate" => r.read_into(&mut v.baud_rate),
+                "pageErrors" => r.read_into(&mut v.page_errors),
+                "lineErrors" => r.read_into(&mut v.line_errors),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3892,24 +3913,25 @@ impl FromJson for InternalMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "targetUserId" => v.target_user_id = r.read()?,
-                "sourceUserId" => v.source_user_id = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "messages" => v.messages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "segments" => r.read_into(&mut v.segments),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "provider" => r.read_into(&mut v.provider),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "targetUserId" => r.read_into(&mut v.target_user_id),
+                "sourceUserId" => r.read_into(&mut v.source_user_id),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "messages" => r.read_into(&mut v.messages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4132,11 +4154,12 @@ impl FromJson for InternalMessageDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "messageId" => v.message_id = r.read()?,
-                "messageTime" => v.message_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "messageId" => r.read_into(&mut v.message_id),
+                "messageTime" => r.read_into(&mut v.message_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4200,12 +4223,13 @@ impl FromJson for JourneyContext {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "customer" => v.customer = r.read()?,
-                "customerSession" => v.customer_session = r.read()?,
-                "triggeringAction" => v.triggering_action = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "customer" => r.read_into(&mut v.customer),
+                "customerSession" => r.read_into(&mut v.customer_session),
+                "triggeringAction" => r.read_into(&mut v.triggering_action),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4534,42 +4558,43 @@ impl FromJson for Message {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "held" => v.held = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "authenticated" => v.authenticated = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "recipientCountry" => v.recipient_country = r.read()?,
-                "recipientType" => v.recipient_type = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "toAddress" => v.to_address = r.read()?,
-                "fromAddress" => v.from_address = r.read()?,
-                "messages" => v.messages = r.read()?,
-                "journeyContext" => v.journey_context = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "agentAssistantId" => v.agent_assistant_id = r.read()?,
-                "byoSmsIntegrationId" => v.byo_sms_integration_id = r.read()?,
-                "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                "engagementSource" => v.engagement_source = r.read()?,
-                "resumeTime" => v.resume_time = r.read()?,
-                "parkTime" => v.park_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "held" => r.read_into(&mut v.held),
+                "segments" => r.read_into(&mut v.segments),
+                "direction" => r.read_into(&mut v.direction),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "provider" => r.read_into(&mut v.provider),
+                "authenticated" => r.read_into(&mut v.authenticated),
+                "type" => r.read_into(&mut v.r#type),
+                "recipientCountry" => r.read_into(&mut v.recipient_country),
+                "recipientType" => r.read_into(&mut v.recipient_type),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "toAddress" => r.read_into(&mut v.to_address),
+                "fromAddress" => r.read_into(&mut v.from_address),
+                "messages" => r.read_into(&mut v.messages),
+                "journeyContext" => r.read_into(&mut v.journey_context),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "agentAssistantId" => r.read_into(&mut v.agent_assistant_id),
+                "byoSmsIntegrationId" => r.read_into(&mut v.byo_sms_integration_id),
+                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
+                "engagementSource" => r.read_into(&mut v.engagement_source),
+                "resumeTime" => r.read_into(&mut v.resume_time),
+                "parkTime" => r.read_into(&mut v.park_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5259,19 +5284,20 @@ impl FromJson for MessageDetails {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "messageId" => v.message_id = r.read()?,
-                "messageURI" => v.message_uri = r.read()?,
-                "messageStatus" => v.message_status = r.read()?,
-                "messageSegmentCount" => v.message_segment_count = r.read()?,
-                "messageTime" => v.message_time = r.read()?,
-                "media" => v.media = r.read()?,
-                "stickers" => v.stickers = r.read()?,
-                "messageMetadata" => v.message_metadata = r.read()?,
-                "socialVisibility" => v.social_visibility = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "messageId" => r.read_into(&mut v.message_id),
+                "messageURI" => r.read_into(&mut v.message_uri),
+                "messageStatus" => r.read_into(&mut v.message_status),
+                "messageSegmentCount" => r.read_into(&mut v.message_segment_count),
+                "messageTime" => r.read_into(&mut v.message_time),
+                "media" => r.read_into(&mut v.media),
+                "stickers" => r.read_into(&mut v.stickers),
+                "messageMetadata" => r.read_into(&mut v.message_metadata),
+                "socialVisibility" => r.read_into(&mut v.social_visibility),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5481,14 +5507,15 @@ impl FromJson for MessageMedia {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "contentLengthBytes" => v.content_length_bytes = r.read()?,
-                "name" => v.name = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "contentLengthBytes" => r.read_into(&mut v.content_length_bytes),
+                "name" => r.read_into(&mut v.name),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5544,11 +5571,12 @@ impl FromJson for MessageSticker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5604,12 +5632,13 @@ impl FromJson for PhoneNumberColumn {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "columnName" => v.column_name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "callableTimeColumnName" => v.callable_time_column_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "columnName" => r.read_into(&mut v.column_name),
+                "type" => r.read_into(&mut v.r#type),
+                "callableTimeColumnName" => r.read_into(&mut v.callable_time_column_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -5681,13 +5710,14 @@ impl FromJson for RecordersState {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "adhocState" => v.adhoc_state = r.read()?,
-                "customerExperienceState" => v.customer_experience_state = r.read()?,
-                "agentExperienceState" => v.agent_experience_state = r.read()?,
-                "snippetState" => v.snippet_state = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "adhocState" => r.read_into(&mut v.adhoc_state),
+                "customerExperienceState" => r.read_into(&mut v.customer_experience_state),
+                "agentExperienceState" => r.read_into(&mut v.agent_experience_state),
+                "snippetState" => r.read_into(&mut v.snippet_state),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6036,21 +6066,22 @@ impl FromJson for ScreenMonitoring {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "state" => v.state = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "targetUser" => v.target_user = r.read()?,
-                "screenMonitoring" => v.screen_monitoring = r.read()?,
-                "monitoringType" => v.monitoring_type = r.read()?,
-                "count" => v.count = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "state" => r.read_into(&mut v.state),
+                "segments" => r.read_into(&mut v.segments),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "provider" => r.read_into(&mut v.provider),
+                "targetUser" => r.read_into(&mut v.target_user),
+                "screenMonitoring" => r.read_into(&mut v.screen_monitoring),
+                "monitoringType" => r.read_into(&mut v.monitoring_type),
+                "count" => r.read_into(&mut v.count),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6435,25 +6466,26 @@ impl FromJson for Screenshare {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "context" => v.context = r.read()?,
-                "sharing" => v.sharing = r.read()?,
-                "peerCount" => v.peer_count = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "context" => r.read_into(&mut v.context),
+                "sharing" => r.read_into(&mut v.sharing),
+                "peerCount" => r.read_into(&mut v.peer_count),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "provider" => r.read_into(&mut v.provider),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "segments" => r.read_into(&mut v.segments),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -6796,14 +6828,15 @@ impl FromJson for Segment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "howEnded" => v.how_ended = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "type" => r.read_into(&mut v.r#type),
+                "howEnded" => r.read_into(&mut v.how_ended),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7021,29 +7054,30 @@ impl FromJson for SocialExpression {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "id" => v.id = r.read()?,
-                "socialMediaId" => v.social_media_id = r.read()?,
-                "socialMediaHub" => v.social_media_hub = r.read()?,
-                "socialUserName" => v.social_user_name = r.read()?,
-                "previewText" => v.preview_text = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "held" => v.held = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "id" => r.read_into(&mut v.id),
+                "socialMediaId" => r.read_into(&mut v.social_media_id),
+                "socialMediaHub" => r.read_into(&mut v.social_media_hub),
+                "socialUserName" => r.read_into(&mut v.social_user_name),
+                "previewText" => r.read_into(&mut v.preview_text),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                "segments" => r.read_into(&mut v.segments),
+                "held" => r.read_into(&mut v.held),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "provider" => r.read_into(&mut v.provider),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7441,28 +7475,29 @@ impl FromJson for Video {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "context" => v.context = r.read()?,
-                "audioMuted" => v.audio_muted = r.read()?,
-                "videoMuted" => v.video_muted = r.read()?,
-                "sharingScreen" => v.sharing_screen = r.read()?,
-                "peerCount" => v.peer_count = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "msids" => v.msids = r.read()?,
-                "self" => v.self_ = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "context" => r.read_into(&mut v.context),
+                "audioMuted" => r.read_into(&mut v.audio_muted),
+                "videoMuted" => r.read_into(&mut v.video_muted),
+                "sharingScreen" => r.read_into(&mut v.sharing_screen),
+                "peerCount" => r.read_into(&mut v.peer_count),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "provider" => r.read_into(&mut v.provider),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "msids" => r.read_into(&mut v.msids),
+                "self" => r.read_into(&mut v.self_),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7777,11 +7812,12 @@ impl FromJson for Voicemail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "uploadStatus" => v.upload_status = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "uploadStatus" => r.read_into(&mut v.upload_status),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -7938,16 +7974,17 @@ impl FromJson for Wrapup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "name" => v.name = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "durationSeconds" => v.duration_seconds = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "provisional" => v.provisional = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "name" => r.read_into(&mut v.name),
+                "notes" => r.read_into(&mut v.notes),
+                "tags" => r.read_into(&mut v.tags),
+                "durationSeconds" => r.read_into(&mut v.duration_seconds),
+                "endTime" => r.read_into(&mut v.end_time),
+                "provisional" => r.read_into(&mut v.provisional),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

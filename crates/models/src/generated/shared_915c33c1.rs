@@ -97,17 +97,18 @@ impl FromJson for Page {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "versionId" => v.version_id = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "rootContainer" => v.root_container = r.read()?,
-                "properties" => v.properties = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "versionId" => r.read_into(&mut v.version_id),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "rootContainer" => r.read_into(&mut v.root_container),
+                "properties" => r.read_into(&mut v.properties),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -267,24 +268,25 @@ impl FromJson for Script {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "versionId" => v.version_id = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "publishedDate" => v.published_date = r.read()?,
-                "versionDate" => v.version_date = r.read()?,
-                "startPageId" => v.start_page_id = r.read()?,
-                "startPageName" => v.start_page_name = r.read()?,
-                "features" => v.features = r.read()?,
-                "variables" => v.variables = r.read()?,
-                "customActions" => v.custom_actions = r.read()?,
-                "pages" => v.pages = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "versionId" => r.read_into(&mut v.version_id),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "publishedDate" => r.read_into(&mut v.published_date),
+                "versionDate" => r.read_into(&mut v.version_date),
+                "startPageId" => r.read_into(&mut v.start_page_id),
+                "startPageName" => r.read_into(&mut v.start_page_name),
+                "features" => r.read_into(&mut v.features),
+                "variables" => r.read_into(&mut v.variables),
+                "customActions" => r.read_into(&mut v.custom_actions),
+                "pages" => r.read_into(&mut v.pages),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -116,18 +116,19 @@ impl FromJson for LocationSearchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endValue" => v.end_value = r.read()?,
-                "values" => v.values = r.read()?,
-                "startValue" => v.start_value = r.read()?,
-                "value" => v.value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "group" => v.group = r.read()?,
-                "dateFormat" => v.date_format = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "fields" => v.fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endValue" => r.read_into(&mut v.end_value),
+                "values" => r.read_into(&mut v.values),
+                "startValue" => r.read_into(&mut v.start_value),
+                "value" => r.read_into(&mut v.value),
+                "operator" => r.read_into(&mut v.operator),
+                "group" => r.read_into(&mut v.group),
+                "dateFormat" => r.read_into(&mut v.date_format),
+                "type" => r.read_into(&mut v.r#type),
+                "fields" => r.read_into(&mut v.fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -352,16 +353,17 @@ impl FromJson for LocationSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "expand" => v.expand = r.read()?,
-                "query" => v.query = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "sort" => r.read_into(&mut v.sort),
+                "expand" => r.read_into(&mut v.expand),
+                "query" => r.read_into(&mut v.query),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -545,18 +547,19 @@ impl FromJson for LocationsSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "previousPage" => v.previous_page = r.read()?,
-                "currentPage" => v.current_page = r.read()?,
-                "nextPage" => v.next_page = r.read()?,
-                "types" => v.types = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "previousPage" => r.read_into(&mut v.previous_page),
+                "currentPage" => r.read_into(&mut v.current_page),
+                "nextPage" => r.read_into(&mut v.next_page),
+                "types" => r.read_into(&mut v.types),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -58,12 +58,13 @@ impl FromJson for PresenceDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "systemPresence" => v.system_presence = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "systemPresence" => r.read_into(&mut v.system_presence),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -183,19 +184,20 @@ impl FromJson for UserPresence {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "source" => v.source = r.read()?,
-                "sourceId" => v.source_id = r.read()?,
-                "primary" => v.primary = r.read()?,
-                "presenceDefinition" => v.presence_definition = r.read()?,
-                "futurePresenceDefinition" => v.future_presence_definition = r.read()?,
-                "message" => v.message = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "source" => r.read_into(&mut v.source),
+                "sourceId" => r.read_into(&mut v.source_id),
+                "primary" => r.read_into(&mut v.primary),
+                "presenceDefinition" => r.read_into(&mut v.presence_definition),
+                "futurePresenceDefinition" => r.read_into(&mut v.future_presence_definition),
+                "message" => r.read_into(&mut v.message),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -145,21 +145,22 @@ impl FromJson for OrgOAuthClient {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "authorizedGrantType" => v.authorized_grant_type = r.read()?,
-                "scope" => v.scope = r.read()?,
-                "roleDivisions" => v.role_divisions = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateToDelete" => v.date_to_delete = r.read()?,
-                "organization" => v.organization = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "authorizedGrantType" => r.read_into(&mut v.authorized_grant_type),
+                "scope" => r.read_into(&mut v.scope),
+                "roleDivisions" => r.read_into(&mut v.role_divisions),
+                "state" => r.read_into(&mut v.state),
+                "dateToDelete" => r.read_into(&mut v.date_to_delete),
+                "organization" => r.read_into(&mut v.organization),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -366,15 +367,16 @@ impl FromJson for TokenInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "organization" => v.organization = r.read()?,
-                "homeOrganization" => v.home_organization = r.read()?,
-                "authorizedScope" => v.authorized_scope = r.read()?,
-                "clonedUser" => v.cloned_user = r.read()?,
-                "dateTokenIdles" => v.date_token_idles = r.read()?,
-                "OAuthClient" => v.o_auth_client = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "organization" => r.read_into(&mut v.organization),
+                "homeOrganization" => r.read_into(&mut v.home_organization),
+                "authorizedScope" => r.read_into(&mut v.authorized_scope),
+                "clonedUser" => r.read_into(&mut v.cloned_user),
+                "dateTokenIdles" => r.read_into(&mut v.date_token_idles),
+                "OAuthClient" => r.read_into(&mut v.o_auth_client),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -431,11 +433,12 @@ impl FromJson for TokenInfoClonedUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "organization" => v.organization = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "organization" => r.read_into(&mut v.organization),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

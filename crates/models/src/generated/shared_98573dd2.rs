@@ -355,45 +355,46 @@ impl FromJson for Call {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "recording" => v.recording = r.read()?,
-                "recordingState" => v.recording_state = r.read()?,
-                "recordersState" => v.recorders_state = r.read()?,
-                "muted" => v.muted = r.read()?,
-                "confined" => v.confined = r.read()?,
-                "held" => v.held = r.read()?,
-                "securePause" => v.secure_pause = r.read()?,
-                "recordingId" => v.recording_id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "errorInfo" => v.error_info = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "documentId" => v.document_id = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "disconnectReasons" => v.disconnect_reasons = r.read()?,
-                "faxStatus" => v.fax_status = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "uuiData" => v.uui_data = r.read()?,
-                "self" => v.self_ = r.read()?,
-                "other" => v.other = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "agentAssistantId" => v.agent_assistant_id = r.read()?,
-                "transferSource" => v.transfer_source = r.read()?,
-                "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                "clientIpAddress" => v.client_ip_address = r.read()?,
-                "disposition" => v.disposition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "direction" => r.read_into(&mut v.direction),
+                "recording" => r.read_into(&mut v.recording),
+                "recordingState" => r.read_into(&mut v.recording_state),
+                "recordersState" => r.read_into(&mut v.recorders_state),
+                "muted" => r.read_into(&mut v.muted),
+                "confined" => r.read_into(&mut v.confined),
+                "held" => r.read_into(&mut v.held),
+                "securePause" => r.read_into(&mut v.secure_pause),
+                "recordingId" => r.read_into(&mut v.recording_id),
+                "segments" => r.read_into(&mut v.segments),
+                "errorInfo" => r.read_into(&mut v.error_info),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "documentId" => r.read_into(&mut v.document_id),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "disconnectReasons" => r.read_into(&mut v.disconnect_reasons),
+                "faxStatus" => r.read_into(&mut v.fax_status),
+                "provider" => r.read_into(&mut v.provider),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "uuiData" => r.read_into(&mut v.uui_data),
+                "self" => r.read_into(&mut v.self_),
+                "other" => r.read_into(&mut v.other),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "agentAssistantId" => r.read_into(&mut v.agent_assistant_id),
+                "transferSource" => r.read_into(&mut v.transfer_source),
+                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
+                "clientIpAddress" => r.read_into(&mut v.client_ip_address),
+                "disposition" => r.read_into(&mut v.disposition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1098,38 +1099,39 @@ impl FromJson for Callback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "initialState" => v.initial_state = r.read()?,
-                "id" => v.id = r.read()?,
-                "segments" => v.segments = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "held" => v.held = r.read()?,
-                "disconnectType" => v.disconnect_type = r.read()?,
-                "startHoldTime" => v.start_hold_time = r.read()?,
-                "dialerPreview" => v.dialer_preview = r.read()?,
-                "voicemail" => v.voicemail = r.read()?,
-                "callbackNumbers" => v.callback_numbers = r.read()?,
-                "callbackUserName" => v.callback_user_name = r.read()?,
-                "scriptId" => v.script_id = r.read()?,
-                "externalCampaign" => v.external_campaign = r.read()?,
-                "skipEnabled" => v.skip_enabled = r.read()?,
-                "timeoutSeconds" => v.timeout_seconds = r.read()?,
-                "startAlertingTime" => v.start_alerting_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "disconnectedTime" => v.disconnected_time = r.read()?,
-                "callbackScheduledTime" => v.callback_scheduled_time = r.read()?,
-                "automatedCallbackConfigId" => v.automated_callback_config_id = r.read()?,
-                "provider" => v.provider = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "afterCallWork" => v.after_call_work = r.read()?,
-                "afterCallWorkRequired" => v.after_call_work_required = r.read()?,
-                "callerId" => v.caller_id = r.read()?,
-                "callerIdName" => v.caller_id_name = r.read()?,
-                "queueMediaSettings" => v.queue_media_settings = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "initialState" => r.read_into(&mut v.initial_state),
+                "id" => r.read_into(&mut v.id),
+                "segments" => r.read_into(&mut v.segments),
+                "direction" => r.read_into(&mut v.direction),
+                "held" => r.read_into(&mut v.held),
+                "disconnectType" => r.read_into(&mut v.disconnect_type),
+                "startHoldTime" => r.read_into(&mut v.start_hold_time),
+                "dialerPreview" => r.read_into(&mut v.dialer_preview),
+                "voicemail" => r.read_into(&mut v.voicemail),
+                "callbackNumbers" => r.read_into(&mut v.callback_numbers),
+                "callbackUserName" => r.read_into(&mut v.callback_user_name),
+                "scriptId" => r.read_into(&mut v.script_id),
+                "externalCampaign" => r.read_into(&mut v.external_campaign),
+                "skipEnabled" => r.read_into(&mut v.skip_enabled),
+                "timeoutSeconds" => r.read_into(&mut v.timeout_seconds),
+                "startAlertingTime" => r.read_into(&mut v.start_alerting_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "disconnectedTime" => r.read_into(&mut v.disconnected_time),
+                "callbackScheduledTime" => r.read_into(&mut v.callback_scheduled_time),
+                "automatedCallbackConfigId" => r.read_into(&mut v.automated_callback_config_id),
+                "provider" => r.read_into(&mut v.provider),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "afterCallWork" => r.read_into(&mut v.after_call_work),
+                "afterCallWorkRequired" => r.read_into(&mut v.after_call_work_required),
+                "callerId" => r.read_into(&mut v.caller_id),
+                "callerIdName" => r.read_into(&mut v.caller_id_name),
+                "queueMediaSettings" => r.read_into(&mut v.queue_media_settings),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1646,26 +1648,27 @@ impl FromJson for Conversation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "externalTag" => v.external_tag = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "address" => v.address = r.read()?,
-                "participants" => v.participants = r.read()?,
-                "conversationIds" => v.conversation_ids = r.read()?,
-                "maxParticipants" => v.max_participants = r.read()?,
-                "recordingState" => v.recording_state = r.read()?,
-                "state" => v.state = r.read()?,
-                "divisions" => v.divisions = r.read()?,
-                "recentTransfers" => v.recent_transfers = r.read()?,
-                "securePause" => v.secure_pause = r.read()?,
-                "utilizationLabelId" => v.utilization_label_id = r.read()?,
-                "inactivityTimeout" => v.inactivity_timeout = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "externalTag" => r.read_into(&mut v.external_tag),
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "address" => r.read_into(&mut v.address),
+                "participants" => r.read_into(&mut v.participants),
+                "conversationIds" => r.read_into(&mut v.conversation_ids),
+                "maxParticipants" => r.read_into(&mut v.max_participants),
+                "recordingState" => r.read_into(&mut v.recording_state),
+                "state" => r.read_into(&mut v.state),
+                "divisions" => r.read_into(&mut v.divisions),
+                "recentTransfers" => r.read_into(&mut v.recent_transfers),
+                "securePause" => r.read_into(&mut v.secure_pause),
+                "utilizationLabelId" => r.read_into(&mut v.utilization_label_id),
+                "inactivityTimeout" => r.read_into(&mut v.inactivity_timeout),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2279,59 +2282,60 @@ impl FromJson for Participant {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                "endTime" => v.end_time = r.read()?,
-                "connectedTime" => v.connected_time = r.read()?,
-                "name" => v.name = r.read()?,
-                "userUri" => v.user_uri = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "externalContactId" => v.external_contact_id = r.read()?,
-                "externalContactInitialDivisionId" => v.external_contact_initial_division_id = r.read()?,
-                "externalOrganizationId" => v.external_organization_id = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "groupId" => v.group_id = r.read()?,
-                "teamId" => v.team_id = r.read()?,
-                "queueName" => v.queue_name = r.read()?,
-                "purpose" => v.purpose = r.read()?,
-                "participantType" => v.participant_type = r.read()?,
-                "consultParticipantId" => v.consult_participant_id = r.read()?,
-                "address" => v.address = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "aniName" => v.ani_name = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "locale" => v.locale = r.read()?,
-                "wrapupRequired" => v.wrapup_required = r.read()?,
-                "wrapupPrompt" => v.wrapup_prompt = r.read()?,
-                "wrapupTimeoutMs" => v.wrapup_timeout_ms = r.read()?,
-                "wrapupSkipped" => v.wrapup_skipped = r.read()?,
-                "wrapup" => v.wrapup = r.read()?,
-                "mediaRoles" => v.media_roles = r.read()?,
-                "conversationRoutingData" => v.conversation_routing_data = r.read()?,
-                "alertingTimeoutMs" => v.alerting_timeout_ms = r.read()?,
-                "monitoredParticipantId" => v.monitored_participant_id = r.read()?,
-                "coachedParticipantId" => v.coached_participant_id = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "calls" => v.calls = r.read()?,
-                "callbacks" => v.callbacks = r.read()?,
-                "chats" => v.chats = r.read()?,
-                "cobrowsesessions" => v.cobrowsesessions = r.read()?,
-                "emails" => v.emails = r.read()?,
-                "messages" => v.messages = r.read()?,
-                "internalMessages" => v.internal_messages = r.read()?,
-                "screenMonitorings" => v.screen_monitorings = r.read()?,
-                "screenshares" => v.screenshares = r.read()?,
-                "socialExpressions" => v.social_expressions = r.read()?,
-                "videos" => v.videos = r.read()?,
-                "evaluations" => v.evaluations = r.read()?,
-                "screenRecordingState" => v.screen_recording_state = r.read()?,
-                "flaggedReason" => v.flagged_reason = r.read()?,
-                "startAcwTime" => v.start_acw_time = r.read()?,
-                "endAcwTime" => v.end_acw_time = r.read()?,
-                "bargedParticipantId" => v.barged_participant_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "startTime" => r.read_into(&mut v.start_time),
+                "endTime" => r.read_into(&mut v.end_time),
+                "connectedTime" => r.read_into(&mut v.connected_time),
+                "name" => r.read_into(&mut v.name),
+                "userUri" => r.read_into(&mut v.user_uri),
+                "userId" => r.read_into(&mut v.user_id),
+                "externalContactId" => r.read_into(&mut v.external_contact_id),
+                "externalContactInitialDivisionId" => r.read_into(&mut v.external_contact_initial_division_id),
+                "externalOrganizationId" => r.read_into(&mut v.external_organization_id),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "groupId" => r.read_into(&mut v.group_id),
+                "teamId" => r.read_into(&mut v.team_id),
+                "queueName" => r.read_into(&mut v.queue_name),
+                "purpose" => r.read_into(&mut v.purpose),
+                "participantType" => r.read_into(&mut v.participant_type),
+                "consultParticipantId" => r.read_into(&mut v.consult_participant_id),
+                "address" => r.read_into(&mut v.address),
+                "ani" => r.read_into(&mut v.ani),
+                "aniName" => r.read_into(&mut v.ani_name),
+                "dnis" => r.read_into(&mut v.dnis),
+                "locale" => r.read_into(&mut v.locale),
+                "wrapupRequired" => r.read_into(&mut v.wrapup_required),
+                "wrapupPrompt" => r.read_into(&mut v.wrapup_prompt),
+                "wrapupTimeoutMs" => r.read_into(&mut v.wrapup_timeout_ms),
+                "wrapupSkipped" => r.read_into(&mut v.wrapup_skipped),
+                "wrapup" => r.read_into(&mut v.wrapup),
+                "mediaRoles" => r.read_into(&mut v.media_roles),
+                "conversationRoutingData" => r.read_into(&mut v.conversation_routing_data),
+                "alertingTimeoutMs" => r.read_into(&mut v.alerting_timeout_ms),
+                "monitoredParticipantId" => r.read_into(&mut v.monitored_participant_id),
+                "coachedParticipantId" => r.read_into(&mut v.coached_participant_id),
+                "attributes" => r.read_into(&mut v.attributes),
+                "calls" => r.read_into(&mut v.calls),
+                "callbacks" => r.read_into(&mut v.callbacks),
+                "chats" => r.read_into(&mut v.chats),
+                "cobrowsesessions" => r.read_into(&mut v.cobrowsesessions),
+                "emails" => r.read_into(&mut v.emails),
+                "messages" => r.read_into(&mut v.messages),
+                "internalMessages" => r.read_into(&mut v.internal_messages),
+                "screenMonitorings" => r.read_into(&mut v.screen_monitorings),
+                "screenshares" => r.read_into(&mut v.screenshares),
+                "socialExpressions" => r.read_into(&mut v.social_expressions),
+                "videos" => r.read_into(&mut v.videos),
+                "evaluations" => r.read_into(&mut v.evaluations),
+                "screenRecordingState" => r.read_into(&mut v.screen_recording_state),
+                "flaggedReason" => r.read_into(&mut v.flagged_reason),
+                "startAcwTime" => r.read_into(&mut v.start_acw_time),
+                "endAcwTime" => r.read_into(&mut v.end_acw_time),
+                "bargedParticipantId" => r.read_into(&mut v.barged_participant_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2597,11 +2601,12 @@ impl FromJson for TransferDestination {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "address" => v.address = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "address" => r.read_into(&mut v.address),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2645,10 +2650,11 @@ impl FromJson for TransferInitiator {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2745,16 +2751,17 @@ impl FromJson for TransferResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "state" => v.state = r.read()?,
-                "dateIssued" => v.date_issued = r.read()?,
-                "initiator" => v.initiator = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "destination" => v.destination = r.read()?,
-                "transferType" => v.transfer_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "state" => r.read_into(&mut v.state),
+                "dateIssued" => r.read_into(&mut v.date_issued),
+                "initiator" => r.read_into(&mut v.initiator),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "destination" => r.read_into(&mut v.destination),
+                "transferType" => r.read_into(&mut v.transfer_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2926,11 +2933,12 @@ impl FromJson for TransferResponseModifiedBy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -78,14 +78,15 @@ impl FromJson for AgentDirectRoutingBackupSettings {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "queueId" => v.queue_id = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "waitForAgent" => v.wait_for_agent = r.read()?,
-                "agentWaitSeconds" => v.agent_wait_seconds = r.read()?,
-                "backedUpUsers" => v.backed_up_users = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "queueId" => r.read_into(&mut v.queue_id),
+                "userId" => r.read_into(&mut v.user_id),
+                "waitForAgent" => r.read_into(&mut v.wait_for_agent),
+                "agentWaitSeconds" => r.read_into(&mut v.agent_wait_seconds),
+                "backedUpUsers" => r.read_into(&mut v.backed_up_users),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -157,13 +158,14 @@ impl FromJson for AgentMaxUtilizationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "utilization" => v.utilization = r.read()?,
-                "labelUtilizations" => v.label_utilizations = r.read()?,
-                "maxInboundCalls" => v.max_inbound_calls = r.read()?,
-                "level" => v.level = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "utilization" => r.read_into(&mut v.utilization),
+                "labelUtilizations" => r.read_into(&mut v.label_utilizations),
+                "maxInboundCalls" => r.read_into(&mut v.max_inbound_calls),
+                "level" => r.read_into(&mut v.level),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -265,11 +267,12 @@ impl FromJson for LabelUtilizationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "maximumCapacity" => v.maximum_capacity = r.read()?,
-                "interruptingLabelIds" => v.interrupting_label_ids = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "maximumCapacity" => r.read_into(&mut v.maximum_capacity),
+                "interruptingLabelIds" => r.read_into(&mut v.interrupting_label_ids),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -331,12 +334,13 @@ impl FromJson for LabelUtilizationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "maximumCapacity" => v.maximum_capacity = r.read()?,
-                "interruptingLabelIds" => v.interrupting_label_ids = r.read()?,
-                "labelName" => v.label_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "maximumCapacity" => r.read_into(&mut v.maximum_capacity),
+                "interruptingLabelIds" => r.read_into(&mut v.interrupting_label_ids),
+                "labelName" => r.read_into(&mut v.label_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -399,12 +403,13 @@ impl FromJson for MediaUtilization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "maximumCapacity" => v.maximum_capacity = r.read()?,
-                "interruptableMediaTypes" => v.interruptable_media_types = r.read()?,
-                "includeNonAcd" => v.include_non_acd = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "maximumCapacity" => r.read_into(&mut v.maximum_capacity),
+                "interruptableMediaTypes" => r.read_into(&mut v.interruptable_media_types),
+                "includeNonAcd" => r.read_into(&mut v.include_non_acd),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -505,16 +510,17 @@ impl FromJson for RoutingSkill {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "state" => v.state = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "state" => r.read_into(&mut v.state),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -699,19 +705,20 @@ impl FromJson for SkillGroup {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "status" => v.status = r.read()?,
-                "skillConditions" => v.skill_conditions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "status" => r.read_into(&mut v.status),
+                "skillConditions" => r.read_into(&mut v.skill_conditions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -834,12 +841,13 @@ impl FromJson for SkillGroupCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routingSkillConditions" => v.routing_skill_conditions = r.read()?,
-                "languageSkillConditions" => v.language_skill_conditions = r.read()?,
-                "operation" => v.operation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routingSkillConditions" => r.read_into(&mut v.routing_skill_conditions),
+                "languageSkillConditions" => r.read_into(&mut v.language_skill_conditions),
+                "operation" => r.read_into(&mut v.operation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -968,13 +976,14 @@ impl FromJson for SkillGroupLanguageCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "languageSkill" => v.language_skill = r.read()?,
-                "comparator" => v.comparator = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                "childConditions" => v.child_conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "languageSkill" => r.read_into(&mut v.language_skill),
+                "comparator" => r.read_into(&mut v.comparator),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                "childConditions" => r.read_into(&mut v.child_conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1116,13 +1125,14 @@ impl FromJson for SkillGroupRoutingCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "routingSkill" => v.routing_skill = r.read()?,
-                "comparator" => v.comparator = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                "childConditions" => v.child_conditions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "routingSkill" => r.read_into(&mut v.routing_skill),
+                "comparator" => r.read_into(&mut v.comparator),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                "childConditions" => r.read_into(&mut v.child_conditions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1292,19 +1302,20 @@ impl FromJson for UserLanguageEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1721,51 +1732,52 @@ impl FromJson for UserQueue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "modifiedBy" => v.modified_by = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "userMemberCount" => v.user_member_count = r.read()?,
-                "joinedMemberCount" => v.joined_member_count = r.read()?,
-                "mediaSettings" => v.media_settings = r.read()?,
-                "routingRules" => v.routing_rules = r.read()?,
-                "conditionalGroupRouting" => v.conditional_group_routing = r.read()?,
-                "conditionalGroupActivation" => v.conditional_group_activation = r.read()?,
-                "bullseye" => v.bullseye = r.read()?,
-                "scoringMethod" => v.scoring_method = r.read()?,
-                "lastAgentRoutingMode" => v.last_agent_routing_mode = r.read()?,
-                "acwSettings" => v.acw_settings = r.read()?,
-                "skillEvaluationMethod" => v.skill_evaluation_method = r.read()?,
-                "memberGroups" => v.member_groups = r.read()?,
-                "queueFlow" => v.queue_flow = r.read()?,
-                "emailInQueueFlow" => v.email_in_queue_flow = r.read()?,
-                "messageInQueueFlow" => v.message_in_queue_flow = r.read()?,
-                "whisperPrompt" => v.whisper_prompt = r.read()?,
-                "onHoldPrompt" => v.on_hold_prompt = r.read()?,
-                "defaultMediaLanguage" => v.default_media_language = r.read()?,
-                "cannedResponseLibraries" => v.canned_response_libraries = r.read()?,
-                "enableTranscription" => v.enable_transcription = r.read()?,
-                "enableAudioMonitoring" => v.enable_audio_monitoring = r.read()?,
-                "enableManualAssignment" => v.enable_manual_assignment = r.read()?,
-                "agentOwnedRouting" => v.agent_owned_routing = r.read()?,
-                "directRouting" => v.direct_routing = r.read()?,
-                "callingPartyName" => v.calling_party_name = r.read()?,
-                "callingPartyNumber" => v.calling_party_number = r.read()?,
-                "defaultScripts" => v.default_scripts = r.read()?,
-                "outboundMessagingAddresses" => v.outbound_messaging_addresses = r.read()?,
-                "outboundEmailAddress" => v.outbound_email_address = r.read()?,
-                "peerId" => v.peer_id = r.read()?,
-                "suppressInQueueCallRecording" => v.suppress_in_queue_call_recording = r.read()?,
-                "joined" => v.joined = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "description" => r.read_into(&mut v.description),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "modifiedBy" => r.read_into(&mut v.modified_by),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "userMemberCount" => r.read_into(&mut v.user_member_count),
+                "joinedMemberCount" => r.read_into(&mut v.joined_member_count),
+                "mediaSettings" => r.read_into(&mut v.media_settings),
+                "routingRules" => r.read_into(&mut v.routing_rules),
+                "conditionalGroupRouting" => r.read_into(&mut v.conditional_group_routing),
+                "conditionalGroupActivation" => r.read_into(&mut v.conditional_group_activation),
+                "bullseye" => r.read_into(&mut v.bullseye),
+                "scoringMethod" => r.read_into(&mut v.scoring_method),
+                "lastAgentRoutingMode" => r.read_into(&mut v.last_agent_routing_mode),
+                "acwSettings" => r.read_into(&mut v.acw_settings),
+                "skillEvaluationMethod" => r.read_into(&mut v.skill_evaluation_method),
+                "memberGroups" => r.read_into(&mut v.member_groups),
+                "queueFlow" => r.read_into(&mut v.queue_flow),
+                "emailInQueueFlow" => r.read_into(&mut v.email_in_queue_flow),
+                "messageInQueueFlow" => r.read_into(&mut v.message_in_queue_flow),
+                "whisperPrompt" => r.read_into(&mut v.whisper_prompt),
+                "onHoldPrompt" => r.read_into(&mut v.on_hold_prompt),
+                "defaultMediaLanguage" => r.read_into(&mut v.default_media_language),
+                "cannedResponseLibraries" => r.read_into(&mut v.canned_response_libraries),
+                "enableTranscription" => r.read_into(&mut v.enable_transcription),
+                "enableAudioMonitoring" => r.read_into(&mut v.enable_audio_monitoring),
+                "enableManualAssignment" => r.read_into(&mut v.enable_manual_assignment),
+                "agentOwnedRouting" => r.read_into(&mut v.agent_owned_routing),
+                "directRouting" => r.read_into(&mut v.direct_routing),
+                "callingPartyName" => r.read_into(&mut v.calling_party_name),
+                "callingPartyNumber" => r.read_into(&mut v.calling_party_number),
+                "defaultScripts" => r.read_into(&mut v.default_scripts),
+                "outboundMessagingAddresses" => r.read_into(&mut v.outbound_messaging_addresses),
+                "outboundEmailAddress" => r.read_into(&mut v.outbound_email_address),
+                "peerId" => r.read_into(&mut v.peer_id),
+                "suppressInQueueCallRecording" => r.read_into(&mut v.suppress_in_queue_call_recording),
+                "joined" => r.read_into(&mut v.joined),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2059,19 +2071,20 @@ impl FromJson for UserQueueEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2154,13 +2167,14 @@ impl FromJson for UserRoutingLanguagePost {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                "languageUri" => v.language_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                "languageUri" => r.read_into(&mut v.language_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2237,13 +2251,14 @@ impl FromJson for UserRoutingSkillPost {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                "skillUri" => v.skill_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                "skillUri" => r.read_into(&mut v.skill_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2350,19 +2365,20 @@ impl FromJson for UserSkillEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "total" => v.total = r.read()?,
-                "lastUri" => v.last_uri = r.read()?,
-                "firstUri" => v.first_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "total" => r.read_into(&mut v.total),
+                "lastUri" => r.read_into(&mut v.last_uri),
+                "firstUri" => r.read_into(&mut v.first_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                "pageCount" => r.read_into(&mut v.page_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2433,13 +2449,14 @@ impl FromJson for UserSkillGroupEntityListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2503,12 +2520,13 @@ impl FromJson for UtilizationRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "utilization" => v.utilization = r.read()?,
-                "labelUtilizations" => v.label_utilizations = r.read()?,
-                "maxInboundCalls" => v.max_inbound_calls = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "utilization" => r.read_into(&mut v.utilization),
+                "labelUtilizations" => r.read_into(&mut v.label_utilizations),
+                "maxInboundCalls" => r.read_into(&mut v.max_inbound_calls),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -51,11 +51,12 @@ impl FromJson for AnalyticsScoredAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentScore" => v.agent_score = r.read()?,
-                "scoredAgentId" => v.scored_agent_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentScore" => r.read_into(&mut v.agent_score),
+                "scoredAgentId" => r.read_into(&mut v.scored_agent_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -42,10 +42,11 @@ impl FromJson for AppleOpaqueId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -133,15 +134,16 @@ impl FromJson for ContactAddress {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "address1" => v.address1 = r.read()?,
-                "address2" => v.address2 = r.read()?,
-                "city" => v.city = r.read()?,
-                "state" => v.state = r.read()?,
-                "postalCode" => v.postal_code = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "address1" => r.read_into(&mut v.address1),
+                "address2" => r.read_into(&mut v.address2),
+                "city" => r.read_into(&mut v.city),
+                "state" => r.read_into(&mut v.state),
+                "postalCode" => r.read_into(&mut v.postal_code),
+                "countryCode" => r.read_into(&mut v.country_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -194,11 +196,12 @@ impl FromJson for ContactAddressableEntityRef {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -282,14 +285,15 @@ impl FromJson for ContactIdentifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "externalSource" => r.read_into(&mut v.external_source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -740,47 +744,48 @@ impl FromJson for ExternalContact {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "division" => v.division = r.read()?,
-                "firstName" => v.first_name = r.read()?,
-                "middleName" => v.middle_name = r.read()?,
-                "lastName" => v.last_name = r.read()?,
-                "salutation" => v.salutation = r.read()?,
-                "title" => v.title = r.read()?,
-                "workPhone" => v.work_phone = r.read()?,
-                "cellPhone" => v.cell_phone = r.read()?,
-                "homePhone" => v.home_phone = r.read()?,
-                "otherPhone" => v.other_phone = r.read()?,
-                "workEmail" => v.work_email = r.read()?,
-                "personalEmail" => v.personal_email = r.read()?,
-                "otherEmail" => v.other_email = r.read()?,
-                "address" => v.address = r.read()?,
-                "twitterId" => v.twitter_id = r.read()?,
-                "lineId" => v.line_id = r.read()?,
-                "whatsAppId" => v.whats_app_id = r.read()?,
-                "facebookId" => v.facebook_id = r.read()?,
-                "instagramId" => v.instagram_id = r.read()?,
-                "appleOpaqueIds" => v.apple_opaque_ids = r.read()?,
-                "externalIds" => v.external_ids = r.read()?,
-                "identifiers" => v.identifiers = r.read()?,
-                "modifyDate" => v.modify_date = r.read()?,
-                "createDate" => v.create_date = r.read()?,
-                "externalOrganization" => v.external_organization = r.read()?,
-                "surveyOptOut" => v.survey_opt_out = r.read()?,
-                "externalSystemUrl" => v.external_system_url = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "customFields" => v.custom_fields = r.read()?,
-                "externalDataSources" => v.external_data_sources = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "canonicalContact" => v.canonical_contact = r.read()?,
-                "mergeSet" => v.merge_set = r.read()?,
-                "mergedFrom" => v.merged_from = r.read()?,
-                "mergedTo" => v.merged_to = r.read()?,
-                "mergeOperation" => v.merge_operation = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "division" => r.read_into(&mut v.division),
+                "firstName" => r.read_into(&mut v.first_name),
+                "middleName" => r.read_into(&mut v.middle_name),
+                "lastName" => r.read_into(&mut v.last_name),
+                "salutation" => r.read_into(&mut v.salutation),
+                "title" => r.read_into(&mut v.title),
+                "workPhone" => r.read_into(&mut v.work_phone),
+                "cellPhone" => r.read_into(&mut v.cell_phone),
+                "homePhone" => r.read_into(&mut v.home_phone),
+                "otherPhone" => r.read_into(&mut v.other_phone),
+                "workEmail" => r.read_into(&mut v.work_email),
+                "personalEmail" => r.read_into(&mut v.personal_email),
+                "otherEmail" => r.read_into(&mut v.other_email),
+                "address" => r.read_into(&mut v.address),
+                "twitterId" => r.read_into(&mut v.twitter_id),
+                "lineId" => r.read_into(&mut v.line_id),
+                "whatsAppId" => r.read_into(&mut v.whats_app_id),
+                "facebookId" => r.read_into(&mut v.facebook_id),
+                "instagramId" => r.read_into(&mut v.instagram_id),
+                "appleOpaqueIds" => r.read_into(&mut v.apple_opaque_ids),
+                "externalIds" => r.read_into(&mut v.external_ids),
+                "identifiers" => r.read_into(&mut v.identifiers),
+                "modifyDate" => r.read_into(&mut v.modify_date),
+                "createDate" => r.read_into(&mut v.create_date),
+                "externalOrganization" => r.read_into(&mut v.external_organization),
+                "surveyOptOut" => r.read_into(&mut v.survey_opt_out),
+                "externalSystemUrl" => r.read_into(&mut v.external_system_url),
+                "schema" => r.read_into(&mut v.schema),
+                "customFields" => r.read_into(&mut v.custom_fields),
+                "externalDataSources" => r.read_into(&mut v.external_data_sources),
+                "type" => r.read_into(&mut v.r#type),
+                "canonicalContact" => r.read_into(&mut v.canonical_contact),
+                "mergeSet" => r.read_into(&mut v.merge_set),
+                "mergedFrom" => r.read_into(&mut v.merged_from),
+                "mergedTo" => r.read_into(&mut v.merged_to),
+                "mergeOperation" => r.read_into(&mut v.merge_operation),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -920,11 +925,12 @@ impl FromJson for ExternalDataSource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "platform" => v.platform = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "platform" => r.read_into(&mut v.platform),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1024,11 +1030,12 @@ impl FromJson for ExternalId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "externalSource" => v.external_source = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "externalSource" => r.read_into(&mut v.external_source),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1257,33 +1264,34 @@ impl FromJson for ExternalOrganization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "companyType" => v.company_type = r.read()?,
-                "industry" => v.industry = r.read()?,
-                "address" => v.address = r.read()?,
-                "phoneNumber" => v.phone_number = r.read()?,
-                "faxNumber" => v.fax_number = r.read()?,
-                "employeeCount" => v.employee_count = r.read()?,
-                "revenue" => v.revenue = r.read()?,
-                "tags" => v.tags = r.read()?,
-                "websites" => v.websites = r.read()?,
-                "tickers" => v.tickers = r.read()?,
-                "twitterId" => v.twitter_id = r.read()?,
-                "externalSystemUrl" => v.external_system_url = r.read()?,
-                "modifyDate" => v.modify_date = r.read()?,
-                "createDate" => v.create_date = r.read()?,
-                "trustor" => v.trustor = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "customFields" => v.custom_fields = r.read()?,
-                "identifiers" => v.identifiers = r.read()?,
-                "externalIds" => v.external_ids = r.read()?,
-                "externalDataSources" => v.external_data_sources = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "companyType" => r.read_into(&mut v.company_type),
+                "industry" => r.read_into(&mut v.industry),
+                "address" => r.read_into(&mut v.address),
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "faxNumber" => r.read_into(&mut v.fax_number),
+                "employeeCount" => r.read_into(&mut v.employee_count),
+                "revenue" => r.read_into(&mut v.revenue),
+                "tags" => r.read_into(&mut v.tags),
+                "websites" => r.read_into(&mut v.websites),
+                "tickers" => r.read_into(&mut v.tickers),
+                "twitterId" => r.read_into(&mut v.twitter_id),
+                "externalSystemUrl" => r.read_into(&mut v.external_system_url),
+                "modifyDate" => r.read_into(&mut v.modify_date),
+                "createDate" => r.read_into(&mut v.create_date),
+                "trustor" => r.read_into(&mut v.trustor),
+                "schema" => r.read_into(&mut v.schema),
+                "customFields" => r.read_into(&mut v.custom_fields),
+                "identifiers" => r.read_into(&mut v.identifiers),
+                "externalIds" => r.read_into(&mut v.external_ids),
+                "externalDataSources" => r.read_into(&mut v.external_data_sources),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1389,14 +1397,15 @@ impl FromJson for ExternalOrganizationIdentifier {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "division" => v.division = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "externalSource" => v.external_source = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "division" => r.read_into(&mut v.division),
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "externalSource" => r.read_into(&mut v.external_source),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1520,14 +1529,15 @@ impl FromJson for ExternalSource {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "active" => v.active = r.read()?,
-                "linkConfiguration" => v.link_configuration = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "active" => r.read_into(&mut v.active),
+                "linkConfiguration" => r.read_into(&mut v.link_configuration),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1585,11 +1595,12 @@ impl FromJson for FacebookId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                "displayName" => r.read_into(&mut v.display_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1635,10 +1646,11 @@ impl FromJson for FacebookScopedId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scopedId" => v.scoped_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scopedId" => r.read_into(&mut v.scoped_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1701,12 +1713,13 @@ impl FromJson for InstagramId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                "handle" => v.handle = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                "displayName" => r.read_into(&mut v.display_name),
+                "handle" => r.read_into(&mut v.handle),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1753,10 +1766,11 @@ impl FromJson for InstagramScopedId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "scopedId" => v.scoped_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "scopedId" => r.read_into(&mut v.scoped_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1810,11 +1824,12 @@ impl FromJson for LineId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "ids" => v.ids = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "ids" => r.read_into(&mut v.ids),
+                "displayName" => r.read_into(&mut v.display_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1860,10 +1875,11 @@ impl FromJson for LineUserId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1908,10 +1924,11 @@ impl FromJson for LinkConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "uriTemplate" => v.uri_template = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "uriTemplate" => r.read_into(&mut v.uri_template),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1972,12 +1989,13 @@ impl FromJson for MergeOperation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceContact" => v.source_contact = r.read()?,
-                "targetContact" => v.target_contact = r.read()?,
-                "resultingContact" => v.resulting_contact = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceContact" => r.read_into(&mut v.source_contact),
+                "targetContact" => r.read_into(&mut v.target_contact),
+                "resultingContact" => r.read_into(&mut v.resulting_contact),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2076,16 +2094,17 @@ impl FromJson for PhoneNumber {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "display" => v.display = r.read()?,
-                "extension" => v.extension = r.read()?,
-                "acceptsSMS" => v.accepts_sms = r.read()?,
-                "normalizationCountryCode" => v.normalization_country_code = r.read()?,
-                "userInput" => v.user_input = r.read()?,
-                "e164" => v.e164 = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "display" => r.read_into(&mut v.display),
+                "extension" => r.read_into(&mut v.extension),
+                "acceptsSMS" => r.read_into(&mut v.accepts_sms),
+                "normalizationCountryCode" => r.read_into(&mut v.normalization_country_code),
+                "userInput" => r.read_into(&mut v.user_input),
+                "e164" => r.read_into(&mut v.e164),
+                "countryCode" => r.read_into(&mut v.country_code),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2147,11 +2166,12 @@ impl FromJson for Ticker {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "symbol" => v.symbol = r.read()?,
-                "exchange" => v.exchange = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "symbol" => r.read_into(&mut v.symbol),
+                "exchange" => r.read_into(&mut v.exchange),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2231,14 +2251,15 @@ impl FromJson for TwitterId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "screenName" => v.screen_name = r.read()?,
-                "verified" => v.verified = r.read()?,
-                "profileUrl" => v.profile_url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "screenName" => r.read_into(&mut v.screen_name),
+                "verified" => r.read_into(&mut v.verified),
+                "profileUrl" => r.read_into(&mut v.profile_url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2296,11 +2317,12 @@ impl FromJson for WhatsAppId {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "phoneNumber" => v.phone_number = r.read()?,
-                "displayName" => v.display_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "phoneNumber" => r.read_into(&mut v.phone_number),
+                "displayName" => r.read_into(&mut v.display_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -53,11 +53,12 @@ impl FromJson for AchievedOutcome {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -112,11 +113,12 @@ impl FromJson for AssignedSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -262,20 +264,21 @@ impl FromJson for Browser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "family" => v.family = r.read()?,
-                "version" => v.version = r.read()?,
-                "lang" => v.lang = r.read()?,
-                "fingerprint" => v.fingerprint = r.read()?,
-                "isMobile" => v.is_mobile = r.read()?,
-                "viewHeight" => v.view_height = r.read()?,
-                "viewWidth" => v.view_width = r.read()?,
-                "featuresFlash" => v.features_flash = r.read()?,
-                "featuresJava" => v.features_java = r.read()?,
-                "featuresPdf" => v.features_pdf = r.read()?,
-                "featuresWebrtc" => v.features_webrtc = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "family" => r.read_into(&mut v.family),
+                "version" => r.read_into(&mut v.version),
+                "lang" => r.read_into(&mut v.lang),
+                "fingerprint" => r.read_into(&mut v.fingerprint),
+                "isMobile" => r.read_into(&mut v.is_mobile),
+                "viewHeight" => r.read_into(&mut v.view_height),
+                "viewWidth" => r.read_into(&mut v.view_width),
+                "featuresFlash" => r.read_into(&mut v.features_flash),
+                "featuresJava" => r.read_into(&mut v.features_java),
+                "featuresPdf" => r.read_into(&mut v.features_pdf),
+                "featuresWebrtc" => r.read_into(&mut v.features_webrtc),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -337,11 +340,12 @@ impl FromJson for ConnectedQueue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -394,11 +398,12 @@ impl FromJson for ConnectedUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -462,12 +467,13 @@ impl FromJson for ConversationChannel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "messageType" => v.message_type = r.read()?,
-                "platform" => v.platform = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "messageType" => r.read_into(&mut v.message_type),
+                "platform" => r.read_into(&mut v.platform),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -712,12 +718,13 @@ impl FromJson for ConversationUserDisposition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "code" => v.code = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "user" => v.user = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "code" => r.read_into(&mut v.code),
+                "notes" => r.read_into(&mut v.notes),
+                "user" => r.read_into(&mut v.user),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -775,11 +782,12 @@ impl FromJson for CustomEventAttribute {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dataType" => v.data_type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dataType" => r.read_into(&mut v.data_type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -836,11 +844,12 @@ impl FromJson for CustomEventAttributeList {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dataType" => v.data_type = r.read()?,
-                "values" => v.values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dataType" => r.read_into(&mut v.data_type),
+                "values" => r.read_into(&mut v.values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -975,19 +984,20 @@ impl FromJson for Device {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "category" => v.category = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "isMobile" => v.is_mobile = r.read()?,
-                "screenHeight" => v.screen_height = r.read()?,
-                "screenWidth" => v.screen_width = r.read()?,
-                "screenDensity" => v.screen_density = r.read()?,
-                "fingerprint" => v.fingerprint = r.read()?,
-                "osFamily" => v.os_family = r.read()?,
-                "osVersion" => v.os_version = r.read()?,
-                "manufacturer" => v.manufacturer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "category" => r.read_into(&mut v.category),
+                "type" => r.read_into(&mut v.r#type),
+                "isMobile" => r.read_into(&mut v.is_mobile),
+                "screenHeight" => r.read_into(&mut v.screen_height),
+                "screenWidth" => r.read_into(&mut v.screen_width),
+                "screenDensity" => r.read_into(&mut v.screen_density),
+                "fingerprint" => r.read_into(&mut v.fingerprint),
+                "osFamily" => r.read_into(&mut v.os_family),
+                "osVersion" => r.read_into(&mut v.os_version),
+                "manufacturer" => r.read_into(&mut v.manufacturer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1129,13 +1139,14 @@ impl FromJson for JourneyApp {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "namespace" => v.namespace = r.read()?,
-                "version" => v.version = r.read()?,
-                "buildNumber" => v.build_number = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "namespace" => r.read_into(&mut v.namespace),
+                "version" => r.read_into(&mut v.version),
+                "buildNumber" => r.read_into(&mut v.build_number),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1235,16 +1246,17 @@ impl FromJson for JourneyCampaign {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "content" => v.content = r.read()?,
-                "medium" => v.medium = r.read()?,
-                "name" => v.name = r.read()?,
-                "source" => v.source = r.read()?,
-                "term" => v.term = r.read()?,
-                "clickId" => v.click_id = r.read()?,
-                "network" => v.network = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "content" => r.read_into(&mut v.content),
+                "medium" => r.read_into(&mut v.medium),
+                "name" => r.read_into(&mut v.name),
+                "source" => r.read_into(&mut v.source),
+                "term" => r.read_into(&mut v.term),
+                "clickId" => r.read_into(&mut v.click_id),
+                "network" => r.read_into(&mut v.network),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1331,14 +1343,15 @@ impl FromJson for JourneyCaseAssociation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "associatedCase" => v.associated_case = r.read()?,
-                "caseReference" => v.case_reference = r.read()?,
-                "dateAssociated" => v.date_associated = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "associatedCase" => r.read_into(&mut v.associated_case),
+                "caseReference" => r.read_into(&mut v.case_reference),
+                "dateAssociated" => r.read_into(&mut v.date_associated),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1466,19 +1479,20 @@ impl FromJson for JourneyGeolocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "country" => v.country = r.read()?,
-                "countryName" => v.country_name = r.read()?,
-                "latitude" => v.latitude = r.read()?,
-                "longitude" => v.longitude = r.read()?,
-                "locality" => v.locality = r.read()?,
-                "postalCode" => v.postal_code = r.read()?,
-                "region" => v.region = r.read()?,
-                "regionName" => v.region_name = r.read()?,
-                "source" => v.source = r.read()?,
-                "timezone" => v.timezone = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "country" => r.read_into(&mut v.country),
+                "countryName" => r.read_into(&mut v.country_name),
+                "latitude" => r.read_into(&mut v.latitude),
+                "longitude" => r.read_into(&mut v.longitude),
+                "locality" => r.read_into(&mut v.locality),
+                "postalCode" => r.read_into(&mut v.postal_code),
+                "region" => r.read_into(&mut v.region),
+                "regionName" => r.read_into(&mut v.region_name),
+                "source" => r.read_into(&mut v.source),
+                "timezone" => r.read_into(&mut v.timezone),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1621,19 +1635,20 @@ impl FromJson for JourneyPage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "title" => v.title = r.read()?,
-                "domain" => v.domain = r.read()?,
-                "fragment" => v.fragment = r.read()?,
-                "hostname" => v.hostname = r.read()?,
-                "keywords" => v.keywords = r.read()?,
-                "lang" => v.lang = r.read()?,
-                "pathname" => v.pathname = r.read()?,
-                "queryString" => v.query_string = r.read()?,
-                "breadcrumb" => v.breadcrumb = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "title" => r.read_into(&mut v.title),
+                "domain" => r.read_into(&mut v.domain),
+                "fragment" => r.read_into(&mut v.fragment),
+                "hostname" => r.read_into(&mut v.hostname),
+                "keywords" => r.read_into(&mut v.keywords),
+                "lang" => r.read_into(&mut v.lang),
+                "pathname" => r.read_into(&mut v.pathname),
+                "queryString" => r.read_into(&mut v.query_string),
+                "breadcrumb" => r.read_into(&mut v.breadcrumb),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1718,13 +1733,14 @@ impl FromJson for NetworkConnectivity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "carrier" => v.carrier = r.read()?,
-                "bluetoothEnabled" => v.bluetooth_enabled = r.read()?,
-                "cellularEnabled" => v.cellular_enabled = r.read()?,
-                "wifiEnabled" => v.wifi_enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "carrier" => r.read_into(&mut v.carrier),
+                "bluetoothEnabled" => r.read_into(&mut v.bluetooth_enabled),
+                "cellularEnabled" => r.read_into(&mut v.cellular_enabled),
+                "wifiEnabled" => r.read_into(&mut v.wifi_enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1783,11 +1799,12 @@ impl FromJson for OutcomeAchievement {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "outcome" => v.outcome = r.read()?,
-                "achievedDate" => v.achieved_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "outcome" => r.read_into(&mut v.outcome),
+                "achievedDate" => r.read_into(&mut v.achieved_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1913,18 +1930,19 @@ impl FromJson for Referrer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "domain" => v.domain = r.read()?,
-                "hostname" => v.hostname = r.read()?,
-                "keywords" => v.keywords = r.read()?,
-                "pathname" => v.pathname = r.read()?,
-                "queryString" => v.query_string = r.read()?,
-                "fragment" => v.fragment = r.read()?,
-                "name" => v.name = r.read()?,
-                "medium" => v.medium = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "domain" => r.read_into(&mut v.domain),
+                "hostname" => r.read_into(&mut v.hostname),
+                "keywords" => r.read_into(&mut v.keywords),
+                "pathname" => r.read_into(&mut v.pathname),
+                "queryString" => r.read_into(&mut v.query_string),
+                "fragment" => r.read_into(&mut v.fragment),
+                "name" => r.read_into(&mut v.name),
+                "medium" => r.read_into(&mut v.medium),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2051,11 +2069,12 @@ impl FromJson for SdkLibrary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2143,14 +2162,15 @@ impl FromJson for SegmentAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateAssigned" => v.date_assigned = r.read()?,
-                "dateForUnassignment" => v.date_for_unassignment = r.read()?,
-                "segment" => v.segment = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "session" => v.session = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateAssigned" => r.read_into(&mut v.date_assigned),
+                "dateForUnassignment" => r.read_into(&mut v.date_for_unassignment),
+                "segment" => r.read_into(&mut v.segment),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "session" => r.read_into(&mut v.session),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2195,10 +2215,11 @@ impl FromJson for SegmentAssignmentListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2252,11 +2273,12 @@ impl FromJson for SegmentAssignmentSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2322,12 +2344,13 @@ impl FromJson for SegmentAssignmentSession {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "type" => r.read_into(&mut v.r#type),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2374,10 +2397,11 @@ impl FromJson for SegmentAssignments {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segments" => v.segments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segments" => r.read_into(&mut v.segments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2422,10 +2446,11 @@ impl FromJson for SegmentForAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2470,10 +2495,11 @@ impl FromJson for SegmentForUnassignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2518,10 +2544,11 @@ impl FromJson for SegmentUnassignments {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segments" => v.segments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segments" => r.read_into(&mut v.segments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3026,60 +3053,61 @@ impl FromJson for Session {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "externalContact" => v.external_contact = r.read()?,
-                "customerId" => v.customer_id = r.read()?,
-                "customerIdType" => v.customer_id_type = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "externalId" => v.external_id = r.read()?,
-                "externalUrl" => v.external_url = r.read()?,
-                "shortId" => v.short_id = r.read()?,
-                "outcomeAchievements" => v.outcome_achievements = r.read()?,
-                "segmentAssignments" => v.segment_assignments = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                "attributeLists" => v.attribute_lists = r.read()?,
-                "browser" => v.browser = r.read()?,
-                "device" => v.device = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "ipAddress" => v.ip_address = r.read()?,
-                "ipOrganization" => v.ip_organization = r.read()?,
-                "lastPage" => v.last_page = r.read()?,
-                "mktCampaign" => v.mkt_campaign = r.read()?,
-                "referrer" => v.referrer = r.read()?,
-                "app" => v.app = r.read()?,
-                "sdkLibrary" => v.sdk_library = r.read()?,
-                "networkConnectivity" => v.network_connectivity = r.read()?,
-                "searchTerms" => v.search_terms = r.read()?,
-                "userAgentString" => v.user_agent_string = r.read()?,
-                "durationInSeconds" => v.duration_in_seconds = r.read()?,
-                "eventCount" => v.event_count = r.read()?,
-                "pageviewCount" => v.pageview_count = r.read()?,
-                "screenviewCount" => v.screenview_count = r.read()?,
-                "lastEvent" => v.last_event = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "lastConnectedQueue" => v.last_connected_queue = r.read()?,
-                "lastConnectedUser" => v.last_connected_user = r.read()?,
-                "lastUserDisposition" => v.last_user_disposition = r.read()?,
-                "conversationChannels" => v.conversation_channels = r.read()?,
-                "originatingDirection" => v.originating_direction = r.read()?,
-                "conversationSubject" => v.conversation_subject = r.read()?,
-                "lastUserDisconnectType" => v.last_user_disconnect_type = r.read()?,
-                "lastAcdOutcome" => v.last_acd_outcome = r.read()?,
-                "authenticated" => v.authenticated = r.read()?,
-                "divisionIds" => v.division_ids = r.read()?,
-                "lastScreen" => v.last_screen = r.read()?,
-                "caseAssociations" => v.case_associations = r.read()?,
-                "caseEntity" => v.case_entity = r.read()?,
-                "caseReference" => v.case_reference = r.read()?,
-                "caseStatus" => v.case_status = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "endedDate" => v.ended_date = r.read()?,
-                "awayDate" => v.away_date = r.read()?,
-                "idleDate" => v.idle_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "externalContact" => r.read_into(&mut v.external_contact),
+                "customerId" => r.read_into(&mut v.customer_id),
+                "customerIdType" => r.read_into(&mut v.customer_id_type),
+                "type" => r.read_into(&mut v.r#type),
+                "externalId" => r.read_into(&mut v.external_id),
+                "externalUrl" => r.read_into(&mut v.external_url),
+                "shortId" => r.read_into(&mut v.short_id),
+                "outcomeAchievements" => r.read_into(&mut v.outcome_achievements),
+                "segmentAssignments" => r.read_into(&mut v.segment_assignments),
+                "attributes" => r.read_into(&mut v.attributes),
+                "attributeLists" => r.read_into(&mut v.attribute_lists),
+                "browser" => r.read_into(&mut v.browser),
+                "device" => r.read_into(&mut v.device),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "ipAddress" => r.read_into(&mut v.ip_address),
+                "ipOrganization" => r.read_into(&mut v.ip_organization),
+                "lastPage" => r.read_into(&mut v.last_page),
+                "mktCampaign" => r.read_into(&mut v.mkt_campaign),
+                "referrer" => r.read_into(&mut v.referrer),
+                "app" => r.read_into(&mut v.app),
+                "sdkLibrary" => r.read_into(&mut v.sdk_library),
+                "networkConnectivity" => r.read_into(&mut v.network_connectivity),
+                "searchTerms" => r.read_into(&mut v.search_terms),
+                "userAgentString" => r.read_into(&mut v.user_agent_string),
+                "durationInSeconds" => r.read_into(&mut v.duration_in_seconds),
+                "eventCount" => r.read_into(&mut v.event_count),
+                "pageviewCount" => r.read_into(&mut v.pageview_count),
+                "screenviewCount" => r.read_into(&mut v.screenview_count),
+                "lastEvent" => r.read_into(&mut v.last_event),
+                "conversation" => r.read_into(&mut v.conversation),
+                "lastConnectedQueue" => r.read_into(&mut v.last_connected_queue),
+                "lastConnectedUser" => r.read_into(&mut v.last_connected_user),
+                "lastUserDisposition" => r.read_into(&mut v.last_user_disposition),
+                "conversationChannels" => r.read_into(&mut v.conversation_channels),
+                "originatingDirection" => r.read_into(&mut v.originating_direction),
+                "conversationSubject" => r.read_into(&mut v.conversation_subject),
+                "lastUserDisconnectType" => r.read_into(&mut v.last_user_disconnect_type),
+                "lastAcdOutcome" => r.read_into(&mut v.last_acd_outcome),
+                "authenticated" => r.read_into(&mut v.authenticated),
+                "divisionIds" => r.read_into(&mut v.division_ids),
+                "lastScreen" => r.read_into(&mut v.last_screen),
+                "caseAssociations" => r.read_into(&mut v.case_associations),
+                "caseEntity" => r.read_into(&mut v.case_entity),
+                "caseReference" => r.read_into(&mut v.case_reference),
+                "caseStatus" => r.read_into(&mut v.case_status),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "endedDate" => r.read_into(&mut v.ended_date),
+                "awayDate" => r.read_into(&mut v.away_date),
+                "idleDate" => r.read_into(&mut v.idle_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3484,12 +3512,13 @@ impl FromJson for SessionLastEvent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "eventName" => v.event_name = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "eventName" => r.read_into(&mut v.event_name),
+                "createdDate" => r.read_into(&mut v.created_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3553,13 +3582,14 @@ impl FromJson for SessionListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entities" => v.entities = r.read()?,
-                "nextUri" => v.next_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                "previousUri" => v.previous_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entities" => r.read_into(&mut v.entities),
+                "nextUri" => r.read_into(&mut v.next_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                "previousUri" => r.read_into(&mut v.previous_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3618,11 +3648,12 @@ impl FromJson for SessionSegmentAssignment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "segment" => v.segment = r.read()?,
-                "assignedDate" => v.assigned_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "segment" => r.read_into(&mut v.segment),
+                "assignedDate" => r.read_into(&mut v.assigned_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3686,12 +3717,13 @@ impl FromJson for UnprocessedSegmentAssignments {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assign" => v.assign = r.read()?,
-                "unassign" => v.unassign = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assign" => r.read_into(&mut v.assign),
+                "unassign" => r.read_into(&mut v.unassign),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3745,11 +3777,12 @@ impl FromJson for UpdateSegmentAssignmentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "assign" => v.assign = r.read()?,
-                "unassign" => v.unassign = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "assign" => r.read_into(&mut v.assign),
+                "unassign" => r.read_into(&mut v.unassign),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3795,10 +3828,11 @@ impl FromJson for UpdateSegmentAssignmentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "unprocessedItems" => v.unprocessed_items = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "unprocessedItems" => r.read_into(&mut v.unprocessed_items),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

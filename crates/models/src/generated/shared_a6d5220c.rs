@@ -130,20 +130,21 @@ impl FromJson for Coretype {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "schema" => v.schema = r.read()?,
-                "current" => v.current = r.read()?,
-                "validationFields" => v.validation_fields = r.read()?,
-                "validationLimits" => v.validation_limits = r.read()?,
-                "itemValidationFields" => v.item_validation_fields = r.read()?,
-                "itemValidationLimits" => v.item_validation_limits = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "schema" => r.read_into(&mut v.schema),
+                "current" => r.read_into(&mut v.current),
+                "validationFields" => r.read_into(&mut v.validation_fields),
+                "validationLimits" => r.read_into(&mut v.validation_limits),
+                "itemValidationFields" => r.read_into(&mut v.item_validation_fields),
+                "itemValidationLimits" => r.read_into(&mut v.item_validation_limits),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -208,12 +209,13 @@ impl FromJson for CoretypeListing {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "entities" => r.read_into(&mut v.entities),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -271,11 +273,12 @@ impl FromJson for ItemValidationLimits {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "minLength" => v.min_length = r.read()?,
-                "maxLength" => v.max_length = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "minLength" => r.read_into(&mut v.min_length),
+                "maxLength" => r.read_into(&mut v.max_length),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -332,11 +335,12 @@ impl FromJson for MaxLength {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -393,11 +397,12 @@ impl FromJson for MinLength {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "min" => v.min = r.read()?,
-                "max" => v.max = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "min" => r.read_into(&mut v.min),
+                "max" => r.read_into(&mut v.max),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -477,14 +482,15 @@ impl FromJson for Schema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "items" => v.items = r.read()?,
-                "pattern" => v.pattern = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "type" => r.read_into(&mut v.r#type),
+                "items" => r.read_into(&mut v.items),
+                "pattern" => r.read_into(&mut v.pattern),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -564,15 +570,16 @@ impl FromJson for ValidationLimits {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "minLength" => v.min_length = r.read()?,
-                "maxLength" => v.max_length = r.read()?,
-                "minItems" => v.min_items = r.read()?,
-                "maxItems" => v.max_items = r.read()?,
-                "minimum" => v.minimum = r.read()?,
-                "maximum" => v.maximum = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "minLength" => r.read_into(&mut v.min_length),
+                "maxLength" => r.read_into(&mut v.max_length),
+                "minItems" => r.read_into(&mut v.min_items),
+                "maxItems" => r.read_into(&mut v.max_items),
+                "minimum" => r.read_into(&mut v.minimum),
+                "maximum" => r.read_into(&mut v.maximum),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -44,10 +44,11 @@ impl FromJson for RoleDivisionGrants {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "grants" => v.grants = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "grants" => r.read_into(&mut v.grants),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -103,11 +104,12 @@ impl FromJson for RoleDivisionPair {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "roleId" => v.role_id = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "roleId" => r.read_into(&mut v.role_id),
+                "divisionId" => r.read_into(&mut v.division_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -60,12 +60,13 @@ impl FromJson for VoicemailCopyRecord {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "user" => v.user = r.read()?,
-                "group" => v.group = r.read()?,
-                "date" => v.date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "user" => r.read_into(&mut v.user),
+                "group" => r.read_into(&mut v.group),
+                "date" => r.read_into(&mut v.date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -290,30 +291,31 @@ impl FromJson for VoicemailMessage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "conversation" => v.conversation = r.read()?,
-                "read" => v.read = r.read()?,
-                "audioRecordingDurationSeconds" => v.audio_recording_duration_seconds = r.read()?,
-                "audioRecordingSizeBytes" => v.audio_recording_size_bytes = r.read()?,
-                "transcription" => v.transcription = r.read()?,
-                "createdDate" => v.created_date = r.read()?,
-                "modifiedDate" => v.modified_date = r.read()?,
-                "deletedDate" => v.deleted_date = r.read()?,
-                "callerAddress" => v.caller_address = r.read()?,
-                "callerName" => v.caller_name = r.read()?,
-                "callerUser" => v.caller_user = r.read()?,
-                "deleted" => v.deleted = r.read()?,
-                "note" => v.note = r.read()?,
-                "user" => v.user = r.read()?,
-                "group" => v.group = r.read()?,
-                "queue" => v.queue = r.read()?,
-                "copiedFrom" => v.copied_from = r.read()?,
-                "copiedTo" => v.copied_to = r.read()?,
-                "deleteRetentionPolicy" => v.delete_retention_policy = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "conversation" => r.read_into(&mut v.conversation),
+                "read" => r.read_into(&mut v.read),
+                "audioRecordingDurationSeconds" => r.read_into(&mut v.audio_recording_duration_seconds),
+                "audioRecordingSizeBytes" => r.read_into(&mut v.audio_recording_size_bytes),
+                "transcription" => r.read_into(&mut v.transcription),
+                "createdDate" => r.read_into(&mut v.created_date),
+                "modifiedDate" => r.read_into(&mut v.modified_date),
+                "deletedDate" => r.read_into(&mut v.deleted_date),
+                "callerAddress" => r.read_into(&mut v.caller_address),
+                "callerName" => r.read_into(&mut v.caller_name),
+                "callerUser" => r.read_into(&mut v.caller_user),
+                "deleted" => r.read_into(&mut v.deleted),
+                "note" => r.read_into(&mut v.note),
+                "user" => r.read_into(&mut v.user),
+                "group" => r.read_into(&mut v.group),
+                "queue" => r.read_into(&mut v.queue),
+                "copiedFrom" => r.read_into(&mut v.copied_from),
+                "copiedTo" => r.read_into(&mut v.copied_to),
+                "deleteRetentionPolicy" => r.read_into(&mut v.delete_retention_policy),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -385,11 +387,12 @@ impl FromJson for VoicemailRetentionPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "voicemailRetentionPolicyType" => v.voicemail_retention_policy_type = r.read()?,
-                "numberOfDays" => v.number_of_days = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "voicemailRetentionPolicyType" => r.read_into(&mut v.voicemail_retention_policy_type),
+                "numberOfDays" => r.read_into(&mut v.number_of_days),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -558,18 +561,19 @@ impl FromJson for VoicemailSearchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endValue" => v.end_value = r.read()?,
-                "values" => v.values = r.read()?,
-                "startValue" => v.start_value = r.read()?,
-                "value" => v.value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "group" => v.group = r.read()?,
-                "dateFormat" => v.date_format = r.read()?,
-                "fields" => v.fields = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endValue" => r.read_into(&mut v.end_value),
+                "values" => r.read_into(&mut v.values),
+                "startValue" => r.read_into(&mut v.start_value),
+                "value" => r.read_into(&mut v.value),
+                "operator" => r.read_into(&mut v.operator),
+                "group" => r.read_into(&mut v.group),
+                "dateFormat" => r.read_into(&mut v.date_format),
+                "fields" => r.read_into(&mut v.fields),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -798,16 +802,17 @@ impl FromJson for VoicemailSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "expand" => v.expand = r.read()?,
-                "query" => v.query = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "sort" => r.read_into(&mut v.sort),
+                "expand" => r.read_into(&mut v.expand),
+                "query" => r.read_into(&mut v.query),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -991,18 +996,19 @@ impl FromJson for VoicemailsSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "total" => v.total = r.read()?,
-                "pageCount" => v.page_count = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "previousPage" => v.previous_page = r.read()?,
-                "currentPage" => v.current_page = r.read()?,
-                "nextPage" => v.next_page = r.read()?,
-                "types" => v.types = r.read()?,
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "total" => r.read_into(&mut v.total),
+                "pageCount" => r.read_into(&mut v.page_count),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "previousPage" => r.read_into(&mut v.previous_page),
+                "currentPage" => r.read_into(&mut v.current_page),
+                "nextPage" => r.read_into(&mut v.next_page),
+                "types" => r.read_into(&mut v.types),
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

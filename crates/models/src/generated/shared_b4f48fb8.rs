@@ -72,14 +72,15 @@ impl FromJson for Biography {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "biography" => v.biography = r.read()?,
-                "interests" => v.interests = r.read()?,
-                "hobbies" => v.hobbies = r.read()?,
-                "spouse" => v.spouse = r.read()?,
-                "education" => v.education = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "biography" => r.read_into(&mut v.biography),
+                "interests" => r.read_into(&mut v.interests),
+                "hobbies" => r.read_into(&mut v.hobbies),
+                "spouse" => r.read_into(&mut v.spouse),
+                "education" => r.read_into(&mut v.education),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -124,10 +125,11 @@ impl FromJson for Chat {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jabberId" => v.jabber_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jabberId" => r.read_into(&mut v.jabber_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -179,11 +181,12 @@ impl FromJson for DomainRole {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -259,14 +262,15 @@ impl FromJson for Education {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "school" => v.school = r.read()?,
-                "fieldOfStudy" => v.field_of_study = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "dateStart" => v.date_start = r.read()?,
-                "dateEnd" => v.date_end = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "school" => r.read_into(&mut v.school),
+                "fieldOfStudy" => r.read_into(&mut v.field_of_study),
+                "notes" => r.read_into(&mut v.notes),
+                "dateStart" => r.read_into(&mut v.date_start),
+                "dateEnd" => r.read_into(&mut v.date_end),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -332,13 +336,14 @@ impl FromJson for EmployerInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "officialName" => v.official_name = r.read()?,
-                "employeeId" => v.employee_id = r.read()?,
-                "employeeType" => v.employee_type = r.read()?,
-                "dateHire" => v.date_hire = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "officialName" => r.read_into(&mut v.official_name),
+                "employeeId" => r.read_into(&mut v.employee_id),
+                "employeeType" => r.read_into(&mut v.employee_type),
+                "dateHire" => r.read_into(&mut v.date_hire),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -539,27 +544,28 @@ impl FromJson for Group {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "memberCount" => v.member_count = r.read()?,
-                "state" => v.state = r.read()?,
-                "version" => v.version = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "images" => v.images = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "rulesVisible" => v.rules_visible = r.read()?,
-                "visibility" => v.visibility = r.read()?,
-                "rolesEnabled" => v.roles_enabled = r.read()?,
-                "includeOwners" => v.include_owners = r.read()?,
-                "callsEnabled" => v.calls_enabled = r.read()?,
-                "email" => v.email = r.read()?,
-                "owners" => v.owners = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "memberCount" => r.read_into(&mut v.member_count),
+                "state" => r.read_into(&mut v.state),
+                "version" => r.read_into(&mut v.version),
+                "type" => r.read_into(&mut v.r#type),
+                "images" => r.read_into(&mut v.images),
+                "addresses" => r.read_into(&mut v.addresses),
+                "rulesVisible" => r.read_into(&mut v.rules_visible),
+                "visibility" => r.read_into(&mut v.visibility),
+                "rolesEnabled" => r.read_into(&mut v.roles_enabled),
+                "includeOwners" => r.read_into(&mut v.include_owners),
+                "callsEnabled" => r.read_into(&mut v.calls_enabled),
+                "email" => r.read_into(&mut v.email),
+                "owners" => r.read_into(&mut v.owners),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -810,14 +816,15 @@ impl FromJson for GroupContact {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "address" => v.address = r.read()?,
-                "extension" => v.extension = r.read()?,
-                "display" => v.display = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "address" => r.read_into(&mut v.address),
+                "extension" => r.read_into(&mut v.extension),
+                "display" => r.read_into(&mut v.display),
+                "type" => r.read_into(&mut v.r#type),
+                "mediaType" => r.read_into(&mut v.media_type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -988,14 +995,15 @@ impl FromJson for Location {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "floorplanId" => v.floorplan_id = r.read()?,
-                "coordinates" => v.coordinates = r.read()?,
-                "notes" => v.notes = r.read()?,
-                "locationDefinition" => v.location_definition = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "floorplanId" => r.read_into(&mut v.floorplan_id),
+                "coordinates" => r.read_into(&mut v.coordinates),
+                "notes" => r.read_into(&mut v.notes),
+                "locationDefinition" => r.read_into(&mut v.location_definition),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1047,11 +1055,12 @@ impl FromJson for MediaSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactCenter" => v.contact_center = r.read()?,
-                "enterprise" => v.enterprise = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactCenter" => r.read_into(&mut v.contact_center),
+                "enterprise" => r.read_into(&mut v.enterprise),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1100,11 +1109,12 @@ impl FromJson for MediaSummaryDetail {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "active" => v.active = r.read()?,
-                "acw" => v.acw = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "active" => r.read_into(&mut v.active),
+                "acw" => r.read_into(&mut v.acw),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1148,10 +1158,11 @@ impl FromJson for OAuthLastTokenIssued {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "dateIssued" => v.date_issued = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "dateIssued" => r.read_into(&mut v.date_issued),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1249,17 +1260,18 @@ impl FromJson for OutOfOffice {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "user" => v.user = r.read()?,
-                "startDate" => v.start_date = r.read()?,
-                "endDate" => v.end_date = r.read()?,
-                "active" => v.active = r.read()?,
-                "indefinite" => v.indefinite = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "user" => r.read_into(&mut v.user),
+                "startDate" => r.read_into(&mut v.start_date),
+                "endDate" => r.read_into(&mut v.end_date),
+                "active" => r.read_into(&mut v.active),
+                "indefinite" => r.read_into(&mut v.indefinite),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1335,14 +1347,15 @@ impl FromJson for ResourceConditionNode {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "variableName" => v.variable_name = r.read()?,
-                "conjunction" => v.conjunction = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "operands" => v.operands = r.read()?,
-                "terms" => v.terms = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "variableName" => r.read_into(&mut v.variable_name),
+                "conjunction" => r.read_into(&mut v.conjunction),
+                "operator" => r.read_into(&mut v.operator),
+                "operands" => r.read_into(&mut v.operands),
+                "terms" => r.read_into(&mut v.terms),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1504,11 +1517,12 @@ impl FromJson for ResourceConditionValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1679,20 +1693,21 @@ impl FromJson for ResourcePermissionPolicy {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "domain" => v.domain = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                "policyName" => v.policy_name = r.read()?,
-                "policyDescription" => v.policy_description = r.read()?,
-                "actionSetKey" => v.action_set_key = r.read()?,
-                "allowConditions" => v.allow_conditions = r.read()?,
-                "resourceConditionNode" => v.resource_condition_node = r.read()?,
-                "namedResources" => v.named_resources = r.read()?,
-                "resourceCondition" => v.resource_condition = r.read()?,
-                "actionSet" => v.action_set = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "domain" => r.read_into(&mut v.domain),
+                "entityName" => r.read_into(&mut v.entity_name),
+                "policyName" => r.read_into(&mut v.policy_name),
+                "policyDescription" => r.read_into(&mut v.policy_description),
+                "actionSetKey" => r.read_into(&mut v.action_set_key),
+                "allowConditions" => r.read_into(&mut v.allow_conditions),
+                "resourceConditionNode" => r.read_into(&mut v.resource_condition_node),
+                "namedResources" => r.read_into(&mut v.named_resources),
+                "resourceCondition" => r.read_into(&mut v.resource_condition),
+                "actionSet" => r.read_into(&mut v.action_set),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1763,12 +1778,13 @@ impl FromJson for RoutingStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "status" => v.status = r.read()?,
-                "startTime" => v.start_time = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "status" => r.read_into(&mut v.status),
+                "startTime" => r.read_into(&mut v.start_time),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2192,48 +2208,49 @@ impl FromJson for User {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "department" => v.department = r.read()?,
-                "email" => v.email = r.read()?,
-                "primaryContactInfo" => v.primary_contact_info = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "state" => v.state = r.read()?,
-                "title" => v.title = r.read()?,
-                "username" => v.username = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "images" => v.images = r.read()?,
-                "version" => v.version = r.read()?,
-                "certifications" => v.certifications = r.read()?,
-                "biography" => v.biography = r.read()?,
-                "employerInfo" => v.employer_info = r.read()?,
-                "preferredName" => v.preferred_name = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "integrationPresence" => v.integration_presence = r.read()?,
-                "conversationSummary" => v.conversation_summary = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "station" => v.station = r.read()?,
-                "authorization" => v.authorization = r.read()?,
-                "profileSkills" => v.profile_skills = r.read()?,
-                "locations" => v.locations = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "team" => v.team = r.read()?,
-                "workPlanBidRanks" => v.work_plan_bid_ranks = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "acdAutoAnswer" => v.acd_auto_answer = r.read()?,
-                "languagePreference" => v.language_preference = r.read()?,
-                "lastTokenIssued" => v.last_token_issued = r.read()?,
-                "dateLastLogin" => v.date_last_login = r.read()?,
-                "dateWelcomeSent" => v.date_welcome_sent = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "chat" => r.read_into(&mut v.chat),
+                "department" => r.read_into(&mut v.department),
+                "email" => r.read_into(&mut v.email),
+                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
+                "addresses" => r.read_into(&mut v.addresses),
+                "state" => r.read_into(&mut v.state),
+                "title" => r.read_into(&mut v.title),
+                "username" => r.read_into(&mut v.username),
+                "manager" => r.read_into(&mut v.manager),
+                "images" => r.read_into(&mut v.images),
+                "version" => r.read_into(&mut v.version),
+                "certifications" => r.read_into(&mut v.certifications),
+                "biography" => r.read_into(&mut v.biography),
+                "employerInfo" => r.read_into(&mut v.employer_info),
+                "preferredName" => r.read_into(&mut v.preferred_name),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "presence" => r.read_into(&mut v.presence),
+                "integrationPresence" => r.read_into(&mut v.integration_presence),
+                "conversationSummary" => r.read_into(&mut v.conversation_summary),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "station" => r.read_into(&mut v.station),
+                "authorization" => r.read_into(&mut v.authorization),
+                "profileSkills" => r.read_into(&mut v.profile_skills),
+                "locations" => r.read_into(&mut v.locations),
+                "groups" => r.read_into(&mut v.groups),
+                "team" => r.read_into(&mut v.team),
+                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut v.skills),
+                "languages" => r.read_into(&mut v.languages),
+                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut v.language_preference),
+                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut v.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2390,13 +2407,14 @@ impl FromJson for UserAuthorization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "roles" => v.roles = r.read()?,
-                "unusedRoles" => v.unused_roles = r.read()?,
-                "permissions" => v.permissions = r.read()?,
-                "permissionPolicies" => v.permission_policies = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "roles" => r.read_into(&mut v.roles),
+                "unusedRoles" => r.read_into(&mut v.unused_roles),
+                "permissions" => r.read_into(&mut v.permissions),
+                "permissionPolicies" => r.read_into(&mut v.permission_policies),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2489,17 +2507,18 @@ impl FromJson for UserConversationSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "userId" => v.user_id = r.read()?,
-                "call" => v.call = r.read()?,
-                "callback" => v.callback = r.read()?,
-                "email" => v.email = r.read()?,
-                "message" => v.message = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "socialExpression" => v.social_expression = r.read()?,
-                "video" => v.video = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "userId" => r.read_into(&mut v.user_id),
+                "call" => r.read_into(&mut v.call),
+                "callback" => r.read_into(&mut v.callback),
+                "email" => r.read_into(&mut v.email),
+                "message" => r.read_into(&mut v.message),
+                "chat" => r.read_into(&mut v.chat),
+                "socialExpression" => r.read_into(&mut v.social_expression),
+                "video" => r.read_into(&mut v.video),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2592,15 +2611,16 @@ impl FromJson for UserRoutingLanguage {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                "state" => v.state = r.read()?,
-                "languageUri" => v.language_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                "state" => r.read_into(&mut v.state),
+                "languageUri" => r.read_into(&mut v.language_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2742,15 +2762,16 @@ impl FromJson for UserRoutingSkill {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "proficiency" => v.proficiency = r.read()?,
-                "state" => v.state = r.read()?,
-                "skillUri" => v.skill_uri = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "proficiency" => r.read_into(&mut v.proficiency),
+                "state" => r.read_into(&mut v.state),
+                "skillUri" => r.read_into(&mut v.skill_uri),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2904,17 +2925,18 @@ impl FromJson for UserStation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "associatedUser" => v.associated_user = r.read()?,
-                "associatedDate" => v.associated_date = r.read()?,
-                "defaultUser" => v.default_user = r.read()?,
-                "providerInfo" => v.provider_info = r.read()?,
-                "webRtcCallAppearances" => v.web_rtc_call_appearances = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "associatedUser" => r.read_into(&mut v.associated_user),
+                "associatedDate" => r.read_into(&mut v.associated_date),
+                "defaultUser" => r.read_into(&mut v.default_user),
+                "providerInfo" => r.read_into(&mut v.provider_info),
+                "webRtcCallAppearances" => r.read_into(&mut v.web_rtc_call_appearances),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2991,13 +3013,14 @@ impl FromJson for UserStations {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "associatedStation" => v.associated_station = r.read()?,
-                "effectiveStation" => v.effective_station = r.read()?,
-                "defaultStation" => v.default_station = r.read()?,
-                "lastAssociatedStation" => v.last_associated_station = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "associatedStation" => r.read_into(&mut v.associated_station),
+                "effectiveStation" => r.read_into(&mut v.effective_station),
+                "defaultStation" => r.read_into(&mut v.default_station),
+                "lastAssociatedStation" => r.read_into(&mut v.last_associated_station),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

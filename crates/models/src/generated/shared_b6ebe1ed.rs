@@ -91,15 +91,16 @@ impl FromJson for ConversationContentCard {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "description" => v.description = r.read()?,
-                "image" => v.image = r.read()?,
-                "video" => v.video = r.read()?,
-                "defaultAction" => v.default_action = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "description" => r.read_into(&mut v.description),
+                "image" => r.read_into(&mut v.image),
+                "video" => r.read_into(&mut v.video),
+                "defaultAction" => r.read_into(&mut v.default_action),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -174,13 +175,14 @@ impl FromJson for ConversationContentCardAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "url" => v.url = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                "url" => r.read_into(&mut v.url),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -279,10 +281,11 @@ impl FromJson for ConversationContentCarousel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "cards" => v.cards = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "cards" => r.read_into(&mut v.cards),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -352,13 +355,14 @@ impl FromJson for ConversationContentInteractiveApplication {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "url" => v.url = r.read()?,
-                "receivedMessage" => v.received_message = r.read()?,
-                "replyMessage" => v.reply_message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "url" => r.read_into(&mut v.url),
+                "receivedMessage" => r.read_into(&mut v.received_message),
+                "replyMessage" => r.read_into(&mut v.reply_message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -435,13 +439,14 @@ impl FromJson for ConversationContentLineItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "price" => v.price = r.read()?,
-                "description" => v.description = r.read()?,
-                "identifier" => v.identifier = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "price" => r.read_into(&mut v.price),
+                "description" => r.read_into(&mut v.description),
+                "identifier" => r.read_into(&mut v.identifier),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -518,13 +523,14 @@ impl FromJson for ConversationContentNotificationResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                "referenceId" => v.reference_id = r.read()?,
-                "notificationStatus" => v.notification_status = r.read()?,
-                "notificationText" => v.notification_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                "referenceId" => r.read_into(&mut v.reference_id),
+                "notificationStatus" => r.read_into(&mut v.notification_status),
+                "notificationText" => r.read_into(&mut v.notification_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -664,15 +670,16 @@ impl FromJson for ConversationContentNotificationTemplate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "language" => v.language = r.read()?,
-                "header" => v.header = r.read()?,
-                "body" => v.body = r.read()?,
-                "buttons" => v.buttons = r.read()?,
-                "footer" => v.footer = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "language" => r.read_into(&mut v.language),
+                "header" => r.read_into(&mut v.header),
+                "body" => r.read_into(&mut v.body),
+                "buttons" => r.read_into(&mut v.buttons),
+                "footer" => r.read_into(&mut v.footer),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -800,18 +807,19 @@ impl FromJson for ConversationContentPaymentRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "paymentPlatform" => v.payment_platform = r.read()?,
-                "countryCode" => v.country_code = r.read()?,
-                "currencyCode" => v.currency_code = r.read()?,
-                "orderTotal" => v.order_total = r.read()?,
-                "lineItems" => v.line_items = r.read()?,
-                "shippingOptions" => v.shipping_options = r.read()?,
-                "requiredContactFields" => v.required_contact_fields = r.read()?,
-                "receivedMessage" => v.received_message = r.read()?,
-                "replyMessage" => v.reply_message = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "paymentPlatform" => r.read_into(&mut v.payment_platform),
+                "countryCode" => r.read_into(&mut v.country_code),
+                "currencyCode" => r.read_into(&mut v.currency_code),
+                "orderTotal" => r.read_into(&mut v.order_total),
+                "lineItems" => r.read_into(&mut v.line_items),
+                "shippingOptions" => r.read_into(&mut v.shipping_options),
+                "requiredContactFields" => r.read_into(&mut v.required_contact_fields),
+                "receivedMessage" => r.read_into(&mut v.received_message),
+                "replyMessage" => r.read_into(&mut v.reply_message),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -927,12 +935,13 @@ impl FromJson for ConversationContentPaymentResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "originatingMessageId" => v.originating_message_id = r.read()?,
-                "paymentStatus" => v.payment_status = r.read()?,
-                "failureReason" => v.failure_reason = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "originatingMessageId" => r.read_into(&mut v.originating_message_id),
+                "paymentStatus" => r.read_into(&mut v.payment_status),
+                "failureReason" => r.read_into(&mut v.failure_reason),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1092,16 +1101,17 @@ impl FromJson for ConversationContentPush {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "deviceType" => v.device_type = r.read()?,
-                "deviceTokenId" => v.device_token_id = r.read()?,
-                "deviceToken" => v.device_token = r.read()?,
-                "failedMessages" => v.failed_messages = r.read()?,
-                "notificationMessage" => v.notification_message = r.read()?,
-                "pushProviderIntegration" => v.push_provider_integration = r.read()?,
-                "expiration" => v.expiration = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "deviceType" => r.read_into(&mut v.device_type),
+                "deviceTokenId" => r.read_into(&mut v.device_token_id),
+                "deviceToken" => r.read_into(&mut v.device_token),
+                "failedMessages" => r.read_into(&mut v.failed_messages),
+                "notificationMessage" => r.read_into(&mut v.notification_message),
+                "pushProviderIntegration" => r.read_into(&mut v.push_provider_integration),
+                "expiration" => r.read_into(&mut v.expiration),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1237,14 +1247,15 @@ impl FromJson for ConversationContentQuickReply {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "payload" => v.payload = r.read()?,
-                "image" => v.image = r.read()?,
-                "action" => v.action = r.read()?,
-                "summaryText" => v.summary_text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "payload" => r.read_into(&mut v.payload),
+                "image" => r.read_into(&mut v.image),
+                "action" => r.read_into(&mut v.action),
+                "summaryText" => r.read_into(&mut v.summary_text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1347,11 +1358,12 @@ impl FromJson for ConversationContentQuickReplyV2 {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1406,11 +1418,12 @@ impl FromJson for ConversationContentReaction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "reactionType" => v.reaction_type = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "reactionType" => r.read_into(&mut v.reaction_type),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1559,10 +1572,11 @@ impl FromJson for ConversationContentRequiredContactField {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contactField" => v.contact_field = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contactField" => r.read_into(&mut v.contact_field),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1678,12 +1692,13 @@ impl FromJson for ConversationContentStory {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "url" => v.url = r.read()?,
-                "replyToId" => v.reply_to_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "url" => r.read_into(&mut v.url),
+                "replyToId" => r.read_into(&mut v.reply_to_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1786,11 +1801,12 @@ impl FromJson for ConversationContentText {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "body" => v.body = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "body" => r.read_into(&mut v.body),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2050,29 +2066,30 @@ impl FromJson for ConversationMessageContent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "contentType" => v.content_type = r.read()?,
-                "location" => v.location = r.read()?,
-                "attachment" => v.attachment = r.read()?,
-                "quickReply" => v.quick_reply = r.read()?,
-                "buttonResponse" => v.button_response = r.read()?,
-                "template" => v.template = r.read()?,
-                "story" => v.story = r.read()?,
-                "card" => v.card = r.read()?,
-                "carousel" => v.carousel = r.read()?,
-                "text" => v.text = r.read()?,
-                "quickReplyV2" => v.quick_reply_v2 = r.read()?,
-                "reactions" => v.reactions = r.read()?,
-                "datePicker" => v.date_picker = r.read()?,
-                "interactiveApplication" => v.interactive_application = r.read()?,
-                "listPicker" => v.list_picker = r.read()?,
-                "paymentRequest" => v.payment_request = r.read()?,
-                "paymentResponse" => v.payment_response = r.read()?,
-                "push" => v.push = r.read()?,
-                "form" => v.form = r.read()?,
-                "notificationResponse" => v.notification_response = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "contentType" => r.read_into(&mut v.content_type),
+                "location" => r.read_into(&mut v.location),
+                "attachment" => r.read_into(&mut v.attachment),
+                "quickReply" => r.read_into(&mut v.quick_reply),
+                "buttonResponse" => r.read_into(&mut v.button_response),
+                "template" => r.read_into(&mut v.template),
+                "story" => r.read_into(&mut v.story),
+                "card" => r.read_into(&mut v.card),
+                "carousel" => r.read_into(&mut v.carousel),
+                "text" => r.read_into(&mut v.text),
+                "quickReplyV2" => r.read_into(&mut v.quick_reply_v2),
+                "reactions" => r.read_into(&mut v.reactions),
+                "datePicker" => r.read_into(&mut v.date_picker),
+                "interactiveApplication" => r.read_into(&mut v.interactive_application),
+                "listPicker" => r.read_into(&mut v.list_picker),
+                "paymentRequest" => r.read_into(&mut v.payment_request),
+                "paymentResponse" => r.read_into(&mut v.payment_response),
+                "push" => r.read_into(&mut v.push),
+                "form" => r.read_into(&mut v.form),
+                "notificationResponse" => r.read_into(&mut v.notification_response),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2265,10 +2282,11 @@ impl FromJson for ConversationNotificationTemplateFooter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2313,10 +2331,11 @@ impl FromJson for ConversationPushFailedMessageReferences {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2372,11 +2391,12 @@ impl FromJson for ConversationPushNotificationMessageLabel {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "title" => v.title = r.read()?,
-                "body" => v.body = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "title" => r.read_into(&mut v.title),
+                "body" => r.read_into(&mut v.body),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2433,11 +2453,12 @@ impl FromJson for ConversationPushProviderIntegration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "provider" => v.provider = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "provider" => r.read_into(&mut v.provider),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

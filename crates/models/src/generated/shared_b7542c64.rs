@@ -360,48 +360,49 @@ impl FromJson for OrgUser {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "division" => v.division = r.read()?,
-                "chat" => v.chat = r.read()?,
-                "department" => v.department = r.read()?,
-                "email" => v.email = r.read()?,
-                "primaryContactInfo" => v.primary_contact_info = r.read()?,
-                "addresses" => v.addresses = r.read()?,
-                "state" => v.state = r.read()?,
-                "title" => v.title = r.read()?,
-                "username" => v.username = r.read()?,
-                "manager" => v.manager = r.read()?,
-                "images" => v.images = r.read()?,
-                "version" => v.version = r.read()?,
-                "certifications" => v.certifications = r.read()?,
-                "biography" => v.biography = r.read()?,
-                "employerInfo" => v.employer_info = r.read()?,
-                "preferredName" => v.preferred_name = r.read()?,
-                "routingStatus" => v.routing_status = r.read()?,
-                "presence" => v.presence = r.read()?,
-                "integrationPresence" => v.integration_presence = r.read()?,
-                "conversationSummary" => v.conversation_summary = r.read()?,
-                "outOfOffice" => v.out_of_office = r.read()?,
-                "geolocation" => v.geolocation = r.read()?,
-                "station" => v.station = r.read()?,
-                "authorization" => v.authorization = r.read()?,
-                "profileSkills" => v.profile_skills = r.read()?,
-                "locations" => v.locations = r.read()?,
-                "groups" => v.groups = r.read()?,
-                "team" => v.team = r.read()?,
-                "workPlanBidRanks" => v.work_plan_bid_ranks = r.read()?,
-                "skills" => v.skills = r.read()?,
-                "languages" => v.languages = r.read()?,
-                "acdAutoAnswer" => v.acd_auto_answer = r.read()?,
-                "languagePreference" => v.language_preference = r.read()?,
-                "lastTokenIssued" => v.last_token_issued = r.read()?,
-                "dateLastLogin" => v.date_last_login = r.read()?,
-                "dateWelcomeSent" => v.date_welcome_sent = r.read()?,
-                "organization" => v.organization = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "division" => r.read_into(&mut v.division),
+                "chat" => r.read_into(&mut v.chat),
+                "department" => r.read_into(&mut v.department),
+                "email" => r.read_into(&mut v.email),
+                "primaryContactInfo" => r.read_into(&mut v.primary_contact_info),
+                "addresses" => r.read_into(&mut v.addresses),
+                "state" => r.read_into(&mut v.state),
+                "title" => r.read_into(&mut v.title),
+                "username" => r.read_into(&mut v.username),
+                "manager" => r.read_into(&mut v.manager),
+                "images" => r.read_into(&mut v.images),
+                "version" => r.read_into(&mut v.version),
+                "certifications" => r.read_into(&mut v.certifications),
+                "biography" => r.read_into(&mut v.biography),
+                "employerInfo" => r.read_into(&mut v.employer_info),
+                "preferredName" => r.read_into(&mut v.preferred_name),
+                "routingStatus" => r.read_into(&mut v.routing_status),
+                "presence" => r.read_into(&mut v.presence),
+                "integrationPresence" => r.read_into(&mut v.integration_presence),
+                "conversationSummary" => r.read_into(&mut v.conversation_summary),
+                "outOfOffice" => r.read_into(&mut v.out_of_office),
+                "geolocation" => r.read_into(&mut v.geolocation),
+                "station" => r.read_into(&mut v.station),
+                "authorization" => r.read_into(&mut v.authorization),
+                "profileSkills" => r.read_into(&mut v.profile_skills),
+                "locations" => r.read_into(&mut v.locations),
+                "groups" => r.read_into(&mut v.groups),
+                "team" => r.read_into(&mut v.team),
+                "workPlanBidRanks" => r.read_into(&mut v.work_plan_bid_ranks),
+                "skills" => r.read_into(&mut v.skills),
+                "languages" => r.read_into(&mut v.languages),
+                "acdAutoAnswer" => r.read_into(&mut v.acd_auto_answer),
+                "languagePreference" => r.read_into(&mut v.language_preference),
+                "lastTokenIssued" => r.read_into(&mut v.last_token_issued),
+                "dateLastLogin" => r.read_into(&mut v.date_last_login),
+                "dateWelcomeSent" => r.read_into(&mut v.date_welcome_sent),
+                "organization" => r.read_into(&mut v.organization),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -533,10 +534,11 @@ impl FromJson for TrusteeAuthorization {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "permissions" => v.permissions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "permissions" => r.read_into(&mut v.permissions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -635,16 +637,17 @@ impl FromJson for Trustor {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "organization" => v.organization = r.read()?,
-                "authorization" => v.authorization = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "enabled" => r.read_into(&mut v.enabled),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "organization" => r.read_into(&mut v.organization),
+                "authorization" => r.read_into(&mut v.authorization),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

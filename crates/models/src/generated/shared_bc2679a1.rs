@@ -49,11 +49,12 @@ impl FromJson for Image {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "resolution" => v.resolution = r.read()?,
-                "imageUri" => v.image_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "resolution" => r.read_into(&mut v.resolution),
+                "imageUri" => r.read_into(&mut v.image_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -87,15 +87,16 @@ impl FromJson for ConversationCustomAttributesSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "expand" => v.expand = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                "pageNumber" => v.page_number = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "expand" => r.read_into(&mut v.expand),
+                "pageSize" => r.read_into(&mut v.page_size),
+                "pageNumber" => r.read_into(&mut v.page_number),
+                "sort" => r.read_into(&mut v.sort),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -268,18 +269,19 @@ impl FromJson for ConversationParticipantSearchCriteria {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "endValue" => v.end_value = r.read()?,
-                "values" => v.values = r.read()?,
-                "startValue" => v.start_value = r.read()?,
-                "value" => v.value = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "group" => v.group = r.read()?,
-                "dateFormat" => v.date_format = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "fields" => v.fields = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "endValue" => r.read_into(&mut v.end_value),
+                "values" => r.read_into(&mut v.values),
+                "startValue" => r.read_into(&mut v.start_value),
+                "value" => r.read_into(&mut v.value),
+                "operator" => r.read_into(&mut v.operator),
+                "group" => r.read_into(&mut v.group),
+                "dateFormat" => r.read_into(&mut v.date_format),
+                "type" => r.read_into(&mut v.r#type),
+                "fields" => r.read_into(&mut v.fields),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -467,15 +469,16 @@ impl FromJson for ConversationParticipantSearchRequest {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sortOrder" => v.sort_order = r.read()?,
-                "sortBy" => v.sort_by = r.read()?,
-                "sort" => v.sort = r.read()?,
-                "returnFields" => v.return_fields = r.read()?,
-                "query" => v.query = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                "sortBy" => r.read_into(&mut v.sort_by),
+                "sort" => r.read_into(&mut v.sort),
+                "returnFields" => r.read_into(&mut v.return_fields),
+                "query" => r.read_into(&mut v.query),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -603,13 +606,14 @@ impl FromJson for JsonCursorSearchResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "types" => v.types = r.read()?,
-                "results" => v.results = r.read()?,
-                "aggregations" => v.aggregations = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "types" => r.read_into(&mut v.types),
+                "results" => r.read_into(&mut v.results),
+                "aggregations" => r.read_into(&mut v.aggregations),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -69,13 +69,14 @@ impl FromJson for NumericRange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "gt" => v.gt = r.read()?,
-                "gte" => v.gte = r.read()?,
-                "lt" => v.lt = r.read()?,
-                "lte" => v.lte = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "gt" => r.read_into(&mut v.gt),
+                "gte" => r.read_into(&mut v.gte),
+                "lt" => r.read_into(&mut v.lt),
+                "lte" => r.read_into(&mut v.lte),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -44,10 +44,11 @@ impl FromJson for AnswerGenerationConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -90,10 +91,11 @@ impl FromJson for AutoSearchConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -299,22 +301,23 @@ impl FromJson for Copilot {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "liveOnQueue" => v.live_on_queue = r.read()?,
-                "defaultLanguage" => v.default_language = r.read()?,
-                "knowledgeAnswerConfig" => v.knowledge_answer_config = r.read()?,
-                "summaryGenerationConfig" => v.summary_generation_config = r.read()?,
-                "wrapupCodePredictionConfig" => v.wrapup_code_prediction_config = r.read()?,
-                "answerGenerationConfig" => v.answer_generation_config = r.read()?,
-                "nluEngineType" => v.nlu_engine_type = r.read()?,
-                "nluConfig" => v.nlu_config = r.read()?,
-                "ruleEngineConfig" => v.rule_engine_config = r.read()?,
-                "autoSearchConfig" => v.auto_search_config = r.read()?,
-                "manualSearchConfig" => v.manual_search_config = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "liveOnQueue" => r.read_into(&mut v.live_on_queue),
+                "defaultLanguage" => r.read_into(&mut v.default_language),
+                "knowledgeAnswerConfig" => r.read_into(&mut v.knowledge_answer_config),
+                "summaryGenerationConfig" => r.read_into(&mut v.summary_generation_config),
+                "wrapupCodePredictionConfig" => r.read_into(&mut v.wrapup_code_prediction_config),
+                "answerGenerationConfig" => r.read_into(&mut v.answer_generation_config),
+                "nluEngineType" => r.read_into(&mut v.nlu_engine_type),
+                "nluConfig" => r.read_into(&mut v.nlu_config),
+                "ruleEngineConfig" => r.read_into(&mut v.rule_engine_config),
+                "autoSearchConfig" => r.read_into(&mut v.auto_search_config),
+                "manualSearchConfig" => r.read_into(&mut v.manual_search_config),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -423,11 +426,12 @@ impl FromJson for CopilotAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actionType" => v.action_type = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actionType" => r.read_into(&mut v.action_type),
+                "attributes" => r.read_into(&mut v.attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -543,11 +547,12 @@ impl FromJson for CopilotCondition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conditionType" => v.condition_type = r.read()?,
-                "conditionValues" => v.condition_values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conditionType" => r.read_into(&mut v.condition_type),
+                "conditionValues" => r.read_into(&mut v.condition_values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -661,11 +666,12 @@ impl FromJson for CopilotFallbackAction {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "actionType" => v.action_type = r.read()?,
-                "attributes" => v.attributes = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "actionType" => r.read_into(&mut v.action_type),
+                "attributes" => r.read_into(&mut v.attributes),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -799,13 +805,14 @@ impl FromJson for CopilotNluDomain {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "useLatestVersion" => v.use_latest_version = r.read()?,
-                "version" => v.version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "useLatestVersion" => r.read_into(&mut v.use_latest_version),
+                "version" => r.read_into(&mut v.version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -862,11 +869,12 @@ impl FromJson for CopilotNluDomainVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -923,11 +931,12 @@ impl FromJson for CopilotRule {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "conditions" => v.conditions = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "conditions" => r.read_into(&mut v.conditions),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -980,11 +989,12 @@ impl FromJson for Fallback {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "actions" => v.actions = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "actions" => r.read_into(&mut v.actions),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1030,10 +1040,11 @@ impl FromJson for KnowledgeAnswerConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1085,11 +1096,12 @@ impl FromJson for ManualSearchConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "articlesWithAnswerHighlights" => v.articles_with_answer_highlights = r.read()?,
-                "answerGeneration" => v.answer_generation = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "articlesWithAnswerHighlights" => r.read_into(&mut v.articles_with_answer_highlights),
+                "answerGeneration" => r.read_into(&mut v.answer_generation),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1135,10 +1147,11 @@ impl FromJson for ModelConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "useLatestModel" => v.use_latest_model = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "useLatestModel" => r.read_into(&mut v.use_latest_model),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1194,11 +1207,12 @@ impl FromJson for NluConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "domain" => v.domain = r.read()?,
-                "intentConfidenceThreshold" => v.intent_confidence_threshold = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "domain" => r.read_into(&mut v.domain),
+                "intentConfidenceThreshold" => r.read_into(&mut v.intent_confidence_threshold),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1244,10 +1258,11 @@ impl FromJson for OnDemandSummaryConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1312,12 +1327,13 @@ impl FromJson for RuleConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "rule" => v.rule = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "enabled" => r.read_into(&mut v.enabled),
+                "rule" => r.read_into(&mut v.rule),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1373,11 +1389,12 @@ impl FromJson for RuleEngineConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "rules" => v.rules = r.read()?,
-                "fallback" => v.fallback = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "rules" => r.read_into(&mut v.rules),
+                "fallback" => r.read_into(&mut v.fallback),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1459,14 +1476,15 @@ impl FromJson for SummaryGenerationConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                "summarySetting" => v.summary_setting = r.read()?,
-                "retentionSeconds" => v.retention_seconds = r.read()?,
-                "onDemandSummaryConfig" => v.on_demand_summary_config = r.read()?,
-                "modelConfig" => v.model_config = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                "summarySetting" => r.read_into(&mut v.summary_setting),
+                "retentionSeconds" => r.read_into(&mut v.retention_seconds),
+                "onDemandSummaryConfig" => r.read_into(&mut v.on_demand_summary_config),
+                "modelConfig" => r.read_into(&mut v.model_config),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1522,11 +1540,12 @@ impl FromJson for SummarySettingEntity {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1572,10 +1591,11 @@ impl FromJson for WrapupCodePredictionConfig {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "enabled" => v.enabled = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "enabled" => r.read_into(&mut v.enabled),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -42,10 +42,11 @@ impl FromJson for AsyncQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "jobId" => v.job_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "jobId" => r.read_into(&mut v.job_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -124,14 +125,15 @@ impl FromJson for AsyncQueryStatus {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "errorMessage" => v.error_message = r.read()?,
-                "expirationDate" => v.expiration_date = r.read()?,
-                "submissionDate" => v.submission_date = r.read()?,
-                "completionDate" => v.completion_date = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "errorMessage" => r.read_into(&mut v.error_message),
+                "expirationDate" => r.read_into(&mut v.expiration_date),
+                "submissionDate" => r.read_into(&mut v.submission_date),
+                "completionDate" => r.read_into(&mut v.completion_date),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

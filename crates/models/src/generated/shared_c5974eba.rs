@@ -51,11 +51,12 @@ impl FromJson for ScoredAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agent" => v.agent = r.read()?,
-                "score" => v.score = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agent" => r.read_into(&mut v.agent),
+                "score" => r.read_into(&mut v.score),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -64,12 +64,13 @@ impl FromJson for SourceConfiguration {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "sourceId" => v.source_id = r.read()?,
-                "interactionId" => v.interaction_id = r.read()?,
-                "tagId" => v.tag_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "sourceId" => r.read_into(&mut v.source_id),
+                "interactionId" => r.read_into(&mut v.interaction_id),
+                "tagId" => r.read_into(&mut v.tag_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

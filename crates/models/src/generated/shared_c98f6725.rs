@@ -78,14 +78,15 @@ impl FromJson for ConversationContentLocation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "url" => v.url = r.read()?,
-                "address" => v.address = r.read()?,
-                "text" => v.text = r.read()?,
-                "latitude" => v.latitude = r.read()?,
-                "longitude" => v.longitude = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "url" => r.read_into(&mut v.url),
+                "address" => r.read_into(&mut v.address),
+                "text" => r.read_into(&mut v.text),
+                "latitude" => r.read_into(&mut v.latitude),
+                "longitude" => r.read_into(&mut v.longitude),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

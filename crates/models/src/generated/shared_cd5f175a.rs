@@ -129,21 +129,22 @@ impl FromJson for Workspace {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "isCurrentUserWorkspace" => v.is_current_user_workspace = r.read()?,
-                "user" => v.user = r.read()?,
-                "bucket" => v.bucket = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "summary" => v.summary = r.read()?,
-                "acl" => v.acl = r.read()?,
-                "description" => v.description = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                "isCurrentUserWorkspace" => r.read_into(&mut v.is_current_user_workspace),
+                "user" => r.read_into(&mut v.user),
+                "bucket" => r.read_into(&mut v.bucket),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "summary" => r.read_into(&mut v.summary),
+                "acl" => r.read_into(&mut v.acl),
+                "description" => r.read_into(&mut v.description),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -249,11 +250,12 @@ impl FromJson for WorkspaceSummary {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "totalDocumentCount" => v.total_document_count = r.read()?,
-                "totalDocumentByteCount" => v.total_document_byte_count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "totalDocumentCount" => r.read_into(&mut v.total_document_count),
+                "totalDocumentByteCount" => r.read_into(&mut v.total_document_byte_count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -55,11 +55,12 @@ impl FromJson for RoleDivision {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "roleId" => v.role_id = r.read()?,
-                "divisionId" => v.division_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "roleId" => r.read_into(&mut v.role_id),
+                "divisionId" => r.read_into(&mut v.division_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

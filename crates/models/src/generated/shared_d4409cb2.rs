@@ -69,13 +69,14 @@ impl FromJson for FlowActivityData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                "truncated" => v.truncated = r.read()?,
-                "entities" => v.entities = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                "truncated" => r.read_into(&mut v.truncated),
+                "entities" => r.read_into(&mut v.entities),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -339,34 +340,35 @@ impl FromJson for FlowActivityEntityData {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "activityDate" => v.activity_date = r.read()?,
-                "metric" => v.metric = r.read()?,
-                "activeRouting" => v.active_routing = r.read()?,
-                "addressFrom" => v.address_from = r.read()?,
-                "addressTo" => v.address_to = r.read()?,
-                "ani" => v.ani = r.read()?,
-                "conversationId" => v.conversation_id = r.read()?,
-                "convertedFrom" => v.converted_from = r.read()?,
-                "convertedTo" => v.converted_to = r.read()?,
-                "direction" => v.direction = r.read()?,
-                "dnis" => v.dnis = r.read()?,
-                "flowId" => v.flow_id = r.read()?,
-                "flowType" => v.flow_type = r.read()?,
-                "mediaType" => v.media_type = r.read()?,
-                "participantName" => v.participant_name = r.read()?,
-                "queueId" => v.queue_id = r.read()?,
-                "requestedLanguageId" => v.requested_language_id = r.read()?,
-                "requestedRoutingSkillIds" => v.requested_routing_skill_ids = r.read()?,
-                "requestedRoutings" => v.requested_routings = r.read()?,
-                "routingPriority" => v.routing_priority = r.read()?,
-                "sessionId" => v.session_id = r.read()?,
-                "teamId" => v.team_id = r.read()?,
-                "usedRouting" => v.used_routing = r.read()?,
-                "userId" => v.user_id = r.read()?,
-                "scoredAgents" => v.scored_agents = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "activityDate" => r.read_into(&mut v.activity_date),
+                "metric" => r.read_into(&mut v.metric),
+                "activeRouting" => r.read_into(&mut v.active_routing),
+                "addressFrom" => r.read_into(&mut v.address_from),
+                "addressTo" => r.read_into(&mut v.address_to),
+                "ani" => r.read_into(&mut v.ani),
+                "conversationId" => r.read_into(&mut v.conversation_id),
+                "convertedFrom" => r.read_into(&mut v.converted_from),
+                "convertedTo" => r.read_into(&mut v.converted_to),
+                "direction" => r.read_into(&mut v.direction),
+                "dnis" => r.read_into(&mut v.dnis),
+                "flowId" => r.read_into(&mut v.flow_id),
+                "flowType" => r.read_into(&mut v.flow_type),
+                "mediaType" => r.read_into(&mut v.media_type),
+                "participantName" => r.read_into(&mut v.participant_name),
+                "queueId" => r.read_into(&mut v.queue_id),
+                "requestedLanguageId" => r.read_into(&mut v.requested_language_id),
+                "requestedRoutingSkillIds" => r.read_into(&mut v.requested_routing_skill_ids),
+                "requestedRoutings" => r.read_into(&mut v.requested_routings),
+                "routingPriority" => r.read_into(&mut v.routing_priority),
+                "sessionId" => r.read_into(&mut v.session_id),
+                "teamId" => r.read_into(&mut v.team_id),
+                "usedRouting" => r.read_into(&mut v.used_routing),
+                "userId" => r.read_into(&mut v.user_id),
+                "scoredAgents" => r.read_into(&mut v.scored_agents),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -906,13 +908,14 @@ impl FromJson for FlowActivityMetricValue {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "qualifier" => v.qualifier = r.read()?,
-                "entityIds" => v.entity_ids = r.read()?,
-                "count" => v.count = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "qualifier" => r.read_into(&mut v.qualifier),
+                "entityIds" => r.read_into(&mut v.entity_ids),
+                "count" => r.read_into(&mut v.count),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1032,13 +1035,14 @@ impl FromJson for FlowActivityQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metrics" => v.metrics = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "order" => v.order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metrics" => r.read_into(&mut v.metrics),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "order" => r.read_into(&mut v.order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1148,11 +1152,12 @@ impl FromJson for FlowActivityQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1263,12 +1268,13 @@ impl FromJson for FlowActivityQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1371,11 +1377,12 @@ impl FromJson for FlowActivityQueryMetric {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "metric" => v.metric = r.read()?,
-                "details" => v.details = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "metric" => r.read_into(&mut v.metric),
+                "details" => r.read_into(&mut v.details),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1489,13 +1496,14 @@ impl FromJson for FlowActivityQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1787,11 +1795,12 @@ impl FromJson for FlowActivityResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "entityIdDimension" => v.entity_id_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "entityIdDimension" => r.read_into(&mut v.entity_id_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1979,11 +1988,12 @@ impl FromJson for FlowActivityScoredAgent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "agentScore" => v.agent_score = r.read()?,
-                "scoredAgentId" => v.scored_agent_id = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "agentScore" => r.read_into(&mut v.agent_score),
+                "scoredAgentId" => r.read_into(&mut v.scored_agent_id),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2034,11 +2044,12 @@ impl FromJson for FlowAggregateDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2095,11 +2106,12 @@ impl FromJson for FlowAggregateQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2210,12 +2222,13 @@ impl FromJson for FlowAggregateQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2343,14 +2356,15 @@ impl FromJson for FlowAggregateQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -2940,10 +2954,11 @@ impl FromJson for FlowAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3062,18 +3077,19 @@ impl FromJson for FlowAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3200,13 +3216,14 @@ impl FromJson for FlowAggregationView {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "target" => v.target = r.read()?,
-                "name" => v.name = r.read()?,
-                "function" => v.function = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "target" => r.read_into(&mut v.target),
+                "name" => r.read_into(&mut v.name),
+                "function" => r.read_into(&mut v.function),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3377,11 +3394,12 @@ impl FromJson for FlowAsyncAggregateQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                "cursor" => v.cursor = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                "cursor" => r.read_into(&mut v.cursor),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3510,19 +3528,20 @@ impl FromJson for FlowAsyncAggregationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "interval" => v.interval = r.read()?,
-                "granularity" => v.granularity = r.read()?,
-                "timeZone" => v.time_zone = r.read()?,
-                "groupBy" => v.group_by = r.read()?,
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "flattenMultivaluedDimensions" => v.flatten_multivalued_dimensions = r.read()?,
-                "views" => v.views = r.read()?,
-                "alternateTimeDimension" => v.alternate_time_dimension = r.read()?,
-                "pageSize" => v.page_size = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "interval" => r.read_into(&mut v.interval),
+                "granularity" => r.read_into(&mut v.granularity),
+                "timeZone" => r.read_into(&mut v.time_zone),
+                "groupBy" => r.read_into(&mut v.group_by),
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "flattenMultivaluedDimensions" => r.read_into(&mut v.flatten_multivalued_dimensions),
+                "views" => r.read_into(&mut v.views),
+                "alternateTimeDimension" => r.read_into(&mut v.alternate_time_dimension),
+                "pageSize" => r.read_into(&mut v.page_size),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3624,11 +3643,12 @@ impl FromJson for FlowObservationDataContainer {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "group" => v.group = r.read()?,
-                "data" => v.data = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "group" => r.read_into(&mut v.group),
+                "data" => r.read_into(&mut v.data),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3694,12 +3714,13 @@ impl FromJson for FlowObservationQuery {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "filter" => v.filter = r.read()?,
-                "metrics" => v.metrics = r.read()?,
-                "detailMetrics" => v.detail_metrics = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "filter" => r.read_into(&mut v.filter),
+                "metrics" => r.read_into(&mut v.metrics),
+                "detailMetrics" => r.read_into(&mut v.detail_metrics),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3757,11 +3778,12 @@ impl FromJson for FlowObservationQueryClause {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -3872,12 +3894,13 @@ impl FromJson for FlowObservationQueryFilter {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "clauses" => v.clauses = r.read()?,
-                "predicates" => v.predicates = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "clauses" => r.read_into(&mut v.clauses),
+                "predicates" => r.read_into(&mut v.predicates),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4005,14 +4028,15 @@ impl FromJson for FlowObservationQueryPredicate {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "type" => v.r#type = r.read()?,
-                "dimension" => v.dimension = r.read()?,
-                "operator" => v.operator = r.read()?,
-                "value" => v.value = r.read()?,
-                "range" => v.range = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "type" => r.read_into(&mut v.r#type),
+                "dimension" => r.read_into(&mut v.dimension),
+                "operator" => r.read_into(&mut v.operator),
+                "value" => r.read_into(&mut v.value),
+                "range" => r.read_into(&mut v.range),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -4206,10 +4230,11 @@ impl FromJson for FlowObservationQueryResponse {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "results" => v.results = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "results" => r.read_into(&mut v.results),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

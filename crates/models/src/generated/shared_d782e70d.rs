@@ -55,11 +55,12 @@ impl FromJson for AuditQuerySort {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "sortOrder" => v.sort_order = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "sortOrder" => r.read_into(&mut v.sort_order),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -211,12 +212,13 @@ impl FromJson for PropertyChange {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "property" => v.property = r.read()?,
-                "oldValues" => v.old_values = r.read()?,
-                "newValues" => v.new_values = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "property" => r.read_into(&mut v.property),
+                "oldValues" => r.read_into(&mut v.old_values),
+                "newValues" => r.read_into(&mut v.new_values),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -51,11 +51,12 @@ impl FromJson for AdditionalLanguagesIntent {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "utterances" => v.utterances = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "utterances" => r.read_into(&mut v.utterances),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -99,10 +100,11 @@ impl FromJson for AdditionalLanguagesSynonyms {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "synonyms" => v.synonyms = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "synonyms" => r.read_into(&mut v.synonyms),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -203,16 +205,17 @@ impl FromJson for IntentDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "entityTypeBindings" => v.entity_type_bindings = r.read()?,
-                "entityNameReferences" => v.entity_name_references = r.read()?,
-                "utterances" => v.utterances = r.read()?,
-                "additionalLanguages" => v.additional_languages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "entityTypeBindings" => r.read_into(&mut v.entity_type_bindings),
+                "entityNameReferences" => r.read_into(&mut v.entity_name_references),
+                "utterances" => r.read_into(&mut v.utterances),
+                "additionalLanguages" => r.read_into(&mut v.additional_languages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -272,11 +275,12 @@ impl FromJson for IntentReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -322,10 +326,11 @@ impl FromJson for NamedEntityAnnotation {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -381,11 +386,12 @@ impl FromJson for NamedEntityDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "type" => v.r#type = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "type" => r.read_into(&mut v.r#type),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -442,11 +448,12 @@ impl FromJson for NamedEntityTypeBinding {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "entityType" => v.entity_type = r.read()?,
-                "entityName" => v.entity_name = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "entityType" => r.read_into(&mut v.entity_type),
+                "entityName" => r.read_into(&mut v.entity_name),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -512,12 +519,13 @@ impl FromJson for NamedEntityTypeDefinition {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "description" => v.description = r.read()?,
-                "mechanism" => v.mechanism = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "description" => r.read_into(&mut v.description),
+                "mechanism" => r.read_into(&mut v.mechanism),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -582,12 +590,13 @@ impl FromJson for NamedEntityTypeItem {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "value" => v.value = r.read()?,
-                "synonyms" => v.synonyms = r.read()?,
-                "additionalLanguages" => v.additional_languages = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "value" => r.read_into(&mut v.value),
+                "synonyms" => r.read_into(&mut v.synonyms),
+                "additionalLanguages" => r.read_into(&mut v.additional_languages),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -699,17 +708,18 @@ impl FromJson for NamedEntityTypeMechanism {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "items" => v.items = r.read()?,
-                "restricted" => v.restricted = r.read()?,
-                "type" => v.r#type = r.read()?,
-                "subType" => v.sub_type = r.read()?,
-                "maxLength" => v.max_length = r.read()?,
-                "minLength" => v.min_length = r.read()?,
-                "allowSpecialChars" => v.allow_special_chars = r.read()?,
-                "examples" => v.examples = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "items" => r.read_into(&mut v.items),
+                "restricted" => r.read_into(&mut v.restricted),
+                "type" => r.read_into(&mut v.r#type),
+                "subType" => r.read_into(&mut v.sub_type),
+                "maxLength" => r.read_into(&mut v.max_length),
+                "minLength" => r.read_into(&mut v.min_length),
+                "allowSpecialChars" => r.read_into(&mut v.allow_special_chars),
+                "examples" => r.read_into(&mut v.examples),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -886,11 +896,12 @@ impl FromJson for NamedEntityTypeMechanismExample {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "resolvedValue" => v.resolved_value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "resolvedValue" => r.read_into(&mut v.resolved_value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1008,18 +1019,19 @@ impl FromJson for NluDomain {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "language" => v.language = r.read()?,
-                "draftVersion" => v.draft_version = r.read()?,
-                "lastPublishedVersion" => v.last_published_version = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "engineVersion" => v.engine_version = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "language" => r.read_into(&mut v.language),
+                "draftVersion" => r.read_into(&mut v.draft_version),
+                "lastPublishedVersion" => r.read_into(&mut v.last_published_version),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "engineVersion" => r.read_into(&mut v.engine_version),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1207,25 +1219,26 @@ impl FromJson for NluDomainVersion {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "domain" => v.domain = r.read()?,
-                "description" => v.description = r.read()?,
-                "language" => v.language = r.read()?,
-                "published" => v.published = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "dateModified" => v.date_modified = r.read()?,
-                "dateTrained" => v.date_trained = r.read()?,
-                "datePublished" => v.date_published = r.read()?,
-                "trainingStatus" => v.training_status = r.read()?,
-                "evaluationStatus" => v.evaluation_status = r.read()?,
-                "intents" => v.intents = r.read()?,
-                "entityTypes" => v.entity_types = r.read()?,
-                "entities" => v.entities = r.read()?,
-                "languageVersions" => v.language_versions = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "domain" => r.read_into(&mut v.domain),
+                "description" => r.read_into(&mut v.description),
+                "language" => r.read_into(&mut v.language),
+                "published" => r.read_into(&mut v.published),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "dateModified" => r.read_into(&mut v.date_modified),
+                "dateTrained" => r.read_into(&mut v.date_trained),
+                "datePublished" => r.read_into(&mut v.date_published),
+                "trainingStatus" => r.read_into(&mut v.training_status),
+                "evaluationStatus" => r.read_into(&mut v.evaluation_status),
+                "intents" => r.read_into(&mut v.intents),
+                "entityTypes" => r.read_into(&mut v.entity_types),
+                "entities" => r.read_into(&mut v.entities),
+                "languageVersions" => r.read_into(&mut v.language_versions),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1424,13 +1437,14 @@ impl FromJson for NluDomainVersionReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "domain" => v.domain = r.read()?,
-                "intents" => v.intents = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "domain" => r.read_into(&mut v.domain),
+                "intents" => r.read_into(&mut v.intents),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1496,12 +1510,13 @@ impl FromJson for NluUtterance {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "source" => v.source = r.read()?,
-                "segments" => v.segments = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "source" => r.read_into(&mut v.source),
+                "segments" => r.read_into(&mut v.segments),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1604,11 +1619,12 @@ impl FromJson for NluUtteranceSegment {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "text" => v.text = r.read()?,
-                "entity" => v.entity = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "text" => r.read_into(&mut v.text),
+                "entity" => r.read_into(&mut v.entity),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -69,13 +69,14 @@ impl FromJson for MessageInfo {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "localizableMessageCode" => v.localizable_message_code = r.read()?,
-                "message" => v.message = r.read()?,
-                "messageWithParams" => v.message_with_params = r.read()?,
-                "messageParams" => v.message_params = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "localizableMessageCode" => r.read_into(&mut v.localizable_message_code),
+                "message" => r.read_into(&mut v.message),
+                "messageWithParams" => r.read_into(&mut v.message_with_params),
+                "messageParams" => r.read_into(&mut v.message_params),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

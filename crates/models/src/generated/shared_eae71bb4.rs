@@ -71,13 +71,14 @@ impl FromJson for KnowledgeBaseReference {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "languageCode" => v.language_code = r.read()?,
-                "contentSearchEnabled" => v.content_search_enabled = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "languageCode" => r.read_into(&mut v.language_code),
+                "contentSearchEnabled" => r.read_into(&mut v.content_search_enabled),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

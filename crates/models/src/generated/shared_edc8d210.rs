@@ -69,13 +69,14 @@ impl FromJson for RequestMapping {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "name" => v.name = r.read()?,
-                "attributeType" => v.attribute_type = r.read()?,
-                "mappingType" => v.mapping_type = r.read()?,
-                "value" => v.value = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "name" => r.read_into(&mut v.name),
+                "attributeType" => r.read_into(&mut v.attribute_type),
+                "mappingType" => r.read_into(&mut v.mapping_type),
+                "value" => r.read_into(&mut v.value),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -116,18 +116,19 @@ impl FromJson for DataSchema {
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "id" => v.id = r.read()?,
-                "name" => v.name = r.read()?,
-                "version" => v.version = r.read()?,
-                "appliesTo" => v.applies_to = r.read()?,
-                "enabled" => v.enabled = r.read()?,
-                "createdBy" => v.created_by = r.read()?,
-                "dateCreated" => v.date_created = r.read()?,
-                "jsonSchema" => v.json_schema = r.read()?,
-                "selfUri" => v.self_uri = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "id" => r.read_into(&mut v.id),
+                "name" => r.read_into(&mut v.name),
+                "version" => r.read_into(&mut v.version),
+                "appliesTo" => r.read_into(&mut v.applies_to),
+                "enabled" => r.read_into(&mut v.enabled),
+                "createdBy" => r.read_into(&mut v.created_by),
+                "dateCreated" => r.read_into(&mut v.date_created),
+                "jsonSchema" => r.read_into(&mut v.json_schema),
+                "selfUri" => r.read_into(&mut v.self_uri),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }

@@ -2,7 +2,10 @@
 //!
 //! Models implement [`FromJson`] and [`ToJson`] with a few lines each; all real work happens in
 //! the non-generic methods of [`JsonReader`] and [`JsonWriter`], which keeps the compile cost of
-//! thousands of models low.
+//! thousands of models low. A model's `from_json` is a plain loop, no closure:
+//! [`begin_object`](JsonReader::begin_object), then [`next_key`](JsonReader::next_key) until it
+//! returns `None` (arrays: [`begin_array`](JsonReader::begin_array) /
+//! [`next_item`](JsonReader::next_item)). The reader tracks the JSON path itself.
 //!
 //! Decoding never panics: malformed input, invalid UTF-8 in strings, numbers out of range and
 //! nesting deeper than [`MAX_DEPTH`] are all reported as a [`DecodeError`] that carries the byte

@@ -130,6 +130,44 @@ fn scan_str(s: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// [`scan_str`], and whether the bytes before the returned index are all ASCII (then they are
+/// valid UTF-8 without a separate validation pass: object keys and most values in API responses
+/// are ASCII).
+#[inline]
+fn scan_str_ascii(s: &[u8], mut i: usize) -> (usize, bool) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut seen = 0u64;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let Ok(arr) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(arr);
+        let q = x ^ (LO * b'"' as u64);
+        let b = x ^ (LO * b'\\' as u64);
+        let m = ((q.wrapping_sub(LO) & !q)
+            | (b.wrapping_sub(LO) & !b)
+            | (x.wrapping_sub(LO * 0x20) & !x))
+            & HI;
+        if m != 0 {
+            let k = m.trailing_zeros() / 8;
+            // Only the bytes before the special one belong to the string.
+            let before = x & ((1u64 << (8 * k)) - 1);
+            return (i + k as usize, (seen | before) & HI == 0);
+        }
+        seen |= x;
+        i += 8;
+    }
+    while let Some(&c) = s.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        seen |= u64::from(c);
+        i += 1;
+    }
+    (i, seen & HI == 0)
+}
+
 /// What kind of value starts with byte `b`, for "found ..." in messages.
 fn kind_of(b: u8) -> Option<&'static str> {
     Some(match b {
@@ -598,10 +636,16 @@ impl<'a> JsonReader<'a> {
     fn parse_str(&mut self) -> Result<Cow<'a, str>, DecodeError> {
         let src = self.src;
         let start = self.pos;
-        let end = scan_str(src, start);
+        let (end, ascii) = scan_str_ascii(src, start);
         match src.get(end) {
             Some(b'"') => {
-                let s = utf8(src, start, end)?;
+                let s = if ascii {
+                    // SAFETY: every byte of `src[start..end]` is < 0x80 (checked by
+                    // `scan_str_ascii`), and ASCII is valid UTF-8.
+                    unsafe { std::str::from_utf8_unchecked(&src[start..end]) }
+                } else {
+                    utf8(src, start, end)?
+                };
                 self.pos = end + 1;
                 Ok(Cow::Borrowed(s))
             }
@@ -643,10 +687,11 @@ impl<'a> JsonReader<'a> {
     /// ```ignore
     /// r.begin_object()?;
     /// while let Some(k) = r.next_key()? {
-    ///     match &*k {
-    ///         "id" => v.id = r.read()?,
-    ///         _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-    ///     }
+    ///     let res = match &*k {
+    ///         "id" => r.read_into(&mut v.id),
+    ///         _ => r.read_unknown(&k, &mut v.unknown_fields),
+    ///     };
+    ///     res?;
     /// }
     /// ```
     ///
@@ -1051,6 +1096,21 @@ impl<'a> JsonReader<'a> {
     #[inline]
     pub fn read<T: FromJson>(&mut self) -> Result<T, DecodeError> {
         T::from_json(self)
+    }
+
+    /// Reads a value of type `T` into `*dst` (same as `*dst = self.read()?`, but the drop of
+    /// the old value and the error branch are in this function, shared by all fields of type
+    /// `T`, not in each caller).
+    #[inline]
+    pub fn read_into<T: FromJson>(&mut self, dst: &mut T) -> Result<(), DecodeError> {
+        // `match`, not `?`: instantiated once per field type (see impls.rs).
+        match T::from_json(self) {
+            Ok(v) => {
+                *dst = v;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Unknown key in a model: reads the value into `extra` (kept for round-trip).

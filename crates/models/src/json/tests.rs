@@ -19,14 +19,17 @@ struct Presence {
 
 impl FromJson for Presence {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
+        // The shape CONTRACT.md recommends (cheapest to compile); the other models use
+        // `"key" => v.field = r.read()?,` arms, which decode the same.
         let mut v = Self::default();
         r.begin_object()?;
         while let Some(k) = r.next_key()? {
-            match &*k {
-                "state" => v.state = r.read()?,
-                "since" => v.since = r.read()?,
-                _ => r.read_unknown(&k, &mut v.unknown_fields)?,
-            }
+            let res = match &*k {
+                "state" => r.read_into(&mut v.state),
+                "since" => r.read_into(&mut v.since),
+                _ => r.read_unknown(&k, &mut v.unknown_fields),
+            };
+            res?;
         }
         Ok(v)
     }
@@ -1955,4 +1958,27 @@ fn closure_api_gives_the_same_results() {
         assert_eq!(e.path(), path);
     }
     same(br#"{"entities": null, "pageSize": 1}"#);
+}
+
+#[test]
+fn read_into_assigns_or_fails() {
+    let mut r = JsonReader::new(br#"{"a": 5, "b": "x", "c": null}"#);
+    let (mut a, mut b, mut c) = (None::<i64>, String::new(), Some(1i64));
+    r.begin_object().unwrap();
+    while let Some(k) = r.next_key().unwrap() {
+        let res = match &*k {
+            "a" => r.read_into(&mut a),
+            "b" => r.read_into(&mut b),
+            _ => r.read_into(&mut c),
+        };
+        res.unwrap();
+    }
+    assert_eq!((a, b.as_str(), c), (Some(5), "x", None));
+    let mut r = JsonReader::new(br#"{"a": "no"}"#);
+    r.begin_object().unwrap();
+    r.next_key().unwrap();
+    let mut a = Some(7i64);
+    let e = r.read_into(&mut a).unwrap_err();
+    assert_eq!(e.path(), "a");
+    assert_eq!(a, Some(7));
 }
