@@ -27,6 +27,7 @@ echo "|---|---|---|---|"
 for s in "${sets[@]}"; do
   dir="target/compile-report/$s"
   rm -rf "$dir"
+  mkdir -p "$dir"
   base=$(avail)
   min_file=$(mktemp)
   echo "$base" > "$min_file"

@@ -6,7 +6,8 @@
 #      codec, the simulator (all 3,356 operations over HTTP), the SDK's request-building test for
 #      every operation, the round trip of every model, the SDK against the simulator,
 #   4. the official JavaScript SDK's README snippets against the simulator (tests/js-sdk, Node),
-#   5. docs build (default features) and the publishable crates package.
+#   5. the SDK built for wasm32 and tested in headless Chromium against the simulator,
+#   6. docs build (default features) and the publishable crates package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,9 @@ echo "quickstart: ok ($(wc -l < target/quickstart.out) lines of output)"
 
 step "the official JavaScript SDK (npm purecloud-platform-client-v2) against the simulator"
 scripts/js-sdk-test.sh
+
+step "the SDK in a browser: wasm32 build, wasm-bindgen tests and the example page in headless Chromium"
+scripts/wasm-test.sh
 
 step "cargo doc (default features)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p purecloud-platform-client-v2 -p purecloud-platform-client-v2-models

@@ -26,6 +26,8 @@
 /// codec ([`models::json`]). The models live in three crates that compile in parallel; this
 /// module re-exports them flat.
 pub mod models {
+    // A part crate may have no model for the enabled features (e.g. `users` alone).
+    #![allow(unused_imports)]
     pub use ::models::*;
     pub use ::models_part1::*;
     pub use ::models_part2::*;
@@ -34,13 +36,15 @@ pub mod models {
 pub mod runtime;
 #[cfg(not(target_arch = "wasm32"))]
 pub use runtime::FileTokenStore;
+#[cfg(target_arch = "wasm32")]
+pub use runtime::LocalStorageTokenStore;
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 pub use runtime::ProxyConfig;
 pub use runtime::{
     compute_pkce_code_challenge, generate_pkce_code_verifier, ApiRequest, ApiResponse, AuthData,
     Client, ClientBuilder, ConfigFile, Error, ErrorKind, ErrorResponse, Gateway, LogConfig,
-    LogFormat, LogLevel, MemoryTokenStore, Region, RequestBuilder, RetryConfig, StoredToken,
-    TokenStore,
+    LogFormat, LogLevel, LoginOptions, MemoryTokenStore, OAuthRedirect, Region, RequestBuilder,
+    RetryConfig, StoredToken, TokenStore,
 };
 
 #[allow(

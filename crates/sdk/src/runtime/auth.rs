@@ -21,6 +21,10 @@ pub struct AuthData {
     refresh_token: Option<String>,
     expires_in: Option<Duration>,
     token_type: Option<String>,
+    /// The browser flows' `state` (the official SDKs' `authData.state`).
+    state: Option<String>,
+    /// When the token expires, in milliseconds since the Unix epoch (`tokenExpiryTime`).
+    token_expiry_time_ms: Option<u64>,
 }
 
 impl AuthData {
@@ -40,6 +44,41 @@ impl AuthData {
     pub fn token_type(&self) -> Option<&str> {
         self.token_type.as_deref()
     }
+    /// The `state` of a browser login (implicit or PKCE grant): what the login page sent back,
+    /// else the `state` of the [`LoginOptions`](crate::LoginOptions).
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+    /// When the access token expires, in milliseconds since the Unix epoch (the official
+    /// SDKs' `tokenExpiryTime`), when its lifetime is known.
+    pub fn token_expiry_time_ms(&self) -> Option<u64> {
+        self.token_expiry_time_ms
+    }
+
+    /// Auth data for a token obtained outside a token request (a redirect, a store).
+    pub(crate) fn from_token(
+        access_token: String,
+        expires_in: Option<Duration>,
+        token_expiry_time_ms: Option<u64>,
+        state: Option<String>,
+    ) -> AuthData {
+        AuthData {
+            access_token,
+            refresh_token: None,
+            expires_in,
+            token_type: Some("bearer".to_owned()),
+            state,
+            token_expiry_time_ms,
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn with_state(mut self, state: Option<String>) -> AuthData {
+        if self.state.is_none() {
+            self.state = state;
+        }
+        self
+    }
 }
 
 impl fmt::Debug for AuthData {
@@ -52,6 +91,8 @@ impl fmt::Debug for AuthData {
             )
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
+            .field("state", &self.state)
+            .field("token_expiry_time_ms", &self.token_expiry_time_ms)
             .finish()
     }
 }
@@ -484,6 +525,10 @@ pub(crate) fn parse_token_response(
             .get("token_type")
             .and_then(|v| v.as_str())
             .map(str::to_owned),
+        state: None,
+        token_expiry_time_ms: expires_in.and_then(|d| {
+            super::clock::unix_millis().map(|now| now.saturating_add(d.as_millis() as u64))
+        }),
     })
 }
 
@@ -642,6 +687,14 @@ impl AuthCore {
             _ => None,
         };
         s.grant = None;
+        s.version += 1;
+    }
+
+    /// Says how the current token can be renewed (a token loaded from a store by a browser
+    /// flow that knows its grant).
+    pub(crate) fn set_grant(&self, grant: Option<Arc<Grant>>) {
+        let mut s = self.write();
+        s.grant = grant;
         s.version += 1;
     }
 
@@ -941,6 +994,8 @@ mod tests {
                 refresh_token: Some("r".into()),
                 expires_in: None,
                 token_type: None,
+                state: None,
+                token_expiry_time_ms: None,
             },
             Some(Some(Arc::new(Grant::Pkce {
                 client_id: "c".into(),
@@ -961,6 +1016,8 @@ mod tests {
                         refresh_token: None,
                         expires_in: None,
                         token_type: None,
+                        state: None,
+                        token_expiry_time_ms: None,
                     })
                 })
                 .await
@@ -1040,6 +1097,8 @@ mod tests {
                 refresh_token: None,
                 expires_in: None,
                 token_type: None,
+                state: None,
+                token_expiry_time_ms: None,
             })
         })
         .await

@@ -13,7 +13,7 @@ use super::response::{ExtendedFuture, RawResponse, ResponseFuture};
 use super::retry::{self, Attempt, RetryConfig, Verdict};
 use super::store::{check_prefix, MemoryTokenStore, TokenStore, DEFAULT_PERSIST_PREFIX};
 use super::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError};
-use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, Method};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -86,6 +86,8 @@ struct Settings {
     post_hooks: Vec<PostRequestHook>,
     persist_prefix: Option<String>,
     store: Arc<dyn TokenStore>,
+    /// The client id of the last browser login (what `logout` sends).
+    oauth_client_id: Option<String>,
 }
 
 impl Settings {
@@ -126,6 +128,10 @@ fn default_store() -> Arc<dyn TokenStore> {
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(s) = super::store::FileTokenStore::in_home() {
         return Arc::new(s);
+    }
+    #[cfg(target_arch = "wasm32")]
+    if super::browser::LocalStorageTokenStore::available() {
+        return Arc::new(super::browser::LocalStorageTokenStore::new());
     }
     Arc::new(MemoryTokenStore::new())
 }
@@ -286,7 +292,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Where persisted tokens go (default: `~/.genesyscloudrust/` on native targets).
+    /// Where persisted tokens go (default: `~/.genesyscloudrust/` on native targets, the
+    /// browser's localStorage on wasm32).
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.store = Some(store);
         self
@@ -380,6 +387,7 @@ impl ClientBuilder {
             post_hooks: self.post_hooks,
             persist_prefix: None,
             store: self.store.unwrap_or_else(default_store),
+            oauth_client_id: None,
         };
         if let Some(c) = &config {
             apply_config(&mut s, c)?;
@@ -834,8 +842,9 @@ impl Client {
 
     /// Turns token persistence on or off (the official SDKs' `setPersistSettings`). On: the
     /// token saved under `prefix` (default `purecloud`) in the token store is loaded now if it
-    /// has not expired, and every new token is saved there. The store is
-    /// `~/.genesyscloudrust/<prefix>_auth_data.json` (mode 0600) unless
+    /// has not expired (an expired one is removed from the store), and every new token is
+    /// saved there. The store is `~/.genesyscloudrust/<prefix>_auth_data.json` (mode 0600) on
+    /// native targets and localStorage key `<prefix>_auth_data` in a browser, unless
     /// [`set_token_store`](Self::set_token_store) says otherwise.
     pub fn set_persist_settings(&self, enabled: bool, prefix: Option<&str>) -> Result<(), Error> {
         let prefix = prefix.unwrap_or(DEFAULT_PERSIST_PREFIX).to_owned();
@@ -855,10 +864,66 @@ impl Client {
                         t.expires_at_ms,
                     );
                     tracing::debug!(prefix, "loaded a persisted access token");
+                } else {
+                    tracing::debug!(prefix, "the persisted access token expired: removing it");
+                    s.store.remove(&prefix)?;
                 }
             }
         }
         Ok(())
+    }
+
+    /// Installs a token from a browser flow (a redirect or a store) with its wall-clock expiry,
+    /// says how to renew it, and persists it when persistence is on.
+    pub(super) fn install_token(
+        &self,
+        access_token: &str,
+        refresh_token: Option<&str>,
+        expires_at_ms: Option<u64>,
+        grant: Option<Grant>,
+    ) {
+        self.inner
+            .auth
+            .set_token(Some(access_token), refresh_token, expires_at_ms);
+        if let Some(g) = grant {
+            self.inner.auth.set_grant(Some(Arc::new(g)));
+        }
+        self.inner.persist(&self.inner.settings());
+    }
+
+    /// The current token as the store keeps it (token, refresh token, expiry).
+    pub(super) fn current_token(&self) -> Option<super::store::StoredToken> {
+        self.inner.auth.stored()
+    }
+
+    /// Makes a token obtained by `login_pkce_grant` renewable after a reload: the refresh
+    /// token was persisted, the grant (the client id) was not.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(super) fn set_pkce_grant(&self, client_id: &str) {
+        self.inner.auth.set_grant(Some(Arc::new(Grant::Pkce {
+            client_id: client_id.to_owned(),
+        })));
+    }
+
+    /// The persistence prefix, when persistence is on.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(super) fn persist_prefix(&self) -> Option<String> {
+        self.inner.settings().persist_prefix.clone()
+    }
+
+    /// Remembers the client id of a browser login (for `logout`).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(super) fn set_oauth_client_id(&self, client_id: &str) {
+        let _ = self.update(|s| {
+            s.oauth_client_id = Some(client_id.to_owned());
+            Ok(())
+        });
+    }
+
+    /// The client id of the last browser login.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(super) fn oauth_client_id(&self) -> Option<String> {
+        self.inner.settings().oauth_client_id.clone()
     }
 
     /// Where persisted tokens go.
@@ -1141,7 +1206,13 @@ impl Inner {
 
     fn base_headers(s: &Settings) -> HeaderMap {
         let mut headers = s.default_headers.clone();
-        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        // In a browser the user agent is the browser's: fetch cannot set it (and asking for it
+        // would make every request a CORS preflight with one more header to allow).
+        #[cfg(not(target_arch = "wasm32"))]
+        headers.insert(
+            http::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT_VALUE),
+        );
         headers.insert(
             HeaderName::from_static("purecloud-sdk"),
             HeaderValue::from_static(SDK_VERSION),

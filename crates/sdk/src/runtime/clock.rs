@@ -1,5 +1,6 @@
 //! Timers and clocks, per target: Tokio's clock on native targets (so tests can pause and
-//! advance it), nothing of Tokio on wasm32.
+//! advance it); on wasm32 (browsers) `performance.now()`, `Date.now()` and `setTimeout`, nothing
+//! of Tokio.
 
 use super::transport::BoxFuture;
 use std::future::Future;
@@ -7,13 +8,42 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+#[cfg(target_arch = "wasm32")]
+mod js {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// `performance.now()`: monotonic milliseconds (windows and workers alike).
+        #[wasm_bindgen(js_namespace = performance, js_name = now)]
+        pub fn performance_now() -> f64;
+        /// The global `setTimeout` (windows and workers alike).
+        #[wasm_bindgen(js_name = setTimeout)]
+        pub fn set_timeout(handler: &js_sys::Function, ms: f64) -> JsValue;
+    }
+
+    /// Monotonic time in whole microseconds (`performance.now()` has at best 5 µs resolution).
+    pub fn now_micros() -> u64 {
+        let ms = performance_now();
+        if ms.is_finite() && ms > 0.0 {
+            (ms * 1000.0) as u64
+        } else {
+            0
+        }
+    }
+}
+
 /// A point in time after which something (an access token) is considered expired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Deadline(#[cfg(not(target_arch = "wasm32"))] tokio::time::Instant);
+pub(crate) struct Deadline(
+    #[cfg(not(target_arch = "wasm32"))] tokio::time::Instant,
+    /// `performance.now()` in microseconds.
+    #[cfg(target_arch = "wasm32")]
+    u64,
+);
 
 impl Deadline {
-    /// `d` from now; `None` when this target has no monotonic clock (wasm32 for now: tokens are
-    /// then renewed on a 401 only).
+    /// `d` from now (`None` if that overflows the clock).
     pub(crate) fn after(d: Duration) -> Option<Deadline> {
         #[cfg(not(target_arch = "wasm32"))]
         {
@@ -21,8 +51,8 @@ impl Deadline {
         }
         #[cfg(target_arch = "wasm32")]
         {
-            let _ = d;
-            None
+            let d = u64::try_from(d.as_micros()).ok()?;
+            js::now_micros().checked_add(d).map(Deadline)
         }
     }
 
@@ -34,7 +64,7 @@ impl Deadline {
         }
         #[cfg(target_arch = "wasm32")]
         {
-            false
+            js::now_micros() >= self.0
         }
     }
 
@@ -47,20 +77,25 @@ impl Deadline {
         }
         #[cfg(target_arch = "wasm32")]
         {
-            Duration::ZERO
+            Duration::from_micros(self.0.saturating_sub(js::now_micros()))
         }
     }
 }
 
-/// Measures how long something took (where the target has a clock).
+/// Measures how long something took.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Stopwatch(#[cfg(not(target_arch = "wasm32"))] tokio::time::Instant);
+pub(crate) struct Stopwatch(
+    #[cfg(not(target_arch = "wasm32"))] tokio::time::Instant,
+    #[cfg(target_arch = "wasm32")] u64,
+);
 
 impl Stopwatch {
     pub(crate) fn start() -> Stopwatch {
         Stopwatch(
             #[cfg(not(target_arch = "wasm32"))]
             tokio::time::Instant::now(),
+            #[cfg(target_arch = "wasm32")]
+            js::now_micros(),
         )
     }
 
@@ -71,14 +106,16 @@ impl Stopwatch {
         }
         #[cfg(target_arch = "wasm32")]
         {
-            None
+            Some(Duration::from_micros(
+                js::now_micros().saturating_sub(self.0),
+            ))
         }
     }
 }
 
 /// Waits `d`. On native targets this is `tokio::time::sleep` (it needs a Tokio runtime, as the
-/// reqwest transport does). wasm32 has no timer yet (the browser issue brings one): it returns
-/// at once.
+/// reqwest transport does); on wasm32 a `setTimeout` promise (capped at `setTimeout`'s
+/// maximum, about 24.8 days).
 pub(crate) fn sleep(d: Duration) -> BoxFuture<'static, ()> {
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -86,13 +123,23 @@ pub(crate) fn sleep(d: Duration) -> BoxFuture<'static, ()> {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        let _ = d;
-        Box::pin(std::future::ready(()))
+        if d.is_zero() {
+            return Box::pin(std::future::ready(()));
+        }
+        // setTimeout takes a signed 32-bit number of milliseconds; round up so a wait is never
+        // shorter than asked.
+        let ms = d.as_micros().div_ceil(1000).min(i32::MAX as u128) as f64;
+        let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+            let _ = js::set_timeout(&resolve, ms);
+        });
+        Box::pin(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        })
     }
 }
 
-/// Milliseconds since the Unix epoch (wall clock), for persisted expiry times and log
-/// timestamps; `None` where the target has no wall clock.
+/// Milliseconds since the Unix epoch (wall clock: `Date.now()` on wasm32), for persisted expiry
+/// times and log timestamps; `None` where the target has no wall clock.
 pub(crate) fn unix_millis() -> Option<u64> {
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -103,7 +150,8 @@ pub(crate) fn unix_millis() -> Option<u64> {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        None
+        let ms = js_sys::Date::now();
+        (ms.is_finite() && ms >= 0.0).then_some(ms as u64)
     }
 }
 

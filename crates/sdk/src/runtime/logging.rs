@@ -320,6 +320,7 @@ pub(crate) struct Logger {
     #[cfg(not(target_arch = "wasm32"))]
     file: Option<Mutex<std::fs::File>>,
     #[cfg(target_arch = "wasm32")]
+    #[allow(dead_code)]
     file: Option<Mutex<()>>,
 }
 
@@ -526,7 +527,11 @@ impl Logger {
 
     fn write(&self, line: &str) {
         if self.cfg.to_console {
+            #[cfg(not(target_arch = "wasm32"))]
             eprint!("{line}");
+            // The browser's devtools console (stderr goes nowhere on wasm32-unknown-unknown).
+            #[cfg(target_arch = "wasm32")]
+            web_sys::console::log_1(&line.trim_end().into());
         }
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(f) = &self.file {

@@ -3,6 +3,7 @@
 //! configuration.
 
 mod auth;
+mod browser;
 mod client;
 mod clock;
 mod config;
@@ -17,6 +18,9 @@ mod store;
 mod transport;
 
 pub use auth::{compute_pkce_code_challenge, generate_pkce_code_verifier, AuthData};
+#[cfg(target_arch = "wasm32")]
+pub use browser::LocalStorageTokenStore;
+pub use browser::{LoginOptions, OAuthRedirect};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_ENVIRONMENT, SDK_VERSION, USER_AGENT_VALUE,
 };

@@ -130,7 +130,8 @@ pub trait HttpTransport: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<HttpResponse, TransportError>>;
 }
 
-/// The default transport: a shared `reqwest::Client` (connection pooling, rustls).
+/// The default transport: a shared `reqwest::Client` (connection pooling, rustls); on wasm32
+/// the browser's `fetch` (reqwest's wasm backend: the browser does TLS, proxies and CORS).
 #[cfg(feature = "reqwest")]
 #[derive(Clone, Debug, Default)]
 pub struct ReqwestTransport {
@@ -277,12 +278,15 @@ fn map_reqwest(e: reqwest::Error) -> TransportError {
         None => e.to_string(),
     };
     if e.is_timeout() {
-        TransportError::Timeout(msg)
-    } else if e.is_connect() {
-        TransportError::Connect(msg)
-    } else {
-        TransportError::Other(msg)
+        return TransportError::Timeout(msg);
     }
+    // A failed fetch (wasm32) does not say whether anything was sent (network error, CORS
+    // refusal, reset): it is `Other`, retried like a 5xx.
+    #[cfg(not(target_arch = "wasm32"))]
+    if e.is_connect() {
+        return TransportError::Connect(msg);
+    }
+    TransportError::Other(msg)
 }
 
 #[cfg(feature = "reqwest")]
@@ -298,7 +302,7 @@ impl HttpTransport for ReqwestTransport {
         if let Some(body) = request.body {
             b = b.body(body);
         }
-        #[cfg(not(target_arch = "wasm32"))]
+        // On wasm32 reqwest aborts the fetch (AbortController) when the timeout elapses.
         if let Some(t) = request.timeout {
             b = b.timeout(t);
         }
