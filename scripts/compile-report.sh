@@ -31,13 +31,15 @@ for s in "${sets[@]}"; do
   base=$(avail)
   min_file=$(mktemp)
   echo "$base" > "$min_file"
-  ( while :; do a=$(avail); m=$(cat "$min_file"); [ "$a" -lt "$m" ] && echo "$a" > "$min_file"; sleep 0.2; done ) &
+  stop="$min_file.stop"
+  ( while [ ! -e "$stop" ]; do a=$(avail); m=$(cat "$min_file"); [ "$a" -lt "$m" ] && echo "$a" > "$min_file"; sleep 0.2; done ) &
   sampler=$!
   # shellcheck disable=SC2046
   CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$dir" /usr/bin/time -v -o "$dir.time" \
     cargo build --quiet --timings -p purecloud-platform-client-v2 $(features_for "$s")
-  kill "$sampler" 2>/dev/null || true
+  touch "$stop"
   wait "$sampler" 2>/dev/null || true
+  rm -f "$stop"
   wall=$(grep "Elapsed (wall clock)" "$dir.time" | awk '{print $NF}')
   rss=$(grep "Maximum resident set size" "$dir.time" | awk '{print $NF}')
   peak=$(( (base - $(cat "$min_file")) / 1024 ))
