@@ -99,21 +99,14 @@ impl ParamValue for bool {
 }
 impl ParamValue for Date {
     fn write_param(&self, out: &mut String) {
-        write_unquoted(self, out);
+        out.push_str(&json::format_date(self));
     }
 }
+/// Dates and date-times are written exactly as in JSON bodies (the codec's formatters).
 impl ParamValue for OffsetDateTime {
     fn write_param(&self, out: &mut String) {
-        write_unquoted(self, out);
+        out.push_str(&json::format_datetime(self));
     }
-}
-
-/// Dates and date-times are written exactly as in JSON bodies, without the quotes.
-fn write_unquoted(v: &dyn ToJson, out: &mut String) {
-    let mut w = json::JsonWriter::new();
-    v.to_json(&mut w);
-    let s = w.into_string();
-    out.push_str(s.trim_matches('"'));
 }
 
 /// A query parameter's value: absent, one value, or several (`collectionFormat: multi` repeats
