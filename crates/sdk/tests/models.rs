@@ -39,7 +39,7 @@ impl Checker {
                     if back != sample {
                         self.failures.push(format!(
                             "{name} ({flavor:?}): round trip differs at {}",
-                            requests_diff(&sample, &back)
+                            support::json_diff(&sample, &back, "$")
                         ));
                     }
                 }
@@ -59,36 +59,6 @@ impl Checker {
         if rt(b"[]").is_ok() || rt(b"\"text\"").is_ok() {
             self.failures.push(format!("{name}: a non-object decoded"));
         }
-    }
-}
-
-fn requests_diff(want: &Value, got: &Value) -> String {
-    diff(want, got, "$")
-}
-
-fn diff(want: &Value, got: &Value, at: &str) -> String {
-    match (want, got) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, v) in a {
-                match b.get(k) {
-                    Some(g) if g != v => return diff(v, g, &format!("{at}.{k}")),
-                    None => return format!("{at}.{k} missing"),
-                    _ => {}
-                }
-            }
-            b.keys()
-                .find(|k| !a.contains_key(*k))
-                .map(|k| format!("{at}.{k} unexpected"))
-                .unwrap_or_default()
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .find(|(_, (x, y))| x != y)
-            .map(|(i, (x, y))| diff(x, y, &format!("{at}[{i}]")))
-            .unwrap_or_default(),
-        _ => format!("{at}: want {want}, got {got}"),
     }
 }
 

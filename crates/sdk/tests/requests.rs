@@ -127,7 +127,7 @@ fn every_operation_builds_the_request_the_spec_describes() {
                 if got != want {
                     fail(format!(
                         "body differs: {}",
-                        first_difference(&want, &got, "body")
+                        support::json_diff(&want, &got, "body")
                     ));
                 }
             }
@@ -166,33 +166,4 @@ fn every_operation_builds_the_request_the_spec_describes() {
         built.len(),
         seen.len()
     );
-}
-
-pub fn first_difference(want: &Value, got: &Value, at: &str) -> String {
-    match (want, got) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, v) in a {
-                match b.get(k) {
-                    Some(g) if g != v => return first_difference(v, g, &format!("{at}.{k}")),
-                    None => return format!("{at}.{k} missing"),
-                    _ => {}
-                }
-            }
-            for k in b.keys() {
-                if !a.contains_key(k) {
-                    return format!("{at}.{k} unexpected");
-                }
-            }
-            format!("{at}: equal?")
-        }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                if x != y {
-                    return first_difference(x, y, &format!("{at}[{i}]"));
-                }
-            }
-            format!("{at}: equal?")
-        }
-        _ => format!("{at}: want {want}, got {got}"),
-    }
 }

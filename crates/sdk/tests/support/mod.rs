@@ -210,3 +210,30 @@ pub fn percent_decode(s: &str) -> String {
     }
     String::from_utf8(out).expect("utf-8")
 }
+
+/// Where two JSON values first differ (`$.a.b[2]: want 1, got 2`); empty when equal.
+pub fn json_diff(want: &Value, got: &Value, at: &str) -> String {
+    match (want, got) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                match b.get(k) {
+                    Some(g) if g != v => return json_diff(v, g, &format!("{at}.{k}")),
+                    None => return format!("{at}.{k} missing"),
+                    _ => {}
+                }
+            }
+            b.keys()
+                .find(|k| !a.contains_key(*k))
+                .map(|k| format!("{at}.{k} unexpected"))
+                .unwrap_or_default()
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find(|(_, (x, y))| x != y)
+            .map(|(i, (x, y))| json_diff(x, y, &format!("{at}[{i}]")))
+            .unwrap_or_default(),
+        _ => format!("{at}: want {want}, got {got}"),
+    }
+}
